@@ -1,0 +1,55 @@
+/* image.h - images in the store: lookup, load from archives, import,
+ * tag, remove; the image config fields the runtime needs. */
+#ifndef WARREN_IMAGE_H
+#define WARREN_IMAGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/engine.h"
+#include "lib/err.h"
+#include "storage/store.h"
+
+/* Finds an image by full or short name ("busybox" matches
+ * docker.io/library/busybox:latest and localhost/busybox:latest; a short
+ * name matching several repositories is an error listing them), by id or
+ * unique id prefix. Returns 1 found, 0 not found, -1 error. */
+int image_lookup(struct engine *e, const char *ref, struct image_rec *out, struct werr *err);
+
+/* Loads a docker-archive or oci-archive tarball (itself plain, gzip or
+ * zstd). Every blob is verified against its digest. *names receives the
+ * full names (or image ids "sha256:..." for untagged images) loaded,
+ * NULL-terminated, caller frees. */
+int image_load(struct engine *e, const char *path, char ***names, struct werr *err);
+
+/* Creates a one-layer image from a rootfs tarball (plain/gzip/zstd; "-"
+ * reads stdin). ref may be NULL (untagged); changes/message optional.
+ * id_out receives the image id hex. */
+int image_import(struct engine *e, const char *path, const char *ref, const char *message,
+		 char id_out[DIGEST_HEX_LEN + 1], struct werr *err);
+
+/* Adds a name (normalized from new_ref) to the image found by ref. */
+int image_tag(struct engine *e, const char *ref, const char *new_ref, struct werr *err);
+
+/* Removes a name, or the image when ref is an id or its last name. Images
+ * used by containers fail unless force (which also removes those
+ * containers, as Podman's rmi -f does: the caller passes a callback).
+ * *untagged and *deleted list what happened, for the CLI to print
+ * "Untagged: x" / "Deleted: id". */
+typedef int (*container_remover)(struct engine *e, const char *image_id, struct werr *err);
+int image_remove(struct engine *e, const char *ref, bool force, container_remover rm_ctrs,
+		 char ***untagged, char ***deleted, struct werr *err);
+
+/* The fields of an image config the runtime uses. All malloc'd, may be NULL. */
+struct image_config {
+	char **env;	   /* "K=V" */
+	char **entrypoint; /* NULL when unset */
+	char **cmd;	   /* NULL when unset */
+	char *workdir;
+	char *user;
+	char *arch, *os;
+};
+int image_config_parse(const char *json, struct image_config *out, struct werr *err);
+void image_config_free(struct image_config *c);
+
+#endif

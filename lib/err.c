@@ -1,0 +1,91 @@
+#include "lib/err.h"
+#include "lib/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int werr_set(struct werr *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	size_t len;
+
+	if (err == NULL)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->errnum = errnum;
+	err->status = 0;
+	len = strlen(err->msg);
+	if (errnum != 0 && len < sizeof(err->msg))
+		snprintf(err->msg + len, sizeof(err->msg) - len, ": %s", strerror(errnum));
+	return -1;
+}
+
+int werr_wrap(struct werr *err, const char *fmt, ...)
+{
+	char ctx[WERR_MSG_MAX], old[WERR_MSG_MAX];
+	va_list ap;
+
+	if (err == NULL)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(ctx, sizeof(ctx), fmt, ap);
+	va_end(ap);
+	memcpy(old, err->msg, sizeof(old));
+	snprintf(err->msg, sizeof(err->msg), "%s: %s", ctx, old);
+	return -1;
+}
+
+int werr_status(struct werr *err, int status)
+{
+	if (err != NULL)
+		err->status = status;
+	return -1;
+}
+
+void werr_clear(struct werr *err)
+{
+	if (err == NULL)
+		return;
+	err->errnum = 0;
+	err->status = 0;
+	err->msg[0] = '\0';
+}
+
+struct werr_wire {
+	int errnum;
+	int status;
+	unsigned len;
+};
+
+int werr_send(int fd, const struct werr *err)
+{
+	struct werr_wire w = {err->errnum, err->status, (unsigned)strnlen(err->msg, WERR_MSG_MAX - 1)};
+
+	if (write_all(fd, &w, sizeof(w)) < 0)
+		return -1;
+	return write_all(fd, err->msg, w.len);
+}
+
+int werr_recv(int fd, struct werr *err)
+{
+	struct werr_wire w;
+	ssize_t n = read_all(fd, &w, sizeof(w));
+
+	if (n == 0)
+		return 0;
+	if (n != (ssize_t)sizeof(w))
+		return werr_set(err, n < 0 ? errno : EPIPE, "read error from child");
+	if (w.len >= WERR_MSG_MAX)
+		w.len = WERR_MSG_MAX - 1;
+	n = read_all(fd, err->msg, w.len);
+	if (n < 0)
+		n = 0;
+	err->msg[n] = '\0';
+	err->errnum = w.errnum;
+	err->status = w.status;
+	return 1;
+}

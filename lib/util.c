@@ -1,0 +1,454 @@
+#include "lib/util.h"
+#include "lib/cleanup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static void oom(void)
+{
+	static const char msg[] = "warren: out of memory\n";
+	if (write(2, msg, sizeof(msg) - 1) < 0) {
+		/* nothing left to do */
+	}
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s ? s : "");
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	if (vasprintf(&p, fmt, ap) < 0)
+		oom();
+	va_end(ap);
+	return p;
+}
+
+int write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+ssize_t read_all(int fd, void *buf, size_t n)
+{
+	char *p = buf;
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = read(fd, p + got, n - got);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+char *read_file_at(int dirfd, const char *path, size_t *len, struct werr *err)
+{
+	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	cleanup_free char *buf = NULL;
+	size_t cap = 4096, used = 0;
+
+	if (fd < 0) {
+		werr_set(err, errno, "open '%s'", path);
+		return NULL;
+	}
+	buf = xmalloc(cap);
+	for (;;) {
+		ssize_t r;
+		if (used + 1 >= cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		r = read(fd, buf + used, cap - used - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			werr_set(err, errno, "read '%s'", path);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		used += (size_t)r;
+	}
+	buf[used] = '\0';
+	if (len)
+		*len = used;
+	return steal_pointer(&buf);
+}
+
+int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+			 struct werr *err)
+{
+	char rnd[13];
+	cleanup_free char *tmp = NULL;
+	cleanup_close int fd = -1;
+
+	random_hex(rnd, 12);
+	tmp = xasprintf("%s.tmp-%s", name, rnd);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0)
+		return werr_set(err, errno, "create '%s'", tmp);
+	if (write_all(fd, data, len) < 0) {
+		int e = errno;
+		unlinkat(dirfd, tmp, 0);
+		return werr_set(err, e, "write '%s'", tmp);
+	}
+	if (fchmod(fd, mode) < 0 || renameat(dirfd, tmp, dirfd, name) < 0) {
+		int e = errno;
+		unlinkat(dirfd, tmp, 0);
+		return werr_set(err, e, "rename '%s' to '%s'", tmp, name);
+	}
+	return 0;
+}
+
+int mkdir_p(const char *path, mode_t mode, struct werr *err)
+{
+	cleanup_free char *p = xstrdup(path);
+	char *s;
+
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST)
+			return werr_set(err, errno, "mkdir '%s'", p);
+		*s = '/';
+	}
+	if (mkdir(p, mode) < 0 && errno != EEXIST)
+		return werr_set(err, errno, "mkdir '%s'", p);
+	return 0;
+}
+
+static int rm_dir_contents(int dfd, const char *name, struct werr *err)
+{
+	cleanup_dir DIR *d = fdopendir(dfd);
+	struct dirent *de;
+
+	if (d == NULL) {
+		close(dfd);
+		return werr_set(err, errno, "opendir '%s'", name);
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (rm_rf_at(dirfd(d), de->d_name, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int rm_rf_at(int dirfd, const char *name, struct werr *err)
+{
+	int dfd;
+
+	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EISDIR && errno != EPERM)
+		return werr_set(err, errno, "remove '%s'", name);
+	dfd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		/* a directory we cannot read: try to make it readable once */
+		if (errno == EACCES && fchmodat(dirfd, name, 0700, 0) == 0)
+			dfd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (dfd < 0)
+			return werr_set(err, errno, "open '%s'", name);
+	}
+	if (rm_dir_contents(dfd, name, err) < 0)
+		return -1;
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
+		if (errno == EACCES && fchmodat(dirfd, name, 0700, 0) == 0 &&
+		    unlinkat(dirfd, name, AT_REMOVEDIR) == 0)
+			return 0;
+		return werr_set(err, errno, "remove directory '%s'", name);
+	}
+	return 0;
+}
+
+size_t strv_len(char *const *v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+char **strv_append(char **v, const char *s)
+{
+	size_t n = strv_len(v);
+	v = xrealloc(v, (n + 2) * sizeof(char *));
+	v[n] = xstrdup(s);
+	v[n + 1] = NULL;
+	return v;
+}
+
+char **strv_copy(char *const *v)
+{
+	size_t n = strv_len(v);
+	char **c = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		c[i] = xstrdup(v[i]);
+	return c;
+}
+
+bool strv_contains(char *const *v, const char *s)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+char *strv_join(char *const *v, const char *sep)
+{
+	size_t n = 0, sl = strlen(sep);
+	char *out, *p;
+
+	for (size_t i = 0; v && v[i]; i++)
+		n += strlen(v[i]) + sl;
+	out = p = xmalloc(n + 1);
+	for (size_t i = 0; v && v[i]; i++) {
+		if (i > 0) {
+			memcpy(p, sep, sl);
+			p += sl;
+		}
+		p = stpcpy(p, v[i]);
+	}
+	*p = '\0';
+	return out;
+}
+
+void random_hex(char *out, size_t n)
+{
+	unsigned char b[64];
+	static const char hex[] = "0123456789abcdef";
+	size_t need = (n + 1) / 2;
+
+	if (need > sizeof(b))
+		need = sizeof(b);
+	while (getrandom(b, need, 0) < 0) {
+		if (errno != EINTR)
+			abort();
+	}
+	for (size_t i = 0; i < n && i / 2 < need; i++)
+		out[i] = hex[(i & 1) ? (b[i / 2] & 15) : (b[i / 2] >> 4)];
+	out[n] = '\0';
+}
+
+bool str_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool str_has_suffix(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+bool str_is_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return false;
+	}
+	return true;
+}
+
+int parse_int64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void format_rfc3339(int64_t ns, char *buf, size_t len)
+{
+	time_t t = (time_t)(ns / 1000000000LL);
+	struct tm tm;
+	char base[32];
+
+	gmtime_r(&t, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%09lldZ", base, (long long)(ns % 1000000000LL));
+}
+
+void format_ago(int64_t ns, char *buf, size_t len)
+{
+	int64_t s = (now_ns() - ns) / 1000000000LL;
+	int64_t h;
+
+	if (s < 1)
+		snprintf(buf, len, "Less than a second ago");
+	else if (s == 1)
+		snprintf(buf, len, "1 second ago");
+	else if (s < 60)
+		snprintf(buf, len, "%lld seconds ago", (long long)s);
+	else if (s / 60 == 1)
+		snprintf(buf, len, "About a minute ago");
+	else if (s < 3600)
+		snprintf(buf, len, "%lld minutes ago", (long long)(s / 60));
+	else if ((h = (s + 1800) / 3600) == 1)
+		snprintf(buf, len, "About an hour ago");
+	else if (h < 48)
+		snprintf(buf, len, "%lld hours ago", (long long)h);
+	else if (h < 24 * 7 * 2)
+		snprintf(buf, len, "%lld days ago", (long long)(h / 24));
+	else if (h < 24 * 30 * 2)
+		snprintf(buf, len, "%lld weeks ago", (long long)(h / 24 / 7));
+	else if (h < 24 * 365 * 2)
+		snprintf(buf, len, "%lld months ago", (long long)(h / 24 / 30));
+	else
+		snprintf(buf, len, "%lld years ago", (long long)(h / 24 / 365));
+}
+
+void format_size(int64_t bytes, char *buf, size_t len)
+{
+	static const char *units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+	double v = (double)bytes;
+	size_t u = 0;
+
+	while (v >= 1000.0 && u + 1 < ARRAY_SIZE(units)) {
+		v /= 1000.0;
+		u++;
+	}
+	/* Docker prints 4 significant digits: "%.4g" */
+	snprintf(buf, len, "%.4g%s", v, units[u]);
+}
+
+uint64_t proc_start_time(pid_t pid)
+{
+	char path[64], buf[1024];
+	cleanup_close int fd = -1;
+	ssize_t n;
+	char *p;
+	unsigned long long st = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read_all(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* comm may hold spaces and parens */
+	if (p == NULL)
+		return 0;
+	/* after ") " come fields 3..; start time is field 22 */
+	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+		   &st) != 1)
+		return 0;
+	return st;
+}
+
+const char *boot_id(void)
+{
+	static char id[64];
+	cleanup_close int fd = -1;
+	ssize_t n;
+
+	if (id[0])
+		return id;
+	fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return "unknown";
+	n = read_all(fd, id, sizeof(id) - 1);
+	if (n <= 0)
+		return "unknown";
+	while (n > 0 && (id[n - 1] == '\n' || id[n - 1] == ' '))
+		n--;
+	id[n] = '\0';
+	return id;
+}

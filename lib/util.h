@@ -1,0 +1,80 @@
+/* util.h - allocation that aborts on failure, I/O loops, files, strings. */
+#ifndef WARREN_UTIL_H
+#define WARREN_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lib/err.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation failure aborts: ENOMEM is never propagated. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Loops over short writes/reads, retrying EINTR. read_all returns the
+ * number of bytes read (less than n only at EOF) or -1. */
+int write_all(int fd, const void *buf, size_t n);
+ssize_t read_all(int fd, void *buf, size_t n);
+
+/* Reads a whole file (relative to dirfd, AT_FDCWD for a path) into a
+ * NUL-terminated malloc'd buffer; *len (optional) gets its size. Caller
+ * frees. NULL on failure with err set. */
+char *read_file_at(int dirfd, const char *path, size_t *len, struct werr *err);
+
+/* Writes data to dir/name atomically: a temp file in the same directory,
+ * fsync-free write, then rename over name. dirfd may be AT_FDCWD. */
+int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+			 struct werr *err);
+
+/* mkdir -p with mode for each created component. Existing dirs are fine. */
+int mkdir_p(const char *path, mode_t mode, struct werr *err);
+
+/* rm -rf of dirfd/name, never following symlinks; ENOENT is success. */
+int rm_rf_at(int dirfd, const char *name, struct werr *err);
+
+/* NULL-terminated string vectors. */
+size_t strv_len(char *const *v);
+void strv_free(char **v);
+char **strv_append(char **v, const char *s); /* copies s, returns new vector */
+char **strv_copy(char *const *v);
+bool strv_contains(char *const *v, const char *s);
+char *strv_join(char *const *v, const char *sep);
+
+/* Random lower-case hex string of n chars (n <= 128), from getrandom. */
+void random_hex(char *out, size_t n);
+
+bool str_has_prefix(const char *s, const char *prefix);
+bool str_has_suffix(const char *s, const char *suffix);
+bool str_is_hex(const char *s, size_t n);
+
+/* Parse a decimal integer in [min, max]; returns 0 or -1 (no err: callers say what). */
+int parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
+
+/* Wall-clock time in nanoseconds since the epoch. */
+int64_t now_ns(void);
+
+/* RFC 3339 with nanoseconds in UTC into buf (>= 40 bytes). */
+void format_rfc3339(int64_t ns, char *buf, size_t len);
+
+/* "3 minutes ago", "About an hour ago" (Docker's go-units HumanDuration). */
+void format_ago(int64_t ns, char *buf, size_t len);
+
+/* Human size like Docker: "1.23MB", "512B" (decimal units). */
+void format_size(int64_t bytes, char *buf, size_t len);
+
+/* Process start time (field 22 of /proc/pid/stat), 0 if the process is gone.
+ * Used with the pid to detect pid reuse. */
+uint64_t proc_start_time(pid_t pid);
+
+/* The kernel boot id (/proc/sys/kernel/random/boot_id), static buffer. */
+const char *boot_id(void);
+
+#endif

@@ -1,0 +1,38 @@
+/* driver.h - container rootfs from image layers: native overlay (in the
+ * user namespace, userxattr), fuse-overlayfs, or vfs (a full copy). */
+#ifndef WARREN_DRIVER_H
+#define WARREN_DRIVER_H
+
+#include <stdbool.h>
+
+#include "lib/engine.h"
+#include "lib/err.h"
+
+enum storage_driver { DRIVER_OVERLAY = 0, DRIVER_FUSE_OVERLAYFS, DRIVER_VFS };
+
+const char *driver_name(enum storage_driver d); /* "overlay", "fuse-overlayfs", "vfs" */
+/* "overlay", "fuse-overlayfs", "vfs"; returns 0 or -1 */
+int driver_parse(const char *name, enum storage_driver *out);
+
+/* Picks the driver: e->storage_driver (with storage opt
+ * overlay.mount_program=PATH meaning fuse-overlayfs) if given, else the
+ * one recorded in the store metadata ("driver"), else the first that works
+ * here (probe: a real overlay mount in a temp dir under <root>), and
+ * records it. A forced driver that differs from the recorded one while
+ * containers exist is an error. Must run inside the userns. */
+int driver_choose(struct engine *e, enum storage_driver *out, struct werr *err);
+
+/* Builds the rootfs of a container in ctr_dir (<root>/containers/<id>):
+ * ctr_dir/upper, ctr_dir/work and the mount point ctr_dir/merged for the
+ * overlays; vfs copies the layers (applying whiteouts) into ctr_dir/merged.
+ * layers: diff_ids, bottom first. */
+int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir,
+		 char *const *layers, struct werr *err);
+
+/* Unmounts ctr_dir/merged (lazily if busy); no-op for vfs or when not mounted. */
+int rootfs_umount(struct engine *e, enum storage_driver d, const char *ctr_dir, struct werr *err);
+
+/* True if ctr_dir/merged is currently a mount point (or a populated vfs copy). */
+bool rootfs_is_mounted(struct engine *e, enum storage_driver d, const char *ctr_dir);
+
+#endif

@@ -1,0 +1,48 @@
+/* layer.h - safe layer extraction into <root>/layers/<diff_id hex>/.
+ *
+ * Entries with ".." or absolute paths are refused; nothing is written
+ * through a symlink (parents are opened with openat2 RESOLVE_NO_SYMLINKS
+ * relative to the layer dir); hard links must point inside the layer;
+ * device nodes are skipped rootless; ownership is kept (we run as root in
+ * the userns), and squashed to 0 with one warning when the id is not mapped
+ * (single-uid mode). OCI whiteouts become overlay whiteouts: ".wh.NAME" ->
+ * char device 0/0 NAME, ".wh..wh..opq" -> xattrs user.overlay.opaque=y and
+ * user.fuseoverlayfs.opaque=y on the directory. Extraction goes to a
+ * temporary dir renamed into place, so a killed command leaves no partial
+ * layer. */
+#ifndef WARREN_LAYER_H
+#define WARREN_LAYER_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lib/digest.h"
+#include "lib/engine.h"
+#include "lib/err.h"
+
+struct layer_src {
+	int fd;		/* readable fd */
+	off_t offset;	/* where the blob starts (pread), 0 for a whole file */
+	off_t length;	/* bytes, or -1 to read to EOF */
+};
+
+/* Extracts a layer blob (plain tar, gzip or zstd, auto-detected).
+ * want_digest: if non-NULL, the raw blob must hash to it (else error
+ * "digest mismatch"). want_diffid: if non-NULL, the uncompressed tar must
+ * hash to it. diffid_out receives the uncompressed tar digest, size_out the
+ * sum of regular-file sizes (may be NULL). When want_diffid names a layer
+ * already present the blob is not read. Returns 0 or -1. */
+int layer_extract(struct engine *e, const struct layer_src *src, const char *want_digest,
+		  const char *want_diffid, char diffid_out[DIGEST_STR_LEN], int64_t *size_out,
+		  struct werr *err);
+
+/* Path of a layer dir: "<root>/layers/<hex>" (malloc'd). */
+char *layer_path(struct engine *e, const char *diff_id);
+
+/* Removes a layer dir. */
+int layer_remove(struct engine *e, const char *diff_id, struct werr *err);
+
+/* Removes leftovers of killed extractions (<root>/layers/.tmp-*). */
+void layer_gc_tmp(struct engine *e);
+
+#endif

@@ -1,0 +1,105 @@
+/* store.h - the state database (SQLite, WAL, busy timeout): images, layers,
+ * containers and store metadata. Every change is one transaction; a command
+ * killed at any instant leaves a usable database. Lives at <root>/warren.db. */
+#ifndef WARREN_STORE_H
+#define WARREN_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lib/digest.h"
+#include "lib/engine.h"
+#include "lib/err.h"
+
+struct store;
+
+/* Opens (creating schema on first use) <dir>/warren.db. */
+struct store *store_open(const char *dir, struct werr *err);
+void store_close(struct store *s);
+
+/* Explicit transactions grouping several calls (BEGIN IMMEDIATE). Calls
+ * made outside one run in their own transaction. */
+int store_begin(struct store *s, struct werr *err);
+int store_commit(struct store *s, struct werr *err);
+void store_rollback(struct store *s);
+
+/* Key/value metadata (e.g. "driver"). *out malloc'd or NULL if unset. */
+int store_meta_get(struct store *s, const char *key, char **out, struct werr *err);
+int store_meta_set(struct store *s, const char *key, const char *value, struct werr *err);
+
+struct image_rec {
+	char id[DIGEST_HEX_LEN + 1]; /* hex of the config digest */
+	char *digest;		     /* manifest digest "sha256:..." or NULL */
+	char **names;		     /* full refs "docker.io/library/busybox:latest", may be empty */
+	char **layers;		     /* diff_ids "sha256:...", bottom first, NULL-terminated */
+	int64_t created;	     /* image creation time from its config, ns */
+	int64_t stored;		     /* when it entered the store, ns */
+	int64_t size;		     /* sum of uncompressed layer sizes */
+	char *config;		     /* image config JSON text */
+	char *manifest;		     /* manifest JSON text or NULL */
+};
+void image_rec_free(struct image_rec *r); /* frees members, not r */
+void image_recs_free(struct image_rec *v, size_t n);
+
+/* Adds an image, or when the id exists adds the new names to it. A name
+ * held by another image moves to this one (as `docker load` does). */
+int store_image_add(struct store *s, const struct image_rec *r, struct werr *err);
+
+/* Looks up by exact full name, full id, or unique id prefix (>= 3 hex).
+ * Returns 1 found (out filled), 0 not found, -1 error (e.g. ambiguous prefix). */
+int store_image_get(struct store *s, const char *ref, struct image_rec *out, struct werr *err);
+
+/* All images, newest first. */
+int store_image_list(struct store *s, struct image_rec **out, size_t *n, struct werr *err);
+
+/* Adds / removes one name of image id. Adding moves it from another image. */
+int store_image_tag(struct store *s, const char *id, const char *name, struct werr *err);
+int store_image_untag(struct store *s, const char *id, const char *name, struct werr *err);
+
+/* Deletes the image row. Layers no image uses any more are returned in
+ * *unused (diff_ids, NULL-terminated, may be NULL) so the caller removes
+ * their directories; their rows are deleted in the same transaction. */
+int store_image_delete(struct store *s, const char *id, char ***unused, struct werr *err);
+
+/* Layers: diff_id -> uncompressed size. */
+int store_layer_add(struct store *s, const char *diff_id, int64_t size, struct werr *err);
+/* 1 if present, 0 if not, -1 error */
+int store_layer_exists(struct store *s, const char *diff_id, struct werr *err);
+
+enum ctr_state { CTR_CREATED = 0, CTR_RUNNING, CTR_EXITED, CTR_STOPPED, CTR_REMOVING };
+const char *ctr_state_name(enum ctr_state st); /* "created", "running", ... */
+
+struct container_rec {
+	char id[DIGEST_HEX_LEN + 1]; /* 64 hex */
+	char *name;
+	char *image_id;	  /* hex */
+	char *image_name; /* as the user gave it, normalized */
+	char **command;	  /* argv that runs (entrypoint + cmd), for ps */
+	int64_t created, started, finished; /* ns since epoch, 0 if never */
+	enum ctr_state state;
+	pid_t pid;	    /* container init on the host, 0 if not running */
+	uint64_t pid_start; /* its start time, detects pid reuse */
+	int exit_code;
+	bool autoremove;
+	char *driver; /* storage driver of its rootfs */
+	char *config; /* JSON: the create options, shown by inspect */
+};
+void container_rec_free(struct container_rec *c);
+void container_recs_free(struct container_rec *v, size_t n);
+
+/* Adds a container. A name already in use fails with
+ * "the container name "N" is already in use by ID. ..." */
+int store_container_add(struct store *s, const struct container_rec *c, struct werr *err);
+/* By full id, unique id prefix, or exact name. 1 found, 0 not, -1 error. */
+int store_container_get(struct store *s, const char *ref, struct container_rec *out,
+			struct werr *err);
+int store_container_list(struct store *s, struct container_rec **out, size_t *n,
+			 struct werr *err);
+/* Writes state, pid, pid_start, exit_code, started, finished of c->id. */
+int store_container_update(struct store *s, const struct container_rec *c, struct werr *err);
+int store_container_delete(struct store *s, const char *id, struct werr *err);
+/* Number of containers using image id. */
+int store_image_users(struct store *s, const char *image_id, struct werr *err);
+
+#endif
