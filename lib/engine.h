@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "lib/err.h"
+
 struct store;
 
 struct engine {

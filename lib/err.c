@@ -26,16 +26,22 @@ int werr_set(struct werr *err, int errnum, const char *fmt, ...)
 
 int werr_wrap(struct werr *err, const char *fmt, ...)
 {
-	char ctx[WERR_MSG_MAX], old[WERR_MSG_MAX];
+	char old[WERR_MSG_MAX];
 	va_list ap;
+	int n;
 
 	if (err == NULL)
 		return -1;
-	va_start(ap, fmt);
-	vsnprintf(ctx, sizeof(ctx), fmt, ap);
-	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", ctx, old);
+	va_start(ap, fmt);
+	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(err->msg) - 3)
+		return -1;
+	memcpy(err->msg + n, ": ", 2);
+	n += 2;
+	memcpy(err->msg + n, old, sizeof(err->msg) - (size_t)n - 1);
+	err->msg[sizeof(err->msg) - 1] = '\0';
 	return -1;
 }
 

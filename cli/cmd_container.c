@@ -1,0 +1,335 @@
+/* warren ps, rm, inspect */
+#include "cli/cli.h"
+#include "cli/format.h"
+#include "image/image.h"
+#include "lib/cleanup.h"
+#include "lib/util.h"
+#include "runtime/container.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Podman's `ps --format json` shape (the fields this engine knows). */
+static struct json_object *ctr_json_brief(const struct container_rec *c)
+{
+	struct json_object *o = json_object_new_object(), *cmd = json_object_new_array();
+	struct json_object *names = json_object_new_array();
+	char ts[64], status[128];
+
+	for (size_t i = 0; c->command && c->command[i]; i++)
+		json_object_array_add(cmd, json_object_new_string(c->command[i]));
+	json_object_array_add(names, json_object_new_string(c->name));
+	container_status_string(c, status, sizeof(status));
+	json_object_object_add(o, "AutoRemove", json_object_new_boolean(c->autoremove));
+	json_object_object_add(o, "Command", cmd);
+	format_rfc3339(c->created, ts, sizeof(ts));
+	json_object_object_add(o, "CreatedAt", json_object_new_string(ts));
+	json_object_object_add(o, "Exited", json_object_new_boolean(c->state == CTR_EXITED));
+	json_object_object_add(o, "ExitedAt", json_object_new_int64(c->finished / 1000000000LL));
+	json_object_object_add(o, "ExitCode", json_object_new_int(c->exit_code));
+	json_object_object_add(o, "Id", json_object_new_string(c->id));
+	json_object_object_add(o, "ID", json_object_new_string(c->id));
+	json_object_object_add(o, "Image", json_object_new_string(c->image_name));
+	json_object_object_add(o, "ImageID", json_object_new_string(c->image_id));
+	json_object_object_add(o, "Names", names);
+	json_object_object_add(o, "Pid", json_object_new_int(c->pid));
+	json_object_object_add(o, "StartedAt", json_object_new_int64(c->started / 1000000000LL));
+	json_object_object_add(o, "State", json_object_new_string(ctr_state_name(c->state)));
+	json_object_object_add(o, "Status", json_object_new_string(status));
+	json_object_object_add(o, "Created", json_object_new_int64(c->created / 1000000000LL));
+	return o;
+}
+
+enum { P_ALL = 1, P_QUIET, P_FORMAT, P_NOTRUNC, P_LAST };
+
+static const struct opt ps_opts[] = {
+	{"all", 'a', false, P_ALL},
+	{"quiet", 'q', false, P_QUIET},
+	{"format", 0, true, P_FORMAT},
+	{"no-trunc", 0, false, P_NOTRUNC},
+	{0},
+};
+
+static void ps_table(struct container_rec *v, size_t n, bool notrunc)
+{
+	struct table *t = table_new(7);
+	const char *hdr[] = {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"};
+
+	table_add(t, hdr);
+	for (size_t i = 0; i < n; i++) {
+		char id[65], created[64], status[128];
+		cleanup_free char *cmd = strv_join(v[i].command, " ");
+		const char *row[7];
+		snprintf(id, sizeof(id), "%.*s", notrunc ? 64 : 12, v[i].id);
+		format_ago(v[i].created, created, sizeof(created));
+		container_status_string(&v[i], status, sizeof(status));
+		if (!notrunc && strlen(cmd) > 20)
+			strcpy(cmd + 17, "...");
+		row[0] = id, row[1] = v[i].image_name, row[2] = cmd, row[3] = created;
+		row[4] = status, row[5] = "", row[6] = v[i].name;
+		table_add(t, row);
+	}
+	table_print(t, stdout);
+	table_free(t);
+}
+
+static int print_each_template(struct json_object *arr, const char *fmt, struct werr *err)
+{
+	bool table = str_has_prefix(fmt, "table ");
+	const char *tmpl = table ? fmt + 6 : fmt;
+
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		cleanup_free char *s = template_render(tmpl, json_object_array_get_idx(arr, i), err);
+		if (s == NULL)
+			return werr_status(err, 125);
+		printf("%s\n", s);
+	}
+	return 0;
+}
+
+int cmd_ps(struct engine *e, int argc, char **argv, struct werr *err)
+{
+	struct optstate st = {.argc = argc, .argv = argv, .i = 1};
+	bool all = false, quiet = false, notrunc = false;
+	const char *v, *fmt = NULL;
+	struct container_rec *list = NULL;
+	size_t n = 0;
+	int id;
+
+	while ((id = opt_next(&st, ps_opts, &v, err)) != OPT_END) {
+		if (id == -1)
+			return -1;
+		if (id == OPT_POS) {
+			werr_set(err, 0, "ps takes no arguments");
+			return werr_status(err, 125);
+		}
+		all |= id == P_ALL, quiet |= id == P_QUIET, notrunc |= id == P_NOTRUNC;
+		if (id == P_FORMAT)
+			fmt = v;
+	}
+	if (container_list(e, all, &list, &n, err) < 0)
+		return -1;
+	if (quiet) {
+		for (size_t i = 0; i < n; i++)
+			printf("%.*s\n", notrunc ? 64 : 12, list[i].id);
+	} else if (fmt) {
+		cleanup_json struct json_object *arr = json_object_new_array();
+		for (size_t i = 0; i < n; i++)
+			json_object_array_add(arr, ctr_json_brief(&list[i]));
+		if (strcmp(fmt, "json") == 0)
+			print_json(stdout, arr);
+		else if (print_each_template(arr, fmt, err) < 0) {
+			container_recs_free(list, n);
+			return -1;
+		}
+	} else {
+		ps_table(list, n, notrunc);
+	}
+	container_recs_free(list, n);
+	return 0;
+}
+
+enum { RM_ALL = 1, RM_FORCE, RM_TIME, RM_IGNORE };
+
+static const struct opt rm_opts[] = {
+	{"all", 'a', false, RM_ALL},
+	{"force", 'f', false, RM_FORCE},
+	{"time", 't', true, RM_TIME},
+	{"ignore", 'i', false, RM_IGNORE},
+	{0},
+};
+
+int cmd_rm(struct engine *e, int argc, char **argv, struct werr *err)
+{
+	struct optstate st = {.argc = argc, .argv = argv, .i = 1};
+	bool all = false, force = false, ignore = false;
+	int64_t timeout = 10;
+	cleanup_strv char **refs = NULL;
+	const char *v;
+	int id, rc = 0;
+
+	while ((id = opt_next(&st, rm_opts, &v, err)) != OPT_END) {
+		if (id == -1)
+			return -1;
+		if (id == OPT_POS)
+			refs = strv_append(refs, v);
+		all |= id == RM_ALL, force |= id == RM_FORCE, ignore |= id == RM_IGNORE;
+		if (id == RM_TIME && parse_int64(v, 0, 1 << 30, &timeout) < 0) {
+			werr_set(err, 0, "invalid --time '%s': expected seconds", v);
+			return werr_status(err, 125);
+		}
+	}
+	if (all) {
+		struct container_rec *list = NULL;
+		size_t n = 0;
+		if (container_list(e, true, &list, &n, err) < 0)
+			return -1;
+		for (size_t i = 0; i < n; i++) {
+			struct werr e2 = {0};
+			if (container_remove(e, &list[i], force, (int)timeout, &e2) < 0) {
+				fprintf(stderr, "warren: %s\n", e2.msg);
+				rc = 125;
+			} else {
+				printf("%s\n", list[i].id);
+			}
+		}
+		container_recs_free(list, n);
+		return rc;
+	}
+	if (strv_len(refs) == 0) {
+		werr_set(err, 0, "must specify at least one container name or ID (or use --all)");
+		return werr_status(err, 125);
+	}
+	for (size_t i = 0; refs[i]; i++) {
+		struct container_rec c = {0};
+		struct werr e2 = {0};
+		int r = container_lookup(e, refs[i], &c, &e2);
+		if (r == 0) {
+			if (ignore)
+				continue;
+			fprintf(stderr, "warren: no container with name or ID \"%s\" found: no such container\n",
+				refs[i]);
+			rc = rc ? rc : 1;
+			continue;
+		}
+		if (r < 0 || container_remove(e, &c, force, (int)timeout, &e2) < 0) {
+			fprintf(stderr, "warren: %s\n", e2.msg);
+			rc = 125;
+		} else {
+			printf("%s\n", refs[i]);
+		}
+		container_rec_free(&c);
+	}
+	return rc;
+}
+
+/* `inspect` of a container: Podman's top-level shape, the fields we know. */
+static struct json_object *ctr_json_full(struct engine *e, const struct container_rec *c)
+{
+	struct json_object *o = json_object_new_object(), *state = json_object_new_object();
+	struct json_object *cfg = json_object_new_object(), *args = json_object_new_array();
+	struct json_object *opts = c->config ? json_tokener_parse(c->config) : NULL;
+	char ts[64];
+	cleanup_free char *dir = container_dir(e, c->id);
+
+	json_object_object_add(o, "Id", json_object_new_string(c->id));
+	format_rfc3339(c->created, ts, sizeof(ts));
+	json_object_object_add(o, "Created", json_object_new_string(ts));
+	json_object_object_add(o, "Path", json_object_new_string(c->command && c->command[0] ? c->command[0] : ""));
+	for (size_t i = 1; c->command && c->command[0] && c->command[i]; i++)
+		json_object_array_add(args, json_object_new_string(c->command[i]));
+	json_object_object_add(o, "Args", args);
+	json_object_object_add(state, "Status", json_object_new_string(ctr_state_name(c->state)));
+	json_object_object_add(state, "Running", json_object_new_boolean(c->state == CTR_RUNNING));
+	json_object_object_add(state, "Pid", json_object_new_int(c->pid));
+	json_object_object_add(state, "ExitCode", json_object_new_int(c->exit_code));
+	format_rfc3339(c->started, ts, sizeof(ts));
+	json_object_object_add(state, "StartedAt", json_object_new_string(c->started ? ts : "0001-01-01T00:00:00Z"));
+	format_rfc3339(c->finished, ts, sizeof(ts));
+	json_object_object_add(state, "FinishedAt", json_object_new_string(c->finished ? ts : "0001-01-01T00:00:00Z"));
+	json_object_object_add(o, "State", state);
+	json_object_object_add(o, "Image", json_object_new_string(c->image_id));
+	json_object_object_add(o, "ImageName", json_object_new_string(c->image_name));
+	json_object_object_add(o, "Name", json_object_new_string(c->name));
+	json_object_object_add(o, "Driver", json_object_new_string(c->driver ? c->driver : ""));
+	{
+		cleanup_free char *p = xasprintf("%s/config.json", dir);
+		json_object_object_add(o, "OCIConfigPath", json_object_new_string(p));
+	}
+	json_object_object_add(o, "AutoRemove", json_object_new_boolean(c->autoremove));
+	if (opts)
+		json_object_object_add(o, "HostConfig", opts);
+	json_object_object_add(cfg, "Hostname", json_object_new_string(c->id));
+	json_object_object_add(o, "Config", cfg);
+	return o;
+}
+
+static int inspect_refs(struct engine *e, char **refs, const char *fmt, bool images_too,
+			struct werr *err)
+{
+	cleanup_json struct json_object *arr = json_object_new_array();
+	int rc = 0;
+
+	for (size_t i = 0; refs && refs[i]; i++) {
+		struct container_rec c = {0};
+		struct werr e2 = {0};
+		int r = container_lookup(e, refs[i], &c, &e2);
+		if (r > 0) {
+			json_object_array_add(arr, ctr_json_full(e, &c));
+			container_rec_free(&c);
+			continue;
+		}
+		if (r == 0 && images_too) {
+			struct image_rec img = {0};
+			r = image_lookup(e, refs[i], &img, &e2);
+			if (r > 0) {
+				extern struct json_object *cli_image_json(const struct image_rec *img);
+				json_object_array_add(arr, cli_image_json(&img));
+				image_rec_free(&img);
+				continue;
+			}
+		}
+		if (r < 0)
+			fprintf(stderr, "warren: %s\n", e2.msg);
+		else
+			fprintf(stderr, "warren: no such object: \"%s\"\n", refs[i]);
+		rc = 125;
+	}
+	if (fmt && strcmp(fmt, "json") != 0) {
+		if (print_each_template(arr, fmt, err) < 0)
+			return -1;
+	} else {
+		print_json(stdout, arr);
+	}
+	return rc;
+}
+
+enum { I_FORMAT = 1, I_TYPE };
+
+static const struct opt inspect_opts[] = {
+	{"format", 'f', true, I_FORMAT},
+	{"type", 't', true, I_TYPE},
+	{0},
+};
+
+static int inspect_main(struct engine *e, int argc, char **argv, bool images_too, struct werr *err)
+{
+	struct optstate st = {.argc = argc, .argv = argv, .i = 1};
+	cleanup_strv char **refs = NULL;
+	const char *v, *fmt = NULL;
+	int id;
+
+	while ((id = opt_next(&st, inspect_opts, &v, err)) != OPT_END) {
+		if (id == -1)
+			return -1;
+		if (id == OPT_POS)
+			refs = strv_append(refs, v);
+		if (id == I_FORMAT)
+			fmt = v;
+		if (id == I_TYPE && strcmp(v, "image") == 0) {
+			char *args[64] = {"inspect"};
+			int k = 1;
+			for (int i = 1; i < argc && k < 63; i++)
+				if (strcmp(argv[i], "--type") && strcmp(argv[i], "-t") && strcmp(argv[i], "image") &&
+				    strcmp(argv[i], "--type=image"))
+					args[k++] = argv[i];
+			return cmd_image_inspect(e, k, args, err);
+		}
+	}
+	if (strv_len(refs) == 0) {
+		werr_set(err, 0, "inspect requires at least one name or ID");
+		return werr_status(err, 125);
+	}
+	return inspect_refs(e, refs, fmt, images_too, err);
+}
+
+int cmd_inspect(struct engine *e, int argc, char **argv, struct werr *err)
+{
+	return inspect_main(e, argc, argv, true, err);
+}
+
+int cmd_container_inspect(struct engine *e, int argc, char **argv, struct werr *err)
+{
+	return inspect_main(e, argc, argv, false, err);
+}

@@ -1,0 +1,219 @@
+#include "runtime/runopts.h"
+#include "lib/cleanup.h"
+#include "lib/util.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int env_name_ok(const char *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (isspace((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+int runopts_add_env(struct run_opts *o, const char *spec, struct werr *err)
+{
+	const char *eq = strchr(spec, '=');
+	size_t n = eq ? (size_t)(eq - spec) : strlen(spec);
+
+	if (!env_name_ok(spec, n))
+		{
+		werr_set(err, 0, "invalid environment variable '%s'", spec);
+		return werr_status(err, 125);
+	}
+	if (eq) {
+		o->env = strv_append(o->env, spec);
+	} else {
+		const char *val = getenv(spec);
+		if (val) {
+			cleanup_free char *kv = xasprintf("%s=%s", spec, val);
+			o->env = strv_append(o->env, kv);
+		}
+	}
+	return 0;
+}
+
+int runopts_parse_env_text(struct run_opts *o, const char *text, const char *path,
+			   struct werr *err)
+{
+	const char *p = text;
+	int lineno = 0;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		cleanup_free char *line = xstrndup(p, n);
+		char *s = line;
+		size_t l;
+
+		lineno++;
+		p += n + (p[n] == '\n');
+		l = strlen(s);
+		while (l > 0 && (s[l - 1] == '\r' || s[l - 1] == ' ' || s[l - 1] == '\t'))
+			s[--l] = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0' || *s == '#')
+			continue;
+		if (runopts_add_env(o, s, err) < 0)
+			return werr_wrap(err, "env file '%s' line %d", path, lineno);
+	}
+	return 0;
+}
+
+int runopts_add_env_file(struct run_opts *o, const char *path, struct werr *err)
+{
+	cleanup_free char *text = read_file_at(AT_FDCWD, path, NULL, err);
+
+	if (text == NULL)
+		return werr_status(err, 125);
+	return runopts_parse_env_text(o, text, path, err);
+}
+
+static int bad_volume(const char *spec, const char *why, struct werr *err)
+{
+	werr_set(err, 0, "invalid volume spec '%s': %s", spec, why);
+	return werr_status(err, 125);
+}
+
+int runopts_add_volume(struct run_opts *o, const char *spec, struct werr *err)
+{
+	cleanup_strv char **parts = NULL;
+	const char *p = spec;
+	bool ro = false;
+	size_t np;
+
+	while (1) {
+		size_t n = strcspn(p, ":");
+		cleanup_free char *part = xstrndup(p, n);
+		parts = strv_append(parts, part);
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+	np = strv_len(parts);
+	if (np < 2 || np > 3)
+		return bad_volume(spec, "expected SRC:DST[:OPTIONS]", err);
+	if (parts[0][0] == '\0' || parts[1][0] == '\0')
+		return bad_volume(spec, "empty source or destination", err);
+	if (parts[0][0] != '/')
+		return bad_volume(spec, "named volumes are not supported yet: the source must be an "
+					"absolute host path",
+				  err);
+	if (parts[1][0] != '/')
+		return bad_volume(spec, "the destination must be an absolute path", err);
+	if (np == 3) {
+		char *save = NULL, *tok;
+		for (tok = strtok_r(parts[2], ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			if (strcmp(tok, "ro") == 0)
+				ro = true;
+			else if (strcmp(tok, "rw") == 0)
+				ro = false;
+			else if (strcmp(tok, "z") != 0 && strcmp(tok, "Z") != 0 &&
+				 strcmp(tok, "rbind") != 0 && strcmp(tok, "bind") != 0)
+				return bad_volume(spec, "unknown option (use ro or rw)", err);
+		}
+	}
+	o->volumes = xrealloc(o->volumes, (o->nvolumes + 1) * sizeof(*o->volumes));
+	o->volumes[o->nvolumes].src = xstrdup(parts[0]);
+	o->volumes[o->nvolumes].dst = xstrdup(parts[1]);
+	o->volumes[o->nvolumes].ro = ro;
+	o->nvolumes++;
+	return 0;
+}
+
+int runopts_add_tmpfs(struct run_opts *o, const char *spec, struct werr *err)
+{
+	if (spec[0] != '/') {
+		werr_set(err, 0, "invalid tmpfs '%s': the destination must be an absolute path", spec);
+		return werr_status(err, 125);
+	}
+	o->tmpfs = strv_append(o->tmpfs, spec);
+	return 0;
+}
+
+int runopts_set_network(struct run_opts *o, const char *mode, struct werr *err)
+{
+	if (strcmp(mode, "none") == 0)
+		o->net = NET_NONE;
+	else if (strcmp(mode, "host") == 0)
+		o->net = NET_HOST;
+	else if (strcmp(mode, "private") == 0)
+		o->net = NET_DEFAULT;
+	else {
+		werr_set(err, 0, "network mode '%s' is not supported yet: use none, host or private",
+			 mode);
+		return werr_status(err, 125);
+	}
+	return 0;
+}
+
+int runopts_set_entrypoint(struct run_opts *o, const char *v, struct werr *err)
+{
+	strv_free(o->entrypoint);
+	o->entrypoint = NULL;
+	o->entrypoint_set = true;
+	if (v[0] == '[') {
+		cleanup_json struct json_object *j = json_tokener_parse(v);
+		if (j == NULL || !json_object_is_type(j, json_type_array)) {
+			werr_set(err, 0, "invalid --entrypoint '%s': not a JSON array of strings", v);
+			return werr_status(err, 125);
+		}
+		for (size_t i = 0; i < json_object_array_length(j); i++) {
+			struct json_object *s = json_object_array_get_idx(j, i);
+			if (!json_object_is_type(s, json_type_string)) {
+				werr_set(err, 0, "invalid --entrypoint '%s': not a JSON array of strings", v);
+				return werr_status(err, 125);
+			}
+			o->entrypoint = strv_append(o->entrypoint, json_object_get_string(s));
+		}
+	} else if (v[0] != '\0') {
+		o->entrypoint = strv_append(o->entrypoint, v);
+	}
+	return 0;
+}
+
+int runopts_security_opt(struct run_opts *o, const char *v, struct werr *err)
+{
+	if (str_has_prefix(v, "seccomp=") || str_has_prefix(v, "seccomp:")) {
+		free(o->seccomp);
+		o->seccomp = xstrdup(v + 8);
+		if (o->seccomp[0] == '\0') {
+			werr_set(err, 0, "invalid --security-opt '%s': seccomp needs a value", v);
+			return werr_status(err, 125);
+		}
+		return 0;
+	}
+	if (strcmp(v, "no-new-privileges") == 0 || strcmp(v, "no-new-privileges=true") == 0 ||
+	    str_has_prefix(v, "label=") || str_has_prefix(v, "label:"))
+		return 0; /* no_new_privs is always on; no SELinux labels here */
+	werr_set(err, 0, "unsupported --security-opt '%s': use seccomp=unconfined|FILE", v);
+	return werr_status(err, 125);
+}
+
+void runopts_free(struct run_opts *o)
+{
+	free(o->name);
+	free(o->hostname);
+	free(o->workdir);
+	free(o->user);
+	strv_free(o->entrypoint);
+	strv_free(o->cmd);
+	strv_free(o->env);
+	for (size_t i = 0; i < o->nvolumes; i++) {
+		free(o->volumes[i].src);
+		free(o->volumes[i].dst);
+	}
+	free(o->volumes);
+	strv_free(o->tmpfs);
+	strv_free(o->cap_add);
+	strv_free(o->cap_drop);
+	free(o->seccomp);
+	memset(o, 0, sizeof(*o));
+}

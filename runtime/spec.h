@@ -1,0 +1,87 @@
+/* spec.h - the OCI runtime spec (config.json, runtime-spec 1.x) of a
+ * container, built from the run options and the image config. */
+#ifndef WARREN_SPEC_H
+#define WARREN_SPEC_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "image/image.h"
+#include "lib/engine.h"
+#include "lib/err.h"
+
+enum net_mode {
+	NET_DEFAULT = 0, /* private netns with lo up (slirp4netns comes later) */
+	NET_NONE,	 /* private netns, lo only */
+	NET_HOST,	 /* the host's (pause process's) netns */
+};
+
+struct volume_spec {
+	char *src; /* absolute host path */
+	char *dst; /* absolute container path */
+	bool ro;
+};
+
+struct run_opts {
+	char *name;
+	char *hostname;		/* default: first 12 chars of the id */
+	char *workdir;		/* -w */
+	char *user;		/* -u USER[:GROUP], names or numbers */
+	char **entrypoint;	/* --entrypoint (a JSON array or one string) */
+	bool entrypoint_set;	/* --entrypoint "" clears the image's */
+	char **cmd;		/* CMD... after the image */
+	char **env;		/* "K=V", already resolved, applied after the image's */
+	struct volume_spec *volumes;
+	size_t nvolumes;
+	char **tmpfs;		/* "DST[:opts]" */
+	bool read_only, privileged, tty, interactive, rm, detach;
+	enum net_mode net;
+	char **cap_add, **cap_drop; /* "NET_ADMIN", "CAP_NET_ADMIN" or "ALL" */
+	char *seccomp;		    /* NULL default profile, "unconfined", or a JSON profile path */
+};
+
+/* Builds config.json content. rootfs is the mounted rootfs (opened with
+ * openat2 RESOLVE_IN_ROOT to resolve -u names from its /etc/passwd and
+ * /etc/group: untrusted); ctr_dir holds the generated hostname, hosts and
+ * resolv.conf that are bind-mounted. The process args are entrypoint+cmd
+ * (Docker's rules). *out is a new json object the caller puts. An unknown
+ * user is "unable to find user X: no matching entries in passwd file"; an
+ * empty command "no command or entrypoint specified" (status 125). */
+int spec_build(struct engine *e, const struct run_opts *o, const struct image_config *img,
+	       const char *ctr_id, const char *ctr_dir, const char *rootfs, struct json_object **out,
+	       struct werr *err);
+
+/* Podman's default capability names ("CAP_CHOWN", ...), NULL-terminated. */
+extern const char *const spec_default_caps[];
+
+/* Capability number of "net_admin", "NET_ADMIN" or "CAP_NET_ADMIN" (any
+ * case) as libcap knows it, -1 when unknown (also for "ALL" and NULL). */
+int spec_cap_from_name(const char *name);
+
+/* The container's capability set as a bit mask (bit N = capability N):
+ * spec_default_caps, or every capability of the running kernel when
+ * privileged (or with --cap-add ALL); --cap-drop ALL empties it first; then
+ * the adds are added and the named drops removed. An unknown name fails
+ * with "unknown capability 'X'". */
+int spec_caps_compute(bool privileged, char *const *cap_add, char *const *cap_drop,
+		      uint64_t *out, struct werr *err);
+
+/* process.args by Docker's rules: --entrypoint replaces the image's (an
+ * empty one clears it) and then drops the image's Cmd; a command given
+ * after the image replaces the image's Cmd; args = entrypoint + cmd.
+ * *out is a new NULL-terminated vector. Empty: "no command or entrypoint
+ * specified". */
+int spec_process_args(const struct run_opts *o, const struct image_config *img, char ***out,
+		      struct werr *err);
+
+/* Sets "K=V" in *env (NULL-terminated, may be NULL): replaces an entry with
+ * the same key in place, else appends. Entries without '=' use the whole
+ * string as the key. */
+void spec_env_set(char ***env, const char *kv);
+
+/* Pretty-printed JSON of spec, malloc'd (caller frees). */
+char *spec_to_string(struct json_object *spec);
+
+#endif
