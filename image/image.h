@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/err.h" /* before engine.h, which uses struct werr */
 #include "lib/engine.h"
-#include "lib/err.h"
 #include "storage/store.h"
 
 /* Finds an image by full or short name ("busybox" matches
@@ -19,7 +19,10 @@ int image_lookup(struct engine *e, const char *ref, struct image_rec *out, struc
 /* Loads a docker-archive or oci-archive tarball (itself plain, gzip or
  * zstd). Every blob is verified against its digest. *names receives the
  * full names (or image ids "sha256:..." for untagged images) loaded,
- * NULL-terminated, caller frees. */
+ * NULL-terminated, caller frees. "-", pipes and compressed archives go
+ * through an unlinked temp file under <root>/tmp. Errors name no path: the
+ * caller prefixes "load 'PATH'". Layers extracted by a failed load are
+ * removed again; nothing is recorded unless everything verified. */
 int image_load(struct engine *e, const char *path, char ***names, struct werr *err);
 
 /* Creates a one-layer image from a rootfs tarball (plain/gzip/zstd; "-"
@@ -28,7 +31,13 @@ int image_load(struct engine *e, const char *path, char ***names, struct werr *e
 int image_import(struct engine *e, const char *path, const char *ref, const char *message,
 		 char id_out[DIGEST_HEX_LEN + 1], struct werr *err);
 
-/* Adds a name (normalized from new_ref) to the image found by ref. */
+/* Normalizes a name the user gives a new image (tag, import, commit):
+ * short names without a registry go to localhost/ as Podman does
+ * ("myimg" -> "localhost/myimg:latest"); digests are refused. Malloc'd,
+ * NULL with err set on a bad reference. */
+char *image_local_name(const char *ref, struct werr *err);
+
+/* Adds a name (normalized from new_ref, see image_local_name) to the image found by ref. */
 int image_tag(struct engine *e, const char *ref, const char *new_ref, struct werr *err);
 
 /* Removes a name, or the image when ref is an id or its last name. Images
@@ -51,5 +60,9 @@ struct image_config {
 };
 int image_config_parse(const char *json, struct image_config *out, struct werr *err);
 void image_config_free(struct image_config *c);
+
+/* Parses an RFC 3339 time ("2024-01-02T03:04:05.123Z", "...+02:00") into
+ * ns since the epoch. Returns 0 or -1 (malformed). */
+int image_parse_time(const char *s, int64_t *ns);
 
 #endif

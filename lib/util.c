@@ -403,8 +403,8 @@ void format_size(int64_t bytes, char *buf, size_t len)
 		v /= 1000.0;
 		u++;
 	}
-	/* Docker prints 4 significant digits: "%.4g" */
-	snprintf(buf, len, "%.4g%s", v, units[u]);
+	/* Podman: 3 significant digits and a space ("1.98 MB") */
+	snprintf(buf, len, "%.3g %s", v, units[u]);
 }
 
 uint64_t proc_start_time(pid_t pid)

@@ -1,0 +1,946 @@
+/* archive.c - `load` of docker-archive and oci-archive tarballs, and
+ * `import` of a rootfs tarball as a one-layer image.
+ *
+ * An archive is first made a plain seekable tar (stdin is copied, gzip and
+ * zstd are decompressed into an unlinked temp file under <root>/tmp), then
+ * indexed in one pass: entry name -> (data offset, size). Blobs are then
+ * read in place with pread, so a layer is never copied: layer_extract reads
+ * it straight from the archive. Every blob is checked against its digest;
+ * nothing enters the store until all layers are extracted, and then in one
+ * transaction. Layers extracted by a load that fails are removed again. */
+#include "image/image.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "image/ref.h"
+#include "lib/cleanup.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "storage/layer.h"
+
+#define JSON_MAX	(16 * 1024 * 1024) /* manifests and configs are small */
+#define MAX_LINKS	8
+#define MAX_INDEX_DEPTH 4
+
+#define MT_OCI_INDEX   "application/vnd.oci.image.index.v1+json"
+#define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
+
+#define DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+struct entry {
+	char *name; /* normalized: no "./" or leading "/" */
+	char *link; /* symlink (resolved to an archive path) or hard link target */
+	off_t off;  /* where the data starts in the plain tar */
+	off_t size;
+};
+
+struct layer_size {
+	char *diff_id;
+	int64_t size;
+};
+
+struct load_ctx {
+	struct engine *e;
+	int fd; /* the plain tar */
+	struct entry *ents;
+	size_t nents;
+	struct image_rec *recs;
+	size_t nrecs;
+	struct layer_size *sizes;
+	size_t nsizes;
+	char **new_layers; /* extracted by this load: removed if it fails */
+};
+
+static void load_ctx_free(struct load_ctx *c)
+{
+	for (size_t i = 0; i < c->nents; i++) {
+		free(c->ents[i].name);
+		free(c->ents[i].link);
+	}
+	free(c->ents);
+	image_recs_free(c->recs, c->nrecs);
+	for (size_t i = 0; i < c->nsizes; i++)
+		free(c->sizes[i].diff_id);
+	free(c->sizes);
+	strv_free(c->new_layers);
+	if (c->fd >= 0)
+		close(c->fd);
+}
+
+/* An unlinked temp file under <root>/tmp (big archives do not fit /tmp). */
+static int tmp_file(struct engine *e, struct werr *err)
+{
+	cleanup_free char *dir = xasprintf("%s/tmp", e->root);
+	cleanup_free char *tmpl = NULL;
+	int fd;
+
+	if (mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	tmpl = xasprintf("%s/load-XXXXXX", dir);
+	fd = mkostemp(tmpl, O_CLOEXEC);
+	if (fd < 0)
+		return werr_set(err, errno, "create a temp file in '%s'", dir);
+	unlink(tmpl);
+	return fd;
+}
+
+static int copy_fd(int in, int out, struct werr *err)
+{
+	char buf[65536];
+
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return werr_set(err, errno, "read");
+		if (n == 0)
+			return 0;
+		if (write_all(out, buf, (size_t)n) < 0)
+			return werr_set(err, errno, "write temp file");
+	}
+}
+
+/* Decompresses in (gzip, zstd, ...) into out with libarchive's raw format. */
+static int decompress(int in, int out, struct werr *err)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *ae;
+	char buf[65536];
+	int rc = -1;
+
+	archive_read_support_filter_all(a);
+	archive_read_support_format_raw(a);
+	if (archive_read_open_fd(a, in, 65536) != ARCHIVE_OK ||
+	    archive_read_next_header(a, &ae) != ARCHIVE_OK) {
+		werr_set(err, 0, "decompress: %s", archive_error_string(a));
+		goto out;
+	}
+	for (;;) {
+		la_ssize_t n = archive_read_data(a, buf, sizeof(buf));
+		if (n < 0) {
+			werr_set(err, 0, "decompress: %s", archive_error_string(a));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (write_all(out, buf, (size_t)n) < 0) {
+			werr_set(err, errno, "write temp file");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	archive_read_free(a);
+	return rc;
+}
+
+/* Opens path as a seekable file: "-" (stdin), pipes and other non-regular
+ * files are copied to a temp file first (layers are read with pread). */
+static int open_seekable(struct engine *e, const char *path, struct werr *err)
+{
+	cleanup_close int fd = -1, tmp = -1;
+	struct stat st;
+
+	fd = strcmp(path, "-") == 0 ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
+				    : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return werr_set(err, errno, "open");
+	if (fstat(fd, &st) < 0)
+		return werr_set(err, errno, "stat");
+	if (S_ISREG(st.st_mode))
+		return steal_fd(&fd);
+	if (S_ISDIR(st.st_mode))
+		return werr_set(err, EISDIR, "open");
+	tmp = tmp_file(e, err);
+	if (tmp < 0 || copy_fd(fd, tmp, err) < 0)
+		return -1;
+	if (lseek(tmp, 0, SEEK_SET) < 0)
+		return werr_set(err, errno, "seek");
+	return steal_fd(&tmp);
+}
+
+/* Opens path as a plain (decompressed), seekable tar. Returns the fd. */
+static int open_plain(struct engine *e, const char *path, struct werr *err)
+{
+	cleanup_close int fd = open_seekable(e, path, err);
+	unsigned char magic[4] = {0};
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = pread(fd, magic, sizeof(magic), 0);
+	if (n < 0)
+		return werr_set(err, errno, "read");
+	if ((n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) ||
+	    (n == 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f &&
+	     magic[3] == 0xfd)) {
+		cleanup_close int out = tmp_file(e, err);
+		if (out < 0 || lseek(fd, 0, SEEK_SET) < 0 || decompress(fd, out, err) < 0)
+			return -1;
+		close(fd);
+		fd = steal_fd(&out);
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return werr_set(err, errno, "seek");
+	return steal_fd(&fd);
+}
+
+/* Normalizes an archive path: drops "." and empty parts, resolves "..";
+ * NULL when it climbs above the root. */
+static char *norm_path(const char *p)
+{
+	cleanup_free char *copy = xstrdup(p);
+	char *out = xcalloc(1, strlen(p) + 1), *save = NULL;
+	size_t len = 0;
+
+	for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (strcmp(c, ".") == 0)
+			continue;
+		if (strcmp(c, "..") == 0) {
+			char *slash = len ? strrchr(out, '/') : NULL;
+			if (len == 0) {
+				free(out);
+				return NULL;
+			}
+			len = slash ? (size_t)(slash - out) : 0;
+			out[len] = '\0';
+			continue;
+		}
+		len += (size_t)sprintf(out + len, "%s%s", len ? "/" : "", c);
+	}
+	return out;
+}
+
+static void add_entry(struct load_ctx *c, struct archive_entry *ae, off_t off)
+{
+	const char *sym = archive_entry_symlink(ae), *hard = archive_entry_hardlink(ae);
+	char *name = norm_path(archive_entry_pathname(ae));
+	struct entry *en;
+
+	if (name == NULL || *name == '\0') {
+		free(name);
+		return;
+	}
+	c->ents = xrealloc(c->ents, (c->nents + 1) * sizeof(*c->ents));
+	en = &c->ents[c->nents++];
+	*en = (struct entry){.name = name, .off = off, .size = archive_entry_size(ae)};
+	if (hard) {
+		en->link = norm_path(hard);
+	} else if (sym) {
+		/* relative to the entry's directory, as the file system would */
+		const char *slash = strrchr(name, '/');
+		cleanup_free char *joined =
+		    sym[0] == '/' || !slash ? xstrdup(sym)
+					    : xasprintf("%.*s/%s", (int)(slash - name), name, sym);
+		en->link = norm_path(joined);
+		if (en->link == NULL)
+			en->link = xstrdup(""); /* points outside: never found */
+	}
+}
+
+/* Indexes every regular file and link of the plain tar in one pass. */
+static int index_tar(struct load_ctx *c, struct werr *err)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *ae;
+	struct stat st;
+	int r, rc = -1;
+
+	if (fstat(c->fd, &st) < 0)
+		return werr_set(err, errno, "stat");
+	archive_read_support_format_tar(a);
+	if (archive_read_open_fd(a, c->fd, 65536) != ARCHIVE_OK)
+		goto bad;
+	while ((r = archive_read_next_header(a, &ae)) != ARCHIVE_EOF) {
+		if (r < ARCHIVE_WARN)
+			goto bad;
+		/* the tar header (and pax headers) are consumed: data follows */
+		off_t off = (off_t)archive_filter_bytes(a, -1);
+		mode_t type = archive_entry_filetype(ae);
+		if (type != AE_IFREG && type != AE_IFLNK && archive_entry_hardlink(ae) == NULL)
+			continue;
+		if (archive_entry_size(ae) < 0 || off + archive_entry_size(ae) > st.st_size) {
+			werr_set(err, 0, "truncated archive");
+			goto out;
+		}
+		add_entry(c, ae, off);
+	}
+	rc = 0;
+	goto out;
+bad:
+	if (archive_error_string(a) && strstr(archive_error_string(a), "runcated"))
+		werr_set(err, 0, "truncated archive");
+	else
+		werr_set(err, 0, "not a tar archive: %s",
+			 archive_error_string(a) ? archive_error_string(a) : "unknown error");
+out:
+	archive_read_free(a);
+	return rc;
+}
+
+/* Finds a regular file by archive path, following links. */
+static const struct entry *find_entry(const struct load_ctx *c, const char *path)
+{
+	cleanup_free char *name = norm_path(path);
+
+	for (int hops = 0; name && hops < MAX_LINKS; hops++) {
+		const struct entry *en = NULL;
+		for (size_t i = c->nents; i-- > 0;) /* the last of duplicates wins */
+			if (strcmp(c->ents[i].name, name) == 0) {
+				en = &c->ents[i];
+				break;
+			}
+		if (en == NULL || en->link == NULL)
+			return en;
+		free(name);
+		name = xstrdup(en->link);
+	}
+	return NULL;
+}
+
+/* Reads a small archive member (JSON) into a NUL-terminated buffer. */
+static char *read_member(const struct load_ctx *c, const char *path, size_t *len, struct werr *err)
+{
+	const struct entry *en = find_entry(c, path);
+	char *buf;
+	ssize_t n;
+
+	if (en == NULL) {
+		werr_set(err, 0, "'%s' missing from the archive", path);
+		return NULL;
+	}
+	if (en->size > JSON_MAX) {
+		werr_set(err, 0, "'%s' is too large (%lld bytes)", path, (long long)en->size);
+		return NULL;
+	}
+	buf = xmalloc((size_t)en->size + 1);
+	n = pread(c->fd, buf, (size_t)en->size, en->off);
+	if (n != en->size) {
+		free(buf);
+		werr_set(err, n < 0 ? errno : 0, "read '%s'%s", path,
+			 n < 0 ? "" : ": truncated archive");
+		return NULL;
+	}
+	buf[n] = '\0';
+	if (len)
+		*len = (size_t)n;
+	return buf;
+}
+
+/* Reads blobs/sha256/<hex> and checks it hashes to digest. */
+static char *read_blob(const struct load_ctx *c, const char *digest, size_t *len, struct werr *err)
+{
+	char got[DIGEST_STR_LEN];
+	cleanup_free char *path = NULL;
+	size_t n = 0;
+	char *buf;
+
+	if (!digest_valid(digest)) {
+		werr_set(err, 0, "invalid digest '%s'", digest ? digest : "");
+		return NULL;
+	}
+	path = xasprintf("blobs/sha256/%s", digest_hex(digest));
+	buf = read_member(c, path, &n, err);
+	if (buf == NULL)
+		return NULL;
+	sha256_buf(buf, n, got);
+	if (strcmp(got, digest) != 0) {
+		free(buf);
+		werr_set(err, 0, "blob %s: digest mismatch (got %s)", digest, got);
+		return NULL;
+	}
+	if (len)
+		*len = n;
+	return buf;
+}
+
+static const char *jstr(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static struct json_object *jarr(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_array))
+		return NULL;
+	return v;
+}
+
+static struct json_object *parse_json(const char *text, const char *what, struct werr *err)
+{
+	struct json_object *o = json_tokener_parse(text);
+
+	if (o == NULL)
+		werr_set(err, 0, "%s: invalid JSON", what);
+	return o;
+}
+
+/* rootfs.diff_ids and created of an image config. */
+static int config_info(const char *cfg, char ***diff_ids, int64_t *created, struct werr *err)
+{
+	cleanup_json struct json_object *root = parse_json(cfg, "image config", err);
+	struct json_object *rootfs = NULL, *ids;
+	char **v = NULL;
+	const char *when;
+
+	if (root == NULL)
+		return -1;
+	json_object_object_get_ex(root, "rootfs", &rootfs);
+	ids = jarr(rootfs, "diff_ids");
+	if (ids == NULL)
+		return werr_set(err, 0, "image config: no rootfs.diff_ids");
+	for (size_t i = 0; i < json_object_array_length(ids); i++) {
+		const char *d = json_object_get_string(json_object_array_get_idx(ids, i));
+		if (!digest_valid(d)) {
+			strv_free(v);
+			return werr_set(err, 0, "image config: invalid diff_id '%s'", d ? d : "");
+		}
+		v = strv_append(v, d);
+	}
+	*diff_ids = v ? v : xcalloc(1, sizeof(char *));
+	when = jstr(root, "created");
+	*created = 0;
+	if (when && image_parse_time(when, created) < 0)
+		*created = 0;
+	return 0;
+}
+
+static void note_size(struct load_ctx *c, const char *diff_id, int64_t size)
+{
+	for (size_t i = 0; i < c->nsizes; i++)
+		if (strcmp(c->sizes[i].diff_id, diff_id) == 0)
+			return;
+	c->sizes = xrealloc(c->sizes, (c->nsizes + 1) * sizeof(*c->sizes));
+	c->sizes[c->nsizes++] = (struct layer_size){xstrdup(diff_id), size};
+}
+
+static int64_t walk_total;
+
+static int add_file_size(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	if (flag == FTW_F && S_ISREG(st->st_mode))
+		walk_total += st->st_size;
+	return 0;
+}
+
+/* Size of a layer already on disk (sum of regular files), for image sizes
+ * when layer_extract skipped it; 0 when it cannot be walked. */
+static int64_t layer_dir_size(struct engine *e, const char *diff_id)
+{
+	cleanup_free char *dir = layer_path(e, diff_id);
+
+	walk_total = 0;
+	if (nftw(dir, add_file_size, 16, FTW_PHYS) < 0)
+		return 0;
+	return walk_total;
+}
+
+/* Extracts one layer member, checked against digest (may be NULL) and diff_id. */
+static int extract_member(struct load_ctx *c, const char *path, const char *digest,
+			  const char *diff_id, int64_t *size, struct werr *err)
+{
+	const struct entry *en = find_entry(c, path);
+	struct store *s = engine_store(c->e, err);
+	char got[DIGEST_STR_LEN];
+	struct layer_src src;
+	int recorded;
+
+	if (s == NULL)
+		return -1;
+	if (en == NULL)
+		return werr_set(err, 0, "layer '%s' missing from the archive", path);
+	recorded = store_layer_exists(s, diff_id, err);
+	if (recorded < 0)
+		return -1;
+	src = (struct layer_src){.fd = c->fd, .offset = en->off, .length = en->size};
+	*size = 0;
+	if (layer_extract(c->e, &src, digest, diff_id, got, size, err) < 0)
+		return -1;
+	if (*size < 0) /* already on disk: layer_extract did not read it */
+		*size = layer_dir_size(c->e, diff_id);
+	if (!recorded) {
+		/* an unrecorded dir is ours (or a killed load's): drop it on failure */
+		if (!strv_contains(c->new_layers, diff_id))
+			c->new_layers = strv_append(c->new_layers, diff_id);
+		note_size(c, diff_id, *size);
+	}
+	return 0;
+}
+
+static void add_rec(struct load_ctx *c, struct image_rec *r)
+{
+	c->recs = xrealloc(c->recs, (c->nrecs + 1) * sizeof(*c->recs));
+	c->recs[c->nrecs++] = *r;
+	*r = (struct image_rec){0};
+}
+
+/* The hex a docker-archive config path promises: "<hex>.json" (classic
+ * docker save) or "blobs/sha256/<hex>" (Docker 25+); NULL when the name
+ * promises nothing. */
+static const char *promised_hex(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (n < DIGEST_HEX_LEN || !str_is_hex(base, DIGEST_HEX_LEN))
+		return NULL;
+	if (n == DIGEST_HEX_LEN + 5 && str_has_suffix(base, ".json"))
+		return base;
+	if (n == DIGEST_HEX_LEN && base - path >= 7 && strncmp(base - 7, "sha256/", 7) == 0)
+		return base;
+	return NULL;
+}
+
+/* Fills id, config, created, layers of r from config bytes; checks the promised hex. */
+static int rec_from_config(struct image_rec *r, char *cfg, size_t len, const char *hex,
+			   struct werr *err)
+{
+	char dg[DIGEST_STR_LEN];
+
+	sha256_buf(cfg, len, dg);
+	if (hex && strncmp(hex, digest_hex(dg), DIGEST_HEX_LEN) != 0)
+		return werr_set(err, 0, "config sha256:%.64s: digest mismatch (got %s)", hex, dg);
+	memcpy(r->id, digest_hex(dg), DIGEST_HEX_LEN + 1);
+	if (config_info(cfg, &r->layers, &r->created, err) < 0)
+		return -1;
+	r->config = cfg;
+	r->stored = now_ns();
+	return 0;
+}
+
+/* Adds the normalized form of a name to r (Docker normalization). */
+static int add_name(struct image_rec *r, const char *name, struct werr *err)
+{
+	struct image_ref ref;
+
+	if (ref_parse(name, &ref, err) < 0)
+		return werr_wrap(err, "image name '%s'", name);
+	char *full = ref_string(&ref);
+	ref_free(&ref);
+	if (!strv_contains(r->names, full))
+		r->names = strv_append(r->names, full);
+	free(full);
+	return 0;
+}
+
+/* One entry of a docker-archive manifest.json. */
+static int load_docker_image(struct load_ctx *c, struct json_object *m, struct werr *err)
+{
+	struct image_rec r = {0};
+	struct json_object *tags = jarr(m, "RepoTags"), *layers = jarr(m, "Layers");
+	const char *cfg_path = jstr(m, "Config");
+	char *cfg;
+	size_t len = 0, nl;
+	int rc = -1;
+
+	if (cfg_path == NULL || layers == NULL)
+		return werr_set(err, 0, "manifest.json: entry without Config or Layers");
+	cfg = read_member(c, cfg_path, &len, err);
+	if (cfg == NULL)
+		return -1;
+	if (rec_from_config(&r, cfg, len, promised_hex(cfg_path), err) < 0) {
+		if (r.config == NULL)
+			free(cfg);
+		goto out;
+	}
+	nl = json_object_array_length(layers);
+	if (nl != strv_len(r.layers)) {
+		werr_set(err, 0, "config has %zu diff_ids but manifest.json lists %zu layers",
+			 strv_len(r.layers), nl);
+		goto out;
+	}
+	for (size_t i = 0; i < nl; i++) {
+		const char *lp = json_object_get_string(json_object_array_get_idx(layers, i));
+		int64_t sz;
+		if (lp == NULL || extract_member(c, lp, NULL, r.layers[i], &sz, err) < 0)
+			goto out;
+		r.size += sz;
+	}
+	for (size_t i = 0; tags && i < json_object_array_length(tags); i++)
+		if (add_name(&r, json_object_get_string(json_object_array_get_idx(tags, i)), err) <
+		    0)
+			goto out;
+	add_rec(c, &r);
+	rc = 0;
+out:
+	image_rec_free(&r);
+	return rc;
+}
+
+static int load_docker(struct load_ctx *c, struct werr *err)
+{
+	cleanup_free char *text = read_member(c, "manifest.json", NULL, err);
+	cleanup_json struct json_object *root = NULL;
+
+	if (text == NULL)
+		return -1;
+	root = parse_json(text, "manifest.json", err);
+	if (root == NULL)
+		return -1;
+	if (!json_object_is_type(root, json_type_array))
+		return werr_set(err, 0, "manifest.json: not a list");
+	for (size_t i = 0; i < json_object_array_length(root); i++)
+		if (load_docker_image(c, json_object_array_get_idx(root, i), err) < 0)
+			return -1;
+	return 0;
+}
+
+/* The Go architecture name of this machine ("amd64", "arm64", ...). */
+static const char *go_arch(void)
+{
+	static const struct {
+		const char *machine, *goarch;
+	} map[] = {
+	    {"x86_64", "amd64"},    {"aarch64", "arm64"}, {"armv7l", "arm"},
+	    {"armv6l", "arm"},	    {"i686", "386"},	  {"i386", "386"},
+	    {"ppc64le", "ppc64le"}, {"s390x", "s390x"},	  {"riscv64", "riscv64"},
+	};
+	static struct utsname u;
+
+	if (uname(&u) < 0)
+		return "amd64";
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+		if (strcmp(u.machine, map[i].machine) == 0)
+			return map[i].goarch;
+	return u.machine;
+}
+
+/* 1 when a descriptor's platform is ours, 0 when it is another, -1 when it has none. */
+static int platform_match(struct json_object *desc)
+{
+	struct json_object *p;
+	const char *os, *arch;
+
+	if (!json_object_object_get_ex(desc, "platform", &p))
+		return -1;
+	os = jstr(p, "os");
+	arch = jstr(p, "architecture");
+	return os && arch && strcmp(os, "linux") == 0 && strcmp(arch, go_arch()) == 0;
+}
+
+/* The name an OCI descriptor's annotations give, or NULL. A bare tag
+ * ("latest") names no repository: the image stays untagged. */
+static const char *oci_desc_name(struct json_object *desc)
+{
+	struct json_object *ann;
+	const char *n;
+
+	if (!json_object_object_get_ex(desc, "annotations", &ann))
+		return NULL;
+	n = jstr(ann, "io.containerd.image.name");
+	if (n)
+		return n;
+	n = jstr(ann, "org.opencontainers.image.ref.name");
+	return n && (strchr(n, '/') || strchr(n, ':')) ? n : NULL;
+}
+
+static int load_oci_desc(struct load_ctx *c, struct json_object *desc, const char *name, int depth,
+			 struct werr *err);
+
+/* Picks our platform's manifest from an image index. */
+static int load_oci_index(struct load_ctx *c, struct json_object *index, const char *name,
+			  int depth, struct werr *err)
+{
+	struct json_object *ms = jarr(index, "manifests");
+	size_t n = ms ? json_object_array_length(ms) : 0;
+
+	if (n == 0)
+		return werr_set(err, 0, "image index without manifests");
+	for (size_t i = 0; i < n; i++)
+		if (platform_match(json_object_array_get_idx(ms, i)) == 1)
+			return load_oci_desc(c, json_object_array_get_idx(ms, i), name, depth + 1,
+					     err);
+	if (n == 1)
+		return load_oci_desc(c, json_object_array_get_idx(ms, 0), name, depth + 1, err);
+	return werr_set(err, 0, "no image for linux/%s in the image index", go_arch());
+}
+
+/* An image manifest: config and layers, all verified. */
+static int load_oci_manifest(struct load_ctx *c, const char *digest, char *text,
+			     struct json_object *m, const char *name, struct werr *err)
+{
+	struct image_rec r = {0};
+	struct json_object *cfgd = NULL, *layers = jarr(m, "layers");
+	char *cfg;
+	size_t len = 0, nl;
+	int rc = -1;
+
+	json_object_object_get_ex(m, "config", &cfgd);
+	if (layers == NULL || jstr(cfgd, "digest") == NULL)
+		return werr_set(err, 0, "manifest %s: no config or layers", digest);
+	cfg = read_blob(c, jstr(cfgd, "digest"), &len, err);
+	if (cfg == NULL)
+		return -1;
+	if (rec_from_config(&r, cfg, len, NULL, err) < 0) {
+		if (r.config == NULL)
+			free(cfg);
+		goto out;
+	}
+	nl = json_object_array_length(layers);
+	if (nl != strv_len(r.layers)) {
+		werr_set(err, 0, "config has %zu diff_ids but manifest %s lists %zu layers",
+			 strv_len(r.layers), digest, nl);
+		goto out;
+	}
+	for (size_t i = 0; i < nl; i++) {
+		const char *ld = jstr(json_object_array_get_idx(layers, i), "digest");
+		cleanup_free char *lp = NULL;
+		int64_t sz;
+		if (!digest_valid(ld)) {
+			werr_set(err, 0, "manifest %s: invalid layer digest", digest);
+			goto out;
+		}
+		lp = xasprintf("blobs/sha256/%s", digest_hex(ld));
+		if (extract_member(c, lp, ld, r.layers[i], &sz, err) < 0)
+			goto out;
+		r.size += sz;
+	}
+	if (name && add_name(&r, name, err) < 0)
+		goto out;
+	r.digest = xstrdup(digest);
+	r.manifest = xstrdup(text);
+	add_rec(c, &r);
+	rc = 0;
+out:
+	image_rec_free(&r);
+	return rc;
+}
+
+/* A descriptor of index.json (or of a nested index). */
+static int load_oci_desc(struct load_ctx *c, struct json_object *desc, const char *name, int depth,
+			 struct werr *err)
+{
+	const char *digest = jstr(desc, "digest"), *mt = jstr(desc, "mediaType");
+	cleanup_free char *text = NULL;
+	cleanup_json struct json_object *m = NULL;
+
+	if (depth > MAX_INDEX_DEPTH)
+		return werr_set(err, 0, "image indexes nested too deep");
+	if (name == NULL)
+		name = oci_desc_name(desc);
+	text = read_blob(c, digest, NULL, err);
+	if (text == NULL)
+		return -1;
+	m = parse_json(text, digest, err);
+	if (m == NULL)
+		return -1;
+	if (!mt)
+		mt = jstr(m, "mediaType");
+	if ((mt && (strcmp(mt, MT_OCI_INDEX) == 0 || strcmp(mt, MT_DOCKER_LIST) == 0)) ||
+	    (!mt && jarr(m, "manifests")))
+		return load_oci_index(c, m, name, depth, err);
+	return load_oci_manifest(c, digest, text, m, name, err);
+}
+
+static int load_oci(struct load_ctx *c, struct werr *err)
+{
+	cleanup_free char *text = read_member(c, "index.json", NULL, err);
+	cleanup_json struct json_object *root = NULL;
+	struct json_object *ms;
+	bool any_ours = false;
+	size_t n;
+
+	if (text == NULL)
+		return -1;
+	root = parse_json(text, "index.json", err);
+	if (root == NULL)
+		return -1;
+	ms = jarr(root, "manifests");
+	n = ms ? json_object_array_length(ms) : 0;
+	if (n == 0)
+		return werr_set(err, 0, "index.json lists no images");
+	for (size_t i = 0; i < n; i++)
+		any_ours |= platform_match(json_object_array_get_idx(ms, i)) == 1;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *d = json_object_array_get_idx(ms, i);
+		/* a flat multi-platform index: only our platform */
+		if (any_ours && platform_match(d) == 0)
+			continue;
+		if (load_oci_desc(c, d, NULL, 0, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Stores every layer and image of c in one transaction. */
+static int commit_load(struct load_ctx *c, struct werr *err)
+{
+	struct store *s = engine_store(c->e, err);
+
+	if (s == NULL || store_begin(s, err) < 0)
+		return -1;
+	for (size_t i = 0; i < c->nsizes; i++)
+		if (store_layer_add(s, c->sizes[i].diff_id, c->sizes[i].size, err) < 0)
+			goto fail;
+	for (size_t i = 0; i < c->nrecs; i++)
+		if (store_image_add(s, &c->recs[i], err) < 0)
+			goto fail;
+	if (store_commit(s, err) < 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+static void drop_new_layers(struct load_ctx *c)
+{
+	for (char **l = c->new_layers; l && *l; l++) {
+		struct werr lerr = {0};
+		if (layer_remove(c->e, *l, &lerr) < 0)
+			log_warn("%s", lerr.msg);
+	}
+}
+
+/* Loads a docker-archive or oci-archive; see image.h. Errors carry no
+ * "load PATH" prefix: the caller adds it. */
+int image_load(struct engine *e, const char *path, char ***names, struct werr *err)
+{
+	struct load_ctx c = {.e = e, .fd = -1};
+	char **out = NULL;
+	int rc = -1;
+
+	c.fd = open_plain(e, path, err);
+	if (c.fd < 0 || index_tar(&c, err) < 0)
+		goto out;
+	if (find_entry(&c, "manifest.json"))
+		rc = load_docker(&c, err);
+	else if (find_entry(&c, "index.json") && find_entry(&c, "oci-layout"))
+		rc = load_oci(&c, err);
+	else
+		rc = werr_set(err, 0,
+			      "not a docker-archive or oci-archive "
+			      "(no manifest.json, no index.json and oci-layout)");
+	if (rc == 0)
+		rc = commit_load(&c, err);
+	if (rc < 0) {
+		drop_new_layers(&c);
+		goto out;
+	}
+	for (size_t i = 0; i < c.nrecs; i++) {
+		for (char **n = c.recs[i].names; n && *n; n++)
+			out = strv_append(out, *n);
+		if (strv_len(c.recs[i].names) == 0) {
+			cleanup_free char *id = xasprintf("sha256:%s", c.recs[i].id);
+			out = strv_append(out, id);
+		}
+	}
+	*names = out ? out : xcalloc(1, sizeof(char *));
+out:
+	load_ctx_free(&c);
+	return rc < 0 ? -1 : 0; /* the CLI adds "load 'path'" */
+}
+
+/* The config JSON of an imported one-layer image (malloc'd). */
+static char *import_config(const char *diff_id, const char *message, int64_t created)
+{
+	cleanup_json struct json_object *root = json_object_new_object();
+	struct json_object *cfg = json_object_new_object(), *env = json_object_new_array();
+	struct json_object *rootfs = json_object_new_object(), *ids = json_object_new_array();
+	struct json_object *hist = json_object_new_array(), *h = json_object_new_object();
+	char when[48];
+	cleanup_free char *by = NULL;
+
+	format_rfc3339(created, when, sizeof(when));
+	by = xasprintf("/bin/sh -c #(nop) ADD file:%s in / ", digest_hex(diff_id));
+	json_object_object_add(root, "created", json_object_new_string(when));
+	json_object_object_add(root, "architecture", json_object_new_string(go_arch()));
+	json_object_object_add(root, "os", json_object_new_string("linux"));
+	json_object_array_add(env, json_object_new_string(DEFAULT_PATH_ENV));
+	json_object_object_add(cfg, "Env", env);
+	json_object_object_add(root, "config", cfg);
+	json_object_object_add(rootfs, "type", json_object_new_string("layers"));
+	json_object_array_add(ids, json_object_new_string(diff_id));
+	json_object_object_add(rootfs, "diff_ids", ids);
+	json_object_object_add(root, "rootfs", rootfs);
+	json_object_object_add(h, "created", json_object_new_string(when));
+	json_object_object_add(h, "created_by", json_object_new_string(by));
+	if (message && *message)
+		json_object_object_add(h, "comment", json_object_new_string(message));
+	json_object_array_add(hist, h);
+	json_object_object_add(root, "history", hist);
+	return xstrdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+								JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* Stores the imported layer and image in one transaction. */
+static int commit_import(struct engine *e, struct image_rec *r, int64_t size, struct werr *err)
+{
+	struct store *s = engine_store(e, err);
+
+	if (s == NULL || store_begin(s, err) < 0)
+		return -1;
+	if (store_layer_add(s, r->layers[0], size, err) < 0 || store_image_add(s, r, err) < 0) {
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s, err);
+}
+
+/* Creates a one-layer image from a rootfs tarball; see image.h. */
+int image_import(struct engine *e, const char *path, const char *ref, const char *message,
+		 char id_out[DIGEST_HEX_LEN + 1], struct werr *err)
+{
+	struct image_rec r = {0};
+	cleanup_free char *name = NULL;
+	cleanup_close int fd = -1;
+	char diff_id[DIGEST_STR_LEN], dg[DIGEST_STR_LEN];
+	struct layer_src src;
+	int64_t size = 0;
+	int exists = 0, rc = -1;
+
+	if (ref && (name = image_local_name(ref, err)) == NULL)
+		return -1;
+	fd = open_seekable(e, path, err);
+	if (fd < 0)
+		return -1;
+	if (engine_store(e, err) == NULL)
+		return -1;
+	src = (struct layer_src){.fd = fd, .offset = 0, .length = -1};
+	if (layer_extract(e, &src, NULL, NULL, diff_id, &size, err) < 0)
+		return -1;
+	exists = store_layer_exists(engine_store(e, err), diff_id, err);
+	if (exists < 0)
+		return -1;
+	r.created = r.stored = now_ns();
+	r.config = import_config(diff_id, message, r.created);
+	sha256_buf(r.config, strlen(r.config), dg);
+	memcpy(r.id, digest_hex(dg), DIGEST_HEX_LEN + 1);
+	r.layers = strv_append(NULL, diff_id);
+	r.names = name ? strv_append(NULL, name) : NULL;
+	r.size = size;
+	rc = commit_import(e, &r, size, err);
+	if (rc < 0 && !exists) {
+		struct werr lerr = {0};
+		if (layer_remove(e, diff_id, &lerr) < 0)
+			log_warn("%s", lerr.msg);
+	}
+	if (rc == 0)
+		memcpy(id_out, r.id, DIGEST_HEX_LEN + 1);
+	image_rec_free(&r);
+	return rc;
+}

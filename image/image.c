@@ -1,0 +1,402 @@
+/* image.c - images in the store: lookup by name or id, tag, remove, and
+ * the image config fields the runtime needs. Loading and importing
+ * archives lives in archive.c. */
+#include "image/image.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "image/ref.h"
+#include "lib/cleanup.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "storage/layer.h"
+
+/* True when ref can only be an image id or id prefix. */
+static bool looks_like_id(const char *ref)
+{
+	size_t n = strlen(ref);
+
+	if (str_has_prefix(ref, "sha256:"))
+		return true;
+	return n >= 3 && n <= DIGEST_HEX_LEN && str_is_hex(ref, n);
+}
+
+/* The path the user typed, without tag or digest ("foo/bar:1" -> "foo/bar"). */
+static char *user_path(const char *ref)
+{
+	const char *at = strchr(ref, '@');
+	char *p = at ? xstrndup(ref, (size_t)(at - ref)) : xstrdup(ref);
+	char *slash = strrchr(p, '/');
+	char *colon = strrchr(slash ? slash : p, ':');
+
+	if (colon)
+		*colon = '\0';
+	return p;
+}
+
+/* Does stored name match reference r? A short reference (path = what the
+ * user typed) matches any repository ending in "/path"; a full one (path =
+ * NULL) only its own repository. With a digest the manifest digest must
+ * match, else the tag. */
+static bool name_matches(const char *name, const char *path, const struct image_ref *r,
+			 const struct image_rec *rec)
+{
+	cleanup_free char *repo = NULL, *tag = NULL, *want = NULL;
+
+	ref_split_name(name, &repo, &tag);
+	if (path) {
+		want = xasprintf("/%s", path);
+		if (!str_has_suffix(repo, want))
+			return false;
+	} else {
+		want = ref_repo(r);
+		if (strcmp(repo, want) != 0)
+			return false;
+	}
+	if (r->digest)
+		return rec->digest && strcmp(rec->digest, r->digest) == 0;
+	return strcmp(tag, r->tag) == 0;
+}
+
+/* Scans every image for r (see name_matches); 1 found, 0 none, -1
+ * ambiguous. *matched gets the stored name that matched. */
+static int lookup_scan(struct store *s, const char *ref, const char *path,
+		       const struct image_ref *r, struct image_rec *out, char **matched,
+		       struct werr *err)
+{
+	struct image_rec *v = NULL;
+	size_t n = 0, found = 0, first = 0;
+	cleanup_strv char **hits = NULL;
+	char *hit_name = NULL;
+
+	if (store_image_list(s, &v, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		for (char **nm = v[i].names; nm && *nm; nm++) {
+			if (!name_matches(*nm, path, r, &v[i]))
+				continue;
+			if (found++ == 0) {
+				first = i;
+				hit_name = *nm;
+			}
+			hits = strv_append(hits, *nm);
+			break; /* one name per image is enough */
+		}
+	}
+	if (found > 1) {
+		cleanup_free char *list = strv_join(hits, ", ");
+		image_recs_free(v, n);
+		return werr_set(err, 0,
+				"short name '%s' matches several images: %s: use a full name", ref,
+				list);
+	}
+	if (found == 1) {
+		*matched = xstrdup(hit_name);
+		*out = v[first];
+		v[first] = (struct image_rec){0};
+	}
+	image_recs_free(v, n);
+	return found == 1;
+}
+
+/* Like image_lookup; *matched (may be NULL) gets the full name that
+ * matched, or NULL when the image was found by id. */
+static int lookup(struct engine *e, const char *ref, struct image_rec *out, char **matched,
+		  struct werr *err)
+{
+	struct store *s = engine_store(e, err);
+	struct image_ref r = {0};
+	cleanup_free char *full = NULL, *local = NULL, *hit = NULL;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	if (looks_like_id(ref)) {
+		const char *id = str_has_prefix(ref, "sha256:") ? ref + 7 : ref;
+		rc = store_image_get(s, id, out, err);
+		if (rc != 0 || str_has_prefix(ref, "sha256:"))
+			goto done;
+	}
+	if (ref_parse(ref, &r, err) < 0)
+		return -1;
+	full = ref_string(&r);
+	rc = store_image_get(s, full, out, err);
+	if (rc == 1)
+		hit = xstrdup(full);
+	if (rc == 0 && ref_is_short(ref)) {
+		cleanup_free char *path = user_path(ref);
+		local = r.digest ? xasprintf("localhost/%s@%s", path, r.digest)
+				 : xasprintf("localhost/%s:%s", path, r.tag);
+		rc = store_image_get(s, local, out, err);
+		if (rc == 1)
+			hit = xstrdup(local);
+		else if (rc == 0)
+			rc = lookup_scan(s, ref, path, &r, out, &hit, err);
+	} else if (rc == 0 && r.digest) {
+		/* names are stored with tags: find the digest among the repository's images */
+		rc = lookup_scan(s, ref, NULL, &r, out, &hit, err);
+	}
+	ref_free(&r);
+done:
+	if (rc == 1 && matched)
+		*matched = steal_pointer(&hit);
+	return rc;
+}
+
+/* Finds an image by name, short name, id or id prefix; see image.h. */
+int image_lookup(struct engine *e, const char *ref, struct image_rec *out, struct werr *err)
+{
+	return lookup(e, ref, out, NULL, err);
+}
+
+/* Normalizes a name the user gives a new image; see image.h. */
+char *image_local_name(const char *ref, struct werr *err)
+{
+	cleanup_free char *s = NULL;
+	struct image_ref r;
+	char *out;
+
+	s = ref_is_short(ref) ? xasprintf("localhost/%s", ref) : xstrdup(ref);
+	if (ref_parse(s, &r, err) < 0)
+		return NULL;
+	if (r.digest) {
+		ref_free(&r);
+		werr_set(err, 0, "'%s': a digest cannot be used as a tag", ref);
+		return NULL;
+	}
+	out = ref_string(&r);
+	ref_free(&r);
+	return out;
+}
+
+/* Adds a name to an image; see image.h. */
+int image_tag(struct engine *e, const char *ref, const char *new_ref, struct werr *err)
+{
+	struct image_rec rec = {0};
+	cleanup_free char *name = NULL;
+	int rc;
+
+	name = image_local_name(new_ref, err);
+	if (name == NULL)
+		return -1;
+	rc = image_lookup(e, ref, &rec, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return werr_set(err, 0, "%s: image not known", ref);
+	rc = store_image_tag(engine_store(e, err), rec.id, name, err);
+	image_rec_free(&rec);
+	return rc < 0 ? werr_wrap(err, "tag '%s'", new_ref) : 0;
+}
+
+/* The first container using image id, for the "in use" message (malloc'd). */
+static char *first_user(struct store *s, const char *image_id)
+{
+	struct container_rec *v = NULL;
+	struct werr ignored = {0};
+	size_t n = 0;
+	char *id = NULL;
+
+	if (store_container_list(s, &v, &n, &ignored) < 0)
+		return xstrdup("a container");
+	for (size_t i = 0; i < n && id == NULL; i++)
+		if (v[i].image_id && strcmp(v[i].image_id, image_id) == 0)
+			id = xstrdup(v[i].id);
+	container_recs_free(v, n);
+	return id ? id : xstrdup("a container");
+}
+
+/* Deletes the image rec (all names) and its unused layers. */
+static int delete_image(struct engine *e, struct store *s, const struct image_rec *rec, bool force,
+			container_remover rm_ctrs, struct werr *err)
+{
+	cleanup_strv char **unused = NULL;
+	int users = store_image_users(s, rec->id, err);
+
+	if (users < 0)
+		return -1;
+	if (users > 0 && !force) {
+		cleanup_free char *ctr = first_user(s, rec->id);
+		werr_set(
+		    err, 0,
+		    "image used by %s: image is in use by a container: consider listing external "
+		    "containers and force-removing image",
+		    ctr);
+		return werr_status(err, 2);
+	}
+	if (users > 0 && rm_ctrs && rm_ctrs(e, rec->id, err) < 0)
+		return -1;
+	if (store_image_delete(s, rec->id, &unused, err) < 0)
+		return -1;
+	for (char **l = unused; l && *l; l++) {
+		struct werr lerr = {0};
+		if (layer_remove(e, *l, &lerr) < 0)
+			log_warn("%s", lerr.msg);
+	}
+	return 0;
+}
+
+/* Untags a name or deletes an image; see image.h. */
+int image_remove(struct engine *e, const char *ref, bool force, container_remover rm_ctrs,
+		 char ***untagged, char ***deleted, struct werr *err)
+{
+	struct store *s = engine_store(e, err);
+	struct image_rec rec = {0};
+	cleanup_free char *matched = NULL;
+	cleanup_strv char **unt = NULL, **del = NULL;
+	size_t nnames;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = lookup(e, ref, &rec, &matched, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		werr_set(err, 0, "%s: image not known", ref);
+		return werr_status(err, 1);
+	}
+	nnames = strv_len(rec.names);
+	if (matched && nnames > 1) {
+		rc = store_image_untag(s, rec.id, matched, err);
+		unt = strv_append(unt, matched);
+	} else if (!matched && nnames > 1 && !force) {
+		cleanup_free char *list = strv_join(rec.names, " ");
+		rc = werr_set(err, 0,
+			      "unable to delete image \"%s\" by ID with more than one tag ([%s]): "
+			      "please force removal",
+			      rec.id, list);
+	} else {
+		rc = delete_image(e, s, &rec, force, rm_ctrs, err);
+		for (char **nm = rec.names; rc == 0 && nm && *nm; nm++)
+			unt = strv_append(unt, *nm);
+		if (rc == 0)
+			del = strv_append(del, rec.id);
+	}
+	image_rec_free(&rec);
+	if (rc < 0)
+		return -1;
+	if (untagged)
+		*untagged = unt ? steal_pointer(&unt) : xcalloc(1, sizeof(char *));
+	if (deleted)
+		*deleted = del ? steal_pointer(&del) : xcalloc(1, sizeof(char *));
+	return 0;
+}
+
+/* A JSON array of strings as a strv; NULL when absent or not an array. */
+static char **json_strv(struct json_object *arr)
+{
+	char **v;
+	size_t n;
+
+	if (arr == NULL || !json_object_is_type(arr, json_type_array))
+		return NULL;
+	n = json_object_array_length(arr);
+	v = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0, j = 0; i < n; i++) {
+		const char *s = json_object_get_string(json_object_array_get_idx(arr, i));
+		if (s)
+			v[j++] = xstrdup(s);
+	}
+	return v;
+}
+
+static char *json_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return xstrdup(json_object_get_string(v));
+}
+
+/* Parses the runtime fields of an image config JSON; see image.h. */
+int image_config_parse(const char *json, struct image_config *out, struct werr *err)
+{
+	cleanup_json struct json_object *root = NULL;
+	struct json_object *cfg = NULL, *v;
+	struct image_config c = {0};
+
+	root = json_tokener_parse(json ? json : "");
+	if (root == NULL || !json_object_is_type(root, json_type_object))
+		return werr_set(err, 0, "image config: invalid JSON");
+	if (json_object_object_get_ex(root, "config", &cfg) &&
+	    !json_object_is_type(cfg, json_type_object))
+		cfg = NULL;
+	if (cfg) {
+		if (json_object_object_get_ex(cfg, "Env", &v))
+			c.env = json_strv(v);
+		if (json_object_object_get_ex(cfg, "Entrypoint", &v))
+			c.entrypoint = json_strv(v);
+		if (json_object_object_get_ex(cfg, "Cmd", &v))
+			c.cmd = json_strv(v);
+		c.workdir = json_str(cfg, "WorkingDir");
+		c.user = json_str(cfg, "User");
+	}
+	c.arch = json_str(root, "architecture");
+	c.os = json_str(root, "os");
+	*out = c;
+	return 0;
+}
+
+/* Frees the members of c. */
+void image_config_free(struct image_config *c)
+{
+	if (c == NULL)
+		return;
+	strv_free(c->env);
+	strv_free(c->entrypoint);
+	strv_free(c->cmd);
+	free(c->workdir);
+	free(c->user);
+	free(c->arch);
+	free(c->os);
+	*c = (struct image_config){0};
+}
+
+/* Parses RFC 3339 ("2024-01-02T03:04:05.123456789Z", or with an offset
+ * "+02:00") into ns since the epoch; see image.h. */
+int image_parse_time(const char *s, int64_t *ns)
+{
+	struct tm tm = {0};
+	const char *p;
+	int64_t frac = 0, scale = 1000000000LL, off = 0;
+	time_t t;
+
+	if (s == NULL || (p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
+		return -1;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return -1;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (scale > 1) {
+				scale /= 10;
+				frac += (*p - '0') * scale;
+			}
+		}
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int hh, mm;
+		if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2 || strlen(p) != 6)
+			return -1;
+		off = (hh * 3600 + mm * 60) * (*p == '+' ? 1 : -1);
+		p += 6;
+	} else {
+		return -1;
+	}
+	if (*p != '\0')
+		return -1;
+	t = timegm(&tm);
+	if (t == (time_t)-1 && errno == EOVERFLOW)
+		return -1;
+	*ns = ((int64_t)t - off) * 1000000000LL + frac;
+	return 0;
+}

@@ -1,0 +1,182 @@
+/* test_store.c - the state database: images, names, prefixes, containers. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/util.h"
+#include "storage/store.h"
+#include "tests/unit/unit.h"
+
+static char *tmpdir(void)
+{
+	char tmpl[] = "/tmp/warren-test-store-XXXXXX";
+	return xstrdup(mkdtemp(tmpl));
+}
+
+static void rmdir_all(char *d)
+{
+	rm_rf_at(AT_FDCWD, d, NULL);
+	free(d);
+}
+
+static void mkid(char *out, char c, const char *head)
+{
+	memset(out, c, DIGEST_HEX_LEN);
+	memcpy(out, head, strlen(head));
+	out[DIGEST_HEX_LEN] = '\0';
+}
+
+static int add_image(struct store *s, const char *id, const char *name, char *const *layers)
+{
+	struct image_rec r = {0};
+	char *names[] = {(char *)name, NULL};
+
+	snprintf(r.id, sizeof(r.id), "%s", id);
+	r.names = name ? names : NULL;
+	r.layers = (char **)layers;
+	r.config = (char *)"{}";
+	r.created = 1000;
+	return store_image_add(s, &r, NULL);
+}
+
+UNIT_TEST(store_images)
+{
+	char *dir = tmpdir();
+	struct werr err = {0};
+	struct store *s = store_open(dir, &err);
+	char a[65], b[65], c[65];
+	char *la[] = {"sha256:l1", "sha256:l2", NULL};
+	char *lb[] = {"sha256:l1", "sha256:l3", NULL};
+	struct image_rec r = {0};
+	char **unused = NULL;
+	char *v = NULL;
+
+	CHECK(s != NULL);
+	mkid(a, 'a', "abc1");
+	mkid(b, 'b', "abc2");
+	mkid(c, 'c', "ccc");
+	CHECK(store_layer_add(s, "sha256:l1", 10, &err) == 0);
+	CHECK(store_layer_add(s, "sha256:l2", 20, &err) == 0);
+	CHECK(store_layer_add(s, "sha256:l3", 30, &err) == 0);
+	CHECK(add_image(s, a, "docker.io/library/x:latest", la) == 0);
+	CHECK(add_image(s, b, "docker.io/library/y:latest", lb) == 0);
+	CHECK(store_image_get(s, "docker.io/library/x:latest", &r, &err) == 1);
+	CHECK_STR(r.id, a);
+	CHECK(strv_len(r.layers) == 2);
+	CHECK_STR(r.layers[1], "sha256:l2");
+	image_rec_free(&r);
+	/* the name moves to b */
+	CHECK(add_image(s, b, "docker.io/library/x:latest", NULL) == 0);
+	CHECK(store_image_get(s, "docker.io/library/x:latest", &r, &err) == 1);
+	CHECK_STR(r.id, b);
+	CHECK(strv_len(r.names) == 2);
+	image_rec_free(&r);
+	CHECK(store_image_get(s, a, &r, &err) == 1);
+	CHECK(strv_len(r.names) == 0);
+	image_rec_free(&r);
+	/* prefixes */
+	CHECK(store_image_get(s, "abc1", &r, &err) == 1);
+	CHECK_STR(r.id, a);
+	image_rec_free(&r);
+	CHECK(store_image_get(s, "sha256:abc2", &r, &err) == 1);
+	CHECK_STR(r.id, b);
+	image_rec_free(&r);
+	CHECK(store_image_get(s, "abc", &r, &err) == -1);
+	CHECK_STR(err.msg, "short id 'abc' is ambiguous");
+	CHECK(store_image_get(s, "ab", &r, &err) == 0);
+	CHECK(store_image_get(s, "ddd", &r, &err) == 0);
+	CHECK(store_image_tag(s, a, "docker.io/library/z:1", &err) == 0);
+	CHECK(store_image_untag(s, a, "docker.io/library/z:1", &err) == 0);
+	CHECK(store_image_untag(s, a, "docker.io/library/z:1", &err) == -1);
+	/* delete: l2 only a used */
+	CHECK(store_image_delete(s, a, &unused, &err) == 0);
+	CHECK(unused != NULL && strv_len(unused) == 1);
+	CHECK_STR(unused[0], "sha256:l2");
+	strv_free(unused);
+	CHECK(store_layer_exists(s, "sha256:l2", &err) == 0);
+	CHECK(store_layer_exists(s, "sha256:l1", &err) == 1);
+	CHECK(store_image_delete(s, b, &unused, &err) == 0);
+	CHECK(strv_len(unused) == 2);
+	strv_free(unused);
+	CHECK(add_image(s, c, NULL, NULL) == 0);
+	CHECK(store_meta_set(s, "driver", "overlay", &err) == 0);
+	CHECK(store_meta_get(s, "driver", &v, &err) == 0);
+	CHECK_STR(v, "overlay");
+	free(v);
+	CHECK(store_meta_get(s, "nope", &v, &err) == 0 && v == NULL);
+	store_close(s);
+	/* reopen: schema exists, data kept */
+	s = store_open(dir, &err);
+	CHECK(s != NULL);
+	CHECK(store_image_get(s, "ccc", &r, &err) == 1);
+	image_rec_free(&r);
+	store_close(s);
+	rmdir_all(dir);
+}
+
+UNIT_TEST(store_containers)
+{
+	char *dir = tmpdir();
+	struct werr err = {0};
+	struct store *s = store_open(dir, &err);
+	char *cmd[] = {"/bin/sh", "-c", "echo \"hi\"", NULL};
+	struct container_rec c = {0}, g = {0};
+	struct container_rec *list = NULL;
+	size_t n = 0;
+
+	CHECK(s != NULL);
+	mkid(c.id, 'f', "fed1");
+	c.name = "web";
+	c.image_id = "aaaa";
+	c.image_name = "docker.io/library/x:latest";
+	c.command = cmd;
+	c.created = 5;
+	c.driver = "overlay";
+	c.autoremove = true;
+	CHECK(store_container_add(s, &c, &err) == 0);
+	mkid(c.id, 'f', "fed2");
+	CHECK(store_container_add(s, &c, &err) == -1);
+	CHECK(strstr(err.msg, "the container name \"web\" is already in use by fed1") != NULL);
+	c.name = "db";
+	CHECK(store_container_add(s, &c, &err) == 0);
+	CHECK(store_container_get(s, "web", &g, &err) == 1);
+	CHECK(strncmp(g.id, "fed1", 4) == 0);
+	CHECK(strv_len(g.command) == 3);
+	CHECK_STR(g.command[2], "echo \"hi\"");
+	CHECK(g.autoremove);
+	container_rec_free(&g);
+	CHECK(store_container_get(s, "fe", &g, &err) == 0);
+	CHECK(store_container_get(s, "fed", &g, &err) == -1);
+	CHECK(strstr(err.msg, "ambiguous") != NULL);
+	CHECK(store_container_get(s, "fed2", &g, &err) == 1);
+	CHECK_STR(g.name, "db");
+	g.state = CTR_EXITED;
+	g.exit_code = 3;
+	g.pid = 1234;
+	g.pid_start = 99;
+	g.finished = 77;
+	CHECK(store_container_update(s, &g, &err) == 0);
+	container_rec_free(&g);
+	CHECK(store_container_get(s, c.id, &g, &err) == 1);
+	CHECK(g.state == CTR_EXITED && g.exit_code == 3 && g.pid == 1234 && g.pid_start == 99);
+	CHECK_STR(ctr_state_name(g.state), "exited");
+	container_rec_free(&g);
+	CHECK(store_image_users(s, "aaaa", &err) == 2);
+	CHECK(store_container_list(s, &list, &n, &err) == 0);
+	CHECK(n == 2);
+	container_recs_free(list, n);
+	CHECK(store_container_delete(s, c.id, &err) == 0);
+	CHECK(store_container_delete(s, c.id, &err) == -1);
+	CHECK(store_container_get(s, "db", &g, &err) == 0);
+	/* explicit transaction, rolled back */
+	CHECK(store_begin(s, &err) == 0);
+	c.name = "tmp";
+	CHECK(store_container_add(s, &c, &err) == 0);
+	store_rollback(s);
+	CHECK(store_container_get(s, "tmp", &g, &err) == 0);
+	store_close(s);
+	rmdir_all(dir);
+}
+
+UNIT_MAIN()

@@ -1,0 +1,152 @@
+/* idmap.c - subordinate id ranges (libsubid) and user-namespace id-map math. */
+#include "userns/idmap.h"
+#include "lib/cleanup.h"
+#include "lib/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <subid.h>
+
+/* libsubid logs to stderr unless told otherwise; engine code never prints,
+ * so it gets a close-on-exec /dev/null once per process. */
+static void subid_setup(void)
+{
+	static bool done;
+	FILE *devnull;
+
+	if (done)
+		return;
+	done = true;
+	devnull = fopen("/dev/null", "we");
+	subid_init("warren", devnull != NULL ? devnull : stderr);
+}
+
+int subid_ranges(const char *user, bool gid, struct idrange **out, size_t *n, struct werr *err)
+{
+	struct subid_range *r = NULL;
+	struct idrange *res;
+	int cnt;
+
+	subid_setup();
+	cnt = gid ? subid_get_gid_ranges(user, &r) : subid_get_uid_ranges(user, &r);
+	if (cnt < 0) {
+		free(r);
+		return werr_set(
+		    err, 0,
+		    "look up subordinate %s ids of '%s' (/etc/%s or the nsswitch 'subid' "
+		    "service) failed",
+		    gid ? "group" : "user", user, gid ? "subgid" : "subuid");
+	}
+	res = xcalloc(cnt > 0 ? (size_t)cnt : 1, sizeof(*res));
+	for (int i = 0; i < cnt; i++) {
+		/* ids are 32-bit: clamp what the file could claim beyond that */
+		unsigned long start = r[i].start, count = r[i].count;
+		if (start > UINT32_MAX)
+			start = UINT32_MAX, count = 0;
+		if (count > (unsigned long)UINT32_MAX - start)
+			count = UINT32_MAX - start;
+		res[i] = (struct idrange){(uint32_t)start, (uint32_t)count};
+	}
+	free(r);
+	*out = res;
+	*n = (size_t)cnt;
+	return 0;
+}
+
+static bool range_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+int idmap_build(uint32_t host_id, const struct idrange *ranges, size_t n, struct idmap *out,
+		size_t max, struct werr *err)
+{
+	uint64_t inner = 1;
+	size_t k = 0;
+
+	if (max < 1)
+		return werr_set(err, 0, "id map needs at least one entry");
+	out[k++] = (struct idmap){0, host_id, 1};
+	for (size_t i = 0; i < n; i++) {
+		const struct idrange *r = &ranges[i];
+
+		if (r->count == 0)
+			continue;
+		if (range_overlap(r->start, r->count, host_id, 1))
+			return werr_set(err, 0,
+					"subordinate range %u-%u contains the user's own id %u",
+					r->start, r->start + r->count - 1, host_id);
+		for (size_t j = 0; j < i; j++) {
+			const struct idrange *o = &ranges[j];
+			if (o->count && range_overlap(r->start, r->count, o->start, o->count))
+				return werr_set(
+				    err, 0, "subordinate ranges %u-%u and %u-%u overlap", o->start,
+				    o->start + o->count - 1, r->start, r->start + r->count - 1);
+		}
+		if (inner + r->count > (uint64_t)UINT32_MAX)
+			return werr_set(err, 0, "subordinate ranges add up to more than 2^32 ids");
+		if (k >= max)
+			return werr_set(err, 0, "too many subordinate ranges (at most %zu)",
+					max - 1);
+		out[k++] = (struct idmap){(uint32_t)inner, r->start, r->count};
+		inner += r->count;
+	}
+	return (int)k;
+}
+
+uint32_t idmap_to_host(const struct idmap *m, size_t n, uint32_t inner)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (inner >= m[i].inner && (uint64_t)inner < (uint64_t)m[i].inner + m[i].count)
+			return m[i].outer + (inner - m[i].inner);
+	}
+	return (uint32_t)-1;
+}
+
+/* One unsigned 32-bit field; advances *p past it. */
+static int parse_u32(const char **p, uint32_t *v)
+{
+	char *end;
+	unsigned long long x;
+
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+	if (!isdigit((unsigned char)**p))
+		return -1;
+	errno = 0;
+	x = strtoull(*p, &end, 10);
+	if (errno != 0 || x > UINT32_MAX)
+		return -1;
+	*p = end;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+int idmap_parse(const char *text, struct idmap *out, size_t max)
+{
+	const char *p = text;
+	size_t k = 0;
+
+	while (*p) {
+		struct idmap m;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (*p == '\0')
+			break;
+		if (parse_u32(&p, &m.inner) < 0 || parse_u32(&p, &m.outer) < 0 ||
+		    parse_u32(&p, &m.count) < 0)
+			return -1;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != '\n' && *p != '\0')
+			return -1;
+		if (k >= max)
+			return -1;
+		out[k++] = m;
+	}
+	return (int)k;
+}
