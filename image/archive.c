@@ -122,7 +122,10 @@ static int decompress(int in, int out, struct werr *err)
 	char buf[65536];
 	int rc = -1;
 
-	archive_read_support_filter_all(a);
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_zstd(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_bzip2(a);
 	archive_read_support_format_raw(a);
 	if (archive_read_open_fd(a, in, 65536) != ARCHIVE_OK ||
 	    archive_read_next_header(a, &ae) != ARCHIVE_OK) {

@@ -8,30 +8,58 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dlfcn.h>
 #include <subid.h>
 
-/* libsubid logs to stderr unless told otherwise; engine code never prints,
- * so it gets a close-on-exec /dev/null once per process. */
-static void subid_setup(void)
+/* libsubid is opened with dlopen() on first use: it pulls in PAM, audit
+ * and SELinux libraries (a dozen shared objects), whose loading would cost
+ * every command milliseconds although only the creation of the pause
+ * process needs subordinate ids. It logs to stderr unless told otherwise;
+ * engine code never prints, so it gets a close-on-exec /dev/null. */
+struct subid_api {
+	bool (*init)(const char *, FILE *);
+	int (*uid_ranges)(const char *, struct subid_range **);
+	int (*gid_ranges)(const char *, struct subid_range **);
+};
+
+static const struct subid_api *subid_open(struct werr *err)
 {
+	static struct subid_api api;
 	static bool done;
+	void *h;
 	FILE *devnull;
 
 	if (done)
-		return;
-	done = true;
+		return &api;
+	h = dlopen("libsubid.so.4", RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		werr_set(err, 0, "load libsubid.so.4 (%s): install the libsubid4 package", dlerror());
+		return NULL;
+	}
+	api.init = (bool (*)(const char *, FILE *))dlsym(h, "subid_init");
+	api.uid_ranges = (int (*)(const char *, struct subid_range **))dlsym(h, "subid_get_uid_ranges");
+	api.gid_ranges = (int (*)(const char *, struct subid_range **))dlsym(h, "subid_get_gid_ranges");
+	if (api.uid_ranges == NULL || api.gid_ranges == NULL) {
+		werr_set(err, 0, "libsubid.so.4 lacks subid_get_uid_ranges: install a newer libsubid4");
+		return NULL;
+	}
 	devnull = fopen("/dev/null", "we");
-	subid_init("warren", devnull != NULL ? devnull : stderr);
+	if (api.init)
+		api.init("warren", devnull != NULL ? devnull : stderr);
+	done = true;
+	return &api;
 }
 
 int subid_ranges(const char *user, bool gid, struct idrange **out, size_t *n, struct werr *err)
 {
 	struct subid_range *r = NULL;
 	struct idrange *res;
+	const struct subid_api *api = subid_open(err);
 	int cnt;
 
-	subid_setup();
-	cnt = gid ? subid_get_gid_ranges(user, &r) : subid_get_uid_ranges(user, &r);
+	if (api == NULL)
+		return -1;
+	cnt = gid ? api->gid_ranges(user, &r) : api->uid_ranges(user, &r);
 	if (cnt < 0) {
 		free(r);
 		return werr_set(
