@@ -17,11 +17,11 @@
 #include "lib/err.h"
 
 struct exec_opts {
-	bool tty;	/* process.terminal: a pty from the container's devpts;
-			   its master comes back to the caller */
-	int stdin_fd;	/* container stdin when !tty; -1 means /dev/null */
-	int stdout_fd;	/* -1: inherit ours */
-	int stderr_fd;	/* -1: inherit ours */
+	bool tty;	       /* process.terminal: a pty from the container's devpts;
+				  its master comes back to the caller */
+	int stdin_fd;	       /* container stdin when !tty; -1 means /dev/null */
+	int stdout_fd;	       /* -1: inherit ours */
+	int stderr_fd;	       /* -1: inherit ours */
 	const char *cache_dir; /* where compiled seccomp filters are cached
 				  (seccomp-<sha256>.bpf); NULL: no cache */
 };

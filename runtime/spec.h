@@ -26,16 +26,16 @@ struct volume_spec {
 
 struct run_opts {
 	char *name;
-	char *hostname;		/* default: first 12 chars of the id */
-	char *workdir;		/* -w */
-	char *user;		/* -u USER[:GROUP], names or numbers */
-	char **entrypoint;	/* --entrypoint (a JSON array or one string) */
-	bool entrypoint_set;	/* --entrypoint "" clears the image's */
-	char **cmd;		/* CMD... after the image */
-	char **env;		/* "K=V", already resolved, applied after the image's */
+	char *hostname;	     /* default: first 12 chars of the id */
+	char *workdir;	     /* -w */
+	char *user;	     /* -u USER[:GROUP], names or numbers */
+	char **entrypoint;   /* --entrypoint (a JSON array or one string) */
+	bool entrypoint_set; /* --entrypoint "" clears the image's */
+	char **cmd;	     /* CMD... after the image */
+	char **env;	     /* "K=V", already resolved, applied after the image's */
 	struct volume_spec *volumes;
 	size_t nvolumes;
-	char **tmpfs;		/* "DST[:opts]" */
+	char **tmpfs; /* "DST[:opts]" */
 	bool read_only, privileged, tty, interactive, rm, detach;
 	enum net_mode net;
 	char **cap_add, **cap_drop; /* "NET_ADMIN", "CAP_NET_ADMIN" or "ALL" */
@@ -50,8 +50,8 @@ struct run_opts {
  * user is "unable to find user X: no matching entries in passwd file"; an
  * empty command "no command or entrypoint specified" (status 125). */
 int spec_build(struct engine *e, const struct run_opts *o, const struct image_config *img,
-	       const char *ctr_id, const char *ctr_dir, const char *rootfs, struct json_object **out,
-	       struct werr *err);
+	       const char *ctr_id, const char *ctr_dir, const char *rootfs,
+	       struct json_object **out, struct werr *err);
 
 /* Podman's default capability names ("CAP_CHOWN", ...), NULL-terminated. */
 extern const char *const spec_default_caps[];
@@ -65,8 +65,8 @@ int spec_cap_from_name(const char *name);
  * privileged (or with --cap-add ALL); --cap-drop ALL empties it first; then
  * the adds are added and the named drops removed. An unknown name fails
  * with "unknown capability 'X'". */
-int spec_caps_compute(bool privileged, char *const *cap_add, char *const *cap_drop,
-		      uint64_t *out, struct werr *err);
+int spec_caps_compute(bool privileged, char *const *cap_add, char *const *cap_drop, uint64_t *out,
+		      struct werr *err);
 
 /* process.args by Docker's rules: --entrypoint replaces the image's (an
  * empty one clears it) and then drops the image's Cmd; a command given
@@ -80,6 +80,13 @@ int spec_process_args(const struct run_opts *o, const struct image_config *img, 
  * the same key in place, else appends. Entries without '=' use the whole
  * string as the key. */
 void spec_env_set(char ***env, const char *kv);
+
+/* The container's resolv.conf from the host's text (may be NULL): loopback
+ * nameservers are dropped unless net is NET_HOST (in a private network
+ * namespace they would point at the container itself); on NET_DEFAULT
+ * without any nameserver left, slirp4netns's forwarder 10.0.2.3 is added.
+ * Malloc'd. */
+char *spec_resolv_conf(const char *host, enum net_mode net);
 
 /* Pretty-printed JSON of spec, malloc'd (caller frees). */
 char *spec_to_string(struct json_object *spec);

@@ -27,21 +27,23 @@ static char *make_tmpdir(void)
 static char *spec_text(const char *root, const char *extra_linux)
 {
 	return xasprintf(
-		"{\"ociVersion\":\"1.1.0\",\"root\":{\"path\":\"%s\",\"readonly\":true},"
-		"\"hostname\":\"h1\",\"process\":{\"terminal\":false,"
-		"\"user\":{\"uid\":1000,\"gid\":100,\"additionalGids\":[100,10],\"umask\":18},"
-		"\"args\":[\"sh\",\"-c\",\"true\"],\"env\":[\"A=1\",\"PATH=/bin:/x\"],\"cwd\":\"/w\","
-		"\"capabilities\":{\"bounding\":[\"CAP_CHOWN\",\"CAP_KILL\"],\"effective\":[\"CAP_KILL\"]},"
-		"\"noNewPrivileges\":true,"
-		"\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1024,\"soft\":512}]},"
-		"\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\","
-		"\"options\":[\"nosuid\",\"noexec\",\"nodev\"]},"
-		"{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/tmp\","
-		"\"options\":[\"rbind\",\"ro\",\"rprivate\"]}],"
-		"\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"uts\"}],"
-		"\"maskedPaths\":[\"/proc/kcore\"],\"readonlyPaths\":[\"/proc/sys\"],"
-		"\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}%s}}",
-		root, extra_linux);
+	    "{\"ociVersion\":\"1.1.0\",\"root\":{\"path\":\"%s\",\"readonly\":true},"
+	    "\"hostname\":\"h1\",\"process\":{\"terminal\":false,"
+	    "\"user\":{\"uid\":1000,\"gid\":100,\"additionalGids\":[100,10],\"umask\":18},"
+	    "\"args\":[\"sh\",\"-c\",\"true\"],\"env\":[\"A=1\",\"PATH=/bin:/x\"],\"cwd\":\"/w\","
+	    "\"capabilities\":{\"bounding\":[\"CAP_CHOWN\",\"CAP_KILL\"],\"effective\":[\"CAP_"
+	    "KILL\"]},"
+	    "\"noNewPrivileges\":true,"
+	    "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1024,\"soft\":512}]},"
+	    "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\","
+	    "\"options\":[\"nosuid\",\"noexec\",\"nodev\"]},"
+	    "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/tmp\","
+	    "\"options\":[\"rbind\",\"ro\",\"rprivate\"]}],"
+	    "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"uts\"}]"
+	    ","
+	    "\"maskedPaths\":[\"/proc/kcore\"],\"readonlyPaths\":[\"/proc/sys\"],"
+	    "\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}%s}}",
+	    root, extra_linux);
 }
 
 UNIT_TEST(mount_options)
@@ -126,12 +128,13 @@ UNIT_TEST(seccomp_compile_and_cache)
 {
 	cleanup_free char *dir = make_tmpdir();
 	cleanup_free char *text = NULL, *cache = NULL;
-	const char *sec = ",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,"
-			  "\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"],"
-			  "\"syscalls\":[{\"names\":[\"read\",\"write\",\"no_such_call\"],"
-			  "\"action\":\"SCMP_ACT_ALLOW\"},{\"names\":[\"personality\"],"
-			  "\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":8,"
-			  "\"op\":\"SCMP_CMP_EQ\"}]}]}";
+	const char *sec =
+	    ",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,"
+	    "\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"],"
+	    "\"syscalls\":[{\"names\":[\"read\",\"write\",\"no_such_call\"],"
+	    "\"action\":\"SCMP_ACT_ALLOW\"},{\"names\":[\"personality\"],"
+	    "\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":8,"
+	    "\"op\":\"SCMP_CMP_EQ\"}]}]}";
 	struct xspec s, s2;
 	struct werr err = {0};
 	struct stat st;
@@ -178,6 +181,24 @@ UNIT_TEST(open_in_root_stays_inside)
 	sub = xasprintf("%s/a/b/c", dir);
 	CHECK(stat(sub, &st) == 0 && S_ISDIR(st.st_mode));
 	CHECK(xopen_in_root(rootfd, "/missing", false, false) < 0 && errno == ENOENT);
+	/* dangling links: the target is made inside the root, never outside */
+	CHECK(symlinkat("/nowhere/deeper", rootfd, "dangle") == 0);
+	CHECK(symlinkat("../../../tmp/warren-unit-out", rootfd, "dangle2") == 0);
+	fd = xopen_in_root(rootfd, "/dangle/f", true, false);
+	CHECK(fd >= 0);
+	close(fd);
+	free(inside);
+	inside = xasprintf("%s/nowhere/deeper/f", dir);
+	CHECK(stat(inside, &st) == 0 && S_ISREG(st.st_mode));
+	fd = xopen_in_root(rootfd, "/dangle2", true, true);
+	CHECK(fd >= 0);
+	close(fd);
+	CHECK(stat("/tmp/warren-unit-out", &st) < 0 && errno == ENOENT);
+	free(inside);
+	inside = xasprintf("%s/tmp/warren-unit-out", dir);
+	CHECK(stat(inside, &st) == 0 && S_ISDIR(st.st_mode));
+	CHECK(symlinkat("loop", rootfd, "loop") == 0);
+	CHECK(xopen_in_root(rootfd, "/loop/x", true, true) < 0);
 	close(rootfd);
 	rm_rf_at(AT_FDCWD, dir, &err);
 }

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -151,15 +152,15 @@ static bool layers_dir_empty(struct engine *e)
 }
 
 static const struct ent good[] = {
-	{"./", AE_IFDIR, 0755, NULL, false},
-	{"d/", AE_IFDIR, 0750, NULL, false},
-	{"d/f", AE_IFREG, 04755, "hello", false},
-	{"d/l", AE_IFLNK, 0777, "/", false},
-	{"d/h", AE_IFREG, 0644, "d/f", true},
-	{"d/.wh.gone", AE_IFREG, 0644, NULL, false},
-	{"o/.wh..wh..opq", AE_IFREG, 0644, NULL, false},
-	{"deep/er/file", AE_IFREG, 0600, "abc", false},
-	{"p", AE_IFIFO, 0644, NULL, false},
+    {"./", AE_IFDIR, 0755, NULL, false},
+    {"d/", AE_IFDIR, 0750, NULL, false},
+    {"d/f", AE_IFREG, 04755, "hello", false},
+    {"d/l", AE_IFLNK, 0777, "/", false},
+    {"d/h", AE_IFREG, 0644, "d/f", true},
+    {"d/.wh.gone", AE_IFREG, 0644, NULL, false},
+    {"o/.wh..wh..opq", AE_IFREG, 0644, NULL, false},
+    {"deep/er/file", AE_IFREG, 0600, "abc", false},
+    {"p", AE_IFIFO, 0644, NULL, false},
 };
 
 UNIT_TEST(layer_extract_good)
@@ -253,13 +254,13 @@ static const char *refuse(const struct ent *ents, size_t n)
 UNIT_TEST(layer_refuse_symlink)
 {
 	static const struct ent t[] = {
-		{"evil", AE_IFLNK, 0777, "/", false},
-		{"evil/x-warren-test", AE_IFREG, 0644, "pwned", false},
+	    {"evil", AE_IFLNK, 0777, "/", false},
+	    {"evil/x-warren-test", AE_IFREG, 0644, "pwned", false},
 	};
 	static const struct ent t2[] = {
-		{"a/b", AE_IFREG, 0644, "x", false},
-		{"a", AE_IFLNK, 0777, "/tmp", false},
-		{"a/x-warren-test", AE_IFREG, 0644, "pwned", false},
+	    {"a/b", AE_IFREG, 0644, "x", false},
+	    {"a", AE_IFLNK, 0777, "/tmp", false},
+	    {"a/x-warren-test", AE_IFREG, 0644, "pwned", false},
 	};
 	CHECK(strstr(refuse(t, 2), "layer entry 'evil/x-warren-test' would write through "
 				   "symlink 'evil'") != NULL);
@@ -272,19 +273,54 @@ UNIT_TEST(layer_refuse_symlink)
 UNIT_TEST(layer_refuse_paths)
 {
 	static const struct ent dotdot[] = {
-		{"ok", AE_IFREG, 0644, "x", false},
-		{"../x-warren-test", AE_IFREG, 0644, "pwned", false},
+	    {"ok", AE_IFREG, 0644, "x", false},
+	    {"../x-warren-test", AE_IFREG, 0644, "pwned", false},
 	};
 	static const struct ent abs[] = {{"/x-warren-test", AE_IFREG, 0644, "pwned", false}};
 	static const struct ent link[] = {{"h", AE_IFREG, 0644, "../../etc/passwd", true}};
 	static const struct ent linksym[] = {
-		{"s", AE_IFLNK, 0777, "/etc", false},
-		{"h", AE_IFREG, 0644, "s/passwd", true},
+	    {"s", AE_IFLNK, 0777, "/etc", false},
+	    {"h", AE_IFREG, 0644, "s/passwd", true},
 	};
 	CHECK(strstr(refuse(dotdot, 2), "has a '..' component") != NULL);
 	CHECK(strstr(refuse(abs, 1), "has an absolute path") != NULL);
 	CHECK(strstr(refuse(link, 1), "has a '..' component") != NULL);
 	CHECK(strstr(refuse(linksym, 2), "symlink 's'") != NULL);
+}
+
+UNIT_TEST(layer_corrupt_and_gc)
+{
+	static char tar[65536], gz[65536];
+	static const struct ent one[] = {{"f", AE_IFREG, 0644, "data", false}};
+	struct engine e = test_engine();
+	struct werr err = {0};
+	char diffid[DIGEST_STR_LEN];
+	size_t tlen = make_tar(one, 1, tar, sizeof(tar));
+	size_t glen = gzip_buf(tar, tlen, gz, sizeof(gz));
+	char *stale, *held;
+	int fd;
+
+	/* a truncated gzip stream fails and leaves nothing */
+	CHECK(extract(&e, gz, glen / 2, NULL, diffid, NULL, &err) == -1);
+	CHECK(layers_dir_empty(&e));
+	/* a blob that is not a tar */
+	CHECK(extract(&e, "hello world, not a tar", 22, NULL, diffid, NULL, &err) == -1);
+	CHECK(layers_dir_empty(&e));
+	/* gc removes unlocked leftovers only */
+	stale = xasprintf("%s/layers/.tmp-stale", e.root);
+	held = xasprintf("%s/layers/.tmp-held", e.root);
+	CHECK(mkdir(stale, 0755) == 0 && mkdir(held, 0755) == 0);
+	fd = open(held, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	CHECK(fd >= 0 && flock(fd, LOCK_EX) == 0);
+	layer_gc_tmp(&e);
+	CHECK(access(stale, F_OK) < 0 && access(held, F_OK) == 0);
+	close(fd);
+	layer_gc_tmp(&e);
+	CHECK(access(held, F_OK) < 0);
+	free(stale);
+	free(held);
+	CHECK(layer_remove(&e, "../../etc", &err) == -1);
+	engine_done(&e);
 }
 
 UNIT_MAIN()

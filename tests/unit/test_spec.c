@@ -83,6 +83,24 @@ UNIT_TEST(env_set_replaces_in_place)
 	CHECK_STR(env[3], "NOVALUE");
 }
 
+UNIT_TEST(resolv_conf_filter)
+{
+	static const char host[] = "# generated\nnameserver 127.0.0.53\nsearch lan\n"
+				   "nameserver ::1\noptions edns0";
+	cleanup_free char *a = spec_resolv_conf(host, NET_NONE);
+	cleanup_free char *b = spec_resolv_conf(host, NET_DEFAULT);
+	cleanup_free char *c = spec_resolv_conf(host, NET_HOST);
+	cleanup_free char *d = spec_resolv_conf("nameserver 1.1.1.1\n", NET_DEFAULT);
+	cleanup_free char *e = spec_resolv_conf(NULL, NET_DEFAULT);
+
+	CHECK_STR(a, "# generated\nsearch lan\noptions edns0\n");
+	CHECK_STR(b, "# generated\nsearch lan\noptions edns0\nnameserver 10.0.2.3\n");
+	CHECK_STR(
+	    c, "# generated\nnameserver 127.0.0.53\nsearch lan\nnameserver ::1\noptions edns0\n");
+	CHECK_STR(d, "nameserver 1.1.1.1\n");
+	CHECK_STR(e, "nameserver 10.0.2.3\n");
+}
+
 static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
 			     "# comment\n"
 			     "broken line\n"
@@ -475,11 +493,31 @@ UNIT_TEST(rootfs_read_stays_inside)
 	CHECK(symlink("../../../../../../etc/hostname", xasprintf_tmp("rootfs/etc/rel")) == 0);
 	CHECK(mkfifo(xasprintf_tmp("rootfs/etc/fifo"), 0644) == 0);
 	a = rootfs_read_file(rootfd, "etc/abs", 1 << 20, &err);
-	CHECK(a && strcmp(a, passwd) == 0); /* the rootfs's passwd, not the host's */
-	b = rootfs_read_file(rootfd, "etc/rel", 1 << 20, &err);
-	CHECK(!b && err.errnum == ENOENT);
+	if (!a && err.errnum == ELOOP) {
+		printf("(openat2 unavailable: fallback checked)\n"); /* valgrind */
+	} else {
+		CHECK(a && strcmp(a, passwd) == 0); /* the rootfs's passwd, not the host's */
+		b = rootfs_read_file(rootfd, "etc/rel", 1 << 20, &err);
+		CHECK(!b && err.errnum == ENOENT);
+	}
 	CHECK(!rootfs_read_file(rootfd, "etc/fifo", 1 << 20, &err)); /* no hang */
 	CHECK(!rootfs_read_file(rootfd, "etc/passwd", 10, &err));    /* too big */
+}
+
+/* Without openat2 every symlink is refused, even one staying inside. */
+UNIT_TEST(rootfs_read_fallback)
+{
+	cleanup_close int rootfd = open(xasprintf_tmp("rootfs"), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct werr err = {0};
+	cleanup_free char *a = NULL;
+
+	rootfs_read_force_fallback(true);
+	a = rootfs_read_file(rootfd, "/etc/passwd", 1 << 20, &err);
+	CHECK(a && strcmp(a, passwd) == 0);
+	CHECK(!rootfs_read_file(rootfd, "etc/abs", 1 << 20, &err) && err.errnum == ELOOP);
+	CHECK(!rootfs_read_file(rootfd, "etc/../../etc/passwd", 1 << 20, &err));
+	CHECK(!rootfs_read_file(rootfd, "etc/nope", 1 << 20, &err) && err.errnum == ENOENT);
+	rootfs_read_force_fallback(false);
 }
 
 /* Not a test: prints the cost of spec_build, then removes the scratch dir. */
@@ -489,7 +527,7 @@ UNIT_TEST(zz_spec_build_speed_and_cleanup)
 	struct run_opts o = {0};
 	struct werr err = {0};
 	int64_t build_ns = 0, str_ns = 0, t0;
-	int n = 200;
+	int n = 50;
 
 	for (int i = 0; i < n; i++) {
 		struct json_object *s;

@@ -1,0 +1,108 @@
+/* executor_internal.h - what the executor's files share: config.json parsed
+ * into plain C data BEFORE clone, so that the child only reads memory and
+ * makes syscalls (no json, no allocation-heavy work after clone). */
+#ifndef WARREN_EXECUTOR_INTERNAL_H
+#define WARREN_EXECUTOR_INTERNAL_H
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "lib/err.h"
+
+/* Capability sets, indexes into xspec.caps. */
+enum { XCAP_BOUNDING, XCAP_EFFECTIVE, XCAP_PERMITTED, XCAP_INHERITABLE, XCAP_AMBIENT, XCAP_NSETS };
+
+/* One mount, its option words already translated. */
+struct xmount {
+	char *dest; /* absolute path inside the container */
+	char *type; /* "proc", "tmpfs", "bind"... (NULL: bind) */
+	char *source;
+	char *data;		   /* options mount(2) does not know as flags */
+	unsigned long flags;	   /* MS_* for the mount itself (MS_BIND|MS_REC for rbind) */
+	unsigned long propagation; /* MS_PRIVATE|MS_REC... or 0 */
+	bool bind;
+	bool ro_remount; /* a bind that needs a second remount for its flags */
+	bool is_dir;	 /* destination kind when it must be created */
+};
+
+struct xrlimit {
+	int resource;
+	struct rlimit lim;
+};
+
+struct xsysctl {
+	char *key; /* path under /proc/sys: "net/ipv4/ip_forward" */
+	char *value;
+};
+
+/* The parsed spec. Everything is owned and freed by xspec_free. */
+struct xspec {
+	char *root_path; /* absolute (resolved against the bundle) */
+	bool root_ro;
+	char *hostname;
+
+	bool terminal;
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;
+	size_t ngroups;
+	int umask; /* -1: 022 */
+	char **args;
+	char **env;
+	char *cwd;
+	const char *path_env; /* PATH from env (points into env), or a default */
+	bool caps_set;	      /* process.capabilities present */
+	uint64_t caps[XCAP_NSETS];
+	int cap_last; /* /proc/sys/kernel/cap_last_cap */
+	bool no_new_privs;
+	struct xrlimit *rlimits;
+	size_t nrlimits;
+
+	struct xmount *mounts;
+	size_t nmounts;
+	int ns_flags; /* CLONE_NEW* */
+	char **masked;
+	char **readonly;
+	struct xsysctl *sysctl;
+	size_t nsysctl;
+
+	bool has_seccomp;
+	struct sock_fprog seccomp; /* filter owned (malloc) */
+};
+
+/* Parses bundle_dir/config.json into *s. seccomp_cache_dir may be NULL (no
+ * cache). Returns 0 or -1 with err set (status 125). */
+int xspec_load(const char *bundle_dir, const char *seccomp_cache_dir, struct xspec *s,
+	       struct werr *err);
+
+/* Parses an already-read config.json text (bundle_dir resolves a relative
+ * root.path). */
+int xspec_parse(const char *text, const char *bundle_dir, const char *seccomp_cache_dir,
+		struct xspec *s, struct werr *err);
+
+void xspec_free(struct xspec *s);
+
+/* Translates one OCI mount option word into m (flags, propagation, data).
+ * Unknown words are appended to the data string. */
+void xmount_add_option(struct xmount *m, const char *opt);
+
+/* Compiles an OCI linux.seccomp object (json text) to classic BPF. Uses
+ * <cache_dir>/seccomp-<sha256>.bpf when cache_dir is set. *out gets a
+ * malloc'd filter. */
+struct json_object;
+int xseccomp_compile(struct json_object *seccomp, const char *cache_dir, struct sock_fprog *out,
+		     struct werr *err);
+
+/* Child side: the mounts of the spec, /dev, pivot_root, masked and
+ * read-only paths, sysctls, read-only root. Returns 0 or -1 (err set). */
+int xmounts_setup(const struct xspec *s, struct werr *err);
+
+/* Opens path inside rootfd (RESOLVE_IN_ROOT) as O_PATH. With create, the
+ * missing components are made as directories, the last one as a directory
+ * when dir is set, else as an empty file. Returns the fd or -1 (errno). */
+int xopen_in_root(int rootfd, const char *path, bool create, bool dir);
+
+#endif
