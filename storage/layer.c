@@ -63,7 +63,8 @@ int layer_check_path(const char *name, char *norm, size_t len, struct werr *err)
 			return werr_set(err, EPERM, "layer entry '%s' has a '..' component", name);
 		if (clen > 0 && !(clen == 1 && p[0] == '.')) {
 			if (n + clen + 2 > len)
-				return werr_set(err, ENAMETOOLONG, "layer entry '%s' is too long", name);
+				return werr_set(err, ENAMETOOLONG, "layer entry '%s' is too long",
+						name);
 			if (n > 0)
 				norm[n++] = '/';
 			memcpy(norm + n, p, clen);
@@ -85,7 +86,7 @@ struct dir_time {
 
 struct xctx {
 	struct engine *e;
-	int root;	    /* fd of the temporary layer dir */
+	int root;	      /* fd of the temporary layer dir */
 	char cache[PATH_MAX]; /* parent dir path whose fd is cache_fd */
 	int cache_fd;
 	bool cache_valid;
@@ -101,14 +102,14 @@ struct xctx {
 static int openat2_dir(int dirfd, const char *path)
 {
 	struct open_how how = {
-		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	    .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+	    .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 }
 
-static int symlink_error(struct xctx *x, int cur, const char *comp, const char *path,
-			 size_t upto, const char *entry, int e)
+static int symlink_error(struct xctx *x, int cur, const char *comp, const char *path, size_t upto,
+			 const char *entry, int e)
 {
 	struct stat st;
 
@@ -322,7 +323,8 @@ static int make_file(struct xctx *x, struct archive *a, int pfd, const char *bas
 	while ((r = archive_read_data_block(a, &buf, &len, &off)) != ARCHIVE_EOF) {
 		if (r < ARCHIVE_WARN)
 			return werr_set(x->err, archive_errno(a) > 0 ? archive_errno(a) : 0,
-					"read '%s' from layer: %s", x->norm, archive_error_string(a));
+					"read '%s' from layer: %s", x->norm,
+					archive_error_string(a));
 		if (pwrite_all(fd, buf, len, off) < 0)
 			return werr_set(x->err, errno, "write '%s'", x->norm);
 		end = off + (int64_t)len;
@@ -356,7 +358,7 @@ static int make_dir(struct xctx *x, int pfd, const char *base, struct archive_en
 		return werr_set(x->err, errno, "chmod '%s'", x->norm);
 	if (archive_entry_xattr_count(ent) > 0) {
 		cleanup_close int fd =
-			openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		    openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		set_xattrs(x, fd, ent);
 	}
 	/* times last: creating entries inside changes the mtime */
@@ -377,7 +379,8 @@ static int make_symlink(struct xctx *x, int pfd, const char *base, struct archiv
 	if (target == NULL)
 		target = archive_entry_symlink_utf8(ent);
 	if (target == NULL)
-		return werr_set(x->err, EINVAL, "layer entry '%s': symlink without target", x->norm);
+		return werr_set(x->err, EINVAL, "layer entry '%s': symlink without target",
+				x->norm);
 	if (symlinkat(target, pfd, base) < 0) {
 		if (errno != EEXIST || remove_existing(x, pfd, base) < 0 ||
 		    symlinkat(target, pfd, base) < 0)
@@ -535,7 +538,7 @@ static void xctx_free(struct xctx *x)
 
 struct raw_src {
 	int fd;
-	off_t pos, end; /* end < 0: to EOF */
+	off_t pos, end;	      /* end < 0: to EOF */
 	struct sha256_ctx *h; /* NULL: no digest wanted */
 	unsigned char *buf;
 };
@@ -587,8 +590,9 @@ static la_ssize_t tar_read(struct archive *a, void *data, const void **out)
 		if (r == ARCHIVE_EOF)
 			return 0;
 		if (r < ARCHIVE_WARN) {
-			archive_set_error(a, archive_errno(t->outer) > 0 ? archive_errno(t->outer) : EIO,
-					  "%s", archive_error_string(t->outer));
+			archive_set_error(
+			    a, archive_errno(t->outer) > 0 ? archive_errno(t->outer) : EIO, "%s",
+			    archive_error_string(t->outer));
 			return -1;
 		}
 	} while (len == 0);
@@ -700,8 +704,8 @@ static int open_layers_dir(struct engine *e, struct werr *err)
 
 /* Extracts into a temp dir, verifies digests, renames into place. */
 static int extract_into(struct engine *e, int lfd, const struct layer_src *src,
-			const char *want_digest, const char *want_diffid, char diffid[DIGEST_STR_LEN],
-			int64_t *size, struct werr *err)
+			const char *want_digest, const char *want_diffid,
+			char diffid[DIGEST_STR_LEN], int64_t *size, struct werr *err)
 {
 	char tmp[32], blob[DIGEST_STR_LEN];
 	cleanup_free unsigned char *buf = xmalloc(READ_BUF);
@@ -748,6 +752,11 @@ int layer_extract(struct engine *e, const struct layer_src *src, const char *wan
 
 	if (lfd < 0)
 		return -1;
+	if ((want_diffid != NULL && !digest_valid(want_diffid)) ||
+	    (want_digest != NULL && !digest_valid(want_digest)))
+		return werr_set(err, EINVAL, "invalid layer digest '%s'",
+				want_diffid && !digest_valid(want_diffid) ? want_diffid
+									  : want_digest);
 	if (want_diffid != NULL &&
 	    faccessat(lfd, digest_hex(want_diffid), F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
 		snprintf(diffid_out, DIGEST_STR_LEN, "%s", want_diffid);
@@ -777,6 +786,8 @@ int layer_remove(struct engine *e, const char *diff_id, struct werr *err)
 	cleanup_close int lfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	char tmp[32] = ".tmp-";
 
+	if (!digest_valid(diff_id))
+		return werr_set(err, EINVAL, "invalid layer digest '%s'", diff_id);
 	if (lfd < 0)
 		return errno == ENOENT ? 0 : werr_set(err, errno, "open '%s'", dir);
 	random_hex(tmp + 5, 16);

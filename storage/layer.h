@@ -21,9 +21,9 @@
 #include "lib/err.h"
 
 struct layer_src {
-	int fd;		/* readable fd */
-	off_t offset;	/* where the blob starts (pread), 0 for a whole file */
-	off_t length;	/* bytes, or -1 to read to EOF */
+	int fd;	      /* readable fd */
+	off_t offset; /* where the blob starts (pread), 0 for a whole file */
+	off_t length; /* bytes, or -1 to read to EOF */
 };
 
 /* Extracts a layer blob (plain tar, gzip or zstd, auto-detected).
@@ -31,10 +31,19 @@ struct layer_src {
  * "digest mismatch"). want_diffid: if non-NULL, the uncompressed tar must
  * hash to it. diffid_out receives the uncompressed tar digest, size_out the
  * sum of regular-file sizes (may be NULL). When want_diffid names a layer
- * already present the blob is not read. Returns 0 or -1. */
+ * already present the blob is not read (and *size_out is set to -1: the
+ * store has the size). Returns 0 or -1. */
 int layer_extract(struct engine *e, const struct layer_src *src, const char *want_digest,
 		  const char *want_diffid, char diffid_out[DIGEST_STR_LEN], int64_t *size_out,
 		  struct werr *err);
+
+/* Normalizes a tar entry name into norm (len bytes): "./a//b/" -> "a/b".
+ * Refuses (-1, err set) absolute names and ".." components; an empty result
+ * ("./", ".") means the entry is skipped. Pure: for unit tests too. */
+int layer_check_path(const char *name, char *norm, size_t len, struct werr *err);
+
+/* Tests only: use the O_NOFOLLOW component walk instead of openat2. */
+void layer_disable_openat2(void);
 
 /* Path of a layer dir: "<root>/layers/<hex>" (malloc'd). */
 char *layer_path(struct engine *e, const char *diff_id);

@@ -1,0 +1,702 @@
+/* driver.c - container root filesystems: native overlay (mounted inside the
+ * user namespace with "userxattr"), fuse-overlayfs, or a vfs copy.
+ *
+ * Layer dirs are shared by every driver (whiteouts are 0/0 char devices,
+ * opaque dirs carry user.overlay.opaque and user.fuseoverlayfs.opaque), so a
+ * store can switch drivers as long as no container rootfs exists. */
+#include "storage/driver.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "storage/layer.h"
+#include "storage/store.h"
+
+#define FUSE_OVERLAYFS "/usr/bin/fuse-overlayfs"
+#define VFS_DONE       ".vfs-complete"
+
+static const char *const driver_names[] = {
+    [DRIVER_OVERLAY] = "overlay",
+    [DRIVER_FUSE_OVERLAYFS] = "fuse-overlayfs",
+    [DRIVER_VFS] = "vfs",
+};
+
+/* "overlay", "fuse-overlayfs" or "vfs". */
+const char *driver_name(enum storage_driver d)
+{
+	if ((unsigned)d >= ARRAY_SIZE(driver_names))
+		return "unknown";
+	return driver_names[d];
+}
+
+/* Parses a driver name; 0 or -1. */
+int driver_parse(const char *name, enum storage_driver *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(driver_names); i++) {
+		if (strcmp(name, driver_names[i]) == 0) {
+			*out = (enum storage_driver)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The value of storage opt "overlay.mount_program" (or "mount_program"). */
+static const char *mount_program_opt(struct engine *e)
+{
+	for (size_t i = 0; e->storage_opts != NULL && e->storage_opts[i] != NULL; i++) {
+		const char *o = e->storage_opts[i];
+		if (str_has_prefix(o, "overlay."))
+			o += 8;
+		if (str_has_prefix(o, "mount_program="))
+			return o + 14;
+	}
+	return NULL;
+}
+
+/* ---- probing ---- */
+
+static char *overlay_opts(struct engine *e, const char *lower, const char *upper, const char *work)
+{
+	return xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s", lower, upper, work,
+			 e->rootless ? ",userxattr" : "");
+}
+
+/* Tries a real overlay mount (two lowers, an upper) in <root>/.probe-*. */
+static bool probe_overlay(struct engine *e)
+{
+	char name[32] = ".probe-";
+	static const char *const dirs[] = {"l1", "l2", "u", "w", "m"};
+	cleanup_free char *base = NULL, *opts = NULL, *l = NULL, *u = NULL, *w = NULL, *m = NULL;
+	bool ok = false;
+
+	random_hex(name + 7, 16);
+	base = xasprintf("%s/%s", e->root, name);
+	if (mkdir_p(base, 0700, NULL) < 0)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		cleanup_free char *p = xasprintf("%s/%s", base, dirs[i]);
+		if (mkdir(p, 0755) < 0)
+			goto out;
+	}
+	l = xasprintf("%s/l2:%s/l1", base, base);
+	u = xasprintf("%s/u", base);
+	w = xasprintf("%s/w", base);
+	m = xasprintf("%s/m", base);
+	opts = overlay_opts(e, l, u, w);
+	if (mount("overlay", m, "overlay", 0, opts) == 0) {
+		ok = true;
+		umount2(m, MNT_DETACH);
+	} else {
+		log_debug("overlay probe: mount: %s", strerror(errno));
+	}
+out:
+	rm_rf_at(AT_FDCWD, base, NULL);
+	return ok;
+}
+
+static bool fuse_available(const char *prog)
+{
+	int fd;
+
+	if (access(prog, X_OK) < 0)
+		return false;
+	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+static enum storage_driver probe(struct engine *e)
+{
+	if (probe_overlay(e))
+		return DRIVER_OVERLAY;
+	if (fuse_available(FUSE_OVERLAYFS))
+		return DRIVER_FUSE_OVERLAYFS;
+	return DRIVER_VFS;
+}
+
+/* The driver forced by flags: 1 (*out set), 0 none, -1 bad name. */
+static int forced_driver(struct engine *e, enum storage_driver *out, struct werr *err)
+{
+	if (e->storage_driver != NULL && e->storage_driver[0] != '\0') {
+		if (driver_parse(e->storage_driver, out) < 0)
+			return werr_set(err, EINVAL,
+					"unknown storage driver '%s': use overlay, "
+					"fuse-overlayfs or vfs",
+					e->storage_driver);
+		if (*out == DRIVER_OVERLAY && mount_program_opt(e) != NULL)
+			*out = DRIVER_FUSE_OVERLAYFS;
+		return 1;
+	}
+	if (mount_program_opt(e) != NULL) {
+		*out = DRIVER_FUSE_OVERLAYFS;
+		return 1;
+	}
+	return 0;
+}
+
+static int record_driver(struct store *s, enum storage_driver d, const char *recorded,
+			 struct werr *err)
+{
+	struct container_rec *list = NULL;
+	size_t n = 0;
+
+	if (recorded != NULL && strcmp(recorded, driver_name(d)) == 0)
+		return 0;
+	if (recorded != NULL) {
+		if (store_container_list(s, &list, &n, err) < 0)
+			return -1;
+		container_recs_free(list, n);
+		if (n > 0)
+			return werr_set(err, 0,
+					"storage driver '%s' was requested but the store uses '%s' "
+					"for its %zu container(s): remove them first or drop "
+					"--storage-driver",
+					driver_name(d), recorded, n);
+	}
+	return store_meta_set(s, "driver", driver_name(d), err);
+}
+
+/* Picks and records the storage driver (see driver.h). */
+int driver_choose(struct engine *e, enum storage_driver *out, struct werr *err)
+{
+	struct store *s = engine_store(e, err);
+	cleanup_free char *recorded = NULL;
+	enum storage_driver d = DRIVER_VFS;
+	int forced;
+
+	if (s == NULL)
+		return -1;
+	forced = forced_driver(e, &d, err);
+	if (forced < 0)
+		return -1;
+	if (store_meta_get(s, "driver", &recorded, err) < 0)
+		return -1;
+	if (!forced && recorded != NULL && driver_parse(recorded, &d) == 0) {
+		*out = d;
+		return 0;
+	}
+	if (!forced)
+		d = probe(e);
+	if (store_begin(s, err) < 0)
+		return -1;
+	if (record_driver(s, d, recorded, err) < 0) {
+		store_rollback(s);
+		return -1;
+	}
+	if (store_commit(s, err) < 0)
+		return -1;
+	log_debug("storage driver: %s", driver_name(d));
+	*out = d;
+	return 0;
+}
+
+/* ---- overlay mounts ---- */
+
+/* The kernel's own words about a failed fsconfig ("e overlay: ..."). */
+static int fs_fail(int fs, struct werr *err, const char *what)
+{
+	int e = errno;
+	char msg[256];
+	ssize_t n = read(fs, msg, sizeof(msg) - 1);
+
+	if (n > 2) {
+		msg[n] = '\0';
+		msg[strcspn(msg, "\n")] = '\0';
+		return werr_set(err, e, "%s (%s)", what, msg + 2);
+	}
+	return werr_set(err, e, "%s", what);
+}
+
+static int mount_new_api(struct engine *e, const char *ldir, char *const *layers, size_t n,
+			 const char *upper, const char *work, const char *merged, struct werr *err)
+{
+	cleanup_close int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+	cleanup_close int mnt = -1;
+
+	if (fs < 0)
+		return errno == ENOSYS ? 1 : werr_set(err, errno, "fsopen 'overlay'");
+	for (size_t i = n; i-- > 0;) {
+		cleanup_free char *p = xasprintf("%s/%s", ldir, digest_hex(layers[i]));
+		if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", p, 0) < 0)
+			return errno == EINVAL && i == n - 1
+				   ? 1
+				   : fs_fail(fs, err, "overlay lower dir");
+	}
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
+	    (e->rootless && fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0))
+		return fs_fail(fs, err, "configure overlay");
+	/* safe defaults; older kernels may not know them */
+	fsconfig(fs, FSCONFIG_SET_STRING, "index", "off", 0);
+	fsconfig(fs, FSCONFIG_SET_STRING, "metacopy", "off", 0);
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return fs_fail(fs, err, "create overlay");
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	if (mnt < 0)
+		return werr_set(err, errno, "fsmount overlay");
+	if (move_mount(mnt, "", AT_FDCWD, merged, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return werr_set(err, errno, "move overlay mount to '%s'", merged);
+	return 0;
+}
+
+/* Classic mount(2): lower dirs relative to the layers dir (the option string
+ * is limited to a page), so we chdir there for the call. */
+static int mount_classic(struct engine *e, const char *ldir, char *const *layers, size_t n,
+			 const char *upper, const char *work, const char *merged, struct werr *err)
+{
+	cleanup_close int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_free char *lower = xstrdup("");
+	cleanup_free char *base = NULL, *opts = NULL;
+	int rc, saved;
+
+	for (size_t i = n; i-- > 0;) {
+		char *l = xasprintf("%s%s%s", lower, lower[0] ? ":" : "", digest_hex(layers[i]));
+		free(lower);
+		lower = l;
+	}
+	base = overlay_opts(e, lower, upper, work);
+	opts = xasprintf("%s,index=off,metacopy=off", base);
+	if (strlen(opts) >= 4096)
+		return werr_set(err, E2BIG, "too many layers (%zu) for an overlay mount", n);
+	if (chdir(ldir) < 0)
+		return werr_set(err, errno, "chdir '%s'", ldir);
+	rc = mount("overlay", merged, "overlay", 0, opts);
+	saved = errno;
+	if (cwd >= 0 && fchdir(cwd) < 0)
+		log_warn("cannot restore the working directory: %s", strerror(errno));
+	if (rc < 0)
+		return werr_set(err, saved, "mount overlay on '%s'", merged);
+	return 0;
+}
+
+static int mount_overlay(struct engine *e, const char *ldir, char *const *layers, size_t n,
+			 const char *upper, const char *work, const char *merged, struct werr *err)
+{
+	static bool no_lowerdir_plus;
+	int rc;
+
+	if (!no_lowerdir_plus) {
+		rc = mount_new_api(e, ldir, layers, n, upper, work, merged, err);
+		if (rc <= 0)
+			return rc;
+		no_lowerdir_plus = true; /* kernel < 6.8: no "lowerdir+" */
+	}
+	return mount_classic(e, ldir, layers, n, upper, work, merged, err);
+}
+
+/* ---- fuse-overlayfs ---- */
+
+static int run_fuse(const char *prog, const char *opts, const char *merged, struct werr *err)
+{
+	int errp[2], outp[2], status;
+	char out[1024] = "";
+	ssize_t len;
+	pid_t pid;
+	struct werr child = {0};
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, errp) < 0)
+		return werr_set(err, errno, "socketpair");
+	if (pipe2(outp, O_CLOEXEC) < 0) {
+		close(errp[0]);
+		close(errp[1]);
+		return werr_set(err, errno, "pipe");
+	}
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null < 0 || dup2(null, 0) < 0 || dup2(outp[1], 1) < 0 || dup2(outp[1], 2) < 0)
+			_exit(127);
+		execl(prog, prog, "-o", opts, merged, (char *)NULL);
+		werr_set(&child, errno, "run '%s'", prog);
+		werr_send(errp[1], &child);
+		_exit(127);
+	}
+	close(errp[1]);
+	close(outp[1]);
+	if (pid < 0) {
+		close(errp[0]);
+		close(outp[0]);
+		return werr_set(err, errno, "fork");
+	}
+	if (werr_recv(errp[0], &child) == 1) {
+		*err = child;
+		status = -1;
+		waitpid(pid, &status, 0);
+		close(errp[0]);
+		close(outp[0]);
+		return -1;
+	}
+	close(errp[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	/* the daemon child points its stdio at /dev/null, so this ends */
+	fcntl(outp[0], F_SETFL, O_NONBLOCK);
+	len = read(outp[0], out, sizeof(out) - 1);
+	close(outp[0]);
+	out[len > 0 ? len : 0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return werr_set(err, 0, "'%s' failed to mount '%s'%s%s", prog, merged,
+				out[0] ? ": " : "", out);
+	return 0;
+}
+
+static int mount_fuse(struct engine *e, const char *ldir, char *const *layers, size_t n,
+		      const char *upper, const char *work, const char *merged, struct werr *err)
+{
+	const char *prog = mount_program_opt(e) ? mount_program_opt(e) : FUSE_OVERLAYFS;
+	cleanup_free char *lower = xstrdup("");
+	cleanup_free char *opts = NULL;
+
+	for (size_t i = n; i-- > 0;) {
+		char *l =
+		    xasprintf("%s%s%s/%s", lower, lower[0] ? ":" : "", ldir, digest_hex(layers[i]));
+		free(lower);
+		lower = l;
+	}
+	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+	if (strpbrk(ldir, ",:") != NULL || strpbrk(upper, ",:") != NULL)
+		return werr_set(err, EINVAL,
+				"storage path '%s' contains ',' or ':', which fuse-overlayfs "
+				"cannot take: use --root elsewhere",
+				ldir);
+	return run_fuse(prog, opts, merged, err);
+}
+
+/* ---- vfs: a full copy, whiteouts applied ---- */
+
+#define VFS_MAX_DEPTH 512
+
+static bool is_overlay_xattr(const char *name)
+{
+	return str_has_prefix(name, "user.overlay.") || str_has_prefix(name, "trusted.overlay.") ||
+	       str_has_prefix(name, "user.fuseoverlayfs.");
+}
+
+static bool is_opaque(int dfd)
+{
+	char v[4];
+
+	return (fgetxattr(dfd, "user.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y') ||
+	       (fgetxattr(dfd, "trusted.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y');
+}
+
+static void copy_xattrs(int sfd, int dfd)
+{
+	char names[4096], value[4096];
+	ssize_t n = flistxattr(sfd, names, sizeof(names));
+
+	for (ssize_t i = 0; i < n; i += (ssize_t)strlen(names + i) + 1) {
+		ssize_t v;
+
+		if (is_overlay_xattr(names + i))
+			continue;
+		v = fgetxattr(sfd, names + i, value, sizeof(value));
+		if (v < 0 || fsetxattr(dfd, names + i, value, (size_t)v, 0) < 0)
+			log_debug("vfs: xattr '%s' not copied: %s", names + i, strerror(errno));
+	}
+}
+
+/* Owner, mode (after chown: it clears setuid) and times of a copy. */
+static int copy_meta(int dir, const char *name, int fd, const struct stat *st, struct werr *err)
+{
+	struct timespec ts[2] = {st->st_atim, st->st_mtim};
+	bool lnk = S_ISLNK(st->st_mode);
+	int rc;
+
+	rc = fd >= 0 ? fchown(fd, st->st_uid, st->st_gid)
+		     : fchownat(dir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW);
+	if (rc < 0)
+		return werr_set(err, errno, "chown '%s'", name);
+	if (!lnk && (fd >= 0 ? fchmod(fd, st->st_mode & 07777)
+			     : fchmodat(dir, name, st->st_mode & 07777, 0)) < 0)
+		return werr_set(err, errno, "chmod '%s'", name);
+	if (fd >= 0 ? futimens(fd, ts) : utimensat(dir, name, ts, AT_SYMLINK_NOFOLLOW))
+		log_debug("vfs: times of '%s': %s", name, strerror(errno));
+	return 0;
+}
+
+static int copy_data(int sfd, int dfd, const char *name, struct werr *err)
+{
+	static char buf[128 * 1024];
+	ssize_t n;
+
+	if (ioctl(dfd, FICLONE, sfd) == 0)
+		return 0;
+	while ((n = copy_file_range(sfd, NULL, dfd, NULL, 1 << 30, 0)) > 0)
+		;
+	if (n == 0)
+		return 0;
+	if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+		return werr_set(err, errno, "copy '%s'", name);
+	while ((n = read(sfd, buf, sizeof(buf))) > 0)
+		if (write_all(dfd, buf, (size_t)n) < 0)
+			return werr_set(err, errno, "write '%s'", name);
+	return n < 0 ? werr_set(err, errno, "read '%s'", name) : 0;
+}
+
+static int copy_file(int sdir, int ddir, const char *name, const struct stat *st, struct werr *err)
+{
+	cleanup_close int sfd = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	cleanup_close int dfd = -1;
+
+	if (sfd < 0)
+		return werr_set(err, errno, "open '%s'", name);
+	dfd = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (dfd < 0)
+		return werr_set(err, errno, "create '%s'", name);
+	if (copy_data(sfd, dfd, name, err) < 0 || copy_meta(ddir, name, dfd, st, err) < 0)
+		return -1;
+	copy_xattrs(sfd, dfd);
+	return 0;
+}
+
+static int merge_dir(int sfd, int dfd, int depth, struct werr *err);
+
+/* Empties directory dfd (an opaque dir hides everything below it). */
+static int rm_rf_contents(int dfd, struct werr *err)
+{
+	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+	cleanup_dir DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *de;
+
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return werr_set(err, errno, "read directory");
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (rm_rf_at(dfd, de->d_name, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int copy_subdir(int sdir, int ddir, const char *name, const struct stat *st, bool exists,
+		       int depth, struct werr *err)
+{
+	cleanup_close int sfd = -1, dfd = -1;
+
+	if (!exists && mkdirat(ddir, name, 0700) < 0)
+		return werr_set(err, errno, "mkdir '%s'", name);
+	sfd = openat(sdir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	dfd = openat(ddir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sfd < 0 || dfd < 0)
+		return werr_set(err, errno, "open directory '%s'", name);
+	if (merge_dir(sfd, dfd, depth + 1, err) < 0)
+		return werr_wrap(err, "%s", name);
+	copy_xattrs(sfd, dfd);
+	return copy_meta(ddir, name, dfd, st, err);
+}
+
+static int copy_entry(int sdir, int ddir, const char *name, int depth, struct werr *err)
+{
+	struct stat st, dst;
+	bool exists = fstatat(ddir, name, &dst, AT_SYMLINK_NOFOLLOW) == 0;
+	char target[PATH_MAX];
+	ssize_t n;
+
+	if (fstatat(sdir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return werr_set(err, errno, "stat '%s'", name);
+	if (exists && !(S_ISDIR(st.st_mode) && S_ISDIR(dst.st_mode))) {
+		if (rm_rf_at(ddir, name, err) < 0)
+			return -1;
+		exists = false;
+	}
+	if (S_ISCHR(st.st_mode) && st.st_rdev == 0)
+		return 0; /* whiteout: the lower entry is gone */
+	switch (st.st_mode & S_IFMT) {
+	case S_IFDIR:
+		return copy_subdir(sdir, ddir, name, &st, exists, depth, err);
+	case S_IFREG:
+		return copy_file(sdir, ddir, name, &st, err);
+	case S_IFLNK:
+		n = readlinkat(sdir, name, target, sizeof(target) - 1);
+		if (n < 0)
+			return werr_set(err, errno, "readlink '%s'", name);
+		target[n] = '\0';
+		if (symlinkat(target, ddir, name) < 0)
+			return werr_set(err, errno, "symlink '%s'", name);
+		return copy_meta(ddir, name, -1, &st, err);
+	default:
+		if (mknodat(ddir, name, st.st_mode, st.st_rdev) < 0) {
+			log_debug("vfs: '%s' skipped: %s", name, strerror(errno));
+			return 0;
+		}
+		return copy_meta(ddir, name, -1, &st, err);
+	}
+}
+
+/* Copies the content of layer dir sfd over dfd (opaque: dfd emptied first). */
+static int merge_dir(int sfd, int dfd, int depth, struct werr *err)
+{
+	cleanup_dir DIR *d = NULL;
+	struct dirent *de;
+	int fd;
+
+	if (depth > VFS_MAX_DEPTH)
+		return werr_set(err, ELOOP, "directories nested too deeply");
+	if (is_opaque(sfd) && rm_rf_contents(dfd, err) < 0)
+		return -1;
+	fd = fcntl(sfd, F_DUPFD_CLOEXEC, 3);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return werr_set(err, errno, "read directory");
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (copy_entry(sfd, dfd, de->d_name, depth, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int vfs_build(const char *ldir, char *const *layers, size_t n, const char *ctr_dir,
+		     struct werr *err)
+{
+	cleanup_close int cfd = open(ctr_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int mfd = -1;
+
+	if (cfd < 0)
+		return werr_set(err, errno, "open '%s'", ctr_dir);
+	if (faccessat(cfd, VFS_DONE, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return 0;
+	/* a copy interrupted earlier starts over */
+	if (rm_rf_at(cfd, "merged", err) < 0 || mkdirat(cfd, "merged", 0755) < 0)
+		return werr_set(err, errno, "mkdir '%s/merged'", ctr_dir);
+	mfd = openat(cfd, "merged", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (mfd < 0 || fchmod(mfd, 0755) < 0)
+		return werr_set(err, errno, "open '%s/merged'", ctr_dir);
+	for (size_t i = 0; i < n; i++) {
+		cleanup_free char *p = xasprintf("%s/%s", ldir, digest_hex(layers[i]));
+		cleanup_close int lfd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+		if (lfd < 0)
+			return werr_set(err, errno, "open layer '%s'", p);
+		if (merge_dir(lfd, mfd, 0, err) < 0)
+			return werr_wrap(err, "copy layer %.19s", layers[i]);
+	}
+	return write_file_atomic_at(cfd, VFS_DONE, "", 0, 0600, err);
+}
+
+/* ---- the public entry points ---- */
+
+static int make_dirs(const char *ctr_dir, struct werr *err)
+{
+	static const struct {
+		const char *name;
+		mode_t mode;
+	} dirs[] = {{"upper", 0755}, {"work", 0700}, {"merged", 0755}};
+
+	if (mkdir_p(ctr_dir, 0700, err) < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		cleanup_free char *p = xasprintf("%s/%s", ctr_dir, dirs[i].name);
+		if (mkdir(p, dirs[i].mode) < 0 && errno != EEXIST)
+			return werr_set(err, errno, "mkdir '%s'", p);
+	}
+	return 0;
+}
+
+/* Builds ctr_dir/merged from the layers (bottom first) with driver d. */
+int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, char *const *layers,
+		 struct werr *err)
+{
+	static char *const empty[] = {"empty", NULL};
+	cleanup_free char *ldir = xasprintf("%s/layers", e->root);
+	cleanup_free char *upper = xasprintf("%s/upper", ctr_dir);
+	cleanup_free char *work = xasprintf("%s/work", ctr_dir);
+	cleanup_free char *merged = xasprintf("%s/merged", ctr_dir);
+	size_t n = strv_len(layers);
+	int rc;
+
+	/* diff_ids come from an image config: never let one name a path */
+	for (size_t i = 0; i < n; i++)
+		if (!digest_valid(layers[i]))
+			return werr_set(err, EINVAL, "invalid layer digest '%s'", layers[i]);
+	if (make_dirs(ctr_dir, err) < 0)
+		return werr_wrap(err, "prepare rootfs");
+	if (d == DRIVER_VFS) {
+		if (vfs_build(ldir, layers, n, ctr_dir, err) < 0)
+			return werr_wrap(err, "copy the rootfs of '%s' (vfs)", ctr_dir);
+		return 0;
+	}
+	if (rootfs_is_mounted(e, d, ctr_dir))
+		return 0;
+	if (n == 0) {
+		/* overlay needs one lower dir: an empty one in the container dir */
+		cleanup_free char *p = xasprintf("%s/empty", ctr_dir);
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return werr_set(err, errno, "mkdir '%s'", p);
+		free(ldir);
+		ldir = xstrdup(ctr_dir);
+		layers = empty;
+		n = 1;
+	}
+	if (d == DRIVER_FUSE_OVERLAYFS)
+		rc = mount_fuse(e, ldir, layers, n, upper, work, merged, err);
+	else
+		rc = mount_overlay(e, ldir, layers, n, upper, work, merged, err);
+	if (rc < 0)
+		return werr_wrap(err, "mount the rootfs of '%s' (%s)", ctr_dir, driver_name(d));
+	return 0;
+}
+
+/* Unmounts ctr_dir/merged, lazily when busy; no-op for vfs / not mounted. */
+int rootfs_umount(struct engine *e, enum storage_driver d, const char *ctr_dir, struct werr *err)
+{
+	cleanup_free char *merged = xasprintf("%s/merged", ctr_dir);
+
+	if (d == DRIVER_VFS)
+		return 0;
+	if (umount2(merged, UMOUNT_NOFOLLOW) == 0)
+		return 0;
+	if (errno == EINVAL || errno == ENOENT)
+		return 0; /* not a mount point */
+	if (errno == EBUSY && umount2(merged, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+		return 0;
+	return werr_set(err, errno, "unmount '%s'", merged);
+}
+
+/* True when ctr_dir/merged is a mount point (vfs: a completed copy). */
+bool rootfs_is_mounted(struct engine *e, enum storage_driver d, const char *ctr_dir)
+{
+	cleanup_free char *merged = xasprintf("%s/merged", ctr_dir);
+	struct statx sx, px;
+
+	if (d == DRIVER_VFS) {
+		cleanup_free char *done = xasprintf("%s/%s", ctr_dir, VFS_DONE);
+		return access(done, F_OK) == 0;
+	}
+	if (statx(AT_FDCWD, merged, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) < 0)
+		return errno == ENOTCONN; /* a fuse mount whose daemon died */
+	if (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+		return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+	if (statx(AT_FDCWD, ctr_dir, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &px) < 0)
+		return false;
+	return sx.stx_dev_major != px.stx_dev_major || sx.stx_dev_minor != px.stx_dev_minor;
+}
