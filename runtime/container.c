@@ -154,7 +154,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	if (store_container_add(e->store, &c, err) < 0)
 		goto fail;
 	dir = container_dir(e, c.id);
-	if (mkdir_p(dir, 0700, err) < 0 || rootfs_mount(e, d, dir, img.layers, err) < 0 ||
+	if (mkdir_p(dir, 0700, err) < 0 || rootfs_mount(e, d, dir, img.layers, o->rm, err) < 0 ||
 	    write_bundle(e, o, &cfg, &c, dir, err) < 0) {
 		discard(e, &c, d);
 		goto fail;

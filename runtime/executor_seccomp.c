@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
-#include "lib/digest.h"
 #include "lib/util.h"
 
 #define MAX_BPF_INSNS 65536
@@ -200,48 +199,77 @@ static int compile(struct json_object *sec, struct sock_fprog *out, struct werr 
 	return rc;
 }
 
-static int cache_load(const char *path, struct sock_fprog *out)
+/* Cache files hold the key text itself, then the BPF program: a hit is an
+ * exact match of the text, so the file name only needs a cheap hash (no
+ * libcrypto: initialising OpenSSL's providers costs ~1 ms, more than
+ * everything else the cache saves on a `run`). */
+static uint64_t fnv1a64(const char *s, size_t n)
 {
-	size_t len = 0;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static int cache_load(const char *path, const char *key, size_t klen, struct sock_fprog *out)
+{
+	size_t len = 0, blen;
 	char *data = read_file_at(AT_FDCWD, path, &len, NULL);
 
 	if (data == NULL)
 		return -1;
-	if (len == 0 || len % sizeof(struct sock_filter) != 0 ||
-	    len / sizeof(struct sock_filter) > MAX_BPF_INSNS) {
+	blen = len > klen + 1 ? len - klen - 1 : 0;
+	if (len <= klen + 1 || memcmp(data, key, klen) != 0 || data[klen] != '\0' || blen == 0 ||
+	    blen % sizeof(struct sock_filter) != 0 || blen / sizeof(struct sock_filter) > MAX_BPF_INSNS) {
 		free(data);
 		return -1;
 	}
-	out->filter = (struct sock_filter *)data;
-	out->len = (unsigned short)(len / sizeof(struct sock_filter));
+	/* the program starts at an arbitrary offset: copy it to aligned memory */
+	out->filter = xmalloc(blen);
+	memcpy(out->filter, data + klen + 1, blen);
+	out->len = (unsigned short)(blen / sizeof(struct sock_filter));
+	free(data);
 	return 0;
+}
+
+static void cache_store(const char *cache_dir, const char *path, const char *key, size_t klen,
+			const struct sock_fprog *prog)
+{
+	size_t blen = prog->len * sizeof(struct sock_filter);
+	cleanup_free char *buf = xmalloc(klen + 1 + blen);
+	struct werr ignored;
+
+	memcpy(buf, key, klen + 1);
+	memcpy(buf + klen + 1, prog->filter, blen);
+	/* a cache we cannot write only costs speed next time */
+	if (mkdir_p(cache_dir, 0700, &ignored) == 0)
+		write_file_atomic_at(AT_FDCWD, path, buf, klen + 1 + blen, 0600, &ignored);
 }
 
 int xseccomp_compile(struct json_object *sec, const char *cache_dir, struct sock_fprog *out,
 		     struct werr *err)
 {
 	const char *text = json_object_to_json_string_ext(sec, JSON_C_TO_STRING_PLAIN);
-	char digest[DIGEST_STR_LEN];
-	cleanup_free char *path = NULL;
+	cleanup_free char *path = NULL, *key = NULL;
+	size_t klen = 0;
 
 	if (cache_dir != NULL) {
 		const struct scmp_version *v = seccomp_version();
 		/* the compiler's version and our options are part of the key */
-		cleanup_free char *key = xasprintf("warren-bpf-1 libseccomp-%u.%u.%u opt2\n%s",
-						   v->major, v->minor, v->micro, text);
-		sha256_buf(key, strlen(key), digest);
-		path = xasprintf("%s/seccomp-%s.bpf", cache_dir, digest_hex(digest));
-		if (cache_load(path, out) == 0)
+		key = xasprintf("warren-bpf-2 libseccomp-%u.%u.%u opt2\n%s", v->major, v->minor,
+				v->micro, text);
+		klen = strlen(key);
+		path = xasprintf("%s/seccomp-%016llx.bpf", cache_dir,
+				 (unsigned long long)fnv1a64(key, klen));
+		if (cache_load(path, key, klen, out) == 0)
 			return 0;
 	}
 	if (compile(sec, out, err) < 0)
 		return -1;
-	if (cache_dir != NULL) {
-		struct werr ignored;
-		/* a cache we cannot write only costs speed next time */
-		if (mkdir_p(cache_dir, 0700, &ignored) == 0)
-			write_file_atomic_at(AT_FDCWD, path, out->filter,
-					     out->len * sizeof(struct sock_filter), 0600, &ignored);
-	}
+	if (cache_dir != NULL)
+		cache_store(cache_dir, path, key, klen, out);
 	return 0;
 }

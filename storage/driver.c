@@ -227,7 +227,8 @@ static int fs_fail(int fs, struct werr *err, const char *what)
 }
 
 static int mount_new_api(struct engine *e, const char *ldir, char *const *layers, size_t n,
-			 const char *upper, const char *work, const char *merged, struct werr *err)
+			 const char *upper, const char *work, const char *merged, bool vol,
+			 struct werr *err)
 {
 	cleanup_close int fs = fsopen("overlay", FSOPEN_CLOEXEC);
 	cleanup_close int mnt = -1;
@@ -248,6 +249,8 @@ static int mount_new_api(struct engine *e, const char *ldir, char *const *layers
 	/* safe defaults; older kernels may not know them */
 	fsconfig(fs, FSCONFIG_SET_STRING, "index", "off", 0);
 	fsconfig(fs, FSCONFIG_SET_STRING, "metacopy", "off", 0);
+	if (vol)
+		fsconfig(fs, FSCONFIG_SET_FLAG, "volatile", NULL, 0);
 	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return fs_fail(fs, err, "create overlay");
 	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
@@ -261,7 +264,8 @@ static int mount_new_api(struct engine *e, const char *ldir, char *const *layers
 /* Classic mount(2): lower dirs relative to the layers dir (the option string
  * is limited to a page), so we chdir there for the call. */
 static int mount_classic(struct engine *e, const char *ldir, char *const *layers, size_t n,
-			 const char *upper, const char *work, const char *merged, struct werr *err)
+			 const char *upper, const char *work, const char *merged, bool vol,
+			 struct werr *err)
 {
 	cleanup_close int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	cleanup_free char *lower = xstrdup("");
@@ -274,7 +278,7 @@ static int mount_classic(struct engine *e, const char *ldir, char *const *layers
 		lower = l;
 	}
 	base = overlay_opts(e, lower, upper, work);
-	opts = xasprintf("%s,index=off,metacopy=off", base);
+	opts = xasprintf("%s,index=off,metacopy=off%s", base, vol ? ",volatile" : "");
 	if (strlen(opts) >= 4096)
 		return werr_set(err, E2BIG, "too many layers (%zu) for an overlay mount", n);
 	if (chdir(ldir) < 0)
@@ -289,18 +293,19 @@ static int mount_classic(struct engine *e, const char *ldir, char *const *layers
 }
 
 static int mount_overlay(struct engine *e, const char *ldir, char *const *layers, size_t n,
-			 const char *upper, const char *work, const char *merged, struct werr *err)
+			 const char *upper, const char *work, const char *merged, bool vol,
+			 struct werr *err)
 {
 	static bool no_lowerdir_plus;
 	int rc;
 
 	if (!no_lowerdir_plus) {
-		rc = mount_new_api(e, ldir, layers, n, upper, work, merged, err);
+		rc = mount_new_api(e, ldir, layers, n, upper, work, merged, vol, err);
 		if (rc <= 0)
 			return rc;
 		no_lowerdir_plus = true; /* kernel < 6.8: no "lowerdir+" */
 	}
-	return mount_classic(e, ldir, layers, n, upper, work, merged, err);
+	return mount_classic(e, ldir, layers, n, upper, work, merged, vol, err);
 }
 
 /* ---- fuse-overlayfs ---- */
@@ -624,7 +629,7 @@ static int make_dirs(const char *ctr_dir, struct werr *err)
 
 /* Builds ctr_dir/merged from the layers (bottom first) with driver d. */
 int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, char *const *layers,
-		 struct werr *err)
+		 bool ephemeral, struct werr *err)
 {
 	static char *const empty[] = {"empty", NULL};
 	cleanup_free char *ldir = xasprintf("%s/layers", e->root);
@@ -660,7 +665,7 @@ int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, c
 	if (d == DRIVER_FUSE_OVERLAYFS)
 		rc = mount_fuse(e, ldir, layers, n, upper, work, merged, err);
 	else
-		rc = mount_overlay(e, ldir, layers, n, upper, work, merged, err);
+		rc = mount_overlay(e, ldir, layers, n, upper, work, merged, ephemeral, err);
 	if (rc < 0)
 		return werr_wrap(err, "mount the rootfs of '%s' (%s)", ctr_dir, driver_name(d));
 	return 0;
