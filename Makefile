@@ -38,7 +38,7 @@ CLI_OBJ := $(CLI_SRC:%.c=build/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 
-.PHONY: all check check-unit check-bats check-root install uninstall format lint bench deps clean
+.PHONY: all check check-unit check-bats install uninstall format lint bench deps demo clean
 
 all: bin/warren
 
@@ -78,6 +78,11 @@ uninstall:
 
 deps:
 	tests/deps.sh
+
+# demo: the README's first command. As root: installs the dependencies,
+# builds and installs warren, and runs a rootless container as a user.
+demo:
+	tests/quickstart.sh
 
 format:
 	clang-format -i $(ENGINE_SRC) $(CLI_SRC) $(wildcard */*.h) $(UNIT_SRC) tests/unit/unit.h

@@ -69,6 +69,12 @@ int cmd_version(struct engine *e, int argc, char **argv, struct werr *err);
 int cmd_unshare(struct engine *e, int argc, char **argv, struct werr *err);
 int cmd_migrate(struct engine *e, int argc, char **argv, struct werr *err);
 
+struct image_rec;
+struct json_object;
+/* An image as `image inspect` shows it (Podman's shape, the fields we
+ * know); a new json object. */
+struct json_object *cli_image_json(const struct image_rec *img);
+
 extern const struct cmd cli_commands[];
 extern const struct cmd cli_image_commands[];
 extern const struct cmd cli_container_commands[];

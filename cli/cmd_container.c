@@ -169,7 +169,7 @@ int cmd_rm(struct engine *e, int argc, char **argv, struct werr *err)
 			struct werr e2 = {0};
 			if (container_remove(e, &list[i], force, (int)timeout, &e2) < 0) {
 				fprintf(stderr, "warren: %s\n", e2.msg);
-				rc = 125;
+				rc = e2.status ? e2.status : 125;
 			} else {
 				printf("%s\n", list[i].id);
 			}
@@ -195,7 +195,7 @@ int cmd_rm(struct engine *e, int argc, char **argv, struct werr *err)
 		}
 		if (r < 0 || container_remove(e, &c, force, (int)timeout, &e2) < 0) {
 			fprintf(stderr, "warren: %s\n", e2.msg);
-			rc = 125;
+			rc = e2.status ? e2.status : 125;
 		} else {
 			printf("%s\n", refs[i]);
 		}
@@ -208,7 +208,7 @@ int cmd_rm(struct engine *e, int argc, char **argv, struct werr *err)
 static struct json_object *ctr_json_full(struct engine *e, const struct container_rec *c)
 {
 	struct json_object *o = json_object_new_object(), *state = json_object_new_object();
-	struct json_object *cfg = json_object_new_object(), *args = json_object_new_array();
+	struct json_object *cfg = NULL, *host = NULL, *args = json_object_new_array();
 	struct json_object *opts = c->config ? json_tokener_parse(c->config) : NULL;
 	char ts[64];
 	cleanup_free char *dir = container_dir(e, c->id);
@@ -238,10 +238,14 @@ static struct json_object *ctr_json_full(struct engine *e, const struct containe
 		json_object_object_add(o, "OCIConfigPath", json_object_new_string(p));
 	}
 	json_object_object_add(o, "AutoRemove", json_object_new_boolean(c->autoremove));
+	if (opts && json_object_object_get_ex(opts, "Config", &cfg))
+		json_object_object_add(o, "Config", json_object_get(cfg));
+	else
+		json_object_object_add(o, "Config", json_object_new_object());
+	if (opts && json_object_object_get_ex(opts, "HostConfig", &host))
+		json_object_object_add(o, "HostConfig", json_object_get(host));
 	if (opts)
-		json_object_object_add(o, "HostConfig", opts);
-	json_object_object_add(cfg, "Hostname", json_object_new_string(c->id));
-	json_object_object_add(o, "Config", cfg);
+		json_object_put(opts);
 	return o;
 }
 
@@ -264,7 +268,6 @@ static int inspect_refs(struct engine *e, char **refs, const char *fmt, bool ima
 			struct image_rec img = {0};
 			r = image_lookup(e, refs[i], &img, &e2);
 			if (r > 0) {
-				extern struct json_object *cli_image_json(const struct image_rec *img);
 				json_object_array_add(arr, cli_image_json(&img));
 				image_rec_free(&img);
 				continue;

@@ -20,8 +20,6 @@ static struct json_object *strv_json(char *const *v)
 	return a;
 }
 
-/* `image inspect`: Podman's shape, the fields we know. */
-struct json_object *cli_image_json(const struct image_rec *img);
 struct json_object *cli_image_json(const struct image_rec *img)
 {
 	struct json_object *o = json_object_new_object(), *cfg = NULL, *rootfs = json_object_new_object();

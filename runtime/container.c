@@ -22,13 +22,22 @@ char *container_dir(struct engine *e, const char *id)
 	return xasprintf("%s/containers/%s", e->root, id);
 }
 
+/* Docker's rules: --entrypoint replaces the image's and drops its Cmd; CMD
+ * arguments replace the image's Cmd. */
+static void effective_args(const struct run_opts *o, const struct image_config *img,
+			   char *const **ep, char *const **cmd)
+{
+	*ep = o->entrypoint_set ? o->entrypoint : img->entrypoint;
+	*cmd = strv_len(o->cmd) ? o->cmd : (o->entrypoint_set ? NULL : img->cmd);
+}
+
 /* The record's command for ps: the args the spec will run. */
 static char **effective_command(const struct run_opts *o, const struct image_config *img)
 {
+	char *const *ep, *const *cmd;
 	char **v = NULL;
-	char *const *ep = o->entrypoint_set ? o->entrypoint : img->entrypoint;
-	char *const *cmd = strv_len(o->cmd) ? o->cmd : (o->entrypoint_set ? NULL : img->cmd);
 
+	effective_args(o, img, &ep, &cmd);
 	for (size_t i = 0; ep && ep[i]; i++)
 		v = strv_append(v, ep[i]);
 	for (size_t i = 0; cmd && cmd[i]; i++)
@@ -36,26 +45,55 @@ static char **effective_command(const struct run_opts *o, const struct image_con
 	return v ? v : xcalloc(1, sizeof(char *));
 }
 
-static char *create_options_json(const struct run_opts *o, const char *image_ref)
+static struct json_object *strv_json(char *const *v)
+{
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; v && v[i]; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	return a;
+}
+
+/* What inspect shows: {"Config": {...}, "HostConfig": {...}} in Docker's
+ * field names, from the options and the image the container was made of. */
+static char *create_options_json(const struct run_opts *o, const struct image_config *img,
+				 const char *image_ref, const char *id)
 {
 	cleanup_json struct json_object *j = json_object_new_object();
+	struct json_object *cfg = json_object_new_object(), *host = json_object_new_object();
 	struct json_object *vols = json_object_new_array();
+	char *const *ep, *const *cmd;
+	char hostname[13];
 
-	json_object_object_add(j, "Image", json_object_new_string(image_ref));
-	json_object_object_add(j, "Tty", json_object_new_boolean(o->tty));
-	json_object_object_add(j, "OpenStdin", json_object_new_boolean(o->interactive));
-	json_object_object_add(j, "ReadOnly", json_object_new_boolean(o->read_only));
-	json_object_object_add(j, "Privileged", json_object_new_boolean(o->privileged));
-	json_object_object_add(j, "NetworkMode",
+	effective_args(o, img, &ep, &cmd);
+	snprintf(hostname, sizeof(hostname), "%.12s", id);
+	json_object_object_add(cfg, "Hostname", json_object_new_string(o->hostname ? o->hostname : hostname));
+	json_object_object_add(cfg, "User", json_object_new_string(o->user ? o->user : img->user ? img->user : ""));
+	json_object_object_add(cfg, "Env", strv_json(o->env));
+	json_object_object_add(cfg, "Cmd", strv_json(cmd));
+	json_object_object_add(cfg, "Entrypoint", strv_json(ep));
+	json_object_object_add(cfg, "WorkingDir",
+			       json_object_new_string(o->workdir ? o->workdir : img->workdir ? img->workdir : "/"));
+	json_object_object_add(cfg, "Image", json_object_new_string(image_ref));
+	json_object_object_add(cfg, "Tty", json_object_new_boolean(o->tty));
+	json_object_object_add(cfg, "OpenStdin", json_object_new_boolean(o->interactive));
+	json_object_object_add(host, "ReadonlyRootfs", json_object_new_boolean(o->read_only));
+	json_object_object_add(host, "Privileged", json_object_new_boolean(o->privileged));
+	json_object_object_add(host, "AutoRemove", json_object_new_boolean(o->rm));
+	json_object_object_add(host, "NetworkMode",
 			       json_object_new_string(o->net == NET_HOST ? "host" : o->net == NET_NONE ? "none"
 											 : "private"));
 	for (size_t i = 0; i < o->nvolumes; i++) {
-		char *s = xasprintf("%s:%s%s", o->volumes[i].src, o->volumes[i].dst,
+		char *b = xasprintf("%s:%s%s", o->volumes[i].src, o->volumes[i].dst,
 				    o->volumes[i].ro ? ":ro" : "");
-		json_object_array_add(vols, json_object_new_string(s));
-		free(s);
+		json_object_array_add(vols, json_object_new_string(b));
+		free(b);
 	}
-	json_object_object_add(j, "Binds", vols);
+	json_object_object_add(host, "Binds", vols);
+	json_object_object_add(host, "Tmpfs", strv_json(o->tmpfs));
+	json_object_object_add(host, "CapAdd", strv_json(o->cap_add));
+	json_object_object_add(host, "CapDrop", strv_json(o->cap_drop));
+	json_object_object_add(j, "Config", cfg);
+	json_object_object_add(j, "HostConfig", host);
 	return xstrdup(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
 }
 
@@ -150,7 +188,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	c.state = CTR_CREATED;
 	c.autoremove = o->rm;
 	c.driver = xstrdup(driver_name(d));
-	c.config = create_options_json(o, image_ref);
+	c.config = create_options_json(o, &cfg, image_ref, c.id);
 	if (store_container_add(e->store, &c, err) < 0)
 		goto fail;
 	dir = container_dir(e, c.id);
@@ -340,11 +378,13 @@ int container_remove(struct engine *e, struct container_rec *c, bool force, int 
 	if (engine_store(e, err) == NULL)
 		return -1;
 	if (alive(c)) {
-		if (!force)
-			return werr_set(err, 0,
-					"cannot remove container %.12s as it is running - running or "
-					"paused containers cannot be removed without force",
-					c->id);
+		if (!force) {
+			werr_set(err, 0,
+				 "cannot remove container %.12s as it is running - running or "
+				 "paused containers cannot be removed without force",
+				 c->id);
+			return werr_status(err, 2); /* Podman's exit code */
+		}
 		stop_process(c, timeout);
 		if (alive(c))
 			return werr_set(err, EBUSY, "stop container %.12s", c->id);

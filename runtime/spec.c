@@ -535,6 +535,23 @@ static int add_tmpfs(struct json_object *arr, const struct run_opts *o, struct w
 	return 0;
 }
 
+/* --read-only keeps /run, /tmp and /var/tmp writable with tmpfs mounts,
+ * as Podman's default --read-only-tmpfs=true does. */
+static void add_read_only_tmpfs(struct json_object *arr, const struct run_opts *o)
+{
+	static const char *const dirs[] = {"/run", "/tmp", "/var/tmp"};
+
+	if (!o->read_only)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		if (user_mounts_at(o, dirs[i]))
+			continue;
+		json_object_array_add(
+		    arr, mount_json(dirs[i], "tmpfs", "tmpfs",
+				    strv_json((char *[]){"rw", "rprivate", "nosuid", "nodev", "tmpcopyup", NULL})));
+	}
+}
+
 /* ---- /etc files ---- */
 
 /* A loopback nameserver line ("nameserver 127.0.0.53", "nameserver ::1"). */
@@ -705,6 +722,7 @@ int spec_build(struct engine *e, const struct run_opts *o, const struct image_co
 	mounts = json_object_new_array_ext(16);
 	json_object_object_add(spec, "mounts", mounts);
 	add_default_mounts(mounts, e, o, ctr_dir);
+	add_read_only_tmpfs(mounts, o);
 	if (add_volumes(mounts, o, err) < 0 || add_tmpfs(mounts, o, err) < 0)
 		return -1;
 	if (build_linux(o, caps, &linux_, err) < 0)

@@ -216,9 +216,15 @@ static int set_owner(struct xctx *x, int pfd, const char *base, int fd, struct a
 	if (errno != EINVAL)
 		return werr_set(x->err, errno, "chown '%s' to %u:%u", x->norm, uid, gid);
 	if (!x->warned_unmapped) {
-		log_warn("file owned by uid %u gid %u in layer ('%s'): not mapped in this user "
-			 "namespace, owned by root instead",
-			 uid, gid, x->norm);
+		/* in single-uid mode the user was told once, when the namespace
+		 * was made, that such files are squashed: no second warning */
+		if (x->e->single_uid)
+			log_debug("file owned by uid %u gid %u in layer ('%s'): owned by root instead",
+				  uid, gid, x->norm);
+		else
+			log_warn("file owned by uid %u gid %u in layer ('%s'): not mapped in this user "
+				 "namespace, owned by root instead",
+				 uid, gid, x->norm);
 		x->warned_unmapped = true;
 	}
 	rc = fd >= 0 ? fchown(fd, 0, 0) : fchownat(pfd, base, 0, 0, AT_SYMLINK_NOFOLLOW);

@@ -223,7 +223,8 @@ UNIT_TEST(layer_extract_good)
 	CHECK(layer_remove(&e, diffid, &err) == 0);
 	CHECK(layers_dir_empty(&e));
 	/* wrong digest: nothing left behind */
-	want_blob[10] ^= 1;
+	/* another valid hex digit (a flipped bit can leave [0-9a-f]: a different error) */
+	want_blob[10] = want_blob[10] == '0' ? '1' : '0';
 	CHECK(extract(&e, gz, glen, want_blob, diffid, &size, &err) == -1);
 	CHECK(strstr(err.msg, "layer digest mismatch") != NULL);
 	CHECK(layers_dir_empty(&e));

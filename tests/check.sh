@@ -1,0 +1,170 @@
+#!/bin/bash
+# check.sh - `make check`: everything the test suite needs, on a fresh Debian 12
+# machine, as root:
+#   1. installs missing packages (tests/deps.sh)
+#   2. makes /dev/fuse and /dev/net/tun 0666 (as a distribution's udev rules do)
+#   3. creates the test users: warren-test (with /etc/subuid and /etc/subgid
+#      ranges that overlap no other) and warren-nosubid (without)
+#   4. builds with `make -j2` (-Werror) and runs `make check-unit`
+#   5. copies the binary, the bats files and the fixtures to a temp dir the test
+#      user can read (the clone may live under /root)
+#   6. runs tests/bats as warren-test (rootless) and tests/bats/root as root
+#   7. prints as its LAST line "N passed, N failed, N skipped" (unit + bats),
+#      exits 1 when anything failed
+# Knobs: WARREN_TEST_USER, WARREN_TEST_NOSUBID_USER, WARREN_TEST_DISRUPTIVE=1
+# (root test that sets user.max_user_namespaces=0 for a moment; on when CI=true),
+# BATS_FILTER (passed to bats --filter), WARREN_CHECK_KEEP=1 (keep the temp dir),
+# WARREN_CHECK_SKIP_BUILD=1 (test the existing bin/warren: no make, no unit tests).
+set -uo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TUSER=${WARREN_TEST_USER:-warren-test}
+NUSER=${WARREN_TEST_NOSUBID_USER-warren-nosubid}   # set to "" to create no such user
+SUBID_COUNT=65536
+T0=$(date +%s)
+
+log() { printf '# check: %s\n' "$*"; }
+die() { printf '# check: ERROR: %s\n' "$*"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root (sudo make check): it installs packages and creates test users"
+cd "$REPO" || die "cannot cd to $REPO"
+
+# ------------------------------------------------------------- 1. packages
+"$REPO/tests/deps.sh" || die "tests/deps.sh failed"
+
+# ------------------------------------------------------------- 2. devices
+modprobe -q fuse 2>/dev/null || true
+modprobe -q tun 2>/dev/null || true
+[ -e /dev/fuse ] || mknod -m 0666 /dev/fuse c 10 229 || true
+[ -e /dev/net/tun ] || { mkdir -p /dev/net && mknod -m 0666 /dev/net/tun c 10 200; } || true
+chmod 0666 /dev/fuse /dev/net/tun 2>/dev/null || true
+
+# ------------------------------------------------------------- 3. users
+# free_subid_start: first multiple of 65536 (>= 100000) above every range in use
+free_subid_start() {
+    awk -F: 'NF>=3 && $2 ~ /^[0-9]+$/ {e = $2 + $3; if (e > m) m = e}
+             END {s = (m < 100000 ? 100000 : m); s = int((s + 65535) / 65536) * 65536; print s}' \
+        /etc/subuid /etc/subgid
+}
+# overlaps FILE USER START: true when another entry of FILE overlaps USER's range
+overlaps() {
+    awk -F: -v u="$2" -v s="$3" -v c="$SUBID_COUNT" \
+        '$1 != u && NF >= 3 && $2 < s + c && s < $2 + $3 {bad = 1} END {exit !bad}' "$1"
+}
+touch /etc/subuid /etc/subgid
+for u in "$TUSER" $NUSER; do
+    id "$u" >/dev/null 2>&1 || useradd -m -s /bin/bash "$u" || die "useradd $u failed"
+done
+# no ranges for the no-subid user (useradd may have allocated some)
+[ -z "$NUSER" ] || sed -i "/^$NUSER:/d" /etc/subuid /etc/subgid
+# one non-overlapping range for the test user, the same in both files
+start=$(awk -F: -v u="$TUSER" '$1 == u {print $2; exit}' /etc/subuid)
+if [ -z "$start" ] || overlaps /etc/subuid "$TUSER" "$start" || overlaps /etc/subgid "$TUSER" "$start" ||
+    ! grep -qx "$TUSER:$start:$SUBID_COUNT" /etc/subuid || ! grep -qx "$TUSER:$start:$SUBID_COUNT" /etc/subgid; then
+    sed -i "/^$TUSER:/d" /etc/subuid /etc/subgid
+    start=$(free_subid_start)
+    echo "$TUSER:$start:$SUBID_COUNT" >> /etc/subuid
+    echo "$TUSER:$start:$SUBID_COUNT" >> /etc/subgid
+fi
+log "users: $TUSER (sub-ids $start:$SUBID_COUNT)${NUSER:+, $NUSER (none)}"
+TUID=$(id -u "$TUSER")
+THOME=$(getent passwd "$TUSER" | cut -d: -f6)
+TRUN=/run/user/$TUID
+install -d -m 0700 -o "$TUSER" -g "$(id -g "$TUSER")" "$TRUN"
+
+# ------------------------------------------------------------- 4. build + unit tests
+FAILED=0
+INSTALL_P=0
+if [ "${WARREN_CHECK_SKIP_BUILD:-}" = 1 ]; then
+    log "WARREN_CHECK_SKIP_BUILD=1: testing the existing bin/warren, no unit tests"
+    [ -x "$REPO/bin/warren" ] || die "no bin/warren"
+    UNIT_OUT="unit: 0 passed, 0 failed"
+else
+    log "make -j2"
+    make -j2 || die "build failed"
+    log "make check-unit"
+    UNIT_OUT=$(make -s check-unit 2>&1)
+    # `make install PREFIX=... DESTDIR=...` (issue #2 §1): counted as one more unit test
+    dd=$(mktemp -d)
+    if make -s install DESTDIR="$dd" PREFIX=/opt/warren-check >/dev/null &&
+        [ -x "$dd/opt/warren-check/bin/warren" ]; then
+        log "ok: make install honours DESTDIR and PREFIX"
+        INSTALL_P=1
+    else
+        log "not ok: make install DESTDIR=$dd PREFIX=/opt/warren-check did not install bin/warren there"
+        FAILED=$((FAILED + 1))
+    fi
+    rm -rf "$dd"
+fi
+printf '%s\n' "$UNIT_OUT"
+UNIT_LINE=$(printf '%s\n' "$UNIT_OUT" | grep -E '^unit: [0-9]+ passed, [0-9]+ failed$' | tail -1)
+if [ -n "$UNIT_LINE" ]; then
+    UP=$(sed -E 's/^unit: ([0-9]+) passed.*/\1/' <<<"$UNIT_LINE")
+    UF=$(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$UNIT_LINE")
+else
+    log "no 'unit: N passed, N failed' line: counting the unit tests as one failure"
+    UP=0; UF=1
+fi
+
+# ------------------------------------------------------------- 5. a tree the test user can read
+T=$(mktemp -d /tmp/warren-check.XXXXXX)
+chmod 0755 "$T"
+cleanup() {
+    runuser -u "$TUSER" -- env -i PATH=/usr/bin:/bin XDG_RUNTIME_DIR="$TRUN" \
+        "$T/bin/warren" system migrate >/dev/null 2>&1 || true
+    [ "${WARREN_CHECK_KEEP:-}" = 1 ] || rm -rf --one-file-system "$T"
+}
+trap cleanup EXIT
+install -D -m 0755 "$REPO/bin/warren" "$T/bin/warren"
+mkdir -p "$T/tests"
+cp -r "$REPO/tests/bats" "$REPO/tests/fixtures" "$T/tests/"
+chmod -R a+rX "$T/tests"
+log "fixtures (tests/fixtures/mkimages.sh)"
+"$T/tests/fixtures/mkimages.sh" "$T/fixtures" || die "mkimages.sh failed"
+chmod -R a+rX "$T/fixtures"
+
+# ------------------------------------------------------------- 6. bats
+BATS_ARGS=(--tap)
+[ -n "${BATS_FILTER:-}" ] && BATS_ARGS+=(--filter "$BATS_FILTER")
+# a stale pause process of an earlier binary would be joined by the new one
+runuser -u "$TUSER" -- env -i PATH=/usr/bin:/bin XDG_RUNTIME_DIR="$TRUN" \
+    "$T/bin/warren" system migrate >/dev/null 2>&1 || true
+
+log "bats (rootless, as $TUSER): tests/bats"
+(cd "$T" && runuser -u "$TUSER" -- env -i HOME="$THOME" USER="$TUSER" LOGNAME="$TUSER" \
+    PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 SHELL=/bin/bash \
+    XDG_RUNTIME_DIR="$TRUN" WARREN="$T/bin/warren" WT_FIXTURES="$T/fixtures" \
+    BATS_TEST_TIMEOUT=300 CI="${CI:-}" \
+    bats "${BATS_ARGS[@]}" "$T/tests/bats") 2>&1 | tee "$T/rootless.tap"
+
+log "bats (root mode, as root): tests/bats/root"
+DISRUPT=${WARREN_TEST_DISRUPTIVE:-}
+[ "${CI:-}" = true ] && [ -z "$DISRUPT" ] && DISRUPT=1
+(cd "$T" && env WARREN="$T/bin/warren" WT_FIXTURES="$T/fixtures" WARREN_TEST_NOSUBID_USER="$NUSER" \
+    WARREN_TEST_DISRUPTIVE="$DISRUPT" BATS_TEST_TIMEOUT=300 \
+    bats "${BATS_ARGS[@]}" "$T/tests/bats/root") 2>&1 | tee "$T/root.tap"
+
+# ------------------------------------------------------------- 7. summary
+# tap_count FILE: "passed failed skipped"; a plan without its results counts the rest as failed
+tap_count() {
+    awk '
+        /^1\.\.[0-9]+$/ { plan = substr($0, 4) + 0; seen_plan = 1; next }
+        /^ok [0-9]+/ { if ($0 ~ /# [Ss][Kk][Ii][Pp]/) s++; else p++; next }
+        /^not ok [0-9]+/ { f++; next }
+        END {
+            if (!seen_plan) { f++ }
+            else if (p + f + s < plan) f += plan - (p + f + s)
+            printf "%d %d %d\n", p, f, s
+        }' "$1"
+}
+read -r RP RF RS < <(tap_count "$T/rootless.tap")
+read -r OP OF OS < <(tap_count "$T/root.tap")
+log "unit: $UP passed, $UF failed"
+log "bats rootless: $RP passed, $RF failed, $RS skipped"
+log "bats root:     $OP passed, $OF failed, $OS skipped"
+grep -h '^not ok' "$T/rootless.tap" | sed 's/^/# check: FAILED (rootless) /'
+grep -h '^not ok' "$T/root.tap" | sed 's/^/# check: FAILED (root) /'
+log "took $(($(date +%s) - T0)) s"
+P=$((UP + RP + OP + INSTALL_P)); F=$((UF + RF + OF + FAILED)); S=$((RS + OS))
+echo "$P passed, $F failed, $S skipped"
+[ "$F" -eq 0 ]

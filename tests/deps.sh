@@ -1,0 +1,37 @@
+#!/bin/bash
+# deps.sh [--bench] - installs the Debian 12 packages that warren's build, its
+# tests and the default rootless path need (`make deps`, run as root).
+# Idempotent and quick: apt-get runs only when something is missing.
+# --bench adds what bench/run-latency needs (podman, hyperfine, bubblewrap, GNU time).
+set -euo pipefail
+
+PKGS=(
+    # build
+    build-essential pkg-config libcap-dev libseccomp-dev libmount-dev libjson-c-dev
+    libarchive-dev libsqlite3-dev libsubid-dev libssl-dev
+    # rootless runtime path: newuidmap/newgidmap, network, fuse fallback, the test base image
+    uidmap slirp4netns fuse-overlayfs busybox-static
+    # tests: bats, jq, util-linux (runuser, findmnt), bsdutils (script), iproute2, coreutils (timeout)
+    bats bats-assert bats-support jq util-linux bsdutils iproute2 coreutils passwd
+)
+if [ "${1:-}" = --bench ]; then
+    PKGS+=(podman runc crun conmon catatonit hyperfine bubblewrap time)
+fi
+
+if [ "$(id -u)" != 0 ]; then
+    echo "deps.sh: run as root (sudo make deps)" >&2
+    exit 1
+fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+    echo "deps.sh: all ${#PKGS[@]} packages present"
+    exit 0
+fi
+echo "deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
