@@ -44,17 +44,18 @@ static struct json_object *ctr_json_brief(const struct container_rec *c)
 enum { P_ALL = 1, P_QUIET, P_FORMAT, P_NOTRUNC, P_LAST };
 
 static const struct opt ps_opts[] = {
-	{"all", 'a', false, P_ALL},
-	{"quiet", 'q', false, P_QUIET},
-	{"format", 0, true, P_FORMAT},
-	{"no-trunc", 0, false, P_NOTRUNC},
-	{0},
+    {"all", 'a', false, P_ALL},
+    {"quiet", 'q', false, P_QUIET},
+    {"format", 0, true, P_FORMAT},
+    {"no-trunc", 0, false, P_NOTRUNC},
+    {0},
 };
 
 static void ps_table(struct container_rec *v, size_t n, bool notrunc)
 {
 	struct table *t = table_new(7);
-	const char *hdr[] = {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"};
+	const char *hdr[] = {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED",
+			     "STATUS",	     "PORTS", "NAMES"};
 
 	table_add(t, hdr);
 	for (size_t i = 0; i < n; i++) {
@@ -80,7 +81,8 @@ static int print_each_template(struct json_object *arr, const char *fmt, struct 
 	const char *tmpl = table ? fmt + 6 : fmt;
 
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
-		cleanup_free char *s = template_render(tmpl, json_object_array_get_idx(arr, i), err);
+		cleanup_free char *s =
+		    template_render(tmpl, json_object_array_get_idx(arr, i), err);
 		if (s == NULL)
 			return werr_status(err, 125);
 		printf("%s\n", s);
@@ -133,11 +135,11 @@ int cmd_ps(struct engine *e, int argc, char **argv, struct werr *err)
 enum { RM_ALL = 1, RM_FORCE, RM_TIME, RM_IGNORE };
 
 static const struct opt rm_opts[] = {
-	{"all", 'a', false, RM_ALL},
-	{"force", 'f', false, RM_FORCE},
-	{"time", 't', true, RM_TIME},
-	{"ignore", 'i', false, RM_IGNORE},
-	{0},
+    {"all", 'a', false, RM_ALL},
+    {"force", 'f', false, RM_FORCE},
+    {"time", 't', true, RM_TIME},
+    {"ignore", 'i', false, RM_IGNORE},
+    {0},
 };
 
 int cmd_rm(struct engine *e, int argc, char **argv, struct werr *err)
@@ -188,7 +190,9 @@ int cmd_rm(struct engine *e, int argc, char **argv, struct werr *err)
 		if (r == 0) {
 			if (ignore)
 				continue;
-			fprintf(stderr, "warren: no container with name or ID \"%s\" found: no such container\n",
+			fprintf(stderr,
+				"warren: no container with name or ID \"%s\" found: no such "
+				"container\n",
 				refs[i]);
 			rc = rc ? rc : 1;
 			continue;
@@ -216,7 +220,8 @@ static struct json_object *ctr_json_full(struct engine *e, const struct containe
 	json_object_object_add(o, "Id", json_object_new_string(c->id));
 	format_rfc3339(c->created, ts, sizeof(ts));
 	json_object_object_add(o, "Created", json_object_new_string(ts));
-	json_object_object_add(o, "Path", json_object_new_string(c->command && c->command[0] ? c->command[0] : ""));
+	json_object_object_add(
+	    o, "Path", json_object_new_string(c->command && c->command[0] ? c->command[0] : ""));
 	for (size_t i = 1; c->command && c->command[0] && c->command[i]; i++)
 		json_object_array_add(args, json_object_new_string(c->command[i]));
 	json_object_object_add(o, "Args", args);
@@ -225,9 +230,11 @@ static struct json_object *ctr_json_full(struct engine *e, const struct containe
 	json_object_object_add(state, "Pid", json_object_new_int(c->pid));
 	json_object_object_add(state, "ExitCode", json_object_new_int(c->exit_code));
 	format_rfc3339(c->started, ts, sizeof(ts));
-	json_object_object_add(state, "StartedAt", json_object_new_string(c->started ? ts : "0001-01-01T00:00:00Z"));
+	json_object_object_add(state, "StartedAt",
+			       json_object_new_string(c->started ? ts : "0001-01-01T00:00:00Z"));
 	format_rfc3339(c->finished, ts, sizeof(ts));
-	json_object_object_add(state, "FinishedAt", json_object_new_string(c->finished ? ts : "0001-01-01T00:00:00Z"));
+	json_object_object_add(state, "FinishedAt",
+			       json_object_new_string(c->finished ? ts : "0001-01-01T00:00:00Z"));
 	json_object_object_add(o, "State", state);
 	json_object_object_add(o, "Image", json_object_new_string(c->image_id));
 	json_object_object_add(o, "ImageName", json_object_new_string(c->image_name));
@@ -291,9 +298,9 @@ static int inspect_refs(struct engine *e, char **refs, const char *fmt, bool ima
 enum { I_FORMAT = 1, I_TYPE };
 
 static const struct opt inspect_opts[] = {
-	{"format", 'f', true, I_FORMAT},
-	{"type", 't', true, I_TYPE},
-	{0},
+    {"format", 'f', true, I_FORMAT},
+    {"type", 't', true, I_TYPE},
+    {0},
 };
 
 static int inspect_main(struct engine *e, int argc, char **argv, bool images_too, struct werr *err)
@@ -314,8 +321,8 @@ static int inspect_main(struct engine *e, int argc, char **argv, bool images_too
 			char *args[64] = {"inspect"};
 			int k = 1;
 			for (int i = 1; i < argc && k < 63; i++)
-				if (strcmp(argv[i], "--type") && strcmp(argv[i], "-t") && strcmp(argv[i], "image") &&
-				    strcmp(argv[i], "--type=image"))
+				if (strcmp(argv[i], "--type") && strcmp(argv[i], "-t") &&
+				    strcmp(argv[i], "image") && strcmp(argv[i], "--type=image"))
 					args[k++] = argv[i];
 			return cmd_image_inspect(e, k, args, err);
 		}

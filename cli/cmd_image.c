@@ -22,7 +22,8 @@ static struct json_object *strv_json(char *const *v)
 
 struct json_object *cli_image_json(const struct image_rec *img)
 {
-	struct json_object *o = json_object_new_object(), *cfg = NULL, *rootfs = json_object_new_object();
+	struct json_object *o = json_object_new_object(), *cfg = NULL,
+			   *rootfs = json_object_new_object();
 	struct json_object *parsed = img->config ? json_tokener_parse(img->config) : NULL, *v;
 	char ts[64];
 
@@ -35,12 +36,16 @@ struct json_object *cli_image_json(const struct image_rec *img)
 	if (parsed && json_object_object_get_ex(parsed, "config", &v))
 		cfg = json_object_get(v);
 	json_object_object_add(o, "Config", cfg ? cfg : json_object_new_object());
-	json_object_object_add(o, "Architecture",
-			       json_object_new_string(parsed && json_object_object_get_ex(parsed, "architecture", &v)
-							      ? json_object_get_string(v) : ""));
-	json_object_object_add(o, "Os", json_object_new_string(
-						 parsed && json_object_object_get_ex(parsed, "os", &v)
-							 ? json_object_get_string(v) : "linux"));
+	json_object_object_add(
+	    o, "Architecture",
+	    json_object_new_string(parsed && json_object_object_get_ex(parsed, "architecture", &v)
+				       ? json_object_get_string(v)
+				       : ""));
+	json_object_object_add(
+	    o, "Os",
+	    json_object_new_string(parsed && json_object_object_get_ex(parsed, "os", &v)
+				       ? json_object_get_string(v)
+				       : "linux"));
 	json_object_object_add(o, "Size", json_object_new_int64(img->size));
 	json_object_object_add(o, "VirtualSize", json_object_new_int64(img->size));
 	json_object_object_add(rootfs, "Type", json_object_new_string("layers"));
@@ -78,11 +83,11 @@ static struct json_object *image_json_brief(const struct image_rec *img)
 enum { IM_QUIET = 1, IM_FORMAT, IM_NOTRUNC, IM_ALL };
 
 static const struct opt images_opts[] = {
-	{"quiet", 'q', false, IM_QUIET},
-	{"format", 0, true, IM_FORMAT},
-	{"no-trunc", 0, false, IM_NOTRUNC},
-	{"all", 'a', false, IM_ALL},
-	{0},
+    {"quiet", 'q', false, IM_QUIET},
+    {"format", 0, true, IM_FORMAT},
+    {"no-trunc", 0, false, IM_NOTRUNC},
+    {"all", 'a', false, IM_ALL},
+    {0},
 };
 
 static void images_table(struct image_rec *v, size_t n, bool notrunc)
@@ -158,7 +163,8 @@ int cmd_images(struct engine *e, int argc, char **argv, struct werr *err)
 		} else {
 			const char *tmpl = str_has_prefix(fmt, "table ") ? fmt + 6 : fmt;
 			for (size_t i = 0; i < n; i++) {
-				cleanup_free char *s = template_render(tmpl, json_object_array_get_idx(arr, i), err);
+				cleanup_free char *s =
+				    template_render(tmpl, json_object_array_get_idx(arr, i), err);
 				if (s == NULL) {
 					image_recs_free(list, n);
 					return werr_status(err, 125);
@@ -176,9 +182,9 @@ int cmd_images(struct engine *e, int argc, char **argv, struct werr *err)
 enum { RMI_FORCE = 1, RMI_ALL };
 
 static const struct opt rmi_opts[] = {
-	{"force", 'f', false, RMI_FORCE},
-	{"all", 'a', false, RMI_ALL},
-	{0},
+    {"force", 'f', false, RMI_FORCE},
+    {"all", 'a', false, RMI_ALL},
+    {0},
 };
 
 static int rm_ctrs_of_image(struct engine *e, const char *image_id, struct werr *err)
@@ -217,7 +223,8 @@ int cmd_rmi(struct engine *e, int argc, char **argv, struct werr *err)
 	for (size_t i = 0; refs && refs[i]; i++) {
 		cleanup_strv char **untagged = NULL, **deleted = NULL;
 		struct werr e2 = {0};
-		if (image_remove(e, refs[i], force, rm_ctrs_of_image, &untagged, &deleted, &e2) < 0) {
+		if (image_remove(e, refs[i], force, rm_ctrs_of_image, &untagged, &deleted, &e2) <
+		    0) {
 			fprintf(stderr, "warren: %s\n", e2.msg);
 			rc = e2.status == 1 ? (rc ? rc : 1) : 2;
 			continue;
@@ -254,7 +261,8 @@ int cmd_tag(struct engine *e, int argc, char **argv, struct werr *err)
 	if (positionals(argc, argv, no_opts, &args, err) < 0)
 		return -1;
 	if (strv_len(args) < 2) {
-		werr_set(err, 0, "tag requires at least 2 arguments: IMAGE TARGET_NAME [TARGET_NAME...]");
+		werr_set(err, 0,
+			 "tag requires at least 2 arguments: IMAGE TARGET_NAME [TARGET_NAME...]");
 		return werr_status(err, 125);
 	}
 	for (size_t i = 1; args[i]; i++)
@@ -266,9 +274,9 @@ int cmd_tag(struct engine *e, int argc, char **argv, struct werr *err)
 enum { L_INPUT = 1, L_QUIET };
 
 static const struct opt load_opts[] = {
-	{"input", 'i', true, L_INPUT},
-	{"quiet", 'q', false, L_QUIET},
-	{0},
+    {"input", 'i', true, L_INPUT},
+    {"quiet", 'q', false, L_QUIET},
+    {0},
 };
 
 int cmd_load(struct engine *e, int argc, char **argv, struct werr *err)
@@ -305,9 +313,9 @@ int cmd_load(struct engine *e, int argc, char **argv, struct werr *err)
 enum { IMP_MESSAGE = 1, IMP_QUIET };
 
 static const struct opt import_opts[] = {
-	{"message", 'm', true, IMP_MESSAGE},
-	{"quiet", 'q', false, IMP_QUIET},
-	{0},
+    {"message", 'm', true, IMP_MESSAGE},
+    {"quiet", 'q', false, IMP_QUIET},
+    {0},
 };
 
 int cmd_import(struct engine *e, int argc, char **argv, struct werr *err)
@@ -327,7 +335,8 @@ int cmd_import(struct engine *e, int argc, char **argv, struct werr *err)
 			msg = v;
 	}
 	if (strv_len(args) < 1 || strv_len(args) > 2) {
-		werr_set(err, 0, "import requires a file and an optional reference: import FILE [REF]");
+		werr_set(err, 0,
+			 "import requires a file and an optional reference: import FILE [REF]");
 		return werr_status(err, 125);
 	}
 	if (image_import(e, args[0], args[1], msg, idhex, err) < 0)
@@ -374,7 +383,8 @@ int cmd_image_inspect(struct engine *e, int argc, char **argv, struct werr *err)
 	}
 	if (fmt && strcmp(fmt, "json") != 0) {
 		for (size_t i = 0; i < json_object_array_length(arr); i++) {
-			cleanup_free char *s = template_render(fmt, json_object_array_get_idx(arr, i), err);
+			cleanup_free char *s =
+			    template_render(fmt, json_object_array_get_idx(arr, i), err);
 			if (s == NULL)
 				return werr_status(err, 125);
 			printf("%s\n", s);

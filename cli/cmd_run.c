@@ -11,33 +11,49 @@
 #include <string.h>
 
 enum {
-	R_RM = 1, R_INTERACTIVE, R_TTY, R_ENV, R_ENVFILE, R_WORKDIR, R_USER, R_NAME, R_HOSTNAME,
-	R_ENTRYPOINT, R_VOLUME, R_TMPFS, R_READONLY, R_NETWORK, R_CAPADD, R_CAPDROP, R_SECOPT,
-	R_PRIVILEGED, R_DETACH,
+	R_RM = 1,
+	R_INTERACTIVE,
+	R_TTY,
+	R_ENV,
+	R_ENVFILE,
+	R_WORKDIR,
+	R_USER,
+	R_NAME,
+	R_HOSTNAME,
+	R_ENTRYPOINT,
+	R_VOLUME,
+	R_TMPFS,
+	R_READONLY,
+	R_NETWORK,
+	R_CAPADD,
+	R_CAPDROP,
+	R_SECOPT,
+	R_PRIVILEGED,
+	R_DETACH,
 };
 
 static const struct opt run_opts_tab[] = {
-	{"rm", 0, false, R_RM},
-	{"interactive", 'i', false, R_INTERACTIVE},
-	{"tty", 't', false, R_TTY},
-	{"env", 'e', true, R_ENV},
-	{"env-file", 0, true, R_ENVFILE},
-	{"workdir", 'w', true, R_WORKDIR},
-	{"user", 'u', true, R_USER},
-	{"name", 0, true, R_NAME},
-	{"hostname", 'h', true, R_HOSTNAME},
-	{"entrypoint", 0, true, R_ENTRYPOINT},
-	{"volume", 'v', true, R_VOLUME},
-	{"tmpfs", 0, true, R_TMPFS},
-	{"read-only", 0, false, R_READONLY},
-	{"network", 0, true, R_NETWORK},
-	{"net", 0, true, R_NETWORK},
-	{"cap-add", 0, true, R_CAPADD},
-	{"cap-drop", 0, true, R_CAPDROP},
-	{"security-opt", 0, true, R_SECOPT},
-	{"privileged", 0, false, R_PRIVILEGED},
-	{"detach", 'd', false, R_DETACH},
-	{0},
+    {"rm", 0, false, R_RM},
+    {"interactive", 'i', false, R_INTERACTIVE},
+    {"tty", 't', false, R_TTY},
+    {"env", 'e', true, R_ENV},
+    {"env-file", 0, true, R_ENVFILE},
+    {"workdir", 'w', true, R_WORKDIR},
+    {"user", 'u', true, R_USER},
+    {"name", 0, true, R_NAME},
+    {"hostname", 'h', true, R_HOSTNAME},
+    {"entrypoint", 0, true, R_ENTRYPOINT},
+    {"volume", 'v', true, R_VOLUME},
+    {"tmpfs", 0, true, R_TMPFS},
+    {"read-only", 0, false, R_READONLY},
+    {"network", 0, true, R_NETWORK},
+    {"net", 0, true, R_NETWORK},
+    {"cap-add", 0, true, R_CAPADD},
+    {"cap-drop", 0, true, R_CAPDROP},
+    {"security-opt", 0, true, R_SECOPT},
+    {"privileged", 0, false, R_PRIVILEGED},
+    {"detach", 'd', false, R_DETACH},
+    {0},
 };
 
 static bool flag_value(const char *v)
@@ -48,29 +64,63 @@ static bool flag_value(const char *v)
 static int parse_one(struct run_opts *o, int id, const char *v, struct werr *err)
 {
 	switch (id) {
-	case R_RM: o->rm = flag_value(v); return 0;
-	case R_INTERACTIVE: o->interactive = flag_value(v); return 0;
-	case R_TTY: o->tty = flag_value(v); return 0;
-	case R_READONLY: o->read_only = flag_value(v); return 0;
-	case R_PRIVILEGED: o->privileged = flag_value(v); return 0;
+	case R_RM:
+		o->rm = flag_value(v);
+		return 0;
+	case R_INTERACTIVE:
+		o->interactive = flag_value(v);
+		return 0;
+	case R_TTY:
+		o->tty = flag_value(v);
+		return 0;
+	case R_READONLY:
+		o->read_only = flag_value(v);
+		return 0;
+	case R_PRIVILEGED:
+		o->privileged = flag_value(v);
+		return 0;
 	case R_DETACH:
 		if (!flag_value(v))
 			return 0;
-		werr_set(err, 0, "detached containers (-d) are not supported yet: run in the foreground");
+		werr_set(err, 0,
+			 "detached containers (-d) are not supported yet: run in the foreground");
 		return werr_status(err, 125);
-	case R_ENV: return runopts_add_env(o, v, err);
-	case R_ENVFILE: return runopts_add_env_file(o, v, err);
-	case R_WORKDIR: free(o->workdir); o->workdir = xstrdup(v); return 0;
-	case R_USER: free(o->user); o->user = xstrdup(v); return 0;
-	case R_NAME: free(o->name); o->name = xstrdup(v); return 0;
-	case R_HOSTNAME: free(o->hostname); o->hostname = xstrdup(v); return 0;
-	case R_ENTRYPOINT: return runopts_set_entrypoint(o, v, err);
-	case R_VOLUME: return runopts_add_volume(o, v, err);
-	case R_TMPFS: return runopts_add_tmpfs(o, v, err);
-	case R_NETWORK: return runopts_set_network(o, v, err);
-	case R_CAPADD: o->cap_add = strv_append(o->cap_add, v); return 0;
-	case R_CAPDROP: o->cap_drop = strv_append(o->cap_drop, v); return 0;
-	case R_SECOPT: return runopts_security_opt(o, v, err);
+	case R_ENV:
+		return runopts_add_env(o, v, err);
+	case R_ENVFILE:
+		return runopts_add_env_file(o, v, err);
+	case R_WORKDIR:
+		free(o->workdir);
+		o->workdir = xstrdup(v);
+		return 0;
+	case R_USER:
+		free(o->user);
+		o->user = xstrdup(v);
+		return 0;
+	case R_NAME:
+		free(o->name);
+		o->name = xstrdup(v);
+		return 0;
+	case R_HOSTNAME:
+		free(o->hostname);
+		o->hostname = xstrdup(v);
+		return 0;
+	case R_ENTRYPOINT:
+		return runopts_set_entrypoint(o, v, err);
+	case R_VOLUME:
+		return runopts_add_volume(o, v, err);
+	case R_TMPFS:
+		return runopts_add_tmpfs(o, v, err);
+	case R_NETWORK:
+		return runopts_set_network(o, v, err);
+	case R_CAPADD:
+		o->cap_add = strv_append(o->cap_add, v);
+		return 0;
+	case R_CAPDROP:
+		o->cap_drop = strv_append(o->cap_drop, v);
+		return 0;
+	case R_SECOPT:
+		return runopts_security_opt(o, v, err);
 	}
 	return werr_set(err, 0, "internal: unhandled run flag %d", id);
 }
@@ -88,7 +138,8 @@ int cmd_run(struct engine *e, int argc, char **argv, struct werr *err)
 			goto out;
 	}
 	if (st.i >= argc) {
-		werr_set(err, 0, "requires at least 1 arg(s), only received 0: see 'warren run --help'");
+		werr_set(err, 0,
+			 "requires at least 1 arg(s), only received 0: see 'warren run --help'");
 		werr_status(err, 125);
 		goto out;
 	}

@@ -113,15 +113,16 @@ static struct json_object *info_version(void)
 	json_object_object_add(v, "SQLite", json_object_new_string(sqlite3_libversion()));
 	json_object_object_add(v, "JSONC", json_object_new_string(json_c_version()));
 	json_object_object_add(v, "Libarchive", json_object_new_string(archive_version_string()));
-	json_object_object_add(v, "OsArch", json_object_new_string("linux/" 
+	json_object_object_add(v, "OsArch",
+			       json_object_new_string("linux/"
 #if defined(__x86_64__)
-		"amd64"
+						      "amd64"
 #elif defined(__aarch64__)
-		"arm64"
+						      "arm64"
 #else
-		"unknown"
+						      "unknown"
 #endif
-		));
+						      ));
 	return v;
 }
 
@@ -144,7 +145,8 @@ static void print_info_text(struct json_object *info)
 					struct json_object *m = json_object_array_get_idx(mv, i);
 					json_object_object_get_ex(m, "container_id", &x);
 					json_object_object_get_ex(m, "host_id", &y);
-					printf("    - container_id: %s\n      host_id: %s\n", json_object_get_string(x),
+					printf("    - container_id: %s\n      host_id: %s\n",
+					       json_object_get_string(x),
 					       json_object_get_string(y));
 					json_object_object_get_ex(m, "size", &x);
 					printf("      size: %s\n", json_object_get_string(x));
@@ -152,7 +154,8 @@ static void print_info_text(struct json_object *info)
 			}
 		} else if (json_object_is_type(val, json_type_object)) {
 			printf("  %s:\n", k);
-			json_object_object_foreach(val, sk, sv) printf("    %s: %s\n", sk, json_object_get_string(sv));
+			json_object_object_foreach(val, sk, sv)
+			    printf("    %s: %s\n", sk, json_object_get_string(sv));
 		} else {
 			printf("  %s: %s\n", k, json_object_get_string(val));
 		}
@@ -162,7 +165,8 @@ static void print_info_text(struct json_object *info)
 	{
 		if (json_object_is_type(sv2, json_type_object)) {
 			printf("  %s:\n", sk2);
-			json_object_object_foreach(sv2, k3, v3) printf("    %s: %s\n", k3, json_object_get_string(v3));
+			json_object_object_foreach(sv2, k3, v3)
+			    printf("    %s: %s\n", k3, json_object_get_string(v3));
 		} else {
 			printf("  %s: %s\n", sk2, json_object_get_string(sv2));
 		}
@@ -250,7 +254,9 @@ int cmd_unshare(struct engine *e, int argc, char **argv, struct werr *err)
 	if (argc > 1 && strcmp(argv[1], "--") == 0)
 		cmd++;
 	if (!e->rootless) {
-		werr_set(err, 0, "please use unshare with rootless: as root there is no user namespace to enter");
+		werr_set(err, 0,
+			 "please use unshare with rootless: as root there is no user namespace to "
+			 "enter");
 		return werr_status(err, 125);
 	}
 	if (*cmd == NULL)

@@ -26,33 +26,35 @@ static int cmd_system_group(struct engine *e, int argc, char **argv, struct werr
 	"  cmd) in the foreground. warren waits for it in this very process and exits with its\n"  \
 	"  status: 125 when warren itself fails, 126 when the command cannot be invoked, 127\n"    \
 	"  when it is not found, 128+N when the container was killed by signal N. Signals sent\n"  \
-	"  to warren (Ctrl-C) are forwarded; one the container's init does not handle stops it.\n\n" \
+	"  to warren (Ctrl-C) are forwarded; one the container's init does not handle stops "      \
+	"it.\n\n"                                                                                  \
 	"OPTIONS\n"                                                                                \
-	"  --rm                      remove the container when it exits\n"                        \
+	"  --rm                      remove the container when it exits\n"                         \
 	"  -i, --interactive         keep stdin open and pass it to the container\n"               \
 	"  -t, --tty                 allocate a pseudo-terminal inside the container\n"            \
-	"  -e, --env K[=V]           set an environment variable (K alone: take ours)\n"          \
+	"  -e, --env K[=V]           set an environment variable (K alone: take ours)\n"           \
 	"      --env-file FILE       read K=V lines from FILE ('#' comments)\n"                    \
 	"  -w, --workdir DIR         working directory inside the container\n"                     \
-	"  -u, --user USER[:GROUP]   run as this user (names resolved in the image)\n"            \
+	"  -u, --user USER[:GROUP]   run as this user (names resolved in the image)\n"             \
 	"      --name NAME           name the container\n"                                         \
-	"  -h, --hostname NAME       container host name (default: the short id)\n"               \
-	"      --entrypoint CMD      override the entrypoint (string or JSON array; \"\" clears)\n" \
-	"  -v, --volume SRC:DST[:ro] bind-mount host path SRC at DST\n"                             \
+	"  -h, --hostname NAME       container host name (default: the short id)\n"                \
+	"      --entrypoint CMD      override the entrypoint (string or JSON array; \"\" "         \
+	"clears)\n"                                                                                \
+	"  -v, --volume SRC:DST[:ro] bind-mount host path SRC at DST\n"                            \
 	"      --tmpfs DST[:OPTS]    mount a tmpfs at DST\n"                                       \
 	"      --read-only           mount the root filesystem read-only\n"                        \
 	"      --network, --net MODE none (loopback only), host, or private (default)\n"           \
 	"      --cap-add CAP         add a capability (or ALL)\n"                                  \
 	"      --cap-drop CAP        drop a capability (or ALL)\n"                                 \
 	"      --security-opt OPT    seccomp=unconfined or seccomp=PROFILE.json\n"                 \
-	"      --privileged          all capabilities, no seccomp, no masked paths\n\n"           \
+	"      --privileged          all capabilities, no seccomp, no masked paths\n\n"            \
 	"EXAMPLES\n"                                                                               \
 	"  warren run --rm busybox echo hello\n"                                                   \
 	"  warren run --rm -it -v $PWD:/src:ro -w /src busybox sh\n"
 
 #define PS_HELP                                                                                    \
 	"SYNOPSIS\n  warren ps [OPTIONS]\n\n"                                                      \
-	"DESCRIPTION\n  Lists running containers (with -a all of them) in Podman's columns.\n\n"     \
+	"DESCRIPTION\n  Lists running containers (with -a all of them) in Podman's columns.\n\n"   \
 	"OPTIONS\n"                                                                                \
 	"  -a, --all        show every container, not only running ones\n"                         \
 	"  -q, --quiet      print only the ids\n"                                                  \
@@ -70,14 +72,14 @@ static int cmd_system_group(struct engine *e, int argc, char **argv, struct werr
 
 #define INSPECT_HELP                                                                               \
 	"SYNOPSIS\n  warren inspect [OPTIONS] NAME|ID [...]\n\n"                                   \
-	"DESCRIPTION\n  Prints containers or images as a JSON array.\n\n"                           \
+	"DESCRIPTION\n  Prints containers or images as a JSON array.\n\n"                          \
 	"OPTIONS\n"                                                                                \
 	"  -f, --format F   a Go template such as '{{.State.Status}}'\n"                           \
 	"  -t, --type T     image: only look for images\n"
 
 #define IMAGES_HELP                                                                                \
 	"SYNOPSIS\n  warren images [OPTIONS] [REPOSITORY[:TAG]]\n\n"                               \
-	"DESCRIPTION\n  Lists images: REPOSITORY TAG IMAGE ID CREATED SIZE.\n\n"                    \
+	"DESCRIPTION\n  Lists images: REPOSITORY TAG IMAGE ID CREATED SIZE.\n\n"                   \
 	"OPTIONS\n"                                                                                \
 	"  -q, --quiet      print only the image ids\n"                                            \
 	"      --no-trunc   full image ids\n"                                                      \
@@ -92,21 +94,22 @@ static int cmd_system_group(struct engine *e, int argc, char **argv, struct werr
 	"  -a, --all        remove every image\n"
 
 #define TAG_HELP                                                                                   \
-	"SYNOPSIS\n  warren tag IMAGE TARGET_NAME [TARGET_NAME...]\n\n"                           \
-	"DESCRIPTION\n  Adds names to an image. A short name gets the docker.io registry, as\n"      \
+	"SYNOPSIS\n  warren tag IMAGE TARGET_NAME [TARGET_NAME...]\n\n"                            \
+	"DESCRIPTION\n  Adds names to an image. A short name gets the docker.io registry, as\n"    \
 	"  Docker does (use localhost/NAME for a local-only name).\n"
 
 #define LOAD_HELP                                                                                  \
 	"SYNOPSIS\n  warren load [-q] [-i FILE]\n\n"                                               \
-	"DESCRIPTION\n  Loads images from a docker-archive or oci-archive tarball (plain, gzip or\n" \
-	"  zstd), verifying every blob against its digest. Without -i reads stdin.\n\n"             \
+	"DESCRIPTION\n  Loads images from a docker-archive or oci-archive tarball (plain, gzip "   \
+	"or\n"                                                                                     \
+	"  zstd), verifying every blob against its digest. Without -i reads stdin.\n\n"            \
 	"OPTIONS\n"                                                                                \
 	"  -i, --input FILE   the archive\n"                                                       \
 	"  -q, --quiet        less output\n"
 
 #define IMPORT_HELP                                                                                \
 	"SYNOPSIS\n  warren import [OPTIONS] FILE|- [REFERENCE]\n\n"                               \
-	"DESCRIPTION\n  Creates a one-layer image from a root filesystem tarball and prints its\n"  \
+	"DESCRIPTION\n  Creates a one-layer image from a root filesystem tarball and prints its\n" \
 	"  id. A short REFERENCE is named localhost/REFERENCE.\n\n"                                \
 	"OPTIONS\n"                                                                                \
 	"  -m, --message MSG  commit message stored in the image history\n"
@@ -120,8 +123,9 @@ static int cmd_system_group(struct engine *e, int argc, char **argv, struct werr
 	"DESCRIPTION\n  Exits 0 when the image is in local storage, 1 when it is not.\n"
 
 #define INFO_HELP                                                                                  \
-	"SYNOPSIS\n  warren info [--format json|TEMPLATE]\n\n"                                      \
-	"DESCRIPTION\n  Shows the host (rootless or not, id mappings, runtime dir, pause process),\n" \
+	"SYNOPSIS\n  warren info [--format json|TEMPLATE]\n\n"                                     \
+	"DESCRIPTION\n  Shows the host (rootless or not, id mappings, runtime dir, pause "         \
+	"process),\n"                                                                              \
 	"  the store (storage driver and paths, image and container counts) and versions.\n"       \
 	"  Example: warren info --format '{{.Store.GraphDriverName}}'\n"
 
@@ -129,8 +133,9 @@ static int cmd_system_group(struct engine *e, int argc, char **argv, struct werr
 
 #define UNSHARE_HELP                                                                               \
 	"SYNOPSIS\n  warren unshare [COMMAND [ARG...]]\n\n"                                        \
-	"DESCRIPTION\n  Runs COMMAND (default: $SHELL) inside the user and mount namespace that\n"  \
-	"  warren's pause process holds, as root of that namespace: to look at or clean up files\n" \
+	"DESCRIPTION\n  Runs COMMAND (default: $SHELL) inside the user and mount namespace that\n" \
+	"  warren's pause process holds, as root of that namespace: to look at or clean up "       \
+	"files\n"                                                                                  \
 	"  owned by subordinate ids. Rootless only.\n"
 
 #define MIGRATE_HELP                                                                               \
@@ -138,51 +143,55 @@ static int cmd_system_group(struct engine *e, int argc, char **argv, struct werr
 	"DESCRIPTION\n  Stops the pause process so that the next command creates the user\n"       \
 	"  namespace anew, e.g. after /etc/subuid or /etc/subgid changed.\n"
 
-#define GROUP_HELP(g) "SYNOPSIS\n  warren " g " COMMAND [OPTIONS]\n\n  Run 'warren " g " --help' for the list.\n"
+#define GROUP_HELP(g)                                                                              \
+	"SYNOPSIS\n  warren " g " COMMAND [OPTIONS]\n\n  Run 'warren " g " --help' for the "       \
+									 "list.\n"
 
 const struct cmd cli_image_commands[] = {
-	{"exists", cmd_image_exists, "check whether an image is in local storage", IMG_EXISTS_HELP, false},
-	{"import", cmd_import, "create an image from a rootfs tarball", IMPORT_HELP, false},
-	{"inspect", cmd_image_inspect, "show images as JSON", IMG_INSPECT_HELP, false},
-	{"list", cmd_images, "list images", IMAGES_HELP, false},
-	{"load", cmd_load, "load images from an archive", LOAD_HELP, false},
-	{"ls", cmd_images, "list images", IMAGES_HELP, false},
-	{"rm", cmd_rmi, "remove images", RMI_HELP, false},
-	{"tag", cmd_tag, "add a name to an image", TAG_HELP, false},
-	{NULL, NULL, NULL, NULL, false},
+    {"exists", cmd_image_exists, "check whether an image is in local storage", IMG_EXISTS_HELP,
+     false},
+    {"import", cmd_import, "create an image from a rootfs tarball", IMPORT_HELP, false},
+    {"inspect", cmd_image_inspect, "show images as JSON", IMG_INSPECT_HELP, false},
+    {"list", cmd_images, "list images", IMAGES_HELP, false},
+    {"load", cmd_load, "load images from an archive", LOAD_HELP, false},
+    {"ls", cmd_images, "list images", IMAGES_HELP, false},
+    {"rm", cmd_rmi, "remove images", RMI_HELP, false},
+    {"tag", cmd_tag, "add a name to an image", TAG_HELP, false},
+    {NULL, NULL, NULL, NULL, false},
 };
 
 const struct cmd cli_container_commands[] = {
-	{"inspect", cmd_container_inspect, "show containers as JSON", INSPECT_HELP, false},
-	{"list", cmd_ps, "list containers", PS_HELP, false},
-	{"ls", cmd_ps, "list containers", PS_HELP, false},
-	{"ps", cmd_ps, "list containers", PS_HELP, false},
-	{"rm", cmd_rm, "remove containers", RM_HELP, false},
-	{"run", cmd_run, "run a command in a new container", RUN_HELP, false},
-	{NULL, NULL, NULL, NULL, false},
+    {"inspect", cmd_container_inspect, "show containers as JSON", INSPECT_HELP, false},
+    {"list", cmd_ps, "list containers", PS_HELP, false},
+    {"ls", cmd_ps, "list containers", PS_HELP, false},
+    {"ps", cmd_ps, "list containers", PS_HELP, false},
+    {"rm", cmd_rm, "remove containers", RM_HELP, false},
+    {"run", cmd_run, "run a command in a new container", RUN_HELP, false},
+    {NULL, NULL, NULL, NULL, false},
 };
 
 const struct cmd cli_system_commands[] = {
-	{"info", cmd_info, "show system information", INFO_HELP, false},
-	{"migrate", cmd_migrate, "stop the pause process (rebuild the user namespace)", MIGRATE_HELP, true},
-	{NULL, NULL, NULL, NULL, false},
+    {"info", cmd_info, "show system information", INFO_HELP, false},
+    {"migrate", cmd_migrate, "stop the pause process (rebuild the user namespace)", MIGRATE_HELP,
+     true},
+    {NULL, NULL, NULL, NULL, false},
 };
 
 const struct cmd cli_commands[] = {
-	{"container", cmd_container_group, "manage containers", GROUP_HELP("container"), true},
-	{"image", cmd_image_group, "manage images", GROUP_HELP("image"), true},
-	{"images", cmd_images, "list images", IMAGES_HELP, false},
-	{"import", cmd_import, "create an image from a rootfs tarball", IMPORT_HELP, false},
-	{"info", cmd_info, "show system information", INFO_HELP, false},
-	{"inspect", cmd_inspect, "show containers or images as JSON", INSPECT_HELP, false},
-	{"load", cmd_load, "load images from an archive", LOAD_HELP, false},
-	{"ps", cmd_ps, "list containers", PS_HELP, false},
-	{"rm", cmd_rm, "remove containers", RM_HELP, false},
-	{"rmi", cmd_rmi, "remove images", RMI_HELP, false},
-	{"run", cmd_run, "run a command in a new container", RUN_HELP, false},
-	{"system", cmd_system_group, "manage warren itself", GROUP_HELP("system"), true},
-	{"tag", cmd_tag, "add a name to an image", TAG_HELP, false},
-	{"unshare", cmd_unshare, "run a command in warren's user namespace", UNSHARE_HELP, false},
-	{"version", cmd_version, "show the version", VERSION_HELP, true},
-	{NULL, NULL, NULL, NULL, false},
+    {"container", cmd_container_group, "manage containers", GROUP_HELP("container"), true},
+    {"image", cmd_image_group, "manage images", GROUP_HELP("image"), true},
+    {"images", cmd_images, "list images", IMAGES_HELP, false},
+    {"import", cmd_import, "create an image from a rootfs tarball", IMPORT_HELP, false},
+    {"info", cmd_info, "show system information", INFO_HELP, false},
+    {"inspect", cmd_inspect, "show containers or images as JSON", INSPECT_HELP, false},
+    {"load", cmd_load, "load images from an archive", LOAD_HELP, false},
+    {"ps", cmd_ps, "list containers", PS_HELP, false},
+    {"rm", cmd_rm, "remove containers", RM_HELP, false},
+    {"rmi", cmd_rmi, "remove images", RMI_HELP, false},
+    {"run", cmd_run, "run a command in a new container", RUN_HELP, false},
+    {"system", cmd_system_group, "manage warren itself", GROUP_HELP("system"), true},
+    {"tag", cmd_tag, "add a name to an image", TAG_HELP, false},
+    {"unshare", cmd_unshare, "run a command in warren's user namespace", UNSHARE_HELP, false},
+    {"version", cmd_version, "show the version", VERSION_HELP, true},
+    {NULL, NULL, NULL, NULL, false},
 };

@@ -64,7 +64,7 @@ void table_free(struct table *t)
 void print_json(FILE *out, struct json_object *v)
 {
 	const char *s = json_object_to_json_string_ext(
-		v, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+	    v, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
 	fprintf(out, "%s\n", s);
 }
 
@@ -123,7 +123,7 @@ static const char *value_text(struct json_object *v)
 	if (json_object_is_type(v, json_type_string))
 		return json_object_get_string(v);
 	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-							 JSON_C_TO_STRING_NOSLASHESCAPE);
+						     JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
 static int render_action(const char *act, struct json_object *obj, char **buf, size_t *len,
@@ -144,8 +144,8 @@ static int render_action(const char *act, struct json_object *obj, char **buf, s
 	if (v == NULL && err->msg[0])
 		return -1;
 	if (as_json) {
-		const char *s = v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-									      JSON_C_TO_STRING_NOSLASHESCAPE)
+		const char *s = v ? json_object_to_json_string_ext(
+					v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 				  : "null";
 		append(buf, len, s, strlen(s));
 	} else if (v && json_object_is_type(v, json_type_array)) {

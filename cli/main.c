@@ -26,7 +26,8 @@ int opt_next(struct optstate *st, const struct opt *tab, const char **val, struc
 				} else if (st->i < st->argc) {
 					*val = st->argv[st->i++];
 				} else {
-					werr_set(err, 0, "flag needs an argument: '%c' in -%c", c, c);
+					werr_set(err, 0, "flag needs an argument: '%c' in -%c", c,
+						 c);
 					return werr_status(err, 125);
 				}
 				st->cl = NULL;
@@ -85,9 +86,11 @@ int opt_next(struct optstate *st, const struct opt *tab, const char **val, struc
 				/* --flag=true / --flag=false as Go's pflag allows */
 				*val = eq + 1;
 				if (strcmp(*val, "true") != 0 && strcmp(*val, "false") != 0) {
-					werr_set(err, 0, "invalid argument \"%s\" for \"--%s\" flag: "
-							 "strconv.ParseBool: parsing \"%s\": invalid syntax",
-						 *val, o->lng, *val);
+					werr_set(
+					    err, 0,
+					    "invalid argument \"%s\" for \"--%s\" flag: "
+					    "strconv.ParseBool: parsing \"%s\": invalid syntax",
+					    *val, o->lng, *val);
 					return werr_status(err, 125);
 				}
 			}
@@ -179,14 +182,14 @@ int cli_group(const struct cmd *tab, const char *group, struct engine *e, int ar
 enum { G_ROOT = 1, G_RUNROOT, G_DRIVER, G_SOPT, G_LOGLEVEL, G_VERSION, G_DEBUG };
 
 static const struct opt global_opts[] = {
-	{"root", 0, true, G_ROOT},
-	{"runroot", 0, true, G_RUNROOT},
-	{"storage-driver", 0, true, G_DRIVER},
-	{"storage-opt", 0, true, G_SOPT},
-	{"log-level", 0, true, G_LOGLEVEL},
-	{"version", 'v', false, G_VERSION},
-	{"debug", 'D', false, G_DEBUG},
-	{0},
+    {"root", 0, true, G_ROOT},
+    {"runroot", 0, true, G_RUNROOT},
+    {"storage-driver", 0, true, G_DRIVER},
+    {"storage-opt", 0, true, G_SOPT},
+    {"log-level", 0, true, G_LOGLEVEL},
+    {"version", 'v', false, G_VERSION},
+    {"debug", 'D', false, G_DEBUG},
+    {0},
 };
 
 static int parse_globals(struct engine *e, struct optstate *st, bool *version, struct werr *err)
@@ -219,7 +222,9 @@ static int parse_globals(struct engine *e, struct optstate *st, bool *version, s
 			break;
 		case G_LOGLEVEL:
 			if (log_parse_level(v, &lvl) < 0) {
-				werr_set(err, 0, "invalid log level '%s': use debug, info, warn or error", v);
+				werr_set(err, 0,
+					 "invalid log level '%s': use debug, info, warn or error",
+					 v);
 				return werr_status(err, 125);
 			}
 			log_set_level(lvl);
@@ -271,7 +276,8 @@ int main(int argc, char **argv)
 	absolutize(&e.runroot);
 	c = cli_find(cli_commands, argv[st.i]);
 	if (c == NULL) {
-		werr_set(&err, 0, "unrecognized command `warren %s`: try 'warren --help'", argv[st.i]);
+		werr_set(&err, 0, "unrecognized command `warren %s`: try 'warren --help'",
+			 argv[st.i]);
 		werr_status(&err, 125);
 		goto fail;
 	}

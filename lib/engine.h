@@ -11,21 +11,21 @@
 struct store;
 
 struct engine {
-	bool rootless;	     /* the invoking user is not root (euid != 0 at start) */
-	uid_t uid;	     /* invoking user's host uid/gid (before joining the userns) */
+	bool rootless; /* the invoking user is not root (euid != 0 at start) */
+	uid_t uid;     /* invoking user's host uid/gid (before joining the userns) */
 	gid_t gid;
-	char *user;	     /* login name of uid ("" if unknown) */
-	char *root;	     /* data dir: --root, else $XDG_DATA_HOME/warren or
-				~/.local/share/warren; root: /var/lib/warren */
-	char *runroot;	     /* runtime dir for this store: --runroot, else userrun */
-	char *userrun;	     /* per-user runtime dir holding the pause process pid:
-				$XDG_RUNTIME_DIR/warren, else /tmp/warren-<uid> (0700,
-				owned, never a symlink); root: /run/warren */
+	char *user;	      /* login name of uid ("" if unknown) */
+	char *root;	      /* data dir: --root, else $XDG_DATA_HOME/warren or
+				 ~/.local/share/warren; root: /var/lib/warren */
+	char *runroot;	      /* runtime dir for this store: --runroot, else userrun */
+	char *userrun;	      /* per-user runtime dir holding the pause process pid:
+				 $XDG_RUNTIME_DIR/warren, else /tmp/warren-<uid> (0700,
+				 owned, never a symlink); root: /run/warren */
 	char *storage_driver; /* --storage-driver or NULL (auto / recorded) */
-	char **storage_opts; /* --storage-opt values, NULL-terminated, may be NULL */
-	bool in_userns;	     /* joined the pause process namespaces */
-	bool single_uid;     /* the userns maps only the user's own uid/gid */
-	struct store *store; /* opened lazily by engine_store() */
+	char **storage_opts;  /* --storage-opt values, NULL-terminated, may be NULL */
+	bool in_userns;	      /* joined the pause process namespaces */
+	bool single_uid;      /* the userns maps only the user's own uid/gid */
+	struct store *store;  /* opened lazily by engine_store() */
 };
 
 /* Frees what the engine owns (closes the store). */

@@ -69,7 +69,8 @@ struct werr_wire {
 
 int werr_send(int fd, const struct werr *err)
 {
-	struct werr_wire w = {err->errnum, err->status, (unsigned)strnlen(err->msg, WERR_MSG_MAX - 1)};
+	struct werr_wire w = {err->errnum, err->status,
+			      (unsigned)strnlen(err->msg, WERR_MSG_MAX - 1)};
 
 	if (write_all(fd, &w, sizeof(w)) < 0)
 		return -1;

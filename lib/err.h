@@ -8,8 +8,8 @@
 #define WERR_MSG_MAX 2048
 
 struct werr {
-	int errnum;  /* errno of the root cause, 0 if none */
-	int status;  /* exit status main() should use; 0 means 125 */
+	int errnum; /* errno of the root cause, 0 if none */
+	int status; /* exit status main() should use; 0 means 125 */
 	char msg[WERR_MSG_MAX];
 };
 
@@ -17,7 +17,7 @@ struct werr {
  * errnum != 0. Always returns -1 so callers can `return werr_set(...)`.
  * err may be NULL (the error is then dropped). */
 int werr_set(struct werr *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Prefix context to an error already set: "ctx: old message". Returns -1. */
 int werr_wrap(struct werr *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

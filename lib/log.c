@@ -22,8 +22,8 @@ int log_parse_level(const char *s, enum log_level *out)
 		const char *name;
 		enum log_level level;
 	} names[] = {
-		{"trace", LOG_DEBUG}, {"debug", LOG_DEBUG}, {"info", LOG_INFO},	  {"warn", LOG_WARN},
-		{"warning", LOG_WARN}, {"error", LOG_ERROR}, {"fatal", LOG_ERROR}, {"panic", LOG_ERROR},
+	    {"trace", LOG_DEBUG},  {"debug", LOG_DEBUG}, {"info", LOG_INFO},   {"warn", LOG_WARN},
+	    {"warning", LOG_WARN}, {"error", LOG_ERROR}, {"fatal", LOG_ERROR}, {"panic", LOG_ERROR},
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (strcmp(s, names[i].name) == 0) {

@@ -427,8 +427,10 @@ uint64_t proc_start_time(pid_t pid)
 	if (p == NULL)
 		return 0;
 	/* after ") " come fields 3..; start time is field 22 */
-	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-		   &st) != 1)
+	if (sscanf(
+		p + 2,
+		"%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+		&st) != 1)
 		return 0;
 	return st;
 }

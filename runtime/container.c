@@ -66,13 +66,19 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 
 	effective_args(o, img, &ep, &cmd);
 	snprintf(hostname, sizeof(hostname), "%.12s", id);
-	json_object_object_add(cfg, "Hostname", json_object_new_string(o->hostname ? o->hostname : hostname));
-	json_object_object_add(cfg, "User", json_object_new_string(o->user ? o->user : img->user ? img->user : ""));
+	json_object_object_add(cfg, "Hostname",
+			       json_object_new_string(o->hostname ? o->hostname : hostname));
+	json_object_object_add(cfg, "User",
+			       json_object_new_string(o->user	  ? o->user
+						      : img->user ? img->user
+								  : ""));
 	json_object_object_add(cfg, "Env", strv_json(o->env));
 	json_object_object_add(cfg, "Cmd", strv_json(cmd));
 	json_object_object_add(cfg, "Entrypoint", strv_json(ep));
 	json_object_object_add(cfg, "WorkingDir",
-			       json_object_new_string(o->workdir ? o->workdir : img->workdir ? img->workdir : "/"));
+			       json_object_new_string(o->workdir     ? o->workdir
+						      : img->workdir ? img->workdir
+								     : "/"));
 	json_object_object_add(cfg, "Image", json_object_new_string(image_ref));
 	json_object_object_add(cfg, "Tty", json_object_new_boolean(o->tty));
 	json_object_object_add(cfg, "OpenStdin", json_object_new_boolean(o->interactive));
@@ -80,8 +86,9 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	json_object_object_add(host, "Privileged", json_object_new_boolean(o->privileged));
 	json_object_object_add(host, "AutoRemove", json_object_new_boolean(o->rm));
 	json_object_object_add(host, "NetworkMode",
-			       json_object_new_string(o->net == NET_HOST ? "host" : o->net == NET_NONE ? "none"
-											 : "private"));
+			       json_object_new_string(o->net == NET_HOST   ? "host"
+						      : o->net == NET_NONE ? "none"
+									   : "private"));
 	for (size_t i = 0; i < o->nvolumes; i++) {
 		char *b = xasprintf("%s:%s%s", o->volumes[i].src, o->volumes[i].dst,
 				    o->volumes[i].ro ? ":ro" : "");
@@ -122,11 +129,16 @@ static int validate_name(const char *n, struct werr *err)
 {
 	if (n[0] == '\0' || !((n[0] >= 'a' && n[0] <= 'z') || (n[0] >= 'A' && n[0] <= 'Z') ||
 			      (n[0] >= '0' && n[0] <= '9')))
-		return werr_set(err, 0, "invalid container name '%s': names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*", n);
+		return werr_set(
+		    err, 0,
+		    "invalid container name '%s': names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*", n);
 	for (const char *p = n; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", *p))
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-",
+			    *p))
 			return werr_set(err, 0,
-					"invalid container name '%s': names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*", n);
+					"invalid container name '%s': names must match "
+					"[a-zA-Z0-9][a-zA-Z0-9_.-]*",
+					n);
 	return 0;
 }
 
@@ -306,8 +318,7 @@ static int refresh(struct engine *e, struct container_rec *c, bool *gone, struct
 	return store_container_update(e->store, c, err);
 }
 
-int container_lookup(struct engine *e, const char *ref, struct container_rec *out,
-		     struct werr *err)
+int container_lookup(struct engine *e, const char *ref, struct container_rec *out, struct werr *err)
 {
 	struct container_rec c = {0};
 	bool gone;

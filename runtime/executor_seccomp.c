@@ -223,7 +223,8 @@ static int cache_load(const char *path, const char *key, size_t klen, struct soc
 		return -1;
 	blen = len > klen + 1 ? len - klen - 1 : 0;
 	if (len <= klen + 1 || memcmp(data, key, klen) != 0 || data[klen] != '\0' || blen == 0 ||
-	    blen % sizeof(struct sock_filter) != 0 || blen / sizeof(struct sock_filter) > MAX_BPF_INSNS) {
+	    blen % sizeof(struct sock_filter) != 0 ||
+	    blen / sizeof(struct sock_filter) > MAX_BPF_INSNS) {
 		free(data);
 		return -1;
 	}

@@ -4,21 +4,19 @@
 #include <sys/random.h>
 
 static const char *const adjectives[] = {
-	"amber",  "bold",    "brave",  "bright", "calm",   "clever", "cosy",   "crisp",
-	"daring", "eager",   "fancy",  "gentle", "glad",   "golden", "happy",  "humble",
-	"jolly",  "keen",    "kind",   "lively", "lucky",  "mellow", "merry",  "nimble",
-	"patient", "plucky", "proud",  "quick",  "quiet",  "rapid",  "sharp",  "shy",
-	"silent", "sleepy",  "snug",   "steady", "sunny",  "swift",  "tidy",   "vivid",
-	"warm",   "wise",    "witty",  "zesty",
+    "amber", "bold",   "brave",	 "bright", "calm",   "clever", "cosy",	  "crisp",  "daring",
+    "eager", "fancy",  "gentle", "glad",   "golden", "happy",  "humble",  "jolly",  "keen",
+    "kind",  "lively", "lucky",	 "mellow", "merry",  "nimble", "patient", "plucky", "proud",
+    "quick", "quiet",  "rapid",	 "sharp",  "shy",    "silent", "sleepy",  "snug",   "steady",
+    "sunny", "swift",  "tidy",	 "vivid",  "warm",   "wise",   "witty",	  "zesty",
 };
 
 static const char *const animals[] = {
-	"badger",  "beaver",  "bison",   "crane",  "dingo",   "egret",   "falcon", "ferret",
-	"gecko",   "heron",   "ibex",    "jackal", "kestrel", "koala",   "lemur",  "lynx",
-	"marmot",  "mink",    "newt",    "ocelot", "okapi",   "orca",    "osprey", "otter",
-	"panda",   "puffin",  "quokka",  "raven",  "robin",   "salmon",  "seal",   "shrew",
-	"stoat",   "swift",   "tapir",   "tern",   "toucan",  "vole",    "walrus", "wombat",
-	"wren",    "yak",     "zebra",
+    "badger", "beaver", "bison",  "crane",   "dingo",  "egret", "falcon", "ferret", "gecko",
+    "heron",  "ibex",	"jackal", "kestrel", "koala",  "lemur", "lynx",	  "marmot", "mink",
+    "newt",   "ocelot", "okapi",  "orca",    "osprey", "otter", "panda",  "puffin", "quokka",
+    "raven",  "robin",	"salmon", "seal",    "shrew",  "stoat", "swift",  "tapir",  "tern",
+    "toucan", "vole",	"walrus", "wombat",  "wren",   "yak",	"zebra",
 };
 
 char *names_generate(void)

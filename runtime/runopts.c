@@ -23,8 +23,7 @@ int runopts_add_env(struct run_opts *o, const char *spec, struct werr *err)
 	const char *eq = strchr(spec, '=');
 	size_t n = eq ? (size_t)(eq - spec) : strlen(spec);
 
-	if (!env_name_ok(spec, n))
-		{
+	if (!env_name_ok(spec, n)) {
 		werr_set(err, 0, "invalid environment variable '%s'", spec);
 		return werr_status(err, 125);
 	}
@@ -40,8 +39,7 @@ int runopts_add_env(struct run_opts *o, const char *spec, struct werr *err)
 	return 0;
 }
 
-int runopts_parse_env_text(struct run_opts *o, const char *text, const char *path,
-			   struct werr *err)
+int runopts_parse_env_text(struct run_opts *o, const char *text, const char *path, struct werr *err)
 {
 	const char *p = text;
 	int lineno = 0;
@@ -103,8 +101,9 @@ int runopts_add_volume(struct run_opts *o, const char *spec, struct werr *err)
 	if (parts[0][0] == '\0' || parts[1][0] == '\0')
 		return bad_volume(spec, "empty source or destination", err);
 	if (parts[0][0] != '/')
-		return bad_volume(spec, "named volumes are not supported yet: the source must be an "
-					"absolute host path",
+		return bad_volume(spec,
+				  "named volumes are not supported yet: the source must be an "
+				  "absolute host path",
 				  err);
 	if (parts[1][0] != '/')
 		return bad_volume(spec, "the destination must be an absolute path", err);
@@ -131,7 +130,8 @@ int runopts_add_volume(struct run_opts *o, const char *spec, struct werr *err)
 int runopts_add_tmpfs(struct run_opts *o, const char *spec, struct werr *err)
 {
 	if (spec[0] != '/') {
-		werr_set(err, 0, "invalid tmpfs '%s': the destination must be an absolute path", spec);
+		werr_set(err, 0, "invalid tmpfs '%s': the destination must be an absolute path",
+			 spec);
 		return werr_status(err, 125);
 	}
 	o->tmpfs = strv_append(o->tmpfs, spec);
@@ -147,8 +147,8 @@ int runopts_set_network(struct run_opts *o, const char *mode, struct werr *err)
 	else if (strcmp(mode, "private") == 0)
 		o->net = NET_DEFAULT;
 	else {
-		werr_set(err, 0, "network mode '%s' is not supported yet: use none, host or private",
-			 mode);
+		werr_set(err, 0,
+			 "network mode '%s' is not supported yet: use none, host or private", mode);
 		return werr_status(err, 125);
 	}
 	return 0;
@@ -162,13 +162,16 @@ int runopts_set_entrypoint(struct run_opts *o, const char *v, struct werr *err)
 	if (v[0] == '[') {
 		cleanup_json struct json_object *j = json_tokener_parse(v);
 		if (j == NULL || !json_object_is_type(j, json_type_array)) {
-			werr_set(err, 0, "invalid --entrypoint '%s': not a JSON array of strings", v);
+			werr_set(err, 0, "invalid --entrypoint '%s': not a JSON array of strings",
+				 v);
 			return werr_status(err, 125);
 		}
 		for (size_t i = 0; i < json_object_array_length(j); i++) {
 			struct json_object *s = json_object_array_get_idx(j, i);
 			if (!json_object_is_type(s, json_type_string)) {
-				werr_set(err, 0, "invalid --entrypoint '%s': not a JSON array of strings", v);
+				werr_set(err, 0,
+					 "invalid --entrypoint '%s': not a JSON array of strings",
+					 v);
 				return werr_status(err, 125);
 			}
 			o->entrypoint = strv_append(o->entrypoint, json_object_get_string(s));

@@ -548,7 +548,8 @@ static void add_read_only_tmpfs(struct json_object *arr, const struct run_opts *
 			continue;
 		json_object_array_add(
 		    arr, mount_json(dirs[i], "tmpfs", "tmpfs",
-				    strv_json((char *[]){"rw", "rprivate", "nosuid", "nodev", "tmpcopyup", NULL})));
+				    strv_json((char *[]){"rw", "rprivate", "nosuid", "nodev",
+							 "tmpcopyup", NULL})));
 	}
 }
 

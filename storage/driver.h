@@ -29,8 +29,8 @@ int driver_choose(struct engine *e, enum storage_driver *out, struct werr *err);
  * after one run (--rm), so native overlay is mounted "volatile": no syncs
  * of the upper filesystem, which otherwise make the unmount cost a journal
  * commit (measured: ~30 ms on ext4 per `run --rm`). */
-int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir,
-		 char *const *layers, bool ephemeral, struct werr *err);
+int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, char *const *layers,
+		 bool ephemeral, struct werr *err);
 
 /* Unmounts ctr_dir/merged (lazily if busy); no-op for vfs or when not mounted. */
 int rootfs_umount(struct engine *e, enum storage_driver d, const char *ctr_dir, struct werr *err);

@@ -219,12 +219,14 @@ static int set_owner(struct xctx *x, int pfd, const char *base, int fd, struct a
 		/* in single-uid mode the user was told once, when the namespace
 		 * was made, that such files are squashed: no second warning */
 		if (x->e->single_uid)
-			log_debug("file owned by uid %u gid %u in layer ('%s'): owned by root instead",
-				  uid, gid, x->norm);
+			log_debug(
+			    "file owned by uid %u gid %u in layer ('%s'): owned by root instead",
+			    uid, gid, x->norm);
 		else
-			log_warn("file owned by uid %u gid %u in layer ('%s'): not mapped in this user "
-				 "namespace, owned by root instead",
-				 uid, gid, x->norm);
+			log_warn(
+			    "file owned by uid %u gid %u in layer ('%s'): not mapped in this user "
+			    "namespace, owned by root instead",
+			    uid, gid, x->norm);
 		x->warned_unmapped = true;
 	}
 	rc = fd >= 0 ? fchown(fd, 0, 0) : fchownat(pfd, base, 0, 0, AT_SYMLINK_NOFOLLOW);

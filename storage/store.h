@@ -31,13 +31,13 @@ int store_meta_set(struct store *s, const char *key, const char *value, struct w
 struct image_rec {
 	char id[DIGEST_HEX_LEN + 1]; /* hex of the config digest */
 	char *digest;		     /* manifest digest "sha256:..." or NULL */
-	char **names;		     /* full refs "docker.io/library/busybox:latest", may be empty */
-	char **layers;		     /* diff_ids "sha256:...", bottom first, NULL-terminated */
-	int64_t created;	     /* image creation time from its config, ns */
-	int64_t stored;		     /* when it entered the store, ns */
-	int64_t size;		     /* sum of uncompressed layer sizes */
-	char *config;		     /* image config JSON text */
-	char *manifest;		     /* manifest JSON text or NULL */
+	char **names;	 /* full refs "docker.io/library/busybox:latest", may be empty */
+	char **layers;	 /* diff_ids "sha256:...", bottom first, NULL-terminated */
+	int64_t created; /* image creation time from its config, ns */
+	int64_t stored;	 /* when it entered the store, ns */
+	int64_t size;	 /* sum of uncompressed layer sizes */
+	char *config;	 /* image config JSON text */
+	char *manifest;	 /* manifest JSON text or NULL */
 };
 void image_rec_free(struct image_rec *r); /* frees members, not r */
 void image_recs_free(struct image_rec *v, size_t n);
@@ -73,9 +73,9 @@ const char *ctr_state_name(enum ctr_state st); /* "created", "running", ... */
 struct container_rec {
 	char id[DIGEST_HEX_LEN + 1]; /* 64 hex */
 	char *name;
-	char *image_id;	  /* hex */
-	char *image_name; /* as the user gave it, normalized */
-	char **command;	  /* argv that runs (entrypoint + cmd), for ps */
+	char *image_id;			    /* hex */
+	char *image_name;		    /* as the user gave it, normalized */
+	char **command;			    /* argv that runs (entrypoint + cmd), for ps */
 	int64_t created, started, finished; /* ns since epoch, 0 if never */
 	enum ctr_state state;
 	pid_t pid;	    /* container init on the host, 0 if not running */
@@ -94,8 +94,7 @@ int store_container_add(struct store *s, const struct container_rec *c, struct w
 /* By full id, unique id prefix, or exact name. 1 found, 0 not, -1 error. */
 int store_container_get(struct store *s, const char *ref, struct container_rec *out,
 			struct werr *err);
-int store_container_list(struct store *s, struct container_rec **out, size_t *n,
-			 struct werr *err);
+int store_container_list(struct store *s, struct container_rec **out, size_t *n, struct werr *err);
 /* Writes state, pid, pid_start, exit_code, started, finished of c->id. */
 int store_container_update(struct store *s, const struct container_rec *c, struct werr *err);
 int store_container_delete(struct store *s, const char *id, struct werr *err);

@@ -33,14 +33,18 @@ static const struct subid_api *subid_open(struct werr *err)
 		return &api;
 	h = dlopen("libsubid.so.4", RTLD_NOW | RTLD_LOCAL);
 	if (h == NULL) {
-		werr_set(err, 0, "load libsubid.so.4 (%s): install the libsubid4 package", dlerror());
+		werr_set(err, 0, "load libsubid.so.4 (%s): install the libsubid4 package",
+			 dlerror());
 		return NULL;
 	}
 	api.init = (bool (*)(const char *, FILE *))dlsym(h, "subid_init");
-	api.uid_ranges = (int (*)(const char *, struct subid_range **))dlsym(h, "subid_get_uid_ranges");
-	api.gid_ranges = (int (*)(const char *, struct subid_range **))dlsym(h, "subid_get_gid_ranges");
+	api.uid_ranges =
+	    (int (*)(const char *, struct subid_range **))dlsym(h, "subid_get_uid_ranges");
+	api.gid_ranges =
+	    (int (*)(const char *, struct subid_range **))dlsym(h, "subid_get_gid_ranges");
 	if (api.uid_ranges == NULL || api.gid_ranges == NULL) {
-		werr_set(err, 0, "libsubid.so.4 lacks subid_get_uid_ranges: install a newer libsubid4");
+		werr_set(err, 0,
+			 "libsubid.so.4 lacks subid_get_uid_ranges: install a newer libsubid4");
 		return NULL;
 	}
 	devnull = fopen("/dev/null", "we");

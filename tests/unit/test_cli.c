@@ -37,7 +37,8 @@ UNIT_TEST(env_parsing)
 	CHECK(runopts_add_env(&o, "A=1", &err) == 0);
 	CHECK(runopts_add_env(&o, "WARREN_UNIT_X", &err) == 0);
 	CHECK(runopts_add_env(&o, "WARREN_UNIT_UNSET", &err) == 0);
-	CHECK(runopts_parse_env_text(&o, "# c\n\nB=2\r\n  C=three four\nWARREN_UNIT_X\n", "f", &err) == 0);
+	CHECK(runopts_parse_env_text(&o, "# c\n\nB=2\r\n  C=three four\nWARREN_UNIT_X\n", "f",
+				     &err) == 0);
 	CHECK(strv_len(o.env) == 5);
 	CHECK_STR(o.env[1], "WARREN_UNIT_X=from-host");
 	CHECK_STR(o.env[2], "B=2");
@@ -70,7 +71,7 @@ UNIT_TEST(templates)
 {
 	struct werr err = {0};
 	struct json_object *o = json_tokener_parse(
-		"{\"Id\":\"abc\",\"store\":{\"graphDriverName\":\"overlay\"},\"Names\":[\"a\",\"b\"]}");
+	    "{\"Id\":\"abc\",\"store\":{\"graphDriverName\":\"overlay\"},\"Names\":[\"a\",\"b\"]}");
 	char *s;
 
 	s = template_render("{{.Id}}\\t{{ .store.graphDriverName }}", o, &err);

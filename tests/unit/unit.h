@@ -39,8 +39,8 @@ extern int unit_ncases;
 	do {                                                                                       \
 		const char *a_ = (a), *b_ = (b);                                                   \
 		if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0) {                             \
-			printf("FAIL %s:%d: %s == %s (\"%s\" vs \"%s\")\n", __FILE__, __LINE__, #a, #b, \
-			       a_ ? a_ : "(null)", b_ ? b_ : "(null)");                            \
+			printf("FAIL %s:%d: %s == %s (\"%s\" vs \"%s\")\n", __FILE__, __LINE__,    \
+			       #a, #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)");                    \
 			*unit_failed_ = 1;                                                         \
 			return;                                                                    \
 		}                                                                                  \
