@@ -144,8 +144,8 @@ static int cmd_system_group(struct engine *e, int argc, char **argv, struct werr
 	"  namespace anew, e.g. after /etc/subuid or /etc/subgid changed.\n"
 
 #define GROUP_HELP(g)                                                                              \
-	"SYNOPSIS\n  warren " g " COMMAND [OPTIONS]\n\n  Run 'warren " g " --help' for the "       \
-									 "list.\n"
+	"SYNOPSIS\n  warren " g " COMMAND [OPTIONS]\n\n"                                           \
+	"  Run 'warren " g " --help' for the list.\n"
 
 const struct cmd cli_image_commands[] = {
     {"exists", cmd_image_exists, "check whether an image is in local storage", IMG_EXISTS_HELP,
