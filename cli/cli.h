@@ -38,6 +38,7 @@ struct cmd {
 	const char *summary;
 	const char *help; /* man-style text after the summary */
 	bool no_userns;	  /* runs before/without joining the pause process */
+	bool group;	  /* has subcommands: it prints their list for --help */
 };
 
 /* Prints "warren NAME - summary\n\nhelp" to stdout. */

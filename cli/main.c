@@ -152,7 +152,7 @@ static bool wants_help(const struct cmd *c, int argc, char **argv)
 
 static int dispatch(const struct cmd *c, struct engine *e, int argc, char **argv, struct werr *err)
 {
-	if (wants_help(c, argc, argv)) {
+	if (!c->group && wants_help(c, argc, argv)) {
 		cli_help(c);
 		return 0;
 	}
