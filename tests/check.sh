@@ -11,8 +11,7 @@
 #   6. runs tests/bats as warren-test (rootless) and tests/bats/root as root
 #   7. prints as its LAST line "N passed, N failed, N skipped" (unit + bats),
 #      exits 1 when anything failed
-# Knobs: WARREN_TEST_USER, WARREN_TEST_NOSUBID_USER, WARREN_TEST_DISRUPTIVE=1
-# (root test that sets user.max_user_namespaces=0 for a moment; on when CI=true),
+# Knobs: WARREN_TEST_USER, WARREN_TEST_NOSUBID_USER,
 # BATS_FILTER (passed to bats --filter), WARREN_CHECK_KEEP=1 (keep the temp dir),
 # WARREN_CHECK_SKIP_BUILD=1 (test the existing bin/warren: no make, no unit tests).
 set -uo pipefail
@@ -138,10 +137,8 @@ log "bats (rootless, as $TUSER): tests/bats"
     bats "${BATS_ARGS[@]}" "$T/tests/bats") 2>&1 | tee "$T/rootless.tap"
 
 log "bats (root mode, as root): tests/bats/root"
-DISRUPT=${WARREN_TEST_DISRUPTIVE:-}
-[ "${CI:-}" = true ] && [ -z "$DISRUPT" ] && DISRUPT=1
 (cd "$T" && env WARREN="$T/bin/warren" WT_FIXTURES="$T/fixtures" WARREN_TEST_NOSUBID_USER="$NUSER" \
-    WARREN_TEST_DISRUPTIVE="$DISRUPT" BATS_TEST_TIMEOUT=300 \
+    BATS_TEST_TIMEOUT=300 \
     bats "${BATS_ARGS[@]}" "$T/tests/bats/root") 2>&1 | tee "$T/root.tap"
 
 # ------------------------------------------------------------- 7. summary

@@ -175,3 +175,28 @@ pause_pids() {
     assert_output 0
     assert_equal "$(stat -c %u "$d/by-root")" "$(id -u)"
 }
+
+@test "user namespaces disabled: one clear error naming the cause and the fix" {
+    # guards: Foundation #2 §2 "User namespaces unavailable (sysctl at 0 ...): one clear error
+    # naming the cause and the fix". The limit is per user namespace: set it to 0 inside one
+    # of our own (root there), then run warren as a non-root id of that namespace, so the
+    # host's setting is never touched.
+    command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
+    # the run dir must be reachable by id 4242 (a sub-id on the host): a fresh one in /tmp,
+    # removed inside the namespace, where its owner is mapped
+    run --separate-stderr timeout -k 5 60 unshare --map-users=auto --map-groups=auto -r sh -c '
+        echo 0 > /proc/sys/user/max_user_namespaces || exit 99
+        d=$(mktemp -d /tmp/warren-nouserns.XXXXXX) && chmod 0755 "$d" && chown 4242:4242 "$d" || exit 98
+        setpriv --reuid 4242 --regid 4242 --clear-groups \
+            env -i HOME="$d" XDG_RUNTIME_DIR="$d" PATH=/usr/bin:/bin \
+            "$1" --root "$d/root" --runroot "$d/run" info
+        rc=$?
+        rm -rf "$d"
+        exit $rc' sh "$WARREN"
+    [ "$status" -ne 99 ] || skip "needs a writable user.max_user_namespaces inside a user namespace"
+    wt_check_status 125 "warren info with user.max_user_namespaces=0"
+    assert_equal "${#stderr_lines[@]}" 1
+    assert_equal "${stderr_lines[0]:0:8}" "warren: "
+    [[ ${stderr_lines[0]} == *"user namespaces are disabled"*"sysctl -w user.max_user_namespaces="* ]] ||
+        fail "the error does not name the cause and the fix: $stderr"
+}

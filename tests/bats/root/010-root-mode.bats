@@ -43,9 +43,6 @@ teardown() {
     if [ -n "${WT_SUBID_ADDED:-}" ]; then
         sed -i "/^$NOSUBID_USER:/d" /etc/subuid /etc/subgid
     fi
-    if [ -n "${WT_SYSCTL_RESTORE:-}" ]; then
-        sysctl -q -w "user.max_user_namespaces=$WT_SYSCTL_RESTORE" || true
-    fi
     wt_teardown
 }
 
@@ -106,22 +103,6 @@ teardown() {
     # last: the issue asks for a one-line warning (checked after the behaviour above)
     [[ ${load_stderr,,} =~ (subordinate|subuid|single) ]] || fail "the warning does not say why: $load_stderr"
     [ "$nwarn" -eq 1 ] || fail "expected a one-line warning, got $nwarn lines: $load_stderr"
-}
-
-@test "user namespaces disabled: one clear error naming the cause" {
-    # guards: Foundation #2 §2 "User namespaces unavailable (sysctl at 0 ...): one clear error naming the cause and the fix"
-    [ "${WARREN_TEST_DISRUPTIVE:-}" = 1 ] ||
-        skip "sets the system-wide sysctl user.max_user_namespaces=0: needs WARREN_TEST_DISRUPTIVE=1 (CI sets it)"
-    setup_nosubid
-    WT_SYSCTL_RESTORE=$(sysctl -n user.max_user_namespaces)
-    sysctl -q -w user.max_user_namespaces=0
-    as_nosubid unshare true
-    sysctl -q -w "user.max_user_namespaces=$WT_SYSCTL_RESTORE"
-    WT_SYSCTL_RESTORE=
-    wt_check_status 125 "warren unshare with user.max_user_namespaces=0"
-    [ "${#stderr_lines[@]}" -ge 1 ] && [ "${#stderr_lines[@]}" -le 2 ] || fail "not one clear error: $stderr"
-    assert_equal "${stderr_lines[-1]:0:8}" "warren: "
-    [[ ${stderr_lines[-1]} == *max_user_namespaces* ]] || fail "the error does not name the sysctl: $stderr"
 }
 
 @test "sub-ids: every range of the user is mapped, in order" {
