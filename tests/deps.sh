@@ -7,8 +7,11 @@ set -euo pipefail
 
 PKGS=(
     # build
-    build-essential pkg-config libcap-dev libseccomp-dev libmount-dev libjson-c-dev
+    build-essential pkg-config libcap-dev libseccomp-dev libjson-c-dev
     libarchive-dev libsqlite3-dev libsubid-dev libssl-dev
+    # static archives of libarchive's own dependencies (warren links libraries statically:
+    # see the Makefile)
+    libacl1-dev nettle-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev zlib1g-dev
     # rootless runtime path: newuidmap/newgidmap, network, fuse fallback, the test base image
     uidmap slirp4netns fuse-overlayfs busybox-static
     # tests: bats, jq, util-linux (runuser, findmnt), bsdutils (script), iproute2, coreutils (timeout)
