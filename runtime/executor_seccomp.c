@@ -86,7 +86,7 @@ static int add_archs(scmp_filter_ctx ctx, struct json_object *archs)
 			continue;
 		if (str_has_prefix(a, "SCMP_ARCH_"))
 			a += strlen("SCMP_ARCH_");
-		for (k = 0; a[k] != '\0' && k < sizeof(lower) - 1; k++)
+		for (k = 0; k < sizeof(lower) - 1 && a[k] != '\0'; k++)
 			lower[k] = (char)(a[k] >= 'A' && a[k] <= 'Z' ? a[k] - 'A' + 'a' : a[k]);
 		lower[k] = '\0';
 		token = seccomp_arch_resolve_name(lower);

@@ -26,8 +26,8 @@ static const struct subid_api *subid_open(struct werr *err)
 {
 	static struct subid_api api;
 	static bool done;
+	static FILE *devnull; /* libsubid's log stream for the life of the process */
 	void *h;
-	FILE *devnull;
 
 	if (done)
 		return &api;
