@@ -15,7 +15,7 @@ PKGS=(
     # rootless runtime path: newuidmap/newgidmap, network, fuse fallback, the test base image
     uidmap slirp4netns fuse-overlayfs busybox-static
     # tests: bats, jq, util-linux (runuser, findmnt), bsdutils (script), iproute2, coreutils (timeout)
-    bats bats-assert bats-support jq util-linux bsdutils iproute2 coreutils passwd
+    bats bats-assert bats-support jq util-linux bsdutils iproute2 coreutils passwd attr
 )
 if [ "${1:-}" = --bench ]; then
     PKGS+=(podman runc crun conmon catatonit hyperfine bubblewrap time)

@@ -43,7 +43,25 @@ teardown() {
     if [ -n "${WT_SUBID_ADDED:-}" ]; then
         sed -i "/^$NOSUBID_USER:/d" /etc/subuid /etc/subgid
     fi
+    if [ -n "${WT_SETUID_RESTORE:-}" ]; then
+        chmod u+s /usr/bin/newuidmap /usr/bin/newgidmap
+    fi
     wt_teardown
+}
+
+# give_subids START COUNT [START COUNT...]: temporary ranges for the no-subid user
+give_subids() {
+    WT_SUBID_ADDED=1
+    while [ $# -gt 1 ]; do
+        printf '%s:%s:%s\n' "$NOSUBID_USER" "$1" "$2" | tee -a /etc/subuid >> /etc/subgid
+        shift 2
+    done
+}
+
+# free_subid_start: a sub-id start above every range in use
+free_subid_start() {
+    awk -F: 'NF>=3 {e = $2 + $3; if (e > m) m = e} END {s = (m < 100000 ? 100000 : m); print int((s + 65535) / 65536) * 65536}' \
+        /etc/subuid /etc/subgid
 }
 
 @test "root: info says rootless false, no id maps, storage under /var/lib/warren" {
@@ -120,4 +138,41 @@ teardown() {
     u=$(id -u "$NOSUBID_USER")
     assert_equal "$(awk '{print $1, $2, $3}' <<<"$output" | head -3 | tr '\n' ,)" "0 $u 1,1 $s1 1000,1001 $s2 2000,"
     assert_equal "$(awk '{print $1, $3}' <<<"$output" | tail -3 | tr '\n' ,)" "0 1,1 1000,1001 2000,"
+}
+
+@test "newuidmap without setuid: one clear error naming the fix" {
+    # guards: Foundation #2 §2 "User namespaces unavailable (... newuidmap without setuid/filecaps
+    # ...): one clear error naming the cause and the fix"
+    setup_nosubid
+    [ -u /usr/bin/newuidmap ] || skip "needs /usr/bin/newuidmap installed setuid root (the uidmap package)"
+    [ -z "$(getfattr -n security.capability /usr/bin/newuidmap 2>/dev/null)" ] ||
+        skip "needs a newuidmap without file capabilities (this one has them)"
+    give_subids "$(free_subid_start)" 65536
+    WT_SETUID_RESTORE=1
+    chmod u-s /usr/bin/newuidmap /usr/bin/newgidmap
+    as_nosubid info
+    chmod u+s /usr/bin/newuidmap /usr/bin/newgidmap
+    WT_SETUID_RESTORE=
+    wt_check_status 125 "warren info with newuidmap not setuid"
+    assert_equal "${#stderr_lines[@]}" 1
+    [[ ${stderr_lines[0]} == "warren: "*"not setuid root"*"chmod u+s /usr/bin/newuidmap /usr/bin/newgidmap"* ]] ||
+        fail "the error does not name the cause and the fix: $stderr"
+    # with setuid back, the same user works
+    as_nosubid info --format '{{.Host.Security.Rootless}}'
+    wt_check_status 0 "warren info once newuidmap is setuid again"
+    assert_output true
+}
+
+@test "overlapping sub-id ranges: one clear error naming them" {
+    # guards: Foundation #2 §2 "User namespaces unavailable (... overlapping ranges): one clear
+    # error naming the cause and the fix"
+    setup_nosubid
+    local s
+    s=$(free_subid_start)
+    give_subids "$s" 1000 "$((s + 500))" 1000
+    as_nosubid info
+    wt_check_status 125 "warren info with overlapping sub-id ranges"
+    assert_equal "${#stderr_lines[@]}" 1
+    [[ ${stderr_lines[0]} == "warren: "*"overlap"* ]] || fail "the error does not say the ranges overlap: $stderr"
+    [[ ${stderr_lines[0]} == *"$s"* ]] || fail "the error does not name the ranges: $stderr"
 }
