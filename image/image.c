@@ -14,6 +14,7 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "storage/layer.h"
+#include "storage/mountpoints.h"
 
 /* True when ref can only be an image id or id prefix. */
 static bool looks_like_id(const char *ref)
@@ -232,6 +233,9 @@ static int delete_image(struct engine *e, struct store *s, const struct image_re
 		return -1;
 	if (store_image_delete(s, rec->id, &unused, err) < 0)
 		return -1;
+	/* no other image shares a layer: none can share the mount-point layer */
+	if (strv_len(unused) == strv_len(rec->layers))
+		mountpoints_forget(e, rec->layers);
 	for (char **l = unused; l && *l; l++) {
 		struct werr lerr = {0};
 		if (layer_remove(e, *l, &lerr) < 0)

@@ -26,6 +26,7 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "storage/layer.h"
+#include "storage/mountpoints.h"
 #include "storage/store.h"
 
 #define FUSE_OVERLAYFS "/usr/bin/fuse-overlayfs"
@@ -637,6 +638,8 @@ int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, c
 	cleanup_free char *work = xasprintf("%s/work", ctr_dir);
 	cleanup_free char *merged = xasprintf("%s/merged", ctr_dir);
 	size_t n = strv_len(layers);
+	cleanup_free char *mp = NULL;
+	cleanup_free char **all = NULL;
 	int rc;
 
 	/* diff_ids come from an image config: never let one name a path */
@@ -652,6 +655,15 @@ int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, c
 	}
 	if (rootfs_is_mounted(e, d, ctr_dir))
 		return 0;
+	/* the mount-point layer goes on top of the image's layers */
+	mp = mountpoints_layer(e, layers, n);
+	if (mp) {
+		all = xcalloc(n + 2, sizeof(char *));
+		memcpy(all, layers, n * sizeof(char *));
+		all[n] = mp;
+		layers = all;
+		n++;
+	}
 	if (n == 0) {
 		/* overlay needs one lower dir: an empty one in the container dir */
 		cleanup_free char *p = xasprintf("%s/empty", ctr_dir);

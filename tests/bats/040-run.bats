@@ -201,3 +201,21 @@ load helpers
     rc=$(bg_status "$BG_PID")
     [ "$rc" -eq 137 ] || fail "exit $rc, expected 137; output: $(cat "$BATS_TEST_TMPDIR/out")"
 }
+
+@test "run: /etc/hostname, hosts, resolv.conf without a copy-up of the image's /etc" {
+    # guards: Foundation #2 §4 hostname/hosts/resolv.conf; the mount points come from a shared
+    # lower layer (storage/mountpoints.c), so /etc keeps the image's attributes and a container
+    # that writes nothing leaves its upper dir empty
+    local name id
+    name=$(wt_name)
+    run_warren 0 run --name "$name" --hostname wt-mp "$IMAGE" sh -c \
+        'cat /etc/hostname; stat -c "%a %u %Y" /etc; grep -c localhost /etc/hosts'
+    assert_line --index 0 wt-mp
+    assert_line --index 1 "755 0 $WT_FIXTURE_MTIME"
+    assert_line --index 2 2
+    run_warren 0 inspect --format '{{.Id}}' "$name"
+    id=$output
+    run_warren 0 unshare ls -A "$WT_ROOT/containers/$id/upper"
+    assert_output ""
+    run_warren 0 rm "$name"
+}

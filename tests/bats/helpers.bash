@@ -233,7 +233,7 @@ wt_suite_setup() {
     export WT_FIXTURES
     # shellcheck disable=SC1091
     . "$WT_FIXTURES/images.env"
-    export IMAGE=$FIXTURE_IMAGE IMAGE_ID=$FIXTURE_IMAGE_ID
+    export IMAGE=$FIXTURE_IMAGE IMAGE_ID=$FIXTURE_IMAGE_ID WT_FIXTURE_MTIME=$FIXTURE_MTIME
     export WT_ROOT=$WT_TMP/root WT_RUNROOT=$WT_TMP/runroot
     export WT_SUITE_ROOT=$WT_ROOT WT_SUITE_RUNROOT=$WT_RUNROOT
     if ! timeout 120 "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" load -i "$WT_FIXTURES/busybox.docker.tar"; then
