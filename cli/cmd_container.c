@@ -215,7 +215,7 @@ static struct json_object *ctr_json_full(struct engine *e, const struct containe
 	struct json_object *cfg = NULL, *host = NULL, *args = json_object_new_array();
 	struct json_object *opts = c->config ? json_tokener_parse(c->config) : NULL;
 	char ts[64];
-	cleanup_free char *dir = container_dir(e, c->id);
+	cleanup_free char *dir = container_bundle_dir(e, c);
 
 	json_object_object_add(o, "Id", json_object_new_string(c->id));
 	format_rfc3339(c->created, ts, sizeof(ts));

@@ -15,6 +15,7 @@
 #include "lib/util.h"
 #include "storage/layer.h"
 #include "storage/mountpoints.h"
+#include "storage/pool.h"
 
 /* True when ref can only be an image id or id prefix. */
 static bool looks_like_id(const char *ref)
@@ -231,6 +232,7 @@ static int delete_image(struct engine *e, struct store *s, const struct image_re
 	}
 	if (users > 0 && rm_ctrs && rm_ctrs(e, rec->id, err) < 0)
 		return -1;
+	rootfs_pool_drain(e, rec->layers);
 	if (store_image_delete(s, rec->id, &unused, err) < 0)
 		return -1;
 	/* no other image shares a layer: none can share the mount-point layer */

@@ -168,6 +168,19 @@ int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t l
 	return 0;
 }
 
+int write_file_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+		  struct werr *err)
+{
+	cleanup_close int fd =
+	    openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
+
+	if (fd < 0)
+		return werr_set(err, errno, "create '%s'", name);
+	if (write_all(fd, data, len) < 0)
+		return werr_set(err, errno, "write '%s'", name);
+	return 0;
+}
+
 int mkdir_p(const char *path, mode_t mode, struct werr *err)
 {
 	cleanup_free char *p = xstrdup(path);

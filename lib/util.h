@@ -34,6 +34,12 @@ char *read_file_at(int dirfd, const char *path, size_t *len, struct werr *err);
 int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
 			 struct werr *err);
 
+/* Writes data to dir/name in place (created, or truncated: no new inode
+ * when it exists). Only for files nobody reads while they are written,
+ * such as a container's bundle before it starts; else use the atomic one. */
+int write_file_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+		  struct werr *err);
+
 /* mkdir -p with mode for each created component. Existing dirs are fine. */
 int mkdir_p(const char *path, mode_t mode, struct werr *err);
 

@@ -33,7 +33,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/file.h>
+#include <sys/vfs.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -45,10 +47,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PAUSE_PID  "pause.pid"
-#define PAUSE_LOCK "pause.lock"
-#define MAP_MAX	   340 /* the kernel's limit on uid_map lines */
-#define HASH_LEN   16
+#define PAUSE_PID   "pause.pid"
+#define PAUSE_TMPFS "ns"
+#define PAUSE_LOCK  "pause.lock"
+#define MAP_MAX	    340 /* the kernel's limit on uid_map lines */
+#define HASH_LEN    16
 
 extern char **environ;
 
@@ -436,8 +439,9 @@ static void close_all_but(int keep)
 	syscall(SYS_close_range, keep + 1, ~0U, 0);
 }
 
-/* Runs in the grandchild: becomes the pause process. Never returns. */
-static _Noreturn void pause_main(int fd)
+/* Runs in the grandchild: becomes the pause process. Never returns.
+ * tmpfs: where to mount the namespace's private tmpfs (see pause_tmpfs). */
+static _Noreturn void pause_main(int fd, const char *tmpfs)
 {
 	int32_t tag;
 	sigset_t all;
@@ -452,6 +456,10 @@ static _Noreturn void pause_main(int fd)
 	 * propagate in, ours never out */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		child_fail(fd, errno, "make '/' a slave mount in the new namespace");
+	/* best effort: without it, commands use the disk */
+	if (mkdir(tmpfs, 0700) == 0 || errno == EEXIST)
+		mount("tmpfs", tmpfs, "tmpfs", MS_NOSUID | MS_NODEV,
+		      "mode=0700,size=64m,nr_inodes=65536");
 	if (chdir("/") < 0)
 		child_fail(fd, errno, "chdir '/'");
 	prctl(PR_SET_NAME, "warren-pause", 0, 0, 0);
@@ -485,6 +493,7 @@ static int recv_tag(int fd, int32_t *tag, struct werr *err)
  * maps its ids and waits until it is ready. *out gets its pid. */
 static int spawn_pause(const struct engine *e, const struct maps *m, pid_t *out, struct werr *err)
 {
+	cleanup_free char *tmpfs = xasprintf("%s/" PAUSE_TMPFS, e->userrun);
 	cleanup_close int fd = -1;
 	int sp[2], status;
 	int32_t tag;
@@ -506,7 +515,7 @@ static int spawn_pause(const struct engine *e, const struct maps *m, pid_t *out,
 			child_fail(sp[1], errno, "fork");
 		if (p > 0)
 			_exit(0);
-		pause_main(sp[1]);
+		pause_main(sp[1], tmpfs);
 	}
 	close(sp[1]);
 	fd = sp[0];
@@ -786,6 +795,23 @@ int pause_join(struct engine *e, struct werr *err)
 	if (pause_create(e, err) < 0)
 		return werr_wrap(err, "rootless setup");
 	return 0;
+}
+
+char *pause_tmpfs(struct engine *e)
+{
+	struct statfs sf;
+	char *p;
+
+	if (!e->in_userns)
+		return NULL;
+	p = xasprintf("%s/" PAUSE_TMPFS, e->userrun);
+	/* we joined the mount namespace: the tmpfs is there unless the pause
+	 * process predates it (then the dir, if any, is on the host's disk) */
+	if (statfs(p, &sf) < 0 || sf.f_type != TMPFS_MAGIC) {
+		free(p);
+		return NULL;
+	}
+	return p;
 }
 
 pid_t pause_pid(struct engine *e)

@@ -25,6 +25,13 @@ int pause_join(struct engine *e, struct werr *err);
  * Used by `system migrate`. Must be called before pause_join. */
 int pause_stop(struct engine *e, struct werr *err);
 
+/* The pause process mounts a small tmpfs at <userrun>/ns in its mount
+ * namespace, seen by every command that joined it and by nothing on the
+ * host: short-lived runtime files (the bundles of --rm containers) go
+ * there instead of the disk. Returns its path (malloc'd) once joined, or
+ * NULL (root mode, or a pause process without it). */
+char *pause_tmpfs(struct engine *e);
+
 /* pid of the live pause process, or 0 when there is none. */
 pid_t pause_pid(struct engine *e);
 

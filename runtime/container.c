@@ -5,8 +5,10 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "runtime/executor.h"
+#include "rootless/rootless.h"
 #include "runtime/names.h"
 #include "storage/driver.h"
+#include "storage/pool.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -142,30 +144,49 @@ static int validate_name(const char *n, struct werr *err)
 	return 0;
 }
 
-static int write_bundle(struct engine *e, const struct run_opts *o, const struct image_config *img,
-			struct container_rec *c, const char *dir, struct werr *err)
+char *container_bundle_dir(struct engine *e, const struct container_rec *c)
 {
-	cleanup_free char *rootfs = xasprintf("%s/merged", dir);
+	if (c->autoremove) {
+		cleanup_free char *t = pause_tmpfs(e);
+		if (t)
+			return xasprintf("%s/%s", t, c->id);
+	}
+	return container_dir(e, c->id);
+}
+
+/* The OCI bundle in dir: config.json, and the hostname, hosts and
+ * resolv.conf it bind-mounts; the rootfs is <storage dir>/merged. */
+static int write_bundle(struct engine *e, const struct run_opts *o, const struct image_config *img,
+			struct container_rec *c, const char *dir, const char *storage,
+			struct werr *err)
+{
+	cleanup_free char *rootfs = xasprintf("%s/merged", storage);
 	cleanup_json struct json_object *spec = NULL;
 	const char *text;
 
+	if (strcmp(dir, storage) != 0 && mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return werr_set(err, errno, "mkdir '%s'", dir);
 	if (spec_build(e, o, img, c->id, dir, rootfs, &spec, err) < 0)
 		return -1;
 	text = json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PRETTY);
 	cleanup_close int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return werr_set(err, errno, "open '%s'", dir);
-	return write_file_atomic_at(dfd, "config.json", text, strlen(text), 0600, err);
+	/* in place: nothing reads the bundle before the container starts, and
+	 * a pooled rootfs (storage/pool.h) brings the old files along */
+	return write_file_at(dfd, "config.json", text, strlen(text), 0600, err);
 }
 
-/* Undo a half-made container: unmount, delete its dir and record. */
+/* Undo a half-made container: unmount, delete its dirs and record. */
 static void discard(struct engine *e, struct container_rec *c, enum storage_driver d)
 {
 	cleanup_free char *dir = container_dir(e, c->id);
+	cleanup_free char *bundle = container_bundle_dir(e, c);
 	struct werr ignore = {0};
 
 	rootfs_umount(e, d, dir, &ignore);
 	rm_rf_at(AT_FDCWD, dir, &ignore);
+	rm_rf_at(AT_FDCWD, bundle, &ignore);
 	store_container_delete(e->store, c->id, &ignore);
 }
 
@@ -176,7 +197,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	struct image_config cfg = {0};
 	struct container_rec c = {0};
 	enum storage_driver d;
-	cleanup_free char *dir = NULL;
+	cleanup_free char *dir = NULL, *bundle = NULL;
 	int r;
 
 	if (engine_store(e, err) == NULL)
@@ -204,8 +225,13 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	if (store_container_add(e->store, &c, err) < 0)
 		goto fail;
 	dir = container_dir(e, c.id);
+	bundle = container_bundle_dir(e, &c);
+	/* a --rm container takes a ready rootfs when one is pooled: then
+	 * rootfs_mount finds it mounted */
+	if (o->rm)
+		rootfs_pool_take(e, d, img.layers, dir);
 	if (mkdir_p(dir, 0700, err) < 0 || rootfs_mount(e, d, dir, img.layers, o->rm, err) < 0 ||
-	    write_bundle(e, o, &cfg, &c, dir, err) < 0) {
+	    write_bundle(e, o, &cfg, &c, bundle, dir, err) < 0) {
 		discard(e, &c, d);
 		goto fail;
 	}
@@ -228,10 +254,29 @@ static enum storage_driver rec_driver(const struct container_rec *c)
 	return d;
 }
 
+/* An --rm container's rootfs back to the pool (see storage/pool.h). */
+static bool pool_offer(struct engine *e, const struct container_rec *c, const char *dir)
+{
+	struct image_rec img = {0};
+	struct werr ignore = {0};
+	bool pooled = false;
+
+	if (c->autoremove && store_image_get(e->store, c->image_id, &img, &ignore) == 1)
+		pooled = rootfs_pool_put(e, rec_driver(c), img.layers, dir);
+	image_rec_free(&img);
+	return pooled;
+}
+
 /* Deletes the container's files and record (it must not run). */
 static int destroy(struct engine *e, struct container_rec *c, struct werr *err)
 {
 	cleanup_free char *dir = container_dir(e, c->id);
+	cleanup_free char *bundle = container_bundle_dir(e, c);
+
+	if (strcmp(bundle, dir) != 0 && rm_rf_at(AT_FDCWD, bundle, err) < 0)
+		return werr_wrap(err, "remove container %.12s", c->id);
+	if (pool_offer(e, c, dir))
+		return store_container_delete(e->store, c->id, err);
 
 	if (rootfs_umount(e, rec_driver(c), dir, err) < 0)
 		return werr_wrap(err, "unmount the rootfs of %.12s", c->id);
@@ -244,6 +289,7 @@ int container_run_foreground(struct engine *e, struct container_rec *c, const st
 			     int *exit_code, struct werr *err)
 {
 	cleanup_free char *dir = container_dir(e, c->id);
+	cleanup_free char *bundle = container_bundle_dir(e, c);
 	struct exec_opts xo = {.tty = o->tty,
 			       .stdin_fd = o->interactive ? 0 : -1,
 			       .stdout_fd = -1,
@@ -253,7 +299,7 @@ int container_run_foreground(struct engine *e, struct container_rec *c, const st
 	struct werr ignore = {0};
 	int rc;
 
-	if (executor_start(dir, &xo, &p, err) < 0) {
+	if (executor_start(bundle, &xo, &p, err) < 0) {
 		int status = err->status;
 		/* the container never ran: Podman removes nothing but marks it;
 		 * with --rm it is gone */

@@ -43,8 +43,15 @@ int container_remove(struct engine *e, struct container_rec *c, bool force, int 
 /* Removes every container created from image_id (rmi -f). */
 int container_remove_by_image(struct engine *e, const char *image_id, struct werr *err);
 
-/* Path of a container's directory (malloc'd). */
+/* Path of a container's storage directory: upper, work, merged (malloc'd). */
 char *container_dir(struct engine *e, const char *id);
+
+/* Path of a container's OCI bundle (config.json, hostname, hosts,
+ * resolv.conf), malloc'd: the storage directory, except for --rm
+ * containers in rootless mode, whose bundle lives on the pause process's
+ * tmpfs (pause_tmpfs): rewriting those files on ext4 makes it write them
+ * back at once (auto_da_alloc), a disk I/O on every `run --rm`. */
+char *container_bundle_dir(struct engine *e, const struct container_rec *c);
 
 /* "Up 3 seconds", "Exited (0) 2 minutes ago", "Created" (podman ps). */
 void container_status_string(const struct container_rec *c, char *buf, size_t len);

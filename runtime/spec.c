@@ -617,8 +617,8 @@ static int write_etc_files(const struct run_opts *o, const char *ctr_dir, const 
 	if (dfd < 0)
 		return werr_set(err, errno, "open container directory '%s'", ctr_dir);
 	for (size_t i = 0; i < ARRAY_SIZE(etc_files); i++)
-		if (write_file_atomic_at(dfd, etc_files[i], data[i], strlen(data[i]), 0644, err) <
-		    0)
+		/* in place: see write_bundle in container.c */
+		if (write_file_at(dfd, etc_files[i], data[i], strlen(data[i]), 0644, err) < 0)
 			return werr_wrap(err, "write '%s/%s'", ctr_dir, etc_files[i]);
 	return 0;
 }

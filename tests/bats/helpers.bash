@@ -116,6 +116,8 @@ wt_destroy_store() {
     local root=$1 runroot=$2
     [ -n "$root" ] && [ -e "$root" ] || return 0
     timeout 60 "$WARREN" --root "$root" --runroot "$runroot" rm -a -f -t 0 >/dev/null 2>&1 || true
+    # rmi also unmounts the pooled rootfs of --rm containers (storage/pool.h)
+    timeout 60 "$WARREN" --root "$root" --runroot "$runroot" rmi -a -f >/dev/null 2>&1 || true
     if [ "$(id -u)" != 0 ]; then
         timeout 60 "$WARREN" unshare rm -rf --one-file-system "$root" "$runroot" >/dev/null 2>&1 || true
     else
