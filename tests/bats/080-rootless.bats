@@ -200,3 +200,23 @@ pause_pids() {
     [[ ${stderr_lines[0]} == *"user namespaces are disabled"*"sysctl -w user.max_user_namespaces="* ]] ||
         fail "the error does not name the cause and the fix: $stderr"
 }
+
+@test "pause process: after a reboot (another boot id) the next command builds a new one" {
+    # guards: Foundation #2 §2 "Pause process killed, or host rebooted: the next command notices
+    # and rebuilds the namespace by itself". A reboot is simulated by the record a pause process
+    # from another boot would have left: its boot id and boot time differ from this boot's.
+    local f=${XDG_RUNTIME_DIR:?needs XDG_RUNTIME_DIR}/warren/pause.pid old new
+    run_warren 0 info --format '{{.Host.PausePid}}'
+    old=$output
+    [ -f "$f" ] || fail "no pause record at $f"
+    # fields: PID STARTTIME BOOTID MAPHASH STAMP USERNS BOOTSEC SINGLE
+    awk '{$3 = "00000000-0000-0000-0000-000000000000"; $7 = 1000; print}' "$f" > "$f.new"
+    mv "$f.new" "$f"
+    run_warren 0 run --rm "$IMAGE" echo rebooted
+    assert_output rebooted
+    run_warren 0 info --format '{{.Host.PausePid}}'
+    new=$output
+    [ "$new" != "$old" ] || fail "the pause process of the 'previous boot' ($old) was reused"
+    # the one of the "previous boot" really is still alive here: stop it
+    kill -KILL "$old" 2>/dev/null || true
+}
