@@ -306,6 +306,36 @@ char *strv_join(char *const *v, const char *sep)
 	return out;
 }
 
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME  0x100000001b3ULL
+
+static uint64_t fnv_add(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+uint64_t fnv1a64(const void *data, size_t len)
+{
+	return fnv_add(FNV_OFFSET, data, len);
+}
+
+uint64_t strv_hash(char *const *v)
+{
+	uint64_t h = FNV_OFFSET;
+
+	for (size_t i = 0; v && v[i]; i++) {
+		h = fnv_add(h, v[i], strlen(v[i]));
+		h = fnv_add(h, "\n", 1);
+	}
+	return h;
+}
+
 void random_hex(char *out, size_t n)
 {
 	unsigned char b[64];

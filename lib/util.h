@@ -54,6 +54,12 @@ char **strv_copy(char *const *v);
 bool strv_contains(char *const *v, const char *s);
 char *strv_join(char *const *v, const char *sep);
 
+/* 64-bit FNV-1a: a fast, non-cryptographic hash for names of cache and
+ * pool entries (the content is checked or harmless on a collision). */
+uint64_t fnv1a64(const void *data, size_t len);
+/* FNV-1a of the strings of v, each followed by '\n'. */
+uint64_t strv_hash(char *const *v);
+
 /* Random lower-case hex string of n chars (n <= 128), from getrandom. */
 void random_hex(char *out, size_t n);
 

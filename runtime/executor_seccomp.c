@@ -203,17 +203,6 @@ static int compile(struct json_object *sec, struct sock_fprog *out, struct werr 
  * exact match of the text, so the file name only needs a cheap hash (no
  * libcrypto: initialising OpenSSL's providers costs ~1 ms, more than
  * everything else the cache saves on a `run`). */
-static uint64_t fnv1a64(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 static int cache_load(const char *path, const char *key, size_t klen, struct sock_fprog *out)
 {
 	size_t len = 0, blen;

@@ -20,23 +20,6 @@
 /* The files the spec bind-mounts from the container's bundle. */
 static const char *const files[] = {"hostname", "hosts", "resolv.conf"};
 
-/* 64-bit FNV-1a of the layer list: names the layer, no crypto needed (the
- * layer only holds empty files and a copy of /etc's attributes). */
-static uint64_t list_hash(char *const *layers)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; layers && layers[i]; i++) {
-		for (const char *p = layers[i]; *p; p++) {
-			h ^= (unsigned char)*p;
-			h *= 0x100000001b3ULL;
-		}
-		h ^= '\n';
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 static bool is_whiteout(const struct stat *st)
 {
 	return S_ISCHR(st->st_mode) && st->st_rdev == makedev(0, 0);
@@ -138,7 +121,9 @@ char *mountpoints_layer(struct engine *e, char *const *layers, size_t n)
 
 	if (ldfd < 0 || n == 0)
 		return NULL;
-	snprintf(name, sizeof(name), "mp-%016llx", (unsigned long long)list_hash(layers));
+	/* a fast hash names it: a collision (odds 2^-64) would only lend one
+	 * image the /etc attributes of another */
+	snprintf(name, sizeof(name), "mp-%016llx", (unsigned long long)strv_hash(layers));
 	if (fstatat(ldfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
 		return xstrdup(name);
 	lfd = xcalloc(n, sizeof(int));
@@ -179,7 +164,7 @@ out:
 void mountpoints_forget(struct engine *e, char *const *layers)
 {
 	cleanup_free char *p =
-	    xasprintf("%s/layers/mp-%016llx", e->root, (unsigned long long)list_hash(layers));
+	    xasprintf("%s/layers/mp-%016llx", e->root, (unsigned long long)strv_hash(layers));
 	struct werr ignore = {0};
 
 	rm_rf_at(AT_FDCWD, p, &ignore);

@@ -16,22 +16,6 @@
 
 #define POOL_PER_IMAGE 2
 
-/* 64-bit FNV-1a of the layer list: pool entries are "<hash>.<random>". */
-static uint64_t list_hash(char *const *layers)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; layers && layers[i]; i++) {
-		for (const char *p = layers[i]; *p; p++) {
-			h ^= (unsigned char)*p;
-			h *= 0x100000001b3ULL;
-		}
-		h ^= '\n';
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 static bool usable(struct engine *e, enum storage_driver d)
 {
 	/* rootless only: as root the mounts would stay visible on the host */
@@ -106,21 +90,36 @@ static char **entries(int pfd, const char *prefix)
 	return v;
 }
 
+/* Opens the pool dir (made first when create) into *pfd and lists the
+ * entries of this layer list, or all entries when layers is NULL; prefix
+ * receives "<hash>." of the list. *pfd is -1 when there is no pool. */
+static char **pool_open(struct engine *e, char *const *layers, bool create, int *pfd,
+			char prefix[24])
+{
+	cleanup_free char *dir = pool_dir(e);
+
+	*pfd = -1;
+	prefix[0] = '\0';
+	if (create && mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return NULL;
+	*pfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*pfd < 0)
+		return NULL;
+	if (layers)
+		snprintf(prefix, 24, "%016llx.", (unsigned long long)strv_hash(layers));
+	return entries(*pfd, layers ? prefix : NULL);
+}
+
 bool rootfs_pool_take(struct engine *e, enum storage_driver d, char *const *layers,
 		      const char *ctr_dir)
 {
-	cleanup_free char *dir = pool_dir(e);
 	cleanup_close int pfd = -1;
 	cleanup_strv char **v = NULL;
 	char prefix[24];
 
 	if (!usable(e, d))
 		return false;
-	pfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (pfd < 0)
-		return false;
-	snprintf(prefix, sizeof(prefix), "%016llx.", (unsigned long long)list_hash(layers));
-	v = entries(pfd, prefix);
+	v = pool_open(e, layers, false, &pfd, prefix);
 	/* rename is the claim: of two commands, one wins, the other tries on */
 	for (size_t i = 0; v && v[i]; i++) {
 		struct werr ignore = {0};
@@ -140,21 +139,14 @@ bool rootfs_pool_take(struct engine *e, enum storage_driver d, char *const *laye
 bool rootfs_pool_put(struct engine *e, enum storage_driver d, char *const *layers,
 		     const char *ctr_dir)
 {
-	cleanup_free char *dir = pool_dir(e);
 	cleanup_close int pfd = -1;
 	cleanup_strv char **v = NULL;
 	char prefix[24], name[48], rnd[13];
 
 	if (!usable(e, d) || !rootfs_is_mounted(e, d, ctr_dir) || !pristine(ctr_dir))
 		return false;
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return false;
-	pfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (pfd < 0)
-		return false;
-	snprintf(prefix, sizeof(prefix), "%016llx.", (unsigned long long)list_hash(layers));
-	v = entries(pfd, prefix);
-	if (strv_len(v) >= POOL_PER_IMAGE)
+	v = pool_open(e, layers, true, &pfd, prefix);
+	if (pfd < 0 || strv_len(v) >= POOL_PER_IMAGE)
 		return false;
 	random_hex(rnd, 12);
 	snprintf(name, sizeof(name), "%s%s", prefix, rnd);
@@ -164,15 +156,11 @@ bool rootfs_pool_put(struct engine *e, enum storage_driver d, char *const *layer
 void rootfs_pool_drain(struct engine *e, char *const *layers)
 {
 	cleanup_free char *dir = pool_dir(e);
-	cleanup_close int pfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int pfd = -1;
 	cleanup_strv char **v = NULL;
 	char prefix[24];
 
-	if (pfd < 0)
-		return;
-	if (layers)
-		snprintf(prefix, sizeof(prefix), "%016llx.", (unsigned long long)list_hash(layers));
-	v = entries(pfd, layers ? prefix : NULL);
+	v = pool_open(e, layers, false, &pfd, prefix);
 	for (size_t i = 0; v && v[i]; i++) {
 		cleanup_free char *p = xasprintf("%s/%s", dir, v[i]);
 		struct werr err = {0};
