@@ -199,19 +199,21 @@ int mkdir_p(const char *path, mode_t mode, struct werr *err)
 	return 0;
 }
 
-static int rm_dir_contents(int dfd, const char *name, struct werr *err)
+int rm_rf_contents(int dfd, struct werr *err)
 {
-	cleanup_dir DIR *d = fdopendir(dfd);
+	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+	cleanup_dir DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	struct dirent *de;
 
 	if (d == NULL) {
-		close(dfd);
-		return werr_set(err, errno, "opendir '%s'", name);
+		if (fd >= 0)
+			close(fd);
+		return werr_set(err, errno, "read directory");
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (rm_rf_at(dirfd(d), de->d_name, err) < 0)
+		if (rm_rf_at(dfd, de->d_name, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -219,7 +221,7 @@ static int rm_dir_contents(int dfd, const char *name, struct werr *err)
 
 int rm_rf_at(int dirfd, const char *name, struct werr *err)
 {
-	int dfd;
+	cleanup_close int dfd = -1;
 
 	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
 		return 0;
@@ -235,7 +237,7 @@ int rm_rf_at(int dirfd, const char *name, struct werr *err)
 		if (dfd < 0)
 			return werr_set(err, errno, "open '%s'", name);
 	}
-	if (rm_dir_contents(dfd, name, err) < 0)
+	if (rm_rf_contents(dfd, err) < 0)
 		return -1;
 	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
 		if (errno == EACCES && fchmodat(dirfd, name, 0700, 0) == 0 &&

@@ -46,6 +46,9 @@ int mkdir_p(const char *path, mode_t mode, struct werr *err);
 /* rm -rf of dirfd/name, never following symlinks; ENOENT is success. */
 int rm_rf_at(int dirfd, const char *name, struct werr *err);
 
+/* Empties directory dfd (kept open), never following symlinks. */
+int rm_rf_contents(int dfd, struct werr *err);
+
 /* NULL-terminated string vectors. */
 size_t strv_len(char *const *v);
 void strv_free(char **v);

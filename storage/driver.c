@@ -478,27 +478,6 @@ static int copy_file(int sdir, int ddir, const char *name, const struct stat *st
 
 static int merge_dir(int sfd, int dfd, int depth, struct werr *err);
 
-/* Empties directory dfd (an opaque dir hides everything below it). */
-static int rm_rf_contents(int dfd, struct werr *err)
-{
-	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
-	cleanup_dir DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	struct dirent *de;
-
-	if (d == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return werr_set(err, errno, "read directory");
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (rm_rf_at(dfd, de->d_name, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 static int copy_subdir(int sdir, int ddir, const char *name, const struct stat *st, bool exists,
 		       int depth, struct werr *err)
 {
@@ -563,6 +542,7 @@ static int merge_dir(int sfd, int dfd, int depth, struct werr *err)
 
 	if (depth > VFS_MAX_DEPTH)
 		return werr_set(err, ELOOP, "directories nested too deeply");
+	/* an opaque dir hides everything below it */
 	if (is_opaque(sfd) && rm_rf_contents(dfd, err) < 0)
 		return -1;
 	fd = fcntl(sfd, F_DUPFD_CLOEXEC, 3);
