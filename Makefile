@@ -16,9 +16,16 @@ SUBID_CFLAGS := -I/usr/include/shadow
 # else together. So the libraries are linked statically by default (their
 # .a files come with the same -dev packages); STATIC=0 links dynamically.
 STATIC ?= 1
+# System libraries stay shared: a static libc/libm in a dynamic binary is
+# asking for trouble.
+SYS_LIBS := -lm -ldl -lpthread -pthread -lrt -lresolv -lc
+# libarchive.pc names libxml2 for its xar format, which warren never enables
+# (only tar and raw); libarchive-dev does not even pull in libxml2-dev.
+STATIC_UNUSED := -lxml2
 ifeq ($(STATIC),1)
-PKG_LIBS := -Wl,--as-needed -Wl,-Bstatic -larchive -lacl -lnettle -llzma -lzstd -llz4 -lbz2 -lz \
-            -lsqlite3 -ljson-c -lseccomp -lcap -lcrypto -Wl,-Bdynamic -lm -ldl -pthread
+STATIC_LIBS := $(shell $(PKG_CONFIG) --static --libs $(PKGS) 2>/dev/null)
+PKG_LIBS := -Wl,--as-needed -Wl,-Bstatic $(filter-out $(SYS_LIBS) $(STATIC_UNUSED),$(STATIC_LIBS)) \
+            -Wl,-Bdynamic $(sort $(filter $(SYS_LIBS),$(STATIC_LIBS))) -ldl
 else
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -ldl
 endif
@@ -31,14 +38,17 @@ LDLIBS := $(PKG_LIBS)
 # unit tests use more of libarchive (its writer) and need no fast start-up
 UNIT_LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -ldl
 
-ENGINE_SRC := $(wildcard lib/*.c userns/*.c rootless/*.c storage/*.c image/*.c runtime/*.c net/*.c api/*.c)
+ENGINE_SRC := $(wildcard lib/*.c userns/*.c rootless/*.c storage/*.c engine/*.c image/*.c runtime/*.c \
+              net/*.c api/*.c)
 CLI_SRC := $(wildcard cli/*.c)
 ENGINE_OBJ := $(ENGINE_SRC:%.c=build/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=build/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+FORMAT_SRC := $(ENGINE_SRC) $(CLI_SRC) $(wildcard */*.h) $(UNIT_SRC) tests/unit/unit.h
 
-.PHONY: all check check-unit check-bats install uninstall format lint bench deps demo clean
+.PHONY: all check check-unit check-bats check-format check-layers install uninstall format lint \
+        bench deps demo clean
 
 all: bin/warren
 
@@ -85,7 +95,15 @@ demo:
 	tests/quickstart.sh
 
 format:
-	clang-format -i $(ENGINE_SRC) $(CLI_SRC) $(wildcard */*.h) $(UNIT_SRC) tests/unit/unit.h
+	clang-format -i $(FORMAT_SRC)
+
+# check-format: fails (and shows where) when `make format` would change a file
+check-format:
+	clang-format --dry-run -Werror $(FORMAT_SRC)
+
+# check-layers: folders include each other only downwards (tests/layers.sh)
+check-layers:
+	tests/layers.sh
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
@@ -97,4 +115,4 @@ bench: bin/warren
 clean:
 	rm -rf build bin
 
--include $(ENGINE_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(ENGINE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d)

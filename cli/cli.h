@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "lib/engine.h"
+#include "engine/engine.h"
 #include "lib/err.h"
 
 /* Option tables: one entry per flag, walked by one parser. */

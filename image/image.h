@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "lib/err.h" /* before engine.h, which uses struct werr */
-#include "lib/engine.h"
+#include "engine/engine.h"
 #include "storage/store.h"
 
 /* Finds an image by full or short name ("busybox" matches

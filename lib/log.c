@@ -34,7 +34,8 @@ int log_parse_level(const char *s, enum log_level *out)
 	return -1;
 }
 
-static void vlog(enum log_level level, const char *tag, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void vlog(enum log_level level, const char *tag,
+						       const char *fmt, va_list ap)
 {
 	char buf[2048];
 

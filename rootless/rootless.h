@@ -2,7 +2,7 @@
 #ifndef WARREN_ROOTLESS_H
 #define WARREN_ROOTLESS_H
 
-#include "lib/engine.h"
+#include "engine/engine.h"
 #include "lib/err.h"
 
 /* Fills e->rootless, uid, gid, user and, unless already set by flags,

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "lib/engine.h"
+#include "engine/engine.h"
 #include "lib/err.h"
 #include "runtime/spec.h"
 #include "storage/store.h"

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "image/image.h"
-#include "lib/engine.h"
+#include "engine/engine.h"
 #include "lib/err.h"
 
 enum net_mode {

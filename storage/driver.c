@@ -179,13 +179,13 @@ static int record_driver(struct store *s, enum storage_driver d, const char *rec
 /* Picks and records the storage driver (see driver.h). */
 int driver_choose(struct engine *e, enum storage_driver *out, struct werr *err)
 {
-	struct store *s = engine_store(e, err);
+	struct store *s = e->store; /* opened by the caller: storage/ sits below engine/ */
 	cleanup_free char *recorded = NULL;
 	enum storage_driver d = DRIVER_VFS;
 	int forced;
 
 	if (s == NULL)
-		return -1;
+		return werr_set(err, 0, "internal: driver_choose before the store was opened");
 	forced = forced_driver(e, &d, err);
 	if (forced < 0)
 		return -1;

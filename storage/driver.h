@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "lib/engine.h"
+#include "engine/engine.h"
 #include "lib/err.h"
 
 enum storage_driver { DRIVER_OVERLAY = 0, DRIVER_FUSE_OVERLAYFS, DRIVER_VFS };
@@ -19,7 +19,8 @@ int driver_parse(const char *name, enum storage_driver *out);
  * one recorded in the store metadata ("driver"), else the first that works
  * here (probe: a real overlay mount in a temp dir under <root>), and
  * records it. A forced driver that differs from the recorded one while
- * containers exist is an error. Must run inside the userns. */
+ * containers exist is an error. Must run inside the userns, with e->store open
+ * (engine_store). */
 int driver_choose(struct engine *e, enum storage_driver *out, struct werr *err);
 
 /* Builds the rootfs of a container in ctr_dir (<root>/containers/<id>):

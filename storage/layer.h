@@ -17,7 +17,7 @@
 #include <sys/types.h>
 
 #include "lib/digest.h"
-#include "lib/engine.h"
+#include "engine/engine.h"
 #include "lib/err.h"
 
 struct layer_src {

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "lib/engine.h"
+#include "engine/engine.h"
 
 /* Name of the mount-point layer for this layer list ("mp-<16 hex>", a dir
  * in <root>/layers, created on first use), malloc'd; NULL when the image

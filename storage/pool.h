@@ -13,7 +13,7 @@
 
 #include <stdbool.h>
 
-#include "lib/engine.h"
+#include "engine/engine.h"
 #include "storage/driver.h"
 
 /* Moves a pooled rootfs of this layer list to ctr_dir (which must not

@@ -5,7 +5,9 @@
 #   2. makes /dev/fuse and /dev/net/tun 0666 (as a distribution's udev rules do)
 #   3. creates the test users: warren-test (with /etc/subuid and /etc/subgid
 #      ranges that overlap no other) and warren-nosubid (without)
-#   4. builds with `make -j2` (-Werror) and runs `make check-unit`
+#   4. runs `make lint`, `make check-format` and `make check-layers`, builds
+#      with `make -j2` (-Werror), runs `make check-unit` and checks `make install`
+#      (each of these checks counts as one test)
 #   5. copies the binary, the bats files and the fixtures to a temp dir the test
 #      user can read (the clone may live under /root)
 #   6. runs tests/bats as warren-test (rootless) and tests/bats/root as root
@@ -29,7 +31,7 @@ die() { printf '# check: ERROR: %s\n' "$*"; echo "0 passed, 1 failed, 0 skipped"
 cd "$REPO" || die "cannot cd to $REPO"
 
 # ------------------------------------------------------------- 1. packages
-"$REPO/tests/deps.sh" || die "tests/deps.sh failed"
+"$REPO/tests/deps.sh" --check || die "tests/deps.sh failed"
 
 # ------------------------------------------------------------- 2. devices
 modprobe -q fuse 2>/dev/null || true
@@ -73,7 +75,35 @@ install -d -m 0700 -o "$TUSER" -g "$(id -g "$TUSER")" "$TRUN"
 
 # ------------------------------------------------------------- 4. build + unit tests
 FAILED=0
-INSTALL_P=0
+FAILED_WHAT=()
+EXTRA_P=0
+# extra_check WHAT CMD...: one more test, counted with the unit tests
+extra_check() {
+    local what=$1 out
+    shift
+    if out=$("$@" 2>&1); then
+        log "ok: $what"
+        EXTRA_P=$((EXTRA_P + 1))
+    else
+        printf '%s\n' "$out" | tail -20 | sed 's/^/#   /'
+        log "not ok: $what ($*)"
+        FAILED=$((FAILED + 1))
+        FAILED_WHAT+=("$what")
+    fi
+}
+# install_check: `make install PREFIX=... DESTDIR=...` puts bin/warren there (issue #2 §1)
+install_check() {
+    local dd rc=1
+    dd=$(mktemp -d)
+    make -s install DESTDIR="$dd" PREFIX=/opt/warren-check >/dev/null &&
+        [ -x "$dd/opt/warren-check/bin/warren" ] && rc=0
+    rm -rf "$dd"
+    return "$rc"
+}
+# static checks (issue 5 item 19): cppcheck, clang-format, the folder layering
+extra_check "make lint (cppcheck) is clean" make -s lint
+extra_check "make check-format: clang-format would change nothing" make -s check-format
+extra_check "make check-layers: folders include each other only downwards" make -s check-layers
 if [ "${WARREN_CHECK_SKIP_BUILD:-}" = 1 ]; then
     log "WARREN_CHECK_SKIP_BUILD=1: testing the existing bin/warren, no unit tests"
     [ -x "$REPO/bin/warren" ] || die "no bin/warren"
@@ -83,17 +113,7 @@ else
     make -j2 || die "build failed"
     log "make check-unit"
     UNIT_OUT=$(make -s check-unit 2>&1)
-    # `make install PREFIX=... DESTDIR=...` (issue #2 §1): counted as one more unit test
-    dd=$(mktemp -d)
-    if make -s install DESTDIR="$dd" PREFIX=/opt/warren-check >/dev/null &&
-        [ -x "$dd/opt/warren-check/bin/warren" ]; then
-        log "ok: make install honours DESTDIR and PREFIX"
-        INSTALL_P=1
-    else
-        log "not ok: make install DESTDIR=$dd PREFIX=/opt/warren-check did not install bin/warren there"
-        FAILED=$((FAILED + 1))
-    fi
-    rm -rf "$dd"
+    extra_check "make install honours DESTDIR and PREFIX" install_check
 fi
 printf '%s\n' "$UNIT_OUT"
 UNIT_LINE=$(printf '%s\n' "$UNIT_OUT" | grep -E '^unit: [0-9]+ passed, [0-9]+ failed$' | tail -1)
@@ -156,12 +176,13 @@ tap_count() {
 }
 read -r RP RF RS < <(tap_count "$T/rootless.tap")
 read -r OP OF OS < <(tap_count "$T/root.tap")
-log "unit: $UP passed, $UF failed"
+log "unit: $UP passed, $UF failed; other checks: $EXTRA_P passed, $FAILED failed"
 log "bats rootless: $RP passed, $RF failed, $RS skipped"
 log "bats root:     $OP passed, $OF failed, $OS skipped"
+for w in "${FAILED_WHAT[@]}"; do log "FAILED (check) $w"; done
 grep -h '^not ok' "$T/rootless.tap" | sed 's/^/# check: FAILED (rootless) /'
 grep -h '^not ok' "$T/root.tap" | sed 's/^/# check: FAILED (root) /'
 log "took $(($(date +%s) - T0)) s"
-P=$((UP + RP + OP + INSTALL_P)); F=$((UF + RF + OF + FAILED)); S=$((RS + OS))
+P=$((UP + RP + OP + EXTRA_P)); F=$((UF + RF + OF + FAILED)); S=$((RS + OS))
 echo "$P passed, $F failed, $S skipped"
 [ "$F" -eq 0 ]

@@ -1,7 +1,8 @@
 #!/bin/bash
-# deps.sh [--bench] - installs the Debian 12 packages that warren's build, its
-# tests and the default rootless path need (`make deps`, run as root).
+# deps.sh [--check] [--bench] - installs the Debian 12 packages that warren's
+# build, its tests and the default rootless path need (`make deps`, run as root).
 # Idempotent and quick: apt-get runs only when something is missing.
+# --check adds the static-check tools `make check` runs (cppcheck, clang-format);
 # --bench adds what bench/run-latency needs (podman, hyperfine, bubblewrap, GNU time).
 set -euo pipefail
 
@@ -17,9 +18,15 @@ PKGS=(
     # tests: bats, jq, util-linux (runuser, findmnt), bsdutils (script), iproute2, coreutils (timeout)
     bats bats-assert bats-support jq util-linux bsdutils iproute2 coreutils passwd attr
 )
-if [ "${1:-}" = --bench ]; then
-    PKGS+=(podman runc crun conmon catatonit hyperfine bubblewrap time)
-fi
+for arg in "$@"; do
+    case $arg in
+    # the static checks of `make check` (make lint, make check-format): not for `make demo`,
+    # clang-format pulls in LLVM
+    --check) PKGS+=(cppcheck clang-format) ;;
+    --bench) PKGS+=(podman runc crun conmon catatonit hyperfine bubblewrap time) ;;
+    *) echo "deps.sh: unknown option '$arg' (use --check, --bench)" >&2; exit 2 ;;
+    esac
+done
 
 if [ "$(id -u)" != 0 ]; then
     echo "deps.sh: run as root (sudo make deps)" >&2

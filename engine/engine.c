@@ -1,4 +1,4 @@
-#include "lib/engine.h"
+#include "engine/engine.h"
 #include "lib/util.h"
 #include "storage/store.h"
 

@@ -1,5 +1,10 @@
 /* engine.h - the engine context every engine call takes. No global state:
- * everything a command needs to know about where and how it runs is here. */
+ * everything a command needs to know about where and how it runs is here.
+ *
+ * Layering (issue 5 item 16; `make check-layers` enforces it): the context
+ * sits above storage/, because engine_store() opens the store. The layers
+ * below it (rootless/, storage/) may read the fields of struct engine but
+ * never call engine_*(); lib/ does not know the engine at all. */
 #ifndef WARREN_ENGINE_H
 #define WARREN_ENGINE_H
 
