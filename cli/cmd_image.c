@@ -4,6 +4,7 @@
 #include "image/image.h"
 #include "image/ref.h"
 #include "lib/cleanup.h"
+#include "lib/json.h"
 #include "lib/util.h"
 #include "runtime/container.h"
 
@@ -12,48 +13,31 @@
 #include <string.h>
 #include <unistd.h>
 
-static struct json_object *strv_json(char *const *v)
-{
-	struct json_object *a = json_object_new_array();
-	for (size_t i = 0; v && v[i]; i++)
-		json_object_array_add(a, json_object_new_string(v[i]));
-	return a;
-}
-
 struct json_object *cli_image_json(const struct image_rec *img)
 {
 	struct json_object *o = json_object_new_object(), *cfg = NULL,
 			   *rootfs = json_object_new_object();
-	struct json_object *parsed = img->config ? json_tokener_parse(img->config) : NULL, *v;
+	cleanup_json struct json_object *parsed =
+	    img->config ? json_tokener_parse(img->config) : NULL;
+	const char *arch = jstr(parsed, "architecture"), *os = jstr(parsed, "os");
 	char ts[64];
 
 	json_object_object_add(o, "Id", json_object_new_string(img->id));
 	json_object_object_add(o, "Digest", json_object_new_string(img->digest ? img->digest : ""));
-	json_object_object_add(o, "RepoTags", strv_json(img->names));
+	json_object_object_add(o, "RepoTags", jnew_strv(img->names));
 	json_object_object_add(o, "RepoDigests", json_object_new_array());
 	format_rfc3339(img->created, ts, sizeof(ts));
 	json_object_object_add(o, "Created", json_object_new_string(ts));
-	if (parsed && json_object_object_get_ex(parsed, "config", &v))
-		cfg = json_object_get(v);
-	json_object_object_add(o, "Config", cfg ? cfg : json_object_new_object());
-	json_object_object_add(
-	    o, "Architecture",
-	    json_object_new_string(parsed && json_object_object_get_ex(parsed, "architecture", &v)
-				       ? json_object_get_string(v)
-				       : ""));
-	json_object_object_add(
-	    o, "Os",
-	    json_object_new_string(parsed && json_object_object_get_ex(parsed, "os", &v)
-				       ? json_object_get_string(v)
-				       : "linux"));
+	cfg = jget(parsed, "config");
+	json_object_object_add(o, "Config", cfg ? json_object_get(cfg) : json_object_new_object());
+	json_object_object_add(o, "Architecture", json_object_new_string(arch ? arch : ""));
+	json_object_object_add(o, "Os", json_object_new_string(os ? os : "linux"));
 	json_object_object_add(o, "Size", json_object_new_int64(img->size));
 	json_object_object_add(o, "VirtualSize", json_object_new_int64(img->size));
 	json_object_object_add(rootfs, "Type", json_object_new_string("layers"));
-	json_object_object_add(rootfs, "Layers", strv_json(img->layers));
+	json_object_object_add(rootfs, "Layers", jnew_strv(img->layers));
 	json_object_object_add(o, "RootFS", rootfs);
 	json_object_object_add(o, "NamesHistory", json_object_new_array());
-	if (parsed)
-		json_object_put(parsed);
 	return o;
 }
 
@@ -65,14 +49,14 @@ static struct json_object *image_json_brief(const struct image_rec *img)
 
 	json_object_object_add(o, "Id", json_object_new_string(img->id));
 	json_object_object_add(o, "ParentId", json_object_new_string(""));
-	json_object_object_add(o, "RepoTags", strv_len(img->names) ? strv_json(img->names) : NULL);
+	json_object_object_add(o, "RepoTags", strv_len(img->names) ? jnew_strv(img->names) : NULL);
 	json_object_object_add(o, "RepoDigests", json_object_new_array());
 	json_object_object_add(o, "Size", json_object_new_int64(img->size));
 	json_object_object_add(o, "SharedSize", json_object_new_int(0));
 	json_object_object_add(o, "VirtualSize", json_object_new_int64(img->size));
 	json_object_object_add(o, "Labels", NULL);
 	json_object_object_add(o, "Containers", json_object_new_int(0));
-	json_object_object_add(o, "Names", strv_json(img->names));
+	json_object_object_add(o, "Names", jnew_strv(img->names));
 	json_object_object_add(o, "Digest", json_object_new_string(img->digest ? img->digest : ""));
 	json_object_object_add(o, "Created", json_object_new_int64(img->created / 1000000000LL));
 	format_rfc3339(img->created, ts, sizeof(ts));

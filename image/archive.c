@@ -24,6 +24,7 @@
 
 #include "image/ref.h"
 #include "lib/cleanup.h"
+#include "lib/json.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "storage/layer.h"
@@ -371,39 +372,10 @@ static char *read_blob(const struct load_ctx *c, const char *digest, size_t *len
 	return buf;
 }
 
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static struct json_object *jarr(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_array))
-		return NULL;
-	return v;
-}
-
-static struct json_object *parse_json(const char *text, const char *what, struct werr *err)
-{
-	struct json_object *o = json_tokener_parse(text);
-
-	if (o == NULL)
-		werr_set(err, 0, "%s: invalid JSON", what);
-	return o;
-}
-
 /* rootfs.diff_ids and created of an image config. */
 static int config_info(const char *cfg, char ***diff_ids, int64_t *created, struct werr *err)
 {
-	cleanup_json struct json_object *root = parse_json(cfg, "image config", err);
+	cleanup_json struct json_object *root = jparse(cfg, "image config", err);
 	struct json_object *rootfs = NULL, *ids;
 	char **v = NULL;
 	const char *when;
@@ -601,7 +573,7 @@ static int load_docker(struct load_ctx *c, struct werr *err)
 
 	if (text == NULL)
 		return -1;
-	root = parse_json(text, "manifest.json", err);
+	root = jparse(text, "manifest.json", err);
 	if (root == NULL)
 		return -1;
 	if (!json_object_is_type(root, json_type_array))
@@ -748,7 +720,7 @@ static int load_oci_desc(struct load_ctx *c, struct json_object *desc, const cha
 	text = read_blob(c, digest, NULL, err);
 	if (text == NULL)
 		return -1;
-	m = parse_json(text, digest, err);
+	m = jparse(text, digest, err);
 	if (m == NULL)
 		return -1;
 	if (!mt)
@@ -769,7 +741,7 @@ static int load_oci(struct load_ctx *c, struct werr *err)
 
 	if (text == NULL)
 		return -1;
-	root = parse_json(text, "index.json", err);
+	root = jparse(text, "index.json", err);
 	if (root == NULL)
 		return -1;
 	ms = jarr(root, "manifests");

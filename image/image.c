@@ -11,6 +11,7 @@
 
 #include "image/ref.h"
 #include "lib/cleanup.h"
+#include "lib/json.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "storage/layer.h"
@@ -293,34 +294,6 @@ int image_remove(struct engine *e, const char *ref, bool force, container_remove
 	return 0;
 }
 
-/* A JSON array of strings as a strv; NULL when absent or not an array. */
-static char **json_strv(struct json_object *arr)
-{
-	char **v;
-	size_t n;
-
-	if (arr == NULL || !json_object_is_type(arr, json_type_array))
-		return NULL;
-	n = json_object_array_length(arr);
-	v = xcalloc(n + 1, sizeof(char *));
-	for (size_t i = 0, j = 0; i < n; i++) {
-		const char *s = json_object_get_string(json_object_array_get_idx(arr, i));
-		if (s)
-			v[j++] = xstrdup(s);
-	}
-	return v;
-}
-
-static char *json_str(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return xstrdup(json_object_get_string(v));
-}
-
 /* Parses the runtime fields of an image config JSON; see image.h. */
 int image_config_parse(const char *json, struct image_config *out, struct werr *err)
 {
@@ -335,17 +308,18 @@ int image_config_parse(const char *json, struct image_config *out, struct werr *
 	    !json_object_is_type(cfg, json_type_object))
 		cfg = NULL;
 	if (cfg) {
-		if (json_object_object_get_ex(cfg, "Env", &v))
-			c.env = json_strv(v);
-		if (json_object_object_get_ex(cfg, "Entrypoint", &v))
-			c.entrypoint = json_strv(v);
-		if (json_object_object_get_ex(cfg, "Cmd", &v))
-			c.cmd = json_strv(v);
-		c.workdir = json_str(cfg, "WorkingDir");
-		c.user = json_str(cfg, "User");
+		/* absent stays NULL: an empty Cmd differs from none */
+		if ((v = jarr(cfg, "Env")) != NULL)
+			c.env = jstrv(v);
+		if ((v = jarr(cfg, "Entrypoint")) != NULL)
+			c.entrypoint = jstrv(v);
+		if ((v = jarr(cfg, "Cmd")) != NULL)
+			c.cmd = jstrv(v);
+		c.workdir = jstrdup(cfg, "WorkingDir");
+		c.user = jstrdup(cfg, "User");
 	}
-	c.arch = json_str(root, "architecture");
-	c.os = json_str(root, "os");
+	c.arch = jstrdup(root, "architecture");
+	c.os = jstrdup(root, "os");
 	*out = c;
 	return 0;
 }

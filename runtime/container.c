@@ -2,6 +2,7 @@
 #include "image/image.h"
 #include "image/ref.h"
 #include "lib/cleanup.h"
+#include "lib/json.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "runtime/executor.h"
@@ -47,14 +48,6 @@ static char **effective_command(const struct run_opts *o, const struct image_con
 	return v ? v : xcalloc(1, sizeof(char *));
 }
 
-static struct json_object *strv_json(char *const *v)
-{
-	struct json_object *a = json_object_new_array();
-	for (size_t i = 0; v && v[i]; i++)
-		json_object_array_add(a, json_object_new_string(v[i]));
-	return a;
-}
-
 /* What inspect shows: {"Config": {...}, "HostConfig": {...}} in Docker's
  * field names, from the options and the image the container was made of. */
 static char *create_options_json(const struct run_opts *o, const struct image_config *img,
@@ -74,9 +67,9 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 			       json_object_new_string(o->user	  ? o->user
 						      : img->user ? img->user
 								  : ""));
-	json_object_object_add(cfg, "Env", strv_json(o->env));
-	json_object_object_add(cfg, "Cmd", strv_json(cmd));
-	json_object_object_add(cfg, "Entrypoint", strv_json(ep));
+	json_object_object_add(cfg, "Env", jnew_strv(o->env));
+	json_object_object_add(cfg, "Cmd", jnew_strv(cmd));
+	json_object_object_add(cfg, "Entrypoint", jnew_strv(ep));
 	json_object_object_add(cfg, "WorkingDir",
 			       json_object_new_string(o->workdir     ? o->workdir
 						      : img->workdir ? img->workdir
@@ -98,9 +91,9 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 		free(b);
 	}
 	json_object_object_add(host, "Binds", vols);
-	json_object_object_add(host, "Tmpfs", strv_json(o->tmpfs));
-	json_object_object_add(host, "CapAdd", strv_json(o->cap_add));
-	json_object_object_add(host, "CapDrop", strv_json(o->cap_drop));
+	json_object_object_add(host, "Tmpfs", jnew_strv(o->tmpfs));
+	json_object_object_add(host, "CapAdd", jnew_strv(o->cap_add));
+	json_object_object_add(host, "CapDrop", jnew_strv(o->cap_drop));
 	json_object_object_add(j, "Config", cfg);
 	json_object_object_add(j, "HostConfig", host);
 	return xstrdup(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));

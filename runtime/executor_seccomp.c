@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/json.h"
 #include "lib/util.h"
 
 #define MAX_BPF_INSNS 65536
@@ -30,22 +31,6 @@ static const struct {
     {"SCMP_CMP_GT", SCMP_CMP_GT},
     {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
 };
-
-static struct json_object *jget(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
-static size_t jlen(struct json_object *arr)
-{
-	return arr != NULL && json_object_is_type(arr, json_type_array)
-		   ? json_object_array_length(arr)
-		   : 0;
-}
 
 /* "SCMP_ACT_ERRNO" + errnoRet into a libseccomp action. */
 static int parse_action(const char *name, struct json_object *errno_ret, uint32_t *out,

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/json.h"
 #include "lib/util.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -99,54 +100,6 @@ static const char *const cap_set_names[XCAP_NSETS] = {
     [XCAP_PERMITTED] = "permitted", [XCAP_INHERITABLE] = "inheritable",
     [XCAP_AMBIENT] = "ambient",
 };
-
-static struct json_object *jget(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v = jget(o, key);
-
-	return v != NULL && json_object_is_type(v, json_type_string) ? json_object_get_string(v)
-								     : NULL;
-}
-
-static char *jstrdup(struct json_object *o, const char *key)
-{
-	const char *s = jstr(o, key);
-
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
-/* A json array of strings into a NULL-terminated vector (never NULL). */
-static char **jstrv(struct json_object *arr)
-{
-	size_t n = arr != NULL && json_object_is_type(arr, json_type_array)
-		       ? json_object_array_length(arr)
-		       : 0;
-	char **v = xcalloc(n + 1, sizeof(char *));
-	size_t k = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *e = json_object_array_get_idx(arr, i);
-		if (json_object_is_type(e, json_type_string))
-			v[k++] = xstrdup(json_object_get_string(e));
-	}
-	return v;
-}
-
-static size_t jlen(struct json_object *arr)
-{
-	return arr != NULL && json_object_is_type(arr, json_type_array)
-		   ? json_object_array_length(arr)
-		   : 0;
-}
 
 static void data_append(struct xmount *m, const char *opt)
 {

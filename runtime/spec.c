@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/json.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "runtime/seccomp_profile.h"
@@ -257,15 +258,6 @@ static char **build_env(const struct run_opts *o, const struct image_config *img
 	return env;
 }
 
-static struct json_object *strv_json(char *const *v)
-{
-	struct json_object *a = json_object_new_array_ext((int)strv_len(v) + 1);
-
-	for (; v && *v; v++)
-		json_object_array_add(a, json_object_new_string(*v));
-	return a;
-}
-
 /* ---- user ---- */
 
 /* Reads rootfs/rel for user lookup; a missing or unusable file is NULL
@@ -372,8 +364,8 @@ static int build_process(const struct run_opts *o, const struct image_config *im
 	p = json_object_new_object();
 	json_object_object_add(p, "terminal", json_object_new_boolean(o->tty));
 	json_object_object_add(p, "user", user_json(u));
-	json_object_object_add(p, "args", strv_json(args));
-	json_object_object_add(p, "env", strv_json(env));
+	json_object_object_add(p, "args", jnew_strv(args));
+	json_object_object_add(p, "env", jnew_strv(env));
 	json_object_object_add(p, "cwd", json_object_new_string(cwd));
 	json_object_object_add(p, "capabilities", process_caps_json(caps, u->uid));
 	json_object_object_add(p, "rlimits", rlimits_json());
@@ -483,7 +475,7 @@ static void add_default_mounts(struct json_object *arr, const struct engine *e,
 			continue;
 		json_object_array_add(
 		    arr,
-		    mount_json(dst, "bind", src, strv_json((char *[]){"rbind", "rprivate", NULL})));
+		    mount_json(dst, "bind", src, jnew_strv((char *[]){"rbind", "rprivate", NULL})));
 	}
 }
 
@@ -521,7 +513,7 @@ static int add_tmpfs(struct json_object *arr, const struct run_opts *o, struct w
 		if (dst[0] != '/')
 			return werr_set(
 			    err, 0, "invalid tmpfs mount '%s': destination is not absolute", *t);
-		opts = strv_json((char *[]){"rw", "nosuid", "nodev", NULL});
+		opts = jnew_strv((char *[]){"rw", "nosuid", "nodev", NULL});
 		for (const char *p = colon ? colon + 1 : NULL; p && *p;) {
 			size_t n = strcspn(p, ",");
 			if (n > 0) {
@@ -548,7 +540,7 @@ static void add_read_only_tmpfs(struct json_object *arr, const struct run_opts *
 			continue;
 		json_object_array_add(
 		    arr, mount_json(dirs[i], "tmpfs", "tmpfs",
-				    strv_json((char *[]){"rw", "rprivate", "nosuid", "nodev",
+				    jnew_strv((char *[]){"rw", "rprivate", "nosuid", "nodev",
 							 "tmpcopyup", NULL})));
 	}
 }
@@ -669,9 +661,9 @@ static int build_linux(const struct run_opts *o, uint64_t caps, struct json_obje
 
 	json_object_object_add(l, "namespaces", namespaces_json(o));
 	json_object_object_add(l, "maskedPaths",
-			       strv_json(o->privileged ? NULL : (char *const *)masked_paths));
+			       jnew_strv(o->privileged ? NULL : (char *const *)masked_paths));
 	json_object_object_add(l, "readonlyPaths",
-			       strv_json(o->privileged ? NULL : (char *const *)readonly_paths));
+			       jnew_strv(o->privileged ? NULL : (char *const *)readonly_paths));
 	if (!o->privileged && !(sc && strcmp(sc, "unconfined") == 0)) {
 		struct json_object *s =
 		    sc && *sc ? seccomp_profile_load(sc, caps, err) : seccomp_default_profile(caps);
