@@ -5,70 +5,73 @@
 #include <stdbool.h>
 
 #include "engine/engine.h"
+#include "cli/opts.h"
 #include "lib/err.h"
 
-/* Option tables: one entry per flag, walked by one parser. */
-struct opt {
-	const char *lng; /* "name" for --name, NULL if none */
-	char shrt;	 /* 'n' for -n, 0 if none */
-	bool arg;	 /* takes a value */
-	int id;		 /* returned by opt_next */
+/* What a command needs before it runs */
+enum cmd_needs {
+	NEEDS_STORE = 0, /* the user namespace joined (rootless) and the store open */
+	NEEDS_USERNS,	 /* only the user namespace (unshare: works with a broken store) */
+	NEEDS_NOTHING,	 /* neither (help, version, system migrate) */
 };
-
-enum { OPT_END = 0, OPT_POS = -2, OPT_HELP = -3 };
-
-struct optstate {
-	int argc;
-	char **argv;
-	int i;		/* next argv index */
-	const char *cl; /* rest of a cluster of short flags ("-it") */
-	bool stop;	/* stop at the first positional argument */
-	bool done;	/* saw "--" or stopped */
-};
-
-/* Returns the id of the next flag (*val its value), OPT_POS with *val a
- * positional argument (only when !stop), OPT_HELP for -h/--help, OPT_END
- * when done (positionals left start at st->i), or -1 on an unknown flag or
- * missing value (err set: "unknown flag: --x", status 125). */
-int opt_next(struct optstate *st, const struct opt *tab, const char **val, struct werr *err);
 
 struct cmd {
 	const char *name;
-	int (*fn)(struct engine *e, int argc, char **argv, struct werr *err);
+	/* opts: the command's option struct (NULL when it has no flags); args:
+	 * its positional arguments, NULL-terminated. */
+	int (*fn)(struct engine *e, void *opts, char **args, struct werr *err);
+	const struct optspec *opts; /* its flags; NULL: none */
 	const char *summary;
-	const char *help; /* man-style text after the summary */
-	bool no_userns;	  /* runs before/without joining the pause process */
-	bool group;	  /* has subcommands: it prints their list for --help */
+	const char *help;      /* man-style text after the summary */
+	enum cmd_needs needs;  /* what to prepare before fn runs */
+	const struct cmd *sub; /* a group ("image", ...): its subcommands */
 };
 
-/* Prints "warren NAME - summary\n\nhelp" to stdout. */
-void cli_help(const struct cmd *c);
 /* Finds a command in a NULL-name-terminated table. */
 const struct cmd *cli_find(const struct cmd *tab, const char *name);
-/* Dispatches a subcommand group ("image", "container", "system"). */
-int cli_group(const struct cmd *tab, const char *group, struct engine *e, int argc, char **argv,
-	      struct werr *err);
+/* Parses c's flags (one parser for every command: cli/opts.h), prints its
+ * help for --help, joins the user namespace and opens the store as c->needs
+ * says, and runs it (a group dispatches its subcommand). argv[0] is
+ * c's name; group is "image" for `warren image ls`, NULL at the top. Returns
+ * the exit status or -1 with err set. */
+int cli_dispatch(const struct cmd *c, const char *group, struct engine *e, int argc, char **argv,
+		 struct werr *err);
 /* Joins the user namespace (rootless) and opens the store. */
 int cli_ready(struct engine *e, struct werr *err);
 
+/* Options shared by several commands */
+struct format_opts {
+	const char *format; /* --format json|TEMPLATE */
+};
+struct inspect_opts {
+	const char *format; /* -f, --format */
+	const char *type;   /* -t, --type container|image|all */
+};
+
 /* Commands (cmd_*.c). Each returns the process exit status (>= 0) or -1
  * with err set. */
-int cmd_run(struct engine *e, int argc, char **argv, struct werr *err);
-int cmd_ps(struct engine *e, int argc, char **argv, struct werr *err);
-int cmd_rm(struct engine *e, int argc, char **argv, struct werr *err);
-int cmd_inspect(struct engine *e, int argc, char **argv, struct werr *err);
-int cmd_container_inspect(struct engine *e, int argc, char **argv, struct werr *err);
-int cmd_images(struct engine *e, int argc, char **argv, struct werr *err);
-int cmd_rmi(struct engine *e, int argc, char **argv, struct werr *err);
-int cmd_tag(struct engine *e, int argc, char **argv, struct werr *err);
-int cmd_load(struct engine *e, int argc, char **argv, struct werr *err);
-int cmd_import(struct engine *e, int argc, char **argv, struct werr *err);
-int cmd_image_inspect(struct engine *e, int argc, char **argv, struct werr *err);
-int cmd_image_exists(struct engine *e, int argc, char **argv, struct werr *err);
-int cmd_info(struct engine *e, int argc, char **argv, struct werr *err);
-int cmd_version(struct engine *e, int argc, char **argv, struct werr *err);
-int cmd_unshare(struct engine *e, int argc, char **argv, struct werr *err);
-int cmd_migrate(struct engine *e, int argc, char **argv, struct werr *err);
+int cmd_run(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_ps(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_rm(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_inspect(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_container_inspect(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_images(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_rmi(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_tag(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_load(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_import(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_image_inspect(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_image_exists(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_info(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_version(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_unshare(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_migrate(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_help(struct engine *e, void *opts, char **args, struct werr *err);
+
+/* Their flags (next to each command) */
+extern const struct optspec cli_run_opts, cli_ps_opts, cli_rm_opts, cli_inspect_opts;
+extern const struct optspec cli_images_opts, cli_rmi_opts, cli_load_opts, cli_import_opts;
+extern const struct optspec cli_format_opts, cli_unshare_opts;
 
 struct image_rec;
 struct json_object;

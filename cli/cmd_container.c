@@ -41,15 +41,19 @@ static struct json_object *ctr_json_brief(const struct container_rec *c)
 	return o;
 }
 
-enum { P_ALL = 1, P_QUIET, P_FORMAT, P_NOTRUNC, P_LAST };
-
-static const struct opt ps_opts[] = {
-    {"all", 'a', false, P_ALL},
-    {"quiet", 'q', false, P_QUIET},
-    {"format", 0, true, P_FORMAT},
-    {"no-trunc", 0, false, P_NOTRUNC},
-    {0},
+struct ps_opts {
+	bool all, quiet, notrunc;
+	const char *format;
 };
+
+static const struct opt ps_tab[] = {
+    OPT_BOOL("all", 'a', struct ps_opts, all),
+    OPT_BOOL("quiet", 'q', struct ps_opts, quiet),
+    OPT_STR("format", 0, struct ps_opts, format),
+    OPT_BOOL("no-trunc", 0, struct ps_opts, notrunc),
+    OPT_TABLE_END,
+};
+const struct optspec cli_ps_opts = {ps_tab, sizeof(struct ps_opts), false, NULL, NULL};
 
 static void ps_table(struct container_rec *v, size_t n, bool notrunc)
 {
@@ -90,25 +94,17 @@ static int print_each_template(struct json_object *arr, const char *fmt, struct 
 	return 0;
 }
 
-int cmd_ps(struct engine *e, int argc, char **argv, struct werr *err)
+int cmd_ps(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	struct optstate st = {.argc = argc, .argv = argv, .i = 1};
-	bool all = false, quiet = false, notrunc = false;
-	const char *v, *fmt = NULL;
+	const struct ps_opts *o = opts;
+	bool all = o->all, quiet = o->quiet, notrunc = o->notrunc;
+	const char *fmt = o->format;
 	struct container_rec *list = NULL;
 	size_t n = 0;
-	int id;
 
-	while ((id = opt_next(&st, ps_opts, &v, err)) != OPT_END) {
-		if (id == -1)
-			return -1;
-		if (id == OPT_POS) {
-			werr_set(err, 0, "ps takes no arguments");
-			return werr_status(err, 125);
-		}
-		all |= id == P_ALL, quiet |= id == P_QUIET, notrunc |= id == P_NOTRUNC;
-		if (id == P_FORMAT)
-			fmt = v;
+	if (args[0] != NULL) {
+		werr_set(err, 0, "ps takes no arguments");
+		return werr_status(err, 125);
 	}
 	if (container_list(e, all, &list, &n, err) < 0)
 		return -1;
@@ -132,36 +128,33 @@ int cmd_ps(struct engine *e, int argc, char **argv, struct werr *err)
 	return 0;
 }
 
-enum { RM_ALL = 1, RM_FORCE, RM_TIME, RM_IGNORE };
-
-static const struct opt rm_opts[] = {
-    {"all", 'a', false, RM_ALL},
-    {"force", 'f', false, RM_FORCE},
-    {"time", 't', true, RM_TIME},
-    {"ignore", 'i', false, RM_IGNORE},
-    {0},
+struct rm_opts {
+	bool all, force, ignore;
+	int time; /* seconds between SIGTERM and SIGKILL */
 };
 
-int cmd_rm(struct engine *e, int argc, char **argv, struct werr *err)
-{
-	struct optstate st = {.argc = argc, .argv = argv, .i = 1};
-	bool all = false, force = false, ignore = false;
-	int64_t timeout = 10;
-	cleanup_strv char **refs = NULL;
-	const char *v;
-	int id, rc = 0;
+static const struct opt rm_tab[] = {
+    OPT_BOOL("all", 'a', struct rm_opts, all),
+    OPT_BOOL("force", 'f', struct rm_opts, force),
+    OPT_UINT("time", 't', struct rm_opts, time),
+    OPT_BOOL("ignore", 'i', struct rm_opts, ignore),
+    OPT_TABLE_END,
+};
 
-	while ((id = opt_next(&st, rm_opts, &v, err)) != OPT_END) {
-		if (id == -1)
-			return -1;
-		if (id == OPT_POS)
-			refs = strv_append(refs, v);
-		all |= id == RM_ALL, force |= id == RM_FORCE, ignore |= id == RM_IGNORE;
-		if (id == RM_TIME && parse_int64(v, 0, 1 << 30, &timeout) < 0) {
-			werr_set(err, 0, "invalid --time '%s': expected seconds", v);
-			return werr_status(err, 125);
-		}
-	}
+static void rm_init(void *opts)
+{
+	((struct rm_opts *)opts)->time = 10;
+}
+
+const struct optspec cli_rm_opts = {rm_tab, sizeof(struct rm_opts), false, rm_init, NULL};
+
+int cmd_rm(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	const struct rm_opts *o = opts;
+	bool all = o->all, force = o->force, ignore = o->ignore;
+	int timeout = o->time, rc = 0;
+	char **refs = args;
+
 	if (all) {
 		struct container_rec *list = NULL;
 		size_t n = 0;
@@ -295,51 +288,38 @@ static int inspect_refs(struct engine *e, char **refs, const char *fmt, bool ima
 	return rc;
 }
 
-enum { I_FORMAT = 1, I_TYPE };
-
-static const struct opt inspect_opts[] = {
-    {"format", 'f', true, I_FORMAT},
-    {"type", 't', true, I_TYPE},
-    {0},
+static const struct opt inspect_tab[] = {
+    OPT_STR("format", 'f', struct inspect_opts, format),
+    OPT_STR("type", 't', struct inspect_opts, type),
+    OPT_TABLE_END,
 };
+const struct optspec cli_inspect_opts = {inspect_tab, sizeof(struct inspect_opts), false, NULL,
+					 NULL};
 
-static int inspect_main(struct engine *e, int argc, char **argv, bool images_too, struct werr *err)
+static int inspect_main(struct engine *e, const struct inspect_opts *o, char **refs,
+			bool images_too, struct werr *err)
 {
-	struct optstate st = {.argc = argc, .argv = argv, .i = 1};
-	cleanup_strv char **refs = NULL;
-	const char *v, *fmt = NULL;
-	int id;
-
-	while ((id = opt_next(&st, inspect_opts, &v, err)) != OPT_END) {
-		if (id == -1)
-			return -1;
-		if (id == OPT_POS)
-			refs = strv_append(refs, v);
-		if (id == I_FORMAT)
-			fmt = v;
-		if (id == I_TYPE && strcmp(v, "image") == 0) {
-			char *args[64] = {"inspect"};
-			int k = 1;
-			for (int i = 1; i < argc && k < 63; i++)
-				if (strcmp(argv[i], "--type") && strcmp(argv[i], "-t") &&
-				    strcmp(argv[i], "image") && strcmp(argv[i], "--type=image"))
-					args[k++] = argv[i];
-			return cmd_image_inspect(e, k, args, err);
-		}
+	if (o->type && strcmp(o->type, "image") == 0)
+		return cmd_image_inspect(e, (void *)o, refs, err);
+	if (o->type && strcmp(o->type, "container") == 0)
+		images_too = false;
+	else if (o->type && strcmp(o->type, "all") != 0) {
+		werr_set(err, 0, "invalid --type '%s': use container, image or all", o->type);
+		return werr_status(err, 125);
 	}
-	if (strv_len(refs) == 0) {
+	if (refs[0] == NULL) {
 		werr_set(err, 0, "inspect requires at least one name or ID");
 		return werr_status(err, 125);
 	}
-	return inspect_refs(e, refs, fmt, images_too, err);
+	return inspect_refs(e, refs, o->format, images_too, err);
 }
 
-int cmd_inspect(struct engine *e, int argc, char **argv, struct werr *err)
+int cmd_inspect(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	return inspect_main(e, argc, argv, true, err);
+	return inspect_main(e, opts, args, true, err);
 }
 
-int cmd_container_inspect(struct engine *e, int argc, char **argv, struct werr *err)
+int cmd_container_inspect(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	return inspect_main(e, argc, argv, false, err);
+	return inspect_main(e, opts, args, false, err);
 }

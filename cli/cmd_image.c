@@ -64,15 +64,19 @@ static struct json_object *image_json_brief(const struct image_rec *img)
 	return o;
 }
 
-enum { IM_QUIET = 1, IM_FORMAT, IM_NOTRUNC, IM_ALL };
-
-static const struct opt images_opts[] = {
-    {"quiet", 'q', false, IM_QUIET},
-    {"format", 0, true, IM_FORMAT},
-    {"no-trunc", 0, false, IM_NOTRUNC},
-    {"all", 'a', false, IM_ALL},
-    {0},
+struct images_opts {
+	bool quiet, notrunc, all;
+	const char *format;
 };
+
+static const struct opt images_tab[] = {
+    OPT_BOOL("quiet", 'q', struct images_opts, quiet),
+    OPT_STR("format", 0, struct images_opts, format),
+    OPT_BOOL("no-trunc", 0, struct images_opts, notrunc),
+    OPT_BOOL("all", 'a', struct images_opts, all),
+    OPT_TABLE_END,
+};
+const struct optspec cli_images_opts = {images_tab, sizeof(struct images_opts), false, NULL, NULL};
 
 static void images_table(struct image_rec *v, size_t n, bool notrunc)
 {
@@ -103,23 +107,17 @@ static void images_table(struct image_rec *v, size_t n, bool notrunc)
 	table_free(t);
 }
 
-int cmd_images(struct engine *e, int argc, char **argv, struct werr *err)
+int cmd_images(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	struct optstate st = {.argc = argc, .argv = argv, .i = 1};
-	bool quiet = false, notrunc = false;
-	const char *v, *fmt = NULL, *filter = NULL;
+	const struct images_opts *o = opts;
+	bool quiet = o->quiet, notrunc = o->notrunc;
+	const char *fmt = o->format, *filter = args[0];
 	struct image_rec *list = NULL;
 	size_t n = 0, keep = 0;
-	int id;
 
-	while ((id = opt_next(&st, images_opts, &v, err)) != OPT_END) {
-		if (id == -1)
-			return -1;
-		quiet |= id == IM_QUIET, notrunc |= id == IM_NOTRUNC;
-		if (id == IM_FORMAT)
-			fmt = v;
-		if (id == OPT_POS)
-			filter = v;
+	if (filter != NULL && args[1] != NULL) {
+		werr_set(err, 0, "images takes at most one argument: REPOSITORY[:TAG]");
+		return werr_status(err, 125);
 	}
 	if (store_image_list(e->store, &list, &n, err) < 0)
 		return -1;
@@ -163,34 +161,29 @@ int cmd_images(struct engine *e, int argc, char **argv, struct werr *err)
 	return 0;
 }
 
-enum { RMI_FORCE = 1, RMI_ALL };
-
-static const struct opt rmi_opts[] = {
-    {"force", 'f', false, RMI_FORCE},
-    {"all", 'a', false, RMI_ALL},
-    {0},
+struct rmi_opts {
+	bool force, all;
 };
+
+static const struct opt rmi_tab[] = {
+    OPT_BOOL("force", 'f', struct rmi_opts, force),
+    OPT_BOOL("all", 'a', struct rmi_opts, all),
+    OPT_TABLE_END,
+};
+const struct optspec cli_rmi_opts = {rmi_tab, sizeof(struct rmi_opts), false, NULL, NULL};
 
 static int rm_ctrs_of_image(struct engine *e, const char *image_id, struct werr *err)
 {
 	return container_remove_by_image(e, image_id, err);
 }
 
-int cmd_rmi(struct engine *e, int argc, char **argv, struct werr *err)
+int cmd_rmi(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	struct optstate st = {.argc = argc, .argv = argv, .i = 1};
-	cleanup_strv char **refs = NULL;
-	bool force = false, all = false;
-	const char *v;
-	int id, rc = 0;
+	const struct rmi_opts *o = opts;
+	cleanup_strv char **refs = strv_copy(args);
+	bool force = o->force, all = o->all;
+	int rc = 0;
 
-	while ((id = opt_next(&st, rmi_opts, &v, err)) != OPT_END) {
-		if (id == -1)
-			return -1;
-		if (id == OPT_POS)
-			refs = strv_append(refs, v);
-		force |= id == RMI_FORCE, all |= id == RMI_ALL;
-	}
 	if (all) {
 		struct image_rec *list = NULL;
 		size_t n = 0;
@@ -221,29 +214,8 @@ int cmd_rmi(struct engine *e, int argc, char **argv, struct werr *err)
 	return rc;
 }
 
-static const struct opt no_opts[] = {{0}};
-
-static int positionals(int argc, char **argv, const struct opt *tab, char ***out, struct werr *err)
+int cmd_tag(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	struct optstate st = {.argc = argc, .argv = argv, .i = 1};
-	const char *v;
-	int id;
-
-	while ((id = opt_next(&st, tab, &v, err)) != OPT_END) {
-		if (id == -1)
-			return -1;
-		if (id == OPT_POS)
-			*out = strv_append(*out, v);
-	}
-	return 0;
-}
-
-int cmd_tag(struct engine *e, int argc, char **argv, struct werr *err)
-{
-	cleanup_strv char **args = NULL;
-
-	if (positionals(argc, argv, no_opts, &args, err) < 0)
-		return -1;
 	if (strv_len(args) < 2) {
 		werr_set(err, 0,
 			 "tag requires at least 2 arguments: IMAGE TARGET_NAME [TARGET_NAME...]");
@@ -255,30 +227,27 @@ int cmd_tag(struct engine *e, int argc, char **argv, struct werr *err)
 	return 0;
 }
 
-enum { L_INPUT = 1, L_QUIET };
-
-static const struct opt load_opts[] = {
-    {"input", 'i', true, L_INPUT},
-    {"quiet", 'q', false, L_QUIET},
-    {0},
+struct load_opts {
+	const char *input;
+	bool quiet;
 };
 
-int cmd_load(struct engine *e, int argc, char **argv, struct werr *err)
-{
-	struct optstate st = {.argc = argc, .argv = argv, .i = 1};
-	const char *v, *input = NULL;
-	cleanup_strv char **names = NULL;
-	int id;
+static const struct opt load_tab[] = {
+    OPT_STR("input", 'i', struct load_opts, input),
+    OPT_BOOL("quiet", 'q', struct load_opts, quiet),
+    OPT_TABLE_END,
+};
+const struct optspec cli_load_opts = {load_tab, sizeof(struct load_opts), false, NULL, NULL};
 
-	while ((id = opt_next(&st, load_opts, &v, err)) != OPT_END) {
-		if (id == -1)
-			return -1;
-		if (id == L_INPUT)
-			input = v;
-		if (id == OPT_POS) {
-			werr_set(err, 0, "load takes no arguments: use -i FILE");
-			return werr_status(err, 125);
-		}
+int cmd_load(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	const struct load_opts *o = opts;
+	const char *input = o->input;
+	cleanup_strv char **names = NULL;
+
+	if (args[0] != NULL) {
+		werr_set(err, 0, "load takes no arguments: use -i FILE");
+		return werr_status(err, 125);
 	}
 	if (input == NULL) {
 		if (isatty(0)) {
@@ -294,30 +263,23 @@ int cmd_load(struct engine *e, int argc, char **argv, struct werr *err)
 	return 0;
 }
 
-enum { IMP_MESSAGE = 1, IMP_QUIET };
-
-static const struct opt import_opts[] = {
-    {"message", 'm', true, IMP_MESSAGE},
-    {"quiet", 'q', false, IMP_QUIET},
-    {0},
+struct import_opts {
+	const char *message;
+	bool quiet;
 };
 
-int cmd_import(struct engine *e, int argc, char **argv, struct werr *err)
-{
-	struct optstate st = {.argc = argc, .argv = argv, .i = 1};
-	cleanup_strv char **args = NULL;
-	const char *v, *msg = NULL;
-	char idhex[DIGEST_HEX_LEN + 1];
-	int id;
+static const struct opt import_tab[] = {
+    OPT_STR("message", 'm', struct import_opts, message),
+    OPT_BOOL("quiet", 'q', struct import_opts, quiet),
+    OPT_TABLE_END,
+};
+const struct optspec cli_import_opts = {import_tab, sizeof(struct import_opts), false, NULL, NULL};
 
-	while ((id = opt_next(&st, import_opts, &v, err)) != OPT_END) {
-		if (id == -1)
-			return -1;
-		if (id == OPT_POS)
-			args = strv_append(args, v);
-		if (id == IMP_MESSAGE)
-			msg = v;
-	}
+int cmd_import(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	const char *msg = ((const struct import_opts *)opts)->message;
+	char idhex[DIGEST_HEX_LEN + 1];
+
 	if (strv_len(args) < 1 || strv_len(args) > 2) {
 		werr_set(err, 0,
 			 "import requires a file and an optional reference: import FILE [REF]");
@@ -329,23 +291,14 @@ int cmd_import(struct engine *e, int argc, char **argv, struct werr *err)
 	return 0;
 }
 
-int cmd_image_inspect(struct engine *e, int argc, char **argv, struct werr *err)
+/* opts: struct inspect_opts (`inspect --type image` comes here too) */
+int cmd_image_inspect(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	static const struct opt tab[] = {{"format", 'f', true, 1}, {0}};
-	struct optstate st = {.argc = argc, .argv = argv, .i = 1};
 	cleanup_json struct json_object *arr = json_object_new_array();
-	cleanup_strv char **refs = NULL;
-	const char *v, *fmt = NULL;
-	int id, rc = 0;
+	const char *fmt = ((const struct inspect_opts *)opts)->format;
+	char **refs = args;
+	int rc = 0;
 
-	while ((id = opt_next(&st, tab, &v, err)) != OPT_END) {
-		if (id == -1)
-			return -1;
-		if (id == OPT_POS)
-			refs = strv_append(refs, v);
-		if (id == 1)
-			fmt = v;
-	}
 	if (strv_len(refs) == 0) {
 		werr_set(err, 0, "image inspect requires at least one image name or ID");
 		return werr_status(err, 125);
@@ -379,14 +332,11 @@ int cmd_image_inspect(struct engine *e, int argc, char **argv, struct werr *err)
 	return rc;
 }
 
-int cmd_image_exists(struct engine *e, int argc, char **argv, struct werr *err)
+int cmd_image_exists(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	cleanup_strv char **args = NULL;
 	struct image_rec img = {0};
 	int r;
 
-	if (positionals(argc, argv, no_opts, &args, err) < 0)
-		return -1;
 	if (strv_len(args) != 1) {
 		werr_set(err, 0, "image exists requires exactly 1 argument");
 		return werr_status(err, 125);

@@ -5,154 +5,86 @@
 #include "runtime/container.h"
 #include "runtime/runopts.h"
 
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-	R_RM = 1,
-	R_INTERACTIVE,
-	R_TTY,
-	R_ENV,
-	R_ENVFILE,
-	R_WORKDIR,
-	R_USER,
-	R_NAME,
-	R_HOSTNAME,
-	R_ENTRYPOINT,
-	R_VOLUME,
-	R_TMPFS,
-	R_READONLY,
-	R_NETWORK,
-	R_CAPADD,
-	R_CAPDROP,
-	R_SECOPT,
-	R_PRIVILEGED,
-	R_DETACH,
+/* run_opts fields set by a runtime/runopts.c parser */
+#define RUNOPTS_CALL(fn)                                                                           \
+	static int fn##_opt(void *o, const char *v, struct werr *err)                              \
+	{                                                                                          \
+		return fn(o, v, err);                                                              \
+	}
+RUNOPTS_CALL(runopts_add_env)
+RUNOPTS_CALL(runopts_add_env_file)
+RUNOPTS_CALL(runopts_set_entrypoint)
+RUNOPTS_CALL(runopts_add_volume)
+RUNOPTS_CALL(runopts_add_tmpfs)
+RUNOPTS_CALL(runopts_set_network)
+RUNOPTS_CALL(runopts_security_opt)
+
+static const struct opt run_tab[] = {
+    OPT_BOOL("rm", 0, struct run_opts, rm),
+    OPT_BOOL("interactive", 'i', struct run_opts, interactive),
+    OPT_BOOL("tty", 't', struct run_opts, tty),
+    OPT_CALL("env", 'e', runopts_add_env_opt),
+    OPT_CALL("env-file", 0, runopts_add_env_file_opt),
+    OPT_DUP("workdir", 'w', struct run_opts, workdir),
+    OPT_DUP("user", 'u', struct run_opts, user),
+    OPT_DUP("name", 0, struct run_opts, name),
+    OPT_DUP("hostname", 'h', struct run_opts, hostname), /* -h is not help, as in Podman */
+    OPT_CALL("entrypoint", 0, runopts_set_entrypoint_opt),
+    OPT_CALL("volume", 'v', runopts_add_volume_opt),
+    OPT_CALL("tmpfs", 0, runopts_add_tmpfs_opt),
+    OPT_BOOL("read-only", 0, struct run_opts, read_only),
+    OPT_CALL("network", 0, runopts_set_network_opt),
+    OPT_CALL("net", 0, runopts_set_network_opt),
+    OPT_STRV("cap-add", 0, struct run_opts, cap_add),
+    OPT_STRV("cap-drop", 0, struct run_opts, cap_drop),
+    OPT_CALL("security-opt", 0, runopts_security_opt_opt),
+    OPT_BOOL("privileged", 0, struct run_opts, privileged),
+    OPT_BOOL("detach", 'd', struct run_opts, detach),
+    OPT_BOOL("sig-proxy", 0, struct run_opts, sig_proxy),
+    OPT_TABLE_END,
 };
 
-static const struct opt run_opts_tab[] = {
-    {"rm", 0, false, R_RM},
-    {"interactive", 'i', false, R_INTERACTIVE},
-    {"tty", 't', false, R_TTY},
-    {"env", 'e', true, R_ENV},
-    {"env-file", 0, true, R_ENVFILE},
-    {"workdir", 'w', true, R_WORKDIR},
-    {"user", 'u', true, R_USER},
-    {"name", 0, true, R_NAME},
-    {"hostname", 'h', true, R_HOSTNAME},
-    {"entrypoint", 0, true, R_ENTRYPOINT},
-    {"volume", 'v', true, R_VOLUME},
-    {"tmpfs", 0, true, R_TMPFS},
-    {"read-only", 0, false, R_READONLY},
-    {"network", 0, true, R_NETWORK},
-    {"net", 0, true, R_NETWORK},
-    {"cap-add", 0, true, R_CAPADD},
-    {"cap-drop", 0, true, R_CAPDROP},
-    {"security-opt", 0, true, R_SECOPT},
-    {"privileged", 0, false, R_PRIVILEGED},
-    {"detach", 'd', false, R_DETACH},
-    {0},
-};
-
-static bool flag_value(const char *v)
+static void run_init(void *o)
 {
-	return v == NULL || strcmp(v, "false") != 0;
+	runopts_init(o);
 }
 
-static int parse_one(struct run_opts *o, int id, const char *v, struct werr *err)
+static void run_fini(void *o)
 {
-	switch (id) {
-	case R_RM:
-		o->rm = flag_value(v);
-		return 0;
-	case R_INTERACTIVE:
-		o->interactive = flag_value(v);
-		return 0;
-	case R_TTY:
-		o->tty = flag_value(v);
-		return 0;
-	case R_READONLY:
-		o->read_only = flag_value(v);
-		return 0;
-	case R_PRIVILEGED:
-		o->privileged = flag_value(v);
-		return 0;
-	case R_DETACH:
-		if (!flag_value(v))
-			return 0;
+	runopts_free(o);
+}
+
+/* run IMAGE [COMMAND...]: the flags end at the image */
+const struct optspec cli_run_opts = {run_tab, sizeof(struct run_opts), true, run_init, run_fini};
+
+int cmd_run(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	struct run_opts *o = opts;
+	struct container_rec c = {0};
+	int code = 0, rc = -1;
+
+	if (o->detach) {
 		werr_set(err, 0,
 			 "detached containers (-d) are not supported yet: run in the foreground");
 		return werr_status(err, 125);
-	case R_ENV:
-		return runopts_add_env(o, v, err);
-	case R_ENVFILE:
-		return runopts_add_env_file(o, v, err);
-	case R_WORKDIR:
-		free(o->workdir);
-		o->workdir = xstrdup(v);
-		return 0;
-	case R_USER:
-		free(o->user);
-		o->user = xstrdup(v);
-		return 0;
-	case R_NAME:
-		free(o->name);
-		o->name = xstrdup(v);
-		return 0;
-	case R_HOSTNAME:
-		free(o->hostname);
-		o->hostname = xstrdup(v);
-		return 0;
-	case R_ENTRYPOINT:
-		return runopts_set_entrypoint(o, v, err);
-	case R_VOLUME:
-		return runopts_add_volume(o, v, err);
-	case R_TMPFS:
-		return runopts_add_tmpfs(o, v, err);
-	case R_NETWORK:
-		return runopts_set_network(o, v, err);
-	case R_CAPADD:
-		o->cap_add = strv_append(o->cap_add, v);
-		return 0;
-	case R_CAPDROP:
-		o->cap_drop = strv_append(o->cap_drop, v);
-		return 0;
-	case R_SECOPT:
-		return runopts_security_opt(o, v, err);
 	}
-	return werr_set(err, 0, "internal: unhandled run flag %d", id);
-}
-
-int cmd_run(struct engine *e, int argc, char **argv, struct werr *err)
-{
-	struct optstate st = {.argc = argc, .argv = argv, .i = 1, .stop = true};
-	struct run_opts o = {0};
-	struct container_rec c = {0};
-	const char *v, *image;
-	int id, code = 0, rc = -1;
-
-	while ((id = opt_next(&st, run_opts_tab, &v, err)) != OPT_END) {
-		if (id < 0 || parse_one(&o, id, v, err) < 0)
-			goto out;
-	}
-	if (st.i >= argc) {
+	if (args[0] == NULL) {
 		werr_set(err, 0,
 			 "requires at least 1 arg(s), only received 0: see 'warren run --help'");
-		werr_status(err, 125);
-		goto out;
+		return werr_status(err, 125);
 	}
-	image = argv[st.i];
-	for (int i = st.i + 1; i < argc; i++)
-		o.cmd = strv_append(o.cmd, argv[i]);
-	if (container_create(e, image, &o, &c, err) < 0)
+	for (size_t i = 1; args[i]; i++)
+		o->cmd = strv_append(o->cmd, args[i]);
+	if (container_create(e, args[0], o, &c, err) < 0)
 		goto out;
-	if (container_run_foreground(e, &c, &o, &code, err) < 0)
+	if (container_run_foreground(e, &c, o, &code, err) < 0)
 		goto out;
 	rc = code;
 out:
 	container_rec_free(&c);
-	runopts_free(&o);
 	return rc;
 }

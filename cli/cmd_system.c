@@ -175,21 +175,18 @@ static void print_info_text(struct json_object *info)
 	json_object_object_foreach(v, vk, vv) printf("  %s: %s\n", vk, json_object_get_string(vv));
 }
 
-int cmd_info(struct engine *e, int argc, char **argv, struct werr *err)
+static const struct opt format_tab[] = {
+    OPT_STR("format", 'f', struct format_opts, format),
+    OPT_TABLE_END,
+};
+const struct optspec cli_format_opts = {format_tab, sizeof(struct format_opts), false, NULL, NULL};
+
+int cmd_info(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	static const struct opt tab[] = {{"format", 'f', true, 1}, {0}};
-	struct optstate st = {.argc = argc, .argv = argv, .i = 1};
 	cleanup_json struct json_object *info = json_object_new_object();
 	struct json_object *store;
-	const char *v, *fmt = NULL;
-	int id;
+	const char *fmt = ((const struct format_opts *)opts)->format;
 
-	while ((id = opt_next(&st, tab, &v, err)) != OPT_END) {
-		if (id == -1)
-			return -1;
-		if (id == 1)
-			fmt = v;
-	}
 	store = info_store(e, err);
 	if (store == NULL)
 		return -1;
@@ -209,20 +206,11 @@ int cmd_info(struct engine *e, int argc, char **argv, struct werr *err)
 	return 0;
 }
 
-int cmd_version(struct engine *e, int argc, char **argv, struct werr *err)
+int cmd_version(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	static const struct opt tab[] = {{"format", 'f', true, 1}, {0}};
-	struct optstate st = {.argc = argc, .argv = argv, .i = 1};
 	cleanup_json struct json_object *v = info_version();
-	const char *val, *fmt = NULL;
-	int id;
+	const char *fmt = ((const struct format_opts *)opts)->format;
 
-	while ((id = opt_next(&st, tab, &val, err)) != OPT_END) {
-		if (id == -1)
-			return -1;
-		if (id == 1)
-			fmt = val;
-	}
 	if (fmt && strcmp(fmt, "json") == 0) {
 		cleanup_json struct json_object *w = json_object_new_object();
 		json_object_object_add(w, "Client", json_object_get(v));
@@ -246,13 +234,14 @@ int cmd_version(struct engine *e, int argc, char **argv, struct werr *err)
 	return 0;
 }
 
-int cmd_unshare(struct engine *e, int argc, char **argv, struct werr *err)
+/* unshare [--] [COMMAND...]: everything after the flags is the command */
+const struct optspec cli_unshare_opts = {NULL, 0, true, NULL, NULL};
+
+int cmd_unshare(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	char **cmd = argv + 1;
+	char **cmd = args;
 	char *shell[] = {getenv("SHELL") ? getenv("SHELL") : "/bin/sh", NULL};
 
-	if (argc > 1 && strcmp(argv[1], "--") == 0)
-		cmd++;
 	if (!e->rootless) {
 		werr_set(err, 0,
 			 "please use unshare with rootless: as root there is no user namespace to "
@@ -271,7 +260,7 @@ int cmd_unshare(struct engine *e, int argc, char **argv, struct werr *err)
 	return werr_status(err, errno == ENOENT ? 127 : 126);
 }
 
-int cmd_migrate(struct engine *e, int argc, char **argv, struct werr *err)
+int cmd_migrate(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	if (!e->rootless)
 		return 0;

@@ -3,21 +3,6 @@
 
 #include <stddef.h>
 
-static int cmd_image_group(struct engine *e, int argc, char **argv, struct werr *err)
-{
-	return cli_group(cli_image_commands, "image", e, argc, argv, err);
-}
-
-static int cmd_container_group(struct engine *e, int argc, char **argv, struct werr *err)
-{
-	return cli_group(cli_container_commands, "container", e, argc, argv, err);
-}
-
-static int cmd_system_group(struct engine *e, int argc, char **argv, struct werr *err)
-{
-	return cli_group(cli_system_commands, "system", e, argc, argv, err);
-}
-
 #define RUN_HELP                                                                                   \
 	"SYNOPSIS\n"                                                                               \
 	"  warren run [OPTIONS] IMAGE [COMMAND [ARG...]]\n\n"                                      \
@@ -143,56 +128,68 @@ static int cmd_system_group(struct engine *e, int argc, char **argv, struct werr
 	"DESCRIPTION\n  Stops the pause process so that the next command creates the user\n"       \
 	"  namespace anew, e.g. after /etc/subuid or /etc/subgid changed.\n"
 
-#define GROUP_HELP(g)                                                                              \
-	"SYNOPSIS\n  warren " g " COMMAND [OPTIONS]\n\n"                                           \
-	"  Run 'warren " g " --help' for the list.\n"
+#define HELP_HELP                                                                                  \
+	"SYNOPSIS\n  warren help [COMMAND [SUBCOMMAND]]\n\n"                                       \
+	"DESCRIPTION\n  Shows the list of commands, or the help of one (as COMMAND --help "        \
+	"does).\n"
 
+/* name, function, flags, summary, help, needs, subcommands */
 const struct cmd cli_image_commands[] = {
-    {"exists", cmd_image_exists, "check whether an image is in local storage", IMG_EXISTS_HELP,
-     false, false},
-    {"import", cmd_import, "create an image from a rootfs tarball", IMPORT_HELP, false, false},
-    {"inspect", cmd_image_inspect, "show images as JSON", IMG_INSPECT_HELP, false, false},
-    {"list", cmd_images, "list images", IMAGES_HELP, false, false},
-    {"load", cmd_load, "load images from an archive", LOAD_HELP, false, false},
-    {"ls", cmd_images, "list images", IMAGES_HELP, false, false},
-    {"rm", cmd_rmi, "remove images", RMI_HELP, false, false},
-    {"tag", cmd_tag, "add a name to an image", TAG_HELP, false, false},
-    {NULL, NULL, NULL, NULL, false, false},
+    {"exists", cmd_image_exists, NULL, "check whether an image is in local storage",
+     IMG_EXISTS_HELP, NEEDS_STORE, NULL},
+    {"import", cmd_import, &cli_import_opts, "create an image from a rootfs tarball", IMPORT_HELP,
+     NEEDS_STORE, NULL},
+    {"inspect", cmd_image_inspect, &cli_format_opts, "show images as JSON", IMG_INSPECT_HELP,
+     NEEDS_STORE, NULL},
+    {"list", cmd_images, &cli_images_opts, "list images", IMAGES_HELP, NEEDS_STORE, NULL},
+    {"load", cmd_load, &cli_load_opts, "load images from an archive", LOAD_HELP, NEEDS_STORE, NULL},
+    {"ls", cmd_images, &cli_images_opts, "list images", IMAGES_HELP, NEEDS_STORE, NULL},
+    {"rm", cmd_rmi, &cli_rmi_opts, "remove images", RMI_HELP, NEEDS_STORE, NULL},
+    {"tag", cmd_tag, NULL, "add a name to an image", TAG_HELP, NEEDS_STORE, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
 };
 
 const struct cmd cli_container_commands[] = {
-    {"inspect", cmd_container_inspect, "show containers as JSON", INSPECT_HELP, false, false},
-    {"list", cmd_ps, "list containers", PS_HELP, false, false},
-    {"ls", cmd_ps, "list containers", PS_HELP, false, false},
-    {"ps", cmd_ps, "list containers", PS_HELP, false, false},
-    {"rm", cmd_rm, "remove containers", RM_HELP, false, false},
-    {"run", cmd_run, "run a command in a new container", RUN_HELP, false, false},
-    {NULL, NULL, NULL, NULL, false, false},
+    {"inspect", cmd_container_inspect, &cli_inspect_opts, "show containers as JSON", INSPECT_HELP,
+     NEEDS_STORE, NULL},
+    {"list", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
+    {"ls", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
+    {"ps", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
+    {"rm", cmd_rm, &cli_rm_opts, "remove containers", RM_HELP, NEEDS_STORE, NULL},
+    {"run", cmd_run, &cli_run_opts, "run a command in a new container", RUN_HELP, NEEDS_STORE,
+     NULL},
+    {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
 };
 
 const struct cmd cli_system_commands[] = {
-    {"info", cmd_info, "show system information", INFO_HELP, false, false},
-    {"migrate", cmd_migrate, "stop the pause process (rebuild the user namespace)", MIGRATE_HELP,
-     true, false},
-    {NULL, NULL, NULL, NULL, false, false},
+    {"info", cmd_info, &cli_format_opts, "show system information", INFO_HELP, NEEDS_STORE, NULL},
+    {"migrate", cmd_migrate, NULL, "stop the pause process (rebuild the user namespace)",
+     MIGRATE_HELP, NEEDS_NOTHING, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
 };
 
 const struct cmd cli_commands[] = {
-    {"container", cmd_container_group, "manage containers", GROUP_HELP("container"), true, true},
-    {"image", cmd_image_group, "manage images", GROUP_HELP("image"), true, true},
-    {"images", cmd_images, "list images", IMAGES_HELP, false, false},
-    {"import", cmd_import, "create an image from a rootfs tarball", IMPORT_HELP, false, false},
-    {"info", cmd_info, "show system information", INFO_HELP, false, false},
-    {"inspect", cmd_inspect, "show containers or images as JSON", INSPECT_HELP, false, false},
-    {"load", cmd_load, "load images from an archive", LOAD_HELP, false, false},
-    {"ps", cmd_ps, "list containers", PS_HELP, false, false},
-    {"rm", cmd_rm, "remove containers", RM_HELP, false, false},
-    {"rmi", cmd_rmi, "remove images", RMI_HELP, false, false},
-    {"run", cmd_run, "run a command in a new container", RUN_HELP, false, false},
-    {"system", cmd_system_group, "manage warren itself", GROUP_HELP("system"), true, true},
-    {"tag", cmd_tag, "add a name to an image", TAG_HELP, false, false},
-    {"unshare", cmd_unshare, "run a command in warren's user namespace", UNSHARE_HELP, false,
-     false},
-    {"version", cmd_version, "show the version", VERSION_HELP, true, false},
-    {NULL, NULL, NULL, NULL, false, false},
+    {"container", NULL, NULL, "manage containers", NULL, NEEDS_NOTHING, cli_container_commands},
+    {"help", cmd_help, NULL, "show the help of warren or of a command", HELP_HELP, NEEDS_NOTHING,
+     NULL},
+    {"image", NULL, NULL, "manage images", NULL, NEEDS_NOTHING, cli_image_commands},
+    {"images", cmd_images, &cli_images_opts, "list images", IMAGES_HELP, NEEDS_STORE, NULL},
+    {"import", cmd_import, &cli_import_opts, "create an image from a rootfs tarball", IMPORT_HELP,
+     NEEDS_STORE, NULL},
+    {"info", cmd_info, &cli_format_opts, "show system information", INFO_HELP, NEEDS_STORE, NULL},
+    {"inspect", cmd_inspect, &cli_inspect_opts, "show containers or images as JSON", INSPECT_HELP,
+     NEEDS_STORE, NULL},
+    {"load", cmd_load, &cli_load_opts, "load images from an archive", LOAD_HELP, NEEDS_STORE, NULL},
+    {"ps", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
+    {"rm", cmd_rm, &cli_rm_opts, "remove containers", RM_HELP, NEEDS_STORE, NULL},
+    {"rmi", cmd_rmi, &cli_rmi_opts, "remove images", RMI_HELP, NEEDS_STORE, NULL},
+    {"run", cmd_run, &cli_run_opts, "run a command in a new container", RUN_HELP, NEEDS_STORE,
+     NULL},
+    {"system", NULL, NULL, "manage warren itself", NULL, NEEDS_NOTHING, cli_system_commands},
+    {"tag", cmd_tag, NULL, "add a name to an image", TAG_HELP, NEEDS_STORE, NULL},
+    {"unshare", cmd_unshare, &cli_unshare_opts, "run a command in warren's user namespace",
+     UNSHARE_HELP, NEEDS_USERNS, NULL},
+    {"version", cmd_version, &cli_format_opts, "show the version", VERSION_HELP, NEEDS_NOTHING,
+     NULL},
+    {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
 };

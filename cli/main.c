@@ -1,5 +1,6 @@
 /* warren - a daemonless, rootless-first container engine. */
 #include "cli/cli.h"
+#include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "rootless/rootless.h"
@@ -10,97 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-int opt_next(struct optstate *st, const struct opt *tab, const char **val, struct werr *err)
-{
-	const char *a;
-
-	*val = NULL;
-	if (st->cl && *st->cl) {
-		char c = *st->cl++;
-		for (const struct opt *o = tab; o->id; o++) {
-			if (o->shrt != c)
-				continue;
-			if (o->arg) {
-				if (*st->cl) {
-					*val = st->cl;
-				} else if (st->i < st->argc) {
-					*val = st->argv[st->i++];
-				} else {
-					werr_set(err, 0, "flag needs an argument: '%c' in -%c", c,
-						 c);
-					return werr_status(err, 125);
-				}
-				st->cl = NULL;
-			}
-			return o->id;
-		}
-		if (c == 'h')
-			return OPT_HELP;
-		werr_set(err, 0, "unknown shorthand flag: '%c' in -%c", c, c);
-		return werr_status(err, 125);
-	}
-	st->cl = NULL;
-	for (;;) {
-		if (st->done || st->i >= st->argc)
-			return OPT_END;
-		a = st->argv[st->i];
-		if (strcmp(a, "--") == 0) {
-			st->i++;
-			st->done = true;
-			return OPT_END;
-		}
-		if (a[0] != '-' || a[1] == '\0') {
-			if (st->stop) {
-				st->done = true;
-				return OPT_END;
-			}
-			st->i++;
-			*val = a;
-			return OPT_POS;
-		}
-		st->i++;
-		if (a[1] != '-') {
-			st->cl = a + 1;
-			return opt_next(st, tab, val, err);
-		}
-		break;
-	}
-	{
-		const char *name = a + 2, *eq = strchr(name, '=');
-		size_t n = eq ? (size_t)(eq - name) : strlen(name);
-		if (n == 4 && strncmp(name, "help", 4) == 0)
-			return OPT_HELP;
-		for (const struct opt *o = tab; o->id; o++) {
-			if (o->lng == NULL || strlen(o->lng) != n || strncmp(o->lng, name, n) != 0)
-				continue;
-			if (o->arg) {
-				if (eq)
-					*val = eq + 1;
-				else if (st->i < st->argc)
-					*val = st->argv[st->i++];
-				else {
-					werr_set(err, 0, "flag needs an argument: --%s", o->lng);
-					return werr_status(err, 125);
-				}
-			} else if (eq) {
-				/* --flag=true / --flag=false as Go's pflag allows */
-				*val = eq + 1;
-				if (strcmp(*val, "true") != 0 && strcmp(*val, "false") != 0) {
-					werr_set(
-					    err, 0,
-					    "invalid argument \"%s\" for \"--%s\" flag: "
-					    "strconv.ParseBool: parsing \"%s\": invalid syntax",
-					    *val, o->lng, *val);
-					return werr_status(err, 125);
-				}
-			}
-			return o->id;
-		}
-		werr_set(err, 0, "unknown flag: --%.*s", (int)n, name);
-		return werr_status(err, 125);
-	}
-}
-
 const struct cmd *cli_find(const struct cmd *tab, const char *name)
 {
 	for (const struct cmd *c = tab; c->name; c++)
@@ -109,19 +19,31 @@ const struct cmd *cli_find(const struct cmd *tab, const char *name)
 	return NULL;
 }
 
-void cli_help(const struct cmd *c)
+/* Joins the pause process's namespaces (rootless, once). */
+static int cli_join(struct engine *e, struct werr *err)
 {
-	printf("warren %s - %s\n\n%s", c->name, c->summary, c->help);
+	if (e->in_userns || !e->rootless)
+		return 0; /* root mode, or joined already */
+	return pause_join(e, err);
 }
 
 int cli_ready(struct engine *e, struct werr *err)
 {
-	if (e->in_userns || !e->rootless) {
-		/* root mode, or joined already */
-	} else if (pause_join(e, err) < 0) {
-		return -1;
+	return cli_join(e, err) < 0 || engine_store(e, err) == NULL ? -1 : 0;
+}
+
+/* Gets c what it needs before it runs (see enum cmd_needs). */
+static int cli_prepare(const struct cmd *c, struct engine *e, struct werr *err)
+{
+	switch (c->needs) {
+	case NEEDS_STORE:
+		return cli_ready(e, err);
+	case NEEDS_USERNS:
+		return cli_join(e, err);
+	case NEEDS_NOTHING:
+		break;
 	}
-	return engine_store(e, err) ? 0 : -1;
+	return 0;
 }
 
 static void group_usage(const struct cmd *tab, const char *group, FILE *out)
@@ -134,109 +56,141 @@ static void group_usage(const struct cmd *tab, const char *group, FILE *out)
 		group ? group : "", group ? " " : "");
 }
 
-static bool wants_help(const struct cmd *c, int argc, char **argv)
+/* "warren system migrate - summary\n\nhelp" (a group: its command list) */
+static void print_help(const struct cmd *c, const char *group)
 {
-	/* `run -h` is --hostname, as in Podman */
-	bool h_is_help = strcmp(c->name, "run") != 0;
-
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return false;
-		if (strcmp(argv[i], "--help") == 0 || (h_is_help && strcmp(argv[i], "-h") == 0))
-			return true;
-		if (argv[i][0] != '-')
-			return false; /* run IMAGE -h: -h belongs to the container */
+	if (c->sub) {
+		group_usage(c->sub, c->name, stdout);
+		return;
 	}
-	return false;
+	printf("warren %s%s%s - %s\n\n%s", group ? group : "", group ? " " : "", c->name,
+	       c->summary, c->help);
 }
 
-static int dispatch(const struct cmd *c, struct engine *e, int argc, char **argv, struct werr *err)
-{
-	if (!c->group && wants_help(c, argc, argv)) {
-		cli_help(c);
-		return 0;
-	}
-	if (!c->no_userns && cli_ready(e, err) < 0)
-		return -1;
-	return c->fn(e, argc, argv, err);
-}
+/* A group's own flags: none; its first argument is the subcommand. */
+static const struct optspec group_spec = {NULL, 0, true, NULL, NULL};
+static const struct optspec no_flags_spec = {NULL, 0, false, NULL, NULL};
 
-int cli_group(const struct cmd *tab, const char *group, struct engine *e, int argc, char **argv,
-	      struct werr *err)
+static int run_group(const struct cmd *g, struct engine *e, char **args, struct werr *err)
 {
 	const struct cmd *c;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		group_usage(tab, group, stdout);
-		return argc < 2 ? 125 : 0;
+	if (args[0] == NULL) {
+		group_usage(g->sub, g->name, stdout);
+		return 125;
 	}
-	c = cli_find(tab, argv[1]);
+	if (strcmp(args[0], "help") == 0) {
+		group_usage(g->sub, g->name, stdout);
+		return 0;
+	}
+	c = cli_find(g->sub, args[0]);
 	if (c == NULL) {
-		werr_set(err, 0, "unrecognized command `warren %s %s`", group, argv[1]);
+		werr_set(err, 0, "unrecognized command `warren %s %s`", g->name, args[0]);
 		return werr_status(err, 125);
 	}
-	return dispatch(c, e, argc - 1, argv + 1, err);
+	return cli_dispatch(c, g->name, e, (int)strv_len(args), args, err);
 }
 
-enum { G_ROOT = 1, G_RUNROOT, G_DRIVER, G_SOPT, G_LOGLEVEL, G_VERSION, G_DEBUG };
-
-static const struct opt global_opts[] = {
-    {"root", 0, true, G_ROOT},
-    {"runroot", 0, true, G_RUNROOT},
-    {"storage-driver", 0, true, G_DRIVER},
-    {"storage-opt", 0, true, G_SOPT},
-    {"log-level", 0, true, G_LOGLEVEL},
-    {"version", 'v', false, G_VERSION},
-    {"debug", 'D', false, G_DEBUG},
-    {0},
-};
-
-static int parse_globals(struct engine *e, struct optstate *st, bool *version, struct werr *err)
+int cli_dispatch(const struct cmd *c, const char *group, struct engine *e, int argc, char **argv,
+		 struct werr *err)
 {
-	const char *v;
-	int id;
-	enum log_level lvl;
+	const struct optspec *spec = c->opts ? c->opts : c->sub ? &group_spec : &no_flags_spec;
+	void *opts = spec->size ? xcalloc(1, spec->size) : NULL;
+	cleanup_free char **args = NULL;
+	int rc;
 
-	while ((id = opt_next(st, global_opts, &v, err)) != OPT_END) {
-		switch (id) {
-		case -1:
-			return -1;
-		case OPT_HELP:
-			group_usage(cli_commands, NULL, stdout);
-			exit(0);
-		case G_ROOT:
-			free(e->root);
-			e->root = xstrdup(v);
+	if (spec->init)
+		spec->init(opts);
+	rc = opts_parse(spec, argc, argv, opts, &args, err);
+	if (rc == OPTS_HELP) {
+		print_help(c, group);
+		rc = 0;
+	} else if (rc == 0 && c->sub) {
+		rc = run_group(c, e, args, err);
+	} else if (rc == 0 && cli_prepare(c, e, err) == 0) {
+		log_debug("command %s%s%s: storage root '%s', run root '%s'", group ? group : "",
+			  group ? " " : "", c->name, e->root, e->runroot);
+		rc = c->fn(e, opts, args, err);
+	} else {
+		rc = -1;
+	}
+	if (spec->fini)
+		spec->fini(opts);
+	free(opts);
+	return rc;
+}
+
+/* warren help [COMMAND [SUBCOMMAND]] */
+int cmd_help(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	const struct cmd *tab = cli_commands, *c = NULL;
+	const char *group = NULL;
+
+	for (size_t i = 0; args[i]; i++) {
+		if (c != NULL && c->sub == NULL)
 			break;
-		case G_RUNROOT:
-			free(e->runroot);
-			e->runroot = xstrdup(v);
-			break;
-		case G_DRIVER:
-			free(e->storage_driver);
-			e->storage_driver = xstrdup(v);
-			break;
-		case G_SOPT:
-			e->storage_opts = strv_append(e->storage_opts, v);
-			break;
-		case G_LOGLEVEL:
-			if (log_parse_level(v, &lvl) < 0) {
-				werr_set(err, 0,
-					 "invalid log level '%s': use debug, info, warn or error",
-					 v);
-				return werr_status(err, 125);
-			}
-			log_set_level(lvl);
-			break;
-		case G_DEBUG:
-			log_set_level(LOG_DEBUG);
-			break;
-		case G_VERSION:
-			*version = true;
-			break;
+		if (c != NULL) {
+			group = c->name;
+			tab = c->sub;
+		}
+		c = cli_find(tab, args[i]);
+		if (c == NULL) {
+			werr_set(err, 0, "unknown help topic '%s': try 'warren help'", args[i]);
+			return werr_status(err, 125);
 		}
 	}
+	if (c == NULL)
+		group_usage(cli_commands, NULL, stdout);
+	else
+		print_help(c, group);
+	return 0;
+}
+
+struct global_opts {
+	const char *root, *runroot, *driver, *log_level;
+	char **storage_opts;
+	bool version, debug;
+};
+
+static const struct opt global_tab[] = {
+    OPT_STR("root", 0, struct global_opts, root),
+    OPT_STR("runroot", 0, struct global_opts, runroot),
+    OPT_STR("storage-driver", 0, struct global_opts, driver),
+    OPT_STRV("storage-opt", 0, struct global_opts, storage_opts),
+    OPT_STR("log-level", 0, struct global_opts, log_level),
+    OPT_BOOL("version", 'v', struct global_opts, version),
+    OPT_BOOL("debug", 'D', struct global_opts, debug),
+    OPT_TABLE_END,
+};
+
+/* warren [GLOBAL FLAGS] COMMAND ...: the flags end at the command */
+static const struct optspec global_spec = {global_tab, sizeof(struct global_opts), true, NULL,
+					   NULL};
+
+/* Moves the global flags into the engine after checking them. */
+static int apply_globals(struct engine *e, struct global_opts *g, struct werr *err)
+{
+	enum log_level lvl;
+
+	/* an empty path would be the current directory (warren.db in the cwd) */
+	if ((g->root && g->root[0] == '\0') || (g->runroot && g->runroot[0] == '\0')) {
+		werr_set(err, 0, "invalid --%s '': the path must not be empty",
+			 g->root && g->root[0] == '\0' ? "root" : "runroot");
+		return werr_status(err, 125);
+	}
+	if (g->log_level && log_parse_level(g->log_level, &lvl) < 0) {
+		werr_set(err, 0, "invalid log level '%s': use debug, info, warn or error",
+			 g->log_level);
+		return werr_status(err, 125);
+	}
+	if (g->log_level)
+		log_set_level(lvl);
+	if (g->debug)
+		log_set_level(LOG_DEBUG);
+	e->root = g->root ? xstrdup(g->root) : NULL;
+	e->runroot = g->runroot ? xstrdup(g->runroot) : NULL;
+	e->storage_driver = g->driver ? xstrdup(g->driver) : NULL;
+	e->storage_opts = steal_pointer(&g->storage_opts);
 	return 0;
 }
 
@@ -257,39 +211,43 @@ int main(int argc, char **argv)
 {
 	struct engine e = {0};
 	struct werr err = {0};
-	struct optstate st = {.argc = argc, .argv = argv, .i = 1, .stop = true};
+	struct global_opts g = {0};
+	cleanup_free char **args = NULL;
 	const struct cmd *c;
-	bool version = false;
 	int rc;
 
-	if (parse_globals(&e, &st, &version, &err) < 0)
-		goto fail;
-	if (version) {
-		printf("warren version %s\n", WARREN_VERSION);
+	rc = opts_parse(&global_spec, argc, argv, &g, &args, &err);
+	if (rc == OPTS_HELP || (rc == 0 && args[0] == NULL && !g.version)) {
+		/* bare `warren` shows the help and succeeds, as Podman does */
+		group_usage(cli_commands, NULL, stdout);
+		strv_free(g.storage_opts);
 		return 0;
 	}
-	if (st.i >= argc) {
-		group_usage(cli_commands, NULL, stderr);
-		return 125;
+	if (rc < 0 || apply_globals(&e, &g, &err) < 0)
+		goto fail;
+	if (g.version) {
+		printf("warren version %s\n", WARREN_VERSION);
+		engine_free(&e);
+		return 0;
 	}
 	absolutize(&e.root);
 	absolutize(&e.runroot);
-	c = cli_find(cli_commands, argv[st.i]);
+	c = cli_find(cli_commands, args[0]);
 	if (c == NULL) {
-		werr_set(&err, 0, "unrecognized command `warren %s`: try 'warren --help'",
-			 argv[st.i]);
+		werr_set(&err, 0, "unrecognized command `warren %s`: try 'warren --help'", args[0]);
 		werr_status(&err, 125);
 		goto fail;
 	}
 	if (paths_init(&e, &err) < 0)
 		goto fail;
-	rc = dispatch(c, &e, argc - st.i, argv + st.i, &err);
+	rc = cli_dispatch(c, NULL, &e, (int)strv_len(args), args, &err);
 	if (rc < 0)
 		goto fail;
 	fflush(stdout);
 	engine_free(&e);
 	return rc;
 fail:
+	strv_free(g.storage_opts);
 	fflush(stdout);
 	fprintf(stderr, "warren: %s\n", err.msg);
 	engine_free(&e);

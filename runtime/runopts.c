@@ -74,16 +74,71 @@ int runopts_add_env_file(struct run_opts *o, const char *path, struct werr *err)
 	return runopts_parse_env_text(o, text, path, err);
 }
 
+void runopts_init(struct run_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->sig_proxy = true;
+}
+
 static int bad_volume(const char *spec, const char *why, struct werr *err)
 {
 	werr_set(err, 0, "invalid volume spec '%s': %s", spec, why);
 	return werr_status(err, 125);
 }
 
+/* An absolute path cleaned lexically as Go's filepath.Clean does ("//a/./b/"
+ * and "/a/c/../b" are "/a/b"), so that two spellings of one mount
+ * destination compare equal. Caller frees. */
+static char *dest_clean(const char *path)
+{
+	char *out = xmalloc(strlen(path) + 2);
+	size_t n = 0;
+
+	for (const char *p = path; *p;) {
+		size_t len = strcspn(p, "/");
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (n > 0 && out[--n] != '/')
+				;
+		} else if (len > 0 && !(len == 1 && p[0] == '.')) {
+			out[n++] = '/';
+			memcpy(out + n, p, len);
+			n += len;
+		}
+		p += len + (p[len] == '/');
+	}
+	if (n == 0)
+		out[n++] = '/';
+	out[n] = '\0';
+	return out;
+}
+
+/* A mount destination must not be the container's root, nor one that an
+ * earlier -v or --tmpfs already took (Podman refuses both with 125; the
+ * executor would otherwise ignore "/" and stack the duplicates). */
+static const char *dest_conflict(const struct run_opts *o, const char *dst)
+{
+	cleanup_free char *d = dest_clean(dst);
+
+	if (strcmp(d, "/") == 0)
+		return "the destination cannot be '/', the container's root";
+	for (size_t i = 0; i < o->nvolumes; i++) {
+		cleanup_free char *v = dest_clean(o->volumes[i].dst);
+		if (strcmp(v, d) == 0)
+			return "duplicate mount destination";
+	}
+	for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {
+		cleanup_free char *t = xstrndup(o->tmpfs[i], strcspn(o->tmpfs[i], ":"));
+		cleanup_free char *c = dest_clean(t);
+		if (strcmp(c, d) == 0)
+			return "duplicate mount destination";
+	}
+	return NULL;
+}
+
 int runopts_add_volume(struct run_opts *o, const char *spec, struct werr *err)
 {
 	cleanup_strv char **parts = NULL;
-	const char *p = spec;
+	const char *p = spec, *why;
 	bool ro = false;
 	size_t np;
 
@@ -107,6 +162,8 @@ int runopts_add_volume(struct run_opts *o, const char *spec, struct werr *err)
 				  err);
 	if (parts[1][0] != '/')
 		return bad_volume(spec, "the destination must be an absolute path", err);
+	if ((why = dest_conflict(o, parts[1])) != NULL)
+		return bad_volume(spec, why, err);
 	if (np == 3) {
 		char *save = NULL, *tok;
 		for (tok = strtok_r(parts[2], ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -129,9 +186,16 @@ int runopts_add_volume(struct run_opts *o, const char *spec, struct werr *err)
 
 int runopts_add_tmpfs(struct run_opts *o, const char *spec, struct werr *err)
 {
+	cleanup_free char *dst = xstrndup(spec, strcspn(spec, ":"));
+	const char *why;
+
 	if (spec[0] != '/') {
 		werr_set(err, 0, "invalid tmpfs '%s': the destination must be an absolute path",
 			 spec);
+		return werr_status(err, 125);
+	}
+	if ((why = dest_conflict(o, dst)) != NULL) {
+		werr_set(err, 0, "invalid tmpfs '%s': %s", spec, why);
 		return werr_status(err, 125);
 	}
 	o->tmpfs = strv_append(o->tmpfs, spec);

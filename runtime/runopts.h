@@ -7,6 +7,8 @@
 #include "lib/err.h"
 #include "runtime/spec.h"
 
+/* The defaults of `run` (all zero but --sig-proxy, which is on). */
+void runopts_init(struct run_opts *o);
 /* -e K=V, or -e K (the value from our environment; skipped when unset). */
 int runopts_add_env(struct run_opts *o, const char *spec, struct werr *err);
 /* --env-file F: lines K=V or K; '#' comments and blank lines skipped. */
@@ -14,9 +16,11 @@ int runopts_add_env_file(struct run_opts *o, const char *path, struct werr *err)
 /* Parses the text of an env file (the path is for messages). */
 int runopts_parse_env_text(struct run_opts *o, const char *text, const char *path,
 			   struct werr *err);
-/* -v SRC:DST[:OPTS]; SRC and DST absolute; OPTS ro, rw, z, Z, comma-separated. */
+/* -v SRC:DST[:OPTS]; SRC and DST absolute; OPTS ro, rw, z, Z, comma-separated.
+ * DST may not be "/" nor the destination of an earlier -v or --tmpfs
+ * ("duplicate mount destination"). */
 int runopts_add_volume(struct run_opts *o, const char *spec, struct werr *err);
-/* --tmpfs DST[:OPTS] */
+/* --tmpfs DST[:OPTS]; DST as for -v. */
 int runopts_add_tmpfs(struct run_opts *o, const char *spec, struct werr *err);
 /* --network none|host|private */
 int runopts_set_network(struct run_opts *o, const char *mode, struct werr *err);

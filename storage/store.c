@@ -8,11 +8,14 @@
  * cached for the life of the handle. */
 #include "storage/store.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
@@ -272,14 +275,57 @@ static int check_schema(struct store *s, struct werr *err)
 	return 0;
 }
 
+/* True when dir holds anything but warren.db, its -shm and an empty -wal. */
+static bool store_has_data(const char *dir)
+{
+	cleanup_dir DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (d == NULL)
+		return errno != ENOENT;
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    strcmp(de->d_name, "warren.db") == 0 ||
+		    strcmp(de->d_name, "warren.db-shm") == 0)
+			continue;
+		if (strcmp(de->d_name, "warren.db-wal") == 0 &&
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_size == 0)
+			continue;
+		return true;
+	}
+	return false;
+}
+
+/* SQLite takes a zero-byte file for a new, empty database (and deletes its
+ * WAL): after a truncation that would show an empty store over layers and
+ * containers that still exist, and the next write would build a fresh schema
+ * over them (issue 5 item 13). Refuse instead, unless there is nothing to lose. */
+static int check_not_truncated(const char *dir, const char *path, struct werr *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0 || st.st_size != 0 || !store_has_data(dir))
+		return 0;
+	werr_set(err, 0,
+		 "database '%s' is empty (0 bytes) but the store '%s' holds data (the database "
+		 "was truncated): restore warren.db from a backup, or remove the whole store to "
+		 "start afresh ('warren unshare rm -rf %s' rootless, 'rm -rf %s' as root)",
+		 path, dir, dir, dir);
+	return werr_status(err, 125);
+}
+
 /* Opens <dir>/warren.db, creating it and its schema on first use. */
 struct store *store_open(const char *dir, struct werr *err)
 {
 	cleanup_free char *path = xasprintf("%s/warren.db", dir);
-	struct store *s = xcalloc(1, sizeof(*s));
+	struct store *s = NULL;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	int one = 1;
 
+	if (check_not_truncated(dir, path, err) < 0)
+		return NULL;
+	s = xcalloc(1, sizeof(*s));
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
 		werr_set(err, 0, "open database '%s': %s", path,
 			 s->db ? sqlite3_errmsg(s->db) : "out of memory");

@@ -19,7 +19,9 @@ load helpers
         info version unshare "system migrate"; do
         # shellcheck disable=SC2086
         run_warren 0 $cmd --help
-        assert_output --partial "warren $cmd"
+        # the first line names the command as it was typed (issue 5 item 13:
+        # `system migrate --help` said `warren migrate`)
+        [[ ${lines[0]} == "warren $cmd - "* ]] || fail "'warren $cmd --help' begins: ${lines[0]}"
         [ "${#lines[@]}" -ge 3 ] || fail "'warren $cmd --help' says too little: $output"
     done
     run_warren 0 --help
@@ -78,12 +80,51 @@ load helpers
     timeout 60 "$WARREN" unshare rm -rf "$d/warren" || true
 }
 
-@test "global flags: --log-level is accepted, a bad level is a usage error" {
-    # guards: Foundation #2 §4 Podman's global flag --log-level; 125 on bad input
+@test "help: bare warren and warren help show the help and succeed" {
+    # guards: issue 5 item 13 "bare warren and warren help exit 125 (Podman: 0 with the help)"
+    run --separate-stderr timeout 60 "$WARREN"
+    wt_check_status 0 "warren (no arguments)"
+    assert_output --partial "Usage: warren COMMAND"
+    assert_output --partial "run "
+    [ -z "$stderr" ] || fail "bare warren wrote to stderr: $stderr"
+    run_warren 0 help
+    assert_output --partial "Usage: warren COMMAND"
+    run_warren 0 help system migrate
+    assert_line --index 0 --partial "warren system migrate - "
+    run_warren 125 help nosuchcommand
+    assert_error "nosuchcommand"
+}
+
+@test "help: --help is a boolean flag, a bad value is an error that says so" {
+    # guards: issue 5 item 13 "run --help=x prints an empty error"
+    run_warren 125 run --help=x
+    assert_error '"x"' "--help"
+    run_warren 125 images --help=maybe
+    assert_error '"maybe"' "--help"
+    run_warren 0 run --help=true
+    assert_line --index 0 --partial "warren run - "
+    # --help=false is no help: run then wants its image
+    run_warren 125 run --help=false
+    assert_error "requires at least 1 arg"
+}
+
+@test "global flags: --log-level debug shows debug lines, the default does not, a bad level is an error" {
+    # guards: Foundation #2 §4 Podman's global flag --log-level; issue 5 "010-info.bats --log-level only checks exit 0"
     run_warren 0 --log-level debug images
+    assert_output --partial "REPOSITORY"
+    [[ $stderr == *"warren: debug: "* ]] || fail "no debug line on stderr with --log-level debug: $stderr"
+    [[ $output != *"debug:"* ]] || fail "debug lines went to stdout: $output"
+    run_warren 0 --log-level=debug run --rm "$IMAGE" true
+    [[ $stderr == *"warren: debug: "* ]] || fail "no debug line for run with --log-level=debug: $stderr"
+    run_warren 0 images
+    [[ $stderr != *"debug:"* ]] || fail "debug lines without --log-level: $stderr"
     run_warren 0 --log-level=error images
+    [[ $stderr != *"debug:"* ]] || fail "debug lines with --log-level=error: $stderr"
+    run_warren 0 -D images
+    [[ $stderr == *"warren: debug: "* ]] || fail "no debug line with -D: $stderr"
     run_warren 125 --log-level bogus images
-    assert_error
+    assert_error "invalid log level" "bogus"
+    assert_output ""
 }
 
 @test "global flags: --storage-driver vfs works and is reported by info" {

@@ -178,3 +178,72 @@ assert_store_unchanged() {
     assert_error "nosuch"
     run_warren 1 image exists localhost/warren-test/other:latest
 }
+
+@test "bad input: -v SRC:/ is refused, not ignored" {
+    # guards: issue 5 item 13 "-v SRC:/ is silently ignored (exit 0)" (Podman: an error, 125)
+    local spec name
+    name=$(wt_name)
+    for spec in "$BATS_TEST_TMPDIR:/" "$BATS_TEST_TMPDIR://" "$BATS_TEST_TMPDIR:/x/..:ro"; do
+        run_warren 125 run --rm --name "$name" -v "$spec" "$IMAGE" true
+        assert_error "$spec" "'/'"
+    done
+    run_warren 125 run --rm --tmpfs / "$IMAGE" true
+    assert_error "'/'"
+    run_warren 0 ps -a
+    refute_output --partial "$name"
+}
+
+@test "bad input: two mounts on one destination are refused" {
+    # guards: issue 5 item 13 "two -v with the same destination are accepted" (Podman: 125)
+    local a=$BATS_TEST_TMPDIR/a b=$BATS_TEST_TMPDIR/b
+    mkdir -p "$a" "$b"
+    run_warren 125 run --rm -v "$a:/data" -v "$b:/data/:ro" "$IMAGE" true
+    assert_error "duplicate mount destination" "/data"
+    run_warren 125 run --rm -v "$a:/data" --tmpfs /data "$IMAGE" true
+    assert_error "duplicate mount destination"
+    run_warren 0 ps -a -q
+    assert_output ""
+    # different destinations, one below the other, still work
+    echo in-a > "$a/f"
+    echo in-b > "$b/f"
+    run_warren 0 run --rm -v "$a:/data" -v "$b:/data/sub:ro" "$IMAGE" cat /data/f /data/sub/f
+    assert_output $'in-a\nin-b'
+}
+
+@test "bad input: an empty --root or --runroot is refused, nothing lands in the cwd" {
+    # guards: issue 5 item 13 "--root '' creates warren.db in the current directory"
+    local d=$BATS_TEST_TMPDIR/cwd
+    mkdir -p "$d"
+    cd "$d"
+    run --separate-stderr timeout 60 "$WARREN" --root '' images
+    wt_check_status 125 "warren --root '' images"
+    assert_error "--root" "empty"
+    run --separate-stderr timeout 60 "$WARREN" --root "$WT_ROOT" --runroot= images
+    wt_check_status 125 "warren --runroot= images"
+    assert_error "--runroot" "empty"
+    run ls -A "$d"
+    assert_output ""
+}
+
+@test "bad input: a zero-byte database over existing layers is refused, never re-created" {
+    # guards: issue 5 item 13 "a zero-byte database is taken for an empty store while layers exist"
+    use_private_store
+    run_warren 0 load -i "$WT_FIXTURES/busybox.docker.tar"
+    local layers
+    layers=$(ls "$WT_ROOT/layers")
+    [ -n "$layers" ] || fail "no layers after load"
+    : > "$WT_ROOT/warren.db"
+    run_warren 125 images
+    assert_error "$WT_ROOT/warren.db" "0 bytes" "backup"
+    run_warren 125 run --rm "$IMAGE" true
+    assert_error "$WT_ROOT/warren.db"
+    # the database was not rebuilt over the data, and the layers are all there
+    [ ! -s "$WT_ROOT/warren.db" ] || fail "warren.db was re-created"
+    run ls "$WT_ROOT/layers"
+    assert_output "$layers"
+    # a zero-byte database in an otherwise empty store is a new store
+    use_private_store
+    mkdir -p "$WT_ROOT"
+    : > "$WT_ROOT/warren.db"
+    run_warren 0 images
+}

@@ -1,8 +1,11 @@
-/* Unit tests: run option parsing (runtime/runopts.c), output templates
- * (cli/format.c is not in libwarren.a: included here directly). Foundation #2. */
+/* Unit tests: the option parser (cli/opts.c; issue 5 item 18), run option
+ * parsing (runtime/runopts.c), output templates. cli/ is not in
+ * libwarren.a: its files are included here directly. Foundation #2. */
 #include "tests/unit/unit.h"
 
 #include "cli/format.c"
+#include "cli/cmd_run.c"
+#include "cli/opts.c"
 #include "lib/util.h"
 #include "runtime/runopts.h"
 
@@ -25,6 +28,300 @@ UNIT_TEST(volume_specs)
 	CHECK(runopts_add_volume(&o, "named:/b", &err) < 0);
 	CHECK(o.nvolumes == 2);
 	runopts_free(&o);
+}
+
+UNIT_TEST(volume_destinations)
+{
+	/* issue 5 item 13: "/" was ignored, a second -v on one destination stacked */
+	struct run_opts o = {0};
+	struct werr err = {0};
+	const char *root[] = {"/a:/", "/a://", "/a:/.", "/a:/x/..", "/a:/x/../..:ro"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(root); i++) {
+		CHECK(runopts_add_volume(&o, root[i], &err) < 0 && err.status == 125);
+		CHECK(strstr(err.msg, "cannot be '/'") != NULL);
+	}
+	CHECK(runopts_add_tmpfs(&o, "/", &err) < 0 && err.status == 125);
+	CHECK(runopts_add_volume(&o, "/a:/data", &err) == 0);
+	CHECK(runopts_add_volume(&o, "/b:/data/:ro", &err) < 0 && err.status == 125);
+	CHECK(strstr(err.msg, "duplicate mount destination") != NULL);
+	CHECK(runopts_add_volume(&o, "/b://data/./x/..", &err) < 0);
+	CHECK(runopts_add_tmpfs(&o, "/data:size=1m", &err) < 0);
+	CHECK(strstr(err.msg, "duplicate mount destination") != NULL);
+	CHECK(runopts_add_tmpfs(&o, "/t:size=1m", &err) == 0);
+	CHECK(runopts_add_volume(&o, "/b:/t", &err) < 0);
+	CHECK(runopts_add_tmpfs(&o, "/t/", &err) < 0);
+	CHECK(runopts_add_volume(&o, "/b:/data2", &err) == 0); /* a prefix is no duplicate */
+	CHECK(runopts_add_volume(&o, "/b:/data/sub", &err) == 0);
+	CHECK(o.nvolumes == 3 && strv_len(o.tmpfs) == 1);
+	runopts_free(&o);
+}
+
+/* ---- the option parser ---- */
+
+struct t_opts {
+	bool a, b, c;
+	const char *s;
+	char *d;
+	char **v;
+	int n;
+	int calls;
+};
+
+static int t_call(void *opts, const char *val, struct werr *err)
+{
+	((struct t_opts *)opts)->calls++;
+	if (strcmp(val, "bad") == 0)
+		return werr_set(err, 0, "bad value '%s'", val);
+	return 0;
+}
+
+static const struct opt t_tab[] = {
+    OPT_BOOL("all", 'a', struct t_opts, a),
+    OPT_BOOL("bee", 'b', struct t_opts, b),
+    OPT_BOOL("cee", 0, struct t_opts, c),
+    OPT_STR("str", 's', struct t_opts, s),
+    OPT_DUP("dup", 'd', struct t_opts, d),
+    OPT_STRV("vec", 'v', struct t_opts, v),
+    OPT_UINT("num", 'n', struct t_opts, n),
+    OPT_CALL("call", 'x', t_call),
+    OPT_TABLE_END,
+};
+static const struct optspec t_spec = {t_tab, sizeof(struct t_opts), false, NULL, NULL};
+static const struct optspec t_stop = {t_tab, sizeof(struct t_opts), true, NULL, NULL};
+
+/* parses the space-separated words of line (argv[0] "cmd" added) */
+static int t_parse(const struct optspec *spec, const char *line, struct t_opts *o, char ***args,
+		   struct werr *err)
+{
+	static char buf[512];
+	static char *argv[64];
+	int argc = 0;
+
+	memset(o, 0, sizeof(*o));
+	snprintf(buf, sizeof(buf), "cmd %s", line);
+	for (char *save = NULL, *w = strtok_r(buf, " ", &save); w && argc < 63;
+	     w = strtok_r(NULL, " ", &save))
+		argv[argc++] = strcmp(w, "''") == 0 ? "" : w;
+	argv[argc] = NULL;
+	werr_clear(err);
+	return opts_parse(spec, argc, argv, o, args, err);
+}
+
+static void t_free(struct t_opts *o, char **args)
+{
+	free(o->d);
+	strv_free(o->v);
+	free(args);
+}
+
+UNIT_TEST(opts_values_in_every_spelling)
+{
+	struct t_opts o;
+	struct werr err = {0};
+	char **args = NULL;
+
+	CHECK(t_parse(&t_spec, "--str x --dup=y -n 3 -vA -v=B -v C --vec D", &o, &args, &err) == 0);
+	CHECK_STR(o.s, "x");
+	CHECK_STR(o.d, "y");
+	CHECK(o.n == 3 && strv_len(o.v) == 4 && args[0] == NULL);
+	CHECK_STR(o.v[0], "A");
+	CHECK_STR(o.v[1], "B");
+	CHECK_STR(o.v[3], "D");
+	t_free(&o, args);
+	/* last one wins; DUP frees the old copy; an empty value is a value */
+	CHECK(t_parse(&t_spec, "-d one -d two --str=a --str= -s ''", &o, &args, &err) == 0);
+	CHECK_STR(o.d, "two");
+	CHECK_STR(o.s, "");
+	t_free(&o, args);
+	/* a value that looks like a flag is still the value */
+	CHECK(t_parse(&t_spec, "--str --all -s -b", &o, &args, &err) == 0);
+	CHECK_STR(o.s, "-b");
+	CHECK(!o.a && !o.b);
+	t_free(&o, args);
+}
+
+UNIT_TEST(opts_booleans_and_clusters)
+{
+	struct t_opts o;
+	struct werr err = {0};
+	char **args = NULL;
+
+	CHECK(t_parse(&t_spec, "-ab --cee", &o, &args, &err) == 0 && o.a && o.b && o.c);
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "-ab --all=false --cee=true -b=false", &o, &args, &err) == 0);
+	CHECK(!o.a && !o.b && o.c);
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "--all=1 --bee=F --cee=True", &o, &args, &err) == 0);
+	CHECK(o.a && !o.b && o.c);
+	t_free(&o, args);
+	/* a cluster ending in a flag that takes a value: the rest, or the next word */
+	CHECK(t_parse(&t_spec, "-abs val", &o, &args, &err) == 0 && o.a && o.b);
+	CHECK_STR(o.s, "val");
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "-asval -b", &o, &args, &err) == 0 && o.a && o.b);
+	CHECK_STR(o.s, "val");
+	t_free(&o, args);
+	/* booleans never take the next word */
+	CHECK(t_parse(&t_spec, "--all false", &o, &args, &err) == 0 && o.a);
+	CHECK_STR(args[0], "false");
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "--all=maybe", &o, &args, &err) < 0 && err.status == 125);
+	CHECK_STR(err.msg, "invalid argument \"maybe\" for \"-a, --all\" flag: "
+			   "strconv.ParseBool: parsing \"maybe\": invalid syntax");
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "--cee=", &o, &args, &err) < 0);
+	CHECK(strstr(err.msg, "\"--cee\"") != NULL);
+	t_free(&o, args);
+}
+
+UNIT_TEST(opts_positionals_and_double_dash)
+{
+	struct t_opts o;
+	struct werr err = {0};
+	char **args = NULL;
+
+	/* interspersed: positionals anywhere, "-" is one */
+	CHECK(t_parse(&t_spec, "p1 -a p2 - --str x p3", &o, &args, &err) == 0 && o.a);
+	CHECK(strv_len(args) == 4);
+	CHECK_STR(args[0], "p1");
+	CHECK_STR(args[2], "-");
+	CHECK_STR(args[3], "p3");
+	t_free(&o, args);
+	/* "--" ends the flags */
+	CHECK(t_parse(&t_spec, "-a -- -b --str x", &o, &args, &err) == 0 && o.a && !o.b);
+	CHECK(strv_len(args) == 3);
+	CHECK_STR(args[0], "-b");
+	t_free(&o, args);
+	/* stop mode (run IMAGE CMD...): the first positional ends the flags */
+	CHECK(t_parse(&t_stop, "-a image -b --str x --bogus", &o, &args, &err) == 0);
+	CHECK(o.a && !o.b && o.s == NULL && strv_len(args) == 5);
+	CHECK_STR(args[0], "image");
+	CHECK_STR(args[4], "--bogus");
+	t_free(&o, args);
+	CHECK(t_parse(&t_stop, "-a -- -b", &o, &args, &err) == 0 && !o.b);
+	CHECK_STR(args[0], "-b");
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "", &o, &args, &err) == 0 && args != NULL && args[0] == NULL);
+	t_free(&o, args);
+}
+
+UNIT_TEST(opts_errors)
+{
+	struct t_opts o;
+	struct werr err = {0};
+	char **args = NULL;
+
+	CHECK(t_parse(&t_spec, "--bogus=1", &o, &args, &err) < 0 && err.status == 125);
+	CHECK_STR(err.msg, "unknown flag: --bogus");
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "-aq", &o, &args, &err) < 0 && err.status == 125);
+	CHECK_STR(err.msg, "unknown shorthand flag: 'q' in -aq");
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "--str", &o, &args, &err) < 0 && err.status == 125);
+	CHECK_STR(err.msg, "flag needs an argument: --str");
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "-as", &o, &args, &err) < 0);
+	CHECK_STR(err.msg, "flag needs an argument: 's' in -as");
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "-n -1", &o, &args, &err) < 0 && err.status == 125);
+	CHECK(strstr(err.msg, "\"-n, --num\"") != NULL);
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "--num=12x", &o, &args, &err) < 0);
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "--=x", &o, &args, &err) < 0);
+	CHECK_STR(err.msg, "bad flag syntax: --=x");
+	t_free(&o, args);
+	/* a call's own error keeps its words and becomes a usage error (125) */
+	CHECK(t_parse(&t_spec, "-x ok --call bad", &o, &args, &err) < 0 && err.status == 125);
+	CHECK_STR(err.msg, "bad value 'bad'");
+	CHECK(o.calls == 2);
+	t_free(&o, args);
+}
+
+UNIT_TEST(opts_run_table)
+{
+	/* the real `run` table: its flags keep the spellings they always had */
+	char *argv[] = {"run",	     "-it",	    "--rm=false",  "-e",	 "A=1",	    "-eB=2",
+			"--env=C=3", "-v",	    "/a:/b:ro",	   "--net=none", "-h",	    "box",
+			"--name",    "n1",	    "--read-only", "--cap-add",	 "NET_RAW", "img",
+			"cmd",	     "--sig-proxy", "-x",	   NULL};
+	struct run_opts o;
+	struct werr err = {0};
+	char **args = NULL;
+
+	cli_run_opts.init(&o);
+	CHECK(o.sig_proxy); /* on by default */
+	CHECK(opts_parse(&cli_run_opts, ARRAY_SIZE(argv) - 1, argv, &o, &args, &err) == 0);
+	CHECK(o.interactive && o.tty && !o.rm && o.read_only && o.sig_proxy);
+	CHECK(strv_len(o.env) == 3 && o.nvolumes == 1 && o.volumes[0].ro && o.net == NET_NONE);
+	CHECK_STR(o.env[1], "B=2");
+	CHECK_STR(o.env[2], "C=3");
+	CHECK_STR(o.hostname, "box");
+	CHECK_STR(o.name, "n1");
+	CHECK_STR(o.cap_add[0], "NET_RAW");
+	CHECK(strv_len(args) == 4); /* the image, then the command with its own flags */
+	CHECK_STR(args[0], "img");
+	CHECK_STR(args[2], "--sig-proxy");
+	free(args);
+	cli_run_opts.fini(&o);
+
+	char *argv2[] = {"run", "--sig-proxy=false", "--rm", "img", NULL};
+	cli_run_opts.init(&o);
+	CHECK(opts_parse(&cli_run_opts, 4, argv2, &o, &args, &err) == 0);
+	CHECK(!o.sig_proxy && o.rm && strv_len(args) == 1);
+	free(args);
+	cli_run_opts.fini(&o);
+
+	/* a bad -v is refused while parsing, with its own words */
+	char *argv3[] = {"run", "-v", "/a:/", "img", NULL};
+	cli_run_opts.init(&o);
+	CHECK(opts_parse(&cli_run_opts, 4, argv3, &o, &args, &err) < 0 && err.status == 125);
+	CHECK(strstr(err.msg, "invalid volume spec '/a:/'") != NULL);
+	free(args);
+	cli_run_opts.fini(&o);
+}
+
+UNIT_TEST(opts_help)
+{
+	static const struct opt h_tab[] = {
+	    OPT_STR("hostname", 'h', struct t_opts, s),
+	    OPT_TABLE_END,
+	};
+	static const struct optspec h_spec = {h_tab, sizeof(struct t_opts), true, NULL, NULL};
+	struct t_opts o;
+	struct werr err = {0};
+	char **args = NULL;
+
+	CHECK(t_parse(&t_spec, "-a --help", &o, &args, &err) == OPTS_HELP);
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "-h", &o, &args, &err) == OPTS_HELP);
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "-ah", &o, &args, &err) == OPTS_HELP && o.a);
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "--help=true", &o, &args, &err) == OPTS_HELP);
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "--help=false p", &o, &args, &err) == 0);
+	CHECK_STR(args[0], "p");
+	t_free(&o, args);
+	/* run --help=x printed an empty error (issue 5 item 13) */
+	CHECK(t_parse(&t_spec, "--help=x", &o, &args, &err) < 0 && err.status == 125);
+	CHECK_STR(err.msg, "invalid argument \"x\" for \"-h, --help\" flag: "
+			   "strconv.ParseBool: parsing \"x\": invalid syntax");
+	t_free(&o, args);
+	/* a table that uses -h (run's --hostname): -h is that flag, --help still helps */
+	CHECK(t_parse(&h_spec, "-h box", &o, &args, &err) == 0);
+	CHECK_STR(o.s, "box");
+	t_free(&o, args);
+	CHECK(t_parse(&h_spec, "--help", &o, &args, &err) == OPTS_HELP);
+	t_free(&o, args);
+	CHECK(t_parse(&h_spec, "--help=x", &o, &args, &err) < 0);
+	CHECK(strstr(err.msg, "for \"--help\" flag") != NULL);
+	t_free(&o, args);
+	/* after the image, --help belongs to the container's command */
+	CHECK(t_parse(&h_spec, "image --help", &o, &args, &err) == 0);
+	CHECK_STR(args[1], "--help");
+	t_free(&o, args);
 }
 
 UNIT_TEST(env_parsing)
