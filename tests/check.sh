@@ -27,7 +27,7 @@ T0=$(date +%s)
 log() { printf '# check: %s\n' "$*"; }
 die() { printf '# check: ERROR: %s\n' "$*"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
-[ "$(id -u)" = 0 ] || die "run as root (sudo make check): it installs packages and creates test users"
+[ "$(id -u)" = 0 ] || die "run as root (make check as root, or sudo make check): it installs packages and creates test users"
 cd "$REPO" || die "cannot cd to $REPO"
 
 # ------------------------------------------------------------- 1. packages

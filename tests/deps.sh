@@ -29,7 +29,7 @@ for arg in "$@"; do
 done
 
 if [ "$(id -u)" != 0 ]; then
-    echo "deps.sh: run as root (sudo make deps)" >&2
+    echo "deps.sh: run as root (make deps as root, or sudo make deps)" >&2
     exit 1
 fi
 

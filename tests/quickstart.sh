@@ -1,11 +1,13 @@
 #!/bin/bash
-# quickstart.sh - the README's first command (`sudo make demo`), on a fresh
-# Debian 12 machine, as root: installs the dependencies, builds and installs
+# quickstart.sh - the README's first command (`make demo`, as root), on a fresh
+# Debian 12 machine (no sudo needed: it switches user with runuser): installs the dependencies, builds and installs
 # warren, builds a busybox image tarball locally (no network), then as an
 # ordinary user loads it and runs a rootless container.
 #
-# The user: $DEMO_USER, else the one who ran sudo ($SUDO_USER), else
-# `warren-demo` (created, with /etc/subuid and /etc/subgid ranges).
+# The user: $DEMO_USER, else the one who ran sudo ($SUDO_USER, when run with
+# sudo), else `warren-demo` (created, with /etc/subuid and /etc/subgid ranges).
+# PREFIX (default /usr/local) and DEMO_IMAGE_DIR (default /var/tmp/warren-demo)
+# move the install and the image archives.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -14,7 +16,7 @@ IMGDIR=${DEMO_IMAGE_DIR:-/var/tmp/warren-demo}
 IMAGE=localhost/warren-test/busybox:latest
 
 say() { printf '\n==> %s\n' "$*"; }
-[ "$(id -u)" = 0 ] || { echo "quickstart.sh: run as root (sudo make demo)" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "quickstart.sh: run as root (make demo as root, or sudo make demo)" >&2; exit 1; }
 cd "$REPO"
 
 say "installing dependencies (tests/deps.sh)"
@@ -70,5 +72,5 @@ Done. As $USER_NAME, try:
   warren run --rm -it $IMAGE sh
   warren images
   warren info
-The image archives are in $IMGDIR. Tests: sudo make check
+The image archives are in $IMGDIR. Tests, as root: make check
 EOF
