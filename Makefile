@@ -47,7 +47,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 FORMAT_SRC := $(ENGINE_SRC) $(CLI_SRC) $(wildcard */*.h) $(UNIT_SRC) tests/unit/unit.h
 
-.PHONY: all check check-unit check-bats check-format check-layers install uninstall format lint \
+.PHONY: all check check-unit check-bats check-clang check-format check-layers install uninstall format lint \
         bench deps demo clean
 
 all: bin/warren
@@ -100,6 +100,13 @@ format:
 # check-format: fails (and shows where) when `make format` would change a file
 check-format:
 	clang-format --dry-run -Werror $(FORMAT_SRC)
+
+# check-clang: every file compiles with clang and the same -Werror flags
+# (front end only: quick, and it writes nothing)
+CLANG ?= clang
+check-clang:
+	@for f in $(ENGINE_SRC) $(CLI_SRC) $(UNIT_SRC); do \
+	    $(CLANG) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -fsyntax-only $$f || exit 1; done
 
 # check-layers: folders include each other only downwards (tests/layers.sh)
 check-layers:

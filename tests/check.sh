@@ -5,9 +5,9 @@
 #   2. makes /dev/fuse and /dev/net/tun 0666 (as a distribution's udev rules do)
 #   3. creates the test users: warren-test (with /etc/subuid and /etc/subgid
 #      ranges that overlap no other) and warren-nosubid (without)
-#   4. runs `make lint`, `make check-format` and `make check-layers`, builds
-#      with `make -j2` (-Werror), runs `make check-unit` and checks `make install`
-#      (each of these checks counts as one test)
+#   4. runs `make lint`, `make check-format`, `make check-layers` and
+#      `make check-clang`, builds with `make -j2` (-Werror), runs
+#      `make check-unit` and checks `make install` (each check counts as one test)
 #   5. copies the binary, the bats files and the fixtures to a temp dir the test
 #      user can read (the clone may live under /root)
 #   6. runs tests/bats as warren-test (rootless) and tests/bats/root as root
@@ -100,10 +100,11 @@ install_check() {
     rm -rf "$dd"
     return "$rc"
 }
-# static checks (issue 5 item 19): cppcheck, clang-format, the folder layering
+# static checks (issue 5 items 16, 19): cppcheck, clang-format, the folder layering, clang
 extra_check "make lint (cppcheck) is clean" make -s lint
 extra_check "make check-format: clang-format would change nothing" make -s check-format
 extra_check "make check-layers: folders include each other only downwards" make -s check-layers
+extra_check "make check-clang: every file compiles with clang -Werror too" make -s check-clang
 if [ "${WARREN_CHECK_SKIP_BUILD:-}" = 1 ]; then
     log "WARREN_CHECK_SKIP_BUILD=1: testing the existing bin/warren, no unit tests"
     [ -x "$REPO/bin/warren" ] || die "no bin/warren"

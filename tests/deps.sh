@@ -2,7 +2,7 @@
 # deps.sh [--check] [--bench] - installs the Debian 12 packages that warren's
 # build, its tests and the default rootless path need (`make deps`, run as root).
 # Idempotent and quick: apt-get runs only when something is missing.
-# --check adds the static-check tools `make check` runs (cppcheck, clang-format);
+# --check adds the static-check tools `make check` runs (cppcheck, clang-format, clang);
 # --bench adds what bench/run-latency needs (podman, hyperfine, bubblewrap, GNU time).
 set -euo pipefail
 
@@ -20,9 +20,9 @@ PKGS=(
 )
 for arg in "$@"; do
     case $arg in
-    # the static checks of `make check` (make lint, make check-format): not for `make demo`,
-    # clang-format pulls in LLVM
-    --check) PKGS+=(cppcheck clang-format) ;;
+    # the static checks of `make check` (make lint, check-format, check-clang): not for
+    # `make demo`, clang and clang-format pull in LLVM
+    --check) PKGS+=(cppcheck clang-format clang) ;;
     --bench) PKGS+=(podman runc crun conmon catatonit hyperfine bubblewrap time) ;;
     *) echo "deps.sh: unknown option '$arg' (use --check, --bench)" >&2; exit 2 ;;
     esac
