@@ -32,7 +32,8 @@
 	"      --cap-add CAP         add a capability (or ALL)\n"                                  \
 	"      --cap-drop CAP        drop a capability (or ALL)\n"                                 \
 	"      --security-opt OPT    seccomp=unconfined or seccomp=PROFILE.json\n"                 \
-	"      --privileged          all capabilities, no seccomp, no masked paths\n\n"            \
+	"      --privileged          all capabilities, no seccomp, no masked paths\n"              \
+	"      --sig-proxy=false     do not forward the signals warren receives\n\n"               \
 	"EXAMPLES\n"                                                                               \
 	"  warren run --rm busybox echo hello\n"                                                   \
 	"  warren run --rm -it -v $PWD:/src:ro -w /src busybox sh\n"

@@ -76,8 +76,9 @@ static int run_group(const struct cmd *g, struct engine *e, char **args, struct 
 	const struct cmd *c;
 
 	if (args[0] == NULL) {
-		group_usage(g->sub, g->name, stdout);
-		return 125;
+		werr_set(err, 0, "missing command 'warren %s COMMAND': try 'warren %s --help'",
+			 g->name, g->name);
+		return werr_status(err, 125);
 	}
 	if (strcmp(args[0], "help") == 0) {
 		group_usage(g->sub, g->name, stdout);
@@ -249,7 +250,7 @@ int main(int argc, char **argv)
 fail:
 	strv_free(g.storage_opts);
 	fflush(stdout);
-	fprintf(stderr, "warren: %s\n", err.msg);
+	fprintf(stderr, "warren: %s\n", err.msg[0] ? err.msg : "internal error: no message");
 	engine_free(&e);
 	return err.status ? err.status : 125;
 }

@@ -93,6 +93,11 @@ load helpers
     assert_line --index 0 --partial "warren system migrate - "
     run_warren 125 help nosuchcommand
     assert_error "nosuchcommand"
+    # a group without its subcommand is a usage error that says so
+    run_warren 125 image
+    assert_error "missing command" "warren image COMMAND"
+    run_warren 0 image --help
+    assert_output --partial "Usage: warren image COMMAND"
 }
 
 @test "help: --help is a boolean flag, a bad value is an error that says so" {
