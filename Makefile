@@ -22,6 +22,7 @@ SYS_LIBS := -lm -ldl -lpthread -pthread -lrt -lresolv -lc
 # libarchive.pc names libxml2 for its xar format, which warren never enables
 # (only tar and raw); libarchive-dev does not even pull in libxml2-dev.
 STATIC_UNUSED := -lxml2
+# -ldl is warren's own: it dlopen()s libsubid.
 ifeq ($(STATIC),1)
 STATIC_LIBS := $(shell $(PKG_CONFIG) --static --libs $(PKGS) 2>/dev/null)
 PKG_LIBS := -Wl,--as-needed -Wl,-Bstatic $(filter-out $(SYS_LIBS) $(STATIC_UNUSED),$(STATIC_LIBS)) \
@@ -47,8 +48,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 FORMAT_SRC := $(ENGINE_SRC) $(CLI_SRC) $(wildcard */*.h) $(UNIT_SRC) tests/unit/unit.h
 
-.PHONY: all check check-unit check-bats check-clang check-format check-layers install uninstall format lint \
-        bench deps demo clean
+.PHONY: all check check-unit check-bats check-clang check-format check-layers install uninstall \
+        format lint bench deps demo clean
 
 all: bin/warren
 
