@@ -78,6 +78,12 @@ run_warren_enosys() {
     wt_check_status "$expected" "enosys $calls warren $*"
 }
 
+# wt_seccomp_base: the seccomp filters the tests themselves run under (0;
+# 1 with WARREN_CHECK_ENOSYS): a container's Seccomp_filters count adds to it
+wt_seccomp_base() {
+    awk '/^Seccomp_filters:/ {print $2}' /proc/self/status
+}
+
 # wt_pause_ready: the rootless pause process exists (no-op as root)
 wt_pause_ready() {
     [ "$(id -u)" = 0 ] || timeout 60 "$WARREN" unshare true || fail "warren unshare true failed"
