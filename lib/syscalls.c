@@ -83,9 +83,9 @@ static int checked(enum sys_call call, long rc)
 enum scope { SCOPE_NONE, SCOPE_IN_ROOT, SCOPE_BENEATH };
 
 /* A path walk in progress. rem holds what is left to resolve, done the
- * components resolved so far below the root (for ".." without "..": the
- * parent is reopened from the root, so a directory moved away meanwhile
- * cannot lead out). */
+ * components resolved so far below the root. ".." drops the last one and
+ * reopens the rest from the root instead of opening "..": a directory
+ * moved out of the root meanwhile cannot lead the walk out with it. */
 struct walk {
 	int root; /* dirfd as given (may be AT_FDCWD) */
 	int cur;  /* owned: the directory reached so far */
