@@ -46,10 +46,11 @@ ENGINE_OBJ := $(ENGINE_SRC:%.c=build/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=build/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
-FORMAT_SRC := $(ENGINE_SRC) $(CLI_SRC) $(wildcard */*.h) $(UNIT_SRC) tests/unit/unit.h
+FORMAT_SRC := $(ENGINE_SRC) $(CLI_SRC) $(wildcard */*.h) $(UNIT_SRC) tests/unit/unit.h \
+              $(wildcard tests/tools/*.c)
 
-.PHONY: all check check-unit check-bats check-clang check-format check-layers install uninstall \
-        format lint bench deps demo clean
+.PHONY: all check check-unit check-bats check-clang check-format check-layers test-tools install \
+        uninstall format lint bench deps demo clean
 
 all: bin/warren
 
@@ -72,12 +73,26 @@ build/tests/%: tests/unit/%.c tests/unit/unit.h build/libwarren.a
 check-unit: $(UNIT_BIN)
 	@tests/unit/run-all $(UNIT_BIN)
 
+# Programs the bats tests use (tests/tools): enosys runs a command with
+# syscalls failing with ENOSYS (old kernels); uring_probe is static so
+# that it runs inside any image.
+TOOLS := build/tools/enosys build/tools/uring_probe
+test-tools: $(TOOLS)
+
+build/tools/enosys: tests/tools/enosys.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) $(shell $(PKG_CONFIG) --libs libseccomp)
+
+build/tools/uring_probe: tests/tools/uring_probe.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(LDFLAGS)
+
 # check: the README's test command. As root on a fresh Debian 12 machine it
 # installs what is missing, prepares the host, builds and runs every test.
 check:
 	tests/check.sh
 
-check-bats: bin/warren
+check-bats: bin/warren test-tools
 	bats tests/bats
 
 install: bin/warren

@@ -20,6 +20,7 @@
 #include "lib/cleanup.h"
 #include "lib/digest.h"
 #include "lib/log.h"
+#include "lib/syscalls.h"
 #include "lib/util.h"
 #include "rootless/rootless.h"
 #include "userns/idmap.h"
@@ -427,16 +428,14 @@ static _Noreturn void child_fail(int fd, int errnum, const char *what)
 	_exit(1);
 }
 
-static void close_all_but(int keep)
+/* Every fd but keep: the pause process lives on and must hold nothing of
+ * the command that created it (lib/syscalls walks /proc/self/fd where
+ * close_range is missing). */
+static int close_all_but(int keep)
 {
-	if (syscall(SYS_close_range, 0, keep - 1, 0) < 0 && errno == ENOSYS) {
-		for (int fd = 0; fd < keep; fd++)
-			close(fd);
-		for (int fd = keep + 1; fd < 4096; fd++)
-			close(fd);
-		return;
-	}
-	syscall(SYS_close_range, keep + 1, ~0U, 0);
+	if (keep > 0 && sys_close_range(0, (unsigned)keep - 1, 0) < 0)
+		return -1;
+	return sys_close_range((unsigned)keep + 1, ~0U, 0);
 }
 
 /* Runs in the grandchild: becomes the pause process. Never returns.
@@ -465,7 +464,8 @@ static _Noreturn void pause_main(int fd, const char *tmpfs)
 	prctl(PR_SET_NAME, "warren-pause", 0, 0, 0);
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, NULL);
-	close_all_but(fd);
+	if (close_all_but(fd) < 0)
+		child_fail(fd, errno, "close inherited file descriptors");
 	tag = 0;
 	if (write_all(fd, &tag, sizeof(tag)) < 0)
 		_exit(1);

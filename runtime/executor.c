@@ -25,12 +25,9 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/syscalls.h"
 #include "lib/util.h"
 #include "runtime/executor_internal.h"
-
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
 
 /* What the child needs, all prepared by the parent. */
 struct child_args {
@@ -349,8 +346,12 @@ static __attribute__((noreturn)) void child_main(const struct child_args *a)
 	werr_clear(&err);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	reset_signals();
-	/* whatever else our caller inherited must not leak into the container */
-	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	/* whatever else our caller inherited must not leak into the container
+	 * (CVE-2024-21626 class); the errors and pty sockets close on exec */
+	if (sys_close_range(3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		werr_set(&err, errno, "mark inherited file descriptors close-on-exec");
+		child_fail(a->errfd, &err);
+	}
 	if ((!a->tty && setup_stdio(a->o, &err) < 0) || xmounts_setup(a->s, &err) < 0 ||
 	    set_limits(a->s, &err) < 0 || child_creds(a, &err) < 0)
 		child_fail(a->errfd, &err);

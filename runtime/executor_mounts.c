@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/syscalls.h"
 #include "lib/util.h"
 
 #define FDPATH_MAX 32
@@ -44,6 +44,17 @@ static const struct {
     {ST_RELATIME, MS_RELATIME},
 };
 
+/* The mount flags an rbind passes down to its submounts. */
+static const struct {
+	unsigned long ms;
+	uint64_t attr;
+} rec_attrs[] = {
+    {MS_RDONLY, MOUNT_ATTR_RDONLY},
+    {MS_NOSUID, MOUNT_ATTR_NOSUID},
+    {MS_NODEV, MOUNT_ATTR_NODEV},
+    {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+};
+
 static void fdpath(int fd, char buf[FDPATH_MAX])
 {
 	snprintf(buf, FDPATH_MAX, "/proc/self/fd/%d", fd);
@@ -60,7 +71,8 @@ static int openat2_in_root(int rootfd, const char *path, int flags)
 		path++;
 	if (*path == '\0')
 		path = ".";
-	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	/* before Linux 5.6: the same resolution, walked in userspace */
+	return sys_openat2(rootfd, path, &how);
 }
 
 #define MAX_LINKS 40
@@ -263,12 +275,32 @@ static int mount_fallback(int rootfd, const char *target, const struct xmount *m
 	fd = xopen_in_root(rootfd, m->dest, false, false);
 	if (fd < 0)
 		return werr_set(err, errno, "open '%s' in the rootfs", m->dest);
-	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) ==
-	    0)
-		return 0;
-	if (errno != ENOSYS)
+	if (sys_mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr) < 0)
 		return werr_set(err, errno, "make '%s' read-only", m->dest);
-	return bind_remount(rootfd, m->dest, m->flags | MS_RDONLY, err);
+	return 0;
+}
+
+/* MS_RDONLY and friends on a bind apply to its top mount only: a mount
+ * below the source (a tmpfs, an NFS share) would stay writable in the
+ * container (issue 5 item 5). Every mount of an rbind gets them. */
+static int rbind_flags_down(int rootfd, const struct xmount *m, struct werr *err)
+{
+	struct mount_attr attr = {0};
+	cleanup_close int fd = -1;
+
+	if (!(m->flags & MS_REC))
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(rec_attrs); i++)
+		if (m->flags & rec_attrs[i].ms)
+			attr.attr_set |= rec_attrs[i].attr;
+	if (attr.attr_set == 0)
+		return 0;
+	fd = xopen_in_root(rootfd, m->dest, false, false);
+	if (fd < 0)
+		return werr_set(err, errno, "open '%s' in the rootfs", m->dest);
+	if (sys_mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr) < 0)
+		return werr_set(err, errno, "apply the flags of '%s' to its submounts", m->dest);
+	return 0;
 }
 
 static bool source_is_dir(const struct xmount *m)
@@ -301,7 +333,9 @@ static int do_mount(int rootfd, const struct xmount *m, struct werr *err)
 	if (rc < 0)
 		return werr_set(err, errno, "mount '%s' on '%s'",
 				m->bind ? m->source : (m->type ? m->type : "none"), m->dest);
-	if (m->bind && m->ro_remount && bind_remount(rootfd, m->dest, m->flags, err) < 0)
+	if (m->bind && m->ro_remount &&
+	    (bind_remount(rootfd, m->dest, m->flags, err) < 0 ||
+	     rbind_flags_down(rootfd, m, err) < 0))
 		return -1;
 	if (m->propagation != 0) {
 		cleanup_close int top = xopen_in_root(rootfd, m->dest, false, false);

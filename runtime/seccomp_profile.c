@@ -12,8 +12,12 @@
  *    refuses, and reach kernel code otherwise reserved to root.
  *  - ptrace, process_vm_readv/writev are allowed (kernel >= 4.8 no longer
  *    lets ptrace bypass seccomp); kcmp and process_madvise need SYS_PTRACE.
- *  - io_uring_* are allowed (Podman); the host can still disable io_uring
- *    with the kernel.io_uring_disabled sysctl.
+ *  - io_uring_setup, io_uring_enter and io_uring_register are not listed,
+ *    so they fail with the default ENOSYS (libraries fall back to epoll
+ *    and threads): io_uring runs operations seccomp never sees and has
+ *    been a steady source of kernel exploits. Podman's profile does not
+ *    list them either; Docker and containerd removed them in 2023 (their
+ *    default answer is EPERM).
  *  - keyctl, add_key and request_key always fail: the keyring is not
  *    namespaced. */
 #include "runtime/seccomp_profile.h"
@@ -168,9 +172,6 @@ static const char *const allow_always[] = {
     "io_pgetevents_time64",
     "io_setup",
     "io_submit",
-    "io_uring_enter",
-    "io_uring_register",
-    "io_uring_setup",
     "ioctl",
     "ioprio_get",
     "ioprio_set",

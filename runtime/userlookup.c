@@ -4,15 +4,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/syscalls.h"
 #include "lib/util.h"
 
 #define MAX_FIELDS 8
@@ -252,59 +251,15 @@ void user_ids_free(struct user_ids *u)
 	u->ngroups = 0;
 }
 
-/* ENOSYS from openat2 (kernel < 5.6, or a seccomp filter) is remembered. */
-static bool openat2_missing;
-
-/* Fallback without openat2: walk rel one component at a time, refusing
- * symlinks and "..", so nothing can point outside the rootfs. */
-static int open_nofollow_walk(int rootfd, const char *rel, int flags)
-{
-	cleanup_free char *copy = xstrdup(rel);
-	cleanup_close int dir = -1;
-	char *save = NULL, *comp, *next;
-	int cur = rootfd;
-
-	comp = strtok_r(copy, "/", &save);
-	while (comp) {
-		next = strtok_r(NULL, "/", &save);
-		if (strcmp(comp, "..") == 0) {
-			errno = EXDEV;
-			return -1;
-		}
-		if (!next)
-			return openat(cur, comp, flags | O_NOFOLLOW);
-		int fd = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			return -1;
-		if (dir >= 0)
-			close(dir);
-		dir = cur = fd;
-		comp = next;
-	}
-	errno = EINVAL;
-	return -1;
-}
-
-void rootfs_read_force_fallback(bool on)
-{
-	openat2_missing = on;
-}
-
 static int open_in_root(int rootfd, const char *rel, int flags)
 {
 	struct open_how how = {
 	    .flags = (uint64_t)flags,
 	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
-	int fd;
 
-	if (!openat2_missing) {
-		fd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
-		if (fd >= 0 || errno != ENOSYS)
-			return fd;
-		openat2_missing = true;
-	}
-	return open_nofollow_walk(rootfd, rel, flags);
+	/* before Linux 5.6: the same resolution, walked in userspace */
+	return sys_openat2(rootfd, rel, &how);
 }
 
 char *rootfs_read_file(int rootfd, const char *rel, size_t max, struct werr *err)

@@ -56,15 +56,11 @@ int user_resolve(const char *spec, const char *passwd, const char *group, struct
 void user_ids_free(struct user_ids *u);
 
 /* Reads rel (e.g. "etc/passwd") inside the directory tree rootfd as if
- * rootfd were "/" (openat2 RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS; on
- * kernels without openat2, each component is opened with O_NOFOLLOW so a
- * symlink is refused). Only regular files up to max bytes are read.
+ * rootfd were "/" (openat2 RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS, emulated
+ * by lib/syscalls on kernels without openat2: symlinks and ".." resolve
+ * inside rootfd either way). Only regular files up to max bytes are read.
  * Returns a malloc'd NUL-terminated buffer, or NULL: with err->errnum
  * ENOENT when the file does not exist. */
 char *rootfs_read_file(int rootfd, const char *rel, size_t max, struct werr *err);
-
-/* Tests: make rootfs_read_file use the O_NOFOLLOW walk as if the kernel
- * lacked openat2 (on) or probe openat2 again (off). */
-void rootfs_read_force_fallback(bool on);
 
 #endif

@@ -29,6 +29,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/log.h"
+#include "lib/syscalls.h"
 #include "lib/util.h"
 
 #define READ_BUF (256 * 1024)
@@ -105,7 +106,7 @@ static int openat2_dir(int dirfd, const char *path)
 	    .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
 	    .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
-	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	return sys_openat2(dirfd, path, &how); /* emulated before Linux 5.6 */
 }
 
 static int symlink_error(struct xctx *x, int cur, const char *comp, const char *path, size_t upto,

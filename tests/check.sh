@@ -15,7 +15,11 @@
 #      exits 1 when anything failed
 # Knobs: WARREN_TEST_USER, WARREN_TEST_NOSUBID_USER,
 # BATS_FILTER (passed to bats --filter), WARREN_CHECK_KEEP=1 (keep the temp dir),
-# WARREN_CHECK_SKIP_BUILD=1 (test the existing bin/warren: no make, no unit tests).
+# WARREN_CHECK_SKIP_BUILD=1 (test the existing bin/warren: no make, no unit tests),
+# WARREN_CHECK_ENOSYS=1 (run both bats suites with the syscalls an old kernel
+# lacks failing with ENOSYS: tests/tools/enosys, installed here as root so that
+# it needs no no_new_privs and covers every process, the pause process included;
+# a comma-separated list instead of 1 picks the syscalls).
 set -uo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -108,10 +112,11 @@ extra_check "make check-clang: every file compiles with clang -Werror too" make 
 if [ "${WARREN_CHECK_SKIP_BUILD:-}" = 1 ]; then
     log "WARREN_CHECK_SKIP_BUILD=1: testing the existing bin/warren, no unit tests"
     [ -x "$REPO/bin/warren" ] || die "no bin/warren"
+    make -s test-tools || die "make test-tools failed"
     UNIT_OUT="unit: 0 passed, 0 failed"
 else
-    log "make -j2"
-    make -j2 || die "build failed"
+    log "make -j2 all test-tools"
+    make -j2 all test-tools || die "build failed"
     log "make check-unit"
     UNIT_OUT=$(make -s check-unit 2>&1)
     extra_check "make install honours DESTDIR and PREFIX" install_check
@@ -136,6 +141,7 @@ cleanup() {
 }
 trap cleanup EXIT
 install -D -m 0755 "$REPO/bin/warren" "$T/bin/warren"
+install -D -m 0755 -t "$T/tools" "$REPO/build/tools/enosys" "$REPO/build/tools/uring_probe"
 mkdir -p "$T/tests"
 cp -r "$REPO/tests/bats" "$REPO/tests/fixtures" "$T/tests/"
 chmod -R a+rX "$T/tests"
@@ -146,20 +152,27 @@ chmod -R a+rX "$T/fixtures"
 # ------------------------------------------------------------- 6. bats
 BATS_ARGS=(--tap)
 [ -n "${BATS_FILTER:-}" ] && BATS_ARGS+=(--filter "$BATS_FILTER")
+WRAP=()
+case "${WARREN_CHECK_ENOSYS:-}" in
+"" | 0) ;;
+1) WRAP=("$T/tools/enosys" @new) ;;
+*) WRAP=("$T/tools/enosys" "$WARREN_CHECK_ENOSYS") ;;
+esac
+[ ${#WRAP[@]} = 0 ] || log "every bats command runs with ENOSYS from: ${WRAP[1]}"
 # a stale pause process of an earlier binary would be joined by the new one
 runuser -u "$TUSER" -- env -i PATH=/usr/bin:/bin XDG_RUNTIME_DIR="$TRUN" \
     "$T/bin/warren" system migrate >/dev/null 2>&1 || true
 
 log "bats (rootless, as $TUSER): tests/bats"
-(cd "$T" && runuser -u "$TUSER" -- env -i HOME="$THOME" USER="$TUSER" LOGNAME="$TUSER" \
+(cd "$T" && "${WRAP[@]}" runuser -u "$TUSER" -- env -i HOME="$THOME" USER="$TUSER" LOGNAME="$TUSER" \
     PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 SHELL=/bin/bash \
-    XDG_RUNTIME_DIR="$TRUN" WARREN="$T/bin/warren" WT_FIXTURES="$T/fixtures" \
+    XDG_RUNTIME_DIR="$TRUN" WARREN="$T/bin/warren" WT_FIXTURES="$T/fixtures" WT_TOOLS="$T/tools" \
     BATS_TEST_TIMEOUT=300 CI="${CI:-}" \
     bats "${BATS_ARGS[@]}" "$T/tests/bats") 2>&1 | tee "$T/rootless.tap"
 
 log "bats (root mode, as root): tests/bats/root"
-(cd "$T" && env WARREN="$T/bin/warren" WT_FIXTURES="$T/fixtures" WARREN_TEST_NOSUBID_USER="$NUSER" \
-    BATS_TEST_TIMEOUT=300 \
+(cd "$T" && "${WRAP[@]}" env WARREN="$T/bin/warren" WT_FIXTURES="$T/fixtures" WT_TOOLS="$T/tools" \
+    WARREN_TEST_NOSUBID_USER="$NUSER" BATS_TEST_TIMEOUT=300 \
     bats "${BATS_ARGS[@]}" "$T/tests/bats/root") 2>&1 | tee "$T/root.tap"
 
 # ------------------------------------------------------------- 7. summary

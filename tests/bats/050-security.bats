@@ -74,10 +74,14 @@ ifaces() { awk -F: 'NR>2 {gsub(/ /, "", $1); print $1}' | sort | tr '\n' ' '; }
 
 @test "run: a seccomp filter by default; seccomp=unconfined removes it" {
     # guards: Foundation #2 §4 default seccomp profile, `--security-opt seccomp=unconfined`
-    run_warren 0 run --rm "$IMAGE" grep '^Seccomp:' /proc/self/status
-    assert_output --regexp '^Seccomp:\s+2$'
-    run_warren 0 run --rm --security-opt seccomp=unconfined "$IMAGE" grep '^Seccomp:' /proc/self/status
-    assert_output --regexp '^Seccomp:\s+0$'
+    # counted from the filters the test itself runs under (WARREN_CHECK_ENOSYS adds one)
+    local base
+    base=$(wt_seccomp_base)
+    run_warren 0 run --rm "$IMAGE" grep -E '^Seccomp(_filters)?:' /proc/self/status
+    assert_line --regexp '^Seccomp:\s+2$'
+    assert_line --regexp "^Seccomp_filters:\s+$((base + 1))$"
+    run_warren 0 run --rm --security-opt seccomp=unconfined "$IMAGE" grep '^Seccomp_filters:' /proc/self/status
+    assert_output --regexp "^Seccomp_filters:\s+$base$"
 }
 
 @test "run --security-opt seccomp=FILE: the profile is enforced" {
@@ -103,7 +107,47 @@ EOF
     assert_line --index 1 0
     assert_line "/proc/sys ro"
     assert_line "/sys/firmware ro"
-    run_warren 1 run --rm "$IMAGE" sh -c 'echo 1 > /proc/sys/kernel/ns_last_pid'
+}
+
+@test "run: /proc/sys is read-only even with the capability to write it" {
+    # guards: issue 5 "050-security expects the ns_last_pid write to fail, which the default
+    # capabilities guarantee anyway": with CAP_SYS_ADMIN only the read-only path stops it
+    run_warren 1 run --rm --cap-add SYS_ADMIN "$IMAGE" sh -c 'echo 1 > /proc/sys/kernel/ns_last_pid'
+    assert_stderr_contains "read-only file system"
+    # the control: without the read-only path (--privileged) the same write works
+    run_warren 0 run --rm --privileged "$IMAGE" sh -c 'echo 1 > /proc/sys/kernel/ns_last_pid'
+}
+
+teardown() {
+    wt_unmount_all
+    wt_teardown
+}
+
+@test "run -v SRC:DST:ro: every mount below SRC is read-only too" {
+    # guards: issue 5 item 5 "-v SRC:DST:ro is not recursive: a mount below SRC stays writable"
+    local d=$BATS_TEST_TMPDIR/vol
+    mkdir -p "$d/sub"
+    wt_mount_tmpfs "$d/sub"
+    run_warren 1 run --rm -v "$d:/d:ro" "$IMAGE" touch /d/sub/x
+    assert_stderr_contains "read-only file system"
+    run_warren 1 run --rm -v "$d:/d:ro" "$IMAGE" touch /d/x
+    assert_stderr_contains "read-only file system"
+    # the control: the submount is there and writable without :ro
+    run_warren 0 run --rm -v "$d:/d" "$IMAGE" sh -c 'touch /d/sub/x && grep -c " /d/sub " /proc/self/mountinfo'
+    assert_output 1
+}
+
+@test "run: io_uring is blocked by the default seccomp profile" {
+    # guards: issue 5 item 12 "the default seccomp profile allows io_uring_setup"
+    local probe
+    probe=$(wt_tool uring_probe)
+    run_warren 1 run --rm -v "$probe:/uring_probe:ro" "$IMAGE" /uring_probe
+    assert_output ENOSYS
+    # the control: without seccomp the same call works (where the host allows io_uring)
+    if [ "$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo 0)" = 0 ]; then
+        run_warren 0 run --rm --security-opt seccomp=unconfined -v "$probe:/uring_probe:ro" "$IMAGE" /uring_probe
+        assert_output ok
+    fi
 }
 
 @test "run --privileged: every capability, no seccomp, nothing masked" {
@@ -116,9 +160,9 @@ EOF
         last=$(cat /proc/sys/kernel/cap_last_cap)
         bnd=$(printf '%016x' $(((1 << (last + 1)) - 1)))
     fi
-    run_warren 0 run --rm --privileged "$IMAGE" grep -E '^(CapEff|Seccomp):' /proc/self/status
+    run_warren 0 run --rm --privileged "$IMAGE" grep -E '^(CapEff|Seccomp_filters):' /proc/self/status
     assert_line --regexp "^CapEff:\s+$bnd$"
-    assert_line --regexp '^Seccomp:\s+0$'
+    assert_line --regexp "^Seccomp_filters:\s+$(wt_seccomp_base)$"
     run_warren 0 run --rm --privileged "$IMAGE" sh -c 'awk "\$5==\"/proc/keys\" || \$5==\"/sys/firmware\"" /proc/self/mountinfo | wc -l'
     assert_output 0
 }

@@ -4,6 +4,8 @@
 #   WARREN                    the binary under test (default: <repo>/bin/warren)
 #   WT_FIXTURES               a dir made by tests/fixtures/mkimages.sh (else setup_suite builds one)
 #   WARREN_TEST_NOSUBID_USER  a user without subordinate ids (root subset only)
+#   WT_TOOLS                  the programs of tests/tools, built (default: <repo>/build/tools,
+#                             where `make test-tools` puts them)
 # Set by setup_suite (wt_suite_setup) and exported to every test:
 #   WT_TMP, WT_ROOT, WT_RUNROOT  the suite's shared store (the base image is loaded)
 #   IMAGE, IMAGE_ID              the base image (busybox.docker.tar)
@@ -19,6 +21,8 @@ OCI_IMAGE=localhost/warren-test/busybox-oci:latest
 # Podman 4.x default capability set: CHOWN DAC_OVERRIDE FOWNER FSETID KILL
 # NET_BIND_SERVICE SETFCAP SETGID SETPCAP SETUID SYS_CHROOT
 DEFAULT_CAPEFF=00000000800405fb
+
+WT_TOOLS=${WT_TOOLS:-$WT_REPO/build/tools}
 
 WT_BG_PIDS=()       # background processes a test started: killed in teardown
 WT_IMAGES=()        # images a test added to the shared store: rmi -f in teardown
@@ -51,6 +55,58 @@ run_warren_env() {
     run --separate-stderr timeout -k 5 "${WT_CMD_TIMEOUT:-120}" \
         env "${envargs[@]}" "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" "$@"
     wt_check_status "$expected" "env ${envargs[*]} warren $*"
+}
+
+# wt_tool NAME: the path of a tests/tools program; fails the test when it
+# was not built
+wt_tool() {
+    [ -x "$WT_TOOLS/$1" ] || fail "'$WT_TOOLS/$1' is missing: run 'make test-tools' (or set WT_TOOLS)"
+    echo "$WT_TOOLS/$1"
+}
+
+# run_warren_enosys EXPECTED_RC SYSCALLS ARGS...: run_warren with SYSCALLS
+# (comma-separated, or @new: every syscall lib/syscalls wraps) failing with
+# ENOSYS, as on an old kernel (tests/tools/enosys). Run by an
+# unprivileged user, the filter comes with no_new_privs, so warren cannot
+# create a pause process (newuidmap is setuid): wt_pause_ready first.
+run_warren_enosys() {
+    local expected=$1 calls=$2 tool
+    shift 2
+    tool=$(wt_tool enosys) || return 1
+    run --separate-stderr timeout -k 5 "${WT_CMD_TIMEOUT:-120}" \
+        "$tool" "$calls" "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" "$@"
+    wt_check_status "$expected" "enosys $calls warren $*"
+}
+
+# wt_seccomp_base: the seccomp filters the tests themselves run under (0;
+# 1 with WARREN_CHECK_ENOSYS): a container's Seccomp_filters count adds to it
+wt_seccomp_base() {
+    awk '/^Seccomp_filters:/ {print $2}' /proc/self/status
+}
+
+# wt_pause_ready: the rootless pause process exists (no-op as root)
+wt_pause_ready() {
+    [ "$(id -u)" = 0 ] || timeout 60 "$WARREN" unshare true || fail "warren unshare true failed"
+}
+
+WT_UNMOUNTS=()      # tmpfs mounts made by wt_mount_tmpfs: wt_unmount_all in teardown
+
+# wt_mount_tmpfs DIR: a tmpfs on DIR where containers see it: in the pause
+# process's mount namespace (rootless), on the host (root)
+wt_mount_tmpfs() {
+    local pre=()
+    [ "$(id -u)" = 0 ] || pre=(timeout 60 "$WARREN" unshare)
+    "${pre[@]}" mount -t tmpfs -o size=1m none "$1" || fail "mount a tmpfs on $1"
+    WT_UNMOUNTS+=("$1")
+}
+
+wt_unmount_all() {
+    local m pre=()
+    [ "$(id -u)" = 0 ] || pre=(timeout 60 "$WARREN" unshare)
+    for m in "${WT_UNMOUNTS[@]}"; do
+        "${pre[@]}" umount "$m" 2>/dev/null || true
+    done
+    WT_UNMOUNTS=()
 }
 
 wt_check_status() {
