@@ -1,5 +1,6 @@
 /* warren run */
 #include "cli/cli.h"
+#include "cli/runio.h"
 #include "lib/cleanup.h"
 #include "lib/util.h"
 #include "runtime/container.h"
@@ -30,6 +31,7 @@ enum {
 	R_SECOPT,
 	R_PRIVILEGED,
 	R_DETACH,
+	R_SIGPROXY,
 };
 
 static const struct opt run_opts_tab[] = {
@@ -53,6 +55,7 @@ static const struct opt run_opts_tab[] = {
     {"security-opt", 0, true, R_SECOPT},
     {"privileged", 0, false, R_PRIVILEGED},
     {"detach", 'd', false, R_DETACH},
+    {"sig-proxy", 0, false, R_SIGPROXY},
     {0},
 };
 
@@ -78,6 +81,9 @@ static int parse_one(struct run_opts *o, int id, const char *v, struct werr *err
 		return 0;
 	case R_PRIVILEGED:
 		o->privileged = flag_value(v);
+		return 0;
+	case R_SIGPROXY:
+		o->sig_proxy = flag_value(v);
 		return 0;
 	case R_DETACH:
 		if (!flag_value(v))
@@ -125,13 +131,33 @@ static int parse_one(struct run_opts *o, int id, const char *v, struct werr *err
 	return werr_set(err, 0, "internal: unhandled run flag %d", id);
 }
 
+/* Creates, starts and waits: the CLI owns the container's lifetime. */
+static int run_foreground(struct engine *e, const char *image, const struct run_opts *o,
+			  struct werr *err)
+{
+	struct ctr_owned c = {.lock = -1, .proc = {.pty_master = -1}};
+	struct run_io rio;
+	int code = 0, rc = -1;
+
+	run_io_check(o);
+	if (container_create(e, image, o, &c, err) < 0)
+		return -1;
+	/* only now: a ^C while the rootfs is made stops warren itself */
+	run_io_begin(&rio, o);
+	if (container_start(e, &c, &rio.io, err) == 0 &&
+	    container_wait(e, &c, &rio.io, &code, err) == 0)
+		rc = code;
+	run_io_end(&rio);
+	container_owned_free(e, &c);
+	return rc;
+}
+
 int cmd_run(struct engine *e, int argc, char **argv, struct werr *err)
 {
 	struct optstate st = {.argc = argc, .argv = argv, .i = 1, .stop = true};
-	struct run_opts o = {0};
-	struct container_rec c = {0};
-	const char *v, *image;
-	int id, code = 0, rc = -1;
+	struct run_opts o = {.sig_proxy = true};
+	const char *v;
+	int id, rc = -1;
 
 	while ((id = opt_next(&st, run_opts_tab, &v, err)) != OPT_END) {
 		if (id < 0 || parse_one(&o, id, v, err) < 0)
@@ -143,16 +169,10 @@ int cmd_run(struct engine *e, int argc, char **argv, struct werr *err)
 		werr_status(err, 125);
 		goto out;
 	}
-	image = argv[st.i];
 	for (int i = st.i + 1; i < argc; i++)
 		o.cmd = strv_append(o.cmd, argv[i]);
-	if (container_create(e, image, &o, &c, err) < 0)
-		goto out;
-	if (container_run_foreground(e, &c, &o, &code, err) < 0)
-		goto out;
-	rc = code;
+	rc = run_foreground(e, argv[st.i], &o, err);
 out:
-	container_rec_free(&c);
 	runopts_free(&o);
 	return rc;
 }
