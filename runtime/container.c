@@ -528,37 +528,6 @@ static void stop_process(pid_t pid, uint64_t start, int timeout)
 		kill(pid, SIGKILL);
 }
 
-/* rm -f of a container an owner holds: stops its process (or, while it is
- * still being created, the owner itself, which cannot be asked), then
- * waits until the owner has settled it and let go. Returns the lock's
- * state then (*fd held unless NONE), -1 on error or when it never lets go. */
-static int stop_owned(struct engine *e, const struct container_rec *c, struct ctrlock_info *i,
-		      int timeout, int *fd, struct werr *err)
-{
-	struct timespec ts = {0, 10 * 1000 * 1000};
-	/* the owner unmounts and deletes the rootfs (a vfs copy may be big) */
-	int64_t deadline = now_ns() + ((int64_t)timeout + 60) * 1000000000LL;
-	int st;
-
-	if (i->pid > 0)
-		stop_process(i->pid, i->pid_start, timeout);
-	else if (ctrlock_proc_alive(i->owner, i->owner_start))
-		kill(i->owner, SIGKILL);
-	for (;;) {
-		st = ctrlock_try(e->runroot, c->id, true, fd, i, err);
-		if (st != CTRLOCK_OWNED)
-			return st;
-		if (now_ns() > deadline)
-			return werr_set(err, EBUSY,
-					"container %.12s: its owner, process %d, does not let go",
-					c->id, (int)i->owner);
-		/* it started after all, or keeps its process alive */
-		if (ctrlock_proc_alive(i->pid, i->pid_start))
-			kill(i->pid, SIGKILL);
-		nanosleep(&ts, NULL);
-	}
-}
-
 static int running_error(const struct container_rec *c, struct werr *err)
 {
 	werr_set(err, 0,
@@ -566,6 +535,42 @@ static int running_error(const struct container_rec *c, struct werr *err)
 		 "cannot be removed without force",
 		 c->id);
 	return werr_status(err, 2); /* Podman's exit code */
+}
+
+/* rm of a container whose lock is held. An owner: without force, an error;
+ * with it, its process is stopped (or, while the container is still being
+ * created, the owner itself, which cannot be asked) and the owner settles
+ * it as after any exit. Another command (owner 0) just finishes. Then the
+ * lock is ours: returns its state (*fd held unless NONE), or -1. */
+static int wait_owner(struct engine *e, const struct container_rec *c, struct ctrlock_info *i,
+		      bool force, int timeout, int *fd, struct werr *err)
+{
+	struct timespec ts = {0, 10 * 1000 * 1000};
+	/* the owner unmounts and deletes the rootfs (a vfs copy may be big) */
+	int64_t deadline = now_ns() + ((int64_t)timeout + 60) * 1000000000LL;
+	bool stopped = false;
+	int st = CTRLOCK_OWNED;
+
+	while (st == CTRLOCK_OWNED) {
+		if (i->owner > 0 && !force)
+			return running_error(c, err);
+		if (i->owner > 0 && !stopped) {
+			if (i->pid > 0)
+				stop_process(i->pid, i->pid_start, timeout);
+			else if (ctrlock_proc_alive(i->owner, i->owner_start))
+				kill(i->owner, SIGKILL);
+			stopped = true;
+		} else if (ctrlock_proc_alive(i->pid, i->pid_start)) {
+			kill(i->pid, SIGKILL); /* it started after all */
+		}
+		if (now_ns() > deadline)
+			return werr_set(err, EBUSY,
+					"container %.12s: process %d does not let go of it", c->id,
+					(int)i->owner);
+		nanosleep(&ts, NULL);
+		st = ctrlock_try(e->runroot, c->id, true, fd, i, err);
+	}
+	return st;
 }
 
 int container_remove(struct engine *e, struct container_rec *c, bool force, int timeout,
@@ -578,10 +583,8 @@ int container_remove(struct engine *e, struct container_rec *c, bool force, int 
 	if (engine_store(e, err) == NULL)
 		return -1;
 	st = ctrlock_try(e->runroot, c->id, true, &fd, &info, err);
-	if (st == CTRLOCK_OWNED && !force)
-		return running_error(c, err);
 	if (st == CTRLOCK_OWNED)
-		st = stop_owned(e, c, &info, timeout, &fd, err);
+		st = wait_owner(e, c, &info, force, timeout, &fd, err);
 	if (st < 0)
 		return -1;
 	/* ours now: the record as it is under the lock */

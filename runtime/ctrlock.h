@@ -43,7 +43,8 @@ void ctrlock_release(const char *runroot, const char *id, int fd);
 
 enum ctrlock_state {
 	CTRLOCK_NONE,  /* no lock file: no owner (nothing was created) */
-	CTRLOCK_OWNED, /* an owner holds it: *info says who and what runs */
+	CTRLOCK_OWNED, /* held: *info says which owner and what runs (owner 0:
+			  another command holds it for a moment, as rm does) */
 	CTRLOCK_STALE, /* the file was there but its owner is gone: now ours */
 	CTRLOCK_FRESH, /* there was none; we created it (create only): ours */
 };
@@ -51,9 +52,8 @@ enum ctrlock_state {
 /* Everyone else: tries to take id's lock without waiting. With create, a
  * missing file is created (a command that must exclude others while it
  * changes the container, such as rm). STALE and FRESH put the held fd in
- * *fd (give it back with ctrlock_release); OWNED fills *info. A lock held
- * only briefly by another command (no owner recorded) is waited for, a
- * few seconds at most. Returns the state or -1 with err set. */
+ * *fd (give it back with ctrlock_release), with *info as a dead owner
+ * left it; OWNED fills *info. Returns the state or -1 with err set. */
 int ctrlock_try(const char *runroot, const char *id, bool create, int *fd,
 		struct ctrlock_info *info, struct werr *err);
 
