@@ -98,9 +98,9 @@ void run_io_begin(struct run_io *r, const struct run_opts *o)
 								: -1};
 	if (o->tty)
 		term_size(r->term_fd, &r->io.rows, &r->io.cols);
-	/* keystrokes (^C too) go to the container's pty as they are typed */
-	if (o->tty && o->interactive && r->term_fd == STDIN_FILENO &&
-	    tcgetattr(STDIN_FILENO, &r->saved) == 0) {
+	/* keystrokes (^C too) go to the container's pty as they are typed;
+	 * raw with -t alone too, as Podman does */
+	if (o->tty && r->term_fd == STDIN_FILENO && tcgetattr(STDIN_FILENO, &r->saved) == 0) {
 		struct termios raw = r->saved;
 		cfmakeraw(&raw);
 		r->raw = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;

@@ -27,7 +27,7 @@ struct run_io {
 void run_io_check(const struct run_opts *o);
 
 /* Right before container_start: the fds (stdin only with -i), the pty
- * size, the terminal raw for -t -i, and the signals to proxy blocked and
+ * size, the terminal raw for -t, and the signals to proxy blocked and
  * routed to io.event_fd. Never fails: without a signalfd the signals keep
  * their default effect (a warning says so). */
 void run_io_begin(struct run_io *r, const struct run_opts *o);

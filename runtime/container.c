@@ -419,15 +419,12 @@ static void show_owned(struct container_rec *c, const struct ctrlock_info *i)
 	c->started = i->started;
 }
 
-/* c has no owner (we hold its lock; st says whether a dead owner left it).
- * A container whose owner died died with it (PDEATHSIG): exited 137, or
- * removed when --rm. One that never had an owner lock is left as it is:
- * created, or running as long as its recorded process does. */
-static int settle(struct engine *e, struct container_rec *c, int st, const struct ctrlock_info *i,
+/* c's owner died (we hold the lock it left; i is what it wrote there):
+ * the container died with it (PDEATHSIG): exited 137, or removed when
+ * --rm. Its processes are made sure of first, so that the rootfs can go. */
+static int settle(struct engine *e, struct container_rec *c, const struct ctrlock_info *i,
 		  bool *gone, struct werr *err)
 {
-	if (st != CTRLOCK_STALE)
-		return 0;
 	kill_orphan(i->pid, i->pid_start);
 	kill_orphan(c->pid, c->pid_start);
 	if (c->autoremove) {
@@ -453,10 +450,11 @@ static int refresh(struct engine *e, struct container_rec *c, bool *gone, struct
 		return -1;
 	if (st == CTRLOCK_OWNED)
 		show_owned(c, &info);
+	/* no lock file: a created container stays so; a running record (the
+	 * runtime dir was cleaned) runs while its process does, else it is
+	 * settled under a lock of our own */
 	if (st == CTRLOCK_NONE && c->state == CTR_RUNNING &&
 	    !ctrlock_proc_alive(c->pid, c->pid_start)) {
-		/* a running record without a lock file (the runtime dir was
-		 * cleaned): take one to settle it alone */
 		st = ctrlock_try(e->runroot, c->id, true, &fd, &info, err);
 		if (st == CTRLOCK_FRESH)
 			st = CTRLOCK_STALE;
@@ -465,7 +463,7 @@ static int refresh(struct engine *e, struct container_rec *c, bool *gone, struct
 		return st < 0 ? -1 : 0;
 	rc = reload(e, c, gone, err);
 	if (rc == 0 && !*gone && (c->state == CTR_RUNNING || c->state == CTR_CREATED))
-		rc = settle(e, c, st, &info, gone, err);
+		rc = settle(e, c, &info, gone, err);
 	ctrlock_release(e->runroot, c->id, fd);
 	return rc;
 }
@@ -598,8 +596,10 @@ int container_remove(struct engine *e, struct container_rec *c, bool force, int 
 	    ctrlock_proc_alive(c->pid, c->pid_start)) {
 		if (!force)
 			rc = running_error(c, err);
-		else
+		else {
 			stop_process(c->pid, c->pid_start, timeout);
+			kill_orphan(c->pid, c->pid_start); /* gone before its rootfs goes */
+		}
 	}
 	if (rc == 0 && !gone)
 		rc = destroy(e, c, err);

@@ -126,7 +126,7 @@ start_bg() {
     # init; Podman passes SIGINT on all the same, and so the container runs on
     local name rc pid i
     name=$(wt_name)
-    start_bg "$name" 'exec sleep 3'
+    start_bg "$name" 'exec sleep 30'
     run_warren 0 inspect --format '{{.State.Pid}}' "$name"
     pid=$output
     for ((i = 0; i < 100; i++)); do
@@ -139,9 +139,10 @@ start_bg() {
     run_warren 0 ps --format json
     run jq -r --arg n "$name" '.[] | select(.Names[0] == $n) | .State' <<<"$output"
     assert_output running
-    wait_for_exit "$BG_PID" 10 || fail "warren still runs after the sleep"
+    run_warren 0 rm -f -t 0 "$name"
+    wait_for_exit "$BG_PID" 10 || fail "warren still runs after rm -f"
     rc=$(bg_status "$BG_PID")
-    [ "$rc" -eq 0 ] || fail "exit $rc, expected sleep's 0: $(cat "$OUT")"
+    [ "$rc" -eq 137 ] || fail "exit $rc, expected 137 (rm -f): $(cat "$OUT")"
 }
 
 @test "run: a container that handles SIGINT exits with its own code" {
