@@ -1,5 +1,6 @@
 /* warren run */
 #include "cli/cli.h"
+#include "cli/runio.h"
 #include "lib/cleanup.h"
 #include "lib/util.h"
 #include "runtime/container.h"
@@ -48,6 +49,27 @@ static const struct opt run_tab[] = {
     OPT_TABLE_END,
 };
 
+/* Creates, starts and waits: the CLI owns the container's lifetime. */
+static int run_foreground(struct engine *e, const char *image, const struct run_opts *o,
+			  struct werr *err)
+{
+	struct ctr_owned c = {.lock = -1, .proc = {.pty_master = -1}};
+	struct run_io rio;
+	int code = 0, rc = -1;
+
+	run_io_check(o);
+	if (container_create(e, image, o, &c, err) < 0)
+		return -1;
+	/* only now: a ^C while the rootfs is made stops warren itself */
+	run_io_begin(&rio, o);
+	if (container_start(e, &c, &rio.io, err) == 0 &&
+	    container_wait(e, &c, &rio.io, &code, err) == 0)
+		rc = code;
+	run_io_end(&rio);
+	container_owned_free(e, &c);
+	return rc;
+}
+
 static void run_init(void *o)
 {
 	runopts_init(o);
@@ -64,8 +86,6 @@ const struct optspec cli_run_opts = {run_tab, sizeof(struct run_opts), true, run
 int cmd_run(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	struct run_opts *o = opts;
-	struct container_rec c = {0};
-	int code = 0, rc = -1;
 
 	if (o->detach) {
 		werr_set(err, 0,
@@ -79,12 +99,5 @@ int cmd_run(struct engine *e, void *opts, char **args, struct werr *err)
 	}
 	for (size_t i = 1; args[i]; i++)
 		o->cmd = strv_append(o->cmd, args[i]);
-	if (container_create(e, args[0], o, &c, err) < 0)
-		goto out;
-	if (container_run_foreground(e, &c, o, &code, err) < 0)
-		goto out;
-	rc = code;
-out:
-	container_rec_free(&c);
-	return rc;
+	return run_foreground(e, args[0], o, err);
 }

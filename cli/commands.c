@@ -11,8 +11,8 @@
 	"  cmd) in the foreground. warren waits for it in this very process and exits with its\n"  \
 	"  status: 125 when warren itself fails, 126 when the command cannot be invoked, 127\n"    \
 	"  when it is not found, 128+N when the container was killed by signal N. Signals sent\n"  \
-	"  to warren (Ctrl-C) are forwarded; one the container's init does not handle stops "      \
-	"it.\n\n"                                                                                  \
+	"  to warren (Ctrl-C) are passed on to the container's init, which, as in Podman,\n"       \
+	"  ignores one it has no handler for.\n\n"                                                 \
 	"OPTIONS\n"                                                                                \
 	"  --rm                      remove the container when it exits\n"                         \
 	"  -i, --interactive         keep stdin open and pass it to the container\n"               \
@@ -33,7 +33,8 @@
 	"      --cap-drop CAP        drop a capability (or ALL)\n"                                 \
 	"      --security-opt OPT    seccomp=unconfined or seccomp=PROFILE.json\n"                 \
 	"      --privileged          all capabilities, no seccomp, no masked paths\n"              \
-	"      --sig-proxy=false     do not forward the signals warren receives\n\n"               \
+	"      --sig-proxy=false     do not pass signals on: SIGINT, SIGTERM, SIGHUP, SIGQUIT\n"   \
+	"                            kill the container (it cannot outlive warren)\n\n"            \
 	"EXAMPLES\n"                                                                               \
 	"  warren run --rm busybox echo hello\n"                                                   \
 	"  warren run --rm -it -v $PWD:/src:ro -w /src busybox sh\n"

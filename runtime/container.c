@@ -5,6 +5,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "runtime/ctrlock.h"
 #include "runtime/executor.h"
 #include "rootless/rootless.h"
 #include "runtime/names.h"
@@ -183,15 +184,35 @@ static void discard(struct engine *e, struct container_rec *c, enum storage_driv
 	store_container_delete(e->store, c->id, &ignore);
 }
 
+/* The record of a new container (not yet stored). */
+static int new_record(struct engine *e, const char *image_ref, const struct run_opts *o,
+		      const struct image_rec *img, const struct image_config *cfg,
+		      enum storage_driver d, struct container_rec *c, struct werr *err)
+{
+	random_hex(c->id, 64);
+	c->name = pick_name(e, o, err);
+	if (c->name == NULL || validate_name(c->name, err) < 0)
+		return -1;
+	c->image_id = xstrdup(img->id);
+	c->image_name = xstrdup(img->names && img->names[0] ? img->names[0] : image_ref);
+	c->command = effective_command(o, cfg);
+	c->created = now_ns();
+	c->state = CTR_CREATED;
+	c->autoremove = o->rm;
+	c->driver = xstrdup(driver_name(d));
+	c->config = create_options_json(o, cfg, image_ref, c->id);
+	return 0;
+}
+
 int container_create(struct engine *e, const char *image_ref, const struct run_opts *o,
-		     struct container_rec *out, struct werr *err)
+		     struct ctr_owned *out, struct werr *err)
 {
 	struct image_rec img = {0};
 	struct image_config cfg = {0};
 	struct container_rec c = {0};
 	enum storage_driver d;
 	cleanup_free char *dir = NULL, *bundle = NULL;
-	int r;
+	int r, lock = -1;
 
 	if (engine_store(e, err) == NULL)
 		return -1;
@@ -201,21 +222,13 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 			werr_set(err, 0, "%s: image not known", image_ref);
 		return -1;
 	}
-	if (image_config_parse(img.config, &cfg, err) < 0 || driver_choose(e, &d, err) < 0)
+	if (image_config_parse(img.config, &cfg, err) < 0 || driver_choose(e, &d, err) < 0 ||
+	    new_record(e, image_ref, o, &img, &cfg, d, &c, err) < 0)
 		goto fail;
-	random_hex(c.id, 64);
-	c.name = pick_name(e, o, err);
-	if (c.name == NULL || validate_name(c.name, err) < 0)
-		goto fail;
-	c.image_id = xstrdup(img.id);
-	c.image_name = xstrdup(img.names && img.names[0] ? img.names[0] : image_ref);
-	c.command = effective_command(o, &cfg);
-	c.created = now_ns();
-	c.state = CTR_CREATED;
-	c.autoremove = o->rm;
-	c.driver = xstrdup(driver_name(d));
-	c.config = create_options_json(o, &cfg, image_ref, c.id);
-	if (store_container_add(e->store, &c, err) < 0)
+	/* owned before anyone can see it: from here on no other command
+	 * takes it for debris, however long its rootfs takes (issue 5 item 2) */
+	lock = ctrlock_create(e->runroot, c.id, err);
+	if (lock < 0 || store_container_add(e->store, &c, err) < 0)
 		goto fail;
 	dir = container_dir(e, c.id);
 	bundle = container_bundle_dir(e, &c);
@@ -230,9 +243,10 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	}
 	image_rec_free(&img);
 	image_config_free(&cfg);
-	*out = c;
+	*out = (struct ctr_owned){.rec = c, .lock = lock, .proc = {.pid = 0, .pty_master = -1}};
 	return 0;
 fail:
+	ctrlock_release(e->runroot, c.id, lock);
 	image_rec_free(&img);
 	image_config_free(&cfg);
 	container_rec_free(&c);
@@ -260,7 +274,8 @@ static bool pool_offer(struct engine *e, const struct container_rec *c, const ch
 	return pooled;
 }
 
-/* Deletes the container's files and record (it must not run). */
+/* Deletes the container's files and record (it must not run, and the
+ * caller holds its lock). */
 static int destroy(struct engine *e, struct container_rec *c, struct werr *err)
 {
 	cleanup_free char *dir = container_dir(e, c->id);
@@ -278,83 +293,172 @@ static int destroy(struct engine *e, struct container_rec *c, struct werr *err)
 	return store_container_delete(e->store, c->id, err);
 }
 
-int container_run_foreground(struct engine *e, struct container_rec *c, const struct run_opts *o,
-			     int *exit_code, struct werr *err)
+/* Records c as exited with code and unmounts its rootfs (the caller holds
+ * its lock). */
+static int mark_exited(struct engine *e, struct container_rec *c, int code, struct werr *err)
 {
 	cleanup_free char *dir = container_dir(e, c->id);
-	cleanup_free char *bundle = container_bundle_dir(e, c);
-	struct exec_opts xo = {.tty = o->tty,
-			       .stdin_fd = o->interactive ? 0 : -1,
-			       .stdout_fd = -1,
-			       .stderr_fd = -1,
-			       .cache_dir = e->runroot};
-	struct ctr_proc p = {.pid = 0, .pty_master = -1};
 	struct werr ignore = {0};
-	int rc;
 
-	if (executor_start(bundle, &xo, &p, err) < 0) {
+	c->state = CTR_EXITED;
+	c->exit_code = code;
+	c->finished = now_ns();
+	c->pid = 0;
+	c->pid_start = 0;
+	rootfs_umount(e, rec_driver(c), dir, &ignore);
+	return store_container_update(e->store, c, err);
+}
+
+int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io *io,
+		    struct werr *err)
+{
+	cleanup_free char *bundle = container_bundle_dir(e, &c->rec);
+	struct exec_opts xo = {.stdin_fd = io->in_fd,
+			       .stdout_fd = io->out_fd,
+			       .stderr_fd = io->err_fd,
+			       .rows = io->rows,
+			       .cols = io->cols,
+			       .cache_dir = e->runroot};
+	struct werr ignore = {0};
+
+	if (executor_start(bundle, &xo, &c->proc, err) < 0) {
 		int status = err->status;
-		/* the container never ran: Podman removes nothing but marks it;
-		 * with --rm it is gone */
-		if (o->rm)
-			destroy(e, c, &ignore);
-		else {
-			c->state = CTR_EXITED;
-			c->exit_code = status ? status : 125;
-			c->finished = now_ns();
-			rootfs_umount(e, rec_driver(c), dir, &ignore);
-			store_container_update(e->store, c, &ignore);
-		}
+		/* it never ran: Podman removes nothing but marks it; with --rm it
+		 * is gone */
+		if (c->rec.autoremove)
+			destroy(e, &c->rec, &ignore);
+		else
+			mark_exited(e, &c->rec, status ? status : 125, &ignore);
+		ctrlock_release(e->runroot, c->rec.id, c->lock);
+		c->lock = -1;
 		return -1;
 	}
-	c->state = CTR_RUNNING;
-	c->pid = p.pid;
-	c->pid_start = proc_start_time(p.pid);
-	c->started = now_ns();
-	if (!o->rm && store_container_update(e->store, c, err) < 0)
-		log_warn("record start of %.12s: %s", c->id, err->msg);
-	rc = executor_wait(&p, o->interactive, exit_code, err);
-	c->state = CTR_EXITED;
-	c->finished = now_ns();
-	c->exit_code = rc < 0 ? 125 : *exit_code;
-	c->pid = 0;
-	if (o->rm)
-		return destroy(e, c, rc < 0 ? &ignore : err) < 0 && rc == 0 ? -1 : rc;
-	rootfs_umount(e, rec_driver(c), dir, &ignore);
-	if (store_container_update(e->store, c, rc < 0 ? &ignore : err) < 0 && rc == 0)
-		return -1;
+	c->rec.state = CTR_RUNNING;
+	c->rec.pid = c->proc.pid;
+	c->rec.pid_start = proc_start_time(c->proc.pid);
+	c->rec.started = now_ns();
+	/* the lock file on the runtime tmpfs is what ps and rm read; a --rm
+	 * run writes no database row for its start */
+	if (ctrlock_set_proc(c->lock, c->rec.pid, c->rec.pid_start, c->rec.started, &ignore) < 0)
+		log_warn("record start of %.12s: %s", c->rec.id, ignore.msg);
+	if (!c->rec.autoremove && store_container_update(e->store, &c->rec, &ignore) < 0)
+		log_warn("record start of %.12s: %s", c->rec.id, ignore.msg);
+	return 0;
+}
+
+int container_wait(struct engine *e, struct ctr_owned *c, const struct exec_io *io, int *exit_code,
+		   struct werr *err)
+{
+	struct werr ignore = {0};
+	int rc = executor_wait(&c->proc, io, exit_code, err);
+	int code = rc < 0 ? 125 : *exit_code;
+
+	if (c->rec.autoremove)
+		rc = destroy(e, &c->rec, rc < 0 ? &ignore : err) < 0 && rc == 0 ? -1 : rc;
+	else if (mark_exited(e, &c->rec, code, rc < 0 ? &ignore : err) < 0 && rc == 0)
+		rc = -1;
+	ctrlock_release(e->runroot, c->rec.id, c->lock);
+	c->lock = -1;
 	return rc;
 }
 
-/* A running record whose process is gone died with its CLI (PDEATHSIG). */
-static int refresh(struct engine *e, struct container_rec *c, bool *gone, struct werr *err)
+void container_owned_free(struct engine *e, struct ctr_owned *c)
 {
-	*gone = false;
-	if (c->state != CTR_RUNNING && c->state != CTR_CREATED)
-		return 0;
-	if (c->state == CTR_RUNNING && c->pid > 0 && proc_start_time(c->pid) == c->pid_start)
-		return 0;
-	if (c->state == CTR_CREATED) {
-		/* created but never started: only stale when its creator died;
-		 * foreground runs start within milliseconds, so a created
-		 * record older than a minute with autoremove is debris */
-		if (!c->autoremove || now_ns() - c->created < 60LL * 1000000000LL)
-			return 0;
-	}
+	if (c->proc.pty_master >= 0)
+		close(c->proc.pty_master);
+	ctrlock_release(e->runroot, c->rec.id, c->lock);
+	container_rec_free(&c->rec);
+	*c = (struct ctr_owned){.lock = -1, .proc = {.pty_master = -1}};
+}
+
+/* SIGKILLs the process pid/start when it still lives (a container whose
+ * owner died: PDEATHSIG normally did it already) and waits a little for
+ * it to go, so that its rootfs can be unmounted. */
+static void kill_orphan(pid_t pid, uint64_t start)
+{
+	struct timespec ts = {0, 10 * 1000 * 1000};
+	int64_t deadline = now_ns() + 2LL * 1000000000LL;
+
+	if (!ctrlock_proc_alive(pid, start))
+		return;
+	kill(pid, SIGKILL);
+	while (ctrlock_proc_alive(pid, start) && now_ns() < deadline)
+		nanosleep(&ts, NULL);
+}
+
+/* Reads c again from the store (under its lock, the truth): *gone when
+ * the record has been removed meanwhile. */
+static int reload(struct engine *e, struct container_rec *c, bool *gone, struct werr *err)
+{
+	struct container_rec fresh = {0};
+	int r = store_container_get(e->store, c->id, &fresh, err);
+
+	*gone = r == 0;
+	if (r <= 0)
+		return r;
+	container_rec_free(c);
+	*c = fresh;
+	return 0;
+}
+
+/* An owner holds c: what its lock file says is the truth about it. */
+static void show_owned(struct container_rec *c, const struct ctrlock_info *i)
+{
+	if (!ctrlock_proc_alive(i->pid, i->pid_start))
+		return; /* being created, or exited and being settled */
+	c->state = CTR_RUNNING;
+	c->pid = i->pid;
+	c->pid_start = i->pid_start;
+	c->started = i->started;
+}
+
+/* c's owner died (we hold the lock it left; i is what it wrote there):
+ * the container died with it (PDEATHSIG): exited 137, or removed when
+ * --rm. Its processes are made sure of first, so that the rootfs can go. */
+static int settle(struct engine *e, struct container_rec *c, const struct ctrlock_info *i,
+		  bool *gone, struct werr *err)
+{
+	kill_orphan(i->pid, i->pid_start);
+	kill_orphan(c->pid, c->pid_start);
 	if (c->autoremove) {
 		*gone = true;
 		return destroy(e, c, err);
 	}
-	c->state = CTR_EXITED;
-	c->exit_code = 137;
-	c->pid = 0;
-	c->finished = now_ns();
-	{
-		cleanup_free char *dir = container_dir(e, c->id);
-		struct werr ignore = {0};
-		rootfs_umount(e, rec_driver(c), dir, &ignore);
+	/* it died while its rootfs was being made: it stays created */
+	if (c->state == CTR_CREATED && i->pid == 0)
+		return 0;
+	return mark_exited(e, c, 137, err);
+}
+
+static int refresh(struct engine *e, struct container_rec *c, bool *gone, struct werr *err)
+{
+	struct ctrlock_info info;
+	int fd = -1, st, rc;
+
+	*gone = false;
+	if (c->state != CTR_RUNNING && c->state != CTR_CREATED)
+		return 0;
+	st = ctrlock_try(e->runroot, c->id, false, &fd, &info, err);
+	if (st < 0)
+		return -1;
+	if (st == CTRLOCK_OWNED)
+		show_owned(c, &info);
+	/* no lock file: a created container stays so; a running record (the
+	 * runtime dir was cleaned) runs while its process does, else it is
+	 * settled under a lock of our own */
+	if (st == CTRLOCK_NONE && c->state == CTR_RUNNING &&
+	    !ctrlock_proc_alive(c->pid, c->pid_start)) {
+		st = ctrlock_try(e->runroot, c->id, true, &fd, &info, err);
+		if (st == CTRLOCK_FRESH)
+			st = CTRLOCK_STALE;
 	}
-	return store_container_update(e->store, c, err);
+	if (st != CTRLOCK_STALE)
+		return st < 0 ? -1 : 0;
+	rc = reload(e, c, gone, err);
+	if (rc == 0 && !*gone && (c->state == CTR_RUNNING || c->state == CTR_CREATED))
+		rc = settle(e, c, &info, gone, err);
+	ctrlock_release(e->runroot, c->id, fd);
+	return rc;
 }
 
 int container_lookup(struct engine *e, const char *ref, struct container_rec *out, struct werr *err)
@@ -399,47 +503,101 @@ int container_list(struct engine *e, bool all, struct container_rec **out, size_
 	return 0;
 }
 
-static bool alive(const struct container_rec *c)
-{
-	return c->state == CTR_RUNNING && c->pid > 0 && proc_start_time(c->pid) == c->pid_start;
-}
-
-static void stop_process(const struct container_rec *c, int timeout)
+/* SIGTERM, then SIGKILL after timeout seconds (at once with 0), to the
+ * process pid/start; its parent reaps it. */
+static void stop_process(pid_t pid, uint64_t start, int timeout)
 {
 	struct timespec ts = {0, 10 * 1000 * 1000};
 	int64_t deadline = now_ns() + (int64_t)timeout * 1000000000LL;
 
-	if (timeout > 0) {
-		kill(c->pid, SIGTERM);
-		while (alive(c) && now_ns() < deadline)
+	if (timeout > 0 && ctrlock_proc_alive(pid, start)) {
+		kill(pid, SIGTERM);
+		while (ctrlock_proc_alive(pid, start) && now_ns() < deadline)
 			nanosleep(&ts, NULL);
 	}
-	if (alive(c))
-		kill(c->pid, SIGKILL);
-	/* it is reaped by its own CLI; wait until the pid is gone */
-	deadline = now_ns() + 5LL * 1000000000LL;
-	while (alive(c) && now_ns() < deadline)
+	if (ctrlock_proc_alive(pid, start))
+		kill(pid, SIGKILL);
+}
+
+static int running_error(const struct container_rec *c, struct werr *err)
+{
+	werr_set(err, 0,
+		 "cannot remove container %.12s as it is running - running or paused containers "
+		 "cannot be removed without force",
+		 c->id);
+	return werr_status(err, 2); /* Podman's exit code */
+}
+
+/* rm of a container whose lock is held. An owner: without force, an error;
+ * with it, its process is stopped (or, while the container is still being
+ * created, the owner itself, which cannot be asked) and the owner settles
+ * it as after any exit. Another command (owner 0) just finishes. Then the
+ * lock is ours: returns its state (*fd held unless NONE), or -1. */
+static int wait_owner(struct engine *e, const struct container_rec *c, struct ctrlock_info *i,
+		      bool force, int timeout, int *fd, struct werr *err)
+{
+	struct timespec ts = {0, 10 * 1000 * 1000};
+	/* the owner unmounts and deletes the rootfs (a vfs copy may be big) */
+	int64_t deadline = now_ns() + ((int64_t)timeout + 60) * 1000000000LL;
+	bool stopped = false;
+	int st = CTRLOCK_OWNED;
+
+	while (st == CTRLOCK_OWNED) {
+		if (i->owner > 0 && !force)
+			return running_error(c, err);
+		if (i->owner > 0 && !stopped) {
+			if (i->pid > 0)
+				stop_process(i->pid, i->pid_start, timeout);
+			else if (ctrlock_proc_alive(i->owner, i->owner_start))
+				kill(i->owner, SIGKILL);
+			stopped = true;
+		} else if (ctrlock_proc_alive(i->pid, i->pid_start)) {
+			kill(i->pid, SIGKILL); /* it started after all */
+		}
+		if (now_ns() > deadline)
+			return werr_set(err, EBUSY,
+					"container %.12s: process %d does not let go of it", c->id,
+					(int)i->owner);
 		nanosleep(&ts, NULL);
+		st = ctrlock_try(e->runroot, c->id, true, fd, i, err);
+	}
+	return st;
 }
 
 int container_remove(struct engine *e, struct container_rec *c, bool force, int timeout,
 		     struct werr *err)
 {
+	struct ctrlock_info info;
+	bool gone = false;
+	int fd = -1, st, rc;
+
 	if (engine_store(e, err) == NULL)
 		return -1;
-	if (alive(c)) {
-		if (!force) {
-			werr_set(err, 0,
-				 "cannot remove container %.12s as it is running - running or "
-				 "paused containers cannot be removed without force",
-				 c->id);
-			return werr_status(err, 2); /* Podman's exit code */
-		}
-		stop_process(c, timeout);
-		if (alive(c))
-			return werr_set(err, EBUSY, "stop container %.12s", c->id);
+	st = ctrlock_try(e->runroot, c->id, true, &fd, &info, err);
+	if (st == CTRLOCK_OWNED)
+		st = wait_owner(e, c, &info, force, timeout, &fd, err);
+	if (st < 0)
+		return -1;
+	/* ours now: the record as it is under the lock */
+	rc = reload(e, c, &gone, err);
+	if (rc == 0 && !gone && st == CTRLOCK_STALE) {
+		kill_orphan(info.pid, info.pid_start);
+		kill_orphan(c->pid, c->pid_start);
 	}
-	return destroy(e, c, err);
+	/* a running record without an owner lock: its process is what runs */
+	if (rc == 0 && !gone && c->state == CTR_RUNNING &&
+	    ctrlock_proc_alive(c->pid, c->pid_start)) {
+		if (!force)
+			rc = running_error(c, err);
+		else {
+			stop_process(c->pid, c->pid_start, timeout);
+			kill_orphan(c->pid, c->pid_start); /* gone before its rootfs goes */
+		}
+	}
+	if (rc == 0 && !gone)
+		rc = destroy(e, c, err);
+	ctrlock_release(e->runroot, c->id, fd);
+	return rc;
 }
 
 int container_remove_by_image(struct engine *e, const char *image_id, struct werr *err)

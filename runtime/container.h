@@ -7,26 +7,50 @@
 
 #include "engine/engine.h"
 #include "lib/err.h"
+#include "runtime/executor.h"
 #include "runtime/spec.h"
 #include "storage/store.h"
 
-/* Creates a container from the image named by image_ref: a store record
- * (state created), <root>/containers/<id>/ with its rootfs mounted and the
- * OCI bundle (config.json). out receives the record (caller frees with
- * container_rec_free). A missing image is "IMAGE: image not known". */
+/* A container whose lifetime this process owns: it holds the container's
+ * owner lock (runtime/ctrlock.h) from container_create until
+ * container_wait has settled it or container_owned_free gives it up. */
+struct ctr_owned {
+	struct container_rec rec;
+	int lock;	      /* the owner lock's fd, -1 once released */
+	struct ctr_proc proc; /* the running process, pid 0 before the start */
+};
+
+/* Creates a container from the image named by image_ref: the owner lock,
+ * a store record (state created), <root>/containers/<id>/ with its rootfs
+ * mounted and the OCI bundle (config.json). out receives it (caller frees
+ * with container_owned_free). A missing image is "IMAGE: image not
+ * known". */
 int container_create(struct engine *e, const char *image_ref, const struct run_opts *o,
-		     struct container_rec *out, struct werr *err);
+		     struct ctr_owned *out, struct werr *err);
 
-/* Starts c in the foreground: the calling process is its parent and waits,
- * forwarding signals (and pty I/O with -t). Updates the record (running,
- * then exited with the code), unmounts its rootfs, removes it when o->rm.
+/* Starts c's process, its stdio the fds of io (the caller's: the engine
+ * never uses its own fds 0-2), its pty (with -t) sized io->rows x
+ * io->cols. Records it as running (in the lock file; in the store too when
+ * it is not --rm). A container that cannot start is settled as podman
+ * does (removed with --rm, else exited with the error's code) and the
+ * lock released; then -1 with err's status 125, 126 or 127. */
+int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io *io,
+		    struct werr *err);
+
+/* Waits for c's process (see executor_wait for io), then records the exit,
+ * unmounts its rootfs, removes it when --rm, and releases the lock.
  * *exit_code is the container's exit status (128+N after signal N). */
-int container_run_foreground(struct engine *e, struct container_rec *c, const struct run_opts *o,
-			     int *exit_code, struct werr *err);
+int container_wait(struct engine *e, struct ctr_owned *c, const struct exec_io *io, int *exit_code,
+		   struct werr *err);
 
-/* Finds a container by id, id prefix or name, with its state brought up to
- * date (a recorded pid that is gone means it died with its CLI: exited
- * 137, removed when it was --rm). 1 found, 0 not found, -1 error. */
+/* Frees c; a lock still held is given up (the container stays created). */
+void container_owned_free(struct engine *e, struct ctr_owned *c);
+
+/* Finds a container by id, id prefix or name, with its state brought up
+ * to date: one whose owner lives is running (pid and start time from the
+ * owner's lock file) or being created; one whose owner died (its lock
+ * file left unlocked) has died with it: exited 137, removed when it was
+ * --rm. 1 found, 0 not found, -1 error. */
 int container_lookup(struct engine *e, const char *ref, struct container_rec *out,
 		     struct werr *err);
 
@@ -34,9 +58,12 @@ int container_lookup(struct engine *e, const char *ref, struct container_rec *ou
 int container_list(struct engine *e, bool all, struct container_rec **out, size_t *n,
 		   struct werr *err);
 
-/* Removes a container: a running one needs force (SIGTERM, then SIGKILL
- * after timeout seconds; timeout 0 kills at once). Unmounts and deletes its
- * directory, then its record. */
+/* Removes a container: a running one (or one being created) needs force.
+ * Then its process gets SIGTERM and, after timeout seconds, SIGKILL
+ * (timeout 0: SIGKILL at once); while it is being created its owner is
+ * killed. The owner settles the container as it would after any exit and
+ * lets go of the lock; then the container is removed under that lock (it
+ * is already gone when it was --rm). */
 int container_remove(struct engine *e, struct container_rec *c, bool force, int timeout,
 		     struct werr *err);
 

@@ -44,26 +44,23 @@ static __attribute__((noreturn)) void child_fail(int fd, const struct werr *err)
 	_exit(1);
 }
 
-/* dup2 that also works when from == to (then only clears CLOEXEC). */
-static int move_fd(int from, int to)
+/* A copy of fd above 2 (so that filling 0-2 cannot overwrite a source),
+ * or /dev/null opened with flags when fd < 0. */
+static int stdio_source(int fd, int flags)
 {
-	if (from == to)
-		return fcntl(to, F_SETFD, 0);
-	return dup2(from, to) < 0 ? -1 : 0;
+	return fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 3) : open("/dev/null", flags | O_CLOEXEC);
 }
 
+/* The caller's fds become 0-2; -1 means /dev/null (the engine never hands
+ * the container its own stdio unasked). */
 static int setup_stdio(const struct exec_opts *o, struct werr *err)
 {
-	int in = o->stdin_fd;
+	int src[3] = {stdio_source(o->stdin_fd, O_RDONLY), stdio_source(o->stdout_fd, O_WRONLY),
+		      stdio_source(o->stderr_fd, O_WRONLY)};
 
-	if (in < 0) {
-		in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (in < 0)
-			return werr_set(err, errno, "open '/dev/null'");
-	}
-	if (move_fd(in, 0) < 0 || (o->stdout_fd >= 0 && move_fd(o->stdout_fd, 1) < 0) ||
-	    (o->stderr_fd >= 0 && move_fd(o->stderr_fd, 2) < 0))
-		return werr_set(err, errno, "set up stdio");
+	for (int i = 0; i < 3; i++)
+		if (src[i] < 0 || dup2(src[i], i) < 0)
+			return werr_set(err, errno, "set up stdio");
 	return 0;
 }
 
@@ -120,9 +117,11 @@ static int recv_fd(int sock)
 	return fd;
 }
 
-/* The container's own devpts (after pivot_root /dev/ptmx is pts/ptmx). */
-static int setup_terminal(int sock, struct werr *err)
+/* The container's own devpts (after pivot_root /dev/ptmx is pts/ptmx),
+ * sized before the process runs: it may ask at once (stty size). */
+static int setup_terminal(int sock, const struct exec_opts *o, struct werr *err)
 {
+	struct winsize ws = {.ws_row = o->rows, .ws_col = o->cols};
 	char name[64];
 	int master, slave;
 
@@ -134,6 +133,8 @@ static int setup_terminal(int sock, struct werr *err)
 	slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave < 0)
 		return werr_set(err, errno, "open '%s'", name);
+	if ((ws.ws_row || ws.ws_col) && ioctl(slave, TIOCSWINSZ, &ws) < 0)
+		return werr_set(err, errno, "set the size of '%s'", name);
 	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
 		return werr_set(err, errno, "make '%s' the controlling terminal", name);
 	if (dup2(slave, 0) < 0 || dup2(slave, 1) < 0 || dup2(slave, 2) < 0)
@@ -311,7 +312,7 @@ static int child_creds(const struct child_args *a, struct werr *err)
 		return -1;
 	if (set_user(s, err) < 0)
 		return -1;
-	if (a->tty && setup_terminal(a->ptyfd, err) < 0)
+	if (a->tty && setup_terminal(a->ptyfd, a->o, err) < 0)
 		return -1;
 	if (set_caps(s, err) < 0)
 		return -1;

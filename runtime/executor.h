@@ -20,8 +20,10 @@ struct exec_opts {
 	bool tty;	       /* process.terminal: a pty from the container's devpts;
 				  its master comes back to the caller */
 	int stdin_fd;	       /* container stdin when !tty; -1 means /dev/null */
-	int stdout_fd;	       /* -1: inherit ours */
-	int stderr_fd;	       /* -1: inherit ours */
+	int stdout_fd;	       /* container stdout when !tty; -1 means /dev/null */
+	int stderr_fd;	       /* container stderr when !tty; -1 means /dev/null */
+	unsigned short rows;   /* with a pty: its window size from the start (0: */
+	unsigned short cols;   /* the kernel's 0x0, which some programs reject) */
 	const char *cache_dir; /* where compiled seccomp filters are cached
 				  (seccomp-<sha256>.bpf); NULL: no cache */
 };
@@ -38,15 +40,37 @@ struct ctr_proc {
 int executor_start(const char *bundle_dir, const struct exec_opts *o, struct ctr_proc *out,
 		   struct werr *err);
 
-/* Waits for the container to exit while forwarding SIGINT, SIGTERM,
- * SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH to it. A terminating
- * signal that the container's init does not catch is turned into SIGKILL
- * (the kernel drops it for a pid-namespace init), so Ctrl-C stops a
- * container as users expect. With a pty: the terminal goes raw, stdin is
- * copied to the master when interactive, the master to stdout, window
- * size follows SIGWINCH; the terminal is restored on return. *exit_code is
- * the exit status, or 128+N after signal N. The pty master is closed
- * (p->pty_master becomes -1). */
-int executor_wait(struct ctr_proc *p, bool interactive, int *exit_code, struct werr *err);
+/* What the waiting side attaches to a running container: the engine never
+ * touches fds 0-2 or a terminal on its own, the caller (the CLI, a
+ * detached container's monitor, the REST API) says which fds to use. */
+struct exec_io {
+	int in_fd;		   /* without a pty: the container's stdin (-1: /dev/null);
+				      with one: copied into it (end of file sends ^D; -1: none) */
+	int out_fd;		   /* without a pty: its stdout (-1: /dev/null); with one:
+				      what the container writes is copied here */
+	int err_fd;		   /* without a pty: its stderr (-1: /dev/null) */
+	unsigned short rows, cols; /* the pty's size at the start (see exec_opts) */
+	/* An fd the wait loop also polls for the caller (-1: none), such as a
+	 * signalfd or a control socket: when it is readable, on_event runs and
+	 * may call executor_kill or executor_resize. */
+	int event_fd;
+	void (*on_event)(void *arg, const struct ctr_proc *p);
+	void *event_arg;
+};
+
+/* Waits for the container to exit (SIGCHLD, through a signalfd of its
+ * own: SIGCHLD is blocked meanwhile), copying the pty both ways and
+ * serving io->event_fd. *exit_code is the exit status, or 128+N after
+ * signal N. The pty master is closed (p->pty_master becomes -1). */
+int executor_wait(struct ctr_proc *p, const struct exec_io *io, int *exit_code, struct werr *err);
+
+/* Sends sig to the container's init. A pid namespace's init without a
+ * handler for sig ignores it, as the kernel wants (and Podman shows). */
+int executor_kill(const struct ctr_proc *p, int sig, struct werr *err);
+
+/* Sets the window size of the container's pty (the caller's terminal was
+ * resized); the kernel signals SIGWINCH to the container's foreground. */
+int executor_resize(const struct ctr_proc *p, unsigned short rows, unsigned short cols,
+		    struct werr *err);
 
 #endif

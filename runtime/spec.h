@@ -37,10 +37,10 @@ struct run_opts {
 	size_t nvolumes;
 	char **tmpfs; /* "DST[:opts]" */
 	bool read_only, privileged, tty, interactive, rm, detach;
+	bool sig_proxy; /* --sig-proxy: the foreground CLI passes its signals on */
 	enum net_mode net;
 	char **cap_add, **cap_drop; /* "NET_ADMIN", "CAP_NET_ADMIN" or "ALL" */
 	char *seccomp;		    /* NULL default profile, "unconfined", or a JSON profile path */
-	bool sig_proxy; /* --sig-proxy (default true): forward signals to the container */
 };
 
 /* Builds config.json content. rootfs is the mounted rootfs (opened with

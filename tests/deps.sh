@@ -15,8 +15,9 @@ PKGS=(
     libacl1-dev nettle-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev zlib1g-dev
     # rootless runtime path: newuidmap/newgidmap, network, fuse fallback, the test base image
     uidmap slirp4netns fuse-overlayfs busybox-static
-    # tests: bats, jq, util-linux (runuser, findmnt), bsdutils (script), iproute2, coreutils (timeout)
-    bats bats-assert bats-support jq util-linux bsdutils iproute2 coreutils passwd attr
+    # tests: bats, jq, util-linux (runuser, findmnt), bsdutils (script), iproute2, coreutils
+    # (timeout), sqlite3 (its CLI edits a store's records)
+    bats bats-assert bats-support jq util-linux bsdutils iproute2 coreutils passwd attr sqlite3
 )
 for arg in "$@"; do
     case $arg in

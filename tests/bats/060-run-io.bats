@@ -33,6 +33,50 @@ load helpers
     assert_line --index 1 both-tty
 }
 
+@test "run -t: the pty has a size: the caller's terminal's, else 24x80" {
+    # guards: issue 5 item 13 (`stty size` under -t said "No child processes": a 0x0 pty)
+    command -v script >/dev/null || skip "needs script(1) from util-linux to provide a terminal"
+    local cmd
+    cmd=$(printf '%q ' "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" run --rm -t "$IMAGE" stty size)
+    # script's own pty has no size here (its stdin is no terminal)
+    run timeout 60 script -qec "$cmd" /dev/null
+    [ "$status" -eq 0 ] || fail "exit $status; output: $output"
+    output=${output//$'\r'/}
+    assert_output "24 80"
+    run timeout 60 script -qec "stty rows 33 cols 77; $cmd" /dev/null
+    [ "$status" -eq 0 ] || fail "exit $status; output: $output"
+    output=${output//$'\r'/}
+    assert_output "33 77"
+}
+
+@test "run -t: a resized terminal resizes the container's pty (SIGWINCH)" {
+    # guards: issue 5 item 17 (the CLI follows its terminal's size and tells the engine)
+    command -v script >/dev/null || skip "needs script(1) from util-linux to provide a terminal"
+    local sync=$BATS_TEST_TMPDIR/sync cmd
+    mkdir "$sync"
+    cmd=$(printf '%q ' "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" run --rm -t \
+        -v "$sync:/sync" "$IMAGE" \
+        sh -c 'stty size; touch /sync/ready; while [ ! -e /sync/go ]; do sleep 0.1; done; stty size')
+    # warren in the background of script's shell: the terminal is its stdout, and it is
+    # in the terminal's foreground process group, which the kernel sends SIGWINCH
+    run timeout 60 script -qec "stty rows 30 cols 90; $cmd & while [ ! -e $sync/ready ]; do sleep 0.1; done
+        stty rows 40 cols 100; touch $sync/go; wait" /dev/null
+    [ "$status" -eq 0 ] || fail "exit $status; output: $output"
+    output=${output//$'\r'/}
+    assert_output $'30 90\n40 100'
+}
+
+@test "run -t -i without a terminal on stdin: Podman's warning, and it runs" {
+    # guards: issue 5 item 13 (it ran silently; Podman warns "The input device is not a TTY")
+    run_warren 0 run --rm -t -i "$IMAGE" echo ran </dev/null
+    output=${output//$'\r'/}
+    assert_output "ran"
+    assert_error "the input device is not a TTY"
+    # -t alone or -i alone: nothing to warn about
+    run_warren 0 run --rm -t "$IMAGE" true </dev/null
+    [ -z "$stderr" ] || fail "stderr: $stderr"
+}
+
 @test "run without -t: no tty in the container" {
     # guards: Foundation #2 §4 -t only when asked
     run_warren 1 run --rm "$IMAGE" tty
@@ -49,40 +93,104 @@ load helpers
     assert_output --partial "piped-42"
 }
 
-@test "run: SIGINT to warren stops a container that ignores it, promptly" {
-    # guards: Foundation #2 §4 "signals are forwarded (Ctrl-C stops the container)"
-    local sync=$BATS_TEST_TMPDIR/sync name t0 rc
-    mkdir "$sync"
+# start_bg NAME SCRIPT [RUN-OPTS...]: warren run --rm RUN-OPTS in the background; its
+# container runs `sh -c SCRIPT` after touching /sync/ready; waits for that. Sets SYNC, OUT.
+start_bg() {
+    local name=$1 script=$2
+    shift 2
+    SYNC=$BATS_TEST_TMPDIR/sync-$name
+    OUT=$BATS_TEST_TMPDIR/out-$name
+    mkdir -p "$SYNC"
+    start_warren "$OUT" run --rm "$@" --name "$name" -v "$SYNC:/sync" "$IMAGE" \
+        sh -c "touch /sync/ready; $script"
+    wait_for_file "$SYNC/ready" 60
+}
+
+@test "run: SIGINT reaches the container's init as it is; a shell there exits 130" {
+    # guards: issue 5 item 13 (the exit code is the container's own: busybox sh handles
+    # SIGINT and exits 128+2, as a plain shell killed by SIGINT does)
+    local name rc
     name=$(wt_name)
-    start_warren "$BATS_TEST_TMPDIR/out" run --rm --name "$name" -v "$sync:/sync" "$IMAGE" \
-        sh -c 'touch /sync/ready; exec sleep 100'
-    wait_for_file "$sync/ready" 60
-    t0=$(now_ms)
+    start_bg "$name" 'while [ ! -e /sync/stop ]; do sleep 0.1; done; exit 4'
     kill -INT "$BG_PID"
-    wait_for_exit "$BG_PID" 5 || fail "warren still runs 5 s after SIGINT"
+    wait_for_exit "$BG_PID" 10 || fail "warren still runs 10 s after SIGINT"
     rc=$(bg_status "$BG_PID")
-    echo "exit $rc after $(($(now_ms) - t0)) ms; output: $(cat "$BATS_TEST_TMPDIR/out")"
-    [ "$rc" -ne 0 ]
-    [ "$rc" -eq 130 ] || [ "$rc" -eq 137 ] || fail "exit $rc: expected 130 (SIGINT) or 137 (SIGKILL)"
+    [ "$rc" -eq 130 ] || fail "exit $rc, expected 130: $(cat "$OUT")"
     run_warren 0 ps -a
     refute_output --partial "$name"
 }
 
-@test "run: SIGTERM and SIGINT are forwarded to the container's handler" {
-    # guards: Foundation #2 §4 "signals are forwarded"
-    local sync=$BATS_TEST_TMPDIR/sync sig rc
-    for sig in TERM INT; do
-        rm -rf "$sync"; mkdir "$sync"
-        start_warren "$BATS_TEST_TMPDIR/out" run --rm -v "$sync:/sync" "$IMAGE" \
-            sh -c "trap 'echo got-$sig; exit 42' $sig; touch /sync/ready; while :; do sleep 0.1; done"
-        wait_for_file "$sync/ready" 60
+@test "run: an init without a SIGINT handler ignores it and runs on (as in Podman)" {
+    # guards: issue 5 item 13 (`run --rm ... sleep` gave 137 on SIGINT: warren turned it
+    # into SIGKILL). The kernel drops a signal without handler for a pid namespace's
+    # init; Podman passes SIGINT on all the same, and so the container runs on
+    local name rc pid i
+    name=$(wt_name)
+    start_bg "$name" 'exec sleep 30'
+    run_warren 0 inspect --format '{{.State.Pid}}' "$name"
+    pid=$output
+    for ((i = 0; i < 100; i++)); do
+        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sleep ] && break
+        sleep 0.02
+    done
+    kill -INT "$BG_PID"
+    sleep 1
+    wt_exited "$BG_PID" && fail "warren ended after SIGINT: exit $(bg_status "$BG_PID")"
+    run_warren 0 ps --format json
+    run jq -r --arg n "$name" '.[] | select(.Names[0] == $n) | .State' <<<"$output"
+    assert_output running
+    run_warren 0 rm -f -t 0 "$name"
+    wait_for_exit "$BG_PID" 10 || fail "warren still runs after rm -f"
+    rc=$(bg_status "$BG_PID")
+    [ "$rc" -eq 137 ] || fail "exit $rc, expected 137 (rm -f): $(cat "$OUT")"
+}
+
+@test "run: a container that handles SIGINT exits with its own code" {
+    # guards: issue 5 item 13 (sh -c 'trap "exit 3" INT; sleep 30 & wait' must exit 3)
+    local name rc t0
+    name=$(wt_name)
+    start_bg "$name" 'trap "exit 3" INT; sleep 30 & wait'
+    t0=$(now_ms)
+    kill -INT "$BG_PID"
+    wait_for_exit "$BG_PID" 10 || fail "warren still runs 10 s after SIGINT"
+    rc=$(bg_status "$BG_PID")
+    [ "$rc" -eq 3 ] || fail "exit $rc after $(($(now_ms) - t0)) ms, expected 3: $(cat "$OUT")"
+    run_warren 0 ps -a
+    refute_output --partial "$name"
+}
+
+@test "run: SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 reach the container's handler" {
+    # guards: Foundation #2 §4 "signals are forwarded", issue 5 item 13 (--sig-proxy)
+    local sig rc name
+    for sig in TERM INT HUP QUIT USR1 USR2; do
+        name=$(wt_name)-$sig
+        start_bg "$name" "trap 'echo got-$sig; exit 42' $sig; while :; do sleep 0.1; done"
         kill -"$sig" "$BG_PID"
         wait_for_exit "$BG_PID" 5 || fail "warren still runs 5 s after SIG$sig"
         rc=$(bg_status "$BG_PID")
-        run cat "$BATS_TEST_TMPDIR/out"
+        run cat "$OUT"
         [ "$rc" -eq 42 ] || fail "SIG$sig: exit $rc, expected 42; output: $output"
         assert_output "got-$sig"
     done
+}
+
+@test "run --sig-proxy=false: signals are not passed on; SIGINT ends the container" {
+    # guards: issue 5 item 13 (--sig-proxy=false disables the proxy; without a monitor the
+    # container cannot outlive warren, so a terminating signal kills it: 137)
+    local name rc pid
+    name=$(wt_name)
+    start_bg "$name" "trap 'echo got-INT; exit 42' INT; while :; do sleep 0.1; done" --sig-proxy=false
+    run_warren 0 inspect --format '{{.State.Pid}}' "$name"
+    pid=$output
+    kill -INT "$BG_PID"
+    wait_for_exit "$BG_PID" 5 || fail "warren still runs 5 s after SIGINT"
+    rc=$(bg_status "$BG_PID")
+    run cat "$OUT"
+    [ "$rc" -eq 137 ] || fail "exit $rc, expected 137; output: $output"
+    refute_output --partial "got-INT"
+    wt_exited "$pid" || fail "the container's process $pid still runs"
+    run_warren 0 ps -a
+    refute_output --partial "$name"
 }
 
 @test "run: two runs at the same time both work" {

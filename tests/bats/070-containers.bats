@@ -80,19 +80,31 @@ start_sleeper() {
     run_warren 0 rm -f -t 0 "$name"
     [ $(($(now_ms) - t0)) -lt 5000 ] || fail "rm -f -t 0 took $(($(now_ms) - t0)) ms"
     wait_for_exit "$BG_PID" 10 || fail "the foreground warren run did not end after rm -f"
+    [ "$(bg_status "$BG_PID")" -eq 137 ] || fail "run exited $(bg_status "$BG_PID"), expected 137"
     run_warren 0 ps -a
     refute_output --partial "$name"
 }
 
 @test "rm -t SECS: waits SECS for a container that ignores SIGTERM, then kills it" {
-    # guards: Foundation #2 §4 `warren rm -t SECS`
-    local name t0 dt
+    # guards: Foundation #2 §4 `warren rm -t SECS`; issue 5 (the test timed rm without
+    # checking that the container was removed and its process killed)
+    local name t0 dt pid
     name=$(wt_name)
     start_sleeper "$name"
+    run_warren 0 inspect --format '{{.State.Pid}}' "$name"
+    pid=$output
+    [ "$pid" -gt 0 ] || fail "no pid: $pid"
     t0=$(now_ms)
     run_warren 0 rm -f -t 2 "$name"
     dt=$(($(now_ms) - t0))
     [ "$dt" -ge 1800 ] && [ "$dt" -lt 8000 ] || fail "rm -f -t 2 took $dt ms"
+    assert_output "$name"
+    wt_exited "$pid" || fail "the container's process $pid still runs after rm"
+    wait_for_exit "$BG_PID" 10 || fail "the foreground warren run did not end after rm -f"
+    [ "$(bg_status "$BG_PID")" -eq 137 ] || fail "run exited $(bg_status "$BG_PID"), expected 137"
+    run_warren 0 ps -a
+    refute_output --partial "$name"
+    run_warren 125 inspect "$name"
 }
 
 @test "rm -a: removes every stopped container; with -f the running ones too" {

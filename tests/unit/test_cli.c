@@ -5,6 +5,7 @@
 
 #include "cli/format.c"
 #include "cli/cmd_run.c"
+#include "cli/runio.c"
 #include "cli/opts.c"
 #include "lib/util.h"
 #include "runtime/runopts.h"
