@@ -190,9 +190,21 @@ static int get_parent(struct xctx *x, const char *parent, const char *entry)
 	return fd;
 }
 
+/* One plain file name: not empty, "." or "..", no '/'. Every name removed
+ * or whited out in a layer must be one, so that it resolves inside its
+ * parent dir in the layer and nowhere else (issue 5 item 1: a whiteout
+ * ".wh..." made the target "..", which removed the store's layers dir). */
+static bool plain_name(const char *name)
+{
+	return name[0] != '\0' && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
+	       strchr(name, '/') == NULL;
+}
+
 /* Removes whatever is at pfd/name (a dir recursively). */
 static int remove_existing(struct xctx *x, int pfd, const char *name)
 {
+	if (!plain_name(name))
+		return werr_set(x->err, EINVAL, "layer entry '%s': remove '%s'", x->norm, name);
 	if (unlinkat(pfd, name, 0) == 0 || errno == ENOENT)
 		return 0;
 	if (errno != EISDIR && errno != EPERM)
@@ -447,11 +459,21 @@ static const char *const opaque_xattrs[] = {"user.overlay.opaque", "user.fuseove
 /* ".wh..wh..opq" marks parent opaque; ".wh.NAME" becomes a 0/0 char device. */
 static int make_whiteout(struct xctx *x, const char *parent, const char *base)
 {
-	int pfd = get_parent(x, parent, x->norm);
+	bool opaque = strcmp(base, ".wh..wh..opq") == 0;
+	int pfd;
 
+	/* aufs bookkeeping (.wh..wh.plnk, ...): not part of the image */
+	if (!opaque && str_has_prefix(base, ".wh..wh."))
+		return 0;
+	/* ".wh.", ".wh.." and ".wh..." would name this dir or its parent */
+	if (!opaque && !plain_name(base + 4))
+		return werr_set(x->err, 0,
+				"layer entry '%s' is a whiteout of '%s', not of a file name",
+				x->norm, base + 4);
+	pfd = get_parent(x, parent, x->norm);
 	if (pfd < 0)
 		return -1;
-	if (strcmp(base, ".wh..wh..opq") == 0) {
+	if (opaque) {
 		size_t n = x->e->rootless ? 2 : 3; /* trusted.* needs real root */
 		for (size_t i = 0; i < n; i++)
 			if (fsetxattr(pfd, opaque_xattrs[i], "y", 1, 0) < 0)
@@ -459,8 +481,6 @@ static int make_whiteout(struct xctx *x, const char *parent, const char *base)
 						parent[0] ? parent : "/", opaque_xattrs[i]);
 		return 0;
 	}
-	if (str_has_prefix(base, ".wh..wh.") || base[4] == '\0')
-		return 0; /* aufs bookkeeping (.wh..wh.plnk, ...): not part of the image */
 	if (remove_existing(x, pfd, base + 4) < 0)
 		return -1;
 	if (mknodat(pfd, base + 4, S_IFCHR | 0, makedev(0, 0)) < 0)

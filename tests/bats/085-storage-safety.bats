@@ -1,0 +1,141 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2016,SC2154,SC1091  # container commands in single quotes; status/output/stderr come from bats
+# Issue 5, storage safety: hostile whiteouts, leftovers of killed loads, deep
+# trees, fuse-overlayfs errors. Hostile archives are built here, offline,
+# with GNU tar (names such as ".wh..." are legal file names).
+
+load helpers
+
+# mk_tar OUT PATH...: a tar of empty files at PATH... (parents made as dirs)
+mk_tar() {
+    local out=$1 d p
+    shift
+    d=$(mktemp -d "$BATS_TEST_TMPDIR/tree.XXXXXX")
+    echo ok > "$d/ok"
+    for p in "$@"; do
+        mkdir -p "$d/$(dirname "$p")"
+        : > "$d/$p"
+    done
+    (cd "$d" && find . -mindepth 1 | sort | tar --format=gnu --no-recursion --owner=0 --group=0 \
+        --numeric-owner -cf - -T -) > "$out"
+}
+
+# mk_archive OUT NAME LAYER.tar...: a docker-archive (manifest.json first)
+mk_archive() {
+    local out=$1 name=$2 d l h ids=() arch cfg diffids="" layers=""
+    shift 2
+    case $(uname -m) in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+    d=$(mktemp -d "$BATS_TEST_TMPDIR/archive.XXXXXX")
+    for l in "$@"; do
+        h=$(sha256sum "$l" | cut -d' ' -f1)
+        cp "$l" "$d/$h.tar"
+        ids+=("$h")
+        diffids+="${diffids:+,}\"sha256:$h\""
+        layers+="${layers:+,}\"$h.tar\""
+    done
+    printf '{"architecture":"%s","os":"linux","config":{"Cmd":["/bin/sh"]},"rootfs":{"type":"layers","diff_ids":[%s]}}' \
+        "$arch" "$diffids" > "$d/config.json"
+    cfg=$(sha256sum "$d/config.json" | cut -d' ' -f1)
+    mv "$d/config.json" "$d/$cfg.json"
+    printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":[%s]}]' "$cfg" "$name" "$layers" > "$d/manifest.json"
+    (cd "$d" && printf '%s\n' manifest.json "$cfg.json" "${ids[@]/%/.tar}" |
+        tar --format=gnu --no-recursion -cf - -T -) > "$out"
+}
+
+# base_layer OUT: the layer of the base image (busybox.docker.tar), for a
+# hostile layer stacked on a real one
+base_layer() {
+    local d
+    d=$(mktemp -d "$BATS_TEST_TMPDIR/base.XXXXXX")
+    tar -xf "$WT_FIXTURES/busybox.docker.tar" -C "$d"
+    cp "$d/$(jq -r '.[0].Layers[0]' "$d/manifest.json")" "$1"
+}
+
+# layers_state: the layers dir of the current store (every name, temp dirs too)
+layers_state() {
+    ls -A "$WT_ROOT/layers"
+}
+
+# start_reader SYNC: a running container that reads a file of its image only
+# when SYNC/go appears (sets BG_PID)
+start_reader() {
+    start_warren "$BATS_TEST_TMPDIR/reader.out" run -v "$1:/sync" "$IMAGE" \
+        sh -c 'touch /sync/ready; while [ ! -e /sync/go ]; do sleep 0.1; done; cat /etc/warren-fixture; ls /bin/busybox'
+    wait_for_file "$1/ready" 60
+}
+
+# assert_reader_ok SYNC: the reader started by start_reader still reads its files
+assert_reader_ok() {
+    touch "$1/go"
+    wait_for_exit "$BG_PID" 30 || fail "the running container did not finish"
+    local rc
+    rc=$(bg_status "$BG_PID")
+    run cat "$BATS_TEST_TMPDIR/reader.out"
+    [ "$rc" -eq 0 ] || fail "the running container failed ($rc): $output"
+    assert_output $'docker\n/bin/busybox'
+}
+
+@test "storage safety: import refuses whiteouts of '..', '.' and nothing; store and running container intact" {
+    # guards: issue 5 item 1 (".wh..." at a layer root removed every layer of the store)
+    use_private_store
+    load_fixture busybox.docker.tar
+    local sync=$BATS_TEST_TMPDIR/sync before images p want i=0
+    mkdir -p "$sync"
+    start_reader "$sync"
+    before=$(layers_state)
+    images=$(w images -q --no-trunc | sort)
+    for p in .wh... a/.wh... a/b/.wh... .wh.. a/.wh.. .wh. a/.wh.; do
+        i=$((i + 1))
+        mk_tar "$BATS_TEST_TMPDIR/wh$i.tar" "$p"
+        want=${p##*/}
+        want=${want#.wh.}
+        run_warren 125 import "$BATS_TEST_TMPDIR/wh$i.tar" "localhost/wh$i:1"
+        assert_error "layer entry '$p' is a whiteout of '$want', not of a file name"
+        run layers_state
+        assert_output "$before"
+    done
+    run w images -q --no-trunc
+    assert_output "$images"
+    assert_reader_ok "$sync"
+    run_warren 0 run --rm "$IMAGE" cat /etc/warren-fixture
+    assert_output docker
+}
+
+@test "storage safety: load refuses a layer whiting out '..' above a real layer; store intact" {
+    # guards: issue 5 item 1 (the same whiteouts in a docker-archive's second layer)
+    use_private_store
+    load_fixture busybox.docker.tar
+    local before images p i=0
+    base_layer "$BATS_TEST_TMPDIR/base.tar"
+    before=$(layers_state)
+    images=$(w images -q --no-trunc | sort)
+    for p in .wh... etc/.wh... etc/.wh..; do
+        i=$((i + 1))
+        mk_tar "$BATS_TEST_TMPDIR/wh$i.tar" "$p"
+        mk_archive "$BATS_TEST_TMPDIR/img$i.tar" "localhost/whload$i:1" "$BATS_TEST_TMPDIR/base.tar" "$BATS_TEST_TMPDIR/wh$i.tar"
+        run_warren 125 load -i "$BATS_TEST_TMPDIR/img$i.tar"
+        assert_error "layer entry '$p' is a whiteout of"
+        run layers_state
+        assert_output "$before"
+        run_warren 1 image exists "localhost/whload$i:1"
+    done
+    run w images -q --no-trunc
+    assert_output "$images"
+    run_warren 0 run --rm "$IMAGE" cat /etc/warren-fixture
+    assert_output docker
+}
+
+@test "storage safety: a well-formed whiteout still hides the lower file" {
+    # guards: issue 5 item 1 (only bad targets are refused: ".wh.warren-fixture", ".wh...." work)
+    use_private_store
+    load_fixture busybox.docker.tar
+    base_layer "$BATS_TEST_TMPDIR/base.tar"
+    mk_tar "$BATS_TEST_TMPDIR/wh.tar" etc/.wh.warren-fixture etc/.wh....
+    mk_archive "$BATS_TEST_TMPDIR/img.tar" localhost/whgood:1 "$BATS_TEST_TMPDIR/base.tar" "$BATS_TEST_TMPDIR/wh.tar"
+    run_warren 0 load -i "$BATS_TEST_TMPDIR/img.tar"
+    run_warren 1 run --rm localhost/whgood:1 cat /etc/warren-fixture
+    run_warren 0 run --rm localhost/whgood:1 ls -A /etc
+    assert_output --partial passwd
+    refute_output --partial warren-fixture
+    refute_output --partial ...
+}
