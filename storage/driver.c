@@ -25,6 +25,7 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "lib/walk.h"
 #include "storage/layer.h"
 #include "storage/mountpoints.h"
 #include "storage/store.h"
@@ -390,8 +391,6 @@ static int mount_fuse(struct engine *e, const char *ldir, char *const *layers, s
 
 /* ---- vfs: a full copy, whiteouts applied ---- */
 
-#define VFS_MAX_DEPTH 512
-
 static bool is_overlay_xattr(const char *name)
 {
 	return str_has_prefix(name, "user.overlay.") || str_has_prefix(name, "trusted.overlay.") ||
@@ -476,27 +475,11 @@ static int copy_file(int sdir, int ddir, const char *name, const struct stat *st
 	return 0;
 }
 
-static int merge_dir(int sfd, int dfd, int depth, struct werr *err);
-
-static int copy_subdir(int sdir, int ddir, const char *name, const struct stat *st, bool exists,
-		       int depth, struct werr *err)
+/* One entry of a layer dir over the same dir of the copy: a dir is made
+ * (or kept when one is there) and walked into. */
+static int vfs_entry(void *data, const struct walk_dir *d, const char *name, struct werr *err)
 {
-	cleanup_close int sfd = -1, dfd = -1;
-
-	if (!exists && mkdirat(ddir, name, 0700) < 0)
-		return werr_set(err, errno, "mkdir '%s'", name);
-	sfd = openat(sdir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	dfd = openat(ddir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (sfd < 0 || dfd < 0)
-		return werr_set(err, errno, "open directory '%s'", name);
-	if (merge_dir(sfd, dfd, depth + 1, err) < 0)
-		return werr_wrap(err, "%s", name);
-	copy_xattrs(sfd, dfd);
-	return copy_meta(ddir, name, dfd, st, err);
-}
-
-static int copy_entry(int sdir, int ddir, const char *name, int depth, struct werr *err)
-{
+	int sdir = d->fd, ddir = d->mirror;
 	struct stat st, dst;
 	bool exists = fstatat(ddir, name, &dst, AT_SYMLINK_NOFOLLOW) == 0;
 	char target[PATH_MAX];
@@ -510,10 +493,12 @@ static int copy_entry(int sdir, int ddir, const char *name, int depth, struct we
 		exists = false;
 	}
 	if (S_ISCHR(st.st_mode) && st.st_rdev == 0)
-		return 0; /* whiteout: the lower entry is gone */
+		return WALK_NEXT; /* whiteout: the lower entry is gone */
 	switch (st.st_mode & S_IFMT) {
 	case S_IFDIR:
-		return copy_subdir(sdir, ddir, name, &st, exists, depth, err);
+		if (!exists && mkdirat(ddir, name, 0700) < 0)
+			return werr_set(err, errno, "mkdir '%s'", name);
+		return WALK_DESCEND;
 	case S_IFREG:
 		return copy_file(sdir, ddir, name, &st, err);
 	case S_IFLNK:
@@ -527,39 +512,31 @@ static int copy_entry(int sdir, int ddir, const char *name, int depth, struct we
 	default:
 		if (mknodat(ddir, name, st.st_mode, st.st_rdev) < 0) {
 			log_debug("vfs: '%s' skipped: %s", name, strerror(errno));
-			return 0;
+			return WALK_NEXT;
 		}
 		return copy_meta(ddir, name, -1, &st, err);
 	}
 }
 
-/* Copies the content of layer dir sfd over dfd (opaque: dfd emptied first). */
-static int merge_dir(int sfd, int dfd, int depth, struct werr *err)
+/* An opaque layer dir hides everything below it in the lower layers. */
+static int vfs_enter(void *data, const struct walk_dir *d, struct werr *err)
 {
-	cleanup_dir DIR *d = NULL;
-	struct dirent *de;
-	int fd;
-
-	if (depth > VFS_MAX_DEPTH)
-		return werr_set(err, ELOOP, "directories nested too deeply");
-	/* an opaque dir hides everything below it */
-	if (is_opaque(sfd) && rm_rf_contents(dfd, err) < 0)
-		return -1;
-	fd = fcntl(sfd, F_DUPFD_CLOEXEC, 3);
-	d = fd < 0 ? NULL : fdopendir(fd);
-	if (d == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return werr_set(err, errno, "read directory");
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (copy_entry(sfd, dfd, de->d_name, depth, err) < 0)
-			return -1;
-	}
-	return 0;
+	return is_opaque(d->fd) ? rm_rf_contents(d->mirror, err) : 0;
 }
+
+/* A dir's attributes last: copying its entries changed its times. */
+static int vfs_leave(void *data, const struct walk_dir *parent, const struct walk_dir *d,
+		     struct werr *err)
+{
+	struct stat st;
+
+	if (fstat(d->fd, &st) < 0)
+		return werr_set(err, errno, "stat '%s'", d->name);
+	copy_xattrs(d->fd, d->mirror);
+	return copy_meta(parent->mirror, d->name, d->mirror, &st, err);
+}
+
+static const struct walk_ops vfs_ops = {.entry = vfs_entry, .enter = vfs_enter, .leave = vfs_leave};
 
 static int vfs_build(const char *ldir, char *const *layers, size_t n, const char *ctr_dir,
 		     struct werr *err)
@@ -583,7 +560,7 @@ static int vfs_build(const char *ldir, char *const *layers, size_t n, const char
 
 		if (lfd < 0)
 			return werr_set(err, errno, "open layer '%s'", p);
-		if (merge_dir(lfd, mfd, 0, err) < 0)
+		if (walk_tree(lfd, mfd, &vfs_ops, NULL, err) < 0)
 			return werr_wrap(err, "copy layer %.19s", layers[i]);
 	}
 	return write_file_atomic_at(cfd, VFS_DONE, "", 0, 0600, err);

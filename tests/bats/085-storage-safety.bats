@@ -139,3 +139,31 @@ assert_reader_ok() {
     refute_output --partial warren-fixture
     refute_output --partial ...
 }
+
+@test "storage safety: rm removes a container with 1,100 nested dirs, with few fds" {
+    # guards: issue 5 item 10 (rm_rf_at held one fd per level: such a container could not be removed)
+    use_private_store
+    load_fixture busybox.docker.tar
+    local name
+    name=$(wt_name)
+    run_warren 0 run --name "$name" "$IMAGE" \
+        sh -c 'i=0; while [ $i -lt 1100 ]; do mkdir d && cd d || exit 1; i=$((i + 1)); done; touch bottom; pwd | wc -c'
+    [ "$output" -gt 2200 ] || fail "the nested dirs were not made: $output"
+    # a limit of 512 fds: far fewer than the depth
+    run --separate-stderr timeout 120 prlimit --nofile=512 "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" rm "$name"
+    wt_check_status 0 "prlimit --nofile=512 warren rm $name"
+    run_warren 0 ps -a -q
+    assert_output ""
+    run ls -A "$WT_ROOT/containers"
+    assert_output ""
+}
+
+@test "storage safety: the vfs copy applies whiteouts, opaque dirs and attributes" {
+    # guards: issue 5 item 18 (the vfs copy walks layers with the one tree walk of lib/walk.c)
+    use_private_store
+    local L=localhost/warren-test/layers:latest
+    run_warren 0 --storage-driver vfs load -i "$WT_FIXTURES/layers.tar"
+    run_warren 0 --storage-driver vfs run --rm "$L" sh -c \
+        'cat /etc/extra; ls -A /opaque; test -e /etc/warren-fixture || echo whited-out; stat -c "%u:%g %a" /owned1000 /tmp; ls -A /etc | grep -c "^\.wh\." || :'
+    assert_output $'extra\nc\nwhited-out\n1000:1000 644\n0:0 1777\n0'
+}
