@@ -51,7 +51,17 @@ char *layer_path(struct engine *e, const char *diff_id);
 /* Removes a layer dir. */
 int layer_remove(struct engine *e, const char *diff_id, struct werr *err);
 
-/* Removes leftovers of killed extractions (<root>/layers/.tmp-*). */
+/* Removes the leftovers of killed commands: the <root>/layers/.tmp-* that
+ * no live command holds locked (see layer_tmp_create). layer_extract and
+ * layer_remove call it; it never waits for another command. */
 void layer_gc_tmp(struct engine *e);
+
+#define LAYER_TMP_NAME 24
+
+/* Creates <root>/layers/.tmp-<random> for work in progress (lfd: the
+ * layers dir), its name into name. Returns its fd, holding an exclusive
+ * flock: until that fd is closed, layer_gc_tmp leaves the dir alone; the
+ * caller renames or removes the dir before it closes the fd. -1 on error. */
+int layer_tmp_create(int lfd, char name[LAYER_TMP_NAME], struct werr *err);
 
 #endif

@@ -167,3 +167,82 @@ assert_reader_ok() {
         'cat /etc/extra; ls -A /opaque; test -e /etc/warren-fixture || echo whited-out; stat -c "%u:%g %a" /owned1000 /tmp; ls -A /etc | grep -c "^\.wh\." || :'
     assert_output $'extra\nc\nwhited-out\n1000:1000 644\n0:0 1777\n0'
 }
+
+# tmp_dirs: the temp dirs in the layers dir of the current store
+tmp_dirs() {
+    ls -A "$WT_ROOT/layers" | grep '^\.tmp-' || true
+}
+
+# big_layer OUT: a gzip rootfs tar holding 256 MB of zeros (small file, slow
+# extraction)
+big_layer() {
+    mkdir -p "$BATS_TEST_TMPDIR/big"
+    truncate -s 256M "$BATS_TEST_TMPDIR/big/zeros"
+    tar -C "$BATS_TEST_TMPDIR/big" -cf - zeros | gzip -1 > "$1"
+    rm -f "$BATS_TEST_TMPDIR/big/zeros"
+}
+
+# stop_mid_extraction ARGS...: starts warren ARGS... in the background and
+# stops it (SIGSTOP) while its temp layer dir exists; sets BG_PID and TMP_DIR.
+# Returns 1 when the command got past its extraction first.
+stop_mid_extraction() {
+    local i
+    start_warren "$BATS_TEST_TMPDIR/bg.out" "$@"
+    for ((i = 0; i < 3000; i++)); do
+        TMP_DIR=$(tmp_dirs)
+        [ -n "$TMP_DIR" ] && break
+        wt_exited "$BG_PID" && return 1
+        sleep 0.01
+    done
+    [ -n "$TMP_DIR" ] || fail "no temp layer dir appeared within 30 s"
+    kill -STOP "$BG_PID"
+    [ -e "$WT_ROOT/layers/$TMP_DIR" ] || { kill -CONT "$BG_PID"; wait_for_exit "$BG_PID" 60; return 1; }
+}
+
+@test "storage safety: the temp dir of a killed import is removed by the next import" {
+    # guards: issue 5 item 9 (layers/.tmp-* of a killed load/import were never collected)
+    use_private_store
+    load_fixture busybox.docker.tar
+    big_layer "$BATS_TEST_TMPDIR/big.tar.gz"
+    local try
+    for try in 1 2 3; do
+        stop_mid_extraction import "$BATS_TEST_TMPDIR/big.tar.gz" localhost/big:1 && break
+        w rmi -f localhost/big:1 >/dev/null 2>&1 || true
+        [ "$try" != 3 ] || fail "the import ended before it could be stopped, 3 times"
+    done
+    kill -KILL "$BG_PID"
+    wait_for_exit "$BG_PID" 10 || fail "the killed import did not end"
+    [ -d "$WT_ROOT/layers/$TMP_DIR" ] || fail "the killed import left no temp dir"
+    # a planted leftover too: any unlocked temp dir is a dead command's
+    mkdir -p "$WT_ROOT/layers/.tmp-planted/a/b"
+    run_warren 0 import "$WT_FIXTURES/rootfs.tar" localhost/next:1
+    run tmp_dirs
+    assert_output ""
+    run_warren 1 image exists localhost/big:1
+    run_warren 0 run --rm localhost/next:1 cat /etc/warren-fixture
+    assert_output import
+}
+
+@test "storage safety: an import never removes the temp dir of a running extraction" {
+    # guards: issue 5 item 9 (collection is safe against a concurrent command)
+    use_private_store
+    load_fixture busybox.docker.tar
+    big_layer "$BATS_TEST_TMPDIR/big.tar.gz"
+    local try rc
+    for try in 1 2 3; do
+        stop_mid_extraction import "$BATS_TEST_TMPDIR/big.tar.gz" localhost/big:1 && break
+        w rmi -f localhost/big:1 >/dev/null 2>&1 || true
+        [ "$try" != 3 ] || fail "the import ended before it could be stopped, 3 times"
+    done
+    run_warren 0 import "$WT_FIXTURES/rootfs.tar" localhost/next:1
+    [ -d "$WT_ROOT/layers/$TMP_DIR" ] || fail "the running extraction's temp dir was removed"
+    kill -CONT "$BG_PID"
+    wait_for_exit "$BG_PID" 120 || fail "the import did not finish"
+    rc=$(bg_status "$BG_PID")
+    [ "$rc" -eq 0 ] || fail "the stopped import failed ($rc): $(cat "$BATS_TEST_TMPDIR/bg.out")"
+    run tmp_dirs
+    assert_output ""
+    run_warren 0 image exists localhost/big:1
+    run stat -c %s "$WT_ROOT"/layers/*/zeros
+    assert_output 268435456
+}

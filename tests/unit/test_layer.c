@@ -344,8 +344,8 @@ UNIT_TEST(layer_corrupt_and_gc)
 	char diffid[DIGEST_STR_LEN];
 	size_t tlen = make_tar(one, 1, tar, sizeof(tar));
 	size_t glen = gzip_buf(tar, tlen, gz, sizeof(gz));
-	char *stale, *held;
-	int fd;
+	char *stale, *held, *p;
+	int fd, guard;
 
 	/* a truncated gzip stream fails and leaves nothing */
 	CHECK(extract(&e, gz, glen / 2, NULL, diffid, NULL, &err) == -1);
@@ -353,17 +353,30 @@ UNIT_TEST(layer_corrupt_and_gc)
 	/* a blob that is not a tar */
 	CHECK(extract(&e, "hello world, not a tar", 22, NULL, diffid, NULL, &err) == -1);
 	CHECK(layers_dir_empty(&e));
-	/* gc removes unlocked leftovers only */
+	/* gc removes unlocked leftovers only (issue 5 item 9) */
 	stale = xasprintf("%s/layers/.tmp-stale", e.root);
 	held = xasprintf("%s/layers/.tmp-held", e.root);
 	CHECK(mkdir(stale, 0755) == 0 && mkdir(held, 0755) == 0);
+	p = xasprintf("%s/layers/.tmp-stale/sub", e.root);
+	CHECK(mkdir(p, 0755) == 0);
+	free(p);
 	fd = open(held, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	CHECK(fd >= 0 && flock(fd, LOCK_EX) == 0);
+	/* nothing while a command makes its temp dir (holds the layers dir) */
+	p = xasprintf("%s/layers", e.root);
+	guard = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(p);
+	CHECK(guard >= 0 && flock(guard, LOCK_SH) == 0);
+	layer_gc_tmp(&e);
+	CHECK(access(stale, F_OK) == 0);
+	close(guard);
 	layer_gc_tmp(&e);
 	CHECK(access(stale, F_OK) < 0 && access(held, F_OK) == 0);
 	close(fd);
-	layer_gc_tmp(&e);
+	/* the next extraction collects what is left */
+	CHECK(extract(&e, tar, tlen, NULL, diffid, NULL, &err) == 0);
 	CHECK(access(held, F_OK) < 0);
+	CHECK(layer_remove(&e, diffid, &err) == 0);
 	free(stale);
 	free(held);
 	CHECK(layer_remove(&e, "../../etc", &err) == -1);
