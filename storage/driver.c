@@ -312,11 +312,67 @@ static int mount_overlay(struct engine *e, const char *ldir, char *const *layers
 
 /* ---- fuse-overlayfs ---- */
 
+/* Lines fuse-overlayfs prints whatever happens: not the cause of a failure. */
+static const char *const fuse_noise[] = {"unknown argument ignored:"};
+
+/* The fix for a cause, said with it (issue 5 item 14). */
+static const struct {
+	const char *cause, *fix;
+} fuse_fixes[] = {
+    {"/dev/fuse", "make /dev/fuse accessible (as root: chmod 0666 /dev/fuse, as udev does) or "
+		  "use --storage-driver vfs"},
+    {"device not found",
+     "load the fuse module (as root: modprobe fuse) or use --storage-driver vfs"},
+};
+
+/* The first line of the helper's output that is not noise, in place (out
+ * holds every line), and the fix for it when one is known. */
+static const char *fuse_cause(char *out, const char **fix)
+{
+	char *line = out, *cause = NULL;
+
+	*fix = NULL;
+	while (cause == NULL && *line != '\0') {
+		char *end = strchrnul(line, '\n');
+		bool noise = end == line;
+
+		for (size_t i = 0; i < ARRAY_SIZE(fuse_noise) && !noise; i++)
+			noise = str_has_prefix(line, fuse_noise[i]);
+		if (!noise)
+			cause = line;
+		line = *end ? end + 1 : end;
+		if (cause != NULL)
+			*end = '\0';
+	}
+	for (size_t i = 0; cause != NULL && i < ARRAY_SIZE(fuse_fixes); i++)
+		if (strstr(cause, fuse_fixes[i].cause) != NULL)
+			*fix = fuse_fixes[i].fix;
+	return cause ? cause : "";
+}
+
+/* Reads what the helper wrote (it has exited; its daemon child, if any,
+ * points its stdio at /dev/null, so this ends). */
+static void read_output(int fd, char *out, size_t len)
+{
+	size_t used = 0;
+	ssize_t n;
+
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	while (used + 1 < len && (n = read(fd, out + used, len - used - 1)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	out[used] = '\0';
+}
+
 static int run_fuse(const char *prog, const char *opts, const char *merged, struct werr *err)
 {
 	int errp[2], outp[2], status;
-	char out[1024] = "";
-	ssize_t len;
+	char out[4096];
+	const char *cause, *fix;
 	pid_t pid;
 	struct werr child = {0};
 
@@ -355,16 +411,13 @@ static int run_fuse(const char *prog, const char *opts, const char *merged, stru
 	close(errp[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	/* the daemon child points its stdio at /dev/null, so this ends */
-	fcntl(outp[0], F_SETFL, O_NONBLOCK);
-	len = read(outp[0], out, sizeof(out) - 1);
+	read_output(outp[0], out, sizeof(out));
 	close(outp[0]);
-	out[len > 0 ? len : 0] = '\0';
-	out[strcspn(out, "\n")] = '\0';
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return werr_set(err, 0, "'%s' failed to mount '%s'%s%s", prog, merged,
-				out[0] ? ": " : "", out);
-	return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	cause = fuse_cause(out, &fix);
+	return werr_set(err, 0, "'%s' failed to mount '%s'%s%s%s%s", prog, merged,
+			cause[0] ? ": " : "", cause, fix ? ": " : "", fix ? fix : "");
 }
 
 static int mount_fuse(struct engine *e, const char *ldir, char *const *layers, size_t n,

@@ -246,3 +246,30 @@ stop_mid_extraction() {
     run stat -c %s "$WT_ROOT"/layers/*/zeros
     assert_output 268435456
 }
+
+@test "storage safety: fuse-overlayfs that cannot open /dev/fuse says so, and the fix" {
+    # guards: issue 5 item 14 (the message was fuse-overlayfs' noise "unknown argument ignored: lazytime")
+    [ -x /usr/bin/fuse-overlayfs ] || skip "needs /usr/bin/fuse-overlayfs"
+    if [ ! -e /etc/shadow ] || [ -r /etc/shadow ]; then
+        skip "needs an /etc/shadow this user cannot read (it stands in for /dev/fuse)"
+    fi
+    use_private_store
+    load_fixture busybox.docker.tar
+    # the real helper, run where /dev/fuse is a file this user cannot open
+    # (a private mount namespace: the host's /dev/fuse stays as it is)
+    local fake=$BATS_TEST_TMPDIR/fuse-overlayfs
+    printf '%s\n' '#!/bin/sh' \
+        'exec unshare -m sh -c '\''mount --bind /etc/shadow /dev/fuse && exec /usr/bin/fuse-overlayfs "$@"'\'' fuse-overlayfs "$@"' > "$fake"
+    chmod 0755 "$fake"
+    run_warren 125 --storage-driver fuse-overlayfs --storage-opt "overlay.mount_program=$fake" run --rm "$IMAGE" true
+    assert_error "fuse: failed to open /dev/fuse: Permission denied: make /dev/fuse accessible" \
+        "chmod 0666 /dev/fuse" "--storage-driver vfs"
+    [[ $stderr != *"unknown argument ignored"* ]] || fail "the helper's noise is shown: $stderr"
+    run_warren 0 ps -a -q
+    assert_output ""
+    # with /dev/fuse as it is, the same driver works
+    if [ -r /dev/fuse ] && [ -w /dev/fuse ]; then
+        run_warren 0 --storage-driver fuse-overlayfs run --rm "$IMAGE" cat /etc/warren-fixture
+        assert_output docker
+    fi
+}
