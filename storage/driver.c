@@ -17,6 +17,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -255,7 +256,7 @@ static int mount_new_api(struct engine *e, const char *ldir, char *const *layers
 		fsconfig(fs, FSCONFIG_SET_FLAG, "volatile", NULL, 0);
 	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return fs_fail(fs, err, "create overlay");
-	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV);
 	if (mnt < 0)
 		return werr_set(err, errno, "fsmount overlay");
 	if (move_mount(mnt, "", AT_FDCWD, merged, MOVE_MOUNT_F_EMPTY_PATH) < 0)
@@ -285,7 +286,7 @@ static int mount_classic(struct engine *e, const char *ldir, char *const *layers
 		return werr_set(err, E2BIG, "too many layers (%zu) for an overlay mount", n);
 	if (chdir(ldir) < 0)
 		return werr_set(err, errno, "chdir '%s'", ldir);
-	rc = mount("overlay", merged, "overlay", 0, opts);
+	rc = mount("overlay", merged, "overlay", MS_NODEV, opts);
 	saved = errno;
 	if (cwd >= 0 && fchdir(cwd) < 0)
 		log_warn("cannot restore the working directory: %s", strerror(errno));
@@ -433,7 +434,7 @@ static int mount_fuse(struct engine *e, const char *ldir, char *const *layers, s
 		free(lower);
 		lower = l;
 	}
-	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,nodev", lower, upper, work);
 	if (strpbrk(ldir, ",:") != NULL || strpbrk(upper, ",:") != NULL)
 		return werr_set(err, EINVAL,
 				"storage path '%s' contains ',' or ':', which fuse-overlayfs "
@@ -621,6 +622,51 @@ static int vfs_build(const char *ldir, char *const *layers, size_t n, const char
 
 /* ---- the public entry points ---- */
 
+/* True when path (a dir in parent) is a mount point; a fuse mount whose
+ * daemon died counts. */
+static bool is_mount_point(const char *path, const char *parent)
+{
+	struct statx sx, px;
+
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) < 0)
+		return errno == ENOTCONN;
+	if (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+		return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+	if (statx(AT_FDCWD, parent, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &px) < 0)
+		return false;
+	return sx.stx_dev_major != px.stx_dev_major || sx.stx_dev_minor != px.stx_dev_minor;
+}
+
+/* statvfs flags that a bind remount must repeat: in a user namespace the
+ * mount it came from has them locked. ST_* and MS_* share their values. */
+static const unsigned long kept_flags[] = {ST_RDONLY,  ST_NOSUID,     ST_NOEXEC,
+					   ST_NOATIME, ST_NODIRATIME, ST_RELATIME};
+
+/* The vfs copy is a plain dir: it is bound onto itself nodev, as the
+ * overlays are mounted nodev, so that a device node shipped in an image
+ * cannot be opened in the container (issue 5 item 4: root mode created
+ * them usable). The executor's bind of the rootfs keeps the flag. */
+static int bind_nodev(const char *merged, struct werr *err)
+{
+	unsigned long flags = MS_REMOUNT | MS_BIND | MS_NODEV;
+	struct statvfs sv;
+
+	if (mount(merged, merged, NULL, MS_BIND, NULL) < 0)
+		return werr_set(err, errno, "bind '%s'", merged);
+	if (statvfs(merged, &sv) == 0) {
+		for (size_t i = 0; i < ARRAY_SIZE(kept_flags); i++)
+			flags |= sv.f_flag & kept_flags[i];
+		if (!(sv.f_flag & (ST_NOATIME | ST_RELATIME)))
+			flags |= MS_STRICTATIME;
+	}
+	if (mount(NULL, merged, NULL, flags, NULL) < 0) {
+		int e = errno;
+		umount2(merged, MNT_DETACH | UMOUNT_NOFOLLOW);
+		return werr_set(err, e, "remount '%s' nodev", merged);
+	}
+	return 0;
+}
+
 static int make_dirs(const char *ctr_dir, struct werr *err)
 {
 	static const struct {
@@ -661,6 +707,8 @@ int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, c
 	if (d == DRIVER_VFS) {
 		if (vfs_build(ldir, layers, n, ctr_dir, err) < 0)
 			return werr_wrap(err, "copy the rootfs of '%s' (vfs)", ctr_dir);
+		if (!is_mount_point(merged, ctr_dir) && bind_nodev(merged, err) < 0)
+			return werr_wrap(err, "mount the rootfs of '%s' (vfs)", ctr_dir);
 		return 0;
 	}
 	if (rootfs_is_mounted(e, d, ctr_dir))
@@ -693,13 +741,12 @@ int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, c
 	return 0;
 }
 
-/* Unmounts ctr_dir/merged, lazily when busy; no-op for vfs / not mounted. */
+/* Unmounts ctr_dir/merged (vfs: its nodev bind), lazily when busy; no-op
+ * when not mounted. */
 int rootfs_umount(struct engine *e, enum storage_driver d, const char *ctr_dir, struct werr *err)
 {
 	cleanup_free char *merged = xasprintf("%s/merged", ctr_dir);
 
-	if (d == DRIVER_VFS)
-		return 0;
 	if (umount2(merged, UMOUNT_NOFOLLOW) == 0)
 		return 0;
 	if (errno == EINVAL || errno == ENOENT)
@@ -713,17 +760,10 @@ int rootfs_umount(struct engine *e, enum storage_driver d, const char *ctr_dir, 
 bool rootfs_is_mounted(struct engine *e, enum storage_driver d, const char *ctr_dir)
 {
 	cleanup_free char *merged = xasprintf("%s/merged", ctr_dir);
-	struct statx sx, px;
 
 	if (d == DRIVER_VFS) {
 		cleanup_free char *done = xasprintf("%s/%s", ctr_dir, VFS_DONE);
 		return access(done, F_OK) == 0;
 	}
-	if (statx(AT_FDCWD, merged, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) < 0)
-		return errno == ENOTCONN; /* a fuse mount whose daemon died */
-	if (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
-		return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
-	if (statx(AT_FDCWD, ctr_dir, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &px) < 0)
-		return false;
-	return sx.stx_dev_major != px.stx_dev_major || sx.stx_dev_minor != px.stx_dev_minor;
+	return is_mount_point(merged, ctr_dir);
 }

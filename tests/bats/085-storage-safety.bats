@@ -5,51 +5,7 @@
 # with GNU tar (names such as ".wh..." are legal file names).
 
 load helpers
-
-# mk_tar OUT PATH...: a tar of empty files at PATH... (parents made as dirs)
-mk_tar() {
-    local out=$1 d p
-    shift
-    d=$(mktemp -d "$BATS_TEST_TMPDIR/tree.XXXXXX")
-    echo ok > "$d/ok"
-    for p in "$@"; do
-        mkdir -p "$d/$(dirname "$p")"
-        : > "$d/$p"
-    done
-    (cd "$d" && find . -mindepth 1 | sort | tar --format=gnu --no-recursion --owner=0 --group=0 \
-        --numeric-owner -cf - -T -) > "$out"
-}
-
-# mk_archive OUT NAME LAYER.tar...: a docker-archive (manifest.json first)
-mk_archive() {
-    local out=$1 name=$2 d l h ids=() arch cfg diffids="" layers=""
-    shift 2
-    case $(uname -m) in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
-    d=$(mktemp -d "$BATS_TEST_TMPDIR/archive.XXXXXX")
-    for l in "$@"; do
-        h=$(sha256sum "$l" | cut -d' ' -f1)
-        cp "$l" "$d/$h.tar"
-        ids+=("$h")
-        diffids+="${diffids:+,}\"sha256:$h\""
-        layers+="${layers:+,}\"$h.tar\""
-    done
-    printf '{"architecture":"%s","os":"linux","config":{"Cmd":["/bin/sh"]},"rootfs":{"type":"layers","diff_ids":[%s]}}' \
-        "$arch" "$diffids" > "$d/config.json"
-    cfg=$(sha256sum "$d/config.json" | cut -d' ' -f1)
-    mv "$d/config.json" "$d/$cfg.json"
-    printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":[%s]}]' "$cfg" "$name" "$layers" > "$d/manifest.json"
-    (cd "$d" && printf '%s\n' manifest.json "$cfg.json" "${ids[@]/%/.tar}" |
-        tar --format=gnu --no-recursion -cf - -T -) > "$out"
-}
-
-# base_layer OUT: the layer of the base image (busybox.docker.tar), for a
-# hostile layer stacked on a real one
-base_layer() {
-    local d
-    d=$(mktemp -d "$BATS_TEST_TMPDIR/base.XXXXXX")
-    tar -xf "$WT_FIXTURES/busybox.docker.tar" -C "$d"
-    cp "$d/$(jq -r '.[0].Layers[0]' "$d/manifest.json")" "$1"
-}
+load storage-helpers
 
 # layers_state: the layers dir of the current store (every name, temp dirs too)
 layers_state() {
