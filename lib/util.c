@@ -209,20 +209,29 @@ static void rm_prepare_dir(int dirfd, const char *name, const struct stat *st)
 }
 
 /* rm's walk: unlink each entry; walk into dirs, removed when left. */
-static int rm_entry(void *data, const struct walk_dir *d, const char *name, struct werr *err)
+static int rm_entry(void *data, const struct walk_dir *d, const char *name, int type,
+		    struct werr *err)
 {
 	struct stat st;
-	int e;
+	int e = EISDIR;
 
-	if (unlinkat(d->fd, name, 0) == 0 || errno == ENOENT)
-		return WALK_NEXT;
-	e = errno;
-	if ((e == EISDIR || e == EPERM) && fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISDIR(st.st_mode)) {
-		rm_prepare_dir(d->fd, name, &st);
-		return WALK_DESCEND;
+	/* readdir said dir: no unlink that would fail */
+	if (type != DT_DIR) {
+		if (unlinkat(d->fd, name, 0) == 0 || errno == ENOENT)
+			return WALK_NEXT;
+		e = errno;
+		if (e != EISDIR && e != EPERM)
+			return werr_set(err, e, "remove '%s'", name);
 	}
-	return werr_set(err, e, "remove '%s'", name);
+	if (fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? WALK_NEXT : werr_set(err, errno, "stat '%s'", name);
+	if (!S_ISDIR(st.st_mode)) {
+		if (type == DT_DIR && unlinkat(d->fd, name, 0) == 0) /* replaced meanwhile */
+			return WALK_NEXT;
+		return werr_set(err, e, "remove '%s'", name);
+	}
+	rm_prepare_dir(d->fd, name, &st);
+	return WALK_DESCEND;
 }
 
 static int rm_leave(void *data, const struct walk_dir *parent, const struct walk_dir *d,

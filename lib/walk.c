@@ -20,7 +20,7 @@
 #include "lib/util.h"
 
 struct level {
-	char *names; /* entries still to visit, each NUL-terminated */
+	char *names; /* entries still to visit: d_type byte, name, NUL */
 	size_t len, pos;
 	char *name; /* of this dir in its parent */
 	dev_t dev[2];
@@ -36,11 +36,13 @@ struct walk {
 	struct werr *err;
 };
 
-/* Reads every name of dir fd (but "." and "..") into l->names, through a
- * new open file so the caller's fd offset is not touched. */
-static int read_names(int fd, struct level *l, struct werr *err)
+/* Reads every entry of dir fd (but "." and "..") into l->names. top: fd
+ * is the caller's, read through a new open file so that its offset is not
+ * touched; else through a dup (cheaper, and the offset is ours). */
+static int read_names(int fd, bool top, struct level *l, struct werr *err)
 {
-	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dfd = top ? openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+		      : fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	cleanup_dir DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
 	size_t cap = 0;
 	struct dirent *de;
@@ -56,10 +58,11 @@ static int read_names(int fd, struct level *l, struct werr *err)
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (l->len + n > cap) {
-			cap = cap ? 2 * cap + n : 256 + n;
+		if (l->len + n + 1 > cap) {
+			cap = cap ? 2 * cap + n + 1 : 256 + n;
 			l->names = xrealloc(l->names, cap);
 		}
+		l->names[l->len++] = (char)de->d_type;
 		memcpy(l->names + l->len, de->d_name, n);
 		l->len += n;
 	}
@@ -106,7 +109,7 @@ static int push(struct walk *w, const int fd[2], const char *name)
 		if (fd[t] >= 0 && identify(fd[t], &l->dev[t], &l->ino[t], w->err) < 0)
 			return -1;
 	}
-	if (read_names(w->fd[0], l, w->err) < 0)
+	if (read_names(w->fd[0], w->n == 1, l, w->err) < 0)
 		return -1;
 	d = cur_dir(w);
 	return w->ops->enter ? w->ops->enter(w->data, &d, w->err) : 0;
@@ -194,7 +197,7 @@ static int run(struct walk *w)
 		struct level *l = &w->lv[w->n - 1];
 		struct walk_dir d;
 		const char *name;
-		int r;
+		int r, type;
 
 		if (l->pos >= l->len) {
 			if (w->n == 1)
@@ -203,10 +206,11 @@ static int run(struct walk *w)
 				return -1;
 			continue;
 		}
-		name = l->names + l->pos;
-		l->pos += strlen(name) + 1;
+		type = (unsigned char)l->names[l->pos];
+		name = l->names + l->pos + 1;
+		l->pos += strlen(name) + 2;
 		d = cur_dir(w);
-		r = w->ops->entry(w->data, &d, name, w->err);
+		r = w->ops->entry(w->data, &d, name, type, w->err);
 		if (r < 0 || (r == WALK_DESCEND && descend(w, name) < 0))
 			return -1;
 	}

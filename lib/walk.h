@@ -21,10 +21,12 @@ struct walk_dir {
 enum { WALK_NEXT = 0, WALK_DESCEND = 1 };
 
 struct walk_ops {
-	/* An entry of dir d (never "." or ".."). Returns WALK_NEXT,
+	/* An entry of dir d (never "." or ".."); type is its d_type as
+	 * readdir saw it (DT_DIR, ..., or DT_UNKNOWN). Returns WALK_NEXT,
 	 * WALK_DESCEND to walk into it (a directory, in the mirror too) or -1
 	 * with err set. Required. */
-	int (*entry)(void *data, const struct walk_dir *d, const char *name, struct werr *err);
+	int (*entry)(void *data, const struct walk_dir *d, const char *name, int type,
+		     struct werr *err);
 	/* Optional: d was opened, before its entries (the top too). */
 	int (*enter)(void *data, const struct walk_dir *d, struct werr *err);
 	/* Optional: every entry of d was walked; parent holds d (never called

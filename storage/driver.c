@@ -531,7 +531,8 @@ static int copy_file(int sdir, int ddir, const char *name, const struct stat *st
 
 /* One entry of a layer dir over the same dir of the copy: a dir is made
  * (or kept when one is there) and walked into. */
-static int vfs_entry(void *data, const struct walk_dir *d, const char *name, struct werr *err)
+static int vfs_entry(void *data, const struct walk_dir *d, const char *name, int type,
+		     struct werr *err)
 {
 	int sdir = d->fd, ddir = d->mirror;
 	struct stat st, dst;

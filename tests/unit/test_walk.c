@@ -128,7 +128,8 @@ struct moved {
 };
 
 /* Moves its dir away when it reaches "bottom": the climb must notice. */
-static int move_entry(void *data, const struct walk_dir *d, const char *name, struct werr *err)
+static int move_entry(void *data, const struct walk_dir *d, const char *name, int type,
+		      struct werr *err)
 {
 	struct moved *m = data;
 
@@ -165,7 +166,8 @@ struct counts {
 	int entries, enters, leaves, mirrored;
 };
 
-static int count_entry(void *data, const struct walk_dir *d, const char *name, struct werr *err)
+static int count_entry(void *data, const struct walk_dir *d, const char *name, int type,
+		       struct werr *err)
 {
 	struct counts *c = data;
 	struct stat st;
