@@ -851,29 +851,34 @@ char *layer_path(struct engine *e, const char *diff_id)
 	return xasprintf("%s/layers/%s", e->root, digest_hex(diff_id));
 }
 
-/* Removes a layer dir: renamed away first so no command sees it half
- * gone, and locked so that layer_gc_tmp leaves it to us. */
+/* Removes dir name of the layers dir; see layer.h. */
+int layer_dir_remove(int lfd, const char *name, struct werr *err)
+{
+	cleanup_close int fd = openat(lfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	char tmp[LAYER_TMP_NAME] = ".tmp-";
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : werr_set(err, errno, "open '%s'", name);
+	if (flock_intr(fd, LOCK_EX) < 0 && !locks_unsupported(errno))
+		return werr_set(err, errno, "lock '%s'", name);
+	random_hex(tmp + 5, 16);
+	if (renameat(lfd, name, lfd, tmp) < 0)
+		return errno == ENOENT ? 0 : werr_set(err, errno, "rename '%s'", name);
+	return rm_rf_at(lfd, tmp, err);
+}
+
+/* Removes a layer dir (see layer_dir_remove). */
 int layer_remove(struct engine *e, const char *diff_id, struct werr *err)
 {
 	cleanup_free char *dir = xasprintf("%s/layers", e->root);
 	cleanup_close int lfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	cleanup_close int fd = -1;
-	char tmp[LAYER_TMP_NAME] = ".tmp-";
 
 	if (!digest_valid(diff_id))
 		return werr_set(err, EINVAL, "invalid layer digest '%s'", diff_id);
 	if (lfd < 0)
 		return errno == ENOENT ? 0 : werr_set(err, errno, "open '%s'", dir);
 	layer_gc_tmp(e);
-	fd = openat(lfd, digest_hex(diff_id), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : werr_set(err, errno, "remove layer %s", diff_id);
-	if (flock_intr(fd, LOCK_EX) < 0 && !locks_unsupported(errno))
-		return werr_set(err, errno, "lock layer %s", diff_id);
-	random_hex(tmp + 5, 16);
-	if (renameat(lfd, digest_hex(diff_id), lfd, tmp) < 0)
-		return errno == ENOENT ? 0 : werr_set(err, errno, "remove layer %s", diff_id);
-	if (rm_rf_at(lfd, tmp, err) < 0)
+	if (layer_dir_remove(lfd, digest_hex(diff_id), err) < 0)
 		return werr_wrap(err, "remove layer %s", diff_id);
 	return 0;
 }

@@ -48,8 +48,13 @@ void layer_disable_openat2(void);
 /* Path of a layer dir: "<root>/layers/<hex>" (malloc'd). */
 char *layer_path(struct engine *e, const char *diff_id);
 
-/* Removes a layer dir. */
+/* Removes a layer dir (and collects leftovers, see layer_gc_tmp). */
 int layer_remove(struct engine *e, const char *diff_id, struct werr *err);
+
+/* Removes dir name of the layers dir lfd: locked, then renamed to a
+ * .tmp-* name, so that no command sees it half gone and a killed removal
+ * is finished by layer_gc_tmp. A missing dir is no error. */
+int layer_dir_remove(int lfd, const char *name, struct werr *err);
 
 /* Removes the leftovers of killed commands: the <root>/layers/.tmp-* that
  * no live command holds locked (see layer_tmp_create). layer_extract and

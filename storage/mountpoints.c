@@ -163,9 +163,13 @@ out:
 
 void mountpoints_forget(struct engine *e, char *const *layers)
 {
-	cleanup_free char *p =
-	    xasprintf("%s/layers/mp-%016llx", e->root, (unsigned long long)strv_hash(layers));
+	cleanup_free char *ldir = xasprintf("%s/layers", e->root);
+	cleanup_close int ldfd = open(ldir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char name[32];
 	struct werr ignore = {0};
 
-	rm_rf_at(AT_FDCWD, p, &ignore);
+	snprintf(name, sizeof(name), "mp-%016llx", (unsigned long long)strv_hash(layers));
+	/* half removed, it would be taken for whole: renamed away first */
+	if (ldfd >= 0 && layer_dir_remove(ldfd, name, &ignore) < 0)
+		log_debug("remove mount-point layer %s: %s", name, ignore.msg);
 }

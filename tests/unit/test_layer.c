@@ -380,6 +380,17 @@ UNIT_TEST(layer_corrupt_and_gc)
 	free(stale);
 	free(held);
 	CHECK(layer_remove(&e, "../../etc", &err) == -1);
+	/* a dir of the layers dir goes whole or not at all (renamed first) */
+	p = xasprintf("%s/layers/mp-test/etc", e.root);
+	CHECK(mkdir_p(p, 0755, &err) == 0);
+	free(p);
+	p = xasprintf("%s/layers", e.root);
+	fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(p);
+	CHECK(layer_dir_remove(fd, "mp-test", &err) == 0 &&
+	      layer_dir_remove(fd, "mp-test", &err) == 0);
+	close(fd);
+	CHECK(layers_dir_empty(&e));
 	engine_done(&e);
 }
 
