@@ -1,5 +1,6 @@
 #include "lib/util.h"
 #include "lib/cleanup.h"
+#include "lib/walk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -199,52 +200,93 @@ int mkdir_p(const char *path, mode_t mode, struct werr *err)
 	return 0;
 }
 
-int rm_rf_contents(int dfd, struct werr *err)
+/* A dir about to be emptied: made searchable and writable (u+rwx) when it
+ * is not, so that its entries can be listed and removed. */
+static void rm_prepare_dir(int dirfd, const char *name, const struct stat *st)
 {
-	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
-	cleanup_dir DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	struct dirent *de;
+	if ((st->st_mode & 0700) != 0700)
+		fchmodat(dirfd, name, (st->st_mode & 07777) | 0700, 0);
+}
 
-	if (d == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return werr_set(err, errno, "read directory");
+/* rm's walk: unlink each entry; walk into dirs, removed when left. */
+static int rm_entry(void *data, const struct walk_dir *d, const char *name, int type,
+		    struct werr *err)
+{
+	struct stat st;
+	int e = EISDIR;
+
+	/* readdir said dir: no unlink that would fail */
+	if (type != DT_DIR) {
+		if (unlinkat(d->fd, name, 0) == 0 || errno == ENOENT)
+			return WALK_NEXT;
+		e = errno;
+		if (e != EISDIR && e != EPERM)
+			return werr_set(err, e, "remove '%s'", name);
 	}
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (rm_rf_at(dfd, de->d_name, err) < 0)
-			return -1;
+	if (fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? WALK_NEXT : werr_set(err, errno, "stat '%s'", name);
+	if (!S_ISDIR(st.st_mode)) {
+		if (type == DT_DIR && unlinkat(d->fd, name, 0) == 0) /* replaced meanwhile */
+			return WALK_NEXT;
+		return werr_set(err, e, "remove '%s'", name);
 	}
+	rm_prepare_dir(d->fd, name, &st);
+	return WALK_DESCEND;
+}
+
+static int rm_leave(void *data, const struct walk_dir *parent, const struct walk_dir *d,
+		    struct werr *err)
+{
+	if (unlinkat(parent->fd, d->name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return werr_set(err, errno, "remove directory '%s'", d->name);
 	return 0;
 }
 
+static const struct walk_ops rm_ops = {.entry = rm_entry, .leave = rm_leave};
+
+/* Empties directory dfd (kept open), never following symlinks. */
+int rm_rf_contents(int dfd, struct werr *err)
+{
+	return walk_tree(dfd, -1, &rm_ops, NULL, err);
+}
+
+/* The last component of a path: "a/b/" -> "b/" (its trailing slashes kept). */
+static const char *last_component(const char *path)
+{
+	const char *end = path + strlen(path), *p;
+
+	while (end > path && end[-1] == '/')
+		end--;
+	for (p = end; p > path && p[-1] != '/'; p--)
+		;
+	return p;
+}
+
+/* rm -rf of dirfd/name, never following symlinks; ENOENT is success. As
+ * rm(1) does, a name ending in "." or ".." is refused: it would remove the
+ * dir it names from inside, or a parent (issue 5 item 1). */
 int rm_rf_at(int dirfd, const char *name, struct werr *err)
 {
 	cleanup_close int dfd = -1;
+	const char *last = last_component(name);
+	struct stat st;
+	size_t n = strcspn(last, "/");
 
+	if (n == 0 || (n == 1 && last[0] == '.') || (n == 2 && last[0] == '.' && last[1] == '.'))
+		return werr_set(err, EINVAL, "refusing to remove '%s'", name);
 	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
 		return 0;
 	if (errno != EISDIR && errno != EPERM)
 		return werr_set(err, errno, "remove '%s'", name);
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
+		rm_prepare_dir(dirfd, name, &st);
 	dfd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		/* a directory we cannot read: try to make it readable once */
-		if (errno == EACCES && fchmodat(dirfd, name, 0700, 0) == 0)
-			dfd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (dfd < 0)
-			return werr_set(err, errno, "open '%s'", name);
-	}
-	if (rm_rf_contents(dfd, err) < 0)
-		return -1;
-	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
-		if (errno == EACCES && fchmodat(dirfd, name, 0700, 0) == 0 &&
-		    unlinkat(dirfd, name, AT_REMOVEDIR) == 0)
-			return 0;
+	if (dfd < 0)
+		return errno == ENOENT ? 0 : werr_set(err, errno, "open '%s'", name);
+	if (walk_tree(dfd, -1, &rm_ops, NULL, err) < 0)
+		return werr_wrap(err, "remove '%s'", name);
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return werr_set(err, errno, "remove directory '%s'", name);
-	}
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -25,6 +26,7 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "lib/walk.h"
 #include "storage/layer.h"
 #include "storage/mountpoints.h"
 #include "storage/store.h"
@@ -254,7 +256,7 @@ static int mount_new_api(struct engine *e, const char *ldir, char *const *layers
 		fsconfig(fs, FSCONFIG_SET_FLAG, "volatile", NULL, 0);
 	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return fs_fail(fs, err, "create overlay");
-	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV);
 	if (mnt < 0)
 		return werr_set(err, errno, "fsmount overlay");
 	if (move_mount(mnt, "", AT_FDCWD, merged, MOVE_MOUNT_F_EMPTY_PATH) < 0)
@@ -284,7 +286,7 @@ static int mount_classic(struct engine *e, const char *ldir, char *const *layers
 		return werr_set(err, E2BIG, "too many layers (%zu) for an overlay mount", n);
 	if (chdir(ldir) < 0)
 		return werr_set(err, errno, "chdir '%s'", ldir);
-	rc = mount("overlay", merged, "overlay", 0, opts);
+	rc = mount("overlay", merged, "overlay", MS_NODEV, opts);
 	saved = errno;
 	if (cwd >= 0 && fchdir(cwd) < 0)
 		log_warn("cannot restore the working directory: %s", strerror(errno));
@@ -311,11 +313,67 @@ static int mount_overlay(struct engine *e, const char *ldir, char *const *layers
 
 /* ---- fuse-overlayfs ---- */
 
+/* Lines fuse-overlayfs prints whatever happens: not the cause of a failure. */
+static const char *const fuse_noise[] = {"unknown argument ignored:"};
+
+/* The fix for a cause, said with it (issue 5 item 14). */
+static const struct {
+	const char *cause, *fix;
+} fuse_fixes[] = {
+    {"/dev/fuse", "make /dev/fuse accessible (as root: chmod 0666 /dev/fuse, as udev does) or "
+		  "use --storage-driver vfs"},
+    {"device not found",
+     "load the fuse module (as root: modprobe fuse) or use --storage-driver vfs"},
+};
+
+/* The first line of the helper's output that is not noise, in place (out
+ * holds every line), and the fix for it when one is known. */
+static const char *fuse_cause(char *out, const char **fix)
+{
+	char *line = out, *cause = NULL;
+
+	*fix = NULL;
+	while (cause == NULL && *line != '\0') {
+		char *end = strchrnul(line, '\n');
+		bool noise = end == line;
+
+		for (size_t i = 0; i < ARRAY_SIZE(fuse_noise) && !noise; i++)
+			noise = str_has_prefix(line, fuse_noise[i]);
+		if (!noise)
+			cause = line;
+		line = *end ? end + 1 : end;
+		if (cause != NULL)
+			*end = '\0';
+	}
+	for (size_t i = 0; cause != NULL && i < ARRAY_SIZE(fuse_fixes); i++)
+		if (strstr(cause, fuse_fixes[i].cause) != NULL)
+			*fix = fuse_fixes[i].fix;
+	return cause ? cause : "";
+}
+
+/* Reads what the helper wrote (it has exited; its daemon child, if any,
+ * points its stdio at /dev/null, so this ends). */
+static void read_output(int fd, char *out, size_t len)
+{
+	size_t used = 0;
+	ssize_t n;
+
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	while (used + 1 < len && (n = read(fd, out + used, len - used - 1)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	out[used] = '\0';
+}
+
 static int run_fuse(const char *prog, const char *opts, const char *merged, struct werr *err)
 {
 	int errp[2], outp[2], status;
-	char out[1024] = "";
-	ssize_t len;
+	char out[4096];
+	const char *cause, *fix;
 	pid_t pid;
 	struct werr child = {0};
 
@@ -354,16 +412,13 @@ static int run_fuse(const char *prog, const char *opts, const char *merged, stru
 	close(errp[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	/* the daemon child points its stdio at /dev/null, so this ends */
-	fcntl(outp[0], F_SETFL, O_NONBLOCK);
-	len = read(outp[0], out, sizeof(out) - 1);
+	read_output(outp[0], out, sizeof(out));
 	close(outp[0]);
-	out[len > 0 ? len : 0] = '\0';
-	out[strcspn(out, "\n")] = '\0';
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return werr_set(err, 0, "'%s' failed to mount '%s'%s%s", prog, merged,
-				out[0] ? ": " : "", out);
-	return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	cause = fuse_cause(out, &fix);
+	return werr_set(err, 0, "'%s' failed to mount '%s'%s%s%s%s", prog, merged,
+			cause[0] ? ": " : "", cause, fix ? ": " : "", fix ? fix : "");
 }
 
 static int mount_fuse(struct engine *e, const char *ldir, char *const *layers, size_t n,
@@ -379,7 +434,7 @@ static int mount_fuse(struct engine *e, const char *ldir, char *const *layers, s
 		free(lower);
 		lower = l;
 	}
-	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,nodev", lower, upper, work);
 	if (strpbrk(ldir, ",:") != NULL || strpbrk(upper, ",:") != NULL)
 		return werr_set(err, EINVAL,
 				"storage path '%s' contains ',' or ':', which fuse-overlayfs "
@@ -389,8 +444,6 @@ static int mount_fuse(struct engine *e, const char *ldir, char *const *layers, s
 }
 
 /* ---- vfs: a full copy, whiteouts applied ---- */
-
-#define VFS_MAX_DEPTH 512
 
 static bool is_overlay_xattr(const char *name)
 {
@@ -476,27 +529,12 @@ static int copy_file(int sdir, int ddir, const char *name, const struct stat *st
 	return 0;
 }
 
-static int merge_dir(int sfd, int dfd, int depth, struct werr *err);
-
-static int copy_subdir(int sdir, int ddir, const char *name, const struct stat *st, bool exists,
-		       int depth, struct werr *err)
+/* One entry of a layer dir over the same dir of the copy: a dir is made
+ * (or kept when one is there) and walked into. */
+static int vfs_entry(void *data, const struct walk_dir *d, const char *name, int type,
+		     struct werr *err)
 {
-	cleanup_close int sfd = -1, dfd = -1;
-
-	if (!exists && mkdirat(ddir, name, 0700) < 0)
-		return werr_set(err, errno, "mkdir '%s'", name);
-	sfd = openat(sdir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	dfd = openat(ddir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (sfd < 0 || dfd < 0)
-		return werr_set(err, errno, "open directory '%s'", name);
-	if (merge_dir(sfd, dfd, depth + 1, err) < 0)
-		return werr_wrap(err, "%s", name);
-	copy_xattrs(sfd, dfd);
-	return copy_meta(ddir, name, dfd, st, err);
-}
-
-static int copy_entry(int sdir, int ddir, const char *name, int depth, struct werr *err)
-{
+	int sdir = d->fd, ddir = d->mirror;
 	struct stat st, dst;
 	bool exists = fstatat(ddir, name, &dst, AT_SYMLINK_NOFOLLOW) == 0;
 	char target[PATH_MAX];
@@ -510,10 +548,12 @@ static int copy_entry(int sdir, int ddir, const char *name, int depth, struct we
 		exists = false;
 	}
 	if (S_ISCHR(st.st_mode) && st.st_rdev == 0)
-		return 0; /* whiteout: the lower entry is gone */
+		return WALK_NEXT; /* whiteout: the lower entry is gone */
 	switch (st.st_mode & S_IFMT) {
 	case S_IFDIR:
-		return copy_subdir(sdir, ddir, name, &st, exists, depth, err);
+		if (!exists && mkdirat(ddir, name, 0700) < 0)
+			return werr_set(err, errno, "mkdir '%s'", name);
+		return WALK_DESCEND;
 	case S_IFREG:
 		return copy_file(sdir, ddir, name, &st, err);
 	case S_IFLNK:
@@ -527,39 +567,31 @@ static int copy_entry(int sdir, int ddir, const char *name, int depth, struct we
 	default:
 		if (mknodat(ddir, name, st.st_mode, st.st_rdev) < 0) {
 			log_debug("vfs: '%s' skipped: %s", name, strerror(errno));
-			return 0;
+			return WALK_NEXT;
 		}
 		return copy_meta(ddir, name, -1, &st, err);
 	}
 }
 
-/* Copies the content of layer dir sfd over dfd (opaque: dfd emptied first). */
-static int merge_dir(int sfd, int dfd, int depth, struct werr *err)
+/* An opaque layer dir hides everything below it in the lower layers. */
+static int vfs_enter(void *data, const struct walk_dir *d, struct werr *err)
 {
-	cleanup_dir DIR *d = NULL;
-	struct dirent *de;
-	int fd;
-
-	if (depth > VFS_MAX_DEPTH)
-		return werr_set(err, ELOOP, "directories nested too deeply");
-	/* an opaque dir hides everything below it */
-	if (is_opaque(sfd) && rm_rf_contents(dfd, err) < 0)
-		return -1;
-	fd = fcntl(sfd, F_DUPFD_CLOEXEC, 3);
-	d = fd < 0 ? NULL : fdopendir(fd);
-	if (d == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return werr_set(err, errno, "read directory");
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (copy_entry(sfd, dfd, de->d_name, depth, err) < 0)
-			return -1;
-	}
-	return 0;
+	return is_opaque(d->fd) ? rm_rf_contents(d->mirror, err) : 0;
 }
+
+/* A dir's attributes last: copying its entries changed its times. */
+static int vfs_leave(void *data, const struct walk_dir *parent, const struct walk_dir *d,
+		     struct werr *err)
+{
+	struct stat st;
+
+	if (fstat(d->fd, &st) < 0)
+		return werr_set(err, errno, "stat '%s'", d->name);
+	copy_xattrs(d->fd, d->mirror);
+	return copy_meta(parent->mirror, d->name, d->mirror, &st, err);
+}
+
+static const struct walk_ops vfs_ops = {.entry = vfs_entry, .enter = vfs_enter, .leave = vfs_leave};
 
 static int vfs_build(const char *ldir, char *const *layers, size_t n, const char *ctr_dir,
 		     struct werr *err)
@@ -583,13 +615,58 @@ static int vfs_build(const char *ldir, char *const *layers, size_t n, const char
 
 		if (lfd < 0)
 			return werr_set(err, errno, "open layer '%s'", p);
-		if (merge_dir(lfd, mfd, 0, err) < 0)
+		if (walk_tree(lfd, mfd, &vfs_ops, NULL, err) < 0)
 			return werr_wrap(err, "copy layer %.19s", layers[i]);
 	}
 	return write_file_atomic_at(cfd, VFS_DONE, "", 0, 0600, err);
 }
 
 /* ---- the public entry points ---- */
+
+/* True when path (a dir in parent) is a mount point; a fuse mount whose
+ * daemon died counts. */
+static bool is_mount_point(const char *path, const char *parent)
+{
+	struct statx sx, px;
+
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) < 0)
+		return errno == ENOTCONN;
+	if (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+		return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+	if (statx(AT_FDCWD, parent, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &px) < 0)
+		return false;
+	return sx.stx_dev_major != px.stx_dev_major || sx.stx_dev_minor != px.stx_dev_minor;
+}
+
+/* statvfs flags that a bind remount must repeat: in a user namespace the
+ * mount it came from has them locked. ST_* and MS_* share their values. */
+static const unsigned long kept_flags[] = {ST_RDONLY,  ST_NOSUID,     ST_NOEXEC,
+					   ST_NOATIME, ST_NODIRATIME, ST_RELATIME};
+
+/* The vfs copy is a plain dir: it is bound onto itself nodev, as the
+ * overlays are mounted nodev, so that a device node shipped in an image
+ * cannot be opened in the container (issue 5 item 4: root mode created
+ * them usable). The executor's bind of the rootfs keeps the flag. */
+static int bind_nodev(const char *merged, struct werr *err)
+{
+	unsigned long flags = MS_REMOUNT | MS_BIND | MS_NODEV;
+	struct statvfs sv;
+
+	if (mount(merged, merged, NULL, MS_BIND, NULL) < 0)
+		return werr_set(err, errno, "bind '%s'", merged);
+	if (statvfs(merged, &sv) == 0) {
+		for (size_t i = 0; i < ARRAY_SIZE(kept_flags); i++)
+			flags |= sv.f_flag & kept_flags[i];
+		if (!(sv.f_flag & (ST_NOATIME | ST_RELATIME)))
+			flags |= MS_STRICTATIME;
+	}
+	if (mount(NULL, merged, NULL, flags, NULL) < 0) {
+		int e = errno;
+		umount2(merged, MNT_DETACH | UMOUNT_NOFOLLOW);
+		return werr_set(err, e, "remount '%s' nodev", merged);
+	}
+	return 0;
+}
 
 static int make_dirs(const char *ctr_dir, struct werr *err)
 {
@@ -631,6 +708,8 @@ int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, c
 	if (d == DRIVER_VFS) {
 		if (vfs_build(ldir, layers, n, ctr_dir, err) < 0)
 			return werr_wrap(err, "copy the rootfs of '%s' (vfs)", ctr_dir);
+		if (!is_mount_point(merged, ctr_dir) && bind_nodev(merged, err) < 0)
+			return werr_wrap(err, "mount the rootfs of '%s' (vfs)", ctr_dir);
 		return 0;
 	}
 	if (rootfs_is_mounted(e, d, ctr_dir))
@@ -663,13 +742,12 @@ int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, c
 	return 0;
 }
 
-/* Unmounts ctr_dir/merged, lazily when busy; no-op for vfs / not mounted. */
+/* Unmounts ctr_dir/merged (vfs: its nodev bind), lazily when busy; no-op
+ * when not mounted. */
 int rootfs_umount(struct engine *e, enum storage_driver d, const char *ctr_dir, struct werr *err)
 {
 	cleanup_free char *merged = xasprintf("%s/merged", ctr_dir);
 
-	if (d == DRIVER_VFS)
-		return 0;
 	if (umount2(merged, UMOUNT_NOFOLLOW) == 0)
 		return 0;
 	if (errno == EINVAL || errno == ENOENT)
@@ -683,17 +761,10 @@ int rootfs_umount(struct engine *e, enum storage_driver d, const char *ctr_dir, 
 bool rootfs_is_mounted(struct engine *e, enum storage_driver d, const char *ctr_dir)
 {
 	cleanup_free char *merged = xasprintf("%s/merged", ctr_dir);
-	struct statx sx, px;
 
 	if (d == DRIVER_VFS) {
 		cleanup_free char *done = xasprintf("%s/%s", ctr_dir, VFS_DONE);
 		return access(done, F_OK) == 0;
 	}
-	if (statx(AT_FDCWD, merged, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) < 0)
-		return errno == ENOTCONN; /* a fuse mount whose daemon died */
-	if (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
-		return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
-	if (statx(AT_FDCWD, ctr_dir, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &px) < 0)
-		return false;
-	return sx.stx_dev_major != px.stx_dev_major || sx.stx_dev_minor != px.stx_dev_minor;
+	return is_mount_point(merged, ctr_dir);
 }

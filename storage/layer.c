@@ -191,9 +191,21 @@ static int get_parent(struct xctx *x, const char *parent, const char *entry)
 	return fd;
 }
 
+/* One plain file name: not empty, "." or "..", no '/'. Every name removed
+ * or whited out in a layer must be one, so that it resolves inside its
+ * parent dir in the layer and nowhere else (issue 5 item 1: a whiteout
+ * ".wh..." made the target "..", which removed the store's layers dir). */
+static bool plain_name(const char *name)
+{
+	return name[0] != '\0' && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
+	       strchr(name, '/') == NULL;
+}
+
 /* Removes whatever is at pfd/name (a dir recursively). */
 static int remove_existing(struct xctx *x, int pfd, const char *name)
 {
+	if (!plain_name(name))
+		return werr_set(x->err, EINVAL, "layer entry '%s': remove '%s'", x->norm, name);
 	if (unlinkat(pfd, name, 0) == 0 || errno == ENOENT)
 		return 0;
 	if (errno != EISDIR && errno != EPERM)
@@ -448,11 +460,21 @@ static const char *const opaque_xattrs[] = {"user.overlay.opaque", "user.fuseove
 /* ".wh..wh..opq" marks parent opaque; ".wh.NAME" becomes a 0/0 char device. */
 static int make_whiteout(struct xctx *x, const char *parent, const char *base)
 {
-	int pfd = get_parent(x, parent, x->norm);
+	bool opaque = strcmp(base, ".wh..wh..opq") == 0;
+	int pfd;
 
+	/* aufs bookkeeping (.wh..wh.plnk, ...): not part of the image */
+	if (!opaque && str_has_prefix(base, ".wh..wh."))
+		return 0;
+	/* ".wh.", ".wh.." and ".wh..." would name this dir or its parent */
+	if (!opaque && !plain_name(base + 4))
+		return werr_set(x->err, 0,
+				"layer entry '%s' is a whiteout of '%s', not of a file name",
+				x->norm, base + 4);
+	pfd = get_parent(x, parent, x->norm);
 	if (pfd < 0)
 		return -1;
-	if (strcmp(base, ".wh..wh..opq") == 0) {
+	if (opaque) {
 		size_t n = x->e->rootless ? 2 : 3; /* trusted.* needs real root */
 		for (size_t i = 0; i < n; i++)
 			if (fsetxattr(pfd, opaque_xattrs[i], "y", 1, 0) < 0)
@@ -460,8 +482,6 @@ static int make_whiteout(struct xctx *x, const char *parent, const char *base)
 						parent[0] ? parent : "/", opaque_xattrs[i]);
 		return 0;
 	}
-	if (str_has_prefix(base, ".wh..wh.") || base[4] == '\0')
-		return 0; /* aufs bookkeeping (.wh..wh.plnk, ...): not part of the image */
 	if (remove_existing(x, pfd, base + 4) < 0)
 		return -1;
 	if (mknodat(pfd, base + 4, S_IFCHR | 0, makedev(0, 0)) < 0)
@@ -677,25 +697,68 @@ static int check_digest(const char *what, const char *want, const char *got, str
 	return werr_set(err, 0, "%s mismatch: want %s, got %s", what, want, got);
 }
 
-/* Makes <root>/layers/.tmp-<random> (0755), locked so layer_gc_tmp skips it. */
-static int make_tmp(int lfd, char name[32], struct werr *err)
+/* ---- temporary dirs ----
+ *
+ * Work in progress lives in <root>/layers/.tmp-<random>: a layer being
+ * extracted, a mount-point layer being built, a layer being removed. Its
+ * owner holds an exclusive flock on the dir while it works there, so a dir
+ * nobody holds is the leftover of a killed command, and layer_gc_tmp
+ * removes it (issue 5 item 9). mkdir and flock are two steps: creators
+ * hold a shared flock on the layers dir across them, and layer_gc_tmp
+ * looks only while it holds that one exclusively. */
+
+static int flock_intr(int fd, int op)
 {
+	int rc;
+
+	while ((rc = flock(fd, op)) < 0 && errno == EINTR)
+		;
+	return rc;
+}
+
+/* flock failed because the filesystem has no such locks (NFS dirs): the
+ * work goes on unlocked, and layer_gc_tmp then removes nothing. */
+static bool locks_unsupported(int e)
+{
+	return e == ENOLCK || e == EBADF || e == EINVAL || e == EOPNOTSUPP;
+}
+
+/* A new open file of the layers dir (flock is per open file). */
+static int layers_guard(int lfd, int op)
+{
+	int fd = openat(lfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0 && flock_intr(fd, op) < 0 && !locks_unsupported(errno)) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* Creates <layers>/.tmp-<random>; see layer.h. */
+int layer_tmp_create(int lfd, char name[LAYER_TMP_NAME], struct werr *err)
+{
+	cleanup_close int guard = layers_guard(lfd, LOCK_SH);
 	int fd;
 
+	if (guard < 0)
+		return werr_set(err, errno, "lock the layers dir");
 	memcpy(name, ".tmp-", 5);
 	random_hex(name + 5, 16);
-	name[21] = '\0';
 	if (mkdirat(lfd, name, 0755) < 0)
 		return werr_set(err, errno, "mkdir layer dir '%s'", name);
 	fd = openat(lfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fchmod(fd, 0755) < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+	if (fd < 0 || fchmod(fd, 0755) < 0 ||
+	    (flock(fd, LOCK_EX | LOCK_NB) < 0 && !locks_unsupported(errno))) {
 		werr_set(err, errno, "open layer dir '%s'", name);
 		if (fd >= 0)
 			close(fd);
 		unlinkat(lfd, name, AT_REMOVEDIR);
 		return -1;
 	}
-	return fd;
+	return fd; /* the guard's shared lock goes when it is closed */
 }
 
 static int open_layers_dir(struct engine *e, struct werr *err)
@@ -716,7 +779,7 @@ static int extract_into(struct engine *e, int lfd, const struct layer_src *src,
 			const char *want_digest, const char *want_diffid,
 			char diffid[DIGEST_STR_LEN], int64_t *size, struct werr *err)
 {
-	char tmp[32], blob[DIGEST_STR_LEN];
+	char tmp[LAYER_TMP_NAME], blob[DIGEST_STR_LEN];
 	cleanup_free unsigned char *buf = xmalloc(READ_BUF);
 	struct xctx x = {.e = e, .cache_fd = -1, .err = err};
 	struct raw_src raw = {.fd = src->fd, .pos = src->offset, .buf = buf};
@@ -725,7 +788,7 @@ static int extract_into(struct engine *e, int lfd, const struct layer_src *src,
 
 	raw.end = src->length < 0 ? -1 : src->offset + src->length;
 	raw.h = want_digest ? sha256_new() : NULL;
-	x.root = make_tmp(lfd, tmp, err);
+	x.root = layer_tmp_create(lfd, tmp, err);
 	rc = x.root < 0 ? -1 : extract_stream(&x, &raw, &tar);
 	xctx_free(&x);
 	sha256_final(tar.h, diffid);
@@ -761,6 +824,7 @@ int layer_extract(struct engine *e, const struct layer_src *src, const char *wan
 
 	if (lfd < 0)
 		return -1;
+	layer_gc_tmp(e);
 	if ((want_diffid != NULL && !digest_valid(want_diffid)) ||
 	    (want_digest != NULL && !digest_valid(want_digest)))
 		return werr_set(err, EINVAL, "invalid layer digest '%s'",
@@ -788,44 +852,79 @@ char *layer_path(struct engine *e, const char *diff_id)
 	return xasprintf("%s/layers/%s", e->root, digest_hex(diff_id));
 }
 
-/* Removes a layer dir: renamed away first so no command sees it half gone. */
+/* Removes dir name of the layers dir; see layer.h. */
+int layer_dir_remove(int lfd, const char *name, struct werr *err)
+{
+	cleanup_close int fd = openat(lfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	char tmp[LAYER_TMP_NAME] = ".tmp-";
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : werr_set(err, errno, "open '%s'", name);
+	if (flock_intr(fd, LOCK_EX) < 0 && !locks_unsupported(errno))
+		return werr_set(err, errno, "lock '%s'", name);
+	random_hex(tmp + 5, 16);
+	if (renameat(lfd, name, lfd, tmp) < 0)
+		return errno == ENOENT ? 0 : werr_set(err, errno, "rename '%s'", name);
+	return rm_rf_at(lfd, tmp, err);
+}
+
+/* Removes a layer dir (see layer_dir_remove). */
 int layer_remove(struct engine *e, const char *diff_id, struct werr *err)
 {
 	cleanup_free char *dir = xasprintf("%s/layers", e->root);
 	cleanup_close int lfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	char tmp[32] = ".tmp-";
 
 	if (!digest_valid(diff_id))
 		return werr_set(err, EINVAL, "invalid layer digest '%s'", diff_id);
 	if (lfd < 0)
 		return errno == ENOENT ? 0 : werr_set(err, errno, "open '%s'", dir);
-	random_hex(tmp + 5, 16);
-	if (renameat(lfd, digest_hex(diff_id), lfd, tmp) < 0)
-		return errno == ENOENT ? 0 : werr_set(err, errno, "remove layer %s", diff_id);
-	if (rm_rf_at(lfd, tmp, err) < 0)
+	layer_gc_tmp(e);
+	if (layer_dir_remove(lfd, digest_hex(diff_id), err) < 0)
 		return werr_wrap(err, "remove layer %s", diff_id);
 	return 0;
 }
 
-/* Removes <root>/layers/.tmp-* that no running extraction holds locked. */
+#define GC_MAX 64 /* leftovers removed per call; the rest the next time */
+
+/* Removes <root>/layers/.tmp-* that no live command holds; see layer.h. */
 void layer_gc_tmp(struct engine *e)
 {
 	cleanup_free char *path = xasprintf("%s/layers", e->root);
-	cleanup_dir DIR *d = opendir(path);
+	cleanup_close int lfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int guard = -1;
+	cleanup_dir DIR *d = NULL;
 	struct dirent *de;
+	char *names[GC_MAX];
+	int held[GC_MAX], fd;
+	size_t n = 0;
 
-	if (d == NULL)
+	/* busy: a command is between mkdir and flock of its temp dir */
+	if (lfd < 0 || (guard = openat(lfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    flock(guard, LOCK_EX | LOCK_NB) < 0)
 		return;
-	while ((de = readdir(d)) != NULL) {
-		int fd;
-
+	fd = openat(lfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 && (d = fdopendir(fd)) == NULL)
+		close(fd);
+	while (d != NULL && n < GC_MAX && (de = readdir(d)) != NULL) {
 		if (!str_has_prefix(de->d_name, ".tmp-"))
 			continue;
-		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0 && rm_rf_at(dirfd(d), de->d_name, NULL) == 0)
-			log_debug("removed leftover layer dir '%s'", de->d_name);
-		close(fd);
+		fd = openat(lfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			held[n] = fd;
+			names[n++] = xstrdup(de->d_name);
+		} else if (fd >= 0) {
+			close(fd);
+		}
+	}
+	close(steal_fd(&guard)); /* held now: remove them without blocking creators */
+	for (size_t i = 0; i < n; i++) {
+		struct werr err = {0};
+
+		if (rm_rf_at(lfd, names[i], &err) == 0)
+			log_debug("removed '%s/%s', left by a killed command", path, names[i]);
+		else
+			log_debug("remove leftover: %s", err.msg);
+		close(held[i]);
+		free(names[i]);
 	}
 }

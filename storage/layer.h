@@ -48,10 +48,25 @@ void layer_disable_openat2(void);
 /* Path of a layer dir: "<root>/layers/<hex>" (malloc'd). */
 char *layer_path(struct engine *e, const char *diff_id);
 
-/* Removes a layer dir. */
+/* Removes a layer dir (and collects leftovers, see layer_gc_tmp). */
 int layer_remove(struct engine *e, const char *diff_id, struct werr *err);
 
-/* Removes leftovers of killed extractions (<root>/layers/.tmp-*). */
+/* Removes dir name of the layers dir lfd: locked, then renamed to a
+ * .tmp-* name, so that no command sees it half gone and a killed removal
+ * is finished by layer_gc_tmp. A missing dir is no error. */
+int layer_dir_remove(int lfd, const char *name, struct werr *err);
+
+/* Removes the leftovers of killed commands: the <root>/layers/.tmp-* that
+ * no live command holds locked (see layer_tmp_create). layer_extract and
+ * layer_remove call it; it never waits for another command. */
 void layer_gc_tmp(struct engine *e);
+
+#define LAYER_TMP_NAME 24
+
+/* Creates <root>/layers/.tmp-<random> for work in progress (lfd: the
+ * layers dir), its name into name. Returns its fd, holding an exclusive
+ * flock: until that fd is closed, layer_gc_tmp leaves the dir alone; the
+ * caller renames or removes the dir before it closes the fd. -1 on error. */
+int layer_tmp_create(int lfd, char name[LAYER_TMP_NAME], struct werr *err);
 
 #endif

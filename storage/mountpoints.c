@@ -16,6 +16,7 @@
 #include "lib/digest.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "storage/layer.h"
 
 /* The files the spec bind-mounts from the container's bundle. */
 static const char *const files[] = {"hostname", "hosts", "resolv.conf"};
@@ -72,17 +73,14 @@ static void etc_attrs(int *lfd, size_t n, struct stat *out)
 	out->st_mode = S_IFDIR | 0755;
 }
 
-/* Builds the layer in <layers>/<tmp>: etc/ with the image's attributes
- * and the missing files (empty, 0644, root). */
-static int build(int ldfd, const char *tmp, const struct stat *etc, const bool *missing)
+/* Builds the layer in dir dfd: etc/ with the image's attributes and the
+ * missing files (empty, 0644, root). */
+static int build(int dfd, const struct stat *etc, const bool *missing)
 {
-	cleanup_close int dfd = -1, efd = -1;
+	cleanup_close int efd = -1;
 	struct timespec ts[2];
 
-	if (mkdirat(ldfd, tmp, 0755) < 0)
-		return -1;
-	dfd = openat(ldfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0 || mkdirat(dfd, "etc", 0755) < 0)
+	if (mkdirat(dfd, "etc", 0755) < 0)
 		return -1;
 	efd = openat(dfd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (efd < 0)
@@ -112,8 +110,9 @@ char *mountpoints_layer(struct engine *e, char *const *layers, size_t n)
 {
 	cleanup_free char *ldir = xasprintf("%s/layers", e->root);
 	cleanup_close int ldfd = open(ldir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int tfd = -1;
 	cleanup_free int *lfd = NULL;
-	char name[32], tmp[48], rnd[13];
+	char name[32], tmp[LAYER_TMP_NAME];
 	bool missing[ARRAY_SIZE(files)], any = false;
 	struct stat st;
 	struct werr ignore = {0};
@@ -144,12 +143,13 @@ char *mountpoints_layer(struct engine *e, char *const *layers, size_t n)
 	if (!any)
 		goto out;
 	etc_attrs(lfd, n, &st);
-	random_hex(rnd, 12);
-	snprintf(tmp, sizeof(tmp), ".mp-tmp-%s", rnd);
-	if (build(ldfd, tmp, &st, missing) < 0 ||
+	/* a temp dir of the layers dir: a killed command's is collected */
+	tfd = layer_tmp_create(ldfd, tmp, &ignore);
+	if (tfd < 0 || build(tfd, &st, missing) < 0 ||
 	    (renameat(ldfd, tmp, ldfd, name) < 0 && errno != EEXIST && errno != ENOTEMPTY)) {
-		log_debug("mount-point layer %s: %s", name, strerror(errno));
-		rm_rf_at(ldfd, tmp, &ignore);
+		log_debug("mount-point layer %s: %s", name, tfd < 0 ? ignore.msg : strerror(errno));
+		if (tfd >= 0)
+			rm_rf_at(ldfd, tmp, &ignore);
 		goto out;
 	}
 	rm_rf_at(ldfd, tmp, &ignore); /* lost a race: the other one is as good */
@@ -163,9 +163,13 @@ out:
 
 void mountpoints_forget(struct engine *e, char *const *layers)
 {
-	cleanup_free char *p =
-	    xasprintf("%s/layers/mp-%016llx", e->root, (unsigned long long)strv_hash(layers));
+	cleanup_free char *ldir = xasprintf("%s/layers", e->root);
+	cleanup_close int ldfd = open(ldir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char name[32];
 	struct werr ignore = {0};
 
-	rm_rf_at(AT_FDCWD, p, &ignore);
+	snprintf(name, sizeof(name), "mp-%016llx", (unsigned long long)strv_hash(layers));
+	/* half removed, it would be taken for whole: renamed away first */
+	if (ldfd >= 0 && layer_dir_remove(ldfd, name, &ignore) < 0)
+		log_debug("remove mount-point layer %s: %s", name, ignore.msg);
 }

@@ -1,4 +1,7 @@
-/* test_layer.c - tar path safety and end-to-end layer extraction (as root). */
+/* test_layer.c - tar path safety and end-to-end layer extraction. As root
+ * the engine is in root mode (trusted.* xattrs, ownership kept); as any
+ * other user it is in rootless mode and the files belong to that user, so
+ * that every test runs without privilege too (issue 5 item 6). */
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
@@ -52,6 +55,12 @@ struct ent {
 	bool hardlink;
 };
 
+/* The owner of the files in the test tars: one we can chown to. */
+static uid_t owner(void)
+{
+	return geteuid() == 0 ? 1000 : geteuid();
+}
+
 static size_t make_tar(const struct ent *ents, size_t n, char *buf, size_t cap)
 {
 	struct archive *a = archive_write_new();
@@ -64,8 +73,8 @@ static size_t make_tar(const struct ent *ents, size_t n, char *buf, size_t cap)
 		archive_entry_set_pathname(e, ents[i].name);
 		archive_entry_set_filetype(e, ents[i].type);
 		archive_entry_set_perm(e, ents[i].perm);
-		archive_entry_set_uid(e, 1000);
-		archive_entry_set_gid(e, 1000);
+		archive_entry_set_uid(e, owner());
+		archive_entry_set_gid(e, geteuid() == 0 ? 1000 : getegid());
 		archive_entry_set_mtime(e, 1000000, 0);
 		if (ents[i].hardlink) {
 			archive_entry_set_hardlink(e, ents[i].data);
@@ -125,7 +134,8 @@ static int extract(struct engine *e, const char *buf, size_t len, const char *wa
 static struct engine test_engine(void)
 {
 	char tmpl[] = "/tmp/warren-test-layer-XXXXXX";
-	struct engine e = {.rootless = false};
+	/* trusted.* xattrs and chown to other ids need root: else rootless */
+	struct engine e = {.rootless = geteuid() != 0};
 	e.root = xstrdup(mkdtemp(tmpl));
 	return e;
 }
@@ -184,7 +194,7 @@ UNIT_TEST(layer_extract_good)
 	dir = layer_path(&e, diffid);
 	p = xasprintf("%s/d/f", dir);
 	CHECK(lstat(p, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) == 04755);
-	CHECK(st.st_uid == 1000 && st.st_size == 5 && st.st_mtime == 1000000);
+	CHECK(st.st_uid == owner() && st.st_size == 5 && st.st_mtime == 1000000);
 	free(p);
 	p = xasprintf("%s/d/h", dir);
 	CHECK(lstat(p, &st2) == 0 && st2.st_ino == st.st_ino);
@@ -197,7 +207,7 @@ UNIT_TEST(layer_extract_good)
 	free(p);
 	p = xasprintf("%s/o", dir);
 	CHECK(lgetxattr(p, "user.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y');
-	CHECK(lgetxattr(p, "trusted.overlay.opaque", v, sizeof(v)) == 1);
+	CHECK(e.rootless || lgetxattr(p, "trusted.overlay.opaque", v, sizeof(v)) == 1);
 	free(p);
 	p = xasprintf("%s/d", dir);
 	CHECK(lstat(p, &st) == 0 && (st.st_mode & 07777) == 0750 && st.st_mtime == 1000000);
@@ -289,6 +299,42 @@ UNIT_TEST(layer_refuse_paths)
 	CHECK(strstr(refuse(linksym, 2), "symlink 's'") != NULL);
 }
 
+/* A whiteout names one file of its own dir: ".wh...", ".wh.." and ".wh."
+ * are refused, and a layer already in the store stays whole (issue 5 item
+ * 1: ".wh..." at a layer's root removed the layers dir). */
+UNIT_TEST(layer_refuse_whiteouts)
+{
+	static const char *const bad[] = {".wh...",    "a/.wh...", ".wh..",
+					  "a/b/.wh..", ".wh.",	   "a/.wh."};
+	static const struct ent keep[] = {{"kept", AE_IFREG, 0644, "data", false}};
+	static char tar[65536];
+	struct engine e = test_engine();
+	struct werr err = {0};
+	char diffid[DIGEST_STR_LEN], kept_id[DIGEST_STR_LEN], *kept;
+
+	CHECK(extract(&e, tar, make_tar(keep, 1, tar, sizeof(tar)), NULL, kept_id, NULL, &err) ==
+	      0);
+	kept = layer_path(&e, kept_id);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		const struct ent t[] = {{"a/b/f", AE_IFREG, 0644, "x", false},
+					{bad[i], AE_IFREG, 0644, NULL, false}};
+		char want[96];
+
+		snprintf(want, sizeof(want),
+			 "layer entry '%s' is a whiteout of '%s', not of a file name", bad[i],
+			 strrchr(bad[i], '/') ? strrchr(bad[i], '/') + 5 : bad[i] + 4);
+		CHECK(extract(&e, tar, make_tar(t, 2, tar, sizeof(tar)), NULL, diffid, NULL,
+			      &err) == -1);
+		CHECK(strstr(err.msg, want) != NULL);
+		CHECK(access(kept, F_OK) == 0);
+	}
+	/* no partial layer left: only the kept one, gone with it */
+	CHECK(layer_remove(&e, kept_id, &err) == 0);
+	CHECK(layers_dir_empty(&e));
+	free(kept);
+	engine_done(&e);
+}
+
 UNIT_TEST(layer_corrupt_and_gc)
 {
 	static char tar[65536], gz[65536];
@@ -298,8 +344,8 @@ UNIT_TEST(layer_corrupt_and_gc)
 	char diffid[DIGEST_STR_LEN];
 	size_t tlen = make_tar(one, 1, tar, sizeof(tar));
 	size_t glen = gzip_buf(tar, tlen, gz, sizeof(gz));
-	char *stale, *held;
-	int fd;
+	char *stale, *held, *p;
+	int fd, guard;
 
 	/* a truncated gzip stream fails and leaves nothing */
 	CHECK(extract(&e, gz, glen / 2, NULL, diffid, NULL, &err) == -1);
@@ -307,20 +353,44 @@ UNIT_TEST(layer_corrupt_and_gc)
 	/* a blob that is not a tar */
 	CHECK(extract(&e, "hello world, not a tar", 22, NULL, diffid, NULL, &err) == -1);
 	CHECK(layers_dir_empty(&e));
-	/* gc removes unlocked leftovers only */
+	/* gc removes unlocked leftovers only (issue 5 item 9) */
 	stale = xasprintf("%s/layers/.tmp-stale", e.root);
 	held = xasprintf("%s/layers/.tmp-held", e.root);
 	CHECK(mkdir(stale, 0755) == 0 && mkdir(held, 0755) == 0);
+	p = xasprintf("%s/layers/.tmp-stale/sub", e.root);
+	CHECK(mkdir(p, 0755) == 0);
+	free(p);
 	fd = open(held, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	CHECK(fd >= 0 && flock(fd, LOCK_EX) == 0);
+	/* nothing while a command makes its temp dir (holds the layers dir) */
+	p = xasprintf("%s/layers", e.root);
+	guard = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(p);
+	CHECK(guard >= 0 && flock(guard, LOCK_SH) == 0);
+	layer_gc_tmp(&e);
+	CHECK(access(stale, F_OK) == 0);
+	close(guard);
 	layer_gc_tmp(&e);
 	CHECK(access(stale, F_OK) < 0 && access(held, F_OK) == 0);
 	close(fd);
-	layer_gc_tmp(&e);
+	/* the next extraction collects what is left */
+	CHECK(extract(&e, tar, tlen, NULL, diffid, NULL, &err) == 0);
 	CHECK(access(held, F_OK) < 0);
+	CHECK(layer_remove(&e, diffid, &err) == 0);
 	free(stale);
 	free(held);
 	CHECK(layer_remove(&e, "../../etc", &err) == -1);
+	/* a dir of the layers dir goes whole or not at all (renamed first) */
+	p = xasprintf("%s/layers/mp-test/etc", e.root);
+	CHECK(mkdir_p(p, 0755, &err) == 0);
+	free(p);
+	p = xasprintf("%s/layers", e.root);
+	fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(p);
+	CHECK(layer_dir_remove(fd, "mp-test", &err) == 0 &&
+	      layer_dir_remove(fd, "mp-test", &err) == 0);
+	close(fd);
+	CHECK(layers_dir_empty(&e));
 	engine_done(&e);
 }
 
