@@ -13,7 +13,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -25,6 +27,7 @@ struct level {
 	char *name; /* of this dir in its parent */
 	dev_t dev[2];
 	ino_t ino[2];
+	uint64_t mnt[2]; /* mount id, 0 where statx cannot tell (< 5.8) */
 };
 
 struct walk {
@@ -71,14 +74,24 @@ static int read_names(int fd, bool top, struct level *l, struct werr *err)
 	return 0;
 }
 
-static int identify(int fd, dev_t *dev, ino_t *ino, struct werr *err)
+static int identify(int fd, dev_t *dev, ino_t *ino, uint64_t *mnt, struct werr *err)
 {
-	struct stat st;
+	struct statx stx;
 
-	if (fstat(fd, &st) < 0)
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_INO | STATX_MNT_ID, &stx) < 0)
 		return werr_set(err, errno, "stat directory");
-	*dev = st.st_dev;
-	*ino = st.st_ino;
+	*dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+	*ino = stx.stx_ino;
+	*mnt = (stx.stx_mask & STATX_MNT_ID) ? stx.stx_mnt_id : 0;
+	return 0;
+}
+
+/* A walk never leaves the mount it started on: removing a tree whose
+ * rootfs or a bind is still mounted must fail, not delete through it. */
+static int same_mount(const struct level *top, const struct level *l, int t, struct werr *err)
+{
+	if (l->dev[t] != top->dev[t] || (l->mnt[t] && top->mnt[t] && l->mnt[t] != top->mnt[t]))
+		return werr_set(err, EXDEV, "'%s' is a mount point: not crossed", l->name);
 	return 0;
 }
 
@@ -106,7 +119,9 @@ static int push(struct walk *w, const int fd[2], const char *name)
 		if (w->fd[t] >= 0)
 			close(w->fd[t]);
 		w->fd[t] = fd[t];
-		if (fd[t] >= 0 && identify(fd[t], &l->dev[t], &l->ino[t], w->err) < 0)
+		if (fd[t] >= 0 && identify(fd[t], &l->dev[t], &l->ino[t], &l->mnt[t], w->err) < 0)
+			return -1;
+		if (fd[t] >= 0 && w->n > 1 && same_mount(&w->lv[0], l, t, w->err) < 0)
 			return -1;
 	}
 	if (read_names(w->fd[0], w->n == 1, l, w->err) < 0)
@@ -145,13 +160,14 @@ static int climb(struct walk *w)
 	for (int t = 0; t < 2 && rc == 0; t++) {
 		dev_t dev = 0;
 		ino_t ino = 0;
+		uint64_t mnt = 0;
 
 		if (w->fd[t] < 0)
 			continue;
 		fd[t] = openat(w->fd[t], "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd[t] < 0)
 			rc = werr_set(w->err, errno, "open '..'");
-		else if (identify(fd[t], &dev, &ino, w->err) < 0)
+		else if (identify(fd[t], &dev, &ino, &mnt, w->err) < 0)
 			rc = -1;
 		else if (dev != parent->dev[t] || ino != parent->ino[t])
 			rc = werr_set(w->err, 0, "directory moved during the walk");

@@ -3,10 +3,15 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <stdio.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/cleanup.h"
 #include "lib/util.h"
 #include "lib/walk.h"
 #include "tests/unit/unit.h"
@@ -53,6 +58,95 @@ UNIT_TEST(rm_deep_tree_with_few_fds)
 	rc = rm_rf_at(AT_FDCWD, top, &err);
 	setrlimit(RLIMIT_NOFILE, &old);
 	CHECK(rc == 0);
+	CHECK(access(top, F_OK) < 0 && errno == ENOENT);
+	CHECK(rmdir(d) == 0);
+	free(top);
+	free(d);
+}
+
+/* A private mount namespace for this process: as root directly, else in a
+ * user namespace of our own (uid and gid mapped to themselves). */
+static int private_mounts(void)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	char map[64];
+	int fd;
+
+	if (unshare(CLONE_NEWNS) < 0) {
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+			return -1;
+		fd = open("/proc/self/setgroups", O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			(void)!write(fd, "deny", 4);
+			close(fd);
+		}
+		snprintf(map, sizeof(map), "%u %u 1", uid, uid);
+		fd = open("/proc/self/uid_map", O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, map, strlen(map)) < 0)
+			return -1;
+		close(fd);
+		snprintf(map, sizeof(map), "%u %u 1", gid, gid);
+		fd = open("/proc/self/gid_map", O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, map, strlen(map)) < 0)
+			return -1;
+		close(fd);
+	}
+	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+}
+
+/* The child of rm_does_not_cross_mounts: 0 when both mounts stopped the
+ * removal and kept their files, else the number of the failed step. */
+static int rm_mounts_child(const char *top)
+{
+	cleanup_free char *tmp = xasprintf("%s/a/tmpfs", top);
+	cleanup_free char *bind = xasprintf("%s/b/bind", top);
+	cleanup_free char *src = xasprintf("%s/src", top);
+	cleanup_free char *keep = xasprintf("%s/a/tmpfs/keep", top);
+	cleanup_free char *keep2 = xasprintf("%s/src/keep", top);
+	cleanup_free char *a = xasprintf("%s/a", top), *b = xasprintf("%s/b", top);
+	struct werr err = {0};
+
+	if (private_mounts() < 0)
+		return 1;
+	if (mkdir_p(tmp, 0755, &err) < 0 || mkdir_p(bind, 0755, &err) < 0 ||
+	    mkdir_p(src, 0755, &err) < 0)
+		return 2;
+	if (mount("none", tmp, "tmpfs", 0, NULL) < 0 || mount(src, bind, NULL, MS_BIND, NULL) < 0)
+		return 3;
+	close(open(keep, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+	close(open(keep2, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+	/* a tmpfs (another device) below the tree */
+	if (rm_rf_at(AT_FDCWD, a, &err) == 0 || err.errnum != EXDEV)
+		return 4;
+	if (access(keep, F_OK) < 0)
+		return 5;
+	/* a bind mount of the same filesystem: told apart by its mount id */
+	if (rm_rf_at(AT_FDCWD, b, &err) == 0 || access(keep2, F_OK) < 0)
+		return 6;
+	umount2(tmp, MNT_DETACH);
+	umount2(bind, MNT_DETACH);
+	return rm_rf_at(AT_FDCWD, top, &err) == 0 ? 0 : 7;
+}
+
+/* rm -rf never deletes through a mount point (a container rootfs whose
+ * unmount failed, a bind below it): it stops with EXDEV. */
+UNIT_TEST(rm_does_not_cross_mounts)
+{
+	char *d = tmpdir(), *top = xasprintf("%s/top", d);
+	int status = -1;
+	pid_t pid;
+
+	CHECK(mkdir(top, 0755) == 0);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0)
+		_exit(rm_mounts_child(top));
+	CHECK(waitpid(pid, &status, 0) == pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		printf("rm_does_not_cross_mounts: child step %d failed\n",
+		       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	CHECK(access(top, F_OK) < 0 && errno == ENOENT);
 	CHECK(rmdir(d) == 0);
 	free(top);
