@@ -26,6 +26,7 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "lib/syscalls.h"
 #include "lib/walk.h"
 #include "storage/layer.h"
 #include "storage/mountpoints.h"
@@ -233,33 +234,33 @@ static int mount_new_api(struct engine *e, const char *ldir, char *const *layers
 			 const char *upper, const char *work, const char *merged, bool vol,
 			 struct werr *err)
 {
-	cleanup_close int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+	cleanup_close int fs = sys_fsopen("overlay", FSOPEN_CLOEXEC);
 	cleanup_close int mnt = -1;
 
 	if (fs < 0)
 		return errno == ENOSYS ? 1 : werr_set(err, errno, "fsopen 'overlay'");
 	for (size_t i = n; i-- > 0;) {
 		cleanup_free char *p = xasprintf("%s/%s", ldir, digest_hex(layers[i]));
-		if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", p, 0) < 0)
+		if (sys_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", p, 0) < 0)
 			return errno == EINVAL && i == n - 1
 				   ? 1
 				   : fs_fail(fs, err, "overlay lower dir");
 	}
-	if (fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
-	    fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
-	    (e->rootless && fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0))
+	if (sys_fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
+	    sys_fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
+	    (e->rootless && sys_fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0))
 		return fs_fail(fs, err, "configure overlay");
 	/* safe defaults; older kernels may not know them */
-	fsconfig(fs, FSCONFIG_SET_STRING, "index", "off", 0);
-	fsconfig(fs, FSCONFIG_SET_STRING, "metacopy", "off", 0);
+	sys_fsconfig(fs, FSCONFIG_SET_STRING, "index", "off", 0);
+	sys_fsconfig(fs, FSCONFIG_SET_STRING, "metacopy", "off", 0);
 	if (vol)
-		fsconfig(fs, FSCONFIG_SET_FLAG, "volatile", NULL, 0);
-	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		sys_fsconfig(fs, FSCONFIG_SET_FLAG, "volatile", NULL, 0);
+	if (sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return fs_fail(fs, err, "create overlay");
-	mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV);
+	mnt = sys_fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV);
 	if (mnt < 0)
 		return werr_set(err, errno, "fsmount overlay");
-	if (move_mount(mnt, "", AT_FDCWD, merged, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+	if (sys_move_mount(mnt, "", AT_FDCWD, merged, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return werr_set(err, errno, "move overlay mount to '%s'", merged);
 	return 0;
 }
