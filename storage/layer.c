@@ -468,6 +468,14 @@ static int make_whiteout(struct xctx *x, const char *parent, const char *base)
 	return 0;
 }
 
+/* aufs keeps its bookkeeping (.wh..wh.plnk/, .wh..wh.orph/, .wh..wh.aufs)
+ * at the root of a layer: not part of the image, contents included (only
+ * ".wh..wh..opq" there is a real marker: the root is opaque). */
+static bool aufs_meta(const char *norm)
+{
+	return str_has_prefix(norm, ".wh..wh.") && strcmp(norm, ".wh..wh..opq") != 0;
+}
+
 static int extract_entry(struct xctx *x, struct archive *a, struct archive_entry *ent)
 {
 	const char *name = archive_entry_pathname(ent);
@@ -483,6 +491,10 @@ static int extract_entry(struct xctx *x, struct archive *a, struct archive_entry
 		return -1;
 	if (x->norm[0] == '\0')
 		return 0;
+	if (aufs_meta(x->norm)) {
+		log_debug("layer entry '%s': aufs metadata skipped", x->norm);
+		return 0;
+	}
 	/* split in place after copying the parent out */
 	slash = strrchr(x->norm, '/');
 	if (slash != NULL) {
@@ -617,6 +629,11 @@ static void free_archive(struct archive **a)
 static int archive_fail(struct werr *err, struct archive *a, const char *what)
 {
 	int e = archive_errno(a);
+
+	/* libarchive's errno for "not this format" (EILSEQ, its private
+	 * ARCHIVE_ERRNO_FILE_FORMAT) only adds noise to its message */
+	if (e == EILSEQ)
+		e = 0;
 	return werr_set(err, e > 0 ? e : 0, "%s: %s", what,
 			archive_error_string(a) ? archive_error_string(a) : "unknown error");
 }
