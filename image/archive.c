@@ -636,6 +636,12 @@ static int add_name(struct image_rec *r, const char *name, struct werr *err)
 
 	if (ref_parse(name, &ref, err) < 0)
 		return werr_wrap(err, "image name '%s'", name);
+	if (ref.digest) {
+		/* the archive cannot vouch for a digest: a pinned reference would
+		 * find an unrelated image */
+		ref_free(&ref);
+		return werr_set(err, 0, "image name '%s': a digest cannot be used as a tag", name);
+	}
 	char *full = ref_string(&ref);
 	ref_free(&ref);
 	if (!strv_contains(r->names, full))
