@@ -63,8 +63,9 @@ int layer_check_path(const char *name, char *norm, size_t len, struct werr *err)
 			return werr_set(err, EPERM, "layer entry '%s' has a '..' component", name);
 		if (clen > 0 && !(clen == 1 && p[0] == '.')) {
 			if (n + clen + 2 > len)
-				return werr_set(err, ENAMETOOLONG, "layer entry '%s' is too long",
-						name);
+				return werr_set(err, ENAMETOOLONG,
+						"layer entry '%.64s...' (%zu bytes) is too long",
+						name, strlen(name));
 			if (n > 0)
 				norm[n++] = '/';
 			memcpy(norm + n, p, clen);
