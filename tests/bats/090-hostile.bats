@@ -155,11 +155,12 @@ check_whiteouts() {
 
 @test "hostile: SIGKILL of load at random points: the next load works and leaves nothing" {
     # guards: issue 5 "hostile input": SIGKILL of load at random points; no temp dirs, no orphan layers
-    local K=localhost/warren-test/hostile-kill-load:latest i
+    local K=localhost/warren-test/hostile-kill-load:latest i ms
     use_private_store
+    ms=$(load_ms "$H/kill-load.tar")
     run_warren 0 load -i "$WT_FIXTURES/busybox.docker.tar"
-    for i in 1 2 3 4 5; do
-        kill_at_random 2500 load -i "$H/kill-load.tar"
+    for i in 1 2 3 4; do
+        kill_at_random "$ms" load -i "$H/kill-load.tar"
         run_warren 0 images --format json
         if [ "$KILLED_RC" = 0 ]; then run_warren 0 rmi "$K"; fi
     done
@@ -186,9 +187,9 @@ rm_gone() {
     for i in 1 2 3 4; do
         name=$(wt_name)-$i
         if ((i % 2)); then
-            kill_at_random 1500 run --name "$name" "$IMAGE" sleep 3107
+            kill_at_random 800 run --name "$name" "$IMAGE" sleep 3107
         else
-            kill_at_random 1500 run --rm --name "$name" "$IMAGE" sleep 3107
+            kill_at_random 800 run --rm --name "$name" "$IMAGE" sleep 3107
         fi
         rm_gone "$name"
     done

@@ -18,6 +18,7 @@ LAYER_NAMES=(
     "dotdot-dir|'..' component"
     "absolute|absolute path"
     "absolute-dir|absolute path"
+    "longname|(4201 bytes) is too long"
 )
 LAYER_SYMLINKS=(
     "symlink-file|through symlink 'a'"
@@ -65,6 +66,7 @@ MANIFESTS=(
     "tags-notlist|'RepoTags' is not a list"
     "tag-number|item 0 of 'RepoTags' is not a string"
     "tag-invalid|must be lowercase"
+    "tag-digest|a digest cannot be used as a tag"
     "entry-notobject|not an object"
     "cfg-badjson|image config: invalid JSON"
     "cfg-notobject|image config: not a JSON object"
@@ -140,9 +142,9 @@ setup() {
 }
 
 # hostile_state: what a refused input must leave as it was: the images
-# (ids, names, sizes), the layer dirs and the store's temp files
+# (ids, names, sizes, containers), the layer dirs and the store's temp files
 hostile_state() {
-    w images --format json | jq -c '[.[] | {Id, Names, Size}] | sort_by(.Id)'
+    w images --format json
     echo "layers: $(ls -A "$WT_ROOT/layers" 2>&1 | tr '\n' ' ')"
     echo "tmp: $(tmp_files | tr '\n' ' ')"
 }
@@ -204,6 +206,18 @@ random_sleep() {
 # tmp_files: the store's temp files (big archives are unpacked there)
 tmp_files() {
     ls -A "$WT_ROOT/tmp" 2>/dev/null || true
+}
+
+# load_ms FILE: loads FILE into the current store (it must be new there),
+# prints how long it took in ms, and removes it again: the window in which
+# a SIGKILL lands inside a load on this machine
+load_ms() {
+    local t0 t1
+    t0=$(now_ms)
+    w load -i "$1" >/dev/null || fail "load $1 failed"
+    t1=$(now_ms)
+    w rmi -a -f >/dev/null
+    echo $((t1 - t0 + 1))
 }
 
 # kill_at_random MAX_MS ARGS...: starts `warren ARGS` on the current store,
