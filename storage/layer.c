@@ -236,6 +236,21 @@ static int set_owner(struct xctx *x, int pfd, const char *base, int fd, struct a
 	return 0;
 }
 
+/* xattrs that overlayfs and fuse-overlayfs read as their own metadata: an
+ * image that ships them would forge opaque dirs, redirects, metacopy files
+ * or fuse-overlayfs' owner and mode overrides. Only whiteouts make them. */
+static bool storage_xattr(const char *name)
+{
+	static const char *const prefixes[] = {"trusted.overlay.", "user.overlay.",
+					       "user.fuseoverlayfs.",
+					       "user.containers.override_stat"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
+		if (str_has_prefix(name, prefixes[i]))
+			return true;
+	return false;
+}
+
 static void set_xattrs(struct xctx *x, int fd, struct archive_entry *ent)
 {
 	const char *name;
@@ -245,6 +260,10 @@ static void set_xattrs(struct xctx *x, int fd, struct archive_entry *ent)
 	if (archive_entry_xattr_reset(ent) == 0)
 		return;
 	while (archive_entry_xattr_next(ent, &name, &value, &size) == ARCHIVE_OK) {
+		if (storage_xattr(name)) {
+			log_debug("layer entry '%s': storage xattr '%s' skipped", x->norm, name);
+			continue;
+		}
 		if (fd >= 0 && fsetxattr(fd, name, value, size, 0) == 0)
 			continue;
 		if (str_has_prefix(name, "security.") || str_has_prefix(name, "trusted.") ||

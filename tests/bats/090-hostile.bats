@@ -75,6 +75,20 @@ check_whiteouts() {
     check_whiteouts "$W"
 }
 
+@test "hostile: storage xattrs in an image (overlay opaque, redirect, metacopy) are not taken (overlay/fuse and vfs)" {
+    # guards: issue 5 "hostile input": image content must not forge the storage's own metadata
+    local X=localhost/warren-test/hostile-xattrs:latest
+    track_image "$X"
+    run_warren 0 load -i "$H/layer-xattrs.tar"
+    run_warren 0 run --rm "$X" sh -c 'echo $(ls -A /x2) $(ls -A /x3) $(ls -A /x4); cat /f'
+    assert_output $'k new k\nf'
+    use_private_store
+    run_warren 0 --storage-driver vfs load -i "$WT_FIXTURES/busybox.docker.tar"
+    run_warren 0 load -i "$H/layer-xattrs.tar"
+    run_warren 0 run --rm "$X" sh -c 'echo $(ls -A /x2) $(ls -A /x3) $(ls -A /x4); cat /f'
+    assert_output $'k new k\nf'
+}
+
 @test "hostile: setuid files keep their mode and give no more than the user's own uid on the host" {
     # guards: issue 5 "hostile input": setuid files
     [ "$(id -u)" != 0 ] || skip "rootless behaviour: the suite runs as root"

@@ -54,6 +54,18 @@ teardown() {
     done
 }
 
+@test "root hostile: storage xattrs in an image (trusted.overlay.*) are not taken (overlay and vfs)" {
+    # guards: issue 5 "hostile input": image content must not forge the storage's own metadata (root mode)
+    local X=localhost/warren-test/hostile-xattrs:latest d
+    track_image "$X"
+    for d in "" vfs; do
+        [ -z "$d" ] || { use_private_store; run_warren 0 --storage-driver "$d" load -i "$WT_FIXTURES/busybox.docker.tar"; }
+        run_warren 0 load -i "$H/layer-xattrs.tar"
+        run_warren 0 run --rm "$X" sh -c 'echo $(ls -A /x2) $(ls -A /x3) $(ls -A /x4); cat /f'
+        assert_output $'k new k\nf'
+    done
+}
+
 @test "root hostile: setuid files keep their mode and owner, as in the image" {
     # guards: issue 5 "hostile input": setuid files (root mode: owned by the real root, as Podman rootful)
     local S=localhost/warren-test/hostile-setuid:latest layer
