@@ -145,6 +145,7 @@ setup() {
 # (ids, names, sizes, containers), the layer dirs and the store's temp files
 hostile_state() {
     w images --format json
+    # shellcheck disable=SC2012  # names are hex digests and .tmp-<hex>
     echo "layers: $(ls -A "$WT_ROOT/layers" 2>&1 | tr '\n' ' ')"
     echo "tmp: $(tmp_files | tr '\n' ' ')"
 }
@@ -257,8 +258,9 @@ assert_nothing_left() {
         # shellcheck disable=SC2046  # one argument per image id
         used=$(w image inspect $(w images -q) | jq -r '.[].RootFS.Layers[]' | sed 's/^sha256://')
     fi
-    for d in $(ls -A "$WT_ROOT/layers"); do
-        [[ $d == mp-* ]] && continue
+    for d in "$WT_ROOT"/layers/*; do
+        d=${d##*/}
+        [[ $d == mp-* || $d == '*' ]] && continue
         grep -qx "$d" <<<"$used" || fail "layer dir $d is used by no image (a killed load's?)"
     done
     run tmp_files
