@@ -7,7 +7,9 @@
  * read in place with pread, so a layer is never copied: layer_extract reads
  * it straight from the archive. Every blob is checked against its digest;
  * nothing enters the store until all layers are extracted, and then in one
- * transaction. Layers extracted by a load that fails are removed again. */
+ * transaction. Layer dirs that no image records (of a load that failed or
+ * was killed) are removed under the layers lock (image_layers_lock) when no
+ * extraction runs. */
 #include "image/image.h"
 
 #include <archive.h>
@@ -60,7 +62,6 @@ struct load_ctx {
 	size_t nrecs;
 	struct layer_size *sizes;
 	size_t nsizes;
-	char **new_layers; /* extracted by this load: removed if it fails */
 };
 
 static void load_ctx_free(struct load_ctx *c)
@@ -74,7 +75,6 @@ static void load_ctx_free(struct load_ctx *c)
 	for (size_t i = 0; i < c->nsizes; i++)
 		free(c->sizes[i].diff_id);
 	free(c->sizes);
-	strv_free(c->new_layers);
 	if (c->fd >= 0)
 		close(c->fd);
 }
@@ -577,12 +577,8 @@ static int extract_member(struct load_ctx *c, const char *path, const char *dige
 		return -1;
 	if (*size < 0) /* already on disk: layer_extract did not read it */
 		*size = layer_dir_size(c->e, diff_id);
-	if (!recorded) {
-		/* an unrecorded dir is ours (or a killed load's): drop it on failure */
-		if (!strv_contains(c->new_layers, diff_id))
-			c->new_layers = strv_append(c->new_layers, diff_id);
-		note_size(c, diff_id, *size);
-	}
+	if (!recorded)
+		note_size(c, diff_id, *size); /* recorded with the image */
 	return 0;
 }
 
@@ -975,33 +971,52 @@ static void collect_leftovers(struct engine *e)
 	layer_gc_tmp(e);
 }
 
-/* Loads and imports extract holding <root>/layers.lock shared. One that
- * gets it exclusively knows that no extraction runs and collects the
- * leftovers of killed ones first. Returns the lock's fd. */
-static int extract_lock(struct engine *e, struct werr *err)
+static int lock_wait(int fd, int op)
+{
+	while (flock(fd, op) < 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+/* The layers lock; see image.h. Whoever gets it exclusively knows that no
+ * extraction runs and first collects the leftovers of killed ones. */
+int image_layers_lock(struct engine *e, bool exclusive, struct werr *err)
 {
 	cleanup_free char *path = xasprintf("%s/layers.lock", e->root);
 	cleanup_close int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 
 	if (fd < 0)
 		return werr_set(err, errno, "open '%s'", path);
+	if (exclusive) {
+		if (lock_wait(fd, LOCK_EX) < 0)
+			return werr_set(err, errno, "lock '%s'", path);
+		collect_leftovers(e);
+		return steal_fd(&fd);
+	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 		collect_leftovers(e);
 	/* exclusive to shared is not atomic, and need not be: whoever takes
 	 * the lock exclusively in between finds nothing of ours yet */
-	while (flock(fd, LOCK_SH) < 0)
-		if (errno != EINTR)
-			return werr_set(err, errno, "lock '%s'", path);
+	if (lock_wait(fd, LOCK_SH) < 0)
+		return werr_set(err, errno, "lock '%s'", path);
 	return steal_fd(&fd);
 }
 
-static void drop_new_layers(struct load_ctx *c)
+/* After a failed load or import, the layer dirs it made are unrecorded
+ * leftovers: removed now unless another extraction runs (one of them may
+ * have found and reused such a dir), else by the next command that finds
+ * none running. Releases *lock. */
+static void drop_leftovers(struct engine *e, int *lock)
 {
-	for (char **l = c->new_layers; l && *l; l++) {
-		struct werr lerr = {0};
-		if (layer_remove(c->e, *l, &lerr) < 0)
-			log_warn("%s", lerr.msg);
-	}
+	cleanup_free char *path = xasprintf("%s/layers.lock", e->root);
+	cleanup_close int fd = -1;
+
+	close(*lock);
+	*lock = -1;
+	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+		collect_leftovers(e);
 }
 
 /* Loads a docker-archive or oci-archive; see image.h. Errors carry no
@@ -1013,7 +1028,7 @@ int image_load(struct engine *e, const char *path, char ***names, struct werr *e
 	char **out = NULL;
 	int rc = -1;
 
-	if (engine_store(e, err) == NULL || (lock = extract_lock(e, err)) < 0)
+	if (engine_store(e, err) == NULL || (lock = image_layers_lock(e, false, err)) < 0)
 		return -1;
 	c.fd = open_plain(e, path, err);
 	if (c.fd < 0 || index_tar(&c, err) < 0)
@@ -1029,7 +1044,7 @@ int image_load(struct engine *e, const char *path, char ***names, struct werr *e
 	if (rc == 0)
 		rc = commit_load(&c, err);
 	if (rc < 0) {
-		drop_new_layers(&c);
+		drop_leftovers(e, &lock);
 		goto out;
 	}
 	for (size_t i = 0; i < c.nrecs; i++) {
@@ -1103,11 +1118,11 @@ int image_import(struct engine *e, const char *path, const char *ref, const char
 	struct layer_src src;
 	struct stat st;
 	int64_t size = 0;
-	int exists = 0, rc = -1;
+	int rc = -1;
 
 	if (ref && (name = image_local_name(ref, err)) == NULL)
 		return -1;
-	if (engine_store(e, err) == NULL || (lock = extract_lock(e, err)) < 0)
+	if (engine_store(e, err) == NULL || (lock = image_layers_lock(e, false, err)) < 0)
 		return -1;
 	fd = open_seekable(e, path, err);
 	if (fd < 0)
@@ -1119,9 +1134,6 @@ int image_import(struct engine *e, const char *path, const char *ref, const char
 	src = (struct layer_src){.fd = fd, .offset = 0, .length = -1};
 	if (layer_extract(e, &src, NULL, NULL, diff_id, &size, err) < 0)
 		return -1;
-	exists = store_layer_exists(engine_store(e, err), diff_id, err);
-	if (exists < 0)
-		return -1;
 	r.created = r.stored = now_ns();
 	r.config = import_config(diff_id, message, r.created);
 	sha256_buf(r.config, strlen(r.config), dg);
@@ -1130,11 +1142,8 @@ int image_import(struct engine *e, const char *path, const char *ref, const char
 	r.names = name ? strv_append(NULL, name) : NULL;
 	r.size = size;
 	rc = commit_import(e, &r, size, err);
-	if (rc < 0 && !exists) {
-		struct werr lerr = {0};
-		if (layer_remove(e, diff_id, &lerr) < 0)
-			log_warn("%s", lerr.msg);
-	}
+	if (rc < 0)
+		drop_leftovers(e, &lock);
 	if (rc == 0)
 		memcpy(id_out, r.id, DIGEST_HEX_LEN + 1);
 	image_rec_free(&r);

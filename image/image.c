@@ -217,6 +217,7 @@ static int delete_image(struct engine *e, struct store *s, const struct image_re
 			container_remover rm_ctrs, struct werr *err)
 {
 	cleanup_strv char **unused = NULL;
+	cleanup_close int lock = -1;
 	int users = store_image_users(s, rec->id, err);
 
 	if (users < 0)
@@ -231,6 +232,10 @@ static int delete_image(struct engine *e, struct store *s, const struct image_re
 		return werr_status(err, 2);
 	}
 	if (users > 0 && rm_ctrs && rm_ctrs(e, rec->id, err) < 0)
+		return -1;
+	/* a running load may have found these layers and reuse them */
+	lock = image_layers_lock(e, true, err);
+	if (lock < 0)
 		return -1;
 	rootfs_pool_drain(e, rec->layers);
 	if (store_image_delete(s, rec->id, &unused, err) < 0)

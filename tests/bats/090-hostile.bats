@@ -233,3 +233,22 @@ rm_gone() {
     run_warren 0 run --rm "$IMAGE" echo ok
     assert_output ok
 }
+
+@test "concurrency: rmi of an image whose layer a running load reuses keeps that layer" {
+    # guards: issue 5 "a store unchanged": rmi removed a layer that a running load had
+    # found recorded and reused, the loaded image then had no layer dir
+    local R=localhost/warren-test/hostile-race-load:latest i
+    use_private_store
+    run_warren 0 load -i "$WT_FIXTURES/busybox.docker.tar"
+    start_warren "$BATS_TEST_TMPDIR/load.out" load -i "$H/race-load.tar"
+    for ((i = 0; i < 200; i++)); do
+        compgen -G "$WT_ROOT/layers/.tmp-*" >/dev/null && break
+        sleep 0.02
+    done
+    compgen -G "$WT_ROOT/layers/.tmp-*" >/dev/null || skip "the load ended before rmi could start (a fast machine)"
+    run_warren 0 rmi "$IMAGE"
+    wait_for_exit "$BG_PID" 60 || fail "load did not end"
+    [ "$(bg_status "$BG_PID")" = 0 ] || fail "load failed: $(cat "$BATS_TEST_TMPDIR/load.out")"
+    run_warren 0 run --rm "$R" sh -c 'ls /m | wc -l; cat /etc/warren-fixture'
+    assert_output $'40\ndocker'
+}
