@@ -241,11 +241,16 @@ store_mounts() {
 }
 
 # stray_pids MARKER: processes left of this store: warren commands on it and
-# container processes whose command line holds MARKER (the pause process aside)
+# container processes whose command line holds MARKER (the pause process and
+# the fuse-overlayfs daemons of pooled rootfs aside)
 stray_pids() {
-    local pause
+    local pause p
     pause=$(w info --format json 2>/dev/null | jq -r '.host.pausePid // 0')
-    pgrep -f -- "$WT_ROOT|$1" | grep -vx "$pause" || true
+    for p in $(pgrep -f -- "$WT_ROOT|$1"); do
+        [ "$p" != "$pause" ] || continue
+        tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF "$WT_ROOT/pool/" && continue
+        echo "$p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
+    done
 }
 
 # assert_nothing_left MARKER: no temp dirs, no layer dir that no image
