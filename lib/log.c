@@ -1,4 +1,5 @@
 #include "lib/log.h"
+#include "lib/err.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,6 +42,7 @@ static void vlog(enum log_level level, const char *tag, const char *fmt, va_list
 	if (level > current)
 		return;
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	text_scrub(buf);
 	fprintf(stderr, "warren: %s%s\n", tag, buf);
 }
 

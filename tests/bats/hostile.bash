@@ -19,6 +19,7 @@ LAYER_NAMES=(
     "absolute|absolute path"
     "absolute-dir|absolute path"
     "longname|(4201 bytes) is too long"
+    "ctrlname|'../x?warren: all is well?[2J?' has a '..' component"
 )
 LAYER_SYMLINKS=(
     "symlink-file|through symlink 'a'"
