@@ -7,17 +7,21 @@
  * read in place with pread, so a layer is never copied: layer_extract reads
  * it straight from the archive. Every blob is checked against its digest;
  * nothing enters the store until all layers are extracted, and then in one
- * transaction. Layers extracted by a load that fails are removed again. */
+ * transaction. Layer dirs that no image records (of a load that failed or
+ * was killed) are removed under the layers lock (image_layers_lock) when no
+ * extraction runs. */
 #include "image/image.h"
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -59,7 +63,6 @@ struct load_ctx {
 	size_t nrecs;
 	struct layer_size *sizes;
 	size_t nsizes;
-	char **new_layers; /* extracted by this load: removed if it fails */
 };
 
 static void load_ctx_free(struct load_ctx *c)
@@ -73,7 +76,6 @@ static void load_ctx_free(struct load_ctx *c)
 	for (size_t i = 0; i < c->nsizes; i++)
 		free(c->sizes[i].diff_id);
 	free(c->sizes);
-	strv_free(c->new_layers);
 	if (c->fd >= 0)
 		close(c->fd);
 }
@@ -115,6 +117,15 @@ static int copy_fd(int in, int out, struct werr *err)
 	}
 }
 
+/* libarchive's words for its last error; some paths (a gzip stream that
+ * ends before its trailer) set none. */
+static const char *aerr(struct archive *a)
+{
+	const char *s = archive_error_string(a);
+
+	return s ? s : "truncated or corrupt compressed data";
+}
+
 /* Decompresses in (gzip, zstd, ...) into out with libarchive's raw format. */
 static int decompress(int in, int out, struct werr *err)
 {
@@ -130,13 +141,13 @@ static int decompress(int in, int out, struct werr *err)
 	archive_read_support_format_raw(a);
 	if (archive_read_open_fd(a, in, 65536) != ARCHIVE_OK ||
 	    archive_read_next_header(a, &ae) != ARCHIVE_OK) {
-		werr_set(err, 0, "decompress: %s", archive_error_string(a));
+		werr_set(err, 0, "decompress: %s", aerr(a));
 		goto out;
 	}
 	for (;;) {
 		la_ssize_t n = archive_read_data(a, buf, sizeof(buf));
 		if (n < 0) {
-			werr_set(err, 0, "decompress: %s", archive_error_string(a));
+			werr_set(err, 0, "decompress: %s", aerr(a));
 			goto out;
 		}
 		if (n == 0)
@@ -345,8 +356,10 @@ static char *read_member(const struct load_ctx *c, const char *path, size_t *len
 	return buf;
 }
 
-/* Reads blobs/sha256/<hex> and checks it hashes to digest. */
-static char *read_blob(const struct load_ctx *c, const char *digest, size_t *len, struct werr *err)
+/* Reads blobs/sha256/<hex> and checks it hashes to digest and, when
+ * want_size >= 0, has that size (a descriptor's "size"). */
+static char *read_blob(const struct load_ctx *c, const char *digest, int64_t want_size, size_t *len,
+		       struct werr *err)
 {
 	char got[DIGEST_STR_LEN];
 	cleanup_free char *path = NULL;
@@ -361,6 +374,12 @@ static char *read_blob(const struct load_ctx *c, const char *digest, size_t *len
 	buf = read_member(c, path, &n, err);
 	if (buf == NULL)
 		return NULL;
+	if (want_size >= 0 && (uint64_t)want_size != n) {
+		free(buf);
+		werr_set(err, 0, "blob %s: size mismatch: the descriptor says %lld, got %zu",
+			 digest, (long long)want_size, n);
+		return NULL;
+	}
 	sha256_buf(buf, n, got);
 	if (strcmp(got, digest) != 0) {
 		free(buf);
@@ -372,33 +391,103 @@ static char *read_blob(const struct load_ctx *c, const char *digest, size_t *len
 	return buf;
 }
 
-/* rootfs.diff_ids and created of an image config. */
+/* A member that must be absent, null or of type t: 0, or -1 with err set. */
+static int jtype(struct json_object *o, const char *key, enum json_type t, const char *what,
+		 struct werr *err)
+{
+	static const char *const names[] = {
+	    [json_type_string] = "a string",   [json_type_array] = "a list",
+	    [json_type_object] = "an object",  [json_type_int] = "an integer",
+	    [json_type_boolean] = "a boolean", [json_type_double] = "a number",
+	    [json_type_null] = "null",
+	};
+	struct json_object *v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) || v == NULL ||
+	    json_object_is_type(v, t))
+		return 0;
+	return werr_set(err, 0, "%s: '%s' is not %s", what, key, names[t]);
+}
+
+/* A list member (may be absent) whose items are all strings. */
+static int jstrings(struct json_object *o, const char *key, const char *what, struct werr *err)
+{
+	struct json_object *a = jarr(o, key);
+
+	if (jtype(o, key, json_type_array, what, err) < 0)
+		return -1;
+	for (size_t i = 0; a && i < json_object_array_length(a); i++)
+		if (!json_object_is_type(json_object_array_get_idx(a, i), json_type_string))
+			return werr_set(err, 0, "%s: item %zu of '%s' is not a string", what, i,
+					key);
+	return 0;
+}
+
+/* An OCI descriptor: digest a string, mediaType (when there) a string, size
+ * (when there) an integer >= 0, into *size (-1 when absent). */
+static int check_desc(struct json_object *d, const char *what, int64_t *size, struct werr *err)
+{
+	struct json_object *v;
+
+	*size = -1;
+	if (!json_object_is_type(d, json_type_object))
+		return werr_set(err, 0, "%s: a descriptor is not an object", what);
+	if (jtype(d, "digest", json_type_string, what, err) < 0 ||
+	    jtype(d, "mediaType", json_type_string, what, err) < 0 ||
+	    jtype(d, "size", json_type_int, what, err) < 0)
+		return -1;
+	if (json_object_object_get_ex(d, "size", &v) && v != NULL) {
+		*size = json_object_get_int64(v);
+		if (*size < 0)
+			return werr_set(err, 0, "%s: negative size %lld", what, (long long)*size);
+	}
+	return 0;
+}
+
+/* rootfs.diff_ids and created of an image config, whose runtime fields
+ * must also have the types image_config_parse takes: an image that cannot
+ * run is refused when it is loaded, not when it is run. */
 static int config_info(const char *cfg, char ***diff_ids, int64_t *created, struct werr *err)
 {
 	cleanup_json struct json_object *root = jparse(cfg, "image config", err);
 	struct json_object *rootfs = NULL, *ids;
+	struct image_config ic;
 	char **v = NULL;
 	const char *when;
 
 	if (root == NULL)
 		return -1;
+	if (!json_object_is_type(root, json_type_object))
+		return werr_set(err, 0, "image config: not a JSON object");
+	if (image_config_parse(cfg, &ic, err) < 0)
+		return -1;
+	image_config_free(&ic);
 	json_object_object_get_ex(root, "rootfs", &rootfs);
 	ids = jarr(rootfs, "diff_ids");
 	if (ids == NULL)
 		return werr_set(err, 0, "image config: no rootfs.diff_ids");
-	for (size_t i = 0; i < json_object_array_length(ids); i++) {
-		const char *d = json_object_get_string(json_object_array_get_idx(ids, i));
-		if (!digest_valid(d)) {
-			strv_free(v);
-			return werr_set(err, 0, "image config: invalid diff_id '%s'", d ? d : "");
-		}
-		v = strv_append(v, d);
-	}
-	*diff_ids = v ? v : xcalloc(1, sizeof(char *));
+	if (jtype(root, "created", json_type_string, "image config", err) < 0)
+		return -1;
 	when = jstr(root, "created");
 	*created = 0;
 	if (when && image_parse_time(when, created) < 0)
-		*created = 0;
+		return werr_set(err, 0, "image config: invalid or out of range created time '%s'",
+				when);
+	for (size_t i = 0; i < json_object_array_length(ids); i++) {
+		struct json_object *d = json_object_array_get_idx(ids, i);
+		const char *s =
+		    json_object_is_type(d, json_type_string) ? json_object_get_string(d) : NULL;
+		if (!digest_valid(s)) {
+			strv_free(v);
+			return werr_set(
+			    err, 0, "image config: invalid diff_id '%s'",
+			    s ? s
+			      : json_object_to_json_string_ext(
+				    d, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		}
+		v = strv_append(v, s);
+	}
+	*diff_ids = v ? v : xcalloc(1, sizeof(char *));
 	return 0;
 }
 
@@ -432,9 +521,10 @@ static int64_t layer_dir_size(struct engine *e, const char *diff_id)
 	return walk_total;
 }
 
-/* Extracts one layer member, checked against digest (may be NULL) and diff_id. */
+/* Extracts one layer member, checked against digest (may be NULL), its
+ * descriptor's size (want_size, -1: none) and diff_id. */
 static int extract_member(struct load_ctx *c, const char *path, const char *digest,
-			  const char *diff_id, int64_t *size, struct werr *err)
+			  int64_t want_size, const char *diff_id, int64_t *size, struct werr *err)
 {
 	const struct entry *en = find_entry(c, path);
 	struct store *s = engine_store(c->e, err);
@@ -446,6 +536,10 @@ static int extract_member(struct load_ctx *c, const char *path, const char *dige
 		return -1;
 	if (en == NULL)
 		return werr_set(err, 0, "layer '%s' missing from the archive", path);
+	if (want_size >= 0 && want_size != en->size)
+		return werr_set(err, 0,
+				"layer %s: size mismatch: the descriptor says %lld, got %lld",
+				digest, (long long)want_size, (long long)en->size);
 	recorded = store_layer_exists(s, diff_id, err);
 	if (recorded < 0)
 		return -1;
@@ -455,12 +549,8 @@ static int extract_member(struct load_ctx *c, const char *path, const char *dige
 		return -1;
 	if (*size < 0) /* already on disk: layer_extract did not read it */
 		*size = layer_dir_size(c->e, diff_id);
-	if (!recorded) {
-		/* an unrecorded dir is ours (or a killed load's): drop it on failure */
-		if (!strv_contains(c->new_layers, diff_id))
-			c->new_layers = strv_append(c->new_layers, diff_id);
-		note_size(c, diff_id, *size);
-	}
+	if (!recorded)
+		note_size(c, diff_id, *size); /* recorded with the image */
 	return 0;
 }
 
@@ -514,6 +604,12 @@ static int add_name(struct image_rec *r, const char *name, struct werr *err)
 
 	if (ref_parse(name, &ref, err) < 0)
 		return werr_wrap(err, "image name '%s'", name);
+	if (ref.digest) {
+		/* the archive cannot vouch for a digest: a pinned reference would
+		 * find an unrelated image */
+		ref_free(&ref);
+		return werr_set(err, 0, "image name '%s': a digest cannot be used as a tag", name);
+	}
 	char *full = ref_string(&ref);
 	ref_free(&ref);
 	if (!strv_contains(r->names, full))
@@ -532,6 +628,12 @@ static int load_docker_image(struct load_ctx *c, struct json_object *m, struct w
 	size_t len = 0, nl;
 	int rc = -1;
 
+	if (!json_object_is_type(m, json_type_object))
+		return werr_set(err, 0, "manifest.json: an entry is not an object");
+	if (jtype(m, "Config", json_type_string, "manifest.json", err) < 0 ||
+	    jstrings(m, "Layers", "manifest.json", err) < 0 ||
+	    jstrings(m, "RepoTags", "manifest.json", err) < 0)
+		return -1;
 	if (cfg_path == NULL || layers == NULL)
 		return werr_set(err, 0, "manifest.json: entry without Config or Layers");
 	cfg = read_member(c, cfg_path, &len, err);
@@ -551,7 +653,7 @@ static int load_docker_image(struct load_ctx *c, struct json_object *m, struct w
 	for (size_t i = 0; i < nl; i++) {
 		const char *lp = json_object_get_string(json_object_array_get_idx(layers, i));
 		int64_t sz;
-		if (lp == NULL || extract_member(c, lp, NULL, r.layers[i], &sz, err) < 0)
+		if (lp == NULL || extract_member(c, lp, NULL, -1, r.layers[i], &sz, err) < 0)
 			goto out;
 		r.size += sz;
 	}
@@ -654,20 +756,55 @@ static int load_oci_index(struct load_ctx *c, struct json_object *index, const c
 	return werr_set(err, 0, "no image for linux/%s in the image index", go_arch());
 }
 
+/* The layers of an OCI manifest, each checked against its descriptor. */
+static int oci_layers(struct load_ctx *c, const char *digest, struct json_object *layers,
+		      struct image_rec *r, struct werr *err)
+{
+	size_t nl = json_object_array_length(layers);
+
+	if (nl != strv_len(r->layers))
+		return werr_set(err, 0, "config has %zu diff_ids but manifest %s lists %zu layers",
+				strv_len(r->layers), digest, nl);
+	for (size_t i = 0; i < nl; i++) {
+		struct json_object *d = json_object_array_get_idx(layers, i);
+		const char *ld = jstr(d, "digest");
+		cleanup_free char *lp = NULL, *what = xasprintf("manifest %s", digest);
+		int64_t want, sz;
+
+		if (check_desc(d, what, &want, err) < 0)
+			return -1;
+		if (!digest_valid(ld))
+			return werr_set(err, 0, "manifest %s: invalid layer digest", digest);
+		lp = xasprintf("blobs/sha256/%s", digest_hex(ld));
+		if (extract_member(c, lp, ld, want, r->layers[i], &sz, err) < 0)
+			return -1;
+		r->size += sz;
+	}
+	return 0;
+}
+
 /* An image manifest: config and layers, all verified. */
 static int load_oci_manifest(struct load_ctx *c, const char *digest, char *text,
 			     struct json_object *m, const char *name, struct werr *err)
 {
 	struct image_rec r = {0};
 	struct json_object *cfgd = NULL, *layers = jarr(m, "layers");
+	cleanup_free char *what = xasprintf("manifest %s", digest);
 	char *cfg;
-	size_t len = 0, nl;
+	size_t len = 0;
+	int64_t want;
 	int rc = -1;
 
+	if (!json_object_is_type(m, json_type_object))
+		return werr_set(err, 0, "manifest %s: not a JSON object", digest);
+	if (jtype(m, "layers", json_type_array, what, err) < 0)
+		return -1;
 	json_object_object_get_ex(m, "config", &cfgd);
-	if (layers == NULL || jstr(cfgd, "digest") == NULL)
+	if (layers == NULL || cfgd == NULL)
 		return werr_set(err, 0, "manifest %s: no config or layers", digest);
-	cfg = read_blob(c, jstr(cfgd, "digest"), &len, err);
+	if (check_desc(cfgd, what, &want, err) < 0)
+		return -1;
+	cfg = read_blob(c, jstr(cfgd, "digest"), want, &len, err);
 	if (cfg == NULL)
 		return -1;
 	if (rec_from_config(&r, cfg, len, NULL, err) < 0) {
@@ -675,25 +812,8 @@ static int load_oci_manifest(struct load_ctx *c, const char *digest, char *text,
 			free(cfg);
 		goto out;
 	}
-	nl = json_object_array_length(layers);
-	if (nl != strv_len(r.layers)) {
-		werr_set(err, 0, "config has %zu diff_ids but manifest %s lists %zu layers",
-			 strv_len(r.layers), digest, nl);
+	if (oci_layers(c, digest, layers, &r, err) < 0)
 		goto out;
-	}
-	for (size_t i = 0; i < nl; i++) {
-		const char *ld = jstr(json_object_array_get_idx(layers, i), "digest");
-		cleanup_free char *lp = NULL;
-		int64_t sz;
-		if (!digest_valid(ld)) {
-			werr_set(err, 0, "manifest %s: invalid layer digest", digest);
-			goto out;
-		}
-		lp = xasprintf("blobs/sha256/%s", digest_hex(ld));
-		if (extract_member(c, lp, ld, r.layers[i], &sz, err) < 0)
-			goto out;
-		r.size += sz;
-	}
 	if (name && add_name(&r, name, err) < 0)
 		goto out;
 	r.digest = xstrdup(digest);
@@ -712,16 +832,22 @@ static int load_oci_desc(struct load_ctx *c, struct json_object *desc, const cha
 	const char *digest = jstr(desc, "digest"), *mt = jstr(desc, "mediaType");
 	cleanup_free char *text = NULL;
 	cleanup_json struct json_object *m = NULL;
+	int64_t want;
 
 	if (depth > MAX_INDEX_DEPTH)
 		return werr_set(err, 0, "image indexes nested too deep");
+	if (check_desc(desc, "image index", &want, err) < 0)
+		return -1;
 	if (name == NULL)
 		name = oci_desc_name(desc);
-	text = read_blob(c, digest, NULL, err);
+	text = read_blob(c, digest, want, NULL, err);
 	if (text == NULL)
 		return -1;
 	m = jparse(text, digest, err);
 	if (m == NULL)
+		return -1;
+	if (jtype(m, "mediaType", json_type_string, digest, err) < 0 ||
+	    jtype(m, "manifests", json_type_array, digest, err) < 0)
 		return -1;
 	if (!mt)
 		mt = jstr(m, "mediaType");
@@ -743,6 +869,10 @@ static int load_oci(struct load_ctx *c, struct werr *err)
 		return -1;
 	root = jparse(text, "index.json", err);
 	if (root == NULL)
+		return -1;
+	if (!json_object_is_type(root, json_type_object))
+		return werr_set(err, 0, "index.json: not a JSON object");
+	if (jtype(root, "manifests", json_type_array, "index.json", err) < 0)
 		return -1;
 	ms = jarr(root, "manifests");
 	n = ms ? json_object_array_length(ms) : 0;
@@ -782,13 +912,83 @@ fail:
 	return -1;
 }
 
-static void drop_new_layers(struct load_ctx *c)
+/* Removes what killed loads and imports left: layer dirs renamed into
+ * place but never recorded (the load died before its transaction) and
+ * temp dirs. Only called with the extract lock held exclusively. */
+static void collect_leftovers(struct engine *e)
 {
-	for (char **l = c->new_layers; l && *l; l++) {
-		struct werr lerr = {0};
-		if (layer_remove(c->e, *l, &lerr) < 0)
-			log_warn("%s", lerr.msg);
+	cleanup_free char *dir = xasprintf("%s/layers", e->root);
+	cleanup_dir DIR *d = opendir(dir);
+	cleanup_strv char **orphans = NULL;
+	struct werr lerr = {0};
+	struct store *s = engine_store(e, &lerr);
+	struct dirent *de;
+
+	if (d == NULL || s == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		cleanup_free char *id = NULL;
+		if (strlen(de->d_name) != DIGEST_HEX_LEN || !str_is_hex(de->d_name, DIGEST_HEX_LEN))
+			continue; /* mp-*, .tmp-* */
+		id = xasprintf("sha256:%s", de->d_name);
+		if (store_layer_exists(s, id, &lerr) == 0)
+			orphans = strv_append(orphans, id);
 	}
+	for (char **o = orphans; o && *o; o++) {
+		if (layer_remove(e, *o, &lerr) < 0)
+			log_debug("leftover layer %s: %s", *o, lerr.msg);
+		else
+			log_debug("removed leftover layer %s (of a killed load)", *o);
+	}
+	layer_gc_tmp(e);
+}
+
+static int lock_wait(int fd, int op)
+{
+	while (flock(fd, op) < 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+/* The layers lock; see image.h. Whoever gets it exclusively knows that no
+ * extraction runs and first collects the leftovers of killed ones. */
+int image_layers_lock(struct engine *e, bool exclusive, struct werr *err)
+{
+	cleanup_free char *path = xasprintf("%s/layers.lock", e->root);
+	cleanup_close int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return werr_set(err, errno, "open '%s'", path);
+	if (exclusive) {
+		if (lock_wait(fd, LOCK_EX) < 0)
+			return werr_set(err, errno, "lock '%s'", path);
+		collect_leftovers(e);
+		return steal_fd(&fd);
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		collect_leftovers(e);
+	/* exclusive to shared is not atomic, and need not be: whoever takes
+	 * the lock exclusively in between finds nothing of ours yet */
+	if (lock_wait(fd, LOCK_SH) < 0)
+		return werr_set(err, errno, "lock '%s'", path);
+	return steal_fd(&fd);
+}
+
+/* After a failed load or import, the layer dirs it made are unrecorded
+ * leftovers: removed now unless another extraction runs (one of them may
+ * have found and reused such a dir), else by the next command that finds
+ * none running. Releases *lock. */
+static void drop_leftovers(struct engine *e, int *lock)
+{
+	cleanup_free char *path = xasprintf("%s/layers.lock", e->root);
+	cleanup_close int fd = -1;
+
+	close(*lock);
+	*lock = -1;
+	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+		collect_leftovers(e);
 }
 
 /* Loads a docker-archive or oci-archive; see image.h. Errors carry no
@@ -796,9 +996,12 @@ static void drop_new_layers(struct load_ctx *c)
 int image_load(struct engine *e, const char *path, char ***names, struct werr *err)
 {
 	struct load_ctx c = {.e = e, .fd = -1};
+	cleanup_close int lock = -1;
 	char **out = NULL;
 	int rc = -1;
 
+	if (engine_store(e, err) == NULL || (lock = image_layers_lock(e, false, err)) < 0)
+		return -1;
 	c.fd = open_plain(e, path, err);
 	if (c.fd < 0 || index_tar(&c, err) < 0)
 		goto out;
@@ -813,7 +1016,7 @@ int image_load(struct engine *e, const char *path, char ***names, struct werr *e
 	if (rc == 0)
 		rc = commit_load(&c, err);
 	if (rc < 0) {
-		drop_new_layers(&c);
+		drop_leftovers(e, &lock);
 		goto out;
 	}
 	for (size_t i = 0; i < c.nrecs; i++) {
@@ -882,24 +1085,26 @@ int image_import(struct engine *e, const char *path, const char *ref, const char
 {
 	struct image_rec r = {0};
 	cleanup_free char *name = NULL;
-	cleanup_close int fd = -1;
+	cleanup_close int fd = -1, lock = -1;
 	char diff_id[DIGEST_STR_LEN], dg[DIGEST_STR_LEN];
 	struct layer_src src;
+	struct stat st;
 	int64_t size = 0;
-	int exists = 0, rc = -1;
+	int rc = -1;
 
 	if (ref && (name = image_local_name(ref, err)) == NULL)
+		return -1;
+	if (engine_store(e, err) == NULL || (lock = image_layers_lock(e, false, err)) < 0)
 		return -1;
 	fd = open_seekable(e, path, err);
 	if (fd < 0)
 		return -1;
-	if (engine_store(e, err) == NULL)
-		return -1;
+	if (fstat(fd, &st) < 0)
+		return werr_set(err, errno, "stat");
+	if (st.st_size == 0)
+		return werr_set(err, 0, "not a tar archive: the file is empty");
 	src = (struct layer_src){.fd = fd, .offset = 0, .length = -1};
 	if (layer_extract(e, &src, NULL, NULL, diff_id, &size, err) < 0)
-		return -1;
-	exists = store_layer_exists(engine_store(e, err), diff_id, err);
-	if (exists < 0)
 		return -1;
 	r.created = r.stored = now_ns();
 	r.config = import_config(diff_id, message, r.created);
@@ -909,11 +1114,8 @@ int image_import(struct engine *e, const char *path, const char *ref, const char
 	r.names = name ? strv_append(NULL, name) : NULL;
 	r.size = size;
 	rc = commit_import(e, &r, size, err);
-	if (rc < 0 && !exists) {
-		struct werr lerr = {0};
-		if (layer_remove(e, diff_id, &lerr) < 0)
-			log_warn("%s", lerr.msg);
-	}
+	if (rc < 0)
+		drop_leftovers(e, &lock);
 	if (rc == 0)
 		memcpy(id_out, r.id, DIGEST_HEX_LEN + 1);
 	image_rec_free(&r);

@@ -218,6 +218,7 @@ static int delete_image(struct engine *e, struct store *s, const struct image_re
 			container_remover rm_ctrs, struct werr *err)
 {
 	cleanup_strv char **unused = NULL;
+	cleanup_close int lock = -1;
 	int users = store_image_users(s, rec->id, err);
 
 	if (users < 0)
@@ -232,6 +233,10 @@ static int delete_image(struct engine *e, struct store *s, const struct image_re
 		return werr_status(err, 2);
 	}
 	if (users > 0 && rm_ctrs && rm_ctrs(e, rec->id, err) < 0)
+		return -1;
+	/* a running load may have found these layers and reuse them */
+	lock = image_layers_lock(e, true, err);
+	if (lock < 0)
 		return -1;
 	rootfs_pool_drain(e, rec->layers);
 	if (store_image_delete(s, rec->id, &unused, err) < 0)
@@ -294,34 +299,93 @@ int image_remove(struct engine *e, const char *ref, bool force, container_remove
 	return 0;
 }
 
+/* A config field that is a list of strings, or null / absent (*out NULL);
+ * with one_string, a lone string is the list of that one string (Docker
+ * accepts `"Cmd": "echo hi"`). -1 for any other type. */
+static int json_strv(struct json_object *o, const char *key, bool one_string, char ***out)
+{
+	struct json_object *arr;
+	char **v;
+	size_t n;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(o, key, &arr) || arr == NULL)
+		return 0;
+	if (one_string && json_object_is_type(arr, json_type_string)) {
+		*out = strv_append(NULL, json_object_get_string(arr));
+		return 0;
+	}
+	if (!json_object_is_type(arr, json_type_array))
+		return -1;
+	n = json_object_array_length(arr);
+	v = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *s = json_object_array_get_idx(arr, i);
+		if (!json_object_is_type(s, json_type_string)) {
+			strv_free(v);
+			return -1;
+		}
+		v[i] = xstrdup(json_object_get_string(s));
+	}
+	*out = v;
+	return 0;
+}
+
+/* A string config field, or null / absent (*out NULL); -1 for another type. */
+static int json_str(struct json_object *o, const char *key, char **out)
+{
+	struct json_object *v;
+
+	*out = NULL;
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) || v == NULL)
+		return 0;
+	if (!json_object_is_type(v, json_type_string))
+		return -1;
+	*out = xstrdup(json_object_get_string(v));
+	return 0;
+}
+
+/* The fields of "config", each of the type the image spec gives it. */
+static int config_fields(struct json_object *cfg, struct image_config *c, struct werr *err)
+{
+	if (json_strv(cfg, "Env", false, &c->env) < 0)
+		return werr_set(err, 0, "image config: 'config.Env' is not a list of strings");
+	if (json_strv(cfg, "Entrypoint", true, &c->entrypoint) < 0)
+		return werr_set(err, 0,
+				"image config: 'config.Entrypoint' is not a list of strings");
+	if (json_strv(cfg, "Cmd", true, &c->cmd) < 0)
+		return werr_set(err, 0, "image config: 'config.Cmd' is not a list of strings");
+	if (json_str(cfg, "WorkingDir", &c->workdir) < 0)
+		return werr_set(err, 0, "image config: 'config.WorkingDir' is not a string");
+	if (json_str(cfg, "User", &c->user) < 0)
+		return werr_set(err, 0, "image config: 'config.User' is not a string");
+	return 0;
+}
+
 /* Parses the runtime fields of an image config JSON; see image.h. */
 int image_config_parse(const char *json, struct image_config *out, struct werr *err)
 {
 	cleanup_json struct json_object *root = NULL;
-	struct json_object *cfg = NULL, *v;
+	struct json_object *cfg = NULL;
 	struct image_config c = {0};
 
 	root = json_tokener_parse(json ? json : "");
 	if (root == NULL || !json_object_is_type(root, json_type_object))
 		return werr_set(err, 0, "image config: invalid JSON");
-	if (json_object_object_get_ex(root, "config", &cfg) &&
+	if (json_object_object_get_ex(root, "config", &cfg) && cfg != NULL &&
 	    !json_object_is_type(cfg, json_type_object))
-		cfg = NULL;
-	if (cfg) {
-		/* absent stays NULL: an empty Cmd differs from none */
-		if ((v = jarr(cfg, "Env")) != NULL)
-			c.env = jstrv(v);
-		if ((v = jarr(cfg, "Entrypoint")) != NULL)
-			c.entrypoint = jstrv(v);
-		if ((v = jarr(cfg, "Cmd")) != NULL)
-			c.cmd = jstrv(v);
-		c.workdir = jstrdup(cfg, "WorkingDir");
-		c.user = jstrdup(cfg, "User");
+		return werr_set(err, 0, "image config: 'config' is not an object");
+	if (cfg != NULL && config_fields(cfg, &c, err) < 0)
+		goto fail;
+	if (json_str(root, "architecture", &c.arch) < 0 || json_str(root, "os", &c.os) < 0) {
+		werr_set(err, 0, "image config: 'architecture' or 'os' is not a string");
+		goto fail;
 	}
-	c.arch = jstrdup(root, "architecture");
-	c.os = jstrdup(root, "os");
 	*out = c;
 	return 0;
+fail:
+	image_config_free(&c);
+	return -1;
 }
 
 /* Frees the members of c. */
@@ -374,8 +438,13 @@ int image_parse_time(const char *s, int64_t *ns)
 	}
 	if (*p != '\0')
 		return -1;
+	errno = 0;
 	t = timegm(&tm);
 	if (t == (time_t)-1 && errno == EOVERFLOW)
+		return -1;
+	/* ns since 1970 in an int64 reach the years 1677 to 2262 */
+	if ((int64_t)t - off > INT64_MAX / 1000000000LL - 1 ||
+	    (int64_t)t - off < INT64_MIN / 1000000000LL + 1)
 		return -1;
 	*ns = ((int64_t)t - off) * 1000000000LL + frac;
 	return 0;

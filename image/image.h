@@ -31,6 +31,14 @@ int image_load(struct engine *e, const char *path, char ***names, struct werr *e
 int image_import(struct engine *e, const char *path, const char *ref, const char *message,
 		 char id_out[DIGEST_HEX_LEN + 1], struct werr *err);
 
+/* <root>/layers.lock: loads and imports hold it shared from the first
+ * layer they look at until their transaction; removing layers holds it
+ * exclusively, so that no load records an image on a layer being removed.
+ * Taking it collects what killed loads left (layer dirs no image records,
+ * temp dirs) when no extraction runs. Returns the lock's fd (close it to
+ * release), -1 on error. Blocks while the other kind is held. */
+int image_layers_lock(struct engine *e, bool exclusive, struct werr *err);
+
 /* Normalizes a name the user gives a new image (tag, import, commit):
  * short names without a registry go to localhost/ as Podman does
  * ("myimg" -> "localhost/myimg:latest"); digests are refused. Malloc'd,

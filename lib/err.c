@@ -6,6 +6,14 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Replaces control characters with '?'; see err.h. */
+void text_scrub(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 int werr_set(struct werr *err, int errnum, const char *fmt, ...)
 {
 	va_list ap;
@@ -16,6 +24,7 @@ int werr_set(struct werr *err, int errnum, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	text_scrub(err->msg);
 	err->errnum = errnum;
 	err->status = 0;
 	len = strlen(err->msg);
@@ -38,6 +47,7 @@ int werr_wrap(struct werr *err, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof(err->msg) - 3)
 		return -1;
+	text_scrub(err->msg);
 	memcpy(err->msg + n, ": ", 2);
 	n += 2;
 	memcpy(err->msg + n, old, sizeof(err->msg) - (size_t)n - 1);

@@ -22,6 +22,11 @@ int werr_set(struct werr *err, int errnum, const char *fmt, ...)
 /* Prefix context to an error already set: "ctx: old message". Returns -1. */
 int werr_wrap(struct werr *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Replaces each control character of s (a name from an image may hold
+ * "\n" or terminal escapes) with '?', in place: an error or log line stays
+ * one plain line. */
+void text_scrub(char *s);
+
 /* Set the exit status main() will use (126, 127, ...). Returns -1. */
 int werr_status(struct werr *err, int status);
 

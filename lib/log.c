@@ -1,4 +1,5 @@
 #include "lib/log.h"
+#include "lib/err.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,6 +43,7 @@ __attribute__((format(printf, 3, 0))) static void vlog(enum log_level level, con
 	if (level > current)
 		return;
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	text_scrub(buf);
 	fprintf(stderr, "warren: %s%s\n", tag, buf);
 }
 

@@ -64,8 +64,9 @@ int layer_check_path(const char *name, char *norm, size_t len, struct werr *err)
 			return werr_set(err, EPERM, "layer entry '%s' has a '..' component", name);
 		if (clen > 0 && !(clen == 1 && p[0] == '.')) {
 			if (n + clen + 2 > len)
-				return werr_set(err, ENAMETOOLONG, "layer entry '%s' is too long",
-						name);
+				return werr_set(err, ENAMETOOLONG,
+						"layer entry '%.64s...' (%zu bytes) is too long",
+						name, strlen(name));
 			if (n > 0)
 				norm[n++] = '/';
 			memcpy(norm + n, p, clen);
@@ -248,6 +249,21 @@ static int set_owner(struct xctx *x, int pfd, const char *base, int fd, struct a
 	return 0;
 }
 
+/* xattrs that overlayfs and fuse-overlayfs read as their own metadata: an
+ * image that ships them would forge opaque dirs, redirects, metacopy files
+ * or fuse-overlayfs' owner and mode overrides. Only whiteouts make them. */
+static bool storage_xattr(const char *name)
+{
+	static const char *const prefixes[] = {"trusted.overlay.", "user.overlay.",
+					       "user.fuseoverlayfs.",
+					       "user.containers.override_stat"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
+		if (str_has_prefix(name, prefixes[i]))
+			return true;
+	return false;
+}
+
 static void set_xattrs(struct xctx *x, int fd, struct archive_entry *ent)
 {
 	const char *name;
@@ -257,6 +273,10 @@ static void set_xattrs(struct xctx *x, int fd, struct archive_entry *ent)
 	if (archive_entry_xattr_reset(ent) == 0)
 		return;
 	while (archive_entry_xattr_next(ent, &name, &value, &size) == ARCHIVE_OK) {
+		if (storage_xattr(name)) {
+			log_debug("layer entry '%s': storage xattr '%s' skipped", x->norm, name);
+			continue;
+		}
 		if (fd >= 0 && fsetxattr(fd, name, value, size, 0) == 0)
 			continue;
 		if (str_has_prefix(name, "security.") || str_has_prefix(name, "trusted.") ||
@@ -489,6 +509,14 @@ static int make_whiteout(struct xctx *x, const char *parent, const char *base)
 	return 0;
 }
 
+/* aufs keeps its bookkeeping (.wh..wh.plnk/, .wh..wh.orph/, .wh..wh.aufs)
+ * at the root of a layer: not part of the image, contents included (only
+ * ".wh..wh..opq" there is a real marker: the root is opaque). */
+static bool aufs_meta(const char *norm)
+{
+	return str_has_prefix(norm, ".wh..wh.") && strcmp(norm, ".wh..wh..opq") != 0;
+}
+
 static int extract_entry(struct xctx *x, struct archive *a, struct archive_entry *ent)
 {
 	const char *name = archive_entry_pathname(ent);
@@ -504,6 +532,10 @@ static int extract_entry(struct xctx *x, struct archive *a, struct archive_entry
 		return -1;
 	if (x->norm[0] == '\0')
 		return 0;
+	if (aufs_meta(x->norm)) {
+		log_debug("layer entry '%s': aufs metadata skipped", x->norm);
+		return 0;
+	}
 	/* split in place after copying the parent out */
 	slash = strrchr(x->norm, '/');
 	if (slash != NULL) {
@@ -638,6 +670,11 @@ static void free_archive(struct archive **a)
 static int archive_fail(struct werr *err, struct archive *a, const char *what)
 {
 	int e = archive_errno(a);
+
+	/* libarchive's errno for "not this format" (EILSEQ, its private
+	 * ARCHIVE_ERRNO_FILE_FORMAT) only adds noise to its message */
+	if (e == EILSEQ)
+		e = 0;
 	return werr_set(err, e > 0 ? e : 0, "%s: %s", what,
 			archive_error_string(a) ? archive_error_string(a) : "unknown error");
 }

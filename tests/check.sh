@@ -147,6 +147,7 @@ cp -r "$REPO/tests/bats" "$REPO/tests/fixtures" "$T/tests/"
 chmod -R a+rX "$T/tests"
 log "fixtures (tests/fixtures/mkimages.sh)"
 "$T/tests/fixtures/mkimages.sh" "$T/fixtures" || die "mkimages.sh failed"
+"$T/tests/fixtures/mkhostile.sh" "$T/fixtures" || die "mkhostile.sh failed"
 chmod -R a+rX "$T/fixtures"
 
 # ------------------------------------------------------------- 6. bats

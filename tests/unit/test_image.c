@@ -1,5 +1,6 @@
 /* test_image.c - image config parsing, RFC 3339 times, local names. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "image/image.h"
 #include "tests/unit/unit.h"
@@ -52,6 +53,50 @@ UNIT_TEST(config_invalid)
 	CHECK(image_config_parse("[1,2]", &c, &err) < 0);
 	CHECK(image_config_parse("", &c, &err) < 0);
 	CHECK(image_config_parse(NULL, &c, &err) < 0);
+}
+
+/* guards: issue 5 "hostile input": wrong types in an image config are
+ * refused (they were taken as strings or dropped), a lone string Cmd is a
+ * list of one as Docker has it */
+UNIT_TEST(config_types)
+{
+	static const char *const bad[] = {
+	    "{\"config\":\"x\"}",
+	    "{\"config\":{\"Env\":[\"A=1\",2]}}",
+	    "{\"config\":{\"Env\":\"A=1\"}}",
+	    "{\"config\":{\"Cmd\":[\"sh\",1e300]}}",
+	    "{\"config\":{\"Cmd\":{\"a\":1}}}",
+	    "{\"config\":{\"Entrypoint\":99999999999999999999999}}",
+	    "{\"config\":{\"WorkingDir\":1}}",
+	    "{\"config\":{\"User\":[\"root\"]}}",
+	    "{\"architecture\":5}",
+	};
+	struct image_config c;
+	struct werr err = {0};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK(image_config_parse(bad[i], &c, &err) < 0);
+		CHECK(strstr(err.msg, "image config: '") == err.msg);
+	}
+	CHECK(image_config_parse("{\"config\":{\"Cmd\":\"echo hi\",\"User\":null}}", &c, &err) ==
+	      0);
+	CHECK(c.cmd && c.cmd[1] == NULL);
+	CHECK_STR(c.cmd[0], "echo hi");
+	CHECK(c.user == NULL);
+	image_config_free(&c);
+}
+
+/* guards: issue 5 "hostile input": a created time past what int64 ns hold
+ * (year 2262) overflowed into a date 210 years ago */
+UNIT_TEST(time_range)
+{
+	int64_t ns = -1;
+
+	CHECK(image_parse_time("2262-01-01T00:00:00Z", &ns) == 0 && ns > 0);
+	CHECK(image_parse_time("1678-01-01T00:00:00Z", &ns) == 0 && ns < 0);
+	CHECK(image_parse_time("9999-12-31T23:59:59Z", &ns) < 0);
+	CHECK(image_parse_time("1000-01-01T00:00:00Z", &ns) < 0);
+	CHECK(image_parse_time("99999999999-01-01T00:00:00Z", &ns) < 0);
 }
 
 UNIT_TEST(time_parse)
