@@ -18,7 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static struct json_object *idmap_json(const char *file)
@@ -271,11 +275,94 @@ int cmd_unshare(struct engine *e, int argc, char **argv, struct werr *err)
 	return werr_status(err, errno == ENOENT ? 127 : 126);
 }
 
+/* Waits up to sec seconds until the process of c is gone (reaped by the
+ * command that runs the container). */
+static bool ctr_gone(const struct container_rec *c, int sec)
+{
+	struct timespec ts = {0, 20 * 1000 * 1000};
+	int64_t deadline = now_ns() + sec * 1000000000LL;
+
+	while (c->pid > 0 && proc_start_time(c->pid) == c->pid_start) {
+		if (now_ns() >= deadline)
+			return false;
+		nanosleep(&ts, NULL);
+	}
+	return true;
+}
+
+/* Stops a running container and keeps its record, as `podman stop` does:
+ * SIGTERM, SIGKILL after timeout seconds. The command that runs the
+ * container (its owner) reaps it and records the exit. */
+static int stop_container(const struct container_rec *c, int timeout, struct werr *err)
+{
+	if (ctr_gone(c, 0))
+		return 0;
+	if (kill(c->pid, SIGTERM) < 0 && errno != ESRCH)
+		return werr_set(err, errno, "stop container %s", c->name);
+	if (ctr_gone(c, timeout))
+		return 0;
+	kill(c->pid, SIGKILL);
+	return ctr_gone(c, 5) ? 0 : werr_set(err, EBUSY, "stop container %s", c->name);
+}
+
+/* Runs in a child of `system migrate`: joins the pause process (when one
+ * runs) and stops the running containers of this store. */
+static int migrate_stop_all(struct engine *e, struct werr *err)
+{
+	struct container_rec *v = NULL;
+	size_t n = 0;
+	int rc = pause_enter(e, err);
+
+	if (rc <= 0)
+		return rc;
+	if (engine_store(e, err) == NULL || container_list(e, false, &v, &n, err) < 0)
+		return -1;
+	rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = stop_container(&v[i], 10, err); /* Podman's default stop timeout */
+	container_recs_free(v, n);
+	return rc;
+}
+
+/* Containers keep running after their pause process is gone, but their
+ * mounts and ids are then out of every later command's reach (issue 5 item
+ * 11): stop them first, as Podman's `system migrate` does. A child does it
+ * inside the namespace, so that this process stays outside to stop the
+ * pause process (pause_stop). Containers of other stores are not known
+ * here: pause_stop refuses while they run. */
 int cmd_migrate(struct engine *e, int argc, char **argv, struct werr *err)
 {
+	int sp[2], status = 0, rc;
+	pid_t pid;
+
 	if (!e->rootless)
 		return 0;
-	if (pause_stop(e, err) < 0)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+		return werr_set(err, errno, "socketpair");
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		close(sp[0]);
+		close(sp[1]);
+		return werr_set(err, errno, "fork");
+	}
+	if (pid == 0) {
+		struct werr cerr = {0};
+		close(sp[0]);
+		if (migrate_stop_all(e, &cerr) < 0) {
+			werr_send(sp[1], &cerr);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	close(sp[1]);
+	rc = werr_recv(sp[0], err);
+	close(sp[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (rc != 0)
 		return -1;
-	return 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return werr_set(err, 0, "stop the running containers: the process doing it failed");
+	return pause_stop(e, err);
 }

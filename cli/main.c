@@ -262,6 +262,8 @@ int main(int argc, char **argv)
 	bool version = false;
 	int rc;
 
+	if (pause_exec_main(argc, argv, &err) < 0)
+		goto fail;
 	if (parse_globals(&e, &st, &version, &err) < 0)
 		goto fail;
 	if (version) {
