@@ -1006,14 +1006,14 @@ static int pause_create(struct engine *e, struct werr *err)
 			map_changed(e, err);
 			goto fail;
 		}
-		rc = join_ns(e, &r, err);
-		if (rc != -2) {
+		if (join_ns(e, &r, err) == 0) {
 			free(m);
-			if (rc == 0)
-				tmpfs_restore(e);
-			return rc;
+			tmpfs_restore(e);
+			return 0;
 		}
-		unlink(pidpath); /* it died meanwhile */
+		/* it died meanwhile, or cannot be joined: a new one it is */
+		werr_clear(err);
+		unlink(pidpath);
 	}
 	if (!m->single && check_idmap_tools(err) < 0)
 		goto fail;
@@ -1165,14 +1165,18 @@ static size_t wait_idle(const struct pause_proc *p, int ms, pid_t *pids, size_t 
 
 /* SIGKILL to p while it is the same process, then waits (up to 2 s) until
  * it is gone: the next command must not find it half dead and adopt it. */
-static void kill_pause(const struct pause_proc *p)
+static int kill_pause(const struct pause_proc *p, struct werr *err)
 {
 	struct timespec ts = {0, 5 * 1000 * 1000};
 
-	if (proc_start_time(p->pid) != p->start || kill(p->pid, SIGKILL) < 0)
-		return;
+	if (proc_start_time(p->pid) != p->start)
+		return 0;
+	if (kill(p->pid, SIGKILL) < 0)
+		return errno == ESRCH ? 0
+				      : werr_set(err, errno, "stop pause process %d", (int)p->pid);
 	for (int i = 0; i < 400 && !proc_zombie(p->pid); i++)
 		nanosleep(&ts, NULL);
+	return 0;
 }
 
 /* The pause processes to stop: the recorded one first (*recorded set),
@@ -1218,7 +1222,8 @@ int pause_stop(struct engine *e, struct werr *err)
 		size_t k = wait_idle(&t[i], i == 0 && recorded ? 5000 : 0, pids, ARRAY_SIZE(pids));
 
 		if (k == 0) {
-			kill_pause(&t[i]);
+			if (kill_pause(&t[i], err) < 0)
+				return -1;
 			continue;
 		}
 		keep_rec = keep_rec || (i == 0 && recorded);
