@@ -477,7 +477,7 @@ static void close_all_but(int keep)
  * arguments nor the environment of the command that created it stay
  * visible (issue 5 item 6); it also drops that command's memory. It
  * inherits fd PAUSE_SOCK_FD (the socket) and PAUSE_MARK_FD (the marker
- * naming runtime dir dir), nothing else. */
+ * naming runtime dir dir, best effort), nothing else. */
 static _Noreturn void pause_exec(int fd, const char *dir)
 {
 	static char *const argv[] = {PAUSE_ARGV0, NULL};
@@ -493,9 +493,7 @@ static _Noreturn void pause_exec(int fd, const char *dir)
 	}
 	fd = PAUSE_SOCK_FD;
 	mark = pause_marker_create(dir);
-	if (mark < 0)
-		child_fail(fd, errno, "create the marker of the pause process");
-	if (mark != PAUSE_MARK_FD) {
+	if (mark >= 0 && mark != PAUSE_MARK_FD) {
 		if (dup2(mark, PAUSE_MARK_FD) < 0)
 			child_fail(fd, errno, "move the marker of the pause process");
 		close(mark);
@@ -542,8 +540,7 @@ int pause_exec_main(int argc, char **argv, struct werr *err)
 
 	if (argc != 1 || strcmp(argv[0], PAUSE_ARGV0) != 0)
 		return 0;
-	if (fstat(PAUSE_SOCK_FD, &st) < 0 || !S_ISSOCK(st.st_mode) ||
-	    !pause_marker_is(PAUSE_MARK_FD))
+	if (fstat(PAUSE_SOCK_FD, &st) < 0 || !S_ISSOCK(st.st_mode))
 		return werr_set(err, 0,
 				"'%s' is the pause process of warren, which starts it itself: run "
 				"'warren' instead",

@@ -16,10 +16,19 @@
 /* readlink of a marker: the memfd's name */
 #define MARK_LINK "/memfd:" PAUSE_ARGV0 " (deleted)"
 
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U /* linux/memfd.h, Linux 6.3 */
+#endif
+
 int pause_marker_create(const char *dir)
 {
-	int fd = memfd_create(PAUSE_ARGV0, 0); /* inherited by the pause program */
+	/* not close-on-exec: the pause program inherits it. vm.memfd_noexec=2
+	 * refuses memfds that could be executed; kernels before 6.3 do not know
+	 * the flag (EINVAL) */
+	int fd = memfd_create(PAUSE_ARGV0, MFD_NOEXEC_SEAL);
 
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create(PAUSE_ARGV0, 0);
 	if (fd < 0)
 		return -1;
 	if (write_all(fd, dir, strlen(dir)) < 0) {
@@ -41,14 +50,6 @@ static bool marker_link(const char *path)
 		return false;
 	link[n] = '\0';
 	return strcmp(link, MARK_LINK) == 0;
-}
-
-bool pause_marker_is(int fd)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	return marker_link(path);
 }
 
 int pause_marker_set(pid_t pid, const char *dir)

@@ -27,11 +27,9 @@ struct pause_proc {
 };
 
 /* A new marker naming runtime dir dir: a memfd, not close-on-exec, at the
- * lowest free fd. Returns the fd, or -1 with errno set. */
+ * lowest free fd. Returns the fd, or -1 with errno set (the pause process
+ * then runs without one: it cannot be found again if its pid file is lost). */
 int pause_marker_create(const char *dir);
-
-/* True when fd is a marker (of this process). */
-bool pause_marker_is(int fd);
 
 /* Makes the marker of live pause process pid name dir (it was adopted by
  * another runtime dir). 0 or -1 with errno set. */
