@@ -275,12 +275,11 @@ int cmd_unshare(struct engine *e, int argc, char **argv, struct werr *err)
 	return werr_status(err, errno == ENOENT ? 127 : 126);
 }
 
-/* Waits up to sec seconds until the process of c is gone (reaped by the
- * command that runs the container). */
-static bool ctr_gone(const struct container_rec *c, int sec)
+/* True once the process of c is gone (reaped by the command that runs the
+ * container, its owner, which records the exit), waiting until deadline. */
+static bool ctr_gone(const struct container_rec *c, int64_t deadline)
 {
 	struct timespec ts = {0, 20 * 1000 * 1000};
-	int64_t deadline = now_ns() + sec * 1000000000LL;
 
 	while (c->pid > 0 && proc_start_time(c->pid) == c->pid_start) {
 		if (now_ns() >= deadline)
@@ -290,19 +289,27 @@ static bool ctr_gone(const struct container_rec *c, int sec)
 	return true;
 }
 
-/* Stops a running container and keeps its record, as `podman stop` does:
- * SIGTERM, SIGKILL after timeout seconds. The command that runs the
- * container (its owner) reaps it and records the exit. */
-static int stop_container(const struct container_rec *c, int timeout, struct werr *err)
+/* Stops the n running containers of v and keeps their records, as `podman
+ * stop` does: SIGTERM to all, SIGKILL to those still running after
+ * timeout seconds. */
+static int stop_containers(const struct container_rec *v, size_t n, int timeout, struct werr *err)
 {
-	if (ctr_gone(c, 0))
-		return 0;
-	if (kill(c->pid, SIGTERM) < 0 && errno != ESRCH)
-		return werr_set(err, errno, "stop container %s", c->name);
-	if (ctr_gone(c, timeout))
-		return 0;
-	kill(c->pid, SIGKILL);
-	return ctr_gone(c, 5) ? 0 : werr_set(err, EBUSY, "stop container %s", c->name);
+	int64_t deadline = now_ns() + timeout * 1000000000LL;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!ctr_gone(&v[i], 0) && kill(v[i].pid, SIGTERM) < 0 && errno != ESRCH)
+			return werr_set(err, errno, "stop container %s", v[i].name);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!ctr_gone(&v[i], deadline))
+			kill(v[i].pid, SIGKILL);
+	}
+	deadline = now_ns() + 5 * 1000000000LL;
+	for (size_t i = 0; i < n; i++) {
+		if (!ctr_gone(&v[i], deadline))
+			return werr_set(err, EBUSY, "stop container %s", v[i].name);
+	}
+	return 0;
 }
 
 /* Runs in a child of `system migrate`: joins the pause process (when one
@@ -317,9 +324,7 @@ static int migrate_stop_all(struct engine *e, struct werr *err)
 		return rc;
 	if (engine_store(e, err) == NULL || container_list(e, false, &v, &n, err) < 0)
 		return -1;
-	rc = 0;
-	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = stop_container(&v[i], 10, err); /* Podman's default stop timeout */
+	rc = stop_containers(v, n, 10, err); /* Podman's default stop timeout */
 	container_recs_free(v, n);
 	return rc;
 }
