@@ -85,7 +85,9 @@ taken_by() {
 assert_free_range() {
     local a=${1%-*} b=${1#*-} hit
     [[ $1 =~ ^[0-9]+-[0-9]+$ ]] || fail "not a range: '$1'"
-    [ $((b - a + 1)) -eq 65536 ] && [ $((a % 65536)) -eq 0 ] || fail "not an aligned block of 65536 ids: $1"
+    if [ $((b - a + 1)) -ne 65536 ] || [ $((a % 65536)) -ne 0 ]; then
+        fail "not an aligned block of 65536 ids: $1"
+    fi
     hit=$(awk -F: -v s="$a" -v e="$b" 'NF >= 3 && $2 <= e && s < $2 + $3 {print FILENAME ": " $0}' /etc/subuid /etc/subgid)
     [ -z "$hit" ] || fail "the suggested range $1 is taken: $hit"
 }
