@@ -228,6 +228,9 @@ kill_when() {
     local sync=$BATS_TEST_TMPDIR/sync name pause ns
     use_private_store
     load_fixture busybox.docker.tar
+    # the store's first container probes the storage driver (a mount of its own): done here,
+    # so that the kill below lands in what this test names
+    run_warren 0 run --rm "$IMAGE" true
     mkdir "$sync"
     # 1. right after the first command recorded the pause process it created
     run_warren 0 system migrate
