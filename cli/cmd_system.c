@@ -18,7 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static struct json_object *idmap_json(const char *file)
@@ -260,11 +264,99 @@ int cmd_unshare(struct engine *e, void *opts, char **args, struct werr *err)
 	return werr_status(err, errno == ENOENT ? 127 : 126);
 }
 
+/* True once the process of c is gone (reaped by the command that runs the
+ * container, its owner, which records the exit), waiting until deadline. */
+static bool ctr_gone(const struct container_rec *c, int64_t deadline)
+{
+	struct timespec ts = {0, 20 * 1000 * 1000};
+
+	while (c->pid > 0 && proc_start_time(c->pid) == c->pid_start) {
+		if (now_ns() >= deadline)
+			return false;
+		nanosleep(&ts, NULL);
+	}
+	return true;
+}
+
+/* Stops the n running containers of v and keeps their records, as `podman
+ * stop` does: SIGTERM to all, SIGKILL to those still running after
+ * timeout seconds. */
+static int stop_containers(const struct container_rec *v, size_t n, int timeout, struct werr *err)
+{
+	int64_t deadline = now_ns() + timeout * 1000000000LL;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!ctr_gone(&v[i], 0) && kill(v[i].pid, SIGTERM) < 0 && errno != ESRCH)
+			return werr_set(err, errno, "stop container %s", v[i].name);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!ctr_gone(&v[i], deadline))
+			kill(v[i].pid, SIGKILL);
+	}
+	deadline = now_ns() + 5 * 1000000000LL;
+	for (size_t i = 0; i < n; i++) {
+		if (!ctr_gone(&v[i], deadline))
+			return werr_set(err, EBUSY, "stop container %s", v[i].name);
+	}
+	return 0;
+}
+
+/* Runs in a child of `system migrate`: joins the pause process (when one
+ * runs) and stops the running containers of this store. */
+static int migrate_stop_all(struct engine *e, struct werr *err)
+{
+	struct container_rec *v = NULL;
+	size_t n = 0;
+	int rc = pause_enter(e, err);
+
+	if (rc <= 0)
+		return rc;
+	if (engine_store(e, err) == NULL || container_list(e, false, &v, &n, err) < 0)
+		return -1;
+	rc = stop_containers(v, n, 10, err); /* Podman's default stop timeout */
+	container_recs_free(v, n);
+	return rc;
+}
+
+/* Containers keep running after their pause process is gone, but their
+ * mounts and ids are then out of every later command's reach (issue 5 item
+ * 11): stop them first, as Podman's `system migrate` does. A child does it
+ * inside the namespace, so that this process stays outside to stop the
+ * pause process (pause_stop). Containers of other stores are not known
+ * here: pause_stop refuses while they run. */
 int cmd_migrate(struct engine *e, void *opts, char **args, struct werr *err)
 {
+	int sp[2], status = 0, rc;
+	pid_t pid;
+
 	if (!e->rootless)
 		return 0;
-	if (pause_stop(e, err) < 0)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+		return werr_set(err, errno, "socketpair");
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		close(sp[0]);
+		close(sp[1]);
+		return werr_set(err, errno, "fork");
+	}
+	if (pid == 0) {
+		struct werr cerr = {0};
+		close(sp[0]);
+		if (migrate_stop_all(e, &cerr) < 0) {
+			werr_send(sp[1], &cerr);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	close(sp[1]);
+	rc = werr_recv(sp[0], err);
+	close(sp[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (rc != 0)
 		return -1;
-	return 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return werr_set(err, 0, "stop the running containers: the process doing it failed");
+	return pause_stop(e, err);
 }

@@ -217,6 +217,8 @@ int main(int argc, char **argv)
 	const struct cmd *c;
 	int rc;
 
+	if (pause_exec_main(argc, argv, &err) < 0)
+		goto fail;
 	rc = opts_parse(&global_spec, argc, argv, &g, &args, &err);
 	if (rc == OPTS_HELP || (rc == 0 && args[0] == NULL && !g.version)) {
 		/* bare `warren` shows the help and succeeds, as Podman does */

@@ -16,12 +16,20 @@
  * libsubid is asked again only when STAMP differs: its first call costs
  * ~0.25 ms per process (nsswitch setup), more than the whole join. Sites
  * that serve subids from LDAP/SSSD run `warren system migrate` after
- * changing them. */
+ * changing them.
+ *
+ * The pause process is warren's own binary run again as argv {"warren-pause"}
+ * with an empty environment: `ps` shows no trace of the command that created
+ * it (issue 5 item 6). It keeps one fd, a marker naming its runtime dir
+ * (pausescan.h), so that a pause process whose pid file was lost is found
+ * again: the next command that must create one adopts it instead, and
+ * `system migrate` stops it (issue 5 item 11). */
 #include "lib/cleanup.h"
 #include "lib/digest.h"
 #include "lib/log.h"
 #include "lib/syscalls.h"
 #include "lib/util.h"
+#include "rootless/pausescan.h"
 #include "rootless/rootless.h"
 #include "userns/idmap.h"
 
@@ -48,11 +56,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PAUSE_PID   "pause.pid"
-#define PAUSE_TMPFS "ns"
-#define PAUSE_LOCK  "pause.lock"
-#define MAP_MAX	    340 /* the kernel's limit on uid_map lines */
-#define HASH_LEN    16
+#define PAUSE_PID     "pause.pid"
+#define PAUSE_TMPFS   "ns"
+#define PAUSE_LOCK    "pause.lock"
+#define MAP_MAX	      340 /* the kernel's limit on uid_map lines */
+#define HASH_LEN      16
+#define TMPFS_OPTS    "mode=0700,size=64m,nr_inodes=65536"
+#define PAUSE_SOCK_FD 4 /* the pause program's socket to its creator */
 
 extern char **environ;
 
@@ -71,33 +81,45 @@ struct maps {
 	struct idmap uid[MAP_MAX], gid[MAP_MAX];
 	int nuid, ngid;
 	bool single;
-	bool nested; /* single only because newuidmap cannot work nested */
+	bool nested;	       /* single only because newuidmap cannot work nested */
+	bool no_uids, no_gids; /* libsubid has no ranges of that kind */
 	char hash[HASH_LEN + 1];
 };
 
 /* ---- the pid file ---- */
 
-static int read_rec(const struct engine *e, struct pause_rec *r)
+/* Reads the record in runtime dir dir. -1 with errno set (EINVAL: not a
+ * record) when there is none. */
+static int read_rec_at(const char *dir, struct pause_rec *r)
 {
 	char path[PATH_MAX], buf[512];
 	cleanup_close int fd = -1;
 	ssize_t n;
 	int pid;
 
-	snprintf(path, sizeof(path), "%s/" PAUSE_PID, e->userrun);
+	snprintf(path, sizeof(path), "%s/" PAUSE_PID, dir);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -1;
 	n = read_all(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
+	if (n <= 0) {
+		errno = n < 0 ? errno : EINVAL;
 		return -1;
+	}
 	buf[n] = '\0';
 	if (sscanf(buf, "%d %llu %63s %16s %127s %llu %lld %d", &pid, &r->start, r->boot, r->hash,
 		   r->stamp, &r->userns, &r->boot_sec, &r->single) != 8 ||
-	    pid <= 1)
+	    pid <= 1) {
+		errno = EINVAL;
 		return -1;
+	}
 	r->pid = pid;
 	return 0;
+}
+
+static int read_rec(const struct engine *e, struct pause_rec *r)
+{
+	return read_rec_at(e->userrun, r);
 }
 
 /* A killed pause process stays a zombie until its reaper waits: it no
@@ -215,6 +237,22 @@ static void map_text(char *buf, size_t len, size_t *off, const struct idmap *m, 
 				 m[i].count);
 }
 
+/* The fingerprint of a uid and a gid map, as recorded in the pid file. */
+static void maps_hash(const struct idmap *uid, int nuid, const struct idmap *gid, int ngid,
+		      char hash[HASH_LEN + 1])
+{
+	char text[8192], digest[DIGEST_STR_LEN];
+	size_t off = (size_t)snprintf(text, sizeof(text), "uid\n");
+
+	map_text(text, sizeof(text), &off, uid, nuid);
+	if (off < sizeof(text))
+		off += snprintf(text + off, sizeof(text) - off, "gid\n");
+	map_text(text, sizeof(text), &off, gid, ngid);
+	sha256_buf(text, strnlen(text, sizeof(text)), digest);
+	memcpy(hash, digest_hex(digest), HASH_LEN);
+	hash[HASH_LEN] = '\0';
+}
+
 static int check_idmap_tools(struct werr *err);
 static bool nested_userns(void);
 
@@ -224,13 +262,15 @@ static bool nested_userns(void);
 static int compute_maps(const struct engine *e, struct maps *m, struct werr *err)
 {
 	cleanup_free struct idrange *ur = NULL, *gr = NULL;
-	size_t nu = 0, ng = 0, off = 0;
-	char text[8192], digest[DIGEST_STR_LEN];
+	size_t nu = 0, ng = 0;
 
 	if (subid_ranges(e->user, false, &ur, &nu, err) < 0 ||
 	    subid_ranges(e->user, true, &gr, &ng, err) < 0)
 		return -1;
+	m->no_uids = nu == 0;
+	m->no_gids = ng == 0;
 	m->single = nu == 0 || ng == 0;
+	m->nested = false;
 	if (!m->single && nested_userns() && check_idmap_tools(NULL) < 0) {
 		m->single = m->nested = true;
 	}
@@ -242,14 +282,7 @@ static int compute_maps(const struct engine *e, struct maps *m, struct werr *err
 	m->ngid = idmap_build(e->gid, gr, ng, m->gid, MAP_MAX, err);
 	if (m->ngid < 0)
 		return werr_wrap(err, "/etc/subgid entries of '%s'", e->user);
-	off = (size_t)snprintf(text, sizeof(text), "uid\n");
-	map_text(text, sizeof(text), &off, m->uid, m->nuid);
-	if (off < sizeof(text))
-		off += snprintf(text + off, sizeof(text) - off, "gid\n");
-	map_text(text, sizeof(text), &off, m->gid, m->ngid);
-	sha256_buf(text, strnlen(text, sizeof(text)), digest);
-	memcpy(m->hash, digest_hex(digest), HASH_LEN);
-	m->hash[HASH_LEN] = '\0';
+	maps_hash(m->uid, m->nuid, m->gid, m->ngid, m->hash);
 	return 0;
 }
 
@@ -438,9 +471,40 @@ static int close_all_but(int keep)
 	return sys_close_range((unsigned)keep + 1, ~0U, 0);
 }
 
+/* Runs warren again as the pause program (pause_exec_main): a fresh image
+ * with argv {"warren-pause"} and no environment, so that neither the
+ * arguments nor the environment of the command that created it stay
+ * visible (issue 5 item 6); it also drops that command's memory. It
+ * inherits fd PAUSE_SOCK_FD (the socket) and PAUSE_MARK_FD (the marker
+ * naming runtime dir dir, best effort), nothing else. */
+static _Noreturn void pause_exec(int fd, const char *dir)
+{
+	static char *const argv[] = {PAUSE_ARGV0, NULL};
+	static char *const envp[] = {NULL};
+	int mark;
+
+	if (fd != PAUSE_SOCK_FD) {
+		if (dup2(fd, PAUSE_SOCK_FD) < 0) /* dup2 clears close-on-exec */
+			child_fail(fd, errno, "move the pause socket");
+		close(fd);
+	} else if (fcntl(fd, F_SETFD, 0) < 0) {
+		child_fail(fd, errno, "keep the pause socket");
+	}
+	fd = PAUSE_SOCK_FD;
+	mark = pause_marker_create(dir);
+	if (mark >= 0 && mark != PAUSE_MARK_FD) {
+		if (dup2(mark, PAUSE_MARK_FD) < 0)
+			child_fail(fd, errno, "move the marker of the pause process");
+		close(mark);
+	}
+	execve("/proc/self/exe", argv, envp);
+	child_fail(fd, errno, "run '/proc/self/exe' as the pause process");
+}
+
 /* Runs in the grandchild: becomes the pause process. Never returns.
- * tmpfs: where to mount the namespace's private tmpfs (see pause_tmpfs). */
-static _Noreturn void pause_main(int fd, const char *tmpfs)
+ * dir: the runtime dir, tmpfs: where to mount the namespace's private tmpfs
+ * (see pause_tmpfs). */
+static _Noreturn void pause_main(int fd, const char *dir, const char *tmpfs)
 {
 	int32_t tag;
 	sigset_t all;
@@ -457,19 +521,35 @@ static _Noreturn void pause_main(int fd, const char *tmpfs)
 		child_fail(fd, errno, "make '/' a slave mount in the new namespace");
 	/* best effort: without it, commands use the disk */
 	if (mkdir(tmpfs, 0700) == 0 || errno == EEXIST)
-		mount("tmpfs", tmpfs, "tmpfs", MS_NOSUID | MS_NODEV,
-		      "mode=0700,size=64m,nr_inodes=65536");
+		mount("tmpfs", tmpfs, "tmpfs", MS_NOSUID | MS_NODEV, TMPFS_OPTS);
 	if (chdir("/") < 0)
 		child_fail(fd, errno, "chdir '/'");
-	prctl(PR_SET_NAME, "warren-pause", 0, 0, 0);
+	prctl(PR_SET_NAME, PAUSE_ARGV0, 0, 0, 0);
+	/* kept across execve: only SIGKILL stops the pause process */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, NULL);
 	if (close_all_but(fd) < 0)
 		child_fail(fd, errno, "close inherited file descriptors");
-	tag = 0;
-	if (write_all(fd, &tag, sizeof(tag)) < 0)
+	pause_exec(fd, dir);
+}
+
+int pause_exec_main(int argc, char **argv, struct werr *err)
+{
+	int32_t ready = 0;
+	struct stat st;
+
+	if (argc != 1 || strcmp(argv[0], PAUSE_ARGV0) != 0)
+		return 0;
+	if (fstat(PAUSE_SOCK_FD, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return werr_set(err, 0,
+				"'%s' is the pause process of warren, which starts it itself: run "
+				"'warren' instead",
+				PAUSE_ARGV0);
+	/* execve named it after the file, "exe" */
+	prctl(PR_SET_NAME, PAUSE_ARGV0, 0, 0, 0);
+	if (write_all(PAUSE_SOCK_FD, &ready, sizeof(ready)) < 0)
 		_exit(1);
-	close(fd);
+	close(PAUSE_SOCK_FD);
 	for (;;)
 		pause();
 }
@@ -515,7 +595,7 @@ static int spawn_pause(const struct engine *e, const struct maps *m, pid_t *out,
 			child_fail(sp[1], errno, "fork");
 		if (p > 0)
 			_exit(0);
-		pause_main(sp[1], tmpfs);
+		pause_main(sp[1], e->userrun, tmpfs);
 	}
 	close(sp[1]);
 	fd = sp[0];
@@ -579,7 +659,7 @@ static int join_pidfd(struct engine *e, const struct pause_rec *r, char *cwd, st
 {
 	cleanup_close int pidfd = -1, ufd = -1;
 
-	pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
+	pidfd = sys_pidfd_open(r->pid, 0);
 	if (pidfd < 0)
 		return errno == ESRCH ? -2 : -3;
 	ufd = ioctl(pidfd, PIDFD_GET_USER_NAMESPACE, 0);
@@ -691,6 +771,199 @@ static void refresh_rec(const struct engine *e, const struct pause_rec *r)
 		write_rec(e, r, true, NULL);
 }
 
+/* ---- advice on subordinate ids (issue 5 item 15) ---- */
+
+/* The no-subid warning used to suggest 100000-165535, the range useradd
+ * gives the first user of a machine: a range to suggest must be free in
+ * both files (the user's own entries aside: they are to be replaced or
+ * matched). "" when nothing fits. */
+static void free_range(const struct engine *e, struct subid_entry *const ent[2], const size_t n[2],
+		       char *buf, size_t len)
+{
+	struct subid_entry *used = xcalloc(n[0] + n[1] + 1, sizeof(*used));
+	size_t k = 0;
+	uint32_t s;
+
+	for (int f = 0; f < 2; f++)
+		for (size_t i = 0; i < n[f]; i++)
+			if (!subid_is_owner(&ent[f][i], e->user, e->uid))
+				used[k++] = ent[f][i];
+	s = subid_free_start(used, k, SUBID_COUNT);
+	free(used);
+	buf[0] = '\0';
+	if (s != 0)
+		snprintf(buf, len, "%u-%u", s, s + (SUBID_COUNT - 1));
+}
+
+static void warn_single(const struct engine *e, const struct maps *m, const char *range)
+{
+	const char *where = !m->no_gids	  ? "/etc/subuid"
+			    : !m->no_uids ? "/etc/subgid"
+					  : "/etc/subuid and /etc/subgid";
+	char fix[512];
+
+	if (range[0])
+		snprintf(fix, sizeof(fix),
+			 "run 'usermod%s%s%s%s %s' (a range no other user has in /etc/subuid and "
+			 "/etc/subgid)",
+			 m->no_uids ? " --add-subuids " : "", m->no_uids ? range : "",
+			 m->no_gids ? " --add-subgids " : "", m->no_gids ? range : "", e->user);
+	else
+		snprintf(fix, sizeof(fix),
+			 "give %s 65536 subordinate ids that no other user has in /etc/subuid and "
+			 "/etc/subgid ('usermod --add-subuids FIRST-LAST --add-subgids FIRST-LAST "
+			 "%s')",
+			 e->user, e->user);
+	log_warn("no subordinate ids for %s in %s: running with a single uid (files owned by "
+		 "other ids are squashed to root); ask an admin to %s",
+		 e->user, where, fix);
+}
+
+/* Warns (once) when a range of the user overlaps another user's entry in
+ * /etc/subuid or /etc/subgid: the containers of each can then read and
+ * change the files of the other's. */
+static void warn_overlap(const struct engine *e, const struct maps *m,
+			 const struct subid_entry *const ent[2], const size_t n[2],
+			 const char *range)
+{
+	static const char *const kind[2] = {"uids", "gids"}, *const file[2] = {"subuid", "subgid"};
+
+	for (int k = 0; k < 2; k++) {
+		const struct idmap *map = k ? m->gid : m->uid;
+		int nmap = k ? m->ngid : m->nuid;
+		for (int i = 1; i < nmap; i++) { /* entry 0 is the user's own id */
+			uint32_t a = map[i].outer, b = a + (map[i].count - 1);
+			const struct subid_entry *o =
+			    subid_overlap(ent[k], n[k], e->user, e->uid, a, map[i].count);
+			if (o == NULL)
+				continue;
+			char fix[192] = "";
+			if (range[0])
+				snprintf(fix, sizeof(fix),
+					 ", e.g. 'usermod --del-sub%s %u-%u --add-sub%s %s %s'",
+					 kind[k], a, b, kind[k], range, e->user);
+			log_warn(
+			    "subordinate %s %u-%u of %s overlap those of %s (%u-%u in /etc/%s): "
+			    "the containers of both users can read and change each other's "
+			    "files; ask an admin to give %s a range of its own%s",
+			    kind[k], a, b, e->user, o->owner, o->start, o->start + (o->count - 1),
+			    file[k], e->user, fix);
+			return;
+		}
+	}
+}
+
+/* At the creation of a pause process: the no-subid warning with a free
+ * range to ask for, or a warning about ranges shared with another user. */
+static void subid_advice(const struct engine *e, const struct maps *m)
+{
+	struct subid_entry *ent[2] = {NULL, NULL};
+	size_t n[2] = {0, 0};
+	char range[32] = "";
+
+	if (subid_file_load("/etc/subuid", &ent[0], &n[0]) == 0 &&
+	    subid_file_load("/etc/subgid", &ent[1], &n[1]) == 0)
+		free_range(e, ent, n, range, sizeof(range));
+	if (m->single)
+		warn_single(e, m, range);
+	else
+		warn_overlap(e, m, (const struct subid_entry *const *)ent, n, range);
+	free(ent[0]);
+	free(ent[1]);
+}
+
+/* ---- pause processes whose pid file was lost (issue 5 item 11) ---- */
+
+/* True when no runtime dir names pause process p any more: the dir its
+ * marker names is gone or holds no record of it. The caller holds the lock
+ * of its own dir; another dir is left alone while a command holds its lock
+ * (that command may be creating p). */
+static bool unreachable(const struct engine *e, const struct pause_proc *p)
+{
+	cleanup_close int lock = -1;
+	struct pause_rec r;
+
+	if (strcmp(p->dir, e->userrun) != 0) {
+		cleanup_free char *path = xasprintf("%s/" PAUSE_LOCK, p->dir);
+		lock = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+		if (lock < 0 ? errno != ENOENT && errno != ENOTDIR
+			     : flock(lock, LOCK_EX | LOCK_NB) < 0)
+			return false;
+	}
+	if (read_rec_at(p->dir, &r) < 0)
+		return errno == ENOENT || errno == ENOTDIR || errno == EINVAL;
+	return r.pid != p->pid || r.start != p->start || strcmp(r.boot, boot_id()) != 0;
+}
+
+/* The record of a running pause process p, its id maps read back. */
+static int rec_of(const struct pause_proc *p, struct pause_rec *r)
+{
+	static const char *const files[] = {"uid_map", "gid_map"};
+	struct idmap *m[2];
+	int n[2] = {-1, -1};
+
+	m[0] = xcalloc(MAP_MAX, sizeof(struct idmap));
+	m[1] = xcalloc(MAP_MAX, sizeof(struct idmap));
+	for (int i = 0; i < 2; i++) {
+		char path[64];
+		cleanup_free char *text = NULL;
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)p->pid, files[i]);
+		text = read_file_at(AT_FDCWD, path, NULL, NULL);
+		n[i] = text ? idmap_parse(text, m[i], MAP_MAX) : -1;
+	}
+	if (n[0] > 0 && n[1] > 0) {
+		*r = (struct pause_rec){.pid = p->pid, .start = p->start, .userns = p->userns};
+		snprintf(r->boot, sizeof(r->boot), "%s", boot_id());
+		maps_hash(m[0], n[0], m[1], n[1], r->hash);
+		subid_stamp(r->stamp, sizeof(r->stamp));
+		r->boot_sec = boot_sec();
+		r->single = n[0] == 1 && m[0][0].count == 1;
+	}
+	free(m[0]);
+	free(m[1]);
+	return n[0] > 0 && n[1] > 0 ? 0 : -1;
+}
+
+/* Makes a pause process that no runtime dir names this dir's: one that
+ * belonged to this dir first, else one of a dir that is gone. Its
+ * containers stay reachable, which a new pause process would not give.
+ * Called under the lock with no live record. 0 adopted (*r recorded), -1
+ * none. */
+static int adopt_orphan(const struct engine *e, struct pause_rec *r)
+{
+	cleanup_free struct pause_proc *v = NULL;
+	size_t n = pause_scan(geteuid(), &v);
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			bool here = strcmp(v[i].dir, e->userrun) == 0;
+			if (here != (pass == 0) || !unreachable(e, &v[i]) ||
+			    (!here && pause_marker_set(v[i].pid, e->userrun) < 0) ||
+			    rec_of(&v[i], r) < 0)
+				continue;
+			if (write_rec(e, r, true, NULL) < 0)
+				return -1;
+			log_debug("adopted pause process %d of '%s'", (int)v[i].pid, v[i].dir);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* An adopted pause process lost its tmpfs with its old runtime dir: mount
+ * another (best effort, as in pause_main). Called once joined. */
+static void tmpfs_restore(struct engine *e)
+{
+	cleanup_free char *have = pause_tmpfs(e);
+	cleanup_free char *path = NULL;
+
+	if (have != NULL)
+		return;
+	path = xasprintf("%s/" PAUSE_TMPFS, e->userrun);
+	if (mkdir(path, 0700) == 0 || errno == EEXIST)
+		mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, TMPFS_OPTS);
+}
+
 /* Creates the pause process under the lock (or joins the one another
  * command created meanwhile). */
 static int pause_create(struct engine *e, struct werr *err)
@@ -724,6 +997,21 @@ static int pause_create(struct engine *e, struct werr *err)
 		werr_set(err, errno, "remove stale '%s'", pidpath);
 		goto fail;
 	}
+	if (adopt_orphan(e, &r) == 0) {
+		/* as if its record had never been lost */
+		if (strcmp(r.hash, m->hash) != 0) {
+			map_changed(e, err);
+			goto fail;
+		}
+		if (join_ns(e, &r, err) == 0) {
+			free(m);
+			tmpfs_restore(e);
+			return 0;
+		}
+		/* it died meanwhile, or cannot be joined: a new one it is */
+		werr_clear(err);
+		unlink(pidpath);
+	}
 	if (!m->single && check_idmap_tools(err) < 0)
 		goto fail;
 	if (spawn_pause(e, m, &r.pid, err) < 0)
@@ -742,12 +1030,8 @@ static int pause_create(struct engine *e, struct werr *err)
 		log_warn(
 		    "warren runs inside another user namespace where newuidmap cannot work: "
 		    "running with a single uid (files owned by other ids are squashed to root)");
-	else if (m->single)
-		log_warn(
-		    "no subordinate ids for %s in /etc/subuid: running with a single uid (files "
-		    "owned by other ids are squashed to root); ask an admin to run 'usermod "
-		    "--add-subuids 100000-165535 --add-subgids 100000-165535 %s'",
-		    e->user, e->user);
+	else
+		subid_advice(e, m);
 	free(m);
 	rc = join_ns(e, &r, err);
 	return rc == -2 ? werr_set(err, ESRCH, "pause process %d died", (int)r.pid) : rc;
@@ -823,21 +1107,137 @@ pid_t pause_pid(struct engine *e)
 	return r.pid;
 }
 
-int pause_stop(struct engine *e, struct werr *err)
+int pause_enter(struct engine *e, struct werr *err)
 {
 	cleanup_close int lock = -1;
-	cleanup_free char *pidpath = NULL;
 	struct pause_rec r;
+	int rc;
 
 	if (!e->rootless)
 		return 0;
 	lock = lock_open(e, err);
 	if (lock < 0)
 		return -1;
-	if (read_rec(e, &r) == 0 && rec_alive(&r) && kill(r.pid, SIGKILL) < 0 && errno != ESRCH)
-		return werr_set(err, errno, "stop pause process %d", (int)r.pid);
+	if (!(read_rec(e, &r) == 0 && rec_alive(&r)) && adopt_orphan(e, &r) < 0)
+		return 0;
+	rc = join_ns(e, &r, err);
+	return rc == 0 ? 1 : rc == -2 ? 0 : -1;
+}
+
+/* "123 (sleep), 456 (sh)" for the first n of total pids. */
+static void describe_pids(const pid_t *pids, size_t n, size_t total, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && off < len; i++) {
+		char path[64], comm[32] = "?";
+		cleanup_close int fd = -1;
+		ssize_t k;
+
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pids[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && (k = read_all(fd, comm, sizeof(comm) - 1)) > 0)
+			comm[k - (comm[k - 1] == '\n')] = '\0';
+		off +=
+		    snprintf(buf + off, len - off, "%s%d (%s)", i ? ", " : "", (int)pids[i], comm);
+	}
+	if (total > n && off < len)
+		snprintf(buf + off, len - off, " and %zu more", total - n);
+}
+
+/* Waits up to ms milliseconds until no process but p itself runs in its
+ * user namespace. Returns how many still do, the first max in pids. */
+static size_t wait_idle(const struct pause_proc *p, int ms, pid_t *pids, size_t max)
+{
+	struct timespec ts = {0, 20 * 1000 * 1000};
+	size_t n;
+
+	while ((n = userns_members(p->userns, p->pid, pids, max)) > 0 && ms > 0) {
+		nanosleep(&ts, NULL);
+		ms -= 20;
+	}
+	return n;
+}
+
+/* SIGKILL to p while it is the same process, then waits (up to 2 s) until
+ * it is gone: the next command must not find it half dead and adopt it. */
+static int kill_pause(const struct pause_proc *p, struct werr *err)
+{
+	struct timespec ts = {0, 5 * 1000 * 1000};
+
+	if (proc_start_time(p->pid) != p->start)
+		return 0;
+	if (kill(p->pid, SIGKILL) < 0)
+		return errno == ESRCH ? 0
+				      : werr_set(err, errno, "stop pause process %d", (int)p->pid);
+	for (int i = 0; i < 400 && !proc_zombie(p->pid); i++)
+		nanosleep(&ts, NULL);
+	return 0;
+}
+
+/* The pause processes to stop: the recorded one first (*recorded set),
+ * then every one that no runtime dir names any more. */
+static size_t stop_targets(const struct engine *e, struct pause_proc **out, bool *recorded)
+{
+	cleanup_free struct pause_proc *v = NULL;
+	struct pause_rec r = {0};
+	size_t n = pause_scan(geteuid(), &v), k = 0;
+	struct pause_proc *t = xcalloc(n + 1, sizeof(*t));
+
+	*recorded = read_rec(e, &r) == 0 && rec_alive(&r);
+	if (*recorded)
+		t[k++] = (struct pause_proc){.pid = r.pid, .start = r.start, .userns = r.userns};
+	for (size_t i = 0; i < n; i++) {
+		if (!(*recorded && v[i].pid == r.pid && v[i].start == r.start) &&
+		    unreachable(e, &v[i]))
+			t[k++] = v[i];
+	}
+	*out = t;
+	return k;
+}
+
+int pause_stop(struct engine *e, struct werr *err)
+{
+	cleanup_close int lock = -1;
+	cleanup_free struct pause_proc *t = NULL;
+	cleanup_free char *pidpath = NULL;
+	char busy[512] = "";
+	pid_t busy_pid = 0;
+	bool recorded, keep_rec = false;
+	size_t n;
+
+	if (!e->rootless)
+		return 0;
+	lock = lock_open(e, err);
+	if (lock < 0)
+		return -1;
+	n = stop_targets(e, &t, &recorded);
+	for (size_t i = 0; i < n; i++) {
+		pid_t pids[4];
+		/* the commands of just stopped containers are finishing */
+		size_t k = wait_idle(&t[i], i == 0 && recorded ? 5000 : 0, pids, ARRAY_SIZE(pids));
+
+		if (k == 0) {
+			if (kill_pause(&t[i], err) < 0)
+				return -1;
+			continue;
+		}
+		keep_rec = keep_rec || (i == 0 && recorded);
+		if (busy_pid == 0) {
+			busy_pid = t[i].pid;
+			describe_pids(pids, k < ARRAY_SIZE(pids) ? k : ARRAY_SIZE(pids), k, busy,
+				      sizeof(busy));
+		}
+	}
 	pidpath = xasprintf("%s/" PAUSE_PID, e->userrun);
-	if (unlink(pidpath) < 0 && errno != ENOENT)
+	if (!keep_rec && unlink(pidpath) < 0 && errno != ENOENT)
 		return werr_set(err, errno, "remove '%s'", pidpath);
+	if (busy_pid != 0)
+		return werr_set(err, 0,
+				"cannot stop pause process %d: other processes run in its user "
+				"namespace: %s; stop them (containers of another store, 'warren "
+				"unshare' sessions) and run 'warren system migrate' again",
+				(int)busy_pid, busy);
 	return 0;
 }

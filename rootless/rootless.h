@@ -21,9 +21,21 @@ int paths_init(struct engine *e, struct werr *err);
  * fix. */
 int pause_join(struct engine *e, struct werr *err);
 
-/* Stops the pause process (SIGKILL) and removes its pid file. 0 if none ran.
- * Used by `system migrate`. Must be called before pause_join. */
+/* Stops (SIGKILL) the user's pause processes: the recorded one, and any
+ * that no runtime dir names any more (its dir was removed or made anew
+ * under it); removes the pid file. 0 if none ran. A pause process in whose
+ * user namespace other processes still run (containers of another store,
+ * `warren unshare`) is left running, with an error naming them: their
+ * mounts and ids would become unreachable. Waits up to 5 s for the
+ * commands of just stopped containers to finish. Used by `system
+ * migrate`; must be called outside the namespace (before pause_join). */
 int pause_stop(struct engine *e, struct werr *err);
+
+/* Joins the user's live pause process, adopting one that lost its pid file,
+ * but never creates one and does not compare id maps (system migrate
+ * reaches the containers to stop with it, also after /etc/subuid changed).
+ * 1 joined, 0 none runs, -1 error. */
+int pause_enter(struct engine *e, struct werr *err);
 
 /* The pause process mounts a small tmpfs at <userrun>/ns in its mount
  * namespace, seen by every command that joined it and by nothing on the
@@ -31,6 +43,13 @@ int pause_stop(struct engine *e, struct werr *err);
  * there instead of the disk. Returns its path (malloc'd) once joined, or
  * NULL (root mode, or a pause process without it). */
 char *pause_tmpfs(struct engine *e);
+
+/* The pause process runs warren's binary again as argv {"warren-pause"}
+ * with an empty environment (nothing of the command that created it shows
+ * in `ps`). main() calls this first with its arguments: it returns 0 when
+ * they are not the pause process's, never returns when they are, and
+ * returns -1 (err set) when "warren-pause" is started by hand. */
+int pause_exec_main(int argc, char **argv, struct werr *err);
 
 /* pid of the live pause process, or 0 when there is none. */
 pid_t pause_pid(struct engine *e);

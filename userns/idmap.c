@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,4 +182,100 @@ int idmap_parse(const char *text, struct idmap *out, size_t max)
 		out[k++] = m;
 	}
 	return (int)k;
+}
+
+/* ---- /etc/subuid and /etc/subgid as files ---- */
+
+/* "owner:start:count" (a NUL-terminated line) into e; false for anything else. */
+static bool subid_line(const char *line, struct subid_entry *e)
+{
+	const char *colon = strchr(line, ':'), *p;
+	size_t olen = colon ? (size_t)(colon - line) : 0;
+	uint32_t start, count;
+
+	if (olen == 0 || olen >= sizeof(e->owner))
+		return false;
+	p = colon + 1;
+	if (parse_u32(&p, &start) < 0 || *p++ != ':' || parse_u32(&p, &count) < 0 || *p != '\0')
+		return false;
+	memcpy(e->owner, line, olen);
+	e->owner[olen] = '\0';
+	e->start = start;
+	e->count = count > UINT32_MAX - start ? UINT32_MAX - start : count;
+	return true;
+}
+
+size_t subid_file_parse(const char *text, struct subid_entry **out)
+{
+	size_t cap = 8, n = 0;
+	struct subid_entry *v = xcalloc(cap, sizeof(*v));
+
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (len > 0 && len < 256 && p[0] != '#') {
+			char line[256];
+			memcpy(line, p, len);
+			line[len] = '\0';
+			if (n == cap)
+				v = xrealloc(v, (cap *= 2) * sizeof(*v));
+			if (subid_line(line, &v[n]))
+				n++;
+		}
+		p += len + (nl != NULL);
+	}
+	*out = v;
+	return n;
+}
+
+int subid_file_load(const char *path, struct subid_entry **out, size_t *n)
+{
+	cleanup_free char *text = read_file_at(AT_FDCWD, path, NULL, NULL);
+
+	if (text == NULL)
+		return -1;
+	*n = subid_file_parse(text, out);
+	return 0;
+}
+
+uint32_t subid_free_start(const struct subid_entry *used, size_t n, uint32_t count)
+{
+	uint64_t align = count ? count : 1, s = (SUBID_MIN + align - 1) / align * align;
+	bool moved = true;
+
+	/* each pass moves s past a range it overlaps: at most n passes */
+	while (moved) {
+		moved = false;
+		if (s + count > (uint64_t)UINT32_MAX + 1)
+			return 0;
+		for (size_t i = 0; i < n; i++) {
+			uint64_t end = (uint64_t)used[i].start + used[i].count;
+			if (used[i].count &&
+			    range_overlap(s, count, used[i].start, used[i].count)) {
+				s = (end + align - 1) / align * align;
+				moved = true;
+			}
+		}
+	}
+	return (uint32_t)s;
+}
+
+bool subid_is_owner(const struct subid_entry *e, const char *user, uid_t uid)
+{
+	char uidstr[16];
+
+	snprintf(uidstr, sizeof(uidstr), "%u", (unsigned)uid);
+	return strcmp(e->owner, user) == 0 || strcmp(e->owner, uidstr) == 0;
+}
+
+const struct subid_entry *subid_overlap(const struct subid_entry *v, size_t n, const char *user,
+					uid_t uid, uint32_t start, uint32_t count)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].count && count && !subid_is_owner(&v[i], user, uid) &&
+		    range_overlap(start, count, v[i].start, v[i].count))
+			return &v[i];
+	}
+	return NULL;
 }

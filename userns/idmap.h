@@ -39,4 +39,39 @@ uint32_t idmap_to_host(const struct idmap *m, size_t n, uint32_t inner);
 /* Parses /proc/PID/uid_map text into out (at most max). Returns count or -1. */
 int idmap_parse(const char *text, struct idmap *out, size_t max);
 
+/* ---- every user's entries of /etc/subuid and /etc/subgid (issue 5 item 15) ---- */
+
+/* One line "owner:start:count" of /etc/subuid or /etc/subgid. */
+struct subid_entry {
+	char owner[64]; /* login name or uid, as written */
+	uint32_t start;
+	uint32_t count;
+};
+
+/* shadow's defaults (SUB_UID_MIN, SUB_UID_COUNT in login.defs) */
+#define SUBID_MIN   100000u
+#define SUBID_COUNT 65536u
+
+/* Parses the text of /etc/subuid or /etc/subgid. Comments, blank and
+ * malformed lines are skipped; a range running past 2^32 is clamped.
+ * *out is malloc'd (may hold 0 entries). Returns the number of entries. */
+size_t subid_file_parse(const char *text, struct subid_entry **out);
+
+/* Reads and parses path (see subid_file_parse). -1 when it cannot be read. */
+int subid_file_load(const char *path, struct subid_entry **out, size_t *n);
+
+/* The lowest start, a multiple of count (65536: tools that split id ranges
+ * like them aligned) at or above SUBID_MIN, of count ids that overlap no
+ * entry of used: a range to suggest to an admin. 0 when none fits in 32
+ * bits. */
+uint32_t subid_free_start(const struct subid_entry *used, size_t n, uint32_t count);
+
+/* True when entry e is user's (written as the login name or the uid). */
+bool subid_is_owner(const struct subid_entry *e, const char *user, uid_t uid);
+
+/* The first entry of v that belongs to another owner than user (by name or
+ * uid) and overlaps [start, start + count), or NULL. */
+const struct subid_entry *subid_overlap(const struct subid_entry *v, size_t n, const char *user,
+					uid_t uid, uint32_t start, uint32_t count);
+
 #endif

@@ -43,6 +43,9 @@ teardown() {
     if [ -n "${WT_SUBID_ADDED:-}" ]; then
         sed -i "/^$NOSUBID_USER:/d" /etc/subuid /etc/subgid
     fi
+    if [ -n "${WT_SUBID_OTHER:-}" ]; then
+        sed -i "/^$WT_SUBID_OTHER:/d" /etc/subuid /etc/subgid
+    fi
     if [ -n "${WT_SETUID_RESTORE:-}" ]; then
         chmod u+s /usr/bin/newuidmap /usr/bin/newgidmap
     fi
@@ -62,6 +65,31 @@ give_subids() {
 free_subid_start() {
     awk -F: 'NF>=3 {e = $2 + $3; if (e > m) m = e} END {s = (m < 100000 ? 100000 : m); print int((s + 65535) / 65536) * 65536}' \
         /etc/subuid /etc/subgid
+}
+
+# taken_by START COUNT: the owner of an entry of /etc/subuid or /etc/subgid that overlaps
+# the range, after giving one to a made-up owner when none does (removed in teardown)
+taken_by() {
+    local o
+    o=$(awk -F: -v s="$1" -v c="$2" 'NF >= 3 && $2 < s + c && s < $2 + $3 {print $1; exit}' /etc/subuid /etc/subgid)
+    if [ -z "$o" ]; then
+        o=wt-other-owner
+        WT_SUBID_OTHER=$o
+        printf '%s:%s:%s\n' "$o" "$1" "$2" | tee -a /etc/subuid >> /etc/subgid
+    fi
+    echo "$o"
+}
+
+# assert_free_range RANGE: FIRST-LAST is 65536 ids, 65536-aligned, in no entry of
+# /etc/subuid or /etc/subgid
+assert_free_range() {
+    local a=${1%-*} b=${1#*-} hit
+    [[ $1 =~ ^[0-9]+-[0-9]+$ ]] || fail "not a range: '$1'"
+    if [ $((b - a + 1)) -ne 65536 ] || [ $((a % 65536)) -ne 0 ]; then
+        fail "not an aligned block of 65536 ids: $1"
+    fi
+    hit=$(awk -F: -v s="$a" -v e="$b" 'NF >= 3 && $2 <= e && s < $2 + $3 {print FILENAME ": " $0}' /etc/subuid /etc/subgid)
+    [ -z "$hit" ] || fail "the suggested range $1 is taken: $hit"
 }
 
 @test "root: info says rootless false, no id maps, storage under /var/lib/warren" {
@@ -108,6 +136,8 @@ free_subid_start() {
     # guards: Foundation #2 §2 "No subordinate ids: single-uid mapping with a one-line warning;
     # image files owned by other ids still extract and run (ownership squashed)"
     setup_nosubid
+    # the range the warning used to suggest belongs to someone (issue 5 item 15)
+    taken_by 100000 65536 >/dev/null
     as_nosubid load -i "$WT_FIXTURES/uid100000.tar"
     wt_check_status 0 "warren load (as $NOSUBID_USER)"
     assert_output "Loaded image: localhost/warren-test/uid100000:latest"
@@ -121,6 +151,12 @@ free_subid_start() {
     # last: the issue asks for a one-line warning (checked after the behaviour above)
     [[ ${load_stderr,,} =~ (subordinate|subuid|single) ]] || fail "the warning does not say why: $load_stderr"
     [ "$nwarn" -eq 1 ] || fail "expected a one-line warning, got $nwarn lines: $load_stderr"
+    # guards: issue 5 item 15 "The single-uid warning suggests usermod --add-subuids
+    # 100000-165535, a range another user already owns on that machine"
+    [[ $load_stderr =~ --add-subuids\ ([0-9]+-[0-9]+)\ --add-subgids\ ([0-9]+-[0-9]+)\ $NOSUBID_USER ]] ||
+        fail "the warning suggests no usermod command: $load_stderr"
+    assert_equal "${BASH_REMATCH[2]}" "${BASH_REMATCH[1]}"
+    assert_free_range "${BASH_REMATCH[1]}"
 }
 
 @test "sub-ids: every range of the user is mapped, in order" {
@@ -175,4 +211,32 @@ free_subid_start() {
     assert_equal "${#stderr_lines[@]}" 1
     [[ ${stderr_lines[0]} == "warren: "*"overlap"* ]] || fail "the error does not say the ranges overlap: $stderr"
     [[ ${stderr_lines[0]} == *"$s"* ]] || fail "the error does not name the ranges: $stderr"
+}
+
+@test "sub-ids: a range shared with another user: one warning naming both and a free range" {
+    # guards: issue 5 item 15 "warn when the user's ranges overlap another user's"
+    setup_nosubid
+    local other start count free
+    read -r start count < <(awk -F: -v u="$NOSUBID_USER" 'NF >= 3 && $1 != u {print $2, $3; exit}' /etc/subuid)
+    [ -n "$start" ] || { start=100000; count=65536; }
+    other=$(taken_by "$start" "$count")
+    give_subids "$start" "$count"
+    as_nosubid info --format '{{.Host.Security.SingleUidMapping}}'
+    wt_check_status 0 "warren info with a sub-id range of $other"
+    assert_output false
+    assert_equal "${#stderr_lines[@]}" 1
+    [[ ${stderr_lines[0]} == "warren: "*"$start-$((start + count - 1)) of $NOSUBID_USER overlap those of $other"* ]] ||
+        fail "the warning does not name the range and both users: $stderr"
+    [[ ${stderr_lines[0]} =~ --add-subuids\ ([0-9]+-[0-9]+)\ $NOSUBID_USER ]] ||
+        fail "the warning suggests no free range: $stderr"
+    free=${BASH_REMATCH[1]}
+    assert_free_range "$free"
+    # with the suggested range instead: no warning
+    as_nosubid system migrate
+    wt_check_status 0 "warren system migrate"
+    sed -i "/^$NOSUBID_USER:/d" /etc/subuid /etc/subgid
+    give_subids "${free%-*}" 65536
+    as_nosubid info --format '{{.Host.Security.SingleUidMapping}}'
+    wt_check_status 0 "warren info with a free sub-id range"
+    assert_equal "$stderr" ""
 }
