@@ -2,7 +2,9 @@
 #include "lib/util.h"
 #include "storage/store.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 void engine_free(struct engine *e)
 {
@@ -22,6 +24,14 @@ void engine_free(struct engine *e)
 struct store *engine_store(struct engine *e, struct werr *err)
 {
 	if (e->store == NULL) {
+		/* again, now that the namespace is joined: a --root on a mount
+		 * made in it (`warren unshare mount ...`) was hidden from
+		 * paths_init, which runs before the join */
+		const char *dirs[] = {e->root, e->runroot};
+		for (size_t i = 0; i < 2; i++)
+			if (dirs[i] && mkdir(dirs[i], 0700) < 0 && errno == ENOENT &&
+			    mkdir_p(dirs[i], 0700, err) < 0)
+				return NULL;
 		e->store = store_open(e->root, err);
 		if (e->store == NULL)
 			werr_wrap(err, "open the state database in '%s'", e->root);

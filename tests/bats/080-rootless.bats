@@ -132,6 +132,22 @@ kill_when() {
     assert_output $'0\nin-shell'
 }
 
+@test "--root on a mount made inside warren's namespace: the store is made there" {
+    # guards: issue 5 hostile-input findings: paths_init made --root before joining the
+    # namespace, so a --root below a tmpfs mounted by `warren unshare` was hidden and
+    # every command failed with "unable to open database file"
+    local d=$WT_TMP/nsmount.$BATS_TEST_NUMBER
+    mkdir -p "$d"
+    wt_mount_tmpfs "$d"
+    run --separate-stderr timeout -k 5 60 "$WARREN" --root "$d/store" --runroot "$d/run" images -q
+    wt_check_status 0 "warren --root $d/store images"
+    run "$WARREN" unshare test -f "$d/store/warren.db"
+    assert_success
+    # and nothing was made beside the mount, on the disk under it
+    wt_unmount_all
+    [ ! -e "$d/store/warren.db" ] || fail "the store was made under the mount, not on it"
+}
+
 @test "runtime dir: without XDG_RUNTIME_DIR a private /tmp/warren-UID, 0700" {
     # guards: Foundation #2 §2 "No XDG_RUNTIME_DIR: a private fallback runtime dir, owned by the user, mode 0700"
     local d

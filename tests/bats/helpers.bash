@@ -190,6 +190,7 @@ wt_teardown() {
         kill -KILL "$p" 2>/dev/null || true
         wait "$p" 2>/dev/null || true
     done
+    [ "${#WT_UNMOUNTS[@]}" -eq 0 ] || wt_unmount_all
     for s in "${WT_STORES[@]}"; do
         # shellcheck disable=SC2086
         wt_destroy_store $s

@@ -46,9 +46,6 @@ teardown() {
     if [ -n "${WT_SUBID_OTHER:-}" ]; then
         sed -i "/^$WT_SUBID_OTHER:/d" /etc/subuid /etc/subgid
     fi
-    if [ -n "${WT_SETUID_RESTORE:-}" ]; then
-        chmod u+s /usr/bin/newuidmap /usr/bin/newgidmap
-    fi
     wt_teardown
 }
 
@@ -184,11 +181,15 @@ assert_free_range() {
     [ -z "$(getfattr -n security.capability /usr/bin/newuidmap 2>/dev/null)" ] ||
         skip "needs a newuidmap without file capabilities (this one has them)"
     give_subids "$(free_subid_start)" 65536
-    WT_SETUID_RESTORE=1
-    chmod u-s /usr/bin/newuidmap /usr/bin/newgidmap
-    as_nosubid info
-    chmod u+s /usr/bin/newuidmap /usr/bin/newgidmap
-    WT_SETUID_RESTORE=
+    # copies without the setuid bit bound over the real ones in a mount
+    # namespace of this command only: the host's helpers stay as they are
+    install -m 0755 /usr/bin/newuidmap "$NS_TMP/newuidmap"
+    install -m 0755 /usr/bin/newgidmap "$NS_TMP/newgidmap"
+    run --separate-stderr timeout -k 5 120 unshare -m --propagation private sh -c \
+        'mount --bind "$1" /usr/bin/newuidmap && mount --bind "$2" /usr/bin/newgidmap && shift 2 && exec "$@"' \
+        sh "$NS_TMP/newuidmap" "$NS_TMP/newgidmap" runuser -u "$NOSUBID_USER" -- env -i \
+        HOME="$NS_HOME" PATH=/usr/local/bin:/usr/bin:/bin XDG_RUNTIME_DIR="$NS_RUN" \
+        "$WARREN" --root "$NS_TMP/root" --runroot "$NS_TMP/runroot" info
     wt_check_status 125 "warren info with newuidmap not setuid"
     assert_equal "${#stderr_lines[@]}" 1
     [[ ${stderr_lines[0]} == "warren: "*"not setuid root"*"chmod u+s /usr/bin/newuidmap /usr/bin/newgidmap"* ]] ||
