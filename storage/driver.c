@@ -82,37 +82,68 @@ static char *overlay_opts(struct engine *e, const char *lower, const char *upper
 			 e->rootless ? ",userxattr" : "");
 }
 
-/* Tries a real overlay mount (two lowers, an upper) in <root>/.probe-*. */
+/* The probe's overlay, configured by fsconfig and never attached: a
+ * command killed during the probe leaves no mount behind. 1 works, 0 does
+ * not, -1 no new mount API (ENOSYS: mount it the classic way). */
+static int probe_fsmount(struct engine *e, const char *l, const char *u, const char *w)
+{
+	cleanup_close int fs = sys_fsopen("overlay", FSOPEN_CLOEXEC);
+	cleanup_close int mnt = -1;
+
+	if (fs < 0)
+		return errno == ENOSYS ? -1 : 0;
+	if (sys_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", l, 0) < 0 ||
+	    sys_fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", u, 0) < 0 ||
+	    sys_fsconfig(fs, FSCONFIG_SET_STRING, "workdir", w, 0) < 0 ||
+	    (e->rootless && sys_fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) ||
+	    sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		log_debug("overlay probe: fsconfig: %s", strerror(errno));
+		return 0;
+	}
+	mnt = sys_fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	if (mnt < 0)
+		log_debug("overlay probe: fsmount: %s", strerror(errno));
+	return mnt >= 0;
+}
+
+/* Tries a real overlay (two lowers, an upper) in a temporary dir of
+ * <root>/layers: the same filesystem as the layers, and a dir that
+ * layer_gc_tmp collects when the command is killed here. */
 static bool probe_overlay(struct engine *e)
 {
-	char name[32] = ".probe-";
 	static const char *const dirs[] = {"l1", "l2", "u", "w", "m"};
+	cleanup_free char *ldir = xasprintf("%s/layers", e->root);
 	cleanup_free char *base = NULL, *opts = NULL, *l = NULL, *u = NULL, *w = NULL, *m = NULL;
-	bool ok = false;
+	cleanup_close int lfd = -1, tfd = -1;
+	char name[LAYER_TMP_NAME];
+	int ok = 0;
 
-	random_hex(name + 7, 16);
-	base = xasprintf("%s/%s", e->root, name);
-	if (mkdir_p(base, 0700, NULL) < 0)
+	if (mkdir_p(ldir, 0700, NULL) < 0)
 		return false;
-	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		cleanup_free char *p = xasprintf("%s/%s", base, dirs[i]);
-		if (mkdir(p, 0755) < 0)
+	lfd = open(ldir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	tfd = lfd < 0 ? -1 : layer_tmp_create(lfd, name, NULL);
+	if (tfd < 0)
+		return false;
+	base = xasprintf("%s/%s", ldir, name);
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (mkdirat(tfd, dirs[i], 0755) < 0)
 			goto out;
-	}
 	l = xasprintf("%s/l2:%s/l1", base, base);
 	u = xasprintf("%s/u", base);
 	w = xasprintf("%s/w", base);
 	m = xasprintf("%s/m", base);
-	opts = overlay_opts(e, l, u, w);
-	if (mount("overlay", m, "overlay", 0, opts) == 0) {
-		ok = true;
-		umount2(m, MNT_DETACH);
-	} else {
-		log_debug("overlay probe: mount: %s", strerror(errno));
+	ok = probe_fsmount(e, l, u, w);
+	if (ok < 0) { /* before Linux 5.2 */
+		opts = overlay_opts(e, l, u, w);
+		ok = mount("overlay", m, "overlay", 0, opts) == 0;
+		if (ok)
+			umount2(m, MNT_DETACH);
+		else
+			log_debug("overlay probe: mount: %s", strerror(errno));
 	}
 out:
-	rm_rf_at(AT_FDCWD, base, NULL);
-	return ok;
+	rm_rf_at(lfd, name, NULL);
+	return ok > 0;
 }
 
 static bool fuse_available(const char *prog)

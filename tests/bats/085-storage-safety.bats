@@ -229,3 +229,34 @@ stop_mid_extraction() {
         assert_output docker
     fi
 }
+
+@test "a command killed while it probes the storage driver leaves no dir and no mount behind" {
+    # guards: issue 5 item 9 (temp dirs of killed commands) for the driver probe: a command
+    # killed there left <root>/.probe-* (and at times its overlay mounted) for good
+    local enosys root=$WT_TMP/probe.$BATS_TEST_NUMBER
+    enosys=$(wt_tool enosys)
+    WT_STORES+=("$root $root.run")
+    # the pause process exists: the filtered command below only joins it
+    run_warren 0 info --format '{{.Host.Security.Rootless}}'
+    # killed (SIGSYS) at the probe's first mount call
+    run timeout 60 "$enosys" --kill mount,fsmount "$WARREN" --root "$root" --runroot "$root.run" info
+    [ "$status" -eq 159 ] || fail "expected death by SIGSYS (159) in the probe, got $status: $output"
+    # the next command that writes the store finds nothing in its way and leaves nothing
+    run --separate-stderr timeout 120 "$WARREN" --root "$root" --runroot "$root.run" \
+        load -i "$WT_FIXTURES/busybox.docker.tar"
+    wt_check_status 0 "warren load into the store whose probe was killed"
+    run compgen -G "$root/.probe-*"
+    [ "$status" -ne 0 ] || fail "probe dirs left: $output"
+    run compgen -G "$root/layers/.tmp-*"
+    [ "$status" -ne 0 ] || fail "temp dirs left: $output"
+    run "$WARREN" unshare cat /proc/self/mountinfo
+    assert_success
+    refute_output --partial "$root/"
+    run --separate-stderr timeout 120 "$WARREN" --root "$root" --runroot "$root.run" \
+        run --rm "$IMAGE" true
+    wt_check_status 0 "warren run in that store"
+    run --separate-stderr timeout 60 "$WARREN" --root "$root" --runroot "$root.run" info \
+        --format '{{.Store.GraphDriverName}}'
+    wt_check_status 0 "warren info"
+    assert_output "$(w info --format '{{.Store.GraphDriverName}}')"
+}

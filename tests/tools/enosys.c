@@ -3,6 +3,11 @@
  *
  *   enosys openat2,close_range,mount_setattr COMMAND [ARG...]
  *   enosys @new COMMAND [ARG...]     (every syscall of new_syscalls below)
+ *   enosys --kill SYSCALL[,...] COMMAND [ARG...]
+ *
+ * With --kill the process dies (SIGSYS, as if SIGKILLed) at the first of
+ * those calls instead: a kill at an exact point, for tests of what a
+ * killed command leaves behind.
  *
  * The seccomp filter is inherited by every process the command starts,
  * the pause process included. Installing a filter needs no_new_privs
@@ -13,6 +18,7 @@
  * tests/check.sh runs the whole rootless suite (WARREN_CHECK_ENOSYS). */
 #include <errno.h>
 #include <seccomp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +30,7 @@
 static const char new_syscalls[] = "openat2,close_range,mount_setattr,open_tree,move_mount,"
 				   "fsopen,fsconfig,fsmount,pidfd_open";
 
-static int add_rules(scmp_filter_ctx ctx, char *list)
+static int add_rules(scmp_filter_ctx ctx, char *list, uint32_t action)
 {
 	char all[sizeof(new_syscalls)];
 	char *save = NULL;
@@ -38,7 +44,7 @@ static int add_rules(scmp_filter_ctx ctx, char *list)
 			fprintf(stderr, "enosys: unknown syscall '%s'\n", n);
 			return -1;
 		}
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
+		rc = seccomp_rule_add(ctx, action, nr, 0);
 		if (rc < 0) {
 			fprintf(stderr, "enosys: rule for '%s': %s\n", n, strerror(-rc));
 			return -1;
@@ -49,15 +55,21 @@ static int add_rules(scmp_filter_ctx ctx, char *list)
 
 int main(int argc, char **argv)
 {
+	uint32_t action = SCMP_ACT_ERRNO(ENOSYS);
 	scmp_filter_ctx ctx;
 	int rc;
 
+	if (argc > 1 && strcmp(argv[1], "--kill") == 0) {
+		action = SCMP_ACT_KILL_PROCESS;
+		argc--;
+		argv++;
+	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: enosys SYSCALL[,SYSCALL...] COMMAND [ARG...]\n");
+		fprintf(stderr, "usage: enosys [--kill] SYSCALL[,SYSCALL...] COMMAND [ARG...]\n");
 		return 125;
 	}
 	ctx = seccomp_init(SCMP_ACT_ALLOW);
-	if (ctx == NULL || add_rules(ctx, argv[1]) < 0)
+	if (ctx == NULL || add_rules(ctx, argv[1], action) < 0)
 		return 125;
 	/* without no_new_privs when we may (root), so setuid helpers work */
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
