@@ -128,7 +128,11 @@
 #define MIGRATE_HELP                                                                               \
 	"SYNOPSIS\n  warren system migrate\n\n"                                                    \
 	"DESCRIPTION\n  Stops the pause process so that the next command creates the user\n"       \
-	"  namespace anew, e.g. after /etc/subuid or /etc/subgid changed.\n"
+	"  namespace anew, e.g. after /etc/subuid or /etc/subgid changed. Running\n"               \
+	"  containers of this store are stopped first (SIGTERM, then SIGKILL after\n"              \
+	"  10 seconds); their records stay. It refuses, naming them, while other\n"                \
+	"  processes (other stores' containers, 'warren unshare') use the namespace.\n"            \
+	"  A pause process whose runtime directory was removed is stopped too.\n"
 
 #define HELP_HELP                                                                                  \
 	"SYNOPSIS\n  warren help [COMMAND [SUBCOMMAND]]\n\n"                                       \

@@ -17,7 +17,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +30,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "lib/walk.h"
 #include "storage/layer.h"
 
 #define JSON_MAX	(16 * 1024 * 1024) /* manifests and configs are small */
@@ -500,25 +500,37 @@ static void note_size(struct load_ctx *c, const char *diff_id, int64_t size)
 	c->sizes[c->nsizes++] = (struct layer_size){xstrdup(diff_id), size};
 }
 
-static int64_t walk_total;
-
-static int add_file_size(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/* walk_tree callback: adds the size of each regular file to *data. */
+static int add_file_size(void *data, const struct walk_dir *d, const char *name, int type,
+			 struct werr *err)
 {
-	if (flag == FTW_F && S_ISREG(st->st_mode))
-		walk_total += st->st_size;
-	return 0;
+	struct stat st;
+
+	if (type == DT_DIR)
+		return WALK_DESCEND;
+	if (type != DT_REG && type != DT_UNKNOWN)
+		return WALK_NEXT;
+	if (fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return werr_set(err, errno, "stat '%s'", name);
+	if (S_ISDIR(st.st_mode))
+		return WALK_DESCEND;
+	if (S_ISREG(st.st_mode))
+		*(int64_t *)data += st.st_size;
+	return WALK_NEXT;
 }
 
 /* Size of a layer already on disk (sum of regular files), for image sizes
  * when layer_extract skipped it; 0 when it cannot be walked. */
 static int64_t layer_dir_size(struct engine *e, const char *diff_id)
 {
+	static const struct walk_ops ops = {.entry = add_file_size};
 	cleanup_free char *dir = layer_path(e, diff_id);
+	cleanup_close int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int64_t total = 0;
 
-	walk_total = 0;
-	if (nftw(dir, add_file_size, 16, FTW_PHYS) < 0)
+	if (fd < 0 || walk_tree(fd, -1, &ops, &total, NULL) < 0)
 		return 0;
-	return walk_total;
+	return total;
 }
 
 /* Extracts one layer member, checked against digest (may be NULL), its

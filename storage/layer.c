@@ -34,11 +34,14 @@
 
 #define READ_BUF (256 * 1024)
 
-/* Set when the kernel lacks openat2 (< 5.6), or by tests. */
+/* Set by tests only: every dir is opened by the component walk of
+ * open_dir, which otherwise only runs when the one-call open fails (to
+ * create or to diagnose). An old kernel without openat2 is handled by
+ * lib/syscalls, which emulates it. */
 static bool openat2_missing;
 
-/* Makes extraction use the O_NOFOLLOW component walk instead of openat2
- * (tests use it to cover the fallback path). */
+/* Makes extraction use the O_NOFOLLOW component walk for every dir (tests
+ * use it to cover that path on its own). */
 void layer_disable_openat2(void)
 {
 	openat2_missing = true;
@@ -138,8 +141,6 @@ static int open_dir(struct xctx *x, const char *path, bool create, const char *e
 		fd = openat2_dir(x->root, path);
 		if (fd >= 0)
 			return fd;
-		if (errno == ENOSYS)
-			openat2_missing = true;
 	}
 	/* slow path: one component at a time, creating and diagnosing */
 	snprintf(buf, sizeof(buf), "%s", path);
