@@ -21,7 +21,7 @@ teardown() {
 @test "old kernel: load, run with binds, --read-only, -u from the image's passwd, rm" {
     # guards: issue 5 item 8 "the executor's [openat2] has no fallback (every mount fails
     # before Linux 5.6)"; layer extraction and -u lookup take the same fallback
-    local rw=$BATS_TEST_TMPDIR/rw ro=$BATS_TEST_TMPDIR/ro name
+    local rw=$BATS_TEST_TMPDIR/rw ro=$BATS_TEST_TMPDIR/ro
     mkdir -p "$rw" "$ro"
     echo hello >"$ro/f"
     use_private_store
@@ -34,14 +34,7 @@ teardown() {
     [ -e "$rw/made" ] || fail "the file made in the read-write bind is not on the host"
     run_warren_enosys 1 @new run --rm -v "$ro:/ro:ro" "$IMAGE" touch /ro/x
     assert_stderr_contains "read-only file system"
-    run_warren_enosys 1 @new run --rm --read-only "$IMAGE" touch /x
-    assert_stderr_contains "read-only file system"
-    run_warren_enosys 0 @new run --rm -u wtuser "$IMAGE" id -un
-    assert_output wtuser
-    name=$(wt_name)
-    run_warren_enosys 0 @new run --name "$name" "$IMAGE" true
-    run_warren_enosys 0 @new rm "$name"
-    run_warren '!0' inspect "$name"
+    wt_old_kernel_basics
 }
 
 @test "old kernel: inherited file descriptors do not reach the container" {

@@ -91,6 +91,20 @@ wt_pause_ready() {
 
 WT_UNMOUNTS=()      # tmpfs mounts made by wt_mount_tmpfs: wt_unmount_all in teardown
 
+# wt_old_kernel_basics: with every new syscall failing (ENOSYS), --read-only,
+# a user from the image's /etc/passwd, a kept container and its removal work
+wt_old_kernel_basics() {
+    local name
+    run_warren_enosys 1 @new run --rm --read-only "$IMAGE" touch /x
+    assert_stderr_contains "read-only file system"
+    run_warren_enosys 0 @new run --rm -u wtuser "$IMAGE" id -un
+    assert_output wtuser
+    name=$(wt_name)
+    run_warren_enosys 0 @new run --name "$name" "$IMAGE" true
+    run_warren_enosys 0 @new rm "$name"
+    run_warren '!0' inspect "$name"
+}
+
 # wt_mount_tmpfs DIR: a tmpfs on DIR where containers see it: in the pause
 # process's mount namespace (rootless), on the host (root)
 wt_mount_tmpfs() {

@@ -20,7 +20,7 @@ teardown() {
 
 @test "root: old kernel: load, run -v :ro over a submount, --read-only, -u, rm" {
     # guards: issue 5 items 5 and 8 in root mode (openat2 and mount_setattr fallbacks)
-    local d=$BATS_TEST_TMPDIR/vol name
+    local d=$BATS_TEST_TMPDIR/vol
     mkdir -p "$d/sub"
     wt_mount_tmpfs "$d/sub"
     use_private_store
@@ -31,14 +31,7 @@ teardown() {
     assert_stderr_contains "read-only file system"
     run_warren_enosys 0 @new run --rm -v "$d:/d" "$IMAGE" touch /d/sub/x
     [ -e "$d/sub/x" ] || fail "the file made in the read-write submount is not on the host"
-    run_warren_enosys 1 @new run --rm --read-only "$IMAGE" touch /x
-    assert_stderr_contains "read-only file system"
-    run_warren_enosys 0 @new run --rm -u wtuser "$IMAGE" id -un
-    assert_output wtuser
-    name=$(wt_name)
-    run_warren_enosys 0 @new run --name "$name" "$IMAGE" true
-    run_warren_enosys 0 @new rm "$name"
-    run_warren '!0' inspect "$name"
+    wt_old_kernel_basics
 }
 
 @test "root: old kernel: a new pause process keeps none of its creator's file descriptors" {
