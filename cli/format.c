@@ -2,6 +2,7 @@
 #include "lib/cleanup.h"
 #include "lib/util.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -203,4 +204,125 @@ char *template_render(const char *tmpl, struct json_object *obj, struct werr *er
 		}
 	}
 	return buf;
+}
+
+/* "table" as the first word of a format: Podman's table directive. */
+static const char *table_body(const char *format)
+{
+	if (strncmp(format, "table", 5) != 0 ||
+	    (format[5] != '\0' && format[5] != ' ' && format[5] != '\t' && format[5] != '{'))
+		return NULL;
+	format += 5;
+	while (*format == ' ' || *format == '\t')
+		format++;
+	return format;
+}
+
+/* Splits a rendered row into tab-separated cells and adds it to t (made
+ * on the first row, with that row's number of cells). */
+static void add_row(struct table **t, char *row)
+{
+	char *cells[64];
+	size_t nc = 0;
+	char *nl = strchr(row, '\n');
+
+	if (nl != NULL)
+		*nl = '\0';
+	for (char *p = row; p != NULL && nc < 64;) {
+		char *tab = strchr(p, '\t');
+		if (tab != NULL)
+			*tab++ = '\0';
+		cells[nc++] = p;
+		p = tab;
+	}
+	if (*t == NULL)
+		*t = table_new(nc);
+	for (size_t i = nc; i < (*t)->ncols; i++)
+		cells[i] = "";
+	table_add(*t, (const char *const *)cells);
+}
+
+/* The header object: headers as given, else each field titled by its name
+ * in upper case (Podman's default). */
+static struct json_object *header_object(struct json_object *const *objs, size_t n,
+					 struct json_object *headers)
+{
+	struct json_object *h = json_object_new_object();
+
+	if (n > 0 && json_object_is_type(objs[0], json_type_object)) {
+		json_object_object_foreach(objs[0], k, v)
+		{
+			char *t = xstrdup(k);
+			(void)v;
+			for (char *c = t; *c; c++)
+				*c = (char)toupper((unsigned char)*c);
+			json_object_object_add(h, k, json_object_new_string(t));
+			free(t);
+		}
+	}
+	if (headers != NULL) {
+		json_object_object_foreach(headers, k, v)
+		{
+			json_object_object_add(h, k, json_object_get(v));
+		}
+	}
+	return h;
+}
+
+static int print_table(FILE *out, const char *body, struct json_object *const *objs, size_t n,
+		       struct json_object *headers, struct werr *err)
+{
+	cleanup_json struct json_object *h = header_object(objs, n, headers);
+	struct table *t = NULL;
+	char *row = template_render(body, h, err);
+
+	if (row == NULL)
+		return -1;
+	add_row(&t, row);
+	free(row);
+	for (size_t i = 0; i < n; i++) {
+		row = template_render(body, objs[i], err);
+		if (row == NULL) {
+			table_free(t);
+			return -1;
+		}
+		add_row(&t, row);
+		free(row);
+	}
+	table_print(t, out);
+	table_free(t);
+	return 0;
+}
+
+int format_print(FILE *out, const char *format, struct json_object *const *objs, size_t n,
+		 struct json_object *headers, struct werr *err)
+{
+	const char *body;
+	char **rows;
+
+	if (strcmp(format, "json") == 0) {
+		cleanup_json struct json_object *a = json_object_new_array();
+		for (size_t i = 0; i < n; i++)
+			json_object_array_add(a, json_object_get(objs[i]));
+		print_json(out, a);
+		return 0;
+	}
+	body = table_body(format);
+	if (body != NULL)
+		return print_table(out, body, objs, n, headers, err);
+	/* render all first: a bad template prints nothing */
+	rows = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++) {
+		rows[i] = template_render(format, objs[i], err);
+		if (rows[i] == NULL) {
+			strv_free(rows);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(rows[i]);
+		fprintf(out, "%s%s", rows[i], l > 0 && rows[i][l - 1] == '\n' ? "" : "\n");
+	}
+	strv_free(rows);
+	return 0;
 }

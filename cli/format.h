@@ -27,4 +27,19 @@ void print_json(FILE *out, struct json_object *v);
  * ("template: can't evaluate field X"). Result malloc'd. */
 char *template_render(const char *tmpl, struct json_object *obj, struct werr *err);
 
+/* Prints n objects the way Podman's --format does (the one output path of
+ * every listing command; issue 6):
+ *  - "json": the objects as one pretty JSON array;
+ *  - "table TEMPLATE": a header row, TEMPLATE rendered against headers (a
+ *    JSON object mapping each field name to its column title, e.g.
+ *    {"ID": "CONTAINER ID"}), then one row per object; cells are split at
+ *    tabs and aligned as Podman's tabwriter does;
+ *  - any other TEMPLATE: rendered once per object, a newline added when
+ *    the rendering does not end in one.
+ * headers may be NULL (titles are then made from the field names). A
+ * command's default output is its own "table ..." template. Returns 0, or
+ * -1 with err set (nothing printed) when the template is bad. */
+int format_print(FILE *out, const char *format, struct json_object *const *objs, size_t n,
+		 struct json_object *headers, struct werr *err);
+
 #endif
