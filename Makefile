@@ -134,6 +134,7 @@ lint:
 
 bench: bin/warren
 	bench/run-latency
+	bench/list-latency
 
 clean:
 	rm -rf build bin
