@@ -5,11 +5,13 @@
 #include "lib/util.h"
 #include "rootless/rootless.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 /* A second line after "Error: ..." (Podman's "See 'podman run --help'"),
@@ -81,6 +83,60 @@ static int cli_prepare(const struct cmd *c, struct engine *e, struct werr *err)
 	return 0;
 }
 
+/* Levenshtein distance, case-insensitive (names are short: longer ones are
+ * compared on their first 63 bytes) */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t na = strnlen(a, 63), nb = strnlen(b, 63), row[64];
+
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= na; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= nb; j++) {
+			size_t up = row[j], cost = tolower((unsigned char)a[i - 1]) !=
+						   tolower((unsigned char)b[j - 1]);
+			size_t best = diag + cost;
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[nb];
+}
+
+/* Podman's (cobra's) error for an unknown command: at the top level the
+ * commands within two edits of name, or that start with it, as "Did you mean
+ * this?" (in table order: Podman's order is its registration order), then
+ * where to look. Returns -1 (status 125). */
+static int unknown_command(const struct cmd *tab, const char *group, const char *name,
+			   struct werr *err)
+{
+	size_t n = 0;
+	int len;
+
+	werr_set(err, 0, "unrecognized command `warren %s%s%s`", group ? group : "",
+		 group ? " " : "", name);
+	for (const struct cmd *c = tab; group == NULL && c->name; c++) {
+		if (edit_distance(name, c->name) > 2 &&
+		    strncasecmp(c->name, name, strlen(name)) != 0)
+			continue;
+		len = snprintf(usage_hint + n, sizeof(usage_hint) - n, "%s\t%s\n",
+			       n ? "" : "\nDid you mean this?\n", c->name);
+		if (len < 0 || (size_t)len >= sizeof(usage_hint) - n)
+			break;
+		n += (size_t)len;
+	}
+	snprintf(usage_hint + n, sizeof(usage_hint) - n,
+		 "%sTry 'warren %s%s--help' for more information", n ? "\n" : "",
+		 group ? group : "", group ? " " : "");
+	return werr_status(err, 125);
+}
+
 static void group_usage(const struct cmd *tab, const char *group, FILE *out)
 {
 	fprintf(out, "Usage: warren %s%sCOMMAND [OPTIONS]\n\nCommands:\n", group ? group : "",
@@ -122,12 +178,8 @@ static int run_group(const struct cmd *g, struct engine *e, char **args, struct 
 		return 0;
 	}
 	c = cli_find(g->sub, args[0]);
-	if (c == NULL) {
-		werr_set(err, 0, "unrecognized command `warren %s %s`", g->name, args[0]);
-		snprintf(usage_hint, sizeof(usage_hint),
-			 "Try 'warren %s --help' for more information", g->name);
-		return werr_status(err, 125);
-	}
+	if (c == NULL)
+		return unknown_command(g->sub, g->name, args[0], err);
 	return cli_dispatch(c, g->name, e, (int)strv_len(args), args, err);
 }
 
@@ -357,10 +409,7 @@ int main(int argc, char **argv)
 	absolutize(&e.runroot);
 	c = cli_find(cli_commands, args[0]);
 	if (c == NULL) {
-		werr_set(&err, 0, "unrecognized command `warren %s`", args[0]);
-		snprintf(usage_hint, sizeof(usage_hint),
-			 "Try 'warren --help' for more information");
-		werr_status(&err, 125);
+		unknown_command(cli_commands, NULL, args[0], &err);
 		goto fail;
 	}
 	if (paths_init(&e, &err) < 0)

@@ -87,8 +87,13 @@ compare_error() {
 }
 
 @test "podman errors: an unknown command" {
-    # guards: issue 6 "Error: " prefix and exit 125 for an unknown command. Podman adds
-    # "Did you mean" suggestions from its own command list: the first and last lines compare
+    # guards: issue 6 "Error: " prefix and exit 125 for an unknown command, with cobra's
+    # "Did you mean this?" list of commands within two edits (typos both programs share
+    # compare whole); for other names Podman suggests its own commands: the first and
+    # last lines compare
+    compare_error 125 versoin
+    [[ $stderr == *$'\n\nDid you mean this?\n\tversion\n\n'* ]] || fail "no suggestion: $stderr"
+    compare_error 125 imagess
     [ -z "$WT_PODMAN_SKIP" ] || skip "$WT_PODMAN_SKIP"
     run --separate-stderr p nosuchcmd
     wt_check_status 125 "podman nosuchcmd"
