@@ -70,6 +70,16 @@ build/tests/%: tests/unit/%.c tests/unit/unit.h build/libwarren.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/libwarren.a $(LDFLAGS) $(UNIT_LDLIBS)
 
+# test_help walks the command tables: it links the whole front end, main.c
+# with its main() renamed
+CLI_LIB_OBJ := $(filter-out build/cli/main.o,$(CLI_OBJ)) build/tests/cli_main.o
+build/tests/cli_main.o: cli/main.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Dmain=warren_main -Wno-missing-prototypes -c -o $@ $<
+build/tests/test_help: tests/unit/test_help.c tests/unit/unit.h $(CLI_LIB_OBJ) build/libwarren.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(CLI_LIB_OBJ) build/libwarren.a $(LDFLAGS) $(UNIT_LDLIBS)
+
 check-unit: $(UNIT_BIN)
 	@tests/unit/run-all $(UNIT_BIN)
 

@@ -27,6 +27,10 @@ struct cmd {
 	const struct cmd *sub; /* a group ("image", ...): its subcommands */
 };
 
+/* Prints "Error: MESSAGE" on stderr, Podman's shape (one line: control
+ * characters become '?'); for the errors of one item among several. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Finds a command in a NULL-name-terminated table. */
 const struct cmd *cli_find(const struct cmd *tab, const char *name);
 /* Parses c's flags (one parser for every command: cli/opts.h), prints its
@@ -78,6 +82,10 @@ struct json_object;
 /* An image as `image inspect` shows it (Podman's shape, the fields we
  * know); a new json object. */
 struct json_object *cli_image_json(const struct image_rec *img);
+
+/* warren's own flags (before the command) and their help */
+extern const struct optspec cli_global_opts;
+extern const char cli_global_help[];
 
 extern const struct cmd cli_commands[];
 extern const struct cmd cli_image_commands[];

@@ -43,6 +43,7 @@ static struct json_object *ctr_json_brief(const struct container_rec *c)
 
 struct ps_opts {
 	bool all, quiet, notrunc;
+	bool external; /* accepted: warren has no other tools' containers to list */
 	const char *format;
 };
 
@@ -51,6 +52,7 @@ static const struct opt ps_tab[] = {
     OPT_BOOL("quiet", 'q', struct ps_opts, quiet),
     OPT_STR("format", 0, struct ps_opts, format),
     OPT_BOOL("no-trunc", 0, struct ps_opts, notrunc),
+    OPT_BOOL("external", 0, struct ps_opts, external),
     OPT_TABLE_END,
 };
 const struct optspec cli_ps_opts = {ps_tab, sizeof(struct ps_opts), false, NULL, NULL};
@@ -155,6 +157,10 @@ int cmd_rm(struct engine *e, void *opts, char **args, struct werr *err)
 	int timeout = o->time, rc = 0;
 	char **refs = args;
 
+	if (all && refs[0] != NULL) {
+		werr_set(err, 0, "no arguments are needed with --all");
+		return werr_status(err, 125);
+	}
 	if (all) {
 		struct container_rec *list = NULL;
 		size_t n = 0;
@@ -163,7 +169,7 @@ int cmd_rm(struct engine *e, void *opts, char **args, struct werr *err)
 		for (size_t i = 0; i < n; i++) {
 			struct werr e2 = {0};
 			if (container_remove(e, &list[i], force, (int)timeout, &e2) < 0) {
-				fprintf(stderr, "warren: %s\n", e2.msg);
+				cli_error("%s", e2.msg);
 				rc = e2.status ? e2.status : 125;
 			} else {
 				printf("%s\n", list[i].id);
@@ -173,7 +179,7 @@ int cmd_rm(struct engine *e, void *opts, char **args, struct werr *err)
 		return rc;
 	}
 	if (strv_len(refs) == 0) {
-		werr_set(err, 0, "must specify at least one container name or ID (or use --all)");
+		werr_set(err, 0, "you must provide at least one name or id");
 		return werr_status(err, 125);
 	}
 	for (size_t i = 0; refs[i]; i++) {
@@ -183,15 +189,13 @@ int cmd_rm(struct engine *e, void *opts, char **args, struct werr *err)
 		if (r == 0) {
 			if (ignore)
 				continue;
-			fprintf(stderr,
-				"warren: no container with name or ID \"%s\" found: no such "
-				"container\n",
-				refs[i]);
+			cli_error("no container with name or ID \"%s\" found: no such container",
+				  refs[i]);
 			rc = rc ? rc : 1;
 			continue;
 		}
 		if (r < 0 || container_remove(e, &c, force, (int)timeout, &e2) < 0) {
-			fprintf(stderr, "warren: %s\n", e2.msg);
+			cli_error("%s", e2.msg);
 			rc = e2.status ? e2.status : 125;
 		} else {
 			printf("%s\n", refs[i]);
@@ -274,9 +278,11 @@ static int inspect_refs(struct engine *e, char **refs, const char *fmt, bool ima
 			}
 		}
 		if (r < 0)
-			fprintf(stderr, "warren: %s\n", e2.msg);
+			cli_error("%s", e2.msg);
+		else if (images_too)
+			cli_error("inspecting object: no such object: \"%s\"", refs[i]);
 		else
-			fprintf(stderr, "warren: no such object: \"%s\"\n", refs[i]);
+			cli_error("inspecting object: no such container %s", refs[i]);
 		rc = 125;
 	}
 	if (fmt && strcmp(fmt, "json") != 0) {
@@ -308,7 +314,7 @@ static int inspect_main(struct engine *e, const struct inspect_opts *o, char **r
 		return werr_status(err, 125);
 	}
 	if (refs[0] == NULL) {
-		werr_set(err, 0, "inspect requires at least one name or ID");
+		werr_set(err, 0, "no names or ids specified");
 		return werr_status(err, 125);
 	}
 	return inspect_refs(e, refs, o->format, images_too, err);

@@ -202,7 +202,7 @@ int cmd_rmi(struct engine *e, void *opts, char **args, struct werr *err)
 		struct werr e2 = {0};
 		if (image_remove(e, refs[i], force, rm_ctrs_of_image, &untagged, &deleted, &e2) <
 		    0) {
-			fprintf(stderr, "warren: %s\n", e2.msg);
+			cli_error("%s", e2.msg);
 			rc = e2.status == 1 ? (rc ? rc : 1) : 2;
 			continue;
 		}
@@ -300,7 +300,7 @@ int cmd_image_inspect(struct engine *e, void *opts, char **args, struct werr *er
 	int rc = 0;
 
 	if (strv_len(refs) == 0) {
-		werr_set(err, 0, "image inspect requires at least one image name or ID");
+		werr_set(err, 0, "no names or ids specified");
 		return werr_status(err, 125);
 	}
 	for (size_t i = 0; refs[i]; i++) {
@@ -311,9 +311,9 @@ int cmd_image_inspect(struct engine *e, void *opts, char **args, struct werr *er
 			json_object_array_add(arr, cli_image_json(&img));
 		} else {
 			if (r < 0)
-				fprintf(stderr, "warren: %s\n", e2.msg);
+				cli_error("%s", e2.msg);
 			else
-				fprintf(stderr, "warren: %s: image not known\n", refs[i]);
+				cli_error("inspecting object: %s: image not known", refs[i]);
 			rc = 125;
 		}
 		image_rec_free(&img);

@@ -93,8 +93,7 @@ int cmd_run(struct engine *e, void *opts, char **args, struct werr *err)
 		return werr_status(err, 125);
 	}
 	if (args[0] == NULL) {
-		werr_set(err, 0,
-			 "requires at least 1 arg(s), only received 0: see 'warren run --help'");
+		werr_set(err, 0, "requires at least 1 arg(s), only received 0");
 		return werr_status(err, 125);
 	}
 	for (size_t i = 1; args[i]; i++)

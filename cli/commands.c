@@ -15,6 +15,7 @@
 	"  ignores one it has no handler for.\n\n"                                                 \
 	"OPTIONS\n"                                                                                \
 	"  --rm                      remove the container when it exits\n"                         \
+	"  -d, --detach              not supported yet (warren runs in the foreground)\n"          \
 	"  -i, --interactive         keep stdin open and pass it to the container\n"               \
 	"  -t, --tty                 allocate a pseudo-terminal inside the container\n"            \
 	"  -e, --env K[=V]           set an environment variable (K alone: take ours)\n"           \
@@ -46,7 +47,8 @@
 	"  -a, --all        show every container, not only running ones\n"                         \
 	"  -q, --quiet      print only the ids\n"                                                  \
 	"      --no-trunc   full ids and commands\n"                                               \
-	"      --format F   json, or a Go template such as '{{.Names}} {{.Status}}'\n"
+	"      --format F   json, or a Go template such as '{{.Names}} {{.Status}}'\n"             \
+	"      --external   accepted as by Podman (warren has no other tools' containers)\n"
 
 #define RM_HELP                                                                                    \
 	"SYNOPSIS\n  warren rm [OPTIONS] CONTAINER [CONTAINER...]\n\n"                             \
@@ -68,6 +70,7 @@
 	"SYNOPSIS\n  warren images [OPTIONS] [REPOSITORY[:TAG]]\n\n"                               \
 	"DESCRIPTION\n  Lists images: REPOSITORY TAG IMAGE ID CREATED SIZE.\n\n"                   \
 	"OPTIONS\n"                                                                                \
+	"  -a, --all        all images (warren keeps no intermediate images to hide)\n"            \
 	"  -q, --quiet      print only the image ids\n"                                            \
 	"      --no-trunc   full image ids\n"                                                      \
 	"      --format F   json, or a Go template such as '{{.Id}}'\n"
@@ -99,24 +102,26 @@
 	"DESCRIPTION\n  Creates a one-layer image from a root filesystem tarball and prints its\n" \
 	"  id. A short REFERENCE is named localhost/REFERENCE.\n\n"                                \
 	"OPTIONS\n"                                                                                \
-	"  -m, --message MSG  commit message stored in the image history\n"
+	"  -m, --message MSG  commit message stored in the image history\n"                        \
+	"  -q, --quiet        less output\n"
 
 #define IMG_INSPECT_HELP                                                                           \
 	"SYNOPSIS\n  warren image inspect [--format F] IMAGE [IMAGE...]\n\n"                       \
-	"DESCRIPTION\n  Prints images as a JSON array (or a Go template per image).\n"
+	"DESCRIPTION\n  Prints images as a JSON array (or a Go template per image).\n\n"           \
+	"OPTIONS\n  -f, --format F   json, or a Go template such as '{{.Id}}'\n"
 
 #define IMG_EXISTS_HELP                                                                            \
 	"SYNOPSIS\n  warren image exists IMAGE\n\n"                                                \
 	"DESCRIPTION\n  Exits 0 when the image is in local storage, 1 when it is not.\n"
 
 #define INFO_HELP                                                                                  \
-	"SYNOPSIS\n  warren info [--format json|TEMPLATE]\n\n"                                     \
+	"SYNOPSIS\n  warren info [-f, --format json|TEMPLATE]\n\n"                                 \
 	"DESCRIPTION\n  Shows the host (rootless or not, id mappings, runtime dir, pause "         \
 	"process),\n"                                                                              \
 	"  the store (storage driver and paths, image and container counts) and versions.\n"       \
 	"  Example: warren info --format '{{.Store.GraphDriverName}}'\n"
 
-#define VERSION_HELP "SYNOPSIS\n  warren version [--format json|TEMPLATE]\n"
+#define VERSION_HELP "SYNOPSIS\n  warren version [-f, --format json|TEMPLATE]\n"
 
 #define UNSHARE_HELP                                                                               \
 	"SYNOPSIS\n  warren unshare [COMMAND [ARG...]]\n\n"                                        \

@@ -5,11 +5,48 @@
 #include "lib/util.h"
 #include "rootless/rootless.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
+
+/* A second line after "Error: ..." (Podman's "See 'podman run --help'"),
+ * set where the error is found; empty when there is none. */
+static char usage_hint[256];
+
+void cli_error(const char *fmt, ...)
+{
+	char buf[WERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	text_scrub(buf);
+	fprintf(stderr, "Error: %s\n", buf);
+}
+
+/* "warren image list" into buf: an alias (image ls) under the name of the
+ * first command of its table that runs the same function, as Podman names
+ * it in its messages */
+static const char *cmd_path(const char *group, const struct cmd *c, char *buf, size_t n)
+{
+	const struct cmd *g = group ? cli_find(cli_commands, group) : NULL;
+	const char *name = c->name;
+
+	for (const struct cmd *t = g ? g->sub : cli_commands; c->fn && t && t->name; t++) {
+		if (t->fn == c->fn) {
+			name = t->name;
+			break;
+		}
+	}
+	snprintf(buf, n, "warren%s%s %s", group ? " " : "", group ? group : "", name);
+	return buf;
+}
 
 const struct cmd *cli_find(const struct cmd *tab, const char *name)
 {
@@ -46,12 +83,68 @@ static int cli_prepare(const struct cmd *c, struct engine *e, struct werr *err)
 	return 0;
 }
 
+/* Levenshtein distance, case-insensitive (names are short: longer ones are
+ * compared on their first 63 bytes) */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t na = strnlen(a, 63), nb = strnlen(b, 63), row[64];
+
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= na; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= nb; j++) {
+			size_t up = row[j], cost = tolower((unsigned char)a[i - 1]) !=
+						   tolower((unsigned char)b[j - 1]);
+			size_t best = diag + cost;
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[nb];
+}
+
+/* Podman's (cobra's) error for an unknown command: at the top level the
+ * commands within two edits of name, or that start with it, as "Did you mean
+ * this?" (in table order: Podman's order is its registration order), then
+ * where to look. Returns -1 (status 125). */
+static int unknown_command(const struct cmd *tab, const char *group, const char *name,
+			   struct werr *err)
+{
+	size_t n = 0;
+	int len;
+
+	werr_set(err, 0, "unrecognized command `warren %s%s%s`", group ? group : "",
+		 group ? " " : "", name);
+	for (const struct cmd *c = tab; group == NULL && c->name; c++) {
+		if (edit_distance(name, c->name) > 2 &&
+		    strncasecmp(c->name, name, strlen(name)) != 0)
+			continue;
+		len = snprintf(usage_hint + n, sizeof(usage_hint) - n, "%s\t%s\n",
+			       n ? "" : "\nDid you mean this?\n", c->name);
+		if (len < 0 || (size_t)len >= sizeof(usage_hint) - n)
+			break;
+		n += (size_t)len;
+	}
+	snprintf(usage_hint + n, sizeof(usage_hint) - n,
+		 "%sTry 'warren %s%s--help' for more information", n ? "\n" : "",
+		 group ? group : "", group ? " " : "");
+	return werr_status(err, 125);
+}
+
 static void group_usage(const struct cmd *tab, const char *group, FILE *out)
 {
 	fprintf(out, "Usage: warren %s%sCOMMAND [OPTIONS]\n\nCommands:\n", group ? group : "",
 		group ? " " : "");
 	for (const struct cmd *c = tab; c->name; c++)
 		fprintf(out, "  %-12s %s\n", c->name, c->summary);
+	if (group == NULL)
+		fprintf(out, "\n%s", cli_global_help);
 	fprintf(out, "\nRun 'warren %s%sCOMMAND --help' for more information on a command.\n",
 		group ? group : "", group ? " " : "");
 }
@@ -75,9 +168,9 @@ static int run_group(const struct cmd *g, struct engine *e, char **args, struct 
 {
 	const struct cmd *c;
 
-	if (args[0] == NULL) {
-		werr_set(err, 0, "missing command 'warren %s COMMAND': try 'warren %s --help'",
-			 g->name, g->name);
+	if (args[0] == NULL) { /* as Podman: the error, and the usage on stdout */
+		werr_set(err, 0, "missing command 'warren %s COMMAND'", g->name);
+		group_usage(g->sub, g->name, stdout);
 		return werr_status(err, 125);
 	}
 	if (strcmp(args[0], "help") == 0) {
@@ -85,11 +178,68 @@ static int run_group(const struct cmd *g, struct engine *e, char **args, struct 
 		return 0;
 	}
 	c = cli_find(g->sub, args[0]);
-	if (c == NULL) {
-		werr_set(err, 0, "unrecognized command `warren %s %s`", g->name, args[0]);
-		return werr_status(err, 125);
-	}
+	if (c == NULL)
+		return unknown_command(g->sub, g->name, args[0], err);
 	return cli_dispatch(c, g->name, e, (int)strv_len(args), args, err);
+}
+
+/* How many positional arguments a command takes, in cobra's words (commands
+ * not listed check their own: rm, rmi and inspect have Podman's wording). */
+enum args_rule { ARGS_NONE, ARGS_MIN, ARGS_MAX, ARGS_EXACT, ARGS_RANGE };
+static const struct {
+	int (*fn)(struct engine *e, void *opts, char **args, struct werr *err);
+	enum args_rule rule;
+	size_t a, b;
+} args_rules[] = {
+    {cmd_run, ARGS_MIN, 1, 0},
+    {cmd_tag, ARGS_MIN, 2, 0},
+    {cmd_images, ARGS_MAX, 1, 0},
+    {cmd_import, ARGS_RANGE, 1, 2},
+    {cmd_image_exists, ARGS_EXACT, 1, 0},
+    {cmd_ps, ARGS_NONE, 0, 0},
+    {cmd_load, ARGS_NONE, 0, 0},
+    {cmd_info, ARGS_NONE, 0, 0},
+    {cmd_version, ARGS_NONE, 0, 0},
+    {cmd_migrate, ARGS_NONE, 0, 0},
+};
+
+static int check_args(const struct cmd *c, const char *group, char **args, struct werr *err)
+{
+	size_t n = strv_len(args);
+	char path[128];
+
+	for (size_t i = 0; i < ARRAY_SIZE(args_rules); i++) {
+		size_t a = args_rules[i].a, b = args_rules[i].b;
+		if (args_rules[i].fn != c->fn)
+			continue;
+		switch (args_rules[i].rule) {
+		case ARGS_NONE:
+			if (n > 0)
+				werr_set(err, 0, "`%s` takes no arguments",
+					 cmd_path(group, c, path, sizeof(path)));
+			break;
+		case ARGS_MIN:
+			if (n < a)
+				werr_set(err, 0, "requires at least %zu arg(s), only received %zu",
+					 a, n);
+			break;
+		case ARGS_MAX:
+			if (n > a)
+				werr_set(err, 0, "accepts at most %zu arg(s), received %zu", a, n);
+			break;
+		case ARGS_EXACT:
+			if (n != a)
+				werr_set(err, 0, "accepts %zu arg(s), received %zu", a, n);
+			break;
+		case ARGS_RANGE:
+			if (n < a || n > b)
+				werr_set(err, 0, "accepts between %zu and %zu arg(s), received %zu",
+					 a, b, n);
+			break;
+		}
+		return err->msg[0] ? werr_status(err, 125) : 0;
+	}
+	return 0;
 }
 
 int cli_dispatch(const struct cmd *c, const char *group, struct engine *e, int argc, char **argv,
@@ -103,12 +253,17 @@ int cli_dispatch(const struct cmd *c, const char *group, struct engine *e, int a
 	if (spec->init)
 		spec->init(opts);
 	rc = opts_parse(spec, argc, argv, opts, &args, err);
+	if (rc == OPTS_USAGE) {
+		char path[128];
+		snprintf(usage_hint, sizeof(usage_hint), "See '%s --help'",
+			 cmd_path(group, c, path, sizeof(path)));
+	}
 	if (rc == OPTS_HELP) {
 		print_help(c, group);
 		rc = 0;
 	} else if (rc == 0 && c->sub) {
 		rc = run_group(c, e, args, err);
-	} else if (rc == 0 && cli_prepare(c, e, err) == 0) {
+	} else if (rc == 0 && check_args(c, group, args, err) == 0 && cli_prepare(c, e, err) == 0) {
 		log_debug("command %s%s%s: storage root '%s', run root '%s'", group ? group : "",
 			  group ? " " : "", c->name, e->root, e->runroot);
 		rc = c->fn(e, opts, args, err);
@@ -165,8 +320,19 @@ static const struct opt global_tab[] = {
 };
 
 /* warren [GLOBAL FLAGS] COMMAND ...: the flags end at the command */
-static const struct optspec global_spec = {global_tab, sizeof(struct global_opts), true, NULL,
-					   NULL};
+const struct optspec cli_global_opts = {global_tab, sizeof(struct global_opts), true, NULL, NULL};
+
+const char cli_global_help[] =
+    "Options:\n"
+    "      --root DIR             storage root (images, containers, warren.db)\n"
+    "      --runroot DIR          run-time state (locks, bundles)\n"
+    "      --storage-driver NAME  overlay or vfs (default: the best that works here)\n"
+    "      --storage-opt OPT      a storage option (overlay.mount_program=PATH)\n"
+    "      --log-level LEVEL      trace, debug, info, warn (default), warning, error, fatal,\n"
+    "                             panic\n"
+    "  -D, --debug                the same as --log-level debug\n"
+    "  -v, --version              print the version\n"
+    "  -h, --help                 this help\n";
 
 /* Moves the global flags into the engine after checking them. */
 static int apply_globals(struct engine *e, struct global_opts *g, struct werr *err)
@@ -180,9 +346,13 @@ static int apply_globals(struct engine *e, struct global_opts *g, struct werr *e
 		return werr_status(err, 125);
 	}
 	if (g->log_level && log_parse_level(g->log_level, &lvl) < 0) {
-		werr_set(err, 0, "invalid log level '%s': use debug, info, warn or error",
-			 g->log_level);
-		return werr_status(err, 125);
+		/* Podman's line and status, without "Error: " (main knows: status 1) */
+		werr_set(
+		    err, 0,
+		    "Log Level \"%s\" is not supported, choose from: trace, debug, info, warn, "
+		    "warning, error, fatal, panic",
+		    g->log_level);
+		return werr_status(err, 1);
 	}
 	if (g->log_level)
 		log_set_level(lvl);
@@ -219,7 +389,9 @@ int main(int argc, char **argv)
 
 	if (pause_exec_main(argc, argv, &err) < 0)
 		goto fail;
-	rc = opts_parse(&global_spec, argc, argv, &g, &args, &err);
+	rc = opts_parse(&cli_global_opts, argc, argv, &g, &args, &err);
+	if (rc == OPTS_USAGE)
+		snprintf(usage_hint, sizeof(usage_hint), "See 'warren --help'");
 	if (rc == OPTS_HELP || (rc == 0 && args[0] == NULL && !g.version)) {
 		/* bare `warren` shows the help and succeeds, as Podman does */
 		group_usage(cli_commands, NULL, stdout);
@@ -237,8 +409,7 @@ int main(int argc, char **argv)
 	absolutize(&e.runroot);
 	c = cli_find(cli_commands, args[0]);
 	if (c == NULL) {
-		werr_set(&err, 0, "unrecognized command `warren %s`: try 'warren --help'", args[0]);
-		werr_status(&err, 125);
+		unknown_command(cli_commands, NULL, args[0], &err);
 		goto fail;
 	}
 	if (paths_init(&e, &err) < 0)
@@ -252,7 +423,12 @@ int main(int argc, char **argv)
 fail:
 	strv_free(g.storage_opts);
 	fflush(stdout);
-	fprintf(stderr, "warren: %s\n", err.msg[0] ? err.msg : "internal error: no message");
+	if (g.log_level && err.status == 1 && str_has_prefix(err.msg, "Log Level "))
+		fprintf(stderr, "%s\n", err.msg); /* logrus' own line, as Podman prints it */
+	else
+		cli_error("%s", err.msg[0] ? err.msg : "internal error: no message");
+	if (usage_hint[0])
+		fprintf(stderr, "%s\n", usage_hint);
 	engine_free(&e);
 	return err.status ? err.status : 125;
 }

@@ -4,6 +4,7 @@
 #include "lib/util.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,13 +60,26 @@ static void flag_name(const struct opt *o, char *buf, size_t n)
 		snprintf(buf, n, "-%c", o->shrt);
 }
 
+/* An error of the parser itself (pflag's): exit 125, OPTS_USAGE */
+__attribute__((format(printf, 2, 3))) static int usage_err(struct werr *err, const char *fmt, ...)
+{
+	char msg[WERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	werr_set(err, 0, "%s", msg);
+	werr_status(err, 125);
+	return OPTS_USAGE;
+}
+
 static int bad_value(const struct opt *o, const char *val, const char *why, struct werr *err)
 {
 	char name[128];
 
 	flag_name(o, name, sizeof(name));
-	werr_set(err, 0, "invalid argument \"%s\" for \"%s\" flag: %s", val, name, why);
-	return werr_status(err, 125);
+	return usage_err(err, "invalid argument \"%s\" for \"%s\" flag: %s", val, name, why);
 }
 
 static int bad_bool(const struct opt *o, const char *val, struct werr *err)
@@ -73,6 +87,17 @@ static int bad_bool(const struct opt *o, const char *val, struct werr *err)
 	char why[256];
 
 	snprintf(why, sizeof(why), "strconv.ParseBool: parsing \"%s\": invalid syntax", val);
+	return bad_value(o, val, why, err);
+}
+
+/* pflag's words for a uint flag (Go's strconv.ParseUint) */
+static int bad_uint(const struct opt *o, const char *val, struct werr *err)
+{
+	char why[256];
+	bool digits = val[0] != '\0' && strspn(val, "0123456789") == strlen(val);
+
+	snprintf(why, sizeof(why), "strconv.ParseUint: parsing \"%s\": %s", val,
+		 digits ? "value out of range" : "invalid syntax");
 	return bad_value(o, val, why, err);
 }
 
@@ -101,7 +126,7 @@ static int set_value(const struct opt *o, void *opts, const char *val, struct we
 		return 0;
 	case OPTK_UINT:
 		if (parse_int64(val, 0, INT_MAX, &n) < 0)
-			return bad_value(o, val, "expected a whole number, 0 or more", err);
+			return bad_uint(o, val, err);
 		*(int *)field = (int)n;
 		return 0;
 	case OPTK_CALL:
@@ -135,22 +160,16 @@ static int parse_long(struct pstate *st, const char *a, struct werr *err)
 	const struct opt *o;
 	const char *val = eq ? eq + 1 : NULL;
 
-	if (n == 0) {
-		werr_set(err, 0, "bad flag syntax: %s", a);
-		return werr_status(err, 125);
-	}
+	if (n == 0)
+		return usage_err(err, "bad flag syntax: %s", a);
 	o = find_long(st->spec->tab, name, n);
 	if (o == NULL && n == 4 && strncmp(name, "help", 4) == 0)
 		return set_help(st, val, err);
-	if (o == NULL) {
-		werr_set(err, 0, "unknown flag: --%.*s", (int)n, name);
-		return werr_status(err, 125);
-	}
+	if (o == NULL)
+		return usage_err(err, "unknown flag: --%.*s", (int)n, name);
 	if (o->kind != OPTK_BOOL && val == NULL) {
-		if (st->i >= st->argc) {
-			werr_set(err, 0, "flag needs an argument: --%s", o->lng);
-			return werr_status(err, 125);
-		}
+		if (st->i >= st->argc)
+			return usage_err(err, "flag needs an argument: --%s", o->lng);
 		val = st->argv[st->i++];
 	}
 	return set_value(o, st->opts, val, err);
@@ -163,27 +182,25 @@ static int parse_shorts(struct pstate *st, const char *a, struct werr *err)
 		char c = *p++;
 		const struct opt *o = find_short(st->spec->tab, c);
 		const char *val = NULL;
+		int rc;
 
 		if (*p == '=') /* the rest of the word is this flag's value */
 			val = p + 1;
 		if (o == NULL && c == 'h') {
-			if (set_help(st, val, err) < 0)
-				return -1;
+			if ((rc = set_help(st, val, err)) < 0)
+				return rc;
 		} else if (o == NULL) {
-			werr_set(err, 0, "unknown shorthand flag: '%c' in %s", c, a);
-			return werr_status(err, 125);
+			return usage_err(err, "unknown shorthand flag: '%c' in %s", c, a);
 		} else if (o->kind == OPTK_BOOL || val != NULL) {
-			if (set_value(o, st->opts, val, err) < 0)
-				return -1;
+			if ((rc = set_value(o, st->opts, val, err)) < 0)
+				return rc;
 		} else {
 			if (*p)
 				val = p;
 			else if (st->i < st->argc)
 				val = st->argv[st->i++];
-			else {
-				werr_set(err, 0, "flag needs an argument: '%c' in %s", c, a);
-				return werr_status(err, 125);
-			}
+			else
+				return usage_err(err, "flag needs an argument: '%c' in %s", c, a);
 			return set_value(o, st->opts, val, err);
 		}
 		if (val != NULL)
@@ -219,6 +236,6 @@ int opts_parse(const struct optspec *spec, int argc, char **argv, void *opts, ch
 		pos[npos++] = argv[st.i++];
 	*args = pos;
 	if (rc < 0)
-		return -1;
+		return rc;
 	return st.help ? OPTS_HELP : 0;
 }

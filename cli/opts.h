@@ -69,15 +69,17 @@ struct optspec {
 	void (*fini)(void *opts); /* frees what the options own; NULL: nothing */
 };
 
-enum { OPTS_HELP = 1 };
+/* OPTS_USAGE: a flag the parser itself rejects (Podman then adds a line
+ * "See 'podman CMD --help'"); -1: the error of an OPTK_CALL */
+enum { OPTS_HELP = 1, OPTS_USAGE = -2 };
 
 /* Parses argv[1..argc-1] (argv[0] is the command's name) into opts (a
  * struct of spec->size bytes, already initialised) and *args (a new
  * NULL-terminated array of the positional arguments, pointing into argv:
  * free the array only). --help (and -h, unless the table uses 'h') asks for
- * help: returns OPTS_HELP. Returns 0, or -1 with err set (status 125) on an
- * unknown flag, a missing or bad value, or an error of a call. Out-parameters
- * may be partly filled on failure: spec->fini frees them. */
+ * help: returns OPTS_HELP. Returns 0; OPTS_USAGE with err set (status 125)
+ * on an unknown flag or a missing or bad value; -1 on an error of a call.
+ * Out-parameters may be partly filled on failure: spec->fini frees them. */
 int opts_parse(const struct optspec *spec, int argc, char **argv, void *opts, char ***args,
 	       struct werr *err);
 

@@ -22,8 +22,8 @@ static const int ending[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 void run_io_check(const struct run_opts *o)
 {
 	if (o->tty && o->interactive && !isatty(STDIN_FILENO))
-		log_warn("the input device is not a TTY: the --tty and --interactive flags might "
-			 "not work properly");
+		log_warn("The input device is not a TTY. The --tty and --interactive flags might "
+			 "not work properly"); /* Podman's words */
 }
 
 /* The size of fd's terminal; 24x80 when there is none or it says 0x0 (a

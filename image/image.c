@@ -184,8 +184,8 @@ int image_tag(struct engine *e, const char *ref, const char *new_ref, struct wer
 	int rc;
 
 	name = image_local_name(new_ref, err);
-	if (name == NULL)
-		return -1;
+	if (name == NULL) /* Podman's words (which name it twice) */
+		return werr_wrap(err, "normalizing name \"%s\"", new_ref);
 	rc = image_lookup(e, ref, &rec, err);
 	if (rc < 0)
 		return -1;

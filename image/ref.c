@@ -123,7 +123,11 @@ static int check_path(const char *p, struct werr *err)
 		const char *slash = strchr(c, '/');
 		size_t len = slash ? (size_t)(slash - c) : strlen(c);
 		if (!valid_component(c, len)) {
-			if (has_upper(c, len))
+			cleanup_free char *low = xstrndup(c, len);
+			for (char *q = low; *q; q++)
+				*q = (char)tolower((unsigned char)*q);
+			/* only a name that lowercase would fix says so (as Docker's parser) */
+			if (has_upper(c, len) && valid_component(low, len))
 				return werr_set(err, 0, "repository name must be lowercase");
 			return bad_ref(err);
 		}

@@ -1,4 +1,5 @@
-/* log.h - leveled diagnostics on stderr ("warren: warning: ..."). Engine code
+/* log.h - leveled diagnostics on stderr in Podman's (logrus') shape:
+ * `time="..." level=warning msg="..."`, or `WARN[0000] ...` on a terminal. Engine code
  * may warn through here; everything the user asked for is printed by cli/. */
 #ifndef WARREN_LOG_H
 #define WARREN_LOG_H

@@ -15,7 +15,7 @@
 
 static void oom(void)
 {
-	static const char msg[] = "warren: out of memory\n";
+	static const char msg[] = "Error: out of memory\n";
 	if (write(2, msg, sizeof(msg) - 1) < 0) {
 		/* nothing left to do */
 	}

@@ -522,8 +522,8 @@ static void stop_process(pid_t pid, uint64_t start, int timeout)
 static int running_error(const struct container_rec *c, struct werr *err)
 {
 	werr_set(err, 0,
-		 "cannot remove container %.12s as it is running - running or paused containers "
-		 "cannot be removed without force",
+		 "cannot remove container %s as it is running - running or paused containers "
+		 "cannot be removed without force: container state improper",
 		 c->id);
 	return werr_status(err, 2); /* Podman's exit code */
 }

@@ -151,17 +151,28 @@ int runopts_add_volume(struct run_opts *o, const char *spec, struct werr *err)
 		p += n + 1;
 	}
 	np = strv_len(parts);
-	if (np < 2 || np > 3)
-		return bad_volume(spec, "expected SRC:DST[:OPTIONS]", err);
-	if (parts[0][0] == '\0' || parts[1][0] == '\0')
-		return bad_volume(spec, "empty source or destination", err);
+	/* Podman's wording where it refuses the same spec */
+	if (np > 3) {
+		werr_set(err, 0,
+			 "%s: incorrect volume format, should be [host-dir:]ctr-dir[:option]",
+			 spec);
+		return werr_status(err, 125);
+	}
+	if (np < 2 || parts[0][0] == '\0' || parts[1][0] == '\0') {
+		werr_set(err, 0, "%s directory cannot be empty",
+			 np < 2 || parts[1][0] == '\0' ? "container" : "host");
+		return werr_status(err, 125);
+	}
 	if (parts[0][0] != '/')
 		return bad_volume(spec,
 				  "named volumes are not supported yet: the source must be an "
 				  "absolute host path",
 				  err);
-	if (parts[1][0] != '/')
-		return bad_volume(spec, "the destination must be an absolute path", err);
+	if (parts[1][0] != '/') {
+		werr_set(err, 0, "invalid container path \"%s\", must be an absolute path",
+			 parts[1]);
+		return werr_status(err, 125);
+	}
 	if ((why = dest_conflict(o, parts[1])) != NULL)
 		return bad_volume(spec, why, err);
 	if (np == 3) {
@@ -172,8 +183,10 @@ int runopts_add_volume(struct run_opts *o, const char *spec, struct werr *err)
 			else if (strcmp(tok, "rw") == 0)
 				ro = false;
 			else if (strcmp(tok, "z") != 0 && strcmp(tok, "Z") != 0 &&
-				 strcmp(tok, "rbind") != 0 && strcmp(tok, "bind") != 0)
-				return bad_volume(spec, "unknown option (use ro or rw)", err);
+				 strcmp(tok, "rbind") != 0 && strcmp(tok, "bind") != 0) {
+				werr_set(err, 0, "invalid option type \"%s\"", tok);
+				return werr_status(err, 125);
+			}
 		}
 	}
 	o->volumes = xrealloc(o->volumes, (o->nvolumes + 1) * sizeof(*o->volumes));

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154,SC1091  # container commands in single quotes; status/output/stderr come from bats
-# Foundation #2 "Tests": bad inputs, each a clear error (one line, "warren: ...")
+# Foundation #2 "Tests": bad inputs, each a clear error (Podman's "Error: ..." line)
 # and nothing lost (the store is unchanged and still works).
 
 load helpers

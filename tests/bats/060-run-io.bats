@@ -71,7 +71,7 @@ load helpers
     run_warren 0 run --rm -t -i "$IMAGE" echo ran </dev/null
     output=${output//$'\r'/}
     assert_output "ran"
-    assert_error "the input device is not a TTY"
+    assert_warning "the input device is not a TTY"
     # -t alone or -i alone: nothing to warn about
     run_warren 0 run --rm -t "$IMAGE" true </dev/null
     [ -z "$stderr" ] || fail "stderr: $stderr"

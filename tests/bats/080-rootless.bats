@@ -308,7 +308,7 @@ kill_when() {
     [ "$status" -ne 99 ] || skip "needs a writable user.max_user_namespaces inside a user namespace"
     wt_check_status 125 "warren info with user.max_user_namespaces=0"
     assert_equal "${#stderr_lines[@]}" 1
-    assert_equal "${stderr_lines[0]:0:8}" "warren: "
+    assert_equal "${stderr_lines[0]:0:7}" "Error: "
     [[ ${stderr_lines[0]} == *"user namespaces are disabled"*"sysctl -w user.max_user_namespaces="* ]] ||
         fail "the error does not name the cause and the fix: $stderr"
 }

@@ -137,14 +137,34 @@ wt_check_status() {
     fi
 }
 
-# assert_error [SUBSTRING...]: stderr is exactly one line that starts with
-# "warren: " and contains each SUBSTRING (case-insensitive)
+# assert_error [SUBSTRING...]: stderr is Podman's error: one line that starts
+# with "Error: " and contains each SUBSTRING (case-insensitive), followed only by
+# a usage hint where Podman prints one ("See 'warren run --help'" after a bad
+# flag, "Try 'warren --help' for more information" after an unknown command)
 assert_error() {
     local s
-    if [ "${#stderr_lines[@]}" -ne 1 ]; then
+    if [ "${#stderr_lines[@]}" -eq 2 ]; then
+        [[ ${stderr_lines[1]} =~ ^(See\ \'warren[a-z\ -]*\ --help\'|Try\ \'warren[a-z\ -]*\ --help\'\ for\ more\ information)$ ]] ||
+            fail "the second line of stderr is no usage hint:"$'\n'"${stderr-}"
+    elif [ "${#stderr_lines[@]}" -ne 1 ]; then
         fail "expected one line on stderr, got ${#stderr_lines[@]}:"$'\n'"${stderr-}"
     fi
-    [[ ${stderr_lines[0]} == "warren: "* ]] || fail "stderr does not start with 'warren: ': ${stderr_lines[0]}"
+    [[ ${stderr_lines[0]} == "Error: "* ]] || fail "stderr does not start with 'Error: ': ${stderr_lines[0]}"
+    for s in "$@"; do
+        [[ ${stderr_lines[0],,} == *"${s,,}"* ]] || fail "stderr lacks '$s': ${stderr_lines[0]}"
+    done
+}
+
+# WT_WARN_RE: a warning line as Podman (logrus) prints it: `WARN[0000] msg` on
+# a terminal, `time="..." level=warning msg=...` otherwise
+WT_WARN_RE='^(WARN\[[0-9]{4}\] |time="[0-9T:+-]+Z?[0-9:]*" level=warning msg=)'
+
+# assert_warning [SUBSTRING...]: stderr is one warning line (WT_WARN_RE) that
+# contains each SUBSTRING (case-insensitive)
+assert_warning() {
+    local s
+    [ "${#stderr_lines[@]}" -eq 1 ] || fail "expected one line on stderr, got ${#stderr_lines[@]}:"$'\n'"${stderr-}"
+    [[ ${stderr_lines[0]} =~ $WT_WARN_RE ]] || fail "stderr is no warning line: ${stderr_lines[0]}"
     for s in "$@"; do
         [[ ${stderr_lines[0],,} == *"${s,,}"* ]] || fail "stderr lacks '$s': ${stderr_lines[0]}"
     done

@@ -192,7 +192,7 @@ assert_free_range() {
         "$WARREN" --root "$NS_TMP/root" --runroot "$NS_TMP/runroot" info
     wt_check_status 125 "warren info with newuidmap not setuid"
     assert_equal "${#stderr_lines[@]}" 1
-    [[ ${stderr_lines[0]} == "warren: "*"not setuid root"*"chmod u+s /usr/bin/newuidmap /usr/bin/newgidmap"* ]] ||
+    [[ ${stderr_lines[0]} == "Error: "*"not setuid root"*"chmod u+s /usr/bin/newuidmap /usr/bin/newgidmap"* ]] ||
         fail "the error does not name the cause and the fix: $stderr"
     # with setuid back, the same user works
     as_nosubid info --format '{{.Host.Security.Rootless}}'
@@ -210,7 +210,7 @@ assert_free_range() {
     as_nosubid info
     wt_check_status 125 "warren info with overlapping sub-id ranges"
     assert_equal "${#stderr_lines[@]}" 1
-    [[ ${stderr_lines[0]} == "warren: "*"overlap"* ]] || fail "the error does not say the ranges overlap: $stderr"
+    [[ ${stderr_lines[0]} == "Error: "*"overlap"* ]] || fail "the error does not say the ranges overlap: $stderr"
     [[ ${stderr_lines[0]} == *"$s"* ]] || fail "the error does not name the ranges: $stderr"
 }
 
@@ -226,7 +226,8 @@ assert_free_range() {
     wt_check_status 0 "warren info with a sub-id range of $other"
     assert_output false
     assert_equal "${#stderr_lines[@]}" 1
-    [[ ${stderr_lines[0]} == "warren: "*"$start-$((start + count - 1)) of $NOSUBID_USER overlap those of $other"* ]] ||
+    [[ ${stderr_lines[0]} =~ $WT_WARN_RE ]] || fail "not a warning line: $stderr"
+    [[ ${stderr_lines[0]} == *"$start-$((start + count - 1)) of $NOSUBID_USER overlap those of $other"* ]] ||
         fail "the warning does not name the range and both users: $stderr"
     [[ ${stderr_lines[0]} =~ --add-subuids\ ([0-9]+-[0-9]+)\ $NOSUBID_USER ]] ||
         fail "the warning suggests no free range: $stderr"
