@@ -139,24 +139,84 @@ static struct json_object *ulimits(struct json_object *spec)
 	return out;
 }
 
+/* Podman reports CapAdd/CapDrop against Docker's classic default set,
+ * not against its own smaller default: a default container "drops"
+ * AUDIT_WRITE, MKNOD and NET_RAW. */
+static const char *const docker_default_caps[] = {
+    "CAP_AUDIT_WRITE", "CAP_CHOWN",   "CAP_DAC_OVERRIDE",     "CAP_FOWNER",	"CAP_FSETID",
+    "CAP_KILL",	       "CAP_MKNOD",   "CAP_NET_BIND_SERVICE", "CAP_NET_RAW",	"CAP_SETFCAP",
+    "CAP_SETGID",      "CAP_SETPCAP", "CAP_SETUID",	      "CAP_SYS_CHROOT",
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* CapAdd (add=true) or CapDrop of the bounding set, sorted. */
+static struct json_object *cap_delta(struct json_object *spec, bool add)
+{
+	cleanup_strv char **bound =
+	    jstrv(jget(jget(jget(spec, "process"), "capabilities"), "bounding"));
+	cleanup_strv char **out = NULL;
+
+	if (spec == NULL)
+		return json_object_new_array();
+	for (size_t i = 0; !add && i < ARRAY_SIZE(docker_default_caps); i++)
+		if (!strv_contains(bound, docker_default_caps[i]))
+			out = strv_append(out, docker_default_caps[i]);
+	for (size_t i = 0; add && bound && bound[i]; i++) {
+		bool dflt = false;
+		for (size_t k = 0; k < ARRAY_SIZE(docker_default_caps); k++)
+			dflt = dflt || strcmp(bound[i], docker_default_caps[k]) == 0;
+		if (!dflt)
+			out = strv_append(out, bound[i]);
+	}
+	if (out)
+		qsort(out, strv_len(out), sizeof(char *), cmp_str);
+	return jnew_strv(out);
+}
+
+/* Binds as Podman lists them: "SRC:DST:ro,rprivate,rbind". */
+static struct json_object *binds(struct json_object *stored)
+{
+	struct json_object *out = json_object_new_array();
+
+	for (size_t i = 0; i < jlen(stored); i++) {
+		const char *b = json_object_get_string(json_object_array_get_idx(stored, i));
+		bool ro = str_has_suffix(b, ":ro");
+		size_t n = strlen(b) - (ro ? 3 : 0);
+		cleanup_free char *s =
+		    xasprintf("%.*s:%s,rprivate,rbind", (int)n, b, ro ? "ro" : "rw");
+		json_object_array_add(out, json_object_new_string(s));
+	}
+	return out;
+}
+
 /* HostConfig: stored options over the zero values; Tmpfs as Podman's map
- * (path -> options); Ulimits from the spec. */
+ * (path -> options, Podman's defaults appended); caps and Ulimits from
+ * the spec. */
 static void fill_hostconfig(struct json_object *hc, struct json_object *opts,
 			    struct json_object *spec)
 {
-	static const char *const keys[] = {"Binds",   "NetworkMode", "AutoRemove",    "CapAdd",
-					   "CapDrop", "Privileged",  "ReadonlyRootfs"};
+	static const char *const keys[] = {"NetworkMode", "AutoRemove", "Privileged",
+					   "ReadonlyRootfs"};
 	struct json_object *tmpfs = json_object_new_object(), *t = jget(opts, "Tmpfs");
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		copy_key(hc, opts, keys[i]);
+	set(hc, "Binds", binds(jget(opts, "Binds")));
 	for (size_t i = 0; i < jlen(t); i++) {
 		const char *s = json_object_get_string(json_object_array_get_idx(t, i));
 		const char *colon = strchr(s, ':');
 		cleanup_free char *path = colon ? xstrndup(s, (size_t)(colon - s)) : xstrdup(s);
-		set_str(tmpfs, path, colon ? colon + 1 : "");
+		cleanup_free char *o = xasprintf("%s%srw,rprivate,nosuid,nodev,tmpcopyup",
+						 colon ? colon + 1 : "", colon ? "," : "");
+		set_str(tmpfs, path, o);
 	}
 	set(hc, "Tmpfs", tmpfs);
+	set(hc, "CapAdd", cap_delta(spec, true));
+	set(hc, "CapDrop", cap_delta(spec, false));
 	set(hc, "Ulimits", ulimits(spec));
 }
 
@@ -303,6 +363,12 @@ struct json_object *ctr_json_ps_view(const struct container_rec *c, bool notrunc
 	struct json_object *o = json_object_new_object();
 	cleanup_free char *cmd = strv_join(c->command, " ");
 	char id[65], img[65], ago[64], status[128], t[64];
+
+	if (!notrunc && strlen(cmd) > 17) { /* Podman: 17 characters and "..." */
+		char *shortened = xasprintf("%.17s...", cmd);
+		free(cmd);
+		cmd = shortened;
+	}
 
 	snprintf(id, sizeof(id), "%.*s", notrunc ? 64 : 12, c->id);
 	snprintf(img, sizeof(img), "%.*s", notrunc ? 64 : 12, c->image_id);

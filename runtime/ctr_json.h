@@ -21,7 +21,8 @@ struct json_object *ctr_json_inspect(struct engine *e, const struct container_re
 struct json_object *ctr_json_ps(const struct container_rec *c);
 
 /* What a `ps --format` template sees (Podman's template view, not its
- * JSON): ID 12 characters unless notrunc, Names and Command strings,
+ * JSON): ID 12 characters unless notrunc, Names and Command strings
+ * (Command cut to 17 characters and "..." unless notrunc),
  * CreatedAt as Go prints a time, RunningFor, Ports/Labels/Mounts as Go
  * formats them. */
 struct json_object *ctr_json_ps_view(const struct container_rec *c, bool notrunc);
