@@ -166,6 +166,7 @@ static int inspect_refs(struct engine *e, char **refs, const char *fmt, bool ima
 			struct werr *err)
 {
 	cleanup_json struct json_object *arr = json_object_new_array();
+	bool go_time = fmt && strcmp(fmt, "json") != 0; /* a template sees Go's times */
 	struct werr first = {0};
 
 	for (size_t i = 0; refs && refs[i]; i++) {
@@ -174,12 +175,12 @@ static int inspect_refs(struct engine *e, char **refs, const char *fmt, bool ima
 		struct werr e2 = {0};
 		int r = container_lookup(e, refs[i], &c, &e2);
 		if (r > 0)
-			json_object_array_add(arr, ctr_json_inspect(e, &c));
+			json_object_array_add(arr, ctr_json_inspect(e, &c, go_time));
 		container_rec_free(&c);
 		if (r == 0 && images_too) {
 			r = image_lookup(e, refs[i], &img, &e2);
 			if (r > 0)
-				json_object_array_add(arr, img_json_inspect(e, &img));
+				json_object_array_add(arr, img_json_inspect(e, &img, go_time));
 			image_rec_free(&img);
 		}
 		if (r > 0 || first.msg[0] != '\0')

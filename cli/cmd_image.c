@@ -232,6 +232,7 @@ int cmd_image_inspect(struct engine *e, void *opts, char **args, struct werr *er
 {
 	cleanup_json struct json_object *arr = json_object_new_array();
 	const char *fmt = ((const struct inspect_opts *)opts)->format;
+	bool go_time = fmt && strcmp(fmt, "json") != 0; /* a template sees Go's times */
 	struct werr first = {0};
 
 	if (strv_len(args) == 0) {
@@ -243,7 +244,7 @@ int cmd_image_inspect(struct engine *e, void *opts, char **args, struct werr *er
 		struct werr e2 = {0};
 		int r = image_lookup(e, args[i], &img, &e2);
 		if (r > 0)
-			json_object_array_add(arr, img_json_inspect(e, &img));
+			json_object_array_add(arr, img_json_inspect(e, &img, go_time));
 		else if (first.msg[0] == '\0' && r < 0)
 			werr_set(&first, e2.errnum, "inspecting object: %s", e2.msg);
 		else if (first.msg[0] == '\0')

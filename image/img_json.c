@@ -80,7 +80,7 @@ static char *store_driver(struct engine *e)
 	return d;
 }
 
-struct json_object *img_json_inspect(struct engine *e, const struct image_rec *img)
+struct json_object *img_json_inspect(struct engine *e, const struct image_rec *img, bool go_time)
 {
 	struct json_object *o = json_tokener_parse(inspect_skeleton);
 	cleanup_json struct json_object *cfg = img->config ? json_tokener_parse(img->config) : NULL;
@@ -95,7 +95,10 @@ struct json_object *img_json_inspect(struct engine *e, const struct image_rec *i
 	set(o, "RepoTags", jnew_strv(img->names));
 	set(o, "RepoDigests", repo_digests(img));
 	copy_as(o, "Comment", cfg, "comment");
-	format_rfc3339(img->created, ts, sizeof(ts));
+	if (go_time)
+		format_gotime(img->created, ts, sizeof(ts));
+	else
+		format_rfc3339(img->created, ts, sizeof(ts));
 	set_str(o, "Created", ts);
 	copy_as(o, "Config", cfg, "config");
 	copy_as(o, "Version", cfg, "docker_version");

@@ -13,8 +13,10 @@
 
 /* `podman image inspect`: Id, Digest, RepoTags, RepoDigests, ..., Config
  * (the image config's), Architecture, Os, Size, RootFS, History, ...
- * GraphDriver names the store's driver (e may have no store: then ""). */
-struct json_object *img_json_inspect(struct engine *e, const struct image_rec *img);
+ * GraphDriver names the store's driver (e may have no store: then "").
+ * go_time: Created as a --format template prints it (Go's time.String),
+ * else as the JSON has it (RFC 3339). */
+struct json_object *img_json_inspect(struct engine *e, const struct image_rec *img, bool go_time);
 
 /* One entry of `podman images --format json`; containers: how many
  * containers use it. */

@@ -12,7 +12,8 @@
 #include "lib/util.h"
 #include "runtime/container.h"
 
-#define GO_ZERO_TIME "0001-01-01T00:00:00Z"
+#define GO_ZERO_TIME   "0001-01-01T00:00:00Z"
+#define GO_ZERO_STRING "0001-01-01 00:00:00 +0000 UTC" /* before int64 ns */
 
 /* Podman's inspect object with its zero values, in its key order: the
  * fields warren knows are filled in over it, the rest stay as Podman
@@ -73,12 +74,21 @@ static void set_str(struct json_object *o, const char *key, const char *s)
 	set(o, key, json_object_new_string(s ? s : ""));
 }
 
-static void set_time(struct json_object *o, const char *key, int64_t ns)
+/* A time as Podman's JSON has it (RFC 3339) or, go_time, as its
+ * templates print a time.Time (Go's String()); 0 is Go's zero time. */
+static void set_time(struct json_object *o, const char *key, int64_t ns, bool go_time)
 {
 	char ts[64];
 
-	format_rfc3339(ns, ts, sizeof(ts));
-	set_str(o, key, ns ? ts : GO_ZERO_TIME);
+	if (ns == 0) {
+		set_str(o, key, go_time ? GO_ZERO_STRING : GO_ZERO_TIME);
+		return;
+	}
+	if (go_time)
+		format_gotime(ns, ts, sizeof(ts));
+	else
+		format_rfc3339(ns, ts, sizeof(ts));
+	set_str(o, key, ts);
 }
 
 /* Copies key of src (the stored create options) into dst when present. */
@@ -91,15 +101,17 @@ static void copy_key(struct json_object *dst, struct json_object *src, const cha
 }
 
 static void fill_state(struct json_object *st, const struct container_rec *c,
-		       struct json_object *spec)
+		       struct json_object *spec, bool go_time)
 {
 	set_str(st, "OciVersion", jstr(spec, "ociVersion"));
 	set_str(st, "Status", ctr_state_name(c->state));
 	set(st, "Running", json_object_new_boolean(c->state == CTR_RUNNING));
 	set(st, "Pid", json_object_new_int(c->pid));
 	set(st, "ExitCode", json_object_new_int(c->exit_code));
-	set_time(st, "StartedAt", c->started);
-	set_time(st, "FinishedAt", c->finished);
+	set_time(st, "StartedAt", c->started, go_time);
+	set_time(st, "FinishedAt", c->finished, go_time);
+	set_time(st, "CheckpointedAt", 0, go_time);
+	set_time(st, "RestoredAt", 0, go_time);
 }
 
 /* Config: the stored create options over the zero values; Env and
@@ -283,7 +295,7 @@ static struct json_object *caps(struct json_object *spec, const char *set_name)
 	return v ? json_object_get(v) : json_object_new_array();
 }
 
-struct json_object *ctr_json_inspect(struct engine *e, const struct container_rec *c)
+struct json_object *ctr_json_inspect(struct engine *e, const struct container_rec *c, bool go_time)
 {
 	struct json_object *o = json_tokener_parse(inspect_skeleton), *args;
 	cleanup_json struct json_object *opts = c->config ? json_tokener_parse(c->config) : NULL;
@@ -293,13 +305,13 @@ struct json_object *ctr_json_inspect(struct engine *e, const struct container_re
 	cleanup_json struct json_object *spec = spec_text ? json_tokener_parse(spec_text) : NULL;
 
 	set_str(o, "Id", c->id);
-	set_time(o, "Created", c->created);
+	set_time(o, "Created", c->created, go_time);
 	set_str(o, "Path", c->command && c->command[0] ? c->command[0] : "");
 	args = json_object_new_array();
 	for (size_t i = 1; c->command && c->command[0] && c->command[i]; i++)
 		json_object_array_add(args, json_object_new_string(c->command[i]));
 	set(o, "Args", args);
-	fill_state(jget(o, "State"), c, spec);
+	fill_state(jget(o, "State"), c, spec, go_time);
 	fill_image(o, e, c);
 	fill_paths(o, e, c);
 	set_str(o, "Name", c->name);

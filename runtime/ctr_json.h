@@ -14,8 +14,10 @@
 
 /* `podman inspect CONTAINER`: Id, Created, Path, Args, State {...}, Image,
  * ..., Config {...}, HostConfig {...}. Reads the container's OCI bundle
- * (env, capabilities, rlimits) and its image (digest) when they exist. */
-struct json_object *ctr_json_inspect(struct engine *e, const struct container_rec *c);
+ * (env, capabilities, rlimits) and its image (digest) when they exist.
+ * go_time: times as a --format template prints them (Go's time.String,
+ * "2023-11-14 22:13:20 +0000 UTC"), else as the JSON has them (RFC 3339). */
+struct json_object *ctr_json_inspect(struct engine *e, const struct container_rec *c, bool go_time);
 
 /* One entry of `podman ps --format json` (Names a list, times in seconds). */
 struct json_object *ctr_json_ps(const struct container_rec *c);

@@ -18,6 +18,8 @@ PKGS=(
     # tests: bats, jq, util-linux (runuser, findmnt), bsdutils (script), iproute2, coreutils
     # (timeout), sqlite3 (its CLI edits a store's records)
     bats bats-assert bats-support jq util-linux bsdutils iproute2 coreutils passwd attr sqlite3
+    # tests/bats/100-podman-compat.bats runs podman (with runc) next to warren and compares
+    podman runc
 )
 for arg in "$@"; do
     case $arg in
