@@ -102,7 +102,8 @@ same_values() {
     same_values "$output" "$p" '.[0] | [.Name, .Image, .ImageName, .Path, .Args, .Driver]'
     same_values "$output" "$p" '.[0].State | [.Status, .Running, .Paused, .Dead, .Pid, .ExitCode, .Error]'
     same_values "$output" "$p" '.[0].Config | [.Cmd, .Entrypoint, .WorkingDir, .User, .Image, .Tty, .OpenStdin, .StopSignal]'
-    same_values "$output" "$p" '.[0].Config.Env | map(select(startswith("WT_VAR=") or startswith("WARREN_FIXTURE=") or startswith("PATH=")))'
+    # (Podman orders the env as its map iterates: compared sorted)
+    same_values "$output" "$p" '.[0].Config.Env | map(select(startswith("WT_VAR=") or startswith("WARREN_FIXTURE=") or startswith("PATH="))) | sort'
     same_values "$output" "$p" '.[0] | [.EffectiveCaps, .BoundingCaps] | map(sort)'
     same_values "$output" "$p" '.[0].HostConfig | [.CapAdd, .CapDrop, .Binds, .Tmpfs, .AutoRemove, .Privileged, .ReadonlyRootfs]'
     same_values "$output" "$p" '.[0] | [(.Id | length), (.Created | test("^[0-9-]{10}T[0-9:.]+Z$"))]'
@@ -223,4 +224,37 @@ same_template() {
     run --separate-stderr wr inspect --format '{{.Name}}' keep wt-nosuch
     [ "$status" -eq 125 ] || fail "inspect keep nosuch exited $status"
     assert_output "keep"
+}
+
+@test "podman compat: info and version have Podman's keys, types and host values" {
+    # guards: issue 6 (info: Podman's host/store/registries/plugins/version; version: Client block)
+    local p
+    p=$(pm info --format json)
+    run wr info --format json
+    assert_success
+    # warren-only: its pause process (pid, runtime dir) and whether the
+    # userns maps one id only; warren has no network or volume plugins
+    same_shape "$output" "$p" '^host\.(pausePid|runtimeDir|security\.singleUidMapping) |^plugins\.(network|volume)\.\[\]'
+    same_values "$output" "$p" '.host | [.arch, .os, .kernel, .hostname, .cpus, .idMappings, .distribution, .security.rootless, .security.capabilities, .cgroupVersion]'
+    same_values "$output" "$p" '.store | [.imageStore, .containerStore]'
+    p=$(pm version --format json)
+    run wr version --format json
+    assert_success
+    same_shape "$output" "$p" '^$'
+    same_values "$output" "$p" '.Client | [.OsArch, .Os, .Built]'
+    # templates: info sees Go's field names, version the version object itself
+    same_template info '{{.Host.Arch}} {{.Host.Security.Rootless}} {{.Host.Distribution.Distribution}} {{.Store.ImageStore.Number}}'
+    run wr version --format '{{.Version}} {{.APIVersion}} {{.OsArch}}'
+    assert_output --regexp '^[0-9]+\.[0-9]+\.[0-9]+ [0-9]+\.[0-9]+\.[0-9]+ linux/'
+    # the default info is YAML as Podman's: sorted keys, lists, quoted strings
+    p=$(pm info)
+    run wr info
+    assert_success
+    assert_line --regexp '^  idMappings:$'
+    assert_line "$(grep -E '^    - container_id: 0$' <<<"$p" | head -n1)"
+    assert_line "$(grep -E '^  cgroupControllers:' <<<"$p")"
+    assert_line "$(grep -E '^    distribution:' <<<"$p")"
+    assert_line "$(grep -E '^    version: "' <<<"$p" | head -n1)"
+    assert_line "$(grep -E '^  graphOptions:' <<<"$p")"
+    assert_line "$(grep -E '^registries:' <<<"$p")"
 }
