@@ -39,7 +39,11 @@ static int ps_print(struct container_rec *v, size_t n, const char *fmt, bool not
 
 	for (size_t i = 0; i < n; i++)
 		objs[i] = json ? ctr_json_ps(&v[i]) : ctr_json_ps_view(&v[i], notrunc);
-	r = format_print(stdout, fmt, objs, n, hdr, err);
+	r = 0;
+	if (json && n == 0)
+		printf("[]\n"); /* Podman's empty list, on one line */
+	else
+		r = format_print(stdout, fmt, objs, n, hdr, err);
 	for (size_t i = 0; i < n; i++)
 		json_object_put(objs[i]);
 	free(objs);

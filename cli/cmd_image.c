@@ -51,7 +51,11 @@ static int images_print(struct engine *e, struct image_rec *v, size_t n, const c
 							 notrunc);
 		}
 	}
-	r = format_print(stdout, fmt, objs, k, hdr, err);
+	r = 0;
+	if (json && k == 0)
+		printf("[]\n"); /* Podman's empty list, on one line */
+	else
+		r = format_print(stdout, fmt, objs, k, hdr, err);
 	for (size_t i = 0; i < k; i++)
 		json_object_put(objs[i]);
 	free(objs);

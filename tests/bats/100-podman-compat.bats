@@ -258,3 +258,17 @@ same_template() {
     assert_line "$(grep -E '^  graphOptions:' <<<"$p")"
     assert_line "$(grep -E '^registries:' <<<"$p")"
 }
+
+@test "podman compat: empty lists print [] on one line as Podman's" {
+    # guards: issue 6 (an empty --format json list printed [ and ] on two lines)
+    local p
+    p=$(pm ps --format json)
+    run wr ps --format json
+    assert_success
+    assert_output "$p"
+    assert_output "[]"
+    p=$(pm images --format json wt-nosuch-repo)
+    run wr images --format json wt-nosuch-repo
+    assert_success
+    assert_output "$p"
+}
