@@ -24,9 +24,6 @@ setup_file() {
     PM_DIR=$(mktemp -d "$WT_TMP/podman.XXXXXX")
     # podman refuses a runroot longer than 50 characters
     PM_RUN=$(mktemp -d /tmp/wt-pm.XXXXXX)
-    export PM_PAUSE=${XDG_RUNTIME_DIR:-/run/user/$(id -u)}/libpod/tmp/pause.pid
-    export PM_HAD_PAUSE=0
-    [ -e "$PM_PAUSE" ] && PM_HAD_PAUSE=1
     if ! command -v podman >/dev/null || ! command -v runc >/dev/null; then
         PM_SKIP="podman or runc is not installed (tests/deps.sh installs them)"
         return 0
@@ -48,9 +45,9 @@ teardown_file() {
     if [ -z "$PM_SKIP" ]; then
         pm rm -a -f >/dev/null 2>&1 || true
         pm unshare rm -rf "$PM_DIR/root" "$PM_RUN" >/dev/null 2>&1 || true
-        # the pause process this file's podman started (none was there before)
-        if [ "$PM_HAD_PAUSE" = 0 ] && [ -e "$PM_PAUSE" ]; then
-            kill "$(cat "$PM_PAUSE")" 2>/dev/null || true
+        # the pause process of this file's podman (its pid file is in --tmpdir)
+        if [ -s "$PM_DIR/tmp/pause.pid" ]; then
+            kill "$(cat "$PM_DIR/tmp/pause.pid")" 2>/dev/null || true
         fi
     fi
     wt_destroy_store "$PM_DIR/wroot" "$PM_DIR/wrun"
