@@ -79,9 +79,10 @@ extern const struct optspec cli_format_opts, cli_unshare_opts;
 
 struct image_rec;
 struct json_object;
-/* An image as `image inspect` shows it (Podman's shape, the fields we
- * know); a new json object. */
-struct json_object *cli_image_json(const struct image_rec *img);
+/* Prints inspect results (a JSON array of the serialisers' objects) as
+ * Podman does: the array (an empty one as "[]"), or fmt (a template,
+ * "json") per object through format_print. */
+int cli_inspect_print(struct json_object *arr, const char *fmt, struct werr *err);
 
 /* warren's own flags (before the command) and their help */
 extern const struct optspec cli_global_opts;

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "cli/format.h"
 #include "image/image.h"
+#include "image/img_json.h"
 #include "image/ref.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
@@ -12,57 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-struct json_object *cli_image_json(const struct image_rec *img)
-{
-	struct json_object *o = json_object_new_object(), *cfg = NULL,
-			   *rootfs = json_object_new_object();
-	cleanup_json struct json_object *parsed =
-	    img->config ? json_tokener_parse(img->config) : NULL;
-	const char *arch = jstr(parsed, "architecture"), *os = jstr(parsed, "os");
-	char ts[64];
-
-	json_object_object_add(o, "Id", json_object_new_string(img->id));
-	json_object_object_add(o, "Digest", json_object_new_string(img->digest ? img->digest : ""));
-	json_object_object_add(o, "RepoTags", jnew_strv(img->names));
-	json_object_object_add(o, "RepoDigests", json_object_new_array());
-	format_rfc3339(img->created, ts, sizeof(ts));
-	json_object_object_add(o, "Created", json_object_new_string(ts));
-	cfg = jget(parsed, "config");
-	json_object_object_add(o, "Config", cfg ? json_object_get(cfg) : json_object_new_object());
-	json_object_object_add(o, "Architecture", json_object_new_string(arch ? arch : ""));
-	json_object_object_add(o, "Os", json_object_new_string(os ? os : "linux"));
-	json_object_object_add(o, "Size", json_object_new_int64(img->size));
-	json_object_object_add(o, "VirtualSize", json_object_new_int64(img->size));
-	json_object_object_add(rootfs, "Type", json_object_new_string("layers"));
-	json_object_object_add(rootfs, "Layers", jnew_strv(img->layers));
-	json_object_object_add(o, "RootFS", rootfs);
-	json_object_object_add(o, "NamesHistory", json_object_new_array());
-	return o;
-}
-
-/* One object per image for `images --format json` (Podman's keys). */
-static struct json_object *image_json_brief(const struct image_rec *img)
-{
-	struct json_object *o = json_object_new_object();
-	char ts[64];
-
-	json_object_object_add(o, "Id", json_object_new_string(img->id));
-	json_object_object_add(o, "ParentId", json_object_new_string(""));
-	json_object_object_add(o, "RepoTags", strv_len(img->names) ? jnew_strv(img->names) : NULL);
-	json_object_object_add(o, "RepoDigests", json_object_new_array());
-	json_object_object_add(o, "Size", json_object_new_int64(img->size));
-	json_object_object_add(o, "SharedSize", json_object_new_int(0));
-	json_object_object_add(o, "VirtualSize", json_object_new_int64(img->size));
-	json_object_object_add(o, "Labels", NULL);
-	json_object_object_add(o, "Containers", json_object_new_int(0));
-	json_object_object_add(o, "Names", jnew_strv(img->names));
-	json_object_object_add(o, "Digest", json_object_new_string(img->digest ? img->digest : ""));
-	json_object_object_add(o, "Created", json_object_new_int64(img->created / 1000000000LL));
-	format_rfc3339(img->created, ts, sizeof(ts));
-	json_object_object_add(o, "CreatedAt", json_object_new_string(ts));
-	return o;
-}
 
 struct images_opts {
 	bool quiet, notrunc, all;
@@ -78,33 +28,38 @@ static const struct opt images_tab[] = {
 };
 const struct optspec cli_images_opts = {images_tab, sizeof(struct images_opts), false, NULL, NULL};
 
-static void images_table(struct image_rec *v, size_t n, bool notrunc)
+/* Prints the images through format_print: `--format json` gets one
+ * Podman JSON entry per image, templates (and the default table) one
+ * template view per image and name, as Podman's rows are. */
+static int images_print(struct engine *e, struct image_rec *v, size_t n, const char *fmt,
+			bool notrunc, struct werr *err)
 {
-	struct table *t = table_new(5);
-	const char *hdr[] = {"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"};
+	cleanup_json struct json_object *hdr = img_json_headers();
+	struct json_object **objs = NULL;
+	bool json = strcmp(fmt, "json") == 0;
+	size_t k = 0;
+	int r;
 
-	table_add(t, hdr);
 	for (size_t i = 0; i < n; i++) {
-		char id[80], created[64], size[32];
 		size_t names = strv_len(v[i].names);
-		if (notrunc)
-			snprintf(id, sizeof(id), "sha256:%s", v[i].id);
-		else
-			snprintf(id, sizeof(id), "%.12s", v[i].id);
-		format_ago(v[i].created, created, sizeof(created));
-		format_size(v[i].size, size, sizeof(size));
-		for (size_t k = 0; k < (names ? names : 1); k++) {
-			cleanup_free char *repo = NULL, *tag = NULL;
-			const char *row[5];
-			if (names)
-				ref_split_name(v[i].names[k], &repo, &tag);
-			row[0] = repo ? repo : "<none>", row[1] = tag ? tag : "<none>", row[2] = id;
-			row[3] = created, row[4] = size;
-			table_add(t, row);
+		int users = store_image_users(e->store, v[i].id, NULL);
+		users = users < 0 ? 0 : users;
+		for (size_t j = 0; j < (json || names == 0 ? 1 : names); j++) {
+			objs = xrealloc(objs, (k + 1) * sizeof(*objs));
+			objs[k++] = json ? img_json_list(&v[i], users)
+					 : img_json_view(&v[i], names ? v[i].names[j] : NULL, users,
+							 notrunc);
 		}
 	}
-	table_print(t, stdout);
-	table_free(t);
+	r = 0;
+	if (json && k == 0)
+		printf("[]\n"); /* Podman's empty list, on one line */
+	else
+		r = format_print(stdout, fmt, objs, k, hdr, err);
+	for (size_t i = 0; i < k; i++)
+		json_object_put(objs[i]);
+	free(objs);
+	return r < 0 ? werr_status(err, 125) : 0;
 }
 
 int cmd_images(struct engine *e, void *opts, char **args, struct werr *err)
@@ -136,26 +91,9 @@ int cmd_images(struct engine *e, void *opts, char **args, struct werr *err)
 	if (quiet) {
 		for (size_t i = 0; i < n; i++)
 			printf("%.*s\n", notrunc ? 64 : 12, list[i].id);
-	} else if (fmt) {
-		cleanup_json struct json_object *arr = json_object_new_array();
-		for (size_t i = 0; i < n; i++)
-			json_object_array_add(arr, image_json_brief(&list[i]));
-		if (strcmp(fmt, "json") == 0) {
-			print_json(stdout, arr);
-		} else {
-			const char *tmpl = str_has_prefix(fmt, "table ") ? fmt + 6 : fmt;
-			for (size_t i = 0; i < n; i++) {
-				cleanup_free char *s =
-				    template_render(tmpl, json_object_array_get_idx(arr, i), err);
-				if (s == NULL) {
-					image_recs_free(list, n);
-					return werr_status(err, 125);
-				}
-				printf("%s\n", s);
-			}
-		}
-	} else {
-		images_table(list, n, notrunc);
+	} else if (images_print(e, list, n, fmt ? fmt : IMG_IMAGES_TABLE, notrunc, err) < 0) {
+		image_recs_free(list, n);
+		return -1;
 	}
 	image_recs_free(list, n);
 	return 0;
@@ -291,45 +229,38 @@ int cmd_import(struct engine *e, void *opts, char **args, struct werr *err)
 	return 0;
 }
 
-/* opts: struct inspect_opts (`inspect --type image` comes here too) */
+/* opts: struct inspect_opts (`inspect --type image` comes here too).
+ * Podman prints what it found, then the first miss: "inspecting object:
+ * x: image not known", exit 125. */
 int cmd_image_inspect(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	cleanup_json struct json_object *arr = json_object_new_array();
 	const char *fmt = ((const struct inspect_opts *)opts)->format;
-	char **refs = args;
-	int rc = 0;
+	bool go_time = fmt && strcmp(fmt, "json") != 0; /* a template sees Go's times */
+	struct werr first = {0};
 
-	if (strv_len(refs) == 0) {
+	if (strv_len(args) == 0) {
 		werr_set(err, 0, "no names or ids specified");
 		return werr_status(err, 125);
 	}
-	for (size_t i = 0; refs[i]; i++) {
+	for (size_t i = 0; args[i]; i++) {
 		struct image_rec img = {0};
 		struct werr e2 = {0};
-		int r = image_lookup(e, refs[i], &img, &e2);
-		if (r > 0) {
-			json_object_array_add(arr, cli_image_json(&img));
-		} else {
-			if (r < 0)
-				cli_error("%s", e2.msg);
-			else
-				cli_error("inspecting object: %s: image not known", refs[i]);
-			rc = 125;
-		}
+		int r = image_lookup(e, args[i], &img, &e2);
+		if (r > 0)
+			json_object_array_add(arr, img_json_inspect(e, &img, go_time));
+		else if (first.msg[0] == '\0' && r < 0)
+			werr_set(&first, e2.errnum, "inspecting object: %s", e2.msg);
+		else if (first.msg[0] == '\0')
+			werr_set(&first, 0, "inspecting object: %s: image not known", args[i]);
 		image_rec_free(&img);
 	}
-	if (fmt && strcmp(fmt, "json") != 0) {
-		for (size_t i = 0; i < json_object_array_length(arr); i++) {
-			cleanup_free char *s =
-			    template_render(fmt, json_object_array_get_idx(arr, i), err);
-			if (s == NULL)
-				return werr_status(err, 125);
-			printf("%s\n", s);
-		}
-	} else {
-		print_json(stdout, arr);
-	}
-	return rc;
+	if (cli_inspect_print(arr, fmt, err) < 0)
+		return -1;
+	if (first.msg[0] == '\0')
+		return 0;
+	*err = first;
+	return werr_status(err, 125);
 }
 
 int cmd_image_exists(struct engine *e, void *opts, char **args, struct werr *err)

@@ -5,178 +5,111 @@
 #include "lib/util.h"
 #include "rootless/rootless.h"
 #include "runtime/container.h"
-#include "storage/driver.h"
+#include "runtime/sys_json.h"
+#include "lib/json.h"
 #include "storage/store.h"
-#include "userns/idmap.h"
 
-#include <archive.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json_c_version.h>
-#include <seccomp.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-static struct json_object *idmap_json(const char *file)
-{
-	struct json_object *a = json_object_new_array();
-	struct idmap m[64];
-	cleanup_free char *text = read_file_at(AT_FDCWD, file, NULL, NULL);
-	int n = text ? idmap_parse(text, m, 64) : 0;
+/* ---- `info` as Podman prints it: YAML, keys sorted ---- */
 
-	for (int i = 0; i < n; i++) {
-		struct json_object *o = json_object_new_object();
-		json_object_object_add(o, "container_id", json_object_new_int64(m[i].inner));
-		json_object_object_add(o, "host_id", json_object_new_int64(m[i].outer));
-		json_object_object_add(o, "size", json_object_new_int64(m[i].count));
-		json_object_array_add(a, o);
-	}
-	return a;
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static struct json_object *info_host(struct engine *e)
+/* A string as a YAML plain scalar when it reads back as the same string,
+ * else quoted ("12" and "" double, text with ": " or " #" single). */
+static void yaml_string(FILE *out, const char *s)
 {
-	struct json_object *h = json_object_new_object(), *ids = json_object_new_object();
-	struct json_object *sec = json_object_new_object();
-	struct utsname u;
-	const struct scmp_version *sv = seccomp_version();
+	char *end;
+	bool word = strcmp(s, "true") == 0 || strcmp(s, "false") == 0 || strcmp(s, "null") == 0;
 
-	uname(&u);
-	json_object_object_add(h, "arch", json_object_new_string(u.machine));
-	json_object_object_add(h, "os", json_object_new_string("linux"));
-	json_object_object_add(h, "kernel", json_object_new_string(u.release));
-	json_object_object_add(h, "hostname", json_object_new_string(u.nodename));
-	json_object_object_add(ids, "uidmap", idmap_json("/proc/self/uid_map"));
-	json_object_object_add(ids, "gidmap", idmap_json("/proc/self/gid_map"));
-	json_object_object_add(h, "idMappings", ids);
-	json_object_object_add(sec, "rootless", json_object_new_boolean(e->rootless));
-	json_object_object_add(sec, "singleUidMapping", json_object_new_boolean(e->single_uid));
-	json_object_object_add(sec, "seccompEnabled", json_object_new_boolean(true));
-	{
-		char v[32];
-		snprintf(v, sizeof(v), "%u.%u.%u", sv->major, sv->minor, sv->micro);
-		json_object_object_add(sec, "libseccompVersion", json_object_new_string(v));
+	(void)!strtod(s, &end);
+	if (*s == '\0' || word || (*end == '\0' && end != s)) {
+		fprintf(out, "\"%s\"", s);
+	} else if (strstr(s, ": ") || strstr(s, " #") || strchr("'\"{}[]&*!|>%@`-?:,#", *s) ||
+		   s[strlen(s) - 1] == ':' || s[strlen(s) - 1] == ' ') {
+		fputc('\'', out);
+		for (; *s; s++)
+			fprintf(out, *s == '\'' ? "''" : "%c", *s);
+		fputc('\'', out);
+	} else {
+		fputs(s, out);
 	}
-	json_object_object_add(h, "security", sec);
-	json_object_object_add(h, "runtimeDir", json_object_new_string(e->userrun));
-	json_object_object_add(h, "pausePid", json_object_new_int(pause_pid(e)));
-	{
-		struct json_object *rt = json_object_new_object();
-		json_object_object_add(rt, "name", json_object_new_string("warren (built-in)"));
-		json_object_object_add(rt, "version", json_object_new_string(WARREN_VERSION));
-		json_object_object_add(h, "ociRuntime", rt);
-	}
-	return h;
 }
 
-static struct json_object *info_store(struct engine *e, struct werr *err)
+static void yaml_map(FILE *out, struct json_object *o, int indent, bool list_item);
+
+/* The value after "key:" (the key already printed at indent). */
+static void yaml_value(FILE *out, struct json_object *v, int indent)
 {
-	struct json_object *s = json_object_new_object(), *is = json_object_new_object();
-	struct json_object *cs = json_object_new_object();
-	enum storage_driver d;
-	struct image_rec *imgs = NULL;
-	struct container_rec *ctrs = NULL;
-	size_t ni = 0, nc = 0, running = 0;
+	enum json_type t = json_object_get_type(v);
 
-	if (driver_choose(e, &d, err) < 0) {
-		json_object_put(s);
-		return NULL;
-	}
-	json_object_object_add(s, "graphDriverName", json_object_new_string(driver_name(d)));
-	json_object_object_add(s, "graphRoot", json_object_new_string(e->root));
-	json_object_object_add(s, "runRoot", json_object_new_string(e->runroot));
-	if (store_image_list(e->store, &imgs, &ni, err) == 0)
-		image_recs_free(imgs, ni);
-	if (container_list(e, true, &ctrs, &nc, err) == 0) {
-		for (size_t i = 0; i < nc; i++)
-			running += ctrs[i].state == CTR_RUNNING;
-		container_recs_free(ctrs, nc);
-	}
-	json_object_object_add(is, "number", json_object_new_int64((int64_t)ni));
-	json_object_object_add(s, "imageStore", is);
-	json_object_object_add(cs, "number", json_object_new_int64((int64_t)nc));
-	json_object_object_add(cs, "running", json_object_new_int64((int64_t)running));
-	json_object_object_add(cs, "stopped", json_object_new_int64((int64_t)(nc - running)));
-	json_object_object_add(s, "containerStore", cs);
-	return s;
-}
-
-static struct json_object *info_version(void)
-{
-	struct json_object *v = json_object_new_object();
-
-	json_object_object_add(v, "Version", json_object_new_string(WARREN_VERSION));
-	json_object_object_add(v, "SQLite", json_object_new_string(sqlite3_libversion()));
-	json_object_object_add(v, "JSONC", json_object_new_string(json_c_version()));
-	json_object_object_add(v, "Libarchive", json_object_new_string(archive_version_string()));
-	json_object_object_add(v, "OsArch",
-			       json_object_new_string("linux/"
-#if defined(__x86_64__)
-						      "amd64"
-#elif defined(__aarch64__)
-						      "arm64"
-#else
-						      "unknown"
-#endif
-						      ));
-	return v;
-}
-
-static void print_info_text(struct json_object *info)
-{
-	struct json_object *h, *s, *v, *x, *y;
-
-	json_object_object_get_ex(info, "host", &h);
-	json_object_object_get_ex(info, "store", &s);
-	json_object_object_get_ex(info, "version", &v);
-	printf("host:\n");
-	json_object_object_foreach(h, k, val)
-	{
-		if (strcmp(k, "idMappings") == 0) {
-			printf("  idMappings:\n");
-			json_object_object_foreach(val, mk, mv)
-			{
-				printf("    %s:\n", mk);
-				for (size_t i = 0; i < json_object_array_length(mv); i++) {
-					struct json_object *m = json_object_array_get_idx(mv, i);
-					json_object_object_get_ex(m, "container_id", &x);
-					json_object_object_get_ex(m, "host_id", &y);
-					printf("    - container_id: %s\n      host_id: %s\n",
-					       json_object_get_string(x),
-					       json_object_get_string(y));
-					json_object_object_get_ex(m, "size", &x);
-					printf("      size: %s\n", json_object_get_string(x));
-				}
+	if (t == json_type_null) {
+		fputs(" null\n", out);
+	} else if (t == json_type_object && json_object_object_length(v) == 0) {
+		fputs(" {}\n", out);
+	} else if (t == json_type_array && json_object_array_length(v) == 0) {
+		fputs(" []\n", out);
+	} else if (t == json_type_object) {
+		fputs("\n", out);
+		yaml_map(out, v, indent + 2, false);
+	} else if (t == json_type_array) {
+		fputs("\n", out);
+		for (size_t i = 0; i < json_object_array_length(v); i++) {
+			struct json_object *it = json_object_array_get_idx(v, i);
+			if (json_object_is_type(it, json_type_object) &&
+			    json_object_object_length(it) > 0) {
+				fprintf(out, "%*s- ", indent, "");
+				yaml_map(out, it, indent + 2, true);
+			} else {
+				fprintf(out, "%*s-", indent, "");
+				yaml_value(out, it, indent + 2);
 			}
-		} else if (json_object_is_type(val, json_type_object)) {
-			printf("  %s:\n", k);
-			json_object_object_foreach(val, sk, sv)
-			    printf("    %s: %s\n", sk, json_object_get_string(sv));
-		} else {
-			printf("  %s: %s\n", k, json_object_get_string(val));
 		}
+	} else if (t == json_type_string && strchr(json_object_get_string(v), '\n')) {
+		const char *s = json_object_get_string(v);
+		fputs(" |-\n", out);
+		while (*s) {
+			size_t n = strcspn(s, "\n");
+			fprintf(out, "%*s%.*s\n", indent + 2, "", (int)n, s);
+			s += n + (s[n] == '\n');
+		}
+	} else if (t == json_type_string) {
+		fputc(' ', out);
+		yaml_string(out, json_object_get_string(v));
+		fputc('\n', out);
+	} else {
+		fprintf(out, " %s\n", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
 	}
-	printf("store:\n");
-	json_object_object_foreach(s, sk2, sv2)
+}
+
+/* A map's keys sorted; a list item's first key follows its "- ". */
+static void yaml_map(FILE *out, struct json_object *o, int indent, bool list_item)
+{
+	size_t n = 0, len = (size_t)json_object_object_length(o);
+	cleanup_free const char **keys = xcalloc(len + 1, sizeof(char *));
+
+	json_object_object_foreach(o, k, val)
 	{
-		if (json_object_is_type(sv2, json_type_object)) {
-			printf("  %s:\n", sk2);
-			json_object_object_foreach(sv2, k3, v3)
-			    printf("    %s: %s\n", k3, json_object_get_string(v3));
-		} else {
-			printf("  %s: %s\n", sk2, json_object_get_string(sv2));
-		}
+		(void)val;
+		keys[n++] = k;
 	}
-	printf("version:\n");
-	json_object_object_foreach(v, vk, vv) printf("  %s: %s\n", vk, json_object_get_string(vv));
+	qsort(keys, n, sizeof(char *), cmp_key);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%*s%s:", list_item && i == 0 ? 0 : indent, "", keys[i]);
+		yaml_value(out, json_object_object_get(o, keys[i]), indent);
+	}
 }
 
 static const struct opt format_tab[] = {
@@ -187,32 +120,27 @@ const struct optspec cli_format_opts = {format_tab, sizeof(struct format_opts), 
 
 int cmd_info(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	cleanup_json struct json_object *info = json_object_new_object();
-	struct json_object *store;
+	cleanup_json struct json_object *info = sys_json_info(e, WARREN_VERSION, err);
 	const char *fmt = ((const struct format_opts *)opts)->format;
 
-	store = info_store(e, err);
-	if (store == NULL)
+	if (info == NULL)
 		return -1;
-	json_object_object_add(info, "host", info_host(e));
-	json_object_object_add(info, "store", store);
-	json_object_object_add(info, "version", info_version());
-	if (fmt && strcmp(fmt, "json") == 0) {
-		print_json(stdout, info);
-	} else if (fmt) {
-		cleanup_free char *s = template_render(fmt, info, err);
-		if (s == NULL)
-			return werr_status(err, 125);
-		printf("%s\n", s);
-	} else {
-		print_info_text(info);
+	if (fmt == NULL) {
+		yaml_map(stdout, info, 0, false);
+		return 0;
 	}
-	return 0;
+	if (strcmp(fmt, "json") == 0) {
+		print_json(stdout, info);
+		return 0;
+	}
+	return format_print(stdout, fmt, &info, 1, NULL, err) < 0 ? werr_status(err, 125) : 0;
 }
 
+/* Podman: `--format json` prints {"Client": VERSION}, a template sees
+ * VERSION itself ({{.Version}}), the default is its text block. */
 int cmd_version(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	cleanup_json struct json_object *v = info_version();
+	cleanup_json struct json_object *v = sys_json_version(WARREN_VERSION);
 	const char *fmt = ((const struct format_opts *)opts)->format;
 
 	if (fmt && strcmp(fmt, "json") == 0) {
@@ -221,20 +149,13 @@ int cmd_version(struct engine *e, void *opts, char **args, struct werr *err)
 		print_json(stdout, w);
 		return 0;
 	}
-	if (fmt) {
-		cleanup_json struct json_object *w = json_object_new_object();
-		cleanup_free char *s = NULL;
-		json_object_object_add(w, "Client", json_object_get(v));
-		s = template_render(fmt, w, err);
-		if (s == NULL)
-			return werr_status(err, 125);
-		printf("%s\n", s);
-		return 0;
-	}
-	printf("Version:      %s\n", WARREN_VERSION);
-	printf("SQLite:       %s\n", sqlite3_libversion());
-	printf("Built:        %s %s\n", __DATE__, __TIME__);
-	printf("OS/Arch:      %s\n", json_object_get_string(json_object_object_get(v, "OsArch")));
+	if (fmt)
+		return format_print(stdout, fmt, &v, 1, NULL, err) < 0 ? werr_status(err, 125) : 0;
+	printf("Client:       warren\n");
+	printf("Version:      %s\n", jstr(v, "Version"));
+	printf("API Version:  %s\n", jstr(v, "APIVersion"));
+	printf("Built:        %s\n", jstr(v, "BuiltTime"));
+	printf("OS/Arch:      %s\n", jstr(v, "OsArch"));
 	return 0;
 }
 

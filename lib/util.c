@@ -440,15 +440,42 @@ int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* ".919789309" without trailing zeros, "" for a whole second (Go's
+ * RFC3339Nano and time.String do this). */
+static const char *frac_trimmed(int64_t ns, char *buf, size_t len)
+{
+	long long f = ns % 1000000000LL;
+	size_t n;
+
+	buf[0] = '\0';
+	if (f == 0)
+		return buf;
+	n = (size_t)snprintf(buf, len, ".%09lld", f);
+	while (n > 1 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	return buf;
+}
+
 void format_rfc3339(int64_t ns, char *buf, size_t len)
 {
 	time_t t = (time_t)(ns / 1000000000LL);
 	struct tm tm;
-	char base[32];
+	char base[32], frac[16];
 
 	gmtime_r(&t, &tm);
 	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%09lldZ", base, (long long)(ns % 1000000000LL));
+	snprintf(buf, len, "%s%sZ", base, frac_trimmed(ns, frac, sizeof(frac)));
+}
+
+void format_gotime(int64_t ns, char *buf, size_t len)
+{
+	time_t t = (time_t)(ns / 1000000000LL);
+	char base[32], frac[16];
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(buf, len, "%s%s +0000 UTC", base, frac_trimmed(ns, frac, sizeof(frac)));
 }
 
 void format_ago(int64_t ns, char *buf, size_t len)

@@ -76,8 +76,13 @@ int parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
 /* Wall-clock time in nanoseconds since the epoch. */
 int64_t now_ns(void);
 
-/* RFC 3339 with nanoseconds in UTC into buf (>= 40 bytes). */
+/* RFC 3339 in UTC with nanoseconds, trailing zeros trimmed as Go's
+ * RFC3339Nano does ("2023-11-14T22:13:20Z"), into buf (>= 40 bytes). */
 void format_rfc3339(int64_t ns, char *buf, size_t len);
+
+/* Go's time.Time String() in UTC, as Podman's templates print times:
+ * "2023-11-14 22:13:20 +0000 UTC", fraction without trailing zeros. */
+void format_gotime(int64_t ns, char *buf, size_t len);
 
 /* "3 minutes ago", "About an hour ago" (Docker's go-units HumanDuration). */
 void format_ago(int64_t ns, char *buf, size_t len);

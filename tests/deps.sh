@@ -18,8 +18,8 @@ PKGS=(
     # tests: bats, jq, util-linux (runuser, findmnt), bsdutils (script), iproute2, coreutils
     # (timeout), sqlite3 (its CLI edits a store's records)
     bats bats-assert bats-support jq util-linux bsdutils iproute2 coreutils passwd attr sqlite3
-    # tests: the reference warren's errors are compared with (095-podman-errors.bats), with
-    # runc where crun cannot run
+    # tests: podman (with runc, where crun cannot run) is the reference warren is compared
+    # with (095-podman-errors.bats, 100-podman-compat.bats)
     podman runc
 )
 for arg in "$@"; do

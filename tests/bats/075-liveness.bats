@@ -147,7 +147,8 @@ wait_for_record() {
     start_held "$name" --rm
     run_warren 0 ps
     assert_line --regexp "^[0-9a-f]{12} +$IMAGE +sh -c .* +Up .* +$name$"
-    run_warren 0 inspect --format '{{.State.Status}} {{.State.Running}} {{.AutoRemove}}' "$name"
+    # Podman keeps AutoRemove in HostConfig (issue 6: inspect has its shape)
+    run_warren 0 inspect --format '{{.State.Status}} {{.State.Running}} {{.HostConfig.AutoRemove}}' "$name"
     assert_output "running true true"
     pid=$(ctr_field "$name" .State.Pid)
     [ "$pid" -gt 0 ] || fail "pid $pid"

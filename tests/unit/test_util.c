@@ -33,6 +33,21 @@ UNIT_TEST(sizes_like_podman)
 	CHECK_STR(b, "208 MB");
 }
 
+/* guards: issue 6 (Podman's templates print times as Go's time.String) */
+UNIT_TEST(go_time_strings)
+{
+	char b[64];
+
+	format_gotime(1700000000LL * 1000000000LL, b, sizeof(b));
+	CHECK_STR(b, "2023-11-14 22:13:20 +0000 UTC");
+	format_gotime(1700000000LL * 1000000000LL + 919789300, b, sizeof(b));
+	CHECK_STR(b, "2023-11-14 22:13:20.9197893 +0000 UTC");
+	format_rfc3339(1700000000LL * 1000000000LL, b, sizeof(b));
+	CHECK_STR(b, "2023-11-14T22:13:20Z");
+	format_rfc3339(1700000000LL * 1000000000LL + 5000, b, sizeof(b));
+	CHECK_STR(b, "2023-11-14T22:13:20.000005Z");
+}
+
 UNIT_TEST(parse_int64_bounds)
 {
 	int64_t v;

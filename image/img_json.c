@@ -1,0 +1,236 @@
+/* img_json.c - images as Podman 4 prints them (see img_json.h). Facts
+ * from `podman image inspect` / `podman images` 4.3 output; layout ours. */
+#include "image/img_json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "image/ref.h"
+#include "lib/cleanup.h"
+#include "lib/json.h"
+#include "lib/util.h"
+
+/* Podman's image inspect object with its zero values, in its key order. */
+static const char inspect_skeleton[] =
+    "{\"Id\":\"\",\"Digest\":\"\",\"RepoTags\":[],\"RepoDigests\":[],\"Parent\":\"\","
+    "\"Comment\":\"\",\"Created\":\"\",\"Config\":{},\"Version\":\"\",\"Author\":\"\","
+    "\"Architecture\":\"\",\"Os\":\"\",\"Size\":0,\"VirtualSize\":0,"
+    "\"GraphDriver\":{\"Name\":\"\",\"Data\":null},"
+    "\"RootFS\":{\"Type\":\"layers\",\"Layers\":[]},\"Labels\":null,\"Annotations\":{},"
+    "\"ManifestType\":\"\",\"User\":\"\",\"History\":[],\"NamesHistory\":[]}";
+
+static void set(struct json_object *o, const char *key, struct json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static void set_str(struct json_object *o, const char *key, const char *s)
+{
+	set(o, key, json_object_new_string(s ? s : ""));
+}
+
+/* Copies src[skey] to dst[dkey] when present (keeps the zero value). */
+static void copy_as(struct json_object *dst, const char *dkey, struct json_object *src,
+		    const char *skey)
+{
+	struct json_object *v = jget(src, skey);
+
+	if (v != NULL)
+		set(dst, dkey, json_object_get(v));
+}
+
+/* "repo@digest" for each distinct repository the image is named in. */
+static struct json_object *repo_digests(const struct image_rec *img)
+{
+	struct json_object *out = json_object_new_array();
+	cleanup_strv char **seen = NULL;
+
+	for (size_t i = 0; img->digest && img->names && img->names[i]; i++) {
+		cleanup_free char *repo = NULL, *tag = NULL, *rd = NULL;
+		ref_split_name(img->names[i], &repo, &tag);
+		rd = xasprintf("%s@%s", repo, img->digest);
+		if (strv_contains(seen, rd))
+			continue;
+		seen = strv_append(seen, rd);
+		json_object_array_add(out, json_object_new_string(rd));
+	}
+	return out;
+}
+
+/* The manifest's media type; a docker-archive's manifest.json has none. */
+static const char *manifest_type(struct json_object *manifest)
+{
+	const char *mt = jstr(manifest, "mediaType");
+
+	if (mt != NULL)
+		return mt;
+	if (jget(manifest, "schemaVersion") != NULL && jget(manifest, "config") != NULL &&
+	    jstr(jget(manifest, "config"), "mediaType") != NULL &&
+	    strstr(jstr(jget(manifest, "config"), "mediaType"), "oci") != NULL)
+		return "application/vnd.oci.image.manifest.v1+json";
+	return "application/vnd.docker.distribution.manifest.v2+json";
+}
+
+static char *store_driver(struct engine *e)
+{
+	char *d = NULL;
+
+	if (e == NULL || e->store == NULL || store_meta_get(e->store, "driver", &d, NULL) < 0)
+		return NULL;
+	return d;
+}
+
+struct json_object *img_json_inspect(struct engine *e, const struct image_rec *img, bool go_time)
+{
+	struct json_object *o = json_tokener_parse(inspect_skeleton);
+	cleanup_json struct json_object *cfg = img->config ? json_tokener_parse(img->config) : NULL;
+	cleanup_json struct json_object *man =
+	    img->manifest ? json_tokener_parse(img->manifest) : NULL;
+	cleanup_free char *driver = store_driver(e);
+	struct json_object *config = jget(cfg, "config");
+	char ts[64];
+
+	set_str(o, "Id", img->id);
+	set_str(o, "Digest", img->digest);
+	set(o, "RepoTags", jnew_strv(img->names));
+	set(o, "RepoDigests", repo_digests(img));
+	copy_as(o, "Comment", cfg, "comment");
+	if (go_time)
+		format_gotime(img->created, ts, sizeof(ts));
+	else
+		format_rfc3339(img->created, ts, sizeof(ts));
+	set_str(o, "Created", ts);
+	copy_as(o, "Config", cfg, "config");
+	copy_as(o, "Version", cfg, "docker_version");
+	copy_as(o, "Author", cfg, "author");
+	copy_as(o, "Architecture", cfg, "architecture");
+	copy_as(o, "Os", cfg, "os");
+	set(o, "Size", json_object_new_int64(img->size));
+	set(o, "VirtualSize", json_object_new_int64(img->size));
+	set_str(jget(o, "GraphDriver"), "Name", driver);
+	set(jget(o, "RootFS"), "Layers", jnew_strv(img->layers));
+	copy_as(o, "Labels", config, "Labels");
+	copy_as(o, "Annotations", man, "annotations");
+	set_str(o, "ManifestType", manifest_type(man));
+	copy_as(o, "User", config, "User");
+	copy_as(o, "History", cfg, "history");
+	set(o, "NamesHistory", jnew_strv(img->names));
+	return o;
+}
+
+struct json_object *img_json_list(const struct image_rec *img, int containers)
+{
+	struct json_object *o = json_object_new_object();
+	cleanup_json struct json_object *cfg = img->config ? json_tokener_parse(img->config) : NULL;
+	struct json_object *labels = jget(jget(cfg, "config"), "Labels");
+	char ts[64];
+
+	set_str(o, "Id", img->id);
+	set_str(o, "ParentId", "");
+	set(o, "RepoTags", strv_len(img->names) ? jnew_strv(img->names) : NULL);
+	set(o, "RepoDigests", repo_digests(img));
+	set(o, "Size", json_object_new_int64(img->size));
+	set(o, "SharedSize", json_object_new_int(0));
+	set(o, "VirtualSize", json_object_new_int64(img->size));
+	set(o, "Labels", labels ? json_object_get(labels) : NULL);
+	set(o, "Containers", json_object_new_int(containers));
+	set(o, "Names", strv_len(img->names) ? jnew_strv(img->names) : NULL);
+	set_str(o, "Digest", img->digest);
+	set(o, "History", strv_len(img->names) ? jnew_strv(img->names) : NULL);
+	set(o, "Created", json_object_new_int64(img->created / 1000000000LL));
+	format_rfc3339(img->created, ts, sizeof(ts));
+	set_str(o, "CreatedAt", ts);
+	return o;
+}
+
+/* Go's %v of a string list: "[a b]". */
+static char *go_list(char *const *v)
+{
+	cleanup_free char *j = strv_join(v, " ");
+
+	return xasprintf("[%s]", j ? j : "");
+}
+
+static void set_owned(struct json_object *o, const char *key, char *s)
+{
+	set_str(o, key, s);
+	free(s);
+}
+
+struct json_object *img_json_view(const struct image_rec *img, const char *name, int containers,
+				  bool notrunc)
+{
+	struct json_object *o = json_object_new_object(), *rd = repo_digests(img);
+	cleanup_free char *repo = NULL, *tag = NULL;
+	cleanup_strv char **rdv = jstrv(rd);
+	char id[80], ago[64], t[64], size[32];
+
+	json_object_put(rd);
+	if (notrunc)
+		snprintf(id, sizeof(id), "sha256:%s", img->id);
+	else
+		snprintf(id, sizeof(id), "%.12s", img->id);
+	if (name)
+		ref_split_name(name, &repo, &tag);
+	format_ago(img->created, ago, sizeof(ago));
+	format_gotime(img->created, t, sizeof(t));
+	format_size(img->size, size, sizeof(size));
+	set_str(o, "ID", id);
+	set_str(o, "Id", img->id);
+	set_str(o, "Repository", repo ? repo : "<none>");
+	set_str(o, "Tag", tag ? tag : "<none>");
+	set_str(o, "Digest", img->digest);
+	set_str(o, "Created", ago);
+	set_str(o, "CreatedSince", ago);
+	set_str(o, "CreatedAt", t);
+	set_str(o, "CreatedTime", t);
+	set_str(o, "Size", size);
+	set(o, "ReadOnly", json_object_new_boolean(false));
+	set_owned(o, "History", strv_join(img->names, ", "));
+	set_str(o, "Labels", "map[]");
+	set_owned(o, "Names", go_list(img->names));
+	set_owned(o, "RepoTags", go_list(img->names));
+	set_owned(o, "RepoDigests", go_list(rdv));
+	set_str(o, "ParentId", "");
+	set(o, "SharedSize", json_object_new_int(0));
+	set(o, "VirtualSize", json_object_new_int64(img->size));
+	set(o, "Containers", json_object_new_int(containers));
+	set(o, "Dangling", json_object_new_boolean(strv_len(img->names) == 0));
+	set(o, "IsReadOnly", json_object_new_boolean(false));
+	return o;
+}
+
+/* Podman's column titles; the fields that are methods in Podman have no
+ * title there and print "<no value>". */
+struct json_object *img_json_headers(void)
+{
+	static const char *const titles[][2] = {
+	    {"ID", "IMAGE ID"},
+	    {"Id", "<no value>"},
+	    {"Repository", "REPOSITORY"},
+	    {"Tag", "TAG"},
+	    {"Digest", "DIGEST"},
+	    {"Created", "CREATED"},
+	    {"CreatedSince", "<no value>"},
+	    {"CreatedAt", "<no value>"},
+	    {"CreatedTime", "<no value>"},
+	    {"Size", "SIZE"},
+	    {"ReadOnly", "R/O"},
+	    {"History", "HISTORY"},
+	    {"Labels", "LABELS"},
+	    {"Names", "NAMES"},
+	    {"RepoTags", "REPO TAGS"},
+	    {"RepoDigests", "REPO DIGESTS"},
+	    {"ParentId", "PARENT ID"},
+	    {"SharedSize", "SHARED SIZE"},
+	    {"VirtualSize", "VIRTUAL SIZE"},
+	    {"Containers", "CONTAINERS"},
+	    {"Dangling", "DANGLING"},
+	    {"IsReadOnly", "<no value>"},
+	};
+	struct json_object *h = json_object_new_object();
+
+	for (size_t i = 0; i < ARRAY_SIZE(titles); i++)
+		set_str(h, titles[i][0], titles[i][1]);
+	return h;
+}

@@ -1,0 +1,442 @@
+/* ctr_json.c - containers as Podman 4 prints them (see ctr_json.h).
+ * Facts from `podman inspect` / `podman ps` 4.3 output; layout ours. */
+#include "runtime/ctr_json.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "image/image.h"
+#include "lib/cleanup.h"
+#include "lib/json.h"
+#include "lib/util.h"
+#include "runtime/container.h"
+
+#define GO_ZERO_TIME   "0001-01-01T00:00:00Z"
+#define GO_ZERO_STRING "0001-01-01 00:00:00 +0000 UTC" /* before int64 ns */
+
+/* Podman's inspect object with its zero values, in its key order: the
+ * fields warren knows are filled in over it, the rest stay as Podman
+ * shows them when they do not apply. */
+static const char inspect_skeleton[] =
+    "{\"Id\":\"\",\"Created\":\"\",\"Path\":\"\",\"Args\":[],"
+    "\"State\":{\"OciVersion\":\"\",\"Status\":\"\",\"Running\":false,\"Paused\":false,"
+    "\"Restarting\":false,\"OOMKilled\":false,\"Dead\":false,\"Pid\":0,\"ExitCode\":0,"
+    "\"Error\":\"\",\"StartedAt\":\"" GO_ZERO_TIME "\",\"FinishedAt\":\"" GO_ZERO_TIME "\","
+    "\"Health\":{\"Status\":\"\",\"FailingStreak\":0,\"Log\":null},"
+    "\"CheckpointedAt\":\"" GO_ZERO_TIME "\",\"RestoredAt\":\"" GO_ZERO_TIME "\"},"
+    "\"Image\":\"\",\"ImageDigest\":\"\",\"ImageName\":\"\",\"Rootfs\":\"\",\"Pod\":\"\","
+    "\"ResolvConfPath\":\"\",\"HostnamePath\":\"\",\"HostsPath\":\"\",\"StaticDir\":\"\","
+    "\"OCIConfigPath\":\"\",\"OCIRuntime\":\"warren\",\"ConmonPidFile\":\"\",\"PidFile\":\"\","
+    "\"Name\":\"\",\"RestartCount\":0,\"Driver\":\"\",\"MountLabel\":\"\",\"ProcessLabel\":\"\","
+    "\"AppArmorProfile\":\"\",\"EffectiveCaps\":[],\"BoundingCaps\":[],\"ExecIDs\":[],"
+    "\"GraphDriver\":{\"Name\":\"\",\"Data\":null},\"Mounts\":[],\"Dependencies\":[],"
+    "\"NetworkSettings\":{\"EndpointID\":\"\",\"Gateway\":\"\",\"IPAddress\":\"\","
+    "\"IPPrefixLen\":0,\"IPv6Gateway\":\"\",\"GlobalIPv6Address\":\"\","
+    "\"GlobalIPv6PrefixLen\":0,\"MacAddress\":\"\",\"Bridge\":\"\",\"SandboxID\":\"\","
+    "\"HairpinMode\":false,\"LinkLocalIPv6Address\":\"\",\"LinkLocalIPv6PrefixLen\":0,"
+    "\"Ports\":{},\"SandboxKey\":\"\"},"
+    "\"Namespace\":\"\",\"IsInfra\":false,\"IsService\":false,"
+    "\"Config\":{\"Hostname\":\"\",\"Domainname\":\"\",\"User\":\"\",\"AttachStdin\":false,"
+    "\"AttachStdout\":false,\"AttachStderr\":false,\"Tty\":false,\"OpenStdin\":false,"
+    "\"StdinOnce\":false,\"Env\":[],\"Cmd\":[],\"Image\":\"\",\"Volumes\":null,"
+    "\"WorkingDir\":\"/\",\"Entrypoint\":\"\",\"OnBuild\":null,\"Labels\":null,"
+    "\"Annotations\":{},\"StopSignal\":15,\"HealthcheckOnFailureAction\":\"none\","
+    "\"CreateCommand\":[],\"Umask\":\"0022\",\"Timeout\":0,\"StopTimeout\":10,"
+    "\"Passwd\":true,\"sdNotifyMode\":\"container\"},"
+    "\"HostConfig\":{\"Binds\":[],\"CgroupManager\":\"cgroupfs\",\"CgroupMode\":\"host\","
+    "\"ContainerIDFile\":\"\",\"LogConfig\":{\"Type\":\"passthrough\",\"Config\":null,"
+    "\"Path\":\"\",\"Tag\":\"\",\"Size\":\"0B\"},\"NetworkMode\":\"\",\"PortBindings\":{},"
+    "\"RestartPolicy\":{\"Name\":\"\",\"MaximumRetryCount\":0},\"AutoRemove\":false,"
+    "\"VolumeDriver\":\"\",\"VolumesFrom\":null,\"CapAdd\":[],\"CapDrop\":[],\"Dns\":[],"
+    "\"DnsOptions\":[],\"DnsSearch\":[],\"ExtraHosts\":[],\"GroupAdd\":[],"
+    "\"IpcMode\":\"private\",\"Cgroup\":\"\",\"Cgroups\":\"disabled\",\"Links\":null,"
+    "\"OomScoreAdj\":0,\"PidMode\":\"private\",\"Privileged\":false,"
+    "\"PublishAllPorts\":false,\"ReadonlyRootfs\":false,\"SecurityOpt\":[],\"Tmpfs\":{},"
+    "\"UTSMode\":\"private\",\"UsernsMode\":\"\",\"ShmSize\":65536000,\"Runtime\":\"oci\","
+    "\"ConsoleSize\":[0,0],\"Isolation\":\"\",\"CpuShares\":0,\"Memory\":0,\"NanoCpus\":0,"
+    "\"CgroupParent\":\"\",\"BlkioWeight\":0,\"BlkioWeightDevice\":null,"
+    "\"BlkioDeviceReadBps\":null,\"BlkioDeviceWriteBps\":null,"
+    "\"BlkioDeviceReadIOps\":null,\"BlkioDeviceWriteIOps\":null,\"CpuPeriod\":0,"
+    "\"CpuQuota\":0,\"CpuRealtimePeriod\":0,\"CpuRealtimeRuntime\":0,\"CpusetCpus\":\"\","
+    "\"CpusetMems\":\"\",\"Devices\":[],\"DiskQuota\":0,\"KernelMemory\":0,"
+    "\"MemoryReservation\":0,\"MemorySwap\":0,\"MemorySwappiness\":0,"
+    "\"OomKillDisable\":false,\"PidsLimit\":0,\"Ulimits\":[],\"CpuCount\":0,"
+    "\"CpuPercent\":0,\"IOMaximumIOps\":0,\"IOMaximumBandwidth\":0,\"CgroupConf\":null}}";
+
+static void set(struct json_object *o, const char *key, struct json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static void set_str(struct json_object *o, const char *key, const char *s)
+{
+	set(o, key, json_object_new_string(s ? s : ""));
+}
+
+/* A time as Podman's JSON has it (RFC 3339) or, go_time, as its
+ * templates print a time.Time (Go's String()); 0 is Go's zero time. */
+static void set_time(struct json_object *o, const char *key, int64_t ns, bool go_time)
+{
+	char ts[64];
+
+	if (ns == 0) {
+		set_str(o, key, go_time ? GO_ZERO_STRING : GO_ZERO_TIME);
+		return;
+	}
+	if (go_time)
+		format_gotime(ns, ts, sizeof(ts));
+	else
+		format_rfc3339(ns, ts, sizeof(ts));
+	set_str(o, key, ts);
+}
+
+/* Copies key of src (the stored create options) into dst when present. */
+static void copy_key(struct json_object *dst, struct json_object *src, const char *key)
+{
+	struct json_object *v = jget(src, key);
+
+	if (v != NULL)
+		set(dst, key, json_object_get(v));
+}
+
+static void fill_state(struct json_object *st, const struct container_rec *c,
+		       struct json_object *spec, bool go_time)
+{
+	set_str(st, "OciVersion", jstr(spec, "ociVersion"));
+	set_str(st, "Status", ctr_state_name(c->state));
+	set(st, "Running", json_object_new_boolean(c->state == CTR_RUNNING));
+	set(st, "Pid", json_object_new_int(c->pid));
+	set(st, "ExitCode", json_object_new_int(c->exit_code));
+	set_time(st, "StartedAt", c->started, go_time);
+	set_time(st, "FinishedAt", c->finished, go_time);
+	set_time(st, "CheckpointedAt", 0, go_time);
+	set_time(st, "RestoredAt", 0, go_time);
+}
+
+/* Config: the stored create options over the zero values; Env and
+ * Annotations from the OCI spec the process ran with (the image's env
+ * merged with -e), Entrypoint a string as Podman 4.3 prints it. */
+static void fill_config(struct json_object *cfg, struct json_object *opts, struct json_object *spec)
+{
+	static const char *const keys[] = {"Hostname", "User", "Env",	    "Cmd",
+					   "Image",    "Tty",  "OpenStdin", "WorkingDir"};
+	struct json_object *proc = jget(spec, "process"), *ep = jget(opts, "Entrypoint");
+	cleanup_strv char **epv = jstrv(ep);
+	cleanup_free char *epstr = strv_join(epv, " ");
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		copy_key(cfg, opts, keys[i]);
+	set_str(cfg, "Entrypoint", epstr);
+	if (jget(proc, "env") != NULL)
+		set(cfg, "Env", json_object_get(jget(proc, "env")));
+	if (jget(spec, "annotations") != NULL)
+		set(cfg, "Annotations", json_object_get(jget(spec, "annotations")));
+}
+
+/* Podman's Ulimits entries from the spec's rlimits. */
+static struct json_object *ulimits(struct json_object *spec)
+{
+	struct json_object *out = json_object_new_array();
+	struct json_object *rl = jget(jget(spec, "process"), "rlimits");
+
+	for (size_t i = 0; i < jlen(rl); i++) {
+		struct json_object *r = json_object_array_get_idx(rl, i), *u;
+		u = json_object_new_object();
+		set_str(u, "Name", jstr(r, "type"));
+		set(u, "Soft", json_object_get(jget(r, "soft")));
+		set(u, "Hard", json_object_get(jget(r, "hard")));
+		json_object_array_add(out, u);
+	}
+	return out;
+}
+
+/* Podman reports CapAdd/CapDrop against Docker's classic default set,
+ * not against its own smaller default: a default container "drops"
+ * AUDIT_WRITE, MKNOD and NET_RAW. */
+static const char *const docker_default_caps[] = {
+    "CAP_AUDIT_WRITE", "CAP_CHOWN",   "CAP_DAC_OVERRIDE",     "CAP_FOWNER",	"CAP_FSETID",
+    "CAP_KILL",	       "CAP_MKNOD",   "CAP_NET_BIND_SERVICE", "CAP_NET_RAW",	"CAP_SETFCAP",
+    "CAP_SETGID",      "CAP_SETPCAP", "CAP_SETUID",	      "CAP_SYS_CHROOT",
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* CapAdd (add=true) or CapDrop of the bounding set, sorted. */
+static struct json_object *cap_delta(struct json_object *spec, bool add)
+{
+	cleanup_strv char **bound =
+	    jstrv(jget(jget(jget(spec, "process"), "capabilities"), "bounding"));
+	cleanup_strv char **out = NULL;
+
+	if (spec == NULL)
+		return json_object_new_array();
+	for (size_t i = 0; !add && i < ARRAY_SIZE(docker_default_caps); i++)
+		if (!strv_contains(bound, docker_default_caps[i]))
+			out = strv_append(out, docker_default_caps[i]);
+	for (size_t i = 0; add && bound && bound[i]; i++) {
+		bool dflt = false;
+		for (size_t k = 0; k < ARRAY_SIZE(docker_default_caps); k++)
+			dflt = dflt || strcmp(bound[i], docker_default_caps[k]) == 0;
+		if (!dflt)
+			out = strv_append(out, bound[i]);
+	}
+	if (out)
+		qsort(out, strv_len(out), sizeof(char *), cmp_str);
+	return jnew_strv(out);
+}
+
+/* Binds as Podman lists them: "SRC:DST:ro,rprivate,rbind". */
+static struct json_object *binds(struct json_object *stored)
+{
+	struct json_object *out = json_object_new_array();
+
+	for (size_t i = 0; i < jlen(stored); i++) {
+		const char *b = json_object_get_string(json_object_array_get_idx(stored, i));
+		bool ro = str_has_suffix(b, ":ro");
+		size_t n = strlen(b) - (ro ? 3 : 0);
+		cleanup_free char *s =
+		    xasprintf("%.*s:%s,rprivate,rbind", (int)n, b, ro ? "ro" : "rw");
+		json_object_array_add(out, json_object_new_string(s));
+	}
+	return out;
+}
+
+/* HostConfig: stored options over the zero values; Tmpfs as Podman's map
+ * (path -> options, Podman's defaults appended); caps and Ulimits from
+ * the spec. */
+static void fill_hostconfig(struct json_object *hc, struct json_object *opts,
+			    struct json_object *spec)
+{
+	static const char *const keys[] = {"NetworkMode", "AutoRemove", "Privileged",
+					   "ReadonlyRootfs"};
+	struct json_object *tmpfs = json_object_new_object(), *t = jget(opts, "Tmpfs");
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		copy_key(hc, opts, keys[i]);
+	set(hc, "Binds", binds(jget(opts, "Binds")));
+	for (size_t i = 0; i < jlen(t); i++) {
+		const char *s = json_object_get_string(json_object_array_get_idx(t, i));
+		const char *colon = strchr(s, ':');
+		cleanup_free char *path = colon ? xstrndup(s, (size_t)(colon - s)) : xstrdup(s);
+		cleanup_free char *o = xasprintf("%s%srw,rprivate,nosuid,nodev,tmpcopyup",
+						 colon ? colon + 1 : "", colon ? "," : "");
+		set_str(tmpfs, path, o);
+	}
+	set(hc, "Tmpfs", tmpfs);
+	set(hc, "CapAdd", cap_delta(spec, true));
+	set(hc, "CapDrop", cap_delta(spec, false));
+	set(hc, "Ulimits", ulimits(spec));
+}
+
+/* Mounts: one Podman bind entry per -v SRC:DST[:ro]. */
+static struct json_object *mounts(struct json_object *opts)
+{
+	struct json_object *out = json_object_new_array(), *binds = jget(opts, "Binds");
+
+	for (size_t i = 0; i < jlen(binds); i++) {
+		const char *b = json_object_get_string(json_object_array_get_idx(binds, i));
+		const char *c1 = strchr(b, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		struct json_object *m = json_object_new_object(), *op = json_object_new_array();
+		cleanup_free char *src = c1 ? xstrndup(b, (size_t)(c1 - b)) : xstrdup(b);
+		cleanup_free char *dst =
+		    c1 ? (c2 ? xstrndup(c1 + 1, (size_t)(c2 - c1 - 1)) : xstrdup(c1 + 1)) : NULL;
+		bool ro = c2 && strcmp(c2 + 1, "ro") == 0;
+		set_str(m, "Type", "bind");
+		set_str(m, "Source", src);
+		set_str(m, "Destination", dst ? dst : src);
+		set_str(m, "Driver", "");
+		set_str(m, "Mode", "");
+		json_object_array_add(op, json_object_new_string("rbind"));
+		set(m, "Options", op);
+		set(m, "RW", json_object_new_boolean(!ro));
+		set_str(m, "Propagation", "rprivate");
+		json_object_array_add(out, m);
+	}
+	return out;
+}
+
+static void fill_paths(struct json_object *o, struct engine *e, const struct container_rec *c)
+{
+	cleanup_free char *bundle = container_bundle_dir(e, c);
+	cleanup_free char *dir = container_dir(e, c->id);
+	static const char *const files[][2] = {{"ResolvConfPath", "resolv.conf"},
+					       {"HostnamePath", "hostname"},
+					       {"HostsPath", "hosts"},
+					       {"OCIConfigPath", "config.json"}};
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		cleanup_free char *p = xasprintf("%s/%s", bundle, files[i][1]);
+		set_str(o, files[i][0], p);
+	}
+	set_str(o, "StaticDir", dir);
+}
+
+/* The image's manifest digest, "" when the image is gone. */
+static void fill_image(struct json_object *o, struct engine *e, const struct container_rec *c)
+{
+	struct image_rec img = {0};
+	struct werr err = {0};
+
+	set_str(o, "Image", c->image_id);
+	set_str(o, "ImageName", c->image_name);
+	if (e->store && store_image_get(e->store, c->image_id, &img, &err) > 0)
+		set_str(o, "ImageDigest", img.digest);
+	image_rec_free(&img);
+}
+
+static struct json_object *caps(struct json_object *spec, const char *set_name)
+{
+	struct json_object *v = jget(jget(jget(spec, "process"), "capabilities"), set_name);
+
+	return v ? json_object_get(v) : json_object_new_array();
+}
+
+struct json_object *ctr_json_inspect(struct engine *e, const struct container_rec *c, bool go_time)
+{
+	struct json_object *o = json_tokener_parse(inspect_skeleton), *args;
+	cleanup_json struct json_object *opts = c->config ? json_tokener_parse(c->config) : NULL;
+	cleanup_free char *bundle = container_bundle_dir(e, c);
+	cleanup_free char *spec_path = xasprintf("%s/config.json", bundle);
+	cleanup_free char *spec_text = read_file_at(AT_FDCWD, spec_path, NULL, NULL);
+	cleanup_json struct json_object *spec = spec_text ? json_tokener_parse(spec_text) : NULL;
+
+	set_str(o, "Id", c->id);
+	set_time(o, "Created", c->created, go_time);
+	set_str(o, "Path", c->command && c->command[0] ? c->command[0] : "");
+	args = json_object_new_array();
+	for (size_t i = 1; c->command && c->command[0] && c->command[i]; i++)
+		json_object_array_add(args, json_object_new_string(c->command[i]));
+	set(o, "Args", args);
+	fill_state(jget(o, "State"), c, spec, go_time);
+	fill_image(o, e, c);
+	fill_paths(o, e, c);
+	set_str(o, "Name", c->name);
+	set_str(o, "Driver", c->driver);
+	set(o, "EffectiveCaps", caps(spec, "effective"));
+	set(o, "BoundingCaps", caps(spec, "bounding"));
+	set_str(jget(o, "GraphDriver"), "Name", c->driver);
+	set(o, "Mounts", mounts(jget(opts, "HostConfig")));
+	fill_config(jget(o, "Config"), jget(opts, "Config"), spec);
+	fill_hostconfig(jget(o, "HostConfig"), jget(opts, "HostConfig"), spec);
+	set(jget(o, "HostConfig"), "AutoRemove", json_object_new_boolean(c->autoremove));
+	return o;
+}
+
+static struct json_object *names_list(const struct container_rec *c)
+{
+	struct json_object *names = json_object_new_array();
+
+	json_object_array_add(names, json_object_new_string(c->name));
+	return names;
+}
+
+struct json_object *ctr_json_ps(const struct container_rec *c)
+{
+	struct json_object *o = json_object_new_object();
+	char ago[64], status[128];
+
+	container_status_string(c, status, sizeof(status));
+	format_ago(c->created, ago, sizeof(ago));
+	set(o, "AutoRemove", json_object_new_boolean(c->autoremove));
+	set(o, "Command", jnew_strv(c->command));
+	set_str(o, "CreatedAt", ago); /* Podman 4.3 puts the human time here */
+	set(o, "Exited", json_object_new_boolean(c->state == CTR_EXITED));
+	set(o, "ExitedAt", json_object_new_int64(c->finished / 1000000000LL));
+	set(o, "ExitCode", json_object_new_int(c->exit_code));
+	set_str(o, "Id", c->id);
+	set_str(o, "Image", c->image_name);
+	set_str(o, "ImageID", c->image_id);
+	set(o, "IsInfra", json_object_new_boolean(false));
+	set(o, "Labels", NULL);
+	set(o, "Mounts", json_object_new_array());
+	set(o, "Names", names_list(c));
+	set(o, "Namespaces", json_object_new_object());
+	set(o, "Networks", json_object_new_array());
+	set(o, "Pid", json_object_new_int(c->pid));
+	set_str(o, "Pod", "");
+	set_str(o, "PodName", "");
+	set(o, "Ports", NULL);
+	set(o, "Size", NULL);
+	set(o, "StartedAt", json_object_new_int64(c->started / 1000000000LL));
+	set_str(o, "State", ctr_state_name(c->state));
+	set_str(o, "Status", status);
+	set(o, "Created", json_object_new_int64(c->created / 1000000000LL));
+	return o;
+}
+
+/* The template view: what Podman's ps reporter methods print for each
+ * field (Go's %v of empty maps and lists where warren has none). */
+struct json_object *ctr_json_ps_view(const struct container_rec *c, bool notrunc)
+{
+	struct json_object *o = json_object_new_object();
+	cleanup_free char *cmd = strv_join(c->command, " ");
+	char id[65], img[65], ago[64], status[128], t[64];
+
+	if (!notrunc && strlen(cmd) > 17) { /* Podman: 17 characters and "..." */
+		char *shortened = xasprintf("%.17s...", cmd);
+		free(cmd);
+		cmd = shortened;
+	}
+
+	snprintf(id, sizeof(id), "%.*s", notrunc ? 64 : 12, c->id);
+	snprintf(img, sizeof(img), "%.*s", notrunc ? 64 : 12, c->image_id);
+	container_status_string(c, status, sizeof(status));
+	format_ago(c->created, ago, sizeof(ago));
+	format_gotime(c->created, t, sizeof(t));
+	set_str(o, "ID", id);
+	set_str(o, "Image", c->image_name);
+	set_str(o, "ImageID", img);
+	set_str(o, "Command", cmd);
+	set_str(o, "Created", t);
+	set_str(o, "CreatedAt", t);
+	set_str(o, "CreatedHuman", ago);
+	set_str(o, "RunningFor", ago);
+	set_str(o, "Status", status);
+	set_str(o, "State", status); /* Podman 4.3's template State is the status text */
+	set_str(o, "Ports", "");
+	set_str(o, "Names", c->name);
+	set_str(o, "Labels", "map[]");
+	set_str(o, "Mounts", "[]");
+	set_str(o, "Pod", "");
+	set_str(o, "PodName", "");
+	set_str(o, "Networks", "");
+	set_str(o, "Size", "");
+	set(o, "Exited", json_object_new_boolean(c->state == CTR_EXITED));
+	set(o, "ExitedAt", json_object_new_int64(c->finished / 1000000000LL));
+	set(o, "ExitCode", json_object_new_int(c->exit_code));
+	set(o, "Pid", json_object_new_int(c->pid));
+	set(o, "StartedAt", json_object_new_int64(c->started / 1000000000LL));
+	set(o, "AutoRemove", json_object_new_boolean(c->autoremove));
+	set(o, "IsInfra", json_object_new_boolean(false));
+	set_str(o, "Namespaces", "{      }");
+	return o;
+}
+
+/* Podman's column titles for each ps template field. */
+struct json_object *ctr_json_ps_headers(void)
+{
+	static const char *const titles[][2] = {
+	    {"ID", "CONTAINER ID"},	 {"Image", "IMAGE"},
+	    {"ImageID", "IMAGE ID"},	 {"Command", "COMMAND"},
+	    {"Created", "CREATED"},	 {"CreatedAt", "CREATED AT"},
+	    {"CreatedHuman", "CREATED"}, {"RunningFor", "RUNNING FOR"},
+	    {"Status", "STATUS"},	 {"State", "STATE"},
+	    {"Ports", "PORTS"},		 {"Names", "NAMES"},
+	    {"Labels", "LABELS"},	 {"Mounts", "MOUNTS"},
+	    {"Pod", "POD ID"},		 {"PodName", "PODNAME"},
+	    {"Networks", "NETWORKS"},	 {"Size", "SIZE"},
+	    {"Exited", "EXITED"},	 {"ExitedAt", "EXITED AT"},
+	    {"ExitCode", "EXIT CODE"},	 {"Pid", "PID"},
+	    {"StartedAt", "STARTED AT"}, {"AutoRemove", "AUTO REMOVE"},
+	    {"IsInfra", "IS INFRA"},	 {"Namespaces", "NAMESPACES"},
+	};
+	struct json_object *h = json_object_new_object();
+
+	for (size_t i = 0; i < ARRAY_SIZE(titles); i++)
+		set_str(h, titles[i][0], titles[i][1]);
+	return h;
+}

@@ -1,0 +1,271 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2016,SC2154  # templates in single quotes; status/output/stderr come from bats
+# Issue 6: Podman 4's field names and JSON shapes. The same commands run
+# with warren and with podman (rootless, --runtime runc, its own store in
+# this file's tmp dir) on the same image and the same container, and their
+# output is compared: the key sets of the JSON (recursively, with types),
+# the values that must agree, and --format templates.
+
+load helpers
+
+# pm ARGS...: podman on this file's private store
+pm() {
+    timeout 120 podman --root "$PM_DIR/root" --runroot "$PM_RUN" --tmpdir "$PM_DIR/tmp" \
+        --storage-driver vfs --runtime runc --cgroup-manager cgroupfs --events-backend none "$@"
+}
+
+# wr ARGS...: warren on this file's private store (vfs, as podman's here)
+wr() {
+    timeout 120 "$WARREN" --root "$PM_DIR/wroot" --runroot "$PM_DIR/wrun" --storage-driver vfs "$@"
+}
+
+setup_file() {
+    export PM_DIR PM_RUN PM_SKIP=""
+    PM_DIR=$(mktemp -d "$WT_TMP/podman.XXXXXX")
+    # podman refuses a runroot longer than 50 characters
+    PM_RUN=$(mktemp -d /tmp/wt-pm.XXXXXX)
+    if ! command -v podman >/dev/null || ! command -v runc >/dev/null; then
+        PM_SKIP="podman or runc is not installed (tests/deps.sh installs them)"
+        return 0
+    fi
+    if ! out=$(pm info --format '{{.Host.OCIRuntime.Name}}' 2>&1); then
+        PM_SKIP="podman cannot run rootless here: $(tail -n1 <<<"$out")"
+        return 0
+    fi
+    pm load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null
+    wr load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null
+    # the same container in both: exited, with a name, an env and a command
+    # of 20 characters (ps tables cut it to 17 and "...")
+    pm run --name keep -e WT_VAR=1 "$IMAGE" sh -c 'exit 3 # 12345' >/dev/null || true
+    wr run --name keep -e WT_VAR=1 "$IMAGE" sh -c 'exit 3 # 12345' >/dev/null || true
+}
+
+teardown_file() {
+    [ -n "${PM_DIR:-}" ] || return 0
+    if [ -z "$PM_SKIP" ]; then
+        pm rm -a -f >/dev/null 2>&1 || true
+        pm unshare rm -rf "$PM_DIR/root" "$PM_RUN" >/dev/null 2>&1 || true
+        # the pause process of this file's podman (its pid file is in --tmpdir)
+        if [ -s "$PM_DIR/tmp/pause.pid" ]; then
+            kill "$(cat "$PM_DIR/tmp/pause.pid")" 2>/dev/null || true
+        fi
+    fi
+    wt_destroy_store "$PM_DIR/wroot" "$PM_DIR/wrun"
+    rm -rf "$PM_DIR" "$PM_RUN" 2>/dev/null || true
+}
+
+setup() {
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
+}
+
+# keys_and_types: every key path of the JSON on stdin with its value's
+# type, array indices folded to [] (".[].State.Pid number")
+keys_and_types() {
+    jq -r '[paths as $p | "\($p | map(if type == "number" then "[]" else . end) | join(".")) \(getpath($p) | type)"] | unique | .[]'
+}
+
+# same_shape WARREN_JSON PODMAN_JSON IGNORE_REGEX: the key sets (with
+# types) are equal except for the paths matching IGNORE_REGEX
+same_shape() {
+    local d
+    d=$(diff <(keys_and_types <<<"$2" | grep -Ev -- "$3") <(keys_and_types <<<"$1" | grep -Ev -- "$3")) ||
+        fail "key paths differ (< podman, > warren):"$'\n'"$d"
+}
+
+# same_values WARREN_JSON PODMAN_JSON JQ_FILTER: the filter gives the same on both
+same_values() {
+    local a b
+    a=$(jq -cS "$3" <<<"$1") b=$(jq -cS "$3" <<<"$2")
+    [ "$a" = "$b" ] || fail "'$3' differs:"$'\n'"podman: $b"$'\n'"warren: $a"
+}
+
+@test "podman compat: container inspect has Podman's keys and types, recursively" {
+    # guards: issue 6 (inspect had 20 fields where Podman has over 200)
+    local p
+    p=$(pm inspect keep)
+    run wr inspect keep
+    assert_success
+    # not compared: the annotations Podman adds for itself (io.podman.*,
+    # cri-o's); Podman records its own command line, warren does not
+    same_shape "$output" "$p" '^\[\]\.Config\.(Annotations\.|CreateCommand\.\[\])'
+}
+
+@test "podman compat: container inspect values that must agree" {
+    # guards: issue 6 (inspect: Podman's values for the same container)
+    local p
+    p=$(pm inspect keep)
+    run wr inspect keep
+    assert_success
+    same_values "$output" "$p" '.[0] | [.Name, .Image, .ImageName, .Path, .Args, .Driver]'
+    same_values "$output" "$p" '.[0].State | [.Status, .Running, .Paused, .Dead, .Pid, .ExitCode, .Error]'
+    same_values "$output" "$p" '.[0].Config | [.Cmd, .Entrypoint, .WorkingDir, .User, .Image, .Tty, .OpenStdin, .StopSignal]'
+    # (Podman orders the env as its map iterates: compared sorted)
+    same_values "$output" "$p" '.[0].Config.Env | map(select(startswith("WT_VAR=") or startswith("WARREN_FIXTURE=") or startswith("PATH="))) | sort'
+    same_values "$output" "$p" '.[0] | [.EffectiveCaps, .BoundingCaps] | map(sort)'
+    same_values "$output" "$p" '.[0].HostConfig | [.CapAdd, .CapDrop, .Binds, .Tmpfs, .AutoRemove, .Privileged, .ReadonlyRootfs]'
+    same_values "$output" "$p" '.[0] | [(.Id | length), (.Created | test("^[0-9-]{10}T[0-9:.]+Z$"))]'
+}
+
+@test "podman compat: image inspect has Podman's keys, types and values" {
+    # guards: issue 6 (image inspect: Podman's structure)
+    local p
+    p=$(pm image inspect "$IMAGE")
+    run wr image inspect "$IMAGE"
+    assert_success
+    # RepoDigests: podman makes a manifest (and its digest) for a
+    # docker-archive; warren records none for it
+    same_shape "$output" "$p" '^\[\]\.RepoDigests\.\[\]'
+    same_values "$output" "$p" '.[0] | [.Id, .RepoTags, .Created, .Config, .Architecture, .Os, .RootFS, .History, .Labels, .User, .Comment, .Author, .Parent, .ManifestType, .NamesHistory]'
+    # inspect falls back to images with the same object
+    local i=$output
+    run wr inspect "$IMAGE"
+    assert_success
+    [ "$(jq -cS . <<<"$output")" = "$(jq -cS . <<<"$i")" ] || fail "inspect IMAGE differs from image inspect"
+}
+
+@test "podman compat: images --format json and ps -a --format json: Podman's entries" {
+    # guards: issue 6 (images/ps JSON: Podman's keys and types)
+    local p
+    p=$(pm images --format json)
+    run wr images --format json
+    assert_success
+    # RepoTags: Podman 4.3 prints null here (its own inspect has the
+    # names); warren lists them. RepoDigests: see image inspect.
+    same_shape "$output" "$p" '^\[\]\.(RepoTags|RepoDigests\.\[\])'
+    same_values "$output" "$p" '.[0] | [.Id, .ParentId, .Names, .History, .Created, .CreatedAt, .Containers, .Labels, .SharedSize]'
+    p=$(pm ps -a --format json)
+    run wr ps -a --format json
+    assert_success
+    same_shape "$output" "$p" '^$'
+    same_values "$output" "$p" '.[0] | [.Names, .Image, .ImageID, .Command, .State, .Exited, .ExitCode, .AutoRemove, .Pid, .Pod, .Labels, .Ports, .Mounts, .Networks]'
+    same_values "$output" "$p" '.[0] | [(.Id | length), (.Status | test("^Exited \\(3\\) "))]'
+}
+
+# same_template CMD FORMAT [FLAGS...]: `CMD --format FORMAT` prints the same
+same_template() {
+    local cmd=$1 fmt=$2 p
+    shift 2
+    # shellcheck disable=SC2086
+    p=$(pm $cmd "$@" --format "$fmt") || fail "podman $cmd --format '$fmt' failed"
+    # shellcheck disable=SC2086
+    run wr $cmd "$@" --format "$fmt"
+    assert_success
+    [ "$output" = "$p" ] || fail "$cmd --format '$fmt' $*:"$'\n'"podman: $p"$'\n'"warren: $output"
+}
+
+@test "podman compat: --format templates of images, ps and inspect print what Podman prints" {
+    # guards: issue 6 (`images --format '{{.Repository}}:{{.Tag}}'` failed, ps printed [keep],
+    # IDs printed 64 characters)
+    same_template images '{{.Repository}}:{{.Tag}}'
+    same_template images '{{.ID}}'
+    same_template images '{{.ID}}' --no-trunc
+    # (not Digest: podman makes a manifest for a docker-archive, warren records none)
+    same_template images '{{.Id}} {{.CreatedAt}} {{.Created}} {{.ReadOnly}} {{.Containers}}'
+    same_template images 'table {{.ID}}\t{{.Repository}}\t{{.Tag}}'
+    same_template "ps -a" '{{.Names}}'
+    same_template "ps -a" '{{.ImageID}} {{.Image}} {{.Command}} {{.Labels}} {{.Mounts}}'
+    same_template "ps -a" '{{.ImageID}}' --no-trunc
+    same_template "ps -a" '{{.Pod}}{{.PodName}}{{.Ports}}{{.Networks}} {{.Exited}} {{.ExitCode}} {{.AutoRemove}}'
+    same_template "ps -a" 'table {{.Names}}\t{{.Image}}\t{{.Command}}'
+    same_template inspect '{{.Name}} {{.State.Status}} {{.State.ExitCode}} {{.Config.WorkingDir}} {{.HostConfig.AutoRemove}}' keep
+    # a template sees times as Go prints a time.Time, the JSON as RFC 3339
+    same_template "image inspect" '{{.Id}} {{.Os}} {{.Architecture}} {{.Created}}' "$IMAGE"
+    same_template inspect '{{.State.CheckpointedAt}} {{.Config.StopSignal}} {{.RestartCount}}' keep
+    run wr inspect --format '{{.Created}}|{{.State.FinishedAt}}' keep
+    assert_output --regexp '^[0-9-]{10} [0-9:.]+ \+0000 UTC\|[0-9-]{10} [0-9:.]+ \+0000 UTC$'
+    # ids are 12 characters by default
+    run wr ps -a --format '{{.ID}}'
+    assert_output --regexp '^[0-9a-f]{12}$'
+    run wr ps -a --no-trunc --format '{{.ID}}'
+    assert_output --regexp '^[0-9a-f]{64}$'
+}
+
+@test "podman compat: default images and ps tables have Podman's columns" {
+    # guards: issue 6 (the default output of each listing command is Podman's table template)
+    local p
+    p=$(pm images)
+    run wr images
+    assert_success
+    assert_line --index 0 "$(head -n1 <<<"$p")"
+    # the size differs: warren counts a layer's files, podman its tar stream
+    [ "$(cut -c1-60 <<<"$output")" = "$(cut -c1-60 <<<"$p")" ] ||
+        fail "images differ:"$'\n'"podman: $p"$'\n'"warren: $output"
+    p=$(pm ps -a)
+    run wr ps -a
+    assert_success
+    # (column widths follow the times, which differ)
+    [ "$(head -n1 <<<"$output" | tr -s ' ')" = "$(head -n1 <<<"$p" | tr -s ' ')" ] ||
+        fail "ps headers differ:"$'\n'"podman: $p"$'\n'"warren: $output"
+    local row="^[0-9a-f]{12}  $IMAGE  sh -c exit 3 # 12\.\.\. +.* ago +Exited \(3\) .* ago +keep$"
+    [[ $(sed -n 2p <<<"$p") =~ $row ]] || fail "podman's row is not as expected: $p"
+    assert_line --index 1 --regexp "$row"
+    run wr ps -a --no-trunc
+    assert_line --index 1 --regexp "^[0-9a-f]{64}  $IMAGE  sh -c exit 3 # 12345 +"
+}
+
+@test "podman compat: inspect of an unknown name prints [] and Podman's error, exit 125" {
+    # guards: issue 6 (`inspect nosuch` printed [ and ] on two lines)
+    local cmd p
+    for cmd in inspect "container inspect" "image inspect"; do
+        # shellcheck disable=SC2086
+        run --separate-stderr pm $cmd wt-nosuch
+        [ "$status" -eq 125 ] || fail "podman $cmd exited $status"
+        p=${stderr#Error: }
+        # shellcheck disable=SC2086
+        run --separate-stderr wr $cmd wt-nosuch
+        [ "$status" -eq 125 ] || fail "warren $cmd exited $status"
+        assert_output "[]"
+        [ "${stderr#warren: }" = "$p" ] || fail "$cmd: podman says '$p', warren '$stderr'"
+    done
+    # what was found is printed, the miss still fails
+    run --separate-stderr wr inspect --format '{{.Name}}' keep wt-nosuch
+    [ "$status" -eq 125 ] || fail "inspect keep nosuch exited $status"
+    assert_output "keep"
+}
+
+@test "podman compat: info and version have Podman's keys, types and host values" {
+    # guards: issue 6 (info: Podman's host/store/registries/plugins/version; version: Client block)
+    local p
+    p=$(pm info --format json)
+    run wr info --format json
+    assert_success
+    # warren-only: its pause process (pid, runtime dir) and whether the
+    # userns maps one id only; warren has no network or volume plugins
+    same_shape "$output" "$p" '^host\.(pausePid|runtimeDir|security\.singleUidMapping) |^plugins\.(network|volume)\.\[\]'
+    same_values "$output" "$p" '.host | [.arch, .os, .kernel, .hostname, .cpus, .idMappings, .distribution, .security.rootless, .security.capabilities, .cgroupVersion]'
+    same_values "$output" "$p" '.store | [.imageStore, .containerStore]'
+    p=$(pm version --format json)
+    run wr version --format json
+    assert_success
+    same_shape "$output" "$p" '^$'
+    same_values "$output" "$p" '.Client | [.OsArch, .Os, .Built]'
+    # templates: info sees Go's field names, version the version object itself
+    same_template info '{{.Host.Arch}} {{.Host.Security.Rootless}} {{.Host.Distribution.Distribution}} {{.Store.ImageStore.Number}}'
+    run wr version --format '{{.Version}} {{.APIVersion}} {{.OsArch}}'
+    assert_output --regexp '^[0-9]+\.[0-9]+\.[0-9]+ [0-9]+\.[0-9]+\.[0-9]+ linux/'
+    # the default info is YAML as Podman's: sorted keys, lists, quoted strings
+    p=$(pm info)
+    run wr info
+    assert_success
+    assert_line --regexp '^  idMappings:$'
+    assert_line "$(grep -E '^    - container_id: 0$' <<<"$p" | head -n1)"
+    assert_line "$(grep -E '^  cgroupControllers:' <<<"$p")"
+    assert_line "$(grep -E '^    distribution:' <<<"$p")"
+    assert_line "$(grep -E '^    version: "' <<<"$p" | head -n1)"
+    assert_line "$(grep -E '^  graphOptions:' <<<"$p")"
+    assert_line "$(grep -E '^registries:' <<<"$p")"
+}
+
+@test "podman compat: empty lists print [] on one line as Podman's" {
+    # guards: issue 6 (an empty --format json list printed [ and ] on two lines)
+    local p
+    p=$(pm ps --format json)
+    run wr ps --format json
+    assert_success
+    assert_output "$p"
+    assert_output "[]"
+    p=$(pm images --format json wt-nosuch-repo)
+    run wr images --format json wt-nosuch-repo
+    assert_success
+    assert_output "$p"
+}
