@@ -149,8 +149,17 @@ int cmd_version(struct engine *e, void *opts, char **args, struct werr *err)
 		print_json(stdout, w);
 		return 0;
 	}
-	if (fmt)
-		return format_print(stdout, fmt, &v, 1, NULL, err) < 0 ? werr_status(err, 125) : 0;
+	if (fmt) {
+		/* Podman's template sees the client's fields both at the top
+		 * ({{.Version}}) and under Client ({{.Client.Version}}) */
+		cleanup_json struct json_object *t = json_object_new_object();
+		json_object_object_foreach(v, k, val)
+		{
+			json_object_object_add(t, k, json_object_get(val));
+		}
+		json_object_object_add(t, "Client", json_object_get(v));
+		return format_print(stdout, fmt, &t, 1, NULL, err) < 0 ? werr_status(err, 125) : 0;
+	}
 	printf("Client:       warren\n");
 	printf("Version:      %s\n", jstr(v, "Version"));
 	printf("API Version:  %s\n", jstr(v, "APIVersion"));

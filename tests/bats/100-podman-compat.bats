@@ -215,7 +215,7 @@ same_template() {
         run --separate-stderr wr $cmd wt-nosuch
         [ "$status" -eq 125 ] || fail "warren $cmd exited $status"
         assert_output "[]"
-        [ "${stderr#warren: }" = "$p" ] || fail "$cmd: podman says '$p', warren '$stderr'"
+        [ "$stderr" = "Error: $p" ] || fail "$cmd: podman says '$p', warren '$stderr'"
     done
     # what was found is printed, the miss still fails
     run --separate-stderr wr inspect --format '{{.Name}}' keep wt-nosuch
