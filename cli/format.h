@@ -1,5 +1,5 @@
-/* format.h - output: aligned tables as Podman prints them, JSON, and a
- * subset of Go templates ({{.Field}}, {{.A.B}}, {{json .X}}, "table"). */
+/* format.h - output: aligned tables as Podman prints them, JSON, and Go
+ * templates (lib/gotmpl.h) with Podman's --format conventions. */
 #ifndef WARREN_FORMAT_H
 #define WARREN_FORMAT_H
 
@@ -12,7 +12,7 @@ struct table;
 
 /* A table with ncols columns; cells are copied. Podman's layout: each
  * column but the last is max(12, widest cell + 2) wide (Go's tabwriter with
- * minwidth 12, padding 2). */
+ * minwidth 12, padding 2, as Podman's report package sets it up). */
 struct table *table_new(size_t ncols);
 void table_add(struct table *t, const char *const *cells);
 void table_print(struct table *t, FILE *out);
@@ -21,10 +21,16 @@ void table_free(struct table *t);
 /* Prints a JSON value pretty (4-space indent, as Podman) with a newline. */
 void print_json(FILE *out, struct json_object *v);
 
-/* Renders a Go-template subset against obj: fields by {{.Name}} /
- * {{.A.B}} (case-sensitive JSON keys), {{json .X}}, {{.}} ; "\t" and "\n"
- * escapes as text. Unknown fields are an error
- * ("template: can't evaluate field X"). Result malloc'd. */
+/* The name templates get in error messages: Podman names them after the
+ * command ("template: ps:1:13: executing \"ps\" at <.Foo>: ..."). name is
+ * borrowed (a static string). */
+void format_set_name(const char *name);
+
+/* Renders Go template tmpl against obj (one object, as inspect and info
+ * do): "\t" and "\n" typed literally are a tab and a newline first (as
+ * Podman's; when that breaks the template, e.g. '{{printf "\n"}}', it is
+ * parsed as given). Errors are Go's ("template: NAME:1:2: executing ...").
+ * The last template is kept parsed for the next call. Result malloc'd. */
 char *template_render(const char *tmpl, struct json_object *obj, struct werr *err);
 
 /* Prints n objects the way Podman's --format does (the one output path of
