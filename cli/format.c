@@ -56,7 +56,8 @@ static void tw_write_lines(struct tw *w, size_t from, size_t to)
 		for (size_t j = 0; j < l->ncells; j++) {
 			fwrite(l->cells[j], 1, l->lens[j], w->out);
 			if (j < w->nwidths)
-				for (size_t k = runes(l->cells[j], l->lens[j]); k < w->widths[j]; k++)
+				for (size_t k = runes(l->cells[j], l->lens[j]); k < w->widths[j];
+				     k++)
 					fputc(' ', w->out);
 		}
 		fputc('\n', w->out);
@@ -67,13 +68,13 @@ static void tw_format(struct tw *w, size_t line0, size_t line1)
 {
 	size_t column = w->nwidths;
 
-	for (size_t this = line0; this < line1; this++) {
+	for (size_t this = line0; this < line1; this ++) {
 		size_t width = TAB_MINWIDTH;
 		if (column + 1 >= w->lines[this].ncells || column >= ARRAY_SIZE(w->widths))
 			continue;
 		tw_write_lines(w, line0, this);
 		line0 = this;
-		for (; this < line1 && column + 1 < w->lines[this].ncells; this++) {
+		for (; this < line1 && column + 1 < w->lines[this].ncells; this ++) {
 			const struct tw_line *l = &w->lines[this];
 			size_t cw = runes(l->cells[column], l->lens[column]) + TAB_PADDING;
 			if (cw > width)
@@ -83,7 +84,7 @@ static void tw_format(struct tw *w, size_t line0, size_t line1)
 		tw_format(w, line0, this);
 		w->nwidths--;
 		line0 = this;
-		this--; /* the loop's this++ must not skip the line that ended the block */
+		this --; /* the loop's this++ must not skip the line that ended the block */
 	}
 	tw_write_lines(w, line0, line1);
 }
@@ -205,7 +206,8 @@ static char *replace_all(const char *s, const char *const *from, const char *con
  * a newline; a table's "table " words go and its spaces become tabs */
 static char *normalize(const char *format, bool table, bool add_newline)
 {
-	static const char *const tf[] = {"table ", "\\t", " ", "\\n"}, *const tt[] = {"", "\t", "\t", "\n"};
+	static const char *const tf[] = {"table ", "\\t", " ", "\\n"}, *const tt[] = {"", "\t",
+										      "\t", "\n"};
 	static const char *const ef[] = {"\\t", "\\n"}, *const et[] = {"\t", "\n"};
 	char *s = table ? replace_all(format, tf, tt, 4) : replace_all(format, ef, et, 2);
 	size_t l = strlen(s);
@@ -308,7 +310,8 @@ static void cache_drop(void)
 char *template_render(const char *tmpl, struct json_object *obj, struct werr *err)
 {
 	werr_clear(err);
-	if (cache.t == NULL || strcmp(cache.text, tmpl) != 0 || strcmp(cache.name, tmpl_name) != 0) {
+	if (cache.t == NULL || strcmp(cache.text, tmpl) != 0 ||
+	    strcmp(cache.name, tmpl_name) != 0) {
 		struct gotmpl *t = parse_twice(normalize(tmpl, false, false), xstrdup(tmpl), err);
 		if (t == NULL)
 			return NULL;

@@ -128,7 +128,10 @@ void gt_node_string(char **b, size_t *len, const struct gt_node *n)
 	case GT_IF:
 	case GT_RANGE:
 	case GT_WITH:
-		put_str(b, len, n->type == GT_IF ? "{{if " : n->type == GT_RANGE ? "{{range " : "{{with ");
+		put_str(b, len,
+			n->type == GT_IF      ? "{{if "
+			: n->type == GT_RANGE ? "{{range "
+					      : "{{with ");
 		gt_node_string(b, len, n->pipe);
 		put_str(b, len, "}}");
 		return;
@@ -358,7 +361,10 @@ static struct gt_val eval_pipeline(struct gt_state *s, struct gt_val dot, const 
 
 static const char *param_type(char typ)
 {
-	return typ == 's' ? "string" : typ == 'i' ? "int" : typ == 'S' ? "[]string" : "interface {}";
+	return typ == 's'   ? "string"
+	       : typ == 'i' ? "int"
+	       : typ == 'S' ? "[]string"
+			    : "interface {}";
 }
 
 static struct gt_val validate(struct gt_state *s, struct gt_val v, char typ)
@@ -378,7 +384,8 @@ static struct gt_val validate(struct gt_state *s, struct gt_val v, char typ)
 	if (typ == 'S' && jt == json_type_array) {
 		bool ok = true;
 		for (size_t i = 0; i < json_object_array_length(v.j); i++)
-			if (!json_object_is_type(json_object_array_get_idx(v.j, i), json_type_string))
+			if (!json_object_is_type(json_object_array_get_idx(v.j, i),
+						 json_type_string))
 				ok = false;
 		if (ok)
 			return v;
@@ -474,7 +481,8 @@ static struct gt_val eval_function(struct gt_state *s, struct gt_val dot, const 
 		gt_errorf(s, id, "wrong number of args for %s: want at least %zu got %zu", f->name,
 			  nsig - 1, nargs);
 	if (!variadic && nin != nsig)
-		gt_errorf(s, id, "wrong number of args for %s: want %zu got %zu", f->name, nsig, nin);
+		gt_errorf(s, id, "wrong number of args for %s: want %zu got %zu", f->name, nsig,
+			  nin);
 	if (strcmp(f->name, "and") == 0 || strcmp(f->name, "or") == 0)
 		return and_or(s, dot, f->name[0] == 'o', argn, nargs, has_final, final);
 	args = xcalloc(nin + 1, sizeof(*args));
@@ -538,7 +546,8 @@ static bool range_object(struct gt_state *s, const struct gt_node *r, size_t top
 	qsort(keys, n, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < n && s->flow != FLOW_BREAK; i++) {
 		struct gt_val kv = {gt_keep(s, json_object_new_string(keys[i])), false};
-		one_iteration(s, r, top, kv, (struct gt_val){json_object_object_get(o, keys[i]), false});
+		one_iteration(s, r, top, kv,
+			      (struct gt_val){json_object_object_get(o, keys[i]), false});
 	}
 	free(keys);
 	return true;

@@ -54,10 +54,10 @@ const char *gt_type_name(struct gt_val v)
 		}
 		if (n == 0 || scalar_name(et) == NULL)
 			return "[]interface {}";
-		return et == json_type_string ? "[]string"
-		       : et == json_type_int  ? "[]int"
+		return et == json_type_string	 ? "[]string"
+		       : et == json_type_int	 ? "[]int"
 		       : et == json_type_boolean ? "[]bool"
-					      : "[]float64";
+						 : "[]float64";
 	}
 	json_object_object_foreach(v.j, k, e)
 	{
@@ -224,8 +224,8 @@ static void put_e(char **b, size_t *len, const char *d, int dp, bool json)
 		gt_putc(b, len, '.');
 		put_str(b, len, d + 1);
 	}
-	snprintf(tmp, sizeof(tmp), json && x < 0 && x > -10 ? "e%c%d" : "e%c%02d", x < 0 ? '-' : '+',
-		 x < 0 ? -x : x);
+	snprintf(tmp, sizeof(tmp), json && x < 0 && x > -10 ? "e%c%d" : "e%c%02d",
+		 x < 0 ? '-' : '+', x < 0 ? -x : x);
 	put_str(b, len, tmp);
 }
 
@@ -393,7 +393,10 @@ static void fmt_int(char **b, size_t *len, int64_t x, const struct spec *sp)
 {
 	char digits[80], out[160];
 	const char *set = sp->verb == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
-	int base = strchr("bB", sp->verb) ? 2 : strchr("oO", sp->verb) ? 8 : strchr("xX", sp->verb) ? 16 : 10;
+	int base = strchr("bB", sp->verb)   ? 2
+		   : strchr("oO", sp->verb) ? 8
+		   : strchr("xX", sp->verb) ? 16
+					    : 10;
 	uint64_t u = x < 0 ? 0 - (uint64_t)x : (uint64_t)x;
 	size_t k = 0, o = 0;
 	int prec = sp->prec;
@@ -401,7 +404,8 @@ static void fmt_int(char **b, size_t *len, int64_t x, const struct spec *sp)
 	if (sp->verb == 'c' || sp->verb == 'q' || sp->verb == 'U') {
 		char *s = NULL;
 		size_t sl = 0;
-		uint32_t r = x < 0 || x > 0x10ffff || (x >= 0xd800 && x < 0xe000) ? 0xfffd : (uint32_t)x;
+		uint32_t r =
+		    x < 0 || x > 0x10ffff || (x >= 0xd800 && x < 0xe000) ? 0xfffd : (uint32_t)x;
 		if (sp->verb == 'c') {
 			put_rune(&s, &sl, r);
 		} else if (sp->verb == 'U') {
@@ -472,8 +476,8 @@ static void fmt_float(char **b, size_t *len, double f, const struct spec *sp)
 		int prec = sp->prec >= 0 ? sp->prec : strchr("gG", verb) ? -1 : 6;
 		char tmp[512];
 		if (prec < 0)
-			snprintf(cf, sizeof(cf), "%%%s%s%s%c", sp->plus ? "+" : "", sp->space ? " " : "",
-				 sp->sharp ? "#" : "", verb);
+			snprintf(cf, sizeof(cf), "%%%s%s%s%c", sp->plus ? "+" : "",
+				 sp->space ? " " : "", sp->sharp ? "#" : "", verb);
 		if (prec < 0)
 			snprintf(tmp, sizeof(tmp), cf, f);
 		else
@@ -517,7 +521,8 @@ static void fmt_string(char **b, size_t *len, const char *str, size_t n, const s
 				gt_putc(&s, &sl, ' ');
 			if (sp->sharp && (i == 0 || sp->space))
 				put_str(&s, &sl, sp->verb == 'x' ? "0x" : "0X");
-			snprintf(h, sizeof(h), sp->verb == 'x' ? "%02x" : "%02X", (unsigned char)str[i]);
+			snprintf(h, sizeof(h), sp->verb == 'x' ? "%02x" : "%02X",
+				 (unsigned char)str[i]);
 			put_str(&s, &sl, h);
 		}
 		break;
@@ -682,8 +687,14 @@ static void json_string(char **b, size_t *len, const char *s, size_t n)
 		bool bad;
 		size_t k = decode_rune(u + i, n - i, &r, &bad);
 		char tmp[8];
-		const char *e = r == '"' ? "\\\"" : r == '\\' ? "\\\\" : r == '\n' ? "\\n" : r == '\r' ? "\\r"
-				: r == '\t' ? "\\t" : r == '\b' ? "\\b" : r == '\f' ? "\\f" : NULL;
+		const char *e = r == '"'    ? "\\\""
+				: r == '\\' ? "\\\\"
+				: r == '\n' ? "\\n"
+				: r == '\r' ? "\\r"
+				: r == '\t' ? "\\t"
+				: r == '\b' ? "\\b"
+				: r == '\f' ? "\\f"
+					    : NULL;
 		if (e != NULL) {
 			put_str(b, len, e);
 		} else if (r < 0x20 || r == 0x2028 || r == 0x2029) {
@@ -747,7 +758,8 @@ void gt_json(char **b, size_t *len, struct json_object *v)
 		put_float(b, len, json_object_get_double(v), true);
 		return;
 	case json_type_string:
-		json_string(b, len, json_object_get_string(v), (size_t)json_object_get_string_len(v));
+		json_string(b, len, json_object_get_string(v),
+			    (size_t)json_object_get_string_len(v));
 		return;
 	case json_type_array:
 		gt_putc(b, len, '[');
@@ -790,4 +802,3 @@ void gt_put_rune(char **b, size_t *len, uint32_t r)
 {
 	put_rune(b, len, r);
 }
-

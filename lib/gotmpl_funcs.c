@@ -9,7 +9,7 @@
 #include <string.h>
 
 #define FN(name)                                                                                   \
-	static int name(struct gt_state *s, struct gt_val *a, size_t n, struct gt_val *out,       \
+	static int name(struct gt_state *s, struct gt_val *a, size_t n, struct gt_val *out,        \
 			char *eb, size_t el)
 
 static int fail(char *eb, size_t el, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -158,8 +158,8 @@ static int less(struct gt_val x, struct gt_val y, char *eb, size_t el)
 {
 	enum kind k1 = kind_of(x), k2 = kind_of(y);
 
-	if (k1 == K_INVALID || k1 == K_OTHER || k1 == K_BOOL || k2 == K_INVALID ||
-	    k2 == K_OTHER || k2 == K_BOOL)
+	if (k1 == K_INVALID || k1 == K_OTHER || k1 == K_BOOL || k2 == K_INVALID || k2 == K_OTHER ||
+	    k2 == K_BOOL)
 		return fail(eb, el, "invalid type for comparison");
 	if (k1 != k2)
 		return fail(eb, el, "incompatible types for comparison");
@@ -264,7 +264,8 @@ static int index_one(struct gt_state *s, struct gt_val *item, struct gt_val i, c
 	struct json_object *v;
 
 	if (t == json_type_array || t == json_type_string) {
-		size_t cap = t == json_type_string ? slen(*item) : json_object_array_length(item->j);
+		size_t cap =
+		    t == json_type_string ? slen(*item) : json_object_array_length(item->j);
 		if (index_arg(i, cap, &x, eb, el) < 0)
 			return -1;
 		if ((size_t)x == cap)
@@ -272,7 +273,8 @@ static int index_one(struct gt_state *s, struct gt_val *item, struct gt_val i, c
 		if (t == json_type_string)
 			*item = new_int(s, (unsigned char)str(*item)[x]);
 		else
-			*item = (struct gt_val){json_object_array_get_idx(item->j, (size_t)x), false};
+			*item =
+			    (struct gt_val){json_object_array_get_idx(item->j, (size_t)x), false};
 		return 0;
 	}
 	if (t == json_type_object) {
@@ -509,9 +511,9 @@ static struct gt_val map_case(struct gt_state *s, struct gt_val v, char mode)
 		uint32_t r;
 		size_t k = gt_decode_rune(p + i, n - i, &r);
 		bool bad = r == 0xfffd && k == 1 && (unsigned char)p[i] >= 0x80;
-		uint32_t m = mode == 'l' ? case_map(r, false)
+		uint32_t m = mode == 'l'			 ? case_map(r, false)
 			     : mode == 'u' || is_separator(prev) ? case_map(r, true)
-								   : r;
+								 : r;
 		if (bad || m == r)
 			gt_puts(&b, &len, p + i, k);
 		else
@@ -594,7 +596,8 @@ FN(fn_truncate)
 		return 0;
 	}
 	if (k < 0)
-		return fail(eb, el, "runtime error: slice bounds out of range [:%lld]", (long long)k);
+		return fail(eb, el, "runtime error: slice bounds out of range [:%lld]",
+			    (long long)k);
 	*out = new_str(s, str(a[0]), (size_t)k);
 	return 0;
 }

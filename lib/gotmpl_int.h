@@ -21,16 +21,16 @@ enum gt_type {
 	GT_CONTINUE,
 	GT_PIPE,
 	GT_CMD,
-	GT_FIELD,  /* .A.B: idents {"A", "B"} */
-	GT_VAR,    /* $x.A: idents {"$x", "A"} */
-	GT_CHAIN,  /* (pipe).A / term.A: sub, idents {"A"} */
-	GT_IDENT,  /* function name: text */
+	GT_FIELD, /* .A.B: idents {"A", "B"} */
+	GT_VAR,	  /* $x.A: idents {"$x", "A"} */
+	GT_CHAIN, /* (pipe).A / term.A: sub, idents {"A"} */
+	GT_IDENT, /* function name: text */
 	GT_DOT,
 	GT_NIL,
 	GT_BOOL,
 	GT_NUMBER,
 	GT_STRING, /* text: the value; orig: as written */
-	GT_END,    /* parser only */
+	GT_END,	   /* parser only */
 	GT_ELSE,   /* parser only */
 };
 

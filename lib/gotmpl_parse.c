@@ -58,9 +58,17 @@ static const struct {
 	const char *word;
 	enum item_type type;
 } keywords[] = {
-    {"block", IT_BLOCK}, {"break", IT_BREAK}, {"continue", IT_CONTINUE}, {"define", IT_DEFINE},
-    {"else", IT_ELSE},	 {"end", IT_END},     {"if", IT_IF},		 {"nil", IT_NIL},
-    {"range", IT_RANGE}, {"template", IT_TEMPLATE}, {"with", IT_WITH},
+    {"block", IT_BLOCK},
+    {"break", IT_BREAK},
+    {"continue", IT_CONTINUE},
+    {"define", IT_DEFINE},
+    {"else", IT_ELSE},
+    {"end", IT_END},
+    {"if", IT_IF},
+    {"nil", IT_NIL},
+    {"range", IT_RANGE},
+    {"template", IT_TEMPLATE},
+    {"with", IT_WITH},
 };
 
 struct lexer {
@@ -197,7 +205,7 @@ static void lex_quote(struct lexer *l, char q)
 			continue;
 		}
 		if (l->pos >= l->len || (q != '`' && c == '\n')) {
-			lex_error(l, q == '`'    ? "unterminated raw quoted string"
+			lex_error(l, q == '`'	? "unterminated raw quoted string"
 				     : q == '"' ? "unterminated quoted string"
 						: "unterminated character constant");
 			return;
@@ -213,7 +221,8 @@ static bool at_terminator(const struct lexer *l)
 {
 	char c = l->pos < l->len ? l->in[l->pos] : '\0';
 
-	return c == '\0' || is_space(c) || strchr(".,|:)(", c) != NULL || at_right_delim(l);
+	/* Go: the first character of the right delimiter ends a word too */
+	return c == '\0' || is_space(c) || strchr(".,|:)(}", c) != NULL;
 }
 
 static void bad_char(struct lexer *l)
@@ -239,7 +248,8 @@ static void lex_word(struct lexer *l, enum item_type t)
 	if (t != IT_IDENT)
 		return emit(l, t);
 	for (size_t i = 0; i < ARRAY_SIZE(keywords); i++)
-		if (strlen(keywords[i].word) == n && strncmp(keywords[i].word, l->in + l->start, n) == 0)
+		if (strlen(keywords[i].word) == n &&
+		    strncmp(keywords[i].word, l->in + l->start, n) == 0)
 			return emit(l, keywords[i].type);
 	if ((n == 4 && strncmp(l->in + l->start, "true", 4) == 0) ||
 	    (n == 5 && strncmp(l->in + l->start, "false", 5) == 0))
@@ -335,7 +345,8 @@ static bool lex_action_item(struct lexer *l)
 		}
 		return true;
 	}
-	if (c == '.' && !(l->pos + 1 < l->len && l->in[l->pos + 1] >= '0' && l->in[l->pos + 1] <= '9')) {
+	if (c == '.' &&
+	    !(l->pos + 1 < l->len && l->in[l->pos + 1] >= '0' && l->in[l->pos + 1] <= '9')) {
 		lex_word(l, IT_FIELD);
 		return !l->done;
 	}
@@ -379,8 +390,8 @@ static void lex_all(struct lexer *l)
 		while (lex_action_item(l))
 			;
 	}
-	if (l->nitems == 0 || (l->items[l->nitems - 1].type != IT_EOF &&
-			       l->items[l->nitems - 1].type != IT_ERROR))
+	if (l->nitems == 0 ||
+	    (l->items[l->nitems - 1].type != IT_EOF && l->items[l->nitems - 1].type != IT_ERROR))
 		emit_val(l, IT_EOF, xstrdup(""));
 }
 
@@ -530,7 +541,7 @@ static struct gt_node *pipeline(struct parser *p, const char *ctx, enum item_typ
 
 static int hexval(char c)
 {
-	return c >= '0' && c <= '9'	? c - '0'
+	return c >= '0' && c <= '9'   ? c - '0'
 	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
 	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
 				      : -1;
@@ -776,6 +787,7 @@ static struct gt_node *operand(struct parser *p)
 	if (n == NULL || peek(p)->type != IT_FIELD)
 		return n;
 	if (n->type == GT_FIELD || n->type == GT_VAR) {
+		n->pos = peek(p)->pos; /* Go's position of a chain: its second word */
 		while (peek(p)->type == IT_FIELD)
 			split_idents(n, next(p)->val);
 		return n;
