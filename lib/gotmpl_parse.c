@@ -257,6 +257,23 @@ static void lex_word(struct lexer *l, enum item_type t)
 	emit(l, IT_IDENT);
 }
 
+static bool parse_int_text(const char *t, int64_t *out);
+
+/* Go's scanNumber accepts what reads as an integer or a float */
+static bool number_ok(const char *s, size_t n)
+{
+	char *t = xstrndup(s, n), *end;
+	int64_t i;
+	bool ok = parse_int_text(t, &i);
+
+	if (!ok && strchr(t, '_') == NULL && strstr(t, "0x") == NULL) {
+		strtod(t, &end);
+		ok = *end == '\0' && end != t;
+	}
+	free(t);
+	return ok;
+}
+
 static void lex_number(struct lexer *l)
 {
 	const char *p = l->in + l->pos;
@@ -268,6 +285,15 @@ static void lex_number(struct lexer *l)
 		!(p[-1] == 'e' && strncmp(l->in + l->start, "0x", 2) == 0)))
 		p++;
 	advance(l, (size_t)(p - (l->in + l->pos)));
+	if (!number_ok(l->in + l->start, l->pos - l->start)) {
+		char *tok = xstrndup(l->in + l->start, l->pos - l->start), *q = NULL;
+		size_t qlen = 0;
+		gt_quote(&q, &qlen, tok, strlen(tok), false);
+		lex_error(l, "bad number syntax: %s", q);
+		free(tok);
+		free(q);
+		return;
+	}
 	emit(l, IT_NUMBER);
 }
 
@@ -352,7 +378,7 @@ static bool lex_action_item(struct lexer *l)
 	}
 	if (c == '.' || c == '+' || c == '-' || (c >= '0' && c <= '9')) {
 		lex_number(l);
-		return true;
+		return !l->done;
 	}
 	if (is_alnum((unsigned char)c)) {
 		lex_word(l, IT_IDENT);
