@@ -627,12 +627,17 @@ FN(fn_pad)
 	return 0;
 }
 
-/* warren's: a size in bytes as warren prints sizes ("1.23 MB") */
+/* warren's: a size in bytes as warren prints sizes ("1.23 MB"); a string
+ * is kept (the title of a table's header row) */
 FN(fn_human_size)
 {
 	char buf[64];
 	json_type t = vtype(a[0]);
 
+	if (t == json_type_string) { /* a table's header row: its title as is */
+		*out = a[0];
+		return 0;
+	}
 	if (t != json_type_int && t != json_type_double)
 		return fail(eb, el, "humanSize of type %s", gt_type_name(a[0]));
 	format_size(t == json_type_int ? json_object_get_int64(a[0].j)

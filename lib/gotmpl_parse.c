@@ -297,10 +297,56 @@ static void lex_number(struct lexer *l)
 	emit(l, IT_NUMBER);
 }
 
+/* = := | quotes $ ( ): 1 go on, 0 the action ended, -1 not one of them */
+static int lex_punct(struct lexer *l, char c)
+{
+	switch (c) {
+	case '=':
+		advance(l, 1);
+		emit(l, IT_ASSIGN);
+		return 1;
+	case ':':
+		advance(l, 1);
+		if (l->pos >= l->len || l->in[l->pos] != '=') {
+			lex_error(l, "expected :=");
+			return 0;
+		}
+		advance(l, 1);
+		emit(l, IT_DECLARE);
+		return 1;
+	case '|':
+		advance(l, 1);
+		emit(l, IT_PIPE);
+		return 1;
+	case '"':
+	case '`':
+	case '\'':
+		lex_quote(l, c);
+		return !l->done;
+	case '$':
+		lex_word(l, IT_VARIABLE);
+		return !l->done;
+	case '(':
+		advance(l, 1);
+		emit(l, IT_LPAREN);
+		l->paren++;
+		return 1;
+	case ')':
+		advance(l, 1);
+		emit(l, IT_RPAREN);
+		if (--l->paren < 0) {
+			lex_error(l, "unexpected right paren");
+			return 0;
+		}
+		return 1;
+	}
+	return -1;
+}
+
 /* one item inside an action; false when the action (or input) ended */
 static bool lex_action_item(struct lexer *l)
 {
-	int rd = at_right_delim(l);
+	int rd = at_right_delim(l), rc;
 	char c;
 
 	if (rd) {
@@ -331,46 +377,9 @@ static bool lex_action_item(struct lexer *l)
 			emit(l, IT_SPACE);
 		return true;
 	}
-	switch (c) {
-	case '=':
-		advance(l, 1);
-		emit(l, IT_ASSIGN);
-		return true;
-	case ':':
-		advance(l, 1);
-		if (l->pos >= l->len || l->in[l->pos] != '=') {
-			lex_error(l, "expected :=");
-			return false;
-		}
-		advance(l, 1);
-		emit(l, IT_DECLARE);
-		return true;
-	case '|':
-		advance(l, 1);
-		emit(l, IT_PIPE);
-		return true;
-	case '"':
-	case '`':
-	case '\'':
-		lex_quote(l, c);
-		return !l->done;
-	case '$':
-		lex_word(l, IT_VARIABLE);
-		return !l->done;
-	case '(':
-		advance(l, 1);
-		emit(l, IT_LPAREN);
-		l->paren++;
-		return true;
-	case ')':
-		advance(l, 1);
-		emit(l, IT_RPAREN);
-		if (--l->paren < 0) {
-			lex_error(l, "unexpected right paren");
-			return false;
-		}
-		return true;
-	}
+	rc = lex_punct(l, c);
+	if (rc >= 0)
+		return rc;
 	if (c == '.' &&
 	    !(l->pos + 1 < l->len && l->in[l->pos + 1] >= '0' && l->in[l->pos + 1] <= '9')) {
 		lex_word(l, IT_FIELD);

@@ -212,7 +212,7 @@ UNIT_TEST(podman_functions)
 	T("{{split \"a:b:c\" \":\"}} {{len (split \"\" \",\")}}", "[a b c] 1");
 	T("{{truncate .ID 12}} {{truncate .Name 10}}", "0123456789ab web");
 	T("{{pad .Name 2 3}}| {{pad .Empty 2 2}}|", "  web   | |");
-	T("{{humanSize .Size}} {{humanSize 512}}", "1.23 MB 512 B");
+	T("{{humanSize .Size}} {{humanSize 512}} {{humanSize \"SIZE\"}}", "1.23 MB 512 B SIZE");
 	T("{{contains .Name \"e\"}} {{contains .Name \"z\"}}", "true false");
 	T("{{.Name | upper | printf \"<%s>\"}}", "<WEB>");
 }
