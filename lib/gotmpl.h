@@ -11,6 +11,11 @@
  * by exact name, then case-insensitively (Podman's templates name Go fields,
  * {{.Store.GraphRoot}}, where its JSON says graphRoot); so is a map key.
  *
+ * All of Go's actions: text, comments, trimming ("{{- " and " -}}"),
+ * pipelines, variables, if/else if/else, range (slices, maps in key order,
+ * integers; else, break, continue), with/else with, define, template and
+ * block.
+ *
  * Functions: Go's builtins (and, or, not, len, index, slice, print, printf,
  * println, eq, ne, lt, le, gt, ge, html, urlquery, js) and Podman's (json,
  * lower, upper, title, join, split, truncate, pad) plus humanSize and

@@ -29,6 +29,9 @@ struct gt_state {
 	const struct gt_node *node;
 	struct werr *err;
 	enum flow flow;
+	const char *exec_name; /* the {{define}}d template running, or the main one */
+	size_t var_base;       /* a template sees only its own variables */
+	int depth;
 	jmp_buf jb;
 };
 
@@ -140,6 +143,15 @@ void gt_node_string(char **b, size_t *len, const struct gt_node *n)
 		gt_node_string(b, len, n->pipe);
 		put_str(b, len, "}}");
 		return;
+	case GT_TEMPLATE:
+		put_str(b, len, "{{template ");
+		gt_quote(b, len, n->text, strlen(n->text), false);
+		if (n->pipe != NULL) {
+			gt_putc(b, len, ' ');
+			gt_node_string(b, len, n->pipe);
+		}
+		put_str(b, len, "}}");
+		return;
 	default:
 		return;
 	}
@@ -167,7 +179,7 @@ void gt_errorf(struct gt_state *s, const struct gt_node *n, const char *fmt, ...
 	col = line == 1 ? pos : pos - nl;
 	gt_node_string(&ctx, &clen, n);
 	werr_set(s->err, 0, "template: %s:%zu:%zu: executing \"%s\" at <%s>: %s", s->t->name, line,
-		 col, s->t->name, ctx ? ctx : "", msg);
+		 col, s->exec_name, ctx ? ctx : "", msg);
 	free(ctx);
 	longjmp(s->jb, 1);
 }
@@ -185,7 +197,7 @@ static void push_var(struct gt_state *s, const char *name, struct gt_val v)
 
 static struct gt_var *find_var(struct gt_state *s, const char *name)
 {
-	for (size_t i = s->nvars; i-- > 0;)
+	for (size_t i = s->nvars; i-- > s->var_base;)
 		if (strcmp(s->vars[i].name, name) == 0)
 			return &s->vars[i];
 	gt_errorf(s, NULL, "undefined variable: %s", name);
@@ -613,6 +625,35 @@ static void walk_if_with(struct gt_state *s, struct gt_val dot, const struct gt_
 	s->nvars = mark;
 }
 
+/* {{template "name" pipeline}}: the definition runs with dot and no
+ * variable but $ (Go has no dynamic scoping) */
+static void walk_template(struct gt_state *s, struct gt_val dot, const struct gt_node *n)
+{
+	const struct gt_def *def = NULL;
+	const char *name = s->exec_name;
+	size_t base = s->var_base, mark;
+
+	s->node = n;
+	for (size_t i = 0; i < s->t->ndefs; i++)
+		if (strcmp(s->t->defs[i].name, n->text) == 0)
+			def = &s->t->defs[i];
+	if (def == NULL)
+		gt_errorf(s, n, "template \"%s\" not defined", n->text);
+	if (s->depth >= 1000)
+		gt_errorf(s, n, "exceeded maximum template depth (%d)", 1000);
+	dot = n->pipe ? eval_pipeline(s, dot, n->pipe) : MISSING;
+	mark = s->nvars;
+	s->var_base = mark;
+	push_var(s, "$", dot);
+	s->exec_name = def->name;
+	s->depth++;
+	walk(s, dot, def->root);
+	s->depth--;
+	s->exec_name = name;
+	s->var_base = base;
+	s->nvars = mark;
+}
+
 static void walk(struct gt_state *s, struct gt_val dot, const struct gt_node *n)
 {
 	struct gt_val v;
@@ -641,6 +682,9 @@ static void walk(struct gt_state *s, struct gt_val dot, const struct gt_node *n)
 	case GT_RANGE:
 		walk_range(s, dot, n);
 		return;
+	case GT_TEMPLATE:
+		walk_template(s, dot, n);
+		return;
 	case GT_BREAK:
 		s->flow = FLOW_BREAK;
 		return;
@@ -663,6 +707,7 @@ int gotmpl_exec(const struct gotmpl *t, struct json_object *data, char **buf, si
 		*len = 0;
 	}
 	s->t = t;
+	s->exec_name = t->name;
 	s->buf = buf;
 	s->len = len;
 	s->err = err;

@@ -29,9 +29,10 @@ enum gt_type {
 	GT_NIL,
 	GT_BOOL,
 	GT_NUMBER,
-	GT_STRING, /* text: the value; orig: as written */
-	GT_END,	   /* parser only */
-	GT_ELSE,   /* parser only */
+	GT_STRING,   /* text: the value; orig: as written */
+	GT_END,	     /* parser only */
+	GT_ELSE,     /* parser only */
+	GT_TEMPLATE, /* {{template "text" pipe}} (pipe may be NULL) */
 };
 
 struct gt_node {
@@ -52,9 +53,16 @@ struct gt_node {
 	struct gt_node *pipe, *list, *else_list, *sub;
 };
 
+struct gt_def {
+	char *name;
+	struct gt_node *root;
+};
+
 struct gotmpl {
 	char *name, *text;
 	struct gt_node *root;
+	struct gt_def *defs; /* {{define}} and {{block}} */
+	size_t ndefs;
 };
 
 /* Values while executing: a borrowed or arena-owned json-c value, or

@@ -440,6 +440,7 @@ struct parser {
 	size_t nvars;
 	int range_depth, action_line;
 	struct werr *err;
+	struct gotmpl *t;
 	jmp_buf jb;
 };
 
@@ -1033,6 +1034,88 @@ static struct gt_node *loop_control(struct parser *p, const struct item *kw, enu
 	return new_node(t, kw);
 }
 
+/* a {{define}} or {{block}} body: its own variables, up to its {{end}} */
+static void definition(struct parser *p, const char *name, const char *ctx)
+{
+	size_t nvars = p->nvars;
+	int depth = p->range_depth;
+	struct gt_node *end = NULL, *list;
+
+	for (size_t i = 0; i < p->t->ndefs; i++)
+		if (strcmp(p->t->defs[i].name, name) == 0 && p->t->defs[i].root->nkids > 0)
+			perrorf(p, "template: multiple definition of template \"%s\"", name);
+	p->nvars = 1;
+	p->range_depth = 0;
+	list = item_list(p, &end);
+	p->nvars = nvars;
+	p->range_depth = depth;
+	if (end->type != GT_END) {
+		free(end);
+		perrorf(p, "unexpected {{else}} in %s", ctx);
+	}
+	free(end);
+	p->t->defs = xrealloc(p->t->defs, (p->t->ndefs + 1) * sizeof(*p->t->defs));
+	p->t->defs[p->t->ndefs++] = (struct gt_def){xstrdup(name), list};
+}
+
+static char *template_name(struct parser *p, const char *ctx)
+{
+	struct item *it = next_nonspace(p);
+	size_t len;
+	char *name;
+
+	if (it->type != IT_STRING && it->type != IT_RAWSTRING)
+		unexpected(p, it, ctx);
+	name = unquote(it->val, &len);
+	if (name == NULL)
+		perrorf(p, "invalid syntax");
+	return name;
+}
+
+static struct gt_node *template_control(struct parser *p, const struct item *kw)
+{
+	struct gt_node *n = new_node(GT_TEMPLATE, peek_nonspace(p)); /* Go: at the name */
+
+	(void)kw;
+	n->text = template_name(p, "template clause");
+	if (next_nonspace(p)->type != IT_RDELIM) {
+		backup(p);
+		n->pipe = pipeline(p, "template clause", IT_RDELIM);
+	}
+	return n;
+}
+
+static struct gt_node *block_control(struct parser *p, const struct item *kw)
+{
+	struct gt_node *n = new_node(GT_TEMPLATE, peek_nonspace(p)); /* Go: at the name */
+
+	(void)kw;
+	n->text = template_name(p, "block clause");
+	n->pipe = pipeline(p, "block clause", IT_RDELIM);
+	definition(p, n->text, "block clause");
+	return n;
+}
+
+/* {{define "name"}}...{{end}} at the top level */
+static bool define_control(struct parser *p)
+{
+	size_t save = p->pos;
+	char *name;
+
+	if (peek(p)->type != IT_LDELIM)
+		return false;
+	next(p);
+	if (next_nonspace(p)->type != IT_DEFINE) {
+		p->pos = save;
+		return false;
+	}
+	name = template_name(p, "define clause");
+	expect(p, IT_RDELIM, "define clause");
+	definition(p, name, "define clause");
+	free(name);
+	return true;
+}
+
 static struct gt_node *action(struct parser *p)
 {
 	struct item *it = next_nonspace(p), *pk;
@@ -1055,10 +1138,12 @@ static struct gt_node *action(struct parser *p)
 		return control(p, GT_RANGE, "range");
 	case IT_WITH:
 		return control(p, GT_WITH, "with");
-	case IT_DEFINE:
 	case IT_TEMPLATE:
+		return template_control(p, it);
 	case IT_BLOCK:
-		perrorf(p, "{{%s}} is not supported", it->val);
+		return block_control(p, it);
+	case IT_DEFINE:
+		perrorf(p, "unexpected <define> in command");
 	default:
 		break;
 	}
@@ -1119,7 +1204,10 @@ static int parse_items(struct parser *p, struct gt_node *root)
 	if (setjmp(p->jb) != 0)
 		return -1;
 	while (peek(p)->type != IT_EOF) {
-		struct gt_node *n = text_or_action(p);
+		struct gt_node *n;
+		if (define_control(p))
+			continue;
+		n = text_or_action(p);
 		if (n->type == GT_END || n->type == GT_ELSE) {
 			bool end = n->type == GT_END;
 			free(n);
@@ -1133,8 +1221,8 @@ static int parse_items(struct parser *p, struct gt_node *root)
 struct gotmpl *gotmpl_parse(const char *name, const char *text, struct werr *err)
 {
 	struct lexer l = {.in = text, .len = strlen(text), .line = 1, .start_line = 1};
-	struct parser p = {.name = name, .err = err};
 	struct gotmpl *t = xcalloc(1, sizeof(*t));
+	struct parser p = {.name = name, .err = err, .t = t};
 	struct item root_item = {IT_TEXT, 0, 1, NULL};
 	int rc;
 
@@ -1165,6 +1253,11 @@ void gotmpl_free(struct gotmpl *t)
 	if (t == NULL)
 		return;
 	gt_free_node(t->root);
+	for (size_t i = 0; i < t->ndefs; i++) {
+		free(t->defs[i].name);
+		gt_free_node(t->defs[i].root);
+	}
+	free(t->defs);
 	free(t->name);
 	free(t->text);
 	free(t);
@@ -1189,5 +1282,9 @@ static char **collect_fields(const struct gt_node *n, char **v)
 
 char **gotmpl_fields(const struct gotmpl *t)
 {
-	return collect_fields(t->root, xcalloc(1, sizeof(char *)));
+	char **v = collect_fields(t->root, xcalloc(1, sizeof(char *)));
+
+	for (size_t i = 0; i < t->ndefs; i++)
+		v = collect_fields(t->defs[i].root, v);
+	return v;
 }

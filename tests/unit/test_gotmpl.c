@@ -270,6 +270,25 @@ UNIT_TEST(exec_errors)
 	T("{{nil}}", "ERR template: x:1:2: executing \"x\" at <nil>: nil is not a command");
 }
 
+UNIT_TEST(define_template_block)
+{
+	T("{{define \"row\"}}<{{.}}>{{end}}{{range .Names}}{{template \"row\" .}}{{end}}",
+	  "<a><b><c>");
+	T("{{define \"t\"}}{{$}}{{end}}{{$x := 1}}{{template \"t\" .Name}}", "web");
+	T("{{block \"b\" .State}}{{.Status}}{{end}}!", "running!");
+	T("{{template \"t\"}}{{define \"t\"}}[{{.}}]{{end}}", "[<no value>]");
+	T("{{template \"nope\" .}}",
+	  "ERR template: x:1:11: executing \"x\" at <{{template \"nope\" "
+	  ".}}>: template \"nope\" not defined");
+	T("{{define \"t\"}}{{.Nope}}{{end}}{{template \"t\" .}}",
+	  "ERR template: x:1:16: executing \"t\" at <.Nope>: can't evaluate field Nope in type "
+	  "map[string]interface {}");
+	T("{{define \"t\"}}{{$x}}{{end}}", "ERR template: x:1: undefined variable \"$x\"");
+	T("{{define \"t\"}}a{{end}}{{define \"t\"}}b{{end}}",
+	  "ERR template: x:1: template: multiple definition of template \"t\"");
+	T("{{define \"t\" 3}}{{end}}", "ERR template: x:1: unexpected \"3\" in define clause");
+}
+
 UNIT_TEST(run_many)
 {
 	/* parsed once, run against many values */
