@@ -26,6 +26,8 @@ struct gt_state {
 	size_t nvars, capvars;
 	struct json_object **keep;
 	size_t nkeep, capkeep;
+	void **mem;
+	size_t nmem;
 	const struct gt_node *node;
 	struct werr *err;
 	enum flow flow;
@@ -58,6 +60,12 @@ struct json_object *gt_keep(struct gt_state *s, struct json_object *j)
 	}
 	s->keep[s->nkeep++] = j;
 	return j;
+}
+
+static void gt_keep_mem(struct gt_state *s, void *p)
+{
+	s->mem = xrealloc(s->mem, (s->nmem + 1) * sizeof(void *));
+	s->mem[s->nmem++] = p;
 }
 
 static void put_str(char **b, size_t *len, const char *s)
@@ -497,18 +505,17 @@ static struct gt_val eval_function(struct gt_state *s, struct gt_val dot, const 
 			  nin);
 	if (strcmp(f->name, "and") == 0 || strcmp(f->name, "or") == 0)
 		return and_or(s, dot, f->name[0] == 'o', argn, nargs, has_final, final);
+	/* arguments live in the run's arena: an error jumps out of here */
 	args = xcalloc(nin + 1, sizeof(*args));
+	gt_keep_mem(s, args);
 	for (size_t i = 0; i < nargs; i++)
 		args[i] = eval_arg(s, dot, argn[i], f->sig[i < nsig ? i : nsig - 1]);
 	if (has_final) {
 		s->node = cmd;
 		args[nargs] = validate(s, final, f->sig[nargs < nsig ? nargs : nsig - 1]);
 	}
-	if (f->fn(s, args, nin, &out, errbuf, sizeof(errbuf)) < 0) {
-		free(args);
+	if (f->fn(s, args, nin, &out, errbuf, sizeof(errbuf)) < 0)
 		gt_errorf(s, cmd ? cmd : id, "error calling %s: %s", f->name, errbuf);
-	}
-	free(args);
 	return out;
 }
 
@@ -719,6 +726,9 @@ int gotmpl_exec(const struct gotmpl *t, struct json_object *data, char **buf, si
 	for (size_t i = 0; i < s->nkeep; i++)
 		json_object_put(s->keep[i]);
 	free(s->keep);
+	for (size_t i = 0; i < s->nmem; i++)
+		free(s->mem[i]);
+	free(s->mem);
 	free(s->vars);
 	free(s);
 	return rc;

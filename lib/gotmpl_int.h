@@ -63,6 +63,8 @@ struct gotmpl {
 	struct gt_node *root;
 	struct gt_def *defs; /* {{define}} and {{block}} */
 	size_t ndefs;
+	struct gt_node **nodes; /* all nodes, for gotmpl_free */
+	size_t nnodes;
 };
 
 /* Values while executing: a borrowed or arena-owned json-c value, or

@@ -545,9 +545,15 @@ static struct item *expect(struct parser *p, enum item_type t, const char *ctx)
 	return it;
 }
 
-static struct gt_node *new_node(enum gt_type t, const struct item *it)
+/* Every node is kept in the template's arena: freed with it, also when a
+ * parse error jumps out of half-built trees. */
+static struct gt_node *new_node(struct parser *p, enum gt_type t, const struct item *it)
 {
 	struct gt_node *n = xcalloc(1, sizeof(*n));
+	struct gotmpl *tm = p->t;
+
+	tm->nodes = xrealloc(tm->nodes, (tm->nnodes + 1) * sizeof(*tm->nodes));
+	tm->nodes[tm->nnodes++] = n;
 
 	n->type = t;
 	n->pos = it->pos;
@@ -696,7 +702,7 @@ static bool parse_int_text(const char *t, int64_t *out)
 
 static struct gt_node *number(struct parser *p, const struct item *it)
 {
-	struct gt_node *n = new_node(GT_NUMBER, it);
+	struct gt_node *n = new_node(p, GT_NUMBER, it);
 	char *end;
 
 	n->text = xstrdup(it->val);
@@ -737,8 +743,6 @@ static struct gt_node *number(struct parser *p, const struct item *it)
 		char *q = NULL;
 		size_t len = 0;
 		gt_quote(&q, &len, it->val, strlen(it->val), false);
-		free(n->text);
-		free(n);
 		perrorf(p, "illegal number syntax: %s", q);
 	}
 	return n;
@@ -746,7 +750,7 @@ static struct gt_node *number(struct parser *p, const struct item *it)
 
 static struct gt_node *use_var(struct parser *p, const struct item *it)
 {
-	struct gt_node *n = new_node(GT_VAR, it);
+	struct gt_node *n = new_node(p, GT_VAR, it);
 
 	split_idents(n, it->val);
 	for (size_t i = p->nvars; i-- > 0;)
@@ -764,21 +768,21 @@ static struct gt_node *term(struct parser *p)
 	case IT_IDENT:
 		if (gt_find_func(it->val) == NULL)
 			perrorf(p, "function \"%s\" not defined", it->val);
-		n = new_node(GT_IDENT, it);
+		n = new_node(p, GT_IDENT, it);
 		n->text = xstrdup(it->val);
 		return n;
 	case IT_DOT:
-		return new_node(GT_DOT, it);
+		return new_node(p, GT_DOT, it);
 	case IT_NIL:
-		return new_node(GT_NIL, it);
+		return new_node(p, GT_NIL, it);
 	case IT_VARIABLE:
 		return use_var(p, it);
 	case IT_FIELD:
-		n = new_node(GT_FIELD, it);
+		n = new_node(p, GT_FIELD, it);
 		split_idents(n, it->val);
 		return n;
 	case IT_BOOL:
-		n = new_node(GT_BOOL, it);
+		n = new_node(p, GT_BOOL, it);
 		n->b = strcmp(it->val, "true") == 0;
 		return n;
 	case IT_CHARCONST:
@@ -788,7 +792,7 @@ static struct gt_node *term(struct parser *p)
 		return pipeline(p, "parenthesized pipeline", IT_RPAREN);
 	case IT_STRING:
 	case IT_RAWSTRING:
-		n = new_node(GT_STRING, it);
+		n = new_node(p, GT_STRING, it);
 		n->orig = xstrdup(it->val);
 		n->text = unquote(it->val, &n->len);
 		if (n->text == NULL)
@@ -830,7 +834,7 @@ static struct gt_node *operand(struct parser *p)
 	}
 	if (n->type != GT_PIPE && n->type != GT_IDENT && n->type != GT_CHAIN)
 		perrorf(p, "unexpected . after term \"%s\"", node_word(n));
-	chain = new_node(GT_CHAIN, peek(p));
+	chain = new_node(p, GT_CHAIN, peek(p));
 	chain->sub = n;
 	while (peek(p)->type == IT_FIELD)
 		split_idents(chain, next(p)->val);
@@ -839,7 +843,7 @@ static struct gt_node *operand(struct parser *p)
 
 static struct gt_node *command(struct parser *p)
 {
-	struct gt_node *cmd = new_node(GT_CMD, peek_nonspace(p));
+	struct gt_node *cmd = new_node(p, GT_CMD, peek_nonspace(p));
 
 	for (;;) {
 		struct gt_node *op;
@@ -875,7 +879,7 @@ static void check_pipeline(struct parser *p, struct gt_node *pipe, const char *c
 
 static void declare(struct parser *p, struct gt_node *pipe, const struct item *v)
 {
-	struct gt_node *var = new_node(GT_VAR, v);
+	struct gt_node *var = new_node(p, GT_VAR, v);
 
 	split_idents(var, v->val);
 	add_kid(&pipe->decl, &pipe->ndecl, var);
@@ -923,7 +927,7 @@ static void declarations(struct parser *p, struct gt_node *pipe, const char *ctx
 
 static struct gt_node *pipeline(struct parser *p, const char *ctx, enum item_type end)
 {
-	struct gt_node *pipe = new_node(GT_PIPE, peek_nonspace(p));
+	struct gt_node *pipe = new_node(p, GT_PIPE, peek_nonspace(p));
 
 	declarations(p, pipe, ctx);
 	for (;;) {
@@ -957,7 +961,7 @@ static struct gt_node *text_or_action(struct parser *p);
 
 static struct gt_node *item_list(struct parser *p, struct gt_node **nextn)
 {
-	struct gt_node *list = new_node(GT_LIST, peek_nonspace(p));
+	struct gt_node *list = new_node(p, GT_LIST, peek_nonspace(p));
 
 	while (peek_nonspace(p)->type != IT_EOF) {
 		struct gt_node *n = text_or_action(p);
@@ -976,26 +980,20 @@ static struct gt_node *item_list(struct parser *p, struct gt_node **nextn)
 static struct gt_node *control(struct parser *p, enum gt_type t, const char *ctx);
 
 /* the part after {{else}} of an if/with; "else if"/"else with" chain */
-static void else_part(struct parser *p, struct gt_node *n, enum gt_type t, const char *ctx,
-		      struct gt_node *els)
+static void else_part(struct parser *p, struct gt_node *n, enum gt_type t, const char *ctx)
 {
 	enum item_type kw = t == GT_IF ? IT_IF : IT_WITH;
 	struct gt_node *end = NULL;
 
 	if ((t == GT_IF || t == GT_WITH) && peek(p)->type == kw) {
 		next(p);
-		n->else_list = new_node(GT_LIST, peek(p));
+		n->else_list = new_node(p, GT_LIST, peek(p));
 		add_kid(&n->else_list->kids, &n->else_list->nkids, control(p, t, ctx));
-		free(els);
 		return;
 	}
-	free(els);
 	n->else_list = item_list(p, &end);
-	if (end->type != GT_END) {
-		free(end);
+	if (end->type != GT_END)
 		perrorf(p, "expected end; found {{else}}");
-	}
-	free(end);
 }
 
 static struct gt_node *control(struct parser *p, enum gt_type t, const char *ctx)
@@ -1004,8 +1002,7 @@ static struct gt_node *control(struct parser *p, enum gt_type t, const char *ctx
 	struct gt_node *n, *pipe, *end = NULL;
 
 	pipe = pipeline(p, ctx, IT_RDELIM);
-	n = xcalloc(1, sizeof(*n));
-	n->type = t;
+	n = new_node(p, t, peek(p));
 	n->pos = pipe->pos;
 	n->line = pipe->line;
 	n->pipe = pipe;
@@ -1015,9 +1012,7 @@ static struct gt_node *control(struct parser *p, enum gt_type t, const char *ctx
 	if (t == GT_RANGE)
 		p->range_depth--;
 	if (end->type == GT_ELSE)
-		else_part(p, n, t, ctx, end);
-	else
-		free(end);
+		else_part(p, n, t, ctx);
 	p->nvars = mark;
 	return n;
 }
@@ -1031,7 +1026,7 @@ static struct gt_node *loop_control(struct parser *p, const struct item *kw, enu
 		unexpected(p, it, w);
 	if (p->range_depth == 0)
 		perrorf(p, "%s outside {{range}}", w);
-	return new_node(t, kw);
+	return new_node(p, t, kw);
 }
 
 /* a {{define}} or {{block}} body: its own variables, up to its {{end}} */
@@ -1049,11 +1044,8 @@ static void definition(struct parser *p, const char *name, const char *ctx)
 	list = item_list(p, &end);
 	p->nvars = nvars;
 	p->range_depth = depth;
-	if (end->type != GT_END) {
-		free(end);
+	if (end->type != GT_END)
 		perrorf(p, "unexpected {{else}} in %s", ctx);
-	}
-	free(end);
 	p->t->defs = xrealloc(p->t->defs, (p->t->ndefs + 1) * sizeof(*p->t->defs));
 	p->t->defs[p->t->ndefs++] = (struct gt_def){xstrdup(name), list};
 }
@@ -1074,7 +1066,7 @@ static char *template_name(struct parser *p, const char *ctx)
 
 static struct gt_node *template_control(struct parser *p, const struct item *kw)
 {
-	struct gt_node *n = new_node(GT_TEMPLATE, peek_nonspace(p)); /* Go: at the name */
+	struct gt_node *n = new_node(p, GT_TEMPLATE, peek_nonspace(p)); /* Go: at the name */
 
 	(void)kw;
 	n->text = template_name(p, "template clause");
@@ -1087,7 +1079,7 @@ static struct gt_node *template_control(struct parser *p, const struct item *kw)
 
 static struct gt_node *block_control(struct parser *p, const struct item *kw)
 {
-	struct gt_node *n = new_node(GT_TEMPLATE, peek_nonspace(p)); /* Go: at the name */
+	struct gt_node *n = new_node(p, GT_TEMPLATE, peek_nonspace(p)); /* Go: at the name */
 
 	(void)kw;
 	n->text = template_name(p, "block clause");
@@ -1100,7 +1092,7 @@ static struct gt_node *block_control(struct parser *p, const struct item *kw)
 static bool define_control(struct parser *p)
 {
 	size_t save = p->pos;
-	char *name;
+	struct gt_node *holder;
 
 	if (peek(p)->type != IT_LDELIM)
 		return false;
@@ -1109,10 +1101,10 @@ static bool define_control(struct parser *p)
 		p->pos = save;
 		return false;
 	}
-	name = template_name(p, "define clause");
+	holder = new_node(p, GT_TEMPLATE, peek_nonspace(p)); /* owns the name */
+	holder->text = template_name(p, "define clause");
 	expect(p, IT_RDELIM, "define clause");
-	definition(p, name, "define clause");
-	free(name);
+	definition(p, holder->text, "define clause");
 	return true;
 }
 
@@ -1128,10 +1120,10 @@ static struct gt_node *action(struct parser *p)
 	case IT_ELSE:
 		pk = peek_nonspace(p);
 		if (pk->type == IT_IF || pk->type == IT_WITH)
-			return new_node(GT_ELSE, pk);
-		return new_node(GT_ELSE, expect(p, IT_RDELIM, "else"));
+			return new_node(p, GT_ELSE, pk);
+		return new_node(p, GT_ELSE, expect(p, IT_RDELIM, "else"));
 	case IT_END:
-		return new_node(GT_END, expect(p, IT_RDELIM, "end"));
+		return new_node(p, GT_END, expect(p, IT_RDELIM, "end"));
 	case IT_IF:
 		return control(p, GT_IF, "if");
 	case IT_RANGE:
@@ -1149,7 +1141,7 @@ static struct gt_node *action(struct parser *p)
 	}
 	backup(p);
 	pk = peek(p);
-	struct gt_node *n = new_node(GT_ACTION, pk);
+	struct gt_node *n = new_node(p, GT_ACTION, pk);
 	n->pipe = pipeline(p, "command", IT_RDELIM);
 	return n;
 }
@@ -1161,7 +1153,7 @@ static struct gt_node *text_or_action(struct parser *p)
 
 	switch (it->type) {
 	case IT_TEXT:
-		n = new_node(GT_TEXT, it);
+		n = new_node(p, GT_TEXT, it);
 		n->len = strlen(it->val);
 		n->text = xstrndup(it->val, n->len);
 		return n;
@@ -1175,26 +1167,15 @@ static struct gt_node *text_or_action(struct parser *p)
 	}
 }
 
-void gt_free_node(struct gt_node *n);
-void gt_free_node(struct gt_node *n)
+static void free_node(struct gt_node *n)
 {
-	if (n == NULL)
-		return;
 	free(n->text);
 	free(n->orig);
 	for (size_t i = 0; i < n->nidents; i++)
 		free(n->idents[i]);
 	free(n->idents);
-	for (size_t i = 0; i < n->nkids; i++)
-		gt_free_node(n->kids[i]);
 	free(n->kids);
-	for (size_t i = 0; i < n->ndecl; i++)
-		gt_free_node(n->decl[i]);
 	free(n->decl);
-	gt_free_node(n->pipe);
-	gt_free_node(n->list);
-	gt_free_node(n->else_list);
-	gt_free_node(n->sub);
 	free(n);
 }
 
@@ -1209,9 +1190,7 @@ static int parse_items(struct parser *p, struct gt_node *root)
 			continue;
 		n = text_or_action(p);
 		if (n->type == GT_END || n->type == GT_ELSE) {
-			bool end = n->type == GT_END;
-			free(n);
-			perrorf(p, "unexpected %s", end ? "{{end}}" : "{{else}}");
+			perrorf(p, "unexpected %s", n->type == GT_END ? "{{end}}" : "{{else}}");
 		}
 		add_kid(&root->kids, &root->nkids, n);
 	}
@@ -1233,15 +1212,13 @@ struct gotmpl *gotmpl_parse(const char *name, const char *text, struct werr *err
 	p.vars[p.nvars++] = "$";
 	t->name = xstrdup(name);
 	t->text = xstrdup(text);
-	t->root = new_node(GT_LIST, &root_item);
+	t->root = new_node(&p, GT_LIST, &root_item);
 	rc = parse_items(&p, t->root);
 	for (size_t i = 0; i < l.nitems; i++)
 		free(l.items[i].val);
 	free(l.items);
 	free(p.vars);
 	if (rc < 0) {
-		/* nodes made before the error are leaked into the jump: Go's
-		 * parser drops them too; a failed parse ends the command */
 		gotmpl_free(t);
 		return NULL;
 	}
@@ -1252,11 +1229,11 @@ void gotmpl_free(struct gotmpl *t)
 {
 	if (t == NULL)
 		return;
-	gt_free_node(t->root);
-	for (size_t i = 0; i < t->ndefs; i++) {
+	for (size_t i = 0; i < t->nnodes; i++)
+		free_node(t->nodes[i]);
+	free(t->nodes);
+	for (size_t i = 0; i < t->ndefs; i++)
 		free(t->defs[i].name);
-		gt_free_node(t->defs[i].root);
-	}
 	free(t->defs);
 	free(t->name);
 	free(t->text);
