@@ -432,10 +432,14 @@ static void fmt_int(char **b, size_t *len, int64_t x, const struct spec *sp)
 		out[o++] = '+';
 	else if (sp->space)
 		out[o++] = ' ';
-	if (sp->verb == 'O' || (sp->sharp && base != 10 && !(base == 8 && prec <= (int)k))) {
+	if (sp->verb == 'O') {
 		out[o++] = '0';
-		if (base != 8 || sp->verb == 'O')
-			out[o++] = base == 16 ? sp->verb : base == 2 ? 'b' : 'o';
+		out[o++] = 'o';
+	} else if (sp->sharp && (base == 16 || base == 2)) {
+		out[o++] = '0';
+		out[o++] = base == 16 ? sp->verb : 'b';
+	} else if (sp->sharp && base == 8 && x != 0 && prec <= (int)k) {
+		out[o++] = '0';
 	}
 	for (int i = (int)k; i < prec && o < 100; i++)
 		out[o++] = '0';
@@ -546,10 +550,12 @@ static void fmt_value(char **b, size_t *len, struct gt_val v, const struct spec 
 			bad_verb(b, len, v, c);
 		return;
 	case json_type_boolean:
-		if (c == 'v' || c == 't')
-			put_str(b, len, json_object_get_boolean(v.j) ? "true" : "false");
-		else
+		if (c == 'v' || c == 't') {
+			bool t = json_object_get_boolean(v.j);
+			pad(b, len, t ? "true" : "false", t ? 4 : 5, sp);
+		} else {
 			bad_verb(b, len, v, c);
+		}
 		return;
 	case json_type_int:
 		if (strchr("vdbBoOxXcqU", c))

@@ -195,6 +195,24 @@ UNIT_TEST(printf_verbs)
 	T("{{printf \"%!\"}} {{printf \"%\"}}", "%!!(MISSING) %!(NOVERB)");
 }
 
+UNIT_TEST(printf_flags)
+{
+	T("{{printf \"%08.3f|%+.2e|%#x %#o %#b|%x|%U\" 3.14159 12345.678 255 8 5 -255 128512}}",
+	  "0003.142|+1.23e+04|0xff 010 0b101|-ff|U+1F600");
+	T("{{printf \"%-6s|%.1s|%.2s|%5t|%03d|% d\" \"h\xc3\xa9\xc3\xa9\" \"h\xc3\xa9\" "
+	  "\"h\xc3\xa9\" true -5 5}}",
+	  "h\xc3\xa9\xc3\xa9   |h|h\xc3\xa9| true|-05| 5");
+	T("{{printf \"%v %v %v %g %G %.3g %e\" 1e21 100000.0 1234567.0 100000.0 1e-7 1234.5678 "
+	  "0.0}}",
+	  "1e+21 100000 1.234567e+06 100000 1E-07 1.23e+03 0.000000e+00");
+	T("{{printf \"%d|%s|%q|%#q|%c%c|%q\" 1.5 true \"a\\\"b\\n\" \"ab\" 72 105 'x'}}",
+	  "%!d(float64=1.5)|%!s(bool=true)|\"a\\\"b\\n\"|`ab`|Hi|'x'");
+	T("{{printf \"%v|%d|%5v\" .Labels .Nums .Nums}}",
+	  "map[app:x org.k:v]|[3 1 2]|[    3     1     2]");
+	T("{{print 1 2}} {{print \"a\" \"b\"}} {{print \"a\" 1 \"b\"}} {{println \"a\" \"b\"}}",
+	  "1 2 ab a1b a b\n");
+}
+
 UNIT_TEST(podman_functions)
 {
 	T("{{json .Names}} {{json .State}} {{json .Html}} {{json .Nil}}",
