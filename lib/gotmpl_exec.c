@@ -242,25 +242,41 @@ bool gt_is_map(struct json_object *o)
 	return all_str && lower;
 }
 
+/* an object's member by Go field name, else case-insensitively (a JSON
+ * null is found as NULL) */
+static bool member(struct json_object *o, const char *name, struct json_object **v)
+{
+	if (json_object_object_get_ex(o, name, v))
+		return true;
+	json_object_object_foreach(o, k, val)
+	{
+		if (strcasecmp(k, name) == 0) {
+			*v = val;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Go's evalField with its messages: a struct's field, or a map's key */
 static struct gt_val field(struct gt_state *s, const char *name, bool has_args, struct gt_val recv)
 {
+	bool obj, map, found;
 	struct json_object *v = NULL;
 
 	if (recv.missing || recv.j == NULL)
 		return MISSING;
+	obj = json_object_is_type(recv.j, json_type_object);
+	map = obj && gt_is_map(recv.j);
+	found = obj && member(recv.j, name, &v);
+	if (has_args && found && !map)
+		gt_errorf(s, NULL, "%s has arguments but cannot be invoked as function", name);
 	if (has_args)
 		gt_errorf(s, NULL, "%s is not a method but has arguments", name);
-	if (json_object_is_type(recv.j, json_type_object)) {
-		if (json_object_object_get_ex(recv.j, name, &v))
-			return (struct gt_val){v, false};
-		json_object_object_foreach(recv.j, k, val)
-		{
-			if (strcasecmp(k, name) == 0)
-				return (struct gt_val){val, false};
-		}
-		if (gt_is_map(recv.j))
-			return MISSING;
-	}
+	if (found)
+		return (struct gt_val){v, false};
+	if (map)
+		return MISSING;
 	gt_errorf(s, NULL, "can't evaluate field %s in type %s", name, gt_type_name(recv));
 }
 

@@ -265,9 +265,10 @@ UNIT_TEST(exec_errors)
 				"evaluate field Nope in type map[string]interface {}");
 	T("{{.Name.Foo}}", "ERR template: x:1:7: executing \"x\" at <.Name.Foo>: can't evaluate "
 			   "field Foo in type string");
-	T("{{.Name 1}}",
-	  "ERR template: x:1:2: executing \"x\" at <.Name>: Name is not a method but "
-	  "has arguments");
+	T("{{.Name 1}}", "ERR template: x:1:2: executing \"x\" at <.Name>: Name has arguments but "
+			 "cannot be invoked as function");
+	T("{{.Label \"k\"}}", "ERR template: x:1:2: executing \"x\" at <.Label>: Label is not a "
+			      "method but has arguments"); /* Podman 6's words for ps */
 	T("{{index .Names \"k\"}}",
 	  "ERR template: x:1:2: executing \"x\" at <index .Names \"k\">: "
 	  "error calling index: cannot index slice/array with type string");
