@@ -34,17 +34,26 @@ void format_set_name(const char *name);
 char *template_render(const char *tmpl, struct json_object *obj, struct werr *err);
 
 /* Prints n objects the way Podman's --format does (the one output path of
- * every listing command; issue 6):
- *  - "json": the objects as one pretty JSON array;
+ * every listing command; issue 6), parsing the template once and printing
+ * nothing when it fails (Podman's report package, facts checked):
+ *  - "json" (or "{{json}}", "{{ json. }}"): the objects as one pretty JSON
+ *    array;
  *  - "table TEMPLATE": a header row, TEMPLATE rendered against headers (a
  *    JSON object mapping each field name to its column title, e.g.
- *    {"ID": "CONTAINER ID"}), then one row per object; cells are split at
- *    tabs and aligned as Podman's tabwriter does;
- *  - any other TEMPLATE: rendered once per object, a newline added when
- *    the rendering does not end in one.
- * headers may be NULL (titles are then made from the field names). A
- * command's default output is its own "table ..." template. Returns 0, or
- * -1 with err set (nothing printed) when the template is bad. */
+ *    {"ID": "CONTAINER ID"}; upper-cased as Podman's overrides; a field
+ *    without one is titled by its name split at case changes, "CreatedAt"
+ *    -> "CREATED AT"), then one row per object. As Podman's, spaces in
+ *    TEMPLATE are column breaks too; the cells are aligned by Go's
+ *    tabwriter rules (minwidth 12, padding 2, column blocks);
+ *  - any other TEMPLATE: rendered per object with a newline added unless
+ *    TEMPLATE ends in one; a TEMPLATE with its own "{{range .}}...{{end}}"
+ *    runs once over the array of objects.
+ * "\t" and "\n" typed literally are a tab and a newline (see
+ * template_render). Templates run inside "{{range .}}...{{end -}}" as
+ * Podman's do, so error columns count that prefix as Podman's do
+ * ("template: ps:1:13: ..."). "table" alone is no table (Podman prints the
+ * word per object). headers may be NULL. A command's default output is its
+ * own "table ..." template. Returns 0, or -1 with err set (exit 125). */
 int format_print(FILE *out, const char *format, struct json_object *const *objs, size_t n,
 		 struct json_object *headers, struct werr *err);
 
