@@ -37,6 +37,7 @@ struct tw {
 	struct tw_line *lines;
 	size_t nlines;
 	size_t widths[64], nwidths;
+	bool partial; /* the text does not end in a newline: nor does the output */
 };
 
 static size_t runes(const char *s, size_t n)
@@ -60,7 +61,8 @@ static void tw_write_lines(struct tw *w, size_t from, size_t to)
 				     k++)
 					fputc(' ', w->out);
 		}
-		fputc('\n', w->out);
+		if (i + 1 < w->nlines || !w->partial)
+			fputc('\n', w->out);
 	}
 }
 
@@ -92,7 +94,7 @@ static void tw_format(struct tw *w, size_t line0, size_t line1)
 /* Writes text (lines of tab-separated cells) aligned as Go's tabwriter. */
 static void tabwrite(FILE *out, char *text, size_t len)
 {
-	struct tw w = {.out = out};
+	struct tw w = {.out = out, .partial = len > 0 && text[len - 1] != '\n'};
 	char *p = text, *end = text + len;
 
 	while (p < end) {

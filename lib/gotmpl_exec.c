@@ -267,8 +267,10 @@ static struct gt_val field(struct gt_state *s, const char *name, bool has_args, 
 	if (recv.missing || recv.j == NULL)
 		return MISSING;
 	obj = json_object_is_type(recv.j, json_type_object);
-	map = obj && gt_is_map(recv.j);
 	found = obj && member(recv.j, name, &v);
+	if (found && !has_args)
+		return (struct gt_val){v, false}; /* the common case: no scan of the keys */
+	map = obj && gt_is_map(recv.j);
 	if (has_args && found && !map)
 		gt_errorf(s, NULL, "%s has arguments but cannot be invoked as function", name);
 	if (has_args)

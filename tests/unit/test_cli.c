@@ -485,6 +485,12 @@ UNIT_TEST(tabwriter_blocks)
 	tabwrite(f, text, strlen(text));
 	fclose(f);
 	CHECK_STR(buf, "a           bbbbbbbbbbbbbbbbbb  c\nno tabs here\nlong-cell-value  x\n");
+	/* as Go's: a last line without a newline gets none */
+	memset(buf, 0, sizeof(buf));
+	f = fmemopen(buf, sizeof(buf), "w");
+	tabwrite(f, text, 4);
+	fclose(f);
+	CHECK_STR(buf, "a           bb");
 }
 
 UNIT_TEST(table_layout)
