@@ -168,11 +168,17 @@ void table_free(struct table *t)
 	free(t);
 }
 
+void print_json_go(FILE *out, struct json_object *v, const char *indent, bool escape_html)
+{
+	char *s = gotmpl_json(v, indent, escape_html);
+
+	fprintf(out, "%s\n", s);
+	free(s);
+}
+
 void print_json(FILE *out, struct json_object *v)
 {
-	const char *s = json_object_to_json_string_ext(
-	    v, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
-	fprintf(out, "%s\n", s);
+	print_json_go(out, v, "    ", true);
 }
 
 static const char *tmpl_name = "format";

@@ -4,6 +4,7 @@
 #define WARREN_FORMAT_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "lib/err.h"
@@ -18,8 +19,13 @@ void table_add(struct table *t, const char *const *cells);
 void table_print(struct table *t, FILE *out);
 void table_free(struct table *t);
 
-/* Prints a JSON value pretty (4-space indent, as Podman) with a newline. */
+/* Prints a JSON value as Go's json.MarshalIndent with a newline: 4-space
+ * indent and <, >, & escaped, as `podman images --format json`. */
 void print_json(FILE *out, struct json_object *v);
+
+/* The same with the indent and HTML escaping a command uses in Podman
+ * (ps and info: "  ", escaped; inspect: 5 spaces, not escaped). */
+void print_json_go(FILE *out, struct json_object *v, const char *indent, bool escape_html);
 
 /* The name templates get in error messages: Podman names them after the
  * command ("template: ps:1:13: executing \"ps\" at <.Foo>: ..."). name is

@@ -25,6 +25,7 @@
 #define WARREN_GOTMPL_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lib/err.h"
@@ -50,5 +51,13 @@ char *gotmpl_render(const struct gotmpl *t, struct json_object *data, struct wer
 char **gotmpl_fields(const struct gotmpl *t);
 
 void gotmpl_free(struct gotmpl *t);
+
+/* v as Go's encoding/json writes it (the template's json function, and
+ * --format json): compact when indent is NULL, else json.MarshalIndent's
+ * layout with that indent ("[]" and "{}" when empty); members in their
+ * order; floats as Go's (1.0 is "1", 1e-7 is "1e-7"); escape_html:
+ * <, > and & as \u003c... (json.Marshal's default; Podman's json function
+ * and inspect turn it off). Result malloc'd. */
+char *gotmpl_json(struct json_object *v, const char *indent, bool escape_html);
 
 #endif

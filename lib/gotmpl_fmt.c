@@ -1,6 +1,7 @@
 /* gotmpl_fmt.c - Go's fmt and encoding/json for template values (issue 6):
  * %v as Go prints values, Printf's verbs and flags, strconv.Quote and
  * json.Marshal. */
+#include "lib/gotmpl.h"
 #include "lib/gotmpl_int.h"
 #include "lib/util.h"
 
@@ -683,7 +684,8 @@ void gt_sprintf(char **b, size_t *len, const char *fmt, const struct gt_val *arg
 
 /* ---- JSON ---- */
 
-static void json_string(char **b, size_t *len, const char *s, size_t n)
+/* Go's encoding/json string: HTML characters escaped only when html */
+static void json_string(char **b, size_t *len, const char *s, size_t n, bool html)
 {
 	const unsigned char *u = (const unsigned char *)s;
 
@@ -703,7 +705,8 @@ static void json_string(char **b, size_t *len, const char *s, size_t n)
 					    : NULL;
 		if (e != NULL) {
 			put_str(b, len, e);
-		} else if (r < 0x20 || r == 0x2028 || r == 0x2029) {
+		} else if (r < 0x20 || r == 0x2028 || r == 0x2029 ||
+			   (html && (r == '<' || r == '>' || r == '&'))) {
 			snprintf(tmp, sizeof(tmp), "\\u%04x", r);
 			put_str(b, len, tmp);
 		} else if (bad) {
@@ -716,36 +719,55 @@ static void json_string(char **b, size_t *len, const char *s, size_t n)
 	gt_putc(b, len, '"');
 }
 
-static void json_object_out(char **b, size_t *len, struct json_object *v)
-{
-	size_t n, i = 0;
-	const char **keys;
+struct jenc {
+	const char *indent; /* NULL: compact */
+	bool html;
+};
 
-	gt_putc(b, len, '{');
-	if (gt_is_map(v)) {
-		keys = sorted_keys(v, &n);
-		for (i = 0; i < n; i++) {
-			if (i > 0)
-				gt_putc(b, len, ',');
-			json_string(b, len, keys[i], strlen(keys[i]));
-			gt_putc(b, len, ':');
-			gt_json(b, len, json_object_object_get(v, keys[i]));
-		}
-		free(keys);
-	} else {
-		json_object_object_foreach(v, k, e)
-		{
-			if (i++ > 0)
-				gt_putc(b, len, ',');
-			json_string(b, len, k, strlen(k));
-			gt_putc(b, len, ':');
-			gt_json(b, len, e);
-		}
-	}
-	gt_putc(b, len, '}');
+static void json_value(char **b, size_t *len, struct json_object *v, const struct jenc *e,
+		       int depth);
+
+static void json_newline(char **b, size_t *len, const struct jenc *e, int depth)
+{
+	gt_putc(b, len, '\n');
+	for (int i = 0; i < depth; i++)
+		put_str(b, len, e->indent);
 }
 
-void gt_json(char **b, size_t *len, struct json_object *v)
+/* an array or object: members in their order (the serialisers give
+ * Podman's field order; Go sorts only maps) */
+static void json_container(char **b, size_t *len, struct json_object *v, const struct jenc *e,
+			   int depth)
+{
+	bool arr = json_object_is_type(v, json_type_array);
+	size_t n = arr ? json_object_array_length(v) : (size_t)json_object_object_length(v), i = 0;
+	struct json_object_iterator it = json_object_iter_init_default();
+
+	if (!arr)
+		it = json_object_iter_begin(v);
+	gt_putc(b, len, arr ? '[' : '{');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			gt_putc(b, len, ',');
+		if (e->indent != NULL)
+			json_newline(b, len, e, depth + 1);
+		if (arr) {
+			json_value(b, len, json_object_array_get_idx(v, i), e, depth + 1);
+			continue;
+		}
+		const char *k = json_object_iter_peek_name(&it);
+		json_string(b, len, k, strlen(k), e->html);
+		put_str(b, len, e->indent != NULL ? ": " : ":");
+		json_value(b, len, json_object_iter_peek_value(&it), e, depth + 1);
+		json_object_iter_next(&it);
+	}
+	if (n > 0 && e->indent != NULL)
+		json_newline(b, len, e, depth);
+	gt_putc(b, len, arr ? ']' : '}');
+}
+
+static void json_value(char **b, size_t *len, struct json_object *v, const struct jenc *e,
+		       int depth)
 {
 	char tmp[32];
 
@@ -765,21 +787,29 @@ void gt_json(char **b, size_t *len, struct json_object *v)
 		return;
 	case json_type_string:
 		json_string(b, len, json_object_get_string(v),
-			    (size_t)json_object_get_string_len(v));
+			    (size_t)json_object_get_string_len(v), e->html);
 		return;
-	case json_type_array:
-		gt_putc(b, len, '[');
-		for (size_t i = 0; i < json_object_array_length(v); i++) {
-			if (i > 0)
-				gt_putc(b, len, ',');
-			gt_json(b, len, json_object_array_get_idx(v, i));
-		}
-		gt_putc(b, len, ']');
-		return;
-	case json_type_object:
-		json_object_out(b, len, v);
+	default:
+		json_container(b, len, v, e, depth);
 		return;
 	}
+}
+
+void gt_json(char **b, size_t *len, struct json_object *v)
+{
+	struct jenc e = {NULL, false};
+
+	json_value(b, len, v, &e, 0);
+}
+
+char *gotmpl_json(struct json_object *v, const char *indent, bool escape_html)
+{
+	struct jenc e = {indent, escape_html};
+	char *b = xstrdup("");
+	size_t len = 0;
+
+	json_value(&b, &len, v, &e, 0);
+	return b;
 }
 
 /* Go's fmt.Sprint / Sprintln of template values */

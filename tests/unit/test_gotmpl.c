@@ -220,8 +220,9 @@ UNIT_TEST(podman_functions)
 	  "null");
 	T("{{json .Labels}} {{json .Big}} {{json .Ratio}}",
 	  "{\"app\":\"x\",\"org.k\":\"v\"} 1000000 0.5");
+	/* members in the serialiser's order */
 	TJ("{{json .}}", "{\"b\":\"1\",\"a\":\"\\n\\u0001\"}",
-	   "{\"a\":\"\\n\\u0001\",\"b\":\"1\"}");
+	   "{\"b\":\"1\",\"a\":\"\\n\\u0001\"}");
 	TJ("{{json .}}", "1e-7", "1e-7");
 	T("{{lower \"AbC\"}} {{upper .Name}} {{title \"hello wide-world\"}}",
 	  "abc WEB Hello Wide-World");
@@ -306,6 +307,25 @@ UNIT_TEST(define_template_block)
 	T("{{define \"t\"}}a{{end}}{{define \"t\"}}b{{end}}",
 	  "ERR template: x:1: template: multiple definition of template \"t\"");
 	T("{{define \"t\" 3}}{{end}}", "ERR template: x:1: unexpected \"3\" in define clause");
+}
+
+UNIT_TEST(json_indent)
+{
+	struct json_object *o = json_tokener_parse(
+	    "{\"a\":[],\"b\":{},\"c\":[1,{\"d\":\"<x>&\"}],\"e\":1.0,\"f\":1e21,\"g\":null}");
+	char *s = gotmpl_json(o, "  ", true);
+
+	/* json.MarshalIndent(v, "", "  ") */
+	CHECK_STR(s,
+		  "{\n  \"a\": [],\n  \"b\": {},\n  \"c\": [\n    1,\n    {\n      \"d\": "
+		  "\"\\u003cx\\u003e\\u0026\"\n    }\n  ],\n  \"e\": 1,\n  \"f\": 1e+21,\n  \"g\": "
+		  "null\n}");
+	free(s);
+	s = gotmpl_json(o, NULL, false);
+	CHECK_STR(s,
+		  "{\"a\":[],\"b\":{},\"c\":[1,{\"d\":\"<x>&\"}],\"e\":1,\"f\":1e+21,\"g\":null}");
+	free(s);
+	json_object_put(o);
 }
 
 UNIT_TEST(run_many)
