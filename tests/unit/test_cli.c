@@ -474,6 +474,25 @@ UNIT_TEST(format_print_modes)
 	free(s);
 }
 
+UNIT_TEST(header_titles)
+{
+	/* report.Headers: camel case split, upper case */
+	static const char *const cases[][2] = {
+	    {"ID", "ID"},
+	    {"CreatedAt", "CREATED AT"},
+	    {"ImageID", "IMAGE ID"},
+	    {"HTTPServer", "HTTP SERVER"},
+	    {"Foo2Bar", "FOO 2 BAR"},
+	    {"names", "NAMES"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *t = field_title(cases[i][0]);
+		CHECK_STR(t, cases[i][1]);
+		free(t);
+	}
+}
+
 UNIT_TEST(tabwriter_blocks)
 {
 	char buf[256] = {0};
