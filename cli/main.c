@@ -1,5 +1,6 @@
 /* warren - a daemonless, rootless-first container engine. */
 #include "cli/cli.h"
+#include "cli/format.h"
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
@@ -266,6 +267,7 @@ int cli_dispatch(const struct cmd *c, const char *group, struct engine *e, int a
 	} else if (rc == 0 && check_args(c, group, args, err) == 0 && cli_prepare(c, e, err) == 0) {
 		log_debug("command %s%s%s: storage root '%s', run root '%s'", group ? group : "",
 			  group ? " " : "", c->name, e->root, e->runroot);
+		format_set_name(c->name); /* Podman names templates so */
 		rc = c->fn(e, opts, args, err);
 	} else {
 		rc = -1;

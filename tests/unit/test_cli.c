@@ -382,8 +382,134 @@ UNIT_TEST(templates)
 	CHECK_STR(s, "[a b] [\"a\",\"b\"]");
 	free(s);
 	CHECK(template_render("{{.Nope}}", o, &err) == NULL);
+	CHECK_STR(err.msg, "template: format:1:2: executing \"format\" at <.Nope>: can't evaluate "
+			   "field Nope in type map[string]interface {}");
 	CHECK(template_render("{{.Id", o, &err) == NULL);
+	CHECK_STR(err.msg, "template: format:1: unclosed action");
+	/* "\n" typed literally is a newline, unless that breaks the template */
+	s = template_render("{{.Id}}\\n{{printf \"\\n\"}}", o, &err);
+	CHECK_STR(s, "abc\\n\n");
+	free(s);
+	s = template_render("{{printf \"%s\\n\" .Id}}", o, &err);
+	CHECK_STR(s, "abc\n");
+	free(s);
 	json_object_put(o);
+}
+
+/* format_print into a string */
+static char *fp(const char *format, const char *json_array, const char *headers, int *rc,
+		struct werr *err)
+{
+	struct json_object *a = json_tokener_parse(json_array);
+	struct json_object *h = headers ? json_tokener_parse(headers) : NULL;
+	struct json_object *objs[16];
+	size_t n = json_object_array_length(a);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	for (size_t i = 0; i < n && i < 16; i++)
+		objs[i] = json_object_array_get_idx(a, i);
+	*rc = format_print(f, format, objs, n, h, err);
+	fclose(f);
+	json_object_put(a);
+	json_object_put(h);
+	return buf;
+}
+
+UNIT_TEST(format_print_modes)
+{
+	const char *rows =
+	    "[{\"ID\":\"0123456789ab\",\"Names\":\"web\",\"CreatedAt\":\"now\"},"
+	    "{\"ID\":\"ba9876543210\",\"Names\":\"a-much-longer-name\",\"CreatedAt\":\"then\"}]";
+	struct werr err = {0};
+	int rc;
+	char *s;
+
+	s = fp("{{.Names}}", rows, NULL, &rc, &err);
+	CHECK(rc == 0);
+	CHECK_STR(s, "web\na-much-longer-name\n");
+	free(s);
+	s = fp("{{.ID}}\\t{{.Names}}", rows, NULL, &rc, &err);
+	CHECK_STR(s, "0123456789ab\tweb\nba9876543210\ta-much-longer-name\n");
+	free(s);
+	/* a template with its own range runs once over all objects */
+	s = fp("{{range .}}{{.Names}},{{end}}", rows, NULL, &rc, &err);
+	CHECK_STR(s, "web,a-much-longer-name,\n");
+	free(s);
+	s = fp("table {{.ID}}\\t{{.Names}}\\t{{.CreatedAt}}", rows, "{\"ID\":\"container id\"}",
+	       &rc, &err);
+	CHECK(rc == 0);
+	CHECK_STR(s, "CONTAINER ID  NAMES               CREATED AT\n"
+		     "0123456789ab  web                 now\n"
+		     "ba9876543210  a-much-longer-name  then\n");
+	free(s);
+	/* Podman's table: spaces become column breaks; short columns are 12 wide */
+	s = fp("table {{.Names}} {{.ID}}", "[{\"Names\":\"x\",\"ID\":\"1\"}]", NULL, &rc, &err);
+	CHECK_STR(s, "NAMES       ID\nx           1\n");
+	free(s);
+	/* no rows: the header still comes from the template's fields */
+	s = fp("table {{.ID}}\\t{{.Names}}", "[]", NULL, &rc, &err);
+	CHECK_STR(s, "ID          NAMES\n");
+	free(s);
+	s = fp("json", rows, NULL, &rc, &err);
+	CHECK(rc == 0 && s[0] == '[' && strstr(s, "\"Names\": \"web\"") != NULL);
+	free(s);
+	s = fp("{{ json }}", "[]", NULL, &rc, &err);
+	CHECK_STR(s, "[]\n"); /* Podman: "[]", not json-c's "[\n]" */
+	free(s);
+	s = fp("{{json .ID}}", rows, NULL, &rc, &err);
+	CHECK_STR(s, "\"0123456789ab\"\n\"ba9876543210\"\n");
+	free(s);
+	/* a bad template prints nothing; the error names Podman's position */
+	s = fp("{{.Names}} {{.Nope}}", rows, NULL, &rc, &err);
+	CHECK(rc < 0);
+	CHECK_STR(s, "");
+	CHECK_STR(err.msg, "template: format:1:24: executing \"format\" at <.Nope>: can't evaluate "
+			   "field Nope in type map[string]string");
+	free(s);
+	s = fp("table {{.ID}", rows, NULL, &rc, &err);
+	CHECK(rc < 0);
+	CHECK_STR(s, "");
+	free(s);
+}
+
+UNIT_TEST(header_titles)
+{
+	/* report.Headers: camel case split, upper case */
+	static const char *const cases[][2] = {
+	    {"ID", "ID"},
+	    {"CreatedAt", "CREATED AT"},
+	    {"ImageID", "IMAGE ID"},
+	    {"HTTPServer", "HTTP SERVER"},
+	    {"Foo2Bar", "FOO 2 BAR"},
+	    {"names", "NAMES"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *t = field_title(cases[i][0]);
+		CHECK_STR(t, cases[i][1]);
+		free(t);
+	}
+}
+
+UNIT_TEST(tabwriter_blocks)
+{
+	char buf[256] = {0};
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	char text[] = "a\tbbbbbbbbbbbbbbbbbb\tc\nno tabs here\nlong-cell-value\tx\n";
+
+	/* a line without a tab ends Go's column block: the third line is
+	 * aligned on its own */
+	tabwrite(f, text, strlen(text));
+	fclose(f);
+	CHECK_STR(buf, "a           bbbbbbbbbbbbbbbbbb  c\nno tabs here\nlong-cell-value  x\n");
+	/* as Go's: a last line without a newline gets none */
+	memset(buf, 0, sizeof(buf));
+	f = fmemopen(buf, sizeof(buf), "w");
+	tabwrite(f, text, 4);
+	fclose(f);
+	CHECK_STR(buf, "a           bb");
 }
 
 UNIT_TEST(table_layout)
