@@ -142,6 +142,7 @@ int cmd_version(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	cleanup_json struct json_object *v = sys_json_version(WARREN_VERSION);
 	const char *fmt = ((const struct format_opts *)opts)->format;
+	cleanup_free char *out = NULL;
 
 	if (fmt && strcmp(fmt, "json") == 0) {
 		cleanup_json struct json_object *w = json_object_new_object();
@@ -158,7 +159,11 @@ int cmd_version(struct engine *e, void *opts, char **args, struct werr *err)
 			json_object_object_add(t, k, json_object_get(val));
 		}
 		json_object_object_add(t, "Client", json_object_get(v));
-		return format_print(stdout, fmt, &t, 1, NULL, err) < 0 ? werr_status(err, 125) : 0;
+		out = template_render(fmt, t, err); /* one object, no range: Podman's columns */
+		if (out == NULL)
+			return werr_status(err, 125);
+		printf("%s%s", out, str_has_suffix(out, "\n") ? "" : "\n");
+		return 0;
 	}
 	printf("Client:       warren\n");
 	printf("Version:      %s\n", jstr(v, "Version"));

@@ -62,8 +62,14 @@ kill_when() {
     local ns1 ns2 pids
     ns1=$(userns_of_warren)
     [ "$ns1" != "$(readlink /proc/self/ns/user)" ] || fail "warren unshare did not enter a user namespace"
-    pids=$(pids_in_userns "$ns1")
-    [ "$(wc -w <<<"$pids")" -eq 1 ] || fail "expected one pause process in $ns1, got: '$pids'"
+    # processes of the tests before this one may still be exiting: give them 5 s
+    for _ in $(seq 50); do
+        pids=$(pids_in_userns "$ns1")
+        [ "$(wc -w <<<"$pids")" -le 1 ] && break
+        sleep 0.1
+    done
+    [ "$(wc -w <<<"$pids")" -eq 1 ] ||
+        fail "expected one pause process in $ns1, got: $(for p in $pids; do printf '%s:%s ' "$p" "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"; done)"
     # later commands join the same namespace
     assert_equal "$(userns_of_warren)" "$ns1"
     kill -KILL "$pids"
