@@ -162,8 +162,11 @@ int cli_inspect_print(struct json_object *arr, const char *fmt, struct werr *err
 		objs[i] = json_object_array_get_idx(arr, i);
 	if ((fmt == NULL || strcmp(fmt, "json") == 0) && n == 0)
 		printf("[]\n"); /* Podman's empty inspect, on one line */
+	else if (fmt == NULL || strcmp(fmt, "json") == 0)
+		print_json_go(stdout, arr, "     ",
+			      false); /* Podman's inspect: 5 spaces, no escaping */
 	else
-		r = format_print(stdout, fmt ? fmt : "json", objs, n, NULL, err);
+		r = format_print(stdout, fmt, objs, n, NULL, err);
 	free(objs);
 	return r < 0 ? werr_status(err, 125) : 0;
 }
