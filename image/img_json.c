@@ -127,7 +127,7 @@ struct json_object *img_json_list(const struct image_rec *img, int containers)
 
 	set_str(o, "Id", img->id);
 	set_str(o, "ParentId", "");
-	set(o, "RepoTags", strv_len(img->names) ? jnew_strv(img->names) : NULL);
+	set(o, "RepoTags", NULL); /* Podman 4's list has the names in Names only */
 	set(o, "RepoDigests", repo_digests(img));
 	set(o, "Size", json_object_new_int64(img->size));
 	set(o, "SharedSize", json_object_new_int(0));
