@@ -19,16 +19,6 @@ static const char inspect_skeleton[] =
     "\"RootFS\":{\"Type\":\"layers\",\"Layers\":[]},\"Labels\":null,\"Annotations\":{},"
     "\"ManifestType\":\"\",\"User\":\"\",\"History\":[],\"NamesHistory\":[]}";
 
-static void set(struct json_object *o, const char *key, struct json_object *v)
-{
-	json_object_object_add(o, key, v);
-}
-
-static void set_str(struct json_object *o, const char *key, const char *s)
-{
-	set(o, key, json_object_new_string(s ? s : ""));
-}
-
 /* Copies src[skey] to dst[dkey] when present (keeps the zero value). */
 static void copy_as(struct json_object *dst, const char *dkey, struct json_object *src,
 		    const char *skey)
@@ -36,7 +26,7 @@ static void copy_as(struct json_object *dst, const char *dkey, struct json_objec
 	struct json_object *v = jget(src, skey);
 
 	if (v != NULL)
-		set(dst, dkey, json_object_get(v));
+		jset(dst, dkey, json_object_get(v));
 }
 
 /* "repo@digest" for each distinct repository the image is named in. */
@@ -90,31 +80,31 @@ struct json_object *img_json_inspect(struct engine *e, const struct image_rec *i
 	struct json_object *config = jget(cfg, "config");
 	char ts[64];
 
-	set_str(o, "Id", img->id);
-	set_str(o, "Digest", img->digest);
-	set(o, "RepoTags", jnew_strv(img->names));
-	set(o, "RepoDigests", repo_digests(img));
+	jset_str(o, "Id", img->id);
+	jset_str(o, "Digest", img->digest);
+	jset(o, "RepoTags", jnew_strv(img->names));
+	jset(o, "RepoDigests", repo_digests(img));
 	copy_as(o, "Comment", cfg, "comment");
 	if (go_time)
 		format_gotime(img->created, ts, sizeof(ts));
 	else
 		format_rfc3339(img->created, ts, sizeof(ts));
-	set_str(o, "Created", ts);
+	jset_str(o, "Created", ts);
 	copy_as(o, "Config", cfg, "config");
 	copy_as(o, "Version", cfg, "docker_version");
 	copy_as(o, "Author", cfg, "author");
 	copy_as(o, "Architecture", cfg, "architecture");
 	copy_as(o, "Os", cfg, "os");
-	set(o, "Size", json_object_new_int64(img->size));
-	set(o, "VirtualSize", json_object_new_int64(img->size));
-	set_str(jget(o, "GraphDriver"), "Name", driver);
-	set(jget(o, "RootFS"), "Layers", jnew_strv(img->layers));
+	jset(o, "Size", json_object_new_int64(img->size));
+	jset(o, "VirtualSize", json_object_new_int64(img->size));
+	jset_str(jget(o, "GraphDriver"), "Name", driver);
+	jset(jget(o, "RootFS"), "Layers", jnew_strv(img->layers));
 	copy_as(o, "Labels", config, "Labels");
 	copy_as(o, "Annotations", man, "annotations");
-	set_str(o, "ManifestType", manifest_type(man));
+	jset_str(o, "ManifestType", manifest_type(man));
 	copy_as(o, "User", config, "User");
 	copy_as(o, "History", cfg, "history");
-	set(o, "NamesHistory", jnew_strv(img->names));
+	jset(o, "NamesHistory", jnew_strv(img->names));
 	return o;
 }
 
@@ -125,21 +115,21 @@ struct json_object *img_json_list(const struct image_rec *img, int containers)
 	struct json_object *labels = jget(jget(cfg, "config"), "Labels");
 	char ts[64];
 
-	set_str(o, "Id", img->id);
-	set_str(o, "ParentId", "");
-	set(o, "RepoTags", NULL); /* Podman 4's list has the names in Names only */
-	set(o, "RepoDigests", repo_digests(img));
-	set(o, "Size", json_object_new_int64(img->size));
-	set(o, "SharedSize", json_object_new_int(0));
-	set(o, "VirtualSize", json_object_new_int64(img->size));
-	set(o, "Labels", labels ? json_object_get(labels) : NULL);
-	set(o, "Containers", json_object_new_int(containers));
-	set(o, "Names", strv_len(img->names) ? jnew_strv(img->names) : NULL);
-	set_str(o, "Digest", img->digest);
-	set(o, "History", strv_len(img->names) ? jnew_strv(img->names) : NULL);
-	set(o, "Created", json_object_new_int64(img->created / 1000000000LL));
+	jset_str(o, "Id", img->id);
+	jset_str(o, "ParentId", "");
+	jset(o, "RepoTags", NULL); /* Podman 4's list has the names in Names only */
+	jset(o, "RepoDigests", repo_digests(img));
+	jset(o, "Size", json_object_new_int64(img->size));
+	jset(o, "SharedSize", json_object_new_int(0));
+	jset(o, "VirtualSize", json_object_new_int64(img->size));
+	jset(o, "Labels", labels ? json_object_get(labels) : NULL);
+	jset(o, "Containers", json_object_new_int(containers));
+	jset(o, "Names", strv_len(img->names) ? jnew_strv(img->names) : NULL);
+	jset_str(o, "Digest", img->digest);
+	jset(o, "History", strv_len(img->names) ? jnew_strv(img->names) : NULL);
+	jset(o, "Created", json_object_new_int64(img->created / 1000000000LL));
 	format_rfc3339(img->created, ts, sizeof(ts));
-	set_str(o, "CreatedAt", ts);
+	jset_str(o, "CreatedAt", ts);
 	return o;
 }
 
@@ -153,7 +143,7 @@ static char *go_list(char *const *v)
 
 static void set_owned(struct json_object *o, const char *key, char *s)
 {
-	set_str(o, key, s);
+	jset_str(o, key, s);
 	free(s);
 }
 
@@ -175,28 +165,28 @@ struct json_object *img_json_view(const struct image_rec *img, const char *name,
 	format_ago(img->created, ago, sizeof(ago));
 	format_gotime(img->created, t, sizeof(t));
 	format_size(img->size, size, sizeof(size));
-	set_str(o, "ID", id);
-	set_str(o, "Id", img->id);
-	set_str(o, "Repository", repo ? repo : "<none>");
-	set_str(o, "Tag", tag ? tag : "<none>");
-	set_str(o, "Digest", img->digest);
-	set_str(o, "Created", ago);
-	set_str(o, "CreatedSince", ago);
-	set_str(o, "CreatedAt", t);
-	set_str(o, "CreatedTime", t);
-	set_str(o, "Size", size);
-	set(o, "ReadOnly", json_object_new_boolean(false));
+	jset_str(o, "ID", id);
+	jset_str(o, "Id", img->id);
+	jset_str(o, "Repository", repo ? repo : "<none>");
+	jset_str(o, "Tag", tag ? tag : "<none>");
+	jset_str(o, "Digest", img->digest);
+	jset_str(o, "Created", ago);
+	jset_str(o, "CreatedSince", ago);
+	jset_str(o, "CreatedAt", t);
+	jset_str(o, "CreatedTime", t);
+	jset_str(o, "Size", size);
+	jset(o, "ReadOnly", json_object_new_boolean(false));
 	set_owned(o, "History", strv_join(img->names, ", "));
-	set_str(o, "Labels", "map[]");
+	jset_str(o, "Labels", "map[]");
 	set_owned(o, "Names", go_list(img->names));
 	set_owned(o, "RepoTags", go_list(img->names));
 	set_owned(o, "RepoDigests", go_list(rdv));
-	set_str(o, "ParentId", "");
-	set(o, "SharedSize", json_object_new_int(0));
-	set(o, "VirtualSize", json_object_new_int64(img->size));
-	set(o, "Containers", json_object_new_int(containers));
-	set(o, "Dangling", json_object_new_boolean(strv_len(img->names) == 0));
-	set(o, "IsReadOnly", json_object_new_boolean(false));
+	jset_str(o, "ParentId", "");
+	jset(o, "SharedSize", json_object_new_int(0));
+	jset(o, "VirtualSize", json_object_new_int64(img->size));
+	jset(o, "Containers", json_object_new_int(containers));
+	jset(o, "Dangling", json_object_new_boolean(strv_len(img->names) == 0));
+	jset(o, "IsReadOnly", json_object_new_boolean(false));
 	return o;
 }
 
@@ -231,6 +221,6 @@ struct json_object *img_json_headers(void)
 	struct json_object *h = json_object_new_object();
 
 	for (size_t i = 0; i < ARRAY_SIZE(titles); i++)
-		set_str(h, titles[i][0], titles[i][1]);
+		jset_str(h, titles[i][0], titles[i][1]);
 	return h;
 }

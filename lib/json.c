@@ -67,3 +67,13 @@ struct json_object *jparse(const char *text, const char *what, struct werr *err)
 		werr_set(err, 0, "%s: invalid JSON", what);
 	return o;
 }
+
+void jset(struct json_object *o, const char *key, struct json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+void jset_str(struct json_object *o, const char *key, const char *s)
+{
+	json_object_object_add(o, key, json_object_new_string(s ? s : ""));
+}

@@ -27,6 +27,11 @@ char **jstrv(struct json_object *arr);
 /* A new JSON array of the strings of v (NULL: an empty array). */
 struct json_object *jnew_strv(char *const *v);
 /* Parses text; a new object, or NULL with err "WHAT: invalid JSON". */
+/* o[key] = v (v's reference moves to o; NULL is JSON null). */
+void jset(struct json_object *o, const char *key, struct json_object *v);
+/* o[key] = s as a JSON string, "" for NULL. */
+void jset_str(struct json_object *o, const char *key, const char *s);
+
 struct json_object *jparse(const char *text, const char *what, struct werr *err);
 
 #endif

@@ -64,16 +64,6 @@ static const char inspect_skeleton[] =
     "\"OomKillDisable\":false,\"PidsLimit\":0,\"Ulimits\":[],\"CpuCount\":0,"
     "\"CpuPercent\":0,\"IOMaximumIOps\":0,\"IOMaximumBandwidth\":0,\"CgroupConf\":null}}";
 
-static void set(struct json_object *o, const char *key, struct json_object *v)
-{
-	json_object_object_add(o, key, v);
-}
-
-static void set_str(struct json_object *o, const char *key, const char *s)
-{
-	set(o, key, json_object_new_string(s ? s : ""));
-}
-
 /* A time as Podman's JSON has it (RFC 3339) or, go_time, as its
  * templates print a time.Time (Go's String()); 0 is Go's zero time. */
 static void set_time(struct json_object *o, const char *key, int64_t ns, bool go_time)
@@ -81,14 +71,14 @@ static void set_time(struct json_object *o, const char *key, int64_t ns, bool go
 	char ts[64];
 
 	if (ns == 0) {
-		set_str(o, key, go_time ? GO_ZERO_STRING : GO_ZERO_TIME);
+		jset_str(o, key, go_time ? GO_ZERO_STRING : GO_ZERO_TIME);
 		return;
 	}
 	if (go_time)
 		format_gotime(ns, ts, sizeof(ts));
 	else
 		format_rfc3339(ns, ts, sizeof(ts));
-	set_str(o, key, ts);
+	jset_str(o, key, ts);
 }
 
 /* Copies key of src (the stored create options) into dst when present. */
@@ -97,17 +87,17 @@ static void copy_key(struct json_object *dst, struct json_object *src, const cha
 	struct json_object *v = jget(src, key);
 
 	if (v != NULL)
-		set(dst, key, json_object_get(v));
+		jset(dst, key, json_object_get(v));
 }
 
 static void fill_state(struct json_object *st, const struct container_rec *c,
 		       struct json_object *spec, bool go_time)
 {
-	set_str(st, "OciVersion", jstr(spec, "ociVersion"));
-	set_str(st, "Status", ctr_state_name(c->state));
-	set(st, "Running", json_object_new_boolean(c->state == CTR_RUNNING));
-	set(st, "Pid", json_object_new_int(c->pid));
-	set(st, "ExitCode", json_object_new_int(c->exit_code));
+	jset_str(st, "OciVersion", jstr(spec, "ociVersion"));
+	jset_str(st, "Status", ctr_state_name(c->state));
+	jset(st, "Running", json_object_new_boolean(c->state == CTR_RUNNING));
+	jset(st, "Pid", json_object_new_int(c->pid));
+	jset(st, "ExitCode", json_object_new_int(c->exit_code));
 	set_time(st, "StartedAt", c->started, go_time);
 	set_time(st, "FinishedAt", c->finished, go_time);
 	set_time(st, "CheckpointedAt", 0, go_time);
@@ -127,11 +117,11 @@ static void fill_config(struct json_object *cfg, struct json_object *opts, struc
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		copy_key(cfg, opts, keys[i]);
-	set_str(cfg, "Entrypoint", epstr);
+	jset_str(cfg, "Entrypoint", epstr);
 	if (jget(proc, "env") != NULL)
-		set(cfg, "Env", json_object_get(jget(proc, "env")));
+		jset(cfg, "Env", json_object_get(jget(proc, "env")));
 	if (jget(spec, "annotations") != NULL)
-		set(cfg, "Annotations", json_object_get(jget(spec, "annotations")));
+		jset(cfg, "Annotations", json_object_get(jget(spec, "annotations")));
 }
 
 /* Podman's Ulimits entries from the spec's rlimits. */
@@ -143,9 +133,9 @@ static struct json_object *ulimits(struct json_object *spec)
 	for (size_t i = 0; i < jlen(rl); i++) {
 		struct json_object *r = json_object_array_get_idx(rl, i), *u;
 		u = json_object_new_object();
-		set_str(u, "Name", jstr(r, "type"));
-		set(u, "Soft", json_object_get(jget(r, "soft")));
-		set(u, "Hard", json_object_get(jget(r, "hard")));
+		jset_str(u, "Name", jstr(r, "type"));
+		jset(u, "Soft", json_object_get(jget(r, "soft")));
+		jset(u, "Hard", json_object_get(jget(r, "hard")));
 		json_object_array_add(out, u);
 	}
 	return out;
@@ -217,19 +207,19 @@ static void fill_hostconfig(struct json_object *hc, struct json_object *opts,
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		copy_key(hc, opts, keys[i]);
-	set(hc, "Binds", binds(jget(opts, "Binds")));
+	jset(hc, "Binds", binds(jget(opts, "Binds")));
 	for (size_t i = 0; i < jlen(t); i++) {
 		const char *s = json_object_get_string(json_object_array_get_idx(t, i));
 		const char *colon = strchr(s, ':');
 		cleanup_free char *path = colon ? xstrndup(s, (size_t)(colon - s)) : xstrdup(s);
 		cleanup_free char *o = xasprintf("%s%srw,rprivate,nosuid,nodev,tmpcopyup",
 						 colon ? colon + 1 : "", colon ? "," : "");
-		set_str(tmpfs, path, o);
+		jset_str(tmpfs, path, o);
 	}
-	set(hc, "Tmpfs", tmpfs);
-	set(hc, "CapAdd", cap_delta(spec, true));
-	set(hc, "CapDrop", cap_delta(spec, false));
-	set(hc, "Ulimits", ulimits(spec));
+	jset(hc, "Tmpfs", tmpfs);
+	jset(hc, "CapAdd", cap_delta(spec, true));
+	jset(hc, "CapDrop", cap_delta(spec, false));
+	jset(hc, "Ulimits", ulimits(spec));
 }
 
 /* Mounts: one Podman bind entry per -v SRC:DST[:ro]. */
@@ -245,15 +235,15 @@ static struct json_object *mounts(struct json_object *opts)
 		cleanup_free char *dst =
 		    c1 ? (c2 ? xstrndup(c1 + 1, (size_t)(c2 - c1 - 1)) : xstrdup(c1 + 1)) : NULL;
 		bool ro = c2 && strcmp(c2 + 1, "ro") == 0;
-		set_str(m, "Type", "bind");
-		set_str(m, "Source", src);
-		set_str(m, "Destination", dst ? dst : src);
-		set_str(m, "Driver", "");
-		set_str(m, "Mode", "");
+		jset_str(m, "Type", "bind");
+		jset_str(m, "Source", src);
+		jset_str(m, "Destination", dst ? dst : src);
+		jset_str(m, "Driver", "");
+		jset_str(m, "Mode", "");
 		json_object_array_add(op, json_object_new_string("rbind"));
-		set(m, "Options", op);
-		set(m, "RW", json_object_new_boolean(!ro));
-		set_str(m, "Propagation", "rprivate");
+		jset(m, "Options", op);
+		jset(m, "RW", json_object_new_boolean(!ro));
+		jset_str(m, "Propagation", "rprivate");
 		json_object_array_add(out, m);
 	}
 	return out;
@@ -270,9 +260,9 @@ static void fill_paths(struct json_object *o, struct engine *e, const struct con
 
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		cleanup_free char *p = xasprintf("%s/%s", bundle, files[i][1]);
-		set_str(o, files[i][0], p);
+		jset_str(o, files[i][0], p);
 	}
-	set_str(o, "StaticDir", dir);
+	jset_str(o, "StaticDir", dir);
 }
 
 /* The image's manifest digest, "" when the image is gone. */
@@ -281,10 +271,10 @@ static void fill_image(struct json_object *o, struct engine *e, const struct con
 	struct image_rec img = {0};
 	struct werr err = {0};
 
-	set_str(o, "Image", c->image_id);
-	set_str(o, "ImageName", c->image_name);
+	jset_str(o, "Image", c->image_id);
+	jset_str(o, "ImageName", c->image_name);
 	if (e->store && store_image_get(e->store, c->image_id, &img, &err) > 0)
-		set_str(o, "ImageDigest", img.digest);
+		jset_str(o, "ImageDigest", img.digest);
 	image_rec_free(&img);
 }
 
@@ -304,25 +294,25 @@ struct json_object *ctr_json_inspect(struct engine *e, const struct container_re
 	cleanup_free char *spec_text = read_file_at(AT_FDCWD, spec_path, NULL, NULL);
 	cleanup_json struct json_object *spec = spec_text ? json_tokener_parse(spec_text) : NULL;
 
-	set_str(o, "Id", c->id);
+	jset_str(o, "Id", c->id);
 	set_time(o, "Created", c->created, go_time);
-	set_str(o, "Path", c->command && c->command[0] ? c->command[0] : "");
+	jset_str(o, "Path", c->command && c->command[0] ? c->command[0] : "");
 	args = json_object_new_array();
 	for (size_t i = 1; c->command && c->command[0] && c->command[i]; i++)
 		json_object_array_add(args, json_object_new_string(c->command[i]));
-	set(o, "Args", args);
+	jset(o, "Args", args);
 	fill_state(jget(o, "State"), c, spec, go_time);
 	fill_image(o, e, c);
 	fill_paths(o, e, c);
-	set_str(o, "Name", c->name);
-	set_str(o, "Driver", c->driver);
-	set(o, "EffectiveCaps", caps(spec, "effective"));
-	set(o, "BoundingCaps", caps(spec, "bounding"));
-	set_str(jget(o, "GraphDriver"), "Name", c->driver);
-	set(o, "Mounts", mounts(jget(opts, "HostConfig")));
+	jset_str(o, "Name", c->name);
+	jset_str(o, "Driver", c->driver);
+	jset(o, "EffectiveCaps", caps(spec, "effective"));
+	jset(o, "BoundingCaps", caps(spec, "bounding"));
+	jset_str(jget(o, "GraphDriver"), "Name", c->driver);
+	jset(o, "Mounts", mounts(jget(opts, "HostConfig")));
 	fill_config(jget(o, "Config"), jget(opts, "Config"), spec);
 	fill_hostconfig(jget(o, "HostConfig"), jget(opts, "HostConfig"), spec);
-	set(jget(o, "HostConfig"), "AutoRemove", json_object_new_boolean(c->autoremove));
+	jset(jget(o, "HostConfig"), "AutoRemove", json_object_new_boolean(c->autoremove));
 	return o;
 }
 
@@ -341,30 +331,30 @@ struct json_object *ctr_json_ps(const struct container_rec *c)
 
 	container_status_string(c, status, sizeof(status));
 	format_ago(c->created, ago, sizeof(ago));
-	set(o, "AutoRemove", json_object_new_boolean(c->autoremove));
-	set(o, "Command", jnew_strv(c->command));
-	set_str(o, "CreatedAt", ago); /* Podman 4.3 puts the human time here */
-	set(o, "Exited", json_object_new_boolean(c->state == CTR_EXITED));
-	set(o, "ExitedAt", json_object_new_int64(c->finished / 1000000000LL));
-	set(o, "ExitCode", json_object_new_int(c->exit_code));
-	set_str(o, "Id", c->id);
-	set_str(o, "Image", c->image_name);
-	set_str(o, "ImageID", c->image_id);
-	set(o, "IsInfra", json_object_new_boolean(false));
-	set(o, "Labels", NULL);
-	set(o, "Mounts", json_object_new_array());
-	set(o, "Names", names_list(c));
-	set(o, "Namespaces", json_object_new_object());
-	set(o, "Networks", json_object_new_array());
-	set(o, "Pid", json_object_new_int(c->pid));
-	set_str(o, "Pod", "");
-	set_str(o, "PodName", "");
-	set(o, "Ports", NULL);
-	set(o, "Size", NULL);
-	set(o, "StartedAt", json_object_new_int64(c->started / 1000000000LL));
-	set_str(o, "State", ctr_state_name(c->state));
-	set_str(o, "Status", status);
-	set(o, "Created", json_object_new_int64(c->created / 1000000000LL));
+	jset(o, "AutoRemove", json_object_new_boolean(c->autoremove));
+	jset(o, "Command", jnew_strv(c->command));
+	jset_str(o, "CreatedAt", ago); /* Podman 4.3 puts the human time here */
+	jset(o, "Exited", json_object_new_boolean(c->state == CTR_EXITED));
+	jset(o, "ExitedAt", json_object_new_int64(c->finished / 1000000000LL));
+	jset(o, "ExitCode", json_object_new_int(c->exit_code));
+	jset_str(o, "Id", c->id);
+	jset_str(o, "Image", c->image_name);
+	jset_str(o, "ImageID", c->image_id);
+	jset(o, "IsInfra", json_object_new_boolean(false));
+	jset(o, "Labels", NULL);
+	jset(o, "Mounts", json_object_new_array());
+	jset(o, "Names", names_list(c));
+	jset(o, "Namespaces", json_object_new_object());
+	jset(o, "Networks", json_object_new_array());
+	jset(o, "Pid", json_object_new_int(c->pid));
+	jset_str(o, "Pod", "");
+	jset_str(o, "PodName", "");
+	jset(o, "Ports", NULL);
+	jset(o, "Size", NULL);
+	jset(o, "StartedAt", json_object_new_int64(c->started / 1000000000LL));
+	jset_str(o, "State", ctr_state_name(c->state));
+	jset_str(o, "Status", status);
+	jset(o, "Created", json_object_new_int64(c->created / 1000000000LL));
 	return o;
 }
 
@@ -387,32 +377,32 @@ struct json_object *ctr_json_ps_view(const struct container_rec *c, bool notrunc
 	container_status_string(c, status, sizeof(status));
 	format_ago(c->created, ago, sizeof(ago));
 	format_gotime(c->created, t, sizeof(t));
-	set_str(o, "ID", id);
-	set_str(o, "Image", c->image_name);
-	set_str(o, "ImageID", img);
-	set_str(o, "Command", cmd);
-	set_str(o, "Created", t);
-	set_str(o, "CreatedAt", t);
-	set_str(o, "CreatedHuman", ago);
-	set_str(o, "RunningFor", ago);
-	set_str(o, "Status", status);
-	set_str(o, "State", status); /* Podman 4.3's template State is the status text */
-	set_str(o, "Ports", "");
-	set_str(o, "Names", c->name);
-	set_str(o, "Labels", "map[]");
-	set_str(o, "Mounts", "[]");
-	set_str(o, "Pod", "");
-	set_str(o, "PodName", "");
-	set_str(o, "Networks", "");
-	set_str(o, "Size", "");
-	set(o, "Exited", json_object_new_boolean(c->state == CTR_EXITED));
-	set(o, "ExitedAt", json_object_new_int64(c->finished / 1000000000LL));
-	set(o, "ExitCode", json_object_new_int(c->exit_code));
-	set(o, "Pid", json_object_new_int(c->pid));
-	set(o, "StartedAt", json_object_new_int64(c->started / 1000000000LL));
-	set(o, "AutoRemove", json_object_new_boolean(c->autoremove));
-	set(o, "IsInfra", json_object_new_boolean(false));
-	set_str(o, "Namespaces", "{      }");
+	jset_str(o, "ID", id);
+	jset_str(o, "Image", c->image_name);
+	jset_str(o, "ImageID", img);
+	jset_str(o, "Command", cmd);
+	jset_str(o, "Created", t);
+	jset_str(o, "CreatedAt", t);
+	jset_str(o, "CreatedHuman", ago);
+	jset_str(o, "RunningFor", ago);
+	jset_str(o, "Status", status);
+	jset_str(o, "State", status); /* Podman 4.3's template State is the status text */
+	jset_str(o, "Ports", "");
+	jset_str(o, "Names", c->name);
+	jset_str(o, "Labels", "map[]");
+	jset_str(o, "Mounts", "[]");
+	jset_str(o, "Pod", "");
+	jset_str(o, "PodName", "");
+	jset_str(o, "Networks", "");
+	jset_str(o, "Size", "");
+	jset(o, "Exited", json_object_new_boolean(c->state == CTR_EXITED));
+	jset(o, "ExitedAt", json_object_new_int64(c->finished / 1000000000LL));
+	jset(o, "ExitCode", json_object_new_int(c->exit_code));
+	jset(o, "Pid", json_object_new_int(c->pid));
+	jset(o, "StartedAt", json_object_new_int64(c->started / 1000000000LL));
+	jset(o, "AutoRemove", json_object_new_boolean(c->autoremove));
+	jset(o, "IsInfra", json_object_new_boolean(false));
+	jset_str(o, "Namespaces", "{      }");
 	return o;
 }
 
@@ -437,6 +427,6 @@ struct json_object *ctr_json_ps_headers(void)
 	struct json_object *h = json_object_new_object();
 
 	for (size_t i = 0; i < ARRAY_SIZE(titles); i++)
-		set_str(h, titles[i][0], titles[i][1]);
+		jset_str(h, titles[i][0], titles[i][1]);
 	return h;
 }

@@ -56,19 +56,9 @@ static const char info_skeleton[] =
     "\"plugins\":{\"volume\":[],\"network\":[],\"log\":[\"passthrough\"],"
     "\"authorization\":null}}";
 
-static void set(struct json_object *o, const char *key, struct json_object *v)
-{
-	json_object_object_add(o, key, v);
-}
-
-static void set_str(struct json_object *o, const char *key, const char *s)
-{
-	set(o, key, json_object_new_string(s ? s : ""));
-}
-
 static void set_i64(struct json_object *o, const char *key, int64_t v)
 {
-	set(o, key, json_object_new_int64(v));
+	jset(o, key, json_object_new_int64(v));
 }
 
 static struct json_object *idmap_json(const char *file)
@@ -113,7 +103,7 @@ static void fill_distribution(struct json_object *d)
 
 	for (size_t i = 0; t && i < ARRAY_SIZE(keys); i++) {
 		cleanup_free char *v = os_release(t, keys[i][1]);
-		set_str(d, keys[i][0], v);
+		jset_str(d, keys[i][0], v);
 	}
 }
 
@@ -140,9 +130,9 @@ static void fill_cpu(struct json_object *c)
 		total += v[i];
 	if (total == 0)
 		return;
-	set(c, "userPercent", percent(v[0] + v[1], total));
-	set(c, "systemPercent", percent(v[2] + v[5] + v[6], total));
-	set(c, "idlePercent", percent(v[3] + v[4], total));
+	jset(c, "userPercent", percent(v[0] + v[1], total));
+	jset(c, "systemPercent", percent(v[2] + v[5] + v[6], total));
+	jset(c, "idlePercent", percent(v[3] + v[4], total));
 }
 
 /* Memory, swap, cpus, uptime ("0h 53m 36.00s" as Podman prints it). */
@@ -159,7 +149,7 @@ static void fill_machine(struct json_object *h)
 		set_i64(h, "swapTotal", (int64_t)si.totalswap * si.mem_unit);
 		snprintf(up, sizeof(up), "%ldh %ldm %ld.00s", si.uptime / 3600, si.uptime / 60 % 60,
 			 si.uptime % 60);
-		set_str(h, "uptime", up);
+		jset_str(h, "uptime", up);
 	}
 }
 
@@ -168,10 +158,10 @@ static void fill_security(struct json_object *sec, struct engine *e)
 	cleanup_strv char **caps = strv_copy((char *const *)spec_default_caps);
 	cleanup_free char *capstr = strv_join(caps, ",");
 
-	set_str(sec, "capabilities", capstr);
-	set(sec, "rootless", json_object_new_boolean(e->rootless));
+	jset_str(sec, "capabilities", capstr);
+	jset(sec, "rootless", json_object_new_boolean(e->rootless));
 	/* warren's own: the userns maps one id only (no /etc/subuid range) */
-	set(sec, "singleUidMapping", json_object_new_boolean(e->single_uid));
+	jset(sec, "singleUidMapping", json_object_new_boolean(e->single_uid));
 }
 
 /* The built-in runtime's version in runc's style: the name and version
@@ -187,7 +177,7 @@ static char *runtime_version(const char *version)
 
 static void set_owned(struct json_object *o, const char *key, char *s)
 {
-	set_str(o, key, s);
+	jset_str(o, key, s);
 	free(s);
 }
 
@@ -198,21 +188,21 @@ static void fill_host(struct json_object *h, struct engine *e, const char *versi
 	struct utsname u;
 
 	uname(&u);
-	set_str(h, "cgroupVersion",
-		access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 ? "v2" : "v1");
+	jset_str(h, "cgroupVersion",
+		 access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 ? "v2" : "v1");
 	fill_cpu(jget(h, "cpuUtilization"));
 	fill_distribution(jget(h, "distribution"));
-	set_str(h, "hostname", u.nodename);
-	set(ids, "gidmap", idmap_json("/proc/self/gid_map"));
-	set(ids, "uidmap", idmap_json("/proc/self/uid_map"));
-	set_str(h, "kernel", u.release);
+	jset_str(h, "hostname", u.nodename);
+	jset(ids, "gidmap", idmap_json("/proc/self/gid_map"));
+	jset(ids, "uidmap", idmap_json("/proc/self/uid_map"));
+	jset_str(h, "kernel", u.release);
 	fill_machine(h);
-	set_str(rt, "path", exe);
+	jset_str(rt, "path", exe);
 	set_owned(rt, "version", runtime_version(version));
 	fill_security(jget(h, "security"), e);
 	/* warren's own: where the pause process keeps its pid, and its pid */
-	set_str(h, "runtimeDir", e->userrun);
-	set(h, "pausePid", json_object_new_int(pause_pid(e)));
+	jset_str(h, "runtimeDir", e->userrun);
+	jset(h, "pausePid", json_object_new_int(pause_pid(e)));
 }
 
 static int fill_store(struct json_object *s, struct engine *e, struct werr *err)
@@ -238,16 +228,16 @@ static int fill_store(struct json_object *s, struct engine *e, struct werr *err)
 	set_i64(cs, "number", (int64_t)nc);
 	set_i64(cs, "running", (int64_t)running);
 	set_i64(cs, "stopped", (int64_t)(nc - running));
-	set_str(s, "graphDriverName", driver_name(d));
-	set_str(s, "graphRoot", e->root);
+	jset_str(s, "graphDriverName", driver_name(d));
+	jset_str(s, "graphRoot", e->root);
 	if (statvfs(e->root, &fs) == 0) {
 		set_i64(s, "graphRootAllocated", (int64_t)(fs.f_blocks * fs.f_frsize));
 		set_i64(s, "graphRootUsed", (int64_t)((fs.f_blocks - fs.f_bfree) * fs.f_frsize));
 	}
-	set_str(s, "imageCopyTmpDir", tmp);
+	jset_str(s, "imageCopyTmpDir", tmp);
 	set_i64(jget(s, "imageStore"), "number", (int64_t)ni);
-	set_str(s, "runRoot", e->runroot);
-	set_str(s, "volumePath", vols);
+	jset_str(s, "runRoot", e->runroot);
+	jset_str(s, "volumePath", vols);
 	return 0;
 }
 
@@ -255,14 +245,14 @@ struct json_object *sys_json_version(const char *version)
 {
 	struct json_object *v = json_object_new_object();
 
-	set_str(v, "APIVersion", version);
-	set_str(v, "Version", version);
-	set_str(v, "GoVersion", ""); /* not a Go program */
-	set_str(v, "GitCommit", "");
-	set_str(v, "BuiltTime", "Thu Jan  1 00:00:00 1970"); /* Podman's when unknown */
+	jset_str(v, "APIVersion", version);
+	jset_str(v, "Version", version);
+	jset_str(v, "GoVersion", ""); /* not a Go program */
+	jset_str(v, "GitCommit", "");
+	jset_str(v, "BuiltTime", "Thu Jan  1 00:00:00 1970"); /* Podman's when unknown */
 	set_i64(v, "Built", 0);
-	set_str(v, "OsArch", "linux/" GOARCH);
-	set_str(v, "Os", "linux");
+	jset_str(v, "OsArch", "linux/" GOARCH);
+	jset_str(v, "Os", "linux");
 	return v;
 }
 
@@ -275,6 +265,6 @@ struct json_object *sys_json_info(struct engine *e, const char *version, struct 
 		return NULL;
 	}
 	fill_host(jget(o, "host"), e, version);
-	set(o, "version", sys_json_version(version));
+	jset(o, "version", sys_json_version(version));
 	return o;
 }
