@@ -37,19 +37,12 @@ static int ps_print(struct container_rec *v, size_t n, const char *fmt, bool not
 	struct json_object **objs = xcalloc(n + 1, sizeof(*objs));
 	cleanup_json struct json_object *hdr = ctr_json_ps_headers();
 	bool json = strcmp(fmt, "json") == 0;
-	int r;
 
 	for (size_t i = 0; i < n; i++)
 		objs[i] = json ? ctr_json_ps(&v[i]) : ctr_json_ps_view(&v[i], notrunc);
-	r = 0;
-	if (json && n == 0)
-		printf("[]\n"); /* Podman's empty list, on one line */
-	else
-		r = format_print(stdout, fmt, objs, n, hdr, err);
-	for (size_t i = 0; i < n; i++)
-		json_object_put(objs[i]);
-	free(objs);
-	return r < 0 ? werr_status(err, 125) : 0;
+	if (format_print_owned(stdout, fmt, objs, n, hdr, err) < 0)
+		return werr_status(err, 125);
+	return 0;
 }
 
 int cmd_ps(struct engine *e, void *opts, char **args, struct werr *err)
@@ -155,18 +148,18 @@ int cmd_rm(struct engine *e, void *opts, char **args, struct werr *err)
 int cli_inspect_print(struct json_object *arr, const char *fmt, struct werr *err)
 {
 	size_t n = json_object_array_length(arr);
-	struct json_object **objs = xcalloc(n + 1, sizeof(*objs));
-	int r = 0;
+	struct json_object **objs;
+	int r;
 
+	if (fmt == NULL || strcmp(fmt, "json") == 0) {
+		/* Podman's inspect: 5 spaces, no escaping; "[]" when empty */
+		print_json_go(stdout, arr, "     ", false);
+		return 0;
+	}
+	objs = xcalloc(n + 1, sizeof(*objs));
 	for (size_t i = 0; i < n; i++)
 		objs[i] = json_object_array_get_idx(arr, i);
-	if ((fmt == NULL || strcmp(fmt, "json") == 0) && n == 0)
-		printf("[]\n"); /* Podman's empty inspect, on one line */
-	else if (fmt == NULL || strcmp(fmt, "json") == 0)
-		print_json_go(stdout, arr, "     ",
-			      false); /* Podman's inspect: 5 spaces, no escaping */
-	else
-		r = format_print(stdout, fmt, objs, n, NULL, err);
+	r = format_print(stdout, fmt, objs, n, NULL, err);
 	free(objs);
 	return r < 0 ? werr_status(err, 125) : 0;
 }

@@ -38,7 +38,6 @@ static int images_print(struct engine *e, struct image_rec *v, size_t n, const c
 	struct json_object **objs = NULL;
 	bool json = strcmp(fmt, "json") == 0;
 	size_t k = 0;
-	int r;
 
 	for (size_t i = 0; i < n; i++) {
 		size_t names = strv_len(v[i].names);
@@ -51,15 +50,9 @@ static int images_print(struct engine *e, struct image_rec *v, size_t n, const c
 							 notrunc);
 		}
 	}
-	r = 0;
-	if (json && k == 0)
-		printf("[]\n"); /* Podman's empty list, on one line */
-	else
-		r = format_print(stdout, fmt, objs, k, hdr, err);
-	for (size_t i = 0; i < k; i++)
-		json_object_put(objs[i]);
-	free(objs);
-	return r < 0 ? werr_status(err, 125) : 0;
+	if (format_print_owned(stdout, fmt, objs, k, hdr, err) < 0)
+		return werr_status(err, 125);
+	return 0;
 }
 
 int cmd_images(struct engine *e, void *opts, char **args, struct werr *err)

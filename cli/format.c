@@ -40,16 +40,6 @@ struct tw {
 	bool partial; /* the text does not end in a newline: nor does the output */
 };
 
-static size_t runes(const char *s, size_t n)
-{
-	size_t c = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			c++;
-	return c;
-}
-
 static void tw_write_lines(struct tw *w, size_t from, size_t to)
 {
 	for (size_t i = from; i < to; i++) {
@@ -57,8 +47,8 @@ static void tw_write_lines(struct tw *w, size_t from, size_t to)
 		for (size_t j = 0; j < l->ncells; j++) {
 			fwrite(l->cells[j], 1, l->lens[j], w->out);
 			if (j < w->nwidths)
-				for (size_t k = runes(l->cells[j], l->lens[j]); k < w->widths[j];
-				     k++)
+				for (size_t k = utf8_count(l->cells[j], l->lens[j]);
+				     k < w->widths[j]; k++)
 					fputc(' ', w->out);
 		}
 		if (i + 1 < w->nlines || !w->partial)
@@ -78,7 +68,7 @@ static void tw_format(struct tw *w, size_t line0, size_t line1)
 		line0 = this;
 		for (; this < line1 && column + 1 < w->lines[this].ncells; this ++) {
 			const struct tw_line *l = &w->lines[this];
-			size_t cw = runes(l->cells[column], l->lens[column]) + TAB_PADDING;
+			size_t cw = utf8_count(l->cells[column], l->lens[column]) + TAB_PADDING;
 			if (cw > width)
 				width = cw;
 		}
@@ -447,4 +437,15 @@ int format_print(FILE *out, const char *format, struct json_object *const *objs,
 	free(buf);
 	gotmpl_free(t);
 	return rc;
+}
+
+int format_print_owned(FILE *out, const char *format, struct json_object **objs, size_t n,
+		       struct json_object *headers, struct werr *err)
+{
+	int r = format_print(out, format, objs, n, headers, err);
+
+	for (size_t i = 0; i < n; i++)
+		json_object_put(objs[i]);
+	free(objs);
+	return r;
 }

@@ -63,4 +63,9 @@ char *template_render(const char *tmpl, struct json_object *obj, struct werr *er
 int format_print(FILE *out, const char *format, struct json_object *const *objs, size_t n,
 		 struct json_object *headers, struct werr *err);
 
+/* format_print, then drops the objects and frees the array (both the
+ * caller's until now). */
+int format_print_owned(FILE *out, const char *format, struct json_object **objs, size_t n,
+		       struct json_object *headers, struct werr *err);
+
 #endif

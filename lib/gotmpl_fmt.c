@@ -140,16 +140,6 @@ static void put_rune(char **b, size_t *len, uint32_t r)
 	gt_puts(b, len, u, n);
 }
 
-static size_t rune_count(const char *s, size_t n)
-{
-	size_t c = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			c++;
-	return c;
-}
-
 static void quote_rune(char **b, size_t *len, uint32_t r, bool bad, unsigned char byte, char q,
 		       bool ascii)
 {
@@ -315,7 +305,7 @@ void gt_print_value(char **buf, size_t *len, struct gt_val v)
 /* pads s (n bytes) to the width in runes */
 static void pad(char **b, size_t *len, const char *s, size_t n, const struct spec *sp)
 {
-	size_t w = rune_count(s, n);
+	size_t w = utf8_count(s, n);
 	size_t fill = sp->width > 0 && (size_t)sp->width > w ? (size_t)sp->width - w : 0;
 
 	if (!sp->minus)

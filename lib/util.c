@@ -568,3 +568,13 @@ const char *boot_id(void)
 	id[n] = '\0';
 	return id;
 }
+
+size_t utf8_count(const char *s, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}

@@ -68,6 +68,8 @@ void random_hex(char *out, size_t n);
 
 bool str_has_prefix(const char *s, const char *prefix);
 bool str_has_suffix(const char *s, const char *suffix);
+/* Characters (UTF-8 code points: bytes that do not continue one) in s[0..n). */
+size_t utf8_count(const char *s, size_t n);
 bool str_is_hex(const char *s, size_t n);
 
 /* Parse a decimal integer in [min, max]; returns 0 or -1 (no err: callers say what). */

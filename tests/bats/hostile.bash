@@ -157,6 +157,27 @@ in_store() {
     if [ "$(id -u)" = 0 ]; then "$@"; else timeout 60 "$WARREN" unshare "$@"; fi
 }
 
+# assert_bombs_refused SMALL: with the store on SMALL, a 24 MiB tmpfs, the
+# decompression bombs fail with ENOSPC, give their space back, and the base
+# image still runs (rootless and root mode)
+assert_bombs_refused() {
+    local used c
+    WT_ROOT=$1/root
+    WT_RUNROOT=$1.run
+    run_warren 0 load -i "$WT_FIXTURES/busybox.docker.tar"
+    used=$(in_store df --output=used "$1" | tail -1)
+    for c in bomb-layer.tar bomb-archive.tar.gz; do
+        assert_refused "load $c" "No space left on device" load -i "$H/$c"
+    done
+    assert_refused "import bomb-import.tar.gz" "No space left on device" \
+        import "$H/bomb-import.tar.gz" localhost/warren-test/hostile-bomb:latest
+    # the space is given back (the database may grow a little)
+    [ "$(in_store df --output=used "$1" | tail -1)" -le $((used + 1024)) ] ||
+        fail "the store grew from $used KiB: $(in_store du -sk "$WT_ROOT")"
+    run_warren 0 run --rm "$IMAGE" cat /etc/warren-fixture
+    assert_output docker
+}
+
 # assert_refused WHAT SUBSTRING ARGS...: `warren ARGS` exits 125 with one
 # error line holding SUBSTRING; the store is as it was, nothing was written
 # to the host
