@@ -521,32 +521,50 @@ void format_size(int64_t bytes, char *buf, size_t len)
 	snprintf(buf, len, "%.3g %s", v, units[u]);
 }
 
-uint64_t proc_start_time(pid_t pid)
+int proc_stat(pid_t pid, char *state, uint64_t *start)
 {
 	char path[64], buf[1024];
 	cleanup_close int fd = -1;
+	unsigned long long st = 0;
+	char c = 0;
 	ssize_t n;
 	char *p;
-	unsigned long long st = 0;
 
+	if (pid <= 0)
+		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read_all(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return 0;
+	if (fd < 0 || (n = read_all(fd, buf, sizeof(buf) - 1)) <= 0)
+		return -1;
 	buf[n] = '\0';
 	p = strrchr(buf, ')'); /* comm may hold spaces and parens */
-	if (p == NULL)
-		return 0;
-	/* after ") " come fields 3..; start time is field 22 */
-	if (sscanf(
-		p + 2,
-		"%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-		&st) != 1)
-		return 0;
-	return st;
+	/* after ") " come the state (field 3) and, at field 22, the start time */
+	if (p == NULL || sscanf(p + 2,
+				"%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+				"%*d %*d %*d %llu",
+				&c, &st) != 2)
+		return -1;
+	*state = c;
+	*start = st;
+	return 0;
+}
+
+uint64_t proc_start_time(pid_t pid)
+{
+	uint64_t st;
+	char state;
+
+	return proc_stat(pid, &state, &st) == 0 ? st : 0;
+}
+
+bool proc_alive(pid_t pid, uint64_t start)
+{
+	uint64_t st;
+	char state;
+
+	if (start == 0 || proc_stat(pid, &state, &st) < 0)
+		return false;
+	return st == start && state != 'Z' && state != 'X';
 }
 
 const char *boot_id(void)

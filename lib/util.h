@@ -96,6 +96,14 @@ void format_size(int64_t bytes, char *buf, size_t len);
  * Used with the pid to detect pid reuse. */
 uint64_t proc_start_time(pid_t pid);
 
+/* The state letter (field 3: 'R', 'S', 'Z', ...) and start time (field 22)
+ * of /proc/pid/stat. 0, or -1 when the process is gone. */
+int proc_stat(pid_t pid, char *state, uint64_t *start);
+
+/* True while the process pid with start time start lives (a zombie, dead
+ * and waiting to be reaped, does not). */
+bool proc_alive(pid_t pid, uint64_t start);
+
 /* The kernel boot id (/proc/sys/kernel/random/boot_id), static buffer. */
 const char *boot_id(void);
 

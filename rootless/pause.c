@@ -126,17 +126,10 @@ static int read_rec(const struct engine *e, struct pause_rec *r)
  * longer holds its namespaces. */
 static bool proc_zombie(pid_t pid)
 {
-	char path[64], buf[256], *p;
-	cleanup_close int fd = -1;
-	ssize_t n;
+	uint64_t start;
+	char state;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || (n = read_all(fd, buf, sizeof(buf) - 1)) <= 0)
-		return true;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p == NULL || p[1] == '\0' || p[2] == 'Z' || p[2] == 'X';
+	return proc_stat(pid, &state, &start) < 0 || state == 'Z' || state == 'X';
 }
 
 /* The recorded process still runs: same boot, same start time (pid reuse). */

@@ -379,10 +379,10 @@ static void kill_orphan(pid_t pid, uint64_t start)
 	struct timespec ts = {0, 10 * 1000 * 1000};
 	int64_t deadline = now_ns() + 2LL * 1000000000LL;
 
-	if (!ctrlock_proc_alive(pid, start))
+	if (!proc_alive(pid, start))
 		return;
 	kill(pid, SIGKILL);
-	while (ctrlock_proc_alive(pid, start) && now_ns() < deadline)
+	while (proc_alive(pid, start) && now_ns() < deadline)
 		nanosleep(&ts, NULL);
 }
 
@@ -404,7 +404,7 @@ static int reload(struct engine *e, struct container_rec *c, bool *gone, struct 
 /* An owner holds c: what its lock file says is the truth about it. */
 static void show_owned(struct container_rec *c, const struct ctrlock_info *i)
 {
-	if (!ctrlock_proc_alive(i->pid, i->pid_start))
+	if (!proc_alive(i->pid, i->pid_start))
 		return; /* being created, or exited and being settled */
 	c->state = CTR_RUNNING;
 	c->pid = i->pid;
@@ -446,8 +446,7 @@ static int refresh(struct engine *e, struct container_rec *c, bool *gone, struct
 	/* no lock file: a created container stays so; a running record (the
 	 * runtime dir was cleaned) runs while its process does, else it is
 	 * settled under a lock of our own */
-	if (st == CTRLOCK_NONE && c->state == CTR_RUNNING &&
-	    !ctrlock_proc_alive(c->pid, c->pid_start)) {
+	if (st == CTRLOCK_NONE && c->state == CTR_RUNNING && !proc_alive(c->pid, c->pid_start)) {
 		st = ctrlock_try(e->runroot, c->id, true, &fd, &info, err);
 		if (st == CTRLOCK_FRESH)
 			st = CTRLOCK_STALE;
@@ -510,12 +509,12 @@ static void stop_process(pid_t pid, uint64_t start, int timeout)
 	struct timespec ts = {0, 10 * 1000 * 1000};
 	int64_t deadline = now_ns() + (int64_t)timeout * 1000000000LL;
 
-	if (timeout > 0 && ctrlock_proc_alive(pid, start)) {
+	if (timeout > 0 && proc_alive(pid, start)) {
 		kill(pid, SIGTERM);
-		while (ctrlock_proc_alive(pid, start) && now_ns() < deadline)
+		while (proc_alive(pid, start) && now_ns() < deadline)
 			nanosleep(&ts, NULL);
 	}
-	if (ctrlock_proc_alive(pid, start))
+	if (proc_alive(pid, start))
 		kill(pid, SIGKILL);
 }
 
@@ -548,10 +547,10 @@ static int wait_owner(struct engine *e, const struct container_rec *c, struct ct
 		if (i->owner > 0 && !stopped) {
 			if (i->pid > 0)
 				stop_process(i->pid, i->pid_start, timeout);
-			else if (ctrlock_proc_alive(i->owner, i->owner_start))
+			else if (proc_alive(i->owner, i->owner_start))
 				kill(i->owner, SIGKILL);
 			stopped = true;
-		} else if (ctrlock_proc_alive(i->pid, i->pid_start)) {
+		} else if (proc_alive(i->pid, i->pid_start)) {
 			kill(i->pid, SIGKILL); /* it started after all */
 		}
 		if (now_ns() > deadline)
@@ -585,8 +584,7 @@ int container_remove(struct engine *e, struct container_rec *c, bool force, int 
 		kill_orphan(c->pid, c->pid_start);
 	}
 	/* a running record without an owner lock: its process is what runs */
-	if (rc == 0 && !gone && c->state == CTR_RUNNING &&
-	    ctrlock_proc_alive(c->pid, c->pid_start)) {
+	if (rc == 0 && !gone && c->state == CTR_RUNNING && proc_alive(c->pid, c->pid_start)) {
 		if (!force)
 			rc = running_error(c, err);
 		else {

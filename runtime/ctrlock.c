@@ -103,32 +103,6 @@ void ctrlock_release(const char *runroot, const char *id, int fd)
 	close(fd);
 }
 
-bool ctrlock_proc_alive(pid_t pid, uint64_t start)
-{
-	char path[64], buf[1024];
-	cleanup_close int fd = -1;
-	unsigned long long st = 0;
-	const char *p;
-	char state;
-	ssize_t n;
-
-	if (pid <= 0 || start == 0)
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || (n = read_all(fd, buf, sizeof(buf) - 1)) <= 0)
-		return false;
-	buf[n] = '\0';
-	p = strrchr(buf, ')'); /* comm may hold spaces and parens */
-	/* after ") " come the state (field 3) and, at field 22, the start time */
-	if (p == NULL || sscanf(p + 2,
-				"%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-				"%*d %*d %*d %llu",
-				&state, &st) != 2)
-		return false;
-	return st == start && state != 'Z' && state != 'X';
-}
-
 /* Opens the lock file; with create, makes it when missing (*made). */
 static int open_lock(const char *runroot, const char *path, bool create, bool *made)
 {

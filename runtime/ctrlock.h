@@ -57,8 +57,4 @@ enum ctrlock_state {
 int ctrlock_try(const char *runroot, const char *id, bool create, int *fd,
 		struct ctrlock_info *info, struct werr *err);
 
-/* True while the process pid with start time start lives (a zombie, dead
- * and waiting to be reaped, does not). */
-bool ctrlock_proc_alive(pid_t pid, uint64_t start);
-
 #endif

@@ -30,7 +30,7 @@ UNIT_TEST(owner_alive_then_stale_then_gone)
 	/* another open file description: the owner's flock keeps us out */
 	CHECK(ctrlock_try(rr, "c1", true, &fd, &i, &err) == CTRLOCK_OWNED);
 	CHECK(i.owner == getpid() && i.pid == 0);
-	CHECK(ctrlock_proc_alive(i.owner, i.owner_start));
+	CHECK(proc_alive(i.owner, i.owner_start));
 	CHECK(ctrlock_set_proc(owner, 4242, 99, 12345, &err) == 0);
 	CHECK(ctrlock_try(rr, "c1", false, &fd, &i, &err) == CTRLOCK_OWNED);
 	CHECK(i.pid == 4242 && i.pid_start == 99 && i.started == 12345);
@@ -67,10 +67,10 @@ UNIT_TEST(proc_alive_needs_pid_and_start_and_no_zombie)
 	uint64_t me = proc_start_time(getpid());
 	pid_t child;
 
-	CHECK(ctrlock_proc_alive(getpid(), me));
-	CHECK(!ctrlock_proc_alive(getpid(), me + 1)); /* a reused pid */
-	CHECK(!ctrlock_proc_alive(getpid(), 0));
-	CHECK(!ctrlock_proc_alive(0, me));
+	CHECK(proc_alive(getpid(), me));
+	CHECK(!proc_alive(getpid(), me + 1)); /* a reused pid */
+	CHECK(!proc_alive(getpid(), 0));
+	CHECK(!proc_alive(0, me));
 	child = fork();
 	if (child == 0)
 		_exit(0);
@@ -78,9 +78,9 @@ UNIT_TEST(proc_alive_needs_pid_and_start_and_no_zombie)
 	{
 		uint64_t st = proc_start_time(child);
 		/* a zombie is dead, waiting to be reaped */
-		for (int k = 0; k < 500 && ctrlock_proc_alive(child, st); k++)
+		for (int k = 0; k < 500 && proc_alive(child, st); k++)
 			usleep(2000);
-		CHECK(!ctrlock_proc_alive(child, st) || st == 0);
+		CHECK(!proc_alive(child, st) || st == 0);
 	}
 	waitpid(child, NULL, 0);
 }
