@@ -22,9 +22,9 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
+#include "image/manifest.h"
 #include "image/ref.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
@@ -391,106 +391,6 @@ static char *read_blob(const struct load_ctx *c, const char *digest, int64_t wan
 	return buf;
 }
 
-/* A member that must be absent, null or of type t: 0, or -1 with err set. */
-static int jtype(struct json_object *o, const char *key, enum json_type t, const char *what,
-		 struct werr *err)
-{
-	static const char *const names[] = {
-	    [json_type_string] = "a string",   [json_type_array] = "a list",
-	    [json_type_object] = "an object",  [json_type_int] = "an integer",
-	    [json_type_boolean] = "a boolean", [json_type_double] = "a number",
-	    [json_type_null] = "null",
-	};
-	struct json_object *v;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v) || v == NULL ||
-	    json_object_is_type(v, t))
-		return 0;
-	return werr_set(err, 0, "%s: '%s' is not %s", what, key, names[t]);
-}
-
-/* A list member (may be absent) whose items are all strings. */
-static int jstrings(struct json_object *o, const char *key, const char *what, struct werr *err)
-{
-	struct json_object *a = jarr(o, key);
-
-	if (jtype(o, key, json_type_array, what, err) < 0)
-		return -1;
-	for (size_t i = 0; a && i < json_object_array_length(a); i++)
-		if (!json_object_is_type(json_object_array_get_idx(a, i), json_type_string))
-			return werr_set(err, 0, "%s: item %zu of '%s' is not a string", what, i,
-					key);
-	return 0;
-}
-
-/* An OCI descriptor: digest a string, mediaType (when there) a string, size
- * (when there) an integer >= 0, into *size (-1 when absent). */
-static int check_desc(struct json_object *d, const char *what, int64_t *size, struct werr *err)
-{
-	struct json_object *v;
-
-	*size = -1;
-	if (!json_object_is_type(d, json_type_object))
-		return werr_set(err, 0, "%s: a descriptor is not an object", what);
-	if (jtype(d, "digest", json_type_string, what, err) < 0 ||
-	    jtype(d, "mediaType", json_type_string, what, err) < 0 ||
-	    jtype(d, "size", json_type_int, what, err) < 0)
-		return -1;
-	if (json_object_object_get_ex(d, "size", &v) && v != NULL) {
-		*size = json_object_get_int64(v);
-		if (*size < 0)
-			return werr_set(err, 0, "%s: negative size %lld", what, (long long)*size);
-	}
-	return 0;
-}
-
-/* rootfs.diff_ids and created of an image config, whose runtime fields
- * must also have the types image_config_parse takes: an image that cannot
- * run is refused when it is loaded, not when it is run. */
-static int config_info(const char *cfg, char ***diff_ids, int64_t *created, struct werr *err)
-{
-	cleanup_json struct json_object *root = jparse(cfg, "image config", err);
-	struct json_object *rootfs = NULL, *ids;
-	struct image_config ic;
-	char **v = NULL;
-	const char *when;
-
-	if (root == NULL)
-		return -1;
-	if (!json_object_is_type(root, json_type_object))
-		return werr_set(err, 0, "image config: not a JSON object");
-	if (image_config_parse(cfg, &ic, err) < 0)
-		return -1;
-	image_config_free(&ic);
-	json_object_object_get_ex(root, "rootfs", &rootfs);
-	ids = jarr(rootfs, "diff_ids");
-	if (ids == NULL)
-		return werr_set(err, 0, "image config: no rootfs.diff_ids");
-	if (jtype(root, "created", json_type_string, "image config", err) < 0)
-		return -1;
-	when = jstr(root, "created");
-	*created = 0;
-	if (when && image_parse_time(when, created) < 0)
-		return werr_set(err, 0, "image config: invalid or out of range created time '%s'",
-				when);
-	for (size_t i = 0; i < json_object_array_length(ids); i++) {
-		struct json_object *d = json_object_array_get_idx(ids, i);
-		const char *s =
-		    json_object_is_type(d, json_type_string) ? json_object_get_string(d) : NULL;
-		if (!digest_valid(s)) {
-			strv_free(v);
-			return werr_set(
-			    err, 0, "image config: invalid diff_id '%s'",
-			    s ? s
-			      : json_object_to_json_string_ext(
-				    d, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-		}
-		v = strv_append(v, s);
-	}
-	*diff_ids = v ? v : xcalloc(1, sizeof(char *));
-	return 0;
-}
-
 static void note_size(struct load_ctx *c, const char *diff_id, int64_t size)
 {
 	for (size_t i = 0; i < c->nsizes; i++)
@@ -602,7 +502,7 @@ static int rec_from_config(struct image_rec *r, char *cfg, size_t len, const cha
 	if (hex && strncmp(hex, digest_hex(dg), DIGEST_HEX_LEN) != 0)
 		return werr_set(err, 0, "config sha256:%.64s: digest mismatch (got %s)", hex, dg);
 	memcpy(r->id, digest_hex(dg), DIGEST_HEX_LEN + 1);
-	if (config_info(cfg, &r->layers, &r->created, err) < 0)
+	if (image_config_info(cfg, &r->layers, &r->created, err) < 0)
 		return -1;
 	r->config = cfg;
 	r->stored = now_ns();
@@ -642,9 +542,9 @@ static int load_docker_image(struct load_ctx *c, struct json_object *m, struct w
 
 	if (!json_object_is_type(m, json_type_object))
 		return werr_set(err, 0, "manifest.json: an entry is not an object");
-	if (jtype(m, "Config", json_type_string, "manifest.json", err) < 0 ||
-	    jstrings(m, "Layers", "manifest.json", err) < 0 ||
-	    jstrings(m, "RepoTags", "manifest.json", err) < 0)
+	if (json_check_type(m, "Config", json_type_string, "manifest.json", err) < 0 ||
+	    json_check_strings(m, "Layers", "manifest.json", err) < 0 ||
+	    json_check_strings(m, "RepoTags", "manifest.json", err) < 0)
 		return -1;
 	if (cfg_path == NULL || layers == NULL)
 		return werr_set(err, 0, "manifest.json: entry without Config or Layers");
@@ -698,39 +598,6 @@ static int load_docker(struct load_ctx *c, struct werr *err)
 	return 0;
 }
 
-/* The Go architecture name of this machine ("amd64", "arm64", ...). */
-static const char *go_arch(void)
-{
-	static const struct {
-		const char *machine, *goarch;
-	} map[] = {
-	    {"x86_64", "amd64"},    {"aarch64", "arm64"}, {"armv7l", "arm"},
-	    {"armv6l", "arm"},	    {"i686", "386"},	  {"i386", "386"},
-	    {"ppc64le", "ppc64le"}, {"s390x", "s390x"},	  {"riscv64", "riscv64"},
-	};
-	static struct utsname u;
-
-	if (uname(&u) < 0)
-		return "amd64";
-	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
-		if (strcmp(u.machine, map[i].machine) == 0)
-			return map[i].goarch;
-	return u.machine;
-}
-
-/* 1 when a descriptor's platform is ours, 0 when it is another, -1 when it has none. */
-static int platform_match(struct json_object *desc)
-{
-	struct json_object *p;
-	const char *os, *arch;
-
-	if (!json_object_object_get_ex(desc, "platform", &p))
-		return -1;
-	os = jstr(p, "os");
-	arch = jstr(p, "architecture");
-	return os && arch && strcmp(os, "linux") == 0 && strcmp(arch, go_arch()) == 0;
-}
-
 /* The name an OCI descriptor's annotations give, or NULL. A bare tag
  * ("latest") names no repository: the image stays untagged. */
 static const char *oci_desc_name(struct json_object *desc)
@@ -760,12 +627,12 @@ static int load_oci_index(struct load_ctx *c, struct json_object *index, const c
 	if (n == 0)
 		return werr_set(err, 0, "image index without manifests");
 	for (size_t i = 0; i < n; i++)
-		if (platform_match(json_object_array_get_idx(ms, i)) == 1)
+		if (platform_match(json_object_array_get_idx(ms, i), NULL) == 1)
 			return load_oci_desc(c, json_object_array_get_idx(ms, i), name, depth + 1,
 					     err);
 	if (n == 1)
 		return load_oci_desc(c, json_object_array_get_idx(ms, 0), name, depth + 1, err);
-	return werr_set(err, 0, "no image for linux/%s in the image index", go_arch());
+	return werr_set(err, 0, "no image for linux/%s in the image index", platform_arch());
 }
 
 /* The layers of an OCI manifest, each checked against its descriptor. */
@@ -783,7 +650,7 @@ static int oci_layers(struct load_ctx *c, const char *digest, struct json_object
 		cleanup_free char *lp = NULL, *what = xasprintf("manifest %s", digest);
 		int64_t want, sz;
 
-		if (check_desc(d, what, &want, err) < 0)
+		if (manifest_check_desc(d, what, &want, err) < 0)
 			return -1;
 		if (!digest_valid(ld))
 			return werr_set(err, 0, "manifest %s: invalid layer digest", digest);
@@ -809,12 +676,12 @@ static int load_oci_manifest(struct load_ctx *c, const char *digest, char *text,
 
 	if (!json_object_is_type(m, json_type_object))
 		return werr_set(err, 0, "manifest %s: not a JSON object", digest);
-	if (jtype(m, "layers", json_type_array, what, err) < 0)
+	if (json_check_type(m, "layers", json_type_array, what, err) < 0)
 		return -1;
 	json_object_object_get_ex(m, "config", &cfgd);
 	if (layers == NULL || cfgd == NULL)
 		return werr_set(err, 0, "manifest %s: no config or layers", digest);
-	if (check_desc(cfgd, what, &want, err) < 0)
+	if (manifest_check_desc(cfgd, what, &want, err) < 0)
 		return -1;
 	cfg = read_blob(c, jstr(cfgd, "digest"), want, &len, err);
 	if (cfg == NULL)
@@ -848,7 +715,7 @@ static int load_oci_desc(struct load_ctx *c, struct json_object *desc, const cha
 
 	if (depth > MAX_INDEX_DEPTH)
 		return werr_set(err, 0, "image indexes nested too deep");
-	if (check_desc(desc, "image index", &want, err) < 0)
+	if (manifest_check_desc(desc, "image index", &want, err) < 0)
 		return -1;
 	if (name == NULL)
 		name = oci_desc_name(desc);
@@ -858,8 +725,8 @@ static int load_oci_desc(struct load_ctx *c, struct json_object *desc, const cha
 	m = jparse(text, digest, err);
 	if (m == NULL)
 		return -1;
-	if (jtype(m, "mediaType", json_type_string, digest, err) < 0 ||
-	    jtype(m, "manifests", json_type_array, digest, err) < 0)
+	if (json_check_type(m, "mediaType", json_type_string, digest, err) < 0 ||
+	    json_check_type(m, "manifests", json_type_array, digest, err) < 0)
 		return -1;
 	if (!mt)
 		mt = jstr(m, "mediaType");
@@ -884,18 +751,18 @@ static int load_oci(struct load_ctx *c, struct werr *err)
 		return -1;
 	if (!json_object_is_type(root, json_type_object))
 		return werr_set(err, 0, "index.json: not a JSON object");
-	if (jtype(root, "manifests", json_type_array, "index.json", err) < 0)
+	if (json_check_type(root, "manifests", json_type_array, "index.json", err) < 0)
 		return -1;
 	ms = jarr(root, "manifests");
 	n = ms ? json_object_array_length(ms) : 0;
 	if (n == 0)
 		return werr_set(err, 0, "index.json lists no images");
 	for (size_t i = 0; i < n; i++)
-		any_ours |= platform_match(json_object_array_get_idx(ms, i)) == 1;
+		any_ours |= platform_match(json_object_array_get_idx(ms, i), NULL) == 1;
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *d = json_object_array_get_idx(ms, i);
 		/* a flat multi-platform index: only our platform */
-		if (any_ours && platform_match(d) == 0)
+		if (any_ours && platform_match(d, NULL) == 0)
 			continue;
 		if (load_oci_desc(c, d, NULL, 0, err) < 0)
 			return -1;
@@ -1058,7 +925,7 @@ static char *import_config(const char *diff_id, const char *message, int64_t cre
 	format_rfc3339(created, when, sizeof(when));
 	by = xasprintf("/bin/sh -c #(nop) ADD file:%s in / ", digest_hex(diff_id));
 	json_object_object_add(root, "created", json_object_new_string(when));
-	json_object_object_add(root, "architecture", json_object_new_string(go_arch()));
+	json_object_object_add(root, "architecture", json_object_new_string(platform_arch()));
 	json_object_object_add(root, "os", json_object_new_string("linux"));
 	json_object_array_add(env, json_object_new_string(DEFAULT_PATH_ENV));
 	json_object_object_add(cfg, "Env", env);
