@@ -144,6 +144,42 @@ char *read_file_at(int dirfd, const char *path, size_t *len, struct werr *err)
 	return steal_pointer(&buf);
 }
 
+char *read_file_max(const char *path, size_t max, size_t *len, struct werr *err)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	cleanup_free char *buf = NULL;
+	size_t used = 0;
+
+	if (fd < 0) {
+		werr_set(err, errno, "open '%s'", path);
+		return NULL;
+	}
+	buf = xmalloc(max + 2);
+	/* one byte more than allowed tells a file that is too large */
+	while (used < max + 1) {
+		ssize_t r = read(fd, buf + used, max + 1 - used);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			werr_set(err, errno, "read '%s'", path);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		used += (size_t)r;
+	}
+	if (used > max) {
+		werr_set(err, 0, "'%s' is larger than %zu bytes", path, max);
+		if (err)
+			err->errnum = EFBIG;
+		return NULL;
+	}
+	buf[used] = '\0';
+	if (len)
+		*len = used;
+	return steal_pointer(&buf);
+}
+
 int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
 			 struct werr *err)
 {

@@ -29,6 +29,11 @@ ssize_t read_all(int fd, void *buf, size_t n);
  * frees. NULL on failure with err set. */
 char *read_file_at(int dirfd, const char *path, size_t *len, struct werr *err);
 
+/* read_file_at for configuration files: refuses files over max bytes
+ * (EFBIG, "'PATH' is larger than N bytes") instead of reading them whole;
+ * err->errnum is ENOENT for a missing file. */
+char *read_file_max(const char *path, size_t max, size_t *len, struct werr *err);
+
 /* Writes data to dir/name atomically: a temp file in the same directory,
  * fsync-free write, then rename over name. dirfd may be AT_FDCWD. */
 int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,

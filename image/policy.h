@@ -1,0 +1,37 @@
+/* policy.h - containers-policy.json(5): may an image be used at all?
+ *
+ * The file: the explicit path (--signature-policy), else
+ * $XDG_CONFIG_HOME/containers/policy.json (~/.config/...) when it exists,
+ * else /etc/containers/policy.json. A missing file is an error, as in
+ * Podman ("open /etc/containers/policy.json: ..."). Requirements:
+ * insecureAcceptAnything accepts, reject refuses; signature requirements
+ * (signedBy, sigstoreSigned, signedBaseLayer) are refused loudly because
+ * warren cannot verify signatures yet: never silently ignored. Unknown
+ * requirement types make the file invalid. */
+#ifndef WARREN_POLICY_H
+#define WARREN_POLICY_H
+
+#include "lib/err.h"
+
+struct policy; /* opaque */
+
+/* Loads and validates the policy (path NULL: the default files above). */
+struct policy *policy_load(const char *path, struct werr *err);
+
+/* A policy from text; origin names it in messages (tests). */
+struct policy *policy_parse(const char *text, const char *origin, struct werr *err);
+
+void policy_free(struct policy *p);
+
+/* The path the policy came from (borrowed). */
+const char *policy_path(const struct policy *p);
+
+/* Checks ref under transport ("docker": ref is "host/repo:tag" or
+ * "host/repo@sha256:...", normalized first; other transports: ref as given).
+ * The most specific scope decides: for docker the exact reference, the
+ * repository, its namespaces up to the host, "*.domain" wildcards, then the
+ * transport's "" scope, then "default". 0 accepts; -1 refuses with err
+ * "Source image rejected: ...". */
+int policy_check(const struct policy *p, const char *transport, const char *ref, struct werr *err);
+
+#endif
