@@ -157,6 +157,13 @@ int image_lookup(struct engine *e, const char *ref, struct image_rec *out, struc
 	return lookup(e, ref, out, NULL, err);
 }
 
+/* Finds an image and the full name it was found by; see image.h. */
+int image_lookup_name(struct engine *e, const char *ref, struct image_rec *out, char **matched,
+		      struct werr *err)
+{
+	return lookup(e, ref, out, matched, err);
+}
+
 /* Normalizes a name the user gives a new image; see image.h. */
 char *image_local_name(const char *ref, struct werr *err)
 {
