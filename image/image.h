@@ -57,7 +57,7 @@ struct save_opts {
 };
 
 /* "docker-archive", "oci-archive", "oci-dir" -> *out; else -1 with err
- * `unknown format option "NAME"` (Podman's words). */
+ * "format value must be one of ..." (Podman's words). */
 int image_save_format(const char *name, enum save_format *out, struct werr *err);
 
 /* Writes the images refs names to o->path or o->out_fd. Layers are the

@@ -55,7 +55,8 @@ int image_save_format(const char *name, enum save_format *out, struct werr *err)
 			*out = (enum save_format)i;
 			return 0;
 		}
-	return werr_set(err, 0, "unknown format option \"%s\"", name ? name : "");
+	/* Podman's words, without the docker-dir warren does not write */
+	return werr_set(err, 0, "format value must be one of oci-dir oci-archive docker-archive");
 }
 
 /* One layer as it will be written. */

@@ -268,3 +268,28 @@ same_template() {
     assert_success
     assert_output "$p"
 }
+
+@test "podman compat: podman loads what warren saves, warren what podman saves: same ids" {
+    # guards: save (docker-archive, oci-archive) is Podman's format, both ways;
+    # each side loads into an empty store (a known id would skip the layers)
+    local fmt id got r2=$PM_DIR/save-root run2
+    run2=$(mktemp -d /tmp/wt-pm2.XXXXXX)
+    id=$(wr image inspect --format '{{.Id}}' "$IMAGE")
+    for fmt in docker-archive oci-archive; do
+        rm -f "$PM_DIR/w.tar" "$PM_DIR/p.tar"
+        wr save --format "$fmt" -o "$PM_DIR/w.tar" "$IMAGE" || fail "warren save --format $fmt failed"
+        pm --root "$r2/pm" --runroot "$run2/pm" load -i "$PM_DIR/w.tar" >/dev/null ||
+            fail "podman load of warren's $fmt failed"
+        got=$(pm --root "$r2/pm" --runroot "$run2/pm" image inspect --format '{{.Id}}' "$IMAGE")
+        [ "$got" = "$id" ] || fail "$fmt: podman loaded id $got, warren has $id"
+        pm save --format "$fmt" -o "$PM_DIR/p.tar" "$IMAGE" >/dev/null 2>&1 ||
+            fail "podman save --format $fmt failed"
+        run timeout 120 "$WARREN" --root "$r2/w-$fmt" --runroot "$run2/w-$fmt" load -i "$PM_DIR/p.tar"
+        assert_success
+        run timeout 120 "$WARREN" --root "$r2/w-$fmt" --runroot "$run2/w-$fmt" image inspect --format '{{.Id}}' "$IMAGE"
+        assert_output "$id"
+        wt_destroy_store "$r2/w-$fmt" "$run2/w-$fmt"
+    done
+    pm --root "$r2/pm" --runroot "$run2/pm" unshare rm -rf "$r2/pm" "$run2/pm" >/dev/null 2>&1 || true
+    rm -rf "$run2"
+}
