@@ -92,7 +92,8 @@
 	"SYNOPSIS\n  warren load [-q] [-i FILE]\n\n"                                               \
 	"DESCRIPTION\n  Loads images from a docker-archive or oci-archive tarball (plain, gzip "   \
 	"or\n"                                                                                     \
-	"  zstd), verifying every blob against its digest. Without -i reads stdin.\n\n"            \
+	"  zstd) or an OCI layout directory, verifying every blob against its digest, and\n"       \
+	"  keeps each layer's blob as it came (for save). Without -i reads stdin.\n\n"             \
 	"OPTIONS\n"                                                                                \
 	"  -i, --input FILE   the archive\n"                                                       \
 	"  -q, --quiet        less output\n"

@@ -190,13 +190,92 @@ static int open_seekable(struct engine *e, const char *path, struct werr *err)
 	return steal_fd(&tmp);
 }
 
+/* Adds dir/name (a regular file, never through a symlink) to tar a. */
+static int tar_add_file(struct archive *a, int dir, const char *name, struct werr *err)
+{
+	cleanup_close int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct archive_entry *ent;
+	struct stat st;
+	char buf[65536];
+	ssize_t n;
+	int rc;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return werr_set(err, errno, "open '%s'", name);
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	ent = archive_entry_new();
+	archive_entry_set_pathname(ent, name);
+	archive_entry_set_filetype(ent, AE_IFREG);
+	archive_entry_set_perm(ent, 0644);
+	archive_entry_set_size(ent, st.st_size);
+	rc = archive_write_header(a, ent);
+	archive_entry_free(ent);
+	if (rc < ARCHIVE_WARN)
+		return werr_set(err, 0, "copy '%s': %s", name, archive_error_string(a));
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (archive_write_data(a, buf, (size_t)n) < n)
+			return werr_set(err, 0, "copy '%s': %s", name, archive_error_string(a));
+	return n < 0 ? werr_set(err, errno, "read '%s'", name) : 0;
+}
+
+/* An OCI layout directory (oci-dir) made a plain tar in a temp file, so
+ * that it loads as an oci-archive: oci-layout, index.json and the files
+ * of blobs/sha256 (every one is verified against its digest later). This
+ * copies the blobs once: simple, and a dir is rarely large. */
+static int dir_to_tar(struct engine *e, int dir, struct werr *err)
+{
+	cleanup_close int out = tmp_file(e, err);
+	cleanup_close int bfd = -1;
+	cleanup_dir DIR *d = NULL;
+	struct archive *a;
+	struct dirent *de;
+	int rc;
+
+	if (out < 0)
+		return -1;
+	a = archive_write_new();
+	archive_write_set_format_pax_restricted(a);
+	rc = archive_write_open_fd(a, out) == ARCHIVE_OK ? 0 : werr_set(err, 0, "temp tar");
+	if (rc == 0)
+		rc = tar_add_file(a, dir, "oci-layout", err);
+	if (rc == 0)
+		rc = tar_add_file(a, dir, "index.json", err);
+	bfd = openat(dir, "blobs/sha256", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (bfd >= 0 && (d = fdopendir(bfd)) != NULL)
+		bfd = -1; /* d owns it */
+	while (rc == 0 && d != NULL && (de = readdir(d)) != NULL) {
+		cleanup_free char *name = xasprintf("blobs/sha256/%s", de->d_name);
+		if (strlen(de->d_name) == DIGEST_HEX_LEN && str_is_hex(de->d_name, DIGEST_HEX_LEN))
+			rc = tar_add_file(a, dir, name, err);
+	}
+	if (archive_write_close(a) != ARCHIVE_OK && rc == 0)
+		rc = werr_set(err, 0, "temp tar: %s", archive_error_string(a));
+	archive_write_free(a);
+	if (rc < 0)
+		return -1;
+	if (lseek(out, 0, SEEK_SET) < 0)
+		return werr_set(err, errno, "seek");
+	return steal_fd(&out);
+}
+
 /* Opens path as a plain (decompressed), seekable tar. Returns the fd. */
 static int open_plain(struct engine *e, const char *path, struct werr *err)
 {
-	cleanup_close int fd = open_seekable(e, path, err);
+	cleanup_close int fd = -1;
 	unsigned char magic[4] = {0};
+	struct stat st;
 	ssize_t n;
 
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		cleanup_close int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dir < 0)
+			return werr_set(err, errno, "open");
+		if (faccessat(dir, "oci-layout", F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+			return werr_set(err, EISDIR, "open (a directory without oci-layout)");
+		return dir_to_tar(e, dir, err);
+	}
+	fd = open_seekable(e, path, err);
 	if (fd < 0)
 		return -1;
 	n = pread(fd, magic, sizeof(magic), 0);

@@ -17,12 +17,12 @@
 int image_lookup(struct engine *e, const char *ref, struct image_rec *out, struct werr *err);
 
 /* Loads a docker-archive or oci-archive tarball (itself plain, gzip or
- * zstd). Every blob is verified against its digest. *names receives the
- * full names (or image ids "sha256:..." for untagged images) loaded,
- * NULL-terminated, caller frees. "-", pipes and compressed archives go
- * through an unlinked temp file under <root>/tmp. Errors name no path: the
- * caller prefixes "load 'PATH'". Layers extracted by a failed load are
- * removed again; nothing is recorded unless everything verified. */
+ * zstd), or an OCI layout directory (oci-dir). Each layer's blob is kept
+ * in the blob store as it came, for save. Every blob is verified against its digest. *names
+ * receives the full names (or image ids "sha256:..." for untagged images) loaded, NULL-terminated,
+ * caller frees. "-", pipes and compressed archives go through an unlinked temp file under
+ * <root>/tmp. Errors name no path: the caller prefixes "load 'PATH'". Layers extracted by a failed
+ * load are removed again; nothing is recorded unless everything verified. */
 int image_load(struct engine *e, const char *path, char ***names, struct werr *err);
 
 /* Creates a one-layer image from a rootfs tarball (plain/gzip/zstd; "-"
