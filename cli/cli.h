@@ -64,6 +64,7 @@ int cmd_rmi(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_tag(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_load(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_import(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_save(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_image_inspect(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_image_exists(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_info(struct engine *e, void *opts, char **args, struct werr *err);
@@ -75,6 +76,7 @@ int cmd_help(struct engine *e, void *opts, char **args, struct werr *err);
 /* Their flags (next to each command) */
 extern const struct optspec cli_run_opts, cli_ps_opts, cli_rm_opts, cli_inspect_opts;
 extern const struct optspec cli_images_opts, cli_rmi_opts, cli_load_opts, cli_import_opts;
+extern const struct optspec cli_save_opts;
 extern const struct optspec cli_format_opts, cli_unshare_opts;
 
 struct image_rec;

@@ -194,6 +194,42 @@ int cmd_load(struct engine *e, void *opts, char **args, struct werr *err)
 	return 0;
 }
 
+struct save_opts_cli {
+	const char *output, *format;
+	bool multi, quiet;
+};
+
+static const struct opt save_tab[] = {
+    OPT_STR("output", 'o', struct save_opts_cli, output),
+    OPT_STR("format", 0, struct save_opts_cli, format),
+    OPT_BOOL("multi-image-archive", 'm', struct save_opts_cli, multi),
+    OPT_BOOL("quiet", 'q', struct save_opts_cli, quiet),
+    OPT_TABLE_END,
+};
+const struct optspec cli_save_opts = {save_tab, sizeof(struct save_opts_cli), false, NULL, NULL};
+
+int cmd_save(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	const struct save_opts_cli *o = opts;
+	struct save_opts so = {.path = o->output, .multi = o->multi, .out_fd = STDOUT_FILENO};
+
+	if (args[0] == NULL) {
+		werr_set(err, 0, "need at least 1 argument");
+		return werr_status(err, 125);
+	}
+	if (image_save_format(o->format ? o->format : "docker-archive", &so.format, err) < 0)
+		return werr_status(err, 125);
+	if (so.path != NULL && (strcmp(so.path, "-") == 0 || strcmp(so.path, "/dev/stdout") == 0))
+		so.path = NULL;
+	if (so.path == NULL && so.format != SAVE_OCI_DIR && isatty(STDOUT_FILENO)) {
+		werr_set(err, 0, "refusing to save to terminal. Use -o flag or redirect");
+		return werr_status(err, 125);
+	}
+	if (image_save(e, args, &so, err) < 0)
+		return werr_status(err, 125);
+	return 0;
+}
+
 struct import_opts {
 	const char *message;
 	bool quiet;

@@ -92,10 +92,30 @@
 	"SYNOPSIS\n  warren load [-q] [-i FILE]\n\n"                                               \
 	"DESCRIPTION\n  Loads images from a docker-archive or oci-archive tarball (plain, gzip "   \
 	"or\n"                                                                                     \
-	"  zstd), verifying every blob against its digest. Without -i reads stdin.\n\n"            \
+	"  zstd) or an OCI layout directory, verifying every blob against its digest, and\n"       \
+	"  keeps each layer's blob as it came (for save). Without -i reads stdin.\n\n"             \
 	"OPTIONS\n"                                                                                \
 	"  -i, --input FILE   the archive\n"                                                       \
 	"  -q, --quiet        less output\n"
+
+#define SAVE_HELP                                                                                  \
+	"SYNOPSIS\n  warren save [OPTIONS] IMAGE [NAME...]\n"                                      \
+	"  warren save -m [OPTIONS] IMAGE [IMAGE...]\n\n"                                          \
+	"DESCRIPTION\n  Writes images to a docker-archive (the default), an oci-archive or an\n"   \
+	"  OCI layout directory, for `load` here or by Podman and Docker. Layers are written\n"    \
+	"  byte for byte as they were loaded (docker-archive: uncompressed), so their digests\n"   \
+	"  and the image id stay the same; a layer stored before warren kept blobs is made\n"      \
+	"  anew from its files, and the saved image then gets another id. Without -o the\n"        \
+	"  archive goes to stdout, which must not be a terminal. Extra NAMEs (without -m)\n"       \
+	"  are more names of IMAGE in a docker-archive.\n\n"                                       \
+	"OPTIONS\n"                                                                                \
+	"  -o, --output PATH             the file, or for oci-dir the directory, to write\n"       \
+	"      --format F                docker-archive, oci-archive or oci-dir\n"                 \
+	"  -m, --multi-image-archive     every argument is an image to save\n"                     \
+	"  -q, --quiet                   less output (warren prints no progress anyway)\n\n"       \
+	"EXAMPLES\n"                                                                               \
+	"  warren save -o busybox.tar busybox\n"                                                   \
+	"  warren save --format oci-archive busybox | gzip > busybox.oci.tar.gz\n"
 
 #define IMPORT_HELP                                                                                \
 	"SYNOPSIS\n  warren import [OPTIONS] FILE|- [REFERENCE]\n\n"                               \
@@ -156,6 +176,7 @@ const struct cmd cli_image_commands[] = {
     {"load", cmd_load, &cli_load_opts, "load images from an archive", LOAD_HELP, NEEDS_STORE, NULL},
     {"ls", cmd_images, &cli_images_opts, "list images", IMAGES_HELP, NEEDS_STORE, NULL},
     {"rm", cmd_rmi, &cli_rmi_opts, "remove images", RMI_HELP, NEEDS_STORE, NULL},
+    {"save", cmd_save, &cli_save_opts, "save images to an archive", SAVE_HELP, NEEDS_STORE, NULL},
     {"tag", cmd_tag, NULL, "add a name to an image", TAG_HELP, NEEDS_STORE, NULL},
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
 };
@@ -196,6 +217,7 @@ const struct cmd cli_commands[] = {
     {"rmi", cmd_rmi, &cli_rmi_opts, "remove images", RMI_HELP, NEEDS_STORE, NULL},
     {"run", cmd_run, &cli_run_opts, "run a command in a new container", RUN_HELP, NEEDS_STORE,
      NULL},
+    {"save", cmd_save, &cli_save_opts, "save images to an archive", SAVE_HELP, NEEDS_STORE, NULL},
     {"system", NULL, NULL, "manage warren itself", NULL, NEEDS_NOTHING, cli_system_commands},
     {"tag", cmd_tag, NULL, "add a name to an image", TAG_HELP, NEEDS_STORE, NULL},
     {"unshare", cmd_unshare, &cli_unshare_opts, "run a command in warren's user namespace",

@@ -31,6 +31,7 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "lib/walk.h"
+#include "storage/blobs.h"
 #include "storage/layer.h"
 
 #define JSON_MAX	(16 * 1024 * 1024) /* manifests and configs are small */
@@ -52,6 +53,7 @@ struct entry {
 struct layer_size {
 	char *diff_id;
 	int64_t size;
+	struct layer_blob blob; /* digest "" when no blob was kept */
 };
 
 struct load_ctx {
@@ -188,13 +190,92 @@ static int open_seekable(struct engine *e, const char *path, struct werr *err)
 	return steal_fd(&tmp);
 }
 
+/* Adds dir/name (a regular file, never through a symlink) to tar a. */
+static int tar_add_file(struct archive *a, int dir, const char *name, struct werr *err)
+{
+	cleanup_close int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct archive_entry *ent;
+	struct stat st;
+	char buf[65536];
+	ssize_t n;
+	int rc;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return werr_set(err, errno, "open '%s'", name);
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	ent = archive_entry_new();
+	archive_entry_set_pathname(ent, name);
+	archive_entry_set_filetype(ent, AE_IFREG);
+	archive_entry_set_perm(ent, 0644);
+	archive_entry_set_size(ent, st.st_size);
+	rc = archive_write_header(a, ent);
+	archive_entry_free(ent);
+	if (rc < ARCHIVE_WARN)
+		return werr_set(err, 0, "copy '%s': %s", name, archive_error_string(a));
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (archive_write_data(a, buf, (size_t)n) < n)
+			return werr_set(err, 0, "copy '%s': %s", name, archive_error_string(a));
+	return n < 0 ? werr_set(err, errno, "read '%s'", name) : 0;
+}
+
+/* An OCI layout directory (oci-dir) made a plain tar in a temp file, so
+ * that it loads as an oci-archive: oci-layout, index.json and the files
+ * of blobs/sha256 (every one is verified against its digest later). This
+ * copies the blobs once: simple, and a dir is rarely large. */
+static int dir_to_tar(struct engine *e, int dir, struct werr *err)
+{
+	cleanup_close int out = tmp_file(e, err);
+	cleanup_close int bfd = -1;
+	cleanup_dir DIR *d = NULL;
+	struct archive *a;
+	struct dirent *de;
+	int rc;
+
+	if (out < 0)
+		return -1;
+	a = archive_write_new();
+	archive_write_set_format_pax_restricted(a);
+	rc = archive_write_open_fd(a, out) == ARCHIVE_OK ? 0 : werr_set(err, 0, "temp tar");
+	if (rc == 0)
+		rc = tar_add_file(a, dir, "oci-layout", err);
+	if (rc == 0)
+		rc = tar_add_file(a, dir, "index.json", err);
+	bfd = openat(dir, "blobs/sha256", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (bfd >= 0 && (d = fdopendir(bfd)) != NULL)
+		bfd = -1; /* d owns it */
+	while (rc == 0 && d != NULL && (de = readdir(d)) != NULL) {
+		cleanup_free char *name = xasprintf("blobs/sha256/%s", de->d_name);
+		if (strlen(de->d_name) == DIGEST_HEX_LEN && str_is_hex(de->d_name, DIGEST_HEX_LEN))
+			rc = tar_add_file(a, dir, name, err);
+	}
+	if (archive_write_close(a) != ARCHIVE_OK && rc == 0)
+		rc = werr_set(err, 0, "temp tar: %s", archive_error_string(a));
+	archive_write_free(a);
+	if (rc < 0)
+		return -1;
+	if (lseek(out, 0, SEEK_SET) < 0)
+		return werr_set(err, errno, "seek");
+	return steal_fd(&out);
+}
+
 /* Opens path as a plain (decompressed), seekable tar. Returns the fd. */
 static int open_plain(struct engine *e, const char *path, struct werr *err)
 {
-	cleanup_close int fd = open_seekable(e, path, err);
+	cleanup_close int fd = -1;
 	unsigned char magic[4] = {0};
+	struct stat st;
 	ssize_t n;
 
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		cleanup_close int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dir < 0)
+			return werr_set(err, errno, "open");
+		if (faccessat(dir, "oci-layout", F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+			return werr_set(err, EISDIR, "open (a directory without oci-layout)");
+		return dir_to_tar(e, dir, err);
+	}
+	fd = open_seekable(e, path, err);
 	if (fd < 0)
 		return -1;
 	n = pread(fd, magic, sizeof(magic), 0);
@@ -391,13 +472,31 @@ static char *read_blob(const struct load_ctx *c, const char *digest, int64_t wan
 	return buf;
 }
 
-static void note_size(struct load_ctx *c, const char *diff_id, int64_t size)
+static void note_size(struct load_ctx *c, const char *diff_id, int64_t size,
+		      const struct layer_blob *blob)
 {
 	for (size_t i = 0; i < c->nsizes; i++)
 		if (strcmp(c->sizes[i].diff_id, diff_id) == 0)
 			return;
 	c->sizes = xrealloc(c->sizes, (c->nsizes + 1) * sizeof(*c->sizes));
-	c->sizes[c->nsizes++] = (struct layer_size){xstrdup(diff_id), size};
+	c->sizes[c->nsizes++] = (struct layer_size){.diff_id = xstrdup(diff_id), .size = size};
+	if (blob != NULL)
+		c->sizes[c->nsizes - 1].blob = *blob;
+}
+
+/* The media type recorded with a kept blob: the descriptor's (an OCI
+ * manifest's) when it names a layer type, else the OCI type of the
+ * compression found (docker-archive says nothing). */
+static void blob_media_type(const struct layer_info *li, const char *desc_type,
+			    struct layer_blob *b)
+{
+	const char *mt = layer_media_type(li->compression);
+
+	if (desc_type != NULL &&
+	    (str_has_prefix(desc_type, "application/vnd.oci.image.layer.") ||
+	     str_has_prefix(desc_type, "application/vnd.docker.image.rootfs.")))
+		mt = desc_type;
+	snprintf(b->media_type, sizeof(b->media_type), "%s", mt);
 }
 
 /* walk_tree callback: adds the size of each regular file to *data. */
@@ -434,13 +533,19 @@ static int64_t layer_dir_size(struct engine *e, const char *diff_id)
 }
 
 /* Extracts one layer member, checked against digest (may be NULL), its
- * descriptor's size (want_size, -1: none) and diff_id. */
+ * descriptor's size (want_size, -1: none) and diff_id; desc_type: the
+ * descriptor's media type (NULL for docker-archive). The member's bytes
+ * are kept in the blob store as they are: a docker-archive's layers are
+ * plain tars, so they cost their full size a second time on disk (the
+ * layer dir and the blob), the price of saving and pushing them exactly. */
 static int extract_member(struct load_ctx *c, const char *path, const char *digest,
-			  int64_t want_size, const char *diff_id, int64_t *size, struct werr *err)
+			  int64_t want_size, const char *desc_type, const char *diff_id,
+			  int64_t *size, struct werr *err)
 {
 	const struct entry *en = find_entry(c, path);
 	struct store *s = engine_store(c->e, err);
-	char got[DIGEST_STR_LEN];
+	struct layer_info li;
+	struct layer_blob blob = {0};
 	struct layer_src src;
 	int recorded;
 
@@ -455,14 +560,20 @@ static int extract_member(struct load_ctx *c, const char *path, const char *dige
 	recorded = store_layer_exists(s, diff_id, err);
 	if (recorded < 0)
 		return -1;
-	src = (struct layer_src){.fd = c->fd, .offset = en->off, .length = en->size};
-	*size = 0;
-	if (layer_extract(c->e, &src, digest, diff_id, got, size, err) < 0)
+	src = (struct layer_src){
+	    .fd = c->fd, .offset = en->off, .length = en->size, .keep_blob = true};
+	if (layer_extract_info(c->e, &src, digest, diff_id, &li, err) < 0)
 		return -1;
+	*size = li.size;
 	if (*size < 0) /* already on disk: layer_extract did not read it */
 		*size = layer_dir_size(c->e, diff_id);
-	if (!recorded)
-		note_size(c, diff_id, *size); /* recorded with the image */
+	if (li.blob_kept) {
+		memcpy(blob.digest, li.blob, DIGEST_STR_LEN);
+		blob.size = li.blob_size;
+		blob_media_type(&li, desc_type, &blob);
+	}
+	if (!recorded) /* recorded with the image */
+		note_size(c, diff_id, *size, li.blob_kept ? &blob : NULL);
 	return 0;
 }
 
@@ -565,7 +676,7 @@ static int load_docker_image(struct load_ctx *c, struct json_object *m, struct w
 	for (size_t i = 0; i < nl; i++) {
 		const char *lp = json_object_get_string(json_object_array_get_idx(layers, i));
 		int64_t sz;
-		if (lp == NULL || extract_member(c, lp, NULL, -1, r.layers[i], &sz, err) < 0)
+		if (lp == NULL || extract_member(c, lp, NULL, -1, NULL, r.layers[i], &sz, err) < 0)
 			goto out;
 		r.size += sz;
 	}
@@ -655,7 +766,8 @@ static int oci_layers(struct load_ctx *c, const char *digest, struct json_object
 		if (!digest_valid(ld))
 			return werr_set(err, 0, "manifest %s: invalid layer digest", digest);
 		lp = xasprintf("blobs/sha256/%s", digest_hex(ld));
-		if (extract_member(c, lp, ld, want, r->layers[i], &sz, err) < 0)
+		if (extract_member(c, lp, ld, want, jstr(d, "mediaType"), r->layers[i], &sz, err) <
+		    0)
 			return -1;
 		r->size += sz;
 	}
@@ -777,9 +889,12 @@ static int commit_load(struct load_ctx *c, struct werr *err)
 
 	if (s == NULL || store_begin(s, err) < 0)
 		return -1;
-	for (size_t i = 0; i < c->nsizes; i++)
-		if (store_layer_add(s, c->sizes[i].diff_id, c->sizes[i].size, err) < 0)
+	for (size_t i = 0; i < c->nsizes; i++) {
+		const struct layer_size *l = &c->sizes[i];
+		if (store_layer_add_blob(s, l->diff_id, l->size,
+					 l->blob.digest[0] ? &l->blob : NULL, err) < 0)
 			goto fail;
+	}
 	for (size_t i = 0; i < c->nrecs; i++)
 		if (store_image_add(s, &c->recs[i], err) < 0)
 			goto fail;
@@ -789,6 +904,38 @@ static int commit_load(struct load_ctx *c, struct werr *err)
 fail:
 	store_rollback(s);
 	return -1;
+}
+
+struct blob_gc {
+	struct store *s;
+	char **orphans;
+};
+
+static int note_orphan_blob(const char *digest, void *data)
+{
+	struct blob_gc *g = data;
+	struct werr lerr = {0};
+
+	if (store_blob_used(g->s, digest, &lerr) == 0)
+		g->orphans = strv_append(g->orphans, digest);
+	return 0;
+}
+
+/* Removes the blobs no layer records (a load killed between committing a
+ * blob and its transaction) and the temp files of killed writers. Only
+ * with the layers lock held exclusively: no load is between the two. */
+static void collect_blobs(struct engine *e, struct store *s)
+{
+	struct blob_gc g = {.s = s};
+
+	blob_foreach(e, note_orphan_blob, &g);
+	for (char **o = g.orphans; o && *o; o++) {
+		struct werr lerr = {0};
+		if (blob_remove(e, *o, &lerr) == 0)
+			log_debug("removed leftover blob %s (of a killed load)", *o);
+	}
+	strv_free(g.orphans);
+	blob_gc_tmp(e);
 }
 
 /* Removes what killed loads and imports left: layer dirs renamed into
@@ -820,6 +967,7 @@ static void collect_leftovers(struct engine *e)
 			log_debug("removed leftover layer %s (of a killed load)", *o);
 	}
 	layer_gc_tmp(e);
+	collect_blobs(e, s);
 }
 
 static int lock_wait(int fd, int op)
@@ -945,13 +1093,15 @@ static char *import_config(const char *diff_id, const char *message, int64_t cre
 }
 
 /* Stores the imported layer and image in one transaction. */
-static int commit_import(struct engine *e, struct image_rec *r, int64_t size, struct werr *err)
+static int commit_import(struct engine *e, struct image_rec *r, int64_t size,
+			 const struct layer_blob *blob, struct werr *err)
 {
 	struct store *s = engine_store(e, err);
 
 	if (s == NULL || store_begin(s, err) < 0)
 		return -1;
-	if (store_layer_add(s, r->layers[0], size, err) < 0 || store_image_add(s, r, err) < 0) {
+	if (store_layer_add_blob(s, r->layers[0], size, blob, err) < 0 ||
+	    store_image_add(s, r, err) < 0) {
 		store_rollback(s);
 		return -1;
 	}
@@ -966,6 +1116,8 @@ int image_import(struct engine *e, const char *path, const char *ref, const char
 	cleanup_free char *name = NULL;
 	cleanup_close int fd = -1, lock = -1;
 	char diff_id[DIGEST_STR_LEN], dg[DIGEST_STR_LEN];
+	struct layer_blob blob = {0};
+	struct layer_info li;
 	struct layer_src src;
 	struct stat st;
 	int64_t size = 0;
@@ -982,9 +1134,17 @@ int image_import(struct engine *e, const char *path, const char *ref, const char
 		return werr_set(err, errno, "stat");
 	if (st.st_size == 0)
 		return werr_set(err, 0, "not a tar archive: the file is empty");
-	src = (struct layer_src){.fd = fd, .offset = 0, .length = -1};
-	if (layer_extract(e, &src, NULL, NULL, diff_id, &size, err) < 0)
+	src = (struct layer_src){.fd = fd, .offset = 0, .length = -1, .keep_blob = true};
+	if (layer_extract_info(e, &src, NULL, NULL, &li, err) < 0)
 		return -1;
+	memcpy(diff_id, li.diff_id, DIGEST_STR_LEN);
+	size = li.size;
+	if (li.blob_kept) { /* the tarball as given: save writes it back */
+		memcpy(blob.digest, li.blob, DIGEST_STR_LEN);
+		blob.size = li.blob_size;
+		snprintf(blob.media_type, sizeof(blob.media_type), "%s",
+			 layer_media_type(li.compression));
+	}
 	r.created = r.stored = now_ns();
 	r.config = import_config(diff_id, message, r.created);
 	sha256_buf(r.config, strlen(r.config), dg);
@@ -992,7 +1152,7 @@ int image_import(struct engine *e, const char *path, const char *ref, const char
 	r.layers = strv_append(NULL, diff_id);
 	r.names = name ? strv_append(NULL, name) : NULL;
 	r.size = size;
-	rc = commit_import(e, &r, size, err);
+	rc = commit_import(e, &r, size, blob.digest[0] ? &blob : NULL, err);
 	if (rc < 0)
 		drop_leftovers(e, &lock);
 	if (rc == 0)

@@ -14,6 +14,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "storage/blobs.h"
 #include "storage/layer.h"
 #include "storage/mountpoints.h"
 #include "storage/pool.h"
@@ -156,6 +157,13 @@ int image_lookup(struct engine *e, const char *ref, struct image_rec *out, struc
 	return lookup(e, ref, out, NULL, err);
 }
 
+/* Finds an image and the full name it was found by; see image.h. */
+int image_lookup_name(struct engine *e, const char *ref, struct image_rec *out, char **matched,
+		      struct werr *err)
+{
+	return lookup(e, ref, out, matched, err);
+}
+
 /* Normalizes a name the user gives a new image; see image.h. */
 char *image_local_name(const char *ref, struct werr *err)
 {
@@ -213,11 +221,24 @@ static char *first_user(struct store *s, const char *image_id)
 	return id ? id : xstrdup("a container");
 }
 
-/* Deletes the image rec (all names) and its unused layers. */
+/* The blob digest of each layer ("" for none), read before the layer rows
+ * go: the same length as layers. */
+static char **layer_blobs(struct store *s, char *const *layers)
+{
+	char **v = xcalloc(strv_len(layers) + 1, sizeof(char *));
+
+	for (size_t i = 0; layers && layers[i]; i++) {
+		struct layer_blob b;
+		v[i] = xstrdup(store_layer_blob(s, layers[i], &b, NULL) == 1 ? b.digest : "");
+	}
+	return v;
+}
+
+/* Deletes the image rec (all names) and its unused layers and their blobs. */
 static int delete_image(struct engine *e, struct store *s, const struct image_rec *rec, bool force,
 			container_remover rm_ctrs, struct werr *err)
 {
-	cleanup_strv char **unused = NULL;
+	cleanup_strv char **unused = NULL, **blobs = NULL;
 	cleanup_close int lock = -1;
 	int users = store_image_users(s, rec->id, err);
 
@@ -239,6 +260,7 @@ static int delete_image(struct engine *e, struct store *s, const struct image_re
 	if (lock < 0)
 		return -1;
 	rootfs_pool_drain(e, rec->layers);
+	blobs = layer_blobs(s, rec->layers);
 	if (store_image_delete(s, rec->id, &unused, err) < 0)
 		return -1;
 	/* no other image shares a layer: none can share the mount-point layer */
@@ -246,7 +268,14 @@ static int delete_image(struct engine *e, struct store *s, const struct image_re
 		mountpoints_forget(e, rec->layers);
 	for (char **l = unused; l && *l; l++) {
 		struct werr lerr = {0};
+		size_t i = 0;
 		if (layer_remove(e, *l, &lerr) < 0)
+			log_warn("%s", lerr.msg);
+		/* its blob goes with it (a blob belongs to one diff_id) */
+		while (rec->layers[i] != NULL && strcmp(rec->layers[i], *l) != 0)
+			i++;
+		if (rec->layers[i] != NULL && blobs[i][0] != '\0' &&
+		    blob_remove(e, blobs[i], &lerr) < 0)
 			log_warn("%s", lerr.msg);
 	}
 	return 0;

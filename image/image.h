@@ -17,12 +17,12 @@
 int image_lookup(struct engine *e, const char *ref, struct image_rec *out, struct werr *err);
 
 /* Loads a docker-archive or oci-archive tarball (itself plain, gzip or
- * zstd). Every blob is verified against its digest. *names receives the
- * full names (or image ids "sha256:..." for untagged images) loaded,
- * NULL-terminated, caller frees. "-", pipes and compressed archives go
- * through an unlinked temp file under <root>/tmp. Errors name no path: the
- * caller prefixes "load 'PATH'". Layers extracted by a failed load are
- * removed again; nothing is recorded unless everything verified. */
+ * zstd), or an OCI layout directory (oci-dir). Each layer's blob is kept
+ * in the blob store as it came, for save. Every blob is verified against its digest. *names
+ * receives the full names (or image ids "sha256:..." for untagged images) loaded, NULL-terminated,
+ * caller frees. "-", pipes and compressed archives go through an unlinked temp file under
+ * <root>/tmp. Errors name no path: the caller prefixes "load 'PATH'". Layers extracted by a failed
+ * load are removed again; nothing is recorded unless everything verified. */
 int image_load(struct engine *e, const char *path, char ***names, struct werr *err);
 
 /* Creates a one-layer image from a rootfs tarball (plain/gzip/zstd; "-"
@@ -38,6 +38,37 @@ int image_import(struct engine *e, const char *path, const char *ref, const char
  * temp dirs) when no extraction runs. Returns the lock's fd (close it to
  * release), -1 on error. Blocks while the other kind is held. */
 int image_layers_lock(struct engine *e, bool exclusive, struct werr *err);
+
+/* image_lookup that also gives the full name the image was found by
+ * (*matched malloc'd, NULL when found by id). */
+int image_lookup_name(struct engine *e, const char *ref, struct image_rec *out, char **matched,
+		      struct werr *err);
+
+/* `save` (image/save.c). */
+enum save_format { SAVE_DOCKER_ARCHIVE = 0, SAVE_OCI_ARCHIVE, SAVE_OCI_DIR };
+
+struct save_opts {
+	enum save_format format;
+	bool multi;	  /* -m: every ref is an image (else the others are extra
+			     names of the first, docker-archive only, as Podman) */
+	const char *path; /* -o: the file (archives) or directory (oci-dir); NULL:
+			     out_fd (archives only) */
+	int out_fd;	  /* where an archive goes without path (the CLI's stdout) */
+};
+
+/* "docker-archive", "oci-archive", "oci-dir" -> *out; else -1 with err
+ * "format value must be one of ..." (Podman's words). */
+int image_save_format(const char *name, enum save_format *out, struct werr *err);
+
+/* Writes the images refs names to o->path or o->out_fd. Layers are the
+ * stored blobs, byte for byte (docker-archive: decompressed, checked
+ * against the diff_id); OCI formats get the stored manifest when it names
+ * exactly those blobs, else a new OCI manifest. A layer with no blob is
+ * made anew from its files: its digest, the config and the image id then
+ * differ from the stored ones (logged as a warning). A file or directory
+ * is written under a temp name and renamed at the end: a failure leaves
+ * nothing at path. Errors name no path prefix: the caller adds context. */
+int image_save(struct engine *e, char *const *refs, const struct save_opts *o, struct werr *err);
 
 /* Normalizes a name the user gives a new image (tag, import, commit):
  * short names without a registry go to localhost/ as Podman does

@@ -1,8 +1,9 @@
 /* layer.c - safe, single-pass layer extraction.
  *
  * Two libarchive readers are stacked so every byte is read once: the outer
- * one (any filter, format "raw") pulls the blob with pread() and hashes the
- * compressed bytes (the blob digest); the inner one (tar) pulls decompressed
+ * one (any filter, format "raw") pulls the blob with pread() (read() from a
+ * pipe or socket) and hashes the compressed bytes (the blob digest), which
+ * it can also tee into the blob store (storage/blobs.h); the inner one (tar) pulls decompressed
  * bytes from the outer one and hashes them (the diff_id). Entries are written
  * beneath a directory fd of a temporary dir; parents are opened with
  * openat2(RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH) (or an O_NOFOLLOW walk on
@@ -31,6 +32,7 @@
 #include "lib/log.h"
 #include "lib/syscalls.h"
 #include "lib/util.h"
+#include "storage/blobs.h"
 
 #define READ_BUF (256 * 1024)
 
@@ -600,8 +602,11 @@ static void xctx_free(struct xctx *x)
 
 struct raw_src {
 	int fd;
-	off_t pos, end;	      /* end < 0: to EOF */
-	struct sha256_ctx *h; /* NULL: no digest wanted */
+	bool stream;	       /* read(): a pipe or socket */
+	off_t pos, end;	       /* end < 0: to EOF (pos counts bytes read) */
+	struct sha256_ctx *h;  /* the blob digest, when no writer hashes */
+	struct blob_writer *w; /* keep_blob: tee, and it hashes */
+	int filter;	       /* libarchive's filter code of the blob */
 	unsigned char *buf;
 };
 
@@ -609,6 +614,7 @@ static la_ssize_t raw_read(struct archive *a, void *data, const void **out)
 {
 	struct raw_src *r = data;
 	size_t want = READ_BUF;
+	struct werr werr;
 	ssize_t n;
 
 	if (r->end >= 0) {
@@ -618,7 +624,7 @@ static la_ssize_t raw_read(struct archive *a, void *data, const void **out)
 			want = (size_t)(r->end - r->pos);
 	}
 	do
-		n = pread(r->fd, r->buf, want, r->pos);
+		n = r->stream ? read(r->fd, r->buf, want) : pread(r->fd, r->buf, want, r->pos);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		archive_set_error(a, errno, "read layer blob");
@@ -626,6 +632,10 @@ static la_ssize_t raw_read(struct archive *a, void *data, const void **out)
 	}
 	if (n == 0 && r->end >= 0) {
 		archive_set_error(a, EIO, "layer blob is truncated");
+		return -1;
+	}
+	if (r->w != NULL && blob_write(r->w, r->buf, (size_t)n, &werr) < 0) {
+		archive_set_error(a, werr.errnum ? werr.errnum : EIO, "%s", werr.msg);
 		return -1;
 	}
 	if (r->h != NULL)
@@ -712,6 +722,7 @@ static int extract_stream(struct xctx *x, struct raw_src *raw, struct tar_src *t
 	if (archive_read_open(outer, raw, NULL, raw_read, NULL) != ARCHIVE_OK ||
 	    archive_read_next_header(outer, &ent) < ARCHIVE_WARN)
 		return archive_fail(x->err, outer, "open layer blob");
+	raw->filter = archive_filter_code(outer, 0);
 	tar->outer = outer;
 	archive_read_support_format_tar(inner);
 	archive_read_support_format_empty(inner);
@@ -812,33 +823,77 @@ static int open_layers_dir(struct engine *e, struct werr *err)
 	return fd >= 0 ? fd : werr_set(err, errno, "open '%s'", dir);
 }
 
-/* Extracts into a temp dir, verifies digests, renames into place. */
-static int extract_into(struct engine *e, int lfd, const struct layer_src *src,
-			const char *want_digest, const char *want_diffid,
-			char diffid[DIGEST_STR_LEN], int64_t *size, struct werr *err)
+static enum layer_compression compression_of(int filter)
 {
-	char tmp[LAYER_TMP_NAME], blob[DIGEST_STR_LEN];
+	switch (filter) {
+	case ARCHIVE_FILTER_NONE:
+		return LAYER_PLAIN;
+	case ARCHIVE_FILTER_GZIP:
+		return LAYER_GZIP;
+	case ARCHIVE_FILTER_ZSTD:
+		return LAYER_ZSTD;
+	default:
+		return LAYER_OTHER;
+	}
+}
+
+/* The OCI media type of a layer blob; see layer.h. */
+const char *layer_media_type(enum layer_compression c)
+{
+	static const char *const types[] = {
+	    [LAYER_PLAIN] = "application/vnd.oci.image.layer.v1.tar",
+	    [LAYER_GZIP] = "application/vnd.oci.image.layer.v1.tar+gzip",
+	    [LAYER_ZSTD] = "application/vnd.oci.image.layer.v1.tar+zstd",
+	    [LAYER_OTHER] = "application/vnd.oci.image.layer.v1.tar",
+	};
+
+	return (unsigned)c < ARRAY_SIZE(types) ? types[c] : types[LAYER_OTHER];
+}
+
+/* Extracts into a temp dir (and, with keep_blob, tees the raw bytes into a
+ * blob temp file), verifies the digests, commits the blob, renames the
+ * layer dir into place. info is filled even on failure (the caller copies
+ * it out on success only). */
+static int extract_into(struct engine *e, int lfd, const struct layer_src *src,
+			const char *want_digest, const char *want_diffid, struct layer_info *info,
+			struct werr *err)
+{
+	char tmp[LAYER_TMP_NAME];
 	cleanup_free unsigned char *buf = xmalloc(READ_BUF);
+	_cleanup_(blob_writer_freep) struct blob_writer *w = NULL;
 	struct xctx x = {.e = e, .cache_fd = -1, .err = err};
-	struct raw_src raw = {.fd = src->fd, .pos = src->offset, .buf = buf};
-	struct tar_src tar = {.h = sha256_new()};
+	struct raw_src raw = {.fd = src->fd, .stream = src->stream, .buf = buf};
+	struct tar_src tar;
 	int rc;
 
-	raw.end = src->length < 0 ? -1 : src->offset + src->length;
-	raw.h = want_digest ? sha256_new() : NULL;
+	if (src->keep_blob && (w = blob_writer_new(e, err)) == NULL)
+		return -1;
+	raw.pos = src->stream ? 0 : src->offset;
+	raw.end = src->length < 0 ? -1 : raw.pos + src->length;
+	raw.w = w;
+	raw.h = w ? NULL : sha256_new(); /* the writer hashes what it writes */
+	tar = (struct tar_src){.h = sha256_new()};
 	x.root = layer_tmp_create(lfd, tmp, err);
 	rc = x.root < 0 ? -1 : extract_stream(&x, &raw, &tar);
 	xctx_free(&x);
-	sha256_final(tar.h, diffid);
-	if (raw.h != NULL)
-		sha256_final(raw.h, blob);
+	sha256_final(tar.h, info->diff_id);
+	if (w != NULL)
+		blob_writer_digest(w, info->blob, NULL);
+	else
+		sha256_final(raw.h, info->blob);
+	info->blob_size = raw.pos - (src->stream ? 0 : src->offset);
+	info->size = x.size;
+	info->compression = compression_of(raw.filter);
 	if (x.root < 0)
 		return -1;
 	if (rc == 0)
-		rc = check_digest("layer digest", want_digest, blob, err);
+		rc = check_digest("layer digest", want_digest, info->blob, err);
 	if (rc == 0)
-		rc = check_digest("layer diff_id", want_diffid, diffid, err);
-	if (rc == 0 && renameat2(lfd, tmp, lfd, digest_hex(diffid), RENAME_NOREPLACE) < 0) {
+		rc = check_digest("layer diff_id", want_diffid, info->diff_id, err);
+	/* the blob first: a layer dir in place promises its blob */
+	if (rc == 0 && w != NULL && (rc = blob_commit(w, NULL, err)) == 0)
+		info->blob_kept = true;
+	if (rc == 0 && renameat2(lfd, tmp, lfd, digest_hex(info->diff_id), RENAME_NOREPLACE) < 0) {
 		if (errno != EEXIST && errno != ENOTEMPTY)
 			rc = werr_set(err, errno, "rename layer dir into place");
 		else
@@ -847,22 +902,21 @@ static int extract_into(struct engine *e, int lfd, const struct layer_src *src,
 	if (rc < 0)
 		rm_rf_at(lfd, tmp, NULL);
 	close(x.root);
-	*size = x.size;
 	return rc;
 }
 
-/* Extracts a layer blob into <root>/layers/<diff_id hex> (see layer.h). */
-int layer_extract(struct engine *e, const struct layer_src *src, const char *want_digest,
-		  const char *want_diffid, char diffid_out[DIGEST_STR_LEN], int64_t *size_out,
-		  struct werr *err)
+/* Extracts a layer blob, reporting what it read (see layer.h). */
+int layer_extract_info(struct engine *e, const struct layer_src *src, const char *want_digest,
+		       const char *want_diffid, struct layer_info *out, struct werr *err)
 {
 	cleanup_close int lfd = open_layers_dir(e, err);
-	char diffid[DIGEST_STR_LEN];
-	int64_t size = 0;
+	struct layer_info info = {.blob_size = -1, .size = -1};
 
 	if (lfd < 0)
 		return -1;
 	layer_gc_tmp(e);
+	if (src->keep_blob)
+		blob_gc_tmp(e);
 	if ((want_diffid != NULL && !digest_valid(want_diffid)) ||
 	    (want_digest != NULL && !digest_valid(want_digest)))
 		return werr_set(err, EINVAL, "invalid layer digest '%s'",
@@ -870,17 +924,29 @@ int layer_extract(struct engine *e, const struct layer_src *src, const char *wan
 									  : want_digest);
 	if (want_diffid != NULL &&
 	    faccessat(lfd, digest_hex(want_diffid), F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
-		snprintf(diffid_out, DIGEST_STR_LEN, "%s", want_diffid);
-		if (size_out != NULL)
-			*size_out = -1;
+		snprintf(info.diff_id, DIGEST_STR_LEN, "%s", want_diffid);
+		*out = info;
 		return 0;
 	}
-	if (extract_into(e, lfd, src, want_digest, want_diffid, diffid, &size, err) < 0)
+	if (extract_into(e, lfd, src, want_digest, want_diffid, &info, err) < 0)
 		return werr_wrap(err, "extract layer %s",
 				 want_diffid ? want_diffid : (want_digest ? want_digest : "blob"));
-	memcpy(diffid_out, diffid, DIGEST_STR_LEN);
+	*out = info;
+	return 0;
+}
+
+/* Extracts a layer blob into <root>/layers/<diff_id hex> (see layer.h). */
+int layer_extract(struct engine *e, const struct layer_src *src, const char *want_digest,
+		  const char *want_diffid, char diffid_out[DIGEST_STR_LEN], int64_t *size_out,
+		  struct werr *err)
+{
+	struct layer_info info;
+
+	if (layer_extract_info(e, src, want_digest, want_diffid, &info, err) < 0)
+		return -1;
+	memcpy(diffid_out, info.diff_id, DIGEST_STR_LEN);
 	if (size_out != NULL)
-		*size_out = size;
+		*size_out = info.size;
 	return 0;
 }
 

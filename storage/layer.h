@@ -13,6 +13,7 @@
 #ifndef WARREN_LAYER_H
 #define WARREN_LAYER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -21,10 +22,35 @@
 #include "lib/err.h"
 
 struct layer_src {
-	int fd;	      /* readable fd */
-	off_t offset; /* where the blob starts (pread), 0 for a whole file */
-	off_t length; /* bytes, or -1 to read to EOF */
+	int fd;		/* readable fd */
+	off_t offset;	/* where the blob starts (pread), 0 for a whole file */
+	off_t length;	/* bytes, or -1 to read to EOF */
+	bool stream;	/* fd is a pipe or socket (the pull feeds one from curl):
+			   read() from where it stands, never pread or seek;
+			   offset is ignored */
+	bool keep_blob; /* also write the raw bytes into the blob store
+			   (storage/blobs.h) in the same pass; the blob is
+			   committed only when the layer verified */
 };
+
+/* How the blob was compressed, as libarchive found it. */
+enum layer_compression { LAYER_PLAIN = 0, LAYER_GZIP, LAYER_ZSTD, LAYER_OTHER };
+
+/* What layer_extract_info reports. */
+struct layer_info {
+	char diff_id[DIGEST_STR_LEN]; /* digest of the uncompressed tar */
+	char blob[DIGEST_STR_LEN];    /* digest of the raw bytes read; "" when the
+					 layer was present and nothing was read */
+	int64_t blob_size;	      /* raw bytes read, -1 when not read */
+	int64_t size;		      /* sum of regular-file sizes, -1 when not read */
+	enum layer_compression compression;
+	bool blob_kept; /* keep_blob: blobs/sha256/<blob> holds the raw bytes */
+};
+
+/* The OCI media type of a layer blob so compressed
+ * ("application/vnd.oci.image.layer.v1.tar+gzip", ...; LAYER_OTHER: the
+ * plain tar type, the caller knows better). Static string. */
+const char *layer_media_type(enum layer_compression c);
 
 /* Extracts a layer blob (plain tar, gzip or zstd, auto-detected).
  * want_digest: if non-NULL, the raw blob must hash to it (else error
@@ -36,6 +62,15 @@ struct layer_src {
 int layer_extract(struct engine *e, const struct layer_src *src, const char *want_digest,
 		  const char *want_diffid, char diffid_out[DIGEST_STR_LEN], int64_t *size_out,
 		  struct werr *err);
+
+/* layer_extract with everything it learnt in *out (written on success
+ * only): the raw blob's digest and size, its compression, and whether it
+ * was kept. The raw digest is computed in the one pass that extracts (the
+ * bytes are read once, with or without keep_blob). With src->stream and a
+ * want_diffid already present, fd is not read at all: a caller that
+ * downloads checks for the layer before it starts. Returns 0 or -1. */
+int layer_extract_info(struct engine *e, const struct layer_src *src, const char *want_digest,
+		       const char *want_diffid, struct layer_info *out, struct werr *err);
 
 /* Normalizes a tar entry name into norm (len bytes): "./a//b/" -> "a/b".
  * Refuses (-1, err set) absolute names and ".." components; an empty result

@@ -20,7 +20,9 @@
 #include "lib/cleanup.h"
 #include "lib/util.h"
 
-#define SCHEMA_VERSION 1
+/* Version 2 (blobs): layers.blob, media_type, blob_size; a version 1
+ * database is upgraded in place when opened (its layers have no blob). */
+#define SCHEMA_VERSION 2
 
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS version(version INTEGER NOT NULL);"
@@ -32,13 +34,22 @@ static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS image_layers(image_id TEXT NOT NULL, idx INTEGER NOT NULL,"
     " diff_id TEXT NOT NULL, PRIMARY KEY(image_id, idx));"
     "CREATE INDEX IF NOT EXISTS image_layers_by_diff ON image_layers(diff_id);"
-    "CREATE TABLE IF NOT EXISTS layers(diff_id TEXT PRIMARY KEY, size INTEGER);"
+    "CREATE TABLE IF NOT EXISTS layers(diff_id TEXT PRIMARY KEY, size INTEGER, blob TEXT,"
+    " media_type TEXT, blob_size INTEGER);"
+    "CREATE INDEX IF NOT EXISTS layers_by_blob ON layers(blob);"
     "CREATE TABLE IF NOT EXISTS containers(id TEXT PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
     " image_id TEXT, image_name TEXT, command TEXT, created INTEGER, started INTEGER,"
     " finished INTEGER, state INTEGER, pid INTEGER, pid_start INTEGER, exit_code INTEGER,"
     " autoremove INTEGER, driver TEXT, config TEXT);"
     "CREATE INDEX IF NOT EXISTS containers_by_image ON containers(image_id);"
-    "INSERT INTO version SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM version);";
+    "INSERT INTO version SELECT 2 WHERE NOT EXISTS (SELECT 1 FROM version);";
+
+/* From version 1: the blob of each layer (none for the layers it has). */
+static const char upgrade_v2_sql[] = "ALTER TABLE layers ADD COLUMN blob TEXT;"
+				     "ALTER TABLE layers ADD COLUMN media_type TEXT;"
+				     "ALTER TABLE layers ADD COLUMN blob_size INTEGER;"
+				     "CREATE INDEX IF NOT EXISTS layers_by_blob ON layers(blob);"
+				     "UPDATE version SET version = 2;";
 
 enum stmt_id {
 	S_BEGIN,
@@ -65,6 +76,9 @@ enum stmt_id {
 	S_LAYER_ADD,
 	S_LAYER_EXISTS,
 	S_LAYER_DEL,
+	S_LAYER_BLOB,
+	S_LAYER_SET_BLOB,
+	S_BLOB_USED,
 	S_CTR_INSERT,
 	S_CTR_BY_NAME,
 	S_CTR_EXISTS,
@@ -101,9 +115,16 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_IL_OF] = "SELECT diff_id FROM image_layers WHERE image_id = ?1 ORDER BY idx",
     [S_IL_DEL] = "DELETE FROM image_layers WHERE image_id = ?1",
     [S_IL_USED] = "SELECT 1 FROM image_layers WHERE diff_id = ?1 LIMIT 1",
-    [S_LAYER_ADD] = "INSERT OR REPLACE INTO layers(diff_id, size) VALUES(?1, ?2)",
+    /* an upsert: a new size keeps the blob columns */
+    [S_LAYER_ADD] = "INSERT INTO layers(diff_id, size) VALUES(?1, ?2)"
+		    " ON CONFLICT(diff_id) DO UPDATE SET size = excluded.size",
     [S_LAYER_EXISTS] = "SELECT 1 FROM layers WHERE diff_id = ?1",
     [S_LAYER_DEL] = "DELETE FROM layers WHERE diff_id = ?1",
+    [S_LAYER_BLOB] = "SELECT blob, media_type, blob_size FROM layers"
+		     " WHERE diff_id = ?1 AND blob IS NOT NULL",
+    [S_LAYER_SET_BLOB] = "UPDATE layers SET blob = ?2, media_type = ?3, blob_size = ?4"
+			 " WHERE diff_id = ?1",
+    [S_BLOB_USED] = "SELECT 1 FROM layers WHERE blob = ?1 LIMIT 1",
     [S_CTR_INSERT] = "INSERT INTO containers(id, name, image_id, image_name, command, created,"
 		     " started, finished, state, pid, pid_start, exit_code, autoremove, driver,"
 		     " config) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
@@ -247,6 +268,27 @@ static int create_schema(struct store *s, struct werr *err)
 	return exec_sql(s, "COMMIT", err);
 }
 
+/* Upgrades a version 1 database, in one transaction that reads the
+ * version again: of two commands that open an old store at once, the
+ * second finds it done. */
+static int upgrade_schema(struct store *s, struct werr *err)
+{
+	sqlite3_stmt *st = NULL;
+	int version = -1;
+
+	if (exec_sql(s, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT version FROM version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version == 1 && exec_sql(s, upgrade_v2_sql, err) < 0) {
+		exec_sql(s, "ROLLBACK", NULL);
+		return werr_wrap(err, "upgrade the database to version 2");
+	}
+	return exec_sql(s, "COMMIT", err);
+}
+
 static int check_schema(struct store *s, struct werr *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -272,6 +314,8 @@ static int check_schema(struct store *s, struct werr *err)
 		    "database schema version %d is newer than this warren supports (%d):"
 		    " upgrade warren",
 		    version, SCHEMA_VERSION);
+	if (version < SCHEMA_VERSION)
+		return upgrade_schema(s, err);
 	return 0;
 }
 
@@ -801,6 +845,80 @@ int store_layer_exists(struct store *s, const char *diff_id, struct werr *err)
 	if (tx_begin(s, false, &own, err) < 0)
 		return -1;
 	return tx_end(s, own, query1(s, S_LAYER_EXISTS, diff_id, NULL, err), err);
+}
+
+static int layer_set_blob(struct store *s, const char *diff_id, const struct layer_blob *b,
+			  struct werr *err)
+{
+	sqlite3_stmt *st = stmt(s, S_LAYER_SET_BLOB, err);
+
+	if (st == NULL)
+		return -1;
+	bind_str(st, 1, diff_id);
+	bind_str(st, 2, b->digest);
+	bind_str(st, 3, b->media_type);
+	sqlite3_bind_int64(st, 4, b->size);
+	return step(s, st, err) < 0 ? -1 : 0;
+}
+
+/* Records layer diff_id with its size and, when blob is not NULL, its blob. */
+int store_layer_add_blob(struct store *s, const char *diff_id, int64_t size,
+			 const struct layer_blob *blob, struct werr *err)
+{
+	bool own;
+	int rc;
+
+	if (blob != NULL && (!digest_valid(blob->digest) || blob->media_type[0] == '\0'))
+		return werr_set(err, EINVAL, "layer %s: invalid blob '%s'", diff_id, blob->digest);
+	if (tx_begin(s, true, &own, err) < 0)
+		return -1;
+	rc = layer_add(s, diff_id, size, err);
+	if (rc == 0 && blob != NULL)
+		rc = layer_set_blob(s, diff_id, blob, err);
+	return tx_end(s, own, rc, err);
+}
+
+static int layer_blob(struct store *s, const char *diff_id, struct layer_blob *out,
+		      struct werr *err)
+{
+	sqlite3_stmt *st = stmt(s, S_LAYER_BLOB, err);
+	const unsigned char *d, *mt;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	bind_str(st, 1, diff_id);
+	rc = step(s, st, err);
+	if (rc <= 0)
+		return rc;
+	d = sqlite3_column_text(st, 0);
+	mt = sqlite3_column_text(st, 1);
+	if (d == NULL || !digest_valid((const char *)d) || mt == NULL)
+		return 0; /* a row with a damaged blob column: as if it had none */
+	snprintf(out->digest, sizeof(out->digest), "%s", (const char *)d);
+	snprintf(out->media_type, sizeof(out->media_type), "%s", (const char *)mt);
+	out->size = sqlite3_column_int64(st, 2);
+	return 1;
+}
+
+/* The blob of layer diff_id: 1 (out filled), 0 none recorded, -1 error. */
+int store_layer_blob(struct store *s, const char *diff_id, struct layer_blob *out, struct werr *err)
+{
+	bool own;
+
+	if (tx_begin(s, false, &own, err) < 0)
+		return -1;
+	return tx_end(s, own, layer_blob(s, diff_id, out, err), err);
+}
+
+/* 1 when a layer records blob digest, 0 if none does, -1 on error. */
+int store_blob_used(struct store *s, const char *digest, struct werr *err)
+{
+	bool own;
+
+	if (tx_begin(s, false, &own, err) < 0)
+		return -1;
+	return tx_end(s, own, query1(s, S_BLOB_USED, digest, NULL, err), err);
 }
 
 /* ---- containers ---- */

@@ -62,10 +62,36 @@ int store_image_untag(struct store *s, const char *id, const char *name, struct 
  * their directories; their rows are deleted in the same transaction. */
 int store_image_delete(struct store *s, const char *id, char ***unused, struct werr *err);
 
-/* Layers: diff_id -> uncompressed size. */
+/* Layers: diff_id -> uncompressed size (a new size keeps the blob). */
 int store_layer_add(struct store *s, const char *diff_id, int64_t size, struct werr *err);
 /* 1 if present, 0 if not, -1 error */
 int store_layer_exists(struct store *s, const char *diff_id, struct werr *err);
+
+/* The original blob of a layer (storage/blobs.h), as the registry or the
+ * archive delivered it. Layers of a store older than the blob store (or
+ * whose blob was not kept) have none. */
+struct layer_blob {
+	char digest[DIGEST_STR_LEN]; /* "sha256:<hex>": blobs/sha256/<hex> */
+	char media_type[128];	     /* "application/vnd.oci.image.layer.v1.tar+gzip",
+					"...+zstd", "...tar", or Docker's
+					"application/vnd.docker.image.rootfs.diff.tar.gzip" */
+	int64_t size;		     /* bytes of the blob (compressed size) */
+};
+
+/* Records layer diff_id with its uncompressed size, and its blob when blob
+ * is not NULL (NULL keeps a blob already recorded). store_layer_add is
+ * this with blob NULL. */
+int store_layer_add_blob(struct store *s, const char *diff_id, int64_t size,
+			 const struct layer_blob *blob, struct werr *err);
+
+/* The blob of layer diff_id: 1 (out filled), 0 when the layer has none
+ * (or is unknown), -1 on error. */
+int store_layer_blob(struct store *s, const char *diff_id, struct layer_blob *out,
+		     struct werr *err);
+
+/* 1 when some layer records blob digest, 0 when none does, -1 on error
+ * (the collection of unreferenced blobs). */
+int store_blob_used(struct store *s, const char *digest, struct werr *err);
 
 enum ctr_state { CTR_CREATED = 0, CTR_RUNNING, CTR_EXITED, CTR_STOPPED, CTR_REMOVING };
 const char *ctr_state_name(enum ctr_state st); /* "created", "running", ... */

@@ -268,3 +268,41 @@ same_template() {
     assert_success
     assert_output "$p"
 }
+
+# archive_image_id TAR: the id (config digest hex) of the first image of an archive
+archive_image_id() {
+    local m
+    if tar -tf "$1" manifest.json >/dev/null 2>&1; then
+        tar -xOf "$1" manifest.json | jq -r '.[0].Config' | sed 's|.*/||; s|\.json$||'
+    else
+        m=$(tar -xOf "$1" index.json | jq -r '.manifests[0].digest')
+        tar -xOf "$1" "blobs/sha256/${m#sha256:}" | jq -r '.config.digest' | sed 's/^sha256://'
+    fi
+}
+
+@test "podman compat: podman loads what warren saves, warren what podman saves: same ids" {
+    # guards: save (docker-archive, oci-archive) is Podman's format, both ways;
+    # each side loads into an empty store (a known id would skip the layers)
+    local fmt id got r2=$PM_DIR/save-root run2
+    run2=$(mktemp -d /tmp/wt-pm2.XXXXXX)
+    id=$(wr image inspect --format '{{.Id}}' "$IMAGE")
+    for fmt in docker-archive oci-archive; do
+        rm -f "$PM_DIR/w.tar" "$PM_DIR/p.tar"
+        wr save --format "$fmt" -o "$PM_DIR/w.tar" "$IMAGE" || fail "warren save --format $fmt failed"
+        pm --root "$r2/pm" --runroot "$run2/pm" load -i "$PM_DIR/w.tar" >/dev/null ||
+            fail "podman load of warren's $fmt failed"
+        got=$(pm --root "$r2/pm" --runroot "$run2/pm" image inspect --format '{{.Id}}' "$IMAGE")
+        [ "$got" = "$id" ] || fail "$fmt: podman loaded id $got, warren has $id"
+        pm save --format "$fmt" -o "$PM_DIR/p.tar" "$IMAGE" >/dev/null 2>&1 ||
+            fail "podman save --format $fmt failed"
+        run timeout 120 "$WARREN" --root "$r2/w-$fmt" --runroot "$run2/w-$fmt" load -i "$PM_DIR/p.tar"
+        assert_success
+        run timeout 120 "$WARREN" --root "$r2/w-$fmt" --runroot "$run2/w-$fmt" image inspect --format '{{.Id}}' "$IMAGE"
+        # podman makes an OCI config of a Docker one for oci-archive (a new
+        # id): the image is the one podman's archive names
+        assert_output "$(archive_image_id "$PM_DIR/p.tar")"
+        wt_destroy_store "$r2/w-$fmt" "$run2/w-$fmt"
+    done
+    pm --root "$r2/pm" --runroot "$run2/pm" unshare rm -rf "$r2/pm" "$run2/pm" >/dev/null 2>&1 || true
+    rm -rf "$run2"
+}

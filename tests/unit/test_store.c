@@ -1,5 +1,6 @@
 /* test_store.c - the state database: images, names, prefixes, containers. */
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -176,6 +177,56 @@ UNIT_TEST(store_containers)
 	store_rollback(s);
 	CHECK(store_container_get(s, "tmp", &g, &err) == 0);
 	store_close(s);
+	rmdir_all(dir);
+}
+
+/* A version 1 database (before the blob store) is upgraded when opened:
+ * its layers keep working and have no blob; new ones record theirs. */
+UNIT_TEST(store_upgrade_v1_blobs)
+{
+	char *dir = tmpdir();
+	char *path = xasprintf("%s/warren.db", dir);
+	struct werr err = {0};
+	struct layer_blob b = {0}, got;
+	struct store *s;
+	sqlite3 *db = NULL;
+	const char *l2 = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
+	const char *bl = "sha256:3333333333333333333333333333333333333333333333333333333333333333";
+
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+			   "CREATE TABLE version(version INTEGER NOT NULL);"
+			   "INSERT INTO version VALUES(1);"
+			   "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+			   "CREATE TABLE layers(diff_id TEXT PRIMARY KEY, size INTEGER);"
+			   "INSERT INTO layers VALUES('sha256:l1', 10);",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	s = store_open(dir, &err);
+	CHECK(s != NULL);
+	CHECK(store_layer_exists(s, "sha256:l1", &err) == 1);
+	CHECK(store_layer_blob(s, "sha256:l1", &got, &err) == 0);
+	snprintf(b.digest, sizeof(b.digest), "%s", bl);
+	snprintf(b.media_type, sizeof(b.media_type), "application/vnd.oci.image.layer.v1.tar+gzip");
+	b.size = 99;
+	CHECK(store_layer_add_blob(s, l2, 20, &b, &err) == 0);
+	CHECK(store_layer_blob(s, l2, &got, &err) == 1);
+	CHECK_STR(got.digest, bl);
+	CHECK_STR(got.media_type, "application/vnd.oci.image.layer.v1.tar+gzip");
+	CHECK(got.size == 99);
+	CHECK(store_blob_used(s, bl, &err) == 1);
+	/* a new size keeps the blob */
+	CHECK(store_layer_add(s, l2, 30, &err) == 0);
+	CHECK(store_layer_blob(s, l2, &got, &err) == 1);
+	/* a bad blob is refused */
+	snprintf(b.digest, sizeof(b.digest), "sha256:nothex");
+	CHECK(store_layer_add_blob(s, l2, 20, &b, &err) == -1);
+	store_close(s);
+	/* opened again: version 2 stays */
+	s = store_open(dir, &err);
+	CHECK(s != NULL);
+	store_close(s);
+	free(path);
 	rmdir_all(dir);
 }
 
