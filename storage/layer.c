@@ -600,6 +600,7 @@ static void xctx_free(struct xctx *x)
 
 struct raw_src {
 	int fd;
+	bool stream;	      /* read(), not pread() */
 	off_t pos, end;	      /* end < 0: to EOF */
 	struct sha256_ctx *h; /* NULL: no digest wanted */
 	unsigned char *buf;
@@ -618,7 +619,7 @@ static la_ssize_t raw_read(struct archive *a, void *data, const void **out)
 			want = (size_t)(r->end - r->pos);
 	}
 	do
-		n = pread(r->fd, r->buf, want, r->pos);
+		n = r->stream ? read(r->fd, r->buf, want) : pread(r->fd, r->buf, want, r->pos);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		archive_set_error(a, errno, "read layer blob");
@@ -820,7 +821,7 @@ static int extract_into(struct engine *e, int lfd, const struct layer_src *src,
 	char tmp[LAYER_TMP_NAME], blob[DIGEST_STR_LEN];
 	cleanup_free unsigned char *buf = xmalloc(READ_BUF);
 	struct xctx x = {.e = e, .cache_fd = -1, .err = err};
-	struct raw_src raw = {.fd = src->fd, .pos = src->offset, .buf = buf};
+	struct raw_src raw = {.fd = src->fd, .stream = src->stream, .pos = src->offset, .buf = buf};
 	struct tar_src tar = {.h = sha256_new()};
 	int rc;
 

@@ -13,6 +13,7 @@
 #ifndef WARREN_LAYER_H
 #define WARREN_LAYER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -24,6 +25,7 @@ struct layer_src {
 	int fd;	      /* readable fd */
 	off_t offset; /* where the blob starts (pread), 0 for a whole file */
 	off_t length; /* bytes, or -1 to read to EOF */
+	bool stream;  /* read() from the fd's position (a pipe): offset unused */
 };
 
 /* Extracts a layer blob (plain tar, gzip or zstd, auto-detected).

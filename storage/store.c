@@ -64,6 +64,7 @@ enum stmt_id {
 	S_IL_USED,
 	S_LAYER_ADD,
 	S_LAYER_EXISTS,
+	S_LAYER_SIZE,
 	S_LAYER_DEL,
 	S_CTR_INSERT,
 	S_CTR_BY_NAME,
@@ -103,6 +104,7 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_IL_USED] = "SELECT 1 FROM image_layers WHERE diff_id = ?1 LIMIT 1",
     [S_LAYER_ADD] = "INSERT OR REPLACE INTO layers(diff_id, size) VALUES(?1, ?2)",
     [S_LAYER_EXISTS] = "SELECT 1 FROM layers WHERE diff_id = ?1",
+    [S_LAYER_SIZE] = "SELECT size FROM layers WHERE diff_id = ?1",
     [S_LAYER_DEL] = "DELETE FROM layers WHERE diff_id = ?1",
     [S_CTR_INSERT] = "INSERT INTO containers(id, name, image_id, image_name, command, created,"
 		     " started, finished, state, pid, pid_start, exit_code, autoremove, driver,"
@@ -801,6 +803,21 @@ int store_layer_exists(struct store *s, const char *diff_id, struct werr *err)
 	if (tx_begin(s, false, &own, err) < 0)
 		return -1;
 	return tx_end(s, own, query1(s, S_LAYER_EXISTS, diff_id, NULL, err), err);
+}
+
+/* The recorded size of a layer: 1 found, 0 not recorded, -1 error. */
+int store_layer_size(struct store *s, const char *diff_id, int64_t *size, struct werr *err)
+{
+	cleanup_free char *v = NULL;
+	bool own;
+	int rc;
+
+	if (tx_begin(s, false, &own, err) < 0)
+		return -1;
+	rc = tx_end(s, own, query1(s, S_LAYER_SIZE, diff_id, &v, err), err);
+	if (rc == 1)
+		*size = v ? strtoll(v, NULL, 10) : 0;
+	return rc;
 }
 
 /* ---- containers ---- */
