@@ -43,6 +43,15 @@ int cli_dispatch(const struct cmd *c, const char *group, struct engine *e, int a
 /* Joins the user namespace (rootless) and opens the store. */
 int cli_ready(struct engine *e, struct werr *err);
 
+/* --tls-verify[=BOOL] into *field (1, 0; -1 stays unset). */
+int cli_tls_verify(int *field, const char *val, struct werr *err);
+
+struct run_opts;
+/* The image of run/create: looked up, pulled when missing (--pull
+ * missing|always|never|newer), with pull progress on stderr. */
+int cli_image_for_run(struct engine *e, const char *image, const char *policy,
+		      const struct run_opts *o, struct werr *err);
+
 /* Options shared by several commands */
 struct format_opts {
 	const char *format; /* --format json|TEMPLATE */
@@ -62,6 +71,11 @@ int cmd_container_inspect(struct engine *e, void *opts, char **args, struct werr
 int cmd_images(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_rmi(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_tag(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_login(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_logout(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_search(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_push(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_pull(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_load(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_import(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_save(struct engine *e, void *opts, char **args, struct werr *err);
@@ -75,6 +89,8 @@ int cmd_help(struct engine *e, void *opts, char **args, struct werr *err);
 
 /* Their flags (next to each command) */
 extern const struct optspec cli_run_opts, cli_ps_opts, cli_rm_opts, cli_inspect_opts;
+extern const struct optspec cli_pull_opts, cli_login_opts, cli_logout_opts, cli_search_opts,
+    cli_push_opts;
 extern const struct optspec cli_images_opts, cli_rmi_opts, cli_load_opts, cli_import_opts;
 extern const struct optspec cli_save_opts;
 extern const struct optspec cli_format_opts, cli_unshare_opts;

@@ -24,6 +24,11 @@ RUNOPTS_CALL(runopts_add_tmpfs)
 RUNOPTS_CALL(runopts_set_network)
 RUNOPTS_CALL(runopts_security_opt)
 
+static int run_tls_verify(void *o, const char *v, struct werr *err)
+{
+	return cli_tls_verify(&((struct run_opts *)o)->tls_verify, v, err);
+}
+
 static const struct opt run_tab[] = {
     OPT_BOOL("rm", 0, struct run_opts, rm),
     OPT_BOOL("interactive", 'i', struct run_opts, interactive),
@@ -46,6 +51,13 @@ static const struct opt run_tab[] = {
     OPT_BOOL("privileged", 0, struct run_opts, privileged),
     OPT_BOOL("detach", 'd', struct run_opts, detach),
     OPT_BOOL("sig-proxy", 0, struct run_opts, sig_proxy),
+    OPT_STR("pull", 0, struct run_opts, pull),
+    OPT_STR("authfile", 0, struct run_opts, authfile),
+    OPT_STR("cert-dir", 0, struct run_opts, cert_dir),
+    OPT_STR("creds", 0, struct run_opts, creds),
+    OPT_STR("platform", 0, struct run_opts, platform),
+    OPT_CALL("tls-verify", 0, run_tls_verify),
+    OPT_BOOL("quiet", 'q', struct run_opts, quiet),
     OPT_TABLE_END,
 };
 
@@ -98,5 +110,7 @@ int cmd_run(struct engine *e, void *opts, char **args, struct werr *err)
 	}
 	for (size_t i = 1; args[i]; i++)
 		o->cmd = strv_append(o->cmd, args[i]);
+	if (cli_image_for_run(e, args[0], o->pull, o, err) < 0)
+		return -1;
 	return run_foreground(e, args[0], o, err);
 }

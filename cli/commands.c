@@ -117,6 +117,78 @@
 	"  warren save -o busybox.tar busybox\n"                                                   \
 	"  warren save --format oci-archive busybox | gzip > busybox.oci.tar.gz\n"
 
+#define PULL_HELP                                                                                  \
+	"SYNOPSIS\n  warren pull [OPTIONS] IMAGE[:TAG|@DIGEST]\n\n"                                \
+	"DESCRIPTION\n  Copies an image from a registry into local storage and prints its id.\n"   \
+	"  Short names resolve through registries.conf (unqualified-search-registries,\n"          \
+	"  aliases); layers download in parallel, layers already stored are not fetched\n"         \
+	"  again. Progress goes to stderr.\n\n"                                                    \
+	"OPTIONS\n"                                                                                \
+	"  -a, --all-tags            pull every tag of the repository\n"                           \
+	"      --arch ARCH           architecture to pull from a multi-arch image\n"               \
+	"      --authfile PATH       credentials file (default: auth.json, see login)\n"           \
+	"      --cert-dir DIR        CA certificates (*.crt) and client keys for TLS\n"            \
+	"      --creds USER[:PASS]   credentials for this pull\n"                                  \
+	"      --os OS               operating system to pull (default linux)\n"                   \
+	"      --platform OS/ARCH[/VARIANT]  platform to pull\n"                                   \
+	"  -q, --quiet               print only the image id\n"                                    \
+	"      --signature-policy PATH  policy.json to use\n"                                      \
+	"      --tls-verify[=BOOL]   verify TLS certificates, require https (default true)\n"      \
+	"      --variant VARIANT     architecture variant (v7, v8)\n"
+
+#define LOGIN_HELP                                                                                 \
+	"SYNOPSIS\n  warren login [OPTIONS] REGISTRY\n\n"                                          \
+	"DESCRIPTION\n  Checks credentials with a registry and stores them in auth.json\n"         \
+	"  ($XDG_RUNTIME_DIR/containers/auth.json, or --authfile / $REGISTRY_AUTH_FILE),\n"        \
+	"  the file Podman, Buildah and Skopeo read. Asks on the terminal for what -u and\n"       \
+	"  -p do not give; the password is never echoed, printed or logged.\n\n"                   \
+	"OPTIONS\n"                                                                                \
+	"      --authfile PATH     credentials file to write\n"                                    \
+	"      --cert-dir DIR      CA certificates (*.crt) and client keys for TLS\n"              \
+	"      --get-login         print the user name stored for REGISTRY\n"                      \
+	"  -p, --password PASS     password (visible to other users: prefer --password-stdin)\n"   \
+	"      --password-stdin    read the password from stdin\n"                                 \
+	"      --tls-verify[=BOOL] verify TLS certificates, require https (default true)\n"        \
+	"  -u, --username USER     user name\n"
+
+#define LOGOUT_HELP                                                                                \
+	"SYNOPSIS\n  warren logout [OPTIONS] REGISTRY\n  warren logout --all\n\n"                  \
+	"DESCRIPTION\n  Removes the stored credentials of REGISTRY (or of all registries).\n\n"    \
+	"OPTIONS\n"                                                                                \
+	"  -a, --all             remove the credentials of every registry\n"                       \
+	"      --authfile PATH   credentials file to edit\n"
+
+#define SEARCH_HELP                                                                                \
+	"SYNOPSIS\n  warren search [OPTIONS] [REGISTRY/]TERM\n\n"                                  \
+	"DESCRIPTION\n  Lists the repositories of a registry whose name contains TERM (from the\n" \
+	"  registry's catalog), or with --list-tags the tags of one repository. A TERM\n"          \
+	"  without a registry searches the unqualified-search registries.\n\n"                     \
+	"OPTIONS\n"                                                                                \
+	"      --authfile PATH     credentials file\n"                                             \
+	"      --cert-dir DIR      CA certificates (*.crt) and client keys for TLS\n"              \
+	"  -f, --filter F          stars=N, is-official=BOOL, is-automated=BOOL\n"                 \
+	"      --format F          json, or a Go template such as '{{.Name}}'\n"                   \
+	"      --limit N           at most N results per registry (default 25)\n"                  \
+	"      --list-tags         list the tags of the repository TERM\n"                         \
+	"      --no-trunc          do not shorten descriptions\n"                                  \
+	"      --tls-verify[=BOOL] verify TLS certificates, require https (default true)\n"
+
+#define PUSH_HELP                                                                                  \
+	"SYNOPSIS\n  warren push [OPTIONS] IMAGE [DESTINATION]\n\n"                                   \
+	"DESCRIPTION\n  Copies an image from local storage to a registry (DESTINATION, default\n"  \
+	"  the image's own name; a docker:// prefix is accepted). Layers go byte for byte\n"      \
+	"  as they were pulled or loaded, so their digests stay the same; blobs the\n"             \
+	"  registry has are not sent again, and blobs of another repository of the same\n"        \
+	"  registry are mounted instead of uploaded.\n\n"                                           \
+	"OPTIONS\n"                                                                                \
+	"      --authfile PATH     credentials file (default: auth.json, see login)\n"            \
+	"      --cert-dir DIR      CA certificates (*.crt) and client keys for TLS\n"             \
+	"      --creds USER[:PASS] credentials for this push\n"                                   \
+	"      --digestfile FILE   write the manifest digest to FILE\n"                           \
+	"  -f, --format F          oci or v2s2: write a new manifest of that type\n"              \
+	"  -q, --quiet             no progress\n"                                                 \
+	"      --tls-verify[=BOOL] verify TLS certificates, require https (default true)\n"
+
 #define IMPORT_HELP                                                                                \
 	"SYNOPSIS\n  warren import [OPTIONS] FILE|- [REFERENCE]\n\n"                               \
 	"DESCRIPTION\n  Creates a one-layer image from a root filesystem tarball and prints its\n" \
@@ -175,6 +247,10 @@ const struct cmd cli_image_commands[] = {
     {"list", cmd_images, &cli_images_opts, "list images", IMAGES_HELP, NEEDS_STORE, NULL},
     {"load", cmd_load, &cli_load_opts, "load images from an archive", LOAD_HELP, NEEDS_STORE, NULL},
     {"ls", cmd_images, &cli_images_opts, "list images", IMAGES_HELP, NEEDS_STORE, NULL},
+    {"pull", cmd_pull, &cli_pull_opts, "pull an image from a registry", PULL_HELP, NEEDS_STORE,
+     NULL},
+    {"push", cmd_push, &cli_push_opts, "push an image to a registry", PUSH_HELP, NEEDS_STORE,
+     NULL},
     {"rm", cmd_rmi, &cli_rmi_opts, "remove images", RMI_HELP, NEEDS_STORE, NULL},
     {"save", cmd_save, &cli_save_opts, "save images to an archive", SAVE_HELP, NEEDS_STORE, NULL},
     {"tag", cmd_tag, NULL, "add a name to an image", TAG_HELP, NEEDS_STORE, NULL},
@@ -212,12 +288,21 @@ const struct cmd cli_commands[] = {
     {"inspect", cmd_inspect, &cli_inspect_opts, "show containers or images as JSON", INSPECT_HELP,
      NEEDS_STORE, NULL},
     {"load", cmd_load, &cli_load_opts, "load images from an archive", LOAD_HELP, NEEDS_STORE, NULL},
+    {"login", cmd_login, &cli_login_opts, "log in to a registry", LOGIN_HELP, NEEDS_NOTHING, NULL},
+    {"logout", cmd_logout, &cli_logout_opts, "log out of a registry", LOGOUT_HELP, NEEDS_NOTHING,
+     NULL},
     {"ps", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
+    {"pull", cmd_pull, &cli_pull_opts, "pull an image from a registry", PULL_HELP, NEEDS_STORE,
+     NULL},
+    {"push", cmd_push, &cli_push_opts, "push an image to a registry", PUSH_HELP, NEEDS_STORE,
+     NULL},
     {"rm", cmd_rm, &cli_rm_opts, "remove containers", RM_HELP, NEEDS_STORE, NULL},
     {"rmi", cmd_rmi, &cli_rmi_opts, "remove images", RMI_HELP, NEEDS_STORE, NULL},
     {"run", cmd_run, &cli_run_opts, "run a command in a new container", RUN_HELP, NEEDS_STORE,
      NULL},
     {"save", cmd_save, &cli_save_opts, "save images to an archive", SAVE_HELP, NEEDS_STORE, NULL},
+    {"search", cmd_search, &cli_search_opts, "search registries for images", SEARCH_HELP,
+     NEEDS_NOTHING, NULL},
     {"system", NULL, NULL, "manage warren itself", NULL, NEEDS_NOTHING, cli_system_commands},
     {"tag", cmd_tag, NULL, "add a name to an image", TAG_HELP, NEEDS_STORE, NULL},
     {"unshare", cmd_unshare, &cli_unshare_opts, "run a command in warren's user namespace",

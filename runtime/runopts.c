@@ -78,6 +78,7 @@ void runopts_init(struct run_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->sig_proxy = true;
+	o->tls_verify = -1;
 }
 
 static int bad_volume(const char *spec, const char *why, struct werr *err)

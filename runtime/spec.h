@@ -41,6 +41,11 @@ struct run_opts {
 	enum net_mode net;
 	char **cap_add, **cap_drop; /* "NET_ADMIN", "CAP_NET_ADMIN" or "ALL" */
 	char *seccomp;		    /* NULL default profile, "unconfined", or a JSON profile path */
+	/* getting the image (the CLI pulls before container_create; borrowed from argv) */
+	const char *pull; /* --pull missing|always|never|newer */
+	const char *authfile, *cert_dir, *creds, *platform;
+	int tls_verify; /* -1 unset */
+	bool quiet;	/* -q: no pull progress */
 };
 
 /* Builds config.json content. rootfs is the mounted rootfs (opened with

@@ -75,6 +75,7 @@ enum stmt_id {
 	S_IL_USED,
 	S_LAYER_ADD,
 	S_LAYER_EXISTS,
+	S_LAYER_SIZE,
 	S_LAYER_DEL,
 	S_LAYER_BLOB,
 	S_LAYER_SET_BLOB,
@@ -119,6 +120,7 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_LAYER_ADD] = "INSERT INTO layers(diff_id, size) VALUES(?1, ?2)"
 		    " ON CONFLICT(diff_id) DO UPDATE SET size = excluded.size",
     [S_LAYER_EXISTS] = "SELECT 1 FROM layers WHERE diff_id = ?1",
+    [S_LAYER_SIZE] = "SELECT size FROM layers WHERE diff_id = ?1",
     [S_LAYER_DEL] = "DELETE FROM layers WHERE diff_id = ?1",
     [S_LAYER_BLOB] = "SELECT blob, media_type, blob_size FROM layers"
 		     " WHERE diff_id = ?1 AND blob IS NOT NULL",
@@ -919,6 +921,21 @@ int store_blob_used(struct store *s, const char *digest, struct werr *err)
 	if (tx_begin(s, false, &own, err) < 0)
 		return -1;
 	return tx_end(s, own, query1(s, S_BLOB_USED, digest, NULL, err), err);
+}
+
+/* The recorded size of a layer: 1 found, 0 not recorded, -1 error. */
+int store_layer_size(struct store *s, const char *diff_id, int64_t *size, struct werr *err)
+{
+	cleanup_free char *v = NULL;
+	bool own;
+	int rc;
+
+	if (tx_begin(s, false, &own, err) < 0)
+		return -1;
+	rc = tx_end(s, own, query1(s, S_LAYER_SIZE, diff_id, &v, err), err);
+	if (rc == 1)
+		*size = v ? strtoll(v, NULL, 10) : 0;
+	return rc;
 }
 
 /* ---- containers ---- */

@@ -66,6 +66,8 @@ int store_image_delete(struct store *s, const char *id, char ***unused, struct w
 int store_layer_add(struct store *s, const char *diff_id, int64_t size, struct werr *err);
 /* 1 if present, 0 if not, -1 error */
 int store_layer_exists(struct store *s, const char *diff_id, struct werr *err);
+/* The recorded size of a layer: 1 found, 0 not recorded, -1 error. */
+int store_layer_size(struct store *s, const char *diff_id, int64_t *size, struct werr *err);
 
 /* The original blob of a layer (storage/blobs.h), as the registry or the
  * archive delivered it. Layers of a store older than the blob store (or

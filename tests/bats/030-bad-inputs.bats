@@ -23,7 +23,7 @@ assert_store_unchanged() {
 
 @test "bad input: a missing image exits 125 naming it" {
     # guards: Foundation #2 bad input "missing image"
-    run_warren 125 run --rm localhost/warren-test/nosuch:latest true
+    run_warren 125 run --rm --pull=never localhost/warren-test/nosuch:latest true
     assert_error "nosuch"
     run_warren 0 ps -a -q
     assert_output ""

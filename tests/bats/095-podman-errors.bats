@@ -107,10 +107,10 @@ compare_error() {
 }
 
 @test "podman errors: run of an image that is not in local storage" {
-    # guards: issue 6 "x: image not known" (warren does not pull: Podman with --pull=never)
-    compare_error 125 run --rm wt-nosuch-image :: run --rm --pull=never wt-nosuch-image
+    # guards: issue 6 "x: image not known" with --pull=never (issue 7: run pulls otherwise)
+    compare_error 125 run --rm --pull=never wt-nosuch-image
     assert_error "wt-nosuch-image: image not known"
-    compare_error 125 run --rm localhost/wt-nosuch:1 :: run --rm --pull=never localhost/wt-nosuch:1
+    compare_error 125 run --rm --pull=never localhost/wt-nosuch:1
 }
 
 @test "podman errors: rm, rmi and inspect of unknown names" {

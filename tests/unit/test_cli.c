@@ -6,6 +6,8 @@
 #include "cli/format.c"
 #include "cli/cmd_run.c"
 #include "cli/runio.c"
+#include "cli/progress.c"
+#include "cli/cmd_registry.c"
 #include "cli/opts.c"
 #include "lib/util.h"
 #include "runtime/runopts.h"

@@ -1,0 +1,141 @@
+/* search.c - registry search; see search.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "image/ref.h"
+#include "image/search.h"
+#include "lib/cleanup.h"
+#include "lib/util.h"
+
+#define DEFAULT_LIMIT 25
+
+void search_results_free(struct search_result *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(r[i].index);
+		free(r[i].name);
+		free(r[i].description);
+		free(r[i].tag);
+	}
+	free(r);
+}
+
+struct results {
+	struct search_result *v;
+	size_t n;
+};
+
+static void add(struct results *rs, const char *index, const char *name, const char *tag)
+{
+	rs->v = xrealloc(rs->v, (rs->n + 1) * sizeof(*rs->v));
+	rs->v[rs->n++] = (struct search_result){.index = xstrdup(index),
+						.name = xstrdup(name),
+						.description = xstrdup(""),
+						.tag = xstrdup(tag ? tag : "")};
+}
+
+/* Splits "host/query" when the first part names a registry. */
+static void split_term(const char *term, char **registry, char **query)
+{
+	const char *slash = strchr(term, '/');
+
+	*registry = NULL;
+	if (slash != NULL && !ref_is_short(term)) {
+		*registry = xstrndup(term, (size_t)(slash - term));
+		*query = xstrdup(slash + 1);
+	} else if (slash == NULL && (strchr(term, '.') || strchr(term, ':')) &&
+		   !ref_is_short(term)) {
+		*registry = xstrdup(term);
+		*query = xstrdup("");
+	} else {
+		*query = xstrdup(term);
+	}
+}
+
+static int search_one(const char *registry, const char *query, const struct search_opts *o,
+		      struct results *rs, struct werr *err)
+{
+	struct reg_client *c = reg_open(registry, "", false, &o->reg, err);
+	cleanup_strv char **repos = NULL;
+	int limit = o->limit > 0 ? o->limit : DEFAULT_LIMIT, found = 0;
+
+	if (c == NULL)
+		return -1;
+	if (reg_catalog(c, 1000, &repos, err) < 0) {
+		reg_close(c);
+		return werr_wrap(err, "couldn't search registry \"%s\"", registry);
+	}
+	reg_close(c);
+	for (size_t i = 0; repos[i] && found < limit; i++) {
+		cleanup_free char *name = NULL;
+		if (*query && strstr(repos[i], query) == NULL)
+			continue;
+		/* a catalog has no stars and no official flag: filters on them drop all */
+		if (o->min_stars > 0 || o->official == 1 || o->automated == 1)
+			continue;
+		name = xasprintf("%s/%s", registry, repos[i]);
+		add(rs, registry, name, NULL);
+		found++;
+	}
+	return 0;
+}
+
+static int list_tags(const char *term, const struct search_opts *o, struct results *rs,
+		     struct werr *err)
+{
+	struct image_ref r;
+	struct reg_client *c;
+	cleanup_strv char **tags = NULL;
+	cleanup_free char *repo = NULL;
+	int limit = o->limit > 0 ? o->limit : DEFAULT_LIMIT, rc;
+
+	if (ref_parse(term, &r, err) < 0)
+		return -1;
+	if (r.digest != NULL || strchr(strrchr(term, '/') ? strrchr(term, '/') : term, ':')) {
+		ref_free(&r);
+		return werr_set(err, 0, "reference \"%s\" must not have a tag for --list-tags",
+				term);
+	}
+	repo = ref_repo(&r);
+	c = reg_open(r.domain, r.path, false, &o->reg, err);
+	rc = c ? reg_tags_list(c, &tags, err) : -1;
+	for (size_t i = 0; rc == 0 && tags[i] && (int)i < limit; i++)
+		add(rs, r.domain, repo, tags[i]);
+	reg_close(c);
+	ref_free(&r);
+	return rc;
+}
+
+/* Searches; see search.h. */
+int image_search(const char *term, const struct search_opts *o, struct search_result **out,
+		 size_t *n, struct werr *err)
+{
+	struct results rs = {0};
+	cleanup_free char *registry = NULL, *query = NULL;
+	int rc = 0;
+
+	if (*term == '\0')
+		return werr_set(err, 0, "search term must not be empty");
+	if (o->list_tags)
+		rc = list_tags(term, o, &rs, err);
+	else {
+		split_term(term, &registry, &query);
+		if (registry != NULL)
+			rc = search_one(registry, query, o, &rs, err);
+		else if (o->registries == NULL || o->registries[0] == NULL)
+			rc = werr_set(err, 0,
+				      "no registry in \"%s\" and no unqualified-search registries "
+				      "are defined in registries.conf: search REGISTRY/TERM",
+				      term);
+		for (size_t i = 0; rc == 0 && registry == NULL && o->registries && o->registries[i];
+		     i++)
+			rc = search_one(o->registries[i], query, o, &rs, err);
+	}
+	if (rc < 0) {
+		search_results_free(rs.v, rs.n);
+		return -1;
+	}
+	*out = rs.v;
+	*n = rs.n;
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* search.h - `search`: repositories of registries matching a term, from
+ * the registry's search API where it has one (Docker Hub's /v1/search) or
+ * its /v2/_catalog otherwise, and `--list-tags`. */
+#ifndef WARREN_SEARCH_H
+#define WARREN_SEARCH_H
+
+#include <stdbool.h>
+
+#include "engine/engine.h"
+#include "image/registry.h"
+#include "lib/err.h"
+
+struct search_result {
+	char *index; /* registry: "127.0.0.1:5000" */
+	char *name;  /* "127.0.0.1:5000/test/busybox" */
+	char *description;
+	int stars;
+	bool official, automated;
+	char *tag; /* --list-tags */
+};
+
+struct search_opts {
+	struct reg_opts reg;
+	int limit;	   /* per registry, 0: 25 */
+	bool list_tags;	   /* term names one repository: its tags */
+	int min_stars;	   /* filter stars=N */
+	int official;	   /* filter is-official: -1 any, 0, 1 */
+	int automated;	   /* filter is-automated */
+	char **registries; /* for a term without a registry (unqualified-search) */
+};
+
+/* Searches; *out gets n results (caller frees with search_results_free). */
+int image_search(const char *term, const struct search_opts *o, struct search_result **out,
+		 size_t *n, struct werr *err);
+void search_results_free(struct search_result *r, size_t n);
+
+#endif
