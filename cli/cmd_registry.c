@@ -1,5 +1,6 @@
 /* cmd_registry.c - pull, push, login, logout. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -512,7 +513,9 @@ int cmd_push(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct push_cli *o = opts;
 	struct push_opts po = {
-	    .reg = {.authfile = o->authfile, .creds = o->creds, .cert_dir = o->cert_dir,
+	    .reg = {.authfile = o->authfile,
+		    .creds = o->creds,
+		    .cert_dir = o->cert_dir,
 		    .tls_verify = o->tls_verify},
 	};
 	char digest[DIGEST_STR_LEN];
@@ -520,8 +523,9 @@ int cmd_push(struct engine *e, void *opts, char **args, struct werr *err)
 	int rc;
 
 	if (strv_len(args) < 1 || strv_len(args) > 2) {
-		werr_set(err, 0, "push requires an image and an optional destination: push IMAGE "
-				 "[DESTINATION]");
+		werr_set(err, 0,
+			 "push requires an image and an optional destination: push IMAGE "
+			 "[DESTINATION]");
 		return werr_status(err, 125);
 	}
 	if (o->format != NULL) {
@@ -540,10 +544,8 @@ int cmd_push(struct engine *e, void *opts, char **args, struct werr *err)
 	progress_free(prog);
 	if (rc < 0)
 		return -1;
-	if (o->digestfile != NULL) {
-		cleanup_file FILE *f = fopen(o->digestfile, "we");
-		if (f == NULL || fputs(digest, f) < 0)
-			return werr_set(err, errno, "write digest file '%s'", o->digestfile);
-	}
+	if (o->digestfile != NULL &&
+	    write_file_at(AT_FDCWD, o->digestfile, digest, strlen(digest), 0644, err) < 0)
+		return werr_wrap(err, "write digest file '%s'", o->digestfile);
 	return 0;
 }

@@ -35,7 +35,15 @@
 	"      --security-opt OPT    seccomp=unconfined or seccomp=PROFILE.json\n"                 \
 	"      --privileged          all capabilities, no seccomp, no masked paths\n"              \
 	"      --sig-proxy=false     do not pass signals on: SIGINT, SIGTERM, SIGHUP, SIGQUIT\n"   \
-	"                            kill the container (it cannot outlive warren)\n\n"            \
+	"                            kill the container (it cannot outlive warren)\n"              \
+	"      --pull POLICY         missing (default: pull when not stored), always, never,\n"    \
+	"                            newer (pull when the registry has another image)\n"           \
+	"  -q, --quiet               no pull progress\n"                                           \
+	"      --authfile PATH       credentials file for the pull\n"                              \
+	"      --cert-dir DIR        CA certificates for the pull\n"                               \
+	"      --creds USER[:PASS]   credentials for the pull\n"                                   \
+	"      --platform OS/ARCH    platform to pull from a multi-arch image\n"                   \
+	"      --tls-verify[=BOOL]   verify TLS certificates when pulling (default true)\n\n"      \
 	"EXAMPLES\n"                                                                               \
 	"  warren run --rm busybox echo hello\n"                                                   \
 	"  warren run --rm -it -v $PWD:/src:ro -w /src busybox sh\n"
@@ -174,19 +182,19 @@
 	"      --tls-verify[=BOOL] verify TLS certificates, require https (default true)\n"
 
 #define PUSH_HELP                                                                                  \
-	"SYNOPSIS\n  warren push [OPTIONS] IMAGE [DESTINATION]\n\n"                                   \
+	"SYNOPSIS\n  warren push [OPTIONS] IMAGE [DESTINATION]\n\n"                                \
 	"DESCRIPTION\n  Copies an image from local storage to a registry (DESTINATION, default\n"  \
-	"  the image's own name; a docker:// prefix is accepted). Layers go byte for byte\n"      \
+	"  the image's own name; a docker:// prefix is accepted). Layers go byte for byte\n"       \
 	"  as they were pulled or loaded, so their digests stay the same; blobs the\n"             \
-	"  registry has are not sent again, and blobs of another repository of the same\n"        \
-	"  registry are mounted instead of uploaded.\n\n"                                           \
+	"  registry has are not sent again, and blobs of another repository of the same\n"         \
+	"  registry are mounted instead of uploaded.\n\n"                                          \
 	"OPTIONS\n"                                                                                \
-	"      --authfile PATH     credentials file (default: auth.json, see login)\n"            \
-	"      --cert-dir DIR      CA certificates (*.crt) and client keys for TLS\n"             \
-	"      --creds USER[:PASS] credentials for this push\n"                                   \
-	"      --digestfile FILE   write the manifest digest to FILE\n"                           \
-	"  -f, --format F          oci or v2s2: write a new manifest of that type\n"              \
-	"  -q, --quiet             no progress\n"                                                 \
+	"      --authfile PATH     credentials file (default: auth.json, see login)\n"             \
+	"      --cert-dir DIR      CA certificates (*.crt) and client keys for TLS\n"              \
+	"      --creds USER[:PASS] credentials for this push\n"                                    \
+	"      --digestfile FILE   write the manifest digest to FILE\n"                            \
+	"  -f, --format F          oci or v2s2: write a new manifest of that type\n"               \
+	"  -q, --quiet             no progress\n"                                                  \
 	"      --tls-verify[=BOOL] verify TLS certificates, require https (default true)\n"
 
 #define IMPORT_HELP                                                                                \
@@ -249,8 +257,7 @@ const struct cmd cli_image_commands[] = {
     {"ls", cmd_images, &cli_images_opts, "list images", IMAGES_HELP, NEEDS_STORE, NULL},
     {"pull", cmd_pull, &cli_pull_opts, "pull an image from a registry", PULL_HELP, NEEDS_STORE,
      NULL},
-    {"push", cmd_push, &cli_push_opts, "push an image to a registry", PUSH_HELP, NEEDS_STORE,
-     NULL},
+    {"push", cmd_push, &cli_push_opts, "push an image to a registry", PUSH_HELP, NEEDS_STORE, NULL},
     {"rm", cmd_rmi, &cli_rmi_opts, "remove images", RMI_HELP, NEEDS_STORE, NULL},
     {"save", cmd_save, &cli_save_opts, "save images to an archive", SAVE_HELP, NEEDS_STORE, NULL},
     {"tag", cmd_tag, NULL, "add a name to an image", TAG_HELP, NEEDS_STORE, NULL},
@@ -294,8 +301,7 @@ const struct cmd cli_commands[] = {
     {"ps", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
     {"pull", cmd_pull, &cli_pull_opts, "pull an image from a registry", PULL_HELP, NEEDS_STORE,
      NULL},
-    {"push", cmd_push, &cli_push_opts, "push an image to a registry", PUSH_HELP, NEEDS_STORE,
-     NULL},
+    {"push", cmd_push, &cli_push_opts, "push an image to a registry", PUSH_HELP, NEEDS_STORE, NULL},
     {"rm", cmd_rm, &cli_rm_opts, "remove containers", RM_HELP, NEEDS_STORE, NULL},
     {"rmi", cmd_rmi, &cli_rmi_opts, "remove images", RMI_HELP, NEEDS_STORE, NULL},
     {"run", cmd_run, &cli_run_opts, "run a command in a new container", RUN_HELP, NEEDS_STORE,

@@ -53,10 +53,11 @@ static int collect_blobs(struct engine *e, const struct image_rec *rec, struct p
 			free(v);
 			if (rc < 0)
 				return -1;
-			return werr_set(err, 0,
-					"layer %s has no stored blob (it was stored by an older warren): "
-					"pull or load the image again before pushing it",
-					rec->layers[i]);
+			return werr_set(
+			    err, 0,
+			    "layer %s has no stored blob (it was stored by an older warren): "
+			    "pull or load the image again before pushing it",
+			    rec->layers[i]);
 		}
 		memcpy(v[i].digest, lb.digest, sizeof(v[i].digest));
 		snprintf(v[i].media_type, sizeof(v[i].media_type), "%s", lb.media_type);
@@ -75,8 +76,8 @@ static int collect_blobs(struct engine *e, const struct image_rec *rec, struct p
 }
 
 /* The stored manifest when it still names exactly these blobs, else NULL. */
-static const char *stored_manifest(const struct image_rec *rec, const struct push_blob *b,
-				   size_t n, const char **media_type)
+static const char *stored_manifest(const struct image_rec *rec, const struct push_blob *b, size_t n,
+				   const char **media_type)
 {
 	struct manifest m = {0};
 	struct werr ignore = {0};
@@ -89,7 +90,7 @@ static const char *stored_manifest(const struct image_rec *rec, const struct pus
 	for (size_t i = 0; same && i < m.nlayers; i++)
 		same = strcmp(m.layers[i].digest, b[i].digest) == 0;
 	*media_type = m.media_type && strcmp(m.media_type, MT_DOCKER_V2) == 0 ? MT_DOCKER_V2
-									     : MT_OCI_MANIFEST;
+									      : MT_OCI_MANIFEST;
 	manifest_free(&m);
 	return same ? rec->manifest : NULL;
 }
@@ -129,8 +130,8 @@ static char *make_manifest(const struct push_blob *b, size_t n, const char *form
 
 	jset(m, "schemaVersion", json_object_new_int(2));
 	jset_str(m, "mediaType", docker ? MT_DOCKER_V2 : MT_OCI_MANIFEST);
-	jset(m, "config", descriptor(docker ? MT_DOCKER_CONFIG : MT_OCI_CONFIG, b[n - 1].digest,
-				     b[n - 1].size));
+	jset(m, "config",
+	     descriptor(docker ? MT_DOCKER_CONFIG : MT_OCI_CONFIG, b[n - 1].digest, b[n - 1].size));
 	jset(m, "layers", layers);
 	for (size_t i = 0; i + 1 < n; i++) {
 		const char *t = docker ? docker_layer_type(b[i].media_type, err)
@@ -171,7 +172,10 @@ static int send_blob(struct engine *e, struct reg_client *c, const struct image_
 
 	if (have < 0)
 		return -1;
-	emit(o, b->config ? PULL_EV_CONFIG : have ? PULL_EV_BLOB_SKIPPED : PULL_EV_BLOB_START,
+	emit(o,
+	     b->config ? PULL_EV_CONFIG
+	     : have    ? PULL_EV_BLOB_SKIPPED
+		       : PULL_EV_BLOB_START,
 	     b->digest);
 	if (have)
 		return 0;
