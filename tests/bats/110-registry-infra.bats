@@ -143,7 +143,7 @@ assert_header() {
     [ "$status" = 60 ] || fail "curl with the previous CA exited $status"
 }
 
-@test "registry infra: basic: right credentials work; a wrong password or none get 401" {
+@test "registry infra: basic, basic-http: right credentials work; a wrong password or none get 401" {
     # guards: reg_start basic (TLS + htpasswd), REG_USER/REG_PASS, REGISTRY_AUTH_FILE
     reg_start basic
     [ -n "$REG_USER" ] && [ -n "$REG_PASS" ]
@@ -167,6 +167,13 @@ assert_header() {
     grep -q "$REG" "$REG_DIR/auth.json"
     sk inspect --raw --cert-dir "$REG_CERTDIR" "docker://$REG/layers:latest"
     assert_success
+    # basic-http: the same over plain http
+    reg_start basic-http
+    [[ $REG_URL == http://* ]] && [ -z "$REG_CA" ]
+    reg_push "$REGFIX_GZIP" gzip:latest
+    run curl -s -o /dev/null -w '%{http_code}' -u "$REG_USER:wrong" "$REG_URL/v2/"
+    assert_output 401
+    [ "$(raw_digest "$REG/gzip:latest" $(reg_flags))" = "$REGFIX_GZIP_DIGEST" ]
 }
 
 @test "registry infra: token: tokens per repository and action; read-only user, anonymous public/*, wrong password" {
@@ -281,7 +288,8 @@ pm_cleanup() {
     # the log counts requests by method and path
     [ "$(fakereg_count GET "/v2/gzip/blobs/$REGFIX_GZIP_LAYERS")" = 2 ]
     [ "$(fakereg_count HEAD "/v2/multi/manifests/$REGFIX_MULTI_DIGEST")" = 1 ]
-    grep -qx "GET /v2/nosuch/manifests/latest 404 auth=none" "$FAKEREG_LOG"
+    grep -qx "GET /v2/nosuch/manifests/latest 404 auth=none accept=\*/\*" "$FAKEREG_LOG"
+    grep -qx "GET /v2/gzip/blobs/$REGFIX_GZIP_LAYERS 206 auth=none range=bytes=1000-" "$FAKEREG_LOG"
     # skopeo reads it as a registry: the host's image of the index, all of it with --all
     sk inspect --tls-verify=false "docker://$FAKEREG/multi:latest"
     assert_success
@@ -384,7 +392,7 @@ pm_cleanup() {
     assert_output 200
     run curl -s -o /dev/null -w '%{http_code}' -u wt:secret "$FAKEREG_URL/v2/deny/gzip/manifests/latest"
     assert_output 401
-    grep -qx "GET /v2/gzip/manifests/latest 401 auth=basic" "$FAKEREG_LOG"
+    grep -q "^GET /v2/gzip/manifests/latest 401 auth=basic " "$FAKEREG_LOG"
     sk inspect --raw --tls-verify=false --creds wt:secret "docker://$FAKEREG/gzip:latest"
     assert_success
     sk inspect --raw --tls-verify=false --creds wt:wrong "docker://$FAKEREG/gzip:latest"
@@ -406,15 +414,15 @@ pm_cleanup() {
     assert_output 401
     run curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer nope" "$FAKEREG_URL/v2/gzip/manifests/latest"
     assert_output 401
-    grep -qx "GET /v2/gzip/manifests/latest 200 auth=bearer" "$FAKEREG_LOG"
+    grep -q "^GET /v2/gzip/manifests/latest 200 auth=bearer " "$FAKEREG_LOG"
     sk inspect --raw --tls-verify=false --creds wt:secret "docker://$FAKEREG/multi:latest"
     assert_success
     sk inspect --raw --tls-verify=false --creds wt:wrong "docker://$FAKEREG/multi:latest"
     assert_failure
 }
 
-@test "fakereg: --tls serves https with a certificate of reg_certs" {
-    # guards: fakereg.py --tls, reg_certs
+@test "fakereg: --tls CERT KEY and --https serve https; skopeo with the CA pulls through a token" {
+    # guards: fakereg.py --tls, fakereg_start --https, reg_certs
     reg_certs "$BATS_TEST_TMPDIR/certs"
     fakereg_start --tls "$BATS_TEST_TMPDIR/certs/server.crt" "$BATS_TEST_TMPDIR/certs/server.key"
     [[ $FAKEREG_URL == https://* ]]
@@ -422,4 +430,31 @@ pm_cleanup() {
     assert_output "{}"
     run curl -s "$FAKEREG_URL/v2/"
     [ "$status" = 60 ] || fail "curl without the CA exited $status"
+    fakereg_start --https --token wt:secret
+    [[ $FAKEREG_URL == https://* ]] && [ -e "$FAKEREG_CERTDIR/ca.crt" ]
+    run timeout 60 skopeo copy -q --src-cert-dir "$FAKEREG_CERTDIR" --src-creds wt:secret \
+        "docker://$FAKEREG/layers:latest" "oci:$BATS_TEST_TMPDIR/copy:latest"
+    assert_success
+    [ "$(fakereg_count GET /token)" -ge 1 ]
+    sk inspect --raw --creds wt:secret "docker://$FAKEREG/layers:latest"
+    assert_failure
+    [[ $stderr == *"certificate signed by unknown authority"* ]] || fail "skopeo: $stderr"
+}
+
+@test "fakereg: fakereg_wait_for sees a slow layer begin, the transfer can be interrupted" {
+    # guards: the pattern of a SIGINT-mid-pull test (slow fault, fakereg_wait_for)
+    local l=$REGFIX_GZIP_LAYERS pid
+    fakereg_start --rate 50000
+    # (bash starts background jobs with SIGINT ignored: start_warren does the same)
+    env --default-signal=INT curl -s -o "$BATS_TEST_TMPDIR/part" "$FAKEREG_URL/v2/slow/gzip/blobs/$l" 3>&- &
+    pid=$!
+    WT_BG_PIDS+=("$pid")
+    fakereg_wait_for GET "/v2/slow/gzip/blobs/$l" 10 || fail "the blob GET never came"
+    sleep 0.5
+    kill -INT "$pid"
+    wait "$pid" || true
+    local got
+    got=$(stat -c %s "$BATS_TEST_TMPDIR/part")
+    [ "$got" -gt 0 ] && [ "$got" -lt "$(stat -c %s "$REGFIX_GZIP/blobs/sha256/${l#sha256:}")" ] ||
+        fail "got $got bytes"
 }

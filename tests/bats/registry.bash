@@ -22,6 +22,12 @@
 #     setup_file() { fakereg_start; }           # extra flags: --basic U:P, --token U:P, ...
 #     teardown_file() { fakereg_stop; }
 #     ... pull "$FAKEREG/badlayer/gzip:latest"; fakereg_count GET "/v2/gzip/blobs/$D"
+# (repository FAULT/NAME serves image NAME with fault FAULT: badlayer, truncated, stall,
+# slow, deny, huge, schema1, ...: the list is in tests/tools/fakereg.py). A SIGINT test
+# starts warren with start_warren on "$FAKEREG/slow/gzip:latest", waits with
+# fakereg_wait_for GET "/v2/slow/gzip/blobs/$REGFIX_GZIP_LAYERS", then kill -INT.
+# Images: $REGFIX_GZIP, _ZSTD, _PLAIN, _LAYERS, _DOCKER, _MULTI, _DOCKER_LIST (layout
+# dirs; each also has _DIGEST, _ID, _LAYERS, _DIFFIDS: see mkregimages.sh).
 # A file that starts one per test calls reg_stop/fakereg_stop in teardown (before
 # wt_teardown). Both stop idempotently. As a safety net each server dies by itself
 # after REG_MAX_SECONDS (default 1800).
@@ -29,7 +35,9 @@
 # reg_start MODE: starts docker-registry in $REG_DIR (a new dir) on a free port. MODE:
 #   plain   http, no auth
 #   tls     https (a new CA per start, server cert for IP 127.0.0.1), no auth
-#   basic   https + htpasswd (distribution refuses Basic auth without TLS)
+#   basic   https + htpasswd (as deployed: Basic credentials only over TLS)
+#   basic-http  plain http + htpasswd (distribution allows it: for what a client does
+#           with credentials and --tls-verify=false)
 #   token   https + Bearer tokens from tokenserver.py (https too, same CA): REG_USER
 #           may pull and push everywhere, REG_RO_USER only pull, anonymous users
 #           may pull public/* only
@@ -38,9 +46,9 @@
 #   REG_URL      http://$REG or https://$REG
 #   REG_MODE     the mode
 #   REG_DIR      its directory (config, data, certs, logs); removed by reg_stop
-#   REG_CA       the CA certificate (PEM), "" in plain mode
-#   REG_CERTDIR  a dir with only ca.crt in it (skopeo/podman --cert-dir), "" in plain mode
-#   REG_USER, REG_PASS        credentials (basic, token); "" in plain and tls modes
+#   REG_CA       the CA certificate (PEM), "" over http (plain, basic-http)
+#   REG_CERTDIR  a dir with only ca.crt in it (skopeo/podman --cert-dir), "" over http
+#   REG_USER, REG_PASS        credentials (basic, basic-http, token); "" in plain and tls
 #   REG_RO_USER, REG_RO_PASS  pull-only credentials (token mode; in basic mode they can
 #                             push too: htpasswd has no per-repository rights)
 #   REG_TOKEN_URL  the token realm (token mode), REG_TOKEN_LOG its request log
@@ -59,10 +67,13 @@
 #   --cert-dir, and --creds when the mode has users (paths have no spaces: use unquoted)
 #
 # fakereg_start [FLAGS...]: fakereg.py serving $REGFIX_DIR on a free port (flags: see
-#   tests/tools/fakereg.py: --fault, --basic, --token, --rate, --tls CERT KEY). Exports
-#   FAKEREG (127.0.0.1:PORT), FAKEREG_URL, FAKEREG_DIR, FAKEREG_LOG (its request log:
-#   "GET /v2/gzip/blobs/sha256:... 200 auth=none" a line).
-# fakereg_stop; fakereg_count METHOD PATH: how many logged requests are METHOD PATH.
+#   tests/tools/fakereg.py: --fault F, --basic U:P, --token U:P, --rate N, --tls CERT KEY;
+#   and --https: TLS with a new CA, exported as FAKEREG_CA and FAKEREG_CERTDIR). Exports
+#   FAKEREG (127.0.0.1:PORT), FAKEREG_URL, FAKEREG_DIR, FAKEREG_LOG (its request log, a
+#   line written when the answer starts: "GET /v2/gzip/blobs/sha256:... 200 auth=none",
+#   then " range=bytes=N-" when asked, " accept=..." for manifests).
+# fakereg_stop; fakereg_count METHOD PATH: how many logged requests are METHOD PATH
+# fakereg_wait_for METHOD PATH [SECONDS]: until fakereg has begun to answer METHOD PATH
 # reg_certs DIR: a new CA (DIR/ca.crt) and a server cert for 127.0.0.1 (DIR/server.{crt,key})
 # shellcheck shell=bash disable=SC2034  # variables used by the .bats files
 
@@ -177,16 +188,21 @@ reg_kill() {
     done
 }
 
+# reg_https: true when REG_MODE serves https
+reg_https() {
+    [ "$REG_MODE" != plain ] && [ "$REG_MODE" != basic-http ]
+}
+
 # reg_config: writes $REG_DIR/config.yml for REG_MODE on port $1
 reg_config() {
     local tls="" auth=""
-    if [ "$REG_MODE" != plain ]; then
+    if reg_https; then
         tls="  tls:
     certificate: $REG_DIR/certs/server.crt
     key: $REG_DIR/certs/server.key"
     fi
     case $REG_MODE in
-    basic) auth="auth:
+    basic*) auth="auth:
   htpasswd:
     realm: warren-test
     path: $REG_DIR/htpasswd" ;;
@@ -237,8 +253,11 @@ reg_start_tokens() {
 
 # reg_start MODE: see the header
 reg_start() {
-    local mode=${1:?usage: reg_start plain|tls|basic|token} port try t curl_tls=()
-    case $mode in plain | tls | basic | token) ;; *) echo "reg_start: unknown mode '$mode'" >&2; return 1 ;; esac
+    local mode=${1:?usage: reg_start plain|tls|basic|basic-http|token} port try t curl_tls=()
+    case $mode in
+    plain | tls | basic | basic-http | token) ;;
+    *) echo "reg_start: unknown mode '$mode'" >&2; return 1 ;;
+    esac
     for t in docker-registry skopeo openssl htpasswd curl "$REG_PY"; do
         command -v "$t" >/dev/null || { echo "reg_start: '$t' is missing (tests/deps.sh installs it)" >&2; return 1; }
     done
@@ -249,18 +268,20 @@ reg_start() {
     REG_DIR=$(mktemp -d "${WT_TMP:-${TMPDIR:-/tmp}}/reg.XXXXXX")
     REGISTRY_AUTH_FILE=$REG_DIR/auth.json
     echo '{"auths": {}}' >"$REGISTRY_AUTH_FILE"
-    if [ "$mode" != plain ]; then
+    if reg_https; then
         reg_certs "$REG_DIR/certs" || return 1
         REG_CA=$REG_DIR/certs/ca.crt
         REG_CERTDIR=$REG_DIR/certdir
         mkdir "$REG_CERTDIR" && cp "$REG_CA" "$REG_CERTDIR/ca.crt"
         curl_tls=(--cacert "$REG_CA")
     fi
-    if [ "$mode" = basic ] || [ "$mode" = token ]; then
+    if [ "$mode" != plain ] && [ "$mode" != tls ]; then
         REG_USER=wtuser REG_PASS=wt-pass-$RANDOM REG_RO_USER=wtreader REG_RO_PASS=wt-ro-pass-$RANDOM
     fi
-    [ "$mode" != basic ] || htpasswd -Bbn "$REG_USER" "$REG_PASS" >"$REG_DIR/htpasswd" 2>/dev/null
-    [ "$mode" != basic ] || htpasswd -Bbn "$REG_RO_USER" "$REG_RO_PASS" >>"$REG_DIR/htpasswd" 2>/dev/null
+    if [[ $mode == basic* ]]; then
+        { htpasswd -Bbn "$REG_USER" "$REG_PASS" && htpasswd -Bbn "$REG_RO_USER" "$REG_RO_PASS"; } \
+            >"$REG_DIR/htpasswd" 2>/dev/null || { echo "reg_start: htpasswd failed" >&2; return 1; }
+    fi
     if [ "$mode" = token ]; then
         REG_TOKEN_LOG=$REG_DIR/tokens.log
         reg_start_tokens || return 1
@@ -269,7 +290,7 @@ reg_start() {
     for try in 1 2 3; do
         port=$(reg_free_port)
         REG=127.0.0.1:$port
-        REG_URL=$([ "$mode" = plain ] && echo http || echo https)://$REG
+        REG_URL=$(reg_https && echo https || echo http)://$REG
         reg_config "$port"
         # (distribution reads REGISTRY_* variables as configuration: REGISTRY_AUTH_FILE
         # would be auth.file)
@@ -294,7 +315,7 @@ reg_stop() {
 # reg_flags [src-|dest-]: see the header
 reg_flags() {
     local p=${1:-}
-    if [ "$REG_MODE" = plain ]; then echo "--${p}tls-verify=false"; else echo "--${p}cert-dir $REG_CERTDIR"; fi
+    if reg_https; then echo "--${p}cert-dir $REG_CERTDIR"; else echo "--${p}tls-verify=false"; fi
     [ -z "$REG_USER" ] || echo "--${p}creds $REG_USER:$REG_PASS"
 }
 
@@ -342,18 +363,30 @@ reg_push() {
 # ------------------------------------------------------------------ fakereg
 # fakereg_start [FLAGS...]: see the header
 fakereg_start() {
+    local args=() a
     fakereg_stop
-    export FAKEREG FAKEREG_URL FAKEREG_DIR FAKEREG_LOG
+    export FAKEREG FAKEREG_URL FAKEREG_DIR FAKEREG_LOG FAKEREG_CA="" FAKEREG_CERTDIR=""
     FAKEREG_DIR=$(mktemp -d "${WT_TMP:-${TMPDIR:-/tmp}}/fakereg.XXXXXX")
     FAKEREG_LOG=$FAKEREG_DIR/requests.log
+    FAKEREG_URL=http
     : >"$FAKEREG_LOG"
+    for a in "$@"; do
+        case $a in
+        --https)
+            reg_certs "$FAKEREG_DIR/certs" || return 1
+            FAKEREG_CA=$FAKEREG_DIR/certs/ca.crt FAKEREG_CERTDIR=$FAKEREG_DIR/certdir
+            mkdir "$FAKEREG_CERTDIR" && cp "$FAKEREG_CA" "$FAKEREG_CERTDIR/ca.crt"
+            args+=(--tls "$FAKEREG_DIR/certs/server.crt" "$FAKEREG_DIR/certs/server.key") ;;
+        *) args+=("$a") ;;
+        esac
+        [ "$a" != --https ] && [ "$a" != --tls ] || FAKEREG_URL=https
+    done
     reg_bg "$FAKEREG_DIR/pid" "$FAKEREG_DIR/stderr" "$REG_PY" "$REG_TOOLS/fakereg.py" \
-        --root "$REGFIX_DIR" --port-file "$FAKEREG_DIR/port" --log "$FAKEREG_LOG" "$@"
+        --root "$REGFIX_DIR" --port-file "$FAKEREG_DIR/port" --log "$FAKEREG_LOG" "${args[@]}"
     reg_wait_port "$FAKEREG_DIR/port" "$FAKEREG_DIR/pid" ||
         { echo "fakereg_start: fakereg.py did not start: $(cat "$FAKEREG_DIR/stderr")" >&2; return 1; }
     FAKEREG=127.0.0.1:$(cat "$FAKEREG_DIR/port")
-    FAKEREG_URL=http://$FAKEREG
-    [[ " $* " != *" --tls "* ]] || FAKEREG_URL=https://$FAKEREG
+    FAKEREG_URL=$FAKEREG_URL://$FAKEREG
 }
 
 fakereg_stop() {
@@ -366,4 +399,15 @@ fakereg_stop() {
 # fakereg_count METHOD PATH: see the header
 fakereg_count() {
     awk -v m="$1" -v p="$2" '$1 == m && $2 == p {n++} END {print n + 0}' "$FAKEREG_LOG"
+}
+
+# fakereg_wait_for METHOD PATH [SECONDS]: waits (default 30 s) until fakereg has
+# started to answer METHOD PATH (e.g. a slow layer: then send SIGINT); false on timeout
+fakereg_wait_for() {
+    local i
+    for ((i = 0; i < ${3:-30} * 20; i++)); do
+        [ "$(fakereg_count "$1" "$2")" = 0 ] || return 0
+        sleep 0.05
+    done
+    return 1
 }

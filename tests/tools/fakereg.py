@@ -32,9 +32,10 @@ Auth (for /v2/...; /_blobstore and /token excepted):
                      GET /token?service=fakereg&scope=... needs Basic USER:PASS and
                      answers {"token": ...} (an opaque token good for those scopes)
 Other options: --root DIR (required), --port-file FILE (the port, written once
-listening on 127.0.0.1), --log FILE (a line per request: "METHOD PATH STATUS
-auth=none|basic|bearer", e.g. "GET /v2/gzip/blobs/sha256:... 200 auth=none"),
---tls CERT KEY (serve https).
+listening on 127.0.0.1; also printed), --log FILE (a line per request, written
+when the answer starts: "METHOD PATH STATUS auth=none|basic|bearer[ range=RANGE]
+[ accept=ACCEPT]", range when the request has one, accept for manifests, e.g.
+"GET /v2/gzip/blobs/sha256:... 200 auth=none"), --tls CERT KEY (serve https).
 """
 
 import argparse
@@ -106,7 +107,7 @@ def flip(data):
     return data[:-1] + bytes([data[-1] ^ 0x01]) if data else data
 
 
-def schema1_manifest(name, tag, layout, manifest):
+def schema1_manifest(name, tag, manifest):
     layers = [{"blobSum": d["digest"]} for d in reversed(manifest.get("layers", []))]
     history = [{"v1Compatibility": json.dumps({"id": f"{i:064x}"})} for i in range(len(layers))]
     body = {"schemaVersion": 1, "name": name, "tag": tag, "architecture": "amd64",
@@ -127,9 +128,15 @@ class Handler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------ replies
     def log_request_line(self, status):
         if self.opts.log:
-            auth = self.headers.get("Authorization", "").split(" ")[0].lower() or "none"
+            path = urllib.parse.urlsplit(self.path).path
+            line = f"{self.command} {path} {status} auth="
+            line += self.headers.get("Authorization", "").split(" ")[0].lower() or "none"
+            if self.headers.get("Range"):
+                line += f" range={self.headers['Range']}"
+            if "/manifests/" in path:
+                line += f" accept={','.join(self.headers.get_all('Accept', []))}"
             with self.lock, open(self.opts.log, "a", encoding="utf-8") as f:
-                f.write(f"{self.command} {urllib.parse.urlsplit(self.path).path} {status} auth={auth}\n")
+                f.write(line + "\n")
 
     def start(self, status, ctype, length, headers=()):
         self.log_request_line(status)
@@ -246,7 +253,7 @@ class Handler(BaseHTTPRequestHandler):
             manifest["annotations"] = {"org.warren-test.padding": "x" * (4 * 1024 * 1024 + 1)}
             data = json.dumps(manifest).encode()
         elif fault == "schema1":
-            data, ctype = schema1_manifest(repo, ref, layout, manifest), SCHEMA1
+            data, ctype = schema1_manifest(repo, ref, manifest), SCHEMA1
         elif fault == "badjson":
             data = b'{"schemaVersion": 2, "mediaType": "' + ctype.encode() + b'", "layers": [{'
         dg = "sha256:" + hashlib.sha256(data).hexdigest()
@@ -329,6 +336,7 @@ def main():
     with open(opts.port_file + ".tmp", "w", encoding="ascii") as f:
         f.write(f"{httpd.server_address[1]}\n")
     os.rename(opts.port_file + ".tmp", opts.port_file)
+    print(f"fakereg: listening on 127.0.0.1:{httpd.server_address[1]}", flush=True)
     httpd.serve_forever()
 
 
