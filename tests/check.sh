@@ -8,8 +8,9 @@
 #   4. runs `make lint`, `make check-format`, `make check-layers` and
 #      `make check-clang`, builds with `make -j2` (-Werror), runs
 #      `make check-unit` and checks `make install` (each check counts as one test)
-#   5. copies the binary, the bats files and the fixtures to a temp dir the test
-#      user can read (the clone may live under /root)
+#   5. copies the binary, the bats files, the fixtures and tests/tools (the
+#      registry servers) to a temp dir the test user can read (the clone may
+#      live under /root), builds the fixture images there
 #   6. runs tests/bats as warren-test (rootless) and tests/bats/root as root
 #   7. prints as its LAST line "N passed, N failed, N skipped" (unit + bats),
 #      exits 1 when anything failed
@@ -143,11 +144,12 @@ trap cleanup EXIT
 install -D -m 0755 "$REPO/bin/warren" "$T/bin/warren"
 install -D -m 0755 -t "$T/tools" "$REPO/build/tools/enosys" "$REPO/build/tools/uring_probe"
 mkdir -p "$T/tests"
-cp -r "$REPO/tests/bats" "$REPO/tests/fixtures" "$T/tests/"
+cp -r "$REPO/tests/bats" "$REPO/tests/fixtures" "$REPO/tests/tools" "$T/tests/"
 chmod -R a+rX "$T/tests"
 log "fixtures (tests/fixtures/mkimages.sh)"
 "$T/tests/fixtures/mkimages.sh" "$T/fixtures" || die "mkimages.sh failed"
 "$T/tests/fixtures/mkhostile.sh" "$T/fixtures" || die "mkhostile.sh failed"
+"$T/tests/fixtures/mkregimages.sh" "$T/fixtures" || die "mkregimages.sh failed"
 chmod -R a+rX "$T/fixtures"
 
 # ------------------------------------------------------------- 6. bats

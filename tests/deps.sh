@@ -21,6 +21,12 @@ PKGS=(
     # tests: podman (with runc, where crun cannot run) is the reference warren is compared
     # with (095-podman-errors.bats, 100-podman-compat.bats)
     podman runc
+    # tests: registries for pull/push/login (tests/bats/registry.bash): docker-registry (the
+    # real one, distribution), skopeo (the reference client that pushes the fixtures),
+    # apache2-utils (htpasswd), openssl (CA, certificates, token signatures), python3
+    # (tests/tools/tokenserver.py and fakereg.py, run as /usr/bin/python3), curl (probes),
+    # zstd (the zstd-layer fixture of tests/fixtures/mkregimages.sh)
+    docker-registry skopeo apache2-utils openssl python3 curl zstd
 )
 for arg in "$@"; do
     case $arg in

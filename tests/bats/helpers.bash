@@ -324,6 +324,7 @@ wt_suite_setup() {
         "$WT_REPO/tests/fixtures/mkimages.sh" "$WT_FIXTURES" || return 1
     fi
     [ -e "$WT_FIXTURES/hostile/kill-load.tar" ] || "$WT_REPO/tests/fixtures/mkhostile.sh" "$WT_FIXTURES" || return 1
+    [ -e "$WT_FIXTURES/reg/images.env" ] || "$WT_REPO/tests/fixtures/mkregimages.sh" "$WT_FIXTURES" || return 1
     export WT_FIXTURES
     # shellcheck disable=SC1091
     . "$WT_FIXTURES/images.env"
