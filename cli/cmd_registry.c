@@ -361,12 +361,6 @@ int cmd_logout(struct engine *e, void *opts, char **args, struct werr *err)
 
 /* ---------------------------------------------------------- search */
 
-/* unqualified-search-registries (registries.conf), for a term without a registry */
-static char **cli_search_registries(void)
-{
-	return xcalloc(1, sizeof(char *));
-}
-
 struct search_cli {
 	const char *authfile, *cert_dir, *format;
 	char **filters;
@@ -455,16 +449,13 @@ int cmd_search(struct engine *e, void *opts, char **args, struct werr *err)
 	size_t n = 0;
 	int rc;
 
-	(void)e;
 	if (strv_len(args) != 1) {
 		werr_set(err, 0, "search requires exactly one term: search [OPTIONS] TERM");
 		return werr_status(err, 125);
 	}
 	if (search_filters(o->filters, &so, err) < 0)
 		return werr_status(err, 125);
-	so.registries = cli_search_registries();
-	rc = image_search(args[0], &so, &res, &n, err);
-	strv_free(so.registries);
+	rc = image_search(e, args[0], &so, &res, &n, err);
 	if (rc < 0)
 		return -1;
 	objs = xcalloc(n ? n : 1, sizeof(*objs));

@@ -197,6 +197,42 @@ static int fetch_config(struct pull_ctx *p, struct werr *err)
 	return 0;
 }
 
+/* Whether layer x failed, its error into err: the extraction's, unless
+ * the download failed first (a truncated or stalled transfer: the
+ * extraction then only saw the end of its input). A download whose reader
+ * stopped (EPIPE) failed only if the extraction did: another command may
+ * have stored the layer meanwhile, and the extraction took that one. */
+static bool layer_failed(const struct lx *x, const struct reg_download *d, struct werr *err)
+{
+	bool dl_failed = d->result < 0 && d->err.errnum != EPIPE;
+
+	if (!dl_failed && x->rc == 0)
+		return false;
+	*err = dl_failed ? d->err : x->err;
+	if (!dl_failed)
+		werr_wrap(err, "layer %s", x->digest);
+	return true;
+}
+
+/* Records a layer as soon as it is whole: a pull interrupted later
+ * resumes from here. */
+static int record_layer(struct store *s, const struct lx *x, struct werr *err)
+{
+	struct layer_blob b = {.size = x->info.blob_size};
+	int have;
+
+	if (x->info.size < 0) {
+		/* another command stored it while we downloaded: its record stands,
+		 * or comes with that command's transaction; ours only if it died */
+		have = store_layer_exists(s, x->diff_id, err);
+		return have < 0 ? -1 : have ? 0 : store_layer_add(s, x->diff_id, 0, err);
+	}
+	snprintf(b.digest, sizeof(b.digest), "%s", x->digest);
+	snprintf(b.media_type, sizeof(b.media_type), "%s", x->media_type);
+	return store_layer_add_blob(s, x->diff_id, x->info.size, x->info.blob_kept ? &b : NULL,
+				    err);
+}
+
 /* Downloads and extracts the layers the store lacks; records each. */
 static int fetch_layers(struct pull_ctx *p, int64_t *total, struct werr *err)
 {
@@ -227,6 +263,7 @@ static int fetch_layers(struct pull_ctx *p, int64_t *total, struct werr *err)
 				     .o = p->o,
 				     .digest = p->m.layers[i].digest,
 				     .diff_id = p->diff_ids[i],
+				     .media_type = p->m.layers[i].media_type,
 				     .index = i,
 				     .count = n,
 				     .rfd = -1};
@@ -242,31 +279,21 @@ static int fetch_layers(struct pull_ctx *p, int64_t *total, struct werr *err)
 	}
 	if (s == NULL)
 		rc = -1;
-	if (rc == 0 && nd > 0)
-		rc = reg_blobs_fetch(p->c, d, nd, PULL_PARALLEL, on_progress, &pc, err);
+	if (rc == 0 && nd > 0) {
+		struct werr ignore = {0}; /* each download has its own error */
+		reg_blobs_fetch(p->c, d, nd, PULL_PARALLEL, on_progress, &pc, &ignore);
+	}
 	for (size_t i = 0; i < nd; i++)
 		if (d[i].fd >= 0)
 			close(d[i].fd);
 	for (size_t i = 0; i < nd; i++) {
 		pthread_join(lx[i].th, NULL);
-		if (lx[i].rc < 0 && rc == 0) {
-			*err = lx[i].err;
-			werr_wrap(err, "layer %s", lx[i].digest);
+		if (rc == 0 && layer_failed(&lx[i], &d[i], err))
 			rc = -1;
-		} else if (lx[i].rc == 0 && d[i].result == 0) {
-			/* recorded now: a pull interrupted later resumes from here */
-			struct werr lerr = {0};
-			struct layer_blob b = {.size = lx[i].info.blob_size};
-			snprintf(b.digest, sizeof(b.digest), "%s", lx[i].digest);
-			snprintf(b.media_type, sizeof(b.media_type), "%s", lx[i].media_type);
-			if (store_layer_add_blob(s, lx[i].diff_id, lx[i].info.size,
-						 lx[i].info.blob_kept ? &b : NULL, &lerr) < 0 &&
-			    rc == 0) {
-				*err = lerr;
-				rc = -1;
-			}
+		else if (lx[i].rc == 0 && record_layer(s, &lx[i], err) < 0 && rc == 0)
+			rc = -1;
+		else if (lx[i].rc == 0)
 			*total += lx[i].info.size > 0 ? lx[i].info.size : 0;
-		}
 	}
 	free(lx);
 	free(d);
@@ -484,11 +511,11 @@ int image_remote_tags(struct engine *e, const char *ref, const struct pull_opts 
 {
 	struct image_ref r;
 	struct reg_client *c;
+	struct regconf *conf;
 	cleanup_strv char **tags = NULL;
 	char **out = xcalloc(1, sizeof(char *));
 	int rc;
 
-	(void)e;
 	if (ref_parse(ref, &r, err) < 0) {
 		free(out);
 		return -1;
@@ -499,7 +526,10 @@ int image_remote_tags(struct engine *e, const char *ref, const struct pull_opts 
 		free(out);
 		return werr_set(err, 0, "tag or digest can't be used with --all-tags flag");
 	}
-	c = reg_open(r.domain, r.path, false, &o->reg, err);
+	conf = regconf_load(e->rootless, err);
+	c = conf ? reg_open(r.domain, r.path, regconf_insecure(conf, r.domain), &o->reg, err)
+		 : NULL;
+	regconf_free(conf);
 	rc = c ? reg_tags_list(c, &tags, err) : -1;
 	for (size_t i = 0; rc == 0 && tags[i]; i++) {
 		char *full = xasprintf("%s/%s:%s", r.domain, r.path, tags[i]);

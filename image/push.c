@@ -106,7 +106,8 @@ static const char *docker_layer_type(const char *t, struct werr *err)
 {
 	if (strcmp(t, MT_OCI_LAYER_GZIP) == 0 || strcmp(t, MT_DOCKER_LAYER_GZIP) == 0)
 		return MT_DOCKER_LAYER_GZIP;
-	werr_set(err, 0, "a %s layer cannot go into a Docker v2s2 manifest: use --format oci", t);
+	werr_set(err, 0,
+		 "a layer of type %s cannot go into a Docker v2s2 manifest: use --format oci", t);
 	return NULL;
 }
 

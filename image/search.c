@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "image/ref.h"
+#include "image/regconf.h"
 #include "image/search.h"
 #include "lib/cleanup.h"
 #include "lib/util.h"
@@ -52,10 +53,11 @@ static void split_term(const char *term, char **registry, char **query)
 	}
 }
 
-static int search_one(const char *registry, const char *query, const struct search_opts *o,
-		      struct results *rs, struct werr *err)
+static int search_one(const struct regconf *conf, const char *registry, const char *query,
+		      const struct search_opts *o, struct results *rs, struct werr *err)
 {
-	struct reg_client *c = reg_open(registry, "", false, &o->reg, err);
+	struct reg_client *c =
+	    reg_open(registry, "", regconf_insecure(conf, registry), &o->reg, err);
 	cleanup_strv char **repos = NULL;
 	int limit = o->limit > 0 ? o->limit : DEFAULT_LIMIT, found = 0;
 
@@ -80,8 +82,8 @@ static int search_one(const char *registry, const char *query, const struct sear
 	return 0;
 }
 
-static int list_tags(const char *term, const struct search_opts *o, struct results *rs,
-		     struct werr *err)
+static int list_tags(const struct regconf *conf, const char *term, const struct search_opts *o,
+		     struct results *rs, struct werr *err)
 {
 	struct image_ref r;
 	struct reg_client *c;
@@ -97,7 +99,7 @@ static int list_tags(const char *term, const struct search_opts *o, struct resul
 				term);
 	}
 	repo = ref_repo(&r);
-	c = reg_open(r.domain, r.path, false, &o->reg, err);
+	c = reg_open(r.domain, r.path, regconf_insecure(conf, r.domain), &o->reg, err);
 	rc = c ? reg_tags_list(c, &tags, err) : -1;
 	for (size_t i = 0; rc == 0 && tags[i] && (int)i < limit; i++)
 		add(rs, r.domain, repo, tags[i]);
@@ -107,30 +109,36 @@ static int list_tags(const char *term, const struct search_opts *o, struct resul
 }
 
 /* Searches; see search.h. */
-int image_search(const char *term, const struct search_opts *o, struct search_result **out,
-		 size_t *n, struct werr *err)
+int image_search(struct engine *e, const char *term, const struct search_opts *o,
+		 struct search_result **out, size_t *n, struct werr *err)
 {
 	struct results rs = {0};
 	cleanup_free char *registry = NULL, *query = NULL;
+	struct regconf *conf;
+	char *const *search;
 	int rc = 0;
 
 	if (*term == '\0')
 		return werr_set(err, 0, "search term must not be empty");
+	conf = regconf_load(e->rootless, err);
+	if (conf == NULL)
+		return -1;
+	search = regconf_search_registries(conf);
 	if (o->list_tags)
-		rc = list_tags(term, o, &rs, err);
+		rc = list_tags(conf, term, o, &rs, err);
 	else {
 		split_term(term, &registry, &query);
 		if (registry != NULL)
-			rc = search_one(registry, query, o, &rs, err);
-		else if (o->registries == NULL || o->registries[0] == NULL)
+			rc = search_one(conf, registry, query, o, &rs, err);
+		else if (search[0] == NULL)
 			rc = werr_set(err, 0,
 				      "no registry in \"%s\" and no unqualified-search registries "
 				      "are defined in registries.conf: search REGISTRY/TERM",
 				      term);
-		for (size_t i = 0; rc == 0 && registry == NULL && o->registries && o->registries[i];
-		     i++)
-			rc = search_one(o->registries[i], query, o, &rs, err);
+		for (size_t i = 0; rc == 0 && registry == NULL && search[i]; i++)
+			rc = search_one(conf, search[i], query, o, &rs, err);
 	}
+	regconf_free(conf);
 	if (rc < 0) {
 		search_results_free(rs.v, rs.n);
 		return -1;

@@ -21,17 +21,18 @@ struct search_result {
 
 struct search_opts {
 	struct reg_opts reg;
-	int limit;	   /* per registry, 0: 25 */
-	bool list_tags;	   /* term names one repository: its tags */
-	int min_stars;	   /* filter stars=N */
-	int official;	   /* filter is-official: -1 any, 0, 1 */
-	int automated;	   /* filter is-automated */
-	char **registries; /* for a term without a registry (unqualified-search) */
+	int limit;	/* per registry, 0: 25 */
+	bool list_tags; /* term names one repository: its tags */
+	int min_stars;	/* filter stars=N */
+	int official;	/* filter is-official: -1 any, 0, 1 */
+	int automated;	/* filter is-automated */
 };
 
-/* Searches; *out gets n results (caller frees with search_results_free). */
-int image_search(const char *term, const struct search_opts *o, struct search_result **out,
-		 size_t *n, struct werr *err);
+/* Searches (a term without a registry: the unqualified-search registries
+ * of registries.conf); *out gets n results (caller frees with
+ * search_results_free). */
+int image_search(struct engine *e, const char *term, const struct search_opts *o,
+		 struct search_result **out, size_t *n, struct werr *err);
 void search_results_free(struct search_result *r, size_t n);
 
 #endif

@@ -10,6 +10,8 @@ PKGS=(
     # build
     build-essential pkg-config libcap-dev libseccomp-dev libjson-c-dev
     libarchive-dev libsqlite3-dev libsubid-dev libssl-dev
+    # libcurl's headers: warren dlopen()s libcurl.so.4 (image/curlfn.c) when it talks to a registry
+    libcurl4-openssl-dev
     # static archives of libarchive's own dependencies (warren links libraries statically:
     # see the Makefile)
     libacl1-dev nettle-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev zlib1g-dev

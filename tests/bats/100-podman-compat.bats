@@ -8,30 +8,14 @@
 
 load helpers
 
-# pm ARGS...: podman on this file's private store
-pm() {
-    timeout 120 podman --root "$PM_DIR/root" --runroot "$PM_RUN" --tmpdir "$PM_DIR/tmp" \
-        --storage-driver vfs --runtime runc --cgroup-manager cgroupfs --events-backend none "$@"
-}
-
 # wr ARGS...: warren on this file's private store (vfs, as podman's here)
 wr() {
     timeout 120 "$WARREN" --root "$PM_DIR/wroot" --runroot "$PM_DIR/wrun" --storage-driver vfs "$@"
 }
 
 setup_file() {
-    export PM_DIR PM_RUN PM_SKIP=""
-    PM_DIR=$(mktemp -d "$WT_TMP/podman.XXXXXX")
-    # podman refuses a runroot longer than 50 characters
-    PM_RUN=$(mktemp -d /tmp/wt-pm.XXXXXX)
-    if ! command -v podman >/dev/null || ! command -v runc >/dev/null; then
-        PM_SKIP="podman or runc is not installed (tests/deps.sh installs them)"
-        return 0
-    fi
-    if ! out=$(pm info --format '{{.Host.OCIRuntime.Name}}' 2>&1); then
-        PM_SKIP="podman cannot run rootless here: $(tail -n1 <<<"$out")"
-        return 0
-    fi
+    pm_init
+    [ -z "$PM_SKIP" ] || return 0
     pm load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null
     wr load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null
     # the same container in both: exited, with a name, an env and a command
@@ -42,16 +26,8 @@ setup_file() {
 
 teardown_file() {
     [ -n "${PM_DIR:-}" ] || return 0
-    if [ -z "$PM_SKIP" ]; then
-        pm rm -a -f >/dev/null 2>&1 || true
-        pm unshare rm -rf "$PM_DIR/root" "$PM_RUN" >/dev/null 2>&1 || true
-        # the pause process of this file's podman (its pid file is in --tmpdir)
-        if [ -s "$PM_DIR/tmp/pause.pid" ]; then
-            kill "$(cat "$PM_DIR/tmp/pause.pid")" 2>/dev/null || true
-        fi
-    fi
     wt_destroy_store "$PM_DIR/wroot" "$PM_DIR/wrun"
-    rm -rf "$PM_DIR" "$PM_RUN" 2>/dev/null || true
+    pm_cleanup
 }
 
 setup() {

@@ -220,31 +220,11 @@ assert_header() {
 }
 
 # ------------------------------------------------------------------ podman as a client
-# pm ARGS...: rootless podman on a store of this test (as in 100-podman-compat.bats)
-pm() {
-    timeout 120 podman --root "$PM_DIR/root" --runroot "$PM_RUN" --tmpdir "$PM_DIR/tmp" \
-        --storage-driver vfs --runtime runc --cgroup-manager cgroupfs --events-backend none "$@"
-}
-
-# pm_cleanup: removes pm's store and stops its pause process
-pm_cleanup() {
-    pm unshare rm -rf "$PM_DIR/root" "$PM_RUN" >/dev/null 2>&1 || true
-    [ ! -s "$PM_DIR/tmp/pause.pid" ] || kill "$(cat "$PM_DIR/tmp/pause.pid")" 2>/dev/null || true
-    rm -rf "$PM_DIR" "$PM_RUN" 2>/dev/null || true
-    PM_DIR=""
-}
-
 @test "registry infra: podman pulls the zstd image and the host's entry of both indexes with a token" {
     # guards: the registry fixtures work with a real client's pull (zstd layer, OCI index,
     # Docker manifest list), through Bearer auth and the per-start CA
-    local out
-    command -v podman >/dev/null && command -v runc >/dev/null ||
-        skip "podman or runc is not installed (tests/deps.sh installs them)"
-    PM_DIR=$(mktemp -d "$WT_TMP/podman.XXXXXX")
-    PM_RUN=$(mktemp -d /tmp/wt-pm.XXXXXX)  # podman refuses a runroot over 50 characters
-    if ! out=$(pm info --format '{{.Host.OCIRuntime.Name}}' 2>&1); then
-        skip "podman cannot run rootless here: $(tail -n1 <<<"$out")"
-    fi
+    pm_init
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
     reg_start token
     reg_push "$REGFIX_ZSTD" zstd:latest
     reg_push "$REGFIX_MULTI" multi:latest

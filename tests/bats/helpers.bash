@@ -155,6 +155,16 @@ assert_error() {
     done
 }
 
+# assert_last_error [SUBSTRING...]: the last line of stderr is the error (a pull
+# prints its progress first, as Podman's)
+assert_last_error() {
+    local s last=${stderr_lines[-1]-}
+    [[ $last == "Error: "* ]] || fail "the last line of stderr is no error:"$'\n'"${stderr-}"
+    for s in "$@"; do
+        [[ ${last,,} == *"${s,,}"* ]] || fail "the error lacks '$s': $last"
+    done
+}
+
 # WT_WARN_RE: a warning line as Podman (logrus) prints it: `WARN[0000] msg` on
 # a terminal, `time="..." level=warning msg=...` otherwise
 WT_WARN_RE='^(WARN\[[0-9]{4}\] |time="[0-9T:+-]+Z?[0-9:]*" level=warning msg=)'
@@ -345,4 +355,37 @@ wt_suite_teardown() {
         [ -d "$d" ] && wt_destroy_store "$d/root" "$d/runroot"
     done
     rm -rf --one-file-system "$WT_TMP" 2>/dev/null || true
+}
+
+# ------------------------------------------------------------ podman, the oracle
+# pm ARGS...: rootless podman (--runtime runc, vfs, no events) on the store pm_init made
+pm() {
+    timeout 120 podman --root "$PM_DIR/root" --runroot "$PM_RUN" --tmpdir "$PM_DIR/tmp" \
+        --storage-driver vfs --runtime runc --cgroup-manager cgroupfs --events-backend none "$@"
+}
+
+# pm_init: a new podman store (PM_DIR, PM_RUN; exported for setup_file users); sets
+# PM_SKIP to the reason when podman cannot run here (the caller skips with it)
+pm_init() {
+    local out
+    export PM_DIR PM_RUN PM_SKIP=""
+    PM_DIR=$(mktemp -d "$WT_TMP/podman.XXXXXX")
+    PM_RUN=$(mktemp -d /tmp/wt-pm.XXXXXX) # podman refuses a runroot over 50 characters
+    if ! command -v podman >/dev/null || ! command -v runc >/dev/null; then
+        PM_SKIP="podman or runc is not installed (tests/deps.sh installs them)"
+    elif ! out=$(pm info --format '{{.Host.OCIRuntime.Name}}' 2>&1); then
+        PM_SKIP="podman cannot run rootless here: $(tail -n1 <<<"$out")"
+    fi
+}
+
+# pm_cleanup: removes pm's store and stops its pause process (its pid file is in --tmpdir)
+pm_cleanup() {
+    [ -n "${PM_DIR:-}" ] || return 0
+    if [ -z "${PM_SKIP:-}" ]; then
+        pm rm -a -f >/dev/null 2>&1 || true
+        pm unshare rm -rf "$PM_DIR/root" "$PM_RUN" >/dev/null 2>&1 || true
+    fi
+    [ ! -s "$PM_DIR/tmp/pause.pid" ] || kill "$(cat "$PM_DIR/tmp/pause.pid")" 2>/dev/null || true
+    rm -rf "$PM_DIR" "$PM_RUN" 2>/dev/null || true
+    PM_DIR=""
 }

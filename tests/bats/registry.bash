@@ -218,7 +218,7 @@ version: 0.1
 log:
   level: warn
   accesslog:
-    disabled: true
+    disabled: false
 storage:
   filesystem:
     rootdirectory: $REG_DIR/data
@@ -410,4 +410,11 @@ fakereg_wait_for() {
         sleep 0.05
     done
     return 1
+}
+
+# reg_digest REPO:TAG: the digest of the manifest the running registry serves for it
+reg_digest() {
+    curl -fsS ${REG_CA:+--cacert "$REG_CA"} ${REG_USER:+-u "$REG_USER:$REG_PASS"} -o /dev/null -D - \
+        -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json' \
+        "$REG_URL/v2/${1%:*}/manifests/${1##*:}" | tr -d '\r' | awk -F': ' 'tolower($1) == "docker-content-digest" {print $2}'
 }
