@@ -66,6 +66,9 @@ int cmd_load(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_import(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_image_inspect(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_image_exists(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_history(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_image_prune(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_untag(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_info(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_version(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_unshare(struct engine *e, void *opts, char **args, struct werr *err);
@@ -76,6 +79,7 @@ int cmd_help(struct engine *e, void *opts, char **args, struct werr *err);
 extern const struct optspec cli_run_opts, cli_ps_opts, cli_rm_opts, cli_inspect_opts;
 extern const struct optspec cli_images_opts, cli_rmi_opts, cli_load_opts, cli_import_opts;
 extern const struct optspec cli_format_opts, cli_unshare_opts;
+extern const struct optspec cli_history_opts, cli_image_prune_opts;
 
 struct image_rec;
 struct json_object;

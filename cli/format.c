@@ -439,6 +439,11 @@ int format_print(FILE *out, const char *format, struct json_object *const *objs,
 	return rc;
 }
 
+bool format_is_json(const char *format)
+{
+	return is_json_format(format);
+}
+
 int format_print_owned(FILE *out, const char *format, struct json_object **objs, size_t n,
 		       struct json_object *headers, struct werr *err)
 {

@@ -65,6 +65,7 @@ enum stmt_id {
 	S_LAYER_ADD,
 	S_LAYER_EXISTS,
 	S_LAYER_DEL,
+	S_LAYER_SIZE,
 	S_CTR_INSERT,
 	S_CTR_BY_NAME,
 	S_CTR_EXISTS,
@@ -104,6 +105,7 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_LAYER_ADD] = "INSERT OR REPLACE INTO layers(diff_id, size) VALUES(?1, ?2)",
     [S_LAYER_EXISTS] = "SELECT 1 FROM layers WHERE diff_id = ?1",
     [S_LAYER_DEL] = "DELETE FROM layers WHERE diff_id = ?1",
+    [S_LAYER_SIZE] = "SELECT size FROM layers WHERE diff_id = ?1",
     [S_CTR_INSERT] = "INSERT INTO containers(id, name, image_id, image_name, command, created,"
 		     " started, finished, state, pid, pid_start, exit_code, autoremove, driver,"
 		     " config) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
@@ -801,6 +803,30 @@ int store_layer_exists(struct store *s, const char *diff_id, struct werr *err)
 	if (tx_begin(s, false, &own, err) < 0)
 		return -1;
 	return tx_end(s, own, query1(s, S_LAYER_EXISTS, diff_id, NULL, err), err);
+}
+
+static int layer_size(struct store *s, const char *diff_id, int64_t *size, struct werr *err)
+{
+	sqlite3_stmt *st = stmt(s, S_LAYER_SIZE, err);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	bind_str(st, 1, diff_id);
+	rc = step(s, st, err);
+	if (rc == 1)
+		*size = sqlite3_column_int64(st, 0);
+	return rc;
+}
+
+/* The recorded size of layer diff_id: 1 (*size set), 0 unknown layer, -1 error. */
+int store_layer_size(struct store *s, const char *diff_id, int64_t *size, struct werr *err)
+{
+	bool own;
+
+	if (tx_begin(s, false, &own, err) < 0)
+		return -1;
+	return tx_end(s, own, layer_size(s, diff_id, size, err), err);
 }
 
 /* ---- containers ---- */

@@ -66,6 +66,9 @@ int store_image_delete(struct store *s, const char *id, char ***unused, struct w
 int store_layer_add(struct store *s, const char *diff_id, int64_t size, struct werr *err);
 /* 1 if present, 0 if not, -1 error */
 int store_layer_exists(struct store *s, const char *diff_id, struct werr *err);
+/* The size recorded for layer diff_id (store_layer_add): 1 with *size set,
+ * 0 when the layer is not recorded, -1 on error. */
+int store_layer_size(struct store *s, const char *diff_id, int64_t *size, struct werr *err);
 
 enum ctr_state { CTR_CREATED = 0, CTR_RUNNING, CTR_EXITED, CTR_STOPPED, CTR_REMOVING };
 const char *ctr_state_name(enum ctr_state st); /* "created", "running", ... */
