@@ -109,6 +109,10 @@ int cmd_images(struct engine *e, void *opts, char **args, struct werr *err)
 		werr_set(err, 0, "images takes at most one argument: REPOSITORY[:TAG]");
 		return werr_status(err, 125);
 	}
+	if (filter != NULL && o->filter != NULL) { /* Podman's words */
+		werr_set(err, 0, "cannot specify an image and a filter(s)");
+		return werr_status(err, 125);
+	}
 	if (images_filtered(e, o, &list, &n, err) < 0)
 		return -1;
 	if (filter) { /* `images REPO[:TAG]`: keep the images that name matches */

@@ -251,7 +251,7 @@ static bool has_range(const char *s)
 	return false;
 }
 
-/* report.IsJSON: "json", "{{json}}", "{{ json. }}" */
+/* report.IsJSON: "json", "{{json}}", "{{ json. }}", "{{json .}}" */
 static bool is_json_format(const char *f)
 {
 	const char *p = skip_ws(f);
@@ -262,7 +262,7 @@ static bool is_json_format(const char *f)
 		p = skip_ws(p + 2);
 		if (!str_has_prefix(p, "json"))
 			return false;
-		p += 4;
+		p = skip_ws(p + 4); /* Podman's regexp: {{\s*json\s*(\.)?\s*}} */
 		if (*p == '.')
 			p++;
 		p = skip_ws(p);

@@ -127,9 +127,11 @@ static int term_value(struct engine *e, const struct fkind *k, struct fterm *t, 
 		image_rec_free(&img);
 		if (rc > 0)
 			return 0;
+		if (rc == 0)
+			werr_set(&e2, 0, "%s: image not known", t->val);
 		return werr_set(err, 0,
 				"could not find local image for filter filter \"%s\"=\"%s\": %s",
-				k->name, t->val, rc < 0 ? e2.msg : "image not known");
+				k->name, t->val, e2.msg);
 	case FV_BOOL:
 		if (check_duplicate(seen, k->name, t->val, err) < 0)
 			return -1;
@@ -393,13 +395,18 @@ int image_filter_list(struct engine *e, const struct image_filter *f, struct ima
 {
 	struct imgset s;
 	struct image_rec *keep;
+	cleanup_free bool *pass = NULL;
 	size_t k = 0;
 
 	if (set_load(e, &s, err) < 0)
 		return -1;
 	keep = xcalloc(s.n + 1, sizeof(*keep));
+	pass = xcalloc(s.n + 1, sizeof(*pass));
+	/* all decided first: a later image's parent test reads the earlier ones */
+	for (size_t i = 0; i < s.n; i++)
+		pass[i] = filter_matches(&s, i, f);
 	for (size_t i = 0; i < s.n; i++) {
-		if (!filter_matches(&s, i, f))
+		if (!pass[i])
 			continue;
 		keep[k++] = s.v[i];
 		s.v[i] = (struct image_rec){0};

@@ -317,7 +317,8 @@ int image_untag(struct engine *e, const char *ref, char *const *names, struct we
 	for (size_t i = 0; rc >= 0 && names && names[i]; i++) {
 		cleanup_free char *name = image_local_name(names[i], err);
 		if (name == NULL) /* Podman's words (which name it twice) */
-			rc = werr_wrap(err, "normalizing name \"%s\"", names[i]);
+			rc = werr_wrap(err, "normalizing name \"%s\": normalizing name \"%s\"",
+				       names[i], names[i]);
 		else if (!strv_contains(rec.names, name))
 			rc = werr_set(err, 0, "%s: tag not known", name);
 		else
