@@ -393,7 +393,9 @@ static struct json_object *header_object(struct json_object *const *objs, size_t
 		json_object_object_foreach(headers, k, v)
 		{
 			char *u = xstrdup(json_object_get_string(v));
-			for (char *c = u; *c; c++)
+			/* "<no value>" is what Go's template prints for a field
+			 * without a title: not a title, never upper-cased */
+			for (char *c = u; *c && strcmp(u, "<no value>") != 0; c++)
 				*c = (char)toupper((unsigned char)*c);
 			json_object_object_add(h, k, json_object_new_string(u));
 			free(u);
