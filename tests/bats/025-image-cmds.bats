@@ -322,7 +322,7 @@ pm_setup() {
         read -r PM_DIR PM_RUN <"$BATS_FILE_TMPDIR/pm-dirs"
         return 0
     fi
-    PM_DIR=$(mktemp -d "$BATS_FILE_TMPDIR/podman.XXXXXX")
+    PM_DIR=$(mktemp -d "$WT_TMP/podman.XXXXXX") # (removed in teardown_file, from the userns)
     PM_RUN=$(mktemp -d /tmp/wt-pm.XXXXXX) # podman refuses a runroot over 50 characters
     echo "$PM_DIR $PM_RUN" >"$BATS_FILE_TMPDIR/pm-dirs"
     if ! command -v podman >/dev/null || ! command -v runc >/dev/null; then
