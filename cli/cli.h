@@ -81,6 +81,9 @@ int cmd_import(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_save(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_image_inspect(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_image_exists(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_history(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_image_prune(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_untag(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_info(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_version(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_unshare(struct engine *e, void *opts, char **args, struct werr *err);
@@ -94,6 +97,7 @@ extern const struct optspec cli_pull_opts, cli_login_opts, cli_logout_opts, cli_
 extern const struct optspec cli_images_opts, cli_rmi_opts, cli_load_opts, cli_import_opts;
 extern const struct optspec cli_save_opts;
 extern const struct optspec cli_format_opts, cli_unshare_opts;
+extern const struct optspec cli_history_opts, cli_image_prune_opts;
 
 struct image_rec;
 struct json_object;

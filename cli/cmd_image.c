@@ -1,6 +1,9 @@
-/* warren images, rmi, tag, load, import, image inspect, image exists */
+/* warren images, rmi, tag, load, import, image inspect, image exists,
+ * history, image prune, untag */
 #include "cli/cli.h"
 #include "cli/format.h"
+#include "image/filter.h"
+#include "image/history.h"
 #include "image/image.h"
 #include "image/img_json.h"
 #include "image/ref.h"
@@ -17,16 +20,55 @@
 struct images_opts {
 	bool quiet, notrunc, all;
 	const char *format;
+	char **filter;
 };
+
+/* --filter is a list flag: "a=1,b=2" is two filters, as Podman's */
+static int images_filter_opt(void *opts, const char *val, struct werr *err)
+{
+	struct images_opts *o = opts;
+	cleanup_free char *copy = xstrdup(val);
+	char *save = NULL;
+
+	for (char *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save))
+		o->filter = strv_append(o->filter, p);
+	return 0;
+}
 
 static const struct opt images_tab[] = {
     OPT_BOOL("quiet", 'q', struct images_opts, quiet),
     OPT_STR("format", 0, struct images_opts, format),
     OPT_BOOL("no-trunc", 0, struct images_opts, notrunc),
     OPT_BOOL("all", 'a', struct images_opts, all),
+    OPT_CALL("filter", 'f', images_filter_opt),
     OPT_TABLE_END,
 };
-const struct optspec cli_images_opts = {images_tab, sizeof(struct images_opts), false, NULL, NULL};
+
+static void images_fini(void *opts)
+{
+	strv_free(((struct images_opts *)opts)->filter);
+}
+
+const struct optspec cli_images_opts = {images_tab, sizeof(struct images_opts), false, NULL,
+					images_fini};
+
+/* The images --filter keeps; without -a no intermediate images, as Podman */
+static int images_filtered(struct engine *e, const struct images_opts *o, struct image_rec **list,
+			   size_t *n, struct werr *err)
+{
+	cleanup_strv char **specs = strv_copy(o->filter);
+	struct image_filter *f;
+	int rc;
+
+	if (!o->all)
+		specs = strv_append(specs, "intermediate=false");
+	f = image_filter_new(e, specs, err);
+	if (f == NULL)
+		return werr_status(err, 125);
+	rc = image_filter_list(e, f, list, n, err);
+	image_filter_free(f);
+	return rc;
+}
 
 /* Prints the images through format_print: `--format json` gets one
  * Podman JSON entry per image, templates (and the default table) one
@@ -67,7 +109,11 @@ int cmd_images(struct engine *e, void *opts, char **args, struct werr *err)
 		werr_set(err, 0, "images takes at most one argument: REPOSITORY[:TAG]");
 		return werr_status(err, 125);
 	}
-	if (store_image_list(e->store, &list, &n, err) < 0)
+	if (filter != NULL && o->filter != NULL) { /* Podman's words */
+		werr_set(err, 0, "cannot specify an image and a filter(s)");
+		return werr_status(err, 125);
+	}
+	if (images_filtered(e, o, &list, &n, err) < 0)
 		return -1;
 	if (filter) { /* `images REPO[:TAG]`: keep the images that name matches */
 		for (size_t i = 0; i < n; i++) {
@@ -306,4 +352,152 @@ int cmd_image_exists(struct engine *e, void *opts, char **args, struct werr *err
 	if (r < 0)
 		return -1;
 	return r ? 0 : 1;
+}
+
+struct history_opts {
+	bool human, notrunc, quiet;
+	const char *format;
+};
+
+static const struct opt history_tab[] = {
+    OPT_BOOL("human", 'H', struct history_opts, human),
+    OPT_BOOL("no-trunc", 0, struct history_opts, notrunc),
+    OPT_BOOL("quiet", 'q', struct history_opts, quiet),
+    OPT_STR("format", 0, struct history_opts, format),
+    OPT_TABLE_END,
+};
+
+static void history_init(void *opts)
+{
+	((struct history_opts *)opts)->human = true; /* Podman's default */
+}
+
+const struct optspec cli_history_opts = {history_tab, sizeof(struct history_opts), false,
+					 history_init, NULL};
+
+/* Prints the entries as --format json, -q or a template (the table by default) say */
+static int history_print(const struct history_opts *o, const struct image_history *h, size_t n,
+			 struct werr *err)
+{
+	cleanup_json struct json_object *hdr = img_json_history_headers();
+	struct json_object **objs = xcalloc(n + 1, sizeof(*objs));
+
+	if (o->format && format_is_json(o->format) && !o->quiet) {
+		cleanup_json struct json_object *arr = json_object_new_array();
+		for (size_t i = 0; i < n; i++)
+			json_object_array_add(arr, img_json_history(&h[i]));
+		free(objs);
+		print_json_go(stdout, arr, NULL, true); /* Podman: one compact line */
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		objs[i] = img_json_history_view(&h[i], o->notrunc, o->human);
+	if (format_print_owned(stdout,
+			       o->quiet	   ? "{{.ID}}"
+			       : o->format ? o->format
+					   : IMG_HISTORY_TABLE,
+			       objs, n, hdr, err) < 0)
+		return werr_status(err, 125);
+	return 0;
+}
+
+int cmd_history(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	struct image_history *h = NULL;
+	struct image_rec img = {0};
+	size_t n = 0;
+	int rc;
+
+	if (strv_len(args) != 1) {
+		werr_set(err, 0, "accepts 1 arg(s), received %zu", strv_len(args));
+		return werr_status(err, 125);
+	}
+	rc = image_lookup(e, args[0], &img, err);
+	if (rc == 0)
+		werr_set(err, 0, "%s: image not known", args[0]);
+	if (rc > 0)
+		rc = image_history(e, &img, &h, &n, err) < 0 ? -1 : 1;
+	if (rc > 0)
+		rc = history_print(opts, h, n, err) < 0 ? -1 : 0;
+	else
+		rc = -1;
+	image_history_free(h, n);
+	image_rec_free(&img);
+	return rc < 0 ? werr_status(err, err->status ? err->status : 125) : 0;
+}
+
+struct prune_opts {
+	bool all, force, external;
+	char **filter;
+};
+
+static const struct opt prune_tab[] = {
+    OPT_BOOL("all", 'a', struct prune_opts, all),
+    OPT_BOOL("force", 'f', struct prune_opts, force),
+    OPT_BOOL("external", 0, struct prune_opts, external),
+    OPT_STRV("filter", 0, struct prune_opts, filter),
+    OPT_TABLE_END,
+};
+
+static void prune_fini(void *opts)
+{
+	strv_free(((struct prune_opts *)opts)->filter);
+}
+
+const struct optspec cli_image_prune_opts = {prune_tab, sizeof(struct prune_opts), false, NULL,
+					     prune_fini};
+
+/* Podman's question; 1 when the answer starts with y or Y, 0 when not,
+ * -1 (Go's "EOF") when stdin ends before a newline. */
+static int prune_confirm(bool all, struct werr *err)
+{
+	cleanup_free char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	printf("WARNING! This command removes all %s.\nAre you sure you want to continue? [y/N] ",
+	       all ? "images without at least one container associated with them"
+		   : "dangling images");
+	fflush(stdout);
+	len = getline(&line, &cap, stdin);
+	if (len <= 0 || line[len - 1] != '\n')
+		return werr_set(err, 0, "EOF");
+	return line[0] == 'y' || line[0] == 'Y';
+}
+
+int cmd_image_prune(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	const struct prune_opts *o = opts;
+	cleanup_strv char **removed = NULL;
+	int rc;
+
+	if (strv_len(args) > 0) {
+		werr_set(err, 0, "`warren image prune` takes no arguments");
+		return werr_status(err, 125);
+	}
+	if (!o->force && (rc = prune_confirm(o->all, err)) <= 0)
+		return rc < 0 ? werr_status(err, 125) : 0;
+	for (char **f = o->filter; f && *f; f++) {
+		if (strchr(*f, '=') == NULL) { /* Podman's command line checks this first */
+			werr_set(err, 0,
+				 "filter input must be in the form of filter=value: %s is invalid",
+				 *f);
+			return werr_status(err, 125);
+		}
+	}
+	rc = image_prune(e, o->all, o->filter, &removed, err);
+	for (char **id = removed; id && *id; id++)
+		printf("%s\n", *id);
+	return rc < 0 ? werr_status(err, err->status ? err->status : 125) : 0;
+}
+
+int cmd_untag(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	if (strv_len(args) < 1) {
+		werr_set(err, 0, "requires at least 1 arg(s), only received 0");
+		return werr_status(err, 125);
+	}
+	if (image_untag(e, args[0], args[1] ? &args[1] : NULL, err) < 0)
+		return werr_status(err, 125);
+	return 0;
 }

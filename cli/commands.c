@@ -78,10 +78,19 @@
 	"SYNOPSIS\n  warren images [OPTIONS] [REPOSITORY[:TAG]]\n\n"                               \
 	"DESCRIPTION\n  Lists images: REPOSITORY TAG IMAGE ID CREATED SIZE.\n\n"                   \
 	"OPTIONS\n"                                                                                \
-	"  -a, --all        all images (warren keeps no intermediate images to hide)\n"            \
+	"  -a, --all        also intermediate images (unnamed parents of other images)\n"          \
 	"  -q, --quiet      print only the image ids\n"                                            \
 	"      --no-trunc   full image ids\n"                                                      \
-	"      --format F   json, or a Go template such as '{{.Id}}'\n"
+	"      --format F   json, or a Go template such as '{{.Id}}'\n"                            \
+	"  -f, --filter K=V keep the images that match (several: the same key ORed,\n"             \
+	"                   different keys ANDed; K!=V negates; a=1,b=2 is two filters):\n"        \
+	"                   dangling=BOOL, intermediate=BOOL, containers=BOOL, readonly=BOOL,\n"   \
+	"                   reference=PATTERN (globs on the name, its path, its last part),\n"     \
+	"                   before=IMAGE, since=IMAGE (after=), until=TIME|DURATION,\n"            \
+	"                   label=KEY[=VALUE], id=FULL-ID\n\n"                                     \
+	"EXAMPLES\n"                                                                               \
+	"  warren images --filter dangling=true -q\n"                                              \
+	"  warren images --filter 'reference=*/busybox:*' --filter label=maintainer\n"
 
 #define RMI_HELP                                                                                   \
 	"SYNOPSIS\n  warren rmi [OPTIONS] IMAGE [IMAGE...]\n\n"                                    \
@@ -214,6 +223,34 @@
 	"SYNOPSIS\n  warren image exists IMAGE\n\n"                                                \
 	"DESCRIPTION\n  Exits 0 when the image is in local storage, 1 when it is not.\n"
 
+#define HISTORY_HELP                                                                               \
+	"SYNOPSIS\n  warren history [OPTIONS] IMAGE\n\n"                                           \
+	"DESCRIPTION\n  Shows the history of an image, newest first, in Podman's columns: ID,\n"   \
+	"  CREATED, CREATED BY, SIZE, COMMENT. Each history entry that made a layer shows\n"       \
+	"  that layer's size; an entry shows the id of the image whose top layer it is\n"          \
+	"  once, <missing> otherwise.\n\n"                                                         \
+	"OPTIONS\n"                                                                                \
+	"  -H, --human      times as '3 years ago' (default; --human=false: RFC 3339)\n"           \
+	"      --no-trunc   full ids and CREATED BY\n"                                             \
+	"  -q, --quiet      print only the ids\n"                                                  \
+	"      --format F   json, or a Go template such as '{{.ID}} {{.CreatedBy}}'\n"
+
+#define PRUNE_HELP                                                                                 \
+	"SYNOPSIS\n  warren image prune [OPTIONS]\n\n"                                             \
+	"DESCRIPTION\n  Removes dangling images (no name and no child image) that no container\n"  \
+	"  uses, again until none is left, and prints their ids. Asks first unless -f.\n\n"        \
+	"OPTIONS\n"                                                                                \
+	"  -a, --all        every image no container uses, named or not\n"                         \
+	"  -f, --force      do not ask for confirmation\n"                                         \
+	"      --filter K=V only images that also match (the keys of 'images --filter')\n"         \
+	"      --external   accepted as by Podman (warren has no other tools' containers)\n"
+
+#define UNTAG_HELP                                                                                 \
+	"SYNOPSIS\n  warren untag IMAGE [NAME...]\n\n"                                             \
+	"DESCRIPTION\n  Removes names from an image (all of them when no NAME is given); the\n"    \
+	"  image itself stays, if need be without a name. A short NAME means\n"                    \
+	"  localhost/NAME, as for tag.\n"
+
 #define INFO_HELP                                                                                  \
 	"SYNOPSIS\n  warren info [-f, --format json|TEMPLATE]\n\n"                                 \
 	"DESCRIPTION\n  Shows the host (rootless or not, id mappings, runtime dir, pause "         \
@@ -248,6 +285,8 @@
 const struct cmd cli_image_commands[] = {
     {"exists", cmd_image_exists, NULL, "check whether an image is in local storage",
      IMG_EXISTS_HELP, NEEDS_STORE, NULL},
+    {"history", cmd_history, &cli_history_opts, "show the history of an image", HISTORY_HELP,
+     NEEDS_STORE, NULL},
     {"import", cmd_import, &cli_import_opts, "create an image from a rootfs tarball", IMPORT_HELP,
      NEEDS_STORE, NULL},
     {"inspect", cmd_image_inspect, &cli_format_opts, "show images as JSON", IMG_INSPECT_HELP,
@@ -255,12 +294,15 @@ const struct cmd cli_image_commands[] = {
     {"list", cmd_images, &cli_images_opts, "list images", IMAGES_HELP, NEEDS_STORE, NULL},
     {"load", cmd_load, &cli_load_opts, "load images from an archive", LOAD_HELP, NEEDS_STORE, NULL},
     {"ls", cmd_images, &cli_images_opts, "list images", IMAGES_HELP, NEEDS_STORE, NULL},
+    {"prune", cmd_image_prune, &cli_image_prune_opts, "remove unused images", PRUNE_HELP,
+     NEEDS_STORE, NULL},
     {"pull", cmd_pull, &cli_pull_opts, "pull an image from a registry", PULL_HELP, NEEDS_STORE,
      NULL},
     {"push", cmd_push, &cli_push_opts, "push an image to a registry", PUSH_HELP, NEEDS_STORE, NULL},
     {"rm", cmd_rmi, &cli_rmi_opts, "remove images", RMI_HELP, NEEDS_STORE, NULL},
     {"save", cmd_save, &cli_save_opts, "save images to an archive", SAVE_HELP, NEEDS_STORE, NULL},
     {"tag", cmd_tag, NULL, "add a name to an image", TAG_HELP, NEEDS_STORE, NULL},
+    {"untag", cmd_untag, NULL, "remove names from an image", UNTAG_HELP, NEEDS_STORE, NULL},
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
 };
 
@@ -287,6 +329,8 @@ const struct cmd cli_commands[] = {
     {"container", NULL, NULL, "manage containers", NULL, NEEDS_NOTHING, cli_container_commands},
     {"help", cmd_help, NULL, "show the help of warren or of a command", HELP_HELP, NEEDS_NOTHING,
      NULL},
+    {"history", cmd_history, &cli_history_opts, "show the history of an image", HISTORY_HELP,
+     NEEDS_STORE, NULL},
     {"image", NULL, NULL, "manage images", NULL, NEEDS_NOTHING, cli_image_commands},
     {"images", cmd_images, &cli_images_opts, "list images", IMAGES_HELP, NEEDS_STORE, NULL},
     {"import", cmd_import, &cli_import_opts, "create an image from a rootfs tarball", IMPORT_HELP,
@@ -311,6 +355,7 @@ const struct cmd cli_commands[] = {
      NEEDS_NOTHING, NULL},
     {"system", NULL, NULL, "manage warren itself", NULL, NEEDS_NOTHING, cli_system_commands},
     {"tag", cmd_tag, NULL, "add a name to an image", TAG_HELP, NEEDS_STORE, NULL},
+    {"untag", cmd_untag, NULL, "remove names from an image", UNTAG_HELP, NEEDS_STORE, NULL},
     {"unshare", cmd_unshare, &cli_unshare_opts, "run a command in warren's user namespace",
      UNSHARE_HELP, NEEDS_USERNS, NULL},
     {"version", cmd_version, &cli_format_opts, "show the version", VERSION_HELP, NEEDS_NOTHING,

@@ -251,7 +251,7 @@ static bool has_range(const char *s)
 	return false;
 }
 
-/* report.IsJSON: "json", "{{json}}", "{{ json. }}" */
+/* report.IsJSON: "json", "{{json}}", "{{ json. }}", "{{json .}}" */
 static bool is_json_format(const char *f)
 {
 	const char *p = skip_ws(f);
@@ -262,7 +262,7 @@ static bool is_json_format(const char *f)
 		p = skip_ws(p + 2);
 		if (!str_has_prefix(p, "json"))
 			return false;
-		p += 4;
+		p = skip_ws(p + 4); /* Podman's regexp: {{\s*json\s*(\.)?\s*}} */
 		if (*p == '.')
 			p++;
 		p = skip_ws(p);
@@ -393,7 +393,9 @@ static struct json_object *header_object(struct json_object *const *objs, size_t
 		json_object_object_foreach(headers, k, v)
 		{
 			char *u = xstrdup(json_object_get_string(v));
-			for (char *c = u; *c; c++)
+			/* "<no value>" is what Go's template prints for a field
+			 * without a title: not a title, never upper-cased */
+			for (char *c = u; *c && strcmp(u, "<no value>") != 0; c++)
 				*c = (char)toupper((unsigned char)*c);
 			json_object_object_add(h, k, json_object_new_string(u));
 			free(u);
@@ -437,6 +439,11 @@ int format_print(FILE *out, const char *format, struct json_object *const *objs,
 	free(buf);
 	gotmpl_free(t);
 	return rc;
+}
+
+bool format_is_json(const char *format)
+{
+	return is_json_format(format);
 }
 
 int format_print_owned(FILE *out, const char *format, struct json_object **objs, size_t n,

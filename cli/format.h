@@ -63,6 +63,10 @@ char *template_render(const char *tmpl, struct json_object *obj, struct werr *er
 int format_print(FILE *out, const char *format, struct json_object *const *objs, size_t n,
 		 struct json_object *headers, struct werr *err);
 
+/* Is format one of Podman's spellings of JSON output ("json", "{{json}}",
+ * "{{ json . }}")? For commands that print their JSON their own way. */
+bool format_is_json(const char *format);
+
 /* format_print, then drops the objects and frees the array (both the
  * caller's until now). */
 int format_print_owned(FILE *out, const char *format, struct json_object **objs, size_t n,

@@ -121,6 +121,9 @@ static int lookup(struct engine *e, const char *ref, struct image_rec *out, char
 		return -1;
 	if (looks_like_id(ref)) {
 		const char *id = str_has_prefix(ref, "sha256:") ? ref + 7 : ref;
+		if (id != ref && (strlen(id) != DIGEST_HEX_LEN || !str_is_hex(id, strlen(id))))
+			return werr_set(err, 0, "%s: invalid format: no 64-byte hexadecimal value",
+					ref); /* Podman's words */
 		rc = store_image_get(s, id, out, err);
 		if (rc != 0 || str_has_prefix(ref, "sha256:"))
 			goto done;
@@ -326,6 +329,52 @@ int image_remove(struct engine *e, const char *ref, bool force, container_remove
 	if (deleted)
 		*deleted = del ? steal_pointer(&del) : xcalloc(1, sizeof(char *));
 	return 0;
+}
+
+/* Removes names of an image; see image.h. */
+int image_untag(struct engine *e, const char *ref, char *const *names, struct werr *err)
+{
+	struct store *s = engine_store(e, err);
+	struct image_rec rec = {0};
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = image_lookup(e, ref, &rec, err);
+	if (rc <= 0)
+		return rc < 0 ? -1 : werr_set(err, 0, "%s: image not known", ref);
+	for (size_t i = 0; rc >= 0 && names && names[i]; i++) {
+		cleanup_free char *name = image_local_name(names[i], err);
+		if (name == NULL) /* Podman's words (which name it twice) */
+			rc = werr_wrap(err, "normalizing name \"%s\": normalizing name \"%s\"",
+				       names[i], names[i]);
+		else if (!strv_contains(rec.names, name))
+			rc = werr_set(err, 0, "%s: tag not known", name);
+		else
+			rc = store_image_untag(s, rec.id, name, err);
+	}
+	for (size_t i = 0; rc >= 0 && !names && rec.names && rec.names[i]; i++)
+		rc = store_image_untag(s, rec.id, rec.names[i], err);
+	image_rec_free(&rec);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Deletes an image (all its names) that no container uses; see image.h. */
+int image_delete(struct engine *e, const char *id, struct werr *err)
+{
+	struct store *s = engine_store(e, err);
+	struct image_rec rec = {0};
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = store_image_get(s, id, &rec, err);
+	if (rc == 0)
+		rc = werr_set(err, 0, "%s: image not known", id);
+	else if (rc > 0)
+		rc = delete_image(e, s, &rec, false, NULL, err);
+	image_rec_free(&rec);
+	return rc;
 }
 
 /* A config field that is a list of strings, or null / absent (*out NULL);

@@ -88,6 +88,16 @@ typedef int (*container_remover)(struct engine *e, const char *image_id, struct 
 int image_remove(struct engine *e, const char *ref, bool force, container_remover rm_ctrs,
 		 char ***untagged, char ***deleted, struct werr *err);
 
+/* Removes names (normalized as image_tag does) from the image found by
+ * ref; names NULL: all of them. The image itself stays, even unnamed.
+ * Errors in Podman's words ("NAME: tag not known"); names before the
+ * failing one are removed. */
+int image_untag(struct engine *e, const char *ref, char *const *names, struct werr *err);
+
+/* Deletes image id (full hex) with all its names and its unused layers,
+ * unless a container uses it (error, status 2). For image prune. */
+int image_delete(struct engine *e, const char *id, struct werr *err);
+
 /* The fields of an image config the runtime uses. All malloc'd, may be NULL. */
 struct image_config {
 	char **env;	   /* "K=V" */

@@ -3,6 +3,7 @@
 #include "image/img_json.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "image/ref.h"
@@ -217,6 +218,95 @@ struct json_object *img_json_headers(void)
 	    {"Containers", "CONTAINERS"},
 	    {"Dangling", "DANGLING"},
 	    {"IsReadOnly", "<no value>"},
+	};
+	struct json_object *h = json_object_new_object();
+
+	for (size_t i = 0; i < ARRAY_SIZE(titles); i++)
+		jset_str(h, titles[i][0], titles[i][1]);
+	return h;
+}
+
+/* A history time as Go's time.Format(RFC3339[Nano]) prints it in the zone
+ * the config wrote it in; Go's zero time when it had none. */
+static void history_time(const struct image_history *h, bool nano, char *buf, size_t len)
+{
+	int64_t ns = h->created + (int64_t)h->tzoff * 1000000000LL;
+	size_t n;
+
+	if (!h->has_created) {
+		snprintf(buf, len, "0001-01-01T00:00:00Z");
+		return;
+	}
+	if (!nano)
+		ns -= ((ns % 1000000000LL) + 1000000000LL) % 1000000000LL;
+	format_rfc3339(ns, buf, len);
+	n = strlen(buf);
+	if (h->tzoff != 0 && n > 0 && n + 6 < len)
+		snprintf(buf + n - 1, len - n + 1, "%c%02d:%02d", h->tzoff < 0 ? '-' : '+',
+			 abs(h->tzoff) / 3600, abs(h->tzoff) % 3600 / 60);
+}
+
+struct json_object *img_json_history(const struct image_history *h)
+{
+	struct json_object *o = json_object_new_object();
+	char t[64];
+
+	jset_str(o, "id", h->id[0] ? h->id : "<missing>");
+	history_time(h, true, t, sizeof(t));
+	jset_str(o, "created", t);
+	if (h->created_by && h->created_by[0])
+		jset_str(o, "CreatedBy", h->created_by);
+	jset(o, "size", json_object_new_int64(h->size));
+	if (h->comment && h->comment[0])
+		jset_str(o, "comment", h->comment);
+	history_time(h, false, t, sizeof(t));
+	jset_str(o, "Created", t);
+	return o;
+}
+
+struct json_object *img_json_history_view(const struct image_history *h, bool notrunc, bool human)
+{
+	struct json_object *o = json_object_new_object();
+	const char *by = h->created_by ? h->created_by : "";
+	char t[64], ago[64], at[64], size[32];
+
+	if (h->has_created) {
+		format_ago(h->created, ago, sizeof(ago));
+		format_gotime(h->created, at, sizeof(at));
+	} else { /* Go's zero time: as long ago as a time.Duration reaches */
+		snprintf(ago, sizeof(ago), "292 years ago");
+		snprintf(at, sizeof(at), "0001-01-01 00:00:00 +0000 UTC");
+	}
+	history_time(h, false, t, sizeof(t));
+	format_size(h->size, size, sizeof(size));
+	if (!h->id[0])
+		jset_str(o, "ID", "<missing>");
+	else
+		set_owned(o, "ID", xstrndup(h->id, notrunc ? DIGEST_HEX_LEN : 12));
+	jset_str(o, "Created", human ? ago : t);
+	if (!notrunc && strlen(by) > 45) /* Podman cuts bytes, as here */
+		set_owned(o, "CreatedBy", xasprintf("%.42s...", by));
+	else
+		jset_str(o, "CreatedBy", by);
+	jset_str(o, "Size", size);
+	jset_str(o, "Comment", h->comment);
+	jset_str(o, "CreatedAt", at);
+	jset_str(o, "CreatedSince", ago);
+	jset_str(o, "Tags", "[]");
+	return o;
+}
+
+struct json_object *img_json_history_headers(void)
+{
+	static const char *const titles[][2] = {
+	    {"ID", "ID"},
+	    {"Created", "CREATED"},
+	    {"CreatedBy", "CREATED BY"},
+	    {"Size", "SIZE"},
+	    {"Comment", "COMMENT"},
+	    {"CreatedAt", "<no value>"},
+	    {"CreatedSince", "<no value>"},
+	    {"Tags", "TAGS"},
 	};
 	struct json_object *h = json_object_new_object();
 

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "engine/engine.h"
+#include "image/history.h"
 #include "storage/store.h"
 
 /* `podman image inspect`: Id, Digest, RepoTags, RepoDigests, ..., Config
@@ -35,5 +36,23 @@ struct json_object *img_json_headers(void);
 /* `images` default output: Podman's table (Created prints as CreatedSince does; its
  * header is CREATED, CreatedSince's is "<no value>" in Podman 4.3). */
 #define IMG_IMAGES_TABLE "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.Created}}\t{{.Size}}"
+
+/* One entry of `history --format json` as Podman 4.3 prints it: id
+ * ("<missing>"), created (RFC 3339 with nanoseconds, in the zone the config
+ * wrote), CreatedBy and comment when set, size, Created (RFC 3339). */
+struct json_object *img_json_history(const struct image_history *h);
+
+/* What a `history --format` template sees for one entry: ID (12
+ * characters, all with notrunc; "<missing>"), Created ("3 years ago", RFC
+ * 3339 without human), CreatedBy (cut to 45 characters with "..." unless
+ * notrunc), Size human, Comment, CreatedAt as Go prints a time,
+ * CreatedSince, Tags ("[]"). */
+struct json_object *img_json_history_view(const struct image_history *h, bool notrunc, bool human);
+
+/* Column titles of the history table. */
+struct json_object *img_json_history_headers(void);
+
+/* `history` default output: Podman's table */
+#define IMG_HISTORY_TABLE "table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}"
 
 #endif
