@@ -820,6 +820,7 @@ struct xfer {
 	CURL *h;
 	struct curl_slist *hdrs;
 	bool checked, failed_status, paused, finished;
+	bool reader_gone; /* the pipe's reader closed it (EPIPE) */
 	long status;
 	char *pend; /* bytes the pipe did not take yet */
 	size_t pend_len, pend_off;
@@ -874,8 +875,10 @@ static size_t xfer_write(char *buf, size_t size, size_t n, void *ud)
 	while (w < 0 && errno == EINTR);
 	if (w < 0 && errno == EAGAIN)
 		w = 0;
-	if (w < 0)
-		return 0; /* the reader is gone (EPIPE): abort this transfer */
+	if (w < 0) {
+		x->reader_gone = errno == EPIPE;
+		return 0; /* abort this transfer */
+	}
 	if ((size_t)w < len) {
 		x->pend = xrealloc(x->pend, len - (size_t)w);
 		memcpy(x->pend, buf + w, len - (size_t)w);
@@ -920,12 +923,13 @@ static void xfer_done(struct reg_client *c, struct xfer *x, CURLcode rc)
 		x->errbody.status = x->status;
 		error_from(&x->errbody, &d->err);
 		d->result = -1;
-	} else if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && d->fd < 0)) {
+	} else if (x->reader_gone) {
+		/* the extraction stopped reading: its own error tells why */
+		werr_set(&d->err, EPIPE, "layer reader stopped");
+		d->result = -1;
+	} else if (rc != CURLE_OK) {
 		werr_set(&d->err, 0, "%s", x->errbuf[0] ? x->errbuf : c->cf->easy_strerror(rc));
 		text_scrub(d->err.msg);
-		d->result = -1;
-	} else if (rc == CURLE_WRITE_ERROR) {
-		werr_set(&d->err, EPIPE, "layer reader stopped");
 		d->result = -1;
 	} else if (d->size >= 0 && d->done + (int64_t)(x->pend_len - x->pend_off) < d->size) {
 		werr_set(&d->err, 0, "download is truncated");

@@ -9,6 +9,7 @@
 # Set by setup_suite (wt_suite_setup) and exported to every test:
 #   WT_TMP, WT_ROOT, WT_RUNROOT  the suite's shared store (the base image is loaded)
 #   IMAGE, IMAGE_ID              the base image (busybox.docker.tar)
+# Registries for pull/push/login tests: `load registry` too (registry.bash says how).
 # shellcheck disable=SC2034,SC2154  # variables used by the .bats files; status/output/stderr set by bats' run
 bats_require_minimum_version 1.5.0
 bats_load_library bats-support
