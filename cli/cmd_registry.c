@@ -34,37 +34,40 @@ int cli_tls_verify(int *field, const char *val, struct werr *err)
 	return 0;
 }
 
+/* The registry flags every command here has (--authfile, --creds, --cert-dir,
+ * --tls-verify): a struct reg_opts at the start of its option struct. */
+static int reg_tls_opt(void *opts, const char *val, struct werr *err)
+{
+	return cli_tls_verify(&((struct reg_opts *)opts)->tls_verify, val, err);
+}
+
+static void reg_opts_init(void *opts)
+{
+	((struct reg_opts *)opts)->tls_verify = -1;
+}
+
 struct pull_cli {
-	const char *authfile, *creds, *cert_dir, *platform, *arch, *os, *variant, *policy;
-	int tls_verify;
+	struct reg_opts reg; /* first: reg_tls_opt and reg_opts_init take the struct */
+	const char *platform, *arch, *os, *variant, *policy;
 	bool quiet, all_tags;
 };
 
-static int pull_tls(void *opts, const char *val, struct werr *err)
-{
-	return cli_tls_verify(&((struct pull_cli *)opts)->tls_verify, val, err);
-}
-
-static void pull_init(void *opts)
-{
-	((struct pull_cli *)opts)->tls_verify = -1;
-}
-
 static const struct opt pull_tab[] = {
-    OPT_STR("authfile", 0, struct pull_cli, authfile),
-    OPT_STR("creds", 0, struct pull_cli, creds),
-    OPT_STR("cert-dir", 0, struct pull_cli, cert_dir),
+    OPT_STR("authfile", 0, struct pull_cli, reg.authfile),
+    OPT_STR("creds", 0, struct pull_cli, reg.creds),
+    OPT_STR("cert-dir", 0, struct pull_cli, reg.cert_dir),
     OPT_STR("platform", 0, struct pull_cli, platform),
     OPT_STR("arch", 0, struct pull_cli, arch),
     OPT_STR("os", 0, struct pull_cli, os),
     OPT_STR("variant", 0, struct pull_cli, variant),
     OPT_STR("signature-policy", 0, struct pull_cli, policy),
-    OPT_CALL("tls-verify", 0, pull_tls),
+    OPT_CALL("tls-verify", 0, reg_tls_opt),
     OPT_BOOL("quiet", 'q', struct pull_cli, quiet),
     OPT_BOOL("all-tags", 'a', struct pull_cli, all_tags),
     OPT_TABLE_END,
 };
-const struct optspec cli_pull_opts = {pull_tab, sizeof(struct pull_cli), false, pull_init, NULL};
+const struct optspec cli_pull_opts = {pull_tab, sizeof(struct pull_cli), false, reg_opts_init,
+				      NULL};
 
 /* --platform, or --os/--arch/--variant pieced together (malloc'd or NULL). */
 static char *pull_platform(const struct pull_cli *o)
@@ -105,10 +108,7 @@ int cmd_pull(struct engine *e, void *opts, char **args, struct werr *err)
 	cleanup_free char *platform = pull_platform(o), *name = NULL;
 	struct progress *prog;
 	struct pull_opts po = {
-	    .reg = {.authfile = o->authfile,
-		    .creds = o->creds,
-		    .cert_dir = o->cert_dir,
-		    .tls_verify = o->tls_verify},
+	    .reg = o->reg,
 	    .platform = platform,
 	    .policy_path = o->policy,
 	    .have_tty = isatty(STDIN_FILENO) && isatty(STDERR_FILENO),
@@ -166,32 +166,22 @@ int cli_image_for_run(struct engine *e, const char *image, const char *policy_na
 /* ---------------------------------------------------------- login, logout */
 
 struct login_cli {
-	const char *authfile, *cert_dir, *user, *pass;
-	int tls_verify;
+	struct reg_opts reg; /* first */
+	const char *user, *pass;
 	bool password_stdin, get_login;
 };
 
-static int login_tls(void *opts, const char *val, struct werr *err)
-{
-	return cli_tls_verify(&((struct login_cli *)opts)->tls_verify, val, err);
-}
-
-static void login_init(void *opts)
-{
-	((struct login_cli *)opts)->tls_verify = -1;
-}
-
 static const struct opt login_tab[] = {
-    OPT_STR("authfile", 0, struct login_cli, authfile),
-    OPT_STR("cert-dir", 0, struct login_cli, cert_dir),
+    OPT_STR("authfile", 0, struct login_cli, reg.authfile),
+    OPT_STR("cert-dir", 0, struct login_cli, reg.cert_dir),
     OPT_STR("username", 'u', struct login_cli, user),
     OPT_STR("password", 'p', struct login_cli, pass),
     OPT_BOOL("password-stdin", 0, struct login_cli, password_stdin),
     OPT_BOOL("get-login", 0, struct login_cli, get_login),
-    OPT_CALL("tls-verify", 0, login_tls),
+    OPT_CALL("tls-verify", 0, reg_tls_opt),
     OPT_TABLE_END,
 };
-const struct optspec cli_login_opts = {login_tab, sizeof(struct login_cli), false, login_init,
+const struct optspec cli_login_opts = {login_tab, sizeof(struct login_cli), false, reg_opts_init,
 				       NULL};
 
 /* One line from fd (no newline), at most 4 KiB; NULL at EOF. */
@@ -279,8 +269,7 @@ int cmd_login(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct login_cli *o = opts;
 	cleanup_free char *key = NULL, *registry = NULL, *user = NULL, *pass = NULL;
-	struct reg_opts ro = {
-	    .authfile = o->authfile, .cert_dir = o->cert_dir, .tls_verify = o->tls_verify};
+	struct reg_opts ro = o->reg;
 	struct reg_client *c;
 	int rc;
 
@@ -291,7 +280,7 @@ int cmd_login(struct engine *e, void *opts, char **args, struct werr *err)
 	if (login_target(args[0], &key, &registry, err) < 0)
 		return -1;
 	if (o->get_login) {
-		rc = auth_lookup(o->authfile, registry, "", &user, &pass, err);
+		rc = auth_lookup(o->reg.authfile, registry, "", &user, &pass, err);
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
@@ -312,7 +301,7 @@ int cmd_login(struct engine *e, void *opts, char **args, struct werr *err)
 					key);
 		return werr_wrap(err, "logging into \"%s\"", key);
 	}
-	if (auth_store(o->authfile, key, user, pass, err) < 0)
+	if (auth_store(o->reg.authfile, key, user, pass, err) < 0)
 		return -1;
 	printf("Login Succeeded!\n");
 	return 0;
@@ -362,21 +351,12 @@ int cmd_logout(struct engine *e, void *opts, char **args, struct werr *err)
 /* ---------------------------------------------------------- search */
 
 struct search_cli {
-	const char *authfile, *cert_dir, *format;
+	struct reg_opts reg; /* first */
+	const char *format;
 	char **filters;
-	int limit, tls_verify;
+	int limit;
 	bool list_tags, no_trunc;
 };
-
-static int search_tls(void *opts, const char *val, struct werr *err)
-{
-	return cli_tls_verify(&((struct search_cli *)opts)->tls_verify, val, err);
-}
-
-static void search_init(void *opts)
-{
-	((struct search_cli *)opts)->tls_verify = -1;
-}
 
 static void search_fini(void *opts)
 {
@@ -384,17 +364,17 @@ static void search_fini(void *opts)
 }
 
 static const struct opt search_tab[] = {
-    OPT_STR("authfile", 0, struct search_cli, authfile),
-    OPT_STR("cert-dir", 0, struct search_cli, cert_dir),
+    OPT_STR("authfile", 0, struct search_cli, reg.authfile),
+    OPT_STR("cert-dir", 0, struct search_cli, reg.cert_dir),
     OPT_STR("format", 0, struct search_cli, format),
     OPT_STRV("filter", 'f', struct search_cli, filters),
     OPT_UINT("limit", 0, struct search_cli, limit),
     OPT_BOOL("list-tags", 0, struct search_cli, list_tags),
     OPT_BOOL("no-trunc", 0, struct search_cli, no_trunc),
-    OPT_CALL("tls-verify", 0, search_tls),
+    OPT_CALL("tls-verify", 0, reg_tls_opt),
     OPT_TABLE_END,
 };
-const struct optspec cli_search_opts = {search_tab, sizeof(struct search_cli), false, search_init,
+const struct optspec cli_search_opts = {search_tab, sizeof(struct search_cli), false, reg_opts_init,
 					search_fini};
 
 static int search_filters(char *const *filters, struct search_opts *so, struct werr *err)
@@ -437,12 +417,11 @@ static struct json_object *search_obj(const struct search_result *r, bool no_tru
 int cmd_search(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct search_cli *o = opts;
-	struct search_opts so = {
-	    .reg = {.authfile = o->authfile, .cert_dir = o->cert_dir, .tls_verify = o->tls_verify},
-	    .limit = o->limit,
-	    .list_tags = o->list_tags,
-	    .official = -1,
-	    .automated = -1};
+	struct search_opts so = {.reg = o->reg,
+				 .limit = o->limit,
+				 .list_tags = o->list_tags,
+				 .official = -1,
+				 .automated = -1};
 	cleanup_json struct json_object *hdr = json_object_new_object();
 	struct search_result *res = NULL;
 	struct json_object **objs;
@@ -473,41 +452,29 @@ int cmd_search(struct engine *e, void *opts, char **args, struct werr *err)
 /* ---------------------------------------------------------- push */
 
 struct push_cli {
-	const char *authfile, *creds, *cert_dir, *format, *digestfile;
-	int tls_verify;
+	struct reg_opts reg; /* first */
+	const char *format, *digestfile;
 	bool quiet;
 };
 
-static int push_tls(void *opts, const char *val, struct werr *err)
-{
-	return cli_tls_verify(&((struct push_cli *)opts)->tls_verify, val, err);
-}
-
-static void push_init(void *opts)
-{
-	((struct push_cli *)opts)->tls_verify = -1;
-}
-
 static const struct opt push_tab[] = {
-    OPT_STR("authfile", 0, struct push_cli, authfile),
-    OPT_STR("creds", 0, struct push_cli, creds),
-    OPT_STR("cert-dir", 0, struct push_cli, cert_dir),
+    OPT_STR("authfile", 0, struct push_cli, reg.authfile),
+    OPT_STR("creds", 0, struct push_cli, reg.creds),
+    OPT_STR("cert-dir", 0, struct push_cli, reg.cert_dir),
     OPT_STR("format", 'f', struct push_cli, format),
     OPT_STR("digestfile", 0, struct push_cli, digestfile),
-    OPT_CALL("tls-verify", 0, push_tls),
+    OPT_CALL("tls-verify", 0, reg_tls_opt),
     OPT_BOOL("quiet", 'q', struct push_cli, quiet),
     OPT_TABLE_END,
 };
-const struct optspec cli_push_opts = {push_tab, sizeof(struct push_cli), false, push_init, NULL};
+const struct optspec cli_push_opts = {push_tab, sizeof(struct push_cli), false, reg_opts_init,
+				      NULL};
 
 int cmd_push(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct push_cli *o = opts;
 	struct push_opts po = {
-	    .reg = {.authfile = o->authfile,
-		    .creds = o->creds,
-		    .cert_dir = o->cert_dir,
-		    .tls_verify = o->tls_verify},
+	    .reg = o->reg,
 	};
 	char digest[DIGEST_STR_LEN];
 	struct progress *prog;
