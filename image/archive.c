@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -532,49 +533,125 @@ static int64_t layer_dir_size(struct engine *e, const char *diff_id)
 	return total;
 }
 
-/* Extracts one layer member, checked against digest (may be NULL), its
+/* One layer member to extract: checked against digest (may be NULL), its
  * descriptor's size (want_size, -1: none) and diff_id; desc_type: the
  * descriptor's media type (NULL for docker-archive). The member's bytes
  * are kept in the blob store as they are: a docker-archive's layers are
  * plain tars, so they cost their full size a second time on disk (the
  * layer dir and the blob), the price of saving and pushing them exactly. */
-static int extract_member(struct load_ctx *c, const char *path, const char *digest,
-			  int64_t want_size, const char *desc_type, const char *diff_id,
-			  int64_t *size, struct werr *err)
-{
-	const struct entry *en = find_entry(c, path);
-	struct store *s = engine_store(c->e, err);
-	struct layer_info li;
-	struct layer_blob blob = {0};
-	struct layer_src src;
+struct xjob {
+	char *path;
+	const char *digest, *desc_type, *diff_id;
+	int64_t want_size;
+	const struct entry *en;
 	int recorded;
+	struct layer_info li;
+	int rc;
+	struct werr err;
+};
 
+/* Checks before extraction (this thread: it reads the store). */
+static int xjob_prepare(struct load_ctx *c, struct xjob *j, struct werr *err)
+{
+	struct store *s = engine_store(c->e, err);
+
+	j->en = find_entry(c, j->path);
 	if (s == NULL)
 		return -1;
-	if (en == NULL)
-		return werr_set(err, 0, "layer '%s' missing from the archive", path);
-	if (want_size >= 0 && want_size != en->size)
+	if (j->en == NULL)
+		return werr_set(err, 0, "layer '%s' missing from the archive", j->path);
+	if (j->want_size >= 0 && j->want_size != j->en->size)
 		return werr_set(err, 0,
 				"layer %s: size mismatch: the descriptor says %lld, got %lld",
-				digest, (long long)want_size, (long long)en->size);
-	recorded = store_layer_exists(s, diff_id, err);
-	if (recorded < 0)
-		return -1;
-	src = (struct layer_src){
-	    .fd = c->fd, .offset = en->off, .length = en->size, .keep_blob = true};
-	if (layer_extract_info(c->e, &src, digest, diff_id, &li, err) < 0)
-		return -1;
-	*size = li.size;
-	if (*size < 0) /* already on disk: layer_extract did not read it */
-		*size = layer_dir_size(c->e, diff_id);
-	if (li.blob_kept) {
-		memcpy(blob.digest, li.blob, DIGEST_STR_LEN);
-		blob.size = li.blob_size;
-		blob_media_type(&li, desc_type, &blob);
+				j->digest, (long long)j->want_size, (long long)j->en->size);
+	j->recorded = store_layer_exists(s, j->diff_id, err);
+	return j->recorded < 0 ? -1 : 0;
+}
+
+/* Records what an extraction learnt (this thread): the size for the image,
+ * the layer and its blob for the transaction. */
+static int64_t xjob_finish(struct load_ctx *c, struct xjob *j)
+{
+	struct layer_blob blob = {0};
+	int64_t size = j->li.size;
+
+	if (size < 0) /* already on disk: layer_extract did not read it */
+		size = layer_dir_size(c->e, j->diff_id);
+	if (j->li.blob_kept) {
+		memcpy(blob.digest, j->li.blob, DIGEST_STR_LEN);
+		blob.size = j->li.blob_size;
+		blob_media_type(&j->li, j->desc_type, &blob);
 	}
-	if (!recorded) /* recorded with the image */
-		note_size(c, diff_id, *size, li.blob_kept ? &blob : NULL);
+	if (!j->recorded) /* recorded with the image */
+		note_size(c, j->diff_id, size, j->li.blob_kept ? &blob : NULL);
+	return size;
+}
+
+#define LOAD_PARALLEL 3 /* layers extracted at once (pread on one fd is thread-safe) */
+
+struct xpool {
+	struct load_ctx *c;
+	struct xjob *jobs;
+	size_t n, next;
+	pthread_mutex_t mu;
+};
+
+static void *xpool_work(void *p)
+{
+	struct xpool *pool = p;
+
+	for (;;) {
+		struct xjob *j;
+		struct layer_src src;
+		pthread_mutex_lock(&pool->mu);
+		j = pool->next < pool->n ? &pool->jobs[pool->next++] : NULL;
+		pthread_mutex_unlock(&pool->mu);
+		if (j == NULL)
+			return NULL;
+		src = (struct layer_src){.fd = pool->c->fd,
+					 .offset = j->en->off,
+					 .length = j->en->size,
+					 .keep_blob = true};
+		j->rc =
+		    layer_extract_info(pool->c->e, &src, j->digest, j->diff_id, &j->li, &j->err);
+	}
+}
+
+/* Extracts the layers of one image, up to LOAD_PARALLEL at once; adds
+ * their sizes to *total. The first error (in layer order) wins. */
+static int extract_members(struct load_ctx *c, struct xjob *jobs, size_t n, int64_t *total,
+			   struct werr *err)
+{
+	struct xpool pool = {.c = c, .jobs = jobs, .n = n};
+	pthread_t th[LOAD_PARALLEL - 1];
+	size_t nth = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (xjob_prepare(c, &jobs[i], err) < 0)
+			return -1;
+	pthread_mutex_init(&pool.mu, NULL);
+	while (nth + 1 < LOAD_PARALLEL && nth + 1 < n &&
+	       pthread_create(&th[nth], NULL, xpool_work, &pool) == 0)
+		nth++;
+	xpool_work(&pool);
+	for (size_t i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&pool.mu);
+	for (size_t i = 0; i < n; i++) {
+		if (jobs[i].rc < 0) {
+			*err = jobs[i].err;
+			return -1;
+		}
+		*total += xjob_finish(c, &jobs[i]);
+	}
 	return 0;
+}
+
+static void xjobs_free(struct xjob *jobs, size_t n)
+{
+	for (size_t i = 0; jobs != NULL && i < n; i++)
+		free(jobs[i].path);
+	free(jobs);
 }
 
 static void add_rec(struct load_ctx *c, struct image_rec *r)
@@ -647,8 +724,9 @@ static int load_docker_image(struct load_ctx *c, struct json_object *m, struct w
 	struct image_rec r = {0};
 	struct json_object *tags = jarr(m, "RepoTags"), *layers = jarr(m, "Layers");
 	const char *cfg_path = jstr(m, "Config");
+	struct xjob *jobs = NULL;
 	char *cfg;
-	size_t len = 0, nl;
+	size_t len = 0, nl = 0;
 	int rc = -1;
 
 	if (!json_object_is_type(m, json_type_object))
@@ -673,13 +751,14 @@ static int load_docker_image(struct load_ctx *c, struct json_object *m, struct w
 			 strv_len(r.layers), nl);
 		goto out;
 	}
+	jobs = xcalloc(nl ? nl : 1, sizeof(*jobs));
 	for (size_t i = 0; i < nl; i++) {
 		const char *lp = json_object_get_string(json_object_array_get_idx(layers, i));
-		int64_t sz;
-		if (lp == NULL || extract_member(c, lp, NULL, -1, NULL, r.layers[i], &sz, err) < 0)
-			goto out;
-		r.size += sz;
+		jobs[i] = (struct xjob){
+		    .path = xstrdup(lp ? lp : ""), .diff_id = r.layers[i], .want_size = -1};
 	}
+	if (extract_members(c, jobs, nl, &r.size, err) < 0)
+		goto out;
 	for (size_t i = 0; tags && i < json_object_array_length(tags); i++)
 		if (add_name(&r, json_object_get_string(json_object_array_get_idx(tags, i)), err) <
 		    0)
@@ -687,6 +766,7 @@ static int load_docker_image(struct load_ctx *c, struct json_object *m, struct w
 	add_rec(c, &r);
 	rc = 0;
 out:
+	xjobs_free(jobs, nl);
 	image_rec_free(&r);
 	return rc;
 }
@@ -751,27 +831,35 @@ static int oci_layers(struct load_ctx *c, const char *digest, struct json_object
 		      struct image_rec *r, struct werr *err)
 {
 	size_t nl = json_object_array_length(layers);
+	struct xjob *jobs;
+	int rc = -1;
 
 	if (nl != strv_len(r->layers))
 		return werr_set(err, 0, "config has %zu diff_ids but manifest %s lists %zu layers",
 				strv_len(r->layers), digest, nl);
+	jobs = xcalloc(nl ? nl : 1, sizeof(*jobs));
 	for (size_t i = 0; i < nl; i++) {
 		struct json_object *d = json_object_array_get_idx(layers, i);
 		const char *ld = jstr(d, "digest");
-		cleanup_free char *lp = NULL, *what = xasprintf("manifest %s", digest);
-		int64_t want, sz;
+		cleanup_free char *what = xasprintf("manifest %s", digest);
+		int64_t want;
 
 		if (manifest_check_desc(d, what, &want, err) < 0)
-			return -1;
-		if (!digest_valid(ld))
-			return werr_set(err, 0, "manifest %s: invalid layer digest", digest);
-		lp = xasprintf("blobs/sha256/%s", digest_hex(ld));
-		if (extract_member(c, lp, ld, want, jstr(d, "mediaType"), r->layers[i], &sz, err) <
-		    0)
-			return -1;
-		r->size += sz;
+			goto out;
+		if (!digest_valid(ld)) {
+			werr_set(err, 0, "manifest %s: invalid layer digest", digest);
+			goto out;
+		}
+		jobs[i] = (struct xjob){.path = xasprintf("blobs/sha256/%s", digest_hex(ld)),
+					.digest = ld,
+					.desc_type = jstr(d, "mediaType"),
+					.diff_id = r->layers[i],
+					.want_size = want};
 	}
-	return 0;
+	rc = extract_members(c, jobs, nl, &r->size, err);
+out:
+	xjobs_free(jobs, nl);
+	return rc;
 }
 
 /* An image manifest: config and layers, all verified. */
