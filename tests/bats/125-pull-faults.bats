@@ -255,6 +255,23 @@ blob_gets() {
     assert_store_empty
 }
 
+@test "pull fault: commands that start at once on a new store all open it" {
+    # guards: issue 7 "two processes pulling the same image at the same time (both
+    # succeed)": the second used to find the first's 0-byte warren.db next to its WAL
+    # and call the store truncated
+    local i j d errs=$BATS_TEST_TMPDIR/errs pids
+    for ((i = 0; i < 15; i++)); do
+        d=$BATS_TEST_TMPDIR/s$i
+        pids=()
+        for j in 1 2 3; do
+            "$WARREN" --root "$d/root" --runroot "$d/run" images -q 2>>"$errs" &
+            pids+=($!)
+        done
+        for j in "${pids[@]}"; do wait "$j" || fail "a command failed: $(cat "$errs")"; done
+    done
+    [ ! -s "$errs" ] || fail "$(cat "$errs")"
+}
+
 @test "pull fault: podman refuses the same bad registries (exit 125, no image)" {
     # guards: issue 7 "Real clients are the oracle" for the faults both must refuse
     pm_init
