@@ -63,7 +63,7 @@ struct lx {
 	const char *digest, *diff_id, *media_type;
 	size_t index, count;
 	int rfd;
-	bool started;
+	bool started, joined, recorded;
 	pthread_t th;
 	int rc;
 	struct layer_info info;
@@ -102,9 +102,42 @@ static int lx_start(struct lx *x, int *wfd, struct werr *err)
 	return 0;
 }
 
+/* Records layer x, whole and verified. */
+static int record_layer(struct store *s, const struct lx *x, struct werr *err)
+{
+	struct layer_blob b = {.size = x->info.blob_size};
+	int have;
+
+	if (x->info.size < 0) {
+		/* another command stored it while we downloaded: its record stands,
+		 * or comes with that command's transaction; ours only if it died */
+		have = store_layer_exists(s, x->diff_id, err);
+		return have < 0 ? -1 : have ? 0 : store_layer_add(s, x->diff_id, 0, err);
+	}
+	snprintf(b.digest, sizeof(b.digest), "%s", x->digest);
+	snprintf(b.media_type, sizeof(b.media_type), "%s", x->media_type);
+	return store_layer_add_blob(s, x->diff_id, x->info.size, x->info.blob_kept ? &b : NULL,
+				    err);
+}
+
+/* Waits for layer x's thread (its pipe is closed: it ends soon) and
+ * records the layer if it is whole; a record that fails fails the layer. */
+static void lx_finish(struct store *s, struct lx *x)
+{
+	if (x->started && !x->joined) {
+		pthread_join(x->th, NULL);
+		x->joined = true;
+	}
+	if (x->started && x->rc == 0 && !x->recorded) {
+		x->recorded = true;
+		if (record_layer(s, x, &x->err) < 0)
+			x->rc = -1;
+	}
+}
+
 struct progress_ctx {
 	const struct pull_opts *o;
-	struct lx *lx;
+	struct store *s;
 };
 
 static void on_progress(void *ud, struct reg_download *d, int event)
@@ -120,7 +153,11 @@ static void on_progress(void *ud, struct reg_download *d, int event)
 	ev.kind = event == 0   ? PULL_EV_BLOB_START
 		  : event == 1 ? PULL_EV_BLOB_PROGRESS
 			       : PULL_EV_BLOB_DONE;
-	if (event == 2 && d->result < 0)
+	/* recorded now, not when every layer is in: a pull interrupted
+	 * later resumes from here */
+	if (event == 2)
+		lx_finish(pc->s, x);
+	if (event == 2 && (d->result < 0 || x->rc < 0))
 		return;
 	emit(pc->o, &ev);
 }
@@ -214,25 +251,6 @@ static bool layer_failed(const struct lx *x, const struct reg_download *d, struc
 	return true;
 }
 
-/* Records a layer as soon as it is whole: a pull interrupted later
- * resumes from here. */
-static int record_layer(struct store *s, const struct lx *x, struct werr *err)
-{
-	struct layer_blob b = {.size = x->info.blob_size};
-	int have;
-
-	if (x->info.size < 0) {
-		/* another command stored it while we downloaded: its record stands,
-		 * or comes with that command's transaction; ours only if it died */
-		have = store_layer_exists(s, x->diff_id, err);
-		return have < 0 ? -1 : have ? 0 : store_layer_add(s, x->diff_id, 0, err);
-	}
-	snprintf(b.digest, sizeof(b.digest), "%s", x->digest);
-	snprintf(b.media_type, sizeof(b.media_type), "%s", x->media_type);
-	return store_layer_add_blob(s, x->diff_id, x->info.size, x->info.blob_kept ? &b : NULL,
-				    err);
-}
-
 /* Downloads and extracts the layers the store lacks; records each. */
 static int fetch_layers(struct pull_ctx *p, int64_t *total, struct werr *err)
 {
@@ -240,7 +258,7 @@ static int fetch_layers(struct pull_ctx *p, int64_t *total, struct werr *err)
 	size_t n = p->m.nlayers, nd = 0;
 	struct lx *lx = xcalloc(n ? n : 1, sizeof(*lx));
 	struct reg_download *d = xcalloc(n ? n : 1, sizeof(*d));
-	struct progress_ctx pc = {.o = p->o, .lx = lx};
+	struct progress_ctx pc = {.o = p->o, .s = s};
 	int rc = 0;
 
 	*total = 0;
@@ -287,10 +305,8 @@ static int fetch_layers(struct pull_ctx *p, int64_t *total, struct werr *err)
 		if (d[i].fd >= 0)
 			close(d[i].fd);
 	for (size_t i = 0; i < nd; i++) {
-		pthread_join(lx[i].th, NULL);
+		lx_finish(s, &lx[i]);
 		if (rc == 0 && layer_failed(&lx[i], &d[i], err))
-			rc = -1;
-		else if (lx[i].rc == 0 && record_layer(s, &lx[i], err) < 0 && rc == 0)
 			rc = -1;
 		else if (lx[i].rc == 0)
 			*total += lx[i].info.size > 0 ? lx[i].info.size : 0;

@@ -304,6 +304,22 @@ static char *full_url(struct reg_client *c, const char *path)
 	return xasprintf("%s%s", c->base, path);
 }
 
+/* A failed transfer's error: curl's words, except for a stall (the
+ * low-speed limit), which names its limit and where it is set. */
+static int curl_fail(struct reg_client *c, CURLcode rc, const char *errbuf, struct werr *err)
+{
+	const char *msg = errbuf[0] ? errbuf : c->cf->easy_strerror(rc);
+
+	if (rc == CURLE_OPERATION_TIMEDOUT && strstr(msg, "too slow") != NULL)
+		return werr_set(err, 0,
+				"the registry sent no data for %ld seconds "
+				"(WARREN_REGISTRY_STALL_TIMEOUT)",
+				c->stall_s);
+	werr_set(err, 0, "%s", msg);
+	text_scrub(err->msg);
+	return -1;
+}
+
 /* One HTTP exchange, no authentication retry. */
 static int perform(struct reg_client *c, const struct req *q, struct resp *r, struct werr *err)
 {
@@ -360,11 +376,8 @@ static int perform(struct reg_client *c, const struct req *q, struct resp *r, st
 	cf->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
 	cf->slist_free_all(hdrs);
 	cf->easy_cleanup(h);
-	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && r->too_big)) {
-		werr_set(err, 0, "%s", errbuf[0] ? errbuf : cf->easy_strerror(rc));
-		text_scrub(err->msg);
-		return -1;
-	}
+	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && r->too_big))
+		return curl_fail(c, rc, errbuf, err);
 	return 0;
 }
 
@@ -928,9 +941,7 @@ static void xfer_done(struct reg_client *c, struct xfer *x, CURLcode rc)
 		werr_set(&d->err, EPIPE, "layer reader stopped");
 		d->result = -1;
 	} else if (rc != CURLE_OK) {
-		werr_set(&d->err, 0, "%s", x->errbuf[0] ? x->errbuf : c->cf->easy_strerror(rc));
-		text_scrub(d->err.msg);
-		d->result = -1;
+		d->result = curl_fail(c, rc, x->errbuf, &d->err);
 	} else if (d->size >= 0 && d->done + (int64_t)(x->pend_len - x->pend_off) < d->size) {
 		werr_set(&d->err, 0, "download is truncated");
 		d->result = -1;

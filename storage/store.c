@@ -15,7 +15,9 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
@@ -361,10 +363,31 @@ static int check_not_truncated(const char *dir, const char *path, struct werr *e
 	return werr_status(err, 125);
 }
 
-/* Opens <dir>/warren.db, creating it and its schema on first use. */
-struct store *store_open(const char *dir, struct werr *err)
+/* A new store (warren.db absent or empty) is created under an exclusive
+ * flock of its dir: two commands that start on a new store at once would
+ * otherwise race, the second finding the first's 0-byte database next to
+ * its WAL and taking that for a truncated store. Returns the locked fd, or
+ * -1 when the store is not new or cannot be locked (then as before). */
+static int lock_new_store(const char *dir, const char *path)
 {
-	cleanup_free char *path = xasprintf("%s/warren.db", dir);
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) == 0 && st.st_size > 0)
+		return -1;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	return fd;
+}
+
+static struct store *open_db(const char *dir, const char *path, struct werr *err)
+{
 	struct store *s = NULL;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	int one = 1;
@@ -392,6 +415,18 @@ struct store *store_open(const char *dir, struct werr *err)
 		store_close(s);
 		return NULL;
 	}
+	return s;
+}
+
+/* Opens <dir>/warren.db, creating it and its schema on first use. */
+struct store *store_open(const char *dir, struct werr *err)
+{
+	cleanup_free char *path = xasprintf("%s/warren.db", dir);
+	int guard = lock_new_store(dir, path);
+	struct store *s = open_db(dir, path, err);
+
+	if (guard >= 0)
+		close(guard);
 	return s;
 }
 

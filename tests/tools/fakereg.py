@@ -17,7 +17,9 @@ with --fault FAULT):
   stall       layer blobs: half is sent, then nothing, forever
   slow        blobs sent at --rate bytes/s (default 262144): time to send SIGINT
   redirect    blob GETs: 307 to /_blobstore/NAME/sha256/HEX on this server (as a registry
-              sends clients to its blob storage; that path needs no credentials)
+              sends clients to its blob storage; that path needs no credentials), under
+              another host name with --redirect-host HOST (e.g. localhost: a client must
+              not send the registry's credentials there)
   deny        401 for every request of the repository, whatever the credentials
   toomany     manifests: 429 TOOMANYREQUESTS, Retry-After: 1
   unknownmt   manifests: media type (header and body) application/vnd.warren-test.unknown+json
@@ -35,7 +37,8 @@ Other options: --root DIR (required), --port-file FILE (the port, written once
 listening on 127.0.0.1; also printed), --log FILE (a line per request, written
 when the answer starts: "METHOD PATH STATUS auth=none|basic|bearer[ range=RANGE]
 [ accept=ACCEPT]", range when the request has one, accept for manifests, e.g.
-"GET /v2/gzip/blobs/sha256:... 200 auth=none"), --tls CERT KEY (serve https).
+"GET /v2/gzip/blobs/sha256:... 200 auth=none"), --tls CERT KEY (serve https),
+--redirect-host HOST (see redirect).
 """
 
 import argparse
@@ -271,6 +274,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(404, "BLOB_UNKNOWN", f"blob unknown to registry: {digest}")
         if fault == "redirect" and self.command == "GET":
             loc = f"/_blobstore/{os.path.relpath(layout.path, self.opts.root)}/sha256/{digest[7:]}"
+            if self.opts.redirect_host:
+                scheme = "https" if self.opts.tls else "http"
+                loc = f"{scheme}://{self.opts.redirect_host}:{self.server.server_address[1]}{loc}"
             return self.send(307, b"", "text/plain", [("Location", loc)])
         with open(path, "rb") as f:
             data = f.read()
@@ -326,6 +332,7 @@ def main():
     p.add_argument("--token", metavar="USER:PASS")
     p.add_argument("--rate", type=int, default=262144)
     p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    p.add_argument("--redirect-host", metavar="HOST")
     Handler.opts = opts = p.parse_args()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
