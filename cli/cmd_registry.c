@@ -362,7 +362,7 @@ int cmd_logout(struct engine *e, void *opts, char **args, struct werr *err)
 /* ---------------------------------------------------------- search */
 
 struct search_cli {
-	const char *authfile, *cert_dir, *format;
+	const char *authfile, *creds, *cert_dir, *format;
 	char **filters;
 	int limit, tls_verify;
 	bool list_tags, no_trunc;
@@ -385,6 +385,7 @@ static void search_fini(void *opts)
 
 static const struct opt search_tab[] = {
     OPT_STR("authfile", 0, struct search_cli, authfile),
+    OPT_STR("creds", 0, struct search_cli, creds),
     OPT_STR("cert-dir", 0, struct search_cli, cert_dir),
     OPT_STR("format", 0, struct search_cli, format),
     OPT_STRV("filter", 'f', struct search_cli, filters),
@@ -437,12 +438,14 @@ static struct json_object *search_obj(const struct search_result *r, bool no_tru
 int cmd_search(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct search_cli *o = opts;
-	struct search_opts so = {
-	    .reg = {.authfile = o->authfile, .cert_dir = o->cert_dir, .tls_verify = o->tls_verify},
-	    .limit = o->limit,
-	    .list_tags = o->list_tags,
-	    .official = -1,
-	    .automated = -1};
+	struct search_opts so = {.reg = {.authfile = o->authfile,
+					 .creds = o->creds,
+					 .cert_dir = o->cert_dir,
+					 .tls_verify = o->tls_verify},
+				 .limit = o->limit,
+				 .list_tags = o->list_tags,
+				 .official = -1,
+				 .automated = -1};
 	cleanup_json struct json_object *hdr = json_object_new_object();
 	struct search_result *res = NULL;
 	struct json_object **objs;
