@@ -865,6 +865,7 @@ struct xfer {
 	CURL *h;
 	struct curl_slist *hdrs;
 	bool checked, failed_status, paused, finished;
+	bool reader_gone; /* a write to the fd failed (EPIPE): the transfer is dropped */
 	long status;
 	char *pend; /* bytes the pipe did not take yet */
 	size_t pend_len, pend_off;
@@ -910,6 +911,8 @@ static size_t xfer_write(char *buf, size_t size, size_t n, void *ud)
 	}
 	if (x->failed_status)
 		return body_cb(buf, size, n, &x->errbody) ? len : len;
+	if (x->reader_gone)
+		return 0;
 	if (x->pend_len > x->pend_off) {
 		x->paused = true;
 		return CURL_WRITEFUNC_PAUSE;
@@ -919,8 +922,10 @@ static size_t xfer_write(char *buf, size_t size, size_t n, void *ud)
 	while (w < 0 && errno == EINTR);
 	if (w < 0 && errno == EAGAIN)
 		w = 0;
-	if (w < 0)
+	if (w < 0) {
+		x->reader_gone = true;
 		return 0; /* the reader is gone (EPIPE): abort this transfer */
+	}
 	if ((size_t)w < len) {
 		x->pend = xrealloc(x->pend, len - (size_t)w);
 		memcpy(x->pend, buf + w, len - (size_t)w);
@@ -965,12 +970,13 @@ static void xfer_done(struct reg_client *c, struct xfer *x, CURLcode rc)
 		x->errbody.status = x->status;
 		error_from(&x->errbody, &d->err);
 		d->result = -1;
-	} else if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && d->fd < 0)) {
+	} else if (x->reader_gone) {
+		/* EPIPE: the caller tells a reader that stopped from a failed download */
+		werr_set(&d->err, EPIPE, "layer reader stopped");
+		d->result = -1;
+	} else if (rc != CURLE_OK) {
 		werr_set(&d->err, 0, "%s", x->errbuf[0] ? x->errbuf : c->cf->easy_strerror(rc));
 		text_scrub(d->err.msg);
-		d->result = -1;
-	} else if (rc == CURLE_WRITE_ERROR) {
-		werr_set(&d->err, EPIPE, "layer reader stopped");
 		d->result = -1;
 	} else if (d->size >= 0 && d->done + (int64_t)(x->pend_len - x->pend_off) < d->size) {
 		werr_set(&d->err, 0, "download is truncated");
@@ -1031,11 +1037,18 @@ static size_t fetch_round(struct reg_client *c, CURLM *m, struct xfer *xs, size_
 			continue;
 		if (x->pend_len > x->pend_off) {
 			int f = flush_pending(x);
-			if (f < 0 && x->finished) {
-				werr_set(&x->d->err, errno, "fetching blob %s", x->d->digest);
-				x->d->result = -1;
+			if (f < 0) {
+				/* the reader is gone: drop the rest; a paused transfer
+				 * resumes only to be aborted by xfer_write */
+				x->reader_gone = true;
 				x->pend_len = x->pend_off = 0;
-			} else if (f > 0 && x->paused && !x->finished) {
+				if (x->finished) {
+					werr_set(&x->d->err, EPIPE, "layer reader stopped");
+					werr_wrap(&x->d->err, "fetching blob %s", x->d->digest);
+					x->d->result = -1;
+				}
+			}
+			if (f != 0 && x->paused && !x->finished) {
 				x->paused = false;
 				cf->easy_pause(x->h, CURLPAUSE_CONT);
 			}
