@@ -365,6 +365,7 @@ static void search_fini(void *opts)
 
 static const struct opt search_tab[] = {
     OPT_STR("authfile", 0, struct search_cli, reg.authfile),
+    OPT_STR("creds", 0, struct search_cli, reg.creds),
     OPT_STR("cert-dir", 0, struct search_cli, reg.cert_dir),
     OPT_STR("format", 0, struct search_cli, format),
     OPT_STRV("filter", 'f', struct search_cli, filters),

@@ -183,6 +183,7 @@
 	"OPTIONS\n"                                                                                \
 	"      --authfile PATH     credentials file\n"                                             \
 	"      --cert-dir DIR      CA certificates (*.crt) and client keys for TLS\n"              \
+	"      --creds USER[:PASS] credentials for this search\n"                                  \
 	"  -f, --filter F          stars=N, is-official=BOOL, is-automated=BOOL\n"                 \
 	"      --format F          json, or a Go template such as '{{.Name}}'\n"                   \
 	"      --limit N           at most N results per registry (default 25)\n"                  \

@@ -121,7 +121,9 @@ int certsd_lookup_root(const char *sysroot, const char *cert_dir, const char *re
 		return werr_set(err, 0, "invalid registry name \"%s\" for a certs.d directory",
 				registry);
 	if (cert_dir != NULL && cert_dir[0] != '\0') {
-		bases = strv_append(bases, cert_dir);
+		/* --cert-dir holds the files themselves, no <host> level (as Podman) */
+		if (stat(cert_dir, &st) == 0 && S_ISDIR(st.st_mode))
+			c.dir = xstrdup(cert_dir);
 	} else {
 		cleanup_free char *user = x && x[0] == '/' ? xasprintf("%s/containers/certs.d", x)
 					  : home && home[0] == '/'

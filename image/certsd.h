@@ -3,9 +3,11 @@
  * holding CA certificates (*.crt) and client certificate/key pairs
  * (name.cert with name.key).
  *
- * Directories: the explicit --cert-dir alone when given; else the first
- * existing <host> directory of $XDG_CONFIG_HOME/containers/certs.d
- * (~/.config/...), /etc/containers/certs.d, /etc/docker/certs.d. */
+ * Directories: the explicit --cert-dir alone when given (the files are in
+ * it, no <host> level, as Podman's --cert-dir; a missing one gives no
+ * files); else the first existing <host> directory of
+ * $XDG_CONFIG_HOME/containers/certs.d (~/.config/...),
+ * /etc/containers/certs.d, /etc/docker/certs.d. */
 #ifndef WARREN_CERTSD_H
 #define WARREN_CERTSD_H
 

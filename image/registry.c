@@ -40,10 +40,11 @@ struct reg_client {
 	char *user, *pass; /* credentials, NULL: anonymous */
 	char *scheme;	   /* the registry's challenge: "Bearer", "Basic" or NULL */
 	char *realm, *service;
-	char *token; /* Bearer token for the scope below */
-	char *token_scope;
-	char *scope;  /* a scope other than this repository's (the catalog) */
-	char *ca_pem; /* certs.d CAs, NULL: system only */
+	char *token;	   /* Bearer token for the scope below */
+	char *token_scope; /* the scopes it was asked for, space-separated */
+	char *scope;	   /* a scope other than this repository's (the catalog) */
+	char *mount_from;  /* a repository blobs are mounted from: pull on it too */
+	char *ca_pem;	   /* certs.d CAs, NULL: system only */
 	char *client_cert, *client_key;
 	long stall_s;
 };
@@ -385,7 +386,9 @@ static int perform(struct reg_client *c, const struct req *q, struct resp *r, st
 static void error_from(const struct resp *r, struct werr *err)
 {
 	cleanup_json struct json_object *j = r->body ? json_tokener_parse(r->body) : NULL;
-	struct json_object *e0 = json_object_array_get_idx(jarr(j, "errors"), 0);
+	struct json_object *errs = jarr(j, "errors");
+	/* (json-c asserts on a NULL array: a HEAD or a proxy's page has none) */
+	struct json_object *e0 = errs ? json_object_array_get_idx(errs, 0) : NULL;
 	const char *code = jstr(e0, "code"), *msg = jstr(e0, "message");
 
 	if (code != NULL) {
@@ -401,11 +404,53 @@ static void error_from(const struct resp *r, struct werr *err)
 		werr_set(err, 0, "unexpected HTTP status %ld", r->status);
 	}
 	text_scrub(err->msg);
+	/* a token without the right (read-only user, anonymous): say so first, as Docker */
+	if (r->status == 401 && r->www_auth != NULL &&
+	    strstr(r->www_auth, "error=\"insufficient_scope\"") != NULL)
+		werr_wrap(err, "denied: requested access to the resource is denied");
 }
 
-static const char *scope_actions(struct reg_client *c)
+/* The scopes a token is asked for now (new vector): none for login. */
+static char **wanted_scopes(struct reg_client *c)
 {
-	return c->push ? "pull,push" : "pull";
+	char **v = xcalloc(1, sizeof(char *));
+	cleanup_free char *own = NULL, *from = NULL;
+
+	if (c->scope != NULL)
+		return strv_append(v, c->scope);
+	if (c->repo[0] == '\0')
+		return v;
+	own = xasprintf("repository:%s:%s", c->repo, c->push ? "pull,push" : "pull");
+	v = strv_append(v, own);
+	if (c->mount_from != NULL) {
+		from = xasprintf("repository:%s:pull", c->mount_from);
+		v = strv_append(v, from);
+	}
+	return v;
+}
+
+/* realm?scope=A&scope=B&service=S (one scope= per scope, as Docker's clients). */
+static char *token_url(struct reg_client *c, CURL *h, char *const *scopes)
+{
+	const struct curlfn *cf = c->cf;
+	char *url = xasprintf("%s%s", c->realm, strchr(c->realm, '?') ? "&" : "?");
+	const char *sep = "";
+
+	for (size_t i = 0; scopes[i]; i++, sep = "&") {
+		char *esc = cf->easy_escape(h, scopes[i], 0), *next;
+		next = xasprintf("%s%sscope=%s", url, sep, esc ? esc : "");
+		cf->free(esc);
+		free(url);
+		url = next;
+	}
+	if (c->service != NULL) {
+		char *esc = cf->easy_escape(h, c->service, 0), *next;
+		next = xasprintf("%s%sservice=%s", url, sep, esc ? esc : "");
+		cf->free(esc);
+		free(url);
+		url = next;
+	}
+	return url;
 }
 
 /* Fetches a Bearer token for this repository from the challenge's realm. */
@@ -414,9 +459,8 @@ static int fetch_token(struct reg_client *c, struct werr *err)
 	const struct curlfn *cf = c->cf;
 	CURL *h = cf->easy_init();
 	struct resp r = {.max = 1 << 20};
-	cleanup_free char *scope =
-	    c->scope ? xstrdup(c->scope) : xasprintf("repository:%s:%s", c->repo, scope_actions(c));
-	cleanup_free char *esc_scope = NULL, *esc_svc = NULL, *url = NULL;
+	cleanup_strv char **scopes = wanted_scopes(c);
+	cleanup_free char *url = NULL;
 	cleanup_json struct json_object *j = NULL;
 	const char *tok;
 	char errbuf[CURL_ERROR_SIZE] = "";
@@ -429,14 +473,8 @@ static int fetch_token(struct reg_client *c, struct werr *err)
 		cf->easy_cleanup(h);
 		return werr_set(err, 0, "token realm '%s' is not an https URL", c->realm);
 	}
-	esc_scope = cf->easy_escape(h, scope, 0);
-	esc_svc = c->service ? cf->easy_escape(h, c->service, 0) : NULL;
 	/* login asks for a token with no scope: it checks the credentials only */
-	url = xasprintf("%s%s%s%s%s%s", c->realm, strchr(c->realm, '?') ? "&" : "?",
-			c->repo[0] || c->scope ? "scope=" : "",
-			c->repo[0] || c->scope ? esc_scope : "",
-			esc_svc ? (c->repo[0] || c->scope ? "&service=" : "service=") : "",
-			esc_svc ? esc_svc : "");
+	url = token_url(c, h, scopes);
 	setup_handle(c, h);
 	basic_auth(c, h);
 	cf->easy_setopt(h, CURLOPT_URL, url);
@@ -455,8 +493,12 @@ static int fetch_token(struct reg_client *c, struct werr *err)
 	}
 	if (r.status != 200) {
 		error_from(&r, err);
+		if (r.status == 401) /* Podman's words, which scripts look for */
+			werr_wrap(err, "unable to retrieve auth token: invalid username/password");
+		else
+			werr_wrap(err, "get token from '%s'", c->realm);
 		resp_free(&r);
-		return werr_wrap(err, "get token from '%s'", c->realm);
+		return -1;
 	}
 	j = json_tokener_parse(r.body ? r.body : "");
 	resp_free(&r);
@@ -468,7 +510,7 @@ static int fetch_token(struct reg_client *c, struct werr *err)
 	free(c->token);
 	c->token = xstrdup(tok);
 	free(c->token_scope);
-	c->token_scope = xstrdup(scope_actions(c));
+	c->token_scope = strv_join(scopes, " ");
 	return 0;
 }
 
@@ -481,8 +523,10 @@ static int answer_challenge(struct reg_client *c, const struct resp *r, struct w
 	if (r->www_auth == NULL || reg_parse_challenge(r->www_auth, &scheme, &realm, &service) < 0)
 		return 0;
 	if (strcasecmp(scheme, "bearer") == 0 && realm != NULL) {
+		cleanup_strv char **want = wanted_scopes(c);
+		cleanup_free char *joined = strv_join(want, " ");
 		bool same = c->token != NULL && c->scheme && strcasecmp(c->scheme, "bearer") == 0 &&
-			    strcmp(c->token_scope, scope_actions(c)) == 0;
+			    strcmp(c->token_scope, joined) == 0;
 		free(c->scheme);
 		free(c->realm);
 		free(c->service);
@@ -648,6 +692,7 @@ void reg_close(struct reg_client *c)
 	free(c->token);
 	free(c->token_scope);
 	free(c->scope);
+	free(c->mount_from);
 	free(c->ca_pem);
 	free(c->client_cert);
 	free(c->client_key);
@@ -879,6 +924,8 @@ static size_t xfer_write(char *buf, size_t size, size_t n, void *ud)
 	}
 	if (x->failed_status)
 		return body_cb(buf, size, n, &x->errbody) ? len : len;
+	if (x->reader_gone)
+		return 0;
 	if (x->pend_len > x->pend_off) {
 		x->paused = true;
 		return CURL_WRITEFUNC_PAUSE;
@@ -1001,11 +1048,18 @@ static size_t fetch_round(struct reg_client *c, CURLM *m, struct xfer *xs, size_
 			continue;
 		if (x->pend_len > x->pend_off) {
 			int f = flush_pending(x);
-			if (f < 0 && x->finished) {
-				werr_set(&x->d->err, errno, "fetching blob %s", x->d->digest);
-				x->d->result = -1;
+			if (f < 0) {
+				/* the reader is gone: drop the rest; a paused transfer
+				 * resumes only to be aborted by xfer_write */
+				x->reader_gone = true;
 				x->pend_len = x->pend_off = 0;
-			} else if (f > 0 && x->paused && !x->finished) {
+				if (x->finished) {
+					werr_set(&x->d->err, EPIPE, "layer reader stopped");
+					werr_wrap(&x->d->err, "fetching blob %s", x->d->digest);
+					x->d->result = -1;
+				}
+			}
+			if (f != 0 && x->paused && !x->finished) {
 				x->paused = false;
 				cf->easy_pause(x->h, CURLPAUSE_CONT);
 			}
@@ -1112,6 +1166,11 @@ static int upload_start(struct reg_client *c, const char *digest, const char *fr
 		resp_free(&r);
 		return 1;
 	}
+	if (from_repo != NULL && (r.status == 401 || r.status == 403 || r.status == 404)) {
+		/* no pull right on from_repo (or no such repository): upload instead */
+		resp_free(&r);
+		return 0;
+	}
 	if (r.status != 202 || r.location == NULL) {
 		error_from(&r, err);
 		resp_free(&r);
@@ -1127,7 +1186,14 @@ int reg_blob_mount(struct reg_client *c, const char *digest, const char *from_re
 		   struct werr *err)
 {
 	cleanup_free char *loc = NULL;
-	int rc = upload_start(c, digest, from_repo, &loc, err);
+	int rc;
+
+	/* the token must cover pull on from_repo too: the next 401 asks for it */
+	if (c->mount_from == NULL || strcmp(c->mount_from, from_repo) != 0) {
+		free(c->mount_from);
+		c->mount_from = xstrdup(from_repo);
+	}
+	rc = upload_start(c, digest, from_repo, &loc, err);
 
 	/* a 202 opened an upload session we do not use; it expires */
 	return rc < 0 ? werr_wrap(err, "mounting blob %s", digest) : rc;

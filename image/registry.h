@@ -88,7 +88,9 @@ int reg_blobs_fetch(struct reg_client *c, struct reg_download *d, size_t n, size
 /* Push side. Returns 1 present (size into *size when not NULL), 0 absent, -1 error. */
 int reg_blob_exists(struct reg_client *c, const char *digest, int64_t *size, struct werr *err);
 
-/* Cross-repository mount: 1 mounted, 0 the registry wants an upload, -1 error. */
+/* Cross-repository mount: 1 mounted, 0 the registry wants an upload (also
+ * when the mount is refused: 401/403/404), -1 error. Later tokens ask for
+ * pull on from_repo too. */
 int reg_blob_mount(struct reg_client *c, const char *digest, const char *from_repo,
 		   struct werr *err);
 

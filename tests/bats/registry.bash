@@ -39,8 +39,8 @@
 #   basic-http  plain http + htpasswd (distribution allows it: for what a client does
 #           with credentials and --tls-verify=false)
 #   token   https + Bearer tokens from tokenserver.py (https too, same CA): REG_USER
-#           may pull and push everywhere, REG_RO_USER only pull, anonymous users
-#           may pull public/* only
+#           may pull and push everywhere and list the catalog (registry:catalog:*),
+#           REG_RO_USER only pull, anonymous users may pull public/* only
 # It exports:
 #   REG          127.0.0.1:PORT (for image references: $REG/gzip:latest)
 #   REG_URL      http://$REG or https://$REG
@@ -242,7 +242,7 @@ reg_start_tokens() {
     local port
     reg_token_key "$REG_DIR" || return 1
     printf '%s\n' "$REG_USER $REG_PASS * pull,push,delete" "$REG_RO_USER $REG_RO_PASS * pull" \
-        "- - public/* pull" >"$REG_DIR/acl"
+        "- - public/* pull" "$REG_USER - registry:catalog *" >"$REG_DIR/acl"
     port=$(reg_free_port)
     reg_bg "$REG_DIR/tokens.pid" "$REG_DIR/tokens.err" "$REG_PY" "$REG_TOOLS/tokenserver.py" \
         --acl "$REG_DIR/acl" --sign-key "$REG_DIR/token.key" --sign-cert "$REG_DIR/token.crt" \
@@ -414,8 +414,16 @@ fakereg_wait_for() {
 }
 
 # reg_digest REPO:TAG: the digest of the manifest the running registry serves for it
+# (as REG_USER; in token mode with a pull token for REPO)
 reg_digest() {
-    curl -fsS ${REG_CA:+--cacert "$REG_CA"} ${REG_USER:+-u "$REG_USER:$REG_PASS"} -o /dev/null -D - \
+    local auth=() tok
+    [ -z "$REG_USER" ] || auth=(-u "$REG_USER:$REG_PASS")
+    if [ "$REG_MODE" = token ]; then
+        tok=$(curl -fsS --cacert "$REG_CA" -u "$REG_USER:$REG_PASS" \
+            "$REG_TOKEN_URL?service=warren-test-registry&scope=repository:${1%:*}:pull" | jq -r .token) || return 1
+        auth=(-H "Authorization: Bearer $tok")
+    fi
+    curl -fsS ${REG_CA:+--cacert "$REG_CA"} "${auth[@]}" -o /dev/null -D - \
         -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json' \
         "$REG_URL/v2/${1%:*}/manifests/${1##*:}" | tr -d '\r' | awk -F': ' 'tolower($1) == "docker-content-digest" {print $2}'
 }

@@ -17,6 +17,7 @@ ACL file, one rule a line: USER PASSWORD REPOSITORY-GLOB ACTIONS
     wtuser secret * pull,push
     reader secret2 * pull
     - - public/* pull          (USER "-": anonymous)
+    wtuser secret registry:catalog *    (a scope of another type: TYPE:NAME)
 A user's password is the one of its first line; actions "*" grant every action.
 
 Usage: tokenserver.py --acl FILE --sign-key KEY --sign-cert CERT --issuer ISS
@@ -89,7 +90,9 @@ class Server:
             if len(parts) < 3:
                 continue
             typ, name, actions = parts[0], ":".join(parts[1:-1]), parts[-1].split(",")
-            granted = self.allowed(user, name, actions) if typ == "repository" else []
+            # repository scopes match the glob by name, others by TYPE:NAME (registry:catalog)
+            target = name if typ == "repository" else f"{typ}:{name}"
+            granted = self.allowed(user, target, actions)
             out.append({"type": typ, "name": name, "actions": granted})
         return out
 

@@ -59,12 +59,20 @@ UNIT_TEST(certsd_reads_host_dir)
 	CHECK(c.client_cert == NULL);
 	certsd_free(&c);
 
-	/* --cert-dir alone */
-	p = xasprintf("%s/sys/etc/docker/certs.d", tmp);
+	/* --cert-dir alone: the files are in it, not in a <host> dir under it */
+	p = xasprintf("%s/sys/etc/docker/certs.d/reg.local:5000", tmp);
 	CHECK(certsd_lookup_root(sys, p, "reg.local:5000", &c, &err) == 0);
 	CHECK_STR(c.ca_pem, "DOCKER-CA\n");
 	certsd_free(&c);
 	free(p);
+	p = xasprintf("%s/sys/etc/docker/certs.d", tmp);
+	CHECK(certsd_lookup_root(sys, p, "reg.local:5000", &c, &err) == 0);
+	CHECK(c.dir != NULL && c.ca_pem == NULL);
+	certsd_free(&c);
+	free(p);
+	CHECK(certsd_lookup_root(sys, "/nonexistent", "reg.local:5000", &c, &err) == 0);
+	CHECK(c.dir == NULL && c.ca_pem == NULL);
+	certsd_free(&c);
 
 	/* unpaired client files */
 	PUT("cfg/containers/certs.d/reg.local:5000/lonely.cert", "C");
