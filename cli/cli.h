@@ -75,6 +75,8 @@ int cmd_login(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_logout(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_search(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_push(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_trust_show(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_trust_set(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_pull(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_load(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_import(struct engine *e, void *opts, char **args, struct werr *err);
@@ -92,6 +94,7 @@ int cmd_help(struct engine *e, void *opts, char **args, struct werr *err);
 
 /* Their flags (next to each command) */
 extern const struct optspec cli_run_opts, cli_ps_opts, cli_rm_opts, cli_inspect_opts;
+extern const struct optspec cli_trust_show_opts, cli_trust_set_opts;
 extern const struct optspec cli_pull_opts, cli_login_opts, cli_logout_opts, cli_search_opts,
     cli_push_opts;
 extern const struct optspec cli_images_opts, cli_rmi_opts, cli_load_opts, cli_import_opts;

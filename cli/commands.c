@@ -207,6 +207,28 @@
 	"  -q, --quiet             no progress\n"                                                  \
 	"      --tls-verify[=BOOL] verify TLS certificates, require https (default true)\n"
 
+#define TRUST_SHOW_HELP                                                                            \
+	"SYNOPSIS\n  warren image trust show [OPTIONS] [REGISTRY]\n\n"                             \
+	"DESCRIPTION\n  Shows the signature policy (policy.json) as Podman does: the default "     \
+	"and\n"                                                                                    \
+	"  each registry, namespace or repository with its requirement.\n\n"                       \
+	"OPTIONS\n"                                                                                \
+	"  -j, --json            as JSON\n"                                                        \
+	"  -n, --noheading       no header row\n"                                                  \
+	"      --policypath PATH another policy file\n"                                            \
+	"      --raw             the file as it is\n"
+
+#define TRUST_SET_HELP                                                                             \
+	"SYNOPSIS\n  warren image trust set [OPTIONS] REGISTRY[/REPOSITORY] | default\n\n"         \
+	"DESCRIPTION\n  Sets the requirement for images of a registry, namespace or repository\n"  \
+	"  (or the default) in policy.json. warren enforces accept and reject; a\n"                \
+	"  signedBy or sigstoreSigned requirement makes pulls of those images fail\n"              \
+	"  until warren verifies signatures (it never ignores one).\n\n"                           \
+	"OPTIONS\n"                                                                                \
+	"  -f, --pubkeysfile FILE  public key (absolute path) for signedBy/sigstoreSigned\n"       \
+	"      --policypath PATH   another policy file\n"                                          \
+	"  -t, --type TYPE         accept, reject, signedBy (default), sigstoreSigned\n"
+
 #define IMPORT_HELP                                                                                \
 	"SYNOPSIS\n  warren import [OPTIONS] FILE|- [REFERENCE]\n\n"                               \
 	"DESCRIPTION\n  Creates a one-layer image from a root filesystem tarball and prints its\n" \
@@ -283,6 +305,14 @@
 	"does).\n"
 
 /* name, function, flags, summary, help, needs, subcommands */
+static const struct cmd cli_trust_commands[] = {
+    {"set", cmd_trust_set, &cli_trust_set_opts, "set the signature policy of a scope",
+     TRUST_SET_HELP, NEEDS_NOTHING, NULL},
+    {"show", cmd_trust_show, &cli_trust_show_opts, "show the signature policy", TRUST_SHOW_HELP,
+     NEEDS_NOTHING, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NEEDS_NOTHING, NULL},
+};
+
 const struct cmd cli_image_commands[] = {
     {"exists", cmd_image_exists, NULL, "check whether an image is in local storage",
      IMG_EXISTS_HELP, NEEDS_STORE, NULL},
@@ -303,6 +333,8 @@ const struct cmd cli_image_commands[] = {
     {"rm", cmd_rmi, &cli_rmi_opts, "remove images", RMI_HELP, NEEDS_STORE, NULL},
     {"save", cmd_save, &cli_save_opts, "save images to an archive", SAVE_HELP, NEEDS_STORE, NULL},
     {"tag", cmd_tag, NULL, "add a name to an image", TAG_HELP, NEEDS_STORE, NULL},
+    {"trust", NULL, NULL, "show and set the signature policy", NULL, NEEDS_NOTHING,
+     cli_trust_commands},
     {"untag", cmd_untag, NULL, "remove names from an image", UNTAG_HELP, NEEDS_STORE, NULL},
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
 };

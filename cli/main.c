@@ -150,11 +150,20 @@ static void group_usage(const struct cmd *tab, const char *group, FILE *out)
 		group ? group : "", group ? " " : "");
 }
 
+/* A group's name as typed: "image", or "image trust" inside "image". */
+static const char *group_path(const char *parent, const struct cmd *g, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", parent ? parent : "", parent ? " " : "", g->name);
+	return buf;
+}
+
 /* "warren system migrate - summary\n\nhelp" (a group: its command list) */
 static void print_help(const struct cmd *c, const char *group)
 {
+	char path[128];
+
 	if (c->sub) {
-		group_usage(c->sub, c->name, stdout);
+		group_usage(c->sub, group_path(group, c, path, sizeof(path)), stdout);
 		return;
 	}
 	printf("warren %s%s%s - %s\n\n%s", group ? group : "", group ? " " : "", c->name,
@@ -165,23 +174,26 @@ static void print_help(const struct cmd *c, const char *group)
 static const struct optspec group_spec = {NULL, 0, true, NULL, NULL};
 static const struct optspec no_flags_spec = {NULL, 0, false, NULL, NULL};
 
-static int run_group(const struct cmd *g, struct engine *e, char **args, struct werr *err)
+static int run_group(const struct cmd *g, const char *parent, struct engine *e, char **args,
+		     struct werr *err)
 {
+	char path[128];
+	const char *name = group_path(parent, g, path, sizeof(path));
 	const struct cmd *c;
 
 	if (args[0] == NULL) { /* as Podman: the error, and the usage on stdout */
-		werr_set(err, 0, "missing command 'warren %s COMMAND'", g->name);
-		group_usage(g->sub, g->name, stdout);
+		werr_set(err, 0, "missing command 'warren %s COMMAND'", name);
+		group_usage(g->sub, name, stdout);
 		return werr_status(err, 125);
 	}
 	if (strcmp(args[0], "help") == 0) {
-		group_usage(g->sub, g->name, stdout);
+		group_usage(g->sub, name, stdout);
 		return 0;
 	}
 	c = cli_find(g->sub, args[0]);
 	if (c == NULL)
-		return unknown_command(g->sub, g->name, args[0], err);
-	return cli_dispatch(c, g->name, e, (int)strv_len(args), args, err);
+		return unknown_command(g->sub, name, args[0], err);
+	return cli_dispatch(c, name, e, (int)strv_len(args), args, err);
 }
 
 /* How many positional arguments a command takes, in cobra's words (commands
@@ -263,7 +275,7 @@ int cli_dispatch(const struct cmd *c, const char *group, struct engine *e, int a
 		print_help(c, group);
 		rc = 0;
 	} else if (rc == 0 && c->sub) {
-		rc = run_group(c, e, args, err);
+		rc = run_group(c, group, e, args, err);
 	} else if (rc == 0 && check_args(c, group, args, err) == 0 && cli_prepare(c, e, err) == 0) {
 		log_debug("command %s%s%s: storage root '%s', run root '%s'", group ? group : "",
 			  group ? " " : "", c->name, e->root, e->runroot);

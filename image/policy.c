@@ -133,8 +133,8 @@ struct policy *policy_parse(const char *text, const char *origin, struct werr *e
 	return p;
 }
 
-/* $XDG_CONFIG_HOME/containers/policy.json when it exists, else /etc's. */
-static char *default_path(void)
+/* The default policy file; see policy.h. */
+char *policy_default_path(void)
 {
 	const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	cleanup_free char *user = NULL;
@@ -151,7 +151,7 @@ static char *default_path(void)
 
 struct policy *policy_load(const char *path, struct werr *err)
 {
-	cleanup_free char *p = path ? xstrdup(path) : default_path();
+	cleanup_free char *p = path ? xstrdup(path) : policy_default_path();
 	cleanup_free char *text = NULL;
 	size_t len = 0;
 

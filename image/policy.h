@@ -23,6 +23,10 @@ struct policy *policy_parse(const char *text, const char *origin, struct werr *e
 
 void policy_free(struct policy *p);
 
+/* The default file: $XDG_CONFIG_HOME/containers/policy.json when it
+ * exists, else /etc/containers/policy.json (malloc'd). */
+char *policy_default_path(void);
+
 /* The path the policy came from (borrowed). */
 const char *policy_path(const struct policy *p);
 

@@ -285,3 +285,35 @@ EOF
     run_warren 125 pull "$REG/layers:nosuch"
     assert_equal "${stderr_lines[-1]}" "$perr"
 }
+
+@test "image trust: set and show edit policy.json as Podman's, and pull obeys them" {
+    # guards: issue 7 "image trust show and image trust set edit the same files"
+    local pol=$BATS_TEST_TMPDIR/policy.json
+    echo '{"default": [{"type": "insecureAcceptAnything"}]}' >"$pol"
+    run_warren 0 image trust set --policypath "$pol" -t reject "$REG/gzip"
+    run_warren 0 image trust set --policypath "$pol" -t accept "$REG"
+    run_warren 125 pull --signature-policy "$pol" "$REG/gzip:latest"
+    assert_last_error "rejected by policy"
+    run_warren 0 pull -q --signature-policy "$pol" "$REG/zstd:latest"
+    run_warren 125 image trust set --policypath "$pol" -t bogus "$REG"
+    assert_error "invalid choice: bogus"
+    run_warren 125 image trust set --policypath "$pol" -t signedBy "$REG"
+    assert_error "at least one public key must be defined"
+    run_warren 0 image trust show --policypath "$pol"
+    local ours=$output
+    run_warren 0 image trust show --json --policypath "$pol"
+    local ours_json=$output
+    run_warren 0 image trust show --raw --policypath "$pol"
+    [ "$(jq -c . <<<"$output")" = "$(jq -c . "$pol")" ] || fail "--raw is not the file"
+    pm_init
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
+    run pm image trust show --policypath "$pol"
+    assert_equal "$ours" "$output"
+    run pm image trust show --json --policypath "$pol"
+    assert_equal "$ours_json" "$output"
+    # podman reads what warren wrote, and the reverse
+    run pm image trust set --policypath "$pol" -t reject "$REG/zstd"
+    assert_success
+    run_warren 125 pull --signature-policy "$pol" "$REG/zstd:latest"
+    assert_last_error "rejected by policy"
+}
