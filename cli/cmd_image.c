@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 struct images_opts {
-	bool quiet, notrunc, all;
+	bool quiet, notrunc, all, digests;
 	const char *format;
 	char **filter;
 };
@@ -40,6 +40,7 @@ static const struct opt images_tab[] = {
     OPT_STR("format", 0, struct images_opts, format),
     OPT_BOOL("no-trunc", 0, struct images_opts, notrunc),
     OPT_BOOL("all", 'a', struct images_opts, all),
+    OPT_BOOL("digests", 0, struct images_opts, digests),
     OPT_CALL("filter", 'f', images_filter_opt),
     OPT_TABLE_END,
 };
@@ -130,7 +131,11 @@ int cmd_images(struct engine *e, void *opts, char **args, struct werr *err)
 	if (quiet) {
 		for (size_t i = 0; i < n; i++)
 			printf("%.*s\n", notrunc ? 64 : 12, list[i].id);
-	} else if (images_print(e, list, n, fmt ? fmt : IMG_IMAGES_TABLE, notrunc, err) < 0) {
+	} else if (images_print(e, list, n,
+				fmt	     ? fmt
+				: o->digests ? IMG_IMAGES_DIGEST_TABLE
+					     : IMG_IMAGES_TABLE,
+				notrunc, err) < 0) {
 		image_recs_free(list, n);
 		return -1;
 	}

@@ -79,6 +79,7 @@
 	"DESCRIPTION\n  Lists images: REPOSITORY TAG IMAGE ID CREATED SIZE.\n\n"                   \
 	"OPTIONS\n"                                                                                \
 	"  -a, --all        also intermediate images (unnamed parents of other images)\n"          \
+	"      --digests    show the manifest digest of each image (a DIGEST column)\n"            \
 	"  -q, --quiet      print only the image ids\n"                                            \
 	"      --no-trunc   full image ids\n"                                                      \
 	"      --format F   json, or a Go template such as '{{.Id}}'\n"                            \

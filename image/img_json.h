@@ -36,6 +36,9 @@ struct json_object *img_json_headers(void);
 /* `images` default output: Podman's table (Created prints as CreatedSince does; its
  * header is CREATED, CreatedSince's is "<no value>" in Podman 4.3). */
 #define IMG_IMAGES_TABLE "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.Created}}\t{{.Size}}"
+/* images --digests */
+#define IMG_IMAGES_DIGEST_TABLE                                                                    \
+	"table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.Created}}\t{{.Size}}"
 
 /* One entry of `history --format json` as Podman 4.3 prints it: id
  * ("<missing>"), created (RFC 3339 with nanoseconds, in the zone the config

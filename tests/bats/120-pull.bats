@@ -50,6 +50,9 @@ layer_dirs() {
     assert_output docker
     run_warren 0 image inspect --format '{{.Digest}}' "$REG/gzip:latest"
     assert_output "$REGFIX_GZIP_DIGEST"
+    run_warren 0 images --digests
+    assert_line --index 0 --regexp '^REPOSITORY +TAG +DIGEST +IMAGE ID +CREATED +SIZE$'
+    assert_line --index 1 --regexp "^$REG/gzip +latest +$REGFIX_GZIP_DIGEST +${REGFIX_GZIP_ID:7:12} "
 }
 
 @test "pull -q prints only the id; zstd, uncompressed and Docker schema 2 images pull" {
