@@ -1,5 +1,6 @@
 #include "lib/util.h"
 #include "lib/cleanup.h"
+#include "lib/log.h"
 #include "lib/walk.h"
 
 #include <errno.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -631,4 +633,47 @@ size_t utf8_count(const char *s, size_t n)
 		if (((unsigned char)s[i] & 0xc0) != 0x80)
 			c++;
 	return c;
+}
+
+#define TMP_GC_MAX 64 /* leftovers removed per call; the rest the next time */
+
+/* Removes the leftovers of killed commands in dfd; see util.h. */
+void tmp_gc_at(int dfd, const char *what)
+{
+	cleanup_close int guard = -1;
+	cleanup_dir DIR *d = NULL;
+	struct dirent *de;
+	char *names[TMP_GC_MAX];
+	int held[TMP_GC_MAX], fd;
+	size_t n = 0;
+
+	/* busy: a command is between creating its temp entry and locking it */
+	if (dfd < 0 || (guard = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    flock(guard, LOCK_EX | LOCK_NB) < 0)
+		return;
+	fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 && (d = fdopendir(fd)) == NULL)
+		close(fd);
+	while (d != NULL && n < TMP_GC_MAX && (de = readdir(d)) != NULL) {
+		if (!str_has_prefix(de->d_name, ".tmp-"))
+			continue;
+		fd = openat(dfd, de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			held[n] = fd;
+			names[n++] = xstrdup(de->d_name);
+		} else if (fd >= 0) {
+			close(fd);
+		}
+	}
+	close(steal_fd(&guard)); /* held now: remove them without blocking creators */
+	for (size_t i = 0; i < n; i++) {
+		struct werr err = {0};
+
+		if (rm_rf_at(dfd, names[i], &err) == 0)
+			log_debug("removed '%s/%s', left by a killed command", what, names[i]);
+		else
+			log_debug("remove leftover: %s", err.msg);
+		close(held[i]);
+		free(names[i]);
+	}
 }

@@ -55,6 +55,15 @@ int rm_rf_at(int dirfd, const char *name, struct werr *err);
 int rm_rf_contents(int dfd, struct werr *err);
 
 /* NULL-terminated string vectors. */
+/* Removes the ".tmp-*" entries (files or dirs) of dir dfd that killed
+ * commands left. The protocol: a creator holds a shared flock of dfd from
+ * creating its entry until it has flocked the entry exclusively, and keeps
+ * that lock until the entry is renamed or removed; so with dfd locked
+ * exclusively (not blocking: busy means "next time"), an entry whose lock
+ * can be taken has no live owner. At most 64 go per call; what names dfd in
+ * debug messages. */
+void tmp_gc_at(int dfd, const char *what);
+
 size_t strv_len(char *const *v);
 void strv_free(char **v);
 char **strv_append(char **v, const char *s); /* copies s, returns new vector */

@@ -24,7 +24,6 @@
 #include "lib/util.h"
 
 #define TMP_NAME 24 /* ".tmp-" + 16 hex + NUL, rounded */
-#define GC_MAX	 64 /* leftovers removed per call; the rest the next time */
 
 struct blob_writer {
 	int dfd; /* <root>/blobs */
@@ -212,39 +211,9 @@ int blob_remove(struct engine *e, const char *digest, struct werr *err)
 void blob_gc_tmp(struct engine *e)
 {
 	cleanup_close int dfd = open_blobs_dir(e, false, NULL);
-	cleanup_close int guard = -1;
-	cleanup_dir DIR *d = NULL;
-	struct dirent *de;
-	char *names[GC_MAX];
-	int held[GC_MAX], fd;
-	size_t n = 0;
+	cleanup_free char *path = xasprintf("%s/blobs", e->root);
 
-	/* busy: a writer is between open and flock of its temp file */
-	if (dfd < 0 || (guard = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
-	    flock(guard, LOCK_EX | LOCK_NB) < 0)
-		return;
-	fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0 && (d = fdopendir(fd)) == NULL)
-		close(fd);
-	while (d != NULL && n < GC_MAX && (de = readdir(d)) != NULL) {
-		if (!str_has_prefix(de->d_name, ".tmp-"))
-			continue;
-		fd = openat(dfd, de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) {
-			held[n] = fd;
-			names[n++] = xstrdup(de->d_name);
-		} else if (fd >= 0) {
-			close(fd);
-		}
-	}
-	close(steal_fd(&guard));
-	for (size_t i = 0; i < n; i++) {
-		if (unlinkat(dfd, names[i], 0) == 0)
-			log_debug("removed '%s/blobs/%s', left by a killed command", e->root,
-				  names[i]);
-		close(held[i]);
-		free(names[i]);
-	}
+	tmp_gc_at(dfd, path);
 }
 
 /* Calls fn for every committed blob; see blobs.h. */

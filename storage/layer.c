@@ -988,47 +988,11 @@ int layer_remove(struct engine *e, const char *diff_id, struct werr *err)
 	return 0;
 }
 
-#define GC_MAX 64 /* leftovers removed per call; the rest the next time */
-
 /* Removes <root>/layers/.tmp-* that no live command holds; see layer.h. */
 void layer_gc_tmp(struct engine *e)
 {
 	cleanup_free char *path = xasprintf("%s/layers", e->root);
 	cleanup_close int lfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	cleanup_close int guard = -1;
-	cleanup_dir DIR *d = NULL;
-	struct dirent *de;
-	char *names[GC_MAX];
-	int held[GC_MAX], fd;
-	size_t n = 0;
 
-	/* busy: a command is between mkdir and flock of its temp dir */
-	if (lfd < 0 || (guard = openat(lfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
-	    flock(guard, LOCK_EX | LOCK_NB) < 0)
-		return;
-	fd = openat(lfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0 && (d = fdopendir(fd)) == NULL)
-		close(fd);
-	while (d != NULL && n < GC_MAX && (de = readdir(d)) != NULL) {
-		if (!str_has_prefix(de->d_name, ".tmp-"))
-			continue;
-		fd = openat(lfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) {
-			held[n] = fd;
-			names[n++] = xstrdup(de->d_name);
-		} else if (fd >= 0) {
-			close(fd);
-		}
-	}
-	close(steal_fd(&guard)); /* held now: remove them without blocking creators */
-	for (size_t i = 0; i < n; i++) {
-		struct werr err = {0};
-
-		if (rm_rf_at(lfd, names[i], &err) == 0)
-			log_debug("removed '%s/%s', left by a killed command", path, names[i]);
-		else
-			log_debug("remove leftover: %s", err.msg);
-		close(held[i]);
-		free(names[i]);
-	}
+	tmp_gc_at(lfd, path);
 }
