@@ -18,6 +18,7 @@
 #include "image/policy.h"
 #include "image/pull.h"
 #include "image/regconf.h"
+#include "image/search.h"
 #include "image/ref.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
@@ -526,38 +527,23 @@ int image_remote_tags(struct engine *e, const char *ref, const struct pull_opts 
 		      struct werr *err)
 {
 	struct image_ref r;
-	struct reg_client *c;
-	struct regconf *conf;
+	struct regconf *conf = regconf_load(e->rootless, err);
 	cleanup_strv char **tags = NULL;
-	char **out = xcalloc(1, sizeof(char *));
-	int rc;
+	char **out;
+	int rc = conf ? image_repo_tags(conf, ref, &o->reg, &r, &tags, err) : -1;
 
-	if (ref_parse(ref, &r, err) < 0) {
-		free(out);
-		return -1;
-	}
-	if (r.digest != NULL ||
-	    strchr(ref + (strrchr(ref, '/') ? strrchr(ref, '/') - ref : 0), ':')) {
-		ref_free(&r);
-		free(out);
-		return werr_set(err, 0, "tag or digest can't be used with --all-tags flag");
-	}
-	conf = regconf_load(e->rootless, err);
-	c = conf ? reg_open(r.domain, r.path, regconf_insecure(conf, r.domain), &o->reg, err)
-		 : NULL;
 	regconf_free(conf);
-	rc = c ? reg_tags_list(c, &tags, err) : -1;
-	for (size_t i = 0; rc == 0 && tags[i]; i++) {
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		return werr_set(err, 0, "tag or digest can't be used with --all-tags flag");
+	out = xcalloc(1, sizeof(char *));
+	for (size_t i = 0; tags[i]; i++) {
 		char *full = xasprintf("%s/%s:%s", r.domain, r.path, tags[i]);
 		out = strv_append(out, full);
 		free(full);
 	}
-	reg_close(c);
 	ref_free(&r);
-	if (rc < 0) {
-		strv_free(out);
-		return -1;
-	}
 	*refs = out;
 	return 0;
 }

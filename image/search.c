@@ -82,30 +82,50 @@ static int search_one(const struct regconf *conf, const char *registry, const ch
 	return 0;
 }
 
+/* The tags of a repository; see search.h. */
+int image_repo_tags(const struct regconf *conf, const char *ref, const struct reg_opts *reg,
+		    struct image_ref *repo, char ***tags, struct werr *err)
+{
+	struct image_ref r;
+	struct reg_client *c;
+	int rc;
+
+	if (ref_parse(ref, &r, err) < 0)
+		return -1;
+	if (r.digest != NULL || strchr(strrchr(ref, '/') ? strrchr(ref, '/') : ref, ':')) {
+		ref_free(&r);
+		return 1;
+	}
+	c = reg_open(r.domain, r.path, regconf_insecure(conf, r.domain), reg, err);
+	rc = c ? reg_tags_list(c, tags, err) : -1;
+	reg_close(c);
+	if (rc < 0) {
+		ref_free(&r);
+		return -1;
+	}
+	*repo = r;
+	return 0;
+}
+
 static int list_tags(const struct regconf *conf, const char *term, const struct search_opts *o,
 		     struct results *rs, struct werr *err)
 {
 	struct image_ref r;
-	struct reg_client *c;
 	cleanup_strv char **tags = NULL;
 	cleanup_free char *repo = NULL;
-	int limit = o->limit > 0 ? o->limit : DEFAULT_LIMIT, rc;
+	int limit = o->limit > 0 ? o->limit : DEFAULT_LIMIT;
+	int rc = image_repo_tags(conf, term, &o->reg, &r, &tags, err);
 
-	if (ref_parse(term, &r, err) < 0)
+	if (rc < 0)
 		return -1;
-	if (r.digest != NULL || strchr(strrchr(term, '/') ? strrchr(term, '/') : term, ':')) {
-		ref_free(&r);
+	if (rc == 1)
 		return werr_set(err, 0, "reference \"%s\" must not have a tag for --list-tags",
 				term);
-	}
 	repo = ref_repo(&r);
-	c = reg_open(r.domain, r.path, regconf_insecure(conf, r.domain), &o->reg, err);
-	rc = c ? reg_tags_list(c, &tags, err) : -1;
-	for (size_t i = 0; rc == 0 && tags[i] && (int)i < limit; i++)
+	for (size_t i = 0; tags[i] && (int)i < limit; i++)
 		add(rs, r.domain, repo, tags[i]);
-	reg_close(c);
 	ref_free(&r);
-	return rc;
+	return 0;
 }
 
 /* Searches; see search.h. */

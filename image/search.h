@@ -28,6 +28,17 @@ struct search_opts {
 	int automated;	/* filter is-automated */
 };
 
+struct regconf;
+struct image_ref;
+
+/* The tags of the repository ref names ("host/repo", no tag or digest),
+ * from the registry registries.conf (conf) says how to reach: 0 with *repo
+ * (the parsed name: ref_free it) and *tags (strv_free), 1 when ref has a
+ * tag or a digest (nothing listed: the caller says why that is wrong), -1
+ * on error. Shared by search --list-tags and pull --all-tags. */
+int image_repo_tags(const struct regconf *conf, const char *ref, const struct reg_opts *reg,
+		    struct image_ref *repo, char ***tags, struct werr *err);
+
 /* Searches (a term without a registry: the unqualified-search registries
  * of registries.conf); *out gets n results (caller frees with
  * search_results_free). */
