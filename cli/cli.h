@@ -65,6 +65,14 @@ struct inspect_opts {
  * with err set. */
 int cmd_run(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_ps(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_create(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_start(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_stop(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_restart(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_kill(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_wait(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_logs(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_container_cleanup(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_rm(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_inspect(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_container_inspect(struct engine *e, void *opts, char **args, struct werr *err);
@@ -94,6 +102,8 @@ int cmd_help(struct engine *e, void *opts, char **args, struct werr *err);
 
 /* Their flags (next to each command) */
 extern const struct optspec cli_run_opts, cli_ps_opts, cli_rm_opts, cli_inspect_opts;
+extern const struct optspec cli_stop_opts, cli_start_opts, cli_kill_opts, cli_cleanup_opts,
+    cli_logs_opts;
 extern const struct optspec cli_trust_show_opts, cli_trust_set_opts;
 extern const struct optspec cli_pull_opts, cli_login_opts, cli_logout_opts, cli_search_opts,
     cli_push_opts;

@@ -4,6 +4,7 @@
 #include "lib/cleanup.h"
 #include "lib/util.h"
 #include "runtime/container.h"
+#include "runtime/detach.h"
 #include "runtime/runopts.h"
 
 #include <stdio.h>
@@ -23,6 +24,10 @@ RUNOPTS_CALL(runopts_add_volume)
 RUNOPTS_CALL(runopts_add_tmpfs)
 RUNOPTS_CALL(runopts_set_network)
 RUNOPTS_CALL(runopts_security_opt)
+RUNOPTS_CALL(runopts_set_stop_signal)
+RUNOPTS_CALL(runopts_set_stop_timeout)
+RUNOPTS_CALL(runopts_set_log_driver)
+RUNOPTS_CALL(runopts_add_log_opt)
 
 static int run_tls_verify(void *o, const char *v, struct werr *err)
 {
@@ -58,6 +63,10 @@ static const struct opt run_tab[] = {
     OPT_STR("platform", 0, struct run_opts, platform),
     OPT_CALL("tls-verify", 0, run_tls_verify),
     OPT_BOOL("quiet", 'q', struct run_opts, quiet),
+    OPT_CALL("stop-signal", 0, runopts_set_stop_signal_opt),
+    OPT_CALL("stop-timeout", 0, runopts_set_stop_timeout_opt),
+    OPT_CALL("log-driver", 0, runopts_set_log_driver_opt),
+    OPT_CALL("log-opt", 0, runopts_add_log_opt_opt),
     OPT_TABLE_END,
 };
 
@@ -95,22 +104,56 @@ static void run_fini(void *o)
 /* run IMAGE [COMMAND...]: the flags end at the image */
 const struct optspec cli_run_opts = {run_tab, sizeof(struct run_opts), true, run_init, run_fini};
 
-int cmd_run(struct engine *e, void *opts, char **args, struct werr *err)
+/* run -d: created here, then handed to a monitor of its own */
+static int run_detached(struct engine *e, const char *image, const struct run_opts *o,
+			struct werr *err)
 {
-	struct run_opts *o = opts;
+	struct ctr_owned c = {.lock = -1, .proc = {.pty_master = -1}};
+	struct detach_opts d;
+	int rc = -1;
 
-	if (o->detach) {
-		werr_set(err, 0,
-			 "detached containers (-d) are not supported yet: run in the foreground");
-		return werr_status(err, 125);
+	if (detach_opts_from_run(o, &d, err) < 0 || container_create(e, image, o, &c, err) < 0)
+		return -1;
+	if (container_detach(e, &c, &d, err) == 0) {
+		printf("%s\n", c.rec.id);
+		rc = 0;
 	}
+	container_owned_free(e, &c);
+	return rc;
+}
+
+/* IMAGE [COMMAND...] into o; pulls the image when the policy says so */
+static int run_args(struct engine *e, struct run_opts *o, char **args, struct werr *err)
+{
 	if (args[0] == NULL) {
 		werr_set(err, 0, "requires at least 1 arg(s), only received 0");
 		return werr_status(err, 125);
 	}
 	for (size_t i = 1; args[i]; i++)
 		o->cmd = strv_append(o->cmd, args[i]);
-	if (cli_image_for_run(e, args[0], o->pull, o, err) < 0)
+	return cli_image_for_run(e, args[0], o->pull, o, err);
+}
+
+int cmd_run(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	struct run_opts *o = opts;
+
+	if (run_args(e, o, args, err) < 0)
 		return -1;
+	if (o->detach)
+		return run_detached(e, args[0], o, err);
 	return run_foreground(e, args[0], o, err);
+}
+
+int cmd_create(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	struct run_opts *o = opts;
+	struct ctr_owned c = {.lock = -1, .proc = {.pty_master = -1}};
+
+	if (run_args(e, o, args, err) < 0 || container_create(e, args[0], o, &c, err) < 0)
+		return -1;
+	printf("%s\n", c.rec.id);
+	/* created, and nobody's until a start takes it */
+	container_owned_free(e, &c);
+	return 0;
 }

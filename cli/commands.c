@@ -1,5 +1,6 @@
 /* The command tables and their man-style help. */
 #include "cli/cli.h"
+#include "cli/help_lifecycle.h"
 
 #include <stddef.h>
 
@@ -15,7 +16,7 @@
 	"  ignores one it has no handler for.\n\n"                                                 \
 	"OPTIONS\n"                                                                                \
 	"  --rm                      remove the container when it exits\n"                         \
-	"  -d, --detach              not supported yet (warren runs in the foreground)\n"          \
+	"  -d, --detach              run in the background under a monitor; print the id\n"        \
 	"  -i, --interactive         keep stdin open and pass it to the container\n"               \
 	"  -t, --tty                 allocate a pseudo-terminal inside the container\n"            \
 	"  -e, --env K[=V]           set an environment variable (K alone: take ours)\n"           \
@@ -341,14 +342,27 @@ const struct cmd cli_image_commands[] = {
 };
 
 const struct cmd cli_container_commands[] = {
+    {"cleanup", cmd_container_cleanup, &cli_cleanup_opts, "unmount containers that have exited",
+     CLEANUP_HELP, NEEDS_STORE, NULL},
+    {"create", cmd_create, &cli_run_opts, "create a container without starting it", CREATE_HELP,
+     NEEDS_STORE, NULL},
     {"inspect", cmd_container_inspect, &cli_inspect_opts, "show containers as JSON", INSPECT_HELP,
      NEEDS_STORE, NULL},
+    {"kill", cmd_kill, &cli_kill_opts, "send a signal to containers", KILL_HELP, NEEDS_STORE, NULL},
+    {"logs", cmd_logs, &cli_logs_opts, "print the output of containers", LOGS_HELP, NEEDS_STORE,
+     NULL},
     {"list", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
     {"ls", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
+    {"restart", cmd_restart, &cli_stop_opts, "stop and start containers", RESTART_HELP, NEEDS_STORE,
+     NULL},
     {"ps", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
     {"rm", cmd_rm, &cli_rm_opts, "remove containers", RM_HELP, NEEDS_STORE, NULL},
     {"run", cmd_run, &cli_run_opts, "run a command in a new container", RUN_HELP, NEEDS_STORE,
      NULL},
+    {"start", cmd_start, &cli_start_opts, "start containers", START_HELP, NEEDS_STORE, NULL},
+    {"stop", cmd_stop, &cli_stop_opts, "stop containers", STOP_HELP, NEEDS_STORE, NULL},
+    {"wait", cmd_wait, NULL, "wait for containers to exit and print their codes", WAIT_HELP,
+     NEEDS_STORE, NULL},
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
 };
 
@@ -361,6 +375,8 @@ const struct cmd cli_system_commands[] = {
 
 const struct cmd cli_commands[] = {
     {"container", NULL, NULL, "manage containers", NULL, NEEDS_NOTHING, cli_container_commands},
+    {"create", cmd_create, &cli_run_opts, "create a container without starting it", CREATE_HELP,
+     NEEDS_STORE, NULL},
     {"help", cmd_help, NULL, "show the help of warren or of a command", HELP_HELP, NEEDS_NOTHING,
      NULL},
     {"history", cmd_history, &cli_history_opts, "show the history of an image", HISTORY_HELP,
@@ -372,14 +388,19 @@ const struct cmd cli_commands[] = {
     {"info", cmd_info, &cli_format_opts, "show system information", INFO_HELP, NEEDS_STORE, NULL},
     {"inspect", cmd_inspect, &cli_inspect_opts, "show containers or images as JSON", INSPECT_HELP,
      NEEDS_STORE, NULL},
+    {"kill", cmd_kill, &cli_kill_opts, "send a signal to containers", KILL_HELP, NEEDS_STORE, NULL},
     {"load", cmd_load, &cli_load_opts, "load images from an archive", LOAD_HELP, NEEDS_STORE, NULL},
     {"login", cmd_login, &cli_login_opts, "log in to a registry", LOGIN_HELP, NEEDS_NOTHING, NULL},
     {"logout", cmd_logout, &cli_logout_opts, "log out of a registry", LOGOUT_HELP, NEEDS_NOTHING,
+     NULL},
+    {"logs", cmd_logs, &cli_logs_opts, "print the output of containers", LOGS_HELP, NEEDS_STORE,
      NULL},
     {"ps", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
     {"pull", cmd_pull, &cli_pull_opts, "pull an image from a registry", PULL_HELP, NEEDS_STORE,
      NULL},
     {"push", cmd_push, &cli_push_opts, "push an image to a registry", PUSH_HELP, NEEDS_STORE, NULL},
+    {"restart", cmd_restart, &cli_stop_opts, "stop and start containers", RESTART_HELP, NEEDS_STORE,
+     NULL},
     {"rm", cmd_rm, &cli_rm_opts, "remove containers", RM_HELP, NEEDS_STORE, NULL},
     {"rmi", cmd_rmi, &cli_rmi_opts, "remove images", RMI_HELP, NEEDS_STORE, NULL},
     {"run", cmd_run, &cli_run_opts, "run a command in a new container", RUN_HELP, NEEDS_STORE,
@@ -387,6 +408,8 @@ const struct cmd cli_commands[] = {
     {"save", cmd_save, &cli_save_opts, "save images to an archive", SAVE_HELP, NEEDS_STORE, NULL},
     {"search", cmd_search, &cli_search_opts, "search registries for images", SEARCH_HELP,
      NEEDS_NOTHING, NULL},
+    {"start", cmd_start, &cli_start_opts, "start containers", START_HELP, NEEDS_STORE, NULL},
+    {"stop", cmd_stop, &cli_stop_opts, "stop containers", STOP_HELP, NEEDS_STORE, NULL},
     {"system", NULL, NULL, "manage warren itself", NULL, NEEDS_NOTHING, cli_system_commands},
     {"tag", cmd_tag, NULL, "add a name to an image", TAG_HELP, NEEDS_STORE, NULL},
     {"untag", cmd_untag, NULL, "remove names from an image", UNTAG_HELP, NEEDS_STORE, NULL},
@@ -394,5 +417,7 @@ const struct cmd cli_commands[] = {
      UNSHARE_HELP, NEEDS_USERNS, NULL},
     {"version", cmd_version, &cli_format_opts, "show the version", VERSION_HELP, NEEDS_NOTHING,
      NULL},
+    {"wait", cmd_wait, NULL, "wait for containers to exit and print their codes", WAIT_HELP,
+     NEEDS_STORE, NULL},
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
 };

@@ -437,6 +437,8 @@ static int config_fields(struct json_object *cfg, struct image_config *c, struct
 		return werr_set(err, 0, "image config: 'config.WorkingDir' is not a string");
 	if (json_str(cfg, "User", &c->user) < 0)
 		return werr_set(err, 0, "image config: 'config.User' is not a string");
+	if (json_str(cfg, "StopSignal", &c->stop_signal) < 0)
+		return werr_set(err, 0, "image config: 'config.StopSignal' is not a string");
 	return 0;
 }
 
@@ -476,6 +478,7 @@ void image_config_free(struct image_config *c)
 	strv_free(c->cmd);
 	free(c->workdir);
 	free(c->user);
+	free(c->stop_signal);
 	free(c->arch);
 	free(c->os);
 	*c = (struct image_config){0};

@@ -105,6 +105,7 @@ struct image_config {
 	char **cmd;	   /* NULL when unset */
 	char *workdir;
 	char *user;
+	char *stop_signal; /* "SIGQUIT", "3" or NULL (SIGTERM) */
 	char *arch, *os;
 };
 int image_config_parse(const char *json, struct image_config *out, struct werr *err);

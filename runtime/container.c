@@ -1,9 +1,11 @@
 #include "runtime/container.h"
+#include "runtime/container_int.h"
 #include "image/image.h"
 #include "image/ref.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/log.h"
+#include "lib/signame.h"
 #include "lib/util.h"
 #include "runtime/ctrlock.h"
 #include "runtime/executor.h"
@@ -49,6 +51,34 @@ static char **effective_command(const struct run_opts *o, const struct image_con
 	return v ? v : xcalloc(1, sizeof(char *));
 }
 
+/* --stop-signal, else the image's StopSignal (a name or a number), else
+ * SIGTERM */
+static int stop_signal(const struct run_opts *o, const struct image_config *img)
+{
+	int sig = img->stop_signal ? signal_parse(img->stop_signal) : -1;
+
+	if (o->stop_signal > 0)
+		return o->stop_signal;
+	return sig > 0 ? sig : SIGTERM;
+}
+
+/* HostConfig.LogConfig as Podman shows it */
+static struct json_object *log_config_json(const struct run_opts *o)
+{
+	struct json_object *l = json_object_new_object();
+	struct json_object *c = json_object_new_object();
+	char buf[32];
+
+	json_object_object_add(l, "Type",
+			       json_object_new_string(o->log_driver ? o->log_driver : "k8s-file"));
+	if (o->log_max > 0) {
+		snprintf(buf, sizeof(buf), "%lld", o->log_max);
+		json_object_object_add(l, "Size", json_object_new_string(buf));
+	}
+	json_object_object_add(l, "Config", c);
+	return l;
+}
+
 /* What inspect shows: {"Config": {...}, "HostConfig": {...}} in Docker's
  * field names, from the options and the image the container was made of. */
 static char *create_options_json(const struct run_opts *o, const struct image_config *img,
@@ -77,6 +107,9 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 								     : "/"));
 	json_object_object_add(cfg, "Image", json_object_new_string(image_ref));
 	json_object_object_add(cfg, "Tty", json_object_new_boolean(o->tty));
+	json_object_object_add(cfg, "StopSignal", json_object_new_int(stop_signal(o, img)));
+	json_object_object_add(cfg, "StopTimeout",
+			       json_object_new_int(o->stop_timeout >= 0 ? o->stop_timeout : 10));
 	json_object_object_add(cfg, "OpenStdin", json_object_new_boolean(o->interactive));
 	json_object_object_add(host, "ReadonlyRootfs", json_object_new_boolean(o->read_only));
 	json_object_object_add(host, "Privileged", json_object_new_boolean(o->privileged));
@@ -95,6 +128,7 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	json_object_object_add(host, "Tmpfs", jnew_strv(o->tmpfs));
 	json_object_object_add(host, "CapAdd", jnew_strv(o->cap_add));
 	json_object_object_add(host, "CapDrop", jnew_strv(o->cap_drop));
+	json_object_object_add(host, "LogConfig", log_config_json(o));
 	json_object_object_add(j, "Config", cfg);
 	json_object_object_add(j, "HostConfig", host);
 	return xstrdup(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
@@ -253,7 +287,7 @@ fail:
 	return -1;
 }
 
-static enum storage_driver rec_driver(const struct container_rec *c)
+enum storage_driver container_driver(const struct container_rec *c)
 {
 	enum storage_driver d = DRIVER_VFS;
 	if (c->driver == NULL || driver_parse(c->driver, &d) < 0)
@@ -269,14 +303,12 @@ static bool pool_offer(struct engine *e, const struct container_rec *c, const ch
 	bool pooled = false;
 
 	if (c->autoremove && store_image_get(e->store, c->image_id, &img, &ignore) == 1)
-		pooled = rootfs_pool_put(e, rec_driver(c), img.layers, dir);
+		pooled = rootfs_pool_put(e, container_driver(c), img.layers, dir);
 	image_rec_free(&img);
 	return pooled;
 }
 
-/* Deletes the container's files and record (it must not run, and the
- * caller holds its lock). */
-static int destroy(struct engine *e, struct container_rec *c, struct werr *err)
+int container_destroy(struct engine *e, struct container_rec *c, struct werr *err)
 {
 	cleanup_free char *dir = container_dir(e, c->id);
 	cleanup_free char *bundle = container_bundle_dir(e, c);
@@ -286,16 +318,14 @@ static int destroy(struct engine *e, struct container_rec *c, struct werr *err)
 	if (pool_offer(e, c, dir))
 		return store_container_delete(e->store, c->id, err);
 
-	if (rootfs_umount(e, rec_driver(c), dir, err) < 0)
+	if (rootfs_umount(e, container_driver(c), dir, err) < 0)
 		return werr_wrap(err, "unmount the rootfs of %.12s", c->id);
 	if (rm_rf_at(AT_FDCWD, dir, err) < 0)
 		return werr_wrap(err, "remove container %.12s", c->id);
 	return store_container_delete(e->store, c->id, err);
 }
 
-/* Records c as exited with code and unmounts its rootfs (the caller holds
- * its lock). */
-static int mark_exited(struct engine *e, struct container_rec *c, int code, struct werr *err)
+int container_mark_exited(struct engine *e, struct container_rec *c, int code, struct werr *err)
 {
 	cleanup_free char *dir = container_dir(e, c->id);
 	struct werr ignore = {0};
@@ -305,8 +335,22 @@ static int mark_exited(struct engine *e, struct container_rec *c, int code, stru
 	c->finished = now_ns();
 	c->pid = 0;
 	c->pid_start = 0;
-	rootfs_umount(e, rec_driver(c), dir, &ignore);
+	rootfs_umount(e, container_driver(c), dir, &ignore);
 	return store_container_update(e->store, c, err);
+}
+
+void container_start_failed(struct engine *e, struct ctr_owned *c, int status)
+{
+	struct werr ignore = {0};
+
+	/* it never ran: Podman removes nothing but marks it; with --rm it is
+	 * gone */
+	if (c->rec.autoremove)
+		container_destroy(e, &c->rec, &ignore);
+	else
+		container_mark_exited(e, &c->rec, status, &ignore);
+	ctrlock_release(e->runroot, c->rec.id, c->lock);
+	c->lock = -1;
 }
 
 int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io *io,
@@ -322,15 +366,7 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 	struct werr ignore = {0};
 
 	if (executor_start(bundle, &xo, &c->proc, err) < 0) {
-		int status = err->status;
-		/* it never ran: Podman removes nothing but marks it; with --rm it
-		 * is gone */
-		if (c->rec.autoremove)
-			destroy(e, &c->rec, &ignore);
-		else
-			mark_exited(e, &c->rec, status ? status : 125, &ignore);
-		ctrlock_release(e->runroot, c->rec.id, c->lock);
-		c->lock = -1;
+		container_start_failed(e, c, err->status ? err->status : 125);
 		return -1;
 	}
 	c->rec.state = CTR_RUNNING;
@@ -354,8 +390,8 @@ int container_wait(struct engine *e, struct ctr_owned *c, const struct exec_io *
 	int code = rc < 0 ? 125 : *exit_code;
 
 	if (c->rec.autoremove)
-		rc = destroy(e, &c->rec, rc < 0 ? &ignore : err) < 0 && rc == 0 ? -1 : rc;
-	else if (mark_exited(e, &c->rec, code, rc < 0 ? &ignore : err) < 0 && rc == 0)
+		rc = container_destroy(e, &c->rec, rc < 0 ? &ignore : err) < 0 && rc == 0 ? -1 : rc;
+	else if (container_mark_exited(e, &c->rec, code, rc < 0 ? &ignore : err) < 0 && rc == 0)
 		rc = -1;
 	ctrlock_release(e->runroot, c->rec.id, c->lock);
 	c->lock = -1;
@@ -422,12 +458,13 @@ static int settle(struct engine *e, struct container_rec *c, const struct ctrloc
 	kill_orphan(c->pid, c->pid_start);
 	if (c->autoremove) {
 		*gone = true;
-		return destroy(e, c, err);
+		return container_destroy(e, c, err);
 	}
-	/* it died while its rootfs was being made: it stays created */
-	if (c->state == CTR_CREATED && i->pid == 0)
+	/* it died while its rootfs was being made, or before a start got
+	 * going: it stays as it was (created, or exited with its old code) */
+	if (i->pid == 0 && c->state != CTR_RUNNING)
 		return 0;
-	return mark_exited(e, c, 137, err);
+	return container_mark_exited(e, c, 137, err);
 }
 
 static int refresh(struct engine *e, struct container_rec *c, bool *gone, struct werr *err)
@@ -436,7 +473,9 @@ static int refresh(struct engine *e, struct container_rec *c, bool *gone, struct
 	int fd = -1, st, rc;
 
 	*gone = false;
-	if (c->state != CTR_RUNNING && c->state != CTR_CREATED)
+	/* an exited container may be running again: its start (or restart)
+	 * went to the lock file, not the database */
+	if (c->state == CTR_REMOVING)
 		return 0;
 	st = ctrlock_try(e->runroot, c->id, false, &fd, &info, err);
 	if (st < 0)
@@ -454,7 +493,7 @@ static int refresh(struct engine *e, struct container_rec *c, bool *gone, struct
 	if (st != CTRLOCK_STALE)
 		return st < 0 ? -1 : 0;
 	rc = reload(e, c, gone, err);
-	if (rc == 0 && !*gone && (c->state == CTR_RUNNING || c->state == CTR_CREATED))
+	if (rc == 0 && !*gone && c->state != CTR_REMOVING)
 		rc = settle(e, c, &info, gone, err);
 	ctrlock_release(e->runroot, c->id, fd);
 	return rc;
@@ -593,7 +632,7 @@ int container_remove(struct engine *e, struct container_rec *c, bool force, int 
 		}
 	}
 	if (rc == 0 && !gone)
-		rc = destroy(e, c, err);
+		rc = container_destroy(e, c, err);
 	ctrlock_release(e->runroot, c->id, fd);
 	return rc;
 }

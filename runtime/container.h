@@ -80,6 +80,40 @@ char *container_dir(struct engine *e, const char *id);
  * back at once (auto_da_alloc), a disk I/O on every `run --rm`. */
 char *container_bundle_dir(struct engine *e, const struct container_rec *c);
 
+/* The exit command of a detached container's monitor (`container cleanup
+ * --exit-code N --lock-fd FD ID`): with lock_fd (the monitor's lock, see
+ * ctrlock_adopt) records the exit (started time from the lock file),
+ * unmounts the rootfs, removes the container when --rm, and releases the
+ * lock. Without it (lock_fd < 0, by hand): a container that no longer
+ * runs gets its rootfs unmounted. */
+int container_cleanup(struct engine *e, const char *id, int exit_code, int lock_fd,
+		      struct werr *err);
+
+/* Gets the container ref ready to start again: its lock taken, its rootfs
+ * mounted. 1 with *out owned (start it with container_detach or
+ * container_start), 0 when it runs already (nothing to do), -1 (unknown
+ * container: Podman's "no such container"). */
+int container_prepare_start(struct engine *e, const char *ref, struct ctr_owned *out,
+			    struct werr *err);
+
+/* Sends sig to c's init (c as container_lookup brought it up to date); a
+ * container that does not run: Podman's "can only kill running
+ * containers" error. */
+int container_kill(struct engine *e, const struct container_rec *c, int sig, struct werr *err);
+
+/* The signal `stop` sends first: --stop-signal, the image's StopSignal,
+ * else SIGTERM. */
+int container_stop_signal(const struct container_rec *c);
+
+/* Stops c: its stop signal, then after timeout seconds (timeout < 0: the
+ * container's --stop-timeout, default 10; 0: at once) SIGKILL; returns once
+ * its owner has settled it. A container that does not run: nothing. */
+int container_stop(struct engine *e, const struct container_rec *c, int timeout, struct werr *err);
+
+/* Waits until the container ref has exited (a created one: until it has
+ * run) and gives its exit code. */
+int container_wait_exit(struct engine *e, const char *ref, int *code, struct werr *err);
+
 /* "Up 3 seconds", "Exited (0) 2 minutes ago", "Created" (podman ps). */
 void container_status_string(const struct container_rec *c, char *buf, size_t len);
 

@@ -109,8 +109,9 @@ static void fill_state(struct json_object *st, const struct container_rec *c,
  * merged with -e), Entrypoint a string as Podman 4.3 prints it. */
 static void fill_config(struct json_object *cfg, struct json_object *opts, struct json_object *spec)
 {
-	static const char *const keys[] = {"Hostname", "User", "Env",	    "Cmd",
-					   "Image",    "Tty",  "OpenStdin", "WorkingDir"};
+	static const char *const keys[] = {"Hostname",	 "User",       "Env",	    "Cmd",
+					   "Image",	 "Tty",	       "OpenStdin", "WorkingDir",
+					   "StopSignal", "StopTimeout"};
 	struct json_object *proc = jget(spec, "process"), *ep = jget(opts, "Entrypoint");
 	cleanup_strv char **epv = jstrv(ep);
 	cleanup_free char *epstr = strv_join(epv, " ");

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -37,7 +38,7 @@ static int write_info(int fd, const struct ctrlock_info *i, struct werr *err)
 }
 
 /* 0 with *i filled, -1 when the file holds no whole record (yet). */
-static int read_info(int fd, struct ctrlock_info *i)
+int ctrlock_read(int fd, struct ctrlock_info *i)
 {
 	char buf[INFO_LEN + 18];
 	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
@@ -146,13 +147,64 @@ int ctrlock_try(const char *runroot, const char *id, bool create, int *out,
 				return werr_set(err, errno, "stat '%s'", path);
 			if (st.st_nlink == 0)
 				continue; /* given up between our open and our lock */
-			read_info(fd, info);
+			ctrlock_read(fd, info);
 			*out = steal_fd(&fd);
 			return made ? CTRLOCK_FRESH : CTRLOCK_STALE;
 		}
 		if (errno != EWOULDBLOCK)
 			return werr_set(err, errno, "lock '%s'", path);
-		read_info(fd, info);
+		ctrlock_read(fd, info);
 		return CTRLOCK_OWNED;
+	}
+}
+
+int ctrlock_adopt(const char *runroot, const char *id, int fd, struct werr *err)
+{
+	cleanup_free char *path = lock_path(runroot, id);
+	struct stat a, b;
+
+	if (fstat(fd, &a) < 0)
+		return werr_set(err, errno, "lock fd %d", fd);
+	if (stat(path, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return werr_set(err, EINVAL, "fd %d is not the lock of container %.12s", fd, id);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+		return werr_set(err, errno, "fd %d does not hold the lock of container %.12s", fd,
+				id);
+	return 0;
+}
+
+int ctrlock_wait(const char *runroot, const char *id, int64_t deadline, struct werr *err)
+{
+	cleanup_free char *path = lock_path(runroot, id);
+	struct timespec ts = {0, 5 * 1000 * 1000};
+
+	for (;;) {
+		cleanup_close int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		struct stat st;
+
+		if (fd < 0 && errno == ENOENT)
+			return 0;
+		if (fd < 0)
+			return werr_set(err, errno, "open '%s'", path);
+		if (deadline == 0) {
+			/* the kernel wakes us when the owner closes it */
+			while (flock(fd, LOCK_SH) < 0)
+				if (errno != EINTR)
+					return werr_set(err, errno, "lock '%s'", path);
+		} else {
+			while (flock(fd, LOCK_SH | LOCK_NB) < 0) {
+				if (errno != EWOULDBLOCK && errno != EINTR)
+					return werr_set(err, errno, "lock '%s'", path);
+				if (now_ns() >= deadline)
+					return werr_set(err, ETIMEDOUT, "wait for container %.12s",
+							id);
+				nanosleep(&ts, NULL);
+			}
+		}
+		/* released (unlinked), or left by a dead owner: either way no
+		 * owner now; a new owner made a new file: wait for that one */
+		if (fstat(fd, &st) == 0 && st.st_nlink == 0 && access(path, F_OK) == 0)
+			continue;
+		return 0;
 	}
 }

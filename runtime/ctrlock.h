@@ -57,4 +57,19 @@ enum ctrlock_state {
 int ctrlock_try(const char *runroot, const char *id, bool create, int *fd,
 		struct ctrlock_info *info, struct werr *err);
 
+/* Reads what the owner wrote into the lock file fd: 0, or -1 when it holds
+ * no whole record. */
+int ctrlock_read(int fd, struct ctrlock_info *info);
+
+/* A command handed the lock of id by its owner (an inherited fd, as the
+ * monitor runs `container cleanup --lock-fd N`): checks that fd is that
+ * lock file and that it is held through this open file (flock on it
+ * succeeds at once), so that nobody else holds it. 0, or -1 with err set. */
+int ctrlock_adopt(const char *runroot, const char *id, int fd, struct werr *err);
+
+/* Blocks until id's owner lets go of its lock (at once when there is none);
+ * with a deadline (ns since the epoch, 0: none), -1 with ETIMEDOUT after
+ * it. The lock is not taken: the caller looks the container up again. */
+int ctrlock_wait(const char *runroot, const char *id, int64_t deadline, struct werr *err);
+
 #endif

@@ -1,8 +1,12 @@
 #include "runtime/runopts.h"
 #include "lib/cleanup.h"
+#include "lib/signame.h"
 #include "lib/util.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -79,6 +83,87 @@ void runopts_init(struct run_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->sig_proxy = true;
 	o->tls_verify = -1;
+	o->stop_timeout = -1;
+}
+
+int runopts_set_stop_signal(struct run_opts *o, const char *v, struct werr *err)
+{
+	int sig = signal_parse(v);
+
+	if (sig <= 0)
+		return werr_set(err, 0, "invalid signal: %s", v);
+	o->stop_signal = sig;
+	return 0;
+}
+
+int runopts_set_stop_timeout(struct run_opts *o, const char *v, struct werr *err)
+{
+	int64_t n;
+
+	if (parse_int64(v, 0, INT32_MAX, &n) < 0)
+		return werr_set(err, 0,
+				"invalid argument \"%s\" for \"--stop-timeout\" flag: "
+				"strconv.ParseUint: parsing \"%s\": invalid syntax",
+				v, v);
+	o->stop_timeout = (int)n;
+	return 0;
+}
+
+int runopts_set_log_driver(struct run_opts *o, const char *v, struct werr *err)
+{
+	if (strcmp(v, "k8s-file") != 0 && strcmp(v, "none") != 0 && strcmp(v, "passthrough") != 0)
+		return werr_set(err, 0,
+				"invalid log driver \"%s\": use k8s-file, none or passthrough: "
+				"invalid argument",
+				v);
+	free(o->log_driver);
+	o->log_driver = xstrdup(v);
+	return 0;
+}
+
+/* "10k", "5m", "1g", "1024", "2mb" (Docker's units: powers of 1024) */
+int runopts_parse_size(const char *v, long long *out)
+{
+	static const char units[] = "bkmgt";
+	char *end;
+	long long n;
+	const char *u;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (end == v || n < 0 || errno)
+		return -1;
+	if (*end == '\0') {
+		*out = n;
+		return 0;
+	}
+	u = strchr(units, tolower((unsigned char)*end));
+	if (u == NULL || !(end[1] == '\0' || ((end[1] == 'b' || end[1] == 'B') && end[2] == '\0')))
+		return -1;
+	for (long i = 0; i < u - units; i++) {
+		if (n > LLONG_MAX / 1024)
+			return -1;
+		n *= 1024;
+	}
+	*out = n;
+	return 0;
+}
+
+int runopts_add_log_opt(struct run_opts *o, const char *v, struct werr *err)
+{
+	const char *eq = strchr(v, '=');
+
+	if (eq == NULL)
+		return werr_set(err, 0, "invalid log option \"%s\": use KEY=VALUE", v);
+	if (str_has_prefix(v, "max-size=")) {
+		if (runopts_parse_size(eq + 1, &o->log_max) < 0)
+			return werr_set(err, 0, "invalid log option \"%s\": bad size", v);
+		return 0;
+	}
+	/* Podman's other keys (path, tag, max-file) are not kept yet */
+	if (str_has_prefix(v, "tag=") || str_has_prefix(v, "max-file="))
+		return 0;
+	return werr_set(err, 0, "invalid log option \"%s\": unknown key", v);
 }
 
 static int bad_volume(const char *spec, const char *why, struct werr *err)
@@ -292,6 +377,7 @@ void runopts_free(struct run_opts *o)
 		free(o->volumes[i].dst);
 	}
 	free(o->volumes);
+	free(o->log_driver);
 	strv_free(o->tmpfs);
 	strv_free(o->cap_add);
 	strv_free(o->cap_drop);

@@ -28,6 +28,15 @@ int runopts_set_network(struct run_opts *o, const char *mode, struct werr *err);
 int runopts_set_entrypoint(struct run_opts *o, const char *v, struct werr *err);
 /* --security-opt seccomp=unconfined|FILE, label=..., no-new-privileges */
 int runopts_security_opt(struct run_opts *o, const char *v, struct werr *err);
+/* --stop-signal NAME|NUMBER; --stop-timeout SECONDS */
+int runopts_set_stop_signal(struct run_opts *o, const char *v, struct werr *err);
+int runopts_set_stop_timeout(struct run_opts *o, const char *v, struct werr *err);
+/* --log-driver k8s-file|none|passthrough; --log-opt max-size=10m */
+int runopts_set_log_driver(struct run_opts *o, const char *v, struct werr *err);
+int runopts_add_log_opt(struct run_opts *o, const char *v, struct werr *err);
+/* A size as Docker writes them: "1024", "10k", "5m", "2gb" (powers of
+ * 1024). 0, or -1 when malformed. */
+int runopts_parse_size(const char *v, long long *out);
 void runopts_free(struct run_opts *o);
 
 #endif

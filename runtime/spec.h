@@ -41,6 +41,10 @@ struct run_opts {
 	enum net_mode net;
 	char **cap_add, **cap_drop; /* "NET_ADMIN", "CAP_NET_ADMIN" or "ALL" */
 	char *seccomp;		    /* NULL default profile, "unconfined", or a JSON profile path */
+	int stop_signal;	    /* --stop-signal, 0: the image's, else SIGTERM */
+	int stop_timeout;	    /* --stop-timeout seconds, -1: 10 */
+	char *log_driver;	    /* --log-driver k8s-file|none|passthrough, NULL: k8s-file */
+	long long log_max;	    /* --log-opt max-size, bytes (0: unlimited) */
 	/* getting the image (the CLI pulls before container_create; borrowed from argv) */
 	const char *pull; /* --pull missing|always|never|newer */
 	const char *authfile, *cert_dir, *creds, *platform;

@@ -101,7 +101,8 @@ install_check() {
     local dd rc=1
     dd=$(mktemp -d)
     make -s install DESTDIR="$dd" PREFIX=/opt/warren-check >/dev/null &&
-        [ -x "$dd/opt/warren-check/bin/warren" ] && rc=0
+        [ -x "$dd/opt/warren-check/bin/warren" ] &&
+        [ -x "$dd/opt/warren-check/libexec/warren/warren-monitor" ] && rc=0
     rm -rf "$dd"
     return "$rc"
 }
@@ -142,6 +143,8 @@ cleanup() {
 }
 trap cleanup EXIT
 install -D -m 0755 "$REPO/bin/warren" "$T/bin/warren"
+# detached containers exec their monitor from beside the warren binary
+install -D -m 0755 "$REPO/bin/warren-monitor" "$T/bin/warren-monitor"
 install -D -m 0755 -t "$T/tools" "$REPO/build/tools/enosys" "$REPO/build/tools/uring_probe"
 mkdir -p "$T/tests"
 cp -r "$REPO/tests/bats" "$REPO/tests/fixtures" "$REPO/tests/tools" "$T/tests/"

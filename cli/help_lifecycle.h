@@ -1,0 +1,82 @@
+/* help_lifecycle.h - the man-style help of the container lifecycle
+ * commands (cli/cmd_lifecycle.c, cli/cmd_logs.c), for cli/commands.c. */
+#ifndef WARREN_HELP_LIFECYCLE_H
+#define WARREN_HELP_LIFECYCLE_H
+
+#define CREATE_HELP                                                                                \
+	"SYNOPSIS\n  warren create [OPTIONS] IMAGE [COMMAND [ARG...]]\n\n"                         \
+	"DESCRIPTION\n"                                                                            \
+	"  Creates a container from IMAGE as `run` would, without starting it, and prints its\n"   \
+	"  id. `warren start` runs it. Takes the options of `warren run` (see warren run\n"        \
+	"  --help); --rm removes it when it exits after a start.\n"
+
+#define START_HELP                                                                                 \
+	"SYNOPSIS\n  warren start [OPTIONS] CONTAINER [CONTAINER...]\n\n"                          \
+	"DESCRIPTION\n"                                                                            \
+	"  Starts created or exited containers, each under a monitor process of its own that\n"    \
+	"  keeps its log (`warren logs`) and records its exit; prints each name as given. A\n"     \
+	"  running container is left alone.\n\n"                                                   \
+	"OPTIONS\n"                                                                                \
+	"  -a, --attach        run it in the foreground: its output here, warren exits with its\n" \
+	"                      status (one container only)\n"                                      \
+	"  -i, --interactive   with --attach: pass stdin to it\n"                                  \
+	"      --sig-proxy     with --attach: pass signals on (default true)\n"
+
+#define STOP_HELP                                                                                  \
+	"SYNOPSIS\n  warren stop [OPTIONS] CONTAINER [CONTAINER...]\n\n"                           \
+	"DESCRIPTION\n"                                                                            \
+	"  Stops running containers: sends the stop signal (--stop-signal, the image's\n"          \
+	"  StopSignal, else SIGTERM), waits, then sends SIGKILL. Prints each name as given.\n"     \
+	"  Stopping a container that does not run does nothing.\n\n"                               \
+	"OPTIONS\n"                                                                                \
+	"  -a, --all           stop every running container\n"                                     \
+	"  -i, --ignore        ignore containers that do not exist\n"                              \
+	"  -t, --time SECS     seconds to wait before SIGKILL (default: the container's\n"         \
+	"                      --stop-timeout, 10); 0 kills at once\n"
+
+#define RESTART_HELP                                                                               \
+	"SYNOPSIS\n  warren restart [OPTIONS] CONTAINER [CONTAINER...]\n\n"                        \
+	"DESCRIPTION\n  Stops the containers (as `warren stop`) and starts them again.\n\n"        \
+	"OPTIONS\n"                                                                                \
+	"  -a, --all           restart every container\n"                                          \
+	"  -t, --time SECS     seconds to wait before SIGKILL (default: --stop-timeout)\n"
+
+#define KILL_HELP                                                                                  \
+	"SYNOPSIS\n  warren kill [OPTIONS] CONTAINER [CONTAINER...]\n\n"                           \
+	"DESCRIPTION\n"                                                                            \
+	"  Sends a signal to the init process of running containers. As in any pid namespace,\n"   \
+	"  an init ignores a signal it has no handler for (SIGKILL excepted).\n\n"                 \
+	"OPTIONS\n"                                                                                \
+	"  -a, --all           signal every running container\n"                                   \
+	"  -s, --signal SIG    the signal: a name (TERM, SIGTERM) or number (default KILL)\n"
+
+#define WAIT_HELP                                                                                  \
+	"SYNOPSIS\n  warren wait CONTAINER [CONTAINER...]\n\n"                                     \
+	"DESCRIPTION\n"                                                                            \
+	"  Waits until each container has exited and prints its exit code, one per line.\n"
+
+#define CLEANUP_HELP                                                                               \
+	"SYNOPSIS\n  warren container cleanup [OPTIONS] CONTAINER [CONTAINER...]\n\n"              \
+	"DESCRIPTION\n"                                                                            \
+	"  Unmounts the root filesystem of containers that no longer run. The monitor of a\n"      \
+	"  detached container runs it, with --exit-code and --lock-fd, when the container\n"       \
+	"  exits: then it records the exit and removes a --rm container.\n\n"                      \
+	"OPTIONS\n"                                                                                \
+	"      --exit-code N   the exit status to record (with --lock-fd)\n"                       \
+	"      --lock-fd FD    the container's owner lock, inherited from its monitor\n"
+
+#define LOGS_HELP                                                                                  \
+	"SYNOPSIS\n  warren logs [OPTIONS] CONTAINER [CONTAINER...]\n\n"                           \
+	"DESCRIPTION\n"                                                                            \
+	"  Prints what containers wrote to stdout and stderr (each to the same stream here),\n"    \
+	"  from their k8s-file log. A container run with --log-driver none has no log.\n\n"        \
+	"OPTIONS\n"                                                                                \
+	"  -f, --follow        keep printing new output until the container exits\n"               \
+	"  -n, --names         prefix each line with the container's name\n"                       \
+	"      --since TIME    only output after TIME: RFC 3339, Unix seconds, or a duration\n"    \
+	"                      before now (10m, 1h30m)\n"                                          \
+	"      --until TIME    only output before TIME (same forms)\n"                             \
+	"  -t, --timestamps    prefix each line with the time it was written\n"                    \
+	"      --tail N        only the last N lines (-1: all)\n"
+
+#endif

@@ -1,0 +1,366 @@
+/* warren-monitor - the per-container monitor of a detached container (the
+ * conmon role). A program of its own, linked statically against libc only,
+ * so that its idle memory stays small (issue 8: under 1 MiB).
+ *
+ * warren starts the container in a child of its own and then execs this
+ * program in that same process: the container's init stays our child
+ * (we reap it and read its status) and nothing of the big warren binary
+ * stays mapped. What it needs comes on fd 3 as "key=value" lines (so that
+ * `ps` shows only "warren-monitor ID", no trace of the user's command):
+ *
+ *   id=ID            the container (64 hex)
+ *   pid=PID          its init, our child
+ *   lock=FD          its owner lock (runtime/ctrlock.h), held for its life
+ *   out=FD err=FD    pipes of its stdout and stderr (or, with tty=1, out is
+ *                    the pty master), -1 when absent
+ *   in=FD            the write end of its stdin pipe (-i), kept open
+ *   log=PATH         k8s-file log ("" or absent: no log)
+ *   log_max=BYTES    truncate the log when it would grow past this (0: never)
+ *   tty=0|1
+ *   exit=ARG         (repeated) the exit command; the monitor appends
+ *                    "--exit-code N --lock-fd FD ID" and runs it when the
+ *                    container has exited. Its status 3 means "start it
+ *                    again" (a restart policy): then restart= below runs.
+ *   restart=ARG      (repeated) a command exec'd in this process to start
+ *                    the container again (it inherits the lock); appended:
+ *                    "--lock-fd FD ID"
+ *   env=K=V          (repeated) the environment of those commands
+ *
+ * One loop over a signalfd and the output fds; no threads, no heap growth
+ * while idle. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PARAMS_FD    3
+#define PARAMS_MAX   (64 * 1024)
+#define MAX_ARGS     64
+#define CHUNK	     (32 * 1024)
+#define EXIT_RESTART 3
+
+struct mon {
+	char id[65];
+	pid_t pid;
+	int lock, out, err, in;
+	int log;
+	long long log_max;
+	long long log_size; /* what the log holds (for log_max) */
+	bool tty;
+	char *exit_argv[MAX_ARGS + 8];
+	int nexit;
+	char *restart_argv[MAX_ARGS + 4];
+	int nrestart;
+	char *env[MAX_ARGS + 1];
+	int nenv;
+};
+
+static char params[PARAMS_MAX + 1];
+
+static int to_fd(const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	return *v && *end == '\0' && n >= 0 && n < 65536 ? (int)n : -1;
+}
+
+static void add_arg(char **v, int *n, int max, char *a)
+{
+	if (*n < max)
+		v[(*n)++] = a;
+}
+
+static void open_log(struct mon *m, const char *path)
+{
+	struct stat st;
+
+	m->log = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (m->log >= 0 && fstat(m->log, &st) == 0)
+		m->log_size = (long long)st.st_size;
+}
+
+/* Reads fd 3 (see the top of the file). 0, or -1 when it is unusable. */
+static int read_params(struct mon *m)
+{
+	size_t len = 0;
+	ssize_t r;
+
+	while (len < PARAMS_MAX && (r = read(PARAMS_FD, params + len, PARAMS_MAX - len)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		len += (size_t)r;
+	}
+	close(PARAMS_FD);
+	params[len] = '\0';
+	for (char *line = params, *next; line && *line; line = next) {
+		char *eq;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		eq = strchr(line, '=');
+		if (eq == NULL)
+			continue;
+		*eq = '\0';
+		const char *k = line;
+		char *v = eq + 1;
+		if (strcmp(k, "id") == 0)
+			snprintf(m->id, sizeof(m->id), "%s", v);
+		else if (strcmp(k, "pid") == 0)
+			m->pid = (pid_t)atoi(v);
+		else if (strcmp(k, "lock") == 0)
+			m->lock = to_fd(v);
+		else if (strcmp(k, "out") == 0)
+			m->out = to_fd(v);
+		else if (strcmp(k, "err") == 0)
+			m->err = to_fd(v);
+		else if (strcmp(k, "in") == 0)
+			m->in = to_fd(v);
+		else if (strcmp(k, "log") == 0 && *v)
+			open_log(m, v);
+		else if (strcmp(k, "log_max") == 0)
+			m->log_max = atoll(v);
+		else if (strcmp(k, "tty") == 0)
+			m->tty = strcmp(v, "1") == 0;
+		else if (strcmp(k, "exit") == 0)
+			add_arg(m->exit_argv, &m->nexit, MAX_ARGS, v);
+		else if (strcmp(k, "restart") == 0)
+			add_arg(m->restart_argv, &m->nrestart, MAX_ARGS, v);
+		else if (strcmp(k, "env") == 0)
+			add_arg(m->env, &m->nenv, MAX_ARGS, v);
+	}
+	return m->pid > 0 && m->lock >= 0 && strlen(m->id) == 64 ? 0 : -1;
+}
+
+/* RFC 3339 with nanoseconds and the local offset, as Podman's k8s-file:
+ * 2026-12-02T11:18:01.123456789+01:00 */
+static size_t timestamp(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	char zone[8];
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%z", &tm); /* +0100 */
+	n += (size_t)snprintf(buf + n, len - n, ".%09ld%.3s:%.2s", ts.tv_nsec, zone, zone + 3);
+	return n;
+}
+
+static void write_full(int fd, const char *buf, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, buf, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		buf += w;
+		n -= (size_t)w;
+	}
+}
+
+/* One read's worth of output as k8s-file lines: each whole line "F", the
+ * rest of the chunk (no newline yet) "P". */
+static void log_chunk(struct mon *m, const char *stream, const char *buf, size_t n)
+{
+	static char out[CHUNK * 2 + 4096];
+	char ts[64];
+	size_t tlen, o = 0;
+
+	if (m->log < 0)
+		return;
+	tlen = timestamp(ts, sizeof(ts));
+	while (n > 0) {
+		const char *nl = memchr(buf, '\n', n);
+		size_t len = nl ? (size_t)(nl - buf) : n;
+		/* --log-opt max-size: the log starts over rather than grow past it */
+		if (m->log_max > 0 && m->log_size + (long long)(o + tlen + len + 12) > m->log_max) {
+			write_full(m->log, out, o);
+			o = 0;
+			if (ftruncate(m->log, 0) == 0)
+				m->log_size = 0;
+		}
+		if (o + tlen + len + 32 > sizeof(out)) {
+			write_full(m->log, out, o);
+			m->log_size += (long long)o;
+			o = 0;
+		}
+		o += (size_t)snprintf(out + o, sizeof(out) - o, "%s %s %c ", ts, stream,
+				      nl ? 'F' : 'P');
+		memcpy(out + o, buf, len);
+		o += len;
+		out[o++] = '\n';
+		buf += len + (nl ? 1 : 0);
+		n -= len + (nl ? 1 : 0);
+	}
+	write_full(m->log, out, o);
+	m->log_size += (long long)o;
+}
+
+/* Reads what fd has; at end of file (or EIO: a pty whose other side is
+ * all closed) closes it. */
+static void pump(struct mon *m, int *fd, const char *stream)
+{
+	static char buf[CHUNK];
+	ssize_t n = read(*fd, buf, sizeof(buf));
+
+	if (n > 0) {
+		log_chunk(m, stream, buf, (size_t)n);
+		return;
+	}
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	close(*fd);
+	*fd = -1;
+}
+
+/* After the container's exit: what is left in the pipes (nothing else
+ * can write to them now: its pid namespace is gone). */
+static void drain(struct mon *m)
+{
+	for (int i = 0; i < 1000 && (m->out >= 0 || m->err >= 0); i++) {
+		struct pollfd p[2] = {{m->out, POLLIN, 0}, {m->err, POLLIN, 0}};
+		if (poll(p, 2, 0) <= 0)
+			break;
+		if (p[0].revents)
+			pump(m, &m->out, "stdout");
+		if (p[1].revents)
+			pump(m, &m->err, "stderr");
+	}
+}
+
+static char *fmt_int(long long v)
+{
+	char *s = malloc(24);
+	if (s)
+		snprintf(s, 24, "%lld", v);
+	return s;
+}
+
+/* Runs the exit command; returns its exit status (-1: could not run). */
+static int run_exit(struct mon *m, int code)
+{
+	pid_t c;
+	int st;
+
+	if (m->nexit == 0)
+		return 0;
+	m->exit_argv[m->nexit++] = "--exit-code";
+	m->exit_argv[m->nexit++] = fmt_int(code);
+	m->exit_argv[m->nexit++] = "--lock-fd";
+	m->exit_argv[m->nexit++] = fmt_int(m->lock);
+	m->exit_argv[m->nexit++] = m->id;
+	m->exit_argv[m->nexit] = NULL;
+	m->env[m->nenv] = NULL;
+	c = fork();
+	if (c < 0)
+		return -1;
+	if (c == 0) {
+		execve(m->exit_argv[0], m->exit_argv, m->env);
+		_exit(127);
+	}
+	while (waitpid(c, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The status of a reaped child as the CLI reports it: 128+N after signal N. */
+static int exit_code(int st)
+{
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void restart(struct mon *m)
+{
+	char *lockfd = fmt_int(m->lock);
+
+	m->restart_argv[m->nrestart++] = "--lock-fd";
+	m->restart_argv[m->nrestart++] = lockfd;
+	m->restart_argv[m->nrestart++] = m->id;
+	m->restart_argv[m->nrestart] = NULL;
+	m->env[m->nenv] = NULL;
+	/* the lock goes on with the new monitor: not CLOEXEC */
+	execve(m->restart_argv[0], m->restart_argv, m->env);
+}
+
+int main(int argc, char **argv)
+{
+	struct mon m = {.lock = -1, .out = -1, .err = -1, .in = -1, .log = -1};
+	sigset_t mask;
+	int sfd, status = 0;
+	bool exited = false;
+
+	(void)argc;
+	(void)argv;
+	if (read_params(&m) < 0) {
+		/* nothing to watch without them: the container dies with us
+		 * (its PDEATHSIG) and the next command settles it */
+		return 125;
+	}
+	prctl(PR_SET_NAME, "warren-monitor", 0, 0, 0);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0)
+		return 125;
+	/* the child may have exited before the signalfd existed */
+	if (waitpid(m.pid, &status, WNOHANG) == m.pid)
+		exited = true;
+	while (!exited) {
+		struct pollfd p[3] = {{sfd, POLLIN, 0}, {m.out, POLLIN, 0}, {m.err, POLLIN, 0}};
+		struct signalfd_siginfo si;
+
+		if (poll(p, 3, -1) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents)
+			pump(&m, &m.out, "stdout");
+		if (p[2].revents)
+			pump(&m, &m.err, "stderr");
+		if (!(p[0].revents & POLLIN))
+			continue;
+		while (read(sfd, &si, sizeof(si)) == sizeof(si))
+			;
+		/* SIGTERM, SIGINT, SIGHUP: the container's lifetime is not the
+		 * monitor's to end (`stop` signals the container) */
+		pid_t w;
+		int st;
+		while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+			if (w == m.pid) {
+				status = st;
+				exited = true;
+			}
+	}
+	drain(&m);
+	if (m.in >= 0)
+		close(m.in);
+	if (m.out >= 0)
+		close(m.out);
+	if (m.err >= 0)
+		close(m.err);
+	if (m.log >= 0)
+		close(m.log);
+	sigprocmask(SIG_UNBLOCK, &mask, NULL);
+	if (run_exit(&m, exit_code(status)) == EXIT_RESTART && m.nrestart > 0)
+		restart(&m);
+	return 0;
+}

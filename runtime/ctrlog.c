@@ -1,0 +1,310 @@
+/* ctrlog.c - reading k8s-file logs (see ctrlog.h). */
+#include "runtime/ctrlog.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "image/image.h"
+#include "lib/cleanup.h"
+#include "lib/json.h"
+#include "lib/util.h"
+#include "runtime/container.h"
+#include "runtime/detach.h"
+
+#define NS 1000000000LL
+
+int ctrlog_parse(const char *s, size_t n, struct log_line *out)
+{
+	const char *sp = memchr(s, ' ', n), *p;
+	char ts[64];
+
+	if (sp == NULL || (size_t)(sp - s) >= sizeof(ts))
+		return -1;
+	memcpy(ts, s, (size_t)(sp - s));
+	ts[sp - s] = '\0';
+	if (image_parse_time(ts, &out->time) < 0)
+		return -1;
+	out->ts = s;
+	out->ts_len = (size_t)(sp - s);
+	p = sp + 1;
+	n -= (size_t)(p - s);
+	if (n >= 7 && memcmp(p, "stdout ", 7) == 0)
+		out->err = false;
+	else if (n >= 7 && memcmp(p, "stderr ", 7) == 0)
+		out->err = true;
+	else
+		return -1;
+	p += 7;
+	n -= 7;
+	if (n < 2 || (p[0] != 'F' && p[0] != 'P') || p[1] != ' ')
+		return -1;
+	out->partial = p[0] == 'P';
+	out->data = p + 2;
+	out->len = n - 2;
+	return 0;
+}
+
+/* Go's time.ParseDuration for what `logs --since` takes: "10m", "1h30m",
+ * "2.5s", "300ms". */
+static int parse_duration(const char *s, int64_t *out)
+{
+	static const struct {
+		const char *unit;
+		double ns;
+	} units[] = {{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
+	double total = 0;
+
+	if (*s == '\0')
+		return -1;
+	while (*s) {
+		char *end;
+		double v = strtod(s, &end);
+		size_t best = 0, k = 0;
+		if (end == s || v < 0)
+			return -1;
+		s = end;
+		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+			size_t l = strlen(units[i].unit);
+			if (strncmp(s, units[i].unit, l) == 0 && l > best) {
+				best = l;
+				k = i;
+			}
+		}
+		if (best == 0)
+			return -1;
+		total += v * units[k].ns;
+		s += best;
+	}
+	if (total > 9e18)
+		return -1;
+	*out = (int64_t)total;
+	return 0;
+}
+
+int ctrlog_parse_time(const char *s, int64_t now, int64_t *out)
+{
+	int64_t d;
+	char *end;
+	double secs;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	if (image_parse_time(s, out) == 0)
+		return 0;
+	/* a date alone (2006-01-02) is midnight UTC, as Docker takes it */
+	if (strlen(s) == 10 && s[4] == '-' && s[7] == '-') {
+		char buf[32];
+		snprintf(buf, sizeof(buf), "%sT00:00:00Z", s);
+		return image_parse_time(buf, out);
+	}
+	secs = strtod(s, &end);
+	if (end != s && *end == '\0' && isdigit((unsigned char)*s) && secs < 1e11) {
+		*out = (int64_t)llround(secs * 1e9);
+		return 0;
+	}
+	if (parse_duration(s, &d) == 0) {
+		*out = now - d;
+		return 0;
+	}
+	return -1;
+}
+
+/* ---- output ---- */
+
+struct out {
+	int fd;
+	char buf[64 * 1024];
+	size_t n;
+	bool mid; /* a partial line was written: no prefix before the rest */
+};
+
+static void out_flush(struct out *o)
+{
+	if (o->n)
+		write_all(o->fd, o->buf, o->n);
+	o->n = 0;
+}
+
+static void out_add(struct out *o, const char *s, size_t n)
+{
+	if (o->n + n > sizeof(o->buf))
+		out_flush(o);
+	if (n > sizeof(o->buf)) {
+		write_all(o->fd, s, n);
+		return;
+	}
+	memcpy(o->buf + o->n, s, n);
+	o->n += n;
+}
+
+struct reader {
+	const struct log_opts *o;
+	struct out *out, *err;
+	struct out *last; /* flushed when the other stream writes */
+	long skip;	  /* whole lines still to skip (--tail) */
+	long lines;	  /* counting pass: lines that pass the filters */
+	bool count;	  /* counting pass: nothing written */
+};
+
+static bool wanted(const struct reader *r, const struct log_line *l)
+{
+	return (r->o->since == 0 || l->time >= r->o->since) &&
+	       (r->o->until == 0 || l->time <= r->o->until);
+}
+
+static void emit(struct reader *r, const struct log_line *l)
+{
+	struct out *o = l->err ? r->err : r->out;
+
+	if (!wanted(r, l))
+		return;
+	if (r->count) {
+		r->lines += !l->partial;
+		return;
+	}
+	if (r->skip > 0) {
+		r->skip -= !l->partial;
+		return;
+	}
+	if (r->last && r->last != o)
+		out_flush(r->last);
+	r->last = o;
+	if (!o->mid) {
+		if (r->o->prefix)
+			out_add(o, r->o->prefix, strlen(r->o->prefix));
+		if (r->o->timestamps) {
+			out_add(o, l->ts, l->ts_len);
+			out_add(o, " ", 1);
+		}
+	}
+	out_add(o, l->data, l->len);
+	if (!l->partial)
+		out_add(o, "\n", 1);
+	o->mid = l->partial;
+}
+
+/* Reads fd from *pos to its end, whole lines only; *pos moves past them. */
+static int read_lines(int fd, off_t *pos, struct reader *r, struct werr *err)
+{
+	static char buf[256 * 1024];
+	size_t have = 0;
+
+	for (;;) {
+		ssize_t n = pread(fd, buf + have, sizeof(buf) - have, *pos + (off_t)have);
+		size_t start = 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return werr_set(err, errno, "read the log");
+		have += (size_t)n;
+		for (;;) {
+			char *nl = memchr(buf + start, '\n', have - start);
+			struct log_line l;
+			if (nl == NULL)
+				break;
+			if (ctrlog_parse(buf + start, (size_t)(nl - buf) - start, &l) == 0)
+				emit(r, &l);
+			start = (size_t)(nl - buf) + 1;
+		}
+		*pos += (off_t)start;
+		memmove(buf, buf + start, have - start);
+		have -= start;
+		/* one entry longer than the buffer is dropped, not spun on */
+		if (have == sizeof(buf)) {
+			*pos += (off_t)have;
+			have = 0;
+		}
+		if (n == 0)
+			return 0;
+	}
+}
+
+static bool log_none(const struct container_rec *c)
+{
+	cleanup_json struct json_object *j = json_tokener_parse(c->config ? c->config : "");
+	struct json_object *h = NULL, *l = NULL, *t = NULL;
+
+	return j && json_object_object_get_ex(j, "HostConfig", &h) &&
+	       json_object_object_get_ex(h, "LogConfig", &l) &&
+	       json_object_object_get_ex(l, "Type", &t) &&
+	       strcmp(json_object_get_string(t), "none") == 0;
+}
+
+/* -f: new entries until the container no longer runs */
+static int follow(struct engine *e, const struct container_rec *c, int fd, off_t pos,
+		  struct reader *r, struct werr *err)
+{
+	struct timespec ts = {0, 50 * 1000 * 1000};
+
+	for (;;) {
+		struct container_rec now = {0};
+		struct stat st;
+		bool running;
+
+		out_flush(r->out);
+		out_flush(r->err);
+		nanosleep(&ts, NULL);
+		running = container_lookup(e, c->id, &now, err) == 1 && now.state == CTR_RUNNING;
+		container_rec_free(&now);
+		/* truncated by --log-opt max-size: it starts over */
+		if (fstat(fd, &st) == 0 && st.st_size < pos)
+			pos = 0;
+		if (read_lines(fd, &pos, r, err) < 0)
+			return -1;
+		if (!running)
+			return 0;
+	}
+}
+
+int container_logs(struct engine *e, const struct container_rec *c, const struct log_opts *o,
+		   int out_fd, int err_fd, struct werr *err)
+{
+	cleanup_free char *path = container_log_path(e, c->id);
+	cleanup_close int fd = -1;
+	struct out *so = xcalloc(1, sizeof(*so)), *se = xcalloc(1, sizeof(*se));
+	struct reader r = {.o = o, .out = so, .err = se};
+	off_t pos = 0;
+	int rc = 0;
+
+	if (log_none(c)) {
+		free(so);
+		free(se);
+		return werr_set(err, 0,
+				"this container is using the 'none' log driver, cannot read logs: "
+				"this container is not using the k8s-file log driver");
+	}
+	so->fd = out_fd;
+	se->fd = err_fd;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno != ENOENT)
+		rc = werr_set(err, errno, "open '%s'", path);
+	if (fd >= 0 && o->tail >= 0) {
+		r.count = true;
+		rc = read_lines(fd, &pos, &r, err);
+		r.count = false;
+		r.skip = r.lines > o->tail ? r.lines - o->tail : 0;
+		pos = 0;
+	}
+	if (fd >= 0 && rc == 0)
+		rc = read_lines(fd, &pos, &r, err);
+	if (rc == 0 && o->follow && c->state == CTR_RUNNING) {
+		if (fd < 0) /* started meanwhile? the monitor makes it at once */
+			fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0)
+			rc = follow(e, c, fd, pos, &r, err);
+	}
+	out_flush(so);
+	out_flush(se);
+	free(so);
+	free(se);
+	return rc;
+}

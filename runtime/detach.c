@@ -1,0 +1,349 @@
+/* detach.c - detached containers under a monitor (see detach.h). */
+#include "runtime/detach.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/json.h"
+#include "lib/syscalls.h"
+#include "lib/util.h"
+#include "runtime/container_int.h"
+#include "runtime/ctrlock.h"
+#include "runtime/executor.h"
+
+/* The monitor's fds are moved up here before fd 3 (its parameters) is
+ * set, so that no dup2 clobbers another. */
+#define HIGH_FD 64
+
+char *container_log_path(struct engine *e, const char *id)
+{
+	return xasprintf("%s/containers/%s/ctr.log", e->root, id);
+}
+
+static enum log_driver log_driver_of(const char *name)
+{
+	if (name && strcmp(name, "none") == 0)
+		return LOG_NONE;
+	if (name && strcmp(name, "passthrough") == 0)
+		return LOG_PASSTHROUGH;
+	return LOG_K8S_FILE;
+}
+
+int detach_opts_from_run(const struct run_opts *o, struct detach_opts *d, struct werr *err)
+{
+	*d = (struct detach_opts){.interactive = o->interactive,
+				  .tty = o->tty,
+				  .log_driver = log_driver_of(o->log_driver),
+				  .log_max = o->log_max};
+	if (d->log_driver == LOG_PASSTHROUGH)
+		return werr_set(
+		    err, 0,
+		    "passthrough logging driver is not supported in detach mode: invalid "
+		    "argument");
+	return 0;
+}
+
+/* A field of section ("Config", "HostConfig") of the create options */
+static struct json_object *opt_field(struct json_object *j, const char *section, const char *key)
+{
+	struct json_object *s = NULL, *v = NULL;
+
+	if (j && json_object_object_get_ex(j, section, &s) && json_object_object_get_ex(s, key, &v))
+		return v;
+	return NULL;
+}
+
+void detach_opts_from_container(const struct container_rec *c, struct detach_opts *d)
+{
+	cleanup_json struct json_object *j = json_tokener_parse(c->config ? c->config : "");
+	struct json_object *log = opt_field(j, "HostConfig", "LogConfig"), *v = NULL;
+
+	*d = (struct detach_opts){.interactive =
+				      json_object_get_boolean(opt_field(j, "Config", "OpenStdin")),
+				  .tty = json_object_get_boolean(opt_field(j, "Config", "Tty"))};
+	if (log && json_object_object_get_ex(log, "Type", &v))
+		d->log_driver = log_driver_of(json_object_get_string(v));
+	if (log && json_object_object_get_ex(log, "Size", &v))
+		d->log_max = strtoll(json_object_get_string(v), NULL, 10);
+	/* a foreground-only log driver: a detached start logs nothing */
+	if (d->log_driver == LOG_PASSTHROUGH)
+		d->log_driver = LOG_NONE;
+}
+
+static char *self_exe(struct werr *err)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	if (n < 0) {
+		werr_set(err, errno, "readlink '/proc/self/exe'");
+		return NULL;
+	}
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+char *monitor_path(struct werr *err)
+{
+	cleanup_free char *exe = self_exe(err);
+	char *dir, *p;
+
+	if (exe == NULL)
+		return NULL;
+	dir = dirname(exe);
+	p = xasprintf("%s/warren-monitor", dir);
+	if (access(p, X_OK) == 0)
+		return p;
+	free(p);
+	p = xasprintf("%s/../libexec/warren/warren-monitor", dir);
+	if (access(p, X_OK) == 0)
+		return p;
+	werr_set(err, errno,
+		 "cannot find warren-monitor beside '%s/warren' nor in '%s/../libexec/warren' "
+		 "(reinstall warren: make install)",
+		 dir, dir);
+	free(p);
+	return NULL;
+}
+
+char **engine_self_argv(struct engine *e, const char *const *tail, struct werr *err)
+{
+	char *exe = self_exe(err);
+	char **v;
+
+	if (exe == NULL)
+		return NULL;
+	v = strv_append(NULL, exe);
+	free(exe);
+	v = strv_append(strv_append(v, "--root"), e->root);
+	v = strv_append(strv_append(v, "--runroot"), e->runroot);
+	if (e->storage_driver)
+		v = strv_append(strv_append(v, "--storage-driver"), e->storage_driver);
+	for (size_t i = 0; e->storage_opts && e->storage_opts[i]; i++)
+		v = strv_append(strv_append(v, "--storage-opt"), e->storage_opts[i]);
+	for (size_t i = 0; tail && tail[i]; i++)
+		v = strv_append(v, tail[i]);
+	return v;
+}
+
+/* The environment the monitor's commands get: what locates the user's
+ * files, and WARREN_UNSHARE (they run as root of the user namespace, yet
+ * are the user's rootless engine: rootless/paths.c). */
+static char *param_env(struct engine *e)
+{
+	static const char *const keep[] = {"PATH",
+					   "HOME",
+					   "USER",
+					   "LOGNAME",
+					   "XDG_RUNTIME_DIR",
+					   "XDG_DATA_HOME",
+					   "XDG_CONFIG_HOME",
+					   "TMPDIR",
+					   "TZ",
+					   "LANG",
+					   NULL};
+	char *s = xstrdup("");
+
+	for (size_t i = 0; keep[i]; i++) {
+		const char *v = getenv(keep[i]);
+		if (v && !strchr(v, '\n')) {
+			char *n = xasprintf("%senv=%s=%s\n", s, keep[i], v);
+			free(s);
+			s = n;
+		}
+	}
+	if (e->rootless) {
+		char *n = xasprintf("%senv=WARREN_UNSHARE=1\n", s);
+		free(s);
+		s = n;
+	}
+	return s;
+}
+
+static char *param_argv(const char *key, char **argv)
+{
+	char *s = xstrdup("");
+	for (size_t i = 0; argv && argv[i]; i++) {
+		char *n = xasprintf("%s%s=%s\n", s, key, argv[i]);
+		free(s);
+		s = n;
+	}
+	return s;
+}
+
+/* The monitor's parameters (see monitor/monitor.c). fds are the numbers
+ * the monitor will see. */
+static char *monitor_params(struct engine *e, const struct ctr_owned *c,
+			    const struct detach_opts *o, int lock, int out, int errfd, int in,
+			    struct werr *err)
+{
+	static const char *const cleanup[] = {"container", "cleanup", NULL};
+	cleanup_strv char **exit_argv = engine_self_argv(e, cleanup, err);
+	cleanup_free char *log =
+	    o->log_driver == LOG_K8S_FILE ? container_log_path(e, c->rec.id) : xstrdup("");
+	cleanup_free char *env = param_env(e), *ex = NULL;
+
+	if (exit_argv == NULL || strchr(log, '\n'))
+		return NULL;
+	ex = param_argv("exit", exit_argv);
+	return xasprintf("id=%s\npid=%d\nlock=%d\nout=%d\nerr=%d\nin=%d\nlog=%s\nlog_max=%lld\n"
+			 "tty=%d\n%s%s",
+			 c->rec.id, (int)c->proc.pid, lock, out, errfd, in, log, o->log_max,
+			 o->tty ? 1 : 0, ex, env);
+}
+
+/* fd moved to HIGH_FD or above, inheritable; -1 stays -1. */
+static int keep_fd(int fd)
+{
+	int n;
+
+	if (fd < 0)
+		return -1;
+	n = fcntl(fd, F_DUPFD, HIGH_FD);
+	return n;
+}
+
+/* In the monitor-to-be (the grandchild): hands everything to
+ * warren-monitor by exec. Returns only on failure. */
+static void exec_monitor(struct engine *e, struct ctr_owned *c, const struct detach_opts *o,
+			 const char *mon, int lock, int out, int errfd, int in, struct werr *err)
+{
+	int p[2], devnull;
+	int l = keep_fd(lock), ou = keep_fd(out), er = keep_fd(errfd), i = keep_fd(in);
+	cleanup_free char *params = monitor_params(e, c, o, l, ou, er, i, err);
+	char *argv[] = {"warren-monitor", c->rec.id, NULL};
+	char *envp[2] = {NULL, NULL};
+	cleanup_free char *tz = getenv("TZ") ? xasprintf("TZ=%s", getenv("TZ")) : NULL;
+
+	if (params == NULL)
+		return;
+	if (l < 0 || (out >= 0 && ou < 0) || (errfd >= 0 && er < 0) || (in >= 0 && i < 0) ||
+	    pipe2(p, O_CLOEXEC) < 0) {
+		werr_set(err, errno, "prepare the monitor's fds");
+		return;
+	}
+	/* a pipe holds 64 KiB: the parameters are a few hundred bytes */
+	if (write_all(p[1], params, strlen(params)) < 0 || dup2(p[0], 3) < 0) {
+		werr_set(err, errno, "pass the monitor its parameters");
+		return;
+	}
+	close(p[1]);
+	/* its stdio is nobody's: a `$(warren run -d ...)` must not wait for it */
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0) {
+		werr_set(err, errno, "open '/dev/null'");
+		return;
+	}
+	envp[0] = tz;
+	execve(mon, argv, envp);
+	werr_set(err, errno, "exec '%s'", mon);
+}
+
+/* The grandchild: starts the container, then becomes its monitor. Never
+ * returns; failures go to report as an error (werr_send). */
+static void monitor_child(struct engine *e, struct ctr_owned *c, const struct detach_opts *o,
+			  const char *mon, int report, int in_r, int in_w, int out_r, int out_w,
+			  int err_r, int err_w)
+{
+	cleanup_free char *bundle = container_bundle_dir(e, &c->rec);
+	struct exec_opts xo = {.tty = o->tty,
+			       .stdin_fd = in_r,
+			       .stdout_fd = out_w,
+			       .stderr_fd = err_w,
+			       .rows = 24,
+			       .cols = 80,
+			       .cache_dir = e->runroot};
+	struct werr err = {0};
+
+	if (executor_start(bundle, &xo, &c->proc, &err) < 0) {
+		werr_send(report, &err);
+		_exit(1);
+	}
+	if (in_r >= 0)
+		close(in_r);
+	if (out_w >= 0)
+		close(out_w);
+	if (err_w >= 0)
+		close(err_w);
+	if (ctrlock_set_proc(c->lock, c->proc.pid, proc_start_time(c->proc.pid), now_ns(), &err) ==
+	    0) {
+		if (o->tty)
+			exec_monitor(e, c, o, mon, c->lock, c->proc.pty_master, -1, in_w, &err);
+		else
+			exec_monitor(e, c, o, mon, c->lock, out_r, err_r, in_w, &err);
+	}
+	/* no monitor: the container must not run unwatched */
+	kill(c->proc.pid, SIGKILL);
+	waitpid(c->proc.pid, NULL, 0);
+	werr_send(report, &err);
+	_exit(1);
+}
+
+static void close_pair(int p[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (p[i] >= 0) {
+			close(p[i]);
+			p[i] = -1;
+		}
+}
+
+int container_detach(struct engine *e, struct ctr_owned *c, const struct detach_opts *o,
+		     struct werr *err)
+{
+	cleanup_free char *mon = monitor_path(err);
+	int in[2] = {-1, -1}, out[2] = {-1, -1}, er[2] = {-1, -1}, rep[2] = {-1, -1};
+	bool pipes = !o->tty && o->log_driver != LOG_NONE;
+	pid_t child;
+	int st, r = -1;
+
+	if (mon == NULL)
+		goto fail;
+	if ((o->interactive && !o->tty && pipe2(in, O_CLOEXEC) < 0) ||
+	    (pipes && (pipe2(out, O_CLOEXEC) < 0 || pipe2(er, O_CLOEXEC) < 0)) ||
+	    pipe2(rep, O_CLOEXEC) < 0) {
+		werr_set(err, errno, "pipe");
+		goto fail;
+	}
+	child = fork();
+	if (child < 0) {
+		werr_set(err, errno, "fork");
+		goto fail;
+	}
+	if (child == 0) {
+		/* a session of its own: the terminal's hangup and ^C are not its */
+		close(rep[0]);
+		setsid();
+		if (fork() != 0)
+			_exit(0);
+		monitor_child(e, c, o, mon, rep[1], in[0], in[1], out[0], out[1], er[0], er[1]);
+	}
+	close(rep[1]);
+	rep[1] = -1;
+	while (waitpid(child, &st, 0) < 0 && errno == EINTR)
+		;
+	r = werr_recv(rep[0], err);
+	if (r == 0) {
+		/* the monitor holds the lock now: ours is only closed */
+		close(c->lock);
+		c->lock = -1;
+	}
+fail:
+	close_pair(in);
+	close_pair(out);
+	close_pair(er);
+	close_pair(rep);
+	if (r != 0)
+		container_start_failed(e, c, err->status ? err->status : 125);
+	return r == 0 ? 0 : -1;
+}
