@@ -149,7 +149,7 @@ static int restart_one(struct engine *e, const struct container_rec *c, const ch
 
 	if (container_stop(e, c, o->time, err) < 0)
 		return -1;
-	r = container_prepare_start(e, c->id, &oc, err);
+	r = container_prepare_start(e, c->id, -1, &oc, err);
 	if (r < 0)
 		return -1;
 	if (r > 0)
@@ -170,18 +170,30 @@ int cmd_restart(struct engine *e, void *opts, char **args, struct werr *err)
 
 struct start_opts {
 	bool attach, interactive, sig_proxy;
+	int lock_fd; /* a restart by policy: the lock the monitor hands on */
 };
+
+static int start_lock_fd(void *o, const char *v, struct werr *err)
+{
+	int64_t n;
+	if (parse_int64(v, 0, 65535, &n) < 0)
+		return werr_set(err, 0, "invalid number \"%s\"", v);
+	((struct start_opts *)o)->lock_fd = (int)n;
+	return 0;
+}
 
 static const struct opt start_tab[] = {
     OPT_BOOL("attach", 'a', struct start_opts, attach),
     OPT_BOOL("interactive", 'i', struct start_opts, interactive),
     OPT_BOOL("sig-proxy", 0, struct start_opts, sig_proxy),
+    OPT_CALL("lock-fd", 0, start_lock_fd),
     OPT_TABLE_END,
 };
 
 static void start_init(void *o)
 {
 	((struct start_opts *)o)->sig_proxy = true;
+	((struct start_opts *)o)->lock_fd = -1;
 }
 
 const struct optspec cli_start_opts = {start_tab, sizeof(struct start_opts), false, start_init,
@@ -219,6 +231,10 @@ int cmd_start(struct engine *e, void *opts, char **args, struct werr *err)
 		werr_set(err, 0, "start requires at least one argument");
 		return werr_status(err, 125);
 	}
+	if (o->lock_fd >= 0 && (o->attach || args[1])) {
+		werr_set(err, 0, "--lock-fd takes one container and no --attach");
+		return werr_status(err, 125);
+	}
 	if (o->attach && args[1]) {
 		werr_set(err, 0, "you cannot start and attach multiple containers at once");
 		return werr_status(err, 125);
@@ -226,7 +242,7 @@ int cmd_start(struct engine *e, void *opts, char **args, struct werr *err)
 	for (size_t i = 0; args[i]; i++) {
 		struct ctr_owned c = {.lock = -1, .proc = {.pty_master = -1}};
 		struct werr e2 = {0};
-		int r = container_prepare_start(e, args[i], &c, &e2);
+		int r = container_prepare_start(e, args[i], o->lock_fd, &c, &e2);
 
 		if (r > 0 && o->attach)
 			r = start_attached(e, &c, o, &e2);
@@ -364,8 +380,12 @@ int cmd_container_cleanup(struct engine *e, void *opts, char **args, struct werr
 		werr_set(err, 0, "cleanup needs one container (or more without --lock-fd)");
 		return werr_status(err, 125);
 	}
-	for (size_t i = 0; args[i]; i++)
-		if (container_cleanup(e, args[i], o->exit_code, o->lock_fd, err) < 0)
+	for (size_t i = 0; args[i]; i++) {
+		int r = container_cleanup(e, args[i], o->exit_code, o->lock_fd, err);
+		if (r < 0)
 			return -1;
+		if (r == 1)
+			return 3; /* the monitor starts it again (monitor/monitor.c) */
+	}
 	return 0;
 }

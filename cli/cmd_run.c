@@ -28,6 +28,7 @@ RUNOPTS_CALL(runopts_set_stop_signal)
 RUNOPTS_CALL(runopts_set_stop_timeout)
 RUNOPTS_CALL(runopts_set_log_driver)
 RUNOPTS_CALL(runopts_add_log_opt)
+RUNOPTS_CALL(runopts_set_restart)
 
 static int run_tls_verify(void *o, const char *v, struct werr *err)
 {
@@ -67,6 +68,7 @@ static const struct opt run_tab[] = {
     OPT_CALL("stop-timeout", 0, runopts_set_stop_timeout_opt),
     OPT_CALL("log-driver", 0, runopts_set_log_driver_opt),
     OPT_CALL("log-opt", 0, runopts_add_log_opt_opt),
+    OPT_CALL("restart", 0, runopts_set_restart_opt),
     OPT_TABLE_END,
 };
 
@@ -125,6 +127,12 @@ static int run_detached(struct engine *e, const char *image, const struct run_op
 /* IMAGE [COMMAND...] into o; pulls the image when the policy says so */
 static int run_args(struct engine *e, struct run_opts *o, char **args, struct werr *err)
 {
+	if (o->rm && o->restart && strcmp(o->restart, "no") != 0) {
+		werr_set(err, 0,
+			 "the --rm option conflicts with --restart, when the restartPolicy is not "
+			 "\"\" and \"no\"");
+		return werr_status(err, 125);
+	}
 	if (args[0] == NULL) {
 		werr_set(err, 0, "requires at least 1 arg(s), only received 0");
 		return werr_status(err, 125);

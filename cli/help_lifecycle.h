@@ -20,7 +20,8 @@
 	"  -a, --attach        run it in the foreground: its output here, warren exits with its\n" \
 	"                      status (one container only)\n"                                      \
 	"  -i, --interactive   with --attach: pass stdin to it\n"                                  \
-	"      --sig-proxy     with --attach: pass signals on (default true)\n"
+	"      --sig-proxy     with --attach: pass signals on (default true)\n"                    \
+	"      --lock-fd FD    (the monitor's, for a restart policy) start holding this lock\n"
 
 #define STOP_HELP                                                                                  \
 	"SYNOPSIS\n  warren stop [OPTIONS] CONTAINER [CONTAINER...]\n\n"                           \

@@ -79,6 +79,17 @@ static struct json_object *log_config_json(const struct run_opts *o)
 	return l;
 }
 
+/* HostConfig.RestartPolicy: Podman's {"Name": "", "MaximumRetryCount": 0} */
+static struct json_object *restart_json(const struct run_opts *o)
+{
+	struct json_object *r = json_object_new_object();
+	const char *name = o->restart && strcmp(o->restart, "no") != 0 ? o->restart : "";
+
+	json_object_object_add(r, "Name", json_object_new_string(name));
+	json_object_object_add(r, "MaximumRetryCount", json_object_new_int(o->restart_max));
+	return r;
+}
+
 /* What inspect shows: {"Config": {...}, "HostConfig": {...}} in Docker's
  * field names, from the options and the image the container was made of. */
 static char *create_options_json(const struct run_opts *o, const struct image_config *img,
@@ -129,6 +140,7 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	json_object_object_add(host, "CapAdd", jnew_strv(o->cap_add));
 	json_object_object_add(host, "CapDrop", jnew_strv(o->cap_drop));
 	json_object_object_add(host, "LogConfig", log_config_json(o));
+	json_object_object_add(host, "RestartPolicy", restart_json(o));
 	json_object_object_add(j, "Config", cfg);
 	json_object_object_add(j, "HostConfig", host);
 	return xstrdup(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
@@ -612,6 +624,8 @@ int container_remove(struct engine *e, struct container_rec *c, bool force, int 
 	if (engine_store(e, err) == NULL)
 		return -1;
 	st = ctrlock_try(e->runroot, c->id, true, &fd, &info, err);
+	if (st == CTRLOCK_OWNED && force)
+		container_mark_stopping(e, c->id);
 	if (st == CTRLOCK_OWNED)
 		st = wait_owner(e, c, &info, force, timeout, &fd, err);
 	if (st < 0)

@@ -84,17 +84,22 @@ char *container_bundle_dir(struct engine *e, const struct container_rec *c);
  * --exit-code N --lock-fd FD ID`): with lock_fd (the monitor's lock, see
  * ctrlock_adopt) records the exit (started time from the lock file),
  * unmounts the rootfs, removes the container when --rm, and releases the
- * lock. Without it (lock_fd < 0, by hand): a container that no longer
- * runs gets its rootfs unmounted. */
+ * lock; or, when its restart policy wants it started again, keeps the lock
+ * (the monitor hands it to `start --lock-fd`) and returns 1. Without it (lock_fd < 0, by hand): a
+ * container that no longer runs gets its rootfs unmounted. */
 int container_cleanup(struct engine *e, const char *id, int exit_code, int lock_fd,
 		      struct werr *err);
 
-/* Gets the container ref ready to start again: its lock taken, its rootfs
- * mounted. 1 with *out owned (start it with container_detach or
+/* Gets the container ref ready to start again: its lock taken (lock_fd
+ * >= 0: the lock its monitor handed on, for a restart by policy), its
+ * rootfs mounted. 1 with *out owned (start it with container_detach or
  * container_start), 0 when it runs already (nothing to do), -1 (unknown
  * container: Podman's "no such container"). */
-int container_prepare_start(struct engine *e, const char *ref, struct ctr_owned *out,
+int container_prepare_start(struct engine *e, const char *ref, int lock_fd, struct ctr_owned *out,
 			    struct werr *err);
+
+/* How often c's restart policy has started it again. */
+int container_restart_count(struct engine *e, const char *id);
 
 /* Sends sig to c's init (c as container_lookup brought it up to date); a
  * container that does not run: Podman's "can only kill running

@@ -21,4 +21,8 @@ int container_mark_exited(struct engine *e, struct container_rec *c, int code, s
  * recorded as exited with status; its lock released. */
 void container_start_failed(struct engine *e, struct ctr_owned *c, int status);
 
+/* Marks id as stopped by the user (stop, rm -f): its restart policy does
+ * not start it again (<ctr dir>/stopped, removed by the next start). */
+void container_mark_stopping(struct engine *e, const char *id);
+
 #endif

@@ -202,8 +202,8 @@ static struct json_object *binds(struct json_object *stored)
 static void fill_hostconfig(struct json_object *hc, struct json_object *opts,
 			    struct json_object *spec)
 {
-	static const char *const keys[] = {"NetworkMode", "AutoRemove", "Privileged",
-					   "ReadonlyRootfs"};
+	static const char *const keys[] = {"NetworkMode",    "AutoRemove",    "Privileged",
+					   "ReadonlyRootfs", "RestartPolicy", "LogConfig"};
 	struct json_object *tmpfs = json_object_new_object(), *t = jget(opts, "Tmpfs");
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
@@ -306,6 +306,7 @@ struct json_object *ctr_json_inspect(struct engine *e, const struct container_re
 	fill_image(o, e, c);
 	fill_paths(o, e, c);
 	jset_str(o, "Name", c->name);
+	jset(o, "RestartCount", json_object_new_int(container_restart_count(e, c->id)));
 	jset_str(o, "Driver", c->driver);
 	jset(o, "EffectiveCaps", caps(spec, "effective"));
 	jset(o, "BoundingCaps", caps(spec, "bounding"));

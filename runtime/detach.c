@@ -188,18 +188,21 @@ static char *monitor_params(struct engine *e, const struct ctr_owned *c,
 			    struct werr *err)
 {
 	static const char *const cleanup[] = {"container", "cleanup", NULL};
+	static const char *const start[] = {"container", "start", NULL};
 	cleanup_strv char **exit_argv = engine_self_argv(e, cleanup, err);
+	cleanup_strv char **restart_argv = engine_self_argv(e, start, err);
 	cleanup_free char *log =
 	    o->log_driver == LOG_K8S_FILE ? container_log_path(e, c->rec.id) : xstrdup("");
-	cleanup_free char *env = param_env(e), *ex = NULL;
+	cleanup_free char *env = param_env(e), *ex = NULL, *rs = NULL;
 
-	if (exit_argv == NULL || strchr(log, '\n'))
+	if (exit_argv == NULL || restart_argv == NULL || strchr(log, '\n'))
 		return NULL;
 	ex = param_argv("exit", exit_argv);
+	rs = param_argv("restart", restart_argv);
 	return xasprintf("id=%s\npid=%d\nlock=%d\nout=%d\nerr=%d\nin=%d\nlog=%s\nlog_max=%lld\n"
-			 "tty=%d\n%s%s",
+			 "tty=%d\n%s%s%s",
 			 c->rec.id, (int)c->proc.pid, lock, out, errfd, in, log, o->log_max,
-			 o->tty ? 1 : 0, ex, env);
+			 o->tty ? 1 : 0, ex, rs, env);
 }
 
 /* fd moved to HIGH_FD or above, inheritable; -1 stays -1. */
@@ -232,12 +235,13 @@ static void exec_monitor(struct engine *e, struct ctr_owned *c, const struct det
 		werr_set(err, errno, "prepare the monitor's fds");
 		return;
 	}
-	/* a pipe holds 64 KiB: the parameters are a few hundred bytes */
-	if (write_all(p[1], params, strlen(params)) < 0 || dup2(p[0], 3) < 0) {
+	/* a pipe holds 64 KiB: the parameters are a few hundred bytes; the
+	 * write end is closed before fd 3 is set (it may be fd 3 itself) */
+	if (write_all(p[1], params, strlen(params)) < 0 || close(p[1]) < 0 ||
+	    (p[0] == 3 ? fcntl(3, F_SETFD, 0) : dup2(p[0], 3)) < 0) {
 		werr_set(err, errno, "pass the monitor its parameters");
 		return;
 	}
-	close(p[1]);
 	/* its stdio is nobody's: a `$(warren run -d ...)` must not wait for it */
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0) {

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,6 +51,84 @@ static int config_int(const struct container_rec *c, const char *section, const 
 	return def;
 }
 
+static int config_int_in(const struct container_rec *c, const char *section, const char *obj,
+			 const char *key, int def);
+
+/* A string field of section of the create options, or NULL (malloc'd) */
+static char *config_str(const struct container_rec *c, const char *section, const char *obj,
+			const char *key)
+{
+	cleanup_json struct json_object *j = json_tokener_parse(c->config ? c->config : "");
+	struct json_object *s = NULL, *o = NULL, *v = NULL;
+
+	if (j && json_object_object_get_ex(j, section, &s) &&
+	    json_object_object_get_ex(s, obj, &o) && json_object_object_get_ex(o, key, &v) &&
+	    json_object_is_type(v, json_type_string))
+		return xstrdup(json_object_get_string(v));
+	return NULL;
+}
+
+static char *ctr_file(struct engine *e, const char *id, const char *name)
+{
+	return xasprintf("%s/containers/%s/%s", e->root, id, name);
+}
+
+void container_mark_stopping(struct engine *e, const char *id)
+{
+	cleanup_free char *p = ctr_file(e, id, "stopped");
+	int fd = open(p, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd >= 0)
+		close(fd);
+}
+
+int container_restart_count(struct engine *e, const char *id)
+{
+	cleanup_free char *p = ctr_file(e, id, "restarts");
+	cleanup_free char *t = read_file_max(p, 32, NULL, NULL);
+	return t ? atoi(t) : 0;
+}
+
+/* The restart policy of c after an exit with code: true to start it
+ * again (and the count goes up). Never after a stop or rm -f. */
+static bool want_restart(struct engine *e, const struct container_rec *c, int code)
+{
+	cleanup_free char *name = config_str(c, "HostConfig", "RestartPolicy", "Name");
+	cleanup_free char *stopped = ctr_file(e, c->id, "stopped");
+	cleanup_free char *count_path = ctr_file(e, c->id, "restarts");
+	int max, count = container_restart_count(e, c->id);
+	char buf[16];
+
+	if (name == NULL || c->autoremove || access(stopped, F_OK) == 0)
+		return false;
+	if (strcmp(name, "on-failure") == 0) {
+		max = config_int_in(c, "HostConfig", "RestartPolicy", "MaximumRetryCount", 0);
+		if (code == 0 || (max > 0 && count >= max))
+			return false;
+	} else if (strcmp(name, "always") != 0 && strcmp(name, "unless-stopped") != 0) {
+		return false;
+	}
+	snprintf(buf, sizeof(buf), "%d\n", count + 1);
+	cleanup_close int fd =
+	    open(count_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		write_all(fd, buf, strlen(buf));
+	return true;
+}
+
+/* Docker's back-off between restarts: 100 ms, doubling, at most 5 s */
+static void restart_delay(int count)
+{
+	int64_t ms = 100LL << (count < 6 ? count : 6);
+	struct timespec ts;
+
+	if (ms > 5000)
+		ms = 5000;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000;
+	nanosleep(&ts, NULL);
+}
+
 int container_cleanup(struct engine *e, const char *id, int exit_code, int lock_fd,
 		      struct werr *err)
 {
@@ -87,6 +166,12 @@ int container_cleanup(struct engine *e, const char *id, int exit_code, int lock_
 		} else {
 			c.started = info.started;
 			rc = container_mark_exited(e, &c, exit_code, err);
+			if (rc == 0 && want_restart(e, &c, exit_code)) {
+				/* the monitor passes the lock on to the new start */
+				restart_delay(container_restart_count(e, c.id) - 1);
+				container_rec_free(&c);
+				return 1;
+			}
 		}
 	} else if (r < 0) {
 		rc = -1;
@@ -109,7 +194,7 @@ static int lock_for_start(struct engine *e, const struct container_rec *c, int *
 	return st == CTRLOCK_OWNED ? 0 : 1;
 }
 
-int container_prepare_start(struct engine *e, const char *ref, struct ctr_owned *out,
+int container_prepare_start(struct engine *e, const char *ref, int lock_fd, struct ctr_owned *out,
 			    struct werr *err)
 {
 	struct container_rec c = {0};
@@ -124,11 +209,23 @@ int container_prepare_start(struct engine *e, const char *ref, struct ctr_owned 
 				    "no container with name or ID \"%s\" found: no such container",
 				    ref)
 			      : -1;
-	if (c.state == CTR_RUNNING || (r = lock_for_start(e, &c, &fd, err)) <= 0) {
+	if (lock_fd >= 0) {
+		/* a restart by the policy: the monitor handed its lock on */
+		if (ctrlock_adopt(e->runroot, c.id, lock_fd, err) < 0) {
+			container_rec_free(&c);
+			return -1;
+		}
+		fd = lock_fd;
+	} else if (c.state == CTR_RUNNING || (r = lock_for_start(e, &c, &fd, err)) <= 0) {
 		container_rec_free(&c);
 		return r < 0 ? -1 : 0;
 	}
 	dir = container_dir(e, c.id);
+	if (lock_fd < 0) {
+		/* a start by the user: the restart policy applies again */
+		cleanup_free char *stopped = ctr_file(e, c.id, "stopped");
+		unlink(stopped);
+	}
 	bundle = container_bundle_dir(e, &c);
 	cfg = xasprintf("%s/config.json", bundle);
 	if (access(cfg, F_OK) < 0) {
@@ -175,6 +272,20 @@ int container_kill(struct engine *e, const struct container_rec *c, int sig, str
 	return 0;
 }
 
+/* An int in section.obj of the create options, or def */
+static int config_int_in(const struct container_rec *c, const char *section, const char *obj,
+			 const char *key, int def)
+{
+	cleanup_json struct json_object *j = json_tokener_parse(c->config ? c->config : "");
+	struct json_object *s = NULL, *o = NULL, *v = NULL;
+
+	if (j && json_object_object_get_ex(j, section, &s) &&
+	    json_object_object_get_ex(s, obj, &o) && json_object_object_get_ex(o, key, &v) &&
+	    json_object_is_type(v, json_type_int))
+		return json_object_get_int(v);
+	return def;
+}
+
 int container_stop_signal(const struct container_rec *c)
 {
 	int sig = config_int(c, "Config", "StopSignal", SIGTERM);
@@ -189,6 +300,7 @@ int container_stop(struct engine *e, const struct container_rec *c, int timeout,
 		timeout = config_int(c, "Config", "StopTimeout", 10);
 	if (c->state != CTR_RUNNING || !proc_alive(c->pid, c->pid_start))
 		return 0;
+	container_mark_stopping(e, c->id);
 	if (timeout > 0) {
 		kill(c->pid, sig);
 		if (ctrlock_wait(e->runroot, c->id, now_ns() + (int64_t)timeout * NS_PER_SEC,

@@ -109,6 +109,32 @@ int runopts_set_stop_timeout(struct run_opts *o, const char *v, struct werr *err
 	return 0;
 }
 
+int runopts_set_restart(struct run_opts *o, const char *v, struct werr *err)
+{
+	static const char *const names[] = {"no", "on-failure", "always", "unless-stopped", ""};
+	const char *colon = strchr(v, ':');
+	size_t n = colon ? (size_t)(colon - v) : strlen(v);
+	int64_t max = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strlen(names[i]) != n || strncmp(v, names[i], n) != 0)
+			continue;
+		if (colon && (i != 1 || parse_int64(colon + 1, 0, INT32_MAX, &max) < 0))
+			break;
+		free(o->restart);
+		o->restart = n ? xstrndup(v, n) : NULL;
+		o->restart_max = (int)max;
+		return 0;
+	}
+	if (colon && n == strlen("on-failure") && strncmp(v, "on-failure", n) == 0)
+		return werr_set(err, 0, "restart count must be a non-negative integer: \"%s\"", v);
+	return werr_set(
+	    err, 0,
+	    "invalid restart policy \"%s\": use no, on-failure[:max-retries], always or "
+	    "unless-stopped: invalid argument",
+	    v);
+}
+
 int runopts_set_log_driver(struct run_opts *o, const char *v, struct werr *err)
 {
 	if (strcmp(v, "k8s-file") != 0 && strcmp(v, "none") != 0 && strcmp(v, "passthrough") != 0)
@@ -117,6 +143,7 @@ int runopts_set_log_driver(struct run_opts *o, const char *v, struct werr *err)
 				"invalid argument",
 				v);
 	free(o->log_driver);
+	free(o->restart);
 	o->log_driver = xstrdup(v);
 	return 0;
 }

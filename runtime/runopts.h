@@ -31,6 +31,8 @@ int runopts_security_opt(struct run_opts *o, const char *v, struct werr *err);
 /* --stop-signal NAME|NUMBER; --stop-timeout SECONDS */
 int runopts_set_stop_signal(struct run_opts *o, const char *v, struct werr *err);
 int runopts_set_stop_timeout(struct run_opts *o, const char *v, struct werr *err);
+/* --restart no|on-failure[:N]|always|unless-stopped */
+int runopts_set_restart(struct run_opts *o, const char *v, struct werr *err);
 /* --log-driver k8s-file|none|passthrough; --log-opt max-size=10m */
 int runopts_set_log_driver(struct run_opts *o, const char *v, struct werr *err);
 int runopts_add_log_opt(struct run_opts *o, const char *v, struct werr *err);

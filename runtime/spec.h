@@ -45,6 +45,8 @@ struct run_opts {
 	int stop_timeout;	    /* --stop-timeout seconds, -1: 10 */
 	char *log_driver;	    /* --log-driver k8s-file|none|passthrough, NULL: k8s-file */
 	long long log_max;	    /* --log-opt max-size, bytes (0: unlimited) */
+	char *restart;		    /* --restart no|on-failure|always|unless-stopped, NULL: no */
+	int restart_max;	    /* on-failure:N (0: no limit) */
 	/* getting the image (the CLI pulls before container_create; borrowed from argv) */
 	const char *pull; /* --pull missing|always|never|newer */
 	const char *authfile, *cert_dir, *creds, *platform;

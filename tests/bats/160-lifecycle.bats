@@ -335,3 +335,45 @@ monitor_of() {
     run_warren 0 inspect --format '{{.State.Status}} {{.State.ExitCode}}' "$name"
     assert_output "exited 125"
 }
+
+@test "restart policies: on-failure:N restarts N times, always restarts until stop, no never" {
+    # guards: issue 8 "keeps restart policies (--restart no|on-failure[:N]|always|unless-stopped)", run by the monitor
+    local a b c i
+    a=$(wt_name)
+    b=$(wt_name)-b
+    c=$(wt_name)-c
+    run_warren 0 run -d --restart on-failure:2 --name "$a" "$IMAGE" sh -c 'echo run; exit 3'
+    run_warren 0 run -d --restart always --name "$b" "$IMAGE" sh -c 'echo run; sleep 0.2'
+    run_warren 0 run -d --restart on-failure --name "$c" "$IMAGE" sh -c 'echo run; exit 0'
+    for ((i = 0; i < 200; i++)); do
+        [ "$(w logs "$a" 2>/dev/null | grep -c run)" -ge 3 ] && [ "$(w logs "$b" 2>/dev/null | grep -c run)" -ge 3 ] && break
+        sleep 0.1
+    done
+    wait_state "$a" exited
+    run_warren 0 inspect --format '{{.RestartCount}} {{.State.ExitCode}} {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}' "$a"
+    assert_output "2 3 on-failure 2"
+    run_warren 0 logs "$a"
+    assert_output $'run\nrun\nrun'
+    run_warren 0 stop -t 1 "$b"
+    run_warren 0 inspect --format '{{.State.Status}}' "$b"
+    assert_output exited
+    sleep 1
+    run_warren 0 inspect --format '{{.State.Status}}' "$b"
+    assert_output exited
+    run_warren 0 inspect --format '{{.RestartCount}} {{.State.Status}}' "$c"
+    assert_output "0 exited"
+    # rm -f of an always container: it does not come back
+    run_warren 0 start "$b"
+    run_warren 0 rm -f -t 0 "$b"
+    run_warren 125 inspect "$b"
+}
+
+@test "restart policies: bad values and --rm with a policy are refused" {
+    # guards: issue 8 --restart input validation (Podman's errors)
+    run_warren 125 run -d --restart sometimes "$IMAGE" true
+    assert_last_error 'invalid restart policy "sometimes"'
+    run_warren 125 run -d --restart on-failure:x "$IMAGE" true
+    run_warren 125 run -d --restart always:3 "$IMAGE" true
+    run_warren 125 run -d --rm --restart always "$IMAGE" true
+    assert_last_error "the --rm option conflicts with --restart"
+}
