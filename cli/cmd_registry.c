@@ -280,12 +280,14 @@ int cmd_login(struct engine *e, void *opts, char **args, struct werr *err)
 	if (login_target(args[0], &key, &registry, err) < 0)
 		return -1;
 	if (o->get_login) {
-		rc = auth_lookup(o->reg.authfile, registry, "", &user, &pass, err);
+		struct auth_creds ac = {0};
+		rc = auth_lookup(o->reg.authfile, registry, "", &ac, err);
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
 			return werr_set(err, 0, "not logged into %s", key);
-		printf("%s\n", user);
+		printf("%s\n", ac.user ? ac.user : "");
+		auth_creds_free(&ac);
 		return 0;
 	}
 	if (login_credentials(o, &user, &pass, err) < 0)

@@ -37,8 +37,9 @@ struct reg_client {
 	bool insecure;
 	bool push;
 	bool pinged;
-	char *user, *pass; /* credentials, NULL: anonymous */
-	char *scheme;	   /* the registry's challenge: "Bearer", "Basic" or NULL */
+	char *user, *pass;    /* credentials, NULL: anonymous */
+	char *identity_token; /* auth.json "identitytoken": OAuth2 refresh token */
+	char *scheme;	      /* the registry's challenge: "Bearer", "Basic" or NULL */
 	char *realm, *service;
 	char *token;	   /* Bearer token for the scope below */
 	char *token_scope; /* the scopes it was asked for, space-separated */
@@ -453,6 +454,51 @@ static char *token_url(struct reg_client *c, CURL *h, char *const *scopes)
 	return url;
 }
 
+/* The OAuth2 refresh-token form an identity token is traded with (the
+ * fields containers/image sends: service, one scope= per scope,
+ * grant_type, refresh_token, client_id). */
+static char *token_form(struct reg_client *c, CURL *h, char *const *scopes)
+{
+	const struct curlfn *cf = c->cf;
+	char *esc, *form = xstrdup("");
+
+#define FORM_ADD(k, v)                                                                             \
+	do {                                                                                       \
+		char *next_;                                                                       \
+		esc = cf->easy_escape(h, (v), 0);                                                  \
+		next_ = xasprintf("%s%s%s=%s", form, form[0] ? "&" : "", (k), esc ? esc : "");     \
+		cf->free(esc);                                                                     \
+		explicit_bzero(form, strlen(form));                                                \
+		free(form);                                                                        \
+		form = next_;                                                                      \
+	} while (0)
+	if (c->service != NULL && c->service[0] != '\0')
+		FORM_ADD("service", c->service);
+	for (size_t i = 0; scopes[i]; i++)
+		FORM_ADD("scope", scopes[i]);
+	FORM_ADD("grant_type", "refresh_token");
+	FORM_ADD("refresh_token", c->identity_token);
+	FORM_ADD("client_id", "containers/image");
+#undef FORM_ADD
+	return form;
+}
+
+/* Sets h up to ask the realm for a token: GET with Basic credentials, or
+ * with an identity token the OAuth2 POST. */
+static void token_request(struct reg_client *c, CURL *h, char *const *scopes)
+{
+	if (c->identity_token != NULL) {
+		cleanup_free char *form = token_form(c, h, scopes);
+		c->cf->easy_setopt(h, CURLOPT_URL, c->realm);
+		c->cf->easy_setopt(h, CURLOPT_COPYPOSTFIELDS, form);
+		explicit_bzero(form, strlen(form));
+		return;
+	}
+	cleanup_free char *url = token_url(c, h, scopes);
+	basic_auth(c, h);
+	c->cf->easy_setopt(h, CURLOPT_URL, url);
+}
+
 /* Fetches a Bearer token for this repository from the challenge's realm. */
 static int fetch_token(struct reg_client *c, struct werr *err)
 {
@@ -460,7 +506,6 @@ static int fetch_token(struct reg_client *c, struct werr *err)
 	CURL *h = cf->easy_init();
 	struct resp r = {.max = 1 << 20};
 	cleanup_strv char **scopes = wanted_scopes(c);
-	cleanup_free char *url = NULL;
 	cleanup_json struct json_object *j = NULL;
 	const char *tok;
 	char errbuf[CURL_ERROR_SIZE] = "";
@@ -474,10 +519,8 @@ static int fetch_token(struct reg_client *c, struct werr *err)
 		return werr_set(err, 0, "token realm '%s' is not an https URL", c->realm);
 	}
 	/* login asks for a token with no scope: it checks the credentials only */
-	url = token_url(c, h, scopes);
 	setup_handle(c, h);
-	basic_auth(c, h);
-	cf->easy_setopt(h, CURLOPT_URL, url);
+	token_request(c, h, scopes);
 	cf->easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	cf->easy_setopt(h, CURLOPT_WRITEFUNCTION, body_cb);
 	cf->easy_setopt(h, CURLOPT_WRITEDATA, &r);
@@ -641,10 +684,13 @@ static int load_creds(struct reg_client *c, const struct reg_opts *o, struct wer
 		c->pass = xstrdup(colon ? colon + 1 : "");
 		return 0;
 	}
-	return auth_lookup(o ? o->authfile : NULL, c->registry, c->repo, &c->user, &c->pass, err) <
-		       0
-		   ? -1
-		   : 0;
+	struct auth_creds ac = {0};
+	if (auth_lookup(o ? o->authfile : NULL, c->registry, c->repo, &ac, err) < 0)
+		return -1;
+	c->user = ac.user;
+	c->pass = ac.pass;
+	c->identity_token = ac.identity_token;
+	return 0;
 }
 
 /* Creates a client; see registry.h. */
@@ -686,6 +732,7 @@ void reg_close(struct reg_client *c)
 	free(c->base);
 	free(c->user);
 	free(c->pass);
+	free(c->identity_token);
 	free(c->scheme);
 	free(c->realm);
 	free(c->service);
@@ -712,6 +759,8 @@ int reg_ping(struct reg_client *c, const char *user, const char *pass, struct we
 
 	free(c->user);
 	free(c->pass);
+	free(c->identity_token);
+	c->identity_token = NULL; /* login checks the password given */
 	c->user = xstrdup(user);
 	c->pass = xstrdup(pass);
 	if (do_request(c, &q, &r, err) < 0)

@@ -1,0 +1,178 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154  # status/output/stderr come from bats
+# Issue 7, the smaller registry items: credential helpers (auth.json "credHelpers"
+# and "credsStore": docker-credential-NAME get/store/erase), identity tokens (an
+# OAuth2 refresh token traded at the token realm), retries of manifest and blob
+# fetches as Podman's (3, with backoff), Docker Hub's /v1/search, and the short-name
+# chooser on a terminal. Registries: docker-registry with Bearer tokens
+# (tokenserver.py, REG_REFRESH_TOKEN is REG_USER's identity token) and fakereg.py
+# (faults, /v1/search). The credential helper is tests/tools/docker-credential-wtfake.
+# podman is the oracle for what it shares (auth.json, helpers, identity tokens).
+
+load helpers
+load registry
+
+setup_file() {
+    reg_start token
+    reg_push "$REGFIX_GZIP" gzip:latest
+}
+
+teardown_file() { reg_stop; }
+
+setup() {
+    use_private_store
+    export CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf
+    : >"$CONTAINERS_REGISTRIES_CONF"
+    echo '{"auths": {}}' >"$REGISTRY_AUTH_FILE"
+    CD=(--cert-dir "$REG_CERTDIR")
+    # the fake helper, on PATH for warren and podman
+    mkdir -p "$BATS_TEST_TMPDIR/bin"
+    ln -sf "$REG_TOOLS/docker-credential-wtfake" "$BATS_TEST_TMPDIR/bin/"
+    export PATH=$BATS_TEST_TMPDIR/bin:$PATH WTFAKE_STORE=$BATS_TEST_TMPDIR/helper.json
+    rm -f "$WTFAKE_STORE" "$WTFAKE_STORE.log"
+    unset WTFAKE_FAIL
+}
+
+teardown() {
+    pm_cleanup
+    wt_teardown
+}
+
+pm_oracle() {
+    pm_init
+    [ -z "$PM_SKIP" ] || { echo "# podman oracle skipped: $PM_SKIP" >&3; return 1; }
+}
+
+# helper_has SERVER USER SECRET: the fake helper's store holds them
+helper_put() {
+    jq -n --arg s "$1" --arg u "$2" --arg p "$3" '{($s): {Username: $u, Secret: $p}}' >"$WTFAKE_STORE"
+}
+
+# authfile JSON: REGISTRY_AUTH_FILE gets JSON
+authfile() {
+    printf '%s\n' "$1" >"$REGISTRY_AUTH_FILE"
+}
+
+# refresh_grants: how many identity-token trades the token server saw
+refresh_grants() {
+    grep -c "grant=refresh_token client_id=containers/image" "$REG_TOKEN_LOG" || true
+}
+
+@test "credential helpers: credHelpers hands the registry to docker-credential-NAME get; podman agrees" {
+    # guards: issue 7 "credential helpers" (containers-auth.json(5) credHelpers)
+    authfile "{\"auths\": {}, \"credHelpers\": {\"$REG\": \"wtfake\"}}"
+    helper_put "$REG" "$REG_USER" "$REG_PASS"
+    run_warren 0 pull -q "${CD[@]}" "$REG/gzip:latest"
+    assert_output "${REGFIX_GZIP_ID#sha256:}"
+    grep -qx "get $REG" "$WTFAKE_STORE.log" || fail "the helper was not asked: $(cat "$WTFAKE_STORE.log")"
+    grep -q "user=$REG_USER granted=repository:gzip:pull\$" "$REG_TOKEN_LOG" ||
+        fail "no token for the helper's user: $(tail -3 "$REG_TOKEN_LOG")"
+    # the helper decides for the file: an "auths" entry of the same file is not used
+    authfile "{\"auths\": {\"$REG\": {\"auth\": \"$(printf 'x:y' | base64)\"}}, \"credHelpers\": {\"$REG\": \"wtfake\"}}"
+    run_warren 0 rmi -a
+    run_warren 0 pull -q "${CD[@]}" "$REG/gzip:latest"
+    pm_oracle || return 0
+    : >"$WTFAKE_STORE.log"
+    run pm pull -q "${CD[@]}" "$REG/gzip:latest"
+    [ "$status" = 0 ] || fail "podman with the same helper: $output"
+    grep -qx "get $REG" "$WTFAKE_STORE.log" || fail "podman asked the helper differently: $(cat "$WTFAKE_STORE.log")"
+}
+
+@test "credential helpers: login stores through the helper, logout erases there; auth.json keeps no secret" {
+    # guards: issue 7 "credential helpers" (login/logout with credHelpers, as Podman)
+    authfile "{\"auths\": {}, \"credHelpers\": {\"$REG\": \"wtfake\"}}"
+    run_warren 0 login "${CD[@]}" -u "$REG_USER" -p "$REG_PASS" "$REG"
+    assert_output "Login Succeeded!"
+    assert_equal "$(jq -c --arg s "$REG" '.[$s]' "$WTFAKE_STORE")" "{\"Username\":\"$REG_USER\",\"Secret\":\"$REG_PASS\"}"
+    ! grep -q "$REG_PASS" "$REGISTRY_AUTH_FILE" || fail "the password is in auth.json"
+    assert_equal "$(jq -c '.auths' "$REGISTRY_AUTH_FILE")" "{}"
+    run_warren 0 login --get-login "$REG"
+    assert_output "$REG_USER"
+    run_warren 0 pull -q "${CD[@]}" "$REG/gzip:latest"
+    # a namespaced login cannot go to a helper (Podman's words)
+    run_warren 125 login "${CD[@]}" -u "$REG_USER" -p "$REG_PASS" "$REG/ns"
+    assert_last_error "namespaced key is not supported for credential helper wtfake"
+    run_warren 0 logout "$REG"
+    assert_output "Removed login credentials for $REG"
+    grep -qx "erase $REG" "$WTFAKE_STORE.log" || fail "no erase: $(cat "$WTFAKE_STORE.log")"
+    assert_equal "$(jq -c '.' "$WTFAKE_STORE")" "{}"
+    run_warren 125 logout "$REG"
+    assert_last_error "not logged into $REG"
+    pm_oracle || return 0
+    run pm login "${CD[@]}" -u "$REG_USER" -p "$REG_PASS" "$REG"
+    [ "$status" = 0 ] || fail "podman login: $output"
+    assert_equal "$(jq -c --arg s "$REG" '.[$s]' "$WTFAKE_STORE")" "{\"Username\":\"$REG_USER\",\"Secret\":\"$REG_PASS\"}"
+}
+
+@test "credential helpers: credsStore is Docker's default helper, for login and pull" {
+    # guards: issue 7 "credsStore"
+    authfile '{"auths": {}, "credsStore": "wtfake"}'
+    run_warren 0 login "${CD[@]}" -u "$REG_USER" -p "$REG_PASS" "$REG"
+    assert_equal "$(jq -r --arg s "$REG" '.[$s].Username' "$WTFAKE_STORE")" "$REG_USER"
+    assert_equal "$(jq -c '.auths' "$REGISTRY_AUTH_FILE")" "{}"
+    run_warren 0 pull -q "${CD[@]}" "$REG/gzip:latest"
+    grep -qx "get $REG" "$WTFAKE_STORE.log" || fail "the store was not asked: $(cat "$WTFAKE_STORE.log")"
+    # a credsStore that is not installed is skipped (Podman does not read it at all)
+    authfile '{"auths": {}, "credsStore": "warren-none-such"}'
+    run_warren 125 login --get-login "$REG"
+    assert_last_error "not logged into $REG"
+}
+
+@test "credential helpers: a failing or missing helper is one clear line, no secret" {
+    # guards: issue 7 "errors from a helper: one clear line, secrets never printed"
+    authfile "{\"auths\": {}, \"credHelpers\": {\"$REG\": \"wtfake\"}}"
+    helper_put "$REG" "$REG_USER" "$REG_PASS"
+    WTFAKE_FAIL=get run_warren 125 pull -q "${CD[@]}" "$REG/gzip:latest"
+    assert_last_error "credential helper docker-credential-wtfake get: wtfake: the keyring is locked"
+    [[ $stderr != *secret-detail-never-shown* && $stderr != *"$REG_PASS"* ]] || fail "helper output leaked: $stderr"
+    [ "${#stderr_lines[@]}" = 1 ] || fail "more than one line: $stderr"
+    WTFAKE_FAIL=store run_warren 125 login "${CD[@]}" -u "$REG_USER" -p "$REG_PASS" "$REG"
+    assert_last_error "credential helper docker-credential-wtfake store: wtfake: the keyring is locked"
+    [[ $stderr != *"$REG_PASS"* ]] || fail "the password leaked: $stderr"
+    # the helper answers garbage: its output (which may hold a secret) is not quoted
+    authfile "{\"auths\": {}, \"credHelpers\": {\"$REG\": \"wtbroken\"}}"
+    printf '#!/bin/sh\necho "{not json %s"\n' "$REG_PASS" >"$BATS_TEST_TMPDIR/bin/docker-credential-wtbroken"
+    chmod +x "$BATS_TEST_TMPDIR/bin/docker-credential-wtbroken"
+    run_warren 125 pull -q "${CD[@]}" "$REG/gzip:latest"
+    assert_last_error "answer is not {\"Username\", \"Secret\"} JSON"
+    [[ $stderr != *"$REG_PASS"* ]] || fail "the helper's answer leaked: $stderr"
+    authfile "{\"auths\": {}, \"credHelpers\": {\"$REG\": \"warren-none-such\"}}"
+    run_warren 125 pull -q "${CD[@]}" "$REG/gzip:latest"
+    assert_last_error "exec: \"docker-credential-warren-none-such\": executable file not found in \$PATH"
+    authfile "{\"auths\": {}, \"credHelpers\": {\"$REG\": \"../../bin/sh\"}}"
+    run_warren 125 pull -q "${CD[@]}" "$REG/gzip:latest"
+    assert_last_error "invalid credential helper name \"../../bin/sh\""
+    run_warren 0 images -q
+    assert_output ""
+}
+
+@test "identity tokens: auth.json identitytoken is traded at the realm (grant_type=refresh_token); podman agrees" {
+    # guards: issue 7 "identity tokens" (containers/image's OAuth2 refresh-token request)
+    authfile "{\"auths\": {\"$REG\": {\"auth\": \"$(printf '%s:' "$REG_USER" | base64)\", \"identitytoken\": \"$REG_REFRESH_TOKEN\"}}}"
+    run_warren 0 pull -q "${CD[@]}" "$REG/gzip:latest"
+    assert_output "${REGFIX_GZIP_ID#sha256:}"
+    grep -q "^POST /token 200 user=$REG_USER granted=repository:gzip:pull grant=refresh_token client_id=containers/image\$" \
+        "$REG_TOKEN_LOG" || fail "no refresh-token grant: $(tail -3 "$REG_TOKEN_LOG")"
+    # a token alone (no "auth") works too; a wrong one is refused in one line
+    authfile "{\"auths\": {\"$REG\": {\"identitytoken\": \"wrong-$RANDOM\"}}}"
+    run_warren 125 pull -q "${CD[@]}" "$REG/gzip:latest"
+    assert_last_error "unable to retrieve auth token: invalid username/password"
+    [[ $stderr != *wrong-* ]] || fail "the token was printed: $stderr"
+    pm_oracle || return 0
+    authfile "{\"auths\": {\"$REG\": {\"auth\": \"$(printf '%s:' "$REG_USER" | base64)\", \"identitytoken\": \"$REG_REFRESH_TOKEN\"}}}"
+    local before
+    before=$(refresh_grants)
+    run pm pull -q "${CD[@]}" "$REG/gzip:latest"
+    [ "$status" = 0 ] || fail "podman with the identity token: $output"
+    [ "$(refresh_grants)" -gt "$before" ] || fail "podman did not trade the token as warren does: $(tail -3 "$REG_TOKEN_LOG")"
+}
+
+@test "identity tokens: a helper's \"<token>\" user means an identity token" {
+    # guards: issue 7 "Username <token> means Secret is an identity token"
+    authfile "{\"auths\": {}, \"credHelpers\": {\"$REG\": \"wtfake\"}}"
+    helper_put "$REG" "<token>" "$REG_REFRESH_TOKEN"
+    local before
+    before=$(refresh_grants)
+    run_warren 0 pull -q "${CD[@]}" "$REG/gzip:latest"
+    [ "$(refresh_grants)" -gt "$before" ] || fail "no refresh-token grant: $(tail -3 "$REG_TOKEN_LOG")"
+}
