@@ -140,7 +140,9 @@
 	"DESCRIPTION\n  Copies an image from a registry into local storage and prints its id.\n"   \
 	"  Short names resolve through registries.conf (unqualified-search-registries,\n"          \
 	"  aliases); layers download in parallel, layers already stored are not fetched\n"         \
-	"  again. Progress goes to stderr.\n\n"                                                    \
+	"  again. Progress goes to stderr. A registry answering 429 or 5xx, or a dropped\n"        \
+	"  connection, is tried again up to 3 times, after 1s, 2s and 4s (for tests,\n"            \
+	"  WARREN_RETRY_BASE_MS replaces the 1s), layers stored so far kept.\n\n"                  \
 	"OPTIONS\n"                                                                                \
 	"  -a, --all-tags            pull every tag of the repository\n"                           \
 	"      --arch ARCH           architecture to pull from a multi-arch image\n"               \

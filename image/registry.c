@@ -306,6 +306,26 @@ static char *full_url(struct reg_client *c, const char *path)
 	return xasprintf("%s%s", c->base, path);
 }
 
+/* The errno that marks a transfer failure worth retrying (see
+ * reg_err_transient): the network failures containers/common retries
+ * (refused, reset, nothing received, timeouts); 0 for the others (a
+ * truncated body, a stall, TLS, DNS), which Podman does not retry either. */
+static int transient_errno(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+		return ECONNREFUSED;
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+		return ECONNRESET;
+	case CURLE_OPERATION_TIMEDOUT:
+		return ETIMEDOUT;
+	default:
+		return 0;
+	}
+}
+
 /* A failed transfer's error: curl's words, except for a stall (the
  * low-speed limit), which names its limit and where it is set. */
 static int curl_fail(struct reg_client *c, CURLcode rc, const char *errbuf, struct werr *err)
@@ -319,7 +339,22 @@ static int curl_fail(struct reg_client *c, CURLcode rc, const char *errbuf, stru
 				c->stall_s);
 	werr_set(err, 0, "%s", msg);
 	text_scrub(err->msg);
+	err->errnum = transient_errno(rc); /* (the message stays curl's) */
 	return -1;
+}
+
+/* Whether err is worth another try; see registry.h. */
+bool reg_err_transient(const struct werr *err)
+{
+	switch (err->errnum) {
+	case EREMOTEIO:
+	case ECONNREFUSED:
+	case ECONNRESET:
+	case ETIMEDOUT:
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* One HTTP exchange, no authentication retry. */
@@ -405,6 +440,10 @@ static void error_from(const struct resp *r, struct werr *err)
 		werr_set(err, 0, "unexpected HTTP status %ld", r->status);
 	}
 	text_scrub(err->msg);
+	/* the registry is overloaded or failing: worth another try (as
+	 * containers/common's retry); 401, 403 and 404 never are */
+	if (r->status == 429 || r->status >= 500)
+		err->errnum = EREMOTEIO;
 	/* a token without the right (read-only user, anonymous): say so first, as Docker */
 	if (r->status == 401 && r->www_auth != NULL &&
 	    strstr(r->www_auth, "error=\"insufficient_scope\"") != NULL)

@@ -103,6 +103,11 @@ int reg_blob_upload(struct reg_client *c, const char *digest, int fd, int64_t si
 int reg_manifest_put(struct reg_client *c, const char *ref, const char *media_type,
 		     const char *body, size_t len, struct werr *err);
 
+/* Whether a failure of this client is worth retrying: a registry answer
+ * 429 or 5xx, or a connection refused, reset, empty or timed out. Never
+ * 401/403/404, a digest mismatch, a truncated or stalled download. */
+bool reg_err_transient(const struct werr *err);
+
 /* Parses one WWW-Authenticate challenge: scheme ("Bearer"/"Basic") and
  * the realm and service parameters (malloc'd, NULL when absent). Pure:
  * exposed for the unit tests. Returns 0 or -1 on a malformed header. */

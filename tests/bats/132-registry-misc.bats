@@ -15,14 +15,18 @@ load registry
 setup_file() {
     reg_start token
     reg_push "$REGFIX_GZIP" gzip:latest
+    fakereg_start
 }
 
-teardown_file() { reg_stop; }
+teardown_file() {
+    fakereg_stop
+    reg_stop
+}
 
 setup() {
     use_private_store
     export CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf
-    : >"$CONTAINERS_REGISTRIES_CONF"
+    printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$FAKEREG" >"$CONTAINERS_REGISTRIES_CONF"
     echo '{"auths": {}}' >"$REGISTRY_AUTH_FILE"
     CD=(--cert-dir "$REG_CERTDIR")
     # the fake helper, on PATH for warren and podman
@@ -175,4 +179,81 @@ refresh_grants() {
     before=$(refresh_grants)
     run_warren 0 pull -q "${CD[@]}" "$REG/gzip:latest"
     [ "$(refresh_grants)" -gt "$before" ] || fail "no refresh-token grant: $(tail -3 "$REG_TOKEN_LOG")"
+}
+
+# ---------------------------------------------------------------- retries
+
+# retry_lines: the "Failed, retrying" warnings of the last run_warren
+retry_lines() {
+    grep -c "Failed, retrying in" <<<"$stderr" || true
+}
+
+@test "pull retries: 503 twice, then the registry recovers: pulled after two retries, Podman's message" {
+    # guards: issue 7 "retries as Podman (containers/common retry)"
+    export WARREN_RETRY_BASE_MS=10
+    run_warren 0 pull "$FAKEREG/unavail2/gzip:latest"
+    assert_equal "${lines[-1]}" "${REGFIX_GZIP_ID#sha256:}"
+    assert_equal "$(retry_lines)" 2
+    [[ $stderr == *"Failed, retrying in 10ms ... (1/3). Error: initializing source docker://$FAKEREG/unavail2/gzip:latest: "*"unavailable: service unavailable"* ]] ||
+        fail "not Podman's retry message: $stderr"
+    [[ $stderr == *"Failed, retrying in 20ms ... (2/3)"* ]] || fail "no backoff: $stderr"
+    assert_equal "$(fakereg_count GET /v2/unavail2/gzip/manifests/latest)" 3
+}
+
+@test "pull retries: a layer whose connection drops twice is fetched on the third try, stored layers kept" {
+    # guards: issue 7 "retries ... on network errors" for blob fetches
+    export WARREN_RETRY_BASE_MS=10
+    run_warren 0 pull -q "$FAKEREG/drop2/layers:latest"
+    assert_output "${REGFIX_LAYERS_ID#sha256:}"
+    assert_equal "$(retry_lines)" 2
+    local d
+    for d in $REGFIX_LAYERS_LAYERS; do
+        assert_equal "$(fakereg_count GET "/v2/drop2/layers/blobs/$d")" 3
+    done
+}
+
+@test "pull retries: four failures fail after three retries with the registry's error, nothing stored" {
+    # guards: issue 7 "4 failures fails with a clear error"
+    export WARREN_RETRY_BASE_MS=10
+    run_warren 125 pull "$FAKEREG/unavail4/gzip:latest"
+    assert_equal "$(retry_lines)" 3
+    [[ $stderr == *"Failed, retrying in 40ms ... (3/3)"* ]] || fail "no third retry: $stderr"
+    assert_last_error "initializing source docker://$FAKEREG/unavail4/gzip:latest" "unavailable: service unavailable"
+    assert_equal "$(fakereg_count GET /v2/unavail4/gzip/manifests/latest)" 4
+    run_warren 0 images -a -q
+    assert_output ""
+}
+
+@test "pull retries: 401, 404 and a bad digest are never retried" {
+    # guards: issue 7 "a 401/404 is never retried"
+    export WARREN_RETRY_BASE_MS=10
+    run_warren 125 pull "$FAKEREG/deny/gzip:latest"
+    assert_equal "$(retry_lines)" 0
+    assert_equal "$(fakereg_count GET /v2/deny/gzip/manifests/latest)" 1
+    run_warren 125 pull "$FAKEREG/gzip:nosuchtag"
+    assert_equal "$(retry_lines)" 0
+    assert_equal "$(fakereg_count GET /v2/gzip/manifests/nosuchtag)" 1
+    run_warren 125 pull "$FAKEREG/missingblob/plain:latest"
+    assert_equal "$(retry_lines)" 0
+    local d
+    for d in $REGFIX_PLAIN_LAYERS; do
+        assert_equal "$(fakereg_count GET "/v2/missingblob/plain/blobs/$d")" 1
+    done
+    run_warren 125 pull "$FAKEREG/badlayer/zstd:latest"
+    assert_equal "$(retry_lines)" 0
+}
+
+@test "pull retries: the default backoff starts at 1s; podman retries the same dropped connection" {
+    # guards: issue 7 "Failed, retrying in 1s ... (1/3)" (containers/common's words;
+    # podman 4.3 retries a dropped connection, not yet a 503: newer ones retry 502-504)
+    local t0 t1
+    t0=$(date +%s%N)
+    run_warren 0 pull -q "$FAKEREG/unavail1/zstd:latest"
+    t1=$(date +%s%N)
+    [[ $stderr == *"Failed, retrying in 1s ... (1/3). Error: "* ]] || fail "no 1s retry: $stderr"
+    [ $(((t1 - t0) / 1000000)) -ge 1000 ] || fail "retried without waiting"
+    pm_oracle || return 0
+    run pm pull -q --tls-verify=false "$FAKEREG/drop1/plain:latest"
+    [ "$status" = 0 ] || fail "podman did not retry: $output"
+    [[ $output == *"Failed, retrying in 1s ... (1/3). Error: "* ]] || fail "podman's words differ: $output"
 }

@@ -27,6 +27,10 @@ with --fault FAULT):
   schema1     manifests: a Docker schema 1 manifest
               (application/vnd.docker.distribution.manifest.v1+prettyjws)
   badjson     manifests: not JSON
+  unavailN    (N a digit) manifests: the first N requests of each path answer 503
+              UNAVAILABLE (a registry that recovers: retries succeed when N <= 3)
+  dropN       layer blobs: the first N requests of each path get no answer (the
+              connection is closed)
 Auth (for /v2/...; /_blobstore and /token excepted):
   --basic USER:PASS  HTTP Basic required: without or with wrong credentials, 401
   --token USER:PASS  Bearer required: 401 with WWW-Authenticate: Bearer realm=
@@ -63,6 +67,7 @@ UNKNOWN_MT = "application/vnd.warren-test.unknown+json"
 NAME_RE = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$")
 PATH_RE = re.compile(r"^/v2/(.+)/(manifests|blobs|tags)/([^/]+)$")
 DIGEST_RE = re.compile(r"^sha256:([a-f0-9]{64})$")
+COUNTED_RE = re.compile(r"^(unavail|drop)([0-9])$")
 
 
 class Layout:
@@ -123,6 +128,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     opts = None          # parsed arguments, set in main
     tokens = {}          # token -> set of repositories it may pull
+    seen = {}            # path -> requests so far (unavailN, dropN)
     lock = threading.Lock()
 
     def log_message(self, *args):
@@ -223,10 +229,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.challenge(repo)
         fault, name = self.opts.fault, repo
         first, _, rest = repo.partition("/")
-        if first in FAULTS and rest:
+        if (first in FAULTS or COUNTED_RE.match(first)) and rest:
             fault, name = first, rest
         if fault == "deny":
             return self.challenge(repo)
+        if self.counted_fault(fault, url.path, kind == "blobs" and ref in self.layers_of(name)):
+            return None
         layout_dir = os.path.join(self.opts.root, name)
         if not NAME_RE.match(name) or not os.path.exists(os.path.join(layout_dir, "index.json")):
             return self.error(404, "NAME_UNKNOWN", f"repository {repo} not known to registry")
@@ -238,6 +246,29 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "manifests":
             return self.manifest(repo, layout, ref, fault)
         return self.blob(layout, ref, fault)
+
+    def layers_of(self, name):
+        path = os.path.join(self.opts.root, name)
+        if not NAME_RE.match(name) or not os.path.exists(os.path.join(path, "index.json")):
+            return set()
+        return Layout(path).layers
+
+    def counted_fault(self, fault, path, is_layer):
+        """unavailN / dropN: True when this request got the fault (answered or dropped)."""
+        m = COUNTED_RE.match(fault or "")
+        if not m or (m.group(1) == "drop" and not is_layer) or \
+                (m.group(1) == "unavail" and "/manifests/" not in path):
+            return False
+        with self.lock:
+            n = self.seen[path] = self.seen.get(path, 0) + 1
+        if n > int(m.group(2)):
+            return False
+        if m.group(1) == "unavail":
+            self.error(503, "UNAVAILABLE", "service unavailable")
+        else:
+            self.log_request_line(0)
+            self.close_connection = True
+        return True
 
     # ------------------------------------------------------------ manifests
     def manifest(self, repo, layout, ref, fault):
