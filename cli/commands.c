@@ -180,9 +180,10 @@
 
 #define SEARCH_HELP                                                                                \
 	"SYNOPSIS\n  warren search [OPTIONS] [REGISTRY/]TERM\n\n"                                  \
-	"DESCRIPTION\n  Lists the repositories of a registry whose name contains TERM (from the\n" \
-	"  registry's catalog), or with --list-tags the tags of one repository. A TERM\n"          \
-	"  without a registry searches the unqualified-search registries.\n\n"                     \
+	"DESCRIPTION\n  Lists the repositories of a registry whose name contains TERM: from its\n" \
+	"  search API (GET /v1/search, Docker Hub's) where it has one, else from its\n"            \
+	"  catalog; or with --list-tags the tags of one repository. A TERM without a\n"            \
+	"  registry searches the unqualified-search registries.\n\n"                               \
 	"OPTIONS\n"                                                                                \
 	"      --authfile PATH     credentials file\n"                                             \
 	"      --cert-dir DIR      CA certificates (*.crt) and client keys for TLS\n"              \

@@ -958,6 +958,56 @@ int reg_catalog(struct reg_client *c, int limit, char ***repos, struct werr *err
 	return 0;
 }
 
+/* s percent-encoded for a query string (malloc'd): unreserved bytes kept. */
+static char *query_escape(const char *s)
+{
+	char *out = xmalloc(strlen(s) * 3 + 1), *o = out;
+
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~')
+			*o++ = (char)ch;
+		else
+			o += sprintf(o, "%%%02X", ch);
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Docker Hub's search API; see registry.h. */
+int reg_v1_search(struct reg_client *c, const char *query, int limit, struct json_object **results,
+		  struct werr *err)
+{
+	cleanup_free char *q = query_escape(query), *path = NULL;
+	cleanup_json struct json_object *j = NULL;
+	struct werr why = {0};
+	struct resp r;
+
+	/* Docker Hub answers it on its v1 host, as containers/image asks */
+	if (strcmp(c->registry, "docker.io") == 0)
+		path = xasprintf("https://index.docker.io/v1/search?q=%s&n=%d", q, limit);
+	else if (!c->pinged && ping(c, err) < 0)
+		return -1;
+	else
+		path = xasprintf("/v1/search?q=%s&n=%d", q, limit);
+	struct req rq = {.path = path, .max = REG_MANIFEST_MAX, .body_fd = -1};
+	if (perform(c, &rq, &r, &why) < 0) {
+		log_debug("v1 search on %s: %s", c->registry, why.msg);
+		return 0;
+	}
+	if (r.status != 200 || r.too_big) {
+		log_debug("v1 search on %s: HTTP status %ld", c->registry, r.status);
+		resp_free(&r);
+		return 0; /* no such API here: the caller lists the catalog */
+	}
+	j = json_tokener_parse(r.body ? r.body : "");
+	resp_free(&r);
+	if (!json_object_is_type(jget(j, "results"), json_type_array))
+		return werr_set(err, 0, "search answer of %s has no \"results\" list", c->registry);
+	*results = json_object_get(jget(j, "results"));
+	return 1;
+}
+
 /* ---------------------------------------------------------- parallel downloads */
 
 struct xfer {

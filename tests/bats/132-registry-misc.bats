@@ -15,7 +15,14 @@ load registry
 setup_file() {
     reg_start token
     reg_push "$REGFIX_GZIP" gzip:latest
-    fakereg_start
+    # Docker Hub-like search results for fakereg's /v1/search
+    cat >"$BATS_FILE_TMPDIR/search.json" <<'EOF'
+[{"name": "alpine", "description": "A minimal Docker image based on Alpine Linux\nwith a complete package index", "star_count": 10000, "is_official": true, "is_automated": false},
+ {"name": "team/alpine-tools", "description": "tools", "star_count": 3, "is_official": false, "is_automated": true},
+ {"name": "someone/alpine-old", "description": "", "star_count": 0, "is_official": false, "is_automated": false},
+ {"name": "other/busybox", "description": "not a match", "star_count": 50, "is_official": false, "is_automated": false}]
+EOF
+    fakereg_start --search "$BATS_FILE_TMPDIR/search.json"
 }
 
 teardown_file() {
@@ -256,4 +263,58 @@ retry_lines() {
     run pm pull -q --tls-verify=false "$FAKEREG/drop1/plain:latest"
     [ "$status" = 0 ] || fail "podman did not retry: $output"
     [[ $output == *"Failed, retrying in 1s ... (1/3). Error: "* ]] || fail "podman's words differ: $output"
+}
+
+# ---------------------------------------------------------------- search
+
+@test "search: a registry with the search API (/v1/search?q=TERM&n=LIMIT) is asked first; columns as Podman" {
+    # guards: issue 7 "search (the registry's search API where it has one)"
+    run_warren 0 search --format '{{.Index}}|{{.Name}}|{{.Stars}}|{{.Official}}|{{.Automated}}|{{.Description}}' "$FAKEREG/alpine"
+    assert_line "$FAKEREG|$FAKEREG/alpine|10000|[OK]||A minimal Docker image based on Alpine Linux..."
+    assert_line "$FAKEREG|$FAKEREG/team/alpine-tools|3||[OK]|tools"
+    assert_line "$FAKEREG|$FAKEREG/someone/alpine-old|0|||"
+    assert_equal "${#lines[@]}" 3
+    grep -q "^GET /v1/search 200 auth=none query=alpine n=25\$" "$FAKEREG_LOG" ||
+        fail "no v1 search request: $(grep search "$FAKEREG_LOG")"
+    run_warren 0 search --no-trunc --format '{{.Description}}' --limit 1 "$FAKEREG/alpine"
+    assert_output "A minimal Docker image based on Alpine Linux with a complete package index"
+    grep -q "query=alpine n=1\$" "$FAKEREG_LOG" || fail "--limit was not sent as n"
+    # the default table: NAME and DESCRIPTION
+    run_warren 0 search "$FAKEREG/alpine-"
+    [[ ${lines[0]} =~ ^NAME\ +DESCRIPTION$ ]] || fail "header: ${lines[0]}"
+    assert_equal "${#lines[@]}" 3
+}
+
+@test "search: --filter stars, is-official, is-automated apply to search API results; podman agrees" {
+    # guards: issue 7 "--filter (stars, is-official, is-automated) as Podman"
+    run_warren 0 search --format '{{.Name}}' --filter stars=3 "$FAKEREG/alpine"
+    assert_output "$FAKEREG/alpine"$'\n'"$FAKEREG/team/alpine-tools"
+    run_warren 0 search --format '{{.Name}}' --filter is-official=true "$FAKEREG/alpine"
+    assert_output "$FAKEREG/alpine"
+    run_warren 0 search --format '{{.Name}}' --filter is-automated=true "$FAKEREG/alpine"
+    assert_output "$FAKEREG/team/alpine-tools"
+    run_warren 0 search --format '{{.Name}}' --filter is-official=false --filter is-automated=false "$FAKEREG/alpine"
+    assert_output "$FAKEREG/someone/alpine-old"
+    run_warren 0 search --format json --filter stars=100 "$FAKEREG/alpine"
+    assert_equal "$(jq -c '[.[] | {Name, Stars, Official}]' <<<"$output")" "[{\"Name\":\"$FAKEREG/alpine\",\"Stars\":10000,\"Official\":\"[OK]\"}]"
+    run_warren 125 search --filter stars=many "$FAKEREG/alpine"
+    assert_last_error "invalid filter \"stars=many\""
+    run_warren 125 search --filter is-official=maybe "$FAKEREG/alpine"
+    assert_last_error "invalid filter value \"is-official=maybe\""
+    pm_oracle || return 0
+    local f mine
+    for f in stars=3 is-official=true is-automated=true; do
+        run_warren 0 search --format '{{.Name}} {{.Stars}} {{.Official}} {{.Automated}}' --filter "$f" "$FAKEREG/alpine"
+        mine=$output
+        run pm search --tls-verify=false --format '{{.Name}} {{.Stars}} {{.Official}} {{.Automated}}' --filter "$f" "$FAKEREG/alpine"
+        [ "$status" = 0 ] || fail "podman search: $output"
+        assert_equal "$mine" "$output"
+    done
+}
+
+@test "search: a registry without the search API is searched through its catalog" {
+    # guards: issue 7 "_catalog otherwise" (docker-registry answers /v1/search with 404)
+    echo "{\"auths\": {\"$REG\": {\"auth\": \"$(printf '%s:%s' "$REG_USER" "$REG_PASS" | base64 -w0)\"}}}" >"$REGISTRY_AUTH_FILE"
+    run_warren 0 search "${CD[@]}" --format '{{.Name}}|{{.Stars}}|{{.Official}}' "$REG/gzi"
+    assert_output "$REG/gzip|0|"
 }

@@ -37,6 +37,11 @@ Auth (for /v2/...; /_blobstore and /token excepted):
                      "<this server>/token",service="fakereg",scope="repository:NAME:pull";
                      GET /token?service=fakereg&scope=... needs Basic USER:PASS and
                      answers {"token": ...} (an opaque token good for those scopes)
+Search: with --search FILE (a JSON list of Docker Hub search results: name,
+description, star_count, is_official, is_automated), GET /v1/search?q=Q&n=N answers
+{"num_results", "query", "results"}: the entries whose name contains Q, at most N
+(default 25); without --search it is 404, as in docker-registry. Its log line ends
+with " query=Q n=N".
 Other options: --root DIR (required), --port-file FILE (the port, written once
 listening on 127.0.0.1; also printed), --log FILE (a line per request, written
 when the answer starts: "METHOD PATH STATUS auth=none|basic|bearer[ range=RANGE]
@@ -144,6 +149,7 @@ class Handler(BaseHTTPRequestHandler):
                 line += f" range={self.headers['Range']}"
             if "/manifests/" in path:
                 line += f" accept={','.join(self.headers.get_all('Accept', []))}"
+            line += getattr(self, "search_log", "")
             with self.lock, open(self.opts.log, "a", encoding="utf-8") as f:
                 f.write(line + "\n")
 
@@ -214,11 +220,14 @@ class Handler(BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self):
+        self.search_log = ""
         url = urllib.parse.urlsplit(self.path)
         if url.path == "/token" and self.opts.token:
             return self.issue_token(url.query)
         if url.path.startswith("/_blobstore/"):
             return self.blobstore(url.path)
+        if url.path == "/v1/search":
+            return self.search(url.query)
         if url.path in ("/v2", "/v2/"):
             return self.send(200, b"{}") if self.authorized(None) else self.challenge(None)
         m = PATH_RE.match(url.path)
@@ -269,6 +278,18 @@ class Handler(BaseHTTPRequestHandler):
             self.log_request_line(0)
             self.close_connection = True
         return True
+
+    def search(self, query):
+        q = urllib.parse.parse_qs(query)
+        term, n = q.get("q", [""])[0], q.get("n", ["25"])[0]
+        self.search_log = f" query={term} n={n}"
+        if not self.opts.search:
+            return self.error(404, "NOT_FOUND", "no such endpoint")
+        with open(self.opts.search, encoding="utf-8") as f:
+            entries = json.load(f)
+        hits = [e for e in entries if term in e.get("name", "")][:int(n) if n.isdigit() else 25]
+        body = {"num_results": len(hits), "query": term, "results": hits}
+        return self.send(200, json.dumps(body).encode())
 
     # ------------------------------------------------------------ manifests
     def manifest(self, repo, layout, ref, fault):
@@ -364,6 +385,7 @@ def main():
     p.add_argument("--rate", type=int, default=262144)
     p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     p.add_argument("--redirect-host", metavar="HOST")
+    p.add_argument("--search", metavar="FILE")
     Handler.opts = opts = p.parse_args()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
