@@ -486,6 +486,27 @@ static int pull_resolved(struct engine *e, const struct regconf *conf, const str
 	return -1;
 }
 
+/* An ambiguous short name on a terminal: the user picks one candidate
+ * (containers/image's prompt), which alone is pulled and then recorded as
+ * the alias of the short name. */
+static int choose_candidate(const struct pull_opts *o, struct regconf_resolved *res,
+			    struct werr *err)
+{
+	int i = o->choose(o->ud, res->candidates, err);
+	char **one;
+
+	if (i < 0)
+		return -1;
+	if ((size_t)i >= strv_len(res->candidates))
+		return werr_set(err, 0, "short-name resolution: no such choice %d", i + 1);
+	one = strv_append(NULL, res->candidates[i]);
+	strv_free(res->candidates);
+	res->candidates = one;
+	free(res->description);
+	res->description = NULL;
+	return 0;
+}
+
 /* Pulls an image; see pull.h. */
 int image_pull(struct engine *e, const char *ref, const struct pull_opts *o,
 	       char id_out[DIGEST_HEX_LEN + 1], char **name_out, struct werr *err)
@@ -501,6 +522,8 @@ int image_pull(struct engine *e, const char *ref, const struct pull_opts *o,
 	conf = regconf_load(e->rootless, err);
 	if (conf == NULL || (pol = policy_load(o->policy_path, err)) == NULL ||
 	    regconf_resolve_short(conf, ref, o->have_tty, &res, err) < 0)
+		goto out;
+	if (res.prompt && o->choose != NULL && choose_candidate(o, &res, err) < 0)
 		goto out;
 	if (res.description != NULL) {
 		struct pull_event ev = {.kind = PULL_EV_RESOLVING, .name = res.description};

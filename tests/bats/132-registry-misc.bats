@@ -318,3 +318,74 @@ retry_lines() {
     run_warren 0 search "${CD[@]}" --format '{{.Name}}|{{.Stars}}|{{.Official}}' "$REG/gzi"
     assert_output "$REG/gzip|0|"
 }
+
+# ---------------------------------------------------------------- short names on a terminal
+
+# on_tty ANSWER ARGS...: warren ARGS on a pseudo-terminal (script(1)), ANSWER typed;
+# status, and output (the terminal's: prompt, echo, stdout and stderr) as run sets them
+on_tty() {
+    local answer=$1
+    shift
+    printf 'exec %q --root %q --runroot %q' "$WARREN" "$WT_ROOT" "$WT_RUNROOT" >"$BATS_TEST_TMPDIR/cmd.sh"
+    printf ' %q' "$@" >>"$BATS_TEST_TMPDIR/cmd.sh"
+    chmod +x "$BATS_TEST_TMPDIR/cmd.sh"
+    run bash -c "printf '%s' \"\$1\" | timeout 120 script -qec \"\$2\" /dev/null" _ "$answer" "$BATS_TEST_TMPDIR/cmd.sh"
+}
+
+# two_search_registries: fakereg under two names, both unqualified-search registries
+two_search_registries() {
+    OTHER=localhost:${FAKEREG#*:}
+    cat >"$CONTAINERS_REGISTRIES_CONF" <<EOF
+unqualified-search-registries = ["$FAKEREG", "$OTHER"]
+short-name-mode = "${1:-enforcing}"
+
+[[registry]]
+location = "$FAKEREG"
+insecure = true
+
+[[registry]]
+location = "$OTHER"
+insecure = true
+EOF
+    export XDG_CACHE_HOME=$BATS_TEST_TMPDIR/cache
+}
+
+@test "short names: on a terminal an ambiguous name asks which one; the choice is pulled and recorded as an alias" {
+    # guards: issue 7 "the resolved name is recorded so the next pull of the short name is not ambiguous"
+    command -v script >/dev/null || skip "script (bsdutils) is not installed"
+    two_search_registries enforcing
+    # no terminal: Podman's error, nothing asked
+    run_warren 125 pull zstd
+    assert_last_error "short-name resolution enforced but cannot prompt without a TTY"
+    on_tty $'2\n' pull -q zstd
+    [ "$status" = 0 ] || fail "pull on a terminal: $output"
+    [[ $output == *"? Please select an image:"*"1) $FAKEREG/zstd:latest"*"2) $OTHER/zstd:latest"* ]] ||
+        fail "no chooser: $output"
+    [[ $output == *"${REGFIX_ZSTD_ID#sha256:}"* ]] || fail "no image id: $output"
+    run_warren 0 images --format '{{.Repository}}'
+    assert_output "$OTHER/zstd"
+    grep -qx "  \"zstd\" = \"$OTHER/zstd\"" "$XDG_CACHE_HOME/containers/short-name-aliases.conf" ||
+        fail "no alias recorded: $(cat "$XDG_CACHE_HOME/containers/short-name-aliases.conf")"
+    # the next pull, even without a terminal, is not ambiguous
+    run_warren 0 pull zstd
+    [[ $stderr == *"Resolved \"zstd\" as an alias"* ]] || fail "alias not used: $stderr"
+}
+
+@test "short names: a bad or missing answer on the terminal ends in one clear error, nothing pulled" {
+    # guards: issue 7 "a simpler numbered prompt, reading the choice from the tty"
+    command -v script >/dev/null || skip "script (bsdutils) is not installed"
+    two_search_registries permissive
+    on_tty $'9\nx\n0\n' pull -q gzip
+    [ "$status" = 125 ] || fail "exit $status: $output"
+    [[ $output == *'invalid choice "9"'*'invalid choice "x"'*'invalid choice "0"'* ]] || fail "$output"
+    [[ $output == *"Error: short-name resolution aborted: no valid choice"* ]] || fail "$output"
+    on_tty '' pull -q gzip
+    [ "$status" = 125 ] || fail "exit $status: $output"
+    [[ $output == *"Error: short-name resolution aborted: no image selected"* ]] || fail "$output"
+    run_warren 0 images -q
+    assert_output ""
+    [ ! -e "$XDG_CACHE_HOME/containers/short-name-aliases.conf" ] || fail "an alias was recorded"
+    # permissive without a terminal: the first candidate that pulls, as Podman
+    run_warren 0 pull -q gzip
+    assert_output "${REGFIX_GZIP_ID#sha256:}"
+}
