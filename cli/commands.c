@@ -160,8 +160,10 @@
 	"SYNOPSIS\n  warren login [OPTIONS] REGISTRY\n\n"                                          \
 	"DESCRIPTION\n  Checks credentials with a registry and stores them in auth.json\n"         \
 	"  ($XDG_RUNTIME_DIR/containers/auth.json, or --authfile / $REGISTRY_AUTH_FILE),\n"        \
-	"  the file Podman, Buildah and Skopeo read. Asks on the terminal for what -u and\n"       \
-	"  -p do not give; the password is never echoed, printed or logged.\n\n"                   \
+	"  the file Podman, Buildah and Skopeo read; when that file names a credential\n"          \
+	"  helper for the registry (\"credHelpers\", or \"credsStore\"), docker-credential-NAME\n" \
+	"  stores them instead. Asks on the terminal for what -u and -p do not give; the\n"        \
+	"  password is never echoed, printed or logged.\n\n"                                       \
 	"OPTIONS\n"                                                                                \
 	"      --authfile PATH     credentials file to write\n"                                    \
 	"      --cert-dir DIR      CA certificates (*.crt) and client keys for TLS\n"              \

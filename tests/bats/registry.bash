@@ -70,7 +70,7 @@
 #
 # fakereg_start [FLAGS...]: fakereg.py serving $REGFIX_DIR on a free port (flags: see
 #   tests/tools/fakereg.py: --fault F, --basic U:P, --token U:P, --rate N, --tls CERT KEY,
-#   --redirect-host HOST;
+#   --redirect-host HOST, --search FILE (Docker Hub-like /v1/search results);
 #   and --https: TLS with a new CA, exported as FAKEREG_CA and FAKEREG_CERTDIR). Exports
 #   FAKEREG (127.0.0.1:PORT), FAKEREG_URL, FAKEREG_DIR, FAKEREG_LOG (its request log, a
 #   line written when the answer starts: "GET /v2/gzip/blobs/sha256:... 200 auth=none",
