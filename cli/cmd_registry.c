@@ -102,6 +102,39 @@ static int pull_all_tags(struct engine *e, const char *ref, const struct pull_op
 	return 0;
 }
 
+static char *read_line(FILE *f);
+
+/* The short-name chooser on the terminal (Podman shows an arrow-key list;
+ * this is a numbered one): the prompt on stdout, the answer from stdin. */
+static int choose_image(void *ud, char *const *cands, struct werr *err)
+{
+	size_t n = strv_len(cands);
+
+	(void)ud;
+	for (int tries = 0; tries < 3; tries++) {
+		cleanup_free char *line = NULL;
+		int64_t pick;
+		printf("? Please select an image:\n");
+		for (size_t i = 0; i < n; i++)
+			printf("  %zu) %s\n", i + 1, cands[i]);
+		printf("Enter a number [1-%zu]: ", n);
+		fflush(stdout);
+		if ((line = read_line(stdin)) == NULL)
+			return werr_set(err, 0, "short-name resolution aborted: no image selected");
+		if (parse_int64(line, 1, (int64_t)n, &pick) == 0)
+			return (int)pick - 1;
+		printf("invalid choice \"%s\"\n", line);
+	}
+	return werr_set(err, 0, "short-name resolution aborted: no valid choice");
+}
+
+/* Terminal state for pulls: Podman prompts when stdin and stdout are one. */
+static void pull_tty(struct pull_opts *po)
+{
+	po->have_tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	po->choose = po->have_tty ? choose_image : NULL;
+}
+
 int cmd_pull(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct pull_cli *o = opts;
@@ -111,11 +144,11 @@ int cmd_pull(struct engine *e, void *opts, char **args, struct werr *err)
 	    .reg = o->reg,
 	    .platform = platform,
 	    .policy_path = o->policy,
-	    .have_tty = isatty(STDIN_FILENO) && isatty(STDERR_FILENO),
 	};
 	char id[DIGEST_HEX_LEN + 1];
 	int rc;
 
+	pull_tty(&po);
 	if (strv_len(args) != 1) {
 		werr_set(err, 0, "pull requires exactly one image name: pull [OPTIONS] IMAGE");
 		return werr_status(err, 125);
@@ -148,11 +181,11 @@ int cli_image_for_run(struct engine *e, const char *image, const char *policy_na
 		    .cert_dir = o->cert_dir,
 		    .tls_verify = o->tls_verify},
 	    .platform = o->platform,
-	    .have_tty = isatty(STDIN_FILENO) && isatty(STDERR_FILENO),
 	};
 	char id[DIGEST_HEX_LEN + 1];
 	int rc;
 
+	pull_tty(&po);
 	if (policy_name != NULL && pull_policy_parse(policy_name, &policy, err) < 0)
 		return werr_status(err, 125);
 	prog = progress_new(stderr, isatty(STDERR_FILENO), o->quiet);
@@ -280,12 +313,14 @@ int cmd_login(struct engine *e, void *opts, char **args, struct werr *err)
 	if (login_target(args[0], &key, &registry, err) < 0)
 		return -1;
 	if (o->get_login) {
-		rc = auth_lookup(o->reg.authfile, registry, "", &user, &pass, err);
+		struct auth_creds ac = {0};
+		rc = auth_lookup(o->reg.authfile, registry, "", &ac, err);
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
 			return werr_set(err, 0, "not logged into %s", key);
-		printf("%s\n", user);
+		printf("%s\n", ac.user ? ac.user : "");
+		auth_creds_free(&ac);
 		return 0;
 	}
 	if (login_credentials(o, &user, &pass, err) < 0)

@@ -141,7 +141,9 @@
 	"DESCRIPTION\n  Copies an image from a registry into local storage and prints its id.\n"   \
 	"  Short names resolve through registries.conf (unqualified-search-registries,\n"          \
 	"  aliases); layers download in parallel, layers already stored are not fetched\n"         \
-	"  again. Progress goes to stderr.\n\n"                                                    \
+	"  again. Progress goes to stderr. A registry answering 429 or 5xx, or a dropped\n"        \
+	"  connection, is tried again up to 3 times, after 1s, 2s and 4s (for tests,\n"            \
+	"  WARREN_RETRY_BASE_MS replaces the 1s), layers stored so far kept.\n\n"                  \
 	"OPTIONS\n"                                                                                \
 	"  -a, --all-tags            pull every tag of the repository\n"                           \
 	"      --arch ARCH           architecture to pull from a multi-arch image\n"               \
@@ -159,8 +161,10 @@
 	"SYNOPSIS\n  warren login [OPTIONS] REGISTRY\n\n"                                          \
 	"DESCRIPTION\n  Checks credentials with a registry and stores them in auth.json\n"         \
 	"  ($XDG_RUNTIME_DIR/containers/auth.json, or --authfile / $REGISTRY_AUTH_FILE),\n"        \
-	"  the file Podman, Buildah and Skopeo read. Asks on the terminal for what -u and\n"       \
-	"  -p do not give; the password is never echoed, printed or logged.\n\n"                   \
+	"  the file Podman, Buildah and Skopeo read; when that file names a credential\n"          \
+	"  helper for the registry (\"credHelpers\", or \"credsStore\"), docker-credential-NAME\n" \
+	"  stores them instead. Asks on the terminal for what -u and -p do not give; the\n"        \
+	"  password is never echoed, printed or logged.\n\n"                                       \
 	"OPTIONS\n"                                                                                \
 	"      --authfile PATH     credentials file to write\n"                                    \
 	"      --cert-dir DIR      CA certificates (*.crt) and client keys for TLS\n"              \
@@ -179,9 +183,10 @@
 
 #define SEARCH_HELP                                                                                \
 	"SYNOPSIS\n  warren search [OPTIONS] [REGISTRY/]TERM\n\n"                                  \
-	"DESCRIPTION\n  Lists the repositories of a registry whose name contains TERM (from the\n" \
-	"  registry's catalog), or with --list-tags the tags of one repository. A TERM\n"          \
-	"  without a registry searches the unqualified-search registries.\n\n"                     \
+	"DESCRIPTION\n  Lists the repositories of a registry whose name contains TERM: from its\n" \
+	"  search API (GET /v1/search, Docker Hub's) where it has one, else from its\n"            \
+	"  catalog; or with --list-tags the tags of one repository. A TERM without a\n"            \
+	"  registry searches the unqualified-search registries.\n\n"                               \
 	"OPTIONS\n"                                                                                \
 	"      --authfile PATH     credentials file\n"                                             \
 	"      --cert-dir DIR      CA certificates (*.crt) and client keys for TLS\n"              \

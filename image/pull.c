@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "image/image.h"
@@ -29,6 +30,7 @@
 #define PULL_PARALLEL 6
 #define CONFIG_MAX    (8 << 20)
 #define PIPE_BYTES    (1 << 20)
+#define PULL_RETRIES  3 /* containers.conf's default "retry" */
 
 static const struct {
 	const char *name;
@@ -386,6 +388,46 @@ out:
 	return rc;
 }
 
+/* The delay before retry attempt (0-based), in ms: 1 s doubling, as
+ * containers/common's retry; WARREN_RETRY_BASE_MS replaces the 1 s (for
+ * the tests, which cannot wait 7 s per failing pull). */
+static int64_t retry_delay_ms(int attempt)
+{
+	const char *s = getenv("WARREN_RETRY_BASE_MS");
+	int64_t base = 1000;
+
+	if (s != NULL && parse_int64(s, 0, 60000, &base) < 0)
+		base = 1000;
+	return base << attempt;
+}
+
+/* pull_endpoint, tried again on a transient failure (a 429/5xx answer, a
+ * dropped connection) up to PULL_RETRIES times with backoff, each retry
+ * announced as Podman does; layers stored by a failed try stay stored. */
+static int pull_endpoint_retry(struct engine *e, const struct reg_endpoint *ep, const char *name,
+			       const struct pull_opts *o, char id_out[DIGEST_HEX_LEN + 1],
+			       struct werr *err)
+{
+	for (int attempt = 0;; attempt++) {
+		int64_t ms = retry_delay_ms(attempt);
+		char d[32];
+		if (pull_endpoint(e, ep, name, o, id_out, err) == 0)
+			return 0;
+		if (attempt >= PULL_RETRIES || !reg_err_transient(err))
+			return -1;
+		if (ms % 1000 == 0)
+			snprintf(d, sizeof(d), "%llds", (long long)(ms / 1000));
+		else
+			snprintf(d, sizeof(d), "%lldms", (long long)ms);
+		log_warn("Failed, retrying in %s ... (%d/%d). Error: %s", d, attempt + 1,
+			 PULL_RETRIES, err->msg);
+		struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+		werr_clear(err);
+	}
+}
+
 /* Pulls one fully qualified candidate: the policy first, then its mirrors
  * and its registry (registries.conf) until one delivers. */
 static int pull_candidate(struct engine *e, const struct regconf *conf, const struct policy *pol,
@@ -404,7 +446,7 @@ static int pull_candidate(struct engine *e, const struct regconf *conf, const st
 	emit(o, &ev);
 	for (size_t i = 0; i < n && rc < 0; i++) {
 		struct werr one = {0};
-		rc = pull_endpoint(e, &eps[i], full, o, id_out, &one);
+		rc = pull_endpoint_retry(e, &eps[i], full, o, id_out, &one);
 		if (rc < 0 && (i + 1 == n || !eps[i].mirror))
 			*err = one;
 		else if (rc < 0)
@@ -444,6 +486,27 @@ static int pull_resolved(struct engine *e, const struct regconf *conf, const str
 	return -1;
 }
 
+/* An ambiguous short name on a terminal: the user picks one candidate
+ * (containers/image's prompt), which alone is pulled and then recorded as
+ * the alias of the short name. */
+static int choose_candidate(const struct pull_opts *o, struct regconf_resolved *res,
+			    struct werr *err)
+{
+	int i = o->choose(o->ud, res->candidates, err);
+	char **one;
+
+	if (i < 0)
+		return -1;
+	if ((size_t)i >= strv_len(res->candidates))
+		return werr_set(err, 0, "short-name resolution: no such choice %d", i + 1);
+	one = strv_append(NULL, res->candidates[i]);
+	strv_free(res->candidates);
+	res->candidates = one;
+	free(res->description);
+	res->description = NULL;
+	return 0;
+}
+
 /* Pulls an image; see pull.h. */
 int image_pull(struct engine *e, const char *ref, const struct pull_opts *o,
 	       char id_out[DIGEST_HEX_LEN + 1], char **name_out, struct werr *err)
@@ -459,6 +522,8 @@ int image_pull(struct engine *e, const char *ref, const struct pull_opts *o,
 	conf = regconf_load(e->rootless, err);
 	if (conf == NULL || (pol = policy_load(o->policy_path, err)) == NULL ||
 	    regconf_resolve_short(conf, ref, o->have_tty, &res, err) < 0)
+		goto out;
+	if (res.prompt && o->choose != NULL && choose_candidate(o, &res, err) < 0)
 		goto out;
 	if (res.description != NULL) {
 		struct pull_event ev = {.kind = PULL_EV_RESOLVING, .name = res.description};

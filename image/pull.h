@@ -45,8 +45,12 @@ struct pull_opts {
 	struct reg_opts reg;
 	const char *platform;	 /* "os/arch[/variant]", NULL: this machine */
 	const char *policy_path; /* --signature-policy, NULL: the default files */
-	bool have_tty;		 /* short names may prompt (we never do: see regconf) */
+	bool have_tty;		 /* stdin and stdout are a terminal: short names may prompt */
 	void (*event)(void *ud, const struct pull_event *ev);
+	/* Asks the user which of the NULL-terminated candidates (full names) an
+	 * ambiguous short name means (have_tty only): their index, or -1 with
+	 * err. NULL: the first candidate that pulls is taken. */
+	int (*choose)(void *ud, char *const *candidates, struct werr *err);
 	void *ud;
 };
 

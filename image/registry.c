@@ -37,8 +37,9 @@ struct reg_client {
 	bool insecure;
 	bool push;
 	bool pinged;
-	char *user, *pass; /* credentials, NULL: anonymous */
-	char *scheme;	   /* the registry's challenge: "Bearer", "Basic" or NULL */
+	char *user, *pass;    /* credentials, NULL: anonymous */
+	char *identity_token; /* auth.json "identitytoken": OAuth2 refresh token */
+	char *scheme;	      /* the registry's challenge: "Bearer", "Basic" or NULL */
 	char *realm, *service;
 	char *token;	   /* Bearer token for the scope below */
 	char *token_scope; /* the scopes it was asked for, space-separated */
@@ -305,6 +306,26 @@ static char *full_url(struct reg_client *c, const char *path)
 	return xasprintf("%s%s", c->base, path);
 }
 
+/* The errno that marks a transfer failure worth retrying (see
+ * reg_err_transient): the network failures containers/common retries
+ * (refused, reset, nothing received, timeouts); 0 for the others (a
+ * truncated body, a stall, TLS, DNS), which Podman does not retry either. */
+static int transient_errno(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+		return ECONNREFUSED;
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+		return ECONNRESET;
+	case CURLE_OPERATION_TIMEDOUT:
+		return ETIMEDOUT;
+	default:
+		return 0;
+	}
+}
+
 /* A failed transfer's error: curl's words, except for a stall (the
  * low-speed limit), which names its limit and where it is set. */
 static int curl_fail(struct reg_client *c, CURLcode rc, const char *errbuf, struct werr *err)
@@ -318,7 +339,22 @@ static int curl_fail(struct reg_client *c, CURLcode rc, const char *errbuf, stru
 				c->stall_s);
 	werr_set(err, 0, "%s", msg);
 	text_scrub(err->msg);
+	err->errnum = transient_errno(rc); /* (the message stays curl's) */
 	return -1;
+}
+
+/* Whether err is worth another try; see registry.h. */
+bool reg_err_transient(const struct werr *err)
+{
+	switch (err->errnum) {
+	case EREMOTEIO:
+	case ECONNREFUSED:
+	case ECONNRESET:
+	case ETIMEDOUT:
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* One HTTP exchange, no authentication retry. */
@@ -404,6 +440,10 @@ static void error_from(const struct resp *r, struct werr *err)
 		werr_set(err, 0, "unexpected HTTP status %ld", r->status);
 	}
 	text_scrub(err->msg);
+	/* the registry is overloaded or failing: worth another try (as
+	 * containers/common's retry); 401, 403 and 404 never are */
+	if (r->status == 429 || r->status >= 500)
+		err->errnum = EREMOTEIO;
 	/* a token without the right (read-only user, anonymous): say so first, as Docker */
 	if (r->status == 401 && r->www_auth != NULL &&
 	    strstr(r->www_auth, "error=\"insufficient_scope\"") != NULL)
@@ -453,6 +493,51 @@ static char *token_url(struct reg_client *c, CURL *h, char *const *scopes)
 	return url;
 }
 
+/* The OAuth2 refresh-token form an identity token is traded with (the
+ * fields containers/image sends: service, one scope= per scope,
+ * grant_type, refresh_token, client_id). */
+static char *token_form(struct reg_client *c, CURL *h, char *const *scopes)
+{
+	const struct curlfn *cf = c->cf;
+	char *esc, *form = xstrdup("");
+
+#define FORM_ADD(k, v)                                                                             \
+	do {                                                                                       \
+		char *next_;                                                                       \
+		esc = cf->easy_escape(h, (v), 0);                                                  \
+		next_ = xasprintf("%s%s%s=%s", form, form[0] ? "&" : "", (k), esc ? esc : "");     \
+		cf->free(esc);                                                                     \
+		explicit_bzero(form, strlen(form));                                                \
+		free(form);                                                                        \
+		form = next_;                                                                      \
+	} while (0)
+	if (c->service != NULL && c->service[0] != '\0')
+		FORM_ADD("service", c->service);
+	for (size_t i = 0; scopes[i]; i++)
+		FORM_ADD("scope", scopes[i]);
+	FORM_ADD("grant_type", "refresh_token");
+	FORM_ADD("refresh_token", c->identity_token);
+	FORM_ADD("client_id", "containers/image");
+#undef FORM_ADD
+	return form;
+}
+
+/* Sets h up to ask the realm for a token: GET with Basic credentials, or
+ * with an identity token the OAuth2 POST. */
+static void token_request(struct reg_client *c, CURL *h, char *const *scopes)
+{
+	if (c->identity_token != NULL) {
+		cleanup_free char *form = token_form(c, h, scopes);
+		c->cf->easy_setopt(h, CURLOPT_URL, c->realm);
+		c->cf->easy_setopt(h, CURLOPT_COPYPOSTFIELDS, form);
+		explicit_bzero(form, strlen(form));
+		return;
+	}
+	cleanup_free char *url = token_url(c, h, scopes);
+	basic_auth(c, h);
+	c->cf->easy_setopt(h, CURLOPT_URL, url);
+}
+
 /* Fetches a Bearer token for this repository from the challenge's realm. */
 static int fetch_token(struct reg_client *c, struct werr *err)
 {
@@ -460,7 +545,6 @@ static int fetch_token(struct reg_client *c, struct werr *err)
 	CURL *h = cf->easy_init();
 	struct resp r = {.max = 1 << 20};
 	cleanup_strv char **scopes = wanted_scopes(c);
-	cleanup_free char *url = NULL;
 	cleanup_json struct json_object *j = NULL;
 	const char *tok;
 	char errbuf[CURL_ERROR_SIZE] = "";
@@ -474,10 +558,8 @@ static int fetch_token(struct reg_client *c, struct werr *err)
 		return werr_set(err, 0, "token realm '%s' is not an https URL", c->realm);
 	}
 	/* login asks for a token with no scope: it checks the credentials only */
-	url = token_url(c, h, scopes);
 	setup_handle(c, h);
-	basic_auth(c, h);
-	cf->easy_setopt(h, CURLOPT_URL, url);
+	token_request(c, h, scopes);
 	cf->easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	cf->easy_setopt(h, CURLOPT_WRITEFUNCTION, body_cb);
 	cf->easy_setopt(h, CURLOPT_WRITEDATA, &r);
@@ -641,10 +723,13 @@ static int load_creds(struct reg_client *c, const struct reg_opts *o, struct wer
 		c->pass = xstrdup(colon ? colon + 1 : "");
 		return 0;
 	}
-	return auth_lookup(o ? o->authfile : NULL, c->registry, c->repo, &c->user, &c->pass, err) <
-		       0
-		   ? -1
-		   : 0;
+	struct auth_creds ac = {0};
+	if (auth_lookup(o ? o->authfile : NULL, c->registry, c->repo, &ac, err) < 0)
+		return -1;
+	c->user = ac.user;
+	c->pass = ac.pass;
+	c->identity_token = ac.identity_token;
+	return 0;
 }
 
 /* Creates a client; see registry.h. */
@@ -686,6 +771,7 @@ void reg_close(struct reg_client *c)
 	free(c->base);
 	free(c->user);
 	free(c->pass);
+	free(c->identity_token);
 	free(c->scheme);
 	free(c->realm);
 	free(c->service);
@@ -712,6 +798,8 @@ int reg_ping(struct reg_client *c, const char *user, const char *pass, struct we
 
 	free(c->user);
 	free(c->pass);
+	free(c->identity_token);
+	c->identity_token = NULL; /* login checks the password given */
 	c->user = xstrdup(user);
 	c->pass = xstrdup(pass);
 	if (do_request(c, &q, &r, err) < 0)
@@ -868,6 +956,56 @@ int reg_catalog(struct reg_client *c, int limit, char ***repos, struct werr *err
 	if (get_list(c, path, "repositories", repos, err) < 0)
 		return werr_wrap(err, "listing the catalog of %s", c->registry);
 	return 0;
+}
+
+/* s percent-encoded for a query string (malloc'd): unreserved bytes kept. */
+static char *query_escape(const char *s)
+{
+	char *out = xmalloc(strlen(s) * 3 + 1), *o = out;
+
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~')
+			*o++ = (char)ch;
+		else
+			o += sprintf(o, "%%%02X", ch);
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Docker Hub's search API; see registry.h. */
+int reg_v1_search(struct reg_client *c, const char *query, int limit, struct json_object **results,
+		  struct werr *err)
+{
+	cleanup_free char *q = query_escape(query), *path = NULL;
+	cleanup_json struct json_object *j = NULL;
+	struct werr why = {0};
+	struct resp r;
+
+	/* Docker Hub answers it on its v1 host, as containers/image asks */
+	if (strcmp(c->registry, "docker.io") == 0)
+		path = xasprintf("https://index.docker.io/v1/search?q=%s&n=%d", q, limit);
+	else if (!c->pinged && ping(c, err) < 0)
+		return -1;
+	else
+		path = xasprintf("/v1/search?q=%s&n=%d", q, limit);
+	struct req rq = {.path = path, .max = REG_MANIFEST_MAX, .body_fd = -1};
+	if (perform(c, &rq, &r, &why) < 0) {
+		log_debug("v1 search on %s: %s", c->registry, why.msg);
+		return 0;
+	}
+	if (r.status != 200 || r.too_big) {
+		log_debug("v1 search on %s: HTTP status %ld", c->registry, r.status);
+		resp_free(&r);
+		return 0; /* no such API here: the caller lists the catalog */
+	}
+	j = json_tokener_parse(r.body ? r.body : "");
+	resp_free(&r);
+	if (!json_object_is_type(jget(j, "results"), json_type_array))
+		return werr_set(err, 0, "search answer of %s has no \"results\" list", c->registry);
+	*results = json_object_get(jget(j, "results"));
+	return 1;
 }
 
 /* ---------------------------------------------------------- parallel downloads */

@@ -63,6 +63,17 @@ int reg_tags_list(struct reg_client *c, char ***tags, struct werr *err);
  * not used, and the token asks for registry:catalog:*). */
 int reg_catalog(struct reg_client *c, int limit, char ***repos, struct werr *err);
 
+struct json_object;
+
+/* Docker Hub's search API, GET /v1/search?q=QUERY&n=LIMIT (on
+ * index.docker.io for docker.io), without credentials as containers/image
+ * asks: 1 with *results its "results" array (json_object_put it: objects
+ * with name, description, star_count, is_official, is_automated), 0 when
+ * the registry has no such API (any failure or non-200 answer: the caller
+ * lists /v2/_catalog instead), -1 on a malformed answer. */
+int reg_v1_search(struct reg_client *c, const char *query, int limit, struct json_object **results,
+		  struct werr *err);
+
 /* One layer download for reg_blobs_fetch. */
 struct reg_download {
 	const char *digest;
@@ -102,6 +113,11 @@ int reg_blob_upload(struct reg_client *c, const char *digest, int fd, int64_t si
 /* PUTs a manifest under ref (tag or digest). */
 int reg_manifest_put(struct reg_client *c, const char *ref, const char *media_type,
 		     const char *body, size_t len, struct werr *err);
+
+/* Whether a failure of this client is worth retrying: a registry answer
+ * 429 or 5xx, or a connection refused, reset, empty or timed out. Never
+ * 401/403/404, a digest mismatch, a truncated or stalled download. */
+bool reg_err_transient(const struct werr *err);
 
 /* Parses one WWW-Authenticate challenge: scheme ("Bearer"/"Basic") and
  * the realm and service parameters (malloc'd, NULL when absent). Pure:

@@ -6,6 +6,7 @@
 #include "image/regconf.h"
 #include "image/search.h"
 #include "lib/cleanup.h"
+#include "lib/json.h"
 #include "lib/util.h"
 
 #define DEFAULT_LIMIT 25
@@ -26,13 +27,67 @@ struct results {
 	size_t n;
 };
 
-static void add(struct results *rs, const char *index, const char *name, const char *tag)
+static struct search_result *add(struct results *rs, const char *index, const char *name,
+				 const char *tag)
 {
 	rs->v = xrealloc(rs->v, (rs->n + 1) * sizeof(*rs->v));
-	rs->v[rs->n++] = (struct search_result){.index = xstrdup(index),
-						.name = xstrdup(name),
-						.description = xstrdup(""),
-						.tag = xstrdup(tag ? tag : "")};
+	rs->v[rs->n] = (struct search_result){.index = xstrdup(index),
+					      .name = xstrdup(name),
+					      .description = xstrdup(""),
+					      .tag = xstrdup(tag ? tag : "")};
+	return &rs->v[rs->n++];
+}
+
+/* Whether a result passes --filter (stars=N, is-official, is-automated). */
+static bool filters_pass(const struct search_opts *o, int stars, bool official, bool automated)
+{
+	return stars >= o->min_stars && (o->official < 0 || (bool)o->official == official) &&
+	       (o->automated < 0 || (bool)o->automated == automated);
+}
+
+static int jint_of(struct json_object *o, const char *key)
+{
+	struct json_object *v = jget(o, key);
+	return json_object_is_type(v, json_type_int) ? json_object_get_int(v) : 0;
+}
+
+static bool jbool_of(struct json_object *o, const char *key)
+{
+	struct json_object *v = jget(o, key);
+	return json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+}
+
+/* The answer of a /v1/search: filtered, at most limit, named as Podman
+ * names them (Docker Hub's official "alpine" is docker.io/library/alpine). */
+static void v1_results(const char *registry, struct json_object *arr, const struct search_opts *o,
+		       int limit, struct results *rs)
+{
+	int found = 0;
+
+	for (size_t i = 0; i < jlen(arr) && found < limit; i++) {
+		struct json_object *r = json_object_array_get_idx(arr, i);
+		const char *name = jstr(r, "name"), *desc = jstr(r, "description");
+		int stars = jint_of(r, "star_count");
+		bool official = jbool_of(r, "is_official"), automated = jbool_of(r, "is_automated");
+		if (name == NULL || name[0] == '\0' || !filters_pass(o, stars, official, automated))
+			continue;
+		cleanup_free char *full =
+		    strcmp(registry, "docker.io") == 0 && strchr(name, '/') == NULL
+			? xasprintf("%s/library/%s", registry, name)
+			: xasprintf("%s/%s", registry, name);
+		struct search_result *sr = add(rs, registry, full, NULL);
+		free(sr->description);
+		sr->description = xstrdup(desc ? desc : "");
+		/* one line per result: newlines and control bytes become spaces */
+		for (char *p = sr->description; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = ' ';
+		text_scrub(sr->name);
+		sr->stars = stars;
+		sr->official = official;
+		sr->automated = automated;
+		found++;
+	}
 }
 
 /* Splits "host/query" when the first part names a registry. */
@@ -59,10 +114,21 @@ static int search_one(const struct regconf *conf, const char *registry, const ch
 	struct reg_client *c =
 	    reg_open(registry, "", regconf_insecure(conf, registry), &o->reg, err);
 	cleanup_strv char **repos = NULL;
-	int limit = o->limit > 0 ? o->limit : DEFAULT_LIMIT, found = 0;
+	cleanup_json struct json_object *v1 = NULL;
+	int limit = o->limit > 0 ? o->limit : DEFAULT_LIMIT, found = 0, rc;
 
 	if (c == NULL)
 		return -1;
+	/* the search API first, where the registry has one (not for an
+	 * empty query: that lists the catalog, as Podman) */
+	rc = *query ? reg_v1_search(c, query, limit, &v1, err) : 0;
+	if (rc != 0) {
+		reg_close(c);
+		if (rc < 0)
+			return werr_wrap(err, "couldn't search registry \"%s\"", registry);
+		v1_results(registry, v1, o, limit, rs);
+		return 0;
+	}
 	if (reg_catalog(c, 1000, &repos, err) < 0) {
 		reg_close(c);
 		return werr_wrap(err, "couldn't search registry \"%s\"", registry);

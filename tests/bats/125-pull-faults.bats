@@ -14,6 +14,8 @@ load registry
 
 setup_file() {
     export FR_USER=wtuser FR_PASS=wt-pass-$RANDOM
+    # the retries of a 429 (toomany) wait 10 ms, 20 ms, 40 ms, not 1 s, 2 s, 4 s
+    export WARREN_RETRY_BASE_MS=10
     # ~5 s for the 1 MB base layer of "layers" on slow/: time for SIGINT
     fakereg_start --token "$FR_USER:$FR_PASS" --redirect-host localhost --rate 200000
     export REGISTRY_AUTH_FILE=$FAKEREG_DIR/auth.json

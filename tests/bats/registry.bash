@@ -53,6 +53,8 @@
 #                             push too: htpasswd has no per-repository rights)
 #   REG_TOKEN_URL  the token realm (token mode), REG_TOKEN_LOG its request log
 #                  ("GET /token 200 user=wtuser granted=repository:gzip:pull,push")
+#   REG_REFRESH_TOKEN  an identity (OAuth2 refresh) token of REG_USER (token mode): an
+#                  auth.json "identitytoken" the token server takes with grant_type=refresh_token
 #   REGISTRY_AUTH_FILE  $REG_DIR/auth.json, with no logins ({"auths": {}}; podman
 #                       refuses a REGISTRY_AUTH_FILE that does not exist): skopeo,
 #                       podman and warren keep logins there, never in the test
@@ -68,7 +70,7 @@
 #
 # fakereg_start [FLAGS...]: fakereg.py serving $REGFIX_DIR on a free port (flags: see
 #   tests/tools/fakereg.py: --fault F, --basic U:P, --token U:P, --rate N, --tls CERT KEY,
-#   --redirect-host HOST;
+#   --redirect-host HOST, --search FILE (Docker Hub-like /v1/search results);
 #   and --https: TLS with a new CA, exported as FAKEREG_CA and FAKEREG_CERTDIR). Exports
 #   FAKEREG (127.0.0.1:PORT), FAKEREG_URL, FAKEREG_DIR, FAKEREG_LOG (its request log, a
 #   line written when the answer starts: "GET /v2/gzip/blobs/sha256:... 200 auth=none",
@@ -244,8 +246,10 @@ reg_start_tokens() {
     printf '%s\n' "$REG_USER $REG_PASS * pull,push,delete" "$REG_RO_USER $REG_RO_PASS * pull" \
         "- - public/* pull" "$REG_USER - registry:catalog *" >"$REG_DIR/acl"
     port=$(reg_free_port)
+    REG_REFRESH_TOKEN=wt-refresh-$RANDOM$RANDOM
     reg_bg "$REG_DIR/tokens.pid" "$REG_DIR/tokens.err" "$REG_PY" "$REG_TOOLS/tokenserver.py" \
         --acl "$REG_DIR/acl" --sign-key "$REG_DIR/token.key" --sign-cert "$REG_DIR/token.crt" \
+        --refresh "$REG_REFRESH_TOKEN:$REG_USER" \
         --issuer warren-test-tokens --service warren-test-registry \
         --tls "$REG_DIR/certs/server.crt" "$REG_DIR/certs/server.key" \
         --port "$port" --port-file "$REG_DIR/tokens.port" --log "$REG_TOKEN_LOG"
@@ -266,6 +270,7 @@ reg_start() {
     reg_stop
     export REG REG_URL REG_MODE=$mode REG_DIR REG_CA="" REG_CERTDIR="" REG_USER="" REG_PASS=""
     export REG_RO_USER="" REG_RO_PASS="" REG_TOKEN_URL="" REG_TOKEN_LOG="" REGISTRY_AUTH_FILE
+    export REG_REFRESH_TOKEN=""
     REG_DIR=$(mktemp -d "${WT_TMP:-${TMPDIR:-/tmp}}/reg.XXXXXX")
     REGISTRY_AUTH_FILE=$REG_DIR/auth.json
     echo '{"auths": {}}' >"$REGISTRY_AUTH_FILE"

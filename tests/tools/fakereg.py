@@ -27,12 +27,21 @@ with --fault FAULT):
   schema1     manifests: a Docker schema 1 manifest
               (application/vnd.docker.distribution.manifest.v1+prettyjws)
   badjson     manifests: not JSON
+  unavailN    (N a digit) manifests: the first N requests of each path answer 503
+              UNAVAILABLE (a registry that recovers: retries succeed when N <= 3)
+  dropN       layer blobs: the first N requests of each path get no answer (the
+              connection is closed)
 Auth (for /v2/...; /_blobstore and /token excepted):
   --basic USER:PASS  HTTP Basic required: without or with wrong credentials, 401
   --token USER:PASS  Bearer required: 401 with WWW-Authenticate: Bearer realm=
                      "<this server>/token",service="fakereg",scope="repository:NAME:pull";
                      GET /token?service=fakereg&scope=... needs Basic USER:PASS and
                      answers {"token": ...} (an opaque token good for those scopes)
+Search: with --search FILE (a JSON list of Docker Hub search results: name,
+description, star_count, is_official, is_automated), GET /v1/search?q=Q&n=N answers
+{"num_results", "query", "results"}: the entries whose name contains Q, at most N
+(default 25); without --search it is 404, as in docker-registry. Its log line ends
+with " query=Q n=N".
 Other options: --root DIR (required), --port-file FILE (the port, written once
 listening on 127.0.0.1; also printed), --log FILE (a line per request, written
 when the answer starts: "METHOD PATH STATUS auth=none|basic|bearer[ range=RANGE]
@@ -63,6 +72,7 @@ UNKNOWN_MT = "application/vnd.warren-test.unknown+json"
 NAME_RE = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$")
 PATH_RE = re.compile(r"^/v2/(.+)/(manifests|blobs|tags)/([^/]+)$")
 DIGEST_RE = re.compile(r"^sha256:([a-f0-9]{64})$")
+COUNTED_RE = re.compile(r"^(unavail|drop)([0-9])$")
 
 
 class Layout:
@@ -123,6 +133,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     opts = None          # parsed arguments, set in main
     tokens = {}          # token -> set of repositories it may pull
+    seen = {}            # path -> requests so far (unavailN, dropN)
     lock = threading.Lock()
 
     def log_message(self, *args):
@@ -138,6 +149,7 @@ class Handler(BaseHTTPRequestHandler):
                 line += f" range={self.headers['Range']}"
             if "/manifests/" in path:
                 line += f" accept={','.join(self.headers.get_all('Accept', []))}"
+            line += getattr(self, "search_log", "")
             with self.lock, open(self.opts.log, "a", encoding="utf-8") as f:
                 f.write(line + "\n")
 
@@ -208,11 +220,14 @@ class Handler(BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self):
+        self.search_log = ""
         url = urllib.parse.urlsplit(self.path)
         if url.path == "/token" and self.opts.token:
             return self.issue_token(url.query)
         if url.path.startswith("/_blobstore/"):
             return self.blobstore(url.path)
+        if url.path == "/v1/search":
+            return self.search(url.query)
         if url.path in ("/v2", "/v2/"):
             return self.send(200, b"{}") if self.authorized(None) else self.challenge(None)
         m = PATH_RE.match(url.path)
@@ -223,10 +238,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.challenge(repo)
         fault, name = self.opts.fault, repo
         first, _, rest = repo.partition("/")
-        if first in FAULTS and rest:
+        if (first in FAULTS or COUNTED_RE.match(first)) and rest:
             fault, name = first, rest
         if fault == "deny":
             return self.challenge(repo)
+        if self.counted_fault(fault, url.path, kind == "blobs" and ref in self.layers_of(name)):
+            return None
         layout_dir = os.path.join(self.opts.root, name)
         if not NAME_RE.match(name) or not os.path.exists(os.path.join(layout_dir, "index.json")):
             return self.error(404, "NAME_UNKNOWN", f"repository {repo} not known to registry")
@@ -238,6 +255,41 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "manifests":
             return self.manifest(repo, layout, ref, fault)
         return self.blob(layout, ref, fault)
+
+    def layers_of(self, name):
+        path = os.path.join(self.opts.root, name)
+        if not NAME_RE.match(name) or not os.path.exists(os.path.join(path, "index.json")):
+            return set()
+        return Layout(path).layers
+
+    def counted_fault(self, fault, path, is_layer):
+        """unavailN / dropN: True when this request got the fault (answered or dropped)."""
+        m = COUNTED_RE.match(fault or "")
+        if not m or (m.group(1) == "drop" and not is_layer) or \
+                (m.group(1) == "unavail" and "/manifests/" not in path):
+            return False
+        with self.lock:
+            n = self.seen[path] = self.seen.get(path, 0) + 1
+        if n > int(m.group(2)):
+            return False
+        if m.group(1) == "unavail":
+            self.error(503, "UNAVAILABLE", "service unavailable")
+        else:
+            self.log_request_line(0)
+            self.close_connection = True
+        return True
+
+    def search(self, query):
+        q = urllib.parse.parse_qs(query)
+        term, n = q.get("q", [""])[0], q.get("n", ["25"])[0]
+        self.search_log = f" query={term} n={n}"
+        if not self.opts.search:
+            return self.error(404, "NOT_FOUND", "no such endpoint")
+        with open(self.opts.search, encoding="utf-8") as f:
+            entries = json.load(f)
+        hits = [e for e in entries if term in e.get("name", "")][:int(n) if n.isdigit() else 25]
+        body = {"num_results": len(hits), "query": term, "results": hits}
+        return self.send(200, json.dumps(body).encode())
 
     # ------------------------------------------------------------ manifests
     def manifest(self, repo, layout, ref, fault):
@@ -333,6 +385,7 @@ def main():
     p.add_argument("--rate", type=int, default=262144)
     p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     p.add_argument("--redirect-host", metavar="HOST")
+    p.add_argument("--search", metavar="FILE")
     Handler.opts = opts = p.parse_args()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True

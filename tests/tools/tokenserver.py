@@ -8,7 +8,10 @@ to this server's realm; the client asks
     (HTTP Basic credentials, or none for an anonymous token)
 
 or POSTs the OAuth2 password form (grant_type=password, username, password,
-service, scope: space-separated). Unknown user or wrong password: 401. Otherwise
+service, scope: space-separated), or the refresh-token form a client sends
+with an identity token (grant_type=refresh_token, refresh_token, client_id,
+service, scope: space-separated or one scope= each; the tokens --refresh
+names). Unknown user, wrong password or unknown refresh token: 401. Otherwise
 the answer is a JWT signed RS256 (`openssl dgst -sha256 -sign`), with the
 signing certificate in its x5c header (the registry's rootcertbundle holds that
 certificate), granting for each scope the requested actions that the ACL allows.
@@ -22,8 +25,10 @@ A user's password is the one of its first line; actions "*" grant every action.
 
 Usage: tokenserver.py --acl FILE --sign-key KEY --sign-cert CERT --issuer ISS
        --service SVC --port-file FILE [--port N] [--tls CERT KEY] [--log FILE]
+       [--refresh TOKEN:USER]...
 It listens on 127.0.0.1, port N (default: one the kernel picks), and writes the
-port to --port-file once it listens. Every request is logged: "METHOD PATH STATUS user=U granted=SCOPES".
+port to --port-file once it listens. Every request is logged: "METHOD PATH STATUS user=U granted=SCOPES",
+with " grant=refresh_token client_id=ID" added for a refresh-token request.
 """
 
 import argparse
@@ -73,6 +78,7 @@ class Server:
         self.args = args
         self.rules, self.passwords = load_acl(args.acl)
         self.x5c = [cert_der_b64(args.sign_cert)]
+        self.refresh = dict(r.split(":", 1) for r in args.refresh)
         self.log_lock = threading.Lock()
 
     def allowed(self, user, name, wanted):
@@ -123,7 +129,7 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def reply(self, status, body, user="", granted=""):
+    def reply(self, status, body, user="", granted="", extra=""):
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -133,7 +139,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
         path = self.path.split("?")[0]
-        self.srv.log(f"{self.command} {path} {status} user={user or '-'} granted={granted or '-'}")
+        self.srv.log(f"{self.command} {path} {status} user={user or '-'} granted={granted or '-'}{extra}")
 
     def basic_user(self):
         """(user, ok): the Basic credentials' user ("-" without), ok when they are right."""
@@ -146,9 +152,10 @@ class Handler(BaseHTTPRequestHandler):
             return "?", False
         return user, user != "-" and self.srv.passwords.get(user) == password
 
-    def issue(self, user, ok, service, scopes, oauth):
+    def issue(self, user, ok, service, scopes, oauth, extra=""):
         if not ok:
-            self.reply(401, {"errors": [{"code": "UNAUTHORIZED", "message": "wrong username or password"}]}, user)
+            self.reply(401, {"errors": [{"code": "UNAUTHORIZED", "message": "wrong username or password"}]},
+                       user, extra=extra)
             return
         if service and service != self.srv.args.service:
             self.reply(400, {"errors": [{"code": "DENIED", "message": f"unknown service {service}"}]}, user)
@@ -160,7 +167,7 @@ class Handler(BaseHTTPRequestHandler):
         body = {"access_token": token, "expires_in": TOKEN_LIFETIME, "issued_at": now}
         if not oauth:
             body["token"] = token
-        self.reply(200, body, user, granted)
+        self.reply(200, body, user, granted, extra)
 
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
@@ -171,16 +178,37 @@ class Handler(BaseHTTPRequestHandler):
         user, ok = self.basic_user()
         self.issue(user, ok, q.get("service", [""])[0], q.get("scope", []), False)
 
+    def body(self):
+        """The request body, Content-Length or chunked (Go's client sends a form of
+        unknown length chunked)."""
+        if "chunked" not in self.headers.get("Transfer-Encoding", "").lower():
+            return self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        data = b""
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while self.rfile.readline().strip():
+                    pass  # trailers
+                return data
+            data += self.rfile.read(size)
+            self.rfile.readline()
+
     def do_POST(self):
-        length = int(self.headers.get("Content-Length", "0"))
-        form = urllib.parse.parse_qs(self.rfile.read(length).decode())
+        form = urllib.parse.parse_qs(self.body().decode())
         field = lambda k: form.get(k, [""])[0]  # noqa: E731
-        if urllib.parse.urlsplit(self.path).path != "/token" or field("grant_type") != "password":
+        grant = field("grant_type")
+        if urllib.parse.urlsplit(self.path).path != "/token" or grant not in ("password", "refresh_token"):
             self.reply(400, {"error": "unsupported_grant_type"})
+            return
+        scopes = [s for v in form.get("scope", []) for s in v.split()]
+        if grant == "refresh_token":
+            user = self.srv.refresh.get(field("refresh_token"), "?")
+            extra = f" grant=refresh_token client_id={field('client_id') or '-'}"
+            self.issue(user, user != "?", field("service"), scopes, True, extra)
             return
         user = field("username")
         ok = user != "-" and self.srv.passwords.get(user) == field("password")
-        self.issue(user, ok, field("service"), field("scope").split(), True)
+        self.issue(user, ok, field("service"), scopes, True)
 
 
 def main():
@@ -194,6 +222,7 @@ def main():
     p.add_argument("--port-file", required=True)
     p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     p.add_argument("--log")
+    p.add_argument("--refresh", action="append", default=[], metavar="TOKEN:USER")
     args = p.parse_args()
     Handler.srv = Server(args)
     httpd = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)

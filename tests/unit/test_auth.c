@@ -84,17 +84,19 @@ static const char *look(const char *authfile, const char *reg, const char *repo)
 {
 	static char out[4096];
 	struct werr err = {0};
-	char *u = NULL, *p = NULL;
-	int r = auth_lookup(authfile, reg, repo, &u, &p, &err);
+	struct auth_creds ac = {0};
+	int r = auth_lookup(authfile, reg, repo, &ac, &err);
 
 	if (r < 0)
 		snprintf(out, sizeof(out), "ERR: %s", err.msg);
 	else if (r == 0)
 		snprintf(out, sizeof(out), "none");
+	else if (ac.identity_token != NULL)
+		snprintf(out, sizeof(out), "%s/token:%s", ac.user ? ac.user : "",
+			 ac.identity_token);
 	else
-		snprintf(out, sizeof(out), "%s/%s", u, p);
-	free(u);
-	free(p);
+		snprintf(out, sizeof(out), "%s/%s", ac.user, ac.pass);
+	auth_creds_free(&ac);
 	return out;
 }
 
@@ -177,8 +179,23 @@ UNIT_TEST(auth_hostile_files)
 	CHECK(strstr(look(NULL, "q.io", NULL), "invalid auth file") != NULL);
 	put("run/containers/auth.json", "{\"auths\":[]}");
 	CHECK(strstr(look(NULL, "q.io", NULL), "\"auths\" must be an object") != NULL);
-	put("run/containers/auth.json", "{\"credHelpers\":{\"q.io\":\"x\"}}");
+	/* a credHelpers entry decides: a helper that is not installed is an error */
+	put("run/containers/auth.json", "{\"credHelpers\":{\"q.io\":\"warren-none-such\"}}");
+	CHECK(strstr(look(NULL, "q.io", NULL),
+		     "\"docker-credential-warren-none-such\": executable file not found") != NULL);
+	put("run/containers/auth.json", "{\"credHelpers\":{\"q.io\":\"../x\"}}");
+	CHECK(strstr(look(NULL, "q.io", NULL), "invalid credential helper name") != NULL);
+	put("run/containers/auth.json", "{\"credHelpers\":[]}");
+	CHECK(strstr(look(NULL, "q.io", NULL), "\"credHelpers\" must be an object") != NULL);
+	/* a credsStore that is not installed is skipped (Podman ignores it) */
+	put("run/containers/auth.json", "{\"credsStore\":\"warren-none-such\"}");
 	CHECK_STR(look(NULL, "q.io", NULL), "none");
+	/* identity tokens: with "auth" (user kept) or alone */
+	put("run/containers/auth.json", "{\"auths\":{\"q.io\":{\"auth\":\"YWNyOg==\","
+					"\"identitytoken\":\"rt-1\"},"
+					"\"t.io\":{\"identitytoken\":\"rt-2\"}}}");
+	CHECK_STR(look(NULL, "q.io", NULL), "acr/token:rt-1");
+	CHECK_STR(look(NULL, "t.io", NULL), "/token:rt-2");
 	put("run/containers/auth.json", "{\"auths\":{\"q.io\":{\"auth\":42}}}");
 	CHECK_STR(look(NULL, "q.io", NULL), "none");
 }
