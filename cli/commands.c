@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#define RUN_HELP                                                                                   \
+#define RUN_HELP_HEAD                                                                              \
 	"SYNOPSIS\n"                                                                               \
 	"  warren run [OPTIONS] IMAGE [COMMAND [ARG...]]\n\n"                                      \
 	"DESCRIPTION\n"                                                                            \
@@ -13,7 +13,9 @@
 	"  status: 125 when warren itself fails, 126 when the command cannot be invoked, 127\n"    \
 	"  when it is not found, 128+N when the container was killed by signal N. Signals sent\n"  \
 	"  to warren (Ctrl-C) are passed on to the container's init, which, as in Podman,\n"       \
-	"  ignores one it has no handler for.\n\n"                                                 \
+	"  ignores one it has no handler for.\n\n"
+
+#define RUN_OPTIONS_HELP                                                                           \
 	"OPTIONS\n"                                                                                \
 	"  --rm                      remove the container when it exits\n"                         \
 	"  -d, --detach              run in the background under a monitor; print the id\n"        \
@@ -44,10 +46,20 @@
 	"      --cert-dir DIR        CA certificates for the pull\n"                               \
 	"      --creds USER[:PASS]   credentials for the pull\n"                                   \
 	"      --platform OS/ARCH    platform to pull from a multi-arch image\n"                   \
-	"      --tls-verify[=BOOL]   verify TLS certificates when pulling (default true)\n\n"      \
-	"EXAMPLES\n"                                                                               \
-	"  warren run --rm busybox echo hello\n"                                                   \
-	"  warren run --rm -it -v $PWD:/src:ro -w /src busybox sh\n"
+	"      --tls-verify[=BOOL]   verify TLS certificates when pulling (default true)\n"        \
+	"      --restart POLICY      no (default), on-failure[:N], always, unless-stopped: the\n"  \
+	"                            monitor of a detached container starts it again\n"            \
+	"      --stop-signal SIG     what `stop` sends first (default: the image's, or TERM)\n"    \
+	"      --stop-timeout SECS   how long `stop` waits before SIGKILL (default 10)\n"          \
+	"      --log-driver DRIVER   k8s-file (default: `warren logs` reads it), none,\n"          \
+	"                            passthrough (foreground only)\n"                              \
+	"      --log-opt max-size=N  start the log over when it would grow past N (10k, 5m)\n\n"
+
+#define RUN_HELP                                                                                   \
+	RUN_HELP_HEAD RUN_OPTIONS_HELP                                                             \
+	    "EXAMPLES\n"                                                                           \
+	    "  warren run --rm busybox echo hello\n"                                               \
+	    "  warren run --rm -it -v $PWD:/src:ro -w /src busybox sh\n"
 
 #define PS_HELP                                                                                    \
 	"SYNOPSIS\n  warren ps [OPTIONS]\n\n"                                                      \

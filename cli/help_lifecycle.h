@@ -7,8 +7,8 @@
 	"SYNOPSIS\n  warren create [OPTIONS] IMAGE [COMMAND [ARG...]]\n\n"                         \
 	"DESCRIPTION\n"                                                                            \
 	"  Creates a container from IMAGE as `run` would, without starting it, and prints its\n"   \
-	"  id. `warren start` runs it. Takes the options of `warren run` (see warren run\n"        \
-	"  --help); --rm removes it when it exits after a start.\n"
+	"  id. `warren start` runs it. Takes the options of `warren run`; --rm removes it\n"       \
+	"  when it exits after a start.\n\n" RUN_OPTIONS_HELP
 
 #define START_HELP                                                                                 \
 	"SYNOPSIS\n  warren start [OPTIONS] CONTAINER [CONTAINER...]\n\n"                          \
@@ -33,14 +33,17 @@
 	"  -a, --all           stop every running container\n"                                     \
 	"  -i, --ignore        ignore containers that do not exist\n"                              \
 	"  -t, --time SECS     seconds to wait before SIGKILL (default: the container's\n"         \
-	"                      --stop-timeout, 10); 0 kills at once\n"
+	"                      --stop-timeout, 10); 0 kills at once\n"                             \
+	"      --timeout SECS  the same as --time\n"
 
 #define RESTART_HELP                                                                               \
 	"SYNOPSIS\n  warren restart [OPTIONS] CONTAINER [CONTAINER...]\n\n"                        \
 	"DESCRIPTION\n  Stops the containers (as `warren stop`) and starts them again.\n\n"        \
 	"OPTIONS\n"                                                                                \
 	"  -a, --all           restart every container\n"                                          \
-	"  -t, --time SECS     seconds to wait before SIGKILL (default: --stop-timeout)\n"
+	"  -i, --ignore        ignore containers that do not exist\n"                              \
+	"  -t, --time SECS     seconds to wait before SIGKILL (default: --stop-timeout);\n"        \
+	"      --timeout SECS  the same\n"
 
 #define KILL_HELP                                                                                  \
 	"SYNOPSIS\n  warren kill [OPTIONS] CONTAINER [CONTAINER...]\n\n"                           \

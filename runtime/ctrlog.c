@@ -4,7 +4,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +106,7 @@ int ctrlog_parse_time(const char *s, int64_t now, int64_t *out)
 	}
 	secs = strtod(s, &end);
 	if (end != s && *end == '\0' && isdigit((unsigned char)*s) && secs < 1e11) {
-		*out = (int64_t)llround(secs * 1e9);
+		*out = (int64_t)(secs * 1e9 + 0.5);
 		return 0;
 	}
 	if (parse_duration(s, &d) == 0) {

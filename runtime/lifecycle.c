@@ -286,21 +286,70 @@ static int config_int_in(const struct container_rec *c, const char *section, con
 	return def;
 }
 
+static int stop_running(struct engine *e, const struct container_rec *c, int sig, int timeout,
+			struct werr *err);
+
 int container_stop_signal(const struct container_rec *c)
 {
 	int sig = config_int(c, "Config", "StopSignal", SIGTERM);
 	return sig > 0 && sig < 65 ? sig : SIGTERM;
 }
 
-int container_stop(struct engine *e, const struct container_rec *c, int timeout, struct werr *err)
+/* A container between two runs of its restart policy (its lock held, no
+ * process yet): waits, at most 10 s, until it runs again or settles. Then
+ * *c is as it is now. */
+static int wait_restarting(struct engine *e, struct container_rec *c, struct werr *err)
 {
-	int sig = container_stop_signal(c);
+	struct timespec ts = {0, 20 * 1000 * 1000};
+	int64_t deadline = now_ns() + 10 * NS_PER_SEC;
+	char id[sizeof(c->id)];
+
+	while (c->state != CTR_RUNNING && now_ns() < deadline) {
+		struct ctrlock_info info;
+		int fd = -1, st = ctrlock_try(e->runroot, c->id, false, &fd, &info, err);
+
+		if (st < 0)
+			return -1;
+		if (st != CTRLOCK_OWNED) {
+			/* a stale lock we now hold: give it back for lookup to settle */
+			if (fd >= 0)
+				close(fd);
+			return 0;
+		}
+		nanosleep(&ts, NULL);
+		snprintf(id, sizeof(id), "%s", c->id);
+		container_rec_free(c);
+		*c = (struct container_rec){0};
+		if (container_lookup(e, id, c, err) <= 0)
+			return -1;
+	}
+	return 0;
+}
+
+int container_stop(struct engine *e, const struct container_rec *cur, int timeout, struct werr *err)
+{
+	struct container_rec c = {0};
+	int sig = container_stop_signal(cur), rc;
 
 	if (timeout < 0)
-		timeout = config_int(c, "Config", "StopTimeout", 10);
+		timeout = config_int(cur, "Config", "StopTimeout", 10);
+	/* first: its restart policy must not bring it back, even when it is
+	 * between two runs right now */
+	container_mark_stopping(e, cur->id);
+	if (container_lookup(e, cur->id, &c, err) <= 0)
+		return 0; /* gone meanwhile (--rm) */
+	rc = wait_restarting(e, &c, err);
+	if (rc == 0)
+		rc = stop_running(e, &c, sig, timeout, err);
+	container_rec_free(&c);
+	return rc;
+}
+
+static int stop_running(struct engine *e, const struct container_rec *c, int sig, int timeout,
+			struct werr *err)
+{
 	if (c->state != CTR_RUNNING || !proc_alive(c->pid, c->pid_start))
 		return 0;
-	container_mark_stopping(e, c->id);
 	if (timeout > 0) {
 		kill(c->pid, sig);
 		if (ctrlock_wait(e->runroot, c->id, now_ns() + (int64_t)timeout * NS_PER_SEC,
