@@ -209,13 +209,11 @@ int sig_identity_parse(struct json_object *o, struct sig_identity *out, struct w
 	if ((size_t)json_object_object_length(o) !=
 		(size_t)(1 + (ident_types[k].a != NULL) + (ident_types[k].b != NULL)) ||
 	    (ident_types[k].a && a == NULL) || (ident_types[k].b && b == NULL))
-		return werr_set(err, 0, "signedIdentity %s takes %s%s%s%s", t,
-				ident_types[k].a ? "\"" : "no other member",
-				ident_types[k].a ? ident_types[k].a : "",
-				ident_types[k].b   ? "\" and \""
-				: ident_types[k].a ? "\""
-						   : "",
-				ident_types[k].b ? ident_types[k].b : "");
+		return werr_set(
+		    err, 0, "signedIdentity %s takes %s%s%s%s%s", t,
+		    ident_types[k].a ? "\"" : "no other member",
+		    ident_types[k].a ? ident_types[k].a : "", ident_types[k].b ? "\" and \"" : "",
+		    ident_types[k].b ? ident_types[k].b : "", ident_types[k].a ? "\"" : "");
 	out->kind = ident_types[k].kind;
 	if (out->kind == SIGID_EXACT_REFERENCE && (!parses(a) || !has_tag_or_digest(a)))
 		return werr_set(err, 0, "dockerReference %s must name a tag or a digest", a);

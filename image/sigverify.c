@@ -169,7 +169,7 @@ static int check_payload(struct json_object *req, const char *image_ref, const c
 	if (strcmp(p.digest, digest) != 0)
 		rc = werr_set(err, 0, "Signature for digest %s does not match", p.digest);
 	else if (!sig_identity_match(&id, image_ref, p.reference))
-		rc = werr_set(err, 0, "Signature for identity \"%s\" is not accepted", p.reference);
+		rc = werr_set(err, 0, "Signature for identity %s is not accepted", p.reference);
 	if (rc < 0)
 		text_scrub(err->msg);
 	sig_payload_free(&p);

@@ -140,7 +140,7 @@ refused() {
     policy "$REG" "$(gpg_req)"
     refused wrongdigest:latest "Source image rejected: Signature for digest $dz does not match"
     # signed:v2 is signed:latest's image; its signature names signed:latest
-    refused signed:v2 "Source image rejected: Signature for identity \"$REG/signed:latest\" is not accepted"
+    refused signed:v2 "Source image rejected: Signature for identity $REG/signed:latest is not accepted"
     policy "$REG" "$(gpg_req "" '"signedIdentity": {"type": "matchRepository"}')"
     run_warren 0 pull -q --signature-policy "$POL" "$REG/signed:v2"
     # by digest, the repository is what must match
@@ -265,7 +265,7 @@ blob_put() {
     run_warren 0 pull -q --signature-policy "$POL" "$REG/cosigned:latest"
     assert_output "${REGFIX_GZIP_ID#sha256:}"
     refused cosother:latest "Source image rejected: cryptographic signature verification failed"
-    refused cosname:latest "Source image rejected: Signature for identity \"$REG/elsewhere:latest\" is not accepted"
+    refused cosname:latest "Source image rejected: Signature for identity $REG/elsewhere:latest is not accepted"
     refused gzip:latest "Source image rejected: A signature was required, but no signature exists"
     # without use-sigstore-attachments the attachment is not looked at
     printf 'docker:\n  %s:\n    use-sigstore-attachments: false\n' "$REG" >"$rd/sigstore.yaml"
