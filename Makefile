@@ -7,7 +7,8 @@ DESTDIR ?=
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS := libcap libseccomp json-c libarchive sqlite3 libcrypto
+# (yaml-0.1: libyaml, for registries.d; gpgme is dlopen()ed: image/gpgfn.c)
+PKGS := libcap libseccomp json-c libarchive sqlite3 libcrypto yaml-0.1
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 # libsubid (shadow) ships no .pc file on Debian 12: header in
 # /usr/include/shadow; it is dlopen()ed when the pause process is created.

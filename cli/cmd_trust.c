@@ -12,7 +12,7 @@
 #include "lib/util.h"
 
 struct trust_show_cli {
-	const char *policypath;
+	const char *policypath, *registrypath;
 	bool json, raw, noheading;
 };
 
@@ -21,6 +21,7 @@ static const struct opt trust_show_tab[] = {
     OPT_BOOL("raw", 0, struct trust_show_cli, raw),
     OPT_BOOL("noheading", 'n', struct trust_show_cli, noheading),
     OPT_STR("policypath", 0, struct trust_show_cli, policypath),
+    OPT_STR("registrypath", 0, struct trust_show_cli, registrypath),
     OPT_TABLE_END,
 };
 const struct optspec cli_trust_show_opts = {trust_show_tab, sizeof(struct trust_show_cli), false,
@@ -33,6 +34,8 @@ static struct json_object *trust_json(const struct trust_entry *t)
 	jset_str(o, "transport", t->transport);
 	jset_str(o, "name", strcmp(t->name, "default") == 0 ? "* (default)" : t->name);
 	jset_str(o, "repo_name", t->name);
+	if (*t->store)
+		jset_str(o, "sigstore", t->store);
 	jset_str(o, "type", t->type);
 	if (*t->keys)
 		jset_str(o, "gpg_id", t->keys);
@@ -53,7 +56,7 @@ int cmd_trust_show(struct engine *e, void *opts, char **args, struct werr *err)
 		werr_set(err, 0, "accepts at most 1 arg(s), received %zu", strv_len(args));
 		return werr_status(err, 125);
 	}
-	if (trust_show(o->policypath, &v, &n, o->raw ? &raw : NULL, err) < 0)
+	if (trust_show(o->policypath, o->registrypath, &v, &n, o->raw ? &raw : NULL, err) < 0)
 		return -1;
 	if (o->raw) {
 		fputs(raw, stdout);
@@ -67,8 +70,8 @@ int cmd_trust_show(struct engine *e, void *opts, char **args, struct werr *err)
 		if (args[0] != NULL && strcmp(args[0], v[i].name) != 0)
 			continue;
 		json_object_array_add(arr, trust_json(&v[i]));
-		table_add(
-		    t, (const char *const[]){v[i].transport, v[i].name, v[i].type, v[i].keys, ""});
+		table_add(t, (const char *const[]){v[i].transport, v[i].name, v[i].type, v[i].keys,
+						   v[i].store});
 	}
 	if (o->json)
 		print_json_go(stdout, arr, "  ", true);

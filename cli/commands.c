@@ -155,7 +155,11 @@
 	"  aliases); layers download in parallel, layers already stored are not fetched\n"         \
 	"  again. Progress goes to stderr. A registry answering 429 or 5xx, or a dropped\n"        \
 	"  connection, is tried again up to 3 times, after 1s, 2s and 4s (for tests,\n"            \
-	"  WARREN_RETRY_BASE_MS replaces the 1s), layers stored so far kept.\n\n"                  \
+	"  WARREN_RETRY_BASE_MS replaces the 1s), layers stored so far kept. The signature\n"     \
+	"  policy (policy.json) is checked before anything is stored: signedBy signatures\n"      \
+	"  are read from the lookaside store of registries.d ($WARREN_REGISTRIES_D,\n"            \
+	"  ~/.config/containers/registries.d or /etc/containers/registries.d), sigstoreSigned\n" \
+	"  ones from the registry's sigstore attachments.\n\n"                                    \
 	"OPTIONS\n"                                                                                \
 	"  -a, --all-tags            pull every tag of the repository\n"                           \
 	"      --arch ARCH           architecture to pull from a multi-arch image\n"               \
@@ -230,19 +234,23 @@
 	"SYNOPSIS\n  warren image trust show [OPTIONS] [REGISTRY]\n\n"                             \
 	"DESCRIPTION\n  Shows the signature policy (policy.json) as Podman does: the default "     \
 	"and\n"                                                                                    \
-	"  each registry, namespace or repository with its requirement.\n\n"                       \
+	"  each registry, namespace or repository with its requirements (signedBy is\n"            \
+	"  shown as \"signed\"), the user ids of their GPG keys (ID) and the signature\n"          \
+	"  store registries.d names for them (STORE).\n\n"                                         \
 	"OPTIONS\n"                                                                                \
-	"  -j, --json            as JSON\n"                                                        \
-	"  -n, --noheading       no header row\n"                                                  \
-	"      --policypath PATH another policy file\n"                                            \
-	"      --raw             the file as it is\n"
+	"  -j, --json              as JSON\n"                                                      \
+	"  -n, --noheading         no header row\n"                                                \
+	"      --policypath PATH   another policy file\n"                                          \
+	"      --raw               the file as it is\n"                                            \
+	"      --registrypath DIR  another registries.d directory\n"
 
 #define TRUST_SET_HELP                                                                             \
 	"SYNOPSIS\n  warren image trust set [OPTIONS] REGISTRY[/REPOSITORY] | default\n\n"         \
 	"DESCRIPTION\n  Sets the requirement for images of a registry, namespace or repository\n"  \
-	"  (or the default) in policy.json. warren enforces accept and reject; a\n"                \
-	"  signedBy or sigstoreSigned requirement makes pulls of those images fail\n"              \
-	"  until warren verifies signatures (it never ignores one).\n\n"                           \
+	"  (or the default) in policy.json. A signedBy requirement (GPG public keys)\n"            \
+	"  makes pulls check the image's signatures in the lookaside store of\n"                   \
+	"  registries.d; sigstoreSigned (PEM public keys) checks the sigstore\n"                   \
+	"  attachments in the registry (use-sigstore-attachments in registries.d).\n\n"            \
 	"OPTIONS\n"                                                                                \
 	"  -f, --pubkeysfile FILE  public key (absolute path) for signedBy/sigstoreSigned\n"       \
 	"      --policypath PATH   another policy file\n"                                          \

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "image/ref.h"
+#include "image/sigverify.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/util.h"
@@ -18,7 +19,8 @@ struct policy {
 	char *path;
 };
 
-enum req_kind { REQ_ACCEPT, REQ_REJECT, REQ_SIGNATURE };
+/* REQ_UNCHECKABLE: a signature requirement warren cannot verify */
+enum req_kind { REQ_ACCEPT, REQ_REJECT, REQ_SIGNATURE, REQ_UNCHECKABLE };
 
 static const struct {
 	const char *type;
@@ -28,7 +30,7 @@ static const struct {
     {"reject", REQ_REJECT},
     {"signedBy", REQ_SIGNATURE},
     {"sigstoreSigned", REQ_SIGNATURE},
-    {"signedBaseLayer", REQ_SIGNATURE},
+    {"signedBaseLayer", REQ_UNCHECKABLE},
 };
 
 void policy_free(struct policy *p)
@@ -71,6 +73,9 @@ static int check_reqs(const char *origin, struct json_object *reqs, const char *
 				break;
 		if (k == ARRAY_SIZE(req_types))
 			return invalid(origin, err, "unknown policy requirement type", t);
+		if (req_types[k].kind == REQ_SIGNATURE && sigverify_check_req(r, err) < 0)
+			return werr_wrap(err, "invalid policy in \"%s\": scope \"%s\"", origin,
+					 scope);
 	}
 	return 0;
 }
@@ -170,8 +175,8 @@ struct policy *policy_load(const char *path, struct werr *err)
 
 /* ---- scopes ---- */
 
-/* The docker scopes of ref, most specific first (new vector). */
-static char **docker_scopes(const struct image_ref *r)
+/* The docker scopes of a reference; see policy.h. */
+char **policy_docker_scopes(const struct image_ref *r)
 {
 	char **v = xcalloc(1, sizeof(char *));
 	cleanup_free char *full = ref_string(r);
@@ -204,7 +209,7 @@ static struct json_object *scope_reqs(const struct policy *p, const char *transp
 		cleanup_strv char **v = NULL;
 		if (ref_parse(ref, &r, err) < 0)
 			return NULL;
-		v = docker_scopes(&r);
+		v = policy_docker_scopes(&r);
 		ref_free(&r);
 		for (size_t i = 0; v[i]; i++)
 			if ((reqs = jget(scopes, v[i])) != NULL)
@@ -217,27 +222,76 @@ static struct json_object *scope_reqs(const struct policy *p, const char *transp
 	return jget(p->root, "default");
 }
 
+static enum req_kind kind_of(struct json_object *req)
+{
+	const char *t = jstr(req, "type");
+
+	for (size_t k = 0; k < ARRAY_SIZE(req_types); k++)
+		if (strcmp(t, req_types[k].type) == 0)
+			return req_types[k].kind;
+	return REQ_REJECT; /* (validate() let no other type in) */
+}
+
+/* The requirements other than signatures: -1 refuses, else 1 when some
+ * requirement needs the image's signatures. */
+static int check_plain(const struct policy *p, struct json_object *reqs, const char *transport,
+		       const char *ref, struct werr *err)
+{
+	int need = 0;
+
+	for (size_t i = 0; i < jlen(reqs); i++) {
+		struct json_object *r = json_object_array_get_idx(reqs, i);
+		switch (kind_of(r)) {
+		case REQ_ACCEPT:
+			break;
+		case REQ_REJECT:
+			return werr_set(err, 0,
+					"Source image rejected: Running image %s://%s is rejected "
+					"by policy in %s",
+					transport, ref, p->path);
+		case REQ_UNCHECKABLE:
+			return werr_set(err, 0,
+					"Source image rejected: policy in %s requires a %s "
+					"signature for %s://%s, which warren cannot verify",
+					p->path, jstr(r, "type"), transport, ref);
+		case REQ_SIGNATURE:
+			/* only a registry image has signatures to look at */
+			if (strcmp(transport, "docker") != 0)
+				return werr_set(err, 0,
+						"Source image rejected: policy in %s requires a "
+						"signature for %s://%s, and only registry images "
+						"carry signatures",
+						p->path, transport, ref);
+			need = 1;
+			break;
+		}
+	}
+	return need;
+}
+
 int policy_check(const struct policy *p, const char *transport, const char *ref, struct werr *err)
 {
 	struct json_object *reqs = scope_reqs(p, transport, ref, err);
 
 	if (reqs == NULL)
 		return werr_wrap(err, "Source image rejected: %s://%s", transport, ref);
+	return check_plain(p, reqs, transport, ref, err);
+}
+
+/* The signature requirements of ref's scope; see policy.h. */
+int policy_check_signatures(const struct policy *p, const char *transport, const char *ref,
+			    const struct sig_source *src, struct werr *err)
+{
+	struct json_object *reqs = scope_reqs(p, transport, ref, err);
+
+	if (reqs == NULL)
+		return werr_wrap(err, "Source image rejected: %s://%s", transport, ref);
+	if (check_plain(p, reqs, transport, ref, err) < 0)
+		return -1;
 	for (size_t i = 0; i < jlen(reqs); i++) {
-		const char *t = jstr(json_object_array_get_idx(reqs, i), "type");
-		for (size_t k = 0; k < ARRAY_SIZE(req_types); k++) {
-			if (strcmp(t, req_types[k].type) != 0 || req_types[k].kind == REQ_ACCEPT)
-				continue;
-			if (req_types[k].kind == REQ_REJECT)
-				return werr_set(err, 0,
-						"Source image rejected: Running image %s://%s is "
-						"rejected by policy in %s",
-						transport, ref, p->path);
-			return werr_set(err, 0,
-					"Source image rejected: policy in %s requires a %s "
-					"signature for %s://%s, which warren cannot verify yet",
-					p->path, t, transport, ref);
-		}
+		struct json_object *r = json_object_array_get_idx(reqs, i);
+		if (kind_of(r) == REQ_SIGNATURE && sigverify_requirement(r, ref, src, err) < 0)
+			return werr_wrap(err, "Source image rejected");
 	}
 	return 0;
 }

@@ -19,7 +19,9 @@
 #include "image/policy.h"
 #include "image/pull.h"
 #include "image/regconf.h"
+#include "image/regsd.h"
 #include "image/search.h"
+#include "image/sigfetch.h"
 #include "image/ref.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
@@ -351,11 +353,34 @@ static int record_image(struct pull_ctx *p, char id_out[DIGEST_HEX_LEN + 1], str
 	return rc;
 }
 
+/* The signature requirements of pol for name, checked against what the
+ * endpoint offers for the manifest just fetched: before anything is
+ * stored. -1 with Podman's "Source image rejected: ..." */
+static int check_signatures(struct pull_ctx *p, const struct policy *pol,
+			    const struct reg_endpoint *ep, struct werr *err)
+{
+	struct regsd *conf = regsd_load(NULL, err);
+	struct sigfetch *f = NULL;
+	struct sig_source src;
+	int rc = -1;
+
+	if (conf != NULL)
+		f = sigfetch_new(conf, p->e->rootless, p->c, ep->ref, p->manifest_blob.digest, err);
+	if (f != NULL) {
+		sigfetch_source(f, &src);
+		rc = policy_check_signatures(pol, "docker", p->name, &src, err);
+	}
+	sigfetch_free(f);
+	regsd_free(conf);
+	return rc;
+}
+
 /* Pulls endpoint ep (a mirror or the registry itself), storing the image
- * under name. */
+ * under name. verify: pol wants signatures checked (policy_check said 1).
+ * -2 when the policy refuses the image (final: no other mirror is tried). */
 static int pull_endpoint(struct engine *e, const struct reg_endpoint *ep, const char *name,
-			 const struct pull_opts *o, char id_out[DIGEST_HEX_LEN + 1],
-			 struct werr *err)
+			 const struct policy *pol, bool verify, const struct pull_opts *o,
+			 char id_out[DIGEST_HEX_LEN + 1], struct werr *err)
 {
 	struct pull_ctx p = {.e = e, .o = o};
 	struct pull_event ev;
@@ -369,6 +394,10 @@ static int pull_endpoint(struct engine *e, const struct reg_endpoint *ep, const 
 	p.c = reg_open(ep->registry, ep->repo, ep->insecure, &o->reg, err);
 	if (p.c == NULL || fetch_manifest(&p, err) < 0)
 		goto out;
+	if (verify && check_signatures(&p, pol, ep, err) < 0) {
+		pull_ctx_free(&p);
+		return -2;
+	}
 	ev = (struct pull_event){.kind = PULL_EV_SIGNATURES};
 	emit(o, &ev);
 	if (fetch_config(&p, err) < 0)
@@ -405,14 +434,15 @@ static int64_t retry_delay_ms(int attempt)
  * dropped connection) up to PULL_RETRIES times with backoff, each retry
  * announced as Podman does; layers stored by a failed try stay stored. */
 static int pull_endpoint_retry(struct engine *e, const struct reg_endpoint *ep, const char *name,
-			       const struct pull_opts *o, char id_out[DIGEST_HEX_LEN + 1],
-			       struct werr *err)
+			       const struct policy *pol, bool verify, const struct pull_opts *o,
+			       char id_out[DIGEST_HEX_LEN + 1], struct werr *err)
 {
 	for (int attempt = 0;; attempt++) {
 		int64_t ms = retry_delay_ms(attempt);
 		char d[32];
-		if (pull_endpoint(e, ep, name, o, id_out, err) == 0)
-			return 0;
+		int rc = pull_endpoint(e, ep, name, pol, verify, o, id_out, err);
+		if (rc == 0 || rc == -2)
+			return rc; /* done, or refused by the policy: never retried */
 		if (attempt >= PULL_RETRIES || !reg_err_transient(err))
 			return -1;
 		if (ms % 1000 == 0)
@@ -437,17 +467,17 @@ static int pull_candidate(struct engine *e, const struct regconf *conf, const st
 	struct reg_endpoint *eps = NULL;
 	struct pull_event ev = {.kind = PULL_EV_TRYING, .name = full};
 	size_t n = 0;
-	int rc = -1;
+	int rc = -1, verify = policy_check(pol, "docker", full, err);
 
-	if (policy_check(pol, "docker", full, err) < 0)
+	if (verify < 0)
 		return -2; /* refused: final */
 	if (regconf_endpoints(conf, full, strchr(full, '@') != NULL, &eps, &n, err) < 0)
 		return -1;
 	emit(o, &ev);
-	for (size_t i = 0; i < n && rc < 0; i++) {
+	for (size_t i = 0; i < n && rc == -1; i++) {
 		struct werr one = {0};
-		rc = pull_endpoint_retry(e, &eps[i], full, o, id_out, &one);
-		if (rc < 0 && (i + 1 == n || !eps[i].mirror))
+		rc = pull_endpoint_retry(e, &eps[i], full, pol, verify == 1, o, id_out, &one);
+		if (rc < 0 && (i + 1 == n || !eps[i].mirror || rc == -2))
 			*err = one;
 		else if (rc < 0)
 			log_debug("mirror %s: %s", eps[i].registry, one.msg);

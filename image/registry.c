@@ -835,6 +835,10 @@ static int get_into(struct reg_client *c, const char *path, const char *accept, 
 	}
 	if (r.status != 200) {
 		error_from(&r, err);
+		/* (the message stays the registry's; callers that expect a 404, as
+		 * the sigstore attachments lookup, tell it by errnum) */
+		if (err != NULL && r.status == 404)
+			err->errnum = ENOENT;
 		resp_free(&r);
 		return -1;
 	}

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "image/policy.h"
+#include "image/regsd.h"
+#include "image/sigverify.h"
 #include "image/trust.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
@@ -19,7 +21,7 @@ static const struct {
 } type_names[] = {
     {"insecureAcceptAnything", "accept"},
     {"reject", "reject"},
-    {"signedBy", "signedBy"},
+    {"signedBy", "signed"},
     {"sigstoreSigned", "sigstoreSigned"},
 };
 
@@ -38,30 +40,30 @@ void trust_entries_free(struct trust_entry *v, size_t n)
 		free(v[i].name);
 		free(v[i].type);
 		free(v[i].keys);
+		free(v[i].store);
 	}
 	free(v);
 }
 
-/* One entry from a requirement list: the first requirement's type, every key path. */
-static void add_entry(struct trust_entry **v, size_t *n, const char *transport, const char *name,
-		      struct json_object *reqs)
+/* One entry per requirement of a scope, as Podman lists them: the key ids
+ * of signedBy (from the key files), "N/A" for sigstoreSigned, and the
+ * scope's signature store from registries.d. */
+static void add_entries(struct trust_entry **v, size_t *n, const char *transport, const char *name,
+			struct json_object *reqs, const char *store)
 {
-	struct json_object *first = json_object_array_get_idx(reqs, 0);
-	cleanup_free char *keys = xstrdup("");
-
 	for (size_t i = 0; i < jlen(reqs); i++) {
-		const char *k = jstr(json_object_array_get_idx(reqs, i), "keyPath");
-		if (k != NULL) {
-			char *more = xasprintf("%s%s%s", keys, *keys ? ", " : "", k);
-			free(keys);
-			keys = more;
-		}
+		struct json_object *r = json_object_array_get_idx(reqs, i);
+		const char *t = jstr(r, "type");
+		char *keys = t && strcmp(t, "signedBy") == 0	     ? sigverify_key_ids(r)
+			     : t && strcmp(t, "sigstoreSigned") == 0 ? xstrdup("N/A")
+								     : xstrdup("");
+		*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+		(*v)[(*n)++] = (struct trust_entry){.transport = xstrdup(transport),
+						    .name = xstrdup(name),
+						    .type = xstrdup(shown_type(t)),
+						    .keys = keys,
+						    .store = xstrdup(store ? store : "")};
 	}
-	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
-	(*v)[(*n)++] = (struct trust_entry){.transport = xstrdup(transport),
-					    .name = xstrdup(name),
-					    .type = xstrdup(shown_type(jstr(first, "type"))),
-					    .keys = steal_pointer(&keys)};
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -92,30 +94,51 @@ static struct json_object *read_policy(const char *path, char **text_out, char *
 	return root;
 }
 
+/* The sorted keys of object o (new vector of borrowed strings). */
+static const char **sorted_keys(struct json_object *o, size_t *n)
+{
+	const char **names = xcalloc((size_t)json_object_object_length(o) + 1, sizeof(char *));
+
+	*n = 0;
+	json_object_object_foreach(o, key, val)
+	{
+		(void)val;
+		names[(*n)++] = key;
+	}
+	qsort(names, *n, sizeof(char *), cmp_str);
+	return names;
+}
+
 /* Lists the policy's scopes; see trust.h. */
-int trust_show(const char *path, struct trust_entry **out, size_t *n, char **raw, struct werr *err)
+int trust_show(const char *path, const char *regsd_dir, struct trust_entry **out, size_t *n,
+	       char **raw, struct werr *err)
 {
 	cleanup_free char *file = NULL;
 	cleanup_json struct json_object *root = read_policy(path, raw, &file, err);
-	struct json_object *docker = jget(jget(root, "transports"), "docker");
+	struct json_object *tr = jget(root, "transports");
+	struct regsd *conf = NULL;
 	struct trust_entry *v = NULL;
-	cleanup_free char **names = NULL;
-	size_t k = 0, nn = 0;
+	cleanup_free const char **tnames = NULL;
+	size_t k = 0, nt = 0;
 
-	if (root == NULL)
+	if (root == NULL || (conf = regsd_load(regsd_dir, err)) == NULL)
 		return -1;
-	add_entry(&v, &k, "all", "default", jarr(root, "default"));
-	if (json_object_is_type(docker, json_type_object)) {
-		names = xcalloc((size_t)json_object_object_length(docker) + 1, sizeof(char *));
-		json_object_object_foreach(docker, key, val)
-		{
-			(void)val;
-			names[nn++] = key;
-		}
-		qsort(names, nn, sizeof(char *), cmp_str);
+	add_entries(&v, &k, "all", "default", jarr(root, "default"), regsd_scope_store(conf, ""));
+	if (json_object_is_type(tr, json_type_object))
+		tnames = sorted_keys(tr, &nt);
+	for (size_t t = 0; t < nt; t++) {
+		struct json_object *scopes = jget(tr, tnames[t]);
+		const char *shown = strcmp(tnames[t], "docker") == 0 ? "repository" : tnames[t];
+		cleanup_free const char **names = NULL;
+		size_t nn = 0;
+		if (!json_object_is_type(scopes, json_type_object))
+			continue;
+		names = sorted_keys(scopes, &nn);
 		for (size_t i = 0; i < nn; i++)
-			add_entry(&v, &k, "repository", names[i], jarr(docker, names[i]));
+			add_entries(&v, &k, shown, names[i], jarr(scopes, names[i]),
+				    regsd_scope_store(conf, names[i]));
 	}
+	regsd_free(conf);
 	*out = v;
 	*n = k;
 	return 0;

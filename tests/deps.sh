@@ -12,6 +12,10 @@ PKGS=(
     libarchive-dev libsqlite3-dev libsubid-dev libssl-dev
     # libcurl's headers: warren dlopen()s libcurl.so.4 (image/curlfn.c) when it talks to a registry
     libcurl4-openssl-dev
+    # gpgme's headers: warren dlopen()s libgpgme.so.11 (image/gpgfn.c) to verify signedBy
+    # signatures; gnupg is the gpg it runs (and the tests' signer); libyaml (linked) reads
+    # registries.d
+    libgpgme-dev libgpgme11 gnupg libyaml-dev
     # static archives of libarchive's own dependencies (warren links libraries statically:
     # see the Makefile)
     libacl1-dev nettle-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev zlib1g-dev

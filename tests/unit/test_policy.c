@@ -13,13 +13,16 @@
 #define REJECT "[{\"type\":\"reject\"}]"
 #define SIGNED "[{\"type\":\"signedBy\",\"keyType\":\"GPGKeys\",\"keyPath\":\"/k.gpg\"}]"
 
-/* "ok" or the error of checking ref (docker transport). */
+/* "ok", "signatures" (accepted if the signatures are) or the error of
+ * checking ref. */
 static const char *chk(const struct policy *p, const char *transport, const char *ref)
 {
 	static struct werr err;
+	int rc;
 
 	werr_clear(&err);
-	return policy_check(p, transport, ref, &err) == 0 ? "ok" : err.msg;
+	rc = policy_check(p, transport, ref, &err);
+	return rc == 0 ? "ok" : rc == 1 ? "signatures" : err.msg;
 }
 
 static const char *load_err(const char *text)
@@ -71,9 +74,7 @@ UNIT_TEST(policy_scopes_most_specific_wins)
 		      "quay.io/ok/"
 		      "x@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
 		  "ok");
-	CHECK_STR(chk(p, "docker", "signed.io/x:1"),
-		  "Source image rejected: policy in /t/policy.json requires a signedBy signature "
-		  "for docker://signed.io/x:1, which warren cannot verify yet");
+	CHECK_STR(chk(p, "docker", "signed.io/x:1"), "signatures");
 	CHECK_STR(chk(p, "docker-archive", "/tmp/x.tar"), "ok");
 	CHECK(strstr(chk(p, "oci", "/tmp/dir"), "rejected by policy") != NULL); /* default */
 	CHECK(strstr(chk(p, "docker", "Bad/Name"), "Source image rejected") != NULL);
@@ -91,11 +92,60 @@ UNIT_TEST(policy_default_and_signatures_never_ignored)
 	CHECK(any != NULL && mix != NULL);
 	CHECK_STR(chk(any, "docker", "quay.io/a/b:c"), "ok");
 	CHECK_STR(chk(any, "docker-daemon", "x"), "ok");
-	/* every requirement must accept */
-	CHECK(strstr(chk(mix, "docker", "quay.io/a/b:c"), "requires a sigstoreSigned signature") !=
-	      NULL);
+	/* every requirement must accept: the signature is still wanted */
+	CHECK_STR(chk(mix, "docker", "quay.io/a/b:c"), "signatures");
+	/* only registry images carry signatures */
+	CHECK(strstr(chk(mix, "docker-archive", "/x.tar"), "only registry images carry") != NULL);
 	policy_free(any);
 	policy_free(mix);
+	/* signedBaseLayer cannot be checked: refused, loudly */
+	any = policy_parse("{\"default\":[{\"type\":\"signedBaseLayer\","
+			   "\"baseLayerIdentity\":{\"type\":\"matchRepository\"}}]}",
+			   "/p", &err);
+	CHECK(any != NULL);
+	CHECK(strstr(chk(any, "docker", "a.io/b:c"),
+		     "requires a signedBaseLayer signature for docker://a.io/b:c, which warren "
+		     "cannot verify") != NULL);
+	policy_free(any);
+}
+
+#define SB(rest) "{\"default\":[{\"type\":\"signedBy\"" rest "}]}"
+#define SS(rest) "{\"default\":[{\"type\":\"sigstoreSigned\"" rest "}]}"
+
+UNIT_TEST(policy_signature_requirements_validated)
+{
+	CHECK_STR(load_err(SB(",\"keyType\":\"GPGKeys\",\"keyPath\":\"/k\"")), "");
+	CHECK_STR(load_err(SB(",\"keyType\":\"GPGKeys\",\"keyPaths\":[\"/k\",\"/l\"]")), "");
+	CHECK_STR(load_err(SB(",\"keyType\":\"GPGKeys\",\"keyData\":\"AAAA\","
+			      "\"signedIdentity\":{\"type\":\"matchRepository\"}")),
+		  "");
+	CHECK(strstr(load_err(SB(",\"keyPath\":\"/k\"")), "invalid keyType") != NULL);
+	CHECK(strstr(load_err(SB(",\"keyType\":\"RSA\",\"keyPath\":\"/k\"")), "invalid keyType"));
+	CHECK(strstr(load_err(SB(",\"keyType\":\"GPGKeys\"")), "needs exactly one of keyPath"));
+	CHECK(strstr(load_err(SB(",\"keyType\":\"GPGKeys\",\"keyPath\":\"/k\",\"keyData\":\"\"")),
+		     "needs exactly one"));
+	CHECK(strstr(load_err(SB(",\"keyType\":\"GPGKeys\",\"keyPaths\":[]")), "non-empty array"));
+	CHECK(strstr(load_err(SB(",\"keyType\":\"GPGKeys\",\"keyPaths\":[1]")), "hold strings"));
+	CHECK(strstr(load_err(SB(",\"keyType\":\"GPGKeys\",\"keyPath\":5")), "must be a string"));
+	CHECK(strstr(load_err(SB(",\"keyType\":\"GPGKeys\",\"keyPath\":\"/k\","
+				 "\"signedIdentity\":{\"type\":\"matchAnything\"}")),
+		     "unknown signedIdentity type \"matchAnything\""));
+	CHECK(strstr(load_err(SB(",\"keyType\":\"GPGKeys\",\"keyPath\":\"/k\","
+				 "\"signedIdentity\":{\"type\":\"exactReference\","
+				 "\"dockerReference\":\"a.io/b\"}")),
+		     "must name a tag or a digest"));
+	CHECK(strstr(load_err(SB(",\"keyType\":\"GPGKeys\",\"keyPath\":\"/k\","
+				 "\"signedIdentity\":{\"type\":\"matchExact\",\"x\":1}")),
+		     "signedIdentity matchExact takes no other member"));
+	CHECK_STR(load_err(SS(",\"keyPath\":\"/k.pub\"")), "");
+	CHECK_STR(load_err(SS(",\"fulcio\":{}")), ""); /* valid: refused when a pull meets it */
+	CHECK(strstr(load_err(SS("")), "needs exactly one of keyPath, keyPaths, keyData, fulcio"));
+	CHECK(strstr(load_err(SS(",\"keyPath\":\"/k\",\"pki\":{}")), "needs exactly one"));
+	/* the scope is named */
+	CHECK(strstr(
+	    load_err("{\"default\":" ACCEPT ",\"transports\":{\"docker\":{\"q.io\":"
+		     "[{\"type\":\"signedBy\"}]}}}"),
+	    "invalid policy in \"/t/policy.json\": scope \"q.io\": signedBy: invalid keyType"));
 }
 
 UNIT_TEST(policy_hostile_files)
