@@ -150,7 +150,8 @@ reg_has() {
     # nothing was pulled: no image (the list is the only one), no layer
     run_warren 0 images --format '{{.Repository}}'
     assert_output localhost/rl
-    [ -z "$(ls "$WT_ROOT/layers" 2>/dev/null | grep -v '^\.')" ] || fail "layers were stored"
+    [ "$(find "$WT_ROOT/layers" -mindepth 1 -maxdepth 1 -name '[0-9a-f]*' 2>/dev/null | wc -l)" = 0 ] ||
+        fail "layers were stored"
     # the same again replaces the entry and puts it last, as Podman does
     run_warren 0 manifest add rl "$REG/gzip:latest"
     assert_equal "$(w manifest inspect rl | jq -r '.manifests[-1].digest')" "$REGFIX_GZIP_DIGEST"
