@@ -46,6 +46,11 @@ int cli_ready(struct engine *e, struct werr *err);
 /* --tls-verify[=BOOL] into *field (1, 0; -1 stays unset). */
 int cli_tls_verify(int *field, const char *val, struct werr *err);
 
+/* For option structs that start with a struct reg_opts (pull, push,
+ * manifest ...): the --tls-verify OPTK_CALL, and an init leaving it unset. */
+int cli_reg_tls_opt(void *opts, const char *val, struct werr *err);
+void cli_reg_opts_init(void *opts);
+
 struct run_opts;
 /* The image of run/create: looked up, pulled when missing (--pull
  * missing|always|never|newer), with pull progress on stderr. */
@@ -99,6 +104,14 @@ int cmd_version(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_unshare(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_migrate(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_help(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_manifest_create(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_manifest_add(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_manifest_annotate(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_manifest_inspect(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_manifest_remove(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_manifest_rm(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_manifest_exists(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_manifest_push(struct engine *e, void *opts, char **args, struct werr *err);
 
 /* Their flags (next to each command) */
 extern const struct optspec cli_run_opts, cli_ps_opts, cli_rm_opts, cli_inspect_opts;
@@ -111,6 +124,8 @@ extern const struct optspec cli_images_opts, cli_rmi_opts, cli_load_opts, cli_im
 extern const struct optspec cli_save_opts;
 extern const struct optspec cli_format_opts, cli_unshare_opts;
 extern const struct optspec cli_history_opts, cli_image_prune_opts;
+extern const struct optspec cli_manifest_create_opts, cli_manifest_add_opts,
+    cli_manifest_annotate_opts, cli_manifest_inspect_opts, cli_manifest_push_opts;
 
 struct image_rec;
 struct json_object;
@@ -127,6 +142,7 @@ extern const struct cmd cli_commands[];
 extern const struct cmd cli_image_commands[];
 extern const struct cmd cli_container_commands[];
 extern const struct cmd cli_system_commands[];
+extern const struct cmd cli_manifest_commands[];
 
 #define WARREN_VERSION "0.1.0"
 

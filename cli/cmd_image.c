@@ -120,7 +120,8 @@ int cmd_images(struct engine *e, void *opts, char **args, struct werr *err)
 		for (size_t i = 0; i < n; i++) {
 			struct image_rec m = {0};
 			struct werr e2 = {0};
-			if (image_lookup(e, filter, &m, &e2) > 0 && strcmp(m.id, list[i].id) == 0)
+			if (image_lookup_list(e, filter, &m, &e2) > 0 &&
+			    strcmp(m.id, list[i].id) == 0)
 				list[keep++] = list[i];
 			else
 				image_rec_free(&list[i]);
@@ -352,7 +353,7 @@ int cmd_image_exists(struct engine *e, void *opts, char **args, struct werr *err
 		werr_set(err, 0, "image exists requires exactly 1 argument");
 		return werr_status(err, 125);
 	}
-	r = image_lookup(e, args[0], &img, err);
+	r = image_lookup_list(e, args[0], &img, err);
 	image_rec_free(&img);
 	if (r < 0)
 		return -1;

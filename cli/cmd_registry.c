@@ -35,13 +35,14 @@ int cli_tls_verify(int *field, const char *val, struct werr *err)
 }
 
 /* The registry flags every command here has (--authfile, --creds, --cert-dir,
- * --tls-verify): a struct reg_opts at the start of its option struct. */
-static int reg_tls_opt(void *opts, const char *val, struct werr *err)
+ * --tls-verify): a struct reg_opts at the start of its option struct; see cli.h. */
+int cli_reg_tls_opt(void *opts, const char *val, struct werr *err)
 {
 	return cli_tls_verify(&((struct reg_opts *)opts)->tls_verify, val, err);
 }
 
-static void reg_opts_init(void *opts)
+/* --tls-verify unset; see cli.h. */
+void cli_reg_opts_init(void *opts)
 {
 	((struct reg_opts *)opts)->tls_verify = -1;
 }
@@ -61,12 +62,12 @@ static const struct opt pull_tab[] = {
     OPT_STR("os", 0, struct pull_cli, os),
     OPT_STR("variant", 0, struct pull_cli, variant),
     OPT_STR("signature-policy", 0, struct pull_cli, policy),
-    OPT_CALL("tls-verify", 0, reg_tls_opt),
+    OPT_CALL("tls-verify", 0, cli_reg_tls_opt),
     OPT_BOOL("quiet", 'q', struct pull_cli, quiet),
     OPT_BOOL("all-tags", 'a', struct pull_cli, all_tags),
     OPT_TABLE_END,
 };
-const struct optspec cli_pull_opts = {pull_tab, sizeof(struct pull_cli), false, reg_opts_init,
+const struct optspec cli_pull_opts = {pull_tab, sizeof(struct pull_cli), false, cli_reg_opts_init,
 				      NULL};
 
 /* --platform, or --os/--arch/--variant pieced together (malloc'd or NULL). */
@@ -211,11 +212,11 @@ static const struct opt login_tab[] = {
     OPT_STR("password", 'p', struct login_cli, pass),
     OPT_BOOL("password-stdin", 0, struct login_cli, password_stdin),
     OPT_BOOL("get-login", 0, struct login_cli, get_login),
-    OPT_CALL("tls-verify", 0, reg_tls_opt),
+    OPT_CALL("tls-verify", 0, cli_reg_tls_opt),
     OPT_TABLE_END,
 };
-const struct optspec cli_login_opts = {login_tab, sizeof(struct login_cli), false, reg_opts_init,
-				       NULL};
+const struct optspec cli_login_opts = {login_tab, sizeof(struct login_cli), false,
+				       cli_reg_opts_init, NULL};
 
 /* One line from fd (no newline), at most 4 KiB; NULL at EOF. */
 static char *read_line(FILE *f)
@@ -407,11 +408,11 @@ static const struct opt search_tab[] = {
     OPT_UINT("limit", 0, struct search_cli, limit),
     OPT_BOOL("list-tags", 0, struct search_cli, list_tags),
     OPT_BOOL("no-trunc", 0, struct search_cli, no_trunc),
-    OPT_CALL("tls-verify", 0, reg_tls_opt),
+    OPT_CALL("tls-verify", 0, cli_reg_tls_opt),
     OPT_TABLE_END,
 };
-const struct optspec cli_search_opts = {search_tab, sizeof(struct search_cli), false, reg_opts_init,
-					search_fini};
+const struct optspec cli_search_opts = {search_tab, sizeof(struct search_cli), false,
+					cli_reg_opts_init, search_fini};
 
 static int search_filters(char *const *filters, struct search_opts *so, struct werr *err)
 {
@@ -499,11 +500,11 @@ static const struct opt push_tab[] = {
     OPT_STR("cert-dir", 0, struct push_cli, reg.cert_dir),
     OPT_STR("format", 'f', struct push_cli, format),
     OPT_STR("digestfile", 0, struct push_cli, digestfile),
-    OPT_CALL("tls-verify", 0, reg_tls_opt),
+    OPT_CALL("tls-verify", 0, cli_reg_tls_opt),
     OPT_BOOL("quiet", 'q', struct push_cli, quiet),
     OPT_TABLE_END,
 };
-const struct optspec cli_push_opts = {push_tab, sizeof(struct push_cli), false, reg_opts_init,
+const struct optspec cli_push_opts = {push_tab, sizeof(struct push_cli), false, cli_reg_opts_init,
 				      NULL};
 
 int cmd_push(struct engine *e, void *opts, char **args, struct werr *err)

@@ -155,11 +155,11 @@
 	"  aliases); layers download in parallel, layers already stored are not fetched\n"         \
 	"  again. Progress goes to stderr. A registry answering 429 or 5xx, or a dropped\n"        \
 	"  connection, is tried again up to 3 times, after 1s, 2s and 4s (for tests,\n"            \
-	"  WARREN_RETRY_BASE_MS replaces the 1s), layers stored so far kept. The signature\n"     \
-	"  policy (policy.json) is checked before anything is stored: signedBy signatures\n"      \
-	"  are read from the lookaside store of registries.d ($WARREN_REGISTRIES_D,\n"            \
-	"  ~/.config/containers/registries.d or /etc/containers/registries.d), sigstoreSigned\n" \
-	"  ones from the registry's sigstore attachments.\n\n"                                    \
+	"  WARREN_RETRY_BASE_MS replaces the 1s), layers stored so far kept. The signature\n"      \
+	"  policy (policy.json) is checked before anything is stored: signedBy signatures\n"       \
+	"  are read from the lookaside store of registries.d ($WARREN_REGISTRIES_D,\n"             \
+	"  ~/.config/containers/registries.d or /etc/containers/registries.d), sigstoreSigned\n"   \
+	"  ones from the registry's sigstore attachments.\n\n"                                     \
 	"OPTIONS\n"                                                                                \
 	"  -a, --all-tags            pull every tag of the repository\n"                           \
 	"      --arch ARCH           architecture to pull from a multi-arch image\n"               \
@@ -331,6 +331,99 @@
 	"DESCRIPTION\n  Shows the list of commands, or the help of one (as COMMAND --help "        \
 	"does).\n"
 
+#define MANIFEST_REG_HELP                                                                          \
+	"      --authfile PATH     credentials file (default: auth.json, see login)\n"             \
+	"      --cert-dir DIR      CA certificates (*.crt) and client keys for TLS\n"              \
+	"      --creds USER[:PASS] credentials for the registry\n"                                 \
+	"      --tls-verify[=BOOL] verify TLS certificates, require https (default true)\n"
+
+#define MANIFEST_PLATFORM_HELP                                                                     \
+	"      --annotation K=V    set an annotation of the entry (repeatable)\n"                  \
+	"      --arch ARCH         the entry's architecture\n"                                     \
+	"      --features F        the entry's platform features (repeatable)\n"                   \
+	"      --os OS             the entry's operating system\n"                                 \
+	"      --os-features F     the entry's OS features (repeatable)\n"                         \
+	"      --os-version V      the entry's OS version\n"                                       \
+	"      --variant VARIANT   the entry's architecture variant\n"
+
+#define MANIFEST_IMAGE_HELP                                                                        \
+	"  IMAGE is a local image (containers-storage:NAME: only local), a registry\n"             \
+	"  reference (docker://REF: only the registry), or a name looked up locally first,\n"      \
+	"  then in the registry; from a registry only the manifest and config are read.\n"         \
+	"  A list (local or remote) adds the entry for this platform, or with --all every\n"       \
+	"  entry. An entry with the digest of one already there replaces it.\n"
+
+#define MANIFEST_CREATE_HELP                                                                       \
+	"SYNOPSIS\n  warren manifest create [OPTIONS] LIST [IMAGE...]\n\n"                         \
+	"DESCRIPTION\n  Creates a manifest list (an image index) named LIST (a short name goes "   \
+	"to\n"                                                                                     \
+	"  localhost/) in local storage, adds the IMAGEs to it as 'manifest add' does, and\n"      \
+	"  prints its id. `images` lists it; `rmi` and 'manifest rm' remove "                      \
+	"it.\n" MANIFEST_IMAGE_HELP "\n"                                                           \
+	"OPTIONS\n"                                                                                \
+	"      --all               add every entry of an IMAGE that is a list\n"                   \
+	"  -a, --amend             use the list LIST when it exists\n" MANIFEST_REG_HELP           \
+	"\nEXAMPLES\n"                                                                             \
+	"  warren manifest create mylist localhost/app:amd64 localhost/app:arm64\n"                \
+	"  warren manifest create --all mylist docker://quay.io/org/app:1.0\n"
+
+#define MANIFEST_ADD_HELP                                                                          \
+	"SYNOPSIS\n  warren manifest add [OPTIONS] LIST IMAGE\n\n"                                 \
+	"DESCRIPTION\n  Adds IMAGE to the manifest list LIST and prints the list's id. The\n"      \
+	"  entry's platform comes from the image's config unless the options say "                 \
+	"another.\n" MANIFEST_IMAGE_HELP "\n"                                                      \
+	"OPTIONS\n"                                                                                \
+	"      --all               add every entry of an IMAGE that is a "                         \
+	"list\n" MANIFEST_PLATFORM_HELP MANIFEST_REG_HELP "\nEXAMPLES\n"                           \
+	"  warren manifest add mylist localhost/app:arm64\n"                                       \
+	"  warren manifest add --arch arm64 --variant v8 mylist docker://quay.io/org/app:arm\n"
+
+#define MANIFEST_ANNOTATE_HELP                                                                     \
+	"SYNOPSIS\n  warren manifest annotate [OPTIONS] LIST DIGEST\n\n"                           \
+	"DESCRIPTION\n  Changes the platform or the annotations of the entry DIGEST of LIST and\n" \
+	"  prints the list's id.\n\n"                                                              \
+	"OPTIONS\n" MANIFEST_PLATFORM_HELP
+
+#define MANIFEST_INSPECT_HELP                                                                      \
+	"SYNOPSIS\n  warren manifest inspect [OPTIONS] LIST|REF\n\n"                               \
+	"DESCRIPTION\n  Prints the manifest list LIST as JSON, as Podman does (Docker's "          \
+	"manifest\n"                                                                               \
+	"  list shape, with each entry's annotations). A name that is no local list is read\n"     \
+	"  from the registry: a list is printed in the same shape, an image's manifest as\n"       \
+	"  it is.\n\n"                                                                             \
+	"OPTIONS\n" MANIFEST_REG_HELP
+
+#define MANIFEST_REMOVE_HELP                                                                       \
+	"SYNOPSIS\n  warren manifest remove LIST DIGEST\n\n"                                       \
+	"DESCRIPTION\n  Removes the entry DIGEST from the manifest list LIST and prints the\n"     \
+	"  list's id. The image it came from stays.\n"
+
+#define MANIFEST_RM_HELP                                                                           \
+	"SYNOPSIS\n  warren manifest rm LIST [LIST...]\n\n"                                        \
+	"DESCRIPTION\n  Removes manifest lists from local storage (not the images they name),\n"   \
+	"  printing Untagged: and Deleted: lines as rmi does. Exits 1 when a LIST is unknown.\n"
+
+#define MANIFEST_EXISTS_HELP                                                                       \
+	"SYNOPSIS\n  warren manifest exists LIST\n\n"                                              \
+	"DESCRIPTION\n  Exits 0 when LIST is a manifest list in local storage, 1 when nothing\n"   \
+	"  has that name; an image that is no list is an error (125).\n"
+
+#define MANIFEST_PUSH_HELP                                                                         \
+	"SYNOPSIS\n  warren manifest push [OPTIONS] LIST [DESTINATION]\n\n"                        \
+	"DESCRIPTION\n  Pushes the manifest list LIST to DESTINATION (default: its own name;\n"    \
+	"  a docker:// prefix is accepted). With --all (the default) each entry's image\n"         \
+	"  goes first, by digest: local images from local storage (their blobs byte for\n"         \
+	"  byte), registry images from their registry (mounted when on the same registry,\n"       \
+	"  else copied blob by blob). Every entry is checked before anything is sent: an\n"        \
+	"  entry whose local image was removed fails the push with nothing pushed.\n\n"            \
+	"OPTIONS\n"                                                                                \
+	"      --all[=BOOL]        push the entries' images too (default true)\n"                  \
+	"      --digestfile FILE   write the list's digest to FILE\n"                              \
+	"  -f, --format F          oci (an OCI index, the default) or v2s2 (a Docker\n"            \
+	"                          manifest list; entries converted to that type)\n"               \
+	"  -q, --quiet             no progress\n"                                                  \
+	"      --rm                remove the local list once it is pushed\n" MANIFEST_REG_HELP
+
 /* name, function, flags, summary, help, needs, subcommands */
 static const struct cmd cli_trust_commands[] = {
     {"set", cmd_trust_set, &cli_trust_set_opts, "set the signature policy of a scope",
@@ -366,6 +459,25 @@ const struct cmd cli_image_commands[] = {
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
 };
 
+const struct cmd cli_manifest_commands[] = {
+    {"add", cmd_manifest_add, &cli_manifest_add_opts, "add an image to a manifest list",
+     MANIFEST_ADD_HELP, NEEDS_STORE, NULL},
+    {"annotate", cmd_manifest_annotate, &cli_manifest_annotate_opts,
+     "change the platform or annotations of an entry", MANIFEST_ANNOTATE_HELP, NEEDS_STORE, NULL},
+    {"create", cmd_manifest_create, &cli_manifest_create_opts, "create a manifest list",
+     MANIFEST_CREATE_HELP, NEEDS_STORE, NULL},
+    {"exists", cmd_manifest_exists, NULL, "check whether a manifest list exists",
+     MANIFEST_EXISTS_HELP, NEEDS_STORE, NULL},
+    {"inspect", cmd_manifest_inspect, &cli_manifest_inspect_opts,
+     "show a manifest list or a registry's index", MANIFEST_INSPECT_HELP, NEEDS_STORE, NULL},
+    {"push", cmd_manifest_push, &cli_manifest_push_opts, "push a manifest list to a registry",
+     MANIFEST_PUSH_HELP, NEEDS_STORE, NULL},
+    {"remove", cmd_manifest_remove, NULL, "remove an entry from a manifest list",
+     MANIFEST_REMOVE_HELP, NEEDS_STORE, NULL},
+    {"rm", cmd_manifest_rm, NULL, "remove manifest lists", MANIFEST_RM_HELP, NEEDS_STORE, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
+};
+
 const struct cmd cli_container_commands[] = {
     {"cleanup", cmd_container_cleanup, &cli_cleanup_opts, "unmount containers that have exited",
      CLEANUP_HELP, NEEDS_STORE, NULL},
@@ -374,13 +486,13 @@ const struct cmd cli_container_commands[] = {
     {"inspect", cmd_container_inspect, &cli_inspect_opts, "show containers as JSON", INSPECT_HELP,
      NEEDS_STORE, NULL},
     {"kill", cmd_kill, &cli_kill_opts, "send a signal to containers", KILL_HELP, NEEDS_STORE, NULL},
+    {"list", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
     {"logs", cmd_logs, &cli_logs_opts, "print the output of containers", LOGS_HELP, NEEDS_STORE,
      NULL},
-    {"list", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
     {"ls", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
+    {"ps", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
     {"restart", cmd_restart, &cli_stop_opts, "stop and start containers", RESTART_HELP, NEEDS_STORE,
      NULL},
-    {"ps", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
     {"rm", cmd_rm, &cli_rm_opts, "remove containers", RM_HELP, NEEDS_STORE, NULL},
     {"run", cmd_run, &cli_run_opts, "run a command in a new container", RUN_HELP, NEEDS_STORE,
      NULL},
@@ -420,6 +532,8 @@ const struct cmd cli_commands[] = {
      NULL},
     {"logs", cmd_logs, &cli_logs_opts, "print the output of containers", LOGS_HELP, NEEDS_STORE,
      NULL},
+    {"manifest", NULL, NULL, "manage manifest lists and image indexes", NULL, NEEDS_NOTHING,
+     cli_manifest_commands},
     {"ps", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
     {"pull", cmd_pull, &cli_pull_opts, "pull an image from a registry", PULL_HELP, NEEDS_STORE,
      NULL},

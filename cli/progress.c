@@ -141,6 +141,10 @@ void progress_event(void *ud, const struct pull_event *ev)
 	case PULL_EV_RESOLVING:
 		fprintf(p->out, "%s\n", ev->name);
 		break;
+	case PULL_EV_NOTE:
+		end_bars(p);
+		fprintf(p->out, "%s\n", ev->name);
+		break;
 	case PULL_EV_TRYING:
 		end_bars(p);
 		fprintf(p->out, "Trying to pull %s...\n", ev->name);

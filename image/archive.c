@@ -83,8 +83,8 @@ static void load_ctx_free(struct load_ctx *c)
 		close(c->fd);
 }
 
-/* An unlinked temp file under <root>/tmp (big archives do not fit /tmp). */
-static int tmp_file(struct engine *e, struct werr *err)
+/* An unlinked temp file under <root>/tmp; see image.h. */
+int image_tmp_file(struct engine *e, struct werr *err)
 {
 	cleanup_free char *dir = xasprintf("%s/tmp", e->root);
 	cleanup_free char *tmpl = NULL;
@@ -95,7 +95,7 @@ static int tmp_file(struct engine *e, struct werr *err)
 	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd >= 0)
 		return fd;
-	tmpl = xasprintf("%s/load-XXXXXX", dir);
+	tmpl = xasprintf("%s/tmp-XXXXXX", dir);
 	fd = mkostemp(tmpl, O_CLOEXEC);
 	if (fd < 0)
 		return werr_set(err, errno, "create a temp file in '%s'", dir);
@@ -183,7 +183,7 @@ static int open_seekable(struct engine *e, const char *path, struct werr *err)
 		return steal_fd(&fd);
 	if (S_ISDIR(st.st_mode))
 		return werr_set(err, EISDIR, "open");
-	tmp = tmp_file(e, err);
+	tmp = image_tmp_file(e, err);
 	if (tmp < 0 || copy_fd(fd, tmp, err) < 0)
 		return -1;
 	if (lseek(tmp, 0, SEEK_SET) < 0)
@@ -226,7 +226,7 @@ static int tar_add_file(struct archive *a, int dir, const char *name, struct wer
  * copies the blobs once: simple, and a dir is rarely large. */
 static int dir_to_tar(struct engine *e, int dir, struct werr *err)
 {
-	cleanup_close int out = tmp_file(e, err);
+	cleanup_close int out = image_tmp_file(e, err);
 	cleanup_close int bfd = -1;
 	cleanup_dir DIR *d = NULL;
 	struct archive *a;
@@ -285,7 +285,7 @@ static int open_plain(struct engine *e, const char *path, struct werr *err)
 	if ((n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) ||
 	    (n == 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f &&
 	     magic[3] == 0xfd)) {
-		cleanup_close int out = tmp_file(e, err);
+		cleanup_close int out = image_tmp_file(e, err);
 		if (out < 0 || lseek(fd, 0, SEEK_SET) < 0 || decompress(fd, out, err) < 0)
 			return -1;
 		close(fd);

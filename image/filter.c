@@ -122,7 +122,7 @@ static int term_value(struct engine *e, const struct fkind *k, struct fterm *t, 
 
 	switch (k->val) {
 	case FV_IMAGE:
-		rc = image_lookup(e, t->val, &img, &e2);
+		rc = image_lookup_list(e, t->val, &img, &e2);
 		t->t = img.created;
 		image_rec_free(&img);
 		if (rc > 0)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "image/manifest_list.h"
 #include "image/ref.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
@@ -154,17 +155,74 @@ done:
 	return rc;
 }
 
+static bool instance_here(const char *id, void *ud)
+{
+	struct image_rec r = {0};
+	bool ok = store_image_get(ud, id, &r, NULL) == 1 && !r.list;
+
+	image_rec_free(&r);
+	return ok;
+}
+
+/* A list found where an image is wanted stands for its instance for this
+ * platform, when that is a local image (as Podman's image lookup does):
+ * rec becomes that image. 1, or -1 with Podman's error. */
+static int resolve_list(struct engine *e, struct image_rec *rec, struct werr *err)
+{
+	struct store *s = engine_store(e, err);
+	struct image_rec inst = {0};
+	struct mlist l = {0};
+	int i, rc;
+
+	if (!rec->list)
+		return 1;
+	if (s == NULL || mlist_parse(rec->instances, &l, err) < 0)
+		return -1;
+	i = mlist_pick_local(&l, instance_here, s, err);
+	rc = i < 0 ? -1 : store_image_get(s, l.v[i].image_id, &inst, err);
+	mlist_free(&l);
+	if (rc == 0)
+		rc = werr_set(err, 0, "%s: image not known", rec->id);
+	if (rc < 0)
+		return -1;
+	image_rec_free(rec);
+	*rec = inst;
+	return 1;
+}
+
 /* Finds an image by name, short name, id or id prefix; see image.h. */
 int image_lookup(struct engine *e, const char *ref, struct image_rec *out, struct werr *err)
 {
-	return lookup(e, ref, out, NULL, err);
+	return image_lookup_name(e, ref, out, NULL, err);
 }
 
 /* Finds an image and the full name it was found by; see image.h. */
 int image_lookup_name(struct engine *e, const char *ref, struct image_rec *out, char **matched,
 		      struct werr *err)
 {
-	return lookup(e, ref, out, matched, err);
+	struct image_rec rec = {0};
+	char *name = NULL;
+	int rc = lookup(e, ref, &rec, &name, err);
+
+	if (rc == 1 && resolve_list(e, &rec, err) < 0) {
+		image_rec_free(&rec);
+		free(name);
+		return -1;
+	}
+	if (rc == 1) {
+		*out = rec;
+		if (matched)
+			*matched = name;
+		else
+			free(name);
+	}
+	return rc;
+}
+
+/* Finds an image or a manifest list; see image.h. */
+int image_lookup_list(struct engine *e, const char *ref, struct image_rec *out, struct werr *err)
+{
+	return lookup(e, ref, out, NULL, err);
 }
 
 /* Normalizes a name the user gives a new image; see image.h. */
@@ -197,7 +255,7 @@ int image_tag(struct engine *e, const char *ref, const char *new_ref, struct wer
 	name = image_local_name(new_ref, err);
 	if (name == NULL) /* Podman's words (which name it twice) */
 		return werr_wrap(err, "normalizing name \"%s\"", new_ref);
-	rc = image_lookup(e, ref, &rec, err);
+	rc = image_lookup_list(e, ref, &rec, err);
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
@@ -340,7 +398,7 @@ int image_untag(struct engine *e, const char *ref, char *const *names, struct we
 
 	if (s == NULL)
 		return -1;
-	rc = image_lookup(e, ref, &rec, err);
+	rc = image_lookup_list(e, ref, &rec, err);
 	if (rc <= 0)
 		return rc < 0 ? -1 : werr_set(err, 0, "%s: image not known", ref);
 	for (size_t i = 0; rc >= 0 && names && names[i]; i++) {

@@ -13,8 +13,15 @@
 /* Finds an image by full or short name ("busybox" matches
  * docker.io/library/busybox:latest and localhost/busybox:latest; a short
  * name matching several repositories is an error listing them), by id or
- * unique id prefix. Returns 1 found, 0 not found, -1 error. */
+ * unique id prefix. Returns 1 found, 0 not found, -1 error. A manifest list
+ * found stands for its instance for this platform when that is a local
+ * image (as in Podman), else it is an error ("no image found in manifest
+ * list for architecture ..."). */
 int image_lookup(struct engine *e, const char *ref, struct image_rec *out, struct werr *err);
+
+/* image_lookup that gives manifest lists as they are (out->list): for the
+ * commands that work on both (tag, untag, rmi, image exists, filters). */
+int image_lookup_list(struct engine *e, const char *ref, struct image_rec *out, struct werr *err);
 
 /* Loads a docker-archive or oci-archive tarball (itself plain, gzip or
  * zstd), or an OCI layout directory (oci-dir). Each layer's blob is kept
@@ -38,6 +45,10 @@ int image_import(struct engine *e, const char *path, const char *ref, const char
  * temp dirs) when no extraction runs. Returns the lock's fd (close it to
  * release), -1 on error. Blocks while the other kind is held. */
 int image_layers_lock(struct engine *e, bool exclusive, struct werr *err);
+
+/* An unlinked temp file under <root>/tmp (big archives and blobs do not
+ * fit /tmp), open read-write; -1 with err set. */
+int image_tmp_file(struct engine *e, struct werr *err);
 
 /* image_lookup that also gives the full name the image was found by
  * (*matched malloc'd, NULL when found by id). */

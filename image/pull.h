@@ -31,6 +31,7 @@ enum pull_ev {
 	PULL_EV_BLOB_SKIPPED,  /* digest: stored already */
 	PULL_EV_CONFIG,	       /* digest of the config */
 	PULL_EV_WRITING,       /* the manifest is being recorded */
+	PULL_EV_NOTE,	       /* name: a line as it is (manifest push's list steps) */
 };
 
 struct pull_event {

@@ -164,9 +164,9 @@ static char *mount_source(const struct image_rec *rec, const struct image_ref *d
 	return NULL;
 }
 
-static int send_blob(struct engine *e, struct reg_client *c, const struct image_rec *rec,
-		     const struct push_blob *b, const char *from, const struct push_opts *o,
-		     struct werr *err)
+/* Sends one blob unless the registry has it; see push.h. */
+int push_blob(struct engine *e, struct reg_client *c, const struct push_src *b, const char *from,
+	      const struct push_opts *o, struct werr *err)
 {
 	cleanup_close int fd = -1;
 	int have = reg_blob_exists(c, b->digest, NULL, err);
@@ -187,18 +187,34 @@ static int send_blob(struct engine *e, struct reg_client *c, const struct image_
 		if (m == 1)
 			return 0;
 	}
-	if (b->config) {
-		/* the config is in memory; the upload reads an fd */
+	if (b->body != NULL) {
+		/* in memory (a config); the upload reads an fd */
 		fd = memfd_create("config", MFD_CLOEXEC);
-		if (fd < 0 || write_all(fd, rec->config, strlen(rec->config)) < 0 ||
+		if (fd < 0 || write_all(fd, b->body, (size_t)b->size) < 0 ||
 		    lseek(fd, 0, SEEK_SET) < 0)
 			return werr_set(err, errno, "stage config");
 	} else {
-		fd = blob_open(e, b->digest, err);
+		fd = b->open ? b->open(b->ud, b->digest, err) : blob_open(e, b->digest, err);
 		if (fd < 0)
 			return -1;
 	}
 	return reg_blob_upload(c, b->digest, fd, b->size, o->chunk_size, err);
+}
+
+/* The manifest a push of rec sends; see push.h. */
+int image_push_manifest(struct engine *e, const struct image_rec *rec, const char *format,
+			char **body, const char **media_type, struct werr *err)
+{
+	struct push_blob *blobs = NULL;
+	const char *stored;
+	size_t n = 0;
+
+	if (collect_blobs(e, rec, &blobs, &n, err) < 0)
+		return -1;
+	stored = format ? NULL : stored_manifest(rec, blobs, n, media_type);
+	*body = stored ? xstrdup(stored) : make_manifest(blobs, n, format, media_type, err);
+	free(blobs);
+	return *body == NULL ? -1 : 0;
 }
 
 /* Pushes an image; see push.h. */
@@ -242,9 +258,14 @@ int image_push(struct engine *e, const char *src, const char *dest, const struct
 	reg_want_push(c);
 	from = mount_source(&rec, &r);
 	emit(o, PULL_EV_SIGNATURES, NULL);
-	for (size_t i = 0; i < n; i++)
-		if (send_blob(e, c, &rec, &blobs[i], from, o, err) < 0)
+	for (size_t i = 0; i < n; i++) {
+		struct push_src b = {.digest = blobs[i].digest,
+				     .size = blobs[i].size,
+				     .config = blobs[i].config,
+				     .body = blobs[i].config ? rec.config : NULL};
+		if (push_blob(e, c, &b, from, o, err) < 0)
 			goto out;
+	}
 	emit(o, PULL_EV_WRITING, NULL);
 	if (reg_manifest_put(c, r.tag, mt, body, strlen(body), err) < 0)
 		goto out;

@@ -94,25 +94,6 @@ static void save_image_free(struct save_image *im)
 	free(im->manifest);
 }
 
-/* An unlinked temp file under <root>/tmp. */
-static int tmp_file(struct engine *e, struct werr *err)
-{
-	cleanup_free char *dir = xasprintf("%s/tmp", e->root);
-	int fd;
-
-	if (mkdir_p(dir, 0700, err) < 0)
-		return -1;
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		cleanup_free char *tmpl = xasprintf("%s/save-XXXXXX", dir);
-		fd = mkostemp(tmpl, O_CLOEXEC);
-		if (fd < 0)
-			return werr_set(err, errno, "create a temp file in '%s'", dir);
-		unlink(tmpl);
-	}
-	return fd;
-}
-
 /* Decompresses blob fd into a new temp file whose digest must be diff_id. */
 static int decompress_blob(struct engine *e, int in, const char *diff_id, int64_t *size,
 			   struct werr *err)
@@ -121,7 +102,7 @@ static int decompress_blob(struct engine *e, int in, const char *diff_id, int64_
 	struct archive_entry *ae;
 	struct sha256_ctx *h = sha256_new();
 	cleanup_free char *buf = xmalloc(COPY_BUF);
-	cleanup_close int out = tmp_file(e, err);
+	cleanup_close int out = image_tmp_file(e, err);
 	char got[DIGEST_STR_LEN];
 	int64_t total = 0;
 	la_ssize_t n;
@@ -301,7 +282,7 @@ static int remake_layer(struct engine *e, const char *diff_id, char digest[DIGES
 
 	if (dfd < 0)
 		return werr_set(err, errno, "open layer dir '%s'", dir);
-	out = tmp_file(e, err);
+	out = image_tmp_file(e, err);
 	if (out < 0)
 		return -1;
 	r.a = archive_write_new();

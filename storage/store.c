@@ -23,14 +23,18 @@
 #include "lib/util.h"
 
 /* Version 2 (blobs): layers.blob, media_type, blob_size; a version 1
- * database is upgraded in place when opened (its layers have no blob). */
-#define SCHEMA_VERSION 2
+ * database is upgraded in place when opened (its layers have no blob).
+ * Version 3 (manifest lists): images.kind and images.instances. An older
+ * warren refuses a newer database: it would take a list for an image with
+ * no config. */
+#define SCHEMA_VERSION 3
 
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS version(version INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE IF NOT EXISTS images(id TEXT PRIMARY KEY, digest TEXT, created INTEGER,"
-    " stored INTEGER, size INTEGER, config TEXT, manifest TEXT);"
+    " stored INTEGER, size INTEGER, config TEXT, manifest TEXT, kind INTEGER NOT NULL DEFAULT 0,"
+    " instances TEXT);"
     "CREATE TABLE IF NOT EXISTS image_names(name TEXT PRIMARY KEY, image_id TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS image_names_by_image ON image_names(image_id);"
     "CREATE TABLE IF NOT EXISTS image_layers(image_id TEXT NOT NULL, idx INTEGER NOT NULL,"
@@ -44,7 +48,7 @@ static const char schema_sql[] =
     " finished INTEGER, state INTEGER, pid INTEGER, pid_start INTEGER, exit_code INTEGER,"
     " autoremove INTEGER, driver TEXT, config TEXT);"
     "CREATE INDEX IF NOT EXISTS containers_by_image ON containers(image_id);"
-    "INSERT INTO version SELECT 2 WHERE NOT EXISTS (SELECT 1 FROM version);";
+    "INSERT INTO version SELECT 3 WHERE NOT EXISTS (SELECT 1 FROM version);";
 
 /* From version 1: the blob of each layer (none for the layers it has). */
 static const char upgrade_v2_sql[] = "ALTER TABLE layers ADD COLUMN blob TEXT;"
@@ -52,6 +56,13 @@ static const char upgrade_v2_sql[] = "ALTER TABLE layers ADD COLUMN blob TEXT;"
 				     "ALTER TABLE layers ADD COLUMN blob_size INTEGER;"
 				     "CREATE INDEX IF NOT EXISTS layers_by_blob ON layers(blob);"
 				     "UPDATE version SET version = 2;";
+
+/* From version 2: manifest lists are images of kind 1 (IMAGE_KIND_LIST) with
+ * no layers and no config; instances is warren's record of their entries. */
+static const char upgrade_v3_sql[] =
+    "ALTER TABLE images ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE images ADD COLUMN instances TEXT;"
+    "UPDATE version SET version = 3;";
 
 enum stmt_id {
 	S_BEGIN,
@@ -66,6 +77,7 @@ enum stmt_id {
 	S_IMG_PREFIX,
 	S_IMG_LIST,
 	S_IMG_DEL,
+	S_LIST_UPDATE,
 	S_NAME_LOOKUP,
 	S_NAME_SET,
 	S_NAME_DEL,
@@ -102,13 +114,15 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)",
     [S_IMG_EXISTS] = "SELECT 1 FROM images WHERE id = ?1",
-    [S_IMG_INSERT] = "INSERT INTO images(id, digest, created, stored, size, config, manifest)"
-		     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [S_IMG_ROW] = "SELECT digest, created, stored, size, config, manifest FROM images"
-		  " WHERE id = ?1",
+    [S_IMG_INSERT] = "INSERT INTO images(id, digest, created, stored, size, config, manifest,"
+		     " kind, instances) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [S_IMG_ROW] = "SELECT digest, created, stored, size, config, manifest, kind, instances"
+		  " FROM images WHERE id = ?1",
     [S_IMG_PREFIX] = "SELECT id FROM images WHERE id >= ?1 AND id < ?1 || '~' LIMIT 2",
     [S_IMG_LIST] = "SELECT id FROM images ORDER BY created DESC, stored DESC, id",
     [S_IMG_DEL] = "DELETE FROM images WHERE id = ?1",
+    [S_LIST_UPDATE] = "UPDATE images SET digest = ?2, size = ?3, manifest = ?4, instances = ?5"
+		      " WHERE id = ?1 AND kind = 1",
     [S_NAME_LOOKUP] = "SELECT image_id FROM image_names WHERE name = ?1",
     [S_NAME_SET] = "INSERT OR REPLACE INTO image_names(name, image_id) VALUES(?1, ?2)",
     [S_NAME_DEL] = "DELETE FROM image_names WHERE name = ?1 AND image_id = ?2",
@@ -272,7 +286,7 @@ static int create_schema(struct store *s, struct werr *err)
 	return exec_sql(s, "COMMIT", err);
 }
 
-/* Upgrades a version 1 database, in one transaction that reads the
+/* Upgrades a version 1 or 2 database, in one transaction that reads the
  * version again: of two commands that open an old store at once, the
  * second finds it done. */
 static int upgrade_schema(struct store *s, struct werr *err)
@@ -289,6 +303,10 @@ static int upgrade_schema(struct store *s, struct werr *err)
 	if (version == 1 && exec_sql(s, upgrade_v2_sql, err) < 0) {
 		exec_sql(s, "ROLLBACK", NULL);
 		return werr_wrap(err, "upgrade the database to version 2");
+	}
+	if (version >= 1 && version < 3 && exec_sql(s, upgrade_v3_sql, err) < 0) {
+		exec_sql(s, "ROLLBACK", NULL);
+		return werr_wrap(err, "upgrade the database to version 3");
 	}
 	return exec_sql(s, "COMMIT", err);
 }
@@ -558,6 +576,7 @@ void image_rec_free(struct image_rec *r)
 	strv_free(r->layers);
 	free(r->config);
 	free(r->manifest);
+	free(r->instances);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -598,6 +617,8 @@ static int image_insert(struct store *s, const struct image_rec *r, struct werr 
 	sqlite3_bind_int64(st, 5, r->size);
 	bind_str(st, 6, r->config);
 	bind_str(st, 7, r->manifest);
+	sqlite3_bind_int(st, 8, r->list ? IMAGE_KIND_LIST : IMAGE_KIND_IMAGE);
+	bind_str(st, 9, r->instances);
 	if (step(s, st, err) < 0)
 		return -1;
 	for (size_t i = 0; r->layers != NULL && r->layers[i] != NULL; i++) {
@@ -661,6 +682,8 @@ static int image_load(struct store *s, const char *id, struct image_rec *out, st
 	r.size = sqlite3_column_int64(st, 3);
 	r.config = col_str(st, 4);
 	r.manifest = col_str(st, 5);
+	r.list = sqlite3_column_int(st, 6) == IMAGE_KIND_LIST;
+	r.instances = col_str(st, 7);
 	if (query_strv(s, S_NAMES_OF, id, &r.names, err) < 0 ||
 	    query_strv(s, S_IL_OF, id, &r.layers, err) < 0) {
 		image_rec_free(&r);
@@ -803,6 +826,34 @@ int store_image_untag(struct store *s, const char *id, const char *name, struct 
 	if (tx_begin(s, true, &own, err) < 0)
 		return -1;
 	return tx_end(s, own, image_untag(s, strip_sha(id), name, err), err);
+}
+
+static int list_update(struct store *s, const struct image_rec *r, struct werr *err)
+{
+	sqlite3_stmt *st = stmt(s, S_LIST_UPDATE, err);
+
+	if (st == NULL)
+		return -1;
+	bind_str(st, 1, r->id);
+	bind_str(st, 2, r->digest);
+	sqlite3_bind_int64(st, 3, r->size);
+	bind_str(st, 4, r->manifest);
+	bind_str(st, 5, r->instances);
+	if (step(s, st, err) < 0)
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return werr_set(err, ENOENT, "no manifest list %s", r->id);
+	return 0;
+}
+
+/* Writes the digest, size, manifest and instances of list r->id. */
+int store_list_update(struct store *s, const struct image_rec *r, struct werr *err)
+{
+	bool own;
+
+	if (tx_begin(s, true, &own, err) < 0)
+		return -1;
+	return tx_end(s, own, list_update(s, r, err), err);
 }
 
 /* Deletes image id and the layer rows only it used; those go to *unused. */

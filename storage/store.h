@@ -36,15 +36,22 @@ struct image_rec {
 	int64_t created; /* image creation time from its config, ns */
 	int64_t stored;	 /* when it entered the store, ns */
 	int64_t size;	 /* sum of uncompressed layer sizes */
-	char *config;	 /* image config JSON text */
-	char *manifest;	 /* manifest JSON text or NULL */
+	char *config;	 /* image config JSON text (NULL for a list) */
+	char *manifest;	 /* manifest JSON text or NULL; a list's own index */
+	bool list;	 /* a manifest list (image/manifest_list.h): no layers, no config */
+	char *instances; /* a list's record of its entries (JSON), else NULL */
 };
-void image_rec_free(struct image_rec *r); /* frees members, not r */
+enum { IMAGE_KIND_IMAGE = 0, IMAGE_KIND_LIST = 1 }; /* images.kind */
+void image_rec_free(struct image_rec *r);	    /* frees members, not r */
 void image_recs_free(struct image_rec *v, size_t n);
 
 /* Adds an image, or when the id exists adds the new names to it. A name
  * held by another image moves to this one (as `docker load` does). */
 int store_image_add(struct store *s, const struct image_rec *r, struct werr *err);
+
+/* Rewrites the digest, size, manifest and instances of the list r->id
+ * (an image of kind list; else ENOENT "no manifest list ID"). */
+int store_list_update(struct store *s, const struct image_rec *r, struct werr *err);
 
 /* Looks up by exact full name, full id, or unique id prefix (>= 3 hex).
  * Returns 1 found (out filled), 0 not found, -1 error (e.g. ambiguous prefix). */

@@ -199,6 +199,8 @@ UNIT_TEST(store_upgrade_v1_blobs)
 			   "INSERT INTO version VALUES(1);"
 			   "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
 			   "CREATE TABLE layers(diff_id TEXT PRIMARY KEY, size INTEGER);"
+			   "CREATE TABLE images(id TEXT PRIMARY KEY, digest TEXT, created INTEGER,"
+			   " stored INTEGER, size INTEGER, config TEXT, manifest TEXT);"
 			   "INSERT INTO layers VALUES('sha256:l1', 10);",
 			   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
@@ -222,10 +224,94 @@ UNIT_TEST(store_upgrade_v1_blobs)
 	snprintf(b.digest, sizeof(b.digest), "sha256:nothex");
 	CHECK(store_layer_add_blob(s, l2, 20, &b, &err) == -1);
 	store_close(s);
-	/* opened again: version 2 stays */
+	/* opened again: version 3 stays */
 	s = store_open(dir, &err);
 	CHECK(s != NULL);
 	store_close(s);
+	free(path);
+	rmdir_all(dir);
+}
+
+static int db_version(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+
+	if (sqlite3_open(path, &db) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT version FROM version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+#define HEX_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define HEX_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+/* Version 3 (issue 7, manifest lists): a version 2 store is upgraded (its
+ * images stay images), a list is an image of its own kind that keeps its
+ * record, and a database newer than this warren is refused. */
+UNIT_TEST(store_v3_lists)
+{
+	char *dir = tmpdir();
+	char *path = xasprintf("%s/warren.db", dir);
+	struct werr err = {0};
+	struct image_rec r = {0}, g = {0};
+	struct store *s;
+	sqlite3 *db = NULL;
+
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(
+	    sqlite3_exec(db,
+			 "CREATE TABLE version(version INTEGER NOT NULL);"
+			 "INSERT INTO version VALUES(2);"
+			 "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+			 "CREATE TABLE images(id TEXT PRIMARY KEY, digest TEXT, created INTEGER,"
+			 " stored INTEGER, size INTEGER, config TEXT, manifest TEXT);"
+			 "CREATE TABLE image_names(name TEXT PRIMARY KEY, image_id TEXT NOT NULL);"
+			 "CREATE TABLE image_layers(image_id TEXT NOT NULL, idx INTEGER NOT NULL,"
+			 " diff_id TEXT NOT NULL, PRIMARY KEY(image_id, idx));"
+			 "INSERT INTO images VALUES('" HEX_A "', NULL, 1, 2, 3, '{}', NULL);",
+			 NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	s = store_open(dir, &err);
+	CHECK(s != NULL);
+	CHECK(db_version(path) == 3);
+	CHECK(store_image_get(s, HEX_A, &g, &err) == 1);
+	CHECK(!g.list && g.instances == NULL);
+	image_rec_free(&g);
+	/* a list: no layers, no config, its record kept */
+	memcpy(r.id, HEX_B, sizeof(r.id));
+	r.names = strv_append(NULL, "localhost/list:latest");
+	r.list = true;
+	r.manifest = xstrdup("{\"manifests\":[]}");
+	r.instances = xstrdup("[]");
+	CHECK(store_image_add(s, &r, &err) == 0);
+	CHECK(store_image_get(s, "localhost/list:latest", &g, &err) == 1);
+	CHECK(g.list && g.config == NULL);
+	CHECK_STR(g.instances, "[]");
+	image_rec_free(&g);
+	free(r.instances);
+	r.instances = xstrdup("[{}]");
+	r.digest = xstrdup("sha256:" HEX_A);
+	CHECK(store_list_update(s, &r, &err) == 0);
+	CHECK(store_image_get(s, HEX_B, &g, &err) == 1);
+	CHECK_STR(g.instances, "[{}]");
+	CHECK_STR(g.digest, "sha256:" HEX_A);
+	image_rec_free(&g);
+	/* an image is no list to update */
+	memcpy(r.id, HEX_A, sizeof(r.id));
+	CHECK(store_list_update(s, &r, &err) == -1);
+	image_rec_free(&r);
+	store_close(s);
+	/* a newer database is refused */
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "UPDATE version SET version = 4", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	CHECK(store_open(dir, &err) == NULL);
+	CHECK(strstr(err.msg, "newer than this warren supports (3)") != NULL);
 	free(path);
 	rmdir_all(dir);
 }
