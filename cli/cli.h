@@ -91,6 +91,12 @@ int cmd_version(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_unshare(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_migrate(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_help(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_volume_create(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_volume_ls(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_volume_inspect(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_volume_rm(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_volume_prune(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_volume_exists(struct engine *e, void *opts, char **args, struct werr *err);
 
 /* Their flags (next to each command) */
 extern const struct optspec cli_run_opts, cli_ps_opts, cli_rm_opts, cli_inspect_opts;
@@ -101,6 +107,8 @@ extern const struct optspec cli_images_opts, cli_rmi_opts, cli_load_opts, cli_im
 extern const struct optspec cli_save_opts;
 extern const struct optspec cli_format_opts, cli_unshare_opts;
 extern const struct optspec cli_history_opts, cli_image_prune_opts;
+extern const struct optspec cli_volume_create_opts, cli_volume_ls_opts, cli_volume_inspect_opts,
+    cli_volume_rm_opts, cli_volume_prune_opts;
 
 struct image_rec;
 struct json_object;
@@ -117,6 +125,7 @@ extern const struct cmd cli_commands[];
 extern const struct cmd cli_image_commands[];
 extern const struct cmd cli_container_commands[];
 extern const struct cmd cli_system_commands[];
+extern const struct cmd cli_volume_commands[];
 
 #define WARREN_VERSION "0.1.0"
 

@@ -203,12 +203,36 @@ int volume_lookup(struct engine *e, const char *name, struct volume_rec *out, st
 	return store_volume_get(e->store, name, out, err);
 }
 
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A JSON object of strings with its keys sorted, as Go prints a map. */
+static struct json_object *sorted_map(const char *text)
+{
+	cleanup_json struct json_object *in = text ? json_tokener_parse(text) : NULL;
+	struct json_object *out = json_object_new_object();
+	cleanup_strv char **keys = xcalloc(1, sizeof(char *));
+
+	if (in == NULL || !json_object_is_type(in, json_type_object))
+		return out;
+	json_object_object_foreach(in, k, val)
+	{
+		(void)val;
+		keys = strv_append(keys, k);
+	}
+	qsort(keys, strv_len(keys), sizeof(char *), key_cmp);
+	for (size_t i = 0; keys[i]; i++)
+		jset(out, keys[i], json_object_get(jget(in, keys[i])));
+	return out;
+}
+
 struct json_object *volume_json(struct engine *e, const struct volume_rec *v, bool go_time)
 {
 	struct json_object *o = json_object_new_object();
 	cleanup_free char *mp = volume_data_path(e, v->name);
-	struct json_object *labels = v->labels ? json_tokener_parse(v->labels) : NULL;
-	struct json_object *opts = v->options ? json_tokener_parse(v->options) : NULL;
+	struct json_object *labels = sorted_map(v->labels), *opts = sorted_map(v->options);
 	char t[64];
 	long uid, gid;
 
@@ -220,11 +244,11 @@ struct json_object *volume_json(struct engine *e, const struct volume_rec *v, bo
 	jset_str(o, "Driver", v->driver ? v->driver : "local");
 	jset_str(o, "Mountpoint", mp);
 	jset_str(o, "CreatedAt", t);
-	jset(o, "Labels", labels ? labels : json_object_new_object());
+	jset(o, "Labels", labels);
 	jset_str(o, "Scope", "local");
 	uid = opt_id(opts, "UID");
 	gid = opt_id(opts, "GID");
-	jset(o, "Options", opts ? opts : json_object_new_object());
+	jset(o, "Options", opts);
 	if (uid >= 0)
 		jset(o, "UID", json_object_new_int64(uid));
 	if (gid >= 0)
@@ -399,7 +423,8 @@ int volume_remove(struct engine *e, const char *name, bool force, int timeout, s
 	r = volume_lookup(e, name, &v, err);
 	volume_rec_free(&v);
 	if (r == 0) {
-		werr_set(err, ENOENT, "no volume with name \"%s\" found: no such volume", name);
+		werr_set(err, 0, "no volume with name \"%s\" found: no such volume", name);
+		err->errnum = ENOENT;
 		return werr_status(err, 1);
 	}
 	if (r < 0 || (force && remove_users(e, name, timeout, err) < 0))
@@ -407,7 +432,8 @@ int volume_remove(struct engine *e, const char *name, bool force, int timeout, s
 	return remove_one(e, name, err);
 }
 
-int volume_prune(struct engine *e, char *const *filters, char ***removed, struct werr *err)
+int volume_prune(struct engine *e, char *const *filters, bool dry_run, char ***removed,
+		 struct werr *err)
 {
 	struct volume_rec *v = NULL;
 	cleanup_strv char **done = xcalloc(1, sizeof(char *));
@@ -423,6 +449,12 @@ int volume_prune(struct engine *e, char *const *filters, char ***removed, struct
 		struct werr e2 = {0};
 		if (!passes(e, &v[i], filters))
 			continue;
+		if (dry_run) {
+			cleanup_strv char **users = NULL;
+			if (store_volume_users(e->store, v[i].name, &users, &e2) == 0 && !users[0])
+				done = strv_append(done, v[i].name);
+			continue;
+		}
 		/* a volume in use stays: that is the delete's own check */
 		if (remove_one(e, v[i].name, &e2) == 0)
 			done = strv_append(done, v[i].name);

@@ -47,8 +47,10 @@ int volume_list(struct engine *e, char *const *filters, struct volume_rec **out,
 int volume_remove(struct engine *e, const char *name, bool force, int timeout, struct werr *err);
 
 /* Removes every volume no container uses and that passes filters (label,
- * until as in volume_list); *removed gets their names (never NULL). */
-int volume_prune(struct engine *e, char *const *filters, char ***removed, struct werr *err);
+ * until as in volume_list); *removed gets their names (never NULL).
+ * dry_run: only names them (prune's question). */
+int volume_prune(struct engine *e, char *const *filters, bool dry_run, char ***removed,
+		 struct werr *err);
 
 /* `podman volume inspect` of v: Name, Driver, Mountpoint, CreatedAt,
  * Labels, Scope, Options, [UID, GID], MountCount, [NeedsCopyUp,

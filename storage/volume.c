@@ -73,9 +73,13 @@ static int volume_add(struct store *s, const struct volume_rec *v, struct werr *
 
 	if (rc < 0)
 		return -1;
-	if (rc == 1)
-		return werr_set(err, EEXIST,
-				"volume with name %s already exists: volume already exists", v->name);
+	if (rc == 1) {
+		/* errno in errnum only: Podman's message has no strerror */
+		werr_set(err, 0, "volume with name %s already exists: volume already exists",
+			 v->name);
+		err->errnum = EEXIST;
+		return -1;
+	}
 	st = store_int_stmt(s, V_INSERT, sql_insert, err);
 	if (st == NULL)
 		return -1;
@@ -215,16 +219,20 @@ static int volume_delete(struct store *s, const char *name, struct werr *err)
 	if (store_int_changes(s) == 1)
 		return 0;
 	rc = exists(s, name, err);
-	if (rc <= 0)
-		return rc < 0 ? -1
-			      : werr_set(err, ENOENT, "no volume with name \"%s\" found: no such volume",
-					 name);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		werr_set(err, 0, "no volume with name \"%s\" found: no such volume", name);
+		err->errnum = ENOENT;
+		return werr_status(err, 1);
+	}
 	if (volume_users(s, name, &ids, err) < 0)
 		return -1;
 	list = strv_join(ids, ", ");
-	werr_set(err, EBUSY,
+	werr_set(err, 0,
 		 "volume %s is being used by the following container(s): %s: volume is being used",
 		 name, list);
+	err->errnum = EBUSY;
 	return werr_status(err, 2);
 }
 
