@@ -74,7 +74,7 @@ int cmd_ps(struct engine *e, void *opts, char **args, struct werr *err)
 struct rm_opts {
 	bool all, force, ignore;
 	bool volumes; /* -v: the container's anonymous volumes too */
-	int time; /* seconds between SIGTERM and SIGKILL */
+	int time;     /* seconds between SIGTERM and SIGKILL */
 };
 
 static const struct opt rm_tab[] = {

@@ -29,8 +29,8 @@ static void create_fini(void *opts)
 	strv_free(o->opts);
 }
 
-const struct optspec cli_volume_create_opts = {create_tab, sizeof(struct volume_create_opts),
-					       false, NULL, create_fini};
+const struct optspec cli_volume_create_opts = {create_tab, sizeof(struct volume_create_opts), false,
+					       NULL, create_fini};
 
 int cmd_volume_create(struct engine *e, void *opts, char **args, struct werr *err)
 {
@@ -151,8 +151,10 @@ int cmd_volume_inspect(struct engine *e, void *opts, char **args, struct werr *e
 	size_t n = 0;
 
 	if ((args[0] == NULL) == !o->all) {
-		werr_set(err, 0, o->all ? "when using the --all switch, you may not pass any volume names or IDs"
-					: "provide one or more volume names or use --all");
+		werr_set(
+		    err, 0,
+		    o->all ? "when using the --all switch, you may not pass any volume names or IDs"
+			   : "provide one or more volume names or use --all");
 		return werr_status(err, 125);
 	}
 	if (o->all) {

@@ -64,7 +64,8 @@ const char *runopts_dest_conflict(const struct run_opts *o, const char *dst)
 
 bool runopts_volume_name_ok(const char *name)
 {
-	static const char tail[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
+	static const char tail[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
 
 	if (name == NULL || name[0] == '\0' || strchr("_.-", name[0]) != NULL)
 		return false;
@@ -85,12 +86,12 @@ void volume_spec_free(struct volume_spec *v)
 	memset(v, 0, sizeof(*v));
 }
 
-static const char *const propagations[] = {"shared", "rshared", "slave",      "rslave",
+static const char *const propagations[] = {"shared",  "rshared",  "slave",	"rslave",
 					   "private", "rprivate", "unbindable", "runbindable"};
 
 /* Option words kept as given: the spec passes them to mount(2). */
-static const char *const kept_words[] = {"suid", "nosuid", "dev",    "nodev", "exec",
-					 "noexec", "copy", "nocopy", "U"};
+static const char *const kept_words[] = {"suid",   "nosuid", "dev",    "nodev", "exec",
+					 "noexec", "copy",   "nocopy", "U"};
 
 static bool is_propagation(const char *w)
 {
@@ -111,8 +112,7 @@ static bool is_kept(const char *w)
 /* One option word of -v (or a --mount key spelled as one) into v; every
  * accepted word but bind/rbind is kept in v->opts in the user's order
  * (inspect shows them as Podman does). */
-static int volume_word(struct volume_spec *v, const char *w, const char **rw_seen,
-		       struct werr *err)
+static int volume_word(struct volume_spec *v, const char *w, const char **rw_seen, struct werr *err)
 {
 	if (strcmp(w, "ro") == 0 || strcmp(w, "rw") == 0) {
 		if (*rw_seen != NULL)
@@ -149,7 +149,8 @@ static int add_spec(struct run_opts *o, struct volume_spec *v, const char *spec,
 	const char *why;
 
 	if (v->dst[0] != '/') {
-		int r = fail(err, "invalid container path \"%s\", must be an absolute path", v->dst);
+		int r =
+		    fail(err, "invalid container path \"%s\", must be an absolute path", v->dst);
 		volume_spec_free(v);
 		return r;
 	}
@@ -185,10 +186,11 @@ static int set_source(struct volume_spec *v, const char *src, struct werr *err)
 	}
 	v->kind = MOUNT_VOLUME;
 	if (!runopts_volume_name_ok(src))
-		return fail(err,
-			    "creating named volume \"%s\": running volume create option: names must "
-			    "match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument",
-			    src);
+		return fail(
+		    err,
+		    "creating named volume \"%s\": running volume create option: names must "
+		    "match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument",
+		    src);
 	v->name = xstrdup(src);
 	return 0;
 }
@@ -216,7 +218,8 @@ int runopts_add_volume(struct run_opts *o, const char *spec, struct werr *err)
 	cleanup_strv char **words = NULL;
 
 	if (np > 3)
-		return fail(err, "%s: incorrect volume format, should be [host-dir:]ctr-dir[:option]",
+		return fail(err,
+			    "%s: incorrect volume format, should be [host-dir:]ctr-dir[:option]",
 			    spec);
 	if (parts[0][0] == '\0' || (np > 1 && parts[1][0] == '\0'))
 		return fail(err, "%s directory cannot be empty",
@@ -274,7 +277,7 @@ static int parse_bool(const char *key, const char *val, bool *out, struct werr *
 	if (go_bool(val, out) == 0)
 		return 0;
 	return fail(err,
-		    "'%s' must be set to true or false, instead received \"%s\": must provide an "
+		    "%s must be set to true or false, instead received \"%s\": must provide an "
 		    "argument for option",
 		    key, val);
 }
@@ -288,14 +291,14 @@ static void tmpfs_add(struct mount_parse *m, const char *kv)
 }
 
 /* The keys that take a boolean (Docker's and Podman's spellings). */
-static int mount_bool_key(struct mount_parse *m, const char *key, const char *val,
-			  struct werr *err)
+static int mount_bool_key(struct mount_parse *m, const char *key, const char *val, struct werr *err)
 {
-	bool ro_key = strcmp(key, "readonly") == 0 || strcmp(key, "ro") == 0 ||
-		      strcmp(key, "rw") == 0;
+	bool ro_key =
+	    strcmp(key, "readonly") == 0 || strcmp(key, "ro") == 0 || strcmp(key, "rw") == 0;
+	cleanup_free char *quoted = xasprintf("'%s'", key);
 	bool b = false;
 
-	if (parse_bool(ro_key ? "'readonly', 'ro', or 'rw'" : key, val, &b, err) < 0)
+	if (parse_bool(ro_key ? "'readonly', 'ro', or 'rw'" : quoted, val, &b, err) < 0)
 		return -1;
 	if (ro_key) {
 		b = strcmp(key, "rw") == 0 ? !b : b;
@@ -305,11 +308,12 @@ static int mount_bool_key(struct mount_parse *m, const char *key, const char *va
 	}
 	if (!b)
 		return 0;
-	return volume_word(&m->v, strcmp(key, "U") == 0 || strcmp(key, "chown") == 0 ? "U" : "nocopy",
+	return volume_word(&m->v,
+			   strcmp(key, "U") == 0 || strcmp(key, "chown") == 0 ? "U" : "nocopy",
 			   &m->rw_seen, err);
 }
 
-static const char *const bool_keys[] = {"readonly", "ro",   "rw",	     "U",
+static const char *const bool_keys[] = {"readonly", "ro",     "rw",	      "U",
 					"chown",    "nocopy", "volume-nocopy"};
 
 /* One key[=value] of --mount. */

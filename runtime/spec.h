@@ -23,9 +23,9 @@ enum mount_kind { MOUNT_BIND = 0, MOUNT_VOLUME };
 /* One -v, --mount type=bind|volume or --volumes-from mount. */
 struct volume_spec {
 	enum mount_kind kind;
-	char *src;	   /* bind: absolute host path; volume: its _data dir once resolved */
-	char *name;	   /* volume: its name (NULL: anonymous, named when created) */
-	char *dst;	   /* absolute container path */
+	char *src;  /* bind: absolute host path; volume: its _data dir once resolved */
+	char *name; /* volume: its name (NULL: anonymous, named when created) */
+	char *dst;  /* absolute container path */
 	bool ro;
 	bool chown;	   /* :U, chown the source to the container's user */
 	bool nocopy;	   /* no copy-up of the image's content into a new volume */
@@ -40,17 +40,17 @@ struct volume_spec {
 
 struct run_opts {
 	char *name;
-	char *hostname;	     /* default: first 12 chars of the id */
-	char *workdir;	     /* -w */
-	char *user;	     /* -u USER[:GROUP], names or numbers */
-	char **entrypoint;   /* --entrypoint (a JSON array or one string) */
-	bool entrypoint_set; /* --entrypoint "" clears the image's */
-	char **cmd;	     /* CMD... after the image */
-	char **env;	     /* "K=V", already resolved, applied after the image's */
+	char *hostname;		     /* default: first 12 chars of the id */
+	char *workdir;		     /* -w */
+	char *user;		     /* -u USER[:GROUP], names or numbers */
+	char **entrypoint;	     /* --entrypoint (a JSON array or one string) */
+	bool entrypoint_set;	     /* --entrypoint "" clears the image's */
+	char **cmd;		     /* CMD... after the image */
+	char **env;		     /* "K=V", already resolved, applied after the image's */
 	struct volume_spec *volumes; /* -v, --mount type=bind|volume, in order */
 	size_t nvolumes;
 	char **volumes_from; /* --volumes-from CTR[:ro|rw] */
-	char **tmpfs; /* "DST[:opts]" */
+	char **tmpfs;	     /* "DST[:opts]" */
 	bool read_only, privileged, tty, interactive, rm, detach;
 	bool sig_proxy; /* --sig-proxy: the foreground CLI passes its signals on */
 	enum net_mode net;

@@ -57,8 +57,7 @@ int volume_open_data(struct engine *e, const char *name, struct werr *err)
 
 /* <root>/volumes/<name>/_data made (0700 / 0755, as Podman's), owned by
  * uid and gid where they are >= 0. */
-static int make_data_dir(struct engine *e, const char *name, long uid, long gid,
-			 struct werr *err)
+static int make_data_dir(struct engine *e, const char *name, long uid, long gid, struct werr *err)
 {
 	cleanup_free char *dir = xasprintf("%s/volumes/%s", e->root, name);
 	cleanup_close int fd = -1;
@@ -83,8 +82,8 @@ static struct json_object *labels_json(char *const *labels)
 
 	for (size_t i = 0; labels && labels[i]; i++) {
 		const char *eq = strchr(labels[i], '=');
-		cleanup_free char *k = eq ? xstrndup(labels[i], (size_t)(eq - labels[i]))
-					  : xstrdup(labels[i]);
+		cleanup_free char *k =
+		    eq ? xstrndup(labels[i], (size_t)(eq - labels[i])) : xstrdup(labels[i]);
 		jset_str(o, k, eq ? eq + 1 : "");
 	}
 	return o;
@@ -264,7 +263,7 @@ struct json_object *volume_json(struct engine *e, const struct volume_rec *v, bo
 
 /* ---- filters (Podman 4.3: a volume passes when any filter matches) ---- */
 
-static const char *const filter_keys[] = {"name", "driver", "scope", "label",
+static const char *const filter_keys[] = {"name", "driver",   "scope", "label",
 					  "opt",  "dangling", "until"};
 
 static int filter_check(const char *f, bool prune, struct werr *err)
@@ -288,10 +287,11 @@ static int filter_check(const char *f, bool prune, struct werr *err)
 	}
 	if (strcmp(k, "dangling") == 0 && strcmp(eq + 1, "true") != 0 &&
 	    strcmp(eq + 1, "false") != 0 && strcmp(eq + 1, "1") != 0 && strcmp(eq + 1, "0") != 0) {
-		werr_set(err, 0,
-			 "\"%s\" is not a valid value for the \"dangling\" filter - must be true or "
-			 "false",
-			 eq + 1);
+		werr_set(
+		    err, 0,
+		    "\"%s\" is not a valid value for the \"dangling\" filter - must be true or "
+		    "false",
+		    eq + 1);
 		return werr_status(err, 125);
 	}
 	if (strcmp(k, "until") == 0) {
@@ -398,7 +398,8 @@ static int remove_users(struct engine *e, const char *name, int timeout, struct 
 			r = container_remove(e, &c, true, timeout, err);
 		container_rec_free(&c);
 		if (r < 0)
-			return werr_wrap(err, "remove container %.12s using volume %s", ids[i], name);
+			return werr_wrap(err, "remove container %.12s using volume %s", ids[i],
+					 name);
 	}
 	return 0;
 }

@@ -71,8 +71,8 @@ int volume_open_data(struct engine *e, const char *name, struct werr *err);
  * volume sources set to their data dirs, bind sources checked (Podman's
  * "statfs SRC: no such file or directory"). *out (n entries) is a new
  * array freed with volumes_free. */
-int volumes_resolve(struct engine *e, const struct run_opts *o, struct volume_spec **out,
-		    size_t *n, struct werr *err);
+int volumes_resolve(struct engine *e, const struct run_opts *o, struct volume_spec **out, size_t *n,
+		    struct werr *err);
 void volumes_free(struct volume_spec *v, size_t n);
 
 /* Records that container ctr_id uses the volumes of v, creating the

@@ -40,8 +40,7 @@ static void spec_copy(struct volume_spec *d, const struct volume_spec *s)
 }
 
 /* Does a mount of o (-v, --mount, --tmpfs) take destination dst? */
-static bool taken(const struct run_opts *o, const struct volume_spec *v, size_t n,
-		  const char *dst)
+static bool taken(const struct run_opts *o, const struct volume_spec *v, size_t n, const char *dst)
 {
 	struct run_opts probe = *o;
 
@@ -76,8 +75,9 @@ static int add_volumes_from(struct engine *e, const struct run_opts *o, const ch
 {
 	cleanup_free char *ref = xstrndup(spec, strcspn(spec, ":"));
 	const char *colon = strchr(spec, ':');
-	const char *mode = colon && strstr(colon, "ro") ? "ro" : colon && strstr(colon, "rw") ? "rw"
-												 : NULL;
+	const char *mode = colon && strstr(colon, "ro")	  ? "ro"
+			   : colon && strstr(colon, "rw") ? "rw"
+							  : NULL;
 	struct container_rec c = {0};
 	cleanup_json struct json_object *cfg = NULL;
 	struct json_object *mounts;
@@ -85,7 +85,8 @@ static int add_volumes_from(struct engine *e, const struct run_opts *o, const ch
 
 	if (r <= 0) {
 		if (r == 0)
-			werr_set(err, 0, "no container with name or ID \"%s\" found: no such container",
+			werr_set(err, 0,
+				 "no container with name or ID \"%s\" found: no such container",
 				 ref);
 		return werr_status(err, 125);
 	}
@@ -155,8 +156,8 @@ static int resolve_source(struct engine *e, struct volume_spec *v, struct werr *
 	return 0;
 }
 
-int volumes_resolve(struct engine *e, const struct run_opts *o, struct volume_spec **out,
-		    size_t *n, struct werr *err)
+int volumes_resolve(struct engine *e, const struct run_opts *o, struct volume_spec **out, size_t *n,
+		    struct werr *err)
 {
 	struct volume_spec *v = xcalloc(o->nvolumes + 1, sizeof(*v));
 	size_t k = 0;
@@ -243,8 +244,9 @@ static int copy_up(const char *rootfs, const char *dst, int vfd, struct werr *er
 		rel++;
 	sfd = sys_openat2(rfd, rel, &how);
 	if (sfd < 0)
-		return errno == ENOENT || errno == ENOTDIR ? 0 /* nothing to copy */
-							   : werr_set(err, errno, "open '%s' in the image", dst);
+		return errno == ENOENT || errno == ENOTDIR
+			   ? 0 /* nothing to copy */
+			   : werr_set(err, errno, "open '%s' in the image", dst);
 	if (tree_copy(sfd, vfd, err) < 0)
 		return werr_wrap(err, "copy the image's '%s' into the volume", dst);
 	return 1;
@@ -328,9 +330,9 @@ int volumes_prepare(struct engine *e, const struct volume_spec *v, size_t n, con
 
 static bool special_word(const char *w)
 {
-	static const char *const words[] = {"ro",	"rw",	   "z",	      "Z",
-					    "shared",	"rshared", "slave",   "rslave",
-					    "private",	"rprivate", "unbindable", "runbindable"};
+	static const char *const words[] = {"ro",      "rw",	   "z",		 "Z",
+					    "shared",  "rshared",  "slave",	 "rslave",
+					    "private", "rprivate", "unbindable", "runbindable"};
 
 	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
 		if (strcmp(w, words[i]) == 0)
@@ -387,8 +389,8 @@ struct json_object *volumes_binds_json(const struct volume_spec *v, size_t n)
 		}
 		w = strv_append(w, "rbind");
 		opts = strv_join(w, ",");
-		b = xasprintf("%s:%s:%s", v[i].kind == MOUNT_VOLUME ? v[i].name : v[i].src, v[i].dst,
-			      opts);
+		b = xasprintf("%s:%s:%s", v[i].kind == MOUNT_VOLUME ? v[i].name : v[i].src,
+			      v[i].dst, opts);
 		json_object_array_add(arr, json_object_new_string(b));
 	}
 	return arr;
@@ -407,8 +409,9 @@ void volumes_forget_anonymous(struct engine *e, const struct container_rec *c)
 		const char *name = jstr(json_object_array_get_idx(mounts, i), "Name");
 		struct volume_rec r = {0};
 		struct werr err = {0};
-		if (name != NULL && store_volume_get(e->store, name, &r, &err) == 1 && r.anonymous &&
-		    volume_remove(e, name, false, 0, &err) < 0 && err.errnum != EBUSY)
+		if (name != NULL && store_volume_get(e->store, name, &r, &err) == 1 &&
+		    r.anonymous && volume_remove(e, name, false, 0, &err) < 0 &&
+		    err.errnum != EBUSY)
 			log_warn("remove anonymous volume %s: %s", name, err.msg);
 		volume_rec_free(&r);
 	}

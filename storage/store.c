@@ -68,8 +68,9 @@ static const char upgrade_v2_sql[] = "ALTER TABLE layers ADD COLUMN blob TEXT;"
 				     "CREATE INDEX IF NOT EXISTS layers_by_blob ON layers(blob);"
 				     "UPDATE version SET version = 2;";
 
-/* From version 2: no volume yet (named volumes were refused before). */
-static const char upgrade_v3_sql[] = VOLUME_SCHEMA_SQL "UPDATE version SET version = 3;";
+/* From version 2: the tables schema_sql adds (it only creates what is
+ * missing; named volumes were refused before, so there are none to fill). */
+static const char upgrade_v3_sql[] = "UPDATE version SET version = 3;";
 
 enum stmt_id {
 	S_BEGIN,
@@ -326,7 +327,8 @@ static int upgrade_schema(struct store *s, struct werr *err)
 		exec_sql(s, "ROLLBACK", NULL);
 		return werr_wrap(err, "upgrade the database to version 2");
 	}
-	if (version >= 1 && version <= 2 && exec_sql(s, upgrade_v3_sql, err) < 0) {
+	if (version >= 1 && version <= 2 &&
+	    (exec_sql(s, schema_sql, err) < 0 || exec_sql(s, upgrade_v3_sql, err) < 0)) {
 		exec_sql(s, "ROLLBACK", NULL);
 		return werr_wrap(err, "upgrade the database to version 3");
 	}

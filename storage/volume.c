@@ -25,9 +25,8 @@ enum {
 static const char sql_insert[] =
     "INSERT INTO volumes(name, driver, created, labels, options, anonymous, needs_copy,"
     " needs_chown) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-static const char sql_delete[] =
-    "DELETE FROM volumes WHERE name = ?1 AND NOT EXISTS"
-    " (SELECT 1 FROM container_volumes WHERE volume = ?1)";
+static const char sql_delete[] = "DELETE FROM volumes WHERE name = ?1 AND NOT EXISTS"
+				 " (SELECT 1 FROM container_volumes WHERE volume = ?1)";
 static const char sql_users[] =
     "SELECT ctr_id FROM container_volumes WHERE volume = ?1 ORDER BY ctr_id";
 static const char sql_attach[] =
