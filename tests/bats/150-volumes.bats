@@ -417,8 +417,10 @@ vdata() {
     diff <(jq -S "$bstrip" <<<"$p") <(jq -S "$bstrip" <<<"$output") || fail "Binds differ (< podman, > warren)"
     # errors in the same words
     run_warren 2 volume rm "$n"
-    [ "$(pm volume rm "$n" 2>&1 | sed "s/[0-9a-f]\{64\}/ID/")" = "$(sed "s/[0-9a-f]\{64\}/ID/" <<<"${stderr_lines[0]}")" ] ||
-        fail "volume rm in use: warren '${stderr_lines[0]}', podman '$(pm volume rm "$n" 2>&1)'"
+    local pe we
+    pe=$(pm volume rm "$n" 2>&1 | sed -E 's/[0-9a-f]{64}/ID/g')
+    we=$(sed -E 's/[0-9a-f]{64}/ID/g' <<<"$stderr")
+    [ "$pe" = "$we" ] || fail "volume rm in use: warren '$we', podman '$pe'"
     run_warren 1 volume rm "nosuch-$n"
     assert_error "$(pm volume rm "nosuch-$n" 2>&1 | sed 's/^Error: //')"
 }
