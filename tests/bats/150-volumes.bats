@@ -75,6 +75,20 @@ vdata() {
     run_warren 1 volume exists "$n-x"
 }
 
+@test "volume create --opt type=tmpfs / type=none,o=bind: mounted as such in the container" {
+    # guards: issue 8 "volume create --opt o=...,type=...,device=..."
+    local n d=$BATS_TEST_TMPDIR/dev
+    n=$(wt_name)
+    mkdir -p "$d"
+    echo from-device > "$d/f"
+    run_warren 0 volume create --opt type=tmpfs --opt device=tmpfs --opt o=size=2m "$n"
+    run_warren 0 run --rm -v "$n:/t" "$IMAGE" sh -c 'grep " /t " /proc/mounts'
+    assert_output --regexp '^tmpfs /t tmpfs .*size=2048k'
+    run_warren 0 volume create --opt type=none --opt o=bind --opt device="$d" "$n-b"
+    run_warren 0 run --rm -v "$n-b:/b" "$IMAGE" cat /b/f
+    assert_output from-device
+}
+
 @test "volume create and -v: bad names are refused in Podman's words, nothing is created" {
     # guards: issue 8 "Names validated as Podman ([a-zA-Z0-9][a-zA-Z0-9_.-]*)"
     local bad
