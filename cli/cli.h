@@ -112,6 +112,12 @@ int cmd_manifest_remove(struct engine *e, void *opts, char **args, struct werr *
 int cmd_manifest_rm(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_manifest_exists(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_manifest_push(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_volume_create(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_volume_ls(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_volume_inspect(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_volume_rm(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_volume_prune(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_volume_exists(struct engine *e, void *opts, char **args, struct werr *err);
 
 /* Their flags (next to each command) */
 extern const struct optspec cli_run_opts, cli_ps_opts, cli_rm_opts, cli_inspect_opts;
@@ -126,6 +132,8 @@ extern const struct optspec cli_format_opts, cli_unshare_opts;
 extern const struct optspec cli_history_opts, cli_image_prune_opts;
 extern const struct optspec cli_manifest_create_opts, cli_manifest_add_opts,
     cli_manifest_annotate_opts, cli_manifest_inspect_opts, cli_manifest_push_opts;
+extern const struct optspec cli_volume_create_opts, cli_volume_ls_opts, cli_volume_inspect_opts,
+    cli_volume_rm_opts, cli_volume_prune_opts;
 
 struct image_rec;
 struct json_object;
@@ -143,6 +151,7 @@ extern const struct cmd cli_image_commands[];
 extern const struct cmd cli_container_commands[];
 extern const struct cmd cli_system_commands[];
 extern const struct cmd cli_manifest_commands[];
+extern const struct cmd cli_volume_commands[];
 
 #define WARREN_VERSION "0.1.0"
 

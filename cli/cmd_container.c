@@ -7,6 +7,7 @@
 #include "image/img_json.h"
 #include "runtime/container.h"
 #include "runtime/ctr_json.h"
+#include "runtime/volumes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,7 +73,8 @@ int cmd_ps(struct engine *e, void *opts, char **args, struct werr *err)
 
 struct rm_opts {
 	bool all, force, ignore;
-	int time; /* seconds between SIGTERM and SIGKILL */
+	bool volumes; /* -v: the container's anonymous volumes too */
+	int time;     /* seconds between SIGTERM and SIGKILL */
 };
 
 static const struct opt rm_tab[] = {
@@ -80,6 +82,7 @@ static const struct opt rm_tab[] = {
     OPT_BOOL("force", 'f', struct rm_opts, force),
     OPT_UINT("time", 't', struct rm_opts, time),
     OPT_BOOL("ignore", 'i', struct rm_opts, ignore),
+    OPT_BOOL("volumes", 'v', struct rm_opts, volumes),
     OPT_TABLE_END,
 };
 
@@ -112,6 +115,8 @@ int cmd_rm(struct engine *e, void *opts, char **args, struct werr *err)
 				cli_error("%s", e2.msg);
 				rc = e2.status ? e2.status : 125;
 			} else {
+				if (o->volumes)
+					volumes_forget_anonymous(e, &list[i]);
 				printf("%s\n", list[i].id);
 			}
 		}
@@ -138,6 +143,8 @@ int cmd_rm(struct engine *e, void *opts, char **args, struct werr *err)
 			cli_error("%s", e2.msg);
 			rc = e2.status ? e2.status : 125;
 		} else {
+			if (o->volumes)
+				volumes_forget_anonymous(e, &c);
 			printf("%s\n", refs[i]);
 		}
 		container_rec_free(&c);

@@ -22,6 +22,8 @@ RUNOPTS_CALL(runopts_add_env_file)
 RUNOPTS_CALL(runopts_set_entrypoint)
 RUNOPTS_CALL(runopts_add_volume)
 RUNOPTS_CALL(runopts_add_tmpfs)
+RUNOPTS_CALL(runopts_add_mount)
+RUNOPTS_CALL(runopts_add_volumes_from)
 RUNOPTS_CALL(runopts_set_network)
 RUNOPTS_CALL(runopts_security_opt)
 RUNOPTS_CALL(runopts_set_stop_signal)
@@ -48,6 +50,8 @@ static const struct opt run_tab[] = {
     OPT_CALL("entrypoint", 0, runopts_set_entrypoint_opt),
     OPT_CALL("volume", 'v', runopts_add_volume_opt),
     OPT_CALL("tmpfs", 0, runopts_add_tmpfs_opt),
+    OPT_CALL("mount", 0, runopts_add_mount_opt),
+    OPT_CALL("volumes-from", 0, runopts_add_volumes_from_opt),
     OPT_BOOL("read-only", 0, struct run_opts, read_only),
     OPT_CALL("network", 0, runopts_set_network_opt),
     OPT_CALL("net", 0, runopts_set_network_opt),

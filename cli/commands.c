@@ -29,7 +29,18 @@
 	"  -h, --hostname NAME       container host name (default: the short id)\n"                \
 	"      --entrypoint CMD      override the entrypoint (string or JSON array; \"\" "         \
 	"clears)\n"                                                                                \
-	"  -v, --volume SRC:DST[:ro] bind-mount host path SRC at DST\n"                            \
+	"  -v, --volume [SRC:]DST[:OPTS]\n"                                                        \
+	"                            SRC a host path (bind mount) or a volume name (created on\n"  \
+	"                            first use; an empty volume gets the image's content at\n"     \
+	"                            DST); no SRC: an anonymous volume. OPTS: ro, rw, U (chown\n"  \
+	"                            to the container's user), z, Z (accepted), nocopy, noexec,\n" \
+	"                            nosuid, nodev, shared, rslave, ... (propagation)\n"           \
+	"      --mount type=bind|volume|tmpfs,source=SRC,target=DST[,OPTS]\n"                      \
+	"                            Docker's syntax: readonly, bind-propagation=P, relabel=R,\n"  \
+	"                            U, volume-nocopy, volume-opt=K=V, tmpfs-size=N,\n"            \
+	"                            tmpfs-mode=MODE\n"                                            \
+	"      --volumes-from CTR[:ro|rw]\n"                                                       \
+	"                            the volumes and bind mounts of container CTR\n"               \
 	"      --tmpfs DST[:OPTS]    mount a tmpfs at DST\n"                                       \
 	"      --read-only           mount the root filesystem read-only\n"                        \
 	"      --network, --net MODE none (loopback only), host, or private (default)\n"           \
@@ -78,7 +89,8 @@
 	"  -a, --all        remove every container\n"                                              \
 	"  -f, --force      stop running containers first\n"                                       \
 	"  -t, --time SECS  seconds to wait after SIGTERM before SIGKILL (default 10)\n"           \
-	"  -i, --ignore     ignore containers that do not exist\n"
+	"  -i, --ignore     ignore containers that do not exist\n"                                 \
+	"  -v, --volumes    remove the container's anonymous volumes too (named ones stay)\n"
 
 #define INSPECT_HELP                                                                               \
 	"SYNOPSIS\n  warren inspect [OPTIONS] NAME|ID [...]\n\n"                                   \
@@ -423,6 +435,62 @@
 	"                          manifest list; entries converted to that type)\n"               \
 	"  -q, --quiet             no progress\n"                                                  \
 	"      --rm                remove the local list once it is pushed\n" MANIFEST_REG_HELP
+#define VOLUME_CREATE_HELP                                                                         \
+	"SYNOPSIS\n  warren volume create [OPTIONS] [NAME]\n\n"                                    \
+	"DESCRIPTION\n  Creates a volume: a directory <root>/volumes/NAME/_data that containers\n" \
+	"  mount with -v NAME:/path. Without NAME it gets a random 64-hex name. Names match\n"     \
+	"  [a-zA-Z0-9][a-zA-Z0-9_.-]*. The first container that mounts it copies the image's\n"    \
+	"  content at its destination into it (when the volume is empty).\n\n"                     \
+	"OPTIONS\n"                                                                                \
+	"  -d, --driver local     the volume driver (only local)\n"                                \
+	"  -l, --label K[=V]      add a label\n"                                                   \
+	"  -o, --opt K=V          o=OPTS, type=FSTYPE, device=DEV: mount that instead of the\n"    \
+	"                         directory (type=tmpfs, or type=none,o=bind,device=DIR);\n"       \
+	"                         o=uid=N,gid=N also own the directory\n"                          \
+	"      --ignore           an existing volume NAME is no error\n\n"                         \
+	"EXAMPLES\n  warren volume create data\n  warren run --rm -v data:/data busybox ls "       \
+	"/data\n"
+
+#define VOLUME_LS_HELP                                                                             \
+	"SYNOPSIS\n  warren volume ls [OPTIONS]\n\n"                                               \
+	"DESCRIPTION\n  Lists volumes (DRIVER, VOLUME NAME), sorted by name.\n\n"                  \
+	"OPTIONS\n"                                                                                \
+	"  -f, --filter K=V  name=REGEX, driver=, scope=, label=K[=V], opt=K[=V],\n"               \
+	"                    dangling=true|false (no container uses it), until=TIME;\n"            \
+	"                    as Podman 4.3, a volume matching any filter is listed\n"              \
+	"      --format F    json, or a Go template such as '{{.Name}} {{.Mountpoint}}'\n"         \
+	"  -n, --noheading   no header row\n"                                                      \
+	"  -q, --quiet       print only the names\n"
+
+#define VOLUME_INSPECT_HELP                                                                        \
+	"SYNOPSIS\n  warren volume inspect [OPTIONS] NAME [NAME...]\n\n"                           \
+	"DESCRIPTION\n  Prints volumes as a JSON array in Podman's shape (Name, Driver,\n"         \
+	"  Mountpoint, CreatedAt, Labels, Scope, Options, MountCount, NeedsCopyUp,\n"              \
+	"  NeedsChown; the last two only until the first use).\n\n"                                \
+	"OPTIONS\n"                                                                                \
+	"  -a, --all        every volume\n"                                                        \
+	"  -f, --format F   json, or a Go template such as '{{.Mountpoint}}'\n"
+
+#define VOLUME_RM_HELP                                                                             \
+	"SYNOPSIS\n  warren volume rm [OPTIONS] NAME [NAME...]\n\n"                                \
+	"DESCRIPTION\n  Removes volumes and their data. A volume that a container uses (running\n" \
+	"  or not) is refused unless -f, which removes those containers first.\n\n"                \
+	"OPTIONS\n"                                                                                \
+	"  -a, --all        every volume\n"                                                        \
+	"  -f, --force      remove the containers that use it (stopping them) too\n"               \
+	"  -t, --time SECS  seconds to wait after SIGTERM before SIGKILL (default 10)\n"
+
+#define VOLUME_PRUNE_HELP                                                                          \
+	"SYNOPSIS\n  warren volume prune [OPTIONS]\n\n"                                            \
+	"DESCRIPTION\n  Removes every volume that no container uses and prints its name. Asks\n"   \
+	"  first, listing them, unless -f.\n\n"                                                    \
+	"OPTIONS\n"                                                                                \
+	"  -f, --force       do not ask for confirmation\n"                                        \
+	"      --filter K=V  only volumes matching label=K[=V] or until=TIME\n"
+
+#define VOLUME_EXISTS_HELP                                                                         \
+	"SYNOPSIS\n  warren volume exists NAME\n\n"                                                \
+	"DESCRIPTION\n  Exits 0 when the volume exists, 1 when it does not.\n"
 
 /* name, function, flags, summary, help, needs, subcommands */
 static const struct cmd cli_trust_commands[] = {
@@ -503,6 +571,23 @@ const struct cmd cli_container_commands[] = {
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
 };
 
+const struct cmd cli_volume_commands[] = {
+    {"create", cmd_volume_create, &cli_volume_create_opts, "create a volume", VOLUME_CREATE_HELP,
+     NEEDS_STORE, NULL},
+    {"exists", cmd_volume_exists, NULL, "check whether a volume exists", VOLUME_EXISTS_HELP,
+     NEEDS_STORE, NULL},
+    {"inspect", cmd_volume_inspect, &cli_volume_inspect_opts, "show volumes as JSON",
+     VOLUME_INSPECT_HELP, NEEDS_STORE, NULL},
+    {"list", cmd_volume_ls, &cli_volume_ls_opts, "list volumes", VOLUME_LS_HELP, NEEDS_STORE, NULL},
+    {"ls", cmd_volume_ls, &cli_volume_ls_opts, "list volumes", VOLUME_LS_HELP, NEEDS_STORE, NULL},
+    {"prune", cmd_volume_prune, &cli_volume_prune_opts, "remove unused volumes", VOLUME_PRUNE_HELP,
+     NEEDS_STORE, NULL},
+    {"remove", cmd_volume_rm, &cli_volume_rm_opts, "remove volumes", VOLUME_RM_HELP, NEEDS_STORE,
+     NULL},
+    {"rm", cmd_volume_rm, &cli_volume_rm_opts, "remove volumes", VOLUME_RM_HELP, NEEDS_STORE, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
+};
+
 const struct cmd cli_system_commands[] = {
     {"info", cmd_info, &cli_format_opts, "show system information", INFO_HELP, NEEDS_STORE, NULL},
     {"migrate", cmd_migrate, NULL, "stop the pause process (rebuild the user namespace)",
@@ -556,6 +641,7 @@ const struct cmd cli_commands[] = {
      UNSHARE_HELP, NEEDS_USERNS, NULL},
     {"version", cmd_version, &cli_format_opts, "show the version", VERSION_HELP, NEEDS_NOTHING,
      NULL},
+    {"volume", NULL, NULL, "manage volumes", NULL, NEEDS_NOTHING, cli_volume_commands},
     {"wait", cmd_wait, NULL, "wait for containers to exit and print their codes", WAIT_HELP,
      NEEDS_STORE, NULL},
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},

@@ -11,6 +11,7 @@
 #include "runtime/executor.h"
 #include "rootless/rootless.h"
 #include "runtime/names.h"
+#include "runtime/volumes.h"
 #include "storage/driver.h"
 #include "storage/pool.h"
 
@@ -97,7 +98,6 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 {
 	cleanup_json struct json_object *j = json_object_new_object();
 	struct json_object *cfg = json_object_new_object(), *host = json_object_new_object();
-	struct json_object *vols = json_object_new_array();
 	char *const *ep, *const *cmd;
 	char hostname[13];
 
@@ -129,13 +129,9 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 			       json_object_new_string(o->net == NET_HOST   ? "host"
 						      : o->net == NET_NONE ? "none"
 									   : "private"));
-	for (size_t i = 0; i < o->nvolumes; i++) {
-		char *b = xasprintf("%s:%s%s", o->volumes[i].src, o->volumes[i].dst,
-				    o->volumes[i].ro ? ":ro" : "");
-		json_object_array_add(vols, json_object_new_string(b));
-		free(b);
-	}
-	json_object_object_add(host, "Binds", vols);
+	/* in Podman's final form (volumes.h); "Mounts" marks the new form */
+	json_object_object_add(host, "Binds", volumes_binds_json(o->volumes, o->nvolumes));
+	json_object_object_add(j, "Mounts", volumes_mounts_json(o->volumes, o->nvolumes));
 	json_object_object_add(host, "Tmpfs", jnew_strv(o->tmpfs));
 	json_object_object_add(host, "CapAdd", jnew_strv(o->cap_add));
 	json_object_object_add(host, "CapDrop", jnew_strv(o->cap_drop));
@@ -208,6 +204,13 @@ static int write_bundle(struct engine *e, const struct run_opts *o, const struct
 		return werr_set(err, errno, "mkdir '%s'", dir);
 	if (spec_build(e, o, img, c->id, dir, rootfs, &spec, err) < 0)
 		return -1;
+	if (o->nvolumes > 0) {
+		struct json_object *user = jget(jget(spec, "process"), "user");
+		if (volumes_prepare(e, o->volumes, o->nvolumes, rootfs,
+				    (uid_t)json_object_get_int64(jget(user, "uid")),
+				    (gid_t)json_object_get_int64(jget(user, "gid")), err) < 0)
+			return -1;
+	}
 	text = json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PRETTY);
 	cleanup_close int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
@@ -228,6 +231,7 @@ static void discard(struct engine *e, struct container_rec *c, enum storage_driv
 	rm_rf_at(AT_FDCWD, dir, &ignore);
 	rm_rf_at(AT_FDCWD, bundle, &ignore);
 	store_container_delete(e->store, c->id, &ignore);
+	volumes_forget_anonymous(e, c);
 }
 
 /* The record of a new container (not yet stored). */
@@ -250,9 +254,27 @@ static int new_record(struct engine *e, const char *image_ref, const struct run_
 	return 0;
 }
 
-int container_create(struct engine *e, const char *image_ref, const struct run_opts *o,
+/* The container's record with its volumes, in one transaction: a volume
+ * rm that runs meanwhile sees the container or nothing. */
+static int add_record(struct engine *e, struct container_rec *c, const struct run_opts *o,
+		      struct werr *err)
+{
+	if (o->nvolumes == 0)
+		return store_container_add(e->store, c, err);
+	if (store_begin(e->store, err) < 0)
+		return -1;
+	if (store_container_add(e->store, c, err) < 0 ||
+	    volumes_attach(e, c->id, o->volumes, o->nvolumes, err) < 0) {
+		store_rollback(e->store);
+		return -1;
+	}
+	return store_commit(e->store, err);
+}
+
+int container_create(struct engine *e, const char *image_ref, const struct run_opts *o_user,
 		     struct ctr_owned *out, struct werr *err)
 {
+	struct run_opts eff = *o_user, *o = &eff; /* with the mounts resolved */
 	struct image_rec img = {0};
 	struct image_config cfg = {0};
 	struct container_rec c = {0};
@@ -268,13 +290,20 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 			werr_set(err, 0, "%s: image not known", image_ref);
 		return -1;
 	}
+	eff.volumes = NULL;
+	eff.nvolumes = 0;
+	if ((o_user->nvolumes > 0 || o_user->volumes_from != NULL) &&
+	    volumes_resolve(e, o_user, &eff.volumes, &eff.nvolumes, err) < 0) {
+		image_rec_free(&img);
+		return -1;
+	}
 	if (image_config_parse(img.config, &cfg, err) < 0 || driver_choose(e, &d, err) < 0 ||
 	    new_record(e, image_ref, o, &img, &cfg, d, &c, err) < 0)
 		goto fail;
 	/* owned before anyone can see it: from here on no other command
 	 * takes it for debris, however long its rootfs takes (issue 5 item 2) */
 	lock = ctrlock_create(e->runroot, c.id, err);
-	if (lock < 0 || store_container_add(e->store, &c, err) < 0)
+	if (lock < 0 || add_record(e, &c, o, err) < 0)
 		goto fail;
 	dir = container_dir(e, c.id);
 	bundle = container_bundle_dir(e, &c);
@@ -289,6 +318,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	}
 	image_rec_free(&img);
 	image_config_free(&cfg);
+	volumes_free(eff.volumes, eff.nvolumes);
 	*out = (struct ctr_owned){.rec = c, .lock = lock, .proc = {.pid = 0, .pty_master = -1}};
 	return 0;
 fail:
@@ -296,6 +326,7 @@ fail:
 	image_rec_free(&img);
 	image_config_free(&cfg);
 	container_rec_free(&c);
+	volumes_free(eff.volumes, eff.nvolumes);
 	return -1;
 }
 
@@ -327,14 +358,18 @@ int container_destroy(struct engine *e, struct container_rec *c, struct werr *er
 
 	if (strcmp(bundle, dir) != 0 && rm_rf_at(AT_FDCWD, bundle, err) < 0)
 		return werr_wrap(err, "remove container %.12s", c->id);
-	if (pool_offer(e, c, dir))
-		return store_container_delete(e->store, c->id, err);
-
-	if (rootfs_umount(e, container_driver(c), dir, err) < 0)
-		return werr_wrap(err, "unmount the rootfs of %.12s", c->id);
-	if (rm_rf_at(AT_FDCWD, dir, err) < 0)
-		return werr_wrap(err, "remove container %.12s", c->id);
-	return store_container_delete(e->store, c->id, err);
+	if (!pool_offer(e, c, dir)) {
+		if (rootfs_umount(e, container_driver(c), dir, err) < 0)
+			return werr_wrap(err, "unmount the rootfs of %.12s", c->id);
+		if (rm_rf_at(AT_FDCWD, dir, err) < 0)
+			return werr_wrap(err, "remove container %.12s", c->id);
+	}
+	if (store_container_delete(e->store, c->id, err) < 0)
+		return -1;
+	/* Podman's run --rm takes the anonymous volumes along */
+	if (c->autoremove)
+		volumes_forget_anonymous(e, c);
+	return 0;
 }
 
 int container_mark_exited(struct engine *e, struct container_rec *c, int code, struct werr *err)

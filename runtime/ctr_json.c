@@ -200,7 +200,7 @@ static struct json_object *binds(struct json_object *stored)
  * (path -> options, Podman's defaults appended); caps and Ulimits from
  * the spec. */
 static void fill_hostconfig(struct json_object *hc, struct json_object *opts,
-			    struct json_object *spec)
+			    struct json_object *spec, bool final_binds)
 {
 	static const char *const keys[] = {"NetworkMode",    "AutoRemove",    "Privileged",
 					   "ReadonlyRootfs", "RestartPolicy", "LogConfig"};
@@ -208,7 +208,10 @@ static void fill_hostconfig(struct json_object *hc, struct json_object *opts,
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		copy_key(hc, opts, keys[i]);
-	jset(hc, "Binds", binds(jget(opts, "Binds")));
+	if (final_binds) /* stored in Podman's form since volumes (issue 8) */
+		copy_key(hc, opts, "Binds");
+	else
+		jset(hc, "Binds", binds(jget(opts, "Binds")));
 	for (size_t i = 0; i < jlen(t); i++) {
 		const char *s = json_object_get_string(json_object_array_get_idx(t, i));
 		const char *colon = strchr(s, ':');
@@ -223,7 +226,8 @@ static void fill_hostconfig(struct json_object *hc, struct json_object *opts,
 	jset(hc, "Ulimits", ulimits(spec));
 }
 
-/* Mounts: one Podman bind entry per -v SRC:DST[:ro]. */
+/* Mounts of a container stored before volumes: one Podman bind entry per
+ * -v SRC:DST[:ro]. */
 static struct json_object *mounts(struct json_object *opts)
 {
 	struct json_object *out = json_object_new_array(), *binds = jget(opts, "Binds");
@@ -311,9 +315,13 @@ struct json_object *ctr_json_inspect(struct engine *e, const struct container_re
 	jset(o, "EffectiveCaps", caps(spec, "effective"));
 	jset(o, "BoundingCaps", caps(spec, "bounding"));
 	jset_str(jget(o, "GraphDriver"), "Name", c->driver);
-	jset(o, "Mounts", mounts(jget(opts, "HostConfig")));
+	if (jget(opts, "Mounts") != NULL) /* the stored Podman shape (volumes.h) */
+		jset(o, "Mounts", json_object_get(jget(opts, "Mounts")));
+	else
+		jset(o, "Mounts", mounts(jget(opts, "HostConfig")));
 	fill_config(jget(o, "Config"), jget(opts, "Config"), spec);
-	fill_hostconfig(jget(o, "HostConfig"), jget(opts, "HostConfig"), spec);
+	fill_hostconfig(jget(o, "HostConfig"), jget(opts, "HostConfig"), spec,
+			jget(opts, "Mounts") != NULL);
 	jset(jget(o, "HostConfig"), "AutoRemove", json_object_new_boolean(c->autoremove));
 	return o;
 }

@@ -193,123 +193,6 @@ int runopts_add_log_opt(struct run_opts *o, const char *v, struct werr *err)
 	return werr_set(err, 0, "invalid log option \"%s\": unknown key", v);
 }
 
-static int bad_volume(const char *spec, const char *why, struct werr *err)
-{
-	werr_set(err, 0, "invalid volume spec '%s': %s", spec, why);
-	return werr_status(err, 125);
-}
-
-/* An absolute path cleaned lexically as Go's filepath.Clean does ("//a/./b/"
- * and "/a/c/../b" are "/a/b"), so that two spellings of one mount
- * destination compare equal. Caller frees. */
-static char *dest_clean(const char *path)
-{
-	char *out = xmalloc(strlen(path) + 2);
-	size_t n = 0;
-
-	for (const char *p = path; *p;) {
-		size_t len = strcspn(p, "/");
-		if (len == 2 && p[0] == '.' && p[1] == '.') {
-			while (n > 0 && out[--n] != '/')
-				;
-		} else if (len > 0 && !(len == 1 && p[0] == '.')) {
-			out[n++] = '/';
-			memcpy(out + n, p, len);
-			n += len;
-		}
-		p += len + (p[len] == '/');
-	}
-	if (n == 0)
-		out[n++] = '/';
-	out[n] = '\0';
-	return out;
-}
-
-/* A mount destination must not be the container's root, nor one that an
- * earlier -v or --tmpfs already took (Podman refuses both with 125; the
- * executor would otherwise ignore "/" and stack the duplicates). */
-static const char *dest_conflict(const struct run_opts *o, const char *dst)
-{
-	cleanup_free char *d = dest_clean(dst);
-
-	if (strcmp(d, "/") == 0)
-		return "the destination cannot be '/', the container's root";
-	for (size_t i = 0; i < o->nvolumes; i++) {
-		cleanup_free char *v = dest_clean(o->volumes[i].dst);
-		if (strcmp(v, d) == 0)
-			return "duplicate mount destination";
-	}
-	for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {
-		cleanup_free char *t = xstrndup(o->tmpfs[i], strcspn(o->tmpfs[i], ":"));
-		cleanup_free char *c = dest_clean(t);
-		if (strcmp(c, d) == 0)
-			return "duplicate mount destination";
-	}
-	return NULL;
-}
-
-int runopts_add_volume(struct run_opts *o, const char *spec, struct werr *err)
-{
-	cleanup_strv char **parts = NULL;
-	const char *p = spec, *why;
-	bool ro = false;
-	size_t np;
-
-	while (1) {
-		size_t n = strcspn(p, ":");
-		cleanup_free char *part = xstrndup(p, n);
-		parts = strv_append(parts, part);
-		if (p[n] == '\0')
-			break;
-		p += n + 1;
-	}
-	np = strv_len(parts);
-	/* Podman's wording where it refuses the same spec */
-	if (np > 3) {
-		werr_set(err, 0,
-			 "%s: incorrect volume format, should be [host-dir:]ctr-dir[:option]",
-			 spec);
-		return werr_status(err, 125);
-	}
-	if (np < 2 || parts[0][0] == '\0' || parts[1][0] == '\0') {
-		werr_set(err, 0, "%s directory cannot be empty",
-			 np < 2 || parts[1][0] == '\0' ? "container" : "host");
-		return werr_status(err, 125);
-	}
-	if (parts[0][0] != '/')
-		return bad_volume(spec,
-				  "named volumes are not supported yet: the source must be an "
-				  "absolute host path",
-				  err);
-	if (parts[1][0] != '/') {
-		werr_set(err, 0, "invalid container path \"%s\", must be an absolute path",
-			 parts[1]);
-		return werr_status(err, 125);
-	}
-	if ((why = dest_conflict(o, parts[1])) != NULL)
-		return bad_volume(spec, why, err);
-	if (np == 3) {
-		char *save = NULL, *tok;
-		for (tok = strtok_r(parts[2], ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-			if (strcmp(tok, "ro") == 0)
-				ro = true;
-			else if (strcmp(tok, "rw") == 0)
-				ro = false;
-			else if (strcmp(tok, "z") != 0 && strcmp(tok, "Z") != 0 &&
-				 strcmp(tok, "rbind") != 0 && strcmp(tok, "bind") != 0) {
-				werr_set(err, 0, "invalid option type \"%s\"", tok);
-				return werr_status(err, 125);
-			}
-		}
-	}
-	o->volumes = xrealloc(o->volumes, (o->nvolumes + 1) * sizeof(*o->volumes));
-	o->volumes[o->nvolumes].src = xstrdup(parts[0]);
-	o->volumes[o->nvolumes].dst = xstrdup(parts[1]);
-	o->volumes[o->nvolumes].ro = ro;
-	o->nvolumes++;
-	return 0;
-}
-
 int runopts_add_tmpfs(struct run_opts *o, const char *spec, struct werr *err)
 {
 	cleanup_free char *dst = xstrndup(spec, strcspn(spec, ":"));
@@ -320,7 +203,7 @@ int runopts_add_tmpfs(struct run_opts *o, const char *spec, struct werr *err)
 			 spec);
 		return werr_status(err, 125);
 	}
-	if ((why = dest_conflict(o, dst)) != NULL) {
+	if ((why = runopts_dest_conflict(o, dst)) != NULL) {
 		werr_set(err, 0, "invalid tmpfs '%s': %s", spec, why);
 		return werr_status(err, 125);
 	}
@@ -399,12 +282,11 @@ void runopts_free(struct run_opts *o)
 	strv_free(o->entrypoint);
 	strv_free(o->cmd);
 	strv_free(o->env);
-	for (size_t i = 0; i < o->nvolumes; i++) {
-		free(o->volumes[i].src);
-		free(o->volumes[i].dst);
-	}
+	for (size_t i = 0; i < o->nvolumes; i++)
+		volume_spec_free(&o->volumes[i]);
 	free(o->volumes);
 	free(o->log_driver);
+	strv_free(o->volumes_from);
 	strv_free(o->tmpfs);
 	strv_free(o->cap_add);
 	strv_free(o->cap_drop);

@@ -16,10 +16,31 @@ int runopts_add_env_file(struct run_opts *o, const char *path, struct werr *err)
 /* Parses the text of an env file (the path is for messages). */
 int runopts_parse_env_text(struct run_opts *o, const char *text, const char *path,
 			   struct werr *err);
-/* -v SRC:DST[:OPTS]; SRC and DST absolute; OPTS ro, rw, z, Z, comma-separated.
- * DST may not be "/" nor the destination of an earlier -v or --tmpfs
- * ("duplicate mount destination"). */
+/* runtime/mountopts.c: -v, --mount, --volumes-from (issue 8). */
+
+/* -v [SRC:]DST[:OPTS]: SRC an absolute (or ./relative) host path, or a
+ * volume name (created on first use); without SRC an anonymous volume.
+ * OPTS comma-separated: ro, rw, z, Z, U, nocopy, copy, suid/nosuid,
+ * dev/nodev, exec/noexec, bind/rbind and the propagation words. DST may not
+ * be "/" nor the destination of an earlier mount ("duplicate mount
+ * destination"). Errors in Podman's words, status 125. */
 int runopts_add_volume(struct run_opts *o, const char *spec, struct werr *err);
+/* --mount type=bind|volume|tmpfs,source=,target=,... (Docker's keys):
+ * readonly/ro[=BOOL], rw=BOOL, bind-propagation=, bind-nonrecursive,
+ * relabel=shared|private, U/chown[=BOOL], volume-nocopy, volume-opt=,
+ * tmpfs-size=, tmpfs-mode= (tmpfs mounts join --tmpfs). */
+int runopts_add_mount(struct run_opts *o, const char *spec, struct werr *err);
+/* --volumes-from CTR[:ro|rw] (resolved when the container is created). */
+int runopts_add_volumes_from(struct run_opts *o, const char *spec, struct werr *err);
+/* Why a mount on dst is refused ("/" or a destination already taken by
+ * -v, --mount or --tmpfs), NULL when it is fine. */
+const char *runopts_dest_conflict(const struct run_opts *o, const char *dst);
+/* Go's filepath.Clean of an absolute path, malloc'd. */
+char *runopts_path_clean(const char *path);
+/* Is name a valid volume name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)? */
+bool runopts_volume_name_ok(const char *name);
+/* Frees the members of v. */
+void volume_spec_free(struct volume_spec *v);
 /* --tmpfs DST[:OPTS]; DST as for -v. */
 int runopts_add_tmpfs(struct run_opts *o, const char *spec, struct werr *err);
 /* --network none|host|private */

@@ -479,25 +479,64 @@ static void add_default_mounts(struct json_object *arr, const struct engine *e,
 	}
 }
 
+/* Words of a -v that mount(2) or the spec know; ro/rw, z/Z, the
+ * propagation and U/copy/nocopy are handled apart. */
+static bool mount_word(const char *w)
+{
+	static const char *const words[] = {"suid", "nosuid", "dev", "nodev", "exec", "noexec"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strcmp(w, words[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A volume created with --opt type=T device=D o=OPTS: mounted as such. */
+static struct json_object *typed_volume_json(const struct volume_spec *v)
+{
+	struct json_object *opts = json_object_new_array_ext(4);
+
+	for (const char *p = v->vol_o; p && *p;) {
+		size_t n = strcspn(p, ",");
+		cleanup_free char *w = xstrndup(p, n);
+		if (n > 0)
+			json_object_array_add(opts, json_object_new_string(w));
+		p += n + (p[n] == ',');
+	}
+	if (v->ro)
+		json_object_array_add(opts, json_object_new_string("ro"));
+	return mount_json(v->dst, v->vol_type, v->vol_device ? v->vol_device : v->vol_type, opts);
+}
+
 static int add_volumes(struct json_object *arr, const struct run_opts *o, struct werr *err)
 {
 	for (size_t i = 0; i < o->nvolumes; i++) {
 		const struct volume_spec *v = &o->volumes[i];
-		struct json_object *opts = json_object_new_array_ext(3);
+		struct json_object *opts;
 		struct stat st;
-		if (stat(v->src, &st) < 0) {
-			json_object_put(opts);
-			return werr_set(err, errno, "invalid volume: '%s'", v->src);
+		if (v->vol_type != NULL) {
+			json_object_array_add(arr, typed_volume_json(v));
+			continue;
 		}
-		if (v->dst[0] != '/') {
-			json_object_put(opts);
+		if (v->src == NULL || stat(v->src, &st) < 0)
+			return werr_set(err, v->src ? errno : ENOENT, "invalid volume: '%s'",
+					v->src ? v->src : v->dst);
+		if (v->dst[0] != '/')
 			return werr_set(err, 0, "invalid volume: destination '%s' is not absolute",
 					v->dst);
-		}
+		opts = json_object_new_array_ext(6);
 		json_object_array_add(opts, json_object_new_string("rbind"));
+		if (v->kind == MOUNT_VOLUME) {
+			json_object_array_add(opts, json_object_new_string("nosuid"));
+			json_object_array_add(opts, json_object_new_string("nodev"));
+		}
+		for (char **w = v->opts; w && *w; w++)
+			if (mount_word(*w))
+				json_object_array_add(opts, json_object_new_string(*w));
 		if (v->ro)
 			json_object_array_add(opts, json_object_new_string("ro"));
-		json_object_array_add(opts, json_object_new_string("rprivate"));
+		json_object_array_add(
+		    opts, json_object_new_string(v->propagation ? v->propagation : "rprivate"));
 		json_object_array_add(arr, mount_json(v->dst, "bind", v->src, opts));
 	}
 	return 0;

@@ -18,24 +18,39 @@ enum net_mode {
 	NET_HOST,	 /* the host's (pause process's) netns */
 };
 
+enum mount_kind { MOUNT_BIND = 0, MOUNT_VOLUME };
+
+/* One -v, --mount type=bind|volume or --volumes-from mount. */
 struct volume_spec {
-	char *src; /* absolute host path */
-	char *dst; /* absolute container path */
+	enum mount_kind kind;
+	char *src;  /* bind: absolute host path; volume: its _data dir once resolved */
+	char *name; /* volume: its name (NULL: anonymous, named when created) */
+	char *dst;  /* absolute container path */
 	bool ro;
+	bool chown;	   /* :U, chown the source to the container's user */
+	bool nocopy;	   /* no copy-up of the image's content into a new volume */
+	bool anonymous;	   /* a volume made for this container (-v /path) */
+	char *mode;	   /* "z" or "Z" (accepted, no SELinux here), NULL */
+	char *propagation; /* "shared", "rslave", ...; NULL: rprivate */
+	char **opts;	   /* the other option words as given ("U", "noexec", ...) */
+	char *vol_type;	   /* a volume created with --opt type=T: mounted as T */
+	char *vol_device;  /* its --opt device=D */
+	char *vol_o;	   /* its --opt o=OPTS */
 };
 
 struct run_opts {
 	char *name;
-	char *hostname;	     /* default: first 12 chars of the id */
-	char *workdir;	     /* -w */
-	char *user;	     /* -u USER[:GROUP], names or numbers */
-	char **entrypoint;   /* --entrypoint (a JSON array or one string) */
-	bool entrypoint_set; /* --entrypoint "" clears the image's */
-	char **cmd;	     /* CMD... after the image */
-	char **env;	     /* "K=V", already resolved, applied after the image's */
-	struct volume_spec *volumes;
+	char *hostname;		     /* default: first 12 chars of the id */
+	char *workdir;		     /* -w */
+	char *user;		     /* -u USER[:GROUP], names or numbers */
+	char **entrypoint;	     /* --entrypoint (a JSON array or one string) */
+	bool entrypoint_set;	     /* --entrypoint "" clears the image's */
+	char **cmd;		     /* CMD... after the image */
+	char **env;		     /* "K=V", already resolved, applied after the image's */
+	struct volume_spec *volumes; /* -v, --mount type=bind|volume, in order */
 	size_t nvolumes;
-	char **tmpfs; /* "DST[:opts]" */
+	char **volumes_from; /* --volumes-from CTR[:ro|rw] */
+	char **tmpfs;	     /* "DST[:opts]" */
 	bool read_only, privileged, tty, interactive, rm, detach;
 	bool sig_proxy; /* --sig-proxy: the foreground CLI passes its signals on */
 	enum net_mode net;

@@ -625,6 +625,22 @@ static int vfs_leave(void *data, const struct walk_dir *parent, const struct wal
 
 static const struct walk_ops vfs_ops = {.entry = vfs_entry, .enter = vfs_enter, .leave = vfs_leave};
 
+/* A plain tree has no whiteouts to apply (overlay hides them in merged). */
+static const struct walk_ops copy_ops = {.entry = vfs_entry, .leave = vfs_leave};
+
+/* Copies the tree below dir src into dir dst (see driver.h). */
+int tree_copy(int src, int dst, struct werr *err)
+{
+	struct stat st;
+
+	if (walk_tree(src, dst, &copy_ops, NULL, err) < 0)
+		return -1;
+	if (fstat(src, &st) < 0)
+		return werr_set(err, errno, "stat the source of the copy");
+	copy_xattrs(src, dst);
+	return copy_meta(dst, "", dst, &st, err);
+}
+
 static int vfs_build(const char *ldir, char *const *layers, size_t n, const char *ctr_dir,
 		     struct werr *err)
 {

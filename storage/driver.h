@@ -39,4 +39,11 @@ int rootfs_umount(struct engine *e, enum storage_driver d, const char *ctr_dir, 
 /* True if ctr_dir/merged is currently a mount point (or a populated vfs copy). */
 bool rootfs_is_mounted(struct engine *e, enum storage_driver d, const char *ctr_dir);
 
+/* Copies everything below directory fd src into directory fd dst, as the
+ * vfs driver copies a layer: owners, modes, times and xattrs kept,
+ * symlinks copied as symlinks and never followed, device nodes where
+ * mknod is allowed; then dst takes src's owner, mode and times (a volume's
+ * copy-up: the image's dir and its content, issue 8). src is untrusted. */
+int tree_copy(int src, int dst, struct werr *err);
+
 #endif

@@ -21,13 +21,27 @@
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
+#include "storage/store_int.h"
 
 /* Version 2 (blobs): layers.blob, media_type, blob_size; a version 1
  * database is upgraded in place when opened (its layers have no blob).
- * Version 3 (manifest lists): images.kind and images.instances. An older
- * warren refuses a newer database: it would take a list for an image with
- * no config. */
+ * Version 3 (manifest lists, issue 7; volumes, issue 8): images.kind and
+ * images.instances; the volumes table and container_volumes, the volumes
+ * each container uses (storage/volume.c). An older warren refuses a newer
+ * database: it would take a list for an image with no config. */
 #define SCHEMA_VERSION 3
+
+/* The volume tables, in the new schema and in the upgrade from 2. The
+ * trigger forgets a container's volumes with the container, so that every
+ * path that deletes a container row keeps the users of a volume right. */
+#define VOLUME_SCHEMA_SQL                                                                          \
+	"CREATE TABLE IF NOT EXISTS volumes(name TEXT PRIMARY KEY, driver TEXT, created INTEGER,"  \
+	" labels TEXT, options TEXT, anonymous INTEGER, needs_copy INTEGER, needs_chown INTEGER);" \
+	"CREATE TABLE IF NOT EXISTS container_volumes(ctr_id TEXT NOT NULL, volume TEXT NOT NULL," \
+	" PRIMARY KEY(ctr_id, volume));"                                                           \
+	"CREATE INDEX IF NOT EXISTS container_volumes_by_volume ON container_volumes(volume);"     \
+	"CREATE TRIGGER IF NOT EXISTS container_volumes_gone AFTER DELETE ON containers"           \
+	" BEGIN DELETE FROM container_volumes WHERE ctr_id = old.id; END;"
 
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS version(version INTEGER NOT NULL);"
@@ -47,7 +61,7 @@ static const char schema_sql[] =
     " image_id TEXT, image_name TEXT, command TEXT, created INTEGER, started INTEGER,"
     " finished INTEGER, state INTEGER, pid INTEGER, pid_start INTEGER, exit_code INTEGER,"
     " autoremove INTEGER, driver TEXT, config TEXT);"
-    "CREATE INDEX IF NOT EXISTS containers_by_image ON containers(image_id);"
+    "CREATE INDEX IF NOT EXISTS containers_by_image ON containers(image_id);" VOLUME_SCHEMA_SQL
     "INSERT INTO version SELECT 3 WHERE NOT EXISTS (SELECT 1 FROM version);";
 
 /* From version 1: the blob of each layer (none for the layers it has). */
@@ -58,11 +72,12 @@ static const char upgrade_v2_sql[] = "ALTER TABLE layers ADD COLUMN blob TEXT;"
 				     "UPDATE version SET version = 2;";
 
 /* From version 2: manifest lists are images of kind 1 (IMAGE_KIND_LIST) with
- * no layers and no config; instances is warren's record of their entries. */
+ * no layers and no config; instances is warren's record of their entries.
+ * Then schema_sql adds the volume tables (it only creates what is missing;
+ * named volumes were refused before, so there are none to fill). */
 static const char upgrade_v3_sql[] =
     "ALTER TABLE images ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE images ADD COLUMN instances TEXT;"
-    "UPDATE version SET version = 3;";
+    "ALTER TABLE images ADD COLUMN instances TEXT;";
 
 enum stmt_id {
 	S_BEGIN,
@@ -164,6 +179,7 @@ struct store {
 	sqlite3 *db;
 	bool in_txn; /* inside store_begin() */
 	sqlite3_stmt *st[S_COUNT];
+	sqlite3_stmt *ext[STORE_EXT_SLOTS]; /* the other storage files' statements */
 };
 
 static int db_err(struct store *s, struct werr *err, const char *what)
@@ -171,20 +187,37 @@ static int db_err(struct store *s, struct werr *err, const char *what)
 	return werr_set(err, 0, "database: %s: %s", what, sqlite3_errmsg(s->db));
 }
 
-/* The cached statement id, reset and unbound; NULL with err set. */
-static sqlite3_stmt *stmt(struct store *s, enum stmt_id id, struct werr *err)
+/* Prepares (once) or resets statement sql cached in slot *p. */
+static sqlite3_stmt *stmt_cached(struct store *s, sqlite3_stmt **p, const char *sql,
+				 struct werr *err)
 {
-	if (s->st[id] == NULL) {
-		if (sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-				       &s->st[id], NULL) != SQLITE_OK) {
+	if (*p == NULL) {
+		if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, p, NULL) !=
+		    SQLITE_OK) {
 			db_err(s, err, "prepare");
 			return NULL;
 		}
 	} else {
-		sqlite3_reset(s->st[id]);
-		sqlite3_clear_bindings(s->st[id]);
+		sqlite3_reset(*p);
+		sqlite3_clear_bindings(*p);
 	}
-	return s->st[id];
+	return *p;
+}
+
+/* The cached statement id, reset and unbound; NULL with err set. */
+static sqlite3_stmt *stmt(struct store *s, enum stmt_id id, struct werr *err)
+{
+	return stmt_cached(s, &s->st[id], stmt_sql[id], err);
+}
+
+/* The statement of another storage file in extension slot slot. */
+sqlite3_stmt *store_int_stmt(struct store *s, int slot, const char *sql, struct werr *err)
+{
+	if (slot < 0 || slot >= STORE_EXT_SLOTS) {
+		werr_set(err, EINVAL, "database: statement slot %d out of range", slot);
+		return NULL;
+	}
+	return stmt_cached(s, &s->ext[slot], sql, err);
 }
 
 /* Steps st: 1 for a row, 0 when done, -1 on error. */
@@ -304,7 +337,9 @@ static int upgrade_schema(struct store *s, struct werr *err)
 		exec_sql(s, "ROLLBACK", NULL);
 		return werr_wrap(err, "upgrade the database to version 2");
 	}
-	if (version >= 1 && version < 3 && exec_sql(s, upgrade_v3_sql, err) < 0) {
+	if (version >= 1 && version <= 2 &&
+	    (exec_sql(s, upgrade_v3_sql, err) < 0 || exec_sql(s, schema_sql, err) < 0 ||
+	     exec_sql(s, "UPDATE version SET version = 3;", err) < 0)) {
 		exec_sql(s, "ROLLBACK", NULL);
 		return werr_wrap(err, "upgrade the database to version 3");
 	}
@@ -455,6 +490,8 @@ void store_close(struct store *s)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
+	for (int i = 0; i < STORE_EXT_SLOTS; i++)
+		sqlite3_finalize(s->ext[i]);
 	sqlite3_close_v2(s->db);
 	free(s);
 }
@@ -464,6 +501,9 @@ static void reset_all(struct store *s)
 	for (int i = 0; i < S_COUNT; i++)
 		if (s->st[i] != NULL)
 			sqlite3_reset(s->st[i]);
+	for (int i = 0; i < STORE_EXT_SLOTS; i++)
+		if (s->ext[i] != NULL)
+			sqlite3_reset(s->ext[i]);
 }
 
 /* Starts a transaction unless the caller holds one; *own says whether we did. */
@@ -1294,4 +1334,42 @@ int store_image_users(struct store *s, const char *image_id, struct werr *err)
 	if (tx_begin(s, false, &own, err) < 0)
 		return -1;
 	return tx_end(s, own, image_users(s, strip_sha(image_id), err), err);
+}
+
+/* ---- for the other storage files (store_int.h) ---- */
+
+/* Steps st: 1 row, 0 done, -1 error (a constraint is EEXIST). */
+int store_int_step(struct store *s, sqlite3_stmt *st, struct werr *err)
+{
+	return step(s, st, err);
+}
+
+/* Binds text v (NULL: SQL NULL) to parameter i; v must outlive the step. */
+void store_int_bind_str(sqlite3_stmt *st, int i, const char *v)
+{
+	bind_str(st, i, v);
+}
+
+/* Column i as a malloc'd string, NULL for SQL NULL. */
+char *store_int_col_str(sqlite3_stmt *st, int i)
+{
+	return col_str(st, i);
+}
+
+/* Starts a transaction unless the caller holds one (*own says). */
+int store_int_begin(struct store *s, bool write, bool *own, struct werr *err)
+{
+	return tx_begin(s, write, own, err);
+}
+
+/* Ends what store_int_begin started: commit if rc >= 0, else roll back. */
+int store_int_end(struct store *s, bool own, int rc, struct werr *err)
+{
+	return tx_end(s, own, rc, err);
+}
+
+/* Rows changed by the last statement. */
+int store_int_changes(struct store *s)
+{
+	return sqlite3_changes(s->db);
 }

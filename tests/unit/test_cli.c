@@ -23,14 +23,90 @@ UNIT_TEST(volume_specs)
 	CHECK(runopts_add_volume(&o, "/a:/c:ro", &err) == 0);
 	CHECK(o.nvolumes == 2 && !o.volumes[0].ro && o.volumes[1].ro);
 	CHECK_STR(o.volumes[1].dst, "/c");
-	CHECK(runopts_add_volume(&o, "/a", &err) < 0 && err.status == 125);
-	CHECK(runopts_add_volume(&o, "/a:rel", &err) < 0);
+	CHECK(runopts_add_volume(&o, "/a:rel", &err) < 0 && err.status == 125);
+	CHECK_STR(err.msg, "invalid container path \"rel\", must be an absolute path");
 	CHECK(runopts_add_volume(&o, ":/b", &err) < 0);
 	CHECK(runopts_add_volume(&o, "/a:/b:bogus", &err) < 0);
+	CHECK_STR(err.msg, "invalid option type \"bogus\"");
 	CHECK(runopts_add_volume(&o, "/a:/b:ro:x", &err) < 0);
-	CHECK(runopts_add_volume(&o, "named:/b", &err) < 0);
+	CHECK(runopts_add_volume(&o, "/a:/b:ro,rw", &err) < 0);
+	CHECK(runopts_add_volume(&o, "bad@name:/b", &err) < 0);
+	CHECK(strstr(err.msg, "names must match") != NULL);
 	CHECK(o.nvolumes == 2);
+	/* issue 8: a name is a volume, a path alone an anonymous volume */
+	CHECK(runopts_add_volume(&o, "named:/n:U,ro,z,rshared,noexec", &err) == 0);
+	CHECK(o.volumes[2].kind == MOUNT_VOLUME && o.volumes[2].ro && o.volumes[2].chown);
+	CHECK_STR(o.volumes[2].name, "named");
+	CHECK_STR(o.volumes[2].mode, "z");
+	CHECK_STR(o.volumes[2].propagation, "rshared");
+	CHECK(strv_len(o.volumes[2].opts) == 5);
+	CHECK(runopts_add_volume(&o, "/anon", &err) == 0);
+	CHECK(o.volumes[3].kind == MOUNT_VOLUME && o.volumes[3].anonymous && !o.volumes[3].name);
+	CHECK(o.volumes[0].kind == MOUNT_BIND);
+	CHECK(runopts_add_volume(&o, "./rel:/r", &err) == 0);
+	CHECK(o.volumes[4].kind == MOUNT_BIND && o.volumes[4].src[0] == '/');
 	runopts_free(&o);
+}
+
+/* issue 8: --mount's keys and Podman's errors */
+UNIT_TEST(mount_specs)
+{
+	struct run_opts o = {0};
+	struct werr err = {0};
+	static const char *const bad[][2] = {
+	    {"type=bind,source=/a,target=/x,bogus=1", "bogus: invalid mount option"},
+	    {"source=/a,target=/x",
+	     "incorrect mount format: should be --mount type=<bind|tmpfs|"
+	     "volume>,[src=<host-dir|volume-name>,]target=<ctr-dir>[,options]"},
+	    {"type=nope,target=/x", "invalid filesystem type \"nope\""},
+	    {"type=bind,source=/a", "must set volume destination"},
+	    {"type=tmpfs,target=t", "invalid container path \"t\", must be an absolute path"},
+	    {"type=bind,source=/a,target=/x,bind-propagation=bad", "invalid option type \"bad\""},
+	    {"type=bind,source=/a,target=/x,readonly=maybe",
+	     "'readonly', 'ro', or 'rw' must be set to true or false, instead received \"maybe\": "
+	     "must provide an argument for option"},
+	    {"type=volume,source=a/b,target=/x", NULL},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		CHECK(runopts_add_mount(&o, bad[i][0], &err) < 0 && err.status == 125);
+		if (bad[i][1] != NULL)
+			CHECK_STR(err.msg, bad[i][1]);
+	}
+	CHECK(o.nvolumes == 0 && o.tmpfs == NULL);
+	CHECK(runopts_add_mount(&o, "type=bind,src=/a,dst=/x,ro,bind-propagation=rslave", &err) ==
+	      0);
+	CHECK(o.volumes[0].kind == MOUNT_BIND && o.volumes[0].ro);
+	CHECK_STR(o.volumes[0].propagation, "rslave");
+	CHECK(runopts_add_mount(&o, "type=volume,source=v,destination=/v,U=true,volume-opt=o=x",
+				&err) == 0);
+	CHECK(o.volumes[1].kind == MOUNT_VOLUME && o.volumes[1].chown && !o.volumes[1].ro);
+	CHECK_STR(o.volumes[1].name, "v");
+	CHECK(runopts_add_mount(&o, "type=volume,target=/anon,volume-nocopy", &err) == 0);
+	CHECK(o.volumes[2].anonymous && o.volumes[2].nocopy);
+	CHECK(runopts_add_mount(&o, "type=tmpfs,target=/t,tmpfs-size=1m,tmpfs-mode=700", &err) ==
+	      0);
+	CHECK(strv_len(o.tmpfs) == 1);
+	CHECK_STR(o.tmpfs[0], "/t:size=1m,mode=700");
+	CHECK(runopts_add_mount(&o, "type=bind,source=/a,target=/x/", &err) < 0);
+	CHECK_STR(err.msg, "/x/: duplicate mount destination");
+	CHECK(runopts_add_mount(&o, "type=tmpfs,target=/v", &err) < 0);
+	CHECK(runopts_add_volumes_from(&o, "ctr:ro", &err) == 0);
+	CHECK(runopts_add_volumes_from(&o, "ctr:bogus", &err) < 0);
+	CHECK(runopts_add_volumes_from(&o, ":ro", &err) < 0);
+	CHECK(strv_len(o.volumes_from) == 1);
+	runopts_free(&o);
+}
+
+UNIT_TEST(volume_names)
+{
+	static const char *const good[] = {"a", "A0", "0", "a_b.c-d", "x-"};
+	static const char *const bad[] = {"", "_a", ".a", "-a", "a/b", "a b", "a:b", "é", NULL};
+
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++)
+		CHECK(runopts_volume_name_ok(good[i]));
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		CHECK(!runopts_volume_name_ok(bad[i]));
 }
 
 UNIT_TEST(volume_destinations)

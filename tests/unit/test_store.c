@@ -7,6 +7,7 @@
 
 #include "lib/util.h"
 #include "storage/store.h"
+#include "storage/volume.h"
 #include "tests/unit/unit.h"
 
 static char *tmpdir(void)
@@ -312,6 +313,65 @@ UNIT_TEST(store_v3_lists)
 	sqlite3_close(db);
 	CHECK(store_open(dir, &err) == NULL);
 	CHECK(strstr(err.msg, "newer than this warren supports (3)") != NULL);
+	free(path);
+	rmdir_all(dir);
+}
+
+/* A version 2 database (before volumes, issue 8) is upgraded to 3 when
+ * opened: its containers stay; volumes and their users work; a container
+ * row deleted forgets its volumes (the trigger). A newer one is refused. */
+UNIT_TEST(store_upgrade_v2_volumes)
+{
+	char *dir = tmpdir();
+	char *path = xasprintf("%s/warren.db", dir);
+	struct werr err = {0};
+	struct store *s;
+	sqlite3 *db = NULL;
+	struct container_rec c = {0};
+	struct volume_rec v = {.name = "vol", .created = 5}, got = {0};
+	char **users = NULL;
+
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+			   "CREATE TABLE version(version INTEGER NOT NULL);"
+			   "INSERT INTO version VALUES(2);"
+			   "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+			   "CREATE TABLE images(id TEXT PRIMARY KEY, digest TEXT, created INTEGER,"
+			   " stored INTEGER, size INTEGER, config TEXT, manifest TEXT);"
+			   "CREATE TABLE containers(id TEXT PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
+			   " image_id TEXT, image_name TEXT, command TEXT, created INTEGER,"
+			   " started INTEGER, finished INTEGER, state INTEGER, pid INTEGER,"
+			   " pid_start INTEGER, exit_code INTEGER, autoremove INTEGER, driver TEXT,"
+			   " config TEXT);",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	s = store_open(dir, &err);
+	CHECK(s != NULL);
+	mkid(c.id, 'c', "c1");
+	c.name = "c1";
+	CHECK(store_container_add(s, &c, &err) == 0);
+	CHECK(store_volume_add(s, &v, &err) == 0);
+	CHECK(store_volume_add(s, &v, &err) < 0);
+	CHECK_STR(err.msg, "volume with name vol already exists: volume already exists");
+	CHECK(store_volume_attach(s, c.id, "vol", &err) == 0);
+	CHECK(store_volume_delete(s, "vol", &err) < 0 && err.status == 2);
+	CHECK(strstr(err.msg, "is being used by the following container(s)") != NULL);
+	CHECK(store_volume_users(s, "vol", &users, &err) == 0 && strv_len(users) == 1);
+	strv_free(users);
+	CHECK(store_volume_get(s, "vol", &got, &err) == 1 && got.needs_copy == false);
+	volume_rec_free(&got);
+	CHECK(store_container_delete(s, c.id, &err) == 0);
+	CHECK(store_volume_users(s, "vol", &users, &err) == 0 && strv_len(users) == 0);
+	strv_free(users);
+	CHECK(store_volume_delete(s, "vol", &err) == 0);
+	CHECK(store_volume_delete(s, "vol", &err) < 0 && err.status == 1);
+	store_close(s);
+	/* a database from a newer warren is refused */
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "UPDATE version SET version = 4", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	CHECK(store_open(dir, &err) == NULL);
+	CHECK(strstr(err.msg, "version 4 is newer than this warren supports (3)") != NULL);
 	free(path);
 	rmdir_all(dir);
 }

@@ -1,0 +1,29 @@
+/* store_int.h - what store.c lends the other files of storage/ that keep
+ * their own tables in the state database (volume.c): cached statements in
+ * extension slots, stepping and the transaction helpers. Not for use
+ * outside storage/. */
+#ifndef WARREN_STORE_INT_H
+#define WARREN_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "lib/err.h"
+
+struct store;
+
+/* Statement slots for the other files: each file owns a range. */
+#define STORE_EXT_SLOTS	  32
+#define STORE_SLOT_VOLUME 0 /* volume.c: 0..19 */
+
+/* The statement sql, prepared on first use and cached in slot, reset and
+ * unbound; NULL with err set. */
+sqlite3_stmt *store_int_stmt(struct store *s, int slot, const char *sql, struct werr *err);
+int store_int_step(struct store *s, sqlite3_stmt *st, struct werr *err);
+void store_int_bind_str(sqlite3_stmt *st, int i, const char *v);
+char *store_int_col_str(sqlite3_stmt *st, int i);
+int store_int_begin(struct store *s, bool write, bool *own, struct werr *err);
+int store_int_end(struct store *s, bool own, int rc, struct werr *err);
+int store_int_changes(struct store *s);
+
+#endif
