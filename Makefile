@@ -116,8 +116,9 @@ check-bats: bin/warren test-tools
 	bats tests/bats
 
 install: bin/warren bin/warren-monitor
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)
 	install -m 0755 bin/warren $(DESTDIR)$(BINDIR)/warren
+	install -m 0755 bin/warren-monitor $(DESTDIR)$(LIBEXECDIR)/warren-monitor
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/warren $(DESTDIR)$(LIBEXECDIR)/warren-monitor
