@@ -64,6 +64,7 @@ struct inspect_opts {
 /* Commands (cmd_*.c). Each returns the process exit status (>= 0) or -1
  * with err set. */
 int cmd_run(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_exec(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_ps(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_rm(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_inspect(struct engine *e, void *opts, char **args, struct werr *err);
@@ -93,6 +94,7 @@ int cmd_migrate(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_help(struct engine *e, void *opts, char **args, struct werr *err);
 
 /* Their flags (next to each command) */
+extern const struct optspec cli_exec_opts;
 extern const struct optspec cli_run_opts, cli_ps_opts, cli_rm_opts, cli_inspect_opts;
 extern const struct optspec cli_trust_show_opts, cli_trust_set_opts;
 extern const struct optspec cli_pull_opts, cli_login_opts, cli_logout_opts, cli_search_opts,
