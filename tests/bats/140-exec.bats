@@ -222,6 +222,11 @@ status_lines() {
     assert_line --partial "24 80"
     run_warren 1 exec "$name" tty
     assert_output "not a tty"
+    # another user opens the container's /dev/ptmx as well
+    run timeout 60 script -qec "$cmd -t -u 1000 $name sh -c 'id -u; tty'" /dev/null
+    [ "$status" -eq 0 ] || fail "exit $status: $output"
+    assert_line --index 0 $'1000\r'
+    assert_line --index 1 --regexp '^/dev/pts/[0-9]+'$'\r''$'
     run timeout 60 script -qec "$cmd -it $name sh" /dev/null < <(printf 'echo typed-$((40+2))\nexit 5\n')
     [ "$status" -eq 5 ] || fail "exit $status: $output"
     assert_output --partial typed-42
@@ -288,6 +293,9 @@ status_lines() {
     assert_output "$(w inspect --format '{{.Config.Hostname}}' "$b")"
     run_warren 0 container exec "$a" hostname
     assert_output "$(w inspect --format '{{.Config.Hostname}}' "$a")"
+    # a --rm container's rootfs (perhaps from the pool) has the users too
+    run_warren 0 container exec -u wtuser "$a" id -u
+    assert_output 1000
     run_warren 0 exec --detach-keys ctrl-x,y "$a" true
     run_warren 0 exec --detach-keys '' "$a" true
     run_warren 125 exec --detach-keys bogus "$a" true
