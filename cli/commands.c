@@ -53,27 +53,29 @@
 	"  warren exec [OPTIONS] CONTAINER COMMAND [ARG...]\n"                                     \
 	"  warren exec [OPTIONS] --latest COMMAND [ARG...]\n\n"                                    \
 	"DESCRIPTION\n"                                                                            \
-	"  Runs COMMAND in a running container: in its namespaces (pid, mount, ipc, uts,\n"        \
-	"  network, cgroup) and its root, with its capabilities, seccomp profile,\n"               \
+	"  Runs COMMAND in a running container: in its namespaces (pid, mount, ipc,\n"             \
+	"  uts, network, cgroup) and its root, with its capabilities, seccomp profile,\n"          \
 	"  no_new_privs, rlimits, user, environment and working directory unless the\n"            \
-	"  options change them. warren waits for COMMAND and exits with its status: 125 when\n"    \
-	"  warren itself fails (an unknown container, one that does not run), 126 when\n"          \
-	"  COMMAND cannot be invoked, 127 when it is not found or the working directory is\n"      \
-	"  missing, 128+N when it was killed by signal N. Signals sent to warren (Ctrl-C,\n"       \
-	"  SIGTERM) are passed on to COMMAND.\n\n"                                                 \
+	"  options change them. warren waits for COMMAND and exits with its status:\n"             \
+	"  125 when warren itself fails (an unknown container, one that does not\n"                \
+	"  run), 126 when COMMAND cannot be invoked, 127 when it is not found or the\n"            \
+	"  working directory is missing, 128+N when it was killed by signal N.\n"                  \
+	"  Signals sent to warren (Ctrl-C, SIGTERM) are passed on to COMMAND.\n\n"                 \
 	"OPTIONS\n"                                                                                \
 	"  -i, --interactive         pass stdin to COMMAND (else it reads /dev/null)\n"            \
 	"  -t, --tty                 a pseudo-terminal from the container's /dev/pts\n"            \
-	"  -d, --detach              start COMMAND and return: print an id, as Podman prints\n"    \
-	"                            its exec session's; COMMAND keeps running, its stdio\n"       \
-	"                            /dev/null, without a terminal\n"                              \
+	"  -d, --detach              start COMMAND and return, printing an id (Podman\n"           \
+	"                            prints its exec session's); COMMAND runs on with\n"           \
+	"                            stdio on /dev/null and no terminal\n"                         \
 	"  -e, --env K[=V]           set an environment variable (K alone: take ours)\n"           \
 	"      --env-file FILE       read K=V lines from FILE ('#' comments)\n"                    \
-	"  -u, --user USER[:GROUP]   run as this user (names resolved in the container); its\n"    \
-	"                            HOME; root gets the container's capabilities, others none\n"  \
+	"  -u, --user USER[:GROUP]   run as this user (names resolved in the\n"                    \
+	"                            container), with its HOME; root gets the\n"                   \
+	"                            container's capabilities, other users none\n"                 \
 	"  -w, --workdir DIR         working directory inside the container\n"                     \
 	"      --privileged          every capability (seccomp stays)\n"                           \
-	"      --detach-keys KEYS    checked as Podman does (ctrl-p,ctrl-q), not used yet\n"       \
+	"      --detach-keys KEYS    checked as Podman does (ctrl-p,ctrl-q); detaching\n"          \
+	"                            needs an exec monitor warren does not have yet\n"             \
 	"  -l, --latest              the container created last instead of CONTAINER\n\n"          \
 	"EXAMPLES\n"                                                                               \
 	"  warren exec web cat /etc/os-release\n"                                                  \
