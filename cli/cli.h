@@ -69,6 +69,7 @@ struct inspect_opts {
 /* Commands (cmd_*.c). Each returns the process exit status (>= 0) or -1
  * with err set. */
 int cmd_run(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_exec(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_ps(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_create(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_start(struct engine *e, void *opts, char **args, struct werr *err);
@@ -120,6 +121,7 @@ int cmd_volume_prune(struct engine *e, void *opts, char **args, struct werr *err
 int cmd_volume_exists(struct engine *e, void *opts, char **args, struct werr *err);
 
 /* Their flags (next to each command) */
+extern const struct optspec cli_exec_opts;
 extern const struct optspec cli_run_opts, cli_ps_opts, cli_rm_opts, cli_inspect_opts;
 extern const struct optspec cli_stop_opts, cli_start_opts, cli_kill_opts, cli_cleanup_opts,
     cli_logs_opts;

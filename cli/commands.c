@@ -72,6 +72,39 @@
 	    "  warren run --rm busybox echo hello\n"                                               \
 	    "  warren run --rm -it -v $PWD:/src:ro -w /src busybox sh\n"
 
+#define EXEC_HELP                                                                                  \
+	"SYNOPSIS\n"                                                                               \
+	"  warren exec [OPTIONS] CONTAINER COMMAND [ARG...]\n"                                     \
+	"  warren exec [OPTIONS] --latest COMMAND [ARG...]\n\n"                                    \
+	"DESCRIPTION\n"                                                                            \
+	"  Runs COMMAND in a running container: in its namespaces (pid, mount, ipc,\n"             \
+	"  uts, network, cgroup) and its root, with its capabilities, seccomp profile,\n"          \
+	"  no_new_privs, rlimits, user, environment and working directory unless the\n"            \
+	"  options change them. warren waits for COMMAND and exits with its status:\n"             \
+	"  125 when warren itself fails (an unknown container, one that does not\n"                \
+	"  run), 126 when COMMAND cannot be invoked, 127 when it is not found or the\n"            \
+	"  working directory is missing, 128+N when it was killed by signal N.\n"                  \
+	"  Signals sent to warren (Ctrl-C, SIGTERM) are passed on to COMMAND.\n\n"                 \
+	"OPTIONS\n"                                                                                \
+	"  -i, --interactive         pass stdin to COMMAND (else it reads /dev/null)\n"            \
+	"  -t, --tty                 a pseudo-terminal from the container's /dev/pts\n"            \
+	"  -d, --detach              start COMMAND and return, printing an id (Podman\n"           \
+	"                            prints its exec session's); COMMAND runs on with\n"           \
+	"                            stdio on /dev/null and no terminal\n"                         \
+	"  -e, --env K[=V]           set an environment variable (K alone: take ours)\n"           \
+	"      --env-file FILE       read K=V lines from FILE ('#' comments)\n"                    \
+	"  -u, --user USER[:GROUP]   run as this user (names resolved in the\n"                    \
+	"                            container), with its HOME; root gets the\n"                   \
+	"                            container's capabilities, other users none\n"                 \
+	"  -w, --workdir DIR         working directory inside the container\n"                     \
+	"      --privileged          every capability (seccomp stays)\n"                           \
+	"      --detach-keys KEYS    checked as Podman does (ctrl-p,ctrl-q); detaching\n"          \
+	"                            needs an exec monitor warren does not have yet\n"             \
+	"  -l, --latest              the container created last instead of CONTAINER\n\n"          \
+	"EXAMPLES\n"                                                                               \
+	"  warren exec web cat /etc/os-release\n"                                                  \
+	"  warren exec -it -u nobody -w /tmp web sh\n"
+
 #define PS_HELP                                                                                    \
 	"SYNOPSIS\n  warren ps [OPTIONS]\n\n"                                                      \
 	"DESCRIPTION\n  Lists running containers (with -a all of them) in Podman's columns.\n\n"   \
@@ -551,6 +584,8 @@ const struct cmd cli_container_commands[] = {
      CLEANUP_HELP, NEEDS_STORE, NULL},
     {"create", cmd_create, &cli_run_opts, "create a container without starting it", CREATE_HELP,
      NEEDS_STORE, NULL},
+    {"exec", cmd_exec, &cli_exec_opts, "run a command in a running container", EXEC_HELP,
+     NEEDS_STORE, NULL},
     {"inspect", cmd_container_inspect, &cli_inspect_opts, "show containers as JSON", INSPECT_HELP,
      NEEDS_STORE, NULL},
     {"kill", cmd_kill, &cli_kill_opts, "send a signal to containers", KILL_HELP, NEEDS_STORE, NULL},
@@ -598,6 +633,8 @@ const struct cmd cli_system_commands[] = {
 const struct cmd cli_commands[] = {
     {"container", NULL, NULL, "manage containers", NULL, NEEDS_NOTHING, cli_container_commands},
     {"create", cmd_create, &cli_run_opts, "create a container without starting it", CREATE_HELP,
+     NEEDS_STORE, NULL},
+    {"exec", cmd_exec, &cli_exec_opts, "run a command in a running container", EXEC_HELP,
      NEEDS_STORE, NULL},
     {"help", cmd_help, NULL, "show the help of warren or of a command", HELP_HELP, NEEDS_NOTHING,
      NULL},

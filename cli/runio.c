@@ -87,20 +87,25 @@ static void block_signals(struct run_io *r)
 
 void run_io_begin(struct run_io *r, const struct run_opts *o)
 {
-	*r = (struct run_io){.io = {.in_fd = o->interactive ? STDIN_FILENO : -1,
+	run_io_begin_flags(r, o->tty, o->interactive, o->sig_proxy);
+}
+
+void run_io_begin_flags(struct run_io *r, bool tty, bool interactive, bool sig_proxy)
+{
+	*r = (struct run_io){.io = {.in_fd = interactive ? STDIN_FILENO : -1,
 				    .out_fd = STDOUT_FILENO,
 				    .err_fd = STDERR_FILENO,
 				    .event_fd = -1},
-			     .tty = o->tty,
-			     .sig_proxy = o->sig_proxy,
+			     .tty = tty,
+			     .sig_proxy = sig_proxy,
 			     .term_fd = isatty(STDIN_FILENO)	? STDIN_FILENO
 					: isatty(STDOUT_FILENO) ? STDOUT_FILENO
 								: -1};
-	if (o->tty)
+	if (tty)
 		term_size(r->term_fd, &r->io.rows, &r->io.cols);
 	/* keystrokes (^C too) go to the container's pty as they are typed;
 	 * raw with -t alone too, as Podman does */
-	if (o->tty && r->term_fd == STDIN_FILENO && tcgetattr(STDIN_FILENO, &r->saved) == 0) {
+	if (tty && r->term_fd == STDIN_FILENO && tcgetattr(STDIN_FILENO, &r->saved) == 0) {
 		struct termios raw = r->saved;
 		cfmakeraw(&raw);
 		r->raw = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;

@@ -31,6 +31,8 @@ void run_io_check(const struct run_opts *o);
  * routed to io.event_fd. Never fails: without a signalfd the signals keep
  * their default effect (a warning says so). */
 void run_io_begin(struct run_io *r, const struct run_opts *o);
+/* The same from the flags: -t, -i, --sig-proxy (exec has no run_opts). */
+void run_io_begin_flags(struct run_io *r, bool tty, bool interactive, bool sig_proxy);
 
 /* Restores the terminal mode and the signal mask; signals that came after
  * the container ended are dropped. */

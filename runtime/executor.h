@@ -12,6 +12,7 @@
 #define WARREN_EXECUTOR_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "lib/err.h"
@@ -39,6 +40,36 @@ struct ctr_proc {
  * executable, 125 otherwise). */
 int executor_start(const char *bundle_dir, const struct exec_opts *o, struct ctr_proc *out,
 		   struct werr *err);
+
+/* What exec changes in a running container's process; everything else
+ * (env, rlimits, umask, capabilities, no_new_privs, seccomp) is as its
+ * config.json says. */
+struct exec_proc {
+	char *const *args; /* the command; args[0] is searched in the container's PATH */
+	char *const *env;  /* "K=V" set over the container's env */
+	const char *cwd;   /* absolute; NULL: the container's */
+	bool set_user;	   /* uid, gid, groups replace the container's user; its
+			      capabilities follow (root: the bounding set, else none) */
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups;
+	size_t ngroups;
+	bool privileged; /* every capability in the bounding set (effective for root) */
+	bool detach;	 /* outlives the caller: a session of its own, no parent-death
+			    signal (the caller passes no tty and fds -1) */
+};
+
+/* Runs x in the running container whose init is pid (started at
+ * pid_start, see proc_start_time) and whose OCI bundle is bundle_dir:
+ * joins the namespaces of that init (a pidfd, else /proc/PID/ns), so that
+ * the process is in its pid namespace and sees its root and nothing
+ * else, and sets it up as executor_start does, o saying where its stdio
+ * goes and whether it gets a pty (from the container's devpts). Returns
+ * once it has exec'd: out->pid is our child (executor_wait, executor_kill
+ * serve it as a container's init). Errors as executor_start's; when the
+ * init is gone (or pid is another process now), err->errnum is ESRCH. */
+int executor_exec(const char *bundle_dir, pid_t pid, uint64_t pid_start, const struct exec_proc *x,
+		  const struct exec_opts *o, struct ctr_proc *out, struct werr *err);
 
 /* What the waiting side attaches to a running container: the engine never
  * touches fds 0-2 or a terminal on its own, the caller (the CLI, a

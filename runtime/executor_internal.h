@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "lib/err.h"
+#include "runtime/executor.h"
 
 /* Capability sets, indexes into xspec.caps. */
 enum { XCAP_BOUNDING, XCAP_EFFECTIVE, XCAP_PERMITTED, XCAP_INHERITABLE, XCAP_AMBIENT, XCAP_NSETS };
@@ -85,6 +86,10 @@ int xspec_parse(const char *text, const char *bundle_dir, const char *seccomp_ca
 
 void xspec_free(struct xspec *s);
 
+/* Sets the "K=V" entries of env over s->env (an entry with the same key is
+ * replaced) and finds PATH again. */
+void xspec_set_env(struct xspec *s, char *const *env);
+
 /* Translates one OCI mount option word into m (flags, propagation, data).
  * Unknown words are appended to the data string. */
 void xmount_add_option(struct xmount *m, const char *opt);
@@ -104,5 +109,56 @@ int xmounts_setup(const struct xspec *s, struct werr *err);
  * missing components are made as directories, the last one as a directory
  * when dir is set, else as an empty file. Returns the fd or -1 (errno). */
 int xopen_in_root(int rootfd, const char *path, bool create, bool dir);
+
+/* How exec enters a running container (executor_exec.c): the namespaces
+ * of its init, through a pidfd or, on older kernels, /proc/PID/ns fds. */
+enum { XNS_IPC, XNS_UTS, XNS_NET, XNS_CGROUP, XNS_MNT, XNS_PID, XNS_COUNT };
+struct xjoin {
+	int pidfd;	     /* -1: the nsfd[] instead */
+	int nsfd[XNS_COUNT]; /* -1 where nothing is joined */
+	int flags;	     /* CLONE_NEW* to join (the pid namespace the parent entered) */
+};
+
+/* What the child of executor_start or executor_exec needs, all prepared
+ * by the parent. */
+struct xchild {
+	const struct xspec *s;
+	const struct exec_opts *o;
+	const struct xjoin *join; /* exec: the container to join; NULL: run's new one */
+	bool tty;
+	bool pdeathsig; /* SIGKILL when the caller dies (not for exec -d) */
+	bool setsid;	/* a session of its own (exec -d: no terminal's signals) */
+	int errfd;	/* errors; CLOEXEC, so exec closes it */
+	int ptyfd;	/* the pty master goes back here (tty only) */
+};
+
+/* Parent side (executor.c): forks (clone_flags: the new namespaces of run;
+ * 0 for exec) the child that runs c->s as c says (its errfd and ptyfd are
+ * made here), and waits until it has exec'd or failed (then -1 with its
+ * error and status). */
+int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct werr *err);
+
+/* A running container's process s changed into exec's x: its args, env
+ * over the container's, cwd, user; capabilities as Podman's exec gives
+ * them (privileged: all in the bounding set; with a user or privileged,
+ * root gets the bounding set, others none). Pure (unit-tested). */
+int xspec_apply_exec(struct xspec *s, const struct exec_proc *x, struct werr *err);
+
+/* Child side (executor_exec.c): setns() into j's namespaces; the root and
+ * cwd become the container's "/". Returns 0 or -1 (err set). */
+int xjoin_enter(const struct xjoin *j, struct werr *err);
+
+/* Child side (executor_proc.c). The caller's fds (-1: /dev/null) become
+ * 0-2. */
+int xproc_stdio(const struct exec_opts *o, struct werr *err);
+/* rlimits, umask, credentials, pty, capabilities, no_new_privs, seccomp,
+ * cwd, then exec: returns only on failure (status 126, 127 or 125). */
+int xproc_exec(const struct xchild *a, struct werr *err);
+/* Every signal back to its default, none blocked (exec keeps both). */
+void xproc_reset_signals(void);
+
+/* Parent side: the fd a child sent with SCM_RIGHTS, -1 on EOF (the child
+ * failed first) or error. */
+int xfd_recv(int sock);
 
 #endif

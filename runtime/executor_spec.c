@@ -270,6 +270,35 @@ static int parse_user(struct json_object *user, struct xspec *s)
 	return 0;
 }
 
+static void find_path(struct xspec *s)
+{
+	s->path_env = DEFAULT_PATH;
+	for (char **e = s->env; *e != NULL; e++)
+		if (str_has_prefix(*e, "PATH="))
+			s->path_env = *e + 5;
+}
+
+void xspec_set_env(struct xspec *s, char *const *env)
+{
+	for (; env != NULL && *env != NULL; env++) {
+		const char *eq = strchr(*env, '=');
+		size_t klen = eq ? (size_t)(eq - *env) : strlen(*env);
+		char **p;
+
+		for (p = s->env; *p != NULL; p++)
+			if (strncmp(*p, *env, klen) == 0 &&
+			    ((*p)[klen] == '=' || (*p)[klen] == '\0'))
+				break;
+		if (*p == NULL) {
+			s->env = strv_append(s->env, *env);
+			continue;
+		}
+		free(*p);
+		*p = xstrdup(*env);
+	}
+	find_path(s);
+}
+
 static int parse_process(struct json_object *p, struct xspec *s, struct werr *err)
 {
 	if (p == NULL)
@@ -280,10 +309,7 @@ static int parse_process(struct json_object *p, struct xspec *s, struct werr *er
 	if (s->args[0] == NULL || s->args[0][0] == '\0')
 		return werr_set(err, EINVAL, "no command or entrypoint specified");
 	s->env = jstrv(jget(p, "env"));
-	s->path_env = DEFAULT_PATH;
-	for (char **e = s->env; *e != NULL; e++)
-		if (str_has_prefix(*e, "PATH="))
-			s->path_env = *e + 5;
+	find_path(s);
 	s->cwd = xstrdup(jstr(p, "cwd") != NULL ? jstr(p, "cwd") : "/");
 	if (s->cwd[0] != '/')
 		return werr_set(err, EINVAL, "cwd '%s' is not absolute", s->cwd);

@@ -22,7 +22,7 @@ static int env_name_ok(const char *s, size_t n)
 	return 1;
 }
 
-int runopts_add_env(struct run_opts *o, const char *spec, struct werr *err)
+int runopts_env_add(char ***env, const char *spec, struct werr *err)
 {
 	const char *eq = strchr(spec, '=');
 	size_t n = eq ? (size_t)(eq - spec) : strlen(spec);
@@ -32,18 +32,23 @@ int runopts_add_env(struct run_opts *o, const char *spec, struct werr *err)
 		return werr_status(err, 125);
 	}
 	if (eq) {
-		o->env = strv_append(o->env, spec);
+		*env = strv_append(*env, spec);
 	} else {
 		const char *val = getenv(spec);
 		if (val) {
 			cleanup_free char *kv = xasprintf("%s=%s", spec, val);
-			o->env = strv_append(o->env, kv);
+			*env = strv_append(*env, kv);
 		}
 	}
 	return 0;
 }
 
-int runopts_parse_env_text(struct run_opts *o, const char *text, const char *path, struct werr *err)
+int runopts_add_env(struct run_opts *o, const char *spec, struct werr *err)
+{
+	return runopts_env_add(&o->env, spec, err);
+}
+
+int runopts_env_text(char ***env, const char *text, const char *path, struct werr *err)
 {
 	const char *p = text;
 	int lineno = 0;
@@ -63,19 +68,29 @@ int runopts_parse_env_text(struct run_opts *o, const char *text, const char *pat
 			s++;
 		if (*s == '\0' || *s == '#')
 			continue;
-		if (runopts_add_env(o, s, err) < 0)
+		if (runopts_env_add(env, s, err) < 0)
 			return werr_wrap(err, "env file '%s' line %d", path, lineno);
 	}
 	return 0;
 }
 
-int runopts_add_env_file(struct run_opts *o, const char *path, struct werr *err)
+int runopts_parse_env_text(struct run_opts *o, const char *text, const char *path, struct werr *err)
+{
+	return runopts_env_text(&o->env, text, path, err);
+}
+
+int runopts_env_file(char ***env, const char *path, struct werr *err)
 {
 	cleanup_free char *text = read_file_at(AT_FDCWD, path, NULL, err);
 
 	if (text == NULL)
 		return werr_status(err, 125);
-	return runopts_parse_env_text(o, text, path, err);
+	return runopts_env_text(env, text, path, err);
+}
+
+int runopts_add_env_file(struct run_opts *o, const char *path, struct werr *err)
+{
+	return runopts_env_file(&o->env, path, err);
 }
 
 void runopts_init(struct run_opts *o)

@@ -9,7 +9,13 @@
 
 /* The defaults of `run` (all zero but --sig-proxy, which is on). */
 void runopts_init(struct run_opts *o);
-/* -e K=V, or -e K (the value from our environment; skipped when unset). */
+/* -e K=V, or -e K (the value from our environment; skipped when unset),
+ * appended to *env (exec's -e too). */
+int runopts_env_add(char ***env, const char *spec, struct werr *err);
+/* --env-file F's lines appended to *env; the text of one (path for messages). */
+int runopts_env_file(char ***env, const char *path, struct werr *err);
+int runopts_env_text(char ***env, const char *text, const char *path, struct werr *err);
+/* The same into o->env. */
 int runopts_add_env(struct run_opts *o, const char *spec, struct werr *err);
 /* --env-file F: lines K=V or K; '#' comments and blank lines skipped. */
 int runopts_add_env_file(struct run_opts *o, const char *path, struct werr *err);

@@ -272,10 +272,9 @@ static char *read_user_db(int rootfd, const char *rel)
 	return text;
 }
 
-static int resolve_user(struct engine *e, const struct run_opts *o, const struct image_config *img,
-			const char *rootfs, struct user_ids *u, struct werr *err)
+int spec_user_resolve(struct engine *e, const char *spec, const char *rootfs, struct user_ids *u,
+		      struct werr *err)
 {
-	const char *spec = o->user && *o->user ? o->user : img->user ? img->user : "";
 	cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	cleanup_free char *passwd = NULL, *group = NULL;
 
@@ -304,6 +303,14 @@ static int resolve_user(struct engine *e, const struct run_opts *o, const struct
 		u->ngroups = n;
 	}
 	return 0;
+}
+
+static int resolve_user(struct engine *e, const struct run_opts *o, const struct image_config *img,
+			const char *rootfs, struct user_ids *u, struct werr *err)
+{
+	const char *spec = o->user && *o->user ? o->user : img->user ? img->user : "";
+
+	return spec_user_resolve(e, spec, rootfs, u, err);
 }
 
 static struct json_object *user_json(const struct user_ids *u)

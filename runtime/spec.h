@@ -80,6 +80,14 @@ int spec_build(struct engine *e, const struct run_opts *o, const struct image_co
 	       const char *ctr_id, const char *ctr_dir, const char *rootfs,
 	       struct json_object **out, struct werr *err);
 
+struct user_ids;
+/* Resolves a -u USER[:GROUP] spec ("" is root) against the /etc/passwd and
+ * /etc/group of the mounted rootfs (opened inside it: untrusted); in a
+ * single-uid user namespace only root is possible. *u as user_resolve's
+ * (userlookup.h). */
+int spec_user_resolve(struct engine *e, const char *spec, const char *rootfs, struct user_ids *u,
+		      struct werr *err);
+
 /* Podman's default capability names ("CAP_CHOWN", ...), NULL-terminated. */
 extern const char *const spec_default_caps[];
 

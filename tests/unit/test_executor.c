@@ -106,6 +106,55 @@ UNIT_TEST(parse_spec)
 	rmdir(dir);
 }
 
+UNIT_TEST(exec_changes_the_spec)
+{
+	cleanup_free char *dir = make_tmpdir();
+	cleanup_free char *text = NULL;
+	char *args[] = {"ls", "-l", NULL}, *env[] = {"PATH=/y", "B=2", "A=3", NULL};
+	gid_t groups[] = {7};
+	struct exec_proc x = {.args = args, .env = env, .cwd = "/tmp"};
+	struct xspec s;
+	struct werr err = {0};
+
+	CHECK(dir != NULL);
+	text = spec_text(dir, "");
+	/* args, env over the container's (PATH found again), cwd; caps kept */
+	CHECK(xspec_parse(text, "/", NULL, &s, &err) == 0);
+	CHECK(xspec_apply_exec(&s, &x, &err) == 0);
+	CHECK_STR(s.args[0], "ls");
+	CHECK(strv_len(s.env) == 3);
+	CHECK_STR(s.env[0], "A=3");
+	CHECK_STR(s.env[2], "B=2");
+	CHECK_STR(s.path_env, "/y");
+	CHECK_STR(s.cwd, "/tmp");
+	CHECK(s.uid == 1000 && s.caps[XCAP_EFFECTIVE] == (1ULL << 5));
+	/* a user: its ids; not root: no capabilities but the bounding set */
+	x = (struct exec_proc){.args = args, .set_user = true, .uid = 0, .gid = 0};
+	CHECK(xspec_apply_exec(&s, &x, &err) == 0);
+	CHECK(s.uid == 0 && s.ngroups == 0);
+	CHECK(s.caps[XCAP_EFFECTIVE] == s.caps[XCAP_BOUNDING] &&
+	      s.caps[XCAP_PERMITTED] == s.caps[XCAP_BOUNDING]);
+	x = (struct exec_proc){
+	    .args = args, .set_user = true, .uid = 5, .gid = 6, .groups = groups, .ngroups = 1};
+	CHECK(xspec_apply_exec(&s, &x, &err) == 0);
+	CHECK(s.uid == 5 && s.gid == 6 && s.ngroups == 1 && s.groups[0] == 7);
+	CHECK(s.caps[XCAP_EFFECTIVE] == 0 && s.caps[XCAP_PERMITTED] == 0);
+	CHECK(s.caps[XCAP_BOUNDING] == ((1ULL << 0) | (1ULL << 5)));
+	/* privileged: every capability of the kernel */
+	x = (struct exec_proc){.args = args, .privileged = true, .set_user = true};
+	CHECK(xspec_apply_exec(&s, &x, &err) == 0);
+	CHECK(s.caps[XCAP_BOUNDING] == (s.cap_last >= 63 ? ~0ULL : (1ULL << (s.cap_last + 1)) - 1));
+	CHECK(s.caps[XCAP_EFFECTIVE] == s.caps[XCAP_BOUNDING]);
+	/* bad input */
+	x = (struct exec_proc){.args = args, .cwd = "tmp"};
+	CHECK(xspec_apply_exec(&s, &x, &err) < 0);
+	CHECK(strstr(err.msg, "not an absolute path") != NULL);
+	x = (struct exec_proc){.args = (char *[]){"", NULL}};
+	CHECK(xspec_apply_exec(&s, &x, &err) < 0);
+	xspec_free(&s);
+	rmdir(dir);
+}
+
 UNIT_TEST(parse_spec_rejects)
 {
 	cleanup_free char *dir = make_tmpdir();

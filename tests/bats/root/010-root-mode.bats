@@ -156,6 +156,30 @@ assert_free_range() {
     assert_free_range "${BASH_REMATCH[1]}"
 }
 
+@test "single-uid mode: exec runs as root in the container; another user is refused clearly" {
+    # guards: issue 8 exec rootless without sub-ids (only uid 0 is mapped)
+    setup_nosubid
+    local name=wt-exec-single-$$
+    as_nosubid load -i "$WT_FIXTURES/busybox.docker.tar"
+    [ "$status" -eq 0 ] || fail "load failed: $stderr"
+    runuser -u "$NOSUBID_USER" -- env -i HOME="$NS_HOME" PATH=/usr/bin:/bin XDG_RUNTIME_DIR="$NS_RUN" \
+        "$WARREN" --root "$NS_TMP/root" --runroot "$NS_TMP/runroot" run --name "$name" "$IMAGE" \
+        sleep 1000 </dev/null >/dev/null 2>&1 &
+    WT_BG_PIDS+=("$!")
+    for _ in $(seq 100); do
+        as_nosubid exec "$name" true
+        [ "$status" -eq 0 ] && break
+        sleep 0.1
+    done
+    as_nosubid exec "$name" sh -c 'id -u; cat /proc/1/cmdline'
+    [ "$status" -eq 0 ] || fail "exec failed: $stderr"
+    assert_line --index 0 0
+    assert_line --index 1 --partial sleep
+    as_nosubid exec -u 1000 "$name" id
+    [ "$status" -eq 125 ] || fail "exit $status: $stderr"
+    assert_error "is not mapped in the user namespace"
+}
+
 @test "sub-ids: every range of the user is mapped, in order" {
     # guards: Foundation #2 §2 "maps ids with newuidmap/newgidmap using every range libsubid returns"
     setup_nosubid
