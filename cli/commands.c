@@ -580,6 +580,8 @@ const struct cmd cli_manifest_commands[] = {
 };
 
 const struct cmd cli_container_commands[] = {
+    {"attach", cmd_attach, &cli_attach_opts, "attach to a running container", ATTACH_HELP,
+     NEEDS_STORE, NULL},
     {"cleanup", cmd_container_cleanup, &cli_cleanup_opts, "unmount containers that have exited",
      CLEANUP_HELP, NEEDS_STORE, NULL},
     {"create", cmd_create, &cli_run_opts, "create a container without starting it", CREATE_HELP,
@@ -631,6 +633,8 @@ const struct cmd cli_system_commands[] = {
 };
 
 const struct cmd cli_commands[] = {
+    {"attach", cmd_attach, &cli_attach_opts, "attach to a running container", ATTACH_HELP,
+     NEEDS_STORE, NULL},
     {"container", NULL, NULL, "manage containers", NULL, NEEDS_NOTHING, cli_container_commands},
     {"create", cmd_create, &cli_run_opts, "create a container without starting it", CREATE_HELP,
      NEEDS_STORE, NULL},

@@ -83,4 +83,19 @@
 	"  -t, --timestamps    prefix each line with the time it was written\n"                    \
 	"      --tail N        only the last N lines (-1: all)\n"
 
+#define ATTACH_HELP                                                                                \
+	"SYNOPSIS\n  warren attach [OPTIONS] CONTAINER\n\n"                                        \
+	"DESCRIPTION\n"                                                                            \
+	"  Attaches this terminal to a running detached container through its monitor: its\n"      \
+	"  output appears here, and with -i at its creation, what is typed goes to its stdin.\n"   \
+	"  The detach keys (default ctrl-p,ctrl-q) leave it running; when it exits, warren\n"      \
+	"  exits with its status.\n\n"                                                             \
+	"OPTIONS\n"                                                                                \
+	"      --detach-keys KEYS  the keys that detach: ctrl-X or a character, "                  \
+	"comma-separated;\n"                                                                       \
+	"                          \"\" disables\n"                                                \
+	"      --no-stdin          do not pass stdin on\n"                                         \
+	"      --sig-proxy         pass signals on to the container (default true; not with a\n"   \
+	"                          terminal, where ^C is a keystroke)\n"
+
 #endif

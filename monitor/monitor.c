@@ -25,6 +25,7 @@
  *                    the container again (it inherits the lock); appended:
  *                    "--lock-fd FD ID"
  *   env=K=V          (repeated) the environment of those commands
+ *   attach=DIR       serve attach on DIR/ID (monitor/attach_proto.h)
  *
  * One loop over a signalfd and the output fds; no threads, no heap growth
  * while idle. */
@@ -36,12 +37,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "monitor/attach_proto.h"
 
 #define PARAMS_FD    3
 #define PARAMS_MAX   (64 * 1024)
@@ -63,9 +69,14 @@ struct mon {
 	int nrestart;
 	char *env[MAX_ARGS + 1];
 	int nenv;
+	int listen;			 /* the attach socket, -1: none */
+	char sock_path[100];		 /* via /proc/self/fd/DIRFD/ID */
+	int clients[ATTACH_CLIENTS_MAX]; /* -1: free */
 };
 
 static char params[PARAMS_MAX + 1];
+
+static void write_full(int fd, const char *buf, size_t n);
 
 static int to_fd(const char *v)
 {
@@ -87,6 +98,99 @@ static void open_log(struct mon *m, const char *path)
 	m->log = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (m->log >= 0 && fstat(m->log, &st) == 0)
 		m->log_size = (long long)st.st_size;
+}
+
+/* The attach socket DIR/ID. The path goes through /proc/self/fd of DIR,
+ * so that a long runroot still fits sun_path. */
+static void attach_listen(struct mon *m, const char *dir)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dfd < 0 || strlen(m->id) != 64)
+		goto fail;
+	snprintf(m->sock_path, sizeof(m->sock_path), "/proc/self/fd/%d/%s", dfd, m->id);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", m->sock_path);
+	unlink(sa.sun_path);
+	m->listen = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (m->listen < 0 || bind(m->listen, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    fchmodat(dfd, m->id, 0600, 0) < 0 || listen(m->listen, 4) < 0)
+		goto fail;
+	return; /* dfd stays open: sock_path names it */
+fail:
+	if (m->listen >= 0)
+		close(m->listen);
+	m->listen = -1;
+	m->sock_path[0] = '\0';
+	if (dfd >= 0)
+		close(dfd);
+}
+
+static void attach_accept(struct mon *m)
+{
+	int c = accept4(m->listen, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (c < 0)
+		return;
+	for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
+		if (m->clients[i] < 0) {
+			m->clients[i] = c;
+			return;
+		}
+	close(c); /* full */
+}
+
+/* The container's output to every attached client; one that cannot keep
+ * up misses it rather than stall the container (as conmon does). */
+static void attach_send(struct mon *m, int kind, const char *buf, size_t n)
+{
+	static char pkt[ATTACH_PACKET_MAX];
+
+	while (n > 0) {
+		size_t len = n < ATTACH_PACKET_MAX - 1 ? n : ATTACH_PACKET_MAX - 1;
+		pkt[0] = (char)kind;
+		memcpy(pkt + 1, buf, len);
+		for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
+			if (m->clients[i] >= 0 &&
+			    send(m->clients[i], pkt, len + 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
+			    errno != EAGAIN) {
+				close(m->clients[i]);
+				m->clients[i] = -1;
+			}
+		buf += len;
+		n -= len;
+	}
+}
+
+/* A packet from client i: stdin, a resize, or the end of its stdin. */
+static void attach_recv(struct mon *m, int i)
+{
+	static char pkt[ATTACH_PACKET_MAX];
+	ssize_t n = recv(m->clients[i], pkt, sizeof(pkt), MSG_DONTWAIT);
+	int in = m->tty ? m->out : m->in;
+	unsigned short ws[2];
+
+	if (n < 0 && errno == EAGAIN)
+		return;
+	if (n <= 0) {
+		close(m->clients[i]);
+		m->clients[i] = -1;
+		return;
+	}
+	if (pkt[0] == ATTACH_STDIN && in >= 0) {
+		write_full(in, pkt + 1, (size_t)n - 1);
+	} else if (pkt[0] == ATTACH_RESIZE && m->tty && m->out >= 0 && n == 1 + sizeof(ws)) {
+		struct winsize w = {0};
+		memcpy(ws, pkt + 1, sizeof(ws));
+		w.ws_row = ws[0];
+		w.ws_col = ws[1];
+		ioctl(m->out, TIOCSWINSZ, &w);
+	} else if (pkt[0] == ATTACH_EOF && m->in >= 0) {
+		close(m->in);
+		m->in = -1;
+	} else if (pkt[0] == ATTACH_EOF && m->tty && m->out >= 0) {
+		write_full(m->out, "\x04", 1); /* ^D: end of input on a pty */
+	}
 }
 
 /* Reads fd 3 (see the top of the file). 0, or -1 when it is unusable. */
@@ -139,6 +243,8 @@ static int read_params(struct mon *m)
 			add_arg(m->restart_argv, &m->nrestart, MAX_ARGS, v);
 		else if (strcmp(k, "env") == 0)
 			add_arg(m->env, &m->nenv, MAX_ARGS, v);
+		else if (strcmp(k, "attach") == 0)
+			attach_listen(m, v);
 	}
 	return m->pid > 0 && m->lock >= 0 && strlen(m->id) == 64 ? 0 : -1;
 }
@@ -220,6 +326,8 @@ static void pump(struct mon *m, int *fd, const char *stream)
 
 	if (n > 0) {
 		log_chunk(m, stream, buf, (size_t)n);
+		attach_send(m, strcmp(stream, "stderr") == 0 ? ATTACH_STDERR : ATTACH_STDOUT, buf,
+			    (size_t)n);
 		return;
 	}
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -300,13 +408,15 @@ static void restart(struct mon *m)
 
 int main(int argc, char **argv)
 {
-	struct mon m = {.lock = -1, .out = -1, .err = -1, .in = -1, .log = -1};
+	struct mon m = {.lock = -1, .out = -1, .err = -1, .in = -1, .log = -1, .listen = -1};
 	sigset_t mask;
 	int sfd, status = 0;
 	bool exited = false;
 
 	(void)argc;
 	(void)argv;
+	for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
+		m.clients[i] = -1;
 	if (read_params(&m) < 0) {
 		/* nothing to watch without them: the container dies with us
 		 * (its PDEATHSIG) and the next command settles it */
@@ -327,15 +437,25 @@ int main(int argc, char **argv)
 	if (waitpid(m.pid, &status, WNOHANG) == m.pid)
 		exited = true;
 	while (!exited) {
-		struct pollfd p[3] = {{sfd, POLLIN, 0}, {m.out, POLLIN, 0}, {m.err, POLLIN, 0}};
+		struct pollfd p[4 + ATTACH_CLIENTS_MAX] = {{sfd, POLLIN, 0},
+							   {m.out, POLLIN, 0},
+							   {m.err, POLLIN, 0},
+							   {m.listen, POLLIN, 0}};
 		struct signalfd_siginfo si;
 
-		if (poll(p, 3, -1) < 0 && errno != EINTR)
+		for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
+			p[4 + i] = (struct pollfd){m.clients[i], POLLIN, 0};
+		if (poll(p, 4 + ATTACH_CLIENTS_MAX, -1) < 0 && errno != EINTR)
 			break;
 		if (p[1].revents)
 			pump(&m, &m.out, "stdout");
 		if (p[2].revents)
 			pump(&m, &m.err, "stderr");
+		if (p[3].revents)
+			attach_accept(&m);
+		for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
+			if (p[4 + i].revents && m.clients[i] >= 0)
+				attach_recv(&m, i);
 		if (!(p[0].revents & POLLIN))
 			continue;
 		while (read(sfd, &si, sizeof(si)) == sizeof(si))
@@ -351,6 +471,14 @@ int main(int argc, char **argv)
 			}
 	}
 	drain(&m);
+	/* attached clients see the end of the output, then the exit */
+	if (m.listen >= 0) {
+		close(m.listen);
+		unlink(m.sock_path);
+	}
+	for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
+		if (m.clients[i] >= 0)
+			close(m.clients[i]);
 	if (m.in >= 0)
 		close(m.in);
 	if (m.out >= 0)

@@ -17,6 +17,7 @@
 #include "lib/json.h"
 #include "lib/syscalls.h"
 #include "lib/util.h"
+#include "runtime/attach.h"
 #include "runtime/container_int.h"
 #include "runtime/ctrlock.h"
 #include "runtime/executor.h"
@@ -194,15 +195,16 @@ static char *monitor_params(struct engine *e, const struct ctr_owned *c,
 	cleanup_free char *log =
 	    o->log_driver == LOG_K8S_FILE ? container_log_path(e, c->rec.id) : xstrdup("");
 	cleanup_free char *env = param_env(e), *ex = NULL, *rs = NULL;
+	cleanup_free char *adir = attach_dir(e);
 
-	if (exit_argv == NULL || restart_argv == NULL || strchr(log, '\n'))
+	if (exit_argv == NULL || restart_argv == NULL || strchr(log, '\n') || strchr(adir, '\n'))
 		return NULL;
 	ex = param_argv("exit", exit_argv);
 	rs = param_argv("restart", restart_argv);
 	return xasprintf("id=%s\npid=%d\nlock=%d\nout=%d\nerr=%d\nin=%d\nlog=%s\nlog_max=%lld\n"
-			 "tty=%d\n%s%s%s",
+			 "tty=%d\nattach=%s\n%s%s%s",
 			 c->rec.id, (int)c->proc.pid, lock, out, errfd, in, log, o->log_max,
-			 o->tty ? 1 : 0, ex, rs, env);
+			 o->tty ? 1 : 0, adir, ex, rs, env);
 }
 
 /* fd moved to HIGH_FD or above, inheritable; -1 stays -1. */
@@ -302,6 +304,16 @@ static void close_pair(int p[2])
 		}
 }
 
+/* <runroot>/attach, where the monitors put their sockets */
+static int attach_mkdir(struct engine *e, struct werr *err)
+{
+	cleanup_free char *d = attach_dir(e);
+
+	if (mkdir(d, 0700) < 0 && errno != EEXIST)
+		return werr_set(err, errno, "mkdir '%s'", d);
+	return 0;
+}
+
 int container_detach(struct engine *e, struct ctr_owned *c, const struct detach_opts *o,
 		     struct werr *err)
 {
@@ -312,6 +324,8 @@ int container_detach(struct engine *e, struct ctr_owned *c, const struct detach_
 	int st, r = -1;
 
 	if (mon == NULL)
+		goto fail;
+	if (attach_mkdir(e, err) < 0)
 		goto fail;
 	if ((o->interactive && !o->tty && pipe2(in, O_CLOEXEC) < 0) ||
 	    (pipes && (pipe2(out, O_CLOEXEC) < 0 || pipe2(er, O_CLOEXEC) < 0)) ||

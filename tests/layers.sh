@@ -15,7 +15,7 @@ declare -A ALLOWED=(
     [rootless]="lib userns engine"
     [engine]="lib storage"
     [image]="lib engine storage"
-    [runtime]="lib engine storage image net rootless userns"
+    [runtime]="lib engine storage image net rootless userns monitor"
     [cli]="lib engine storage image net rootless userns runtime"
     # the monitor links libc only (its idle memory is every detached container's cost)
     [monitor]=""

@@ -377,3 +377,44 @@ monitor_of() {
     run_warren 125 run -d --rm --restart always "$IMAGE" true
     assert_last_error "the --rm option conflicts with --restart"
 }
+
+@test "attach: output of a running container, stdin with -i, the container's exit code" {
+    # guards: issue 8 "attach [--no-stdin] [--sig-proxy]" served by the monitor
+    local a b
+    a=$(wt_name)
+    b=$(wt_name)-b
+    run_warren 0 run -d -i --name "$a" "$IMAGE" sh -c 'read x; echo "got $x"; echo err >&2; exit 3'
+    run --separate-stderr timeout 30 sh -c "printf 'hello\n' | \"\$0\" --root \"\$1\" --runroot \"\$2\" attach \"\$3\"" \
+        "$WARREN" "$WT_ROOT" "$WT_RUNROOT" "$a"
+    assert_equal "$status" 3
+    assert_output "got hello"
+    assert_equal "$stderr" "err"
+    # without -i at its creation, stdin is not passed; output until it exits
+    run_warren 0 run -d --name "$b" "$IMAGE" sh -c 'sleep 1; echo late'
+    run_warren 0 attach --no-stdin "$b"
+    assert_output "late"
+    run_warren 125 attach "$b"
+    assert_last_error "you can only attach to running containers"
+    run_warren 125 attach nosuchcontainer
+    assert_last_error 'no container with name or ID "nosuchcontainer" found: no such container'
+    run_warren 0 run -d --name "$b-2" "$IMAGE" sleep 100
+    run_warren 125 attach --detach-keys ctrl-1 "$b-2"
+    assert_last_error "invalid detach keys: ctrl-1"
+}
+
+@test "attach: the detach keys leave a -it container running; typed input reaches its terminal" {
+    # guards: issue 8 "detach keys (ctrl-p,ctrl-q)"
+    local name out
+    name=$(wt_name)
+    out=$BATS_TEST_TMPDIR/typescript
+    run_warren 0 run -dit --name "$name" "$IMAGE" sh
+    # typed: a command, then ctrl-p ctrl-q
+    (sleep 1; printf 'echo typed-$((6*7))\r'; sleep 1; printf '\020\021'; sleep 1) |
+        timeout 30 script -qec "$WARREN --root $WT_ROOT --runroot $WT_RUNROOT attach $name" "$out" >/dev/null
+    grep -q 'typed-42' "$out" || fail "the command's output is not in the typescript: $(cat -v "$out")"
+    run_warren 0 inspect --format '{{.State.Status}}' "$name"
+    assert_output running
+    run_warren 0 logs "$name"
+    assert_output --partial typed-42
+    run_warren 0 rm -f -t 0 "$name"
+}
