@@ -44,10 +44,18 @@
 	"      --cert-dir DIR        CA certificates for the pull\n"                               \
 	"      --creds USER[:PASS]   credentials for the pull\n"                                   \
 	"      --platform OS/ARCH    platform to pull from a multi-arch image\n"                   \
-	"      --tls-verify[=BOOL]   verify TLS certificates when pulling (default true)\n\n"      \
+	"      --tls-verify[=BOOL]   verify TLS certificates when pulling (default true)\n"        \
+	"      --init                run an init as pid 1 (catatonit, mounted at\n"                \
+	"                            /run/podman-init) that passes signals on and reaps zombies\n" \
+	"      --init-path PATH      the init --init runs (default: the catatonit package's)\n"    \
+	"      --rootfs              IMAGE is a root filesystem dir DIR: the container runs in\n"  \
+	"                            it and writes to it; DIR:O writes to an overlay instead\n"    \
+	"                            and leaves DIR as it is\n"                                    \
+	"      --annotation K=V      an annotation of the OCI spec (OCI hooks match on them)\n\n"  \
 	"EXAMPLES\n"                                                                               \
 	"  warren run --rm busybox echo hello\n"                                                   \
-	"  warren run --rm -it -v $PWD:/src:ro -w /src busybox sh\n"
+	"  warren run --rm -it -v $PWD:/src:ro -w /src busybox sh\n"                               \
+	"  warren run --rm --rootfs ./tree:O /bin/sh\n"
 
 #define PS_HELP                                                                                    \
 	"SYNOPSIS\n  warren ps [OPTIONS]\n\n"                                                      \

@@ -21,4 +21,12 @@ int container_mark_exited(struct engine *e, struct container_rec *c, int code, s
  * recorded as exited with status; its lock released. */
 void container_start_failed(struct engine *e, struct ctr_owned *c, int status);
 
+/* Mounts c's rootfs again (a start after an exit): its image's layers,
+ * or its --rootfs dir (with :O an overlay on it). */
+int container_mount(struct engine *e, const struct container_rec *c, struct werr *err);
+
+/* Runs c's poststop hooks (its bundle's config.json says which), now
+ * that its process is gone; a failure is logged (runtime-spec). */
+void container_poststop(struct engine *e, const struct container_rec *c);
+
 #endif

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/log.h"
 #include "lib/syscalls.h"
 #include "lib/util.h"
 #include "runtime/executor_internal.h"
@@ -340,6 +341,29 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* The state the child's OCI hooks read (createContainer, startContainer):
+ * the parent sends it once its own hooks have run. */
+static char hook_state[65536];
+
+/* With hooks the child waits for that go-ahead before its mounts. */
+static int child_wait_hooks(int sock, struct werr *err)
+{
+	ssize_t n;
+
+	do
+		n = recv(sock, hook_state, sizeof(hook_state) - 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return werr_set(err, n < 0 ? errno : EPIPE, "wait for the prestart hooks");
+	hook_state[n] = '\0';
+	return 0;
+}
+
+static int child_hooks(const struct xspec *s, enum hook_stage st, struct werr *err)
+{
+	return s->hooks.n[st] ? hooks_run(&s->hooks, st, hook_state, false, err) : 0;
+}
+
 static __attribute__((noreturn)) void child_main(const struct child_args *a)
 {
 	struct werr err;
@@ -353,8 +377,12 @@ static __attribute__((noreturn)) void child_main(const struct child_args *a)
 		werr_set(&err, errno, "mark inherited file descriptors close-on-exec");
 		child_fail(a->errfd, &err);
 	}
-	if ((!a->tty && setup_stdio(a->o, &err) < 0) || xmounts_setup(a->s, &err) < 0 ||
-	    set_limits(a->s, &err) < 0 || child_creds(a, &err) < 0)
+	if (a->s->has_hooks && child_wait_hooks(a->errfd, &err) < 0)
+		child_fail(a->errfd, &err);
+	if ((!a->tty && setup_stdio(a->o, &err) < 0) ||
+	    child_hooks(a->s, HOOK_CREATE_CONTAINER, &err) < 0 || xmounts_setup(a->s, &err) < 0 ||
+	    set_limits(a->s, &err) < 0 || child_hooks(a->s, HOOK_START_CONTAINER, &err) < 0 ||
+	    child_creds(a, &err) < 0)
 		child_fail(a->errfd, &err);
 	exec_process(a->s, &err);
 	child_fail(a->errfd, &err);
@@ -365,6 +393,36 @@ static void reap(pid_t pid)
 {
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
+}
+
+/* The prestart and createRuntime hooks, while the child waits (its
+ * namespaces exist, its mounts do not yet); then it may go on. */
+static int parent_hooks(const struct xspec *s, const struct exec_opts *o, pid_t pid, int sock,
+			struct werr *err)
+{
+	cleanup_free char *state = hooks_state(s->oci_version, o->id ? o->id : "", "creating", pid,
+					       s->bundle, s->annotations);
+
+	if (hooks_run(&s->hooks, HOOK_PRESTART, state, false, err) < 0 ||
+	    hooks_run(&s->hooks, HOOK_CREATE_RUNTIME, state, false, err) < 0)
+		return -1;
+	if (send(sock, state, strlen(state), MSG_NOSIGNAL) < 0)
+		return werr_set(err, errno, "start the container after its prestart hooks");
+	return 0;
+}
+
+/* poststart: the container runs whatever they say (runtime-spec). */
+static void poststart_hooks(const struct xspec *s, const struct exec_opts *o, pid_t pid)
+{
+	cleanup_free char *state = NULL;
+	struct werr err = {0};
+
+	if (s->hooks.n[HOOK_POSTSTART] == 0)
+		return;
+	state = hooks_state(s->oci_version, o->id ? o->id : "", "running", pid, s->bundle,
+			    s->annotations);
+	if (hooks_run(&s->hooks, HOOK_POSTSTART, state, true, &err) < 0)
+		log_warn("%s", err.msg);
 }
 
 static int start_child(const struct xspec *s, const struct exec_opts *o, bool tty,
@@ -400,6 +458,11 @@ static int start_child(const struct xspec *s, const struct exec_opts *o, bool tt
 		close(ps[1]);
 	if (pid < 0)
 		return werr_set(err, rc, "clone the container process");
+	if (s->has_hooks && parent_hooks(s, o, pid, errfd, err) < 0) {
+		kill(pid, SIGKILL);
+		reap(pid);
+		return -1;
+	}
 	if (tty)
 		master = recv_fd(ptyfd);
 	rc = werr_recv(errfd, err);
@@ -429,6 +492,8 @@ int executor_start(const char *bundle_dir, const struct exec_opts *o, struct ctr
 	if (xspec_load(bundle_dir, o->cache_dir, &s, err) < 0)
 		return -1;
 	rc = start_child(&s, o, s.terminal || o->tty, out, err);
+	if (rc == 0)
+		poststart_hooks(&s, o, out->pid);
 	xspec_free(&s);
 	return rc;
 }
