@@ -45,6 +45,10 @@
 	"      --creds USER[:PASS]   credentials for the pull\n"                                   \
 	"      --platform OS/ARCH    platform to pull from a multi-arch image\n"                   \
 	"      --tls-verify[=BOOL]   verify TLS certificates when pulling (default true)\n"        \
+	"      --stop-signal SIG     the signal `stop` sends first (default: the image's, TERM)\n" \
+	"      --stop-timeout SECS   seconds `stop` waits before SIGKILL (default 10)\n"           \
+	"      --log-driver NAME     k8s-file (default), none, or passthrough (not with -d)\n"     \
+	"      --log-opt max-size=N  rotate the k8s-file log at N bytes (10k, 5m, 1g)\n"           \
 	"      --init                run an init as pid 1 (catatonit, mounted at\n"                \
 	"                            /run/podman-init) that passes signals on and reaps zombies\n" \
 	"      --init-path PATH      the init --init runs (default: the catatonit package's)\n"    \

@@ -49,6 +49,19 @@ static int stage_of(const char *name)
 	return -1;
 }
 
+/* o when it is an object, else an empty one that lives as long as the
+ * program (json_object_object_foreach cannot take NULL) */
+static struct json_object *jobj(struct json_object *o)
+{
+	static struct json_object *empty;
+
+	if (o != NULL && json_object_is_type(o, json_type_object))
+		return o;
+	if (empty == NULL)
+		empty = json_object_new_object();
+	return empty;
+}
+
 /* ---- hooks.d files ---- */
 
 struct hook_file {
@@ -91,11 +104,12 @@ static int validate(struct json_object *j, struct werr *err)
 {
 	struct json_object *when = jget(j, "when"), *stages = jarr(j, "stages");
 	struct json_object *cmds = jarr(when, "commands");
+	struct json_object *ann = jobj(jget(when, "annotations"));
 	const char *path = jstr(jget(j, "hook"), "path");
 
 	if (path == NULL || *path == '\0')
 		return werr_set(err, 0, "missing required property: hook.path");
-	json_object_object_foreach(jget(when, "annotations"), k, v)
+	json_object_object_foreach(ann, k, v)
 	{
 		if (regex_ok("annotation key", k, err) < 0)
 			return -1;
@@ -223,7 +237,7 @@ static bool hook_re_match(const char *re, const char *s)
 /* Does some annotation match the key and value patterns? */
 static bool annotation_match(struct json_object *annotations, const char *kre, const char *vre)
 {
-	json_object_object_foreach(annotations, k, v)
+	json_object_object_foreach(jobj(annotations), k, v)
 	{
 		const char *s = json_object_get_string(v);
 		if (hook_re_match(kre, k) && hook_re_match(vre, s ? s : ""))
@@ -258,7 +272,7 @@ static bool when_match(struct json_object *when, struct json_object *spec, bool 
 		results[n++] = json_object_get_boolean(v);
 	if ((v = jget(when, "hasBindMounts")) != NULL)
 		results[n++] = json_object_get_boolean(v) && has_binds;
-	json_object_object_foreach(jget(when, "annotations"), k, pat)
+	json_object_object_foreach(jobj(jget(when, "annotations")), k, pat)
 	{
 		const char *p = json_object_get_string(pat);
 		if (n < ARRAY_SIZE(results))

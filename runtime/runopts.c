@@ -371,7 +371,7 @@ int runopts_set_rootfs(struct run_opts *o, const char *arg, struct werr *err)
 	char real[PATH_MAX];
 	struct stat st;
 
-	o->rootfs_overlay = n > 2 && strcmp(arg + n - 2, ":O") == 0;
+	o->rootfs_overlay = n >= 2 && strcmp(arg + n - 2, ":O") == 0;
 	dir = xstrndup(arg, o->rootfs_overlay ? n - 2 : n);
 	if (dir[0] == '\0') {
 		werr_set(err, 0, "--rootfs: the root filesystem path is empty");
