@@ -31,6 +31,7 @@ RUNOPTS_CALL(runopts_set_stop_timeout)
 RUNOPTS_CALL(runopts_set_log_driver)
 RUNOPTS_CALL(runopts_add_log_opt)
 RUNOPTS_CALL(runopts_set_restart)
+RUNOPTS_CALL(runopts_add_annotation)
 
 static int run_tls_verify(void *o, const char *v, struct werr *err)
 {
@@ -73,6 +74,10 @@ static const struct opt run_tab[] = {
     OPT_CALL("log-driver", 0, runopts_set_log_driver_opt),
     OPT_CALL("log-opt", 0, runopts_add_log_opt_opt),
     OPT_CALL("restart", 0, runopts_set_restart_opt),
+    OPT_BOOL("init", 0, struct run_opts, init),
+    OPT_DUP("init-path", 0, struct run_opts, init_path),
+    OPT_BOOL("rootfs", 0, struct run_opts, rootfs),
+    OPT_CALL("annotation", 0, runopts_add_annotation_opt),
     OPT_TABLE_END,
 };
 
@@ -128,7 +133,8 @@ static int run_detached(struct engine *e, const char *image, const struct run_op
 	return rc;
 }
 
-/* IMAGE [COMMAND...] into o; pulls the image when the policy says so */
+/* IMAGE [COMMAND...] into o; pulls the image when the policy says so
+ * (--rootfs: IMAGE is the root filesystem's dir) */
 static int run_args(struct engine *e, struct run_opts *o, char **args, struct werr *err)
 {
 	if (o->rm && o->restart && strcmp(o->restart, "no") != 0) {
@@ -143,6 +149,8 @@ static int run_args(struct engine *e, struct run_opts *o, char **args, struct we
 	}
 	for (size_t i = 1; args[i]; i++)
 		o->cmd = strv_append(o->cmd, args[i]);
+	if (o->rootfs)
+		return runopts_set_rootfs(o, args[0], err);
 	return cli_image_for_run(e, args[0], o->pull, o, err);
 }
 

@@ -64,13 +64,21 @@
 	"      --stop-timeout SECS   how long `stop` waits before SIGKILL (default 10)\n"          \
 	"      --log-driver DRIVER   k8s-file (default: `warren logs` reads it), none,\n"          \
 	"                            passthrough (foreground only)\n"                              \
-	"      --log-opt max-size=N  start the log over when it would grow past N (10k, 5m)\n\n"
+	"      --log-opt max-size=N  start the log over when it would grow past N (10k, 5m)\n"     \
+	"      --init                run an init as pid 1 (catatonit, mounted at\n"                \
+	"                            /run/podman-init) that passes signals on and reaps zombies\n" \
+	"      --init-path PATH      the init --init runs (default: the catatonit package's)\n"    \
+	"      --rootfs              IMAGE is a root filesystem dir DIR: the container runs in\n"  \
+	"                            it and writes to it; DIR:O writes to an overlay instead\n"    \
+	"                            and leaves DIR as it is\n"                                    \
+	"      --annotation K=V      an annotation of the OCI spec (OCI hooks match on them)\n\n"
 
 #define RUN_HELP                                                                                   \
 	RUN_HELP_HEAD RUN_OPTIONS_HELP                                                             \
 	    "EXAMPLES\n"                                                                           \
 	    "  warren run --rm busybox echo hello\n"                                               \
-	    "  warren run --rm -it -v $PWD:/src:ro -w /src busybox sh\n"
+	    "  warren run --rm -it -v $PWD:/src:ro -w /src busybox sh\n"                           \
+	    "  warren run --rm --rootfs ./tree:O /bin/sh\n"
 
 #define EXEC_HELP                                                                                  \
 	"SYNOPSIS\n"                                                                               \

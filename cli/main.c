@@ -319,6 +319,7 @@ int cmd_help(struct engine *e, void *opts, char **args, struct werr *err)
 struct global_opts {
 	const char *root, *runroot, *driver, *log_level;
 	char **storage_opts;
+	char **hooks_dirs;
 	bool version, debug;
 };
 
@@ -327,6 +328,7 @@ static const struct opt global_tab[] = {
     OPT_STR("runroot", 0, struct global_opts, runroot),
     OPT_STR("storage-driver", 0, struct global_opts, driver),
     OPT_STRV("storage-opt", 0, struct global_opts, storage_opts),
+    OPT_STRV("hooks-dir", 0, struct global_opts, hooks_dirs),
     OPT_STR("log-level", 0, struct global_opts, log_level),
     OPT_BOOL("version", 'v', struct global_opts, version),
     OPT_BOOL("debug", 'D', struct global_opts, debug),
@@ -342,6 +344,9 @@ const char cli_global_help[] =
     "      --runroot DIR          run-time state (locks, bundles)\n"
     "      --storage-driver NAME  overlay or vfs (default: the best that works here)\n"
     "      --storage-opt OPT      a storage option (overlay.mount_program=PATH)\n"
+    "      --hooks-dir DIR        OCI hooks (*.json) for new containers; repeatable, later\n"
+    "                             dirs win (default: /usr/share/containers/oci/hooks.d,\n"
+    "                             then /etc/containers/oci/hooks.d)\n"
     "      --log-level LEVEL      trace, debug, info, warn (default), warning, error, fatal,\n"
     "                             panic\n"
     "  -D, --debug                the same as --log-level debug\n"
@@ -376,6 +381,7 @@ static int apply_globals(struct engine *e, struct global_opts *g, struct werr *e
 	e->runroot = g->runroot ? xstrdup(g->runroot) : NULL;
 	e->storage_driver = g->driver ? xstrdup(g->driver) : NULL;
 	e->storage_opts = steal_pointer(&g->storage_opts);
+	e->hooks_dirs = steal_pointer(&g->hooks_dirs);
 	return 0;
 }
 
@@ -410,6 +416,7 @@ int main(int argc, char **argv)
 		/* bare `warren` shows the help and succeeds, as Podman does */
 		group_usage(cli_commands, NULL, stdout);
 		strv_free(g.storage_opts);
+		strv_free(g.hooks_dirs);
 		return 0;
 	}
 	if (rc < 0 || apply_globals(&e, &g, &err) < 0)
@@ -421,6 +428,8 @@ int main(int argc, char **argv)
 	}
 	absolutize(&e.root);
 	absolutize(&e.runroot);
+	for (size_t i = 0; e.hooks_dirs && e.hooks_dirs[i]; i++)
+		absolutize(&e.hooks_dirs[i]);
 	c = cli_find(cli_commands, args[0]);
 	if (c == NULL) {
 		unknown_command(cli_commands, NULL, args[0], &err);
@@ -436,6 +445,7 @@ int main(int argc, char **argv)
 	return rc;
 fail:
 	strv_free(g.storage_opts);
+	strv_free(g.hooks_dirs);
 	fflush(stdout);
 	if (g.log_level && err.status == 1 && str_has_prefix(err.msg, "Log Level "))
 		fprintf(stderr, "%s\n", err.msg); /* logrus' own line, as Podman prints it */

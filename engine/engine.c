@@ -17,6 +17,8 @@ void engine_free(struct engine *e)
 	free(e->userrun);
 	free(e->storage_driver);
 	strv_free(e->storage_opts);
+	strv_free(e->hooks_dirs);
+	e->hooks_dirs = NULL;
 	e->user = e->root = e->runroot = e->userrun = e->storage_driver = NULL;
 	e->storage_opts = NULL;
 }

@@ -28,6 +28,7 @@ struct engine {
 				 owned, never a symlink); root: /run/warren */
 	char *storage_driver; /* --storage-driver or NULL (auto / recorded) */
 	char **storage_opts;  /* --storage-opt values, NULL-terminated, may be NULL */
+	char **hooks_dirs;    /* --hooks-dir values (NULL: the default OCI hooks dirs) */
 	bool in_userns;	      /* joined the pause process namespaces */
 	bool single_uid;      /* the userns maps only the user's own uid/gid */
 	struct store *store;  /* opened lazily by engine_store() */

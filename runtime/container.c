@@ -9,6 +9,7 @@
 #include "lib/util.h"
 #include "runtime/ctrlock.h"
 #include "runtime/executor.h"
+#include "runtime/hooks.h"
 #include "rootless/rootless.h"
 #include "runtime/names.h"
 #include "runtime/volumes.h"
@@ -137,8 +138,15 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	json_object_object_add(host, "CapDrop", jnew_strv(o->cap_drop));
 	json_object_object_add(host, "LogConfig", log_config_json(o));
 	json_object_object_add(host, "RestartPolicy", restart_json(o));
+	if (o->init) /* Podman leaves it out when false */
+		json_object_object_add(host, "Init", json_object_new_boolean(true));
 	json_object_object_add(j, "Config", cfg);
 	json_object_object_add(j, "HostConfig", host);
+	/* --rootfs: what a start mounts again, and what inspect shows */
+	if (o->rootfs) {
+		jset_str(j, "Rootfs", o->rootfs_path);
+		jset(j, "RootfsOverlay", json_object_new_boolean(o->rootfs_overlay));
+	}
 	return xstrdup(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
 }
 
@@ -191,12 +199,16 @@ char *container_bundle_dir(struct engine *e, const struct container_rec *c)
 }
 
 /* The OCI bundle in dir: config.json, and the hostname, hosts and
- * resolv.conf it bind-mounts; the rootfs is <storage dir>/merged. */
+ * resolv.conf it bind-mounts; the rootfs is <storage dir>/merged, or the
+ * directory of --rootfs. */
 static int write_bundle(struct engine *e, const struct run_opts *o, const struct image_config *img,
 			struct container_rec *c, const char *dir, const char *storage,
 			struct werr *err)
 {
-	cleanup_free char *rootfs = xasprintf("%s/merged", storage);
+	/* --rootfs DIR without :O: the container runs in DIR itself */
+	cleanup_free char *rootfs = o->rootfs && !o->rootfs_overlay
+					? xstrdup(o->rootfs_path)
+					: xasprintf("%s/merged", storage);
 	cleanup_json struct json_object *spec = NULL;
 	const char *text;
 
@@ -234,6 +246,50 @@ static void discard(struct engine *e, struct container_rec *c, enum storage_driv
 	volumes_forget_anonymous(e, c);
 }
 
+/* The rootfs in dir: the image's layers, or --rootfs DIR (nothing to
+ * mount: the spec names DIR) or DIR:O (an overlay on it). */
+static int mount_rootfs(struct engine *e, enum storage_driver d, const char *dir,
+			char *const *layers, const char *rootfs, bool overlay, bool ephemeral,
+			struct werr *err)
+{
+	if (rootfs == NULL)
+		return rootfs_mount(e, d, dir, layers, ephemeral, err);
+	return overlay ? rootfs_mount_dir(e, d, dir, rootfs, ephemeral, err) : 0;
+}
+
+int container_mount(struct engine *e, const struct container_rec *c, struct werr *err)
+{
+	cleanup_json struct json_object *opts = jparse(c->config ? c->config : "{}", "config", err);
+	cleanup_free char *dir = container_dir(e, c->id);
+	struct image_rec img = {0};
+	const char *rootfs = jstr(opts, "Rootfs");
+	int r;
+
+	if (opts == NULL)
+		return -1;
+	if (rootfs != NULL)
+		return mount_rootfs(e, container_driver(c), dir, NULL, rootfs,
+				    json_object_get_boolean(jget(opts, "RootfsOverlay")),
+				    c->autoremove, err);
+	r = store_image_get(e->store, c->image_id, &img, err);
+	if (r <= 0)
+		return r == 0 ? werr_set(err, 0, "image %.12s of container %.12s is gone",
+					 c->image_id, c->id)
+			      : -1;
+	r = rootfs_mount(e, container_driver(c), dir, img.layers, c->autoremove, err);
+	image_rec_free(&img);
+	return r;
+}
+
+void container_poststop(struct engine *e, const struct container_rec *c)
+{
+	cleanup_free char *bundle = container_bundle_dir(e, c);
+	struct werr err = {0};
+
+	if (hooks_poststop(bundle, c->id, &err) < 0)
+		log_warn("%s", err.msg);
+}
+
 /* The record of a new container (not yet stored). */
 static int new_record(struct engine *e, const char *image_ref, const struct run_opts *o,
 		      const struct image_rec *img, const struct image_config *cfg,
@@ -243,14 +299,17 @@ static int new_record(struct engine *e, const char *image_ref, const struct run_
 	c->name = pick_name(e, o, err);
 	if (c->name == NULL || validate_name(c->name, err) < 0)
 		return -1;
-	c->image_id = xstrdup(img->id);
-	c->image_name = xstrdup(img->names && img->names[0] ? img->names[0] : image_ref);
+	/* --rootfs: no image, as Podman shows it ("" in inspect and ps) */
+	c->image_id = xstrdup(o->rootfs ? "" : img->id);
+	c->image_name = xstrdup(o->rootfs		      ? ""
+				: img->names && img->names[0] ? img->names[0]
+							      : image_ref);
 	c->command = effective_command(o, cfg);
 	c->created = now_ns();
 	c->state = CTR_CREATED;
 	c->autoremove = o->rm;
 	c->driver = xstrdup(driver_name(d));
-	c->config = create_options_json(o, cfg, image_ref, c->id);
+	c->config = create_options_json(o, cfg, o->rootfs ? "" : image_ref, c->id);
 	return 0;
 }
 
@@ -284,7 +343,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 
 	if (engine_store(e, err) == NULL)
 		return -1;
-	r = image_lookup(e, image_ref, &img, err);
+	r = o->rootfs ? 1 : image_lookup(e, image_ref, &img, err);
 	if (r <= 0) {
 		if (r == 0)
 			werr_set(err, 0, "%s: image not known", image_ref);
@@ -297,7 +356,8 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 		image_rec_free(&img);
 		return -1;
 	}
-	if (image_config_parse(img.config, &cfg, err) < 0 || driver_choose(e, &d, err) < 0 ||
+	if ((!o->rootfs && image_config_parse(img.config, &cfg, err) < 0) ||
+	    driver_choose(e, &d, err) < 0 ||
 	    new_record(e, image_ref, o, &img, &cfg, d, &c, err) < 0)
 		goto fail;
 	/* owned before anyone can see it: from here on no other command
@@ -309,9 +369,11 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	bundle = container_bundle_dir(e, &c);
 	/* a --rm container takes a ready rootfs when one is pooled: then
 	 * rootfs_mount finds it mounted */
-	if (o->rm)
+	if (o->rm && !o->rootfs)
 		rootfs_pool_take(e, d, img.layers, dir);
-	if (mkdir_p(dir, 0700, err) < 0 || rootfs_mount(e, d, dir, img.layers, o->rm, err) < 0 ||
+	if (mkdir_p(dir, 0700, err) < 0 ||
+	    mount_rootfs(e, d, dir, img.layers, o->rootfs ? o->rootfs_path : NULL,
+			 o->rootfs_overlay, o->rm, err) < 0 ||
 	    write_bundle(e, o, &cfg, &c, bundle, dir, err) < 0) {
 		discard(e, &c, d);
 		goto fail;
@@ -345,7 +407,8 @@ static bool pool_offer(struct engine *e, const struct container_rec *c, const ch
 	struct werr ignore = {0};
 	bool pooled = false;
 
-	if (c->autoremove && store_image_get(e->store, c->image_id, &img, &ignore) == 1)
+	if (c->autoremove && c->image_id[0] &&
+	    store_image_get(e->store, c->image_id, &img, &ignore) == 1)
 		pooled = rootfs_pool_put(e, container_driver(c), img.layers, dir);
 	image_rec_free(&img);
 	return pooled;
@@ -409,7 +472,8 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 			       .stderr_fd = io->err_fd,
 			       .rows = io->rows,
 			       .cols = io->cols,
-			       .cache_dir = e->runroot};
+			       .cache_dir = e->runroot,
+			       .id = c->rec.id};
 	struct werr ignore = {0};
 
 	if (executor_start(bundle, &xo, &c->proc, err) < 0) {
@@ -436,6 +500,7 @@ int container_wait(struct engine *e, struct ctr_owned *c, const struct exec_io *
 	int rc = executor_wait(&c->proc, io, exit_code, err);
 	int code = rc < 0 ? 125 : *exit_code;
 
+	container_poststop(e, &c->rec);
 	if (c->rec.autoremove)
 		rc = container_destroy(e, &c->rec, rc < 0 ? &ignore : err) < 0 && rc == 0 ? -1 : rc;
 	else if (container_mark_exited(e, &c->rec, code, rc < 0 ? &ignore : err) < 0 && rc == 0)

@@ -24,5 +24,12 @@ void container_start_failed(struct engine *e, struct ctr_owned *c, int status);
 /* Marks id as stopped by the user (stop, rm -f): its restart policy does
  * not start it again (<ctr dir>/stopped, removed by the next start). */
 void container_mark_stopping(struct engine *e, const char *id);
+/* Mounts c's rootfs again (a start after an exit): its image's layers,
+ * or its --rootfs dir (with :O an overlay on it). */
+int container_mount(struct engine *e, const struct container_rec *c, struct werr *err);
+
+/* Runs c's poststop hooks (its bundle's config.json says which), now
+ * that its process is gone; a failure is logged (runtime-spec). */
+void container_poststop(struct engine *e, const struct container_rec *c);
 
 #endif

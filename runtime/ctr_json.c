@@ -202,8 +202,9 @@ static struct json_object *binds(struct json_object *stored)
 static void fill_hostconfig(struct json_object *hc, struct json_object *opts,
 			    struct json_object *spec, bool final_binds)
 {
-	static const char *const keys[] = {"NetworkMode",    "AutoRemove",    "Privileged",
-					   "ReadonlyRootfs", "RestartPolicy", "LogConfig"};
+	static const char *const keys[] = {
+	    "NetworkMode",   "AutoRemove", "Privileged", "ReadonlyRootfs",
+	    "RestartPolicy", "LogConfig",  "Init"};
 	struct json_object *tmpfs = json_object_new_object(), *t = jget(opts, "Tmpfs");
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
@@ -278,7 +279,7 @@ static void fill_image(struct json_object *o, struct engine *e, const struct con
 
 	jset_str(o, "Image", c->image_id);
 	jset_str(o, "ImageName", c->image_name);
-	if (e->store && store_image_get(e->store, c->image_id, &img, &err) > 0)
+	if (e->store && c->image_id[0] && store_image_get(e->store, c->image_id, &img, &err) > 0)
 		jset_str(o, "ImageDigest", img.digest);
 	image_rec_free(&img);
 }
@@ -308,6 +309,7 @@ struct json_object *ctr_json_inspect(struct engine *e, const struct container_re
 	jset(o, "Args", args);
 	fill_state(jget(o, "State"), c, spec, go_time);
 	fill_image(o, e, c);
+	jset_str(o, "Rootfs", jstr(opts, "Rootfs")); /* --rootfs DIR, else "" */
 	fill_paths(o, e, c);
 	jset_str(o, "Name", c->name);
 	jset(o, "RestartCount", json_object_new_int(container_restart_count(e, c->id)));

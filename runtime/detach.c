@@ -268,7 +268,8 @@ static void monitor_child(struct engine *e, struct ctr_owned *c, const struct de
 			       .stderr_fd = err_w,
 			       .rows = 24,
 			       .cols = 80,
-			       .cache_dir = e->runroot};
+			       .cache_dir = e->runroot,
+			       .id = c->rec.id};
 	struct werr err = {0};
 
 	if (executor_start(bundle, &xo, &c->proc, &err) < 0) {

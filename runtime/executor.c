@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/log.h"
 #include "lib/syscalls.h"
 #include "lib/util.h"
 #include "runtime/executor_internal.h"
@@ -38,6 +39,41 @@ static int new_ns_setup(const struct xspec *s, struct werr *err)
 	if ((s->ns_flags & CLONE_NEWNET) && net_loopback_up(err) < 0)
 		return -1;
 	return 0;
+}
+
+/* The state the child's OCI hooks read (createContainer, startContainer):
+ * the parent sends it once its own hooks have run. */
+static char hook_state[65536];
+
+/* With hooks the child waits for that go-ahead before its mounts. */
+static int child_wait_hooks(int sock, struct werr *err)
+{
+	ssize_t n;
+
+	do
+		n = recv(sock, hook_state, sizeof(hook_state) - 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return werr_set(err, n < 0 ? errno : EPIPE, "wait for the prestart hooks");
+	hook_state[n] = '\0';
+	return 0;
+}
+
+static int child_hooks(const struct xspec *s, enum hook_stage st, struct werr *err)
+{
+	return s->hooks.n[st] ? hooks_run(&s->hooks, st, hook_state, false, err) : 0;
+}
+
+/* A new container: its hooks (createContainer before the mounts,
+ * startContainer after pivot_root), its mounts, hostname, loopback. */
+static int new_container(const struct xchild *a, struct werr *err)
+{
+	if (a->s->has_hooks && child_wait_hooks(a->errfd, err) < 0)
+		return -1;
+	if (child_hooks(a->s, HOOK_CREATE_CONTAINER, err) < 0 || xmounts_setup(a->s, err) < 0 ||
+	    new_ns_setup(a->s, err) < 0)
+		return -1;
+	return child_hooks(a->s, HOOK_START_CONTAINER, err);
 }
 
 static __attribute__((noreturn)) void child_main(const struct xchild *a)
@@ -63,8 +99,7 @@ static __attribute__((noreturn)) void child_main(const struct xchild *a)
 	}
 	if (!a->tty && xproc_stdio(a->o, &err) < 0)
 		child_fail(a->errfd, &err);
-	if (a->join != NULL ? xjoin_enter(a->join, &err) < 0
-			    : xmounts_setup(a->s, &err) < 0 || new_ns_setup(a->s, &err) < 0)
+	if (a->join != NULL ? xjoin_enter(a->join, &err) < 0 : new_container(a, &err) < 0)
 		child_fail(a->errfd, &err);
 	xproc_exec(a, &err);
 	child_fail(a->errfd, &err);
@@ -75,6 +110,36 @@ static void reap(pid_t pid)
 {
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
+}
+
+/* The prestart and createRuntime hooks, while the child waits (its
+ * namespaces exist, its mounts do not yet); then it may go on. */
+static int parent_hooks(const struct xspec *s, const struct exec_opts *o, pid_t pid, int sock,
+			struct werr *err)
+{
+	cleanup_free char *state = hooks_state(s->oci_version, o->id ? o->id : "", "creating", pid,
+					       s->bundle, s->annotations);
+
+	if (hooks_run(&s->hooks, HOOK_PRESTART, state, false, err) < 0 ||
+	    hooks_run(&s->hooks, HOOK_CREATE_RUNTIME, state, false, err) < 0)
+		return -1;
+	if (send(sock, state, strlen(state), MSG_NOSIGNAL) < 0)
+		return werr_set(err, errno, "start the container after its prestart hooks");
+	return 0;
+}
+
+/* poststart: the container runs whatever they say (runtime-spec). */
+static void poststart_hooks(const struct xspec *s, const struct exec_opts *o, pid_t pid)
+{
+	cleanup_free char *state = NULL;
+	struct werr err = {0};
+
+	if (s->hooks.n[HOOK_POSTSTART] == 0)
+		return;
+	state = hooks_state(s->oci_version, o->id ? o->id : "", "running", pid, s->bundle,
+			    s->annotations);
+	if (hooks_run(&s->hooks, HOOK_POSTSTART, state, true, &err) < 0)
+		log_warn("%s", err.msg);
 }
 
 int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct werr *err)
@@ -111,6 +176,11 @@ int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct
 		close(ps[1]);
 	if (pid < 0)
 		return werr_set(err, rc, "clone the container process");
+	if (c->join == NULL && c->s->has_hooks && parent_hooks(c->s, c->o, pid, errfd, err) < 0) {
+		kill(pid, SIGKILL);
+		reap(pid);
+		return -1;
+	}
 	if (c->tty)
 		master = xfd_recv(ptyfd);
 	rc = werr_recv(errfd, err);
@@ -141,6 +211,8 @@ int executor_start(const char *bundle_dir, const struct exec_opts *o, struct ctr
 		return -1;
 	struct xchild c = {.s = &s, .o = o, .tty = s.terminal || o->tty, .pdeathsig = true};
 	rc = xstart(&c, s.ns_flags, out, err);
+	if (rc == 0)
+		poststart_hooks(&s, o, out->pid);
 	xspec_free(&s);
 	return rc;
 }

@@ -27,6 +27,7 @@ struct exec_opts {
 	unsigned short cols;   /* the kernel's 0x0, which some programs reject) */
 	const char *cache_dir; /* where compiled seccomp filters are cached
 				  (seccomp-<sha256>.bpf); NULL: no cache */
+	const char *id;	       /* the container's id, for the state its OCI hooks read */
 };
 
 struct ctr_proc {
@@ -37,7 +38,11 @@ struct ctr_proc {
 /* Starts the container of bundle_dir/config.json and returns once its
  * process has exec'd (or failed: then -1 with the child's error, whose
  * status is 127 for a missing executable, 126 for one that is not
- * executable, 125 otherwise). */
+ * executable or when a hook failed, 125 otherwise). The spec's OCI hooks
+ * run on the way: prestart and createRuntime here while the child waits
+ * before its mounts, createContainer in the child before them,
+ * startContainer in the child after pivot_root, poststart here once it
+ * runs (a failure there is only logged). */
 int executor_start(const char *bundle_dir, const struct exec_opts *o, struct ctr_proc *out,
 		   struct werr *err);
 

@@ -12,6 +12,7 @@
 
 #include "lib/err.h"
 #include "runtime/executor.h"
+#include "runtime/hooks.h"
 
 /* Capability sets, indexes into xspec.caps. */
 enum { XCAP_BOUNDING, XCAP_EFFECTIVE, XCAP_PERMITTED, XCAP_INHERITABLE, XCAP_AMBIENT, XCAP_NSETS };
@@ -72,6 +73,11 @@ struct xspec {
 
 	bool has_seccomp;
 	struct sock_fprog seccomp; /* filter owned (malloc) */
+
+	/* OCI hooks, and what their state says (set only when there are hooks) */
+	struct hook_set hooks;
+	bool has_hooks;
+	char *oci_version, *annotations, *bundle;
 };
 
 /* Parses bundle_dir/config.json into *s. seccomp_cache_dir may be NULL (no

@@ -399,6 +399,25 @@ static int parse_root(struct json_object *root, const char *bundle_dir, struct x
 	return 0;
 }
 
+/* The OCI hooks (runtime/hooks.c runs them) and their state's fields. */
+static int parse_hooks(struct json_object *j, const char *bundle_dir, struct xspec *s,
+		       struct werr *err)
+{
+	struct json_object *ann = jget(j, "annotations");
+
+	if (jget(j, "hooks") == NULL)
+		return 0;
+	if (hooks_parse(jget(j, "hooks"), &s->hooks, err) < 0) {
+		xspec_free(s);
+		return -1;
+	}
+	s->has_hooks = true;
+	s->oci_version = jstrdup(j, "ociVersion");
+	s->annotations = ann ? xstrdup(json_object_to_json_string(ann)) : NULL;
+	s->bundle = xstrdup(bundle_dir);
+	return 0;
+}
+
 int xspec_parse(const char *text, const char *bundle_dir, const char *cache_dir, struct xspec *s,
 		struct werr *err)
 {
@@ -419,7 +438,7 @@ int xspec_parse(const char *text, const char *bundle_dir, const char *cache_dir,
 		return -1;
 	}
 	s->hostname = jstrdup(j, "hostname");
-	return 0;
+	return parse_hooks(j, bundle_dir, s, err);
 }
 
 int xspec_load(const char *bundle_dir, const char *cache_dir, struct xspec *s, struct werr *err)
@@ -458,5 +477,9 @@ void xspec_free(struct xspec *s)
 	}
 	free(s->sysctl);
 	free(s->seccomp.filter);
+	hook_set_free(&s->hooks);
+	free(s->oci_version);
+	free(s->annotations);
+	free(s->bundle);
 	memset(s, 0, sizeof(*s));
 }

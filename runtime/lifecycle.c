@@ -161,6 +161,7 @@ int container_cleanup(struct engine *e, const char *id, int exit_code, int lock_
 	ctrlock_read(lock_fd, &info);
 	r = store_container_get(e->store, id, &c, err);
 	if (r == 1 && strcmp(c.id, id) == 0) {
+		container_poststop(e, &c);
 		if (c.autoremove) {
 			rc = container_destroy(e, &c, err);
 		} else {
@@ -198,8 +199,7 @@ int container_prepare_start(struct engine *e, const char *ref, int lock_fd, stru
 			    struct werr *err)
 {
 	struct container_rec c = {0};
-	struct image_rec img = {0};
-	cleanup_free char *dir = NULL, *bundle = NULL, *cfg = NULL;
+	cleanup_free char *bundle = NULL, *cfg = NULL;
 	int fd = -1, r;
 
 	r = container_lookup(e, ref, &c, err);
@@ -220,7 +220,6 @@ int container_prepare_start(struct engine *e, const char *ref, int lock_fd, stru
 		container_rec_free(&c);
 		return r < 0 ? -1 : 0;
 	}
-	dir = container_dir(e, c.id);
 	if (lock_fd < 0) {
 		/* a start by the user: the restart policy applies again */
 		cleanup_free char *stopped = ctr_file(e, c.id, "stopped");
@@ -234,24 +233,15 @@ int container_prepare_start(struct engine *e, const char *ref, int lock_fd, stru
 			 c.id, cfg);
 		goto fail;
 	}
-	r = store_image_get(e->store, c.image_id, &img, err);
-	if (r <= 0) {
-		if (r == 0)
-			werr_set(err, 0, "image %.12s of container %.12s is gone", c.image_id,
-				 c.id);
-		goto fail;
-	}
 	/* an exited container's rootfs was unmounted; the mount namespace may
 	 * be new since (a reboot) */
-	if (rootfs_mount(e, container_driver(&c), dir, img.layers, c.autoremove, err) < 0) {
+	if (container_mount(e, &c, err) < 0) {
 		werr_wrap(err, "mount the rootfs of %.12s", c.id);
 		goto fail;
 	}
-	image_rec_free(&img);
 	*out = (struct ctr_owned){.rec = c, .lock = fd, .proc = {.pid = 0, .pty_master = -1}};
 	return 1;
 fail:
-	image_rec_free(&img);
 	ctrlock_release(e->runroot, c.id, fd);
 	container_rec_free(&c);
 	return -1;

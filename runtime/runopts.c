@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int env_name_ok(const char *s, size_t n)
 {
@@ -288,6 +289,47 @@ int runopts_security_opt(struct run_opts *o, const char *v, struct werr *err)
 	return werr_status(err, 125);
 }
 
+int runopts_set_rootfs(struct run_opts *o, const char *arg, struct werr *err)
+{
+	size_t n = strlen(arg);
+	cleanup_free char *dir = NULL;
+	char real[PATH_MAX];
+	struct stat st;
+
+	o->rootfs_overlay = n >= 2 && strcmp(arg + n - 2, ":O") == 0;
+	dir = xstrndup(arg, o->rootfs_overlay ? n - 2 : n);
+	if (dir[0] == '\0') {
+		werr_set(err, 0, "--rootfs: the root filesystem path is empty");
+		return werr_status(err, 125);
+	}
+	/* Podman 4.3 keeps a relative path as it is and fails at the start
+	 * (the runtime resolves it against the bundle): we take it against
+	 * the working directory, as for --root */
+	if (realpath(dir, real) == NULL || stat(real, &st) < 0) {
+		werr_set(err, errno, "running container create option: stat %s", dir);
+		return werr_status(err, 125);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		werr_set(err, ENOTDIR, "--rootfs '%s'", dir);
+		return werr_status(err, 125);
+	}
+	free(o->rootfs_path);
+	o->rootfs_path = xstrdup(real);
+	return 0;
+}
+
+int runopts_add_annotation(struct run_opts *o, const char *v, struct werr *err)
+{
+	const char *eq = strchr(v, '=');
+
+	if (eq == NULL || eq == v) {
+		werr_set(err, 0, "annotation \"%s\" must be in KEY=VALUE form", v);
+		return werr_status(err, 125);
+	}
+	o->annotations = strv_append(o->annotations, v);
+	return 0;
+}
+
 void runopts_free(struct run_opts *o)
 {
 	free(o->name);
@@ -306,5 +348,8 @@ void runopts_free(struct run_opts *o)
 	strv_free(o->cap_add);
 	strv_free(o->cap_drop);
 	free(o->seccomp);
+	free(o->init_path);
+	free(o->rootfs_path);
+	strv_free(o->annotations);
 	memset(o, 0, sizeof(*o));
 }

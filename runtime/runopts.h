@@ -63,6 +63,12 @@ int runopts_set_restart(struct run_opts *o, const char *v, struct werr *err);
 /* --log-driver k8s-file|none|passthrough; --log-opt max-size=10m */
 int runopts_set_log_driver(struct run_opts *o, const char *v, struct werr *err);
 int runopts_add_log_opt(struct run_opts *o, const char *v, struct werr *err);
+/* --rootfs: the IMAGE argument DIR[:O] into o->rootfs_path (made absolute
+ * against the working directory, symlinks resolved) and o->rootfs_overlay.
+ * DIR must be a directory. */
+int runopts_set_rootfs(struct run_opts *o, const char *arg, struct werr *err);
+/* --annotation KEY=VALUE */
+int runopts_add_annotation(struct run_opts *o, const char *v, struct werr *err);
 /* A size as Docker writes them: "1024", "10k", "5m", "2gb" (powers of
  * 1024). 0, or -1 when malformed. */
 int runopts_parse_size(const char *v, long long *out);

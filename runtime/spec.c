@@ -25,6 +25,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "runtime/hooks.h"
 #include "runtime/seccomp_profile.h"
 #include "runtime/userlookup.h"
 
@@ -721,6 +722,82 @@ static int build_linux(const struct run_opts *o, uint64_t caps, struct json_obje
 	return 0;
 }
 
+/* ---- --init ---- */
+
+/* Where Podman mounts its init, and so where `ps` shows it. */
+#define INIT_DEST "/run/podman-init"
+
+const char *const spec_init_paths[] = {
+    "/usr/libexec/podman/catatonit", /* Podman's default init_path */
+    "/usr/bin/catatonit",	     /* Debian's package */
+    "/usr/libexec/catatonit/catatonit",
+    NULL,
+};
+
+static int find_init(const struct run_opts *o, const char **out, struct werr *err)
+{
+	struct stat st;
+
+	if (o->init_path) {
+		*out = o->init_path;
+		if (stat(o->init_path, &st) < 0)
+			return werr_set(err, errno,
+					"container-init binary not found on the host: stat %s",
+					o->init_path);
+		return 0;
+	}
+	for (const char *const *p = spec_init_paths; *p; p++) {
+		if (stat(*p, &st) == 0) {
+			*out = *p;
+			return 0;
+		}
+	}
+	return werr_set(err, 0,
+			"container-init binary not found on the host: stat %s: no such file or "
+			"directory: install the catatonit package, or give --init-path",
+			spec_init_paths[0]);
+}
+
+/* --init: the init bind-mounted read-only at /run/podman-init (after every
+ * other mount: --read-only puts a tmpfs on /run) and put in front of the
+ * command, as Podman does: "/run/podman-init -- CMD...". */
+static int add_init(struct json_object *spec, const struct run_opts *o, struct werr *err)
+{
+	struct json_object *process = jget(spec, "process"), *old = jarr(process, "args");
+	struct json_object *args = json_object_new_array_ext((int)jlen(old) + 2);
+	const char *path = NULL;
+
+	if (find_init(o, &path, err) < 0) {
+		json_object_put(args);
+		return -1;
+	}
+	json_object_array_add(
+	    jget(spec, "mounts"),
+	    mount_json(INIT_DEST, "bind", path, jnew_strv((char *[]){"bind", "ro", NULL})));
+	json_object_array_add(args, json_object_new_string(INIT_DEST));
+	json_object_array_add(args, json_object_new_string("--"));
+	for (size_t i = 0; i < jlen(old); i++)
+		json_object_array_add(args, json_object_get(json_object_array_get_idx(old, i)));
+	jset(process, "args", args);
+	return 0;
+}
+
+/* --annotation K=V: config.json's annotations (what hooks match on) */
+static void add_annotations(struct json_object *spec, const struct run_opts *o)
+{
+	struct json_object *a;
+
+	if (o->annotations == NULL)
+		return;
+	a = json_object_new_object();
+	for (char **p = o->annotations; *p; p++) {
+		const char *eq = strchr(*p, '=');
+		cleanup_free char *k = xstrndup(*p, eq ? (size_t)(eq - *p) : strlen(*p));
+		jset_str(a, k, eq ? eq + 1 : "");
+	}
+	jset(spec, "annotations", a);
+}
+
 /* ---- the whole spec ---- */
 
 static struct json_object *root_json(const char *rootfs, bool ro)
@@ -767,6 +844,11 @@ int spec_build(struct engine *e, const struct run_opts *o, const struct image_co
 	if (build_linux(o, caps, &linux_, err) < 0)
 		return -1;
 	json_object_object_add(spec, "linux", linux_);
+	if (o->init && add_init(spec, o, err) < 0)
+		return -1;
+	add_annotations(spec, o);
+	if (hooks_add_to_spec(e->hooks_dirs, spec, o->nvolumes > 0, err) < 0)
+		return -1;
 	if (write_etc_files(o, ctr_dir, hostname, err) < 0)
 		return -1;
 	*out = steal_pointer(&spec);

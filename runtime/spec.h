@@ -62,12 +62,22 @@ struct run_opts {
 	long long log_max;	    /* --log-opt max-size, bytes (0: unlimited) */
 	char *restart;		    /* --restart no|on-failure|always|unless-stopped, NULL: no */
 	int restart_max;	    /* on-failure:N (0: no limit) */
+	bool init;		    /* --init: catatonit as pid 1 (/run/podman-init) */
+	char *init_path;	    /* --init-path: that init instead of catatonit */
+	bool rootfs;		    /* --rootfs: IMAGE is a root filesystem dir */
+	char *rootfs_path;	    /* its absolute path (runopts_set_rootfs) */
+	bool rootfs_overlay;	    /* DIR:O: writes go to an overlay, DIR stays as it is */
+	char **annotations;	    /* --annotation K=V: config.json's annotations */
 	/* getting the image (the CLI pulls before container_create; borrowed from argv) */
 	const char *pull; /* --pull missing|always|never|newer */
 	const char *authfile, *cert_dir, *creds, *platform;
 	int tls_verify; /* -1 unset */
 	bool quiet;	/* -q: no pull progress */
 };
+
+/* The default init binaries of --init, in the order they are looked for
+ * (Podman's init_path first). */
+extern const char *const spec_init_paths[];
 
 /* Builds config.json content. rootfs is the mounted rootfs (opened with
  * openat2 RESOLVE_IN_ROOT to resolve -u names from its /etc/passwd and

@@ -790,6 +790,44 @@ int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, c
 	return 0;
 }
 
+/* --rootfs DIR:O: DIR is the one lower dir, never written. */
+int rootfs_mount_dir(struct engine *e, enum storage_driver d, const char *ctr_dir,
+		     const char *lower, bool ephemeral, struct werr *err)
+{
+	cleanup_free char *upper = xasprintf("%s/upper", ctr_dir);
+	cleanup_free char *work = xasprintf("%s/work", ctr_dir);
+	cleanup_free char *merged = xasprintf("%s/merged", ctr_dir);
+	cleanup_free char *opts = NULL, *base = NULL;
+
+	/* the option string splits at ',' and ':' (overlay and fuse alike) */
+	if (strpbrk(lower, ",:") != NULL || strpbrk(ctr_dir, ",:") != NULL)
+		return werr_set(err, EINVAL,
+				"cannot mount an overlay on '%s': its path has ',' or ':'",
+				strpbrk(lower, ",:") ? lower : ctr_dir);
+	if (d == DRIVER_VFS)
+		return werr_set(
+		    err, ENOTSUP,
+		    "--rootfs '%s:O' needs an overlay, and this store uses the vfs driver "
+		    "(no overlay works here)",
+		    lower);
+	if (make_dirs(ctr_dir, err) < 0)
+		return werr_wrap(err, "prepare rootfs");
+	if (rootfs_is_mounted(e, d, ctr_dir))
+		return 0;
+	if (d == DRIVER_FUSE_OVERLAYFS) {
+		const char *prog = mount_program_opt(e) ? mount_program_opt(e) : FUSE_OVERLAYFS;
+		opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,nodev", lower, upper, work);
+		if (run_fuse(prog, opts, merged, err) < 0)
+			return werr_wrap(err, "mount an overlay on '%s'", lower);
+		return 0;
+	}
+	base = overlay_opts(e, lower, upper, work);
+	opts = xasprintf("%s,index=off,metacopy=off%s", base, ephemeral ? ",volatile" : "");
+	if (mount("overlay", merged, "overlay", MS_NODEV, opts) < 0)
+		return werr_set(err, errno, "mount an overlay on '%s' at '%s'", lower, merged);
+	return 0;
+}
+
 /* Unmounts ctr_dir/merged (vfs: its nodev bind), lazily when busy; no-op
  * when not mounted. */
 int rootfs_umount(struct engine *e, enum storage_driver d, const char *ctr_dir, struct werr *err)

@@ -33,6 +33,12 @@ int driver_choose(struct engine *e, enum storage_driver *out, struct werr *err);
 int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, char *const *layers,
 		 bool ephemeral, struct werr *err);
 
+/* The rootfs of `--rootfs DIR:O`: an overlay with DIR (absolute) as its
+ * only lower dir, written to ctr_dir/upper, on ctr_dir/merged. The vfs
+ * driver has no overlay: an error. */
+int rootfs_mount_dir(struct engine *e, enum storage_driver d, const char *ctr_dir,
+		     const char *lower, bool ephemeral, struct werr *err);
+
 /* Unmounts ctr_dir/merged (lazily if busy); no-op for vfs or when not mounted. */
 int rootfs_umount(struct engine *e, enum storage_driver d, const char *ctr_dir, struct werr *err);
 

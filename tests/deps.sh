@@ -21,6 +21,9 @@ PKGS=(
     libacl1-dev nettle-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev zlib1g-dev
     # rootless runtime path: newuidmap/newgidmap, network, fuse fallback, the test base image
     uidmap slirp4netns fuse-overlayfs busybox-static
+    # --init: catatonit is the init warren bind-mounts into the container as /run/podman-init
+    # (Podman's choice too), tested in 170-init-rootfs-hooks.bats
+    catatonit
     # tests: bats, jq, util-linux (runuser, findmnt), bsdutils (script), iproute2, coreutils
     # (timeout), sqlite3 (its CLI edits a store's records)
     bats bats-assert bats-support jq util-linux bsdutils iproute2 coreutils passwd attr sqlite3

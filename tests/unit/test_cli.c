@@ -12,6 +12,7 @@
 #include "lib/util.h"
 #include "runtime/runopts.h"
 
+#include <errno.h>
 #include <stdlib.h>
 
 UNIT_TEST(volume_specs)
@@ -440,6 +441,27 @@ UNIT_TEST(entrypoint_and_network)
 	CHECK(runopts_security_opt(&o, "seccomp=unconfined", &err) == 0);
 	CHECK_STR(o.seccomp, "unconfined");
 	CHECK(runopts_security_opt(&o, "apparmor=x", &err) < 0);
+	runopts_free(&o);
+}
+
+UNIT_TEST(rootfs_and_annotations)
+{
+	/* issue 8: --rootfs DIR[:O] (made absolute), --annotation K=V */
+	struct run_opts o = {0};
+	struct werr err = {0};
+
+	CHECK(runopts_set_rootfs(&o, "/tmp:O", &err) == 0 && o.rootfs_overlay);
+	CHECK_STR(o.rootfs_path, "/tmp");
+	CHECK(runopts_set_rootfs(&o, "/", &err) == 0 && !o.rootfs_overlay);
+	CHECK_STR(o.rootfs_path, "/");
+	CHECK(runopts_set_rootfs(&o, ":O", &err) < 0 && err.status == 125);
+	CHECK(runopts_set_rootfs(&o, "/nonexistent-dir", &err) < 0 && err.errnum == ENOENT);
+	CHECK(runopts_set_rootfs(&o, "/etc/passwd", &err) < 0 && err.errnum == ENOTDIR);
+	CHECK(runopts_add_annotation(&o, "a=b=c", &err) == 0);
+	CHECK(runopts_add_annotation(&o, "k=", &err) == 0);
+	CHECK(runopts_add_annotation(&o, "=v", &err) < 0);
+	CHECK(runopts_add_annotation(&o, "novalue", &err) < 0);
+	CHECK(strv_len(o.annotations) == 2);
 	runopts_free(&o);
 }
 

@@ -501,6 +501,54 @@ UNIT_TEST(spec_build_errors)
 	CHECK_STR(err.msg, "unknown capability 'nope'");
 }
 
+UNIT_TEST(spec_build_init_annotations_hooks)
+{
+	/* issue 8: --init in front of the command, --annotation, hooks.d into "hooks" */
+	struct image_config img = {.cmd = V("sh")};
+	cleanup_free char *hooks = xasprintf("%s/hooks.d", tmpdir);
+	char *dirs[] = {hooks, NULL};
+	struct run_opts o = {.init = true, .init_path = "/bin/sh", .annotations = V("k=v")};
+	struct engine e = {.hooks_dirs = dirs};
+	cleanup_free char *rootfs = xasprintf("%s/rootfs", tmpdir);
+	cleanup_json struct json_object *s = NULL;
+	struct werr err = {0};
+	size_t n;
+
+	CHECK(mkdir(hooks, 0755) == 0);
+	put("hooks.d/b.json", "{\"version\":\"1.0.0\",\"hook\":{\"path\":\"/bin/true\",\"timeout\":"
+			      "5},\"when\":{\"annotations\":{\"^k$\":\"v\"}},\"stages\":["
+			      "\"prestart\",\"poststop\"]}");
+	put("hooks.d/a.json", "{\"version\":\"1.0.0\",\"hook\":{\"path\":\"/bin/false\"},"
+			      "\"when\":{\"commands\":[\"^/run/podman-init$\"]},\"stages\":["
+			      "\"prestart\"]}");
+	put("hooks.d/c.json", "{\"version\":\"1.0.0\",\"hook\":{\"path\":\"/bin/true\"},"
+			      "\"when\":{\"always\":false},\"stages\":[\"poststart\"]}");
+	CHECK(spec_build(&e, &o, &img, "0123456789abcdef0123", tmpdir, rootfs, &s, &err) == 0);
+	CHECK_STR(jget(s, "process.args.0"), "/run/podman-init");
+	CHECK_STR(jget(s, "process.args.1"), "--");
+	CHECK_STR(jget(s, "process.args.2"), "sh");
+	n = json_object_array_length(jobj(s, "mounts"));
+	CHECK_STR(json_object_get_string(json_object_object_get(
+		      json_object_array_get_idx(jobj(s, "mounts"), n - 1), "destination")),
+		  "/run/podman-init");
+	CHECK_STR(jget(s, "annotations.k"), "v");
+	CHECK_STR(jget(s, "hooks.prestart.0.path"), "/bin/false"); /* a.json first */
+	CHECK_STR(jget(s, "hooks.prestart.1.path"), "/bin/true");
+	CHECK_STR(jget(s, "hooks.prestart.1.timeout"), "5");
+	CHECK_STR(jget(s, "hooks.poststop.0.path"), "/bin/true");
+	CHECK(jobj(s, "hooks.poststart") == NULL);
+	/* a bad hook file fails the spec as Podman fails the start */
+	o.init_path = NULL;
+	o.annotations = NULL;
+	json_object_put(s);
+	s = NULL;
+	put("hooks.d/a.json", "{\"version\":\"1.0.0\",\"hook\":{\"path\":\"/bin/true\"},"
+			      "\"when\":{\"always\":true},\"stages\":[\"nope\"]}");
+	CHECK(spec_build(&e, &o, &img, "0123456789abcdef0123", tmpdir, rootfs, &s, &err) < 0);
+	CHECK_STR(err.msg, "setting up OCI Hooks: unknown stage \"nope\"");
+	CHECK(err.status == 126);
+}
+
 /* The rootfs's symlinks and ".." resolve inside it, never to the host's
  * files; with and without the kernel's openat2. */
 static void check_rootfs_reads(int *unit_failed_)
