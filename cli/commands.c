@@ -646,6 +646,7 @@ const struct cmd cli_commands[] = {
     {"container", NULL, NULL, "manage containers", NULL, NEEDS_NOTHING, cli_container_commands},
     {"create", cmd_create, &cli_run_opts, "create a container without starting it", CREATE_HELP,
      NEEDS_STORE, NULL},
+    {"events", cmd_events, &cli_events_opts, "show events", EVENTS_HELP, NEEDS_STORE, NULL},
     {"exec", cmd_exec, &cli_exec_opts, "run a command in a running container", EXEC_HELP,
      NEEDS_STORE, NULL},
     {"help", cmd_help, NULL, "show the help of warren or of a command", HELP_HELP, NEEDS_NOTHING,

@@ -1,4 +1,5 @@
 #include "runtime/container.h"
+#include "engine/events.h"
 #include "runtime/container_int.h"
 #include "image/image.h"
 #include "image/ref.h"
@@ -381,6 +382,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	image_rec_free(&img);
 	image_config_free(&cfg);
 	volumes_free(eff.volumes, eff.nvolumes);
+	container_event(e, &c, "create", -1);
 	*out = (struct ctr_owned){.rec = c, .lock = lock, .proc = {.pid = 0, .pty_master = -1}};
 	return 0;
 fail:
@@ -390,6 +392,18 @@ fail:
 	container_rec_free(&c);
 	volumes_free(eff.volumes, eff.nvolumes);
 	return -1;
+}
+
+void container_event(struct engine *e, const struct container_rec *c, const char *status,
+		     int exit_code)
+{
+	struct event ev = {.type = "container",
+			   .status = status,
+			   .id = c->id,
+			   .name = c->name,
+			   .image = c->image_name,
+			   .exit_code = exit_code};
+	event_log(e, &ev);
 }
 
 enum storage_driver container_driver(const struct container_rec *c)
@@ -429,6 +443,7 @@ int container_destroy(struct engine *e, struct container_rec *c, struct werr *er
 	}
 	if (store_container_delete(e->store, c->id, err) < 0)
 		return -1;
+	container_event(e, c, "remove", -1);
 	/* Podman's run --rm takes the anonymous volumes along */
 	if (c->autoremove)
 		volumes_forget_anonymous(e, c);
@@ -490,6 +505,7 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 		log_warn("record start of %.12s: %s", c->rec.id, ignore.msg);
 	if (!c->rec.autoremove && store_container_update(e->store, &c->rec, &ignore) < 0)
 		log_warn("record start of %.12s: %s", c->rec.id, ignore.msg);
+	container_event(e, &c->rec, "start", -1);
 	return 0;
 }
 
@@ -501,6 +517,7 @@ int container_wait(struct engine *e, struct ctr_owned *c, const struct exec_io *
 	int code = rc < 0 ? 125 : *exit_code;
 
 	container_poststop(e, &c->rec);
+	container_event(e, &c->rec, "died", code);
 	if (c->rec.autoremove)
 		rc = container_destroy(e, &c->rec, rc < 0 ? &ignore : err) < 0 && rc == 0 ? -1 : rc;
 	else if (container_mark_exited(e, &c->rec, code, rc < 0 ? &ignore : err) < 0 && rc == 0)
@@ -568,6 +585,8 @@ static int settle(struct engine *e, struct container_rec *c, const struct ctrloc
 {
 	kill_orphan(i->pid, i->pid_start);
 	kill_orphan(c->pid, c->pid_start);
+	if (i->pid != 0 || c->state == CTR_RUNNING)
+		container_event(e, c, "died", 137);
 	if (c->autoremove) {
 		*gone = true;
 		return container_destroy(e, c, err);
