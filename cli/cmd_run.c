@@ -28,6 +28,8 @@ RUNOPTS_CALL(runopts_set_stop_signal)
 RUNOPTS_CALL(runopts_set_stop_timeout)
 RUNOPTS_CALL(runopts_set_log_driver)
 RUNOPTS_CALL(runopts_add_log_opt)
+RUNOPTS_CALL(runopts_add_label)
+RUNOPTS_CALL(runopts_add_label_file)
 
 static int run_tls_verify(void *o, const char *v, struct werr *err)
 {
@@ -67,6 +69,8 @@ static const struct opt run_tab[] = {
     OPT_CALL("stop-timeout", 0, runopts_set_stop_timeout_opt),
     OPT_CALL("log-driver", 0, runopts_set_log_driver_opt),
     OPT_CALL("log-opt", 0, runopts_add_log_opt_opt),
+    OPT_CALL("label", 'l', runopts_add_label_opt),
+    OPT_CALL("label-file", 0, runopts_add_label_file_opt),
     OPT_TABLE_END,
 };
 

@@ -79,10 +79,35 @@ static struct json_object *log_config_json(const struct run_opts *o)
 	return l;
 }
 
+/* Config.Labels as Podman makes them: the image's labels, then --label
+ * and --label-file over them; NULL (JSON null) when there are none. */
+static struct json_object *labels_json(const struct run_opts *o, const char *image_config)
+{
+	cleanup_json struct json_object *cfg =
+	    image_config ? json_tokener_parse(image_config) : NULL;
+	struct json_object *il = jget(jget(cfg, "config"), "Labels");
+	struct json_object *l = json_object_new_object();
+
+	if (il && json_object_is_type(il, json_type_object)) {
+		json_object_object_foreach(il, k, v) jset(l, k, json_object_get(v));
+	}
+	for (size_t i = 0; o->labels && o->labels[i]; i++) {
+		const char *eq = strchr(o->labels[i], '=');
+		cleanup_free char *k = eq ? xstrndup(o->labels[i], (size_t)(eq - o->labels[i]))
+					  : xstrdup(o->labels[i]);
+		jset_str(l, k, eq ? eq + 1 : "");
+	}
+	if (json_object_object_length(l) == 0) {
+		json_object_put(l);
+		return NULL;
+	}
+	return l;
+}
+
 /* What inspect shows: {"Config": {...}, "HostConfig": {...}} in Docker's
  * field names, from the options and the image the container was made of. */
 static char *create_options_json(const struct run_opts *o, const struct image_config *img,
-				 const char *image_ref, const char *id)
+				 const char *image_ref, const char *id, const char *image_config)
 {
 	cleanup_json struct json_object *j = json_object_new_object();
 	struct json_object *cfg = json_object_new_object(), *host = json_object_new_object();
@@ -111,6 +136,7 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	json_object_object_add(cfg, "StopTimeout",
 			       json_object_new_int(o->stop_timeout >= 0 ? o->stop_timeout : 10));
 	json_object_object_add(cfg, "OpenStdin", json_object_new_boolean(o->interactive));
+	json_object_object_add(cfg, "Labels", labels_json(o, image_config));
 	json_object_object_add(host, "ReadonlyRootfs", json_object_new_boolean(o->read_only));
 	json_object_object_add(host, "Privileged", json_object_new_boolean(o->privileged));
 	json_object_object_add(host, "AutoRemove", json_object_new_boolean(o->rm));
@@ -234,7 +260,7 @@ static int new_record(struct engine *e, const char *image_ref, const struct run_
 	c->state = CTR_CREATED;
 	c->autoremove = o->rm;
 	c->driver = xstrdup(driver_name(d));
-	c->config = create_options_json(o, cfg, image_ref, c->id);
+	c->config = create_options_json(o, cfg, image_ref, c->id, img->config);
 	return 0;
 }
 

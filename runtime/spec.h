@@ -45,6 +45,7 @@ struct run_opts {
 	int stop_timeout;	    /* --stop-timeout seconds, -1: 10 */
 	char *log_driver;	    /* --log-driver k8s-file|none|passthrough, NULL: k8s-file */
 	long long log_max;	    /* --log-opt max-size, bytes (0: unlimited) */
+	char **labels;		    /* --label, --label-file: "K=V" or "K" (value ""), in order */
 	/* getting the image (the CLI pulls before container_create; borrowed from argv) */
 	const char *pull; /* --pull missing|always|never|newer */
 	const char *authfile, *cert_dir, *creds, *platform;
