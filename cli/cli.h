@@ -99,6 +99,15 @@ int cmd_version(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_unshare(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_migrate(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_help(struct engine *e, void *opts, char **args, struct werr *err);
+/* cmd_ctrinfo.c */
+int cmd_container_exists(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_rename(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_container_prune(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_top(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_diff(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_container_diff(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_export(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_cp(struct engine *e, void *opts, char **args, struct werr *err);
 
 /* Their flags (next to each command) */
 extern const struct optspec cli_run_opts, cli_ps_opts, cli_rm_opts, cli_inspect_opts;
@@ -111,6 +120,7 @@ extern const struct optspec cli_images_opts, cli_rmi_opts, cli_load_opts, cli_im
 extern const struct optspec cli_save_opts;
 extern const struct optspec cli_format_opts, cli_unshare_opts;
 extern const struct optspec cli_history_opts, cli_image_prune_opts;
+extern const struct optspec cli_ctr_prune_opts, cli_diff_opts, cli_export_opts, cli_cp_opts;
 
 struct image_rec;
 struct json_object;

@@ -90,8 +90,11 @@ static int ps_select(struct engine *e, const struct ps_opts *o, struct container
 	struct container_rec *v = NULL;
 	size_t cnt = 0, keep = 0;
 	int last = o->latest ? 1 : o->last;
-	/* -n N, -l and filters look at every container, as Podman's */
-	bool all = o->all || last > 0 || o->filter != NULL;
+	/* -n N, -l and a status filter look at every container, as Podman's */
+	bool all = o->all || last > 0;
+
+	for (size_t i = 0; o->filter && o->filter[i]; i++)
+		all = all || str_has_prefix(o->filter[i], "status=");
 
 	if (ctr_filter_parse(&f, o->filter, false, now_ns(), err) < 0)
 		return -1;

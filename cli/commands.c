@@ -1,5 +1,6 @@
 /* The command tables and their man-style help. */
 #include "cli/cli.h"
+#include "cli/help_ctrinfo.h"
 #include "cli/help_lifecycle.h"
 
 #include <stddef.h>
@@ -344,7 +345,15 @@ const struct cmd cli_image_commands[] = {
 const struct cmd cli_container_commands[] = {
     {"cleanup", cmd_container_cleanup, &cli_cleanup_opts, "unmount containers that have exited",
      CLEANUP_HELP, NEEDS_STORE, NULL},
+    {"cp", cmd_cp, &cli_cp_opts, "copy files into or out of a container", CP_HELP, NEEDS_STORE,
+     NULL},
     {"create", cmd_create, &cli_run_opts, "create a container without starting it", CREATE_HELP,
+     NEEDS_STORE, NULL},
+    {"diff", cmd_container_diff, &cli_diff_opts, "show what changed in a container's files",
+     DIFF_HELP, NEEDS_STORE, NULL},
+    {"exists", cmd_container_exists, NULL, "check whether a container exists", CTR_EXISTS_HELP,
+     NEEDS_STORE, NULL},
+    {"export", cmd_export, &cli_export_opts, "write a container's filesystem as a tar", EXPORT_HELP,
      NEEDS_STORE, NULL},
     {"inspect", cmd_container_inspect, &cli_inspect_opts, "show containers as JSON", INSPECT_HELP,
      NEEDS_STORE, NULL},
@@ -353,6 +362,9 @@ const struct cmd cli_container_commands[] = {
      NULL},
     {"list", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
     {"ls", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
+    {"prune", cmd_container_prune, &cli_ctr_prune_opts, "remove containers that do not run",
+     CTR_PRUNE_HELP, NEEDS_STORE, NULL},
+    {"rename", cmd_rename, NULL, "rename a container", RENAME_HELP, NEEDS_STORE, NULL},
     {"restart", cmd_restart, &cli_stop_opts, "stop and start containers", RESTART_HELP, NEEDS_STORE,
      NULL},
     {"ps", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
@@ -361,6 +373,7 @@ const struct cmd cli_container_commands[] = {
      NULL},
     {"start", cmd_start, &cli_start_opts, "start containers", START_HELP, NEEDS_STORE, NULL},
     {"stop", cmd_stop, &cli_stop_opts, "stop containers", STOP_HELP, NEEDS_STORE, NULL},
+    {"top", cmd_top, NULL, "show the processes of a container", TOP_HELP, NEEDS_STORE, NULL},
     {"wait", cmd_wait, NULL, "wait for containers to exit and print their codes", WAIT_HELP,
      NEEDS_STORE, NULL},
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
@@ -375,7 +388,13 @@ const struct cmd cli_system_commands[] = {
 
 const struct cmd cli_commands[] = {
     {"container", NULL, NULL, "manage containers", NULL, NEEDS_NOTHING, cli_container_commands},
+    {"cp", cmd_cp, &cli_cp_opts, "copy files into or out of a container", CP_HELP, NEEDS_STORE,
+     NULL},
     {"create", cmd_create, &cli_run_opts, "create a container without starting it", CREATE_HELP,
+     NEEDS_STORE, NULL},
+    {"diff", cmd_diff, &cli_diff_opts, "show what changed in a container's files", DIFF_HELP,
+     NEEDS_STORE, NULL},
+    {"export", cmd_export, &cli_export_opts, "write a container's filesystem as a tar", EXPORT_HELP,
      NEEDS_STORE, NULL},
     {"help", cmd_help, NULL, "show the help of warren or of a command", HELP_HELP, NEEDS_NOTHING,
      NULL},
@@ -399,6 +418,7 @@ const struct cmd cli_commands[] = {
     {"pull", cmd_pull, &cli_pull_opts, "pull an image from a registry", PULL_HELP, NEEDS_STORE,
      NULL},
     {"push", cmd_push, &cli_push_opts, "push an image to a registry", PUSH_HELP, NEEDS_STORE, NULL},
+    {"rename", cmd_rename, NULL, "rename a container", RENAME_HELP, NEEDS_STORE, NULL},
     {"restart", cmd_restart, &cli_stop_opts, "stop and start containers", RESTART_HELP, NEEDS_STORE,
      NULL},
     {"rm", cmd_rm, &cli_rm_opts, "remove containers", RM_HELP, NEEDS_STORE, NULL},
@@ -412,6 +432,7 @@ const struct cmd cli_commands[] = {
     {"stop", cmd_stop, &cli_stop_opts, "stop containers", STOP_HELP, NEEDS_STORE, NULL},
     {"system", NULL, NULL, "manage warren itself", NULL, NEEDS_NOTHING, cli_system_commands},
     {"tag", cmd_tag, NULL, "add a name to an image", TAG_HELP, NEEDS_STORE, NULL},
+    {"top", cmd_top, NULL, "show the processes of a container", TOP_HELP, NEEDS_STORE, NULL},
     {"untag", cmd_untag, NULL, "remove names from an image", UNTAG_HELP, NEEDS_STORE, NULL},
     {"unshare", cmd_unshare, &cli_unshare_opts, "run a command in warren's user namespace",
      UNSHARE_HELP, NEEDS_USERNS, NULL},

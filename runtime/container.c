@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -79,6 +80,29 @@ static struct json_object *log_config_json(const struct run_opts *o)
 	return l;
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* o with its keys sorted, as Go marshals a map (o is consumed). */
+static struct json_object *sorted_object(struct json_object *o)
+{
+	cleanup_strv char **keys = NULL;
+	struct json_object *out = json_object_new_object();
+
+	json_object_object_foreach(o, k, v)
+	{
+		(void)v;
+		keys = strv_append(keys, k);
+	}
+	qsort(keys, strv_len(keys), sizeof(char *), cmp_key);
+	for (size_t i = 0; keys[i]; i++)
+		jset(out, keys[i], json_object_get(jget(o, keys[i])));
+	json_object_put(o);
+	return out;
+}
+
 /* Config.Labels as Podman makes them: the image's labels, then --label
  * and --label-file over them; NULL (JSON null) when there are none. */
 static struct json_object *labels_json(const struct run_opts *o, const char *image_config)
@@ -101,7 +125,7 @@ static struct json_object *labels_json(const struct run_opts *o, const char *ima
 		json_object_put(l);
 		return NULL;
 	}
-	return l;
+	return sorted_object(l);
 }
 
 /* What inspect shows: {"Config": {...}, "HostConfig": {...}} in Docker's

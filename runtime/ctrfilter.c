@@ -52,11 +52,12 @@ static int check_value(struct ctr_filter *f, enum ctr_fkey k, const char *v, int
 		return 0;
 	case CF_EXITED:
 		if (parse_int64(v, INT32_MIN, INT32_MAX, &n) < 0)
+			/* Podman quotes the zero it failed to parse (Go's %q of 0) */
 			return werr_set(
 			    err, 0,
-			    "exited code out of range \"%s\": strconv.ParseInt: parsing "
+			    "exited code out of range '\\x00': strconv.ParseInt: parsing "
 			    "\"%s\": invalid syntax",
-			    v, v);
+			    v);
 		return 0;
 	case CF_UNTIL:
 		/* Podman keeps the latest of several */

@@ -8,13 +8,11 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -90,6 +88,14 @@ void cp_plan_free(struct cp_plan *p)
 	p->dir = p->name = NULL;
 }
 
+/* An error of cp_plan_make: the text as it is, errnum for the caller. */
+static int plan_fail(struct werr *err, int errnum, const char *msg)
+{
+	werr_set(err, 0, "%s", msg);
+	err->errnum = errnum;
+	return -1;
+}
+
 int cp_plan_make(const char *src, bool src_dir, const char *dest, enum cp_dest_kind dest_kind,
 		 struct cp_plan *out, struct werr *err)
 {
@@ -98,7 +104,7 @@ int cp_plan_make(const char *src, bool src_dir, const char *dest, enum cp_dest_k
 	cleanup_free char *d = cp_clean_path(dest, &dslash);
 
 	if (sslash && !src_dir)
-		return werr_set(err, ENOTDIR, "not a directory");
+		return plan_fail(err, ENOTDIR, "not a directory");
 	switch (dest_kind) {
 	case CP_DEST_DIR:
 		out->dir = xstrdup(d);
@@ -107,16 +113,17 @@ int cp_plan_make(const char *src, bool src_dir, const char *dest, enum cp_dest_k
 		return 0;
 	case CP_DEST_FILE:
 		if (src_dir)
-			return werr_set(err, ENOTDIR,
-					"destination must be a directory when copying a directory");
+			return plan_fail(
+			    err, ENOTDIR,
+			    "destination must be a directory when copying a directory");
 		if (dslash)
-			return werr_set(err, ENOTDIR, "not a directory");
+			return plan_fail(err, ENOTDIR, "not a directory");
 		break;
 	case CP_DEST_MISSING:
 		if (dslash && !src_dir)
-			return werr_set(err, ENOENT, "no such file or directory");
+			return plan_fail(err, ENOENT, "no such file or directory");
 		if (strcmp(d, "/") == 0)
-			return werr_set(err, ENOENT, "no such file or directory");
+			return plan_fail(err, ENOENT, "no such file or directory");
 		break;
 	}
 	out->dir = dir_of(d);
@@ -225,7 +232,9 @@ static int open_in(int root, const char *path, int flags)
 {
 	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC),
 			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-	return sys_openat2(root, path[0] == '/' ? path + 1 : path, &how);
+	while (path[0] == '/')
+		path++;
+	return sys_openat2(root, path[0] ? path : ".", &how);
 }
 
 /* ---- writing a tar ---- */
@@ -237,30 +246,6 @@ struct tarw {
 	size_t nlens;
 	dev_t top_dev;
 };
-
-/* Kernel filesystems a copy does not descend into (a running container's
- * /proc and /sys). */
-static bool kernel_fs(int dirfd, const char *name)
-{
-	struct statfs sf;
-	cleanup_close int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0 || fstatfs(fd, &sf) < 0)
-		return false;
-	switch ((unsigned long)sf.f_type) {
-	case PROC_SUPER_MAGIC:
-	case SYSFS_MAGIC:
-	case DEVPTS_SUPER_MAGIC:
-	case CGROUP_SUPER_MAGIC:
-	case CGROUP2_SUPER_MAGIC:
-	case SECURITYFS_MAGIC:
-	case DEBUGFS_MAGIC:
-	case TRACEFS_MAGIC:
-		return true;
-	default:
-		return false;
-	}
-}
 
 static int tar_data(struct archive *a, int fd, const char *name, struct werr *err)
 {
@@ -308,7 +293,9 @@ static int tar_entry(struct tarw *w, int dirfd, const char *name, const char *ar
 	if (S_ISDIR(st.st_mode)) {
 		cleanup_free char *d = xasprintf("%s/", arcname);
 		archive_entry_copy_pathname(ent, d);
-		*is_dir = !(st.st_dev != w->top_dev && kernel_fs(dirfd, name[0] ? name : "."));
+		/* not into what is mounted below (a running container's /proc,
+		 * /dev, volumes): its rootfs only, and walk_tree crosses no mount */
+		*is_dir = name[0] == '\0' || st.st_dev == w->top_dev;
 	} else {
 		archive_entry_copy_pathname(ent, arcname);
 	}
@@ -457,6 +444,10 @@ static int finish_fd(const struct untar *u, int fd, struct archive_entry *ent, b
 	if ((o_path ? chmod(self, archive_entry_perm(ent)) : fchmod(fd, archive_entry_perm(ent))) <
 	    0)
 		return werr_set(err, errno, "chmod '%s'", path);
+	/* the times of the source, best effort as for any copy */
+	struct timespec ts[2] = {{.tv_nsec = UTIME_OMIT},
+				 {archive_entry_mtime(ent), archive_entry_mtime_nsec(ent)}};
+	utimensat(AT_FDCWD, self, ts, 0);
 	return 0;
 }
 
@@ -759,6 +750,34 @@ static void ctr_user_ids(int root, const struct container_rec *c, uid_t *uid, gi
 	user_ids_free(&ids);
 }
 
+/* A DEST that is a symlink (to something missing) stands for its target,
+ * as in Podman: the path it leads to inside root, malloc'd. */
+static char *follow_dest(int root, const char *clean)
+{
+	char *path = xstrdup(clean);
+
+	for (int i = 0; i < 40; i++) { /* the kernel's limit of links */
+		char target[PATH_MAX];
+		cleanup_close int fd = open_in(root, path, O_PATH | O_NOFOLLOW);
+		struct stat st;
+		ssize_t n;
+		int slash;
+
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISLNK(st.st_mode))
+			break;
+		n = readlinkat(fd, "", target, sizeof(target) - 1);
+		if (n <= 0)
+			break;
+		target[n] = '\0';
+		cleanup_free char *dir = dir_of(path);
+		cleanup_free char *joined =
+		    target[0] == '/' ? xstrdup(target) : xasprintf("%s/%s", dir, target);
+		free(path);
+		path = cp_clean_path(joined, &slash);
+	}
+	return path;
+}
+
 /* Where a copy into r lands: the plan for src (host; -1 for a tar from
  * stdin, which goes into dest as it is) onto dest. */
 static int plan_in(const struct ctr_root *r, const struct container_rec *c, const char *src,
@@ -771,6 +790,7 @@ static int plan_in(const struct ctr_root *r, const struct container_rec *c, cons
 	struct stat st;
 	struct werr perr = {0};
 	cleanup_free char *where = xasprintf("container %s", c->name);
+	cleanup_free char *dest_eff = NULL;
 
 	if (dfd >= 0 && fstat(dfd, &st) == 0)
 		kind = S_ISDIR(st.st_mode) ? CP_DEST_DIR : CP_DEST_FILE;
@@ -780,15 +800,20 @@ static int plan_in(const struct ctr_root *r, const struct container_rec *c, cons
 			plan->name = xstrdup("");
 			return 0;
 		}
-		if (kind == CP_DEST_FILE) {
-			werr_set(err, 0, "destination \"%s\" must be a directory", dest);
-			return werr_status(err, 125);
-		}
-		return not_found(where, dest, ENOENT, err);
+		werr_set(err, 0, "destination must be a directory when copying from stdin");
+		return werr_status(err, 125);
 	}
-	if (cp_plan_make(src, src_dir, dest, kind, plan, &perr) == 0)
-		return 0;
-	return plan_error(&perr, where, dest, err);
+	if (kind == CP_DEST_MISSING && !dslash)
+		dest_eff = follow_dest(r->fd, dclean);
+	if (cp_plan_make(src, src_dir, dest_eff ? dest_eff : dest, kind, plan, &perr) < 0)
+		return plan_error(&perr, where, dest, err);
+	/* a new DEST needs its parent */
+	cleanup_close int pfd = open_in(r->fd, plan->dir, O_PATH | O_DIRECTORY);
+	if (pfd < 0) {
+		cp_plan_free(plan);
+		return not_found(where, dest, errno == ENOTDIR ? ENOTDIR : ENOENT, err);
+	}
+	return 0;
 }
 
 int container_cp_in(struct engine *e, const struct container_rec *c, const char *src, int in_fd,

@@ -350,6 +350,7 @@ static int pick_cols(char *const *descs, size_t **out, size_t *n, struct werr *e
 		if (k == ARRAY_SIZE(cols)) {
 			werr_set(err, 0, "'%s': unknown descriptor", names[i]);
 			free(*out);
+			*out = NULL;
 			return werr_status(err, 125);
 		}
 		(*out)[i] = k;
