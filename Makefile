@@ -39,7 +39,7 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -I. $(PKG_CFLAGS) $(SUBID_CFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS := $(PKG_LIBS)
 # unit tests use more of libarchive (its writer) and need no fast start-up
-UNIT_LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -ldl
+UNIT_LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -ldl -lm
 
 ENGINE_SRC := $(wildcard lib/*.c userns/*.c rootless/*.c storage/*.c engine/*.c image/*.c runtime/*.c \
               net/*.c api/*.c)

@@ -36,6 +36,12 @@
 	"      --cap-drop CAP        drop a capability (or ALL)\n"                                 \
 	"      --security-opt OPT    seccomp=unconfined or seccomp=PROFILE.json\n"                 \
 	"      --privileged          all capabilities, no seccomp, no masked paths\n"              \
+	"  -l, --label K[=V]         set a label (Config.Labels; over the image's)\n"              \
+	"      --label-file FILE     read K[=V] labels from FILE ('#' comments)\n"                 \
+	"      --stop-signal SIG     the signal `stop` sends first (default: the image's, TERM)\n" \
+	"      --stop-timeout SECS   seconds `stop` waits before SIGKILL (default 10)\n"           \
+	"      --log-driver D        k8s-file (default), none, passthrough (foreground only)\n"    \
+	"      --log-opt max-size=N  keep the log of a detached container under N bytes\n"         \
 	"      --sig-proxy=false     do not pass signals on: SIGINT, SIGTERM, SIGHUP, SIGQUIT\n"   \
 	"                            kill the container (it cannot outlive warren)\n"              \
 	"      --pull POLICY         missing (default: pull when not stored), always, never,\n"    \
@@ -58,6 +64,14 @@
 	"  -q, --quiet      print only the ids\n"                                                  \
 	"      --no-trunc   full ids and commands\n"                                               \
 	"      --format F   json, or a Go template such as '{{.Names}} {{.Status}}'\n"             \
+	"  -n, --last N     the last N containers created (every state)\n"                         \
+	"  -l, --latest     the last container created (every state)\n"                            \
+	"  -s, --size       a SIZE column: what the container wrote (virtual: with its image)\n"   \
+	"  -f, --filter K=V only those that match (several of one key: any; of different keys:\n"  \
+	"                   all; a=1,b=2 is two): id=REGEX, name=REGEX, status=STATE (a\n"         \
+	"                   status filter shows every container), label=KEY[=VALUE] (all must\n"   \
+	"                   match), ancestor=IMAGE (name or full id), exited=CODE,\n"              \
+	"                   before=CONTAINER, since=CONTAINER, until=TIME\n"                       \
 	"      --external   accepted as by Podman (warren has no other tools' containers)\n"
 
 #define RM_HELP                                                                                    \
