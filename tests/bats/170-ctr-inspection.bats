@@ -393,6 +393,14 @@ three_containers() {
     [ "$(cat "$d/shadow-back")" = payload ] || fail "/leak did not lead to the container's /etc/shadow"
     run_warren 0 cp "$name:/tmp/x" "$d/x-back"
     [ "$(cat "$d/x-back")" = payload ]
+    # the same where openat2 is missing (kernels before 5.6): lib/syscalls walks it
+    wt_pause_ready
+    run_warren_enosys 125 openat2 cp "$name:/hostdir/secret" "$d/out5"
+    assert_error "could not be found on container"
+    run_warren_enosys 0 openat2 cp "$d/payload" "$name:/hostroot/tmp/y"
+    run_warren_enosys 0 openat2 cp "$name:/tmp/y" "$d/y-back"
+    [ "$(cat "$d/y-back")" = payload ] || fail "the copy did not land in the container's /tmp"
+    [ "$(cat /tmp/y 2>/dev/null)" != payload ] || fail "the fallback wrote on the host"
     # a tar on stdin with .. or absolute names is refused
     run bash -c "tar -C '$d' -cf - -P --transform 's,^,../../,' payload | $(printf '%q ' "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT") cp - '$name:/etc/sub'"
     [ "$status" = 125 ] || fail "a tar with .. was accepted: $output"
