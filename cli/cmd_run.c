@@ -32,6 +32,8 @@ RUNOPTS_CALL(runopts_set_log_driver)
 RUNOPTS_CALL(runopts_add_log_opt)
 RUNOPTS_CALL(runopts_set_restart)
 RUNOPTS_CALL(runopts_add_annotation)
+RUNOPTS_CALL(runopts_add_label)
+RUNOPTS_CALL(runopts_add_label_file)
 
 static int run_tls_verify(void *o, const char *v, struct werr *err)
 {
@@ -78,6 +80,8 @@ static const struct opt run_tab[] = {
     OPT_DUP("init-path", 0, struct run_opts, init_path),
     OPT_BOOL("rootfs", 0, struct run_opts, rootfs),
     OPT_CALL("annotation", 0, runopts_add_annotation_opt),
+    OPT_CALL("label", 'l', runopts_add_label_opt),
+    OPT_CALL("label-file", 0, runopts_add_label_file_opt),
     OPT_TABLE_END,
 };
 

@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -93,10 +94,58 @@ static struct json_object *restart_json(const struct run_opts *o)
 	return r;
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* o with its keys sorted, as Go marshals a map (o is consumed). */
+static struct json_object *sorted_object(struct json_object *o)
+{
+	cleanup_strv char **keys = NULL;
+	struct json_object *out = json_object_new_object();
+
+	json_object_object_foreach(o, k, v)
+	{
+		(void)v;
+		keys = strv_append(keys, k);
+	}
+	qsort(keys, strv_len(keys), sizeof(char *), cmp_key);
+	for (size_t i = 0; keys[i]; i++)
+		jset(out, keys[i], json_object_get(jget(o, keys[i])));
+	json_object_put(o);
+	return out;
+}
+
+/* Config.Labels as Podman makes them: the image's labels, then --label
+ * and --label-file over them; NULL (JSON null) when there are none. */
+static struct json_object *labels_json(const struct run_opts *o, const char *image_config)
+{
+	cleanup_json struct json_object *cfg =
+	    image_config ? json_tokener_parse(image_config) : NULL;
+	struct json_object *il = jget(jget(cfg, "config"), "Labels");
+	struct json_object *l = json_object_new_object();
+
+	if (il && json_object_is_type(il, json_type_object)) {
+		json_object_object_foreach(il, k, v) jset(l, k, json_object_get(v));
+	}
+	for (size_t i = 0; o->labels && o->labels[i]; i++) {
+		const char *eq = strchr(o->labels[i], '=');
+		cleanup_free char *k = eq ? xstrndup(o->labels[i], (size_t)(eq - o->labels[i]))
+					  : xstrdup(o->labels[i]);
+		jset_str(l, k, eq ? eq + 1 : "");
+	}
+	if (json_object_object_length(l) == 0) {
+		json_object_put(l);
+		return NULL;
+	}
+	return sorted_object(l);
+}
+
 /* What inspect shows: {"Config": {...}, "HostConfig": {...}} in Docker's
  * field names, from the options and the image the container was made of. */
 static char *create_options_json(const struct run_opts *o, const struct image_config *img,
-				 const char *image_ref, const char *id)
+				 const char *image_ref, const char *id, const char *image_config)
 {
 	cleanup_json struct json_object *j = json_object_new_object();
 	struct json_object *cfg = json_object_new_object(), *host = json_object_new_object();
@@ -124,6 +173,7 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	json_object_object_add(cfg, "StopTimeout",
 			       json_object_new_int(o->stop_timeout >= 0 ? o->stop_timeout : 10));
 	json_object_object_add(cfg, "OpenStdin", json_object_new_boolean(o->interactive));
+	json_object_object_add(cfg, "Labels", labels_json(o, image_config));
 	json_object_object_add(host, "ReadonlyRootfs", json_object_new_boolean(o->read_only));
 	json_object_object_add(host, "Privileged", json_object_new_boolean(o->privileged));
 	json_object_object_add(host, "AutoRemove", json_object_new_boolean(o->rm));
@@ -310,7 +360,8 @@ static int new_record(struct engine *e, const char *image_ref, const struct run_
 	c->state = CTR_CREATED;
 	c->autoremove = o->rm;
 	c->driver = xstrdup(driver_name(d));
-	c->config = create_options_json(o, cfg, o->rootfs ? "" : image_ref, c->id);
+	c->config = create_options_json(o, cfg, o->rootfs ? "" : image_ref, c->id,
+					o->rootfs ? NULL : img->config);
 	return 0;
 }
 
