@@ -97,19 +97,12 @@ static char *self_exe(struct werr *err)
 char *monitor_path(struct werr *err)
 {
 	cleanup_free char *exe = self_exe(err);
-	char *dir, *p;
+	char *dir, *p = helper_path("warren-monitor");
 
-	if (exe == NULL)
-		return NULL;
+	if (exe == NULL || p != NULL)
+		return p;
 	dir = dirname(exe);
-	p = xasprintf("%s/warren-monitor", dir);
-	if (access(p, X_OK) == 0)
-		return p;
-	free(p);
-	p = xasprintf("%s/../libexec/warren/warren-monitor", dir);
-	if (access(p, X_OK) == 0)
-		return p;
-	werr_set(err, errno,
+	werr_set(err, ENOENT,
 		 "cannot find warren-monitor beside '%s/warren' nor in '%s/../libexec/warren' "
 		 "(reinstall warren: make install)",
 		 dir, dir);
