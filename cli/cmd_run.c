@@ -73,6 +73,11 @@ static const struct opt run_tab[] = {
     OPT_CALL("log-driver", 0, runopts_set_log_driver_opt),
     OPT_CALL("log-opt", 0, runopts_add_log_opt_opt),
     OPT_CALL("restart", 0, runopts_set_restart_opt),
+    OPT_DUP("userns", 0, struct run_opts, userns),
+    OPT_STRV("uidmap", 0, struct run_opts, uidmap),
+    OPT_STRV("gidmap", 0, struct run_opts, gidmap),
+    OPT_DUP("subuidname", 0, struct run_opts, subuidname),
+    OPT_DUP("subgidname", 0, struct run_opts, subgidname),
     OPT_TABLE_END,
 };
 

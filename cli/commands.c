@@ -64,7 +64,15 @@
 	"      --stop-timeout SECS   how long `stop` waits before SIGKILL (default 10)\n"          \
 	"      --log-driver DRIVER   k8s-file (default: `warren logs` reads it), none,\n"          \
 	"                            passthrough (foreground only)\n"                              \
-	"      --log-opt max-size=N  start the log over when it would grow past N (10k, 5m)\n\n"
+	"      --log-opt max-size=N  start the log over when it would grow past N (10k, 5m)\n"     \
+	"      --userns MODE         host (default: the engine's namespace), keep-id[:uid=N,\n"    \
+	"                            gid=N] (rootless: your files keep your uid inside and the\n"  \
+	"                            process runs as you), nomap, auto[:size=N], ns:PATH\n"        \
+	"      --uidmap C:H:SIZE     container ids C.. on host ids H.. (rootless: ids of the\n"    \
+	"                            user namespace: 0 is you, 1.. your sub-ids); repeatable\n"    \
+	"      --gidmap C:H:SIZE     the same for group ids (default: as --uidmap)\n"              \
+	"      --subuidname NAME     (root) map the /etc/subuid ranges of NAME\n"                  \
+	"      --subgidname NAME     (root) map the /etc/subgid ranges of NAME\n\n"
 
 #define RUN_HELP                                                                                   \
 	RUN_HELP_HEAD RUN_OPTIONS_HELP                                                             \

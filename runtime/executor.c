@@ -353,6 +353,8 @@ static __attribute__((noreturn)) void child_main(const struct child_args *a)
 		werr_set(&err, errno, "mark inherited file descriptors close-on-exec");
 		child_fail(a->errfd, &err);
 	}
+	if (xuserns_wanted(a->s) && xuserns_child(a->s, a->errfd, &err) < 0)
+		child_fail(a->errfd, &err);
 	if ((!a->tty && setup_stdio(a->o, &err) < 0) || xmounts_setup(a->s, &err) < 0 ||
 	    set_limits(a->s, &err) < 0 || child_creds(a, &err) < 0)
 		child_fail(a->errfd, &err);
@@ -384,7 +386,9 @@ static int start_child(const struct xspec *s, const struct exec_opts *o, bool tt
 	}
 	/* like fork (no stack: the child runs on a copy of ours), but with
 	 * CLONE_NEWPID the child is pid 1 of its namespace */
-	pid = (pid_t)syscall(SYS_clone, (unsigned long)s->ns_flags | SIGCHLD, NULL, NULL, NULL, 0);
+	pid = xuserns_wanted(s) ? xuserns_clone(s, err)
+				: (pid_t)syscall(SYS_clone, (unsigned long)s->ns_flags | SIGCHLD,
+						 NULL, NULL, NULL, 0);
 	if (pid == 0) {
 		struct child_args a = {.s = s, .o = o, .tty = tty, .errfd = es[1], .ptyfd = ps[1]};
 		close(es[0]);
@@ -399,7 +403,13 @@ static int start_child(const struct xspec *s, const struct exec_opts *o, bool tt
 	if (ps[1] >= 0)
 		close(ps[1]);
 	if (pid < 0)
-		return werr_set(err, rc, "clone the container process");
+		return xuserns_wanted(s) ? -1 : werr_set(err, rc, "clone the container process");
+	/* its own user namespace: maps and the idmapped rootfs first */
+	if (xuserns_wanted(s) && xuserns_parent(s, pid, errfd, err) < 0) {
+		kill(pid, SIGKILL);
+		reap(pid);
+		return -1;
+	}
 	if (tty)
 		master = recv_fd(ptyfd);
 	rc = werr_recv(errfd, err);

@@ -291,5 +291,10 @@ void runopts_free(struct run_opts *o)
 	strv_free(o->cap_add);
 	strv_free(o->cap_drop);
 	free(o->seccomp);
+	free(o->userns);
+	strv_free(o->uidmap);
+	strv_free(o->gidmap);
+	free(o->subuidname);
+	free(o->subgidname);
 	memset(o, 0, sizeof(*o));
 }

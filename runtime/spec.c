@@ -6,8 +6,9 @@
  * default whose destination a user mount names is left out); masked and
  * read-only paths are linux.maskedPaths / linux.readonlyPaths; the seccomp
  * filter is linux.seccomp (absent with --privileged or
- * seccomp=unconfined); there is no user namespace in linux.namespaces (we
- * already run in the pause process's) and no cgroups (no
+ * seccomp=unconfined); a user namespace in linux.namespaces only when the
+ * container has one of its own (--userns, --uidmap: ctr_userns.h), else it
+ * runs in the engine's (the pause process's, rootless); no cgroups (no
  * linux.resources, no linux.cgroupsPath). */
 #include "runtime/spec.h"
 
@@ -25,6 +26,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "runtime/ctr_userns.h"
 #include "runtime/seccomp_profile.h"
 #include "runtime/userlookup.h"
 
@@ -285,7 +287,7 @@ static int resolve_user(struct engine *e, const struct run_opts *o, const struct
 	group = read_user_db(rootfd, "etc/group");
 	if (user_resolve(spec, passwd, group, u, err) < 0)
 		return -1;
-	if (e->single_uid) {
+	if (e->single_uid && !(o->uns && o->uns->kind != CTR_USERNS_ENGINE)) {
 		/* only our own uid/gid is mapped, as 0: anything else would
 		 * fail in setuid/setgroups with a less helpful EINVAL */
 		size_t n = 0;
@@ -414,11 +416,15 @@ static const char *const etc_files[] = {"hostname", "hosts", "resolv.conf"};
 static bool mount_wanted(const struct mount_def *m, const struct engine *e,
 			 const struct run_opts *o)
 {
+	/* a container's own user namespace may map gid 5 or not */
+	bool gid5 = o->uns && o->uns->kind == CTR_USERNS_PRIVATE ? ctr_userns_maps_gid(o->uns, 5)
+								 : !e->single_uid;
+
 	switch (m->when) {
 	case M_GID5:
-		return !e->single_uid;
+		return gid5;
 	case M_NO_GID5:
-		return e->single_uid;
+		return !gid5;
 	case M_SYSFS:
 		return o->net != NET_HOST;
 	case M_SYS_BIND:
@@ -699,6 +705,7 @@ static int build_linux(const struct run_opts *o, uint64_t caps, struct json_obje
 	const char *sc = o->seccomp;
 
 	json_object_object_add(l, "namespaces", namespaces_json(o));
+	ctr_userns_spec(o->uns, l);
 	json_object_object_add(l, "maskedPaths",
 			       jnew_strv(o->privileged ? NULL : (char *const *)masked_paths));
 	json_object_object_add(l, "readonlyPaths",

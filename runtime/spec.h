@@ -20,6 +20,8 @@ enum net_mode {
 
 enum mount_kind { MOUNT_BIND = 0, MOUNT_VOLUME };
 
+struct ctr_userns;
+
 /* One -v, --mount type=bind|volume or --volumes-from mount. */
 struct volume_spec {
 	enum mount_kind kind;
@@ -67,6 +69,11 @@ struct run_opts {
 	const char *authfile, *cert_dir, *creds, *platform;
 	int tls_verify; /* -1 unset */
 	bool quiet;	/* -q: no pull progress */
+	/* user namespace: --userns MODE, --uidmap/--gidmap C:H:S, --subuidname/--subgidname */
+	char *userns;
+	char **uidmap, **gidmap;
+	char *subuidname, *subgidname;
+	const struct ctr_userns *uns; /* resolved by container_create (NULL: the engine's) */
 };
 
 /* Builds config.json content. rootfs is the mounted rootfs (opened with

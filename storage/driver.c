@@ -453,8 +453,10 @@ static int run_fuse(const char *prog, const char *opts, const char *merged, stru
 			cause[0] ? ": " : "", cause, fix ? ": " : "", fix ? fix : "");
 }
 
+/* extra: more -o options (the id mappings), or NULL */
 static int mount_fuse(struct engine *e, const char *ldir, char *const *layers, size_t n,
-		      const char *upper, const char *work, const char *merged, struct werr *err)
+		      const char *upper, const char *work, const char *merged, const char *extra,
+		      struct werr *err)
 {
 	const char *prog = mount_program_opt(e) ? mount_program_opt(e) : FUSE_OVERLAYFS;
 	cleanup_free char *lower = xstrdup("");
@@ -466,7 +468,8 @@ static int mount_fuse(struct engine *e, const char *ldir, char *const *layers, s
 		free(lower);
 		lower = l;
 	}
-	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,nodev", lower, upper, work);
+	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,nodev%s%s", lower, upper, work,
+			 extra ? "," : "", extra ? extra : "");
 	if (strpbrk(ldir, ",:") != NULL || strpbrk(upper, ",:") != NULL)
 		return werr_set(err, EINVAL,
 				"storage path '%s' contains ',' or ':', which fuse-overlayfs "
@@ -733,9 +736,11 @@ static int make_dirs(const char *ctr_dir, struct werr *err)
 	return 0;
 }
 
-/* Builds ctr_dir/merged from the layers (bottom first) with driver d. */
-int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, char *const *layers,
-		 bool ephemeral, struct werr *err)
+/* Builds ctr_dir/merged from the layers (bottom first) with driver d;
+ * fuse_extra: more fuse-overlayfs options. */
+static int mount_layers(struct engine *e, enum storage_driver d, const char *ctr_dir,
+			char *const *layers, bool ephemeral, const char *fuse_extra,
+			struct werr *err)
 {
 	static char *const empty[] = {"empty", NULL};
 	cleanup_free char *ldir = xasprintf("%s/layers", e->root);
@@ -782,12 +787,32 @@ int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, c
 		n = 1;
 	}
 	if (d == DRIVER_FUSE_OVERLAYFS)
-		rc = mount_fuse(e, ldir, layers, n, upper, work, merged, err);
+		rc = mount_fuse(e, ldir, layers, n, upper, work, merged, fuse_extra, err);
 	else
 		rc = mount_overlay(e, ldir, layers, n, upper, work, merged, ephemeral, err);
 	if (rc < 0)
 		return werr_wrap(err, "mount the rootfs of '%s' (%s)", ctr_dir, driver_name(d));
 	return 0;
+}
+
+int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, char *const *layers,
+		 bool ephemeral, struct werr *err)
+{
+	return mount_layers(e, d, ctr_dir, layers, ephemeral, NULL, err);
+}
+
+int rootfs_mount_mapped(struct engine *e, const char *ctr_dir, char *const *layers,
+			const char *uidmapping, const char *gidmapping, struct werr *err)
+{
+	cleanup_free char *extra = NULL;
+
+	if (!fuse_available(mount_program_opt(e) ? mount_program_opt(e) : FUSE_OVERLAYFS))
+		return werr_set(err, 0,
+				"a container with a user namespace of its own needs fuse-overlayfs "
+				"rootless (the kernel idmaps no mount made in a user namespace): "
+				"install fuse-overlayfs and make /dev/fuse usable");
+	extra = xasprintf("uidmapping=%s,gidmapping=%s", uidmapping, gidmapping);
+	return mount_layers(e, DRIVER_FUSE_OVERLAYFS, ctr_dir, layers, false, extra, err);
 }
 
 /* Unmounts ctr_dir/merged (vfs: its nodev bind), lazily when busy; no-op

@@ -33,6 +33,15 @@ int driver_choose(struct engine *e, enum storage_driver *out, struct werr *err);
 int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, char *const *layers,
 		 bool ephemeral, struct werr *err);
 
+/* rootfs_mount with fuse-overlayfs and its uidmapping/gidmapping options
+ * ("C:H:S:C:H:S...", the container's user namespace maps): files show
+ * inside that namespace with the ids they have in ours, without a chown.
+ * For a container with a user namespace of its own where the kernel
+ * cannot idmap the rootfs (rootless: no idmapped mount of a filesystem
+ * mounted in a user namespace). Fails with a clear error when
+ * fuse-overlayfs cannot run. */
+int rootfs_mount_mapped(struct engine *e, const char *ctr_dir, char *const *layers,
+			const char *uidmapping, const char *gidmapping, struct werr *err);
 /* Unmounts ctr_dir/merged (lazily if busy); no-op for vfs or when not mounted. */
 int rootfs_umount(struct engine *e, enum storage_driver d, const char *ctr_dir, struct werr *err);
 
