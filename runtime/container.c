@@ -286,19 +286,36 @@ static int add_record(struct engine *e, struct container_rec *c, const struct ru
 	return store_commit(e->store, err);
 }
 
-/* The rootfs in dir; mapped: fuse-overlayfs shows it with the ids of the
- * container's own user namespace (ctr_userns_storage). */
+/* The rootfs in dir, its ids shown as the container's user namespace
+ * wants them (ctr_userns_storage). */
 static int rootfs_mount_for(struct engine *e, enum storage_driver d, const struct ctr_userns *u,
-			    bool mapped, const char *dir, const struct image_rec *img,
+			    enum ctr_rootfs_map how, const char *dir, const struct image_rec *img,
 			    const struct run_opts *o, struct werr *err)
 {
 	cleanup_free char *um = NULL, *gm = NULL;
+	struct idmap_target im = {-1, 0, 0};
+	int rc;
 
-	if (!mapped)
+	switch (how) {
+	case CTR_ROOTFS_FUSE:
+		um = ctr_userns_fuse_map(u->uid, u->nuid);
+		gm = ctr_userns_fuse_map(u->gid, u->ngid);
+		return rootfs_mount_mapped(e, dir, img->layers, um, gm, err);
+	case CTR_ROOTFS_LAYERS:
+		im.userns_fd = ctr_userns_fd(u, err);
+		if (im.userns_fd < 0)
+			return -1;
+		/* ns:PATH: maps unknown here, root is a guess */
+		if (u->kind == CTR_USERNS_PRIVATE) {
+			im.root_uid = idmap_to_host(u->uid, u->nuid, 0);
+			im.root_gid = idmap_to_host(u->gid, u->ngid, 0);
+		}
+		rc = rootfs_mount_idmapped(e, dir, img->layers, &im, err);
+		close(im.userns_fd);
+		return rc;
+	default:
 		return rootfs_mount(e, d, dir, img->layers, o->rm, err);
-	um = ctr_userns_fuse_map(u->uid, u->nuid);
-	gm = ctr_userns_fuse_map(u->gid, u->ngid);
-	return rootfs_mount_mapped(e, dir, img->layers, um, gm, err);
+	}
 }
 
 int container_create(struct engine *e, const char *image_ref, const struct run_opts *o_user,
@@ -307,7 +324,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	struct run_opts eff = *o_user, *o = &eff; /* with the mounts and userns resolved */
 	struct ctr_userns uns;
 	cleanup_free char *keep_user = NULL;
-	bool mapped;
+	enum ctr_rootfs_map how;
 	struct image_rec img = {0};
 	struct image_config cfg = {0};
 	struct container_rec c = {0};
@@ -341,7 +358,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	}
 	if (image_config_parse(img.config, &cfg, err) < 0 || driver_choose(e, &d, err) < 0)
 		goto fail;
-	mapped = ctr_userns_storage(e, &uns, &d);
+	how = ctr_userns_storage(e, &uns, &d);
 	if (new_record(e, image_ref, o, &img, &cfg, d, &c, err) < 0)
 		goto fail;
 	/* owned before anyone can see it: from here on no other command
@@ -353,10 +370,10 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	bundle = container_bundle_dir(e, &c);
 	/* a --rm container takes a ready rootfs when one is pooled: then
 	 * rootfs_mount finds it mounted */
-	if (o->rm && !mapped)
+	if (o->rm && how == CTR_ROOTFS_PLAIN)
 		rootfs_pool_take(e, d, img.layers, dir);
 	if (mkdir_p(dir, 0700, err) < 0 ||
-	    rootfs_mount_for(e, d, &uns, mapped, dir, &img, o, err) < 0 ||
+	    rootfs_mount_for(e, d, &uns, how, dir, &img, o, err) < 0 ||
 	    write_bundle(e, o, &cfg, &c, bundle, dir, err) < 0) {
 		discard(e, &c, d);
 		goto fail;

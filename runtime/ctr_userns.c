@@ -6,7 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -486,17 +490,82 @@ int ctr_userns_etc(const struct ctr_userns *u, const char *rootfs, const char *c
 	return 0;
 }
 
-bool ctr_userns_storage(struct engine *e, struct ctr_userns *u, enum storage_driver *d)
+enum ctr_rootfs_map ctr_userns_storage(struct engine *e, struct ctr_userns *u,
+				       enum storage_driver *d)
 {
-	if (u->kind == CTR_USERNS_ENGINE || !e->in_userns)
-		return false;
-	if (u->kind == CTR_USERNS_PATH) {
-		u->rootfs_idmap = "none";
-		return false;
+	if (u->kind == CTR_USERNS_ENGINE)
+		return CTR_ROOTFS_PLAIN;
+	if (e->in_userns || *d == DRIVER_FUSE_OVERLAYFS) {
+		if (u->kind == CTR_USERNS_PATH) {
+			u->rootfs_idmap = "none";
+			return CTR_ROOTFS_PLAIN;
+		}
+		u->rootfs_idmap = "fuse-overlayfs";
+		*d = DRIVER_FUSE_OVERLAYFS;
+		return CTR_ROOTFS_FUSE;
 	}
-	u->rootfs_idmap = "fuse-overlayfs";
-	*d = DRIVER_FUSE_OVERLAYFS;
-	return true;
+	if (*d == DRIVER_VFS)
+		return CTR_ROOTFS_PLAIN;
+	u->rootfs_idmap = "idmapped-layers";
+	return CTR_ROOTFS_LAYERS;
+}
+
+static char *map_text(const struct idmap *m, size_t n)
+{
+	char *s = xstrdup("");
+
+	for (size_t i = 0; i < n; i++) {
+		char *t = xasprintf("%s%u %u %u\n", s, m[i].inner, m[i].outer, m[i].count);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+static int write_proc(pid_t pid, const char *name, const char *text, struct werr *err)
+{
+	cleanup_free char *path = xasprintf("/proc/%d/%s", (int)pid, name);
+	cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return werr_set(err, errno, "write '%s'", path);
+	return 0;
+}
+
+int ctr_userns_fd(const struct ctr_userns *u, struct werr *err)
+{
+	cleanup_free char *um = map_text(u->uid, u->nuid), *gm = map_text(u->gid, u->ngid);
+	cleanup_free char *ns = NULL;
+	int p[2], fd = -1;
+	pid_t pid;
+
+	if (u->kind == CTR_USERNS_PATH) {
+		fd = open(u->path, O_RDONLY | O_CLOEXEC);
+		return fd < 0 ? werr_set(err, errno, "open '%s'", u->path) : fd;
+	}
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return werr_set(err, errno, "pipe");
+	/* a child that only holds the namespace until we have its fd */
+	pid = (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_NEWUSER | SIGCHLD), NULL, NULL, NULL,
+			     0);
+	if (pid == 0) {
+		char c;
+		close(p[1]);
+		_exit(read(p[0], &c, 1) < 0);
+	}
+	close(p[0]);
+	if (pid < 0) {
+		close(p[1]);
+		return werr_set(err, errno, "clone a user namespace");
+	}
+	ns = xasprintf("/proc/%d/ns/user", (int)pid);
+	if (write_proc(pid, "uid_map", um, err) == 0 && write_proc(pid, "gid_map", gm, err) == 0 &&
+	    (fd = open(ns, O_RDONLY | O_CLOEXEC)) < 0)
+		werr_set(err, errno, "open '%s'", ns);
+	close(p[1]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return fd;
 }
 
 char *ctr_userns_fuse_map(const struct idmap *m, size_t n)

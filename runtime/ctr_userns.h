@@ -54,14 +54,26 @@ int ctr_userns_resolve(struct engine *e, const struct run_opts *o, struct ctr_us
 
 void ctr_userns_free(struct ctr_userns *u);
 
-/* Picks how the rootfs gets the container's ids (u->rootfs_idmap) and the
- * storage driver *d for it: as root an idmapped mount of the usual
- * rootfs; rootless the kernel refuses idmapped mounts of a filesystem
- * mounted in a user namespace (EINVAL, checked on 6.x), so the rootfs is
- * fuse-overlayfs with uidmapping/gidmapping; a joined namespace (ns:PATH)
- * rootless has maps we do not know: none. Returns true when the rootfs
- * must be mounted with rootfs_mount_mapped. */
-bool ctr_userns_storage(struct engine *e, struct ctr_userns *u, enum storage_driver *d);
+/* How the rootfs shows the container's ids (ctr_userns_storage). */
+enum ctr_rootfs_map {
+	CTR_ROOTFS_PLAIN,  /* rootfs_mount; the executor idmaps it if need be */
+	CTR_ROOTFS_FUSE,   /* fuse-overlayfs uidmapping (rootfs_mount_mapped) */
+	CTR_ROOTFS_LAYERS, /* overlay over idmapped layers (rootfs_mount_idmapped) */
+};
+
+/* Picks how the rootfs gets the container's ids, with the storage driver
+ * *d for it, and sets u->rootfs_idmap for the executor. Rootless the
+ * kernel refuses idmapped mounts of a filesystem mounted in a user
+ * namespace (EINVAL), so fuse-overlayfs maps the ids (a joined namespace,
+ * whose maps we do not know: nothing does); as root overlayfs takes no
+ * idmapped mount of its own either, but its layers do (5.19), and a vfs
+ * copy is idmapped by the executor. */
+enum ctr_rootfs_map ctr_userns_storage(struct engine *e, struct ctr_userns *u,
+				       enum storage_driver *d);
+
+/* An fd of a user namespace with u's maps, for idmapped layers: the
+ * joined one (ns:PATH) or a throwaway one made here. */
+int ctr_userns_fd(const struct ctr_userns *u, struct werr *err);
 
 /* The maps as fuse-overlayfs's uidmapping/gidmapping take them
  * ("C:H:S:C:H:S"), malloc'd. */
