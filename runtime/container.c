@@ -205,7 +205,7 @@ static int write_bundle(struct engine *e, const struct run_opts *o, const struct
 	if (strcmp(dir, storage) != 0 && mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return werr_set(err, errno, "mkdir '%s'", dir);
 	if (spec_build(e, o, img, c->id, dir, rootfs, &spec, err) < 0 ||
-	    ctr_userns_etc(o->uns, rootfs, dir, jget(spec, "mounts"), err) < 0)
+	    ctr_userns_etc(o->uns, rootfs, dir, spec, err) < 0)
 		return -1;
 	if (o->uns && o->uns->rootfs_idmap) {
 		struct json_object *a = json_object_new_object();
@@ -346,8 +346,10 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	}
 	eff.uns = &uns;
 	/* keep-id runs as the user unless -u says otherwise, as Podman */
-	if (uns.keep_id && !(o_user->user && *o_user->user))
+	if (uns.keep_id && !(o_user->user && *o_user->user)) {
 		eff.user = keep_user = xasprintf("%u:%u", uns.keep_uid, uns.keep_gid);
+		uns.keep_user = true;
+	}
 	eff.volumes = NULL;
 	eff.nvolumes = 0;
 	if ((o_user->nvolumes > 0 || o_user->volumes_from != NULL) &&

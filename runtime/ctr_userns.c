@@ -112,9 +112,16 @@ static int explicit_maps(struct engine *e, const struct run_opts *o, struct ctr_
 			return -1;
 		return 0;
 	}
-	if (parse_maps(o->uidmap ? o->uidmap : o->gidmap, "UID", u->uid, &u->nuid, err) < 0 ||
-	    parse_maps(o->gidmap ? o->gidmap : o->uidmap, "GID", u->gid, &u->ngid, err) < 0)
+	if ((o->uidmap && parse_maps(o->uidmap, "UID", u->uid, &u->nuid, err) < 0) ||
+	    (o->gidmap && parse_maps(o->gidmap, "GID", u->gid, &u->ngid, err) < 0))
 		return -1;
+	if (o->uidmap == NULL) {
+		memcpy(u->uid, u->gid, sizeof(u->uid));
+		u->nuid = u->ngid;
+	} else if (o->gidmap == NULL) {
+		memcpy(u->gid, u->uid, sizeof(u->gid));
+		u->ngid = u->nuid;
+	}
 	return 0;
 }
 
@@ -467,8 +474,10 @@ static int keep_id_etc(const struct ctr_userns *u, const char *rootfs, const cha
 }
 
 int ctr_userns_etc(const struct ctr_userns *u, const char *rootfs, const char *ctr_dir,
-		   struct json_object *mounts, struct werr *err)
+		   struct json_object *spec, struct werr *err)
 {
+	struct json_object *mounts = jget(spec, "mounts");
+	struct json_object *groups = jget(jget(jget(spec, "process"), "user"), "additionalGids");
 	static const char *const files[] = {"hostname", "hosts", "resolv.conf", "passwd", "group"};
 	cleanup_close int dfd = -1;
 	uint32_t ru, rg;
@@ -477,6 +486,8 @@ int ctr_userns_etc(const struct ctr_userns *u, const char *rootfs, const char *c
 		return 0;
 	if (u->keep_id && keep_id_etc(u, rootfs, ctr_dir, mounts, err) < 0)
 		return -1;
+	if (u->keep_user && groups != NULL && jlen(groups) == 0)
+		json_object_array_add(groups, json_object_new_int64(u->keep_gid));
 	ru = idmap_to_host(u->uid, u->nuid, 0);
 	rg = idmap_to_host(u->gid, u->ngid, 0);
 	if (ru == (uint32_t)-1 || rg == (uint32_t)-1)

@@ -37,6 +37,7 @@ struct ctr_userns {
 	bool keep_id;	  /* run as the user (unless -u) with a passwd entry for it */
 	uint32_t keep_uid, keep_gid;
 	char *keep_name; /* login name (plain keep-id) or the uid as text (keep-id:uid=N) */
+	bool keep_user;	 /* the process runs as keep_uid:keep_gid (no -u) */
 	struct idmap uid[IDMAPOPT_MAX], gid[IDMAPOPT_MAX];
 	size_t nuid, ngid;
 	/* who shows the rootfs with the container's ids (ctr_userns_storage):
@@ -96,11 +97,12 @@ void ctr_userns_config(const struct ctr_userns *u, struct json_object *host,
 
 /* With keep-id: ctr_dir/passwd and ctr_dir/group, the image's files (read
  * from rootfs, untrusted) plus an entry for the user as Podman writes it,
- * bind-mounted over /etc/passwd and /etc/group (added to mounts) when the
- * image lacks the ids. Then, for a private namespace, the generated files
+ * bind-mounted over /etc/passwd and /etc/group (added to the spec's mounts)
+ * when the image lacks the ids; the user's group is among its groups, as
+ * Podman has it. Then, for a private namespace, the generated files
  * of ctr_dir are given to the container's root, so that they do not show
  * as the user's inside. */
 int ctr_userns_etc(const struct ctr_userns *u, const char *rootfs, const char *ctr_dir,
-		   struct json_object *mounts, struct werr *err);
+		   struct json_object *spec, struct werr *err);
 
 #endif
