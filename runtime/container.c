@@ -286,38 +286,6 @@ static int add_record(struct engine *e, struct container_rec *c, const struct ru
 	return store_commit(e->store, err);
 }
 
-/* The rootfs in dir, its ids shown as the container's user namespace
- * wants them (ctr_userns_storage). */
-static int rootfs_mount_for(struct engine *e, enum storage_driver d, const struct ctr_userns *u,
-			    enum ctr_rootfs_map how, const char *dir, const struct image_rec *img,
-			    const struct run_opts *o, struct werr *err)
-{
-	cleanup_free char *um = NULL, *gm = NULL;
-	struct idmap_target im = {-1, 0, 0};
-	int rc;
-
-	switch (how) {
-	case CTR_ROOTFS_FUSE:
-		um = ctr_userns_fuse_map(u->uid, u->nuid);
-		gm = ctr_userns_fuse_map(u->gid, u->ngid);
-		return rootfs_mount_mapped(e, dir, img->layers, um, gm, err);
-	case CTR_ROOTFS_LAYERS:
-		im.userns_fd = ctr_userns_fd(u, err);
-		if (im.userns_fd < 0)
-			return -1;
-		/* ns:PATH: maps unknown here, root is a guess */
-		if (u->kind == CTR_USERNS_PRIVATE) {
-			im.root_uid = idmap_to_host(u->uid, u->nuid, 0);
-			im.root_gid = idmap_to_host(u->gid, u->ngid, 0);
-		}
-		rc = rootfs_mount_idmapped(e, dir, img->layers, &im, err);
-		close(im.userns_fd);
-		return rc;
-	default:
-		return rootfs_mount(e, d, dir, img->layers, o->rm, err);
-	}
-}
-
 int container_create(struct engine *e, const char *image_ref, const struct run_opts *o_user,
 		     struct ctr_owned *out, struct werr *err)
 {
@@ -375,7 +343,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	if (o->rm && how == CTR_ROOTFS_PLAIN)
 		rootfs_pool_take(e, d, img.layers, dir);
 	if (mkdir_p(dir, 0700, err) < 0 ||
-	    rootfs_mount_for(e, d, &uns, how, dir, &img, o, err) < 0 ||
+	    ctr_userns_mount(e, d, &uns, how, dir, img.layers, o->rm, err) < 0 ||
 	    write_bundle(e, o, &cfg, &c, bundle, dir, err) < 0) {
 		discard(e, &c, d);
 		goto fail;

@@ -591,3 +591,72 @@ char *ctr_userns_fuse_map(const struct idmap *m, size_t n)
 	}
 	return s;
 }
+
+int ctr_userns_mount(struct engine *e, enum storage_driver d, const struct ctr_userns *u,
+		     enum ctr_rootfs_map how, const char *dir, char *const *layers, bool ephemeral,
+		     struct werr *err)
+{
+	cleanup_free char *um = NULL, *gm = NULL;
+	struct idmap_target im = {-1, 0, 0};
+	int rc;
+
+	switch (how) {
+	case CTR_ROOTFS_FUSE:
+		um = ctr_userns_fuse_map(u->uid, u->nuid);
+		gm = ctr_userns_fuse_map(u->gid, u->ngid);
+		return rootfs_mount_mapped(e, dir, layers, um, gm, err);
+	case CTR_ROOTFS_LAYERS:
+		im.userns_fd = ctr_userns_fd(u, err);
+		if (im.userns_fd < 0)
+			return -1;
+		/* ns:PATH: maps unknown here, root is a guess */
+		if (u->kind == CTR_USERNS_PRIVATE) {
+			im.root_uid = idmap_to_host(u->uid, u->nuid, 0);
+			im.root_gid = idmap_to_host(u->gid, u->ngid, 0);
+		}
+		rc = rootfs_mount_idmapped(e, dir, layers, &im, err);
+		close(im.userns_fd);
+		return rc;
+	default:
+		return rootfs_mount(e, d, dir, layers, ephemeral, err);
+	}
+}
+
+/* "C:H:S" strings of a stored IDMappings list into m. */
+static size_t maps_of(struct json_object *arr, struct idmap *m)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < jlen(arr) && k < IDMAPOPT_MAX; i++) {
+		struct werr ignore = {0};
+		const char *s = json_object_get_string(json_object_array_get_idx(arr, i));
+		if (s != NULL && idmapopt_parse(s, "UID", &m[k], &ignore) == 0)
+			k++;
+	}
+	return k;
+}
+
+int ctr_userns_remount(struct engine *e, enum storage_driver d, const char *config, const char *dir,
+		       char *const *layers, bool ephemeral, struct werr *err)
+{
+	cleanup_json struct json_object *j = config ? json_tokener_parse(config) : NULL;
+	struct json_object *host = jget(j, "HostConfig"), *maps = jget(host, "IDMappings");
+	const char *mode = jstr(host, "UsernsMode");
+	struct ctr_userns u;
+	enum ctr_rootfs_map how;
+	int rc;
+
+	memset(&u, 0, sizeof(u));
+	if (maps != NULL) {
+		u.kind = CTR_USERNS_PRIVATE;
+		u.nuid = maps_of(jget(maps, "UidMap"), u.uid);
+		u.ngid = maps_of(jget(maps, "GidMap"), u.gid);
+	} else if (mode != NULL && str_has_prefix(mode, "ns:")) {
+		u.kind = CTR_USERNS_PATH;
+		u.path = xstrdup(mode + 3);
+	}
+	how = ctr_userns_storage(e, &u, &d);
+	rc = ctr_userns_mount(e, d, &u, how, dir, layers, ephemeral, err);
+	ctr_userns_free(&u);
+	return rc;
+}

@@ -17,6 +17,7 @@
 #include "lib/util.h"
 #include "runtime/container.h"
 #include "runtime/container_int.h"
+#include "runtime/ctr_userns.h"
 #include "runtime/ctrlock.h"
 #include "storage/driver.h"
 
@@ -243,7 +244,8 @@ int container_prepare_start(struct engine *e, const char *ref, int lock_fd, stru
 	}
 	/* an exited container's rootfs was unmounted; the mount namespace may
 	 * be new since (a reboot) */
-	if (rootfs_mount(e, container_driver(&c), dir, img.layers, c.autoremove, err) < 0) {
+	if (ctr_userns_remount(e, container_driver(&c), c.config, dir, img.layers, c.autoremove,
+			       err) < 0) {
 		werr_wrap(err, "mount the rootfs of %.12s", c.id);
 		goto fail;
 	}

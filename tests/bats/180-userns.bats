@@ -208,6 +208,20 @@ layer_owners() {
     run_warren 0 rm -f -t 0 "$n"
 }
 
+@test "keep-id: a second start mounts the rootfs with the same maps" {
+    # guards: issue 8 "keep-id" (the rootfs is unmounted on exit and mounted again by start)
+    local n
+    n=$(wt_name)
+    wt_sub_count >/dev/null
+    run_warren 0 run --name "$n" --userns=keep-id "$IMAGE" sh -c 'id -u; stat -c %u /etc/warren-fixture; touch /tmp/mine'
+    assert_output "$(id -u)"$'\n'0
+    run_warren 0 start -a "$n"
+    assert_output "$(id -u)"$'\n'0
+    run_warren 0 inspect --format '{{.Driver}}' "$n"
+    assert_output fuse-overlayfs
+    run_warren 0 rm "$n"
+}
+
 @test "bad --userns/--uidmap values: Podman's one-line errors, nothing created" {
     # guards: issue 8 "bad inputs (overlapping maps, map outside the available range, bad syntax)"
     local n

@@ -79,11 +79,15 @@ idmap_supported() {
     a=$(wt_name) b=$(wt_name)
     start=$(awk -F: '$1=="containers" {print $2; exit}' /etc/subuid)
     run_warren 0 create --name "$a" --userns=auto "$IMAGE" true
-    run_warren 0 create --name "$b" --userns=auto:size=500 "$IMAGE" true
+    run_warren 0 create --name "$b" --userns=auto:size=500 "$IMAGE" stat -c %u /bin/sh
     run_warren 0 inspect --format '{{json .HostConfig.IDMappings.UidMap}}' "$a" "$b"
     assert_line --index 0 "[\"0:$start:1024\"]"
     assert_line --index 1 "[\"0:$((start + 1024)):500\"]"
     run_warren 0 start -a "$b"
+    assert_output 0
+    # exited: the rootfs was unmounted, a start mounts it over idmapped layers again
+    run_warren 0 start -a "$b"
+    assert_output 0
     run_warren 0 rm "$a" "$b"
     run_warren 0 run --rm --userns=auto:size=100 "$IMAGE" sh -c 'cat /proc/self/uid_map; stat -c %u /bin/sh'
     assert_output "$(printf '%10d %10d %10d' 0 "$start" 100)"$'\n'0
