@@ -174,6 +174,9 @@ static int send_go(int sock, const int *fds, size_t n)
 	return 0;
 }
 
+static const char no_mount_api[] = "a user namespace of the container's own needs open_tree and "
+				   "move_mount (Linux 5.2): run without --userns/--uidmap here";
+
 /* Detached copies of the bind sources (the child may not be able to walk
  * to them: a dir of the user's that its namespace does not map), in mount
  * order, into fds; returns how many or -1. */
@@ -194,6 +197,8 @@ static int bind_trees(const struct xspec *s, int *fds, size_t max, struct werr *
 		if (m->flags & MS_REC)
 			flags |= AT_RECURSIVE;
 		fds[n] = sys_open_tree(AT_FDCWD, m->source, flags);
+		if (fds[n] < 0 && errno == ENOSYS)
+			return werr_set(err, 0, "%s", no_mount_api);
 		if (fds[n] < 0)
 			return werr_set(err, errno, "open bind source '%s'", m->source);
 		n++;
@@ -226,7 +231,8 @@ int xuserns_parent(const struct xspec *s, pid_t pid, int sock, struct werr *err)
 		     ? sys_open_tree(AT_FDCWD, s->root_path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)
 		     : idmapped_rootfs(s, nsfd, err);
 	if (fds[n] < 0 && s->rootfs_mapped)
-		werr_set(err, errno, "open_tree '%s'", s->root_path);
+		werr_set(err, errno == ENOSYS ? 0 : errno, "%s",
+			 errno == ENOSYS ? no_mount_api : "open_tree of the rootfs");
 	else if (fds[n] >= 0 && send_go(sock, fds, (size_t)n + 1) < 0)
 		werr_set(err, errno, "start the container process");
 	else if (fds[n] >= 0)

@@ -272,3 +272,12 @@ layer_owners() {
         [[ ${stderr_lines[0]} == *"$theirs" ]] || fail "$a: warren '${stderr_lines[0]}', podman '$theirs'"
     done
 }
+
+@test "an old kernel without open_tree: a clear error, the default still runs" {
+    # guards: issue 8 "else a clear error" (lib/syscalls.h: no fallback for the new mount API)
+    wt_sub_count >/dev/null
+    wt_pause_ready
+    run_warren_enosys 125 open_tree run --rm --userns=keep-id "$IMAGE" true
+    assert_last_error "needs open_tree and move_mount (Linux 5.2)"
+    run_warren_enosys 0 open_tree run --rm "$IMAGE" true
+}
