@@ -78,7 +78,15 @@
 	"      --rootfs              IMAGE is a root filesystem dir DIR: the container runs in\n"  \
 	"                            it and writes to it; DIR:O writes to an overlay instead\n"    \
 	"                            and leaves DIR as it is\n"                                    \
-	"      --annotation K=V      an annotation of the OCI spec (OCI hooks match on them)\n\n"
+	"      --annotation K=V      an annotation of the OCI spec (OCI hooks match on them)\n"    \
+	"      --userns MODE         host (default: the engine's namespace), keep-id[:uid=N,\n"    \
+	"                            gid=N] (rootless: your files keep your uid inside and the\n"  \
+	"                            process runs as you), nomap, auto[:size=N], ns:PATH\n"        \
+	"      --uidmap C:H:SIZE     container ids C.. on host ids H.. (rootless: ids of the\n"    \
+	"                            user namespace: 0 is you, 1.. your sub-ids); repeatable\n"    \
+	"      --gidmap C:H:SIZE     the same for group ids (default: as --uidmap)\n"              \
+	"      --subuidname NAME     (root) map the /etc/subuid ranges of NAME\n"                  \
+	"      --subgidname NAME     (root) map the /etc/subgid ranges of NAME\n\n"
 
 #define RUN_HELP                                                                                   \
 	RUN_HELP_HEAD RUN_OPTIONS_HELP                                                             \

@@ -203,11 +203,14 @@ static struct json_object *binds(struct json_object *stored)
 static void fill_hostconfig(struct json_object *hc, struct json_object *opts,
 			    struct json_object *spec, bool final_binds)
 {
-	static const char *const keys[] = {
-	    "NetworkMode",   "AutoRemove", "Privileged", "ReadonlyRootfs",
-	    "RestartPolicy", "LogConfig",  "Init"};
+	static const char *const keys[] = {"NetworkMode",    "AutoRemove",    "Privileged",
+					   "ReadonlyRootfs", "RestartPolicy", "LogConfig",
+					   "Init",	     "UsernsMode",    "IDMappings"};
 	struct json_object *tmpfs = json_object_new_object(), *t = jget(opts, "Tmpfs");
 
+	/* Podman's is a nil pointer without a user namespace of its own:
+	 * {{json .HostConfig.IDMappings}} prints null */
+	jset(hc, "IDMappings", NULL);
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		copy_key(hc, opts, keys[i]);
 	if (final_binds) /* stored in Podman's form since volumes (issue 8) */

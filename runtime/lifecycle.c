@@ -17,6 +17,7 @@
 #include "lib/util.h"
 #include "runtime/container.h"
 #include "runtime/container_int.h"
+#include "runtime/ctr_userns.h"
 #include "runtime/ctrlock.h"
 #include "storage/driver.h"
 

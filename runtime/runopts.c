@@ -385,5 +385,10 @@ void runopts_free(struct run_opts *o)
 	free(o->init_path);
 	free(o->rootfs_path);
 	strv_free(o->annotations);
+	free(o->userns);
+	strv_free(o->uidmap);
+	strv_free(o->gidmap);
+	free(o->subuidname);
+	free(o->subgidname);
 	memset(o, 0, sizeof(*o));
 }
