@@ -67,20 +67,27 @@ static int stop_signal(const struct run_opts *o, const struct image_config *img)
 	return sig > 0 ? sig : SIGTERM;
 }
 
-/* HostConfig.LogConfig as Podman shows it */
+/* HostConfig.LogConfig as Podman shows it (its Path is filled by inspect;
+ * the size in bytes is the create options' LogMaxBytes) */
 static struct json_object *log_config_json(const struct run_opts *o)
 {
 	struct json_object *l = json_object_new_object();
-	struct json_object *c = json_object_new_object();
+	static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+	double v = (double)o->log_max;
+	size_t u = 0;
 	char buf[32];
 
+	while (v >= 1000.0 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1000.0;
+		u++;
+	}
+	snprintf(buf, sizeof(buf), "%.4g%s", v, units[u]); /* go-units' HumanSize */
 	json_object_object_add(l, "Type",
 			       json_object_new_string(o->log_driver ? o->log_driver : "k8s-file"));
-	if (o->log_max > 0) {
-		snprintf(buf, sizeof(buf), "%lld", o->log_max);
-		json_object_object_add(l, "Size", json_object_new_string(buf));
-	}
-	json_object_object_add(l, "Config", c);
+	json_object_object_add(l, "Config", NULL);
+	json_object_object_add(l, "Path", json_object_new_string(""));
+	json_object_object_add(l, "Tag", json_object_new_string(""));
+	json_object_object_add(l, "Size", json_object_new_string(buf));
 	return l;
 }
 
@@ -195,6 +202,7 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	ctr_userns_config(o->uns, host, j);
 	json_object_object_add(j, "Config", cfg);
 	json_object_object_add(j, "HostConfig", host);
+	json_object_object_add(j, "LogMaxBytes", json_object_new_int64(o->log_max));
 	/* --rootfs: what a start mounts again, and what inspect shows */
 	if (o->rootfs) {
 		jset_str(j, "Rootfs", o->rootfs_path);

@@ -295,6 +295,17 @@ static struct json_object *caps(struct json_object *spec, const char *set_name)
 	return v ? json_object_get(v) : json_object_new_array();
 }
 
+/* LogConfig.Path: where the monitor writes the k8s-file log */
+static void log_path(struct engine *e, const struct container_rec *c, struct json_object *lc)
+{
+	const char *type = jstr(lc, "Type");
+
+	if (lc == NULL || (type && strcmp(type, "k8s-file") != 0))
+		return;
+	cleanup_free char *p = xasprintf("%s/containers/%s/ctr.log", e->root, c->id);
+	jset_str(lc, "Path", p);
+}
+
 struct json_object *ctr_json_inspect(struct engine *e, const struct container_rec *c, bool go_time)
 {
 	struct json_object *o = json_tokener_parse(inspect_skeleton), *args;
@@ -329,6 +340,7 @@ struct json_object *ctr_json_inspect(struct engine *e, const struct container_re
 	fill_hostconfig(jget(o, "HostConfig"), jget(opts, "HostConfig"), spec,
 			jget(opts, "Mounts") != NULL);
 	jset(jget(o, "HostConfig"), "AutoRemove", json_object_new_boolean(c->autoremove));
+	log_path(e, c, jget(jget(o, "HostConfig"), "LogConfig"));
 	return o;
 }
 

@@ -74,8 +74,8 @@ void detach_opts_from_container(const struct container_rec *c, struct detach_opt
 				  .tty = json_object_get_boolean(opt_field(j, "Config", "Tty"))};
 	if (log && json_object_object_get_ex(log, "Type", &v))
 		d->log_driver = log_driver_of(json_object_get_string(v));
-	if (log && json_object_object_get_ex(log, "Size", &v))
-		d->log_max = strtoll(json_object_get_string(v), NULL, 10);
+	if (j && json_object_object_get_ex(j, "LogMaxBytes", &v))
+		d->log_max = json_object_get_int64(v);
 	/* a foreground-only log driver: a detached start logs nothing */
 	if (d->log_driver == LOG_PASSTHROUGH)
 		d->log_driver = LOG_NONE;
