@@ -340,6 +340,86 @@ int cmd_unpause(struct engine *e, void *opts, char **args, struct werr *err)
 			err);
 }
 
+/* ---- update ---- */
+
+struct update_opts {
+	struct run_opts ro; /* --restart parsed as run's */
+	bool restart_set;
+	const char *resource; /* the first resource flag given */
+};
+
+static int update_restart(void *o, const char *v, struct werr *err)
+{
+	((struct update_opts *)o)->restart_set = true;
+	return runopts_set_restart(&((struct update_opts *)o)->ro, v, err);
+}
+
+#define UPDATE_RESOURCE(fn, flag)                                                                  \
+	static int fn(void *o, const char *v, struct werr *err)                                    \
+	{                                                                                          \
+		(void)v;                                                                           \
+		(void)err;                                                                         \
+		if (((struct update_opts *)o)->resource == NULL)                                   \
+			((struct update_opts *)o)->resource = flag;                                \
+		return 0;                                                                          \
+	}
+UPDATE_RESOURCE(update_cpus, "--cpus")
+UPDATE_RESOURCE(update_memory, "--memory")
+UPDATE_RESOURCE(update_swap, "--memory-swap")
+UPDATE_RESOURCE(update_pids, "--pids-limit")
+UPDATE_RESOURCE(update_shares, "--cpu-shares")
+UPDATE_RESOURCE(update_blkio, "--blkio-weight")
+
+static const struct opt update_tab[] = {
+    OPT_CALL("restart", 0, update_restart),    OPT_CALL("cpus", 0, update_cpus),
+    OPT_CALL("memory", 'm', update_memory),    OPT_CALL("memory-swap", 0, update_swap),
+    OPT_CALL("pids-limit", 0, update_pids),    OPT_CALL("cpu-shares", 'c', update_shares),
+    OPT_CALL("blkio-weight", 0, update_blkio), OPT_TABLE_END,
+};
+
+static void update_init(void *o)
+{
+	runopts_init(&((struct update_opts *)o)->ro);
+}
+
+static void update_fini(void *o)
+{
+	runopts_free(&((struct update_opts *)o)->ro);
+}
+
+const struct optspec cli_update_opts = {update_tab, sizeof(struct update_opts), false, update_init,
+					update_fini};
+
+int cmd_update(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	const struct update_opts *o = opts;
+	struct container_rec c = {0};
+	int r;
+
+	if (args[0] == NULL || args[1] != NULL) {
+		werr_set(err, 0, "update requires exactly one container");
+		return werr_status(err, 125);
+	}
+	r = container_lookup(e, args[0], &c, err);
+	if (r == 0)
+		no_such(args[0], err);
+	if (r <= 0)
+		return werr_status(err, 125);
+	if (o->resource)
+		r = werr_set(err, 0,
+			     "%s: container %.12s has no cgroup of its own, which resource limits "
+			     "need: warren does not create per-container cgroups yet",
+			     o->resource, c.id);
+	else if (!o->restart_set)
+		r = werr_set(err, 0, "no changes: give --restart (or a resource limit)");
+	else
+		r = container_update_restart(e, &c, o->ro.restart, o->ro.restart_max, err);
+	if (r == 0)
+		printf("%s\n", c.id);
+	container_rec_free(&c);
+	return r < 0 ? werr_status(err, 125) : 0;
+}
+
 /* ---- wait ---- */
 
 int cmd_wait(struct engine *e, void *opts, char **args, struct werr *err)

@@ -122,6 +122,17 @@
 	"OPTIONS\n"                                                                                \
 	"  -a, --all           every running container\n"
 
+#define UPDATE_HELP                                                                                \
+	"SYNOPSIS\n  warren update [OPTIONS] CONTAINER\n\n"                                        \
+	"DESCRIPTION\n"                                                                            \
+	"  Changes a container's restart policy (from its next exit on) and prints its id.\n"      \
+	"  Resource limits need the container in a cgroup of its own, which warren does not\n"     \
+	"  create yet: a limit is refused with that reason, never ignored.\n\n"                    \
+	"OPTIONS\n"                                                                                \
+	"      --restart POLICY  no, on-failure[:N], always or unless-stopped\n"                   \
+	"      --cpus N, -m/--memory N, --memory-swap N, --pids-limit N, -c/--cpu-shares N,\n"     \
+	"      --blkio-weight N  resource limits (refused, see above)\n"
+
 #define UNPAUSE_HELP                                                                               \
 	"SYNOPSIS\n  warren unpause [OPTIONS] CONTAINER [CONTAINER...]\n\n"                        \
 	"DESCRIPTION\n  Thaws containers `warren pause` froze.\n\n"                                \

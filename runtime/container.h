@@ -106,6 +106,11 @@ int container_restart_count(struct engine *e, const char *id);
  * containers" error. */
 int container_kill(struct engine *e, const struct container_rec *c, int sig, struct werr *err);
 
+/* `update --restart`: c's restart policy becomes policy (NULL or "no":
+ * none) with max retries; it applies from the container's next exit. */
+int container_update_restart(struct engine *e, const struct container_rec *c, const char *policy,
+			     int max, struct werr *err);
+
 /* pause (or unpause, pause false) through the cgroup freezer of c's own
  * cgroup; a container without one (warren makes none yet): a clear error. */
 int container_pause(struct engine *e, const struct container_rec *c, bool pause, struct werr *err);

@@ -453,3 +453,32 @@ int container_pause(struct engine *e, const struct container_rec *c, bool pause,
 	container_event(e, c, pause ? "pause" : "unpause", -1);
 	return 0;
 }
+
+int container_update_restart(struct engine *e, const struct container_rec *c, const char *policy,
+			     int max, struct werr *err)
+{
+	cleanup_json struct json_object *j = json_tokener_parse(c->config ? c->config : "{}");
+	struct json_object *host = NULL, *rp = json_object_new_object();
+
+	if (j == NULL || !json_object_is_type(j, json_type_object)) {
+		json_object_put(rp);
+		return werr_set(err, 0, "container %.12s: its create options are not JSON", c->id);
+	}
+	if (c->autoremove && policy && strcmp(policy, "no") != 0) {
+		json_object_put(rp);
+		return werr_set(
+		    err, 0,
+		    "the --rm option conflicts with --restart, when the restartPolicy is "
+		    "not \"\" and \"no\"");
+	}
+	if (!json_object_object_get_ex(j, "HostConfig", &host)) {
+		host = json_object_new_object();
+		json_object_object_add(j, "HostConfig", host);
+	}
+	json_object_object_add(
+	    rp, "Name", json_object_new_string(policy && strcmp(policy, "no") != 0 ? policy : ""));
+	json_object_object_add(rp, "MaximumRetryCount", json_object_new_int(max));
+	json_object_object_add(host, "RestartPolicy", rp);
+	return store_container_set_config(
+	    e->store, c->id, json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN), err);
+}

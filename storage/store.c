@@ -119,6 +119,7 @@ enum stmt_id {
 	S_CTR_DEL,
 	S_CTR_IMG_USERS,
 	S_CTR_RENAME,
+	S_CTR_SET_CONFIG,
 	S_COUNT
 };
 
@@ -175,6 +176,7 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_CTR_DEL] = "DELETE FROM containers WHERE id = ?1",
     [S_CTR_IMG_USERS] = "SELECT count(*) FROM containers WHERE image_id = ?1",
     [S_CTR_RENAME] = "UPDATE containers SET name = ?2 WHERE id = ?1",
+    [S_CTR_SET_CONFIG] = "UPDATE containers SET config = ?2 WHERE id = ?1",
 };
 
 struct store {
@@ -1365,6 +1367,22 @@ int store_container_rename(struct store *s, const char *id, const char *name, st
 	if (tx_begin(s, true, &own, err) < 0)
 		return -1;
 	return tx_end(s, own, container_rename(s, id, name, err), err);
+}
+
+int store_container_set_config(struct store *s, const char *id, const char *config,
+			       struct werr *err)
+{
+	sqlite3_stmt *st = stmt(s, S_CTR_SET_CONFIG, err);
+
+	if (st == NULL)
+		return -1;
+	bind_str(st, 1, id);
+	bind_str(st, 2, config);
+	if (step(s, st, err) < 0)
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return werr_set(err, ENOENT, "no such container %s", id);
+	return 0;
 }
 
 static int image_users(struct store *s, const char *image_id, struct werr *err)

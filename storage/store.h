@@ -132,6 +132,9 @@ int store_container_get(struct store *s, const char *ref, struct container_rec *
 int store_container_list(struct store *s, struct container_rec **out, size_t *n, struct werr *err);
 /* Writes state, pid, pid_start, exit_code, started, finished of c->id. */
 int store_container_update(struct store *s, const struct container_rec *c, struct werr *err);
+/* Replaces the create options (JSON) of container id (`update`). */
+int store_container_set_config(struct store *s, const char *id, const char *config,
+			       struct werr *err);
 int store_container_delete(struct store *s, const char *id, struct werr *err);
 /* Renames the container with full id: "renaming container ID: name N
  * already in use, ..." (EEXIST) when another one has the name. */

@@ -434,3 +434,23 @@ monitor_of() {
     run_warren 125 pause nosuchcontainer
     assert_last_error 'no container with name or ID "nosuchcontainer" found: no such container'
 }
+
+@test "update --restart: the new policy applies from the next exit; resource limits are refused, not ignored" {
+    # guards: issue 8 "update (restart policy and, where cgroups allow, resources)"
+    local name
+    name=$(wt_name)
+    run_warren 0 run -d --name "$name" "$IMAGE" sh -c 'echo run; sleep 0.5; exit 1'
+    run_warren 0 update --restart on-failure:1 "$name"
+    run_warren 0 inspect --format '{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}' "$name"
+    assert_output "on-failure 1"
+    for _ in $(seq 100); do [ "$(w logs "$name" 2>/dev/null | grep -c run)" -ge 2 ] && break; sleep 0.1; done
+    wait_state "$name" exited
+    run_warren 0 inspect --format '{{.RestartCount}}' "$name"
+    assert_output 1
+    run_warren 125 update --memory 10m "$name"
+    assert_last_error "--memory: container"
+    assert_last_error "has no cgroup of its own, which resource limits need"
+    run_warren 125 update --restart sometimes "$name"
+    run_warren 125 update "$name"
+    run_warren 125 update --restart always nosuchcontainer
+}
