@@ -545,7 +545,7 @@ void format_ago(int64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "%lld years ago", (long long)(h / 24 / 365));
 }
 
-void format_size(int64_t bytes, char *buf, size_t len)
+void format_size_go(int64_t bytes, int digits, const char *sep, char *buf, size_t len)
 {
 	static const char *units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
 	double v = (double)bytes;
@@ -555,8 +555,13 @@ void format_size(int64_t bytes, char *buf, size_t len)
 		v /= 1000.0;
 		u++;
 	}
+	snprintf(buf, len, "%.*g%s%s", digits, v, sep, units[u]);
+}
+
+void format_size(int64_t bytes, char *buf, size_t len)
+{
 	/* Podman: 3 significant digits and a space ("1.98 MB") */
-	snprintf(buf, len, "%.3g %s", v, units[u]);
+	format_size_go(bytes, 3, " ", buf, len);
 }
 
 int proc_stat(pid_t pid, char *state, uint64_t *start)

@@ -106,6 +106,10 @@ void format_ago(int64_t ns, char *buf, size_t len);
 /* Human size like Docker: "1.23MB", "512B" (decimal units). */
 void format_size(int64_t bytes, char *buf, size_t len);
 
+/* Go's units.HumanSizeWithPrecision(bytes, digits), decimal units, sep
+ * between number and unit: (1980000, 3, "") is "1.98MB". */
+void format_size_go(int64_t bytes, int digits, const char *sep, char *buf, size_t len);
+
 /* Process start time (field 22 of /proc/pid/stat), 0 if the process is gone.
  * Used with the pid to detect pid reuse. */
 uint64_t proc_start_time(pid_t pid);

@@ -72,16 +72,9 @@ static int stop_signal(const struct run_opts *o, const struct image_config *img)
 static struct json_object *log_config_json(const struct run_opts *o)
 {
 	struct json_object *l = json_object_new_object();
-	static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
-	double v = (double)o->log_max;
-	size_t u = 0;
 	char buf[32];
 
-	while (v >= 1000.0 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1000.0;
-		u++;
-	}
-	snprintf(buf, sizeof(buf), "%.4g%s", v, units[u]); /* go-units' HumanSize */
+	format_size_go(o->log_max, 4, "", buf, sizeof(buf)); /* go-units' HumanSize */
 	json_object_object_add(l, "Type",
 			       json_object_new_string(o->log_driver ? o->log_driver : "k8s-file"));
 	json_object_object_add(l, "Config", NULL);

@@ -384,15 +384,7 @@ static char *labels_go(struct json_object *labels)
 /* Go's units.HumanSizeWithPrecision(size, 3): "12B", "1.98MB". */
 static void human_size(int64_t bytes, char *buf, size_t len)
 {
-	static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
-	double v = (double)bytes;
-	size_t u = 0;
-
-	while (v >= 1000.0 && u + 1 < ARRAY_SIZE(units)) {
-		v /= 1000.0;
-		u++;
-	}
-	snprintf(buf, len, "%.3g%s", v, units[u]);
+	format_size_go(bytes, 3, "", buf, len);
 }
 
 void ctr_size_string(const struct ctr_size *size, char *buf, size_t len)
