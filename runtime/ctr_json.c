@@ -11,6 +11,7 @@
 #include "lib/json.h"
 #include "lib/util.h"
 #include "runtime/container.h"
+#include "runtime/health.h"
 
 #define GO_ZERO_TIME   "0001-01-01T00:00:00Z"
 #define GO_ZERO_STRING "0001-01-01 00:00:00 +0000 UTC" /* before int64 ns */
@@ -119,6 +120,9 @@ static void fill_config(struct json_object *cfg, struct json_object *opts, struc
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		copy_key(cfg, opts, keys[i]);
 	jset_str(cfg, "Entrypoint", epstr);
+	/* present only when set (Podman's omitempty) */
+	copy_key(cfg, opts, "Healthcheck");
+	copy_key(cfg, opts, "HealthcheckOnFailureAction");
 	if (jget(proc, "env") != NULL)
 		jset(cfg, "Env", json_object_get(jget(proc, "env")));
 	if (jget(spec, "annotations") != NULL)
@@ -308,6 +312,7 @@ struct json_object *ctr_json_inspect(struct engine *e, const struct container_re
 		json_object_array_add(args, json_object_new_string(c->command[i]));
 	jset(o, "Args", args);
 	fill_state(jget(o, "State"), c, spec, go_time);
+	jset(jget(o, "State"), "Health", health_state_json(e, c));
 	fill_image(o, e, c);
 	jset_str(o, "Rootfs", jstr(opts, "Rootfs")); /* --rootfs DIR, else "" */
 	fill_paths(o, e, c);
