@@ -79,6 +79,7 @@ int cmd_kill(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_wait(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_logs(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_attach(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_events(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_container_cleanup(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_rm(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_inspect(struct engine *e, void *opts, char **args, struct werr *err);
@@ -120,11 +121,20 @@ int cmd_volume_inspect(struct engine *e, void *opts, char **args, struct werr *e
 int cmd_volume_rm(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_volume_prune(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_volume_exists(struct engine *e, void *opts, char **args, struct werr *err);
+/* cmd_ctrinfo.c */
+int cmd_container_exists(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_rename(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_container_prune(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_top(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_diff(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_container_diff(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_export(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_cp(struct engine *e, void *opts, char **args, struct werr *err);
 
 /* Their flags (next to each command) */
 extern const struct optspec cli_exec_opts;
 extern const struct optspec cli_run_opts, cli_ps_opts, cli_rm_opts, cli_inspect_opts;
-extern const struct optspec cli_attach_opts;
+extern const struct optspec cli_attach_opts, cli_events_opts;
 extern const struct optspec cli_stop_opts, cli_start_opts, cli_kill_opts, cli_cleanup_opts,
     cli_logs_opts;
 extern const struct optspec cli_trust_show_opts, cli_trust_set_opts;
@@ -138,6 +148,7 @@ extern const struct optspec cli_manifest_create_opts, cli_manifest_add_opts,
     cli_manifest_annotate_opts, cli_manifest_inspect_opts, cli_manifest_push_opts;
 extern const struct optspec cli_volume_create_opts, cli_volume_ls_opts, cli_volume_inspect_opts,
     cli_volume_rm_opts, cli_volume_prune_opts;
+extern const struct optspec cli_ctr_prune_opts, cli_diff_opts, cli_export_opts, cli_cp_opts;
 
 struct image_rec;
 struct json_object;

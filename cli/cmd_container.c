@@ -8,16 +8,35 @@
 #include "runtime/container.h"
 #include "runtime/ctr_json.h"
 #include "runtime/volumes.h"
+#include "runtime/ctrfilter.h"
+#include "runtime/ctrfs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct ps_opts {
-	bool all, quiet, notrunc;
+	bool all, quiet, notrunc, latest, size;
 	bool external; /* accepted: warren has no other tools' containers to list */
 	const char *format;
+	int last;      /* -n: the last N created (-1: unset) */
+	char **filter; /* --filter K=V */
 };
+
+static int ps_last(void *opts, const char *v, struct werr *err)
+{
+	int64_t n;
+
+	if (parse_int64(v, INT32_MIN, INT32_MAX, &n) < 0) {
+		werr_set(err, 0,
+			 "invalid argument \"%s\" for \"-n, --last\" flag: strconv.ParseInt: "
+			 "parsing \"%s\": invalid syntax",
+			 v, v);
+		return werr_status(err, 125);
+	}
+	((struct ps_opts *)opts)->last = (int)n;
+	return 0;
+}
 
 static const struct opt ps_tab[] = {
     OPT_BOOL("all", 'a', struct ps_opts, all),
@@ -25,50 +44,121 @@ static const struct opt ps_tab[] = {
     OPT_STR("format", 0, struct ps_opts, format),
     OPT_BOOL("no-trunc", 0, struct ps_opts, notrunc),
     OPT_BOOL("external", 0, struct ps_opts, external),
+    OPT_BOOL("latest", 'l', struct ps_opts, latest),
+    OPT_BOOL("size", 's', struct ps_opts, size),
+    OPT_CALL("last", 'n', ps_last),
+    OPT_STRV("filter", 'f', struct ps_opts, filter),
     OPT_TABLE_END,
 };
-const struct optspec cli_ps_opts = {ps_tab, sizeof(struct ps_opts), false, NULL, NULL};
+
+static void ps_init(void *opts)
+{
+	((struct ps_opts *)opts)->last = -1;
+}
+
+static void ps_fini(void *opts)
+{
+	strv_free(((struct ps_opts *)opts)->filter);
+}
+
+const struct optspec cli_ps_opts = {ps_tab, sizeof(struct ps_opts), false, ps_init, ps_fini};
 
 /* Prints the containers through format_print: `--format json` gets
  * Podman's JSON entries, templates (and the default table) its template
- * view. */
-static int ps_print(struct container_rec *v, size_t n, const char *fmt, bool notrunc,
-		    struct werr *err)
+ * view. sizes: ps -s, else NULL. */
+static int ps_print(struct container_rec *v, size_t n, const struct ctr_size *sizes,
+		    const char *fmt, bool notrunc, struct werr *err)
 {
 	struct json_object **objs = xcalloc(n + 1, sizeof(*objs));
 	cleanup_json struct json_object *hdr = ctr_json_ps_headers();
 	bool json = strcmp(fmt, "json") == 0;
 
-	for (size_t i = 0; i < n; i++)
-		objs[i] = json ? ctr_json_ps(&v[i]) : ctr_json_ps_view(&v[i], notrunc);
+	for (size_t i = 0; i < n; i++) {
+		const struct ctr_size *sz = sizes ? &sizes[i] : NULL;
+		objs[i] = json ? ctr_json_ps(&v[i], sz) : ctr_json_ps_view(&v[i], notrunc, sz);
+	}
 	if (format_print_owned(stdout, fmt, objs, n, hdr, err) < 0)
 		return werr_status(err, 125);
+	return 0;
+}
+
+/* The containers ps shows, oldest first as Podman 4.3 lists them: those
+ * that pass the filters, the last N created of them with -n/-l. */
+static int ps_select(struct engine *e, const struct ps_opts *o, struct container_rec **out,
+		     size_t *n, struct werr *err)
+{
+	struct ctr_filter f;
+	struct container_rec *v = NULL;
+	size_t cnt = 0, keep = 0;
+	int last = o->latest ? 1 : o->last;
+	/* -n N, -l and a status filter look at every container, as Podman's */
+	bool all = o->all || last > 0;
+
+	for (size_t i = 0; o->filter && o->filter[i]; i++)
+		all = all || str_has_prefix(o->filter[i], "status=");
+
+	if (ctr_filter_parse(&f, o->filter, false, now_ns(), err) < 0)
+		return -1;
+	if (ctr_filter_resolve(e, &f, err) < 0 || container_list(e, all, &v, &cnt, err) < 0) {
+		ctr_filter_free(&f);
+		return -1;
+	}
+	for (size_t i = 0; i < cnt; i++) { /* the store lists newest first */
+		if (ctr_filter_match(&f, &v[i]) && (last <= 0 || (int)keep < last))
+			v[keep++] = v[i];
+		else
+			container_rec_free(&v[i]);
+	}
+	for (size_t i = 0; i < keep / 2; i++) {
+		struct container_rec t = v[i];
+		v[i] = v[keep - 1 - i];
+		v[keep - 1 - i] = t;
+	}
+	ctr_filter_free(&f);
+	*out = v;
+	*n = keep;
 	return 0;
 }
 
 int cmd_ps(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct ps_opts *o = opts;
-	bool all = o->all, quiet = o->quiet, notrunc = o->notrunc;
 	const char *fmt = o->format;
 	struct container_rec *list = NULL;
+	struct ctr_size *sizes = NULL;
 	size_t n = 0;
+	int rc = 0;
 
 	if (args[0] != NULL) {
 		werr_set(err, 0, "ps takes no arguments");
 		return werr_status(err, 125);
 	}
-	if (container_list(e, all, &list, &n, err) < 0)
-		return -1;
-	if (quiet) {
-		for (size_t i = 0; i < n; i++)
-			printf("%.*s\n", notrunc ? 64 : 12, list[i].id);
-	} else if (ps_print(list, n, fmt ? fmt : CTR_PS_TABLE, notrunc, err) < 0) {
-		container_recs_free(list, n);
-		return -1;
+	if (o->latest && o->last >= 0) {
+		werr_set(err, 0, "last and latest are mutually exclusive");
+		return werr_status(err, 125);
 	}
+	if (ps_select(e, o, &list, &n, err) < 0)
+		return werr_status(err, 125);
+	if (o->size && !o->quiet) {
+		sizes = xcalloc(n + 1, sizeof(*sizes));
+		for (size_t i = 0; i < n; i++) {
+			struct werr ignore = {0};
+			container_size(e, &list[i], &sizes[i], &ignore);
+		}
+	}
+	if (o->quiet) {
+		for (size_t i = 0; i < n; i++)
+			printf("%.*s\n", o->notrunc ? 64 : 12, list[i].id);
+	} else {
+		rc = ps_print(list, n, sizes,
+			      fmt	? fmt
+			      : o->size ? CTR_PS_TABLE "\t{{.Size}}"
+					: CTR_PS_TABLE,
+			      o->notrunc, err);
+	}
+	free(sizes);
 	container_recs_free(list, n);
-	return 0;
+	return rc;
 }
 
 struct rm_opts {

@@ -33,6 +33,8 @@ RUNOPTS_CALL(runopts_set_log_driver)
 RUNOPTS_CALL(runopts_add_log_opt)
 RUNOPTS_CALL(runopts_set_restart)
 RUNOPTS_CALL(runopts_add_annotation)
+RUNOPTS_CALL(runopts_add_label)
+RUNOPTS_CALL(runopts_add_label_file)
 
 static int run_tls_verify(void *o, const char *v, struct werr *err)
 {
@@ -86,6 +88,8 @@ static const struct opt run_tab[] = {
     OPT_STR("health-timeout", 0, struct run_opts, health.timeout),
     OPT_STR("health-on-failure", 0, struct run_opts, health.on_failure),
     OPT_BOOL("no-healthcheck", 0, struct run_opts, health.none),
+    OPT_CALL("label", 'l', runopts_add_label_opt),
+    OPT_CALL("label-file", 0, runopts_add_label_file_opt),
     OPT_TABLE_END,
 };
 

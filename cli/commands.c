@@ -1,5 +1,6 @@
 /* The command tables and their man-style help. */
 #include "cli/cli.h"
+#include "cli/help_ctrinfo.h"
 #include "cli/help_lifecycle.h"
 
 #include <stddef.h>
@@ -48,6 +49,12 @@
 	"      --cap-drop CAP        drop a capability (or ALL)\n"                                 \
 	"      --security-opt OPT    seccomp=unconfined or seccomp=PROFILE.json\n"                 \
 	"      --privileged          all capabilities, no seccomp, no masked paths\n"              \
+	"  -l, --label K[=V]         set a label (Config.Labels; over the image's)\n"              \
+	"      --label-file FILE     read K[=V] labels from FILE ('#' comments)\n"                 \
+	"      --stop-signal SIG     the signal `stop` sends first (default: the image's, TERM)\n" \
+	"      --stop-timeout SECS   seconds `stop` waits before SIGKILL (default 10)\n"           \
+	"      --log-driver D        k8s-file (default), none, passthrough (foreground only)\n"    \
+	"      --log-opt max-size=N  keep the log of a detached container under N bytes\n"         \
 	"      --sig-proxy=false     do not pass signals on: SIGINT, SIGTERM, SIGHUP, SIGQUIT\n"   \
 	"                            kill the container (it cannot outlive warren)\n"              \
 	"      --pull POLICY         missing (default: pull when not stored), always, never,\n"    \
@@ -135,6 +142,15 @@
 	"  -q, --quiet      print only the ids\n"                                                  \
 	"      --no-trunc   full ids and commands\n"                                               \
 	"      --format F   json, or a Go template such as '{{.Names}} {{.Status}}'\n"             \
+	"  -n, --last N     the last N containers created (every state)\n"                         \
+	"  -l, --latest     the last container created (every state)\n"                            \
+	"  -s, --size       a SIZE column: what the container wrote (virtual: with its image)\n"   \
+	"  -f, --filter K=V only those that match (several of one key: any; of different keys:\n"  \
+	"                   all; a=1,b=2 is two): id=REGEX, name=REGEX, status=STATE (a\n"         \
+	"                   status filter shows every container), label=KEY[=VALUE] (all must\n"   \
+	"                   match), ancestor=IMAGE (name or full id), exited=CODE,\n"              \
+	"                   before=CONTAINER, since=CONTAINER, until=TIME,\n"                      \
+	"                   health=healthy|unhealthy|starting (running ones) or none (no check)\n" \
 	"      --external   accepted as by Podman (warren has no other tools' containers)\n"
 
 #define RM_HELP                                                                                    \
@@ -606,9 +622,17 @@ const struct cmd cli_container_commands[] = {
      NEEDS_STORE, NULL},
     {"cleanup", cmd_container_cleanup, &cli_cleanup_opts, "unmount containers that have exited",
      CLEANUP_HELP, NEEDS_STORE, NULL},
+    {"cp", cmd_cp, &cli_cp_opts, "copy files into or out of a container", CP_HELP, NEEDS_STORE,
+     NULL},
     {"create", cmd_create, &cli_run_opts, "create a container without starting it", CREATE_HELP,
      NEEDS_STORE, NULL},
+    {"diff", cmd_container_diff, &cli_diff_opts, "show what changed in a container's files",
+     DIFF_HELP, NEEDS_STORE, NULL},
     {"exec", cmd_exec, &cli_exec_opts, "run a command in a running container", EXEC_HELP,
+     NEEDS_STORE, NULL},
+    {"exists", cmd_container_exists, NULL, "check whether a container exists", CTR_EXISTS_HELP,
+     NEEDS_STORE, NULL},
+    {"export", cmd_export, &cli_export_opts, "write a container's filesystem as a tar", EXPORT_HELP,
      NEEDS_STORE, NULL},
     {"inspect", cmd_container_inspect, &cli_inspect_opts, "show containers as JSON", INSPECT_HELP,
      NEEDS_STORE, NULL},
@@ -617,7 +641,10 @@ const struct cmd cli_container_commands[] = {
     {"logs", cmd_logs, &cli_logs_opts, "print the output of containers", LOGS_HELP, NEEDS_STORE,
      NULL},
     {"ls", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
+    {"prune", cmd_container_prune, &cli_ctr_prune_opts, "remove containers that do not run",
+     CTR_PRUNE_HELP, NEEDS_STORE, NULL},
     {"ps", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
+    {"rename", cmd_rename, NULL, "rename a container", RENAME_HELP, NEEDS_STORE, NULL},
     {"restart", cmd_restart, &cli_stop_opts, "stop and start containers", RESTART_HELP, NEEDS_STORE,
      NULL},
     {"rm", cmd_rm, &cli_rm_opts, "remove containers", RM_HELP, NEEDS_STORE, NULL},
@@ -625,6 +652,7 @@ const struct cmd cli_container_commands[] = {
      NULL},
     {"start", cmd_start, &cli_start_opts, "start containers", START_HELP, NEEDS_STORE, NULL},
     {"stop", cmd_stop, &cli_stop_opts, "stop containers", STOP_HELP, NEEDS_STORE, NULL},
+    {"top", cmd_top, NULL, "show the processes of a container", TOP_HELP, NEEDS_STORE, NULL},
     {"wait", cmd_wait, NULL, "wait for containers to exit and print their codes", WAIT_HELP,
      NEEDS_STORE, NULL},
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
@@ -658,9 +686,16 @@ const struct cmd cli_commands[] = {
     {"attach", cmd_attach, &cli_attach_opts, "attach to a running container", ATTACH_HELP,
      NEEDS_STORE, NULL},
     {"container", NULL, NULL, "manage containers", NULL, NEEDS_NOTHING, cli_container_commands},
+    {"cp", cmd_cp, &cli_cp_opts, "copy files into or out of a container", CP_HELP, NEEDS_STORE,
+     NULL},
     {"create", cmd_create, &cli_run_opts, "create a container without starting it", CREATE_HELP,
      NEEDS_STORE, NULL},
+    {"diff", cmd_diff, &cli_diff_opts, "show what changed in a container's files", DIFF_HELP,
+     NEEDS_STORE, NULL},
+    {"events", cmd_events, &cli_events_opts, "show events", EVENTS_HELP, NEEDS_STORE, NULL},
     {"exec", cmd_exec, &cli_exec_opts, "run a command in a running container", EXEC_HELP,
+     NEEDS_STORE, NULL},
+    {"export", cmd_export, &cli_export_opts, "write a container's filesystem as a tar", EXPORT_HELP,
      NEEDS_STORE, NULL},
     {"help", cmd_help, NULL, "show the help of warren or of a command", HELP_HELP, NEEDS_NOTHING,
      NULL},
@@ -688,6 +723,7 @@ const struct cmd cli_commands[] = {
     {"pull", cmd_pull, &cli_pull_opts, "pull an image from a registry", PULL_HELP, NEEDS_STORE,
      NULL},
     {"push", cmd_push, &cli_push_opts, "push an image to a registry", PUSH_HELP, NEEDS_STORE, NULL},
+    {"rename", cmd_rename, NULL, "rename a container", RENAME_HELP, NEEDS_STORE, NULL},
     {"restart", cmd_restart, &cli_stop_opts, "stop and start containers", RESTART_HELP, NEEDS_STORE,
      NULL},
     {"rm", cmd_rm, &cli_rm_opts, "remove containers", RM_HELP, NEEDS_STORE, NULL},
@@ -701,6 +737,7 @@ const struct cmd cli_commands[] = {
     {"stop", cmd_stop, &cli_stop_opts, "stop containers", STOP_HELP, NEEDS_STORE, NULL},
     {"system", NULL, NULL, "manage warren itself", NULL, NEEDS_NOTHING, cli_system_commands},
     {"tag", cmd_tag, NULL, "add a name to an image", TAG_HELP, NEEDS_STORE, NULL},
+    {"top", cmd_top, NULL, "show the processes of a container", TOP_HELP, NEEDS_STORE, NULL},
     {"untag", cmd_untag, NULL, "remove names from an image", UNTAG_HELP, NEEDS_STORE, NULL},
     {"unshare", cmd_unshare, &cli_unshare_opts, "run a command in warren's user namespace",
      UNSHARE_HELP, NEEDS_USERNS, NULL},

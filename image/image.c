@@ -1,6 +1,7 @@
 /* image.c - images in the store: lookup by name or id, tag, remove, and
  * the image config fields the runtime needs. Loading and importing
  * archives lives in archive.c. */
+#include "engine/events.h"
 #include "image/image.h"
 
 #include <errno.h>
@@ -246,6 +247,13 @@ char *image_local_name(const char *ref, struct werr *err)
 }
 
 /* Adds a name to an image; see image.h. */
+void image_event(struct engine *e, const char *status, const char *id, const char *name)
+{
+	struct event ev = {
+	    .type = "image", .status = status, .id = id, .name = name, .exit_code = -1};
+	event_log(e, &ev);
+}
+
 int image_tag(struct engine *e, const char *ref, const char *new_ref, struct werr *err)
 {
 	struct image_rec rec = {0};
@@ -261,6 +269,8 @@ int image_tag(struct engine *e, const char *ref, const char *new_ref, struct wer
 	if (rc == 0)
 		return werr_set(err, 0, "%s: image not known", ref);
 	rc = store_image_tag(engine_store(e, err), rec.id, name, err);
+	if (rc == 0)
+		image_event(e, "tag", rec.id, name);
 	image_rec_free(&rec);
 	return rc < 0 ? werr_wrap(err, "tag '%s'", new_ref) : 0;
 }
@@ -379,6 +389,10 @@ int image_remove(struct engine *e, const char *ref, bool force, container_remove
 		if (rc == 0)
 			del = strv_append(del, rec.id);
 	}
+	for (char **nm = unt; rc == 0 && nm && *nm; nm++)
+		image_event(e, "untag", rec.id, *nm);
+	if (rc == 0 && del)
+		image_event(e, "remove", rec.id, rec.names && rec.names[0] ? rec.names[0] : NULL);
 	image_rec_free(&rec);
 	if (rc < 0)
 		return -1;

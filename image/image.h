@@ -88,6 +88,10 @@ int image_save(struct engine *e, char *const *refs, const struct save_opts *o, s
 char *image_local_name(const char *ref, struct werr *err);
 
 /* Adds a name (normalized from new_ref, see image_local_name) to the image found by ref. */
+/* Appends an image event (engine/events.h): "pull", "tag", "untag",
+ * "remove", "load", "push", "save". */
+void image_event(struct engine *e, const char *status, const char *id, const char *name);
+
 int image_tag(struct engine *e, const char *ref, const char *new_ref, struct werr *err);
 
 /* Removes a name, or the image when ref is an id or its last name. Images

@@ -563,6 +563,8 @@ int image_pull(struct engine *e, const char *ref, const struct pull_opts *o,
 	sigaction(SIGPIPE, &ign, &old);
 	rc = pull_resolved(e, conf, pol, &res, o, id_out, name_out, err);
 	sigaction(SIGPIPE, &old, NULL);
+	if (rc == 0)
+		image_event(e, "pull", id_out, *name_out);
 	if (rc == 0 && res.prompt && !res.from_alias) {
 		/* no prompt was shown: the first candidate that worked is recorded,
 		 * so the next pull of this short name goes straight there */

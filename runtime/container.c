@@ -1,4 +1,5 @@
 #include "runtime/container.h"
+#include "engine/events.h"
 #include "runtime/container_int.h"
 #include "image/image.h"
 #include "image/ref.h"
@@ -21,6 +22,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -110,10 +112,58 @@ static void add_healthcheck(struct json_object *cfg, const struct run_opts *o,
 	json_object_object_add(cfg, "HealthcheckOnFailureAction", json_object_new_string(action));
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* o with its keys sorted, as Go marshals a map (o is consumed). */
+static struct json_object *sorted_object(struct json_object *o)
+{
+	cleanup_strv char **keys = NULL;
+	struct json_object *out = json_object_new_object();
+
+	json_object_object_foreach(o, k, v)
+	{
+		(void)v;
+		keys = strv_append(keys, k);
+	}
+	qsort(keys, strv_len(keys), sizeof(char *), cmp_key);
+	for (size_t i = 0; keys[i]; i++)
+		jset(out, keys[i], json_object_get(jget(o, keys[i])));
+	json_object_put(o);
+	return out;
+}
+
+/* Config.Labels as Podman makes them: the image's labels, then --label
+ * and --label-file over them; NULL (JSON null) when there are none. */
+static struct json_object *labels_json(const struct run_opts *o, const char *image_config)
+{
+	cleanup_json struct json_object *cfg =
+	    image_config ? json_tokener_parse(image_config) : NULL;
+	struct json_object *il = jget(jget(cfg, "config"), "Labels");
+	struct json_object *l = json_object_new_object();
+
+	if (il && json_object_is_type(il, json_type_object)) {
+		json_object_object_foreach(il, k, v) jset(l, k, json_object_get(v));
+	}
+	for (size_t i = 0; o->labels && o->labels[i]; i++) {
+		const char *eq = strchr(o->labels[i], '=');
+		cleanup_free char *k = eq ? xstrndup(o->labels[i], (size_t)(eq - o->labels[i]))
+					  : xstrdup(o->labels[i]);
+		jset_str(l, k, eq ? eq + 1 : "");
+	}
+	if (json_object_object_length(l) == 0) {
+		json_object_put(l);
+		return NULL;
+	}
+	return sorted_object(l);
+}
+
 /* What inspect shows: {"Config": {...}, "HostConfig": {...}} in Docker's
  * field names, from the options and the image the container was made of. */
 static char *create_options_json(const struct run_opts *o, const struct image_config *img,
-				 const char *image_ref, const char *id)
+				 const char *image_ref, const char *id, const char *image_config)
 {
 	cleanup_json struct json_object *j = json_object_new_object();
 	struct json_object *cfg = json_object_new_object(), *host = json_object_new_object();
@@ -142,6 +192,7 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 			       json_object_new_int(o->stop_timeout >= 0 ? o->stop_timeout : 10));
 	json_object_object_add(cfg, "OpenStdin", json_object_new_boolean(o->interactive));
 	add_healthcheck(cfg, o, img);
+	json_object_object_add(cfg, "Labels", labels_json(o, image_config));
 	json_object_object_add(host, "ReadonlyRootfs", json_object_new_boolean(o->read_only));
 	json_object_object_add(host, "Privileged", json_object_new_boolean(o->privileged));
 	json_object_object_add(host, "AutoRemove", json_object_new_boolean(o->rm));
@@ -328,7 +379,8 @@ static int new_record(struct engine *e, const char *image_ref, const struct run_
 	c->state = CTR_CREATED;
 	c->autoremove = o->rm;
 	c->driver = xstrdup(driver_name(d));
-	c->config = create_options_json(o, cfg, o->rootfs ? "" : image_ref, c->id);
+	c->config = create_options_json(o, cfg, o->rootfs ? "" : image_ref, c->id,
+					o->rootfs ? NULL : img->config);
 	return 0;
 }
 
@@ -413,6 +465,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	image_rec_free(&img);
 	image_config_free(&cfg);
 	volumes_free(eff.volumes, eff.nvolumes);
+	container_event(e, &c, "create", -1);
 	*out = (struct ctr_owned){.rec = c, .lock = lock, .proc = {.pid = 0, .pty_master = -1}};
 	return 0;
 fail:
@@ -422,6 +475,18 @@ fail:
 	container_rec_free(&c);
 	volumes_free(eff.volumes, eff.nvolumes);
 	return -1;
+}
+
+void container_event(struct engine *e, const struct container_rec *c, const char *status,
+		     int exit_code)
+{
+	struct event ev = {.type = "container",
+			   .status = status,
+			   .id = c->id,
+			   .name = c->name,
+			   .image = c->image_name,
+			   .exit_code = exit_code};
+	event_log(e, &ev);
 }
 
 enum storage_driver container_driver(const struct container_rec *c)
@@ -461,6 +526,7 @@ int container_destroy(struct engine *e, struct container_rec *c, struct werr *er
 	}
 	if (store_container_delete(e->store, c->id, err) < 0)
 		return -1;
+	container_event(e, c, "remove", -1);
 	/* Podman's run --rm takes the anonymous volumes along */
 	if (c->autoremove)
 		volumes_forget_anonymous(e, c);
@@ -523,6 +589,7 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 		log_warn("record start of %.12s: %s", c->rec.id, ignore.msg);
 	if (!c->rec.autoremove && store_container_update(e->store, &c->rec, &ignore) < 0)
 		log_warn("record start of %.12s: %s", c->rec.id, ignore.msg);
+	container_event(e, &c->rec, "start", -1);
 	return 0;
 }
 
@@ -534,6 +601,7 @@ int container_wait(struct engine *e, struct ctr_owned *c, const struct exec_io *
 	int code = rc < 0 ? 125 : *exit_code;
 
 	container_poststop(e, &c->rec);
+	container_event(e, &c->rec, "died", code);
 	if (c->rec.autoremove)
 		rc = container_destroy(e, &c->rec, rc < 0 ? &ignore : err) < 0 && rc == 0 ? -1 : rc;
 	else if (container_mark_exited(e, &c->rec, code, rc < 0 ? &ignore : err) < 0 && rc == 0)
@@ -601,6 +669,8 @@ static int settle(struct engine *e, struct container_rec *c, const struct ctrloc
 {
 	kill_orphan(i->pid, i->pid_start);
 	kill_orphan(c->pid, c->pid_start);
+	if (i->pid != 0 || c->state == CTR_RUNNING)
+		container_event(e, c, "died", 137);
 	if (c->autoremove) {
 		*gone = true;
 		return container_destroy(e, c, err);

@@ -32,4 +32,9 @@ int container_mount(struct engine *e, const struct container_rec *c, struct werr
  * that its process is gone; a failure is logged (runtime-spec). */
 void container_poststop(struct engine *e, const struct container_rec *c);
 
+/* Appends a container event (engine/events.h) about c: "create",
+ * "start", "died" (with exit_code; else -1), "remove", "stop", ... */
+void container_event(struct engine *e, const struct container_rec *c, const char *status,
+		     int exit_code);
+
 #endif

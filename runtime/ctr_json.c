@@ -12,6 +12,7 @@
 #include "lib/util.h"
 #include "runtime/container.h"
 #include "runtime/health.h"
+#include "runtime/ctrfilter.h"
 
 #define GO_ZERO_TIME   "0001-01-01T00:00:00Z"
 #define GO_ZERO_STRING "0001-01-01 00:00:00 +0000 UTC" /* before int64 ns */
@@ -133,9 +134,9 @@ static void fill_state(struct json_object *st, const struct container_rec *c,
  * merged with -e), Entrypoint a string as Podman 4.3 prints it. */
 static void fill_config(struct json_object *cfg, struct json_object *opts, struct json_object *spec)
 {
-	static const char *const keys[] = {"Hostname",	 "User",       "Env",	    "Cmd",
-					   "Image",	 "Tty",	       "OpenStdin", "WorkingDir",
-					   "StopSignal", "StopTimeout"};
+	static const char *const keys[] = {"Hostname",	 "User",	"Env",	     "Cmd",
+					   "Image",	 "Tty",		"OpenStdin", "WorkingDir",
+					   "StopSignal", "StopTimeout", "Labels"};
 	struct json_object *proc = jget(spec, "process"), *ep = jget(opts, "Entrypoint");
 	cleanup_strv char **epv = jstrv(ep);
 	cleanup_free char *epstr = strv_join(epv, " ");
@@ -366,7 +367,56 @@ static struct json_object *names_list(const struct container_rec *c)
 	return names;
 }
 
-struct json_object *ctr_json_ps(const struct container_rec *c)
+/* Go's %v of a map[string]string: "map[a:1 b:]", keys sorted. */
+static char *labels_go(struct json_object *labels)
+{
+	cleanup_strv char **keys = NULL;
+	char *out = xstrdup("map[");
+
+	if (labels && json_object_is_type(labels, json_type_object)) {
+		json_object_object_foreach(labels, k, v)
+		{
+			(void)v;
+			keys = strv_append(keys, k);
+		}
+	}
+	if (keys)
+		qsort(keys, strv_len(keys), sizeof(char *), cmp_str);
+	for (size_t i = 0; keys && keys[i]; i++) {
+		char *n = xasprintf("%s%s%s:%s", out, i ? " " : "", keys[i],
+				    json_object_get_string(jget(labels, keys[i])));
+		free(out);
+		out = n;
+	}
+	char *n = xasprintf("%s]", out);
+	free(out);
+	return n;
+}
+
+/* Go's units.HumanSizeWithPrecision(size, 3): "12B", "1.98MB". */
+static void human_size(int64_t bytes, char *buf, size_t len)
+{
+	static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+	double v = (double)bytes;
+	size_t u = 0;
+
+	while (v >= 1000.0 && u + 1 < ARRAY_SIZE(units)) {
+		v /= 1000.0;
+		u++;
+	}
+	snprintf(buf, len, "%.3g%s", v, units[u]);
+}
+
+void ctr_size_string(const struct ctr_size *size, char *buf, size_t len)
+{
+	char rw[32], root[32];
+
+	human_size(size->rw, rw, sizeof(rw));
+	human_size(size->rootfs, root, sizeof(root));
+	snprintf(buf, len, "%s (virtual %s)", rw, root);
+}
+
+struct json_object *ctr_json_ps(const struct container_rec *c, const struct ctr_size *size)
 {
 	struct json_object *o = json_object_new_object();
 	char ago[64], status[128];
@@ -383,7 +433,7 @@ struct json_object *ctr_json_ps(const struct container_rec *c)
 	jset_str(o, "Image", c->image_name);
 	jset_str(o, "ImageID", c->image_id);
 	jset(o, "IsInfra", json_object_new_boolean(false));
-	jset(o, "Labels", NULL);
+	jset(o, "Labels", ctr_labels(c));
 	jset(o, "Mounts", json_object_new_array());
 	jset(o, "Names", names_list(c));
 	jset(o, "Namespaces", json_object_new_object());
@@ -392,7 +442,14 @@ struct json_object *ctr_json_ps(const struct container_rec *c)
 	jset_str(o, "Pod", "");
 	jset_str(o, "PodName", "");
 	jset(o, "Ports", NULL);
-	jset(o, "Size", NULL);
+	if (size) {
+		struct json_object *sz = json_object_new_object();
+		jset(sz, "rootFsSize", json_object_new_int64(size->rootfs));
+		jset(sz, "rwSize", json_object_new_int64(size->rw));
+		jset(o, "Size", sz);
+	} else {
+		jset(o, "Size", NULL);
+	}
 	jset(o, "StartedAt", json_object_new_int64(c->started / 1000000000LL));
 	jset_str(o, "State", ctr_state_name(c->state));
 	jset_str(o, "Status", status);
@@ -402,11 +459,14 @@ struct json_object *ctr_json_ps(const struct container_rec *c)
 
 /* The template view: what Podman's ps reporter methods print for each
  * field (Go's %v of empty maps and lists where warren has none). */
-struct json_object *ctr_json_ps_view(const struct container_rec *c, bool notrunc)
+struct json_object *ctr_json_ps_view(const struct container_rec *c, bool notrunc,
+				     const struct ctr_size *size)
 {
 	struct json_object *o = json_object_new_object();
 	cleanup_free char *cmd = strv_join(c->command, " ");
-	char id[65], img[65], ago[64], status[128], t[64];
+	cleanup_json struct json_object *labels = ctr_labels(c);
+	cleanup_free char *lstr = labels_go(labels);
+	char id[65], img[65], ago[64], status[128], t[64], sz[80] = "";
 
 	if (!notrunc && strlen(cmd) > 17) { /* Podman: 17 characters and "..." */
 		char *shortened = xasprintf("%.17s...", cmd);
@@ -431,12 +491,14 @@ struct json_object *ctr_json_ps_view(const struct container_rec *c, bool notrunc
 	jset_str(o, "State", status); /* Podman 4.3's template State is the status text */
 	jset_str(o, "Ports", "");
 	jset_str(o, "Names", c->name);
-	jset_str(o, "Labels", "map[]");
+	jset_str(o, "Labels", lstr);
 	jset_str(o, "Mounts", "[]");
 	jset_str(o, "Pod", "");
 	jset_str(o, "PodName", "");
 	jset_str(o, "Networks", "");
-	jset_str(o, "Size", "");
+	if (size)
+		ctr_size_string(size, sz, sizeof(sz));
+	jset_str(o, "Size", sz);
 	jset(o, "Exited", json_object_new_boolean(c->state == CTR_EXITED));
 	jset(o, "ExitedAt", json_object_new_int64(c->finished / 1000000000LL));
 	jset(o, "ExitCode", json_object_new_int(c->exit_code));

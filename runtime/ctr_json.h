@@ -19,15 +19,25 @@
  * "2023-11-14 22:13:20 +0000 UTC"), else as the JSON has them (RFC 3339). */
 struct json_object *ctr_json_inspect(struct engine *e, const struct container_rec *c, bool go_time);
 
-/* One entry of `podman ps --format json` (Names a list, times in seconds). */
-struct json_object *ctr_json_ps(const struct container_rec *c);
+/* ps -s: the bytes the container wrote (its upper layer) and its image's. */
+struct ctr_size {
+	int64_t rw, rootfs;
+};
+
+/* One entry of `podman ps --format json` (Names a list, times in seconds;
+ * Size {"rootFsSize", "rwSize"} with size, else null). */
+struct json_object *ctr_json_ps(const struct container_rec *c, const struct ctr_size *size);
 
 /* What a `ps --format` template sees (Podman's template view, not its
  * JSON): ID 12 characters unless notrunc, Names and Command strings
  * (Command cut to 17 characters and "..." unless notrunc),
  * CreatedAt as Go prints a time, RunningFor, Ports/Labels/Mounts as Go
  * formats them. */
-struct json_object *ctr_json_ps_view(const struct container_rec *c, bool notrunc);
+struct json_object *ctr_json_ps_view(const struct container_rec *c, bool notrunc,
+				     const struct ctr_size *size);
+
+/* "12B (virtual 1.98MB)": Go's HumanSizeWithPrecision(…, 3), as ps -s. */
+void ctr_size_string(const struct ctr_size *size, char *buf, size_t len);
 
 /* Column titles of the ps table (format_print's headers). */
 struct json_object *ctr_json_ps_headers(void);

@@ -314,6 +314,8 @@ static void monitor_child(struct engine *e, struct ctr_owned *c, const struct de
 		close(err_w);
 	if (ctrlock_set_proc(c->lock, c->proc.pid, proc_start_time(c->proc.pid), now_ns(), &err) ==
 	    0) {
+		/* before the monitor exists: its "died" comes after this */
+		container_event(e, &c->rec, "start", -1);
 		if (o->tty)
 			exec_monitor(e, c, o, mon, c->lock, c->proc.pty_master, -1, in_w, &err);
 		else

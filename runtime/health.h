@@ -76,7 +76,8 @@ void health_log_add(struct json_object *lg, int64_t start, int64_t end, int exit
 bool health_filter_valid(const char *v);
 
 /* Does c (with c->health filled by container_lookup/container_list)
- * match the filter value want? */
+ * match the filter value want? "none": c has no check; any other: c runs
+ * and its health log says so (Podman matches no stopped container). */
 bool container_health_matches(const struct container_rec *c, const char *want);
 
 /* ---- health.c: running checks ---- */

@@ -349,7 +349,12 @@ bool health_filter_valid(const char *v)
 
 bool container_health_matches(const struct container_rec *c, const char *want)
 {
+	struct health_check h;
+	bool has = health_check_of(c->config, &h) == 1;
+
+	health_check_free(&h);
 	if (strcmp(want, "none") == 0)
-		return c->health[0] == '\0';
-	return strcmp(c->health, want) == 0;
+		return !has;
+	/* as Podman: only a running container has a health to match */
+	return has && c->state == CTR_RUNNING && strcmp(c->health, want) == 0;
 }

@@ -162,6 +162,7 @@ int container_cleanup(struct engine *e, const char *id, int exit_code, int lock_
 	r = store_container_get(e->store, id, &c, err);
 	if (r == 1 && strcmp(c.id, id) == 0) {
 		container_poststop(e, &c);
+		container_event(e, &c, "died", exit_code);
 		if (c.autoremove) {
 			rc = container_destroy(e, &c, err);
 		} else {
@@ -249,7 +250,6 @@ fail:
 
 int container_kill(struct engine *e, const struct container_rec *c, int sig, struct werr *err)
 {
-	(void)e;
 	if (c->state != CTR_RUNNING || !proc_alive(c->pid, c->pid_start)) {
 		werr_set(err, 0,
 			 "can only kill running containers. %s is in state %s: container state "
@@ -259,6 +259,7 @@ int container_kill(struct engine *e, const struct container_rec *c, int sig, str
 	}
 	if (kill(c->pid, sig) < 0)
 		return werr_set(err, errno, "send signal %d to container %.12s", sig, c->id);
+	container_event(e, c, "kill", -1);
 	return 0;
 }
 
@@ -329,6 +330,8 @@ int container_stop(struct engine *e, const struct container_rec *cur, int timeou
 	if (container_lookup(e, cur->id, &c, err) <= 0)
 		return 0; /* gone meanwhile (--rm) */
 	rc = wait_restarting(e, &c, err);
+	if (rc == 0 && c.state == CTR_RUNNING)
+		container_event(e, &c, "stop", -1);
 	if (rc == 0)
 		rc = stop_running(e, &c, sig, timeout, err);
 	container_rec_free(&c);

@@ -161,6 +161,7 @@ int runopts_set_log_driver(struct run_opts *o, const char *v, struct werr *err)
 				v);
 	free(o->log_driver);
 	free(o->restart);
+	free(o->restart);
 	o->log_driver = xstrdup(v);
 	return 0;
 }
@@ -331,8 +332,40 @@ int runopts_add_annotation(struct run_opts *o, const char *v, struct werr *err)
 	return 0;
 }
 
+int runopts_add_label(struct run_opts *o, const char *v, struct werr *err)
+{
+	if (v[0] == '\0' || v[0] == '=') {
+		werr_set(err, 0, "invalid label \"%s\": no key", v);
+		return werr_status(err, 125);
+	}
+	o->labels = strv_append(o->labels, v);
+	return 0;
+}
+
+int runopts_add_label_file(struct run_opts *o, const char *path, struct werr *err)
+{
+	cleanup_free char *text = read_file_at(AT_FDCWD, path, NULL, err);
+	char *save = NULL;
+
+	if (text == NULL)
+		return werr_status(err, 125);
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		size_t n = strlen(l);
+		while (n > 0 && (l[n - 1] == '\r' || l[n - 1] == ' ' || l[n - 1] == '\t'))
+			l[--n] = '\0';
+		while (*l == ' ' || *l == '\t')
+			l++;
+		if (*l == '\0' || *l == '#')
+			continue;
+		if (runopts_add_label(o, l, err) < 0)
+			return werr_wrap(err, "label file '%s'", path);
+	}
+	return 0;
+}
+
 void runopts_free(struct run_opts *o)
 {
+	strv_free(o->labels);
 	free(o->name);
 	free(o->hostname);
 	free(o->workdir);
@@ -344,6 +377,7 @@ void runopts_free(struct run_opts *o)
 		volume_spec_free(&o->volumes[i]);
 	free(o->volumes);
 	free(o->log_driver);
+	free(o->restart);
 	strv_free(o->volumes_from);
 	strv_free(o->tmpfs);
 	strv_free(o->cap_add);

@@ -72,6 +72,10 @@ int runopts_add_annotation(struct run_opts *o, const char *v, struct werr *err);
 /* A size as Docker writes them: "1024", "10k", "5m", "2gb" (powers of
  * 1024). 0, or -1 when malformed. */
 int runopts_parse_size(const char *v, long long *out);
+/* --label K[=V] (K alone: an empty value); --label-file F: one K[=V] a
+ * line, '#' comments and blank lines skipped. A later K wins. */
+int runopts_add_label(struct run_opts *o, const char *v, struct werr *err);
+int runopts_add_label_file(struct run_opts *o, const char *path, struct werr *err);
 void runopts_free(struct run_opts *o);
 
 #endif

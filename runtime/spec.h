@@ -79,6 +79,7 @@ struct run_opts {
 	bool rootfs_overlay;	    /* DIR:O: writes go to an overlay, DIR stays as it is */
 	char **annotations;	    /* --annotation K=V: config.json's annotations */
 	struct health_flags health; /* --health-*, --no-healthcheck (runtime/health.h) */
+	char **labels;		    /* --label, --label-file: "K=V" or "K" (value ""), in order */
 	/* getting the image (the CLI pulls before container_create; borrowed from argv) */
 	const char *pull; /* --pull missing|always|never|newer */
 	const char *authfile, *cert_dir, *creds, *platform;

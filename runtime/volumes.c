@@ -1,6 +1,7 @@
 /* volumes.c - the `volume` commands and the volume serialiser (see
  * volumes.h). Facts (shapes, wording, filters) from podman 4.3.1 runs on
  * this machine; code ours. */
+#include "engine/events.h"
 #include "runtime/volumes.h"
 
 #include <errno.h>
@@ -153,6 +154,12 @@ static int check_create(const struct volume_create_opts *o, const char *name, st
 	return 0;
 }
 
+static void volume_event(struct engine *e, const char *status, const char *name)
+{
+	struct event ev = {.type = "volume", .status = status, .name = name, .exit_code = -1};
+	event_log(e, &ev);
+}
+
 int volume_create(struct engine *e, const struct volume_create_opts *o, char **name_out,
 		  struct werr *err)
 {
@@ -191,6 +198,7 @@ int volume_create(struct engine *e, const struct volume_create_opts *o, char **n
 		store_volume_delete(e->store, name, &ignore);
 		return -1;
 	}
+	volume_event(e, "create", name);
 	*name_out = xstrdup(name);
 	return 0;
 }
@@ -430,7 +438,10 @@ int volume_remove(struct engine *e, const char *name, bool force, int timeout, s
 	}
 	if (r < 0 || (force && remove_users(e, name, timeout, err) < 0))
 		return -1;
-	return remove_one(e, name, err);
+	if (remove_one(e, name, err) < 0)
+		return -1;
+	volume_event(e, "remove", name);
+	return 0;
 }
 
 int volume_prune(struct engine *e, char *const *filters, bool dry_run, char ***removed,

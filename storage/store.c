@@ -118,6 +118,7 @@ enum stmt_id {
 	S_CTR_UPDATE,
 	S_CTR_DEL,
 	S_CTR_IMG_USERS,
+	S_CTR_RENAME,
 	S_COUNT
 };
 
@@ -173,6 +174,7 @@ static const char *const stmt_sql[S_COUNT] = {
 		     " exit_code = ?5, started = ?6, finished = ?7 WHERE id = ?1",
     [S_CTR_DEL] = "DELETE FROM containers WHERE id = ?1",
     [S_CTR_IMG_USERS] = "SELECT count(*) FROM containers WHERE image_id = ?1",
+    [S_CTR_RENAME] = "UPDATE containers SET name = ?2 WHERE id = ?1",
 };
 
 struct store {
@@ -740,7 +742,10 @@ static int resolve_prefix(struct store *s, enum stmt_id id, const char *prefix, 
 	sqlite3_stmt *st;
 	int rc;
 
-	if (strlen(prefix) < 3 || strlen(prefix) > DIGEST_HEX_LEN ||
+	/* containers: any prefix, as Podman's (images: 3 characters at least) */
+	bool ctr = id == S_CTR_PREFIX;
+
+	if (strlen(prefix) < (ctr ? 1 : 3) || strlen(prefix) > DIGEST_HEX_LEN ||
 	    !str_is_hex(prefix, strlen(prefix)))
 		return 0;
 	st = stmt(s, id, err);
@@ -755,7 +760,14 @@ static int resolve_prefix(struct store *s, enum stmt_id id, const char *prefix, 
 	if (rc != 0) {
 		free(*full);
 		*full = NULL;
-		return rc < 0 ? -1 : werr_set(err, 0, "short id '%s' is ambiguous", prefix);
+		if (rc < 0)
+			return -1;
+		if (ctr)
+			return werr_set(err, 0,
+					"more than one result for container ID %s: container "
+					"already exists",
+					prefix);
+		return werr_set(err, 0, "short id '%s' is ambiguous", prefix);
 	}
 	return 1;
 }
@@ -1312,6 +1324,47 @@ int store_container_delete(struct store *s, const char *id, struct werr *err)
 	if (tx_begin(s, true, &own, err) < 0)
 		return -1;
 	return tx_end(s, own, container_delete(s, id, err), err);
+}
+
+static int container_rename(struct store *s, const char *id, const char *name, struct werr *err)
+{
+	cleanup_free char *other = NULL;
+	sqlite3_stmt *st;
+	int rc = query1(s, S_CTR_BY_NAME, name, &other, err);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 1 && strcmp(other, id) == 0)
+		return 0;
+	if (rc == 1) {
+		werr_set(err, 0,
+			 "renaming container %s: name %s already in use, cannot rename container "
+			 "%s: container already exists",
+			 id, name, id);
+		err->errnum = EEXIST;
+		return -1;
+	}
+	st = stmt(s, S_CTR_RENAME, err);
+	if (st == NULL)
+		return -1;
+	bind_str(st, 1, id);
+	bind_str(st, 2, name);
+	if (step(s, st, err) < 0)
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return werr_set(err, ENOENT, "no such container %s", id);
+	return 0;
+}
+
+/* Gives the container with full id a new name (Podman's error when another
+ * container has it). */
+int store_container_rename(struct store *s, const char *id, const char *name, struct werr *err)
+{
+	bool own;
+
+	if (tx_begin(s, true, &own, err) < 0)
+		return -1;
+	return tx_end(s, own, container_rename(s, id, name, err), err);
 }
 
 static int image_users(struct store *s, const char *image_id, struct werr *err)

@@ -137,6 +137,9 @@ int store_container_list(struct store *s, struct container_rec **out, size_t *n,
 /* Writes state, pid, pid_start, exit_code, started, finished of c->id. */
 int store_container_update(struct store *s, const struct container_rec *c, struct werr *err);
 int store_container_delete(struct store *s, const char *id, struct werr *err);
+/* Renames the container with full id: "renaming container ID: name N
+ * already in use, ..." (EEXIST) when another one has the name. */
+int store_container_rename(struct store *s, const char *id, const char *name, struct werr *err);
 /* Number of containers using image id. */
 int store_image_users(struct store *s, const char *image_id, struct werr *err);
 

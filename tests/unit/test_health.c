@@ -308,17 +308,22 @@ UNIT_TEST(health_log_without_status_and_long_output)
 
 UNIT_TEST(health_filter_values)
 {
-	struct container_rec c = {0};
+	char cfg[] = "{\"Config\":{\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"true\"]}}}";
+	struct container_rec c = {.state = CTR_RUNNING};
 
 	CHECK(health_filter_valid("healthy") && health_filter_valid("unhealthy"));
 	CHECK(health_filter_valid("starting") && health_filter_valid("none"));
 	CHECK(!health_filter_valid("bogus") && !health_filter_valid(""));
 	CHECK(container_health_matches(&c, "none"));
 	CHECK(!container_health_matches(&c, "healthy"));
+	c.config = cfg;
 	snprintf(c.health, sizeof(c.health), "healthy");
 	CHECK(container_health_matches(&c, "healthy"));
 	CHECK(!container_health_matches(&c, "none"));
 	CHECK(!container_health_matches(&c, "unhealthy"));
+	c.state = CTR_EXITED;
+	CHECK(!container_health_matches(&c, "healthy"));
+	CHECK(!container_health_matches(&c, "none"));
 }
 
 UNIT_MAIN()
