@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "engine/events.h"
 #include "lib/cleanup.h"
 #include "lib/godur.h"
 #include "lib/json.h"
@@ -357,6 +358,14 @@ int container_healthcheck_run(struct engine *e, const char *ref, bool *healthy, 
 		goto out;
 	*healthy = r->exit_code == 0;
 	health_fill(e, &c);
+	struct event ev = {.type = "container",
+			   .status = "health_status",
+			   .id = c.id,
+			   .name = c.name,
+			   .image = c.image_name,
+			   .exit_code = -1,
+			   .health_status = c.health};
+	event_log(e, &ev);
 	if (strcmp(c.health, "unhealthy") == 0 && act(e, &c, h.action, err) < 0) {
 		werr_wrap(err, "health check of %.12s failed: --health-on-failure=%s", c.id,
 			  h.action == HEALTH_KILL   ? "kill"

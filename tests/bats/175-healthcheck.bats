@@ -189,7 +189,7 @@ pm_err() { grep -Ev "$WT_WARN_RE|level=error msg=\"unable to get systemd connect
     assert_equal "$(health "$name-r" | jq -c '[.Log[0].ExitCode, .Log[-1].ExitCode]')" '[1,0]'
 }
 
-@test "healthcheck: a restart (by hand) starts the health over at starting" {
+@test "healthcheck: a health_status event per run; a restart starts the health over at starting" {
     # guards: Podman resets the status to starting at each start (the log stays)
     local name
     name=$(wt_name)
@@ -197,6 +197,9 @@ pm_err() { grep -Ev "$WT_WARN_RE|level=error msg=\"unable to get systemd connect
     run_warren 0 healthcheck run "$name"
     assert_output ""
     assert_equal "$(health "$name" | jq -r .Status)" healthy
+    # each run is an event, as Podman's health_status
+    run_warren 0 events --stream=false --filter event=health_status --filter "container=$name" --format json
+    assert_equal "$(tail -n1 <<<"$output" | jq -r '[.Name, .health_status] | join(" ")')" "$name healthy"
     run_warren 0 restart -t 0 "$name"
     assert_equal "$(health "$name" | jq -c '[.Status, (.Log | length)]')" '["starting",1]'
 }
