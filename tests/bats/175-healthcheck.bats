@@ -48,6 +48,7 @@ mk_hc_image() {
     jq -c --arg c "$h.json" --arg n "$name" '.[0].Config = $c | .[0].RepoTags = [$n]' \
         "$d/manifest.json" >"$d/m.json"
     mv "$d/m.json" "$d/manifest.json"
+    # shellcheck disable=SC2046  # the layer names are plain hex file names
     (cd "$d" && tar -cf - manifest.json "$h.json" $(jq -r '.[0].Layers[]' manifest.json)) >"$out"
 }
 
