@@ -80,6 +80,8 @@ int cmd_wait(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_logs(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_attach(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_events(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_pause(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_unpause(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_container_cleanup(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_rm(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_inspect(struct engine *e, void *opts, char **args, struct werr *err);
@@ -134,7 +136,7 @@ int cmd_cp(struct engine *e, void *opts, char **args, struct werr *err);
 /* Their flags (next to each command) */
 extern const struct optspec cli_exec_opts;
 extern const struct optspec cli_run_opts, cli_ps_opts, cli_rm_opts, cli_inspect_opts;
-extern const struct optspec cli_attach_opts, cli_events_opts;
+extern const struct optspec cli_attach_opts, cli_events_opts, cli_pause_opts;
 extern const struct optspec cli_stop_opts, cli_start_opts, cli_kill_opts, cli_cleanup_opts,
     cli_logs_opts;
 extern const struct optspec cli_trust_show_opts, cli_trust_set_opts;

@@ -303,6 +303,43 @@ int cmd_kill(struct engine *e, void *opts, char **args, struct werr *err)
 	return for_each(e, args, o->all, true, false, kill_one, &sig, err);
 }
 
+/* ---- pause, unpause ---- */
+
+struct pause_opts {
+	bool all;
+};
+
+static const struct opt pause_tab[] = {
+    OPT_BOOL("all", 'a', struct pause_opts, all),
+    OPT_TABLE_END,
+};
+
+const struct optspec cli_pause_opts = {pause_tab, sizeof(struct pause_opts), false, NULL, NULL};
+
+static int pause_one(struct engine *e, const struct container_rec *c, const char *ref,
+		     const void *opts, struct werr *err)
+{
+	if (container_pause(e, c, *(const bool *)opts, err) < 0)
+		return -1;
+	printf("%s\n", ref);
+	fflush(stdout);
+	return 0;
+}
+
+int cmd_pause(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	static const bool yes = true;
+	return for_each(e, args, ((struct pause_opts *)opts)->all, true, false, pause_one, &yes,
+			err);
+}
+
+int cmd_unpause(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	static const bool no = false;
+	return for_each(e, args, ((struct pause_opts *)opts)->all, true, false, pause_one, &no,
+			err);
+}
+
 /* ---- wait ---- */
 
 int cmd_wait(struct engine *e, void *opts, char **args, struct werr *err)

@@ -90,6 +90,11 @@ static const struct opt run_tab[] = {
     OPT_BOOL("no-healthcheck", 0, struct run_opts, health.none),
     OPT_CALL("label", 'l', runopts_add_label_opt),
     OPT_CALL("label-file", 0, runopts_add_label_file_opt),
+    OPT_DUP("userns", 0, struct run_opts, userns),
+    OPT_STRV("uidmap", 0, struct run_opts, uidmap),
+    OPT_STRV("gidmap", 0, struct run_opts, gidmap),
+    OPT_DUP("subuidname", 0, struct run_opts, subuidname),
+    OPT_DUP("subgidname", 0, struct run_opts, subgidname),
     OPT_TABLE_END,
 };
 

@@ -92,7 +92,15 @@
 	"      --health-on-failure ACTION\n"                                                       \
 	"                            none (default), kill, restart or stop the container when\n"   \
 	"                            it becomes unhealthy\n"                                       \
-	"      --no-healthcheck      no healthcheck, not even the image's\n\n"
+	"      --no-healthcheck      no healthcheck, not even the image's\n"                       \
+	"      --userns MODE         host (default: the engine's namespace), keep-id[:uid=N,\n"    \
+	"                            gid=N] (rootless: your files keep your uid inside and the\n"  \
+	"                            process runs as you), nomap, auto[:size=N], ns:PATH\n"        \
+	"      --uidmap C:H:SIZE     container ids C.. on host ids H.. (rootless: ids of the\n"    \
+	"                            user namespace: 0 is you, 1.. your sub-ids); repeatable\n"    \
+	"      --gidmap C:H:SIZE     the same for group ids (default: as --uidmap)\n"              \
+	"      --subuidname NAME     (root) map the /etc/subuid ranges of NAME\n"                  \
+	"      --subgidname NAME     (root) map the /etc/subgid ranges of NAME\n\n"
 
 #define RUN_HELP                                                                                   \
 	RUN_HELP_HEAD RUN_OPTIONS_HELP                                                             \
@@ -641,6 +649,7 @@ const struct cmd cli_container_commands[] = {
     {"logs", cmd_logs, &cli_logs_opts, "print the output of containers", LOGS_HELP, NEEDS_STORE,
      NULL},
     {"ls", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
+    {"pause", cmd_pause, &cli_pause_opts, "pause containers", PAUSE_HELP, NEEDS_STORE, NULL},
     {"prune", cmd_container_prune, &cli_ctr_prune_opts, "remove containers that do not run",
      CTR_PRUNE_HELP, NEEDS_STORE, NULL},
     {"ps", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
@@ -653,6 +662,8 @@ const struct cmd cli_container_commands[] = {
     {"start", cmd_start, &cli_start_opts, "start containers", START_HELP, NEEDS_STORE, NULL},
     {"stop", cmd_stop, &cli_stop_opts, "stop containers", STOP_HELP, NEEDS_STORE, NULL},
     {"top", cmd_top, NULL, "show the processes of a container", TOP_HELP, NEEDS_STORE, NULL},
+    {"unpause", cmd_unpause, &cli_pause_opts, "unpause containers", UNPAUSE_HELP, NEEDS_STORE,
+     NULL},
     {"wait", cmd_wait, NULL, "wait for containers to exit and print their codes", WAIT_HELP,
      NEEDS_STORE, NULL},
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
@@ -719,6 +730,7 @@ const struct cmd cli_commands[] = {
      NULL},
     {"manifest", NULL, NULL, "manage manifest lists and image indexes", NULL, NEEDS_NOTHING,
      cli_manifest_commands},
+    {"pause", cmd_pause, &cli_pause_opts, "pause containers", PAUSE_HELP, NEEDS_STORE, NULL},
     {"ps", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
     {"pull", cmd_pull, &cli_pull_opts, "pull an image from a registry", PULL_HELP, NEEDS_STORE,
      NULL},
@@ -738,6 +750,8 @@ const struct cmd cli_commands[] = {
     {"system", NULL, NULL, "manage warren itself", NULL, NEEDS_NOTHING, cli_system_commands},
     {"tag", cmd_tag, NULL, "add a name to an image", TAG_HELP, NEEDS_STORE, NULL},
     {"top", cmd_top, NULL, "show the processes of a container", TOP_HELP, NEEDS_STORE, NULL},
+    {"unpause", cmd_unpause, &cli_pause_opts, "unpause containers", UNPAUSE_HELP, NEEDS_STORE,
+     NULL},
     {"untag", cmd_untag, NULL, "remove names from an image", UNTAG_HELP, NEEDS_STORE, NULL},
     {"unshare", cmd_unshare, &cli_unshare_opts, "run a command in warren's user namespace",
      UNSHARE_HELP, NEEDS_USERNS, NULL},

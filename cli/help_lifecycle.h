@@ -113,4 +113,19 @@
 	"      --until TIME    only events before TIME; a past one ends the stream there\n"        \
 	"      --stream=false  print the events there are and exit\n"
 
+#define PAUSE_HELP                                                                                 \
+	"SYNOPSIS\n  warren pause [OPTIONS] CONTAINER [CONTAINER...]\n\n"                          \
+	"DESCRIPTION\n"                                                                            \
+	"  Freezes every process of running containers with the cgroup freezer (cgroup v2's\n"     \
+	"  cgroup.freeze, v1's freezer controller). It needs the container in a cgroup of its\n"   \
+	"  own; warren creates none yet, so today it says so and changes nothing.\n\n"             \
+	"OPTIONS\n"                                                                                \
+	"  -a, --all           every running container\n"
+
+#define UNPAUSE_HELP                                                                               \
+	"SYNOPSIS\n  warren unpause [OPTIONS] CONTAINER [CONTAINER...]\n\n"                        \
+	"DESCRIPTION\n  Thaws containers `warren pause` froze.\n\n"                                \
+	"OPTIONS\n"                                                                                \
+	"  -a, --all           every running container\n"
+
 #endif

@@ -677,3 +677,26 @@ void tmp_gc_at(int dfd, const char *what)
 		free(names[i]);
 	}
 }
+
+char *helper_path(const char *name)
+{
+	char exe[PATH_MAX], *slash, *p;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash == NULL)
+		return NULL;
+	*slash = '\0';
+	p = xasprintf("%s/%s", exe, name);
+	if (access(p, X_OK) == 0)
+		return p;
+	free(p);
+	p = xasprintf("%s/../libexec/warren/%s", exe, name);
+	if (access(p, X_OK) == 0)
+		return p;
+	free(p);
+	return NULL;
+}

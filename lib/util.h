@@ -121,4 +121,9 @@ bool proc_alive(pid_t pid, uint64_t start);
 /* The kernel boot id (/proc/sys/kernel/random/boot_id), static buffer. */
 const char *boot_id(void);
 
+/* A helper program of warren's: dir/name where dir holds this binary (a
+ * build tree), else dir/../libexec/warren/name (an install), whichever is
+ * executable; NULL when neither is (malloc'd). */
+char *helper_path(const char *name);
+
 #endif

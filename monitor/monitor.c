@@ -460,6 +460,24 @@ static void restart(struct mon *m)
 	execve(m->restart_argv[0], m->restart_argv, m->env);
 }
 
+/* The pause process of rootless warren (rootless/pause.c execs us as
+ * "warren-pause"): it only holds the user and mount namespaces. It tells
+ * its creator it is ready on fd 4 and waits for SIGKILL (every other
+ * signal came blocked); fd 3 is its marker (rootless/pausescan.h). */
+static int pause_mode(void)
+{
+	int ready = 0;
+	struct stat st;
+
+	if (fstat(4, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return 125;
+	prctl(PR_SET_NAME, "warren-pause", 0, 0, 0);
+	write_full(4, (const char *)&ready, sizeof(ready));
+	close(4);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	struct mon m = {
@@ -468,8 +486,8 @@ int main(int argc, char **argv)
 	int sfd, status = 0;
 	bool exited = false;
 
-	(void)argc;
-	(void)argv;
+	if (argc == 1 && strcmp(argv[0], "warren-pause") == 0)
+		return pause_mode();
 	for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
 		m.clients[i] = -1;
 	if (read_params(&m) < 0) {

@@ -490,6 +490,11 @@ static _Noreturn void pause_exec(int fd, const char *dir)
 			child_fail(fd, errno, "move the marker of the pause process");
 		close(mark);
 	}
+	/* warren-monitor plays the pause program in a fraction of the memory
+	 * (its pause mode: monitor/monitor.c); warren itself when it is gone */
+	char *small = helper_path("warren-monitor");
+	if (small != NULL)
+		execve(small, argv, envp);
 	execve("/proc/self/exe", argv, envp);
 	child_fail(fd, errno, "run '/proc/self/exe' as the pause process");
 }

@@ -8,6 +8,7 @@
 #include "lib/log.h"
 #include "lib/signame.h"
 #include "lib/util.h"
+#include "runtime/ctr_userns.h"
 #include "runtime/ctrlock.h"
 #include "runtime/executor.h"
 #include "runtime/health.h"
@@ -67,20 +68,27 @@ static int stop_signal(const struct run_opts *o, const struct image_config *img)
 	return sig > 0 ? sig : SIGTERM;
 }
 
-/* HostConfig.LogConfig as Podman shows it */
+/* HostConfig.LogConfig as Podman shows it (its Path is filled by inspect;
+ * the size in bytes is the create options' LogMaxBytes) */
 static struct json_object *log_config_json(const struct run_opts *o)
 {
 	struct json_object *l = json_object_new_object();
-	struct json_object *c = json_object_new_object();
+	static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+	double v = (double)o->log_max;
+	size_t u = 0;
 	char buf[32];
 
+	while (v >= 1000.0 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1000.0;
+		u++;
+	}
+	snprintf(buf, sizeof(buf), "%.4g%s", v, units[u]); /* go-units' HumanSize */
 	json_object_object_add(l, "Type",
 			       json_object_new_string(o->log_driver ? o->log_driver : "k8s-file"));
-	if (o->log_max > 0) {
-		snprintf(buf, sizeof(buf), "%lld", o->log_max);
-		json_object_object_add(l, "Size", json_object_new_string(buf));
-	}
-	json_object_object_add(l, "Config", c);
+	json_object_object_add(l, "Config", NULL);
+	json_object_object_add(l, "Path", json_object_new_string(""));
+	json_object_object_add(l, "Tag", json_object_new_string(""));
+	json_object_object_add(l, "Size", json_object_new_string(buf));
 	return l;
 }
 
@@ -210,8 +218,10 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	json_object_object_add(host, "RestartPolicy", restart_json(o));
 	if (o->init) /* Podman leaves it out when false */
 		json_object_object_add(host, "Init", json_object_new_boolean(true));
+	ctr_userns_config(o->uns, host, j);
 	json_object_object_add(j, "Config", cfg);
 	json_object_object_add(j, "HostConfig", host);
+	json_object_object_add(j, "LogMaxBytes", json_object_new_int64(o->log_max));
 	/* --rootfs: what a start mounts again, and what inspect shows */
 	if (o->rootfs) {
 		jset_str(j, "Rootfs", o->rootfs_path);
@@ -284,13 +294,26 @@ static int write_bundle(struct engine *e, const struct run_opts *o, const struct
 
 	if (strcmp(dir, storage) != 0 && mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return werr_set(err, errno, "mkdir '%s'", dir);
-	if (spec_build(e, o, img, c->id, dir, rootfs, &spec, err) < 0)
+	if (spec_build(e, o, img, c->id, dir, rootfs, &spec, err) < 0 ||
+	    ctr_userns_etc(o->uns, rootfs, dir, spec, err) < 0)
 		return -1;
+	if (o->uns && o->uns->rootfs_idmap) {
+		struct json_object *a = json_object_new_object();
+		json_object_object_add(a, RUNTIME_ANNOT_ROOTFS_IDMAP,
+				       json_object_new_string(o->uns->rootfs_idmap));
+		json_object_object_add(spec, "annotations", a);
+	}
 	if (o->nvolumes > 0) {
 		struct json_object *user = jget(jget(spec, "process"), "user");
-		if (volumes_prepare(e, o->volumes, o->nvolumes, rootfs,
-				    (uid_t)json_object_get_int64(jget(user, "uid")),
-				    (gid_t)json_object_get_int64(jget(user, "gid")), err) < 0)
+		uint32_t uid = (uint32_t)json_object_get_int64(jget(user, "uid"));
+		uint32_t gid = (uint32_t)json_object_get_int64(jget(user, "gid"));
+		/* :U chowns to the ids the container user has out here */
+		if (o->uns && o->uns->kind == CTR_USERNS_PRIVATE) {
+			uid = idmap_to_host(o->uns->uid, o->uns->nuid, uid);
+			gid = idmap_to_host(o->uns->gid, o->uns->ngid, gid);
+		}
+		if (volumes_prepare(e, o->volumes, o->nvolumes, rootfs, (uid_t)uid, (gid_t)gid,
+				    err) < 0)
 			return -1;
 	}
 	text = json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PRETTY);
@@ -346,7 +369,8 @@ int container_mount(struct engine *e, const struct container_rec *c, struct werr
 		return r == 0 ? werr_set(err, 0, "image %.12s of container %.12s is gone",
 					 c->image_id, c->id)
 			      : -1;
-	r = rootfs_mount(e, container_driver(c), dir, img.layers, c->autoremove, err);
+	r = ctr_userns_remount(e, container_driver(c), c->config, dir, img.layers, c->autoremove,
+			       err);
 	image_rec_free(&img);
 	return r;
 }
@@ -417,7 +441,10 @@ static int check_health(const struct run_opts *o, const struct image_config *img
 int container_create(struct engine *e, const char *image_ref, const struct run_opts *o_user,
 		     struct ctr_owned *out, struct werr *err)
 {
-	struct run_opts eff = *o_user, *o = &eff; /* with the mounts resolved */
+	struct run_opts eff = *o_user, *o = &eff; /* with the mounts and userns resolved */
+	struct ctr_userns uns;
+	cleanup_free char *keep_user = NULL;
+	enum ctr_rootfs_map how;
 	struct image_rec img = {0};
 	struct image_config cfg = {0};
 	struct container_rec c = {0};
@@ -433,16 +460,33 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 			werr_set(err, 0, "%s: image not known", image_ref);
 		return -1;
 	}
+	if (ctr_userns_resolve(e, o_user, &uns, err) < 0) {
+		image_rec_free(&img);
+		return -1;
+	}
+	eff.uns = &uns;
+	/* keep-id runs as the user unless -u says otherwise, as Podman */
+	if (uns.keep_id && !(o_user->user && *o_user->user)) {
+		eff.user = keep_user = xasprintf("%u:%u", uns.keep_uid, uns.keep_gid);
+		uns.keep_user = true;
+	}
 	eff.volumes = NULL;
 	eff.nvolumes = 0;
 	if ((o_user->nvolumes > 0 || o_user->volumes_from != NULL) &&
 	    volumes_resolve(e, o_user, &eff.volumes, &eff.nvolumes, err) < 0) {
 		image_rec_free(&img);
+		ctr_userns_free(&uns);
 		return -1;
 	}
 	if ((!o->rootfs && image_config_parse(img.config, &cfg, err) < 0) ||
-	    check_health(o, &cfg, err) < 0 || driver_choose(e, &d, err) < 0 ||
-	    new_record(e, image_ref, o, &img, &cfg, d, &c, err) < 0)
+	    check_health(o, &cfg, err) < 0 || driver_choose(e, &d, err) < 0)
+		goto fail;
+	how = ctr_userns_storage(e, &uns, &d);
+	if (o->rootfs && how != CTR_ROOTFS_PLAIN) {
+		werr_set(err, 0, "--rootfs with a user namespace of its own is not supported yet");
+		goto fail;
+	}
+	if (new_record(e, image_ref, o, &img, &cfg, d, &c, err) < 0)
 		goto fail;
 	/* owned before anyone can see it: from here on no other command
 	 * takes it for debris, however long its rootfs takes (issue 5 item 2) */
@@ -453,11 +497,12 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	bundle = container_bundle_dir(e, &c);
 	/* a --rm container takes a ready rootfs when one is pooled: then
 	 * rootfs_mount finds it mounted */
-	if (o->rm && !o->rootfs)
+	if (o->rm && !o->rootfs && how == CTR_ROOTFS_PLAIN)
 		rootfs_pool_take(e, d, img.layers, dir);
 	if (mkdir_p(dir, 0700, err) < 0 ||
-	    mount_rootfs(e, d, dir, img.layers, o->rootfs ? o->rootfs_path : NULL,
-			 o->rootfs_overlay, o->rm, err) < 0 ||
+	    (o->rootfs
+		 ? mount_rootfs(e, d, dir, NULL, o->rootfs_path, o->rootfs_overlay, o->rm, err)
+		 : ctr_userns_mount(e, d, &uns, how, dir, img.layers, o->rm, err)) < 0 ||
 	    write_bundle(e, o, &cfg, &c, bundle, dir, err) < 0) {
 		discard(e, &c, d);
 		goto fail;
@@ -466,6 +511,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	image_config_free(&cfg);
 	volumes_free(eff.volumes, eff.nvolumes);
 	container_event(e, &c, "create", -1);
+	ctr_userns_free(&uns);
 	*out = (struct ctr_owned){.rec = c, .lock = lock, .proc = {.pid = 0, .pty_master = -1}};
 	return 0;
 fail:
@@ -474,6 +520,7 @@ fail:
 	image_config_free(&cfg);
 	container_rec_free(&c);
 	volumes_free(eff.volumes, eff.nvolumes);
+	ctr_userns_free(&uns);
 	return -1;
 }
 

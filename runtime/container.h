@@ -106,6 +106,10 @@ int container_restart_count(struct engine *e, const char *id);
  * containers" error. */
 int container_kill(struct engine *e, const struct container_rec *c, int sig, struct werr *err);
 
+/* pause (or unpause, pause false) through the cgroup freezer of c's own
+ * cgroup; a container without one (warren makes none yet): a clear error. */
+int container_pause(struct engine *e, const struct container_rec *c, bool pause, struct werr *err);
+
 /* The signal `stop` sends first: --stop-signal, the image's StopSignal,
  * else SIGTERM. */
 int container_stop_signal(const struct container_rec *c);

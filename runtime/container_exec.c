@@ -63,7 +63,7 @@ static int exec_user(struct engine *e, const struct container_rec *c, const char
 	cleanup_free char *rootfs = xasprintf("%s/merged", dir);
 	cleanup_free char *home = NULL;
 
-	if (spec_user_resolve(e, spec, rootfs, u, err) < 0)
+	if (spec_user_resolve(e, spec, rootfs, false, u, err) < 0)
 		return werr_status(err, 125);
 	x->set_user = true;
 	x->uid = u->uid;

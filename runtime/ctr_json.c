@@ -232,11 +232,13 @@ static struct json_object *binds(struct json_object *stored)
 static void fill_hostconfig(struct json_object *hc, struct json_object *opts,
 			    struct json_object *spec, bool final_binds)
 {
-	static const char *const keys[] = {
-	    "NetworkMode",   "AutoRemove", "Privileged", "ReadonlyRootfs",
-	    "RestartPolicy", "LogConfig",  "Init"};
+	static const char *const keys[] = {"NetworkMode",    "AutoRemove",    "Privileged",
+					   "ReadonlyRootfs", "RestartPolicy", "LogConfig",
+					   "Init",	     "UsernsMode",    "IDMappings"};
 	struct json_object *tmpfs = json_object_new_object(), *t = jget(opts, "Tmpfs");
 
+	/* without a user namespace of its own Podman omits IDMappings
+	 * (tests/bats/100-podman-compat.bats compares the keys) */
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		copy_key(hc, opts, keys[i]);
 	if (final_binds) /* stored in Podman's form since volumes (issue 8) */
@@ -321,6 +323,17 @@ static struct json_object *caps(struct json_object *spec, const char *set_name)
 	return v ? json_object_get(v) : json_object_new_array();
 }
 
+/* LogConfig.Path: where the monitor writes the k8s-file log */
+static void log_path(struct engine *e, const struct container_rec *c, struct json_object *lc)
+{
+	const char *type = jstr(lc, "Type");
+
+	if (lc == NULL || (type && strcmp(type, "k8s-file") != 0))
+		return;
+	cleanup_free char *p = xasprintf("%s/containers/%s/ctr.log", e->root, c->id);
+	jset_str(lc, "Path", p);
+}
+
 struct json_object *ctr_json_inspect(struct engine *e, const struct container_rec *c, bool go_time)
 {
 	struct json_object *o = json_tokener_parse(inspect_skeleton), *args;
@@ -356,6 +369,11 @@ struct json_object *ctr_json_inspect(struct engine *e, const struct container_re
 	fill_hostconfig(jget(o, "HostConfig"), jget(opts, "HostConfig"), spec,
 			jget(opts, "Mounts") != NULL);
 	jset(jget(o, "HostConfig"), "AutoRemove", json_object_new_boolean(c->autoremove));
+	log_path(e, c, jget(jget(o, "HostConfig"), "LogConfig"));
+	/* a template sees Podman's struct, whose nil IDMappings prints null;
+	 * its JSON omits the key */
+	if (go_time && jget(jget(o, "HostConfig"), "IDMappings") == NULL)
+		jset(jget(o, "HostConfig"), "IDMappings", NULL);
 	return o;
 }
 

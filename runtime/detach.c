@@ -75,8 +75,8 @@ void detach_opts_from_container(const struct container_rec *c, struct detach_opt
 				  .tty = json_object_get_boolean(opt_field(j, "Config", "Tty"))};
 	if (log && json_object_object_get_ex(log, "Type", &v))
 		d->log_driver = log_driver_of(json_object_get_string(v));
-	if (log && json_object_object_get_ex(log, "Size", &v))
-		d->log_max = strtoll(json_object_get_string(v), NULL, 10);
+	if (j && json_object_object_get_ex(j, "LogMaxBytes", &v))
+		d->log_max = json_object_get_int64(v);
 	/* a foreground-only log driver: a detached start logs nothing */
 	if (d->log_driver == LOG_PASSTHROUGH)
 		d->log_driver = LOG_NONE;
@@ -98,19 +98,12 @@ static char *self_exe(struct werr *err)
 char *monitor_path(struct werr *err)
 {
 	cleanup_free char *exe = self_exe(err);
-	char *dir, *p;
+	char *dir, *p = helper_path("warren-monitor");
 
-	if (exe == NULL)
-		return NULL;
+	if (exe == NULL || p != NULL)
+		return p;
 	dir = dirname(exe);
-	p = xasprintf("%s/warren-monitor", dir);
-	if (access(p, X_OK) == 0)
-		return p;
-	free(p);
-	p = xasprintf("%s/../libexec/warren/warren-monitor", dir);
-	if (access(p, X_OK) == 0)
-		return p;
-	werr_set(err, errno,
+	werr_set(err, ENOENT,
 		 "cannot find warren-monitor beside '%s/warren' nor in '%s/../libexec/warren' "
 		 "(reinstall warren: make install)",
 		 dir, dir);

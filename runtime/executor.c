@@ -97,6 +97,9 @@ static __attribute__((noreturn)) void child_main(const struct xchild *a)
 		werr_set(&err, errno, "mark inherited file descriptors close-on-exec");
 		child_fail(a->errfd, &err);
 	}
+	/* its own user namespace: the maps first (the parent writes them) */
+	if (a->join == NULL && xuserns_wanted(a->s) && xuserns_child(a->s, a->errfd, &err) < 0)
+		child_fail(a->errfd, &err);
 	if (!a->tty && xproc_stdio(a->o, &err) < 0)
 		child_fail(a->errfd, &err);
 	if (a->join != NULL ? xjoin_enter(a->join, &err) < 0 : new_container(a, &err) < 0)
@@ -148,6 +151,7 @@ int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct
 	cleanup_close int errfd = -1, ptyfd = -1;
 	pid_t pid;
 	int master = -1, rc;
+	bool userns;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, es) < 0)
 		return werr_set(err, errno, "socketpair");
@@ -158,7 +162,10 @@ int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct
 	}
 	/* like fork (no stack: the child runs on a copy of ours), but with
 	 * CLONE_NEWPID the child is pid 1 of its namespace */
-	pid = (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL, NULL, 0);
+	userns = c->join == NULL && xuserns_wanted(c->s);
+	pid = userns ? xuserns_clone(c->s, err)
+		     : (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL,
+				      NULL, 0);
 	if (pid == 0) {
 		struct xchild a = *c;
 		a.errfd = es[1];
@@ -175,7 +182,13 @@ int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct
 	if (ps[1] >= 0)
 		close(ps[1]);
 	if (pid < 0)
-		return werr_set(err, rc, "clone the container process");
+		return userns ? -1 : werr_set(err, rc, "clone the container process");
+	/* its own user namespace: maps and the idmapped rootfs first */
+	if (userns && xuserns_parent(c->s, pid, errfd, err) < 0) {
+		kill(pid, SIGKILL);
+		reap(pid);
+		return -1;
+	}
 	if (c->join == NULL && c->s->has_hooks && parent_hooks(c->s, c->o, pid, errfd, err) < 0) {
 		kill(pid, SIGKILL);
 		reap(pid);

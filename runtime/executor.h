@@ -1,7 +1,8 @@
 /* executor.h - the built-in OCI executor: runs the bundle's config.json.
  *
  * clone() with the namespaces the spec lists (we are already root in the
- * pause process's user namespace, so no user namespace of our own), then in
+ * pause process's user namespace; a user namespace of the container's own
+ * only when the spec has one: executor_userns.c), then in
  * the child: mounts (rootfs as a private bind, /proc, /dev as tmpfs with
  * bind-mounted device nodes, devpts newinstance, /dev/shm, mqueue, /sys,
  * the spec's bind and tmpfs mounts), masked and read-only paths,
@@ -16,6 +17,11 @@
 #include <sys/types.h>
 
 #include "lib/err.h"
+
+/* config.json annotation: the rootfs of a container with a user namespace
+ * of its own needs no idmapped mount (value: who maps its ids,
+ * "fuse-overlayfs", or "none"). */
+#define RUNTIME_ANNOT_ROOTFS_IDMAP "io.warren.rootfs-idmap"
 
 struct exec_opts {
 	bool tty;	       /* process.terminal: a pty from the container's devpts;

@@ -65,7 +65,18 @@ struct xspec {
 
 	struct xmount *mounts;
 	size_t nmounts;
-	int ns_flags; /* CLONE_NEW* */
+	int ns_flags;	    /* CLONE_NEW* (CLONE_NEWUSER: a user namespace of its own) */
+	char *uid_map;	    /* its maps as /proc/PID/uid_map takes them ("0 1 1000\n..."), */
+	char *gid_map;	    /* or NULL */
+	char *userns_path;  /* a user namespace to join instead (linux.namespaces path) */
+	bool rootfs_mapped; /* the storage maps the rootfs's ids itself (fuse-overlayfs), or
+			       nothing can: no idmapped mount (RUNTIME_ANNOT_ROOTFS_IDMAP) */
+	/* With a user namespace of its own, the child may not reach the rootfs
+	 * or a bind source by path (a dir of the user's that the namespace
+	 * does not map): the parent sends detached mounts of them (open_tree)
+	 * and the child files them here, one per mount (-1: none) and the
+	 * rootfs last (nmounts + 1 entries; NULL without such a namespace). */
+	int *tree_fds;
 	char **masked;
 	char **readonly;
 	struct xsysctl *sysctl;
@@ -110,6 +121,18 @@ int xseccomp_compile(struct json_object *seccomp, const char *cache_dir, struct 
 /* Child side: the mounts of the spec, /dev, pivot_root, masked and
  * read-only paths, sysctls, read-only root. Returns 0 or -1 (err set). */
 int xmounts_setup(const struct xspec *s, struct werr *err);
+
+/* A container with a user namespace of its own (executor_userns.c). The
+ * parent clones (xuserns_clone: with ns:PATH through a helper that joins
+ * it first), then xuserns_parent writes the maps and makes an idmapped
+ * mount of the rootfs for that namespace; the child waits for it in
+ * xuserns_child, becomes root there and puts the mount on root_path.
+ * sock is the error socketpair. Return 0 or -1 (err set); xuserns_clone
+ * returns what clone does. */
+bool xuserns_wanted(const struct xspec *s);
+pid_t xuserns_clone(const struct xspec *s, struct werr *err);
+int xuserns_parent(const struct xspec *s, pid_t pid, int sock, struct werr *err);
+int xuserns_child(const struct xspec *s, int sock, struct werr *err);
 
 /* Opens path inside rootfd (RESOLVE_IN_ROOT) as O_PATH. With create, the
  * missing components are made as directories, the last one as a directory

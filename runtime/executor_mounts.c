@@ -303,25 +303,31 @@ static int rbind_flags_down(int rootfd, const struct xmount *m, struct werr *err
 	return 0;
 }
 
-static bool source_is_dir(const struct xmount *m)
+/* tree: the source as a detached mount the parent made, or -1 */
+static bool source_is_dir(const struct xmount *m, int tree)
 {
 	struct stat st;
 
 	if (!m->bind)
 		return true;
+	if (tree >= 0)
+		return fstat(tree, &st) < 0 || S_ISDIR(st.st_mode);
 	return stat(m->source, &st) < 0 || S_ISDIR(st.st_mode);
 }
 
-static int do_mount(int rootfd, const struct xmount *m, struct werr *err)
+static int do_mount(int rootfd, const struct xmount *m, int tree, struct werr *err)
 {
 	char p[FDPATH_MAX];
-	cleanup_close int fd = xopen_in_root(rootfd, m->dest, true, source_is_dir(m));
+	cleanup_close int fd = xopen_in_root(rootfd, m->dest, true, source_is_dir(m, tree));
 	int rc;
 
 	if (fd < 0)
 		return werr_set(err, errno, "mount destination '%s' in the rootfs", m->dest);
 	fdpath(fd, p);
-	if (m->bind)
+	if (m->bind && tree >= 0)
+		rc = sys_move_mount(tree, "", fd, "",
+				    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+	else if (m->bind)
 		rc = mount(m->source, p, NULL, m->flags & (MS_BIND | MS_REC), NULL);
 	else if (type_is(m, "devpts"))
 		rc = mount_devpts(p, m);
@@ -478,14 +484,22 @@ int xmounts_setup(const struct xspec *s, struct werr *err)
 		return werr_set(err, EINVAL, "the spec has no mount namespace");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return werr_set(err, errno, "make '/' private");
-	/* pivot_root needs the new root to be a mount point */
-	if (mount(s->root_path, s->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return werr_set(err, errno, "bind rootfs '%s'", s->root_path);
-	rootfd = open(s->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return werr_set(err, errno, "open rootfs '%s'", s->root_path);
+	if (s->tree_fds != NULL && s->tree_fds[s->nmounts] >= 0) {
+		/* from the parent (executor_userns.c): put on our "/", which
+		 * any namespace reaches, and then used by fd only */
+		rootfd = s->tree_fds[s->nmounts];
+		if (sys_move_mount(rootfd, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return werr_set(err, errno, "mount the rootfs '%s'", s->root_path);
+	} else {
+		/* pivot_root needs the new root to be a mount point */
+		if (mount(s->root_path, s->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return werr_set(err, errno, "bind rootfs '%s'", s->root_path);
+		rootfd = open(s->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd < 0)
+			return werr_set(err, errno, "open rootfs '%s'", s->root_path);
+	}
 	for (size_t i = 0; i < s->nmounts; i++) {
-		if (do_mount(rootfd, &s->mounts[i], err) < 0)
+		if (do_mount(rootfd, &s->mounts[i], s->tree_fds ? s->tree_fds[i] : -1, err) < 0)
 			return -1;
 		if (strcmp(s->mounts[i].dest, "/dev") == 0)
 			has_dev = true;

@@ -1,6 +1,7 @@
 /* executor_spec.c - config.json (OCI runtime-spec 1.1) into struct xspec.
  * Runs in the parent before clone; the child never touches json. */
 #include "runtime/executor_internal.h"
+#include "runtime/executor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -326,10 +327,13 @@ static int parse_namespaces(struct json_object *arr, struct xspec *s, struct wer
 		const char *type = jstr(n, "type");
 		size_t k;
 
-		if (type != NULL && strcmp(type, "user") == 0)
-			return werr_set(err, EINVAL,
-					"a user namespace in the spec is not supported "
-					"(the engine already runs in one)");
+		if (type != NULL && strcmp(type, "user") == 0) {
+			if (jstr(n, "path") != NULL)
+				s->userns_path = xstrdup(jstr(n, "path"));
+			else
+				s->ns_flags |= CLONE_NEWUSER;
+			continue;
+		}
 		if (jstr(n, "path") != NULL)
 			return werr_set(err, EINVAL, "joining namespace path '%s' is not supported",
 					jstr(n, "path"));
@@ -340,6 +344,34 @@ static int parse_namespaces(struct json_object *arr, struct xspec *s, struct wer
 			return werr_set(err, EINVAL, "unknown namespace '%s'", type ? type : "");
 		s->ns_flags |= namespaces[k].flag;
 	}
+	return 0;
+}
+
+/* linux.uidMappings (gidMappings) as the text /proc/PID/uid_map takes. */
+static int parse_idmaps(struct json_object *arr, char **out, struct werr *err)
+{
+	size_t n = jlen(arr), used = 0, cap = n * 36 + 1;
+	char *text;
+
+	if (n == 0)
+		return 0;
+	text = xmalloc(cap);
+	text[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *m = json_object_array_get_idx(arr, i);
+		int64_t c = json_object_get_int64(jget(m, "containerID"));
+		int64_t h = json_object_get_int64(jget(m, "hostID"));
+		int64_t z = json_object_get_int64(jget(m, "size"));
+		if (c < 0 || h < 0 || z <= 0 || c > UINT32_MAX || h > UINT32_MAX ||
+		    z > UINT32_MAX) {
+			free(text);
+			return werr_set(err, EINVAL, "invalid id mapping %lld:%lld:%lld",
+					(long long)c, (long long)h, (long long)z);
+		}
+		used += (size_t)snprintf(text + used, cap - used, "%lld %lld %lld\n", (long long)c,
+					 (long long)h, (long long)z);
+	}
+	*out = text;
 	return 0;
 }
 
@@ -368,8 +400,13 @@ static int parse_linux(struct json_object *l, const char *cache_dir, struct xspe
 {
 	struct json_object *sec = jget(l, "seccomp");
 
-	if (parse_namespaces(jget(l, "namespaces"), s, err) < 0)
+	if (parse_namespaces(jget(l, "namespaces"), s, err) < 0 ||
+	    parse_idmaps(jget(l, "uidMappings"), &s->uid_map, err) < 0 ||
+	    parse_idmaps(jget(l, "gidMappings"), &s->gid_map, err) < 0)
 		return -1;
+	if ((s->ns_flags & CLONE_NEWUSER) && (s->uid_map == NULL || s->gid_map == NULL))
+		return werr_set(err, EINVAL,
+				"a new user namespace needs uidMappings and gidMappings");
 	s->masked = jstrv(jget(l, "maskedPaths"));
 	s->readonly = jstrv(jget(l, "readonlyPaths"));
 	parse_sysctl(jget(l, "sysctl"), s);
@@ -438,6 +475,12 @@ int xspec_parse(const char *text, const char *bundle_dir, const char *cache_dir,
 		return -1;
 	}
 	s->hostname = jstrdup(j, "hostname");
+	s->rootfs_mapped = jstr(jget(j, "annotations"), RUNTIME_ANNOT_ROOTFS_IDMAP) != NULL;
+	if ((s->ns_flags & CLONE_NEWUSER) || s->userns_path != NULL) {
+		s->tree_fds = xcalloc(s->nmounts + 1, sizeof(int));
+		for (size_t i = 0; i <= s->nmounts; i++)
+			s->tree_fds[i] = -1;
+	}
 	return parse_hooks(j, bundle_dir, s, err);
 }
 
@@ -481,5 +524,9 @@ void xspec_free(struct xspec *s)
 	free(s->oci_version);
 	free(s->annotations);
 	free(s->bundle);
+	free(s->uid_map);
+	free(s->gid_map);
+	free(s->userns_path);
+	free(s->tree_fds);
 	memset(s, 0, sizeof(*s));
 }

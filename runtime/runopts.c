@@ -166,31 +166,38 @@ int runopts_set_log_driver(struct run_opts *o, const char *v, struct werr *err)
 	return 0;
 }
 
-/* "10k", "5m", "1g", "1024", "2mb" (Docker's units: powers of 1024) */
+/* Docker's units.FromHumanSize, which log options use: "1024", "10k",
+ * "5MB", "1.5g", "2KiB" (decimal: k is 1000, an "i" changes nothing) */
 int runopts_parse_size(const char *v, long long *out)
 {
-	static const char units[] = "bkmgt";
+	static const char units[] = "bkmgtp";
 	char *end;
-	long long n;
-	const char *u;
+	double n;
+	const char *u = units;
 
+	if (!isdigit((unsigned char)*v))
+		return -1;
 	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (end == v || n < 0 || errno)
+	n = strtod(v, &end);
+	if (errno || n < 0)
 		return -1;
-	if (*end == '\0') {
-		*out = n;
-		return 0;
+	if (*end == ' ')
+		end++;
+	if (*end && strchr(units + 1, tolower((unsigned char)*end))) {
+		u = strchr(units, tolower((unsigned char)*end));
+		end++;
 	}
-	u = strchr(units, tolower((unsigned char)*end));
-	if (u == NULL || !(end[1] == '\0' || ((end[1] == 'b' || end[1] == 'B') && end[2] == '\0')))
+	if (*end == 'i' || *end == 'I')
+		end++;
+	if (*end == 'b' || *end == 'B')
+		end++;
+	if (*end != '\0')
 		return -1;
-	for (long i = 0; i < u - units; i++) {
-		if (n > LLONG_MAX / 1024)
-			return -1;
-		n *= 1024;
-	}
-	*out = n;
+	for (long k = 0; k < u - units; k++)
+		n *= 1000.0;
+	if (n > 9e18)
+		return -1;
+	*out = (long long)n;
 	return 0;
 }
 
@@ -386,5 +393,10 @@ void runopts_free(struct run_opts *o)
 	free(o->init_path);
 	free(o->rootfs_path);
 	strv_free(o->annotations);
+	free(o->userns);
+	strv_free(o->uidmap);
+	strv_free(o->gidmap);
+	free(o->subuidname);
+	free(o->subgidname);
 	memset(o, 0, sizeof(*o));
 }

@@ -69,8 +69,8 @@ int runopts_add_log_opt(struct run_opts *o, const char *v, struct werr *err);
 int runopts_set_rootfs(struct run_opts *o, const char *arg, struct werr *err);
 /* --annotation KEY=VALUE */
 int runopts_add_annotation(struct run_opts *o, const char *v, struct werr *err);
-/* A size as Docker writes them: "1024", "10k", "5m", "2gb" (powers of
- * 1024). 0, or -1 when malformed. */
+/* A size as Docker's log options take it: "1024", "10k", "5MB", "1.5g"
+ * (decimal units). 0, or -1 when malformed. */
 int runopts_parse_size(const char *v, long long *out);
 /* --label K[=V] (K alone: an empty value); --label-file F: one K[=V] a
  * line, '#' comments and blank lines skipped. A later K wins. */

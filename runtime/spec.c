@@ -6,8 +6,9 @@
  * default whose destination a user mount names is left out); masked and
  * read-only paths are linux.maskedPaths / linux.readonlyPaths; the seccomp
  * filter is linux.seccomp (absent with --privileged or
- * seccomp=unconfined); there is no user namespace in linux.namespaces (we
- * already run in the pause process's) and no cgroups (no
+ * seccomp=unconfined); a user namespace in linux.namespaces only when the
+ * container has one of its own (--userns, --uidmap: ctr_userns.h), else it
+ * runs in the engine's (the pause process's, rootless); no cgroups (no
  * linux.resources, no linux.cgroupsPath). */
 #include "runtime/spec.h"
 
@@ -26,6 +27,7 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "runtime/hooks.h"
+#include "runtime/ctr_userns.h"
 #include "runtime/seccomp_profile.h"
 #include "runtime/userlookup.h"
 
@@ -273,8 +275,8 @@ static char *read_user_db(int rootfd, const char *rel)
 	return text;
 }
 
-int spec_user_resolve(struct engine *e, const char *spec, const char *rootfs, struct user_ids *u,
-		      struct werr *err)
+int spec_user_resolve(struct engine *e, const char *spec, const char *rootfs, bool own_userns,
+		      struct user_ids *u, struct werr *err)
 {
 	cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	cleanup_free char *passwd = NULL, *group = NULL;
@@ -285,7 +287,7 @@ int spec_user_resolve(struct engine *e, const char *spec, const char *rootfs, st
 	group = read_user_db(rootfd, "etc/group");
 	if (user_resolve(spec, passwd, group, u, err) < 0)
 		return -1;
-	if (e->single_uid) {
+	if (e->single_uid && !own_userns) {
 		/* only our own uid/gid is mapped, as 0: anything else would
 		 * fail in setuid/setgroups with a less helpful EINVAL */
 		size_t n = 0;
@@ -311,7 +313,8 @@ static int resolve_user(struct engine *e, const struct run_opts *o, const struct
 {
 	const char *spec = o->user && *o->user ? o->user : img->user ? img->user : "";
 
-	return spec_user_resolve(e, spec, rootfs, u, err);
+	return spec_user_resolve(e, spec, rootfs, o->uns && o->uns->kind != CTR_USERNS_ENGINE, u,
+				 err);
 }
 
 static struct json_object *user_json(const struct user_ids *u)
@@ -422,11 +425,15 @@ static const char *const etc_files[] = {"hostname", "hosts", "resolv.conf"};
 static bool mount_wanted(const struct mount_def *m, const struct engine *e,
 			 const struct run_opts *o)
 {
+	/* a container's own user namespace may map gid 5 or not */
+	bool gid5 = o->uns && o->uns->kind == CTR_USERNS_PRIVATE ? ctr_userns_maps_gid(o->uns, 5)
+								 : !e->single_uid;
+
 	switch (m->when) {
 	case M_GID5:
-		return !e->single_uid;
+		return gid5;
 	case M_NO_GID5:
-		return e->single_uid;
+		return !gid5;
 	case M_SYSFS:
 		return o->net != NET_HOST;
 	case M_SYS_BIND:
@@ -707,6 +714,7 @@ static int build_linux(const struct run_opts *o, uint64_t caps, struct json_obje
 	const char *sc = o->seccomp;
 
 	json_object_object_add(l, "namespaces", namespaces_json(o));
+	ctr_userns_spec(o->uns, l);
 	json_object_object_add(l, "maskedPaths",
 			       jnew_strv(o->privileged ? NULL : (char *const *)masked_paths));
 	json_object_object_add(l, "readonlyPaths",

@@ -20,6 +20,8 @@ enum net_mode {
 
 enum mount_kind { MOUNT_BIND = 0, MOUNT_VOLUME };
 
+struct ctr_userns;
+
 /* The healthcheck flags of run and create as given (borrowed from argv);
  * runtime/health.h turns them into Config.Healthcheck. */
 struct health_flags {
@@ -85,6 +87,11 @@ struct run_opts {
 	const char *authfile, *cert_dir, *creds, *platform;
 	int tls_verify; /* -1 unset */
 	bool quiet;	/* -q: no pull progress */
+	/* user namespace: --userns MODE, --uidmap/--gidmap C:H:S, --subuidname/--subgidname */
+	char *userns;
+	char **uidmap, **gidmap;
+	char *subuidname, *subgidname;
+	const struct ctr_userns *uns; /* resolved by container_create (NULL: the engine's) */
 };
 
 /* The default init binaries of --init, in the order they are looked for
@@ -105,10 +112,11 @@ int spec_build(struct engine *e, const struct run_opts *o, const struct image_co
 struct user_ids;
 /* Resolves a -u USER[:GROUP] spec ("" is root) against the /etc/passwd and
  * /etc/group of the mounted rootfs (opened inside it: untrusted); in a
- * single-uid user namespace only root is possible. *u as user_resolve's
+ * single-uid user namespace only root is possible (unless the container
+ * has a user namespace of its own: own_userns). *u as user_resolve's
  * (userlookup.h). */
-int spec_user_resolve(struct engine *e, const char *spec, const char *rootfs, struct user_ids *u,
-		      struct werr *err);
+int spec_user_resolve(struct engine *e, const char *spec, const char *rootfs, bool own_userns,
+		      struct user_ids *u, struct werr *err);
 
 /* Podman's default capability names ("CAP_CHOWN", ...), NULL-terminated. */
 extern const char *const spec_default_caps[];

@@ -29,6 +29,7 @@
 #include "lib/syscalls.h"
 #include "lib/walk.h"
 #include "storage/layer.h"
+#include "storage/idmaplayers.h"
 #include "storage/mountpoints.h"
 #include "storage/store.h"
 
@@ -453,8 +454,10 @@ static int run_fuse(const char *prog, const char *opts, const char *merged, stru
 			cause[0] ? ": " : "", cause, fix ? ": " : "", fix ? fix : "");
 }
 
+/* extra: more -o options (the id mappings), or NULL */
 static int mount_fuse(struct engine *e, const char *ldir, char *const *layers, size_t n,
-		      const char *upper, const char *work, const char *merged, struct werr *err)
+		      const char *upper, const char *work, const char *merged, const char *extra,
+		      struct werr *err)
 {
 	const char *prog = mount_program_opt(e) ? mount_program_opt(e) : FUSE_OVERLAYFS;
 	cleanup_free char *lower = xstrdup("");
@@ -466,7 +469,8 @@ static int mount_fuse(struct engine *e, const char *ldir, char *const *layers, s
 		free(lower);
 		lower = l;
 	}
-	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,nodev", lower, upper, work);
+	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,nodev%s%s", lower, upper, work,
+			 extra ? "," : "", extra ? extra : "");
 	if (strpbrk(ldir, ",:") != NULL || strpbrk(upper, ",:") != NULL)
 		return werr_set(err, EINVAL,
 				"storage path '%s' contains ',' or ':', which fuse-overlayfs "
@@ -733,9 +737,52 @@ static int make_dirs(const char *ctr_dir, struct werr *err)
 	return 0;
 }
 
-/* Builds ctr_dir/merged from the layers (bottom first) with driver d. */
-int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, char *const *layers,
-		 bool ephemeral, struct werr *err)
+/* mount_overlay's arguments, for idmap_as */
+struct ovl_call {
+	struct engine *e;
+	const char *ldir;
+	char *const *layers;
+	size_t n;
+	const char *upper, *work, *merged;
+	bool vol;
+	struct werr *err;
+};
+
+static int ovl_call_run(void *arg)
+{
+	struct ovl_call *c = arg;
+
+	return mount_overlay(c->e, c->ldir, c->layers, c->n, c->upper, c->work, c->merged, c->vol,
+			     c->err);
+}
+
+/* overlay over idmapped layers (idmaplayers.h) for the user namespace
+ * userns_fd, mounted as the container's root (root_uid/root_gid, host
+ * ids), then the staging mounts go */
+static int mount_overlay_idmapped(struct engine *e, const char *ctr_dir, const char *ldir,
+				  char *const *layers, size_t n, const char *merged, bool vol,
+				  int userns_fd, uid_t root_uid, gid_t root_gid, struct werr *err)
+{
+	cleanup_free char *sl = NULL, *su = NULL, *sw = NULL;
+	struct ovl_call c = {e, NULL, layers, n, NULL, NULL, merged, vol, err};
+	int rc;
+
+	if (idmap_stage(ctr_dir, ldir, layers, n, userns_fd, &sl, &su, &sw, err) < 0)
+		return -1;
+	c.ldir = sl;
+	c.upper = su;
+	c.work = sw;
+	rc = idmap_as(root_uid, root_gid, ovl_call_run, &c);
+	idmap_unstage(ctr_dir, layers, n);
+	return rc;
+}
+
+/* Builds ctr_dir/merged from the layers (bottom first) with driver d;
+ * fuse_extra: more fuse-overlayfs options; im: overlay over layers
+ * idmapped to a user namespace (NULL: none). */
+static int mount_layers(struct engine *e, enum storage_driver d, const char *ctr_dir,
+			char *const *layers, bool ephemeral, const char *fuse_extra,
+			const struct idmap_target *im, struct werr *err)
 {
 	static char *const empty[] = {"empty", NULL};
 	cleanup_free char *ldir = xasprintf("%s/layers", e->root);
@@ -782,7 +829,10 @@ int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, c
 		n = 1;
 	}
 	if (d == DRIVER_FUSE_OVERLAYFS)
-		rc = mount_fuse(e, ldir, layers, n, upper, work, merged, err);
+		rc = mount_fuse(e, ldir, layers, n, upper, work, merged, fuse_extra, err);
+	else if (im != NULL)
+		rc = mount_overlay_idmapped(e, ctr_dir, ldir, layers, n, merged, ephemeral,
+					    im->userns_fd, im->root_uid, im->root_gid, err);
 	else
 		rc = mount_overlay(e, ldir, layers, n, upper, work, merged, ephemeral, err);
 	if (rc < 0)
@@ -826,6 +876,32 @@ int rootfs_mount_dir(struct engine *e, enum storage_driver d, const char *ctr_di
 	if (mount("overlay", merged, "overlay", MS_NODEV, opts) < 0)
 		return werr_set(err, errno, "mount an overlay on '%s' at '%s'", lower, merged);
 	return 0;
+}
+
+int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, char *const *layers,
+		 bool ephemeral, struct werr *err)
+{
+	return mount_layers(e, d, ctr_dir, layers, ephemeral, NULL, NULL, err);
+}
+
+int rootfs_mount_mapped(struct engine *e, const char *ctr_dir, char *const *layers,
+			const char *uidmapping, const char *gidmapping, struct werr *err)
+{
+	cleanup_free char *extra = NULL;
+
+	if (!fuse_available(mount_program_opt(e) ? mount_program_opt(e) : FUSE_OVERLAYFS))
+		return werr_set(err, 0,
+				"a container with a user namespace of its own needs fuse-overlayfs "
+				"rootless (the kernel idmaps no mount made in a user namespace): "
+				"install fuse-overlayfs and make /dev/fuse usable");
+	extra = xasprintf("uidmapping=%s,gidmapping=%s", uidmapping, gidmapping);
+	return mount_layers(e, DRIVER_FUSE_OVERLAYFS, ctr_dir, layers, false, extra, NULL, err);
+}
+
+int rootfs_mount_idmapped(struct engine *e, const char *ctr_dir, char *const *layers,
+			  const struct idmap_target *im, struct werr *err)
+{
+	return mount_layers(e, DRIVER_OVERLAY, ctr_dir, layers, false, NULL, im, err);
 }
 
 /* Unmounts ctr_dir/merged (vfs: its nodev bind), lazily when busy; no-op

@@ -4,6 +4,7 @@
 #define WARREN_DRIVER_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "engine/engine.h"
 #include "lib/err.h"
@@ -39,6 +40,29 @@ int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, c
 int rootfs_mount_dir(struct engine *e, enum storage_driver d, const char *ctr_dir,
 		     const char *lower, bool ephemeral, struct werr *err);
 
+/* rootfs_mount with fuse-overlayfs and its uidmapping/gidmapping options
+ * ("C:H:S:C:H:S...", the container's user namespace maps): files show
+ * inside that namespace with the ids they have in ours, without a chown.
+ * For a container with a user namespace of its own where the kernel
+ * cannot idmap the rootfs (rootless: no idmapped mount of a filesystem
+ * mounted in a user namespace). Fails with a clear error when
+ * fuse-overlayfs cannot run. */
+int rootfs_mount_mapped(struct engine *e, const char *ctr_dir, char *const *layers,
+			const char *uidmapping, const char *gidmapping, struct werr *err);
+/* The user namespace layers are idmapped to, and the host ids of its
+ * root (the overlay is mounted as them: see idmap_as). */
+struct idmap_target {
+	int userns_fd;
+	uid_t root_uid;
+	gid_t root_gid;
+};
+
+/* rootfs_mount with native overlay over layers (and an upper dir) seen
+ * through idmapped mounts of im->userns_fd, a user namespace with the
+ * container's maps (storage/idmaplayers.h). Root mode: the kernel idmaps
+ * no mount made in a user namespace. */
+int rootfs_mount_idmapped(struct engine *e, const char *ctr_dir, char *const *layers,
+			  const struct idmap_target *im, struct werr *err);
 /* Unmounts ctr_dir/merged (lazily if busy); no-op for vfs or when not mounted. */
 int rootfs_umount(struct engine *e, enum storage_driver d, const char *ctr_dir, struct werr *err);
 

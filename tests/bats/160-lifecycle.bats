@@ -418,3 +418,19 @@ monitor_of() {
     assert_output --partial typed-42
     run_warren 0 rm -f -t 0 "$name"
 }
+
+@test "pause/unpause: a container without a cgroup of its own gets a clear error; stopped ones Podman's" {
+    # guards: issue 8 "pause/unpause (cgroup freezer where available, else a clear error)"
+    local name
+    name=$(wt_name)
+    run_warren 0 run -d --name "$name" "$IMAGE" sleep 1000
+    run_warren 125 pause "$name"
+    assert_last_error "has no cgroup of its own, which the cgroup freezer needs to pause it alone"
+    run_warren 0 inspect --format '{{.State.Status}}' "$name"
+    assert_output running
+    run_warren 0 stop -t 0 "$name"
+    run_warren 125 unpause "$name"
+    assert_last_error "is not running, can't unpause: container state improper"
+    run_warren 125 pause nosuchcontainer
+    assert_last_error 'no container with name or ID "nosuchcontainer" found: no such container'
+}
