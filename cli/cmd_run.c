@@ -5,6 +5,7 @@
 #include "lib/util.h"
 #include "runtime/container.h"
 #include "runtime/detach.h"
+#include "runtime/health.h"
 #include "runtime/runopts.h"
 
 #include <stdio.h>
@@ -80,6 +81,13 @@ static const struct opt run_tab[] = {
     OPT_DUP("init-path", 0, struct run_opts, init_path),
     OPT_BOOL("rootfs", 0, struct run_opts, rootfs),
     OPT_CALL("annotation", 0, runopts_add_annotation_opt),
+    OPT_STR("health-cmd", 0, struct run_opts, health.cmd),
+    OPT_STR("health-interval", 0, struct run_opts, health.interval),
+    OPT_UINT("health-retries", 0, struct run_opts, health.retries),
+    OPT_STR("health-start-period", 0, struct run_opts, health.start_period),
+    OPT_STR("health-timeout", 0, struct run_opts, health.timeout),
+    OPT_STR("health-on-failure", 0, struct run_opts, health.on_failure),
+    OPT_BOOL("no-healthcheck", 0, struct run_opts, health.none),
     OPT_CALL("label", 'l', runopts_add_label_opt),
     OPT_CALL("label-file", 0, runopts_add_label_file_opt),
     OPT_DUP("userns", 0, struct run_opts, userns),
@@ -156,6 +164,12 @@ static int run_args(struct engine *e, struct run_opts *o, char **args, struct we
 		werr_set(err, 0, "requires at least 1 arg(s), only received 0");
 		return werr_status(err, 125);
 	}
+	/* the flags alone, before any pull (create checks them with the image's) */
+	struct json_object *hc = NULL;
+	const char *action;
+	if (health_config(&o->health, NULL, &hc, &action, err) < 0)
+		return -1;
+	json_object_put(hc);
 	for (size_t i = 1; args[i]; i++)
 		o->cmd = strv_append(o->cmd, args[i]);
 	if (o->rootfs)

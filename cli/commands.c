@@ -79,6 +79,20 @@
 	"                            it and writes to it; DIR:O writes to an overlay instead\n"    \
 	"                            and leaves DIR as it is\n"                                    \
 	"      --annotation K=V      an annotation of the OCI spec (OCI hooks match on them)\n"    \
+	"      --health-cmd CMD      a healthcheck: a shell command, or a JSON array\n"            \
+	"                            [\"CMD\", ...] or [\"CMD-SHELL\", \"...\"]; \"none\" drops "  \
+	"the\n"                                                                                    \
+	"                            image's. The monitor of a detached container runs it\n"       \
+	"      --health-interval D   time between two checks (default 30s; \"disable\": only\n"    \
+	"                            `warren healthcheck run`)\n"                                  \
+	"      --health-retries N    failures in a row that make it unhealthy (default 3)\n"       \
+	"      --health-start-period D\n"                                                          \
+	"                            failures in this time after the start do not count\n"         \
+	"      --health-timeout D    a check still running after D fails (default 30s)\n"          \
+	"      --health-on-failure ACTION\n"                                                       \
+	"                            none (default), kill, restart or stop the container when\n"   \
+	"                            it becomes unhealthy\n"                                       \
+	"      --no-healthcheck      no healthcheck, not even the image's\n"                       \
 	"      --userns MODE         host (default: the engine's namespace), keep-id[:uid=N,\n"    \
 	"                            gid=N] (rootless: your files keep your uid inside and the\n"  \
 	"                            process runs as you), nomap, auto[:size=N], ns:PATH\n"        \
@@ -143,7 +157,8 @@
 	"                   all; a=1,b=2 is two): id=REGEX, name=REGEX, status=STATE (a\n"         \
 	"                   status filter shows every container), label=KEY[=VALUE] (all must\n"   \
 	"                   match), ancestor=IMAGE (name or full id), exited=CODE,\n"              \
-	"                   before=CONTAINER, since=CONTAINER, until=TIME\n"                       \
+	"                   before=CONTAINER, since=CONTAINER, until=TIME,\n"                      \
+	"                   health=healthy|unhealthy|starting (running ones) or none (no check)\n" \
 	"      --external   accepted as by Podman (warren has no other tools' containers)\n"
 
 #define RM_HELP                                                                                    \
@@ -697,6 +712,8 @@ const struct cmd cli_commands[] = {
      NEEDS_STORE, NULL},
     {"help", cmd_help, NULL, "show the help of warren or of a command", HELP_HELP, NEEDS_NOTHING,
      NULL},
+    {"healthcheck", NULL, NULL, "run container healthchecks", NULL, NEEDS_NOTHING,
+     cli_healthcheck_commands},
     {"history", cmd_history, &cli_history_opts, "show the history of an image", HISTORY_HELP,
      NEEDS_STORE, NULL},
     {"image", NULL, NULL, "manage images", NULL, NEEDS_NOTHING, cli_image_commands},

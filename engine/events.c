@@ -54,6 +54,9 @@ void event_log(struct engine *e, const struct event *ev)
 	json_object_object_add(j, "Status", json_object_new_string(ev->status));
 	json_object_object_add(j, "Time", json_object_new_string(ts));
 	json_object_object_add(j, "Type", json_object_new_string(ev->type));
+	if (ev->health_status) /* Podman's key, lower case */
+		json_object_object_add(j, "health_status",
+				       json_object_new_string(ev->health_status));
 	if (ev->exit_code >= 0 && strcmp(ev->status, "died") == 0)
 		json_object_object_add(j, "ContainerExitCode", json_object_new_int(ev->exit_code));
 	line = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);

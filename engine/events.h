@@ -14,9 +14,10 @@ struct event {
 	const char *type;   /* "container", "image", "volume" */
 	const char *status; /* "create", "start", "died", "remove", "pull", ... */
 	const char *id;
-	const char *name;  /* container or volume name, image reference */
-	const char *image; /* a container's image */
-	int exit_code;	   /* "died": the exit code (-1: none) */
+	const char *name;	   /* container or volume name, image reference */
+	const char *image;	   /* a container's image */
+	int exit_code;		   /* "died": the exit code (-1: none) */
+	const char *health_status; /* "health_status": the container's health now */
 };
 
 /* Appends ev (time: now) to the log. Never fails the caller's command: a

@@ -498,6 +498,8 @@ static int json_str(struct json_object *o, const char *key, char **out)
 /* The fields of "config", each of the type the image spec gives it. */
 static int config_fields(struct json_object *cfg, struct image_config *c, struct werr *err)
 {
+	struct json_object *hc;
+
 	if (json_strv(cfg, "Env", false, &c->env) < 0)
 		return werr_set(err, 0, "image config: 'config.Env' is not a list of strings");
 	if (json_strv(cfg, "Entrypoint", true, &c->entrypoint) < 0)
@@ -511,6 +513,11 @@ static int config_fields(struct json_object *cfg, struct image_config *c, struct
 		return werr_set(err, 0, "image config: 'config.User' is not a string");
 	if (json_str(cfg, "StopSignal", &c->stop_signal) < 0)
 		return werr_set(err, 0, "image config: 'config.StopSignal' is not a string");
+	/* kept as text: runtime/health.h checks and merges it with the flags */
+	hc = jget(cfg, "Healthcheck");
+	if (hc != NULL && json_object_is_type(hc, json_type_object))
+		c->healthcheck =
+		    xstrdup(json_object_to_json_string_ext(hc, JSON_C_TO_STRING_PLAIN));
 	return 0;
 }
 
@@ -551,6 +558,7 @@ void image_config_free(struct image_config *c)
 	free(c->workdir);
 	free(c->user);
 	free(c->stop_signal);
+	free(c->healthcheck);
 	free(c->arch);
 	free(c->os);
 	*c = (struct image_config){0};

@@ -121,6 +121,7 @@ struct image_config {
 	char *workdir;
 	char *user;
 	char *stop_signal; /* "SIGQUIT", "3" or NULL (SIGTERM) */
+	char *healthcheck; /* config.Healthcheck as JSON text (Docker's), NULL: none */
 	char *arch, *os;
 };
 int image_config_parse(const char *json, struct image_config *out, struct werr *err);

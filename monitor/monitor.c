@@ -26,9 +26,12 @@
  *                    "--lock-fd FD ID"
  *   env=K=V          (repeated) the environment of those commands
  *   attach=DIR       serve attach on DIR/ID (monitor/attach_proto.h)
+ *   hc=ARG           (repeated) the healthcheck command (`healthcheck run
+ *                    ID`), run every hc_interval=NS nanoseconds, never two
+ *                    at once; it records the result and acts on it itself
  *
- * One loop over a signalfd and the output fds; no threads, no heap growth
- * while idle. */
+ * One loop over a signalfd, a timerfd and the output fds; no threads, no
+ * heap growth while idle. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -42,6 +45,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -69,6 +73,11 @@ struct mon {
 	int nrestart;
 	char *env[MAX_ARGS + 1];
 	int nenv;
+	char *hc_argv[MAX_ARGS + 1];
+	int nhc;
+	long long hc_interval;		 /* ns, 0: no timed healthcheck */
+	int timer;			 /* its timerfd, -1: none */
+	pid_t hc_pid;			 /* the check running now, 0: none */
 	int listen;			 /* the attach socket, -1: none */
 	char sock_path[100];		 /* via /proc/self/fd/DIRFD/ID */
 	int clients[ATTACH_CLIENTS_MAX]; /* -1: free */
@@ -245,6 +254,10 @@ static int read_params(struct mon *m)
 			add_arg(m->env, &m->nenv, MAX_ARGS, v);
 		else if (strcmp(k, "attach") == 0)
 			attach_listen(m, v);
+		else if (strcmp(k, "hc") == 0)
+			add_arg(m->hc_argv, &m->nhc, MAX_ARGS, v);
+		else if (strcmp(k, "hc_interval") == 0)
+			m->hc_interval = atoll(v);
 	}
 	return m->pid > 0 && m->lock >= 0 && strlen(m->id) == 64 ? 0 : -1;
 }
@@ -393,6 +406,47 @@ static int exit_code(int st)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* The healthcheck timer: every hc_interval, from now. */
+static void health_timer(struct mon *m)
+{
+	struct itimerspec it;
+
+	if (m->nhc == 0 || m->hc_interval <= 0)
+		return;
+	it.it_value.tv_sec = (time_t)(m->hc_interval / 1000000000LL);
+	it.it_value.tv_nsec = (long)(m->hc_interval % 1000000000LL);
+	it.it_interval = it.it_value;
+	m->timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (m->timer >= 0 && timerfd_settime(m->timer, 0, &it, NULL) < 0) {
+		close(m->timer);
+		m->timer = -1;
+	}
+}
+
+/* A tick: one check, unless the last one still runs. The child keeps none
+ * of our fds (the lock above all: a check that stops the container waits
+ * for it to go) and none of our blocked signals. */
+static void health_tick(struct mon *m, const sigset_t *mask)
+{
+	unsigned long long ticks;
+
+	if (read(m->timer, &ticks, sizeof(ticks)) < 0 || m->hc_pid > 0)
+		return;
+	m->hc_argv[m->nhc] = NULL;
+	m->env[m->nenv] = NULL;
+	m->hc_pid = fork();
+	if (m->hc_pid < 0)
+		m->hc_pid = 0;
+	if (m->hc_pid != 0)
+		return;
+	sigprocmask(SIG_UNBLOCK, mask, NULL);
+	if (close_range(3, ~0U, 0) < 0)
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
+	execve(m->hc_argv[0], m->hc_argv, m->env);
+	_exit(127);
+}
+
 static void restart(struct mon *m)
 {
 	char *lockfd = fmt_int(m->lock);
@@ -426,7 +480,8 @@ static int pause_mode(void)
 
 int main(int argc, char **argv)
 {
-	struct mon m = {.lock = -1, .out = -1, .err = -1, .in = -1, .log = -1, .listen = -1};
+	struct mon m = {
+	    .lock = -1, .out = -1, .err = -1, .in = -1, .log = -1, .listen = -1, .timer = -1};
 	sigset_t mask;
 	int sfd, status = 0;
 	bool exited = false;
@@ -451,20 +506,24 @@ int main(int argc, char **argv)
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0)
 		return 125;
+	health_timer(&m);
 	/* the child may have exited before the signalfd existed */
 	if (waitpid(m.pid, &status, WNOHANG) == m.pid)
 		exited = true;
 	while (!exited) {
-		struct pollfd p[4 + ATTACH_CLIENTS_MAX] = {{sfd, POLLIN, 0},
+		struct pollfd p[5 + ATTACH_CLIENTS_MAX] = {{sfd, POLLIN, 0},
 							   {m.out, POLLIN, 0},
 							   {m.err, POLLIN, 0},
-							   {m.listen, POLLIN, 0}};
+							   {m.listen, POLLIN, 0},
+							   {m.timer, POLLIN, 0}};
 		struct signalfd_siginfo si;
 
 		for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
-			p[4 + i] = (struct pollfd){m.clients[i], POLLIN, 0};
-		if (poll(p, 4 + ATTACH_CLIENTS_MAX, -1) < 0 && errno != EINTR)
+			p[5 + i] = (struct pollfd){m.clients[i], POLLIN, 0};
+		if (poll(p, 5 + ATTACH_CLIENTS_MAX, -1) < 0 && errno != EINTR)
 			break;
+		if (p[4].revents)
+			health_tick(&m, &mask);
 		if (p[1].revents)
 			pump(&m, &m.out, "stdout");
 		if (p[2].revents)
@@ -472,7 +531,7 @@ int main(int argc, char **argv)
 		if (p[3].revents)
 			attach_accept(&m);
 		for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
-			if (p[4 + i].revents && m.clients[i] >= 0)
+			if (p[5 + i].revents && m.clients[i] >= 0)
 				attach_recv(&m, i);
 		if (!(p[0].revents & POLLIN))
 			continue;
@@ -486,6 +545,8 @@ int main(int argc, char **argv)
 			if (w == m.pid) {
 				status = st;
 				exited = true;
+			} else if (w == m.hc_pid) {
+				m.hc_pid = 0;
 			}
 	}
 	drain(&m);
@@ -505,6 +566,8 @@ int main(int argc, char **argv)
 		close(m.err);
 	if (m.log >= 0)
 		close(m.log);
+	if (m.timer >= 0)
+		close(m.timer);
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 	if (run_exit(&m, exit_code(status)) == EXIT_RESTART && m.nrestart > 0)
 		restart(&m);

@@ -11,6 +11,7 @@
 #include "runtime/ctr_userns.h"
 #include "runtime/ctrlock.h"
 #include "runtime/executor.h"
+#include "runtime/health.h"
 #include "runtime/hooks.h"
 #include "rootless/rootless.h"
 #include "runtime/names.h"
@@ -95,6 +96,23 @@ static struct json_object *restart_json(const struct run_opts *o)
 	return r;
 }
 
+/* Config.Healthcheck (when there is a check) and
+ * Config.HealthcheckOnFailureAction; the flags were checked by
+ * container_create. */
+static void add_healthcheck(struct json_object *cfg, const struct run_opts *o,
+			    const struct image_config *img)
+{
+	struct json_object *hc = NULL;
+	const char *action = "none";
+	struct werr ignore = {0};
+
+	if (health_config(&o->health, img->healthcheck, &hc, &action, &ignore) < 0)
+		return;
+	if (hc != NULL)
+		json_object_object_add(cfg, "Healthcheck", hc);
+	json_object_object_add(cfg, "HealthcheckOnFailureAction", json_object_new_string(action));
+}
+
 static int cmp_key(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -174,6 +192,7 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	json_object_object_add(cfg, "StopTimeout",
 			       json_object_new_int(o->stop_timeout >= 0 ? o->stop_timeout : 10));
 	json_object_object_add(cfg, "OpenStdin", json_object_new_boolean(o->interactive));
+	add_healthcheck(cfg, o, img);
 	json_object_object_add(cfg, "Labels", labels_json(o, image_config));
 	json_object_object_add(host, "ReadonlyRootfs", json_object_new_boolean(o->read_only));
 	json_object_object_add(host, "Privileged", json_object_new_boolean(o->privileged));
@@ -399,6 +418,19 @@ static int add_record(struct engine *e, struct container_rec *c, const struct ru
 	return store_commit(e->store, err);
 }
 
+/* The healthcheck flags, before anything is made (create_options_json
+ * cannot fail). */
+static int check_health(const struct run_opts *o, const struct image_config *img, struct werr *err)
+{
+	struct json_object *hc = NULL;
+	const char *action;
+
+	if (health_config(&o->health, img->healthcheck, &hc, &action, err) < 0)
+		return -1;
+	json_object_put(hc);
+	return 0;
+}
+
 int container_create(struct engine *e, const char *image_ref, const struct run_opts *o_user,
 		     struct ctr_owned *out, struct werr *err)
 {
@@ -440,7 +472,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 		return -1;
 	}
 	if ((!o->rootfs && image_config_parse(img.config, &cfg, err) < 0) ||
-	    driver_choose(e, &d, err) < 0)
+	    check_health(o, &cfg, err) < 0 || driver_choose(e, &d, err) < 0)
 		goto fail;
 	how = ctr_userns_storage(e, &uns, &d);
 	if (o->rootfs && how != CTR_ROOTFS_PLAIN) {
@@ -582,6 +614,7 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 			       .id = c->rec.id};
 	struct werr ignore = {0};
 
+	health_starting(e, &c->rec);
 	if (executor_start(bundle, &xo, &c->proc, err) < 0) {
 		container_start_failed(e, c, err->status ? err->status : 125);
 		return -1;
@@ -736,6 +769,7 @@ int container_lookup(struct engine *e, const char *ref, struct container_rec *ou
 		container_rec_free(&c);
 		return gone ? 0 : -1;
 	}
+	health_fill(e, &c);
 	*out = c;
 	return 1;
 }
@@ -756,6 +790,7 @@ int container_list(struct engine *e, bool all, struct container_rec **out, size_
 			container_rec_free(&v[i]);
 			continue;
 		}
+		health_fill(e, &v[i]);
 		v[keep++] = v[i];
 	}
 	*out = v;
@@ -898,5 +933,10 @@ void container_status_string(const struct container_rec *c, char *buf, size_t le
 		break;
 	default:
 		snprintf(buf, len, "Created");
+	}
+	/* Podman: "Up 5 seconds (healthy)", also after the exit */
+	if (c->health[0] != '\0' && c->state != CTR_CREATED) {
+		size_t n = strlen(buf);
+		snprintf(buf + n, len - n, " (%s)", c->health);
 	}
 }

@@ -105,6 +105,15 @@ static int start(struct engine *e, const struct container_rec *c, const struct c
 	return rc;
 }
 
+int container_exec_rec(struct engine *e, const struct container_rec *c,
+		       const struct ctr_exec_opts *o, const struct exec_io *io,
+		       struct ctr_proc *out, struct werr *err)
+{
+	if (c->state != CTR_RUNNING || c->pid <= 0)
+		return improper(err);
+	return start(e, c, o, io, out, err);
+}
+
 int container_exec(struct engine *e, const char *ref, const struct ctr_exec_opts *o,
 		   const struct exec_io *io, struct ctr_proc *out, struct werr *err)
 {

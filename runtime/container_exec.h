@@ -29,4 +29,11 @@ struct ctr_exec_opts {
 int container_exec(struct engine *e, const char *ref, const struct ctr_exec_opts *o,
 		   const struct exec_io *io, struct ctr_proc *out, struct werr *err);
 
+struct container_rec;
+/* The same for a container already looked up (c as container_lookup
+ * gave it): no store access, so that a forked child may call it. */
+int container_exec_rec(struct engine *e, const struct container_rec *c,
+		       const struct ctr_exec_opts *o, const struct exec_io *io,
+		       struct ctr_proc *out, struct werr *err);
+
 #endif

@@ -11,6 +11,7 @@
 #include "lib/json.h"
 #include "lib/util.h"
 #include "runtime/container.h"
+#include "runtime/health.h"
 #include "runtime/ctrfilter.h"
 
 #define GO_ZERO_TIME   "0001-01-01T00:00:00Z"
@@ -91,6 +92,29 @@ static void copy_key(struct json_object *dst, struct json_object *src, const cha
 		jset(dst, key, json_object_get(v));
 }
 
+/* Adds key: v to o just before the key before (json-c keeps the order
+ * of insertion: the keys from before on are added again after it). */
+static void insert_before(struct json_object *o, const char *before, const char *key,
+			  struct json_object *v)
+{
+	cleanup_strv char **tail = NULL;
+	bool found = false;
+
+	json_object_object_foreach(o, k, val)
+	{
+		(void)val;
+		found = found || strcmp(k, before) == 0;
+		if (found)
+			tail = strv_append(tail, k);
+	}
+	jset(o, key, v); /* last, then the tail goes behind it */
+	for (size_t i = 0; tail && tail[i]; i++) {
+		struct json_object *t = json_object_get(jget(o, tail[i]));
+		json_object_object_del(o, tail[i]);
+		jset(o, tail[i], t);
+	}
+}
+
 static void fill_state(struct json_object *st, const struct container_rec *c,
 		       struct json_object *spec, bool go_time)
 {
@@ -120,6 +144,11 @@ static void fill_config(struct json_object *cfg, struct json_object *opts, struc
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		copy_key(cfg, opts, keys[i]);
 	jset_str(cfg, "Entrypoint", epstr);
+	copy_key(cfg, opts, "HealthcheckOnFailureAction");
+	/* present only when set (Podman's omitempty), in Podman's place */
+	if (jget(opts, "Healthcheck") != NULL)
+		insert_before(cfg, "HealthcheckOnFailureAction", "Healthcheck",
+			      json_object_get(jget(opts, "Healthcheck")));
 	if (jget(proc, "env") != NULL)
 		jset(cfg, "Env", json_object_get(jget(proc, "env")));
 	if (jget(spec, "annotations") != NULL)
@@ -322,6 +351,7 @@ struct json_object *ctr_json_inspect(struct engine *e, const struct container_re
 		json_object_array_add(args, json_object_new_string(c->command[i]));
 	jset(o, "Args", args);
 	fill_state(jget(o, "State"), c, spec, go_time);
+	jset(jget(o, "State"), "Health", health_state_json(e, c));
 	fill_image(o, e, c);
 	jset_str(o, "Rootfs", jstr(opts, "Rootfs")); /* --rootfs DIR, else "" */
 	fill_paths(o, e, c);

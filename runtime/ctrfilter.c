@@ -12,6 +12,7 @@
 #include "lib/json.h"
 #include "lib/util.h"
 #include "runtime/container.h"
+#include "runtime/health.h"
 
 static const struct {
 	const char *name;
@@ -23,6 +24,7 @@ static const struct {
     {"label!", CF_NLABEL, false, true}, {"ancestor", CF_ANCESTOR, true, false},
     {"exited", CF_EXITED, true, false}, {"before", CF_BEFORE, true, false},
     {"since", CF_SINCE, true, false},	{"until", CF_UNTIL, true, true},
+    {"health", CF_HEALTH, true, false},
 };
 
 /* Podman's container states (define.StringToContainerStatus) */
@@ -58,6 +60,13 @@ static int check_value(struct ctr_filter *f, enum ctr_fkey k, const char *v, int
 			    "exited code out of range '\\x00': strconv.ParseInt: parsing "
 			    "\"%s\": invalid syntax",
 			    v);
+		return 0;
+	case CF_HEALTH:
+		if (!health_filter_valid(v))
+			return werr_set(err, 0,
+					"invalid health filter \"%s\": use healthy, unhealthy, "
+					"starting or none",
+					v);
 		return 0;
 	case CF_UNTIL:
 		/* Podman keeps the latest of several */
@@ -232,6 +241,14 @@ static bool labels_all(char *const *vals, struct json_object *labels, bool negat
 	return true;
 }
 
+static bool health_any(char *const *vals, const struct container_rec *c)
+{
+	for (size_t i = 0; vals && vals[i]; i++)
+		if (container_health_matches(c, vals[i]))
+			return true;
+	return false;
+}
+
 bool ctr_filter_match(const struct ctr_filter *f, const struct container_rec *c)
 {
 	char *const *const *v = (char *const *const *)f->vals;
@@ -252,6 +269,8 @@ bool ctr_filter_match(const struct ctr_filter *f, const struct container_rec *c)
 	if (v[CF_SINCE] && !(c->created > f->since))
 		return false;
 	if (v[CF_UNTIL] && !(c->created < f->until))
+		return false;
+	if (v[CF_HEALTH] && !health_any(v[CF_HEALTH], c))
 		return false;
 	if (v[CF_LABEL] || v[CF_NLABEL]) {
 		struct json_object *labels = ctr_labels(c);

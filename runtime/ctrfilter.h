@@ -27,6 +27,7 @@ enum ctr_fkey {
 	CF_BEFORE,   /* created before container CTR */
 	CF_SINCE,    /* created after container CTR */
 	CF_UNTIL,    /* created before a time */
+	CF_HEALTH,   /* healthy, unhealthy, starting, none (runtime/health.h) */
 	CF_COUNT
 };
 

@@ -21,6 +21,7 @@
 #include "runtime/container_int.h"
 #include "runtime/ctrlock.h"
 #include "runtime/executor.h"
+#include "runtime/health.h"
 
 /* The monitor's fds are moved up here before fd 3 (its parameters) is
  * set, so that no dup2 clobbers another. */
@@ -175,6 +176,33 @@ static char *param_argv(const char *key, char **argv)
 	return s;
 }
 
+/* The healthcheck lines: its interval and the command that runs one
+ * check (`healthcheck run ID`); "" without a timed check. */
+static char *param_health(struct engine *e, const struct ctr_owned *c, struct werr *err)
+{
+	static const char *const run[] = {"healthcheck", "run", NULL};
+	struct health_check h;
+	cleanup_strv char **argv = NULL;
+	char *s;
+
+	if (health_check_of(c->rec.config, &h) == 0)
+		return xstrdup("");
+	if (h.interval <= 0) {
+		health_check_free(&h);
+		return xstrdup("");
+	}
+	argv = engine_self_argv(e, run, err);
+	argv = argv ? strv_append(argv, c->rec.id) : NULL;
+	s = argv ? param_argv("hc", argv) : NULL;
+	if (s != NULL) {
+		char *n = xasprintf("%shc_interval=%lld\n", s, (long long)h.interval);
+		free(s);
+		s = n;
+	}
+	health_check_free(&h);
+	return s;
+}
+
 /* The monitor's parameters (see monitor/monitor.c). fds are the numbers
  * the monitor will see. */
 static char *monitor_params(struct engine *e, const struct ctr_owned *c,
@@ -189,15 +217,17 @@ static char *monitor_params(struct engine *e, const struct ctr_owned *c,
 	    o->log_driver == LOG_K8S_FILE ? container_log_path(e, c->rec.id) : xstrdup("");
 	cleanup_free char *env = param_env(e), *ex = NULL, *rs = NULL;
 	cleanup_free char *adir = attach_dir(e);
+	cleanup_free char *hc = param_health(e, c, err);
 
-	if (exit_argv == NULL || restart_argv == NULL || strchr(log, '\n') || strchr(adir, '\n'))
+	if (exit_argv == NULL || restart_argv == NULL || hc == NULL || strchr(log, '\n') ||
+	    strchr(adir, '\n'))
 		return NULL;
 	ex = param_argv("exit", exit_argv);
 	rs = param_argv("restart", restart_argv);
 	return xasprintf("id=%s\npid=%d\nlock=%d\nout=%d\nerr=%d\nin=%d\nlog=%s\nlog_max=%lld\n"
-			 "tty=%d\nattach=%s\n%s%s%s",
+			 "tty=%d\nattach=%s\n%s%s%s%s",
 			 c->rec.id, (int)c->proc.pid, lock, out, errfd, in, log, o->log_max,
-			 o->tty ? 1 : 0, adir, ex, rs, env);
+			 o->tty ? 1 : 0, adir, ex, rs, hc, env);
 }
 
 /* fd moved to HIGH_FD or above, inheritable; -1 stays -1. */
@@ -323,6 +353,7 @@ int container_detach(struct engine *e, struct ctr_owned *c, const struct detach_
 		goto fail;
 	if (attach_mkdir(e, err) < 0)
 		goto fail;
+	health_starting(e, &c->rec);
 	if ((o->interactive && !o->tty && pipe2(in, O_CLOEXEC) < 0) ||
 	    (pipes && (pipe2(out, O_CLOEXEC) < 0 || pipe2(er, O_CLOEXEC) < 0)) ||
 	    pipe2(rep, O_CLOEXEC) < 0) {

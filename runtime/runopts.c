@@ -100,6 +100,7 @@ void runopts_init(struct run_opts *o)
 	o->sig_proxy = true;
 	o->tls_verify = -1;
 	o->stop_timeout = -1;
+	o->health.retries = -1;
 }
 
 int runopts_set_stop_signal(struct run_opts *o, const char *v, struct werr *err)

@@ -22,6 +22,16 @@ enum mount_kind { MOUNT_BIND = 0, MOUNT_VOLUME };
 
 struct ctr_userns;
 
+/* The healthcheck flags of run and create as given (borrowed from argv);
+ * runtime/health.h turns them into Config.Healthcheck. */
+struct health_flags {
+	const char *cmd;			       /* --health-cmd; NULL or "": unset */
+	const char *interval, *timeout, *start_period; /* Go durations; NULL: unset */
+	int retries;				       /* --health-retries; -1: unset */
+	const char *on_failure;			       /* none|kill|restart|stop; NULL: none */
+	bool none;				       /* --no-healthcheck */
+};
+
 /* One -v, --mount type=bind|volume or --volumes-from mount. */
 struct volume_spec {
 	enum mount_kind kind;
@@ -70,6 +80,7 @@ struct run_opts {
 	char *rootfs_path;	    /* its absolute path (runopts_set_rootfs) */
 	bool rootfs_overlay;	    /* DIR:O: writes go to an overlay, DIR stays as it is */
 	char **annotations;	    /* --annotation K=V: config.json's annotations */
+	struct health_flags health; /* --health-*, --no-healthcheck (runtime/health.h) */
 	char **labels;		    /* --label, --label-file: "K=V" or "K" (value ""), in order */
 	/* getting the image (the CLI pulls before container_create; borrowed from argv) */
 	const char *pull; /* --pull missing|always|never|newer */

@@ -119,6 +119,10 @@ struct container_rec {
 	bool autoremove;
 	char *driver; /* storage driver of its rootfs */
 	char *config; /* JSON: the create options, shown by inspect */
+	/* not stored: its health log's status ("healthy", "unhealthy",
+	 * "starting", "" without a check), filled by container_lookup and
+	 * container_list (runtime/health.h) */
+	char health[16];
 };
 void container_rec_free(struct container_rec *c);
 void container_recs_free(struct container_rec *v, size_t n);
