@@ -944,7 +944,6 @@ static void add_change(struct diffw *w, char kind, const char *rel)
 static void opaque_deletions(struct diffw *w, int upper_dirfd, const char *rel)
 {
 	for (size_t i = 0; i < w->nlayers; i++) {
-		cleanup_free char *p = xasprintf("%s", rel);
 		cleanup_close int fd = -1;
 		DIR *d;
 		struct dirent *de;
