@@ -94,6 +94,9 @@ int cmd_login(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_logout(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_search(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_push(struct engine *e, void *opts, char **args, struct werr *err);
+/* --digestfile of push and manifest push: the pushed digest into path
+ * (NULL: nothing). */
+int cli_digestfile(const char *path, const char *digest, struct werr *err);
 int cmd_trust_show(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_trust_set(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_pull(struct engine *e, void *opts, char **args, struct werr *err);

@@ -234,10 +234,5 @@ int cmd_manifest_push(struct engine *e, void *opts, char **args, struct werr *er
 	po.push.ud = prog;
 	rc = mlist_push(e, args[0], args[1], &po, digest, err);
 	progress_free(prog);
-	if (rc < 0)
-		return -1;
-	if (o->digestfile != NULL &&
-	    write_file_at(AT_FDCWD, o->digestfile, digest, strlen(digest), 0644, err) < 0)
-		return werr_wrap(err, "write digest file '%s'", o->digestfile);
-	return 0;
+	return rc < 0 ? -1 : cli_digestfile(o->digestfile, digest, err);
 }

@@ -507,6 +507,13 @@ static const struct opt push_tab[] = {
 const struct optspec cli_push_opts = {push_tab, sizeof(struct push_cli), false, cli_reg_opts_init,
 				      NULL};
 
+int cli_digestfile(const char *path, const char *digest, struct werr *err)
+{
+	if (path != NULL && write_file_at(AT_FDCWD, path, digest, strlen(digest), 0644, err) < 0)
+		return werr_wrap(err, "write digest file '%s'", path);
+	return 0;
+}
+
 int cmd_push(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct push_cli *o = opts;
@@ -537,10 +544,5 @@ int cmd_push(struct engine *e, void *opts, char **args, struct werr *err)
 	po.ud = prog;
 	rc = image_push(e, args[0], args[1], &po, digest, err);
 	progress_free(prog);
-	if (rc < 0)
-		return -1;
-	if (o->digestfile != NULL &&
-	    write_file_at(AT_FDCWD, o->digestfile, digest, strlen(digest), 0644, err) < 0)
-		return werr_wrap(err, "write digest file '%s'", o->digestfile);
-	return 0;
+	return rc < 0 ? -1 : cli_digestfile(o->digestfile, digest, err);
 }

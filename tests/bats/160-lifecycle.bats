@@ -5,17 +5,6 @@
 
 load helpers
 
-# wait_state NAME STATE [SECONDS]: polls inspect until .State.Status is STATE
-wait_state() {
-    local i s
-    for ((i = 0; i < ${3:-30} * 20; i++)); do
-        s=$(w inspect --format '{{.State.Status}}' "$1" 2>/dev/null) || s=gone
-        [ "$s" = "$2" ] && return 0
-        sleep 0.05
-    done
-    fail "container $1 is '$s', not '$2', after ${3:-30} s"
-}
-
 # wait_log NAME TEXT: polls logs until a line is TEXT (a trap is set once it says so)
 wait_log() {
     local i

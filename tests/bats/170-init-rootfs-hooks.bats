@@ -6,17 +6,6 @@
 
 load helpers
 
-# wait_state NAME STATE: polls inspect until .State.Status is STATE (30 s)
-wait_state() {
-    local i s
-    for ((i = 0; i < 600; i++)); do
-        s=$(w inspect --format '{{.State.Status}}' "$1" 2>/dev/null) || s=gone
-        [ "$s" = "$2" ] && return 0
-        sleep 0.05
-    done
-    fail "container $1 is '$s', not '$2', after 30 s"
-}
-
 need_catatonit() {
     [ -x /usr/libexec/podman/catatonit ] || [ -x /usr/bin/catatonit ] ||
         skip "needs catatonit, the init of --init (tests/deps.sh installs it)"

@@ -7,17 +7,6 @@
 
 load helpers
 
-# wait_state NAME STATE: polls inspect until .State.Status is STATE
-wait_state() {
-    local i s
-    for ((i = 0; i < 600; i++)); do
-        s=$(w inspect --format '{{.State.Status}}' "$1" 2>/dev/null) || s=gone
-        [ "$s" = "$2" ] && return 0
-        sleep 0.05
-    done
-    fail "container $1 is '$s', not '$2'"
-}
-
 # the same three containers in warren (a private store) and in podman:
 # f1 running with labels, f2 exited 3, f3 created
 three_containers() {

@@ -23,17 +23,6 @@ wait_health() {
     fail "the health of $1 is '$s', not '$2', after ${3:-20} s: $(health "$1")"
 }
 
-# wait_state NAME STATE [SECONDS]: polls until .State.Status is STATE
-wait_state() {
-    local i s
-    for ((i = 0; i < ${3:-30} * 10; i++)); do
-        s=$(w inspect --format '{{.State.Status}}' "$1" 2>/dev/null) || s=gone
-        [ "$s" = "$2" ] && return 0
-        sleep 0.1
-    done
-    fail "container $1 is '$s', not '$2', after ${3:-30} s"
-}
-
 # mk_hc_image OUT.tar NAME HEALTHCHECK-JSON: the base image with config.Healthcheck set
 # (a docker-archive, as `docker save` of an image built with HEALTHCHECK)
 mk_hc_image() {

@@ -260,6 +260,18 @@ wait_for_file() {
     fail "'$1' did not appear within $2 s"
 }
 
+# wait_state NAME STATE [SECONDS]: polls inspect until .State.Status of
+# container NAME is STATE (default 30 s); "gone" once it no longer exists
+wait_state() {
+    local i s
+    for ((i = 0; i < ${3:-30} * 20; i++)); do
+        s=$(w inspect --format '{{.State.Status}}' "$1" 2>/dev/null) || s=gone
+        [ "$s" = "$2" ] && return 0
+        sleep 0.05
+    done
+    fail "container $1 is '$s', not '$2', after ${3:-30} s"
+}
+
 # wt_exited PID: true when PID (a child of this shell) is gone or a zombie
 wt_exited() {
     local st
