@@ -203,9 +203,7 @@ int cmd_attach(struct engine *e, void *opts, char **args, struct werr *err)
 	r = container_lookup(e, args[0], &c, err);
 	if (r <= 0) {
 		if (r == 0)
-			werr_set(err, 0,
-				 "no container with name or ID \"%s\" found: no such container",
-				 args[0]);
+			container_not_found(args[0], err);
 		return werr_status(err, 125);
 	}
 	if (c.state != CTR_RUNNING) {

@@ -38,8 +38,7 @@ static int lookup(struct engine *e, const char *ref, const char *what, struct co
 	int r = container_lookup(e, ref, c, err);
 
 	if (r == 0)
-		werr_set(err, 0, "no container with name or ID \"%s\" found: no such container",
-			 ref);
+		container_not_found(ref, err);
 	if (r <= 0) {
 		if (what)
 			werr_wrap(err, "%s", what);

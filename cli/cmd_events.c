@@ -58,24 +58,18 @@ struct printer {
 	struct werr *err;
 };
 
-static const char *str_of(struct json_object *o, const char *k)
-{
-	struct json_object *v = NULL;
-	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : NULL;
-}
-
 /* Podman's default line: "TIME TYPE STATUS ID (image=I, name=N)" */
 static void print_default(struct json_object *ev)
 {
-	const char *t = str_of(ev, "Time"), *id = str_of(ev, "ID"), *img = str_of(ev, "Image");
-	const char *name = str_of(ev, "Name"), *type = str_of(ev, "Type");
+	const char *t = jstr(ev, "Time"), *id = jstr(ev, "ID"), *img = jstr(ev, "Image");
+	const char *name = jstr(ev, "Name"), *type = jstr(ev, "Type");
 	struct json_object *code = NULL;
 	char when[64] = "";
 	int64_t ns;
 
 	if (t && ctrlog_parse_time(t, 0, &ns) == 0)
 		format_gotime(ns, when, sizeof(when));
-	printf("%s %s %s %s", when, type ? type : "", str_of(ev, "Status"), id ? id : "");
+	printf("%s %s %s %s", when, type ? type : "", jstr(ev, "Status"), id ? id : "");
 	if (type && strcmp(type, "container") == 0) {
 		printf(" (image=%s, name=%s", img ? img : "", name ? name : "");
 		if (json_object_object_get_ex(ev, "ContainerExitCode", &code))

@@ -13,12 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int no_such(const char *ref, struct werr *err)
-{
-	return werr_set(err, 0, "no container with name or ID \"%s\" found: no such container",
-			ref);
-}
-
 /* Each ref, or every container (all: running ones only when running),
  * through fn; a failure is printed and the rest go on, as Podman does.
  * fn prints what it did. Returns the exit status. */
@@ -61,7 +55,7 @@ static int for_each(struct engine *e, char **refs, bool all, bool running, bool 
 		if (r == 0 && ignore)
 			continue;
 		if (r == 0)
-			no_such(refs[i], &e2);
+			container_not_found(refs[i], &e2);
 		if (r <= 0 || fn(e, &c, refs[i], opts, &e2) < 0) {
 			if (refs[i + 1] == NULL && rc == 0) {
 				/* the last error is main()'s to print */
@@ -402,7 +396,7 @@ int cmd_update(struct engine *e, void *opts, char **args, struct werr *err)
 	}
 	r = container_lookup(e, args[0], &c, err);
 	if (r == 0)
-		no_such(args[0], err);
+		container_not_found(args[0], err);
 	if (r <= 0)
 		return werr_status(err, 125);
 	if (o->resource)

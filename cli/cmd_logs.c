@@ -67,10 +67,7 @@ int cmd_logs(struct engine *e, void *opts, char **args, struct werr *err)
 
 		if (r <= 0) {
 			if (r == 0)
-				werr_set(
-				    err, 0,
-				    "no container with name or ID \"%s\" found: no such container",
-				    args[i]);
+				container_not_found(args[i], err);
 			return werr_status(err, 125);
 		}
 		if (o->names) {

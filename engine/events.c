@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "lib/cleanup.h"
+#include "lib/json.h"
 #include "lib/util.h"
 
 /* The log starts over (the older half kept in events.log.1) past this */
@@ -112,10 +113,11 @@ int events_check_filters(char *const *filters, struct werr *err)
 	return 0;
 }
 
+/* An event's string field, "" when it has none */
 static const char *jstr_of(struct json_object *o, const char *k)
 {
-	struct json_object *v = NULL;
-	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
+	const char *s = jstr(o, k);
+	return s ? s : "";
 }
 
 /* Does value v of key k select ev? */

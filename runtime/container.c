@@ -754,6 +754,12 @@ static int refresh(struct engine *e, struct container_rec *c, bool *gone, struct
 	return rc;
 }
 
+int container_not_found(const char *ref, struct werr *err)
+{
+	return werr_set(err, 0, "no container with name or ID \"%s\" found: no such container",
+			ref);
+}
+
 int container_lookup(struct engine *e, const char *ref, struct container_rec *out, struct werr *err)
 {
 	struct container_rec c = {0};

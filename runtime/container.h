@@ -46,6 +46,10 @@ int container_wait(struct engine *e, struct ctr_owned *c, const struct exec_io *
 /* Frees c; a lock still held is given up (the container stays created). */
 void container_owned_free(struct engine *e, struct ctr_owned *c);
 
+/* Podman's error for a container ref that names none: "no container with
+ * name or ID "ref" found: no such container". Returns -1. */
+int container_not_found(const char *ref, struct werr *err);
+
 /* Finds a container by id, id prefix or name, with its state brought up
  * to date: one whose owner lives is running (pid and start time from the
  * owner's lock file) or being created; one whose owner died (its lock

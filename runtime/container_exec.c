@@ -48,8 +48,7 @@ static int find(struct engine *e, const char *ref, struct container_rec *out, st
 		return find_latest(e, out, err);
 	r = container_lookup(e, ref, out, err);
 	if (r == 0) {
-		werr_set(err, 0, "no container with name or ID \"%s\" found: no such container",
-			 ref);
+		container_not_found(ref, err);
 		return werr_status(err, 125);
 	}
 	return r < 0 ? -1 : 0;

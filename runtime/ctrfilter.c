@@ -129,9 +129,7 @@ static int earliest(struct engine *e, char **refs, int64_t *out, struct werr *er
 		struct container_rec c = {0};
 		int r = container_lookup(e, refs[i], &c, err);
 		if (r == 0)
-			werr_set(err, 0,
-				 "no container with name or ID \"%s\" found: no such container",
-				 refs[i]);
+			container_not_found(refs[i], err);
 		if (r <= 0)
 			return werr_status(err, 125);
 		if (*out == 0 || c.created < *out)

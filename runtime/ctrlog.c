@@ -230,12 +230,9 @@ static int read_lines(int fd, off_t *pos, struct reader *r, struct werr *err)
 static bool log_none(const struct container_rec *c)
 {
 	cleanup_json struct json_object *j = json_tokener_parse(c->config ? c->config : "");
-	struct json_object *h = NULL, *l = NULL, *t = NULL;
+	const char *type = jstr(jget(jget(j, "HostConfig"), "LogConfig"), "Type");
 
-	return j && json_object_object_get_ex(j, "HostConfig", &h) &&
-	       json_object_object_get_ex(h, "LogConfig", &l) &&
-	       json_object_object_get_ex(l, "Type", &t) &&
-	       strcmp(json_object_get_string(t), "none") == 0;
+	return type != NULL && strcmp(type, "none") == 0;
 }
 
 /* -f: new entries until the container no longer runs */

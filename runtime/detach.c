@@ -55,28 +55,16 @@ int detach_opts_from_run(const struct run_opts *o, struct detach_opts *d, struct
 	return 0;
 }
 
-/* A field of section ("Config", "HostConfig") of the create options */
-static struct json_object *opt_field(struct json_object *j, const char *section, const char *key)
-{
-	struct json_object *s = NULL, *v = NULL;
-
-	if (j && json_object_object_get_ex(j, section, &s) && json_object_object_get_ex(s, key, &v))
-		return v;
-	return NULL;
-}
-
 void detach_opts_from_container(const struct container_rec *c, struct detach_opts *d)
 {
 	cleanup_json struct json_object *j = json_tokener_parse(c->config ? c->config : "");
-	struct json_object *log = opt_field(j, "HostConfig", "LogConfig"), *v = NULL;
+	struct json_object *cfg = jget(j, "Config");
 
-	*d = (struct detach_opts){.interactive =
-				      json_object_get_boolean(opt_field(j, "Config", "OpenStdin")),
-				  .tty = json_object_get_boolean(opt_field(j, "Config", "Tty"))};
-	if (log && json_object_object_get_ex(log, "Type", &v))
-		d->log_driver = log_driver_of(json_object_get_string(v));
-	if (j && json_object_object_get_ex(j, "LogMaxBytes", &v))
-		d->log_max = json_object_get_int64(v);
+	*d = (struct detach_opts){
+	    .interactive = json_object_get_boolean(jget(cfg, "OpenStdin")),
+	    .tty = json_object_get_boolean(jget(cfg, "Tty")),
+	    .log_driver = log_driver_of(jstr(jget(jget(j, "HostConfig"), "LogConfig"), "Type")),
+	    .log_max = json_object_get_int64(jget(j, "LogMaxBytes"))};
 	/* a foreground-only log driver: a detached start logs nothing */
 	if (d->log_driver == LOG_PASSTHROUGH)
 		d->log_driver = LOG_NONE;

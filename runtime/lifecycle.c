@@ -40,33 +40,17 @@ static const char *state_name(enum ctr_state s)
 	return "unknown";
 }
 
-/* An int field of the record's create options ({"Config": {...}}), or def. */
-static int config_int(const struct container_rec *c, const char *section, const char *key, int def)
+/* The record's create options ({"Config": {...}, "HostConfig": {...}}),
+ * parsed; NULL when they are not JSON. The caller puts it. */
+static struct json_object *ctr_opts(const struct container_rec *c)
 {
-	cleanup_json struct json_object *j = json_tokener_parse(c->config ? c->config : "");
-	struct json_object *s = NULL, *v = NULL;
-
-	if (j && json_object_object_get_ex(j, section, &s) &&
-	    json_object_object_get_ex(s, key, &v) && json_object_is_type(v, json_type_int))
-		return json_object_get_int(v);
-	return def;
+	return json_tokener_parse(c->config ? c->config : "");
 }
 
-static int config_int_in(const struct container_rec *c, const char *section, const char *obj,
-			 const char *key, int def);
-
-/* A string field of section of the create options, or NULL (malloc'd) */
-static char *config_str(const struct container_rec *c, const char *section, const char *obj,
-			const char *key)
+/* v when it is an int, else def */
+static int jint_or(struct json_object *v, int def)
 {
-	cleanup_json struct json_object *j = json_tokener_parse(c->config ? c->config : "");
-	struct json_object *s = NULL, *o = NULL, *v = NULL;
-
-	if (j && json_object_object_get_ex(j, section, &s) &&
-	    json_object_object_get_ex(s, obj, &o) && json_object_object_get_ex(o, key, &v) &&
-	    json_object_is_type(v, json_type_string))
-		return xstrdup(json_object_get_string(v));
-	return NULL;
+	return json_object_is_type(v, json_type_int) ? json_object_get_int(v) : def;
 }
 
 static char *ctr_file(struct engine *e, const char *id, const char *name)
@@ -94,7 +78,9 @@ int container_restart_count(struct engine *e, const char *id)
  * again (and the count goes up). Never after a stop or rm -f. */
 static bool want_restart(struct engine *e, const struct container_rec *c, int code)
 {
-	cleanup_free char *name = config_str(c, "HostConfig", "RestartPolicy", "Name");
+	cleanup_json struct json_object *opts = ctr_opts(c);
+	struct json_object *policy = jget(jget(opts, "HostConfig"), "RestartPolicy");
+	const char *name = jstr(policy, "Name");
 	cleanup_free char *stopped = ctr_file(e, c->id, "stopped");
 	cleanup_free char *count_path = ctr_file(e, c->id, "restarts");
 	int max, count = container_restart_count(e, c->id);
@@ -103,7 +89,7 @@ static bool want_restart(struct engine *e, const struct container_rec *c, int co
 	if (name == NULL || c->autoremove || access(stopped, F_OK) == 0)
 		return false;
 	if (strcmp(name, "on-failure") == 0) {
-		max = config_int_in(c, "HostConfig", "RestartPolicy", "MaximumRetryCount", 0);
+		max = jint_or(jget(policy, "MaximumRetryCount"), 0);
 		if (code == 0 || (max > 0 && count >= max))
 			return false;
 	} else if (strcmp(name, "always") != 0 && strcmp(name, "unless-stopped") != 0) {
@@ -144,12 +130,7 @@ int container_cleanup(struct engine *e, const char *id, int exit_code, int lock_
 		 * longer runs gets its rootfs unmounted */
 		r = container_lookup(e, id, &c, err);
 		if (r <= 0)
-			return r == 0
-				   ? werr_set(err, 0,
-					      "no container with name or ID \"%s\" found: no such "
-					      "container",
-					      id)
-				   : -1;
+			return r == 0 ? container_not_found(id, err) : -1;
 		if (c.state == CTR_EXITED || c.state == CTR_STOPPED) {
 			cleanup_free char *dir = container_dir(e, c.id);
 			rc = rootfs_umount(e, container_driver(&c), dir, err);
@@ -206,11 +187,7 @@ int container_prepare_start(struct engine *e, const char *ref, int lock_fd, stru
 
 	r = container_lookup(e, ref, &c, err);
 	if (r <= 0)
-		return r == 0 ? werr_set(
-				    err, 0,
-				    "no container with name or ID \"%s\" found: no such container",
-				    ref)
-			      : -1;
+		return r == 0 ? container_not_found(ref, err) : -1;
 	if (lock_fd >= 0) {
 		/* a restart by the policy: the monitor handed its lock on */
 		if (ctrlock_adopt(e->runroot, c.id, lock_fd, err) < 0) {
@@ -264,26 +241,13 @@ int container_kill(struct engine *e, const struct container_rec *c, int sig, str
 	return 0;
 }
 
-/* An int in section.obj of the create options, or def */
-static int config_int_in(const struct container_rec *c, const char *section, const char *obj,
-			 const char *key, int def)
-{
-	cleanup_json struct json_object *j = json_tokener_parse(c->config ? c->config : "");
-	struct json_object *s = NULL, *o = NULL, *v = NULL;
-
-	if (j && json_object_object_get_ex(j, section, &s) &&
-	    json_object_object_get_ex(s, obj, &o) && json_object_object_get_ex(o, key, &v) &&
-	    json_object_is_type(v, json_type_int))
-		return json_object_get_int(v);
-	return def;
-}
-
 static int stop_running(struct engine *e, const struct container_rec *c, int sig, int timeout,
 			struct werr *err);
 
 int container_stop_signal(const struct container_rec *c)
 {
-	int sig = config_int(c, "Config", "StopSignal", SIGTERM);
+	cleanup_json struct json_object *opts = ctr_opts(c);
+	int sig = jint_or(jget(jget(opts, "Config"), "StopSignal"), SIGTERM);
 	return sig > 0 && sig < 65 ? sig : SIGTERM;
 }
 
@@ -323,8 +287,10 @@ int container_stop(struct engine *e, const struct container_rec *cur, int timeou
 	struct container_rec c = {0};
 	int sig = container_stop_signal(cur), rc;
 
-	if (timeout < 0)
-		timeout = config_int(cur, "Config", "StopTimeout", 10);
+	if (timeout < 0) {
+		cleanup_json struct json_object *opts = ctr_opts(cur);
+		timeout = jint_or(jget(jget(opts, "Config"), "StopTimeout"), 10);
+	}
 	/* first: its restart policy must not bring it back, even when it is
 	 * between two runs right now */
 	container_mark_stopping(e, cur->id);
@@ -370,12 +336,7 @@ int container_wait_exit(struct engine *e, const char *ref, int *code, struct wer
 		int r = container_lookup(e, ref, &c, err);
 
 		if (r <= 0)
-			return r == 0
-				   ? werr_set(err, 0,
-					      "no container with name or ID \"%s\" found: no such "
-					      "container",
-					      ref)
-				   : -1;
+			return r == 0 ? container_not_found(ref, err) : -1;
 		if (c.state == CTR_EXITED || c.state == CTR_STOPPED) {
 			*code = c.exit_code;
 			container_rec_free(&c);

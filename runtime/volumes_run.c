@@ -17,6 +17,7 @@
 #include "lib/syscalls.h"
 #include "lib/util.h"
 #include "lib/walk.h"
+#include "runtime/container.h"
 #include "runtime/runopts.h"
 #include "storage/driver.h"
 
@@ -85,9 +86,7 @@ static int add_volumes_from(struct engine *e, const struct run_opts *o, const ch
 
 	if (r <= 0) {
 		if (r == 0)
-			werr_set(err, 0,
-				 "no container with name or ID \"%s\" found: no such container",
-				 ref);
+			container_not_found(ref, err);
 		return werr_status(err, 125);
 	}
 	cfg = c.config ? json_tokener_parse(c.config) : NULL;
