@@ -10,6 +10,7 @@
 #include "runtime/volumes.h"
 #include "runtime/ctrfilter.h"
 #include "runtime/ctrfs.h"
+#include "storage/layer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,6 +195,9 @@ int cmd_rm(struct engine *e, void *opts, char **args, struct werr *err)
 		werr_set(err, 0, "no arguments are needed with --all");
 		return werr_status(err, 125);
 	}
+	/* rm is where users clean up: a killed run's half-built mount-point
+	 * layer goes too (nothing else would look for it before an rmi) */
+	layer_gc_tmp(e);
 	if (all) {
 		struct container_rec *list = NULL;
 		size_t n = 0;

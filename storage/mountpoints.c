@@ -144,6 +144,7 @@ char *mountpoints_layer(struct engine *e, char *const *layers, size_t n)
 		goto out;
 	etc_attrs(lfd, n, &st);
 	/* a temp dir of the layers dir: a killed command's is collected */
+	layer_gc_tmp(e);
 	tfd = layer_tmp_create(ldfd, tmp, &ignore);
 	if (tfd < 0 || build(tfd, &st, missing) < 0 ||
 	    (renameat(ldfd, tmp, ldfd, name) < 0 && errno != EEXIST && errno != ENOTEMPTY)) {
