@@ -112,6 +112,7 @@ int cmd_info(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_version(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_unshare(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_migrate(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_syscheck(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_help(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_manifest_create(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_manifest_add(struct engine *e, void *opts, char **args, struct werr *err);

@@ -4,6 +4,7 @@
 #include "lib/cleanup.h"
 #include "lib/util.h"
 #include "rootless/rootless.h"
+#include "rootless/syscheck.h"
 #include "runtime/container.h"
 #include "runtime/sys_json.h"
 #include "lib/json.h"
@@ -294,4 +295,58 @@ int cmd_migrate(struct engine *e, void *opts, char **args, struct werr *err)
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return werr_set(err, 0, "stop the running containers: the process doing it failed");
 	return pause_stop(e, err);
+}
+
+/* ---- system check ---- */
+
+static void print_checks_json(const struct check_result *r, size_t n, const int count[3])
+{
+	cleanup_json struct json_object *o = json_object_new_object();
+	struct json_object *list = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *c = json_object_new_object();
+		json_object_object_add(c, "name", json_object_new_string(r[i].name));
+		json_object_object_add(c, "status",
+				       json_object_new_string(check_status_name(r[i].status)));
+		json_object_object_add(c, "message", json_object_new_string(r[i].msg));
+		json_object_object_add(c, "fix",
+				       r[i].fix ? json_object_new_string(r[i].fix) : NULL);
+		json_object_array_add(list, c);
+	}
+	json_object_object_add(o, "checks", list);
+	json_object_object_add(o, "ok", json_object_new_int(count[CHECK_OK]));
+	json_object_object_add(o, "warn", json_object_new_int(count[CHECK_WARN]));
+	json_object_object_add(o, "fail", json_object_new_int(count[CHECK_FAIL]));
+	print_json(stdout, o);
+}
+
+int cmd_syscheck(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	const char *fmt = ((const struct format_opts *)opts)->format;
+	struct check_result *r = NULL;
+	int count[3] = {0, 0, 0};
+	size_t n;
+
+	if (fmt != NULL && strcmp(fmt, "json") != 0) {
+		werr_set(err, 0, "unsupported format '%s': use json", fmt);
+		return werr_status(err, 125);
+	}
+	n = syscheck_run(e, &r);
+	for (size_t i = 0; i < n; i++)
+		count[r[i].status]++;
+	if (fmt != NULL) {
+		print_checks_json(r, n, count);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			printf("%-5s %-20s %s\n", check_status_name(r[i].status), r[i].name,
+			       r[i].msg);
+			if (r[i].fix != NULL)
+				printf("%-26s fix: %s\n", "", r[i].fix);
+		}
+		printf("%d ok, %d warn, %d fail\n", count[CHECK_OK], count[CHECK_WARN],
+		       count[CHECK_FAIL]);
+	}
+	syscheck_free(r, n);
+	return count[CHECK_FAIL] ? 1 : 0;
 }

@@ -417,6 +417,21 @@
 	"  processes (other stores' containers, 'warren unshare') use the namespace.\n"            \
 	"  A pause process whose runtime directory was removed is stopped too.\n"
 
+#define SYSCHECK_HELP                                                                              \
+	"SYNOPSIS\n  warren system check [-f, --format json]\n\n"                                  \
+	"DESCRIPTION\n  Checks that this host is ready for warren and prints, for each check,\n"   \
+	"  ok, warn (works, but worse: slower storage, one uid) or fail (a feature does\n"         \
+	"  not work), with the exact fix: the command the user or an admin runs. It\n"             \
+	"  tries what it checks where it can: user namespaces (and the sysctls that\n"             \
+	"  forbid them), subordinate ids (libsubid: files, LDAP, SSSD) and their overlap\n"        \
+	"  with other users, newuidmap/newgidmap, /dev/fuse, /dev/net/tun, slirp4netns,\n"         \
+	"  pasta and fuse-overlayfs, the storage path (network filesystems, user xattrs,\n"        \
+	"  an overlay mount, free space and quota), the runtime dir, cgroups and the\n"            \
+	"  controllers delegated to the user, systemd lingering and the lowest port that\n"        \
+	"  can be published. It works before the first container and with a broken\n"              \
+	"  store. Exit status 1 when a check fails, else 0.\n"                                     \
+	"  --format json prints {\"checks\": [{name, status, message, fix}], ok, warn, fail}.\n"
+
 #define HELP_HELP                                                                                  \
 	"SYNOPSIS\n  warren help [COMMAND [SUBCOMMAND]]\n\n"                                       \
 	"DESCRIPTION\n  Shows the list of commands, or the help of one (as COMMAND --help "        \
@@ -689,6 +704,8 @@ const struct cmd cli_volume_commands[] = {
 };
 
 const struct cmd cli_system_commands[] = {
+    {"check", cmd_syscheck, &cli_format_opts, "check that the host is ready for warren",
+     SYSCHECK_HELP, NEEDS_NOTHING, NULL},
     {"info", cmd_info, &cli_format_opts, "show system information", INFO_HELP, NEEDS_STORE, NULL},
     {"migrate", cmd_migrate, NULL, "stop the pause process (rebuild the user namespace)",
      MIGRATE_HELP, NEEDS_NOTHING, NULL},

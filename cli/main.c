@@ -75,9 +75,9 @@ static int cli_prepare(const struct cmd *c, struct engine *e, struct werr *err)
 {
 	switch (c->needs) {
 	case NEEDS_STORE:
-		return cli_ready(e, err);
+		return paths_create(e, err) < 0 ? -1 : cli_ready(e, err);
 	case NEEDS_USERNS:
-		return cli_join(e, err);
+		return paths_create(e, err) < 0 ? -1 : cli_join(e, err);
 	case NEEDS_NOTHING:
 		break;
 	}

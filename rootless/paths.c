@@ -26,9 +26,8 @@ static const struct {
     {0x19830326, "BeeGFS"}, {0x01021997, "9p"},
 };
 
-/* Name of the network filesystem holding path (or its closest existing
- * parent), NULL when it is local or unknown. */
-static const char *network_fs(const char *path)
+/* Name of the network filesystem holding path; see rootless.h. */
+const char *paths_network_fs(const char *path)
 {
 	cleanup_free char *p = xstrdup(path);
 	struct statfs sf;
@@ -170,7 +169,6 @@ static void detect_unshare(struct engine *e)
 int paths_init(struct engine *e, struct werr *err)
 {
 	struct passwd *pw;
-	const char *fs;
 
 	e->rootless = geteuid() != 0;
 	e->uid = geteuid();
@@ -193,8 +191,15 @@ int paths_init(struct engine *e, struct werr *err)
 	}
 	if (e->runroot == NULL)
 		e->runroot = xstrdup(e->userrun);
+	return 0;
+}
 
-	if (e->rootless && (fs = network_fs(e->root)) != NULL)
+/* Creates the store's dirs; see rootless.h. */
+int paths_create(struct engine *e, struct werr *err)
+{
+	const char *fs;
+
+	if (e->rootless && (fs = paths_network_fs(e->root)) != NULL)
 		log_warn("storage '%s' is on %s: rootless overlay storage does not work on network "
 			 "filesystems; put it on a local disk with --root or XDG_DATA_HOME",
 			 e->root, fs);
