@@ -432,6 +432,32 @@
 	"  store. Exit status 1 when a check fails, else 0.\n"                                     \
 	"  --format json prints {\"checks\": [{name, status, message, fix}], ok, warn, fail}.\n"
 
+#define SYSDF_HELP                                                                                 \
+	"SYNOPSIS\n  warren system df [-v, --verbose] [--format json|TEMPLATE]\n\n"                \
+	"DESCRIPTION\n  Shows the space images, containers and volumes take, as Podman does:\n"    \
+	"  TYPE, TOTAL, ACTIVE (used by a container, running, in use) SIZE and\n"                  \
+	"  RECLAIMABLE (what a prune would give back). Images count once per image\n"              \
+	"  (not per name); a container's size is its writable layer. -v lists each\n"              \
+	"  image (SHARED SIZE: its layers other images use too), container and volume.\n"          \
+	"  Template fields: .Type .Total .Active .Size .Reclaimable; json prints the\n"            \
+	"  sizes in bytes.\n"
+
+#define SYSPRUNE_HELP                                                                              \
+	"SYNOPSIS\n  warren system prune [-a, --all] [-f, --force] [--volumes] [--filter "         \
+	"K=V]...\n\n"                                                                              \
+	"DESCRIPTION\n  Removes the containers that do not run, the dangling images (with -a\n"    \
+	"  every image no container uses) and, with --volumes, the volumes no container\n"         \
+	"  uses; asks first unless -f. --filter label=K[=V], label!=..., until=TIME\n"             \
+	"  apply to containers, images and volumes as their own prune commands take\n"             \
+	"  them. Prints what it removed and the space it gave back.\n"
+
+#define SYSRESET_HELP                                                                              \
+	"SYNOPSIS\n  warren system reset [-f, --force]\n\n"                                        \
+	"DESCRIPTION\n  Removes all warren data of the user in this store: every container\n"      \
+	"  (stopped first: its stop timeout, then killed), volume and image, then\n"               \
+	"  everything left in the storage dir (--root). Asks first unless -f. The\n"               \
+	"  pause process stays (warren system migrate stops it).\n"
+
 #define HELP_HELP                                                                                  \
 	"SYNOPSIS\n  warren help [COMMAND [SUBCOMMAND]]\n\n"                                       \
 	"DESCRIPTION\n  Shows the list of commands, or the help of one (as COMMAND --help "        \
@@ -706,9 +732,15 @@ const struct cmd cli_volume_commands[] = {
 const struct cmd cli_system_commands[] = {
     {"check", cmd_syscheck, &cli_format_opts, "check that the host is ready for warren",
      SYSCHECK_HELP, NEEDS_NOTHING, NULL},
+    {"df", cmd_system_df, &cli_df_opts, "show the space warren uses", SYSDF_HELP, NEEDS_STORE,
+     NULL},
     {"info", cmd_info, &cli_format_opts, "show system information", INFO_HELP, NEEDS_STORE, NULL},
     {"migrate", cmd_migrate, NULL, "stop the pause process (rebuild the user namespace)",
      MIGRATE_HELP, NEEDS_NOTHING, NULL},
+    {"prune", cmd_system_prune, &cli_sysprune_opts, "remove unused data", SYSPRUNE_HELP,
+     NEEDS_STORE, NULL},
+    {"reset", cmd_system_reset, &cli_reset_opts, "remove all containers, images and volumes",
+     SYSRESET_HELP, NEEDS_STORE, NULL},
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
 };
 
