@@ -418,19 +418,26 @@
 	"  A pause process whose runtime directory was removed is stopped too.\n"
 
 #define SYSCHECK_HELP                                                                              \
-	"SYNOPSIS\n  warren system check [-f, --format json]\n\n"                                  \
-	"DESCRIPTION\n  Checks that this host is ready for warren and prints, for each check,\n"   \
-	"  ok, warn (works, but worse: slower storage, one uid) or fail (a feature does\n"         \
-	"  not work), with the exact fix: the command the user or an admin runs. It\n"             \
-	"  tries what it checks where it can: user namespaces (and the sysctls that\n"             \
-	"  forbid them), subordinate ids (libsubid: files, LDAP, SSSD) and their overlap\n"        \
-	"  with other users, newuidmap/newgidmap, /dev/fuse, /dev/net/tun, slirp4netns,\n"         \
-	"  pasta and fuse-overlayfs, the storage path (network filesystems, user xattrs,\n"        \
-	"  an overlay mount, free space and quota), the runtime dir, cgroups and the\n"            \
-	"  controllers delegated to the user, systemd lingering and the lowest port that\n"        \
-	"  can be published. It works before the first container and with a broken\n"              \
-	"  store. Exit status 1 when a check fails, else 0.\n"                                     \
-	"  --format json prints {\"checks\": [{name, status, message, fix}], ok, warn, fail}.\n"
+	"SYNOPSIS\n  warren system check [-r, --repair] [--host] [-f, --format json]\n\n"          \
+	"DESCRIPTION\n  Checks that this host is ready for warren, then the store, and prints\n"   \
+	"  for each check ok, warn (works, but worse: slower storage, one uid) or fail\n"          \
+	"  (a feature does not work), with the exact fix: the command the user or an\n"            \
+	"  admin runs. Host checks try what they check where they can: user namespaces\n"          \
+	"  (and the sysctls that forbid them), subordinate ids (libsubid: files, LDAP,\n"          \
+	"  SSSD) and their overlap with other users, newuidmap/newgidmap, /dev/fuse,\n"            \
+	"  /dev/net/tun, slirp4netns, pasta and fuse-overlayfs, the storage path\n"                \
+	"  (network filesystems, user xattrs, an overlay mount, free space and quota),\n"          \
+	"  the runtime dir, cgroups and the controllers delegated to the user, systemd\n"          \
+	"  lingering and the lowest port that can be published. Store checks: the\n"               \
+	"  database's integrity, images whose layers are missing, layer and temp dirs\n"           \
+	"  no image uses, containers recorded as running whose process is gone,\n"                 \
+	"  container dirs and mounts nothing uses.\n"                                              \
+	"  -r, --repair  fix what can be fixed without losing an image or a container\n"           \
+	"                that is still whole (damaged images no container uses, unused\n"          \
+	"                layers, leftovers, stray mounts), saying what it removed\n"               \
+	"  --host        the host checks only (no store is opened or created)\n"                   \
+	"  -f, --format json  {\"checks\": [{name, status, message, fix}], ok, warn, fail}\n"      \
+	"  Exit status 1 when a check fails, else 0.\n"
 
 #define SYSDF_HELP                                                                                 \
 	"SYNOPSIS\n  warren system df [-v, --verbose] [--format json|TEMPLATE]\n\n"                \
@@ -730,7 +737,7 @@ const struct cmd cli_volume_commands[] = {
 };
 
 const struct cmd cli_system_commands[] = {
-    {"check", cmd_syscheck, &cli_format_opts, "check that the host is ready for warren",
+    {"check", cmd_syscheck, &cli_syscheck_opts, "check that the host is ready for warren",
      SYSCHECK_HELP, NEEDS_NOTHING, NULL},
     {"df", cmd_system_df, &cli_df_opts, "show the space warren uses", SYSDF_HELP, NEEDS_STORE,
      NULL},

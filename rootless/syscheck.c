@@ -33,13 +33,7 @@
 #define LOW_SPACE     (1LL << 30)   /* warn below 1 GiB free */
 #define NO_SPACE      (100LL << 20) /* fail below 100 MiB */
 
-struct checks {
-	struct engine *e;
-	struct check_result *v;
-	size_t n, cap;
-};
-
-static struct check_result *add(struct checks *c, const char *name)
+struct check_result *check_add(struct checks *c, const char *name)
 {
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 16;
@@ -49,8 +43,7 @@ static struct check_result *add(struct checks *c, const char *name)
 	return &c->v[c->n++];
 }
 
-static __attribute__((format(printf, 3, 4))) void set(struct check_result *r, enum check_status st,
-						      const char *fmt, ...)
+void check_set(struct check_result *r, enum check_status st, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -62,7 +55,7 @@ static __attribute__((format(printf, 3, 4))) void set(struct check_result *r, en
 	va_end(ap);
 }
 
-static __attribute__((format(printf, 2, 3))) void fix(struct check_result *r, const char *fmt, ...)
+void check_fix(struct check_result *r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -102,28 +95,30 @@ static int try_userns(void)
 
 static void check_userns(struct checks *c)
 {
-	struct check_result *r = add(c, "user namespaces");
+	struct check_result *r = check_add(c, "user namespaces");
 	const char *knob = pause_userns_knob();
 	char max[32];
 	int e;
 
 	if (!c->e->rootless) {
-		set(r, CHECK_OK, "not needed in root mode");
+		check_set(r, CHECK_OK, "not needed in root mode");
 		return;
 	}
 	read_line("/proc/sys/user/max_user_namespaces", max, sizeof(max));
 	if (knob != NULL) {
 		const char *colon = strstr(knob, ": ");
-		set(r, CHECK_FAIL, "%.*s", colon ? (int)(colon - knob) : (int)strlen(knob), knob);
-		fix(r, "%s", colon ? colon + 2 : knob);
+		check_set(r, CHECK_FAIL, "%.*s", colon ? (int)(colon - knob) : (int)strlen(knob),
+			  knob);
+		check_fix(r, "%s", colon ? colon + 2 : knob);
 	} else if ((e = try_userns()) != 0) {
-		set(r, CHECK_FAIL, "cannot create a user namespace: %s", strerror(e));
-		fix(r,
+		check_set(r, CHECK_FAIL, "cannot create a user namespace: %s", strerror(e));
+		check_fix(
+		    r,
 		    "ask an admin to allow unprivileged user namespaces (sysctl "
 		    "user.max_user_namespaces, kernel.unprivileged_userns_clone, AppArmor's "
 		    "kernel.apparmor_restrict_unprivileged_userns, or a seccomp/SELinux policy)");
 	} else {
-		set(r, CHECK_OK, "allowed (user.max_user_namespaces=%s)", max[0] ? max : "?");
+		check_set(r, CHECK_OK, "allowed (user.max_user_namespaces=%s)", max[0] ? max : "?");
 	}
 }
 
@@ -164,7 +159,7 @@ static char *subid_clash(const struct engine *e, const char *file, const struct 
 
 static void check_subids(struct checks *c)
 {
-	struct check_result *r = add(c, "subordinate ids");
+	struct check_result *r = check_add(c, "subordinate ids");
 	struct engine *e = c->e;
 	cleanup_free struct idrange *uv = NULL, *gv = NULL;
 	size_t nu = 0, ng = 0;
@@ -173,14 +168,15 @@ static void check_subids(struct checks *c)
 	cleanup_free char *clash = NULL;
 
 	if (!e->rootless) {
-		set(r, CHECK_OK, "not needed in root mode");
+		check_set(r, CHECK_OK, "not needed in root mode");
 		return;
 	}
 	tu = subid_total(e->user, false, &uv, &nu);
 	tg = subid_total(e->user, true, &gv, &ng);
 	pause_subid_free_range(e, range, sizeof(range));
 	if (tu <= 0 || tg <= 0) {
-		set(r, CHECK_WARN,
+		check_set(
+		    r, CHECK_WARN,
 		    "%s has no subordinate %s: containers run with one uid (files of other owners "
 		    "become the user's, images that chown fail)",
 		    e->user,
@@ -188,10 +184,12 @@ static void check_subids(struct checks *c)
 		    : tu <= 0	       ? "uids"
 				       : "gids");
 		if (range[0])
-			fix(r, "ask an admin to run 'usermod --add-subuids %s --add-subgids %s %s'",
+			check_fix(
+			    r, "ask an admin to run 'usermod --add-subuids %s --add-subgids %s %s'",
 			    range, range, e->user);
 		else
-			fix(r, "ask an admin to give %s 65536 ids in /etc/subuid and /etc/subgid",
+			check_fix(
+			    r, "ask an admin to give %s 65536 ids in /etc/subuid and /etc/subgid",
 			    e->user);
 		return;
 	}
@@ -199,40 +197,42 @@ static void check_subids(struct checks *c)
 	if (clash == NULL)
 		clash = subid_clash(e, "/etc/subgid", gv, ng);
 	if (clash != NULL) {
-		set(r, CHECK_FAIL,
+		check_set(
+		    r, CHECK_FAIL,
 		    "the ranges of %s overlap those of %s: the containers of both can read and "
 		    "change each other's files",
 		    e->user, clash);
-		fix(r, "ask an admin to give %s a range of its own%s%s", e->user,
-		    range[0] ? ", e.g. " : "", range);
+		check_fix(r, "ask an admin to give %s a range of its own%s%s", e->user,
+			  range[0] ? ", e.g. " : "", range);
 		return;
 	}
 	if (tu < MIN_SUBIDS || tg < MIN_SUBIDS) {
-		set(r, CHECK_WARN,
-		    "%lld uids and %lld gids: images with ids up to 65535 need 65536", tu, tg);
-		fix(r, "ask an admin for 65536 ids in /etc/subuid and /etc/subgid");
+		check_set(r, CHECK_WARN,
+			  "%lld uids and %lld gids: images with ids up to 65535 need 65536", tu,
+			  tg);
+		check_fix(r, "ask an admin for 65536 ids in /etc/subuid and /etc/subgid");
 		return;
 	}
-	set(r, CHECK_OK, "%lld uids, %lld gids", tu, tg);
+	check_set(r, CHECK_OK, "%lld uids, %lld gids", tu, tg);
 }
 
 static void check_idmap(struct checks *c)
 {
-	struct check_result *r = add(c, "newuidmap/newgidmap");
+	struct check_result *r = check_add(c, "newuidmap/newgidmap");
 	struct werr err = {0};
 
 	if (!c->e->rootless) {
-		set(r, CHECK_OK, "not needed in root mode");
+		check_set(r, CHECK_OK, "not needed in root mode");
 		return;
 	}
 	if (pause_check_idmap_tools(&err) < 0) {
 		const char *colon = strstr(err.msg, ": ");
-		set(r, CHECK_FAIL, "%.*s: only a single uid can be mapped",
-		    colon ? (int)(colon - err.msg) : (int)strlen(err.msg), err.msg);
-		fix(r, "%s", colon ? colon + 2 : err.msg);
+		check_set(r, CHECK_FAIL, "%.*s: only a single uid can be mapped",
+			  colon ? (int)(colon - err.msg) : (int)strlen(err.msg), err.msg);
+		check_fix(r, "%s", colon ? colon + 2 : err.msg);
 		return;
 	}
-	set(r, CHECK_OK, "present, setuid root or with file capabilities");
+	check_set(r, CHECK_OK, "present, setuid root or with file capabilities");
 }
 
 /* ---- devices and helpers ---- */
@@ -240,19 +240,21 @@ static void check_idmap(struct checks *c)
 static void check_device(struct checks *c, const char *name, const char *path,
 			 enum check_status bad, const char *why, const char *module)
 {
-	struct check_result *r = add(c, name);
+	struct check_result *r = check_add(c, name);
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 
 	if (fd >= 0) {
 		close(fd);
-		set(r, CHECK_OK, "usable");
+		check_set(r, CHECK_OK, "usable");
 		return;
 	}
-	set(r, bad, "cannot open %s: %s: %s", path, strerror(errno), why);
+	check_set(r, bad, "cannot open %s: %s: %s", path, strerror(errno), why);
 	if (errno == ENOENT)
-		fix(r, "ask an admin to run 'modprobe %s' (and add it to /etc/modules)", module);
+		check_fix(r, "ask an admin to run 'modprobe %s' (and add it to /etc/modules)",
+			  module);
 	else
-		fix(r, "ask an admin to run 'chmod 0666 %s' (distributions ship it so)", path);
+		check_fix(r, "ask an admin to run 'chmod 0666 %s' (distributions ship it so)",
+			  path);
 }
 
 /* The absolute path of prog on $PATH (or the usual sbin dirs), or NULL. */
@@ -315,21 +317,22 @@ static void prog_version(const char *path, char *buf, size_t len)
 static void check_prog(struct checks *c, const char *name, const char *prog,
 		       enum check_status missing, const char *why, const char *pkg)
 {
-	struct check_result *r = add(c, name);
+	struct check_result *r = check_add(c, name);
 	cleanup_free char *path = find_prog(prog);
 	char ver[160];
 
 	if (path == NULL) {
-		set(r, missing, "%s not found on PATH: %s", prog, why);
+		check_set(r, missing, "%s not found on PATH: %s", prog, why);
 		if (missing != CHECK_OK)
-			fix(r,
+			check_fix(
+			    r,
 			    "ask an admin to run 'apt-get install %s' (Debian, Ubuntu) or the "
 			    "distribution's equivalent",
 			    pkg);
 		return;
 	}
 	prog_version(path, ver, sizeof(ver));
-	set(r, CHECK_OK, "%s%s%s", path, ver[0] ? ": " : "", ver);
+	check_set(r, CHECK_OK, "%s%s%s", path, ver[0] ? ": " : "", ver);
 }
 
 /* ---- storage ---- */
@@ -401,28 +404,31 @@ static int try_overlay(struct engine *e, const char *tmp)
 /* What xattrs and overlay do in a temp dir under dir. */
 static void try_storage(struct checks *c, const char *dir)
 {
-	struct check_result *x = add(c, "storage xattrs"), *o = add(c, "storage overlay");
+	struct check_result *x = check_add(c, "storage xattrs"),
+			    *o = check_add(c, "storage overlay");
 	cleanup_free char *tmp = xasprintf("%s/.warren-check-XXXXXX", dir);
 	cleanup_free char *file = NULL;
 	const char *sub[] = {"l", "u", "w", "m"};
 	int fd, err;
 
 	if (mkdtemp(tmp) == NULL) {
-		set(x, CHECK_FAIL, "cannot create a dir in %s: %s", dir, strerror(errno));
-		fix(x, "make %s writable for %s, or choose another --root", dir, c->e->user);
-		set(o, CHECK_FAIL, "not tried: %s is not writable", dir);
+		check_set(x, CHECK_FAIL, "cannot create a dir in %s: %s", dir, strerror(errno));
+		check_fix(x, "make %s writable for %s, or choose another --root", dir, c->e->user);
+		check_set(o, CHECK_FAIL, "not tried: %s is not writable", dir);
 		return;
 	}
 	file = xasprintf("%s/f", tmp);
 	fd = open(file, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
 	if (fd >= 0 && fsetxattr(fd, "user.warren.check", "1", 1, 0) == 0) {
-		set(x, CHECK_OK, "user xattrs work in %s", dir);
+		check_set(x, CHECK_OK, "user xattrs work in %s", dir);
 	} else {
-		set(x, CHECK_WARN,
+		check_set(
+		    x, CHECK_WARN,
 		    "%s has no user xattrs (%s): rootless overlay cannot record whiteouts there, "
 		    "the slow vfs driver copies every layer",
 		    dir, strerror(fd < 0 ? EBADF : errno));
-		fix(x, "put the store on a local filesystem with xattrs (ext4, xfs, btrfs, tmpfs): "
+		check_fix(
+		    x, "put the store on a local filesystem with xattrs (ext4, xfs, btrfs, tmpfs): "
 		       "--root DIR, or graphroot in ~/.config/containers/storage.conf");
 	}
 	if (fd >= 0)
@@ -433,20 +439,22 @@ static void try_storage(struct checks *c, const char *dir)
 	}
 	err = try_overlay(c->e, tmp);
 	if (err == 0)
-		set(o, CHECK_OK, "native overlay mounts%s",
-		    c->e->rootless ? " in a user namespace" : "");
+		check_set(o, CHECK_OK, "native overlay mounts%s",
+			  c->e->rootless ? " in a user namespace" : "");
 	else if (access("/dev/fuse", R_OK | W_OK) == 0) {
 		cleanup_free char *fo = find_prog("fuse-overlayfs");
-		set(o, fo ? CHECK_OK : CHECK_WARN, "native overlay failed (%s)%s", strerror(err),
+		check_set(
+		    o, fo ? CHECK_OK : CHECK_WARN, "native overlay failed (%s)%s", strerror(err),
 		    fo ? ": fuse-overlayfs is used instead" : " and fuse-overlayfs is missing");
 		if (fo == NULL)
-			fix(o, "ask an admin to run 'apt-get install fuse-overlayfs'");
+			check_fix(o, "ask an admin to run 'apt-get install fuse-overlayfs'");
 	} else {
-		set(o, CHECK_WARN,
-		    "native overlay failed (%s) and /dev/fuse is not usable: the slow "
-		    "vfs driver copies every layer",
-		    strerror(err));
-		fix(o,
+		check_set(o, CHECK_WARN,
+			  "native overlay failed (%s) and /dev/fuse is not usable: the slow "
+			  "vfs driver copies every layer",
+			  strerror(err));
+		check_fix(
+		    o,
 		    "use a kernel that allows overlay in user namespaces (5.11 or later) or ask an "
 		    "admin to run 'chmod 0666 /dev/fuse'");
 	}
@@ -474,7 +482,7 @@ static int quota_of(const struct engine *e, const char *dir, long long *used, lo
 static void check_storage(struct checks *c)
 {
 	struct engine *e = c->e;
-	struct check_result *r = add(c, "storage filesystem");
+	struct check_result *r = check_add(c, "storage filesystem");
 	cleanup_free char *dir = existing_dir(e->root);
 	const char *netfs = paths_network_fs(e->root);
 	struct check_result *s;
@@ -483,23 +491,25 @@ static void check_storage(struct checks *c)
 	char a[32], b[48];
 
 	if (netfs != NULL && e->rootless) {
-		set(r, CHECK_WARN,
-		    "%s is on %s: rootless storage does not work well there (no user xattrs, "
-		    "root squash, slow metadata)",
-		    e->root, netfs);
-		fix(r, "put the store on a local disk: --root /tmp/$USER-warren (or a node-local "
+		check_set(r, CHECK_WARN,
+			  "%s is on %s: rootless storage does not work well there (no user xattrs, "
+			  "root squash, slow metadata)",
+			  e->root, netfs);
+		check_fix(
+		    r, "put the store on a local disk: --root /tmp/$USER-warren (or a node-local "
 		       "scratch dir), or graphroot in ~/.config/containers/storage.conf");
 	} else {
-		set(r, CHECK_OK, "%s is on a %s filesystem", e->root, netfs ? netfs : "local");
+		check_set(r, CHECK_OK, "%s is on a %s filesystem", e->root,
+			  netfs ? netfs : "local");
 	}
 	try_storage(c, dir);
-	s = add(c, "storage space");
+	s = check_add(c, "storage space");
 	if (statvfs(dir, &vfs) < 0) {
-		set(s, CHECK_WARN, "cannot stat %s: %s", dir, strerror(errno));
+		check_set(s, CHECK_WARN, "cannot stat %s: %s", dir, strerror(errno));
 		return;
 	}
 	if (vfs.f_blocks == 0) { /* ramfs: no size, no limit */
-		set(s, CHECK_OK, "no size limit reported for %s", dir);
+		check_set(s, CHECK_OK, "no size limit reported for %s", dir);
 		return;
 	}
 	avail = (long long)vfs.f_bavail * (long long)vfs.f_frsize;
@@ -513,13 +523,14 @@ static void check_storage(struct checks *c)
 	} else {
 		b[0] = '\0';
 	}
-	set(s,
-	    avail < NO_SPACE	? CHECK_FAIL
-	    : avail < LOW_SPACE ? CHECK_WARN
-				: CHECK_OK,
-	    "%s free in %s%s", a, dir, b);
+	check_set(s,
+		  avail < NO_SPACE    ? CHECK_FAIL
+		  : avail < LOW_SPACE ? CHECK_WARN
+				      : CHECK_OK,
+		  "%s free in %s%s", a, dir, b);
 	if (avail < LOW_SPACE)
-		fix(s, "free space there ('warren system prune -a'), or choose another --root");
+		check_fix(s,
+			  "free space there ('warren system prune -a'), or choose another --root");
 }
 
 /* ---- runtime dir, cgroups, session, ports ---- */
@@ -527,38 +538,41 @@ static void check_storage(struct checks *c)
 static void check_rundir(struct checks *c)
 {
 	struct engine *e = c->e;
-	struct check_result *r = add(c, "runtime dir");
+	struct check_result *r = check_add(c, "runtime dir");
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 	struct stat st;
 	struct statvfs vfs;
 
 	if (stat(e->userrun, &st) < 0) {
-		set(r, CHECK_FAIL, "%s: %s", e->userrun, strerror(errno));
-		fix(r, "set XDG_RUNTIME_DIR to a dir of yours (mode 0700), e.g. "
-		       "'export XDG_RUNTIME_DIR=/tmp/$(id -u)-runtime; mkdir -m 0700 -p "
-		       "$XDG_RUNTIME_DIR'");
+		check_set(r, CHECK_FAIL, "%s: %s", e->userrun, strerror(errno));
+		check_fix(r, "set XDG_RUNTIME_DIR to a dir of yours (mode 0700), e.g. "
+			     "'export XDG_RUNTIME_DIR=/tmp/$(id -u)-runtime; mkdir -m 0700 -p "
+			     "$XDG_RUNTIME_DIR'");
 		return;
 	}
 	if (st.st_uid != e->uid || (st.st_mode & 077) != 0) {
-		set(r, CHECK_FAIL, "%s is not owned by %s with mode 0700", e->userrun, e->user);
-		fix(r, "run 'chmod 0700 %s' (or remove it: warren makes it again)", e->userrun);
+		check_set(r, CHECK_FAIL, "%s is not owned by %s with mode 0700", e->userrun,
+			  e->user);
+		check_fix(r, "run 'chmod 0700 %s' (or remove it: warren makes it again)",
+			  e->userrun);
 		return;
 	}
 	if (statvfs(e->userrun, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC) && e->rootless) {
-		set(r, CHECK_WARN, "%s is on a noexec mount", e->userrun);
-		fix(r, "set XDG_RUNTIME_DIR to a dir on a filesystem mounted without noexec");
+		check_set(r, CHECK_WARN, "%s is on a noexec mount", e->userrun);
+		check_fix(r, "set XDG_RUNTIME_DIR to a dir on a filesystem mounted without noexec");
 		return;
 	}
 	if (e->rootless && (xdg == NULL || xdg[0] != '/')) {
-		set(r, CHECK_WARN,
-		    "XDG_RUNTIME_DIR is not set: using %s, which a cleaned /tmp removes (the "
-		    "running containers then become unreachable)",
-		    e->userrun);
-		fix(r, "log in through a session that sets it (ssh, login, machinectl shell) or "
-		       "'export XDG_RUNTIME_DIR=/run/user/$(id -u)' where that dir is yours");
+		check_set(r, CHECK_WARN,
+			  "XDG_RUNTIME_DIR is not set: using %s, which a cleaned /tmp removes (the "
+			  "running containers then become unreachable)",
+			  e->userrun);
+		check_fix(r,
+			  "log in through a session that sets it (ssh, login, machinectl shell) or "
+			  "'export XDG_RUNTIME_DIR=/run/user/$(id -u)' where that dir is yours");
 		return;
 	}
-	set(r, CHECK_OK, "%s", e->userrun);
+	check_set(r, CHECK_OK, "%s", e->userrun);
 }
 
 /* The controllers listed in a v2 cgroup dir's file (space separated). */
@@ -603,7 +617,7 @@ static char *own_cgroup(const char *controller)
 static void check_cgroups(struct checks *c)
 {
 	static const char *const v1[] = {"memory", "cpu", "pids", "freezer", "blkio", "cpuset"};
-	struct check_result *r = add(c, "cgroups");
+	struct check_result *r = check_add(c, "cgroups");
 	struct statfs sf;
 	char ok[160] = "", miss[160] = "";
 
@@ -613,14 +627,17 @@ static void check_cgroups(struct checks *c)
 		char ctl[256] = "";
 		v2_controllers(dir, "cgroup.controllers", ctl, sizeof(ctl));
 		if (!c->e->rootless || access(dir, W_OK) == 0) {
-			set(r, CHECK_OK, "v2, controllers in %s: %s", dir, ctl[0] ? ctl : "none");
+			check_set(r, CHECK_OK, "v2, controllers in %s: %s", dir,
+				  ctl[0] ? ctl : "none");
 			return;
 		}
-		set(r, CHECK_WARN,
+		check_set(
+		    r, CHECK_WARN,
 		    "v2, but %s is not delegated to %s: resource limits, pause and stats are not "
 		    "available",
 		    dir, c->e->user);
-		fix(r,
+		check_fix(
+		    r,
 		    "log in through systemd-logind (a user@.service delegates a cgroup) or ask an "
 		    "admin to delegate one ('systemctl edit user@.service': Delegate=yes)");
 		return;
@@ -639,63 +656,64 @@ static void check_cgroups(struct checks *c)
 			 v1[i]);
 	}
 	if (miss[0] == '\0') {
-		set(r, CHECK_OK, "v1, usable controllers: %s", ok[0] ? ok : "none");
+		check_set(r, CHECK_OK, "v1, usable controllers: %s", ok[0] ? ok : "none");
 		return;
 	}
-	set(r, CHECK_WARN,
+	check_set(
+	    r, CHECK_WARN,
 	    "v1 (hybrid), and %s owns no cgroup of the controllers %s: resource limits, pause and "
 	    "stats are not available rootless",
 	    c->e->user, miss);
-	fix(r,
-	    "run on a cgroup v2 host with systemd delegation, or ask an admin (or the batch "
-	    "system) to create cgroups owned by %s under each controller",
-	    c->e->user);
+	check_fix(r,
+		  "run on a cgroup v2 host with systemd delegation, or ask an admin (or the batch "
+		  "system) to create cgroups owned by %s under each controller",
+		  c->e->user);
 }
 
 static void check_linger(struct checks *c)
 {
-	struct check_result *r = add(c, "lingering");
+	struct check_result *r = check_add(c, "lingering");
 	struct stat st;
 	cleanup_free char *path = NULL;
 
 	if (!c->e->rootless) {
-		set(r, CHECK_OK, "not needed in root mode");
+		check_set(r, CHECK_OK, "not needed in root mode");
 		return;
 	}
 	if (stat("/run/systemd/system", &st) < 0) {
-		set(r, CHECK_OK, "no systemd: detached containers outlive the login session");
+		check_set(r, CHECK_OK, "no systemd: detached containers outlive the login session");
 		return;
 	}
 	path = xasprintf("/var/lib/systemd/linger/%s", c->e->user);
 	if (stat(path, &st) == 0) {
-		set(r, CHECK_OK, "enabled: detached containers outlive the login session");
+		check_set(r, CHECK_OK, "enabled: detached containers outlive the login session");
 		return;
 	}
-	set(r, CHECK_WARN,
-	    "not enabled: systemd may stop detached containers when %s's last session ends",
-	    c->e->user);
-	fix(r, "run 'loginctl enable-linger %s' (or ask an admin to)", c->e->user);
+	check_set(r, CHECK_WARN,
+		  "not enabled: systemd may stop detached containers when %s's last session ends",
+		  c->e->user);
+	check_fix(r, "run 'loginctl enable-linger %s' (or ask an admin to)", c->e->user);
 }
 
 static void check_ports(struct checks *c)
 {
-	struct check_result *r = add(c, "unprivileged ports");
+	struct check_result *r = check_add(c, "unprivileged ports");
 	char v[32];
 
 	if (!c->e->rootless) {
-		set(r, CHECK_OK, "root mode: every port can be published");
+		check_set(r, CHECK_OK, "root mode: every port can be published");
 		return;
 	}
 	read_line("/proc/sys/net/ipv4/ip_unprivileged_port_start", v, sizeof(v));
-	set(r, CHECK_OK,
-	    "host ports from %s up can be published (lower ones after an admin runs 'sysctl "
-	    "net.ipv4.ip_unprivileged_port_start=N')",
-	    v[0] ? v : "1024");
+	check_set(r, CHECK_OK,
+		  "host ports from %s up can be published (lower ones after an admin runs 'sysctl "
+		  "net.ipv4.ip_unprivileged_port_start=N')",
+		  v[0] ? v : "1024");
 }
 
-size_t syscheck_run(struct engine *e, struct check_result **out)
+void syscheck_host(struct checks *cc)
 {
-	struct checks c = {.e = e};
+	struct checks c = *cc;
 
 	check_userns(&c);
 	check_subids(&c);
@@ -715,17 +733,17 @@ size_t syscheck_run(struct engine *e, struct check_result **out)
 	check_cgroups(&c);
 	check_linger(&c);
 	check_ports(&c);
-	*out = c.v;
-	return c.n;
+	*cc = c;
 }
 
-void syscheck_free(struct check_result *r, size_t n)
+void checks_free(struct checks *c)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(r[i].msg);
-		free(r[i].fix);
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].msg);
+		free(c->v[i].fix);
 	}
-	free(r);
+	free(c->v);
+	*c = (struct checks){0};
 }
 
 const char *check_status_name(enum check_status s)

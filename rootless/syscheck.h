@@ -6,6 +6,7 @@
 #ifndef WARREN_SYSCHECK_H
 #define WARREN_SYSCHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "engine/engine.h"
@@ -19,12 +20,24 @@ struct check_result {
 	char *fix; /* the command or step that fixes it; NULL when ok */
 };
 
-/* Runs every check for e's user (outside the user namespace: call it
- * before joining the pause process). *out is malloc'd, free with
- * syscheck_free. Returns the number of results. */
-size_t syscheck_run(struct engine *e, struct check_result **out);
+/* The results so far; repair: fix what can be fixed (the store checks). */
+struct checks {
+	struct engine *e;
+	bool repair;
+	struct check_result *v;
+	size_t n, cap;
+};
 
-void syscheck_free(struct check_result *r, size_t n);
+/* A new result named name (static), status ok, no message yet. */
+struct check_result *check_add(struct checks *c, const char *name);
+void check_set(struct check_result *r, enum check_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void check_fix(struct check_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void checks_free(struct checks *c);
+
+/* Adds the host checks for c->e's user. Runs outside the user namespace:
+ * call it before joining the pause process. */
+void syscheck_host(struct checks *c);
 
 /* "ok", "warn" or "fail". */
 const char *check_status_name(enum check_status s);
