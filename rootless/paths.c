@@ -1,4 +1,5 @@
 /* paths.c - where a user's data and runtime state live (rootless and root). */
+#include "engine/config.h"
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
@@ -177,6 +178,13 @@ int paths_init(struct engine *e, struct werr *err)
 	pw = getpwuid(e->uid);
 	free(e->user);
 	e->user = xstrdup(pw != NULL ? pw->pw_name : "");
+	/* the files' storage settings, where no flag set them */
+	if (e->conf == NULL) {
+		e->conf = xcalloc(1, sizeof(*e->conf));
+		if (config_load(e->conf, e->rootless, err) < 0)
+			return -1;
+	}
+	config_apply_storage(e->conf, e);
 
 	if (e->rootless) {
 		if (rootless_defaults(e, pw, err) < 0)
