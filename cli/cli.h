@@ -157,7 +157,7 @@ extern const struct optspec cli_pull_opts, cli_login_opts, cli_logout_opts, cli_
     cli_push_opts;
 extern const struct optspec cli_images_opts, cli_rmi_opts, cli_load_opts, cli_import_opts;
 extern const struct optspec cli_save_opts;
-extern const struct optspec cli_format_opts, cli_unshare_opts;
+extern const struct optspec cli_format_opts, cli_unshare_opts, cli_help_opts;
 extern const struct optspec cli_df_opts, cli_sysprune_opts, cli_reset_opts, cli_syscheck_opts;
 extern const struct optspec cli_history_opts, cli_image_prune_opts;
 extern const struct optspec cli_manifest_create_opts, cli_manifest_add_opts,

@@ -466,9 +466,10 @@
 	"  pause process stays (warren system migrate stops it).\n"
 
 #define HELP_HELP                                                                                  \
-	"SYNOPSIS\n  warren help [COMMAND [SUBCOMMAND]]\n\n"                                       \
+	"SYNOPSIS\n  warren help [--reference] [COMMAND [SUBCOMMAND]]\n\n"                       \
 	"DESCRIPTION\n  Shows the list of commands, or the help of one (as COMMAND --help "        \
-	"does).\n"
+	"does).\n"                                                                                 \
+	"  --reference  every command's help as one markdown page (docs/reference.md)\n"
 
 #define MANIFEST_REG_HELP                                                                          \
 	"      --authfile PATH     credentials file (default: auth.json, see login)\n"             \
@@ -766,8 +767,8 @@ const struct cmd cli_commands[] = {
      NEEDS_STORE, NULL},
     {"export", cmd_export, &cli_export_opts, "write a container's filesystem as a tar", EXPORT_HELP,
      NEEDS_STORE, NULL},
-    {"help", cmd_help, NULL, "show the help of warren or of a command", HELP_HELP, NEEDS_NOTHING,
-     NULL},
+    {"help", cmd_help, &cli_help_opts, "show the help of warren or of a command", HELP_HELP,
+     NEEDS_NOTHING, NULL},
     {"healthcheck", NULL, NULL, "run container healthchecks", NULL, NEEDS_NOTHING,
      cli_healthcheck_commands},
     {"history", cmd_history, &cli_history_opts, "show the history of an image", HISTORY_HELP,

@@ -122,6 +122,8 @@ else
     log "make check-unit"
     UNIT_OUT=$(make -s check-unit 2>&1)
     extra_check "make install honours DESTDIR and PREFIX" install_check
+    extra_check "docs/reference.md is the --help of every command (make reference)" \
+        make -s check-reference
 fi
 printf '%s\n' "$UNIT_OUT"
 UNIT_LINE=$(printf '%s\n' "$UNIT_OUT" | grep -E '^unit: [0-9]+ passed, [0-9]+ failed$' | tail -1)
