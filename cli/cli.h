@@ -136,6 +136,11 @@ int cmd_volume_inspect(struct engine *e, void *opts, char **args, struct werr *e
 int cmd_volume_rm(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_volume_prune(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_volume_exists(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_secret_create(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_secret_ls(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_secret_inspect(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_secret_rm(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_secret_exists(struct engine *e, void *opts, char **args, struct werr *err);
 /* cmd_ctrinfo.c */
 int cmd_container_exists(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_rename(struct engine *e, void *opts, char **args, struct werr *err);
@@ -164,6 +169,8 @@ extern const struct optspec cli_manifest_create_opts, cli_manifest_add_opts,
     cli_manifest_annotate_opts, cli_manifest_inspect_opts, cli_manifest_push_opts;
 extern const struct optspec cli_volume_create_opts, cli_volume_ls_opts, cli_volume_inspect_opts,
     cli_volume_rm_opts, cli_volume_prune_opts;
+extern const struct optspec cli_secret_create_opts, cli_secret_ls_opts, cli_secret_inspect_opts,
+    cli_secret_rm_opts;
 extern const struct optspec cli_ctr_prune_opts, cli_diff_opts, cli_export_opts, cli_cp_opts;
 
 struct image_rec;

@@ -1,6 +1,7 @@
 /* The command tables and their man-style help. */
 #include "cli/cli.h"
 #include "cli/help_ctrinfo.h"
+#include "cli/help_secret.h"
 #include "cli/help_lifecycle.h"
 
 #include <stddef.h>
@@ -24,6 +25,8 @@
 	"  -t, --tty                 allocate a pseudo-terminal inside the container\n"            \
 	"  -e, --env K[=V]           set an environment variable (K alone: take ours)\n"           \
 	"      --env-file FILE       read K=V lines from FILE ('#' comments)\n"                    \
+	"      --secret NAME[,OPTS]  secret NAME (warren secret) at /run/secrets/NAME; OPTS:\n"    \
+	"                            type=mount|env, target=PATH|VAR, uid=, gid=, mode=\n"         \
 	"  -w, --workdir DIR         working directory inside the container\n"                     \
 	"  -u, --user USER[:GROUP]   run as this user (names resolved in the image)\n"             \
 	"      --name NAME           name the container\n"                                         \
@@ -466,7 +469,7 @@
 	"  pause process stays (warren system migrate stops it).\n"
 
 #define HELP_HELP                                                                                  \
-	"SYNOPSIS\n  warren help [--reference] [COMMAND [SUBCOMMAND]]\n\n"                       \
+	"SYNOPSIS\n  warren help [--reference] [COMMAND [SUBCOMMAND]]\n\n"                         \
 	"DESCRIPTION\n  Shows the list of commands, or the help of one (as COMMAND --help "        \
 	"does).\n"                                                                                 \
 	"  --reference  every command's help as one markdown page (docs/reference.md)\n"
@@ -720,6 +723,21 @@ const struct cmd cli_container_commands[] = {
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
 };
 
+const struct cmd cli_secret_commands[] = {
+    {"create", cmd_secret_create, &cli_secret_create_opts, "create a secret", SECRET_CREATE_HELP,
+     NEEDS_STORE, NULL},
+    {"exists", cmd_secret_exists, NULL, "check whether a secret exists", SECRET_EXISTS_HELP,
+     NEEDS_STORE, NULL},
+    {"inspect", cmd_secret_inspect, &cli_secret_inspect_opts, "show secrets as JSON",
+     SECRET_INSPECT_HELP, NEEDS_STORE, NULL},
+    {"list", cmd_secret_ls, &cli_secret_ls_opts, "list secrets", SECRET_LS_HELP, NEEDS_STORE, NULL},
+    {"ls", cmd_secret_ls, &cli_secret_ls_opts, "list secrets", SECRET_LS_HELP, NEEDS_STORE, NULL},
+    {"remove", cmd_secret_rm, &cli_secret_rm_opts, "remove secrets", SECRET_RM_HELP, NEEDS_STORE,
+     NULL},
+    {"rm", cmd_secret_rm, &cli_secret_rm_opts, "remove secrets", SECRET_RM_HELP, NEEDS_STORE, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
+};
+
 const struct cmd cli_volume_commands[] = {
     {"create", cmd_volume_create, &cli_volume_create_opts, "create a volume", VOLUME_CREATE_HELP,
      NEEDS_STORE, NULL},
@@ -818,6 +836,7 @@ const struct cmd cli_commands[] = {
      NEEDS_STORE, NULL},
     {"version", cmd_version, &cli_format_opts, "show the version", VERSION_HELP, NEEDS_NOTHING,
      NULL},
+    {"secret", NULL, NULL, "manage secrets", NULL, NEEDS_NOTHING, cli_secret_commands},
     {"volume", NULL, NULL, "manage volumes", NULL, NEEDS_NOTHING, cli_volume_commands},
     {"wait", cmd_wait, NULL, "wait for containers to exit and print their codes", WAIT_HELP,
      NEEDS_STORE, NULL},
