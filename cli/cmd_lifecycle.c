@@ -401,8 +401,8 @@ int cmd_update(struct engine *e, void *opts, char **args, struct werr *err)
 		return werr_status(err, 125);
 	if (o->resource)
 		r = werr_set(err, 0,
-			     "%s: container %.12s has no cgroup of its own, which resource limits "
-			     "need: warren does not create per-container cgroups yet",
+			     "%s: container %.12s: warren does not set resource limits yet (issue "
+			     "14), and never ignores one",
 			     o->resource, c.id);
 	else if (!o->restart_set)
 		r = werr_set(err, 0, "no changes: give --restart (or a resource limit)");

@@ -9,6 +9,7 @@
 #include "lib/signame.h"
 #include "lib/util.h"
 #include "runtime/ctr_userns.h"
+#include "runtime/ctrcgroup.h"
 #include "runtime/ctrlock.h"
 #include "runtime/executor.h"
 #include "runtime/health.h"
@@ -212,6 +213,9 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	if (o->init) /* Podman leaves it out when false */
 		json_object_object_add(host, "Init", json_object_new_boolean(true));
 	ctr_userns_config(o->uns, host, j);
+	jset_str(host, "Cgroups", cgroup_mode_inspect((enum cg_mode)o->cgroups));
+	if (o->cgroups != CG_MODE_ENABLED) /* what a start reads (ctr_cgroup_mode) */
+		jset_str(j, "CgroupsMode", cgroup_mode_name((enum cg_mode)o->cgroups));
 	json_object_object_add(j, "Config", cfg);
 	json_object_object_add(j, "HostConfig", host);
 	json_object_object_add(j, "LogMaxBytes", json_object_new_int64(o->log_max));
@@ -556,6 +560,8 @@ int container_destroy(struct engine *e, struct container_rec *c, struct werr *er
 	cleanup_free char *dir = container_dir(e, c->id);
 	cleanup_free char *bundle = container_bundle_dir(e, c);
 
+	if (cgroup_destroy(e, c->id, err) < 0)
+		return werr_wrap(err, "remove container %.12s", c->id);
 	if (strcmp(bundle, dir) != 0 && rm_rf_at(AT_FDCWD, bundle, err) < 0)
 		return werr_wrap(err, "remove container %.12s", c->id);
 	if (!pool_offer(e, c, dir)) {
@@ -584,6 +590,8 @@ int container_mark_exited(struct engine *e, struct container_rec *c, int code, s
 	c->pid = 0;
 	c->pid_start = 0;
 	rootfs_umount(e, container_driver(c), dir, &ignore);
+	if (cgroup_destroy(e, c->id, &ignore) < 0)
+		log_warn("%s", ignore.msg);
 	return store_container_update(e->store, c, err);
 }
 
@@ -613,9 +621,15 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 			       .cache_dir = e->runroot,
 			       .id = c->rec.id};
 	struct werr ignore = {0};
+	int cgfds[CG_NKINDS], rc;
 
 	health_starting(e, &c->rec);
-	if (executor_start(bundle, &xo, &c->proc, err) < 0) {
+	xo.ncgroup_fds = ctr_cgroup_start(e, &c->rec, cgfds, err);
+	xo.cgroup_fds = cgfds;
+	rc = xo.ncgroup_fds < 0 ? -1 : executor_start(bundle, &xo, &c->proc, err);
+	for (int i = 0; i < xo.ncgroup_fds; i++)
+		close(cgfds[i]);
+	if (rc < 0) {
 		container_start_failed(e, c, err->status ? err->status : 125);
 		return -1;
 	}
@@ -776,6 +790,7 @@ int container_lookup(struct engine *e, const char *ref, struct container_rec *ou
 		return gone ? 0 : -1;
 	}
 	health_fill(e, &c);
+	ctr_cgroup_fill(e, &c);
 	*out = c;
 	return 1;
 }
@@ -797,6 +812,7 @@ int container_list(struct engine *e, bool all, struct container_rec **out, size_
 			continue;
 		}
 		health_fill(e, &v[i]);
+		ctr_cgroup_fill(e, &v[i]);
 		v[keep++] = v[i];
 	}
 	*out = v;
@@ -877,6 +893,11 @@ int container_remove(struct engine *e, struct container_rec *c, bool force, int 
 	st = ctrlock_try(e->runroot, c->id, true, &fd, &info, err);
 	if (st == CTRLOCK_OWNED && force)
 		container_mark_stopping(e, c->id);
+	if (st == CTRLOCK_OWNED && force && c->paused && proc_alive(c->pid, c->pid_start)) {
+		/* as Podman: a paused container is killed, then thawed to die */
+		kill(c->pid, SIGKILL);
+		ctr_cgroup_thaw_after_kill(e, c);
+	}
 	if (st == CTRLOCK_OWNED)
 		st = wait_owner(e, c, &info, force, timeout, &fd, err);
 	if (st < 0)
@@ -923,6 +944,10 @@ void container_status_string(const struct container_rec *c, char *buf, size_t le
 
 	switch (c->state) {
 	case CTR_RUNNING:
+		if (c->paused) {
+			snprintf(buf, len, "Paused");
+			break;
+		}
 		format_ago(c->started, ago, sizeof(ago));
 		/* "Up 3 seconds" : drop the " ago" */
 		if (str_has_suffix(ago, " ago"))

@@ -92,6 +92,7 @@ struct run_opts {
 	char **uidmap, **gidmap;
 	char *subuidname, *subgidname;
 	const struct ctr_userns *uns; /* resolved by container_create (NULL: the engine's) */
+	int cgroups;		      /* --cgroups: an enum cg_mode (runtime/cgroup.h) */
 };
 
 /* The default init binaries of --init, in the order they are looked for
