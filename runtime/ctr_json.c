@@ -337,12 +337,14 @@ static void log_path(struct engine *e, const struct container_rec *c, struct jso
 	jset_str(lc, "Path", p);
 }
 
-/* State.CgroupPath, present only while it has one (Podman's omitempty) */
-static void cgroup_path(struct json_object *o, struct engine *e, const struct container_rec *c)
+/* State.CgroupPath: its JSON has it only while there is one (Podman's
+ * omitempty), its templates always (a Go struct field) */
+static void cgroup_path(struct json_object *o, struct engine *e, const struct container_rec *c,
+			bool go_time)
 {
 	char *p = ctr_cgroup_path(e, c);
 
-	if (*p != '\0')
+	if (*p != '\0' || go_time)
 		insert_before(jget(o, "State"), "CheckpointedAt", "CgroupPath",
 			      json_object_new_string(p));
 	free(p);
@@ -366,7 +368,7 @@ struct json_object *ctr_json_inspect(struct engine *e, const struct container_re
 	jset(o, "Args", args);
 	fill_state(jget(o, "State"), c, spec, go_time);
 	jset(jget(o, "State"), "Health", health_state_json(e, c));
-	cgroup_path(o, e, c);
+	cgroup_path(o, e, c, go_time);
 	fill_image(o, e, c);
 	jset_str(o, "Rootfs", jstr(opts, "Rootfs")); /* --rootfs DIR, else "" */
 	fill_paths(o, e, c);

@@ -1,0 +1,215 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2016,SC2154,SC1091  # container commands in single quotes; status/output/stderr come from bats
+# Issue 8 "pause/unpause (cgroup freezer where available)", "stats --no-stream
+# where cgroups allow", and issue 14's foundation, in root mode: each container
+# gets a cgroup of its own (warren/<id> in the v1 freezer, memory, cpuacct,
+# pids and blkio hierarchies on this hybrid host, or cgroup v2), removed with it.
+
+load ../helpers
+
+# The freezer hierarchy's mount: v1's controller, else cgroup v2.
+freezer_root() {
+    if [ "$(stat -f -c %T /sys/fs/cgroup/freezer 2>/dev/null)" = cgroupfs ]; then
+        echo /sys/fs/cgroup/freezer
+    else
+        echo /sys/fs/cgroup
+    fi
+}
+
+# cg_dir NAME: the container's freezer cgroup dir, from inspect's State.CgroupPath
+cg_dir() {
+    local p
+    p=$(w inspect --format '{{.State.CgroupPath}}' "$1") || return 1
+    [ -n "$p" ] || fail "container $1 has no State.CgroupPath"
+    echo "$(freezer_root)$p"
+}
+
+# counter NAME: what the container's counter loop wrote last (read from the host)
+counter() {
+    cat "/proc/$(w inspect --format '{{.State.Pid}}' "$1")/root/tmp/n"
+}
+
+# run_counter NAME [RUN-OPTS...]: a detached container that counts ten times a second
+run_counter() {
+    local name=$1
+    shift
+    run_warren 0 run -d "$@" --name "$name" "$IMAGE" \
+        sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/n; usleep 100000; done'
+    for _ in $(seq 50); do counter "$name" >/dev/null 2>&1 && return 0; sleep 0.1; done
+    fail "the counter of $name does not count"
+}
+
+@test "root cgroups: a container's init is in warren/<id> of each hierarchy; rm -f removes them" {
+    # guards: issue 14 "Root mode: ... a cgroup per container under a warren parent, removed with the container"
+    local name id pid dir h
+    name=$(wt_name)
+    run_warren 0 run -d --name "$name" "$IMAGE" sleep 1000
+    id=$output
+    pid=$(w inspect --format '{{.State.Pid}}' "$name")
+    run_warren 0 inspect --format '{{.State.CgroupPath}} {{.HostConfig.Cgroups}}' "$name"
+    assert_output "/warren/$id default"
+    dir=$(cg_dir "$name")
+    [ -d "$dir" ] || fail "no cgroup dir $dir"
+    grep -qx "$pid" "$dir/cgroup.procs" || fail "the init $pid is not in $dir"
+    for h in freezer memory cpuacct pids blkio; do
+        [ "$(stat -f -c %T "/sys/fs/cgroup/$h" 2>/dev/null)" = cgroupfs ] || continue
+        grep -Eq "^[0-9]+:([a-z,]*,)?$h(,[a-z,]*)?:/warren/$id\$" "/proc/$pid/cgroup" ||
+            fail "the init is not in warren/$id of $h: $(cat "/proc/$pid/cgroup")"
+    done
+    run_warren 0 rm -f -t 0 "$name"
+    [ ! -e "$dir" ] || fail "$dir is left after rm -f"
+    [ ! -e "$WT_RUNROOT/cgroups/$id" ] || fail "the cgroup record is left after rm -f"
+}
+
+@test "root cgroups: run --rm, and rm -f after the foreground CLI was SIGKILLed, leave no cgroup" {
+    # guards: the cgroup goes with the container, also when its owner dies
+    local name id dir
+    run_warren 0 run --rm "$IMAGE" cat /proc/self/cgroup
+    id=$(sed -n 's|^[0-9]*:freezer:/warren/||p; s|^0::/warren/||p' <<<"$output" | head -n1)
+    [ -n "$id" ] || fail "the container was in no warren cgroup: $output"
+    [ ! -e "$(freezer_root)/warren/$id" ] || fail "run --rm left its cgroup"
+    name=$(wt_name)
+    start_warren "$BATS_TEST_TMPDIR/fg" run --name "$name" "$IMAGE" sleep 1000
+    wait_state "$name" running
+    dir=$(cg_dir "$name")
+    [ -d "$dir" ] || fail "no cgroup dir $dir"
+    kill -KILL "$BG_PID"
+    wait_for_exit "$BG_PID" 10 || fail "the CLI did not die"
+    run_warren 0 rm -f -t 0 "$name"
+    for _ in $(seq 20); do [ -e "$dir" ] || break; sleep 0.1; done
+    [ ! -e "$dir" ] || fail "$dir is left after rm -f of the dead container"
+}
+
+@test "root pause: the counter stops, unpause resumes it; ps, inspect and exec as Podman" {
+    # guards: issue 8 "pause/unpause (cgroup freezer where available)"
+    local name a b id
+    name=$(wt_name)
+    run_counter "$name"
+    id=$(w inspect --format '{{.Id}}' "$name")
+    run_warren 0 pause "$name"
+    assert_output "$name"
+    a=$(counter "$name")
+    sleep 0.5
+    b=$(counter "$name")
+    [ "$a" = "$b" ] || fail "the counter went on while paused: $a -> $b"
+    run_warren 0 inspect --format '{{.State.Status}} {{.State.Paused}} {{.State.Running}}' "$name"
+    assert_output "paused true false"
+    run_warren 0 ps -a --filter "name=$name" --format '{{.Status}} {{.State}}'
+    assert_output "Paused Paused"
+    run_warren 0 ps --filter "name=$name" --format '{{.Names}}'
+    assert_output "" # Podman's ps lists running containers only
+    run_warren 0 ps -a --filter status=paused --format '{{.Names}}'
+    assert_line "$name"
+    run_warren 125 exec "$name" true
+    assert_error "can only create exec sessions on running containers: container state improper"
+    run_warren 125 pause "$name"
+    assert_error "\"$id\" is already paused: container state improper"
+    run_warren 0 unpause "$name"
+    assert_output "$name"
+    a=$(counter "$name")
+    sleep 0.5
+    b=$(counter "$name")
+    [ "$a" != "$b" ] || fail "the counter stays at $a after unpause"
+    run_warren 125 unpause "$name"
+    assert_error "\"$id\" is not paused, can't unpause: container state improper"
+    run_warren 0 stop -t 0 "$name"
+    run_warren 125 pause "$name"
+    assert_error '"exited" is not running, can'"'"'t pause: container state improper'
+}
+
+@test "root pause: stop, kill and rm -f of a paused container work (thawed as Podman does)" {
+    # guards: issue 8 stop/kill/rm -f after pause
+    local name dir
+    name=$(wt_name)
+    run_warren 0 run -d --name "$name" "$IMAGE" sleep 1000
+    run_warren 0 pause "$name"
+    run_warren 0 stop -t 1 "$name"
+    wait_state "$name" exited
+    run_warren 0 start "$name"
+    wait_state "$name" running
+    run_warren 0 pause "$name"
+    run_warren 0 kill "$name"
+    wait_state "$name" exited
+    run_warren 0 inspect --format '{{.State.ExitCode}}' "$name"
+    assert_output 137
+    run_warren 0 start "$name"
+    wait_state "$name" running
+    dir=$(cg_dir "$name")
+    run_warren 0 pause "$name"
+    run_warren 0 rm -f -t 10 "$name" # killed at once: a frozen sleep cannot take SIGTERM
+    [ ! -e "$dir" ] || fail "$dir is left after rm -f of a paused container"
+}
+
+@test "root stats --no-stream: Podman's columns, the container's memory and pids; json; -a; errors" {
+    # guards: issue 8 "stats --no-stream where cgroups allow"; issue 14 "Observing"
+    local name mem
+    name=$(wt_name)
+    run_warren 0 run -d --name "$name" "$IMAGE" sh -c 'sleep 1000 & sleep 1000 & wait'
+    sleep 0.3
+    run_warren 0 stats --no-stream "$name"
+    # the columns as Podman 4.3 names them (their widths follow the cells)
+    assert_equal "$(sed -n '1s/   */|/gp' <<<"$output")" "ID|NAME|CPU %|MEM USAGE / LIMIT|MEM %|NET IO|BLOCK IO|PIDS|CPU TIME|AVG CPU %"
+    assert_line --index 1 --regexp "^[0-9a-f]{12}  $name  +[0-9.]+%  +[0-9.]+[kMG]?B / [0-9.]+[kMGT]B  +[0-9.]+%  +[0-9.]+[kMG]?B / [0-9.]+[kMG]?B  +[0-9.]+[kMG]?B / [0-9.]+[kMG]?B  +3  +[0-9.]+(ns|µs|ms|s)  +[0-9.]+%\$"
+    run_warren 0 stats --no-stream --format json "$name"
+    jq -e --arg n "$name" 'length == 1 and .[0].name == $n and .[0].pids == "3" and (.[0].mem_usage | test("^[0-9.]+[kM]B / ")) and (.[0] | keys == ["avg_cpu","block_io","cpu_percent","cpu_time","id","mem_percent","mem_usage","name","net_io","pids"])' <<<"$output" >/dev/null ||
+        fail "stats --format json: $output"
+    run_warren 0 stats --no-stream --format '{{.MemUsage}}' "$name"
+    mem=${output%% *}
+    [[ $mem =~ ^[0-9.]+(kB|MB)$ ]] || fail "memory usage '$mem' is not in kB or MB"
+    run_warren 0 stop -t 0 "$name"
+    run_warren 0 stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.PIDS}} {{.UpTime}}' -a
+    assert_line "$name 0B / 0B 0 0s"
+    run_warren 125 stats --no-stream nosuchcontainer
+    assert_error 'unable to get list of containers: unable to look up container nosuchcontainer: no container with name or ID "nosuchcontainer" found: no such container'
+    run_warren 125 stats --no-stream --interval 0
+    run_warren 125 stats --no-stream --bogus
+}
+
+@test "root --cgroups: disabled makes none (pause and stats say why); split, no-conmon; a bad mode is 125" {
+    # guards: issue 14 "--cgroups=enabled|disabled|no-conmon|split"
+    local name pid mine
+    name=$(wt_name)
+    run_warren 0 run -d --cgroups=disabled --name "$name" "$IMAGE" sleep 1000
+    pid=$(w inspect --format '{{.State.Pid}}' "$name")
+    ! grep -q /warren/ "/proc/$pid/cgroup" || fail "--cgroups=disabled made a cgroup: $(cat "/proc/$pid/cgroup")"
+    run_warren 0 inspect --format '{{.HostConfig.Cgroups}}|{{.State.CgroupPath}}' "$name"
+    assert_output "disabled|"
+    run_warren 125 pause "$name"
+    assert_error "pause needs container" "in a cgroup of its own, and it was created with --cgroups=disabled"
+    run_warren 125 stats --no-stream "$name"
+    assert_error "stats needs container" "--cgroups=disabled"
+    run_warren 0 rm -f -t 0 "$name"
+    # split: under the cgroup of the command that starts it
+    mine=$(sed -n 's/^[0-9]*:freezer://p; s/^0:://p' /proc/self/cgroup | head -n1)
+    run_warren 0 run --rm --cgroups=split "$IMAGE" cat /proc/self/cgroup
+    assert_line --regexp "^[0-9]+:(freezer|):${mine%/}/warren/[0-9a-f]{64}\$"
+    run_warren 0 run --rm --cgroups=no-conmon "$IMAGE" cat /proc/self/cgroup
+    assert_line --regexp "^[0-9]+:(freezer|):/warren/[0-9a-f]{64}\$"
+    run_warren 125 run --rm --cgroups=bogus "$IMAGE" true
+    assert_error 'invalid cgroup mode "bogus"'
+}
+
+@test "root podman compat: stats header and the paused state as podman --runtime runc shows them" {
+    # guards: Podman is the oracle for columns and states (issue 6)
+    local name p_hdr p_state
+    pm_init
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
+    pm load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null || fail "podman load failed"
+    name=$(wt_name)
+    # this host's hard RLIMIT_NOFILE is below Podman's default 1048576: runc refuses it
+    pm run -d --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --name "$name" "$IMAGE" sleep 1000 >/dev/null ||
+        { pm_cleanup; fail "podman run failed"; }
+    pm pause "$name" >/dev/null
+    p_hdr=$(pm stats --no-stream -a | head -n1)
+    p_state=$(pm inspect --format '{{.State.Status}} {{.State.Paused}} {{.State.Running}}' "$name")$(pm ps -a --format ' {{.Status}}')
+    pm_cleanup
+    run_warren 0 run -d --name "$name" "$IMAGE" sleep 1000
+    run_warren 0 pause "$name"
+    run_warren 0 stats --no-stream -a
+    # the same columns (their widths follow the cells, which differ)
+    assert_equal "$(sed -n '1s/   */|/gp' <<<"$output")" "$(sed 's/   */|/g' <<<"$p_hdr")"
+    run_warren 0 inspect --format '{{.State.Status}} {{.State.Paused}} {{.State.Running}}' "$name"
+    local mine=$output
+    run_warren 0 ps -a --filter "name=$name" --format ' {{.Status}}'
+    assert_equal "$mine$output" "$p_state"
+}
