@@ -213,3 +213,80 @@ run_counter() {
     run_warren 0 ps -a --filter "name=$name" --format ' {{.Status}}'
     assert_equal "$mine$output" "$p_state"
 }
+
+# ------------------------------------------------ rootless in a delegated subtree
+DELEG_USER=${WARREN_TEST_DELEG_USER:-nobody}
+DELEG_DIRS=()
+
+# as_deleg ARGS...: rootless warren as DELEG_USER, first moved into the leaf of
+# each delegated subtree (as a login in a delegated session would be)
+as_deleg() {
+    run --separate-stderr timeout -k 5 120 runuser -u "$DELEG_USER" -- env -i \
+        PATH=/usr/local/bin:/usr/bin:/bin HOME="$DELEG_TMP" XDG_RUNTIME_DIR="$DELEG_TMP/xdg" \
+        DELEG="${DELEG_DIRS[*]}" sh -c 'for d in $DELEG; do echo $$ > "$d/leaf/cgroup.procs" || exit 99; done; exec "$@"' \
+        sh "$WARREN" --root "$DELEG_TMP/root" --runroot "$DELEG_TMP/runroot" "$@"
+}
+
+teardown() {
+    local d i
+    if [ -n "${DELEG_TMP:-}" ]; then
+        as_deleg rm -a -f -t 0
+        as_deleg system migrate
+        for d in "${DELEG_DIRS[@]}"; do
+            for i in $(seq 50); do
+                rmdir "$d"/warren/* "$d/warren" "$d/leaf" "$d" 2>/dev/null
+                [ -e "$d" ] || break
+                sleep 0.1
+            done
+        done
+        runuser -u "$DELEG_USER" -- env -i XDG_RUNTIME_DIR="$DELEG_TMP/xdg" PATH=/usr/bin:/bin \
+            "$WARREN" unshare rm -rf "$DELEG_TMP/root" "$DELEG_TMP/runroot" >/dev/null 2>&1 || true
+        rm -rf --one-file-system "$DELEG_TMP"
+    fi
+    wt_teardown
+}
+
+@test "rootless in a cgroup v1 subtree chown'ed to the user: its containers get cgroups there; pause and stats work" {
+    # guards: issue 14 "Rootless, cgroup v1: inside a per-controller subtree the user owns, where an admin or a batch system created one"
+    local base h name a b pid
+    id "$DELEG_USER" >/dev/null 2>&1 || skip "needs the test user $DELEG_USER (WARREN_TEST_DELEG_USER)"
+    runuser -u "$DELEG_USER" -- test -x "$WARREN" || skip "needs $WARREN executable by $DELEG_USER"
+    runuser -u "$DELEG_USER" -- test -r "$WT_FIXTURES/busybox.docker.tar" || skip "needs the fixtures readable by $DELEG_USER"
+    base=wt-deleg-$$-$RANDOM
+    for h in freezer memory cpuacct pids blkio; do
+        [ "$(stat -f -c %T "/sys/fs/cgroup/$h" 2>/dev/null)" = cgroupfs ] || continue
+        mkdir -p "/sys/fs/cgroup/$h/$base/leaf"
+        DELEG_DIRS+=("/sys/fs/cgroup/$h/$base")
+        chown -R "$DELEG_USER:" "/sys/fs/cgroup/$h/$base"
+    done
+    [ "${#DELEG_DIRS[@]}" -gt 0 ] || skip "needs cgroup v1 controllers (this test chowns v1 subtrees)"
+    DELEG_TMP=$(mktemp -d "$WT_TMP/deleg.XXXXXX")
+    chown "$DELEG_USER:" "$DELEG_TMP"
+    install -d -m 0700 -o "$DELEG_USER" "$DELEG_TMP/xdg"
+    as_deleg load -i "$WT_FIXTURES/busybox.docker.tar"
+    wt_check_status 0 "load as $DELEG_USER"
+    name=$(wt_name)
+    as_deleg run -d --name "$name" "$IMAGE" \
+        sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/n; usleep 100000; done'
+    wt_check_status 0 "run -d as $DELEG_USER"
+    as_deleg inspect --format '{{.State.CgroupPath}} {{.State.Pid}}' "$name"
+    assert_output --regexp "^/$base/warren/[0-9a-f]{64} [0-9]+\$"
+    pid=${output##* }
+    [ -d "/sys/fs/cgroup/freezer${output%% *}" ] || fail "no freezer cgroup ${output%% *}"
+    sleep 0.3
+    as_deleg pause "$name"
+    wt_check_status 0 "pause as $DELEG_USER"
+    a=$(cat "/proc/$pid/root/tmp/n")
+    sleep 0.5
+    b=$(cat "/proc/$pid/root/tmp/n")
+    [ "$a" = "$b" ] || fail "the counter went on while paused: $a -> $b"
+    as_deleg unpause "$name"
+    wt_check_status 0 "unpause as $DELEG_USER"
+    as_deleg stats --no-stream --format '{{.PIDS}} {{.MemUsage}}' "$name"
+    wt_check_status 0 "stats as $DELEG_USER"
+    assert_output --regexp '^[0-9]+ [0-9.]+[kM]B / '
+    as_deleg rm -f -t 0 "$name"
+    wt_check_status 0 "rm -f as $DELEG_USER"
+    [ -z "$(find "${DELEG_DIRS[@]/%//warren}" -mindepth 1 -type d)" ] ||
+        fail "rm -f left $(find "${DELEG_DIRS[@]/%//warren}" -mindepth 1 -type d)"
+}
