@@ -518,7 +518,15 @@ int cgroup_missing(struct engine *e, const char *id, const char *feature, bool d
 				"not writable (restart it)",
 				feature, id);
 	hier_read(&h);
-	why = rootless_why(e, &h);
+	for (int k = 0; k < CG_NKINDS && why == NULL; k++) {
+		cleanup_free char *base = h.mount[k] ? pick_base(e, CG_MODE_ENABLED, &h, k) : NULL;
+		if (base != NULL)
+			why = xasprintf("it was started from a session without a cgroup of yours, "
+					"this one has '%s' (start it again from here)",
+					base);
+	}
+	if (why == NULL)
+		why = rootless_why(e, &h);
 	hier_free(&h);
 	return werr_set(err, 0, "%s needs container %.12s in a cgroup of its own: %s", feature, id,
 			why);

@@ -56,6 +56,9 @@ run_counter() {
         grep -Eq "^[0-9]+:([a-z,]*,)?$h(,[a-z,]*)?:/warren/$id\$" "/proc/$pid/cgroup" ||
             fail "the init is not in warren/$id of $h: $(cat "/proc/$pid/cgroup")"
     done
+    # exec's processes join it (pause freezes them, stats counts them)
+    run_warren 0 exec "$name" cat /proc/self/cgroup
+    assert_equal "$(grep -c "/warren/$id\$" <<<"$output")" "$(grep -c "/warren/$id\$" "/proc/$pid/cgroup")"
     run_warren 0 rm -f -t 0 "$name"
     [ ! -e "$dir" ] || fail "$dir is left after rm -f"
     [ ! -e "$WT_RUNROOT/cgroups/$id" ] || fail "the cgroup record is left after rm -f"
@@ -219,11 +222,12 @@ DELEG_USER=${WARREN_TEST_DELEG_USER:-nobody}
 DELEG_DIRS=()
 
 # as_deleg ARGS...: rootless warren as DELEG_USER, first moved into the leaf of
-# each delegated subtree (as a login in a delegated session would be)
+# each delegated subtree (as a login in a delegated session would be; not with
+# DELEG_MOVE="")
 as_deleg() {
     run --separate-stderr timeout -k 5 120 runuser -u "$DELEG_USER" -- env -i \
         PATH=/usr/local/bin:/usr/bin:/bin HOME="$DELEG_TMP" XDG_RUNTIME_DIR="$DELEG_TMP/xdg" \
-        DELEG="${DELEG_DIRS[*]}" sh -c 'for d in $DELEG; do echo $$ > "$d/leaf/cgroup.procs" || exit 99; done; exec "$@"' \
+        DELEG="${DELEG_MOVE-${DELEG_DIRS[*]}}" sh -c 'for d in $DELEG; do echo $$ > "$d/leaf/cgroup.procs" || exit 99; done; exec "$@"' \
         sh "$WARREN" --root "$DELEG_TMP/root" --runroot "$DELEG_TMP/runroot" "$@"
 }
 
@@ -287,6 +291,12 @@ teardown() {
     assert_output --regexp '^[0-9]+ [0-9.]+[kM]B / '
     as_deleg rm -f -t 0 "$name"
     wt_check_status 0 "rm -f as $DELEG_USER"
+    # started outside the delegated subtree: none, and pause says where to start it
+    DELEG_MOVE="" as_deleg run -d --name "$name" "$IMAGE" sleep 1000
+    wt_check_status 0 "run -d outside the subtree"
+    as_deleg pause "$name"
+    wt_check_status 125 "pause of a container started outside the subtree"
+    assert_error "it was started from a session without a cgroup of yours" "start it again from here"
     [ -z "$(find "${DELEG_DIRS[@]/%//warren}" -mindepth 1 -type d)" ] ||
         fail "rm -f left $(find "${DELEG_DIRS[@]/%//warren}" -mindepth 1 -type d)"
 }
