@@ -301,10 +301,12 @@ int cgroup_create(struct engine *e, const char *id, enum cg_mode mode, struct ct
 /* The first kind whose dir is dir (each distinct dir is handled once). */
 static bool first_of(const struct ctr_cgroup *cg, int k)
 {
+	if (cg->dir[k] == NULL)
+		return false;
 	for (int j = 0; j < k; j++)
 		if (cg->dir[j] && strcmp(cg->dir[j], cg->dir[k]) == 0)
 			return false;
-	return cg->dir[k] != NULL;
+	return true;
 }
 
 int cgroup_procs_open(const struct ctr_cgroup *cg, int *fds, struct werr *err)

@@ -217,6 +217,48 @@ run_counter() {
     assert_equal "$mine$output" "$p_state"
 }
 
+# v2w EXPECTED_RC ARGS...: run_warren in a mount namespace whose /sys/fs/cgroup
+# is this hybrid host's cgroup v2 hierarchy alone: what a pure cgroup v2 host shows
+v2w() {
+    local expected=$1
+    shift
+    run --separate-stderr timeout -k 5 120 unshare -m --propagation unchanged sh -c \
+        'mount --make-rprivate /sys/fs/cgroup && mount --bind /sys/fs/cgroup/unified /sys/fs/cgroup && exec "$@"' \
+        sh "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" "$@"
+    wt_check_status "$expected" "warren $* (cgroup v2 view)"
+}
+
+@test "root cgroups on cgroup v2: warren/<id> there; cgroup.freeze pauses, cgroup.events says frozen; stats; rm -f removes it" {
+    # guards: issue 14 "Root mode: cgroup v2 and v1"; the v2 freezer of issue 8's pause
+    local name id dir pid a b
+    [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] ||
+        skip "needs a hybrid host's cgroup v2 mount at /sys/fs/cgroup/unified (on a pure v2 host the other tests cover v2)"
+    name=$(wt_name)
+    v2w 0 run -d --name "$name" "$IMAGE" sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/n; usleep 100000; done'
+    id=$output
+    v2w 0 inspect --format '{{.State.CgroupPath}} {{.State.Pid}}' "$name"
+    assert_output --regexp "^/warren/$id [0-9]+\$"
+    pid=${output##* }
+    dir=/sys/fs/cgroup/unified/warren/$id
+    grep -qx "$pid" "$dir/cgroup.procs" || fail "the init $pid is not in $dir"
+    sleep 0.3
+    v2w 0 pause "$name"
+    grep -qx 'frozen 1' "$dir/cgroup.events" || fail "not frozen: $(cat "$dir/cgroup.events")"
+    a=$(cat "/proc/$pid/root/tmp/n")
+    sleep 0.5
+    b=$(cat "/proc/$pid/root/tmp/n")
+    [ "$a" = "$b" ] || fail "the counter went on while paused: $a -> $b"
+    v2w 0 inspect --format '{{.State.Status}}' "$name"
+    assert_output paused
+    v2w 0 stats --no-stream --format '{{.PIDS}} {{.UpTime}}' "$name"
+    assert_output --regexp '^[1-9][0-9]* [0-9.]+(µs|ms|s)$'
+    v2w 0 unpause "$name"
+    grep -qx 'frozen 0' "$dir/cgroup.events" || fail "still frozen: $(cat "$dir/cgroup.events")"
+    v2w 0 pause "$name"
+    v2w 0 rm -f -t 0 "$name"
+    [ ! -e "$dir" ] || fail "$dir is left after rm -f of a paused container"
+}
+
 # ------------------------------------------------ rootless in a delegated subtree
 DELEG_USER=${WARREN_TEST_DELEG_USER:-nobody}
 DELEG_DIRS=()
