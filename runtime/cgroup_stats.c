@@ -79,8 +79,11 @@ static void blkio(const struct ctr_cgroup *cg, struct cgroup_stats *s)
 	char op[16];
 	unsigned long long n;
 
+	char *save = NULL;
+
 	if (t != NULL) {
-		for (char *l = t; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		/* line by line: a short line must not borrow from the next */
+		for (char *l = strtok_r(t, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 			if (sscanf(l, "%*s %15s %llu", op, &n) == 2) {
 				if (strcmp(op, "Read") == 0)
 					s->blk_read += n;

@@ -129,12 +129,15 @@ static void net_io(pid_t pid, uint64_t *rx, uint64_t *tx)
 
 	snprintf(path, sizeof(path), "/proc/%d/net/dev", (int)pid);
 	t = read_file_max(path, 1 << 20, NULL, NULL);
-	for (char *l = t; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		char *colon = strchr(l, ':'), *nl = strchr(l, '\n');
+	char *save = NULL;
+
+	/* line by line: a short line must not borrow from the next */
+	for (char *l = t ? strtok_r(t, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(l, ':');
 		unsigned long long r, s;
 		while (*l == ' ')
 			l++;
-		if (colon == NULL || (nl && colon > nl) || str_has_prefix(l, "lo:"))
+		if (colon == NULL || str_has_prefix(l, "lo:"))
 			continue;
 		if (sscanf(colon + 1, "%llu %*u %*u %*u %*u %*u %*u %*u %llu", &r, &s) == 2) {
 			*rx += r;
