@@ -124,8 +124,11 @@ run_counter() {
     # guards: issue 8 stop/kill/rm -f after pause
     local name dir
     name=$(wt_name)
-    run_warren 0 run -d --name "$name" "$IMAGE" sleep 1000
+    run_warren 0 run -d --health-cmd true --health-interval disable --name "$name" "$IMAGE" sleep 1000
     run_warren 0 pause "$name"
+    # Podman's healthcheck: a paused container is not running
+    run_warren 125 healthcheck run "$name"
+    assert_error "container $(w inspect --format '{{.Id}}' "$name") is not running"
     run_warren 0 stop -t 1 "$name"
     wait_state "$name" exited
     run_warren 0 start "$name"
