@@ -589,9 +589,11 @@ int container_mark_exited(struct engine *e, struct container_rec *c, int code, s
 	c->finished = now_ns();
 	c->pid = 0;
 	c->pid_start = 0;
-	rootfs_umount(e, container_driver(c), dir, &ignore);
+	/* the cgroup first: what is left in it (frozen, say) is killed */
 	if (cgroup_destroy(e, c->id, &ignore) < 0)
 		log_warn("%s", ignore.msg);
+	werr_clear(&ignore);
+	rootfs_umount(e, container_driver(c), dir, &ignore);
 	return store_container_update(e->store, c, err);
 }
 
@@ -721,6 +723,8 @@ static void show_owned(struct container_rec *c, const struct ctrlock_info *i)
 static int settle(struct engine *e, struct container_rec *c, const struct ctrlock_info *i,
 		  bool *gone, struct werr *err)
 {
+	/* a frozen container keeps the SIGKILL of its owner's death pending */
+	ctr_cgroup_thaw_after_kill(e, c);
 	kill_orphan(i->pid, i->pid_start);
 	kill_orphan(c->pid, c->pid_start);
 	if (i->pid != 0 || c->state == CTR_RUNNING)
@@ -905,6 +909,7 @@ int container_remove(struct engine *e, struct container_rec *c, bool force, int 
 	/* ours now: the record as it is under the lock */
 	rc = reload(e, c, &gone, err);
 	if (rc == 0 && !gone && st == CTRLOCK_STALE) {
+		ctr_cgroup_thaw_after_kill(e, c);
 		kill_orphan(info.pid, info.pid_start);
 		kill_orphan(c->pid, c->pid_start);
 	}

@@ -122,7 +122,7 @@ run_counter() {
 
 @test "root pause: stop, kill and rm -f of a paused container work (thawed as Podman does)" {
     # guards: issue 8 stop/kill/rm -f after pause
-    local name dir
+    local name dir id p a
     name=$(wt_name)
     run_warren 0 run -d --health-cmd true --health-interval disable --name "$name" "$IMAGE" sleep 1000
     run_warren 0 pause "$name"
@@ -144,6 +144,22 @@ run_counter() {
     run_warren 0 pause "$name"
     run_warren 0 rm -f -t 10 "$name" # killed at once: a frozen sleep cannot take SIGTERM
     [ ! -e "$dir" ] || fail "$dir is left after rm -f of a paused container"
+    # its monitor SIGKILLed while it is paused: the next look settles it (not
+    # after waiting for a frozen process), and its cgroup goes
+    run_warren 0 run -d --name "$name" "$IMAGE" sleep 1000
+    id=$output
+    dir=$(cg_dir "$name")
+    run_warren 0 pause "$name"
+    for p in $(pgrep -x warren-monitor); do
+        grep -qa "$id" "/proc/$p/cmdline" 2>/dev/null && kill -KILL "$p"
+    done
+    sleep 0.3
+    a=$(now_ms)
+    run_warren 0 ps -a --filter "name=$name" --format '{{.Status}}'
+    assert_output --regexp '^Exited \(137\)'
+    [ $(($(now_ms) - a)) -lt 1500 ] || fail "settling the paused container took $(($(now_ms) - a)) ms"
+    [ ! -e "$dir" ] || fail "$dir is left after its monitor was killed"
+    run_warren 0 rm "$name"
 }
 
 @test "root stats --no-stream: Podman's columns, the container's memory and pids; json; -a; errors" {
