@@ -74,6 +74,18 @@ static char *v1_mount(const char *ctrls, const char *one)
 	return NULL;
 }
 
+/* The cgroup v2 hierarchy: all of /sys/fs/cgroup, or a hybrid host's
+ * unified (NULL: none). */
+static const char *v2_mount(void)
+{
+	if (is_fs(CG_ROOT, CGROUP2_SUPER_MAGIC))
+		return CG_ROOT;
+	if (is_fs(CG_ROOT "/unified", CGROUP2_SUPER_MAGIC))
+		return CG_ROOT "/unified";
+	return NULL;
+}
+
+/* One line of /proc/self/cgroup: "0::/path" (v2), "N:ctrl,ctrl:/path" (v1). */
 static void hier_line(struct hier *h, char *line)
 {
 	char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
@@ -82,11 +94,7 @@ static void hier_line(struct hier *h, char *line)
 		return;
 	*c2 = '\0';
 	if (strcmp(line, "0:") == 0) {
-		/* v2: the whole of /sys/fs/cgroup, or hybrid's unified */
-		const char *m = is_fs(CG_ROOT, CGROUP2_SUPER_MAGIC)		 ? CG_ROOT
-				: is_fs(CG_ROOT "/unified", CGROUP2_SUPER_MAGIC) ? CG_ROOT
-				    "/unified"
-										 : NULL;
+		const char *m = v2_mount();
 		if (m != NULL && h->mount[CG_UNIFIED] == NULL) {
 			h->mount[CG_UNIFIED] = xstrdup(m);
 			h->cur[CG_UNIFIED] = xstrdup(c2 + 1);
@@ -255,6 +263,17 @@ const char *cgroup_mode_inspect(enum cg_mode m)
 	return m == CG_MODE_DISABLED ? "disabled" : "default";
 }
 
+/* The first kind whose dir is dir (each distinct dir is handled once). */
+static bool first_of(const struct ctr_cgroup *cg, int k)
+{
+	if (cg->dir[k] == NULL)
+		return false;
+	for (int j = 0; j < k; j++)
+		if (cg->dir[j] && strcmp(cg->dir[j], cg->dir[k]) == 0)
+			return false;
+	return true;
+}
+
 int cgroup_create(struct engine *e, const char *id, enum cg_mode mode, struct ctr_cgroup *out,
 		  struct werr *err)
 {
@@ -265,17 +284,17 @@ int cgroup_create(struct engine *e, const char *id, enum cg_mode mode, struct ct
 	if (mode == CG_MODE_DISABLED)
 		return 0;
 	hier_read(&h);
-	/* hybrid: v1 has the freezer, v2 nothing warren uses */
-	if (h.mount[CG_FREEZER] != NULL && h.mount[CG_UNIFIED] != NULL) {
-		free(h.mount[CG_UNIFIED]);
-		h.mount[CG_UNIFIED] = NULL;
-	}
-	for (int k = 0; k < CG_NKINDS; k++) {
-		if (h.mount[k] == NULL)
+	/* v1 first; v2 only without a v1 freezer: on a hybrid host the v2
+	 * hierarchy has no controllers, and a dir there would cost every
+	 * `run --rm` for nothing (but where only v2 is delegated to a rootless
+	 * user, as systemd does on hybrid hosts too, it is the one) */
+	for (int i = 1; i <= CG_NKINDS; i++) {
+		int k = i % CG_NKINDS;
+		if (h.mount[k] == NULL || (k == CG_UNIFIED && cg.dir[CG_FREEZER] != NULL))
 			continue;
 		cg.mount_len[k] = strlen(h.mount[k]);
-		/* cpu and cpuacct mounted together: one dir */
-		for (int j = 0; j < k; j++)
+		/* two kinds mounted together (cpu,cpuacct and the like): one dir */
+		for (int j = 1; j < k; j++)
 			if (h.mount[j] && strcmp(h.mount[j], h.mount[k]) == 0 && cg.dir[j])
 				cg.dir[k] = xstrdup(cg.dir[j]);
 		if (cg.dir[k] != NULL)
@@ -286,9 +305,11 @@ int cgroup_create(struct engine *e, const char *id, enum cg_mode mode, struct ct
 		any = any || cg.dir[k] != NULL;
 	}
 	if (any && record_write(e, id, &cg, &h, err) < 0) {
+		for (int k = 0; k < CG_NKINDS; k++)
+			if (first_of(&cg, k))
+				rmdir(cg.dir[k]);
 		hier_free(&h);
 		cgroup_free(&cg);
-		cgroup_destroy(e, id, &(struct werr){0});
 		return -1;
 	}
 	hier_free(&h);
@@ -296,17 +317,6 @@ int cgroup_create(struct engine *e, const char *id, enum cg_mode mode, struct ct
 		return 0;
 	*out = cg;
 	return 1;
-}
-
-/* The first kind whose dir is dir (each distinct dir is handled once). */
-static bool first_of(const struct ctr_cgroup *cg, int k)
-{
-	if (cg->dir[k] == NULL)
-		return false;
-	for (int j = 0; j < k; j++)
-		if (cg->dir[j] && strcmp(cg->dir[j], cg->dir[k]) == 0)
-			return false;
-	return true;
 }
 
 int cgroup_procs_open(const struct ctr_cgroup *cg, int *fds, struct werr *err)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2016,SC2154,SC1091  # container commands in single quotes; status/output/stderr come from bats
+# shellcheck disable=SC2016,SC2154,SC1091,SC2030,SC2031  # container commands in single quotes; status/output/stderr come from bats
 # Issue 8 "pause/unpause (cgroup freezer where available)", "stats --no-stream
 # where cgroups allow", and issue 14's foundation, in root mode: each container
 # gets a cgroup of its own (warren/<id> in the v1 freezer, memory, cpuacct,
@@ -229,6 +229,7 @@ run_counter() {
     run_warren 0 pause "$name"
     run_warren 0 stats --no-stream -a
     # the same columns (their widths follow the cells, which differ)
+    # shellcheck disable=SC2001  # a regexp, not a glob
     assert_equal "$(sed -n '1s/   */|/gp' <<<"$output")" "$(sed 's/   */|/g' <<<"$p_hdr")"
     run_warren 0 inspect --format '{{.State.Status}} {{.State.Paused}} {{.State.Running}}' "$name"
     local mine=$output
@@ -282,23 +283,24 @@ v2w() {
 DELEG_USER=${WARREN_TEST_DELEG_USER:-nobody}
 DELEG_DIRS=()
 
-# as_deleg ARGS...: rootless warren as DELEG_USER, first moved into the leaf of
-# each delegated subtree (as a login in a delegated session would be; not with
-# DELEG_MOVE="")
+# as_deleg ARGS...: rootless warren as DELEG_USER, started in the leaf of each
+# delegated subtree (as a login in a delegated session would be; not with
+# DELEG_MOVE=""): root moves it there (cgroup v2 lets a user move processes
+# only within a subtree it owns)
 as_deleg() {
-    run --separate-stderr timeout -k 5 120 runuser -u "$DELEG_USER" -- env -i \
-        PATH=/usr/local/bin:/usr/bin:/bin HOME="$DELEG_TMP" XDG_RUNTIME_DIR="$DELEG_TMP/xdg" \
-        DELEG="${DELEG_MOVE-${DELEG_DIRS[*]}}" sh -c 'for d in $DELEG; do echo $$ > "$d/leaf/cgroup.procs" || exit 99; done; exec "$@"' \
-        sh "$WARREN" --root "$DELEG_TMP/root" --runroot "$DELEG_TMP/runroot" "$@"
+    run --separate-stderr timeout -k 5 120 env DELEG="${DELEG_MOVE-${DELEG_DIRS[*]}}" sh -c \
+        'for d in $DELEG; do echo $$ > "$d/leaf/cgroup.procs" || exit 99; done; exec "$@"' sh \
+        runuser -u "$DELEG_USER" -- env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$DELEG_TMP" \
+        XDG_RUNTIME_DIR="$DELEG_TMP/xdg" "$WARREN" --root "$DELEG_TMP/root" --runroot "$DELEG_TMP/runroot" "$@"
 }
 
 teardown() {
-    local d i
+    local d
     if [ -n "${DELEG_TMP:-}" ]; then
         as_deleg rm -a -f -t 0
         as_deleg system migrate
         for d in "${DELEG_DIRS[@]}"; do
-            for i in $(seq 50); do
+            for _ in $(seq 50); do
                 rmdir "$d"/warren/* "$d/warren" "$d/leaf" "$d" 2>/dev/null
                 [ -e "$d" ] || break
                 sleep 0.1
@@ -311,33 +313,40 @@ teardown() {
     wt_teardown
 }
 
-@test "rootless in a cgroup v1 subtree chown'ed to the user: its containers get cgroups there; pause and stats work" {
-    # guards: issue 14 "Rootless, cgroup v1: inside a per-controller subtree the user owns, where an admin or a batch system created one"
-    local base h name a b pid
+# deleg_setup MOUNT...: a subtree wt-deleg-*/leaf in each hierarchy MOUNT,
+# chown'ed to DELEG_USER (as an admin or a batch system would), and a store
+# of that user's with the base image. Sets DELEG_BASE.
+deleg_setup() {
+    local m
     id "$DELEG_USER" >/dev/null 2>&1 || skip "needs the test user $DELEG_USER (WARREN_TEST_DELEG_USER)"
     runuser -u "$DELEG_USER" -- test -x "$WARREN" || skip "needs $WARREN executable by $DELEG_USER"
     runuser -u "$DELEG_USER" -- test -r "$WT_FIXTURES/busybox.docker.tar" || skip "needs the fixtures readable by $DELEG_USER"
-    base=wt-deleg-$$-$RANDOM
-    for h in freezer memory cpuacct pids blkio; do
-        [ "$(stat -f -c %T "/sys/fs/cgroup/$h" 2>/dev/null)" = cgroupfs ] || continue
-        mkdir -p "/sys/fs/cgroup/$h/$base/leaf"
-        DELEG_DIRS+=("/sys/fs/cgroup/$h/$base")
-        chown -R "$DELEG_USER:" "/sys/fs/cgroup/$h/$base"
+    DELEG_BASE=wt-deleg-$$-$RANDOM
+    for m in "$@"; do
+        mkdir -p "$m/$DELEG_BASE/leaf"
+        DELEG_DIRS+=("$m/$DELEG_BASE")
+        chown -R "$DELEG_USER:" "$m/$DELEG_BASE"
     done
-    [ "${#DELEG_DIRS[@]}" -gt 0 ] || skip "needs cgroup v1 controllers (this test chowns v1 subtrees)"
     DELEG_TMP=$(mktemp -d "$WT_TMP/deleg.XXXXXX")
     chown "$DELEG_USER:" "$DELEG_TMP"
     install -d -m 0700 -o "$DELEG_USER" "$DELEG_TMP/xdg"
     as_deleg load -i "$WT_FIXTURES/busybox.docker.tar"
     wt_check_status 0 "load as $DELEG_USER"
+}
+
+# deleg_check FREEZER_MOUNT MEM_REGEXP: as DELEG_USER, a container gets
+# DELEG_BASE/warren/<id> (in FREEZER_MOUNT), pause stops its counter, unpause
+# resumes it, stats reads it (memory as MEM_REGEXP), rm -f removes it all
+deleg_check() {
+    local name a b pid
     name=$(wt_name)
     as_deleg run -d --name "$name" "$IMAGE" \
         sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/n; usleep 100000; done'
     wt_check_status 0 "run -d as $DELEG_USER"
     as_deleg inspect --format '{{.State.CgroupPath}} {{.State.Pid}}' "$name"
-    assert_output --regexp "^/$base/warren/[0-9a-f]{64} [0-9]+\$"
+    assert_output --regexp "^/$DELEG_BASE/warren/[0-9a-f]{64} [0-9]+\$"
     pid=${output##* }
-    [ -d "/sys/fs/cgroup/freezer${output%% *}" ] || fail "no freezer cgroup ${output%% *}"
+    [ -d "$1${output%% *}" ] || fail "no cgroup $1${output%% *}"
     sleep 0.3
     as_deleg pause "$name"
     wt_check_status 0 "pause as $DELEG_USER"
@@ -347,9 +356,11 @@ teardown() {
     [ "$a" = "$b" ] || fail "the counter went on while paused: $a -> $b"
     as_deleg unpause "$name"
     wt_check_status 0 "unpause as $DELEG_USER"
+    sleep 0.5
+    [ "$(cat "/proc/$pid/root/tmp/n")" != "$b" ] || fail "the counter stays at $b after unpause"
     as_deleg stats --no-stream --format '{{.PIDS}} {{.MemUsage}}' "$name"
     wt_check_status 0 "stats as $DELEG_USER"
-    assert_output --regexp '^[0-9]+ [0-9.]+[kM]B / '
+    assert_output --regexp "^[1-9][0-9]* $2 / "
     as_deleg rm -f -t 0 "$name"
     wt_check_status 0 "rm -f as $DELEG_USER"
     # started outside the delegated subtree: none, and pause says where to start it
@@ -360,4 +371,29 @@ teardown() {
     assert_error "it was started from a session without a cgroup of yours" "start it again from here"
     [ -z "$(find "${DELEG_DIRS[@]/%//warren}" -mindepth 1 -type d)" ] ||
         fail "rm -f left $(find "${DELEG_DIRS[@]/%//warren}" -mindepth 1 -type d)"
+}
+
+@test "rootless in a cgroup v1 subtree chown'ed to the user: its containers get cgroups there; pause and stats work" {
+    # guards: issue 14 "Rootless, cgroup v1: inside a per-controller subtree the user owns, where an admin or a batch system created one"
+    local h mounts=()
+    for h in freezer memory cpuacct pids blkio; do
+        [ "$(stat -f -c %T "/sys/fs/cgroup/$h" 2>/dev/null)" != cgroupfs ] || mounts+=("/sys/fs/cgroup/$h")
+    done
+    [ "${#mounts[@]}" -gt 0 ] || skip "needs cgroup v1 controllers (this test chowns v1 subtrees)"
+    deleg_setup "${mounts[@]}"
+    deleg_check /sys/fs/cgroup/freezer '[0-9.]+[kM]B'
+}
+
+@test "rootless in a cgroup v2 subtree delegated to the user: its containers get cgroups there; pause and stats work" {
+    # guards: issue 14 "Rootless, cgroup v2: inside the subtree delegated to the user (... or a subtree an admin or a batch system chown'ed to the user)"
+    local m
+    if [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then
+        m=/sys/fs/cgroup
+    elif [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then
+        m=/sys/fs/cgroup/unified
+    else
+        skip "needs a cgroup v2 hierarchy"
+    fi
+    deleg_setup "$m"
+    deleg_check "$m" '[0-9.]+[kM]?B'
 }
