@@ -31,8 +31,10 @@ void ctr_cgroup_fill(struct engine *e, struct container_rec *c);
 /* State.CgroupPath ("/warren/<id>"), "" without a cgroup. Malloc'd. */
 char *ctr_cgroup_path(struct engine *e, const struct container_rec *c);
 
-/* After a signal to a paused container: on cgroup v1 frozen processes
- * act on it only once thawed, so it is thawed (as Podman does). */
+/* After SIGKILL (or stop's signal) to a paused container: on cgroup v1
+ * frozen processes act on it only once thawed, so it is thawed (runc does
+ * the same for Podman's SIGKILL; stop thaws at its first signal, as
+ * Docker's, instead of waiting out the timeout). */
 void ctr_cgroup_thaw_after_kill(struct engine *e, const struct container_rec *c);
 
 /* What `stats` shows of one container at one moment. */

@@ -238,7 +238,9 @@ int container_kill(struct engine *e, const struct container_rec *c, int sig, str
 	}
 	if (kill(c->pid, sig) < 0)
 		return werr_set(err, errno, "send signal %d to container %.12s", sig, c->id);
-	if (c->paused)
+	/* SIGKILL ends a paused container as Podman's (runc thaws it after);
+	 * another signal waits for unpause */
+	if (c->paused && sig == SIGKILL)
 		ctr_cgroup_thaw_after_kill(e, c);
 	container_event(e, c, "kill", -1);
 	return 0;

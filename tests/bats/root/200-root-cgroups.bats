@@ -134,6 +134,10 @@ run_counter() {
     run_warren 0 start "$name"
     wait_state "$name" running
     run_warren 0 pause "$name"
+    # another signal waits for unpause, as Podman's; SIGKILL ends it at once
+    run_warren 0 kill -s USR1 "$name"
+    run_warren 0 inspect --format '{{.State.Status}}' "$name"
+    assert_output paused
     run_warren 0 kill "$name"
     wait_state "$name" exited
     run_warren 0 inspect --format '{{.State.ExitCode}}' "$name"
