@@ -182,13 +182,23 @@ run_counter() {
     run_warren 0 stats --no-stream --format '{{.MemUsage}}' "$name"
     mem=${output%% *}
     [[ $mem =~ ^[0-9.]+(kB|MB)$ ]] || fail "memory usage '$mem' is not in kB or MB"
+    # streaming: a round every --interval seconds until interrupted
+    run timeout 3.5 "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" stats -i 1 --no-reset "$name"
+    [ "$status" = 124 ] || fail "stats ended by itself ($status): $output"
+    [ "$(grep -c '^ID  ' <<<"$output")" -ge 3 ] || fail "fewer than 3 rounds in 3.5 s: $output"
+    run timeout 1.5 "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" stats "$name"
+    [[ $output == $'\e[2J\e[H'* ]] || fail "no screen reset before a round: $(cat -v <<<"$output")"
     run_warren 0 stop -t 0 "$name"
     run_warren 0 stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.PIDS}} {{.UpTime}}' -a
     assert_line "$name 0B / 0B 0 0s"
     run_warren 125 stats --no-stream nosuchcontainer
     assert_error 'unable to get list of containers: unable to look up container nosuchcontainer: no container with name or ID "nosuchcontainer" found: no such container'
     run_warren 125 stats --no-stream --interval 0
+    assert_error "invalid interval"
+    run_warren 125 stats --no-stream -i abc
     run_warren 125 stats --no-stream --bogus
+    run_warren 125 stats --no-stream -a "$name"
+    assert_error "--all, --latest and containers cannot be used together"
 }
 
 @test "root --cgroups: disabled makes none (pause and stats say why); split, no-conmon; a bad mode is 125" {
