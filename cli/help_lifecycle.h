@@ -121,7 +121,7 @@
 	"  one for each container; rootless users only inside a cgroup they own (systemd's\n"      \
 	"  delegation on cgroup v2, or one an admin chown'ed): without one, pause says why.\n\n"   \
 	"OPTIONS\n"                                                                                \
-	"  -a, --all           every running container\n"
+	"  -a, --all           every running container that is not paused\n"
 
 #define UPDATE_HELP                                                                                \
 	"SYNOPSIS\n  warren update [OPTIONS] CONTAINER\n\n"                                        \
@@ -156,6 +156,6 @@
 	"SYNOPSIS\n  warren unpause [OPTIONS] CONTAINER [CONTAINER...]\n\n"                        \
 	"DESCRIPTION\n  Thaws containers `warren pause` froze.\n\n"                                \
 	"OPTIONS\n"                                                                                \
-	"  -a, --all           every running container\n"
+	"  -a, --all           every paused container\n"
 
 #endif

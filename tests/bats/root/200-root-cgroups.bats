@@ -166,6 +166,26 @@ run_counter() {
     run_warren 0 rm "$name"
 }
 
+@test "root pause -a pauses the running containers, unpause -a the paused ones, as Podman's --all" {
+    # guards: issue 8 pause/unpause (-a)
+    local a b
+    a=$(wt_name)
+    b=$(wt_name)
+    run_warren 0 run -d --name "$a" "$IMAGE" sleep 1000
+    run_warren 0 run -d --name "$b" "$IMAGE" sleep 1000
+    run_warren 0 pause "$a"
+    run_warren 0 pause -a
+    assert_output "$(w inspect --format '{{.Id}}' "$b")"
+    run_warren 0 ps -a --format '{{.Status}}'
+    assert_output $'Paused\nPaused'
+    run_warren 0 unpause -a
+    assert_equal "$(sort <<<"$output")" "$(w inspect --format '{{.Id}}' "$a" "$b" | sort)"
+    run_warren 0 unpause -a
+    assert_output ""
+    run_warren 125 pause -a "$a"
+    assert_error "when using the --all switch, you may not pass any container IDs"
+}
+
 @test "root stats --no-stream: Podman's columns, the container's memory and pids; json; -a; errors" {
     # guards: issue 8 "stats --no-stream where cgroups allow"; issue 14 "Observing"
     local name mem
