@@ -347,9 +347,15 @@ int cgroup_load(struct engine *e, const char *id, struct ctr_cgroup *out)
 	struct ctr_cgroup cg = {0};
 	bool any = false;
 
+	cleanup_free char *tail = xasprintf("/warren/%s", id);
+
 	for (size_t i = 0; lines && lines[i]; i++) {
 		cleanup_strv char **f = split(lines[i], "\t");
-		if (strv_len(f) != 3 || !str_has_prefix(f[2], f[1]))
+		/* only what cgroup_create makes: a <mount>/.../warren/<id> under
+		 * /sys/fs/cgroup (destroy kills what such a dir lists) */
+		if (strv_len(f) != 3 || !str_has_prefix(f[1], CG_ROOT) ||
+		    !str_has_prefix(f[2], f[1]) || !str_has_suffix(f[2], tail) ||
+		    strstr(f[2], "/.."))
 			continue;
 		for (int k = 0; k < CG_NKINDS; k++)
 			if (strcmp(f[0], kind_names[k]) == 0 && cg.dir[k] == NULL) {

@@ -68,16 +68,23 @@ UNIT_TEST(a_damaged_record_yields_only_sound_lines)
 	    "freezer\t/sys/fs/cgroup/freezer\t/etc/passwd\nbogus\t/a\t/a/b\nmemory\t/x\n"
 	    "\x01\x02\n");
 	CHECK(cgroup_load(&e, "bad", &cg) == 0);
+	/* only <mount>/.../warren/<id> dirs under /sys/fs/cgroup count */
 	put(cgdir, "good",
-	    "freezer\t/sys/fs/cgroup/freezer\t/sys/fs/cgroup/freezer/u/warren/abc\n"
+	    "freezer\t/sys/fs/cgroup/freezer\t/sys/fs/cgroup/freezer/u/warren/good\n"
 	    "memory\t/sys/fs/cgroup/memory\t/etc/shadow\n"
-	    "pids\t/sys/fs/cgroup/pids\t/sys/fs/cgroup/pids/u/warren/abc\n");
+	    "cpuacct\t/sys/fs/cgroup/cpuacct\t/sys/fs/cgroup/cpuacct/u/warren/other\n"
+	    "blkio\t/tmp\t/tmp/x/warren/good\n"
+	    "unified\t/sys/fs/cgroup/unified\t/sys/fs/cgroup/unified/../../../tmp/warren/good\n"
+	    "pids\t/sys/fs/cgroup/pids\t/sys/fs/cgroup/pids/u/warren/good\n");
 	CHECK(cgroup_load(&e, "good", &cg) == 1);
-	CHECK_STR(cg.dir[CG_FREEZER], "/sys/fs/cgroup/freezer/u/warren/abc");
+	CHECK_STR(cg.dir[CG_FREEZER], "/sys/fs/cgroup/freezer/u/warren/good");
+	CHECK_STR(cg.dir[CG_PIDS], "/sys/fs/cgroup/pids/u/warren/good");
 	CHECK(cg.dir[CG_MEMORY] == NULL);
+	CHECK(cg.dir[CG_CPUACCT] == NULL);
+	CHECK(cg.dir[CG_BLKIO] == NULL);
 	CHECK(cg.dir[CG_UNIFIED] == NULL);
 	path = cgroup_path_of(&cg);
-	CHECK_STR(path, "/u/warren/abc");
+	CHECK_STR(path, "/u/warren/good");
 	free(path);
 	CHECK(!cgroup_frozen(&cg)); /* no such file: not frozen */
 	cgroup_free(&cg);
