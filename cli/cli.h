@@ -146,6 +146,9 @@ int cmd_container_exists(struct engine *e, void *opts, char **args, struct werr 
 int cmd_rename(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_container_prune(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_top(struct engine *e, void *opts, char **args, struct werr *err);
+/* cmd_stats.c */
+int cmd_stats(struct engine *e, void *opts, char **args, struct werr *err);
+extern const struct optspec cli_stats_opts;
 int cmd_diff(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_container_diff(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_export(struct engine *e, void *opts, char **args, struct werr *err);

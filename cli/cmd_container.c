@@ -105,7 +105,9 @@ static int ps_select(struct engine *e, const struct ps_opts *o, struct container
 		return -1;
 	}
 	for (size_t i = 0; i < cnt; i++) { /* the store lists newest first */
-		if (ctr_filter_match(&f, &v[i]) && (last <= 0 || (int)keep < last))
+		/* Podman's ps without -a lists running containers, not paused ones */
+		if (ctr_filter_match(&f, &v[i]) && (all || !v[i].paused) &&
+		    (last <= 0 || (int)keep < last))
 			v[keep++] = v[i];
 		else
 			container_rec_free(&v[i]);

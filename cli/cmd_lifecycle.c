@@ -310,10 +310,20 @@ static const struct opt pause_tab[] = {
 
 const struct optspec cli_pause_opts = {pause_tab, sizeof(struct pause_opts), false, NULL, NULL};
 
+/* What pause_one does: pause or unpause, every container (-a) or those named */
+struct pause_what {
+	bool pause, all;
+};
+
 static int pause_one(struct engine *e, const struct container_rec *c, const char *ref,
 		     const void *opts, struct werr *err)
 {
-	if (container_pause(e, c, *(const bool *)opts, err) < 0)
+	const struct pause_what *w = opts;
+
+	/* as Podman's: --all pauses the running ones, unpauses the paused ones */
+	if (w->all && c->paused == w->pause)
+		return 0;
+	if (container_pause(e, c, w->pause, err) < 0)
 		return -1;
 	printf("%s\n", ref);
 	fflush(stdout);
@@ -322,16 +332,14 @@ static int pause_one(struct engine *e, const struct container_rec *c, const char
 
 int cmd_pause(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	static const bool yes = true;
-	return for_each(e, args, ((struct pause_opts *)opts)->all, true, false, pause_one, &yes,
-			err);
+	struct pause_what w = {true, ((struct pause_opts *)opts)->all};
+	return for_each(e, args, w.all, true, false, pause_one, &w, err);
 }
 
 int cmd_unpause(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	static const bool no = false;
-	return for_each(e, args, ((struct pause_opts *)opts)->all, true, false, pause_one, &no,
-			err);
+	struct pause_what w = {false, ((struct pause_opts *)opts)->all};
+	return for_each(e, args, w.all, true, false, pause_one, &w, err);
 }
 
 /* ---- update ---- */
@@ -401,8 +409,8 @@ int cmd_update(struct engine *e, void *opts, char **args, struct werr *err)
 		return werr_status(err, 125);
 	if (o->resource)
 		r = werr_set(err, 0,
-			     "%s: container %.12s has no cgroup of its own, which resource limits "
-			     "need: warren does not create per-container cgroups yet",
+			     "%s: container %.12s: warren does not set resource limits yet (issue "
+			     "14), and never ignores one",
 			     o->resource, c.id);
 	else if (!o->restart_set)
 		r = werr_set(err, 0, "no changes: give --restart (or a resource limit)");

@@ -3,6 +3,7 @@
 #include "cli/runio.h"
 #include "lib/cleanup.h"
 #include "lib/util.h"
+#include "runtime/cgroup.h"
 #include "runtime/container.h"
 #include "runtime/detach.h"
 #include "runtime/health.h"
@@ -40,6 +41,16 @@ RUNOPTS_CALL(runopts_add_secret)
 static int run_tls_verify(void *o, const char *v, struct werr *err)
 {
 	return cli_tls_verify(&((struct run_opts *)o)->tls_verify, v, err);
+}
+
+static int run_cgroups(void *o, const char *v, struct werr *err)
+{
+	enum cg_mode m;
+
+	if (cgroup_mode_parse(v, &m, err) < 0)
+		return -1;
+	((struct run_opts *)o)->cgroups = (int)m;
+	return 0;
 }
 
 static const struct opt run_tab[] = {
@@ -97,6 +108,7 @@ static const struct opt run_tab[] = {
     OPT_STRV("gidmap", 0, struct run_opts, gidmap),
     OPT_DUP("subuidname", 0, struct run_opts, subuidname),
     OPT_DUP("subgidname", 0, struct run_opts, subgidname),
+    OPT_CALL("cgroups", 0, run_cgroups),
     OPT_TABLE_END,
 };
 

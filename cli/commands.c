@@ -103,7 +103,11 @@
 	"                            user namespace: 0 is you, 1.. your sub-ids); repeatable\n"    \
 	"      --gidmap C:H:SIZE     the same for group ids (default: as --uidmap)\n"              \
 	"      --subuidname NAME     (root) map the /etc/subuid ranges of NAME\n"                  \
-	"      --subgidname NAME     (root) map the /etc/subgid ranges of NAME\n\n"
+	"      --subgidname NAME     (root) map the /etc/subgid ranges of NAME\n"                  \
+	"      --cgroups MODE        enabled (default: a cgroup of its own, where the host lets\n" \
+	"                            you: root, or rootless inside a delegated one), disabled\n"   \
+	"                            (none: no pause, no stats), no-conmon (as enabled), split\n"  \
+	"                            (under the cgroup of the command that starts it)\n\n"
 
 #define RUN_HELP                                                                                   \
 	RUN_HELP_HEAD RUN_OPTIONS_HELP                                                             \
@@ -712,6 +716,8 @@ const struct cmd cli_container_commands[] = {
     {"run", cmd_run, &cli_run_opts, "run a command in a new container", RUN_HELP, NEEDS_STORE,
      NULL},
     {"start", cmd_start, &cli_start_opts, "start containers", START_HELP, NEEDS_STORE, NULL},
+    {"stats", cmd_stats, &cli_stats_opts, "show the resource use of containers", STATS_HELP,
+     NEEDS_STORE, NULL},
     {"stop", cmd_stop, &cli_stop_opts, "stop containers", STOP_HELP, NEEDS_STORE, NULL},
     {"top", cmd_top, NULL, "show the processes of a container", TOP_HELP, NEEDS_STORE, NULL},
     {"unpause", cmd_unpause, &cli_pause_opts, "unpause containers", UNPAUSE_HELP, NEEDS_STORE,
@@ -823,6 +829,8 @@ const struct cmd cli_commands[] = {
     {"search", cmd_search, &cli_search_opts, "search registries for images", SEARCH_HELP,
      NEEDS_NOTHING, NULL},
     {"start", cmd_start, &cli_start_opts, "start containers", START_HELP, NEEDS_STORE, NULL},
+    {"stats", cmd_stats, &cli_stats_opts, "show the resource use of containers", STATS_HELP,
+     NEEDS_STORE, NULL},
     {"stop", cmd_stop, &cli_stop_opts, "stop containers", STOP_HELP, NEEDS_STORE, NULL},
     {"system", NULL, NULL, "manage warren itself", NULL, NEEDS_NOTHING, cli_system_commands},
     {"tag", cmd_tag, NULL, "add a name to an image", TAG_HELP, NEEDS_STORE, NULL},

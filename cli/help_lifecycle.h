@@ -116,27 +116,46 @@
 #define PAUSE_HELP                                                                                 \
 	"SYNOPSIS\n  warren pause [OPTIONS] CONTAINER [CONTAINER...]\n\n"                          \
 	"DESCRIPTION\n"                                                                            \
-	"  Freezes every process of running containers with the cgroup freezer (cgroup v2's\n"     \
-	"  cgroup.freeze, v1's freezer controller). It needs the container in a cgroup of its\n"   \
-	"  own; warren creates none yet, so today it says so and changes nothing.\n\n"             \
+	"  Freezes every process of running containers with the cgroup freezer (v1's freezer\n"    \
+	"  controller, else cgroup v2's cgroup.freeze) of the container's own cgroup. Root gets\n" \
+	"  one for each container; rootless users only inside a cgroup they own (systemd's\n"      \
+	"  delegation on cgroup v2, or one an admin chown'ed): without one, pause says why.\n\n"   \
 	"OPTIONS\n"                                                                                \
-	"  -a, --all           every running container\n"
+	"  -a, --all           every running container that is not paused\n"
 
 #define UPDATE_HELP                                                                                \
 	"SYNOPSIS\n  warren update [OPTIONS] CONTAINER\n\n"                                        \
 	"DESCRIPTION\n"                                                                            \
 	"  Changes a container's restart policy (from its next exit on) and prints its id.\n"      \
-	"  Resource limits need the container in a cgroup of its own, which warren does not\n"     \
-	"  create yet: a limit is refused with that reason, never ignored.\n\n"                    \
+	"  Resource limits are not set by warren yet (issue 14): a limit is refused with that\n"   \
+	"  reason, never ignored.\n\n"                                                             \
 	"OPTIONS\n"                                                                                \
 	"      --restart POLICY  no, on-failure[:N], always or unless-stopped\n"                   \
 	"      --cpus N, -m/--memory N, --memory-swap N, --pids-limit N, -c/--cpu-shares N,\n"     \
 	"      --blkio-weight N  resource limits (refused, see above)\n"
 
+#define STATS_HELP                                                                                 \
+	"SYNOPSIS\n  warren stats [OPTIONS] [CONTAINER...]\n\n"                                    \
+	"DESCRIPTION\n"                                                                            \
+	"  Shows CPU, memory, network and block I/O and pids of containers (default: the\n"        \
+	"  running ones) as Podman's columns, read from each container's own cgroup and its\n"     \
+	"  network namespace, every --interval seconds until interrupted. A running container\n"   \
+	"  without a cgroup (see `warren pause --help`) is an error that says why.\n\n"            \
+	"OPTIONS\n"                                                                                \
+	"  -a, --all           every container (those that do not run show zeros)\n"               \
+	"      --no-stream     print once and exit\n"                                              \
+	"      --no-reset      do not clear the screen between two rounds\n"                       \
+	"      --no-trunc      full container ids\n"                                               \
+	"  -i, --interval N    seconds between two rounds (default 5, as Podman)\n"                \
+	"      --format F      json, or a Go template ({{.ID}} {{.Name}} {{.CPUPerc}}\n"           \
+	"                      {{.MemUsage}} {{.MemPerc}} {{.NetIO}} {{.BlockIO}} {{.PIDS}}\n"     \
+	"                      {{.UpTime}} {{.AVGCPU}}; \"table ...\" for a table)\n"              \
+	"  -l, --latest        (refused: name the container)\n"
+
 #define UNPAUSE_HELP                                                                               \
 	"SYNOPSIS\n  warren unpause [OPTIONS] CONTAINER [CONTAINER...]\n\n"                        \
 	"DESCRIPTION\n  Thaws containers `warren pause` froze.\n\n"                                \
 	"OPTIONS\n"                                                                                \
-	"  -a, --all           every running container\n"
+	"  -a, --all           every paused container\n"
 
 #endif

@@ -10,6 +10,7 @@
 #include "lib/signame.h"
 #include "lib/util.h"
 #include "runtime/ctr_userns.h"
+#include "runtime/ctrcgroup.h"
 #include "runtime/ctrlock.h"
 #include "runtime/executor.h"
 #include "runtime/health.h"
@@ -217,6 +218,9 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	if (o->init) /* Podman leaves it out when false */
 		json_object_object_add(host, "Init", json_object_new_boolean(true));
 	ctr_userns_config(o->uns, host, j);
+	jset_str(host, "Cgroups", cgroup_mode_inspect((enum cg_mode)o->cgroups));
+	if (o->cgroups != CG_MODE_ENABLED) /* what a start reads (ctr_cgroup_mode) */
+		jset_str(j, "CgroupsMode", cgroup_mode_name((enum cg_mode)o->cgroups));
 	json_object_object_add(j, "Config", cfg);
 	json_object_object_add(j, "HostConfig", host);
 	json_object_object_add(j, "LogMaxBytes", json_object_new_int64(o->log_max));
@@ -574,6 +578,8 @@ int container_destroy(struct engine *e, struct container_rec *c, struct werr *er
 
 	cleanup_free char *secrets = xasprintf("%s/secrets", dir);
 
+	if (cgroup_destroy(e, c->id, err) < 0)
+		return werr_wrap(err, "remove container %.12s", c->id);
 	if (strcmp(bundle, dir) != 0 && rm_rf_at(AT_FDCWD, bundle, err) < 0)
 		return werr_wrap(err, "remove container %.12s", c->id);
 	/* its secrets' copies go first: a pooled rootfs dir is reused */
@@ -604,6 +610,10 @@ int container_mark_exited(struct engine *e, struct container_rec *c, int code, s
 	c->finished = now_ns();
 	c->pid = 0;
 	c->pid_start = 0;
+	/* the cgroup first: what is left in it (frozen, say) is killed */
+	if (cgroup_destroy(e, c->id, &ignore) < 0)
+		log_warn("%s", ignore.msg);
+	werr_clear(&ignore);
 	rootfs_umount(e, container_driver(c), dir, &ignore);
 	return store_container_update(e->store, c, err);
 }
@@ -634,9 +644,15 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 			       .cache_dir = e->runroot,
 			       .id = c->rec.id};
 	struct werr ignore = {0};
+	int cgfds[CG_NKINDS], rc;
 
 	health_starting(e, &c->rec);
-	if (executor_start(bundle, &xo, &c->proc, err) < 0) {
+	xo.ncgroup_fds = ctr_cgroup_start(e, &c->rec, cgfds, err);
+	xo.cgroup_fds = cgfds;
+	rc = xo.ncgroup_fds < 0 ? -1 : executor_start(bundle, &xo, &c->proc, err);
+	for (int i = 0; i < xo.ncgroup_fds; i++)
+		close(cgfds[i]);
+	if (rc < 0) {
 		container_start_failed(e, c, err->status ? err->status : 125);
 		return -1;
 	}
@@ -728,6 +744,8 @@ static void show_owned(struct container_rec *c, const struct ctrlock_info *i)
 static int settle(struct engine *e, struct container_rec *c, const struct ctrlock_info *i,
 		  bool *gone, struct werr *err)
 {
+	/* a frozen container keeps the SIGKILL of its owner's death pending */
+	ctr_cgroup_thaw_after_kill(e, c);
 	kill_orphan(i->pid, i->pid_start);
 	kill_orphan(c->pid, c->pid_start);
 	if (i->pid != 0 || c->state == CTR_RUNNING)
@@ -797,6 +815,7 @@ int container_lookup(struct engine *e, const char *ref, struct container_rec *ou
 		return gone ? 0 : -1;
 	}
 	health_fill(e, &c);
+	ctr_cgroup_fill(e, &c);
 	*out = c;
 	return 1;
 }
@@ -818,6 +837,7 @@ int container_list(struct engine *e, bool all, struct container_rec **out, size_
 			continue;
 		}
 		health_fill(e, &v[i]);
+		ctr_cgroup_fill(e, &v[i]);
 		v[keep++] = v[i];
 	}
 	*out = v;
@@ -898,6 +918,11 @@ int container_remove(struct engine *e, struct container_rec *c, bool force, int 
 	st = ctrlock_try(e->runroot, c->id, true, &fd, &info, err);
 	if (st == CTRLOCK_OWNED && force)
 		container_mark_stopping(e, c->id);
+	if (st == CTRLOCK_OWNED && force && c->paused && proc_alive(c->pid, c->pid_start)) {
+		/* as Podman: a paused container is killed, then thawed to die */
+		kill(c->pid, SIGKILL);
+		ctr_cgroup_thaw_after_kill(e, c);
+	}
 	if (st == CTRLOCK_OWNED)
 		st = wait_owner(e, c, &info, force, timeout, &fd, err);
 	if (st < 0)
@@ -905,6 +930,7 @@ int container_remove(struct engine *e, struct container_rec *c, bool force, int 
 	/* ours now: the record as it is under the lock */
 	rc = reload(e, c, &gone, err);
 	if (rc == 0 && !gone && st == CTRLOCK_STALE) {
+		ctr_cgroup_thaw_after_kill(e, c);
 		kill_orphan(info.pid, info.pid_start);
 		kill_orphan(c->pid, c->pid_start);
 	}
@@ -944,6 +970,10 @@ void container_status_string(const struct container_rec *c, char *buf, size_t le
 
 	switch (c->state) {
 	case CTR_RUNNING:
+		if (c->paused) {
+			snprintf(buf, len, "Paused");
+			break;
+		}
 		format_ago(c->started, ago, sizeof(ago));
 		/* "Up 3 seconds" : drop the " ago" */
 		if (str_has_suffix(ago, " ago"))

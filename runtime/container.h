@@ -116,7 +116,9 @@ int container_update_restart(struct engine *e, const struct container_rec *c, co
 			     int max, struct werr *err);
 
 /* pause (or unpause, pause false) through the cgroup freezer of c's own
- * cgroup; a container without one (warren makes none yet): a clear error. */
+ * cgroup (runtime/ctrcgroup.c); a container without one: why
+ * (cgroup_missing); one that does not run, or is (not) paused already:
+ * Podman's errors. */
 int container_pause(struct engine *e, const struct container_rec *c, bool pause, struct werr *err);
 
 /* The signal `stop` sends first: --stop-signal, the image's StopSignal,

@@ -4,10 +4,12 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
 #include "runtime/container.h"
+#include "runtime/ctrcgroup.h"
 #include "runtime/spec.h"
 #include "runtime/userlookup.h"
 
@@ -90,14 +92,19 @@ static int start(struct engine *e, const struct container_rec *c, const struct c
 			       .rows = io->rows,
 			       .cols = io->cols,
 			       .cache_dir = e->runroot};
-	int rc;
+	int cgfds[CG_NKINDS], rc;
 
 	if (o->user != NULL && exec_user(e, c, o->user, &u, &x, &env, err) < 0)
 		return -1;
 	for (char *const *p = o->env; p != NULL && *p != NULL; p++)
 		env = strv_append(env, *p);
 	x.env = env;
+	/* in the container's cgroup: paused, counted and removed with it */
+	xo.ncgroup_fds = ctr_cgroup_open(e, c, cgfds);
+	xo.cgroup_fds = cgfds;
 	rc = executor_exec(bundle, c->pid, c->pid_start, &x, &xo, out, err);
+	for (int i = 0; i < xo.ncgroup_fds; i++)
+		close(cgfds[i]);
 	user_ids_free(&u);
 	if (rc < 0 && err->errnum == ESRCH && err->status == 0)
 		return improper(err);
@@ -108,7 +115,7 @@ int container_exec_rec(struct engine *e, const struct container_rec *c,
 		       const struct ctr_exec_opts *o, const struct exec_io *io,
 		       struct ctr_proc *out, struct werr *err)
 {
-	if (c->state != CTR_RUNNING || c->pid <= 0)
+	if (c->state != CTR_RUNNING || c->pid <= 0 || c->paused)
 		return improper(err);
 	return start(e, c, o, io, out, err);
 }
@@ -127,7 +134,8 @@ int container_exec(struct engine *e, const char *ref, const struct ctr_exec_opts
 	}
 	if (find(e, ref, &c, err) < 0)
 		return -1;
-	rc = c.state == CTR_RUNNING && c.pid > 0 ? start(e, &c, o, io, out, err) : improper(err);
+	rc = c.state == CTR_RUNNING && c.pid > 0 && !c.paused ? start(e, &c, o, io, out, err)
+							      : improper(err);
 	container_rec_free(&c);
 	return rc;
 }

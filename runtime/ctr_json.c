@@ -11,6 +11,7 @@
 #include "lib/json.h"
 #include "lib/util.h"
 #include "runtime/container.h"
+#include "runtime/ctrcgroup.h"
 #include "runtime/health.h"
 #include "runtime/ctrfilter.h"
 
@@ -119,8 +120,10 @@ static void fill_state(struct json_object *st, const struct container_rec *c,
 		       struct json_object *spec, bool go_time)
 {
 	jset_str(st, "OciVersion", jstr(spec, "ociVersion"));
-	jset_str(st, "Status", ctr_state_name(c->state));
-	jset(st, "Running", json_object_new_boolean(c->state == CTR_RUNNING));
+	/* Podman: a paused container is not Running */
+	jset_str(st, "Status", c->paused ? "paused" : ctr_state_name(c->state));
+	jset(st, "Running", json_object_new_boolean(c->state == CTR_RUNNING && !c->paused));
+	jset(st, "Paused", json_object_new_boolean(c->paused));
 	jset(st, "Pid", json_object_new_int(c->pid));
 	jset(st, "ExitCode", json_object_new_int(c->exit_code));
 	set_time(st, "StartedAt", c->started, go_time);
@@ -256,9 +259,9 @@ static struct json_object *binds(struct json_object *stored)
 static void fill_hostconfig(struct json_object *hc, struct json_object *opts,
 			    struct json_object *spec, bool final_binds)
 {
-	static const char *const keys[] = {"NetworkMode",    "AutoRemove",    "Privileged",
-					   "ReadonlyRootfs", "RestartPolicy", "LogConfig",
-					   "Init",	     "UsernsMode",    "IDMappings"};
+	static const char *const keys[] = {
+	    "NetworkMode", "AutoRemove", "Privileged", "ReadonlyRootfs", "RestartPolicy",
+	    "LogConfig",   "Init",	 "UsernsMode", "IDMappings",	 "Cgroups"};
 	struct json_object *tmpfs = json_object_new_object(), *t = jget(opts, "Tmpfs");
 
 	/* without a user namespace of its own Podman omits IDMappings
@@ -358,6 +361,19 @@ static void log_path(struct engine *e, const struct container_rec *c, struct jso
 	jset_str(lc, "Path", p);
 }
 
+/* State.CgroupPath: its JSON has it only while there is one (Podman's
+ * omitempty), its templates always (a Go struct field) */
+static void cgroup_path(struct json_object *o, struct engine *e, const struct container_rec *c,
+			bool go_time)
+{
+	char *p = ctr_cgroup_path(e, c);
+
+	if (*p != '\0' || go_time)
+		insert_before(jget(o, "State"), "CheckpointedAt", "CgroupPath",
+			      json_object_new_string(p));
+	free(p);
+}
+
 struct json_object *ctr_json_inspect(struct engine *e, const struct container_rec *c, bool go_time)
 {
 	struct json_object *o = json_tokener_parse(inspect_skeleton), *args;
@@ -376,6 +392,7 @@ struct json_object *ctr_json_inspect(struct engine *e, const struct container_re
 	jset(o, "Args", args);
 	fill_state(jget(o, "State"), c, spec, go_time);
 	jset(jget(o, "State"), "Health", health_state_json(e, c));
+	cgroup_path(o, e, c, go_time);
 	fill_image(o, e, c);
 	jset_str(o, "Rootfs", jstr(opts, "Rootfs")); /* --rootfs DIR, else "" */
 	fill_paths(o, e, c);
@@ -485,7 +502,7 @@ struct json_object *ctr_json_ps(const struct container_rec *c, const struct ctr_
 		jset(o, "Size", NULL);
 	}
 	jset(o, "StartedAt", json_object_new_int64(c->started / 1000000000LL));
-	jset_str(o, "State", ctr_state_name(c->state));
+	jset_str(o, "State", c->paused ? "paused" : ctr_state_name(c->state));
 	jset_str(o, "Status", status);
 	jset(o, "Created", json_object_new_int64(c->created / 1000000000LL));
 	return o;

@@ -209,7 +209,9 @@ static bool ancestor_any(char *const *vals, const struct container_rec *c)
 
 static bool status_any(char *const *vals, const struct container_rec *c)
 {
-	const char *st = c->state == CTR_STOPPED ? "exited" : ctr_state_name(c->state);
+	const char *st = c->state == CTR_STOPPED ? "exited"
+			 : c->paused		 ? "paused"
+						 : ctr_state_name(c->state);
 
 	for (size_t i = 0; vals && vals[i]; i++) {
 		const char *v = strcmp(vals[i], "stopped") == 0 ? "exited" : vals[i];

@@ -19,6 +19,7 @@
 #include "lib/util.h"
 #include "runtime/attach.h"
 #include "runtime/container_int.h"
+#include "runtime/ctrcgroup.h"
 #include "runtime/ctrlock.h"
 #include "runtime/executor.h"
 #include "runtime/health.h"
@@ -282,11 +283,17 @@ static void monitor_child(struct engine *e, struct ctr_owned *c, const struct de
 			       .cache_dir = e->runroot,
 			       .id = c->rec.id};
 	struct werr err = {0};
+	int cgfds[CG_NKINDS];
 
-	if (executor_start(bundle, &xo, &c->proc, &err) < 0) {
+	/* its own cgroup (runtime/ctrcgroup.h), which its process joins */
+	xo.ncgroup_fds = ctr_cgroup_start(e, &c->rec, cgfds, &err);
+	xo.cgroup_fds = cgfds;
+	if (xo.ncgroup_fds < 0 || executor_start(bundle, &xo, &c->proc, &err) < 0) {
 		werr_send(report, &err);
 		_exit(1);
 	}
+	for (int i = 0; i < xo.ncgroup_fds; i++)
+		close(cgfds[i]);
 	if (in_r >= 0)
 		close(in_r);
 	if (out_w >= 0)

@@ -76,11 +76,22 @@ static int new_container(const struct xchild *a, struct werr *err)
 	return child_hooks(a->s, HOOK_START_CONTAINER, err);
 }
 
+/* Into the container's cgroups (exec_opts.cgroup_fds), first thing. */
+static int join_cgroups(const struct exec_opts *o, struct werr *err)
+{
+	for (int i = 0; o != NULL && i < o->ncgroup_fds; i++)
+		if (write(o->cgroup_fds[i], "0", 1) != 1)
+			return werr_set(err, errno, "move the container into its cgroup");
+	return 0;
+}
+
 static __attribute__((noreturn)) void child_main(const struct xchild *a)
 {
 	struct werr err;
 
 	werr_clear(&err);
+	if (join_cgroups(a->o, &err) < 0)
+		child_fail(a->errfd, &err);
 	if (a->pdeathsig)
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	/* exec's child lives among the container's processes at once: until

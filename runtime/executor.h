@@ -34,6 +34,11 @@ struct exec_opts {
 	const char *cache_dir; /* where compiled seccomp filters are cached
 				  (seccomp-<sha256>.bpf); NULL: no cache */
 	const char *id;	       /* the container's id, for the state its OCI hooks read */
+	/* cgroup.procs of the container's own cgroups (runtime/cgroup.h): its
+	   child writes "0" to each before anything else, so that all it ever
+	   runs is in them */
+	const int *cgroup_fds;
+	int ncgroup_fds;
 };
 
 struct ctr_proc {

@@ -332,7 +332,7 @@ static int runnable(struct engine *e, const char *ref, struct container_rec *c,
 			werr_wrap(err, "unable to look up %s to perform a health check", ref);
 		return werr_status(err, 125);
 	}
-	if (c->state != CTR_RUNNING)
+	if (c->state != CTR_RUNNING || c->paused) /* Podman: paused is not running */
 		werr_set(err, 0, "container %s is not running", c->id);
 	else if (health_check_of(c->config, h) == 0)
 		werr_set(err, 0, "container %s has no defined healthcheck", c->id);

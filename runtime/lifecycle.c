@@ -17,6 +17,7 @@
 #include "lib/util.h"
 #include "runtime/container.h"
 #include "runtime/container_int.h"
+#include "runtime/ctrcgroup.h"
 #include "runtime/ctr_userns.h"
 #include "runtime/ctrlock.h"
 #include "storage/driver.h"
@@ -237,6 +238,10 @@ int container_kill(struct engine *e, const struct container_rec *c, int sig, str
 	}
 	if (kill(c->pid, sig) < 0)
 		return werr_set(err, errno, "send signal %d to container %.12s", sig, c->id);
+	/* SIGKILL ends a paused container as Podman's (runc thaws it after);
+	 * another signal waits for unpause */
+	if (c->paused && sig == SIGKILL)
+		ctr_cgroup_thaw_after_kill(e, c);
 	container_event(e, c, "kill", -1);
 	return 0;
 }
@@ -312,6 +317,8 @@ static int stop_running(struct engine *e, const struct container_rec *c, int sig
 		return 0;
 	if (timeout > 0) {
 		kill(c->pid, sig);
+		if (c->paused)
+			ctr_cgroup_thaw_after_kill(e, c);
 		if (ctrlock_wait(e->runroot, c->id, now_ns() + (int64_t)timeout * NS_PER_SEC,
 				 err) == 0)
 			return 0;
@@ -321,6 +328,8 @@ static int stop_running(struct engine *e, const struct container_rec *c, int sig
 	}
 	if (proc_alive(c->pid, c->pid_start))
 		kill(c->pid, SIGKILL);
+	if (c->paused)
+		ctr_cgroup_thaw_after_kill(e, c);
 	/* its owner settles it: unmounts, records the exit, maybe removes */
 	if (ctrlock_wait(e->runroot, c->id, now_ns() + 60 * NS_PER_SEC, err) < 0)
 		return werr_wrap(err, "stop container %.12s", c->id);
@@ -350,69 +359,6 @@ int container_wait_exit(struct engine *e, const char *ref, int *code, struct wer
 		if (r < 0)
 			return -1;
 	}
-}
-
-/* The freezer file of pid's cgroup, when that cgroup is the container's own
- * (not the one this command runs in, which the container shares when
- * warren made no cgroup for it): cgroup v2's cgroup.freeze or v1's
- * freezer.state. NULL when there is none (malloc'd). */
-static char *freezer_of(pid_t pid, bool *v2)
-{
-	char path[64], line[512], mine[512] = "", theirs[512] = "";
-	FILE *f;
-
-	for (int pass = 0; pass < 2; pass++) {
-		char *want = pass ? theirs : mine;
-		snprintf(path, sizeof(path), "/proc/%d/cgroup", pass ? (int)pid : (int)getpid());
-		f = fopen(path, "re");
-		if (f == NULL)
-			return NULL;
-		while (fgets(line, sizeof(line), f)) {
-			line[strcspn(line, "\n")] = '\0';
-			/* "0::/path" (v2) or "N:freezer:/path" (v1) */
-			if (str_has_prefix(line, "0::") || strstr(line, ":freezer:") != NULL)
-				snprintf(want, sizeof(mine), "%s", line);
-		}
-		fclose(f);
-	}
-	if (theirs[0] == '\0' || strcmp(mine, theirs) == 0)
-		return NULL;
-	*v2 = str_has_prefix(theirs, "0::");
-	if (*v2)
-		return xasprintf("/sys/fs/cgroup%s/cgroup.freeze", theirs + 3);
-	return xasprintf("/sys/fs/cgroup/freezer%s/freezer.state", strchr(theirs, '/'));
-}
-
-int container_pause(struct engine *e, const struct container_rec *c, bool pause, struct werr *err)
-{
-	cleanup_free char *file = NULL;
-	bool v2 = false;
-	const char *val;
-	int fd;
-
-	if (c->state != CTR_RUNNING || !proc_alive(c->pid, c->pid_start))
-		return werr_set(err, 0, "\"%s\" is not running, can't %s: container state improper",
-				c->id, pause ? "pause" : "unpause");
-	file = freezer_of(c->pid, &v2);
-	if (file == NULL)
-		return werr_set(
-		    err, 0,
-		    "container %.12s has no cgroup of its own, which the cgroup freezer "
-		    "needs to %s it alone: warren does not create per-container cgroups "
-		    "yet",
-		    c->id, pause ? "pause" : "unpause");
-	val = v2 ? (pause ? "1" : "0") : (pause ? "FROZEN" : "THAWED");
-	fd = open(file, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write_all(fd, val, strlen(val)) < 0) {
-		int e2 = errno;
-		if (fd >= 0)
-			close(fd);
-		return werr_set(err, e2, "%s container %.12s: write '%s'",
-				pause ? "pause" : "unpause", c->id, file);
-	}
-	close(fd);
-	container_event(e, c, pause ? "pause" : "unpause", -1);
-	return 0;
 }
 
 int container_update_restart(struct engine *e, const struct container_rec *c, const char *policy,

@@ -94,6 +94,7 @@ struct run_opts {
 	const struct ctr_userns *uns; /* resolved by container_create (NULL: the engine's) */
 	char **secrets;		      /* --secret NAME[,type=mount|env,target=,uid=,gid=,mode=]
 					 (runtime/secrets.h) */
+	int cgroups;		      /* --cgroups: an enum cg_mode (runtime/cgroup.h) */
 };
 
 /* The default init binaries of --init, in the order they are looked for

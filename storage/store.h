@@ -123,6 +123,9 @@ struct container_rec {
 	 * "starting", "" without a check), filled by container_lookup and
 	 * container_list (runtime/health.h) */
 	char health[16];
+	/* not stored: a running container whose cgroup is frozen (`pause`),
+	 * filled by container_lookup and container_list (runtime/ctrcgroup.h) */
+	bool paused;
 };
 void container_rec_free(struct container_rec *c);
 void container_recs_free(struct container_rec *v, size_t n);

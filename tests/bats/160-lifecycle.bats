@@ -412,14 +412,14 @@ monitor_of() {
     # guards: issue 8 "pause/unpause (cgroup freezer where available, else a clear error)"
     local name
     name=$(wt_name)
-    run_warren 0 run -d --name "$name" "$IMAGE" sleep 1000
+    run_warren 0 run -d --cgroups=disabled --name "$name" "$IMAGE" sleep 1000
     run_warren 125 pause "$name"
-    assert_last_error "has no cgroup of its own, which the cgroup freezer needs to pause it alone"
+    assert_last_error "pause needs container" "in a cgroup of its own, and it was created with --cgroups=disabled"
     run_warren 0 inspect --format '{{.State.Status}}' "$name"
     assert_output running
     run_warren 0 stop -t 0 "$name"
     run_warren 125 unpause "$name"
-    assert_last_error "is not running, can't unpause: container state improper"
+    assert_last_error "is not paused, can't unpause: container state improper"
     run_warren 125 pause nosuchcontainer
     assert_last_error 'no container with name or ID "nosuchcontainer" found: no such container'
 }
@@ -438,7 +438,7 @@ monitor_of() {
     assert_output 1
     run_warren 125 update --memory 10m "$name"
     assert_last_error "--memory: container"
-    assert_last_error "has no cgroup of its own, which resource limits need"
+    assert_last_error "warren does not set resource limits yet (issue 14), and never ignores one"
     run_warren 125 update --restart sometimes "$name"
     run_warren 125 update "$name"
     run_warren 125 update --restart always nosuchcontainer

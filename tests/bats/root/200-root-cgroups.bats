@@ -1,0 +1,433 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2016,SC2154,SC1091,SC2030,SC2031  # container commands in single quotes; status/output/stderr come from bats
+# Issue 8 "pause/unpause (cgroup freezer where available)", "stats --no-stream
+# where cgroups allow", and issue 14's foundation, in root mode: each container
+# gets a cgroup of its own (warren/<id> in the v1 freezer, memory, cpuacct,
+# pids and blkio hierarchies on this hybrid host, or cgroup v2), removed with it.
+
+load ../helpers
+
+# The freezer hierarchy's mount: v1's controller, else cgroup v2.
+freezer_root() {
+    if [ "$(stat -f -c %T /sys/fs/cgroup/freezer 2>/dev/null)" = cgroupfs ]; then
+        echo /sys/fs/cgroup/freezer
+    else
+        echo /sys/fs/cgroup
+    fi
+}
+
+# cg_dir NAME: the container's freezer cgroup dir, from inspect's State.CgroupPath
+cg_dir() {
+    local p
+    p=$(w inspect --format '{{.State.CgroupPath}}' "$1") || return 1
+    [ -n "$p" ] || fail "container $1 has no State.CgroupPath"
+    echo "$(freezer_root)$p"
+}
+
+# counter NAME: what the container's counter loop wrote last (read from the host)
+counter() {
+    cat "/proc/$(w inspect --format '{{.State.Pid}}' "$1")/root/tmp/n"
+}
+
+# run_counter NAME [RUN-OPTS...]: a detached container that counts ten times a second
+run_counter() {
+    local name=$1
+    shift
+    run_warren 0 run -d "$@" --name "$name" "$IMAGE" \
+        sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/n; usleep 100000; done'
+    for _ in $(seq 50); do counter "$name" >/dev/null 2>&1 && return 0; sleep 0.1; done
+    fail "the counter of $name does not count"
+}
+
+@test "root cgroups: a container's init is in warren/<id> of each hierarchy; rm -f removes them" {
+    # guards: issue 14 "Root mode: ... a cgroup per container under a warren parent, removed with the container"
+    local name id pid dir h
+    name=$(wt_name)
+    run_warren 0 run -d --name "$name" "$IMAGE" sleep 1000
+    id=$output
+    pid=$(w inspect --format '{{.State.Pid}}' "$name")
+    run_warren 0 inspect --format '{{.State.CgroupPath}} {{.HostConfig.Cgroups}}' "$name"
+    assert_output "/warren/$id default"
+    dir=$(cg_dir "$name")
+    [ -d "$dir" ] || fail "no cgroup dir $dir"
+    grep -qx "$pid" "$dir/cgroup.procs" || fail "the init $pid is not in $dir"
+    for h in freezer memory cpuacct pids blkio; do
+        [ "$(stat -f -c %T "/sys/fs/cgroup/$h" 2>/dev/null)" = cgroupfs ] || continue
+        grep -Eq "^[0-9]+:([a-z,]*,)?$h(,[a-z,]*)?:/warren/$id\$" "/proc/$pid/cgroup" ||
+            fail "the init is not in warren/$id of $h: $(cat "/proc/$pid/cgroup")"
+    done
+    # exec's processes join it (pause freezes them, stats counts them)
+    run_warren 0 exec "$name" cat /proc/self/cgroup
+    assert_equal "$(grep -c "/warren/$id\$" <<<"$output")" "$(grep -c "/warren/$id\$" "/proc/$pid/cgroup")"
+    run_warren 0 rm -f -t 0 "$name"
+    [ ! -e "$dir" ] || fail "$dir is left after rm -f"
+    [ ! -e "$WT_RUNROOT/cgroups/$id" ] || fail "the cgroup record is left after rm -f"
+}
+
+@test "root cgroups: run --rm, and rm -f after the foreground CLI was SIGKILLed, leave no cgroup" {
+    # guards: the cgroup goes with the container, also when its owner dies
+    local name id dir
+    run_warren 0 run --rm "$IMAGE" cat /proc/self/cgroup
+    id=$(sed -n 's|^[0-9]*:freezer:/warren/||p; s|^0::/warren/||p' <<<"$output" | head -n1)
+    [ -n "$id" ] || fail "the container was in no warren cgroup: $output"
+    [ ! -e "$(freezer_root)/warren/$id" ] || fail "run --rm left its cgroup"
+    name=$(wt_name)
+    start_warren "$BATS_TEST_TMPDIR/fg" run --name "$name" "$IMAGE" sleep 1000
+    wait_state "$name" running
+    dir=$(cg_dir "$name")
+    [ -d "$dir" ] || fail "no cgroup dir $dir"
+    kill -KILL "$BG_PID"
+    wait_for_exit "$BG_PID" 10 || fail "the CLI did not die"
+    run_warren 0 rm -f -t 0 "$name"
+    for _ in $(seq 20); do [ -e "$dir" ] || break; sleep 0.1; done
+    [ ! -e "$dir" ] || fail "$dir is left after rm -f of the dead container"
+}
+
+@test "root pause: the counter stops, unpause resumes it; ps, inspect and exec as Podman" {
+    # guards: issue 8 "pause/unpause (cgroup freezer where available)"
+    local name a b id
+    name=$(wt_name)
+    run_counter "$name"
+    id=$(w inspect --format '{{.Id}}' "$name")
+    run_warren 0 pause "$name"
+    assert_output "$name"
+    a=$(counter "$name")
+    sleep 0.5
+    b=$(counter "$name")
+    [ "$a" = "$b" ] || fail "the counter went on while paused: $a -> $b"
+    run_warren 0 inspect --format '{{.State.Status}} {{.State.Paused}} {{.State.Running}}' "$name"
+    assert_output "paused true false"
+    run_warren 0 ps -a --filter "name=$name" --format '{{.Status}} {{.State}}'
+    assert_output "Paused Paused"
+    run_warren 0 ps --filter "name=$name" --format '{{.Names}}'
+    assert_output "" # Podman's ps lists running containers only
+    run_warren 0 ps -a --filter status=paused --format '{{.Names}}'
+    assert_line "$name"
+    run_warren 125 exec "$name" true
+    assert_error "can only create exec sessions on running containers: container state improper"
+    run_warren 125 pause "$name"
+    assert_error "\"$id\" is already paused: container state improper"
+    run_warren 0 unpause "$name"
+    assert_output "$name"
+    a=$(counter "$name")
+    sleep 0.5
+    b=$(counter "$name")
+    [ "$a" != "$b" ] || fail "the counter stays at $a after unpause"
+    run_warren 125 unpause "$name"
+    assert_error "\"$id\" is not paused, can't unpause: container state improper"
+    run_warren 0 stop -t 0 "$name"
+    run_warren 125 pause "$name"
+    assert_error '"exited" is not running, can'"'"'t pause: container state improper'
+}
+
+@test "root pause: stop, kill and rm -f of a paused container work (thawed as Podman does)" {
+    # guards: issue 8 stop/kill/rm -f after pause
+    local name dir id p a
+    name=$(wt_name)
+    run_warren 0 run -d --health-cmd true --health-interval disable --name "$name" "$IMAGE" sleep 1000
+    run_warren 0 pause "$name"
+    # Podman's healthcheck: a paused container is not running
+    run_warren 125 healthcheck run "$name"
+    assert_error "container $(w inspect --format '{{.Id}}' "$name") is not running"
+    run_warren 0 stop -t 1 "$name"
+    wait_state "$name" exited
+    run_warren 0 start "$name"
+    wait_state "$name" running
+    run_warren 0 pause "$name"
+    # another signal waits for unpause, as Podman's; SIGKILL ends it at once
+    run_warren 0 kill -s USR1 "$name"
+    run_warren 0 inspect --format '{{.State.Status}}' "$name"
+    assert_output paused
+    run_warren 0 kill "$name"
+    wait_state "$name" exited
+    run_warren 0 inspect --format '{{.State.ExitCode}}' "$name"
+    assert_output 137
+    run_warren 0 start "$name"
+    wait_state "$name" running
+    dir=$(cg_dir "$name")
+    run_warren 0 pause "$name"
+    run_warren 0 rm -f -t 10 "$name" # killed at once: a frozen sleep cannot take SIGTERM
+    [ ! -e "$dir" ] || fail "$dir is left after rm -f of a paused container"
+    # its monitor SIGKILLed while it is paused: the next look settles it (not
+    # after waiting for a frozen process), and its cgroup goes
+    run_warren 0 run -d --name "$name" "$IMAGE" sleep 1000
+    id=$output
+    dir=$(cg_dir "$name")
+    run_warren 0 pause "$name"
+    for p in $(pgrep -x warren-monitor); do
+        grep -qa "$id" "/proc/$p/cmdline" 2>/dev/null && kill -KILL "$p"
+    done
+    sleep 0.3
+    a=$(now_ms)
+    run_warren 0 ps -a --filter "name=$name" --format '{{.Status}}'
+    assert_output --regexp '^Exited \(137\)'
+    [ $(($(now_ms) - a)) -lt 1500 ] || fail "settling the paused container took $(($(now_ms) - a)) ms"
+    [ ! -e "$dir" ] || fail "$dir is left after its monitor was killed"
+    run_warren 0 rm "$name"
+}
+
+@test "root pause -a pauses the running containers, unpause -a the paused ones, as Podman's --all" {
+    # guards: issue 8 pause/unpause (-a)
+    local a b
+    a=$(wt_name)
+    b=$(wt_name)
+    run_warren 0 run -d --name "$a" "$IMAGE" sleep 1000
+    run_warren 0 run -d --name "$b" "$IMAGE" sleep 1000
+    run_warren 0 pause "$a"
+    run_warren 0 pause -a
+    assert_output "$(w inspect --format '{{.Id}}' "$b")"
+    run_warren 0 ps -a --format '{{.Status}}'
+    assert_output $'Paused\nPaused'
+    run_warren 0 unpause -a
+    assert_equal "$(sort <<<"$output")" "$(w inspect --format '{{.Id}}' "$a" "$b" | sort)"
+    run_warren 0 unpause -a
+    assert_output ""
+    run_warren 125 pause -a "$a"
+    assert_error "when using the --all switch, you may not pass any container IDs"
+}
+
+@test "root stats --no-stream: Podman's columns, the container's memory and pids; json; -a; errors" {
+    # guards: issue 8 "stats --no-stream where cgroups allow"; issue 14 "Observing"
+    local name mem
+    name=$(wt_name)
+    run_warren 0 run -d --name "$name" "$IMAGE" sh -c 'sleep 1000 & sleep 1000 & wait'
+    sleep 0.3
+    run_warren 0 stats --no-stream "$name"
+    # the columns as Podman 4.3 names them (their widths follow the cells)
+    assert_equal "$(sed -n '1s/   */|/gp' <<<"$output")" "ID|NAME|CPU %|MEM USAGE / LIMIT|MEM %|NET IO|BLOCK IO|PIDS|CPU TIME|AVG CPU %"
+    assert_line --index 1 --regexp "^[0-9a-f]{12}  $name  +[0-9.]+%  +[0-9.]+[kMG]?B / [0-9.]+[kMGT]B  +[0-9.]+%  +[0-9.]+[kMG]?B / [0-9.]+[kMG]?B  +[0-9.]+[kMG]?B / [0-9.]+[kMG]?B  +3  +[0-9.]+(ns|µs|ms|s)  +[0-9.]+%\$"
+    run_warren 0 stats --no-stream --format json "$name"
+    jq -e --arg n "$name" 'length == 1 and .[0].name == $n and .[0].pids == "3" and (.[0].mem_usage | test("^[0-9.]+[kM]B / ")) and (.[0] | keys == ["avg_cpu","block_io","cpu_percent","cpu_time","id","mem_percent","mem_usage","name","net_io","pids"])' <<<"$output" >/dev/null ||
+        fail "stats --format json: $output"
+    run_warren 0 stats --no-stream --format '{{.MemUsage}}' "$name"
+    mem=${output%% *}
+    [[ $mem =~ ^[0-9.]+(kB|MB)$ ]] || fail "memory usage '$mem' is not in kB or MB"
+    # streaming: a round every --interval seconds until interrupted
+    run timeout 3.5 "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" stats -i 1 --no-reset "$name"
+    [ "$status" = 124 ] || fail "stats ended by itself ($status): $output"
+    [ "$(grep -c '^ID  ' <<<"$output")" -ge 3 ] || fail "fewer than 3 rounds in 3.5 s: $output"
+    run timeout 1.5 "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" stats "$name"
+    [[ $output == $'\e[2J\e[H'* ]] || fail "no screen reset before a round: $(cat -v <<<"$output")"
+    run_warren 0 stop -t 0 "$name"
+    run_warren 0 stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.PIDS}} {{.UpTime}}' -a
+    assert_line "$name 0B / 0B 0 0s"
+    run_warren 125 stats --no-stream nosuchcontainer
+    assert_error 'unable to get list of containers: unable to look up container nosuchcontainer: no container with name or ID "nosuchcontainer" found: no such container'
+    run_warren 125 stats --no-stream --interval 0
+    assert_error "invalid interval"
+    run_warren 125 stats --no-stream -i abc
+    run_warren 125 stats --no-stream --bogus
+    run_warren 125 stats --no-stream -a "$name"
+    assert_error "--all, --latest and containers cannot be used together"
+}
+
+@test "root --cgroups: disabled makes none (pause and stats say why); split, no-conmon; a bad mode is 125" {
+    # guards: issue 14 "--cgroups=enabled|disabled|no-conmon|split"
+    local name pid mine
+    name=$(wt_name)
+    run_warren 0 run -d --cgroups=disabled --name "$name" "$IMAGE" sleep 1000
+    pid=$(w inspect --format '{{.State.Pid}}' "$name")
+    ! grep -q /warren/ "/proc/$pid/cgroup" || fail "--cgroups=disabled made a cgroup: $(cat "/proc/$pid/cgroup")"
+    run_warren 0 inspect --format '{{.HostConfig.Cgroups}}|{{.State.CgroupPath}}' "$name"
+    assert_output "disabled|"
+    run_warren 125 pause "$name"
+    assert_error "pause needs container" "in a cgroup of its own, and it was created with --cgroups=disabled"
+    run_warren 125 stats --no-stream "$name"
+    assert_error "stats needs container" "--cgroups=disabled"
+    run_warren 0 rm -f -t 0 "$name"
+    # split: under the cgroup of the command that starts it
+    mine=$(sed -n 's/^[0-9]*:freezer://p; s/^0:://p' /proc/self/cgroup | head -n1)
+    run_warren 0 run --rm --cgroups=split "$IMAGE" cat /proc/self/cgroup
+    assert_line --regexp "^[0-9]+:(freezer|):${mine%/}/warren/[0-9a-f]{64}\$"
+    run_warren 0 run --rm --cgroups=no-conmon "$IMAGE" cat /proc/self/cgroup
+    assert_line --regexp "^[0-9]+:(freezer|):/warren/[0-9a-f]{64}\$"
+    run_warren 125 run --rm --cgroups=bogus "$IMAGE" true
+    assert_error 'invalid cgroup mode "bogus"'
+}
+
+@test "root podman compat: stats header and the paused state as podman --runtime runc shows them" {
+    # guards: Podman is the oracle for columns and states (issue 6)
+    local name p_hdr p_state
+    pm_init
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
+    pm load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null || fail "podman load failed"
+    name=$(wt_name)
+    # this host's hard RLIMIT_NOFILE is below Podman's default 1048576: runc refuses it
+    pm run -d --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --name "$name" "$IMAGE" sleep 1000 >/dev/null ||
+        { pm_cleanup; fail "podman run failed"; }
+    pm pause "$name" >/dev/null
+    p_hdr=$(pm stats --no-stream -a | head -n1)
+    p_state=$(pm inspect --format '{{.State.Status}} {{.State.Paused}} {{.State.Running}}' "$name")$(pm ps -a --format ' {{.Status}}')
+    pm_cleanup
+    run_warren 0 run -d --name "$name" "$IMAGE" sleep 1000
+    run_warren 0 pause "$name"
+    run_warren 0 stats --no-stream -a
+    # the same columns (their widths follow the cells, which differ)
+    # shellcheck disable=SC2001  # a regexp, not a glob
+    assert_equal "$(sed -n '1s/   */|/gp' <<<"$output")" "$(sed 's/   */|/g' <<<"$p_hdr")"
+    run_warren 0 inspect --format '{{.State.Status}} {{.State.Paused}} {{.State.Running}}' "$name"
+    local mine=$output
+    run_warren 0 ps -a --filter "name=$name" --format ' {{.Status}}'
+    assert_equal "$mine$output" "$p_state"
+}
+
+# v2w EXPECTED_RC ARGS...: run_warren in a mount namespace whose /sys/fs/cgroup
+# is this hybrid host's cgroup v2 hierarchy alone: what a pure cgroup v2 host shows
+v2w() {
+    local expected=$1
+    shift
+    run --separate-stderr timeout -k 5 120 unshare -m --propagation unchanged sh -c \
+        'mount --make-rprivate /sys/fs/cgroup && mount --bind /sys/fs/cgroup/unified /sys/fs/cgroup && exec "$@"' \
+        sh "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" "$@"
+    wt_check_status "$expected" "warren $* (cgroup v2 view)"
+}
+
+@test "root cgroups on cgroup v2: warren/<id> there; cgroup.freeze pauses, cgroup.events says frozen; stats; rm -f removes it" {
+    # guards: issue 14 "Root mode: cgroup v2 and v1"; the v2 freezer of issue 8's pause
+    local name id dir pid a b
+    [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] ||
+        skip "needs a hybrid host's cgroup v2 mount at /sys/fs/cgroup/unified (on a pure v2 host the other tests cover v2)"
+    name=$(wt_name)
+    v2w 0 run -d --name "$name" "$IMAGE" sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/n; usleep 100000; done'
+    id=$output
+    v2w 0 inspect --format '{{.State.CgroupPath}} {{.State.Pid}}' "$name"
+    assert_output --regexp "^/warren/$id [0-9]+\$"
+    pid=${output##* }
+    dir=/sys/fs/cgroup/unified/warren/$id
+    grep -qx "$pid" "$dir/cgroup.procs" || fail "the init $pid is not in $dir"
+    sleep 0.3
+    v2w 0 pause "$name"
+    grep -qx 'frozen 1' "$dir/cgroup.events" || fail "not frozen: $(cat "$dir/cgroup.events")"
+    a=$(cat "/proc/$pid/root/tmp/n")
+    sleep 0.5
+    b=$(cat "/proc/$pid/root/tmp/n")
+    [ "$a" = "$b" ] || fail "the counter went on while paused: $a -> $b"
+    v2w 0 inspect --format '{{.State.Status}}' "$name"
+    assert_output paused
+    v2w 0 stats --no-stream --format '{{.PIDS}} {{.UpTime}}' "$name"
+    assert_output --regexp '^[1-9][0-9]* [0-9.]+(µs|ms|s)$'
+    v2w 0 unpause "$name"
+    grep -qx 'frozen 0' "$dir/cgroup.events" || fail "still frozen: $(cat "$dir/cgroup.events")"
+    v2w 0 pause "$name"
+    v2w 0 rm -f -t 0 "$name"
+    [ ! -e "$dir" ] || fail "$dir is left after rm -f of a paused container"
+}
+
+# ------------------------------------------------ rootless in a delegated subtree
+DELEG_USER=${WARREN_TEST_DELEG_USER:-nobody}
+DELEG_DIRS=()
+
+# as_deleg ARGS...: rootless warren as DELEG_USER, started in the leaf of each
+# delegated subtree (as a login in a delegated session would be; not with
+# DELEG_MOVE=""): root moves it there (cgroup v2 lets a user move processes
+# only within a subtree it owns)
+as_deleg() {
+    run --separate-stderr timeout -k 5 120 env DELEG="${DELEG_MOVE-${DELEG_DIRS[*]}}" sh -c \
+        'for d in $DELEG; do echo $$ > "$d/leaf/cgroup.procs" || exit 99; done; exec "$@"' sh \
+        runuser -u "$DELEG_USER" -- env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$DELEG_TMP" \
+        XDG_RUNTIME_DIR="$DELEG_TMP/xdg" "$WARREN" --root "$DELEG_TMP/root" --runroot "$DELEG_TMP/runroot" "$@"
+}
+
+teardown() {
+    local d
+    if [ -n "${DELEG_TMP:-}" ]; then
+        as_deleg rm -a -f -t 0
+        as_deleg system migrate
+        for d in "${DELEG_DIRS[@]}"; do
+            for _ in $(seq 50); do
+                rmdir "$d"/warren/* "$d/warren" "$d/leaf" "$d" 2>/dev/null
+                [ -e "$d" ] || break
+                sleep 0.1
+            done
+        done
+        runuser -u "$DELEG_USER" -- env -i XDG_RUNTIME_DIR="$DELEG_TMP/xdg" PATH=/usr/bin:/bin \
+            "$WARREN" unshare rm -rf "$DELEG_TMP/root" "$DELEG_TMP/runroot" >/dev/null 2>&1 || true
+        rm -rf --one-file-system "$DELEG_TMP"
+    fi
+    wt_teardown
+}
+
+# deleg_setup MOUNT...: a subtree wt-deleg-*/leaf in each hierarchy MOUNT,
+# chown'ed to DELEG_USER (as an admin or a batch system would), and a store
+# of that user's with the base image. Sets DELEG_BASE.
+deleg_setup() {
+    local m
+    id "$DELEG_USER" >/dev/null 2>&1 || skip "needs the test user $DELEG_USER (WARREN_TEST_DELEG_USER)"
+    runuser -u "$DELEG_USER" -- test -x "$WARREN" || skip "needs $WARREN executable by $DELEG_USER"
+    runuser -u "$DELEG_USER" -- test -r "$WT_FIXTURES/busybox.docker.tar" || skip "needs the fixtures readable by $DELEG_USER"
+    DELEG_BASE=wt-deleg-$$-$RANDOM
+    for m in "$@"; do
+        mkdir -p "$m/$DELEG_BASE/leaf"
+        DELEG_DIRS+=("$m/$DELEG_BASE")
+        chown -R "$DELEG_USER:" "$m/$DELEG_BASE"
+    done
+    DELEG_TMP=$(mktemp -d "$WT_TMP/deleg.XXXXXX")
+    chown "$DELEG_USER:" "$DELEG_TMP"
+    install -d -m 0700 -o "$DELEG_USER" "$DELEG_TMP/xdg"
+    as_deleg load -i "$WT_FIXTURES/busybox.docker.tar"
+    wt_check_status 0 "load as $DELEG_USER"
+}
+
+# deleg_check FREEZER_MOUNT MEM_REGEXP: as DELEG_USER, a container gets
+# DELEG_BASE/warren/<id> (in FREEZER_MOUNT), pause stops its counter, unpause
+# resumes it, stats reads it (memory as MEM_REGEXP), rm -f removes it all
+deleg_check() {
+    local name a b pid
+    name=$(wt_name)
+    as_deleg run -d --name "$name" "$IMAGE" \
+        sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/n; usleep 100000; done'
+    wt_check_status 0 "run -d as $DELEG_USER"
+    as_deleg inspect --format '{{.State.CgroupPath}} {{.State.Pid}}' "$name"
+    assert_output --regexp "^/$DELEG_BASE/warren/[0-9a-f]{64} [0-9]+\$"
+    pid=${output##* }
+    [ -d "$1${output%% *}" ] || fail "no cgroup $1${output%% *}"
+    sleep 0.3
+    as_deleg pause "$name"
+    wt_check_status 0 "pause as $DELEG_USER"
+    a=$(cat "/proc/$pid/root/tmp/n")
+    sleep 0.5
+    b=$(cat "/proc/$pid/root/tmp/n")
+    [ "$a" = "$b" ] || fail "the counter went on while paused: $a -> $b"
+    as_deleg unpause "$name"
+    wt_check_status 0 "unpause as $DELEG_USER"
+    sleep 0.5
+    [ "$(cat "/proc/$pid/root/tmp/n")" != "$b" ] || fail "the counter stays at $b after unpause"
+    as_deleg stats --no-stream --format '{{.PIDS}} {{.MemUsage}}' "$name"
+    wt_check_status 0 "stats as $DELEG_USER"
+    assert_output --regexp "^[1-9][0-9]* $2 / "
+    as_deleg rm -f -t 0 "$name"
+    wt_check_status 0 "rm -f as $DELEG_USER"
+    # started outside the delegated subtree: none, and pause says where to start it
+    DELEG_MOVE="" as_deleg run -d --name "$name" "$IMAGE" sleep 1000
+    wt_check_status 0 "run -d outside the subtree"
+    as_deleg pause "$name"
+    wt_check_status 125 "pause of a container started outside the subtree"
+    assert_error "it was started from a session without a cgroup of yours" "start it again from here"
+    [ -z "$(find "${DELEG_DIRS[@]/%//warren}" -mindepth 1 -type d)" ] ||
+        fail "rm -f left $(find "${DELEG_DIRS[@]/%//warren}" -mindepth 1 -type d)"
+}
+
+@test "rootless in a cgroup v1 subtree chown'ed to the user: its containers get cgroups there; pause and stats work" {
+    # guards: issue 14 "Rootless, cgroup v1: inside a per-controller subtree the user owns, where an admin or a batch system created one"
+    local h mounts=()
+    for h in freezer memory cpuacct pids blkio; do
+        [ "$(stat -f -c %T "/sys/fs/cgroup/$h" 2>/dev/null)" != cgroupfs ] || mounts+=("/sys/fs/cgroup/$h")
+    done
+    [ "${#mounts[@]}" -gt 0 ] || skip "needs cgroup v1 controllers (this test chowns v1 subtrees)"
+    deleg_setup "${mounts[@]}"
+    deleg_check /sys/fs/cgroup/freezer '[0-9.]+[kM]B'
+}
+
+@test "rootless in a cgroup v2 subtree delegated to the user: its containers get cgroups there; pause and stats work" {
+    # guards: issue 14 "Rootless, cgroup v2: inside the subtree delegated to the user (... or a subtree an admin or a batch system chown'ed to the user)"
+    local m
+    if [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then
+        m=/sys/fs/cgroup
+    elif [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then
+        m=/sys/fs/cgroup/unified
+    else
+        skip "needs a cgroup v2 hierarchy"
+    fi
+    deleg_setup "$m"
+    deleg_check "$m" '[0-9.]+[kM]?B'
+}
