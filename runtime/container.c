@@ -575,7 +575,6 @@ int container_destroy(struct engine *e, struct container_rec *c, struct werr *er
 {
 	cleanup_free char *dir = container_dir(e, c->id);
 	cleanup_free char *bundle = container_bundle_dir(e, c);
-
 	cleanup_free char *secrets = xasprintf("%s/secrets", dir);
 
 	if (cgroup_destroy(e, c->id, err) < 0)
