@@ -15,6 +15,8 @@
 #include "runtime/hooks.h"
 #include "rootless/rootless.h"
 #include "runtime/names.h"
+#include "runtime/portfwd.h"
+#include "runtime/ports.h"
 #include "runtime/volumes.h"
 #include "storage/driver.h"
 #include "storage/pool.h"
@@ -214,6 +216,7 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	ctr_userns_config(o->uns, host, j);
 	json_object_object_add(j, "Config", cfg);
 	json_object_object_add(j, "HostConfig", host);
+	ports_create_config(o, image_config, j);
 	json_object_object_add(j, "LogMaxBytes", json_object_new_int64(o->log_max));
 	/* --rootfs: what a start mounts again, and what inspect shows */
 	if (o->rootfs) {
@@ -613,12 +616,23 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 			       .cache_dir = e->runroot,
 			       .id = c->rec.id};
 	struct werr ignore = {0};
+	struct port_listener *pl = NULL;
+	size_t npl = 0;
 
 	health_starting(e, &c->rec);
-	if (executor_start(bundle, &xo, &c->proc, err) < 0) {
+	/* the ports first: a taken one fails the start before anything runs */
+	if (portfwd_listen(&c->rec, &pl, &npl, err) < 0 ||
+	    executor_start(bundle, &xo, &c->proc, err) < 0) {
+		ports_listeners_free(pl, npl);
 		container_start_failed(e, c, err->status ? err->status : 125);
 		return -1;
 	}
+	c->fwd_pid = portfwd_spawn(c->proc.pid, pl, npl, &ignore);
+	if (c->fwd_pid < 0) {
+		log_warn("published ports of %.12s: %s", c->rec.id, ignore.msg);
+		c->fwd_pid = 0;
+	}
+	ports_listeners_free(pl, npl);
 	c->rec.state = CTR_RUNNING;
 	c->rec.pid = c->proc.pid;
 	c->rec.pid_start = proc_start_time(c->proc.pid);
@@ -640,6 +654,7 @@ int container_wait(struct engine *e, struct ctr_owned *c, const struct exec_io *
 	int rc = executor_wait(&c->proc, io, exit_code, err);
 	int code = rc < 0 ? 125 : *exit_code;
 
+	portfwd_end(&c->fwd_pid); /* the ports are free when run returns */
 	container_poststop(e, &c->rec);
 	container_event(e, &c->rec, "died", code);
 	if (c->rec.autoremove)
@@ -655,6 +670,7 @@ void container_owned_free(struct engine *e, struct ctr_owned *c)
 {
 	if (c->proc.pty_master >= 0)
 		close(c->proc.pty_master);
+	portfwd_end(&c->fwd_pid);
 	ctrlock_release(e->runroot, c->rec.id, c->lock);
 	container_rec_free(&c->rec);
 	*c = (struct ctr_owned){.lock = -1, .proc = {.pty_master = -1}};

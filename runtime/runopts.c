@@ -2,6 +2,7 @@
 #include "lib/cleanup.h"
 #include "lib/signame.h"
 #include "lib/util.h"
+#include "runtime/ports.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -252,6 +253,22 @@ int runopts_set_network(struct run_opts *o, const char *mode, struct werr *err)
 	return 0;
 }
 
+int runopts_add_publish(struct run_opts *o, const char *spec, struct werr *err)
+{
+	struct port_map m;
+
+	if (ports_parse(spec, &m, err) < 0)
+		return -1;
+	o->ports = xrealloc(o->ports, (o->nports + 1) * sizeof(*o->ports));
+	o->ports[o->nports++] = m;
+	return 0;
+}
+
+int runopts_add_expose(struct run_opts *o, const char *spec, struct werr *err)
+{
+	return ports_parse_expose(spec, &o->expose, err);
+}
+
 int runopts_set_entrypoint(struct run_opts *o, const char *v, struct werr *err)
 {
 	strv_free(o->entrypoint);
@@ -373,6 +390,8 @@ int runopts_add_label_file(struct run_opts *o, const char *path, struct werr *er
 void runopts_free(struct run_opts *o)
 {
 	strv_free(o->labels);
+	free(o->ports);
+	strv_free(o->expose);
 	free(o->name);
 	free(o->hostname);
 	free(o->workdir);
