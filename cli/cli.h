@@ -132,6 +132,8 @@ int cmd_container_exists(struct engine *e, void *opts, char **args, struct werr 
 int cmd_rename(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_container_prune(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_top(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_port(struct engine *e, void *opts, char **args, struct werr *err);
+extern const struct optspec cli_port_opts;
 int cmd_diff(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_container_diff(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_export(struct engine *e, void *opts, char **args, struct werr *err);

@@ -290,11 +290,12 @@ struct json_object *ports_to_json(const struct port_map *maps, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *o = json_object_new_object();
-		jset(o, "container_port", json_object_new_int(maps[i].ctr_port));
-		jset_str(o, "protocol", maps[i].proto);
-		jset(o, "host_port", json_object_new_int(maps[i].host_port));
+		/* Podman's PortMapping, in its key order */
 		jset_str(o, "host_ip", maps[i].host_ip);
+		jset(o, "container_port", json_object_new_int(maps[i].ctr_port));
+		jset(o, "host_port", json_object_new_int(maps[i].host_port));
 		jset(o, "range", json_object_new_int(maps[i].range));
+		jset_str(o, "protocol", maps[i].proto);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -566,4 +567,27 @@ size_t ports_of_config(const char *config, struct port_map **out)
 	cleanup_json struct json_object *j = config ? json_tokener_parse(config) : NULL;
 
 	return ports_from_json(jget(j, "PortMappings"), out);
+}
+
+char **ports_port_lines(const struct port_map *maps, size_t n, const char *only)
+{
+	cleanup_free struct port_map *s = n ? xcalloc(n, sizeof(*s)) : NULL;
+	char **out = NULL;
+
+	if (n)
+		memcpy(s, maps, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_map);
+	for (size_t i = 0; i < n; i++)
+		for (unsigned j = 0; j < s[i].range; j++) {
+			char key[16];
+			cleanup_free char *line = NULL;
+			const char *ip = s[i].host_ip[0] ? s[i].host_ip : "0.0.0.0";
+			snprintf(key, sizeof(key), "%u/%s", s[i].ctr_port + j, s[i].proto);
+			if (only && strcmp(only, key) != 0)
+				continue;
+			line = only ? xasprintf("%s:%u", ip, s[i].host_port + j)
+				    : xasprintf("%s -> %s:%u", key, ip, s[i].host_port + j);
+			out = strv_append(out, line);
+		}
+	return out;
 }

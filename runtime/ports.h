@@ -58,6 +58,11 @@ size_t ports_from_json(struct json_object *arr, struct port_map **out);
 struct json_object *ports_bindings_json(const struct port_map *maps, size_t n,
 					struct json_object *exposed);
 
+/* `port`'s lines for maps, one per port, in ps's order: "80/tcp ->
+ * 0.0.0.0:8080" (only, when not NULL, those of private "80" or "80/udp":
+ * then just "0.0.0.0:8080"); malloc'd strv, NULL when none. */
+char **ports_port_lines(const struct port_map *maps, size_t n, const char *only);
+
 /* ps's PORTS text: "0.0.0.0:8080->80/tcp, 0.0.0.0:9000-9001->90-91/udp";
  * malloc'd, "" without ports. */
 char *ports_ps_string(const struct port_map *maps, size_t n);
