@@ -19,11 +19,28 @@
  * (policy or `restart`) starts a new monitor with the new namespace.
  *
  * UDP: one peer socket per client address, closed after UDP_IDLE_S
- * without traffic; replies go back from the listener to the client. */
+ * without traffic; replies go back from the listener to the client.
+ *
+ * The client's address (issue 9): an IPv4 peer socket is bound, with
+ * IP_TRANSPARENT, to the client's own address (port 0) before it
+ * connects, so the server in the container sees the real client, at the
+ * same speed (the bytes take the same splice path). Two things make the
+ * replies come back to that socket instead of being routed out (or
+ * dropped: the container may have no route at all to the client): a rule
+ * "from 127.0.0.1 lookup TPROXY_TABLE" and in that table "local 0.0.0.0/0
+ * dev lo". Only what a server bound to the loopback address sends matches,
+ * and nothing from 127.0.0.1 may leave a host anyway. The monitor, root of
+ * the user namespace that owns the container's network namespace, has the
+ * CAP_NET_ADMIN that IP_TRANSPARENT and the routing need; when the
+ * routing cannot be set up, peers are not bound (the server sees
+ * 127.0.0.1, as with Podman's rootlessport). */
 #include "monitor/forward.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fib_rules.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
@@ -45,6 +62,8 @@
 #define UDP_IDLE_S    60
 #define UDP_FLOWS_MAX 256 /* per listener; the idlest goes when full */
 #define DGRAM_MAX     65536
+#define TPROXY_TABLE  119 /* a routing table of the container's namespace */
+#define TPROXY_PREF   100 /* the rule's priority (main is 32766) */
 
 enum tag_kind { T_LISTEN, T_CONN_A, T_CONN_B, T_FLOW };
 
@@ -92,6 +111,7 @@ struct flow {
 static struct listener lst[FWD_MAX];
 static int nlst;
 static int ep = -1, netns = -1;
+static bool transparent; /* peers take the client's address (top of file) */
 static struct conn *conns;
 static struct flow *flows;
 static char dgram[DGRAM_MAX];
@@ -129,7 +149,7 @@ bool fwd_param(const char *key, const char *val)
 /* ---- sockets inside the container's network namespace ---- */
 
 struct mkreq {
-	int domain, type;
+	int domain, type, protocol;
 	int fd, err;
 };
 
@@ -141,19 +161,16 @@ static int mk_child(void *arg)
 		r->err = errno;
 		return 1;
 	}
-	r->fd = socket(r->domain, r->type, 0);
+	r->fd = socket(r->domain, r->type, r->protocol);
 	r->err = r->fd < 0 ? errno : 0;
 	return 0;
 }
 
 /* A socket of the container's namespace (see the top of the file). */
-static int peer_socket(bool v6, bool udp)
+static int ns_socket(int domain, int type, int protocol)
 {
 	static char stack[16384] __attribute__((aligned(16)));
-	struct mkreq r = {.domain = v6 ? AF_INET6 : AF_INET,
-			  .type = (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			  .fd = -1,
-			  .err = 0};
+	struct mkreq r = {.domain = domain, .type = type, .protocol = protocol, .fd = -1, .err = 0};
 	pid_t c = clone(mk_child, stack + sizeof(stack), CLONE_VM | CLONE_FILES | CLONE_VFORK, &r);
 
 	if (c < 0)
@@ -162,6 +179,97 @@ static int peer_socket(bool v6, bool udp)
 		;
 	errno = r.err;
 	return r.fd;
+}
+
+/* A peer socket for a client at from (NULL: unknown): bound to the
+ * client's IPv4 address when the routing for that is in place. */
+static int peer_socket(bool v6, bool udp, const struct sockaddr_storage *from)
+{
+	int fd = ns_socket(v6 ? AF_INET6 : AF_INET,
+			   (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a;
+	int one = 1;
+
+	if (fd < 0 || v6 || !transparent || from == NULL || from->ss_family != AF_INET)
+		return fd;
+	memcpy(&a, from, sizeof(a));
+	a.sin_port = 0;
+	/* failing either, it connects from 127.0.0.1 as without */
+	if (setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)) == 0)
+		bind(fd, (struct sockaddr *)&a, sizeof(a));
+	return fd;
+}
+
+/* ---- routing for the client's address (top of file) ---- */
+
+static void nl_attr(struct nlmsghdr *h, unsigned short type, const void *data, size_t len)
+{
+	struct rtattr *rta = (struct rtattr *)((char *)h + NLMSG_ALIGN(h->nlmsg_len));
+
+	rta->rta_type = type;
+	rta->rta_len = (unsigned short)RTA_LENGTH(len);
+	memcpy(RTA_DATA(rta), data, len);
+	h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+}
+
+/* Sends one request and reads its ack: 0, or the error (EEXIST is fine:
+ * a namespace shared with another container has it already). */
+static int nl_talk(int fd, struct nlmsghdr *h)
+{
+	char buf[512];
+	ssize_t n;
+	struct nlmsghdr *r = (struct nlmsghdr *)buf;
+
+	if (send(fd, h, h->nlmsg_len, 0) < 0)
+		return errno;
+	n = recv(fd, buf, sizeof(buf), 0);
+	if (n < (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) || r->nlmsg_type != NLMSG_ERROR)
+		return EIO;
+	int e = -((struct nlmsgerr *)NLMSG_DATA(r))->error;
+	return e == EEXIST ? 0 : e;
+}
+
+static bool tproxy_setup(void)
+{
+	union {
+		struct nlmsghdr h;
+		char buf[256];
+	} m;
+	uint32_t table = TPROXY_TABLE, pref = TPROXY_PREF, lo = 1; /* lo is 1 in every netns */
+	struct in_addr src = {htonl(INADDR_LOOPBACK)};
+	int fd = ns_socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	memset(&m, 0, sizeof(m));
+	m.h =
+	    (struct nlmsghdr){.nlmsg_len = NLMSG_LENGTH(sizeof(struct fib_rule_hdr)),
+			      .nlmsg_type = RTM_NEWRULE,
+			      .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+			      .nlmsg_seq = 1};
+	*(struct fib_rule_hdr *)NLMSG_DATA(&m.h) = (struct fib_rule_hdr){
+	    .family = AF_INET, .src_len = 32, .table = TPROXY_TABLE, .action = FR_ACT_TO_TBL};
+	nl_attr(&m.h, FRA_SRC, &src, sizeof(src));
+	nl_attr(&m.h, FRA_PRIORITY, &pref, sizeof(pref));
+	nl_attr(&m.h, FRA_TABLE, &table, sizeof(table));
+	ok = nl_talk(fd, &m.h) == 0;
+	memset(&m, 0, sizeof(m));
+	m.h =
+	    (struct nlmsghdr){.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)),
+			      .nlmsg_type = RTM_NEWROUTE,
+			      .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+			      .nlmsg_seq = 2};
+	*(struct rtmsg *)NLMSG_DATA(&m.h) = (struct rtmsg){.rtm_family = AF_INET,
+							   .rtm_table = TPROXY_TABLE,
+							   .rtm_protocol = RTPROT_BOOT,
+							   .rtm_scope = RT_SCOPE_HOST,
+							   .rtm_type = RTN_LOCAL};
+	nl_attr(&m.h, RTA_TABLE, &table, sizeof(table));
+	nl_attr(&m.h, RTA_OIF, &lo, sizeof(lo));
+	ok = ok && nl_talk(fd, &m.h) == 0;
+	close(fd);
+	return ok;
 }
 
 static int connect_ctr(int fd, bool v6, uint16_t port)
@@ -270,12 +378,16 @@ static bool conn_add(struct conn *c, int fd, struct tag *t)
 static void tcp_accept(struct listener *l)
 {
 	for (;;) {
-		int a = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC), b;
+		struct sockaddr_storage from;
+		socklen_t len = sizeof(from);
+		int a = accept4(l->fd, (struct sockaddr *)&from, &len,
+				SOCK_NONBLOCK | SOCK_CLOEXEC),
+		    b;
 		struct conn *c;
 
 		if (a < 0)
 			return; /* EAGAIN, or out of fds: the next event retries */
-		b = peer_socket(l->v6, false);
+		b = peer_socket(l->v6, false, &from);
 		c = calloc(1, sizeof(*c));
 		if (b < 0 || c == NULL ||
 		    (connect_ctr(b, l->v6, l->ctr_port) < 0 && errno != EINPROGRESS)) {
@@ -345,7 +457,7 @@ static struct flow *flow_new(struct listener *l, const struct sockaddr_storage *
 {
 	struct flow *f = calloc(1, sizeof(*f));
 	struct epoll_event ev = {.events = EPOLLIN};
-	int fd = peer_socket(l->v6, true);
+	int fd = peer_socket(l->v6, true, a);
 
 	if (f == NULL || fd < 0 || connect_ctr(fd, l->v6, l->ctr_port) < 0) {
 		free(f);
@@ -431,6 +543,7 @@ int fwd_start(pid_t pid)
 		fwd_stop();
 		return -1;
 	}
+	transparent = tproxy_setup();
 	for (int i = 0; i < nlst; i++) {
 		struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &lst[i].tag};
 		lst[i].tag = (struct tag){T_LISTEN, &lst[i]};

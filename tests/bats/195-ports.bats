@@ -106,6 +106,7 @@ monitor_of() {
 import socket, sys, time
 port = int(sys.argv[1])
 socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2)]
+socks[1].bind(("127.0.0.2", 0))  # its peer takes 127.0.0.2 in the container
 for i, s in enumerate(socks):
     s.settimeout(0.3)
     for _ in range(30):  # until the echo server listens
@@ -169,6 +170,37 @@ PY
     run fetch "${BASH_REMATCH[1]}"
     assert_output from-image
     run_warren 0 rm -f -t 0 "$name2"
+}
+
+@test "ports: the server in the container sees the client's real address" {
+    # guards: issue 9 "the real client address visible to the server" (IP_TRANSPARENT
+    # peers, monitor/forward.c); Podman's rootlessport shows 127.0.0.1 instead
+    local name port ip
+    name=$(wt_name)
+    port=$(free_ports 1)
+    run_warren 0 run -d --name "$name" -v "$WT_TOOLS/portecho:/portecho:ro" -p "$port:7000" \
+        "$IMAGE" /portecho peer 7000
+    # a client on the host from 127.0.0.2 (any 127/8 address is the host's)
+    run python3 - "$port" 127.0.0.2 <<'PY'
+import socket, sys, time
+for _ in range(50):
+    s = socket.socket(); s.bind((sys.argv[2], 0)); s.settimeout(3)
+    try:
+        s.connect(("127.0.0.1", int(sys.argv[1]))); data = s.recv(100)
+        if data:
+            print(data.decode().strip()); break
+    except OSError:
+        pass
+    time.sleep(0.1)
+PY
+    assert_output 127.0.0.2
+    # and through a non-loopback address of the host, when it has one
+    ip=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9]+\.' | grep -v '^127\.' | head -n1) || true
+    if [ -n "$ip" ]; then
+        run python3 -c "import socket;s=socket.socket();s.settimeout(3);s.connect(('$ip',$port));print(s.recv(100).decode().strip())"
+        assert_output "$ip"
+    fi
+    run_warren 0 rm -f -t 0 "$name"
 }
 
 @test "ports: a range, several -p, and 127.0.0.1::PORT (a random host port shown by port)" {
