@@ -17,9 +17,6 @@
 #include "lib/util.h"
 #include "runtime/spec.h"
 
-/* a bound on listeners per container: each costs the monitor an fd */
-#define PORTS_MAX 512
-
 /* a bad value: the message, status 125 (Podman's for bad options) */
 #define BAD(err, ...) (werr_set(err, 0, __VA_ARGS__), werr_status(err, 125))
 

@@ -13,6 +13,10 @@
 
 #include "lib/err.h"
 
+/* A bound on the host ports of one container: each is an fd of its
+ * monitor (and a line of its parameters). */
+#define PORTS_MAX 512
+
 /* One -p: range consecutive ports host_port.. -> ctr_port.. */
 struct port_map {
 	char host_ip[48]; /* "" all addresses (0.0.0.0), else an IPv4 or IPv6 literal */

@@ -257,8 +257,17 @@ int runopts_add_publish(struct run_opts *o, const char *spec, struct werr *err)
 {
 	struct port_map m;
 
+	size_t total = 0;
+
 	if (ports_parse(spec, &m, err) < 0)
 		return -1;
+	for (size_t i = 0; i < o->nports; i++)
+		total += o->ports[i].range;
+	if (total + m.range > PORTS_MAX) {
+		werr_set(err, 0, "-p %s: more than %d published ports: warren forwards at most %d",
+			 spec, PORTS_MAX, PORTS_MAX);
+		return werr_status(err, 125);
+	}
 	o->ports = xrealloc(o->ports, (o->nports + 1) * sizeof(*o->ports));
 	o->ports[o->nports++] = m;
 	return 0;
