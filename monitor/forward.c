@@ -51,6 +51,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -112,6 +113,7 @@ static struct listener lst[FWD_MAX];
 static int nlst;
 static int ep = -1, netns = -1;
 static bool transparent; /* peers take the client's address (top of file) */
+static int reserve = -1; /* an fd given up to refuse a client when out of fds */
 static struct conn *conns;
 static struct flow *flows;
 static char dgram[DGRAM_MAX];
@@ -385,8 +387,18 @@ static void tcp_accept(struct listener *l)
 		    b;
 		struct conn *c;
 
+		if (a < 0 && (errno == EMFILE || errno == ENFILE) && reserve >= 0) {
+			/* out of fds: the listener would stay readable and spin
+			 * us; refuse this client with the fd kept for it */
+			close(reserve);
+			a = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
+			if (a >= 0)
+				close(a);
+			reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			continue;
+		}
 		if (a < 0)
-			return; /* EAGAIN, or out of fds: the next event retries */
+			return; /* EAGAIN: all taken */
 		b = peer_socket(l->v6, false, &from);
 		c = calloc(1, sizeof(*c));
 		if (b < 0 || c == NULL ||
@@ -544,6 +556,13 @@ int fwd_start(pid_t pid)
 		return -1;
 	}
 	transparent = tproxy_setup();
+	/* 6 fds a connection: the soft limit (often 1024) up to the hard one */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	for (int i = 0; i < nlst; i++) {
 		struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &lst[i].tag};
 		lst[i].tag = (struct tag){T_LISTEN, &lst[i]};
@@ -616,7 +635,9 @@ void fwd_stop(void)
 		close(ep);
 	if (netns >= 0)
 		close(netns);
-	ep = netns = -1;
+	if (reserve >= 0)
+		close(reserve);
+	ep = netns = reserve = -1;
 }
 
 /* ---- forwarder-only mode ---- */

@@ -203,6 +203,49 @@ PY
     run_warren 0 rm -f -t 0 "$name"
 }
 
+@test "ports: half-close and large transfers pass through, many connections at once" {
+    # guards: issue 9 "half-close handled (shutdown SHUT_WR on EOF)"
+    local name port
+    name=$(wt_name)
+    port=$(free_ports 1)
+    # the server counts what it reads until EOF, then answers: only a
+    # forwarded half-close lets it answer
+    run_warren 0 run -d --name "$name" -p "$port:7000" "$IMAGE" nc -ll -p 7000 -e wc -c
+    run python3 - "$port" <<'PY'
+import socket, sys, threading, time
+port = int(sys.argv[1])
+def one(n, out, i):
+    for _ in range(50):
+        try:
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            s.sendall(b"x" * n)
+            s.shutdown(socket.SHUT_WR)
+            data = b""
+            while True:
+                d = s.recv(65536)
+                if not d:
+                    break
+                data += d
+            if data.strip():
+                out[i] = data.decode().strip()
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+out = {}
+one(8 << 20, out, "big")  # 8 MiB one way, then the answer back
+print(out.get("big"))
+ts = [threading.Thread(target=one, args=(1000 + i, out, i)) for i in range(40)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+bad = [i for i in range(40) if out.get(i) != str(1000 + i)]
+print("parallel ok" if not bad else "parallel failed: %r" % bad)
+PY
+    assert_success
+    assert_output $'8388608\nparallel ok'
+    run_warren 0 rm -f -t 0 "$name"
+}
+
 @test "ports: a range, several -p, and 127.0.0.1::PORT (a random host port shown by port)" {
     # guards: issue 9 "port ranges"; Podman's ps PORTS format for ranges
     local name p hp
