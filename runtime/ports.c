@@ -552,6 +552,9 @@ void ports_create_config(const struct run_opts *o, const char *image_config, str
 	/* a random port cannot fail short of fd exhaustion: then the start
 	 * binds port 0 again and says so */
 	ports_assign_random(maps, n, &ignore);
+	/* stored in Podman's order: its ps --format json shows them so */
+	if (n)
+		qsort(maps, n, sizeof(*maps), cmp_map);
 	jset(j, "PortMappings", ports_to_json(maps, n));
 	jset(j, "ExposedPorts", sorted(exposed));
 	jset(jget(j, "HostConfig"), "PortBindings",

@@ -139,6 +139,12 @@ PY
     assert_output exposed
     run_warren 0 inspect --format '{{.HostConfig.PublishAllPorts}}' "$name"
     assert_output true
+    # chosen at create time, as Podman: a restart keeps the host port
+    run_warren 0 restart -t 0 "$name"
+    run_warren 0 port "$name" 8080
+    assert_output "0.0.0.0:$hp"
+    run fetch "$hp"
+    assert_output exposed
     run_warren 0 rm -f -t 0 "$name"
     # an image whose config has ExposedPorts 8081/tcp (the fixture, rewritten)
     d=$(mktemp -d "$WT_TMP/expose.XXXXXX")
@@ -346,6 +352,15 @@ PY
     [ "$(bg_status "$BG_PID")" = 0 ] || fail "run -p exited non-zero: $(cat "$out")"
     port_free "$port" || fail "port $port still answers after the run returned"
     can_listen "$port" || fail "port $port not released"
+    # start -a: the same foreground forwarder
+    run_warren 0 create --name "$name" -p "$port:8080" "$IMAGE" \
+        sh -c 'mkdir -p /w && echo attached > /w/index.html && httpd -p 8080 -h /w && sleep 3'
+    start_warren "$out" start -a "$name"
+    run fetch "$port"
+    assert_output attached
+    wait_for_exit "$BG_PID" 30 || fail "start -a did not end"
+    can_listen "$port" || fail "port $port not released after start -a"
+    run_warren 0 rm "$name"
 }
 
 @test "ports: bad -p and --expose values are one-line errors with status 125" {
@@ -401,7 +416,7 @@ EOF
 @test "ports: podman compat: the same -p flags give the same PortBindings, ps PORTS and port lines" {
     # guards: issue 9 "Podman's output"; podman 4.3 is the oracle (--runtime runc)
     [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
-    local p name args pm_out wr_out
+    local p name args pm_out wr_out pm_json wr_json
     p=$(free_ports 4)
     name=$(wt_name)
     args=(-p "$p:80" -p "127.0.0.1:$((p + 1)):81/udp" -p "$((p + 2))-$((p + 3)):9000-9001" --expose 99)
@@ -412,6 +427,7 @@ EOF
         pm port "$name"
         pm port "$name" 81/udp
         pm port "$name" 99 2>&1 || true)
+    pm_json=$(pm ps --format json --filter "name=$name" | jq -c '.[0].Ports | sort_by(.protocol, .container_port)')
     pm rm -f -t 0 "$name" >/dev/null
     run_warren 0 run -d --name "$name" "${args[@]}" "$IMAGE" sleep 100
     wr_out=$(w inspect --format '{{json .HostConfig.PortBindings}} {{json .NetworkSettings.Ports}} {{.HostConfig.PublishAllPorts}}' "$name"
@@ -419,7 +435,9 @@ EOF
         w port "$name"
         w port "$name" 81/udp
         w port "$name" 99 2>&1 || true)
+    wr_json=$(w ps --format json --filter "name=$name" | jq -c '.[0].Ports | sort_by(.protocol, .container_port)')
     run_warren 0 rm -f -t 0 "$name"
+    [ "$wr_json" = "$pm_json" ] || fail "ps --format json Ports differ: podman $pm_json, warren $wr_json"
     [ "$wr_out" = "$pm_out" ] || fail "differs:"$'\n'"podman:"$'\n'"$pm_out"$'\n'"warren:"$'\n'"$wr_out"
 }
 
