@@ -353,7 +353,7 @@ struct json_object *ports_bindings_json(const struct port_map *maps, size_t n,
 	return o;
 }
 
-/* Podman's order: by protocol, then container port */
+/* Podman's ps order: by protocol, then container port */
 static int cmp_map(const void *a, const void *b)
 {
 	const struct port_map *x = a, *y = b;
@@ -552,7 +552,7 @@ void ports_create_config(const struct run_opts *o, const char *image_config, str
 	/* a random port cannot fail short of fd exhaustion: then the start
 	 * binds port 0 again and says so */
 	ports_assign_random(maps, n, &ignore);
-	/* stored in Podman's order: its ps --format json shows them so */
+	/* stored sorted, as ps shows them (Podman's JSON order varies: a Go map) */
 	if (n)
 		qsort(maps, n, sizeof(*maps), cmp_map);
 	jset(j, "PortMappings", ports_to_json(maps, n));
