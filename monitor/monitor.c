@@ -527,7 +527,9 @@ int main(int argc, char **argv)
 			p[6 + i] = (struct pollfd){m.clients[i], POLLIN, 0};
 		if (poll(p, 6 + ATTACH_CLIENTS_MAX, fwd_timeout()) < 0 && errno != EINTR)
 			break;
-		fwd_dispatch();
+		/* the forwarder's events, or its UDP flows' expiry */
+		if (p[5].revents || fwd_timeout() >= 0)
+			fwd_dispatch();
 		if (p[4].revents)
 			health_tick(&m, &mask);
 		if (p[1].revents)
