@@ -97,7 +97,7 @@ check-unit: $(UNIT_BIN)
 # Programs the bats tests use (tests/tools): enosys runs a command with
 # syscalls failing with ENOSYS (old kernels); uring_probe is static so
 # that it runs inside any image.
-TOOLS := build/tools/enosys build/tools/uring_probe
+TOOLS := build/tools/enosys build/tools/uring_probe build/tools/portecho
 test-tools: $(TOOLS)
 
 build/tools/enosys: tests/tools/enosys.c
@@ -105,6 +105,12 @@ build/tools/enosys: tests/tools/enosys.c
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) $(shell $(PKG_CONFIG) --libs libseccomp)
 
 build/tools/uring_probe: tests/tools/uring_probe.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(LDFLAGS)
+
+# portecho: UDP echo, TCP sink and sender for the -p tests and
+# bench/port-throughput (static: it runs inside the busybox image)
+build/tools/portecho: tests/tools/portecho.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(LDFLAGS)
 

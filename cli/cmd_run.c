@@ -37,6 +37,8 @@ RUNOPTS_CALL(runopts_add_annotation)
 RUNOPTS_CALL(runopts_add_label)
 RUNOPTS_CALL(runopts_add_label_file)
 RUNOPTS_CALL(runopts_add_secret)
+RUNOPTS_CALL(runopts_add_publish)
+RUNOPTS_CALL(runopts_add_expose)
 
 static int run_tls_verify(void *o, const char *v, struct werr *err)
 {
@@ -109,6 +111,9 @@ static const struct opt run_tab[] = {
     OPT_DUP("subuidname", 0, struct run_opts, subuidname),
     OPT_DUP("subgidname", 0, struct run_opts, subgidname),
     OPT_CALL("cgroups", 0, run_cgroups),
+    OPT_CALL("publish", 'p', runopts_add_publish_opt),
+    OPT_BOOL("publish-all", 'P', struct run_opts, publish_all),
+    OPT_CALL("expose", 0, runopts_add_expose_opt),
     OPT_TABLE_END,
 };
 

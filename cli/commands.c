@@ -3,6 +3,7 @@
 #include "cli/help_ctrinfo.h"
 #include "cli/help_secret.h"
 #include "cli/help_lifecycle.h"
+#include "cli/help_ports.h"
 
 #include <stddef.h>
 
@@ -47,8 +48,8 @@
 	"                            the volumes and bind mounts of container CTR\n"               \
 	"      --tmpfs DST[:OPTS]    mount a tmpfs at DST\n"                                       \
 	"      --read-only           mount the root filesystem read-only\n"                        \
-	"      --network, --net MODE none (loopback only), host, or private (default)\n"           \
-	"      --cap-add CAP         add a capability (or ALL)\n"                                  \
+	"      --network, --net MODE none (loopback only), host, or private "                      \
+	"(default)\n" RUN_PORTS_HELP "      --cap-add CAP         add a capability (or ALL)\n"     \
 	"      --cap-drop CAP        drop a capability (or ALL)\n"                                 \
 	"      --security-opt OPT    seccomp=unconfined or seccomp=PROFILE.json\n"                 \
 	"      --privileged          all capabilities, no seccomp, no masked paths\n"              \
@@ -706,6 +707,8 @@ const struct cmd cli_container_commands[] = {
      NULL},
     {"ls", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
     {"pause", cmd_pause, &cli_pause_opts, "pause containers", PAUSE_HELP, NEEDS_STORE, NULL},
+    {"port", cmd_port, &cli_port_opts, "list the published ports of containers", PORT_HELP,
+     NEEDS_STORE, NULL},
     {"prune", cmd_container_prune, &cli_ctr_prune_opts, "remove containers that do not run",
      CTR_PRUNE_HELP, NEEDS_STORE, NULL},
     {"ps", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
@@ -814,6 +817,8 @@ const struct cmd cli_commands[] = {
     {"manifest", NULL, NULL, "manage manifest lists and image indexes", NULL, NEEDS_NOTHING,
      cli_manifest_commands},
     {"pause", cmd_pause, &cli_pause_opts, "pause containers", PAUSE_HELP, NEEDS_STORE, NULL},
+    {"port", cmd_port, &cli_port_opts, "list the published ports of containers", PORT_HELP,
+     NEEDS_STORE, NULL},
     {"ps", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},
     {"pull", cmd_pull, &cli_pull_opts, "pull an image from a registry", PULL_HELP, NEEDS_STORE,
      NULL},

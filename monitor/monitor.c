@@ -29,6 +29,7 @@
  *   hc=ARG           (repeated) the healthcheck command (`healthcheck run
  *                    ID`), run every hc_interval=NS nanoseconds, never two
  *                    at once; it records the result and acts on it itself
+ *   fwd=P:FD:PORT:F  (repeated) a published port's listener (forward.h)
  *
  * One loop over a signalfd, a timerfd and the output fds; no threads, no
  * heap growth while idle. */
@@ -52,6 +53,7 @@
 #include <unistd.h>
 
 #include "monitor/attach_proto.h"
+#include "monitor/forward.h"
 
 #define PARAMS_FD    3
 #define PARAMS_MAX   (64 * 1024)
@@ -258,6 +260,8 @@ static int read_params(struct mon *m)
 			add_arg(m->hc_argv, &m->nhc, MAX_ARGS, v);
 		else if (strcmp(k, "hc_interval") == 0)
 			m->hc_interval = atoll(v);
+		else
+			fwd_param(k, v);
 	}
 	return m->pid > 0 && m->lock >= 0 && strlen(m->id) == 64 ? 0 : -1;
 }
@@ -483,11 +487,13 @@ int main(int argc, char **argv)
 	struct mon m = {
 	    .lock = -1, .out = -1, .err = -1, .in = -1, .log = -1, .listen = -1, .timer = -1};
 	sigset_t mask;
-	int sfd, status = 0;
+	int sfd, fwd, status = 0;
 	bool exited = false;
 
 	if (argc == 1 && strcmp(argv[0], "warren-pause") == 0)
 		return pause_mode();
+	if (argc == 1 && strcmp(argv[0], "warren-forward") == 0)
+		return fwd_main();
 	for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
 		m.clients[i] = -1;
 	if (read_params(&m) < 0) {
@@ -507,21 +513,23 @@ int main(int argc, char **argv)
 	if (sfd < 0)
 		return 125;
 	health_timer(&m);
+	fwd = fwd_start(m.pid);
 	/* the child may have exited before the signalfd existed */
 	if (waitpid(m.pid, &status, WNOHANG) == m.pid)
 		exited = true;
 	while (!exited) {
-		struct pollfd p[5 + ATTACH_CLIENTS_MAX] = {{sfd, POLLIN, 0},
-							   {m.out, POLLIN, 0},
-							   {m.err, POLLIN, 0},
-							   {m.listen, POLLIN, 0},
-							   {m.timer, POLLIN, 0}};
+		struct pollfd p[6 + ATTACH_CLIENTS_MAX] = {
+		    {sfd, POLLIN, 0},	   {m.out, POLLIN, 0},	 {m.err, POLLIN, 0},
+		    {m.listen, POLLIN, 0}, {m.timer, POLLIN, 0}, {fwd, POLLIN, 0}};
 		struct signalfd_siginfo si;
 
 		for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
-			p[5 + i] = (struct pollfd){m.clients[i], POLLIN, 0};
-		if (poll(p, 5 + ATTACH_CLIENTS_MAX, -1) < 0 && errno != EINTR)
+			p[6 + i] = (struct pollfd){m.clients[i], POLLIN, 0};
+		if (poll(p, 6 + ATTACH_CLIENTS_MAX, fwd_timeout()) < 0 && errno != EINTR)
 			break;
+		/* the forwarder's events, or its UDP flows' expiry */
+		if (p[5].revents || fwd_timeout() >= 0)
+			fwd_dispatch();
 		if (p[4].revents)
 			health_tick(&m, &mask);
 		if (p[1].revents)
@@ -531,7 +539,7 @@ int main(int argc, char **argv)
 		if (p[3].revents)
 			attach_accept(&m);
 		for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
-			if (p[5 + i].revents && m.clients[i] >= 0)
+			if (p[6 + i].revents && m.clients[i] >= 0)
 				attach_recv(&m, i);
 		if (!(p[0].revents & POLLIN))
 			continue;
@@ -549,6 +557,8 @@ int main(int argc, char **argv)
 				m.hc_pid = 0;
 			}
 	}
+	/* the ports are free again before anything else: a restart binds them */
+	fwd_stop();
 	drain(&m);
 	/* attached clients see the end of the output, then the exit */
 	if (m.listen >= 0) {

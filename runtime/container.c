@@ -17,6 +17,8 @@
 #include "runtime/hooks.h"
 #include "rootless/rootless.h"
 #include "runtime/names.h"
+#include "runtime/portfwd.h"
+#include "runtime/ports.h"
 #include "runtime/volumes.h"
 #include "storage/driver.h"
 #include "storage/pool.h"
@@ -223,6 +225,7 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 		jset_str(j, "CgroupsMode", cgroup_mode_name((enum cg_mode)o->cgroups));
 	json_object_object_add(j, "Config", cfg);
 	json_object_object_add(j, "HostConfig", host);
+	ports_create_config(o, image_config, j);
 	json_object_object_add(j, "LogMaxBytes", json_object_new_int64(o->log_max));
 	/* --rootfs: what a start mounts again, and what inspect shows */
 	if (o->rootfs) {
@@ -643,18 +646,32 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 			       .cache_dir = e->runroot,
 			       .id = c->rec.id};
 	struct werr ignore = {0};
+	struct port_listener *pl = NULL;
+	size_t npl = 0;
 	int cgfds[CG_NKINDS], rc;
 
 	health_starting(e, &c->rec);
+	/* the ports first: a taken one fails the start before anything runs */
+	if (portfwd_listen(&c->rec, &pl, &npl, err) < 0) {
+		container_start_failed(e, c, err->status ? err->status : 125);
+		return -1;
+	}
 	xo.ncgroup_fds = ctr_cgroup_start(e, &c->rec, cgfds, err);
 	xo.cgroup_fds = cgfds;
 	rc = xo.ncgroup_fds < 0 ? -1 : executor_start(bundle, &xo, &c->proc, err);
 	for (int i = 0; i < xo.ncgroup_fds; i++)
 		close(cgfds[i]);
 	if (rc < 0) {
+		ports_listeners_free(pl, npl);
 		container_start_failed(e, c, err->status ? err->status : 125);
 		return -1;
 	}
+	c->fwd_pid = portfwd_spawn(c->proc.pid, pl, npl, &ignore);
+	if (c->fwd_pid < 0) {
+		log_warn("published ports of %.12s: %s", c->rec.id, ignore.msg);
+		c->fwd_pid = 0;
+	}
+	ports_listeners_free(pl, npl);
 	c->rec.state = CTR_RUNNING;
 	c->rec.pid = c->proc.pid;
 	c->rec.pid_start = proc_start_time(c->proc.pid);
@@ -676,6 +693,7 @@ int container_wait(struct engine *e, struct ctr_owned *c, const struct exec_io *
 	int rc = executor_wait(&c->proc, io, exit_code, err);
 	int code = rc < 0 ? 125 : *exit_code;
 
+	portfwd_end(&c->fwd_pid); /* the ports are free when run returns */
 	container_poststop(e, &c->rec);
 	container_event(e, &c->rec, "died", code);
 	if (c->rec.autoremove)
@@ -691,6 +709,7 @@ void container_owned_free(struct engine *e, struct ctr_owned *c)
 {
 	if (c->proc.pty_master >= 0)
 		close(c->proc.pty_master);
+	portfwd_end(&c->fwd_pid);
 	ctrlock_release(e->runroot, c->rec.id, c->lock);
 	container_rec_free(&c->rec);
 	*c = (struct ctr_owned){.lock = -1, .proc = {.pty_master = -1}};

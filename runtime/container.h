@@ -18,6 +18,7 @@ struct ctr_owned {
 	struct container_rec rec;
 	int lock;	      /* the owner lock's fd, -1 once released */
 	struct ctr_proc proc; /* the running process, pid 0 before the start */
+	pid_t fwd_pid;	      /* a foreground start's port forwarder (portfwd.h), 0: none */
 };
 
 /* Creates a container from the image named by image_ref: the owner lock,

@@ -13,6 +13,7 @@
 #include "runtime/container.h"
 #include "runtime/ctrcgroup.h"
 #include "runtime/health.h"
+#include "runtime/ports.h"
 #include "runtime/ctrfilter.h"
 
 #define GO_ZERO_TIME   "0001-01-01T00:00:00Z"
@@ -259,9 +260,10 @@ static struct json_object *binds(struct json_object *stored)
 static void fill_hostconfig(struct json_object *hc, struct json_object *opts,
 			    struct json_object *spec, bool final_binds)
 {
-	static const char *const keys[] = {
-	    "NetworkMode", "AutoRemove", "Privileged", "ReadonlyRootfs", "RestartPolicy",
-	    "LogConfig",   "Init",	 "UsernsMode", "IDMappings",	 "Cgroups"};
+	static const char *const keys[] = {"NetworkMode",    "AutoRemove",    "Privileged",
+					   "ReadonlyRootfs", "RestartPolicy", "LogConfig",
+					   "Init",	     "UsernsMode",    "IDMappings",
+					   "Cgroups",	     "PortBindings",  "PublishAllPorts"};
 	struct json_object *tmpfs = json_object_new_object(), *t = jget(opts, "Tmpfs");
 
 	/* without a user namespace of its own Podman omits IDMappings
@@ -409,6 +411,10 @@ struct json_object *ctr_json_inspect(struct engine *e, const struct container_re
 	fill_config(jget(o, "Config"), jget(opts, "Config"), spec);
 	fill_hostconfig(jget(o, "HostConfig"), jget(opts, "HostConfig"), spec,
 			jget(opts, "Mounts") != NULL);
+	/* Podman shows the bindings there too, running or not */
+	if (jget(jget(opts, "HostConfig"), "PortBindings"))
+		jset(jget(o, "NetworkSettings"), "Ports",
+		     json_object_get(jget(jget(opts, "HostConfig"), "PortBindings")));
 	jset(jget(o, "HostConfig"), "AutoRemove", json_object_new_boolean(c->autoremove));
 	log_path(e, c, jget(jget(o, "HostConfig"), "LogConfig"));
 	/* a template sees Podman's struct, whose nil IDMappings prints null;
@@ -467,6 +473,16 @@ void ctr_size_string(const struct ctr_size *size, char *buf, size_t len)
 	snprintf(buf, len, "%s (virtual %s)", rw, root);
 }
 
+/* ps --format json's Ports: the stored maps (Podman's PortMapping
+ * objects), null without any */
+static struct json_object *ps_ports(const struct container_rec *c)
+{
+	cleanup_json struct json_object *j = c->config ? json_tokener_parse(c->config) : NULL;
+	struct json_object *p = jget(j, "PortMappings");
+
+	return jlen(p) ? json_object_get(p) : NULL;
+}
+
 struct json_object *ctr_json_ps(const struct container_rec *c, const struct ctr_size *size)
 {
 	struct json_object *o = json_object_new_object();
@@ -492,7 +508,7 @@ struct json_object *ctr_json_ps(const struct container_rec *c, const struct ctr_
 	jset(o, "Pid", json_object_new_int(c->pid));
 	jset_str(o, "Pod", "");
 	jset_str(o, "PodName", "");
-	jset(o, "Ports", NULL);
+	jset(o, "Ports", ps_ports(c));
 	if (size) {
 		struct json_object *sz = json_object_new_object();
 		jset(sz, "rootFsSize", json_object_new_int64(size->rootfs));
@@ -517,6 +533,9 @@ struct json_object *ctr_json_ps_view(const struct container_rec *c, bool notrunc
 	cleanup_free char *cmd = strv_join(c->command, " ");
 	cleanup_json struct json_object *labels = ctr_labels(c);
 	cleanup_free char *lstr = labels_go(labels);
+	cleanup_free struct port_map *maps = NULL;
+	size_t nmaps = ports_of_config(c->config, &maps);
+	cleanup_free char *pstr = ports_ps_string(maps, nmaps);
 	char id[65], img[65], ago[64], status[128], t[64], sz[80] = "";
 
 	if (!notrunc && strlen(cmd) > 17) { /* Podman: 17 characters and "..." */
@@ -540,7 +559,7 @@ struct json_object *ctr_json_ps_view(const struct container_rec *c, bool notrunc
 	jset_str(o, "RunningFor", ago);
 	jset_str(o, "Status", status);
 	jset_str(o, "State", status); /* Podman 4.3's template State is the status text */
-	jset_str(o, "Ports", "");
+	jset_str(o, "Ports", pstr);
 	jset_str(o, "Names", c->name);
 	jset_str(o, "Labels", lstr);
 	jset_str(o, "Mounts", "[]");

@@ -23,6 +23,7 @@
 #include "runtime/ctrlock.h"
 #include "runtime/executor.h"
 #include "runtime/health.h"
+#include "runtime/portfwd.h"
 
 /* The monitor's fds are moved up here before fd 3 (its parameters) is
  * set, so that no dup2 clobbers another. */
@@ -238,12 +239,20 @@ static void exec_monitor(struct engine *e, struct ctr_owned *c, const struct det
 	int p[2], devnull;
 	int l = keep_fd(lock), ou = keep_fd(out), er = keep_fd(errfd), i = keep_fd(in);
 	cleanup_free char *params = monitor_params(e, c, o, l, ou, er, i, err);
+	cleanup_free int *pfds = xcalloc(o->nports + 1, sizeof(int));
+	cleanup_free char *fwd = NULL;
 	char *argv[] = {"warren-monitor", c->rec.id, NULL};
 	char *envp[2] = {NULL, NULL};
 	cleanup_free char *tz = getenv("TZ") ? xasprintf("TZ=%s", getenv("TZ")) : NULL;
 
 	if (params == NULL)
 		return;
+	for (size_t k = 0; k < o->nports; k++)
+		if ((pfds[k] = keep_fd(o->ports[k].fd)) < 0) {
+			werr_set(err, errno, "prepare the monitor's fds");
+			return;
+		}
+	fwd = ports_fwd_params(o->ports, o->nports, pfds);
 	if (l < 0 || (out >= 0 && ou < 0) || (errfd >= 0 && er < 0) || (in >= 0 && i < 0) ||
 	    pipe2(p, O_CLOEXEC) < 0) {
 		werr_set(err, errno, "prepare the monitor's fds");
@@ -251,8 +260,8 @@ static void exec_monitor(struct engine *e, struct ctr_owned *c, const struct det
 	}
 	/* a pipe holds 64 KiB: the parameters are a few hundred bytes; the
 	 * write end is closed before fd 3 is set (it may be fd 3 itself) */
-	if (write_all(p[1], params, strlen(params)) < 0 || close(p[1]) < 0 ||
-	    (p[0] == 3 ? fcntl(3, F_SETFD, 0) : dup2(p[0], 3)) < 0) {
+	if (write_all(p[1], params, strlen(params)) < 0 || write_all(p[1], fwd, strlen(fwd)) < 0 ||
+	    close(p[1]) < 0 || (p[0] == 3 ? fcntl(3, F_SETFD, 0) : dup2(p[0], 3)) < 0) {
 		werr_set(err, errno, "pass the monitor its parameters");
 		return;
 	}
@@ -339,6 +348,9 @@ int container_detach(struct engine *e, struct ctr_owned *c, const struct detach_
 		     struct werr *err)
 {
 	cleanup_free char *mon = monitor_path(err);
+	struct detach_opts od = *o;
+	struct port_listener *pl = NULL;
+	size_t npl = 0;
 	int in[2] = {-1, -1}, out[2] = {-1, -1}, er[2] = {-1, -1}, rep[2] = {-1, -1};
 	bool pipes = !o->tty && o->log_driver != LOG_NONE;
 	pid_t child;
@@ -348,6 +360,12 @@ int container_detach(struct engine *e, struct ctr_owned *c, const struct detach_
 		goto fail;
 	if (attach_mkdir(e, err) < 0)
 		goto fail;
+	/* the ports before anything runs: a taken one fails here */
+	if (portfwd_listen(&c->rec, &pl, &npl, err) < 0)
+		goto fail;
+	od.ports = pl;
+	od.nports = npl;
+	o = &od;
 	health_starting(e, &c->rec);
 	if ((o->interactive && !o->tty && pipe2(in, O_CLOEXEC) < 0) ||
 	    (pipes && (pipe2(out, O_CLOEXEC) < 0 || pipe2(er, O_CLOEXEC) < 0)) ||
@@ -379,6 +397,7 @@ int container_detach(struct engine *e, struct ctr_owned *c, const struct detach_
 		c->lock = -1;
 	}
 fail:
+	ports_listeners_free(pl, npl); /* the monitor has its own copies */
 	close_pair(in);
 	close_pair(out);
 	close_pair(er);

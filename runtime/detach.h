@@ -10,6 +10,7 @@
 #include "engine/engine.h"
 #include "lib/err.h"
 #include "runtime/container.h"
+#include "runtime/ports.h"
 
 enum log_driver { LOG_K8S_FILE, LOG_NONE, LOG_PASSTHROUGH };
 
@@ -18,6 +19,10 @@ struct detach_opts {
 	bool tty;	  /* -t: the container gets a pty; its master goes to the monitor */
 	enum log_driver log_driver;
 	long long log_max; /* --log-opt max-size in bytes, 0: unlimited */
+	/* set by container_detach: the published ports' listeners, bound
+	 * before the container starts, for the monitor's forwarder */
+	const struct port_listener *ports;
+	size_t nports;
 };
 
 /* The detach options of `run -d` (passthrough logging needs a terminal

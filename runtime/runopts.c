@@ -3,6 +3,7 @@
 #include "lib/cleanup.h"
 #include "lib/signame.h"
 #include "lib/util.h"
+#include "runtime/ports.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -253,6 +254,31 @@ int runopts_set_network(struct run_opts *o, const char *mode, struct werr *err)
 	return 0;
 }
 
+int runopts_add_publish(struct run_opts *o, const char *spec, struct werr *err)
+{
+	struct port_map m;
+
+	size_t total = 0;
+
+	if (ports_parse(spec, &m, err) < 0)
+		return -1;
+	for (size_t i = 0; i < o->nports; i++)
+		total += o->ports[i].range;
+	if (total + m.range > PORTS_MAX) {
+		werr_set(err, 0, "-p %s: more than %d published ports: warren forwards at most %d",
+			 spec, PORTS_MAX, PORTS_MAX);
+		return werr_status(err, 125);
+	}
+	o->ports = xrealloc(o->ports, (o->nports + 1) * sizeof(*o->ports));
+	o->ports[o->nports++] = m;
+	return 0;
+}
+
+int runopts_add_expose(struct run_opts *o, const char *spec, struct werr *err)
+{
+	return ports_parse_expose(spec, &o->expose, err);
+}
+
 int runopts_set_entrypoint(struct run_opts *o, const char *v, struct werr *err)
 {
 	strv_free(o->entrypoint);
@@ -383,6 +409,8 @@ void runopts_free(struct run_opts *o)
 {
 	strv_free(o->secrets);
 	strv_free(o->labels);
+	free(o->ports);
+	strv_free(o->expose);
 	free(o->name);
 	free(o->hostname);
 	free(o->workdir);

@@ -53,6 +53,10 @@ int runopts_add_tmpfs(struct run_opts *o, const char *spec, struct werr *err);
 int runopts_add_secret(struct run_opts *o, const char *spec, struct werr *err);
 /* --network none|host|private */
 int runopts_set_network(struct run_opts *o, const char *mode, struct werr *err);
+/* -p/--publish [IP:][HOSTPORT:]CTRPORT[/PROTO] and --expose PORT[-PORT][/PROTO]
+ * (runtime/ports.h parses them; status 125 on error). */
+int runopts_add_publish(struct run_opts *o, const char *spec, struct werr *err);
+int runopts_add_expose(struct run_opts *o, const char *spec, struct werr *err);
 /* --entrypoint "cmd" or '["cmd","arg"]' (JSON array); "" clears. */
 int runopts_set_entrypoint(struct run_opts *o, const char *v, struct werr *err);
 /* --security-opt seccomp=unconfined|FILE, label=..., no-new-privileges */

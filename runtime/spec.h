@@ -21,6 +21,7 @@ enum net_mode {
 enum mount_kind { MOUNT_BIND = 0, MOUNT_VOLUME };
 
 struct ctr_userns;
+struct port_map;
 
 /* The healthcheck flags of run and create as given (borrowed from argv);
  * runtime/health.h turns them into Config.Healthcheck. */
@@ -95,6 +96,11 @@ struct run_opts {
 	char **secrets;		      /* --secret NAME[,type=mount|env,target=,uid=,gid=,mode=]
 					 (runtime/secrets.h) */
 	int cgroups;		      /* --cgroups: an enum cg_mode (runtime/cgroup.h) */
+	/* published ports (runtime/ports.h, issue 9) */
+	struct port_map *ports; /* -p, in order */
+	size_t nports;
+	bool publish_all; /* -P: the image's and --expose's ports on random host ports */
+	char **expose;	  /* --expose: "PORT/PROTO" */
 };
 
 /* The default init binaries of --init, in the order they are looked for
