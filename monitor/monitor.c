@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "monitor/attach_proto.h"
+#include "monitor/k8sfile.h"
 
 #define PARAMS_FD    3
 #define PARAMS_MAX   (64 * 1024)
@@ -63,9 +64,7 @@ struct mon {
 	char id[65];
 	pid_t pid;
 	int lock, out, err, in;
-	int log;
-	long long log_max;
-	long long log_size; /* what the log holds (for log_max) */
+	struct k8s_log log;
 	bool tty;
 	char *exit_argv[MAX_ARGS + 8];
 	int nexit;
@@ -98,15 +97,6 @@ static void add_arg(char **v, int *n, int max, char *a)
 {
 	if (*n < max)
 		v[(*n)++] = a;
-}
-
-static void open_log(struct mon *m, const char *path)
-{
-	struct stat st;
-
-	m->log = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (m->log >= 0 && fstat(m->log, &st) == 0)
-		m->log_size = (long long)st.st_size;
 }
 
 /* The attach socket DIR/ID. The path goes through /proc/self/fd of DIR,
@@ -205,6 +195,8 @@ static void attach_recv(struct mon *m, int i)
 /* Reads fd 3 (see the top of the file). 0, or -1 when it is unusable. */
 static int read_params(struct mon *m)
 {
+	const char *log_path = NULL;
+	long long log_max = 0;
 	size_t len = 0;
 	ssize_t r;
 
@@ -241,9 +233,9 @@ static int read_params(struct mon *m)
 		else if (strcmp(k, "in") == 0)
 			m->in = to_fd(v);
 		else if (strcmp(k, "log") == 0 && *v)
-			open_log(m, v);
+			log_path = v;
 		else if (strcmp(k, "log_max") == 0)
-			m->log_max = atoll(v);
+			log_max = atoll(v);
 		else if (strcmp(k, "tty") == 0)
 			m->tty = strcmp(v, "1") == 0;
 		else if (strcmp(k, "exit") == 0)
@@ -259,24 +251,9 @@ static int read_params(struct mon *m)
 		else if (strcmp(k, "hc_interval") == 0)
 			m->hc_interval = atoll(v);
 	}
+	if (log_path != NULL)
+		k8s_log_open(&m->log, log_path, log_max);
 	return m->pid > 0 && m->lock >= 0 && strlen(m->id) == 64 ? 0 : -1;
-}
-
-/* RFC 3339 with nanoseconds and the local offset, as Podman's k8s-file:
- * 2026-12-02T11:18:01.123456789+01:00 */
-static size_t timestamp(char *buf, size_t len)
-{
-	struct timespec ts;
-	struct tm tm;
-	char zone[8];
-	size_t n;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	localtime_r(&ts.tv_sec, &tm);
-	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	strftime(zone, sizeof(zone), "%z", &tm); /* +0100 */
-	n += (size_t)snprintf(buf + n, len - n, ".%09ld%.3s:%.2s", ts.tv_nsec, zone, zone + 3);
-	return n;
 }
 
 static void write_full(int fd, const char *buf, size_t n)
@@ -292,44 +269,6 @@ static void write_full(int fd, const char *buf, size_t n)
 	}
 }
 
-/* One read's worth of output as k8s-file lines: each whole line "F", the
- * rest of the chunk (no newline yet) "P". */
-static void log_chunk(struct mon *m, const char *stream, const char *buf, size_t n)
-{
-	static char out[CHUNK * 2 + 4096];
-	char ts[64];
-	size_t tlen, o = 0;
-
-	if (m->log < 0)
-		return;
-	tlen = timestamp(ts, sizeof(ts));
-	while (n > 0) {
-		const char *nl = memchr(buf, '\n', n);
-		size_t len = nl ? (size_t)(nl - buf) : n;
-		/* --log-opt max-size: the log starts over rather than grow past it */
-		if (m->log_max > 0 && m->log_size + (long long)(o + tlen + len + 12) > m->log_max) {
-			write_full(m->log, out, o);
-			o = 0;
-			if (ftruncate(m->log, 0) == 0)
-				m->log_size = 0;
-		}
-		if (o + tlen + len + 32 > sizeof(out)) {
-			write_full(m->log, out, o);
-			m->log_size += (long long)o;
-			o = 0;
-		}
-		o += (size_t)snprintf(out + o, sizeof(out) - o, "%s %s %c ", ts, stream,
-				      nl ? 'F' : 'P');
-		memcpy(out + o, buf, len);
-		o += len;
-		out[o++] = '\n';
-		buf += len + (nl ? 1 : 0);
-		n -= len + (nl ? 1 : 0);
-	}
-	write_full(m->log, out, o);
-	m->log_size += (long long)o;
-}
-
 /* Reads what fd has; at end of file (or EIO: a pty whose other side is
  * all closed) closes it. */
 static void pump(struct mon *m, int *fd, const char *stream)
@@ -338,7 +277,7 @@ static void pump(struct mon *m, int *fd, const char *stream)
 	ssize_t n = read(*fd, buf, sizeof(buf));
 
 	if (n > 0) {
-		log_chunk(m, stream, buf, (size_t)n);
+		k8s_log_write(&m->log, stream, buf, (size_t)n);
 		attach_send(m, strcmp(stream, "stderr") == 0 ? ATTACH_STDERR : ATTACH_STDOUT, buf,
 			    (size_t)n);
 		return;
@@ -480,8 +419,13 @@ static int pause_mode(void)
 
 int main(int argc, char **argv)
 {
-	struct mon m = {
-	    .lock = -1, .out = -1, .err = -1, .in = -1, .log = -1, .listen = -1, .timer = -1};
+	struct mon m = {.lock = -1,
+			.out = -1,
+			.err = -1,
+			.in = -1,
+			.log = {.fd = -1},
+			.listen = -1,
+			.timer = -1};
 	sigset_t mask;
 	int sfd, status = 0;
 	bool exited = false;
@@ -564,8 +508,7 @@ int main(int argc, char **argv)
 		close(m.out);
 	if (m.err >= 0)
 		close(m.err);
-	if (m.log >= 0)
-		close(m.log);
+	k8s_log_close(&m.log);
 	if (m.timer >= 0)
 		close(m.timer);
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);

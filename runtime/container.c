@@ -11,6 +11,7 @@
 #include "runtime/ctr_userns.h"
 #include "runtime/ctrlock.h"
 #include "runtime/executor.h"
+#include "runtime/fglog.h"
 #include "runtime/health.h"
 #include "runtime/hooks.h"
 #include "rootless/rootless.h"
@@ -615,10 +616,14 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 	struct werr ignore = {0};
 
 	health_starting(e, &c->rec);
+	c->fglog = fglog_begin(e, &c->rec, &xo);
 	if (executor_start(bundle, &xo, &c->proc, err) < 0) {
+		fglog_free(c->fglog);
+		c->fglog = NULL;
 		container_start_failed(e, c, err->status ? err->status : 125);
 		return -1;
 	}
+	fglog_started(c->fglog);
 	c->rec.state = CTR_RUNNING;
 	c->rec.pid = c->proc.pid;
 	c->rec.pid_start = proc_start_time(c->proc.pid);
@@ -637,8 +642,17 @@ int container_wait(struct engine *e, struct ctr_owned *c, const struct exec_io *
 		   struct werr *err)
 {
 	struct werr ignore = {0};
-	int rc = executor_wait(&c->proc, io, exit_code, err);
-	int code = rc < 0 ? 125 : *exit_code;
+	struct exec_io tee_io;
+	int rc, code;
+
+	if (c->fglog != NULL) {
+		fglog_io(c->fglog, io, &tee_io);
+		io = &tee_io;
+	}
+	rc = executor_wait(&c->proc, io, exit_code, err);
+	code = rc < 0 ? 125 : *exit_code;
+	fglog_free(c->fglog);
+	c->fglog = NULL;
 
 	container_poststop(e, &c->rec);
 	container_event(e, &c->rec, "died", code);
@@ -653,6 +667,7 @@ int container_wait(struct engine *e, struct ctr_owned *c, const struct exec_io *
 
 void container_owned_free(struct engine *e, struct ctr_owned *c)
 {
+	fglog_free(c->fglog);
 	if (c->proc.pty_master >= 0)
 		close(c->proc.pty_master);
 	ctrlock_release(e->runroot, c->rec.id, c->lock);

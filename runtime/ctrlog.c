@@ -227,12 +227,18 @@ static int read_lines(int fd, off_t *pos, struct reader *r, struct werr *err)
 	}
 }
 
-static bool log_none(const struct container_rec *c)
+/* A log driver that keeps no log ("none", "passthrough"): Podman's error. */
+static int no_log(const struct container_rec *c, struct werr *err)
 {
 	cleanup_json struct json_object *j = json_tokener_parse(c->config ? c->config : "");
 	const char *type = jstr(jget(jget(j, "HostConfig"), "LogConfig"), "Type");
 
-	return type != NULL && strcmp(type, "none") == 0;
+	if (type == NULL || (strcmp(type, "none") != 0 && strcmp(type, "passthrough") != 0))
+		return 0;
+	return werr_set(err, 0,
+			"this container is using the '%s' log driver, cannot read logs: this "
+			"container is not logging output",
+			type);
 }
 
 /* -f: new entries until the container no longer runs */
@@ -271,12 +277,10 @@ int container_logs(struct engine *e, const struct container_rec *c, const struct
 	off_t pos = 0;
 	int rc = 0;
 
-	if (log_none(c)) {
+	if (no_log(c, err) < 0) {
 		free(so);
 		free(se);
-		return werr_set(err, 0,
-				"this container is using the 'none' log driver, cannot read logs: "
-				"this container is not using the k8s-file log driver");
+		return -1;
 	}
 	so->fd = out_fd;
 	se->fd = err_fd;
