@@ -57,6 +57,9 @@
 	"      --log-opt max-size=N  keep the log of a detached container under N bytes\n"         \
 	"      --sig-proxy=false     do not pass signals on: SIGINT, SIGTERM, SIGHUP, SIGQUIT\n"   \
 	"                            kill the container (it cannot outlive warren)\n"              \
+	"      --detach-keys KEYS    checked as Podman does (ctrl-p,ctrl-q); a foreground run\n"   \
+	"                            cannot detach (it owns its container): run -d, then\n"        \
+	"                            attach\n"                                                     \
 	"      --pull POLICY         missing (default: pull when not stored), always, never,\n"    \
 	"                            newer (pull when the registry has another image)\n"           \
 	"  -q, --quiet               no pull progress\n"                                           \

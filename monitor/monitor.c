@@ -26,6 +26,10 @@
  *                    "--lock-fd FD ID"
  *   env=K=V          (repeated) the environment of those commands
  *   attach=DIR       serve attach on DIR/ID (monitor/attach_proto.h)
+ *   attach_hold=1    read no output and wait with the end until the first
+ *                    client has attached (`start -a` attaches right after
+ *                    the start; a client that never comes ends the hold
+ *                    after HOLD_MAX)
  *   hc=ARG           (repeated) the healthcheck command (`healthcheck run
  *                    ID`), run every hc_interval=NS nanoseconds, never two
  *                    at once; it records the result and acts on it itself
@@ -59,6 +63,7 @@
 #define MAX_ARGS     64
 #define CHUNK	     (32 * 1024)
 #define EXIT_RESTART 3
+#define HOLD_MAX     (30 * 1000) /* ms */
 
 struct mon {
 	char id[65];
@@ -78,6 +83,7 @@ struct mon {
 	int timer;			 /* its timerfd, -1: none */
 	pid_t hc_pid;			 /* the check running now, 0: none */
 	int listen;			 /* the attach socket, -1: none */
+	bool hold;			 /* attach_hold=1 until the first client */
 	char sock_path[100];		 /* via /proc/self/fd/DIRFD/ID */
 	int clients[ATTACH_CLIENTS_MAX]; /* -1: free */
 };
@@ -134,6 +140,7 @@ static void attach_accept(struct mon *m)
 	for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
 		if (m->clients[i] < 0) {
 			m->clients[i] = c;
+			m->hold = false;
 			return;
 		}
 	close(c); /* full */
@@ -159,6 +166,21 @@ static void attach_send(struct mon *m, int kind, const char *buf, size_t n)
 		buf += len;
 		n -= len;
 	}
+}
+
+/* The container's exit code to every client (the last packet), which
+ * then goes: a --rm container may be gone before a client could look. */
+static void attach_exit(struct mon *m, int code)
+{
+	char pkt[1 + sizeof(int)] = {ATTACH_EXIT};
+
+	memcpy(pkt + 1, &code, sizeof(code));
+	for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
+		if (m->clients[i] >= 0) {
+			send(m->clients[i], pkt, sizeof(pkt), MSG_DONTWAIT | MSG_NOSIGNAL);
+			close(m->clients[i]);
+			m->clients[i] = -1;
+		}
 }
 
 /* A packet from client i: stdin, a resize, or the end of its stdin. */
@@ -246,6 +268,8 @@ static int read_params(struct mon *m)
 			add_arg(m->env, &m->nenv, MAX_ARGS, v);
 		else if (strcmp(k, "attach") == 0)
 			attach_listen(m, v);
+		else if (strcmp(k, "attach_hold") == 0)
+			m->hold = strcmp(v, "1") == 0;
 		else if (strcmp(k, "hc") == 0)
 			add_arg(m->hc_argv, &m->nhc, MAX_ARGS, v);
 		else if (strcmp(k, "hc_interval") == 0)
@@ -253,6 +277,8 @@ static int read_params(struct mon *m)
 	}
 	if (log_path != NULL)
 		k8s_log_open(&m->log, log_path, log_max);
+	if (m->listen < 0)
+		m->hold = false; /* nobody can come */
 	return m->pid > 0 && m->lock >= 0 && strlen(m->id) == 64 ? 0 : -1;
 }
 
@@ -454,18 +480,21 @@ int main(int argc, char **argv)
 	/* the child may have exited before the signalfd existed */
 	if (waitpid(m.pid, &status, WNOHANG) == m.pid)
 		exited = true;
-	while (!exited) {
+	while (!exited || m.hold) {
 		struct pollfd p[5 + ATTACH_CLIENTS_MAX] = {{sfd, POLLIN, 0},
-							   {m.out, POLLIN, 0},
-							   {m.err, POLLIN, 0},
+							   {m.hold ? -1 : m.out, POLLIN, 0},
+							   {m.hold ? -1 : m.err, POLLIN, 0},
 							   {m.listen, POLLIN, 0},
 							   {m.timer, POLLIN, 0}};
 		struct signalfd_siginfo si;
 
 		for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
 			p[5 + i] = (struct pollfd){m.clients[i], POLLIN, 0};
-		if (poll(p, 5 + ATTACH_CLIENTS_MAX, -1) < 0 && errno != EINTR)
+		int n = poll(p, 5 + ATTACH_CLIENTS_MAX, m.hold ? HOLD_MAX : -1);
+		if (n < 0 && errno != EINTR)
 			break;
+		if (n == 0)
+			m.hold = false; /* the client is not coming */
 		if (p[4].revents)
 			health_tick(&m, &mask);
 		if (p[1].revents)
@@ -499,9 +528,7 @@ int main(int argc, char **argv)
 		close(m.listen);
 		unlink(m.sock_path);
 	}
-	for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
-		if (m.clients[i] >= 0)
-			close(m.clients[i]);
+	attach_exit(&m, exit_code(status));
 	if (m.in >= 0)
 		close(m.in);
 	if (m.out >= 0)

@@ -18,6 +18,8 @@ struct detach_opts {
 	bool tty;	  /* -t: the container gets a pty; its master goes to the monitor */
 	enum log_driver log_driver;
 	long long log_max; /* --log-opt max-size in bytes, 0: unlimited */
+	bool attach_hold;  /* start -a: the monitor holds the output (and the end)
+			      until the caller has attached to it */
 };
 
 /* The detach options of `run -d` (passthrough logging needs a terminal

@@ -121,3 +121,156 @@ pm_err() { grep -Ev "$WT_WARN_RE" <<<"$stderr" || true; }
     done
     pm_cleanup
 }
+
+# monitor_of ID: the pid of the warren-monitor of container ID ("" when none)
+monitor_of() {
+    local p
+    for p in $(pgrep -u "$(id -u)" -x warren-monitor); do
+        grep -qa "$1" "/proc/$p/cmdline" 2>/dev/null && echo "$p"
+    done
+    return 0
+}
+
+@test "start -a: through its monitor: all the output from the first byte, stdout and stderr apart, the exit code" {
+    # guards: issue 8 "start [-a] [-i]" attached through the monitor as Podman's
+    local name
+    name=$(wt_name)
+    run_warren 0 create --name "$name" "$IMAGE" sh -c 'echo out; echo err >&2; exit 3'
+    run_warren 3 start -a "$name"
+    assert_output out
+    assert_equal "$stderr" err
+    run_warren 0 inspect --format '{{.State.Status}} {{.State.ExitCode}}' "$name"
+    assert_output "exited 3"
+    # the monitor logged it
+    run_warren 0 logs "$name"
+    assert_output out
+    # again, and a --log-driver none container still shows its output attached
+    run_warren 3 start -a "$name"
+    assert_output out
+    run_warren 0 create --log-driver none --name "$name-n" "$IMAGE" echo none
+    run_warren 0 start -a "$name-n"
+    assert_output none
+}
+
+@test "start -a: the container is its monitor's: killing warren leaves it running; start -a of a running one attaches" {
+    # guards: start -a is an attach, not a foreground run (Podman's conmon keeps it)
+    local name id out=$BATS_TEST_TMPDIR/out
+    name=$(wt_name)
+    run_warren 0 create --name "$name" "$IMAGE" sh -c 'echo begun; while [ ! -e /go ]; do sleep 0.1; done; echo done; exit 7'
+    id=$output
+    start_warren "$out" start -a "$name"
+    wait_state "$name" running
+    [ -n "$(monitor_of "$id")" ] || fail "no warren-monitor for $id"
+    for _ in $(seq 100); do grep -q begun "$out" && break; sleep 0.05; done
+    assert_equal "$(cat "$out")" begun
+    kill -9 "$BG_PID"
+    sleep 0.5
+    run_warren 0 inspect --format '{{.State.Status}}' "$name"
+    assert_output running
+    # attach again with start -a; the container ends: its code
+    start_warren "$out" start -a "$name"
+    sleep 0.5
+    run_warren 0 exec "$name" touch /go
+    wait_for_exit "$BG_PID" 10 || fail "start -a did not end with the container"
+    assert_equal "$(bg_status "$BG_PID")" 7
+    assert_equal "$(cat "$out")" done
+}
+
+@test "start -a: a --rm container's exit code, though it is gone at the end" {
+    # guards: the monitor sends the exit code to the attached client (the
+    # record of a --rm container goes with its cleanup)
+    local name
+    name=$(wt_name)
+    run_warren 0 create --rm --name "$name" "$IMAGE" sh -c 'echo bye; exit 4'
+    run_warren 4 start -a "$name"
+    assert_output bye
+    run_warren 125 inspect "$name"
+}
+
+@test "start -ai: stdin reaches the container, its end is the container's end of input" {
+    # guards: issue 8 "start [-a] [-i]"
+    local name
+    name=$(wt_name)
+    run_warren 0 create -i --name "$name" "$IMAGE" sh -c 'cat; echo end'
+    run bash -c 'printf "one\ntwo\n" | "$0" --root "$1" --runroot "$2" start -ai "$3"' \
+        "$WARREN" "$WT_ROOT" "$WT_RUNROOT" "$name"
+    assert_equal "$status" 0
+    assert_output $'one\ntwo\nend'
+    # created without -i: start -i gives it a stdin all the same
+    run_warren 0 create --name "$name-2" "$IMAGE" cat
+    run bash -c 'echo piped | "$0" --root "$1" --runroot "$2" start -ai "$3"' \
+        "$WARREN" "$WT_ROOT" "$WT_RUNROOT" "$name-2"
+    assert_equal "$status" 0
+    assert_output piped
+}
+
+@test "start -ai: the detach keys leave a -it container running; --detach-keys changes them" {
+    # guards: issue 8 "detach keys (ctrl-p,ctrl-q)" with start -ai
+    local name out=$BATS_TEST_TMPDIR/typescript
+    name=$(wt_name)
+    run_warren 0 create -it --name "$name" "$IMAGE" sh
+    (sleep 1; printf 'echo typed-$((6*7))\r'; sleep 1; printf '\020\021'; sleep 1) |
+        timeout 30 script -qec "$WARREN --root $WT_ROOT --runroot $WT_RUNROOT start -ai $name" "$out" >/dev/null
+    grep -q 'typed-42' "$out" || fail "the command's output is not in the typescript: $(cat -v "$out")"
+    grep -q 'COMMAND_EXIT_CODE="0"' "$out" || fail "start -ai did not exit 0: $(cat -v "$out")"
+    run_warren 0 inspect --format '{{.State.Status}}' "$name"
+    assert_output running
+    run_warren 0 stop -t 0 "$name"
+    # other keys: ctrl-p ctrl-q now reach the shell, ctrl-x then 'd' detach
+    (sleep 1; printf '\020\021echo more-$((6*8))\r'; sleep 1; printf '\030d'; sleep 1) |
+        timeout 30 script -qec "$WARREN --root $WT_ROOT --runroot $WT_RUNROOT start -ai --detach-keys ctrl-x,d $name" "$out" >/dev/null
+    grep -q 'more-48' "$out" || fail "the command's output is not in the typescript: $(cat -v "$out")"
+    run_warren 0 inspect --format '{{.State.Status}}' "$name"
+    assert_output running
+    run_warren 0 rm -f -t 0 "$name"
+}
+
+@test "detach keys: bad --detach-keys on start -a, attach, run and exec: Podman's error, status 125" {
+    # guards: COMMON "every parser of user input gets bad-input tests"; Podman's wording
+    local name id k
+    name=$(wt_name)
+    run_warren 0 run -d --name "$name" "$IMAGE" sleep 1000
+    id=$output
+    for k in ctrl-1 abc , a, ctrl-; do
+        run_warren 125 start -a --detach-keys "$k" "$name"
+        assert_last_error "invalid detach keys: Unknown character: '$( [ "$k" = a, ] || [ "$k" = , ] && echo "" || echo "$k")'"
+        run_warren 125 attach --detach-keys "$k" "$name"
+        assert_last_error "attaching to container $id: invalid detach keys: Unknown character:"
+        run_warren 125 run --rm --detach-keys "$k" "$IMAGE" true
+        assert_last_error "invalid detach keys: Unknown character:"
+        run_warren 125 exec --detach-keys "$k" "$name" true
+        assert_last_error "invalid detach keys: Unknown character:"
+    done
+    # a container start -a would start: Podman names it; it stays created
+    run_warren 0 create --name "$name-c" "$IMAGE" true
+    run_warren 125 start -a --detach-keys ctrl-1 "$name-c"
+    assert_last_error "unable to start container $(w inspect --format '{{.Id}}' "$name-c"): invalid detach keys: Unknown character: 'ctrl-1'"
+    run_warren 0 inspect --format '{{.State.Status}}' "$name-c"
+    assert_output created
+    run_warren 0 run --rm --detach-keys ctrl-x,y "$IMAGE" true
+    run_warren 0 run --rm --detach-keys "" "$IMAGE" true
+    run_warren 0 rm -f -t 0 "$name"
+}
+
+@test "start -a vs podman: output, exit code and the bad --detach-keys error" {
+    # guards: Podman as the oracle for start -a
+    pm_init
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
+    local name pname pout perr prc
+    name=$(wt_name)
+    pname=wt-starta-pm-$$
+    pm load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null
+    pm create --net none --name "$pname" "$IMAGE" sh -c 'echo out; echo err >&2; exit 3' >/dev/null
+    run --separate-stderr pm start -a "$pname"
+    prc=$status pout=$output perr=$(pm_err)
+    run_warren 0 create --name "$name" "$IMAGE" sh -c 'echo out; echo err >&2; exit 3'
+    run_warren "$prc" start -a "$name"
+    assert_equal "$output" "$pout"
+    assert_equal "$stderr" "$perr"
+    run --separate-stderr pm start -a --detach-keys ctrl-1 "$pname"
+    perr=$(pm_err)
+    perr=${perr//$(pm inspect --format '{{.Id}}' "$pname")/ID}
+    run_warren 125 start -a --detach-keys ctrl-1 "$name"
+    assert_equal "${stderr//$(w inspect --format '{{.Id}}' "$name")/ID}" "$perr"
+    pm_cleanup
+}
