@@ -53,19 +53,16 @@ static void exec_fini(void *opts)
 const struct optspec cli_exec_opts = {exec_tab, sizeof(struct exec_opts_cli), true, NULL,
 				      exec_fini};
 
-/* -d: started and left; Podman prints the exec session's id (warren keeps
- * no exec sessions: the id names nothing, it only keeps scripts working) */
+/* -d: started and left; its exec session's id, as Podman prints it */
 static int exec_detached(struct engine *e, const char *ref, const struct ctr_exec_opts *xo,
 			 struct werr *err)
 {
 	struct exec_io io = {.in_fd = -1, .out_fd = -1, .err_fd = -1, .event_fd = -1};
 	struct ctr_proc p = {.pty_master = -1};
-	char id[65];
 
 	if (container_exec(e, ref, xo, &io, &p, err) < 0)
 		return -1;
-	random_hex(id, 64);
-	printf("%s\n", id);
+	printf("%s\n", xo->session_id);
 	return 0;
 }
 
@@ -73,13 +70,15 @@ int cmd_exec(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct exec_opts_cli *o = opts;
 	const char *ref = o->latest ? NULL : args[0];
+	char session[65];
 	struct ctr_exec_opts xo = {.cmd = o->latest ? args : args + (args[0] != NULL),
 				   .env = o->env,
 				   .user = o->user,
 				   .workdir = o->workdir,
 				   .tty = o->tty,
 				   .privileged = o->privileged,
-				   .detach = o->detach};
+				   .detach = o->detach,
+				   .session_id = session};
 	struct ctr_proc p = {.pty_master = -1};
 	struct attach_req keys;
 	struct run_io rio;

@@ -128,9 +128,10 @@
 	"OPTIONS\n"                                                                                \
 	"  -i, --interactive         pass stdin to COMMAND (else it reads /dev/null)\n"            \
 	"  -t, --tty                 a pseudo-terminal from the container's /dev/pts\n"            \
-	"  -d, --detach              start COMMAND and return, printing an id (Podman\n"           \
-	"                            prints its exec session's); COMMAND runs on with\n"           \
-	"                            stdio on /dev/null and no terminal\n"                         \
+	"  -d, --detach              start COMMAND and return, printing its exec session's\n"      \
+	"                            id (inspect's ExecIDs lists it until the container\n"         \
+	"                            starts again); COMMAND runs on with stdio on\n"               \
+	"                            /dev/null and no terminal\n"                                  \
 	"  -e, --env K[=V]           set an environment variable (K alone: take ours)\n"           \
 	"      --env-file FILE       read K=V lines from FILE ('#' comments)\n"                    \
 	"  -u, --user USER[:GROUP]   run as this user (names resolved in the\n"                    \

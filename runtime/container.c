@@ -10,6 +10,7 @@
 #include "lib/util.h"
 #include "runtime/ctr_userns.h"
 #include "runtime/ctrlock.h"
+#include "runtime/execsess.h"
 #include "runtime/executor.h"
 #include "runtime/fglog.h"
 #include "runtime/health.h"
@@ -567,6 +568,7 @@ int container_destroy(struct engine *e, struct container_rec *c, struct werr *er
 	}
 	if (store_container_delete(e->store, c->id, err) < 0)
 		return -1;
+	exec_sessions_forget(e, c->id);
 	container_event(e, c, "remove", -1);
 	/* Podman's run --rm takes the anonymous volumes along */
 	if (c->autoremove)

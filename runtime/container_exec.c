@@ -8,6 +8,7 @@
 #include "lib/cleanup.h"
 #include "lib/util.h"
 #include "runtime/container.h"
+#include "runtime/execsess.h"
 #include "runtime/spec.h"
 #include "runtime/userlookup.h"
 
@@ -128,6 +129,8 @@ int container_exec(struct engine *e, const char *ref, const struct ctr_exec_opts
 	if (find(e, ref, &c, err) < 0)
 		return -1;
 	rc = c.state == CTR_RUNNING && c.pid > 0 ? start(e, &c, o, io, out, err) : improper(err);
+	if (rc == 0 && o->session_id != NULL)
+		exec_session_add(e, &c, out, o->detach, o->session_id);
 	container_rec_free(&c);
 	return rc;
 }

@@ -274,3 +274,58 @@ monitor_of() {
     assert_equal "${stderr//$(w inspect --format '{{.Id}}' "$name")/ID}" "$perr"
     pm_cleanup
 }
+
+@test "exec sessions: exec -d prints its session id, ExecIDs lists it; attached ones only while they run" {
+    # guards: issue 8 "exec -d" as Podman 4.3 (its session id; detached sessions
+    # stay listed until the container starts again)
+    local name sid pid
+    name=$(wt_name)
+    run_warren 0 run -d --name "$name" "$IMAGE" sleep 1000
+    run_warren 0 inspect --format '{{json .ExecIDs}}' "$name"
+    assert_output '[]'
+    run_warren 0 exec -d "$name" sleep 1
+    sid=$output
+    [[ $sid =~ ^[0-9a-f]{64}$ ]] || fail "exec -d printed '$sid', not a session id"
+    w exec "$name" sh -c 'touch /attached; sleep 3' </dev/null >/dev/null 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do w exec "$name" test -e /attached && break; sleep 0.05; done
+    run_warren 0 inspect --format '{{json .ExecIDs}}' "$name"
+    assert_equal "$(jq length <<<"$output")" 2
+    assert_equal "$(jq -r --arg s "$sid" 'index($s) != null' <<<"$output")" true
+    wait "$pid"
+    # the attached one is gone with its process; the detached one stays, ended or not
+    sleep 1
+    run_warren 0 inspect --format '{{json .ExecIDs}}' "$name"
+    assert_output "[\"$sid\"]"
+    # a new start clears them
+    run_warren 0 restart -t 0 "$name"
+    run_warren 0 inspect --format '{{json .ExecIDs}}' "$name"
+    assert_output '[]'
+    run_warren 0 rm -f -t 0 "$name"
+}
+
+@test "exec sessions vs podman: exec -d's output and ExecIDs before and after a restart" {
+    # guards: Podman as the oracle for exec -d and ExecIDs
+    pm_init
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
+    local name pname psid sid
+    name=$(wt_name)
+    pname=wt-execsess-pm-$$
+    pm load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null
+    pm run -d --net none --name "$pname" "$IMAGE" sleep 1000 >/dev/null || fail "podman run -d failed"
+    run_warren 0 run -d --name "$name" "$IMAGE" sleep 1000
+    psid=$(pm exec -d "$pname" true 2>/dev/null)
+    run_warren 0 exec -d "$name" true
+    sid=$output
+    [[ $psid =~ ^[0-9a-f]{64}$ && $sid =~ ^[0-9a-f]{64}$ ]] || fail "podman '$psid', warren '$sid'"
+    pm exec "$pname" true
+    run_warren 0 exec "$name" true
+    sleep 1
+    assert_equal "$(w inspect --format '{{json .ExecIDs}}' "$name" | sed "s/$sid/ID/")" \
+        "$(pm inspect --format '{{json .ExecIDs}}' "$pname" | sed "s/$psid/ID/")"
+    pm restart -t 0 "$pname" >/dev/null
+    run_warren 0 restart -t 0 "$name"
+    assert_equal "$(w inspect --format '{{json .ExecIDs}}' "$name")" \
+        "$(pm inspect --format '{{json .ExecIDs}}' "$pname")"
+    pm_cleanup
+}
