@@ -57,6 +57,7 @@ FORMAT_SRC := $(ENGINE_SRC) $(CLI_SRC) $(MONITOR_SRC) $(wildcard */*.h) $(UNIT_S
               $(wildcard tests/tools/*.c)
 
 .PHONY: all check check-unit check-bats check-clang check-format check-layers test-tools install \
+        reference check-reference \
         uninstall format lint bench deps demo clean
 
 all: bin/warren bin/warren-monitor
@@ -149,6 +150,15 @@ check-clang:
 # check-layers: folders include each other only downwards (tests/layers.sh)
 check-layers:
 	tests/layers.sh
+
+# reference: docs/reference.md, every command's --help as one page;
+# check-reference fails when it differs from what bin/warren prints
+reference: bin/warren
+	bin/warren help --reference > docs/reference.md
+
+check-reference: bin/warren
+	@bin/warren help --reference | diff -u docs/reference.md - >/dev/null || \
+	  { echo "docs/reference.md is out of date: run 'make reference'" >&2; exit 1; }
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \

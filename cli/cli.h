@@ -43,6 +43,11 @@ int cli_dispatch(const struct cmd *c, const char *group, struct engine *e, int a
 /* Joins the user namespace (rootless) and opens the store. */
 int cli_ready(struct engine *e, struct werr *err);
 
+/* Prints what (Podman's warning, ending in a newline), then "Are you sure
+ * you want to continue? [y/N] ", and reads the answer: 1 for y or Y, 0 for
+ * anything else, -1 (err "EOF") when stdin ends first. */
+int cli_confirm(const char *what, struct werr *err);
+
 /* --tls-verify[=BOOL] into *field (1, 0; -1 stays unset). */
 int cli_tls_verify(int *field, const char *val, struct werr *err);
 
@@ -112,6 +117,10 @@ int cmd_info(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_version(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_unshare(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_migrate(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_syscheck(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_system_df(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_system_prune(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_system_reset(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_help(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_manifest_create(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_manifest_add(struct engine *e, void *opts, char **args, struct werr *err);
@@ -127,6 +136,11 @@ int cmd_volume_inspect(struct engine *e, void *opts, char **args, struct werr *e
 int cmd_volume_rm(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_volume_prune(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_volume_exists(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_secret_create(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_secret_ls(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_secret_inspect(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_secret_rm(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_secret_exists(struct engine *e, void *opts, char **args, struct werr *err);
 /* cmd_ctrinfo.c */
 int cmd_container_exists(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_rename(struct engine *e, void *opts, char **args, struct werr *err);
@@ -148,12 +162,15 @@ extern const struct optspec cli_pull_opts, cli_login_opts, cli_logout_opts, cli_
     cli_push_opts;
 extern const struct optspec cli_images_opts, cli_rmi_opts, cli_load_opts, cli_import_opts;
 extern const struct optspec cli_save_opts;
-extern const struct optspec cli_format_opts, cli_unshare_opts;
+extern const struct optspec cli_format_opts, cli_unshare_opts, cli_help_opts;
+extern const struct optspec cli_df_opts, cli_sysprune_opts, cli_reset_opts, cli_syscheck_opts;
 extern const struct optspec cli_history_opts, cli_image_prune_opts;
 extern const struct optspec cli_manifest_create_opts, cli_manifest_add_opts,
     cli_manifest_annotate_opts, cli_manifest_inspect_opts, cli_manifest_push_opts;
 extern const struct optspec cli_volume_create_opts, cli_volume_ls_opts, cli_volume_inspect_opts,
     cli_volume_rm_opts, cli_volume_prune_opts;
+extern const struct optspec cli_secret_create_opts, cli_secret_ls_opts, cli_secret_inspect_opts,
+    cli_secret_rm_opts;
 extern const struct optspec cli_ctr_prune_opts, cli_diff_opts, cli_export_opts, cli_cp_opts;
 
 struct image_rec;

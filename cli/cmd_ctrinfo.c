@@ -100,23 +100,6 @@ static void prune_fini(void *opts)
 const struct optspec cli_ctr_prune_opts = {prune_tab, sizeof(struct prune_opts), false, NULL,
 					   prune_fini};
 
-/* Podman's question; true for an answer starting with y or Y. At the end
- * of stdin: Go's "EOF" error. */
-static int confirm(bool *yes, struct werr *err)
-{
-	char line[64];
-
-	printf("WARNING! This will remove all non running containers.\n"
-	       "Are you sure you want to continue? [y/N] ");
-	fflush(stdout);
-	if (fgets(line, sizeof(line), stdin) == NULL) {
-		werr_set(err, 0, "EOF");
-		return werr_status(err, 125);
-	}
-	*yes = line[0] == 'y' || line[0] == 'Y';
-	return 0;
-}
-
 int cmd_container_prune(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct prune_opts *o = opts;
@@ -131,13 +114,10 @@ int cmd_container_prune(struct engine *e, void *opts, char **args, struct werr *
 	}
 	if (ctr_filter_parse(&f, o->filter, true, now_ns(), err) < 0)
 		return -1;
-	if (!yes && confirm(&yes, err) < 0) {
+	if (!yes && (rc = cli_confirm("WARNING! This will remove all non running containers.\n",
+				      err)) <= 0) {
 		ctr_filter_free(&f);
-		return -1;
-	}
-	if (!yes) {
-		ctr_filter_free(&f);
-		return 0;
+		return rc < 0 ? werr_status(err, 125) : 0;
 	}
 	rc = container_prune(e, &f, &removed, err);
 	ctr_filter_free(&f);

@@ -457,18 +457,11 @@ const struct optspec cli_image_prune_opts = {prune_tab, sizeof(struct prune_opts
  * -1 (Go's "EOF") when stdin ends before a newline. */
 static int prune_confirm(bool all, struct werr *err)
 {
-	cleanup_free char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	cleanup_free char *what = xasprintf(
+	    "WARNING! This command removes all %s.\n",
+	    all ? "images without at least one container associated with them" : "dangling images");
 
-	printf("WARNING! This command removes all %s.\nAre you sure you want to continue? [y/N] ",
-	       all ? "images without at least one container associated with them"
-		   : "dangling images");
-	fflush(stdout);
-	len = getline(&line, &cap, stdin);
-	if (len <= 0 || line[len - 1] != '\n')
-		return werr_set(err, 0, "EOF");
-	return line[0] == 'y' || line[0] == 'Y';
+	return cli_confirm(what, err);
 }
 
 int cmd_image_prune(struct engine *e, void *opts, char **args, struct werr *err)

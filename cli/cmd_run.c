@@ -36,6 +36,7 @@ RUNOPTS_CALL(runopts_set_restart)
 RUNOPTS_CALL(runopts_add_annotation)
 RUNOPTS_CALL(runopts_add_label)
 RUNOPTS_CALL(runopts_add_label_file)
+RUNOPTS_CALL(runopts_add_secret)
 
 static int run_tls_verify(void *o, const char *v, struct werr *err)
 {
@@ -58,6 +59,7 @@ static const struct opt run_tab[] = {
     OPT_BOOL("tty", 't', struct run_opts, tty),
     OPT_CALL("env", 'e', runopts_add_env_opt),
     OPT_CALL("env-file", 0, runopts_add_env_file_opt),
+    OPT_CALL("secret", 0, runopts_add_secret_opt),
     OPT_DUP("workdir", 'w', struct run_opts, workdir),
     OPT_DUP("user", 'u', struct run_opts, user),
     OPT_DUP("name", 0, struct run_opts, name),

@@ -4,6 +4,8 @@
 #include "lib/cleanup.h"
 #include "lib/util.h"
 #include "rootless/rootless.h"
+#include "rootless/syscheck.h"
+#include "runtime/storecheck.h"
 #include "runtime/container.h"
 #include "runtime/sys_json.h"
 #include "lib/json.h"
@@ -294,4 +296,89 @@ int cmd_migrate(struct engine *e, void *opts, char **args, struct werr *err)
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return werr_set(err, 0, "stop the running containers: the process doing it failed");
 	return pause_stop(e, err);
+}
+
+/* ---- system check ---- */
+
+static void print_checks_json(const struct checks *c, const int count[3])
+{
+	cleanup_json struct json_object *o = json_object_new_object();
+	struct json_object *list = json_object_new_array();
+
+	for (size_t i = 0; i < c->n; i++) {
+		const struct check_result *r = &c->v[i];
+		struct json_object *j = json_object_new_object();
+		json_object_object_add(j, "name", json_object_new_string(r->name));
+		json_object_object_add(j, "status",
+				       json_object_new_string(check_status_name(r->status)));
+		json_object_object_add(j, "message", json_object_new_string(r->msg));
+		json_object_object_add(j, "fix", r->fix ? json_object_new_string(r->fix) : NULL);
+		json_object_array_add(list, j);
+	}
+	json_object_object_add(o, "checks", list);
+	json_object_object_add(o, "ok", json_object_new_int(count[CHECK_OK]));
+	json_object_object_add(o, "warn", json_object_new_int(count[CHECK_WARN]));
+	json_object_object_add(o, "fail", json_object_new_int(count[CHECK_FAIL]));
+	print_json(stdout, o);
+}
+
+struct syscheck_opts {
+	char *format;
+	bool repair, host_only;
+};
+
+static const struct opt syscheck_tab[] = {
+    OPT_STR("format", 'f', struct syscheck_opts, format),
+    OPT_BOOL("repair", 'r', struct syscheck_opts, repair),
+    OPT_BOOL("host", 0, struct syscheck_opts, host_only),
+    OPT_TABLE_END,
+};
+const struct optspec cli_syscheck_opts = {syscheck_tab, sizeof(struct syscheck_opts), false, NULL,
+					  NULL};
+
+/* The host checks first (outside the user namespace), then, unless one
+ * of them failed in a way that keeps warren from joining or opening the
+ * store, the store's. */
+int cmd_syscheck(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	const struct syscheck_opts *o = opts;
+	struct checks c = {.e = e, .repair = o->repair};
+	int count[3] = {0, 0, 0};
+
+	if (o->format != NULL && strcmp(o->format, "json") != 0) {
+		werr_set(err, 0, "unsupported format '%s': use json", o->format);
+		return werr_status(err, 125);
+	}
+	if (args[0] != NULL) {
+		werr_set(err, 0, "`warren system check` takes no arguments");
+		return werr_status(err, 125);
+	}
+	syscheck_host(&c);
+	if (!o->host_only) {
+		struct werr serr = {0};
+		if (paths_create(e, &serr) < 0 || cli_ready(e, &serr) < 0) {
+			struct check_result *r = check_add(&c, "store");
+			check_set(r, CHECK_FAIL, "cannot open the store in %s: %s", e->root,
+				  serr.msg);
+			check_fix(r, "fix what the checks above say, or use another --root");
+		} else {
+			storecheck_run(&c);
+		}
+	}
+	for (size_t i = 0; i < c.n; i++)
+		count[c.v[i].status]++;
+	if (o->format != NULL) {
+		print_checks_json(&c, count);
+	} else {
+		for (size_t i = 0; i < c.n; i++) {
+			printf("%-5s %-20s %s\n", check_status_name(c.v[i].status), c.v[i].name,
+			       c.v[i].msg);
+			if (c.v[i].fix != NULL)
+				printf("%-26s fix: %s\n", "", c.v[i].fix);
+		}
+		printf("%d ok, %d warn, %d fail\n", count[CHECK_OK], count[CHECK_WARN],
+		       count[CHECK_FAIL]);
+	}
+	checks_free(&c);
+	return count[CHECK_FAIL] ? 1 : 0;
 }

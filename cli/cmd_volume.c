@@ -264,22 +264,16 @@ const struct optspec cli_volume_prune_opts = {prune_tab, sizeof(struct volume_pr
 static int prune_confirm(struct engine *e, char *const *filters, struct werr *err)
 {
 	cleanup_strv char **would = NULL;
-	cleanup_free char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	cleanup_free char *list = NULL, *what = NULL;
 
 	if (volume_prune(e, filters, true, &would, err) < 0)
 		return -1;
-	printf("WARNING! This will remove all volumes not used by at least one container. The "
-	       "following volumes will be removed:\n");
-	for (char **n = would; *n; n++)
-		printf("%s\n", *n);
-	printf("Are you sure you want to continue? [y/N] ");
-	fflush(stdout);
-	len = getline(&line, &cap, stdin);
-	if (len <= 0 || line[len - 1] != '\n')
-		return werr_set(err, 0, "EOF");
-	return line[0] == 'y' || line[0] == 'Y';
+	list = strv_join(would, "\n");
+	what =
+	    xasprintf("WARNING! This will remove all volumes not used by at least one container. "
+		      "The following volumes will be removed:\n%s%s",
+		      list ? list : "", list && *list ? "\n" : "");
+	return cli_confirm(what, err);
 }
 
 int cmd_volume_prune(struct engine *e, void *opts, char **args, struct werr *err)

@@ -1,6 +1,7 @@
 /* The command tables and their man-style help. */
 #include "cli/cli.h"
 #include "cli/help_ctrinfo.h"
+#include "cli/help_secret.h"
 #include "cli/help_lifecycle.h"
 
 #include <stddef.h>
@@ -24,6 +25,8 @@
 	"  -t, --tty                 allocate a pseudo-terminal inside the container\n"            \
 	"  -e, --env K[=V]           set an environment variable (K alone: take ours)\n"           \
 	"      --env-file FILE       read K=V lines from FILE ('#' comments)\n"                    \
+	"      --secret NAME[,OPTS]  secret NAME (warren secret) at /run/secrets/NAME; OPTS:\n"    \
+	"                            type=mount|env, target=PATH|VAR, uid=, gid=, mode=\n"         \
 	"  -w, --workdir DIR         working directory inside the container\n"                     \
 	"  -u, --user USER[:GROUP]   run as this user (names resolved in the image)\n"             \
 	"      --name NAME           name the container\n"                                         \
@@ -421,10 +424,59 @@
 	"  processes (other stores' containers, 'warren unshare') use the namespace.\n"            \
 	"  A pause process whose runtime directory was removed is stopped too.\n"
 
+#define SYSCHECK_HELP                                                                              \
+	"SYNOPSIS\n  warren system check [-r, --repair] [--host] [-f, --format json]\n\n"          \
+	"DESCRIPTION\n  Checks that this host is ready for warren, then the store, and prints\n"   \
+	"  for each check ok, warn (works, but worse: slower storage, one uid) or fail\n"          \
+	"  (a feature does not work), with the exact fix: the command the user or an\n"            \
+	"  admin runs. Host checks try what they check where they can: user namespaces\n"          \
+	"  (and the sysctls that forbid them), subordinate ids (libsubid: files, LDAP,\n"          \
+	"  SSSD) and their overlap with other users, newuidmap/newgidmap, /dev/fuse,\n"            \
+	"  /dev/net/tun, slirp4netns, pasta and fuse-overlayfs, the storage path\n"                \
+	"  (network filesystems, user xattrs, an overlay mount, free space and quota),\n"          \
+	"  the runtime dir, cgroups and the controllers delegated to the user, systemd\n"          \
+	"  lingering and the lowest port that can be published. Store checks: the\n"               \
+	"  database's integrity, images whose layers are missing, layer and temp dirs\n"           \
+	"  no image uses, containers recorded as running whose process is gone,\n"                 \
+	"  container dirs and mounts nothing uses.\n"                                              \
+	"  -r, --repair  fix what can be fixed without losing an image or a container\n"           \
+	"                that is still whole (damaged images no container uses, unused\n"          \
+	"                layers, leftovers, stray mounts), saying what it removed\n"               \
+	"  --host        the host checks only (no store is opened or created)\n"                   \
+	"  -f, --format json  {\"checks\": [{name, status, message, fix}], ok, warn, fail}\n"      \
+	"  Exit status 1 when a check fails, else 0.\n"
+
+#define SYSDF_HELP                                                                                 \
+	"SYNOPSIS\n  warren system df [-v, --verbose] [--format json|TEMPLATE]\n\n"                \
+	"DESCRIPTION\n  Shows the space images, containers and volumes take, as Podman does:\n"    \
+	"  TYPE, TOTAL, ACTIVE (used by a container, running, in use) SIZE and\n"                  \
+	"  RECLAIMABLE (what a prune would give back). Images count once per image\n"              \
+	"  (not per name); a container's size is its writable layer. -v lists each\n"              \
+	"  image (SHARED SIZE: its layers other images use too), container and volume.\n"          \
+	"  Template fields: .Type .Total .Active .Size .Reclaimable; json prints the\n"            \
+	"  sizes in bytes.\n"
+
+#define SYSPRUNE_HELP                                                                              \
+	"SYNOPSIS\n  warren system prune [-a, --all] [-f, --force] [--volumes] [--filter "         \
+	"K=V]...\n\n"                                                                              \
+	"DESCRIPTION\n  Removes the containers that do not run, the dangling images (with -a\n"    \
+	"  every image no container uses) and, with --volumes, the volumes no container\n"         \
+	"  uses; asks first unless -f. --filter label=K[=V], label!=..., until=TIME\n"             \
+	"  apply to containers, images and volumes as their own prune commands take\n"             \
+	"  them. Prints what it removed and the space it gave back.\n"
+
+#define SYSRESET_HELP                                                                              \
+	"SYNOPSIS\n  warren system reset [-f, --force]\n\n"                                        \
+	"DESCRIPTION\n  Removes all warren data of the user in this store: every container\n"      \
+	"  (stopped first: its stop timeout, then killed), volume and image, then\n"               \
+	"  everything left in the storage dir (--root). Asks first unless -f. The\n"               \
+	"  pause process stays (warren system migrate stops it).\n"
+
 #define HELP_HELP                                                                                  \
-	"SYNOPSIS\n  warren help [COMMAND [SUBCOMMAND]]\n\n"                                       \
+	"SYNOPSIS\n  warren help [--reference] [COMMAND [SUBCOMMAND]]\n\n"                         \
 	"DESCRIPTION\n  Shows the list of commands, or the help of one (as COMMAND --help "        \
-	"does).\n"
+	"does).\n"                                                                                 \
+	"  --reference  every command's help as one markdown page (docs/reference.md)\n"
 
 #define MANIFEST_REG_HELP                                                                          \
 	"      --authfile PATH     credentials file (default: auth.json, see login)\n"             \
@@ -675,6 +727,21 @@ const struct cmd cli_container_commands[] = {
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
 };
 
+const struct cmd cli_secret_commands[] = {
+    {"create", cmd_secret_create, &cli_secret_create_opts, "create a secret", SECRET_CREATE_HELP,
+     NEEDS_STORE, NULL},
+    {"exists", cmd_secret_exists, NULL, "check whether a secret exists", SECRET_EXISTS_HELP,
+     NEEDS_STORE, NULL},
+    {"inspect", cmd_secret_inspect, &cli_secret_inspect_opts, "show secrets as JSON",
+     SECRET_INSPECT_HELP, NEEDS_STORE, NULL},
+    {"list", cmd_secret_ls, &cli_secret_ls_opts, "list secrets", SECRET_LS_HELP, NEEDS_STORE, NULL},
+    {"ls", cmd_secret_ls, &cli_secret_ls_opts, "list secrets", SECRET_LS_HELP, NEEDS_STORE, NULL},
+    {"remove", cmd_secret_rm, &cli_secret_rm_opts, "remove secrets", SECRET_RM_HELP, NEEDS_STORE,
+     NULL},
+    {"rm", cmd_secret_rm, &cli_secret_rm_opts, "remove secrets", SECRET_RM_HELP, NEEDS_STORE, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
+};
+
 const struct cmd cli_volume_commands[] = {
     {"create", cmd_volume_create, &cli_volume_create_opts, "create a volume", VOLUME_CREATE_HELP,
      NEEDS_STORE, NULL},
@@ -693,9 +760,17 @@ const struct cmd cli_volume_commands[] = {
 };
 
 const struct cmd cli_system_commands[] = {
+    {"check", cmd_syscheck, &cli_syscheck_opts, "check that the host is ready for warren",
+     SYSCHECK_HELP, NEEDS_NOTHING, NULL},
+    {"df", cmd_system_df, &cli_df_opts, "show the space warren uses", SYSDF_HELP, NEEDS_STORE,
+     NULL},
     {"info", cmd_info, &cli_format_opts, "show system information", INFO_HELP, NEEDS_STORE, NULL},
     {"migrate", cmd_migrate, NULL, "stop the pause process (rebuild the user namespace)",
      MIGRATE_HELP, NEEDS_NOTHING, NULL},
+    {"prune", cmd_system_prune, &cli_sysprune_opts, "remove unused data", SYSPRUNE_HELP,
+     NEEDS_STORE, NULL},
+    {"reset", cmd_system_reset, &cli_reset_opts, "remove all containers, images and volumes",
+     SYSRESET_HELP, NEEDS_STORE, NULL},
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
 };
 
@@ -714,8 +789,8 @@ const struct cmd cli_commands[] = {
      NEEDS_STORE, NULL},
     {"export", cmd_export, &cli_export_opts, "write a container's filesystem as a tar", EXPORT_HELP,
      NEEDS_STORE, NULL},
-    {"help", cmd_help, NULL, "show the help of warren or of a command", HELP_HELP, NEEDS_NOTHING,
-     NULL},
+    {"help", cmd_help, &cli_help_opts, "show the help of warren or of a command", HELP_HELP,
+     NEEDS_NOTHING, NULL},
     {"healthcheck", NULL, NULL, "run container healthchecks", NULL, NEEDS_NOTHING,
      cli_healthcheck_commands},
     {"history", cmd_history, &cli_history_opts, "show the history of an image", HISTORY_HELP,
@@ -765,6 +840,7 @@ const struct cmd cli_commands[] = {
      NEEDS_STORE, NULL},
     {"version", cmd_version, &cli_format_opts, "show the version", VERSION_HELP, NEEDS_NOTHING,
      NULL},
+    {"secret", NULL, NULL, "manage secrets", NULL, NEEDS_NOTHING, cli_secret_commands},
     {"volume", NULL, NULL, "manage volumes", NULL, NEEDS_NOTHING, cli_volume_commands},
     {"wait", cmd_wait, NULL, "wait for containers to exit and print their codes", WAIT_HELP,
      NEEDS_STORE, NULL},

@@ -1,4 +1,5 @@
 #include "engine/engine.h"
+#include "engine/config.h"
 #include "lib/util.h"
 #include "storage/store.h"
 
@@ -11,6 +12,10 @@ void engine_free(struct engine *e)
 	if (e->store)
 		store_close(e->store);
 	e->store = NULL;
+	if (e->conf != NULL)
+		config_free(e->conf);
+	free(e->conf);
+	e->conf = NULL;
 	free(e->user);
 	free(e->root);
 	free(e->runroot);

@@ -32,6 +32,7 @@ struct engine {
 	bool in_userns;	      /* joined the pause process namespaces */
 	bool single_uid;      /* the userns maps only the user's own uid/gid */
 	struct store *store;  /* opened lazily by engine_store() */
+	struct config *conf;  /* containers.conf, storage.conf, warren.conf (paths_init) */
 };
 
 /* Frees what the engine owns (closes the store). */

@@ -1,5 +1,6 @@
 /* events.c - the persistent event log (see events.h). */
 #include "engine/events.h"
+#include "engine/config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,6 +46,12 @@ void event_log(struct engine *e, const struct event *ev)
 	const char *line;
 	cleanup_close int fd = -1;
 
+	/* containers.conf's events_logger = "none" (journald: the file) */
+	if (e->conf != NULL) {
+		const char *logger = config_str(e->conf->containers, "engine", "events_logger");
+		if (logger != NULL && strcmp(logger, "none") == 0)
+			return;
+	}
 	format_rfc3339(now_ns(), ts, sizeof(ts));
 	if (ev->id)
 		json_object_object_add(j, "ID", json_object_new_string(ev->id));

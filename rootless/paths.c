@@ -1,4 +1,5 @@
 /* paths.c - where a user's data and runtime state live (rootless and root). */
+#include "engine/config.h"
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
@@ -26,9 +27,8 @@ static const struct {
     {0x19830326, "BeeGFS"}, {0x01021997, "9p"},
 };
 
-/* Name of the network filesystem holding path (or its closest existing
- * parent), NULL when it is local or unknown. */
-static const char *network_fs(const char *path)
+/* Name of the network filesystem holding path; see rootless.h. */
+const char *paths_network_fs(const char *path)
 {
 	cleanup_free char *p = xstrdup(path);
 	struct statfs sf;
@@ -170,7 +170,6 @@ static void detect_unshare(struct engine *e)
 int paths_init(struct engine *e, struct werr *err)
 {
 	struct passwd *pw;
-	const char *fs;
 
 	e->rootless = geteuid() != 0;
 	e->uid = geteuid();
@@ -179,6 +178,13 @@ int paths_init(struct engine *e, struct werr *err)
 	pw = getpwuid(e->uid);
 	free(e->user);
 	e->user = xstrdup(pw != NULL ? pw->pw_name : "");
+	/* the files' storage settings, where no flag set them */
+	if (e->conf == NULL) {
+		e->conf = xcalloc(1, sizeof(*e->conf));
+		if (config_load(e->conf, e->rootless, err) < 0)
+			return -1;
+	}
+	config_apply_storage(e->conf, e);
 
 	if (e->rootless) {
 		if (rootless_defaults(e, pw, err) < 0)
@@ -193,8 +199,15 @@ int paths_init(struct engine *e, struct werr *err)
 	}
 	if (e->runroot == NULL)
 		e->runroot = xstrdup(e->userrun);
+	return 0;
+}
 
-	if (e->rootless && (fs = network_fs(e->root)) != NULL)
+/* Creates the store's dirs; see rootless.h. */
+int paths_create(struct engine *e, struct werr *err)
+{
+	const char *fs;
+
+	if (e->rootless && (fs = paths_network_fs(e->root)) != NULL)
 		log_warn("storage '%s' is on %s: rootless overlay storage does not work on network "
 			 "filesystems; put it on a local disk with --root or XDG_DATA_HOME",
 			 e->root, fs);

@@ -246,7 +246,6 @@ static void maps_hash(const struct idmap *uid, int nuid, const struct idmap *gid
 	hash[HASH_LEN] = '\0';
 }
 
-static int check_idmap_tools(struct werr *err);
 static bool nested_userns(void);
 
 /* Builds the uid and gid maps from libsubid; single-uid mode when either
@@ -264,7 +263,7 @@ static int compute_maps(const struct engine *e, struct maps *m, struct werr *err
 	m->no_gids = ng == 0;
 	m->single = nu == 0 || ng == 0;
 	m->nested = false;
-	if (!m->single && nested_userns() && check_idmap_tools(NULL) < 0) {
+	if (!m->single && nested_userns() && pause_check_idmap_tools(NULL) < 0) {
 		m->single = m->nested = true;
 	}
 	if (m->single)
@@ -298,9 +297,8 @@ static const struct {
      "warren"},
 };
 
-/* Replaces err with the sysctl that explains a user-namespace failure, if
- * one does. Returns -1. */
-static int diagnose_userns(struct werr *err)
+/* The sysctl that forbids user namespaces; see rootless.h. */
+const char *pause_userns_knob(void)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(userns_knobs); i++) {
 		char c[2] = "";
@@ -308,12 +306,22 @@ static int diagnose_userns(struct werr *err)
 		if (fd < 0 || read_all(fd, c, 2) < 1)
 			continue;
 		/* "0\n" but not "0" of "015000" */
-		if (c[0] == userns_knobs[i].bad && (c[1] == '\n' || c[1] == '\0')) {
-			int errnum = err->errnum;
-			werr_set(err, 0, "%s", userns_knobs[i].msg);
-			err->errnum = errnum;
-			break;
-		}
+		if (c[0] == userns_knobs[i].bad && (c[1] == '\n' || c[1] == '\0'))
+			return userns_knobs[i].msg;
+	}
+	return NULL;
+}
+
+/* Replaces err with the sysctl that explains a user-namespace failure, if
+ * one does. Returns -1. */
+static int diagnose_userns(struct werr *err)
+{
+	const char *msg = pause_userns_knob();
+
+	if (msg != NULL) {
+		int errnum = err->errnum;
+		werr_set(err, 0, "%s", msg);
+		err->errnum = errnum;
 	}
 	return -1;
 }
@@ -337,7 +345,7 @@ static bool nested_userns(void)
 static const char *const idmap_tools[] = {"/usr/bin/newuidmap", "/usr/bin/newgidmap"};
 
 /* newuidmap/newgidmap must exist and be setuid root or carry file caps. */
-static int check_idmap_tools(struct werr *err)
+int pause_check_idmap_tools(struct werr *err)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(idmap_tools); i++) {
 		struct stat st;
@@ -851,6 +859,20 @@ static void warn_overlap(const struct engine *e, const struct maps *m,
 	}
 }
 
+/* A free range of SUBID_COUNT ids to suggest for e's user; see rootless.h. */
+void pause_subid_free_range(const struct engine *e, char *buf, size_t len)
+{
+	struct subid_entry *ent[2] = {NULL, NULL};
+	size_t n[2] = {0, 0};
+
+	buf[0] = '\0';
+	if (subid_file_load("/etc/subuid", &ent[0], &n[0]) == 0 &&
+	    subid_file_load("/etc/subgid", &ent[1], &n[1]) == 0)
+		free_range(e, ent, n, buf, len);
+	free(ent[0]);
+	free(ent[1]);
+}
+
 /* At the creation of a pause process: the no-subid warning with a free
  * range to ask for, or a warning about ranges shared with another user. */
 static void subid_advice(const struct engine *e, const struct maps *m)
@@ -1010,7 +1032,7 @@ static int pause_create(struct engine *e, struct werr *err)
 		werr_clear(err);
 		unlink(pidpath);
 	}
-	if (!m->single && check_idmap_tools(err) < 0)
+	if (!m->single && pause_check_idmap_tools(err) < 0)
 		goto fail;
 	if (spawn_pause(e, m, &r.pid, err) < 0)
 		goto fail;

@@ -7,9 +7,15 @@
 
 /* Fills e->rootless, uid, gid, user and, unless already set by flags,
  * e->root, e->runroot and e->userrun. Creates userrun (0700, owned by the
- * user, refusing symlinks and dirs owned by others). Does not touch
- * namespaces. */
+ * user, refusing symlinks and dirs owned by others), not the store's dirs
+ * (paths_create). Does not touch namespaces. */
 int paths_init(struct engine *e, struct werr *err);
+
+/* Creates e->root and e->runroot (0700) when missing, warning when the
+ * store is on a network filesystem. Every command that uses the store
+ * calls it after paths_init; `system check` does not, so that it works
+ * where they cannot be created. */
+int paths_create(struct engine *e, struct werr *err);
 
 /* Enters the user + mount namespace held by the user's pause process,
  * creating it first when there is none (or it is dead, or was started in a
@@ -50,6 +56,22 @@ char *pause_tmpfs(struct engine *e);
  * they are not the pause process's, never returns when they are, and
  * returns -1 (err set) when "warren-pause" is started by hand. */
 int pause_exec_main(int argc, char **argv, struct werr *err);
+
+/* The message, naming the sysctl an admin must change, of a kernel setting
+ * that forbids unprivileged user namespaces; NULL when none does. */
+const char *pause_userns_knob(void);
+
+/* newuidmap and newgidmap are present and setuid root or carry file
+ * capabilities; else -1 with err (may be NULL) naming the fix. */
+int pause_check_idmap_tools(struct werr *err);
+
+/* "FIRST-LAST": 65536 subordinate ids that no other user has in
+ * /etc/subuid or /etc/subgid, to suggest to an admin; "" when none fits. */
+void pause_subid_free_range(const struct engine *e, char *buf, size_t len);
+
+/* Name of the network or cluster filesystem ("NFS", "Lustre", ...) that
+ * holds path or its closest existing parent; NULL when it is local. */
+const char *paths_network_fs(const char *path);
 
 /* pid of the live pause process, or 0 when there is none. */
 pid_t pause_pid(struct engine *e);

@@ -1,4 +1,5 @@
 #include "runtime/container.h"
+#include "runtime/secrets.h"
 #include "engine/events.h"
 #include "runtime/container_int.h"
 #include "image/image.h"
@@ -182,6 +183,10 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 						      : img->user ? img->user
 								  : ""));
 	json_object_object_add(cfg, "Env", jnew_strv(o->env));
+	if (o->secrets != NULL) { /* kept out of inspect's Env (not shown itself) */
+		cleanup_strv char **names = secret_env_names(o->secrets);
+		json_object_object_add(cfg, "EnvSecrets", jnew_strv(names));
+	}
 	json_object_object_add(cfg, "Cmd", jnew_strv(cmd));
 	json_object_object_add(cfg, "Entrypoint", jnew_strv(ep));
 	json_object_object_add(cfg, "WorkingDir",
@@ -445,10 +450,15 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	struct container_rec c = {0};
 	enum storage_driver d;
 	cleanup_free char *dir = NULL, *bundle = NULL;
+	cleanup_strv char **secret_env = NULL; /* o's env and the env secrets */
 	int r, lock = -1;
 
 	if (engine_store(e, err) == NULL)
 		return -1;
+	if (o->secrets != NULL) {
+		secret_env = strv_copy(o_user->env);
+		eff.env = secret_env;
+	}
 	r = o->rootfs ? 1 : image_lookup(e, image_ref, &img, err);
 	if (r <= 0) {
 		if (r == 0)
@@ -495,7 +505,13 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	if (o->rm && !o->rootfs && how == CTR_ROOTFS_PLAIN)
 		rootfs_pool_take(e, d, img.layers, dir);
 	if (mkdir_p(dir, 0700, err) < 0 ||
-	    (o->rootfs
+	    secrets_attach(e, o->secrets, dir, &eff.volumes, &eff.nvolumes, &secret_env, err) < 0) {
+		discard(e, &c, d);
+		goto fail;
+	}
+	if (secret_env != NULL)
+		eff.env = secret_env;
+	if ((o->rootfs
 		 ? mount_rootfs(e, d, dir, NULL, o->rootfs_path, o->rootfs_overlay, o->rm, err)
 		 : ctr_userns_mount(e, d, &uns, how, dir, img.layers, o->rm, err)) < 0 ||
 	    write_bundle(e, o, &cfg, &c, bundle, dir, err) < 0) {
@@ -558,7 +574,12 @@ int container_destroy(struct engine *e, struct container_rec *c, struct werr *er
 	cleanup_free char *dir = container_dir(e, c->id);
 	cleanup_free char *bundle = container_bundle_dir(e, c);
 
+	cleanup_free char *secrets = xasprintf("%s/secrets", dir);
+
 	if (strcmp(bundle, dir) != 0 && rm_rf_at(AT_FDCWD, bundle, err) < 0)
+		return werr_wrap(err, "remove container %.12s", c->id);
+	/* its secrets' copies go first: a pooled rootfs dir is reused */
+	if (rm_rf_at(AT_FDCWD, secrets, err) < 0)
 		return werr_wrap(err, "remove container %.12s", c->id);
 	if (!pool_offer(e, c, dir)) {
 		if (rootfs_umount(e, container_driver(c), dir, err) < 0)

@@ -130,6 +130,30 @@ static void fill_state(struct json_object *st, const struct container_rec *c,
 	set_time(st, "RestoredAt", 0, go_time);
 }
 
+/* env (the spec's "K=V" array) without the variables type=env secrets set
+ * (their names in hide): a secret never shows in inspect. */
+static struct json_object *env_without_secrets(struct json_object *env, struct json_object *hide)
+{
+	struct json_object *out;
+
+	if (!json_object_is_type(hide, json_type_array) ||
+	    !json_object_is_type(env, json_type_array))
+		return json_object_get(env);
+	out = json_object_new_array();
+	for (size_t i = 0; i < json_object_array_length(env); i++) {
+		const char *kv = json_object_get_string(json_object_array_get_idx(env, i));
+		size_t klen = strcspn(kv ? kv : "", "=");
+		bool secret = false;
+		for (size_t k = 0; kv && k < json_object_array_length(hide); k++) {
+			const char *h = json_object_get_string(json_object_array_get_idx(hide, k));
+			secret |= h != NULL && strlen(h) == klen && strncmp(kv, h, klen) == 0;
+		}
+		if (kv != NULL && !secret)
+			json_object_array_add(out, json_object_new_string(kv));
+	}
+	return out;
+}
+
 /* Config: the stored create options over the zero values; Env and
  * Annotations from the OCI spec the process ran with (the image's env
  * merged with -e), Entrypoint a string as Podman 4.3 prints it. */
@@ -151,7 +175,7 @@ static void fill_config(struct json_object *cfg, struct json_object *opts, struc
 		insert_before(cfg, "HealthcheckOnFailureAction", "Healthcheck",
 			      json_object_get(jget(opts, "Healthcheck")));
 	if (jget(proc, "env") != NULL)
-		jset(cfg, "Env", json_object_get(jget(proc, "env")));
+		jset(cfg, "Env", env_without_secrets(jget(proc, "env"), jget(opts, "EnvSecrets")));
 	if (jget(spec, "annotations") != NULL)
 		jset(cfg, "Annotations", json_object_get(jget(spec, "annotations")));
 }

@@ -1,4 +1,5 @@
 #include "runtime/runopts.h"
+#include "runtime/secrets.h"
 #include "lib/cleanup.h"
 #include "lib/signame.h"
 #include "lib/util.h"
@@ -370,8 +371,17 @@ int runopts_add_label_file(struct run_opts *o, const char *path, struct werr *er
 	return 0;
 }
 
+int runopts_add_secret(struct run_opts *o, const char *spec, struct werr *err)
+{
+	if (secret_spec_check(spec, err) < 0)
+		return -1;
+	o->secrets = strv_append(o->secrets, spec);
+	return 0;
+}
+
 void runopts_free(struct run_opts *o)
 {
+	strv_free(o->secrets);
 	strv_free(o->labels);
 	free(o->name);
 	free(o->hostname);

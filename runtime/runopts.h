@@ -49,6 +49,8 @@ bool runopts_volume_name_ok(const char *name);
 void volume_spec_free(struct volume_spec *v);
 /* --tmpfs DST[:OPTS]; DST as for -v. */
 int runopts_add_tmpfs(struct run_opts *o, const char *spec, struct werr *err);
+/* --secret NAME[,OPTS]: checked now (secret_spec_check), looked up at create */
+int runopts_add_secret(struct run_opts *o, const char *spec, struct werr *err);
 /* --network none|host|private */
 int runopts_set_network(struct run_opts *o, const char *mode, struct werr *err);
 /* --entrypoint "cmd" or '["cmd","arg"]' (JSON array); "" clears. */

@@ -92,6 +92,8 @@ struct run_opts {
 	char **uidmap, **gidmap;
 	char *subuidname, *subgidname;
 	const struct ctr_userns *uns; /* resolved by container_create (NULL: the engine's) */
+	char **secrets;		      /* --secret NAME[,type=mount|env,target=,uid=,gid=,mode=]
+					 (runtime/secrets.h) */
 };
 
 /* The default init binaries of --init, in the order they are looked for

@@ -1,6 +1,7 @@
 /* sys_json.c - `info` and `version` objects (see sys_json.h). Facts from
  * `podman info` / `podman version` 4.3 output; layout ours. */
 #include "runtime/sys_json.h"
+#include "engine/config.h"
 
 #include <archive.h>
 #include <fcntl.h>
@@ -238,7 +239,24 @@ static int fill_store(struct json_object *s, struct engine *e, struct werr *err)
 	set_i64(jget(s, "imageStore"), "number", (int64_t)ni);
 	jset_str(s, "runRoot", e->runroot);
 	jset_str(s, "volumePath", vols);
+	/* the storage.conf that was read (one at most, as Podman reads one) */
+	for (char **f = e->conf ? e->conf->files : NULL; f && *f; f++)
+		if (str_has_suffix(*f, "/storage.conf") ||
+		    (getenv("CONTAINERS_STORAGE_CONF") &&
+		     strcmp(*f, getenv("CONTAINERS_STORAGE_CONF")) == 0))
+			jset_str(s, "configFile", *f);
 	return 0;
+}
+
+/* Every configuration file read, in the order read (later ones win):
+ * host.configFiles, a key of warren's own. */
+static void fill_config_files(struct json_object *host, const struct engine *e)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (char **f = e->conf ? e->conf->files : NULL; f && *f; f++)
+		json_object_array_add(a, json_object_new_string(*f));
+	json_object_object_add(host, "configFiles", a);
 }
 
 struct json_object *sys_json_version(const char *version)
@@ -265,6 +283,7 @@ struct json_object *sys_json_info(struct engine *e, const char *version, struct 
 		return NULL;
 	}
 	fill_host(jget(o, "host"), e, version);
+	fill_config_files(jget(o, "host"), e);
 	jset(o, "version", sys_json_version(version));
 	return o;
 }

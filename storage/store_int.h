@@ -14,7 +14,8 @@ struct store;
 
 /* Statement slots for the other files: each file owns a range. */
 #define STORE_EXT_SLOTS	  32
-#define STORE_SLOT_VOLUME 0 /* volume.c: 0..19 */
+#define STORE_SLOT_VOLUME 0  /* volume.c: 0..19 */
+#define STORE_SLOT_CHECK  20 /* storecheck.c: 20..23 */
 
 /* The statement sql, prepared on first use and cached in slot, reset and
  * unbound; NULL with err set. */

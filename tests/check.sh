@@ -122,6 +122,8 @@ else
     log "make check-unit"
     UNIT_OUT=$(make -s check-unit 2>&1)
     extra_check "make install honours DESTDIR and PREFIX" install_check
+    extra_check "docs/reference.md is the --help of every command (make reference)" \
+        make -s check-reference
 fi
 printf '%s\n' "$UNIT_OUT"
 UNIT_LINE=$(printf '%s\n' "$UNIT_OUT" | grep -E '^unit: [0-9]+ passed, [0-9]+ failed$' | tail -1)
@@ -148,7 +150,9 @@ install -D -m 0755 "$REPO/bin/warren-monitor" "$T/bin/warren-monitor"
 install -D -m 0755 -t "$T/tools" "$REPO/build/tools/enosys" "$REPO/build/tools/uring_probe"
 mkdir -p "$T/tests"
 cp -r "$REPO/tests/bats" "$REPO/tests/fixtures" "$REPO/tests/tools" "$T/tests/"
-chmod -R a+rX "$T/tests"
+# the doc-message tests compare warren's messages with docs/rootless (docmsg.bash)
+cp -r "$REPO/docs" "$T/"
+chmod -R a+rX "$T/tests" "$T/docs"
 log "fixtures (tests/fixtures/mkimages.sh)"
 "$T/tests/fixtures/mkimages.sh" "$T/fixtures" || die "mkimages.sh failed"
 "$T/tests/fixtures/mkhostile.sh" "$T/fixtures" || die "mkhostile.sh failed"

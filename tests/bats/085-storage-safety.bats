@@ -5,6 +5,7 @@
 # with GNU tar (names such as ".wh..." are legal file names).
 
 load helpers
+load docmsg
 load storage-helpers
 
 # layers_state: the layers dir of the current store (every name, temp dirs too)
@@ -220,6 +221,8 @@ stop_mid_extraction() {
     run_warren 125 --storage-driver fuse-overlayfs --storage-opt "overlay.mount_program=$fake" run --rm "$IMAGE" true
     assert_error "fuse: failed to open /dev/fuse: Permission denied: make /dev/fuse accessible" \
         "chmod 0666 /dev/fuse" "--storage-driver vfs"
+    # the text troubleshooting.md quotes (docmsg.bash)
+    assert_doc_msg fuse-denied "$(grep -m1 'fuse: failed' <<<"$stderr")"
     [[ $stderr != *"unknown argument ignored"* ]] || fail "the helper's noise is shown: $stderr"
     run_warren 0 ps -a -q
     assert_output ""

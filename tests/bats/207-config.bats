@@ -1,0 +1,95 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154  # status/output/stderr come from bats
+# Issue 10 "Configuration": containers.conf, storage.conf and warren.conf
+# from the places Podman reads them (the user's $XDG_CONFIG_HOME/containers
+# here), CONTAINERS_CONF / CONTAINERS_STORAGE_CONF, flags over files,
+# later files over earlier ones, unknown keys ignored (listed at debug),
+# malformed files refused with the file and the line; info lists the files.
+
+load helpers
+
+setup() {
+    CFG=$BATS_TEST_TMPDIR/cfg
+    mkdir -p "$CFG/containers"
+}
+
+# wc ARGS...: warren with XDG_CONFIG_HOME=$CFG and no --root/--runroot flags
+# (the files choose them), unless ARGS give them
+wc_run() {
+    run --separate-stderr timeout -k 5 60 env XDG_CONFIG_HOME="$CFG" "$WARREN" "$@"
+}
+
+@test "config: storage.conf of the user sets graphroot, runroot and driver; flags win" {
+    local d=$BATS_TEST_TMPDIR/st
+    cat >"$CFG/containers/storage.conf" <<EOT
+[storage]
+driver = "vfs"
+graphroot = "$d/graph"
+runroot = "$d/run"
+EOT
+    wc_run info --format '{{.Store.GraphRoot}} {{.Store.RunRoot}} {{.Store.GraphDriverName}} {{.Store.ConfigFile}}'
+    [ "$status" = 0 ] || fail "exit $status: $stderr"
+    assert_output "$d/graph $d/run vfs $CFG/containers/storage.conf"
+    wc_run --root "$d/other" --storage-driver overlay info --format '{{.Store.GraphRoot}} {{.Store.GraphDriverName}}'
+    [ "$status" = 0 ] || fail "exit $status: $stderr"
+    assert_output "$d/other overlay"
+    WT_STORES+=("$d/graph $d/run" "$d/other $d/run")
+}
+
+@test "config: rootless_storage_path expands \$HOME, \$UID and \$USER; CONTAINERS_STORAGE_CONF replaces the search" {
+    local f=$BATS_TEST_TMPDIR/my-storage.conf
+    printf '[storage]\nrootless_storage_path = "%s/$UID-$USER/s"\n' "$BATS_TEST_TMPDIR" >"$f"
+    run --separate-stderr env CONTAINERS_STORAGE_CONF="$f" "$WARREN" --runroot "$WT_RUNROOT" info --format '{{.Store.GraphRoot}} {{.Store.ConfigFile}}'
+    [ "$status" = 0 ] || fail "exit $status: $stderr"
+    assert_output "$BATS_TEST_TMPDIR/$(id -u)-$(id -un)/s $f"
+    WT_STORES+=("$BATS_TEST_TMPDIR/$(id -u)-$(id -un)/s $WT_RUNROOT")
+    run --separate-stderr env CONTAINERS_STORAGE_CONF="$BATS_TEST_TMPDIR/missing.conf" "$WARREN" info
+    [ "$status" = 125 ] || fail "exit $status, want 125"
+    [[ $stderr == *"$BATS_TEST_TMPDIR/missing.conf"* ]] || fail "stderr: $stderr"
+}
+
+@test "config: a malformed file is refused with its path and line; a key of the wrong type names the key" {
+    printf '[containers]\nlog_driver = "k8s-file"\nbroken = \n' >"$CFG/containers/containers.conf"
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" ps
+    [ "$status" = 125 ] || fail "exit $status, want 125"
+    [[ $stderr == "Error: $CFG/containers/containers.conf: line 3: "* ]] || fail "stderr: $stderr"
+    printf '[storage]\ndriver = 5\n' >"$BATS_TEST_TMPDIR/t.conf"
+    run --separate-stderr env CONTAINERS_STORAGE_CONF="$BATS_TEST_TMPDIR/t.conf" "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" ps
+    [ "$status" = 125 ] || fail "exit $status, want 125"
+    assert_equal "$stderr" "Error: $BATS_TEST_TMPDIR/t.conf: [storage] driver: must be a string"
+}
+
+@test "config: unknown keys are ignored, listed at --log-level debug" {
+    printf '[containers]\nsome_future_key = 1\n[nosuchtable]\nx = "y"\n' >"$CFG/containers/containers.conf"
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" ps -q
+    [ "$status" = 0 ] || fail "exit $status: $stderr"
+    wc_run --log-level debug --root "$WT_ROOT" --runroot "$WT_RUNROOT" ps -q
+    [[ $stderr == *"$CFG/containers/containers.conf: [containers] some_future_key: not used by warren"* ]] ||
+        fail "stderr: $stderr"
+    [[ $stderr == *"[nosuchtable] x: not used by warren"* ]] || fail "stderr: $stderr"
+}
+
+@test "config: drop-ins after the main file, in name order; info lists every file read" {
+    mkdir -p "$CFG/containers/containers.conf.d"
+    printf '[engine]\nevents_logger = "file"\n' >"$CFG/containers/containers.conf"
+    printf '[engine]\nevents_logger = "file"\n' >"$CFG/containers/containers.conf.d/20-b.conf"
+    printf '[engine]\nevents_logger = "none"\n' >"$CFG/containers/containers.conf.d/10-a.conf"
+    printf '# nothing of warren own yet\n' >"$CFG/containers/warren.conf"
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" info --format '{{range .Host.ConfigFiles}}{{.}} {{end}}'
+    [ "$status" = 0 ] || fail "exit $status: $stderr"
+    assert_output --partial "$CFG/containers/containers.conf $CFG/containers/containers.conf.d/10-a.conf $CFG/containers/containers.conf.d/20-b.conf"
+    assert_output --partial "$CFG/containers/warren.conf"
+}
+
+@test "config: events_logger = \"none\" writes no event; \"file\" does" {
+    use_private_store
+    run_warren 0 load -i "$WT_FIXTURES/busybox.docker.tar"
+    printf '[engine]\nevents_logger = "none"\n' >"$CFG/containers/containers.conf"
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" run --rm --name quiet-one "$IMAGE" true
+    [ "$status" = 0 ] || fail "exit $status: $stderr"
+    printf '[engine]\nevents_logger = "file"\n' >"$CFG/containers/containers.conf"
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" run --rm --name loud-one "$IMAGE" true
+    run_warren 0 events --stream=false --format '{{.Name}}'
+    assert_output --partial loud-one
+    refute_output --partial quiet-one
+}
