@@ -1,10 +1,13 @@
-/* warren attach */
+/* warren attach, and the attach client that `start -a` uses too
+ * (cli/attach.h) */
+#include "cli/attach.h"
 #include "cli/cli.h"
 #include "lib/cleanup.h"
 #include "lib/signame.h"
 #include "lib/util.h"
 #include "runtime/attach.h"
 #include "runtime/container.h"
+#include "runtime/ctrlock.h"
 #include "runtime/detach.h"
 
 #include <errno.h>
@@ -17,6 +20,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 struct attach_opts {
@@ -43,11 +47,36 @@ const struct optspec cli_attach_opts = {attach_tab, sizeof(struct attach_opts), 
 struct att {
 	int sock, sfd;
 	bool tty, stdin_open;
-	unsigned char keys[16];
+	const unsigned char *keys;
 	int nkeys, matched; /* detach keys: how many matched so far */
-	struct container_rec *c;
+	const struct container_rec *c;
 	bool sig_proxy;
+	bool exited; /* the monitor sent the exit code */
+	int code;
 };
+
+int cli_detach_keys(const char *spec, struct attach_req *r, struct werr *err)
+{
+	const char *p = spec;
+
+	if (spec == NULL)
+		spec = p = "ctrl-p,ctrl-q";
+	r->nkeys = attach_parse_keys(spec, r->keys, ATTACH_KEYS_MAX);
+	if (r->nkeys >= 0)
+		return 0;
+	/* the first key that does not parse alone, as Podman names it */
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		char one[32];
+		unsigned char k[1];
+		snprintf(one, sizeof(one), "%.*s", (int)n, p);
+		if (attach_parse_keys(one, k, 1) != 1 || p[n] == '\0') {
+			werr_set(err, 0, "invalid detach keys: Unknown character: '%s'", one);
+			return werr_status(err, 125);
+		}
+		p += n + 1;
+	}
+}
 
 static void send_resize(struct att *a)
 {
@@ -108,6 +137,11 @@ static bool forward_output(struct att *a)
 		return true;
 	if (n <= 0)
 		return false;
+	if (pkt[0] == ATTACH_EXIT && n == 1 + (ssize_t)sizeof(int)) {
+		memcpy(&a->code, pkt + 1, sizeof(int));
+		a->exited = true;
+		return true;
+	}
 	write_all(pkt[0] == ATTACH_STDERR ? STDERR_FILENO : STDOUT_FILENO, pkt + 1, (size_t)n - 1);
 	return true;
 }
@@ -143,57 +177,99 @@ static int attach_loop(struct engine *e, struct att *a)
 	}
 }
 
-static int attach_run(struct engine *e, const struct attach_opts *o, struct container_rec *c,
-		      struct werr *err)
+/* Blocks the signals the loop reads from a->sfd; *old gets the mask. */
+static void block_attach_signals(struct att *a, sigset_t *old)
 {
-	struct detach_opts d;
-	struct att a = {.sock = -1, .sfd = -1, .c = c, .sig_proxy = o->sig_proxy};
-	struct termios saved;
-	bool raw = false;
-	sigset_t set, old;
-	int r, code;
+	sigset_t set;
 
-	detach_opts_from_container(c, &d);
-	a.tty = d.tty && isatty(STDIN_FILENO);
-	a.stdin_open = d.interactive && !o->no_stdin;
-	a.nkeys = attach_parse_keys(o->detach_keys ? o->detach_keys : "ctrl-p,ctrl-q", a.keys,
-				    (int)sizeof(a.keys));
-	if (a.nkeys < 0)
-		return werr_set(err, 0, "invalid detach keys: %s", o->detach_keys);
-	a.sock = container_attach_connect(e, c->id, err);
-	if (a.sock < 0)
-		return -1;
 	sigemptyset(&set);
 	for (int s = SIGHUP; s <= SIGTERM; s++)
 		if (s != SIGKILL && s != SIGSEGV && s != SIGBUS && s != SIGFPE && s != SIGILL)
 			sigaddset(&set, s);
 	sigaddset(&set, SIGWINCH);
-	sigprocmask(SIG_BLOCK, &set, &old);
-	a.sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	sigprocmask(SIG_BLOCK, &set, old);
+	a->sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/* After the container's end: its exit code, once its monitor's cleanup
+ * has recorded it (the code the monitor sent, else the record's). */
+static int exit_status(struct engine *e, const struct att *a, struct werr *err)
+{
+	int code;
+
+	if (a->exited) {
+		ctrlock_wait(e->runroot, a->c->id, 0, err);
+		return a->code;
+	}
+	if (container_wait_exit(e, a->c->id, &code, err) < 0)
+		return werr_status(err, 125);
+	return code;
+}
+
+/* The monitor's socket; one that was just started makes it right after
+ * its exec, which container_detach returned at: a few ms at most (it
+ * holds the output until we come). */
+static int connect_monitor(struct engine *e, const struct container_rec *c, bool wait,
+			   struct werr *err)
+{
+	struct timespec ts = {0, 5 * 1000 * 1000};
+	int64_t deadline = now_ns() + 10LL * 1000000000LL;
+
+	for (;;) {
+		int fd = container_attach_connect(e, c->id, err);
+		if (fd >= 0 || !wait || err->errnum != 0 || now_ns() > deadline)
+			return fd;
+		werr_clear(err);
+		nanosleep(&ts, NULL);
+	}
+}
+
+int cli_attach(struct engine *e, const struct container_rec *c, const struct attach_req *r,
+	       struct werr *err)
+{
+	struct detach_opts d;
+	struct att a = {.sock = -1,
+			.sfd = -1,
+			.c = c,
+			.sig_proxy = r->sig_proxy,
+			.keys = r->keys,
+			.nkeys = r->nkeys,
+			.stdin_open = r->use_stdin};
+	struct termios saved;
+	bool raw = false;
+	sigset_t old;
+	int rc;
+
+	detach_opts_from_container(c, &d);
+	a.tty = d.tty && isatty(STDIN_FILENO);
+	a.sock = connect_monitor(e, c, r->just_started, err);
+	if (a.sock < 0)
+		return -1;
+	block_attach_signals(&a, &old);
 	if (a.tty && tcgetattr(STDIN_FILENO, &saved) == 0) {
 		struct termios t = saved;
 		cfmakeraw(&t);
 		raw = tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
 	}
 	send_resize(&a);
-	r = attach_loop(e, &a);
+	rc = attach_loop(e, &a);
 	if (raw)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
 	close(a.sock);
 	if (a.sfd >= 0)
 		close(a.sfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (r == 1)
+	if (rc == 1)
 		return 0; /* detached: it runs on */
-	if (container_wait_exit(e, c->id, &code, err) < 0)
-		return werr_status(err, 125);
-	return code;
+	return exit_status(e, &a, err);
 }
 
 int cmd_attach(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct attach_opts *o = opts;
+	struct attach_req req = {.sig_proxy = o->sig_proxy};
 	struct container_rec c = {0};
+	struct detach_opts d;
 	int r;
 
 	if (args[0] == NULL || args[1] != NULL) {
@@ -211,7 +287,13 @@ int cmd_attach(struct engine *e, void *opts, char **args, struct werr *err)
 		werr_set(err, 0, "you can only attach to running containers");
 		return werr_status(err, 125);
 	}
-	r = attach_run(e, o, &c, err);
+	detach_opts_from_container(&c, &d);
+	req.use_stdin = d.interactive && !o->no_stdin;
+	r = cli_detach_keys(o->detach_keys, &req, err);
+	if (r < 0)
+		werr_wrap(err, "attaching to container %s", c.id);
+	else
+		r = cli_attach(e, &c, &req, err);
 	container_rec_free(&c);
 	return r;
 }

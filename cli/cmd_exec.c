@@ -1,4 +1,5 @@
 /* warren exec */
+#include "cli/attach.h"
 #include "cli/cli.h"
 #include "cli/runio.h"
 #include "lib/util.h"
@@ -52,40 +53,16 @@ static void exec_fini(void *opts)
 const struct optspec cli_exec_opts = {exec_tab, sizeof(struct exec_opts_cli), true, NULL,
 				      exec_fini};
 
-/* --detach-keys: "" or comma-separated keys, each one character or
- * ctrl-X (X a letter or one of @[\]^_), as Podman takes them. warren's
- * exec cannot detach yet: the keys are checked, then unused. */
-static int check_detach_keys(const char *keys, struct werr *err)
-{
-	const char *p = keys;
-
-	while (p != NULL && *p != '\0') {
-		size_t n = strcspn(p, ",");
-		bool ok = n == 1 || (n == 6 && strncmp(p, "ctrl-", 5) == 0 &&
-				     strchr("abcdefghijklmnopqrstuvwxyz@[\\]^_", p[5]) != NULL);
-		if (!ok) {
-			werr_set(err, 0, "invalid detach keys '%s': unknown key '%.*s'", keys,
-				 (int)n, p);
-			return werr_status(err, 125);
-		}
-		p = p[n] ? p + n + 1 : NULL;
-	}
-	return 0;
-}
-
-/* -d: started and left; Podman prints the exec session's id (warren keeps
- * no exec sessions: the id names nothing, it only keeps scripts working) */
+/* -d: started and left; its exec session's id, as Podman prints it */
 static int exec_detached(struct engine *e, const char *ref, const struct ctr_exec_opts *xo,
 			 struct werr *err)
 {
 	struct exec_io io = {.in_fd = -1, .out_fd = -1, .err_fd = -1, .event_fd = -1};
 	struct ctr_proc p = {.pty_master = -1};
-	char id[65];
 
 	if (container_exec(e, ref, xo, &io, &p, err) < 0)
 		return -1;
-	random_hex(id, 64);
-	printf("%s\n", id);
+	printf("%s\n", xo->session_id);
 	return 0;
 }
 
@@ -93,14 +70,17 @@ int cmd_exec(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct exec_opts_cli *o = opts;
 	const char *ref = o->latest ? NULL : args[0];
+	char session[65];
 	struct ctr_exec_opts xo = {.cmd = o->latest ? args : args + (args[0] != NULL),
 				   .env = o->env,
 				   .user = o->user,
 				   .workdir = o->workdir,
 				   .tty = o->tty,
 				   .privileged = o->privileged,
-				   .detach = o->detach};
+				   .detach = o->detach,
+				   .session_id = session};
 	struct ctr_proc p = {.pty_master = -1};
+	struct attach_req keys;
 	struct run_io rio;
 	int code = 0, rc = -1;
 
@@ -109,7 +89,9 @@ int cmd_exec(struct engine *e, void *opts, char **args, struct werr *err)
 			 "exec requires the name or ID of a container or the --latest flag");
 		return werr_status(err, 125);
 	}
-	if (check_detach_keys(o->detach_keys, err) < 0)
+	/* checked as Podman does, then unused: exec cannot detach (its process
+	 * is our child, no monitor would hold it) */
+	if (cli_detach_keys(o->detach_keys, &keys, err) < 0)
 		return -1;
 	if (o->detach)
 		return exec_detached(e, ref, &xo, err);

@@ -1,6 +1,6 @@
 /* warren start, stop, kill, restart, wait, container cleanup */
+#include "cli/attach.h"
 #include "cli/cli.h"
-#include "cli/runio.h"
 #include "lib/cleanup.h"
 #include "lib/signame.h"
 #include "lib/util.h"
@@ -164,6 +164,7 @@ int cmd_restart(struct engine *e, void *opts, char **args, struct werr *err)
 
 struct start_opts {
 	bool attach, interactive, sig_proxy;
+	const char *detach_keys;
 	int lock_fd; /* a restart by policy: the lock the monitor hands on */
 };
 
@@ -180,6 +181,7 @@ static const struct opt start_tab[] = {
     OPT_BOOL("attach", 'a', struct start_opts, attach),
     OPT_BOOL("interactive", 'i', struct start_opts, interactive),
     OPT_BOOL("sig-proxy", 0, struct start_opts, sig_proxy),
+    OPT_STR("detach-keys", 0, struct start_opts, detach_keys),
     OPT_CALL("lock-fd", 0, start_lock_fd),
     OPT_TABLE_END,
 };
@@ -193,32 +195,47 @@ static void start_init(void *o)
 const struct optspec cli_start_opts = {start_tab, sizeof(struct start_opts), false, start_init,
 				       NULL};
 
-/* start -a: the CLI owns the container as a foreground run does */
-static int start_attached(struct engine *e, struct ctr_owned *c, const struct start_opts *so,
-			  struct werr *err)
+/* start -a: started under its monitor as any start, which holds its
+ * output until we have attached to it (as Podman's attaches before the
+ * start); the detach keys leave it running. With -i, a container created
+ * without -i gets a stdin too. r > 0: c is ours to start; 0: it runs
+ * already (then we only attach). */
+static int start_attached(struct engine *e, const char *ref, struct ctr_owned *c, int r,
+			  const struct attach_req *req, struct werr *err)
 {
+	struct attach_req now = *req;
 	struct detach_opts d;
-	struct run_opts ro;
-	struct run_io rio;
-	int code = 0, rc = -1;
 
-	detach_opts_from_container(&c->rec, &d);
-	runopts_init(&ro);
-	ro.tty = d.tty;
-	ro.interactive = so->interactive;
-	ro.sig_proxy = so->sig_proxy;
-	run_io_begin(&rio, &ro);
-	if (container_start(e, c, &rio.io, err) == 0 &&
-	    container_wait(e, c, &rio.io, &code, err) == 0)
-		rc = code;
-	run_io_end(&rio);
-	runopts_free(&ro);
-	return rc;
+	if (r == 0 && (r = container_lookup(e, ref, &c->rec, err)) <= 0)
+		return r == 0 ? container_not_found(ref, err) : -1;
+	now.just_started = c->lock >= 0;
+	if (now.just_started) {
+		detach_opts_from_container(&c->rec, &d);
+		d.interactive |= req->use_stdin;
+		d.attach_hold = true;
+		if (container_detach(e, c, &d, err) < 0)
+			return -1;
+	}
+	return cli_attach(e, &c->rec, &now, err);
+}
+
+/* Bad --detach-keys (err says so): Podman adds which container it could
+ * not start, unless it runs already. */
+static int bad_keys(struct engine *e, const char *ref, struct werr *err)
+{
+	struct container_rec c = {0};
+	struct werr ignore = {0};
+
+	if (container_lookup(e, ref, &c, &ignore) == 1 && c.state != CTR_RUNNING)
+		werr_wrap(err, "unable to start container %s", c.id);
+	container_rec_free(&c);
+	return -1;
 }
 
 int cmd_start(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct start_opts *o = opts;
+	struct attach_req req = {.use_stdin = o->interactive, .sig_proxy = o->sig_proxy};
 	int rc = 0;
 
 	if (args[0] == NULL) {
@@ -233,13 +250,15 @@ int cmd_start(struct engine *e, void *opts, char **args, struct werr *err)
 		werr_set(err, 0, "you cannot start and attach multiple containers at once");
 		return werr_status(err, 125);
 	}
+	if (o->attach && cli_detach_keys(o->detach_keys, &req, err) < 0)
+		return bad_keys(e, args[0], err);
 	for (size_t i = 0; args[i]; i++) {
 		struct ctr_owned c = {.lock = -1, .proc = {.pty_master = -1}};
 		struct werr e2 = {0};
 		int r = container_prepare_start(e, args[i], o->lock_fd, &c, &e2);
 
-		if (r > 0 && o->attach)
-			r = start_attached(e, &c, o, &e2);
+		if (r >= 0 && o->attach)
+			r = start_attached(e, args[i], &c, r, &req, &e2);
 		else if (r > 0)
 			r = start_detached(e, &c, &e2) < 0 ? -1 : 0;
 		container_owned_free(e, &c);

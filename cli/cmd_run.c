@@ -1,4 +1,5 @@
 /* warren run */
+#include "cli/attach.h"
 #include "cli/cli.h"
 #include "cli/runio.h"
 #include "lib/cleanup.h"
@@ -55,6 +56,16 @@ static int run_cgroups(void *o, const char *v, struct werr *err)
 	return 0;
 }
 
+/* --detach-keys: checked as Podman does; a foreground run cannot detach
+ * (it owns its container), so they are not used */
+static int run_detach_keys(void *o, const char *v, struct werr *err)
+{
+	struct attach_req r;
+
+	(void)o;
+	return cli_detach_keys(v, &r, err);
+}
+
 static const struct opt run_tab[] = {
     OPT_BOOL("rm", 0, struct run_opts, rm),
     OPT_BOOL("interactive", 'i', struct run_opts, interactive),
@@ -80,6 +91,7 @@ static const struct opt run_tab[] = {
     OPT_BOOL("privileged", 0, struct run_opts, privileged),
     OPT_BOOL("detach", 'd', struct run_opts, detach),
     OPT_BOOL("sig-proxy", 0, struct run_opts, sig_proxy),
+    OPT_CALL("detach-keys", 0, run_detach_keys),
     OPT_STR("pull", 0, struct run_opts, pull),
     OPT_STR("authfile", 0, struct run_opts, authfile),
     OPT_STR("cert-dir", 0, struct run_opts, cert_dir),

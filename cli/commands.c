@@ -61,6 +61,9 @@
 	"      --log-opt max-size=N  keep the log of a detached container under N bytes\n"         \
 	"      --sig-proxy=false     do not pass signals on: SIGINT, SIGTERM, SIGHUP, SIGQUIT\n"   \
 	"                            kill the container (it cannot outlive warren)\n"              \
+	"      --detach-keys KEYS    checked as Podman does (ctrl-p,ctrl-q); a foreground run\n"   \
+	"                            cannot detach (it owns its container): run -d, then\n"        \
+	"                            attach\n"                                                     \
 	"      --pull POLICY         missing (default: pull when not stored), always, never,\n"    \
 	"                            newer (pull when the registry has another image)\n"           \
 	"  -q, --quiet               no pull progress\n"                                           \
@@ -133,9 +136,10 @@
 	"OPTIONS\n"                                                                                \
 	"  -i, --interactive         pass stdin to COMMAND (else it reads /dev/null)\n"            \
 	"  -t, --tty                 a pseudo-terminal from the container's /dev/pts\n"            \
-	"  -d, --detach              start COMMAND and return, printing an id (Podman\n"           \
-	"                            prints its exec session's); COMMAND runs on with\n"           \
-	"                            stdio on /dev/null and no terminal\n"                         \
+	"  -d, --detach              start COMMAND and return, printing its exec session's\n"      \
+	"                            id (inspect's ExecIDs lists it until the container\n"         \
+	"                            starts again); COMMAND runs on with stdio on\n"               \
+	"                            /dev/null and no terminal\n"                                  \
 	"  -e, --env K[=V]           set an environment variable (K alone: take ours)\n"           \
 	"      --env-file FILE       read K=V lines from FILE ('#' comments)\n"                    \
 	"  -u, --user USER[:GROUP]   run as this user (names resolved in the\n"                    \

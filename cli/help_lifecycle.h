@@ -17,9 +17,13 @@
 	"  keeps its log (`warren logs`) and records its exit; prints each name as given. A\n"     \
 	"  running container is left alone.\n\n"                                                   \
 	"OPTIONS\n"                                                                                \
-	"  -a, --attach        run it in the foreground: its output here, warren exits with its\n" \
-	"                      status (one container only)\n"                                      \
+	"  -a, --attach        attach to it through its monitor (as `warren attach`, from its\n"   \
+	"                      first output on): warren exits with its status; the detach\n"       \
+	"                      keys leave it running (one container only)\n"                       \
 	"  -i, --interactive   with --attach: pass stdin to it\n"                                  \
+	"      --detach-keys KEYS\n"                                                               \
+	"                      with --attach: the keys that detach (default ctrl-p,ctrl-q;\n"      \
+	"                      \"\" disables)\n"                                                   \
 	"      --sig-proxy     with --attach: pass signals on (default true)\n"                    \
 	"      --lock-fd FD    (the monitor's, for a restart policy) start holding this lock\n"
 

@@ -16,6 +16,7 @@
 #include "image/image.h"
 #include "image/ref.h"
 #include "lib/cleanup.h"
+#include "lib/godur.h"
 #include "lib/json.h"
 #include "lib/util.h"
 
@@ -491,58 +492,6 @@ bool image_ref_matches(const char *pattern, const char *name)
 	return glob1(pattern, repo) || glob1(pattern, pathtag) || glob1(pattern, rlast);
 }
 
-/* One unit of a Go duration: its length in ns, 0 when unknown */
-static double go_unit(const char *u, size_t len)
-{
-	static const struct {
-		const char *name;
-		double ns;
-	} units[] = {{"ns", 1},	  {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"\xce\xbcs", 1e3},
-		     {"ms", 1e6}, {"s", 1e9},  {"m", 60e9},	   {"h", 3600e9}};
-
-	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
-		if (strlen(units[i].name) == len && strncmp(u, units[i].name, len) == 0)
-			return units[i].ns;
-	return 0;
-}
-
-/* Go's time.ParseDuration ("1h30m", "-1.5s", "0"); 0 or -1 */
-static int go_duration(const char *s, int64_t *ns)
-{
-	bool neg = *s == '-';
-	double total = 0;
-
-	if (*s == '-' || *s == '+')
-		s++;
-	if (strcmp(s, "0") == 0) {
-		*ns = 0;
-		return 0;
-	}
-	if (*s == '\0')
-		return -1;
-	while (*s) {
-		char *end;
-		const char *u;
-		double v, unit;
-		if (!isdigit((unsigned char)*s) && *s != '.')
-			return -1;
-		v = strtod(s, &end);
-		if (end == s)
-			return -1;
-		for (u = end; *end && !isdigit((unsigned char)*end) && *end != '.'; end++)
-			;
-		unit = go_unit(u, (size_t)(end - u));
-		if (unit == 0)
-			return -1;
-		total += v * unit;
-		s = end;
-	}
-	if (total > 9.2e18)
-		return -1;
-	*ns = (int64_t)(neg ? -total : total);
-	return 0;
-}
-
 /* Unix seconds with an optional fraction ("1700000000.5"); 0 or -1 */
 static int unix_time(const char *s, int64_t *ns)
 {
@@ -592,7 +541,7 @@ int image_parse_until(const char *s, int64_t now, int64_t *ns, struct werr *err)
 {
 	int64_t v;
 
-	if (go_duration(s, &v) == 0) {
+	if (godur_parse(s, &v, NULL) == 0) {
 		*ns = now - v;
 		return 0;
 	}

@@ -26,6 +26,10 @@
  *                    "--lock-fd FD ID"
  *   env=K=V          (repeated) the environment of those commands
  *   attach=DIR       serve attach on DIR/ID (monitor/attach_proto.h)
+ *   attach_hold=1    read no output and wait with the end until the first
+ *                    client has attached (`start -a` attaches right after
+ *                    the start; a client that never comes ends the hold
+ *                    after HOLD_MAX)
  *   hc=ARG           (repeated) the healthcheck command (`healthcheck run
  *                    ID`), run every hc_interval=NS nanoseconds, never two
  *                    at once; it records the result and acts on it itself
@@ -54,20 +58,20 @@
 
 #include "monitor/attach_proto.h"
 #include "monitor/forward.h"
+#include "monitor/k8sfile.h"
 
 #define PARAMS_FD    3
 #define PARAMS_MAX   (64 * 1024)
 #define MAX_ARGS     64
 #define CHUNK	     (32 * 1024)
 #define EXIT_RESTART 3
+#define HOLD_MAX     (30 * 1000) /* ms */
 
 struct mon {
 	char id[65];
 	pid_t pid;
 	int lock, out, err, in;
-	int log;
-	long long log_max;
-	long long log_size; /* what the log holds (for log_max) */
+	struct k8s_log log;
 	bool tty;
 	char *exit_argv[MAX_ARGS + 8];
 	int nexit;
@@ -81,6 +85,7 @@ struct mon {
 	int timer;			 /* its timerfd, -1: none */
 	pid_t hc_pid;			 /* the check running now, 0: none */
 	int listen;			 /* the attach socket, -1: none */
+	bool hold;			 /* attach_hold=1 until the first client */
 	char sock_path[100];		 /* via /proc/self/fd/DIRFD/ID */
 	int clients[ATTACH_CLIENTS_MAX]; /* -1: free */
 };
@@ -100,15 +105,6 @@ static void add_arg(char **v, int *n, int max, char *a)
 {
 	if (*n < max)
 		v[(*n)++] = a;
-}
-
-static void open_log(struct mon *m, const char *path)
-{
-	struct stat st;
-
-	m->log = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (m->log >= 0 && fstat(m->log, &st) == 0)
-		m->log_size = (long long)st.st_size;
 }
 
 /* The attach socket DIR/ID. The path goes through /proc/self/fd of DIR,
@@ -146,6 +142,7 @@ static void attach_accept(struct mon *m)
 	for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
 		if (m->clients[i] < 0) {
 			m->clients[i] = c;
+			m->hold = false;
 			return;
 		}
 	close(c); /* full */
@@ -171,6 +168,21 @@ static void attach_send(struct mon *m, int kind, const char *buf, size_t n)
 		buf += len;
 		n -= len;
 	}
+}
+
+/* The container's exit code to every client (the last packet), which
+ * then goes: a --rm container may be gone before a client could look. */
+static void attach_exit(struct mon *m, int code)
+{
+	char pkt[1 + sizeof(int)] = {ATTACH_EXIT};
+
+	memcpy(pkt + 1, &code, sizeof(code));
+	for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
+		if (m->clients[i] >= 0) {
+			send(m->clients[i], pkt, sizeof(pkt), MSG_DONTWAIT | MSG_NOSIGNAL);
+			close(m->clients[i]);
+			m->clients[i] = -1;
+		}
 }
 
 /* A packet from client i: stdin, a resize, or the end of its stdin. */
@@ -207,6 +219,8 @@ static void attach_recv(struct mon *m, int i)
 /* Reads fd 3 (see the top of the file). 0, or -1 when it is unusable. */
 static int read_params(struct mon *m)
 {
+	const char *log_path = NULL;
+	long long log_max = 0;
 	size_t len = 0;
 	ssize_t r;
 
@@ -243,9 +257,9 @@ static int read_params(struct mon *m)
 		else if (strcmp(k, "in") == 0)
 			m->in = to_fd(v);
 		else if (strcmp(k, "log") == 0 && *v)
-			open_log(m, v);
+			log_path = v;
 		else if (strcmp(k, "log_max") == 0)
-			m->log_max = atoll(v);
+			log_max = atoll(v);
 		else if (strcmp(k, "tty") == 0)
 			m->tty = strcmp(v, "1") == 0;
 		else if (strcmp(k, "exit") == 0)
@@ -256,6 +270,8 @@ static int read_params(struct mon *m)
 			add_arg(m->env, &m->nenv, MAX_ARGS, v);
 		else if (strcmp(k, "attach") == 0)
 			attach_listen(m, v);
+		else if (strcmp(k, "attach_hold") == 0)
+			m->hold = strcmp(v, "1") == 0;
 		else if (strcmp(k, "hc") == 0)
 			add_arg(m->hc_argv, &m->nhc, MAX_ARGS, v);
 		else if (strcmp(k, "hc_interval") == 0)
@@ -263,24 +279,11 @@ static int read_params(struct mon *m)
 		else
 			fwd_param(k, v);
 	}
+	if (log_path != NULL)
+		k8s_log_open(&m->log, log_path, log_max);
+	if (m->listen < 0)
+		m->hold = false; /* nobody can come */
 	return m->pid > 0 && m->lock >= 0 && strlen(m->id) == 64 ? 0 : -1;
-}
-
-/* RFC 3339 with nanoseconds and the local offset, as Podman's k8s-file:
- * 2026-12-02T11:18:01.123456789+01:00 */
-static size_t timestamp(char *buf, size_t len)
-{
-	struct timespec ts;
-	struct tm tm;
-	char zone[8];
-	size_t n;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	localtime_r(&ts.tv_sec, &tm);
-	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	strftime(zone, sizeof(zone), "%z", &tm); /* +0100 */
-	n += (size_t)snprintf(buf + n, len - n, ".%09ld%.3s:%.2s", ts.tv_nsec, zone, zone + 3);
-	return n;
 }
 
 static void write_full(int fd, const char *buf, size_t n)
@@ -296,44 +299,6 @@ static void write_full(int fd, const char *buf, size_t n)
 	}
 }
 
-/* One read's worth of output as k8s-file lines: each whole line "F", the
- * rest of the chunk (no newline yet) "P". */
-static void log_chunk(struct mon *m, const char *stream, const char *buf, size_t n)
-{
-	static char out[CHUNK * 2 + 4096];
-	char ts[64];
-	size_t tlen, o = 0;
-
-	if (m->log < 0)
-		return;
-	tlen = timestamp(ts, sizeof(ts));
-	while (n > 0) {
-		const char *nl = memchr(buf, '\n', n);
-		size_t len = nl ? (size_t)(nl - buf) : n;
-		/* --log-opt max-size: the log starts over rather than grow past it */
-		if (m->log_max > 0 && m->log_size + (long long)(o + tlen + len + 12) > m->log_max) {
-			write_full(m->log, out, o);
-			o = 0;
-			if (ftruncate(m->log, 0) == 0)
-				m->log_size = 0;
-		}
-		if (o + tlen + len + 32 > sizeof(out)) {
-			write_full(m->log, out, o);
-			m->log_size += (long long)o;
-			o = 0;
-		}
-		o += (size_t)snprintf(out + o, sizeof(out) - o, "%s %s %c ", ts, stream,
-				      nl ? 'F' : 'P');
-		memcpy(out + o, buf, len);
-		o += len;
-		out[o++] = '\n';
-		buf += len + (nl ? 1 : 0);
-		n -= len + (nl ? 1 : 0);
-	}
-	write_full(m->log, out, o);
-	m->log_size += (long long)o;
-}
-
 /* Reads what fd has; at end of file (or EIO: a pty whose other side is
  * all closed) closes it. */
 static void pump(struct mon *m, int *fd, const char *stream)
@@ -342,7 +307,7 @@ static void pump(struct mon *m, int *fd, const char *stream)
 	ssize_t n = read(*fd, buf, sizeof(buf));
 
 	if (n > 0) {
-		log_chunk(m, stream, buf, (size_t)n);
+		k8s_log_write(&m->log, stream, buf, (size_t)n);
 		attach_send(m, strcmp(stream, "stderr") == 0 ? ATTACH_STDERR : ATTACH_STDOUT, buf,
 			    (size_t)n);
 		return;
@@ -484,8 +449,13 @@ static int pause_mode(void)
 
 int main(int argc, char **argv)
 {
-	struct mon m = {
-	    .lock = -1, .out = -1, .err = -1, .in = -1, .log = -1, .listen = -1, .timer = -1};
+	struct mon m = {.lock = -1,
+			.out = -1,
+			.err = -1,
+			.in = -1,
+			.log = {.fd = -1},
+			.listen = -1,
+			.timer = -1};
 	sigset_t mask;
 	int sfd, fwd, status = 0;
 	bool exited = false;
@@ -517,16 +487,25 @@ int main(int argc, char **argv)
 	/* the child may have exited before the signalfd existed */
 	if (waitpid(m.pid, &status, WNOHANG) == m.pid)
 		exited = true;
-	while (!exited) {
-		struct pollfd p[6 + ATTACH_CLIENTS_MAX] = {
-		    {sfd, POLLIN, 0},	   {m.out, POLLIN, 0},	 {m.err, POLLIN, 0},
-		    {m.listen, POLLIN, 0}, {m.timer, POLLIN, 0}, {fwd, POLLIN, 0}};
+	while (!exited || m.hold) {
+		struct pollfd p[6 + ATTACH_CLIENTS_MAX] = {{sfd, POLLIN, 0},
+							   {m.hold ? -1 : m.out, POLLIN, 0},
+							   {m.hold ? -1 : m.err, POLLIN, 0},
+							   {m.listen, POLLIN, 0},
+							   {m.timer, POLLIN, 0},
+							   {fwd, POLLIN, 0}};
 		struct signalfd_siginfo si;
+		/* while it holds for its first client, at most HOLD_MAX ms */
+		int ft = fwd_timeout(), hold_wait = m.hold && (ft < 0 || ft >= HOLD_MAX);
+		int n;
 
 		for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
 			p[6 + i] = (struct pollfd){m.clients[i], POLLIN, 0};
-		if (poll(p, 6 + ATTACH_CLIENTS_MAX, fwd_timeout()) < 0 && errno != EINTR)
+		n = poll(p, 6 + ATTACH_CLIENTS_MAX, hold_wait ? HOLD_MAX : ft);
+		if (n < 0 && errno != EINTR)
 			break;
+		if (n == 0 && hold_wait)
+			m.hold = false; /* the client is not coming */
 		/* the forwarder's events, or its UDP flows' expiry */
 		if (p[5].revents || fwd_timeout() >= 0)
 			fwd_dispatch();
@@ -565,17 +544,14 @@ int main(int argc, char **argv)
 		close(m.listen);
 		unlink(m.sock_path);
 	}
-	for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
-		if (m.clients[i] >= 0)
-			close(m.clients[i]);
+	attach_exit(&m, exit_code(status));
 	if (m.in >= 0)
 		close(m.in);
 	if (m.out >= 0)
 		close(m.out);
 	if (m.err >= 0)
 		close(m.err);
-	if (m.log >= 0)
-		close(m.log);
+	k8s_log_close(&m.log);
 	if (m.timer >= 0)
 		close(m.timer);
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);

@@ -12,7 +12,9 @@
 #include "runtime/ctr_userns.h"
 #include "runtime/ctrcgroup.h"
 #include "runtime/ctrlock.h"
+#include "runtime/execsess.h"
 #include "runtime/executor.h"
+#include "runtime/fglog.h"
 #include "runtime/health.h"
 #include "runtime/hooks.h"
 #include "rootless/rootless.h"
@@ -595,6 +597,7 @@ int container_destroy(struct engine *e, struct container_rec *c, struct werr *er
 	}
 	if (store_container_delete(e->store, c->id, err) < 0)
 		return -1;
+	exec_sessions_forget(e, c->id);
 	container_event(e, c, "remove", -1);
 	/* Podman's run --rm takes the anonymous volumes along */
 	if (c->autoremove)
@@ -656,6 +659,7 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 		container_start_failed(e, c, err->status ? err->status : 125);
 		return -1;
 	}
+	c->fglog = fglog_begin(e, &c->rec, &xo);
 	xo.ncgroup_fds = ctr_cgroup_start(e, &c->rec, cgfds, err);
 	xo.cgroup_fds = cgfds;
 	rc = xo.ncgroup_fds < 0 ? -1 : executor_start(bundle, &xo, &c->proc, err);
@@ -663,9 +667,12 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 		close(cgfds[i]);
 	if (rc < 0) {
 		ports_listeners_free(pl, npl);
+		fglog_free(c->fglog);
+		c->fglog = NULL;
 		container_start_failed(e, c, err->status ? err->status : 125);
 		return -1;
 	}
+	fglog_started(c->fglog);
 	c->fwd_pid = portfwd_spawn(c->proc.pid, pl, npl, &ignore);
 	if (c->fwd_pid < 0) {
 		log_warn("published ports of %.12s: %s", c->rec.id, ignore.msg);
@@ -690,8 +697,17 @@ int container_wait(struct engine *e, struct ctr_owned *c, const struct exec_io *
 		   struct werr *err)
 {
 	struct werr ignore = {0};
-	int rc = executor_wait(&c->proc, io, exit_code, err);
-	int code = rc < 0 ? 125 : *exit_code;
+	struct exec_io tee_io;
+	int rc, code;
+
+	if (c->fglog != NULL) {
+		fglog_io(c->fglog, io, &tee_io);
+		io = &tee_io;
+	}
+	rc = executor_wait(&c->proc, io, exit_code, err);
+	code = rc < 0 ? 125 : *exit_code;
+	fglog_free(c->fglog);
+	c->fglog = NULL;
 
 	portfwd_end(&c->fwd_pid); /* the ports are free when run returns */
 	container_poststop(e, &c->rec);
@@ -707,6 +723,7 @@ int container_wait(struct engine *e, struct ctr_owned *c, const struct exec_io *
 
 void container_owned_free(struct engine *e, struct ctr_owned *c)
 {
+	fglog_free(c->fglog);
 	if (c->proc.pty_master >= 0)
 		close(c->proc.pty_master);
 	portfwd_end(&c->fwd_pid);

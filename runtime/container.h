@@ -11,14 +11,17 @@
 #include "runtime/spec.h"
 #include "storage/store.h"
 
+struct ctr_fglog;
+
 /* A container whose lifetime this process owns: it holds the container's
  * owner lock (runtime/ctrlock.h) from container_create until
  * container_wait has settled it or container_owned_free gives it up. */
 struct ctr_owned {
 	struct container_rec rec;
-	int lock;	      /* the owner lock's fd, -1 once released */
-	struct ctr_proc proc; /* the running process, pid 0 before the start */
-	pid_t fwd_pid;	      /* a foreground start's port forwarder (portfwd.h), 0: none */
+	int lock;		 /* the owner lock's fd, -1 once released */
+	struct ctr_proc proc;	 /* the running process, pid 0 before the start */
+	pid_t fwd_pid;		 /* a foreground start's port forwarder (portfwd.h), 0: none */
+	struct ctr_fglog *fglog; /* its log while it runs in our foreground (fglog.h) */
 };
 
 /* Creates a container from the image named by image_ref: the owner lock,

@@ -10,6 +10,7 @@
 #include "lib/util.h"
 #include "runtime/container.h"
 #include "runtime/ctrcgroup.h"
+#include "runtime/execsess.h"
 #include "runtime/spec.h"
 #include "runtime/userlookup.h"
 
@@ -136,6 +137,8 @@ int container_exec(struct engine *e, const char *ref, const struct ctr_exec_opts
 		return -1;
 	rc = c.state == CTR_RUNNING && c.pid > 0 && !c.paused ? start(e, &c, o, io, out, err)
 							      : improper(err);
+	if (rc == 0 && o->session_id != NULL)
+		exec_session_add(e, &c, out, o->detach, o->session_id);
 	container_rec_free(&c);
 	return rc;
 }

@@ -17,6 +17,8 @@ struct ctr_exec_opts {
 	bool tty;	     /* a pty from the container's devpts (its master in out) */
 	bool privileged;     /* every capability */
 	bool detach;	     /* it outlives us: no tty, stdio /dev/null, nobody waits */
+	char *session_id;    /* out (65 bytes): the id of the exec session recorded
+				for inspect's ExecIDs (execsess.h); NULL: none */
 };
 
 /* Starts o->cmd in the running container ref (name, id or id prefix;

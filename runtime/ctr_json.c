@@ -12,6 +12,7 @@
 #include "lib/util.h"
 #include "runtime/container.h"
 #include "runtime/ctrcgroup.h"
+#include "runtime/execsess.h"
 #include "runtime/health.h"
 #include "runtime/ports.h"
 #include "runtime/ctrfilter.h"
@@ -400,6 +401,7 @@ struct json_object *ctr_json_inspect(struct engine *e, const struct container_re
 	fill_paths(o, e, c);
 	jset_str(o, "Name", c->name);
 	jset(o, "RestartCount", json_object_new_int(container_restart_count(e, c->id)));
+	jset(o, "ExecIDs", exec_session_ids(e, c));
 	jset_str(o, "Driver", c->driver);
 	jset(o, "EffectiveCaps", caps(spec, "effective"));
 	jset(o, "BoundingCaps", caps(spec, "bounding"));

@@ -13,6 +13,7 @@
 
 #include "image/image.h"
 #include "lib/cleanup.h"
+#include "lib/godur.h"
 #include "lib/json.h"
 #include "lib/util.h"
 #include "runtime/container.h"
@@ -51,43 +52,6 @@ int ctrlog_parse(const char *s, size_t n, struct log_line *out)
 	return 0;
 }
 
-/* Go's time.ParseDuration for what `logs --since` takes: "10m", "1h30m",
- * "2.5s", "300ms". */
-static int parse_duration(const char *s, int64_t *out)
-{
-	static const struct {
-		const char *unit;
-		double ns;
-	} units[] = {{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
-	double total = 0;
-
-	if (*s == '\0')
-		return -1;
-	while (*s) {
-		char *end;
-		double v = strtod(s, &end);
-		size_t best = 0, k = 0;
-		if (end == s || v < 0)
-			return -1;
-		s = end;
-		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-			size_t l = strlen(units[i].unit);
-			if (strncmp(s, units[i].unit, l) == 0 && l > best) {
-				best = l;
-				k = i;
-			}
-		}
-		if (best == 0)
-			return -1;
-		total += v * units[k].ns;
-		s += best;
-	}
-	if (total > 9e18)
-		return -1;
-	*out = (int64_t)total;
-	return 0;
-}
-
 int ctrlog_parse_time(const char *s, int64_t now, int64_t *out)
 {
 	int64_t d;
@@ -109,7 +73,8 @@ int ctrlog_parse_time(const char *s, int64_t now, int64_t *out)
 		*out = (int64_t)(secs * 1e9 + 0.5);
 		return 0;
 	}
-	if (parse_duration(s, &d) == 0) {
+	/* a Go duration before now ("10m", "1h30m", "2.5s"); not a negative one */
+	if (*s != '-' && godur_parse(s, &d, NULL) == 0) {
 		*out = now - d;
 		return 0;
 	}
@@ -227,12 +192,18 @@ static int read_lines(int fd, off_t *pos, struct reader *r, struct werr *err)
 	}
 }
 
-static bool log_none(const struct container_rec *c)
+/* A log driver that keeps no log ("none", "passthrough"): Podman's error. */
+static int no_log(const struct container_rec *c, struct werr *err)
 {
 	cleanup_json struct json_object *j = json_tokener_parse(c->config ? c->config : "");
 	const char *type = jstr(jget(jget(j, "HostConfig"), "LogConfig"), "Type");
 
-	return type != NULL && strcmp(type, "none") == 0;
+	if (type == NULL || (strcmp(type, "none") != 0 && strcmp(type, "passthrough") != 0))
+		return 0;
+	return werr_set(err, 0,
+			"this container is using the '%s' log driver, cannot read logs: this "
+			"container is not logging output",
+			type);
 }
 
 /* -f: new entries until the container no longer runs */
@@ -271,12 +242,10 @@ int container_logs(struct engine *e, const struct container_rec *c, const struct
 	off_t pos = 0;
 	int rc = 0;
 
-	if (log_none(c)) {
+	if (no_log(c, err) < 0) {
 		free(so);
 		free(se);
-		return werr_set(err, 0,
-				"this container is using the 'none' log driver, cannot read logs: "
-				"this container is not using the k8s-file log driver");
+		return -1;
 	}
 	so->fd = out_fd;
 	se->fd = err_fd;

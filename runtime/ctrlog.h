@@ -1,6 +1,7 @@
-/* ctrlog.h - reading a container's k8s-file log (written by its monitor,
- * monitor/monitor.c): lines "<RFC 3339 time> stdout|stderr F|P <data>",
- * F ending a line of output, P a part of one that goes on. */
+/* ctrlog.h - reading a container's k8s-file log, written by its monitor
+ * or by the CLI that runs it in the foreground (monitor/k8sfile.c): lines
+ * "<RFC 3339 time> stdout|stderr F|P <data>", F ending a line of output,
+ * P a part of one that goes on. */
 #ifndef WARREN_CTRLOG_H
 #define WARREN_CTRLOG_H
 
@@ -36,8 +37,9 @@ struct log_line {
 int ctrlog_parse(const char *s, size_t n, struct log_line *out);
 
 /* Writes c's log to out_fd and err_fd as o says. A container with no log
- * (--log-driver none): "this container is using the 'none' log driver,
- * cannot read logs: this container is not using the k8s-file log driver". */
+ * (--log-driver none or passthrough): Podman's "this container is using
+ * the 'none' log driver, cannot read logs: this container is not logging
+ * output". */
 int container_logs(struct engine *e, const struct container_rec *c, const struct log_opts *o,
 		   int out_fd, int err_fd, struct werr *err);
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/godur.h"
 #include "lib/util.h"
 #include "runtime/userlookup.h"
 
@@ -38,53 +39,6 @@ struct top_ctx {
 };
 
 typedef char *(*col_fn)(const struct top_ctx *t, const struct proc_info *p);
-
-void go_duration_string(int64_t ns, char *buf, size_t len)
-{
-	uint64_t u = ns < 0 ? (uint64_t)(-ns) : (uint64_t)ns;
-	const char *sign = ns < 0 ? "-" : "";
-	char frac[16] = "";
-	const char *unit;
-	uint64_t whole, part, div;
-	int digits;
-
-	if (u == 0) {
-		snprintf(buf, len, "0s");
-		return;
-	}
-	if (u < 1000) {
-		snprintf(buf, len, "%s%lluns", sign, (unsigned long long)u);
-		return;
-	}
-	if (u < 1000000000ULL) {
-		div = u < 1000000 ? 1000 : 1000000;
-		digits = u < 1000000 ? 3 : 6;
-		unit = u < 1000000 ? "µs" : "ms";
-	} else {
-		div = 1000000000ULL;
-		digits = 9;
-		unit = "s";
-	}
-	whole = u / div;
-	part = u % div;
-	if (part) {
-		snprintf(frac, sizeof(frac), ".%0*llu", digits, (unsigned long long)part);
-		for (size_t l = strlen(frac); frac[l - 1] == '0'; l--)
-			frac[l - 1] = '\0';
-	}
-	if (div < 1000000000ULL) {
-		snprintf(buf, len, "%s%llu%s%s", sign, (unsigned long long)whole, frac, unit);
-	} else if (whole < 60) {
-		snprintf(buf, len, "%s%llu%ss", sign, (unsigned long long)whole, frac);
-	} else if (whole < 3600) {
-		snprintf(buf, len, "%s%llum%llu%ss", sign, (unsigned long long)(whole / 60),
-			 (unsigned long long)(whole % 60), frac);
-	} else {
-		snprintf(buf, len, "%s%lluh%llum%llu%ss", sign, (unsigned long long)(whole / 3600),
-			 (unsigned long long)(whole / 60 % 60), (unsigned long long)(whole % 60),
-			 frac);
-	}
-}
 
 /* The pid of host pid h inside the container, 0 when it is outside. */
 static pid_t ns_pid(const struct top_ctx *t, pid_t h)
@@ -156,15 +110,14 @@ static int64_t elapsed_ns(const struct top_ctx *t, const struct proc_info *p)
 static char *c_etime(const struct top_ctx *t, const struct proc_info *p)
 {
 	char b[64];
-	go_duration_string(elapsed_ns(t, p), b, sizeof(b));
+	godur_string(elapsed_ns(t, p), b, sizeof(b));
 	return xstrdup(b);
 }
 static char *c_time(const struct top_ctx *t, const struct proc_info *p)
 {
 	char b[64];
-	go_duration_string(
-	    (int64_t)((p->utime + p->stime) * 1000000000ULL / (unsigned long long)t->hz), b,
-	    sizeof(b));
+	godur_string((int64_t)((p->utime + p->stime) * 1000000000ULL / (unsigned long long)t->hz),
+		     b, sizeof(b));
 	return xstrdup(b);
 }
 static char *c_pcpu(const struct top_ctx *t, const struct proc_info *p)

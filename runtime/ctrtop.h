@@ -27,8 +27,4 @@ void top_table_free(struct top_table *t);
 int container_top(struct engine *e, const struct container_rec *c, char *const *descs,
 		  struct top_table *out, struct werr *err);
 
-/* Go's time.Duration.String(): "0s", "1.5ms", "4m41.729278465s",
- * "1h0m0s". Pure: unit-tested. */
-void go_duration_string(int64_t ns, char *buf, size_t len);
-
 #endif

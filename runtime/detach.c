@@ -215,9 +215,9 @@ static char *monitor_params(struct engine *e, const struct ctr_owned *c,
 	ex = param_argv("exit", exit_argv);
 	rs = param_argv("restart", restart_argv);
 	return xasprintf("id=%s\npid=%d\nlock=%d\nout=%d\nerr=%d\nin=%d\nlog=%s\nlog_max=%lld\n"
-			 "tty=%d\nattach=%s\n%s%s%s%s",
+			 "tty=%d\nattach=%s\nattach_hold=%d\n%s%s%s%s",
 			 c->rec.id, (int)c->proc.pid, lock, out, errfd, in, log, o->log_max,
-			 o->tty ? 1 : 0, adir, ex, rs, hc, env);
+			 o->tty ? 1 : 0, adir, o->attach_hold ? 1 : 0, ex, rs, hc, env);
 }
 
 /* fd moved to HIGH_FD or above, inheritable; -1 stays -1. */
@@ -352,7 +352,7 @@ int container_detach(struct engine *e, struct ctr_owned *c, const struct detach_
 	struct port_listener *pl = NULL;
 	size_t npl = 0;
 	int in[2] = {-1, -1}, out[2] = {-1, -1}, er[2] = {-1, -1}, rep[2] = {-1, -1};
-	bool pipes = !o->tty && o->log_driver != LOG_NONE;
+	bool pipes = !o->tty && (o->log_driver != LOG_NONE || o->attach_hold);
 	pid_t child;
 	int st, r = -1;
 

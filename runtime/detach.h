@@ -23,6 +23,8 @@ struct detach_opts {
 	 * before the container starts, for the monitor's forwarder */
 	const struct port_listener *ports;
 	size_t nports;
+	bool attach_hold; /* start -a: the monitor holds the output (and the end)
+			     until the caller has attached to it */
 };
 
 /* The detach options of `run -d` (passthrough logging needs a terminal

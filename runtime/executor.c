@@ -8,10 +8,12 @@
 #include "net/net.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -156,9 +158,95 @@ static void poststart_hooks(const struct xspec *s, const struct exec_opts *o, pi
 		log_warn("%s", err.msg);
 }
 
+/* What the child of xstart starts from: its arguments and both ends of
+ * the sockets (it closes ours). */
+struct spawn {
+	const struct xchild *c;
+	int es[2], ps[2];
+};
+
+static __attribute__((noreturn)) void child_entry(const struct spawn *sp)
+{
+	struct xchild a = *sp->c;
+
+	a.errfd = sp->es[1];
+	a.ptyfd = sp->ps[1];
+	close(sp->es[0]);
+	if (sp->ps[0] >= 0)
+		close(sp->ps[0]);
+	child_main(&a);
+}
+
+/* exec's child, born in the container's pid namespace. setns(CLONE_NEWPID)
+ * moves only the children-to-be of the caller, and there is no way back
+ * for a rootless one: re-entering its own pid namespace takes
+ * CAP_SYS_ADMIN over the user namespace owning it (the host's: EPERM),
+ * and every later fork would be born in the container (ENOMEM once its
+ * init is gone). So a helper joins it and clones the child as ours
+ * (CLONE_PARENT): we never change namespaces. The helper shares our
+ * memory and we wait for it (CLONE_VM | CLONE_VFORK, as posix_spawn),
+ * which costs no copy of our page tables: one clone more than a plain
+ * fork, no more. */
+struct pidns_helper {
+	int nsfd;
+	const struct spawn *sp;
+	pid_t pid;  /* the child, or -1 */
+	int errnum; /* why not (of setns or clone) */
+};
+
+static int pidns_helper_main(void *arg)
+{
+	struct pidns_helper *h = arg;
+	pid_t pid;
+
+	if (setns(h->nsfd, CLONE_NEWPID) < 0) {
+		h->errnum = errno;
+		_exit(1);
+	}
+	/* like fork: the child runs on its own copy of this stack */
+	pid = (pid_t)syscall(SYS_clone, (unsigned long)CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid == 0)
+		child_entry(h->sp);
+	h->errnum = pid < 0 ? errno : 0;
+	h->pid = pid;
+	_exit(0);
+}
+
+#define PIDNS_HELPER_STACK (256 * 1024) /* the child's too, until it execs */
+
+/* The child of sp in the pid namespace nsfd (a pidfd or an ns file), as
+ * our own; -1 with err set (errnum: setns's or clone's). */
+static pid_t clone_in_pidns(int nsfd, const struct spawn *sp, struct werr *err)
+{
+	struct pidns_helper h = {.nsfd = nsfd, .sp = sp, .pid = -1, .errnum = EIO};
+	sigset_t all, old;
+	pid_t helper;
+	void *stack = mmap(NULL, PIDNS_HELPER_STACK, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+
+	if (stack == MAP_FAILED)
+		return werr_set(err, errno, "clone the exec process");
+	/* no handler of ours may run on the helper's stack, in our memory */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	helper = clone(pidns_helper_main, (char *)stack + PIDNS_HELPER_STACK,
+		       CLONE_VM | CLONE_VFORK | SIGCHLD, &h);
+	if (helper < 0)
+		h.errnum = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (helper > 0)
+		reap(helper);
+	munmap(stack, PIDNS_HELPER_STACK);
+	if (h.pid > 0)
+		return h.pid;
+	errno = h.errnum;
+	return -1;
+}
+
 int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct werr *err)
 {
-	int es[2], ps[2] = {-1, -1};
+	struct spawn sp = {.c = c, .ps = {-1, -1}};
+	int *es = sp.es, *ps = sp.ps;
 	cleanup_close int errfd = -1, ptyfd = -1;
 	pid_t pid;
 	int master = -1, rc;
@@ -174,24 +262,23 @@ int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct
 	/* like fork (no stack: the child runs on a copy of ours), but with
 	 * CLONE_NEWPID the child is pid 1 of its namespace */
 	userns = c->join == NULL && xuserns_wanted(c->s);
-	pid = userns ? xuserns_clone(c->s, err)
-		     : (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL,
-				      NULL, 0);
-	if (pid == 0) {
-		struct xchild a = *c;
-		a.errfd = es[1];
-		a.ptyfd = ps[1];
-		close(es[0]);
-		if (ps[0] >= 0)
-			close(ps[0]);
-		child_main(&a);
-	}
+	if (userns)
+		pid = xuserns_clone(c->s, err);
+	else if (c->join != NULL && c->pidns_fd >= 0)
+		pid = clone_in_pidns(c->pidns_fd, &sp, err);
+	else
+		pid = (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL,
+				     NULL, 0);
+	if (pid == 0)
+		child_entry(&sp);
 	rc = pid < 0 ? errno : 0;
 	errfd = es[0];
 	ptyfd = ps[0];
 	close(es[1]);
 	if (ps[1] >= 0)
 		close(ps[1]);
+	if (pid < 0 && c->join != NULL && c->pidns_fd >= 0)
+		return werr_set(err, rc, "join the pid namespace of the container");
 	if (pid < 0)
 		return userns ? -1 : werr_set(err, rc, "clone the container process");
 	/* its own user namespace: maps and the idmapped rootfs first */

@@ -13,6 +13,7 @@
 #define WARREN_EXECUTOR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -87,6 +88,18 @@ struct exec_proc {
 int executor_exec(const char *bundle_dir, pid_t pid, uint64_t pid_start, const struct exec_proc *x,
 		  const struct exec_opts *o, struct ctr_proc *out, struct werr *err);
 
+/* Output that passes through the waiting side on its way to the caller's
+ * fds, so that it can be logged too (a foreground container's k8s-file
+ * log): out_pipe and err_pipe (-1: none) are the read ends of pipes the
+ * container writes its stdout and stderr to, copied to exec_io's out_fd
+ * and err_fd (executor_wait closes them); every chunk of output, theirs
+ * or the pty's (all stdout), also goes to on_output. */
+struct exec_tee {
+	int out_pipe, err_pipe;
+	void (*on_output)(void *arg, bool is_stderr, const char *buf, size_t n);
+	void *arg;
+};
+
 /* What the waiting side attaches to a running container: the engine never
  * touches fds 0-2 or a terminal on its own, the caller (the CLI, a
  * detached container's monitor, the REST API) says which fds to use. */
@@ -103,11 +116,15 @@ struct exec_io {
 	int event_fd;
 	void (*on_event)(void *arg, const struct ctr_proc *p);
 	void *event_arg;
+	const struct exec_tee *tee; /* NULL: the output goes straight to the caller */
 };
 
 /* Waits for the container to exit (SIGCHLD, through a signalfd of its
- * own: SIGCHLD is blocked meanwhile), copying the pty both ways and
- * serving io->event_fd. *exit_code is the exit status, or 128+N after
+ * own: SIGCHLD is blocked meanwhile), copying the pty both ways, the
+ * output through io->tee, and serving io->event_fd. With a tee, SIGPIPE
+ * is ignored meanwhile: a caller's output that went away closes that
+ * stream's pipe (the container gets its SIGPIPE, as when it wrote there
+ * itself); the pty's output is then only logged. *exit_code is the exit status, or 128+N after
  * signal N. The pty master is closed (p->pty_master becomes -1). */
 int executor_wait(struct ctr_proc *p, const struct exec_io *io, int *exit_code, struct werr *err);
 

@@ -4,8 +4,9 @@
  * (one setns() call for all of them, Linux 5.8+) or, on older kernels,
  * through /proc/PID/ns files; either way the init's start time is checked
  * after opening, so that a recycled pid is never joined. The pid namespace
- * applies to children only: the parent enters it for the one fork and
- * leaves it again; the child joins the others, and joining the mount
+ * applies to children only: the child is born in it through a helper
+ * (xstart), so that our own process never changes namespaces and can
+ * exec and fork again; the child joins the others, and joining the mount
  * namespace puts its root and cwd on the container's "/" (the namespace's
  * root after pivot_root), so it cannot see the host's files. Then the
  * process is set up as a new container's is (executor_proc.c). */
@@ -97,38 +98,23 @@ static int join_open(pid_t pid, uint64_t start, int flags, struct xjoin *j, stru
 	return 0;
 }
 
-/* The parent's side of the pid namespace: from now on its children are
- * born in the container's. *back is our own, to return to (leave_pidns). */
-static int enter_pidns(struct xjoin *j, pid_t pid, uint64_t start, int *back, struct werr *err)
+/* The fd through which exec's child is born in the container's pid
+ * namespace (xstart's helper joins it, we never do). */
+static int pidns_fd(const struct xjoin *j)
 {
-	*back = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-	if (*back < 0)
-		return werr_set(err, errno, "open '/proc/self/ns/pid'");
-	if (j->pidfd >= 0) {
-		if (setns(j->pidfd, CLONE_NEWPID) == 0)
-			return 0;
-		if (errno != EINVAL)
-			return errno == ESRCH
-				   ? gone(pid, err)
-				   : werr_set(err, errno, "join the pid namespace of %d", (int)pid);
-		/* a kernel before 5.8: /proc/PID/ns from now on */
-		setns_pidfd_missing = true;
-		join_close(j);
-		if (join_open(pid, start, j->flags, j, err) < 0)
-			return -1;
-	}
-	if (setns(j->nsfd[XNS_PID], CLONE_NEWPID) < 0)
-		return werr_set(err, errno, "join the pid namespace of %d", (int)pid);
-	return 0;
+	return j->pidfd >= 0 ? j->pidfd : j->nsfd[XNS_PID];
 }
 
-static void leave_pidns(int back)
+/* Before Linux 5.8 setns() takes no pidfd (EINVAL): from then on the
+ * /proc/PID/ns files, opened again. */
+static bool pidfd_refused(struct xjoin *j, pid_t pid, uint64_t start, const struct werr *xerr,
+			  struct werr *err)
 {
-	if (back < 0)
-		return;
-	/* our own pid namespace is always allowed */
-	setns(back, CLONE_NEWPID);
-	close(back);
+	if (j->pidfd < 0 || xerr->errnum != EINVAL)
+		return false;
+	setns_pidfd_missing = true;
+	join_close(j);
+	return join_open(pid, start, j->flags, j, err) == 0;
 }
 
 int xjoin_enter(const struct xjoin *j, struct werr *err)
@@ -197,7 +183,7 @@ int executor_exec(const char *bundle_dir, pid_t pid, uint64_t pid_start, const s
 {
 	struct xspec s;
 	struct xjoin j = {.pidfd = -1};
-	int back = -1, rc = -1;
+	int rc = -1;
 
 	for (int i = 0; i < XNS_COUNT; i++)
 		j.nsfd[i] = -1;
@@ -205,17 +191,22 @@ int executor_exec(const char *bundle_dir, pid_t pid, uint64_t pid_start, const s
 		return -1;
 	if (xspec_apply_exec(&s, x, err) < 0 || join_open(pid, pid_start, s.ns_flags, &j, err) < 0)
 		goto out;
-	if ((s.ns_flags & CLONE_NEWPID) && enter_pidns(&j, pid, pid_start, &back, err) < 0)
-		goto out;
 	struct xchild c = {.s = &s,
 			   .o = o,
 			   .join = &j,
 			   .tty = o->tty,
 			   .pdeathsig = !x->detach,
-			   .setsid = x->detach};
+			   .setsid = x->detach,
+			   .pidns_fd = (s.ns_flags & CLONE_NEWPID) ? pidns_fd(&j) : -1};
 	rc = xstart(&c, 0, out, err);
+	if (rc < 0 && pidfd_refused(&j, pid, pid_start, err, err)) {
+		werr_clear(err);
+		c.pidns_fd = pidns_fd(&j);
+		rc = xstart(&c, 0, out, err);
+	}
+	if (rc < 0 && err->errnum == ESRCH)
+		gone(pid, err);
 out:
-	leave_pidns(back);
 	join_close(&j);
 	xspec_free(&s);
 	return rc;

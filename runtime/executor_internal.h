@@ -145,7 +145,7 @@ enum { XNS_IPC, XNS_UTS, XNS_NET, XNS_CGROUP, XNS_MNT, XNS_PID, XNS_COUNT };
 struct xjoin {
 	int pidfd;	     /* -1: the nsfd[] instead */
 	int nsfd[XNS_COUNT]; /* -1 where nothing is joined */
-	int flags;	     /* CLONE_NEW* to join (the pid namespace the parent entered) */
+	int flags;	     /* CLONE_NEW* to join (the pid namespace: xchild.pidns_fd) */
 };
 
 /* What the child of executor_start or executor_exec needs, all prepared
@@ -157,6 +157,8 @@ struct xchild {
 	bool tty;
 	bool pdeathsig; /* SIGKILL when the caller dies (not for exec -d) */
 	bool setsid;	/* a session of its own (exec -d: no terminal's signals) */
+	int pidns_fd;	/* exec: the pid namespace the child is born in (a pidfd or
+			   an ns file; a helper joins it, never we); -1: ours */
 	int errfd;	/* errors; CLOEXEC, so exec closes it */
 	int ptyfd;	/* the pty master goes back here (tty only) */
 };

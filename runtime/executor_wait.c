@@ -22,6 +22,8 @@ struct waiter {
 	const struct exec_io *io;
 	int sfd;
 	bool pty, in_eof, master_eof, exited;
+	bool out_gone; /* the caller's out_fd went away (EPIPE) */
+	int pipes[2];  /* the tee's stdout and stderr pipes, -1 at their end */
 	int status;
 	int wait_errno;
 };
@@ -80,6 +82,18 @@ static int read_signals(struct waiter *w, struct werr *err)
 	return 0;
 }
 
+/* The pty's output to the caller, and to the tee. */
+static void put_master(struct waiter *w, const char *buf, size_t n)
+{
+	const struct exec_tee *t = w->io->tee;
+
+	if (w->io->out_fd >= 0 && !w->out_gone && write_all(w->io->out_fd, buf, n) < 0 &&
+	    errno == EPIPE && t != NULL)
+		w->out_gone = true;
+	if (t != NULL)
+		t->on_output(t->arg, false, buf, n);
+}
+
 /* Copies what the master has to the caller's output. */
 static void copy_master(struct waiter *w)
 {
@@ -92,8 +106,47 @@ static void copy_master(struct waiter *w)
 		w->master_eof = true; /* EIO: every slave fd is closed */
 		return;
 	}
-	if (w->io->out_fd >= 0)
-		write_all(w->io->out_fd, buf, (size_t)n);
+	put_master(w, buf, (size_t)n);
+}
+
+/* Copies what the tee's pipe i (0 stdout, 1 stderr) has to the caller's
+ * fd and the tee; at its end (or when the caller's fd went away, so that
+ * the container gets its SIGPIPE) closes it. */
+static void copy_pipe(struct waiter *w, int i)
+{
+	const struct exec_tee *t = w->io->tee;
+	int to = i == 0 ? w->io->out_fd : w->io->err_fd;
+	char buf[16384];
+	ssize_t n = read(w->pipes[i], buf, sizeof(buf));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n > 0 && to >= 0 && write_all(to, buf, (size_t)n) < 0 && errno == EPIPE)
+		n = 0;
+	else if (n > 0)
+		t->on_output(t->arg, i == 1, buf, (size_t)n);
+	if (n <= 0) {
+		close(w->pipes[i]);
+		w->pipes[i] = -1;
+	}
+}
+
+/* After the exit: what is left in the tee's pipes (only a process the
+ * container left behind could write more: not waited for). */
+static void drain_pipes(struct waiter *w)
+{
+	for (int i = 0; i < 2; i++) {
+		int fl = w->pipes[i] >= 0 ? fcntl(w->pipes[i], F_GETFL) : -1;
+
+		if (fl >= 0)
+			fcntl(w->pipes[i], F_SETFL, fl | O_NONBLOCK);
+		for (int k = 0; k < 1024 && w->pipes[i] >= 0; k++) {
+			struct pollfd p = {.fd = w->pipes[i], .events = POLLIN};
+			if (poll(&p, 1, 0) <= 0)
+				break;
+			copy_pipe(w, i);
+		}
+	}
 }
 
 static void copy_in(struct waiter *w)
@@ -125,8 +178,7 @@ static void drain_master(struct waiter *w)
 		ssize_t n = read(w->p->pty_master, buf, sizeof(buf));
 		if (n <= 0)
 			break;
-		if (w->io->out_fd >= 0)
-			write_all(w->io->out_fd, buf, (size_t)n);
+		put_master(w, buf, (size_t)n);
 	}
 }
 
@@ -145,11 +197,13 @@ static int loop(struct waiter *w, struct werr *err)
 
 	check_child(w); /* it may have exited before SIGCHLD was blocked */
 	while (!w->exited) {
-		struct pollfd fds[4] = {{.fd = w->sfd, .events = POLLIN}};
+		struct pollfd fds[6] = {{.fd = w->sfd, .events = POLLIN}};
 		nfds_t n = 1;
 		int mi = watch(fds, &n, w->pty && !w->master_eof, w->p->pty_master);
 		int ii = watch(fds, &n, w->pty && !w->in_eof, io->in_fd);
 		int ei = watch(fds, &n, io->on_event != NULL, io->event_fd);
+		int oi = watch(fds, &n, true, w->pipes[0]);
+		int ri = watch(fds, &n, true, w->pipes[1]);
 
 		if (poll(fds, n, -1) < 0) {
 			if (errno == EINTR)
@@ -164,15 +218,25 @@ static int loop(struct waiter *w, struct werr *err)
 			copy_in(w);
 		if (ei >= 0 && fds[ei].revents)
 			io->on_event(io->event_arg, w->p);
+		if (oi >= 0 && fds[oi].revents)
+			copy_pipe(w, 0);
+		if (ri >= 0 && fds[ri].revents)
+			copy_pipe(w, 1);
 	}
 	if (w->pty)
 		drain_master(w);
+	drain_pipes(w);
 	return 0;
 }
 
 int executor_wait(struct ctr_proc *p, const struct exec_io *io, int *exit_code, struct werr *err)
 {
-	struct waiter w = {.p = p, .io = io, .pty = p->pty_master >= 0};
+	struct waiter w = {
+	    .p = p,
+	    .io = io,
+	    .pty = p->pty_master >= 0,
+	    .pipes = {io->tee ? io->tee->out_pipe : -1, io->tee ? io->tee->err_pipe : -1}};
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old_pipe;
 	sigset_t set, old;
 	int rc;
 
@@ -186,7 +250,14 @@ int executor_wait(struct ctr_proc *p, const struct exec_io *io, int *exit_code, 
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return rc;
 	}
+	if (io->tee != NULL)
+		sigaction(SIGPIPE, &ign, &old_pipe);
 	rc = loop(&w, err);
+	if (io->tee != NULL)
+		sigaction(SIGPIPE, &old_pipe, NULL);
+	for (int i = 0; i < 2; i++)
+		if (w.pipes[i] >= 0)
+			close(w.pipes[i]);
 	close(w.sfd);
 	if (p->pty_master >= 0) {
 		close(p->pty_master);

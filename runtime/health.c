@@ -209,67 +209,42 @@ static void run_failed(struct run *r, const char *msg)
 	r->exit_code = 1;
 }
 
-/* In a child of ours: runs h's command in c, stdout and stderr into
- * r->out. (Joining the container's pid namespace cannot be undone in a
- * user namespace: setns back to our own is EPERM, and once the container
- * is gone no fork would work; so this child does it, not we.) */
-static void check_child(struct engine *e, const struct container_rec *c,
-			const struct health_check *h, struct run *r)
+/* One run of h's command in c, stdout and stderr into r. SIGCHLD is
+ * blocked meanwhile (a signalfd reports it to wait_check). */
+static void run_check(struct engine *e, const struct container_rec *c, const struct health_check *h,
+		      struct run *r)
 {
 	struct ctr_exec_opts xo = {.cmd = h->argv};
 	struct ctr_proc proc = {.pty_master = -1};
+	struct exec_io io = {.in_fd = -1, .event_fd = -1};
 	struct werr xerr = {0};
-	sigset_t mask;
-	int p[2], sfd;
+	sigset_t mask, old;
+	cleanup_close int sfd = -1;
+	int p[2], rc, st;
 
+	r->start = now_ns();
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sigprocmask(SIG_BLOCK, &mask, &old);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0 || pipe2(p, O_CLOEXEC) < 0) {
 		werr_set(&xerr, errno, "healthcheck");
 		run_failed(r, xerr.msg);
-		return;
+		goto out;
 	}
-	struct exec_io io = {.in_fd = -1, .out_fd = p[1], .err_fd = p[1], .event_fd = -1};
-	if (container_exec_rec(e, c, &xo, &io, &proc, &xerr) < 0) {
+	io.out_fd = io.err_fd = p[1];
+	rc = container_exec_rec(e, c, &xo, &io, &proc, &xerr);
+	close(p[1]);
+	if (rc < 0) {
 		/* it could not start (no such command): a failed run */
-		run_failed(r, xerr.msg);
-		return;
-	}
-	close(p[1]);
-	int st = wait_check(proc.pid, p[0], sfd, r->start + h->timeout, r);
-	r->exit_code = st < 0 ? -1 : st == 0 ? 0 : 1;
-}
-
-/* One run of h's command in c, in a child (check_child), into r. */
-static void run_check(struct engine *e, const struct container_rec *c, const struct health_check *h,
-		      struct run *r)
-{
-	int p[2], st;
-	pid_t pid;
-
-	r->start = now_ns();
-	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
-		run_failed(r, "healthcheck: cannot fork");
-		r->end = now_ns();
-		return;
-	}
-	if (pid == 0) {
 		close(p[0]);
-		check_child(e, c, h, r);
-		write_all(p[1], r, sizeof(*r));
-		_exit(0);
+		run_failed(r, xerr.msg);
+		goto out;
 	}
-	close(p[1]);
-	if (read_all(p[0], r, sizeof(*r)) != (ssize_t)sizeof(*r)) {
-		r->len = 0;
-		run_failed(r, "healthcheck: the check's process died");
-	}
-	close(p[0]);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	r->out[r->len] = '\0';
+	st = wait_check(proc.pid, p[0], sfd, r->start + h->timeout, r);
+	r->exit_code = st < 0 ? -1 : st == 0 ? 0 : 1;
+out:
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	r->end = now_ns();
 }
 

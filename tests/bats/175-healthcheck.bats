@@ -179,6 +179,27 @@ pm_err() { grep -Ev "$WT_WARN_RE|level=error msg=\"unable to get systemd connect
     assert_equal "$(health "$name-r" | jq -c '[.Log[0].ExitCode, .Log[-1].ExitCode]')" '[1,0]'
 }
 
+@test "healthcheck run --health-on-failure=restart by hand: exec, stop and a new monitor from one process" {
+    # guards: the exec of a check once joined the container's pid namespace in
+    # warren's own process, rootless without a way back (setns EPERM): the
+    # restart's fork of a new monitor, after the old init died, failed (ENOMEM)
+    local name started
+    name=$(wt_name)
+    run_warren 0 run -d --name "$name" --stop-timeout 1 --health-interval disable --health-retries 1 \
+        --health-cmd 'test -e /tmp/ran || { touch /tmp/ran; exit 1; }' --health-on-failure restart \
+        "$IMAGE" sleep 1000
+    started=$(w inspect --format '{{.State.StartedAt}}' "$name")
+    run_warren 1 healthcheck run "$name"
+    assert_output unhealthy
+    run_warren 0 inspect --format '{{.State.Status}}' "$name"
+    assert_output running
+    [ "$(w inspect --format '{{.State.StartedAt}}' "$name")" != "$started" ] ||
+        fail "$name was not restarted"
+    # the new run's health starts over; a second check (a second exec) passes
+    run_warren 0 healthcheck run "$name"
+    assert_equal "$(health "$name" | jq -r .Status)" healthy
+}
+
 @test "healthcheck: a health_status event per run; a restart starts the health over at starting" {
     # guards: Podman resets the status to starting at each start (the log stays)
     local name

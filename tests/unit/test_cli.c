@@ -4,6 +4,7 @@
 #include "tests/unit/unit.h"
 
 #include "cli/format.c"
+#include "cli/cmd_attach.c"
 #include "cli/cmd_run.c"
 #include "cli/runio.c"
 #include "cli/progress.c"

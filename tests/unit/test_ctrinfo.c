@@ -2,6 +2,7 @@
  * Go durations for top, container names. */
 #include <stdlib.h>
 
+#include "lib/godur.h"
 #include "lib/util.h"
 #include "runtime/ctrfilter.h"
 #include "runtime/ctrfs.h"
@@ -155,7 +156,7 @@ UNIT_TEST(cp_paths)
 static const char *dur(int64_t ns)
 {
 	static char buf[64];
-	go_duration_string(ns, buf, sizeof(buf));
+	godur_string(ns, buf, sizeof(buf));
 	return buf;
 }
 

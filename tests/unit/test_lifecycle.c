@@ -109,6 +109,13 @@ UNIT_TEST(log_and_event_times)
 	CHECK(ctrlog_parse_time("10", now, &t) == 0); /* Unix seconds */
 	CHECK(ctrlog_parse_time("", now, &t) == -1);
 	CHECK(ctrlog_parse_time("5q", now, &t) == -1);
+	/* Go durations through lib/godur.c: exact, Go's units, no negative one */
+	CHECK(ctrlog_parse_time("2.5s", now, &t) == 0 && t == now - 2500000000LL);
+	CHECK(ctrlog_parse_time("300ms", now, &t) == 0 && t == now - 300000000LL);
+	CHECK(ctrlog_parse_time("1.1s", now, &t) == 0 && t == now - 1100000000LL);
+	CHECK(ctrlog_parse_time("-10m", now, &t) == -1);
+	CHECK(ctrlog_parse_time("1e3s", now, &t) == -1);
+	CHECK(ctrlog_parse_time("10d", now, &t) == -1);
 }
 
 UNIT_MAIN()
