@@ -204,9 +204,10 @@ same_template() {
     p=$(pm info --format json)
     run wr info --format json
     assert_success
-    # warren-only: its pause process (pid, runtime dir) and whether the
-    # userns maps one id only; warren has no network or volume plugins
-    same_shape "$output" "$p" '^host\.(pausePid|runtimeDir|security\.singleUidMapping) |^plugins\.(network|volume)\.\[\]'
+    # warren-only: its pause process (pid, runtime dir), whether the userns
+    # maps one id only, and the configuration files it read; warren has no
+    # network or volume plugins
+    same_shape "$output" "$p" '^host\.(pausePid|runtimeDir|security\.singleUidMapping|configFiles) |^host\.configFiles\.\[\] |^plugins\.(network|volume)\.\[\]'
     same_values "$output" "$p" '.host | [.arch, .os, .kernel, .hostname, .cpus, .idMappings, .distribution, .security.rootless, .security.capabilities, .cgroupVersion]'
     same_values "$output" "$p" '.store | [.imageStore, .containerStore]'
     p=$(pm version --format json)
