@@ -94,9 +94,10 @@ check-unit: $(UNIT_BIN)
 	@tests/unit/run-all $(UNIT_BIN)
 
 # Programs the bats tests use (tests/tools): enosys runs a command with
-# syscalls failing with ENOSYS (old kernels); uring_probe is static so
-# that it runs inside any image.
-TOOLS := build/tools/enosys build/tools/uring_probe
+# syscalls failing with ENOSYS (old kernels); uring_probe and icmp_ping
+# (ping through an unprivileged ICMP socket) are static so that they run
+# inside any image.
+TOOLS := build/tools/enosys build/tools/uring_probe build/tools/icmp_ping
 test-tools: $(TOOLS)
 
 build/tools/enosys: tests/tools/enosys.c
@@ -104,6 +105,10 @@ build/tools/enosys: tests/tools/enosys.c
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) $(shell $(PKG_CONFIG) --libs libseccomp)
 
 build/tools/uring_probe: tests/tools/uring_probe.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(LDFLAGS)
+
+build/tools/icmp_ping: tests/tools/icmp_ping.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(LDFLAGS)
 

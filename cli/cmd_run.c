@@ -3,6 +3,7 @@
 #include "cli/runio.h"
 #include "lib/cleanup.h"
 #include "lib/util.h"
+#include "net/net.h"
 #include "runtime/container.h"
 #include "runtime/detach.h"
 #include "runtime/health.h"
@@ -36,6 +37,18 @@ RUNOPTS_CALL(runopts_add_annotation)
 RUNOPTS_CALL(runopts_add_label)
 RUNOPTS_CALL(runopts_add_label_file)
 
+/* the DNS, hosts and MAC flags (net/net.h validates them) */
+#define NETOPTS_CALL(fn)                                                                           \
+	static int fn##_opt(void *o, const char *v, struct werr *err)                              \
+	{                                                                                          \
+		return fn(&((struct run_opts *)o)->netopts, v, err);                               \
+	}
+NETOPTS_CALL(net_add_dns)
+NETOPTS_CALL(net_add_dns_search)
+NETOPTS_CALL(net_add_dns_option)
+NETOPTS_CALL(net_add_host)
+NETOPTS_CALL(net_set_mac)
+
 static int run_tls_verify(void *o, const char *v, struct werr *err)
 {
 	return cli_tls_verify(&((struct run_opts *)o)->tls_verify, v, err);
@@ -59,6 +72,13 @@ static const struct opt run_tab[] = {
     OPT_BOOL("read-only", 0, struct run_opts, read_only),
     OPT_CALL("network", 0, runopts_set_network_opt),
     OPT_CALL("net", 0, runopts_set_network_opt),
+    OPT_CALL("dns", 0, net_add_dns_opt),
+    OPT_CALL("dns-search", 0, net_add_dns_search_opt),
+    OPT_CALL("dns-option", 0, net_add_dns_option_opt),
+    OPT_CALL("dns-opt", 0, net_add_dns_option_opt),
+    OPT_CALL("add-host", 0, net_add_host_opt),
+    OPT_CALL("mac-address", 0, net_set_mac_opt),
+    OPT_BOOL("no-hosts", 0, struct run_opts, netopts.no_hosts),
     OPT_STRV("cap-add", 0, struct run_opts, cap_add),
     OPT_STRV("cap-drop", 0, struct run_opts, cap_drop),
     OPT_CALL("security-opt", 0, runopts_security_opt_opt),

@@ -26,6 +26,10 @@
  *                    "--lock-fd FD ID"
  *   env=K=V          (repeated) the environment of those commands
  *   attach=DIR       serve attach on DIR/ID (monitor/attach_proto.h)
+ *   net_fd=FD        the container's network helper's fd, held while it runs
+ *                    (-1: none): closing it ends slirp4netns (its --exit-fd);
+ *                    with net_pidfd=1 it is a pidfd of pasta, sent SIGTERM
+ *   net_pid=PID      that helper (slirp4netns is our child: reaped)
  *   hc=ARG           (repeated) the healthcheck command (`healthcheck run
  *                    ID`), run every hc_interval=NS nanoseconds, never two
  *                    at once; it records the result and acts on it itself
@@ -45,6 +49,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -63,6 +68,9 @@ struct mon {
 	char id[65];
 	pid_t pid;
 	int lock, out, err, in;
+	int net_fd;
+	pid_t net_pid;
+	bool net_pidfd;
 	int log;
 	long long log_max;
 	long long log_size; /* what the log holds (for log_max) */
@@ -254,6 +262,12 @@ static int read_params(struct mon *m)
 			add_arg(m->env, &m->nenv, MAX_ARGS, v);
 		else if (strcmp(k, "attach") == 0)
 			attach_listen(m, v);
+		else if (strcmp(k, "net_fd") == 0)
+			m->net_fd = to_fd(v);
+		else if (strcmp(k, "net_pid") == 0)
+			m->net_pid = (pid_t)atoi(v);
+		else if (strcmp(k, "net_pidfd") == 0)
+			m->net_pidfd = strcmp(v, "1") == 0;
 		else if (strcmp(k, "hc") == 0)
 			add_arg(m->hc_argv, &m->nhc, MAX_ARGS, v);
 		else if (strcmp(k, "hc_interval") == 0)
@@ -447,6 +461,31 @@ static void health_tick(struct mon *m, const sigset_t *mask)
 	_exit(127);
 }
 
+/* The container has exited: its network helper goes too (a restart makes
+ * a new netns and a new helper). slirp4netns ends when its exit fd
+ * closes; we reap it, a second at most, or kill it. */
+static void net_stop(struct mon *m)
+{
+	struct timespec ts = {0, 2 * 1000 * 1000};
+
+	if (m->net_fd >= 0) {
+		if (m->net_pidfd)
+			syscall(SYS_pidfd_send_signal, m->net_fd, SIGTERM, NULL, 0);
+		close(m->net_fd);
+		m->net_fd = -1;
+	}
+	for (int i = 0; !m->net_pidfd && m->net_pid > 0 && i < 500; i++) {
+		pid_t r = waitpid(m->net_pid, NULL, WNOHANG);
+		if (r != 0)
+			break;
+		if (i == 499) {
+			kill(m->net_pid, SIGKILL);
+			waitpid(m->net_pid, NULL, 0);
+		}
+		nanosleep(&ts, NULL);
+	}
+}
+
 static void restart(struct mon *m)
 {
 	char *lockfd = fmt_int(m->lock);
@@ -480,8 +519,14 @@ static int pause_mode(void)
 
 int main(int argc, char **argv)
 {
-	struct mon m = {
-	    .lock = -1, .out = -1, .err = -1, .in = -1, .log = -1, .listen = -1, .timer = -1};
+	struct mon m = {.lock = -1,
+			.out = -1,
+			.err = -1,
+			.in = -1,
+			.net_fd = -1,
+			.log = -1,
+			.listen = -1,
+			.timer = -1};
 	sigset_t mask;
 	int sfd, status = 0;
 	bool exited = false;
@@ -549,6 +594,7 @@ int main(int argc, char **argv)
 				m.hc_pid = 0;
 			}
 	}
+	net_stop(&m);
 	drain(&m);
 	/* attached clients see the end of the output, then the exit */
 	if (m.listen >= 0) {

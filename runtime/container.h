@@ -7,6 +7,7 @@
 
 #include "engine/engine.h"
 #include "lib/err.h"
+#include "runtime/ctrnet.h"
 #include "runtime/executor.h"
 #include "runtime/spec.h"
 #include "storage/store.h"
@@ -18,6 +19,7 @@ struct ctr_owned {
 	struct container_rec rec;
 	int lock;	      /* the owner lock's fd, -1 once released */
 	struct ctr_proc proc; /* the running process, pid 0 before the start */
+	struct ctrnet net;    /* its network helper while it runs in the foreground */
 };
 
 /* Creates a container from the image named by image_ref: the owner lock,

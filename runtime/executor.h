@@ -34,6 +34,13 @@ struct exec_opts {
 	const char *cache_dir; /* where compiled seccomp filters are cached
 				  (seccomp-<sha256>.bpf); NULL: no cache */
 	const char *id;	       /* the container's id, for the state its OCI hooks read */
+	/* Called in the parent once the container's process exists (its
+	 * namespaces made, its own user namespace mapped) and before it may
+	 * go on: the network helpers attach to its netns here (NULL: none). */
+	int (*net_setup)(void *arg, pid_t pid, struct werr *err);
+	void *net_arg;
+	bool join_netns; /* the process joins netns_fd instead of a new netns */
+	int netns_fd;
 };
 
 struct ctr_proc {

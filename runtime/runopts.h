@@ -49,7 +49,7 @@ bool runopts_volume_name_ok(const char *name);
 void volume_spec_free(struct volume_spec *v);
 /* --tmpfs DST[:OPTS]; DST as for -v. */
 int runopts_add_tmpfs(struct run_opts *o, const char *spec, struct werr *err);
-/* --network none|host|private */
+/* --network MODE[:OPTS] (net_parse_mode) */
 int runopts_set_network(struct run_opts *o, const char *mode, struct werr *err);
 /* --entrypoint "cmd" or '["cmd","arg"]' (JSON array); "" clears. */
 int runopts_set_entrypoint(struct run_opts *o, const char *v, struct werr *err);
