@@ -210,6 +210,16 @@ static int start_slirp(const char *prog, const struct net_opts *n, pid_t target,
 	return 0;
 }
 
+/* Root of the initial user namespace (not of warren's rootless one)? */
+static bool real_root(void)
+{
+	cleanup_free char *map = read_file_max("/proc/self/uid_map", 4096, NULL, NULL);
+	unsigned long long in, out, n;
+
+	return getuid() == 0 && map && sscanf(map, "%llu %llu %llu", &in, &out, &n) == 3 &&
+	       in == 0 && out == 0 && n == 4294967295ULL;
+}
+
 static int bind_netns(const char *proc_ns, const char *file, struct werr *err)
 {
 	int fd = open(file, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -247,6 +257,13 @@ static int start_pasta(const char *prog, const struct net_opts *n, pid_t target,
 	pid_t pid;
 	int64_t daemon_pid;
 
+	/* as the real root pasta would run as nobody, which may not reach
+	 * the netns file in root's 0700 container dir: it keeps uid 0 (and
+	 * drops its capabilities but the few it needs, as always) */
+	if (real_root()) {
+		argv = strv_append(argv, "--runas");
+		argv = strv_append(argv, "0:0");
+	}
 	argv = strv_append(argv, "--config-net");
 	argv = strv_append(argv, "--quiet");
 	argv = strv_append(argv, "--pid");
@@ -310,13 +327,9 @@ int net_helper_start(enum net_mode mode, const struct net_opts *n, pid_t target,
 	return start_slirp(prog, n, target, userns_path, log_fd, log_path, out, err);
 }
 
-void net_helper_stop(struct net_helper *h)
+void net_helper_end(struct net_helper *h)
 {
-	struct timespec ts = {0, 2 * 1000 * 1000};
-
-	if (h->pid <= 0)
-		return;
-	if (h->pidfd) {
+	if (h->pidfd && h->pid > 0) {
 		if (h->hold_fd >= 0)
 			syscall(SYS_pidfd_send_signal, h->hold_fd, SIGTERM, NULL, 0);
 		else
@@ -324,10 +337,19 @@ void net_helper_stop(struct net_helper *h)
 	}
 	if (h->hold_fd >= 0)
 		close(h->hold_fd);
-	/* slirp4netns sees its exit fd close and goes at once; a second at most */
-	for (int i = 0; !h->pidfd && i < 500; i++) {
-		pid_t r = waitpid(h->pid, NULL, WNOHANG);
-		if (r != 0)
+	h->hold_fd = -1;
+	if (h->pidfd)
+		h->pid = 0; /* pasta is not our child: nothing to reap */
+}
+
+void net_helper_stop(struct net_helper *h)
+{
+	struct timespec ts = {0, 2 * 1000 * 1000};
+
+	net_helper_end(h);
+	/* slirp4netns sees its exit fd close and goes: a second at most */
+	for (int i = 0; h->pid > 0 && i < 500; i++) {
+		if (waitpid(h->pid, NULL, WNOHANG) != 0)
 			break;
 		if (i == 499) {
 			kill(h->pid, SIGKILL);

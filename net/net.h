@@ -137,8 +137,13 @@ int net_helper_start(enum net_mode mode, const struct net_opts *n, pid_t target,
  * its program is on PATH and /dev/net/tun opens. */
 int net_helper_check(enum net_mode mode, struct werr *err);
 
-/* Ends the helper (slirp4netns: closes its exit fd; pasta: SIGTERM) and
- * reaps it when it is our child. */
+/* Tells the helper to end (slirp4netns: closes its exit fd; pasta:
+ * SIGTERM) without waiting: it takes slirp4netns some 25 ms, which the
+ * caller spends on its own clean-up. */
+void net_helper_end(struct net_helper *h);
+
+/* Ends the helper if that was not done yet and reaps it when it is our
+ * child (a second at most, then SIGKILL). */
 void net_helper_stop(struct net_helper *h);
 
 /* Brings up "lo" in the calling process's network namespace (needs

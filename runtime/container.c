@@ -652,7 +652,7 @@ int container_wait(struct engine *e, struct ctr_owned *c, const struct exec_io *
 	int rc = executor_wait(&c->proc, io, exit_code, err);
 	int code = rc < 0 ? 125 : *exit_code;
 
-	ctrnet_release(&c->net); /* its helper goes with it */
+	ctrnet_end(&c->net); /* its helper goes with it (reaped in container_owned_free) */
 	container_poststop(e, &c->rec);
 	container_event(e, &c->rec, "died", code);
 	if (c->rec.autoremove)

@@ -196,6 +196,12 @@ int ctrnet_prepare(struct engine *e, const struct container_rec *c, const char *
 	return 0;
 }
 
+void ctrnet_end(struct ctrnet *cn)
+{
+	if (cn->active)
+		net_helper_end(&cn->help);
+}
+
 void ctrnet_release(struct ctrnet *cn)
 {
 	if (!cn->active)

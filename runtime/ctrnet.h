@@ -47,6 +47,10 @@ struct ctrnet {
 int ctrnet_prepare(struct engine *e, const struct container_rec *c, const char *bundle,
 		   struct ctrnet *cn, struct exec_opts *xo, struct werr *err);
 
+/* The container has exited: the helper is told to end (ctrnet_release
+ * reaps it). */
+void ctrnet_end(struct ctrnet *cn);
+
 /* Stops the helper (if still held here) and frees cn. */
 void ctrnet_release(struct ctrnet *cn);
 

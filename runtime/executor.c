@@ -70,11 +70,17 @@ static int child_hooks(const struct xspec *s, enum hook_stage st, struct werr *e
  * startContainer after pivot_root), its mounts, hostname, loopback. */
 static int new_container(const struct xchild *a, struct werr *err)
 {
-	/* its network helpers (net_setup) and the prestart hooks first */
-	if ((a->s->has_hooks || a->o->net_setup) && child_wait_hooks(a->errfd, err) < 0)
+	bool hooks = a->s->has_hooks;
+
+	/* the prestart hooks first (and the network helpers before them) */
+	if (hooks && child_wait_hooks(a->errfd, err) < 0)
 		return -1;
 	if (child_hooks(a->s, HOOK_CREATE_CONTAINER, err) < 0 || xmounts_setup(a->s, err) < 0 ||
 	    new_ns_setup(a->s, !a->o->join_netns && a->s->netns_path == NULL, err) < 0)
+		return -1;
+	/* without hooks the helper (slirp4netns: some 40 ms) configures the
+	 * netns while we made the mounts: wait for it only now */
+	if (!hooks && a->o->net_setup && child_wait_hooks(a->errfd, err) < 0)
 		return -1;
 	return child_hooks(a->s, HOOK_START_CONTAINER, err);
 }

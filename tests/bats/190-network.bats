@@ -117,6 +117,7 @@ http_on_loopback() {
         want=$(pm run --rm --hostname hh --name "$(wt_name)" $flags "$IMAGE" sh -c 'cat /etc/hosts; echo ---; cat /etc/resolv.conf' 2>&1 | sed 's/wt-190-network-[0-9-]*/NAME/')
         # shellcheck disable=SC2086
         run_warren 0 run --rm --hostname hh --name "$(wt_name)" $flags "$IMAGE" sh -c 'cat /etc/hosts; echo ---; cat /etc/resolv.conf'
+        # shellcheck disable=SC2001 # a pattern, not a fixed string
         assert_equal "$(sed 's/wt-190-network-[0-9-]*/NAME/' <<<"$output")" "$want"
     done
 }
@@ -128,9 +129,9 @@ http_on_loopback() {
     run_warren 0 run --rm --name "$name" --hostname hh "$IMAGE" sh -c 'cat /etc/resolv.conf; echo ---; cat /etc/hosts'
     assert_line --index 0 'nameserver 10.0.2.3'
     refute_line --regexp '^nameserver (127\.|::1)'
-    for ns in $(awk '$1 == "nameserver" && $2 !~ /^(127\.|::1)/ {print $2}' /etc/resolv.conf); do
+    while read -r ns; do
         assert_line "nameserver $ns"
-    done
+    done < <(awk '$1 == "nameserver" && $2 !~ /^(127\.|::1)/ {print $2}' /etc/resolv.conf)
     assert_line "$(printf '10.0.2.100\thh %s' "$name")"
     assert_line --regexp $'^[0-9.]+\thost\\.containers\\.internal$'
 }
