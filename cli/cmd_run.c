@@ -205,6 +205,7 @@ int cmd_run(struct engine *e, void *opts, char **args, struct werr *err)
 		return -1;
 	if (o->detach)
 		return run_detached(e, args[0], o, err);
+	o->net_early = true; /* it starts at once: its network comes up while it is made */
 	return run_foreground(e, args[0], o, err);
 }
 

@@ -11,10 +11,13 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -76,20 +79,41 @@ int net_helper_check(enum net_mode mode, struct werr *err)
 	return 0;
 }
 
-/* In the helper's child before exec: a session of its own, default
- * signals, stdio to the log. Never returns on failure (_exit). */
-static void child_setup(int log_fd)
+/* Runs prog (argv) as a new session (a ^C at the terminal is not its),
+ * default signals, stdin /dev/null, stdout and stderr to log_fd, keeping
+ * the fds of keep (-1 ends the list) across the exec. posix_spawn: a
+ * vfork, not a copy of this big process (a few ms of a `run --rm`). */
+static pid_t spawn_helper(const char *prog, char **argv, int log_fd, const int *keep,
+			  struct werr *err)
 {
-	sigset_t none;
-	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, all;
+	pid_t pid = -1;
+	int r;
 
-	setsid();
 	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (int s = 1; s < NSIG; s++)
-		signal(s, SIG_DFL);
-	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(log_fd, 1) < 0 || dup2(log_fd, 2) < 0)
-		_exit(127);
+	sigfillset(&all);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&at);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, log_fd, 1);
+	posix_spawn_file_actions_adddup2(&fa, log_fd, 2);
+	/* dup2 onto itself clears FD_CLOEXEC (glibc 2.29) */
+	for (const int *k = keep; *k >= 0; k++)
+		posix_spawn_file_actions_adddup2(&fa, *k, *k);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
+					  POSIX_SPAWN_SETSIGDEF);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &all);
+	r = posix_spawn(&pid, prog, &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	if (r != 0) {
+		werr_set(err, r, "run '%s'", prog);
+		return -1;
+	}
+	return pid;
 }
 
 static char **slirp_argv(const char *prog, const struct net_opts *n, pid_t target,
@@ -184,31 +208,81 @@ static int start_slirp(const char *prog, const struct net_opts *n, pid_t target,
 		return werr_set(err, errno, "pipe");
 	}
 	argv = slirp_argv(prog, n, target, userns_path, ex[0], ready[1]);
-	pid = fork();
-	if (pid == 0) {
-		child_setup(log_fd);
-		if (fcntl(ex[0], F_SETFD, 0) < 0 || fcntl(ready[1], F_SETFD, 0) < 0)
-			_exit(127);
-		execv(prog, argv);
-		dprintf(2, "exec %s: %s\n", prog, strerror(errno));
-		_exit(127);
-	}
+	pid = spawn_helper(prog, argv, log_fd, (const int[]){ex[0], ready[1], -1}, err);
 	close(ex[0]);
 	close(ready[1]);
 	if (pid < 0) {
 		close(ex[1]);
 		close(ready[0]);
-		return werr_set(err, errno, "fork");
-	}
-	int r = slirp_wait_ready(ready[0], pid, log_path, err);
-	close(ready[0]);
-	if (r < 0) {
-		close(ex[1]);
 		return -1;
 	}
-	*out = (struct net_helper){.pid = pid, .hold_fd = ex[1], .pidfd = false};
+	*out = (struct net_helper){
+	    .pid = pid, .hold_fd = ex[1], .pidfd = false, .starting = true, .ready_fd = ready[0]};
 	return 0;
 }
+
+int net_helper_ready(struct net_helper *h, const char *log_path, struct werr *err)
+{
+	int r;
+
+	if (!h->starting)
+		return 0;
+	r = slirp_wait_ready(h->ready_fd, h->pid, log_path, err);
+	close(h->ready_fd);
+	h->starting = false;
+	if (r < 0) {
+		close(h->hold_fd);
+		*h = (struct net_helper){.hold_fd = -1}; /* reaped by slirp_wait_ready */
+	}
+	return r;
+}
+
+int net_holder_start(pid_t *pid, int *ctl, struct werr *err)
+{
+	int ready[2], c[2];
+	struct werr e = {0};
+	pid_t p;
+	char b = 0;
+
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return werr_set(err, errno, "pipe");
+	if (pipe2(c, O_CLOEXEC) < 0) {
+		close(ready[0]);
+		close(ready[1]);
+		return werr_set(err, errno, "pipe");
+	}
+	p = fork();
+	if (p == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		close(ready[0]);
+		close(c[1]);
+		if (unshare(CLONE_NEWNET) < 0 || net_loopback_up(&e) < 0)
+			_exit(1);
+		if (write(ready[1], &b, 1) != 1)
+			_exit(1);
+		while (read(c[0], &b, 1) != 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(ready[1]);
+	close(c[0]);
+	if (p < 0 || read(ready[0], &b, 1) != 1) {
+		int en = p < 0 ? errno : EIO;
+		close(ready[0]);
+		close(c[1]);
+		if (p > 0)
+			reap(p);
+		return werr_set(err, en, "make a network namespace");
+	}
+	close(ready[0]);
+	*pid = p;
+	*ctl = c[1];
+	return 0;
+}
+
+static int spawn(enum net_mode mode, const struct net_opts *n, pid_t target,
+		 const char *userns_path, const char *log_path, struct net_helper *out,
+		 struct werr *err);
 
 /* Root of the initial user namespace (not of warren's rootless one)? */
 static bool real_root(void)
@@ -279,16 +353,10 @@ static int start_pasta(const char *prog, const struct net_opts *n, pid_t target,
 	 * ptrace rule): it gets a bind mount of it, gone once it runs */
 	if (bind_netns(proc_ns, netns, err) < 0)
 		return -1;
-	pid = fork();
-	if (pid == 0) {
-		child_setup(log_fd);
-		execv(prog, argv);
-		dprintf(2, "exec %s: %s\n", prog, strerror(errno));
-		_exit(127);
-	}
+	pid = spawn_helper(prog, argv, log_fd, (const int[]){-1}, err);
 	if (pid < 0) {
 		unbind_netns(netns);
-		return werr_set(err, errno, "fork");
+		return -1;
 	}
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
@@ -314,6 +382,21 @@ int net_helper_start(enum net_mode mode, const struct net_opts *n, pid_t target,
 		     const char *userns_path, const char *log_path, struct net_helper *out,
 		     struct werr *err)
 {
+	if (spawn(mode, n, target, userns_path, log_path, out, err) < 0)
+		return -1;
+	return net_helper_ready(out, log_path, err);
+}
+
+int net_helper_spawn(enum net_mode mode, const struct net_opts *n, pid_t target,
+		     const char *log_path, struct net_helper *out, struct werr *err)
+{
+	return spawn(mode, n, target, NULL, log_path, out, err);
+}
+
+static int spawn(enum net_mode mode, const struct net_opts *n, pid_t target,
+		 const char *userns_path, const char *log_path, struct net_helper *out,
+		 struct werr *err)
+{
 	cleanup_free char *prog = find_program(prog_of(mode));
 	cleanup_close int log_fd = -1;
 
@@ -329,6 +412,10 @@ int net_helper_start(enum net_mode mode, const struct net_opts *n, pid_t target,
 
 void net_helper_end(struct net_helper *h)
 {
+	if (h->starting) {
+		close(h->ready_fd);
+		h->starting = false;
+	}
 	if (h->pidfd && h->pid > 0) {
 		if (h->hold_fd >= 0)
 			syscall(SYS_pidfd_send_signal, h->hold_fd, SIGTERM, NULL, 0);

@@ -116,10 +116,12 @@ bool net_host_ip(char out[16]);
 
 /* A user-mode network helper serving one container's netns. */
 struct net_helper {
-	pid_t pid;   /* slirp4netns (our child) or pasta (daemonised) */
-	int hold_fd; /* slirp4netns: the write end of its --exit-fd pipe (closing
-			it ends slirp4netns); pasta: a pidfd of it; -1: none */
-	bool pidfd;  /* hold_fd is a pidfd (send SIGTERM through it) */
+	pid_t pid;     /* slirp4netns (our child) or pasta (daemonised) */
+	int hold_fd;   /* slirp4netns: the write end of its --exit-fd pipe (closing
+			  it ends slirp4netns); pasta: a pidfd of it; -1: none */
+	bool pidfd;    /* hold_fd is a pidfd (send SIGTERM through it) */
+	bool starting; /* spawned, ready_fd not read yet (net_helper_ready) */
+	int ready_fd;
 };
 
 /* Brings up the network of the netns of process target: slirp4netns
@@ -132,6 +134,18 @@ struct net_helper {
 int net_helper_start(enum net_mode mode, const struct net_opts *n, pid_t target,
 		     const char *userns_path, const char *log_path, struct net_helper *out,
 		     struct werr *err);
+
+/* net_helper_start without the wait for slirp4netns's ready byte (pasta
+ * is waited for all the same): net_helper_ready waits, and must come
+ * before the container's process runs. */
+int net_helper_spawn(enum net_mode mode, const struct net_opts *n, pid_t target,
+		     const char *log_path, struct net_helper *out, struct werr *err);
+int net_helper_ready(struct net_helper *h, const char *log_path, struct werr *err);
+
+/* A process holding a new network namespace with lo up, made before the
+ * container's process so that its helper can start early (`run`: while
+ * the rootfs is made). *ctl: closing it ends the holder; reap *pid. */
+int net_holder_start(pid_t *pid, int *ctl, struct werr *err);
 
 /* Checks, before the container is made, that the helper of mode can run:
  * its program is on PATH and /dev/net/tun opens. */

@@ -441,6 +441,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	struct run_opts eff = *o_user, *o = &eff; /* with the mounts and userns resolved */
 	struct ctr_userns uns;
 	cleanup_free char *keep_user = NULL, *net_arg = NULL;
+	struct ctrnet net = {0};
 	enum ctr_rootfs_map how;
 	struct image_rec img = {0};
 	struct image_config cfg = {0};
@@ -498,6 +499,12 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 		goto fail;
 	dir = container_dir(e, c.id);
 	bundle = container_bundle_dir(e, &c);
+	/* `run`: slirp4netns starts while the rootfs is made */
+	if (o->net_early &&
+	    (mkdir_p(bundle, 0700, err) < 0 || ctrnet_early(e, o, bundle, &net, err) < 0)) {
+		discard(e, &c, d);
+		goto fail;
+	}
 	/* a --rm container takes a ready rootfs when one is pooled: then
 	 * rootfs_mount finds it mounted */
 	if (o->rm && !o->rootfs && how == CTR_ROOTFS_PLAIN)
@@ -515,9 +522,11 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	volumes_free(eff.volumes, eff.nvolumes);
 	container_event(e, &c, "create", -1);
 	ctr_userns_free(&uns);
-	*out = (struct ctr_owned){.rec = c, .lock = lock, .proc = {.pid = 0, .pty_master = -1}};
+	*out = (struct ctr_owned){
+	    .rec = c, .lock = lock, .proc = {.pid = 0, .pty_master = -1}, .net = net};
 	return 0;
 fail:
+	ctrnet_release(&net);
 	ctrlock_release(e->runroot, c.id, lock);
 	image_rec_free(&img);
 	image_config_free(&cfg);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -15,6 +16,7 @@
 #include "lib/toml.h"
 #include "lib/util.h"
 #include "runtime/container.h"
+#include "runtime/ctr_userns.h"
 
 /* containers.conf's [network] default_rootless_network_cmd: the user's
  * file over the system's, as Podman reads them. 1 found (*mode set), 0
@@ -175,9 +177,52 @@ static int join_container(struct engine *e, struct ctrnet *cn, struct werr *err)
 	return r < 0 ? werr_status(err, 125) : 0;
 }
 
+static int early_ready(void *arg, pid_t pid, struct werr *err)
+{
+	struct ctrnet *cn = arg;
+
+	(void)pid; /* it joined the holder's netns, where the helper is */
+	return net_helper_ready(&cn->help, cn->log_path, err);
+}
+
+int ctrnet_early(struct engine *e, const struct run_opts *o, const char *bundle, struct ctrnet *cn,
+		 struct werr *err)
+{
+	cleanup_json struct json_object *j = NULL;
+	cleanup_free char *ns = NULL;
+
+	(void)e;
+	if (!o->net_early || o->net != NET_SLIRP || (o->uns && o->uns->kind != CTR_USERNS_ENGINE))
+		return 0;
+	if (net_helper_check(o->net, err) < 0)
+		return -1;
+	*cn = (struct ctrnet){.active = true,
+			      .early = true,
+			      .netns_fd = -1,
+			      .help = {.hold_fd = -1},
+			      .holder_ctl = -1};
+	j = net_opts_to_json(o->net, &o->netopts); /* a copy of its own */
+	net_opts_from_json(j, &cn->mode, &cn->n);
+	cn->log_path = xasprintf("%s/slirp4netns.log", bundle);
+	if (net_holder_start(&cn->holder, &cn->holder_ctl, err) < 0)
+		return -1;
+	ns = xasprintf("/proc/%d/ns/net", (int)cn->holder);
+	cn->netns_fd = open(ns, O_RDONLY | O_CLOEXEC);
+	if (cn->netns_fd < 0)
+		return werr_set(err, errno, "open '%s'", ns);
+	return net_helper_spawn(cn->mode, &cn->n, cn->holder, cn->log_path, &cn->help, err);
+}
+
 int ctrnet_prepare(struct engine *e, const struct container_rec *c, const char *bundle,
 		   struct ctrnet *cn, struct exec_opts *xo, struct werr *err)
 {
+	if (cn->active && cn->early) {
+		xo->join_netns = true;
+		xo->netns_fd = cn->netns_fd;
+		xo->net_setup = early_ready;
+		xo->net_arg = cn;
+		return 0;
+	}
 	*cn = (struct ctrnet){.active = true, .netns_fd = -1, .help = {.hold_fd = -1}};
 	ctrnet_from_config(c->config, &cn->mode, &cn->n);
 	if (cn->mode == NET_SLIRP || cn->mode == NET_PASTA) {
@@ -196,10 +241,21 @@ int ctrnet_prepare(struct engine *e, const struct container_rec *c, const char *
 	return 0;
 }
 
+/* The holder may go once the container is in its netns (or never will). */
+static void holder_end(struct ctrnet *cn)
+{
+	if (cn->early && cn->holder_ctl >= 0) {
+		close(cn->holder_ctl);
+		cn->holder_ctl = -1;
+	}
+}
+
 void ctrnet_end(struct ctrnet *cn)
 {
-	if (cn->active)
-		net_helper_end(&cn->help);
+	if (!cn->active)
+		return;
+	net_helper_end(&cn->help);
+	holder_end(cn);
 }
 
 void ctrnet_release(struct ctrnet *cn)
@@ -207,6 +263,10 @@ void ctrnet_release(struct ctrnet *cn)
 	if (!cn->active)
 		return;
 	net_helper_stop(&cn->help);
+	holder_end(cn);
+	if (cn->early && cn->holder > 0)
+		while (waitpid(cn->holder, NULL, 0) < 0 && errno == EINTR)
+			;
 	if (cn->netns_fd >= 0)
 		close(cn->netns_fd);
 	net_opts_free(&cn->n);

@@ -37,7 +37,18 @@ struct ctrnet {
 	char *log_path;		/* the helper's log, in the bundle dir */
 	int netns_fd;		/* container:REF's netns, -1 */
 	struct net_helper help; /* the helper once started (pid 0: none) */
+	bool early;		/* started by ctrnet_early, in the holder's netns */
+	pid_t holder;
+	int holder_ctl;
 };
+
+/* `run` in the foreground (o->net_early): slirp4netns starts while the
+ * container is made, in a new netns that a holder process keeps until
+ * the container's process joins it (the same start then only waits for
+ * the ready byte). Not with a user namespace of the container's own,
+ * which would not own that netns. Nothing to do for other modes. */
+int ctrnet_early(struct engine *e, const struct run_opts *o, const char *bundle, struct ctrnet *cn,
+		 struct werr *err);
 
 /* Before a start: reads c's network, checks that its helper can run and
  * that a container it shares the netns of runs ("... is not running"),

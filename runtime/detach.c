@@ -287,7 +287,7 @@ static void monitor_child(struct engine *e, struct ctr_owned *c, const struct de
 			       .cache_dir = e->runroot,
 			       .id = c->rec.id};
 	struct werr err = {0};
-	struct ctrnet net;
+	struct ctrnet net = {0};
 
 	if (ctrnet_prepare(e, &c->rec, bundle, &net, &xo, &err) < 0 ||
 	    executor_start(bundle, &xo, &c->proc, &err) < 0) {

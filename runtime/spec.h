@@ -62,6 +62,7 @@ struct run_opts {
 	bool sig_proxy;		    /* --sig-proxy: the foreground CLI passes its signals on */
 	enum net_mode net;	    /* --network's mode (NET_DEFAULT: the engine's default) */
 	struct net_opts netopts;    /* its options, --dns*, --add-host, --mac-address, ... */
+	bool net_early;		    /* started at once (run): its helper may start early */
 	char **cap_add, **cap_drop; /* "NET_ADMIN", "CAP_NET_ADMIN" or "ALL" */
 	char *seccomp;		    /* NULL default profile, "unconfined", or a JSON profile path */
 	int stop_signal;	    /* --stop-signal, 0: the image's, else SIGTERM */
