@@ -18,6 +18,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -116,8 +117,8 @@ static pid_t spawn_helper(const char *prog, char **argv, int log_fd, const int *
 	return pid;
 }
 
-static char **slirp_argv(const char *prog, const struct net_opts *n, pid_t target,
-			 const char *userns_path, int exit_fd, int ready_fd)
+static char **slirp_argv(const char *prog, const struct net_opts *n, pid_t target, int netns_fd,
+			 int exit_fd, int ready_fd)
 {
 	char **a = strv_append(NULL, prog);
 	char buf[64];
@@ -134,8 +135,7 @@ static char **slirp_argv(const char *prog, const struct net_opts *n, pid_t targe
 	const char *kv[][2] = {{"--cidr=", n->cidr},
 			       {"--outbound-addr=", n->outbound_addr},
 			       {"--outbound-addr6=", n->outbound_addr6},
-			       {"--macaddress=", n->mac},
-			       {"--userns-path=", userns_path}};
+			       {"--macaddress=", n->mac}};
 	for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++)
 		if (kv[i][1]) {
 			cleanup_free char *o = xasprintf("%s%s", kv[i][0], kv[i][1]);
@@ -145,7 +145,12 @@ static char **slirp_argv(const char *prog, const struct net_opts *n, pid_t targe
 	a = strv_append(a, buf);
 	snprintf(buf, sizeof(buf), "--ready-fd=%d", ready_fd);
 	a = strv_append(a, buf);
-	snprintf(buf, sizeof(buf), "%d", (int)target);
+	if (netns_fd >= 0) {
+		a = strv_append(a, "--netns-type=path");
+		snprintf(buf, sizeof(buf), "/proc/self/fd/%d", netns_fd);
+	} else {
+		snprintf(buf, sizeof(buf), "%d", (int)target);
+	}
 	a = strv_append(a, buf);
 	return strv_append(a, "tap0");
 }
@@ -162,7 +167,14 @@ static char *log_tail(const char *log_path)
 	while (end > t && (end[-1] == '\n' || end[-1] == ' '))
 		end--;
 	*end = '\0';
-	start = strrchr(t, '\n');
+	/* the last line that is not one of slirp4netns's "WARNING: ... is
+	 * experimental" */
+	for (;;) {
+		start = strrchr(t, '\n');
+		if (!str_has_prefix(start ? start + 1 : t, "WARNING:") || start == NULL)
+			break;
+		*start = '\0';
+	}
 	return xstrdup(start ? start + 1 : *t ? t : "no output");
 }
 
@@ -192,9 +204,8 @@ static int slirp_wait_ready(int fd, pid_t pid, const char *log_path, struct werr
 	return werr_status(err, 125);
 }
 
-static int start_slirp(const char *prog, const struct net_opts *n, pid_t target,
-		       const char *userns_path, int log_fd, const char *log_path,
-		       struct net_helper *out, struct werr *err)
+static int start_slirp(const char *prog, const struct net_opts *n, pid_t target, int netns_fd,
+		       int log_fd, const char *log_path, struct net_helper *out, struct werr *err)
 {
 	int ready[2], ex[2];
 	cleanup_strv char **argv = NULL;
@@ -207,8 +218,8 @@ static int start_slirp(const char *prog, const struct net_opts *n, pid_t target,
 		close(ready[1]);
 		return werr_set(err, errno, "pipe");
 	}
-	argv = slirp_argv(prog, n, target, userns_path, ex[0], ready[1]);
-	pid = spawn_helper(prog, argv, log_fd, (const int[]){ex[0], ready[1], -1}, err);
+	argv = slirp_argv(prog, n, target, netns_fd, ex[0], ready[1]);
+	pid = spawn_helper(prog, argv, log_fd, (const int[]){ex[0], ready[1], netns_fd, -1}, err);
 	close(ex[0]);
 	close(ready[1]);
 	if (pid < 0) {
@@ -280,9 +291,8 @@ int net_holder_start(pid_t *pid, int *ctl, struct werr *err)
 	return 0;
 }
 
-static int spawn(enum net_mode mode, const struct net_opts *n, pid_t target,
-		 const char *userns_path, const char *log_path, struct net_helper *out,
-		 struct werr *err);
+static int spawn(enum net_mode mode, const struct net_opts *n, pid_t target, int netns_fd,
+		 const char *log_path, struct net_helper *out, struct werr *err);
 
 /* Root of the initial user namespace (not of warren's rootless one)? */
 static bool real_root(void)
@@ -317,14 +327,15 @@ static void unbind_netns(const char *file)
 
 /* pasta configures the namespace and then daemonises: its launcher's
  * exit is the ready signal, the daemon's pid comes in its pid file. */
-static int start_pasta(const char *prog, const struct net_opts *n, pid_t target, int log_fd,
-		       const char *log_path, struct net_helper *out, struct werr *err)
+static int start_pasta(const char *prog, const struct net_opts *n, pid_t target, int netns_fd,
+		       int log_fd, const char *log_path, struct net_helper *out, struct werr *err)
 {
 	/* beside the log: DIR/pasta.log -> DIR/pasta.pid, DIR/pasta.netns */
 	size_t stem = str_has_suffix(log_path, ".log") ? strlen(log_path) - 4 : strlen(log_path);
 	cleanup_free char *pidfile = xasprintf("%.*s.pid", (int)stem, log_path);
 	cleanup_free char *netns = xasprintf("%.*s.netns", (int)stem, log_path);
-	cleanup_free char *proc_ns = xasprintf("/proc/%d/ns/net", (int)target);
+	cleanup_free char *proc_ns = netns_fd >= 0 ? xasprintf("/proc/self/fd/%d", netns_fd)
+						   : xasprintf("/proc/%d/ns/net", (int)target);
 	cleanup_free char *pidtext = NULL;
 	cleanup_strv char **argv = strv_append(NULL, prog);
 	int st;
@@ -378,11 +389,10 @@ static int start_pasta(const char *prog, const struct net_opts *n, pid_t target,
 	return 0;
 }
 
-int net_helper_start(enum net_mode mode, const struct net_opts *n, pid_t target,
-		     const char *userns_path, const char *log_path, struct net_helper *out,
-		     struct werr *err)
+int net_helper_start(enum net_mode mode, const struct net_opts *n, pid_t target, int netns_fd,
+		     const char *log_path, struct net_helper *out, struct werr *err)
 {
-	if (spawn(mode, n, target, userns_path, log_path, out, err) < 0)
+	if (spawn(mode, n, target, netns_fd, log_path, out, err) < 0)
 		return -1;
 	return net_helper_ready(out, log_path, err);
 }
@@ -390,12 +400,11 @@ int net_helper_start(enum net_mode mode, const struct net_opts *n, pid_t target,
 int net_helper_spawn(enum net_mode mode, const struct net_opts *n, pid_t target,
 		     const char *log_path, struct net_helper *out, struct werr *err)
 {
-	return spawn(mode, n, target, NULL, log_path, out, err);
+	return spawn(mode, n, target, -1, log_path, out, err);
 }
 
-static int spawn(enum net_mode mode, const struct net_opts *n, pid_t target,
-		 const char *userns_path, const char *log_path, struct net_helper *out,
-		 struct werr *err)
+static int spawn(enum net_mode mode, const struct net_opts *n, pid_t target, int netns_fd,
+		 const char *log_path, struct net_helper *out, struct werr *err)
 {
 	cleanup_free char *prog = find_program(prog_of(mode));
 	cleanup_close int log_fd = -1;
@@ -406,8 +415,8 @@ static int spawn(enum net_mode mode, const struct net_opts *n, pid_t target,
 	if (log_fd < 0)
 		return werr_set(err, errno, "open '%s'", log_path);
 	if (mode == NET_PASTA)
-		return start_pasta(prog, n, target, log_fd, log_path, out, err);
-	return start_slirp(prog, n, target, userns_path, log_fd, log_path, out, err);
+		return start_pasta(prog, n, target, netns_fd, log_fd, log_path, out, err);
+	return start_slirp(prog, n, target, netns_fd, log_fd, log_path, out, err);
 }
 
 void net_helper_end(struct net_helper *h)

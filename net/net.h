@@ -128,12 +128,11 @@ struct net_helper {
  * (mode NET_SLIRP) or pasta (NET_PASTA), as a new session (a ^C at the
  * terminal is not its), its output in log_path. Returns once the
  * interface is configured (slirp4netns's --ready-fd; pasta daemonises
- * then). userns_path: the user namespace that owns that netns when it is
- * not ours, else NULL. A missing program or unusable /dev/net/tun: the
+ * then). netns_fd (-1: none): that netns already open (slirp4netns then
+ * takes it as /proc/self/fd/N). A missing program or unusable /dev/net/tun: the
  * fix in the message. */
-int net_helper_start(enum net_mode mode, const struct net_opts *n, pid_t target,
-		     const char *userns_path, const char *log_path, struct net_helper *out,
-		     struct werr *err);
+int net_helper_start(enum net_mode mode, const struct net_opts *n, pid_t target, int netns_fd,
+		     const char *log_path, struct net_helper *out, struct werr *err);
 
 /* net_helper_start without the wait for slirp4netns's ready byte (pasta
  * is waited for all the same): net_helper_ready waits, and must come

@@ -138,11 +138,11 @@ void ctrnet_from_config(const char *config, enum net_mode *mode, struct net_opts
 						: NET_PRIVATE;
 }
 
-static int helper_setup(void *arg, pid_t pid, struct werr *err)
+static int helper_setup(void *arg, pid_t pid, int netns_fd, struct werr *err)
 {
 	struct ctrnet *cn = arg;
 
-	return net_helper_start(cn->mode, &cn->n, pid, NULL, cn->log_path, &cn->help, err);
+	return net_helper_start(cn->mode, &cn->n, pid, netns_fd, cn->log_path, &cn->help, err);
 }
 
 /* container:REF: the netns of its running init. */
@@ -177,11 +177,12 @@ static int join_container(struct engine *e, struct ctrnet *cn, struct werr *err)
 	return r < 0 ? werr_status(err, 125) : 0;
 }
 
-static int early_ready(void *arg, pid_t pid, struct werr *err)
+static int early_ready(void *arg, pid_t pid, int netns_fd, struct werr *err)
 {
 	struct ctrnet *cn = arg;
 
 	(void)pid; /* it joined the holder's netns, where the helper is */
+	(void)netns_fd;
 	return net_helper_ready(&cn->help, cn->log_path, err);
 }
 

@@ -177,9 +177,9 @@ static int parent_hooks(const struct xspec *s, const struct exec_opts *o, pid_t 
 
 /* The container's network helpers, then (without hooks, which send the
  * go-ahead themselves) the go-ahead. */
-static int net_go(const struct xchild *c, pid_t pid, int sock, struct werr *err)
+static int net_go(const struct xchild *c, pid_t pid, int nsfd, int sock, struct werr *err)
 {
-	if (c->o->net_setup(c->o->net_arg, pid, err) < 0)
+	if (c->o->net_setup(c->o->net_arg, pid, nsfd, err) < 0)
 		return -1;
 	if (!c->s->has_hooks && send(sock, "go", 2, MSG_NOSIGNAL) < 0)
 		return werr_set(err, errno, "start the container after its network");
@@ -205,7 +205,7 @@ int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct
 	int es[2], ps[2] = {-1, -1};
 	cleanup_close int errfd = -1, ptyfd = -1;
 	pid_t pid;
-	int master = -1, rc, netfd;
+	int master = -1, rc, netfd, nsfd = -1;
 	bool userns;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, es) < 0)
@@ -252,6 +252,11 @@ int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct
 	if (netfd >= 0)
 		close(netfd);
 	rc = pid < 0 ? errno : 0;
+	/* its netns, for its network helper, while it still has our creds */
+	if (pid > 0 && c->join == NULL && c->o->net_setup) {
+		cleanup_free char *p = xasprintf("/proc/%d/ns/net", (int)pid);
+		nsfd = open(p, O_RDONLY | O_CLOEXEC);
+	}
 	errfd = es[0];
 	ptyfd = ps[0];
 	close(es[1]);
@@ -261,11 +266,16 @@ int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct
 		return userns ? -1 : werr_set(err, rc, "clone the container process");
 	/* its own user namespace: maps and the idmapped rootfs first */
 	if (userns && xuserns_parent(c->s, pid, errfd, err) < 0) {
+		if (nsfd >= 0)
+			close(nsfd);
 		kill(pid, SIGKILL);
 		reap(pid);
 		return -1;
 	}
-	if (c->join == NULL && c->o->net_setup && net_go(c, pid, errfd, err) < 0) {
+	rc = c->join == NULL && c->o->net_setup ? net_go(c, pid, nsfd, errfd, err) : 0;
+	if (nsfd >= 0)
+		close(nsfd);
+	if (rc < 0) {
 		kill(pid, SIGKILL);
 		reap(pid);
 		return -1;

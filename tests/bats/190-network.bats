@@ -340,3 +340,22 @@ EOF
     run_warren 0 inspect --format '{{.HostConfig.NetworkMode}}' "$(w create "$IMAGE" true)"
     assert_output slirp4netns
 }
+
+@test "network: slirp4netns and pasta serve a container with a user namespace of its own (--userns=auto, keep-id)" {
+    # guards: issue 9 default network with issue 8's --userns modes (its init is not dumpable
+    # once it changed ids: the helper gets its netns opened before that)
+    local name
+    run_warren 0 run --rm --userns=auto "$IMAGE" ip -o -4 addr show tap0
+    assert_output --partial 'inet 10.0.2.100/24'
+    name=$(wt_name)
+    run_warren 0 run -d --name "$name" --userns=keep-id "$IMAGE" sleep 300
+    run_warren 0 exec "$name" ip -o -4 addr show tap0
+    assert_output --partial 'inet 10.0.2.100/24'
+    run_warren 125 run --rm --userns=auto --network "container:$name" "$IMAGE" true
+    assert_error "sharing a network namespace with a user namespace of the container's own is not supported yet"
+    run_warren 0 rm -f -t 0 "$name"
+    if command -v pasta >/dev/null; then
+        run_warren 0 run --rm --userns=auto --network pasta "$IMAGE" ip -o -4 addr show scope global
+        assert_output --partial 'inet '
+    fi
+}
