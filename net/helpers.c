@@ -264,9 +264,15 @@ int net_holder_start(pid_t *pid, int *ctl, struct werr *err)
 	}
 	p = fork();
 	if (p == 0) {
+		int lo = ready[1] < c[0] ? ready[1] : c[0], hi = ready[1] < c[0] ? c[0] : ready[1];
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-		close(ready[0]);
-		close(c[1]);
+		/* none of warren's fds (its container lock, stdio pipes) stay
+		 * open in here: only its two pipe ends */
+		if (lo > 3)
+			sys_close_range(3, (unsigned)lo - 1, 0);
+		if (hi > lo + 1)
+			sys_close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+		sys_close_range((unsigned)hi + 1, ~0U, 0);
 		if (unshare(CLONE_NEWNET) < 0 || net_loopback_up(&e) < 0)
 			_exit(1);
 		if (write(ready[1], &b, 1) != 1)

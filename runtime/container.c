@@ -640,6 +640,7 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 		container_start_failed(e, c, err->status ? err->status : 125);
 		return -1;
 	}
+	ctrnet_started(&c->net);
 	c->rec.state = CTR_RUNNING;
 	c->rec.pid = c->proc.pid;
 	c->rec.pid_start = proc_start_time(c->proc.pid);

@@ -251,6 +251,12 @@ static void holder_end(struct ctrnet *cn)
 	}
 }
 
+void ctrnet_started(struct ctrnet *cn)
+{
+	if (cn->active)
+		holder_end(cn);
+}
+
 void ctrnet_end(struct ctrnet *cn)
 {
 	if (!cn->active)

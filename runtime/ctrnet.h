@@ -58,6 +58,10 @@ int ctrnet_early(struct engine *e, const struct run_opts *o, const char *bundle,
 int ctrnet_prepare(struct engine *e, const struct container_rec *c, const char *bundle,
 		   struct ctrnet *cn, struct exec_opts *xo, struct werr *err);
 
+/* The container's process runs (in the holder's netns, if any): the
+ * holder may go. */
+void ctrnet_started(struct ctrnet *cn);
+
 /* The container has exited: the helper is told to end (ctrnet_release
  * reaps it). */
 void ctrnet_end(struct ctrnet *cn);
