@@ -24,18 +24,22 @@ load ../helpers
 
 @test "root: --network slirp4netns and pasta on request, container:ID, and the helper goes with the container" {
     # guards: issue 9 modes as root
-    local name pid
+    local name mon spid i
     run_warren 0 run --rm --network slirp4netns "$IMAGE" ip -o -4 addr show tap0
     assert_output --partial 'inet 10.0.2.100/24'
     name=$(wt_name)
     run_warren 0 run -d --name "$name" --network slirp4netns "$IMAGE" sleep 300
     run_warren 0 run --rm --network "container:$name" "$IMAGE" ip -o -4 addr show tap0
     assert_output --partial 'inet 10.0.2.100/24'
-    pid=$(w inspect --format '{{.State.Pid}}' "$name")
-    pgrep -f "slirp4netns.* $pid tap0" >/dev/null || fail "no slirp4netns for $pid"
+    # the container's monitor holds its slirp4netns
+    mon=$(pgrep -f "^warren-monitor $(w inspect --format '{{.Id}}' "$name")")
+    spid=$(pgrep -P "$mon" -x slirp4netns) || fail "no slirp4netns under monitor $mon"
     run_warren 0 stop -t 0 "$name"
-    sleep 0.5
-    ! pgrep -f "slirp4netns.* $pid tap0" >/dev/null || fail "slirp4netns outlived container $name"
+    for ((i = 0; i < 50; i++)); do
+        [ -e "/proc/$spid" ] || break
+        sleep 0.1
+    done
+    [ ! -e "/proc/$spid" ] || fail "slirp4netns $spid outlived container $name: $(ps -o stat,args -p "$spid")"
     if command -v pasta >/dev/null; then
         run_warren 0 run --rm --network pasta "$IMAGE" ip -o -4 addr show scope global
         assert_output --partial 'inet '
