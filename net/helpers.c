@@ -266,10 +266,10 @@ int net_holder_start(pid_t *pid, int *ctl, struct werr *err)
 	if (p == 0) {
 		int lo = ready[1] < c[0] ? ready[1] : c[0], hi = ready[1] < c[0] ? c[0] : ready[1];
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-		/* none of warren's fds (its container lock, stdio pipes) stay
-		 * open in here: only its two pipe ends */
-		if (lo > 3)
-			sys_close_range(3, (unsigned)lo - 1, 0);
+		/* none of warren's fds (its container lock, its stdio: a $(...)
+		 * pipe) stay open in here: only its two pipe ends */
+		if (lo > 0)
+			sys_close_range(0, (unsigned)lo - 1, 0);
 		if (hi > lo + 1)
 			sys_close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
 		sys_close_range((unsigned)hi + 1, ~0U, 0);
