@@ -128,9 +128,9 @@ struct net_helper {
  * (mode NET_SLIRP) or pasta (NET_PASTA), as a new session (a ^C at the
  * terminal is not its), its output in log_path. Returns once the
  * interface is configured (slirp4netns's --ready-fd; pasta daemonises
- * then). netns_fd (-1: none): that netns already open (slirp4netns then
- * takes it as /proc/self/fd/N). A missing program or unusable /dev/net/tun: the
- * fix in the message. */
+ * then). netns_fd (-1: none): that netns already open (the helper then
+ * takes it as /proc/self/fd/N). A missing program or an unusable
+ * /dev/net/tun: the fix in the message. */
 int net_helper_start(enum net_mode mode, const struct net_opts *n, pid_t target, int netns_fd,
 		     const char *log_path, struct net_helper *out, struct werr *err);
 
