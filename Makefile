@@ -96,9 +96,10 @@ check-unit: $(UNIT_BIN)
 	@tests/unit/run-all $(UNIT_BIN)
 
 # Programs the bats tests use (tests/tools): enosys runs a command with
-# syscalls failing with ENOSYS (old kernels); uring_probe is static so
-# that it runs inside any image.
-TOOLS := build/tools/enosys build/tools/uring_probe build/tools/portecho
+# syscalls failing with ENOSYS (old kernels); uring_probe, portecho and
+# icmp_ping (ping through an unprivileged ICMP socket) are static so that
+# they run inside any image.
+TOOLS := build/tools/enosys build/tools/uring_probe build/tools/portecho build/tools/icmp_ping
 test-tools: $(TOOLS)
 
 build/tools/enosys: tests/tools/enosys.c
@@ -112,6 +113,10 @@ build/tools/uring_probe: tests/tools/uring_probe.c
 # portecho: UDP echo, TCP sink and sender for the -p tests and
 # bench/port-throughput (static: it runs inside the busybox image)
 build/tools/portecho: tests/tools/portecho.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(LDFLAGS)
+
+build/tools/icmp_ping: tests/tools/icmp_ping.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(LDFLAGS)
 

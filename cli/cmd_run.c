@@ -5,6 +5,7 @@
 #include "lib/cleanup.h"
 #include "lib/util.h"
 #include "runtime/cgroup.h"
+#include "net/net.h"
 #include "runtime/container.h"
 #include "runtime/detach.h"
 #include "runtime/health.h"
@@ -40,6 +41,18 @@ RUNOPTS_CALL(runopts_add_label_file)
 RUNOPTS_CALL(runopts_add_secret)
 RUNOPTS_CALL(runopts_add_publish)
 RUNOPTS_CALL(runopts_add_expose)
+
+/* the DNS, hosts and MAC flags (net/net.h validates them) */
+#define NETOPTS_CALL(fn)                                                                           \
+	static int fn##_opt(void *o, const char *v, struct werr *err)                              \
+	{                                                                                          \
+		return fn(&((struct run_opts *)o)->netopts, v, err);                               \
+	}
+NETOPTS_CALL(net_add_dns)
+NETOPTS_CALL(net_add_dns_search)
+NETOPTS_CALL(net_add_dns_option)
+NETOPTS_CALL(net_add_host)
+NETOPTS_CALL(net_set_mac)
 
 static int run_tls_verify(void *o, const char *v, struct werr *err)
 {
@@ -85,6 +98,13 @@ static const struct opt run_tab[] = {
     OPT_BOOL("read-only", 0, struct run_opts, read_only),
     OPT_CALL("network", 0, runopts_set_network_opt),
     OPT_CALL("net", 0, runopts_set_network_opt),
+    OPT_CALL("dns", 0, net_add_dns_opt),
+    OPT_CALL("dns-search", 0, net_add_dns_search_opt),
+    OPT_CALL("dns-option", 0, net_add_dns_option_opt),
+    OPT_CALL("dns-opt", 0, net_add_dns_option_opt),
+    OPT_CALL("add-host", 0, net_add_host_opt),
+    OPT_CALL("mac-address", 0, net_set_mac_opt),
+    OPT_BOOL("no-hosts", 0, struct run_opts, netopts.no_hosts),
     OPT_STRV("cap-add", 0, struct run_opts, cap_add),
     OPT_STRV("cap-drop", 0, struct run_opts, cap_drop),
     OPT_CALL("security-opt", 0, runopts_security_opt_opt),
@@ -216,6 +236,7 @@ int cmd_run(struct engine *e, void *opts, char **args, struct werr *err)
 		return -1;
 	if (o->detach)
 		return run_detached(e, args[0], o, err);
+	o->net_early = true; /* it starts at once: its network comes up while it is made */
 	return run_foreground(e, args[0], o, err);
 }
 

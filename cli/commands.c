@@ -48,8 +48,21 @@
 	"                            the volumes and bind mounts of container CTR\n"               \
 	"      --tmpfs DST[:OPTS]    mount a tmpfs at DST\n"                                       \
 	"      --read-only           mount the root filesystem read-only\n"                        \
-	"      --network, --net MODE none (loopback only), host, or private "                      \
-	"(default)\n" RUN_PORTS_HELP "      --cap-add CAP         add a capability (or ALL)\n"     \
+	"      --network, --net MODE\n"                                                            \
+	"                            slirp4netns[:OPTS] (rootless default; OPTS\n"                 \
+	"                            allow_host_loopback=BOOL, mtu=N, cidr=CIDR,\n"                \
+	"                            enable_ipv6=BOOL, outbound_addr=IP, outbound_addr6=IP,\n"     \
+	"                            port_handler=rootlesskit|slirp4netns), pasta[:ARG,...],\n"    \
+	"                            none (loopback only), host, private (the default),\n"         \
+	"                            container:CTR (share its network), ns:PATH\n"                 \
+	"      --dns IP              a nameserver for /etc/resolv.conf (none: no resolv.conf)\n"   \
+	"      --dns-search DOMAIN   a search domain (\".\": none)\n"                              \
+	"      --dns-option, --dns-opt OPT\n"                                                      \
+	"                            a resolv.conf option (ndots:2, ...)\n"                        \
+	"      --add-host NAME:IP    a line for /etc/hosts\n"                                      \
+	"      --no-hosts            keep the image's /etc/hosts\n"                                \
+	"      --mac-address MAC     the MAC address of slirp4netns's tap0\n" RUN_PORTS_HELP       \
+	"      --cap-add CAP         add a capability (or ALL)\n"                                  \
 	"      --cap-drop CAP        drop a capability (or ALL)\n"                                 \
 	"      --security-opt OPT    seccomp=unconfined or seccomp=PROFILE.json\n"                 \
 	"      --privileged          all capabilities, no seccomp, no masked paths\n"              \

@@ -30,6 +30,10 @@
  *                    client has attached (`start -a` attaches right after
  *                    the start; a client that never comes ends the hold
  *                    after HOLD_MAX)
+ *   net_fd=FD        the container's network helper's fd, held while it runs
+ *                    (-1: none): closing it ends slirp4netns (its --exit-fd);
+ *                    with net_pidfd=1 it is a pidfd of pasta, sent SIGTERM
+ *   net_pid=PID      that helper (slirp4netns is our child: reaped)
  *   hc=ARG           (repeated) the healthcheck command (`healthcheck run
  *                    ID`), run every hc_interval=NS nanoseconds, never two
  *                    at once; it records the result and acts on it itself
@@ -50,6 +54,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -72,6 +77,9 @@ struct mon {
 	pid_t pid;
 	int lock, out, err, in;
 	struct k8s_log log;
+	int net_fd;
+	pid_t net_pid;
+	bool net_pidfd;
 	bool tty;
 	char *exit_argv[MAX_ARGS + 8];
 	int nexit;
@@ -272,6 +280,12 @@ static int read_params(struct mon *m)
 			attach_listen(m, v);
 		else if (strcmp(k, "attach_hold") == 0)
 			m->hold = strcmp(v, "1") == 0;
+		else if (strcmp(k, "net_fd") == 0)
+			m->net_fd = to_fd(v);
+		else if (strcmp(k, "net_pid") == 0)
+			m->net_pid = (pid_t)atoi(v);
+		else if (strcmp(k, "net_pidfd") == 0)
+			m->net_pidfd = strcmp(v, "1") == 0;
 		else if (strcmp(k, "hc") == 0)
 			add_arg(m->hc_argv, &m->nhc, MAX_ARGS, v);
 		else if (strcmp(k, "hc_interval") == 0)
@@ -416,6 +430,31 @@ static void health_tick(struct mon *m, const sigset_t *mask)
 	_exit(127);
 }
 
+/* The container has exited: its network helper goes too (a restart makes
+ * a new netns and a new helper). slirp4netns ends when its exit fd
+ * closes; we reap it, a second at most, or kill it. */
+static void net_stop(struct mon *m)
+{
+	struct timespec ts = {0, 2 * 1000 * 1000};
+
+	if (m->net_fd >= 0) {
+		if (m->net_pidfd)
+			syscall(SYS_pidfd_send_signal, m->net_fd, SIGTERM, NULL, 0);
+		close(m->net_fd);
+		m->net_fd = -1;
+	}
+	for (int i = 0; !m->net_pidfd && m->net_pid > 0 && i < 500; i++) {
+		pid_t r = waitpid(m->net_pid, NULL, WNOHANG);
+		if (r != 0)
+			break;
+		if (i == 499) {
+			kill(m->net_pid, SIGKILL);
+			waitpid(m->net_pid, NULL, 0);
+		}
+		nanosleep(&ts, NULL);
+	}
+}
+
 static void restart(struct mon *m)
 {
 	char *lockfd = fmt_int(m->lock);
@@ -454,6 +493,7 @@ int main(int argc, char **argv)
 			.err = -1,
 			.in = -1,
 			.log = {.fd = -1},
+			.net_fd = -1,
 			.listen = -1,
 			.timer = -1};
 	sigset_t mask;
@@ -538,6 +578,7 @@ int main(int argc, char **argv)
 	}
 	/* the ports are free again before anything else: a restart binds them */
 	fwd_stop();
+	net_stop(&m);
 	drain(&m);
 	/* attached clients see the end of the output, then the exit */
 	if (m.listen >= 0) {

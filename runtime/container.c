@@ -176,6 +176,7 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	struct json_object *cfg = json_object_new_object(), *host = json_object_new_object();
 	char *const *ep, *const *cmd;
 	char hostname[13];
+	cleanup_free char *net_mode = net_mode_string(o->net, &o->netopts);
 
 	effective_args(o, img, &ep, &cmd);
 	snprintf(hostname, sizeof(hostname), "%.12s", id);
@@ -207,10 +208,12 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	json_object_object_add(host, "ReadonlyRootfs", json_object_new_boolean(o->read_only));
 	json_object_object_add(host, "Privileged", json_object_new_boolean(o->privileged));
 	json_object_object_add(host, "AutoRemove", json_object_new_boolean(o->rm));
-	json_object_object_add(host, "NetworkMode",
-			       json_object_new_string(o->net == NET_HOST   ? "host"
-						      : o->net == NET_NONE ? "none"
-									   : "private"));
+	jset(host, "NetworkMode", json_object_new_string(net_mode));
+	jset(host, "Dns", jnew_strv(o->netopts.dns));
+	jset(host, "DnsSearch", jnew_strv(o->netopts.dns_search));
+	jset(host, "DnsOptions", jnew_strv(o->netopts.dns_option));
+	jset(host, "ExtraHosts", jnew_strv(o->netopts.add_host));
+	jset(j, "NetConfig", net_opts_to_json(o->net, &o->netopts));
 	/* in Podman's final form (volumes.h); "Mounts" marks the new form */
 	json_object_object_add(host, "Binds", volumes_binds_json(o->volumes, o->nvolumes));
 	json_object_object_add(j, "Mounts", volumes_mounts_json(o->volumes, o->nvolumes));
@@ -302,6 +305,7 @@ static int write_bundle(struct engine *e, const struct run_opts *o, const struct
 	if (strcmp(dir, storage) != 0 && mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return werr_set(err, errno, "mkdir '%s'", dir);
 	if (spec_build(e, o, img, c->id, dir, rootfs, &spec, err) < 0 ||
+	    ctrnet_copy_etc(e, o, dir, err) < 0 ||
 	    ctr_userns_etc(o->uns, rootfs, dir, spec, err) < 0)
 		return -1;
 	if (o->uns && o->uns->rootfs_idmap) {
@@ -450,7 +454,8 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 {
 	struct run_opts eff = *o_user, *o = &eff; /* with the mounts and userns resolved */
 	struct ctr_userns uns;
-	cleanup_free char *keep_user = NULL;
+	cleanup_free char *keep_user = NULL, *net_arg = NULL;
+	struct ctrnet net = {0};
 	enum ctr_rootfs_map how;
 	struct image_rec img = {0};
 	struct image_config cfg = {0};
@@ -477,6 +482,11 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 		return -1;
 	}
 	eff.uns = &uns;
+	if (ctrnet_create(e, &eff, &net_arg, err) < 0) {
+		image_rec_free(&img);
+		ctr_userns_free(&uns);
+		return -1;
+	}
 	/* keep-id runs as the user unless -u says otherwise, as Podman */
 	if (uns.keep_id && !(o_user->user && *o_user->user)) {
 		eff.user = keep_user = xasprintf("%u:%u", uns.keep_uid, uns.keep_gid);
@@ -500,6 +510,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	}
 	if (new_record(e, image_ref, o, &img, &cfg, d, &c, err) < 0)
 		goto fail;
+	eff.name = c.name; /* /etc/hosts names it */
 	/* owned before anyone can see it: from here on no other command
 	 * takes it for debris, however long its rootfs takes (issue 5 item 2) */
 	lock = ctrlock_create(e->runroot, c.id, err);
@@ -507,6 +518,12 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 		goto fail;
 	dir = container_dir(e, c.id);
 	bundle = container_bundle_dir(e, &c);
+	/* `run`: slirp4netns starts while the rootfs is made */
+	if (o->net_early &&
+	    (mkdir_p(bundle, 0700, err) < 0 || ctrnet_early(e, o, bundle, &net, err) < 0)) {
+		discard(e, &c, d);
+		goto fail;
+	}
 	/* a --rm container takes a ready rootfs when one is pooled: then
 	 * rootfs_mount finds it mounted */
 	if (o->rm && !o->rootfs && how == CTR_ROOTFS_PLAIN)
@@ -530,9 +547,11 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	volumes_free(eff.volumes, eff.nvolumes);
 	container_event(e, &c, "create", -1);
 	ctr_userns_free(&uns);
-	*out = (struct ctr_owned){.rec = c, .lock = lock, .proc = {.pid = 0, .pty_master = -1}};
+	*out = (struct ctr_owned){
+	    .rec = c, .lock = lock, .proc = {.pid = 0, .pty_master = -1}, .net = net};
 	return 0;
 fail:
+	ctrnet_release(&net);
 	ctrlock_release(e->runroot, c.id, lock);
 	image_rec_free(&img);
 	image_config_free(&cfg);
@@ -660,19 +679,24 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 		return -1;
 	}
 	c->fglog = fglog_begin(e, &c->rec, &xo);
-	xo.ncgroup_fds = ctr_cgroup_start(e, &c->rec, cgfds, err);
-	xo.cgroup_fds = cgfds;
-	rc = xo.ncgroup_fds < 0 ? -1 : executor_start(bundle, &xo, &c->proc, err);
-	for (int i = 0; i < xo.ncgroup_fds; i++)
-		close(cgfds[i]);
+	rc = ctrnet_prepare(e, &c->rec, bundle, &c->net, &xo, err);
+	if (rc == 0) {
+		xo.ncgroup_fds = ctr_cgroup_start(e, &c->rec, cgfds, err);
+		xo.cgroup_fds = cgfds;
+		rc = xo.ncgroup_fds < 0 ? -1 : executor_start(bundle, &xo, &c->proc, err);
+		for (int i = 0; i < xo.ncgroup_fds; i++)
+			close(cgfds[i]);
+	}
 	if (rc < 0) {
 		ports_listeners_free(pl, npl);
 		fglog_free(c->fglog);
 		c->fglog = NULL;
+		ctrnet_release(&c->net);
 		container_start_failed(e, c, err->status ? err->status : 125);
 		return -1;
 	}
 	fglog_started(c->fglog);
+	ctrnet_started(&c->net);
 	c->fwd_pid = portfwd_spawn(c->proc.pid, pl, npl, &ignore);
 	if (c->fwd_pid < 0) {
 		log_warn("published ports of %.12s: %s", c->rec.id, ignore.msg);
@@ -708,7 +732,7 @@ int container_wait(struct engine *e, struct ctr_owned *c, const struct exec_io *
 	code = rc < 0 ? 125 : *exit_code;
 	fglog_free(c->fglog);
 	c->fglog = NULL;
-
+	ctrnet_end(&c->net);	  /* its helper goes with it (reaped in container_owned_free) */
 	portfwd_end(&c->fwd_pid); /* the ports are free when run returns */
 	container_poststop(e, &c->rec);
 	container_event(e, &c->rec, "died", code);
@@ -727,6 +751,7 @@ void container_owned_free(struct engine *e, struct ctr_owned *c)
 	if (c->proc.pty_master >= 0)
 		close(c->proc.pty_master);
 	portfwd_end(&c->fwd_pid);
+	ctrnet_release(&c->net);
 	ctrlock_release(e->runroot, c->rec.id, c->lock);
 	container_rec_free(&c->rec);
 	*c = (struct ctr_owned){.lock = -1, .proc = {.pty_master = -1}};

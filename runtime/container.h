@@ -7,6 +7,7 @@
 
 #include "engine/engine.h"
 #include "lib/err.h"
+#include "runtime/ctrnet.h"
 #include "runtime/executor.h"
 #include "runtime/spec.h"
 #include "storage/store.h"
@@ -22,6 +23,7 @@ struct ctr_owned {
 	struct ctr_proc proc;	 /* the running process, pid 0 before the start */
 	pid_t fwd_pid;		 /* a foreground start's port forwarder (portfwd.h), 0: none */
 	struct ctr_fglog *fglog; /* its log while it runs in our foreground (fglog.h) */
+	struct ctrnet net;	 /* its network helper while it runs in the foreground */
 };
 
 /* Creates a container from the image named by image_ref: the owner lock,

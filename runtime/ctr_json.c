@@ -261,10 +261,11 @@ static struct json_object *binds(struct json_object *stored)
 static void fill_hostconfig(struct json_object *hc, struct json_object *opts,
 			    struct json_object *spec, bool final_binds)
 {
-	static const char *const keys[] = {"NetworkMode",    "AutoRemove",    "Privileged",
-					   "ReadonlyRootfs", "RestartPolicy", "LogConfig",
-					   "Init",	     "UsernsMode",    "IDMappings",
-					   "Cgroups",	     "PortBindings",  "PublishAllPorts"};
+	static const char *const keys[] = {
+	    "NetworkMode",   "AutoRemove", "Privileged",   "ReadonlyRootfs",
+	    "RestartPolicy", "LogConfig",  "Init",	   "UsernsMode",
+	    "IDMappings",    "Cgroups",	   "PortBindings", "PublishAllPorts",
+	    "Dns",	     "DnsSearch",  "DnsOptions",   "ExtraHosts"};
 	struct json_object *tmpfs = json_object_new_object(), *t = jget(opts, "Tmpfs");
 
 	/* without a user namespace of its own Podman omits IDMappings
@@ -377,6 +378,33 @@ static void cgroup_path(struct json_object *o, struct engine *e, const struct co
 	free(p);
 }
 
+/* NetworkSettings of a running container: slirp4netns's addresses (the
+ * container .100 of its cidr, the gateway .2) and its netns. Podman 4.3
+ * leaves the addresses empty for slirp4netns; Docker's clients read them. */
+static void fill_network(struct json_object *ns, const struct container_rec *c)
+{
+	enum net_mode mode;
+	struct net_opts n;
+	char ip[16], gw[16];
+	int prefix;
+
+	if (c->state != CTR_RUNNING || c->pid <= 0)
+		return;
+	ctrnet_from_config(c->config, &mode, &n);
+	if (mode == NET_SLIRP && net_slirp_addrs(n.cidr, ip, gw, NULL, &prefix) == 0) {
+		jset_str(ns, "IPAddress", ip);
+		jset_str(ns, "Gateway", gw);
+		jset(ns, "IPPrefixLen", json_object_new_int(prefix));
+		if (n.mac)
+			jset_str(ns, "MacAddress", n.mac);
+	}
+	if (mode != NET_HOST) {
+		cleanup_free char *key = xasprintf("/proc/%d/ns/net", (int)c->pid);
+		jset_str(ns, "SandboxKey", key);
+	}
+	net_opts_free(&n);
+}
+
 struct json_object *ctr_json_inspect(struct engine *e, const struct container_rec *c, bool go_time)
 {
 	struct json_object *o = json_tokener_parse(inspect_skeleton), *args;
@@ -417,6 +445,7 @@ struct json_object *ctr_json_inspect(struct engine *e, const struct container_re
 	if (jget(jget(opts, "HostConfig"), "PortBindings"))
 		jset(jget(o, "NetworkSettings"), "Ports",
 		     json_object_get(jget(jget(opts, "HostConfig"), "PortBindings")));
+	fill_network(jget(o, "NetworkSettings"), c);
 	jset(jget(o, "HostConfig"), "AutoRemove", json_object_new_boolean(c->autoremove));
 	log_path(e, c, jget(jget(o, "HostConfig"), "LogConfig"));
 	/* a template sees Podman's struct, whose nil IDMappings prints null;

@@ -197,7 +197,7 @@ static char *param_health(struct engine *e, const struct ctr_owned *c, struct we
  * the monitor will see. */
 static char *monitor_params(struct engine *e, const struct ctr_owned *c,
 			    const struct detach_opts *o, int lock, int out, int errfd, int in,
-			    struct werr *err)
+			    const struct net_helper *net, struct werr *err)
 {
 	static const char *const cleanup[] = {"container", "cleanup", NULL};
 	static const char *const start[] = {"container", "start", NULL};
@@ -214,10 +214,12 @@ static char *monitor_params(struct engine *e, const struct ctr_owned *c,
 		return NULL;
 	ex = param_argv("exit", exit_argv);
 	rs = param_argv("restart", restart_argv);
-	return xasprintf("id=%s\npid=%d\nlock=%d\nout=%d\nerr=%d\nin=%d\nlog=%s\nlog_max=%lld\n"
-			 "tty=%d\nattach=%s\nattach_hold=%d\n%s%s%s%s",
-			 c->rec.id, (int)c->proc.pid, lock, out, errfd, in, log, o->log_max,
-			 o->tty ? 1 : 0, adir, o->attach_hold ? 1 : 0, ex, rs, hc, env);
+	return xasprintf(
+	    "id=%s\npid=%d\nlock=%d\nout=%d\nerr=%d\nin=%d\nlog=%s\nlog_max=%lld\n"
+	    "tty=%d\nattach=%s\nattach_hold=%d\nnet_fd=%d\nnet_pid=%d\nnet_pidfd=%d\n%s%s%s%s",
+	    c->rec.id, (int)c->proc.pid, lock, out, errfd, in, log, o->log_max, o->tty ? 1 : 0,
+	    adir, o->attach_hold ? 1 : 0, net->hold_fd, (int)net->pid, net->pidfd ? 1 : 0, ex, rs,
+	    hc, env);
 }
 
 /* fd moved to HIGH_FD or above, inheritable; -1 stays -1. */
@@ -234,11 +236,15 @@ static int keep_fd(int fd)
 /* In the monitor-to-be (the grandchild): hands everything to
  * warren-monitor by exec. Returns only on failure. */
 static void exec_monitor(struct engine *e, struct ctr_owned *c, const struct detach_opts *o,
-			 const char *mon, int lock, int out, int errfd, int in, struct werr *err)
+			 const char *mon, int lock, int out, int errfd, int in,
+			 const struct net_helper *net, struct werr *err)
 {
 	int p[2], devnull;
 	int l = keep_fd(lock), ou = keep_fd(out), er = keep_fd(errfd), i = keep_fd(in);
-	cleanup_free char *params = monitor_params(e, c, o, l, ou, er, i, err);
+	/* the monitor holds the network helper's fd for the container's life */
+	struct net_helper h = {
+	    .pid = net->pid, .hold_fd = keep_fd(net->hold_fd), .pidfd = net->pidfd};
+	cleanup_free char *params = monitor_params(e, c, o, l, ou, er, i, &h, err);
 	cleanup_free int *pfds = xcalloc(o->nports + 1, sizeof(int));
 	cleanup_free char *fwd = NULL;
 	char *argv[] = {"warren-monitor", c->rec.id, NULL};
@@ -254,7 +260,7 @@ static void exec_monitor(struct engine *e, struct ctr_owned *c, const struct det
 		}
 	fwd = ports_fwd_params(o->ports, o->nports, pfds);
 	if (l < 0 || (out >= 0 && ou < 0) || (errfd >= 0 && er < 0) || (in >= 0 && i < 0) ||
-	    pipe2(p, O_CLOEXEC) < 0) {
+	    (net->hold_fd >= 0 && h.hold_fd < 0) || pipe2(p, O_CLOEXEC) < 0) {
 		werr_set(err, errno, "prepare the monitor's fds");
 		return;
 	}
@@ -293,11 +299,14 @@ static void monitor_child(struct engine *e, struct ctr_owned *c, const struct de
 			       .id = c->rec.id};
 	struct werr err = {0};
 	int cgfds[CG_NKINDS];
+	struct ctrnet net = {0};
 
 	/* its own cgroup (runtime/ctrcgroup.h), which its process joins */
 	xo.ncgroup_fds = ctr_cgroup_start(e, &c->rec, cgfds, &err);
 	xo.cgroup_fds = cgfds;
-	if (xo.ncgroup_fds < 0 || executor_start(bundle, &xo, &c->proc, &err) < 0) {
+	if (xo.ncgroup_fds < 0 || ctrnet_prepare(e, &c->rec, bundle, &net, &xo, &err) < 0 ||
+	    executor_start(bundle, &xo, &c->proc, &err) < 0) {
+		ctrnet_release(&net);
 		werr_send(report, &err);
 		_exit(1);
 	}
@@ -314,10 +323,12 @@ static void monitor_child(struct engine *e, struct ctr_owned *c, const struct de
 		/* before the monitor exists: its "died" comes after this */
 		container_event(e, &c->rec, "start", -1);
 		if (o->tty)
-			exec_monitor(e, c, o, mon, c->lock, c->proc.pty_master, -1, in_w, &err);
+			exec_monitor(e, c, o, mon, c->lock, c->proc.pty_master, -1, in_w, &net.help,
+				     &err);
 		else
-			exec_monitor(e, c, o, mon, c->lock, out_r, err_r, in_w, &err);
+			exec_monitor(e, c, o, mon, c->lock, out_r, err_r, in_w, &net.help, &err);
 	}
+	ctrnet_release(&net);
 	/* no monitor: the container must not run unwatched */
 	kill(c->proc.pid, SIGKILL);
 	waitpid(c->proc.pid, NULL, 0);

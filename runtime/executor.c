@@ -8,7 +8,9 @@
 #include "net/net.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -32,13 +34,13 @@ static __attribute__((noreturn)) void child_fail(int fd, const struct werr *err)
 }
 
 /* What a new container's namespaces need before its process is set up. */
-static int new_ns_setup(const struct xspec *s, struct werr *err)
+static int new_ns_setup(const struct xspec *s, bool own_netns, struct werr *err)
 {
 	if ((s->ns_flags & CLONE_NEWUTS) && s->hostname != NULL &&
 	    sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return werr_set(err, errno, "sethostname '%s'", s->hostname);
 	/* a new network namespace starts with lo down; Podman's "none" has it up */
-	if ((s->ns_flags & CLONE_NEWNET) && net_loopback_up(err) < 0)
+	if (own_netns && (s->ns_flags & CLONE_NEWNET) && net_loopback_up(err) < 0)
 		return -1;
 	return 0;
 }
@@ -70,10 +72,17 @@ static int child_hooks(const struct xspec *s, enum hook_stage st, struct werr *e
  * startContainer after pivot_root), its mounts, hostname, loopback. */
 static int new_container(const struct xchild *a, struct werr *err)
 {
-	if (a->s->has_hooks && child_wait_hooks(a->errfd, err) < 0)
+	bool hooks = a->s->has_hooks;
+
+	/* the prestart hooks first (and the network helpers before them) */
+	if (hooks && child_wait_hooks(a->errfd, err) < 0)
 		return -1;
 	if (child_hooks(a->s, HOOK_CREATE_CONTAINER, err) < 0 || xmounts_setup(a->s, err) < 0 ||
-	    new_ns_setup(a->s, err) < 0)
+	    new_ns_setup(a->s, !a->o->join_netns && a->s->netns_path == NULL, err) < 0)
+		return -1;
+	/* without hooks the helper (slirp4netns: some 40 ms) configures the
+	 * netns while we made the mounts: wait for it only now */
+	if (!hooks && a->o->net_setup && child_wait_hooks(a->errfd, err) < 0)
 		return -1;
 	return child_hooks(a->s, HOOK_START_CONTAINER, err);
 }
@@ -110,6 +119,11 @@ static __attribute__((noreturn)) void child_main(const struct xchild *a)
 		werr_set(&err, errno, "mark inherited file descriptors close-on-exec");
 		child_fail(a->errfd, &err);
 	}
+	/* container:REF, ns:PATH: their netns, while we may still join it */
+	if (a->netfd >= 0 && setns(a->netfd, CLONE_NEWNET) < 0) {
+		werr_set(&err, errno, "join the network namespace");
+		child_fail(a->errfd, &err);
+	}
 	/* its own user namespace: the maps first (the parent writes them) */
 	if (a->join == NULL && xuserns_wanted(a->s) && xuserns_child(a->s, a->errfd, &err) < 0)
 		child_fail(a->errfd, &err);
@@ -119,6 +133,36 @@ static __attribute__((noreturn)) void child_main(const struct xchild *a)
 		child_fail(a->errfd, &err);
 	xproc_exec(a, &err);
 	child_fail(a->errfd, &err);
+}
+
+/* The netns the container joins (ns:PATH in the spec, container:REF
+ * through o->netns_fd): an fd, -1 for a new one, -2 on error. */
+static int netns_to_join(const struct xchild *c, struct werr *err)
+{
+	int fd;
+
+	if (c->join != NULL)
+		return -1;
+	if (c->o->join_netns)
+		return fcntl(c->o->netns_fd, F_DUPFD_CLOEXEC, 3);
+	if (c->s->netns_path == NULL)
+		return -1;
+	fd = open(c->s->netns_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		werr_set(err, errno, "cannot find specified network namespace path '%s'",
+			 c->s->netns_path);
+		return -2;
+	}
+	return fd;
+}
+
+static void close_pair(int p[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (p[i] >= 0) {
+			close(p[i]);
+			p[i] = -1;
+		}
 }
 
 /* Reaps a child that reported an error; its status stays the error's. */
@@ -144,6 +188,17 @@ static int parent_hooks(const struct xspec *s, const struct exec_opts *o, pid_t 
 	return 0;
 }
 
+/* The container's network helpers, then (without hooks, which send the
+ * go-ahead themselves) the go-ahead. */
+static int net_go(const struct xchild *c, pid_t pid, int nsfd, int sock, struct werr *err)
+{
+	if (c->o->net_setup(c->o->net_arg, pid, nsfd, err) < 0)
+		return -1;
+	if (!c->s->has_hooks && send(sock, "go", 2, MSG_NOSIGNAL) < 0)
+		return werr_set(err, errno, "start the container after its network");
+	return 0;
+}
+
 /* poststart: the container runs whatever they say (runtime-spec). */
 static void poststart_hooks(const struct xspec *s, const struct exec_opts *o, pid_t pid)
 {
@@ -163,12 +218,14 @@ static void poststart_hooks(const struct xspec *s, const struct exec_opts *o, pi
 struct spawn {
 	const struct xchild *c;
 	int es[2], ps[2];
+	int netfd; /* the netns it joins, -1: a new one or ours */
 };
 
 static __attribute__((noreturn)) void child_entry(const struct spawn *sp)
 {
 	struct xchild a = *sp->c;
 
+	a.netfd = sp->netfd;
 	a.errfd = sp->es[1];
 	a.ptyfd = sp->ps[1];
 	close(sp->es[0]);
@@ -245,11 +302,11 @@ static pid_t clone_in_pidns(int nsfd, const struct spawn *sp, struct werr *err)
 
 int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct werr *err)
 {
-	struct spawn sp = {.c = c, .ps = {-1, -1}};
+	struct spawn sp = {.c = c, .ps = {-1, -1}, .netfd = -1};
 	int *es = sp.es, *ps = sp.ps;
 	cleanup_close int errfd = -1, ptyfd = -1;
 	pid_t pid;
-	int master = -1, rc;
+	int master = -1, rc, netfd, nsfd = -1;
 	bool userns;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, es) < 0)
@@ -262,6 +319,25 @@ int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct
 	/* like fork (no stack: the child runs on a copy of ours), but with
 	 * CLONE_NEWPID the child is pid 1 of its namespace */
 	userns = c->join == NULL && xuserns_wanted(c->s);
+	netfd = netns_to_join(c, err);
+	if (netfd == -2) {
+		close_pair(es);
+		close_pair(ps);
+		return -1;
+	}
+	if (netfd >= 0 && userns) {
+		/* its own user namespace would not own that netns: the child
+		 * could not join it once in there */
+		close(netfd);
+		close_pair(es);
+		close_pair(ps);
+		return werr_set(err, EINVAL,
+				"sharing a network namespace with a user namespace of the "
+				"container's own is not supported yet");
+	}
+	if (netfd >= 0)
+		clone_flags &= ~CLONE_NEWNET;
+	sp.netfd = netfd;
 	if (userns)
 		pid = xuserns_clone(c->s, err);
 	else if (c->join != NULL && c->pidns_fd >= 0)
@@ -271,7 +347,14 @@ int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct
 				     NULL, 0);
 	if (pid == 0)
 		child_entry(&sp);
+	if (netfd >= 0)
+		close(netfd);
 	rc = pid < 0 ? errno : 0;
+	/* its netns, for its network helper, while it still has our creds */
+	if (pid > 0 && c->join == NULL && c->o->net_setup) {
+		cleanup_free char *p = xasprintf("/proc/%d/ns/net", (int)pid);
+		nsfd = open(p, O_RDONLY | O_CLOEXEC);
+	}
 	errfd = es[0];
 	ptyfd = ps[0];
 	close(es[1]);
@@ -283,6 +366,16 @@ int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct
 		return userns ? -1 : werr_set(err, rc, "clone the container process");
 	/* its own user namespace: maps and the idmapped rootfs first */
 	if (userns && xuserns_parent(c->s, pid, errfd, err) < 0) {
+		if (nsfd >= 0)
+			close(nsfd);
+		kill(pid, SIGKILL);
+		reap(pid);
+		return -1;
+	}
+	rc = c->join == NULL && c->o->net_setup ? net_go(c, pid, nsfd, errfd, err) : 0;
+	if (nsfd >= 0)
+		close(nsfd);
+	if (rc < 0) {
 		kill(pid, SIGKILL);
 		reap(pid);
 		return -1;

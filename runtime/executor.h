@@ -40,6 +40,16 @@ struct exec_opts {
 	   runs is in them */
 	const int *cgroup_fds;
 	int ncgroup_fds;
+	/* Called in the parent once the container's process exists (its
+	 * namespaces made, its own user namespace mapped) and before it may
+	 * go on: the network helpers attach to its netns here (NULL: none).
+	 * netns_fd: that netns, opened before its process changed its
+	 * credentials (a process of its own user namespace is not dumpable
+	 * then, and /proc/PID/ns of it is out of reach). */
+	int (*net_setup)(void *arg, pid_t pid, int netns_fd, struct werr *err);
+	void *net_arg;
+	bool join_netns; /* the process joins netns_fd instead of a new netns */
+	int netns_fd;
 };
 
 struct ctr_proc {

@@ -69,6 +69,7 @@ struct xspec {
 	char *uid_map;	    /* its maps as /proc/PID/uid_map takes them ("0 1 1000\n..."), */
 	char *gid_map;	    /* or NULL */
 	char *userns_path;  /* a user namespace to join instead (linux.namespaces path) */
+	char *netns_path;   /* a network namespace to join instead (ns:PATH) */
 	bool rootfs_mapped; /* the storage maps the rootfs's ids itself (fuse-overlayfs), or
 			       nothing can: no idmapped mount (RUNTIME_ANNOT_ROOTFS_IDMAP) */
 	/* With a user namespace of its own, the child may not reach the rootfs
@@ -161,6 +162,7 @@ struct xchild {
 			   an ns file; a helper joins it, never we); -1: ours */
 	int errfd;	/* errors; CLOEXEC, so exec closes it */
 	int ptyfd;	/* the pty master goes back here (tty only) */
+	int netfd;	/* a netns the child joins first (set by xstart; -1: none) */
 };
 
 /* Parent side (executor.c): forks (clone_flags: the new namespaces of run;

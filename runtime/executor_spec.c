@@ -334,6 +334,11 @@ static int parse_namespaces(struct json_object *arr, struct xspec *s, struct wer
 				s->ns_flags |= CLONE_NEWUSER;
 			continue;
 		}
+		if (type != NULL && strcmp(type, "network") == 0 && jstr(n, "path") != NULL) {
+			free(s->netns_path);
+			s->netns_path = xstrdup(jstr(n, "path"));
+			continue;
+		}
 		if (jstr(n, "path") != NULL)
 			return werr_set(err, EINVAL, "joining namespace path '%s' is not supported",
 					jstr(n, "path"));
@@ -527,6 +532,7 @@ void xspec_free(struct xspec *s)
 	free(s->uid_map);
 	free(s->gid_map);
 	free(s->userns_path);
+	free(s->netns_path);
 	free(s->tree_fds);
 	memset(s, 0, sizeof(*s));
 }

@@ -240,18 +240,7 @@ int runopts_add_tmpfs(struct run_opts *o, const char *spec, struct werr *err)
 
 int runopts_set_network(struct run_opts *o, const char *mode, struct werr *err)
 {
-	if (strcmp(mode, "none") == 0)
-		o->net = NET_NONE;
-	else if (strcmp(mode, "host") == 0)
-		o->net = NET_HOST;
-	else if (strcmp(mode, "private") == 0)
-		o->net = NET_DEFAULT;
-	else {
-		werr_set(err, 0,
-			 "network mode '%s' is not supported yet: use none, host or private", mode);
-		return werr_status(err, 125);
-	}
-	return 0;
+	return net_parse_mode(mode, &o->net, &o->netopts, err);
 }
 
 int runopts_add_publish(struct run_opts *o, const char *spec, struct werr *err)
@@ -425,6 +414,7 @@ void runopts_free(struct run_opts *o)
 	free(o->restart);
 	strv_free(o->volumes_from);
 	strv_free(o->tmpfs);
+	net_opts_free(&o->netopts);
 	strv_free(o->cap_add);
 	strv_free(o->cap_drop);
 	free(o->seccomp);

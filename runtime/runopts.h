@@ -51,7 +51,7 @@ void volume_spec_free(struct volume_spec *v);
 int runopts_add_tmpfs(struct run_opts *o, const char *spec, struct werr *err);
 /* --secret NAME[,OPTS]: checked now (secret_spec_check), looked up at create */
 int runopts_add_secret(struct run_opts *o, const char *spec, struct werr *err);
-/* --network none|host|private */
+/* --network MODE[:OPTS] (net_parse_mode) */
 int runopts_set_network(struct run_opts *o, const char *mode, struct werr *err);
 /* -p/--publish [IP:][HOSTPORT:]CTRPORT[/PROTO] and --expose PORT[-PORT][/PROTO]
  * (runtime/ports.h parses them; status 125 on error). */

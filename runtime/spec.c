@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
@@ -422,6 +423,17 @@ static const struct mount_def default_mounts[] = {
 /* The files of ctr_dir bind-mounted over the image's. */
 static const char *const etc_files[] = {"hostname", "hosts", "resolv.conf"};
 
+/* --no-hosts leaves the image's /etc/hosts; --dns none and --network none
+ * leave its resolv.conf (Podman writes none for them). */
+static bool etc_file_wanted(const struct run_opts *o, const char *name)
+{
+	if (strcmp(name, "hosts") == 0)
+		return !o->netopts.no_hosts;
+	if (strcmp(name, "resolv.conf") == 0)
+		return !o->netopts.dns_none && o->net != NET_NONE;
+	return true;
+}
+
 static bool mount_wanted(const struct mount_def *m, const struct engine *e,
 			 const struct run_opts *o)
 {
@@ -486,7 +498,7 @@ static void add_default_mounts(struct json_object *arr, const struct engine *e,
 	for (size_t i = 0; i < ARRAY_SIZE(etc_files); i++) {
 		cleanup_free char *dst = xasprintf("/etc/%s", etc_files[i]);
 		cleanup_free char *src = xasprintf("%s/%s", ctr_dir, etc_files[i]);
-		if (user_mounts_at(o, dst))
+		if (user_mounts_at(o, dst) || !etc_file_wanted(o, etc_files[i]))
 			continue;
 		json_object_array_add(
 		    arr,
@@ -601,53 +613,21 @@ static void add_read_only_tmpfs(struct json_object *arr, const struct run_opts *
 
 /* ---- /etc files ---- */
 
-/* A loopback nameserver line ("nameserver 127.0.0.53", "nameserver ::1"). */
-static bool loopback_nameserver(const char *line)
+/* The container's own address in its /etc/hosts: slirp4netns's .100,
+ * pasta's copy of the host's, loopback for a network of lo only; NULL
+ * for the host's network (the host's names are there already). */
+static const char *ctr_ip(const struct run_opts *o, char ip[16], const char *host_ip)
 {
-	const char *v = line + strspn(line, " \t");
-
-	if (!str_has_prefix(v, "nameserver"))
-		return false;
-	v += 10 + strspn(v + 10, " \t");
-	return str_has_prefix(v, "127.") || str_has_prefix(v, "::1");
-}
-
-/* See spec.h: rebuilt from the host's text in one pass. */
-char *spec_resolv_conf(const char *host, enum net_mode net)
-{
-	static const char slirp_dns[] = "nameserver 10.0.2.3\n";
-	size_t cap = (host ? strlen(host) : 0) + sizeof(slirp_dns) + 1, used = 0;
-	char *out = xmalloc(cap);
-
-	for (const char *p = host; p && *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
-		cleanup_free char *line = xstrndup(p, len);
-		if (net == NET_HOST || !loopback_nameserver(line)) {
-			memcpy(out + used, line, len);
-			used += len;
-			if (!nl)
-				out[used++] = '\n';
-		}
-		p = nl ? nl + 1 : NULL;
+	switch (o->net) {
+	case NET_SLIRP:
+		return net_slirp_addrs(o->netopts.cidr, ip, NULL, NULL, NULL) == 0 ? ip : NULL;
+	case NET_PASTA:
+		return host_ip;
+	case NET_HOST:
+		return NULL;
+	default:
+		return "127.0.0.1";
 	}
-	out[used] = '\0';
-	if (net == NET_DEFAULT && !strstr(out, "nameserver"))
-		memcpy(out + used, slirp_dns, sizeof(slirp_dns));
-	return out;
-}
-
-static char *make_hosts(const struct run_opts *o, const char *hostname)
-{
-	cleanup_free char *host = NULL;
-
-	if (o->net == NET_HOST && (host = read_file_at(AT_FDCWD, "/etc/hosts", NULL, NULL)))
-		return xasprintf("%s%s127.0.1.1\t%s\n", host,
-				 *host && !str_has_suffix(host, "\n") ? "\n" : "", hostname);
-	return xasprintf("127.0.0.1\tlocalhost localhost.localdomain\n"
-			 "::1\tlocalhost localhost.localdomain ip6-localhost ip6-loopback\n"
-			 "127.0.1.1\t%s\n",
-			 hostname);
 }
 
 static int write_etc_files(const struct run_opts *o, const char *ctr_dir, const char *hostname,
@@ -655,9 +635,17 @@ static int write_etc_files(const struct run_opts *o, const char *ctr_dir, const 
 {
 	cleanup_close int dfd = open(ctr_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	cleanup_free char *hn = xasprintf("%s\n", hostname);
-	cleanup_free char *hosts = make_hosts(o, hostname);
+	cleanup_free char *host_hosts = read_file_at(AT_FDCWD, "/etc/hosts", NULL, NULL);
 	cleanup_free char *host_resolv = read_file_at(AT_FDCWD, "/etc/resolv.conf", NULL, NULL);
-	cleanup_free char *resolv = spec_resolv_conf(host_resolv, o->net);
+	char hip[16], cip[16], dns[16];
+	bool have_hip = net_host_ip(hip);
+	cleanup_free char *hosts =
+	    net_hosts(host_hosts, &o->netopts, have_hip ? hip : NULL,
+		      ctr_ip(o, cip, have_hip ? hip : NULL), hostname, o->name);
+	bool slirp_dns =
+	    o->net == NET_SLIRP && net_slirp_addrs(o->netopts.cidr, cip, NULL, dns, NULL) == 0;
+	cleanup_free char *resolv =
+	    net_resolv_conf(host_resolv, o->net, &o->netopts, slirp_dns ? dns : NULL);
 	const char *data[] = {hn, hosts, resolv};
 
 	if (dfd < 0)
@@ -698,13 +686,59 @@ static struct json_object *namespaces_json(const struct run_opts *o)
 
 	for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
 		struct json_object *ns;
-		if (o->net == NET_HOST && strcmp(types[i], "network") == 0)
+		bool net = strcmp(types[i], "network") == 0;
+		if (o->net == NET_HOST && net)
 			continue;
 		ns = json_object_new_object();
 		json_object_object_add(ns, "type", json_object_new_string(types[i]));
+		if (net && o->net == NET_NS)
+			jset_str(ns, "path", o->netopts.arg);
 		json_object_array_add(a, ns);
 	}
 	return a;
+}
+
+/* The highest gid of the user namespace the container runs in (its own,
+ * else ours: /proc/self/gid_map). */
+static uint64_t top_gid(const struct run_opts *o)
+{
+	cleanup_free char *map = NULL;
+	uint64_t top = 0;
+
+	if (o->uns && o->uns->kind == CTR_USERNS_PRIVATE) {
+		for (size_t i = 0; i < o->uns->ngid; i++)
+			if ((uint64_t)o->uns->gid[i].inner + o->uns->gid[i].count - 1 > top)
+				top = (uint64_t)o->uns->gid[i].inner + o->uns->gid[i].count - 1;
+		return top;
+	}
+	map = read_file_at(AT_FDCWD, "/proc/self/gid_map", NULL, NULL);
+	for (const char *p = map; p && *p;) {
+		unsigned long long in, out, n;
+		if (sscanf(p, "%llu %llu %llu", &in, &out, &n) == 3 && n > 0 && in + n - 1 > top)
+			top = in + n - 1;
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	return top;
+}
+
+/* ping without privileges in a network namespace of its own: every gid of
+ * the container may open ICMP sockets (Podman's "0 0" lets only root;
+ * the kernel takes at most 2^31-1). */
+static void add_sysctls(struct json_object *l, const struct run_opts *o)
+{
+	struct json_object *sc;
+	uint64_t top;
+
+	if (o->net == NET_HOST || o->net == NET_CONTAINER || o->net == NET_NS)
+		return;
+	top = top_gid(o);
+	if (top > 2147483647ULL)
+		top = 2147483647ULL;
+	sc = json_object_new_object();
+	cleanup_free char *range = xasprintf("0 %llu", (unsigned long long)top);
+	jset_str(sc, "net.ipv4.ping_group_range", range);
+	jset(l, "sysctl", sc);
 }
 
 static int build_linux(const struct run_opts *o, uint64_t caps, struct json_object **out,
@@ -715,6 +749,7 @@ static int build_linux(const struct run_opts *o, uint64_t caps, struct json_obje
 
 	json_object_object_add(l, "namespaces", namespaces_json(o));
 	ctr_userns_spec(o->uns, l);
+	add_sysctls(l, o);
 	json_object_object_add(l, "maskedPaths",
 			       jnew_strv(o->privileged ? NULL : (char *const *)masked_paths));
 	json_object_object_add(l, "readonlyPaths",

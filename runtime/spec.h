@@ -11,12 +11,7 @@
 #include "image/image.h"
 #include "engine/engine.h"
 #include "lib/err.h"
-
-enum net_mode {
-	NET_DEFAULT = 0, /* private netns with lo up (slirp4netns comes later) */
-	NET_NONE,	 /* private netns, lo only */
-	NET_HOST,	 /* the host's (pause process's) netns */
-};
+#include "net/net.h"
 
 enum mount_kind { MOUNT_BIND = 0, MOUNT_VOLUME };
 
@@ -65,8 +60,10 @@ struct run_opts {
 	char **volumes_from; /* --volumes-from CTR[:ro|rw] */
 	char **tmpfs;	     /* "DST[:opts]" */
 	bool read_only, privileged, tty, interactive, rm, detach;
-	bool sig_proxy; /* --sig-proxy: the foreground CLI passes its signals on */
-	enum net_mode net;
+	bool sig_proxy;		    /* --sig-proxy: the foreground CLI passes its signals on */
+	enum net_mode net;	    /* --network's mode (NET_DEFAULT: the engine's default) */
+	struct net_opts netopts;    /* its options, --dns*, --add-host, --mac-address, ... */
+	bool net_early;		    /* started at once (run): its helper may start early */
 	char **cap_add, **cap_drop; /* "NET_ADMIN", "CAP_NET_ADMIN" or "ALL" */
 	char *seccomp;		    /* NULL default profile, "unconfined", or a JSON profile path */
 	int stop_signal;	    /* --stop-signal, 0: the image's, else SIGTERM */
@@ -154,13 +151,6 @@ int spec_process_args(const struct run_opts *o, const struct image_config *img, 
  * the same key in place, else appends. Entries without '=' use the whole
  * string as the key. */
 void spec_env_set(char ***env, const char *kv);
-
-/* The container's resolv.conf from the host's text (may be NULL): loopback
- * nameservers are dropped unless net is NET_HOST (in a private network
- * namespace they would point at the container itself); on NET_DEFAULT
- * without any nameserver left, slirp4netns's forwarder 10.0.2.3 is added.
- * Malloc'd. */
-char *spec_resolv_conf(const char *host, enum net_mode net);
 
 /* Pretty-printed JSON of spec, malloc'd (caller frees). */
 char *spec_to_string(struct json_object *spec);

@@ -21,6 +21,8 @@ PKGS=(
     libacl1-dev nettle-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev zlib1g-dev
     # rootless runtime path: newuidmap/newgidmap, network, fuse fallback, the test base image
     uidmap slirp4netns fuse-overlayfs busybox-static
+    # --network pasta (passt's pasta), tested in 190-network.bats
+    passt
     # --init: catatonit is the init warren bind-mounts into the container as /run/podman-init
     # (Podman's choice too), tested in 170-init-rootfs-hooks.bats
     catatonit

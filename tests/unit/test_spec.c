@@ -84,24 +84,6 @@ UNIT_TEST(env_set_replaces_in_place)
 	CHECK_STR(env[3], "NOVALUE");
 }
 
-UNIT_TEST(resolv_conf_filter)
-{
-	static const char host[] = "# generated\nnameserver 127.0.0.53\nsearch lan\n"
-				   "nameserver ::1\noptions edns0";
-	cleanup_free char *a = spec_resolv_conf(host, NET_NONE);
-	cleanup_free char *b = spec_resolv_conf(host, NET_DEFAULT);
-	cleanup_free char *c = spec_resolv_conf(host, NET_HOST);
-	cleanup_free char *d = spec_resolv_conf("nameserver 1.1.1.1\n", NET_DEFAULT);
-	cleanup_free char *e = spec_resolv_conf(NULL, NET_DEFAULT);
-
-	CHECK_STR(a, "# generated\nsearch lan\noptions edns0\n");
-	CHECK_STR(b, "# generated\nsearch lan\noptions edns0\nnameserver 10.0.2.3\n");
-	CHECK_STR(
-	    c, "# generated\nnameserver 127.0.0.53\nsearch lan\nnameserver ::1\noptions edns0\n");
-	CHECK_STR(d, "nameserver 1.1.1.1\n");
-	CHECK_STR(e, "nameserver 10.0.2.3\n");
-}
-
 static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
 			     "# comment\n"
 			     "broken line\n"
@@ -433,7 +415,7 @@ UNIT_TEST(spec_build_defaults)
 	CHECK_STR(jget(s, "linux.seccomp.defaultAction"), "SCMP_ACT_ERRNO");
 	hosts = read_file_at(AT_FDCWD, xasprintf_tmp("hosts"), NULL, &err);
 	hn = read_file_at(AT_FDCWD, xasprintf_tmp("hostname"), NULL, &err);
-	CHECK(hosts && strstr(hosts, "127.0.1.1\t0123456789ab\n"));
+	CHECK(hosts && strstr(hosts, "127.0.0.1\t0123456789ab\n"));
 	CHECK_STR(hn, "0123456789ab\n");
 }
 

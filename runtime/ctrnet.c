@@ -1,0 +1,282 @@
+/* ctrnet.c - a container's network mode at create time and its helper at
+ * every start (see ctrnet.h). */
+#include "runtime/ctrnet.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/toml.h"
+#include "lib/util.h"
+#include "runtime/container.h"
+#include "runtime/ctr_userns.h"
+
+/* containers.conf's [network] default_rootless_network_cmd: the user's
+ * file over the system's, as Podman reads them. 1 found (*mode set), 0
+ * not set, -1 a bad value. */
+static int conf_default(const char *path, enum net_mode *mode, struct werr *err)
+{
+	cleanup_json struct json_object *root = NULL;
+	struct werr ignore = {0};
+	const char *v;
+
+	if (path == NULL || toml_parse_file(path, &root, &ignore) < 0)
+		return 0; /* missing or unreadable: as Podman, the next one counts */
+	v = jstr(jget(root, "network"), "default_rootless_network_cmd");
+	if (v == NULL)
+		return 0;
+	if (strcmp(v, "slirp4netns") == 0 || strcmp(v, "pasta") == 0) {
+		*mode = v[0] == 'p' ? NET_PASTA : NET_SLIRP;
+		return 1;
+	}
+	werr_set(err, 0,
+		 "%s: invalid default_rootless_network_cmd \"%s\": use slirp4netns or pasta", path,
+		 v);
+	return werr_status(err, 125);
+}
+
+static int rootless_default(enum net_mode *mode, struct werr *err)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	cleanup_free char *user = xdg && *xdg ? xasprintf("%s/containers/containers.conf", xdg)
+				  : home ? xasprintf("%s/.config/containers/containers.conf", home)
+					 : NULL;
+	const char *files[] = {user, "/etc/containers/containers.conf",
+			       "/usr/share/containers/containers.conf"};
+
+	*mode = NET_SLIRP;
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		int r = conf_default(files[i], mode, err);
+		if (r != 0)
+			return r < 0 ? -1 : 0;
+	}
+	return 0;
+}
+
+int ctrnet_create(struct engine *e, struct run_opts *o, char **resolved_arg, struct werr *err)
+{
+	struct net_opts *n = &o->netopts;
+	struct container_rec other = {0};
+	struct stat st;
+	int r;
+
+	if (o->net == NET_DEFAULT) {
+		if (!e->rootless)
+			o->net = NET_PRIVATE;
+		else if (rootless_default(&o->net, err) < 0)
+			return -1;
+	}
+	if (net_check_flags(o->net, n, err) < 0)
+		return -1;
+	if (o->net == NET_NS && stat(n->arg, &st) < 0) {
+		werr_set(err, errno, "cannot find specified network namespace path: stat %s",
+			 n->arg);
+		return werr_status(err, 125);
+	}
+	if (o->net != NET_CONTAINER)
+		return 0;
+	r = container_lookup(e, n->arg, &other, err);
+	if (r <= 0) {
+		if (r == 0)
+			container_not_found(n->arg, err);
+		werr_wrap(err, "looking up container to share net namespace with");
+		return werr_status(err, 125);
+	}
+	*resolved_arg = xstrdup(other.id);
+	n->arg = *resolved_arg;
+	container_rec_free(&other);
+	return 0;
+}
+
+int ctrnet_copy_etc(struct engine *e, const struct run_opts *o, const char *dir, struct werr *err)
+{
+	static const char *const files[] = {"hosts", "resolv.conf"};
+	struct container_rec other = {0};
+	cleanup_free char *src = NULL;
+	cleanup_close int dfd = -1;
+
+	if (o->net != NET_CONTAINER)
+		return 0;
+	if (container_lookup(e, o->netopts.arg, &other, err) <= 0)
+		return 0; /* gone meanwhile: the start says so */
+	src = container_bundle_dir(e, &other);
+	container_rec_free(&other);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return werr_set(err, errno, "open '%s'", dir);
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		cleanup_free char *path = xasprintf("%s/%s", src, files[i]);
+		size_t len = 0;
+		cleanup_free char *text = read_file_at(AT_FDCWD, path, &len, NULL);
+		if (text && write_file_at(dfd, files[i], text, len, 0644, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void ctrnet_from_config(const char *config, enum net_mode *mode, struct net_opts *n)
+{
+	cleanup_json struct json_object *j = config ? json_tokener_parse(config) : NULL;
+	struct json_object *nc = jget(j, "NetConfig");
+	const char *nm = jstr(jget(j, "HostConfig"), "NetworkMode");
+
+	*n = (struct net_opts){0};
+	if (nc != NULL) {
+		net_opts_from_json(nc, mode, n);
+		return;
+	}
+	/* made before network modes: none, host, or lo only */
+	*mode = nm && strcmp(nm, "host") == 0	? NET_HOST
+		: nm && strcmp(nm, "none") == 0 ? NET_NONE
+						: NET_PRIVATE;
+}
+
+static int helper_setup(void *arg, pid_t pid, int netns_fd, struct werr *err)
+{
+	struct ctrnet *cn = arg;
+
+	return net_helper_start(cn->mode, &cn->n, pid, netns_fd, cn->log_path, &cn->help, err);
+}
+
+/* container:REF: the netns of its running init. */
+static int join_container(struct engine *e, struct ctrnet *cn, struct werr *err)
+{
+	struct container_rec other = {0};
+	cleanup_free char *path = NULL;
+	int r = container_lookup(e, cn->n.arg, &other, err);
+
+	if (r <= 0) {
+		if (r == 0)
+			container_not_found(cn->n.arg, err);
+		werr_wrap(err, "looking up container to share net namespace with");
+		return werr_status(err, 125);
+	}
+	if (other.state != CTR_RUNNING || other.pid <= 0) {
+		werr_set(err, 0,
+			 "cannot join the network namespace of container %s: it is not running "
+			 "(start it first)",
+			 other.name);
+		container_rec_free(&other);
+		return werr_status(err, 125);
+	}
+	path = xasprintf("/proc/%d/ns/net", (int)other.pid);
+	cn->netns_fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* the pid is its init's still (not a recycled one) once we hold the ns */
+	r = cn->netns_fd >= 0 && proc_alive(other.pid, other.pid_start) ? 0 : -1;
+	if (r < 0)
+		werr_set(err, 0, "cannot join the network namespace of container %s: it exited",
+			 other.name);
+	container_rec_free(&other);
+	return r < 0 ? werr_status(err, 125) : 0;
+}
+
+static int early_ready(void *arg, pid_t pid, int netns_fd, struct werr *err)
+{
+	struct ctrnet *cn = arg;
+
+	(void)pid; /* it joined the holder's netns, where the helper is */
+	(void)netns_fd;
+	return net_helper_ready(&cn->help, cn->log_path, err);
+}
+
+int ctrnet_early(struct engine *e, const struct run_opts *o, const char *bundle, struct ctrnet *cn,
+		 struct werr *err)
+{
+	cleanup_json struct json_object *j = NULL;
+	cleanup_free char *ns = NULL;
+
+	(void)e;
+	if (!o->net_early || o->net != NET_SLIRP || (o->uns && o->uns->kind != CTR_USERNS_ENGINE))
+		return 0;
+	if (net_helper_check(o->net, err) < 0)
+		return -1;
+	*cn = (struct ctrnet){.active = true,
+			      .early = true,
+			      .netns_fd = -1,
+			      .help = {.hold_fd = -1},
+			      .holder_ctl = -1};
+	j = net_opts_to_json(o->net, &o->netopts); /* a copy of its own */
+	net_opts_from_json(j, &cn->mode, &cn->n);
+	cn->log_path = xasprintf("%s/slirp4netns.log", bundle);
+	if (net_holder_start(&cn->holder, &cn->holder_ctl, err) < 0)
+		return -1;
+	ns = xasprintf("/proc/%d/ns/net", (int)cn->holder);
+	cn->netns_fd = open(ns, O_RDONLY | O_CLOEXEC);
+	if (cn->netns_fd < 0)
+		return werr_set(err, errno, "open '%s'", ns);
+	return net_helper_spawn(cn->mode, &cn->n, cn->holder, cn->log_path, &cn->help, err);
+}
+
+int ctrnet_prepare(struct engine *e, const struct container_rec *c, const char *bundle,
+		   struct ctrnet *cn, struct exec_opts *xo, struct werr *err)
+{
+	if (cn->active && cn->early) {
+		xo->join_netns = true;
+		xo->netns_fd = cn->netns_fd;
+		xo->net_setup = early_ready;
+		xo->net_arg = cn;
+		return 0;
+	}
+	*cn = (struct ctrnet){.active = true, .netns_fd = -1, .help = {.hold_fd = -1}};
+	ctrnet_from_config(c->config, &cn->mode, &cn->n);
+	if (cn->mode == NET_SLIRP || cn->mode == NET_PASTA) {
+		if (net_helper_check(cn->mode, err) < 0)
+			return -1;
+		cn->log_path =
+		    xasprintf("%s/%s.log", bundle, cn->mode == NET_PASTA ? "pasta" : "slirp4netns");
+		xo->net_setup = helper_setup;
+		xo->net_arg = cn;
+	} else if (cn->mode == NET_CONTAINER) {
+		if (join_container(e, cn, err) < 0)
+			return -1;
+		xo->join_netns = true;
+		xo->netns_fd = cn->netns_fd;
+	}
+	return 0;
+}
+
+/* The holder may go once the container is in its netns (or never will). */
+static void holder_end(struct ctrnet *cn)
+{
+	if (cn->early && cn->holder_ctl >= 0) {
+		close(cn->holder_ctl);
+		cn->holder_ctl = -1;
+	}
+}
+
+void ctrnet_started(struct ctrnet *cn)
+{
+	if (cn->active)
+		holder_end(cn);
+}
+
+void ctrnet_end(struct ctrnet *cn)
+{
+	if (!cn->active)
+		return;
+	net_helper_end(&cn->help);
+	holder_end(cn);
+}
+
+void ctrnet_release(struct ctrnet *cn)
+{
+	if (!cn->active)
+		return;
+	net_helper_stop(&cn->help);
+	holder_end(cn);
+	if (cn->early && cn->holder > 0)
+		while (waitpid(cn->holder, NULL, 0) < 0 && errno == EINTR)
+			;
+	if (cn->netns_fd >= 0)
+		close(cn->netns_fd);
+	net_opts_free(&cn->n);
+	free(cn->log_path);
+	*cn = (struct ctrnet){.netns_fd = -1, .help = {.hold_fd = -1}};
+}

@@ -1,0 +1,72 @@
+/* ctrnet.h - a container's network at create and start time: the mode
+ * chosen (the engine's default: containers.conf's
+ * default_rootless_network_cmd, else slirp4netns; root: a private netns
+ * with lo), the netns it joins (container:REF, ns:PATH), and the helper
+ * (slirp4netns, pasta) whose lifetime is the container's: its owner (the
+ * foreground CLI, or the monitor of a detached container) holds the
+ * helper's fd and lets go of it when the container exits. */
+#ifndef WARREN_CTRNET_H
+#define WARREN_CTRNET_H
+
+#include "engine/engine.h"
+#include "lib/err.h"
+#include "net/net.h"
+#include "runtime/executor.h"
+#include "runtime/spec.h"
+#include "storage/store.h"
+
+/* At create: the mode that NET_DEFAULT stands for, container:REF looked
+ * up (its full id in *resolved_arg, which o->netopts.arg then borrows; caller
+ * frees it; a container that does not exist: Podman's
+ * error), the flags checked against the mode. o is the create's copy. */
+int ctrnet_create(struct engine *e, struct run_opts *o, char **resolved_arg, struct werr *err);
+
+/* container:REF: the other container's hosts and resolv.conf copied into
+ * dir (they share a network, so they share its names). */
+int ctrnet_copy_etc(struct engine *e, const struct run_opts *o, const char *dir, struct werr *err);
+
+/* What the network of a container saved with create_config (the
+ * container's config JSON) is: mode and options (caller frees n). */
+void ctrnet_from_config(const char *config, enum net_mode *mode, struct net_opts *n);
+
+/* One start of a container's process. */
+struct ctrnet {
+	bool active; /* prepared (a zeroed one is inert) */
+	enum net_mode mode;
+	struct net_opts n;
+	char *log_path;		/* the helper's log, in the bundle dir */
+	int netns_fd;		/* container:REF's netns, -1 */
+	struct net_helper help; /* the helper once started (pid 0: none) */
+	bool early;		/* started by ctrnet_early, in the holder's netns */
+	pid_t holder;
+	int holder_ctl;
+};
+
+/* `run` in the foreground (o->net_early): slirp4netns starts while the
+ * container is made, in a new netns that a holder process keeps until
+ * the container's process joins it (the same start then only waits for
+ * the ready byte). Not with a user namespace of the container's own,
+ * which would not own that netns. Nothing to do for other modes. */
+int ctrnet_early(struct engine *e, const struct run_opts *o, const char *bundle, struct ctrnet *cn,
+		 struct werr *err);
+
+/* Before a start: reads c's network, checks that its helper can run and
+ * that a container it shares the netns of runs ("... is not running"),
+ * and sets the exec options that start the helper once the process
+ * exists (xo->net_setup) or join that netns. cn is freed with
+ * ctrnet_release. */
+int ctrnet_prepare(struct engine *e, const struct container_rec *c, const char *bundle,
+		   struct ctrnet *cn, struct exec_opts *xo, struct werr *err);
+
+/* The container's process runs (in the holder's netns, if any): the
+ * holder may go. */
+void ctrnet_started(struct ctrnet *cn);
+
+/* The container has exited: the helper is told to end (ctrnet_release
+ * reaps it). */
+void ctrnet_end(struct ctrnet *cn);
+
+/* Stops the helper (if still held here) and frees cn. */
+void ctrnet_release(struct ctrnet *cn);
+
+#endif

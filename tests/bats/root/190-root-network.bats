@@ -1,0 +1,47 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2016,SC2154,SC1091  # container commands in single quotes; status/output/stderr come from bats
+# Issue 9 network modes as root: the default stays a private netns with lo
+# only (bridges come with netavark); what changed for root: the /etc files
+# in Podman's shape, ping_group_range, slirp4netns and pasta on request,
+# container:ID, and the helpers going with the container.
+
+load ../helpers
+
+@test "root: the default network is still lo only; hosts and resolv.conf in Podman's shape; ping for every gid" {
+    # guards: issue 9 "Root mode: keep root's default as it is now"
+    local name
+    name=$(wt_name)
+    run_warren 0 run --rm --name "$name" --hostname hh "$IMAGE" sh -c 'ip -o link show | cut -d: -f2; cat /proc/sys/net/ipv4/ping_group_range; cat /etc/hosts'
+    assert_line --index 0 " lo"
+    assert_line $'0\t2147483647'
+    assert_line "$(printf '127.0.0.1\thh %s' "$name")"
+    assert_line --regexp $'^[0-9.]+\thost\\.containers\\.internal$'
+    run_warren 0 inspect --format '{{.HostConfig.NetworkMode}}' "$(w create "$IMAGE" true)"
+    assert_output private
+    run_warren 0 run --rm --user 1000:1000 -v "$(wt_tool icmp_ping):/icmp_ping:ro" "$IMAGE" /icmp_ping 127.0.0.1
+    assert_output "reply from 127.0.0.1"
+}
+
+@test "root: --network slirp4netns and pasta on request, container:ID, and the helper goes with the container" {
+    # guards: issue 9 modes as root
+    local name mon spid i
+    run_warren 0 run --rm --network slirp4netns "$IMAGE" ip -o -4 addr show tap0
+    assert_output --partial 'inet 10.0.2.100/24'
+    name=$(wt_name)
+    run_warren 0 run -d --name "$name" --network slirp4netns "$IMAGE" sleep 300
+    run_warren 0 run --rm --network "container:$name" "$IMAGE" ip -o -4 addr show tap0
+    assert_output --partial 'inet 10.0.2.100/24'
+    # the container's monitor holds its slirp4netns
+    mon=$(pgrep -f "^warren-monitor $(w inspect --format '{{.Id}}' "$name")")
+    spid=$(pgrep -P "$mon" -x slirp4netns) || fail "no slirp4netns under monitor $mon"
+    run_warren 0 stop -t 0 "$name"
+    for ((i = 0; i < 50; i++)); do
+        [ -e "/proc/$spid" ] || break
+        sleep 0.1
+    done
+    [ ! -e "/proc/$spid" ] || fail "slirp4netns $spid outlived container $name: $(ps -o stat,args -p "$spid")"
+    if command -v pasta >/dev/null; then
+        run_warren 0 run --rm --network pasta "$IMAGE" ip -o -4 addr show scope global
+        assert_output --partial 'inet '
+    fi
+}
