@@ -439,8 +439,11 @@ UNIT_TEST(entrypoint_and_network)
 	CHECK(runopts_set_network(&o, "host", &err) == 0 && o.net == NET_HOST);
 	CHECK(runopts_set_network(&o, "none", &err) == 0 && o.net == NET_NONE);
 	CHECK(runopts_set_network(&o, "bogus", &err) < 0 && err.status == 125);
-	CHECK(runopts_set_network(&o, "slirp4netns:port_handler=slirp4netns", &err) == 0 &&
+	CHECK(runopts_set_network(&o, "slirp4netns:port_handler=rootlesskit", &err) == 0 &&
 	      o.net == NET_SLIRP);
+	CHECK(runopts_set_network(&o, "slirp4netns:port_handler=slirp4netns", &err) < 0 &&
+	      err.status == 125);
+	err = (struct werr){0};
 	CHECK_STR(o.netopts.slirp_port_handler, "slirp4netns");
 	CHECK(runopts_security_opt(&o, "seccomp=unconfined", &err) == 0);
 	CHECK_STR(o.seccomp, "unconfined");
