@@ -28,7 +28,7 @@ UNIT_TEST(modes)
 	CHECK_STR(n.cidr, "10.5.0.0/24");
 	CHECK_STR(n.outbound_addr, "1.2.3.4");
 	CHECK_STR(n.outbound_addr6, "fd00::1");
-	CHECK_STR(n.slirp_port_handler, "slirp4netns");
+	CHECK_STR(n.slirp_port_handler, "rootlesskit");
 	CHECK(net_parse_mode("pasta:-t,8080,--mtu,1400", &m, &n, &err) == 0 && m == NET_PASTA);
 	CHECK(strv_len(n.pasta_args) == 4);
 	CHECK(net_parse_mode("container:abc", &m, &n, &err) == 0 && m == NET_CONTAINER);
