@@ -22,7 +22,7 @@ UNIT_TEST(modes)
 	CHECK(net_parse_mode("slirp4netns", &m, &n, &err) == 0 && m == NET_SLIRP);
 	CHECK(net_parse_mode("slirp4netns:allow_host_loopback=true,mtu=1500,cidr=10.5.0.0/24,"
 			     "enable_ipv6=false,outbound_addr=1.2.3.4,outbound_addr6=fd00::1,"
-			     "port_handler=slirp4netns",
+			     "port_handler=rootlesskit",
 			     &m, &n, &err) == 0);
 	CHECK(n.allow_host_loopback && n.mtu == 1500 && n.ipv6_off);
 	CHECK_STR(n.cidr, "10.5.0.0/24");
