@@ -279,6 +279,27 @@ const char *config_str(struct json_object *kind, const char *table, const char *
 	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
+char **config_strv(struct json_object *kind, const char *table, const char *key)
+{
+	struct json_object *v = jget(table_of(kind, table), key);
+	char **out = NULL;
+
+	for (size_t i = 0;
+	     json_object_is_type(v, json_type_array) && i < json_object_array_length(v); i++) {
+		struct json_object *it = json_object_array_get_idx(v, i);
+		if (json_object_is_type(it, json_type_string))
+			out = strv_append(out, json_object_get_string(it));
+	}
+	return out;
+}
+
+long long config_int(struct json_object *kind, const char *table, const char *key)
+{
+	struct json_object *v = jget(table_of(kind, table), key);
+
+	return json_object_is_type(v, json_type_int) ? (long long)json_object_get_int64(v) : -1;
+}
+
 /* ---- applying ---- */
 
 /* rootless_storage_path's $HOME, $UID and $USER, as Podman expands them. */

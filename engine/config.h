@@ -36,6 +36,11 @@ void config_free(struct config *c);
  * unset. Nested tables: "options.overlay" as table. */
 const char *config_str(struct json_object *kind, const char *table, const char *key);
 
+/* An array of strings (a new vector, NULL when unset or empty) and an
+ * integer (-1 when unset) of table.key, as config_str. */
+char **config_strv(struct json_object *kind, const char *table, const char *key);
+long long config_int(struct json_object *kind, const char *table, const char *key);
+
 /* Fills what flags left unset in e from the configuration: storage root,
  * runroot, driver and options. Call after the flags, before paths_init
  * (which supplies the built-in defaults for what is still unset). */

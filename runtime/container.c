@@ -1,5 +1,6 @@
 #include "runtime/container.h"
 #include "runtime/secrets.h"
+#include "engine/config.h"
 #include "engine/events.h"
 #include "runtime/container_int.h"
 #include "image/image.h"
@@ -449,10 +450,38 @@ static int check_health(const struct run_opts *o, const struct image_config *img
 	return 0;
 }
 
+/* containers.conf's defaults for what the flags left unset (engine/config.h);
+ * *env and *caps are the caller's to free */
+static void config_defaults(struct engine *e, struct run_opts *o, char ***env, char ***caps)
+{
+	struct json_object *cc = e->conf ? e->conf->containers : NULL;
+	const char *v;
+	long long n;
+
+	if (cc == NULL)
+		return;
+	*env = o->conf_env = config_strv(cc, "containers", "env");
+	*caps = o->conf_caps = config_strv(cc, "containers", "default_capabilities");
+	if (o->log_driver == NULL && (v = config_str(cc, "containers", "log_driver")) != NULL) {
+		if (strcmp(v, "k8s-file") == 0 || strcmp(v, "none") == 0 ||
+		    strcmp(v, "passthrough") == 0)
+			o->log_driver = (char *)v;
+		else
+			log_warn("containers.conf: log_driver \"%s\" is not one warren has "
+				 "(k8s-file, none, passthrough): k8s-file is used",
+				 v);
+	}
+	if (o->log_max == 0 && (n = config_int(cc, "containers", "log_size_max")) > 0)
+		o->log_max = n;
+	if (o->init_path == NULL && (v = config_str(cc, "containers", "init_path")) != NULL && *v)
+		o->init_path = (char *)v;
+}
+
 int container_create(struct engine *e, const char *image_ref, const struct run_opts *o_user,
 		     struct ctr_owned *out, struct werr *err)
 {
 	struct run_opts eff = *o_user, *o = &eff; /* with the mounts and userns resolved */
+	cleanup_strv char **conf_env = NULL, **conf_caps = NULL;
 	struct ctr_userns uns;
 	cleanup_free char *keep_user = NULL, *net_arg = NULL;
 	struct ctrnet net = {0};
@@ -467,6 +496,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 
 	if (engine_store(e, err) == NULL)
 		return -1;
+	config_defaults(e, &eff, &conf_env, &conf_caps);
 	if (o->secrets != NULL) {
 		secret_env = strv_copy(o_user->env);
 		eff.env = secret_env;

@@ -116,6 +116,23 @@ static int apply_caps(char *const *names, bool clear, uint64_t *set, struct werr
 	return 0;
 }
 
+/* spec_caps_compute from another default set (containers.conf's
+ * default_capabilities): an unknown name there fails as one in --cap-add */
+static int caps_compute_from(char *const *defaults, bool privileged, char *const *cap_add,
+			     char *const *cap_drop, uint64_t *out, struct werr *err)
+{
+	uint64_t set = 0;
+
+	if (privileged || has_all(cap_add))
+		set = grantable_caps();
+	else if (!has_all(cap_drop) && apply_caps(defaults, false, &set, err) < 0)
+		return -1;
+	if (apply_caps(cap_add, false, &set, err) < 0 || apply_caps(cap_drop, true, &set, err) < 0)
+		return -1;
+	*out = set & all_caps();
+	return 0;
+}
+
 int spec_caps_compute(bool privileged, char *const *cap_add, char *const *cap_drop, uint64_t *out,
 		      struct werr *err)
 {
@@ -251,6 +268,8 @@ static char **build_env(const struct run_opts *o, const struct image_config *img
 	spec_env_set(&env, h);
 	if (o->tty)
 		spec_env_set(&env, "TERM=xterm");
+	for (char **p = o->conf_env; p && *p; p++) /* containers.conf: under the image's */
+		spec_env_set(&env, *p);
 	for (char **p = img->env; p && *p; p++)
 		spec_env_set(&env, *p);
 	for (char **p = o->env; p && *p; p++)
@@ -866,7 +885,10 @@ int spec_build(struct engine *e, const struct run_opts *o, const struct image_co
 
 	if (rootfs[0] != '/')
 		return werr_set(err, 0, "rootfs '%s' is not an absolute path", rootfs);
-	if (spec_caps_compute(o->privileged, o->cap_add, o->cap_drop, &caps, err) < 0)
+	if ((o->conf_caps != NULL
+		 ? caps_compute_from(o->conf_caps, o->privileged, o->cap_add, o->cap_drop, &caps,
+				     err)
+		 : spec_caps_compute(o->privileged, o->cap_add, o->cap_drop, &caps, err)) < 0)
 		return -1;
 	if (resolve_user(e, o, img, rootfs, &u, err) < 0)
 		return -1;

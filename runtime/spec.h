@@ -98,6 +98,9 @@ struct run_opts {
 	size_t nports;
 	bool publish_all; /* -P: the image's and --expose's ports on random host ports */
 	char **expose;	  /* --expose: "PORT/PROTO" */
+	/* containers.conf's defaults (container_create fills them): env
+	 * before the image's, the capabilities instead of the built-in set */
+	char **conf_env, **conf_caps;
 };
 
 /* The default init binaries of --init, in the order they are looked for

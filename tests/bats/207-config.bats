@@ -93,3 +93,42 @@ EOT
     assert_output --partial loud-one
     refute_output --partial quiet-one
 }
+
+@test "config: [containers] env, default_capabilities, log_driver, log_size_max and init_path apply; flags win" {
+    use_private_store
+    run_warren 0 load -i "$WT_FIXTURES/busybox.docker.tar"
+    cat >"$CFG/containers/containers.conf" <<'EOT'
+[containers]
+env = ["FROM_CONF=1", "PATH=/conf/bin"]
+default_capabilities = ["CHOWN", "NET_RAW"]
+log_driver = "none"
+log_size_max = 4096
+EOT
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" run --rm "$IMAGE" sh -c 'echo $FROM_CONF $PATH; grep CapBnd /proc/self/status'
+    [ "$status" = 0 ] || fail "exit $status: $stderr"
+    # under the image's env (its PATH wins), over nothing else
+    assert_line "1 /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    # CAP_CHOWN (0) and CAP_NET_RAW (13): 0x2001
+    assert_line --regexp '^CapBnd:[[:space:]]+0000000000002001$'
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" run --rm -e FROM_CONF=flag --cap-add SYS_ADMIN "$IMAGE" sh -c 'echo $FROM_CONF; grep CapBnd /proc/self/status'
+    assert_line flag
+    assert_line --regexp '^CapBnd:[[:space:]]+0000000000202001$'
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" create --name conflog "$IMAGE" true
+    [ "$status" = 0 ] || fail "exit $status: $stderr"
+    run_warren 0 inspect --format '{{.HostConfig.LogConfig.Type}} {{.HostConfig.LogConfig.Size}}' conflog
+    assert_output "none 4.096kB"
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" create --name flaglog --log-driver k8s-file "$IMAGE" true
+    run_warren 0 inspect --format '{{.HostConfig.LogConfig.Type}}' flaglog
+    assert_output k8s-file
+    printf '[containers]\nlog_driver = "journald"\ndefault_capabilities = ["NO_SUCH_CAP"]\n' >"$CFG/containers/containers.conf"
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" run --rm "$IMAGE" true
+    [ "$status" = 125 ] || fail "a bad default capability: exit $status"
+    [[ $stderr == *'log_driver \"journald\" is not one warren has'* ]] || fail "stderr: $stderr"
+    [[ $stderr == *"NO_SUCH_CAP"* ]] || fail "stderr: $stderr"
+    printf '[containers]\ninit_path = "%s/no-init"\n' "$BATS_TEST_TMPDIR" >"$CFG/containers/containers.conf"
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" run --rm --init "$IMAGE" true
+    [ "$status" = 125 ] || fail "init_path of a missing file: exit $status"
+    [[ $stderr == *"$BATS_TEST_TMPDIR/no-init"* ]] || fail "stderr: $stderr"
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" run --rm --init --init-path /usr/bin/catatonit "$IMAGE" true
+    [ "$status" = 0 ] || fail "--init-path over init_path: exit $status: $stderr"
+}
