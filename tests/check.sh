@@ -147,7 +147,8 @@ trap cleanup EXIT
 install -D -m 0755 "$REPO/bin/warren" "$T/bin/warren"
 # detached containers exec their monitor from beside the warren binary
 install -D -m 0755 "$REPO/bin/warren-monitor" "$T/bin/warren-monitor"
-install -D -m 0755 -t "$T/tools" "$REPO"/build/tools/*  # every static helper of make test-tools
+install -D -m 0755 -t "$T/tools" "$REPO/build/tools/enosys" "$REPO/build/tools/uring_probe" \
+    "$REPO/build/tools/portecho" "$REPO/build/tools/icmp_ping"
 mkdir -p "$T/tests"
 cp -r "$REPO/tests/bats" "$REPO/tests/fixtures" "$REPO/tests/tools" "$T/tests/"
 # the doc-message tests compare warren's messages with docs/rootless (docmsg.bash)
