@@ -35,6 +35,7 @@
  * routing cannot be set up, peers are not bound (the server sees
  * 127.0.0.1, as with Podman's rootlessport). */
 #include "monitor/forward.h"
+#include "monitor/params.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -642,45 +643,21 @@ void fwd_stop(void)
 
 /* ---- forwarder-only mode ---- */
 
-static int read_fd3(char *buf, size_t max)
-{
-	size_t len = 0;
-	ssize_t r;
-
-	while (len < max && (r = read(3, buf + len, max - len)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		len += (size_t)r;
-	}
-	close(3);
-	buf[len] = '\0';
-	return 0;
-}
-
 int fwd_main(void)
 {
 	static char params[64 * 1024 + 1];
+	char *cursor = params, *k, *v;
 	pid_t pid = 0;
 	sigset_t mask;
 	int sfd;
 
-	if (read_fd3(params, sizeof(params) - 1) < 0)
+	if (params_read(params, sizeof(params) - 1) < 0)
 		return 125;
-	for (char *line = params, *next; line && *line; line = next) {
-		char *eq;
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		eq = strchr(line, '=');
-		if (eq == NULL)
-			continue;
-		*eq = '\0';
-		if (strcmp(line, "pid") == 0)
-			pid = (pid_t)atoi(eq + 1);
+	while ((k = params_next(&cursor, &v)) != NULL) {
+		if (strcmp(k, "pid") == 0)
+			pid = (pid_t)atoi(v);
 		else
-			fwd_param(line, eq + 1);
+			fwd_param(k, v);
 	}
 	prctl(PR_SET_NAME, "warren-forward", 0, 0, 0);
 	/* only SIGTERM ends us (warren started us with all blocked) */

@@ -46,7 +46,7 @@ static size_t timestamp(char *buf, size_t len)
 	return n;
 }
 
-static void write_full(int fd, const char *buf, size_t n)
+void fd_write_full(int fd, const char *buf, size_t n)
 {
 	while (n > 0) {
 		ssize_t w = write(fd, buf, n);
@@ -62,7 +62,7 @@ static void write_full(int fd, const char *buf, size_t n)
 /* Writes the batch out[0..*o) and empties it. */
 static void flush(struct k8s_log *l, const char *out, size_t *o)
 {
-	write_full(l->fd, out, *o);
+	fd_write_full(l->fd, out, *o);
 	l->size += (long long)*o;
 	*o = 0;
 }
@@ -94,8 +94,8 @@ void k8s_log_write(struct k8s_log *l, const char *stream, const char *buf, size_
 		/* a line longer than the batch goes out on its own */
 		if (o + len + 1 > sizeof(out)) {
 			flush(l, out, &o);
-			write_full(l->fd, buf, len);
-			write_full(l->fd, "\n", 1);
+			fd_write_full(l->fd, buf, len);
+			fd_write_full(l->fd, "\n", 1);
 			l->size += (long long)len + 1;
 		} else {
 			memcpy(out + o, buf, len);

@@ -24,6 +24,11 @@ void k8s_log_open(struct k8s_log *l, const char *path, long long max);
  * the container. */
 void k8s_log_write(struct k8s_log *l, const char *stream, const char *buf, size_t n);
 
+/* Writes all n bytes of buf to fd, again after EINTR and short writes;
+ * gives up quietly on an error (a full disk, a closed pipe). The monitor
+ * writes the container's stdin and its own notes with it too. */
+void fd_write_full(int fd, const char *buf, size_t n);
+
 /* Closes the log (l->fd becomes -1). */
 void k8s_log_close(struct k8s_log *l);
 

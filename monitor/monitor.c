@@ -64,8 +64,8 @@
 #include "monitor/attach_proto.h"
 #include "monitor/forward.h"
 #include "monitor/k8sfile.h"
+#include "monitor/params.h"
 
-#define PARAMS_FD    3
 #define PARAMS_MAX   (64 * 1024)
 #define MAX_ARGS     64
 #define CHUNK	     (32 * 1024)
@@ -99,8 +99,6 @@ struct mon {
 };
 
 static char params[PARAMS_MAX + 1];
-
-static void write_full(int fd, const char *buf, size_t n);
 
 static int to_fd(const char *v)
 {
@@ -209,7 +207,7 @@ static void attach_recv(struct mon *m, int i)
 		return;
 	}
 	if (pkt[0] == ATTACH_STDIN && in >= 0) {
-		write_full(in, pkt + 1, (size_t)n - 1);
+		fd_write_full(in, pkt + 1, (size_t)n - 1);
 	} else if (pkt[0] == ATTACH_RESIZE && m->tty && m->out >= 0 && n == 1 + sizeof(ws)) {
 		struct winsize w = {0};
 		memcpy(ws, pkt + 1, sizeof(ws));
@@ -220,7 +218,7 @@ static void attach_recv(struct mon *m, int i)
 		close(m->in);
 		m->in = -1;
 	} else if (pkt[0] == ATTACH_EOF && m->tty && m->out >= 0) {
-		write_full(m->out, "\x04", 1); /* ^D: end of input on a pty */
+		fd_write_full(m->out, "\x04", 1); /* ^D: end of input on a pty */
 	}
 }
 
@@ -229,29 +227,11 @@ static int read_params(struct mon *m)
 {
 	const char *log_path = NULL;
 	long long log_max = 0;
-	size_t len = 0;
-	ssize_t r;
+	char *cursor = params, *k, *v;
 
-	while (len < PARAMS_MAX && (r = read(PARAMS_FD, params + len, PARAMS_MAX - len)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		len += (size_t)r;
-	}
-	close(PARAMS_FD);
-	params[len] = '\0';
-	for (char *line = params, *next; line && *line; line = next) {
-		char *eq;
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		eq = strchr(line, '=');
-		if (eq == NULL)
-			continue;
-		*eq = '\0';
-		const char *k = line;
-		char *v = eq + 1;
+	if (params_read(params, PARAMS_MAX) < 0)
+		return -1;
+	while ((k = params_next(&cursor, &v)) != NULL) {
 		if (strcmp(k, "id") == 0)
 			snprintf(m->id, sizeof(m->id), "%s", v);
 		else if (strcmp(k, "pid") == 0)
@@ -298,19 +278,6 @@ static int read_params(struct mon *m)
 	if (m->listen < 0)
 		m->hold = false; /* nobody can come */
 	return m->pid > 0 && m->lock >= 0 && strlen(m->id) == 64 ? 0 : -1;
-}
-
-static void write_full(int fd, const char *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		buf += w;
-		n -= (size_t)w;
-	}
 }
 
 /* Reads what fd has; at end of file (or EIO: a pty whose other side is
@@ -480,7 +447,7 @@ static int pause_mode(void)
 	if (fstat(4, &st) < 0 || !S_ISSOCK(st.st_mode))
 		return 125;
 	prctl(PR_SET_NAME, "warren-pause", 0, 0, 0);
-	write_full(4, (const char *)&ready, sizeof(ready));
+	fd_write_full(4, (const char *)&ready, sizeof(ready));
 	close(4);
 	for (;;)
 		pause();
