@@ -150,7 +150,6 @@ int cmd_top(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_stats(struct engine *e, void *opts, char **args, struct werr *err);
 extern const struct optspec cli_stats_opts;
 int cmd_port(struct engine *e, void *opts, char **args, struct werr *err);
-extern const struct optspec cli_port_opts;
 int cmd_diff(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_container_diff(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_export(struct engine *e, void *opts, char **args, struct werr *err);
@@ -159,7 +158,12 @@ int cmd_cp(struct engine *e, void *opts, char **args, struct werr *err);
 /* Their flags (next to each command) */
 extern const struct optspec cli_exec_opts;
 extern const struct optspec cli_run_opts, cli_ps_opts, cli_rm_opts, cli_inspect_opts;
-extern const struct optspec cli_attach_opts, cli_events_opts, cli_pause_opts, cli_update_opts;
+/* The options of commands whose one flag is -a, --all (pause, unpause,
+ * port): cli_all_opts. */
+struct all_opts {
+	bool all;
+};
+extern const struct optspec cli_attach_opts, cli_events_opts, cli_all_opts, cli_update_opts;
 extern const struct optspec cli_stop_opts, cli_start_opts, cli_kill_opts, cli_cleanup_opts,
     cli_logs_opts;
 extern const struct optspec cli_trust_show_opts, cli_trust_set_opts;

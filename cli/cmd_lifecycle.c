@@ -318,16 +318,13 @@ int cmd_kill(struct engine *e, void *opts, char **args, struct werr *err)
 
 /* ---- pause, unpause ---- */
 
-struct pause_opts {
-	bool all;
-};
-
-static const struct opt pause_tab[] = {
-    OPT_BOOL("all", 'a', struct pause_opts, all),
+static const struct opt all_tab[] = {
+    OPT_BOOL("all", 'a', struct all_opts, all),
     OPT_TABLE_END,
 };
 
-const struct optspec cli_pause_opts = {pause_tab, sizeof(struct pause_opts), false, NULL, NULL};
+/* pause, unpause and port: -a, --all alone */
+const struct optspec cli_all_opts = {all_tab, sizeof(struct all_opts), false, NULL, NULL};
 
 /* What pause_one does: pause or unpause, every container (-a) or those named */
 struct pause_what {
@@ -351,13 +348,13 @@ static int pause_one(struct engine *e, const struct container_rec *c, const char
 
 int cmd_pause(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	struct pause_what w = {true, ((struct pause_opts *)opts)->all};
+	struct pause_what w = {true, ((struct all_opts *)opts)->all};
 	return for_each(e, args, w.all, true, false, pause_one, &w, err);
 }
 
 int cmd_unpause(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	struct pause_what w = {false, ((struct pause_opts *)opts)->all};
+	struct pause_what w = {false, ((struct all_opts *)opts)->all};
 	return for_each(e, args, w.all, true, false, pause_one, &w, err);
 }
 

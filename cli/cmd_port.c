@@ -10,17 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct port_opts {
-	bool all;
-};
-
-static const struct opt port_tab[] = {
-    OPT_BOOL("all", 'a', struct port_opts, all),
-    OPT_TABLE_END,
-};
-
-const struct optspec cli_port_opts = {port_tab, sizeof(struct port_opts), false, NULL, NULL};
-
 /* PRIVATE_PORT[/PROTO] as a key "80/tcp"; Podman parses the number as a
  * uint16 and takes any protocol word (an unknown one is simply not found) */
 static char *port_key(const char *arg, struct werr *err)
@@ -87,7 +76,7 @@ static int port_all(struct engine *e, struct werr *err)
 
 int cmd_port(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	const struct port_opts *o = opts;
+	const struct all_opts *o = opts;
 	struct container_rec c = {0};
 	int r, rc;
 
