@@ -15,15 +15,6 @@ wait_log() {
     fail "container $1 never logged '$2'"
 }
 
-# monitor_of ID: the pid of the warren-monitor of container ID ("" when none)
-monitor_of() {
-    local p
-    for p in $(pgrep -u "$(id -u)" -x warren-monitor); do
-        grep -qa "$1" "/proc/$p/cmdline" 2>/dev/null && echo "$p"
-    done
-    return 0
-}
-
 @test "run -d: prints the id, the container runs after warren exits, ps shows it Up" {
     # guards: issue 8 "run -d ... a container started with run -d outlives the CLI"
     local name id

@@ -122,15 +122,6 @@ pm_err() { grep -Ev "$WT_WARN_RE" <<<"$stderr" || true; }
     pm_cleanup
 }
 
-# monitor_of ID: the pid of the warren-monitor of container ID ("" when none)
-monitor_of() {
-    local p
-    for p in $(pgrep -u "$(id -u)" -x warren-monitor); do
-        grep -qa "$1" "/proc/$p/cmdline" 2>/dev/null && echo "$p"
-    done
-    return 0
-}
-
 @test "start -a: through its monitor: all the output from the first byte, stdout and stderr apart, the exit code" {
     # guards: issue 8 "start [-a] [-i]" attached through the monitor as Podman's
     local name

@@ -138,9 +138,8 @@ pm_err() { grep -Ev "$WT_WARN_RE|level=error msg=\"unable to get systemd connect
     name=$(wt_name)
     run_warren 0 run -d --name "$name" --health-cmd 'sleep 2.5' --health-interval 1s "$IMAGE" sleep 1000
     id=$output
-    for mon in $(pgrep -u "$(id -u)" -x warren-monitor); do
-        grep -qa "$id" "/proc/$mon/cmdline" && break
-    done
+    mon=$(monitor_of "$id")
+    [ -n "$mon" ] || fail "no monitor for $id"
     for _ in $(seq 40); do
         # the monitor's children that run a check (each forks once more itself)
         n=$(pgrep -P "$mon" -f "healthcheck run $id" | wc -l)
@@ -406,9 +405,8 @@ EOF
     id=$output
     wait_health "$name" healthy 10
     sleep 1.5
-    for pid in $(pgrep -u "$(id -u)" -x warren-monitor); do
-        grep -qa "$id" "/proc/$pid/cmdline" && break
-    done
+    pid=$(monitor_of "$id")
+    [ -n "$pid" ] || fail "no monitor for $id"
     rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
     [ "$rss" -lt 1024 ] || fail "the monitor's RSS is $rss kB"
 }

@@ -60,15 +60,6 @@ port_free() {
 # httpd serving TEXT on container port 8080 (and 8081 with a second TEXT)
 HTTPD='mkdir -p /w /v && echo "$0" > /w/index.html && echo "$1" > /v/index.html && httpd -p 8081 -h /v && exec httpd -f -p 8080 -h /w'
 
-# monitor_of ID: the pid of the warren-monitor of container ID
-monitor_of() {
-    local p
-    for p in $(pgrep -u "$(id -u)" -x warren-monitor); do
-        grep -qa "$1" "/proc/$p/cmdline" 2>/dev/null && echo "$p"
-    done
-    return 0
-}
-
 @test "ports: run -d -p serves busybox httpd on the host; ps, inspect and port show it" {
     # guards: issue 9 "busybox httpd in a container, fetched from the host through -p"
     local name id port mon rss

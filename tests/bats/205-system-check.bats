@@ -153,9 +153,9 @@ store_check() {
     run_warren 0 run -d --name "$ctr" "$IMAGE" sleep 300
     pid=$(w inspect --format '{{.State.Pid}}' "$ctr")
     id=$(w inspect --format '{{.Id}}' "$ctr")
-    for mon in $(pgrep -u "$(id -u)" -x warren-monitor); do
-        grep -qa "$id" "/proc/$mon/cmdline" 2>/dev/null && kill -KILL "$mon"
-    done
+    mon=$(monitor_of "$id")
+    [ -n "$mon" ] || fail "no monitor for $id"
+    kill -KILL "$mon"
     for _ in $(seq 50); do [ -e "/proc/$pid" ] || break; sleep 0.1; done
     [ ! -e "/proc/$pid" ] || fail "the container outlived its monitor"
     store_check

@@ -260,6 +260,15 @@ wait_for_file() {
     fail "'$1' did not appear within $2 s"
 }
 
+# monitor_of ID: the pid of the warren-monitor of container ID ("" when none)
+monitor_of() {
+    local p
+    for p in $(pgrep -u "$(id -u)" -x warren-monitor); do
+        grep -qa "$1" "/proc/$p/cmdline" 2>/dev/null && echo "$p"
+    done
+    return 0
+}
+
 # wait_state NAME STATE [SECONDS]: polls inspect until .State.Status of
 # container NAME is STATE (default 30 s); "gone" once it no longer exists
 wait_state() {
