@@ -705,3 +705,20 @@ char *helper_path(const char *name)
 	free(p);
 	return NULL;
 }
+
+char *path_lookup(const char *name)
+{
+	const char *path = getenv("PATH");
+
+	if (path == NULL || *path == '\0')
+		path = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+	for (const char *p = path; *p;) {
+		size_t len = strcspn(p, ":");
+		char *f = xasprintf("%.*s/%s", (int)len, p, name);
+		if (len > 0 && access(f, X_OK) == 0)
+			return f;
+		free(f);
+		p += len + (p[len] == ':');
+	}
+	return NULL;
+}

@@ -130,4 +130,9 @@ const char *boot_id(void);
  * executable; NULL when neither is (malloc'd). */
 char *helper_path(const char *name);
 
+/* The absolute path of program name on $PATH (/usr/local/bin:/usr/bin:/bin:
+ * /usr/sbin:/sbin when PATH is unset or empty), NULL when no executable of
+ * that name is there; malloc'd. */
+char *path_lookup(const char *name);
+
 #endif

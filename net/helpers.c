@@ -35,25 +35,6 @@ static const char *prog_of(enum net_mode mode)
 	return mode == NET_PASTA ? "pasta" : "slirp4netns";
 }
 
-/* name on $PATH (a default PATH when unset), NULL when it is not there;
- * malloc'd. */
-static char *find_program(const char *name)
-{
-	const char *path = getenv("PATH");
-
-	if (path == NULL || *path == '\0')
-		path = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
-	for (const char *p = path; *p;) {
-		size_t len = strcspn(p, ":");
-		char *f = xasprintf("%.*s/%s", (int)len, p, name);
-		if (len > 0 && access(f, X_OK) == 0)
-			return f;
-		free(f);
-		p += len + (p[len] == ':');
-	}
-	return NULL;
-}
-
 int net_helper_check(enum net_mode mode, struct werr *err)
 {
 	cleanup_free char *prog = NULL;
@@ -61,7 +42,7 @@ int net_helper_check(enum net_mode mode, struct werr *err)
 
 	if (mode != NET_SLIRP && mode != NET_PASTA)
 		return 0;
-	prog = find_program(prog_of(mode));
+	prog = path_lookup(prog_of(mode));
 	if (prog == NULL) {
 		werr_set(err, 0, "%s not found: install the %s package, or use --network none",
 			 prog_of(mode), mode == NET_PASTA ? "passt" : "slirp4netns");
@@ -412,7 +393,7 @@ int net_helper_spawn(enum net_mode mode, const struct net_opts *n, pid_t target,
 static int spawn(enum net_mode mode, const struct net_opts *n, pid_t target, int netns_fd,
 		 const char *log_path, struct net_helper *out, struct werr *err)
 {
-	cleanup_free char *prog = find_program(prog_of(mode));
+	cleanup_free char *prog = path_lookup(prog_of(mode));
 	cleanup_close int log_fd = -1;
 
 	if (prog == NULL)

@@ -257,22 +257,6 @@ static void check_device(struct checks *c, const char *name, const char *path,
 			  path);
 }
 
-/* The absolute path of prog on $PATH (or the usual sbin dirs), or NULL. */
-static char *find_prog(const char *prog)
-{
-	const char *env = getenv("PATH");
-	cleanup_free char *path = xstrdup(env && *env ? env : "/usr/local/bin:/usr/bin:/bin");
-	char *save = NULL;
-
-	for (char *d = strtok_r(path, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		char *p = xasprintf("%s/%s", d, prog);
-		if (access(p, X_OK) == 0)
-			return p;
-		free(p);
-	}
-	return NULL;
-}
-
 /* What `prog --version` prints about the version: its first line naming
  * prog and "version", else the first naming "version", else the first. */
 static void prog_version(const char *path, char *buf, size_t len)
@@ -318,7 +302,7 @@ static void check_prog(struct checks *c, const char *name, const char *prog,
 		       enum check_status missing, const char *why, const char *pkg)
 {
 	struct check_result *r = check_add(c, name);
-	cleanup_free char *path = find_prog(prog);
+	cleanup_free char *path = path_lookup(prog);
 	char ver[160];
 
 	if (path == NULL) {
@@ -442,7 +426,7 @@ static void try_storage(struct checks *c, const char *dir)
 		check_set(o, CHECK_OK, "native overlay mounts%s",
 			  c->e->rootless ? " in a user namespace" : "");
 	else if (access("/dev/fuse", R_OK | W_OK) == 0) {
-		cleanup_free char *fo = find_prog("fuse-overlayfs");
+		cleanup_free char *fo = path_lookup("fuse-overlayfs");
 		check_set(
 		    o, fo ? CHECK_OK : CHECK_WARN, "native overlay failed (%s)%s", strerror(err),
 		    fo ? ": fuse-overlayfs is used instead" : " and fuse-overlayfs is missing");
