@@ -12,52 +12,33 @@
 
 #include "lib/cleanup.h"
 #include "lib/json.h"
+#include "engine/config.h"
 #include "lib/log.h"
-#include "lib/toml.h"
 #include "lib/util.h"
 #include "runtime/container.h"
 #include "runtime/ctr_userns.h"
 
-/* containers.conf's [network] default_rootless_network_cmd: the user's
- * file over the system's, as Podman reads them. 1 found (*mode set), 0
- * not set, -1 a bad value. */
-static int conf_default(const char *path, enum net_mode *mode, struct werr *err)
+/* containers.conf's [network] default_rootless_network_cmd, from the files
+ * the engine read (engine/config.h: the user's over the system's, and
+ * CONTAINERS_CONF), slirp4netns when unset. */
+static int rootless_default(struct engine *e, enum net_mode *mode, struct werr *err)
 {
-	cleanup_json struct json_object *root = NULL;
-	struct werr ignore = {0};
-	const char *v;
-
-	if (path == NULL || toml_parse_file(path, &root, &ignore) < 0)
-		return 0; /* missing or unreadable: as Podman, the next one counts */
-	v = jstr(jget(root, "network"), "default_rootless_network_cmd");
-	if (v == NULL)
-		return 0;
-	if (strcmp(v, "slirp4netns") == 0 || strcmp(v, "pasta") == 0) {
-		*mode = v[0] == 'p' ? NET_PASTA : NET_SLIRP;
-		return 1;
-	}
-	werr_set(err, 0,
-		 "%s: invalid default_rootless_network_cmd \"%s\": use slirp4netns or pasta", path,
-		 v);
-	return werr_status(err, 125);
-}
-
-static int rootless_default(enum net_mode *mode, struct werr *err)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	cleanup_free char *user = xdg && *xdg ? xasprintf("%s/containers/containers.conf", xdg)
-				  : home ? xasprintf("%s/.config/containers/containers.conf", home)
-					 : NULL;
-	const char *files[] = {user, "/etc/containers/containers.conf",
-			       "/usr/share/containers/containers.conf"};
+	const char *v =
+	    e->conf ? config_str(e->conf->containers, "network", "default_rootless_network_cmd")
+		    : NULL;
 
 	*mode = NET_SLIRP;
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		int r = conf_default(files[i], mode, err);
-		if (r != 0)
-			return r < 0 ? -1 : 0;
+	if (v == NULL || strcmp(v, "slirp4netns") == 0)
+		return 0;
+	if (strcmp(v, "pasta") == 0) {
+		*mode = NET_PASTA;
+		return 0;
 	}
-	return 0;
+	werr_set(err, 0,
+		 "containers.conf: invalid default_rootless_network_cmd \"%s\": use slirp4netns or "
+		 "pasta",
+		 v);
+	return werr_status(err, 125);
 }
 
 int ctrnet_create(struct engine *e, struct run_opts *o, char **resolved_arg, struct werr *err)
@@ -70,7 +51,7 @@ int ctrnet_create(struct engine *e, struct run_opts *o, char **resolved_arg, str
 	if (o->net == NET_DEFAULT) {
 		if (!e->rootless)
 			o->net = NET_PRIVATE;
-		else if (rootless_default(&o->net, err) < 0)
+		else if (rootless_default(e, &o->net, err) < 0)
 			return -1;
 	}
 	if (net_check_flags(o->net, n, err) < 0)
