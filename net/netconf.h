@@ -39,8 +39,8 @@ struct network {
 	struct net_subnet *subnets;
 	size_t nsubnets;
 	bool ipv6, internal, dns;
-	char **labels;	    /* "K=V", NULL-terminated, may be NULL */
-	char **options;	    /* "K=V" (mtu, vlan, isolate...), may be NULL */
+	char **labels;	   /* "K=V", NULL-terminated, may be NULL */
+	char **options;	   /* "K=V" (mtu, vlan, isolate...), may be NULL */
 	char *ipam_driver; /* "host-local" */
 };
 
@@ -64,12 +64,12 @@ int netconf_list(const char *dir, struct network **out, size_t *n, struct werr *
 
 /* What `network create` asks for. */
 struct netcreate_opts {
-	const char *name;     /* NULL: "podmanN", the first free N */
-	const char *driver;   /* NULL: bridge (the only driver) */
-	char **subnets;	      /* --subnet, may be NULL: a free 10.89.N.0/24 */
-	char **gateways;      /* --gateway, one per subnet at most */
-	char **ip_ranges;     /* --ip-range, one per subnet at most */
-	const char *iface;    /* --interface-name, NULL: "podmanN" */
+	const char *name;			  /* NULL: "podmanN", the first free N */
+	const char *driver;			  /* NULL: bridge (the only driver) */
+	char **subnets;				  /* --subnet, may be NULL: a free 10.89.N.0/24 */
+	char **gateways;			  /* --gateway, one per subnet at most */
+	char **ip_ranges;			  /* --ip-range, one per subnet at most */
+	const char *iface;			  /* --interface-name, NULL: "podmanN" */
 	bool internal, ipv6, disable_dns, ignore; /* ignore: exists -> no error */
 	char **labels, **options;
 };
