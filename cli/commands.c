@@ -54,14 +54,21 @@
 	"                            enable_ipv6=BOOL, outbound_addr=IP, outbound_addr6=IP,\n"     \
 	"                            port_handler=rootlesskit|slirp4netns), pasta[:ARG,...],\n"    \
 	"                            none (loopback only), host, private (the default),\n"         \
-	"                            container:CTR (share its network), ns:PATH\n"                 \
+	"                            container:CTR (share its network), ns:PATH,\n"                \
+	"                            bridge (the network \"podman\"; root's default when\n"        \
+	"                            netavark is installed) or NET[:OPTS] (a network of\n"         \
+	"                            `warren network create`; OPTS ip=IP, mac=MAC,\n"              \
+	"                            alias=NAME, interface_name=IF); repeat for several\n"         \
 	"      --dns IP              a nameserver for /etc/resolv.conf (none: no resolv.conf)\n"   \
 	"      --dns-search DOMAIN   a search domain (\".\": none)\n"                              \
 	"      --dns-option, --dns-opt OPT\n"                                                      \
 	"                            a resolv.conf option (ndots:2, ...)\n"                        \
 	"      --add-host NAME:IP    a line for /etc/hosts\n"                                      \
 	"      --no-hosts            keep the image's /etc/hosts\n"                                \
-	"      --mac-address MAC     the MAC address of slirp4netns's tap0\n" RUN_PORTS_HELP       \
+	"      --mac-address MAC     the MAC address of slirp4netns's tap0 or of the\n"            \
+	"                            network's interface\n"                                        \
+	"      --ip IP               the container's address on its network\n"                     \
+	"      --network-alias NAME  one more name to find it by on its networks\n" RUN_PORTS_HELP \
 	"      --cap-add CAP         add a capability (or ALL)\n"                                  \
 	"      --cap-drop CAP        drop a capability (or ALL)\n"                                 \
 	"      --security-opt OPT    seccomp=unconfined or seccomp=PROFILE.json\n"                 \

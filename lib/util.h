@@ -130,6 +130,11 @@ const char *boot_id(void);
  * executable; NULL when neither is (malloc'd). */
 char *helper_path(const char *name);
 
+/* One fd over a unix socket (SCM_RIGHTS, with one byte); fd_recv's fd is
+ * O_CLOEXEC. -1 with errno on failure. */
+int fd_send(int sock, int fd);
+int fd_recv(int sock);
+
 /* The absolute path of program name on $PATH (/usr/local/bin:/usr/bin:/bin:
  * /usr/sbin:/sbin when PATH is unset or empty), NULL when no executable of
  * that name is there; malloc'd. */

@@ -453,6 +453,18 @@ static int pause_mode(void)
 		pause();
 }
 
+/* The holder of the rootless network namespace of bridge networks
+ * (runtime/rnetns.c forks it into that namespace and execs us as
+ * "warren-netns"): it only keeps the namespace, and on fd 3 the exit fd
+ * of its slirp4netns, which goes with it. Ended by SIGKILL. */
+static int netns_mode(void)
+{
+	prctl(PR_SET_NAME, "warren-netns", 0, 0, 0);
+	for (;;)
+		pause();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct mon m = {.lock = -1,
@@ -469,6 +481,8 @@ int main(int argc, char **argv)
 
 	if (argc == 1 && strcmp(argv[0], "warren-pause") == 0)
 		return pause_mode();
+	if (argc == 1 && strcmp(argv[0], "warren-netns") == 0)
+		return netns_mode();
 	if (argc == 1 && strcmp(argv[0], "warren-forward") == 0)
 		return fwd_main();
 	for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)

@@ -59,7 +59,16 @@ char *net_resolv_conf(const char *host, enum net_mode mode, const struct net_opt
 {
 	struct text out = {NULL}, ns = {NULL}, rest = {NULL};
 	cleanup_free char *search = NULL, *options = NULL;
+	/* bridge networks with DNS: aardvark-dns on their gateways answers
+	 * for the containers' names and asks the host's servers for the rest */
+	bool aardvark = false;
 
+	for (size_t i = 0; mode == NET_BRIDGE && i < n->nnets; i++)
+		if (n->nets[i].dns && n->nets[i].gateway) {
+			if (!n->dns)
+				add(&ns, "nameserver %s\n", n->nets[i].gateway);
+			aardvark = true;
+		}
 	if (n->dns)
 		for (char **d = n->dns; *d; d++)
 			add(&ns, "nameserver %s\n", *d);
@@ -71,7 +80,7 @@ char *net_resolv_conf(const char *host, enum net_mode mode, const struct net_opt
 		const char *v;
 		p += len + (p[len] == '\n');
 		if ((v = keyword(line, "nameserver")) != NULL) {
-			if (!n->dns && (mode == NET_HOST || !loopback(v)))
+			if (!n->dns && !aardvark && (mode == NET_HOST || !loopback(v)))
 				add(&ns, "%s\n", line);
 		} else if ((v = keyword(line, "search")) != NULL) {
 			free(search);
@@ -86,6 +95,10 @@ char *net_resolv_conf(const char *host, enum net_mode mode, const struct net_opt
 	if (n->dns_search) {
 		free(search);
 		search = strcmp(n->dns_search[0], ".") == 0 ? NULL : strv_join(n->dns_search, " ");
+	} else if (aardvark) {
+		char *s2 = xasprintf("dns.podman%s%s", search ? " " : "", search ? search : "");
+		free(search);
+		search = s2;
 	}
 	if (n->dns_option) {
 		free(options);

@@ -22,6 +22,20 @@ enum net_mode {
 	NET_PASTA,	 /* private netns, pasta's copy of the host's interface */
 	NET_CONTAINER,	 /* another container's netns (container:REF) */
 	NET_NS,		 /* the netns at a path (ns:PATH) */
+	NET_BRIDGE,	 /* private netns on bridge networks (netavark) */
+};
+
+/* One bridge network a container is on (NET_BRIDGE). Strings malloc'd. */
+struct net_attach {
+	char *name;	/* the network's name (a reference until create resolves it) */
+	char *ip;	/* asked for (--ip, NAME:ip=) or given at create; NULL: none yet */
+	char *mac;	/* NAME:mac=, --mac-address; NULL: netavark picks one */
+	char **aliases; /* NAME:alias=, --network-alias */
+	char *ifname;	/* NAME:interface_name=; NULL: ethN by position */
+	/* filled at create from the network: */
+	char *gateway; /* its gateway (NULL: none) */
+	int prefix;    /* its prefix length */
+	bool dns;      /* aardvark-dns serves it (dns_enabled) */
 };
 
 /* slirp4netns's default network (--cidr): the container is .100 of it,
@@ -48,18 +62,38 @@ struct net_opts {
 	char **dns_option;	  /* --dns-option */
 	char **add_host;	  /* --add-host NAME:IP, validated */
 	bool no_hosts;		  /* --no-hosts: the image's /etc/hosts */
+	/* NET_BRIDGE: the networks, in the order given (eth0, eth1...) */
+	struct net_attach *nets;
+	size_t nnets;
+	char *ip;	/* --ip (the first network's address) */
+	char **aliases; /* --network-alias (every network's) */
 };
 
 /* Parses a --network value: none, host, private, slirp4netns[:K=V,...]
  * (allow_host_loopback, mtu, cidr, enable_ipv6, outbound_addr,
- * outbound_addr6, port_handler), pasta[:ARG,...], container:REF, ns:PATH.
- * Sets *mode and the matching fields of n. Errors (status 125) in
- * Podman's words. */
+ * outbound_addr6, port_handler), pasta[:ARG,...], container:REF, ns:PATH,
+ * bridge (the default network) or the name of a network, with
+ * :ip=,mac=,alias=,interface_name= (Podman's). A network name after an
+ * earlier one adds that network (--network a --network b, or a,b);
+ * mixing a network with another mode is an error. Sets *mode and the
+ * matching fields of n. Errors (status 125) in Podman's words. */
 int net_parse_mode(const char *spec, enum net_mode *mode, struct net_opts *n, struct werr *err);
 
 /* Podman's NetworkMode word of a mode ("slirp4netns", "container:ID"...);
  * malloc'd. */
 char *net_mode_string(enum net_mode mode, const struct net_opts *n);
+
+/* --ip IP, --network-alias NAME: validated and kept in n (status 125). */
+int net_set_ip(struct net_opts *n, const char *v, struct werr *err);
+int net_add_alias(struct net_opts *n, const char *v, struct werr *err);
+
+/* Copies --ip, --network-alias and --mac-address into the networks of a
+ * NET_BRIDGE mode (the first network's address and MAC, every network's
+ * aliases; n's own fields stay); errors when the mode is not bridge or
+ * --ip/--mac-address meet several networks (status 125). */
+int net_bridge_flags(enum net_mode mode, struct net_opts *n, struct werr *err);
+
+void net_attach_free(struct net_attach *a);
 
 /* --dns IP|none, --dns-search DOMAIN, --dns-option OPT, --add-host
  * NAME:IP, --mac-address MAC: validated and added to n (status 125). */

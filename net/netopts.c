@@ -12,6 +12,7 @@
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/util.h"
+#include "net/netconf.h"
 
 /* A bad value: the message, status 125 (Podman's for bad options). */
 #define BAD(...) (werr_set(err, 0, __VA_ARGS__), werr_status(err, 125))
@@ -140,6 +141,95 @@ static int mode_with_value(const char *spec, const char *word, struct net_opts *
 	return 0;
 }
 
+static bool resolv_word(const char *v);
+
+/* A network's name (or id): what Podman allows in one. */
+static bool net_name_ok(const char *s, size_t len)
+{
+	if (len == 0 || len > 253 || !isalnum((unsigned char)s[0]))
+		return false;
+	for (size_t i = 1; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i]))
+			return false;
+	return true;
+}
+
+/* One K=V of NAME:ip=,mac=,alias=,interface_name= */
+static int attach_option(struct net_attach *a, const char *kv, struct werr *err)
+{
+	const char *eq = strchr(kv, '=');
+	cleanup_free char *k = eq ? xstrndup(kv, (size_t)(eq - kv)) : xstrdup(kv);
+	const char *v = eq ? eq + 1 : NULL;
+	struct net_opts tmp = {0};
+
+	if (v == NULL || *v == '\0')
+		return BAD("invalid option for network %s: \"%s\"", a->name, kv);
+	if (strcmp(k, "ip") == 0 || strcmp(k, "ip6") == 0) {
+		if (net_set_ip(&tmp, v, err) < 0)
+			return -1;
+		free(a->ip);
+		a->ip = steal_pointer(&tmp.ip);
+	} else if (strcmp(k, "mac") == 0) {
+		if (net_set_mac(&tmp, v, err) < 0)
+			return -1;
+		free(a->mac);
+		a->mac = steal_pointer(&tmp.mac);
+	} else if (strcmp(k, "alias") == 0) {
+		if (net_add_alias(&tmp, v, err) < 0)
+			return -1;
+		a->aliases = strv_append(a->aliases, v);
+		strv_free(tmp.aliases);
+	} else if (strcmp(k, "interface_name") == 0) {
+		/* a Linux interface name: 1-15 bytes, no '/', no blanks */
+		if (strlen(v) > 15 || strchr(v, '/') || strcmp(v, ".") == 0 ||
+		    strcmp(v, "..") == 0 || !resolv_word(v))
+			return BAD("invalid interface_name \"%s\"", v);
+		free(a->ifname);
+		a->ifname = xstrdup(v);
+	} else {
+		return BAD("unknown option for network %s: \"%s\"", a->name, kv);
+	}
+	return 0;
+}
+
+/* bridge, or the name of a network with its options */
+static int bridge_network(const char *spec, const char *colon, enum net_mode *mode,
+			  struct net_opts *n, struct werr *err)
+{
+	size_t wlen = colon ? (size_t)(colon - spec) : strlen(spec);
+	struct net_attach a = {0};
+
+	if (!net_name_ok(spec, wlen))
+		return BAD("unable to find network with name or ID %s: network not found", spec);
+	if (*mode != NET_DEFAULT && *mode != NET_BRIDGE) {
+		cleanup_free char *m = net_mode_string(*mode, n);
+		return BAD("cannot set multiple networks without bridge network mode, selected "
+			   "mode %s",
+			   m);
+	}
+	a.name = wlen == 6 && strncmp(spec, "bridge", 6) == 0 ? xstrdup(NETCONF_DEFAULT_NAME)
+							      : xstrndup(spec, wlen);
+	for (size_t i = 0; i < n->nnets; i++)
+		if (strcmp(n->nets[i].name, a.name) == 0) {
+			werr_set(err, 0, "network %s is given twice", a.name);
+			net_attach_free(&a);
+			return werr_status(err, 125);
+		}
+	for (const char *p = colon ? colon + 1 : NULL; p && *p;) {
+		size_t len = strcspn(p, ",");
+		cleanup_free char *kv = xstrndup(p, len);
+		if (attach_option(&a, kv, err) < 0) {
+			net_attach_free(&a);
+			return -1;
+		}
+		p += len + (p[len] == ',');
+	}
+	n->nets = xrealloc(n->nets, (n->nnets + 1) * sizeof(*n->nets));
+	n->nets[n->nnets++] = a;
+	*mode = NET_BRIDGE;
+	return 0;
+}
+
 int net_parse_mode(const char *spec, enum net_mode *mode, struct net_opts *n, struct werr *err)
 {
 	static const struct {
@@ -149,6 +239,16 @@ int net_parse_mode(const char *spec, enum net_mode *mode, struct net_opts *n, st
 	const char *colon = strchr(spec, ':');
 	size_t wlen = colon ? (size_t)(colon - spec) : strlen(spec);
 
+	if (*mode == NET_BRIDGE && !(wlen == 6 && strncmp(spec, "bridge", 6) == 0) &&
+	    (strcmp(spec, "none") == 0 || strcmp(spec, "host") == 0 ||
+	     strcmp(spec, "private") == 0 ||
+	     (wlen == 11 && strncmp(spec, "slirp4netns", 11) == 0) ||
+	     (wlen == 5 && strncmp(spec, "pasta", 5) == 0) ||
+	     (colon && wlen == 9 && strncmp(spec, "container", 9) == 0) ||
+	     (colon && wlen == 2 && strncmp(spec, "ns", 2) == 0)))
+		return BAD("cannot set multiple networks without bridge network mode, selected "
+			   "mode %.*s",
+			   (int)wlen, spec);
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
 		if (strcmp(spec, plain[i].word) == 0) {
 			*mode = plain[i].mode;
@@ -177,10 +277,7 @@ int net_parse_mode(const char *spec, enum net_mode *mode, struct net_opts *n, st
 		*mode = NET_NS;
 		return mode_with_value(spec, "ns", n, err);
 	}
-	if (strcmp(spec, "bridge") == 0)
-		return BAD("network mode \"bridge\" is not supported yet: use slirp4netns, "
-			   "pasta, none or host");
-	return BAD("unable to find network with name or ID %s: network not found", spec);
+	return bridge_network(spec, colon, mode, n, err);
 }
 
 char *net_mode_string(enum net_mode mode, const struct net_opts *n)
@@ -189,7 +286,8 @@ char *net_mode_string(enum net_mode mode, const struct net_opts *n)
 	    [NET_DEFAULT] = "private",	   [NET_NONE] = "none",
 	    [NET_HOST] = "host",	   [NET_PRIVATE] = "private",
 	    [NET_SLIRP] = "slirp4netns",   [NET_PASTA] = "pasta",
-	    [NET_CONTAINER] = "container", [NET_NS] = "ns"};
+	    [NET_CONTAINER] = "container", [NET_NS] = "ns",
+	    [NET_BRIDGE] = "bridge"};
 
 	if ((mode == NET_CONTAINER || mode == NET_NS) && n->arg)
 		return xasprintf("%s:%s", words[mode], n->arg);
@@ -279,6 +377,66 @@ int net_set_mac(struct net_opts *n, const char *v, struct werr *err)
 	return 0;
 }
 
+int net_set_ip(struct net_opts *n, const char *v, struct werr *err)
+{
+	if (!net_ip_valid(v))
+		return BAD("%s is not an ip address", v);
+	free(n->ip);
+	n->ip = xstrdup(v);
+	return 0;
+}
+
+int net_add_alias(struct net_opts *n, const char *v, struct werr *err)
+{
+	if (!host_name_ok(v, strlen(v)))
+		return BAD("invalid network alias \"%s\"", v);
+	n->aliases = strv_append(n->aliases, v);
+	return 0;
+}
+
+int net_bridge_flags(enum net_mode mode, struct net_opts *n, struct werr *err)
+{
+	if (mode != NET_BRIDGE) {
+		if (n->ip)
+			return BAD("--ip can only be set when the network mode is bridge");
+		if (n->aliases)
+			return BAD("--network-alias can only be set when the network mode is "
+				   "bridge");
+		return 0;
+	}
+	if (n->nnets == 0)
+		return 0;
+	if (n->ip && n->nnets > 1)
+		return BAD("--ip can only be set for a single network: use --network "
+			   "NAME:ip=IP for each");
+	if (n->mac && n->nnets > 1)
+		return BAD("--mac-address can only be set for a single network: use --network "
+			   "NAME:mac=MAC for each");
+	if (n->ip) {
+		free(n->nets[0].ip);
+		n->nets[0].ip = xstrdup(n->ip);
+	}
+	if (n->mac) {
+		free(n->nets[0].mac);
+		n->nets[0].mac = xstrdup(n->mac);
+	}
+	for (size_t i = 0; i < n->nnets; i++)
+		for (char **a = n->aliases; a && *a; a++)
+			n->nets[i].aliases = strv_append(n->nets[i].aliases, *a);
+	return 0;
+}
+
+void net_attach_free(struct net_attach *a)
+{
+	free(a->name);
+	free(a->ip);
+	free(a->mac);
+	strv_free(a->aliases);
+	free(a->ifname);
+	free(a->gateway);
+	*a = (struct net_attach){0};
+}
+
 int net_check_flags(enum net_mode mode, const struct net_opts *n, struct werr *err)
 {
 	bool dns = n->dns || n->dns_search || n->dns_option;
@@ -289,9 +447,9 @@ int net_check_flags(enum net_mode mode, const struct net_opts *n, struct werr *e
 			   mode == NET_NONE ? "none" : "container");
 	if (n->add_host && !own_files)
 		return BAD("conflicting options: add-host and the network mode: container");
-	if (n->mac && mode != NET_SLIRP)
+	if (n->mac && mode != NET_SLIRP && mode != NET_BRIDGE)
 		return BAD("--mac-address can only be set when the network mode is "
-			   "slirp4netns");
+			   "slirp4netns or bridge");
 	return 0;
 }
 
@@ -319,6 +477,23 @@ struct json_object *net_opts_to_json(enum net_mode mode, const struct net_opts *
 	set_str(o, "MacAddress", n->mac);
 	jset(o, "DnsNone", json_object_new_boolean(n->dns_none));
 	jset(o, "NoHosts", json_object_new_boolean(n->no_hosts));
+	if (mode == NET_BRIDGE) {
+		struct json_object *nets = json_object_new_object();
+		for (size_t i = 0; i < n->nnets; i++) {
+			const struct net_attach *a = &n->nets[i];
+			struct json_object *x = json_object_new_object();
+			set_str(x, "IP", a->ip);
+			set_str(x, "MAC", a->mac);
+			if (a->aliases)
+				jset(x, "Aliases", jnew_strv(a->aliases));
+			set_str(x, "Interface", a->ifname);
+			set_str(x, "Gateway", a->gateway);
+			jset(x, "PrefixLen", json_object_new_int(a->prefix));
+			jset(x, "DNS", json_object_new_boolean(a->dns));
+			jset(nets, a->name, x);
+		}
+		jset(o, "Networks", nets);
+	}
 	return o;
 }
 
@@ -326,6 +501,7 @@ void net_opts_from_json(struct json_object *j, enum net_mode *mode, struct net_o
 {
 	struct json_object *v;
 
+	*n = (struct net_opts){0};
 	*mode = json_object_get_int(jget(j, "Mode"));
 	n->arg = jstrdup(j, "Arg");
 	n->allow_host_loopback = json_object_get_boolean(jget(j, "AllowHostLoopback"));
@@ -340,6 +516,22 @@ void net_opts_from_json(struct json_object *j, enum net_mode *mode, struct net_o
 	n->mac = jstrdup(j, "MacAddress");
 	n->dns_none = json_object_get_boolean(jget(j, "DnsNone"));
 	n->no_hosts = json_object_get_boolean(jget(j, "NoHosts"));
+	if (*mode == NET_BRIDGE && json_object_is_type(jget(j, "Networks"), json_type_object)) {
+		struct json_object *nets = jget(j, "Networks");
+		n->nets = xcalloc((size_t)json_object_object_length(nets) + 1, sizeof(*n->nets));
+		json_object_object_foreach(nets, k, x)
+		{
+			struct net_attach *a = &n->nets[n->nnets++];
+			a->name = xstrdup(k);
+			a->ip = jstrdup(x, "IP");
+			a->mac = jstrdup(x, "MAC");
+			a->aliases = jget(x, "Aliases") ? jstrv(jget(x, "Aliases")) : NULL;
+			a->ifname = jstrdup(x, "Interface");
+			a->gateway = jstrdup(x, "Gateway");
+			a->prefix = json_object_get_int(jget(x, "PrefixLen"));
+			a->dns = json_object_get_boolean(jget(x, "DNS"));
+		}
+	}
 }
 
 void net_opts_free(struct net_opts *n)
@@ -355,5 +547,10 @@ void net_opts_free(struct net_opts *n)
 	strv_free(n->dns_search);
 	strv_free(n->dns_option);
 	strv_free(n->add_host);
+	for (size_t i = 0; i < n->nnets; i++)
+		net_attach_free(&n->nets[i]);
+	free(n->nets);
+	free(n->ip);
+	strv_free(n->aliases);
 	*n = (struct net_opts){0};
 }

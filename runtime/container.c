@@ -394,6 +394,7 @@ void container_poststop(struct engine *e, const struct container_rec *c)
 
 	if (hooks_poststop(bundle, c->id, &err) < 0)
 		log_warn("%s", err.msg);
+	ctrnet_teardown(e, c->id, c->name, c->config);
 }
 
 /* The record of a new container (not yet stored). */
@@ -483,7 +484,8 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	struct run_opts eff = *o_user, *o = &eff; /* with the mounts and userns resolved */
 	cleanup_strv char **conf_env = NULL, **conf_caps = NULL;
 	struct ctr_userns uns;
-	cleanup_free char *keep_user = NULL, *net_arg = NULL;
+	cleanup_free char *keep_user = NULL;
+	struct ctrnet_made made = {.lock = -1};
 	struct ctrnet net = {0};
 	enum ctr_rootfs_map how;
 	struct image_rec img = {0};
@@ -512,7 +514,8 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 		return -1;
 	}
 	eff.uns = &uns;
-	if (ctrnet_create(e, &eff, &net_arg, err) < 0) {
+	if (ctrnet_create(e, &eff, &made, err) < 0) {
+		ctrnet_made_free(&made);
 		image_rec_free(&img);
 		ctr_userns_free(&uns);
 		return -1;
@@ -546,6 +549,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	lock = ctrlock_create(e->runroot, c.id, err);
 	if (lock < 0 || add_record(e, &c, o, err) < 0)
 		goto fail;
+	ctrnet_made_unlock(&made); /* its addresses are in the record now */
 	dir = container_dir(e, c.id);
 	bundle = container_bundle_dir(e, &c);
 	/* `run`: slirp4netns starts while the rootfs is made */
@@ -577,11 +581,13 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	volumes_free(eff.volumes, eff.nvolumes);
 	container_event(e, &c, "create", -1);
 	ctr_userns_free(&uns);
+	ctrnet_made_free(&made);
 	*out = (struct ctr_owned){
 	    .rec = c, .lock = lock, .proc = {.pid = 0, .pty_master = -1}, .net = net};
 	return 0;
 fail:
 	ctrnet_release(&net);
+	ctrnet_made_free(&made);
 	ctrlock_release(e->runroot, c.id, lock);
 	image_rec_free(&img);
 	image_config_free(&cfg);
@@ -633,6 +639,8 @@ int container_destroy(struct engine *e, struct container_rec *c, struct werr *er
 
 	if (cgroup_destroy(e, c->id, err) < 0)
 		return werr_wrap(err, "remove container %.12s", c->id);
+	/* a container whose end nobody saw keeps its network until now */
+	ctrnet_teardown(e, c->id, c->name, c->config);
 	if (strcmp(bundle, dir) != 0 && rm_rf_at(AT_FDCWD, bundle, err) < 0)
 		return werr_wrap(err, "remove container %.12s", c->id);
 	/* its secrets' copies go first: a pooled rootfs dir is reused */
@@ -722,6 +730,7 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 		fglog_free(c->fglog);
 		c->fglog = NULL;
 		ctrnet_release(&c->net);
+		ctrnet_teardown(e, c->rec.id, c->rec.name, c->rec.config);
 		container_start_failed(e, c, err->status ? err->status : 125);
 		return -1;
 	}

@@ -16,6 +16,8 @@
 #include "runtime/health.h"
 #include "runtime/ports.h"
 #include "runtime/ctrfilter.h"
+#include "net/netconf.h"
+#include "runtime/ctrbridge.h"
 
 #define GO_ZERO_TIME   "0001-01-01T00:00:00Z"
 #define GO_ZERO_STRING "0001-01-01 00:00:00 +0000 UTC" /* before int64 ns */
@@ -378,19 +380,69 @@ static void cgroup_path(struct json_object *o, struct engine *e, const struct co
 	free(p);
 }
 
-/* NetworkSettings of a running container: slirp4netns's addresses (the
- * container .100 of its cidr, the gateway .2) and its netns. Podman 4.3
- * leaves the addresses empty for slirp4netns; Docker's clients read them. */
-static void fill_network(struct json_object *ns, const struct container_rec *c)
+/* NetworkSettings.Networks.NAME of a container on bridge networks, as
+ * Podman fills it: the address, gateway and MAC while it runs (netavark's
+ * reply), empty otherwise; aliases with its short id. */
+static struct json_object *bridge_entry(const struct net_attach *a, const char *id,
+					struct json_object *status, bool running)
+{
+	struct json_object *x = json_object_new_object(), *aliases = json_object_new_array();
+	struct json_object *iface = jget(jget(jget(status, a->name), "interfaces"), a->ifname);
+	const char *mac = jstr(iface, "mac_address");
+	char shortid[13];
+
+	snprintf(shortid, sizeof(shortid), "%.12s", id);
+	jset_str(x, "EndpointID", "");
+	jset_str(x, "Gateway", running && a->gateway ? a->gateway : "");
+	jset_str(x, "IPAddress", running && a->ip ? a->ip : "");
+	jset(x, "IPPrefixLen", json_object_new_int(running ? a->prefix : 0));
+	jset_str(x, "IPv6Gateway", "");
+	jset_str(x, "GlobalIPv6Address", "");
+	jset(x, "GlobalIPv6PrefixLen", json_object_new_int(0));
+	jset_str(x, "MacAddress", running && mac ? mac : "");
+	jset_str(x, "NetworkID", a->name);
+	jset(x, "DriverOpts", NULL);
+	jset(x, "IPAMConfig", NULL);
+	jset(x, "Links", NULL);
+	json_object_array_add(aliases, json_object_new_string(shortid));
+	for (char **s = a->aliases; s && *s; s++)
+		json_object_array_add(aliases, json_object_new_string(*s));
+	jset(x, "Aliases", aliases);
+	return x;
+}
+
+/* NetworkSettings: slirp4netns's addresses (the container .100 of its
+ * cidr, the gateway .2; Podman 4.3 leaves them empty for slirp4netns,
+ * Docker's clients read them), a bridge network's (the top-level fields
+ * for the default network only, as Podman), and the netns. */
+static void fill_network(struct engine *e, struct json_object *ns, const struct container_rec *c)
 {
 	enum net_mode mode;
 	struct net_opts n;
 	char ip[16], gw[16];
 	int prefix;
+	bool running = c->state == CTR_RUNNING && c->pid > 0;
 
-	if (c->state != CTR_RUNNING || c->pid <= 0)
-		return;
 	ctrnet_from_config(c->config, &mode, &n);
+	if (mode == NET_BRIDGE) {
+		cleanup_json struct json_object *st = running ? ctrbridge_status(e, c->id) : NULL;
+		struct json_object *nets = json_object_new_object();
+		for (size_t i = 0; i < n.nnets; i++) {
+			struct json_object *x = bridge_entry(&n.nets[i], c->id, st, running);
+			if (n.nnets == 1 && strcmp(n.nets[i].name, NETCONF_DEFAULT_NAME) == 0) {
+				static const char *const keys[] = {"Gateway", "IPAddress",
+								   "IPPrefixLen", "MacAddress"};
+				for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
+					jset(ns, keys[k], json_object_get(jget(x, keys[k])));
+			}
+			jset(nets, n.nets[i].name, x);
+		}
+		jset(ns, "Networks", nets);
+	}
+	if (!running) {
+		net_opts_free(&n);
+		return;
+	}
 	if (mode == NET_SLIRP && net_slirp_addrs(n.cidr, ip, gw, NULL, &prefix) == 0) {
 		jset_str(ns, "IPAddress", ip);
 		jset_str(ns, "Gateway", gw);
@@ -403,6 +455,20 @@ static void fill_network(struct json_object *ns, const struct container_rec *c)
 		jset_str(ns, "SandboxKey", key);
 	}
 	net_opts_free(&n);
+}
+
+/* The bridge networks of c by name (ps's Networks). */
+static struct json_object *network_names(const struct container_rec *c)
+{
+	struct json_object *a = json_object_new_array();
+	enum net_mode mode;
+	struct net_opts n;
+
+	ctrnet_from_config(c->config, &mode, &n);
+	for (size_t i = 0; mode == NET_BRIDGE && i < n.nnets; i++)
+		json_object_array_add(a, json_object_new_string(n.nets[i].name));
+	net_opts_free(&n);
+	return a;
 }
 
 struct json_object *ctr_json_inspect(struct engine *e, const struct container_rec *c, bool go_time)
@@ -445,7 +511,7 @@ struct json_object *ctr_json_inspect(struct engine *e, const struct container_re
 	if (jget(jget(opts, "HostConfig"), "PortBindings"))
 		jset(jget(o, "NetworkSettings"), "Ports",
 		     json_object_get(jget(jget(opts, "HostConfig"), "PortBindings")));
-	fill_network(jget(o, "NetworkSettings"), c);
+	fill_network(e, jget(o, "NetworkSettings"), c);
 	jset(jget(o, "HostConfig"), "AutoRemove", json_object_new_boolean(c->autoremove));
 	log_path(e, c, jget(jget(o, "HostConfig"), "LogConfig"));
 	/* a template sees Podman's struct, whose nil IDMappings prints null;
@@ -535,7 +601,7 @@ struct json_object *ctr_json_ps(const struct container_rec *c, const struct ctr_
 	jset(o, "Mounts", json_object_new_array());
 	jset(o, "Names", names_list(c));
 	jset(o, "Namespaces", json_object_new_object());
-	jset(o, "Networks", json_object_new_array());
+	jset(o, "Networks", network_names(c));
 	jset(o, "Pid", json_object_new_int(c->pid));
 	jset_str(o, "Pod", "");
 	jset_str(o, "PodName", "");

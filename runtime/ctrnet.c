@@ -16,6 +16,8 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "runtime/container.h"
+#include "runtime/ctrbridge.h"
+#include "net/netconf.h"
 #include "runtime/ctr_userns.h"
 
 /* containers.conf's [network] default_rootless_network_cmd, from the files
@@ -41,21 +43,53 @@ static int rootless_default(struct engine *e, enum net_mode *mode, struct werr *
 	return werr_status(err, 125);
 }
 
-int ctrnet_create(struct engine *e, struct run_opts *o, char **resolved_arg, struct werr *err)
+/* The bridge networks of o (root's default: the default network) as
+ * the create's own copy, with --ip, --mac-address and --network-alias. */
+static int bridge_create(struct engine *e, struct run_opts *o, struct ctrnet_made *m,
+			 struct werr *err)
+{
+	struct net_opts *n = &o->netopts;
+	size_t cnt = n->nnets ? n->nnets : 1;
+
+	m->nets = xcalloc(cnt + 1, sizeof(*m->nets));
+	m->nnets = cnt;
+	if (n->nnets == 0)
+		m->nets[0].name = xstrdup(NETCONF_DEFAULT_NAME);
+	for (size_t i = 0; i < n->nnets; i++) {
+		const struct net_attach *a = &n->nets[i];
+		m->nets[i] = (struct net_attach){.name = xstrdup(a->name),
+						 .ip = a->ip ? xstrdup(a->ip) : NULL,
+						 .mac = a->mac ? xstrdup(a->mac) : NULL,
+						 .aliases = strv_copy(a->aliases),
+						 .ifname = a->ifname ? xstrdup(a->ifname) : NULL};
+	}
+	n->nets = m->nets;
+	n->nnets = m->nnets;
+	if (net_bridge_flags(NET_BRIDGE, n, err) < 0)
+		return -1;
+	return ctrbridge_create(e, n, &m->lock, err);
+}
+
+int ctrnet_create(struct engine *e, struct run_opts *o, struct ctrnet_made *m, struct werr *err)
 {
 	struct net_opts *n = &o->netopts;
 	struct container_rec other = {0};
 	struct stat st;
 	int r;
 
+	*m = (struct ctrnet_made){.lock = -1};
 	if (o->net == NET_DEFAULT) {
 		if (!e->rootless)
-			o->net = NET_PRIVATE;
+			o->net = ctrbridge_available(e) ? NET_BRIDGE : NET_PRIVATE;
 		else if (rootless_default(e, &o->net, err) < 0)
 			return -1;
 	}
 	if (net_check_flags(o->net, n, err) < 0)
 		return -1;
+	if (o->net != NET_BRIDGE && net_bridge_flags(o->net, n, err) < 0)
+		return -1;
+	if (o->net == NET_BRIDGE)
+		return bridge_create(e, o, m, err);
 	if (o->net == NET_NS && stat(n->arg, &st) < 0) {
 		werr_set(err, errno, "cannot find specified network namespace path: stat %s",
 			 n->arg);
@@ -70,10 +104,38 @@ int ctrnet_create(struct engine *e, struct run_opts *o, char **resolved_arg, str
 		werr_wrap(err, "looking up container to share net namespace with");
 		return werr_status(err, 125);
 	}
-	*resolved_arg = xstrdup(other.id);
-	n->arg = *resolved_arg;
+	m->arg = xstrdup(other.id);
+	n->arg = m->arg;
 	container_rec_free(&other);
 	return 0;
+}
+
+void ctrnet_made_unlock(struct ctrnet_made *m)
+{
+	if (m->lock >= 0)
+		close(m->lock);
+	m->lock = -1;
+}
+
+void ctrnet_made_free(struct ctrnet_made *m)
+{
+	ctrnet_made_unlock(m);
+	for (size_t i = 0; i < m->nnets; i++)
+		net_attach_free(&m->nets[i]);
+	free(m->nets);
+	free(m->arg);
+	*m = (struct ctrnet_made){.lock = -1};
+}
+
+void ctrnet_teardown(struct engine *e, const char *id, const char *name, const char *config)
+{
+	enum net_mode mode;
+	struct net_opts n;
+
+	ctrnet_from_config(config, &mode, &n);
+	if (mode == NET_BRIDGE)
+		ctrbridge_teardown(e, id, name, &n);
+	net_opts_free(&n);
 }
 
 int ctrnet_copy_etc(struct engine *e, const struct run_opts *o, const char *dir, struct werr *err)
@@ -158,6 +220,14 @@ static int join_container(struct engine *e, struct ctrnet *cn, struct werr *err)
 	return r < 0 ? werr_status(err, 125) : 0;
 }
 
+static int bridge_setup(void *arg, pid_t pid, int netns_fd, struct werr *err)
+{
+	struct ctrnet *cn = arg;
+
+	(void)pid;
+	return ctrbridge_setup(cn->e, cn->id, cn->name, &cn->n, netns_fd, err);
+}
+
 static int early_ready(void *arg, pid_t pid, int netns_fd, struct werr *err)
 {
 	struct ctrnet *cn = arg;
@@ -213,6 +283,12 @@ int ctrnet_prepare(struct engine *e, const struct container_rec *c, const char *
 		cn->log_path =
 		    xasprintf("%s/%s.log", bundle, cn->mode == NET_PASTA ? "pasta" : "slirp4netns");
 		xo->net_setup = helper_setup;
+		xo->net_arg = cn;
+	} else if (cn->mode == NET_BRIDGE) {
+		cn->e = e;
+		cn->id = c->id;
+		cn->name = c->name;
+		xo->net_setup = bridge_setup;
 		xo->net_arg = cn;
 	} else if (cn->mode == NET_CONTAINER) {
 		if (join_container(e, cn, err) < 0)

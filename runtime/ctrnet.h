@@ -15,11 +15,30 @@
 #include "runtime/spec.h"
 #include "storage/store.h"
 
-/* At create: the mode that NET_DEFAULT stands for, container:REF looked
- * up (its full id in *resolved_arg, which o->netopts.arg then borrows; caller
- * frees it; a container that does not exist: Podman's
- * error), the flags checked against the mode. o is the create's copy. */
-int ctrnet_create(struct engine *e, struct run_opts *o, char **resolved_arg, struct werr *err);
+/* What ctrnet_create made for the create's copy of the options, which
+ * borrows it. */
+struct ctrnet_made {
+	char *arg;		 /* container:REF's full id */
+	struct net_attach *nets; /* the bridge networks, with their addresses */
+	size_t nnets;
+	int lock; /* the address lock: held until the record is stored */
+};
+
+/* At create: the mode that NET_DEFAULT stands for (rootless: slirp4netns
+ * or containers.conf's choice; root: the "podman" bridge network when
+ * netavark is installed, else lo only), container:REF looked up (its full
+ * id; a container that does not exist: Podman's error), bridge networks
+ * looked up and addresses given (runtime/ctrbridge.h), the flags checked
+ * against the mode. o is the create's copy: it borrows from *m. */
+int ctrnet_create(struct engine *e, struct run_opts *o, struct ctrnet_made *m, struct werr *err);
+
+/* The record is stored: the address lock goes. */
+void ctrnet_made_unlock(struct ctrnet_made *m);
+void ctrnet_made_free(struct ctrnet_made *m);
+
+/* The container (config: its saved config JSON) has ended or its start
+ * failed: bridge networks torn down (nothing for other modes). */
+void ctrnet_teardown(struct engine *e, const char *id, const char *name, const char *config);
 
 /* container:REF: the other container's hosts and resolv.conf copied into
  * dir (they share a network, so they share its names). */
@@ -38,6 +57,8 @@ struct ctrnet {
 	int netns_fd;		/* container:REF's netns, -1 */
 	struct net_helper help; /* the helper once started (pid 0: none) */
 	bool early;		/* started by ctrnet_early, in the holder's netns */
+	struct engine *e;	/* bridge: the setup's */
+	const char *id, *name;	/* bridge: the container (borrowed) */
 	pid_t holder;
 	int holder_ctl;
 };

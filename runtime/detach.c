@@ -307,6 +307,7 @@ static void monitor_child(struct engine *e, struct ctr_owned *c, const struct de
 	if (xo.ncgroup_fds < 0 || ctrnet_prepare(e, &c->rec, bundle, &net, &xo, &err) < 0 ||
 	    executor_start(bundle, &xo, &c->proc, &err) < 0) {
 		ctrnet_release(&net);
+		ctrnet_teardown(e, c->rec.id, c->rec.name, c->rec.config);
 		werr_send(report, &err);
 		_exit(1);
 	}
@@ -332,6 +333,7 @@ static void monitor_child(struct engine *e, struct ctr_owned *c, const struct de
 	/* no monitor: the container must not run unwatched */
 	kill(c->proc.pid, SIGKILL);
 	waitpid(c->proc.pid, NULL, 0);
+	ctrnet_teardown(e, c->rec.id, c->rec.name, c->rec.config);
 	werr_send(report, &err);
 	_exit(1);
 }

@@ -386,7 +386,7 @@ int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct
 		return -1;
 	}
 	if (c->tty)
-		master = xfd_recv(ptyfd);
+		master = fd_recv(ptyfd);
 	rc = werr_recv(errfd, err);
 	if (rc != 0) {
 		if (master >= 0)

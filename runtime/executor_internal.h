@@ -190,8 +190,4 @@ int xproc_exec(const struct xchild *a, struct werr *err);
 /* Every signal back to its default, none blocked (exec keeps both). */
 void xproc_reset_signals(void);
 
-/* Parent side: the fd a child sent with SCM_RIGHTS, -1 on EOF (the child
- * failed first) or error. */
-int xfd_recv(int sock);
-
 #endif

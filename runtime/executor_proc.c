@@ -48,58 +48,6 @@ int xproc_stdio(const struct exec_opts *o, struct werr *err)
 	return 0;
 }
 
-static int send_fd(int sock, int fd)
-{
-	char byte = 'T';
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-	memset(&u, 0, sizeof(u));
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
-		if (errno != EINTR)
-			return -1;
-	return 0;
-}
-
-int xfd_recv(int sock)
-{
-	char byte;
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *c;
-	ssize_t n;
-	int fd = -1;
-
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n <= 0)
-		return -1;
-	c = CMSG_FIRSTHDR(&msg);
-	if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	return fd;
-}
-
 /* The container's own devpts (after pivot_root /dev/ptmx is pts/ptmx),
  * sized before the process runs: it may ask at once (stty size). */
 static int setup_terminal(int sock, const struct exec_opts *o, struct werr *err)
@@ -124,7 +72,7 @@ static int setup_terminal(int sock, const struct exec_opts *o, struct werr *err)
 		return werr_set(err, errno, "dup '%s'", name);
 	if (slave > 2)
 		close(slave);
-	if (send_fd(sock, master) < 0)
+	if (fd_send(sock, master) < 0)
 		return werr_set(err, errno, "send the pty master");
 	close(master);
 	return 0;

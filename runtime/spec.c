@@ -644,6 +644,8 @@ static const char *ctr_ip(const struct run_opts *o, char ip[16], const char *hos
 		return host_ip;
 	case NET_HOST:
 		return NULL;
+	case NET_BRIDGE:
+		return o->netopts.nnets > 0 ? o->netopts.nets[0].ip : "127.0.0.1";
 	default:
 		return "127.0.0.1";
 	}

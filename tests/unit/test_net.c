@@ -106,10 +106,81 @@ UNIT_TEST(slirp_addrs)
 	CHECK(net_slirp_addrs("10.0.2.0/x", ip, gw, dns, &p) < 0);
 }
 
+UNIT_TEST(bridge_networks)
+{
+	struct net_opts n = {0}, back;
+	enum net_mode m = NET_DEFAULT, m2;
+	struct werr err = {0};
+
+	CHECK(net_parse_mode("bridge", &m, &n, &err) == 0 && m == NET_BRIDGE && n.nnets == 1);
+	CHECK_STR(n.nets[0].name, "podman");
+	CHECK(net_parse_mode("web:ip=10.89.0.9,alias=www,alias=w2,interface_name=eth7", &m, &n,
+			     &err) == 0);
+	CHECK(n.nnets == 2);
+	CHECK_STR(n.nets[1].ip, "10.89.0.9");
+	CHECK_STR(n.nets[1].ifname, "eth7");
+	CHECK(strv_len(n.nets[1].aliases) == 2);
+	/* hostile or wrong: each one line, status 125 */
+	static const char *const bad[] = {"web",
+					  "x:ip=1.2.3",
+					  "x:mac=zz",
+					  "x:alias=a b",
+					  "x:nope=1",
+					  "x:ip=",
+					  "x:interface_name=../../e",
+					  "-x",
+					  "a/b",
+					  "host",
+					  "none",
+					  "container:x",
+					  "slirp4netns"};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct werr e2 = {0};
+		CHECK(net_parse_mode(bad[i], &m, &n, &e2) < 0 && e2.status == 125);
+		CHECK(strchr(e2.msg, '\n') == NULL);
+	}
+	CHECK(n.nnets == 2);
+	/* --ip with two networks is ambiguous; --network-alias goes to both */
+	CHECK(net_set_ip(&n, "10.89.0.10", &err) == 0);
+	CHECK(net_bridge_flags(m, &n, &err) < 0);
+	free(n.ip);
+	n.ip = NULL;
+	CHECK(net_add_alias(&n, "db", &err) == 0);
+	CHECK(net_bridge_flags(m, &n, &err) == 0);
+	CHECK(strv_len(n.nets[0].aliases) == 1 && strv_len(n.nets[1].aliases) == 3);
+	{
+		struct net_opts s = {0};
+		struct werr e2 = {0};
+		CHECK(net_set_ip(&s, "10.0.0.1", &e2) == 0);
+		CHECK(net_bridge_flags(NET_SLIRP, &s, &e2) < 0 && e2.status == 125);
+		net_opts_free(&s);
+	}
+	n.nets[0].gateway = xstrdup("10.88.0.1");
+	n.nets[0].prefix = 16;
+	struct json_object *j = net_opts_to_json(m, &n);
+	net_opts_from_json(j, &m2, &back);
+	json_object_put(j);
+	CHECK(m2 == NET_BRIDGE && back.nnets == 2 && back.nets[0].prefix == 16);
+	CHECK_STR(back.nets[0].gateway, "10.88.0.1");
+	CHECK_STR(back.nets[1].name, "web");
+	CHECK_STR(back.nets[1].ip, "10.89.0.9");
+	/* aardvark-dns on the gateway replaces the host's servers */
+	n.nets[0].dns = true;
+	cleanup_free char *rc =
+	    net_resolv_conf("search corp\nnameserver 192.0.2.53\n", NET_BRIDGE, &n, NULL);
+	CHECK_STR(rc, "search dns.podman corp\nnameserver 10.88.0.1\n");
+	n.nets[0].dns = false;
+	cleanup_free char *rc2 =
+	    net_resolv_conf("search corp\nnameserver 192.0.2.53\n", NET_BRIDGE, &n, NULL);
+	CHECK_STR(rc2, "search corp\nnameserver 192.0.2.53\n");
+	net_opts_free(&n);
+	net_opts_free(&back);
+}
+
 UNIT_TEST(json_round_trip)
 {
 	struct net_opts n = {0}, back;
-	enum net_mode m, m2;
+	enum net_mode m = NET_DEFAULT, m2;
 	struct werr err = {0};
 
 	CHECK(net_parse_mode("slirp4netns:mtu=9000,port_handler=rootlesskit,enable_ipv6=false", &m,

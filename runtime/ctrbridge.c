@@ -1,0 +1,303 @@
+/* ctrbridge.c - a container's bridge networks (see ctrbridge.h). */
+#include "runtime/ctrbridge.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/config.h"
+#include "lib/cleanup.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "net/netavark.h"
+#include "net/netconf.h"
+#include "runtime/rnetns.h"
+#include "storage/store.h"
+
+#define BAD(...) (werr_set(err, 0, __VA_ARGS__), werr_status(err, 125))
+
+char *ctrbridge_dir(struct engine *e)
+{
+	return xasprintf("%s/networks", e->root);
+}
+
+/* containers.conf's [engine] helper_binaries_dir (NULL: Podman's list) */
+static char **helper_dirs(struct engine *e)
+{
+	return e->conf ? config_strv(e->conf->containers, "engine", "helper_binaries_dir") : NULL;
+}
+
+bool ctrbridge_available(struct engine *e)
+{
+	cleanup_strv char **dirs = helper_dirs(e);
+	cleanup_free char *nv = netavark_find("netavark", dirs);
+
+	return nv != NULL;
+}
+
+static char *status_path(struct engine *e, const char *id)
+{
+	return xasprintf("%s/netstatus/%s.json", e->runroot, id);
+}
+
+/* The addresses other containers have on network name (NULL-terminated;
+ * skip: a container id not to count). */
+static int used_ips(struct engine *e, const char *name, char ***out, struct werr *err)
+{
+	struct container_rec *v = NULL;
+	size_t n = 0;
+	char **ips = NULL;
+
+	if (store_container_list(e->store, &v, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		cleanup_json struct json_object *j =
+		    v[i].config ? json_tokener_parse(v[i].config) : NULL;
+		struct json_object *x = jget(jget(jget(j, "NetConfig"), "Networks"), name);
+		const char *ip = jstr(x, "IP");
+		if (ip)
+			ips = strv_append(ips, ip);
+	}
+	container_recs_free(v, n);
+	*out = ips ? ips : strv_append(NULL, "0.0.0.0");
+	return 0;
+}
+
+/* The id of the container that has ip on name, for the message. */
+static bool ip_taken(char **used, const char *ip)
+{
+	for (char **u = used; u && *u; u++)
+		if (strcmp(*u, ip) == 0)
+			return true;
+	return false;
+}
+
+static int lock_dir(const char *dir, int *lock, struct werr *err)
+{
+	cleanup_free char *p = xasprintf("%s/.ipam.lock", dir);
+
+	if (mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	*lock = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (*lock < 0)
+		return werr_set(err, errno, "open '%s'", p);
+	while (flock(*lock, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			werr_set(err, errno, "lock '%s'", p);
+			close(*lock);
+			*lock = -1;
+			return -1;
+		}
+	return 0;
+}
+
+/* One network of the container: looked up, its address given or checked. */
+static int attach_one(struct engine *e, const char *dir, struct net_attach *a, size_t pos,
+		      struct werr *err)
+{
+	struct network net = {0};
+	cleanup_strv char **used = NULL;
+	const struct net_subnet *s = NULL;
+	char ip[16];
+	int r = netconf_lookup(dir, a->name, &net, err);
+
+	if (r <= 0) {
+		if (r == 0)
+			BAD("unable to find network with name or ID %s: network not found",
+			    a->name);
+		return -1;
+	}
+	free(a->name);
+	a->name = xstrdup(net.name);
+	/* IPv4 only: the first IPv4 subnet is the container's */
+	for (size_t i = 0; i < net.nsubnets && s == NULL; i++)
+		if (strchr(net.subnets[i].subnet, ':') == NULL)
+			s = &net.subnets[i];
+	if (s == NULL) {
+		network_free(&net);
+		return BAD("network %s has no IPv4 subnet: warren gives IPv4 addresses only",
+			   a->name);
+	}
+	if (used_ips(e, a->name, &used, err) < 0) {
+		network_free(&net);
+		return -1;
+	}
+	if (a->ip != NULL) {
+		if (!netconf_ip_in(s, a->ip))
+			r = BAD("requested static ip %s not in any subnet on network %s", a->ip,
+				a->name);
+		else if (ip_taken(used, a->ip))
+			r = BAD("IPAM error: requested ip address %s is already allocated on "
+				"network %s",
+				a->ip, a->name);
+	} else if ((r = netconf_ip_alloc(s, used, ip, err)) == 0) {
+		a->ip = xstrdup(ip);
+	} else {
+		werr_wrap(err, "IPAM error: no address left on network %s", a->name);
+		r = werr_status(err, 125);
+	}
+	if (r == 0) {
+		const char *slash = strchr(s->subnet, '/');
+		free(a->gateway);
+		a->gateway = s->gateway ? xstrdup(s->gateway) : NULL;
+		a->prefix = slash ? atoi(slash + 1) : 32;
+		a->dns = net.dns;
+		if (a->ifname == NULL)
+			a->ifname = xasprintf("eth%zu", pos);
+	}
+	network_free(&net);
+	return r;
+}
+
+int ctrbridge_create(struct engine *e, struct net_opts *n, int *lock, struct werr *err)
+{
+	cleanup_free char *dir = ctrbridge_dir(e);
+	cleanup_strv char **dirs = helper_dirs(e);
+
+	*lock = -1;
+	if (netavark_check(dirs, err) < 0 || lock_dir(dir, lock, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n->nnets; i++) {
+		if (attach_one(e, dir, &n->nets[i], i, err) < 0)
+			goto fail;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(n->nets[j].name, n->nets[i].name) == 0) {
+				BAD("network %s is given twice", n->nets[i].name);
+				goto fail;
+			}
+	}
+	return 0;
+fail:
+	close(*lock);
+	*lock = -1;
+	return -1;
+}
+
+/* The definitions of n's networks, in n's order. */
+static int load_defs(struct engine *e, const struct net_opts *n, struct network **out,
+		     struct werr *err)
+{
+	cleanup_free char *dir = ctrbridge_dir(e);
+	struct network *defs = xcalloc(n->nnets + 1, sizeof(*defs));
+
+	for (size_t i = 0; i < n->nnets; i++) {
+		int r = netconf_lookup(dir, n->nets[i].name, &defs[i], err);
+		if (r <= 0) {
+			if (r == 0)
+				BAD("unable to find network with name or ID %s: network not found",
+				    n->nets[i].name);
+			networks_free(defs, i);
+			return -1;
+		}
+	}
+	*out = defs;
+	return 0;
+}
+
+static void save_status(struct engine *e, const char *id, struct json_object *st)
+{
+	cleanup_free char *dir = xasprintf("%s/netstatus", e->runroot);
+	cleanup_free char *name = xasprintf("%s.json", id);
+	const char *text = json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN);
+	struct werr err = {0};
+	cleanup_close int dfd = -1;
+
+	if (mkdir_p(dir, 0700, &err) == 0 &&
+	    (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+		write_file_atomic_at(dfd, name, text, strlen(text), 0600, &err);
+	if (err.msg[0])
+		log_warn("network status of %.12s: %s", id, err.msg);
+}
+
+int ctrbridge_setup(struct engine *e, const char *id, const char *name, const struct net_opts *n,
+		    int netns_fd, struct werr *err)
+{
+	cleanup_strv char **dirs = helper_dirs(e);
+	struct network *defs = NULL;
+	struct json_object *opts = NULL, *status = NULL;
+	struct rnetns r;
+	int rc = -1;
+
+	if (load_defs(e, n, &defs, err) < 0)
+		return -1;
+	if (rnetns_enter(e, true, &r, err) < 0) {
+		networks_free(defs, n->nnets);
+		return -1;
+	}
+	rnetns_drop(e, id); /* a start that died before its teardown */
+	if (rnetns_keep(e, id, netns_fd, err) == 0) {
+		struct netavark_run run = {.dirs = dirs,
+					   .config_dir = r.config_dir,
+					   .rootless = e->rootless,
+					   .netns_fd = r.netns_fd,
+					   .mntns_fd = r.mntns_fd,
+					   .ctr_netns_fd = netns_fd};
+		opts = netavark_options(id, name, n->nets, defs, n->nnets);
+		rc = netavark_setup(&run, opts, &status, err);
+		if (rc < 0)
+			rnetns_drop(e, id);
+	}
+	if (rc == 0) {
+		save_status(e, id, status);
+		json_object_put(status);
+	}
+	json_object_put(opts);
+	networks_free(defs, n->nnets);
+	rnetns_leave(e, &r);
+	return rc;
+}
+
+void ctrbridge_teardown(struct engine *e, const char *id, const char *name,
+			const struct net_opts *n)
+{
+	cleanup_free char *path = rnetns_ctr_path(e, id), *st = status_path(e, id);
+	cleanup_strv char **dirs = helper_dirs(e);
+	struct network *defs = NULL;
+	struct werr err = {0};
+	struct rnetns r;
+	cleanup_close int fd = -1;
+
+	if (access(path, F_OK) < 0)
+		return;
+	if (rnetns_enter(e, false, &r, &err) < 0) {
+		log_warn("network teardown of %.12s: %s", id, err.msg);
+		return;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* rootless with the namespace gone: its bridges went with it */
+	if (fd >= 0 && (!e->rootless || r.netns_fd >= 0) && load_defs(e, n, &defs, &err) == 0) {
+		struct netavark_run run = {.dirs = dirs,
+					   .config_dir = r.config_dir,
+					   .rootless = e->rootless,
+					   .netns_fd = r.netns_fd,
+					   .mntns_fd = r.mntns_fd,
+					   .ctr_netns_fd = fd};
+		cleanup_json struct json_object *opts =
+		    netavark_options(id, name, n->nets, defs, n->nnets);
+		if (netavark_teardown(&run, opts, &err) < 0)
+			log_warn("network teardown of %.12s: %s", id, err.msg);
+		networks_free(defs, n->nnets);
+	} else if (err.msg[0]) {
+		log_warn("network teardown of %.12s: %s", id, err.msg);
+	}
+	if (fd >= 0) {
+		close(fd);
+		fd = -1;
+	}
+	rnetns_drop(e, id);
+	unlink(st);
+	rnetns_leave(e, &r);
+}
+
+struct json_object *ctrbridge_status(struct engine *e, const char *id)
+{
+	cleanup_free char *p = status_path(e, id);
+	cleanup_free char *t = read_file_max(p, 1 << 20, NULL, NULL);
+
+	return t ? json_tokener_parse(t) : NULL;
+}

@@ -1,0 +1,42 @@
+/* ctrbridge.h - a container on bridge networks (--network NAME, root
+ * mode's default network): at create each network is looked up and the
+ * container gets its address (kept in its config, so the address is the
+ * container's for its whole life, and /etc/hosts names it); at every
+ * start netavark connects its netns (runtime/rnetns.h for where); when it
+ * exits, netavark's teardown. */
+#ifndef WARREN_CTRBRIDGE_H
+#define WARREN_CTRBRIDGE_H
+
+#include <json-c/json.h>
+
+#include "engine/engine.h"
+#include "lib/err.h"
+#include "net/net.h"
+
+/* <root>/networks: the network definitions (net/netconf.h). */
+char *ctrbridge_dir(struct engine *e);
+
+/* Is netavark there (for root mode's default: the "podman" network when
+ * it is, lo only when not)? */
+bool ctrbridge_available(struct engine *e);
+
+/* At create: n's networks looked up (names resolved, gateway, prefix and
+ * DNS filled), addresses given where none was asked for, asked-for ones
+ * checked (in the subnet, free). *lock: held until the container's record
+ * is stored (no other create takes the same address); close it then. */
+int ctrbridge_create(struct engine *e, struct net_opts *n, int *lock, struct werr *err);
+
+/* At start, with the container's netns open as netns_fd: netavark setup
+ * (status kept for inspect). */
+int ctrbridge_setup(struct engine *e, const char *id, const char *name, const struct net_opts *n,
+		    int netns_fd, struct werr *err);
+
+/* After the container's end (or a failed start): netavark teardown, once;
+ * nothing when no setup is left. Failures are logged, never fatal. */
+void ctrbridge_teardown(struct engine *e, const char *id, const char *name,
+			const struct net_opts *n);
+
+/* netavark's reply of the last setup (NULL: none): interfaces and MACs. */
+struct json_object *ctrbridge_status(struct engine *e, const char *id);
+
+#endif
