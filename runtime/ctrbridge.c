@@ -16,6 +16,7 @@
 #include "lib/util.h"
 #include "net/netavark.h"
 #include "net/netconf.h"
+#include "runtime/ctrnet.h"
 #include "runtime/rnetns.h"
 #include "storage/store.h"
 
@@ -300,4 +301,158 @@ struct json_object *ctrbridge_status(struct engine *e, const char *id)
 	cleanup_free char *t = read_file_max(p, 1 << 20, NULL, NULL);
 
 	return t ? json_tokener_parse(t) : NULL;
+}
+
+/* ---- network connect / disconnect ---- */
+
+/* c's saved config with NetConfig.Networks as n's (stored). */
+static int save_nets(struct engine *e, const struct container_rec *c, const struct net_opts *n,
+		     struct werr *err)
+{
+	cleanup_json struct json_object *j = c->config ? json_tokener_parse(c->config) : NULL;
+	cleanup_json struct json_object *nj = net_opts_to_json(NET_BRIDGE, n);
+	struct json_object *nc = jget(j, "NetConfig");
+
+	if (nc == NULL)
+		return werr_set(err, 0, "container %.12s has no network configuration", c->id);
+	jset(nc, "Networks", json_object_get(jget(nj, "Networks")));
+	return store_container_set_config(
+	    e->store, c->id, json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN), err);
+}
+
+/* Runs netavark for the one network a of a running container c. */
+static int one_network(struct engine *e, const struct container_rec *c, const struct net_attach *a,
+		       bool setup, struct werr *err)
+{
+	cleanup_free char *dir = ctrbridge_dir(e), *path = rnetns_ctr_path(e, c->id);
+	cleanup_strv char **dirs = helper_dirs(e);
+	struct network def = {0};
+	struct rnetns r;
+	int r2, rc = -1;
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return werr_set(err, errno, "the network namespace of %.12s is not kept", c->id);
+	r2 = netconf_lookup(dir, a->name, &def, err);
+	if (r2 <= 0)
+		return r2 == 0 ? BAD("unable to find network with name or ID %s: network not found",
+				     a->name)
+			       : -1;
+	if (rnetns_enter(e, true, &r, err) == 0) {
+		struct netavark_run run = {.dirs = dirs,
+					   .config_dir = r.config_dir,
+					   .rootless = e->rootless,
+					   .netns_fd = r.netns_fd,
+					   .mntns_fd = r.mntns_fd,
+					   .ctr_netns_fd = fd};
+		cleanup_json struct json_object *opts =
+		    netavark_options(c->id, c->name, a, &def, 1);
+		struct json_object *st = NULL;
+		rc = setup ? netavark_setup(&run, opts, &st, err)
+			   : netavark_teardown(&run, opts, err);
+		if (rc == 0) {
+			/* the status keeps one entry per network */
+			cleanup_json struct json_object *all = ctrbridge_status(e, c->id);
+			if (!json_object_is_type(all, json_type_object)) {
+				json_object_put(all);
+				all = json_object_new_object();
+			}
+			if (st)
+				jset(all, a->name, json_object_get(jget(st, a->name)));
+			else
+				json_object_object_del(all, a->name);
+			save_status(e, c->id, all);
+		}
+		json_object_put(st);
+		rnetns_leave(e, &r);
+	}
+	network_free(&def);
+	return rc;
+}
+
+static bool running(const struct container_rec *c)
+{
+	return c->state == CTR_RUNNING && c->pid > 0;
+}
+
+int ctrbridge_connect(struct engine *e, const struct container_rec *c, const char *net,
+		      const struct net_attach *req, struct werr *err)
+{
+	cleanup_free char *dir = ctrbridge_dir(e);
+	enum net_mode mode;
+	struct net_opts n;
+	struct net_attach *a;
+	int lock = -1, rc = -1;
+
+	ctrnet_from_config(c->config, &mode, &n);
+	if (mode != NET_BRIDGE) {
+		cleanup_free char *m = net_mode_string(mode, &n);
+		net_opts_free(&n);
+		return BAD("container %s is not on bridge networks (its network mode is %s): "
+			   "only those can be connected to another",
+			   c->name, m);
+	}
+	if (lock_dir(dir, &lock, err) < 0)
+		goto out;
+	n.nets = xrealloc(n.nets, (n.nnets + 1) * sizeof(*n.nets));
+	a = &n.nets[n.nnets];
+	*a = (struct net_attach){.name = xstrdup(net),
+				 .ip = req && req->ip ? xstrdup(req->ip) : NULL,
+				 .mac = req && req->mac ? xstrdup(req->mac) : NULL,
+				 .aliases = req ? strv_copy(req->aliases) : NULL};
+	if (attach_one(e, dir, a, n.nnets, err) < 0) {
+		net_attach_free(a);
+		goto out;
+	}
+	n.nnets++;
+	for (size_t i = 0; i + 1 < n.nnets; i++)
+		if (strcmp(n.nets[i].name, a->name) == 0) {
+			BAD("container %s is already connected to network %s", c->name, a->name);
+			goto out;
+		}
+	if (running(c) && one_network(e, c, a, true, err) < 0)
+		goto out;
+	rc = save_nets(e, c, &n, err);
+	if (rc < 0 && running(c))
+		one_network(e, c, a, false, &(struct werr){0});
+out:
+	if (lock >= 0)
+		close(lock);
+	net_opts_free(&n);
+	return rc;
+}
+
+int ctrbridge_disconnect(struct engine *e, const struct container_rec *c, const char *net,
+			 struct werr *err)
+{
+	cleanup_free char *dir = ctrbridge_dir(e);
+	struct network def = {0};
+	enum net_mode mode;
+	struct net_opts n;
+	size_t i;
+	int rc = -1;
+	int r = netconf_lookup(dir, net, &def, err);
+
+	if (r <= 0)
+		return r == 0 ? BAD("unable to find network with name or ID %s: network not found",
+				    net)
+			      : -1;
+	ctrnet_from_config(c->config, &mode, &n);
+	for (i = 0; mode == NET_BRIDGE && i < n.nnets; i++)
+		if (strcmp(n.nets[i].name, def.name) == 0)
+			break;
+	if (mode != NET_BRIDGE || i == n.nnets) {
+		BAD("container %s is not connected to network %s", c->name, def.name);
+		goto out;
+	}
+	if (running(c) && one_network(e, c, &n.nets[i], false, err) < 0)
+		goto out;
+	net_attach_free(&n.nets[i]);
+	memmove(&n.nets[i], &n.nets[i + 1], (n.nnets - i - 1) * sizeof(*n.nets));
+	n.nnets--;
+	rc = save_nets(e, c, &n, err);
+out:
+	network_free(&def);
+	net_opts_free(&n);
+	return rc;
 }

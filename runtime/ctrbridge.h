@@ -12,6 +12,7 @@
 #include "engine/engine.h"
 #include "lib/err.h"
 #include "net/net.h"
+#include "storage/store.h"
 
 /* <root>/networks: the network definitions (net/netconf.h). */
 char *ctrbridge_dir(struct engine *e);
@@ -35,6 +36,17 @@ int ctrbridge_setup(struct engine *e, const char *id, const char *name, const st
  * nothing when no setup is left. Failures are logged, never fatal. */
 void ctrbridge_teardown(struct engine *e, const char *id, const char *name,
 			const struct net_opts *n);
+
+/* `network connect NET CTR`: c gets an address on net (req: ip, mac,
+ * aliases asked for, may be NULL), and, when it runs, the interface at
+ * once. Only a container on bridge networks (status 125 otherwise). */
+int ctrbridge_connect(struct engine *e, const struct container_rec *c, const char *net,
+		      const struct net_attach *req, struct werr *err);
+
+/* `network disconnect NET CTR`: the interface goes (when it runs), and
+ * the address. */
+int ctrbridge_disconnect(struct engine *e, const struct container_rec *c, const char *net,
+			 struct werr *err);
 
 /* netavark's reply of the last setup (NULL: none): interfaces and MACs. */
 struct json_object *ctrbridge_status(struct engine *e, const char *id);

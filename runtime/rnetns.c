@@ -164,9 +164,16 @@ int rnetns_enter(struct engine *e, bool start, struct rnetns *r, struct werr *er
 	struct holder h;
 
 	*r = (struct rnetns){.lock = -1, .netns_fd = -1, .mntns_fd = -1};
-	if (mkdir_p(dir, 0700, err) < 0)
+	/* root: the bridges, their firewall chains and aardvark-dns are the
+	 * host's, whatever store a command uses: one lock and one netavark
+	 * state for all of them */
+	r->config_dir = xasprintf("%s/networks", e->rootless ? e->runroot : e->userrun);
+	if (mkdir_p(dir, 0700, err) < 0 || mkdir_p(r->config_dir, 0700, err) < 0) {
+		free(r->config_dir);
+		r->config_dir = NULL;
 		return -1;
-	lock = xasprintf("%s/.lock", dir);
+	}
+	lock = xasprintf("%s/.lock", e->rootless ? dir : r->config_dir);
 	r->lock = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (r->lock < 0)
 		return werr_set(err, errno, "open '%s'", lock);
@@ -176,11 +183,6 @@ int rnetns_enter(struct engine *e, bool start, struct rnetns *r, struct werr *er
 			rnetns_leave(e, r);
 			return -1;
 		}
-	r->config_dir = xasprintf("%s/networks", e->runroot);
-	if (mkdir_p(r->config_dir, 0700, err) < 0) {
-		rnetns_leave(e, r);
-		return -1;
-	}
 	if (!e->rootless)
 		return 0;
 	if (!holder_read(e, &h)) {

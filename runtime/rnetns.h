@@ -13,7 +13,8 @@
  * <runroot>/netns/<id> from setup to teardown (the teardown needs it after
  * the container's processes are gone); those files are also the users of
  * the rootless namespace: the last teardown ends it. Everything is done
- * under one lock (<runroot>/netns/.lock). */
+ * under one lock (<runroot>/netns/.lock; root: <userrun>/networks/.lock,
+ * since root's bridges are the host's whatever the store). */
 #ifndef WARREN_RNETNS_H
 #define WARREN_RNETNS_H
 

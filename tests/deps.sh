@@ -23,6 +23,9 @@ PKGS=(
     uidmap slirp4netns fuse-overlayfs busybox-static
     # --network pasta (passt's pasta), tested in 190-network.bats
     passt
+    # bridge networks (--network NAME, root's default): netavark makes them, aardvark-dns
+    # answers for the containers' names, iptables is what netavark's firewall runs
+    netavark aardvark-dns iptables
     # --init: catatonit is the init warren bind-mounts into the container as /run/podman-init
     # (Podman's choice too), tested in 170-init-rootfs-hooks.bats
     catatonit

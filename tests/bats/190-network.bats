@@ -169,7 +169,8 @@ http_on_loopback() {
 --network ns:|namespace mode path requires a value
 --network ns:/nonexistent/netns|cannot find specified network namespace path: stat /nonexistent/netns
 --network container:wt-no-such-ctr|no container with name or ID "wt-no-such-ctr" found
---network bridge|not supported yet
+--network bridge:bogus=1|unknown option for network podman: "bogus=1"
+--network a/b|unable to find network with name or ID a/b: network not found
 --add-host foo|bad format for add-host: "foo"
 --add-host foo:bad|invalid IP address in add-host: "bad"
 --add-host foo:1.2.3.4:5|invalid IP address in add-host: "1.2.3.4:5"
@@ -179,7 +180,7 @@ http_on_loopback() {
 --mac-address zz:zz:zz:zz:zz:zz|invalid MAC address
 --mac-address 01:00:5e:00:00:01|a multicast address
 --network none --dns 1.1.1.1|conflicting options: dns and the network mode: none
---network none --mac-address 02:00:00:00:00:01|--mac-address can only be set when the network mode is slirp4netns
+--network none --mac-address 02:00:00:00:00:01|--mac-address can only be set when the network mode is slirp4netns or bridge
 EOF
     run_warren 125 run --rm --dns-option '' "$IMAGE" true
     assert_error 'invalid dns option ""'

@@ -1,25 +1,27 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154,SC1091  # container commands in single quotes; status/output/stderr come from bats
-# Issue 9 network modes as root: the default stays a private netns with lo
-# only (bridges come with netavark); what changed for root: the /etc files
+# Issue 9 network modes as root: the default is the podman bridge network
+# (netavark), as Podman's; what changed for root: the /etc files
 # in Podman's shape, ping_group_range, slirp4netns and pasta on request,
 # container:ID, and the helpers going with the container.
 
 load ../helpers
 
-@test "root: the default network is still lo only; hosts and resolv.conf in Podman's shape; ping for every gid" {
-    # guards: issue 9 "Root mode: keep root's default as it is now"
+@test "root: the default network is the podman bridge (netavark); hosts and resolv.conf in Podman's shape; ping for every gid" {
+    # guards: issue 9 "Root mode: bridges on the host", "The default podman network exists"
     local name
     name=$(wt_name)
-    run_warren 0 run --rm --name "$name" --hostname hh "$IMAGE" sh -c 'ip -o link show | cut -d: -f2; cat /proc/sys/net/ipv4/ping_group_range; cat /etc/hosts'
-    assert_line --index 0 " lo"
+    run_warren 0 run --rm --name "$name" --hostname hh "$IMAGE" sh -c 'ip -o -4 addr show eth0; cat /proc/sys/net/ipv4/ping_group_range; cat /etc/hosts'
+    assert_line --index 0 --regexp 'eth0 +inet 10\.88\.[0-9]+\.[0-9]+/16'
     assert_line $'0\t2147483647'
-    assert_line "$(printf '127.0.0.1\thh %s' "$name")"
+    assert_line --regexp $'^10\\.88\\.[0-9]+\\.[0-9]+\thh '"$name\$"
     assert_line --regexp $'^[0-9.]+\thost\\.containers\\.internal$'
     run_warren 0 inspect --format '{{.HostConfig.NetworkMode}}' "$(w create "$IMAGE" true)"
-    assert_output private
+    assert_output bridge
     run_warren 0 run --rm --user 1000:1000 -v "$(wt_tool icmp_ping):/icmp_ping:ro" "$IMAGE" /icmp_ping 127.0.0.1
     assert_output "reply from 127.0.0.1"
+    # nothing of the container's network is left
+    [ -z "$(ls "$WT_RUNROOT/netns" 2>/dev/null)" ] || fail "netns files left: $(ls "$WT_RUNROOT/netns")"
 }
 
 @test "root: --network slirp4netns and pasta on request, container:ID, and the helper goes with the container" {

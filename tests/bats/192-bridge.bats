@@ -1,0 +1,218 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2016,SC2154,SC1091  # container commands in single quotes; status/output/stderr come from bats
+# Issue 9, bridge networks, rootless: netavark makes them inside one
+# shared rootless network namespace (held by warren-netns, with its own
+# slirp4netns for the way out), aardvark-dns answers for the containers'
+# names and aliases, addresses are given at create (--ip asks for one),
+# and the namespace goes with the last container on a network. podman's
+# inspect is the reference for NetworkSettings.Networks.
+
+load helpers
+
+setup_file() {
+    pm_init
+    [ -z "$PM_SKIP" ] || return 0
+    pm load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null
+}
+
+teardown_file() {
+    pm_cleanup
+}
+
+# netns_procs: this user's processes of the rootless network namespace
+# (zombies included: one left unreaped counts)
+netns_procs() {
+    { pgrep -u "$(id -u)" -x warren-netns; pgrep -u "$(id -u)" -x aardvark-dns; } | tr '\n' ' ' || true
+}
+
+# wait_netns_gone SECONDS: the holder and aardvark-dns are gone, and no
+# container's netns file is left
+wait_netns_gone() {
+    local i
+    for ((i = 0; i < $1 * 20; i++)); do
+        [ -z "$(netns_procs)" ] && [ -z "$(ls "$WT_RUNROOT/netns" 2>/dev/null)" ] && return 0
+        sleep 0.05
+    done
+    fail "left over: processes [$(netns_procs)] files [$(ls "$WT_RUNROOT/netns" 2>/dev/null)]"
+}
+
+# mknet: a new network with DNS (NET is its name); removed in teardown
+mknet() {
+    NET=$(wt_name)
+    run_warren 0 network create "$@" "$NET"
+    WT_NETS+=("$NET")
+}
+
+WT_NETS=()
+teardown() {
+    local n
+    wt_teardown
+    for n in "${WT_NETS[@]}"; do w network rm -f "$n" >/dev/null 2>&1 || true; done
+}
+
+@test "bridge: two containers on a network reach each other by name and by --network-alias" {
+    # guards: issue 9 "Containers on one network reach each other by name and by alias"
+    local web id12
+    use_private_store
+    load_fixture busybox.docker.tar
+    mknet
+    web=$(wt_name)
+    run_warren 0 run -d --name "$web" --network "$NET" --network-alias www "$IMAGE" httpd -f -p 80 -h /etc
+    run_warren 0 run --rm --network "$NET" "$IMAGE" sh -c \
+        "cat /etc/resolv.conf; wget -qO- http://$web/hostname; wget -qO- http://www/hostname; wget -qO- http://$web.dns.podman/hostname"
+    assert_line --index 0 --regexp '^search dns\.podman'
+    assert_line --index 1 --regexp '^nameserver 10\.89\.[0-9]+\.1$'
+    id12=$(w inspect --format '{{.Id}}' "$web" | cut -c1-12)
+    [ "$(grep -cx "$id12" <<<"$output")" -eq 3 ] || fail "not three answers from $web: $output"
+    # its own address and name in its /etc/hosts
+    run_warren 0 exec "$web" sh -c 'cat /etc/hosts; ip -o -4 addr show eth0'
+    assert_line --regexp $'^10\\.89\\.[0-9]+\\.2\t'"[0-9a-f]{12} $web\$"
+    assert_output --regexp 'inet 10\.89\.[0-9]+\.2/24'
+}
+
+@test "bridge: addresses come in order, --ip asks for one; taken, outside or unwanted --ip fail with one line" {
+    # guards: issue 9 "--ip on user networks"
+    local a b sub
+    use_private_store
+    load_fixture busybox.docker.tar
+    mknet --subnet 10.123.7.0/24
+    a=$(w create --network "$NET" "$IMAGE" true)
+    b=$(w create --network "$NET" --ip 10.123.7.50 "$IMAGE" ip -o -4 addr show eth0)
+    run_warren 0 inspect --format '{{json .NetworkSettings.Networks}}' "$a"
+    run_warren 0 start -a "$b"
+    assert_output --partial 'inet 10.123.7.50/24'
+    run_warren 0 run --rm --network "$NET" "$IMAGE" ip -o -4 addr show eth0
+    assert_output --partial 'inet 10.123.7.3/24'
+    run_warren 125 create --network "$NET" --ip 10.123.7.50 "$IMAGE" true
+    assert_error "IPAM error: requested ip address 10.123.7.50 is already allocated on network $NET"
+    [ "${#stderr_lines[@]}" -eq 1 ]
+    run_warren 125 create --network "$NET" --ip 10.9.9.9 "$IMAGE" true
+    assert_error "requested static ip 10.9.9.9 not in any subnet on network $NET"
+    run_warren 125 create --ip 10.123.7.9 "$IMAGE" true
+    assert_error "--ip can only be set when the network mode is bridge"
+    run_warren 125 create --network-alias x "$IMAGE" true
+    assert_error "--network-alias can only be set when the network mode is bridge"
+    run_warren 125 create --network "$NET" --network wt-no-such-net "$IMAGE" true
+    assert_error "unable to find network with name or ID wt-no-such-net: network not found"
+    run_warren 125 create --network "$NET" --network none "$IMAGE" true
+    assert_error "cannot set multiple networks without bridge network mode, selected mode none"
+    run_warren 125 create --network "$NET:ip=10.123.7.9,bogus=1" "$IMAGE" true
+    assert_error "unknown option for network $NET: \"bogus=1\""
+    run_warren 125 create --network "$NET" --network "$NET" "$IMAGE" true
+    assert_error "network $NET is given twice"
+    # a removed container's address is free again
+    w rm -f "$b" >/dev/null
+    run_warren 0 run --rm --network "$NET:ip=10.123.7.50" "$IMAGE" ip -o -4 addr show eth0
+    assert_output --partial 'inet 10.123.7.50/24'
+    # a full subnet
+    mknet --subnet 10.123.8.0/30
+    sub=$NET
+    w create --network "$sub" "$IMAGE" true >/dev/null
+    run_warren 125 create --network "$sub" "$IMAGE" true
+    assert_error --partial "IPAM error: no address left on network $sub"
+}
+
+@test "bridge: concurrent creates on one network never get the same address" {
+    # guards: issue 9 addresses (a lock around the choice and the record)
+    local i
+    use_private_store
+    load_fixture busybox.docker.tar
+    mknet
+    for i in 1 2 3 4 5 6; do
+        w run -d --network "$NET" "$IMAGE" sleep 300 >/dev/null &
+    done
+    wait
+    run_warren 0 ps --format '{{.ID}}'
+    [ "${#lines[@]}" -eq 6 ] || fail "not 6 running containers: $output"
+    run bash -c "for c in ${lines[*]}; do '$WARREN' --root '$WT_ROOT' --runroot '$WT_RUNROOT' inspect --format '{{(index .NetworkSettings.Networks \"$NET\").IPAddress}}' \$c; done | sort"
+    [ "${#lines[@]}" -eq 6 ] || fail "not 6 addresses: $output"
+    [ -z "$(printf '%s\n' "${lines[@]}" | uniq -d)" ] || fail "addresses given twice: $output"
+}
+
+@test "bridge: several networks: eth0 and eth1, each with its address" {
+    # guards: issue 9 "--network NAME" repeated
+    local n1
+    use_private_store
+    load_fixture busybox.docker.tar
+    mknet
+    n1=$NET
+    mknet
+    run_warren 0 run --rm --network "$n1" --network "$NET" "$IMAGE" ip -o -4 addr
+    assert_output --regexp 'eth0 +inet 10\.89\.'
+    assert_output --regexp 'eth1 +inet 10\.89\.'
+}
+
+@test "bridge: the rootless namespace starts with the first container and goes with the last (foreground, -d + stop, rm -f)" {
+    # guards: issue 9 "one shared rootless network namespace per user, held by ... a small holder"
+    local c1 c2 rss
+    use_private_store
+    load_fixture busybox.docker.tar
+    mknet
+    wait_netns_gone 5
+    run_warren 0 run --rm --network "$NET" "$IMAGE" true
+    wait_netns_gone 5
+    c1=$(w run -d --network "$NET" "$IMAGE" sleep 300)
+    c2=$(w run -d --network "$NET" "$IMAGE" sleep 300)
+    [ -n "$(pgrep -u "$(id -u)" -x warren-netns)" ] || fail "no warren-netns while containers run"
+    rss=$(awk '/VmRSS/ {print $2}' "/proc/$(pgrep -u "$(id -u)" -x warren-netns | head -1)/status")
+    [ "$rss" -lt 1024 ] || fail "warren-netns uses $rss KiB"
+    run_warren 0 stop -t 0 "$c1"
+    [ -n "$(pgrep -u "$(id -u)" -x warren-netns)" ] || fail "the namespace went while $c2 runs"
+    run_warren 0 rm -f "$c2"
+    wait_netns_gone 5
+    # a restart reconnects it
+    run_warren 0 start "$c1"
+    run_warren 0 exec "$c1" ip -o -4 addr show eth0
+    assert_output --regexp 'inet 10\.89\.'
+    run_warren 0 rm -f -t 0 "$c1"
+    wait_netns_gone 5
+}
+
+@test "bridge: -p publishes a port of a container on a network" {
+    # guards: issue 9 published ports with networks
+    local port name
+    use_private_store
+    load_fixture busybox.docker.tar
+    mknet
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    name=$(wt_name)
+    run_warren 0 run -d --name "$name" --network "$NET" -p "127.0.0.1:$port:80" "$IMAGE" httpd -f -p 80 -h /etc
+    run curl -sS --retry 20 --retry-delay 0 --retry-connrefused "http://127.0.0.1:$port/hostname"
+    assert_success
+    assert_output "$(w inspect --format '{{.Id}}' "$name" | cut -c1-12)"
+}
+
+@test "bridge: --network bridge is the default network podman (10.88.0.0/16) rootless too" {
+    # guards: issue 9 "The default podman network exists"
+    use_private_store
+    load_fixture busybox.docker.tar
+    run_warren 0 run --rm --network bridge "$IMAGE" ip -o -4 addr show eth0
+    assert_output --regexp 'inet 10\.88\.0\.[0-9]+/16'
+    wait_netns_gone 5
+}
+
+@test "bridge: inspect's NetworkSettings.Networks has podman's keys and values" {
+    # guards: issue 9 "network inspect output matches" (the container side)
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
+    local name pnet keys pkeys
+    use_private_store
+    load_fixture busybox.docker.tar
+    mknet
+    name=$(wt_name)
+    run_warren 0 run -d --name "$name" --network "$NET" --network-alias al "$IMAGE" sleep 300
+    run_warren 0 inspect --format '{{json .NetworkSettings.Networks}}' "$name"
+    keys=$(jq -c "[.\"$NET\" | keys[]]" <<<"$output")
+    jq -e --arg n "$NET" '.[$n].IPAddress | test("^10\\.89\\.")' <<<"$output" >/dev/null || fail "$output"
+    jq -e --arg n "$NET" '.[$n].Aliases | index("al")' <<<"$output" >/dev/null || fail "$output"
+    jq -e --arg n "$NET" '.[$n].MacAddress | test("^[0-9a-f:]{17}$")' <<<"$output" >/dev/null || fail "$output"
+    pnet=wt-pm-$RANDOM
+    pm network create "$pnet" >/dev/null
+    if ! pm run -d --name "$name" --network "$pnet" "$IMAGE" sleep 300 >/dev/null 2>&1; then
+        pm network rm -f "$pnet" >/dev/null 2>&1
+        skip "podman cannot run a rootless container on a bridge network here"
+    fi
+    pkeys=$(pm inspect --format '{{json .NetworkSettings.Networks}}' "$name" | jq -c "[.\"$pnet\" | keys[]]")
+    pm rm -f -t 0 "$name" >/dev/null
+    pm network rm -f "$pnet" >/dev/null
+    [ "$keys" = "$pkeys" ] || fail "keys differ: warren $keys, podman $pkeys"
+}
