@@ -200,6 +200,7 @@ extern const struct cmd cli_system_commands[];
 extern const struct cmd cli_manifest_commands[];
 extern const struct cmd cli_volume_commands[];
 extern const struct cmd cli_healthcheck_commands[]; /* cmd_health.c */
+extern const struct cmd cli_network_commands[];	    /* cmd_network.c */
 
 #define WARREN_VERSION "0.1.0"
 

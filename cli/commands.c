@@ -839,6 +839,7 @@ const struct cmd cli_commands[] = {
      NULL},
     {"manifest", NULL, NULL, "manage manifest lists and image indexes", NULL, NEEDS_NOTHING,
      cli_manifest_commands},
+    {"network", NULL, NULL, "manage networks", NULL, NEEDS_NOTHING, cli_network_commands},
     {"pause", cmd_pause, &cli_all_opts, "pause containers", PAUSE_HELP, NEEDS_STORE, NULL},
     {"port", cmd_port, &cli_all_opts, "list the published ports of containers", PORT_HELP,
      NEEDS_STORE, NULL},
