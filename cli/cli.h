@@ -201,6 +201,11 @@ extern const struct cmd cli_manifest_commands[];
 extern const struct cmd cli_volume_commands[];
 extern const struct cmd cli_healthcheck_commands[]; /* cmd_health.c */
 extern const struct cmd cli_network_commands[];	    /* cmd_network.c */
+/* cmd_netconnect.c */
+int cmd_network_connect(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_network_disconnect(struct engine *e, void *opts, char **args, struct werr *err);
+extern const struct optspec cli_network_connect_opts, cli_network_disconnect_opts;
+extern const char cli_network_connect_help[], cli_network_disconnect_help[];
 
 #define WARREN_VERSION "0.1.0"
 

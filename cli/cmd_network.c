@@ -688,8 +688,12 @@ static int cmd_network_prune(struct engine *e, void *opts, char **args, struct w
 
 /* name, function, flags, summary, help, needs, subcommands */
 const struct cmd cli_network_commands[] = {
+    {"connect", cmd_network_connect, &cli_network_connect_opts,
+     "put a container on one more network", cli_network_connect_help, NEEDS_STORE, NULL},
     {"create", cmd_network_create, &cli_network_create_opts, "create a network",
      NETWORK_CREATE_HELP, NEEDS_STORE, NULL},
+    {"disconnect", cmd_network_disconnect, &cli_network_disconnect_opts,
+     "take a container off a network", cli_network_disconnect_help, NEEDS_STORE, NULL},
     {"exists", cmd_network_exists, NULL, "check whether a network exists", NETWORK_EXISTS_HELP,
      NEEDS_STORE, NULL},
     {"inspect", cmd_network_inspect, &cli_network_inspect_opts, "show networks as JSON",

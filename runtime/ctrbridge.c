@@ -17,15 +17,11 @@
 #include "net/netavark.h"
 #include "net/netconf.h"
 #include "runtime/ctrnet.h"
+#include "runtime/netusers.h"
 #include "runtime/rnetns.h"
 #include "storage/store.h"
 
 #define BAD(...) (werr_set(err, 0, __VA_ARGS__), werr_status(err, 125))
-
-char *ctrbridge_dir(struct engine *e)
-{
-	return xasprintf("%s/networks", e->root);
-}
 
 /* containers.conf's [engine] helper_binaries_dir (NULL: Podman's list) */
 static char **helper_dirs(struct engine *e)
@@ -157,7 +153,7 @@ static int attach_one(struct engine *e, const char *dir, struct net_attach *a, s
 
 int ctrbridge_create(struct engine *e, struct net_opts *n, int *lock, struct werr *err)
 {
-	cleanup_free char *dir = ctrbridge_dir(e);
+	cleanup_free char *dir = network_dir(e);
 	cleanup_strv char **dirs = helper_dirs(e);
 
 	*lock = -1;
@@ -183,7 +179,7 @@ fail:
 static int load_defs(struct engine *e, const struct net_opts *n, struct network **out,
 		     struct werr *err)
 {
-	cleanup_free char *dir = ctrbridge_dir(e);
+	cleanup_free char *dir = network_dir(e);
 	struct network *defs = xcalloc(n->nnets + 1, sizeof(*defs));
 
 	for (size_t i = 0; i < n->nnets; i++) {
@@ -324,7 +320,7 @@ static int save_nets(struct engine *e, const struct container_rec *c, const stru
 static int one_network(struct engine *e, const struct container_rec *c, const struct net_attach *a,
 		       bool setup, struct werr *err)
 {
-	cleanup_free char *dir = ctrbridge_dir(e), *path = rnetns_ctr_path(e, c->id);
+	cleanup_free char *dir = network_dir(e), *path = rnetns_ctr_path(e, c->id);
 	cleanup_strv char **dirs = helper_dirs(e);
 	struct network def = {0};
 	struct rnetns r;
@@ -378,7 +374,7 @@ static bool running(const struct container_rec *c)
 int ctrbridge_connect(struct engine *e, const struct container_rec *c, const char *net,
 		      const struct net_attach *req, struct werr *err)
 {
-	cleanup_free char *dir = ctrbridge_dir(e);
+	cleanup_free char *dir = network_dir(e);
 	enum net_mode mode;
 	struct net_opts n;
 	struct net_attach *a;
@@ -425,7 +421,7 @@ out:
 int ctrbridge_disconnect(struct engine *e, const struct container_rec *c, const char *net,
 			 struct werr *err)
 {
-	cleanup_free char *dir = ctrbridge_dir(e);
+	cleanup_free char *dir = network_dir(e);
 	struct network def = {0};
 	enum net_mode mode;
 	struct net_opts n;

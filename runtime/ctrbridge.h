@@ -14,9 +14,6 @@
 #include "net/net.h"
 #include "storage/store.h"
 
-/* <root>/networks: the network definitions (net/netconf.h). */
-char *ctrbridge_dir(struct engine *e);
-
 /* Is netavark there (for root mode's default: the "podman" network when
  * it is, lo only when not)? */
 bool ctrbridge_available(struct engine *e);

@@ -216,3 +216,45 @@ teardown() {
     pm network rm -f "$pnet" >/dev/null
     [ "$keys" = "$pkeys" ] || fail "keys differ: warren $keys, podman $pkeys"
 }
+
+@test "bridge: network connect and disconnect, running and stopped, and their errors" {
+    # guards: issue 9 "network connect/disconnect"
+    local c n1 plain
+    use_private_store
+    load_fixture busybox.docker.tar
+    mknet
+    n1=$NET
+    mknet
+    c=$(w run -d --network "$n1" "$IMAGE" sleep 300)
+    run_warren 0 network connect --alias extra "$NET" "$c"
+    run_warren 0 exec "$c" ip -o -4 addr show eth1
+    assert_output --regexp 'inet 10\.89\.'
+    run_warren 0 run --rm --network "$NET" "$IMAGE" nslookup extra
+    assert_output --partial 'Address: 10.89.'
+    run_warren 125 network connect "$NET" "$c"
+    assert_error "container $(w inspect --format '{{.Name}}' "$c") is already connected to network $NET"
+    run_warren 0 network disconnect "$NET" "$c"
+    run_warren 0 exec "$c" ip -o link
+    refute_output --partial eth1
+    run_warren 125 network disconnect "$NET" "$c"
+    assert_error --partial "is not connected to network $NET"
+    run_warren 125 network connect "$NET" wt-no-such-ctr
+    assert_error 'no container with name or ID "wt-no-such-ctr" found: no such container'
+    run_warren 125 network connect wt-no-such-net "$c"
+    assert_error "unable to find network with name or ID wt-no-such-net: network not found"
+    run_warren 125 network connect --ip bad "$NET" "$c"
+    assert_error "bad is not an ip address"
+    run_warren 125 network connect "$NET"
+    assert_error "network connect requires exactly 2 arguments: NETWORK CONTAINER"
+    plain=$(w create --network none "$IMAGE" true)
+    run_warren 125 network connect "$NET" "$plain"
+    assert_error --partial "is not on bridge networks (its network mode is none)"
+    # a stopped container keeps the address for its next start
+    run_warren 0 stop -t 0 "$c"
+    run_warren 0 network connect "$NET" "$c"
+    run_warren 0 start "$c"
+    run_warren 0 exec "$c" ip -o -4 addr show eth1
+    assert_output --regexp 'inet 10\.89\.'
+    run_warren 0 rm -f -t 0 "$c"
+    wait_netns_gone 5
+}
