@@ -5,6 +5,7 @@
 #include "lib/util.h"
 #include "rootless/rootless.h"
 #include "rootless/syscheck.h"
+#include "runtime/ctrbridge.h"
 #include "runtime/storecheck.h"
 #include "runtime/container.h"
 #include "runtime/sys_json.h"
@@ -354,6 +355,7 @@ int cmd_syscheck(struct engine *e, void *opts, char **args, struct werr *err)
 		return werr_status(err, 125);
 	}
 	syscheck_host(&c);
+	ctrbridge_check(e, &c);
 	if (!o->host_only) {
 		struct werr serr = {0};
 		if (paths_create(e, &serr) < 0 || cli_ready(e, &serr) < 0) {

@@ -452,3 +452,23 @@ out:
 	net_opts_free(&n);
 	return rc;
 }
+
+void ctrbridge_check(struct engine *e, struct checks *c)
+{
+	static const char *const progs[] = {"netavark", "aardvark-dns"};
+	cleanup_strv char **dirs = helper_dirs(e);
+
+	for (size_t i = 0; i < ARRAY_SIZE(progs); i++) {
+		struct check_result *r = check_add(c, progs[i]);
+		cleanup_free char *p = netavark_find(progs[i], dirs);
+		if (p != NULL) {
+			check_set(r, CHECK_OK, "%s", p);
+			continue;
+		}
+		check_set(r, CHECK_WARN, "%s not found: %s", progs[i],
+			  i == 0 ? "no bridge networks (network create, --network NAME); root's "
+				   "default network is then lo only"
+				 : "containers on bridge networks cannot find each other by name");
+		check_fix(r, "ask an admin to run 'apt-get install %s' (Debian, Ubuntu)", progs[i]);
+	}
+}

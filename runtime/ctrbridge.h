@@ -12,6 +12,7 @@
 #include "engine/engine.h"
 #include "lib/err.h"
 #include "net/net.h"
+#include "rootless/syscheck.h"
 #include "storage/store.h"
 
 /* Is netavark there (for root mode's default: the "podman" network when
@@ -44,6 +45,10 @@ int ctrbridge_connect(struct engine *e, const struct container_rec *c, const cha
  * the address. */
 int ctrbridge_disconnect(struct engine *e, const struct container_rec *c, const char *net,
 			 struct werr *err);
+
+/* system check: netavark and aardvark-dns there (a warning each when
+ * not: bridge networks are optional). */
+void ctrbridge_check(struct engine *e, struct checks *c);
 
 /* netavark's reply of the last setup (NULL: none): interfaces and MACs. */
 struct json_object *ctrbridge_status(struct engine *e, const char *id);

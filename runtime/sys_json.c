@@ -1,6 +1,7 @@
 /* sys_json.c - `info` and `version` objects (see sys_json.h). Facts from
  * `podman info` / `podman version` 4.3 output; layout ours. */
 #include "runtime/sys_json.h"
+#include "runtime/ctrbridge.h"
 #include "engine/config.h"
 
 #include <archive.h>
@@ -284,6 +285,8 @@ struct json_object *sys_json_info(struct engine *e, const char *version, struct 
 	}
 	fill_host(jget(o, "host"), e, version);
 	fill_config_files(jget(o, "host"), e);
+	/* bridge networks: netavark, as Podman's (empty when not installed) */
+	jset_str(jget(o, "host"), "networkBackend", ctrbridge_available(e) ? "netavark" : "");
 	jset(o, "version", sys_json_version(version));
 	return o;
 }

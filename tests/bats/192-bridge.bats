@@ -258,3 +258,22 @@ teardown() {
     run_warren 0 rm -f -t 0 "$c"
     wait_netns_gone 5
 }
+
+@test "bridge: without netavark (helper_binaries_dir elsewhere) run --network NET and system check say what to install" {
+    # guards: issue 9 "tells the user the exact fix"; issue 10 helper_binaries_dir
+    local conf=$BATS_TEST_TMPDIR/containers.conf
+    use_private_store
+    load_fixture busybox.docker.tar
+    mknet
+    printf '[engine]\nhelper_binaries_dir = ["%s/empty"]\n' "$BATS_TEST_TMPDIR" >"$conf"
+    mkdir -p "$BATS_TEST_TMPDIR/empty"
+    run_warren_env 125 CONTAINERS_CONF="$conf" PATH=/usr/bin:/bin -- run --rm --network "$NET" "$IMAGE" true
+    assert_error "netavark not found (bridge networks need it): install the netavark and aardvark-dns packages (apt-get install netavark aardvark-dns), or use --network slirp4netns, pasta, host or none"
+    run_warren_env 0 CONTAINERS_CONF="$conf" PATH=/usr/bin:/bin -- system check --host
+    assert_line --regexp '^warn +netavark +netavark not found: no bridge networks'
+    assert_line --regexp "^ +fix: ask an admin to run 'apt-get install aardvark-dns'"
+    run_warren_env 0 CONTAINERS_CONF="$conf" PATH=/usr/bin:/bin -- info --format '{{.Host.NetworkBackend}}'
+    assert_output ""
+    run_warren 0 info --format '{{.Host.NetworkBackend}}'
+    assert_output netavark
+}
