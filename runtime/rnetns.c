@@ -158,6 +158,18 @@ static int holder_start(struct engine *e, struct werr *err)
 	return write_file_atomic_at(dfd, "holder", text, strlen(text), 0600, err);
 }
 
+/* Is pid in our user namespace? */
+static bool same_userns(pid_t pid)
+{
+	cleanup_free char *p = xasprintf("/proc/%d/ns/user", (int)pid);
+	struct stat a, b;
+
+	return stat(p, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 && a.st_ino == b.st_ino &&
+	       a.st_dev == b.st_dev;
+}
+
+static void holder_stop(struct engine *e);
+
 int rnetns_enter(struct engine *e, bool start, struct rnetns *r, struct werr *err)
 {
 	cleanup_free char *dir = netns_dir(e), *lock = NULL;
@@ -185,7 +197,13 @@ int rnetns_enter(struct engine *e, bool start, struct rnetns *r, struct werr *er
 		}
 	if (!e->rootless)
 		return 0;
-	if (!holder_read(e, &h)) {
+	/* a holder of an earlier pause process (system migrate) is in a user
+	 * namespace we have no say in: it goes, a new one comes */
+	if (holder_read(e, &h) && !same_userns(h.pid)) {
+		holder_stop(e);
+		h.pid = 0;
+	}
+	if (h.pid == 0 || !holder_read(e, &h)) {
 		if (!start)
 			return 0;
 		if (holder_start(e, err) < 0 || !holder_read(e, &h)) {
