@@ -565,7 +565,7 @@ static int rm_one(struct engine *e, const char *dir, const char *ref, const stru
 	}
 	r = network_remove(e, &n, o->force, o->time, err);
 	if (r == 0)
-		printf("%s\n", n.name);
+		printf("%s\n", ref); /* as given, as Podman prints it */
 	network_free(&n);
 	return r;
 }

@@ -31,6 +31,8 @@
 /* "<name>.json" must fit a file name (255 bytes): Podman has no limit of
  * its own and fails with ENAMETOOLONG, warren says so before. */
 #define NETCONF_NAME_MAX 250
+/* a network file being written (renamed to <name>.json when complete) */
+#define TEMP_PREFIX ".tmp-net-"
 /* Podman's pool for new networks: 10.89.0.0/24, 10.89.1.0/24 ... */
 #define POOL_BASE 0x0a590000u /* 10.89.0.0 */
 
@@ -524,6 +526,8 @@ static int list_dir(int dfd, struct network **out, size_t *n, struct werr *err)
 		close(dup);
 		return werr_set(err, errno, "read the network directory");
 	}
+	/* the dup shares its offset with dfd, which an earlier walk moved */
+	rewinddir(d);
 	while ((de = readdir(d)) != NULL) {
 		size_t len = strlen(de->d_name);
 		struct network net = {0};
@@ -670,9 +674,9 @@ static bool used_overlaps(const struct used *u, const struct cidr *c)
 	return false;
 }
 
-/* The IPv4 routes of the host (/proc/net/route: little-endian hex
- * destination and mask), the default route left out: Podman refuses a
- * subnet that a host interface already reaches. */
+/* The IPv4 routes of the host (/proc/net/route: destination and mask
+ * in hex), the default route left out: Podman refuses a subnet that a
+ * host interface already reaches. */
 static void add_host_routes(struct used *u)
 {
 	cleanup_file FILE *f = fopen("/proc/net/route", "re");
@@ -688,7 +692,8 @@ static void add_host_routes(struct used *u)
 			   &use, &metric, &mask) != 8 ||
 		    mask == 0)
 			continue;
-		/* the file holds the values in host byte order of network-order words */
+		/* the kernel prints the network-order word as a host integer:
+		 * its bytes in memory are the address again */
 		memcpy(c.a, &dst, 4);
 		c.plen = __builtin_popcount(mask);
 		cidr_mask(&c);
@@ -978,7 +983,7 @@ static int write_net(int dfd, const struct network *n, struct werr *err)
 	cleanup_close int fd = -1;
 
 	random_hex(rnd, 12);
-	snprintf(tmp, sizeof(tmp), ".tmp-net-%s", rnd);
+	snprintf(tmp, sizeof(tmp), TEMP_PREFIX "%s", rnd);
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return werr_set(err, errno, "create network file in the network directory");
@@ -1033,6 +1038,25 @@ static int build(const struct netcreate_opts *o, const struct network *v, size_t
 	return 0;
 }
 
+/* The temp files of creates that were killed: with the dir locked no
+ * create is writing one. */
+static void remove_stale_temps(int dfd)
+{
+	int dup = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+	cleanup_dir DIR *d = dup >= 0 ? fdopendir(dup) : NULL;
+	struct dirent *de;
+
+	if (d == NULL) {
+		if (dup >= 0)
+			close(dup);
+		return;
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL)
+		if (str_has_prefix(de->d_name, TEMP_PREFIX))
+			unlinkat(dfd, de->d_name, 0);
+}
+
 static int create_locked(int dfd, const struct netcreate_opts *o, struct network *out,
 			 struct werr *err)
 {
@@ -1040,6 +1064,7 @@ static int create_locked(int dfd, const struct netcreate_opts *o, struct network
 	size_t nv = 0;
 	int rc = -1;
 
+	remove_stale_temps(dfd);
 	if (list_dir(dfd, &v, &nv, err) < 0)
 		return -1;
 	/* the default network counts as taken (its name, bridge and subnet) */

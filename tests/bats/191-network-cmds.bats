@@ -82,9 +82,9 @@ web"
     run_warren 0 network exists "$id"
     run_warren 0 network exists podman
     run_warren 1 network exists nosuch
-    run_warren 0 network rm podman1 web
+    run_warren 0 network rm podman1 "${id:0:12}"
     assert_output "podman1
-web"
+${id:0:12}"
     [ ! -e "$WT_ROOT/networks/web.json" ] || fail "web.json is still there"
     # a freed name, bridge and subnet are taken again first
     run_warren 0 network create
@@ -231,6 +231,9 @@ podman"
     run_warren 0 network ls -q
     assert_output "good
 podman"
+    # and the next create (holding the dir's lock) clears it away
+    run_warren 0 network create next
+    [ ! -e "$WT_ROOT/networks/.tmp-net-0123456789ab" ] || fail "the stale temp file stayed"
 }
 
 @test "network rm and prune: networks in use stay unless forced" {

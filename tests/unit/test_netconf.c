@@ -420,6 +420,14 @@ UNIT_TEST(netconf_edge_subnets)
 	CHECK_STR(n.subnets[0].gateway, "fd00:3::1");
 	CHECK(n.ipv6 && n.nsubnets == 1);
 	network_free(&n);
+	{
+		char *s6r[] = {"fd00:9::/64", NULL}, *r6[] = {"fd00:9::/120", NULL};
+		o = (struct netcreate_opts){.name = "e6r", .subnets = s6r, .ip_ranges = r6};
+		CHECK(netconf_create(dir, &o, &n, &err) == 0);
+		CHECK_STR(n.subnets[0].range_start, "fd00:9::1");
+		CHECK_STR(n.subnets[0].range_end, "fd00:9::ff");
+		network_free(&n);
+	}
 	o = (struct netcreate_opts){.name = "er", .subnets = s24, .ip_ranges = r30};
 	CHECK(netconf_create(dir, &o, &n, &err) == 0);
 	CHECK_STR(n.subnets[0].range_start, "10.126.0.5");

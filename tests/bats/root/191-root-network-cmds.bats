@@ -63,3 +63,29 @@ teardown() {
     run_warren 125 network create --interface-name "$dev" clash
     assert_equal "$stderr" "Error: bridge name $dev already in use"
 }
+
+@test "root: parallel network creates get distinct names, bridges and subnets" {
+    # guards: the flock around create (two creates would pick the same free subnet)
+    local i pids=()
+    use_private_store
+    run_warren 0 network ls -q # the store exists before the race
+    # all start at once when the gate opens (without the lock 24 creates
+    # made 12 to 19 networks: names collided)
+    exec 9>"$BATS_TEST_TMPDIR/gate"
+    flock -x 9
+    for i in $(seq 1 24); do
+        flock -s "$BATS_TEST_TMPDIR/gate" "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" network create >"$BATS_TEST_TMPDIR/out.$i" 2>&1 &
+        pids+=($!)
+    done
+    sleep 0.5
+    flock -u 9
+    exec 9>&-
+    for i in "${pids[@]}"; do
+        wait "$i" || fail "a create failed: $(cat "$BATS_TEST_TMPDIR"/out.*)"
+    done
+    run_warren 0 network ls -q
+    assert_equal "$(grep -c '^podman[0-9]' <<<"$output")" 24
+    run_warren 0 network inspect $(seq -f 'podman%g' 1 24)
+    assert_equal "$(jq -r '.[].subnets[0].subnet' <<<"$output" | sort -u | wc -l)" 24
+    assert_equal "$(jq -r '.[].network_interface' <<<"$output" | sort -u | wc -l)" 24
+}
