@@ -350,7 +350,9 @@ static int select_networks(struct engine *e, char *const *specs, bool prune, str
 		filter_free(&f);
 		return -1;
 	}
-	if (network_used_names(e, &used, err) < 0 || netconf_list(dir, &v, &n, err) < 0) {
+	/* the containers are read only when a filter asks about them */
+	if ((f.dangling && network_used_names(e, &used, err) < 0) ||
+	    netconf_list(dir, &v, &n, err) < 0) {
 		filter_free(&f);
 		return werr_status(err, 125);
 	}
