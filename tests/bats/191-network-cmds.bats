@@ -31,15 +31,6 @@ pool_routed() {
     awk 'NR > 1 && $8 != "00000000" && substr($2, 5, 4) == "590A" {f = 1} END {exit !f}' /proc/net/route
 }
 
-# on_network CTR NET: marks container CTR as attached to NET the way
-# `run --network NET` records it (NetConfig.Networks.NET in its create
-# options), so that in-use checks see a user without a bridge being made
-on_network() {
-    sqlite3 "$WT_ROOT/warren.db" \
-        "UPDATE containers SET config = json_set(config, '\$.NetConfig.Networks.$2', json('{}')) WHERE name = '$1'" ||
-        fail "cannot mark $1 as on network $2"
-}
-
 @test "network: create, ls, inspect, exists, rm; automatic names, subnets and bridges" {
     # guards: issue 9 "network create/ls/inspect/rm", "the default podman network exists"
     use_private_store
@@ -246,10 +237,8 @@ podman"
     run_warren 0 network create used
     run_warren 0 network create spare
     run_warren 0 network create --label keep=1 kept
-    run_warren 0 create --name "$c1" "$IMAGE" true
-    run_warren 0 create --name "$c2" "$IMAGE" true
-    on_network "$c1" used
-    on_network "$c2" used
+    run_warren 0 create --name "$c1" --network used "$IMAGE" true
+    run_warren 0 create --name "$c2" --network used "$IMAGE" true
     run_warren 0 network ls --filter dangling=false -q
     assert_output used
     run_warren 0 network ls --filter dangling=true -q
