@@ -118,10 +118,13 @@ teardown() {
     use_private_store
     load_fixture busybox.docker.tar
     mknet
+    # (a bare `wait` would wait for bats's own timeout sleep too)
+    local pids=()
     for i in 1 2 3 4 5 6; do
         w run -d --network "$NET" "$IMAGE" sleep 300 >/dev/null &
+        pids+=($!)
     done
-    wait
+    wait "${pids[@]}"
     run_warren 0 ps --format '{{.ID}}'
     [ "${#lines[@]}" -eq 6 ] || fail "not 6 running containers: $output"
     run bash -c "for c in ${lines[*]}; do '$WARREN' --root '$WT_ROOT' --runroot '$WT_RUNROOT' inspect --format '{{(index .NetworkSettings.Networks \"$NET\").IPAddress}}' \$c; done | sort"
