@@ -100,7 +100,7 @@ static void holder_child(int sock, const char *resolv, const char *mon)
 	_exit(127);
 }
 
-static int holder_start(struct engine *e, struct werr *err)
+static int holder_make(struct engine *e, struct werr *err)
 {
 	cleanup_free char *dir = holder_dir(e), *mon = monitor_path(err);
 	cleanup_free char *resolv = xasprintf("%s/resolv.conf", dir);
@@ -169,6 +169,52 @@ static bool same_userns(pid_t pid)
 }
 
 static void holder_stop(struct engine *e);
+
+/* The holder and its slirp4netns come from a short-lived process of
+ * their own (a new session, only stdio on /dev/null and the report pipe
+ * open): they are nobody's children once it exits, and hold no fd of the
+ * command that started them (a caller's pipe would stay open for as long
+ * as the namespace lives). */
+static int holder_start(struct engine *e, struct werr *err)
+{
+	int rep[2], st, r;
+	pid_t x;
+
+	if (pipe2(rep, O_CLOEXEC) < 0)
+		return werr_set(err, errno, "pipe");
+	x = fork();
+	if (x < 0) {
+		close(rep[0]);
+		close(rep[1]);
+		return werr_set(err, errno, "fork");
+	}
+	if (x == 0) {
+		struct werr cerr = {0};
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		close(rep[0]);
+		setsid();
+		for (int fd = 0; fd < 3 && null >= 0; fd++)
+			dup2(null, fd);
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != rep[1] && fd != null)
+				fcntl(fd, F_SETFD, FD_CLOEXEC);
+		if (holder_make(e, &cerr) < 0) {
+			werr_send(rep[1], &cerr);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	close(rep[1]);
+	while (waitpid(x, &st, 0) < 0 && errno == EINTR)
+		;
+	r = werr_recv(rep[0], err);
+	close(rep[0]);
+	if (r != 0)
+		return -1;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return werr_set(err, 0, "the rootless network namespace did not start");
+	return 0;
+}
 
 int rnetns_enter(struct engine *e, bool start, struct rnetns *r, struct werr *err)
 {
