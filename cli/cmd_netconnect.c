@@ -28,9 +28,7 @@ static void connect_fini(void *opts)
 {
 	struct connect_opts *o = opts;
 
-	strv_free(o->aliases);
-	free(o->ip);
-	free(o->mac);
+	strv_free(o->aliases); /* ip and mac point into argv */
 }
 
 const struct optspec cli_network_connect_opts = {connect_tab, sizeof(struct connect_opts), false,
