@@ -20,11 +20,14 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/json.h"
 #include "lib/syscalls.h"
 #include "lib/util.h"
 
@@ -122,6 +125,10 @@ static char **slirp_argv(const char *prog, const struct net_opts *n, pid_t targe
 			cleanup_free char *o = xasprintf("%s%s", kv[i][0], kv[i][1]);
 			a = strv_append(a, o);
 		}
+	if (n->api_socket) {
+		cleanup_free char *o = xasprintf("--api-socket=%s", n->api_socket);
+		a = strv_append(a, o);
+	}
 	snprintf(buf, sizeof(buf), "--exit-fd=%d", exit_fd);
 	a = strv_append(a, buf);
 	snprintf(buf, sizeof(buf), "--ready-fd=%d", ready_fd);
@@ -441,4 +448,53 @@ void net_helper_stop(struct net_helper *h)
 		nanosleep(&ts, NULL);
 	}
 	*h = (struct net_helper){.hold_fd = -1};
+}
+
+/* One request on slirp4netns's API socket; its reply in buf. */
+static int api_call(const char *path, const char *req, char *buf, size_t len, struct werr *err)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	cleanup_close int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	size_t got = 0;
+	ssize_t r;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return werr_set(err, ENAMETOOLONG, "slirp4netns's API socket '%s'", path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return werr_set(err, errno, "connect to slirp4netns's API socket '%s'", path);
+	if (write_all(fd, req, strlen(req)) < 0 || shutdown(fd, SHUT_WR) < 0)
+		return werr_set(err, errno, "write to slirp4netns's API socket");
+	while (got + 1 < len && (r = read(fd, buf + got, len - got - 1)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return werr_set(err, errno, "read slirp4netns's API socket");
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	return 0;
+}
+
+int net_slirp_hostfwd(const char *api_socket, const struct net_fwd *fwd, size_t n, struct werr *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *addr =
+		    fwd[i].host_addr && *fwd[i].host_addr ? fwd[i].host_addr : "0.0.0.0";
+		cleanup_free char *req =
+		    xasprintf("{\"execute\":\"add_hostfwd\",\"arguments\":{\"proto\":\"%s\","
+			      "\"host_addr\":\"%s\",\"host_port\":%d,\"guest_port\":%d}}",
+			      fwd[i].proto, addr, fwd[i].host_port, fwd[i].guest_port);
+		char reply[1024];
+		if (api_call(api_socket, req, reply, sizeof(reply), err) < 0)
+			return -1;
+		cleanup_json struct json_object *j = json_tokener_parse(reply);
+		if (jget(j, "return") == NULL) {
+			const char *d = jstr(jget(j, "error"), "desc");
+			werr_set(err, 0, "slirp4netns cannot forward %s port %s:%d: %s",
+				 fwd[i].proto, addr, fwd[i].host_port, d ? d : "no reply");
+			return werr_status(err, 126);
+		}
+	}
+	return 0;
 }

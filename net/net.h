@@ -54,6 +54,8 @@ struct net_opts {
 	char *outbound_addr, *outbound_addr6;
 	char *slirp_port_handler; /* "rootlesskit" or "slirp4netns", NULL: default
 				     (read by the published ports code) */
+	const char *api_socket;	  /* slirp4netns's --api-socket (port_handler=
+				     slirp4netns); set at start, not saved */
 	char **pasta_args;	  /* pasta[:ARG,ARG...]: pasta's own options */
 	char *mac;		  /* --mac-address */
 	char **dns;		  /* --dns IP; NULL: the host's */
@@ -183,6 +185,20 @@ int net_holder_start(pid_t *pid, int *ctl, struct werr *err);
 /* Checks, before the container is made, that the helper of mode can run:
  * its program is on PATH and /dev/net/tun opens. */
 int net_helper_check(enum net_mode mode, struct werr *err);
+
+/* A published port that slirp4netns's own port handler forwards. */
+struct net_fwd {
+	const char *proto;     /* "tcp" or "udp" */
+	const char *host_addr; /* "" or NULL: every address */
+	int host_port, guest_port;
+};
+
+/* Asks the slirp4netns listening on api_socket (--api-socket) to forward
+ * each of fwd (add_hostfwd): it accepts on the host and connects to the
+ * container from the client's own address. Its refusal (a taken port)
+ * in the message, status 126 as for a port warren binds. */
+int net_slirp_hostfwd(const char *api_socket, const struct net_fwd *fwd, size_t n,
+		      struct werr *err);
 
 /* Tells the helper to end (slirp4netns: closes its exit fd; pasta:
  * SIGTERM) without waiting: it takes slirp4netns some 25 ms, which the

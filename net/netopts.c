@@ -100,13 +100,8 @@ static int slirp_option(struct net_opts *n, const char *kv, struct werr *err)
 	} else if (strcmp(k, "port_handler") == 0) {
 		if (strcmp(v, "rootlesskit") != 0 && strcmp(v, "slirp4netns") != 0)
 			return BAD("unknown port_handler for slirp4netns: \"%s\"", v);
-		/* warren's own forwarder takes rootlesskit's place (and shows the
-		 * client's address too); slirp4netns's handler is not driven yet */
-		if (strcmp(v, "slirp4netns") == 0)
-			return BAD(
-			    "port_handler=slirp4netns is not supported yet: warren's own "
-			    "forwarder (port_handler=rootlesskit, the default) publishes the "
-			    "ports and shows the client's address");
+		/* rootlesskit: warren's own forwarder takes its place (and shows
+		 * the client's address too); slirp4netns: its own handler */
 		free(n->slirp_port_handler);
 		n->slirp_port_handler = xstrdup(v);
 	} else {

@@ -17,6 +17,7 @@
 #include "lib/util.h"
 #include "runtime/container.h"
 #include "runtime/ctrbridge.h"
+#include "runtime/ports.h"
 #include "net/netconf.h"
 #include "runtime/ctr_userns.h"
 
@@ -181,11 +182,55 @@ void ctrnet_from_config(const char *config, enum net_mode *mode, struct net_opts
 						: NET_PRIVATE;
 }
 
+/* port_handler=slirp4netns: slirp4netns gets an API socket (a short
+ * random name: a unix socket path has room for 107 bytes only) */
+static int api_prepare(struct engine *e, struct ctrnet *cn, struct werr *err)
+{
+	cleanup_free char *dir = xasprintf("%s/slirp", e->runroot);
+	char name[13];
+
+	if (cn->mode != NET_SLIRP || cn->n.slirp_port_handler == NULL ||
+	    strcmp(cn->n.slirp_port_handler, "slirp4netns") != 0)
+		return 0;
+	if (mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	random_hex(name, 12);
+	cn->api_path = xasprintf("%s/%s.sock", dir, name);
+	cn->n.api_socket = cn->api_path;
+	return 0;
+}
+
+/* ... and, once it runs, the container's published ports */
+static int api_ports(struct ctrnet *cn, struct werr *err)
+{
+	cleanup_free struct port_map *maps = NULL;
+	size_t nmaps = cn->api_path ? ports_of_config(cn->config, &maps) : 0, nf = 0;
+	cleanup_free struct net_fwd *fwd = NULL;
+	int r;
+
+	for (size_t i = 0; i < nmaps; i++)
+		nf += maps[i].range;
+	fwd = xcalloc(nf + 1, sizeof(*fwd));
+	nf = 0;
+	for (size_t i = 0; i < nmaps; i++)
+		for (int k = 0; k < maps[i].range; k++)
+			fwd[nf++] = (struct net_fwd){.proto = maps[i].proto,
+						     .host_addr = maps[i].host_ip,
+						     .host_port = maps[i].host_port + k,
+						     .guest_port = maps[i].ctr_port + k};
+	r = nf ? net_slirp_hostfwd(cn->api_path, fwd, nf, err) : 0;
+	if (cn->api_path)
+		unlink(cn->api_path);
+	return r;
+}
+
 static int helper_setup(void *arg, pid_t pid, int netns_fd, struct werr *err)
 {
 	struct ctrnet *cn = arg;
 
-	return net_helper_start(cn->mode, &cn->n, pid, netns_fd, cn->log_path, &cn->help, err);
+	if (net_helper_start(cn->mode, &cn->n, pid, netns_fd, cn->log_path, &cn->help, err) < 0)
+		return -1;
+	return api_ports(cn, err);
 }
 
 /* container:REF: the netns of its running init. */
@@ -234,7 +279,9 @@ static int early_ready(void *arg, pid_t pid, int netns_fd, struct werr *err)
 
 	(void)pid; /* it joined the holder's netns, where the helper is */
 	(void)netns_fd;
-	return net_helper_ready(&cn->help, cn->log_path, err);
+	if (net_helper_ready(&cn->help, cn->log_path, err) < 0)
+		return -1;
+	return api_ports(cn, err);
 }
 
 int ctrnet_early(struct engine *e, const struct run_opts *o, const char *bundle, struct ctrnet *cn,
@@ -256,7 +303,7 @@ int ctrnet_early(struct engine *e, const struct run_opts *o, const char *bundle,
 	j = net_opts_to_json(o->net, &o->netopts); /* a copy of its own */
 	net_opts_from_json(j, &cn->mode, &cn->n);
 	cn->log_path = xasprintf("%s/slirp4netns.log", bundle);
-	if (net_holder_start(&cn->holder, &cn->holder_ctl, err) < 0)
+	if (api_prepare(e, cn, err) < 0 || net_holder_start(&cn->holder, &cn->holder_ctl, err) < 0)
 		return -1;
 	ns = xasprintf("/proc/%d/ns/net", (int)cn->holder);
 	cn->netns_fd = open(ns, O_RDONLY | O_CLOEXEC);
@@ -269,6 +316,7 @@ int ctrnet_prepare(struct engine *e, const struct container_rec *c, const char *
 		   struct ctrnet *cn, struct exec_opts *xo, struct werr *err)
 {
 	if (cn->active && cn->early) {
+		cn->config = c->config;
 		xo->join_netns = true;
 		xo->netns_fd = cn->netns_fd;
 		xo->net_setup = early_ready;
@@ -277,8 +325,9 @@ int ctrnet_prepare(struct engine *e, const struct container_rec *c, const char *
 	}
 	*cn = (struct ctrnet){.active = true, .netns_fd = -1, .help = {.hold_fd = -1}};
 	ctrnet_from_config(c->config, &cn->mode, &cn->n);
+	cn->config = c->config;
 	if (cn->mode == NET_SLIRP || cn->mode == NET_PASTA) {
-		if (net_helper_check(cn->mode, err) < 0)
+		if (net_helper_check(cn->mode, err) < 0 || api_prepare(e, cn, err) < 0)
 			return -1;
 		cn->log_path =
 		    xasprintf("%s/%s.log", bundle, cn->mode == NET_PASTA ? "pasta" : "slirp4netns");
@@ -334,6 +383,9 @@ void ctrnet_release(struct ctrnet *cn)
 	if (cn->netns_fd >= 0)
 		close(cn->netns_fd);
 	net_opts_free(&cn->n);
+	if (cn->api_path)
+		unlink(cn->api_path);
+	free(cn->api_path);
 	free(cn->log_path);
 	*cn = (struct ctrnet){.netns_fd = -1, .help = {.hold_fd = -1}};
 }

@@ -58,6 +58,8 @@ struct ctrnet {
 	struct net_helper help; /* the helper once started (pid 0: none) */
 	bool early;		/* started by ctrnet_early, in the holder's netns */
 	struct engine *e;	/* bridge: the setup's */
+	const char *config;	/* the container's config (borrowed): its ports */
+	char *api_path;		/* slirp4netns's API socket (port_handler=slirp4netns) */
 	const char *id, *name;	/* bridge: the container (borrowed) */
 	pid_t holder;
 	int holder_ctl;

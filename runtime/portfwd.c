@@ -19,6 +19,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
+#include "runtime/ctrnet.h"
 #include "runtime/detach.h"
 
 #define FWD_HIGH_FD 64
@@ -29,9 +30,20 @@ int portfwd_listen(const struct container_rec *c, struct port_listener **l, size
 	cleanup_free struct port_map *maps = NULL;
 	size_t nmaps = ports_of_config(c->config, &maps);
 
+	enum net_mode mode;
+	struct net_opts no;
+	bool slirp_handler;
+
 	*l = NULL;
 	*n = 0;
 	if (nmaps == 0)
+		return 0;
+	/* port_handler=slirp4netns: slirp4netns listens (runtime/ctrnet.c) */
+	ctrnet_from_config(c->config, &mode, &no);
+	slirp_handler = mode == NET_SLIRP && no.slirp_port_handler &&
+			strcmp(no.slirp_port_handler, "slirp4netns") == 0;
+	net_opts_free(&no);
+	if (slirp_handler)
 		return 0;
 	return ports_listen(maps, nmaps, l, n, err);
 }

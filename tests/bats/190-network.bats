@@ -162,7 +162,6 @@ http_on_loopback() {
 --network slirp4netns:cidr=bad|invalid cidr "bad"
 --network slirp4netns:cidr=10.0.2.0/30|invalid cidr "10.0.2.0/30"
 --network slirp4netns:port_handler=x|unknown port_handler for slirp4netns: "x"
---network slirp4netns:port_handler=slirp4netns|port_handler=slirp4netns is not supported yet
 --network slirp4netns:allow_host_loopback=yes|invalid value of allow_host_loopback
 --network slirp4netns:outbound_addr=eth0:1|invalid outbound_addr
 --network container:|namespace mode container requires a value

@@ -455,3 +455,38 @@ port_lines_sorted() {
         [ "$a" = "$b" ] || fail "-p '$spec': podman says '$a', warren '$b'"
     done
 }
+
+@test "ports: port_handler=slirp4netns forwards through slirp4netns itself; a taken port fails the start (126)" {
+    # guards: issue 9 "port_handler=slirp4netns ... forward with the client's source address visible"
+    local name port ip
+    name=$(wt_name)
+    port=$(free_ports 1)
+    run_warren 0 run -d --name "$name" --network slirp4netns:port_handler=slirp4netns \
+        -v "$WT_TOOLS/portecho:/portecho:ro" -p "$port:7000" "$IMAGE" /portecho peer 7000
+    # no listener of warren's: slirp4netns holds the port
+    run_warren 0 port "$name"
+    assert_output "7000/tcp -> 0.0.0.0:$port"
+    run python3 - "$port" <<'PY'
+import socket, sys, time
+for _ in range(50):
+    s = socket.socket(); s.settimeout(3)
+    try:
+        s.connect(("127.0.0.1", int(sys.argv[1]))); data = s.recv(100)
+        if data:
+            print(data.decode().strip()); break
+    except OSError:
+        pass
+    time.sleep(0.1)
+PY
+    # slirp4netns shows a loopback client as its gateway, another as itself
+    assert_output 10.0.2.2
+    ip=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9]+\.' | grep -v '^127\.' | head -n1) || true
+    if [ -n "$ip" ]; then
+        run python3 -c "import socket;s=socket.socket();s.settimeout(3);s.connect(('$ip',$port));print(s.recv(100).decode().strip())"
+        assert_output "$ip"
+    fi
+    run_warren 126 run --rm --network slirp4netns:port_handler=slirp4netns -p "$port:7000" "$IMAGE" true
+    assert_error "slirp4netns cannot forward tcp port 0.0.0.0:$port"
+    run_warren 0 rm -f -t 0 "$name"
+    [ -z "$(ls "$WT_RUNROOT/slirp" 2>/dev/null)" ] || fail "API sockets left: $(ls "$WT_RUNROOT/slirp")"
+}
