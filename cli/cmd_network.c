@@ -643,10 +643,10 @@ static const struct optspec cli_network_prune_opts = {prune_tab, sizeof(struct n
 static int cmd_network_prune(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct net_prune_opts *o = opts;
-	cleanup_strv char **used = NULL;
+	cleanup_strv char **removed = NULL;
 	struct network *v = NULL;
 	size_t n = 0;
-	int rc = 0;
+	int rc;
 
 	if (args[0] != NULL) {
 		werr_set(err, 0, "accepts 0 arg(s), received %zu", strv_len(args));
@@ -664,28 +664,11 @@ static int cmd_network_prune(struct engine *e, void *opts, char **args, struct w
 			return r < 0 ? werr_status(err, 125) : 0;
 		}
 	}
-	if (network_used_names(e, &used, err) < 0) {
-		networks_free(v, n);
-		return werr_status(err, 125);
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct werr e2 = {0};
-		if (strcmp(v[i].name, NETCONF_DEFAULT_NAME) == 0 || strv_contains(used, v[i].name))
-			continue;
-		/* not forced: one that a container took meanwhile stays */
-		if (network_remove(e, &v[i], false, 0, &e2) == 0) {
-			printf("%s\n", v[i].name);
-		} else if (e2.status != 2) {
-			cli_error("%s", e2.msg);
-			rc = 125;
-		}
-	}
+	rc = network_prune(e, v, n, &removed, err);
 	networks_free(v, n);
-	if (rc != 0) {
-		werr_set(err, 0, "some networks could not be removed");
-		return werr_status(err, rc);
-	}
-	return 0;
+	for (char **r = removed; r && *r; r++)
+		printf("%s\n", *r);
+	return rc < 0 ? werr_status(err, 125) : 0;
 }
 
 /* name, function, flags, summary, help, needs, subcommands */

@@ -10,6 +10,7 @@
 #include "runtime/container.h"
 #include "runtime/ctrfilter.h"
 #include "runtime/ctrmanage.h"
+#include "runtime/netusers.h"
 #include "runtime/sysdf.h"
 #include "runtime/volumes.h"
 #include "storage/pool.h"
@@ -267,7 +268,7 @@ static void print_removed(const char *title, char *const *v)
 int cmd_system_prune(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct sysprune_opts *o = opts;
-	cleanup_strv char **ctrs = NULL, **vols = NULL, **imgs = NULL;
+	cleanup_strv char **ctrs = NULL, **nets = NULL, **vols = NULL, **imgs = NULL;
 	cleanup_free char *what = NULL;
 	struct ctr_filter f;
 	int64_t before, gone;
@@ -295,11 +296,14 @@ int cmd_system_prune(struct engine *e, void *opts, char **args, struct werr *err
 	before = store_bytes(e);
 	rc = container_prune(e, &f, &ctrs, err);
 	ctr_filter_free(&f);
+	if (rc == 0)
+		rc = network_prune(e, NULL, 0, &nets, err);
 	if (rc == 0 && o->volumes)
 		rc = volume_prune(e, o->filter, false, &vols, err);
 	if (rc == 0)
 		rc = image_prune(e, o->all, o->filter, &imgs, err);
 	print_removed("Deleted Containers", ctrs);
+	print_removed("Deleted Networks", nets);
 	print_removed("Deleted Volumes", vols);
 	print_removed("Deleted Images", imgs);
 	if (rc < 0)

@@ -9,6 +9,7 @@
 #include "engine/events.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
+#include "lib/log.h"
 #include "lib/util.h"
 #include "runtime/container.h"
 #include "storage/store.h"
@@ -153,5 +154,38 @@ int network_remove(struct engine *e, const struct network *n, bool force, int ti
 	if (netconf_remove(dir, n->name, err) < 0)
 		return -1;
 	network_event(e, "remove", n);
+	return 0;
+}
+
+int network_prune(struct engine *e, const struct network *v, size_t n, char ***removed,
+		  struct werr *err)
+{
+	cleanup_free char *dir = network_dir(e);
+	cleanup_strv char **used = NULL;
+	struct network *all = NULL;
+	size_t nall = 0;
+
+	*removed = NULL;
+	if (v == NULL) {
+		if (netconf_list(dir, &all, &nall, err) < 0)
+			return -1;
+		v = all;
+		n = nall;
+	}
+	if (network_used_names(e, &used, err) < 0) {
+		networks_free(all, nall);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct werr e2 = {0};
+		if (strcmp(v[i].name, NETCONF_DEFAULT_NAME) == 0 || strv_contains(used, v[i].name))
+			continue;
+		/* not forced: one that a container took meanwhile stays */
+		if (network_remove(e, &v[i], false, 0, &e2) == 0)
+			*removed = strv_append(*removed, v[i].name);
+		else if (e2.status != 2)
+			log_warn("%s", e2.msg);
+	}
+	networks_free(all, nall);
 	return 0;
 }

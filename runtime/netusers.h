@@ -35,4 +35,10 @@ int network_create(struct engine *e, const struct netcreate_opts *o, struct netw
 int network_remove(struct engine *e, const struct network *n, bool force, int timeout,
 		   struct werr *err);
 
+/* Removes the networks of v (NULL: every network) that no container uses
+ * (never the default): network prune, system prune. *removed: their
+ * names (caller frees); one that cannot go is a warning. */
+int network_prune(struct engine *e, const struct network *v, size_t n, char ***removed,
+		  struct werr *err);
+
 #endif

@@ -280,3 +280,20 @@ teardown() {
     run_warren 0 info --format '{{.Host.NetworkBackend}}'
     assert_output netavark
 }
+
+@test "bridge: system prune removes the networks no container uses (Deleted Networks), as podman's" {
+    # guards: issue 10 "system prune" ("all networks not used by at least one container")
+    local used
+    use_private_store
+    load_fixture busybox.docker.tar
+    mknet
+    used=$NET
+    mknet
+    w create --network "$used" "$IMAGE" true >/dev/null
+    run_warren 0 system prune -f
+    assert_output --partial "Deleted Networks
+$NET"
+    run_warren 0 network exists "$used"
+    run_warren 1 network exists "$NET"
+    run_warren 0 network exists podman
+}
