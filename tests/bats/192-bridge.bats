@@ -289,7 +289,7 @@ teardown() {
     mknet
     used=$NET
     mknet
-    w create --network "$used" "$IMAGE" true >/dev/null
+    w run -d --network "$used" "$IMAGE" sleep 300 >/dev/null
     run_warren 0 system prune -f
     assert_output --partial "Deleted Networks
 $NET"
