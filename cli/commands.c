@@ -190,7 +190,9 @@
 	"                   status filter shows every container), label=KEY[=VALUE] (all must\n"   \
 	"                   match), ancestor=IMAGE (name or full id), exited=CODE,\n"              \
 	"                   before=CONTAINER, since=CONTAINER, until=TIME,\n"                      \
-	"                   health=healthy|unhealthy|starting (running ones) or none (no check)\n" \
+	"                   health=healthy|unhealthy|starting (running ones) or none (no "         \
+	"check),\n"                                                                                \
+	"                   network=NAME (on that bridge network)\n"                               \
 	"      --external   accepted as by Podman (warren has no other tools' containers)\n"
 
 #define RM_HELP                                                                                    \

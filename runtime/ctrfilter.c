@@ -24,7 +24,7 @@ static const struct {
     {"label!", CF_NLABEL, false, true}, {"ancestor", CF_ANCESTOR, true, false},
     {"exited", CF_EXITED, true, false}, {"before", CF_BEFORE, true, false},
     {"since", CF_SINCE, true, false},	{"until", CF_UNTIL, true, true},
-    {"health", CF_HEALTH, true, false},
+    {"health", CF_HEALTH, true, false}, {"network", CF_NETWORK, true, false},
 };
 
 /* Podman's container states (define.StringToContainerStatus) */
@@ -249,6 +249,18 @@ static bool health_any(char *const *vals, const struct container_rec *c)
 	return false;
 }
 
+/* On one of the bridge networks nets (by name)? */
+static bool network_any(char *const *nets, const struct container_rec *c)
+{
+	cleanup_json struct json_object *j = c->config ? json_tokener_parse(c->config) : NULL;
+	struct json_object *on = jget(jget(j, "NetConfig"), "Networks");
+
+	for (char *const *n = nets; *n; n++)
+		if (jget(on, *n) != NULL)
+			return true;
+	return false;
+}
+
 bool ctr_filter_match(const struct ctr_filter *f, const struct container_rec *c)
 {
 	char *const *const *v = (char *const *const *)f->vals;
@@ -271,6 +283,8 @@ bool ctr_filter_match(const struct ctr_filter *f, const struct container_rec *c)
 	if (v[CF_UNTIL] && !(c->created < f->until))
 		return false;
 	if (v[CF_HEALTH] && !health_any(v[CF_HEALTH], c))
+		return false;
+	if (v[CF_NETWORK] && !network_any(v[CF_NETWORK], c))
 		return false;
 	if (v[CF_LABEL] || v[CF_NLABEL]) {
 		struct json_object *labels = ctr_labels(c);

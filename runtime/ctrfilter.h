@@ -28,6 +28,7 @@ enum ctr_fkey {
 	CF_SINCE,    /* created after container CTR */
 	CF_UNTIL,    /* created before a time */
 	CF_HEALTH,   /* healthy, unhealthy, starting, none (runtime/health.h) */
+	CF_NETWORK,  /* on bridge network NAME (NetConfig.Networks) */
 	CF_COUNT
 };
 

@@ -297,3 +297,24 @@ $NET"
     run_warren 1 network exists "$NET"
     run_warren 0 network exists podman
 }
+
+@test "bridge: ps --filter network=NET; the doc messages of bridge networks (netavark-missing, net-ip-taken)" {
+    # guards: issue 10 "every documented message gets a test"; ps --filter network as Podman's
+    local a b conf=$BATS_TEST_TMPDIR/containers.conf
+    load docmsg
+    use_private_store
+    load_fixture busybox.docker.tar
+    mknet --subnet 10.124.0.0/24
+    a=$(w create --name "$(wt_name)-a" --network "$NET" --ip 10.124.0.9 "$IMAGE" true)
+    b=$(w create --name "$(wt_name)-b" "$IMAGE" true)
+    run_warren 0 ps -a --no-trunc --filter "network=$NET" --format '{{.ID}}'
+    assert_output "$a"
+    run_warren 0 ps -a --no-trunc --filter "network=wt-none-such" --format '{{.ID}}'
+    assert_output ""
+    run_warren 125 create --network "$NET" --ip 10.124.0.9 "$IMAGE" true
+    assert_doc_msg net-ip-taken "$stderr" IP=10.124.0.9 NET="$NET"
+    printf '[engine]\nhelper_binaries_dir = ["%s/empty"]\n' "$BATS_TEST_TMPDIR" >"$conf"
+    run_warren_env 125 CONTAINERS_CONF="$conf" PATH=/usr/bin:/bin -- run --rm --network "$NET" "$IMAGE" true
+    assert_doc_msg netavark-missing "$stderr"
+    : "$b"
+}
