@@ -39,6 +39,7 @@ RUNOPTS_CALL(runopts_add_annotation)
 RUNOPTS_CALL(runopts_add_label)
 RUNOPTS_CALL(runopts_add_label_file)
 RUNOPTS_CALL(runopts_add_secret)
+RUNOPTS_CALL(runopts_add_ulimit)
 RUNOPTS_CALL(runopts_add_publish)
 RUNOPTS_CALL(runopts_add_expose)
 
@@ -107,6 +108,7 @@ static const struct opt run_tab[] = {
     OPT_CALL("add-host", 0, net_add_host_opt),
     OPT_CALL("mac-address", 0, net_set_mac_opt),
     OPT_CALL("ip", 0, net_set_ip_opt),
+    OPT_CALL("ulimit", 0, runopts_add_ulimit_opt),
     OPT_CALL("network-alias", 0, net_add_alias_opt),
     OPT_BOOL("no-hosts", 0, struct run_opts, netopts.no_hosts),
     OPT_STRV("cap-add", 0, struct run_opts, cap_add),

@@ -69,6 +69,10 @@
 	"                            network's interface\n"                                        \
 	"      --ip IP               the container's address on its network\n"                     \
 	"      --network-alias NAME  one more name to find it by on its networks\n" RUN_PORTS_HELP \
+	"      --ulimit TYPE=SOFT[:HARD]\n"                                                        \
+	"                            a resource limit (nofile, nproc, core, stack, cpu, as,\n"     \
+	"                            memlock, fsize, ...; -1: unlimited), or host (warren's\n"     \
+	"                            own); rootless, at most the user's hard limit\n"              \
 	"      --cap-add CAP         add a capability (or ALL)\n"                                  \
 	"      --cap-drop CAP        drop a capability (or ALL)\n"                                 \
 	"      --security-opt OPT    seccomp=unconfined or seccomp=PROFILE.json\n"                 \

@@ -453,7 +453,8 @@ static int check_health(const struct run_opts *o, const struct image_config *img
 
 /* containers.conf's defaults for what the flags left unset (engine/config.h);
  * *env and *caps are the caller's to free */
-static void config_defaults(struct engine *e, struct run_opts *o, char ***env, char ***caps)
+static void config_defaults(struct engine *e, struct run_opts *o, char ***env, char ***caps,
+			    char ***ulimits)
 {
 	struct json_object *cc = e->conf ? e->conf->containers : NULL;
 	const char *v;
@@ -463,6 +464,7 @@ static void config_defaults(struct engine *e, struct run_opts *o, char ***env, c
 		return;
 	*env = o->conf_env = config_strv(cc, "containers", "env");
 	*caps = o->conf_caps = config_strv(cc, "containers", "default_capabilities");
+	*ulimits = o->conf_ulimits = config_strv(cc, "containers", "default_ulimits");
 	if (o->log_driver == NULL && (v = config_str(cc, "containers", "log_driver")) != NULL) {
 		if (strcmp(v, "k8s-file") == 0 || strcmp(v, "none") == 0 ||
 		    strcmp(v, "passthrough") == 0)
@@ -482,7 +484,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 		     struct ctr_owned *out, struct werr *err)
 {
 	struct run_opts eff = *o_user, *o = &eff; /* with the mounts and userns resolved */
-	cleanup_strv char **conf_env = NULL, **conf_caps = NULL;
+	cleanup_strv char **conf_env = NULL, **conf_caps = NULL, **conf_ulimits = NULL;
 	struct ctr_userns uns;
 	cleanup_free char *keep_user = NULL;
 	struct ctrnet_made made = {.lock = -1};
@@ -498,7 +500,8 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 
 	if (engine_store(e, err) == NULL)
 		return -1;
-	config_defaults(e, &eff, &conf_env, &conf_caps);
+	eff.rootless = e->rootless;
+	config_defaults(e, &eff, &conf_env, &conf_caps, &conf_ulimits);
 	if (o->secrets != NULL) {
 		secret_env = strv_copy(o_user->env);
 		eff.env = secret_env;

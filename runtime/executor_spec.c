@@ -1,6 +1,7 @@
 /* executor_spec.c - config.json (OCI runtime-spec 1.1) into struct xspec.
  * Runs in the parent before clone; the child never touches json. */
 #include "runtime/executor_internal.h"
+#include "runtime/ulimits.h"
 #include "runtime/executor.h"
 
 #include <errno.h>
@@ -72,28 +73,6 @@ static const struct {
 } namespaces[] = {
     {"pid", CLONE_NEWPID}, {"mount", CLONE_NEWNS},    {"ipc", CLONE_NEWIPC},
     {"uts", CLONE_NEWUTS}, {"network", CLONE_NEWNET}, {"cgroup", CLONE_NEWCGROUP},
-};
-
-static const struct {
-	const char *name;
-	int resource;
-} rlimits[] = {
-    {"RLIMIT_AS", RLIMIT_AS},
-    {"RLIMIT_CORE", RLIMIT_CORE},
-    {"RLIMIT_CPU", RLIMIT_CPU},
-    {"RLIMIT_DATA", RLIMIT_DATA},
-    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
-    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
-    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
-    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-    {"RLIMIT_NICE", RLIMIT_NICE},
-    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-    {"RLIMIT_NPROC", RLIMIT_NPROC},
-    {"RLIMIT_RSS", RLIMIT_RSS},
-    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
-    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
-    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
-    {"RLIMIT_STACK", RLIMIT_STACK},
 };
 
 static const char *const cap_set_names[XCAP_NSETS] = {
@@ -242,14 +221,11 @@ static int parse_rlimits(struct json_object *arr, struct xspec *s, struct werr *
 		struct json_object *r = json_object_array_get_idx(arr, i);
 		const char *type = jstr(r, "type");
 		struct xrlimit *x = &s->rlimits[s->nrlimits];
-		size_t k;
+		int res = type ? ulimit_resource(type) : -1;
 
-		for (k = 0; type != NULL && k < ARRAY_SIZE(rlimits); k++)
-			if (strcmp(type, rlimits[k].name) == 0)
-				break;
-		if (type == NULL || k == ARRAY_SIZE(rlimits))
+		if (res < 0)
 			return werr_set(err, EINVAL, "unknown rlimit '%s'", type ? type : "");
-		x->resource = rlimits[k].resource;
+		x->resource = res;
 		x->lim.rlim_cur = (rlim_t)json_object_get_uint64(jget(r, "soft"));
 		x->lim.rlim_max = (rlim_t)json_object_get_uint64(jget(r, "hard"));
 		s->nrlimits++;

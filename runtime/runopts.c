@@ -1,4 +1,5 @@
 #include "runtime/runopts.h"
+#include "runtime/ulimits.h"
 #include "runtime/secrets.h"
 #include "lib/cleanup.h"
 #include "lib/signame.h"
@@ -417,6 +418,7 @@ void runopts_free(struct run_opts *o)
 	net_opts_free(&o->netopts);
 	strv_free(o->cap_add);
 	strv_free(o->cap_drop);
+	strv_free(o->ulimits);
 	free(o->seccomp);
 	free(o->init_path);
 	free(o->rootfs_path);
@@ -427,4 +429,12 @@ void runopts_free(struct run_opts *o)
 	free(o->subuidname);
 	free(o->subgidname);
 	memset(o, 0, sizeof(*o));
+}
+
+int runopts_add_ulimit(struct run_opts *o, const char *spec, struct werr *err)
+{
+	if (ulimit_check(spec, err) < 0)
+		return -1;
+	o->ulimits = strv_append(o->ulimits, spec);
+	return 0;
 }

@@ -51,6 +51,8 @@ void volume_spec_free(struct volume_spec *v);
 int runopts_add_tmpfs(struct run_opts *o, const char *spec, struct werr *err);
 /* --secret NAME[,OPTS]: checked now (secret_spec_check), looked up at create */
 int runopts_add_secret(struct run_opts *o, const char *spec, struct werr *err);
+/* --ulimit TYPE=SOFT[:HARD]|host, checked (runtime/ulimits.h) */
+int runopts_add_ulimit(struct run_opts *o, const char *spec, struct werr *err);
 /* --network MODE[:OPTS] (net_parse_mode) */
 int runopts_set_network(struct run_opts *o, const char *mode, struct werr *err);
 /* -p/--publish [IP:][HOSTPORT:]CTRPORT[/PROTO] and --expose PORT[-PORT][/PROTO]

@@ -11,6 +11,7 @@
  * runs in the engine's (the pause process's, rootless); no cgroups (no
  * linux.resources, no linux.cgroupsPath). */
 #include "runtime/spec.h"
+#include "runtime/ulimits.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -353,30 +354,6 @@ static struct json_object *user_json(const struct user_ids *u)
 
 /* ---- process ---- */
 
-static struct json_object *rlimit_json(const char *type, uint64_t soft, uint64_t hard)
-{
-	struct json_object *r = json_object_new_object();
-
-	json_object_object_add(r, "type", json_object_new_string(type));
-	json_object_object_add(r, "soft", json_object_new_uint64(soft));
-	json_object_object_add(r, "hard", json_object_new_uint64(hard));
-	return r;
-}
-
-/* NOFILE raised to our hard limit (what Podman does within its rights);
- * NPROC as we have it. */
-static struct json_object *rlimits_json(void)
-{
-	struct json_object *a = json_object_new_array_ext(2);
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
-		json_object_array_add(a, rlimit_json("RLIMIT_NOFILE", rl.rlim_max, rl.rlim_max));
-	if (getrlimit(RLIMIT_NPROC, &rl) == 0)
-		json_object_array_add(a, rlimit_json("RLIMIT_NPROC", rl.rlim_cur, rl.rlim_max));
-	return a;
-}
-
 static int build_process(const struct run_opts *o, const struct image_config *img,
 			 const char *hostname, const struct user_ids *u, uint64_t caps,
 			 struct json_object **out, struct werr *err)
@@ -385,7 +362,7 @@ static int build_process(const struct run_opts *o, const struct image_config *im
 	const char *cwd = o->workdir && *o->workdir	  ? o->workdir
 			  : img->workdir && *img->workdir ? img->workdir
 							  : "/";
-	struct json_object *p;
+	struct json_object *p, *rl;
 
 	if (cwd[0] != '/')
 		return werr_set(err, 0, "working directory '%s' is not an absolute path", cwd);
@@ -399,7 +376,11 @@ static int build_process(const struct run_opts *o, const struct image_config *im
 	json_object_object_add(p, "env", jnew_strv(env));
 	json_object_object_add(p, "cwd", json_object_new_string(cwd));
 	json_object_object_add(p, "capabilities", process_caps_json(caps, u->uid));
-	json_object_object_add(p, "rlimits", rlimits_json());
+	if (ulimits_json(o->conf_ulimits, o->ulimits, o->rootless, &rl, err) < 0) {
+		json_object_put(p);
+		return -1;
+	}
+	json_object_object_add(p, "rlimits", rl);
 	json_object_object_add(p, "noNewPrivileges", json_object_new_boolean(true));
 	*out = p;
 	return 0;

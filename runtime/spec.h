@@ -101,6 +101,9 @@ struct run_opts {
 	/* containers.conf's defaults (container_create fills them): env
 	 * before the image's, the capabilities instead of the built-in set */
 	char **conf_env, **conf_caps;
+	char **ulimits;	     /* --ulimit TYPE=SOFT[:HARD] or host (runtime/ulimits.h) */
+	char **conf_ulimits; /* containers.conf's default_ulimits (container_create) */
+	bool rootless;	     /* the engine's mode (container_create): limits it cannot raise */
 };
 
 /* The default init binaries of --init, in the order they are looked for
