@@ -50,12 +50,14 @@ unlimited
     local bad want
     run_warren 0 ps -a -q
     local before=$output
-    for bad in nofile nofile=x bogus=1 nofile=10:5 nofile=1:2:3 nofile=-2 =1 'nofile=1:'; do
+    # podman takes nofile=-2 (and fails later, in runc): warren refuses it at once
+    for bad in nofile nofile=x bogus=1 nofile=10:5 nofile=1:2:3 =1 'nofile=1:' nofile=-2; do
         run_warren 125 run --rm --ulimit "$bad" "$IMAGE" true
         [ "${#stderr_lines[@]}" -eq 1 ] || fail "not one line for $bad: $stderr"
-        if [ -z "$PM_SKIP" ]; then
+        assert_error "ulimit option \"$bad\" requires name=SOFT:HARD, failed to be parsed: "
+        if [ -z "$PM_SKIP" ] && [ "$bad" != nofile=-2 ]; then
             want=$(pm run --rm --ulimit "$bad" "$IMAGE" true 2>&1 | tail -n1)
-            [ "$want" = "${stderr_lines[0]}" ] || fail "for '$bad': warren '${stderr_lines[0]}', podman '$want'"
+            [ "${want% }" = "${stderr_lines[0]% }" ] || fail "for '$bad': warren '${stderr_lines[0]}', podman '$want'"
         fi
     done
     run_warren 0 ps -a -q
