@@ -101,6 +101,7 @@ struct run_opts {
 	/* containers.conf's defaults (container_create fills them): env
 	 * before the image's, the capabilities instead of the built-in set */
 	char **conf_env, **conf_caps;
+	const char *pod; /* --pod: the full id of the pod it joins (runtime/pods.h), borrowed */
 };
 
 /* The default init binaries of --init, in the order they are looked for
