@@ -210,9 +210,18 @@ int cmd_rm(struct engine *e, void *opts, char **args, struct werr *err)
 		size_t n = 0;
 		if (container_list(e, true, &list, &n, err) < 0)
 			return -1;
-		for (size_t i = 0; i < n; i++) {
+		/* the infra containers last: each takes its pod (and what is left
+		 * of its members) with it, as Podman's rm --all */
+		for (size_t k = 0; k < 2 * n; k++) {
+			size_t i = k % n;
 			struct werr e2 = {0};
-			if (container_remove(e, &list[i], force, (int)timeout, &e2) < 0) {
+			int r = 0;
+			if (pod_is_infra(e, &list[i]) != (k >= n))
+				continue;
+			if (k >= n)
+				r = pod_remove_of_infra(e, &list[i], force, (int)timeout, &e2);
+			if (r < 0 || (r == 0 && container_remove(e, &list[i], force, (int)timeout,
+								 &e2) < 0)) {
 				cli_error("%s", e2.msg);
 				rc = e2.status ? e2.status : 125;
 			} else {

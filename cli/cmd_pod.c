@@ -83,10 +83,17 @@ static int cmd_pod_create(struct engine *e, void *opts, char **args, struct werr
 	cleanup_free char *id = NULL;
 	bool infra = true;
 
-	if (args[0] != NULL) { /* Podman 4.3: NAME as an argument is no more */
-		werr_set(err, 0, "accepts at most 0 arg(s), received %zu", strv_len(args));
+	/* Podman 4.3 takes the name as an argument too */
+	if (strv_len(args) > 1) {
+		werr_set(err, 0, "accepts at most 1 arg(s), received %zu", strv_len(args));
 		return werr_status(err, 125);
 	}
+	if (args[0] != NULL && c->name != NULL) {
+		werr_set(err, 0, "cannot specify --name and NAME at the same time");
+		return werr_status(err, 125);
+	}
+	if (args[0] != NULL)
+		o.name = args[0];
 	if (c->infra && opts_parse_bool(c->infra, &infra) < 0) {
 		werr_set(err, 0,
 			 "invalid argument \"%s\" for \"--infra\" flag: strconv.ParseBool: "
@@ -314,8 +321,10 @@ static int cmd_pod_inspect(struct engine *e, void *opts, char **args, struct wer
 		return -1;
 	r = pod_lookup(e, args[0], &p, err);
 	if (r <= 0) {
-		if (r == 0)
-			werr_set(err, 0, "no such pod %s", args[0]);
+		if (r == 0) { /* Podman prints an empty list first */
+			printf("[]\n");
+			werr_set(err, 0, "inspecting object: no such pod %s", args[0]);
+		}
 		return werr_status(err, 125);
 	}
 	j = inspect_one(e, &p, err);
@@ -569,7 +578,7 @@ static int cmd_pod_top(struct engine *e, void *opts, char **args, struct werr *e
 		return werr_status(err, 125);
 	}
 	if (lookup(e, args[0], &p, err) < 0)
-		return -1;
+		return werr_wrap(err, "unable to look up requested container");
 	rc = pod_members(e, &p, &c, &n, err);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct top_table t = {0};
@@ -586,13 +595,8 @@ static int cmd_pod_top(struct engine *e, void *opts, char **args, struct werr *e
 			table_add(tab, (const char *const *)&t.cells[r * t.ncols]);
 		top_table_free(&t);
 	}
-	if (rc == 0 && tab == NULL) {
-		werr_set(err, 0,
-			 "pod top can only be used on pods with at least one running "
-			 "container");
-		rc = werr_status(err, 125);
-	}
-	if (rc == 0)
+	/* Podman prints nothing for a pod with nothing running */
+	if (rc == 0 && tab != NULL)
 		table_print(tab, stdout);
 	if (tab)
 		table_free(tab);

@@ -246,10 +246,27 @@ out:
 	return rc < 0 ? werr_status(err, err->status ? err->status : 125) : 0;
 }
 
+/* Podman's names: [a-zA-Z0-9][a-zA-Z0-9_.-]* */
+static bool name_ok(const char *n)
+{
+	if (!((n[0] >= 'a' && n[0] <= 'z') || (n[0] >= 'A' && n[0] <= 'Z') ||
+	      (n[0] >= '0' && n[0] <= '9')))
+		return false;
+	return strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+	       strlen(n);
+}
+
 static char *pick_name(struct engine *e, const char *name, struct werr *err)
 {
 	struct pod_rec tmp = {0};
 
+	if (name && !name_ok(name)) {
+		werr_set(err, EINVAL,
+			 "running pod create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: "
+			 "invalid argument");
+		err->status = 125;
+		return NULL;
+	}
 	if (name)
 		return xstrdup(name);
 	for (int i = 0; i < 20; i++) {
@@ -550,6 +567,36 @@ int pod_check_remove(struct engine *e, const struct container_rec *c, struct wer
 	return r < 0 ? werr_status(err, 125) : 0;
 }
 
+bool pod_is_infra(struct engine *e, const struct container_rec *c)
+{
+	cleanup_free char *pod = pod_of_container(c);
+	struct pod_rec p = {0};
+	struct werr ignore = {0};
+	bool infra;
+
+	if (pod == NULL || pod_lookup(e, pod, &p, &ignore) <= 0)
+		return false;
+	infra = strcmp(p.infra_id, c->id) == 0;
+	pod_rec_free(&p);
+	return infra;
+}
+
+int pod_remove_of_infra(struct engine *e, const struct container_rec *c, bool force, int timeout,
+			struct werr *err)
+{
+	cleanup_free char *pod = pod_of_container(c);
+	struct pod_rec p = {0};
+	int r;
+
+	if (pod == NULL || pod_lookup(e, pod, &p, err) <= 0 || strcmp(p.infra_id, c->id) != 0) {
+		pod_rec_free(&p);
+		return 0;
+	}
+	r = pod_remove(e, &p, force, timeout, err);
+	pod_rec_free(&p);
+	return r < 0 ? -1 : 1;
+}
+
 /* ---- lifecycle ---- */
 
 static bool is_infra(const struct pod_rec *p, const struct container_rec *c)
@@ -603,27 +650,18 @@ int pod_stop(struct engine *e, const struct pod_rec *p, int timeout, struct werr
 int pod_kill(struct engine *e, const struct pod_rec *p, int sig, struct werr *err)
 {
 	struct container_rec *c = NULL;
-	size_t n = 0, hit = 0;
+	size_t n = 0;
 	int rc = 0;
 
 	if (pod_members(e, p, &c, &n, err) < 0)
 		return -1;
-	for (size_t i = 0; i < n && rc == 0; i++)
-		if (c[i].state == CTR_RUNNING && !is_infra(p, &c[i])) {
-			rc = container_kill(e, &c[i], sig, err);
-			hit++;
-		}
-	/* the infra last, and only by a signal that ends it */
-	for (size_t i = 0; i < n && rc == 0; i++)
-		if (c[i].state == CTR_RUNNING && is_infra(p, &c[i])) {
-			rc = container_kill(e, &c[i], sig, err);
-			hit++;
-		}
+	/* the members, then the infra (nothing running: nothing to do, as
+	 * Podman's) */
+	for (int pass = 0; pass < 2 && rc == 0; pass++)
+		for (size_t i = 0; i < n && rc == 0; i++)
+			if (c[i].state == CTR_RUNNING && is_infra(p, &c[i]) == (pass == 1))
+				rc = container_kill(e, &c[i], sig, err);
 	container_recs_free(c, n);
-	if (rc == 0 && hit == 0) {
-		werr_set(err, 0, "no containers in pod %s are running", p->name);
-		return werr_status(err, 125);
-	}
 	return rc;
 }
 

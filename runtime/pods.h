@@ -72,7 +72,7 @@ struct json_object *pod_ps_json(const struct pod_rec *p, const struct container_
  * < 0: each container's own). */
 int pod_start(struct engine *e, const struct pod_rec *p, struct werr *err);
 int pod_stop(struct engine *e, const struct pod_rec *p, int timeout, struct werr *err);
-/* kill: sig to every running container; pause (pause false: unpause)
+/* kill: sig to every running container (the infra last); pause (pause false: unpause)
  * every running one. */
 int pod_kill(struct engine *e, const struct pod_rec *p, int sig, struct werr *err);
 int pod_pause(struct engine *e, const struct pod_rec *p, bool pause, struct werr *err);
@@ -115,6 +115,14 @@ int pod_check_remove(struct engine *e, const struct container_rec *c, struct wer
  * the ps object o of container c. */
 void pod_ps_fields(struct engine *e, const struct container_rec *c, struct json_object *o,
 		   bool notrunc);
+
+/* Is c the infra container of a pod? */
+bool pod_is_infra(struct engine *e, const struct container_rec *c);
+
+/* rm --all, system reset: c the infra of a pod: the whole pod is removed
+ * (as pod_remove does), 1; c no infra: 0; -1 on error. */
+int pod_remove_of_infra(struct engine *e, const struct container_rec *c, bool force, int timeout,
+			struct werr *err);
 
 /* The pod of container c, from its config: its full id (malloc'd) or NULL. */
 char *pod_of_container(const struct container_rec *c);
