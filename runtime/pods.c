@@ -701,23 +701,25 @@ int pod_remove(struct engine *e, const struct pod_rec *p, bool force, int timeou
 		}
 	if (force)
 		rc = pod_stop(e, p, timeout, err);
-	/* the members, then the infra; its record goes with the pod's */
-	for (int pass = 0; pass < 2 && rc == 0; pass++)
-		for (size_t i = 0; i < n && rc == 0; i++)
-			if (is_infra(p, &c[i]) == (pass == 1)) {
-				struct container_rec cur = {0};
-				int r = container_lookup(e, c[i].id, &cur, err);
-				if (r > 0 && pass == 1)
-					rc = store_pod_delete(e->store, p->id, err);
-				if (r > 0 && rc == 0)
-					rc = container_remove(e, &cur, force, timeout, err);
-				container_rec_free(&cur);
-				rc = r < 0 ? -1 : rc;
-			}
-	if (rc == 0 && p->infra_id[0] == '\0')
+	/* the members first */
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct container_rec cur = {0};
+		int r;
+		if (is_infra(p, &c[i]))
+			continue;
+		r = container_lookup(e, c[i].id, &cur, err);
+		rc = r < 0 ? -1 : r > 0 ? container_remove(e, &cur, force, timeout, err) : 0;
+		container_rec_free(&cur);
+	}
+	/* then the pod's record, which lets its infra go (pod_check_remove) */
+	if (rc == 0)
 		rc = store_pod_delete(e->store, p->id, err);
-	else if (rc == 0) /* an infra gone meanwhile */
-		rc = store_pod_delete(e->store, p->id, err);
+	if (rc == 0 && p->infra_id[0] != '\0') {
+		struct container_rec cur = {0};
+		int r = container_lookup(e, p->infra_id, &cur, err);
+		rc = r < 0 ? -1 : r > 0 ? container_remove(e, &cur, force, timeout, err) : 0;
+		container_rec_free(&cur);
+	}
 	container_recs_free(c, n);
 	return rc;
 }
@@ -886,7 +888,18 @@ struct json_object *pod_ps_json(const struct pod_rec *p, const struct container_
 		jset_str(j, "InfraId", infra);
 		jset(j, "NumberOfContainers", json_object_new_int((int)n));
 		jset(j, "Labels", json_object_get(labels ? labels : json_object_new_object()));
-		jset(j, "Networks", p->infra_id[0] ? infra_networks(p) : json_object_new_array());
+		{ /* Podman's template prints them joined */
+			cleanup_json struct json_object *nets = infra_networks(p);
+			cleanup_free char *joined = NULL;
+			for (size_t i = 0; i < jlen(nets); i++) {
+				const char *nn =
+				    json_object_get_string(json_object_array_get_idx(nets, i));
+				char *t = joined ? xasprintf("%s,%s", joined, nn) : xstrdup(nn);
+				free(joined);
+				joined = t;
+			}
+			jset_str(j, "Networks", joined ? joined : "");
+		}
 		jset_str(j, "Cgroup", "");
 		jset_str(j, "Namespace", "");
 		jset_joined(j, "ContainerNames", names);

@@ -262,6 +262,7 @@ first"
 }
 
 @test "pods: pod kill, top and logs" {
+    local i
     new_pod
     run_warren 0 run -d --pod "$POD" --name "$POD-a" "$IMAGE" sh -c 'echo from-a; exec sleep 100'
     run_warren 0 run -d --pod "$POD" --name "$POD-b" "$IMAGE" sh -c 'echo from-b; exec sleep 100'
@@ -272,7 +273,7 @@ first"
     [ "$(grep -c 'sleep 100' <<<"$output")" -eq 2 ] || fail "not both members' sleep: $output"
     run_warren 0 pod top "$POD" pid,args
     assert_line --index 0 --regexp '^PID +COMMAND$'
-    for i in $(seq 50); do [ "$(w pod logs "$POD" | wc -l)" -eq 2 ] && break; sleep 0.1; done
+    for ((i = 0; i < 50; i++)); do [ "$(w pod logs "$POD" | wc -l)" -eq 2 ] && break; sleep 0.1; done
     run_warren 0 pod logs "$POD"
     assert_output "from-a
 from-b"

@@ -42,12 +42,24 @@ HTTPD='mkdir -p /w && echo "$0" > /w/index.html && exec httpd -f -p 8080 -h /w'
     assert_output "Running 2"
 }
 
+@test "root pods: pod pause freezes every container, pod unpause thaws them" {
+    new_pod
+    run_warren 0 run -d --pod "$POD" --name "$POD-a" "$IMAGE" sleep 100
+    run_warren 0 pod pause "$POD"
+    assert_output "$POD_ID"
+    run_warren 0 pod ps --filter "name=^$POD\$" --format '{{.Status}} {{.ContainerStatuses}}'
+    assert_output "Paused paused,paused"
+    run_warren 0 pod unpause "$POD"
+    run_warren 0 pod ps --filter "name=^$POD\$" --format '{{.Status}} {{.ContainerStatuses}}'
+    assert_output "Running running,running"
+}
+
 @test "root pods: a port published by the pod reaches a member's server" {
     local port i
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])')
     new_pod -p "$port:8080"
     run_warren 0 run -d --pod "$POD" "$IMAGE" sh -c "$HTTPD" root-published
-    for i in $(seq 50); do curl -sS -m 5 "http://127.0.0.1:$port/" 2>/dev/null && break; sleep 0.1; done
+    for ((i = 0; i < 50; i++)); do curl -sS -m 5 "http://127.0.0.1:$port/" 2>/dev/null && break; sleep 0.1; done
     run curl -sS -m 5 "http://127.0.0.1:$port/"
     assert_success
     assert_output root-published
