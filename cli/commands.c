@@ -183,7 +183,9 @@
 	"                   status filter shows every container), label=KEY[=VALUE] (all must\n"   \
 	"                   match), ancestor=IMAGE (name or full id), exited=CODE,\n"              \
 	"                   before=CONTAINER, since=CONTAINER, until=TIME,\n"                      \
-	"                   health=healthy|unhealthy|starting (running ones) or none (no check)\n" \
+	"                   health=healthy|unhealthy|starting (running ones) or none (no "         \
+	"check),\n"                                                                                \
+	"                   pod=POD (name or id)\n"                                                \
 	"      --external   accepted as by Podman (warren has no other tools' containers)\n"       \
 	"  -p, --pod        POD ID and PODNAME columns (the pod of each container)\n"
 

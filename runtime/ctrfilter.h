@@ -28,6 +28,7 @@ enum ctr_fkey {
 	CF_SINCE,    /* created after container CTR */
 	CF_UNTIL,    /* created before a time */
 	CF_HEALTH,   /* healthy, unhealthy, starting, none (runtime/health.h) */
+	CF_POD,	     /* the pod (name, id or prefix; full ids once resolved) */
 	CF_COUNT
 };
 

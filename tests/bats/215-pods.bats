@@ -220,6 +220,12 @@ first"
     assert_output "$(w pod inspect --format '{{.Id}}' "$name") false"
     run_warren 0 ps -a --pod --filter "name=^$name-c\$" --format '{{.Names}} {{.PodName}}'
     assert_output "$name-c $name"
+    # ps --filter pod=: the infra and the member, oldest first
+    run_warren 0 ps -a --filter "pod=$name" --format '{{.Names}}'
+    assert_output "$(w pod inspect --format '{{.Id}}' "$name" | cut -c1-12)-infra
+$name-c"
+    run_warren 125 ps -a --filter pod=nosuchpod
+    assert_last_error "no pod with name or ID nosuchpod found: no such pod"
     # an existing name is Podman's error
     run_warren 125 create --pod "new:$name" "$IMAGE" true
     assert_last_error "adding pod to state: name \"$name\" is in use: pod already exists"
