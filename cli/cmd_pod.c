@@ -310,38 +310,48 @@ static struct json_object *inspect_one(struct engine *e, const struct pod_rec *p
 	return j;
 }
 
+/* Podman 4.3: one pod found is printed as an object, several as an array
+ * (none: "[]"); an unknown one is an error after the others. */
 static int cmd_pod_inspect(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct format_opts *o = opts;
-	struct pod_rec p = {0};
-	cleanup_json struct json_object *j = NULL;
-	int r;
+	cleanup_json struct json_object *arr = json_object_new_array();
+	bool tmpl = o->format && !format_is_json(o->format);
+	int rc = 0;
 
-	if (nargs(args, 1, err) < 0)
-		return -1;
-	r = pod_lookup(e, args[0], &p, err);
-	if (r <= 0) {
-		if (r == 0) { /* Podman prints an empty list first */
-			printf("[]\n");
-			werr_set(err, 0, "inspecting object: no such pod %s", args[0]);
+	if (args[0] == NULL) {
+		werr_set(err, 0, "requires at least 1 arg(s), only received 0");
+		return werr_status(err, 125);
+	}
+	format_set_name("pod inspect");
+	for (size_t i = 0; args[i] && rc == 0; i++) {
+		struct pod_rec p = {0};
+		struct json_object *j = NULL;
+		int r = pod_lookup(e, args[i], &p, err);
+		if (r == 0)
+			werr_set(err, 0, "inspecting object: no such pod %s", args[i]);
+		if (r > 0)
+			j = inspect_one(e, &p, err);
+		pod_rec_free(&p);
+		if (j == NULL) {
+			rc = -1;
+			break;
 		}
-		return werr_status(err, 125);
+		if (tmpl) {
+			cleanup_free char *s = template_render(o->format, j, err);
+			json_object_put(j);
+			if (s == NULL)
+				return werr_status(err, 125);
+			printf("%s\n", s);
+		} else {
+			json_object_array_add(arr, j);
+		}
 	}
-	j = inspect_one(e, &p, err);
-	pod_rec_free(&p);
-	if (j == NULL)
-		return werr_status(err, 125);
-	if (o->format && !format_is_json(o->format)) {
-		cleanup_free char *s = NULL;
-		format_set_name("pod inspect");
-		s = template_render(o->format, j, err);
-		if (s == NULL)
-			return werr_status(err, 125);
-		printf("%s\n", s);
-		return 0;
-	}
-	print_json_go(stdout, j, "     ", false);
-	return 0;
+	if (!tmpl && json_object_array_length(arr) == 1)
+		print_json_go(stdout, json_object_array_get_idx(arr, 0), "     ", false);
+	else if (!tmpl)
+		print_json_go(stdout, arr, "     ", false);
+	return rc < 0 ? werr_status(err, 125) : 0;
 }
 
 /* ---- start, stop, restart, kill, pause, unpause, rm ---- */

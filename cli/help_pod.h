@@ -49,10 +49,11 @@
 	"  -q, --quiet               print only the ids\n"
 
 #define POD_INSPECT_HELP                                                                           \
-	"SYNOPSIS\n  warren pod inspect [OPTIONS] POD\n\n"                                         \
-	"DESCRIPTION\n  Prints a pod as JSON in Podman's shape (Id, Name, Created, State,\n"       \
+	"SYNOPSIS\n  warren pod inspect [OPTIONS] POD [POD...]\n\n"                                \
+	"DESCRIPTION\n  Prints pods as JSON in Podman's shape (Id, Name, Created, State,\n"        \
 	"  Hostname, Labels, CreateInfra, InfraContainerID, InfraConfig, SharedNamespaces,\n"      \
-	"  NumContainers, Containers).\n\n"                                                        \
+	"  NumContainers, Containers): one pod as an object, several as an array, as\n"            \
+	"  Podman 4.3 prints them.\n\n"                                                            \
 	"OPTIONS\n"                                                                                \
 	"  -f, --format F   json, or a Go template such as '{{.InfraContainerID}}'\n"
 

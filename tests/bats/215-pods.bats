@@ -332,6 +332,18 @@ from-b"
     assert_output "$POD_ID $POD Created $(infra_of "$POD") 1 db"
     run_warren 0 pod ps --noheading --filter "name=^$POD\$" --format 'table {{.Name}}'
     assert_output "$POD"
+    # pod inspect of several: an array (one: an object, as Podman 4.3)
+    run_warren 0 pod inspect "$name1" "$POD"
+    run jq -r 'type, length, .[1].Name' <<<"$output"
+    assert_output "array
+2
+$POD"
+    run_warren 0 pod inspect --format '{{.Name}}' "$name1" "$POD"
+    assert_output "$name1
+$POD"
+    run_warren 0 pod inspect "$POD"
+    run jq -r 'type' <<<"$output"
+    assert_output object
 }
 
 @test "pods: bad input gets one-line errors and Podman's exit codes" {
