@@ -13,11 +13,13 @@
 #include "runtime/ctrtop.h"
 #include "runtime/pods.h"
 
+#include <errno.h>
 #include <regex.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Looks ref up: 0 with *p filled, or -1 with Podman's "no such pod". */
@@ -618,13 +620,14 @@ static int cmd_pod_top(struct engine *e, void *opts, char **args, struct werr *e
 /* ---- logs ---- */
 
 struct pod_logs_opts {
-	bool names, timestamps;
+	bool names, timestamps, follow;
 	const char *container, *tail, *since, *until;
 };
 
 static const struct opt logs_tab[] = {
     OPT_STR("container", 'c', struct pod_logs_opts, container),
     OPT_BOOL("names", 'n', struct pod_logs_opts, names),
+    OPT_BOOL("follow", 'f', struct pod_logs_opts, follow),
     OPT_BOOL("timestamps", 't', struct pod_logs_opts, timestamps),
     OPT_STR("tail", 0, struct pod_logs_opts, tail),
     OPT_STR("since", 0, struct pod_logs_opts, since),
@@ -637,7 +640,7 @@ static int logs_parse(const struct pod_logs_opts *o, struct log_opts *lo, struct
 {
 	int64_t now = now_ns(), tail = -1;
 
-	*lo = (struct log_opts){.timestamps = o->timestamps, .tail = -1};
+	*lo = (struct log_opts){.timestamps = o->timestamps, .follow = o->follow, .tail = -1};
 	if (o->since && ctrlog_parse_time(o->since, now, &lo->since) < 0)
 		werr_set(err, 0, "invalid value for \"since\": \"%s\" is not a time", o->since);
 	else if (o->until && ctrlog_parse_time(o->until, now, &lo->until) < 0)
@@ -654,6 +657,41 @@ static int logs_parse(const struct pod_logs_opts *o, struct log_opts *lo, struct
 	return werr_status(err, 125);
 }
 
+/* -f: each container's log followed by a process of its own, their lines
+ * interleaved as they come (whole lines: each is one write), until all
+ * have exited. The child opens a store of its own: an SQLite connection
+ * must not be shared across fork. */
+static pid_t follow_one(struct engine *e, const struct container_rec *c, const struct log_opts *lo)
+{
+	pid_t pid = fork();
+	struct werr err = {0};
+
+	if (pid != 0)
+		return pid;
+	e->store = NULL;
+	if (container_logs(e, c, lo, STDOUT_FILENO, STDERR_FILENO, &err) < 0) {
+		cli_error("%s", err.msg);
+		_exit(125);
+	}
+	_exit(0);
+}
+
+static int wait_followers(const pid_t *pids, size_t n, struct werr *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int st = 0;
+		while (waitpid(pids[i], &st, 0) < 0 && errno == EINTR)
+			;
+		if (rc == 0 && !(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
+			werr_set(err, 0, "following the logs of the pod failed");
+			rc = werr_status(err, 125);
+		}
+	}
+	return rc;
+}
+
 static int cmd_pod_logs(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct pod_logs_opts *o = opts;
@@ -661,12 +699,14 @@ static int cmd_pod_logs(struct engine *e, void *opts, char **args, struct werr *
 	struct container_rec *c = NULL;
 	struct log_opts lo;
 	size_t n = 0, shown = 0;
+	pid_t *pids = NULL;
 	int rc;
 
 	if (nargs(args, 1, err) < 0 || logs_parse(o, &lo, err) < 0 ||
 	    lookup(e, args[0], &p, err) < 0)
 		return -1;
 	rc = pod_members(e, &p, &c, &n, err);
+	pids = xcalloc(n + 1, sizeof(*pids));
 	fflush(stdout);
 	/* the members' logs in creation order; the infra writes none */
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -680,14 +720,27 @@ static int cmd_pod_logs(struct engine *e, void *opts, char **args, struct werr *
 			prefix = xasprintf("%s ", c[i].name);
 			lo.prefix = prefix;
 		}
-		rc = container_logs(e, &c[i], &lo, STDOUT_FILENO, STDERR_FILENO, err);
+		if (o->follow) {
+			pids[shown] = follow_one(e, &c[i], &lo);
+			if (pids[shown] < 0)
+				rc = werr_set(err, errno, "fork");
+			else
+				shown++;
+		} else {
+			rc = container_logs(e, &c[i], &lo, STDOUT_FILENO, STDERR_FILENO, err);
+			shown++;
+		}
 		lo.prefix = NULL;
-		shown++;
+	}
+	if (o->follow) {
+		int w = wait_followers(pids, shown, rc < 0 ? &(struct werr){0} : err);
+		rc = rc < 0 ? rc : w;
 	}
 	if (rc == 0 && o->container && shown == 0) {
 		werr_set(err, 0, "container %s is not in pod %s", o->container, p.name);
 		rc = werr_status(err, 125);
 	}
+	free(pids);
 	container_recs_free(c, n);
 	pod_rec_free(&p);
 	return rc < 0 ? werr_status(err, err->status ? err->status : 125) : 0;

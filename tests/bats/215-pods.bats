@@ -298,6 +298,18 @@ from-b"
     assert_output "$POD_ID"
 }
 
+@test "pods: pod logs -f follows every member until all have exited" {
+    new_pod
+    run_warren 0 run -d --pod "$POD" --name "$POD-a" "$IMAGE" sh -c 'echo a1; sleep 1.5; echo a2'
+    run_warren 0 run -d --pod "$POD" --name "$POD-b" "$IMAGE" sh -c 'echo b1; sleep 1; echo b2'
+    run_warren 0 pod logs -f --names "$POD"
+    [ "${#lines[@]}" -eq 4 ] || fail "not 4 lines: $output"
+    assert_line "$POD-a a1"
+    assert_line "$POD-a a2"
+    assert_line "$POD-b b1"
+    assert_line "$POD-b b2"
+}
+
 @test "pods: pod prune removes the pods with no running container" {
     local keep
     new_pod
