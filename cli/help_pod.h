@@ -133,6 +133,8 @@
 	"  other in the order they were created.\n\n"                                              \
 	"OPTIONS\n"                                                                                \
 	"  -c, --container CTR   only that container's (a name or an id prefix)\n"                 \
+	"  -f, --follow          go on with new lines (of all the containers, interleaved\n"       \
+	"                        line by line) until they have all exited\n"                       \
 	"  -n, --names           each line starts with the container's name\n"                     \
 	"      --since TIME      lines since TIME (RFC 3339, Unix seconds or a duration)\n"        \
 	"      --tail N          only the last N lines of each container\n"                        \
