@@ -20,9 +20,7 @@
 /* The namespaces a pod may share, in the order inspect lists Podman's. */
 static const char *const share_kinds[] = {"cgroup", "ipc", "net", "pid", "uts"};
 
-/* --share: a comma list of share_kinds, or "none"; NULL: Podman's
- * default. Returns the sorted list (an empty one for none). */
-static int parse_share(const char *v, char ***out, struct werr *err)
+int pod_parse_share(const char *v, char ***out, struct werr *err)
 {
 	cleanup_free char *copy = xstrdup(v ? v : "ipc,net,uts");
 	char **list = NULL, *save = NULL;
@@ -334,7 +332,7 @@ int pod_create(struct engine *e, const struct pod_create_opts *o, char **id, str
 	struct pod_rec p = {0}, tmp = {0};
 	int r;
 
-	if (engine_store(e, err) == NULL || parse_share(o->share, &share, err) < 0 ||
+	if (engine_store(e, err) == NULL || pod_parse_share(o->share, &share, err) < 0 ||
 	    check_create(o, share, err) < 0)
 		return -1;
 	name = pick_name(e, o->name, err);

@@ -37,6 +37,11 @@ struct pod_create_opts {
  * invalid --share, ports without an infra. */
 int pod_create(struct engine *e, const struct pod_create_opts *o, char **id, struct werr *err);
 
+/* --share: a comma list of cgroup, ipc, net, pid, uts, or "none"; NULL:
+ * Podman's default (ipc,net,uts). *out: the kinds in that order, each once
+ * (an empty list for none; caller frees). Podman's error otherwise. */
+int pod_parse_share(const char *v, char ***out, struct werr *err);
+
 /* Finds a pod by name, id or unique id prefix: 1, 0 (not found), -1. */
 int pod_lookup(struct engine *e, const char *ref, struct pod_rec *out, struct werr *err);
 
