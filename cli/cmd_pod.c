@@ -732,9 +732,13 @@ static int cmd_pod_logs(struct engine *e, void *opts, char **args, struct werr *
 		}
 		lo.prefix = NULL;
 	}
-	if (o->follow) {
-		int w = wait_followers(pids, shown, rc < 0 ? &(struct werr){0} : err);
-		rc = rc < 0 ? rc : w;
+	if (o->follow) { /* a failure before them stays the error */
+		struct werr later = {0};
+		int w = wait_followers(pids, shown, &later);
+		if (rc == 0 && w < 0) {
+			*err = later;
+			rc = -1;
+		}
 	}
 	if (rc == 0 && o->container && shown == 0) {
 		werr_set(err, 0, "container %s is not in pod %s", o->container, p.name);
