@@ -435,24 +435,6 @@ static void restart(struct mon *m)
 	execve(m->restart_argv[0], m->restart_argv, m->env);
 }
 
-/* The pause process of rootless warren (rootless/pause.c execs us as
- * "warren-pause"): it only holds the user and mount namespaces. It tells
- * its creator it is ready on fd 4 and waits for SIGKILL (every other
- * signal came blocked); fd 3 is its marker (rootless/pausescan.h). */
-static int pause_mode(void)
-{
-	int ready = 0;
-	struct stat st;
-
-	if (fstat(4, &st) < 0 || !S_ISSOCK(st.st_mode))
-		return 125;
-	prctl(PR_SET_NAME, "warren-pause", 0, 0, 0);
-	fd_write_full(4, (const char *)&ready, sizeof(ready));
-	close(4);
-	for (;;)
-		pause();
-}
-
 /* A pod's infra container (runtime/pods.c bind-mounts this static binary
  * into an empty rootfs at POD_INFRA_PATH and runs it as argv {that path}):
  * it only holds the pod's namespaces, so it needs no image. As the init
@@ -474,6 +456,24 @@ static int infra_mode(void)
 			while (waitpid(-1, NULL, WNOHANG) > 0)
 				;
 	}
+}
+
+/* The pause process of rootless warren (rootless/pause.c execs us as
+ * "warren-pause"): it only holds the user and mount namespaces. It tells
+ * its creator it is ready on fd 4 and waits for SIGKILL (every other
+ * signal came blocked); fd 3 is its marker (rootless/pausescan.h). */
+static int pause_mode(void)
+{
+	int ready = 0;
+	struct stat st;
+
+	if (fstat(4, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return 125;
+	prctl(PR_SET_NAME, "warren-pause", 0, 0, 0);
+	fd_write_full(4, (const char *)&ready, sizeof(ready));
+	close(4);
+	for (;;)
+		pause();
 }
 
 int main(int argc, char **argv)
