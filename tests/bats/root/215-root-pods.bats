@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # shellcheck disable=SC2016,SC2154,SC1091  # container commands in single quotes; status/output/stderr come from bats
-# Issue 11 pods as root: the infra holds a private netns with lo (root's
-# default network), members reach each other on localhost and share the
-# hostname; a published port of the pod on the host; pid sharing; pod rm.
+# Issue 11 pods as root: the infra holds the pod's network (root's default,
+# whichever it is), members reach each other on localhost and share the
+# hostname and ipc; pause; a published port of the pod on the host; pid
+# sharing; pod rm.
 
 load ../helpers
 
@@ -32,9 +33,10 @@ HTTPD='mkdir -p /w && echo "$0" > /w/index.html && exec httpd -f -p 8080 -h /w'
     run_warren 0 run --rm --pod "$POD" "$IMAGE" sh -c \
         'for i in $(seq 50); do wget -qO- http://127.0.0.1:8080/ && exit 0; sleep 0.1; done; exit 1'
     assert_output root-pod
-    run_warren 0 run --rm --pod "$POD" "$IMAGE" sh -c 'hostname; ip -o link show | cut -d: -f2'
-    assert_output "$POD
- lo"
+    # the same hostname and netns (its interfaces) as the server's
+    run_warren 0 run --rm --pod "$POD" "$IMAGE" sh -c 'hostname; readlink /proc/self/ns/net; ip -o link show | cut -d: -f2'
+    assert_line --index 0 "$POD"
+    assert_output "$(w exec "$POD-srv" sh -c 'hostname; readlink /proc/self/ns/net; ip -o link show | cut -d: -f2')"
     run_warren 0 exec "$POD-srv" touch /dev/mqueue/wt-root-q
     run_warren 0 run --rm --pod "$POD" "$IMAGE" ls /dev/mqueue
     assert_output wt-root-q
