@@ -199,6 +199,7 @@ extern const struct cmd cli_container_commands[];
 extern const struct cmd cli_system_commands[];
 extern const struct cmd cli_manifest_commands[];
 extern const struct cmd cli_volume_commands[];
+extern const struct cmd cli_pod_commands[];	    /* cmd_pod.c */
 extern const struct cmd cli_healthcheck_commands[]; /* cmd_health.c */
 extern const struct cmd cli_network_commands[];	    /* cmd_network.c */
 /* cmd_netconnect.c */

@@ -5,6 +5,7 @@
 #include "lib/cleanup.h"
 #include "lib/util.h"
 #include "image/img_json.h"
+#include "runtime/pods.h"
 #include "runtime/container.h"
 #include "runtime/ctr_json.h"
 #include "runtime/volumes.h"
@@ -17,7 +18,7 @@
 #include <string.h>
 
 struct ps_opts {
-	bool all, quiet, notrunc, latest, size;
+	bool all, quiet, notrunc, latest, size, pod;
 	bool external; /* accepted: warren has no other tools' containers to list */
 	const char *format;
 	int last;      /* -n: the last N created (-1: unset) */
@@ -47,6 +48,7 @@ static const struct opt ps_tab[] = {
     OPT_BOOL("external", 0, struct ps_opts, external),
     OPT_BOOL("latest", 'l', struct ps_opts, latest),
     OPT_BOOL("size", 's', struct ps_opts, size),
+    OPT_BOOL("pod", 'p', struct ps_opts, pod),
     OPT_CALL("last", 'n', ps_last),
     OPT_STRV("filter", 'f', struct ps_opts, filter),
     OPT_TABLE_END,
@@ -67,8 +69,8 @@ const struct optspec cli_ps_opts = {ps_tab, sizeof(struct ps_opts), false, ps_in
 /* Prints the containers through format_print: `--format json` gets
  * Podman's JSON entries, templates (and the default table) its template
  * view. sizes: ps -s, else NULL. */
-static int ps_print(struct container_rec *v, size_t n, const struct ctr_size *sizes,
-		    const char *fmt, bool notrunc, struct werr *err)
+static int ps_print(struct engine *e, struct container_rec *v, size_t n,
+		    const struct ctr_size *sizes, const char *fmt, bool notrunc, struct werr *err)
 {
 	struct json_object **objs = xcalloc(n + 1, sizeof(*objs));
 	cleanup_json struct json_object *hdr = ctr_json_ps_headers();
@@ -77,6 +79,7 @@ static int ps_print(struct container_rec *v, size_t n, const struct ctr_size *si
 	for (size_t i = 0; i < n; i++) {
 		const struct ctr_size *sz = sizes ? &sizes[i] : NULL;
 		objs[i] = json ? ctr_json_ps(&v[i], sz) : ctr_json_ps_view(&v[i], notrunc, sz);
+		pod_ps_fields(e, &v[i], objs[i], notrunc || json);
 	}
 	if (format_print_owned(stdout, fmt, objs, n, hdr, err) < 0)
 		return werr_status(err, 125);
@@ -153,9 +156,11 @@ int cmd_ps(struct engine *e, void *opts, char **args, struct werr *err)
 		for (size_t i = 0; i < n; i++)
 			printf("%.*s\n", o->notrunc ? 64 : 12, list[i].id);
 	} else {
-		rc = ps_print(list, n, sizes,
+		/* --pod: Podman's POD ID and PODNAME columns */
+		rc = ps_print(e, list, n, sizes,
 			      fmt	? fmt
 			      : o->size ? CTR_PS_TABLE "\t{{.Size}}"
+			      : o->pod	? CTR_PS_TABLE "\t{{.Pod}}\t{{.PodName}}"
 					: CTR_PS_TABLE,
 			      o->notrunc, err);
 	}
@@ -205,9 +210,18 @@ int cmd_rm(struct engine *e, void *opts, char **args, struct werr *err)
 		size_t n = 0;
 		if (container_list(e, true, &list, &n, err) < 0)
 			return -1;
-		for (size_t i = 0; i < n; i++) {
+		/* the infra containers last: each takes its pod (and what is left
+		 * of its members) with it, as Podman's rm --all */
+		for (size_t k = 0; k < 2 * n; k++) {
+			size_t i = k % n;
 			struct werr e2 = {0};
-			if (container_remove(e, &list[i], force, (int)timeout, &e2) < 0) {
+			int r = 0;
+			if (pod_is_infra(e, &list[i]) != (k >= n))
+				continue;
+			if (k >= n)
+				r = pod_remove_of_infra(e, &list[i], force, (int)timeout, &e2);
+			if (r < 0 || (r == 0 && container_remove(e, &list[i], force, (int)timeout,
+								 &e2) < 0)) {
 				cli_error("%s", e2.msg);
 				rc = e2.status ? e2.status : 125;
 			} else {

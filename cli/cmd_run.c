@@ -9,6 +9,7 @@
 #include "runtime/container.h"
 #include "runtime/detach.h"
 #include "runtime/health.h"
+#include "runtime/pods.h"
 #include "runtime/runopts.h"
 
 #include <stdio.h>
@@ -152,6 +153,7 @@ static const struct opt run_tab[] = {
     OPT_CALL("publish", 'p', runopts_add_publish_opt),
     OPT_BOOL("publish-all", 'P', struct run_opts, publish_all),
     OPT_CALL("expose", 0, runopts_add_expose_opt),
+    OPT_STR("pod", 0, struct run_opts, pod), /* a ref until run_args resolves it */
     OPT_TABLE_END,
 };
 
@@ -209,7 +211,8 @@ static int run_detached(struct engine *e, const char *image, const struct run_op
 
 /* IMAGE [COMMAND...] into o; pulls the image when the policy says so
  * (--rootfs: IMAGE is the root filesystem's dir) */
-static int run_args(struct engine *e, struct run_opts *o, char **args, struct werr *err)
+static int run_args(struct engine *e, struct run_opts *o, char **args, char **pod_id,
+		    struct werr *err)
 {
 	if (o->rm && o->restart && strcmp(o->restart, "no") != 0) {
 		werr_set(err, 0,
@@ -229,6 +232,9 @@ static int run_args(struct engine *e, struct run_opts *o, char **args, struct we
 	json_object_put(hc);
 	for (size_t i = 1; args[i]; i++)
 		o->cmd = strv_append(o->cmd, args[i]);
+	/* --pod REF: joins it (new:NAME makes it); o->pod becomes its id */
+	if (o->pod && pod_join_opts(e, o->pod, o, pod_id, err) < 0)
+		return -1;
 	if (o->rootfs)
 		return runopts_set_rootfs(o, args[0], err);
 	return cli_image_for_run(e, args[0], o->pull, o, err);
@@ -237,8 +243,11 @@ static int run_args(struct engine *e, struct run_opts *o, char **args, struct we
 int cmd_run(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	struct run_opts *o = opts;
+	cleanup_free char *pod_id = NULL;
 
-	if (run_args(e, o, args, err) < 0)
+	if (run_args(e, o, args, &pod_id, err) < 0)
+		return -1;
+	if (pod_id && pod_infra_ensure(e, pod_id, err) < 0)
 		return -1;
 	if (o->detach)
 		return run_detached(e, args[0], o, err);
@@ -250,8 +259,9 @@ int cmd_create(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	struct run_opts *o = opts;
 	struct ctr_owned c = {.lock = -1, .proc = {.pty_master = -1}};
+	cleanup_free char *pod_id = NULL;
 
-	if (run_args(e, o, args, err) < 0 || container_create(e, args[0], o, &c, err) < 0)
+	if (run_args(e, o, args, &pod_id, err) < 0 || container_create(e, args[0], o, &c, err) < 0)
 		return -1;
 	printf("%s\n", c.rec.id);
 	/* created, and nobody's until a start takes it */

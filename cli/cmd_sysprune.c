@@ -7,6 +7,7 @@
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/util.h"
+#include "runtime/pods.h"
 #include "runtime/container.h"
 #include "runtime/ctrfilter.h"
 #include "runtime/ctrmanage.h"
@@ -326,6 +327,23 @@ static const struct opt reset_tab[] = {
 };
 const struct optspec cli_reset_opts = {reset_tab, sizeof(struct reset_opts), false, NULL, NULL};
 
+/* Removes every pod (its infra container with it); the failures. */
+static int reset_pods(struct engine *e)
+{
+	struct pod_rec *p = NULL;
+	size_t n = 0;
+	int failed = 0;
+	struct werr err = {0};
+
+	if (pod_list(e, &p, &n, &err) == 0) {
+		for (size_t i = 0; i < n; i++, err = (struct werr){0})
+			if (pod_remove(e, &p[i], true, -1, &err) < 0 && ++failed)
+				cli_error("%s", err.msg);
+		pod_recs_free(p, n);
+	}
+	return failed;
+}
+
 /* Removes every container (stopping the running ones), volume and image
  * through the engine, so that mounts and processes go the proper way;
  * each failure is printed and the rest goes on. Returns the failures. */
@@ -340,10 +358,12 @@ static int reset_objects(struct engine *e)
 
 	if (container_list(e, true, &c, &n, &err) == 0) {
 		for (size_t i = 0; i < n; i++, err = (struct werr){0})
-			if (container_remove(e, &c[i], true, -1, &err) < 0 && ++failed)
+			if (!pod_is_infra(e, &c[i]) &&
+			    container_remove(e, &c[i], true, -1, &err) < 0 && ++failed)
 				cli_error("%s", err.msg);
 		container_recs_free(c, n);
 	}
+	failed += reset_pods(e);
 	if (volume_list(e, NULL, &v, &n, &err) == 0) {
 		for (size_t i = 0; i < n; i++, err = (struct werr){0})
 			if (volume_remove(e, v[i].name, true, 10, &err) < 0 && ++failed)

@@ -196,8 +196,9 @@
 	"                   before=CONTAINER, since=CONTAINER, until=TIME,\n"                      \
 	"                   health=healthy|unhealthy|starting (running ones) or none (no "         \
 	"check),\n"                                                                                \
-	"                   network=NAME (on that bridge network)\n"                               \
-	"      --external   accepted as by Podman (warren has no other tools' containers)\n"
+	"                   network=NAME (on that bridge network), pod=POD (name or id)\n"         \
+	"      --external   accepted as by Podman (warren has no other tools' containers)\n"       \
+	"  -p, --pod        POD ID and PODNAME columns (the pod of each container)\n"
 
 #define RM_HELP                                                                                    \
 	"SYNOPSIS\n  warren rm [OPTIONS] CONTAINER [CONTAINER...]\n\n"                             \
@@ -847,6 +848,7 @@ const struct cmd cli_commands[] = {
      cli_manifest_commands},
     {"network", NULL, NULL, "manage networks", NULL, NEEDS_NOTHING, cli_network_commands},
     {"pause", cmd_pause, &cli_all_opts, "pause containers", PAUSE_HELP, NEEDS_STORE, NULL},
+    {"pod", NULL, NULL, "manage pods", NULL, NEEDS_NOTHING, cli_pod_commands},
     {"port", cmd_port, &cli_all_opts, "list the published ports of containers", PORT_HELP,
      NEEDS_STORE, NULL},
     {"ps", cmd_ps, &cli_ps_opts, "list containers", PS_HELP, NEEDS_STORE, NULL},

@@ -16,7 +16,11 @@
 	"  -P, --publish-all         publish the image's EXPOSE ports and --expose's on random\n"  \
 	"                            host ports\n"                                                 \
 	"      --expose PORT[-PORT][/tcp|/udp]\n"                                                  \
-	"                            expose a port (or range) without publishing it (for -P)\n"
+	"                            expose a port (or range) without publishing it (for -P)\n"    \
+	"      --pod POD             join pod POD (new:NAME: a new pod NAME): its infra's\n"       \
+	"                            network, ipc and uts (and pid) namespaces as the pod\n"       \
+	"                            shares them; its ports and hostname are the pod's (see\n"     \
+	"                            `warren pod create`)\n"
 
 #define PORT_HELP                                                                                  \
 	"SYNOPSIS\n"                                                                               \

@@ -435,6 +435,29 @@ static void restart(struct mon *m)
 	execve(m->restart_argv[0], m->restart_argv, m->env);
 }
 
+/* A pod's infra container (runtime/pods.c bind-mounts this static binary
+ * into an empty rootfs at POD_INFRA_PATH and runs it as argv {that path}):
+ * it only holds the pod's namespaces, so it needs no image. As the init
+ * of the pod's pid namespace it reaps what members orphan there, and it
+ * ends at SIGTERM, SIGINT or SIGHUP (blocked signals are delivered to a
+ * namespace's init even from outside, where unhandled ones are not). */
+static int infra_mode(void)
+{
+	sigset_t all;
+	int sig;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	for (;;) {
+		sig = sigwaitinfo(&all, NULL);
+		if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)
+			return 0;
+		if (sig == SIGCHLD)
+			while (waitpid(-1, NULL, WNOHANG) > 0)
+				;
+	}
+}
+
 /* The pause process of rootless warren (rootless/pause.c execs us as
  * "warren-pause"): it only holds the user and mount namespaces. It tells
  * its creator it is ready on fd 4 and waits for SIGKILL (every other
@@ -485,6 +508,8 @@ int main(int argc, char **argv)
 		return netns_mode();
 	if (argc == 1 && strcmp(argv[0], "warren-forward") == 0)
 		return fwd_main();
+	if (argc == 1 && strcmp(argv[0], "/warren-infra") == 0)
+		return infra_mode();
 	for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
 		m.clients[i] = -1;
 	if (read_params(&m) < 0) {

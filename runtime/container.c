@@ -20,6 +20,7 @@
 #include "runtime/hooks.h"
 #include "rootless/rootless.h"
 #include "runtime/names.h"
+#include "runtime/pods.h"
 #include "runtime/portfwd.h"
 #include "runtime/ports.h"
 #include "runtime/volumes.h"
@@ -233,6 +234,8 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	json_object_object_add(j, "HostConfig", host);
 	ports_create_config(o, image_config, j);
 	json_object_object_add(j, "LogMaxBytes", json_object_new_int64(o->log_max));
+	if (o->pod) /* the pod it belongs to (runtime/pods.h) */
+		jset_str(j, "Pod", o->pod);
 	/* --rootfs: what a start mounts again, and what inspect shows */
 	if (o->rootfs) {
 		jset_str(j, "Rootfs", o->rootfs_path);
@@ -712,6 +715,7 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 	struct port_listener *pl = NULL;
 	size_t npl = 0;
 	int cgfds[CG_NKINDS], rc;
+	struct pod_ns pns = {{-1, -1, -1}};
 
 	health_starting(e, &c->rec);
 	/* the ports first: a taken one fails the start before anything runs */
@@ -721,12 +725,15 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 	}
 	c->fglog = fglog_begin(e, &c->rec, &xo);
 	rc = ctrnet_prepare(e, &c->rec, bundle, &c->net, &xo, err);
+	if (rc == 0)
+		rc = pod_ns_prepare(e, &c->rec, &pns, &xo, err);
 	if (rc == 0) {
 		xo.ncgroup_fds = ctr_cgroup_start(e, &c->rec, cgfds, err);
 		xo.cgroup_fds = cgfds;
 		rc = xo.ncgroup_fds < 0 ? -1 : executor_start(bundle, &xo, &c->proc, err);
 		for (int i = 0; i < xo.ncgroup_fds; i++)
 			close(cgfds[i]);
+		pod_ns_release(&pns);
 	}
 	if (rc < 0) {
 		ports_listeners_free(pl, npl);
@@ -1015,7 +1022,7 @@ int container_remove(struct engine *e, struct container_rec *c, bool force, int 
 	bool gone = false;
 	int fd = -1, st, rc;
 
-	if (engine_store(e, err) == NULL)
+	if (engine_store(e, err) == NULL || pod_check_remove(e, c, err) < 0)
 		return -1;
 	st = ctrlock_try(e->runroot, c->id, true, &fd, &info, err);
 	if (st == CTRLOCK_OWNED && force)

@@ -491,7 +491,9 @@ struct json_object *ctr_json_inspect(struct engine *e, const struct container_re
 	jset(jget(o, "State"), "Health", health_state_json(e, c));
 	cgroup_path(o, e, c, go_time);
 	fill_image(o, e, c);
-	jset_str(o, "Rootfs", jstr(opts, "Rootfs")); /* --rootfs DIR, else "" */
+	jset_str(o, "Rootfs", jstr(opts, "Rootfs"));			/* --rootfs DIR, else "" */
+	jset_str(o, "Pod", jstr(opts, "Pod") ? jstr(opts, "Pod") : ""); /* runtime/pods.h */
+	jset(o, "IsInfra", json_object_new_boolean(json_object_get_boolean(jget(opts, "IsInfra"))));
 	fill_paths(o, e, c);
 	jset_str(o, "Name", c->name);
 	jset(o, "RestartCount", json_object_new_int(container_restart_count(e, c->id)));

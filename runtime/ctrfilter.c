@@ -13,6 +13,7 @@
 #include "lib/util.h"
 #include "runtime/container.h"
 #include "runtime/health.h"
+#include "runtime/pods.h"
 
 static const struct {
 	const char *name;
@@ -25,6 +26,7 @@ static const struct {
     {"exited", CF_EXITED, true, false}, {"before", CF_BEFORE, true, false},
     {"since", CF_SINCE, true, false},	{"until", CF_UNTIL, true, true},
     {"health", CF_HEALTH, true, false}, {"network", CF_NETWORK, true, false},
+    {"pod", CF_POD, true, false},
 };
 
 /* Podman's container states (define.StringToContainerStatus) */
@@ -139,9 +141,26 @@ static int earliest(struct engine *e, char **refs, int64_t *out, struct werr *er
 	return 0;
 }
 
+/* pod=REF: each REF becomes its pod's full id (an unknown one: Podman's
+ * "no such pod") */
+static int resolve_pods(struct engine *e, char **vals, struct werr *err)
+{
+	for (size_t i = 0; vals && vals[i]; i++) {
+		struct pod_rec p = {0};
+		int r = pod_lookup(e, vals[i], &p, err);
+		if (r <= 0)
+			return r == 0 ? pod_not_found(vals[i], err) : -1;
+		free(vals[i]);
+		vals[i] = xstrdup(p.id);
+		pod_rec_free(&p);
+	}
+	return 0;
+}
+
 int ctr_filter_resolve(struct engine *e, struct ctr_filter *f, struct werr *err)
 {
-	if (earliest(e, f->vals[CF_BEFORE], &f->before, err) < 0)
+	if (earliest(e, f->vals[CF_BEFORE], &f->before, err) < 0 ||
+	    resolve_pods(e, f->vals[CF_POD], err) < 0)
 		return -1;
 	return earliest(e, f->vals[CF_SINCE], &f->since, err);
 }
@@ -286,6 +305,11 @@ bool ctr_filter_match(const struct ctr_filter *f, const struct container_rec *c)
 		return false;
 	if (v[CF_NETWORK] && !network_any(v[CF_NETWORK], c))
 		return false;
+	if (v[CF_POD]) {
+		cleanup_free char *pod = pod_of_container(c);
+		if (pod == NULL || !strv_contains(v[CF_POD], pod))
+			return false;
+	}
 	if (v[CF_LABEL] || v[CF_NLABEL]) {
 		struct json_object *labels = ctr_labels(c);
 		ok = labels_all(v[CF_LABEL], labels, false) &&

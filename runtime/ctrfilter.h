@@ -29,6 +29,7 @@ enum ctr_fkey {
 	CF_UNTIL,    /* created before a time */
 	CF_HEALTH,   /* healthy, unhealthy, starting, none (runtime/health.h) */
 	CF_NETWORK,  /* on bridge network NAME (NetConfig.Networks) */
+	CF_POD,	     /* the pod (name, id or prefix; full ids once resolved) */
 	CF_COUNT
 };
 

@@ -1,4 +1,5 @@
 /* ctrmanage.c - rename and prune (see ctrmanage.h). */
+#include "runtime/pods.h"
 #include "runtime/ctrmanage.h"
 
 #include <stdlib.h>
@@ -50,8 +51,9 @@ int container_prune(struct engine *e, const struct ctr_filter *f, char ***remove
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct werr e2 = {0};
+		/* an infra goes with its pod (pod rm, pod prune), as Podman's */
 		if (v[i].state == CTR_RUNNING || v[i].state == CTR_REMOVING ||
-		    (f && !ctr_filter_match(f, &v[i])))
+		    (f && !ctr_filter_match(f, &v[i])) || pod_is_infra(e, &v[i]))
 			continue;
 		if (container_remove(e, &v[i], false, 0, &e2) < 0) {
 			*err = e2;

@@ -23,6 +23,7 @@
 #include "runtime/ctrlock.h"
 #include "runtime/executor.h"
 #include "runtime/health.h"
+#include "runtime/pods.h"
 #include "runtime/portfwd.h"
 
 /* The monitor's fds are moved up here before fd 3 (its parameters) is
@@ -300,11 +301,13 @@ static void monitor_child(struct engine *e, struct ctr_owned *c, const struct de
 	struct werr err = {0};
 	int cgfds[CG_NKINDS];
 	struct ctrnet net = {0};
+	struct pod_ns pns = {{-1, -1, -1}};
 
 	/* its own cgroup (runtime/ctrcgroup.h), which its process joins */
 	xo.ncgroup_fds = ctr_cgroup_start(e, &c->rec, cgfds, &err);
 	xo.cgroup_fds = cgfds;
 	if (xo.ncgroup_fds < 0 || ctrnet_prepare(e, &c->rec, bundle, &net, &xo, &err) < 0 ||
+	    pod_ns_prepare(e, &c->rec, &pns, &xo, &err) < 0 ||
 	    executor_start(bundle, &xo, &c->proc, &err) < 0) {
 		ctrnet_release(&net);
 		ctrnet_teardown(e, c->rec.id, c->rec.name, c->rec.config);
@@ -313,6 +316,7 @@ static void monitor_child(struct engine *e, struct ctr_owned *c, const struct de
 	}
 	for (int i = 0; i < xo.ncgroup_fds; i++)
 		close(cgfds[i]);
+	pod_ns_release(&pns);
 	if (in_r >= 0)
 		close(in_r);
 	if (out_w >= 0)

@@ -96,6 +96,19 @@ static int join_cgroups(const struct exec_opts *o, struct werr *err)
 	return 0;
 }
 
+/* Child side: a pod member joins its infra's ipc and uts namespaces
+ * (exec_opts.join_pod), while it is still root in ours. */
+static int join_pod_ns(const struct exec_opts *o, struct werr *err)
+{
+	if (!o->join_pod)
+		return 0;
+	if (o->pod_ipc_fd >= 0 && setns(o->pod_ipc_fd, CLONE_NEWIPC) < 0)
+		return werr_set(err, errno, "join the ipc namespace of the pod");
+	if (o->pod_uts_fd >= 0 && setns(o->pod_uts_fd, CLONE_NEWUTS) < 0)
+		return werr_set(err, errno, "join the uts namespace of the pod");
+	return 0;
+}
+
 static __attribute__((noreturn)) void child_main(const struct xchild *a)
 {
 	struct werr err;
@@ -124,6 +137,9 @@ static __attribute__((noreturn)) void child_main(const struct xchild *a)
 		werr_set(&err, errno, "join the network namespace");
 		child_fail(a->errfd, &err);
 	}
+	/* a pod member: its infra's ipc and uts namespaces (pid: xstart) */
+	if (a->join == NULL && join_pod_ns(a->o, &err) < 0)
+		child_fail(a->errfd, &err);
 	/* its own user namespace: the maps first (the parent writes them) */
 	if (a->join == NULL && xuserns_wanted(a->s) && xuserns_child(a->s, a->errfd, &err) < 0)
 		child_fail(a->errfd, &err);
@@ -246,6 +262,7 @@ static __attribute__((noreturn)) void child_entry(const struct spawn *sp)
  * fork, no more. */
 struct pidns_helper {
 	int nsfd;
+	int flags; /* the child's new namespaces (a pod member's start), 0 for exec */
 	const struct spawn *sp;
 	pid_t pid;  /* the child, or -1 */
 	int errnum; /* why not (of setns or clone) */
@@ -261,7 +278,8 @@ static int pidns_helper_main(void *arg)
 		_exit(1);
 	}
 	/* like fork: the child runs on its own copy of this stack */
-	pid = (pid_t)syscall(SYS_clone, (unsigned long)CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, 0);
+	pid = (pid_t)syscall(SYS_clone, (unsigned long)CLONE_PARENT | h->flags | SIGCHLD, NULL,
+			     NULL, NULL, 0);
 	if (pid == 0)
 		child_entry(h->sp);
 	h->errnum = pid < 0 ? errno : 0;
@@ -273,9 +291,9 @@ static int pidns_helper_main(void *arg)
 
 /* The child of sp in the pid namespace nsfd (a pidfd or an ns file), as
  * our own; -1 with err set (errnum: setns's or clone's). */
-static pid_t clone_in_pidns(int nsfd, const struct spawn *sp, struct werr *err)
+static pid_t clone_in_pidns(int nsfd, int flags, const struct spawn *sp, struct werr *err)
 {
-	struct pidns_helper h = {.nsfd = nsfd, .sp = sp, .pid = -1, .errnum = EIO};
+	struct pidns_helper h = {.nsfd = nsfd, .flags = flags, .sp = sp, .pid = -1, .errnum = EIO};
 	sigset_t all, old;
 	pid_t helper;
 	void *stack = mmap(NULL, PIDNS_HELPER_STACK, PROT_READ | PROT_WRITE,
@@ -307,7 +325,7 @@ int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct
 	cleanup_close int errfd = -1, ptyfd = -1;
 	pid_t pid;
 	int master = -1, rc, netfd, nsfd = -1;
-	bool userns;
+	bool userns, pod;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, es) < 0)
 		return werr_set(err, errno, "socketpair");
@@ -338,10 +356,26 @@ int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct
 	if (netfd >= 0)
 		clone_flags &= ~CLONE_NEWNET;
 	sp.netfd = netfd;
+	pod = c->join == NULL && c->o->join_pod;
+	if (pod && userns) {
+		if (netfd >= 0)
+			close(netfd);
+		close_pair(es);
+		close_pair(ps);
+		return werr_set(
+		    err, EINVAL,
+		    "a pod member with a user namespace of its own is not supported yet");
+	}
+	if (pod)
+		clone_flags &= ~((c->o->pod_ipc_fd >= 0 ? CLONE_NEWIPC : 0) |
+				 (c->o->pod_uts_fd >= 0 ? CLONE_NEWUTS : 0) |
+				 (c->o->pod_pid_fd >= 0 ? CLONE_NEWPID : 0));
 	if (userns)
 		pid = xuserns_clone(c->s, err);
 	else if (c->join != NULL && c->pidns_fd >= 0)
-		pid = clone_in_pidns(c->pidns_fd, &sp, err);
+		pid = clone_in_pidns(c->pidns_fd, 0, &sp, err);
+	else if (pod && c->o->pod_pid_fd >= 0)
+		pid = clone_in_pidns(c->o->pod_pid_fd, clone_flags, &sp, err);
 	else
 		pid = (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL,
 				     NULL, 0);
@@ -362,6 +396,8 @@ int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct
 		close(ps[1]);
 	if (pid < 0 && c->join != NULL && c->pidns_fd >= 0)
 		return werr_set(err, rc, "join the pid namespace of the container");
+	if (pid < 0 && pod && c->o->pod_pid_fd >= 0)
+		return werr_set(err, rc, "join the pid namespace of the pod");
 	if (pid < 0)
 		return userns ? -1 : werr_set(err, rc, "clone the container process");
 	/* its own user namespace: maps and the idmapped rootfs first */

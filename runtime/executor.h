@@ -50,6 +50,11 @@ struct exec_opts {
 	void *net_arg;
 	bool join_netns; /* the process joins netns_fd instead of a new netns */
 	int netns_fd;
+	/* a pod member (runtime/pods.h): the ipc, uts and pid namespaces of
+	   its pod's infra that it joins instead of new ones (-1: a new one);
+	   all three unused unless join_pod */
+	bool join_pod;
+	int pod_ipc_fd, pod_uts_fd, pod_pid_fd;
 };
 
 struct ctr_proc {

@@ -15,6 +15,7 @@
 #include "lib/json.h"
 #include "lib/signame.h"
 #include "lib/util.h"
+#include "runtime/pods.h"
 #include "runtime/container.h"
 #include "runtime/container_int.h"
 #include "runtime/ctrcgroup.h"
@@ -189,6 +190,11 @@ int container_prepare_start(struct engine *e, const char *ref, int lock_fd, stru
 	r = container_lookup(e, ref, &c, err);
 	if (r <= 0)
 		return r == 0 ? container_not_found(ref, err) : -1;
+	/* a pod's member: its infra first (runtime/pods.h) */
+	if (c.state != CTR_RUNNING && pod_ready_for(e, &c, err) < 0) {
+		container_rec_free(&c);
+		return -1;
+	}
 	if (lock_fd >= 0) {
 		/* a restart by the policy: the monitor handed its lock on */
 		if (ctrlock_adopt(e->runroot, c.id, lock_fd, err) < 0) {

@@ -104,6 +104,7 @@ struct run_opts {
 	char **ulimits;	     /* --ulimit TYPE=SOFT[:HARD] or host (runtime/ulimits.h) */
 	char **conf_ulimits; /* containers.conf's default_ulimits (container_create) */
 	bool rootless;	     /* the engine's mode (container_create): limits it cannot raise */
+	const char *pod;     /* --pod: the full id of the pod it joins (runtime/pods.h), borrowed */
 };
 
 /* The default init binaries of --init, in the order they are looked for

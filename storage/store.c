@@ -28,8 +28,10 @@
  * Version 3 (manifest lists, issue 7; volumes, issue 8): images.kind and
  * images.instances; the volumes table and container_volumes, the volumes
  * each container uses (storage/volume.c). An older warren refuses a newer
- * database: it would take a list for an image with no config. */
-#define SCHEMA_VERSION 3
+ * database: it would take a list for an image with no config.
+ * Version 4 (pods, issue 11): the pods table (storage/pod.c); a version 3
+ * database gains it when opened. */
+#define SCHEMA_VERSION 4
 
 /* The volume tables, in the new schema and in the upgrade from 2. The
  * trigger forgets a container's volumes with the container, so that every
@@ -42,6 +44,11 @@
 	"CREATE INDEX IF NOT EXISTS container_volumes_by_volume ON container_volumes(volume);"     \
 	"CREATE TRIGGER IF NOT EXISTS container_volumes_gone AFTER DELETE ON containers"           \
 	" BEGIN DELETE FROM container_volumes WHERE ctr_id = old.id; END;"
+
+/* The pods table (storage/pod.c), in the new schema and the upgrade from 3. */
+#define POD_SCHEMA_SQL                                                                             \
+	"CREATE TABLE IF NOT EXISTS pods(id TEXT PRIMARY KEY, name TEXT UNIQUE NOT NULL,"          \
+	" created INTEGER, infra_id TEXT, config TEXT);"
 
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS version(version INTEGER NOT NULL);"
@@ -62,7 +69,7 @@ static const char schema_sql[] =
     " finished INTEGER, state INTEGER, pid INTEGER, pid_start INTEGER, exit_code INTEGER,"
     " autoremove INTEGER, driver TEXT, config TEXT);"
     "CREATE INDEX IF NOT EXISTS containers_by_image ON containers(image_id);" VOLUME_SCHEMA_SQL
-    "INSERT INTO version SELECT 3 WHERE NOT EXISTS (SELECT 1 FROM version);";
+	POD_SCHEMA_SQL "INSERT INTO version SELECT 4 WHERE NOT EXISTS (SELECT 1 FROM version);";
 
 /* From version 1: the blob of each layer (none for the layers it has). */
 static const char upgrade_v2_sql[] = "ALTER TABLE layers ADD COLUMN blob TEXT;"
@@ -323,7 +330,7 @@ static int create_schema(struct store *s, struct werr *err)
 	return exec_sql(s, "COMMIT", err);
 }
 
-/* Upgrades a version 1 or 2 database, in one transaction that reads the
+/* Upgrades a version 1, 2 or 3 database, in one transaction that reads the
  * version again: of two commands that open an old store at once, the
  * second finds it done. */
 static int upgrade_schema(struct store *s, struct werr *err)
@@ -346,6 +353,12 @@ static int upgrade_schema(struct store *s, struct werr *err)
 	     exec_sql(s, "UPDATE version SET version = 3;", err) < 0)) {
 		exec_sql(s, "ROLLBACK", NULL);
 		return werr_wrap(err, "upgrade the database to version 3");
+	}
+	if (version >= 1 && version <= 3 &&
+	    (exec_sql(s, POD_SCHEMA_SQL, err) < 0 ||
+	     exec_sql(s, "UPDATE version SET version = 4;", err) < 0)) {
+		exec_sql(s, "ROLLBACK", NULL);
+		return werr_wrap(err, "upgrade the database to version 4");
 	}
 	return exec_sql(s, "COMMIT", err);
 }

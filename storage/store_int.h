@@ -16,6 +16,7 @@ struct store;
 #define STORE_EXT_SLOTS	  32
 #define STORE_SLOT_VOLUME 0  /* volume.c: 0..19 */
 #define STORE_SLOT_CHECK  20 /* storecheck.c: 20..23 */
+#define STORE_SLOT_POD	  24 /* pod.c: 24..29 */
 
 /* The statement sql, prepared on first use and cached in slot, reset and
  * unbound; NULL with err set. */

@@ -1,4 +1,5 @@
 /* test_store.c - the state database: images, names, prefixes, containers. */
+#include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -6,6 +7,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "storage/pod.h"
 #include "storage/store.h"
 #include "storage/volume.h"
 #include "tests/unit/unit.h"
@@ -280,7 +282,7 @@ UNIT_TEST(store_v3_lists)
 	sqlite3_close(db);
 	s = store_open(dir, &err);
 	CHECK(s != NULL);
-	CHECK(db_version(path) == 3);
+	CHECK(db_version(path) == 4);
 	CHECK(store_image_get(s, HEX_A, &g, &err) == 1);
 	CHECK(!g.list && g.instances == NULL);
 	image_rec_free(&g);
@@ -310,10 +312,10 @@ UNIT_TEST(store_v3_lists)
 	store_close(s);
 	/* a newer database is refused */
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db, "UPDATE version SET version = 4", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "UPDATE version SET version = 5", NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
 	CHECK(store_open(dir, &err) == NULL);
-	CHECK(strstr(err.msg, "newer than this warren supports (3)") != NULL);
+	CHECK(strstr(err.msg, "newer than this warren supports (4)") != NULL);
 	free(path);
 	rmdir_all(dir);
 }
@@ -369,10 +371,56 @@ UNIT_TEST(store_upgrade_v2_volumes)
 	store_close(s);
 	/* a database from a newer warren is refused */
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db, "UPDATE version SET version = 4", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "UPDATE version SET version = 5", NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
 	CHECK(store_open(dir, &err) == NULL);
-	CHECK(strstr(err.msg, "version 4 is newer than this warren supports (3)") != NULL);
+	CHECK(strstr(err.msg, "version 5 is newer than this warren supports (4)") != NULL);
+	free(path);
+	rmdir_all(dir);
+}
+
+/* Version 4 (issue 11, pods): a version 3 store gains the pods table when
+ * opened; names are unique, refs are names, ids and unique prefixes. */
+UNIT_TEST(store_v4_pods)
+{
+	char *dir = tmpdir();
+	char *path = xasprintf("%s/warren.db", dir);
+	struct werr err = {0};
+	struct pod_rec p = {.name = "web", .created = 5, .infra_id = "", .config = "{}"}, g = {0};
+	struct pod_rec *v = NULL;
+	size_t n = 0;
+	struct store *s;
+	sqlite3 *db = NULL;
+
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+			   "CREATE TABLE version(version INTEGER NOT NULL);"
+			   "INSERT INTO version VALUES(3);"
+			   "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	s = store_open(dir, &err);
+	CHECK(s != NULL);
+	CHECK(db_version(path) == 4);
+	memcpy(p.id, HEX_A, sizeof(p.id));
+	CHECK(store_pod_add(s, &p, &err) == 0);
+	memcpy(p.id, HEX_B, sizeof(p.id));
+	CHECK(store_pod_add(s, &p, &err) == -1 && err.errnum == EEXIST);
+	CHECK(strstr(err.msg, "name \"web\" is in use") != NULL);
+	p.name = "db";
+	CHECK(store_pod_add(s, &p, &err) == 0);
+	CHECK(store_pod_get(s, "web", &g, &err) == 1);
+	CHECK_STR(g.id, HEX_A);
+	pod_rec_free(&g);
+	CHECK(store_pod_get(s, "bbb", &g, &err) == 1);
+	CHECK_STR(g.name, "db");
+	pod_rec_free(&g);
+	CHECK(store_pod_get(s, "nope", &g, &err) == 0);
+	CHECK(store_pod_list(s, &v, &n, &err) == 0 && n == 2);
+	pod_recs_free(v, n);
+	CHECK(store_pod_delete(s, HEX_A, &err) == 0);
+	CHECK(store_pod_get(s, "web", &g, &err) == 0);
+	store_close(s);
 	free(path);
 	rmdir_all(dir);
 }
