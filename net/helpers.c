@@ -459,7 +459,8 @@ static int api_call(const char *path, const char *req, char *buf, size_t len, st
 	ssize_t r;
 
 	if (path == NULL || strlen(path) >= sizeof(sa.sun_path))
-		return werr_set(err, ENAMETOOLONG, "slirp4netns's API socket '%s'", path ? path : "");
+		return werr_set(err, ENAMETOOLONG, "slirp4netns's API socket '%s'",
+				path ? path : "");
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return werr_set(err, errno, "connect to slirp4netns's API socket '%s'", path);
