@@ -202,6 +202,10 @@ extern const struct cmd cli_volume_commands[];
 extern const struct cmd cli_pod_commands[];	    /* cmd_pod.c */
 extern const struct cmd cli_healthcheck_commands[]; /* cmd_health.c */
 
+/* cmd_kube.c */
+extern const struct cmd cli_kube_commands[];
+extern const struct cmd cli_generate_commands[];
+
 #define WARREN_VERSION "0.1.0"
 
 #endif

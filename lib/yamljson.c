@@ -314,6 +314,21 @@ static int obuf_write(void *data, unsigned char *buffer, size_t size)
 	return 1;
 }
 
+/* Plain strings go-yaml (YAML 1.1) would read as something else too:
+ * its booleans (yes, off ...) and timestamps; quoted, as it writes them. */
+static bool needs_quotes(const char *s)
+{
+	static const char *const yaml11[] = {"y",  "Y",	 "yes", "Yes", "YES", "n",   "N",   "no",
+					     "No", "NO", "on",	"On",  "ON",  "off", "Off", "OFF"};
+
+	if (plain_is_typed(s))
+		return true;
+	for (size_t i = 0; i < sizeof(yaml11) / sizeof(yaml11[0]); i++)
+		if (!strcmp(s, yaml11[i]))
+			return true;
+	return strlen(s) >= 10 && strspn(s, "0123456789") == 4 && s[4] == '-';
+}
+
 static int emit_scalar(yaml_emitter_t *e, const char *s, size_t len, bool string)
 {
 	yaml_event_t ev;
@@ -322,7 +337,7 @@ static int emit_scalar(yaml_emitter_t *e, const char *s, size_t len, bool string
 	/* a string that reads back as a number or boolean is quoted, as
 	 * go-yaml does ("8080", "true"); multi-line text becomes a literal
 	 * block */
-	if (string && plain_is_typed(s))
+	if (string && needs_quotes(s))
 		style = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
 	else if (string && memchr(s, '\n', len))
 		style = YAML_LITERAL_SCALAR_STYLE;

@@ -171,13 +171,13 @@ UNIT_TEST(yaml_emits_podman_shape)
 	    jy("{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"alpine\",\"args\":[\"sh\","
 	       "\"-c\"],\"ports\":[{\"hostPort\":8080,\"containerPort\":80}]}],\"hostname\":\"\"},"
 	       "\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"creationTimestamp\":"
-	       "null,\"labels\":{},\"annotations\":{\"n\":\"8080\",\"b\":\"true\"}}}"),
+	       "null,\"labels\":{},\"annotations\":{\"num\":\"8080\",\"b\":\"true\"}}}"),
 	    "apiVersion: v1\n"
 	    "kind: Pod\n"
 	    "metadata:\n"
 	    "  annotations:\n"
 	    "    b: \"true\"\n"
-	    "    n: \"8080\"\n"
+	    "    num: \"8080\"\n"
 	    "  creationTimestamp: null\n"
 	    "  labels: {}\n"
 	    "spec:\n"
@@ -192,6 +192,10 @@ UNIT_TEST(yaml_emits_podman_shape)
 	    "      hostPort: 8080\n"
 	    "  hostname: \"\"\n");
 	CHECK_STR(jy("[]"), "[]\n");
+	/* what go-yaml (YAML 1.1) would misread is quoted as it writes it */
+	CHECK_STR(
+	    jy("[\"yes\",\"off\",\"2026-12-02T20:01:56Z\",\"1e3\",\"~\",\"yesno\"]"),
+	    "- \"yes\"\n- \"off\"\n- \"2026-12-02T20:01:56Z\"\n- \"1e3\"\n- \"~\"\n- yesno\n");
 	CHECK_STR(jy("{\"a\":[true,1.5,\"x: y\",\"l1\\nl2\"]}"),
 		  "a:\n- true\n- 1.5\n- 'x: y'\n- |-\n  l1\n  l2\n");
 }
