@@ -90,7 +90,7 @@ static int cmd_kube_generate(struct engine *e, void *opts, char **args, struct w
 		 * manifest */
 		cleanup_close int fd = open(c->file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (fd < 0 && errno == EEXIST) {
-			werr_set(err, 0, "cannot write to %s: file already exists", c->file);
+			werr_set(err, 0, "cannot write to \"%s\"; file exists", c->file);
 			return werr_status(err, 125);
 		}
 		if (fd < 0 || write_all(fd, text, strlen(text)) < 0) {

@@ -16,7 +16,7 @@
 	"  FIRST-pod; each pod its own document. `kube play` reads the result back.\n\n"           \
 	"OPTIONS\n"                                                                                \
 	"  -f, --filename FILE   write the YAML to FILE instead of stdout\n"                       \
-	"      --replicas N      replicas of a Deployment (default 1)\n"                           \
-	"      --type TYPE       pod (default) or deployment\n"
+	"  -r, --replicas N      replicas of a Deployment (default 1)\n"                           \
+	"  -t, --type TYPE       pod (default) or deployment\n"
 
 #endif

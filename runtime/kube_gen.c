@@ -78,7 +78,7 @@ static void command_args(struct json_object *k, struct json_object *cfg)
 	}
 }
 
-static void env_list(struct json_object *k, struct json_object *cfg)
+static void env_list(struct json_object *k, struct json_object *cfg, bool member)
 {
 	struct json_object *env = jget(cfg, "Env"), *out = json_object_new_array();
 	const char *host = jstr(cfg, "Hostname");
@@ -86,15 +86,20 @@ static void env_list(struct json_object *k, struct json_object *cfg)
 	for (size_t i = 0; i < jlen(env); i++) {
 		const char *kv = json_object_get_string(json_object_array_get_idx(env, i));
 		const char *eq = kv ? strchr(kv, '=') : NULL;
-		struct json_object *v = json_object_new_object();
+		struct json_object *v;
+		/* Podman leaves out variables set empty */
+		if (eq == NULL || eq[1] == '\0')
+			continue;
+		v = json_object_new_object();
 		jset(v, "name",
 		     eq ? json_object_new_string_len(kv, (int)(eq - kv))
 			: json_object_new_string(kv ? kv : ""));
 		jset_str(v, "value", eq ? eq + 1 : "");
 		json_object_array_add(out, v);
 	}
-	/* --hostname puts HOSTNAME in the environment; Podman lists it */
-	if (host && *host) {
+	/* --hostname puts HOSTNAME in the environment; Podman lists it (a
+	 * pod member's is the pod's: spec.hostname says it) */
+	if (host && *host && !member) {
 		struct json_object *v = json_object_new_object();
 		jset_str(v, "name", "HOSTNAME");
 		jset_str(v, "value", host);
@@ -297,13 +302,13 @@ static struct json_object *k8s_container(struct engine *e, const struct containe
 	jset_str(k, "name", c->name);
 	jset_str(k, "image", jstr(cfg, "Image") ? jstr(cfg, "Image") : c->image_name);
 	command_args(k, cfg);
-	env_list(k, cfg);
+	env_list(k, cfg, sandbox != NULL);
 	port_list(k, ports ? ports : jget(opts, "PortMappings"));
 	if (sandbox)
 		jset(k, "resources", json_object_new_object());
 	security(k, opts, insp);
 	mount_list(k, jget(opts, "Mounts"), vols);
-	if (wd && *wd)
+	if (wd && *wd && strcmp(wd, "/") != 0) /* "/": the default, as Podman omits it */
 		jset_str(k, "workingDir", wd);
 	return k;
 }
