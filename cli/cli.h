@@ -208,6 +208,10 @@ int cmd_network_disconnect(struct engine *e, void *opts, char **args, struct wer
 extern const struct optspec cli_network_connect_opts, cli_network_disconnect_opts;
 extern const char cli_network_connect_help[], cli_network_disconnect_help[];
 
+/* cmd_kube.c */
+extern const struct cmd cli_kube_commands[];
+extern const struct cmd cli_generate_commands[];
+
 #define WARREN_VERSION "0.1.0"
 
 #endif

@@ -1,0 +1,117 @@
+/* warren kube generate (and `generate kube`): Kubernetes YAML from
+ * containers and pods (runtime/kube.h), written by lib/yamljson.h. */
+#include "cli/cli.h"
+#include "cli/help_kube.h"
+#include "lib/cleanup.h"
+#include "lib/json.h"
+#include "lib/util.h"
+#include "lib/yamljson.h"
+#include "runtime/kube.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct kube_gen_cli {
+	const char *file, *type, *replicas;
+};
+
+static const struct opt gen_tab[] = {
+    OPT_STR("filename", 'f', struct kube_gen_cli, file),
+    OPT_STR("replicas", 'r', struct kube_gen_cli, replicas),
+    OPT_STR("type", 't', struct kube_gen_cli, type),
+    OPT_TABLE_END,
+};
+
+static const struct optspec gen_opts = {gen_tab, sizeof(struct kube_gen_cli), false, NULL, NULL};
+
+/* The documents as Podman prints them: a comment header, "---" between
+ * documents. */
+static char *render(struct json_object *docs, struct werr *err)
+{
+	cleanup_free char *text =
+	    xasprintf("# Save the output of this file and use kubectl create -f "
+		      "to import\n# it into Kubernetes.\n#\n# Created with "
+		      "warren-%s\n",
+		      WARREN_VERSION);
+
+	for (size_t i = 0; i < jlen(docs); i++) {
+		cleanup_free char *y = json_to_yaml(json_object_array_get_idx(docs, i), err);
+		char *t;
+		if (y == NULL)
+			return NULL;
+		t = xasprintf("%s%s%s", text, i ? "---\n" : "", y);
+		free(text);
+		text = t;
+	}
+	return steal_pointer(&text);
+}
+
+static int cmd_kube_generate(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	const struct kube_gen_cli *c = opts;
+	struct kube_gen_opts o = {0};
+	cleanup_json struct json_object *docs = NULL;
+	cleanup_free char *text = NULL;
+	int64_t n;
+
+	if (args[0] == NULL) {
+		werr_set(err, 0, "requires at least 1 arg(s), only received 0");
+		return werr_status(err, 125);
+	}
+	if (c->type && strcmp(c->type, "pod") && strcmp(c->type, "deployment")) {
+		werr_set(err, 0, "invalid type given, only supported types are pod and deployment");
+		return werr_status(err, 125);
+	}
+	o.deployment = c->type && !strcmp(c->type, "deployment");
+	if (c->replicas) {
+		if (parse_int64(c->replicas, 0, 1000000, &n) < 0) {
+			werr_set(err, 0, "invalid argument \"%s\" for \"-r, --replicas\" flag",
+				 c->replicas);
+			return werr_status(err, 125);
+		}
+		if (!o.deployment) {
+			werr_set(err, 0,
+				 "--replicas can only be set when --type is set to deployment");
+			return werr_status(err, 125);
+		}
+		o.replicas = (int)n;
+	}
+	if (kube_generate(e, args, &o, &docs, err) < 0)
+		return -1;
+	text = render(docs, err);
+	if (text == NULL)
+		return werr_status(err, 125);
+	if (c->file) {
+		/* Podman refuses to overwrite: the file may be a hand-edited
+		 * manifest */
+		cleanup_close int fd = open(c->file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0 && errno == EEXIST) {
+			werr_set(err, 0, "cannot write to \"%s\"; file exists", c->file);
+			return werr_status(err, 125);
+		}
+		if (fd < 0 || write_all(fd, text, strlen(text)) < 0) {
+			werr_set(err, errno, "write '%s'", c->file);
+			return werr_status(err, 125);
+		}
+		return 0;
+	}
+	fputs(text, stdout);
+	return 0;
+}
+
+const struct cmd cli_kube_commands[] = {
+    {"generate", cmd_kube_generate, &gen_opts, "write Kubernetes YAML for containers and pods",
+     KUBE_GENERATE_HELP, NEEDS_STORE, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
+};
+
+/* Podman 4.3 has `generate kube` too (the older spelling) */
+const struct cmd cli_generate_commands[] = {
+    {"kube", cmd_kube_generate, &gen_opts, "write Kubernetes YAML for containers and pods",
+     KUBE_GENERATE_HELP, NEEDS_STORE, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
+};
