@@ -194,9 +194,8 @@
 	"                   status filter shows every container), label=KEY[=VALUE] (all must\n"   \
 	"                   match), ancestor=IMAGE (name or full id), exited=CODE,\n"              \
 	"                   before=CONTAINER, since=CONTAINER, until=TIME,\n"                      \
-	"                   health=healthy|unhealthy|starting (running ones) or none (no "         \
-	"check),\n"                                                                                \
-	"                   network=NAME (on that bridge network), pod=POD (name or id)\n"         \
+	"                   health=healthy|unhealthy|starting (running ones) or none\n"            \
+	"                   (no check), network=NAME (on that bridge network), pod=POD\n"          \
 	"      --external   accepted as by Podman (warren has no other tools' containers)\n"       \
 	"  -p, --pod        POD ID and PODNAME columns (the pod of each container)\n"
 
