@@ -21,19 +21,6 @@
 
 /* ---- the template view ---- */
 
-/* A JSON object of the "K=V" vector v (labels, options). */
-static struct json_object *kv_map(char *const *v)
-{
-	struct json_object *o = json_object_new_object();
-
-	for (size_t i = 0; v && v[i]; i++) {
-		const char *eq = strchr(v[i], '=');
-		cleanup_free char *k = eq ? xstrndup(v[i], (size_t)(eq - v[i])) : xstrdup(v[i]);
-		jset_str(o, k, eq ? eq + 1 : "");
-	}
-	return o;
-}
-
 /* "a=b,x=y": ls's .Labels (sorted: Podman's order is its map's). */
 static char *labels_line(char *const *labels)
 {
@@ -98,9 +85,9 @@ static struct json_object *template_view(const struct network *n, bool ls, bool 
 		cleanup_free char *l = labels_line(n->labels);
 		jset_str(o, "Labels", l);
 	} else {
-		jset(o, "Labels", kv_map(n->labels));
+		jset(o, "Labels", netconf_kv_json(n->labels));
 	}
-	jset(o, "Options", kv_map(n->options));
+	jset(o, "Options", netconf_kv_json(n->options));
 	{
 		struct json_object *ipam = json_object_new_object();
 		jset_str(ipam, "driver", n->ipam_driver ? n->ipam_driver : "host-local");
@@ -310,7 +297,7 @@ static int64_t created_ns(const char *rfc)
  * label!) must match. used: the networks containers use. */
 static bool filter_match(const struct net_filter *f, const struct network *n, char *const *used)
 {
-	cleanup_json struct json_object *labels = kv_map(n->labels);
+	cleanup_json struct json_object *labels = netconf_kv_json(n->labels);
 
 	if (f->name && !regex_any(f->name, n->name))
 		return false;

@@ -233,8 +233,7 @@ void networks_free(struct network *v, size_t n)
 	free(v);
 }
 
-/* "K=V" vector as a JSON object (a "K" without '=' has the value ""). */
-static struct json_object *kv_object(char *const *v)
+struct json_object *netconf_kv_json(char *const *v)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -278,9 +277,9 @@ struct json_object *network_to_json(const struct network *n)
 	jset(o, "internal", json_object_new_boolean(n->internal));
 	jset(o, "dns_enabled", json_object_new_boolean(n->dns));
 	if (n->labels && n->labels[0])
-		jset(o, "labels", kv_object(n->labels));
+		jset(o, "labels", netconf_kv_json(n->labels));
 	if (n->options && n->options[0])
-		jset(o, "options", kv_object(n->options));
+		jset(o, "options", netconf_kv_json(n->options));
 	jset_str(ipam, "driver", n->ipam_driver ? n->ipam_driver : "host-local");
 	jset(o, "ipam_options", ipam);
 	return o;

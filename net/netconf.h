@@ -52,6 +52,9 @@ int network_from_json(struct json_object *j, struct network *out, struct werr *e
 void network_free(struct network *n);
 void networks_free(struct network *v, size_t n);
 
+/* A "K=V" vector (labels, options) as a JSON object ("K" alone: ""). */
+struct json_object *netconf_kv_json(char *const *v);
+
 /* The built-in default network (created: the time given, RFC 3339). */
 void network_default(struct network *out, const char *created);
 

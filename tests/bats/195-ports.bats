@@ -15,6 +15,24 @@ teardown_file() {
     pm_cleanup
 }
 
+# peer_seen PORT FROM: connects to 127.0.0.1:PORT from address FROM
+# (retrying while the server starts) and prints what the server answers:
+# the client address it sees (portecho peer)
+peer_seen() {
+    python3 - "$1" "$2" <<'PY'
+import socket, sys, time
+for _ in range(50):
+    s = socket.socket(); s.bind((sys.argv[2], 0)); s.settimeout(3)
+    try:
+        s.connect(("127.0.0.1", int(sys.argv[1]))); data = s.recv(100)
+        if data:
+            print(data.decode().strip()); break
+    except OSError:
+        pass
+    time.sleep(0.1)
+PY
+}
+
 # free_ports N: the first of N consecutive ports (20000-40000) that TCP and
 # UDP can bind on 0.0.0.0 now
 free_ports() {
@@ -178,18 +196,7 @@ PY
     run_warren 0 run -d --name "$name" -v "$WT_TOOLS/portecho:/portecho:ro" -p "$port:7000" \
         "$IMAGE" /portecho peer 7000
     # a client on the host from 127.0.0.2 (any 127/8 address is the host's)
-    run python3 - "$port" 127.0.0.2 <<'PY'
-import socket, sys, time
-for _ in range(50):
-    s = socket.socket(); s.bind((sys.argv[2], 0)); s.settimeout(3)
-    try:
-        s.connect(("127.0.0.1", int(sys.argv[1]))); data = s.recv(100)
-        if data:
-            print(data.decode().strip()); break
-    except OSError:
-        pass
-    time.sleep(0.1)
-PY
+    run peer_seen "$port" 127.0.0.2
     assert_output 127.0.0.2
     # and through a non-loopback address of the host, when it has one
     ip=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9]+\.' | grep -v '^127\.' | head -n1) || true
@@ -466,18 +473,7 @@ port_lines_sorted() {
     # no listener of warren's: slirp4netns holds the port
     run_warren 0 port "$name"
     assert_output "7000/tcp -> 0.0.0.0:$port"
-    run python3 - "$port" <<'PY'
-import socket, sys, time
-for _ in range(50):
-    s = socket.socket(); s.settimeout(3)
-    try:
-        s.connect(("127.0.0.1", int(sys.argv[1]))); data = s.recv(100)
-        if data:
-            print(data.decode().strip()); break
-    except OSError:
-        pass
-    time.sleep(0.1)
-PY
+    run peer_seen "$port" 127.0.0.1
     # slirp4netns shows a loopback client as its gateway, another as itself
     assert_output 10.0.2.2
     ip=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9]+\.' | grep -v '^127\.' | head -n1) || true
