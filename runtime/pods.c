@@ -375,7 +375,6 @@ int pod_join_opts(struct engine *e, const char *ref, struct run_opts *o, char **
 		  struct werr *err)
 {
 	struct pod_rec p = {0};
-	cleanup_free char *hn = NULL;
 	int r;
 
 	if (str_has_prefix(ref, "new:")) {

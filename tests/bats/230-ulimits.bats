@@ -19,7 +19,7 @@ teardown_file() {
 
 @test "ulimit: --ulimit sets soft and hard limits; -1 is unlimited; the last of a type wins" {
     # guards: issue 14 "--ulimit (rlimits, no cgroup needed)"
-    run_warren 0 run --rm --ulimit nofile=100:200 --ulimit core=-1 --ulimit stack=8192:8192 \
+    run_warren 0 run --rm --ulimit nofile=100:200 --ulimit core=-1 --ulimit stack=8388608:8388608 \
         --ulimit nproc=50:60 --ulimit nproc=70:80 "$IMAGE" \
         sh -c 'ulimit -n; ulimit -Hn; ulimit -c; ulimit -s; ulimit -u; ulimit -Hu'
     assert_output "100
