@@ -931,7 +931,7 @@ static int make_subnets(const struct netcreate_opts *o, struct used *u, struct n
 			struct werr *err)
 {
 	size_t ns = strv_len(o->subnets);
-	bool v4 = false, v6 = false;
+	bool v6 = false;
 	struct cidr c;
 
 	if (strv_len(o->gateways) > ns || strv_len(o->ip_ranges) > ns) {
@@ -950,14 +950,12 @@ static int make_subnets(const struct netcreate_opts *o, struct used *u, struct n
 			return -1;
 		/* later subnets of the same network may not overlap it either */
 		used_add(u, &c);
-		v4 |= c.af == AF_INET;
 		v6 |= c.af == AF_INET6;
 	}
 	if (ns == 0) {
 		n->nsubnets = 1;
 		if (free_ipv4(u, &n->subnets[0], &c, err) < 0)
 			return -1;
-		v4 = true;
 	}
 	if (o->ipv6 && !v6) {
 		n->nsubnets++;

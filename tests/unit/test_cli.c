@@ -444,7 +444,7 @@ UNIT_TEST(entrypoint_and_network)
 	CHECK(runopts_set_network(&o, "slirp4netns:port_handler=slirp4netns", &err) == 0 &&
 	      o.net == NET_SLIRP);
 	err = (struct werr){0};
-	CHECK_STR(o.netopts.slirp_port_handler, "rootlesskit");
+	CHECK_STR(o.netopts.slirp_port_handler, "slirp4netns");
 	CHECK(runopts_security_opt(&o, "seccomp=unconfined", &err) == 0);
 	CHECK_STR(o.seccomp, "unconfined");
 	CHECK(runopts_security_opt(&o, "apparmor=x", &err) < 0);
