@@ -25,7 +25,7 @@ teardown_file() {
     assert_output "100
 200
 unlimited
-8
+8192
 70
 80"
 }
