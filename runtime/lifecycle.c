@@ -172,12 +172,25 @@ int container_cleanup(struct engine *e, const char *id, int exit_code, int lock_
 static int lock_for_start(struct engine *e, const struct container_rec *c, int *fd,
 			  struct werr *err)
 {
+	struct timespec ts = {0, 50 * 1000 * 1000};
 	struct ctrlock_info info;
-	int st = ctrlock_try(e->runroot, c->id, true, fd, &info, err);
+	int st;
 
-	if (st < 0)
-		return -1;
-	return st == CTRLOCK_OWNED ? 0 : 1;
+	/* held with no live process: the monitor of the last run is still
+	 * cleaning up after it (a bridge network's teardown takes netavark a
+	 * while): wait for it (10 s at most) rather than take the start for
+	 * done while that clean-up then marks the container exited */
+	for (int i = 0; i < 200; i++) {
+		st = ctrlock_try(e->runroot, c->id, true, fd, &info, err);
+		if (st < 0)
+			return -1;
+		if (st != CTRLOCK_OWNED)
+			return 1;
+		if (info.owner == 0 || (info.pid > 0 && proc_alive(info.pid, info.pid_start)))
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	return 0;
 }
 
 int container_prepare_start(struct engine *e, const char *ref, int lock_fd, struct ctr_owned *out,
