@@ -2,6 +2,7 @@
  * containers and pods (runtime/kube.h), written by lib/yamljson.h. */
 #include "cli/cli.h"
 #include "cli/help_kube.h"
+#include "cli/opts.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/util.h"
@@ -103,9 +104,82 @@ static int cmd_kube_generate(struct engine *e, void *opts, char **args, struct w
 	return 0;
 }
 
+/* ---- play, down ---- */
+
+struct kube_play_cli {
+	bool replace;
+	const char *start, *network;
+	char **publish;
+};
+
+static const struct opt play_tab[] = {
+    OPT_STR("network", 0, struct kube_play_cli, network),
+    OPT_STRV("publish", 0, struct kube_play_cli, publish),
+    OPT_BOOL("replace", 0, struct kube_play_cli, replace),
+    OPT_STR("start", 0, struct kube_play_cli, start),
+    OPT_TABLE_END,
+};
+
+static void play_fini(void *opts)
+{
+	strv_free(((struct kube_play_cli *)opts)->publish);
+}
+
+static const struct optspec play_opts = {play_tab, sizeof(struct kube_play_cli), false, NULL,
+					 play_fini};
+
+static int read_docs(char **args, struct json_object **docs, struct werr *err)
+{
+	if (strv_len(args) != 1) {
+		werr_set(err, 0, "accepts 1 arg(s), received %zu", strv_len(args));
+		return werr_status(err, 125);
+	}
+	if (yaml_to_json_file(args[0], docs, err) < 0)
+		return werr_status(err, 125);
+	return 0;
+}
+
+static int cmd_kube_play(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	const struct kube_play_cli *c = opts;
+	struct kube_play_opts o = {
+	    .replace = c->replace, .network = c->network, .publish = c->publish};
+	cleanup_json struct json_object *docs = NULL;
+	cleanup_free char *report = NULL;
+	bool start = true;
+
+	if (c->start && opts_parse_bool(c->start, &start) < 0) {
+		werr_set(err, 0,
+			 "invalid argument \"%s\" for \"--start\" flag: strconv.ParseBool: "
+			 "parsing \"%s\": invalid syntax",
+			 c->start, c->start);
+		return werr_status(err, 125);
+	}
+	o.no_start = !start;
+	if (read_docs(args, &docs, err) < 0 || kube_play(e, docs, &o, &report, err) < 0)
+		return -1;
+	fputs(report, stdout);
+	return 0;
+}
+
+static int cmd_kube_down(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	cleanup_json struct json_object *docs = NULL;
+	cleanup_free char *report = NULL;
+
+	if (read_docs(args, &docs, err) < 0 || kube_down(e, docs, &report, err) < 0)
+		return -1;
+	fputs(report, stdout);
+	return 0;
+}
+
 const struct cmd cli_kube_commands[] = {
+    {"down", cmd_kube_down, NULL, "remove the pods a Kubernetes YAML file made", KUBE_DOWN_HELP,
+     NEEDS_STORE, NULL},
     {"generate", cmd_kube_generate, &gen_opts, "write Kubernetes YAML for containers and pods",
      KUBE_GENERATE_HELP, NEEDS_STORE, NULL},
+    {"play", cmd_kube_play, &play_opts, "create pods from Kubernetes YAML", KUBE_PLAY_HELP,
+     NEEDS_STORE, NULL},
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
 };
 

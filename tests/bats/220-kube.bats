@@ -103,7 +103,7 @@ JS
     WT_CTRS+=("$n")
     WT_VOLS+=("$n-vol")
     both volume create "$n-vol"
-    both create --name "$n" -e FOO=bar -e "EMPTY=" -w /tmp -p 18080:80 -p 19090:90/udp \
+    both create --name "$n" -e FOO=bar -e "EMPTY=" -w /tmp -p 18080:80 \
         -v "$d:/data:ro" -v "$n-vol:/vol" --cap-add NET_ADMIN --cap-drop CHOWN \
         -u 1000:1000 --hostname hh "$IMAGE" sh -c 'sleep 100'
     run_warren 0 kube generate "$n"
@@ -117,7 +117,6 @@ JS
     run norm <"$BATS_TEST_TMPDIR/mine.yaml"
     assert_line "  name: $n-pod"
     assert_line "    - sleep 100"
-    assert_line "      protocol: UDP"
     assert_line "        - CAP_NET_ADMIN"
     assert_line "      runAsUser: 1000"
     assert_line "      claimName: $n-vol"
@@ -177,7 +176,8 @@ JS
 @test "kube generate: two containers make one pod; -f writes a file once; privileged" {
     local a="wt-k2a-$BATS_TEST_NUMBER-$RANDOM" b="wt-k2b-$BATS_TEST_NUMBER-$RANDOM"
     WT_CTRS+=("$a" "$b")
-    run_warren 0 create --name "$a" "$IMAGE" top
+    # (the UDP port is tested here: the podman comparison above has one port, as podman lists ports in random map order)
+    run_warren 0 create --name "$a" -p 19090:90/udp "$IMAGE" top
     run_warren 0 create --name "$b" --privileged "$IMAGE" top
     run_warren 0 kube generate -f "$BATS_TEST_TMPDIR/two.yaml" "$a" "$b"
     assert_output ""
@@ -186,6 +186,7 @@ JS
     assert_line "  - command:"
     assert_line "    name: $b"
     assert_line "      privileged: true"
+    assert_line "      protocol: UDP"
     assert_line "    io.podman.annotations.privileged/$b: \"TRUE\""
     [ "$(grep -c '^  - command:' "$BATS_TEST_TMPDIR/two.yaml")" = 2 ] || fail "not two containers"
     km_validate "$BATS_TEST_TMPDIR/two.yaml"
@@ -212,4 +213,127 @@ JS
     run pm kube generate wt-no-such-thing
     assert_equal "$status" 125
     assert_output 'Error: name or ID "wt-no-such-thing" not found'
+}
+
+# a Pod manifest NAME: web serves TEXT on 8080 (published on HOSTPORT),
+# side fetches it over the pod's localhost
+pod_yaml() {
+    cat <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  name: $1
+spec:
+  containers:
+  - name: web
+    image: $IMAGE
+    command: [sh, -c]
+    args: ['mkdir -p /w && echo "\$0" > /w/index.html && exec httpd -f -p 8080 -h /w', '$2']
+    env: [{name: WT_K, value: "7"}]
+    workingDir: /tmp
+    ports: [{containerPort: 8080, hostPort: $3}]
+  - name: side
+    image: $IMAGE
+    command: [sleep, "1000"]
+YAML
+}
+
+@test "kube play: a Pod becomes a warren pod of POD-CONTAINER members; down removes it" {
+    # guards: issue 11 "kube play FILE runs Pod ... kube down FILE removes what
+    # it made"; the pod serves on localhost to its members and on the host port
+    local p="wt-kpl-$BATS_TEST_NUMBER-$RANDOM" port
+    WT_PODS+=("$p")
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])')
+    pod_yaml "$p" served-by-kube "$port" >"$BATS_TEST_TMPDIR/p.yaml"
+    run_warren 0 kube play "$BATS_TEST_TMPDIR/p.yaml"
+    assert_line --index 0 "Pod:"
+    assert_line --index 2 "Containers:"
+    [ "${#lines[@]}" = 5 ] || fail "not Podman's Pod/Containers report: $output"
+    local pod_id=${lines[1]}
+    run_warren 0 pod inspect --format '{{.Id}}' "$p"
+    assert_output "$pod_id"
+    # (ps without -a: running ones)
+    run_warren 0 ps --filter "pod=$p" --format '{{.Names}}'
+    assert_line "$p-web"
+    assert_line "$p-side"
+    run_warren 0 exec "$p-web" sh -c 'echo $WT_K; pwd'
+    assert_output "7
+/tmp"
+    run_warren 0 exec "$p-side" sh -c \
+        'for i in $(seq 50); do wget -qO- http://localhost:8080/ && exit 0; sleep 0.1; done; exit 1'
+    assert_output served-by-kube
+    # again: the name is taken (nothing new made); --replace makes it anew
+    run_warren 125 kube play "$BATS_TEST_TMPDIR/p.yaml"
+    [ "${#stderr_lines[@]}" = 1 ] || fail "not one line: $stderr"
+    run_warren 0 pod inspect --format '{{.Id}}' "$p"
+    assert_output "$pod_id"
+    run_warren 0 kube play --replace --start=false "$BATS_TEST_TMPDIR/p.yaml"
+    refute_line "$pod_id"
+    run_warren 0 ps -a --filter "pod=$p" --format '{{.Names}} {{.Status}}'
+    assert_line "$p-web Created"
+    # stdin and down
+    run_warren 0 kube down - <"$BATS_TEST_TMPDIR/p.yaml"
+    assert_line --index 0 "Pods stopped:"
+    assert_line --index 2 "Pods removed:"
+    run_warren 1 pod exists "$p"
+    run_warren 0 ps -a --format '{{.Names}}'
+    refute_output --partial "$p-"
+}
+
+@test "kube play: bad manifests are one line and exit 125, and nothing is left behind" {
+    local p="wt-kbad-$BATS_TEST_NUMBER-$RANDOM" f="$BATS_TEST_TMPDIR/bad.yaml"
+    WT_PODS+=("$p" "$p-2")
+    # (podman's wording where it has one)
+    printf 'apiVersion: v1\nkind: Gizmo\nmetadata: {name: x}\n' >"$f"
+    run_warren 125 kube play "$f"
+    assert_equal "$stderr" "Error: kube kind Gizmo is not supported"
+    printf 'just a string\n' >"$f"
+    run_warren 125 kube play "$f"
+    assert_equal "$stderr" "Error: YAML document does not contain any supported kube kind"
+    printf 'kind: Pod\nmetadata:\n\tname: x\n' >"$f"
+    run_warren 125 kube play "$f"
+    assert_equal "$stderr" "Error: $f: line 3: found character that cannot start any token while scanning for the next token"
+    printf 'a: &a [1]\nb: *a\n' >"$f"
+    run_warren 125 kube play "$f"
+    assert_equal "$stderr" "Error: $f: line 2: YAML aliases are not supported"
+    printf 'kind: Pod\nmetadata: {name: %s}\nspec:\n  containers:\n  - name: a\n' "$p" >"$f"
+    run_warren 125 kube play "$f"
+    assert_equal "$stderr" "Error: container a of pod $p has no image"
+    printf 'kind: Pod\nmetadata: {name: %s}\nspec:\n  containers:\n  - {name: a, image: %s}\n  - {name: a, image: %s}\n' \
+        "$p" "$IMAGE" "$IMAGE" >"$f"
+    run_warren 125 kube play "$f"
+    assert_equal "$stderr" "Error: pod $p: duplicate container name a"
+    run_warren 125 kube play "$BATS_TEST_TMPDIR/none.yaml"
+    [ "${#stderr_lines[@]}" = 1 ] || fail "not one line: $stderr"
+    # a failure in the second pod's second container undoes both pods
+    { pod_yaml "$p" x 0 | sed '/hostPort/d'; echo ---
+      printf 'kind: Pod\nmetadata: {name: %s-2}\nspec:\n  containers:\n  - {name: a, image: %s}\n  - {name: b, image: localhost/wt-no-such-image}\n' \
+        "$p" "$IMAGE"; } >"$f"
+    run_warren 125 kube play "$f"
+    assert_output ""
+    [ "${#stderr_lines[@]}" = 1 ] || fail "not one line: $stderr"
+    run_warren 1 pod exists "$p"
+    run_warren 1 pod exists "$p-2"
+    run_warren 0 ps -a --format '{{.Names}}'
+    refute_output --partial "$p"
+}
+
+@test "kube: generate, down, play round trip gives a pod that behaves the same" {
+    # guards: issue 11 "Round trip: generate, down, play gives a pod that behaves the same"
+    local p="wt-krt-$BATS_TEST_NUMBER-$RANDOM"
+    WT_PODS+=("$p")
+    pod_yaml "$p" round-trip 0 | sed '/hostPort/d' >"$BATS_TEST_TMPDIR/p.yaml"
+    run_warren 0 kube play "$BATS_TEST_TMPDIR/p.yaml"
+    run_warren 0 kube generate "$p"
+    echo "$output" >"$BATS_TEST_TMPDIR/gen.yaml"
+    run_warren 0 kube down "$BATS_TEST_TMPDIR/gen.yaml"
+    run_warren 0 kube play "$BATS_TEST_TMPDIR/gen.yaml"
+    # generate names the members POD-web; play prefixes the pod again,
+    # as Podman's round trip does
+    run_warren 0 exec "$p-$p-side" sh -c \
+        'for i in $(seq 50); do wget -qO- http://localhost:8080/ && exit 0; sleep 0.1; done; exit 1'
+    assert_output round-trip
+    run_warren 0 exec "$p-$p-web" sh -c 'echo $WT_K; pwd'
+    assert_output "7
+/tmp"
 }
