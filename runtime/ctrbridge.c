@@ -211,6 +211,19 @@ static void save_status(struct engine *e, const char *id, struct json_object *st
 		log_warn("network status of %.12s: %s", id, err.msg);
 }
 
+/* netavark's run in the namespaces of r (rootless: the shared one) for the
+ * container whose netns is open as ctr_fd. */
+static struct netavark_run run_in(struct engine *e, const struct rnetns *r, char *const *dirs,
+				  int ctr_fd)
+{
+	return (struct netavark_run){.dirs = dirs,
+				     .config_dir = r->config_dir,
+				     .rootless = e->rootless,
+				     .netns_fd = r->netns_fd,
+				     .mntns_fd = r->mntns_fd,
+				     .ctr_netns_fd = ctr_fd};
+}
+
 int ctrbridge_setup(struct engine *e, const char *id, const char *name, const struct net_opts *n,
 		    int netns_fd, struct werr *err)
 {
@@ -228,12 +241,7 @@ int ctrbridge_setup(struct engine *e, const char *id, const char *name, const st
 	}
 	rnetns_drop(e, id); /* a start that died before its teardown */
 	if (rnetns_keep(e, id, netns_fd, err) == 0) {
-		struct netavark_run run = {.dirs = dirs,
-					   .config_dir = r.config_dir,
-					   .rootless = e->rootless,
-					   .netns_fd = r.netns_fd,
-					   .mntns_fd = r.mntns_fd,
-					   .ctr_netns_fd = netns_fd};
+		struct netavark_run run = run_in(e, &r, dirs, netns_fd);
 		opts = netavark_options(id, name, n->nets, defs, n->nnets);
 		rc = netavark_setup(&run, opts, &status, err);
 		if (rc < 0)
@@ -268,12 +276,7 @@ void ctrbridge_teardown(struct engine *e, const char *id, const char *name,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	/* rootless with the namespace gone: its bridges went with it */
 	if (fd >= 0 && (!e->rootless || r.netns_fd >= 0) && load_defs(e, n, &defs, &err) == 0) {
-		struct netavark_run run = {.dirs = dirs,
-					   .config_dir = r.config_dir,
-					   .rootless = e->rootless,
-					   .netns_fd = r.netns_fd,
-					   .mntns_fd = r.mntns_fd,
-					   .ctr_netns_fd = fd};
+		struct netavark_run run = run_in(e, &r, dirs, fd);
 		cleanup_json struct json_object *opts =
 		    netavark_options(id, name, n->nets, defs, n->nnets);
 		if (netavark_teardown(&run, opts, &err) < 0)
@@ -335,12 +338,7 @@ static int one_network(struct engine *e, const struct container_rec *c, const st
 				     a->name)
 			       : -1;
 	if (rnetns_enter(e, true, &r, err) == 0) {
-		struct netavark_run run = {.dirs = dirs,
-					   .config_dir = r.config_dir,
-					   .rootless = e->rootless,
-					   .netns_fd = r.netns_fd,
-					   .mntns_fd = r.mntns_fd,
-					   .ctr_netns_fd = fd};
+		struct netavark_run run = run_in(e, &r, dirs, fd);
 		cleanup_json struct json_object *opts =
 		    netavark_options(c->id, c->name, a, &def, 1);
 		struct json_object *st = NULL;
