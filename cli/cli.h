@@ -58,9 +58,11 @@ void cli_reg_opts_init(void *opts);
 
 struct run_opts;
 /* The image of run/create: looked up, pulled when missing (--pull
- * missing|always|never|newer), with pull progress on stderr. */
+ * missing|always|never|newer), with pull progress on stderr. *use gets
+ * the name (or id) the container is made from (malloc'd): image itself,
+ * or for docker-archive:PATH and the other transports what was loaded. */
 int cli_image_for_run(struct engine *e, const char *image, const char *policy,
-		      const struct run_opts *o, struct werr *err);
+		      const struct run_opts *o, char **use, struct werr *err);
 
 /* Options shared by several commands */
 struct format_opts {

@@ -33,6 +33,7 @@ static const struct known containers_keys[] = {
     {"containers", "log_driver", K_STR},
     {"containers", "log_size_max", K_INT},
     {"engine", "events_logger", K_STR},
+    {"engine", "image_default_transport", K_STR},
     {"engine", "helper_binaries_dir", K_STRV},
     {"network", "default_rootless_network_cmd", K_STR},
     {NULL, NULL, K_STR},
