@@ -539,7 +539,7 @@ static int rm_one(struct engine *e, const char *dir, const char *ref, const stru
 	struct network n = {0};
 	int r = netconf_lookup(dir, ref, &n, err);
 
-	if (r < 0 && strcmp(ref, NETCONF_DEFAULT_NAME) != 0) {
+	if (r < 0 && strcmp(ref, netconf_default_name()) != 0) {
 		werr_clear(err);
 		if (netconf_remove(dir, ref, err) == 0) {
 			printf("%s\n", ref);

@@ -37,7 +37,9 @@ static const struct known containers_keys[] = {
     {"engine", "image_default_transport", K_STR},
     {"engine", "network_cmd_options", K_STRV},
     {"engine", "helper_binaries_dir", K_STRV},
+    {"network", "default_network", K_STR},
     {"network", "default_rootless_network_cmd", K_STR},
+    {"network", "default_subnet", K_STR},
     {NULL, NULL, K_STR},
 };
 

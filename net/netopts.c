@@ -235,7 +235,7 @@ static int bridge_network(const char *spec, const char *colon, enum net_mode *mo
 			   "mode %s",
 			   m);
 	}
-	a.name = wlen == 6 && strncmp(spec, "bridge", 6) == 0 ? xstrdup(NETCONF_DEFAULT_NAME)
+	a.name = wlen == 6 && strncmp(spec, "bridge", 6) == 0 ? xstrdup(netconf_default_name())
 							      : xstrndup(spec, wlen);
 	for (size_t i = 0; i < n->nnets; i++)
 		if (strcmp(n->nets[i].name, a.name) == 0) {

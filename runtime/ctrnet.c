@@ -70,7 +70,7 @@ static int bridge_create(struct engine *e, struct run_opts *o, struct ctrnet_mad
 	m->nets = xcalloc(cnt + 1, sizeof(*m->nets));
 	m->nnets = cnt;
 	if (n->nnets == 0)
-		m->nets[0].name = xstrdup(NETCONF_DEFAULT_NAME);
+		m->nets[0].name = xstrdup(netconf_default_name());
 	for (size_t i = 0; i < n->nnets; i++) {
 		const struct net_attach *a = &n->nets[i];
 		m->nets[i] = (struct net_attach){.name = xstrdup(a->name),

@@ -118,7 +118,7 @@ int network_remove(struct engine *e, const struct network *n, bool force, int ti
 	cleanup_free char *dir = network_dir(e);
 	cleanup_strv char **ids = NULL;
 
-	if (strcmp(n->name, NETCONF_DEFAULT_NAME) == 0) {
+	if (strcmp(n->name, netconf_default_name()) == 0) {
 		werr_set(err, 0, "default network %s cannot be removed", n->name);
 		return werr_status(err, 125);
 	}
@@ -161,7 +161,8 @@ int network_prune(struct engine *e, const struct network *v, size_t n, char ***r
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct werr e2 = {0};
-		if (strcmp(v[i].name, NETCONF_DEFAULT_NAME) == 0 || strv_contains(used, v[i].name))
+		if (strcmp(v[i].name, netconf_default_name()) == 0 ||
+		    strv_contains(used, v[i].name))
 			continue;
 		/* not forced: one that a container took meanwhile stays */
 		if (network_remove(e, &v[i], false, 0, &e2) == 0)
