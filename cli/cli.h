@@ -207,8 +207,11 @@ extern const struct cmd cli_network_commands[];	    /* cmd_network.c */
 /* cmd_netconnect.c */
 int cmd_network_connect(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_network_disconnect(struct engine *e, void *opts, char **args, struct werr *err);
-extern const struct optspec cli_network_connect_opts, cli_network_disconnect_opts;
-extern const char cli_network_connect_help[], cli_network_disconnect_help[];
+int cmd_network_reload(struct engine *e, void *opts, char **args, struct werr *err);
+extern const struct optspec cli_network_connect_opts, cli_network_disconnect_opts,
+    cli_network_reload_opts;
+extern const char cli_network_connect_help[], cli_network_disconnect_help[],
+    cli_network_reload_help[];
 
 /* cmd_kube.c */
 extern const struct cmd cli_kube_commands[];

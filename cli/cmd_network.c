@@ -676,6 +676,8 @@ const struct cmd cli_network_commands[] = {
      NULL},
     {"prune", cmd_network_prune, &cli_network_prune_opts, "remove unused networks",
      NETWORK_PRUNE_HELP, NEEDS_STORE, NULL},
+    {"reload", cmd_network_reload, &cli_network_reload_opts,
+     "set the networks of running containers up again", cli_network_reload_help, NEEDS_STORE, NULL},
     {"remove", cmd_network_rm, &cli_network_rm_opts, "remove networks", NETWORK_RM_HELP,
      NEEDS_STORE, NULL},
     {"rm", cmd_network_rm, &cli_network_rm_opts, "remove networks", NETWORK_RM_HELP, NEEDS_STORE,
