@@ -26,6 +26,7 @@ RUNOPTS_CALL(runopts_add_env)
 RUNOPTS_CALL(runopts_add_env_file)
 RUNOPTS_CALL(runopts_set_entrypoint)
 RUNOPTS_CALL(runopts_add_volume)
+RUNOPTS_CALL(runopts_add_device)
 RUNOPTS_CALL(runopts_add_tmpfs)
 RUNOPTS_CALL(runopts_add_mount)
 RUNOPTS_CALL(runopts_add_volumes_from)
@@ -98,6 +99,7 @@ static const struct opt run_tab[] = {
     OPT_CALL("entrypoint", 0, runopts_set_entrypoint_opt),
     OPT_CALL("volume", 'v', runopts_add_volume_opt),
     OPT_CALL("tmpfs", 0, runopts_add_tmpfs_opt),
+    OPT_CALL("device", 0, runopts_add_device_opt),
     OPT_CALL("mount", 0, runopts_add_mount_opt),
     OPT_CALL("volumes-from", 0, runopts_add_volumes_from_opt),
     OPT_BOOL("read-only", 0, struct run_opts, read_only),

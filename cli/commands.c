@@ -47,6 +47,10 @@
 	"      --volumes-from CTR[:ro|rw]\n"                                                       \
 	"                            the volumes and bind mounts of container CTR\n"               \
 	"      --tmpfs DST[:OPTS]    mount a tmpfs at DST\n"                                       \
+	"      --device HOST[:CTR][:PERMS]\n"                                                      \
+	"                            a host device node (or a directory's nodes) in the\n"         \
+	"                            container; or a CDI name such as nvidia.com/gpu=all,\n"       \
+	"                            from the specs in /etc/cdi and /var/run/cdi\n"                \
 	"      --read-only           mount the root filesystem read-only\n"                        \
 	"      --network, --net MODE\n"                                                            \
 	"                            slirp4netns[:OPTS] (rootless default; OPTS\n"                 \

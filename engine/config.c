@@ -33,6 +33,7 @@ static const struct known containers_keys[] = {
     {"containers", "init_path", K_STR},
     {"containers", "log_driver", K_STR},
     {"containers", "log_size_max", K_INT},
+    {"engine", "cdi_spec_dirs", K_STRV},
     {"engine", "events_logger", K_STR},
     {"engine", "image_default_transport", K_STR},
     {"engine", "network_cmd_options", K_STRV},

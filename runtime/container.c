@@ -13,6 +13,7 @@
 #include "runtime/ctr_userns.h"
 #include "runtime/ctrcgroup.h"
 #include "runtime/ctrlock.h"
+#include "runtime/devices.h"
 #include "runtime/execsess.h"
 #include "runtime/executor.h"
 #include "runtime/fglog.h"
@@ -169,6 +170,33 @@ static struct json_object *labels_json(const struct run_opts *o, const char *ima
 	return sorted_object(l);
 }
 
+/* HostConfig.Devices as Podman 4.3 shows them: PathOnHost,
+ * PathInContainer, CgroupPermissions always ""; a CDI name stands for both
+ * paths. */
+static struct json_object *devices_json(char *const *devices)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; devices && devices[i]; i++) {
+		struct json_object *d = json_object_new_object();
+		struct dev_node n = {0};
+		struct werr err = {0};
+		bool cdi = devices_is_cdi(devices[i]);
+		if (!cdi && devices_parse(devices[i], &n, &err) < 0) {
+			json_object_put(d);
+			continue;
+		}
+		jset_str(d, "PathOnHost", cdi ? devices[i] : n.host);
+		jset_str(d, "PathInContainer", cdi ? devices[i] : n.ctr);
+		jset_str(d, "CgroupPermissions", ""); /* Podman 4.3 leaves it empty */
+		json_object_array_add(a, d);
+		free(n.host);
+		free(n.ctr);
+		free(n.perms);
+	}
+	return a;
+}
+
 /* What inspect shows: {"Config": {...}, "HostConfig": {...}} in Docker's
  * field names, from the options and the image the container was made of. */
 static char *create_options_json(const struct run_opts *o, const struct image_config *img,
@@ -220,6 +248,7 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	json_object_object_add(host, "Binds", volumes_binds_json(o->volumes, o->nvolumes));
 	json_object_object_add(j, "Mounts", volumes_mounts_json(o->volumes, o->nvolumes));
 	json_object_object_add(host, "Tmpfs", jnew_strv(o->tmpfs));
+	jset(host, "Devices", devices_json(o->devices));
 	json_object_object_add(host, "CapAdd", jnew_strv(o->cap_add));
 	json_object_object_add(host, "CapDrop", jnew_strv(o->cap_drop));
 	json_object_object_add(host, "LogConfig", log_config_json(o));

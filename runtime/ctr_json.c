@@ -267,7 +267,8 @@ static void fill_hostconfig(struct json_object *hc, struct json_object *opts,
 	    "NetworkMode",   "AutoRemove", "Privileged",   "ReadonlyRootfs",
 	    "RestartPolicy", "LogConfig",  "Init",	   "UsernsMode",
 	    "IDMappings",    "Cgroups",	   "PortBindings", "PublishAllPorts",
-	    "Dns",	     "DnsSearch",  "DnsOptions",   "ExtraHosts"};
+	    "Dns",	     "DnsSearch",  "DnsOptions",   "ExtraHosts",
+	    "Devices"};
 	struct json_object *tmpfs = json_object_new_object(), *t = jget(opts, "Tmpfs");
 
 	/* without a user namespace of its own Podman omits IDMappings

@@ -1,4 +1,5 @@
 #include "runtime/runopts.h"
+#include "runtime/devices.h"
 #include "runtime/ulimits.h"
 #include "runtime/secrets.h"
 #include "lib/cleanup.h"
@@ -415,6 +416,7 @@ void runopts_free(struct run_opts *o)
 	free(o->restart);
 	strv_free(o->volumes_from);
 	strv_free(o->tmpfs);
+	strv_free(o->devices);
 	net_opts_free(&o->netopts);
 	strv_free(o->cap_add);
 	strv_free(o->cap_drop);
@@ -436,5 +438,13 @@ int runopts_add_ulimit(struct run_opts *o, const char *spec, struct werr *err)
 	if (ulimit_check(spec, err) < 0)
 		return -1;
 	o->ulimits = strv_append(o->ulimits, spec);
+	return 0;
+}
+
+int runopts_add_device(struct run_opts *o, const char *spec, struct werr *err)
+{
+	if (devices_check_arg(spec, err) < 0)
+		return -1;
+	o->devices = strv_append(o->devices, spec);
 	return 0;
 }

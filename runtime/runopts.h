@@ -49,6 +49,10 @@ bool runopts_volume_name_ok(const char *name);
 void volume_spec_free(struct volume_spec *v);
 /* --tmpfs DST[:OPTS]; DST as for -v. */
 int runopts_add_tmpfs(struct run_opts *o, const char *spec, struct werr *err);
+
+/* --device HOST[:CONTAINER][:PERMS] or a CDI name: its form checked
+ * (runtime/devices.h), the node itself at create. */
+int runopts_add_device(struct run_opts *o, const char *spec, struct werr *err);
 /* --secret NAME[,OPTS]: checked now (secret_spec_check), looked up at create */
 int runopts_add_secret(struct run_opts *o, const char *spec, struct werr *err);
 /* --ulimit TYPE=SOFT[:HARD]|host, checked (runtime/ulimits.h) */

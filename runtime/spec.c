@@ -11,6 +11,7 @@
  * runs in the engine's (the pause process's, rootless); no cgroups (no
  * linux.resources, no linux.cgroupsPath). */
 #include "runtime/spec.h"
+#include "runtime/devices.h"
 #include "runtime/ulimits.h"
 
 #include <ctype.h>
@@ -24,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/config.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -843,6 +845,39 @@ static void add_annotations(struct json_object *spec, const struct run_opts *o)
 	jset(spec, "annotations", a);
 }
 
+/* ---- devices (runtime/devices.h) ---- */
+
+/* --device: each node bind-mounted from the host (a file made for it in
+ * /dev's tmpfs), CDI mounts as binds, CDI env added to the process's. */
+static int add_devices(struct json_object *mounts, struct json_object *process,
+		       const struct engine *e, const struct run_opts *o, struct werr *err)
+{
+	cleanup_strv char **dirs =
+	    e->conf ? config_strv(e->conf->containers, "engine", "cdi_spec_dirs") : NULL;
+	struct json_object *env = jget(process, "env");
+	struct dev_edits d;
+
+	if (o->devices == NULL)
+		return 0;
+	if (devices_resolve(o->devices, dirs, &d, err) < 0)
+		return -1;
+	for (size_t i = 0; i < d.nnodes; i++)
+		json_object_array_add(
+		    mounts, mount_json(d.nodes[i].ctr, "bind", d.nodes[i].host,
+				       jnew_strv((char *[]){"bind", "nosuid", "rprivate", NULL})));
+	for (size_t i = 0; i < d.nmounts; i++) {
+		struct json_object *opts =
+		    jnew_strv(d.mounts[i].opts ? d.mounts[i].opts : (char *[]){NULL});
+		json_object_array_add(opts, json_object_new_string("rbind"));
+		json_object_array_add(mounts,
+				      mount_json(d.mounts[i].ctr, "bind", d.mounts[i].host, opts));
+	}
+	for (char **v = d.env; v && *v; v++)
+		json_object_array_add(env, json_object_new_string(*v));
+	dev_edits_free(&d);
+	return 0;
+}
+
 /* ---- the whole spec ---- */
 
 static struct json_object *root_json(const char *rootfs, bool ro)
@@ -887,7 +922,8 @@ int spec_build(struct engine *e, const struct run_opts *o, const struct image_co
 	json_object_object_add(spec, "mounts", mounts);
 	add_default_mounts(mounts, e, o, ctr_dir);
 	add_read_only_tmpfs(mounts, o);
-	if (add_volumes(mounts, o, err) < 0 || add_tmpfs(mounts, o, err) < 0)
+	if (add_volumes(mounts, o, err) < 0 || add_tmpfs(mounts, o, err) < 0 ||
+	    add_devices(mounts, process, e, o, err) < 0)
 		return -1;
 	if (build_linux(o, caps, &linux_, err) < 0)
 		return -1;

@@ -59,6 +59,7 @@ struct run_opts {
 	size_t nvolumes;
 	char **volumes_from; /* --volumes-from CTR[:ro|rw] */
 	char **tmpfs;	     /* "DST[:opts]" */
+	char **devices;	     /* --device HOST[:CTR][:PERMS] or a CDI name (runtime/devices.h) */
 	bool read_only, privileged, tty, interactive, rm, detach;
 	bool sig_proxy;		    /* --sig-proxy: the foreground CLI passes its signals on */
 	enum net_mode net;	    /* --network's mode (NET_DEFAULT: the engine's default) */
