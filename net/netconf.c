@@ -446,23 +446,16 @@ static struct {
  * gateway; -1 when it is not such a subnet. */
 static int v4_subnet(const char *s, char *net, size_t netlen, char gw[INET_ADDRSTRLEN])
 {
-	cleanup_free char *c = xstrdup(s);
-	char *slash = strchr(c, '/'), addr[INET_ADDRSTRLEN];
-	struct in_addr a;
-	int64_t p;
-	uint32_t base;
+	struct cidr c;
+	char addr[INET_ADDRSTRLEN];
 
-	if (slash == NULL)
+	if (parse_cidr(s, &c) < 0 || c.af != AF_INET || c.plen < 8 || c.plen > 30)
 		return -1;
-	*slash = '\0';
-	if (inet_pton(AF_INET, c, &a) != 1 || parse_int64(slash + 1, 8, 30, &p) < 0)
-		return -1;
-	base = ntohl(a.s_addr) & (uint32_t)(0xffffffffULL << (32 - p));
-	a.s_addr = htonl(base);
-	inet_ntop(AF_INET, &a, addr, sizeof(addr));
-	snprintf(net, netlen, "%s/%d", addr, (int)p);
-	a.s_addr = htonl(base + 1);
-	inet_ntop(AF_INET, &a, gw, INET_ADDRSTRLEN);
+	cidr_mask(&c);
+	inet_ntop(AF_INET, c.a, addr, sizeof(addr));
+	snprintf(net, netlen, "%s/%d", addr, c.plen);
+	c.a[3] |= 1; /* a /30 at most: the first host is .1 of the last byte */
+	inet_ntop(AF_INET, c.a, gw, INET_ADDRSTRLEN);
 	return 0;
 }
 
