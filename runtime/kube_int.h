@@ -25,8 +25,8 @@ struct kplay {
 struct kpod {
 	char *name;
 	struct json_object *tmpl;
-	const char *kind;
-	int restart_max; /* a Job's backoffLimit (on-failure:N), 0: none */
+	const char *kind, *doc; /* the document's kind and name */
+	int restart_max;	/* a Job's backoffLimit (on-failure:N), 0: none */
 };
 
 /* One line, whatever the names hold; status 125. */

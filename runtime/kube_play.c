@@ -106,6 +106,7 @@ static int pods_of(struct json_object *d, struct kpod **out, size_t *n, struct w
 	for (int64_t i = 0; i < count; i++) {
 		v[i].tmpl = tmpl;
 		v[i].kind = kind;
+		v[i].doc = name;
 		v[i].name = !strcmp(kind, "Pod") ? xstrdup(name)
 			    : !strcmp(kind, "Deployment")
 				? xasprintf("%s-pod-%lld", name, (long long)i)
@@ -209,8 +210,10 @@ static void undo(struct kplay *kp)
 	}
 	for (size_t i = 0; kp->vols && kp->vols[i]; i++)
 		volume_remove(kp->e, kp->vols[i], true, 0, &ignored);
-	for (size_t i = 0; kp->secrets && kp->secrets[i]; i++)
-		secret_remove(kp->e, kp->secrets[i], NULL, &ignored);
+	for (size_t i = 0; kp->secrets && kp->secrets[i]; i++) {
+		char id[SECRET_ID_LEN + 1];
+		secret_remove(kp->e, kp->secrets[i], id, &ignored);
+	}
 }
 
 /* A Secret document becomes warren secret NAME holding the document (as
@@ -239,7 +242,7 @@ static int play_secret(struct kplay *kp, struct json_object *d, struct werr *err
 	}
 store:
 	if (kp->o->replace && secret_lookup(kp->e, name, &s, err) > 0)
-		if (secret_remove(kp->e, name, NULL, err) < 0) {
+		if (secret_remove(kp->e, name, id, err) < 0) {
 			secret_rec_free(&s);
 			return werr_status(err, 125);
 		}

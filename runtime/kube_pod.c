@@ -232,7 +232,8 @@ static int env_ref(struct kplay *kp, struct json_object *ref, bool secret, const
 	return 0;
 }
 
-static int env_from(struct kplay *kp, struct json_object *ef, char ***env, struct werr *err)
+static int env_from(struct kplay *kp, struct json_object *ef, const char *cn, char ***env,
+		    struct werr *err)
 {
 	for (size_t i = 0; i < jlen(ef); i++) {
 		struct json_object *x = json_object_array_get_idx(ef, i);
@@ -242,14 +243,18 @@ static int env_from(struct kplay *kp, struct json_object *ef, char ***env, struc
 		cleanup_json struct json_object *vals = NULL;
 		int r;
 		if (name == NULL)
-			return kube_bad(err, "envFrom needs configMapRef or secretRef with a name");
+			return kube_bad(
+			    err,
+			    "container %s: envFrom needs configMapRef or secretRef with "
+			    "a name",
+			    cn);
 		r = source_values(kp, cm == NULL, name, &vals, err);
 		if (r < 0)
 			return -1;
 		if (r == 0) {
 			if (json_object_get_boolean(jget(ref, "optional")))
 				continue;
-			return kube_bad(err, "envFrom: %s %s not found",
+			return kube_bad(err, "container %s: envFrom: %s %s not found", cn,
 					cm ? "configmap" : "secret", name);
 		}
 		json_object_object_foreach(vals, k, v)
@@ -273,7 +278,7 @@ static int ctr_env(struct kplay *kp, struct json_object *c, const char *cn, stru
 	    kube_want(ef, json_type_array, false, w2, err) < 0)
 		return -1;
 	/* envFrom first: env entries win, as in Kubernetes */
-	if (env_from(kp, ef, &ro->env, err) < 0)
+	if (env_from(kp, ef, cn, &ro->env, err) < 0)
 		return -1;
 	for (size_t i = 0; i < jlen(env); i++) {
 		struct json_object *x = json_object_array_get_idx(env, i),
@@ -821,7 +826,8 @@ static int ctr_opts(const struct kctr_env *ce, struct json_object *c, struct run
 			return -1;
 	if (ctr_probe(jget(c, "livenessProbe"), cn, ro, pb, err) < 0)
 		return -1;
-	ro->restart = xstrdup(ce->restart);
+	if (runopts_set_restart(ro, ce->restart, err) < 0)
+		return werr_status(err, 125);
 	ro->restart_max = ce->restart_max;
 	return 0;
 }
@@ -886,7 +892,7 @@ static int restart_of(struct json_object *spec, const struct kpod *pod, const ch
 	if (rp == NULL)
 		rp = !strcmp(pod->kind, "Job") ? "Never" : "Always";
 	if (!strcmp(pod->kind, "Job") && !strcmp(rp, "Always"))
-		return kube_bad(err, "job %s: restartPolicy must be Never or OnFailure", pod->name);
+		return kube_bad(err, "Job %s: restartPolicy must be Never or OnFailure", pod->doc);
 	if (!strcmp(rp, "Always"))
 		*out = "always";
 	else if (!strcmp(rp, "OnFailure"))
