@@ -162,8 +162,10 @@ static int check_docs(struct json_object *docs, size_t *valid, struct werr *err)
 		int k;
 		if (d == NULL)
 			continue; /* an empty document */
-		if (!json_object_is_type(d, json_type_object))
-			return kube_bad(err, "YAML document %zu is not a mapping", i + 1);
+		if (!json_object_is_type(d, json_type_object)) {
+			log_warn("YAML document %zu is not a mapping, skipped", i + 1);
+			continue;
+		}
 		if (kube_want(jget(d, "metadata"), json_type_object, false, "metadata", err) < 0 ||
 		    kube_want(jget(d, "kind"), json_type_string, false, "kind", err) < 0)
 			return -1;

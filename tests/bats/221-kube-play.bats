@@ -252,7 +252,8 @@ blue"
     run_warren 125 kube play "$f"
     assert_error "container c: envFrom: configmap $p-extra not found"
     nothing_named "$p"
-    run_warren 125 kube play --configmap "$f" "$f"
+    sed '1,/^---$/d' "$f" >"$BATS_TEST_TMPDIR/pod-only.yaml"
+    run_warren 125 kube play --configmap "$BATS_TEST_TMPDIR/pod-only.yaml" "$f"
     assert_error 'invalid YAML kind: "Pod". [ConfigMap] is the only supported by --configmap'
     sed -n '/^---$/q;p' "$f" >"$cmf"
     run_warren 125 kube play --configmap "$cmf" "$f"
@@ -404,7 +405,7 @@ spec:
       capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}
     resources: {limits: {memory: 64Mi}}
     livenessProbe:
-      exec: {command: [cat, /tmp]}
+      exec: {command: [ls, /tmp]}
       periodSeconds: 7
       failureThreshold: 4
     readinessProbe: {exec: {command: ["true"]}}
@@ -426,7 +427,7 @@ YAML
     run_warren 0 exec "$p-c" sh -c 'touch /x 2>/dev/null && echo writable; grep CapBnd /proc/self/status'
     assert_output "CapBnd:	0000000000000400"
     run_warren 0 inspect --format '{{.Config.Healthcheck.Test}} {{json .Config.Healthcheck.Interval}} {{.Config.Healthcheck.Retries}} {{.HostConfig.RestartPolicy.Name}}' "$p-c"
-    assert_output "[CMD cat /tmp] 7000000000 4 on-failure"
+    assert_output "[CMD ls /tmp] 7000000000 4 on-failure"
     run_warren 0 healthcheck run "$p-c"
     # the pod's runAsUser is the default; the container's wins
     run_warren 0 exec "$p-root" sh -c 'id -u; grep CapEff /proc/self/status'
