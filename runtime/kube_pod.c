@@ -651,12 +651,20 @@ static int ctr_mount(struct kplay *kp, struct json_object *m, const struct kvol 
 
 /* ---- securityContext, probes ---- */
 
-static void ctr_security(struct json_object *psc, struct json_object *sc, struct run_opts *ro)
+static const char *const sc_fields[] = {"runAsUser", "runAsGroup", "privileged",
+					"readOnlyRootFilesystem", "capabilities",
+					/* no_new_privs is always on; no SELinux here */
+					"allowPrivilegeEscalation", "seLinuxOptions", NULL};
+
+static void ctr_security(struct json_object *psc, struct json_object *sc, const char *cn,
+			 struct run_opts *ro)
 {
+	cleanup_free char *where = xasprintf("container %s: securityContext", cn);
 	struct json_object *caps = jget(sc, "capabilities");
 	struct json_object *u = jget(sc, "runAsUser") ?: jget(psc, "runAsUser");
 	struct json_object *g = jget(sc, "runAsGroup") ?: jget(psc, "runAsGroup");
 
+	warn_unknown(sc, sc_fields, where);
 	ro->privileged = json_object_get_boolean(jget(sc, "privileged"));
 	ro->read_only = json_object_get_boolean(jget(sc, "readOnlyRootFilesystem"));
 	if (u)
@@ -815,7 +823,7 @@ static int ctr_opts(const struct kctr_env *ce, struct json_object *c, struct run
 		return -1;
 	if (wd && *wd)
 		ro->workdir = xstrdup(wd);
-	ctr_security(ce->psc, jget(c, "securityContext"), ro);
+	ctr_security(ce->psc, jget(c, "securityContext"), cn, ro);
 	if (nonempty(jget(res, "limits")) || nonempty(jget(res, "requests")))
 		log_warn("container %s: resource limits and requests are not supported by "
 			 "warren, ignored",
@@ -940,6 +948,7 @@ int kube_play_pod(struct kplay *kp, const struct kpod *pod, struct werr *err)
 	struct json_object *spec = jget(pod->tmpl, "spec"), *ctrs = jget(spec, "containers");
 	struct json_object *vols = jget(spec, "volumes");
 	cleanup_strv char **publish = pod_publish(ctrs, kp->o->publish);
+	cleanup_strv char **labels = NULL;
 	bool host = json_object_get_boolean(jget(spec, "hostNetwork"));
 	struct pod_create_opts po = {.name = pod->name,
 				     .hostname = jstr(spec, "hostname"),
@@ -954,6 +963,14 @@ int kube_play_pod(struct kplay *kp, const struct kpod *pod, struct werr *err)
 	int rc = -1;
 
 	warn_unknown(spec, pod_fields, where);
+	if (json_object_is_type(jget(jget(pod->tmpl, "metadata"), "labels"), json_type_object)) {
+		json_object_object_foreach(jget(jget(pod->tmpl, "metadata"), "labels"), k, v)
+		{
+			cleanup_free char *l = xasprintf("%s=%s", k, scalar(v) ?: "");
+			labels = strv_append(labels, l);
+		}
+	}
+	po.labels = labels;
 	if (restart_of(spec, pod, &restart, err) < 0)
 		return -1;
 	if (kp->o->replace && remove_pod_named(kp->e, pod->name, err) < 0)

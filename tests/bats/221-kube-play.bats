@@ -102,6 +102,9 @@ YAML
     run_warren 0 pod ps --format '{{.Name}} {{.Status}}' --filter "name=$d"
     assert_line "$d-pod-0 Running"
     assert_line "$d-pod-1 Running"
+    # the template's labels are the pods'
+    run_warren 0 pod inspect --format '{{.Labels.app}}' "$d-pod-1"
+    assert_output "$d"
     run_warren 0 volume inspect --format '{{.Labels.tier}}' "$d-claim"
     assert_output db
     # both replicas write into the one claim
@@ -402,6 +405,7 @@ spec:
     env: [{name: V, value: "7"}]
     securityContext:
       readOnlyRootFilesystem: true
+      runAsNonRoot: true
       capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}
     resources: {limits: {memory: 64Mi}}
     livenessProbe:
@@ -418,6 +422,7 @@ YAML
     # the fields warren cannot honour are named
     assert_stderr_contains "container c: resource limits and requests are not supported"
     assert_stderr_contains "container c: field readinessProbe is not supported"
+    assert_stderr_contains "container c: securityContext: field runAsNonRoot is not supported"
     run_warren 0 logs "$p-c"
     assert_output "first 7
 1000
