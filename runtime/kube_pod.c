@@ -103,9 +103,9 @@ static const char *const pod_fields[] = {
 
 static const char *const ctr_fields[] = {
     "name", "image", "command", "args", "workingDir", "env", "envFrom", "ports", "volumeMounts",
-    "securityContext", "resources", "livenessProbe", "imagePullPolicy",
+    "securityContext", "resources", "livenessProbe", "imagePullPolicy", "stdin", "tty",
     /* no effect here */
-    "terminationMessagePath", "terminationMessagePolicy", "stdin", "stdinOnce", "tty", NULL};
+    "terminationMessagePath", "terminationMessagePolicy", "stdinOnce", NULL};
 
 /* ---- ConfigMaps and Secrets ---- */
 
@@ -823,6 +823,9 @@ static int ctr_opts(const struct kctr_env *ce, struct json_object *c, struct run
 		return -1;
 	if (wd && *wd)
 		ro->workdir = xstrdup(wd);
+	/* a shell with stdin and a terminal waits, as in Kubernetes (run -dit) */
+	ro->tty = json_object_get_boolean(jget(c, "tty"));
+	ro->interactive = json_object_get_boolean(jget(c, "stdin"));
 	ctr_security(ce->psc, jget(c, "securityContext"), cn, ro);
 	if (nonempty(jget(res, "limits")) || nonempty(jget(res, "requests")))
 		log_warn("container %s: resource limits and requests are not supported by "

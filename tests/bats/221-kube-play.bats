@@ -415,8 +415,14 @@ spec:
     readinessProbe: {exec: {command: ["true"]}}
   - name: root
     image: $IMAGE
-    command: [sleep, "1000"]
+    command: [sh]
+    stdin: true
+    tty: true
     securityContext: {runAsUser: 0, privileged: true}
+  - name: web
+    image: $IMAGE
+    command: [sh, -c, 'mkdir -p /tmp/w && echo up > /tmp/w/index.html && exec httpd -f -p 8081 -h /tmp/w']
+    livenessProbe: {httpGet: {path: /index.html, port: 8081}, periodSeconds: 30}
 YAML
     run_warren 0 kube play "$f"
     # the fields warren cannot honour are named
@@ -434,7 +440,13 @@ YAML
     run_warren 0 inspect --format '{{.Config.Healthcheck.Test}} {{json .Config.Healthcheck.Interval}} {{.Config.Healthcheck.Retries}} {{.HostConfig.RestartPolicy.Name}}' "$p-c"
     assert_output "[CMD ls /tmp] 7000000000 4 on-failure"
     run_warren 0 healthcheck run "$p-c"
-    # the pod's runAsUser is the default; the container's wins
+    # httpGet: fetched inside the container (busybox has wget, no curl)
+    run_warren 0 inspect --format '{{index .Config.Healthcheck.Test 0}}' "$p-web"
+    assert_output CMD-SHELL
+    for _ in $(seq 50); do w healthcheck run "$p-web" >/dev/null 2>&1 && break; sleep 0.1; done
+    run_warren 0 healthcheck run "$p-web"
+    # stdin and tty: the shell waits, as in Kubernetes; the pod's runAsUser
+    # is the default, the container's wins
     run_warren 0 exec "$p-root" sh -c 'id -u; grep CapEff /proc/self/status'
     assert_line --index 0 0
     refute_line "CapEff:	0000000000000000"
