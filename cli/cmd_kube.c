@@ -108,13 +108,16 @@ static int cmd_kube_generate(struct engine *e, void *opts, char **args, struct w
 /* ---- play, down ---- */
 
 struct kube_play_cli {
-	bool replace;
+	bool replace, down, force, quiet;
 	const char *start, *network;
 	char **publish, **configmap;
 };
 
 static const struct opt play_tab[] = {
     OPT_STRV("configmap", 0, struct kube_play_cli, configmap),
+    OPT_BOOL("down", 0, struct kube_play_cli, down),
+    OPT_BOOL("force", 0, struct kube_play_cli, force),
+    OPT_BOOL("quiet", 'q', struct kube_play_cli, quiet),
     OPT_STR("network", 0, struct kube_play_cli, network),
     OPT_STRV("publish", 0, struct kube_play_cli, publish),
     OPT_BOOL("replace", 0, struct kube_play_cli, replace),
@@ -142,12 +145,18 @@ static int read_docs(char **args, struct json_object **docs, struct werr *err)
 	return 0;
 }
 
+struct play_pull {
+	struct engine *e;
+	bool quiet; /* -q: no pull progress */
+};
+
 /* kube play's images, pulled as run pulls them (progress on stderr) */
 static int play_get_image(void *ud, const char *image, const char *policy, struct werr *err)
 {
-	struct run_opts ro = {.tls_verify = -1};
+	const struct play_pull *pp = ud;
+	struct run_opts ro = {.tls_verify = -1, .quiet = pp->quiet};
 
-	return cli_image_for_run(ud, image, policy, &ro, err);
+	return cli_image_for_run(pp->e, image, policy, &ro, err);
 }
 
 /* --configmap FILE[,FILE]: each file's documents, an array of arrays */
@@ -172,11 +181,12 @@ static int read_configmaps(char **files, struct json_object **out, struct werr *
 static int cmd_kube_play(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct kube_play_cli *c = opts;
+	struct play_pull pp = {e, c->quiet};
 	struct kube_play_opts o = {.replace = c->replace,
 				   .network = c->network,
 				   .publish = c->publish,
 				   .get_image = play_get_image,
-				   .ud = e};
+				   .ud = &pp};
 	cleanup_json struct json_object *docs = NULL, *cms = NULL;
 	cleanup_free char *report = NULL;
 	bool start = true;
@@ -189,6 +199,17 @@ static int cmd_kube_play(struct engine *e, void *opts, char **args, struct werr 
 		return werr_status(err, 125);
 	}
 	o.no_start = !start;
+	if (c->force && !c->down) {
+		werr_set(err, 0, "--force may be used only with --down");
+		return werr_status(err, 125);
+	}
+	if (c->down) { /* Podman 4.3's spelling of kube down */
+		if (read_docs(args, &docs, err) < 0 ||
+		    kube_down(e, docs, c->force, &report, err) < 0)
+			return -1;
+		fputs(report, stdout);
+		return 0;
+	}
 	if (read_configmaps(c->configmap, &cms, err) < 0)
 		return -1;
 	o.configmaps = cms;

@@ -43,8 +43,10 @@
 	"  before anything is made; on an error nothing is left behind.\n\n"                       \
 	"OPTIONS\n"                                                                                \
 	"      --configmap FILE  ConfigMap documents from FILE too (repeatable, or FILE,FILE)\n"   \
+	"      --down            do what `kube down FILE` does instead (--force too)\n"            \
 	"      --network MODE    the pods' network, as pod create takes it\n"                      \
 	"      --publish SPEC    publish a port of the pod too (repeatable)\n"                     \
+	"  -q, --quiet           no pull progress\n"                                               \
 	"      --replace         remove pods (and secrets) of the same names first;\n"             \
 	"                        an existing claim's volume is kept\n"                             \
 	"      --start BOOL      start the pods (default true)\n"

@@ -192,7 +192,11 @@ YAML
     wait_state "$n-job-pod-once" exited
     run_warren 0 inspect --format '{{.State.ExitCode}} {{.RestartCount}}' "$n-job-pod-once"
     assert_output "3 0"
-    run_warren 0 kube down "$f"
+    # (play --down is Podman 4.3's spelling of down; --force only with it)
+    run_warren 125 kube play --force "$f"
+    assert_error "--force may be used only with --down"
+    run_warren 0 kube play --down "$f"
+    assert_line --index 0 "Pods stopped:"
     run_warren 1 pod exists "$n-ds-pod"
     # a Job may not restart Always: nothing made
     sed -i 's/restartPolicy: Never/restartPolicy: Always/' "$f"
@@ -480,6 +484,13 @@ YAML
     nothing_named "$p"
     sed -i 's/Never/IfNotPresent/' "$f"
     run_warren 0 kube play --start=false "$f"
+    assert_stderr_contains "Trying to pull $REG/kplain:latest"
+    run_warren 0 image exists "$REG/kplain:latest"
+    run_warren 0 kube down "$f"
+    # -q: no progress
+    run_warren 0 rmi "$REG/kplain:latest"
+    run_warren 0 kube play -q --start=false "$f"
+    assert_equal "$stderr" ""
     run_warren 0 image exists "$REG/kplain:latest"
     run_warren 0 kube down "$f"
     sed -i 's/IfNotPresent/Sometimes/' "$f"
