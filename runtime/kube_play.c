@@ -118,21 +118,27 @@ static int pods_of(struct json_object *d, struct kpod **out, size_t *n, struct w
 	return 0;
 }
 
-/* One pod template's containers, checked before anything is made. */
+/* One pod template's containers and init containers, checked before
+ * anything is made: mappings with a name (unique in the pod) and an image. */
 static int check_template(const struct kpod *p, struct werr *err)
 {
-	struct json_object *ctrs = jget(jget(p->tmpl, "spec"), "containers");
+	struct json_object *spec = jget(p->tmpl, "spec"), *ctrs = jget(spec, "containers");
+	struct json_object *inits = jget(spec, "initContainers");
 	cleanup_free char *what = xasprintf("pod %s: spec.containers", p->name);
+	cleanup_free char *iwhat = xasprintf("pod %s: spec.initContainers", p->name);
+	cleanup_strv char **names = NULL;
 
-	if (kube_want(ctrs, json_type_array, true, what, err) < 0)
+	if (kube_want(ctrs, json_type_array, true, what, err) < 0 ||
+	    kube_want(inits, json_type_array, false, iwhat, err) < 0)
 		return -1;
 	if (jlen(ctrs) == 0)
 		return kube_bad(err, "pod %s has no containers", p->name);
-	if (kube_want(jget(jget(p->tmpl, "spec"), "volumes"), json_type_array, false,
-		      "spec.volumes", err) < 0)
+	if (kube_want(jget(spec, "volumes"), json_type_array, false, "spec.volumes", err) < 0)
 		return -1;
-	for (size_t k = 0; k < jlen(ctrs); k++) {
-		struct json_object *c = json_object_array_get_idx(ctrs, k);
+	for (size_t k = 0; k < jlen(inits) + jlen(ctrs); k++) {
+		bool init = k < jlen(inits);
+		struct json_object *c =
+		    json_object_array_get_idx(init ? inits : ctrs, init ? k : k - jlen(inits));
 		const char *cn = jstr(c, "name"), *img = jstr(c, "image");
 		if (!json_object_is_type(c, json_type_object))
 			return kube_bad(err, "pod %s: a container must be a mapping", p->name);
@@ -140,10 +146,15 @@ static int check_template(const struct kpod *p, struct werr *err)
 			return kube_bad(err, "a container of pod %s has no name", p->name);
 		if (img == NULL || !*img)
 			return kube_bad(err, "container %s of pod %s has no image", cn, p->name);
-		for (size_t j = 0; j < k; j++)
-			if (!strcmp(jstr(json_object_array_get_idx(ctrs, j), "name") ?: "", cn))
-				return kube_bad(err, "pod %s: duplicate container name %s", p->name,
-						cn);
+		if (strv_contains(names, cn))
+			return kube_bad(err, "pod %s: duplicate container name %s", p->name, cn);
+		if (init && (jget(c, "livenessProbe") || jget(c, "readinessProbe") ||
+			     jget(c, "startupProbe") || jget(c, "lifecycle")))
+			return kube_bad(err,
+					"init container %s cannot have lifecycle, livenessProbe, "
+					"readinessProbe or startupProbe",
+					cn);
+		names = strv_append(names, cn);
 	}
 	return 0;
 }
@@ -331,38 +342,45 @@ static int gather_cms(struct kplay *kp, struct json_object *docs, struct werr *e
 	return 0;
 }
 
-/* Every image of the pods, pulled as its imagePullPolicy says. */
-static int pull_images(struct kplay *kp, struct json_object *docs, struct werr *err)
+/* The image of container c pulled as its imagePullPolicy says. */
+static int pull_one(struct kplay *kp, struct json_object *c, struct werr *err)
 {
 	static const char *const policies[][2] = {
 	    {"Always", "always"}, {"IfNotPresent", "missing"}, {"Never", "never"}};
+	const char *pp = jstr(c, "imagePullPolicy"), *policy = "missing";
 
+	if (pp) {
+		size_t j;
+		for (j = 0; j < 3 && strcasecmp(pp, policies[j][0]); j++)
+			;
+		if (j == 3)
+			return kube_bad(err,
+					"container %s: imagePullPolicy %s is not Always, "
+					"IfNotPresent or Never",
+					jstr(c, "name"), pp);
+		policy = policies[j][1];
+	}
+	if (kp->o->get_image && kp->o->get_image(kp->o->ud, jstr(c, "image"), policy, err) < 0)
+		return werr_status(err, 125);
+	return 0;
+}
+
+/* Every image of the pods (init containers too), before anything is made. */
+static int pull_images(struct kplay *kp, struct json_object *docs, struct werr *err)
+{
 	for (size_t i = 0; i < jlen(docs); i++) {
-		struct json_object *d = json_object_array_get_idx(docs, i);
+		struct json_object *d = json_object_array_get_idx(docs, i), *spec;
 		struct kpod *p = NULL;
-		struct json_object *ctrs;
 		size_t n = 0;
 		if (d == NULL || kind_of(d) != 1 || pods_of(d, &p, &n, err) < 0)
 			continue;
-		ctrs = n ? jget(jget(p[0].tmpl, "spec"), "containers") : NULL;
+		spec = n ? jget(p[0].tmpl, "spec") : NULL;
 		kpods_free(p, n);
-		for (size_t k = 0; k < jlen(ctrs); k++) {
-			struct json_object *c = json_object_array_get_idx(ctrs, k);
-			const char *pp = jstr(c, "imagePullPolicy"), *policy = "missing";
-			if (pp) {
-				size_t j;
-				for (j = 0; j < 3 && strcasecmp(pp, policies[j][0]); j++)
-					;
-				if (j == 3)
-					return kube_bad(err,
-							"container %s: imagePullPolicy %s is not "
-							"Always, IfNotPresent or Never",
-							jstr(c, "name"), pp);
-				policy = policies[j][1];
-			}
-			if (kp->o->get_image &&
-			    kp->o->get_image(kp->o->ud, jstr(c, "image"), policy, err) < 0)
-				return werr_status(err, 125);
+		for (int l = 0; l < 2; l++) {
+			struct json_object *ctrs = jget(spec, l ? "containers" : "initContainers");
+			for (size_t k = 0; k < jlen(ctrs); k++)
+				if (pull_one(kp, json_object_array_get_idx(ctrs, k), err) < 0)
+					return -1;
 		}
 	}
 	return 0;

@@ -21,6 +21,7 @@
 #include "lib/util.h"
 #include "lib/yamljson.h"
 #include "runtime/container.h"
+#include "runtime/detach.h"
 #include "runtime/pods.h"
 #include "runtime/runopts.h"
 #include "runtime/secrets.h"
@@ -95,7 +96,8 @@ static void warn_unknown(struct json_object *o, const char *const *known, const 
 }
 
 static const char *const pod_fields[] = {
-    "containers", "volumes", "restartPolicy", "hostname", "securityContext", "hostNetwork",
+    "containers", "initContainers", "volumes", "restartPolicy", "hostname", "securityContext",
+    "hostNetwork",
     /* no effect on one machine */
     "terminationGracePeriodSeconds", "dnsPolicy", "enableServiceLinks",
     "automountServiceAccountToken", "serviceAccountName", "serviceAccount", "nodeSelector",
@@ -928,22 +930,72 @@ static int remove_pod_named(struct engine *e, const char *name, struct werr *err
 	return r;
 }
 
-static int pod_containers(struct kplay *kp, const struct kpod *pod, const char *pod_id,
-			  const char *restart, const struct kvol *kv, size_t nkv, char ***ids,
-			  struct werr *err)
+/* The containers of spec's list key (containers or initContainers). */
+static int pod_containers(const struct kctr_env *ce, const struct kpod *pod, const char *key,
+			  const char *pod_id, char ***ids, struct werr *err)
 {
-	struct json_object *spec = jget(pod->tmpl, "spec"), *ctrs = jget(spec, "containers");
-	struct kctr_env ce = {
-	    kp, pod->name, restart, pod->restart_max, jget(spec, "securityContext"), kv, nkv};
+	struct json_object *ctrs = jget(jget(pod->tmpl, "spec"), key);
 
 	for (size_t i = 0; i < jlen(ctrs); i++) {
 		char *id = NULL;
-		if (make_ctr(&ce, json_object_array_get_idx(ctrs, i), pod_id, &id, err) < 0)
+		if (make_ctr(ce, json_object_array_get_idx(ctrs, i), pod_id, &id, err) < 0)
 			return -1;
 		*ids = strv_append(*ids, id);
 		free(id);
 	}
 	return 0;
+}
+
+/* Init containers, as Podman's "once" ones: each runs to its end in
+ * turn (the pod's infra up), must exit 0, and is removed. */
+static int run_inits(struct kplay *kp, const char *pod_id, char *const *ids, struct werr *err)
+{
+	if (ids && pod_infra_ensure(kp->e, pod_id, err) < 0)
+		return -1;
+	for (size_t i = 0; ids && ids[i]; i++) {
+		struct ctr_owned oc = {.lock = -1, .proc = {.pty_master = -1}};
+		struct container_rec c = {0};
+		struct detach_opts d;
+		int code = -1, r = container_prepare_start(kp->e, ids[i], -1, &oc, err);
+		if (r > 0) {
+			detach_opts_from_container(&oc.rec, &d);
+			r = container_detach(kp->e, &oc, &d, err);
+		}
+		container_owned_free(kp->e, &oc);
+		if (r < 0 || container_wait_exit(kp->e, ids[i], &code, err) < 0)
+			return -1;
+		r = container_lookup(kp->e, ids[i], &c, err);
+		if (r > 0 && code != 0)
+			r = kube_bad(err, "init container %s exited with code %d", c.name, code);
+		if (r > 0)
+			r = container_remove(kp->e, &c, true, 0, err);
+		container_rec_free(&c);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int pod_all_containers(struct kplay *kp, const struct kpod *pod, const char *pod_id,
+			      const char *restart, const struct kvol *kv, size_t nkv, char ***ids,
+			      struct werr *err)
+{
+	struct json_object *spec = jget(pod->tmpl, "spec");
+	struct kctr_env ce = {
+	    kp, pod->name, restart, pod->restart_max, jget(spec, "securityContext"), kv, nkv};
+	struct kctr_env ice = ce;
+	cleanup_strv char **inits = NULL;
+
+	ice.restart = "no";
+	ice.restart_max = 0;
+	if (jlen(jget(spec, "initContainers")) && kp->o->no_start)
+		log_warn("pod %s: init containers run only when kube play starts the pod, skipped",
+			 pod->name);
+	else if (pod_containers(&ice, pod, "initContainers", pod_id, &inits, err) < 0)
+		return -1;
+	if (pod_containers(&ce, pod, "containers", pod_id, ids, err) < 0)
+		return -1;
+	return kp->o->no_start ? 0 : run_inits(kp, pod_id, inits, err);
 }
 
 int kube_play_pod(struct kplay *kp, const struct kpod *pod, struct werr *err)
@@ -988,7 +1040,7 @@ int kube_play_pod(struct kplay *kp, const struct kpod *pod, struct werr *err)
 			nkv++;
 			goto out;
 		}
-	if (pod_containers(kp, pod, pod_id, restart, kv, nkv, &ids, err) < 0)
+	if (pod_all_containers(kp, pod, pod_id, restart, kv, nkv, &ids, err) < 0)
 		goto out;
 	if (!kp->o->no_start) {
 		int r = pod_lookup(kp->e, pod_id, &p, err);

@@ -469,6 +469,47 @@ YAML
     run_warren 0 kube down "$f"
 }
 
+@test "kube play: init containers run in turn before the others, must succeed, and are removed" {
+    # guards: Podman 4.3 runs initContainers ("once": removed after their run)
+    local p="wt-kinit-$BATS_TEST_NUMBER-$RANDOM" f="$BATS_TEST_TMPDIR/p.yaml"
+    WT_PODS+=("$p")
+    WT_VOLS+=("$p-work")
+    cat >"$f" <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: $p}
+spec:
+  initContainers:
+  - {name: one, image: $IMAGE, command: [sh, -c, 'echo one >> /work/log'], volumeMounts: [{name: work, mountPath: /work}]}
+  - {name: two, image: $IMAGE, command: [sh, -c, 'sleep 0.3; echo two >> /work/log'], volumeMounts: [{name: work, mountPath: /work}]}
+  containers:
+  - {name: main, image: $IMAGE, command: [sh, -c, 'echo main >> /work/log; exec sleep 1000'], volumeMounts: [{name: work, mountPath: /work}]}
+  volumes: [{name: work, emptyDir: {}}]
+YAML
+    run_warren 0 kube play "$f"
+    # Podman's report lists the containers only
+    assert_line --index 2 "Container:"
+    poll "$p-main" 'grep -q main /work/log'
+    run_warren 0 exec "$p-main" cat /work/log
+    assert_output "one
+two
+main"
+    run_warren 0 ps -a --filter "pod=$p" --format '{{.Names}}'
+    refute_line "$p-one"
+    refute_line "$p-two"
+    run_warren 0 kube down "$f"
+    # a failing one: an error, nothing left
+    sed -i "s/echo one >> \/work\/log/exit 4/" "$f"
+    run_warren 125 kube play "$f"
+    assert_error "init container $p-one exited with code 4"
+    nothing_named "$p"
+    # --start=false: they cannot run later (warren's pods have no init
+    # containers of their own), so they are skipped with a warning
+    run_warren 0 kube play --start=false "$f"
+    assert_stderr_contains "pod $p: init containers run only when kube play starts the pod, skipped"
+    run_warren 0 kube down "$f"
+}
+
 @test "kube play: images are pulled as imagePullPolicy says" {
     # guards: the brief "Pull images that are missing honouring imagePullPolicy"
     use_private_store
