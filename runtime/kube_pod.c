@@ -203,6 +203,51 @@ static int source_values(struct kplay *kp, bool secret, const char *name, struct
 	return doc_values(doc, secret, what, vals, err) < 0 ? -1 : 1;
 }
 
+/* ---- $(VAR) ---- */
+
+/* s with Kubernetes' $(VAR) references replaced by the values env ("K=V")
+ * gives them: $$ is a $, a reference to no variable stays as written. */
+static char *expand(const char *s, char *const *env)
+{
+	size_t cap = strlen(s) + 1, n = 0;
+	char *out = xmalloc(cap);
+
+	while (*s) {
+		const char *val = NULL, *end = NULL;
+		size_t vlen = 0, skip = 1;
+		if (s[0] == '$' && s[1] == '$') {
+			val = "$", vlen = 1, skip = 2;
+		} else if (s[0] == '$' && s[1] == '(' && (end = strchr(s + 2, ')')) != NULL) {
+			size_t klen = (size_t)(end - s - 2);
+			for (size_t i = 0; env && env[i] && !val; i++)
+				if (!strncmp(env[i], s + 2, klen) && env[i][klen] == '=')
+					val = env[i] + klen + 1;
+			if (val)
+				vlen = strlen(val), skip = klen + 3;
+		}
+		if (!val)
+			val = s, vlen = 1;
+		if (n + vlen + 1 > cap) {
+			cap = (n + vlen + 1) * 2;
+			out = xrealloc(out, cap);
+		}
+		memcpy(out + n, val, vlen);
+		n += vlen;
+		s += skip;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static void expand_all(char **v, char *const *env)
+{
+	for (size_t i = 0; v && v[i]; i++) {
+		char *x = expand(v[i], env);
+		free(v[i]);
+		v[i] = x;
+	}
+}
+
 /* ---- env ---- */
 
 static int env_ref(struct kplay *kp, struct json_object *ref, bool secret, const char *var,
@@ -307,7 +352,11 @@ static int ctr_env(struct kplay *kp, struct json_object *c, const char *cn, stru
 				return kube_bad(err,
 						"env %s of container %s: value must be a string",
 						name, cn);
-			kv = xasprintf("%s=%s", name, v);
+			{
+				/* $(VAR) of the variables defined before it */
+				cleanup_free char *ev = expand(v, ro->env);
+				kv = xasprintf("%s=%s", name, ev);
+			}
 			spec_env_set(&ro->env, kv);
 		}
 	}
@@ -823,6 +872,9 @@ static int ctr_opts(const struct kctr_env *ce, struct json_object *c, struct run
 		ro->cmd = strv_of(jget(c, "args"));
 	if (ctr_env(ce->kp, c, cn, ro, err) < 0)
 		return -1;
+	/* command and args see the container's env as Kubernetes expands it */
+	expand_all(ro->entrypoint, ro->env);
+	expand_all(ro->cmd, ro->env);
 	if (wd && *wd)
 		ro->workdir = xstrdup(wd);
 	/* a shell with stdin and a terminal waits, as in Kubernetes (run -dit) */

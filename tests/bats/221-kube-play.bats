@@ -416,9 +416,10 @@ spec:
   - name: c
     image: $IMAGE
     command: [sh, -c]
-    args: ['echo \$0 \$V; id -u; id -g; pwd; exec sleep 1000', first]
+    args: ['echo \$0 \$V \$W; id -u; id -g; pwd; exec sleep 1000', '\$(V)th']
     workingDir: /tmp
-    env: [{name: V, value: "7"}]
+    # (\$(VAR) as Kubernetes expands it: of the env before; \$\$ a \$)
+    env: [{name: V, value: "7"}, {name: W, value: "\$(V)-x \$(NOPE) \$\$(V)"}]
     securityContext:
       readOnlyRootFilesystem: true
       runAsNonRoot: true
@@ -446,7 +447,7 @@ YAML
     assert_stderr_contains "container c: field readinessProbe is not supported"
     assert_stderr_contains "container c: securityContext: field runAsNonRoot is not supported"
     run_warren 0 logs "$p-c"
-    assert_output "first 7
+    assert_output "7th 7 7-x \$(NOPE) \$(V)
 1000
 1001
 /tmp"
