@@ -35,6 +35,7 @@
 	"  livenessProbe (exec, httpGet, tcpSocket: a healthcheck), imagePullPolicy\n"             \
 	"  (Always, IfNotPresent, Never; default: pull when missing) and the pod's\n"              \
 	"  restartPolicy (default Always; a Job's Never or OnFailure with backoffLimit).\n"        \
+	"  $(VAR) in command, args and env values is expanded as Kubernetes does.\n"               \
 	"  initContainers run in turn before the others, must exit 0 and are removed\n"            \
 	"  (with --start=false they are skipped, with a warning).\n"                               \
 	"  Volumes: hostPath (type Directory, DirectoryOrCreate, File, FileOrCreate,\n"            \
