@@ -70,8 +70,13 @@ struct format_opts {
 };
 struct inspect_opts {
 	const char *format; /* -f, --format */
-	const char *type;   /* -t, --type container|image|all */
+	const char *type;   /* -t, --type container|image|pod|all */
 };
+
+struct pod_rec;
+/* `pod inspect`'s object of pod p (a new one), NULL with err. */
+struct json_object *cli_pod_inspect_one(struct engine *e, const struct pod_rec *p,
+					struct werr *err);
 
 /* Commands (cmd_*.c). Each returns the process exit status (>= 0) or -1
  * with err set. */

@@ -281,37 +281,66 @@ int cli_inspect_print(struct json_object *arr, const char *fmt, struct werr *err
 	return r < 0 ? werr_status(err, 125) : 0;
 }
 
+/* What inspect looks for (--type): containers, images, pods. */
+enum { INSPECT_CTR = 1, INSPECT_IMG = 2, INSPECT_POD = 4 };
+
+/* ref as the first kind of want that has it: 1 (added to arr), 0, -1. */
+static int inspect_one(struct engine *e, const char *ref, int want, bool go_time,
+		       struct json_object *arr, struct werr *err)
+{
+	struct container_rec c = {0};
+	struct image_rec img = {0};
+	struct pod_rec p = {0};
+	struct json_object *j;
+	int r = 0;
+
+	if (want & INSPECT_CTR) {
+		r = container_lookup(e, ref, &c, err);
+		if (r > 0)
+			json_object_array_add(arr, ctr_json_inspect(e, &c, go_time));
+		container_rec_free(&c);
+	}
+	if (r == 0 && (want & INSPECT_IMG)) {
+		r = image_lookup(e, ref, &img, err);
+		if (r > 0)
+			json_object_array_add(arr, img_json_inspect(e, &img, go_time));
+		image_rec_free(&img);
+	}
+	if (r == 0 && (want & INSPECT_POD)) {
+		r = pod_lookup(e, ref, &p, err);
+		if (r > 0) {
+			j = cli_pod_inspect_one(e, &p, err);
+			if (j == NULL)
+				r = -1;
+			else
+				json_object_array_add(arr, j);
+		}
+		pod_rec_free(&p);
+	}
+	return r;
+}
+
 /* Podman prints what it found, then the first lookup that failed:
  * "inspecting object: no such object: \"x\"", exit 125. */
-static int inspect_refs(struct engine *e, char **refs, const char *fmt, bool images_too,
-			struct werr *err)
+static int inspect_refs(struct engine *e, char **refs, const char *fmt, int want, struct werr *err)
 {
 	cleanup_json struct json_object *arr = json_object_new_array();
 	bool go_time = fmt && strcmp(fmt, "json") != 0; /* a template sees Go's times */
 	struct werr first = {0};
 
 	for (size_t i = 0; refs && refs[i]; i++) {
-		struct container_rec c = {0};
-		struct image_rec img = {0};
 		struct werr e2 = {0};
-		int r = container_lookup(e, refs[i], &c, &e2);
-		if (r > 0)
-			json_object_array_add(arr, ctr_json_inspect(e, &c, go_time));
-		container_rec_free(&c);
-		if (r == 0 && images_too) {
-			r = image_lookup(e, refs[i], &img, &e2);
-			if (r > 0)
-				json_object_array_add(arr, img_json_inspect(e, &img, go_time));
-			image_rec_free(&img);
-		}
+		int r = inspect_one(e, refs[i], want, go_time, arr, &e2);
 		if (r > 0 || first.msg[0] != '\0')
 			continue;
 		if (r < 0)
 			werr_set(&first, e2.errnum, "inspecting object: %s", e2.msg);
-		else if (images_too)
-			werr_set(&first, 0, "inspecting object: no such object: \"%s\"", refs[i]);
-		else
+		else if (want == INSPECT_CTR)
 			werr_set(&first, 0, "inspecting object: no such container %s", refs[i]);
+		else if (want == INSPECT_POD)
+			werr_set(&first, 0, "inspecting object: no such pod %s", refs[i]);
+		else
+			werr_set(&first, 0, "inspecting object: no such object: \"%s\"", refs[i]);
 	}
 	if (cli_inspect_print(arr, fmt, err) < 0)
 		return -1;
@@ -332,19 +361,23 @@ const struct optspec cli_inspect_opts = {inspect_tab, sizeof(struct inspect_opts
 static int inspect_main(struct engine *e, const struct inspect_opts *o, char **refs,
 			bool images_too, struct werr *err)
 {
+	int want = images_too ? INSPECT_CTR | INSPECT_IMG | INSPECT_POD : INSPECT_CTR;
+
 	if (o->type && strcmp(o->type, "image") == 0)
 		return cmd_image_inspect(e, (void *)o, refs, err);
 	if (o->type && strcmp(o->type, "container") == 0)
-		images_too = false;
+		want = INSPECT_CTR;
+	else if (o->type && strcmp(o->type, "pod") == 0)
+		want = INSPECT_POD;
 	else if (o->type && strcmp(o->type, "all") != 0) {
-		werr_set(err, 0, "invalid --type '%s': use container, image or all", o->type);
+		werr_set(err, 0, "invalid --type '%s': use container, image, pod or all", o->type);
 		return werr_status(err, 125);
 	}
 	if (refs[0] == NULL) {
 		werr_set(err, 0, "no names or ids specified");
 		return werr_status(err, 125);
 	}
-	return inspect_refs(e, refs, o->format, images_too, err);
+	return inspect_refs(e, refs, o->format, want, err);
 }
 
 int cmd_inspect(struct engine *e, void *opts, char **args, struct werr *err)

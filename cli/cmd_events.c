@@ -70,7 +70,8 @@ static void print_default(struct json_object *ev)
 	if (t && ctrlog_parse_time(t, 0, &ns) == 0)
 		format_gotime(ns, when, sizeof(when));
 	printf("%s %s %s %s", when, type ? type : "", jstr(ev, "Status"), id ? id : "");
-	if (type && strcmp(type, "container") == 0) {
+	/* (a pod's line has a container's shape, its image empty, as Podman's) */
+	if (type && (strcmp(type, "container") == 0 || strcmp(type, "pod") == 0)) {
 		printf(" (image=%s, name=%s", img ? img : "", name ? name : "");
 		if (json_object_object_get_ex(ev, "ContainerExitCode", &code))
 			printf(", containerExitCode=%d", json_object_get_int(code));

@@ -8,6 +8,7 @@
 #include "lib/util.h"
 #include "lib/yamljson.h"
 #include "runtime/kube.h"
+#include "runtime/spec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -107,12 +108,16 @@ static int cmd_kube_generate(struct engine *e, void *opts, char **args, struct w
 /* ---- play, down ---- */
 
 struct kube_play_cli {
-	bool replace;
+	bool replace, down, force, quiet;
 	const char *start, *network;
-	char **publish;
+	char **publish, **configmap;
 };
 
 static const struct opt play_tab[] = {
+    OPT_STRV("configmap", 0, struct kube_play_cli, configmap),
+    OPT_BOOL("down", 0, struct kube_play_cli, down),
+    OPT_BOOL("force", 0, struct kube_play_cli, force),
+    OPT_BOOL("quiet", 'q', struct kube_play_cli, quiet),
     OPT_STR("network", 0, struct kube_play_cli, network),
     OPT_STRV("publish", 0, struct kube_play_cli, publish),
     OPT_BOOL("replace", 0, struct kube_play_cli, replace),
@@ -123,6 +128,7 @@ static const struct opt play_tab[] = {
 static void play_fini(void *opts)
 {
 	strv_free(((struct kube_play_cli *)opts)->publish);
+	strv_free(((struct kube_play_cli *)opts)->configmap);
 }
 
 static const struct optspec play_opts = {play_tab, sizeof(struct kube_play_cli), false, NULL,
@@ -139,12 +145,49 @@ static int read_docs(char **args, struct json_object **docs, struct werr *err)
 	return 0;
 }
 
+struct play_pull {
+	struct engine *e;
+	bool quiet; /* -q: no pull progress */
+};
+
+/* kube play's images, pulled as run pulls them (progress on stderr) */
+static int play_get_image(void *ud, const char *image, const char *policy, struct werr *err)
+{
+	const struct play_pull *pp = ud;
+	struct run_opts ro = {.tls_verify = -1, .quiet = pp->quiet};
+
+	return cli_image_for_run(pp->e, image, policy, &ro, err);
+}
+
+/* --configmap FILE[,FILE]: each file's documents, an array of arrays */
+static int read_configmaps(char **files, struct json_object **out, struct werr *err)
+{
+	cleanup_json struct json_object *all = json_object_new_array();
+
+	for (size_t i = 0; files && files[i]; i++) {
+		cleanup_free char *dup = xstrdup(files[i]);
+		char *save = NULL;
+		for (char *f = strtok_r(dup, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+			struct json_object *d = NULL;
+			if (yaml_to_json_file(f, &d, err) < 0)
+				return werr_status(err, 125);
+			json_object_array_add(all, d);
+		}
+	}
+	*out = steal_pointer(&all);
+	return 0;
+}
+
 static int cmd_kube_play(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct kube_play_cli *c = opts;
-	struct kube_play_opts o = {
-	    .replace = c->replace, .network = c->network, .publish = c->publish};
-	cleanup_json struct json_object *docs = NULL;
+	struct play_pull pp = {e, c->quiet};
+	struct kube_play_opts o = {.replace = c->replace,
+				   .network = c->network,
+				   .publish = c->publish,
+				   .get_image = play_get_image,
+				   .ud = &pp};
+	cleanup_json struct json_object *docs = NULL, *cms = NULL;
 	cleanup_free char *report = NULL;
 	bool start = true;
 
@@ -156,26 +199,52 @@ static int cmd_kube_play(struct engine *e, void *opts, char **args, struct werr 
 		return werr_status(err, 125);
 	}
 	o.no_start = !start;
+	if (c->force && !c->down) {
+		werr_set(err, 0, "--force may be used only with --down");
+		return werr_status(err, 125);
+	}
+	if (c->down) { /* Podman 4.3's spelling of kube down */
+		if (read_docs(args, &docs, err) < 0 ||
+		    kube_down(e, docs, c->force, &report, err) < 0)
+			return -1;
+		fputs(report, stdout);
+		return 0;
+	}
+	if (read_configmaps(c->configmap, &cms, err) < 0)
+		return -1;
+	o.configmaps = cms;
 	if (read_docs(args, &docs, err) < 0 || kube_play(e, docs, &o, &report, err) < 0)
 		return -1;
 	fputs(report, stdout);
 	return 0;
 }
 
+struct kube_down_cli {
+	bool force;
+};
+
+static const struct opt down_tab[] = {
+    OPT_BOOL("force", 0, struct kube_down_cli, force),
+    OPT_TABLE_END,
+};
+
+static const struct optspec down_opts = {down_tab, sizeof(struct kube_down_cli), false, NULL, NULL};
+
 static int cmd_kube_down(struct engine *e, void *opts, char **args, struct werr *err)
 {
+	const struct kube_down_cli *c = opts;
 	cleanup_json struct json_object *docs = NULL;
 	cleanup_free char *report = NULL;
 
-	if (read_docs(args, &docs, err) < 0 || kube_down(e, docs, &report, err) < 0)
+	if (read_docs(args, &docs, err) < 0 || kube_down(e, docs, c->force, &report, err) < 0)
 		return -1;
 	fputs(report, stdout);
 	return 0;
 }
 
 const struct cmd cli_kube_commands[] = {
-    {"down", cmd_kube_down, NULL, "remove the pods a Kubernetes YAML file made", KUBE_DOWN_HELP,
-     NEEDS_STORE, NULL},
+    {"down", cmd_kube_down, &down_opts, "remove the pods a Kubernetes YAML file made",
+     KUBE_DOWN_HELP, NEEDS_STORE, NULL},
     {"generate", cmd_kube_generate, &gen_opts, "write Kubernetes YAML for containers and pods",
      KUBE_GENERATE_HELP, NEEDS_STORE, NULL},
     {"play", cmd_kube_play, &play_opts, "create pods from Kubernetes YAML", KUBE_PLAY_HELP,

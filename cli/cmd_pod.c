@@ -299,7 +299,7 @@ static const struct opt inspect_tab[] = {
 static const struct optspec inspect_opts = {inspect_tab, sizeof(struct format_opts), false, NULL,
 					    NULL};
 
-static struct json_object *inspect_one(struct engine *e, const struct pod_rec *p, struct werr *err)
+struct json_object *cli_pod_inspect_one(struct engine *e, const struct pod_rec *p, struct werr *err)
 {
 	struct container_rec *c = NULL;
 	size_t n = 0;
@@ -333,7 +333,7 @@ static int cmd_pod_inspect(struct engine *e, void *opts, char **args, struct wer
 		if (r == 0)
 			werr_set(err, 0, "inspecting object: no such pod %s", args[i]);
 		if (r > 0)
-			j = inspect_one(e, &p, err);
+			j = cli_pod_inspect_one(e, &p, err);
 		pod_rec_free(&p);
 		if (j == NULL) {
 			rc = -1;

@@ -216,10 +216,11 @@
 
 #define INSPECT_HELP                                                                               \
 	"SYNOPSIS\n  warren inspect [OPTIONS] NAME|ID [...]\n\n"                                   \
-	"DESCRIPTION\n  Prints containers or images as a JSON array.\n\n"                          \
+	"DESCRIPTION\n  Prints containers, images or pods (each name looked for in that\n"         \
+	"  order) as a JSON array.\n\n"                                                            \
 	"OPTIONS\n"                                                                                \
 	"  -f, --format F   a Go template such as '{{.State.Status}}'\n"                           \
-	"  -t, --type T     image: only look for images\n"
+	"  -t, --type T     container, image or pod: only look for those (default all)\n"
 
 #define IMAGES_HELP                                                                                \
 	"SYNOPSIS\n  warren images [OPTIONS] [REPOSITORY[:TAG]]\n\n"                               \
@@ -851,8 +852,8 @@ const struct cmd cli_commands[] = {
     {"import", cmd_import, &cli_import_opts, "create an image from a rootfs tarball", IMPORT_HELP,
      NEEDS_STORE, NULL},
     {"info", cmd_info, &cli_format_opts, "show system information", INFO_HELP, NEEDS_STORE, NULL},
-    {"inspect", cmd_inspect, &cli_inspect_opts, "show containers or images as JSON", INSPECT_HELP,
-     NEEDS_STORE, NULL},
+    {"inspect", cmd_inspect, &cli_inspect_opts, "show containers, images or pods as JSON",
+     INSPECT_HELP, NEEDS_STORE, NULL},
     {"kill", cmd_kill, &cli_kill_opts, "send a signal to containers", KILL_HELP, NEEDS_STORE, NULL},
     {"kube", NULL, NULL, "play and generate Kubernetes YAML", NULL, NEEDS_NOTHING,
      cli_kube_commands},

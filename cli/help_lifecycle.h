@@ -105,12 +105,12 @@
 #define EVENTS_HELP                                                                                \
 	"SYNOPSIS\n  warren events [OPTIONS]\n\n"                                                  \
 	"DESCRIPTION\n"                                                                            \
-	"  Prints what happened to containers, images and volumes, from the event log every\n"     \
-	"  command appends to (<root>/events/events.log, one JSON object a line, as Podman's\n"    \
-	"  file backend), then waits for new events until interrupted.\n\n"                        \
+	"  Prints what happened to containers, images, volumes and pods, from the event log\n"     \
+	"  every command appends to (<root>/events/events.log, one JSON object a line, as\n"       \
+	"  Podman's file backend), then waits for new events until interrupted.\n\n"               \
 	"OPTIONS\n"                                                                                \
-	"  -f, --filter K=V    container=, event= (or status=), image=, type=, volume=; the\n"     \
-	"                      values of one key OR, different keys AND\n"                         \
+	"  -f, --filter K=V    container=, event= (or status=), image=, pod=, type=, volume=;\n"   \
+	"                      the values of one key OR, different keys AND\n"                     \
 	"      --format F      json (one object a line), or a Go template ({{.Status}})\n"         \
 	"      --since TIME    only events after TIME: RFC 3339, Unix seconds, or a duration\n"    \
 	"                      before now (10m)\n"                                                 \

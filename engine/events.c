@@ -103,8 +103,8 @@ static int events_parse_time(const char *s, int64_t *out)
 	return 0;
 }
 
-static const char *const filter_keys[] = {"container", "event",	 "status", "image",
-					  "type",      "volume", NULL};
+static const char *const filter_keys[] = {"container", "event", "status", "image",
+					  "pod",       "type",	"volume", NULL};
 
 int events_check_filters(char *const *filters, struct werr *err)
 {
@@ -147,6 +147,9 @@ static bool filter_one(struct json_object *ev, const char *k, size_t klen, const
 		return strcmp(type, v) == 0;
 	if (klen == 6 && strncmp(k, "volume", 6) == 0)
 		return strcmp(type, "volume") == 0 && strcmp(name, v) == 0;
+	if (klen == 3 && strncmp(k, "pod", 3) == 0)
+		return strcmp(type, "pod") == 0 &&
+		       (strcmp(name, v) == 0 || (*v && str_has_prefix(id, v)));
 	return false;
 }
 

@@ -11,7 +11,7 @@
 #include "lib/err.h"
 
 struct event {
-	const char *type;   /* "container", "image", "volume" */
+	const char *type;   /* "container", "image", "volume", "pod" */
 	const char *status; /* "create", "start", "died", "remove", "pull", ... */
 	const char *id;
 	const char *name;	   /* container or volume name, image reference */
@@ -30,7 +30,7 @@ char *events_path(struct engine *e);
 struct json_object;
 
 /* What `events` asks for: the time window (ns since the epoch, 0: open),
- * filters "key=value" (container, event or status, image, type, volume:
+ * filters "key=value" (container, event or status, image, pod, type, volume:
  * one key's values OR, different keys AND), and whether to wait for new
  * events at the end (until a given until has passed). */
 struct events_query {

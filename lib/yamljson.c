@@ -131,10 +131,13 @@ static int typed_scalar(struct reader *r, const char *s, size_t len, struct json
 		return 0;
 	}
 	if (is_int_word(s)) {
-		int base = !strncmp(s, "0x", 2) ? 16 : !strncmp(s, "0o", 2) ? 8 : 10;
+		/* 0755 is octal too, as Kubernetes' YAML 1.1 parser reads a
+		 * volume's defaultMode */
+		bool old_octal = s[0] == '0' && all_of(s + 1, "01234567");
+		int base = !strncmp(s, "0x", 2) ? 16 : !strncmp(s, "0o", 2) || old_octal ? 8 : 10;
 		char *end;
 		errno = 0;
-		long long v = strtoll(base == 10 ? s : s + 2, &end, base);
+		long long v = strtoll(base == 10 || old_octal ? s : s + 2, &end, base);
 		if (errno || *end)
 			return at(r, &r->ev.start_mark, "integer out of range");
 		*out = json_object_new_int64(v);

@@ -3,7 +3,8 @@
  *
  * Reading: a stream of documents becomes a JSON array, one element per
  * document (NULL for an empty one). Plain scalars are typed as YAML 1.2's
- * core schema does (null, booleans, integers, floats); quoted scalars and
+ * core schema does (null, booleans, integers, floats), but 0755 is octal as
+ * in the YAML 1.1 that Kubernetes reads (a defaultMode); quoted scalars and
  * !!str are strings. Mapping keys must be scalars and unique. Hostile input
  * is refused with one "line N: what" error and never expanded: aliases are
  * refused outright (the "billion laughs" attack is an alias tree), nesting is

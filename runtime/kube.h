@@ -24,23 +24,36 @@ int kube_generate(struct engine *e, char *const *refs, const struct kube_gen_opt
 		  struct json_object **docs, struct werr *err);
 
 struct kube_play_opts {
-	bool replace;	     /* --replace: an existing pod of the name goes first */
-	bool no_start;	     /* --start=false */
-	const char *network; /* --network, NULL: the default */
-	char **publish;	     /* --publish specs, added to the pod's */
+	bool replace;			/* --replace: pods (and secrets) of the names go first */
+	bool no_start;			/* --start=false */
+	const char *network;		/* --network, NULL: the default */
+	char **publish;			/* --publish specs, added to the pod's */
+	struct json_object *configmaps; /* --configmap files: an array of yamljson arrays */
+	/* gets image (pulled as policy, "missing", "always" or "never", says);
+	 * the CLI's, with its progress output. NULL: the images must exist. */
+	int (*get_image)(void *ud, const char *image, const char *policy, struct werr *err);
+	void *ud;
 };
 
-/* `kube play`: the Pod documents of docs (yamljson's array) become warren
- * pods whose containers are named POD-CONTAINER, as Podman names them.
- * Every document is checked before anything is made; a failure later
- * removes what this call made. *report: Podman's "Pod:\nID\nContainer:\n
- * ID\n" text (malloc'd). Errors have status 125. */
+/* `kube play`: the documents of docs (yamljson's array) in Podman's
+ * order: Secrets (warren secrets holding the document), PersistentVolume-
+ * Claims (volumes), ConfigMaps (for env and volumes), then the pods of
+ * Pods, Deployments (spec.replicas pods NAME-pod-I, as Podman 4.3),
+ * DaemonSets and Jobs (NAME-pod), their containers named POD-CONTAINER.
+ * Unknown kinds and fields are skipped with a warning. Every document is
+ * checked and every image pulled before anything is made; a failure later
+ * removes what this call made. *report: Podman 4.3's text ("Volumes:",
+ * then "Pod:\nID\nContainer:\nID\n\n" per pod; malloc'd). Errors have
+ * status 125. */
 int kube_play(struct engine *e, struct json_object *docs, const struct kube_play_opts *o,
 	      char **report, struct werr *err);
 
-/* `kube down`: removes the pods the Pod documents of docs name (running
- * containers stopped first); *report as Podman's "Pods stopped:" and
- * "Pods removed:" lists. */
-int kube_down(struct engine *e, struct json_object *docs, char **report, struct werr *err);
+/* `kube down`: removes the pods the documents of docs make (running
+ * containers stopped first) with their emptyDir, configMap and secret
+ * volumes, the secrets of Secret documents, and (force) the volumes of
+ * PersistentVolumeClaims; *report as Podman's "Pods stopped:", "Pods
+ * removed:", "Secrets removed:", "Volumes removed:" lists. */
+int kube_down(struct engine *e, struct json_object *docs, bool force, char **report,
+	      struct werr *err);
 
 #endif

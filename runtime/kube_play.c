@@ -1,288 +1,537 @@
-/* kube_play.c - `kube play` and `kube down` (see kube.h): Pod documents
- * into warren pods over the pods API. Checked first, made second, undone
- * on failure: a bad manifest leaves nothing half-made behind. */
-#include "runtime/kube.h"
+/* kube_play.c - `kube play` and `kube down` (see kube.h): the documents
+ * of a manifest in Podman's order (Secrets, PersistentVolumeClaims and
+ * ConfigMaps before the kinds that make pods), checked, pulled, made;
+ * undone on failure: a bad manifest leaves nothing half-made behind.
+ * kube_pod.c turns one pod template into a warren pod. */
+#include "runtime/kube_int.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/base64.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
+#include "lib/log.h"
 #include "lib/util.h"
-#include "runtime/container.h"
 #include "runtime/pods.h"
-#include "runtime/runopts.h"
+#include "runtime/secrets.h"
+#include "runtime/volumes.h"
 
-/* A manifest's error: one line whatever the names hold, status 125. */
-__attribute__((format(printf, 2, 3))) static int bad(struct werr *err, const char *fmt, ...)
-{
-	char msg[WERR_MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	text_scrub(msg);
-	werr_set(err, 0, "%s", msg);
-	return werr_status(err, 125);
-}
-
-static const char *pod_name(struct json_object *d)
+static const char *doc_name(struct json_object *d)
 {
 	return jstr(jget(d, "metadata"), "name");
 }
 
-/* The documents' kinds and the fields play needs, before anything is made. */
-static int check_docs(struct json_object *docs, struct werr *err)
-{
-	size_t pods = 0;
+/* The kinds play knows; pods: the kinds that make pods from a template. */
+static const struct {
+	const char *kind;
+	bool pods;
+} kinds[] = {
+    {"Pod", true},
+    {"Deployment", true},
+    {"DaemonSet", true},
+    {"Job", true},
+    {"PersistentVolumeClaim", false},
+    {"ConfigMap", false},
+    {"Secret", false},
+};
 
+/* 1: a kind that makes pods, 0: another known one, -1: unknown (skipped
+ * with a warning, as Podman skips them). */
+static int kind_of(struct json_object *d)
+{
+	const char *k = jstr(d, "kind");
+
+	for (size_t i = 0; k && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(kinds[i].kind, k))
+			return kinds[i].pods;
+	return -1;
+}
+
+static void kpods_free(struct kpod *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+/* The pods document d asks for: a Pod itself; a Deployment's replicas
+ * (NAME-pod-I, as Podman 4.3 names them); a DaemonSet's and a Job's one
+ * (NAME-pod). */
+static int pods_of(struct json_object *d, struct kpod **out, size_t *n, struct werr *err)
+{
+	const char *kind = jstr(d, "kind"), *name = doc_name(d);
+	struct json_object *spec = jget(d, "spec"), *tmpl = d, *rep = jget(spec, "replicas");
+	cleanup_free char *what = xasprintf("%s %s: spec", kind, name ?: "");
+	int64_t count = 1, backoff = 6;
+	struct kpod *v;
+
+	if (name == NULL || !*name)
+		return kube_bad(err, "%s does not have a name",
+				!strcmp(kind, "Pod") ? "pod" : kind);
+	if (kube_want(spec, json_type_object, true, what, err) < 0)
+		return -1;
+	if (strcmp(kind, "Pod")) {
+		free(what);
+		what = xasprintf("%s %s: spec.template", kind, name);
+		tmpl = jget(spec, "template");
+		if (kube_want(tmpl, json_type_object, true, what, err) < 0 ||
+		    kube_want(jget(tmpl, "spec"), json_type_object, true, what, err) < 0)
+			return -1;
+	}
+	if (!strcmp(kind, "Deployment") && rep) {
+		if (!json_object_is_type(rep, json_type_int) ||
+		    (count = json_object_get_int64(rep)) < 0 || count > 1000)
+			return kube_bad(err,
+					"Deployment %s: spec.replicas must be an integer from "
+					"0 to 1000",
+					name);
+	}
+	if (!strcmp(kind, "Job")) {
+		struct json_object *b = jget(spec, "backoffLimit");
+		if (b && (!json_object_is_type(b, json_type_int) ||
+			  (backoff = json_object_get_int64(b)) < 0))
+			return kube_bad(err,
+					"Job %s: spec.backoffLimit must be a non-negative "
+					"integer",
+					name);
+		if (json_object_get_int64(jget(spec, "completions")) > 1 ||
+		    json_object_get_int64(jget(spec, "parallelism")) > 1)
+			log_warn("Job %s: completions and parallelism above 1 are not supported, "
+				 "one pod runs",
+				 name);
+	}
+	v = xcalloc((size_t)count + 1, sizeof(*v));
+	for (int64_t i = 0; i < count; i++) {
+		v[i].tmpl = tmpl;
+		v[i].kind = kind;
+		v[i].doc = name;
+		v[i].name = !strcmp(kind, "Pod") ? xstrdup(name)
+			    : !strcmp(kind, "Deployment")
+				? xasprintf("%s-pod-%lld", name, (long long)i)
+				: xasprintf("%s-pod", name);
+		v[i].restart_max = !strcmp(kind, "Job") ? (int)backoff : 0;
+	}
+	*out = v;
+	*n = (size_t)count;
+	return 0;
+}
+
+/* One pod template's containers and init containers, checked before
+ * anything is made: mappings with a name (unique in the pod) and an image. */
+static int check_template(const struct kpod *p, struct werr *err)
+{
+	struct json_object *spec = jget(p->tmpl, "spec"), *ctrs = jget(spec, "containers");
+	struct json_object *inits = jget(spec, "initContainers");
+	cleanup_free char *what = xasprintf("pod %s: spec.containers", p->name);
+	cleanup_free char *iwhat = xasprintf("pod %s: spec.initContainers", p->name);
+	cleanup_strv char **names = NULL;
+
+	if (kube_want(ctrs, json_type_array, true, what, err) < 0 ||
+	    kube_want(inits, json_type_array, false, iwhat, err) < 0)
+		return -1;
+	if (jlen(ctrs) == 0)
+		return kube_bad(err, "pod %s has no containers", p->name);
+	if (kube_want(jget(spec, "volumes"), json_type_array, false, "spec.volumes", err) < 0)
+		return -1;
+	for (size_t k = 0; k < jlen(inits) + jlen(ctrs); k++) {
+		bool init = k < jlen(inits);
+		struct json_object *c =
+		    json_object_array_get_idx(init ? inits : ctrs, init ? k : k - jlen(inits));
+		const char *cn = jstr(c, "name"), *img = jstr(c, "image");
+		if (!json_object_is_type(c, json_type_object))
+			return kube_bad(err, "pod %s: a container must be a mapping", p->name);
+		if (cn == NULL || !*cn)
+			return kube_bad(err, "a container of pod %s has no name", p->name);
+		if (img == NULL || !*img)
+			return kube_bad(err, "container %s of pod %s has no image", cn, p->name);
+		if (strv_contains(names, cn))
+			return kube_bad(err, "pod %s: duplicate container name %s", p->name, cn);
+		if (init && (jget(c, "livenessProbe") || jget(c, "readinessProbe") ||
+			     jget(c, "startupProbe") || jget(c, "lifecycle")))
+			return kube_bad(err,
+					"init container %s cannot have lifecycle, livenessProbe, "
+					"readinessProbe or startupProbe",
+					cn);
+		names = strv_append(names, cn);
+	}
+	return 0;
+}
+
+/* Every document checked: kinds, names, the pods' templates; pod names
+ * unique. *npods: the pods to make. */
+static int check_docs(struct json_object *docs, size_t *valid, struct werr *err)
+{
+	cleanup_strv char **names = NULL;
+
+	*valid = 0;
 	for (size_t i = 0; i < jlen(docs); i++) {
 		struct json_object *d = json_object_array_get_idx(docs, i);
-		const char *kind = jstr(d, "kind"), *name = pod_name(d);
-		struct json_object *ctrs = jget(jget(d, "spec"), "containers");
+		struct kpod *p = NULL;
+		size_t n = 0;
+		int k;
 		if (d == NULL)
 			continue; /* an empty document */
-		if (!json_object_is_type(d, json_type_object) || kind == NULL)
-			return bad(err, "YAML document does not contain any supported kube kind");
-		if (strcmp(kind, "Pod") != 0)
-			return bad(err, "kube kind %s is not supported", kind);
-		if (name == NULL || !*name)
-			return bad(err, "pod does not have a name");
-		if (!json_object_is_type(ctrs, json_type_array) || jlen(ctrs) == 0)
-			return bad(err, "pod %s has no containers", name);
-		for (size_t k = 0; k < jlen(ctrs); k++) {
-			struct json_object *c = json_object_array_get_idx(ctrs, k);
-			const char *cn = jstr(c, "name"), *img = jstr(c, "image");
-			if (cn == NULL || !*cn)
-				return bad(err, "a container of pod %s has no name", name);
-			if (img == NULL || !*img)
-				return bad(err, "container %s of pod %s has no image", cn, name);
-			for (size_t j = 0; j < k; j++)
-				if (!strcmp(jstr(json_object_array_get_idx(ctrs, j), "name") ?: "",
-					    cn))
-					return bad(err, "pod %s: duplicate container name %s", name,
-						   cn);
+		if (!json_object_is_type(d, json_type_object)) {
+			log_warn("YAML document %zu is not a mapping, skipped", i + 1);
+			continue;
 		}
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(pod_name(json_object_array_get_idx(docs, j)) ?: "", name))
-				return bad(err, "duplicate pod name %s", name);
-		pods++;
+		if (kube_want(jget(d, "metadata"), json_type_object, false, "metadata", err) < 0 ||
+		    kube_want(jget(d, "kind"), json_type_string, false, "kind", err) < 0)
+			return -1;
+		k = kind_of(d);
+		if (k < 0) {
+			log_warn("kube kind %s is not supported, document %zu skipped",
+				 jstr(d, "kind") ?: "(none)", i + 1);
+			continue;
+		}
+		if (strcmp(jstr(d, "kind"), "ConfigMap"))
+			(*valid)++;
+		if (k == 0) {
+			if (doc_name(d) == NULL || !*doc_name(d))
+				return kube_bad(err, "%s does not have a name", jstr(d, "kind"));
+			continue;
+		}
+		if (pods_of(d, &p, &n, err) < 0)
+			return -1;
+		for (size_t j = 0; j < n; j++) {
+			if (check_template(&p[j], err) < 0 ||
+			    (strv_contains(names, p[j].name) &&
+			     kube_bad(err, "duplicate pod name %s", p[j].name) < 0)) {
+				kpods_free(p, n);
+				return -1;
+			}
+			names = strv_append(names, p[j].name);
+		}
+		kpods_free(p, n);
 	}
-	if (pods == 0)
-		return bad(err, "YAML document does not contain any supported kube kind");
 	return 0;
 }
 
-static char **strv_of(struct json_object *a)
+/* ---- play ---- */
+
+static void undo(struct kplay *kp)
 {
-	char **v = xcalloc(1, sizeof(char *));
+	struct werr ignored = {0};
 
-	for (size_t i = 0; i < jlen(a); i++) {
-		struct json_object *x = json_object_array_get_idx(a, i);
-		v = strv_append(v, json_object_get_string(x) ?: "");
-	}
-	return v;
-}
-
-/* hostPort mappings of every container: the pod's -p */
-static char **pod_publish(struct json_object *ctrs, char *const *extra)
-{
-	char **v = strv_copy(extra);
-
-	for (size_t i = 0; i < jlen(ctrs); i++) {
-		struct json_object *ports = jget(json_object_array_get_idx(ctrs, i), "ports");
-		for (size_t k = 0; k < jlen(ports); k++) {
-			struct json_object *p = json_object_array_get_idx(ports, k);
-			int64_t hp = json_object_get_int64(jget(p, "hostPort"));
-			const char *proto = jstr(p, "protocol"), *ip = jstr(p, "hostIP");
-			cleanup_free char *lower = xstrdup(proto ? proto : "tcp");
-			cleanup_free char *s = NULL;
-			if (hp <= 0)
-				continue;
-			for (char *c = lower; *c; c++)
-				*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-			s = xasprintf(
-			    "%s%s%lld:%lld/%s", ip ? ip : "", ip ? ":" : "", (long long)hp,
-			    (long long)json_object_get_int64(jget(p, "containerPort")), lower);
-			v = strv_append(v, s);
-		}
-	}
-	return v;
-}
-
-/* run options of one container (securityContext, env, workingDir ...) */
-static int ctr_opts(struct json_object *c, const char *pod, struct run_opts *ro, struct werr *err)
-{
-	struct json_object *sc = jget(c, "securityContext"), *caps = jget(sc, "capabilities");
-	struct json_object *env = jget(c, "env");
-	const char *wd = jstr(c, "workingDir");
-
-	ro->name = xasprintf("%s-%s", pod, jstr(c, "name"));
-	if (jlen(jget(c, "command"))) {
-		ro->entrypoint = strv_of(jget(c, "command"));
-		ro->entrypoint_set = true;
-	}
-	if (jlen(jget(c, "args")))
-		ro->cmd = strv_of(jget(c, "args"));
-	for (size_t i = 0; i < jlen(env); i++) {
-		struct json_object *x = json_object_array_get_idx(env, i);
-		cleanup_free char *kv = NULL;
-		if (jget(x, "valueFrom"))
-			return bad(err, "env %s of container %s: valueFrom is not supported yet",
-				   jstr(x, "name") ?: "", jstr(c, "name"));
-		kv = xasprintf("%s=%s", jstr(x, "name") ?: "", jstr(x, "value") ?: "");
-		ro->env = strv_append(ro->env, kv);
-	}
-	if (wd && *wd)
-		ro->workdir = xstrdup(wd);
-	ro->privileged = json_object_get_boolean(jget(sc, "privileged"));
-	ro->read_only = json_object_get_boolean(jget(sc, "readOnlyRootFilesystem"));
-	if (jget(sc, "runAsUser")) {
-		int64_t u = json_object_get_int64(jget(sc, "runAsUser"));
-		ro->user = jget(sc, "runAsGroup")
-			       ? xasprintf("%lld:%lld", (long long)u,
-					   (long long)json_object_get_int64(jget(sc, "runAsGroup")))
-			       : xasprintf("%lld", (long long)u);
-	}
-	if (jget(caps, "add"))
-		ro->cap_add = strv_of(jget(caps, "add"));
-	if (jget(caps, "drop"))
-		ro->cap_drop = strv_of(jget(caps, "drop"));
-	if (jlen(jget(c, "volumeMounts")))
-		return bad(err, "container %s: volumeMounts are not supported yet",
-			   jstr(c, "name"));
-	return 0;
-}
-
-static int make_ctr(struct engine *e, struct json_object *c, const char *pod, const char *pod_id,
-		    char **id, struct werr *err)
-{
-	struct run_opts ro;
-	struct ctr_owned oc = {.lock = -1, .proc = {.pty_master = -1}};
-	cleanup_free char *joined = NULL;
-	int rc = -1;
-
-	runopts_init(&ro);
-	if (ctr_opts(c, pod, &ro, err) == 0 && pod_join_opts(e, pod_id, &ro, &joined, err) == 0 &&
-	    container_create(e, jstr(c, "image"), &ro, &oc, err) == 0) {
-		*id = xstrdup(oc.rec.id);
-		container_owned_free(e, &oc);
-		rc = 0;
-	}
-	runopts_free(&ro);
-	return rc < 0 ? werr_status(err, 125) : 0;
-}
-
-static int remove_pod_named(struct engine *e, const char *name, char **id, struct werr *err)
-{
-	struct pod_rec p = {0};
-	int r = pod_lookup(e, name, &p, err);
-
-	if (r <= 0)
-		return r;
-	r = pod_remove(e, &p, true, -1, err);
-	if (r == 0 && id)
-		*id = xstrdup(p.id);
-	pod_rec_free(&p);
-	return r < 0 ? -1 : 1;
-}
-
-static int play_pod(struct engine *e, struct json_object *d, const struct kube_play_opts *o,
-		    char **report, struct werr *err)
-{
-	struct json_object *spec = jget(d, "spec"), *ctrs = jget(spec, "containers");
-	const char *name = pod_name(d);
-	cleanup_strv char **publish = pod_publish(ctrs, o->publish);
-	struct pod_create_opts po = {.name = name,
-				     .hostname = jstr(spec, "hostname"),
-				     .network = o->network,
-				     .publish = publish};
-	cleanup_free char *pod_id = NULL;
-	cleanup_strv char **ids = NULL;
-	struct pod_rec p = {0};
-	char *t;
-
-	if (o->replace && remove_pod_named(e, name, NULL, err) < 0)
-		return werr_status(err, 125);
-	if (pod_create(e, &po, &pod_id, err) < 0)
-		return werr_status(err, 125);
-	for (size_t i = 0; i < jlen(ctrs); i++) {
-		char *id = NULL;
-		if (make_ctr(e, json_object_array_get_idx(ctrs, i), name, pod_id, &id, err) < 0)
-			goto undo;
-		ids = strv_append(ids, id);
-		free(id);
-	}
-	if (!o->no_start) {
-		if (pod_lookup(e, pod_id, &p, err) <= 0 || pod_start(e, &p, err) < 0) {
-			pod_rec_free(&p);
-			goto undo;
-		}
+	for (size_t i = strv_len(kp->pods); i-- > 0;) {
+		struct pod_rec p = {0};
+		if (pod_lookup(kp->e, kp->pods[i], &p, &ignored) > 0)
+			pod_remove(kp->e, &p, true, 0, &ignored);
 		pod_rec_free(&p);
 	}
-	{
-		cleanup_free char *list = strv_join(ids, "\n");
-		t = xasprintf("%sPod:\n%s\n%s:\n%s\n", *report, pod_id,
-			      strv_len(ids) > 1 ? "Containers" : "Container", list);
+	for (size_t i = 0; kp->vols && kp->vols[i]; i++)
+		volume_remove(kp->e, kp->vols[i], true, 0, &ignored);
+	for (size_t i = 0; kp->secrets && kp->secrets[i]; i++) {
+		char id[SECRET_ID_LEN + 1];
+		secret_remove(kp->e, kp->secrets[i], id, &ignored);
 	}
-	free(*report);
-	*report = t;
-	return 0;
-undo : {
-	struct werr ignored = {0};
-	remove_pod_named(e, pod_id, NULL, &ignored);
 }
-	return werr_status(err, 125);
+
+/* A Secret document becomes warren secret NAME holding the document (as
+ * Podman keeps it); --replace replaces one of the name. */
+static int play_secret(struct kplay *kp, struct json_object *d, struct werr *err)
+{
+	const char *name = doc_name(d),
+		   *txt = json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN);
+	char id[SECRET_ID_LEN + 1];
+	struct secret_rec s = {0};
+
+	/* (its values checked now: base64 that does not decode fails here) */
+	if (kube_want(jget(d, "data"), json_type_object, false, "Secret data", err) < 0 ||
+	    kube_want(jget(d, "stringData"), json_type_object, false, "Secret stringData", err) < 0)
+		return -1;
+	if (jget(d, "data") == NULL)
+		goto store;
+	json_object_object_foreach(jget(d, "data"), k, v)
+	{
+		char *raw = NULL;
+		size_t len;
+		if (!json_object_is_type(v, json_type_string) ||
+		    base64_decode(json_object_get_string(v), &raw, &len) < 0)
+			return kube_bad(err, "secret %s: data.%s is not valid base64", name, k);
+		free(raw);
+	}
+store:
+	if (kp->o->replace && secret_lookup(kp->e, name, &s, err) > 0)
+		if (secret_remove(kp->e, name, id, err) < 0) {
+			secret_rec_free(&s);
+			return werr_status(err, 125);
+		}
+	secret_rec_free(&s);
+	if (secret_create(kp->e, name, txt, strlen(txt), NULL, id, err) < 0)
+		return werr_status(err, 125);
+	kp->secrets = strv_append(kp->secrets, name);
+	return 0;
+}
+
+/* A PersistentVolumeClaim document: volume NAME with its labels
+ * (Podman's error when it exists; --replace keeps the one there). */
+static int play_pvc(struct kplay *kp, struct json_object *d, char **report, struct werr *err)
+{
+	const char *name = doc_name(d);
+	struct json_object *labels = jget(jget(d, "metadata"), "labels");
+	cleanup_strv char **lv = xcalloc(1, sizeof(char *));
+	struct volume_create_opts vo = {.name = name, .ignore = kp->o->replace};
+	struct volume_rec r = {0};
+	char *made = NULL;
+	int had;
+
+	if (kube_want(labels, json_type_object, false, "metadata.labels", err) < 0)
+		return -1;
+	if (labels == NULL)
+		labels = json_object_new_object(); /* (foreach needs an object) */
+	else
+		json_object_get(labels);
+	json_object_object_foreach(labels, k, v)
+	{
+		cleanup_free char *kv = xasprintf("%s=%s", k, json_object_get_string(v));
+		lv = strv_append(lv, kv);
+	}
+	json_object_put(labels);
+	vo.labels = lv;
+	had = volume_lookup(kp->e, name, &r, err);
+	volume_rec_free(&r);
+	if (had < 0 || volume_create(kp->e, &vo, &made, err) < 0)
+		return werr_status(err, 125);
+	if (had == 0)
+		kp->vols = strv_append(kp->vols, made);
+	{
+		char *t = xasprintf("%s%s%s\n", *report, **report ? "" : "Volumes:\n", made);
+		free(*report);
+		*report = t;
+	}
+	free(made);
+	return 0;
+}
+
+/* The ConfigMaps of the manifest and of --configmap files, names unique. */
+static int gather_cms(struct kplay *kp, struct json_object *docs, struct werr *err)
+{
+	kp->cms = json_object_new_array();
+	for (size_t i = 0; i < jlen(docs); i++) {
+		struct json_object *d = json_object_array_get_idx(docs, i);
+		if (d && !strcmp(jstr(d, "kind") ?: "", "ConfigMap"))
+			json_object_array_add(kp->cms, json_object_get(d));
+	}
+	for (size_t f = 0; f < jlen(kp->o->configmaps); f++) {
+		struct json_object *fd = json_object_array_get_idx(kp->o->configmaps, f);
+		for (size_t i = 0; i < jlen(fd); i++) {
+			struct json_object *d = json_object_array_get_idx(fd, i);
+			const char *k = jstr(d, "kind");
+			if (d == NULL)
+				continue;
+			if (k == NULL || strcmp(k, "ConfigMap"))
+				return kube_bad(
+				    err,
+				    "invalid YAML kind: \"%s\". [ConfigMap] is the only "
+				    "supported by --configmap",
+				    k ?: "");
+			for (size_t j = 0; j < jlen(kp->cms); j++)
+				if (!strcmp(doc_name(json_object_array_get_idx(kp->cms, j)) ?: "",
+					    doc_name(d) ?: ""))
+					return kube_bad(err,
+							"ambiguous configuration: the same config "
+							"map %s is present in YAML and in "
+							"--configmaps",
+							doc_name(d) ?: "");
+			json_object_array_add(kp->cms, json_object_get(d));
+		}
+	}
+	return 0;
+}
+
+/* The image of container c pulled as its imagePullPolicy says. */
+static int pull_one(struct kplay *kp, struct json_object *c, struct werr *err)
+{
+	static const char *const policies[][2] = {
+	    {"Always", "always"}, {"IfNotPresent", "missing"}, {"Never", "never"}};
+	const char *pp = jstr(c, "imagePullPolicy"), *policy = "missing";
+
+	if (pp) {
+		size_t j;
+		for (j = 0; j < 3 && strcasecmp(pp, policies[j][0]); j++)
+			;
+		if (j == 3)
+			return kube_bad(err,
+					"container %s: imagePullPolicy %s is not Always, "
+					"IfNotPresent or Never",
+					jstr(c, "name"), pp);
+		policy = policies[j][1];
+	}
+	if (kp->o->get_image && kp->o->get_image(kp->o->ud, jstr(c, "image"), policy, err) < 0)
+		return werr_status(err, 125);
+	return 0;
+}
+
+/* Every image of the pods (init containers too), before anything is made. */
+static int pull_images(struct kplay *kp, struct json_object *docs, struct werr *err)
+{
+	for (size_t i = 0; i < jlen(docs); i++) {
+		struct json_object *d = json_object_array_get_idx(docs, i), *spec;
+		struct kpod *p = NULL;
+		size_t n = 0;
+		if (d == NULL || kind_of(d) != 1 || pods_of(d, &p, &n, err) < 0)
+			continue;
+		spec = n ? jget(p[0].tmpl, "spec") : NULL;
+		kpods_free(p, n);
+		for (int l = 0; l < 2; l++) {
+			struct json_object *ctrs = jget(spec, l ? "containers" : "initContainers");
+			for (size_t k = 0; k < jlen(ctrs); k++)
+				if (pull_one(kp, json_object_array_get_idx(ctrs, k), err) < 0)
+					return -1;
+		}
+	}
+	return 0;
+}
+
+static int play_docs(struct kplay *kp, struct json_object *docs, struct werr *err)
+{
+	cleanup_free char *vol_report = xstrdup("");
+
+	/* what pods use first, as Podman sorts the kinds */
+	for (size_t i = 0; i < jlen(docs); i++) {
+		struct json_object *d = json_object_array_get_idx(docs, i);
+		const char *k = jstr(d, "kind") ?: "";
+		if (d == NULL || kind_of(d) != 0)
+			continue;
+		if (!strcmp(k, "Secret") && play_secret(kp, d, err) < 0)
+			return -1;
+		if (!strcmp(k, "PersistentVolumeClaim") && play_pvc(kp, d, &vol_report, err) < 0)
+			return -1;
+	}
+	free(kp->text);
+	kp->text = steal_pointer(&vol_report);
+	for (size_t i = 0; i < jlen(docs); i++) {
+		struct json_object *d = json_object_array_get_idx(docs, i);
+		struct kpod *p = NULL;
+		size_t n = 0;
+		if (d == NULL || kind_of(d) != 1)
+			continue;
+		if (pods_of(d, &p, &n, err) < 0)
+			return -1;
+		for (size_t j = 0; j < n; j++)
+			if (kube_play_pod(kp, &p[j], err) < 0) {
+				kpods_free(p, n);
+				return -1;
+			}
+		kpods_free(p, n);
+	}
+	return 0;
 }
 
 int kube_play(struct engine *e, struct json_object *docs, const struct kube_play_opts *o,
 	      char **report, struct werr *err)
 {
-	cleanup_free char *text = xstrdup("");
-	cleanup_strv char **made = NULL;
+	struct kplay kp = {.e = e, .o = o, .text = xstrdup("")};
+	size_t valid;
+	int rc = -1;
 
-	if (check_docs(docs, err) < 0)
-		return -1;
+	if (check_docs(docs, &valid, err) < 0)
+		goto out;
+	if (gather_cms(&kp, docs, err) < 0)
+		goto out;
+	if (valid == 0) {
+		kube_bad(err, jlen(kp.cms)
+				  ? "ConfigMaps in podman are not a standalone object and "
+				    "must be used in a container"
+				  : "YAML document does not contain any supported kube kind");
+		goto out;
+	}
+	if (pull_images(&kp, docs, err) < 0)
+		goto out;
+	if (play_docs(&kp, docs, err) < 0) {
+		undo(&kp);
+		goto out;
+	}
+	*report = steal_pointer(&kp.text);
+	rc = 0;
+out:
+	json_object_put(kp.cms);
+	strv_free(kp.pods);
+	strv_free(kp.vols);
+	strv_free(kp.secrets);
+	free(kp.text);
+	return rc;
+}
+
+/* ---- down ---- */
+
+static char *list_block(const char *title, char **v, bool always)
+{
+	cleanup_free char *list = v ? strv_join(v, "\n") : NULL;
+
+	if (!v && !always)
+		return xstrdup("");
+	return xasprintf("%s:\n%s%s", title, list ?: "", v ? "\n" : "");
+}
+
+/* The pods of docs removed, with the volumes they made for themselves;
+ * *pods their ids. */
+static int down_pods(struct engine *e, struct json_object *docs, char ***pods, char ***vols,
+		     struct werr *err)
+{
 	for (size_t i = 0; i < jlen(docs); i++) {
 		struct json_object *d = json_object_array_get_idx(docs, i);
-		if (d == NULL)
+		struct kpod *p = NULL;
+		size_t n = 0;
+		if (d == NULL || kind_of(d) != 1)
 			continue;
-		if (play_pod(e, d, o, &text, err) < 0) {
-			/* the pods of earlier documents go too */
-			struct werr ignored = {0};
-			for (size_t k = 0; made && made[k]; k++)
-				remove_pod_named(e, made[k], NULL, &ignored);
+		if (pods_of(d, &p, &n, err) < 0)
 			return -1;
+		for (size_t j = 0; j < n; j++) {
+			struct pod_rec r = {0};
+			cleanup_strv char **own = kube_pod_volumes(p[j].name, p[j].tmpl);
+			int l = pod_lookup(e, p[j].name, &r, err);
+			if (l > 0 && pod_remove(e, &r, true, -1, err) < 0)
+				l = -1;
+			if (l > 0)
+				*pods = strv_append(*pods, r.id);
+			pod_rec_free(&r);
+			if (l < 0) {
+				kpods_free(p, n);
+				return werr_status(err, 125);
+			}
+			for (size_t k = 0; own[k]; k++) {
+				struct werr ignored = {0};
+				if (volume_remove(e, own[k], false, 0, &ignored) == 0)
+					*vols = strv_append(*vols, own[k]);
+			}
 		}
-		made = strv_append(made, pod_name(d));
+		kpods_free(p, n);
 	}
-	*report = steal_pointer(&text);
 	return 0;
 }
 
-int kube_down(struct engine *e, struct json_object *docs, char **report, struct werr *err)
+int kube_down(struct engine *e, struct json_object *docs, bool force, char **report,
+	      struct werr *err)
 {
-	cleanup_strv char **ids = NULL;
-	cleanup_free char *list = NULL;
+	cleanup_strv char **pods = NULL, **secrets = NULL, **vols = NULL;
+	size_t valid;
 
-	if (check_docs(docs, err) < 0)
+	if (check_docs(docs, &valid, err) < 0)
+		return -1;
+	if (down_pods(e, docs, &pods, &vols, err) < 0)
 		return -1;
 	for (size_t i = 0; i < jlen(docs); i++) {
 		struct json_object *d = json_object_array_get_idx(docs, i);
-		char *id = NULL;
-		if (d == NULL)
-			continue;
-		if (remove_pod_named(e, pod_name(d), &id, err) < 0)
-			return werr_status(err, 125);
-		if (id)
-			ids = strv_append(ids, id);
-		free(id);
+		const char *k = d ? jstr(d, "kind") ?: "" : "";
+		struct werr ignored = {0};
+		char id[SECRET_ID_LEN + 1];
+		if (!strcmp(k, "Secret") && secret_remove(e, doc_name(d), id, &ignored) == 0)
+			secrets = strv_append(secrets, id);
+		/* a claim's data outlives the pods unless --force */
+		if (!strcmp(k, "PersistentVolumeClaim") && force &&
+		    volume_remove(e, doc_name(d), true, 0, &ignored) == 0)
+			vols = strv_append(vols, doc_name(d));
 	}
-	list = ids ? strv_join(ids, "\n") : xstrdup("");
-	*report = ids ? xasprintf("Pods stopped:\n%s\nPods removed:\n%s\n", list, list)
-		      : xstrdup("Pods stopped:\nPods removed:\n");
+	{
+		cleanup_free char *a = list_block("Pods stopped", pods, true);
+		cleanup_free char *b = list_block("Pods removed", pods, true);
+		cleanup_free char *c = list_block("Secrets removed", secrets, false);
+		cleanup_free char *v = list_block("Volumes removed", vols, false);
+		*report = xasprintf("%s%s%s%s", a, b, c, v);
+	}
 	return 0;
 }

@@ -2,6 +2,8 @@
  * (see pods.h). */
 #include "runtime/pods.h"
 
+#include "engine/events.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -325,6 +327,18 @@ static int check_create(const struct pod_create_opts *o, char *const *share, str
 	return werr_status(err, 125);
 }
 
+/* The pod's event (Podman's type "pod": create, start, stop, kill, pause,
+ * unpause, remove) after a change that worked; rc passes through. */
+static int pod_event(struct engine *e, const char *id, const char *name, const char *status, int rc)
+{
+	struct event ev = {
+	    .type = "pod", .status = status, .id = id, .name = name, .exit_code = -1};
+
+	if (rc == 0)
+		event_log(e, &ev);
+	return rc;
+}
+
 int pod_create(struct engine *e, const struct pod_create_opts *o, char **id, struct werr *err)
 {
 	cleanup_strv char **share = NULL;
@@ -366,7 +380,7 @@ int pod_create(struct engine *e, const struct pod_create_opts *o, char **id, str
 		return werr_status(err, 125);
 	}
 	*id = xstrdup(p.id);
-	return 0;
+	return pod_event(e, p.id, name, "create", 0);
 }
 
 /* ---- joining ---- */
@@ -615,7 +629,7 @@ int pod_start(struct engine *e, const struct pod_rec *p, struct werr *err)
 			if (is_infra(p, &c[i]) == (pass == 0) && c[i].state != CTR_RUNNING)
 				rc = start_detached(e, c[i].id, err);
 	container_recs_free(c, n);
-	return rc;
+	return pod_event(e, p->id, p->name, "start", rc);
 }
 
 static int by_started_desc(const void *a, const void *b)
@@ -641,7 +655,7 @@ int pod_stop(struct engine *e, const struct pod_rec *p, int timeout, struct werr
 			if (is_infra(p, &c[i]) == (pass == 1) && c[i].state == CTR_RUNNING)
 				rc = container_stop(e, &c[i], timeout, err);
 	container_recs_free(c, n);
-	return rc;
+	return pod_event(e, p->id, p->name, "stop", rc);
 }
 
 int pod_kill(struct engine *e, const struct pod_rec *p, int sig, struct werr *err)
@@ -659,7 +673,7 @@ int pod_kill(struct engine *e, const struct pod_rec *p, int sig, struct werr *er
 			if (c[i].state == CTR_RUNNING && is_infra(p, &c[i]) == (pass == 1))
 				rc = container_kill(e, &c[i], sig, err);
 	container_recs_free(c, n);
-	return rc;
+	return pod_event(e, p->id, p->name, "kill", rc);
 }
 
 int pod_pause(struct engine *e, const struct pod_rec *p, bool pause, struct werr *err)
@@ -674,7 +688,7 @@ int pod_pause(struct engine *e, const struct pod_rec *p, bool pause, struct werr
 		if (c[i].state == CTR_RUNNING && c[i].paused != pause)
 			rc = container_pause(e, &c[i], pause, err);
 	container_recs_free(c, n);
-	return rc;
+	return pod_event(e, p->id, p->name, pause ? "pause" : "unpause", rc);
 }
 
 int pod_remove(struct engine *e, const struct pod_rec *p, bool force, int timeout, struct werr *err)
@@ -718,7 +732,7 @@ int pod_remove(struct engine *e, const struct pod_rec *p, bool force, int timeou
 		container_rec_free(&cur);
 	}
 	container_recs_free(c, n);
-	return rc;
+	return pod_event(e, p->id, p->name, "remove", rc);
 }
 
 /* ---- JSON ---- */

@@ -164,8 +164,6 @@ int runopts_set_log_driver(struct run_opts *o, const char *v, struct werr *err)
 				"invalid argument",
 				v);
 	free(o->log_driver);
-	free(o->restart);
-	free(o->restart);
 	o->log_driver = xstrdup(v);
 	return 0;
 }

@@ -358,6 +358,16 @@ wait_log() {
     assert_last_error "the --rm option conflicts with --restart"
 }
 
+@test "restart policies: --log-driver after --restart keeps the policy" {
+    # guards: a --log-driver freed the --restart value (twice: an abort)
+    local name
+    name=$(wt_name)
+    run_warren 0 create --name "$name" --restart always --log-driver k8s-file "$IMAGE" true
+    run_warren 0 inspect --format '{{.HostConfig.RestartPolicy.Name}}' "$name"
+    assert_output always
+    run_warren 0 rm "$name"
+}
+
 @test "attach: output of a running container, stdin with -i, the container's exit code" {
     # guards: issue 8 "attach [--no-stdin] [--sig-proxy]" served by the monitor
     local a b

@@ -54,3 +54,33 @@ load helpers
     assert_line --index 1 "start 0"
     assert_line --index 2 "died 5"
 }
+
+@test "events: a pod's create, start, stop, kill and remove, as Podman's (type pod, --filter pod=)" {
+    # guards: issue 11 pods in `events` (Podman logs them with type "pod")
+    local pod id
+    use_private_store
+    load_fixture busybox.docker.tar
+    pod=$(wt_name)
+    run_warren 0 pod create --name "$pod"
+    id=$output
+    run_warren 0 run -d --pod "$pod" --name "$pod-m" "$IMAGE" sleep 1000
+    # (pause and unpause log too; rootless pause needs a cgroup of its own,
+    # which this host may not give)
+    run_warren 0 pod stop -t 0 "$pod"
+    run_warren 0 pod start "$pod"
+    run_warren 0 pod kill "$pod"
+    run_warren 0 pod rm -f "$pod"
+    run_warren 0 events --stream=false --filter pod="$pod" --format '{{.Type}} {{.Status}} {{.Name}}'
+    assert_output "pod create $pod
+pod stop $pod
+pod start $pod
+pod kill $pod
+pod stop $pod
+pod remove $pod"
+    # by id prefix too; the default line has a container's shape
+    run_warren 0 events --stream=false --filter pod="${id:0:12}" --filter event=create
+    assert_line --regexp "^[0-9-]{10} [0-9:.]+ \+0000 UTC pod create $id \(image=, name=$pod\)$"
+    # (its members' events are container events)
+    run_warren 0 events --stream=false --filter type=container --filter container="$pod-m" --format '{{.Status}}'
+    assert_line create
+}

@@ -457,3 +457,27 @@ $POD"
     [ "$stderr" = "$b" ] || fail "podman says '$b', warren '$stderr'"
     pm pod rm -f "$POD" >/dev/null
 }
+
+@test "pods: inspect --type pod (and inspect without a type) shows a pod as Podman's" {
+    # guards: podman inspect --type pod; a plain inspect finds pods after
+    # containers and images
+    new_pod --label k=v
+    run_warren 0 inspect --type pod --format '{{.Name}} {{.Id}} {{.NumContainers}}' "$POD"
+    assert_output "$POD $POD_ID 1"
+    run_warren 0 inspect --format '{{.Name}}' "$POD"
+    assert_output "$POD"
+    # an array, even of one (pod inspect prints the object alone)
+    run_warren 0 inspect --type pod "$POD"
+    assert_line --index 0 "["
+    run_warren 125 inspect --type pod "$POD-nope"
+    assert_output "[]"
+    assert_error "inspecting object: no such pod $POD-nope"
+    run_warren 125 inspect --type bogus "$POD"
+    assert_error "invalid --type 'bogus'"
+    # a container name is no pod
+    run_warren 125 inspect --type pod "$(infra_of "$POD")"
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
+    run pm inspect --type pod wt-no-such-pod
+    assert_equal "$status" 125
+    assert_output --partial "Error: inspecting object: no such pod wt-no-such-pod"
+}

@@ -95,6 +95,8 @@ UNIT_TEST(yaml_scalars_typed_as_core_schema)
 	CHECK_STR(yj("[!!str 12, \"true\", !!str null, 'x']"),
 		  "[[\"12\",\"true\",\"null\",\"x\"]]");
 	CHECK_STR(yj("a:\n"), "[{\"a\":null}]");
+	/* Kubernetes' YAML 1.1: 0400 is octal (a defaultMode); 09 is decimal */
+	CHECK_STR(yj("[0400, 0, 09, 10]"), "[[256,0,9,10]]");
 	CHECK(fails_with("a: 99999999999999999999\n", "line 1: integer out of range"));
 	CHECK(fails_with("a: !custom x\n", "line 1: unsupported YAML tag"));
 }
