@@ -155,8 +155,9 @@ static int play_get_image(void *ud, const char *image, const char *policy, struc
 {
 	const struct play_pull *pp = ud;
 	struct run_opts ro = {.tls_verify = -1, .quiet = pp->quiet};
+	cleanup_free char *use = NULL; /* a pod's image is a name: it stays */
 
-	return cli_image_for_run(pp->e, image, policy, &ro, err);
+	return cli_image_for_run(pp->e, image, policy, &ro, &use, err);
 }
 
 /* --configmap FILE[,FILE]: each file's documents, an array of arrays */
