@@ -230,6 +230,8 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	jset_str(host, "Cgroups", cgroup_mode_inspect((enum cg_mode)o->cgroups));
 	if (o->cgroups != CG_MODE_ENABLED) /* what a start reads (ctr_cgroup_mode) */
 		jset_str(j, "CgroupsMode", cgroup_mode_name((enum cg_mode)o->cgroups));
+	/* the limits, what a start and update read (ctrcgroup.h) */
+	jset(j, "Resources", limits_to_json(&o->limits));
 	json_object_object_add(j, "Config", cfg);
 	json_object_object_add(j, "HostConfig", host);
 	ports_create_config(o, image_config, j);
@@ -505,6 +507,8 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 		return -1;
 	eff.rootless = e->rootless;
 	config_defaults(e, &eff, &conf_env, &conf_caps, &conf_ulimits);
+	if (ctr_limits_prepare(e, &eff, err) < 0)
+		return -1;
 	if (o->secrets != NULL) {
 		secret_env = strv_copy(o_user->env);
 		eff.env = secret_env;
@@ -678,7 +682,9 @@ int container_mark_exited(struct engine *e, struct container_rec *c, int code, s
 	c->finished = now_ns();
 	c->pid = 0;
 	c->pid_start = 0;
-	/* the cgroup first: what is left in it (frozen, say) is killed */
+	/* the cgroup first: what is left in it (frozen, say) is killed; an
+	 * OOM kill is read from it before */
+	ctr_cgroup_note_oom(e, c, code);
 	if (cgroup_destroy(e, c->id, &ignore) < 0)
 		log_warn("%s", ignore.msg);
 	werr_clear(&ignore);

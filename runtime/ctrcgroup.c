@@ -2,6 +2,7 @@
  * ctrcgroup.h): its start, pause, its paused state, stats. */
 #include "runtime/ctrcgroup.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +10,12 @@
 
 #include "lib/cleanup.h"
 #include "lib/json.h"
+#include "lib/log.h"
 #include "lib/util.h"
 #include "runtime/container.h"
 #include "runtime/container_int.h"
+#include "runtime/limits.h"
+#include "runtime/spec.h"
 
 enum cg_mode ctr_cgroup_mode(const struct container_rec *c)
 {
@@ -24,22 +28,170 @@ enum cg_mode ctr_cgroup_mode(const struct container_rec *c)
 	return m;
 }
 
+void ctr_limits_of(const struct container_rec *c, struct res_limits *out)
+{
+	cleanup_json struct json_object *j = json_tokener_parse(c->config ? c->config : "");
+
+	limits_from_json(jget(j, "Resources"), out);
+}
+
+/* What c's cgroup is to be for limits l */
+static struct cg_req req_of(enum cg_mode mode, const struct res_limits *l)
+{
+	return (struct cg_req){
+	    .mode = mode,
+	    .parent = l->cgroup_parent,
+	    .cpu = l->nano_cpus || l->cpu_shares || l->cpu_quota || l->cpu_period,
+	    .cpuset = l->cpuset_cpus || l->cpuset_mems,
+	};
+}
+
+int ctr_limits_prepare(struct engine *e, struct run_opts *o, struct werr *err)
+{
+	struct cg_req req = req_of((enum cg_mode)o->cgroups, &o->limits);
+
+	if (limits_any(&o->limits)) {
+		/* the one case Podman ignores them in: said, never silent */
+		if (req.mode == CG_MODE_DISABLED)
+			log_warn("resource limits are ignored: --cgroups=disabled gives the "
+				 "container no cgroup");
+		else if (cgroup_can_limit(e, &req, &o->limits, err) < 0)
+			return werr_status(err, 125);
+	}
+	if (o->limits.pids_limit == 0 && cgroup_has_pids(e, req.mode))
+		o->limits.pids_limit = LIMITS_DEFAULT_PIDS;
+	return 0;
+}
+
+static char *oom_marker(struct engine *e, const char *id)
+{
+	cleanup_free char *dir = container_dir(e, id);
+	return xasprintf("%s/oomkilled", dir);
+}
+
 int ctr_cgroup_start(struct engine *e, const struct container_rec *c, int *fds, struct werr *err)
 {
 	struct ctr_cgroup cg = {0};
-	int r, n;
+	struct res_limits l;
+	cleanup_free char *marker = oom_marker(e, c->id);
+	int r, n = -1;
 
+	unlink(marker);
 	/* a restart by its policy, or a start after a crash: a fresh one */
 	if (cgroup_destroy(e, c->id, err) < 0)
 		return -1;
-	r = cgroup_create(e, c->id, ctr_cgroup_mode(c), &cg, err);
-	if (r <= 0)
+	ctr_limits_of(c, &l);
+	struct cg_req req = req_of(ctr_cgroup_mode(c), &l);
+	r = cgroup_create(e, c->id, &req, &cg, err);
+	if (r <= 0) {
+		limits_free(&l);
 		return r;
-	n = cgroup_procs_open(&cg, fds, err);
+	}
+	/* the limits before its process joins: it never runs without them */
+	if (cgroup_limits_apply(&cg, &l, false, err) < 0)
+		werr_wrap(err, "resource limits of %.12s", c->id);
+	else
+		n = cgroup_procs_open(&cg, fds, err);
 	cgroup_free(&cg);
+	limits_free(&l);
 	if (n < 0)
 		cgroup_destroy(e, c->id, &(struct werr){0});
 	return n;
+}
+
+/* A running container's cgroup with a dir of each kind l needs: those
+ * it was started without (v1 cpu, cpuset) are made and its processes
+ * moved there. */
+static int cgroup_for_update(struct engine *e, const struct container_rec *c,
+			     const struct res_limits *l, struct ctr_cgroup *cg, struct werr *err)
+{
+	struct ctr_cgroup old;
+	struct cg_req req = req_of(ctr_cgroup_mode(c), l);
+	int fds[CG_NKINDS], n;
+
+	if (cgroup_load(e, c->id, &old) <= 0)
+		return cgroup_missing(e, c->id, "update", req.mode == CG_MODE_DISABLED, err);
+	if (cgroup_create(e, c->id, &req, cg, err) <= 0) {
+		cgroup_free(&old);
+		return -1;
+	}
+	n = cgroup_procs_open(cg, fds, err);
+	for (int k = 0, i = 0; n > 0 && k < CG_NKINDS; k++) {
+		bool first = cg->dir[k] != NULL;
+		for (int j = 0; j < k && first; j++)
+			first = !(cg->dir[j] && strcmp(cg->dir[j], cg->dir[k]) == 0);
+		if (!first)
+			continue;
+		if (old.dir[k] == NULL) /* new: every process of the container */
+			for (int j = 0; j < CG_NKINDS; j++)
+				if (old.dir[j] != NULL) {
+					cleanup_free char *p =
+					    xasprintf("%s/cgroup.procs", old.dir[j]);
+					cleanup_free char *t =
+					    read_file_max(p, 1 << 20, NULL, NULL);
+					char *save = NULL;
+					for (char *s = t ? strtok_r(t, "\n", &save) : NULL; s;
+					     s = strtok_r(NULL, "\n", &save))
+						(void)!write(fds[i], s, strlen(s));
+					break;
+				}
+		close(fds[i++]);
+	}
+	cgroup_free(&old);
+	return 0;
+}
+
+int container_update_limits(struct engine *e, struct container_rec *c, const struct res_limits *upd,
+			    struct werr *err)
+{
+	cleanup_json struct json_object *j = json_tokener_parse(c->config ? c->config : "");
+	struct res_limits l;
+	struct ctr_cgroup cg;
+	int rc = 0;
+
+	if (j == NULL || !json_object_is_type(j, json_type_object))
+		return werr_set(err, 0, "container %.12s: its create options are not JSON", c->id);
+	limits_from_json(jget(j, "Resources"), &l);
+	if (limits_merge(&l, upd, err) < 0) {
+		limits_free(&l);
+		return -1;
+	}
+	if (c->state == CTR_RUNNING && proc_alive(c->pid, c->pid_start)) {
+		rc = cgroup_for_update(e, c, &l, &cg, err);
+		if (rc == 0) {
+			rc = cgroup_limits_apply(&cg, &l, true, err);
+			cgroup_free(&cg);
+		}
+	}
+	if (rc == 0) {
+		jset(j, "Resources", limits_to_json(&l));
+		rc = store_container_set_config(
+		    e->store, c->id, json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN),
+		    err);
+	}
+	limits_free(&l);
+	return rc;
+}
+
+bool ctr_oom_killed(struct engine *e, const struct container_rec *c)
+{
+	cleanup_free char *marker = oom_marker(e, c->id);
+	return c->state != CTR_RUNNING && access(marker, F_OK) == 0;
+}
+
+void ctr_cgroup_note_oom(struct engine *e, const struct container_rec *c, int code)
+{
+	struct ctr_cgroup cg;
+
+	if (code != 137 || cgroup_load(e, c->id, &cg) <= 0)
+		return;
+	if (cgroup_oom_killed(&cg)) {
+		cleanup_free char *marker = oom_marker(e, c->id);
+		int fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+	}
+	cgroup_free(&cg);
 }
 
 int ctr_cgroup_open(struct engine *e, const struct container_rec *c, int *fds)

@@ -116,6 +116,14 @@ static __attribute__((noreturn)) void child_main(const struct xchild *a)
 	werr_clear(&err);
 	if (join_cgroups(a->o, &err) < 0)
 		child_fail(a->errfd, &err);
+	/* a cgroup namespace of its own was made by clone, before the move
+	 * into the container's cgroup: a new one roots it there (Podman's
+	 * private cgroupns shows "0::/") */
+	if (a->join == NULL && (a->s->ns_flags & CLONE_NEWCGROUP) && a->o->ncgroup_fds > 0 &&
+	    unshare(CLONE_NEWCGROUP) < 0) {
+		werr_set(&err, errno, "unshare the cgroup namespace");
+		child_fail(a->errfd, &err);
+	}
 	if (a->pdeathsig)
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	/* exec's child lives among the container's processes at once: until
