@@ -408,6 +408,11 @@ static char *limit_where(struct engine *e, enum cg_mode mode, const struct hier 
 		base = pick_base(e, mode, h, CG_UNIFIED);
 		if (base != NULL && v2_has(base, v2ctl))
 			return xstrdup("");
+		if (base != NULL && !e->rootless)
+			return xasprintf("the %s controller is not available in cgroup v2 here "
+					 "(bound to a cgroup v1 hierarchy, or not in %s/"
+					 "cgroup.controllers)",
+					 v2ctl, base);
 		if (base != NULL)
 			return xasprintf("the %s controller is not enabled in the cgroup '%s' "
 					 "delegated to this user (ask an admin to delegate it: "
@@ -450,9 +455,10 @@ int cgroup_can_limit(struct engine *e, const struct cg_req *req, const struct re
 		if (why == NULL)
 			why = rootless_why(e, &h);
 		rc = werr_set(err, 0,
-			      "resource limits (%s) need a cgroup of the %s controller, and this "
-			      "user can have none: %s",
-			      need[i].flag, need[i].v2, why);
+			      "%s: resource limits need a cgroup of the %s controller, and uid %u "
+			      "can have none here: %s; --cgroups=disabled runs the container "
+			      "without them",
+			      need[i].flag, need[i].v2, (unsigned)e->uid, why);
 	}
 	hier_free(&h);
 	return rc;

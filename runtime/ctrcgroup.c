@@ -152,7 +152,15 @@ int container_update_limits(struct engine *e, struct container_rec *c, const str
 	if (j == NULL || !json_object_is_type(j, json_type_object))
 		return werr_set(err, 0, "container %.12s: its create options are not JSON", c->id);
 	limits_from_json(jget(j, "Resources"), &l);
-	if (limits_merge(&l, upd, err) < 0) {
+	struct cg_req req = req_of(ctr_cgroup_mode(c), upd);
+	/* a limit that would never apply is refused, as at create */
+	if (req.mode == CG_MODE_DISABLED)
+		rc = cgroup_missing(e, c->id, "update", true, err);
+	if (rc == 0 && limits_merge(&l, upd, err) < 0)
+		rc = werr_status(err, 125);
+	if (rc == 0 && cgroup_can_limit(e, &req, upd, err) < 0)
+		rc = werr_status(err, 125);
+	if (rc < 0) {
 		limits_free(&l);
 		return -1;
 	}
@@ -176,7 +184,19 @@ int container_update_limits(struct engine *e, struct container_rec *c, const str
 bool ctr_oom_killed(struct engine *e, const struct container_rec *c)
 {
 	cleanup_free char *marker = oom_marker(e, c->id);
-	return c->state != CTR_RUNNING && access(marker, F_OK) == 0;
+	struct ctr_cgroup cg;
+	bool oom;
+
+	if (c->state == CTR_RUNNING && proc_alive(c->pid, c->pid_start))
+		return false;
+	if (access(marker, F_OK) == 0)
+		return true;
+	/* dead, and its monitor's cleanup has not read the cgroup yet */
+	if (cgroup_load(e, c->id, &cg) <= 0)
+		return false;
+	oom = cgroup_oom_killed(&cg);
+	cgroup_free(&cg);
+	return oom;
 }
 
 void ctr_cgroup_note_oom(struct engine *e, const struct container_rec *c, int code)

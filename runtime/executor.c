@@ -109,12 +109,32 @@ static int join_pod_ns(const struct exec_opts *o, struct werr *err)
 	return 0;
 }
 
+/* process.oomScoreAdj, first thing, while the child still has every
+ * capability (below the current value needs CAP_SYS_RESOURCE; rootless,
+ * it cannot be had) */
+static int set_oom_score(const struct xspec *s, struct werr *err)
+{
+	char v[16];
+	cleanup_close int fd = -1;
+
+	if (!s->oom_set)
+		return 0;
+	snprintf(v, sizeof(v), "%d", s->oom_score_adj);
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, v, strlen(v)) < 0)
+		return werr_set(err, errno, "set oom_score_adj to %s%s", v,
+				errno == EACCES ? " (below the current value needs root)" : "");
+	return 0;
+}
+
 static __attribute__((noreturn)) void child_main(const struct xchild *a)
 {
 	struct werr err;
 
 	werr_clear(&err);
 	if (join_cgroups(a->o, &err) < 0)
+		child_fail(a->errfd, &err);
+	if (a->join == NULL && set_oom_score(a->s, &err) < 0)
 		child_fail(a->errfd, &err);
 	/* a cgroup namespace of its own was made by clone, before the move
 	 * into the container's cgroup: a new one roots it there (Podman's
@@ -218,8 +238,13 @@ static int net_go(const struct xchild *c, pid_t pid, int nsfd, int sock, struct 
 {
 	if (c->o->net_setup(c->o->net_arg, pid, nsfd, err) < 0)
 		return -1;
-	if (!c->s->has_hooks && send(sock, "go", 2, MSG_NOSIGNAL) < 0)
-		return werr_set(err, errno, "start the container after its network");
+	if (!c->s->has_hooks && send(sock, "go", 2, MSG_NOSIGNAL) < 0) {
+		int saved = errno;
+		/* it failed before it waited for us: its own error says why */
+		if (werr_recv(sock, err) == 1)
+			return -1;
+		return werr_set(err, saved, "start the container after its network");
+	}
 	return 0;
 }
 

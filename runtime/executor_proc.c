@@ -100,19 +100,7 @@ static int set_limits(const struct xspec *s, struct werr *err)
 	for (size_t i = 0; i < s->nrlimits; i++)
 		if (set_rlimit(&s->rlimits[i]) < 0)
 			return werr_set(err, errno, "setrlimit %d", s->rlimits[i].resource);
-	if (s->oom_set) {
-		char v[16];
-		int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-		snprintf(v, sizeof(v), "%d", s->oom_score_adj);
-		/* below the current value needs CAP_SYS_RESOURCE (rootless: none) */
-		if (fd < 0 || write(fd, v, strlen(v)) < 0) {
-			int saved = errno;
-			if (fd >= 0)
-				close(fd);
-			return werr_set(err, saved, "set oom_score_adj to %s", v);
-		}
-		close(fd);
-	}
+
 	umask(s->umask >= 0 ? (mode_t)s->umask : 022);
 	return 0;
 }

@@ -605,7 +605,11 @@ void limits_to_hostconfig(const struct res_limits *l, struct json_object *host)
 	     I64(l->memory_swap < 0		? 0
 		 : l->memory_swap || !l->memory ? l->memory_swap
 						: 2 * l->memory));
-	jset(host, "MemorySwappiness", I64(l->swappiness < 0 ? 0 : l->swappiness));
+	/* Podman's: -1 (unset) where a memory limit is, else 0 */
+	jset(host, "MemorySwappiness",
+	     I64(l->swappiness >= 0					? l->swappiness
+		 : l->memory || l->memory_reservation || l->memory_swap ? -1
+									: 0));
 	jset(host, "OomKillDisable", json_object_new_boolean(l->oom_kill_disable));
 	jset(host, "OomScoreAdj", I64(l->oom_score_adj));
 	jset(host, "NanoCpus", I64(nano));
@@ -665,6 +669,12 @@ static void merge_one(struct res_limits *dst, const struct res_limits *src, int 
 
 int limits_merge(struct res_limits *cur, const struct res_limits *upd, struct werr *err)
 {
+	/* the conflicts within the flags given, before they replace each other */
+	if ((upd->set & BIT("cpus")) && (upd->set & (BIT("cpu-quota") | BIT("cpu-period")))) {
+		werr_set(err, 0, "--%s and --cpus cannot be set together",
+			 upd->set & BIT("cpu-quota") ? "cpu-quota" : "cpu-period");
+		return werr_status(err, 125);
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
 		if (upd->set & (1u << i))
 			merge_one(cur, upd, (int)i);
