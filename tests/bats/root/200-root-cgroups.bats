@@ -640,6 +640,25 @@ cgf() {
     rmdir /sys/fs/cgroup/*/wt-pm-parent 2>/dev/null || true
 }
 
+@test "root limits: the bad values root podman refuses at create get podman's message" {
+    # guards: Podman is the oracle for messages (issue 6)
+    local bad want
+    pm_init
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
+    pm load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null
+    for bad in "-m 10m --memory-swap 5m" "--memory-swap 20m" "--memory-reservation 20m -m 10m" \
+        "--memory-swappiness 101" "--cpus 1 --cpu-period 100000" "--cpus 0.0001" "--cpu-quota 500" \
+        "--cpu-period 500" "--cpuset-cpus x" "--cpuset-cpus 1-0" "--cpuset-cpus 99999" \
+        "--cpuset-mems x" "--cpuset-mems 999"; do
+        # shellcheck disable=SC2086
+        want=$(pm create $bad "$IMAGE" true 2>&1 | grep '^Error: ' || true)
+        # shellcheck disable=SC2086
+        run_warren 125 create $bad "$IMAGE" true
+        [ "${want% }" = "${stderr_lines[0]% }" ] || { pm_cleanup; fail "for '$bad': warren '${stderr_lines[0]}', podman '$want'"; }
+    done
+    pm_cleanup
+}
+
 @test "root cgroup v2 view of this hybrid host: a limit whose controller sits on v1 is refused, never ignored" {
     # guards: issue 14 "refuse loudly where it cannot, never ignore one silently"
     [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] ||
