@@ -193,10 +193,14 @@ static bool has_text(const char *dir, const char *name, const char *want)
 UNIT_TEST(apply_writes_v1_files)
 {
 	cleanup_free char *d = tmpdir();
-	static const char *const files[] = {
-	    "memory.limit_in_bytes", "memory.memsw.limit_in_bytes", "memory.soft_limit_in_bytes",
-	    "cpu.cfs_quota_us",	     "cpu.cfs_period_us",	    "cpu.shares",
-	    "pids.max",		     "memory.oom_control"};
+	static const char *const files[] = {"memory.limit_in_bytes",
+					    "memory.memsw.limit_in_bytes",
+					    "memory.soft_limit_in_bytes",
+					    "cpu.cfs_quota_us",
+					    "cpu.cfs_period_us",
+					    "cpu.shares",
+					    "pids.max",
+					    "memory.oom_control"};
 	struct ctr_cgroup cg = {0};
 	struct res_limits l = fresh();
 	struct werr err = {0};
