@@ -484,7 +484,14 @@ int cgroup_procs_open(const struct ctr_cgroup *cg, int *fds, struct werr *err)
 	for (int k = 0; k < CG_NKINDS; k++) {
 		if (!first_of(cg, k))
 			continue;
-		cleanup_free char *p = xasprintf("%s/cgroup.procs", cg->dir[k]);
+		/* v1: "tasks", not cgroup.procs: a write of "0" there moves the
+		 * writing thread alone, which the kernel (4.x on) does without
+		 * cgroup_threadgroup_rwsem, whose write side waits for an RCU
+		 * grace period: ~1-2 ms for each hierarchy, most of what a
+		 * cgroup cost `run --rm` (bench/cgroup-cost). The writer is a
+		 * freshly forked child: one thread, the whole process. */
+		cleanup_free char *p =
+		    xasprintf("%s/%s", cg->dir[k], k == CG_UNIFIED ? "cgroup.procs" : "tasks");
 		fds[n] = open(p, O_WRONLY | O_CLOEXEC);
 		if (fds[n] < 0) {
 			int saved = errno;

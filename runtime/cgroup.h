@@ -92,9 +92,10 @@ int cgroup_can_limit(struct engine *e, const struct cg_req *req, const struct re
  * --pids-limit 2048 then applies). */
 bool cgroup_has_pids(struct engine *e, enum cg_mode mode);
 
-/* Opens cgroup.procs of each of cg's dirs for writing (O_CLOEXEC) into
- * fds (room for CG_NKINDS): the container's child writes "0" to each
- * before anything else, which moves it there (exec_opts.cgroup_fds).
+/* Opens cgroup.procs (v1: tasks) of each of cg's dirs for writing
+ * (O_CLOEXEC) into fds (room for CG_NKINDS): the container's child, one
+ * thread, writes "0" to each before anything else, which moves it there
+ * (exec_opts.cgroup_fds).
  * Returns how many, or -1 (err set, nothing left open). */
 int cgroup_procs_open(const struct ctr_cgroup *cg, int *fds, struct werr *err);
 

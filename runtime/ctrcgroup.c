@@ -99,6 +99,20 @@ int ctr_cgroup_start(struct engine *e, const struct container_rec *c, int *fds, 
 	return n;
 }
 
+/* Moves every process listed in from/cgroup.procs into to's. */
+static void move_procs(const char *from, const char *to)
+{
+	cleanup_free char *src = xasprintf("%s/cgroup.procs", from);
+	cleanup_free char *dst = xasprintf("%s/cgroup.procs", to);
+	cleanup_free char *t = read_file_max(src, 1 << 20, NULL, NULL);
+	cleanup_close int fd = open(dst, O_WRONLY | O_CLOEXEC);
+	char *save = NULL;
+
+	for (char *s = t && fd >= 0 ? strtok_r(t, "\n", &save) : NULL; s;
+	     s = strtok_r(NULL, "\n", &save))
+		(void)!write(fd, s, strlen(s));
+}
+
 /* A running container's cgroup with a dir of each kind l needs: those
  * it was started without (v1 cpu, cpuset) are made and its processes
  * moved there. */
@@ -107,7 +121,7 @@ static int cgroup_for_update(struct engine *e, const struct container_rec *c,
 {
 	struct ctr_cgroup old;
 	struct cg_req req = req_of(ctr_cgroup_mode(c), l);
-	int fds[CG_NKINDS], n;
+	int any = -1;
 
 	if (cgroup_load(e, c->id, &old) <= 0)
 		return cgroup_missing(e, c->id, "update", req.mode == CG_MODE_DISABLED, err);
@@ -115,28 +129,12 @@ static int cgroup_for_update(struct engine *e, const struct container_rec *c,
 		cgroup_free(&old);
 		return -1;
 	}
-	n = cgroup_procs_open(cg, fds, err);
-	for (int k = 0, i = 0; n > 0 && k < CG_NKINDS; k++) {
-		bool first = cg->dir[k] != NULL;
-		for (int j = 0; j < k && first; j++)
-			first = !(cg->dir[j] && strcmp(cg->dir[j], cg->dir[k]) == 0);
-		if (!first)
-			continue;
-		if (old.dir[k] == NULL) /* new: every process of the container */
-			for (int j = 0; j < CG_NKINDS; j++)
-				if (old.dir[j] != NULL) {
-					cleanup_free char *p =
-					    xasprintf("%s/cgroup.procs", old.dir[j]);
-					cleanup_free char *t =
-					    read_file_max(p, 1 << 20, NULL, NULL);
-					char *save = NULL;
-					for (char *s = t ? strtok_r(t, "\n", &save) : NULL; s;
-					     s = strtok_r(NULL, "\n", &save))
-						(void)!write(fds[i], s, strlen(s));
-					break;
-				}
-		close(fds[i++]);
-	}
+	for (int k = 0; k < CG_NKINDS && any < 0; k++)
+		if (old.dir[k] != NULL)
+			any = k;
+	for (int k = 0; k < CG_NKINDS && any >= 0; k++)
+		if (cg->dir[k] != NULL && old.dir[k] == NULL)
+			move_procs(old.dir[any], cg->dir[k]);
 	cgroup_free(&old);
 	return 0;
 }
