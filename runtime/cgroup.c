@@ -464,6 +464,20 @@ int cgroup_can_limit(struct engine *e, const struct cg_req *req, const struct re
 	return rc;
 }
 
+void cgroup_remove_path(struct engine *e, const char *rel)
+{
+	struct hier h;
+
+	hier_read(&h);
+	for (int k = 0; k < CG_NKINDS; k++) {
+		cleanup_free char *base = h.mount[k] ? pick_base(e, CG_MODE_ENABLED, &h, k) : NULL;
+		cleanup_free char *d = base ? xasprintf("%s%s", base, rel) : NULL;
+		if (d != NULL && !strstr(rel, "/..") && rmdir(d) < 0 && errno != ENOENT)
+			log_debug("cgroup '%s' stays: %s", d, strerror(errno));
+	}
+	hier_free(&h);
+}
+
 bool cgroup_has_pids(struct engine *e, enum cg_mode mode)
 {
 	struct hier h;

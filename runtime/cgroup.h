@@ -88,6 +88,11 @@ int cgroup_create(struct engine *e, const char *id, const struct cg_req *req,
 int cgroup_can_limit(struct engine *e, const struct cg_req *req, const struct res_limits *l,
 		     struct werr *err);
 
+/* Removes the (empty) cgroup rel ("/warren/<pod id>") in every
+ * hierarchy, where this user's containers' cgroups go; what is not there
+ * is skipped. */
+void cgroup_remove_path(struct engine *e, const char *rel);
+
 /* Whether the pids controller is there for this user (Podman's default
  * --pids-limit 2048 then applies). */
 bool cgroup_has_pids(struct engine *e, enum cg_mode mode);

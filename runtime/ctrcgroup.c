@@ -15,6 +15,7 @@
 #include "runtime/container.h"
 #include "runtime/container_int.h"
 #include "runtime/limits.h"
+#include "runtime/pods.h"
 #include "runtime/spec.h"
 
 enum cg_mode ctr_cgroup_mode(const struct container_rec *c)
@@ -69,10 +70,40 @@ static char *oom_marker(struct engine *e, const char *id)
 	return xasprintf("%s/oomkilled", dir);
 }
 
+/* The limits of the pod c is in (none: all unset). */
+static void pod_limits_of(struct engine *e, const struct container_rec *c, struct res_limits *out)
+{
+	cleanup_json struct json_object *j = json_tokener_parse(c->config ? c->config : "");
+	struct pod_rec p = {0};
+	struct werr ignore = {0};
+
+	*out = (struct res_limits){.swappiness = -1};
+	if (jstr(j, "Pod") && store_pod_get(e->store, jstr(j, "Pod"), &p, &ignore) > 0)
+		pod_limits(&p, out);
+	pod_rec_free(&p);
+}
+
+/* A pod's limits go on the pod's cgroup, the parent of its members':
+ * written at each member's start (the first makes the dirs). */
+static int apply_pod_limits(const struct ctr_cgroup *cg, const struct res_limits *pl,
+			    struct werr *err)
+{
+	struct ctr_cgroup par = {0};
+	int rc;
+
+	for (int k = 0; k < CG_NKINDS; k++)
+		if (cg->dir[k] != NULL)
+			par.dir[k] =
+			    xstrndup(cg->dir[k], (size_t)(strrchr(cg->dir[k], '/') - cg->dir[k]));
+	rc = cgroup_limits_apply(&par, pl, false, err);
+	cgroup_free(&par);
+	return rc < 0 ? werr_wrap(err, "resource limits of its pod") : 0;
+}
+
 int ctr_cgroup_start(struct engine *e, const struct container_rec *c, int *fds, struct werr *err)
 {
 	struct ctr_cgroup cg = {0};
-	struct res_limits l;
+	struct res_limits l, pl;
 	cleanup_free char *marker = oom_marker(e, c->id);
 	int r, n = -1;
 
@@ -81,19 +112,32 @@ int ctr_cgroup_start(struct engine *e, const struct container_rec *c, int *fds, 
 	if (cgroup_destroy(e, c->id, err) < 0)
 		return -1;
 	ctr_limits_of(c, &l);
-	struct cg_req req = req_of(ctr_cgroup_mode(c), &l);
+	pod_limits_of(e, c, &pl);
+	struct cg_req req = req_of(ctr_cgroup_mode(c), &l), preq = req_of(CG_MODE_ENABLED, &pl);
+	req.cpu = req.cpu || preq.cpu;
+	req.cpuset = req.cpuset || preq.cpuset;
 	r = cgroup_create(e, c->id, &req, &cg, err);
 	if (r <= 0) {
 		limits_free(&l);
+		limits_free(&pl);
 		return r;
 	}
-	/* the limits before its process joins: it never runs without them */
-	if (cgroup_limits_apply(&cg, &l, false, err) < 0)
-		werr_wrap(err, "resource limits of %.12s", c->id);
-	else
+	/* the limits before its process joins: it never runs without them.
+	 * Its own first: v1 wants a child's cpuset within its parent's at
+	 * each write, so a pod's is narrowed in the member, then in the pod */
+	if (l.cpuset_cpus == NULL && pl.cpuset_cpus)
+		l.cpuset_cpus = xstrdup(pl.cpuset_cpus);
+	if (l.cpuset_mems == NULL && pl.cpuset_mems)
+		l.cpuset_mems = xstrdup(pl.cpuset_mems);
+	bool ok = cgroup_limits_apply(&cg, &l, false, err) == 0 ||
+		  werr_wrap(err, "resource limits of %.12s", c->id) == 0;
+	if (ok && limits_any(&pl))
+		ok = apply_pod_limits(&cg, &pl, err) == 0;
+	if (ok)
 		n = cgroup_procs_open(&cg, fds, err);
 	cgroup_free(&cg);
 	limits_free(&l);
+	limits_free(&pl);
 	if (n < 0)
 		cgroup_destroy(e, c->id, &(struct werr){0});
 	return n;
