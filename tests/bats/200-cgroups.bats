@@ -139,6 +139,11 @@ delegated() {
     run_warren 125 update --cpus 1 "$name"
     assert_error "update needs container" "--cgroups=disabled"
     run_warren 0 rm "$name"
+    # a pod's limits too, before the pod is made
+    run_warren 125 pod create --name "$name" --cpus 1
+    assert_error "--cpus: resource limits need a cgroup of the cpu controller"
+    run_warren 0 pod ls -q
+    assert_output ""
 }
 
 @test "limits that need no cgroup work rootless: --shm-size, --oom-score-adj (raised), --cgroupns" {

@@ -703,3 +703,45 @@ cgf() {
     as_deleg inspect --format '{{.State.OOMKilled}}' "$name"
     assert_output true
 }
+
+@test "root pod create --cpus -m --cpuset-cpus: the pod's cgroup holds them, its containers' are under it; pod rm removes it" {
+    # guards: issue 14 "pods with --cpus/--memory on pod create limiting all members"
+    local pod pp id c
+    for c in memory cpu cpuset; do v1 "$c" >/dev/null || return; done
+    pod=$(wt_name)
+    run_warren 0 pod create --name "$pod" --cpus 1.5 -m 100m --cpuset-cpus 0
+    run_warren 0 pod inspect --format '{{.CgroupParent}} {{.CgroupPath}}' "$pod"
+    pp=${output#* }
+    assert_output --regexp "^/warren /warren/[0-9a-f]{64}\$"
+    run_warren 0 pod inspect "$pod"
+    jq -e '.CreateCgroup == true and .cpu_period == 100000 and .cpu_quota == 150000 and .cpuset_cpus == "0" and .memory_limit == 104857600 and .memory_swap == 209715200' <<<"$output" >/dev/null ||
+        fail "pod inspect: $output"
+    run_warren 0 run -d --pod "$pod" --name "$pod-a" -m 50m "$IMAGE" sleep 1000
+    id=$output
+    assert_equal "$(cat "/sys/fs/cgroup/memory$pp/memory.limit_in_bytes")" 104857600
+    assert_equal "$(cat "/sys/fs/cgroup/cpu$pp/cpu.cfs_quota_us")" 150000
+    assert_equal "$(cat "/sys/fs/cgroup/cpuset$pp/cpuset.cpus")" 0
+    assert_equal "$(cat "/sys/fs/cgroup/memory$pp/$id/memory.limit_in_bytes")" 52428800
+    assert_equal "$(cat "/sys/fs/cgroup/cpuset$pp/$id/cpuset.cpus")" 0
+    run_warren 0 inspect --format '{{.State.CgroupPath}} {{.HostConfig.CgroupParent}}' "$pod-a"
+    assert_output "$pp/$id $pp"
+    # its infra is there too
+    run_warren 0 pod inspect --format '{{.InfraContainerID}}' "$pod"
+    [ -d "/sys/fs/cgroup/memory$pp/$output" ] || fail "the infra is not under the pod's cgroup"
+    run_warren 0 pod rm -f -t 0 "$pod"
+    for c in memory cpu cpuset freezer; do
+        [ ! -e "/sys/fs/cgroup/$c$pp" ] || fail "pod rm left /sys/fs/cgroup/$c$pp"
+    done
+    # podman's keys for the same pod
+    pm_init
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
+    pm pod create --name "$pod" --cpus 1.5 -m 100m --cpuset-cpus 0 >/dev/null
+    run pm pod inspect "$pod"
+    pm_cleanup
+    jq -e '.cpu_period == 100000 and .cpu_quota == 150000 and .cpuset_cpus == "0" and .memory_limit == 104857600 and .memory_swap == 209715200' <<<"$output" >/dev/null ||
+        fail "podman's pod inspect differs: $output"
+    run_warren 125 pod create --cpus x
+    assert_error 'invalid argument "x" for "--cpus" flag'
+    run_warren 125 pod create -m 10m --memory-swap 5m
+    assert_error "minimum memoryswap limit should be larger than memory limit"
+}
