@@ -481,6 +481,11 @@ static void config_defaults(struct engine *e, struct run_opts *o, char ***env, c
 	}
 	if (o->log_max == 0 && (n = config_int(cc, "containers", "log_size_max")) > 0)
 		o->log_max = n;
+	if (o->limits.shm_size == 0 && (v = config_str(cc, "containers", "shm_size")) != NULL &&
+	    (o->limits.shm_size = limits_ram_bytes(v)) < 0) {
+		log_warn("containers.conf: shm_size \"%s\" is no size: the default is used", v);
+		o->limits.shm_size = 0;
+	}
 	if (o->init_path == NULL && (v = config_str(cc, "containers", "init_path")) != NULL && *v)
 		o->init_path = (char *)v;
 }

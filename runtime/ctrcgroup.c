@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/config.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -59,8 +60,12 @@ int ctr_limits_prepare(struct engine *e, struct run_opts *o, struct werr *err)
 		else if (cgroup_can_limit(e, &req, &o->limits, err) < 0)
 			return werr_status(err, 125);
 	}
-	if (o->limits.pids_limit == 0 && cgroup_has_pids(e, req.mode))
-		o->limits.pids_limit = LIMITS_DEFAULT_PIDS;
+	/* Podman's default, or containers.conf's pids_limit (0: unlimited) */
+	if (o->limits.pids_limit == 0 && cgroup_has_pids(e, req.mode)) {
+		long long n =
+		    e->conf ? config_int(e->conf->containers, "containers", "pids_limit") : -1;
+		o->limits.pids_limit = n < 0 ? LIMITS_DEFAULT_PIDS : n == 0 ? -1 : n;
+	}
 	return 0;
 }
 

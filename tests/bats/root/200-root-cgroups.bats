@@ -745,3 +745,25 @@ cgf() {
     run_warren 125 pod create -m 10m --memory-swap 5m
     assert_error "minimum memoryswap limit should be larger than memory limit"
 }
+
+@test "root containers.conf pids_limit and shm_size are the defaults; the flags win" {
+    # guards: issue 14 "--pids-limit (default 2048 as Podman)"; issue 10's containers.conf keys
+    local conf=$BATS_TEST_TMPDIR/containers.conf name
+    v1 pids >/dev/null
+    name=$(wt_name)
+    printf '[containers]\npids_limit = 77\nshm_size = "3m"\n' >"$conf"
+    run_warren_env 0 CONTAINERS_CONF="$conf" -- run -d --name "$name" "$IMAGE" sleep 1000
+    assert_equal "$(cgf pids "$name" pids.max)" 77
+    run_warren_env 0 CONTAINERS_CONF="$conf" -- exec "$name" sh -c 'df -k /dev/shm | tail -n1'
+    assert_output --regexp '^shm +3072 '
+    run_warren 0 inspect --format '{{.HostConfig.PidsLimit}} {{.HostConfig.ShmSize}}' "$name"
+    assert_output "77 3145728"
+    run_warren 0 rm -f -t 0 "$name"
+    run_warren_env 0 CONTAINERS_CONF="$conf" -- create --pids-limit 9 --shm-size 1m "$IMAGE" true
+    run_warren 0 inspect --format '{{.HostConfig.PidsLimit}} {{.HostConfig.ShmSize}}' "$output"
+    assert_output "9 1048576"
+    printf '[containers]\npids_limit = 0\n' >"$conf"
+    run_warren_env 0 CONTAINERS_CONF="$conf" -- create "$IMAGE" true
+    run_warren 0 inspect --format '{{.HostConfig.PidsLimit}}' "$output"
+    assert_output 0
+}
