@@ -83,9 +83,11 @@ void cli_reg_opts_init(void *opts);
 
 struct run_opts;
 /* The image of run/create: looked up, pulled when missing (--pull
- * missing|always|never|newer), with pull progress on stderr. */
+ * missing|always|never|newer), with pull progress on stderr. *use gets
+ * the name (or id) the container is made from (malloc'd): image itself,
+ * or for docker-archive:PATH and the other transports what was loaded. */
 int cli_image_for_run(struct engine *e, const char *image, const char *policy,
-		      const struct run_opts *o, struct werr *err);
+		      const struct run_opts *o, char **use, struct werr *err);
 
 /* Options shared by several commands */
 struct format_opts {
@@ -230,8 +232,11 @@ extern const struct cmd cli_network_commands[];	    /* cmd_network.c */
 /* cmd_netconnect.c */
 int cmd_network_connect(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_network_disconnect(struct engine *e, void *opts, char **args, struct werr *err);
-extern const struct optspec cli_network_connect_opts, cli_network_disconnect_opts;
-extern const char cli_network_connect_help[], cli_network_disconnect_help[];
+int cmd_network_reload(struct engine *e, void *opts, char **args, struct werr *err);
+extern const struct optspec cli_network_connect_opts, cli_network_disconnect_opts,
+    cli_network_reload_opts;
+extern const char cli_network_connect_help[], cli_network_disconnect_help[],
+    cli_network_reload_help[];
 
 /* cmd_kube.c */
 extern const struct cmd cli_kube_commands[];

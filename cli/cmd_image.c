@@ -19,7 +19,7 @@
 
 struct images_opts {
 	bool quiet, notrunc, all, digests;
-	const char *format;
+	const char *format, *sort;
 	char **filter;
 };
 
@@ -42,6 +42,7 @@ static const struct opt images_tab[] = {
     OPT_BOOL("all", 'a', struct images_opts, all),
     OPT_BOOL("digests", 0, struct images_opts, digests),
     OPT_CALL("filter", 'f', images_filter_opt),
+    OPT_STR("sort", 0, struct images_opts, sort),
     OPT_TABLE_END,
 };
 
@@ -71,31 +72,81 @@ static int images_filtered(struct engine *e, const struct images_opts *o, struct
 	return rc;
 }
 
+/* One row of `images`: an image under one of its names (or none). */
+struct image_row {
+	const struct image_rec *rec;
+	const char *name;
+	char *repo, *tag;
+};
+
+enum image_sort { SORT_CREATED, SORT_ID, SORT_REPOSITORY, SORT_SIZE, SORT_TAG };
+static const char *const image_sort_names[] = {"created", "id", "repository", "size", "tag"};
+static enum image_sort row_sort_key;
+
+/* Podman's orders: newest first; id, repository (then tag), size, tag
+ * ascending. */
+static int row_cmp(const void *pa, const void *pb)
+{
+	const struct image_row *a = pa, *b = pb;
+	int c;
+
+	switch (row_sort_key) {
+	case SORT_ID:
+		return strcmp(a->rec->id, b->rec->id);
+	case SORT_REPOSITORY:
+		c = strcmp(a->repo, b->repo);
+		return c ? c : strcmp(a->tag, b->tag);
+	case SORT_SIZE:
+		return (a->rec->size > b->rec->size) - (a->rec->size < b->rec->size);
+	case SORT_TAG:
+		return strcmp(a->tag, b->tag);
+	case SORT_CREATED:
+		break;
+	}
+	return (a->rec->created < b->rec->created) - (a->rec->created > b->rec->created);
+}
+
 /* Prints the images through format_print: `--format json` gets one
  * Podman JSON entry per image, templates (and the default table) one
- * template view per image and name, as Podman's rows are. */
+ * template view per image and name, as Podman's rows are; rows in the
+ * --sort order. */
 static int images_print(struct engine *e, struct image_rec *v, size_t n, const char *fmt,
-			bool notrunc, struct werr *err)
+			bool notrunc, enum image_sort key, struct werr *err)
 {
 	cleanup_json struct json_object *hdr = img_json_headers();
 	struct json_object **objs = NULL;
+	struct image_row *rows = NULL;
 	bool json = strcmp(fmt, "json") == 0;
 	size_t k = 0;
+	int rc = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		size_t names = strv_len(v[i].names);
-		int users = store_image_users(e->store, v[i].id, NULL);
-		users = users < 0 ? 0 : users;
 		for (size_t j = 0; j < (json || names == 0 ? 1 : names); j++) {
-			objs = xrealloc(objs, (k + 1) * sizeof(*objs));
-			objs[k++] = json ? img_json_list(&v[i], users)
-					 : img_json_view(&v[i], names ? v[i].names[j] : NULL, users,
-							 notrunc);
+			rows = xrealloc(rows, (k + 1) * sizeof(*rows));
+			rows[k] =
+			    (struct image_row){.rec = &v[i], .name = names ? v[i].names[j] : NULL};
+			ref_split_name(rows[k].name ? rows[k].name : "<none>", &rows[k].repo,
+				       &rows[k].tag);
+			k++;
 		}
 	}
+	row_sort_key = key;
+	if (k > 1)
+		qsort(rows, k, sizeof(*rows), row_cmp);
+	objs = xcalloc(k ? k : 1, sizeof(*objs));
+	for (size_t i = 0; i < k; i++) {
+		int users = store_image_users(e->store, rows[i].rec->id, NULL);
+		users = users < 0 ? 0 : users;
+		objs[i] = json ? img_json_list(rows[i].rec, users)
+			       : img_json_view(rows[i].rec, rows[i].name, users, notrunc);
+		free(rows[i].repo);
+		free(rows[i].tag);
+	}
+	free(rows);
 	if (format_print_owned(stdout, fmt, objs, k, hdr, err) < 0)
-		return werr_status(err, 125);
-	return 0;
+		rc = werr_status(err, 125);
+	return rc;
 }
 
 int cmd_images(struct engine *e, void *opts, char **args, struct werr *err)
@@ -105,6 +156,22 @@ int cmd_images(struct engine *e, void *opts, char **args, struct werr *err)
 	const char *fmt = o->format, *filter = args[0];
 	struct image_rec *list = NULL;
 	size_t n = 0, keep = 0;
+	enum image_sort key = SORT_CREATED;
+
+	if (o->sort != NULL) {
+		size_t i = 0;
+		while (i < ARRAY_SIZE(image_sort_names) &&
+		       strcmp(o->sort, image_sort_names[i]) != 0)
+			i++;
+		if (i == ARRAY_SIZE(image_sort_names)) { /* Podman's words */
+			werr_set(err, 0,
+				 "\"%s\" is not a valid field for sorting. Choose from: created, "
+				 "id, repository, size, tag",
+				 o->sort);
+			return werr_status(err, 125);
+		}
+		key = (enum image_sort)i;
+	}
 
 	if (filter != NULL && args[1] != NULL) {
 		werr_set(err, 0, "images takes at most one argument: REPOSITORY[:TAG]");
@@ -136,7 +203,7 @@ int cmd_images(struct engine *e, void *opts, char **args, struct werr *err)
 				fmt	     ? fmt
 				: o->digests ? IMG_IMAGES_DIGEST_TABLE
 					     : IMG_IMAGES_TABLE,
-				notrunc, err) < 0) {
+				notrunc, key, err) < 0) {
 		image_recs_free(list, n);
 		return -1;
 	}

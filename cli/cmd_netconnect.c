@@ -1,6 +1,7 @@
-/* cmd_netconnect.c - `warren network connect` and `network disconnect`:
- * a container on bridge networks gets another network, or loses one; at
- * once when it runs (runtime/ctrbridge.h). */
+/* cmd_netconnect.c - `warren network connect`, `network disconnect` and
+ * `network reload`: a container on bridge networks gets another network,
+ * or loses one, at once when it runs; reload sets its networks up again
+ * (runtime/ctrbridge.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +109,80 @@ int cmd_network_disconnect(struct engine *e, void *opts, char **args, struct wer
 	return rc;
 }
 
+struct reload_opts {
+	bool all, latest;
+};
+
+static const struct opt reload_tab[] = {
+    OPT_BOOL("all", 'a', struct reload_opts, all),
+    OPT_BOOL("latest", 'l', struct reload_opts, latest),
+    OPT_TABLE_END,
+};
+const struct optspec cli_network_reload_opts = {reload_tab, sizeof(struct reload_opts), false, NULL,
+						NULL};
+
+/* The containers reload works on: the running ones (-a), the newest (-l),
+ * or those named (each looked up; an unknown one is Podman's error). */
+static int reload_targets(struct engine *e, const struct reload_opts *o, char **args,
+			  struct container_rec **out, size_t *n, struct werr *err)
+{
+	size_t k = 0;
+
+	if ((o->all || o->latest) && args[0] != NULL) {
+		werr_set(err, 0, "--all, --latest and containers cannot be used together");
+		return werr_status(err, 125);
+	}
+	if (o->all && o->latest) {
+		werr_set(err, 0, "--all and --latest cannot be used together");
+		return werr_status(err, 125);
+	}
+	if (!o->all && !o->latest && args[0] == NULL) { /* Podman's words */
+		werr_set(err, 0, "you must provide at least one name or id");
+		return werr_status(err, 125);
+	}
+	if (o->all || o->latest) {
+		if (container_list(e, o->latest, out, n, err) < 0)
+			return -1;
+		if (o->latest) { /* newest first: keep the first */
+			if (*n > 1)
+				container_recs_free(*out + 1, *n - 1);
+			*n = *n > 0 ? 1 : 0;
+		}
+		return 0;
+	}
+	*out = xcalloc(strv_len(args), sizeof(**out));
+	for (; args[k]; k++)
+		if (lookup(e, args[k], &(*out)[k], err) < 0) {
+			container_recs_free(*out, k);
+			*out = NULL;
+			return werr_status(err, 125);
+		}
+	*n = k;
+	return 0;
+}
+
+int cmd_network_reload(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	const struct reload_opts *o = opts;
+	struct container_rec *v = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (reload_targets(e, o, args, &v, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct werr e2 = {0};
+		if (ctrbridge_reload(e, &v[i], &e2) < 0) {
+			cli_error("%s", e2.msg);
+			rc = 125;
+			continue;
+		}
+		printf("%s\n", v[i].id);
+	}
+	container_recs_free(v, n);
+	return rc;
+}
+
 const char cli_network_connect_help[] =
     "SYNOPSIS\n  warren network connect [OPTIONS] NETWORK CONTAINER\n\n"
     "DESCRIPTION\n  Puts a container on one more bridge network: it gets an address there\n"
@@ -127,3 +202,16 @@ const char cli_network_disconnect_help[] =
     "OPTIONS\n"
     "  -f, --force   accepted, as Podman's (the interface goes at once either way)\n\n"
     "EXAMPLES\n  warren network disconnect backend mydb\n";
+
+const char cli_network_reload_help[] =
+    "SYNOPSIS\n  warren network reload [OPTIONS] [CONTAINER...]\n\n"
+    "DESCRIPTION\n  Sets the bridge networks of running containers up again, with the same\n"
+    "  addresses: after a firewall reload (firewalld, iptables-restore) removed\n"
+    "  netavark's rules, their published ports and outbound traffic work again.\n"
+    "  Prints the id of each container reloaded. A container on another kind of\n"
+    "  network (slirp4netns, pasta, host, none) has nothing to reload; one that\n"
+    "  does not run is an error.\n\n"
+    "OPTIONS\n"
+    "  -a, --all      every running container\n"
+    "  -l, --latest   the newest container\n\n"
+    "EXAMPLES\n  warren network reload --all\n";

@@ -539,7 +539,7 @@ static int rm_one(struct engine *e, const char *dir, const char *ref, const stru
 	struct network n = {0};
 	int r = netconf_lookup(dir, ref, &n, err);
 
-	if (r < 0 && strcmp(ref, NETCONF_DEFAULT_NAME) != 0) {
+	if (r < 0 && strcmp(ref, netconf_default_name()) != 0) {
 		werr_clear(err);
 		if (netconf_remove(dir, ref, err) == 0) {
 			printf("%s\n", ref);
@@ -676,6 +676,8 @@ const struct cmd cli_network_commands[] = {
      NULL},
     {"prune", cmd_network_prune, &cli_network_prune_opts, "remove unused networks",
      NETWORK_PRUNE_HELP, NEEDS_STORE, NULL},
+    {"reload", cmd_network_reload, &cli_network_reload_opts,
+     "set the networks of running containers up again", cli_network_reload_help, NEEDS_STORE, NULL},
     {"remove", cmd_network_rm, &cli_network_rm_opts, "remove networks", NETWORK_RM_HELP,
      NEEDS_STORE, NULL},
     {"rm", cmd_network_rm, &cli_network_rm_opts, "remove networks", NETWORK_RM_HELP, NEEDS_STORE,

@@ -11,6 +11,7 @@
 #include "cli/progress.h"
 #include "image/auth.h"
 #include "image/manifest.h"
+#include "image/image.h"
 #include "image/pull.h"
 #include "image/push.h"
 #include "image/ref.h"
@@ -170,9 +171,32 @@ int cmd_pull(struct engine *e, void *opts, char **args, struct werr *err)
 	return 0;
 }
 
+/* What a container is made from when its image came through a transport:
+ * docker://NAME is NAME, an archive's image its first name (else its id). */
+static char *image_for_transport(struct engine *e, const char *image, const char *id)
+{
+	struct image_rec rec = {0};
+	struct werr err = {0};
+	char *path = NULL, *name = NULL, *use;
+	enum ref_transport t;
+
+	if (ref_transport_split(image, &t, &path, &name, &err) < 0 || t == TRANSPORT_NONE) {
+		use = xstrdup(image);
+	} else if (t == TRANSPORT_DOCKER) {
+		use = xstrdup(path);
+	} else {
+		int found = image_lookup(e, id, &rec, &err);
+		use = xstrdup(found > 0 && rec.names && rec.names[0] ? rec.names[0] : id);
+		image_rec_free(&rec);
+	}
+	free(path);
+	free(name);
+	return use;
+}
+
 /* The image of run/create, pulled as --pull says; see cli.h. */
 int cli_image_for_run(struct engine *e, const char *image, const char *policy_name,
-		      const struct run_opts *o, struct werr *err)
+		      const struct run_opts *o, char **use, struct werr *err)
 {
 	enum pull_policy policy = PULL_MISSING;
 	struct progress *prog;
@@ -194,6 +218,8 @@ int cli_image_for_run(struct engine *e, const char *image, const char *policy_na
 	po.ud = prog;
 	rc = image_get_or_pull(e, image, policy, &po, id, err);
 	progress_free(prog);
+	if (rc == 0)
+		*use = image_for_transport(e, image, id);
 	return rc;
 }
 
@@ -514,6 +540,43 @@ int cli_digestfile(const char *path, const char *digest, struct werr *err)
 	return 0;
 }
 
+/* push IMAGE docker-archive:PATH[:NAME] (oci-archive:, oci:): a save.
+ * 1 when dest is a registry's, else 0 or -1. */
+static int push_archive(struct engine *e, const char *image, const char *dest, struct werr *err)
+{
+	cleanup_free char *path = NULL, *name = NULL;
+	enum ref_transport t;
+	char *refs[] = {(char *)image, NULL};
+	struct save_opts so = {.out_fd = -1};
+
+	if (ref_transport_split(dest, &t, &path, &name, err) < 0)
+		return werr_status(err, 125);
+	if (t == TRANSPORT_NONE || t == TRANSPORT_DOCKER)
+		return 1;
+	so.format = t == TRANSPORT_DOCKER_ARCHIVE ? SAVE_DOCKER_ARCHIVE
+		    : t == TRANSPORT_OCI_ARCHIVE  ? SAVE_OCI_ARCHIVE
+						  : SAVE_OCI_DIR;
+	so.path = path;
+	so.name = name;
+	if (name != NULL && t == TRANSPORT_DOCKER_ARCHIVE) {
+		/* a docker-archive's tags are Docker-normalized (docker.io/...) */
+		struct image_ref r = {0};
+		int bad = ref_parse(name, &r, err) < 0;
+		if (bad || r.digest != NULL) {
+			if (!bad)
+				ref_free(&r);
+			werr_set(err, 0, "push to %s: '%s' is not a tag", dest, name);
+			return werr_status(err, 125);
+		}
+		free(name);
+		so.name = name = ref_string(&r);
+		ref_free(&r);
+	}
+	if (image_save(e, refs, &so, err) < 0)
+		return werr_wrap(err, "push %s to %s", image, dest);
+	return 0;
+}
+
 int cmd_push(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct push_cli *o = opts;
@@ -538,6 +601,11 @@ int cmd_push(struct engine *e, void *opts, char **args, struct werr *err)
 			return werr_status(err, 125);
 		}
 		po.format = strcmp(o->format, "docker") == 0 ? "v2s2" : o->format;
+	}
+	if (args[1] != NULL) {
+		rc = push_archive(e, args[0], args[1], err);
+		if (rc != 1)
+			return rc;
 	}
 	prog = progress_new(stderr, isatty(STDERR_FILENO), o->quiet);
 	po.event = progress_event;

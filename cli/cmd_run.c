@@ -235,7 +235,7 @@ static int run_detached(struct engine *e, const char *image, const struct run_op
 
 /* IMAGE [COMMAND...] into o; pulls the image when the policy says so
  * (--rootfs: IMAGE is the root filesystem's dir) */
-static int run_args(struct engine *e, struct run_opts *o, char **args, char **pod_id,
+static int run_args(struct engine *e, struct run_opts *o, char **args, char **pod_id, char **image,
 		    struct werr *err)
 {
 	if (o->rm && o->restart && strcmp(o->restart, "no") != 0) {
@@ -261,33 +261,36 @@ static int run_args(struct engine *e, struct run_opts *o, char **args, char **po
 	/* --pod REF: joins it (new:NAME makes it); o->pod becomes its id */
 	if (o->pod && pod_join_opts(e, o->pod, o, pod_id, err) < 0)
 		return -1;
-	if (o->rootfs)
+	if (o->rootfs) {
+		*image = xstrdup(args[0]);
 		return runopts_set_rootfs(o, args[0], err);
-	return cli_image_for_run(e, args[0], o->pull, o, err);
+	}
+	return cli_image_for_run(e, args[0], o->pull, o, image, err);
 }
 
 int cmd_run(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	struct run_opts *o = opts;
-	cleanup_free char *pod_id = NULL;
+	cleanup_free char *pod_id = NULL, *image = NULL;
 
-	if (run_args(e, o, args, &pod_id, err) < 0)
+	if (run_args(e, o, args, &pod_id, &image, err) < 0)
 		return -1;
 	if (pod_id && pod_infra_ensure(e, pod_id, err) < 0)
 		return -1;
 	if (o->detach)
-		return run_detached(e, args[0], o, err);
+		return run_detached(e, image, o, err);
 	o->net_early = true; /* it starts at once: its network comes up while it is made */
-	return run_foreground(e, args[0], o, err);
+	return run_foreground(e, image, o, err);
 }
 
 int cmd_create(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	struct run_opts *o = opts;
 	struct ctr_owned c = {.lock = -1, .proc = {.pty_master = -1}};
-	cleanup_free char *pod_id = NULL;
+	cleanup_free char *pod_id = NULL, *image = NULL;
 
-	if (run_args(e, o, args, &pod_id, err) < 0 || container_create(e, args[0], o, &c, err) < 0)
+	if (run_args(e, o, args, &pod_id, &image, err) < 0 ||
+	    container_create(e, image, o, &c, err) < 0)
 		return -1;
 	printf("%s\n", c.rec.id);
 	/* created, and nobody's until a start takes it */

@@ -251,6 +251,8 @@
 	"  -q, --quiet      print only the image ids\n"                                            \
 	"      --no-trunc   full image ids\n"                                                      \
 	"      --format F   json, or a Go template such as '{{.Id}}'\n"                            \
+	"      --sort KEY   row order: created (newest first, the default), id,\n"                 \
+	"                   repository (then tag), size or tag\n"                                  \
 	"  -f, --filter K=V keep the images that match (several: the same key ORed,\n"             \
 	"                   different keys ANDed; K!=V negates; a=1,b=2 is two filters):\n"        \
 	"                   dangling=BOOL, intermediate=BOOL, containers=BOOL, readonly=BOOL,\n"   \
@@ -315,6 +317,12 @@
 	"  are read from the lookaside store of registries.d ($WARREN_REGISTRIES_D,\n"             \
 	"  ~/.config/containers/registries.d or /etc/containers/registries.d), sigstoreSigned\n"   \
 	"  ones from the registry's sigstore attachments.\n\n"                                     \
+	"  IMAGE may name its transport, as Podman's: docker://NAME (a registry, the\n"            \
+	"  default), docker-archive:PATH[:NAME] and oci-archive:PATH[:NAME] (an archive;\n"        \
+	"  NAME picks one image of it, by tag or OCI ref.name) and oci:DIR[:NAME] (an OCI\n"       \
+	"  layout directory). Without a prefix, containers.conf's [engine]\n"                      \
+	"  image_default_transport applies (default docker://). run and create take the\n"         \
+	"  same forms.\n\n"                                                                        \
 	"OPTIONS\n"                                                                                \
 	"  -a, --all-tags            pull every tag of the repository\n"                           \
 	"      --arch ARCH           architecture to pull from a multi-arch image\n"               \
@@ -375,7 +383,9 @@
 	"  the image's own name; a docker:// prefix is accepted). Layers go byte for byte\n"       \
 	"  as they were pulled or loaded, so their digests stay the same; blobs the\n"             \
 	"  registry has are not sent again, and blobs of another repository of the same\n"         \
-	"  registry are mounted instead of uploaded.\n\n"                                          \
+	"  registry are mounted instead of uploaded. DESTINATION may also be\n"                    \
+	"  docker-archive:PATH[:NAME], oci-archive:PATH[:NAME] or oci:DIR[:NAME]: the\n"           \
+	"  image is saved there (as save does), under NAME when one is given.\n\n"                 \
 	"OPTIONS\n"                                                                                \
 	"      --authfile PATH     credentials file (default: auth.json, see login)\n"             \
 	"      --cert-dir DIR      CA certificates (*.crt) and client keys for TLS\n"              \

@@ -1,9 +1,11 @@
 /* warren - a daemonless, rootless-first container engine. */
 #include "cli/cli.h"
 #include "cli/format.h"
+#include "engine/config.h"
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "net/netconf.h"
 #include "rootless/rootless.h"
 
 #include <ctype.h>
@@ -483,6 +485,11 @@ int main(int argc, char **argv)
 		goto fail;
 	}
 	if (paths_init(&e, &err) < 0)
+		goto fail;
+	if (e.conf != NULL &&
+	    netconf_set_default(config_str(e.conf->containers, "network", "default_network"),
+				config_str(e.conf->containers, "network", "default_subnet"),
+				&err) < 0)
 		goto fail;
 	rc = cli_dispatch(c, NULL, &e, (int)strv_len(args), args, &err);
 	if (rc < 0)

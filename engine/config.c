@@ -28,13 +28,18 @@ struct known {
 
 static const struct known containers_keys[] = {
     {"containers", "default_capabilities", K_STRV},
+    {"containers", "default_ulimits", K_STRV},
     {"containers", "env", K_STRV},
     {"containers", "init_path", K_STR},
     {"containers", "log_driver", K_STR},
     {"containers", "log_size_max", K_INT},
     {"engine", "events_logger", K_STR},
+    {"engine", "image_default_transport", K_STR},
+    {"engine", "network_cmd_options", K_STRV},
     {"engine", "helper_binaries_dir", K_STRV},
+    {"network", "default_network", K_STR},
     {"network", "default_rootless_network_cmd", K_STR},
+    {"network", "default_subnet", K_STR},
     {NULL, NULL, K_STR},
 };
 

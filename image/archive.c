@@ -66,6 +66,10 @@ struct load_ctx {
 	size_t nrecs;
 	struct layer_size *sizes;
 	size_t nsizes;
+	/* image_load_ref: the one image wanted (docker: its normalized tag;
+	 * OCI: its ref.name annotation or full name), NULL for all */
+	const char *want, *want_full;
+	bool want_found;
 };
 
 static void load_ctx_free(struct load_ctx *c)
@@ -757,12 +761,22 @@ static int load_docker_image(struct load_ctx *c, struct json_object *m, struct w
 		jobs[i] = (struct xjob){
 		    .path = xstrdup(lp ? lp : ""), .diff_id = r.layers[i], .want_size = -1};
 	}
-	if (extract_members(c, jobs, nl, &r.size, err) < 0)
-		goto out;
 	for (size_t i = 0; tags && i < json_object_array_length(tags); i++)
 		if (add_name(&r, json_object_get_string(json_object_array_get_idx(tags, i)), err) <
 		    0)
 			goto out;
+	if (c->want_full != NULL) {
+		/* a pull of one tag of the archive: the others are not extracted */
+		if (!strv_contains(r.names, c->want_full)) {
+			rc = 0;
+			goto out;
+		}
+		strv_free(r.names);
+		r.names = strv_append(NULL, c->want_full);
+		c->want_found = true;
+	}
+	if (extract_members(c, jobs, nl, &r.size, err) < 0)
+		goto out;
 	add_rec(c, &r);
 	rc = 0;
 out:
@@ -936,6 +950,32 @@ static int load_oci_desc(struct load_ctx *c, struct json_object *desc, const cha
 	return load_oci_manifest(c, digest, text, m, name, err);
 }
 
+/* Whether an index.json descriptor is the image image_load_ref wants: its
+ * ref.name annotation as written ("v1", "example.com/app:v1") or the full
+ * name it gives. */
+static bool oci_desc_wanted(struct load_ctx *c, struct json_object *desc)
+{
+	struct json_object *ann;
+	const char *n = NULL, *full = oci_desc_name(desc);
+	struct image_ref r;
+	bool hit = false;
+
+	if (json_object_object_get_ex(desc, "annotations", &ann))
+		n = jstr(ann, "org.opencontainers.image.ref.name");
+	if (n != NULL && strcmp(n, c->want) == 0)
+		hit = true;
+	else if (full != NULL && c->want_full != NULL) {
+		struct werr e = {0};
+		if (ref_parse(full, &r, &e) == 0) {
+			cleanup_free char *s = ref_string(&r);
+			hit = strcmp(s, c->want_full) == 0;
+			ref_free(&r);
+		}
+	}
+	c->want_found |= hit;
+	return hit;
+}
+
 static int load_oci(struct load_ctx *c, struct werr *err)
 {
 	cleanup_free char *text = read_member(c, "index.json", NULL, err);
@@ -964,7 +1004,12 @@ static int load_oci(struct load_ctx *c, struct werr *err)
 		/* a flat multi-platform index: only our platform */
 		if (any_ours && platform_match(d, NULL) == 0)
 			continue;
-		if (load_oci_desc(c, d, NULL, 0, err) < 0)
+		if (c->want != NULL && !oci_desc_wanted(c, d))
+			continue;
+		/* a wanted full name names the image; a bare "v1" leaves the
+		 * annotation's name (as without want) */
+		if (load_oci_desc(c, d, c->want && strpbrk(c->want, "/:") ? c->want_full : NULL, 0,
+				  err) < 0)
 			return -1;
 	}
 	return 0;
@@ -1110,7 +1155,30 @@ static void drop_leftovers(struct engine *e, int *lock)
  * "load PATH" prefix: the caller adds it. */
 int image_load(struct engine *e, const char *path, char ***names, struct werr *err)
 {
-	struct load_ctx c = {.e = e, .fd = -1};
+	return image_load_ref(e, path, NULL, names, err);
+}
+
+/* The full name of what image_load_ref wants, or NULL when want is not an
+ * image name (an OCI ref.name such as "v1"). */
+static char *want_full_name(const char *want)
+{
+	struct image_ref r;
+	struct werr e = {0};
+	char *s;
+
+	if (ref_parse(want, &r, &e) < 0)
+		return NULL;
+	s = r.digest ? NULL : ref_string(&r);
+	ref_free(&r);
+	return s;
+}
+
+/* image_load of the one image named want; see image.h. */
+int image_load_ref(struct engine *e, const char *path, const char *want, char ***names,
+		   struct werr *err)
+{
+	cleanup_free char *full = want ? want_full_name(want) : NULL;
+	struct load_ctx c = {.e = e, .fd = -1, .want = want, .want_full = full};
 	cleanup_close int lock = -1;
 	char **out = NULL;
 	int rc = -1;
@@ -1120,14 +1188,20 @@ int image_load(struct engine *e, const char *path, char ***names, struct werr *e
 	c.fd = open_plain(e, path, err);
 	if (c.fd < 0 || index_tar(&c, err) < 0)
 		goto out;
-	if (find_entry(&c, "manifest.json"))
-		rc = load_docker(&c, err);
-	else if (find_entry(&c, "index.json") && find_entry(&c, "oci-layout"))
+	if (find_entry(&c, "manifest.json")) {
+		if (want != NULL && full == NULL)
+			rc = werr_set(err, 0, "invalid reference format: '%s'", want);
+		else if ((rc = load_docker(&c, err)) == 0 && want != NULL && !c.want_found)
+			rc = werr_set(err, 0, "Tag \"%s\" not found", full);
+	} else if (find_entry(&c, "index.json") && find_entry(&c, "oci-layout")) {
 		rc = load_oci(&c, err);
-	else
+		if (rc == 0 && want != NULL && !c.want_found)
+			rc = werr_set(err, 0, "no descriptor found for reference \"%s\"", want);
+	} else {
 		rc = werr_set(err, 0,
 			      "not a docker-archive or oci-archive "
 			      "(no manifest.json, no index.json and oci-layout)");
+	}
 	if (rc == 0)
 		rc = commit_load(&c, err);
 	if (rc < 0) {

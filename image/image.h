@@ -32,6 +32,14 @@ int image_lookup_list(struct engine *e, const char *ref, struct image_rec *out, 
  * load are removed again; nothing is recorded unless everything verified. */
 int image_load(struct engine *e, const char *path, char ***names, struct werr *err);
 
+/* image_load of one image of the archive: want is a tag of a docker-archive
+ * (the image gets that name only) or the ref.name annotation (or full
+ * name) of an OCI index entry; the other images are not extracted. None
+ * matching fails with Podman's 'Tag "NAME" not found' (docker-archive) or
+ * 'no descriptor found for reference "WANT"' (OCI). */
+int image_load_ref(struct engine *e, const char *path, const char *want, char ***names,
+		   struct werr *err);
+
 /* Creates a one-layer image from a rootfs tarball (plain/gzip/zstd; "-"
  * reads stdin). ref may be NULL (untagged); changes/message optional.
  * id_out receives the image id hex. */
@@ -65,6 +73,8 @@ struct save_opts {
 	const char *path; /* -o: the file (archives) or directory (oci-dir); NULL:
 			     out_fd (archives only) */
 	int out_fd;	  /* where an archive goes without path (the CLI's stdout) */
+	const char *name; /* the one name written instead of the image's, as
+			     it is (push to docker-archive:PATH:NAME), or NULL */
 };
 
 /* "docker-archive", "oci-archive", "oci-dir" -> *out; else -1 with err

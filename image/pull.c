@@ -11,9 +11,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/config.h"
 #include "image/image.h"
 #include "image/manifest.h"
 #include "image/policy.h"
@@ -538,17 +540,79 @@ static int choose_candidate(const struct pull_opts *o, struct regconf_resolved *
 }
 
 /* Pulls an image; see pull.h. */
-int image_pull(struct engine *e, const char *ref, const struct pull_opts *o,
+/* The transport of ref: its own prefix, else containers.conf's
+ * [engine] image_default_transport (a registry when unset or docker://). */
+static int pull_split(struct engine *e, const char *ref, enum ref_transport *t, char **path,
+		      char **name, struct werr *err)
+{
+	const char *def =
+	    e->conf ? config_str(e->conf->containers, "engine", "image_default_transport") : NULL;
+	cleanup_free char *full = NULL;
+
+	if (ref_transport_split(ref, t, path, name, err) < 0)
+		return -1;
+	if (*t != TRANSPORT_NONE || def == NULL || *def == '\0')
+		return 0;
+	free(*path);
+	*path = NULL;
+	full = xasprintf("%s%s", def, ref);
+	if (ref_transport_split(full, t, path, name, err) < 0)
+		return werr_wrap(err, "containers.conf [engine] image_default_transport \"%s\"",
+				 def);
+	if (*t == TRANSPORT_NONE)
+		return werr_set(err, 0,
+				"containers.conf [engine] image_default_transport \"%s\" is not a "
+				"transport: use docker://, docker-archive:, oci-archive: or oci:",
+				def);
+	return 0;
+}
+
+/* A pull from docker-archive:, oci-archive: or oci: (image/image.h's load
+ * of one image, or of all when no name is given). */
+static int pull_archive(struct engine *e, enum ref_transport t, const char *ref, const char *path,
+			const char *want, char id_out[DIGEST_HEX_LEN + 1], char **name_out,
+			struct werr *err)
+{
+	cleanup_strv char **names = NULL;
+	struct image_rec rec = {0};
+	struct stat st;
+	bool dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	int found;
+
+	if (t == TRANSPORT_OCI_DIR && !dir)
+		return werr_set(err, 0, "%s: %s is not an OCI layout directory", ref, path);
+	if (t != TRANSPORT_OCI_DIR && dir)
+		return werr_set(err, 0, "%s: %s is a directory (oci:%s reads an OCI layout dir)",
+				ref, path, path);
+	if (image_load_ref(e, path, want, &names, err) < 0)
+		return werr_wrap(err, "pulling %s", ref);
+	found = names[0] ? image_lookup(e, names[0], &rec, err) : 0;
+	if (found <= 0)
+		return found < 0 ? -1 : werr_set(err, 0, "%s: no image was loaded", ref);
+	memcpy(id_out, rec.id, DIGEST_HEX_LEN + 1);
+	image_rec_free(&rec);
+	*name_out = xstrdup(names[0]);
+	image_event(e, "pull", id_out, *name_out);
+	return 0;
+}
+
+int image_pull(struct engine *e, const char *ref_in, const struct pull_opts *o,
 	       char id_out[DIGEST_HEX_LEN + 1], char **name_out, struct werr *err)
 {
 	struct regconf *conf = NULL;
 	struct policy *pol = NULL;
 	struct regconf_resolved res = {0};
 	struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+	cleanup_free char *path = NULL, *want = NULL;
+	enum ref_transport t;
+	const char *ref;
 	int rc = -1;
 
-	if (engine_store(e, err) == NULL)
+	if (engine_store(e, err) == NULL || pull_split(e, ref_in, &t, &path, &want, err) < 0)
 		return -1;
+	if (t != TRANSPORT_NONE && t != TRANSPORT_DOCKER)
+		return pull_archive(e, t, ref_in, path, want, id_out, name_out, err);
+	ref = path; /* the name, without docker:// */
 	conf = regconf_load(e->rootless, err);
 	if (conf == NULL || (pol = policy_load(o->policy_path, err)) == NULL ||
 	    regconf_resolve_short(conf, ref, o->have_tty, &res, err) < 0)
@@ -592,8 +656,14 @@ int image_get_or_pull(struct engine *e, const char *ref, enum pull_policy policy
 	cleanup_free char *name = NULL;
 	int found = 0;
 
-	if (policy != PULL_ALWAYS) {
-		found = image_lookup(e, ref, &rec, err);
+	cleanup_free char *path = NULL, *want = NULL;
+	enum ref_transport t;
+
+	if (ref_transport_split(ref, &t, &path, &want, err) < 0)
+		return werr_status(err, 125);
+	/* docker://NAME is NAME in the store; an archive is always read */
+	if (policy != PULL_ALWAYS && (t == TRANSPORT_NONE || t == TRANSPORT_DOCKER)) {
+		found = image_lookup(e, path, &rec, err);
 		if (found < 0)
 			return -1;
 		if (found) {

@@ -270,3 +270,55 @@ void ref_split_name(const char *name, char **repo, char **tag)
 	/* a digest reference has no tag of its own to show */
 	*tag = t ? t : xstrdup("<none>");
 }
+
+/* The transports warren implements and those it knows but refuses. */
+static const struct {
+	const char *prefix;
+	enum ref_transport t;
+} transports[] = {
+    {"docker://", TRANSPORT_DOCKER},
+    {"docker-archive:", TRANSPORT_DOCKER_ARCHIVE},
+    {"oci-archive:", TRANSPORT_OCI_ARCHIVE},
+    {"oci:", TRANSPORT_OCI_DIR},
+};
+static const char *const other_transports[] = {
+    "dir:", "containers-storage:", "docker-daemon:", "sif:", "ostree:", "tarball:",
+};
+
+/* Splits off the transport; see ref.h. */
+int ref_transport_split(const char *s, enum ref_transport *t, char **path, char **name,
+			struct werr *err)
+{
+	const char *rest, *colon;
+
+	*path = *name = NULL;
+	*t = TRANSPORT_NONE;
+	for (size_t i = 0; i < ARRAY_SIZE(other_transports); i++)
+		if (str_has_prefix(s, other_transports[i]))
+			return werr_set(err, 0,
+					"transport \"%.*s\" is not supported: use docker://, "
+					"docker-archive:, oci-archive: or oci:",
+					(int)strlen(other_transports[i]) - 1, other_transports[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(transports); i++) {
+		if (!str_has_prefix(s, transports[i].prefix))
+			continue;
+		*t = transports[i].t;
+		rest = s + strlen(transports[i].prefix);
+		if (*t == TRANSPORT_DOCKER) {
+			if (*rest == '\0')
+				return werr_set(err, 0, "invalid reference format: '%s'", s);
+			*path = xstrdup(rest);
+			return 0;
+		}
+		colon = strchr(rest, ':');
+		if (rest[0] == '\0' || colon == rest || (colon && colon[1] == '\0'))
+			return werr_set(
+			    err, 0, "%.*s reference \"%s\" isn't of the form <path>[:<reference>]",
+			    (int)strlen(transports[i].prefix) - 1, transports[i].prefix, rest);
+		*path = colon ? xstrndup(rest, (size_t)(colon - rest)) : xstrdup(rest);
+		*name = colon ? xstrdup(colon + 1) : NULL;
+		return 0;
+	}
+	*path = xstrdup(s);
+	return 0;
+}

@@ -35,4 +35,23 @@ bool ref_is_short(const char *s);
  * Both malloc'd. */
 void ref_split_name(const char *name, char **repo, char **tag);
 
+/* Where an image comes from or goes to: Podman's transports that warren
+ * implements. */
+enum ref_transport {
+	TRANSPORT_NONE,		  /* no "transport:" prefix */
+	TRANSPORT_DOCKER,	  /* "docker://NAME": a registry */
+	TRANSPORT_DOCKER_ARCHIVE, /* "docker-archive:PATH[:NAME]" */
+	TRANSPORT_OCI_ARCHIVE,	  /* "oci-archive:PATH[:NAME]" */
+	TRANSPORT_OCI_DIR,	  /* "oci:DIR[:NAME]" (an OCI layout directory) */
+};
+
+/* Splits "transport:rest". docker:// gives the name in *path; the others
+ * the path and the optional name after its first ':' (*name, NULL when
+ * absent); both malloc'd. No known prefix gives TRANSPORT_NONE and the
+ * whole of s in *path. Podman's other transports (dir:,
+ * containers-storage:, docker-daemon:, ...) and an empty path fail with
+ * one line. Returns 0 or -1. */
+int ref_transport_split(const char *s, enum ref_transport *t, char **path, char **name,
+			struct werr *err);
+
 #endif

@@ -808,6 +808,10 @@ int image_save(struct engine *e, char *const *refs, const struct save_opts *o, s
 		rc = find_image(e, refs[i], &ims[i], err);
 	if (rc == 0 && !o->multi && o->format == SAVE_DOCKER_ARCHIVE)
 		rc = add_tags(&ims[0], refs + 1, err);
+	if (rc == 0 && o->name != NULL) {
+		strv_free(ims[0].names);
+		ims[0].names = strv_append(NULL, o->name);
+	}
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = prepare_image(e, &ims[i], o->format, err);
 	if (rc == 0 && o->format == SAVE_OCI_DIR)

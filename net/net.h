@@ -54,6 +54,7 @@ struct net_opts {
 	char *outbound_addr, *outbound_addr6;
 	char *slirp_port_handler; /* "rootlesskit" or "slirp4netns", NULL: default
 				     (read by the published ports code) */
+	unsigned slirp_set;	  /* NET_SLIRP_SET_*: the options given (not saved) */
 	const char *api_socket;	  /* slirp4netns's --api-socket (port_handler=
 				     slirp4netns); set at start, not saved */
 	char **pasta_args;	  /* pasta[:ARG,ARG...]: pasta's own options */
@@ -70,6 +71,25 @@ struct net_opts {
 	char *ip;	/* --ip (the first network's address) */
 	char **aliases; /* --network-alias (every network's) */
 };
+
+/* The slirp4netns options of net_opts.slirp_set */
+enum {
+	NET_SLIRP_SET_LOOPBACK = 1 << 0,
+	NET_SLIRP_SET_IPV6 = 1 << 1,
+	NET_SLIRP_SET_MTU = 1 << 2,
+	NET_SLIRP_SET_CIDR = 1 << 3,
+	NET_SLIRP_SET_OUTBOUND = 1 << 4,
+	NET_SLIRP_SET_OUTBOUND6 = 1 << 5,
+	NET_SLIRP_SET_PORT_HANDLER = 1 << 6,
+};
+
+/* Fills the slirp4netns options of n that the user did not give (not in
+ * n->slirp_set) from opts (containers.conf's [engine]
+ * network_cmd_options: "K=V" as after slirp4netns:). Strings set come
+ * from *owned (freed by its owner with net_opts_free). An unknown or bad
+ * option fails as in --network, with the key named. */
+int net_slirp_defaults(struct net_opts *n, char *const *opts, struct net_opts *owned,
+		       struct werr *err);
 
 /* Parses a --network value: none, host, private, slirp4netns[:K=V,...]
  * (allow_host_loopback, mtu, cidr, enable_ipv6, outbound_addr,

@@ -435,17 +435,87 @@ int network_from_json(struct json_object *j, struct network *out, struct werr *e
 	return 0;
 }
 
+/* The default network as configured (netconf_set_default) */
+static struct {
+	char name[256];
+	char subnet[INET_ADDRSTRLEN + 4];
+	char gateway[INET_ADDRSTRLEN];
+} dflt = {NETCONF_DEFAULT_NAME, NETCONF_DEFAULT_NET, "10.88.0.1"};
+
+/* "A.B.C.D/N" (N 8-30) made canonical, with its first address as the
+ * gateway; -1 when it is not such a subnet. */
+static int v4_subnet(const char *s, char *net, size_t netlen, char gw[INET_ADDRSTRLEN])
+{
+	cleanup_free char *c = xstrdup(s);
+	char *slash = strchr(c, '/'), addr[INET_ADDRSTRLEN];
+	struct in_addr a;
+	int64_t p;
+	uint32_t base;
+
+	if (slash == NULL)
+		return -1;
+	*slash = '\0';
+	if (inet_pton(AF_INET, c, &a) != 1 || parse_int64(slash + 1, 8, 30, &p) < 0)
+		return -1;
+	base = ntohl(a.s_addr) & (uint32_t)(0xffffffffULL << (32 - p));
+	a.s_addr = htonl(base);
+	inet_ntop(AF_INET, &a, addr, sizeof(addr));
+	snprintf(net, netlen, "%s/%d", addr, (int)p);
+	a.s_addr = htonl(base + 1);
+	inet_ntop(AF_INET, &a, gw, INET_ADDRSTRLEN);
+	return 0;
+}
+
+int netconf_set_default(const char *name, const char *subnet, struct werr *err)
+{
+	char net[sizeof(dflt.subnet)], gw[INET_ADDRSTRLEN];
+
+	if (name != NULL && *name) {
+		if (check_name(name, NULL) < 0 || strlen(name) >= sizeof(dflt.name)) {
+			werr_set(err, 0,
+				 "containers.conf [network] default_network \"%s\": not a valid "
+				 "network name",
+				 name);
+			return werr_status(err, 125);
+		}
+		snprintf(dflt.name, sizeof(dflt.name), "%s", name);
+	}
+	if (subnet != NULL && *subnet) {
+		if (v4_subnet(subnet, net, sizeof(net), gw) < 0) {
+			werr_set(err, 0,
+				 "containers.conf [network] default_subnet \"%s\": not an IPv4 "
+				 "subnet A.B.C.D/N (N from 8 to 30)",
+				 subnet);
+			return werr_status(err, 125);
+		}
+		memcpy(dflt.subnet, net, sizeof(net));
+		memcpy(dflt.gateway, gw, sizeof(gw));
+	}
+	return 0;
+}
+
+const char *netconf_default_name(void)
+{
+	return dflt.name;
+}
+
+/* Whether id is the default network's (Podman's, whatever its name). */
+static bool is_default_id(const char *id)
+{
+	return strcmp(id, NETCONF_DEFAULT_ID) == 0;
+}
+
 void network_default(struct network *out, const char *created)
 {
 	memset(out, 0, sizeof(*out));
-	out->name = xstrdup(NETCONF_DEFAULT_NAME);
+	out->name = xstrdup(dflt.name);
 	out->id = xstrdup(NETCONF_DEFAULT_ID);
 	out->driver = xstrdup("bridge");
 	out->iface = xstrdup(NETCONF_DEFAULT_IFACE);
 	out->created = xstrdup(created ? created : "");
 	out->subnets = xcalloc(1, sizeof(*out->subnets));
-	out->subnets[0].subnet = xstrdup(NETCONF_DEFAULT_NET);
-	out->subnets[0].gateway = xstrdup(NETCONF_DEFAULT_GW);
+	out->subnets[0].subnet = xstrdup(dflt.subnet);
+	out->subnets[0].gateway = xstrdup(dflt.gateway);
 	out->nsubnets = 1;
 	out->ipam_driver = xstrdup("host-local");
 }
@@ -539,7 +609,7 @@ static int list_dir(int dfd, struct network **out, size_t *n, struct werr *err)
 		}
 		/* the name is the file's: rm and lookup go by file name */
 		if (strlen(net.name) != len - 5 || strncmp(net.name, de->d_name, len - 5) != 0 ||
-		    strcmp(net.name, NETCONF_DEFAULT_NAME) == 0) {
+		    strcmp(net.name, dflt.name) == 0) {
 			log_warn("skipping network file %s: it names network %s", de->d_name,
 				 net.name);
 			network_free(&net);
@@ -597,7 +667,7 @@ static int lookup_name(const char *dir, const char *ref, struct network *out, st
 	struct network n = {0};
 	int r;
 
-	if (strcmp(ref, NETCONF_DEFAULT_NAME) == 0) {
+	if (strcmp(ref, dflt.name) == 0) {
 		default_now(out);
 		return 1;
 	}
@@ -1026,7 +1096,7 @@ static int build(const struct netcreate_opts *o, const struct network *v, size_t
 		free(n->id);
 		n->id = xmalloc(65);
 		random_hex(n->id, 64);
-	} while (strcmp(n->id, NETCONF_DEFAULT_ID) == 0);
+	} while (is_default_id(n->id));
 	format_rfc3339(now_ns(), created, sizeof(created));
 	n->created = xstrdup(created);
 	n->internal = o->internal;
@@ -1131,7 +1201,7 @@ int netconf_remove(const char *dir, const char *name, struct werr *err)
 	cleanup_free char *fname = NULL;
 	cleanup_close int dfd = -1;
 
-	if (name && strcmp(name, NETCONF_DEFAULT_NAME) == 0) {
+	if (name && strcmp(name, dflt.name) == 0) {
 		werr_set(err, 0, "default network %s cannot be removed", name);
 		return werr_status(err, 125);
 	}

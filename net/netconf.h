@@ -17,12 +17,22 @@
 
 #include "lib/err.h"
 
-/* The default network: always there, never stored (as Podman's). */
+/* The default network: always there, never stored (as Podman's). Its
+ * name and subnet are containers.conf's [network] default_network and
+ * default_subnet (netconf_set_default), else these; its id is always
+ * Podman's. */
 #define NETCONF_DEFAULT_NAME  "podman"
 #define NETCONF_DEFAULT_ID    "2f259bab93aaaaa2542ba43ef33eb990d0999ee1b9924b557b7be53c0b7a1bb9"
 #define NETCONF_DEFAULT_IFACE "podman0"
 #define NETCONF_DEFAULT_NET   "10.88.0.0/16"
-#define NETCONF_DEFAULT_GW    "10.88.0.1"
+
+/* Names the default network and gives it an IPv4 subnet ("A.B.C.D/N",
+ * N 8-30; its gateway is the first address); NULL keeps the built-in one.
+ * A bad value fails (125) naming containers.conf's key. */
+int netconf_set_default(const char *name, const char *subnet, struct werr *err);
+
+/* The default network's name ("podman" unless containers.conf says). */
+const char *netconf_default_name(void);
 
 struct net_subnet {
 	char *subnet;  /* "10.89.0.0/24" (network address, canonical) */

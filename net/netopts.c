@@ -78,16 +78,19 @@ static int slirp_option(struct net_opts *n, const char *kv, struct werr *err)
 			n->allow_host_loopback = b;
 		else
 			n->ipv6_off = !b;
+		n->slirp_set |= k[0] == 'a' ? NET_SLIRP_SET_LOOPBACK : NET_SLIRP_SET_IPV6;
 	} else if (strcmp(k, "mtu") == 0) {
 		if (parse_int64(v, 1, 65521, &mtu) < 0)
 			return BAD("invalid mtu \"%s\"", v);
 		n->mtu = (int)mtu;
+		n->slirp_set |= NET_SLIRP_SET_MTU;
 	} else if (strcmp(k, "cidr") == 0) {
 		char ip[16];
 		if (net_slirp_addrs(v, ip, NULL, NULL, NULL) < 0)
 			return BAD("invalid cidr \"%s\"", v);
 		free(n->cidr);
 		n->cidr = xstrdup(v);
+		n->slirp_set |= NET_SLIRP_SET_CIDR;
 	} else if (strcmp(k, "outbound_addr") == 0 || strcmp(k, "outbound_addr6") == 0) {
 		unsigned char buf[16];
 		int af = k[13] == '6' ? AF_INET6 : AF_INET;
@@ -97,6 +100,7 @@ static int slirp_option(struct net_opts *n, const char *kv, struct werr *err)
 				   af == AF_INET6 ? '6' : '4');
 		free(*dst);
 		*dst = xstrdup(v);
+		n->slirp_set |= af == AF_INET6 ? NET_SLIRP_SET_OUTBOUND6 : NET_SLIRP_SET_OUTBOUND;
 	} else if (strcmp(k, "port_handler") == 0) {
 		if (strcmp(v, "rootlesskit") != 0 && strcmp(v, "slirp4netns") != 0)
 			return BAD("unknown port_handler for slirp4netns: \"%s\"", v);
@@ -104,9 +108,38 @@ static int slirp_option(struct net_opts *n, const char *kv, struct werr *err)
 		 * the client's address too); slirp4netns: its own handler */
 		free(n->slirp_port_handler);
 		n->slirp_port_handler = xstrdup(v);
+		n->slirp_set |= NET_SLIRP_SET_PORT_HANDLER;
 	} else {
 		return BAD("unknown option for slirp4netns: \"%s\"", kv);
 	}
+	return 0;
+}
+
+/* containers.conf's slirp4netns options under the user's; see net.h. */
+int net_slirp_defaults(struct net_opts *n, char *const *opts, struct net_opts *owned,
+		       struct werr *err)
+{
+	unsigned take;
+
+	for (size_t i = 0; opts && opts[i]; i++)
+		if (slirp_option(owned, opts[i], err) < 0)
+			return -1;
+	take = owned->slirp_set & ~n->slirp_set;
+	if (take & NET_SLIRP_SET_LOOPBACK)
+		n->allow_host_loopback = owned->allow_host_loopback;
+	if (take & NET_SLIRP_SET_IPV6)
+		n->ipv6_off = owned->ipv6_off;
+	if (take & NET_SLIRP_SET_MTU)
+		n->mtu = owned->mtu;
+	if (take & NET_SLIRP_SET_CIDR)
+		n->cidr = owned->cidr;
+	if (take & NET_SLIRP_SET_OUTBOUND)
+		n->outbound_addr = owned->outbound_addr;
+	if (take & NET_SLIRP_SET_OUTBOUND6)
+		n->outbound_addr6 = owned->outbound_addr6;
+	if (take & NET_SLIRP_SET_PORT_HANDLER)
+		n->slirp_port_handler = owned->slirp_port_handler;
+	n->slirp_set |= take;
 	return 0;
 }
 
@@ -202,7 +235,7 @@ static int bridge_network(const char *spec, const char *colon, enum net_mode *mo
 			   "mode %s",
 			   m);
 	}
-	a.name = wlen == 6 && strncmp(spec, "bridge", 6) == 0 ? xstrdup(NETCONF_DEFAULT_NAME)
+	a.name = wlen == 6 && strncmp(spec, "bridge", 6) == 0 ? xstrdup(netconf_default_name())
 							      : xstrndup(spec, wlen);
 	for (size_t i = 0; i < n->nnets; i++)
 		if (strcmp(n->nets[i].name, a.name) == 0) {

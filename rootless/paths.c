@@ -41,8 +41,14 @@ const char *paths_network_fs(const char *path)
 			return NULL;
 		*slash = '\0';
 	}
+	return paths_netfs_name((unsigned long)sf.f_type);
+}
+
+/* The network filesystem of a statfs f_type; see rootless.h. */
+const char *paths_netfs_name(unsigned long magic)
+{
 	for (size_t i = 0; i < ARRAY_SIZE(netfs); i++) {
-		if ((unsigned long)sf.f_type == netfs[i].magic)
+		if (magic == netfs[i].magic)
 			return netfs[i].name;
 	}
 	return NULL;

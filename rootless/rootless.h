@@ -73,6 +73,11 @@ void pause_subid_free_range(const struct engine *e, char *buf, size_t len);
  * holds path or its closest existing parent; NULL when it is local. */
 const char *paths_network_fs(const char *path);
 
+/* The name paths_network_fs gives a statfs f_type (NFS 0x6969, Lustre
+ * 0x0BD00BD0, GPFS, BeeGFS, CephFS, CIFS/SMB, AFS, FUSE, 9p ...), NULL
+ * for a local filesystem's. */
+const char *paths_netfs_name(unsigned long magic);
+
 /* pid of the live pause process, or 0 when there is none. */
 pid_t pause_pid(struct engine *e);
 

@@ -1069,6 +1069,23 @@ int container_remove(struct engine *e, struct container_rec *c, bool force, int 
 	return rc;
 }
 
+/* The users of a network or volume, removed; see container.h. */
+int container_remove_users(struct engine *e, char *const *ids, const char *what, const char *name,
+			   int timeout, struct werr *err)
+{
+	for (size_t i = 0; ids && ids[i]; i++) {
+		struct container_rec c = {0};
+		int r = container_lookup(e, ids[i], &c, err);
+		if (r > 0)
+			r = container_remove(e, &c, true, timeout, err);
+		container_rec_free(&c);
+		if (r < 0)
+			return werr_wrap(err, "remove container %.12s using %s %s", ids[i], what,
+					 name);
+	}
+	return 0;
+}
+
 int container_remove_by_image(struct engine *e, const char *image_id, struct werr *err)
 {
 	struct container_rec *v = NULL;

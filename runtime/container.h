@@ -77,6 +77,12 @@ int container_list(struct engine *e, bool all, struct container_rec **out, size_
 int container_remove(struct engine *e, struct container_rec *c, bool force, int timeout,
 		     struct werr *err);
 
+/* Removes (forced, after timeout seconds) the containers of ids that still
+ * exist: the users of a network or volume rm -f removes. A failure says
+ * "remove container ID using WHAT NAME: ...". */
+int container_remove_users(struct engine *e, char *const *ids, const char *what, const char *name,
+			   int timeout, struct werr *err);
+
 /* Removes every container created from image_id (rmi -f). */
 int container_remove_by_image(struct engine *e, const char *image_id, struct werr *err);
 

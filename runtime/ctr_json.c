@@ -450,7 +450,7 @@ static void fill_network(struct engine *e, struct json_object *ns, const struct 
 		struct json_object *nets = json_object_new_object();
 		for (size_t i = 0; i < n.nnets; i++) {
 			struct json_object *x = bridge_entry(&n.nets[i], c->id, st, running);
-			if (n.nnets == 1 && strcmp(n.nets[i].name, NETCONF_DEFAULT_NAME) == 0) {
+			if (n.nnets == 1 && strcmp(n.nets[i].name, netconf_default_name()) == 0) {
 				static const char *const keys[] = {"Gateway", "IPAddress",
 								   "IPPrefixLen", "MacAddress"};
 				for (size_t k = 0; k < ARRAY_SIZE(keys); k++)

@@ -451,6 +451,25 @@ out:
 	return rc;
 }
 
+int ctrbridge_reload(struct engine *e, const struct container_rec *c, struct werr *err)
+{
+	enum net_mode mode;
+	struct net_opts n;
+	int rc = 0;
+
+	if (!running(c))
+		return BAD("cannot reload network unless container network has been configured: "
+			   "container state improper");
+	ctrnet_from_config(c->config, &mode, &n);
+	for (size_t i = 0; mode == NET_BRIDGE && i < n.nnets && rc == 0; i++) {
+		/* a teardown of rules already gone fails: only the setup counts */
+		one_network(e, c, &n.nets[i], false, &(struct werr){0});
+		rc = one_network(e, c, &n.nets[i], true, err);
+	}
+	net_opts_free(&n);
+	return rc;
+}
+
 void ctrbridge_check(struct engine *e, struct checks *c)
 {
 	static const char *const progs[] = {"netavark", "aardvark-dns"};

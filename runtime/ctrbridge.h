@@ -46,6 +46,12 @@ int ctrbridge_connect(struct engine *e, const struct container_rec *c, const cha
 int ctrbridge_disconnect(struct engine *e, const struct container_rec *c, const char *net,
 			 struct werr *err);
 
+/* `network reload CTR`: a running container's bridge networks torn down
+ * and set up again (its addresses kept), as after a firewall reload wiped
+ * netavark's rules; nothing for other network modes. A container that
+ * does not run: Podman's error (125). */
+int ctrbridge_reload(struct engine *e, const struct container_rec *c, struct werr *err);
+
 /* system check: netavark and aardvark-dns there (a warning each when
  * not: bridge networks are optional). */
 void ctrbridge_check(struct engine *e, struct checks *c);

@@ -44,6 +44,21 @@ static int rootless_default(struct engine *e, enum net_mode *mode, struct werr *
 	return werr_status(err, 125);
 }
 
+/* containers.conf's [engine] network_cmd_options: slirp4netns options for
+ * every container, under those of --network slirp4netns:... */
+static int slirp_conf_options(struct engine *e, struct net_opts *n, struct ctrnet_made *m,
+			      struct werr *err)
+{
+	cleanup_strv char **opts =
+	    e->conf ? config_strv(e->conf->containers, "engine", "network_cmd_options") : NULL;
+
+	if (opts != NULL && net_slirp_defaults(n, opts, &m->conf, err) < 0) {
+		werr_wrap(err, "containers.conf [engine] network_cmd_options");
+		return werr_status(err, 125);
+	}
+	return 0;
+}
+
 /* The bridge networks of o (root's default: the default network) as
  * the create's own copy, with --ip, --mac-address and --network-alias. */
 static int bridge_create(struct engine *e, struct run_opts *o, struct ctrnet_made *m,
@@ -55,7 +70,7 @@ static int bridge_create(struct engine *e, struct run_opts *o, struct ctrnet_mad
 	m->nets = xcalloc(cnt + 1, sizeof(*m->nets));
 	m->nnets = cnt;
 	if (n->nnets == 0)
-		m->nets[0].name = xstrdup(NETCONF_DEFAULT_NAME);
+		m->nets[0].name = xstrdup(netconf_default_name());
 	for (size_t i = 0; i < n->nnets; i++) {
 		const struct net_attach *a = &n->nets[i];
 		m->nets[i] = (struct net_attach){.name = xstrdup(a->name),
@@ -85,6 +100,8 @@ int ctrnet_create(struct engine *e, struct run_opts *o, struct ctrnet_made *m, s
 		else if (rootless_default(e, &o->net, err) < 0)
 			return -1;
 	}
+	if (o->net == NET_SLIRP && slirp_conf_options(e, n, m, err) < 0)
+		return -1;
 	if (net_check_flags(o->net, n, err) < 0)
 		return -1;
 	if (o->net != NET_BRIDGE && net_bridge_flags(o->net, n, err) < 0)
@@ -125,6 +142,7 @@ void ctrnet_made_free(struct ctrnet_made *m)
 		net_attach_free(&m->nets[i]);
 	free(m->nets);
 	free(m->arg);
+	net_opts_free(&m->conf);
 	*m = (struct ctrnet_made){.lock = -1};
 }
 

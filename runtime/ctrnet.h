@@ -21,7 +21,8 @@ struct ctrnet_made {
 	char *arg;		 /* container:REF's full id */
 	struct net_attach *nets; /* the bridge networks, with their addresses */
 	size_t nnets;
-	int lock; /* the address lock: held until the record is stored */
+	int lock;	      /* the address lock: held until the record is stored */
+	struct net_opts conf; /* containers.conf's network_cmd_options */
 };
 
 /* At create: the mode that NET_DEFAULT stands for (rootless: slirp4netns

@@ -295,7 +295,11 @@ static __attribute__((noreturn)) void child_entry(const struct spawn *sp)
  * fork, no more. */
 struct pidns_helper {
 	int nsfd;
-	int flags; /* the child's new namespaces (a pod member's start), 0 for exec */
+	int nstype; /* CLONE_NEWPID, or CLONE_NEWNET: a netns owned by a user
+		       namespace above the child's own (the same trick: we
+		       could not come back) */
+	int flags;  /* the child's new namespaces (a pod member's start, its
+		       own user namespace), 0 for exec */
 	const struct spawn *sp;
 	pid_t pid;  /* the child, or -1 */
 	int errnum; /* why not (of setns or clone) */
@@ -306,7 +310,7 @@ static int pidns_helper_main(void *arg)
 	struct pidns_helper *h = arg;
 	pid_t pid;
 
-	if (setns(h->nsfd, CLONE_NEWPID) < 0) {
+	if (setns(h->nsfd, h->nstype) < 0) {
 		h->errnum = errno;
 		_exit(1);
 	}
@@ -322,11 +326,12 @@ static int pidns_helper_main(void *arg)
 
 #define PIDNS_HELPER_STACK (256 * 1024) /* the child's too, until it execs */
 
-/* The child of sp in the pid namespace nsfd (a pidfd or an ns file), as
- * our own; -1 with err set (errnum: setns's or clone's). */
-static pid_t clone_in_pidns(int nsfd, int flags, const struct spawn *sp, struct werr *err)
+/* The child of sp in the namespace nsfd of nstype (a pidfd or an ns
+ * file), as our own; -1 with err set (errnum: setns's or clone's). */
+static pid_t clone_in_ns(int nsfd, int nstype, int flags, const struct spawn *sp, struct werr *err)
 {
-	struct pidns_helper h = {.nsfd = nsfd, .flags = flags, .sp = sp, .pid = -1, .errnum = EIO};
+	struct pidns_helper h = {
+	    .nsfd = nsfd, .nstype = nstype, .flags = flags, .sp = sp, .pid = -1, .errnum = EIO};
 	sigset_t all, old;
 	pid_t helper;
 	void *stack = mmap(NULL, PIDNS_HELPER_STACK, PROT_READ | PROT_WRITE,
@@ -376,19 +381,19 @@ int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct
 		close_pair(ps);
 		return -1;
 	}
-	if (netfd >= 0 && userns) {
-		/* its own user namespace would not own that netns: the child
-		 * could not join it once in there */
+	if (netfd >= 0 && userns && c->s->userns_path != NULL) {
 		close(netfd);
 		close_pair(es);
 		close_pair(ps);
 		return werr_set(err, EINVAL,
-				"sharing a network namespace with a user namespace of the "
-				"container's own is not supported yet");
+				"sharing a network namespace while joining another user namespace "
+				"is not supported");
 	}
 	if (netfd >= 0)
 		clone_flags &= ~CLONE_NEWNET;
-	sp.netfd = netfd;
+	/* its own user namespace would not own that netns: once in there the
+	 * child could not join it, so it is born in it (clone_in_ns) */
+	sp.netfd = netfd >= 0 && userns ? -1 : netfd;
 	pod = c->join == NULL && c->o->join_pod;
 	if (pod && userns) {
 		if (netfd >= 0)
@@ -403,12 +408,14 @@ int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct
 		clone_flags &= ~((c->o->pod_ipc_fd >= 0 ? CLONE_NEWIPC : 0) |
 				 (c->o->pod_uts_fd >= 0 ? CLONE_NEWUTS : 0) |
 				 (c->o->pod_pid_fd >= 0 ? CLONE_NEWPID : 0));
-	if (userns)
+	if (userns && netfd >= 0)
+		pid = clone_in_ns(netfd, CLONE_NEWNET, c->s->ns_flags & ~CLONE_NEWNET, &sp, err);
+	else if (userns)
 		pid = xuserns_clone(c->s, err);
 	else if (c->join != NULL && c->pidns_fd >= 0)
-		pid = clone_in_pidns(c->pidns_fd, 0, &sp, err);
+		pid = clone_in_ns(c->pidns_fd, CLONE_NEWPID, 0, &sp, err);
 	else if (pod && c->o->pod_pid_fd >= 0)
-		pid = clone_in_pidns(c->o->pod_pid_fd, clone_flags, &sp, err);
+		pid = clone_in_ns(c->o->pod_pid_fd, CLONE_NEWPID, clone_flags, &sp, err);
 	else
 		pid = (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL,
 				     NULL, 0);
@@ -431,6 +438,8 @@ int xstart(const struct xchild *c, int clone_flags, struct ctr_proc *out, struct
 		return werr_set(err, rc, "join the pid namespace of the container");
 	if (pid < 0 && pod && c->o->pod_pid_fd >= 0)
 		return werr_set(err, rc, "join the pid namespace of the pod");
+	if (pid < 0 && userns && netfd >= 0)
+		return werr_set(err, rc, "clone the container process into the network namespace");
 	if (pid < 0)
 		return userns ? -1 : werr_set(err, rc, "clone the container process");
 	/* its own user namespace: maps and the idmapped rootfs first */

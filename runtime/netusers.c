@@ -112,30 +112,13 @@ int network_create(struct engine *e, const struct netcreate_opts *o, struct netw
 	return 0;
 }
 
-/* network rm -f: the containers on it go first. */
-static int remove_users(struct engine *e, const char *name, char **ids, int timeout,
-			struct werr *err)
-{
-	for (size_t i = 0; ids[i]; i++) {
-		struct container_rec c = {0};
-		int r = container_lookup(e, ids[i], &c, err);
-		if (r > 0)
-			r = container_remove(e, &c, true, timeout, err);
-		container_rec_free(&c);
-		if (r < 0)
-			return werr_wrap(err, "remove container %.12s using network %s", ids[i],
-					 name);
-	}
-	return 0;
-}
-
 int network_remove(struct engine *e, const struct network *n, bool force, int timeout,
 		   struct werr *err)
 {
 	cleanup_free char *dir = network_dir(e);
 	cleanup_strv char **ids = NULL;
 
-	if (strcmp(n->name, NETCONF_DEFAULT_NAME) == 0) {
+	if (strcmp(n->name, netconf_default_name()) == 0) {
 		werr_set(err, 0, "default network %s cannot be removed", n->name);
 		return werr_status(err, 125);
 	}
@@ -149,7 +132,7 @@ int network_remove(struct engine *e, const struct network *n, bool force, int ti
 		err->errnum = EBUSY;
 		return werr_status(err, 2);
 	}
-	if (ids[0] != NULL && remove_users(e, n->name, ids, timeout, err) < 0)
+	if (ids[0] != NULL && container_remove_users(e, ids, "network", n->name, timeout, err) < 0)
 		return -1;
 	if (netconf_remove(dir, n->name, err) < 0)
 		return -1;
@@ -178,7 +161,8 @@ int network_prune(struct engine *e, const struct network *v, size_t n, char ***r
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct werr e2 = {0};
-		if (strcmp(v[i].name, NETCONF_DEFAULT_NAME) == 0 || strv_contains(used, v[i].name))
+		if (strcmp(v[i].name, netconf_default_name()) == 0 ||
+		    strv_contains(used, v[i].name))
 			continue;
 		/* not forced: one that a container took meanwhile stays */
 		if (network_remove(e, &v[i], false, 0, &e2) == 0)

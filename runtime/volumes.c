@@ -399,17 +399,7 @@ static int remove_users(struct engine *e, const char *name, int timeout, struct 
 
 	if (store_volume_users(e->store, name, &ids, err) < 0)
 		return -1;
-	for (size_t i = 0; ids[i]; i++) {
-		struct container_rec c = {0};
-		int r = container_lookup(e, ids[i], &c, err);
-		if (r > 0)
-			r = container_remove(e, &c, true, timeout, err);
-		container_rec_free(&c);
-		if (r < 0)
-			return werr_wrap(err, "remove container %.12s using volume %s", ids[i],
-					 name);
-	}
-	return 0;
+	return container_remove_users(e, ids, "volume", name, timeout, err);
 }
 
 /* The record first (under the users check), then the data. */

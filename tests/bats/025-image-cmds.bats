@@ -423,6 +423,17 @@ same_sorted() {
 EOF
 }
 
+@test "podman compat: images --sort orders rows as Podman's; a bad key is its error" {
+    # guards: repository (then tag), tag, id; the same message for a bad key.
+    # Podman's sort is not stable: rows equal in the key are printed by what
+    # tells them apart only where nothing else can (tag: the tag alone)
+    pm_setup
+    same images --sort repository --filter dangling=false --format '{{.Repository}}:{{.Tag}}'
+    same images --sort tag --format '{{.Tag}}'
+    same images --sort id --format '{{.ID}} {{.Repository}}'
+    same images --sort bogus
+}
+
 @test "podman compat: image prune, untag and image exists behave as Podman's" {
     # guards: prune's prompt and removed ids, untag's errors, exists' exit codes
     pm_setup

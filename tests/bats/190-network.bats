@@ -342,7 +342,7 @@ EOF
     assert_output slirp4netns
 }
 
-@test "network: slirp4netns and pasta serve a container with a user namespace of its own (--userns=auto, keep-id)" {
+@test "network: slirp4netns and pasta serve a container with a user namespace of its own (--userns=auto, keep-id); container: and ns: too" {
     # guards: issue 9 default network with issue 8's --userns modes (its init is not dumpable
     # once it changed ids: the helper gets its netns opened before that)
     local name
@@ -352,8 +352,17 @@ EOF
     run_warren 0 run -d --name "$name" --userns=keep-id "$IMAGE" sleep 300
     run_warren 0 exec "$name" ip -o -4 addr show tap0
     assert_output --partial 'inet 10.0.2.100/24'
-    run_warren 125 run --rm --userns=auto --network "container:$name" "$IMAGE" true
-    assert_error "sharing a network namespace with a user namespace of the container's own is not supported yet"
+    # a user namespace of its own and another container's network: born in that netns
+    run_warren 0 run --rm --userns=auto --network "container:$name" "$IMAGE" sh -c 'ip -o -4 addr show tap0; cat /proc/self/uid_map'
+    assert_output --partial 'inet 10.0.2.100/24'
+    refute_output --regexp '^ +0 +0 '
+    run_warren 0 run --rm --userns=auto --network "ns:/proc/$(w inspect --format '{{.State.Pid}}' "$name")/ns/net" "$IMAGE" ip -o -4 addr show tap0
+    assert_output --partial 'inet 10.0.2.100/24'
+    # exec into such a container joins both
+    run_warren 0 run -d --name "$name-2" --userns=auto --network "container:$name" "$IMAGE" sleep 300
+    run_warren 0 exec "$name-2" ip -o -4 addr show tap0
+    assert_output --partial 'inet 10.0.2.100/24'
+    run_warren 0 rm -f -t 0 "$name-2"
     run_warren 0 rm -f -t 0 "$name"
     if command -v pasta >/dev/null; then
         run_warren 0 run --rm --userns=auto --network pasta "$IMAGE" ip -o -4 addr show scope global

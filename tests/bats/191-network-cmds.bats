@@ -337,3 +337,29 @@ used"
     run -125 --separate-stderr pm_net network inspect nosuch
     assert_equal "$w" "$stderr"
 }
+
+@test "network: containers.conf default_network and default_subnet name and place the default network, as podman's" {
+    # guards: issue 10 "default network" keys of containers.conf
+    use_private_store
+    pm_net_init
+    local conf=$PM_DIR/default.conf w p
+    printf '[network]\nnetwork_config_dir = "%s"\ndefault_network = "lab"\ndefault_subnet = "10.89.200.9/24"\n' \
+        "$PM_DIR/networks" >"$conf"
+    run_warren_env 0 CONTAINERS_CONF="$conf" -- network inspect lab
+    w=$(jq -S 'map(del(.created))' <<<"$output")
+    p=$(CONTAINERS_CONF=$conf pm network inspect lab | jq -S 'map(del(.created))') || fail "podman network inspect lab"
+    assert_equal "$w" "$p"
+    run_warren_env 0 CONTAINERS_CONF="$conf" -- network ls --format '{{.ID}} {{.Name}}'
+    assert_equal "$output" "$(CONTAINERS_CONF=$conf pm network ls --format '{{.ID}} {{.Name}}')"
+    # "podman" is a name like any other now; the default cannot go
+    run_warren_env 125 CONTAINERS_CONF="$conf" -- network rm lab
+    assert_error "default network lab cannot be removed"
+    run_warren_env 125 CONTAINERS_CONF="$conf" -- network inspect podman
+    # bad values: one line naming the key, for every command
+    printf '[network]\ndefault_subnet = "10.89.0.0/33"\n' >"$conf"
+    run_warren_env 125 CONTAINERS_CONF="$conf" -- network ls
+    assert_error 'default_subnet "10.89.0.0/33": not an IPv4 subnet'
+    printf '[network]\ndefault_network = "bad/name"\n' >"$conf"
+    run_warren_env 125 CONTAINERS_CONF="$conf" -- network ls
+    assert_error 'default_network "bad/name": not a valid network name'
+}

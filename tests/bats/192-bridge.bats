@@ -262,6 +262,36 @@ teardown() {
     wait_netns_gone 5
 }
 
+@test "bridge: network reload sets a running container's networks up again, same addresses; its errors are Podman's" {
+    # guards: issue 9 "network reload"
+    local c ip stopped
+    use_private_store
+    load_fixture busybox.docker.tar
+    mknet
+    c=$(w run -d --network "$NET" "$IMAGE" sleep 300)
+    ip=$(w exec "$c" ip -o -4 addr show eth0)
+    run_warren 0 network reload "$c"
+    assert_output "$c"
+    run_warren 0 exec "$c" ip -o -4 addr show eth0
+    assert_equal "$(awk '{print $4}' <<<"$output")" "$(awk '{print $4}' <<<"$ip")"
+    # and it still finds others by name through aardvark-dns
+    run_warren 0 run --rm --network "$NET" "$IMAGE" nslookup "$(w inspect --format '{{.Name}}' "$c")"
+    assert_output --partial 'Address: 10.89.'
+    run_warren 0 network reload --all
+    assert_output "$c"
+    run_warren 0 network reload -l
+    assert_output "$c"
+    stopped=$(w create --network "$NET" "$IMAGE" true)
+    run_warren 125 network reload "$stopped"
+    assert_error "cannot reload network unless container network has been configured: container state improper"
+    run_warren 125 network reload
+    assert_error "you must provide at least one name or id"
+    run_warren 125 network reload wt-no-such-ctr
+    assert_error 'no container with name or ID "wt-no-such-ctr" found: no such container'
+    run_warren 125 network reload --all "$c"
+    run_warren 0 rm -f -t 0 "$c" "$stopped"
+}
+
 @test "bridge: without netavark (helper_binaries_dir elsewhere) run --network NET and system check say what to install" {
     # guards: issue 9 "tells the user the exact fix"; issue 10 helper_binaries_dir
     local conf=$BATS_TEST_TMPDIR/containers.conf

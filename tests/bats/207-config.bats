@@ -132,3 +132,35 @@ EOT
     wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" run --rm --init --init-path /usr/bin/catatonit "$IMAGE" true
     [ "$status" = 0 ] || fail "--init-path over init_path: exit $status: $stderr"
 }
+
+@test "config: [engine] network_cmd_options are slirp4netns's options for every container; the user's win" {
+    use_private_store
+    run_warren 0 load -i "$WT_FIXTURES/busybox.docker.tar"
+    cat >"$CFG/containers/containers.conf" <<'EOT'
+[engine]
+network_cmd_options = ["mtu=1400", "cidr=10.0.5.0/24"]
+EOT
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" run --rm "$IMAGE" sh -c 'cat /sys/class/net/tap0/mtu; ip -o -4 addr show tap0'
+    [ "$status" = 0 ] || fail "exit $status: $stderr"
+    assert_line 1400
+    assert_line --partial "inet 10.0.5.100/24"
+    # --network slirp4netns:mtu=... over the file's mtu; its cidr stays
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" run --rm --network slirp4netns:mtu=1300 "$IMAGE" sh -c 'cat /sys/class/net/tap0/mtu; ip -o -4 addr show tap0'
+    [ "$status" = 0 ] || fail "exit $status: $stderr"
+    assert_line 1300
+    assert_line --partial "inet 10.0.5.100/24"
+    # other modes do not take them
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" run --rm --network none "$IMAGE" true
+    [ "$status" = 0 ] || fail "--network none: exit $status: $stderr"
+    # a bad option: one line naming the key, nothing made
+    printf '[engine]\nnetwork_cmd_options = ["mtu=1400", "no_such_option=1"]\n' >"$CFG/containers/containers.conf"
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" run --rm "$IMAGE" true
+    [ "$status" = 125 ] || fail "a bad network_cmd_options entry: exit $status"
+    [[ $stderr == *'network_cmd_options: unknown option for slirp4netns: "no_such_option=1"'* ]] || fail "stderr: $stderr"
+    printf '[engine]\nnetwork_cmd_options = "mtu=1400"\n' >"$CFG/containers/containers.conf"
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" run --rm "$IMAGE" true
+    [ "$status" = 125 ] || fail "a string for an array: exit $status"
+    [[ $stderr == *"network_cmd_options"* ]] || fail "stderr: $stderr"
+    run_warren 0 ps -a -q
+    assert_output ""
+}

@@ -158,4 +158,44 @@ UNIT_TEST(ref_split)
 	CHECK_SPLIT("busybox", "busybox", "<none>");
 }
 
+/* ref_transport_split: t, path, name as given ("-" for NULL), or rc -1 */
+static int split_is(const char *in, enum ref_transport wt, const char *wpath, const char *wname)
+{
+	struct werr err = {0};
+	enum ref_transport t;
+	char *path = NULL, *name = NULL;
+	int rc = ref_transport_split(in, &t, &path, &name, &err), ok;
+
+	if (wpath == NULL)
+		ok = rc < 0 && err.msg[0] != '\0' && path == NULL && name == NULL;
+	else
+		ok = rc == 0 && t == wt && strcmp(path, wpath) == 0 &&
+		     (wname ? name && strcmp(name, wname) == 0 : name == NULL);
+	if (!ok)
+		printf("  %s -> rc %d t %d path %s name %s (%s)\n", in, rc, (int)t,
+		       path ? path : "-", name ? name : "-", err.msg);
+	free(path);
+	free(name);
+	return ok;
+}
+
+UNIT_TEST(ref_transport)
+{
+	CHECK(split_is("busybox", TRANSPORT_NONE, "busybox", NULL));
+	CHECK(split_is("localhost:5000/a:t", TRANSPORT_NONE, "localhost:5000/a:t", NULL));
+	CHECK(split_is("docker://quay.io/a/b:1", TRANSPORT_DOCKER, "quay.io/a/b:1", NULL));
+	CHECK(split_is("docker-archive:/tmp/x.tar", TRANSPORT_DOCKER_ARCHIVE, "/tmp/x.tar", NULL));
+	CHECK(split_is("docker-archive:x.tar:a/b:v1", TRANSPORT_DOCKER_ARCHIVE, "x.tar", "a/b:v1"));
+	CHECK(split_is("oci-archive:/o.tar:v1", TRANSPORT_OCI_ARCHIVE, "/o.tar", "v1"));
+	CHECK(split_is("oci:/d", TRANSPORT_OCI_DIR, "/d", NULL));
+	/* bad: empty parts, transports warren does not have */
+	CHECK(split_is("docker://", TRANSPORT_NONE, NULL, NULL));
+	CHECK(split_is("docker-archive:", TRANSPORT_NONE, NULL, NULL));
+	CHECK(split_is("docker-archive::x", TRANSPORT_NONE, NULL, NULL));
+	CHECK(split_is("oci-archive:/o.tar:", TRANSPORT_NONE, NULL, NULL));
+	CHECK(split_is("dir:/tmp", TRANSPORT_NONE, NULL, NULL));
+	CHECK(split_is("containers-storage:x", TRANSPORT_NONE, NULL, NULL));
+	CHECK(split_is("docker-daemon:x", TRANSPORT_NONE, NULL, NULL));
+}
+
 UNIT_MAIN()

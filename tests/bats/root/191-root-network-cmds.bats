@@ -89,3 +89,20 @@ teardown() {
     assert_equal "$(jq -r '.[].subnets[0].subnet' <<<"$output" | sort -u | wc -l)" 24
     assert_equal "$(jq -r '.[].network_interface' <<<"$output" | sort -u | wc -l)" 24
 }
+
+@test "root: network reload puts back netavark's rules a firewall reload removed" {
+    # guards: issue 9 "network reload" (what it is for: iptables flushed under a container)
+    local c chain
+    use_private_store
+    load_fixture busybox.docker.tar
+    command -v iptables >/dev/null || skip "no iptables on this host"
+    c=$(w run -d --network bridge "$IMAGE" sleep 300)
+    chain=$(iptables -t nat -S POSTROUTING | awk '/-s 10\.88\.0\.0\/16/ {print $NF; exit}')
+    [ -n "$chain" ] || fail "netavark made no POSTROUTING rule for 10.88.0.0/16"
+    iptables -t nat -D POSTROUTING -s 10.88.0.0/16 -j "$chain"
+    run_warren 0 network reload "$c"
+    assert_output "$c"
+    run iptables -t nat -S POSTROUTING
+    assert_output --partial "-s 10.88.0.0/16 -j $chain"
+    run_warren 0 rm -f -t 0 "$c"
+}
