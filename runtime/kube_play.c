@@ -1,6 +1,7 @@
 /* kube_play.c - `kube play` and `kube down` (see kube.h): Pod documents
  * into warren pods over the pods API. Checked first, made second, undone
  * on failure: a bad manifest leaves nothing half-made behind. */
+#include "runtime/limits.h"
 #include "runtime/kube.h"
 
 #include <stdarg.h>
@@ -154,7 +155,8 @@ static int ctr_opts(struct json_object *c, const char *pod, struct run_opts *ro,
 	if (jlen(jget(c, "volumeMounts")))
 		return bad(err, "container %s: volumeMounts are not supported yet",
 			   jstr(c, "name"));
-	return 0;
+	/* resources: the limits of run (runtime/limits.h) */
+	return limits_from_k8s(jget(c, "resources"), jstr(c, "name"), &ro->limits, err);
 }
 
 static int make_ctr(struct engine *e, struct json_object *c, const char *pod, const char *pod_id,

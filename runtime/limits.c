@@ -691,6 +691,121 @@ int limits_merge(struct res_limits *cur, const struct res_limits *upd, struct we
 	return limits_check(cur, err);
 }
 
+int64_t limits_k8s_quantity(const char *s, bool cpu)
+{
+	static const struct {
+		const char *sfx;
+		double mul;
+	} sfx[] = {{"Ki", 1024.0},
+		   {"Mi", 1048576.0},
+		   {"Gi", 1073741824.0},
+		   {"Ti", 1099511627776.0},
+		   {"Pi", 1125899906842624.0},
+		   {"k", 1e3},
+		   {"M", 1e6},
+		   {"G", 1e9},
+		   {"T", 1e12},
+		   {"P", 1e15},
+		   {"m", 1e-3},
+		   {"", 1.0}};
+	const char *p = s;
+	char *end;
+	double n;
+
+	while (isdigit((unsigned char)*p) || *p == '.')
+		p++;
+	if (p == s || !isdigit((unsigned char)*s))
+		return -1;
+	cleanup_free char *num = xstrndup(s, (size_t)(p - s)); /* strtod would take "e3" */
+	errno = 0;
+	n = strtod(num, &end);
+	if (errno || *end != '\0')
+		return -1;
+	if (*p == 'e' || *p == 'E') { /* a decimal exponent: 2e3 */
+		long ex = strtol(p + 1, &end, 10);
+		if (end == p + 1 || *end != '\0' || ex < -9 || ex > 18)
+			return -1;
+		n *= pow(10.0, (double)ex);
+		p = end;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(sfx); i++)
+		if (strcmp(p, sfx[i].sfx) == 0) {
+			double v = n * sfx[i].mul * (cpu ? 1000.0 : 1.0);
+			return v > 9e18 ? -1 : (int64_t)ceil(v - 1e-9);
+		}
+	return -1;
+}
+
+/* one quantity of resources.KIND.NAME into *out (0: absent) */
+static int k8s_get(struct json_object *res, const char *kind, const char *name, const char *ctr,
+		   int64_t *out, struct werr *err)
+{
+	struct json_object *v = jget(jget(res, kind), name);
+	const char *s = v ? json_object_get_string(v) : NULL;
+
+	*out = 0;
+	if (s == NULL)
+		return 0;
+	*out = limits_k8s_quantity(s, strcmp(name, "cpu") == 0);
+	if (*out >= 0)
+		return 0;
+	werr_set(err, 0, "container %s: resources.%s.%s: invalid quantity \"%s\"", ctr, kind, name,
+		 s);
+	return werr_status(err, 125);
+}
+
+int limits_from_k8s(struct json_object *res, const char *ctr, struct res_limits *l,
+		    struct werr *err)
+{
+	int64_t mem, cpu, rmem, rcpu;
+
+	if (k8s_get(res, "limits", "memory", ctr, &mem, err) < 0 ||
+	    k8s_get(res, "limits", "cpu", ctr, &cpu, err) < 0 ||
+	    k8s_get(res, "requests", "memory", ctr, &rmem, err) < 0 ||
+	    k8s_get(res, "requests", "cpu", ctr, &rcpu, err) < 0)
+		return -1;
+	l->memory = mem;
+	l->nano_cpus = cpu * 1000000;
+	/* a request above the limit is the limit (Kubernetes refuses it) */
+	l->memory_reservation = mem && rmem > mem ? mem : rmem;
+	if (rcpu > 0) /* shares as the kubelet computes them, 2 at least */
+		l->cpu_shares = (uint64_t)(rcpu * 1024 / 1000 < 2 ? 2 : rcpu * 1024 / 1000);
+	return limits_check(l, err);
+}
+
+struct json_object *limits_to_k8s(const struct res_limits *l)
+{
+	static const char *const bin[] = {"", "Ki", "Mi", "Gi", "Ti", "Pi"};
+	int64_t period = l->cpu_period ? (int64_t)l->cpu_period : DEFAULT_PERIOD;
+	int64_t milli = l->nano_cpus	   ? l->nano_cpus / 1000000
+			: l->cpu_quota > 0 ? l->cpu_quota * 1000 / period
+					   : 0;
+	struct json_object *lim;
+	char buf[64];
+
+	if (l->memory <= 0 && milli <= 0)
+		return NULL;
+	lim = json_object_new_object();
+	if (milli > 0) { /* Kubernetes' canonical form: whole CPUs, else millicores */
+		if (milli % 1000 == 0)
+			snprintf(buf, sizeof(buf), "%lld", (long long)(milli / 1000));
+		else
+			snprintf(buf, sizeof(buf), "%lldm", (long long)milli);
+		jset_str(lim, "cpu", buf);
+	}
+	if (l->memory > 0) { /* the largest binary suffix that divides it */
+		int64_t m = l->memory;
+		size_t i = 0;
+		while (i + 1 < ARRAY_SIZE(bin) && m % 1024 == 0) {
+			m /= 1024;
+			i++;
+		}
+		snprintf(buf, sizeof(buf), "%lld%s", (long long)m, bin[i]);
+		jset_str(lim, "memory", buf);
+	}
+	return lim;
+}
+
 void limits_free(struct res_limits *l)
 {
 	free(l->cpuset_cpus);

@@ -83,6 +83,20 @@ void limits_to_hostconfig(const struct res_limits *l, struct json_object *host);
 /* update: the flags given in upd (upd->set) over cur; then checked. */
 int limits_merge(struct res_limits *cur, const struct res_limits *upd, struct werr *err);
 
+/* A Kubernetes quantity ("128Mi", "1G", "500m", "1.5", "2e3"): memory in
+ * bytes, or (cpu) in thousandths of a CPU; -1 when malformed. */
+int64_t limits_k8s_quantity(const char *s, bool cpu);
+
+/* kube play's resources of one container (limits.memory/cpu: -m and
+ * --cpus; requests.memory/cpu: --memory-reservation and -c, as Podman
+ * maps them) into l; a bad quantity fails naming it (status 125). */
+int limits_from_k8s(struct json_object *resources, const char *ctr, struct res_limits *l,
+		    struct werr *err);
+
+/* kube generate's resources.limits of l (memory "100Mi", cpu "1500m"), a
+ * new object; NULL when it sets neither. */
+struct json_object *limits_to_k8s(const struct res_limits *l);
+
 void limits_free(struct res_limits *l);
 
 #endif

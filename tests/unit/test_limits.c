@@ -164,6 +164,43 @@ UNIT_TEST(update_merges_the_flags_given)
 	limits_free(&cur);
 }
 
+UNIT_TEST(kubernetes_quantities_both_ways)
+{
+	struct res_limits l = fresh();
+	struct werr err = {0};
+	cleanup_json struct json_object *res = json_tokener_parse(
+	    "{\"limits\":{\"memory\":\"64Mi\",\"cpu\":\"1\"},\"requests\":{\"cpu\":\"1m\"}}");
+	struct json_object *k;
+
+	CHECK(limits_k8s_quantity("128Mi", false) == 134217728);
+	CHECK(limits_k8s_quantity("1G", false) == 1000000000);
+	CHECK(limits_k8s_quantity("2e3", false) == 2000);
+	CHECK(limits_k8s_quantity("1.5Gi", false) == 1610612736);
+	CHECK(limits_k8s_quantity("500m", true) == 500);
+	CHECK(limits_k8s_quantity("1.5", true) == 1500);
+	CHECK(limits_k8s_quantity("2", true) == 2000);
+	CHECK(limits_k8s_quantity("64Qi", false) < 0);
+	CHECK(limits_k8s_quantity("-1", false) < 0);
+	CHECK(limits_k8s_quantity("Mi", false) < 0);
+	CHECK(limits_k8s_quantity("1e99", false) < 0);
+	CHECK(limits_from_k8s(res, "c", &l, &err) == 0);
+	CHECK(l.memory == 67108864 && l.nano_cpus == 1000000000 && l.cpu_shares == 2);
+	k = limits_to_k8s(&l);
+	CHECK_STR(jstr(k, "memory"), "64Mi");
+	CHECK_STR(jstr(k, "cpu"), "1");
+	json_object_put(k);
+	l.memory = 11010048; /* 10.5 MiB */
+	l.nano_cpus = 0;
+	l.cpu_quota = 150000;
+	k = limits_to_k8s(&l);
+	CHECK_STR(jstr(k, "memory"), "10752Ki");
+	CHECK_STR(jstr(k, "cpu"), "1500m");
+	json_object_put(k);
+	limits_free(&l);
+	l = fresh();
+	CHECK(limits_to_k8s(&l) == NULL);
+}
+
 static char *tmpdir(void)
 {
 	char t[] = "/tmp/test_limits.XXXXXX";

@@ -767,3 +767,50 @@ cgf() {
     run_warren 0 inspect --format '{{.HostConfig.PidsLimit}}' "$output"
     assert_output 0
 }
+
+@test "root kube play resources set the limits; kube generate writes them as podman's" {
+    # guards: issue 14 limits through issue 11's kube play/generate (Podman's mapping)
+    local pod yaml p c
+    for c in memory cpu; do v1 "$c" >/dev/null || return; done
+    pod=$(wt_name)
+    yaml=$BATS_TEST_TMPDIR/pod.yaml
+    cat >"$yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  name: $pod
+spec:
+  containers:
+  - name: c1
+    image: $IMAGE
+    command: ["sleep", "1000"]
+    resources:
+      limits:
+        memory: 64Mi
+        cpu: 500m
+      requests:
+        memory: 32Mi
+        cpu: 250m
+YAML
+    run_warren 0 kube play "$yaml"
+    run_warren 0 inspect --format '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.MemoryReservation}} {{.HostConfig.CpuShares}}' "$pod-c1"
+    assert_output "67108864 500000000 33554432 256"
+    assert_equal "$(cgf memory "$pod-c1" memory.limit_in_bytes)" 67108864
+    assert_equal "$(cgf cpu "$pod-c1" cpu.cfs_quota_us)" 50000
+    run_warren 0 kube down "$yaml"
+    sed -i 's/memory: 64Mi/memory: 64Qi/' "$yaml"
+    run_warren 125 kube play "$yaml"
+    assert_last_error 'container c1: resources.limits.memory: invalid quantity "64Qi"'
+    # generate: resources.limits as podman writes them
+    c=$(w create --name "$pod" -m 100m --cpus 1.5 "$IMAGE" sleep 10)
+    run_warren 0 kube generate "$c"
+    local mine=$output
+    pm_init
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
+    pm load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null
+    pm create --name "$pod" -m 100m --cpus 1.5 "$IMAGE" sleep 10 >/dev/null
+    p=$(pm kube generate "$pod" 2>/dev/null)
+    pm_cleanup
+    assert_equal "$(sed -n '/resources:/,/securityContext:/p' <<<"$mine")" "$(sed -n '/resources:/,/securityContext:/p' <<<"$p")"
+    grep -q 'memory: 100Mi' <<<"$mine" || fail "no memory limit in: $mine"
+}
