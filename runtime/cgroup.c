@@ -437,8 +437,7 @@ int cgroup_can_limit(struct engine *e, const struct cg_req *req, const struct re
 	    {l->nano_cpus || l->cpu_shares || l->cpu_quota || l->cpu_period, CG_CPU, "cpu",
 	     "--cpus"},
 	    {l->cpuset_cpus || l->cpuset_mems, CG_CPUSET, "cpuset", "--cpuset-cpus"},
-	    {l->pids_limit != 0 && l->pids_limit != LIMITS_DEFAULT_PIDS, CG_PIDS, "pids",
-	     "--pids-limit"},
+	    {limits_pids_asked(l), CG_PIDS, "pids", "--pids-limit"},
 	    {l->blkio_weight || l->nthr[0] || l->nthr[1] || l->nthr[2] || l->nthr[3], CG_BLKIO,
 	     "io", "--blkio-weight"},
 	};

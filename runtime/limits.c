@@ -242,8 +242,9 @@ static int parse_throttle(struct res_limits *l, const struct lflag *f, const cha
 		return werr_status(err, 125);
 	}
 	t.path = xstrndup(v, (size_t)(colon - v));
-	if (stat(t.path, &st) < 0 || !(S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode))) {
-		werr_set(err, errno, "%s: '%s' is not a device", f->name, t.path);
+	int r = stat(t.path, &st);
+	if (r < 0 || !(S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode))) {
+		werr_set(err, r < 0 ? errno : 0, "%s: '%s' is not a device", f->name, t.path);
 		free(t.path);
 		return werr_status(err, 125);
 	}
@@ -489,16 +490,23 @@ int limits_check(const struct res_limits *l, struct werr *err)
 	return 0;
 }
 
+bool limits_pids_asked(const struct res_limits *l)
+{
+	/* the default is none asked for, unless given as a flag */
+	return l->pids_limit != 0 &&
+	       (l->pids_limit != LIMITS_DEFAULT_PIDS || (l->set & BIT("pids-limit")));
+}
+
 bool limits_any(const struct res_limits *l)
 {
 	bool thr = false;
 
 	for (int k = 0; k < THR_NKINDS; k++)
 		thr = thr || l->nthr[k] > 0;
+	bool pids = limits_pids_asked(l);
 	return thr || l->memory || l->memory_reservation || l->memory_swap || l->swappiness >= 0 ||
 	       l->oom_kill_disable || l->nano_cpus || l->cpu_shares || l->cpu_quota ||
-	       l->cpu_period || l->cpuset_cpus || l->cpuset_mems ||
-	       (l->pids_limit != 0 && l->pids_limit != LIMITS_DEFAULT_PIDS) || l->blkio_weight;
+	       l->cpu_period || l->cpuset_cpus || l->cpuset_mems || pids || l->blkio_weight;
 }
 
 static const char *const thr_keys[THR_NKINDS] = {"BlkioDeviceReadBps", "BlkioDeviceWriteBps",

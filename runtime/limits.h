@@ -62,6 +62,10 @@ int limits_parse(struct res_limits *l, const char *flag, const char *v, struct w
  * or --cpu-period, the quota and period ranges; cpusets the host has. */
 int limits_check(const struct res_limits *l, struct werr *err);
 
+/* Whether a pids limit is asked for: not Podman's default, unless the
+ * flag gave it. */
+bool limits_pids_asked(const struct res_limits *l);
+
 /* Whether any cgroup limit is asked for (not --oom-score-adj, --shm-size,
  * --cgroupns, which need no cgroup; not the default pids limit). */
 bool limits_any(const struct res_limits *l);

@@ -113,7 +113,7 @@ delegated() {
     run_warren 0 ps -a -q
     local before=$output
     for flag in "-m 10m" "--memory-reservation 5m" "--memory-swappiness 10" "--oom-kill-disable" \
-        "--cpus 1" "-c 512" "--cpu-quota 5000" "--cpuset-cpus 0" "--pids-limit 10" "--blkio-weight 100"; do
+        "--cpus 1" "-c 512" "--cpu-quota 5000" "--cpuset-cpus 0" "--pids-limit 10" "--pids-limit 2048" "--blkio-weight 100"; do
         # shellcheck disable=SC2086  # the flag and its value
         run_warren 125 run --rm $flag "$IMAGE" true
         assert_error "resource limits need a cgroup of the" "uid $(id -u) can have none here" \
