@@ -15,12 +15,13 @@
 
 struct connect_opts {
 	char **aliases;
-	char *ip, *mac;
+	char *ip, *ip6, *mac;
 };
 
 static const struct opt connect_tab[] = {
     OPT_STRV("alias", 0, struct connect_opts, aliases),
     OPT_STR("ip", 0, struct connect_opts, ip),
+    OPT_STR("ip6", 0, struct connect_opts, ip6),
     OPT_STR("mac-address", 0, struct connect_opts, mac),
     OPT_TABLE_END,
 };
@@ -81,10 +82,12 @@ int cmd_network_connect(struct engine *e, void *opts, char **args, struct werr *
 		if (net_add_alias(&check, *a, err) < 0)
 			goto bad;
 	if ((o->ip && net_set_ip(&check, o->ip, err) < 0) ||
+	    (o->ip6 && net_set_ip6(&check, o->ip6, err) < 0) ||
 	    (o->mac && net_set_mac(&check, o->mac, err) < 0))
 		goto bad;
 	net_opts_free(&check);
 	req.ip = o->ip;
+	req.ip6 = o->ip6;
 	req.mac = o->mac;
 	if (lookup(e, args[1], &c, err) < 0)
 		return -1;
@@ -192,6 +195,7 @@ const char cli_network_connect_help[] =
     "OPTIONS\n"
     "      --alias NAME        one more name others on NETWORK find it by (repeatable)\n"
     "      --ip IP             its address on NETWORK (default: the first free one)\n"
+    "      --ip6 IP            its IPv6 address there (a network with an IPv6 subnet)\n"
     "      --mac-address MAC   its interface's MAC address\n\n"
     "EXAMPLES\n  warren network connect --alias db backend mydb\n";
 

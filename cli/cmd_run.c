@@ -57,6 +57,7 @@ NETOPTS_CALL(net_add_dns_option)
 NETOPTS_CALL(net_add_host)
 NETOPTS_CALL(net_set_mac)
 NETOPTS_CALL(net_set_ip)
+NETOPTS_CALL(net_set_ip6)
 NETOPTS_CALL(net_add_alias)
 
 /* the limits (runtime/limits.h), shared with update (cli.h) */
@@ -127,6 +128,7 @@ static const struct opt run_tab[] = {
     OPT_CALL("add-host", 0, net_add_host_opt),
     OPT_CALL("mac-address", 0, net_set_mac_opt),
     OPT_CALL("ip", 0, net_set_ip_opt),
+    OPT_CALL("ip6", 0, net_set_ip6_opt),
     OPT_CALL("ulimit", 0, runopts_add_ulimit_opt),
     OPT_CALL("network-alias", 0, net_add_alias_opt),
     OPT_BOOL("no-hosts", 0, struct run_opts, netopts.no_hosts),

@@ -68,6 +68,7 @@
 	"      --mac-address MAC     the MAC address of slirp4netns's tap0 or of the\n"            \
 	"                            network's interface\n"                                        \
 	"      --ip IP               the container's address on its network\n"                     \
+	"      --ip6 IP              its IPv6 address there (the network has an IPv6 subnet)\n"    \
 	"      --network-alias NAME  one more name to find it by on its networks\n" RUN_PORTS_HELP \
 	"      --ulimit TYPE=SOFT[:HARD]\n"                                                        \
 	"                            a resource limit (nofile, nproc, core, stack, cpu, as,\n"     \

@@ -18,6 +18,7 @@ void engine_free(struct engine *e)
 	e->conf = NULL;
 	free(e->user);
 	free(e->root);
+	free(e->root_netfs);
 	free(e->runroot);
 	free(e->userrun);
 	free(e->storage_driver);

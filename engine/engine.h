@@ -22,6 +22,9 @@ struct engine {
 	char *user;	      /* login name of uid ("" if unknown) */
 	char *root;	      /* data dir: --root, else $XDG_DATA_HOME/warren or
 				 ~/.local/share/warren; root: /var/lib/warren */
+	char *root_netfs;     /* the default data dir when it was on a network
+				 filesystem and root moved to local disk
+				 (rootless/paths.c), else NULL */
 	char *runroot;	      /* runtime dir for this store: --runroot, else userrun */
 	char *userrun;	      /* per-user runtime dir holding the pause process pid:
 				 $XDG_RUNTIME_DIR/warren, else /tmp/warren-<uid> (0700,

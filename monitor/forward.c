@@ -21,18 +21,17 @@
  * UDP: one peer socket per client address, closed after UDP_IDLE_S
  * without traffic; replies go back from the listener to the client.
  *
- * The client's address (issue 9): an IPv4 peer socket is bound, with
- * IP_TRANSPARENT, to the client's own address (port 0) before it
- * connects, so the server in the container sees the real client, at the
+ * The client's address (issue 9): a peer socket is bound, with
+ * IP_TRANSPARENT (IPV6_TRANSPARENT), to the client's own address (port 0)
+ * before it connects, so the server in the container sees the real client, at the
  * same speed (the bytes take the same splice path). Two things make the
  * replies come back to that socket instead of being routed out (or
  * dropped: the container may have no route at all to the client): a rule
  * "from 127.0.0.1 lookup TPROXY_TABLE" and in that table "local 0.0.0.0/0
- * dev lo". Only what a server bound to the loopback address sends matches,
- * and nothing from 127.0.0.1 may leave a host anyway. The monitor, root of
- * the user namespace that owns the container's network namespace, has the
- * CAP_NET_ADMIN that IP_TRANSPARENT and the routing need; when the
- * routing cannot be set up, peers are not bound (the server sees
+ * dev lo" (and the same from ::1 for IPv6). Only what a server bound to the loopback address sends
+ * matches, and nothing from 127.0.0.1 may leave a host anyway. The monitor, root of the user
+ * namespace that owns the container's network namespace, has the CAP_NET_ADMIN that IP_TRANSPARENT
+ * and the routing need; when the routing cannot be set up, peers are not bound (the server sees
  * 127.0.0.1, as with Podman's rootlessport). */
 #include "monitor/forward.h"
 #include "monitor/params.h"
@@ -115,8 +114,8 @@ struct flow {
 static struct listener lst[FWD_MAX];
 static int nlst;
 static int ep = -1, netns = -1;
-static bool transparent; /* peers take the client's address (top of file) */
-static int reserve = -1; /* an fd given up to refuse a client when out of fds */
+static bool transparent4, transparent6; /* peers take the client's address (top of file) */
+static int reserve = -1;		/* an fd given up to refuse a client when out of fds */
 static struct conn *conns;
 static struct flow *flows;
 static char dgram[DGRAM_MAX];
@@ -186,13 +185,22 @@ static int ns_socket(int domain, int type, int protocol)
 	return r.fd;
 }
 
+/* Whether a v6 client address is an IPv4 one in disguise (::ffff:a.b.c.d),
+ * which a v6 peer connecting to ::1 cannot take. */
+static bool v4_mapped(const struct sockaddr_storage *from)
+{
+	const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)from;
+
+	return IN6_IS_ADDR_V4MAPPED(&a->sin6_addr);
+}
+
 /* A peer socket for a client at from (NULL: unknown): bound to the
- * client's IPv4 address when the routing for that is in place. */
+ * client's address when the routing for its family is in place. */
 static int peer_socket(bool v6, bool udp, const struct sockaddr_storage *from)
 {
 	int fd = ns_socket(v6 ? AF_INET6 : AF_INET,
 			   (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	struct sockaddr_in a;
+	struct sockaddr_storage a;
 	int one = 1;
 
 	/* The peer hop never leaves the container's loopback: no loss, no
@@ -203,13 +211,19 @@ static int peer_socket(bool v6, bool udp, const struct sockaddr_storage *from)
 	 * kernel and always allowed; failing, the default stays. */
 	if (fd >= 0 && !udp)
 		setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, PEER_CC, strlen(PEER_CC));
-	if (fd < 0 || v6 || !transparent || from == NULL || from->ss_family != AF_INET)
+	if (fd < 0 || from == NULL || from->ss_family != (v6 ? AF_INET6 : AF_INET) ||
+	    !(v6 ? transparent6 && !v4_mapped(from) : transparent4))
 		return fd;
 	memcpy(&a, from, sizeof(a));
-	a.sin_port = 0;
-	/* failing either, it connects from 127.0.0.1 as without */
-	if (setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)) == 0)
-		bind(fd, (struct sockaddr *)&a, sizeof(a));
+	if (v6)
+		((struct sockaddr_in6 *)&a)->sin6_port = 0;
+	else
+		((struct sockaddr_in *)&a)->sin_port = 0;
+	/* failing either, it connects from the loopback address as without */
+	if (setsockopt(fd, v6 ? SOL_IPV6 : SOL_IP, v6 ? IPV6_TRANSPARENT : IP_TRANSPARENT, &one,
+		       sizeof(one)) == 0)
+		bind(fd, (struct sockaddr *)&a,
+		     v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
 	return fd;
 }
 
@@ -242,28 +256,34 @@ static int nl_talk(int fd, struct nlmsghdr *h)
 	return e == EEXIST ? 0 : e;
 }
 
-static bool tproxy_setup(void)
+/* The rule and the route for one family (AF_INET: from 127.0.0.1,
+ * AF_INET6: from ::1), on the netlink socket fd. */
+static bool tproxy_family(int fd, int family)
 {
 	union {
 		struct nlmsghdr h;
 		char buf[256];
 	} m;
 	uint32_t table = TPROXY_TABLE, pref = TPROXY_PREF, lo = 1; /* lo is 1 in every netns */
-	struct in_addr src = {htonl(INADDR_LOOPBACK)};
-	int fd = ns_socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	struct in_addr src4 = {htonl(INADDR_LOOPBACK)};
+	struct in6_addr src6 = IN6ADDR_LOOPBACK_INIT;
 	bool ok;
 
-	if (fd < 0)
-		return false;
 	memset(&m, 0, sizeof(m));
 	m.h =
 	    (struct nlmsghdr){.nlmsg_len = NLMSG_LENGTH(sizeof(struct fib_rule_hdr)),
 			      .nlmsg_type = RTM_NEWRULE,
 			      .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
 			      .nlmsg_seq = 1};
-	*(struct fib_rule_hdr *)NLMSG_DATA(&m.h) = (struct fib_rule_hdr){
-	    .family = AF_INET, .src_len = 32, .table = TPROXY_TABLE, .action = FR_ACT_TO_TBL};
-	nl_attr(&m.h, FRA_SRC, &src, sizeof(src));
+	*(struct fib_rule_hdr *)NLMSG_DATA(&m.h) =
+	    (struct fib_rule_hdr){.family = (unsigned char)family,
+				  .src_len = family == AF_INET6 ? 128 : 32,
+				  .table = TPROXY_TABLE,
+				  .action = FR_ACT_TO_TBL};
+	if (family == AF_INET6)
+		nl_attr(&m.h, FRA_SRC, &src6, sizeof(src6));
+	else
+		nl_attr(&m.h, FRA_SRC, &src4, sizeof(src4));
 	nl_attr(&m.h, FRA_PRIORITY, &pref, sizeof(pref));
 	nl_attr(&m.h, FRA_TABLE, &table, sizeof(table));
 	ok = nl_talk(fd, &m.h) == 0;
@@ -273,16 +293,26 @@ static bool tproxy_setup(void)
 			      .nlmsg_type = RTM_NEWROUTE,
 			      .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
 			      .nlmsg_seq = 2};
-	*(struct rtmsg *)NLMSG_DATA(&m.h) = (struct rtmsg){.rtm_family = AF_INET,
+	*(struct rtmsg *)NLMSG_DATA(&m.h) = (struct rtmsg){.rtm_family = (unsigned char)family,
 							   .rtm_table = TPROXY_TABLE,
 							   .rtm_protocol = RTPROT_BOOT,
 							   .rtm_scope = RT_SCOPE_HOST,
 							   .rtm_type = RTN_LOCAL};
 	nl_attr(&m.h, RTA_TABLE, &table, sizeof(table));
 	nl_attr(&m.h, RTA_OIF, &lo, sizeof(lo));
-	ok = ok && nl_talk(fd, &m.h) == 0;
+	return ok && nl_talk(fd, &m.h) == 0;
+}
+
+/* Both families' routing; a namespace without IPv6 has IPv4's only. */
+static void tproxy_setup(void)
+{
+	int fd = ns_socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+
+	if (fd < 0)
+		return;
+	transparent4 = tproxy_family(fd, AF_INET);
+	transparent6 = tproxy_family(fd, AF_INET6);
 	close(fd);
-	return ok;
 }
 
 static int connect_ctr(int fd, bool v6, uint16_t port)
@@ -566,7 +596,7 @@ int fwd_start(pid_t pid)
 		fwd_stop();
 		return -1;
 	}
-	transparent = tproxy_setup();
+	tproxy_setup();
 	/* 6 fds a connection: the soft limit (often 1024) up to the hard one */
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {

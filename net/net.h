@@ -33,9 +33,12 @@ struct net_attach {
 	char **aliases; /* NAME:alias=, --network-alias */
 	char *ifname;	/* NAME:interface_name=; NULL: ethN by position */
 	/* filled at create from the network: */
-	char *gateway; /* its gateway (NULL: none) */
-	int prefix;    /* its prefix length */
-	bool dns;      /* aardvark-dns serves it (dns_enabled) */
+	char *gateway;	/* its gateway (NULL: none) */
+	int prefix;	/* its prefix length */
+	char *ip6;	/* the address on its IPv6 subnet (NULL: none) */
+	char *gateway6; /* that subnet's gateway */
+	int prefix6;
+	bool dns; /* aardvark-dns serves it (dns_enabled) */
 };
 
 /* slirp4netns's default network (--cidr): the container is .100 of it,
@@ -69,6 +72,7 @@ struct net_opts {
 	struct net_attach *nets;
 	size_t nnets;
 	char *ip;	/* --ip (the first network's address) */
+	char *ip6;	/* --ip6 (its IPv6 address) */
 	char **aliases; /* --network-alias (every network's) */
 };
 
@@ -105,8 +109,10 @@ int net_parse_mode(const char *spec, enum net_mode *mode, struct net_opts *n, st
  * malloc'd. */
 char *net_mode_string(enum net_mode mode, const struct net_opts *n);
 
-/* --ip IP, --network-alias NAME: validated and kept in n (status 125). */
+/* --ip IP, --ip6 IP, --network-alias NAME: validated and kept in n
+ * (status 125). */
 int net_set_ip(struct net_opts *n, const char *v, struct werr *err);
+int net_set_ip6(struct net_opts *n, const char *v, struct werr *err);
 int net_add_alias(struct net_opts *n, const char *v, struct werr *err);
 
 /* Copies --ip, --network-alias and --mac-address into the networks of a

@@ -67,8 +67,15 @@ struct json_object *netavark_options(const char *id, const char *name,
 		struct json_object *aliases = json_object_new_array();
 		char ifname[32];
 
-		if (a->ip)
-			jset(x, "static_ips", jnew_strv((char *[]){a->ip, NULL}));
+		if (a->ip || a->ip6) {
+			char *ips[3] = {NULL};
+			size_t k = 0;
+			if (a->ip)
+				ips[k++] = a->ip;
+			if (a->ip6)
+				ips[k++] = a->ip6;
+			jset(x, "static_ips", jnew_strv(ips));
+		}
 		if (a->mac)
 			jset_str(x, "static_mac", a->mac);
 		/* others find the container by its name, short id and aliases */

@@ -1295,3 +1295,64 @@ int netconf_ip_alloc(const struct net_subnet *s, char *const *used, char out[16]
 	return werr_set(err, 0, "failed to find free IP in subnet %s: every address is taken",
 			s->subnet);
 }
+
+/* The host part of a (a 16-byte address) within prefix plen, as a number
+ * (only the low 64 bits count: the search stops long before). */
+static uint64_t v6_host(const unsigned char *a, int plen)
+{
+	uint64_t h = 0;
+
+	for (int i = 8; i < 16; i++)
+		h = (h << 8) | a[i];
+	if (plen > 64)
+		h &= plen >= 128 ? 0 : (~0ULL >> (plen - 64));
+	return h;
+}
+
+bool netconf_ip6_in(const struct net_subnet *s, const char *ip, char canon[INET6_ADDRSTRLEN])
+{
+	struct cidr c, m;
+	unsigned char a[16], g[16];
+	int af;
+
+	if (s == NULL || parse_cidr(s->subnet, &c) < 0 || c.af != AF_INET6 ||
+	    parse_addr(ip, &af, a) < 0 || af != AF_INET6 || !cidr_contains(&c, af, a))
+		return false;
+	m = c;
+	memcpy(m.a, a, 16);
+	cidr_mask(&m);
+	if (memcmp(m.a, a, 16) == 0) /* the subnet's own address */
+		return false;
+	if (s->gateway && inet_pton(AF_INET6, s->gateway, g) == 1 && memcmp(g, a, 16) == 0)
+		return false;
+	if (canon)
+		inet_ntop(AF_INET6, a, canon, INET6_ADDRSTRLEN);
+	return true;
+}
+
+int netconf_ip6_alloc(const struct net_subnet *s, char *const *used, char out[INET6_ADDRSTRLEN],
+		      struct werr *err)
+{
+	struct cidr c;
+	uint64_t limit;
+
+	if (s == NULL || parse_cidr(s->subnet, &c) < 0 || c.af != AF_INET6)
+		return werr_set(err, 0, "no IPv6 subnet %s", s && s->subnet ? s->subnet : "(none)");
+	cidr_mask(&c);
+	limit = c.plen >= 112 ? (1ULL << (128 - c.plen)) : 65536;
+	for (uint64_t h = 2 + v6_host(c.a, c.plen); h < limit; h++) {
+		unsigned char a[16];
+		char buf[INET6_ADDRSTRLEN];
+		uint64_t x = h;
+		memcpy(a, c.a, 16);
+		for (int i = 15; i >= 8; i--, x >>= 8)
+			a[i] |= (unsigned char)(x & 0xff);
+		inet_ntop(AF_INET6, a, buf, sizeof(buf));
+		if (!netconf_ip6_in(s, buf, NULL) || strv_contains(used, buf))
+			continue;
+		memcpy(out, buf, sizeof(buf));
+		return 0;
+	}
+	return werr_set(err, 0, "failed to find free IP in subnet %s: every address is taken",
+			s->subnet);
+}

@@ -12,6 +12,7 @@
 #define WARREN_NETCONF_H
 
 #include <json-c/json.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -106,5 +107,16 @@ int netconf_ip_alloc(const struct net_subnet *s, char *const *used, char out[16]
 
 /* Is ip a usable host address of s (not network, broadcast, gateway)? */
 bool netconf_ip_in(const struct net_subnet *s, const char *ip);
+
+/* IPv6: the first address of subnet s (an IPv6 one) from ::2 up that is
+ * not its gateway and not in used (canonical text, as inet_ntop writes
+ * it); at most the first 65536 host addresses are tried. -1 when s is no
+ * IPv6 subnet or none is free. */
+int netconf_ip6_alloc(const struct net_subnet *s, char *const *used, char out[INET6_ADDRSTRLEN],
+		      struct werr *err);
+
+/* Is ip an IPv6 address of s other than its network address and gateway?
+ * canon (may be NULL) gets its canonical text. */
+bool netconf_ip6_in(const struct net_subnet *s, const char *ip, char canon[INET6_ADDRSTRLEN]);
 
 #endif

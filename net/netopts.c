@@ -192,11 +192,16 @@ static int attach_option(struct net_attach *a, const char *kv, struct werr *err)
 
 	if (v == NULL || *v == '\0')
 		return BAD("invalid option for network %s: \"%s\"", a->name, kv);
-	if (strcmp(k, "ip") == 0 || strcmp(k, "ip6") == 0) {
+	if (strcmp(k, "ip") == 0) {
 		if (net_set_ip(&tmp, v, err) < 0)
 			return -1;
 		free(a->ip);
 		a->ip = steal_pointer(&tmp.ip);
+	} else if (strcmp(k, "ip6") == 0) {
+		if (net_set_ip6(&tmp, v, err) < 0)
+			return -1;
+		free(a->ip6);
+		a->ip6 = steal_pointer(&tmp.ip6);
 	} else if (strcmp(k, "mac") == 0) {
 		if (net_set_mac(&tmp, v, err) < 0)
 			return -1;
@@ -414,6 +419,17 @@ int net_set_ip(struct net_opts *n, const char *v, struct werr *err)
 	return 0;
 }
 
+int net_set_ip6(struct net_opts *n, const char *v, struct werr *err)
+{
+	struct in6_addr a;
+
+	if (v == NULL || inet_pton(AF_INET6, v, &a) != 1)
+		return BAD("%s is not an IPv6 address", v ? v : "");
+	free(n->ip6);
+	n->ip6 = xstrdup(v);
+	return 0;
+}
+
 int net_add_alias(struct net_opts *n, const char *v, struct werr *err)
 {
 	if (!host_name_ok(v, strlen(v)))
@@ -427,6 +443,8 @@ int net_bridge_flags(enum net_mode mode, struct net_opts *n, struct werr *err)
 	if (mode != NET_BRIDGE) {
 		if (n->ip)
 			return BAD("--ip can only be set when the network mode is bridge");
+		if (n->ip6)
+			return BAD("--ip6 can only be set when the network mode is bridge");
 		if (n->aliases)
 			return BAD("--network-alias can only be set when the network mode is "
 				   "bridge");
@@ -440,9 +458,16 @@ int net_bridge_flags(enum net_mode mode, struct net_opts *n, struct werr *err)
 	if (n->mac && n->nnets > 1)
 		return BAD("--mac-address can only be set for a single network: use --network "
 			   "NAME:mac=MAC for each");
+	if (n->ip6 && n->nnets > 1)
+		return BAD("--ip6 can only be set for a single network: use --network "
+			   "NAME:ip6=IP for each");
 	if (n->ip) {
 		free(n->nets[0].ip);
 		n->nets[0].ip = xstrdup(n->ip);
+	}
+	if (n->ip6) {
+		free(n->nets[0].ip6);
+		n->nets[0].ip6 = xstrdup(n->ip6);
 	}
 	if (n->mac) {
 		free(n->nets[0].mac);
@@ -462,6 +487,8 @@ void net_attach_free(struct net_attach *a)
 	strv_free(a->aliases);
 	free(a->ifname);
 	free(a->gateway);
+	free(a->ip6);
+	free(a->gateway6);
 	*a = (struct net_attach){0};
 }
 
@@ -517,6 +544,10 @@ struct json_object *net_opts_to_json(enum net_mode mode, const struct net_opts *
 			set_str(x, "Interface", a->ifname);
 			set_str(x, "Gateway", a->gateway);
 			jset(x, "PrefixLen", json_object_new_int(a->prefix));
+			set_str(x, "IP6", a->ip6);
+			set_str(x, "Gateway6", a->gateway6);
+			if (a->ip6)
+				jset(x, "PrefixLen6", json_object_new_int(a->prefix6));
 			jset(x, "DNS", json_object_new_boolean(a->dns));
 			jset(nets, a->name, x);
 		}
@@ -557,6 +588,9 @@ void net_opts_from_json(struct json_object *j, enum net_mode *mode, struct net_o
 			a->ifname = jstrdup(x, "Interface");
 			a->gateway = jstrdup(x, "Gateway");
 			a->prefix = json_object_get_int(jget(x, "PrefixLen"));
+			a->ip6 = jstrdup(x, "IP6");
+			a->gateway6 = jstrdup(x, "Gateway6");
+			a->prefix6 = json_object_get_int(jget(x, "PrefixLen6"));
 			a->dns = json_object_get_boolean(jget(x, "DNS"));
 		}
 	}
@@ -579,6 +613,7 @@ void net_opts_free(struct net_opts *n)
 		net_attach_free(&n->nets[i]);
 	free(n->nets);
 	free(n->ip);
+	free(n->ip6);
 	strv_free(n->aliases);
 	*n = (struct net_opts){0};
 }

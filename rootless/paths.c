@@ -73,29 +73,65 @@ static bool xdg_runtime_ok(const char *dir, uid_t uid)
 /* Creates (0700) or checks the private runtime dir: it must be a directory
  * (never followed through a symlink) that the user owns with mode 0700, or
  * another user could have planted it to read or redirect our state. */
-static int private_dir(const char *dir, uid_t uid, struct werr *err)
+static int private_dir_of(const char *dir, uid_t uid, const char *what, const char *other,
+			  struct werr *err)
 {
 	struct stat st;
 
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return werr_set(err, errno, "create runtime dir '%s'", dir);
+		return werr_set(err, errno, "create %s '%s'", what, dir);
 	if (lstat(dir, &st) < 0)
-		return werr_set(err, errno, "stat runtime dir '%s'", dir);
+		return werr_set(err, errno, "stat %s '%s'", what, dir);
 	if (!S_ISDIR(st.st_mode) || st.st_uid != uid)
-		return werr_set(
-		    err, 0,
-		    "runtime dir '%s' is not a directory of uid %u: remove '%s' (%s owned "
-		    "by uid %u) or set XDG_RUNTIME_DIR",
-		    dir, (unsigned)uid, dir,
-		    S_ISLNK(st.st_mode)	  ? "a symlink"
-		    : S_ISDIR(st.st_mode) ? "a directory"
-					  : "a file",
-		    (unsigned)st.st_uid);
+		return werr_set(err, 0,
+				"%s '%s' is not a directory of uid %u: remove '%s' (%s owned "
+				"by uid %u) or %s",
+				what, dir, (unsigned)uid, dir,
+				S_ISLNK(st.st_mode)   ? "a symlink"
+				: S_ISDIR(st.st_mode) ? "a directory"
+						      : "a file",
+				(unsigned)st.st_uid, other);
 	if ((st.st_mode & 07777) != 0700)
 		return werr_set(err, 0,
-				"runtime dir '%s' has mode %04o, not 0700: run 'chmod 0700 %s' or "
+				"%s '%s' has mode %04o, not 0700: run 'chmod 0700 %s' or "
 				"remove it",
-				dir, (unsigned)(st.st_mode & 07777), dir);
+				what, dir, (unsigned)(st.st_mode & 07777), dir);
+	return 0;
+}
+
+static int private_dir(const char *dir, uid_t uid, struct werr *err)
+{
+	return private_dir_of(dir, uid, "runtime dir", "set XDG_RUNTIME_DIR", err);
+}
+
+/* The default data dir on a network filesystem (an NFS or Lustre home,
+ * where rootless storage does not work) moves to local disk:
+ * /var/tmp/warren-UID/storage, else $TMPDIR/warren-UID/storage; said once,
+ * when that dir is made. Nowhere local: it stays (paths_create warns). */
+static int relocate_netfs_root(struct engine *e, struct werr *err)
+{
+	const char *fs = paths_network_fs(e->root), *tmp = env_abs("TMPDIR");
+	cleanup_free char *base = NULL;
+	bool fresh;
+
+	if (fs == NULL)
+		return 0;
+	if (paths_network_fs("/var/tmp") == NULL && access("/var/tmp", W_OK | X_OK) == 0)
+		base = xasprintf("/var/tmp/warren-%u", (unsigned)e->uid);
+	else if (tmp != NULL && paths_network_fs(tmp) == NULL && access(tmp, W_OK | X_OK) == 0)
+		base = xasprintf("%s/warren-%u", tmp, (unsigned)e->uid);
+	else
+		return 0;
+	fresh = access(base, F_OK) < 0;
+	if (private_dir_of(base, e->uid, "local storage dir", "use --root", err) < 0)
+		return -1;
+	e->root_netfs = e->root;
+	e->root = xasprintf("%s/storage", base);
+	if (fresh)
+		log_warn("'%s' is on %s, where rootless storage does not work: warren keeps its "
+			 "images and containers in '%s' (local disk) instead. To choose a place "
+			 "for good, set rootless_storage_path in ~/.config/containers/storage.conf",
+			 e->root_netfs, fs, e->root);
 	return 0;
 }
 
@@ -118,6 +154,8 @@ static int rootless_defaults(struct engine *e, const struct passwd *pw, struct w
 				    (unsigned)e->uid);
 			e->root = xasprintf("%s/.local/share/warren", home);
 		}
+		if (relocate_netfs_root(e, err) < 0)
+			return -1;
 	}
 	if (e->userrun == NULL) {
 		xdg = env_abs("XDG_RUNTIME_DIR");

@@ -474,7 +474,15 @@ static void check_storage(struct checks *c)
 	long long avail, used = 0, limit = 0;
 	char a[32], b[48];
 
-	if (netfs != NULL && e->rootless) {
+	if (e->root_netfs != NULL) {
+		check_set(r, CHECK_WARN,
+			  "%s is on %s: warren keeps its storage in %s (local disk) instead, "
+			  "which the machine's clean-up of /var/tmp may empty",
+			  e->root_netfs, paths_network_fs(e->root_netfs), e->root);
+		check_fix(r,
+			  "choose a place for good: rootless_storage_path = \"/local/scratch/$USER/"
+			  "warren\" under [storage] in ~/.config/containers/storage.conf");
+	} else if (netfs != NULL && e->rootless) {
 		check_set(r, CHECK_WARN,
 			  "%s is on %s: rootless storage does not work well there (no user xattrs, "
 			  "root squash, slow metadata)",

@@ -417,9 +417,9 @@ static struct json_object *bridge_entry(const struct net_attach *a, const char *
 	jset_str(x, "Gateway", running && a->gateway ? a->gateway : "");
 	jset_str(x, "IPAddress", running && a->ip ? a->ip : "");
 	jset(x, "IPPrefixLen", json_object_new_int(running ? a->prefix : 0));
-	jset_str(x, "IPv6Gateway", "");
-	jset_str(x, "GlobalIPv6Address", "");
-	jset(x, "GlobalIPv6PrefixLen", json_object_new_int(0));
+	jset_str(x, "IPv6Gateway", running && a->gateway6 ? a->gateway6 : "");
+	jset_str(x, "GlobalIPv6Address", running && a->ip6 ? a->ip6 : "");
+	jset(x, "GlobalIPv6PrefixLen", json_object_new_int(running && a->ip6 ? a->prefix6 : 0));
 	jset_str(x, "MacAddress", running && mac ? mac : "");
 	jset_str(x, "NetworkID", a->name);
 	jset(x, "DriverOpts", NULL);

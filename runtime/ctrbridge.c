@@ -56,9 +56,11 @@ static int used_ips(struct engine *e, const char *name, char ***out, struct werr
 		cleanup_json struct json_object *j =
 		    v[i].config ? json_tokener_parse(v[i].config) : NULL;
 		struct json_object *x = jget(jget(jget(j, "NetConfig"), "Networks"), name);
-		const char *ip = jstr(x, "IP");
+		const char *ip = jstr(x, "IP"), *ip6 = jstr(x, "IP6");
 		if (ip)
 			ips = strv_append(ips, ip);
+		if (ip6)
+			ips = strv_append(ips, ip6);
 	}
 	container_recs_free(v, n);
 	*out = ips ? ips : strv_append(NULL, "0.0.0.0");
@@ -93,13 +95,42 @@ static int lock_dir(const char *dir, int *lock, struct werr *err)
 	return 0;
 }
 
-/* One network of the container: looked up, its address given or checked. */
+/* The IPv6 address of a on subnet s6: the one asked for (a->ip6, checked)
+ * or the first free one. */
+static int attach_ip6(struct net_attach *a, const struct net_subnet *s6, char **used,
+		      struct werr *err)
+{
+	char ip[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s6->subnet, '/');
+
+	if (a->ip6 != NULL) {
+		if (!netconf_ip6_in(s6, a->ip6, ip))
+			return BAD("requested static ip %s not in any subnet on network %s", a->ip6,
+				   a->name);
+		if (ip_taken(used, ip))
+			return BAD("IPAM error: requested ip address %s is already allocated on "
+				   "network %s",
+				   ip, a->name);
+	} else if (netconf_ip6_alloc(s6, used, ip, err) < 0) {
+		werr_wrap(err, "IPAM error: no address left on network %s", a->name);
+		return werr_status(err, 125);
+	}
+	free(a->ip6);
+	a->ip6 = xstrdup(ip);
+	free(a->gateway6);
+	a->gateway6 = s6->gateway ? xstrdup(s6->gateway) : NULL;
+	a->prefix6 = slash ? atoi(slash + 1) : 128;
+	return 0;
+}
+
+/* One network of the container: looked up, its addresses given or checked
+ * (one per family the network has subnets of: IPv4, IPv6 or both). */
 static int attach_one(struct engine *e, const char *dir, struct net_attach *a, size_t pos,
 		      struct werr *err)
 {
 	struct network net = {0};
 	cleanup_strv char **used = NULL;
-	const struct net_subnet *s = NULL;
+	const struct net_subnet *s = NULL, *s6 = NULL;
 	char ip[16];
 	int r = netconf_lookup(dir, a->name, &net, err);
 
@@ -111,20 +142,38 @@ static int attach_one(struct engine *e, const char *dir, struct net_attach *a, s
 	}
 	free(a->name);
 	a->name = xstrdup(net.name);
-	/* IPv4 only: the first IPv4 subnet is the container's */
-	for (size_t i = 0; i < net.nsubnets && s == NULL; i++)
-		if (strchr(net.subnets[i].subnet, ':') == NULL)
+	/* the first subnet of each family is the container's */
+	for (size_t i = 0; i < net.nsubnets; i++) {
+		bool v6 = strchr(net.subnets[i].subnet, ':') != NULL;
+		if (v6 && s6 == NULL)
+			s6 = &net.subnets[i];
+		else if (!v6 && s == NULL)
 			s = &net.subnets[i];
-	if (s == NULL) {
-		network_free(&net);
-		return BAD("network %s has no IPv4 subnet: warren gives IPv4 addresses only",
-			   a->name);
+	}
+	/* an asked-for IPv6 address (--ip, NAME:ip=) goes to the IPv6 subnet */
+	if (a->ip != NULL && strchr(a->ip, ':') != NULL) {
+		free(a->ip6);
+		a->ip6 = a->ip;
+		a->ip = NULL;
+		if (s6 == NULL) {
+			r = BAD("requested static ip %s not in any subnet on network %s", a->ip6,
+				a->name);
+			goto out;
+		}
+	}
+	if (s == NULL && s6 == NULL) {
+		r = BAD("network %s has no subnet", a->name);
+		goto out;
 	}
 	if (used_ips(e, a->name, &used, err) < 0) {
-		network_free(&net);
-		return -1;
+		r = -1;
+		goto out;
 	}
-	if (a->ip != NULL) {
+	if (s == NULL && a->ip != NULL)
+		r = BAD("requested static ip %s not in any subnet on network %s", a->ip, a->name);
+	else if (s == NULL)
+		r = 0;
+	else if (a->ip != NULL) {
 		if (!netconf_ip_in(s, a->ip))
 			r = BAD("requested static ip %s not in any subnet on network %s", a->ip,
 				a->name);
@@ -138,15 +187,18 @@ static int attach_one(struct engine *e, const char *dir, struct net_attach *a, s
 		werr_wrap(err, "IPAM error: no address left on network %s", a->name);
 		r = werr_status(err, 125);
 	}
+	if (r == 0 && s6 != NULL)
+		r = attach_ip6(a, s6, used, err);
 	if (r == 0) {
-		const char *slash = strchr(s->subnet, '/');
+		const char *slash = s ? strchr(s->subnet, '/') : NULL;
 		free(a->gateway);
-		a->gateway = s->gateway ? xstrdup(s->gateway) : NULL;
-		a->prefix = slash ? atoi(slash + 1) : 32;
+		a->gateway = s && s->gateway ? xstrdup(s->gateway) : NULL;
+		a->prefix = s ? (slash ? atoi(slash + 1) : 32) : 0;
 		a->dns = net.dns;
 		if (a->ifname == NULL)
 			a->ifname = xasprintf("eth%zu", pos);
 	}
+out:
 	network_free(&net);
 	return r;
 }
@@ -392,6 +444,7 @@ int ctrbridge_connect(struct engine *e, const struct container_rec *c, const cha
 	a = &n.nets[n.nnets];
 	*a = (struct net_attach){.name = xstrdup(net),
 				 .ip = req && req->ip ? xstrdup(req->ip) : NULL,
+				 .ip6 = req && req->ip6 ? xstrdup(req->ip6) : NULL,
 				 .mac = req && req->mac ? xstrdup(req->mac) : NULL,
 				 .aliases = req ? strv_copy(req->aliases) : NULL};
 	if (attach_one(e, dir, a, n.nnets, err) < 0) {

@@ -262,6 +262,39 @@ teardown() {
     wait_netns_gone 5
 }
 
+@test "bridge: a network with an IPv6 subnet gives IPv4 and IPv6 addresses; --ip6 asks for one; others reach it by name over IPv6" {
+    # guards: issue 9 "IPv6" on bridge networks (dual stack, as Podman's --ipv6)
+    local c ip6 sub6
+    use_private_store
+    load_fixture busybox.docker.tar
+    mknet --ipv6
+    sub6=$(w network inspect "$NET" --format '{{range .Subnets}}{{.Subnet}} {{end}}' | tr ' ' '\n' | grep : | head -n1)
+    [ -n "$sub6" ] || fail "network create --ipv6 made no IPv6 subnet"
+    c=$(w run -d --network "$NET" "$IMAGE" httpd -f -p 8080 -h /etc)
+    run_warren 0 inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{.GlobalIPv6Address}}/{{.GlobalIPv6PrefixLen}} {{.IPv6Gateway}}{{end}}' "$c"
+    [[ $output =~ ^10\.89\.[0-9]+\.2\ ([0-9a-f:]+::2)/64\ ([0-9a-f:]+::1)$ ]] || fail "inspect: $output"
+    ip6=${BASH_REMATCH[1]}
+    run_warren 0 exec "$c" ip -o -6 addr show eth0 scope global
+    assert_output --partial "inet6 $ip6/64"
+    # by name, over IPv6 (aardvark-dns answers AAAA too)
+    run_warren 0 run --rm --network "$NET" "$IMAGE" wget -q -O - "http://[$ip6]:8080/hostname"
+    assert_output "$(w inspect --format '{{.Config.Hostname}}' "$c")"
+    run_warren 0 run --rm --network "$NET" "$IMAGE" nslookup -type=aaaa "$(w inspect --format '{{.Name}}' "$c")"
+    assert_output --partial "$ip6"
+    # --ip6 asks for one; taken, outside and not-IPv6 values fail with one line
+    run_warren 0 run --rm --network "$NET" --ip6 "${sub6%%::*}::77" "$IMAGE" ip -o -6 addr show eth0 scope global
+    assert_output --partial "${sub6%%::*}::77/64"
+    run_warren 125 run --rm --network "$NET" --ip6 "$ip6" "$IMAGE" true
+    assert_error "requested ip address $ip6 is already allocated on network $NET"
+    run_warren 125 run --rm --network "$NET" --ip6 fd00:dead::1 "$IMAGE" true
+    assert_error "requested static ip fd00:dead::1 not in any subnet on network $NET"
+    run_warren 125 run --rm --network "$NET" --ip6 10.1.2.3 "$IMAGE" true
+    assert_error "10.1.2.3 is not an IPv6 address"
+    run_warren 125 run --rm --network none --ip6 "$ip6" "$IMAGE" true
+    assert_error "--ip6 can only be set when the network mode is bridge"
+    run_warren 0 rm -f -t 0 "$c"
+}
+
 @test "bridge: network reload sets a running container's networks up again, same addresses; its errors are Podman's" {
     # guards: issue 9 "network reload"
     local c ip stopped

@@ -207,6 +207,34 @@ PY
     run_warren 0 rm -f -t 0 "$name"
 }
 
+@test "ports: an IPv6 client's real address too (-p [::1]:PORT, a host address other than ::1)" {
+    # guards: issue 9 "the real client address" for IPv6 listeners (IPV6_TRANSPARENT,
+    # the rule from ::1 in the container's namespace)
+    local name port ip6
+    ip6=$(ip -6 -o addr show scope global 2>/dev/null | awk '{sub("/.*", "", $4); print $4; exit}')
+    [ -n "$ip6" ] || skip "the host has no global IPv6 address to connect from"
+    name=$(wt_name)
+    port=$(free_ports 1)
+    run_warren 0 run -d --name "$name" -v "$WT_TOOLS/portecho:/portecho:ro" -p "[::1]:$port:7000" \
+        "$IMAGE" /portecho peer6 7000
+    run python3 - "$port" "$ip6" <<'PY'
+import socket, sys, time
+for _ in range(50):
+    s = socket.socket(socket.AF_INET6); s.bind((sys.argv[2], 0)); s.settimeout(3)
+    try:
+        s.connect(("::1", int(sys.argv[1]))); data = s.recv(100)
+        if data:
+            print(data.decode().strip()); break
+    except OSError:
+        pass
+    time.sleep(0.1)
+PY
+    assert_output "$ip6"
+    run_warren 0 exec "$name" ip -6 rule
+    assert_output --partial "from ::1 lookup 119"
+    run_warren 0 rm -f -t 0 "$name"
+}
+
 @test "ports: half-close and large transfers pass through, many connections at once" {
     # guards: issue 9 "half-close handled (shutdown SHUT_WR on EOF)"
     local name port

@@ -7,6 +7,7 @@
  *   portecho send HOST PORT SECS send zeros to HOST:PORT for SECS seconds,
  *                                print "BYTES bytes SECS s MBIT Mbit/s"
  *   portecho peer PORT           accept TCP, print the client's address, close
+ *   portecho peer6 PORT          the same on [::] (IPv6, and IPv4 as ::ffff:a.b.c.d)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -84,6 +85,31 @@ static _Noreturn void peer(int port)
 	}
 }
 
+static _Noreturn void peer6(int port)
+{
+	struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port)};
+	int one = 1, fd = socket(AF_INET6, SOCK_STREAM, 0);
+
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 16) < 0) {
+		perror("portecho: bind");
+		exit(1);
+	}
+	for (;;) {
+		struct sockaddr_in6 from;
+		socklen_t len = sizeof(from);
+		char addr[INET6_ADDRSTRLEN], line[INET6_ADDRSTRLEN + 2];
+		int c = accept(fd, (struct sockaddr *)&from, &len);
+		if (c < 0)
+			continue;
+		inet_ntop(AF_INET6, &from.sin6_addr, addr, sizeof(addr));
+		snprintf(line, sizeof(line), "%s\n", addr);
+		if (write(c, line, strlen(line)) < 0)
+			perror("portecho: write");
+		close(c);
+	}
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -126,8 +152,10 @@ int main(int argc, char **argv)
 		sink(atoi(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "peer") == 0)
 		peer(atoi(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "peer6") == 0)
+		peer6(atoi(argv[2]));
 	if (argc == 5 && strcmp(argv[1], "send") == 0)
 		return send_for(argv[2], atoi(argv[3]), atof(argv[4]));
-	fprintf(stderr, "usage: portecho udp|sink|peer PORT | send HOST PORT SECS\n");
+	fprintf(stderr, "usage: portecho udp|sink|peer|peer6 PORT | send HOST PORT SECS\n");
 	return 2;
 }

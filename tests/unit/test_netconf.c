@@ -518,4 +518,39 @@ UNIT_TEST(netconf_ip_allocation)
 	}
 }
 
+UNIT_TEST(netconf_ip6_allocation)
+{
+	struct net_subnet s = {.subnet = "fd10:1:2:3::/64", .gateway = "fd10:1:2:3::1"};
+	char *used[] = {"fd10:1:2:3::2", "fd10:1:2:3::3", NULL};
+	char out[INET6_ADDRSTRLEN], canon[INET6_ADDRSTRLEN];
+	struct werr err = {0};
+
+	CHECK(netconf_ip6_alloc(&s, NULL, out, &err) == 0);
+	CHECK_STR(out, "fd10:1:2:3::2");
+	CHECK(netconf_ip6_alloc(&s, used, out, &err) == 0);
+	CHECK_STR(out, "fd10:1:2:3::4");
+	/* canonical text: a long form is the same address */
+	CHECK(netconf_ip6_in(&s, "fd10:1:2:3:0:0:0:77", canon));
+	CHECK_STR(canon, "fd10:1:2:3::77");
+	CHECK(!netconf_ip6_in(&s, "fd10:1:2:3::", NULL));  /* the subnet itself */
+	CHECK(!netconf_ip6_in(&s, "fd10:1:2:3::1", NULL)); /* the gateway */
+	CHECK(!netconf_ip6_in(&s, "fd10:1:2:4::5", NULL));
+	CHECK(!netconf_ip6_in(&s, "10.1.2.3", NULL));
+	CHECK(!netconf_ip6_in(&s, "junk", NULL));
+	/* a /126: ::2 and ::3, then full */
+	{
+		struct net_subnet t = {.subnet = "fd20::/126", .gateway = "fd20::1"};
+		char *u[] = {"fd20::2", "fd20::3", NULL};
+		CHECK(netconf_ip6_alloc(&t, NULL, out, &err) == 0);
+		CHECK_STR(out, "fd20::2");
+		CHECK(netconf_ip6_alloc(&t, u, out, &err) < 0);
+		CHECK(strstr(err.msg, "failed to find free IP") != NULL);
+	}
+	/* an IPv4 subnet is not one */
+	{
+		struct net_subnet v4 = {.subnet = "10.5.0.0/24"};
+		CHECK(netconf_ip6_alloc(&v4, NULL, out, &err) < 0);
+	}
+}
+
 UNIT_MAIN()

@@ -146,3 +146,59 @@ for f in ('uid_map', 'gid_map'):
     assert_doc_msg storage-netfs "$(grep -m1 'rootless overlay storage does not work' <<<"$stderr")" \
         PATH="$DM/fuse/store" NFS=FUSE
 }
+
+@test "root doc messages: a default store on a network filesystem moves to local disk, said once (storage-relocated)" {
+    # guards: issue 15 "Network home directories": detected on first use, storage kept
+    # on a local disk and said once; system check reports it
+    command -v fuse-overlayfs >/dev/null || skip "needs fuse-overlayfs (a FUSE filesystem to stand in for NFS)"
+    local uid local_dir
+    uid=$(id -u "$DU")
+    local_dir=/var/tmp/warren-$uid
+    [ ! -e "$local_dir" ] || rm -rf --one-file-system "$local_dir"
+    mkdir -p "$DM/l" "$DM/u/home" "$DM/w" "$DM/fuse" "$DM/run"
+    chown "$DU" "$DM/u/home" "$DM/run"
+    chmod 0700 "$DM/run"
+    fuse-overlayfs -o "lowerdir=$DM/l,upperdir=$DM/u,workdir=$DM/w,allow_other" "$DM/fuse"
+    as_home() {
+        run --separate-stderr timeout -k 5 60 runuser -u "$DU" -- env -i PATH=/usr/bin:/bin \
+            HOME="$DM/fuse/home" XDG_RUNTIME_DIR="$DM/run" "$WARREN" "$@"
+    }
+    as_home info --format '{{.Store.GraphRoot}}'
+    [ "$status" = 0 ] || { umount "$DM/fuse"; fail "info: exit $status: $stderr"; }
+    assert_output "$local_dir/storage"
+    assert_doc_msg storage-relocated "$(grep -m1 'rootless storage does not work' <<<"$stderr")" \
+        HOME="$DM/fuse/home" NFS=FUSE UID="$uid"
+    # said once: the next command is quiet, and uses the same place
+    as_home load -i "$WT_FIXTURES/busybox.docker.tar"
+    [ "$status" = 0 ] || { umount "$DM/fuse"; fail "load: exit $status: $stderr"; }
+    refute_stderr_contains() { [[ $stderr != *"$1"* ]] || fail "stderr has '$1': $stderr"; }
+    refute_stderr_contains "rootless storage does not work"
+    as_home system check --host --format json
+    umount "$DM/fuse"
+    run jq -r '.checks[] | select(.name == "storage filesystem") | "\(.status) \(.message)"' <<<"$output"
+    assert_output --partial "warn $DM/fuse/home/.local/share/warren is on FUSE: warren keeps its storage in $local_dir/storage"
+    [ -d "$local_dir/storage" ] || fail "no $local_dir/storage"
+    [ "$(stat -c '%U %a' "$local_dir")" = "$DU 700" ] || fail "$local_dir: $(stat -c '%U %a' "$local_dir")"
+    runuser -u "$DU" -- env -i PATH=/usr/bin:/bin XDG_RUNTIME_DIR="$DM/run" "$WARREN" --root "$local_dir/storage" system migrate >/dev/null 2>&1 || true
+    rm -rf --one-file-system "$local_dir"
+}
+
+@test "root doc messages: a local storage dir another user made is refused, never used" {
+    # guards: /var/tmp is shared: warren-UID planted by someone else must not hold the store
+    command -v fuse-overlayfs >/dev/null || skip "needs fuse-overlayfs (a FUSE filesystem to stand in for NFS)"
+    local uid local_dir
+    uid=$(id -u "$DU")
+    local_dir=/var/tmp/warren-$uid
+    rm -rf --one-file-system "$local_dir"
+    mkdir -m 0777 "$local_dir"
+    mkdir -p "$DM/l" "$DM/u/home" "$DM/w" "$DM/fuse" "$DM/run"
+    chown "$DU" "$DM/u/home" "$DM/run"
+    chmod 0700 "$DM/run"
+    fuse-overlayfs -o "lowerdir=$DM/l,upperdir=$DM/u,workdir=$DM/w,allow_other" "$DM/fuse"
+    run --separate-stderr timeout -k 5 60 runuser -u "$DU" -- env -i PATH=/usr/bin:/bin \
+        HOME="$DM/fuse/home" XDG_RUNTIME_DIR="$DM/run" "$WARREN" images
+    umount "$DM/fuse"
+    rm -rf "$local_dir"
+    [ "$status" = 125 ] || fail "exit $status: $stderr"
+    [[ $stderr == *"local storage dir '$local_dir' is not a directory of uid $uid"* ]] || fail "stderr: $stderr"
+}
