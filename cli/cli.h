@@ -51,6 +51,31 @@ int cli_confirm(const char *what, struct werr *err);
 /* --tls-verify[=BOOL] into *field (1, 0; -1 stays unset). */
 int cli_tls_verify(int *field, const char *val, struct werr *err);
 
+/* The resource limit flags of run, create and update (runtime/limits.h):
+ * X(function suffix, flag name, short letter). Each cli_limit_<suffix>
+ * parses its value into ((struct run_opts *)opts)->limits. */
+#define CLI_LIMIT_FLAGS(X)                                                                         \
+	X(memory, "memory", 'm')                                                                   \
+	X(memory_reservation, "memory-reservation", 0)                                             \
+	X(memory_swap, "memory-swap", 0)                                                           \
+	X(memory_swappiness, "memory-swappiness", 0)                                               \
+	X(cpus, "cpus", 0)                                                                         \
+	X(cpu_shares, "cpu-shares", 'c')                                                           \
+	X(cpu_quota, "cpu-quota", 0)                                                               \
+	X(cpu_period, "cpu-period", 0)                                                             \
+	X(cpuset_cpus, "cpuset-cpus", 0)                                                           \
+	X(cpuset_mems, "cpuset-mems", 0)                                                           \
+	X(pids_limit, "pids-limit", 0)                                                             \
+	X(blkio_weight, "blkio-weight", 0)                                                         \
+	X(device_read_bps, "device-read-bps", 0)                                                   \
+	X(device_write_bps, "device-write-bps", 0)                                                 \
+	X(device_read_iops, "device-read-iops", 0)                                                 \
+	X(device_write_iops, "device-write-iops", 0)
+#define CLI_LIMIT_DECL(fn, flag, s)                                                                \
+	int cli_limit_##fn(void *opts, const char *val, struct werr *err);
+CLI_LIMIT_FLAGS(CLI_LIMIT_DECL)
+#define CLI_LIMIT_OPT(fn, flag, s) OPT_CALL(flag, s, cli_limit_##fn),
+
 /* For option structs that start with a struct reg_opts (pull, push,
  * manifest ...): the --tls-verify OPTK_CALL, and an init leaving it unset. */
 int cli_reg_tls_opt(void *opts, const char *val, struct werr *err);

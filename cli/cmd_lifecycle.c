@@ -5,6 +5,7 @@
 #include "lib/signame.h"
 #include "lib/util.h"
 #include "runtime/container.h"
+#include "runtime/ctrcgroup.h"
 #include "runtime/detach.h"
 #include "runtime/runopts.h"
 
@@ -361,9 +362,9 @@ int cmd_unpause(struct engine *e, void *opts, char **args, struct werr *err)
 /* ---- update ---- */
 
 struct update_opts {
-	struct run_opts ro; /* --restart parsed as run's */
+	struct run_opts ro; /* --restart and the limits parsed as run's (first: the
+			       cli_limit_* callbacks take it for a run_opts) */
 	bool restart_set;
-	const char *resource; /* the first resource flag given */
 };
 
 static int update_restart(void *o, const char *v, struct werr *err)
@@ -372,27 +373,9 @@ static int update_restart(void *o, const char *v, struct werr *err)
 	return runopts_set_restart(&((struct update_opts *)o)->ro, v, err);
 }
 
-#define UPDATE_RESOURCE(fn, flag)                                                                  \
-	static int fn(void *o, const char *v, struct werr *err)                                    \
-	{                                                                                          \
-		(void)v;                                                                           \
-		(void)err;                                                                         \
-		if (((struct update_opts *)o)->resource == NULL)                                   \
-			((struct update_opts *)o)->resource = flag;                                \
-		return 0;                                                                          \
-	}
-UPDATE_RESOURCE(update_cpus, "--cpus")
-UPDATE_RESOURCE(update_memory, "--memory")
-UPDATE_RESOURCE(update_swap, "--memory-swap")
-UPDATE_RESOURCE(update_pids, "--pids-limit")
-UPDATE_RESOURCE(update_shares, "--cpu-shares")
-UPDATE_RESOURCE(update_blkio, "--blkio-weight")
-
 static const struct opt update_tab[] = {
-    OPT_CALL("restart", 0, update_restart),    OPT_CALL("cpus", 0, update_cpus),
-    OPT_CALL("memory", 'm', update_memory),    OPT_CALL("memory-swap", 0, update_swap),
-    OPT_CALL("pids-limit", 0, update_pids),    OPT_CALL("cpu-shares", 'c', update_shares),
-    OPT_CALL("blkio-weight", 0, update_blkio), OPT_TABLE_END,
+    OPT_CALL("restart", 0, update_restart),
+    CLI_LIMIT_FLAGS(CLI_LIMIT_OPT) OPT_TABLE_END,
 };
 
 static void update_init(void *o)
@@ -423,14 +406,17 @@ int cmd_update(struct engine *e, void *opts, char **args, struct werr *err)
 		container_not_found(args[0], err);
 	if (r <= 0)
 		return werr_status(err, 125);
-	if (o->resource)
-		r = werr_set(err, 0,
-			     "%s: container %.12s: warren does not set resource limits yet (issue "
-			     "14), and never ignores one",
-			     o->resource, c.id);
-	else if (!o->restart_set)
-		r = werr_set(err, 0, "no changes: give --restart (or a resource limit)");
+	if (!o->restart_set && o->ro.limits.set == 0)
+		r = werr_set(err, 0, "no changes: give --restart or a resource limit");
 	else
+		r = o->ro.limits.set ? container_update_limits(e, &c, &o->ro.limits, err) : 0;
+	/* the limits first: refused ones leave the policy as it was; the
+	 * policy then goes into the record they changed */
+	if (r == 0 && o->restart_set && o->ro.limits.set) {
+		container_rec_free(&c);
+		r = container_lookup(e, args[0], &c, err) > 0 ? 0 : -1;
+	}
+	if (r == 0 && o->restart_set)
 		r = container_update_restart(e, &c, o->ro.restart, o->ro.restart_max, err);
 	if (r == 0)
 		printf("%s\n", c.id);

@@ -11,6 +11,7 @@
 #include "runtime/container.h"
 #include "runtime/ctrlog.h"
 #include "runtime/ctrtop.h"
+#include "runtime/limits.h"
 #include "runtime/pods.h"
 
 #include <errno.h>
@@ -48,7 +49,25 @@ static int nargs(char **args, size_t want, struct werr *err)
 struct pod_create_cli {
 	const char *name, *hostname, *share, *network, *infra;
 	char **publish, **labels;
+	struct res_limits limits; /* the pod's cgroup's (issue 14) */
 };
+
+/* the limits Podman's pod create takes, parsed as run's */
+#define POD_LIMIT(fn, flag)                                                                        \
+	static int pod_##fn(void *o, const char *v, struct werr *err)                              \
+	{                                                                                          \
+		return limits_parse(&((struct pod_create_cli *)o)->limits, flag, v, err);          \
+	}
+POD_LIMIT(memory, "memory")
+POD_LIMIT(memory_swap, "memory-swap")
+POD_LIMIT(cpus, "cpus")
+POD_LIMIT(cpu_shares, "cpu-shares")
+POD_LIMIT(cpuset_cpus, "cpuset-cpus")
+POD_LIMIT(cpuset_mems, "cpuset-mems")
+POD_LIMIT(blkio_weight, "blkio-weight")
+POD_LIMIT(device_read_bps, "device-read-bps")
+POD_LIMIT(device_write_bps, "device-write-bps")
+POD_LIMIT(cgroup_parent, "cgroup-parent")
 
 static const struct opt create_tab[] = {
     OPT_STR("name", 'n', struct pod_create_cli, name),
@@ -59,8 +78,23 @@ static const struct opt create_tab[] = {
     OPT_STR("infra", 0, struct pod_create_cli, infra),
     OPT_STRV("publish", 'p', struct pod_create_cli, publish),
     OPT_STRV("label", 'l', struct pod_create_cli, labels),
+    OPT_CALL("memory", 'm', pod_memory),
+    OPT_CALL("memory-swap", 0, pod_memory_swap),
+    OPT_CALL("cpus", 0, pod_cpus),
+    OPT_CALL("cpu-shares", 'c', pod_cpu_shares),
+    OPT_CALL("cpuset-cpus", 0, pod_cpuset_cpus),
+    OPT_CALL("cpuset-mems", 0, pod_cpuset_mems),
+    OPT_CALL("blkio-weight", 0, pod_blkio_weight),
+    OPT_CALL("device-read-bps", 0, pod_device_read_bps),
+    OPT_CALL("device-write-bps", 0, pod_device_write_bps),
+    OPT_CALL("cgroup-parent", 0, pod_cgroup_parent),
     OPT_TABLE_END,
 };
+
+static void create_init(void *opts)
+{
+	((struct pod_create_cli *)opts)->limits.swappiness = -1;
+}
 
 static void create_fini(void *opts)
 {
@@ -68,10 +102,11 @@ static void create_fini(void *opts)
 
 	strv_free(o->publish);
 	strv_free(o->labels);
+	limits_free(&o->limits);
 }
 
-static const struct optspec create_opts = {create_tab, sizeof(struct pod_create_cli), false, NULL,
-					   create_fini};
+static const struct optspec create_opts = {create_tab, sizeof(struct pod_create_cli), false,
+					   create_init, create_fini};
 
 static int cmd_pod_create(struct engine *e, void *opts, char **args, struct werr *err)
 {
@@ -81,7 +116,8 @@ static int cmd_pod_create(struct engine *e, void *opts, char **args, struct werr
 				    .share = c->share,
 				    .network = c->network,
 				    .publish = c->publish,
-				    .labels = c->labels};
+				    .labels = c->labels,
+				    .limits = &c->limits};
 	cleanup_free char *id = NULL;
 	bool infra = true;
 

@@ -9,6 +9,7 @@
 #include "runtime/container.h"
 #include "runtime/detach.h"
 #include "runtime/health.h"
+#include "runtime/limits.h"
 #include "runtime/pods.h"
 #include "runtime/runopts.h"
 
@@ -59,6 +60,23 @@ NETOPTS_CALL(net_set_mac)
 NETOPTS_CALL(net_set_ip)
 NETOPTS_CALL(net_set_ip6)
 NETOPTS_CALL(net_add_alias)
+
+/* the limits (runtime/limits.h), shared with update (cli.h) */
+#define LIMIT_CALL(fn, flag, s)                                                                    \
+	int cli_limit_##fn(void *o, const char *v, struct werr *err)                               \
+	{                                                                                          \
+		return limits_parse(&((struct run_opts *)o)->limits, flag, v, err);                \
+	}
+CLI_LIMIT_FLAGS(LIMIT_CALL)
+#define RUN_LIMIT_CALL(fn, flag)                                                                   \
+	static int run_##fn(void *o, const char *v, struct werr *err)                              \
+	{                                                                                          \
+		return limits_parse(&((struct run_opts *)o)->limits, flag, v, err);                \
+	}
+RUN_LIMIT_CALL(oom_score_adj, "oom-score-adj")
+RUN_LIMIT_CALL(shm_size, "shm-size")
+RUN_LIMIT_CALL(cgroup_parent, "cgroup-parent")
+RUN_LIMIT_CALL(cgroupns, "cgroupns")
 
 static int run_tls_verify(void *o, const char *v, struct werr *err)
 {
@@ -154,6 +172,12 @@ static const struct opt run_tab[] = {
     OPT_DUP("subuidname", 0, struct run_opts, subuidname),
     OPT_DUP("subgidname", 0, struct run_opts, subgidname),
     OPT_CALL("cgroups", 0, run_cgroups),
+    CLI_LIMIT_FLAGS(CLI_LIMIT_OPT)
+	OPT_BOOL("oom-kill-disable", 0, struct run_opts, limits.oom_kill_disable),
+    OPT_CALL("oom-score-adj", 0, run_oom_score_adj),
+    OPT_CALL("shm-size", 0, run_shm_size),
+    OPT_CALL("cgroup-parent", 0, run_cgroup_parent),
+    OPT_CALL("cgroupns", 0, run_cgroupns),
     OPT_CALL("publish", 'p', runopts_add_publish_opt),
     OPT_BOOL("publish-all", 'P', struct run_opts, publish_all),
     OPT_CALL("expose", 0, runopts_add_expose_opt),
@@ -228,6 +252,8 @@ static int run_args(struct engine *e, struct run_opts *o, char **args, char **po
 		werr_set(err, 0, "requires at least 1 arg(s), only received 0");
 		return werr_status(err, 125);
 	}
+	if (limits_check(&o->limits, err) < 0)
+		return -1;
 	/* the flags alone, before any pull (create checks them with the image's) */
 	struct json_object *hc = NULL;
 	const char *action;

@@ -140,7 +140,33 @@
 	"      --cgroups MODE        enabled (default: a cgroup of its own, where the host lets\n" \
 	"                            you: root, or rootless inside a delegated one), disabled\n"   \
 	"                            (none: no pause, no stats), no-conmon (as enabled), split\n"  \
-	"                            (under the cgroup of the command that starts it)\n\n"
+	"                            (under the cgroup of the command that starts it)\n"           \
+	"  -m, --memory N            memory limit (b, k, m, g: 512m, 1.5g; 6MB at least)\n"        \
+	"      --memory-reservation N\n"                                                           \
+	"                            soft memory limit\n"                                          \
+	"      --memory-swap N       memory plus swap (-1: unlimited; default twice --memory)\n"   \
+	"      --memory-swappiness N 0-100 (cgroup v1)\n"                                          \
+	"      --oom-kill-disable    no OOM killer for the container (cgroup v1)\n"                \
+	"      --oom-score-adj N     -1000..1000 (lower than warren's needs root)\n"               \
+	"      --cpus N              CPUs' worth of time (1.5), a CFS quota of 100 ms periods\n"   \
+	"  -c, --cpu-shares N        relative CPU weight (default 1024)\n"                         \
+	"      --cpu-quota US, --cpu-period US\n"                                                  \
+	"                            the CFS quota and period in microseconds\n"                   \
+	"      --cpuset-cpus LIST, --cpuset-mems LIST\n"                                           \
+	"                            CPUs and memory nodes it may use (0-2,4)\n"                   \
+	"      --pids-limit N        most processes (default 2048 where the pids controller\n"     \
+	"                            is there; 0 or -1: unlimited)\n"                              \
+	"      --blkio-weight N      block I/O weight 10-1000 (CFQ's or BFQ's)\n"                  \
+	"      --device-read-bps, --device-write-bps DEV:RATE\n"                                   \
+	"                            bytes a second from or to block device DEV (1m)\n"            \
+	"      --device-read-iops, --device-write-iops DEV:N\n"                                    \
+	"                            operations a second\n"                                        \
+	"                            Limits need a cgroup: root, or rootless a cgroup the user\n"  \
+	"                            owns; where there is none they are refused with the\n"        \
+	"                            reason (--cgroups=disabled: ignored, with a warning)\n"       \
+	"      --cgroup-parent PATH  the container's cgroup goes under PATH (default warren)\n"    \
+	"      --cgroupns MODE       host (default on cgroup v1) or private\n"                     \
+	"      --shm-size N          size of /dev/shm (default 64m)\n\n"
 
 #define RUN_HELP                                                                                   \
 	RUN_HELP_HEAD RUN_OPTIONS_HELP                                                             \
@@ -770,8 +796,8 @@ const struct cmd cli_container_commands[] = {
     {"stop", cmd_stop, &cli_stop_opts, "stop containers", STOP_HELP, NEEDS_STORE, NULL},
     {"top", cmd_top, NULL, "show the processes of a container", TOP_HELP, NEEDS_STORE, NULL},
     {"unpause", cmd_unpause, &cli_all_opts, "unpause containers", UNPAUSE_HELP, NEEDS_STORE, NULL},
-    {"update", cmd_update, &cli_update_opts, "change a container's restart policy", UPDATE_HELP,
-     NEEDS_STORE, NULL},
+    {"update", cmd_update, &cli_update_opts,
+     "change a container's resource limits and restart policy", UPDATE_HELP, NEEDS_STORE, NULL},
     {"wait", cmd_wait, NULL, "wait for containers to exit and print their codes", WAIT_HELP,
      NEEDS_STORE, NULL},
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
@@ -895,8 +921,8 @@ const struct cmd cli_commands[] = {
     {"untag", cmd_untag, NULL, "remove names from an image", UNTAG_HELP, NEEDS_STORE, NULL},
     {"unshare", cmd_unshare, &cli_unshare_opts, "run a command in warren's user namespace",
      UNSHARE_HELP, NEEDS_USERNS, NULL},
-    {"update", cmd_update, &cli_update_opts, "change a container's restart policy", UPDATE_HELP,
-     NEEDS_STORE, NULL},
+    {"update", cmd_update, &cli_update_opts,
+     "change a container's resource limits and restart policy", UPDATE_HELP, NEEDS_STORE, NULL},
     {"version", cmd_version, &cli_format_opts, "show the version", VERSION_HELP, NEEDS_NOTHING,
      NULL},
     {"secret", NULL, NULL, "manage secrets", NULL, NEEDS_NOTHING, cli_secret_commands},

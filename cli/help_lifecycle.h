@@ -130,13 +130,19 @@
 #define UPDATE_HELP                                                                                \
 	"SYNOPSIS\n  warren update [OPTIONS] CONTAINER\n\n"                                        \
 	"DESCRIPTION\n"                                                                            \
-	"  Changes a container's restart policy (from its next exit on) and prints its id.\n"      \
-	"  Resource limits are not set by warren yet (issue 14): a limit is refused with that\n"   \
-	"  reason, never ignored.\n\n"                                                             \
+	"  Changes a container's resource limits and restart policy, and prints its id. A\n"       \
+	"  running container's cgroup gets the new limits at once, a stopped one at its next\n"    \
+	"  start; the flags not given keep their values (a new --memory without --memory-swap\n"   \
+	"  makes swap twice the memory again; --cpus replaces --cpu-quota/--cpu-period).\n"        \
+	"  Where this user can have no cgroup of a limit's controller, it is refused with the\n"   \
+	"  reason.\n\n"                                                                            \
 	"OPTIONS\n"                                                                                \
 	"      --restart POLICY  no, on-failure[:N], always or unless-stopped\n"                   \
-	"      --cpus N, -m/--memory N, --memory-swap N, --pids-limit N, -c/--cpu-shares N,\n"     \
-	"      --blkio-weight N  resource limits (refused, see above)\n"
+	"  -m, --memory, --memory-reservation, --memory-swap, --memory-swappiness, --cpus,\n"      \
+	"  -c, --cpu-shares, --cpu-quota, --cpu-period, --cpuset-cpus, --cpuset-mems,\n"           \
+	"      --pids-limit, --blkio-weight, --device-read-bps, --device-write-bps,\n"             \
+	"      --device-read-iops, --device-write-iops\n"                                          \
+	"                        as `warren run` takes them\n"
 
 #define STATS_HELP                                                                                 \
 	"SYNOPSIS\n  warren stats [OPTIONS] [CONTAINER...]\n\n"                                    \

@@ -23,7 +23,13 @@
 	"  -p, --publish [IP:][HOSTPORT:]PORT[/PROTO]\n"                                           \
 	"                            publish a port of the pod (its infra) on the host\n"          \
 	"      --share NS[,NS...]    the namespaces to share: ipc, net, pid, uts, or none\n"       \
-	"                            (default ipc,net,uts)\n\n"                                    \
+	"                            (default ipc,net,uts)\n"                                      \
+	"  -m, --memory N, --memory-swap N, --cpus N, -c, --cpu-shares N, --cpuset-cpus LIST,\n"   \
+	"      --cpuset-mems LIST, --blkio-weight N, --device-read-bps DEV:RATE,\n"                \
+	"      --device-write-bps DEV:RATE\n"                                                      \
+	"                            limits of the pod's cgroup, which all its containers'\n"      \
+	"                            cgroups are under (values as run takes them)\n"               \
+	"      --cgroup-parent PATH  the pod's cgroup goes under PATH (default /warren)\n\n"       \
 	"EXAMPLES\n  warren pod create --name web -p 8080:80\n"                                    \
 	"  warren run -d --pod web busybox httpd -f -p 80\n"                                       \
 	"  warren run --rm --pod web busybox wget -qO- http://localhost:80/\n"

@@ -17,12 +17,14 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "runtime/limits.h"
 
 #define CG_ROOT "/sys/fs/cgroup"
 
 static const char *const kind_names[CG_NKINDS] = {
     [CG_UNIFIED] = "unified", [CG_FREEZER] = "freezer", [CG_MEMORY] = "memory",
     [CG_CPUACCT] = "cpuacct", [CG_PIDS] = "pids",	[CG_BLKIO] = "blkio",
+    [CG_CPU] = "cpu",	      [CG_CPUSET] = "cpuset",
 };
 
 /* The non-empty fields of s between any of seps, a new vector (NULL
@@ -122,6 +124,8 @@ static void hier_read(struct hier *h)
 	}
 }
 
+static char *rootless_why(struct engine *e, const struct hier *h);
+
 /* May this user make cgroups in dir and move processes into them? */
 static bool may_delegate(const char *dir, bool v2_parent)
 {
@@ -164,22 +168,24 @@ static char *pick_base(struct engine *e, enum cg_mode mode, const struct hier *h
 	return NULL;
 }
 
-/* A new cgroup v2 `warren` dir hands the controllers stats reads (and
- * issue 14's limits need) on to the containers' cgroups; where the
- * parent has not enabled them this fails, and stats reads what it can. */
-static void v2_enable(const char *base, const char *warren)
+/* A new cgroup v2 dir hands the controllers stats reads and limits need
+ * on to the containers' cgroups below it: enabled in the parent's
+ * subtree_control (for dir itself) and in dir's (for its children);
+ * where the parent has not got one this fails, and that one is missing
+ * (cgroup_can_limit says so before a limit needs it). */
+static void v2_enable(const char *parent, const char *dir)
 {
-	static const char *const ctl[] = {"+cpu", "+memory", "+pids", "+io"};
-	cleanup_free char *bsub = xasprintf("%s/cgroup.subtree_control", base);
-	cleanup_free char *wsub = xasprintf("%s/cgroup.subtree_control", warren);
+	static const char *const ctl[] = {"+cpu", "+memory", "+pids", "+io", "+cpuset"};
+	cleanup_free char *psub = xasprintf("%s/cgroup.subtree_control", parent);
+	cleanup_free char *dsub = xasprintf("%s/cgroup.subtree_control", dir);
 
 	for (size_t i = 0; i < ARRAY_SIZE(ctl); i++) {
-		int fd = open(bsub, O_WRONLY | O_CLOEXEC);
+		int fd = open(psub, O_WRONLY | O_CLOEXEC);
 		if (fd >= 0) {
 			(void)!write(fd, ctl[i], strlen(ctl[i]));
 			close(fd);
 		}
-		fd = open(wsub, O_WRONLY | O_CLOEXEC);
+		fd = open(dsub, O_WRONLY | O_CLOEXEC);
 		if (fd >= 0) {
 			(void)!write(fd, ctl[i], strlen(ctl[i]));
 			close(fd);
@@ -187,17 +193,64 @@ static void v2_enable(const char *base, const char *warren)
 	}
 }
 
-/* base/warren/id; NULL when mkdir is refused (read-only, not ours). The
- * `warren` dir exists but the first time: tried only then. */
-static char *make_dir(const char *base, const char *id, bool v2)
+/* v1 cpuset: a new dir has no cpus and mems, and no process may join it
+ * until it has: its parent's are copied (cgroup.clone_children would do
+ * it for every sibling of the parent too). */
+static void cpuset_inherit(const char *parent, const char *dir)
 {
-	char *d = xasprintf("%s/warren/%s", base, id);
+	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		cleanup_free char *pf = xasprintf("%s/%s", parent, files[i]);
+		cleanup_free char *df = xasprintf("%s/%s", dir, files[i]);
+		cleanup_free char *cur = read_file_max(df, 4096, NULL, NULL);
+		cleanup_free char *val = NULL;
+		if (cur != NULL && cur[0] != '\n' && cur[0] != '\0')
+			continue;
+		val = read_file_max(pf, 4096, NULL, NULL);
+		int fd = val ? open(df, O_WRONLY | O_CLOEXEC) : -1;
+		if (fd >= 0) {
+			(void)!write(fd, val, strlen(val));
+			close(fd);
+		}
+	}
+}
+
+/* mkdir of dir below parent, made ready for what goes in it */
+static int mkdir_level(const char *parent, const char *dir, int k)
+{
+	if (mkdir(dir, 0755) < 0)
+		return -1;
+	if (k == CG_UNIFIED)
+		v2_enable(parent, dir);
+	else if (k == CG_CPUSET)
+		cpuset_inherit(parent, dir);
+	return 0;
+}
+
+/* base/sub/id (sub "warren", or --cgroup-parent's "a/b"); NULL when
+ * mkdir is refused (read-only, not ours). The levels above the id's
+ * exist but the first time: made only then. */
+static char *make_dir(const char *base, const char *sub, const char *id, int k)
+{
+	char *d = xasprintf("%s/%s/%s", base, sub, id);
+	cleanup_free char *up = xasprintf("%s/%s", base, sub);
 	int r = mkdir(d, 0755);
 
 	if (r < 0 && errno == ENOENT) {
-		cleanup_free char *w = xasprintf("%s/warren", base);
-		if (mkdir(w, 0755) == 0 && v2)
-			v2_enable(base, w);
+		/* each missing level from the top: base/a, base/a/b */
+		for (char *p = up + strlen(base) + 1;; p++) {
+			if (*p != '/' && *p != '\0')
+				continue;
+			char saved = *p;
+			*p = '\0';
+			cleanup_free char *parent = xstrndup(up, (size_t)(strrchr(up, '/') - up));
+			if (mkdir_level(parent, up, k) < 0 && errno != EEXIST)
+				break;
+			*p = saved;
+			if (saved == '\0')
+				break;
+		}
 		r = mkdir(d, 0755);
 	}
 	if (r < 0 && errno != EEXIST) {
@@ -205,6 +258,8 @@ static char *make_dir(const char *base, const char *id, bool v2)
 		free(d);
 		return NULL;
 	}
+	if (k == CG_CPUSET)
+		cpuset_inherit(up, d);
 	return d;
 }
 
@@ -274,14 +329,24 @@ static bool first_of(const struct ctr_cgroup *cg, int k)
 	return true;
 }
 
-int cgroup_create(struct engine *e, const char *id, enum cg_mode mode, struct ctr_cgroup *out,
-		  struct werr *err)
+/* Does the container get a dir in hierarchy k? */
+static bool wanted(const struct cg_req *req, const struct hier *h, const struct ctr_cgroup *cg,
+		   int k)
+{
+	if (h->mount[k] == NULL || (k == CG_UNIFIED && cg->dir[CG_FREEZER] != NULL))
+		return false;
+	return (k != CG_CPU || req->cpu) && (k != CG_CPUSET || req->cpuset);
+}
+
+int cgroup_create(struct engine *e, const char *id, const struct cg_req *req,
+		  struct ctr_cgroup *out, struct werr *err)
 {
 	struct ctr_cgroup cg = {0};
 	struct hier h;
 	bool any = false;
+	const char *sub = req->parent && req->parent[0] ? req->parent + 1 : "warren";
 
-	if (mode == CG_MODE_DISABLED)
+	if (req->mode == CG_MODE_DISABLED)
 		return 0;
 	hier_read(&h);
 	/* v1 first; v2 only without a v1 freezer: on a hybrid host the v2
@@ -290,18 +355,19 @@ int cgroup_create(struct engine *e, const char *id, enum cg_mode mode, struct ct
 	 * user, as systemd does on hybrid hosts too, it is the one) */
 	for (int i = 1; i <= CG_NKINDS; i++) {
 		int k = i % CG_NKINDS;
-		if (h.mount[k] == NULL || (k == CG_UNIFIED && cg.dir[CG_FREEZER] != NULL))
+		/* two kinds mounted together (cpu,cpuacct and the like): one dir */
+		for (int j = 1; j < CG_NKINDS && h.mount[k]; j++)
+			if (j != k && h.mount[j] && strcmp(h.mount[j], h.mount[k]) == 0 &&
+			    cg.dir[j])
+				cg.dir[k] = xstrdup(cg.dir[j]);
+		if (cg.dir[k] == NULL && !wanted(req, &h, &cg, k))
 			continue;
 		cg.mount_len[k] = strlen(h.mount[k]);
-		/* two kinds mounted together (cpu,cpuacct and the like): one dir */
-		for (int j = 1; j < k; j++)
-			if (h.mount[j] && strcmp(h.mount[j], h.mount[k]) == 0 && cg.dir[j])
-				cg.dir[k] = xstrdup(cg.dir[j]);
 		if (cg.dir[k] != NULL)
 			continue;
-		cleanup_free char *base = pick_base(e, mode, &h, k);
+		cleanup_free char *base = pick_base(e, req->mode, &h, k);
 		if (base != NULL)
-			cg.dir[k] = make_dir(base, id, k == CG_UNIFIED);
+			cg.dir[k] = make_dir(base, sub, id, k);
 		any = any || cg.dir[k] != NULL;
 	}
 	if (any && record_write(e, id, &cg, &h, err) < 0) {
@@ -319,6 +385,111 @@ int cgroup_create(struct engine *e, const char *id, enum cg_mode mode, struct ct
 	return 1;
 }
 
+/* Is controller ctl ("memory") available in the v2 dir below base? */
+static bool v2_has(const char *base, const char *ctl)
+{
+	cleanup_free char *p = xasprintf("%s/cgroup.controllers", base);
+	cleanup_free char *t = read_file_max(p, 4096, NULL, NULL);
+	cleanup_strv char **v = t ? split(t, " \n") : NULL;
+
+	return strv_contains(v, ctl);
+}
+
+/* Where this user gets a dir of kind k (v1), or of v2 with controller
+ * v2ctl: "" when it does; else why not (malloc'd). */
+static char *limit_where(struct engine *e, enum cg_mode mode, const struct hier *h, int k,
+			 const char *v2ctl)
+{
+	cleanup_free char *base = NULL;
+
+	if (h->mount[k] != NULL && (base = pick_base(e, mode, h, k)) != NULL)
+		return xstrdup("");
+	if (h->mount[CG_UNIFIED] != NULL && h->mount[CG_FREEZER] == NULL) {
+		base = pick_base(e, mode, h, CG_UNIFIED);
+		if (base != NULL && v2_has(base, v2ctl))
+			return xstrdup("");
+		if (base != NULL && !e->rootless)
+			return xasprintf("the %s controller is not available in cgroup v2 here "
+					 "(bound to a cgroup v1 hierarchy, or not in %s/"
+					 "cgroup.controllers)",
+					 v2ctl, base);
+		if (base != NULL)
+			return xasprintf("the %s controller is not enabled in the cgroup '%s' "
+					 "delegated to this user (ask an admin to delegate it: "
+					 "systemd's Delegate=%s, or write +%s to the "
+					 "cgroup.subtree_control above it)",
+					 v2ctl, base + strlen(h->mount[CG_UNIFIED]), v2ctl, v2ctl);
+	}
+	return NULL;
+}
+
+int cgroup_can_limit(struct engine *e, const struct cg_req *req, const struct res_limits *l,
+		     struct werr *err)
+{
+	struct {
+		bool need;
+		int kind;
+		const char *v2, *flag;
+	} need[] = {
+	    {l->memory || l->memory_reservation || l->memory_swap || l->swappiness >= 0 ||
+		 l->oom_kill_disable,
+	     CG_MEMORY, "memory", "--memory"},
+	    {l->nano_cpus || l->cpu_shares || l->cpu_quota || l->cpu_period, CG_CPU, "cpu",
+	     "--cpus"},
+	    {l->cpuset_cpus || l->cpuset_mems, CG_CPUSET, "cpuset", "--cpuset-cpus"},
+	    {limits_pids_asked(l), CG_PIDS, "pids", "--pids-limit"},
+	    {l->blkio_weight || l->nthr[0] || l->nthr[1] || l->nthr[2] || l->nthr[3], CG_BLKIO,
+	     "io", "--blkio-weight"},
+	};
+	struct hier h;
+	int rc = 0;
+
+	hier_read(&h);
+	for (size_t i = 0; i < ARRAY_SIZE(need) && rc == 0; i++) {
+		if (!need[i].need)
+			continue;
+		cleanup_free char *why = limit_where(e, req->mode, &h, need[i].kind, need[i].v2);
+		if (why != NULL && why[0] == '\0')
+			continue;
+		if (why == NULL)
+			why = rootless_why(e, &h);
+		rc = werr_set(err, 0,
+			      "%s: resource limits need a cgroup of the %s controller, and uid %u "
+			      "can have none here: %s; --cgroups=disabled runs the container "
+			      "without them",
+			      need[i].flag, need[i].v2, (unsigned)e->uid, why);
+	}
+	hier_free(&h);
+	return rc;
+}
+
+void cgroup_remove_path(struct engine *e, const char *rel)
+{
+	struct hier h;
+
+	hier_read(&h);
+	for (int k = 0; k < CG_NKINDS; k++) {
+		cleanup_free char *base = h.mount[k] ? pick_base(e, CG_MODE_ENABLED, &h, k) : NULL;
+		cleanup_free char *d = base ? xasprintf("%s%s", base, rel) : NULL;
+		if (d != NULL && !strstr(rel, "/..") && rmdir(d) < 0 && errno != ENOENT)
+			log_debug("cgroup '%s' stays: %s", d, strerror(errno));
+	}
+	hier_free(&h);
+}
+
+bool cgroup_has_pids(struct engine *e, enum cg_mode mode)
+{
+	struct hier h;
+	cleanup_free char *why = NULL;
+
+	if (mode == CG_MODE_DISABLED)
+		return false;
+	hier_read(&h);
+	why = limit_where(e, mode, &h, CG_PIDS, "pids");
+	hier_free(&h);
+	return why != NULL && why[0] == '\0';
+}
+
 int cgroup_procs_open(const struct ctr_cgroup *cg, int *fds, struct werr *err)
 {
 	int n = 0;
@@ -326,7 +497,14 @@ int cgroup_procs_open(const struct ctr_cgroup *cg, int *fds, struct werr *err)
 	for (int k = 0; k < CG_NKINDS; k++) {
 		if (!first_of(cg, k))
 			continue;
-		cleanup_free char *p = xasprintf("%s/cgroup.procs", cg->dir[k]);
+		/* v1: "tasks", not cgroup.procs: a write of "0" there moves the
+		 * writing thread alone, which the kernel (4.x on) does without
+		 * cgroup_threadgroup_rwsem, whose write side waits for an RCU
+		 * grace period: ~1-2 ms for each hierarchy, most of what a
+		 * cgroup cost `run --rm` (bench/cgroup-cost). The writer is a
+		 * freshly forked child: one thread, the whole process. */
+		cleanup_free char *p =
+		    xasprintf("%s/%s", cg->dir[k], k == CG_UNIFIED ? "cgroup.procs" : "tasks");
 		fds[n] = open(p, O_WRONLY | O_CLOEXEC);
 		if (fds[n] < 0) {
 			int saved = errno;
@@ -347,11 +525,11 @@ int cgroup_load(struct engine *e, const char *id, struct ctr_cgroup *out)
 	struct ctr_cgroup cg = {0};
 	bool any = false;
 
-	cleanup_free char *tail = xasprintf("/warren/%s", id);
+	cleanup_free char *tail = xasprintf("/%s", id);
 
 	for (size_t i = 0; lines && lines[i]; i++) {
 		cleanup_strv char **f = split(lines[i], "\t");
-		/* only what cgroup_create makes: a <mount>/.../warren/<id> under
+		/* only what cgroup_create makes: a <mount>/.../<id> under
 		 * /sys/fs/cgroup (destroy kills what such a dir lists) */
 		if (strv_len(f) != 3 || !str_has_prefix(f[1], CG_ROOT) ||
 		    !str_has_prefix(f[2], f[1]) || !str_has_suffix(f[2], tail) ||

@@ -27,8 +27,20 @@
 #include "engine/engine.h"
 #include "lib/err.h"
 
+struct res_limits;
+
 /* The hierarchies a container gets a dir in. */
-enum cg_kind { CG_UNIFIED, CG_FREEZER, CG_MEMORY, CG_CPUACCT, CG_PIDS, CG_BLKIO, CG_NKINDS };
+enum cg_kind {
+	CG_UNIFIED,
+	CG_FREEZER,
+	CG_MEMORY,
+	CG_CPUACCT,
+	CG_PIDS,
+	CG_BLKIO,
+	CG_CPU,	   /* v1 cpu and cpuset: only for a container with such limits */
+	CG_CPUSET, /* (issue 14), each dir costs every run */
+	CG_NKINDS
+};
 
 /* The --cgroups modes (Podman's). */
 enum cg_mode {
@@ -56,15 +68,39 @@ const char *cgroup_mode_name(enum cg_mode m);
  * Podman's "default". */
 const char *cgroup_mode_inspect(enum cg_mode m);
 
+/* What a container's cgroup is to be. */
+struct cg_req {
+	enum cg_mode mode;
+	const char *parent; /* --cgroup-parent "/a/b": <mount>/a/b/<id>; NULL: warren/<id> */
+	bool cpu, cpuset;   /* v1: dirs in these hierarchies too */
+};
+
 /* Makes the cgroup of container id (mode not disabled) and records it.
  * 1 with *out filled (cgroup_free it), 0 when this user may have none
  * here (*out empty), -1 on an error. */
-int cgroup_create(struct engine *e, const char *id, enum cg_mode mode, struct ctr_cgroup *out,
-		  struct werr *err);
+int cgroup_create(struct engine *e, const char *id, const struct cg_req *req,
+		  struct ctr_cgroup *out, struct werr *err);
 
-/* Opens cgroup.procs of each of cg's dirs for writing (O_CLOEXEC) into
- * fds (room for CG_NKINDS): the container's child writes "0" to each
- * before anything else, which moves it there (exec_opts.cgroup_fds).
+/* Can this user have a cgroup with the controller of each limit l asks
+ * for (mode not disabled)? 0, or -1 with err saying which is missing,
+ * why and the fix (rootless: no delegated subtree; cgroup v2: the
+ * controller not enabled there). */
+int cgroup_can_limit(struct engine *e, const struct cg_req *req, const struct res_limits *l,
+		     struct werr *err);
+
+/* Removes the (empty) cgroup rel ("/warren/<pod id>") in every
+ * hierarchy, where this user's containers' cgroups go; what is not there
+ * is skipped. */
+void cgroup_remove_path(struct engine *e, const char *rel);
+
+/* Whether the pids controller is there for this user (Podman's default
+ * --pids-limit 2048 then applies). */
+bool cgroup_has_pids(struct engine *e, enum cg_mode mode);
+
+/* Opens cgroup.procs (v1: tasks) of each of cg's dirs for writing
+ * (O_CLOEXEC) into fds (room for CG_NKINDS): the container's child, one
+ * thread, writes "0" to each before anything else, which moves it there
+ * (exec_opts.cgroup_fds).
  * Returns how many, or -1 (err set, nothing left open). */
 int cgroup_procs_open(const struct ctr_cgroup *cg, int *fds, struct werr *err);
 
@@ -100,6 +136,17 @@ struct cgroup_stats {
 	uint64_t pids;
 };
 int cgroup_stats_read(const struct ctr_cgroup *cg, struct cgroup_stats *out, struct werr *err);
+
+/* Writes the limits of l into cg (cgroup_limits.c): v1 files where cg
+ * has a dir of that controller, else v2's. At a start (update false)
+ * only what l sets; an update writes every value, the unset ones as no
+ * limit. */
+int cgroup_limits_apply(const struct ctr_cgroup *cg, const struct res_limits *l, bool update,
+			struct werr *err);
+
+/* Whether the kernel's OOM killer killed a process of cg (v1
+ * memory.oom_control, v2 memory.events: oom_kill). */
+bool cgroup_oom_killed(const struct ctr_cgroup *cg);
 
 /* Sets err to why container id has no cgroup, for feature (a verb:
  * "pause", "collect stats of") and returns -1: --cgroups=disabled, or what

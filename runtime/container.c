@@ -259,6 +259,8 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	jset_str(host, "Cgroups", cgroup_mode_inspect((enum cg_mode)o->cgroups));
 	if (o->cgroups != CG_MODE_ENABLED) /* what a start reads (ctr_cgroup_mode) */
 		jset_str(j, "CgroupsMode", cgroup_mode_name((enum cg_mode)o->cgroups));
+	/* the limits, what a start and update read (ctrcgroup.h) */
+	jset(j, "Resources", limits_to_json(&o->limits));
 	json_object_object_add(j, "Config", cfg);
 	json_object_object_add(j, "HostConfig", host);
 	ports_create_config(o, image_config, j);
@@ -508,6 +510,11 @@ static void config_defaults(struct engine *e, struct run_opts *o, char ***env, c
 	}
 	if (o->log_max == 0 && (n = config_int(cc, "containers", "log_size_max")) > 0)
 		o->log_max = n;
+	if (o->limits.shm_size == 0 && (v = config_str(cc, "containers", "shm_size")) != NULL &&
+	    (o->limits.shm_size = limits_ram_bytes(v)) < 0) {
+		log_warn("containers.conf: shm_size \"%s\" is no size: the default is used", v);
+		o->limits.shm_size = 0;
+	}
 	if (o->init_path == NULL && (v = config_str(cc, "containers", "init_path")) != NULL && *v)
 		o->init_path = (char *)v;
 }
@@ -534,6 +541,8 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 		return -1;
 	eff.rootless = e->rootless;
 	config_defaults(e, &eff, &conf_env, &conf_caps, &conf_ulimits);
+	if (ctr_limits_prepare(e, &eff, err) < 0)
+		return -1;
 	if (o->secrets != NULL) {
 		secret_env = strv_copy(o_user->env);
 		eff.env = secret_env;
@@ -707,7 +716,9 @@ int container_mark_exited(struct engine *e, struct container_rec *c, int code, s
 	c->finished = now_ns();
 	c->pid = 0;
 	c->pid_start = 0;
-	/* the cgroup first: what is left in it (frozen, say) is killed */
+	/* the cgroup first: what is left in it (frozen, say) is killed; an
+	 * OOM kill is read from it before */
+	ctr_cgroup_note_oom(e, c, code);
 	if (cgroup_destroy(e, c->id, &ignore) < 0)
 		log_warn("%s", ignore.msg);
 	werr_clear(&ignore);

@@ -14,6 +14,7 @@
 #include "runtime/ctrcgroup.h"
 #include "runtime/execsess.h"
 #include "runtime/health.h"
+#include "runtime/limits.h"
 #include "runtime/ports.h"
 #include "runtime/ctrfilter.h"
 #include "net/netconf.h"
@@ -293,6 +294,26 @@ static void fill_hostconfig(struct json_object *hc, struct json_object *opts,
 	jset(hc, "Ulimits", ulimits(spec));
 }
 
+/* The limits in HostConfig (runtime/limits.h), its cgroup namespace, and
+ * State.OOMKilled */
+static void fill_limits(struct json_object *o, struct engine *e, const struct container_rec *c,
+			struct json_object *rec, struct json_object *spec)
+{
+	struct json_object *hc = jget(o, "HostConfig"),
+			   *ns = jget(jget(spec, "linux"), "namespaces");
+	struct res_limits l;
+
+	limits_from_json(rec, &l);
+	limits_to_hostconfig(&l, hc);
+	limits_free(&l);
+	for (size_t i = 0; i < jlen(ns); i++) {
+		const char *t = jstr(json_object_array_get_idx(ns, i), "type");
+		if (t && strcmp(t, "cgroup") == 0)
+			jset_str(hc, "CgroupMode", "private");
+	}
+	jset(jget(o, "State"), "OOMKilled", json_object_new_boolean(ctr_oom_killed(e, c)));
+}
+
 /* Mounts of a container stored before volumes: one Podman bind entry per
  * -v SRC:DST[:ro]. */
 static struct json_object *mounts(struct json_object *opts)
@@ -510,6 +531,7 @@ struct json_object *ctr_json_inspect(struct engine *e, const struct container_re
 	fill_config(jget(o, "Config"), jget(opts, "Config"), spec);
 	fill_hostconfig(jget(o, "HostConfig"), jget(opts, "HostConfig"), spec,
 			jget(opts, "Mounts") != NULL);
+	fill_limits(o, e, c, jget(opts, "Resources"), spec);
 	/* Podman shows the bindings there too, running or not */
 	if (jget(jget(opts, "HostConfig"), "PortBindings"))
 		jset(jget(o, "NetworkSettings"), "Ports",

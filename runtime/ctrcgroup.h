@@ -22,6 +22,30 @@ int ctr_cgroup_start(struct engine *e, const struct container_rec *c, int *fds, 
  * (fds as ctr_cgroup_start's). How many (0: none, or not writable). */
 int ctr_cgroup_open(struct engine *e, const struct container_rec *c, int *fds);
 
+/* Before a container is made of o: its limits can be had here (else
+ * the reason and the fix, status 125; with --cgroups=disabled a warning
+ * that they are ignored), and Podman's default pids limit where the pids
+ * controller is there. */
+struct run_opts;
+int ctr_limits_prepare(struct engine *e, struct run_opts *o, struct werr *err);
+
+/* c's limits from its create options (limits_free them). */
+void ctr_limits_of(const struct container_rec *c, struct res_limits *out);
+
+/* update: the flags set in upd over c's limits, checked, recorded, and
+ * written into its cgroup when it runs (a stopped one gets them at its
+ * next start). */
+int container_update_limits(struct engine *e, struct container_rec *c, const struct res_limits *upd,
+			    struct werr *err);
+
+/* Whether c's last run ended by the OOM killer (inspect's
+ * State.OOMKilled). */
+bool ctr_oom_killed(struct engine *e, const struct container_rec *c);
+
+/* At its exit, before the cgroup goes: records whether the OOM killer
+ * killed a process of c (code 137 only). */
+void ctr_cgroup_note_oom(struct engine *e, const struct container_rec *c, int code);
+
 /* c's --cgroups mode, from its create options. */
 enum cg_mode ctr_cgroup_mode(const struct container_rec *c);
 

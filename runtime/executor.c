@@ -68,6 +68,24 @@ static int child_hooks(const struct xspec *s, enum hook_stage st, struct werr *e
 	return s->hooks.n[st] ? hooks_run(&s->hooks, st, hook_state, false, err) : 0;
 }
 
+/* process.oomScoreAdj, while the child still has every capability
+ * (below the current value needs CAP_SYS_RESOURCE; rootless, it cannot
+ * be had); after the parent's go-ahead, so that it reads this error */
+static int set_oom_score(const struct xspec *s, struct werr *err)
+{
+	char v[16];
+	cleanup_close int fd = -1;
+
+	if (!s->oom_set)
+		return 0;
+	snprintf(v, sizeof(v), "%d", s->oom_score_adj);
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, v, strlen(v)) < 0)
+		return werr_set(err, errno, "set oom_score_adj to %s%s", v,
+				errno == EACCES ? " (below the current value needs root)" : "");
+	return 0;
+}
+
 /* A new container: its hooks (createContainer before the mounts,
  * startContainer after pivot_root), its mounts, hostname, loopback. */
 static int new_container(const struct xchild *a, struct werr *err)
@@ -83,6 +101,8 @@ static int new_container(const struct xchild *a, struct werr *err)
 	/* without hooks the helper (slirp4netns: some 40 ms) configures the
 	 * netns while we made the mounts: wait for it only now */
 	if (!hooks && a->o->net_setup && child_wait_hooks(a->errfd, err) < 0)
+		return -1;
+	if (set_oom_score(a->s, err) < 0)
 		return -1;
 	return child_hooks(a->s, HOOK_START_CONTAINER, err);
 }
@@ -116,6 +136,14 @@ static __attribute__((noreturn)) void child_main(const struct xchild *a)
 	werr_clear(&err);
 	if (join_cgroups(a->o, &err) < 0)
 		child_fail(a->errfd, &err);
+	/* a cgroup namespace of its own was made by clone, before the move
+	 * into the container's cgroup: a new one roots it there (Podman's
+	 * private cgroupns shows "0::/") */
+	if (a->join == NULL && (a->s->ns_flags & CLONE_NEWCGROUP) && a->o->ncgroup_fds > 0 &&
+	    unshare(CLONE_NEWCGROUP) < 0) {
+		werr_set(&err, errno, "unshare the cgroup namespace");
+		child_fail(a->errfd, &err);
+	}
 	if (a->pdeathsig)
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	/* exec's child lives among the container's processes at once: until
@@ -210,8 +238,13 @@ static int net_go(const struct xchild *c, pid_t pid, int nsfd, int sock, struct 
 {
 	if (c->o->net_setup(c->o->net_arg, pid, nsfd, err) < 0)
 		return -1;
-	if (!c->s->has_hooks && send(sock, "go", 2, MSG_NOSIGNAL) < 0)
-		return werr_set(err, errno, "start the container after its network");
+	if (!c->s->has_hooks && send(sock, "go", 2, MSG_NOSIGNAL) < 0) {
+		int saved = errno;
+		/* it failed before it waited for us: its own error says why */
+		if (werr_recv(sock, err) == 1)
+			return -1;
+		return werr_set(err, saved, "start the container after its network");
+	}
 	return 0;
 }
 

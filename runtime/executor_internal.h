@@ -62,6 +62,8 @@ struct xspec {
 	bool no_new_privs;
 	struct xrlimit *rlimits;
 	size_t nrlimits;
+	bool oom_set; /* process.oomScoreAdj */
+	int oom_score_adj;
 
 	struct xmount *mounts;
 	size_t nmounts;

@@ -100,6 +100,7 @@ static int set_limits(const struct xspec *s, struct werr *err)
 	for (size_t i = 0; i < s->nrlimits; i++)
 		if (set_rlimit(&s->rlimits[i]) < 0)
 			return werr_set(err, errno, "setrlimit %d", s->rlimits[i].resource);
+
 	umask(s->umask >= 0 ? (mode_t)s->umask : 022);
 	return 0;
 }

@@ -293,6 +293,8 @@ static int parse_process(struct json_object *p, struct xspec *s, struct werr *er
 	if (parse_caps(jget(p, "capabilities"), s, err) < 0)
 		return -1;
 	s->no_new_privs = json_object_get_boolean(jget(p, "noNewPrivileges"));
+	s->oom_set = jget(p, "oomScoreAdj") != NULL;
+	s->oom_score_adj = json_object_get_int(jget(p, "oomScoreAdj"));
 	return parse_rlimits(jget(p, "rlimits"), s, err);
 }
 

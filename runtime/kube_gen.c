@@ -2,6 +2,7 @@
  * (see kube.h). Everything comes from what the user asked for at create
  * (the stored create options), not from what the image adds: a manifest
  * should carry the user's intent, as Podman's does. */
+#include "runtime/limits.h"
 #include "runtime/kube.h"
 
 #include <ctype.h>
@@ -304,8 +305,18 @@ static struct json_object *k8s_container(struct engine *e, const struct containe
 	command_args(k, cfg);
 	env_list(k, cfg, sandbox != NULL);
 	port_list(k, ports ? ports : jget(opts, "PortMappings"));
-	if (sandbox)
+	/* resources.limits of its memory and cpu limits, as Podman's */
+	struct res_limits l;
+	limits_from_json(jget(opts, "Resources"), &l);
+	struct json_object *lim = limits_to_k8s(&l);
+	limits_free(&l);
+	if (lim != NULL) {
+		struct json_object *res = json_object_new_object();
+		jset(res, "limits", lim);
+		jset(k, "resources", res);
+	} else if (sandbox) {
 		jset(k, "resources", json_object_new_object());
+	}
 	security(k, opts, insp);
 	mount_list(k, jget(opts, "Mounts"), vols);
 	if (wd && *wd && strcmp(wd, "/") != 0) /* "/": the default, as Podman omits it */

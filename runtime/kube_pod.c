@@ -3,6 +3,7 @@
  * containers' command, env (valueFrom, envFrom), mounts, securityContext,
  * probes and restart policy, as Podman 4.3 maps them onto `run` options. */
 #include "runtime/kube_int.h"
+#include "runtime/limits.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -881,10 +882,10 @@ static int ctr_opts(const struct kctr_env *ce, struct json_object *c, struct run
 	ro->tty = json_object_get_boolean(jget(c, "tty"));
 	ro->interactive = json_object_get_boolean(jget(c, "stdin"));
 	ctr_security(ce->psc, jget(c, "securityContext"), cn, ro);
-	if (nonempty(jget(res, "limits")) || nonempty(jget(res, "requests")))
-		log_warn("container %s: resource limits and requests are not supported by "
-			 "warren, ignored",
-			 cn);
+	/* resources: the limits of run (runtime/limits.h) */
+	if ((nonempty(jget(res, "limits")) || nonempty(jget(res, "requests"))) &&
+	    limits_from_k8s(res, cn, &ro->limits, err) < 0)
+		return -1;
 	for (size_t i = 0; i < jlen(mounts); i++)
 		if (ctr_mount(ce->kp, json_object_array_get_idx(mounts, i), ce->kv, ce->nkv, ro,
 			      err) < 0)

@@ -1,6 +1,8 @@
 /* pods.c - pods over the store, the container lifecycle and the executor
  * (see pods.h). */
 #include "runtime/pods.h"
+#include "runtime/limits.h"
+#include "runtime/cgroup.h"
 
 #include "engine/events.h"
 
@@ -209,6 +211,12 @@ static void mark_infra(struct engine *e, const struct container_rec *c)
 /* The infra container of pod id: warren-monitor (static) bind-mounted into
  * an empty rootfs shared by all infras, with the pod's network, ports and
  * hostname. Created, not started, as Podman's. */
+/* --cgroup-parent, else Podman's default under warren's own name */
+static const char *cgroup_parent(const struct pod_create_opts *o)
+{
+	return o->limits && o->limits->cgroup_parent ? o->limits->cgroup_parent : "/warren";
+}
+
 static int infra_create(struct engine *e, const char *pod_id, const struct pod_create_opts *po,
 			const char *hostname, char **infra_id, struct werr *err)
 {
@@ -227,6 +235,7 @@ static int infra_create(struct engine *e, const char *pod_id, const struct pod_c
 	o.entrypoint = strv_append(NULL, POD_INFRA_PATH);
 	o.entrypoint_set = true;
 	o.pod = pod_id;
+	o.limits.cgroup_parent = xasprintf("%s/%s", cgroup_parent(po), pod_id);
 	vol = xasprintf("%s:%s:ro", mon, POD_INFRA_PATH);
 	if (runopts_set_rootfs(&o, rootfs, err) < 0 || runopts_add_volume(&o, vol, err) < 0 ||
 	    (po->network && runopts_set_network(&o, po->network, err) < 0))
@@ -296,9 +305,15 @@ static struct json_object *labels_object(char *const *labels)
 	return l;
 }
 
-static char *create_config(const struct pod_create_opts *o, char *const *share)
+static char *create_config(const struct pod_create_opts *o, char *const *share, const char *id)
 {
 	cleanup_json struct json_object *j = json_object_new_object();
+	cleanup_free char *path = xasprintf("%s/%s", cgroup_parent(o), id);
+	struct res_limits none = {.swappiness = -1};
+
+	jset_str(j, "CgroupParent", cgroup_parent(o));
+	jset_str(j, "CgroupPath", path);
+	jset(j, "Resources", limits_to_json(o->limits ? o->limits : &none));
 
 	jset(j, "Share", jnew_strv((char **)share));
 	jset_str(j, "Hostname", o->hostname ? o->hostname : "");
@@ -349,6 +364,13 @@ int pod_create(struct engine *e, const struct pod_create_opts *o, char **id, str
 	if (engine_store(e, err) == NULL || pod_parse_share(o->share, &share, err) < 0 ||
 	    check_create(o, share, err) < 0)
 		return -1;
+	/* its limits: where this user can have them, as a container's */
+	if (o->limits && limits_any(o->limits)) {
+		struct cg_req req = {.mode = CG_MODE_ENABLED, .parent = o->limits->cgroup_parent};
+		if (limits_check(o->limits, err) < 0 ||
+		    cgroup_can_limit(e, &req, o->limits, err) < 0)
+			return werr_status(err, 125);
+	}
 	name = pick_name(e, o->name, err);
 	if (name == NULL)
 		return -1;
@@ -368,7 +390,7 @@ int pod_create(struct engine *e, const struct pod_create_opts *o, char **id, str
 	p.name = name;
 	p.created = now_ns();
 	p.infra_id = infra ? infra : "";
-	p.config = create_config(o, share);
+	p.config = create_config(o, share, p.id);
 	r = store_pod_add(e->store, &p, err);
 	free(p.config);
 	if (r < 0) {
@@ -435,6 +457,9 @@ int pod_join_opts(struct engine *e, const char *ref, struct run_opts *o, char **
 		}
 		o->hostname = pod_hostname(&p);
 	}
+	/* its cgroup under the pod's, whose limits hold for all of them */
+	if (o->limits.cgroup_parent == NULL && o->cgroups != CG_MODE_DISABLED)
+		o->limits.cgroup_parent = pod_cgroup_path(&p);
 	*pod_id = xstrdup(p.id);
 	o->pod = *pod_id;
 	pod_rec_free(&p);
@@ -731,6 +756,10 @@ int pod_remove(struct engine *e, const struct pod_rec *p, bool force, int timeou
 		rc = r < 0 ? -1 : r > 0 ? container_remove(e, &cur, force, timeout, err) : 0;
 		container_rec_free(&cur);
 	}
+	if (rc == 0) { /* its cgroup, empty now */
+		cleanup_free char *path = pod_cgroup_path(p);
+		cgroup_remove_path(e, path);
+	}
 	container_recs_free(c, n);
 	return pod_event(e, p->id, p->name, "remove", rc);
 }
@@ -798,6 +827,55 @@ static struct json_object *port_bindings(const struct pod_rec *p)
 	return pb;
 }
 
+char *pod_cgroup_path(const struct pod_rec *p)
+{
+	cleanup_json struct json_object *cfg = pod_config(p);
+	const char *path = jstr(cfg, "CgroupPath");
+
+	/* a pod made before its cgroup was: where one would be */
+	return path ? xstrdup(path) : xasprintf("/warren/%s", p->id);
+}
+
+void pod_limits(const struct pod_rec *p, struct res_limits *out)
+{
+	cleanup_json struct json_object *cfg = pod_config(p);
+
+	limits_from_json(jget(cfg, "Resources"), out);
+}
+
+/* pod inspect's limits, Podman's keys, only those set (its omitempty) */
+static void pod_limits_json(struct json_object *j, struct json_object *rec)
+{
+	struct res_limits l;
+	cleanup_json struct json_object *h = json_object_new_object();
+	static const char *const keys[][2] = {
+	    {"CpuPeriod", "cpu_period"},
+	    {"CpuQuota", "cpu_quota"},
+	    {"CpuShares", "cpu_shares"},
+	    {"CpusetCpus", "cpuset_cpus"},
+	    {"CpusetMems", "cpuset_mems"},
+	    {"Memory", "memory_limit"},
+	    {"MemorySwap", "memory_swap"},
+	    {"BlkioWeight", "blkio_weight"},
+	    {"BlkioDeviceReadBps", "device_read_bps"},
+	    {"BlkioDeviceWriteBps", "device_write_bps"},
+	};
+
+	limits_from_json(rec, &l);
+	limits_to_hostconfig(&l, h);
+	limits_free(&l);
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		struct json_object *v = jget(h, keys[i][0]);
+		const char *s =
+		    json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+		if (v == NULL || (s && !*s) ||
+		    (!s && !json_object_is_type(v, json_type_array) &&
+		     json_object_get_int64(v) == 0))
+			continue;
+		jset(j, keys[i][1], json_object_get(v));
+	}
+}
+
 struct json_object *pod_inspect_json(struct engine *e, const struct pod_rec *p,
 				     const struct container_rec *c, size_t n)
 {
@@ -817,9 +895,9 @@ struct json_object *pod_inspect_json(struct engine *e, const struct pod_rec *p,
 	jset_str(j, "Hostname", jstr(cfg, "Hostname") ? jstr(cfg, "Hostname") : "");
 	jset(j, "Labels",
 	     json_object_get(jget(cfg, "Labels") ? jget(cfg, "Labels") : json_object_new_object()));
-	jset(j, "CreateCgroup", json_object_new_boolean(false));
-	jset_str(j, "CgroupParent", "");
-	jset_str(j, "CgroupPath", "");
+	jset(j, "CreateCgroup", json_object_new_boolean(jstr(cfg, "CgroupPath") != NULL));
+	jset_str(j, "CgroupParent", jstr(cfg, "CgroupParent"));
+	jset_str(j, "CgroupPath", jstr(cfg, "CgroupPath"));
 	jset(j, "CreateInfra", json_object_new_boolean(p->infra_id[0] != '\0'));
 	if (p->infra_id[0] != '\0') {
 		const char *net = jstr(cfg, "Network");
@@ -844,6 +922,7 @@ struct json_object *pod_inspect_json(struct engine *e, const struct pod_rec *p,
 	}
 	jset(j, "SharedNamespaces", jnew_strv(p->infra_id[0] ? share : NULL));
 	jset(j, "NumContainers", json_object_new_int((int)n));
+	pod_limits_json(j, jget(cfg, "Resources"));
 	jset(j, "Containers", containers_json(c, n, false));
 	return j;
 }

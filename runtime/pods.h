@@ -23,13 +23,15 @@
 
 /* What `pod create` takes. */
 struct pod_create_opts {
-	const char *name;     /* NULL: a generated one */
-	const char *hostname; /* NULL: the pod's name */
-	const char *share;    /* --share, NULL: "ipc,net,uts" */
-	bool no_infra;	      /* --infra=false */
-	const char *network;  /* --network MODE as run takes it, NULL: the default */
-	char **publish;	      /* -p specs */
-	char **labels;	      /* --label K=V */
+	const char *name;		 /* NULL: a generated one */
+	const char *hostname;		 /* NULL: the pod's name */
+	const char *share;		 /* --share, NULL: "ipc,net,uts" */
+	bool no_infra;			 /* --infra=false */
+	const char *network;		 /* --network MODE as run takes it, NULL: the default */
+	char **publish;			 /* -p specs */
+	char **labels;			 /* --label K=V */
+	const struct res_limits *limits; /* -m, --cpus, --cgroup-parent, ... of the pod's
+					    cgroup, which its containers' are under; NULL: none */
 };
 
 /* Creates a pod and its infra container (created, not started); *id its
@@ -81,6 +83,11 @@ int pod_stop(struct engine *e, const struct pod_rec *p, int timeout, struct werr
  * every running one. */
 int pod_kill(struct engine *e, const struct pod_rec *p, int sig, struct werr *err);
 int pod_pause(struct engine *e, const struct pod_rec *p, bool pause, struct werr *err);
+
+/* Pod p's cgroup (Podman's CgroupPath: "<parent>/<id>", the parent
+ * /warren by default), malloc'd; and its limits (limits_free them). */
+char *pod_cgroup_path(const struct pod_rec *p);
+void pod_limits(const struct pod_rec *p, struct res_limits *out);
 
 /* Removes pod p: its members and infra (running ones only with force:
  * stopped first, timeout as pod_stop's), then its record. */

@@ -105,6 +105,7 @@ void runopts_init(struct run_opts *o)
 	o->tls_verify = -1;
 	o->stop_timeout = -1;
 	o->health.retries = -1;
+	o->limits.swappiness = -1;
 }
 
 int runopts_set_stop_signal(struct run_opts *o, const char *v, struct werr *err)
@@ -419,6 +420,7 @@ void runopts_free(struct run_opts *o)
 	strv_free(o->cap_add);
 	strv_free(o->cap_drop);
 	strv_free(o->ulimits);
+	limits_free(&o->limits);
 	free(o->seccomp);
 	free(o->init_path);
 	free(o->rootfs_path);

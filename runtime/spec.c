@@ -22,7 +22,9 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "engine/config.h"
@@ -383,6 +385,8 @@ static int build_process(const struct run_opts *o, const struct image_config *im
 		return -1;
 	}
 	json_object_object_add(p, "rlimits", rl);
+	if (o->limits.oom_score_adj != 0)
+		jset(p, "oomScoreAdj", json_object_new_int(o->limits.oom_score_adj));
 	json_object_object_add(p, "noNewPrivileges", json_object_new_boolean(true));
 	*out = p;
 	return 0;
@@ -492,9 +496,17 @@ static void add_default_mounts(struct json_object *arr, const struct engine *e,
 		if (!mount_wanted(m, e, o) || user_mounts_at(o, m->dst))
 			continue;
 		opts = json_object_new_array_ext(8);
-		for (const char *const *p = m->opts; *p; p++)
-			if (!(m->rw_privileged && o->privileged && strcmp(*p, "ro") == 0))
+		for (const char *const *p = m->opts; *p; p++) {
+			/* --shm-size: bytes, as Podman writes it */
+			if (o->limits.shm_size > 0 && strcmp(m->dst, "/dev/shm") == 0 &&
+			    str_has_prefix(*p, "size=")) {
+				cleanup_free char *sz =
+				    xasprintf("size=%lld", (long long)o->limits.shm_size);
+				json_object_array_add(opts, json_object_new_string(sz));
+			} else if (!(m->rw_privileged && o->privileged && strcmp(*p, "ro") == 0)) {
 				json_object_array_add(opts, json_object_new_string(*p));
+			}
+		}
 		json_object_array_add(arr, mount_json(m->dst, m->type, m->src, opts));
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(etc_files); i++) {
@@ -683,6 +695,16 @@ static const char *const readonly_paths[] = {
     "/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
+bool spec_cgroupns_private(const struct run_opts *o)
+{
+	struct statfs sf;
+
+	if (o->limits.cgroupns != NULL)
+		return strcmp(o->limits.cgroupns, "private") == 0;
+	/* Podman's default: private on cgroup v2, host on v1 and hybrid */
+	return statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC;
+}
+
 static struct json_object *namespaces_json(const struct run_opts *o)
 {
 	static const char *const types[] = {"pid", "mount", "ipc", "uts", "network"};
@@ -697,6 +719,11 @@ static struct json_object *namespaces_json(const struct run_opts *o)
 		json_object_object_add(ns, "type", json_object_new_string(types[i]));
 		if (net && o->net == NET_NS)
 			jset_str(ns, "path", o->netopts.arg);
+		json_object_array_add(a, ns);
+	}
+	if (spec_cgroupns_private(o)) {
+		struct json_object *ns = json_object_new_object();
+		jset_str(ns, "type", "cgroup");
 		json_object_array_add(a, ns);
 	}
 	return a;

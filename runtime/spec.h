@@ -12,6 +12,7 @@
 #include "engine/engine.h"
 #include "lib/err.h"
 #include "net/net.h"
+#include "runtime/limits.h"
 
 enum mount_kind { MOUNT_BIND = 0, MOUNT_VOLUME };
 
@@ -106,6 +107,7 @@ struct run_opts {
 	char **conf_ulimits; /* containers.conf's default_ulimits (container_create) */
 	bool rootless;	     /* the engine's mode (container_create): limits it cannot raise */
 	const char *pod;     /* --pod: the full id of the pod it joins (runtime/pods.h), borrowed */
+	struct res_limits limits; /* -m, --cpus, --pids-limit, --shm-size, ... (issue 14) */
 };
 
 /* The default init binaries of --init, in the order they are looked for
@@ -159,6 +161,10 @@ int spec_process_args(const struct run_opts *o, const struct image_config *img, 
  * the same key in place, else appends. Entries without '=' use the whole
  * string as the key. */
 void spec_env_set(char ***env, const char *kv);
+
+/* --cgroupns private, or none given on a cgroup v2 host (Podman's
+ * default; host on v1 and hybrid hosts). */
+bool spec_cgroupns_private(const struct run_opts *o);
 
 /* Pretty-printed JSON of spec, malloc'd (caller frees). */
 char *spec_to_string(struct json_object *spec);

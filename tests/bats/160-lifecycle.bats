@@ -425,7 +425,7 @@ wait_log() {
     assert_last_error 'no container with name or ID "nosuchcontainer" found: no such container'
 }
 
-@test "update --restart: the new policy applies from the next exit; resource limits are refused, not ignored" {
+@test "update --restart: the new policy applies from the next exit; resource limits are set or refused, never ignored" {
     # guards: issue 8 "update (restart policy and, where cgroups allow, resources)"
     local name
     name=$(wt_name)
@@ -437,9 +437,17 @@ wait_log() {
     wait_state "$name" exited
     run_warren 0 inspect --format '{{.RestartCount}}' "$name"
     assert_output 1
-    run_warren 125 update --memory 10m "$name"
-    assert_last_error "--memory: container"
-    assert_last_error "warren does not set resource limits yet (issue 14), and never ignores one"
+    # issue 14: recorded where this user can have a memory cgroup, else the reason
+    run --separate-stderr timeout 120 "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" update --memory 10m "$name"
+    if [ "$status" = 0 ]; then
+        run_warren 0 inspect --format '{{.HostConfig.Memory}}' "$name"
+        assert_output 10485760
+    else
+        wt_check_status 125 "update --memory 10m"
+        assert_last_error "--memory: resource limits need a cgroup of the memory controller"
+        run_warren 0 inspect --format '{{.HostConfig.Memory}}' "$name"
+        assert_output 0
+    fi
     run_warren 125 update --restart sometimes "$name"
     run_warren 125 update "$name"
     run_warren 125 update --restart always nosuchcontainer

@@ -304,6 +304,15 @@ YAML
         "$p" "$IMAGE" "$IMAGE" >"$f"
     run_warren 125 kube play "$f"
     assert_equal "$stderr" "Error: pod $p: duplicate container name a"
+    # issue 14: resources are limits, a bad quantity is named
+    printf 'kind: Pod\nmetadata: {name: %s}\nspec:\n  containers:\n  - {name: a, image: %s, resources: {limits: {memory: 1Qi}}}\n' \
+        "$p" "$IMAGE" >"$f"
+    run_warren 125 kube play "$f"
+    assert_equal "$stderr" 'Error: container a: resources.limits.memory: invalid quantity "1Qi"'
+    printf 'kind: Pod\nmetadata: {name: %s}\nspec:\n  containers:\n  - {name: a, image: %s, resources: {limits: {cpu: 0.0001}}}\n' \
+        "$p" "$IMAGE" >"$f"
+    run_warren 125 kube play "$f"
+    assert_equal "$stderr" "Error: CPU cfs quota cannot be less than 1ms (i.e. 1000)"
     run_warren 125 kube play "$BATS_TEST_TMPDIR/none.yaml"
     [ "${#stderr_lines[@]}" = 1 ] || fail "not one line: $stderr"
     # a missing image in the second pod's second container: neither pod is made

@@ -401,7 +401,7 @@ ok"
     nothing_named "$p"
 }
 
-@test "kube play: command, args, workingDir, env, securityContext, resources, livenessProbe" {
+@test "kube play: command, args, workingDir, env, securityContext, livenessProbe" {
     # guards: issue 11 "Probes (liveness/readiness exec ...) map to the healthchecks"
     local p="wt-kfld-$BATS_TEST_NUMBER-$RANDOM" f="$BATS_TEST_TMPDIR/p.yaml"
     WT_PODS+=("$p")
@@ -424,7 +424,6 @@ spec:
       readOnlyRootFilesystem: true
       runAsNonRoot: true
       capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}
-    resources: {limits: {memory: 64Mi}}
     livenessProbe:
       exec: {command: [ls, /tmp]}
       periodSeconds: 7
@@ -443,7 +442,6 @@ spec:
 YAML
     run_warren 0 kube play "$f"
     # the fields warren cannot honour are named
-    assert_stderr_contains "container c: resource limits and requests are not supported"
     assert_stderr_contains "container c: field readinessProbe is not supported"
     assert_stderr_contains "container c: securityContext: field runAsNonRoot is not supported"
     run_warren 0 logs "$p-c"
