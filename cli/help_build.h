@@ -1,0 +1,22 @@
+/* help_build.h - the --help of commit and build. */
+#ifndef WARREN_HELP_BUILD_H
+#define WARREN_HELP_BUILD_H
+
+#define COMMIT_HELP                                                                                \
+	"SYNOPSIS\n  warren commit [OPTIONS] CONTAINER [IMAGE]\n\n"                                 \
+	"DESCRIPTION\n  Creates an image from a container: its changed files (deletions as\n"      \
+	"  whiteouts) become a new layer on top of its image's layers, its settings\n"             \
+	"  (Env, Cmd, Entrypoint, WorkingDir, User, Labels) and the -c changes go into\n"          \
+	"  the config. Prints the new image's id. A short IMAGE is named\n"                        \
+	"  localhost/IMAGE.\n\n"                                                                   \
+	"OPTIONS\n"                                                                                \
+	"  -a, --author AUTHOR    the image's author\n"                                            \
+	"  -c, --change INSTR     apply a Containerfile instruction (CMD, ENTRYPOINT, ENV,\n"      \
+	"                         EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME, WORKDIR)\n"    \
+	"  -f, --format FORMAT    oci (default) or docker\n"                                       \
+	"  -m, --message MSG      commit message (docker format only)\n"                           \
+	"  -p, --pause            pause a running container while committing\n"                    \
+	"  -q, --quiet            print only the id\n"                                             \
+	"      --squash           the whole filesystem as the image's only layer\n"
+
+#endif
