@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/log.h"
+#include "lib/signame.h"
 #include "lib/util.h"
 #include "runtime/container_int.h"
 #include "runtime/ctrfs.h"
@@ -126,6 +128,13 @@ static int apply_changes(struct json_object *root, char *const *changes, struct 
 		if (parse_change(changes[i], &in, err) < 0)
 			return -1;
 		rc = image_config_change(root, &in, '\\', NULL, NULL, err);
+		if (rc == 0 && strcmp(in.cmd, "STOPSIGNAL") == 0) {
+			/* Podman's commit records the number ("2" for SIGINT) */
+			struct json_object *cfg = jget(root, "config");
+			char num[16];
+			snprintf(num, sizeof(num), "%d", signal_parse(jstr(cfg, "StopSignal")));
+			jset_str(cfg, "StopSignal", num);
+		}
 		cf_instr_free(&in);
 		if (rc < 0)
 			return werr_wrap(err, "invalid change \"%s\"", changes[i]);
