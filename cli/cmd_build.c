@@ -1,12 +1,18 @@
-/* cmd_build.c - `commit` (and `build`): new images made from containers. */
+/* cmd_build.c - `commit` and `build`: new images from containers and
+ * Containerfiles. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "image/image.h"
 #include "lib/cleanup.h"
 #include "lib/util.h"
+#include "runtime/build.h"
 #include "runtime/commit.h"
 
 struct commit_cli {
@@ -76,6 +82,117 @@ int cmd_commit(struct engine *e, void *opts, char **args, struct werr *err)
 		return werr_status(err, 125);
 	if (!c->quiet)
 		commit_progress(e, id);
+	printf("%s\n", id);
+	return 0;
+}
+
+/* ---- build ---- */
+
+struct build_cli {
+	char **tags, **build_args, **labels;
+	const char *file, *iidfile, *target, *format, *network;
+	bool no_cache, quiet, layers;
+};
+
+static const struct opt build_tab[] = {
+    OPT_STRV("build-arg", 0, struct build_cli, build_args),
+    OPT_STR("file", 'f', struct build_cli, file),
+    OPT_STR("format", 0, struct build_cli, format),
+    OPT_STR("iidfile", 0, struct build_cli, iidfile),
+    OPT_STRV("label", 0, struct build_cli, labels),
+    OPT_BOOL("layers", 0, struct build_cli, layers),
+    OPT_STR("network", 0, struct build_cli, network),
+    OPT_BOOL("no-cache", 0, struct build_cli, no_cache),
+    OPT_BOOL("quiet", 'q', struct build_cli, quiet),
+    OPT_STRV("tag", 't', struct build_cli, tags),
+    OPT_STR("target", 0, struct build_cli, target),
+    OPT_TABLE_END,
+};
+
+static void build_fini(void *opts)
+{
+	struct build_cli *b = opts;
+
+	strv_free(b->tags);
+	strv_free(b->build_args);
+	strv_free(b->labels);
+}
+
+const struct optspec cli_build_opts = {build_tab, sizeof(struct build_cli), false, NULL,
+				       build_fini};
+
+static void build_say(void *ud, const char *line)
+{
+	(void)ud;
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+/* --build-arg K (no value): K's value in our environment, as Podman. */
+static char **resolve_build_args(char *const *in)
+{
+	char **out = xcalloc(1, sizeof(char *));
+
+	for (size_t i = 0; in && in[i]; i++) {
+		const char *v = strchr(in[i], '=') ? NULL : getenv(in[i]);
+		if (strchr(in[i], '=')) {
+			out = strv_append(out, in[i]);
+		} else if (v) {
+			cleanup_free char *kv = xasprintf("%s=%s", in[i], v);
+			out = strv_append(out, kv);
+		}
+	}
+	return out;
+}
+
+static int write_iidfile(const char *path, const char *id, struct werr *err)
+{
+	cleanup_file FILE *f = fopen(path, "we");
+
+	if (f == NULL || fprintf(f, "sha256:%s", id) < 0)
+		return werr_set(err, errno, "write --iidfile '%s'", path);
+	return 0;
+}
+
+int cmd_build(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	const struct build_cli *c = opts;
+	cleanup_strv char **bargs = resolve_build_args(c->build_args);
+	const char *ctx = args[0] ? args[0] : ".";
+	struct build_opts o = {.context = ctx,
+			       .file = c->file,
+			       .tags = c->tags,
+			       .build_args = bargs,
+			       .labels = c->labels,
+			       .target = c->target,
+			       .network = c->network,
+			       .out_fd = c->quiet ? STDERR_FILENO : STDOUT_FILENO,
+			       .err_fd = STDERR_FILENO,
+			       .say = c->quiet ? NULL : build_say};
+	char id[DIGEST_HEX_LEN + 1];
+	struct stat st;
+
+	if (strv_len(args) > 1) {
+		werr_set(err, 0, "build takes at most one context: build [OPTIONS] [CONTEXT]");
+		return werr_status(err, 125);
+	}
+	if (c->format && strcmp(c->format, "oci") != 0 && strcmp(c->format, "docker") != 0) {
+		werr_set(err, 0, "unrecognized image type \"%s\"", c->format);
+		return werr_status(err, 125);
+	}
+	o.docker = c->format && strcmp(c->format, "docker") == 0;
+	if (strstr(ctx, "://") || str_has_prefix(ctx, "git@") || strcmp(ctx, "-") == 0 ||
+	    (stat(ctx, &st) == 0 && !S_ISDIR(st.st_mode))) {
+		werr_set(err, 0,
+			 "context '%s': only a local directory is supported yet (no URL, git "
+			 "repository, tarball or stdin)",
+			 ctx);
+		return werr_status(err, 125);
+	}
+	if (container_build(e, &o, id, err) < 0)
+		return -1;
+	if (c->iidfile && write_iidfile(c->iidfile, id, err) < 0)
+		return werr_status(err, 125);
 	printf("%s\n", id);
 	return 0;
 }

@@ -679,6 +679,8 @@ static const struct cmd cli_trust_commands[] = {
 };
 
 const struct cmd cli_image_commands[] = {
+    {"build", cmd_build, &cli_build_opts, "build an image from a Containerfile", BUILD_HELP,
+     NEEDS_STORE, NULL},
     {"exists", cmd_image_exists, NULL, "check whether an image is in local storage",
      IMG_EXISTS_HELP, NEEDS_STORE, NULL},
     {"history", cmd_history, &cli_history_opts, "show the history of an image", HISTORY_HELP,
@@ -823,6 +825,8 @@ const struct cmd cli_system_commands[] = {
 
 const struct cmd cli_commands[] = {
     {"attach", cmd_attach, &cli_attach_opts, "attach to a running container", ATTACH_HELP,
+     NEEDS_STORE, NULL},
+    {"build", cmd_build, &cli_build_opts, "build an image from a Containerfile", BUILD_HELP,
      NEEDS_STORE, NULL},
     {"commit", cmd_commit, &cli_commit_opts, "create an image from a container", COMMIT_HELP,
      NEEDS_STORE, NULL},

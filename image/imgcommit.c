@@ -336,6 +336,10 @@ static void complete_config(const struct image_new *n, const char *diff_id, int6
 	}
 	if (diff_id)
 		json_object_array_add(ids, json_object_new_string(diff_id));
+	if (n->no_history) {
+		json_object_put(h);
+		return;
+	}
 	if (hist == NULL || !json_object_is_type(hist, json_type_array)) {
 		hist = json_object_new_array();
 		jset(root, "history", hist);

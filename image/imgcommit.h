@@ -33,6 +33,7 @@ struct image_new {
 	const char *comment;		/* history comment, or NULL */
 	const char *author;		/* or NULL */
 	char *const *names;		/* full names for the image (image_local_name), or NULL */
+	bool no_history;		/* the config's history is complete already */
 };
 
 /* Stores the image of n: extracts its layer (kept as a blob too, for save

@@ -142,9 +142,8 @@ static int apply_changes(struct json_object *root, char *const *changes, struct 
 	return 0;
 }
 
-/* The container's changes as a layer tar in a temp file (at offset 0):
- * its upper dir, or (squash, vfs) its whole rootfs. */
-static int changes_tar(struct engine *e, const struct container_rec *c, bool whole,
+/* The container's changes as a layer tar in a temp file; see commit.h. */
+int commit_changes_tar(struct engine *e, const struct container_rec *c, bool whole,
 		       struct werr *err)
 {
 	cleanup_close int out = image_tmp_file(e, err);
@@ -198,7 +197,7 @@ static int commit_locked(struct engine *e, const struct container_rec *c,
 		squash_config(root);
 	if (o->docker && o->message && *o->message)
 		jset_str(root, "comment", o->message);
-	fd = changes_tar(e, c, whole, err);
+	fd = commit_changes_tar(e, c, whole, err);
 	if (fd < 0)
 		return -1;
 	by = strv_join(c->command, " ");

@@ -29,4 +29,13 @@ int commit_opts_check(const struct commit_opts *o, struct werr *err);
 int container_commit(struct engine *e, const char *ref, const struct commit_opts *o,
 		     char id_out[DIGEST_HEX_LEN + 1], struct werr *err);
 
+struct container_rec;
+
+/* c's changes as a plain layer tar in a temp file, at offset 0 (the
+ * caller closes it): its overlay upper dir (whiteouts for deletions), or
+ * with whole its whole rootfs (--squash; the vfs driver keeps no record
+ * of the changes). -1 on error. */
+int commit_changes_tar(struct engine *e, const struct container_rec *c, bool whole,
+		       struct werr *err);
+
 #endif

@@ -1,0 +1,845 @@
+/* build.c - `build`: stages, steps and their containers; see build.h. */
+#include "runtime/build.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image/cfparse.h"
+#include "image/image.h"
+#include "image/imgcommit.h"
+#include "lib/cleanup.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/syscalls.h"
+#include "lib/util.h"
+#include "runtime/build_copy.h"
+#include "runtime/commit.h"
+#include "runtime/container.h"
+#include "runtime/ctrfs.h"
+#include "runtime/runopts.h"
+#include "runtime/userlookup.h"
+
+struct stage {
+	size_t first, end; /* its instructions [first, end); first is its FROM */
+	char *name;	   /* "AS name" (lower case), or NULL */
+	bool needed;
+	char id[DIGEST_HEX_LEN + 1]; /* its image once built */
+};
+
+struct bld {
+	struct engine *e;
+	const struct build_opts *o;
+	struct cf_file f;
+	char *fname;
+	struct stage *st;
+	size_t nst, target, nneeded, done;
+	char **gargs; /* global ARGs (before the first FROM): "K=V" or "K" */
+	char **made;  /* ids of the intermediate images, removed at the end */
+	int ctx;      /* the context dir */
+	struct build_ignore ig;
+	/* the stage being built */
+	size_t si;
+	struct json_object *cfg; /* its config so far */
+	struct image_rec cur;	 /* its image so far; cur.id "" before any (scratch) */
+	char **args;		 /* its ARGs: "K=V", or "K" when unset */
+	bool cmd_set;		 /* a CMD in this stage */
+};
+
+static void say(struct bld *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct bld *b, const char *fmt, ...)
+{
+	cleanup_free char *line = NULL;
+	va_list ap;
+
+	if (b->o->say == NULL)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	b->o->say(b->o->ud, line);
+}
+
+/* The value of K in a vector of "K=V" ("K" alone: NULL, *declared set). */
+static const char *kv_get(char *const *v, const char *k, bool *declared)
+{
+	size_t n = strlen(k);
+
+	for (size_t i = strv_len(v); i-- > 0;) {
+		if (strncmp(v[i], k, n) == 0 && (v[i][n] == '=' || v[i][n] == '\0')) {
+			if (declared)
+				*declared = true;
+			return v[i][n] == '=' ? v[i] + n + 1 : NULL;
+		}
+	}
+	return NULL;
+}
+
+/* Variables of FROM lines: the global ARGs. */
+static const char *global_var(void *ud, const char *name)
+{
+	return kv_get(((struct bld *)ud)->gargs, name, NULL);
+}
+
+/* Variables in a stage: ENV over ARG (Docker's order). */
+static const char *stage_var(void *ud, const char *name)
+{
+	struct bld *b = ud;
+	const char *v = image_config_env(b->cfg, name);
+
+	return v ? v : kv_get(b->args, name, NULL);
+}
+
+/* "Containerfile:3: " + err for instruction in. */
+static int at_line(struct bld *b, const struct cf_instr *in, struct werr *err)
+{
+	struct werr old = *err;
+
+	werr_set(err, old.errnum, "%s:%d: %s", b->fname, in->line, old.msg);
+	err->status = old.status;
+	return -1;
+}
+
+/* ---- reading the Containerfile and the stages ---- */
+
+static int read_file(struct bld *b, struct werr *err)
+{
+	const char *cands[] = {"Containerfile", "Dockerfile"};
+	cleanup_free char *text = NULL;
+	cleanup_close int fd = -1;
+	struct stat st;
+
+	if (b->o->file) {
+		fd = open(b->o->file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return werr_set(err, errno, "open '%s'", b->o->file);
+		b->fname = xstrdup(b->o->file);
+	} else {
+		for (size_t i = 0; i < ARRAY_SIZE(cands) && fd < 0; i++) {
+			fd = openat(b->ctx, cands[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd >= 0)
+				b->fname = xstrdup(cands[i]);
+		}
+		if (fd < 0)
+			return werr_set(err, ENOENT,
+					"no Containerfile or Dockerfile in the context '%s'",
+					b->o->context);
+	}
+	if (fstat(fd, &st) < 0)
+		return werr_set(err, errno, "stat '%s'", b->fname);
+	if (!S_ISREG(st.st_mode) || st.st_size > CF_MAX_SIZE)
+		return werr_set(err, 0, "%s: not a regular file of at most %d bytes", b->fname,
+				CF_MAX_SIZE);
+	text = xmalloc((size_t)st.st_size + 1);
+	if (read_all(fd, text, (size_t)st.st_size) != (ssize_t)st.st_size)
+		return werr_set(err, errno, "read '%s'", b->fname);
+	return cf_parse(text, (size_t)st.st_size, b->fname, &b->f, err);
+}
+
+/* The stage an image reference names ("build", or its index "0"), or -1. */
+static int stage_named(const struct bld *b, const char *ref, size_t before)
+{
+	char *end;
+	long n = strtol(ref, &end, 10);
+
+	if (*ref && *end == '\0' && n >= 0 && (size_t)n < before)
+		return (int)n;
+	for (size_t i = 0; i < before; i++)
+		if (b->st[i].name && strcasecmp(b->st[i].name, ref) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The base named by FROM of stage i (expanded), malloc'd. */
+static char *stage_base(struct bld *b, size_t i, struct werr *err)
+{
+	cleanup_strv char **w = NULL;
+
+	if (cf_words(b->f.v[b->st[i].first].rest, b->f.escape, true, global_var, b, &w, err) < 0)
+		return NULL;
+	if (w[0] == NULL)
+		return werr_set(err, 0, "FROM requires an image"), NULL;
+	return xstrdup(w[0]);
+}
+
+static void need(struct bld *b, size_t i)
+{
+	if (b->st[i].needed)
+		return;
+	b->st[i].needed = true;
+	b->nneeded++;
+	cleanup_free char *base = NULL;
+	struct werr e = {0};
+	if ((base = stage_base(b, i, &e)) != NULL) {
+		int k = stage_named(b, base, i);
+		if (k >= 0)
+			need(b, (size_t)k);
+	}
+	for (size_t j = b->st[i].first + 1; j < b->st[i].end; j++) {
+		const char *from = cf_flag(&b->f.v[j], "from");
+		int k = from ? stage_named(b, from, i) : -1;
+		if (k >= 0 && (strcmp(b->f.v[j].cmd, "COPY") == 0 || strcmp(b->f.v[j].cmd, "ADD") == 0))
+			need(b, (size_t)k);
+	}
+}
+
+/* Splits the instructions into stages, reads the global ARGs and marks
+ * the stages the target needs. */
+static int plan_stages(struct bld *b, struct werr *err)
+{
+	for (size_t i = 0; i < b->f.n; i++) {
+		const struct cf_instr *in = &b->f.v[i];
+		if (strcmp(in->cmd, "FROM") == 0) {
+			cleanup_strv char **w = NULL;
+			b->st = xrealloc(b->st, (b->nst + 1) * sizeof(*b->st));
+			b->st[b->nst] = (struct stage){.first = i, .end = b->f.n};
+			if (b->nst > 0)
+				b->st[b->nst - 1].end = i;
+			if (cf_words(in->rest, b->f.escape, true, global_var, b, &w, err) < 0)
+				return at_line(b, in, err);
+			if (strv_len(w) == 3 && strcasecmp(w[1], "AS") == 0) {
+				b->st[b->nst].name = xstrdup(w[2]);
+				for (char *p = b->st[b->nst].name; *p; p++)
+					*p = (char)tolower((unsigned char)*p);
+			} else if (strv_len(w) != 1) {
+				werr_set(err, 0, "FROM takes IMAGE [AS NAME], not '%s'", in->rest);
+				return at_line(b, in, err);
+			}
+			b->nst++;
+		} else if (b->nst == 0 && strcmp(in->cmd, "ARG") == 0) {
+			char **k = NULL, **v = NULL;
+			size_t n = 0;
+			if (cf_pairs(in, b->f.escape, global_var, b, &k, &v, &n, err) < 0)
+				return at_line(b, in, err);
+			for (size_t j = 0; j < n; j++) {
+				bool given = false;
+				const char *bv = kv_get(b->o->build_args, k[j], &given);
+				cleanup_free char *kv =
+				    given || v[j] ? xasprintf("%s=%s", k[j], given ? bv : v[j])
+						  : xstrdup(k[j]);
+				b->gargs = strv_append(b->gargs, kv);
+			}
+			strv_free(k);
+			cf_vals_free(v, n);
+		} else if (b->nst == 0) {
+			werr_set(err, 0, "%s before the first FROM: no build stage yet", in->cmd);
+			return at_line(b, in, err);
+		}
+	}
+	if (b->nst == 0)
+		return werr_set(err, 0, "%s: no FROM instruction: nothing to build", b->fname);
+	b->target = b->nst - 1;
+	if (b->o->target) {
+		int k = stage_named(b, b->o->target, b->nst);
+		if (k < 0)
+			return werr_set(err, 0, "the target \"%s\" was not found in the provided %s",
+					b->o->target, b->fname);
+		b->target = (size_t)k;
+	}
+	need(b, b->target);
+	return 0;
+}
+
+/* ---- steps that run a container ---- */
+
+/* The environment of RUN: the config's Env, then the ARGs it lacks. */
+static char **run_env(struct bld *b)
+{
+	char **env = jstrv(jget(jget(b->cfg, "config"), "Env"));
+
+	for (size_t i = 0; b->args && b->args[i]; i++) {
+		size_t n = strcspn(b->args[i], "=");
+		cleanup_free char *k = xstrndup(b->args[i], n);
+		if (b->args[i][n] == '=' && image_config_env(b->cfg, k) == NULL)
+			env = strv_append(env, b->args[i]);
+	}
+	return env;
+}
+
+static void remember(struct bld *b, const char *id)
+{
+	if (!strv_contains(b->made, id))
+		b->made = strv_append(b->made, id);
+}
+
+/* Commits a layer tar (fd) onto the stage's image with the config so
+ * far; the new image becomes cur. */
+static int commit_layer(struct bld *b, int fd, const char *created_by, struct werr *err)
+{
+	char id[DIGEST_HEX_LEN + 1];
+	struct image_new n = {.parent = b->cur.id[0] ? &b->cur : NULL,
+			      .config = b->cfg,
+			      .layer_fd = fd,
+			      .created_by = created_by};
+	struct image_rec r = {0};
+
+	if (image_commit_new(b->e, &n, id, err) < 0)
+		return -1;
+	remember(b, id);
+	if (store_image_get(b->e->store, id, &r, err) <= 0)
+		return werr_set(err, ENOENT, "image %.12s just made is gone", id);
+	image_rec_free(&b->cur);
+	b->cur = r;
+	return 0;
+}
+
+/* FROM scratch has no image to make a container of: an empty layer
+ * first (a tar of two zero blocks). */
+static int scratch_base(struct bld *b, struct werr *err)
+{
+	static const char zeros[1024];
+	cleanup_close int fd = image_tmp_file(b->e, err);
+
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, zeros, sizeof(zeros)) < 0 || lseek(fd, 0, SEEK_SET) < 0)
+		return werr_set(err, errno, "write temp file");
+	return commit_layer(b, fd, "/bin/sh -c #(nop) FROM scratch", err);
+}
+
+/* A container of image id, created (rootfs mounted), for a step. */
+static int step_container(struct bld *b, const char *id, char **cmd, bool as_user,
+			  struct ctr_owned *c, struct werr *err)
+{
+	struct json_object *cc = jget(b->cfg, "config");
+	struct run_opts ro;
+	int rc;
+
+	runopts_init(&ro);
+	ro.env = run_env(b);
+	ro.cmd = strv_copy(cmd);
+	ro.entrypoint_set = true;
+	ro.health.none = true;
+	ro.quiet = true;
+	if (as_user && jstr(cc, "User") && jstr(cc, "User")[0])
+		ro.user = xstrdup(jstr(cc, "User"));
+	if (jstr(cc, "WorkingDir") && jstr(cc, "WorkingDir")[0])
+		ro.workdir = xstrdup(jstr(cc, "WorkingDir"));
+	rc = b->o->network ? runopts_set_network(&ro, b->o->network, err) : 0;
+	*c = (struct ctr_owned){.lock = -1, .proc = {.pty_master = -1}};
+	if (rc == 0)
+		rc = container_create(b->e, id, &ro, c, err);
+	runopts_free(&ro);
+	return rc;
+}
+
+/* Removes a step's container (its lock given up first). */
+static void drop_container(struct bld *b, struct ctr_owned *c)
+{
+	struct container_rec r = {0};
+	struct werr e = {0};
+	char id[DIGEST_HEX_LEN + 1];
+
+	if (c->rec.id[0] == '\0')
+		return;
+	memcpy(id, c->rec.id, sizeof(id));
+	container_owned_free(b->e, c);
+	if (container_lookup(b->e, id, &r, &e) > 0 && container_remove(b->e, &r, true, 0, &e) < 0)
+		log_warn("remove build container %.12s: %s", id, e.msg);
+	container_rec_free(&r);
+	c->rec.id[0] = '\0';
+}
+
+/* The container's changes as the next layer. */
+static int commit_container(struct bld *b, struct ctr_owned *c, const char *created_by,
+			    struct werr *err)
+{
+	cleanup_close int fd = commit_changes_tar(b->e, &c->rec, false, err);
+
+	if (fd < 0)
+		return -1;
+	return commit_layer(b, fd, created_by, err);
+}
+
+/* RUN's argv: the exec form, else the Shell (default /bin/sh -c) and the
+ * text (or the heredoc's script). */
+static char **run_argv(struct bld *b, const struct cf_instr *in)
+{
+	struct json_object *shell = jget(jget(b->cfg, "config"), "Shell");
+	char **v;
+
+	if (in->json)
+		return strv_copy(in->json);
+	v = jlen(shell) ? jstrv(shell) : strv_append(strv_append(NULL, "/bin/sh"), "-c");
+	return strv_append(v, in->heredoc ? in->heredoc : in->rest);
+}
+
+static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
+{
+	cleanup_strv char **argv = run_argv(b, in);
+	cleanup_free char *by = NULL;
+	struct ctr_owned c;
+	struct exec_io io = {.in_fd = -1, .out_fd = b->o->out_fd, .err_fd = b->o->err_fd,
+			     .event_fd = -1};
+	int code = 0, rc;
+
+	if (in->flags)
+		return werr_set(err, 0, "RUN %s is not supported yet", in->flags[0]);
+	by = in->json ? xasprintf("RUN %s", in->rest)
+		      : xasprintf("/bin/sh -c %s", in->heredoc ? in->heredoc : in->rest);
+	if (b->cur.id[0] == '\0' && scratch_base(b, err) < 0)
+		return -1;
+	if (step_container(b, b->cur.id, argv, true, &c, err) < 0)
+		return -1;
+	rc = container_start(b->e, &c, &io, err);
+	if (rc == 0)
+		rc = container_wait(b->e, &c, &io, &code, err);
+	if (rc == 0 && code != 0) {
+		werr_set(err, 0, "building at STEP \"%s\": while running runtime: exit status %d",
+			 in->text, code);
+		werr_status(err, code);
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = commit_container(b, &c, by, err);
+	drop_container(b, &c);
+	return rc;
+}
+
+/* The merged rootfs of a step's container, as a dir fd. */
+static int rootfs_fd(struct bld *b, const struct ctr_owned *c, struct werr *err)
+{
+	cleanup_free char *dir = container_dir(b->e, c->rec.id);
+	cleanup_free char *m = xasprintf("%s/merged", dir);
+	int fd = open(m, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return werr_set(err, errno, "open '%s'", m);
+	return fd;
+}
+
+/* COPY/ADD --from=X: a container of stage X's image (or of image X) to
+ * read from. */
+static int from_container(struct bld *b, const char *from, struct ctr_owned *c, struct werr *err)
+{
+	int k = stage_named(b, from, b->si);
+	struct image_rec r = {0};
+	char *const none[] = {(char *)"true", NULL};
+	int rc;
+
+	if (k >= 0)
+		return step_container(b, b->st[k].id, (char **)none, false, c, err);
+	rc = image_lookup(b->e, from, &r, err);
+	if (rc == 0)
+		werr_set(err, ENOENT, "--from=%s: no stage or image of that name", from);
+	if (rc > 0)
+		rc = step_container(b, r.id, (char **)none, false, c, err) < 0 ? -1 : 1;
+	image_rec_free(&r);
+	return rc > 0 ? 0 : -1;
+}
+
+/* Is rel an archive ADD unpacks? (by its name: .tar, .tar.gz, .tgz, ...) */
+static bool is_archive(const char *rel)
+{
+	static const char *const ext[] = {".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz",
+					  ".tar.bz2", ".tbz2", ".tar.zst"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(ext); i++)
+		if (str_has_suffix(rel, ext[i]))
+			return true;
+	return false;
+}
+
+/* ADD's local archives: unpacked into dest; the others are left in *srcs. */
+static int add_archives(struct bld *b, struct ctr_owned *c, int root, char ***srcs,
+			const char *dest, struct werr *err)
+{
+	char **rest = xcalloc(1, sizeof(char *));
+
+	for (size_t i = 0; (*srcs)[i]; i++) {
+		const char *s = (*srcs)[i];
+		struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
+				       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+		cleanup_close int fd = -1, d = -1;
+		if (!is_archive(s)) {
+			rest = strv_append(rest, s);
+			continue;
+		}
+		while (*s == '/')
+			s++;
+		fd = sys_openat2(b->ctx, s, &how);
+		d = build_mkdir_in(root, dest, 0, 0, err);
+		if (fd < 0 || d < 0) {
+			strv_free(rest);
+			return fd < 0 ? werr_set(err, errno, "ADD '%s'", s) : -1;
+		}
+		if (container_cp_in(b->e, &c->rec, NULL, fd, dest, false, err) < 0) {
+			strv_free(rest);
+			return werr_wrap(err, "ADD '%s'", s);
+		}
+	}
+	strv_free(*srcs);
+	*srcs = rest;
+	return 0;
+}
+
+/* The destination of COPY: relative to WORKDIR, a trailing '/' kept. */
+static char *copy_dest(struct bld *b, const char *d)
+{
+	const char *wd = jstr(jget(b->cfg, "config"), "WorkingDir");
+
+	if (d[0] == '/')
+		return xstrdup(d);
+	if (wd == NULL || wd[0] == '\0')
+		wd = "/";
+	if (strcmp(d, ".") == 0 || strcmp(d, "./") == 0)
+		return xasprintf("%s/", wd);
+	return xasprintf("%s%s%s", wd, str_has_suffix(wd, "/") ? "" : "/", d);
+}
+
+static int copy_flags(const struct cf_instr *in, struct werr *err)
+{
+	static const char *const ok[] = {"from", "chown", "chmod", "link", NULL};
+
+	for (size_t i = 0; in->flags && in->flags[i]; i++) {
+		size_t n = strcspn(in->flags[i] + 2, "=");
+		cleanup_free char *f = xstrndup(in->flags[i] + 2, n);
+		if (!strv_contains((char *const *)ok, f))
+			return werr_set(err, 0, "%s: unknown flag %s", in->cmd, in->flags[i]);
+	}
+	return 0;
+}
+
+/* COPY and ADD. */
+static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
+{
+	bool add = strcmp(in->cmd, "ADD") == 0;
+	const char *from = cf_flag(in, "from"), *chown = cf_flag(in, "chown");
+	const char *chmod = cf_flag(in, "chmod");
+	cleanup_strv char **w = NULL;
+	cleanup_free char *dest = NULL, *by = NULL;
+	cleanup_close int root = -1, src = -1;
+	struct ctr_owned c = {.lock = -1}, fc = {.lock = -1};
+	char *const none[] = {(char *)"true", NULL};
+	struct build_copy bc = {.mode = -1};
+	size_t n;
+	int rc = -1;
+
+	if (copy_flags(in, err) < 0)
+		return -1;
+	if (in->json)
+		w = strv_copy(in->json);
+	else if (cf_words(in->rest, b->f.escape, true, stage_var, b, &w, err) < 0)
+		return -1;
+	n = strv_len(w);
+	if (n < 2)
+		return werr_set(err, 0, "%s requires at least two arguments", in->cmd);
+	for (size_t i = 0; i + 1 < n; i++)
+		if (add && (str_has_prefix(w[i], "http://") || str_has_prefix(w[i], "https://")))
+			return werr_set(err, 0,
+					"ADD from a URL is not supported yet: download '%s' and "
+					"COPY it", w[i]);
+	if (chmod) {
+		char *end;
+		long m = strtol(chmod, &end, 8);
+		if (!*chmod || *end || m < 0 || m > 07777)
+			return werr_set(err, 0, "%s --chmod: not an octal mode '%s'", in->cmd, chmod);
+		bc.mode = (int)m;
+	}
+	dest = copy_dest(b, w[n - 1]);
+	free(w[n - 1]);
+	w[n - 1] = NULL;
+	by = xasprintf("/bin/sh -c #(nop) %s", in->text);
+	if (b->cur.id[0] == '\0' && scratch_base(b, err) < 0)
+		return -1;
+	if (step_container(b, b->cur.id, (char **)none, false, &c, err) < 0)
+		return -1;
+	if ((root = rootfs_fd(b, &c, err)) < 0)
+		goto out;
+	if (chown && build_chown_ids(root, chown, &bc.uid, &bc.gid, err) < 0)
+		goto out;
+	if (from) {
+		if (from_container(b, from, &fc, err) < 0 || (src = rootfs_fd(b, &fc, err)) < 0)
+			goto out;
+	} else {
+		src = dup(b->ctx);
+		bc.ig = &b->ig;
+		if (add && add_archives(b, &c, root, &w, dest, err) < 0)
+			goto out;
+	}
+	bc.src_root = src;
+	bc.dst_root = root;
+	bc.srcs = w;
+	bc.dest = dest;
+	rc = (w[0] == NULL ? 0 : build_copy_run(&bc, err));
+	if (rc < 0)
+		werr_wrap(err, "%s", in->cmd);
+	if (rc == 0)
+		rc = commit_container(b, &c, by, err);
+out:
+	drop_container(b, &fc);
+	drop_container(b, &c);
+	return rc;
+}
+
+/* ---- the other instructions ---- */
+
+static int step_arg(struct bld *b, const struct cf_instr *in, struct werr *err)
+{
+	char **k = NULL, **v = NULL;
+	size_t n = 0;
+
+	if (cf_pairs(in, b->f.escape, stage_var, b, &k, &v, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		bool given = false, global = false;
+		const char *bv = kv_get(b->o->build_args, k[i], &given);
+		const char *gv = kv_get(b->gargs, k[i], &global);
+		const char *val = given ? bv : v[i] ? v[i] : gv;
+		cleanup_free char *kv = val ? xasprintf("%s=%s", k[i], val) : xstrdup(k[i]);
+		b->args = strv_append(b->args, kv);
+	}
+	strv_free(k);
+	cf_vals_free(v, n);
+	return 0;
+}
+
+/* A history entry of an instruction that made no layer. */
+static void history_nop(struct bld *b, const struct cf_instr *in)
+{
+	struct json_object *h = json_object_new_object(), *hist = jget(b->cfg, "history");
+	cleanup_free char *by = xasprintf("/bin/sh -c #(nop) %s", in->text);
+	char when[48];
+
+	if (hist == NULL || !json_object_is_type(hist, json_type_array)) {
+		hist = json_object_new_array();
+		jset(b->cfg, "history", hist);
+	}
+	format_rfc3339(now_ns(), when, sizeof(when));
+	jset_str(h, "created", when);
+	jset_str(h, "created_by", by);
+	jset(h, "empty_layer", json_object_new_boolean(true));
+	json_object_array_add(hist, h);
+}
+
+static int step_config(struct bld *b, const struct cf_instr *in, struct werr *err)
+{
+	struct json_object *cc;
+
+	if (image_config_change(b->cfg, in, b->f.escape, stage_var, b, err) < 0)
+		return -1;
+	cc = jget(b->cfg, "config");
+	if (strcmp(in->cmd, "CMD") == 0)
+		b->cmd_set = true;
+	/* an ENTRYPOINT drops the CMD the base image had (Docker) */
+	if (strcmp(in->cmd, "ENTRYPOINT") == 0 && !b->cmd_set)
+		json_object_object_del(cc, "Cmd");
+	history_nop(b, in);
+	return 0;
+}
+
+static int step(struct bld *b, const struct cf_instr *in, struct werr *err)
+{
+	const char *c = in->cmd;
+
+	if (strcmp(c, "RUN") == 0)
+		return step_run(b, in, err);
+	if (strcmp(c, "COPY") == 0 || strcmp(c, "ADD") == 0)
+		return step_copy(b, in, err);
+	if (strcmp(c, "ARG") == 0)
+		return step_arg(b, in, err);
+	if (strcmp(c, "FROM") == 0)
+		return werr_set(err, 0, "FROM inside a stage");
+	return step_config(b, in, err);
+}
+
+/* ---- stages ---- */
+
+static int stage_from(struct bld *b, struct werr *err)
+{
+	cleanup_free char *base = stage_base(b, b->si, err);
+	int k, rc;
+
+	if (base == NULL)
+		return -1;
+	image_rec_free(&b->cur);
+	b->cur = (struct image_rec){0};
+	json_object_put(b->cfg);
+	b->cfg = NULL;
+	strv_free(b->args);
+	b->args = NULL;
+	b->cmd_set = false;
+	if (strcasecmp(base, "scratch") == 0) {
+		b->cfg = image_config_base(NULL, err);
+		return b->cfg ? 0 : -1;
+	}
+	k = stage_named(b, base, b->si);
+	rc = image_lookup(b->e, k >= 0 ? b->st[k].id : base, &b->cur, err);
+	if (rc == 0)
+		werr_set(err, ENOENT, "%s: image not known (build pulls no image: pull it first)",
+			 base);
+	if (rc <= 0)
+		return -1;
+	b->cfg = image_config_base(&b->cur, err);
+	return b->cfg ? 0 : -1;
+}
+
+/* Podman drops what the OCI format has no field for, with a warning. */
+static void oci_only(struct bld *b)
+{
+	static const char *const keys[] = {"Healthcheck", "Shell", "OnBuild"};
+	struct json_object *cc = jget(b->cfg, "config");
+
+	for (size_t i = 0; !b->o->docker && i < ARRAY_SIZE(keys); i++) {
+		if (jget(cc, keys[i]) == NULL)
+			continue;
+		log_warn("%s is not supported for OCI image format and will be ignored: use "
+			 "--format docker",
+			 keys[i]);
+		json_object_object_del(cc, keys[i]);
+	}
+}
+
+static void add_labels(struct bld *b)
+{
+	struct json_object *cc = jget(b->cfg, "config"), *l;
+
+	if (b->o->labels == NULL)
+		return;
+	l = jget(cc, "Labels");
+	if (l == NULL || !json_object_is_type(l, json_type_object)) {
+		l = json_object_new_object();
+		jset(cc, "Labels", l);
+	}
+	for (size_t i = 0; b->o->labels[i]; i++) {
+		size_t n = strcspn(b->o->labels[i], "=");
+		cleanup_free char *k = xstrndup(b->o->labels[i], n);
+		jset_str(l, k, b->o->labels[i][n] == '=' ? b->o->labels[i] + n + 1 : "");
+	}
+}
+
+/* The stage's image: the config so far on the layers so far. */
+static int stage_commit(struct bld *b, char *const *names, char id[DIGEST_HEX_LEN + 1],
+			struct werr *err)
+{
+	struct image_new n = {.parent = b->cur.id[0] ? &b->cur : NULL,
+			      .config = b->cfg,
+			      .layer_fd = -1,
+			      .no_history = true,
+			      .names = names};
+
+	return image_commit_new(b->e, &n, id, err);
+}
+
+static int build_stage(struct bld *b, char *const *names, struct werr *err)
+{
+	struct stage *s = &b->st[b->si];
+	size_t nsteps = s->end - s->first;
+	bool last = b->si == b->target;
+	char prefix[32] = "";
+
+	b->done++;
+	if (b->nneeded > 1)
+		snprintf(prefix, sizeof(prefix), "[%zu/%zu] ", b->done, b->nneeded);
+	for (size_t j = s->first; j < s->end; j++) {
+		const struct cf_instr *in = &b->f.v[j];
+		say(b, "%sSTEP %zu/%zu: %s", prefix, j - s->first + 1, nsteps, in->text);
+		int rc = j == s->first ? stage_from(b, err) : step(b, in, err);
+		if (rc < 0) {
+			if (str_has_prefix(err->msg, "building at STEP"))
+				return -1;
+			int st = err->status;
+			werr_wrap(err, "building at STEP \"%s\"", in->text);
+			err->status = st;
+			return -1;
+		}
+		if (j != s->first && (strcmp(in->cmd, "RUN") == 0 || strcmp(in->cmd, "COPY") == 0 ||
+				      strcmp(in->cmd, "ADD") == 0))
+			say(b, "--> %.11s", b->cur.id);
+	}
+	if (last) {
+		add_labels(b);
+		oci_only(b);
+		say(b, "%sCOMMIT%s%s", prefix, names && names[0] ? " " : "",
+		    names && names[0] ? names[0] : "");
+	}
+	if (stage_commit(b, last ? names : NULL, s->id, err) < 0)
+		return -1;
+	if (!last)
+		remember(b, s->id);
+	say(b, "--> %.11s", s->id);
+	return 0;
+}
+
+static void bld_free(struct bld *b, const char *keep)
+{
+	/* the intermediate images, newest first; their layers stay while
+	 * the final image uses them */
+	for (size_t i = strv_len(b->made); i-- > 0;) {
+		struct werr e = {0};
+		if (keep && strcmp(b->made[i], keep) == 0)
+			continue;
+		if (image_delete(b->e, b->made[i], &e) < 0)
+			log_debug("remove intermediate image %.12s: %s", b->made[i], e.msg);
+	}
+	strv_free(b->made);
+	for (size_t i = 0; i < b->nst; i++)
+		free(b->st[i].name);
+	free(b->st);
+	cf_file_free(&b->f);
+	free(b->fname);
+	strv_free(b->gargs);
+	strv_free(b->args);
+	image_rec_free(&b->cur);
+	json_object_put(b->cfg);
+	build_ignore_free(&b->ig);
+	if (b->ctx >= 0)
+		close(b->ctx);
+}
+
+static void read_ignore(struct bld *b)
+{
+	static const char *const names[] = {".containerignore", ".dockerignore"};
+	struct werr e = {0};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		cleanup_free char *t = rootfs_read_file(b->ctx, names[i], 1 << 20, &e);
+		if (t) {
+			build_ignore_parse(t, &b->ig);
+			return;
+		}
+	}
+}
+
+int container_build(struct engine *e, const struct build_opts *o, char id_out[DIGEST_HEX_LEN + 1],
+		    struct werr *err)
+{
+	struct bld b = {.e = e, .o = o, .ctx = -1};
+	cleanup_strv char **names = NULL;
+	int rc = -1;
+
+	for (size_t i = 0; o->tags && o->tags[i]; i++) {
+		cleanup_free char *n = image_local_name(o->tags[i], err);
+		if (n == NULL)
+			return werr_status(err, 125);
+		names = strv_append(names, n);
+	}
+	b.ctx = open(o->context, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (b.ctx < 0) {
+		werr_set(err, errno, "context directory '%s'", o->context);
+		goto out;
+	}
+	read_ignore(&b);
+	if (read_file(&b, err) < 0 || plan_stages(&b, err) < 0 || engine_store(e, err) == NULL)
+		goto out;
+	for (b.si = 0; b.si <= b.target; b.si++)
+		if (b.st[b.si].needed && build_stage(&b, b.si == b.target ? names : NULL, err) < 0)
+			goto out;
+	for (size_t i = 0; names && names[i]; i++)
+		say(&b, "Successfully tagged %s", names[i]);
+	memcpy(id_out, b.st[b.target].id, DIGEST_HEX_LEN + 1);
+	rc = 0;
+out:
+	bld_free(&b, rc == 0 ? b.st[b.target].id : NULL);
+	if (rc < 0 && err->status == 0)
+		werr_status(err, 125);
+	return rc;
+}
