@@ -23,7 +23,6 @@
 #include "runtime/build_copy.h"
 #include "runtime/commit.h"
 #include "runtime/container.h"
-#include "runtime/ctrfs.h"
 #include "runtime/runopts.h"
 #include "runtime/userlookup.h"
 
@@ -449,8 +448,8 @@ static bool is_archive(const char *rel)
 }
 
 /* ADD's local archives: unpacked into dest; the others are left in *srcs. */
-static int add_archives(struct bld *b, struct ctr_owned *c, int root, char ***srcs,
-			const char *dest, struct werr *err)
+static int add_archives(struct bld *b, int root, char ***srcs, const char *dest,
+			struct werr *err)
 {
 	char **rest = xcalloc(1, sizeof(char *));
 
@@ -471,7 +470,7 @@ static int add_archives(struct bld *b, struct ctr_owned *c, int root, char ***sr
 			strv_free(rest);
 			return fd < 0 ? werr_set(err, errno, "ADD '%s'", s) : -1;
 		}
-		if (container_cp_in(b->e, &c->rec, NULL, fd, dest, false, err) < 0) {
+		if (build_untar(root, dest, fd, err) < 0) {
 			strv_free(rest);
 			return werr_wrap(err, "ADD '%s'", s);
 		}
@@ -562,7 +561,7 @@ static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
 	} else {
 		src = dup(b->ctx);
 		bc.ig = &b->ig;
-		if (add && add_archives(b, &c, root, &w, dest, err) < 0)
+		if (add && add_archives(b, root, &w, dest, err) < 0)
 			goto out;
 	}
 	bc.src_root = src;

@@ -2,6 +2,8 @@
  * rules of the build context; see build_copy.h. */
 #include "runtime/build_copy.h"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #include "lib/syscalls.h"
 #include "lib/util.h"
 #include "lib/walk.h"
+#include "storage/layer.h"
 #include "runtime/userlookup.h"
 
 /* ---- ignore rules ---- */
@@ -462,5 +465,85 @@ int build_copy_run(const struct build_copy *c, struct werr *err)
 				"must be a directory and end with a /");
 	for (size_t i = 0; rc == 0 && srcs[i]; i++)
 		rc = copy_one(c, srcs[i], dest_dir, err);
+	return rc;
+}
+
+/* ---- ADD of a local archive ---- */
+
+/* One archive entry (norm: its checked path) below dest in root. */
+static int untar_entry(struct archive *a, struct archive_entry *ent, int root, const char *dest,
+		       const char *norm, struct werr *err)
+{
+	cleanup_free char *full = xasprintf("%s/%s", dest, norm);
+	cleanup_free char *dir = xstrdup(full);
+	char *slash = strrchr(dir, '/');
+	const char *name = strrchr(full, '/') + 1;
+	cleanup_close int pfd = -1;
+	mode_t type = archive_entry_filetype(ent);
+	struct stat st = {0};
+
+	*slash = '\0';
+	pfd = build_mkdir_in(root, dir, 0, 0, err);
+	if (pfd < 0)
+		return -1;
+	st.st_mode = type | (archive_entry_perm(ent) & 07777);
+	st.st_uid = (uid_t)archive_entry_uid(ent);
+	st.st_gid = (gid_t)archive_entry_gid(ent);
+	st.st_mtim.tv_sec = archive_entry_mtime(ent);
+	st.st_atim = st.st_mtim;
+	if (clear_dest(pfd, name, type == AE_IFDIR, err) < 0)
+		return -1;
+	if (type == AE_IFDIR) {
+		if (mkdirat(pfd, name, 0755) < 0 && errno != EEXIST)
+			return werr_set(err, errno, "mkdir '%s'", norm);
+	} else if (type == AE_IFLNK) {
+		if (symlinkat(archive_entry_symlink(ent) ? archive_entry_symlink(ent) : "", pfd,
+			      name) < 0)
+			return werr_set(err, errno, "symlink '%s'", norm);
+	} else if (type == AE_IFREG && archive_entry_hardlink(ent) == NULL) {
+		cleanup_close int out =
+		    openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		const void *buf;
+		size_t len;
+		la_int64_t off;
+		int r;
+		if (out < 0)
+			return werr_set(err, errno, "create '%s'", norm);
+		while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK)
+			if (pwrite(out, buf, len, off) != (ssize_t)len)
+				return werr_set(err, errno, "write '%s'", norm);
+		if (r != ARCHIVE_EOF)
+			return werr_set(err, 0, "read '%s': %s", norm, archive_error_string(a));
+	} else {
+		return 0; /* hard links, devices, fifos: not unpacked */
+	}
+	struct build_copy keep = {.keep_owner = true, .mode = -1};
+	return set_meta(pfd, name, &st, &keep, err);
+}
+
+int build_untar(int root, const char *dest, int fd, struct werr *err)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *ent;
+	int r, rc = 0;
+
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
+		rc = werr_set(err, 0, "not an archive: %s", archive_error_string(a));
+		archive_read_free(a);
+		return rc;
+	}
+	while (rc == 0 && (r = archive_read_next_header(a, &ent)) == ARCHIVE_OK) {
+		char norm[4096];
+		if (layer_check_path(archive_entry_pathname(ent), norm, sizeof(norm), err) < 0)
+			rc = -1;
+		else if (norm[0] != '\0')
+			rc = untar_entry(a, ent, root, dest, norm, err);
+	}
+	if (rc == 0 && r != ARCHIVE_EOF)
+		rc = werr_set(err, 0, "read archive: %s", archive_error_string(a));
+	archive_read_free(a);
 	return rc;
 }

@@ -60,4 +60,10 @@ int build_mkdir_in(int root, const char *path, uid_t uid, gid_t gid, struct werr
  * (Docker's rule). */
 int build_chown_ids(int root, const char *spec, uid_t *uid, gid_t *gid, struct werr *err);
 
+/* ADD of a local archive (tar, itself plain or compressed): unpacked
+ * below dest in root, ownership and modes as the archive says. Names with
+ * ".." or absolute ones are refused; parents are resolved in the root;
+ * hard links and device nodes are left out. */
+int build_untar(int root, const char *dest, int fd, struct werr *err);
+
 #endif

@@ -1,0 +1,195 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2016,SC2154  # templates in single quotes; status/output/stderr come from bats
+# Issue 13: `build` from the Containerfiles of tests/fixtures/build, offline
+# FROM the busybox fixture image: each instruction's effect seen by run and
+# inspect, multi-stage with --target, a failing RUN and a syntax error
+# (nothing left behind), and the config podman build makes of the same file.
+
+load helpers
+
+# ctx NAME: a copy of tests/fixtures/build/NAME in the test's tmp dir (CTX)
+ctx() {
+    CTX=$BATS_TEST_TMPDIR/ctx-$1
+    cp -a "$WT_REPO/tests/fixtures/build/$1" "$CTX"
+}
+
+# counts: the number of containers and images (all) now, as "C I"
+counts() {
+    echo "$(w ps -a -q | wc -l) $(w images -a -q --no-trunc | wc -l)"
+}
+
+@test "build: every instruction of the basic Containerfile has its effect" {
+    local img=localhost/$(wt_name)
+    track_image "$img" "$img-2"
+    ctx basic
+    # ADD's archive and a symlink that points out of the context: it resolves
+    # inside the context (CTX/etc/passwd), never on the host
+    mkdir -p "$CTX/t" "$CTX/etc" && echo in-tar >"$CTX/t/x" && tar -cf "$CTX/files.tar" -C "$CTX/t" x && rm -r "$CTX/t"
+    echo context-passwd >"$CTX/etc/passwd"
+    ln -s /etc/passwd "$CTX/dir/abs-link"
+    run_warren 0 build --format docker -t "$img" -t "$img-2" --build-arg FROMCLI=cli \
+        --label extra=yes --iidfile "$BATS_TEST_TMPDIR/iid" "$CTX"
+    local id=${lines[-1]}
+    [[ $id =~ ^[0-9a-f]{64}$ ]] || fail "no image id last: $output"
+    assert_line "STEP 1/20: FROM \${BASE}"
+    assert_line "STEP 11/20: RUN echo \"run:\$MSG:\${FROMCLI:-unset}:\$(pwd)\" > /app/run.txt &&     rm /bin/vi"
+    assert_line "COMMIT $img:latest"
+    assert_line "Successfully tagged $img-2:latest"
+    [ "$(cat "$BATS_TEST_TMPDIR/iid")" = "sha256:$id" ] || fail "iidfile: $(cat "$BATS_TEST_TMPDIR/iid")"
+    # RUN saw ENV (expanded from an ARG), the --build-arg and WORKDIR; CMD and ENTRYPOINT
+    run_warren 0 run --rm "$img"
+    assert_output "run:hello world:cli:/app"
+    run_warren 0 run --rm --entrypoint '' "$img" sh -c '
+        id -un; pwd; cat hello.txt dir/a dir/sub/b unpacked/x heredoc.txt
+        stat -c "%u:%g %a" owned.txt; stat -c "%u:%g" hello.txt
+        test -e dir/skip.log || echo no-skip-log; test -e ignored.log || echo no-ignored-log
+        readlink dir/abs-link; test ! -e /bin/vi && echo vi-removed'
+    assert_output "nobody
+/app
+hello-file
+a
+b
+in-tar
+heredoc line one
+heredoc line two
+1000:1000 600
+0:0
+no-skip-log
+no-ignored-log
+/etc/passwd
+vi-removed"
+    run_warren 0 image inspect --format '{{json .Config}}' "$img"
+    run jq -c '[.Env, .WorkingDir, .User, .Labels, .ExposedPorts, .Volumes, .StopSignal, .Shell, .Healthcheck, .Entrypoint, .Cmd]' <<<"$output"
+    assert_output '[["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","WARREN_FIXTURE=image-env","APP_DIR=/app","MSG=hello world"],"/app","nobody",{"org.example.name":"basic build","version":"1","extra":"yes"},{"8080/tcp":{},"53/udp":{}},{"/data":{}},"SIGUSR1",["/bin/sh","-c"],{"Test":["CMD","true"],"Interval":30000000000,"Retries":2},["/bin/sh","-c"],["cat /app/run.txt"]]'
+    # no build container stays, no intermediate image
+    run_warren 0 ps -a --format '{{.Image}}'
+    refute_output --partial "$img"
+    run_warren 0 images -a --format '{{.ID}} {{.Names}}'
+    refute_line --regexp '<none>|\[\]$'
+}
+
+@test "build: a symlink named as COPY's source resolves inside the context" {
+    local img=localhost/$(wt_name)
+    track_image "$img"
+    CTX=$BATS_TEST_TMPDIR/ctx
+    mkdir -p "$CTX/etc"
+    echo context-passwd >"$CTX/etc/passwd"
+    ln -s ../../../../../../../etc/passwd "$CTX/up"
+    ln -s /etc/passwd "$CTX/abs"
+    printf 'FROM %s\nCOPY up /up\nCOPY abs /abs\n' "$IMAGE" >"$CTX/Containerfile"
+    run_warren 0 build -q -t "$img" "$CTX"
+    run_warren 0 run --rm "$img" cat /up /abs
+    assert_output $'context-passwd\ncontext-passwd'
+}
+
+@test "build: multi-stage, FROM an earlier stage and scratch, COPY --from; unneeded stages skipped" {
+    local img=localhost/$(wt_name) c
+    c=$(wt_name)
+    track_image "$img" "$img-t"
+    ctx multistage
+    run_warren 0 build -t "$img" "$CTX"
+    assert_line "[1/3] STEP 1/3: FROM localhost/warren-test/busybox:latest AS build"
+    assert_line "[3/3] COMMIT $img:latest"
+    refute_output --partial "this stage is not needed"
+    run_warren 0 create --name "$c" "$img"
+    run bash -c "'$WARREN' --root '$WT_ROOT' --runroot '$WT_RUNROOT' export '$c' | tar -xOf - artifact second | sort"
+    assert_output $'built-in-stage\nsecond:build'
+    run_warren 0 image inspect --format '{{json .Config.Cmd}}' "$img"
+    assert_output '["/artifact"]'
+    # --target stops at that stage: its files and its ENV
+    run_warren 0 build -q --target build -t "$img-t" "$CTX"
+    run_warren 0 run --rm "$img-t" sh -c 'cat /artifact; echo $STAGE; test -e /second || echo no-second'
+    assert_output $'built-in-stage\nbuild\nno-second'
+    run_warren 125 build --target nosuch "$CTX"
+    assert_error 'the target "nosuch" was not found in the provided Containerfile'
+}
+
+@test "build: a failing RUN shows its output and exit code and leaves nothing behind" {
+    local img=localhost/$(wt_name) before
+    ctx fail-run
+    before=$(counts)
+    run_warren 7 build -t "$img" "$CTX"
+    assert_line "output-of-failing-step"
+    refute_line "never"
+    assert_stderr_contains "err-of-failing-step"
+    [[ ${stderr_lines[-1]} == 'Error: building at STEP "RUN echo output-of-failing-step; echo err-of-failing-step >&2; exit 7": while running runtime: exit status 7' ]] ||
+        fail "last stderr line: ${stderr_lines[-1]}"
+    run_warren 1 image exists "$img"
+    [ "$(counts)" = "$before" ] || fail "containers/images before: $before, after: $(counts)"
+}
+
+@test "build: a syntax error names the file and line; nothing runs" {
+    local before
+    ctx syntax
+    before=$(counts)
+    run_warren 125 build "$CTX"
+    assert_error "Containerfile:4: unknown instruction: FOO"
+    refute_output --partial "STEP"
+    printf 'FROM %s\nENV A="open\n' "$IMAGE" >"$CTX/Containerfile"
+    run_warren 125 build "$CTX"
+    assert_error 'building at STEP "ENV A="open"' "unterminated quote"
+    printf 'RUN true\n' >"$CTX/Other"
+    run_warren 125 build -f "$CTX/Other" "$CTX"
+    assert_error "$CTX/Other:1: RUN before the first FROM"
+    [ "$(counts)" = "$before" ] || fail "containers/images before: $before, after: $(counts)"
+}
+
+@test "build: bad input fails with one line" {
+    local before
+    CTX=$BATS_TEST_TMPDIR/ctx
+    mkdir -p "$CTX"
+    before=$(counts)
+    run_warren 125 build "$CTX"
+    assert_error "no Containerfile or Dockerfile in the context"
+    run_warren 125 build "$BATS_TEST_TMPDIR/nonexistent"
+    assert_error "context directory"
+    run_warren 125 build https://example.com/repo.git
+    assert_error "only a local directory is supported yet"
+    printf 'FROM %s\nADD https://example.com/x /x\n' "$IMAGE" >"$CTX/Containerfile"
+    run_warren 125 build "$CTX"
+    assert_error "ADD from a URL is not supported yet"
+    printf 'FROM %s\nCOPY missing /x\n' "$IMAGE" >"$CTX/Containerfile"
+    run_warren 125 build "$CTX"
+    assert_error 'building at STEP "COPY missing /x"' "missing"
+    printf 'FROM localhost/no/such:image\n' >"$CTX/Containerfile"
+    run_warren 125 build "$CTX"
+    assert_error "localhost/no/such:image: image not known"
+    printf 'FROM %s\n' "$IMAGE" >"$CTX/Containerfile"
+    run_warren 125 build -t 'Bad:::Name' "$CTX"
+    assert_error "invalid reference format"
+    [ "$(counts)" = "$before" ] || fail "containers/images before: $before, after: $(counts)"
+}
+
+@test "build: -q prints only the image id" {
+    local img=localhost/$(wt_name)
+    track_image "$img"
+    CTX=$BATS_TEST_TMPDIR/ctx
+    mkdir -p "$CTX"
+    printf 'FROM %s\nRUN echo quiet-run-output\nENV Q=1\n' "$IMAGE" >"$CTX/Containerfile"
+    run_warren 0 build -q -t "$img" "$CTX"
+    [[ $output =~ ^[0-9a-f]{64}$ ]] || fail "stdout is not just the id: $output"
+    local id=$output
+    run_warren 0 image inspect --format '{{.Id}}' "$img"
+    assert_output "$id"
+}
+
+@test "build: podman build of the same Containerfile gives the same config" {
+    pm_init
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
+    local img=localhost/$(wt_name) p wr
+    track_image "$img"
+    ctx compare
+    pm load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null
+    pm build -q -t "$img" "$CTX" >/dev/null || fail "podman build failed"
+    run_warren 0 build -q -t "$img" "$CTX"
+    local filter='[.Env, .Cmd, .Entrypoint, .WorkingDir, .User,
+        (.Labels // {} | del(."io.buildah.version")), .ExposedPorts]'
+    p=$(pm image inspect --format '{{json .Config}}' "$img" | jq -cS "$filter")
+    run_warren 0 image inspect --format '{{json .Config}}' "$img"
+    wr=$(jq -cS "$filter" <<<"$output")
+    # and the file RUN made, where WORKDIR said
+    run_warren 0 run --rm --entrypoint cat "$img" /srv/sub/file
+    assert_output x
+    pm_cleanup
+    [ "$p" = "$wr" ] || fail "configs differ:"$'\n'"podman: $p"$'\n'"warren: $wr"
+}
