@@ -68,8 +68,9 @@ int cmd_commit(struct engine *e, void *opts, char **args, struct werr *err)
 	char id[DIGEST_HEX_LEN + 1];
 
 	if (strv_len(args) < 1 || strv_len(args) > 2) {
-		werr_set(err, 0, "commit requires a container and an optional image name: "
-				 "commit CONTAINER [IMAGE]");
+		werr_set(err, 0,
+			 "commit requires a container and an optional image name: "
+			 "commit CONTAINER [IMAGE]");
 		return werr_status(err, 125);
 	}
 	if (c->format && strcmp(c->format, "oci") != 0 && strcmp(c->format, "docker") != 0) {
@@ -147,9 +148,13 @@ static char **resolve_build_args(char *const *in)
 
 static int write_iidfile(const char *path, const char *id, struct werr *err)
 {
-	cleanup_file FILE *f = fopen(path, "we");
+	FILE *f = fopen(path, "we");
+	int rc;
 
-	if (f == NULL || fprintf(f, "sha256:%s", id) < 0)
+	if (f == NULL)
+		return werr_set(err, errno, "write --iidfile '%s'", path);
+	rc = fprintf(f, "sha256:%s", id) < 0 ? -1 : 0;
+	if (fclose(f) != 0 || rc < 0)
 		return werr_set(err, errno, "write --iidfile '%s'", path);
 	return 0;
 }

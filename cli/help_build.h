@@ -3,7 +3,7 @@
 #define WARREN_HELP_BUILD_H
 
 #define COMMIT_HELP                                                                                \
-	"SYNOPSIS\n  warren commit [OPTIONS] CONTAINER [IMAGE]\n\n"                                 \
+	"SYNOPSIS\n  warren commit [OPTIONS] CONTAINER [IMAGE]\n\n"                                \
 	"DESCRIPTION\n  Creates an image from a container: its changed files (deletions as\n"      \
 	"  whiteouts) become a new layer on top of its image's layers, its settings\n"             \
 	"  (Env, Cmd, Entrypoint, WorkingDir, User, Labels) and the -c changes go into\n"          \
@@ -20,22 +20,24 @@
 	"      --squash           the whole filesystem as the image's only layer\n"
 
 #define BUILD_HELP                                                                                 \
-	"SYNOPSIS\n  warren build [OPTIONS] [CONTEXT]\n\n"                                       \
-	"DESCRIPTION\n  Builds an image from CONTEXT/Containerfile (else CONTEXT/Dockerfile) and\n" \
-	"  the context directory (default \".\"; .containerignore or .dockerignore\n"          \
-	"  leave files out). RUN steps run in warren's own containers, rootless; COPY\n"      \
-	"  and ADD copy from the context or another stage. Prints STEP lines and the\n"       \
-	"  new image's id.\n\n"                                                                \
-	"OPTIONS\n"                                                                            \
-	"      --build-arg K=V  set an ARG (K alone: from the environment)\n"                  \
-	"  -f, --file FILE      the Containerfile\n"                                           \
-	"      --format FORMAT  oci (default) or docker (keeps HEALTHCHECK, SHELL, ONBUILD)\n" \
-	"      --iidfile FILE   write the image id to FILE\n"                                  \
-	"      --label K=V      add a label to the image\n"                                    \
-	"      --network MODE   the network of RUN steps\n"                                    \
-	"      --no-cache       build every step (there is no layer cache yet)\n"              \
-	"  -q, --quiet          print only the image id\n"                                     \
-	"  -t, --tag NAME       name the image (repeatable)\n"                                 \
+	"SYNOPSIS\n  warren build [OPTIONS] [CONTEXT]\n\n"                                         \
+	"DESCRIPTION\n  Builds an image from CONTEXT/Containerfile (else CONTEXT/Dockerfile) "     \
+	"and\n"                                                                                    \
+	"  the context directory (default \".\"; .containerignore or .dockerignore\n"              \
+	"  leave files out). RUN steps run in warren's own containers, rootless; COPY\n"           \
+	"  and ADD copy from the context or another stage. Prints STEP lines and the\n"            \
+	"  new image's id.\n\n"                                                                    \
+	"OPTIONS\n"                                                                                \
+	"      --build-arg K=V  set an ARG (K alone: from the environment)\n"                      \
+	"  -f, --file FILE      the Containerfile\n"                                               \
+	"      --format FORMAT  oci (default) or docker (keeps HEALTHCHECK, SHELL, ONBUILD)\n"     \
+	"      --iidfile FILE   write the image id to FILE\n"                                      \
+	"      --label K=V      add a label to the image\n"                                        \
+	"      --layers         accepted (each RUN, COPY and ADD makes a layer)\n"                 \
+	"      --network MODE   the network of RUN steps\n"                                        \
+	"      --no-cache       build every step (there is no layer cache yet)\n"                  \
+	"  -q, --quiet          print only the image id\n"                                         \
+	"  -t, --tag NAME       name the image (repeatable)\n"                                     \
 	"      --target STAGE   build up to this stage\n"
 
 #endif

@@ -45,16 +45,16 @@ static const struct {
 	const char *name;
 	bool flags;
 } keywords[] = {
-    {"ADD", true},	   {"ARG", false},	   {"CMD", false},     {"COPY", true},
-    {"ENTRYPOINT", false}, {"ENV", false},	   {"EXPOSE", false},  {"FROM", true},
-    {"HEALTHCHECK", true}, {"LABEL", false},	   {"MAINTAINER", false}, {"ONBUILD", false},
-    {"RUN", true},	   {"SHELL", false},	   {"STOPSIGNAL", false}, {"USER", false},
+    {"ADD", true},	   {"ARG", false},     {"CMD", false},	      {"COPY", true},
+    {"ENTRYPOINT", false}, {"ENV", false},     {"EXPOSE", false},     {"FROM", true},
+    {"HEALTHCHECK", true}, {"LABEL", false},   {"MAINTAINER", false}, {"ONBUILD", false},
+    {"RUN", true},	   {"SHELL", false},   {"STOPSIGNAL", false}, {"USER", false},
     {"VOLUME", false},	   {"WORKDIR", false},
 };
 
 /* These accept the exec (JSON) form. */
-static const char *const json_cmds[] = {"ADD",	  "CMD",   "COPY",   "ENTRYPOINT",
-					"RUN",	  "SHELL", "VOLUME", NULL};
+static const char *const json_cmds[] = {"ADD", "CMD",	"COPY",	  "ENTRYPOINT",
+					"RUN", "SHELL", "VOLUME", NULL};
 
 void cf_instr_free(struct cf_instr *in)
 {
@@ -226,8 +226,7 @@ static int heredoc(struct lines *l, const char *rest, const char *fname, int lin
 }
 
 /* Splits the logical line t (keyword and arguments) into in. */
-static int split_instr(char *t, const char *fname, int line, struct cf_instr *in,
-		       struct werr *err)
+static int split_instr(char *t, const char *fname, int line, struct cf_instr *in, struct werr *err)
 {
 	size_t kn = strcspn(t, " \t");
 	const char *rest = t + kn;
@@ -290,8 +289,7 @@ static char *logical_line(struct lines *l, char escape, int *first)
 	return b.s ? sb_take(&b) : NULL;
 }
 
-int cf_parse(const char *text, size_t len, const char *fname, struct cf_file *out,
-	     struct werr *err)
+int cf_parse(const char *text, size_t len, const char *fname, struct cf_file *out, struct werr *err)
 {
 	struct lines l = {.p = text, .end = text + len};
 	struct cf_file f = {.escape = '\\'};
@@ -418,7 +416,8 @@ static int expand_var(struct lexer *x, struct sbuf *out)
 	}
 	bool colon = *p == ':';
 	char op = colon ? p[1] : p[0];
-	cleanup_free char *word = xstrndup(p + (colon ? 2 : 1), (size_t)(end - p - (colon ? 2 : 1)));
+	cleanup_free char *word =
+	    xstrndup(p + (colon ? 2 : 1), (size_t)(end - p - (colon ? 2 : 1)));
 	bool set = val != NULL && (!colon || val[0] != '\0');
 
 	switch (op) {
@@ -479,11 +478,11 @@ int cf_words(const char *s, char escape, bool split, cf_lookup_fn fn, void *ud, 
 			sb_addn(&w, x.p + 1, (size_t)(q - x.p - 1));
 			x.p = q + 1;
 		} else if (c == '"') {
-			for (x.p++; *x.p != '"'; ) {
+			for (x.p++; *x.p != '"';) {
 				if (*x.p == '\0')
 					goto unterminated;
-				if (*x.p == escape && (x.p[1] == '"' || x.p[1] == '$' ||
-						       x.p[1] == escape)) {
+				if (*x.p == escape &&
+				    (x.p[1] == '"' || x.p[1] == '$' || x.p[1] == escape)) {
 					sb_addc(&w, x.p[1]);
 					x.p += 2;
 				} else if (*x.p == '$') {
@@ -523,8 +522,8 @@ void cf_vals_free(char **vals, size_t n)
 }
 
 /* ENV/LABEL "KEY VALUE..." (no '=' in the first word). */
-static int old_pair(const struct cf_instr *in, char escape, cf_lookup_fn fn, void *ud,
-		    char ***keys, char ***vals, size_t *n, struct werr *err)
+static int old_pair(const struct cf_instr *in, char escape, cf_lookup_fn fn, void *ud, char ***keys,
+		    char ***vals, size_t *n, struct werr *err)
 {
 	size_t kn = strcspn(in->rest, " \t");
 	const char *v = in->rest + kn + strspn(in->rest + kn, " \t");
@@ -564,9 +563,9 @@ int cf_pairs(const struct cf_instr *in, char escape, cf_lookup_fn fn, void *ud, 
 		const char *eq = strchr(words[i], '=');
 		if (eq == NULL && !arg) {
 			cf_vals_free(v, m);
-			return werr_set(err, 0,
-					"%s: can't find = in \"%s\": must be of the form name=value",
-					in->cmd, words[i]);
+			return werr_set(
+			    err, 0, "%s: can't find = in \"%s\": must be of the form name=value",
+			    in->cmd, words[i]);
 		}
 		cleanup_free char *key =
 		    eq ? xstrndup(words[i], (size_t)(eq - words[i])) : xstrdup(words[i]);

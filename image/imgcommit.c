@@ -216,8 +216,7 @@ static int change_health(struct json_object *cfg, const struct cf_instr *in, str
 		char *end;
 		long n = strtol(retries, &end, 10);
 		if (*retries == '\0' || *end || n < 0 || n > 1000000)
-			return werr_set(err, 0, "HEALTHCHECK --retries: bad number '%s'",
-					retries);
+			return werr_set(err, 0, "HEALTHCHECK --retries: bad number '%s'", retries);
 		jset(hc, "Retries", json_object_new_int((int)n));
 	}
 	jset(cfg, "Healthcheck", json_object_get(hc));
@@ -388,8 +387,8 @@ static int record(struct engine *e, const struct image_rec *r, const char *diff_
 
 	if (store_begin(s, err) < 0)
 		return -1;
-	if ((diff_id && store_layer_add_blob(s, diff_id, size, blob->digest[0] ? blob : NULL,
-					     err) < 0) ||
+	if ((diff_id &&
+	     store_layer_add_blob(s, diff_id, size, blob->digest[0] ? blob : NULL, err) < 0) ||
 	    store_image_add(s, r, err) < 0) {
 		store_rollback(s);
 		return -1;

@@ -185,7 +185,8 @@ static void need(struct bld *b, size_t i)
 	for (size_t j = b->st[i].first + 1; j < b->st[i].end; j++) {
 		const char *from = cf_flag(&b->f.v[j], "from");
 		int k = from ? stage_named(b, from, i) : -1;
-		if (k >= 0 && (strcmp(b->f.v[j].cmd, "COPY") == 0 || strcmp(b->f.v[j].cmd, "ADD") == 0))
+		if (k >= 0 &&
+		    (strcmp(b->f.v[j].cmd, "COPY") == 0 || strcmp(b->f.v[j].cmd, "ADD") == 0))
 			need(b, (size_t)k);
 	}
 }
@@ -239,7 +240,8 @@ static int plan_stages(struct bld *b, struct werr *err)
 	if (b->o->target) {
 		int k = stage_named(b, b->o->target, b->nst);
 		if (k < 0)
-			return werr_set(err, 0, "the target \"%s\" was not found in the provided %s",
+			return werr_set(err, 0,
+					"the target \"%s\" was not found in the provided %s",
 					b->o->target, b->fname);
 		b->target = (size_t)k;
 	}
@@ -376,8 +378,8 @@ static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
 	cleanup_strv char **argv = run_argv(b, in);
 	cleanup_free char *by = NULL;
 	struct ctr_owned c;
-	struct exec_io io = {.in_fd = -1, .out_fd = b->o->out_fd, .err_fd = b->o->err_fd,
-			     .event_fd = -1};
+	struct exec_io io = {
+	    .in_fd = -1, .out_fd = b->o->out_fd, .err_fd = b->o->err_fd, .event_fd = -1};
 	int code = 0, rc;
 
 	if (in->flags)
@@ -438,8 +440,8 @@ static int from_container(struct bld *b, const char *from, struct ctr_owned *c, 
 /* Is rel an archive ADD unpacks? (by its name: .tar, .tar.gz, .tgz, ...) */
 static bool is_archive(const char *rel)
 {
-	static const char *const ext[] = {".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz",
-					  ".tar.bz2", ".tbz2", ".tar.zst"};
+	static const char *const ext[] = {".tar", ".tar.gz",  ".tgz",  ".tar.xz",
+					  ".txz", ".tar.bz2", ".tbz2", ".tar.zst"};
 
 	for (size_t i = 0; i < ARRAY_SIZE(ext); i++)
 		if (str_has_suffix(rel, ext[i]))
@@ -448,8 +450,7 @@ static bool is_archive(const char *rel)
 }
 
 /* ADD's local archives: unpacked into dest; the others are left in *srcs. */
-static int add_archives(struct bld *b, int root, char ***srcs, const char *dest,
-			struct werr *err)
+static int add_archives(struct bld *b, int root, char ***srcs, const char *dest, struct werr *err)
 {
 	char **rest = xcalloc(1, sizeof(char *));
 
@@ -535,12 +536,14 @@ static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
 		if (add && (str_has_prefix(w[i], "http://") || str_has_prefix(w[i], "https://")))
 			return werr_set(err, 0,
 					"ADD from a URL is not supported yet: download '%s' and "
-					"COPY it", w[i]);
+					"COPY it",
+					w[i]);
 	if (chmod) {
 		char *end;
 		long m = strtol(chmod, &end, 8);
 		if (!*chmod || *end || m < 0 || m > 07777)
-			return werr_set(err, 0, "%s --chmod: not an octal mode '%s'", in->cmd, chmod);
+			return werr_set(err, 0, "%s --chmod: not an octal mode '%s'", in->cmd,
+					chmod);
 		bc.mode = (int)m;
 	}
 	dest = copy_dest(b, w[n - 1]);

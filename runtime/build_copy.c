@@ -60,7 +60,8 @@ void build_ignore_parse(const char *text, struct build_ignore *out)
 		p += n + (p[n] == '\n');
 		while (*t == ' ' || *t == '\t')
 			t++;
-		for (char *e = t + strlen(t); e > t && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r');)
+		for (char *e = t + strlen(t);
+		     e > t && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r');)
 			*--e = '\0';
 		if (*t == '\0' || *t == '#')
 			continue;
@@ -100,8 +101,8 @@ static bool match_full(const char *pat, const char *rel)
 		if (s == rel || s[-1] == '/') {
 			cleanup_free char *pre = xstrndup(rel, (size_t)(s - rel));
 			size_t hl = strlen(head);
-			bool head_ok = hl == 0 || (strlen(pre) >= hl &&
-						   fnmatch(head, pre, FNM_PATHNAME) == 0);
+			bool head_ok =
+			    hl == 0 || (strlen(pre) >= hl && fnmatch(head, pre, FNM_PATHNAME) == 0);
 			if (head_ok && (*tail == '\0' || match_full(tail, s)))
 				return true;
 		}
@@ -189,10 +190,10 @@ int build_chown_ids(int root, const char *spec, uid_t *uid, gid_t *gid, struct w
 	if (*u && *end == '\0') {
 		*uid = (uid_t)n;
 	} else {
-		struct pw_entry pw;
+		struct pw_entry pw = {0};
 		if (!*u || passwd_find(passwd, u, 0, &pw) != 1)
-			return werr_set(err, ENOENT, "--chown: no user '%s' in the image's /etc/passwd",
-					u);
+			return werr_set(err, ENOENT,
+					"--chown: no user '%s' in the image's /etc/passwd", u);
 		*uid = pw.uid;
 		pw_entry_free(&pw);
 	}
@@ -291,7 +292,8 @@ static int copy_entry(int sfd, const char *sname, int dfd, const char *dname,
 		ssize_t n;
 		if (in < 0)
 			return werr_set(err, errno, "open '%s'", sname);
-		out = openat(dfd, dname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		out =
+		    openat(dfd, dname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (out < 0)
 			return werr_set(err, errno, "create '%s'", dname);
 		while ((n = read(in, buf, sizeof(buf))) > 0)
@@ -386,7 +388,8 @@ static int expand_sources(const struct build_copy *c, char ***out, struct werr *
 			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
 			    fnmatch(base, de->d_name, FNM_PERIOD) != 0)
 				continue;
-			cleanup_free char *r = xasprintf("%s%s%s", dir, dir[0] ? "/" : "", de->d_name);
+			cleanup_free char *r =
+			    xasprintf("%s%s%s", dir, dir[0] ? "/" : "", de->d_name);
 			if (c->ig == NULL || !build_ignored(c->ig, r))
 				found = strv_append(found, r);
 		}
@@ -396,7 +399,8 @@ static int expand_sources(const struct build_copy *c, char ***out, struct werr *
 			close(dfd);
 		if (found == NULL) {
 			strv_free(v);
-			return werr_set(err, ENOENT, "no source files were specified: '%s' matches nothing",
+			return werr_set(err, ENOENT,
+					"no source files were specified: '%s' matches nothing",
 					c->srcs[i]);
 		}
 		qsort(found, strv_len(found), sizeof(char *), cmp_str);

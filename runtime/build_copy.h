@@ -33,11 +33,11 @@ void build_ignore_free(struct build_ignore *ig);
 bool build_ignored(const struct build_ignore *ig, const char *rel);
 
 struct build_copy {
-	int src_root;		       /* dir fd: the context, or a stage's rootfs */
-	char *const *srcs;	       /* source paths (may hold * ? [ in their last part) */
-	const char *dest;	       /* absolute in the rootfs; a trailing "/": a directory */
-	int dst_root;		       /* the container's rootfs */
-	uid_t uid;		       /* owner of what is copied (--chown; default 0:0) */
+	int src_root;	   /* dir fd: the context, or a stage's rootfs */
+	char *const *srcs; /* source paths (may hold * ? [ in their last part) */
+	const char *dest;  /* absolute in the rootfs; a trailing "/": a directory */
+	int dst_root;	   /* the container's rootfs */
+	uid_t uid;	   /* owner of what is copied (--chown; default 0:0) */
 	gid_t gid;
 	int mode;		       /* --chmod, or -1: the source's mode */
 	const struct build_ignore *ig; /* for the context, else NULL */

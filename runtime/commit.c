@@ -20,9 +20,9 @@
 #include "storage/layertar.h"
 
 /* What `podman commit -c` takes. */
-static const char *const commit_changes[] = {"CMD",	   "ENTRYPOINT", "ENV",	 "EXPOSE",
-					     "LABEL",	   "ONBUILD",	 "STOPSIGNAL", "USER",
-					     "VOLUME",	   "WORKDIR",	 NULL};
+static const char *const commit_changes[] = {"CMD",    "ENTRYPOINT", "ENV",	   "EXPOSE",
+					     "LABEL",  "ONBUILD",    "STOPSIGNAL", "USER",
+					     "VOLUME", "WORKDIR",    NULL};
 
 static int parse_change(const char *change, struct cf_instr *in, struct werr *err)
 {
@@ -38,8 +38,7 @@ static int parse_change(const char *change, struct cf_instr *in, struct werr *er
 				str_has_prefix(perr.msg, "change:1: ") ? perr.msg + 10 : perr.msg);
 	}
 	if (!strv_contains((char *const *)commit_changes, in->cmd)) {
-		werr_set(err, 0, "invalid change \"%s\" - invalid instruction %s", change,
-			 in->cmd);
+		werr_set(err, 0, "invalid change \"%s\" - invalid instruction %s", change, in->cmd);
 		cf_instr_free(in);
 		return -1;
 	}
@@ -56,8 +55,9 @@ int commit_opts_check(const struct commit_opts *o, struct werr *err)
 			return -1;
 	}
 	if (o->message && *o->message && !o->docker)
-		return werr_set(err, 0,
-				"messages are only compatible with the docker image format (-f docker)");
+		return werr_set(
+		    err, 0,
+		    "messages are only compatible with the docker image format (-f docker)");
 	/* each change applied to an empty config: its own errors now */
 	scratch = image_config_base(NULL, err);
 	for (size_t i = 0; o->changes && o->changes[i]; i++) {
