@@ -91,22 +91,28 @@ static bool match_full(const char *pat, const char *rel)
 	if (dd == NULL)
 		return fnmatch(pat, rel, FNM_PATHNAME | FNM_PERIOD) == 0 ||
 		       fnmatch(pat, rel, FNM_PATHNAME) == 0;
-	/* "A**B": A matches a prefix of rel ending at a '/' (or the start),
-	 * the rest of the pattern (after "**" and one '/') any suffix */
+	/* "A**B": A matches a prefix of rel (up to a dir boundary), then "**"
+	 * takes any number of dirs, then B (after one '/') the rest */
 	cleanup_free char *head = xstrndup(pat, (size_t)(dd - pat));
 	const char *tail = dd + 2;
+	size_t hl = strlen(head);
 	if (*tail == '/')
 		tail++;
-	for (const char *s = rel;; s++) {
-		if (s == rel || s[-1] == '/') {
-			cleanup_free char *pre = xstrndup(rel, (size_t)(s - rel));
-			size_t hl = strlen(head);
-			bool head_ok =
-			    hl == 0 || (strlen(pre) >= hl && fnmatch(head, pre, FNM_PATHNAME) == 0);
-			if (head_ok && (*tail == '\0' || match_full(tail, s)))
-				return true;
+	for (const char *p = rel;; p++) {
+		bool boundary = p == rel || p[-1] == '/';
+		if (boundary) {
+			cleanup_free char *pre = xstrndup(rel, (size_t)(p - rel));
+			if (hl == 0 ? p == rel : fnmatch(head, pre, FNM_PATHNAME) == 0) {
+				for (const char *q = p;; q++) {
+					if ((q == p || q[-1] == '/') &&
+					    (*tail == '\0' || match_full(tail, q)))
+						return true;
+					if (*q == '\0')
+						break;
+				}
+			}
 		}
-		if (*s == '\0')
+		if (*p == '\0')
 			return false;
 	}
 }

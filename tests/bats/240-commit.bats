@@ -187,3 +187,17 @@ ctr_ran() {
     pm_cleanup
     [ "$p" = "$wr" ] || fail "configs differ:"$'\n'"podman: $p"$'\n'"warren: $wr"
 }
+
+@test "commit: with the vfs driver (no upper dir) the whole rootfs is the new layer" {
+    # guards: vfs keeps no record of the changes; a diff of nothing would lose them
+    local c img=localhost/wt-commit-vfs
+    c=$(wt_name)
+    use_private_store
+    run_warren 0 --storage-driver vfs load -i "$WT_FIXTURES/busybox.docker.tar"
+    run_warren 0 --storage-driver vfs run --name "$c" "$IMAGE" sh -c 'echo v > /v; rm /bin/vi'
+    run_warren 0 --storage-driver vfs commit -q "$c" "$img"
+    run_warren 0 --storage-driver vfs run --rm "$img" sh -c 'cat /v; test ! -e /bin/vi && echo vi-gone'
+    assert_output $'v\nvi-gone'
+    run_warren 0 --storage-driver vfs image inspect --format '{{len .RootFS.Layers}}' "$img"
+    assert_output 1
+}

@@ -193,3 +193,41 @@ vi-removed"
     pm_cleanup
     [ "$p" = "$wr" ] || fail "configs differ:"$'\n'"podman: $p"$'\n'"warren: $wr"
 }
+
+@test "build: ADD refuses an archive with '..' or absolute names; nothing left behind" {
+    # guards: ADD unpacks into the rootfs itself (runtime/build_copy.c)
+    local before
+    CTX=$BATS_TEST_TMPDIR/ctx
+    mkdir -p "$CTX"
+    # the layer of the hostile fixture archives: a "../evil" entry, a "/abs" one
+    layer_of() { tar -xOf "$1" "$(tar -xOf "$1" manifest.json | jq -r '.[0].Layers[0]')"; }
+    layer_of "$WT_FIXTURES/dotdot.tar" >"$CTX/evil.tar"
+    printf 'FROM %s\nADD evil.tar /x/\n' "$IMAGE" >"$CTX/Containerfile"
+    before=$(counts)
+    run_warren 125 build "$CTX"
+    assert_error 'building at STEP "ADD evil.tar /x/"' ".."
+    [ "$(counts)" = "$before" ] || fail "containers/images before: $before, after: $(counts)"
+    layer_of "$WT_FIXTURES/absolute.tar" >"$CTX/evil.tar"
+    run_warren 125 build "$CTX"
+    assert_error 'building at STEP "ADD evil.tar /x/"' "absolute"
+    [ "$(counts)" = "$before" ] || fail "containers/images before: $before, after: $(counts)"
+}
+
+@test "build: history lists each step, layers where RUN, COPY and ADD made them" {
+    local img=localhost/$(wt_name)
+    track_image "$img"
+    CTX=$BATS_TEST_TMPDIR/ctx
+    mkdir -p "$CTX"
+    echo f >"$CTX/f"
+    printf 'FROM %s\nENV E=1\nCOPY f /f\nRUN echo r > /r\nCMD ["sh"]\n' "$IMAGE" >"$CTX/Containerfile"
+    run_warren 0 build -q -t "$img" "$CTX"
+    run_warren 0 history --no-trunc --format '{{.CreatedBy}}' "$img"
+    assert_line --index 0 '/bin/sh -c #(nop) CMD ["sh"]'
+    assert_line --index 1 '/bin/sh -c echo r > /r'
+    assert_line --index 2 '/bin/sh -c #(nop) COPY f /f'
+    assert_line --index 3 '/bin/sh -c #(nop) ENV E=1'
+    run_warren 0 image inspect --format '{{len .RootFS.Layers}}' "$IMAGE"
+    local base=$output
+    run_warren 0 image inspect --format '{{len .RootFS.Layers}}' "$img"
+    assert_output "$((base + 2))"
+}
