@@ -171,6 +171,7 @@ int cmd_build(struct engine *e, void *opts, char **args, struct werr *err)
 			       .labels = c->labels,
 			       .target = c->target,
 			       .network = c->network,
+			       .no_cache = c->no_cache,
 			       .out_fd = c->quiet ? STDERR_FILENO : STDOUT_FILENO,
 			       .err_fd = STDERR_FILENO,
 			       .say = c->quiet ? NULL : build_say};

@@ -35,7 +35,7 @@
 	"      --label K=V      add a label to the image\n"                                        \
 	"      --layers         accepted (each RUN, COPY and ADD makes a layer)\n"                 \
 	"      --network MODE   the network of RUN steps\n"                                        \
-	"      --no-cache       build every step (there is no layer cache yet)\n"                  \
+	"      --no-cache       run every step, whatever the layer cache holds\n"                  \
 	"  -q, --quiet          print only the image id\n"                                         \
 	"  -t, --tag NAME       name the image (repeatable)\n"                                     \
 	"      --target STAGE   build up to this stage\n"

@@ -380,6 +380,23 @@ static int add_layer(struct engine *e, const struct image_new *n, char diff_id[D
 	return 0;
 }
 
+/* A layer already stored (with the layers lock held, no removal can take
+ * it meanwhile): its diff_id and size. */
+static int reuse_layer(struct engine *e, const char *want, char diff_id[DIGEST_STR_LEN],
+		       int64_t *size, struct werr *err)
+{
+	cleanup_free char *dir = layer_path(e, want);
+	int rc = store_layer_exists(e->store, want, err);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 0 || access(dir, F_OK) < 0)
+		return werr_set(err, ENOENT, "layer %s is gone", want);
+	snprintf(diff_id, DIGEST_STR_LEN, "%s", want);
+	*size = 0;
+	return store_layer_size(e->store, want, size, err) < 0 ? -1 : 0;
+}
+
 static int record(struct engine *e, const struct image_rec *r, const char *diff_id, int64_t size,
 		  const struct layer_blob *blob, struct werr *err)
 {
@@ -412,14 +429,17 @@ int image_commit_new(struct engine *e, const struct image_new *n, char id_out[DI
 		image_layers_unlock_failed(e, &lock);
 		return -1;
 	}
+	if (n->layer_fd < 0 && n->diff_id && reuse_layer(e, n->diff_id, diff_id, &size, err) < 0)
+		return -1;
+	bool layer = n->layer_fd >= 0 || n->diff_id;
 	r.created = r.stored = now_ns();
-	complete_config(n, n->layer_fd >= 0 ? diff_id : NULL, r.created);
+	complete_config(n, layer ? diff_id : NULL, r.created);
 	r.config = xstrdup(json_object_to_json_string_ext(
 	    n->config, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	sha256_buf(r.config, strlen(r.config), dg);
 	memcpy(r.id, digest_hex(dg), DIGEST_HEX_LEN + 1);
 	r.layers = n->parent ? strv_copy(n->parent->layers) : xcalloc(1, sizeof(char *));
-	if (n->layer_fd >= 0)
+	if (layer)
 		r.layers = strv_append(r.layers, diff_id);
 	r.names = n->names ? strv_copy(n->names) : NULL;
 	r.size = (n->parent ? n->parent->size : 0) + size;

@@ -29,6 +29,8 @@ struct image_new {
 					   history are completed here */
 	int layer_fd;			/* a plain tar of the new layer, at offset 0;
 					   -1: no layer (an "empty_layer" history entry) */
+	const char *diff_id;		/* with layer_fd -1: a layer in the store
+					   already (the build cache), else NULL */
 	const char *created_by;		/* history */
 	const char *comment;		/* history comment, or NULL */
 	const char *author;		/* or NULL */

@@ -25,6 +25,7 @@
 #include "runtime/container.h"
 #include "runtime/runopts.h"
 #include "runtime/userlookup.h"
+#include "storage/layer.h"
 
 struct stage {
 	size_t first, end; /* its instructions [first, end); first is its FROM */
@@ -360,6 +361,95 @@ static int commit_container(struct bld *b, struct ctr_owned *c, const char *crea
 	return commit_layer(b, fd, created_by, err);
 }
 
+/* ---- the layer cache ---- */
+
+static char *cache_path(struct bld *b, const char *key)
+{
+	return xasprintf("%s/build-cache/%s", b->e->root, digest_hex(key));
+}
+
+/* The cache key of instruction in on the stage's image so far; extra: what
+ * else decides the layer (the copied files' digest). */
+static void cache_key(struct bld *b, const struct cf_instr *in, const char *extra,
+		      char key[DIGEST_STR_LEN])
+{
+	struct json_object *cc = jget(b->cfg, "config");
+	cleanup_strv char **env = run_env(b);
+	cleanup_free char *layers = strv_join(b->cur.layers, ",");
+	cleanup_free char *envs = strv_join(env, "\n");
+	cleanup_free char *text = NULL;
+
+	text = xasprintf(
+	    "warren-build-cache-1\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s", layers, in->text,
+	    in->heredoc ? in->heredoc : "", envs, jstr(cc, "User") ? jstr(cc, "User") : "",
+	    jstr(cc, "WorkingDir") ? jstr(cc, "WorkingDir") : "",
+	    json_object_to_json_string(jget(cc, "Shell")), extra, in->json ? "j" : "s");
+	sha256_buf(text, strlen(text), key);
+}
+
+/* The layer cached for key, when the store still has it: 1 (diff_id
+ * filled), else 0. */
+static int cache_get(struct bld *b, const char *key, char diff_id[DIGEST_STR_LEN])
+{
+	cleanup_free char *p = cache_path(b, key);
+	cleanup_free char *text = NULL, *dir = NULL;
+	struct werr e = {0};
+
+	if (b->o->no_cache)
+		return 0;
+	text = read_file_max(p, 128, NULL, &e);
+	if (text == NULL)
+		return 0;
+	text[strcspn(text, "\n")] = '\0';
+	if (!digest_valid(text) || store_layer_exists(b->e->store, text, &e) != 1)
+		return 0;
+	dir = layer_path(b->e, text);
+	if (access(dir, F_OK) < 0)
+		return 0;
+	snprintf(diff_id, DIGEST_STR_LEN, "%s", text);
+	return 1;
+}
+
+/* Records the stage's top layer under key (atomically: temp file and
+ * rename; a failure only costs the next build its hit). */
+static void cache_put(struct bld *b, const char *key)
+{
+	cleanup_free char *dir = xasprintf("%s/build-cache", b->e->root);
+	cleanup_close int dfd = -1;
+	size_t n = strv_len(b->cur.layers);
+	const char *top = n ? b->cur.layers[n - 1] : NULL;
+	struct werr e = {0};
+
+	if (top == NULL || mkdir_p(dir, 0700, &e) < 0)
+		return;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || write_file_atomic_at(dfd, digest_hex(key), top, strlen(top), 0600, &e) < 0)
+		log_debug("build cache: %s", e.msg[0] ? e.msg : strerror(errno));
+}
+
+/* A cache hit: the stored layer becomes the next one. */
+static int commit_cached(struct bld *b, const char *diff_id, const char *created_by,
+			 struct werr *err)
+{
+	char id[DIGEST_HEX_LEN + 1];
+	struct image_new n = {.parent = b->cur.id[0] ? &b->cur : NULL,
+			      .config = b->cfg,
+			      .layer_fd = -1,
+			      .diff_id = diff_id,
+			      .created_by = created_by};
+	struct image_rec r = {0};
+
+	say(b, "--> Using cache %s", digest_hex(diff_id));
+	if (image_commit_new(b->e, &n, id, err) < 0)
+		return -1;
+	remember(b, id);
+	if (store_image_get(b->e->store, id, &r, err) <= 0)
+		return werr_set(err, ENOENT, "image %.12s just made is gone", id);
+	image_rec_free(&b->cur);
+	b->cur = r;
+	return 0;
+}
+
 /* RUN's argv: the exec form, else the Shell (default /bin/sh -c) and the
  * text (or the heredoc's script). */
 static char **run_argv(struct bld *b, const struct cf_instr *in)
@@ -380,6 +470,7 @@ static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
 	struct ctr_owned c;
 	struct exec_io io = {
 	    .in_fd = -1, .out_fd = b->o->out_fd, .err_fd = b->o->err_fd, .event_fd = -1};
+	char key[DIGEST_STR_LEN], hit[DIGEST_STR_LEN];
 	int code = 0, rc;
 
 	if (in->flags)
@@ -388,6 +479,9 @@ static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
 		      : xasprintf("/bin/sh -c %s", in->heredoc ? in->heredoc : in->rest);
 	if (b->cur.id[0] == '\0' && scratch_base(b, err) < 0)
 		return -1;
+	cache_key(b, in, "", key);
+	if (cache_get(b, key, hit))
+		return commit_cached(b, hit, by, err);
 	if (step_container(b, b->cur.id, argv, true, &c, err) < 0)
 		return -1;
 	rc = container_start(b->e, &c, &io, err);
@@ -401,6 +495,8 @@ static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
 	}
 	if (rc == 0)
 		rc = commit_container(b, &c, by, err);
+	if (rc == 0)
+		cache_put(b, key);
 	drop_container(b, &c);
 	return rc;
 }
@@ -508,6 +604,35 @@ static int copy_flags(const struct cf_instr *in, struct werr *err)
 	return 0;
 }
 
+/* The cache key of COPY/ADD: the files of the context it copies, or
+ * the layers of the stage or image --from names. */
+static int copy_cache_key(struct bld *b, const struct cf_instr *in, const char *from,
+			  char *const *srcs, char key[DIGEST_STR_LEN], struct werr *err)
+{
+	char extra[DIGEST_STR_LEN + 8] = "";
+
+	if (from) {
+		int k = stage_named(b, from, b->si);
+		struct image_rec r = {0};
+		int rc = image_lookup(b->e, k >= 0 ? b->st[k].id : from, &r, err);
+		cleanup_free char *layers = rc > 0 ? strv_join(r.layers, ",") : NULL;
+		if (rc > 0)
+			sha256_buf(layers, strlen(layers), extra);
+		image_rec_free(&r);
+		if (rc == 0)
+			return werr_set(err, ENOENT, "--from=%s: no stage or image of that name",
+					from);
+		if (rc < 0)
+			return -1;
+	} else {
+		struct build_copy bc = {.src_root = b->ctx, .srcs = srcs, .ig = &b->ig};
+		if (build_copy_hash(&bc, extra, err) < 0)
+			return werr_wrap(err, "%s", in->cmd);
+	}
+	cache_key(b, in, extra, key);
+	return 0;
+}
+
 /* COPY and ADD. */
 static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
 {
@@ -520,6 +645,7 @@ static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
 	struct ctr_owned c = {.lock = -1}, fc = {.lock = -1};
 	char *const none[] = {(char *)"true", NULL};
 	struct build_copy bc = {.mode = -1};
+	char key[DIGEST_STR_LEN], hit[DIGEST_STR_LEN];
 	size_t n;
 	int rc = -1;
 
@@ -552,6 +678,10 @@ static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
 	by = xasprintf("/bin/sh -c #(nop) %s", in->text);
 	if (b->cur.id[0] == '\0' && scratch_base(b, err) < 0)
 		return -1;
+	if (copy_cache_key(b, in, from, w, key, err) < 0)
+		return -1;
+	if (cache_get(b, key, hit))
+		return commit_cached(b, hit, by, err);
 	if (step_container(b, b->cur.id, (char **)none, false, &c, err) < 0)
 		return -1;
 	if ((root = rootfs_fd(b, &c, err)) < 0)
@@ -576,6 +706,8 @@ static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
 		werr_wrap(err, "%s", in->cmd);
 	if (rc == 0)
 		rc = commit_container(b, &c, by, err);
+	if (rc == 0)
+		cache_put(b, key);
 out:
 	drop_container(b, &fc);
 	drop_container(b, &c);

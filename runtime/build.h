@@ -4,7 +4,13 @@
  * so far, and its changes are committed as a layer (runtime/commit.h);
  * the others change the config. Multi-stage (FROM ... AS name, COPY
  * --from, --target); the intermediate images go again at the end, and a
- * failed build leaves no container or image behind. */
+ * failed build leaves no container or image behind.
+ *
+ * The layer cache: <root>/build-cache/<key> names the layer a RUN, COPY
+ * or ADD made, the key a digest of the layers below, the instruction, the
+ * environment RUN sees (Env, ARGs, User, WorkingDir, Shell) and for COPY
+ * and ADD the content of every file copied. A hit reuses the layer while
+ * an image still holds it: no container, no RUN. */
 #ifndef WARREN_BUILD_H
 #define WARREN_BUILD_H
 
@@ -23,6 +29,7 @@ struct build_opts {
 	const char *target;  /* --target STAGE, or NULL: the last stage */
 	const char *network; /* --network for RUN, or NULL: run's default */
 	bool docker;	     /* --format docker (keeps HEALTHCHECK, SHELL, ONBUILD) */
+	bool no_cache;	     /* --no-cache: run every step (the cache is still written) */
 	int out_fd, err_fd;  /* where RUN's output goes */
 	/* progress lines ("STEP 1/3: FROM x", "--> id", "COMMIT name"), one
 	 * per call without its newline; NULL: none */

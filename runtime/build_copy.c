@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/digest.h"
 #include "lib/syscalls.h"
 #include "lib/util.h"
 #include "lib/walk.h"
@@ -556,4 +557,123 @@ int build_untar(int root, const char *dest, int fd, struct werr *err)
 		rc = werr_set(err, 0, "read archive: %s", archive_error_string(a));
 	archive_read_free(a);
 	return rc;
+}
+
+/* ---- the content of the sources, for the layer cache ---- */
+
+struct hashw {
+	const struct build_copy *c;
+	struct sha256_ctx *h;
+	char *rel;
+	size_t *lens;
+};
+
+/* Hashes one entry: its path, type, mode, size, symlink target and bytes. */
+static int hash_entry(struct sha256_ctx *h, int dfd, const char *name, const char *rel,
+		      struct werr *err)
+{
+	struct stat st;
+	char meta[128];
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW | (name[0] ? 0 : AT_EMPTY_PATH)) < 0)
+		return werr_set(err, errno, "stat '%s'", rel);
+	snprintf(meta, sizeof(meta), "%o %lld %u %u", (unsigned)st.st_mode, (long long)st.st_size,
+		 (unsigned)st.st_uid, (unsigned)st.st_gid);
+	sha256_update(h, rel, strlen(rel) + 1);
+	sha256_update(h, meta, strlen(meta) + 1);
+	if (S_ISLNK(st.st_mode)) {
+		char t[4096];
+		ssize_t n = readlinkat(dfd, name, t, sizeof(t));
+		if (n > 0)
+			sha256_update(h, t, (size_t)n);
+	} else if (S_ISREG(st.st_mode)) {
+		cleanup_close int fd = src_open(dfd, name);
+		char buf[65536];
+		ssize_t n;
+		if (fd < 0)
+			return werr_set(err, errno, "open '%s'", rel);
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			sha256_update(h, buf, (size_t)n);
+		if (n < 0)
+			return werr_set(err, errno, "read '%s'", rel);
+	}
+	return S_ISDIR(st.st_mode) ? WALK_DESCEND : WALK_NEXT;
+}
+
+static int hw_entry(void *data, const struct walk_dir *d, const char *name, int type,
+		    struct werr *err)
+{
+	struct hashw *w = data;
+	cleanup_free char *rel = xasprintf("%s%s%s", w->rel, w->rel[0] ? "/" : "", name);
+
+	(void)type;
+	if (w->c->ig && build_ignored(w->c->ig, rel))
+		return WALK_NEXT;
+	return hash_entry(w->h, d->fd, name, rel, err);
+}
+
+static int hw_enter(void *data, const struct walk_dir *d, struct werr *err)
+{
+	struct hashw *w = data;
+
+	(void)err;
+	w->lens = xrealloc(w->lens, ((size_t)d->depth + 1) * sizeof(size_t));
+	w->lens[d->depth] = strlen(w->rel);
+	if (d->depth > 0) {
+		char *p = xasprintf("%s%s%s", w->rel, w->rel[0] ? "/" : "", d->name);
+		free(w->rel);
+		w->rel = p;
+	}
+	return 0;
+}
+
+static int hw_leave(void *data, const struct walk_dir *parent, const struct walk_dir *d,
+		    struct werr *err)
+{
+	struct hashw *w = data;
+
+	(void)parent;
+	(void)err;
+	w->rel[w->lens[d->depth]] = '\0';
+	return 0;
+}
+
+int build_copy_hash(const struct build_copy *c, char out[DIGEST_STR_LEN], struct werr *err)
+{
+	static const struct walk_ops ops = {hw_entry, hw_enter, hw_leave};
+	cleanup_strv char **srcs = NULL;
+	struct sha256_ctx *h;
+	int rc = 0;
+
+	if (c->srcs == NULL || c->srcs[0] == NULL) {
+		sha256_buf("", 0, out);
+		return 0;
+	}
+	if (expand_sources(c, &srcs, err) < 0)
+		return -1;
+	h = sha256_new();
+	for (size_t i = 0; rc == 0 && srcs[i]; i++) {
+		cleanup_close int sfd = open_in(c->src_root, srcs[i], O_PATH);
+		struct stat st;
+		if (sfd < 0 || fstat(sfd, &st) < 0) {
+			rc = werr_set(err, errno, "stat '%s'", srcs[i]);
+			break;
+		}
+		rc = hash_entry(h, sfd, "", srcs[i], err) < 0 ? -1 : 0;
+		if (rc == 0 && S_ISDIR(st.st_mode)) {
+			cleanup_close int dfd =
+			    open_in(c->src_root, srcs[i], O_RDONLY | O_DIRECTORY);
+			struct hashw w = {.c = c, .h = h, .rel = xstrdup(srcs[i])};
+			rc = dfd < 0 ? werr_set(err, errno, "open '%s'", srcs[i])
+				     : walk_tree(dfd, -1, &ops, &w, err);
+			free(w.rel);
+			free(w.lens);
+		}
+	}
+	if (rc < 0) {
+		sha256_free(h);
+		return -1;
+	}
+	sha256_final(h, out);
+	return 0;
 }

@@ -60,6 +60,11 @@ int build_mkdir_in(int root, const char *path, uid_t uid, gid_t gid, struct werr
  * (Docker's rule). */
 int build_chown_ids(int root, const char *spec, uid_t *uid, gid_t *gid, struct werr *err);
 
+/* The digest of what build_copy_run would copy (each source's paths,
+ * modes, owners, sizes, symlink targets and bytes, after the ignore
+ * rules): the layer cache's key for COPY and ADD. 0 or -1. */
+int build_copy_hash(const struct build_copy *c, char out[72], struct werr *err);
+
 /* ADD of a local archive (tar, itself plain or compressed): unpacked
  * below dest in root, ownership and modes as the archive says. Names with
  * ".." or absolute ones are refused; parents are resolved in the root;

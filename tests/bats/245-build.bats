@@ -231,3 +231,35 @@ vi-removed"
     run_warren 0 image inspect --format '{{len .RootFS.Layers}}' "$img"
     assert_output "$((base + 2))"
 }
+
+@test "build: the layer cache: an unchanged rebuild runs no RUN; a changed file reruns from its COPY" {
+    local img=localhost/$(wt_name) marker
+    track_image "$img"
+    marker=$(wt_name)
+    CTX=$BATS_TEST_TMPDIR/ctx
+    mkdir -p "$CTX"
+    echo one >"$CTX/a"
+    echo two >"$CTX/b"
+    printf 'FROM %s\nRUN echo first-%s > /r1\nCOPY a /a\nRUN echo second-%s; cat /a > /r2\nCOPY b /b\nCMD ["cat","/r2"]\n' \
+        "$IMAGE" "$marker" "$marker" >"$CTX/Containerfile"
+    run_warren 0 build -t "$img" "$CTX"
+    track_image "${lines[-1]}" # each rebuild leaves the one before untagged
+    assert_line "second-$marker"
+    run_warren 0 build -t "$img" "$CTX"
+    track_image "${lines[-1]}" # each rebuild leaves the one before untagged
+    refute_line "second-$marker"
+    run grep -c -- "--> Using cache" <<<"$output"
+    assert_output 4
+    echo changed >"$CTX/a"
+    run_warren 0 build -t "$img" "$CTX"
+    track_image "${lines[-1]}" # each rebuild leaves the one before untagged
+    assert_line "second-$marker"
+    run grep -c -- "--> Using cache" <<<"$output"
+    assert_output 1
+    run_warren 0 run --rm "$img"
+    assert_output changed
+    run_warren 0 build --no-cache -t "$img" "$CTX"
+    track_image "${lines[-1]}"
+    assert_line "second-$marker"
+    refute_output --partial "Using cache"
+}
