@@ -31,8 +31,8 @@ counts() {
         --label extra=yes --iidfile "$BATS_TEST_TMPDIR/iid" "$CTX"
     local id=${lines[-1]}
     [[ $id =~ ^[0-9a-f]{64}$ ]] || fail "no image id last: $output"
-    assert_line "STEP 1/20: FROM \${BASE}"
-    assert_line "STEP 11/20: RUN echo \"run:\$MSG:\${FROMCLI:-unset}:\$(pwd)\" > /app/run.txt &&     rm /bin/vi"
+    assert_line "STEP 1/21: FROM \${BASE}"
+    assert_line "STEP 12/21: RUN echo \"run:\$MSG:\${FROMCLI:-unset}:\$(pwd)\" > /app/run.txt &&     rm /bin/vi"
     assert_line "COMMIT $img:latest"
     assert_line "Successfully tagged $img-2:latest"
     [ "$(cat "$BATS_TEST_TMPDIR/iid")" = "sha256:$id" ] || fail "iidfile: $(cat "$BATS_TEST_TMPDIR/iid")"
@@ -41,7 +41,7 @@ counts() {
     assert_output "run:hello world:cli:/app"
     run_warren 0 run --rm --entrypoint '' "$img" sh -c '
         id -un; pwd; cat hello.txt dir/a dir/sub/b unpacked/x heredoc.txt
-        stat -c "%u:%g %a" owned.txt; stat -c "%u:%g" hello.txt
+        stat -c "%u:%g %a" owned.txt; stat -c "%u:%g" hello.txt; stat -c "%U:%G" nobody.txt
         test -e dir/skip.log || echo no-skip-log; test -e ignored.log || echo no-ignored-log
         readlink dir/abs-link; test ! -e /bin/vi && echo vi-removed'
     assert_output "nobody
@@ -54,6 +54,7 @@ heredoc line one
 heredoc line two
 1000:1000 600
 0:0
+wtuser:nogroup
 no-skip-log
 no-ignored-log
 /etc/passwd
