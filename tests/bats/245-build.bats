@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2016,SC2154  # templates in single quotes; status/output/stderr come from bats
+# shellcheck disable=SC2016,SC2154,SC2030,SC2031  # templates in single quotes; status/output/stderr come from bats
 # Issue 13: `build` from the Containerfiles of tests/fixtures/build, offline
 # FROM the busybox fixture image: each instruction's effect seen by run and
 # inspect, multi-stage with --target, a failing RUN and a syntax error
@@ -19,7 +19,8 @@ counts() {
 }
 
 @test "build: every instruction of the basic Containerfile has its effect" {
-    local img=localhost/$(wt_name)
+    local img
+    img=localhost/$(wt_name)
     track_image "$img" "$img-2"
     ctx basic
     # ADD's archive and a symlink that points out of the context: it resolves
@@ -70,7 +71,8 @@ vi-removed"
 }
 
 @test "build: a symlink named as COPY's source resolves inside the context" {
-    local img=localhost/$(wt_name)
+    local img
+    img=localhost/$(wt_name)
     track_image "$img"
     CTX=$BATS_TEST_TMPDIR/ctx
     mkdir -p "$CTX/etc"
@@ -84,7 +86,8 @@ vi-removed"
 }
 
 @test "build: multi-stage, FROM an earlier stage and scratch, COPY --from; unneeded stages skipped" {
-    local img=localhost/$(wt_name) c
+    local img c
+    img=localhost/$(wt_name)
     c=$(wt_name)
     track_image "$img" "$img-t"
     ctx multistage
@@ -106,7 +109,8 @@ vi-removed"
 }
 
 @test "build: a failing RUN shows its output and exit code and leaves nothing behind" {
-    local img=localhost/$(wt_name) before
+    local img before
+    img=localhost/$(wt_name)
     ctx fail-run
     before=$(counts)
     run_warren 7 build -t "$img" "$CTX"
@@ -162,7 +166,8 @@ vi-removed"
 }
 
 @test "build: -q prints only the image id" {
-    local img=localhost/$(wt_name)
+    local img
+    img=localhost/$(wt_name)
     track_image "$img"
     CTX=$BATS_TEST_TMPDIR/ctx
     mkdir -p "$CTX"
@@ -177,7 +182,8 @@ vi-removed"
 @test "build: podman build of the same Containerfile gives the same config" {
     pm_init
     [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
-    local img=localhost/$(wt_name) p wr
+    local img p wr
+    img=localhost/$(wt_name)
     track_image "$img"
     ctx compare
     pm load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null
@@ -215,7 +221,8 @@ vi-removed"
 }
 
 @test "build: history lists each step, layers where RUN, COPY and ADD made them" {
-    local img=localhost/$(wt_name)
+    local img
+    img=localhost/$(wt_name)
     track_image "$img"
     CTX=$BATS_TEST_TMPDIR/ctx
     mkdir -p "$CTX"
@@ -234,7 +241,8 @@ vi-removed"
 }
 
 @test "build: the layer cache: an unchanged rebuild runs no RUN; a changed file reruns from its COPY" {
-    local img=localhost/$(wt_name) marker
+    local img marker
+    img=localhost/$(wt_name)
     track_image "$img"
     marker=$(wt_name)
     CTX=$BATS_TEST_TMPDIR/ctx

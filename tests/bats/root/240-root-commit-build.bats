@@ -6,8 +6,8 @@
 load ../helpers
 
 @test "root commit: an opaque dir and a deletion survive into the new image" {
-    local c1 c2 img=localhost/$(wt_name)
-    c1=$(wt_name) c2=$(wt_name)
+    local c1 c2 img
+    c1=$(wt_name) c2=$(wt_name) img=localhost/$(wt_name)
     track_image "$img-a" "$img-b"
     run_warren 0 run --name "$c1" "$IMAGE" sh -c 'mkdir /d && echo 1 > /d/a && rm /bin/vi'
     run_warren 0 commit -q "$c1" "$img-a"
@@ -18,7 +18,8 @@ load ../helpers
 }
 
 @test "root build: RUN, COPY --chown and USER as root" {
-    local img=localhost/$(wt_name) ctx=$BATS_TEST_TMPDIR/ctx
+    local img ctx=$BATS_TEST_TMPDIR/ctx
+    img=localhost/$(wt_name)
     track_image "$img"
     mkdir -p "$ctx"
     echo f >"$ctx/f"
