@@ -196,7 +196,8 @@ static int change_health(struct json_object *cfg, const struct cf_instr *in, str
 		test = strv_append(NULL, "NONE");
 	} else if (strncasecmp(r, "CMD", 3) == 0 && (r[3] == ' ' || r[3] == '\t')) {
 		r += 3 + strspn(r + 3, " \t");
-		json = r[0] == '[' ? jstrv(json_tokener_parse(r)) : NULL;
+		cleanup_json struct json_object *arr = r[0] == '[' ? json_tokener_parse(r) : NULL;
+		json = json_object_is_type(arr, json_type_array) ? jstrv(arr) : NULL;
 		if (json && json[0]) {
 			test = strv_append(NULL, "CMD");
 			for (size_t i = 0; json[i]; i++)
