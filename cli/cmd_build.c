@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -195,7 +197,21 @@ int cmd_build(struct engine *e, void *opts, char **args, struct werr *err)
 			 ctx);
 		return werr_status(err, 125);
 	}
-	if (container_build(e, &o, id, err) < 0)
+	/* ^C and SIGTERM stop the build cleanly: blocked, and read through a
+	 * signalfd the build polls (runtime/build.h) */
+	sigset_t set, old;
+	int rc;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	o.cancel_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	rc = container_build(e, &o, id, err);
+	if (o.cancel_fd >= 0)
+		close(o.cancel_fd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (rc < 0)
 		return -1;
 	if (c->iidfile && write_iidfile(c->iidfile, id, err) < 0)
 		return werr_status(err, 125);

@@ -3,7 +3,9 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@
 #include "runtime/build_copy.h"
 #include "runtime/commit.h"
 #include "runtime/container.h"
+#include "runtime/executor.h"
 #include "runtime/runopts.h"
 #include "runtime/userlookup.h"
 #include "storage/layer.h"
@@ -51,6 +54,7 @@ struct bld {
 	struct image_rec cur;	 /* its image so far; cur.id "" before any (scratch) */
 	char **args;		 /* its ARGs: "K=V", or "K" when unset */
 	bool cmd_set;		 /* a CMD in this stage */
+	bool cancel;		 /* cancel_fd fired */
 };
 
 static void say(struct bld *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -450,6 +454,37 @@ static int commit_cached(struct bld *b, const char *diff_id, const char *created
 	return 0;
 }
 
+/* ---- cancelling ---- */
+
+static bool cancelled(struct bld *b)
+{
+	struct pollfd p = {.fd = b->o->cancel_fd, .events = POLLIN};
+
+	if (b->cancel)
+		return true;
+	if (b->o->cancel_fd >= 0 && poll(&p, 1, 0) == 1)
+		b->cancel = true;
+	return b->cancel;
+}
+
+/* exec_io.on_event of a RUN: the build is to stop; the RUN is killed.
+ * What made cancel_fd readable is read (a signalfd's siginfo): the wait
+ * loop polls it again. */
+static void on_cancel(void *arg, const struct ctr_proc *p)
+{
+	struct bld *b = arg;
+	struct werr e = {0};
+	char buf[256];
+
+	while (read(b->o->cancel_fd, buf, sizeof(buf)) > 0)
+		;
+	if (b->cancel)
+		return;
+	b->cancel = true;
+	if (executor_kill(p, SIGKILL, &e) < 0)
+		log_debug("kill the RUN: %s", e.msg);
+}
+
 /* RUN's argv: the exec form, else the Shell (default /bin/sh -c) and the
  * text (or the heredoc's script). */
 static char **run_argv(struct bld *b, const struct cf_instr *in)
@@ -468,8 +503,12 @@ static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
 	cleanup_strv char **argv = run_argv(b, in);
 	cleanup_free char *by = NULL;
 	struct ctr_owned c;
-	struct exec_io io = {
-	    .in_fd = -1, .out_fd = b->o->out_fd, .err_fd = b->o->err_fd, .event_fd = -1};
+	struct exec_io io = {.in_fd = -1,
+			     .out_fd = b->o->out_fd,
+			     .err_fd = b->o->err_fd,
+			     .event_fd = b->o->cancel_fd,
+			     .on_event = on_cancel,
+			     .event_arg = b};
 	char key[DIGEST_STR_LEN], hit[DIGEST_STR_LEN];
 	int code = 0, rc;
 
@@ -487,7 +526,11 @@ static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
 	rc = container_start(b->e, &c, &io, err);
 	if (rc == 0)
 		rc = container_wait(b->e, &c, &io, &code, err);
-	if (rc == 0 && code != 0) {
+	if (rc == 0 && cancelled(b)) {
+		werr_set(err, 0, "interrupted");
+		werr_status(err, 130);
+		rc = -1;
+	} else if (rc == 0 && code != 0) {
 		werr_set(err, 0, "building at STEP \"%s\": while running runtime: exit status %d",
 			 in->text, code);
 		werr_status(err, code);
@@ -875,6 +918,10 @@ static int build_stage(struct bld *b, char *const *names, struct werr *err)
 		snprintf(prefix, sizeof(prefix), "[%zu/%zu] ", b->done, b->nneeded);
 	for (size_t j = s->first; j < s->end; j++) {
 		const struct cf_instr *in = &b->f.v[j];
+		if (cancelled(b)) {
+			werr_set(err, 0, "interrupted");
+			return werr_status(err, 130);
+		}
 		say(b, "%sSTEP %zu/%zu: %s", prefix, j - s->first + 1, nsteps, in->text);
 		int rc = j == s->first ? stage_from(b, err) : step(b, in, err);
 		if (rc < 0) {

@@ -31,6 +31,11 @@ struct build_opts {
 	bool docker;	     /* --format docker (keeps HEALTHCHECK, SHELL, ONBUILD) */
 	bool no_cache;	     /* --no-cache: run every step (the cache is still written) */
 	int out_fd, err_fd;  /* where RUN's output goes */
+	/* readable when the build is to stop (the CLI's signalfd of SIGINT
+	 * and SIGTERM), -1: none. A RUN then gets SIGKILL, and the build
+	 * stops after the step with 'interrupted' (status 130), leaving the
+	 * store as it was. */
+	int cancel_fd;
 	/* progress lines ("STEP 1/3: FROM x", "--> id", "COMMIT name"), one
 	 * per call without its newline; NULL: none */
 	void (*say)(void *ud, const char *line);

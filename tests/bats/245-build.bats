@@ -272,3 +272,25 @@ vi-removed"
     assert_line "second-$marker"
     refute_output --partial "Using cache"
 }
+
+@test "build: ^C during a RUN stops the build and leaves the store as it was" {
+    local before out=$BATS_TEST_TMPDIR/out i
+    CTX=$BATS_TEST_TMPDIR/ctx
+    mkdir -p "$CTX"
+    printf 'FROM %s\nRUN touch /ready-%s; sleep 120\nRUN echo never\n' "$IMAGE" "$BATS_TEST_NUMBER" >"$CTX/Containerfile"
+    before=$(counts)
+    start_warren "$out" build "$CTX"
+    # the RUN runs when its container does
+    for ((i = 0; i < 600; i++)); do
+        grep -q "STEP 2/3" "$out" && [ "$(w ps -q | wc -l)" -gt 0 ] && break
+        sleep 0.1
+    done
+    [ "$(w ps -q | wc -l)" -gt 0 ] || fail "the RUN container never ran: $(cat "$out")"
+    kill -INT "$BG_PID"
+    wait_for_exit "$BG_PID" 60 || fail "build still runs 60 s after ^C"
+    [ "$(bg_status "$BG_PID")" = 130 ] || fail "exit status: not 130: $(cat "$out")"
+    run tail -n1 "$out"
+    assert_output 'Error: building at STEP "RUN touch /ready-'"$BATS_TEST_NUMBER"'; sleep 120": interrupted'
+    ! grep -qx never "$out" || fail "the step after the interrupted one ran"
+    [ "$(counts)" = "$before" ] || fail "containers/images before: $before, after: $(counts)"
+}
