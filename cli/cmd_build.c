@@ -168,6 +168,7 @@ int cmd_build(struct engine *e, void *opts, char **args, struct werr *err)
 	const char *ctx = args[0] ? args[0] : ".";
 	struct build_opts o = {.context = ctx,
 			       .file = c->file,
+			       .file_fd = c->file && strcmp(c->file, "-") == 0 ? STDIN_FILENO : -1,
 			       .tags = c->tags,
 			       .build_args = bargs,
 			       .labels = c->labels,

@@ -29,7 +29,7 @@
 	"  new image's id.\n\n"                                                                    \
 	"OPTIONS\n"                                                                                \
 	"      --build-arg K=V  set an ARG (K alone: from the environment)\n"                      \
-	"  -f, --file FILE      the Containerfile\n"                                               \
+	"  -f, --file FILE      the Containerfile (- reads it from stdin)\n"                       \
 	"      --format FORMAT  oci (default) or docker (keeps HEALTHCHECK, SHELL, ONBUILD)\n"     \
 	"      --iidfile FILE   write the image id to FILE\n"                                      \
 	"      --label K=V      add a label to the image\n"                                        \

@@ -17,6 +17,7 @@
 #include "image/cfparse.h"
 #include "image/image.h"
 #include "image/imgcommit.h"
+#include "image/manifest.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -87,6 +88,27 @@ static const char *kv_get(char *const *v, const char *k, bool *declared)
 	return NULL;
 }
 
+/* The ARGs Docker predefines for the platform, given a value when a
+ * Containerfile declares them without one. NULL for the others. */
+static const char *predefined_arg(const char *k)
+{
+	static const char *const names[] = {"TARGETPLATFORM", "TARGETOS", "TARGETARCH",
+					    "BUILDPLATFORM",  "BUILDOS",  "BUILDARCH"};
+	static char plat[64];
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (strcmp(k, names[i]) != 0)
+			continue;
+		if (str_has_suffix(k, "OS"))
+			return "linux";
+		if (str_has_suffix(k, "ARCH"))
+			return platform_arch();
+		snprintf(plat, sizeof(plat), "linux/%s", platform_arch());
+		return plat;
+	}
+	return NULL;
+}
+
 /* Variables of FROM lines: the global ARGs. */
 static const char *global_var(void *ud, const char *name)
 {
@@ -114,13 +136,35 @@ static int at_line(struct bld *b, const struct cf_instr *in, struct werr *err)
 
 /* ---- reading the Containerfile and the stages ---- */
 
+/* Reads the Containerfile from fd (a file or a pipe), at most CF_MAX_SIZE. */
+static int parse_fd(struct bld *b, int fd, struct werr *err)
+{
+	cleanup_free char *text = xmalloc(CF_MAX_SIZE + 1);
+	size_t len = 0;
+	ssize_t n;
+
+	while (len <= CF_MAX_SIZE && (n = read(fd, text + len, CF_MAX_SIZE + 1 - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return werr_set(err, errno, "read '%s'", b->fname);
+		len += (size_t)n;
+	}
+	if (len > CF_MAX_SIZE)
+		return werr_set(err, 0, "%s: larger than %d bytes", b->fname, CF_MAX_SIZE);
+	return cf_parse(text, len, b->fname, &b->f, err);
+}
+
 static int read_file(struct bld *b, struct werr *err)
 {
 	const char *cands[] = {"Containerfile", "Dockerfile"};
-	cleanup_free char *text = NULL;
 	cleanup_close int fd = -1;
 	struct stat st;
 
+	if (b->o->file_fd >= 0) {
+		b->fname = xstrdup(b->o->file ? b->o->file : "-");
+		return parse_fd(b, b->o->file_fd, err);
+	}
 	if (b->o->file) {
 		fd = open(b->o->file, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
@@ -139,13 +183,9 @@ static int read_file(struct bld *b, struct werr *err)
 	}
 	if (fstat(fd, &st) < 0)
 		return werr_set(err, errno, "stat '%s'", b->fname);
-	if (!S_ISREG(st.st_mode) || st.st_size > CF_MAX_SIZE)
-		return werr_set(err, 0, "%s: not a regular file of at most %d bytes", b->fname,
-				CF_MAX_SIZE);
-	text = xmalloc((size_t)st.st_size + 1);
-	if (read_all(fd, text, (size_t)st.st_size) != (ssize_t)st.st_size)
-		return werr_set(err, errno, "read '%s'", b->fname);
-	return cf_parse(text, (size_t)st.st_size, b->fname, &b->f, err);
+	if (!S_ISREG(st.st_mode))
+		return werr_set(err, 0, "%s: not a regular file", b->fname);
+	return parse_fd(b, fd, err);
 }
 
 /* The stage an image reference names ("build", or its index "0"), or -1. */
@@ -227,9 +267,9 @@ static int plan_stages(struct bld *b, struct werr *err)
 			for (size_t j = 0; j < n; j++) {
 				bool given = false;
 				const char *bv = kv_get(b->o->build_args, k[j], &given);
+				const char *val = given ? bv : v[j] ? v[j] : predefined_arg(k[j]);
 				cleanup_free char *kv =
-				    given || v[j] ? xasprintf("%s=%s", k[j], given ? bv : v[j])
-						  : xstrdup(k[j]);
+				    val ? xasprintf("%s=%s", k[j], val) : xstrdup(k[j]);
 				b->gargs = strv_append(b->gargs, kv);
 			}
 			strv_free(k);
@@ -770,7 +810,7 @@ static int step_arg(struct bld *b, const struct cf_instr *in, struct werr *err)
 		bool given = false, global = false;
 		const char *bv = kv_get(b->o->build_args, k[i], &given);
 		const char *gv = kv_get(b->gargs, k[i], &global);
-		const char *val = given ? bv : v[i] ? v[i] : gv;
+		const char *val = given ? bv : v[i] ? v[i] : global ? gv : predefined_arg(k[i]);
 		cleanup_free char *kv = val ? xasprintf("%s=%s", k[i], val) : xstrdup(k[i]);
 		b->args = strv_append(b->args, kv);
 	}

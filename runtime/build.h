@@ -23,6 +23,7 @@
 struct build_opts {
 	const char *context; /* the context directory */
 	const char *file;    /* -f, or NULL: CONTEXT/Containerfile, else CONTEXT/Dockerfile */
+	int file_fd;	     /* >= 0: read the Containerfile from it (-f -), else -1 */
 	char **tags;	     /* -t names (normalized here) */
 	char **build_args;   /* --build-arg K=V (K alone: from our environment) */
 	char **labels;	     /* --label K=V for the final image */

@@ -294,3 +294,19 @@ vi-removed"
     ! grep -qx never "$out" || fail "the step after the interrupted one ran"
     [ "$(counts)" = "$before" ] || fail "containers/images before: $before, after: $(counts)"
 }
+
+@test "build: -f - reads the Containerfile from stdin; the platform ARGs are predefined" {
+    local img arch
+    img=localhost/$(wt_name)
+    track_image "$img"
+    CTX=$BATS_TEST_TMPDIR/ctx
+    mkdir -p "$CTX"
+    arch=$(w info --format '{{.Host.Arch}}')
+    run --separate-stderr timeout 120 "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" build -q -t "$img" -f - "$CTX" \
+        < <(printf 'FROM %s\nARG TARGETARCH\nARG TARGETPLATFORM\nARG OTHER\nRUN echo "$TARGETARCH $TARGETPLATFORM ${OTHER:-none}" > /p\n' "$IMAGE")
+    [ "$status" -eq 0 ] || fail "build -f - failed: $stderr"
+    run_warren 0 run --rm "$img" cat /p
+    assert_output "$arch linux/$arch none"
+    run_warren 125 build -f - "$CTX" < <(printf 'FROM %s\nBOGUS x\n' "$IMAGE")
+    assert_error ":2: unknown instruction: BOGUS"
+}
