@@ -352,7 +352,148 @@ static int scratch_base(struct bld *b, struct werr *err)
 }
 
 /* A container of image id, created (rootfs mounted), for a step. */
-static int step_container(struct bld *b, const char *id, char **cmd, bool as_user,
+/* RUN --mount=type=cache|bind|tmpfs,...: a volume of the build cache
+ * (<root>/build-mounts/<digest of its id>), a read-only bind of a context
+ * path, or a tmpfs. */
+static int run_mount(struct bld *b, const char *spec, struct run_opts *ro, struct werr *err)
+{
+	cleanup_free char *copy = xstrdup(spec);
+	const char *type = "bind", *target = NULL, *source = NULL, *id = NULL;
+	bool rw = false;
+	char *save = NULL;
+
+	for (char *kv = strtok_r(copy, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '=');
+		const char *v = eq ? eq + 1 : "";
+		if (eq)
+			*eq = '\0';
+		if (strcmp(kv, "type") == 0)
+			type = v;
+		else if (strcmp(kv, "target") == 0 || strcmp(kv, "dst") == 0 ||
+			 strcmp(kv, "destination") == 0)
+			target = v;
+		else if (strcmp(kv, "source") == 0 || strcmp(kv, "src") == 0)
+			source = v;
+		else if (strcmp(kv, "id") == 0)
+			id = v;
+		else if (strcmp(kv, "rw") == 0 || strcmp(kv, "readwrite") == 0)
+			rw = !eq || strcmp(v, "true") == 0;
+		else if (strcmp(kv, "from") == 0)
+			return werr_set(err, 0, "RUN --mount from=%s is not supported yet", v);
+		/* sharing, mode, uid, gid, ro: accepted, as BuildKit's defaults */
+	}
+	if (strcmp(type, "cache") != 0 && strcmp(type, "bind") != 0 && strcmp(type, "tmpfs") != 0)
+		return werr_set(err, 0, "RUN --mount type=%s is not supported yet", type);
+	if (target == NULL || target[0] != '/')
+		return werr_set(err, 0, "RUN --mount=%s: needs an absolute target", spec);
+	if (strcmp(type, "tmpfs") == 0)
+		return runopts_add_tmpfs(ro, target, err);
+	if (strcmp(type, "cache") == 0) {
+		char dg[DIGEST_STR_LEN];
+		cleanup_free char *dir = NULL, *v = NULL;
+		sha256_buf(id ? id : target, strlen(id ? id : target), dg);
+		dir = xasprintf("%s/build-mounts/%.32s", b->e->root, digest_hex(dg));
+		if (mkdir_p(dir, 0755, err) < 0)
+			return -1;
+		v = xasprintf("%s:%s", dir, target);
+		return runopts_add_volume(ro, v, err);
+	}
+	/* bind: a context path, resolved and kept inside the context */
+	cleanup_free char *base = realpath(b->o->context, NULL);
+	cleanup_free char *want = xasprintf("%s/%s", b->o->context, source ? source : ".");
+	cleanup_free char *real = realpath(want, NULL);
+	cleanup_free char *v = NULL;
+	size_t n = base ? strlen(base) : 0;
+	if (real == NULL || base == NULL || strncmp(real, base, n) != 0 ||
+	    (real[n] != '\0' && real[n] != '/'))
+		return werr_set(err, 0, "RUN --mount: source '%s' is not in the context",
+				source ? source : ".");
+	v = xasprintf("%s:%s:%s", real, target, rw ? "rw" : "ro");
+	return runopts_add_volume(ro, v, err);
+}
+
+/* The flags of RUN: --mount=..., --network=MODE. */
+static int run_flags(struct bld *b, const struct cf_instr *in, struct run_opts *ro,
+		     struct werr *err)
+{
+	for (size_t i = 0; in->flags && in->flags[i]; i++) {
+		const char *f = in->flags[i];
+		if (str_has_prefix(f, "--mount=")) {
+			if (run_mount(b, f + 8, ro, err) < 0)
+				return -1;
+		} else if (str_has_prefix(f, "--network=")) {
+			if (runopts_set_network(ro, f + 10, err) < 0)
+				return -1;
+		} else {
+			return werr_set(err, 0, "RUN %s is not supported yet", f);
+		}
+	}
+	return 0;
+}
+
+/* Does RUN bind-mount from the context? Then its result depends on files
+ * the cache key does not see: it always runs. */
+static bool run_binds(const struct cf_instr *in)
+{
+	for (size_t i = 0; in->flags && in->flags[i]; i++)
+		if (str_has_prefix(in->flags[i], "--mount=") &&
+		    strstr(in->flags[i], "type=cache") == NULL &&
+		    strstr(in->flags[i], "type=tmpfs") == NULL)
+			return true;
+	return false;
+}
+
+/* The targets of RUN's --mount flags that the rootfs (dir fd root) does
+ * not have: the runtime makes them as mount points; they are taken out
+ * of the layer again (BuildKit leaves none behind either). */
+static char **new_mountpoints(const struct cf_instr *in, int root)
+{
+	char **out = NULL;
+
+	for (size_t i = 0; in->flags && in->flags[i]; i++) {
+		const char *t = strstr(in->flags[i], "target=");
+		t = t ? t : strstr(in->flags[i], "dst=");
+		if (!str_has_prefix(in->flags[i], "--mount=") || t == NULL)
+			continue;
+		t = strchr(t, '=') + 1;
+		cleanup_free char *path = xstrndup(t, strcspn(t, ","));
+		struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+				       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+		int fd = sys_openat2(root, path[0] == '/' ? path + 1 : path, &how);
+		if (fd >= 0)
+			close(fd);
+		else if (errno == ENOENT)
+			out = strv_append(out, path);
+	}
+	return out;
+}
+
+/* Removes the empty mount points paths from the container's upper dir. */
+static void drop_mountpoints(struct bld *b, const struct ctr_owned *c, char *const *paths)
+{
+	cleanup_free char *dir = container_dir(b->e, c->rec.id);
+	cleanup_free char *upper = xasprintf("%s/upper", dir);
+	cleanup_close int ufd = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	for (size_t i = 0; ufd >= 0 && paths && paths[i]; i++) {
+		cleanup_free char *p = xstrdup(paths[i]);
+		char *slash = strrchr(p, '/');
+		struct open_how how = {.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+				       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+		struct stat st;
+		cleanup_close int pfd = -1;
+		*slash = '\0';
+		pfd = sys_openat2(ufd, p[0] ? p + 1 : ".", &how);
+		if (pfd < 0 || fstatat(pfd, slash + 1, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			unlinkat(pfd, slash + 1, AT_REMOVEDIR); /* fails unless empty */
+		else if (S_ISREG(st.st_mode) && st.st_size == 0)
+			unlinkat(pfd, slash + 1, 0);
+	}
+}
+
+static int step_container(struct bld *b, const char *id, char **cmd, const struct cf_instr *run,
 			  struct ctr_owned *c, struct werr *err)
 {
 	struct json_object *cc = jget(b->cfg, "config");
@@ -365,11 +506,13 @@ static int step_container(struct bld *b, const char *id, char **cmd, bool as_use
 	ro.entrypoint_set = true;
 	ro.health.none = true;
 	ro.quiet = true;
-	if (as_user && jstr(cc, "User") && jstr(cc, "User")[0])
+	if (run && jstr(cc, "User") && jstr(cc, "User")[0])
 		ro.user = xstrdup(jstr(cc, "User"));
 	if (jstr(cc, "WorkingDir") && jstr(cc, "WorkingDir")[0])
 		ro.workdir = xstrdup(jstr(cc, "WorkingDir"));
 	rc = b->o->network ? runopts_set_network(&ro, b->o->network, err) : 0;
+	if (rc == 0 && run)
+		rc = run_flags(b, run, &ro, err);
 	*c = (struct ctr_owned){.lock = -1, .proc = {.pty_master = -1}};
 	if (rc == 0)
 		rc = container_create(b->e, id, &ro, c, err);
@@ -494,6 +637,18 @@ static int commit_cached(struct bld *b, const char *diff_id, const char *created
 	return 0;
 }
 
+/* The merged rootfs of a step's container, as a dir fd. */
+static int rootfs_fd(struct bld *b, const struct ctr_owned *c, struct werr *err)
+{
+	cleanup_free char *dir = container_dir(b->e, c->rec.id);
+	cleanup_free char *m = xasprintf("%s/merged", dir);
+	int fd = open(m, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return werr_set(err, errno, "open '%s'", m);
+	return fd;
+}
+
 /* ---- cancelling ---- */
 
 static bool cancelled(struct bld *b)
@@ -550,19 +705,22 @@ static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
 			     .on_event = on_cancel,
 			     .event_arg = b};
 	char key[DIGEST_STR_LEN], hit[DIGEST_STR_LEN];
+	cleanup_strv char **mps = NULL;
 	int code = 0, rc;
 
-	if (in->flags)
-		return werr_set(err, 0, "RUN %s is not supported yet", in->flags[0]);
 	by = in->json ? xasprintf("RUN %s", in->rest)
 		      : xasprintf("/bin/sh -c %s", in->heredoc ? in->heredoc : in->rest);
 	if (b->cur.id[0] == '\0' && scratch_base(b, err) < 0)
 		return -1;
 	cache_key(b, in, "", key);
-	if (cache_get(b, key, hit))
+	if (!run_binds(in) && cache_get(b, key, hit))
 		return commit_cached(b, hit, by, err);
-	if (step_container(b, b->cur.id, argv, true, &c, err) < 0)
+	if (step_container(b, b->cur.id, argv, in, &c, err) < 0)
 		return -1;
+	if (in->flags) {
+		cleanup_close int root = rootfs_fd(b, &c, err);
+		mps = root >= 0 ? new_mountpoints(in, root) : NULL;
+	}
 	rc = container_start(b->e, &c, &io, err);
 	if (rc == 0)
 		rc = container_wait(b->e, &c, &io, &code, err);
@@ -576,24 +734,14 @@ static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
 		werr_status(err, code);
 		rc = -1;
 	}
+	if (rc == 0 && mps)
+		drop_mountpoints(b, &c, mps);
 	if (rc == 0)
 		rc = commit_container(b, &c, by, err);
 	if (rc == 0)
 		cache_put(b, key);
 	drop_container(b, &c);
 	return rc;
-}
-
-/* The merged rootfs of a step's container, as a dir fd. */
-static int rootfs_fd(struct bld *b, const struct ctr_owned *c, struct werr *err)
-{
-	cleanup_free char *dir = container_dir(b->e, c->rec.id);
-	cleanup_free char *m = xasprintf("%s/merged", dir);
-	int fd = open(m, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return werr_set(err, errno, "open '%s'", m);
-	return fd;
 }
 
 /* COPY/ADD --from=X: a container of stage X's image (or of image X) to
@@ -606,12 +754,12 @@ static int from_container(struct bld *b, const char *from, struct ctr_owned *c, 
 	int rc;
 
 	if (k >= 0)
-		return step_container(b, b->st[k].id, (char **)none, false, c, err);
+		return step_container(b, b->st[k].id, (char **)none, NULL, c, err);
 	rc = image_lookup(b->e, from, &r, err);
 	if (rc == 0)
 		werr_set(err, ENOENT, "--from=%s: no stage or image of that name", from);
 	if (rc > 0)
-		rc = step_container(b, r.id, (char **)none, false, c, err) < 0 ? -1 : 1;
+		rc = step_container(b, r.id, (char **)none, NULL, c, err) < 0 ? -1 : 1;
 	image_rec_free(&r);
 	return rc > 0 ? 0 : -1;
 }
@@ -765,7 +913,7 @@ static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
 		return -1;
 	if (cache_get(b, key, hit))
 		return commit_cached(b, hit, by, err);
-	if (step_container(b, b->cur.id, (char **)none, false, &c, err) < 0)
+	if (step_container(b, b->cur.id, (char **)none, NULL, &c, err) < 0)
 		return -1;
 	if ((root = rootfs_fd(b, &c, err)) < 0)
 		goto out;

@@ -310,3 +310,28 @@ vi-removed"
     run_warren 125 build -f - "$CTX" < <(printf 'FROM %s\nBOGUS x\n' "$IMAGE")
     assert_error ":2: unknown instruction: BOGUS"
 }
+
+@test "build: RUN --mount=type=cache|bind|tmpfs and --network; mount points leave no trace" {
+    local img
+    img=localhost/$(wt_name)
+    track_image "$img"
+    CTX=$BATS_TEST_TMPDIR/ctx
+    mkdir -p "$CTX"
+    echo ctxdata >"$CTX/data.txt"
+    printf 'FROM %s\nRUN --mount=type=cache,id=%s,target=/cache echo x >> /cache/log; wc -l < /cache/log > /count\nRUN --mount=type=bind,source=data.txt,target=/in.txt cat /in.txt > /copied\nRUN --mount=type=tmpfs,target=/scratch touch /scratch/t && ls /scratch > /seen\nRUN --network=none cat /copied\n' \
+        "$IMAGE" "$(wt_name)" >"$CTX/Containerfile"
+    run_warren 0 build -q -t "$img" "$CTX"
+    track_image "$output"
+    run_warren 0 build --no-cache -q -t "$img" "$CTX"
+    # the cache mount kept its file from the first build
+    run_warren 0 run --rm "$img" sh -c 'cat /count /copied /seen'
+    assert_output $'2\nctxdata\nt'
+    run_warren 0 run --rm "$img" sh -c 'test -e /cache || test -e /scratch || test -e /in.txt || echo no-mountpoints'
+    assert_output no-mountpoints
+    printf 'FROM %s\nRUN --mount=type=bind,source=../..,target=/x ls /x\n' "$IMAGE" >"$CTX/Containerfile"
+    run_warren 125 build "$CTX"
+    assert_error "source '../..' is not in the context"
+    printf 'FROM %s\nRUN --mount=type=secret,id=s true\n' "$IMAGE" >"$CTX/Containerfile"
+    run_warren 125 build "$CTX"
+    assert_error "RUN --mount type=secret is not supported yet"
+}
