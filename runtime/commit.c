@@ -45,6 +45,30 @@ static int parse_change(const char *change, struct cf_instr *in, struct werr *er
 	return 0;
 }
 
+/* Applies the -c changes to config root, in order. Podman's errors. */
+static int apply_changes(struct json_object *root, char *const *changes, struct werr *err)
+{
+	for (size_t i = 0; changes && changes[i]; i++) {
+		struct cf_instr in = {0};
+		int rc;
+		if (parse_change(changes[i], &in, err) < 0)
+			return -1;
+		struct werr cerr = {0};
+		rc = image_config_change(root, &in, '\\', NULL, NULL, &cerr);
+		if (rc == 0 && strcmp(in.cmd, "STOPSIGNAL") == 0) {
+			/* Podman's commit records the number ("2" for SIGINT) */
+			struct json_object *cfg = jget(root, "config");
+			char num[16];
+			snprintf(num, sizeof(num), "%d", signal_parse(jstr(cfg, "StopSignal")));
+			jset_str(cfg, "StopSignal", num);
+		}
+		cf_instr_free(&in);
+		if (rc < 0)
+			return werr_set(err, 0, "invalid change \"%s\" - %s", changes[i], cerr.msg);
+	}
+	return 0;
+}
+
 int commit_opts_check(const struct commit_opts *o, struct werr *err)
 {
 	cleanup_json struct json_object *scratch = NULL;
@@ -60,19 +84,7 @@ int commit_opts_check(const struct commit_opts *o, struct werr *err)
 		    "messages are only compatible with the docker image format (-f docker)");
 	/* each change applied to an empty config: its own errors now */
 	scratch = image_config_base(NULL, err);
-	for (size_t i = 0; o->changes && o->changes[i]; i++) {
-		struct cf_instr in = {0};
-		int rc;
-		if (parse_change(o->changes[i], &in, err) < 0)
-			return -1;
-		struct werr cerr = {0};
-		rc = image_config_change(scratch, &in, '\\', NULL, NULL, &cerr);
-		cf_instr_free(&in);
-		if (rc < 0)
-			return werr_set(err, 0, "invalid change \"%s\" - %s", o->changes[i],
-					cerr.msg);
-	}
-	return 0;
+	return apply_changes(scratch, o->changes, err);
 }
 
 /* The container's own settings over its image's config, as Podman
@@ -118,28 +130,6 @@ static void container_settings(struct json_object *root, const struct container_
 		jset_str(cfg, "WorkingDir", jstr(cc, "WorkingDir"));
 	if (jstr(cc, "User") && jstr(cc, "User")[0])
 		jset_str(cfg, "User", jstr(cc, "User"));
-}
-
-static int apply_changes(struct json_object *root, char *const *changes, struct werr *err)
-{
-	for (size_t i = 0; changes && changes[i]; i++) {
-		struct cf_instr in = {0};
-		int rc;
-		if (parse_change(changes[i], &in, err) < 0)
-			return -1;
-		rc = image_config_change(root, &in, '\\', NULL, NULL, err);
-		if (rc == 0 && strcmp(in.cmd, "STOPSIGNAL") == 0) {
-			/* Podman's commit records the number ("2" for SIGINT) */
-			struct json_object *cfg = jget(root, "config");
-			char num[16];
-			snprintf(num, sizeof(num), "%d", signal_parse(jstr(cfg, "StopSignal")));
-			jset_str(cfg, "StopSignal", num);
-		}
-		cf_instr_free(&in);
-		if (rc < 0)
-			return werr_wrap(err, "invalid change \"%s\"", changes[i]);
-	}
-	return 0;
 }
 
 /* The container's changes as a layer tar in a temp file; see commit.h. */
