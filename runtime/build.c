@@ -1018,6 +1018,30 @@ static int step(struct bld *b, const struct cf_instr *in, struct werr *err)
 
 /* ---- stages ---- */
 
+/* The base image's ONBUILD triggers (docker format) run first, in the
+ * new stage, and are not inherited further (Docker's rule). */
+static int onbuild(struct bld *b, struct werr *err)
+{
+	struct json_object *cc = jget(b->cfg, "config");
+	cleanup_strv char **triggers = jstrv(jget(cc, "OnBuild"));
+
+	json_object_object_del(cc, "OnBuild");
+	for (size_t i = 0; triggers && triggers[i]; i++) {
+		struct cf_instr in = {0};
+		int rc;
+		say(b, "--> ONBUILD %s", triggers[i]);
+		if (cf_parse_one(triggers[i], &in, err) < 0)
+			return werr_wrap(err, "ONBUILD trigger");
+		rc = strcmp(in.cmd, "FROM") == 0 || strcmp(in.cmd, "ONBUILD") == 0
+			 ? werr_set(err, 0, "%s is not allowed as an ONBUILD trigger", in.cmd)
+			 : step(b, &in, err);
+		cf_instr_free(&in);
+		if (rc < 0)
+			return werr_wrap(err, "ONBUILD %s", triggers[i]);
+	}
+	return 0;
+}
+
 static int stage_from(struct bld *b, struct werr *err)
 {
 	cleanup_free char *base = stage_base(b, b->si, err);
@@ -1044,7 +1068,7 @@ static int stage_from(struct bld *b, struct werr *err)
 	if (rc <= 0)
 		return -1;
 	b->cfg = image_config_base(&b->cur, err);
-	return b->cfg ? 0 : -1;
+	return b->cfg ? onbuild(b, err) : -1;
 }
 
 /* Podman drops what the OCI format has no field for, with a warning. */

@@ -335,3 +335,24 @@ vi-removed"
     run_warren 125 build "$CTX"
     assert_error "RUN --mount type=secret is not supported yet"
 }
+
+@test "build: ONBUILD triggers of a docker-format base run in the child build, once" {
+    local img
+    img=localhost/$(wt_name)
+    track_image "$img-base" "$img"
+    CTX=$BATS_TEST_TMPDIR/ctx
+    mkdir -p "$CTX"
+    echo from-child-context >"$CTX/f"
+    printf 'FROM %s\nONBUILD COPY f /f\nONBUILD RUN echo triggered > /trig\n' "$IMAGE" >"$CTX/Containerfile"
+    run_warren 0 build -q --format docker -t "$img-base" "$CTX"
+    run_warren 0 image inspect --format '{{json .Config.OnBuild}}' "$img-base"
+    assert_output '["COPY f /f","RUN echo triggered > /trig"]'
+    printf 'FROM %s\nCMD ["cat","/f","/trig"]\n' "$img-base" >"$CTX/Containerfile"
+    run_warren 0 build --format docker -t "$img" "$CTX"
+    assert_line "--> ONBUILD RUN echo triggered > /trig"
+    run_warren 0 run --rm "$img"
+    assert_output $'from-child-context\ntriggered'
+    run_warren 0 image inspect --format '{{json .Config}}' "$img"
+    run jq -c '.OnBuild' <<<"$output"
+    assert_output 'null'
+}
