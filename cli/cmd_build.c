@@ -1,6 +1,7 @@
 /* cmd_build.c - `commit` and `build`: new images from containers and
  * Containerfiles. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,7 @@ int cmd_build(struct engine *e, void *opts, char **args, struct werr *err)
 			       .err_fd = STDERR_FILENO,
 			       .say = c->quiet ? NULL : build_say};
 	char id[DIGEST_HEX_LEN + 1];
+	cleanup_close int ctx_fd = -1;
 	struct stat st;
 
 	if (strv_len(args) > 1) {
@@ -190,13 +192,27 @@ int cmd_build(struct engine *e, void *opts, char **args, struct werr *err)
 		return werr_status(err, 125);
 	}
 	o.docker = c->format && strcmp(c->format, "docker") == 0;
-	if (strstr(ctx, "://") || str_has_prefix(ctx, "git@") || strcmp(ctx, "-") == 0 ||
-	    (stat(ctx, &st) == 0 && !S_ISDIR(st.st_mode))) {
+	if (strstr(ctx, "://") || str_has_prefix(ctx, "git@")) {
 		werr_set(err, 0,
-			 "context '%s': only a local directory is supported yet (no URL, git "
-			 "repository, tarball or stdin)",
+			 "context '%s': a URL or git repository is not supported yet: use a "
+			 "directory or a tarball",
 			 ctx);
 		return werr_status(err, 125);
+	}
+	o.context_fd = -1;
+	if (strcmp(ctx, "-") == 0) { /* a tar on stdin */
+		if (o.file_fd >= 0) {
+			werr_set(err, 0, "the context and -f cannot both be read from stdin");
+			return werr_status(err, 125);
+		}
+		o.context_fd = STDIN_FILENO;
+	} else if (stat(ctx, &st) == 0 && S_ISREG(st.st_mode)) {
+		ctx_fd = open(ctx, O_RDONLY | O_CLOEXEC);
+		if (ctx_fd < 0) {
+			werr_set(err, errno, "open '%s'", ctx);
+			return werr_status(err, 125);
+		}
+		o.context_fd = ctx_fd;
 	}
 	/* ^C and SIGTERM stop the build cleanly: blocked, and read through a
 	 * signalfd the build polls (runtime/build.h) */

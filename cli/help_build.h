@@ -21,12 +21,11 @@
 
 #define BUILD_HELP                                                                                 \
 	"SYNOPSIS\n  warren build [OPTIONS] [CONTEXT]\n\n"                                         \
-	"DESCRIPTION\n  Builds an image from CONTEXT/Containerfile (else CONTEXT/Dockerfile) "     \
-	"and\n"                                                                                    \
-	"  the context directory (default \".\"; .containerignore or .dockerignore\n"              \
-	"  leave files out). RUN steps run in warren's own containers, rootless; COPY\n"           \
-	"  and ADD copy from the context or another stage. Prints STEP lines and the\n"            \
-	"  new image's id.\n\n"                                                                    \
+	"DESCRIPTION\n  Builds an image from the Containerfile (else Dockerfile) of CONTEXT, a\n"  \
+	"  directory (default \".\"), a tarball, or - for a tarball on stdin;\n"                   \
+	"  .containerignore or .dockerignore leave files out. RUN steps run in\n"                  \
+	"  warren's own containers, rootless; COPY and ADD copy from the context or\n"             \
+	"  another stage. Prints STEP lines and the new image's id.\n\n"                           \
 	"OPTIONS\n"                                                                                \
 	"      --build-arg K=V  set an ARG (K alone: from the environment)\n"                      \
 	"  -f, --file FILE      the Containerfile (- reads it from stdin)\n"                       \

@@ -48,6 +48,8 @@ struct bld {
 	char **gargs; /* global ARGs (before the first FROM): "K=V" or "K" */
 	char **made;  /* ids of the intermediate images, removed at the end */
 	int ctx;      /* the context dir */
+	char *ctx_path;
+	char *ctx_tmp; /* a context unpacked from a tar: this dir under <root>/tmp */
 	struct build_ignore ig;
 	/* the stage being built */
 	size_t si;
@@ -179,7 +181,7 @@ static int read_file(struct bld *b, struct werr *err)
 		if (fd < 0)
 			return werr_set(err, ENOENT,
 					"no Containerfile or Dockerfile in the context '%s'",
-					b->o->context);
+					b->ctx_path);
 	}
 	if (fstat(fd, &st) < 0)
 		return werr_set(err, errno, "stat '%s'", b->fname);
@@ -399,8 +401,8 @@ static int run_mount(struct bld *b, const char *spec, struct run_opts *ro, struc
 		return runopts_add_volume(ro, v, err);
 	}
 	/* bind: a context path, resolved and kept inside the context */
-	cleanup_free char *base = realpath(b->o->context, NULL);
-	cleanup_free char *want = xasprintf("%s/%s", b->o->context, source ? source : ".");
+	cleanup_free char *base = realpath(b->ctx_path, NULL);
+	cleanup_free char *want = xasprintf("%s/%s", b->ctx_path, source ? source : ".");
 	cleanup_free char *real = realpath(want, NULL);
 	cleanup_free char *v = NULL;
 	size_t n = base ? strlen(base) : 0;
@@ -1186,6 +1188,13 @@ static void bld_free(struct bld *b, const char *keep)
 	build_ignore_free(&b->ig);
 	if (b->ctx >= 0)
 		close(b->ctx);
+	if (b->ctx_tmp) {
+		struct werr e = {0};
+		if (rm_rf_at(AT_FDCWD, b->ctx_tmp, &e) < 0)
+			log_warn("remove the unpacked context '%s': %s", b->ctx_tmp, e.msg);
+	}
+	free(b->ctx_tmp);
+	free(b->ctx_path);
 }
 
 static void read_ignore(struct bld *b)
@@ -1202,6 +1211,38 @@ static void read_ignore(struct bld *b)
 	}
 }
 
+static int open_context(struct bld *b, struct werr *err)
+{
+	b->ctx_path = xstrdup(b->o->context);
+	b->ctx = open(b->ctx_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (b->ctx < 0)
+		return werr_set(err, errno, "context directory '%s'", b->ctx_path);
+	return 0;
+}
+
+/* A context given as a tar stream (a file, or stdin: build - < ctx.tar):
+ * unpacked, safely (build_untar), into a temp dir removed at the end. */
+static int unpack_context(struct bld *b, struct werr *err)
+{
+	cleanup_free char *dir = xasprintf("%s/tmp", b->e->root);
+
+	if (mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	b->ctx_tmp = xasprintf("%s/build-ctx-XXXXXX", dir);
+	if (mkdtemp(b->ctx_tmp) == NULL) {
+		free(b->ctx_tmp);
+		b->ctx_tmp = NULL;
+		return werr_set(err, errno, "make a temp dir in '%s'", dir);
+	}
+	b->ctx_path = xstrdup(b->ctx_tmp);
+	b->ctx = open(b->ctx_tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (b->ctx < 0)
+		return werr_set(err, errno, "open '%s'", b->ctx_tmp);
+	if (build_untar(b->ctx, "/", b->o->context_fd, err) < 0)
+		return werr_wrap(err, "context archive");
+	return 0;
+}
+
 int container_build(struct engine *e, const struct build_opts *o, char id_out[DIGEST_HEX_LEN + 1],
 		    struct werr *err)
 {
@@ -1215,11 +1256,8 @@ int container_build(struct engine *e, const struct build_opts *o, char id_out[DI
 			return werr_status(err, 125);
 		names = strv_append(names, n);
 	}
-	b.ctx = open(o->context, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (b.ctx < 0) {
-		werr_set(err, errno, "context directory '%s'", o->context);
+	if (o->context_fd >= 0 ? unpack_context(&b, err) < 0 : open_context(&b, err) < 0)
 		goto out;
-	}
 	read_ignore(&b);
 	if (read_file(&b, err) < 0 || plan_stages(&b, err) < 0 || engine_store(e, err) == NULL)
 		goto out;

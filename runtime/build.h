@@ -21,7 +21,8 @@
 #include "engine/engine.h"
 
 struct build_opts {
-	const char *context; /* the context directory */
+	const char *context; /* the context directory (when context_fd is -1) */
+	int context_fd;	     /* >= 0: the context as a tar stream (plain or compressed) */
 	const char *file;    /* -f, or NULL: CONTEXT/Containerfile, else CONTEXT/Dockerfile */
 	int file_fd;	     /* >= 0: read the Containerfile from it (-f -), else -1 */
 	char **tags;	     /* -t names (normalized here) */

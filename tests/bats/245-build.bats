@@ -149,7 +149,7 @@ vi-removed"
     run_warren 125 build "$BATS_TEST_TMPDIR/nonexistent"
     assert_error "context directory"
     run_warren 125 build https://example.com/repo.git
-    assert_error "only a local directory is supported yet"
+    assert_error "a URL or git repository is not supported yet"
     printf 'FROM %s\nADD https://example.com/x /x\n' "$IMAGE" >"$CTX/Containerfile"
     run_warren 125 build "$CTX"
     assert_error "ADD from a URL is not supported yet"
@@ -355,4 +355,32 @@ vi-removed"
     run_warren 0 image inspect --format '{{json .Config}}' "$img"
     run jq -c '.OnBuild' <<<"$output"
     assert_output 'null'
+}
+
+@test "build: a context given as a tarball, or as one on stdin" {
+    local img before
+    img=localhost/$(wt_name)
+    track_image "$img"
+    CTX=$BATS_TEST_TMPDIR/ctx
+    mkdir -p "$CTX/sub"
+    echo in-tarball >"$CTX/sub/f"
+    printf 'FROM %s\nCOPY sub/f /f\nCMD ["cat","/f"]\n' "$IMAGE" >"$CTX/Containerfile"
+    tar -czf "$BATS_TEST_TMPDIR/ctx.tar.gz" -C "$CTX" .
+    run_warren 0 build -q -t "$img" "$BATS_TEST_TMPDIR/ctx.tar.gz"
+    run_warren 0 run --rm "$img"
+    assert_output in-tarball
+    run --separate-stderr timeout 120 "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" build -q -t "$img" - \
+        <"$BATS_TEST_TMPDIR/ctx.tar.gz"
+    [ "$status" -eq 0 ] || fail "build - failed: $stderr"
+    track_image "$output"
+    # the unpacked context is gone again
+    run bash -c "ls '$WT_ROOT/tmp' | grep -c build-ctx"
+    assert_output 0
+    # a hostile tarball is refused, nothing left
+    before=$(counts)
+    layer_of() { tar -xOf "$1" "$(tar -xOf "$1" manifest.json | jq -r '.[0].Layers[0]')"; }
+    layer_of "$WT_FIXTURES/dotdot.tar" >"$BATS_TEST_TMPDIR/evil.tar"
+    run_warren 125 build "$BATS_TEST_TMPDIR/evil.tar"
+    assert_error "context archive"
+    [ "$(counts)" = "$before" ] || fail "containers/images before: $before, after: $(counts)"
 }
