@@ -1,5 +1,6 @@
 /* The command tables and their man-style help. */
 #include "cli/cli.h"
+#include "cli/help_build.h"
 #include "cli/help_ctrinfo.h"
 #include "cli/help_secret.h"
 #include "cli/help_lifecycle.h"
@@ -710,6 +711,8 @@ static const struct cmd cli_trust_commands[] = {
 };
 
 const struct cmd cli_image_commands[] = {
+    {"build", cmd_build, &cli_build_opts, "build an image from a Containerfile", BUILD_HELP,
+     NEEDS_STORE, NULL},
     {"exists", cmd_image_exists, NULL, "check whether an image is in local storage",
      IMG_EXISTS_HELP, NEEDS_STORE, NULL},
     {"history", cmd_history, &cli_history_opts, "show the history of an image", HISTORY_HELP,
@@ -759,6 +762,8 @@ const struct cmd cli_container_commands[] = {
      NEEDS_STORE, NULL},
     {"cleanup", cmd_container_cleanup, &cli_cleanup_opts, "unmount containers that have exited",
      CLEANUP_HELP, NEEDS_STORE, NULL},
+    {"commit", cmd_commit, &cli_commit_opts, "create an image from a container", COMMIT_HELP,
+     NEEDS_STORE, NULL},
     {"cp", cmd_cp, &cli_cp_opts, "copy files into or out of a container", CP_HELP, NEEDS_STORE,
      NULL},
     {"create", cmd_create, &cli_run_opts, "create a container without starting it", CREATE_HELP,
@@ -852,6 +857,10 @@ const struct cmd cli_system_commands[] = {
 
 const struct cmd cli_commands[] = {
     {"attach", cmd_attach, &cli_attach_opts, "attach to a running container", ATTACH_HELP,
+     NEEDS_STORE, NULL},
+    {"build", cmd_build, &cli_build_opts, "build an image from a Containerfile", BUILD_HELP,
+     NEEDS_STORE, NULL},
+    {"commit", cmd_commit, &cli_commit_opts, "create an image from a container", COMMIT_HELP,
      NEEDS_STORE, NULL},
     {"container", NULL, NULL, "manage containers", NULL, NEEDS_NOTHING, cli_container_commands},
     {"cp", cmd_cp, &cli_cp_opts, "copy files into or out of a container", CP_HELP, NEEDS_STORE,

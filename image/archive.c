@@ -1139,7 +1139,7 @@ int image_layers_lock(struct engine *e, bool exclusive, struct werr *err)
  * leftovers: removed now unless another extraction runs (one of them may
  * have found and reused such a dir), else by the next command that finds
  * none running. Releases *lock. */
-static void drop_leftovers(struct engine *e, int *lock)
+void image_layers_unlock_failed(struct engine *e, int *lock)
 {
 	cleanup_free char *path = xasprintf("%s/layers.lock", e->root);
 	cleanup_close int fd = -1;
@@ -1205,7 +1205,7 @@ int image_load_ref(struct engine *e, const char *path, const char *want, char **
 	if (rc == 0)
 		rc = commit_load(&c, err);
 	if (rc < 0) {
-		drop_leftovers(e, &lock);
+		image_layers_unlock_failed(e, &lock);
 		goto out;
 	}
 	for (size_t i = 0; i < c.nrecs; i++) {
@@ -1316,7 +1316,7 @@ int image_import(struct engine *e, const char *path, const char *ref, const char
 	r.size = size;
 	rc = commit_import(e, &r, size, blob.digest[0] ? &blob : NULL, err);
 	if (rc < 0)
-		drop_leftovers(e, &lock);
+		image_layers_unlock_failed(e, &lock);
 	if (rc == 0)
 		memcpy(id_out, r.id, DIGEST_HEX_LEN + 1);
 	image_rec_free(&r);

@@ -54,6 +54,11 @@ int image_import(struct engine *e, const char *path, const char *ref, const char
  * release), -1 on error. Blocks while the other kind is held. */
 int image_layers_lock(struct engine *e, bool exclusive, struct werr *err);
 
+/* After a failed load, import or commit: releases *lock (the shared
+ * layers lock) and removes the layer dirs it made unless another
+ * extraction runs (then a later command does). */
+void image_layers_unlock_failed(struct engine *e, int *lock);
+
 /* An unlinked temp file under <root>/tmp (big archives and blobs do not
  * fit /tmp), open read-write; -1 with err set. */
 int image_tmp_file(struct engine *e, struct werr *err);

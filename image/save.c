@@ -34,6 +34,7 @@
 #include "lib/walk.h"
 #include "storage/blobs.h"
 #include "storage/layer.h"
+#include "storage/layertar.h"
 
 #define COPY_BUF (256 * 1024)
 
@@ -143,172 +144,24 @@ fail:
 
 /* ---- a layer made anew from its layer dir ---- */
 
-struct remake {
-	struct archive *a;
-	char path[4096]; /* of the dir being walked, "" at the top */
-	struct werr *err;
-};
-
-static int remake_header(struct remake *r, struct archive_entry *ent, const char *what)
-{
-	if (archive_write_header(r->a, ent) < ARCHIVE_WARN)
-		return werr_set(r->err, 0, "write '%s': %s", what, archive_error_string(r->a));
-	return 0;
-}
-
-/* An opaque dir (overlay's xattr) becomes DIR/.wh..wh..opq again. */
-static int remake_opaque(struct remake *r, int dfd, const char *rel)
-{
-	static const char *const xattrs[] = {"user.overlay.opaque", "trusted.overlay.opaque"};
-	char v[4];
-	struct archive_entry *ent;
-	cleanup_free char *name = NULL;
-	bool opaque = false;
-	int rc;
-
-	for (size_t i = 0; i < ARRAY_SIZE(xattrs); i++)
-		opaque |= fgetxattr(dfd, xattrs[i], v, sizeof(v)) == 1 && v[0] == 'y';
-	if (!opaque)
-		return 0;
-	name = xasprintf("%s%s.wh..wh..opq", rel, rel[0] ? "/" : "");
-	ent = archive_entry_new();
-	archive_entry_set_pathname(ent, name);
-	archive_entry_set_filetype(ent, AE_IFREG);
-	archive_entry_set_perm(ent, 0644);
-	rc = remake_header(r, ent, name);
-	archive_entry_free(ent);
-	return rc;
-}
-
-static int remake_data(struct remake *r, int dfd, const char *name, const char *rel)
-{
-	cleanup_close int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	char buf[65536];
-	ssize_t n;
-
-	if (fd < 0)
-		return werr_set(r->err, errno, "open '%s'", rel);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (archive_write_data(r->a, buf, (size_t)n) < 0)
-			return werr_set(r->err, 0, "write '%s': %s", rel,
-					archive_error_string(r->a));
-	return n < 0 ? werr_set(r->err, errno, "read '%s'", rel) : 0;
-}
-
-/* walk_tree entry: one file of the layer into the tar. */
-static int remake_entry(void *data, const struct walk_dir *d, const char *name, int type,
-			struct werr *err)
-{
-	struct remake *r = data;
-	cleanup_free char *rel = xasprintf("%s%s%s", r->path, r->path[0] ? "/" : "", name);
-	struct archive_entry *ent = archive_entry_new();
-	char target[4096];
-	struct stat st;
-	int rc = 0;
-
-	r->err = err;
-	if (fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		archive_entry_free(ent);
-		return werr_set(err, errno, "stat '%s'", rel);
-	}
-	archive_entry_copy_stat(ent, &st);
-	archive_entry_set_pathname(ent, rel);
-	if (S_ISCHR(st.st_mode) && st.st_rdev == 0) { /* an overlay whiteout */
-		cleanup_free char *wh =
-		    xasprintf("%s%s.wh.%s", r->path, r->path[0] ? "/" : "", name);
-		archive_entry_set_pathname(ent, wh);
-		archive_entry_set_filetype(ent, AE_IFREG);
-		archive_entry_set_size(ent, 0);
-		archive_entry_set_perm(ent, 0644);
-	} else if (S_ISLNK(st.st_mode)) {
-		ssize_t n = readlinkat(d->fd, name, target, sizeof(target) - 1);
-		if (n < 0)
-			rc = werr_set(err, errno, "readlink '%s'", rel);
-		target[n < 0 ? 0 : n] = '\0';
-		archive_entry_set_symlink(ent, target);
-	} else if (!S_ISREG(st.st_mode)) {
-		archive_entry_set_size(ent, 0);
-	}
-	if (rc == 0)
-		rc = remake_header(r, ent, rel);
-	if (rc == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-		rc = remake_data(r, d->fd, name, rel);
-	archive_entry_free(ent);
-	if (rc < 0)
-		return -1;
-	return S_ISDIR(st.st_mode) ? WALK_DESCEND : WALK_NEXT;
-}
-
-static int remake_enter(void *data, const struct walk_dir *d, struct werr *err)
-{
-	struct remake *r = data;
-	size_t n = strlen(r->path);
-
-	if (d->depth > 0)
-		snprintf(r->path + n, sizeof(r->path) - n, "%s%s", n ? "/" : "", d->name);
-	r->err = err;
-	return remake_opaque(r, d->fd, r->path);
-}
-
-static int remake_leave(void *data, const struct walk_dir *parent, const struct walk_dir *d,
-			struct werr *err)
-{
-	struct remake *r = data;
-	char *slash = strrchr(r->path, '/');
-
-	if (slash != NULL)
-		*slash = '\0';
-	else
-		r->path[0] = '\0';
-	return 0;
-}
-
-/* Writes the layer dir of diff_id as a plain tar into a temp file. Hard
- * links are written as separate files (the layer dir keeps them, the
- * count of bytes grows). */
+/* Writes the layer dir of diff_id as a plain tar into a temp file
+ * (storage/layertar.h) and returns its fd, at offset 0. */
 static int remake_layer(struct engine *e, const char *diff_id, char digest[DIGEST_STR_LEN],
 			int64_t *size, struct werr *err)
 {
-	static const struct walk_ops ops = {
-	    .entry = remake_entry, .enter = remake_enter, .leave = remake_leave};
 	cleanup_free char *dir = layer_path(e, diff_id);
 	cleanup_close int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	cleanup_close int out = -1;
-	struct remake r = {.err = err};
-	cleanup_free char *buf = NULL;
-	struct sha256_ctx *h;
-	ssize_t n;
-	int rc;
 
 	if (dfd < 0)
 		return werr_set(err, errno, "open layer dir '%s'", dir);
 	out = image_tmp_file(e, err);
 	if (out < 0)
 		return -1;
-	r.a = archive_write_new();
-	archive_write_set_format_pax_restricted(r.a);
-	archive_write_set_bytes_in_last_block(r.a, 1);
-	rc = archive_write_open_fd(r.a, out) == ARCHIVE_OK ? 0 : -1;
-	if (rc < 0)
-		werr_set(err, 0, "write layer tar: %s", archive_error_string(r.a));
-	if (rc == 0)
-		rc = walk_tree(dfd, -1, &ops, &r, err);
-	if (archive_write_close(r.a) != ARCHIVE_OK && rc == 0)
-		rc = werr_set(err, 0, "write layer tar: %s", archive_error_string(r.a));
-	archive_write_free(r.a);
-	if (rc < 0 || lseek(out, 0, SEEK_SET) < 0)
-		return rc < 0 ? werr_wrap(err, "remake layer %s", diff_id)
-			      : werr_set(err, errno, "seek");
-	h = sha256_new();
-	buf = xmalloc(COPY_BUF);
-	*size = 0;
-	while ((n = read(out, buf, COPY_BUF)) > 0) {
-		sha256_update(h, buf, (size_t)n);
-		*size += n;
-	}
-	sha256_final(h, digest);
-	if (n < 0 || lseek(out, 0, SEEK_SET) < 0)
-		return werr_set(err, errno, "read temp file");
+	if (layer_tar_dir(dfd, out, err) < 0)
+		return werr_wrap(err, "remake layer %s", diff_id);
+	if (layer_tar_digest(out, digest, size, err) < 0)
+		return -1;
 	return steal_fd(&out);
 }
 

@@ -1,0 +1,54 @@
+/* build.h - `build`: an image from a Containerfile and a context
+ * directory. Instructions that change files (RUN, COPY, ADD) run in a
+ * container made by warren's own create/start machinery from the image
+ * so far, and its changes are committed as a layer (runtime/commit.h);
+ * the others change the config. Multi-stage (FROM ... AS name, COPY
+ * --from, --target); the intermediate images go again at the end, and a
+ * failed build leaves no container or image behind.
+ *
+ * The layer cache: <root>/build-cache/<key> names the layer a RUN, COPY
+ * or ADD made, the key a digest of the layers below, the instruction, the
+ * environment RUN sees (Env, ARGs, User, WorkingDir, Shell) and for COPY
+ * and ADD the content of every file copied. A hit reuses the layer while
+ * an image still holds it: no container, no RUN. */
+#ifndef WARREN_BUILD_H
+#define WARREN_BUILD_H
+
+#include <stdbool.h>
+
+#include "lib/digest.h"
+#include "lib/err.h"
+#include "engine/engine.h"
+
+struct build_opts {
+	const char *context; /* the context directory (when context_fd is -1) */
+	int context_fd;	     /* >= 0: the context as a tar stream (plain or compressed) */
+	const char *file;    /* -f, or NULL: CONTEXT/Containerfile, else CONTEXT/Dockerfile */
+	int file_fd;	     /* >= 0: read the Containerfile from it (-f -), else -1 */
+	char **tags;	     /* -t names (normalized here) */
+	char **build_args;   /* --build-arg K=V (K alone: from our environment) */
+	char **labels;	     /* --label K=V for the final image */
+	const char *target;  /* --target STAGE, or NULL: the last stage */
+	const char *network; /* --network for RUN, or NULL: run's default */
+	bool docker;	     /* --format docker (keeps HEALTHCHECK, SHELL, ONBUILD) */
+	bool no_cache;	     /* --no-cache: run every step (the cache is still written) */
+	int out_fd, err_fd;  /* where RUN's output goes */
+	/* readable when the build is to stop (the CLI's signalfd of SIGINT
+	 * and SIGTERM), -1: none. A RUN then gets SIGKILL, and the build
+	 * stops after the step with 'interrupted' (status 130), leaving the
+	 * store as it was. */
+	int cancel_fd;
+	/* progress lines ("STEP 1/3: FROM x", "--> id", "COMMIT name"), one
+	 * per call without its newline; NULL: none */
+	void (*say)(void *ud, const char *line);
+	void *ud;
+};
+
+/* Builds; id_out receives the final image's id (hex). Errors name the
+ * file and line for syntax ("Containerfile:3: unknown instruction: FOO")
+ * and the step for the rest ('building at STEP "RUN false": while
+ * running runtime: exit status 1', its status that of the RUN). */
+int container_build(struct engine *e, const struct build_opts *o, char id_out[DIGEST_HEX_LEN + 1],
+		    struct werr *err);
+
+#endif
