@@ -307,8 +307,11 @@ teardown() {
     assert_output "$c"
     run_warren 0 exec "$c" ip -o -4 addr show eth0
     assert_equal "$(awk '{print $4}' <<<"$output")" "$(awk '{print $4}' <<<"$ip")"
-    # and it still finds others by name through aardvark-dns
-    run_warren 0 run --rm --network "$NET" "$IMAGE" nslookup "$(w inspect --format '{{.Name}}' "$c")"
+    # and it still finds others by name through aardvark-dns (which the
+    # teardown of the network's only container stopped, and the setup
+    # started again: it may take a moment to answer, as with podman)
+    run_warren 0 run --rm --network "$NET" "$IMAGE" sh -c \
+        "for i in \$(seq 20); do nslookup $(w inspect --format '{{.Name}}' "$c") && exit 0; sleep 0.25; done; exit 1"
     assert_output --partial 'Address: 10.89.'
     run_warren 0 network reload --all
     assert_output "$c"
