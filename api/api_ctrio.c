@@ -1,0 +1,291 @@
+/* api_ctrio.c - GET /containers/{id}/logs: the log as `warren logs`
+ * writes it (container_logs, in a forked helper writing to two pipes),
+ * sent chunked: raw for a tty container, else in Docker's multiplexed
+ * framing (an 8-byte header: stream 1 stdout or 2 stderr, three zero
+ * bytes, the length big-endian, then the bytes). */
+#include "api/api_int.h"
+#include "lib/cleanup.h"
+#include "lib/util.h"
+#include "runtime/container.h"
+#include "runtime/ctrlog.h"
+#include "runtime/detach.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Docker's query into lo; 400 answered here when malformed. */
+/* The container of the path; 404 answered here. 1 found, 0 answered. */
+static int lookup_ctr(struct api_ctx *c, struct container_rec *r)
+{
+	struct werr err = {0};
+	int rc;
+
+	if (api_ready(c) < 0)
+		return 0;
+	rc = container_lookup(c->e, c->arg, r, &err);
+	if (rc <= 0) {
+		if (rc == 0)
+			api_error(c, 404, "No such container: %s", c->arg);
+		else
+			api_werr(c, &err, 500);
+		return 0;
+	}
+	return 1;
+}
+
+static int log_query(struct api_ctx *c, struct log_opts *lo, bool *out, bool *errs)
+{
+	cleanup_free char *tail = http_query(c->req, "tail");
+	cleanup_free char *since = http_query(c->req, "since");
+	cleanup_free char *until = http_query(c->req, "until");
+	int64_t now = now_ns(), n = -1;
+
+	*lo = (struct log_opts){.follow = http_query_bool(c->req, "follow", false),
+				.timestamps = http_query_bool(c->req, "timestamps", false),
+				.tail = -1};
+	*out = http_query_bool(c->req, "stdout", false);
+	*errs = http_query_bool(c->req, "stderr", false);
+	if (!*out && !*errs) {
+		api_error(c, 400, "Bad parameters: you must choose at least one stream");
+		return -1;
+	}
+	if (tail && strcmp(tail, "all") != 0 && tail[0] &&
+	    parse_int64(tail, -1, INT32_MAX, &n) < 0) {
+		api_error(c, 400, "invalid tail: %s", tail);
+		return -1;
+	}
+	lo->tail = (long)n;
+	/* Docker's since/until: Unix seconds, 0 meaning unset */
+	if (since && strcmp(since, "0") != 0 && ctrlog_parse_time(since, now, &lo->since) < 0) {
+		api_error(c, 400, "invalid since: %s", since);
+		return -1;
+	}
+	if (until && strcmp(until, "0") != 0 && ctrlog_parse_time(until, now, &lo->until) < 0) {
+		api_error(c, 400, "invalid until: %s", until);
+		return -1;
+	}
+	return 0;
+}
+
+/* The helper: container_logs into the pipes; its error (if any) on efd. */
+static pid_t spawn_logs(struct api_ctx *c, const struct container_rec *r,
+			const struct log_opts *lo, int pout[2], int perr[2], int pe[2])
+{
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	close(pout[0]);
+	close(perr[0]);
+	close(pe[0]);
+	struct werr err = {0};
+	if (container_logs(c->e, r, lo, pout[1], perr[1], &err) < 0)
+		werr_send(pe[1], &err);
+	_exit(0);
+}
+
+/* Sends data from stream (1 stdout, 2 stderr) as a chunk, framed unless
+ * raw. -1 when the peer went away. */
+static int send_frame(int fd, int stream, const char *data, size_t n, bool raw, bool hijacked)
+{
+	char *buf = xmalloc(n + 8);
+	int r;
+
+	buf[0] = (char)stream;
+	buf[1] = buf[2] = buf[3] = 0;
+	buf[4] = (char)((n >> 24) & 0xff);
+	buf[5] = (char)((n >> 16) & 0xff);
+	buf[6] = (char)((n >> 8) & 0xff);
+	buf[7] = (char)(n & 0xff);
+	memcpy(buf + 8, data, n);
+	if (hijacked)
+		r = raw ? write_all(fd, data, n) : write_all(fd, buf, n + 8);
+	else
+		r = raw ? http_chunk(fd, data, n) : http_chunk(fd, buf, n + 8);
+	free(buf);
+	return r;
+}
+
+/* How the bytes go: chunked after a head pump sends, or on a hijacked
+ * connection whose head was sent already (attach). */
+struct stream_mode {
+	bool raw, follow, hijacked;
+	bool want[3]; /* [1] stdout, [2] stderr */
+};
+
+/* Moves the helper's output to the client until both pipes end or the
+ * client leaves. The response head goes out with the first bytes, or when
+ * the helper ends without an error, or at once when following. */
+static int pump(struct api_ctx *c, int out, int errfd, int efd, const struct stream_mode *m)
+{
+	bool raw = m->raw, follow = m->follow;
+	struct pollfd p[4] = {{out, POLLIN, 0}, {errfd, POLLIN, 0}, {efd, POLLIN, 0},
+			      {c->fd, m->hijacked ? 0 : POLLRDHUP, 0}};
+	const char *ctype = raw ? "application/vnd.docker.raw-stream"
+				: "application/vnd.docker.multiplexed-stream";
+	bool started = m->hijacked;
+	char buf[32768];
+
+	for (;;) {
+		int n = poll(p, 4, started || !follow ? -1 : 100);
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (n == 0 && !started) {
+			if (http_chunked_begin(c->fd, 200, ctype) < 0)
+				return -1;
+			started = true;
+		}
+		if (p[3].revents & (POLLRDHUP | POLLHUP | POLLERR))
+			return -1;
+		if (p[2].revents) {
+			struct werr err = {0};
+			if (werr_recv(efd, &err) == 1 && !started) {
+				api_werr(c, &err, 500);
+				return 1;
+			}
+			p[2].fd = -1;
+		}
+		for (int i = 0; i < 2; i++) {
+			if (!p[i].revents)
+				continue;
+			ssize_t k = read(p[i].fd, buf, sizeof(buf));
+			if (k <= 0) {
+				p[i].fd = -1;
+				continue;
+			}
+			if (!started && http_chunked_begin(c->fd, 200, ctype) < 0)
+				return -1;
+			started = true;
+			if (m->want[i + 1] &&
+			    send_frame(c->fd, i + 1, buf, (size_t)k, raw, m->hijacked) < 0)
+				return -1;
+		}
+		if (p[0].fd < 0 && p[1].fd < 0 && p[2].fd < 0)
+			break;
+	}
+	if (m->hijacked)
+		return 1;
+	if (!started && http_chunked_begin(c->fd, 200, ctype) < 0)
+		return -1;
+	return http_chunked_end(c->fd);
+}
+
+/* Streams r's log as lo says through a helper (see pump). */
+static int stream_log(struct api_ctx *c, const struct container_rec *r, const struct log_opts *lo,
+		      struct stream_mode *m)
+{
+	struct detach_opts d;
+	int pout[2], perr[2], pe[2], rc, st;
+	pid_t pid;
+
+	detach_opts_from_container(r, &d);
+	m->raw = d.tty;
+	m->follow = lo->follow;
+	if (pipe2(pout, O_CLOEXEC) < 0)
+		return api_error(c, 500, "pipe: %s", strerror(errno));
+	if (pipe2(perr, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
+		close(pout[0]);
+		close(pout[1]);
+		return api_error(c, 500, "pipe: %s", strerror(errno));
+	}
+	pid = spawn_logs(c, r, lo, pout, perr, pe);
+	close(pout[1]);
+	close(perr[1]);
+	close(pe[1]);
+	rc = pid < 0 ? api_error(c, 500, "fork: %s", strerror(errno))
+		     : pump(c, pout[0], perr[0], pe[0], m);
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	}
+	close(pout[0]);
+	close(perr[0]);
+	close(pe[0]);
+	/* a stream that ended early (client gone) ends the connection */
+	return rc < 0 || m->hijacked ? 1 : 0;
+}
+
+int api_ctr_logs(struct api_ctx *c)
+{
+	struct container_rec r = {0};
+	struct stream_mode m = {0};
+	struct log_opts lo;
+	int rc;
+
+	if (log_query(c, &lo, &m.want[1], &m.want[2]) < 0 || !lookup_ctr(c, &r))
+		return 0;
+	rc = stream_log(c, &r, &lo, &m);
+	container_rec_free(&r);
+	return rc;
+}
+
+/* Waits until the container runs, or has run since t0 (ns); the client
+ * leaving ends it (not its half-close: docker's CLI shuts its side for
+ * writing when it has no stdin to send). 1 with *r up to date, 0 when the
+ * container is gone, -1 when the client left. */
+static int wait_started(struct api_ctx *c, int64_t t0, struct container_rec *r)
+{
+	struct werr err = {0};
+
+	for (;;) {
+		struct pollfd p = {c->fd, 0, 0};
+		container_rec_free(r);
+		if (container_lookup(c->e, c->arg, r, &err) <= 0)
+			return 0;
+		if (r->state == CTR_RUNNING || (r->started >= t0 && r->state != CTR_CREATED))
+			return 1;
+		if (poll(&p, 1, 50) > 0)
+			return -1;
+	}
+}
+
+/* POST /containers/{id}/attach?stream=1&stdout=1&stderr=1: output only
+ * (no stdin yet), from the container's log of this run: the connection is
+ * taken over (101 UPGRADED with an Upgrade header, else 200) and gets the
+ * output until the container exits. docker run attaches before it starts
+ * the container: this waits for the start. */
+int api_ctr_attach(struct api_ctx *c)
+{
+	struct container_rec r = {0};
+	struct stream_mode m = {.hijacked = true};
+	struct log_opts lo = {.follow = true, .tail = -1};
+	bool upgrade = http_header(c->req, "Upgrade") != NULL;
+	int64_t t0 = now_ns();
+	int rc;
+
+	m.want[1] = http_query_bool(c->req, "stdout", false);
+	m.want[2] = http_query_bool(c->req, "stderr", false);
+	if (!lookup_ctr(c, &r))
+		return 0;
+	if (!http_query_bool(c->req, "stream", false) && !http_query_bool(c->req, "logs", false)) {
+		container_rec_free(&r);
+		return api_error(c, 400, "attach: stream or logs must be set");
+	}
+	{
+		struct detach_opts d;
+		detach_opts_from_container(&r, &d);
+		cleanup_free char *head = xasprintf(
+		    "HTTP/1.1 %s\r\nContent-Type: application/vnd.docker.%s-stream\r\n%s\r\n",
+		    upgrade ? "101 UPGRADED" : "200 OK", d.tty ? "raw" : "multiplexed",
+		    upgrade ? "Connection: Upgrade\r\nUpgrade: tcp\r\n" : "");
+		if (write_all(c->fd, head, strlen(head)) < 0) {
+			container_rec_free(&r);
+			return 1;
+		}
+	}
+	rc = wait_started(c, t0, &r);
+	if (rc > 0) {
+		lo.since = r.started < t0 ? r.started : t0;
+		stream_log(c, &r, &lo, &m);
+	}
+	container_rec_free(&r);
+	return 1;
+}
