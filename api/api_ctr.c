@@ -66,8 +66,8 @@ static char **filter_specs(struct api_ctx *c, bool *ok)
 	{
 		if (json_object_is_type(vals, json_type_array)) {
 			for (size_t i = 0; i < json_object_array_length(vals); i++) {
-				const char *v = json_object_get_string(
-				    json_object_array_get_idx(vals, i));
+				const char *v =
+				    json_object_get_string(json_object_array_get_idx(vals, i));
 				cleanup_free char *s = xasprintf("%s=%s", key, v ? v : "");
 				specs = strv_append(specs, s);
 			}
@@ -101,9 +101,9 @@ static struct json_object *docker_ports(struct json_object *pports)
 		int hport = json_object_get_int(jget(p, "host_port"));
 		for (int k = 0; k < (range > 0 ? range : 1); k++) {
 			struct json_object *d = json_object_new_object();
-			jset_str(d, "IP", jstr(p, "host_ip") && *jstr(p, "host_ip")
-					      ? jstr(p, "host_ip")
-					      : "0.0.0.0");
+			jset_str(d, "IP",
+				 jstr(p, "host_ip") && *jstr(p, "host_ip") ? jstr(p, "host_ip")
+									   : "0.0.0.0");
 			jset(d, "PrivatePort", json_object_new_int(cport + k));
 			jset(d, "PublicPort", json_object_new_int(hport + k));
 			jset_str(d, "Type", jstr(p, "protocol") ? jstr(p, "protocol") : "tcp");
@@ -237,8 +237,8 @@ static int port_bindings(struct run_opts *o, struct json_object *pb, struct werr
 		for (size_t i = 0; i < jlen(binds); i++) {
 			struct json_object *b = json_object_array_get_idx(binds, i);
 			const char *ip = jstr_or(b, "HostIp"), *hp = jstr_or(b, "HostPort");
-			cleanup_free char *spec = xasprintf("%s%s%s:%s", ip ? ip : "", ip ? ":" : "",
-							    hp ? hp : "", ctr_port);
+			cleanup_free char *spec = xasprintf("%s%s%s:%s", ip ? ip : "",
+							    ip ? ":" : "", hp ? hp : "", ctr_port);
 			if (runopts_add_publish(o, spec, err) < 0)
 				return -1;
 		}
@@ -252,8 +252,8 @@ static int host_config(struct run_opts *o, struct json_object *hc, struct werr *
 	const char *net = jstr_or(hc, "NetworkMode"), *rname = jstr_or(rp, "Name");
 
 	for (size_t i = 0; i < jlen(binds); i++)
-		if (runopts_add_volume(o, json_object_get_string(json_object_array_get_idx(binds, i)),
-				       err) < 0)
+		if (runopts_add_volume(
+			o, json_object_get_string(json_object_array_get_idx(binds, i)), err) < 0)
 			return -1;
 	if (jget(hc, "PortBindings") && port_bindings(o, jget(hc, "PortBindings"), err) < 0)
 		return -1;
@@ -268,7 +268,8 @@ static int host_config(struct run_opts *o, struct json_object *hc, struct werr *
 	o->publish_all = json_object_get_boolean(jget(hc, "PublishAllPorts"));
 	for (size_t i = 0; i < jlen(jget(hc, "CapAdd")); i++)
 		o->cap_add = strv_append(
-		    o->cap_add, json_object_get_string(json_object_array_get_idx(jget(hc, "CapAdd"), i)));
+		    o->cap_add,
+		    json_object_get_string(json_object_array_get_idx(jget(hc, "CapAdd"), i)));
 	for (size_t i = 0; i < jlen(jget(hc, "CapDrop")); i++)
 		o->cap_drop = strv_append(
 		    o->cap_drop,
@@ -404,11 +405,17 @@ int api_ctr_inspect(struct api_ctx *c)
 	image = xasprintf("sha256:%s", r.image_id ? r.image_id : "");
 	jset_str(o, "Name", name);
 	jset_str(o, "Image", image);
+	/* Docker's, which Podman's inspect has elsewhere or not at all */
+	const char *lp = jstr(jget(jget(o, "HostConfig"), "LogConfig"), "Path");
+	jset_str(o, "LogPath", lp ? lp : "");
+	if (jget(o, "SizeRootFs") == NULL)
+		jset(o, "SizeRootFs", json_object_new_int64(0));
 	/* Podman's StopSignal is a number, Docker's a name */
 	struct json_object *cfg = jget(o, "Config");
 	if (json_object_is_type(jget(cfg, "StopSignal"), json_type_int)) {
 		const char *sn = signal_name(json_object_get_int(jget(cfg, "StopSignal")));
-		cleanup_free char *sig = sn ? xasprintf("%s%s", str_has_prefix(sn, "SIG") ? "" : "SIG", sn) : NULL;
+		cleanup_free char *sig =
+		    sn ? xasprintf("%s%s", str_has_prefix(sn, "SIG") ? "" : "SIG", sn) : NULL;
 		jset_str(cfg, "StopSignal", sig ? sig : "SIGTERM");
 	}
 	container_rec_free(&r);
@@ -577,8 +584,8 @@ int api_ctr_wait(struct api_ctx *c)
 	struct container_rec r = {0};
 	struct wait_result w = {0};
 
-	if (cond && cond[0] && strcmp(cond, "not-running") != 0 &&
-	    strcmp(cond, "next-exit") != 0 && strcmp(cond, "removed") != 0)
+	if (cond && cond[0] && strcmp(cond, "not-running") != 0 && strcmp(cond, "next-exit") != 0 &&
+	    strcmp(cond, "removed") != 0)
 		return api_error(c, 400, "invalid condition: \"%s\"", cond);
 	if (!lookup(c, &r))
 		return 0;

@@ -1,8 +1,8 @@
-/* api_ctrio.c - GET /containers/{id}/logs: the log as `warren logs`
- * writes it (container_logs, in a forked helper writing to two pipes),
- * sent chunked: raw for a tty container, else in Docker's multiplexed
- * framing (an 8-byte header: stream 1 stdout or 2 stderr, three zero
- * bytes, the length big-endian, then the bytes). */
+/* api_ctrio.c - GET /containers/{id}/logs and POST .../attach (output
+ * only): the log as `warren logs` writes it (container_logs, in a forked
+ * helper writing to a pipe), sent chunked (logs) or on the taken-over
+ * connection (attach): raw for a tty container, else in Docker's
+ * multiplexed framing, which container_logs writes (log_opts.framed). */
 #include "api/api_int.h"
 #include "lib/cleanup.h"
 #include "lib/util.h"
@@ -40,7 +40,7 @@ static int lookup_ctr(struct api_ctx *c, struct container_rec *r)
 	return 1;
 }
 
-static int log_query(struct api_ctx *c, struct log_opts *lo, bool *out, bool *errs)
+static int log_query(struct api_ctx *c, struct log_opts *lo)
 {
 	cleanup_free char *tail = http_query(c->req, "tail");
 	cleanup_free char *since = http_query(c->req, "since");
@@ -50,9 +50,9 @@ static int log_query(struct api_ctx *c, struct log_opts *lo, bool *out, bool *er
 	*lo = (struct log_opts){.follow = http_query_bool(c->req, "follow", false),
 				.timestamps = http_query_bool(c->req, "timestamps", false),
 				.tail = -1};
-	*out = http_query_bool(c->req, "stdout", false);
-	*errs = http_query_bool(c->req, "stderr", false);
-	if (!*out && !*errs) {
+	lo->no_stdout = !http_query_bool(c->req, "stdout", false);
+	lo->no_stderr = !http_query_bool(c->req, "stderr", false);
+	if (lo->no_stdout && lo->no_stderr) {
 		api_error(c, 400, "Bad parameters: you must choose at least one stream");
 		return -1;
 	}
@@ -74,67 +74,43 @@ static int log_query(struct api_ctx *c, struct log_opts *lo, bool *out, bool *er
 	return 0;
 }
 
-/* The helper: container_logs into the pipes; its error (if any) on efd. */
-static pid_t spawn_logs(struct api_ctx *c, const struct container_rec *r,
-			const struct log_opts *lo, int pout[2], int perr[2], int pe[2])
+/* The helper: container_logs into the pipe (framed by the engine unless
+ * tty); its error (if any) on pe. */
+static pid_t spawn_logs(struct api_ctx *c, const struct container_rec *r, const struct log_opts *lo,
+			int pout[2], int pe[2])
 {
 	pid_t pid = fork();
 
 	if (pid != 0)
 		return pid;
 	close(pout[0]);
-	close(perr[0]);
 	close(pe[0]);
 	struct werr err = {0};
-	if (container_logs(c->e, r, lo, pout[1], perr[1], &err) < 0)
+	if (container_logs(c->e, r, lo, pout[1], pout[1], &err) < 0)
 		werr_send(pe[1], &err);
 	_exit(0);
-}
-
-/* Sends data from stream (1 stdout, 2 stderr) as a chunk, framed unless
- * raw. -1 when the peer went away. */
-static int send_frame(int fd, int stream, const char *data, size_t n, bool raw, bool hijacked)
-{
-	char *buf = xmalloc(n + 8);
-	int r;
-
-	buf[0] = (char)stream;
-	buf[1] = buf[2] = buf[3] = 0;
-	buf[4] = (char)((n >> 24) & 0xff);
-	buf[5] = (char)((n >> 16) & 0xff);
-	buf[6] = (char)((n >> 8) & 0xff);
-	buf[7] = (char)(n & 0xff);
-	memcpy(buf + 8, data, n);
-	if (hijacked)
-		r = raw ? write_all(fd, data, n) : write_all(fd, buf, n + 8);
-	else
-		r = raw ? http_chunk(fd, data, n) : http_chunk(fd, buf, n + 8);
-	free(buf);
-	return r;
 }
 
 /* How the bytes go: chunked after a head pump sends, or on a hijacked
  * connection whose head was sent already (attach). */
 struct stream_mode {
 	bool raw, follow, hijacked;
-	bool want[3]; /* [1] stdout, [2] stderr */
 };
 
-/* Moves the helper's output to the client until both pipes end or the
+/* Moves the helper's output to the client until the pipe ends or the
  * client leaves. The response head goes out with the first bytes, or when
  * the helper ends without an error, or at once when following. */
-static int pump(struct api_ctx *c, int out, int errfd, int efd, const struct stream_mode *m)
+static int pump(struct api_ctx *c, int out, int efd, const struct stream_mode *m)
 {
-	bool raw = m->raw, follow = m->follow;
-	struct pollfd p[4] = {{out, POLLIN, 0}, {errfd, POLLIN, 0}, {efd, POLLIN, 0},
-			      {c->fd, m->hijacked ? 0 : POLLRDHUP, 0}};
-	const char *ctype = raw ? "application/vnd.docker.raw-stream"
-				: "application/vnd.docker.multiplexed-stream";
+	struct pollfd p[3] = {
+	    {out, POLLIN, 0}, {efd, POLLIN, 0}, {c->fd, m->hijacked ? 0 : POLLRDHUP, 0}};
+	const char *ctype = m->raw ? "application/vnd.docker.raw-stream"
+				   : "application/vnd.docker.multiplexed-stream";
 	bool started = m->hijacked;
 	char buf[32768];
 
-	for (;;) {
-		int n = poll(p, 4, started || !follow ? -1 : 100);
+	while (p[0].fd >= 0 || p[1].fd >= 0) {
+		int n = poll(p, 3, started || !m->follow ? -1 : 100);
 		if (n < 0 && errno != EINTR)
 			return -1;
 		if (n == 0 && !started) {
@@ -142,33 +118,29 @@ static int pump(struct api_ctx *c, int out, int errfd, int efd, const struct str
 				return -1;
 			started = true;
 		}
-		if (p[3].revents & (POLLRDHUP | POLLHUP | POLLERR))
+		if (p[2].revents & (POLLRDHUP | POLLHUP | POLLERR))
 			return -1;
-		if (p[2].revents) {
+		if (p[1].revents) {
 			struct werr err = {0};
 			if (werr_recv(efd, &err) == 1 && !started) {
 				api_werr(c, &err, 500);
 				return 1;
 			}
-			p[2].fd = -1;
+			p[1].fd = -1;
 		}
-		for (int i = 0; i < 2; i++) {
-			if (!p[i].revents)
-				continue;
-			ssize_t k = read(p[i].fd, buf, sizeof(buf));
+		if (p[0].revents) {
+			ssize_t k = read(out, buf, sizeof(buf));
 			if (k <= 0) {
-				p[i].fd = -1;
+				p[0].fd = -1;
 				continue;
 			}
 			if (!started && http_chunked_begin(c->fd, 200, ctype) < 0)
 				return -1;
 			started = true;
-			if (m->want[i + 1] &&
-			    send_frame(c->fd, i + 1, buf, (size_t)k, raw, m->hijacked) < 0)
+			if ((m->hijacked ? write_all(c->fd, buf, (size_t)k)
+					 : http_chunk(c->fd, buf, (size_t)k)) < 0)
 				return -1;
 		}
-		if (p[0].fd < 0 && p[1].fd < 0 && p[2].fd < 0)
-			break;
 	}
 	if (m->hijacked)
 		return 1;
@@ -178,36 +150,34 @@ static int pump(struct api_ctx *c, int out, int errfd, int efd, const struct str
 }
 
 /* Streams r's log as lo says through a helper (see pump). */
-static int stream_log(struct api_ctx *c, const struct container_rec *r, const struct log_opts *lo,
+static int stream_log(struct api_ctx *c, const struct container_rec *r, struct log_opts *lo,
 		      struct stream_mode *m)
 {
 	struct detach_opts d;
-	int pout[2], perr[2], pe[2], rc, st;
+	int pout[2], pe[2], rc, st;
 	pid_t pid;
 
 	detach_opts_from_container(r, &d);
 	m->raw = d.tty;
 	m->follow = lo->follow;
+	lo->framed = !d.tty;
 	if (pipe2(pout, O_CLOEXEC) < 0)
 		return api_error(c, 500, "pipe: %s", strerror(errno));
-	if (pipe2(perr, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
+	if (pipe2(pe, O_CLOEXEC) < 0) {
 		close(pout[0]);
 		close(pout[1]);
 		return api_error(c, 500, "pipe: %s", strerror(errno));
 	}
-	pid = spawn_logs(c, r, lo, pout, perr, pe);
+	pid = spawn_logs(c, r, lo, pout, pe);
 	close(pout[1]);
-	close(perr[1]);
 	close(pe[1]);
-	rc = pid < 0 ? api_error(c, 500, "fork: %s", strerror(errno))
-		     : pump(c, pout[0], perr[0], pe[0], m);
+	rc = pid < 0 ? api_error(c, 500, "fork: %s", strerror(errno)) : pump(c, pout[0], pe[0], m);
 	if (pid > 0) {
 		kill(pid, SIGTERM);
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
 	}
 	close(pout[0]);
-	close(perr[0]);
 	close(pe[0]);
 	/* a stream that ended early (client gone) ends the connection */
 	return rc < 0 || m->hijacked ? 1 : 0;
@@ -220,7 +190,7 @@ int api_ctr_logs(struct api_ctx *c)
 	struct log_opts lo;
 	int rc;
 
-	if (log_query(c, &lo, &m.want[1], &m.want[2]) < 0 || !lookup_ctr(c, &r))
+	if (log_query(c, &lo) < 0 || !lookup_ctr(c, &r))
 		return 0;
 	rc = stream_log(c, &r, &lo, &m);
 	container_rec_free(&r);
@@ -261,8 +231,8 @@ int api_ctr_attach(struct api_ctx *c)
 	int64_t t0 = now_ns();
 	int rc;
 
-	m.want[1] = http_query_bool(c->req, "stdout", false);
-	m.want[2] = http_query_bool(c->req, "stderr", false);
+	lo.no_stdout = !http_query_bool(c->req, "stdout", false);
+	lo.no_stderr = !http_query_bool(c->req, "stderr", false);
 	if (!lookup_ctr(c, &r))
 		return 0;
 	if (!http_query_bool(c->req, "stream", false) && !http_query_bool(c->req, "logs", false)) {

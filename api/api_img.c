@@ -44,8 +44,8 @@ int api_img_list(struct api_ctx *c)
 		o = img_json_list(&v[i], store_image_users(st, v[i].id, &err));
 		sha_id(o, "Id");
 		/* Docker's RepoTags are the names (Podman 4 has them in Names) */
-		jset(o, "RepoTags", strv_len(v[i].names) ? jnew_strv(v[i].names)
-							 : json_object_new_array());
+		jset(o, "RepoTags",
+		     strv_len(v[i].names) ? jnew_strv(v[i].names) : json_object_new_array());
 		jset(o, "SharedSize", json_object_new_int(-1));
 		if (jget(o, "Labels") == NULL)
 			jset(o, "Labels", json_object_new_object());

@@ -18,7 +18,7 @@ struct api_conn {
 	struct engine *e;
 	const struct api_opts *o;
 	int fd;
-	bool ready;	/* joined the user namespace and opened the store */
+	bool ready; /* joined the user namespace and opened the store */
 	struct werr ready_err;
 };
 

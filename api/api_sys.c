@@ -9,6 +9,7 @@
 #include "runtime/sys_json.h"
 #include "storage/store.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 
@@ -81,6 +82,76 @@ static int count_containers(struct engine *e, struct json_object *o, struct werr
 	return 0;
 }
 
+/* Docker's /info keys whose values are the same for every warren: what
+ * the Docker clients read, present as Docker's daemon has them (a key
+ * missing is read as its zero value by Go, but not by every client). */
+static const struct {
+	const char *key, *json;
+} info_fixed[] = {
+    {"DriverStatus", "[]"},
+    {"Plugins", "{\"Volume\":[\"local\"],\"Network\":[\"bridge\",\"host\",\"none\"],"
+		"\"Authorization\":null,\"Log\":[\"k8s-file\",\"none\",\"passthrough\"]}"},
+    {"MemoryLimit", "true"},
+    {"SwapLimit", "true"},
+    {"KernelMemory", "false"},
+    {"KernelMemoryTCP", "false"},
+    {"CpuCfsPeriod", "true"},
+    {"CpuCfsQuota", "true"},
+    {"CPUShares", "true"},
+    {"CPUSet", "true"},
+    {"CPURealtimePeriod", "false"},
+    {"CPURealtimeRuntime", "false"},
+    {"PidsLimit", "true"},
+    {"OomKillDisable", "false"},
+    {"BridgeNfIptables", "false"},
+    {"BridgeNfIp6tables", "false"},
+    {"NFd", "0"},
+    {"NGoroutines", "0"},
+    {"NEventsListener", "0"},
+    {"CgroupDriver", "\"cgroupfs\""},
+    {"IndexServerAddress", "\"https://index.docker.io/v1/\""},
+    {"RegistryConfig",
+     "{\"AllowNondistributableArtifactsCIDRs\":[],"
+     "\"AllowNondistributableArtifactsHostnames\":[],\"InsecureRegistryCIDRs\":[],"
+     "\"IndexConfigs\":{},\"Mirrors\":[]}"},
+    {"GenericResources", "null"},
+    {"ExperimentalBuild", "false"},
+    {"Runtimes", "{\"warren\":{\"path\":\"warren\"}}"},
+    {"DefaultRuntime", "\"warren\""},
+    {"Swarm", "{\"NodeID\":\"\",\"NodeAddr\":\"\",\"LocalNodeState\":\"inactive\","
+	      "\"ControlAvailable\":false,\"Error\":\"\",\"RemoteManagers\":null}"},
+    {"LiveRestoreEnabled", "false"},
+    {"Isolation", "\"\""},
+    {"InitBinary", "\"catatonit\""},
+    {"ContainerdCommit", "{\"ID\":\"\",\"Expected\":\"\"}"},
+    {"RuncCommit", "{\"ID\":\"\",\"Expected\":\"\"}"},
+    {"InitCommit", "{\"ID\":\"\",\"Expected\":\"\"}"},
+    {"ProductLicense", "\"\""},
+};
+
+/* The keys of /info that depend on the host (sys_json_info's pi) */
+static void info_host(struct json_object *o, struct json_object *pi, const struct engine *e)
+{
+	struct json_object *host = jget(pi, "host");
+	const char *fwd = "";
+	char now[64];
+	cleanup_free char *ipf = read_file_max("/proc/sys/net/ipv4/ip_forward", 16, NULL, NULL);
+
+	for (size_t i = 0; i < sizeof(info_fixed) / sizeof(info_fixed[0]); i++)
+		jset(o, info_fixed[i].key, json_tokener_parse(info_fixed[i].json));
+	fwd = ipf && ipf[0] == '1' ? "1" : "0";
+	jset(o, "IPv4Forwarding", json_object_new_boolean(fwd[0] == '1'));
+	jset(o, "Rootless", json_object_new_boolean(e->rootless));
+	jset(o, "SwapTotal", json_object_get(jget(host, "swapTotal")));
+	jset(o, "SwapFree", json_object_get(jget(host, "swapFree")));
+	jset(o, "OSVersion", jstring(jstr(jget(host, "distribution"), "version")));
+	format_rfc3339(now_ns(), now, sizeof(now));
+	jset(o, "SystemTime", jstring(now));
+	jset(o, "HttpProxy", jstring(getenv("HTTP_PROXY") ?: getenv("http_proxy")));
+	jset(o, "HttpsProxy", jstring(getenv("HTTPS_PROXY") ?: getenv("https_proxy")));
+	jset(o, "NoProxy", jstring(getenv("NO_PROXY") ?: getenv("no_proxy")));
+}
+
 int api_info(struct api_ctx *c)
 {
 	struct werr err = {0};
@@ -115,9 +186,8 @@ int api_info(struct api_ctx *c)
 	jset(o, "KernelVersion", jstring(jstr(host, "kernel")));
 	jset(o, "NCPU", json_object_get(jget(host, "cpus")));
 	jset(o, "MemTotal", json_object_get(jget(host, "memTotal")));
-	jset(o, "CgroupVersion", jstring(strcmp(jstr(host, "cgroupVersion") ?: "", "v1") == 0
-					     ? "1"
-					     : "2"));
+	jset(o, "CgroupVersion",
+	     jstring(strcmp(jstr(host, "cgroupVersion") ?: "", "v1") == 0 ? "1" : "2"));
 	jset(o, "LoggingDriver", jstring("k8s-file"));
 	jset(o, "Debug", json_object_new_boolean(0));
 	sec = json_object_new_array();
@@ -127,5 +197,6 @@ int api_info(struct api_ctx *c)
 	jset(o, "SecurityOptions", sec);
 	jset(o, "Labels", json_object_new_array());
 	jset(o, "Warnings", json_object_new_array());
+	info_host(o, pi, c->e);
 	return api_json(c, 200, o);
 }

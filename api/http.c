@@ -382,7 +382,8 @@ char *http_query(const struct http_req *r, const char *key)
 		size_t kn = eq ? (size_t)(eq - p) : n;
 
 		k = xstrndup(p, kn);
-		if (percent_decode(k, true) == 0 && strlen(k) == klen && memcmp(k, key, klen) == 0) {
+		if (percent_decode(k, true) == 0 && strlen(k) == klen &&
+		    memcmp(k, key, klen) == 0) {
 			char *v = eq ? xstrndup(eq + 1, n - kn - 1) : xstrdup("");
 			if (percent_decode(v, true) == 0)
 				return v;
@@ -407,9 +408,9 @@ bool http_query_bool(const struct http_req *r, const char *key, bool def)
 
 static int send_head(int fd, int status, const char *ctype, const char *extra)
 {
-	cleanup_free char *h = xasprintf("HTTP/1.1 %d %s\r\n%s%s%s%s%s", status, http_reason(status),
-					 server_headers, ctype ? "Content-Type: " : "",
-					 ctype ? ctype : "", ctype ? "\r\n" : "", extra);
+	cleanup_free char *h = xasprintf(
+	    "HTTP/1.1 %d %s\r\n%s%s%s%s%s", status, http_reason(status), server_headers,
+	    ctype ? "Content-Type: " : "", ctype ? ctype : "", ctype ? "\r\n" : "", extra);
 
 	return write_all(fd, h, strlen(h));
 }

@@ -198,9 +198,9 @@ int api_werr(struct api_ctx *c, const struct werr *err, int fallback)
 		const char *text;
 		int status;
 	} map[] = {
-	    {"no such container", 404}, {"image not known", 404},   {"no such image", 404},
-	    {"not found", 404},		{"already in use", 409},    {"is running", 409},
-	    {"in use by", 409},		{"cannot remove", 409},	    {"can only kill running", 409},
+	    {"no such container", 404}, {"image not known", 404}, {"no such image", 404},
+	    {"not found", 404},		{"already in use", 409},  {"is running", 409},
+	    {"in use by", 409},		{"cannot remove", 409},	  {"can only kill running", 409},
 	    {"is not running", 409},	{"image is in use", 409},
 	};
 	int status = fallback;
@@ -238,7 +238,8 @@ struct json_object *api_body(struct api_ctx *c)
 	if (o == NULL || json_tokener_get_error(tok) != json_tokener_success ||
 	    !json_object_is_type(o, json_type_object)) {
 		api_error(c, 400, "invalid JSON body: %s",
-			  o ? "not an object" : json_tokener_error_desc(json_tokener_get_error(tok)));
+			  o ? "not an object"
+			    : json_tokener_error_desc(json_tokener_get_error(tok)));
 		json_object_put(o);
 		o = NULL;
 	} else if ((size_t)json_tokener_get_parse_end(tok) < c->req->body_len &&

@@ -111,8 +111,9 @@ static int listen_unix(struct service *s, const char *path, struct werr *err)
 	int r;
 
 	if (path[0] != '/' || strlen(path) >= sizeof(sa.sun_path))
-		return werr_set(err, EINVAL, "socket path '%s': not an absolute path of at most %zu "
-					     "bytes",
+		return werr_set(err, EINVAL,
+				"socket path '%s': not an absolute path of at most %zu "
+				"bytes",
 				path, sizeof(sa.sun_path) - 1);
 	if (slash > dir) {
 		*slash = '\0';
