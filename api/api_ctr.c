@@ -3,6 +3,7 @@
  * commands (cli/cmd_run.c, cmd_lifecycle.c, cmd_container.c); Docker's
  * shapes and status codes around them. */
 #include "api/api_int.h"
+#include "engine/events.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/signame.h"
@@ -540,10 +541,34 @@ struct wait_result {
 	struct werr err;
 };
 
+static int died_cb(void *arg, struct json_object *ev)
+{
+	struct json_object *code = jget(ev, "ContainerExitCode");
+
+	if (code)
+		*(int *)arg = json_object_get_int(code);
+	return 0;
+}
+
+/* The exit code of an --rm container that is gone: its last "died" event
+ * (the event log outlives the container). -1 when there is none. */
+static int died_code(struct engine *e, const struct container_rec *r)
+{
+	cleanup_free char *f1 = xasprintf("container=%s", r->id);
+	char *filters[] = {f1, "event=died", NULL};
+	struct events_query q = {.since = r->created, .filters = filters};
+	struct werr err = {0};
+	int code = -1;
+
+	if (events_read(e, &q, died_cb, &code, &err) < 0)
+		return -1;
+	return code;
+}
+
 /* container_wait_exit in a forked helper, so that a client that goes
  * away ends the wait (its process would otherwise poll on). 0 with *res
  * filled, -1 when the client left. */
-static int wait_helper(struct api_ctx *c, const char *id, struct wait_result *res)
+static int wait_helper(struct api_ctx *c, const struct container_rec *r, struct wait_result *res)
 {
 	struct pollfd p[2];
 	int fds[2], st;
@@ -557,7 +582,11 @@ static int wait_helper(struct api_ctx *c, const char *id, struct wait_result *re
 	if (pid == 0) {
 		struct wait_result w = {0};
 		close(fds[0]);
-		w.rc = container_wait_exit(c->e, id, &w.code, &w.err);
+		w.rc = container_wait_exit(c->e, r->id, &w.code, &w.err);
+		/* an --rm container that is gone: its code from the event log */
+		if (w.rc < 0 && r->autoremove && strstr(w.err.msg, "no such container") &&
+		    (w.code = died_code(c->e, r)) >= 0)
+			w.rc = 0;
 		_exit(write_all(fds[1], &w, sizeof(w)) < 0);
 	}
 	close(fds[1]);
@@ -591,13 +620,11 @@ int api_ctr_wait(struct api_ctx *c)
 		return 0;
 	/* the head at once, as Docker's: its CLI waits for it before it starts
 	 * the container (docker run) */
-	if (http_chunked_begin(c->fd, 200, "application/json") < 0 ||
-	    wait_helper(c, r.id, &w) < 0) {
+	if (http_chunked_begin(c->fd, 200, "application/json") < 0 || wait_helper(c, &r, &w) < 0) {
 		container_rec_free(&r);
 		return 1;
 	}
-	/* an --rm container that is gone already took its code with it */
-	if (w.rc < 0 && !(r.autoremove && strstr(w.err.msg, "no such container"))) {
+	if (w.rc < 0) {
 		struct json_object *e = json_object_new_object();
 		jset_str(e, "Message", w.err.msg);
 		jset(o, "Error", e);

@@ -210,13 +210,31 @@ static void busy_send(int fd, int busy)
 		return;
 }
 
+/* A refused peer's request is read (5 s at most) before the 403 goes out:
+ * a client sees an answer sent before it has written as a failed connect. */
+static void refuse_child(int fd)
+{
+	cleanup_free struct http_conn *c = xcalloc(1, sizeof(*c));
+	struct http_req r;
+	const char *msg;
+
+	c->fd = fd;
+	alarm(5);
+	http_read(c, &r, 0, &msg);
+	http_req_free(&r);
+	http_send_error(fd, 403, "connection refused: the peer's uid is not the service's");
+	_exit(0);
+}
+
 /* Serves one connection's requests in a child (never returns). */
-static void conn_child(struct engine *e, const struct api_opts *o, int fd, int pipe_w)
+static void conn_child(struct engine *e, const struct api_opts *o, int fd, int pipe_w, bool refuse)
 {
 	cleanup_free struct http_conn *c = xcalloc(1, sizeof(*c));
 	struct api_conn ac = {.e = e, .o = o, .fd = fd};
 	int rc = 0;
 
+	if (refuse)
+		refuse_child(fd);
 	c->fd = fd;
 	while (rc == 0) {
 		struct http_req r;
@@ -263,11 +281,9 @@ static void accept_one(struct service *s, struct engine *e, const struct api_opt
 
 	if (fd < 0)
 		return;
+	bool refuse = !peer_ok(s, fd);
+
 	s->last = now_ns();
-	if (!peer_ok(s, fd)) {
-		http_send_error(fd, 403, "connection refused: the peer's uid is not the service's");
-		return;
-	}
 	pid = fork();
 	if (pid < 0) {
 		http_send_error(fd, 500, "cannot fork");
@@ -279,7 +295,7 @@ static void accept_one(struct service *s, struct engine *e, const struct api_opt
 		close(s->pipe_r);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		conn_child(e, o, fd, s->pipe_w);
+		conn_child(e, o, fd, s->pipe_w, refuse);
 	}
 	if (s->nkids == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 16;

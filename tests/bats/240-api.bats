@@ -337,6 +337,9 @@ s.shutdown(socket.SHUT_WR); print(s.makefile("rb").readline().decode().strip())'
     run docker_cli run --name "$name" "$IMAGE" sh -c 'echo hello; exit 3'
     assert_equal "$status" 3
     assert_output hello
+    # --rm: the container is gone when the wait answers; the code comes from the event log
+    run docker_cli run --rm "$IMAGE" sh -c 'exit 4'
+    assert_equal "$status" 4
     run docker_cli run -d --name "$name-d" -l wt=api "$IMAGE" sh -c 'echo ready; exec sleep 100'
     assert_success
     local id=$output
