@@ -24,9 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The container of the path, looked up; a missing one is answered (404)
- * here. 1 found, 0 answered. */
-static int lookup(struct api_ctx *c, struct container_rec *out)
+int api_ctr_lookup(struct api_ctx *c, struct container_rec *out)
 {
 	struct werr err = {0};
 	int r;
@@ -398,7 +396,7 @@ int api_ctr_inspect(struct api_ctx *c)
 	struct json_object *o;
 	cleanup_free char *name = NULL, *image = NULL;
 
-	if (!lookup(c, &r))
+	if (!api_ctr_lookup(c, &r))
 		return 0;
 	o = ctr_json_inspect(c->e, &r, false);
 	/* Docker's names start with '/', its Image is the id with its algorithm */
@@ -478,7 +476,7 @@ int api_ctr_stop(struct api_ctx *c)
 	struct werr err = {0};
 	int t = timeout_param(c), rc;
 
-	if (t == -2 || !lookup(c, &r))
+	if (t == -2 || !api_ctr_lookup(c, &r))
 		return 0;
 	if (r.state != CTR_RUNNING) {
 		container_rec_free(&r);
@@ -498,7 +496,7 @@ int api_ctr_restart(struct api_ctx *c)
 	struct werr err = {0};
 	int t = timeout_param(c), rc;
 
-	if (t == -2 || !lookup(c, &r))
+	if (t == -2 || !api_ctr_lookup(c, &r))
 		return 0;
 	rc = container_stop(c->e, &r, t, &err);
 	if (rc == 0 && (rc = container_prepare_start(c->e, r.id, -1, &oc, &err)) > 0)
@@ -519,7 +517,7 @@ int api_ctr_kill(struct api_ctx *c)
 
 	if (sig <= 0)
 		return api_error(c, 400, "invalid signal: %s", s);
-	if (!lookup(c, &r))
+	if (!api_ctr_lookup(c, &r))
 		return 0;
 	if (r.state != CTR_RUNNING) {
 		api_error(c, 409, "Container %s is not running", c->arg);
@@ -616,7 +614,7 @@ int api_ctr_wait(struct api_ctx *c)
 	if (cond && cond[0] && strcmp(cond, "not-running") != 0 && strcmp(cond, "next-exit") != 0 &&
 	    strcmp(cond, "removed") != 0)
 		return api_error(c, 400, "invalid condition: \"%s\"", cond);
-	if (!lookup(c, &r))
+	if (!api_ctr_lookup(c, &r))
 		return 0;
 	/* the head at once, as Docker's: its CLI waits for it before it starts
 	 * the container (docker run) */
@@ -648,7 +646,7 @@ int api_ctr_remove(struct api_ctx *c)
 	bool force = http_query_bool(c->req, "force", false);
 	int rc;
 
-	if (!lookup(c, &r))
+	if (!api_ctr_lookup(c, &r))
 		return 0;
 	if (!force && r.state == CTR_RUNNING) {
 		api_error(c, 409,

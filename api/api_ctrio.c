@@ -21,25 +21,6 @@
 #include <unistd.h>
 
 /* Docker's query into lo; 400 answered here when malformed. */
-/* The container of the path; 404 answered here. 1 found, 0 answered. */
-static int lookup_ctr(struct api_ctx *c, struct container_rec *r)
-{
-	struct werr err = {0};
-	int rc;
-
-	if (api_ready(c) < 0)
-		return 0;
-	rc = container_lookup(c->e, c->arg, r, &err);
-	if (rc <= 0) {
-		if (rc == 0)
-			api_error(c, 404, "No such container: %s", c->arg);
-		else
-			api_werr(c, &err, 500);
-		return 0;
-	}
-	return 1;
-}
-
 static int log_query(struct api_ctx *c, struct log_opts *lo)
 {
 	cleanup_free char *tail = http_query(c->req, "tail");
@@ -190,7 +171,7 @@ int api_ctr_logs(struct api_ctx *c)
 	struct log_opts lo;
 	int rc;
 
-	if (log_query(c, &lo) < 0 || !lookup_ctr(c, &r))
+	if (log_query(c, &lo) < 0 || !api_ctr_lookup(c, &r))
 		return 0;
 	rc = stream_log(c, &r, &lo, &m);
 	container_rec_free(&r);
@@ -233,7 +214,7 @@ int api_ctr_attach(struct api_ctx *c)
 
 	lo.no_stdout = !http_query_bool(c->req, "stdout", false);
 	lo.no_stderr = !http_query_bool(c->req, "stderr", false);
-	if (!lookup_ctr(c, &r))
+	if (!api_ctr_lookup(c, &r))
 		return 0;
 	if (!http_query_bool(c->req, "stream", false) && !http_query_bool(c->req, "logs", false)) {
 		container_rec_free(&r);

@@ -55,6 +55,11 @@ int api_json(struct api_ctx *c, int status, struct json_object *json);
  * malformed one is answered with 400 here and NULL returned. */
 struct json_object *api_body(struct api_ctx *c);
 
+struct container_rec;
+/* The container the path names ({id}), looked up; a missing one is
+ * answered (404) here. 1 found, 0 answered. */
+int api_ctr_lookup(struct api_ctx *c, struct container_rec *out);
+
 /* handlers (api_sys.c, api_ctr.c, api_ctrio.c, api_img.c); each returns as
  * api_handle does */
 int api_ping(struct api_ctx *c);
