@@ -79,5 +79,6 @@ int api_ctr_attach(struct api_ctx *c);
 int api_img_list(struct api_ctx *c);
 int api_img_inspect(struct api_ctx *c);
 int api_img_remove(struct api_ctx *c);
+int api_img_pull(struct api_ctx *c); /* api_pull.c */
 
 #endif

@@ -35,6 +35,7 @@ static const struct route {
     {"POST", "/containers/*/attach", api_ctr_attach, false},
     {"DELETE", "/containers/*", api_ctr_remove, false},
     {"GET", "/images/json", api_img_list, false},
+    {"POST", "/images/create", api_img_pull, false},
     {"GET", "/images/**/json", api_img_inspect, false},
     {"DELETE", "/images/**", api_img_remove, false},
 };

@@ -5,6 +5,12 @@
 # with `podman system service`.
 
 load helpers
+load registry
+
+teardown() {
+    reg_stop
+    wt_teardown
+}
 
 # api_start [ARGS...]: `system service --time 0 unix://$SOCK ARGS` on the
 # current store in the background (SVC_PID), ready when the socket is there
@@ -455,4 +461,35 @@ EOF
         curl -sS --unix-socket "$s" -X DELETE "http://d/containers/$name?force=1" >/dev/null
     done
     pm_cleanup
+}
+
+@test "api: POST /images/create pulls with Docker's progress stream; the docker CLI pulls through it" {
+    # guards: issue 12 "pull (/images/create with Docker's progress JSON)"
+    use_private_store
+    reg_start plain
+    reg_push "$REGFIX_LAYERS" layers:latest
+    export CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf
+    printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REG" >"$CONTAINERS_REGISTRIES_CONF"
+    api_start
+    api_expect 400 POST "/images/create"
+    assert_equal "$(jq -r .message <<<"$output")" "fromImage is required"
+    api_expect 200 POST "/images/create?fromImage=$REG/layers&tag=latest"
+    jq -e -s --arg n "$REG/layers:latest" \
+        'map(select(.status == "Pull complete")) | length >= 2' <<<"$output"
+    jq -e -s --arg n "$REG/layers:latest" \
+        '.[-1].status == "Status: Downloaded newer image for \($n)"' <<<"$output"
+    jq -e -s 'map(select(.status == "Downloading")) | all(.progressDetail.total > 0)' <<<"$output"
+    jq -e -s --arg d "Digest: $REGFIX_LAYERS_DIGEST" 'map(select(.status == $d)) | length == 1' <<<"$output"
+    api_expect 200 GET "/images/$REG/layers:latest/json"
+    assert_equal "$(jq -r .Id <<<"$output")" "$REGFIX_LAYERS_ID"
+    # again: every layer is there already
+    api_expect 200 POST "/images/create?fromImage=$REG/layers:latest"
+    jq -e -s 'map(select(.status == "Already exists")) | length >= 2' <<<"$output"
+    # a failure after the head: Docker's error object
+    api_expect 200 POST "/images/create?fromImage=$REG/no-such-repo&tag=1"
+    jq -e -s '.[-1].error != null and .[-1].errorDetail.message == .[-1].error' <<<"$output"
+    run_warren 0 rmi "$REG/layers:latest"
+    run docker_cli pull "$REG/layers:latest"
+    assert_success
+    run_warren 0 image exists "$REG/layers:latest"
 }
