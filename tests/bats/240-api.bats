@@ -493,3 +493,53 @@ EOF
     assert_success
     run_warren 0 image exists "$REG/layers:latest"
 }
+
+@test "api: create's HostConfig: Binds, PortBindings, NetworkMode, RestartPolicy, AutoRemove; User, Entrypoint, Tty" {
+    # guards: issue 12 "create (the full HostConfig: binds, port bindings, network mode, restart policy, ...)"
+    local name=$(wt_name) dir=$BATS_TEST_TMPDIR/bind port
+    mkdir -p "$dir"
+    echo from-host >"$dir/file"
+    chmod -R a+rX "$dir"
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    api_start
+    api_create "$name" '["/data/file"]' "$(jq -nc --arg b "$dir:/data:ro" --arg p "$port" \
+        '{Entrypoint: ["cat"], User: "1:1", Tty: true,
+          HostConfig: {Binds: [$b], PortBindings: {"80/tcp": [{HostIp: "127.0.0.1", HostPort: $p}]},
+                       RestartPolicy: {Name: "on-failure", MaximumRetryCount: 2}}}')"
+    api_expect 200 GET "/containers/$name/json"
+    jq -e --arg b "$dir:/data:ro" --arg p "$port" \
+        '.Config.User == "1:1" and .Config.Tty == true and (.Config.Entrypoint | tostring | test("cat"))
+         and (.HostConfig.Binds[0] | startswith($b))
+         and .HostConfig.PortBindings["80/tcp"][0].HostPort == $p
+         and .HostConfig.RestartPolicy.Name == "on-failure" and .HostConfig.RestartPolicy.MaximumRetryCount == 2' <<<"$output"
+    api_expect 204 POST "/containers/$name/start"
+    api_expect 200 POST "/containers/$name/wait"
+    assert_equal "$(jq -r .StatusCode <<<"$output")" 0
+    # a tty: the log is the raw bytes (cat's output through the pty)
+    run curl -sS --unix-socket "$SOCK" "http://d/containers/$name/logs?stdout=1"
+    assert_output --regexp '^from-host'
+    # NetworkMode none, AutoRemove: gone after it ran
+    api_create "$name-rm" '["true"]' '{HostConfig: {NetworkMode: "none", AutoRemove: true}}'
+    api_expect 200 GET "/containers/$name-rm/json"
+    jq -e '.HostConfig.NetworkMode == "none" and .HostConfig.AutoRemove == true' <<<"$output"
+    # the wait before the start, as docker run does (an --rm container may be gone first)
+    curl -sS --max-time 60 --unix-socket "$SOCK" -X POST -o "$BATS_TEST_TMPDIR/wait" \
+        -D "$BATS_TEST_TMPDIR/wait.head" "http://d/containers/$name-rm/wait?condition=removed" &
+    local wpid=$!
+    # its head comes as soon as the service has found the container (curl makes the
+    # file at once, empty)
+    local i
+    for ((i = 0; i < 200; i++)); do
+        [ -s "$BATS_TEST_TMPDIR/wait.head" ] && break
+        sleep 0.1
+    done
+    grep -q '^HTTP/1.1 200' "$BATS_TEST_TMPDIR/wait.head"
+    api_expect 204 POST "/containers/$name-rm/start"
+    wait "$wpid"
+    assert_equal "$(jq -r .StatusCode "$BATS_TEST_TMPDIR/wait")" 0
+    api_expect 404 GET "/containers/$name-rm/json"
+    # conflicts and bad values: 400 with the CLI's words
+    api_expect 400 POST "/containers/create" -d "$(create_body '["true"]' '{HostConfig: {AutoRemove: true, RestartPolicy: {Name: "always"}}}')"
+    api_expect 400 POST "/containers/create" -d "$(create_body '["true"]' '{HostConfig: {Binds: ["/tmp:/"]}}')"
+    api_expect 400 POST "/containers/create" -d "$(create_body '["true"]' '{HostConfig: {RestartPolicy: {Name: "sometimes"}}}')"
+}
