@@ -663,3 +663,39 @@ int api_ctr_remove(struct api_ctx *c)
 		return api_werr(c, &err, 500);
 	return http_send(c->fd, 204, NULL, NULL, 0, false) < 0;
 }
+
+/* POST /containers/{id}/pause and /unpause: the cgroup freezer, as
+ * `warren pause`; 409 for a container that does not run (or is already
+ * in that state). */
+static int pause_unpause(struct api_ctx *c, bool pause)
+{
+	struct container_rec r = {0};
+	struct werr err = {0};
+	int rc;
+
+	if (!api_ctr_lookup(c, &r))
+		return 0;
+	if (r.state != CTR_RUNNING || r.paused == pause) {
+		api_error(c, 409, "Container %s is %s", c->arg,
+			  r.state != CTR_RUNNING ? "not running"
+			  : pause		 ? "already paused"
+						 : "not paused");
+		container_rec_free(&r);
+		return 0;
+	}
+	rc = container_pause(c->e, &r, pause, &err);
+	container_rec_free(&r);
+	if (rc < 0)
+		return api_werr(c, &err, 500);
+	return http_send(c->fd, 204, NULL, NULL, 0, false) < 0;
+}
+
+int api_ctr_pause(struct api_ctx *c)
+{
+	return pause_unpause(c, true);
+}
+
+int api_ctr_unpause(struct api_ctx *c)
+{
+	return pause_unpause(c, false);
+}

@@ -109,3 +109,28 @@ int api_img_remove(struct api_ctx *c)
 	}
 	return api_json(c, 200, a);
 }
+
+/* POST /images/{name}/tag?repo=REPO&tag=TAG: 201 */
+int api_img_tag(struct api_ctx *c)
+{
+	cleanup_free char *repo = http_query(c->req, "repo");
+	cleanup_free char *tag = http_query(c->req, "tag");
+	cleanup_free char *ref = NULL;
+	struct image_rec img = {0};
+	struct werr err = {0};
+	int r;
+
+	if (repo == NULL || repo[0] == '\0')
+		return api_error(c, 400, "repo is required");
+	if (api_ready(c) < 0)
+		return 0;
+	r = image_lookup_list(c->e, c->arg, &img, &err);
+	image_rec_free(&img);
+	if (r <= 0)
+		return r == 0 ? api_error(c, 404, "No such image: %s", c->arg)
+			      : api_werr(c, &err, 500);
+	ref = tag && tag[0] ? xasprintf("%s:%s", repo, tag) : xstrdup(repo);
+	if (image_tag(c->e, c->arg, ref, &err) < 0)
+		return api_error(c, 400, "%s", err.msg);
+	return http_send(c->fd, 201, NULL, NULL, 0, false) < 0;
+}

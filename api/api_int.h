@@ -76,9 +76,12 @@ int api_ctr_wait(struct api_ctx *c);
 int api_ctr_remove(struct api_ctx *c);
 int api_ctr_logs(struct api_ctx *c);
 int api_ctr_attach(struct api_ctx *c);
+int api_ctr_pause(struct api_ctx *c);
+int api_ctr_unpause(struct api_ctx *c);
 int api_img_list(struct api_ctx *c);
 int api_img_inspect(struct api_ctx *c);
 int api_img_remove(struct api_ctx *c);
+int api_img_tag(struct api_ctx *c);
 int api_img_pull(struct api_ctx *c); /* api_pull.c */
 
 #endif

@@ -33,10 +33,13 @@ static const struct route {
     {"POST", "/containers/*/wait", api_ctr_wait, false},
     {"GET", "/containers/*/logs", api_ctr_logs, true},
     {"POST", "/containers/*/attach", api_ctr_attach, false},
+    {"POST", "/containers/*/pause", api_ctr_pause, true},
+    {"POST", "/containers/*/unpause", api_ctr_unpause, true},
     {"DELETE", "/containers/*", api_ctr_remove, false},
     {"GET", "/images/json", api_img_list, false},
     {"POST", "/images/create", api_img_pull, false},
     {"GET", "/images/**/json", api_img_inspect, false},
+    {"POST", "/images/**/tag", api_img_tag, false},
     {"DELETE", "/images/**", api_img_remove, false},
 };
 

@@ -475,9 +475,9 @@
 	"                        --timeout is the same\n\n"                                        \
 	"ENDPOINTS\n"                                                                              \
 	"  /_ping (GET, HEAD), /version, /info; /containers/json, /containers/create,\n"           \
-	"  /containers/{id}/json|start|stop|restart|kill|wait|attach|logs, DELETE\n"               \
-	"  /containers/{id}; /images/json, /images/{name}/json, DELETE /images/{name},\n"          \
-	"  POST /images/create (pull).\n"                                                          \
+	"  /containers/{id}/json|start|stop|restart|kill|wait|attach|logs|pause|unpause,\n"        \
+	"  DELETE /containers/{id}; /images/json, /images/{name}/json|tag, DELETE\n"               \
+	"  /images/{name}, POST /images/create (pull).\n"                                          \
 	"  Errors are {\"message\": ...} with Docker's status codes. See docs/api.md.\n"
 
 #define SYSCHECK_HELP                                                                              \

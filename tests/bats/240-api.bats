@@ -543,3 +543,31 @@ EOF
     api_expect 400 POST "/containers/create" -d "$(create_body '["true"]' '{HostConfig: {Binds: ["/tmp:/"]}}')"
     api_expect 400 POST "/containers/create" -d "$(create_body '["true"]' '{HostConfig: {RestartPolicy: {Name: "sometimes"}}}')"
 }
+
+@test "api: image tag and container pause/unpause, also through the docker CLI" {
+    # guards: issue 12 "images: ... tag", "containers: ... pause/unpause"
+    local name=$(wt_name) tag=localhost/$(wt_name)
+    api_start
+    api_expect 400 POST "/images/$IMAGE/tag"
+    api_expect 404 POST "/images/localhost/no-such:x/tag?repo=$tag&tag=a"
+    api_expect 201 POST "/images/$IMAGE/tag?repo=$tag&tag=a"
+    track_image "$tag:a" "$tag:b"
+    run_warren 0 image inspect --format '{{.Id}}' "$tag:a"
+    assert_output "$IMAGE_ID"
+    run docker_cli tag "$IMAGE" "$tag:b"
+    assert_success
+    run_warren 0 image exists "$tag:b"
+    run_warren 0 run -d --name "$name" "$IMAGE" sleep 100
+    api_expect 409 POST "/containers/$name/unpause"
+    assert_output --partial "is not paused"
+    api "POST" "/containers/$name/pause"
+    [ "$code" != 500 ] || skip "pause needs a cgroup of the container's own: $output"
+    [ "$code" = 204 ] || fail "pause: $code $output"
+    api_expect 200 GET "/containers/$name/json"
+    jq -e '.State.Paused == true and .State.Status == "paused"' <<<"$output"
+    api_expect 409 POST "/containers/$name/pause"
+    run docker_cli unpause "$name"
+    assert_success
+    run_warren 0 inspect --format '{{.State.Paused}}' "$name"
+    assert_output false
+}

@@ -41,3 +41,21 @@ load ../helpers
     wait_for_exit "$BG_PID" 20
     [ ! -e /run/warren/warren.sock ]
 }
+
+@test "system service (root): pause and unpause through the API" {
+    # guards: issue 12 "containers: ... pause/unpause" (rootless needs a delegated cgroup)
+    local name=$(wt_name) sock=$BATS_TEST_TMPDIR/api.sock
+    start_warren "$BATS_TEST_TMPDIR/service.log" system service --time 0 "unix://$sock"
+    wait_for_file "$sock" 20
+    run_warren 0 run -d --name "$name" "$IMAGE" sleep 100
+    run curl -sS --unix-socket "$sock" -o /dev/null -w '%{http_code}' -X POST "http://d/containers/$name/pause"
+    assert_output 204
+    run_warren 0 inspect --format '{{.State.Status}}' "$name"
+    assert_output paused
+    run curl -sS --unix-socket "$sock" -w ' %{http_code}' -X POST "http://d/containers/$name/pause"
+    assert_output --regexp 'already paused.* 409$'
+    run curl -sS --unix-socket "$sock" -o /dev/null -w '%{http_code}' -X POST "http://d/containers/$name/unpause"
+    assert_output 204
+    run_warren 0 inspect --format '{{.State.Status}}' "$name"
+    assert_output running
+}
