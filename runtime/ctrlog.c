@@ -226,6 +226,33 @@ static int no_log(const struct container_rec *c, struct werr *err)
 			type);
 }
 
+/* The log of a container that has just started may not be there yet
+ * (its monitor makes it as it begins): waited for (10 s at most) while
+ * the container runs, then looked for once more. The fd or -1. A
+ * follower that gave up at once missed all of a short run's output (an
+ * API attach follows from the start). */
+static int open_log_wait(struct engine *e, const struct container_rec *c, const char *path)
+{
+	struct timespec ts = {0, 20 * 1000 * 1000};
+
+	for (int i = 0; i < 500; i++) {
+		struct container_rec now = {0};
+		struct werr ignore = {0};
+		bool running;
+		int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+		if (fd >= 0 || errno != ENOENT)
+			return fd;
+		running =
+		    container_lookup(e, c->id, &now, &ignore) == 1 && now.state == CTR_RUNNING;
+		container_rec_free(&now);
+		if (!running)
+			return open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
 /* -f: new entries until the container no longer runs */
 static int follow(struct engine *e, const struct container_rec *c, int fd, off_t pos,
 		  struct reader *r, struct werr *err)
@@ -286,8 +313,8 @@ int container_logs(struct engine *e, const struct container_rec *c, const struct
 	if (fd >= 0 && rc == 0)
 		rc = read_lines(fd, &pos, &r, err);
 	if (rc == 0 && o->follow && c->state == CTR_RUNNING) {
-		if (fd < 0) /* started meanwhile? the monitor makes it at once */
-			fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) /* just started: its monitor is about to make it */
+			fd = open_log_wait(e, c, path);
 		if (fd >= 0)
 			rc = follow(e, c, fd, pos, &r, err);
 	}
