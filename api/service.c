@@ -273,14 +273,24 @@ static bool peer_ok(const struct service *s, int fd)
 	return false;
 }
 
+/* connections served at once; more wait in the listen backlog */
+#define MAX_CONNS 256
+
 static void accept_one(struct service *s, struct engine *e, const struct api_opts *o)
 {
-	cleanup_close int fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
+	cleanup_close int fd = -1;
 	sigset_t none;
 	pid_t pid;
 
-	if (fd < 0)
+	if (s->nkids >= MAX_CONNS)
 		return;
+	fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0) {
+		/* out of fds or memory: not a busy loop on a listener that stays readable */
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+		return;
+	}
 	bool refuse = !peer_ok(s, fd);
 
 	s->last = now_ns();
@@ -373,8 +383,9 @@ static void shutdown_service(struct service *s)
 static int service_loop(struct service *s, struct engine *e, const struct api_opts *o)
 {
 	for (;;) {
-		struct pollfd p[3] = {
-		    {s->lfd, POLLIN, 0}, {s->sfd, POLLIN, 0}, {s->pipe_r, POLLIN, 0}};
+		struct pollfd p[3] = {{s->nkids < MAX_CONNS ? s->lfd : -1, POLLIN, 0},
+				      {s->sfd, POLLIN, 0},
+				      {s->pipe_r, POLLIN, 0}};
 		int t = idle_timeout(s, o->idle), n = poll(p, 3, t);
 
 		if (n < 0 && errno != EINTR)

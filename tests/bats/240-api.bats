@@ -571,3 +571,27 @@ EOF
     run_warren 0 inspect --format '{{.State.Paused}}' "$name"
     assert_output false
 }
+
+@test "api: 60 clients at once are all served; a slow one holds up nobody" {
+    # guards: issue 12 "long requests ... do not block others"
+    local name=$(wt_name) pids=() i
+    api_start
+    run_warren 0 run -d --name "$name" "$IMAGE" sleep 100
+    # a client that sends half a request and waits
+    python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"GET /_ping HTTP/1.1\r\n"); time.sleep(60)' "$SOCK" &
+    WT_BG_PIDS+=($!)
+    # a follow that lasts
+    curl -sS --unix-socket "$SOCK" "http://d/containers/$name/logs?stdout=1&follow=1" >/dev/null &
+    WT_BG_PIDS+=($!)
+    for ((i = 0; i < 60; i++)); do
+        curl -sS --max-time 60 --unix-socket "$SOCK" -o "$BATS_TEST_TMPDIR/ps.$i" "http://d/containers/json" &
+        pids+=($!)
+    done
+    for i in "${pids[@]}"; do
+        wait "$i"
+    done
+    for ((i = 0; i < 60; i++)); do
+        jq -e --arg n "/$name" 'map(.Names[0]) | index($n) != null' "$BATS_TEST_TMPDIR/ps.$i" >/dev/null ||
+            fail "client $i: $(cat "$BATS_TEST_TMPDIR/ps.$i")"
+    done
+}
