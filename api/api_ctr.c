@@ -43,50 +43,6 @@ int api_ctr_lookup(struct api_ctx *c, struct container_rec *out)
 
 /* ---- list ---- */
 
-/* Docker's ?filters={"status":["running"],"label":["a=b"]} (also the old
- * {"status":{"running":true}}) as ps --filter specs. NULL with a 400 sent
- * when malformed. */
-static char **filter_specs(struct api_ctx *c, bool *ok)
-{
-	cleanup_free char *q = http_query(c->req, "filters");
-	cleanup_json struct json_object *f = NULL;
-	char **specs = NULL;
-
-	*ok = true;
-	if (q == NULL || q[0] == '\0')
-		return NULL;
-	f = json_tokener_parse(q);
-	if (f == NULL || !json_object_is_type(f, json_type_object)) {
-		*ok = false;
-		api_error(c, 400, "invalid filter: filters must be a JSON object");
-		return NULL;
-	}
-	json_object_object_foreach(f, key, vals)
-	{
-		if (json_object_is_type(vals, json_type_array)) {
-			for (size_t i = 0; i < json_object_array_length(vals); i++) {
-				const char *v =
-				    json_object_get_string(json_object_array_get_idx(vals, i));
-				cleanup_free char *s = xasprintf("%s=%s", key, v ? v : "");
-				specs = strv_append(specs, s);
-			}
-		} else if (json_object_is_type(vals, json_type_object)) {
-			json_object_object_foreach(vals, v, on)
-			{
-				cleanup_free char *s = xasprintf("%s=%s", key, v);
-				if (json_object_get_boolean(on))
-					specs = strv_append(specs, s);
-			}
-		} else {
-			*ok = false;
-			strv_free(specs);
-			api_error(c, 400, "invalid filter: the values of '%s' must be a list", key);
-			return NULL;
-		}
-	}
-	return specs;
-}
-
 /* Podman's ps ports {host_ip, container_port, host_port, range, protocol}
  * as Docker's {IP, PrivatePort, PublicPort, Type}, one per port */
 static struct json_object *docker_ports(struct json_object *pports)
@@ -156,7 +112,7 @@ int api_ctr_list(struct api_ctx *c)
 
 	if (api_ready(c) < 0)
 		return 0;
-	specs = filter_specs(c, &ok);
+	specs = api_filters(c, &ok);
 	if (!ok)
 		return 0;
 	if (limit_s && parse_int64(limit_s, -1, INT32_MAX, &limit) < 0)

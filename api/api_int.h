@@ -55,6 +55,12 @@ int api_json(struct api_ctx *c, int status, struct json_object *json);
  * malformed one is answered with 400 here and NULL returned. */
 struct json_object *api_body(struct api_ctx *c);
 
+/* Docker's ?filters={"status":["running"],"label":["a=b"]} (also the old
+ * {"status":{"running":true}} that the docker CLI still sends) as
+ * "key=value" specs (the CLI's --filter), NULL-terminated, malloc'd;
+ * NULL when there are none. *ok false (a 400 sent) when malformed. */
+char **api_filters(struct api_ctx *c, bool *ok);
+
 struct container_rec;
 /* The container the path names ({id}), looked up; a missing one is
  * answered (404) here. 1 found, 0 answered. */
@@ -83,5 +89,6 @@ int api_img_inspect(struct api_ctx *c);
 int api_img_remove(struct api_ctx *c);
 int api_img_tag(struct api_ctx *c);
 int api_img_pull(struct api_ctx *c); /* api_pull.c */
+int api_events(struct api_ctx *c);   /* api_events.c */
 
 #endif

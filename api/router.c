@@ -23,6 +23,7 @@ static const struct route {
     {"HEAD", "/_ping", api_ping, true},
     {"GET", "/version", api_version, true},
     {"GET", "/info", api_info, false},
+    {"GET", "/events", api_events, false},
     {"GET", "/containers/json", api_ctr_list, false},
     {"POST", "/containers/create", api_ctr_create, false},
     {"GET", "/containers/*/json", api_ctr_inspect, false},
@@ -255,4 +256,45 @@ struct json_object *api_body(struct api_ctx *c)
 	}
 	json_tokener_free(tok);
 	return o;
+}
+
+char **api_filters(struct api_ctx *c, bool *ok)
+{
+	cleanup_free char *q = http_query(c->req, "filters");
+	cleanup_json struct json_object *f = NULL;
+	char **specs = NULL;
+
+	*ok = true;
+	if (q == NULL || q[0] == '\0')
+		return NULL;
+	f = json_tokener_parse(q);
+	if (f == NULL || !json_object_is_type(f, json_type_object)) {
+		*ok = false;
+		api_error(c, 400, "invalid filter: filters must be a JSON object");
+		return NULL;
+	}
+	json_object_object_foreach(f, key, vals)
+	{
+		if (json_object_is_type(vals, json_type_array)) {
+			for (size_t i = 0; i < json_object_array_length(vals); i++) {
+				const char *v =
+				    json_object_get_string(json_object_array_get_idx(vals, i));
+				cleanup_free char *s = xasprintf("%s=%s", key, v ? v : "");
+				specs = strv_append(specs, s);
+			}
+		} else if (json_object_is_type(vals, json_type_object)) {
+			json_object_object_foreach(vals, v, on)
+			{
+				cleanup_free char *s = xasprintf("%s=%s", key, v);
+				if (json_object_get_boolean(on))
+					specs = strv_append(specs, s);
+			}
+		} else {
+			*ok = false;
+			strv_free(specs);
+			api_error(c, 400, "invalid filter: the values of '%s' must be a list", key);
+			return NULL;
+		}
+	}
+	return specs;
 }

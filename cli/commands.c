@@ -474,7 +474,7 @@
 	"  -t, --time SECONDS    idle time before it exits (default 5; 0: never);\n"               \
 	"                        --timeout is the same\n\n"                                        \
 	"ENDPOINTS\n"                                                                              \
-	"  /_ping (GET, HEAD), /version, /info; /containers/json, /containers/create,\n"           \
+	"  /_ping (GET, HEAD), /version, /info, /events; /containers/json, /create;\n"             \
 	"  /containers/{id}/json|start|stop|restart|kill|wait|attach|logs|pause|unpause,\n"        \
 	"  DELETE /containers/{id}; /images/json, /images/{name}/json|tag, DELETE\n"               \
 	"  /images/{name}, POST /images/create (pull).\n"                                          \

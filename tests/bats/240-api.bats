@@ -595,3 +595,33 @@ EOF
             fail "client $i: $(cat "$BATS_TEST_TMPDIR/ps.$i")"
     done
 }
+
+@test "api: /events in Docker's shape: since/until, filters, a live stream; the docker CLI reads them" {
+    # guards: issue 12 "system: ... /events (stream with filters)"
+    local name=$(wt_name) t0 t1 i
+    api_start
+    # a live stream first: it sees what comes next
+    curl -sSN --max-time 120 --unix-socket "$SOCK" -o "$BATS_TEST_TMPDIR/stream" \
+        "http://d/events?filters=%7B%22container%22%3A%5B%22$name%22%5D%7D" &
+    WT_BG_PIDS+=($!)
+    local spid=$!
+    t0=$(date +%s)
+    run_warren 2 run --name "$name" "$IMAGE" sh -c 'exit 2'
+    t1=$(($(date +%s) + 1))
+    api_expect 200 GET "/events?since=$t0&until=$t1&filters=%7B%22event%22%3A%5B%22die%22%5D%7D"
+    jq -e -s --arg n "$name" 'map(select(.Actor.Attributes.name == $n)) | length == 1 and
+        (.[0] | .status == "die" and .Action == "die" and .Type == "container" and
+         .Actor.Attributes.exitCode == "2" and (.timeNano / 1000000000 | floor) == .time)' <<<"$output"
+    api_expect 400 GET "/events?filters=%7B%22bogus%22%3A%5B%22x%22%5D%7D"
+    api_expect 400 GET "/events?since=yesterday"
+    run docker_cli events --since "$t0" --until "$t1" --filter "container=$name" --format '{{.Action}}'
+    assert_output $'create\nstart\ndie'
+    for ((i = 0; i < 200; i++)); do
+        grep -q '"die"' "$BATS_TEST_TMPDIR/stream" 2>/dev/null && break
+        sleep 0.1
+    done
+    assert_equal "$(jq -r -s 'map(.Action) | join(" ")' "$BATS_TEST_TMPDIR/stream")" "create start die"
+    # the client leaves: the service goes on
+    kill "$spid"
+    api_expect 200 GET /_ping
+}
