@@ -55,19 +55,33 @@ int api_img_list(struct api_ctx *c)
 	return api_json(c, 200, a);
 }
 
-int api_img_inspect(struct api_ctx *c)
+/* The image the path names ({name}; lists too when list), looked up; a
+ * missing one is answered (404) here. 1 found (*img filled), 0 answered. */
+static int img_lookup(struct api_ctx *c, bool list, struct image_rec *img)
 {
-	struct image_rec img = {0};
 	struct werr err = {0};
-	struct json_object *o;
 	int r;
 
 	if (api_ready(c) < 0)
 		return 0;
-	r = image_lookup(c->e, c->arg, &img, &err);
-	if (r <= 0)
-		return r == 0 ? api_error(c, 404, "No such image: %s", c->arg)
-			      : api_werr(c, &err, 500);
+	r = list ? image_lookup_list(c->e, c->arg, img, &err)
+		 : image_lookup(c->e, c->arg, img, &err);
+	if (r == 1)
+		return 1;
+	if (r == 0)
+		api_error(c, 404, "No such image: %s", c->arg);
+	else
+		api_werr(c, &err, 500);
+	return 0;
+}
+
+int api_img_inspect(struct api_ctx *c)
+{
+	struct image_rec img = {0};
+	struct json_object *o;
+
+	if (!img_lookup(c, false, &img))
+		return 0;
 	o = img_json_inspect(c->e, &img, false);
 	sha_id(o, "Id");
 	image_rec_free(&img);
@@ -81,15 +95,10 @@ int api_img_remove(struct api_ctx *c)
 	struct image_rec img = {0};
 	struct werr err = {0};
 	struct json_object *a;
-	int r;
 
-	if (api_ready(c) < 0)
+	if (!img_lookup(c, true, &img))
 		return 0;
-	r = image_lookup_list(c->e, c->arg, &img, &err);
 	image_rec_free(&img);
-	if (r <= 0)
-		return r == 0 ? api_error(c, 404, "No such image: %s", c->arg)
-			      : api_werr(c, &err, 500);
 	if (image_remove(c->e, c->arg, force, container_remove_by_image, &untagged, &deleted,
 			 &err) < 0)
 		return api_werr(c, &err, strstr(err.msg, "container") ? 409 : 500);
@@ -118,17 +127,12 @@ int api_img_tag(struct api_ctx *c)
 	cleanup_free char *ref = NULL;
 	struct image_rec img = {0};
 	struct werr err = {0};
-	int r;
 
 	if (repo == NULL || repo[0] == '\0')
 		return api_error(c, 400, "repo is required");
-	if (api_ready(c) < 0)
+	if (!img_lookup(c, true, &img))
 		return 0;
-	r = image_lookup_list(c->e, c->arg, &img, &err);
 	image_rec_free(&img);
-	if (r <= 0)
-		return r == 0 ? api_error(c, 404, "No such image: %s", c->arg)
-			      : api_werr(c, &err, 500);
 	ref = tag && tag[0] ? xasprintf("%s:%s", repo, tag) : xstrdup(repo);
 	if (image_tag(c->e, c->arg, ref, &err) < 0)
 		return api_error(c, 400, "%s", err.msg);
