@@ -532,7 +532,7 @@ static int wait_helper(struct api_ctx *c, const struct container_rec *r, struct 
 		res->rc = werr_set(&res->err, errno, "pipe");
 		return 0;
 	}
-	pid = fork();
+	pid = api_fork(c);
 	if (pid == 0) {
 		struct wait_result w = {0};
 		close(fds[0]);

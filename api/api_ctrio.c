@@ -60,7 +60,7 @@ static int log_query(struct api_ctx *c, struct log_opts *lo)
 static pid_t spawn_logs(struct api_ctx *c, const struct container_rec *r, const struct log_opts *lo,
 			int pout[2], int pe[2])
 {
-	pid_t pid = fork();
+	pid_t pid = api_fork(c);
 
 	if (pid != 0)
 		return pid;

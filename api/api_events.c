@@ -144,7 +144,7 @@ int api_events(struct api_ctx *c)
 		close(fds[1]);
 		return 1;
 	}
-	pid = fork();
+	pid = api_fork(c);
 	if (pid == 0) {
 		close(fds[0]);
 		_exit(events_read(c->e, &q, docker_event, &fds[1], &err) < 0);

@@ -3,6 +3,7 @@
 #define WARREN_API_INT_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include <json-c/json.h>
 
@@ -60,6 +61,10 @@ struct json_object *api_body(struct api_ctx *c);
  * "key=value" specs (the CLI's --filter), NULL-terminated, malloc'd;
  * NULL when there are none. *ok false (a 400 sent) when malformed. */
 char **api_filters(struct api_ctx *c, bool *ok);
+
+/* fork() for a handler's helper process (a wait, a log reader): the
+ * helper gets a store connection of its own. */
+pid_t api_fork(struct api_ctx *c);
 
 struct container_rec;
 /* The container the path names ({id}), looked up; a missing one is

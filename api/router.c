@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A pattern's "*" is one path segment, "**" one or more (image names
  * hold slashes: /images/docker.io/library/busybox:latest/json). */
@@ -297,4 +298,16 @@ char **api_filters(struct api_ctx *c, bool *ok)
 		}
 	}
 	return specs;
+}
+
+pid_t api_fork(struct api_ctx *c)
+{
+	pid_t pid = fork();
+
+	/* an SQLite connection must not be used across fork(): the helper
+	 * opens its own when it needs the store (the inherited one is left
+	 * alone, not closed: it is the parent's) */
+	if (pid == 0)
+		c->e->store = NULL;
+	return pid;
 }
