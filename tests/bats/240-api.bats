@@ -625,3 +625,20 @@ EOF
     kill "$spid"
     api_expect 200 GET /_ping
 }
+
+@test "system service: tcp://127.0.0.1:PORT is served with a warning" {
+    # guards: issue 12 "tcp:// on request, with a warning"
+    local port
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    start_warren "$BATS_TEST_TMPDIR/service.log" system service --time 0 "tcp://127.0.0.1:$port"
+    local i
+    for ((i = 0; i < 100; i++)); do
+        curl -sS --max-time 5 "http://127.0.0.1:$port/_ping" >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    run curl -sS --max-time 20 "http://127.0.0.1:$port/v1.41/_ping"
+    assert_output OK
+    grep -q "every local user can use it" "$BATS_TEST_TMPDIR/service.log"
+    kill -TERM "$BG_PID"
+    wait_for_exit "$BG_PID" 20
+}
