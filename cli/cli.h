@@ -152,6 +152,7 @@ int cmd_version(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_unshare(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_migrate(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_syscheck(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_service(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_system_df(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_system_prune(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_system_reset(struct engine *e, void *opts, char **args, struct werr *err);
@@ -207,6 +208,7 @@ extern const struct optspec cli_images_opts, cli_rmi_opts, cli_load_opts, cli_im
 extern const struct optspec cli_save_opts, cli_commit_opts, cli_build_opts;
 extern const struct optspec cli_format_opts, cli_unshare_opts, cli_help_opts;
 extern const struct optspec cli_df_opts, cli_sysprune_opts, cli_reset_opts, cli_syscheck_opts;
+extern const struct optspec cli_service_opts;
 extern const struct optspec cli_history_opts, cli_image_prune_opts;
 extern const struct optspec cli_manifest_create_opts, cli_manifest_add_opts,
     cli_manifest_annotate_opts, cli_manifest_inspect_opts, cli_manifest_push_opts;

@@ -498,6 +498,31 @@
 	"  processes (other stores' containers, 'warren unshare') use the namespace.\n"            \
 	"  A pause process whose runtime directory was removed is stopped too.\n"
 
+#define SERVICE_HELP                                                                               \
+	"SYNOPSIS\n  warren system service [-t, --time SECONDS] [URI]\n\n"                         \
+	"DESCRIPTION\n  Serves the Docker Engine REST API (v1.41; paths with or without a\n"       \
+	"  /v1.xx prefix) so that the docker CLI, docker-py and other Docker clients\n"            \
+	"  drive warren: DOCKER_HOST=unix://PATH. Every request runs the same engine\n"            \
+	"  calls as the CLI, in a process of its own per connection. No daemon: it\n"              \
+	"  exits after SECONDS without a request in flight.\n\n"                                   \
+	"  URI is unix:///PATH (default $XDG_RUNTIME_DIR/warren/warren.sock, as root\n"            \
+	"  /run/warren/warren.sock), made with mode 0600; a stale socket nobody listens\n"         \
+	"  on is replaced, a live one is an error. Connections from another uid are\n"             \
+	"  refused (SO_PEERCRED; root is let in). tcp://127.0.0.1:PORT serves on the\n"            \
+	"  loopback with a warning (any local user can connect: there is no peer\n"                \
+	"  check over TCP and no TLS); other addresses are refused. A socket handed\n"             \
+	"  over by socket activation (LISTEN_FDS, LISTEN_PID) is used instead of URI.\n"           \
+	"  SIGTERM or SIGINT stop it cleanly (the socket file is removed).\n\n"                    \
+	"OPTIONS\n"                                                                                \
+	"  -t, --time SECONDS    idle time before it exits (default 5; 0: never);\n"               \
+	"                        --timeout is the same\n\n"                                        \
+	"ENDPOINTS\n"                                                                              \
+	"  /_ping (GET, HEAD), /version, /info, /events; /containers/json, /create;\n"             \
+	"  /containers/{id}/json|start|stop|restart|kill|wait|attach|logs|pause|unpause,\n"        \
+	"  DELETE /containers/{id}; /images/json, /images/{name}/json|tag, DELETE\n"               \
+	"  /images/{name}, POST /images/create (pull).\n"                                          \
+	"  Errors are {\"message\": ...} with Docker's status codes. See docs/api.md.\n"
+
 #define SYSCHECK_HELP                                                                              \
 	"SYNOPSIS\n  warren system check [-r, --repair] [--host] [-f, --format json]\n\n"          \
 	"DESCRIPTION\n  Checks that this host is ready for warren, then the store, and prints\n"   \
@@ -852,6 +877,8 @@ const struct cmd cli_system_commands[] = {
      NEEDS_STORE, NULL},
     {"reset", cmd_system_reset, &cli_reset_opts, "remove all containers, images and volumes",
      SYSRESET_HELP, NEEDS_STORE, NULL},
+    {"service", cmd_service, &cli_service_opts, "serve the Docker-compatible REST API",
+     SERVICE_HELP, NEEDS_NOTHING, NULL},
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
 };
 

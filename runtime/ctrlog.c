@@ -85,15 +85,33 @@ int ctrlog_parse_time(const char *s, int64_t now, int64_t *out)
 
 struct out {
 	int fd;
+	int stream; /* framed (log_opts.framed): 1 stdout, 2 stderr; else 0 */
 	char buf[64 * 1024];
 	size_t n;
 	bool mid; /* a partial line was written: no prefix before the rest */
 };
 
+/* One write, framed when o->stream says so */
+static void out_write(struct out *o, const char *s, size_t n)
+{
+	if (o->stream) {
+		unsigned char h[8] = {(unsigned char)o->stream,
+				      0,
+				      0,
+				      0,
+				      (unsigned char)(n >> 24),
+				      (unsigned char)(n >> 16),
+				      (unsigned char)(n >> 8),
+				      (unsigned char)n};
+		write_all(o->fd, h, sizeof(h));
+	}
+	write_all(o->fd, s, n);
+}
+
 static void out_flush(struct out *o)
 {
 	if (o->n)
-		write_all(o->fd, o->buf, o->n);
+		out_write(o, o->buf, o->n);
 	o->n = 0;
 }
 
@@ -102,7 +120,7 @@ static void out_add(struct out *o, const char *s, size_t n)
 	if (o->n + n > sizeof(o->buf))
 		out_flush(o);
 	if (n > sizeof(o->buf)) {
-		write_all(o->fd, s, n);
+		out_write(o, s, n);
 		return;
 	}
 	memcpy(o->buf + o->n, s, n);
@@ -120,6 +138,8 @@ struct reader {
 
 static bool wanted(const struct reader *r, const struct log_line *l)
 {
+	if (l->err ? r->o->no_stderr : r->o->no_stdout)
+		return false;
 	return (r->o->since == 0 || l->time >= r->o->since) &&
 	       (r->o->until == 0 || l->time <= r->o->until);
 }
@@ -206,6 +226,33 @@ static int no_log(const struct container_rec *c, struct werr *err)
 			type);
 }
 
+/* The log of a container that has just started may not be there yet
+ * (its monitor makes it as it begins): waited for (10 s at most) while
+ * the container runs, then looked for once more. The fd or -1. A
+ * follower that gave up at once missed all of a short run's output (an
+ * API attach follows from the start). */
+static int open_log_wait(struct engine *e, const struct container_rec *c, const char *path)
+{
+	struct timespec ts = {0, 20 * 1000 * 1000};
+
+	for (int i = 0; i < 500; i++) {
+		struct container_rec now = {0};
+		struct werr ignore = {0};
+		bool running;
+		int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+		if (fd >= 0 || errno != ENOENT)
+			return fd;
+		running =
+		    container_lookup(e, c->id, &now, &ignore) == 1 && now.state == CTR_RUNNING;
+		container_rec_free(&now);
+		if (!running)
+			return open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
 /* -f: new entries until the container no longer runs */
 static int follow(struct engine *e, const struct container_rec *c, int fd, off_t pos,
 		  struct reader *r, struct werr *err)
@@ -248,7 +295,11 @@ int container_logs(struct engine *e, const struct container_rec *c, const struct
 		return -1;
 	}
 	so->fd = out_fd;
-	se->fd = err_fd;
+	se->fd = o->framed ? out_fd : err_fd;
+	if (o->framed) {
+		so->stream = 1;
+		se->stream = 2;
+	}
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno != ENOENT)
 		rc = werr_set(err, errno, "open '%s'", path);
@@ -262,8 +313,8 @@ int container_logs(struct engine *e, const struct container_rec *c, const struct
 	if (fd >= 0 && rc == 0)
 		rc = read_lines(fd, &pos, &r, err);
 	if (rc == 0 && o->follow && c->state == CTR_RUNNING) {
-		if (fd < 0) /* started meanwhile? the monitor makes it at once */
-			fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) /* just started: its monitor is about to make it */
+			fd = open_log_wait(e, c, path);
 		if (fd >= 0)
 			rc = follow(e, c, fd, pos, &r, err);
 	}

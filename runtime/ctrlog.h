@@ -20,6 +20,11 @@ struct log_opts {
 	int64_t until;	    /* 0: no end */
 	long tail;	    /* the last N lines, -1: all */
 	const char *prefix; /* "name " before each line (--names), NULL: none */
+	/* the REST API's: Docker's multiplexed stream, both streams to out_fd,
+	 * every write behind an 8-byte header (1 stdout or 2 stderr, three
+	 * zero bytes, the length big-endian) */
+	bool framed;
+	bool no_stdout, no_stderr; /* leave a stream out (stdout=0, stderr=0) */
 };
 
 /* One parsed log line; pointers into the caller's buffer. */

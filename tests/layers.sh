@@ -16,7 +16,9 @@ declare -A ALLOWED=(
     [engine]="lib storage"
     [image]="lib engine storage"
     [runtime]="lib engine storage image net rootless userns monitor"
-    [cli]="lib engine storage image net rootless userns runtime"
+    # api/: a second front end over the engine calls the CLI makes (DESIGN.md)
+    [api]="lib engine storage image net rootless userns runtime"
+    [cli]="lib engine storage image net rootless userns runtime api"
     # the monitor links libc only (its idle memory is every detached container's cost)
     [monitor]=""
 )

@@ -1,0 +1,140 @@
+/* api_img.c - GET /images/json, GET /images/{name}/json, DELETE
+ * /images/{name}: the objects `images` and `image inspect` print
+ * (image/img_json.h) in Docker's shape (ids with their "sha256:"). */
+#include "api/api_int.h"
+#include "image/image.h"
+#include "image/img_json.h"
+#include "lib/cleanup.h"
+#include "lib/json.h"
+#include "lib/util.h"
+#include "runtime/container.h"
+#include "storage/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void sha_id(struct json_object *o, const char *key)
+{
+	const char *id = jstr(o, key);
+
+	if (id && *id && !str_has_prefix(id, "sha256:")) {
+		cleanup_free char *s = xasprintf("sha256:%s", id);
+		jset_str(o, key, s);
+	}
+}
+
+int api_img_list(struct api_ctx *c)
+{
+	struct image_rec *v = NULL;
+	struct werr err = {0};
+	struct json_object *a;
+	struct store *st;
+	size_t n = 0;
+
+	if (api_ready(c) < 0)
+		return 0;
+	st = engine_store(c->e, &err);
+	if (store_image_list(st, &v, &n, &err) < 0)
+		return api_werr(c, &err, 500);
+	a = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o;
+		if (v[i].list)
+			continue; /* a manifest list is no image to run (as Podman's list) */
+		o = img_json_list(&v[i], store_image_users(st, v[i].id, &err));
+		sha_id(o, "Id");
+		/* Docker's RepoTags are the names (Podman 4 has them in Names) */
+		jset(o, "RepoTags",
+		     strv_len(v[i].names) ? jnew_strv(v[i].names) : json_object_new_array());
+		jset(o, "SharedSize", json_object_new_int(-1));
+		if (jget(o, "Labels") == NULL)
+			jset(o, "Labels", json_object_new_object());
+		json_object_array_add(a, o);
+	}
+	image_recs_free(v, n);
+	return api_json(c, 200, a);
+}
+
+/* The image the path names ({name}; lists too when list), looked up; a
+ * missing one is answered (404) here. 1 found (*img filled), 0 answered. */
+static int img_lookup(struct api_ctx *c, bool list, struct image_rec *img)
+{
+	struct werr err = {0};
+	int r;
+
+	if (api_ready(c) < 0)
+		return 0;
+	r = list ? image_lookup_list(c->e, c->arg, img, &err)
+		 : image_lookup(c->e, c->arg, img, &err);
+	if (r == 1)
+		return 1;
+	if (r == 0)
+		api_error(c, 404, "No such image: %s", c->arg);
+	else
+		api_werr(c, &err, 500);
+	return 0;
+}
+
+int api_img_inspect(struct api_ctx *c)
+{
+	struct image_rec img = {0};
+	struct json_object *o;
+
+	if (!img_lookup(c, false, &img))
+		return 0;
+	o = img_json_inspect(c->e, &img, false);
+	sha_id(o, "Id");
+	image_rec_free(&img);
+	return api_json(c, 200, o);
+}
+
+int api_img_remove(struct api_ctx *c)
+{
+	bool force = http_query_bool(c->req, "force", false);
+	cleanup_strv char **untagged = NULL, **deleted = NULL;
+	struct image_rec img = {0};
+	struct werr err = {0};
+	struct json_object *a;
+
+	if (!img_lookup(c, true, &img))
+		return 0;
+	image_rec_free(&img);
+	if (image_remove(c->e, c->arg, force, container_remove_by_image, &untagged, &deleted,
+			 &err) < 0)
+		return api_werr(c, &err, strstr(err.msg, "container") ? 409 : 500);
+	a = json_object_new_array();
+	for (size_t i = 0; untagged && untagged[i]; i++) {
+		struct json_object *o = json_object_new_object();
+		jset_str(o, "Untagged", untagged[i]);
+		json_object_array_add(a, o);
+	}
+	for (size_t i = 0; deleted && deleted[i]; i++) {
+		struct json_object *o = json_object_new_object();
+		cleanup_free char *id = str_has_prefix(deleted[i], "sha256:")
+					    ? xstrdup(deleted[i])
+					    : xasprintf("sha256:%s", deleted[i]);
+		jset_str(o, "Deleted", id);
+		json_object_array_add(a, o);
+	}
+	return api_json(c, 200, a);
+}
+
+/* POST /images/{name}/tag?repo=REPO&tag=TAG: 201 */
+int api_img_tag(struct api_ctx *c)
+{
+	cleanup_free char *repo = http_query(c->req, "repo");
+	cleanup_free char *tag = http_query(c->req, "tag");
+	cleanup_free char *ref = NULL;
+	struct image_rec img = {0};
+	struct werr err = {0};
+
+	if (repo == NULL || repo[0] == '\0')
+		return api_error(c, 400, "repo is required");
+	if (!img_lookup(c, true, &img))
+		return 0;
+	image_rec_free(&img);
+	ref = tag && tag[0] ? xasprintf("%s:%s", repo, tag) : xstrdup(repo);
+	if (image_tag(c->e, c->arg, ref, &err) < 0)
+		return api_error(c, 400, "%s", err.msg);
+	return http_send(c->fd, 201, NULL, NULL, 0, false) < 0;
+}

@@ -1,0 +1,99 @@
+/* api_int.h - inside api/: the connection, the router and the handlers. */
+#ifndef WARREN_API_INT_H
+#define WARREN_API_INT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include <json-c/json.h>
+
+#include "api/api.h"
+#include "api/http.h"
+
+#define API_VERSION	"1.41"
+#define API_MIN_VERSION "1.24"
+#define LIBPOD_VERSION	"4.3.1" /* the libpod API whose shapes are served */
+
+/* One connection, served by its own process. */
+struct api_conn {
+	struct engine *e;
+	const struct api_opts *o;
+	int fd;
+	bool ready; /* joined the user namespace and opened the store */
+	struct werr ready_err;
+};
+
+/* One request being handled. */
+struct api_ctx {
+	struct api_conn *conn;
+	struct engine *e;
+	int fd;
+	const struct http_req *req;
+	const char *arg; /* the {id} or {name} of the path (percent-decoded), "" when none */
+	bool libpod;	 /* came by a /libpod/ path */
+};
+
+/* The headers every response carries (built from o's version). */
+void api_server_headers(const struct api_opts *o);
+
+/* Handles one request. 0: the connection may serve another one; 1: it
+ * must close (a stream, a hijack, an error mid-response). */
+int api_handle(struct api_conn *c, const struct http_req *r);
+
+/* Joins the user namespace and opens the store, once per connection; a
+ * failure is answered with 500 here. 0 or -1. */
+int api_ready(struct api_ctx *c);
+
+/* Sends {"message": ...} with status; returns 0 (the connection goes on). */
+int api_error(struct api_ctx *c, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* An engine error as Docker's status: 404 for what does not exist, 409
+ * for conflicts (in use, running), else fallback. Returns 0. */
+int api_werr(struct api_ctx *c, const struct werr *err, int fallback);
+/* Sends json (consumed) with status; returns 0 or 1 when the peer left. */
+int api_json(struct api_ctx *c, int status, struct json_object *json);
+/* The request body as a JSON object (NULL body: an empty object); a
+ * malformed one is answered with 400 here and NULL returned. */
+struct json_object *api_body(struct api_ctx *c);
+
+/* Docker's ?filters={"status":["running"],"label":["a=b"]} (also the old
+ * {"status":{"running":true}} that the docker CLI still sends) as
+ * "key=value" specs (the CLI's --filter), NULL-terminated, malloc'd;
+ * NULL when there are none. *ok false (a 400 sent) when malformed. */
+char **api_filters(struct api_ctx *c, bool *ok);
+
+/* fork() for a handler's helper process (a wait, a log reader): the
+ * helper gets a store connection of its own. */
+pid_t api_fork(struct api_ctx *c);
+
+struct container_rec;
+/* The container the path names ({id}), looked up; a missing one is
+ * answered (404) here. 1 found, 0 answered. */
+int api_ctr_lookup(struct api_ctx *c, struct container_rec *out);
+
+/* handlers (api_sys.c, api_ctr.c, api_ctrio.c, api_img.c); each returns as
+ * api_handle does */
+int api_ping(struct api_ctx *c);
+int api_version(struct api_ctx *c);
+int api_info(struct api_ctx *c);
+int api_ctr_list(struct api_ctx *c);
+int api_ctr_create(struct api_ctx *c);
+int api_ctr_inspect(struct api_ctx *c);
+int api_ctr_start(struct api_ctx *c);
+int api_ctr_stop(struct api_ctx *c);
+int api_ctr_restart(struct api_ctx *c);
+int api_ctr_kill(struct api_ctx *c);
+int api_ctr_wait(struct api_ctx *c);
+int api_ctr_remove(struct api_ctx *c);
+int api_ctr_logs(struct api_ctx *c);
+int api_ctr_attach(struct api_ctx *c);
+int api_ctr_pause(struct api_ctx *c);
+int api_ctr_unpause(struct api_ctx *c);
+int api_img_list(struct api_ctx *c);
+int api_img_inspect(struct api_ctx *c);
+int api_img_remove(struct api_ctx *c);
+int api_img_tag(struct api_ctx *c);
+int api_img_pull(struct api_ctx *c); /* api_pull.c */
+int api_events(struct api_ctx *c);   /* api_events.c */
+
+#endif

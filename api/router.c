@@ -1,0 +1,313 @@
+/* router.c - from a request to its handler: the /v1.xx and /libpod
+ * prefixes, the route table, 404 and 405, the version check, and the
+ * helpers the handlers share (errors, JSON in and out). */
+#include "api/api_int.h"
+#include "lib/cleanup.h"
+#include "lib/util.h"
+#include "rootless/rootless.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A pattern's "*" is one path segment, "**" one or more (image names
+ * hold slashes: /images/docker.io/library/busybox:latest/json). */
+static const struct route {
+	const char *method, *pattern;
+	int (*fn)(struct api_ctx *c);
+	bool libpod; /* also under /libpod/ (the shapes match) */
+} routes[] = {
+    {"GET", "/_ping", api_ping, true},
+    {"HEAD", "/_ping", api_ping, true},
+    {"GET", "/version", api_version, true},
+    {"GET", "/info", api_info, false},
+    {"GET", "/events", api_events, false},
+    {"GET", "/containers/json", api_ctr_list, false},
+    {"POST", "/containers/create", api_ctr_create, false},
+    {"GET", "/containers/*/json", api_ctr_inspect, false},
+    {"POST", "/containers/*/start", api_ctr_start, true},
+    {"POST", "/containers/*/stop", api_ctr_stop, true},
+    {"POST", "/containers/*/restart", api_ctr_restart, true},
+    {"POST", "/containers/*/kill", api_ctr_kill, true},
+    {"POST", "/containers/*/wait", api_ctr_wait, false},
+    {"GET", "/containers/*/logs", api_ctr_logs, true},
+    {"POST", "/containers/*/attach", api_ctr_attach, false},
+    {"POST", "/containers/*/pause", api_ctr_pause, true},
+    {"POST", "/containers/*/unpause", api_ctr_unpause, true},
+    {"DELETE", "/containers/*", api_ctr_remove, false},
+    {"GET", "/images/json", api_img_list, false},
+    {"POST", "/images/create", api_img_pull, false},
+    {"GET", "/images/**/json", api_img_inspect, false},
+    {"POST", "/images/**/tag", api_img_tag, false},
+    {"DELETE", "/images/**", api_img_remove, false},
+};
+
+static char server_headers[256];
+
+void api_server_headers(const struct api_opts *o)
+{
+	snprintf(server_headers, sizeof(server_headers),
+		 "Api-Version: %s\r\nLibpod-Api-Version: %s\r\nDocker-Experimental: "
+		 "false\r\nOstype: linux\r\nServer: warren/%s (linux)\r\nCache-Control: "
+		 "no-cache, no-store, must-revalidate\r\n",
+		 API_VERSION, LIBPOD_VERSION, o->version);
+	http_set_server_headers(server_headers);
+}
+
+/* Does path match pattern? *arg gets the "*" or "**" part (malloc'd). */
+static bool match(const char *pattern, const char *path, char **arg)
+{
+	const char *star = strchr(pattern, '*');
+	size_t pre, post;
+	const char *rest;
+
+	if (star == NULL)
+		return strcmp(pattern, path) == 0;
+	pre = (size_t)(star - pattern);
+	if (strncmp(pattern, path, pre) != 0)
+		return false;
+	rest = star[1] == '*' ? star + 2 : star + 1;
+	post = strlen(rest);
+	if (strlen(path) < pre + post + 1 || strcmp(path + strlen(path) - post, rest) != 0)
+		return false;
+	size_t n = strlen(path) - pre - post;
+	if (star[1] != '*' && memchr(path + pre, '/', n))
+		return false;
+	if (memchr(path + pre, '\0', n) || path[pre] == '/')
+		return false;
+	*arg = xstrndup(path + pre, n);
+	return true;
+}
+
+/* "/v1.41/x" -> "/x" (*version "1.41"); "/v4.0.0/libpod/x" -> "/x" with
+ * *libpod; a path without a prefix stays. */
+static const char *strip_prefix(const char *path, char *version, size_t vlen, bool *libpod)
+{
+	const char *p = path;
+
+	version[0] = '\0';
+	if (p[0] == '/' && p[1] == 'v' && isdigit((unsigned char)p[2])) {
+		size_t n = strspn(p + 2, "0123456789.");
+		if (p[2 + n] == '/') {
+			snprintf(version, vlen, "%.*s", (int)(n < vlen - 1 ? n : vlen - 1), p + 2);
+			p += 2 + n;
+		}
+	}
+	*libpod = str_has_prefix(p, "/libpod/");
+	return *libpod ? p + 7 : p;
+}
+
+/* major.minor as one number (1.41 -> 1041), -1 when malformed */
+static long version_num(const char *v)
+{
+	char *end;
+	long major = strtol(v, &end, 10), minor;
+
+	if (end == v || *end != '.')
+		return -1;
+	minor = strtol(end + 1, &end, 10);
+	return *end ? -1 : major * 1000 + minor;
+}
+
+static int check_version(struct api_ctx *c, const char *v)
+{
+	long n = version_num(v);
+
+	if (v[0] == '\0' || c->libpod)
+		return 0;
+	if (n < 0) {
+		api_error(c, 400, "malformed version: %s", v);
+		return -1;
+	}
+	if (n > version_num(API_VERSION)) {
+		api_error(c, 400,
+			  "client version %s is too new. Maximum supported API version is %s", v,
+			  API_VERSION);
+		return -1;
+	}
+	if (n < version_num(API_MIN_VERSION)) {
+		api_error(c, 400,
+			  "client version %s is too old. Minimum supported API version is %s, "
+			  "please upgrade your client to a newer version",
+			  v, API_MIN_VERSION);
+		return -1;
+	}
+	return 0;
+}
+
+int api_handle(struct api_conn *conn, const struct http_req *r)
+{
+	struct api_ctx c = {.conn = conn, .e = conn->e, .fd = conn->fd, .req = r, .arg = ""};
+	char version[32];
+	const char *path = strip_prefix(r->path, version, sizeof(version), &c.libpod);
+	bool other_method = false;
+
+	if (check_version(&c, version) < 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		cleanup_free char *arg = NULL;
+		if ((c.libpod && !routes[i].libpod) || !match(routes[i].pattern, path, &arg))
+			continue;
+		if (strcmp(routes[i].method, r->method) != 0) {
+			other_method = true;
+			continue;
+		}
+		c.arg = arg ? arg : "";
+		return routes[i].fn(&c);
+	}
+	if (other_method) {
+		api_error(&c, 405, "method %s not allowed on %s", r->method, r->path);
+		return 0;
+	}
+	api_error(&c, 404, "page not found");
+	return 0;
+}
+
+int api_ready(struct api_ctx *c)
+{
+	struct api_conn *conn = c->conn;
+
+	if (!conn->ready && conn->ready_err.msg[0] == '\0') {
+		struct engine *e = conn->e;
+		if ((e->rootless && !e->in_userns && pause_join(e, &conn->ready_err) < 0) ||
+		    engine_store(e, &conn->ready_err) == NULL) {
+			if (conn->ready_err.msg[0] == '\0')
+				werr_set(&conn->ready_err, 0, "cannot open the store");
+		} else {
+			conn->ready = true;
+		}
+	}
+	if (conn->ready)
+		return 0;
+	api_error(c, 500, "%s", conn->ready_err.msg);
+	return -1;
+}
+
+int api_error(struct api_ctx *c, int status, const char *fmt, ...)
+{
+	char msg[WERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	http_send_error(c->fd, status, msg);
+	return 0;
+}
+
+int api_werr(struct api_ctx *c, const struct werr *err, int fallback)
+{
+	static const struct {
+		const char *text;
+		int status;
+	} map[] = {
+	    {"no such container", 404}, {"image not known", 404}, {"no such image", 404},
+	    {"not found", 404},		{"already in use", 409},  {"is running", 409},
+	    {"in use by", 409},		{"cannot remove", 409},	  {"can only kill running", 409},
+	    {"is not running", 409},	{"image is in use", 409},
+	};
+	int status = fallback;
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (strstr(err->msg, map[i].text)) {
+			status = map[i].status;
+			break;
+		}
+	}
+	return api_error(c, status, "%s", err->msg);
+}
+
+int api_json(struct api_ctx *c, int status, struct json_object *json)
+{
+	int r = http_send_json(c->fd, status, json);
+
+	json_object_put(json);
+	return r < 0 ? 1 : 0;
+}
+
+struct json_object *api_body(struct api_ctx *c)
+{
+	struct json_tokener *tok;
+	struct json_object *o;
+
+	if (c->req->body == NULL || c->req->body_len == 0)
+		return json_object_new_object();
+	if (strlen(c->req->body) != c->req->body_len) {
+		api_error(c, 400, "invalid JSON: NUL byte in the body");
+		return NULL;
+	}
+	tok = json_tokener_new_ex(64);
+	o = json_tokener_parse_ex(tok, c->req->body, (int)c->req->body_len);
+	if (o == NULL || json_tokener_get_error(tok) != json_tokener_success ||
+	    !json_object_is_type(o, json_type_object)) {
+		api_error(c, 400, "invalid JSON body: %s",
+			  o ? "not an object"
+			    : json_tokener_error_desc(json_tokener_get_error(tok)));
+		json_object_put(o);
+		o = NULL;
+	} else if ((size_t)json_tokener_get_parse_end(tok) < c->req->body_len &&
+		   strspn(c->req->body + json_tokener_get_parse_end(tok), " \t\r\n") !=
+		       c->req->body_len - json_tokener_get_parse_end(tok)) {
+		api_error(c, 400, "invalid JSON body: trailing data");
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+char **api_filters(struct api_ctx *c, bool *ok)
+{
+	cleanup_free char *q = http_query(c->req, "filters");
+	cleanup_json struct json_object *f = NULL;
+	char **specs = NULL;
+
+	*ok = true;
+	if (q == NULL || q[0] == '\0')
+		return NULL;
+	f = json_tokener_parse(q);
+	if (f == NULL || !json_object_is_type(f, json_type_object)) {
+		*ok = false;
+		api_error(c, 400, "invalid filter: filters must be a JSON object");
+		return NULL;
+	}
+	json_object_object_foreach(f, key, vals)
+	{
+		if (json_object_is_type(vals, json_type_array)) {
+			for (size_t i = 0; i < json_object_array_length(vals); i++) {
+				const char *v =
+				    json_object_get_string(json_object_array_get_idx(vals, i));
+				cleanup_free char *s = xasprintf("%s=%s", key, v ? v : "");
+				specs = strv_append(specs, s);
+			}
+		} else if (json_object_is_type(vals, json_type_object)) {
+			json_object_object_foreach(vals, v, on)
+			{
+				cleanup_free char *s = xasprintf("%s=%s", key, v);
+				if (json_object_get_boolean(on))
+					specs = strv_append(specs, s);
+			}
+		} else {
+			*ok = false;
+			strv_free(specs);
+			api_error(c, 400, "invalid filter: the values of '%s' must be a list", key);
+			return NULL;
+		}
+	}
+	return specs;
+}
+
+pid_t api_fork(struct api_ctx *c)
+{
+	pid_t pid = fork();
+
+	/* an SQLite connection must not be used across fork(): the helper
+	 * opens its own when it needs the store (the inherited one is left
+	 * alone, not closed: it is the parent's) */
+	if (pid == 0)
+		c->e->store = NULL;
+	return pid;
+}
