@@ -35,7 +35,7 @@ PKGS=(
     # tests: podman (with runc, where crun cannot run) is the reference warren is compared
     # with (095-podman-errors.bats, 100-podman-compat.bats)
     podman runc
-    # tests: docker-py, a reference client of the REST API (240-api.bats; the docker CLI is
+    # tests: docker-py, a reference client of the REST API (250-api.bats; the docker CLI is
     # used too where one is installed: Debian's comes only with the daemon, docker.io)
     python3-docker
     # tests: registries for pull/push/login (tests/bats/registry.bash): docker-registry (the
