@@ -265,3 +265,51 @@ int walk_tree(int top, int mirror, const struct walk_ops *ops, void *data, struc
 			close(w.fd[t]);
 	return rc;
 }
+
+/* ---- the current dir's path (walk.h) ---- */
+
+void walk_path_init(struct walk_path *p, const char *start, bool slash)
+{
+	*p = (struct walk_path){.path = xstrdup(start), .slash = slash};
+}
+
+char *walk_path_of(const struct walk_path *p, const char *name)
+{
+	if (p->slash)
+		return xasprintf("%s%s", p->path, name);
+	return xasprintf("%s%s%s", p->path, p->path[0] ? "/" : "", name);
+}
+
+int walk_path_enter(void *data, const struct walk_dir *d, struct werr *err)
+{
+	struct walk_path *p = data;
+
+	(void)err;
+	p->lens = xrealloc(p->lens, ((size_t)d->depth + 1) * sizeof(size_t));
+	p->lens[d->depth] = strlen(p->path);
+	if (d->depth > 0) {
+		char *n =
+		    p->slash ? xasprintf("%s%s/", p->path, d->name) : walk_path_of(p, d->name);
+		free(p->path);
+		p->path = n;
+	}
+	return 0;
+}
+
+int walk_path_leave(void *data, const struct walk_dir *parent, const struct walk_dir *d,
+		    struct werr *err)
+{
+	struct walk_path *p = data;
+
+	(void)parent;
+	(void)err;
+	p->path[p->lens[d->depth]] = '\0';
+	return 0;
+}
+
+void walk_path_free(struct walk_path *p)
+{
+	free(p->path);
+	free(p->lens);
+	*p = (struct walk_path){0};
+}

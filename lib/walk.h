@@ -6,6 +6,9 @@
 #ifndef WARREN_WALK_H
 #define WARREN_WALK_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "lib/err.h"
 
 /* A directory of the walk: its fd in the tree, its fd in the mirror tree
@@ -45,5 +48,24 @@ struct walk_ops {
  * instead of leading it out of the tree. top and mirror stay open and untouched. Returns 0 or -1
  * with err set, prefixed with the path of the dir that failed. */
 int walk_tree(int top, int mirror, const struct walk_ops *ops, void *data, struct werr *err);
+
+/* The path of the dir being walked, relative to the top: "" at the top,
+ * then "a/", "a/b/" (slash: with a trailing '/', as archive names are) or
+ * "a", "a/b". A walk whose data starts with a struct walk_path takes
+ * walk_path_enter and walk_path_leave as its walk_ops' enter and leave. */
+struct walk_path {
+	char *path;
+	size_t *lens; /* the path's length at each depth */
+	bool slash;
+};
+
+/* start: the top's own path ("" or, with slash, "a/") */
+void walk_path_init(struct walk_path *p, const char *start, bool slash);
+int walk_path_enter(void *data, const struct walk_dir *d, struct werr *err);
+int walk_path_leave(void *data, const struct walk_dir *parent, const struct walk_dir *d,
+		    struct werr *err);
+/* The path of the entry name of the current dir (malloc'd). */
+char *walk_path_of(const struct walk_path *p, const char *name);
+void walk_path_free(struct walk_path *p);
 
 #endif

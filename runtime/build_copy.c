@@ -218,9 +218,8 @@ int build_chown_ids(int root, const char *spec, uid_t *uid, gid_t *gid, struct w
 /* ---- copying ---- */
 
 struct copyw {
+	struct walk_path wp; /* first: the walked dir in the source root, "" or "a/b" */
 	const struct build_copy *c;
-	char *rel; /* path of the walked dir in the source root, "" or "a/b" */
-	size_t *lens;
 };
 
 static int set_meta(int dfd, const char *name, const struct stat *st, const struct build_copy *c,
@@ -318,7 +317,7 @@ static int cw_entry(void *data, const struct walk_dir *d, const char *name, int 
 		    struct werr *err)
 {
 	struct copyw *w = data;
-	cleanup_free char *rel = xasprintf("%s%s%s", w->rel, w->rel[0] ? "/" : "", name);
+	cleanup_free char *rel = walk_path_of(&w->wp, name);
 	bool dir;
 
 	(void)type;
@@ -329,42 +328,17 @@ static int cw_entry(void *data, const struct walk_dir *d, const char *name, int 
 	return dir ? WALK_DESCEND : WALK_NEXT;
 }
 
-static int cw_enter(void *data, const struct walk_dir *d, struct werr *err)
-{
-	struct copyw *w = data;
-
-	(void)err;
-	w->lens = xrealloc(w->lens, ((size_t)d->depth + 1) * sizeof(size_t));
-	w->lens[d->depth] = strlen(w->rel);
-	if (d->depth > 0) {
-		char *p = xasprintf("%s%s%s", w->rel, w->rel[0] ? "/" : "", d->name);
-		free(w->rel);
-		w->rel = p;
-	}
-	return 0;
-}
-
-static int cw_leave(void *data, const struct walk_dir *parent, const struct walk_dir *d,
-		    struct werr *err)
-{
-	struct copyw *w = data;
-
-	(void)parent;
-	(void)err;
-	w->rel[w->lens[d->depth]] = '\0';
-	return 0;
-}
-
 /* Copies the contents of source dir rel (fd sdir) into dest dir fd ddir. */
 static int copy_dir(const struct build_copy *c, int sdir, const char *rel, int ddir,
 		    struct werr *err)
 {
-	static const struct walk_ops ops = {cw_entry, cw_enter, cw_leave};
-	struct copyw w = {.c = c, .rel = xstrdup(rel)};
-	int rc = walk_tree(sdir, ddir, &ops, &w, err);
+	static const struct walk_ops ops = {cw_entry, walk_path_enter, walk_path_leave};
+	struct copyw w = {.c = c};
+	int rc;
 
-	free(w.rel);
-	free(w.lens);
+	walk_path_init(&w.wp, rel, false);
+	rc = walk_tree(sdir, ddir, &ops, &w, err);
+	walk_path_free(&w.wp);
 	return rc;
 }
 
@@ -562,10 +536,9 @@ int build_untar(int root, const char *dest, int fd, struct werr *err)
 /* ---- the content of the sources, for the layer cache ---- */
 
 struct hashw {
+	struct walk_path wp; /* first: the walked dir in the source root */
 	const struct build_copy *c;
 	struct sha256_ctx *h;
-	char *rel;
-	size_t *lens;
 };
 
 /* Hashes one entry: its path, type, mode, size, symlink target and bytes. */
@@ -604,7 +577,7 @@ static int hw_entry(void *data, const struct walk_dir *d, const char *name, int 
 		    struct werr *err)
 {
 	struct hashw *w = data;
-	cleanup_free char *rel = xasprintf("%s%s%s", w->rel, w->rel[0] ? "/" : "", name);
+	cleanup_free char *rel = walk_path_of(&w->wp, name);
 
 	(void)type;
 	if (w->c->ig && build_ignored(w->c->ig, rel))
@@ -612,35 +585,9 @@ static int hw_entry(void *data, const struct walk_dir *d, const char *name, int 
 	return hash_entry(w->h, d->fd, name, rel, err);
 }
 
-static int hw_enter(void *data, const struct walk_dir *d, struct werr *err)
-{
-	struct hashw *w = data;
-
-	(void)err;
-	w->lens = xrealloc(w->lens, ((size_t)d->depth + 1) * sizeof(size_t));
-	w->lens[d->depth] = strlen(w->rel);
-	if (d->depth > 0) {
-		char *p = xasprintf("%s%s%s", w->rel, w->rel[0] ? "/" : "", d->name);
-		free(w->rel);
-		w->rel = p;
-	}
-	return 0;
-}
-
-static int hw_leave(void *data, const struct walk_dir *parent, const struct walk_dir *d,
-		    struct werr *err)
-{
-	struct hashw *w = data;
-
-	(void)parent;
-	(void)err;
-	w->rel[w->lens[d->depth]] = '\0';
-	return 0;
-}
-
 int build_copy_hash(const struct build_copy *c, char out[DIGEST_STR_LEN], struct werr *err)
 {
-	static const struct walk_ops ops = {hw_entry, hw_enter, hw_leave};
+	static const struct walk_ops ops = {hw_entry, walk_path_enter, walk_path_leave};
 	cleanup_strv char **srcs = NULL;
 	struct sha256_ctx *h;
 	int rc = 0;
@@ -663,11 +610,11 @@ int build_copy_hash(const struct build_copy *c, char out[DIGEST_STR_LEN], struct
 		if (rc == 0 && S_ISDIR(st.st_mode)) {
 			cleanup_close int dfd =
 			    open_in(c->src_root, srcs[i], O_RDONLY | O_DIRECTORY);
-			struct hashw w = {.c = c, .h = h, .rel = xstrdup(srcs[i])};
+			struct hashw w = {.c = c, .h = h};
+			walk_path_init(&w.wp, srcs[i], false);
 			rc = dfd < 0 ? werr_set(err, errno, "open '%s'", srcs[i])
 				     : walk_tree(dfd, -1, &ops, &w, err);
-			free(w.rel);
-			free(w.lens);
+			walk_path_free(&w.wp);
 		}
 	}
 	if (rc < 0) {

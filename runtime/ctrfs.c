@@ -240,10 +240,8 @@ static int open_in(int root, const char *path, int flags)
 /* ---- writing a tar ---- */
 
 struct tarw {
+	struct walk_path wp; /* first: the archive path of the current dir, "" or "a/b/" */
 	struct archive *a;
-	char *path;   /* archive path of the current dir, "" or "a/b/" */
-	size_t *lens; /* path length at each depth */
-	size_t nlens;
 	dev_t top_dev;
 };
 
@@ -322,7 +320,7 @@ static int tw_entry(void *data, const struct walk_dir *d, const char *name, int 
 		    struct werr *err)
 {
 	struct tarw *w = data;
-	cleanup_free char *arc = xasprintf("%s%s", w->path, name);
+	cleanup_free char *arc = walk_path_of(&w->wp, name);
 	bool is_dir;
 
 	(void)type;
@@ -331,45 +329,20 @@ static int tw_entry(void *data, const struct walk_dir *d, const char *name, int 
 	return is_dir ? WALK_DESCEND : WALK_NEXT;
 }
 
-static int tw_enter(void *data, const struct walk_dir *d, struct werr *err)
-{
-	struct tarw *w = data;
-	size_t l = strlen(w->path);
-
-	(void)err;
-	w->lens = xrealloc(w->lens, ((size_t)d->depth + 1) * sizeof(size_t));
-	w->lens[d->depth] = l;
-	if (d->depth > 0) {
-		char *p = xasprintf("%s%s/", w->path, d->name);
-		free(w->path);
-		w->path = p;
-	}
-	return 0;
-}
-
-static int tw_leave(void *data, const struct walk_dir *parent, const struct walk_dir *d,
-		    struct werr *err)
-{
-	struct tarw *w = data;
-
-	(void)parent;
-	(void)err;
-	w->path[w->lens[d->depth]] = '\0';
-	return 0;
-}
-
 /* Writes a tar of fd (O_PATH; a directory's tree below it) to out, its top
  * entry named arcname ("": only a directory's contents, no top entry). */
 static int tar_write(int fd, const char *arcname, int out, struct werr *err)
 {
-	static const struct walk_ops ops = {tw_entry, tw_enter, tw_leave};
-	struct tarw w = {.path = xstrdup("")};
+	static const struct walk_ops ops = {tw_entry, walk_path_enter, walk_path_leave};
+	struct tarw w = {0};
+	cleanup_free char *top = arcname[0] ? xasprintf("%s/", arcname) : xstrdup("");
 	struct stat st;
 	bool is_dir = true;
 	int rc = 0;
 
 	if (fstat(fd, &st) < 0)
 		return werr_set(err, errno, "stat");
+	walk_path_init(&w.wp, top, true);
 	w.top_dev = st.st_dev;
 	w.a = archive_write_new();
 	archive_write_set_format_pax_restricted(w.a);
@@ -377,19 +350,15 @@ static int tar_write(int fd, const char *arcname, int out, struct werr *err)
 	if (archive_write_open_fd(w.a, out) != ARCHIVE_OK)
 		rc = werr_set(err, archive_errno(w.a), "write the tar: %s",
 			      archive_error_string(w.a));
-	if (rc == 0 && arcname[0] != '\0') {
+	if (rc == 0 && arcname[0] != '\0')
 		rc = tar_entry(&w, fd, "", arcname, &is_dir, err);
-		free(w.path);
-		w.path = xasprintf("%s/", arcname);
-	}
 	if (rc == 0 && is_dir && S_ISDIR(st.st_mode))
 		rc = walk_tree(fd, -1, &ops, &w, err);
 	if (archive_write_close(w.a) != ARCHIVE_OK && rc == 0)
 		rc = werr_set(err, archive_errno(w.a), "write the tar: %s",
 			      archive_error_string(w.a));
 	archive_write_free(w.a);
-	free(w.path);
-	free(w.lens);
+	walk_path_free(&w.wp);
 	return rc;
 }
 
@@ -866,10 +835,9 @@ int container_export(struct engine *e, const struct container_rec *c, int out_fd
 /* ---- diff and size: the overlay upper dir against the image layers ---- */
 
 struct diffw {
-	int *layers; /* the image's layer dirs, top first */
+	struct walk_path wp; /* first: the current upper dir below the top, "" or "a/b/" */
+	int *layers;	     /* the image's layer dirs, top first */
 	size_t nlayers;
-	char *path; /* path of the current upper dir below the top, "" or "a/b/" */
-	size_t *lens;
 	struct ctr_change *v;
 	size_t n;
 	int64_t bytes; /* size mode: the sum of file sizes */
@@ -971,7 +939,7 @@ static int dw_entry(void *data, const struct walk_dir *d, const char *name, int 
 		    struct werr *err)
 {
 	struct diffw *w = data;
-	cleanup_free char *rel = xasprintf("%s%s", w->path, name);
+	cleanup_free char *rel = walk_path_of(&w->wp, name);
 	struct stat st;
 
 	(void)type;
@@ -986,7 +954,7 @@ static int dw_entry(void *data, const struct walk_dir *d, const char *name, int 
 		/* fuse-overlayfs falls back to ".wh.NAME" files */
 		if (strcmp(name, ".wh..wh..opq") != 0) {
 			cleanup_free char *gone =
-			    is_whiteout(&st) ? xstrdup(rel) : xasprintf("%s%s", w->path, name + 4);
+			    is_whiteout(&st) ? xstrdup(rel) : walk_path_of(&w->wp, name + 4);
 			if (in_image(w, gone))
 				add_change(w, 'D', gone);
 		}
@@ -1001,32 +969,6 @@ static int dw_entry(void *data, const struct walk_dir *d, const char *name, int 
 		return WALK_DESCEND;
 	}
 	return WALK_NEXT;
-}
-
-static int dw_enter(void *data, const struct walk_dir *d, struct werr *err)
-{
-	struct diffw *w = data;
-
-	(void)err;
-	w->lens = xrealloc(w->lens, ((size_t)d->depth + 1) * sizeof(size_t));
-	w->lens[d->depth] = strlen(w->path);
-	if (d->depth > 0) {
-		char *p = xasprintf("%s%s/", w->path, d->name);
-		free(w->path);
-		w->path = p;
-	}
-	return 0;
-}
-
-static int dw_leave(void *data, const struct walk_dir *parent, const struct walk_dir *d,
-		    struct werr *err)
-{
-	struct diffw *w = data;
-
-	(void)parent;
-	(void)err;
-	w->path[w->lens[d->depth]] = '\0';
-	return 0;
 }
 
 static int cmp_change(const void *a, const void *b)
@@ -1045,7 +987,7 @@ void ctr_changes_free(struct ctr_change *v, size_t n)
 static int walk_upper(struct engine *e, const struct container_rec *c, struct diffw *w,
 		      struct werr *err)
 {
-	static const struct walk_ops ops = {dw_entry, dw_enter, dw_leave};
+	static const struct walk_ops ops = {dw_entry, walk_path_enter, walk_path_leave};
 	cleanup_free char *dir = container_dir(e, c->id);
 	cleanup_free char *upper = xasprintf("%s/upper", dir);
 	cleanup_close int ufd = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -1069,15 +1011,14 @@ static int walk_upper(struct engine *e, const struct container_rec *c, struct di
 				rc = werr_set(err, errno, "open layer '%s'", l);
 		}
 	}
-	w->path = xstrdup("");
+	walk_path_init(&w->wp, "", true);
 	if (rc == 0)
 		rc = walk_tree(ufd, -1, &ops, w, err);
 	for (size_t i = 0; i < w->nlayers; i++)
 		if (w->layers[i] > 0)
 			close(w->layers[i]);
 	free(w->layers);
-	free(w->path);
-	free(w->lens);
+	walk_path_free(&w->wp);
 	image_rec_free(&img);
 	return rc;
 }
