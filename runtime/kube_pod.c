@@ -106,7 +106,8 @@ static const char *const pod_fields[] = {
 
 static const char *const ctr_fields[] = {
     "name", "image", "command", "args", "workingDir", "env", "envFrom", "ports", "volumeMounts",
-    "securityContext", "resources", "livenessProbe", "imagePullPolicy", "stdin", "tty",
+    "securityContext", "resources", "livenessProbe", "readinessProbe", "imagePullPolicy", "stdin",
+    "tty",
     /* no effect here */
     "terminationMessagePath", "terminationMessagePolicy", "stdinOnce", NULL};
 
@@ -748,9 +749,10 @@ static char *secs(struct json_object *p, const char *key)
 	return x ? xasprintf("%llds", (long long)json_object_get_int64(x)) : NULL;
 }
 
-/* livenessProbe: exec, httpGet (curl or wget in the container) or
- * tcpSocket (nc) as the container's healthcheck, as Podman maps them. */
-static int ctr_probe(struct json_object *p, const char *cn, struct run_opts *ro,
+/* A probe (kind: "livenessProbe" or "readinessProbe"): exec, httpGet
+ * (curl or wget in the container) or tcpSocket (nc) as the container's
+ * healthcheck, as Podman maps them. */
+static int ctr_probe(struct json_object *p, const char *kind, const char *cn, struct run_opts *ro,
 		     struct probe_buf *b, struct werr *err)
 {
 	struct json_object *ex = jget(p, "exec"), *hg = jget(p, "httpGet");
@@ -763,9 +765,8 @@ static int ctr_probe(struct json_object *p, const char *cn, struct run_opts *ro,
 		struct json_object *cmd = jget(ex, "command");
 		if (!json_object_is_type(cmd, json_type_array) || jlen(cmd) == 0)
 			return kube_bad(err,
-					"container %s: livenessProbe.exec.command must be a "
-					"non-empty list",
-					cn);
+					"container %s: %s.exec.command must be a non-empty list",
+					cn, kind);
 		json_object_array_add(test, json_object_new_string("CMD"));
 		for (size_t i = 0; i < jlen(cmd); i++)
 			json_object_array_add(test,
@@ -777,7 +778,7 @@ static int ctr_probe(struct json_object *p, const char *cn, struct run_opts *ro,
 		const char *scheme = jstr(hg, "scheme") ?: "HTTP";
 		cleanup_free char *sh = NULL, *url = NULL;
 		if (jget(src, "port") == NULL || scalar(jget(src, "port")) == NULL)
-			return kube_bad(err, "container %s: livenessProbe needs a port", cn);
+			return kube_bad(err, "container %s: %s needs a port", cn, kind);
 		url = xasprintf("%s://%s:%s%s%s", !strcasecmp(scheme, "HTTPS") ? "https" : "http",
 				host, scalar(jget(src, "port")), path && *path != '/' ? "/" : "",
 				path ?: "");
@@ -787,8 +788,7 @@ static int ctr_probe(struct json_object *p, const char *cn, struct run_opts *ro,
 		json_object_array_add(test, json_object_new_string("CMD-SHELL"));
 		json_object_array_add(test, json_object_new_string(sh));
 	} else {
-		return kube_bad(err, "container %s: livenessProbe needs exec, httpGet or tcpSocket",
-				cn);
+		return kube_bad(err, "container %s: %s needs exec, httpGet or tcpSocket", cn, kind);
 	}
 	b->cmd = xstrdup(json_object_to_json_string_ext(test, JSON_C_TO_STRING_PLAIN));
 	b->interval = secs(p, "periodSeconds");
@@ -812,11 +812,11 @@ static int ctr_check(struct json_object *c, const char *cn, struct werr *err)
 		const char *key;
 		enum json_type t;
 	} tab[] = {
-	    {"command", json_type_array},	   {"args", json_type_array},
-	    {"workingDir", json_type_string},	   {"ports", json_type_array},
-	    {"volumeMounts", json_type_array},	   {"securityContext", json_type_object},
-	    {"resources", json_type_object},	   {"livenessProbe", json_type_object},
-	    {"imagePullPolicy", json_type_string},
+	    {"command", json_type_array},	  {"args", json_type_array},
+	    {"workingDir", json_type_string},	  {"ports", json_type_array},
+	    {"volumeMounts", json_type_array},	  {"securityContext", json_type_object},
+	    {"resources", json_type_object},	  {"livenessProbe", json_type_object},
+	    {"readinessProbe", json_type_object}, {"imagePullPolicy", json_type_string},
 	};
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
 		cleanup_free char *what = xasprintf("container %s: %s", cn, tab[i].key);
@@ -890,7 +890,15 @@ static int ctr_opts(const struct kctr_env *ce, struct json_object *c, struct run
 		if (ctr_mount(ce->kp, json_object_array_get_idx(mounts, i), ce->kv, ce->nkv, ro,
 			      err) < 0)
 			return -1;
-	if (ctr_probe(jget(c, "livenessProbe"), cn, ro, pb, err) < 0)
+	/* one healthcheck per container: the liveness probe's, else the
+	 * readiness probe's (the container is healthy once ready) */
+	if (jget(c, "livenessProbe") && jget(c, "readinessProbe"))
+		log_warn("container %s: readinessProbe is not used: its livenessProbe is the "
+			 "healthcheck",
+			 cn);
+	if (ctr_probe(jget(c, "livenessProbe"), "livenessProbe", cn, ro, pb, err) < 0 ||
+	    (jget(c, "livenessProbe") == NULL &&
+	     ctr_probe(jget(c, "readinessProbe"), "readinessProbe", cn, ro, pb, err) < 0))
 		return -1;
 	if (runopts_set_restart(ro, ce->restart, err) < 0)
 		return werr_status(err, 125);

@@ -401,7 +401,7 @@ ok"
     nothing_named "$p"
 }
 
-@test "kube play: command, args, workingDir, env, securityContext, livenessProbe" {
+@test "kube play: command, args, workingDir, env, securityContext, livenessProbe, readinessProbe" {
     # guards: issue 11 "Probes (liveness/readiness exec ...) map to the healthchecks"
     local p="wt-kfld-$BATS_TEST_NUMBER-$RANDOM" f="$BATS_TEST_TMPDIR/p.yaml"
     WT_PODS+=("$p")
@@ -435,6 +435,7 @@ spec:
     stdin: true
     tty: true
     securityContext: {runAsUser: 0, privileged: true}
+    readinessProbe: {exec: {command: [test, -d, /tmp]}, periodSeconds: 9}
   - name: web
     image: $IMAGE
     command: [sh, -c, 'mkdir -p /tmp/w && echo up > /tmp/w/index.html && exec httpd -f -p 8081 -h /tmp/w']
@@ -442,7 +443,7 @@ spec:
 YAML
     run_warren 0 kube play "$f"
     # the fields warren cannot honour are named
-    assert_stderr_contains "container c: field readinessProbe is not supported"
+    assert_stderr_contains "container c: readinessProbe is not used: its livenessProbe is the healthcheck"
     assert_stderr_contains "container c: securityContext: field runAsNonRoot is not supported"
     run_warren 0 logs "$p-c"
     assert_output "7th 7 7-x \$(NOPE) \$(V)
@@ -462,6 +463,9 @@ YAML
     run_warren 0 healthcheck run "$p-web"
     # stdin and tty: the shell waits, as in Kubernetes; the pod's runAsUser
     # is the default, the container's wins
+    # a readinessProbe alone is the healthcheck
+    run_warren 0 inspect --format '{{.Config.Healthcheck.Test}} {{json .Config.Healthcheck.Interval}}' "$p-root"
+    assert_output "[CMD test -d /tmp] 9000000000"
     run_warren 0 exec "$p-root" sh -c 'id -u; grep CapEff /proc/self/status'
     assert_line --index 0 0
     refute_line "CapEff:	0000000000000000"
