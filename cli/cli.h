@@ -183,6 +183,7 @@ int cmd_container_prune(struct engine *e, void *opts, char **args, struct werr *
 int cmd_top(struct engine *e, void *opts, char **args, struct werr *err);
 /* cmd_stats.c */
 int cmd_stats(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_pod_stats(struct engine *e, void *opts, char **args, struct werr *err);
 extern const struct optspec cli_stats_opts;
 int cmd_port(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_diff(struct engine *e, void *opts, char **args, struct werr *err);

@@ -807,6 +807,8 @@ const struct cmd cli_pod_commands[] = {
      NULL},
     {"rm", cmd_pod_rm, &rm_opts, "remove pods", POD_RM_HELP, NEEDS_STORE, NULL},
     {"start", cmd_pod_start, &start_opts, "start pods", POD_START_HELP, NEEDS_STORE, NULL},
+    {"stats", cmd_pod_stats, &cli_stats_opts, "show the resource use of a pod's containers",
+     POD_STATS_HELP, NEEDS_STORE, NULL},
     {"stop", cmd_pod_stop, &stop_opts, "stop pods", POD_STOP_HELP, NEEDS_STORE, NULL},
     {"top", cmd_pod_top, NULL, "show the processes of a pod", POD_TOP_HELP, NEEDS_STORE, NULL},
     {"unpause", cmd_pod_unpause, &start_opts, "unpause the containers of pods", POD_UNPAUSE_HELP,

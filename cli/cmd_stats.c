@@ -1,6 +1,7 @@
-/* warren stats: Podman's columns of CPU, memory, network, block I/O and
- * pids of containers, read from their own cgroups (runtime/ctrcgroup.h),
- * once (--no-stream) or every --interval seconds until interrupted. */
+/* warren stats and pod stats: Podman's columns of CPU, memory, network,
+ * block I/O and pids of containers, read from their own cgroups
+ * (runtime/ctrcgroup.h), once (--no-stream) or every --interval seconds
+ * until interrupted; pod stats a row per container of each pod. */
 #include "cli/cli.h"
 #include "cli/format.h"
 #include "lib/cleanup.h"
@@ -9,6 +10,7 @@
 #include "lib/util.h"
 #include "runtime/container.h"
 #include "runtime/ctrcgroup.h"
+#include "runtime/pods.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -289,6 +291,182 @@ int cmd_stats(struct engine *e, void *opts, char **args, struct werr *err)
 	format_set_name("stats");
 	for (;;) {
 		rc = round_once(e, o, args, &prev, &nprev, err);
+		if (rc != 0 || o->no_stream)
+			break;
+		sleep((unsigned)o->interval);
+	}
+	free(prev);
+	return rc;
+}
+
+/* ---- pod stats ---- */
+
+#define POD_STATS_TABLE                                                                            \
+	"table {{.Pod}}\t{{.CID}}\t{{.Name}}\t{{.CPU}}\t{{.MemUsage}}\t{{.Mem}}\t{{.NetIO}}\t{{."  \
+	"BlockIO}}\t{{.PIDS}}"
+
+/* One pod member's row, Podman's keys in its order; s NULL: a container
+ * that does not run or has no cgroup to read ("--", as Podman). */
+static struct json_object *pod_row(const struct pod_rec *p, const struct container_rec *c,
+				   const struct ctr_stats *s, const struct sample *prev)
+{
+	struct json_object *o = json_object_new_object();
+	char pod[13], cid[13];
+	cleanup_free char *cpu = NULL, *mem = NULL, *memb = NULL, *memp = NULL, *net = NULL,
+			  *blk = NULL, *pids = NULL;
+
+	snprintf(pod, sizeof(pod), "%.12s", p->id);
+	snprintf(cid, sizeof(cid), "%.12s", c->id);
+	if (s != NULL) {
+		double mp =
+		    s->cg.mem_limit ? (double)s->cg.mem_usage * 100.0 / (double)s->cg.mem_limit : 0;
+		cpu = percent(cpu_percent(c, s, prev));
+		mem = pair(s->cg.mem_usage, s->cg.mem_limit, false);
+		memb = pair(s->cg.mem_usage, s->cg.mem_limit, true);
+		memp = percent(mp);
+		net = pair(s->net_rx, s->net_tx, false);
+		blk = pair(s->cg.blk_read, s->cg.blk_write, false);
+		pids = xasprintf("%llu", (unsigned long long)s->cg.pids);
+	}
+	jset_str(o, "CPU", cpu ? cpu : "--");
+	jset_str(o, "MemUsage", mem ? mem : "-- / --");
+	jset_str(o, "MemUsageBytes", memb ? memb : "-- / --");
+	jset_str(o, "Mem", memp ? memp : "--");
+	jset_str(o, "NetIO", net ? net : "-- / --");
+	jset_str(o, "BlockIO", blk ? blk : "-- / --");
+	jset_str(o, "PIDS", pids ? pids : "--");
+	jset_str(o, "Pod", pod);
+	jset_str(o, "CID", cid);
+	jset_str(o, "Name", c->name);
+	return o;
+}
+
+static struct json_object *pod_stats_headers(void)
+{
+	static const char *const titles[][2] = {
+	    {"Pod", "POD"},
+	    {"CID", "CID"},
+	    {"Name", "NAME"},
+	    {"CPU", "CPU %"},
+	    {"MemUsage", "MEM USAGE/ LIMIT"},
+	    {"MemUsageBytes", "MEM USAGE/ LIMIT"},
+	    {"Mem", "MEM %"},
+	    {"NetIO", "NET IO"},
+	    {"BlockIO", "BLOCK IO"},
+	    {"PIDS", "PIDS"},
+	};
+	struct json_object *h = json_object_new_object();
+
+	for (size_t i = 0; i < ARRAY_SIZE(titles); i++)
+		jset_str(h, titles[i][0], titles[i][1]);
+	return h;
+}
+
+/* The pods named (each must exist; Podman's error), else all of them. */
+static int pod_targets(struct engine *e, char **refs, struct pod_rec **out, size_t *n,
+		       struct werr *err)
+{
+	size_t cnt = 0;
+
+	if (refs[0] == NULL)
+		return pod_list(e, out, n, err);
+	*out = xcalloc(strv_len(refs), sizeof(**out));
+	for (size_t i = 0; refs[i]; i++) {
+		int r = pod_lookup(e, refs[i], &(*out)[cnt], err);
+		if (r == 0)
+			pod_not_found(refs[i], err);
+		if (r <= 0) {
+			werr_wrap(err, "unable to get list of pods");
+			pod_recs_free(*out, cnt);
+			return -1;
+		}
+		cnt++;
+	}
+	*n = cnt;
+	return 0;
+}
+
+/* One round of pod stats: a row per container of every target pod. */
+static int pod_round(struct engine *e, const struct stats_opts *o, char **refs,
+		     struct sample **prev, size_t *nprev, struct werr *err)
+{
+	struct pod_rec *pods = NULL;
+	size_t np = 0, k = 0;
+	struct json_object **objs = NULL;
+	struct sample *next = NULL;
+	cleanup_json struct json_object *hdr = pod_stats_headers();
+	bool json = o->format && format_is_json(o->format);
+	int rc = 0;
+
+	if (pod_targets(e, refs, &pods, &np, err) < 0)
+		return werr_status(err, 125);
+	for (size_t i = 0; i < np && rc == 0; i++) {
+		struct container_rec *v = NULL;
+		size_t n = 0;
+		if (pod_members(e, &pods[i], &v, &n, err) < 0) {
+			rc = werr_status(err, 125);
+			break;
+		}
+		objs = xrealloc(objs, (k + n + 1) * sizeof(*objs));
+		next = xrealloc(next, (k + n + 1) * sizeof(*next));
+		for (size_t j = 0; j < n; j++, k++) {
+			struct ctr_stats s;
+			struct werr e2 = {0};
+			bool have =
+			    v[j].state == CTR_RUNNING && ctr_cgroup_stats(e, &v[j], &s, &e2) == 0;
+			objs[k] = pod_row(&pods[i], &v[j], have ? &s : NULL,
+					  find_sample(*prev, *nprev, v[j].id));
+			snprintf(next[k].id, sizeof(next[k].id), "%s", v[j].id);
+			next[k].cpu_ns = have ? s.cg.cpu_ns : 0;
+			next[k].at = have ? s.at : 0;
+		}
+		container_recs_free(v, n);
+	}
+	if (rc == 0 && !o->no_stream && !o->no_reset)
+		fputs("\033[2J\033[H", stdout);
+	if (rc == 0 && json) {
+		struct json_object *arr = json_object_new_array();
+		for (size_t i = 0; i < k; i++)
+			json_object_array_add(arr, json_object_get(objs[i]));
+		print_json_go(stdout, arr, "     ", true); /* Podman indents pod stats by 5 */
+		json_object_put(arr);
+	} else if (rc == 0 && format_print(stdout, o->format ? o->format : POD_STATS_TABLE, objs, k,
+					   hdr, err) < 0) {
+		rc = werr_status(err, 125);
+	}
+	fflush(stdout);
+	for (size_t i = 0; i < k; i++)
+		json_object_put(objs[i]);
+	free(objs);
+	pod_recs_free(pods, np);
+	free(*prev);
+	*prev = next;
+	*nprev = k;
+	return rc;
+}
+
+int cmd_pod_stats(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	const struct stats_opts *o = opts;
+	struct sample *prev = NULL;
+	size_t nprev = 0;
+	int rc;
+
+	if (o->all && args[0] != NULL) {
+		werr_set(err, 0, "--all, --latest and pods cannot be used together");
+		return werr_status(err, 125);
+	}
+	if (o->latest) {
+		werr_set(err, 0, "--latest is not supported: name the pod");
+		return werr_status(err, 125);
+	}
+	if (o->interval < 1) {
+		werr_set(err, 0, "invalid interval, must be a positive number greater zero");
+		return werr_status(err, 125);
+	}
+	format_set_name("stats");
+	for (;;) {
+		rc = pod_round(e, o, args, &prev, &nprev, err);
 		if (rc != 0 || o->no_stream)
 			break;
 		sleep((unsigned)o->interval);

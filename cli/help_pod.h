@@ -133,6 +133,22 @@
 	"  too) in one table, with top's descriptors (default: user, pid, ppid, pcpu,\n"           \
 	"  etime, tty, time, args).\n"
 
+#define POD_STATS_HELP                                                                             \
+	"SYNOPSIS\n  warren pod stats [OPTIONS] [POD...]\n\n"                                      \
+	"DESCRIPTION\n  Shows, for every container of each pod (all pods when none is named),\n"   \
+	"  Podman's columns: POD CID NAME CPU % MEM USAGE/ LIMIT MEM % NET IO BLOCK IO\n"          \
+	"  PIDS, read from the containers' cgroups. A container that does not run, or\n"           \
+	"  runs without a cgroup warren can read (rootless without a delegated one),\n"            \
+	"  shows --. Every --interval seconds until interrupted, or once.\n\n"                     \
+	"OPTIONS\n"                                                                                \
+	"  -a, --all           every pod (the default without POD)\n"                              \
+	"      --format F      json, or a Go template such as '{{.Name}} {{.CPU}}'\n"              \
+	"  -i, --interval N    seconds between rounds (default 5)\n"                               \
+	"      --no-reset      do not clear the screen between rounds\n"                           \
+	"      --no-stream     print one round and exit\n"                                         \
+	"      --no-trunc      accepted (ids stay 12 characters, as Podman's)\n\n"                 \
+	"EXAMPLES\n  warren pod stats --no-stream mypod\n"
+
 #define POD_LOGS_HELP                                                                              \
 	"SYNOPSIS\n  warren pod logs [OPTIONS] POD\n\n"                                            \
 	"DESCRIPTION\n  Prints the logs of the containers of a pod, one container after the\n"     \

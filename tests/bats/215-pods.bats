@@ -481,3 +481,23 @@ $POD"
     assert_equal "$status" 125
     assert_output --partial "Error: inspecting object: no such pod wt-no-such-pod"
 }
+
+@test "pods: pod stats: a row per container, -- for those without a cgroup to read" {
+    # guards: issue 14 "pod stats" (rootless here: this host delegates no cgroup, so -- as Podman)
+    local p
+    p=$(wt_name)
+    run_warren 0 pod create --name "$p"
+    run_warren 0 create --pod "$p" --name "$p-c" "$IMAGE" sleep 300
+    run_warren 0 pod stats --no-stream --format json "$p"
+    run jq -r '.[] | "\(.Name) \(.CPU) \(.MemUsage) \(.PIDS)"' <<<"$output"
+    assert_line "$p-c -- -- / -- --"
+    run_warren 0 pod stats --no-stream --format 'table {{.Name}}\t{{.CPU}}' "$p"
+    assert_line --index 0 --regexp '^NAME +CPU %$'
+    # the header as root podman prints it (rootless podman 4.3 refuses pod
+    # stats on cgroup v1: root/215 has the numbers)
+    run_warren 0 pod stats --no-stream "$p"
+    assert_equal "$(tr -s ' ' <<<"${lines[0]}")" "POD CID NAME CPU % MEM USAGE/ LIMIT MEM % NET IO BLOCK IO PIDS"
+    run_warren 125 pod stats --no-stream wt-no-such-pod
+    assert_error "unable to get list of pods: no pod with name or ID wt-no-such-pod found: no such pod"
+    run_warren 0 pod rm -f "$p"
+}

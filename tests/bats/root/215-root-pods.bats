@@ -85,3 +85,31 @@ HTTPD='mkdir -p /w && echo "$0" > /w/index.html && exec httpd -f -p 8080 -h /w'
     run_warren 125 inspect "$POD-a"
     run_warren 125 inspect "$infra"
 }
+
+@test "root pods: pod stats, a row per container with Podman's columns; --format json; errors" {
+    # guards: issue 14 "top and pod stats"
+    local p c mib
+    p=$(wt_name)
+    run_warren 0 pod create --name "$p"
+    c=$(w run -d --pod "$p" "$IMAGE" sh -c 'x=$(head -c 20000000 /dev/zero | tr "\0" a); sleep 300')
+    sleep 1
+    run_warren 0 pod stats --no-stream "$p"
+    assert_line --index 0 --regexp '^POD +CID +NAME +CPU % +MEM USAGE/ LIMIT +MEM % +NET IO +BLOCK IO +PIDS$'
+    assert_equal "${#lines[@]}" 3
+    assert_line --regexp "^${c:0:12}|  ${c:0:12}  "
+    run_warren 0 pod stats --no-stream --format json "$p"
+    run jq -r '.[] | "\(.Pod) \(.CID) \(.PIDS)"' <<<"$output"
+    assert_line --regexp "^[0-9a-f]{12} ${c:0:12} [0-9]+$"
+    # the member's memory (20 MB of a's in a shell variable) is counted
+    run_warren 0 pod stats --no-stream --format '{{.CID}} {{.MemUsageBytes}}' "$p"
+    mib=$(awk -v c="${c:0:12}" '$1 == c {sub("MiB", "", $2); print int($2)}' <<<"$output")
+    [ "${mib:-0}" -ge 15 ] || fail "memory of the member: $output"
+    run_warren 0 pod stop -t 0 "$p"
+    run_warren 0 pod stats --no-stream --format '{{.CPU}} {{.MemUsage}} {{.PIDS}}' "$p"
+    assert_line -- "-- -- / -- --"
+    run_warren 125 pod stats --no-stream wt-no-such-pod
+    assert_error "unable to get list of pods: no pod with name or ID wt-no-such-pod found: no such pod"
+    run_warren 125 pod stats --no-stream -a "$p"
+    run_warren 125 pod stats --no-stream --interval 0 "$p"
+    run_warren 0 pod rm -f "$p"
+}
