@@ -537,6 +537,22 @@ cgf() {
     run_warren 0 rm -f -t 0 "$name"
 }
 
+@test "root cpu quota: --cpus 0.2 throttles a busy loop (cpu.stat nr_throttled, cpuacct usage well under a full CPU)" {
+    # guards: issue 14 "a cpu quota observed in cpu.stat/cpuacct"
+    local name used thr
+    v1 cpu >/dev/null
+    v1 cpuacct >/dev/null
+    name=$(wt_name)
+    run_warren 0 run -d --name "$name" --cpus 0.2 "$IMAGE" sh -c 'while :; do :; done'
+    sleep 2
+    thr=$(cgf cpu "$name" cpu.stat | awk '$1 == "nr_throttled" {print $2}')
+    used=$(cgf cpuacct "$name" cpuacct.usage)
+    run_warren 0 rm -f -t 0 "$name"
+    [ "${thr:-0}" -gt 0 ] || fail "no throttling under --cpus 0.2 (nr_throttled ${thr:-none})"
+    # 2 s of wall time at 0.2 CPU: about 0.4 s, surely under 1.2 s (a busy loop unthrottled: 2 s)
+    [ "$used" -lt 1200000000 ] || fail "cpuacct.usage $used ns in about 2 s under --cpus 0.2"
+}
+
 @test "root update: a running container's memory, cpu (a new cpu cgroup, its processes moved) and pids change; a stopped one gets them at its start" {
     # guards: issue 14 "update raising a limit on a running container"
     local name id pid c
