@@ -432,11 +432,30 @@ void net_helper_end(struct net_helper *h)
 		h->pid = 0; /* pasta is not our child: nothing to reap */
 }
 
-void net_helper_stop(struct net_helper *h)
+/* Helpers of ours told to end and not waited for (net_helper_stop). */
+static pid_t unreaped[16];
+static size_t nunreaped;
+
+static void reap_ended(void)
+{
+	for (size_t i = 0; i < nunreaped;)
+		if (waitpid(unreaped[i], NULL, WNOHANG) != 0)
+			unreaped[i] = unreaped[--nunreaped];
+		else
+			i++;
+}
+
+void net_helper_stop(struct net_helper *h, bool wait)
 {
 	struct timespec ts = {0, 2 * 1000 * 1000};
 
 	net_helper_end(h);
+	reap_ended();
+	if (!wait && h->pid > 0 && nunreaped < ARRAY_SIZE(unreaped)) {
+		unreaped[nunreaped++] = h->pid;
+		*h = (struct net_helper){.hold_fd = -1};
+		return;
+	}
 	/* slirp4netns sees its exit fd close and goes: a second at most */
 	for (int i = 0; h->pid > 0 && i < 500; i++) {
 		if (waitpid(h->pid, NULL, WNOHANG) != 0)

@@ -232,8 +232,11 @@ int net_slirp_hostfwd(const char *api_socket, const struct net_fwd *fwd, size_t 
 void net_helper_end(struct net_helper *h);
 
 /* Ends the helper if that was not done yet and reaps it when it is our
- * child (a second at most, then SIGKILL). */
-void net_helper_stop(struct net_helper *h);
+ * child (a second at most, then SIGKILL). Without wait it is not waited
+ * for: its exit (some 20 ms: its sandbox's mount namespace goes with it)
+ * is off the caller's path; a later call of this process reaps it, or
+ * init once we are gone. */
+void net_helper_stop(struct net_helper *h, bool wait);
 
 /* Brings up "lo" in the calling process's network namespace (needs
  * CAP_NET_ADMIN over it: true for the container's init before it drops

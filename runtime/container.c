@@ -840,7 +840,7 @@ void container_owned_free(struct engine *e, struct ctr_owned *c)
 	if (c->proc.pty_master >= 0)
 		close(c->proc.pty_master);
 	portfwd_end(&c->fwd_pid);
-	ctrnet_release(&c->net);
+	ctrnet_release_nowait(&c->net);
 	ctrlock_release(e->runroot, c->rec.id, c->lock);
 	container_rec_free(&c->rec);
 	*c = (struct ctr_owned){.lock = -1, .proc = {.pty_master = -1}};

@@ -389,11 +389,11 @@ void ctrnet_end(struct ctrnet *cn)
 	holder_end(cn);
 }
 
-void ctrnet_release(struct ctrnet *cn)
+static void release(struct ctrnet *cn, bool wait)
 {
 	if (!cn->active)
 		return;
-	net_helper_stop(&cn->help);
+	net_helper_stop(&cn->help, wait || cn->api_path != NULL);
 	holder_end(cn);
 	if (cn->early && cn->holder > 0)
 		while (waitpid(cn->holder, NULL, 0) < 0 && errno == EINTR)
@@ -406,4 +406,14 @@ void ctrnet_release(struct ctrnet *cn)
 	free(cn->api_path);
 	free(cn->log_path);
 	*cn = (struct ctrnet){.netns_fd = -1, .help = {.hold_fd = -1}};
+}
+
+void ctrnet_release(struct ctrnet *cn)
+{
+	release(cn, true);
+}
+
+void ctrnet_release_nowait(struct ctrnet *cn)
+{
+	release(cn, false);
 }

@@ -93,4 +93,9 @@ void ctrnet_end(struct ctrnet *cn);
 /* Stops the helper (if still held here) and frees cn. */
 void ctrnet_release(struct ctrnet *cn);
 
+/* ctrnet_release that does not wait for slirp4netns to exit (a foreground
+ * run's end: some 20 ms off every `run --rm`), unless its API socket
+ * serves published ports, which must be free when this returns. */
+void ctrnet_release_nowait(struct ctrnet *cn);
+
 #endif

@@ -79,7 +79,12 @@ kill_when() {
     # a new pause process holds the new namespace (namespace inode numbers are
     # reused once the old namespace is gone, so compare pause pids instead)
     ns2=$(userns_of_warren)
-    run pids_in_userns "$ns2"
+    # (the run's slirp4netns ends on its own, some 20 ms after the run returns)
+    for _ in $(seq 50); do
+        run pids_in_userns "$ns2"
+        [ "${#lines[@]}" -le 1 ] && break
+        sleep 0.1
+    done
     [ "${#lines[@]}" -eq 1 ] || fail "expected one pause process, got: $output"
     [ "$output" != "$pids" ] || fail "the killed pause process $pids is still the holder"
     [ ! -d "/proc/$pids" ] || fail "the killed pause process $pids is still alive"
