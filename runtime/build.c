@@ -318,18 +318,14 @@ static void remember(struct bld *b, const char *id)
 		b->made = strv_append(b->made, id);
 }
 
-/* Commits a layer tar (fd) onto the stage's image with the config so
- * far; the new image becomes cur. */
-static int commit_layer(struct bld *b, int fd, const char *created_by, struct werr *err)
+/* Makes the image n describes (on the stage's image, with the config so
+ * far); it becomes cur. */
+static int commit_new(struct bld *b, const struct image_new *n, struct werr *err)
 {
 	char id[DIGEST_HEX_LEN + 1];
-	struct image_new n = {.parent = b->cur.id[0] ? &b->cur : NULL,
-			      .config = b->cfg,
-			      .layer_fd = fd,
-			      .created_by = created_by};
 	struct image_rec r = {0};
 
-	if (image_commit_new(b->e, &n, id, err) < 0)
+	if (image_commit_new(b->e, n, id, err) < 0)
 		return -1;
 	remember(b, id);
 	if (store_image_get(b->e->store, id, &r, err) <= 0)
@@ -337,6 +333,17 @@ static int commit_layer(struct bld *b, int fd, const char *created_by, struct we
 	image_rec_free(&b->cur);
 	b->cur = r;
 	return 0;
+}
+
+/* Commits a layer tar (fd) onto the stage's image. */
+static int commit_layer(struct bld *b, int fd, const char *created_by, struct werr *err)
+{
+	struct image_new n = {.parent = b->cur.id[0] ? &b->cur : NULL,
+			      .config = b->cfg,
+			      .layer_fd = fd,
+			      .created_by = created_by};
+
+	return commit_new(b, &n, err);
 }
 
 /* FROM scratch has no image to make a container of: an empty layer
@@ -620,23 +627,14 @@ static void cache_put(struct bld *b, const char *key)
 static int commit_cached(struct bld *b, const char *diff_id, const char *created_by,
 			 struct werr *err)
 {
-	char id[DIGEST_HEX_LEN + 1];
 	struct image_new n = {.parent = b->cur.id[0] ? &b->cur : NULL,
 			      .config = b->cfg,
 			      .layer_fd = -1,
 			      .diff_id = diff_id,
 			      .created_by = created_by};
-	struct image_rec r = {0};
 
 	say(b, "--> Using cache %s", digest_hex(diff_id));
-	if (image_commit_new(b->e, &n, id, err) < 0)
-		return -1;
-	remember(b, id);
-	if (store_image_get(b->e->store, id, &r, err) <= 0)
-		return werr_set(err, ENOENT, "image %.12s just made is gone", id);
-	image_rec_free(&b->cur);
-	b->cur = r;
-	return 0;
+	return commit_new(b, &n, err);
 }
 
 /* The merged rootfs of a step's container, as a dir fd. */
