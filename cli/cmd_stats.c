@@ -269,19 +269,25 @@ static int round_once(struct engine *e, const struct stats_opts *o, char **refs,
 	return rc;
 }
 
-int cmd_stats(struct engine *e, void *opts, char **args, struct werr *err)
+typedef int (*stats_round)(struct engine *e, const struct stats_opts *o, char **refs,
+			   struct sample **prev, size_t *nprev, struct werr *err);
+
+/* The flags' checks, then rounds of round (what: "containers" or "pods",
+ * for Podman's words) until one fails, or just one with --no-stream. */
+static int stats_loop(struct engine *e, const struct stats_opts *o, char **args, stats_round round,
+		      const char *what, struct werr *err)
 {
-	const struct stats_opts *o = opts;
 	struct sample *prev = NULL;
 	size_t nprev = 0;
 	int rc;
 
 	if (o->all && args[0] != NULL) {
-		werr_set(err, 0, "--all, --latest and containers cannot be used together");
+		werr_set(err, 0, "--all, --latest and %s cannot be used together", what);
 		return werr_status(err, 125);
 	}
 	if (o->latest) {
-		werr_set(err, 0, "--latest is not supported: name the container");
+		werr_set(err, 0, "--latest is not supported: name the %.*s", (int)strlen(what) - 1,
+			 what);
 		return werr_status(err, 125);
 	}
 	if (o->interval < 1) {
@@ -290,13 +296,18 @@ int cmd_stats(struct engine *e, void *opts, char **args, struct werr *err)
 	}
 	format_set_name("stats");
 	for (;;) {
-		rc = round_once(e, o, args, &prev, &nprev, err);
+		rc = round(e, o, args, &prev, &nprev, err);
 		if (rc != 0 || o->no_stream)
 			break;
 		sleep((unsigned)o->interval);
 	}
 	free(prev);
 	return rc;
+}
+
+int cmd_stats(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	return stats_loop(e, opts, args, round_once, "containers", err);
 }
 
 /* ---- pod stats ---- */
@@ -447,30 +458,5 @@ static int pod_round(struct engine *e, const struct stats_opts *o, char **refs,
 
 int cmd_pod_stats(struct engine *e, void *opts, char **args, struct werr *err)
 {
-	const struct stats_opts *o = opts;
-	struct sample *prev = NULL;
-	size_t nprev = 0;
-	int rc;
-
-	if (o->all && args[0] != NULL) {
-		werr_set(err, 0, "--all, --latest and pods cannot be used together");
-		return werr_status(err, 125);
-	}
-	if (o->latest) {
-		werr_set(err, 0, "--latest is not supported: name the pod");
-		return werr_status(err, 125);
-	}
-	if (o->interval < 1) {
-		werr_set(err, 0, "invalid interval, must be a positive number greater zero");
-		return werr_status(err, 125);
-	}
-	format_set_name("stats");
-	for (;;) {
-		rc = pod_round(e, o, args, &prev, &nprev, err);
-		if (rc != 0 || o->no_stream)
-			break;
-		sleep((unsigned)o->interval);
-	}
-	free(prev);
-	return rc;
+	return stats_loop(e, opts, args, pod_round, "pods", err);
 }
