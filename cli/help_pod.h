@@ -144,6 +144,7 @@
 	"  -a, --all           every pod (the default without POD)\n"                              \
 	"      --format F      json, or a Go template such as '{{.Name}} {{.CPU}}'\n"              \
 	"  -i, --interval N    seconds between rounds (default 5)\n"                               \
+	"  -l, --latest        (refused: name the pod)\n"                                          \
 	"      --no-reset      do not clear the screen between rounds\n"                           \
 	"      --no-stream     print one round and exit\n"                                         \
 	"      --no-trunc      accepted (ids stay 12 characters, as Podman's)\n\n"                 \
