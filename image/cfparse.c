@@ -9,36 +9,8 @@
 #include <strings.h>
 
 #include "lib/cleanup.h"
+#include "lib/sbuf.h"
 #include "lib/util.h"
-
-/* A growing string. */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_addn(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_addc(struct sbuf *b, char c)
-{
-	sb_addn(b, &c, 1);
-}
-
-static char *sb_take(struct sbuf *b)
-{
-	char *s = b->s ? b->s : xstrdup("");
-	*b = (struct sbuf){0};
-	return s;
-}
 
 /* The keywords, and which take leading --flags. */
 static const struct {
@@ -214,11 +186,11 @@ static int heredoc(struct lines *l, const char *rest, const char *fname, int lin
 			while (n && *s == '\t')
 				s++, n--;
 		if (n == wn && memcmp(s, word, wn) == 0) {
-			*body = sb_take(&b);
+			*body = sbuf_take(&b);
 			return 1;
 		}
-		sb_addn(&b, s, n);
-		sb_addc(&b, '\n');
+		sbuf_addn(&b, s, n);
+		sbuf_addc(&b, '\n');
 	}
 	free(b.s);
 	return werr_set(err, 0, "%s:%d: unterminated heredoc: no line '%s' ends it", fname, line,
@@ -282,11 +254,11 @@ static char *logical_line(struct lines *l, char escape, int *first)
 		while (n && isspace((unsigned char)s[n - 1]))
 			n--;
 		cont = n && s[n - 1] == escape;
-		sb_addn(&b, s, cont ? n - 1 : n);
+		sbuf_addn(&b, s, cont ? n - 1 : n);
 		if (!cont)
 			break;
 	}
-	return b.s ? sb_take(&b) : NULL;
+	return b.s ? sbuf_take(&b) : NULL;
 }
 
 int cf_parse(const char *text, size_t len, const char *fname, struct cf_file *out, struct werr *err)
@@ -386,14 +358,14 @@ static int expand_var(struct lexer *x, struct sbuf *out)
 		for (n = 0; isalnum((unsigned char)p[n]) || p[n] == '_'; n++)
 			;
 		if (n == 0) { /* a lone '$' */
-			sb_addc(out, '$');
+			sbuf_addc(out, '$');
 			x->p = p;
 			return 0;
 		}
 		name = xstrndup(p, n);
 		val = x->fn ? x->fn(x->ud, name) : NULL;
 		if (val)
-			sb_addn(out, val, strlen(val));
+			sbuf_addn(out, val, strlen(val));
 		x->p = p + n;
 		return 0;
 	}
@@ -411,7 +383,7 @@ static int expand_var(struct lexer *x, struct sbuf *out)
 	x->p = end + 1;
 	if (p == end) {
 		if (val)
-			sb_addn(out, val, strlen(val));
+			sbuf_addn(out, val, strlen(val));
 		return 0;
 	}
 	bool colon = *p == ':';
@@ -422,12 +394,12 @@ static int expand_var(struct lexer *x, struct sbuf *out)
 
 	switch (op) {
 	case '-':
-		return set ? (sb_addn(out, val, strlen(val)), 0) : expand_word(x, word, out);
+		return set ? (sbuf_addn(out, val, strlen(val)), 0) : expand_word(x, word, out);
 	case '+':
 		return set ? expand_word(x, word, out) : 0;
 	case '?':
 		if (set)
-			return sb_addn(out, val, strlen(val)), 0;
+			return sbuf_addn(out, val, strlen(val)), 0;
 		return werr_set(x->err, 0, "%s: %s", name, word[0] ? word : "is not set");
 	default:
 		return werr_set(x->err, 0, "unsupported modifier '%c' in '${%s...}'", op, name);
@@ -444,7 +416,7 @@ static int expand_word(struct lexer *x, const char *s, struct sbuf *out)
 			if (expand_var(&sub, out) < 0)
 				return -1;
 		} else {
-			sb_addc(out, *sub.p++);
+			sbuf_addc(out, *sub.p++);
 		}
 	}
 	return 0;
@@ -462,20 +434,20 @@ int cf_words(const char *s, char escape, bool split, cf_lookup_fn fn, void *ud, 
 		char c = *x.p;
 		if (split && isspace((unsigned char)c)) {
 			if (have)
-				v = strv_append(v, w.s ? w.s : ""), free(sb_take(&w));
+				v = strv_append(v, w.s ? w.s : ""), free(sbuf_take(&w));
 			have = false;
 			x.p++;
 			continue;
 		}
 		have = true;
 		if (c == escape && x.p[1]) {
-			sb_addc(&w, x.p[1]);
+			sbuf_addc(&w, x.p[1]);
 			x.p += 2;
 		} else if (c == '\'') {
 			const char *q = strchr(x.p + 1, '\'');
 			if (q == NULL)
 				goto unterminated;
-			sb_addn(&w, x.p + 1, (size_t)(q - x.p - 1));
+			sbuf_addn(&w, x.p + 1, (size_t)(q - x.p - 1));
 			x.p = q + 1;
 		} else if (c == '"') {
 			for (x.p++; *x.p != '"';) {
@@ -483,13 +455,13 @@ int cf_words(const char *s, char escape, bool split, cf_lookup_fn fn, void *ud, 
 					goto unterminated;
 				if (*x.p == escape &&
 				    (x.p[1] == '"' || x.p[1] == '$' || x.p[1] == escape)) {
-					sb_addc(&w, x.p[1]);
+					sbuf_addc(&w, x.p[1]);
 					x.p += 2;
 				} else if (*x.p == '$') {
 					if (expand_var(&x, &w) < 0)
 						goto fail;
 				} else {
-					sb_addc(&w, *x.p++);
+					sbuf_addc(&w, *x.p++);
 				}
 			}
 			x.p++;
@@ -497,7 +469,7 @@ int cf_words(const char *s, char escape, bool split, cf_lookup_fn fn, void *ud, 
 			if (expand_var(&x, &w) < 0)
 				goto fail;
 		} else {
-			sb_addc(&w, c);
+			sbuf_addc(&w, c);
 			x.p++;
 		}
 	}

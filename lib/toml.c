@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "lib/cleanup.h"
+#include "lib/sbuf.h"
 #include "lib/util.h"
 
 enum {
@@ -36,22 +37,6 @@ struct parser {
 	int depth;
 	struct werr *err;
 };
-
-struct buf {
-	char *s;
-	size_t len, cap;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
 
 static int perr(struct parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int perr(struct parser *ps, const char *fmt, ...)
@@ -158,7 +143,7 @@ static bool is_bare(char c)
 
 /* ---- strings ---- */
 
-static void put_utf8(struct buf *b, uint32_t cp)
+static void put_utf8(struct sbuf *b, uint32_t cp)
 {
 	char u[4];
 	size_t n;
@@ -182,7 +167,7 @@ static void put_utf8(struct buf *b, uint32_t cp)
 		u[3] = (char)(0x80 | (cp & 0x3F));
 		n = 4;
 	}
-	buf_add(b, u, n);
+	sbuf_addn(b, u, n);
 }
 
 static int hexval(char c)
@@ -198,7 +183,7 @@ static int hexval(char c)
 
 /* \uXXXX or \UXXXXXXXX after the backslash and letter: a Unicode scalar
  * value; U+0000 is refused because C strings could not carry it. */
-static int unicode_escape(struct parser *ps, int ndig, struct buf *b)
+static int unicode_escape(struct parser *ps, int ndig, struct sbuf *b)
 {
 	uint32_t cp = 0;
 
@@ -224,7 +209,7 @@ static const struct {
 
 /* One escape sequence; ps->p is past the backslash. multi: a line-ending
  * backslash (multi-line strings) trims the following whitespace. */
-static int escape(struct parser *ps, bool multi, struct buf *b)
+static int escape(struct parser *ps, bool multi, struct sbuf *b)
 {
 	char c;
 
@@ -234,7 +219,7 @@ static int escape(struct parser *ps, bool multi, struct buf *b)
 	for (size_t i = 0; i < ARRAY_SIZE(escapes); i++) {
 		if (c == escapes[i].esc) {
 			ps->p++;
-			buf_add(b, &escapes[i].val, 1);
+			sbuf_addn(b, &escapes[i].val, 1);
 			return 0;
 		}
 	}
@@ -266,20 +251,20 @@ static int escape(struct parser *ps, bool multi, struct buf *b)
 
 /* A character of string content: newlines only in multi-line strings, no
  * other control character but tab. Returns 1 when it was a newline. */
-static int plain_char(struct parser *ps, bool multi, struct buf *b)
+static int plain_char(struct parser *ps, bool multi, struct sbuf *b)
 {
 	unsigned char c = (unsigned char)*ps->p;
 
 	if (multi && at_newline(ps)) {
 		eat_newline(ps);
-		buf_add(b, "\n", 1);
+		sbuf_addn(b, "\n", 1);
 		return 1;
 	}
 	if (c == '\n' || (c == '\r' && !multi))
 		return perr(ps, "unterminated string");
 	if ((c < 0x20 && c != '\t') || c == 0x7f)
 		return perr(ps, "control character 0x%02x in string", c);
-	buf_add(b, ps->p++, 1);
+	sbuf_addn(b, ps->p++, 1);
 	return 0;
 }
 
@@ -289,10 +274,10 @@ static int parse_string(struct parser *ps, bool allow_multi, char **out)
 	char q = *ps->p;
 	bool literal = q == '\'';
 	bool multi = allow_multi && at(ps, literal ? "'''" : "\"\"\"");
-	struct buf b = {0};
+	struct sbuf b = {0};
 	int startline = ps->line;
 
-	buf_add(&b, "", 0);
+	sbuf_addn(&b, "", 0);
 	ps->p += multi ? 3 : 1;
 	if (multi && ps->p < ps->end && at_newline(ps))
 		eat_newline(ps); /* a newline right after the opening quotes is trimmed */
@@ -315,7 +300,7 @@ static int parse_string(struct parser *ps, bool allow_multi, char **out)
 				free(b.s);
 				return perr(ps, "too many quotes at the end of a string");
 			}
-			buf_add(&b, ps->p, n - 3);
+			sbuf_addn(&b, ps->p, n - 3);
 			ps->p += n;
 			break;
 		}
@@ -376,13 +361,13 @@ static int parse_key(struct parser *ps, char ***parts)
 /* The key as the user wrote it, for messages ("a.b.c"), malloc'd. */
 static char *key_name(char *const *parts, size_t n)
 {
-	struct buf b = {0};
+	struct sbuf b = {0};
 
-	buf_add(&b, "", 0);
+	sbuf_addn(&b, "", 0);
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
-			buf_add(&b, ".", 1);
-		buf_add(&b, parts[i], strlen(parts[i]));
+			sbuf_addn(&b, ".", 1);
+		sbuf_addn(&b, parts[i], strlen(parts[i]));
 	}
 	return b.s;
 }
@@ -399,7 +384,7 @@ static bool is_delim(char c)
 
 /* Digits of the given base with single underscores between them; copies
  * them (without underscores) to out. */
-static bool digits_ok(const char *s, size_t n, int base, struct buf *out)
+static bool digits_ok(const char *s, size_t n, int base, struct sbuf *out)
 {
 	if (n == 0)
 		return false;
@@ -412,7 +397,7 @@ static bool digits_ok(const char *s, size_t n, int base, struct buf *out)
 		int h = hexval(s[i]);
 		if (h < 0 || h >= base)
 			return false;
-		buf_add(out, s + i, 1);
+		sbuf_addn(out, s + i, 1);
 	}
 	return true;
 }
@@ -424,7 +409,7 @@ static int number_int(struct parser *ps, const char *tok, size_t n, struct json_
 		int base;
 	} bases[] = {{"0x", 16}, {"0o", 8}, {"0b", 2}};
 	cleanup_free char *s = NULL;
-	struct buf b = {0};
+	struct sbuf b = {0};
 	int base = 10;
 	size_t skip = 0;
 	char *endp;
@@ -433,7 +418,7 @@ static int number_int(struct parser *ps, const char *tok, size_t n, struct json_
 		if (n > 2 && strncmp(tok, bases[i].pfx, 2) == 0)
 			base = bases[i].base, skip = 2;
 	if (base == 10 && (tok[0] == '+' || tok[0] == '-'))
-		buf_add(&b, tok, 1), skip = 1;
+		sbuf_addn(&b, tok, 1), skip = 1;
 	if (!digits_ok(tok + skip, n - skip, base, &b) ||
 	    (base == 10 && n - skip > 1 && tok[skip] == '0')) {
 		free(b.s);
@@ -461,7 +446,7 @@ static int number_int(struct parser *ps, const char *tok, size_t n, struct json_
 static int number_float(struct parser *ps, const char *tok, size_t n, struct json_object **out)
 {
 	const char *s = tok, *e = tok + n, *dot, *exp;
-	struct buf b = {0};
+	struct sbuf b = {0};
 	const char *body = (*s == '+' || *s == '-') ? s + 1 : s;
 	bool ok;
 
@@ -472,7 +457,7 @@ static int number_float(struct parser *ps, const char *tok, size_t n, struct jso
 		return 0;
 	}
 	if (body != s)
-		buf_add(&b, s, 1);
+		sbuf_addn(&b, s, 1);
 	dot = memchr(body, '.', (size_t)(e - body));
 	exp = body;
 	while (exp < e && *exp != 'e' && *exp != 'E')
@@ -480,14 +465,14 @@ static int number_float(struct parser *ps, const char *tok, size_t n, struct jso
 	ok = digits_ok(body, (size_t)((dot ? dot : exp) - body), 10, &b) &&
 	     !(body[0] == '0' && (dot ? dot : exp) - body > 1);
 	if (ok && dot) {
-		buf_add(&b, ".", 1);
+		sbuf_addn(&b, ".", 1);
 		ok = dot < exp && digits_ok(dot + 1, (size_t)(exp - dot - 1), 10, &b);
 	}
 	if (ok && exp < e) {
 		const char *x = exp + 1;
-		buf_add(&b, "e", 1);
+		sbuf_addn(&b, "e", 1);
 		if (x < e && (*x == '+' || *x == '-'))
-			buf_add(&b, x++, 1);
+			sbuf_addn(&b, x++, 1);
 		ok = digits_ok(x, (size_t)(e - x), 10, &b);
 	}
 	if (!ok) {
@@ -829,23 +814,23 @@ int toml_parse_file(const char *path, struct json_object **out, struct werr *err
 /* A TOML basic string for s; see toml.h. */
 char *toml_quote(const char *s)
 {
-	struct buf b = {0};
+	struct sbuf b = {0};
 
-	buf_add(&b, "\"", 1);
+	sbuf_addn(&b, "\"", 1);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		char esc[8];
 		if (c == '"' || c == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)c;
-			buf_add(&b, esc, 2);
+			sbuf_addn(&b, esc, 2);
 		} else if (c < 0x20 || c == 0x7f) {
 			snprintf(esc, sizeof(esc), "\\u%04x", c);
-			buf_add(&b, esc, 6);
+			sbuf_addn(&b, esc, 6);
 		} else {
-			buf_add(&b, s, 1);
+			sbuf_addn(&b, s, 1);
 		}
 	}
-	buf_add(&b, "\"", 1);
+	sbuf_addn(&b, "\"", 1);
 	return b.s;
 }

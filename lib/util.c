@@ -3,6 +3,7 @@
 #include "lib/log.h"
 #include "lib/walk.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -774,4 +775,45 @@ int fd_recv(int sock)
 	if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
 		memcpy(&fd, CMSG_DATA(c), sizeof(int));
 	return fd;
+}
+
+int64_t parse_human_size(const char *v, double unit)
+{
+	static const char units[] = "bkmgtp";
+	const char *p = v, *u = units;
+	char *end;
+	double n;
+
+	/* digits, at most one '.' and digits: no sign, hex, exponents, inf */
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (p == v)
+		return -1;
+	if (*p == '.') {
+		if (!isdigit((unsigned char)p[1]))
+			return -1;
+		for (p++; isdigit((unsigned char)*p); p++)
+			;
+	}
+	errno = 0;
+	n = strtod(v, &end);
+	if (errno || end != p)
+		return -1;
+	if (*end == ' ')
+		end++;
+	if (*end && strchr(units + 1, tolower((unsigned char)*end))) {
+		u = strchr(units, tolower((unsigned char)*end));
+		end++;
+	}
+	if (*end == 'i' || *end == 'I')
+		end++;
+	if (*end == 'b' || *end == 'B')
+		end++;
+	if (*end != '\0')
+		return -1;
+	for (long k = 0; k < u - units; k++)
+		n *= unit;
+	if (n > 9e18)
+		return -1;
+	return (int64_t)n;
 }

@@ -140,4 +140,11 @@ int fd_recv(int sock);
  * that name is there; malloc'd. */
 char *path_lookup(const char *name);
 
+/* A human size as Docker's go-units parses it: digits with an optional
+ * fraction, an optional space, then k/m/g/t/p (any case), an optional "i"
+ * and an optional "b": "512", "10k", "1.5g", "5MiB". unit is 1024 for
+ * RAMInBytes (memory, shm) and 1000 for FromHumanSize (log sizes; the "i"
+ * changes nothing there either). -1 when malformed or over 9e18. */
+int64_t parse_human_size(const char *v, double unit);
+
 #endif

@@ -17,6 +17,7 @@
 #include <yaml.h>
 
 #include "lib/cleanup.h"
+#include "lib/sbuf.h"
 #include "lib/util.h"
 
 #define TAG_PREFIX "tag:yaml.org,2002:"
@@ -298,22 +299,9 @@ int yaml_to_json_file(const char *path, struct json_object **docs, struct werr *
 
 /* ---- writing ---- */
 
-struct obuf {
-	char *p;
-	size_t len, cap;
-};
-
 static int obuf_write(void *data, unsigned char *buffer, size_t size)
 {
-	struct obuf *b = data;
-
-	if (b->len + size + 1 > b->cap) {
-		b->cap = (b->len + size + 1) * 2;
-		b->p = xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->len, buffer, size);
-	b->len += size;
-	b->p[b->len] = '\0';
+	sbuf_addn(data, buffer, size);
 	return 1;
 }
 
@@ -445,7 +433,7 @@ static int emit_doc(yaml_emitter_t *e, struct json_object *o, struct werr *err)
 char *json_to_yaml(struct json_object *o, struct werr *err)
 {
 	yaml_emitter_t e;
-	struct obuf b = {0};
+	struct sbuf b = {0};
 	int rc;
 
 	if (!yaml_emitter_initialize(&e))
@@ -460,8 +448,8 @@ char *json_to_yaml(struct json_object *o, struct werr *err)
 		werr_set(err, 0, "write YAML: %s", e.problem ? e.problem : "emitter error");
 	yaml_emitter_delete(&e);
 	if (rc < 0) {
-		free(b.p);
+		free(b.s);
 		return NULL;
 	}
-	return b.p ? b.p : xstrdup("");
+	return sbuf_take(&b);
 }

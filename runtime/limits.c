@@ -80,43 +80,7 @@ static const struct lflag flags[] = {
 
 int64_t limits_ram_bytes(const char *v)
 {
-	static const char units[] = "bkmgtp";
-	const char *p = v, *u = units;
-	char *end;
-	double n;
-
-	/* digits, at most one '.' and digits: no hex, exponents, inf */
-	while (isdigit((unsigned char)*p))
-		p++;
-	if (p == v)
-		return -1;
-	if (*p == '.') {
-		if (!isdigit((unsigned char)p[1]))
-			return -1;
-		for (p++; isdigit((unsigned char)*p); p++)
-			;
-	}
-	errno = 0;
-	n = strtod(v, &end);
-	if (errno || end != p)
-		return -1;
-	if (*end == ' ')
-		end++;
-	if (*end && strchr(units + 1, tolower((unsigned char)*end))) {
-		u = strchr(units, tolower((unsigned char)*end));
-		end++;
-	}
-	if (*end == 'i' || *end == 'I')
-		end++;
-	if (*end == 'b' || *end == 'B')
-		end++;
-	if (*end != '\0')
-		return -1;
-	for (long k = 0; k < u - units; k++)
-		n *= 1024.0;
-	if (n > 9e18)
-		return -1;
-	return (int64_t)n;
+	return parse_human_size(v, 1024.0);
 }
 
 /* A cpuset list: "0", "0-3", "0,2-4"; each range low <= high. */

@@ -173,34 +173,11 @@ int runopts_set_log_driver(struct run_opts *o, const char *v, struct werr *err)
  * "5MB", "1.5g", "2KiB" (decimal: k is 1000, an "i" changes nothing) */
 int runopts_parse_size(const char *v, long long *out)
 {
-	static const char units[] = "bkmgtp";
-	char *end;
-	double n;
-	const char *u = units;
+	int64_t n = parse_human_size(v, 1000.0);
 
-	if (!isdigit((unsigned char)*v))
+	if (n < 0)
 		return -1;
-	errno = 0;
-	n = strtod(v, &end);
-	if (errno || n < 0)
-		return -1;
-	if (*end == ' ')
-		end++;
-	if (*end && strchr(units + 1, tolower((unsigned char)*end))) {
-		u = strchr(units, tolower((unsigned char)*end));
-		end++;
-	}
-	if (*end == 'i' || *end == 'I')
-		end++;
-	if (*end == 'b' || *end == 'B')
-		end++;
-	if (*end != '\0')
-		return -1;
-	for (long k = 0; k < u - units; k++)
-		n *= 1000.0;
-	if (n > 9e18)
-		return -1;
-	*out = (long long)n;
+	*out = n;
 	return 0;
 }
 
