@@ -209,6 +209,30 @@ static int check_docs(struct json_object *docs, size_t *valid, struct werr *err)
 	return 0;
 }
 
+/* fn for each pod the pod-making documents of docs ask for, in order,
+ * up to the first that fails. */
+static int each_kpod(struct json_object *docs,
+		     int (*fn)(struct kpod *p, void *ctx, struct werr *err), void *ctx,
+		     struct werr *err)
+{
+	for (size_t i = 0; i < jlen(docs); i++) {
+		struct json_object *d = json_object_array_get_idx(docs, i);
+		struct kpod *p = NULL;
+		size_t n = 0;
+		int rc = 0;
+		if (d == NULL || kind_of(d) != 1)
+			continue;
+		if (pods_of(d, &p, &n, err) < 0)
+			return -1;
+		for (size_t j = 0; j < n && rc == 0; j++)
+			rc = fn(&p[j], ctx, err);
+		kpods_free(p, n);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* ---- play ---- */
 
 static void undo(struct kplay *kp)
@@ -386,6 +410,11 @@ static int pull_images(struct kplay *kp, struct json_object *docs, struct werr *
 	return 0;
 }
 
+static int play_kpod(struct kpod *p, void *kp, struct werr *err)
+{
+	return kube_play_pod(kp, p, err);
+}
+
 static int play_docs(struct kplay *kp, struct json_object *docs, struct werr *err)
 {
 	cleanup_free char *vol_report = xstrdup("");
@@ -403,22 +432,7 @@ static int play_docs(struct kplay *kp, struct json_object *docs, struct werr *er
 	}
 	free(kp->text);
 	kp->text = steal_pointer(&vol_report);
-	for (size_t i = 0; i < jlen(docs); i++) {
-		struct json_object *d = json_object_array_get_idx(docs, i);
-		struct kpod *p = NULL;
-		size_t n = 0;
-		if (d == NULL || kind_of(d) != 1)
-			continue;
-		if (pods_of(d, &p, &n, err) < 0)
-			return -1;
-		for (size_t j = 0; j < n; j++)
-			if (kube_play_pod(kp, &p[j], err) < 0) {
-				kpods_free(p, n);
-				return -1;
-			}
-		kpods_free(p, n);
-	}
-	return 0;
+	return each_kpod(docs, play_kpod, kp, err);
 }
 
 int kube_play(struct engine *e, struct json_object *docs, const struct kube_play_opts *o,
@@ -467,41 +481,42 @@ static char *list_block(const char *title, char **v, bool always)
 	return xasprintf("%s:\n%s%s", title, list ?: "", v ? "\n" : "");
 }
 
+struct down_ctx {
+	struct engine *e;
+	char ***pods, ***vols;
+};
+
+/* Pod p removed, with the volumes it made for itself. */
+static int down_kpod(struct kpod *p, void *ctx, struct werr *err)
+{
+	struct down_ctx *c = ctx;
+	struct pod_rec r = {0};
+	cleanup_strv char **own = kube_pod_volumes(p->name, p->tmpl);
+	int l = pod_lookup(c->e, p->name, &r, err);
+
+	if (l > 0 && pod_remove(c->e, &r, true, -1, err) < 0)
+		l = -1;
+	if (l > 0)
+		*c->pods = strv_append(*c->pods, r.id);
+	pod_rec_free(&r);
+	if (l < 0)
+		return werr_status(err, 125);
+	for (size_t k = 0; own[k]; k++) {
+		struct werr ignored = {0};
+		if (volume_remove(c->e, own[k], false, 0, &ignored) == 0)
+			*c->vols = strv_append(*c->vols, own[k]);
+	}
+	return 0;
+}
+
 /* The pods of docs removed, with the volumes they made for themselves;
  * *pods their ids. */
 static int down_pods(struct engine *e, struct json_object *docs, char ***pods, char ***vols,
 		     struct werr *err)
 {
-	for (size_t i = 0; i < jlen(docs); i++) {
-		struct json_object *d = json_object_array_get_idx(docs, i);
-		struct kpod *p = NULL;
-		size_t n = 0;
-		if (d == NULL || kind_of(d) != 1)
-			continue;
-		if (pods_of(d, &p, &n, err) < 0)
-			return -1;
-		for (size_t j = 0; j < n; j++) {
-			struct pod_rec r = {0};
-			cleanup_strv char **own = kube_pod_volumes(p[j].name, p[j].tmpl);
-			int l = pod_lookup(e, p[j].name, &r, err);
-			if (l > 0 && pod_remove(e, &r, true, -1, err) < 0)
-				l = -1;
-			if (l > 0)
-				*pods = strv_append(*pods, r.id);
-			pod_rec_free(&r);
-			if (l < 0) {
-				kpods_free(p, n);
-				return werr_status(err, 125);
-			}
-			for (size_t k = 0; own[k]; k++) {
-				struct werr ignored = {0};
-				if (volume_remove(e, own[k], false, 0, &ignored) == 0)
-					*vols = strv_append(*vols, own[k]);
-			}
-		}
-		kpods_free(p, n);
-	}
-	return 0;
+	struct down_ctx c = {.e = e, .pods = pods, .vols = vols};
+
+	return each_kpod(docs, down_kpod, &c, err);
 }
 
 int kube_down(struct engine *e, struct json_object *docs, bool force, char **report,
