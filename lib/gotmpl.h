@@ -60,4 +60,9 @@ void gotmpl_free(struct gotmpl *t);
  * and inspect turn it off). Result malloc'd. */
 char *gotmpl_json(struct json_object *v, const char *indent, bool escape_html);
 
+/* Marks the integer under key of o (when there is one) as a Go
+ * time.Duration in nanoseconds: printed as Go prints one ("7s", "1m30s"),
+ * while json still writes the number, as Go's encoding/json does. */
+void gotmpl_mark_duration(struct json_object *o, const char *key);
+
 #endif

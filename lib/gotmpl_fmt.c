@@ -2,6 +2,7 @@
  * %v as Go prints values, Printf's verbs and flags, strconv.Quote and
  * json.Marshal. */
 #include "lib/gotmpl.h"
+#include "lib/godur.h"
 #include "lib/gotmpl_int.h"
 #include "lib/util.h"
 
@@ -549,7 +550,11 @@ static void fmt_value(char **b, size_t *len, struct gt_val v, const struct spec 
 		}
 		return;
 	case json_type_int:
-		if (strchr("vdbBoOxXcqU", c))
+		if ((c == 'v' || c == 's') && gt_is_duration(v.j)) {
+			char d[64];
+			godur_string(json_object_get_int64(v.j), d, sizeof(d));
+			pad(b, len, d, strlen(d), sp);
+		} else if (strchr("vdbBoOxXcqU", c))
 			fmt_int(b, len, json_object_get_int64(v.j), sp);
 		else
 			bad_verb(b, len, v, c);
@@ -827,4 +832,19 @@ size_t gt_decode_rune(const char *s, size_t n, uint32_t *r)
 void gt_put_rune(char **b, size_t *len, uint32_t r)
 {
 	put_rune(b, len, r);
+}
+
+static const char duration_mark[] = "time.Duration";
+
+void gotmpl_mark_duration(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_int))
+		json_object_set_userdata(v, (void *)duration_mark, NULL);
+}
+
+bool gt_is_duration(struct json_object *v)
+{
+	return json_object_get_userdata(v) == duration_mark;
 }

@@ -110,6 +110,9 @@ void gt_put_rune(char **b, size_t *len, uint32_t r);
 /* json.Marshal (no HTML escaping, as Podman's json function) of v. */
 void gt_json(char **buf, size_t *len, struct json_object *v);
 
+/* Is v an integer gotmpl_mark_duration marked? */
+bool gt_is_duration(struct json_object *v);
+
 /* A builtin or Podman function: called with evaluated arguments (types
  * checked by the caller against sig); returns 0 or -1 with the error set
  * (the message only: the caller adds "error calling NAME: "). */

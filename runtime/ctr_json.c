@@ -8,6 +8,7 @@
 
 #include "image/image.h"
 #include "lib/cleanup.h"
+#include "lib/gotmpl.h"
 #include "lib/json.h"
 #include "lib/util.h"
 #include "runtime/container.h"
@@ -178,9 +179,15 @@ static void fill_config(struct json_object *cfg, struct json_object *opts, struc
 	jset_str(cfg, "Entrypoint", epstr);
 	copy_key(cfg, opts, "HealthcheckOnFailureAction");
 	/* present only when set (Podman's omitempty), in Podman's place */
-	if (jget(opts, "Healthcheck") != NULL)
+	if (jget(opts, "Healthcheck") != NULL) {
+		struct json_object *hc = jget(opts, "Healthcheck");
+		static const char *const durs[] = {"Interval", "Timeout", "StartPeriod",
+						   "StartInterval"};
+		for (size_t i = 0; i < ARRAY_SIZE(durs); i++)
+			gotmpl_mark_duration(hc, durs[i]);
 		insert_before(cfg, "HealthcheckOnFailureAction", "Healthcheck",
-			      json_object_get(jget(opts, "Healthcheck")));
+			      json_object_get(hc));
+	}
 	if (jget(proc, "env") != NULL)
 		jset(cfg, "Env", env_without_secrets(jget(proc, "env"), jget(opts, "EnvSecrets")));
 	if (jget(spec, "annotations") != NULL)

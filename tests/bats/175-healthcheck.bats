@@ -336,6 +336,13 @@ EOF
 --no-healthcheck
 --health-cmd '["true","a"]'
 EOF
+    # durations print as Go's time.Duration in a template, as numbers in json
+    t='{{.Config.Healthcheck.Interval}} {{.Config.Healthcheck.Timeout}} {{printf "%v|%s" .Config.Healthcheck.Interval .Config.Healthcheck.Timeout}} {{json .Config.Healthcheck.Interval}}'
+    c=$(pm create --health-cmd true --health-interval 1m30s --health-timeout 1h2m3.5s "$IMAGE" true)
+    p=$(pm inspect --format "$t" "$c")
+    assert_equal "$p" "1m30s 1h2m3.5s 1m30s|1h2m3.5s 90000000000"
+    run_warren 0 create --health-cmd true --health-interval 1m30s --health-timeout 1h2m3.5s "$IMAGE" true
+    assert_equal "$(w inspect --format "$t" "$output")" "$p"
     c=$(pm create "$img" true)
     p=$(pm inspect --format json "$c" | jq -c '.[0].Config.Healthcheck')
     run_warren 0 create "$img" true

@@ -355,4 +355,23 @@ UNIT_TEST(run_many)
 	gotmpl_free(t);
 }
 
+UNIT_TEST(duration_marks)
+{
+	/* a marked integer prints as Go's time.Duration; json and %d see the number */
+	struct werr err = {0};
+	struct json_object *o = json_tokener_parse("{\"I\":90000000000,\"N\":5,\"S\":\"x\"}");
+	struct gotmpl *t =
+	    gotmpl_parse("x", "{{.I}} {{printf \"%v %d %6s\" .I .I .I}} {{json .I}} {{.N}}", &err);
+	char *s;
+
+	gotmpl_mark_duration(o, "I");
+	gotmpl_mark_duration(o, "S"); /* not an integer: unchanged */
+	gotmpl_mark_duration(o, "Z"); /* absent: nothing */
+	s = gotmpl_render(t, o, &err);
+	CHECK_STR(s, "1m30s 1m30s 90000000000  1m30s 90000000000 5");
+	free(s);
+	gotmpl_free(t);
+	json_object_put(o);
+}
+
 UNIT_MAIN()
