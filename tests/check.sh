@@ -161,7 +161,7 @@ log "fixtures (tests/fixtures/mkimages.sh)"
 chmod -R a+rX "$T/fixtures"
 
 # ------------------------------------------------------------- 6. bats
-BATS_ARGS=(--tap)
+BATS_ARGS=(--tap --timing) # --timing: "in N ms" on each line, for the slowest list below
 [ -n "${BATS_FILTER:-}" ] && BATS_ARGS+=(--filter "$BATS_FILTER")
 WRAP=()
 case "${WARREN_CHECK_ENOSYS:-}" in
@@ -207,6 +207,9 @@ log "bats root:     $OP passed, $OF failed, $OS skipped"
 for w in "${FAILED_WHAT[@]}"; do log "FAILED (check) $w"; done
 grep -h '^not ok' "$T/rootless.tap" | sed 's/^/# check: FAILED (rootless) /'
 grep -h '^not ok' "$T/root.tap" | sed 's/^/# check: FAILED (root) /'
+# where the time goes (the 30-minute CI budget): the ten slowest tests
+cat "$T/rootless.tap" "$T/root.tap" | sed -n 's/^\(not \)\{0,1\}ok [0-9]* \(.*\) in \([0-9]*\)ms.*/\3 \2/p' |
+    sort -rn | head -10 | while read -r ms name; do log "slow: $((ms / 1000)) s  $name"; done
 log "took $(($(date +%s) - T0)) s"
 P=$((UP + RP + OP + EXTRA_P)); F=$((UF + RF + OF + FAILED)); S=$((RS + OS))
 echo "$P passed, $F failed, $S skipped"
