@@ -16,12 +16,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/fs.h>
 #include <linux/openat2.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -786,6 +788,25 @@ static int layers_guard(int lfd, int op)
 	return fd;
 }
 
+/* Marks the layers dir as the top of unrelated trees (chattr +T): ext4's
+ * Orlov allocator then puts each new layer dir in a group of its own
+ * choosing instead of beside its siblings. Where many files were just
+ * deleted (an rmi, a wiped store), the siblings' groups hold only recently
+ * freed inodes, and ext4 without a journal scans all of them on every
+ * create (recently_deleted): a 20,000-file pull took 5-10 s there instead
+ * of 1.2 s. Other filesystems refuse or ignore the flag; nothing depends on
+ * it. */
+static void layers_mark_topdir(int lfd)
+{
+	int flags = 0;
+
+	if (ioctl(lfd, FS_IOC_GETFLAGS, &flags) == 0 && !(flags & FS_TOPDIR_FL)) {
+		flags |= FS_TOPDIR_FL;
+		if (ioctl(lfd, FS_IOC_SETFLAGS, &flags) < 0)
+			log_debug("chattr +T on the layers dir: %s", strerror(errno));
+	}
+}
+
 /* Creates <layers>/.tmp-<random>; see layer.h. */
 int layer_tmp_create(int lfd, char name[LAYER_TMP_NAME], struct werr *err)
 {
@@ -794,6 +815,7 @@ int layer_tmp_create(int lfd, char name[LAYER_TMP_NAME], struct werr *err)
 
 	if (guard < 0)
 		return werr_set(err, errno, "lock the layers dir");
+	layers_mark_topdir(lfd);
 	memcpy(name, ".tmp-", 5);
 	random_hex(name + 5, 16);
 	if (mkdirat(lfd, name, 0755) < 0)

@@ -19,6 +19,18 @@ load helpers
     assert_output "${IMAGE_ID:0:12}"
 }
 
+@test "load: the layers dir is marked chattr +T (ext4 spreads layer dirs; no rescan of just-freed inodes)" {
+    use_private_store
+    run_warren 0 load -i "$WT_FIXTURES/busybox.docker.tar"
+    lsattr -d "$WT_ROOT/layers" >/dev/null 2>&1 ||
+        skip "the store's filesystem has no ext2/3/4 attributes (lsattr): $(stat -f -c %T "$WT_ROOT")"
+    [[ $(lsattr -d "$WT_ROOT/layers" | cut -d' ' -f1) == *T* ]] || fail "no T flag: $(lsattr -d "$WT_ROOT/layers")"
+    # a store whose flag was cleared gets it back at the next layer made
+    chattr -T "$WT_ROOT/layers"
+    run_warren 0 import "$WT_FIXTURES/rootfs.tar" localhost/topdir:1
+    [[ $(lsattr -d "$WT_ROOT/layers" | cut -d' ' -f1) == *T* ]] || fail "T not set again"
+}
+
 @test "load: oci-archive with a gzip layer" {
     # guards: Foundation #2 §3 `warren load -i` of an oci-archive (gzip layer)
     track_image "$OCI_IMAGE"
