@@ -9,7 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/format.h"
-#include "cli/progress.h"
+#include "image/progress.h"
 #include "image/image.h"
 #include "image/manifest_list.h"
 #include "lib/cleanup.h"

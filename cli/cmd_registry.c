@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/progress.h"
+#include "image/progress.h"
 #include "image/auth.h"
 #include "image/manifest.h"
 #include "image/image.h"

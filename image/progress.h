@@ -1,8 +1,8 @@
 /* progress.h - pull progress on stderr, as Podman shows it: on a terminal
  * one line per layer with a bar, bytes and rate, redrawn in place;
  * otherwise one line per layer; nothing with -q. */
-#ifndef WARREN_PROGRESS_H
-#define WARREN_PROGRESS_H
+#ifndef WARREN_IMAGE_PROGRESS_H
+#define WARREN_IMAGE_PROGRESS_H
 
 #include <stdbool.h>
 #include <stdio.h>

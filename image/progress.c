@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/progress.h"
+#include "image/progress.h"
 #include "lib/util.h"
 
 #define BAR_WIDTH 30
