@@ -34,7 +34,10 @@ int api_ctr_lookup(struct api_ctx *c, struct container_rec *out)
 	r = container_lookup(c->e, c->arg, out, &err);
 	if (r == 1)
 		return 1;
-	if (r == 0)
+	if (r == 0 && c->libpod) /* Podman's words there */
+		api_error(c, 404, "no container with name or ID \"%s\" found: no such container",
+			  c->arg);
+	else if (r == 0)
 		api_error(c, 404, "No such container: %s", c->arg);
 	else
 		api_werr(c, &err, 500);

@@ -21,6 +21,12 @@
 #include <unistd.h>
 
 /* Docker's query into lo; 400 answered here when malformed. */
+/* Go's zero time.Time, which podman --remote sends for an unset since/until */
+static bool time_unset(const char *s)
+{
+	return strcmp(s, "0001-01-01T00:00:00Z") == 0;
+}
+
 static int log_query(struct api_ctx *c, struct log_opts *lo)
 {
 	cleanup_free char *tail = http_query(c->req, "tail");
@@ -43,12 +49,15 @@ static int log_query(struct api_ctx *c, struct log_opts *lo)
 		return -1;
 	}
 	lo->tail = (long)n;
-	/* Docker's since/until: Unix seconds, 0 meaning unset */
-	if (since && strcmp(since, "0") != 0 && ctrlog_parse_time(since, now, &lo->since) < 0) {
+	/* Docker's since/until: Unix seconds, 0 meaning unset; podman --remote
+	 * sends Go's zero time for unset */
+	if (since && strcmp(since, "0") != 0 && !time_unset(since) &&
+	    ctrlog_parse_time(since, now, &lo->since) < 0) {
 		api_error(c, 400, "invalid since: %s", since);
 		return -1;
 	}
-	if (until && strcmp(until, "0") != 0 && ctrlog_parse_time(until, now, &lo->until) < 0) {
+	if (until && strcmp(until, "0") != 0 && !time_unset(until) &&
+	    ctrlog_parse_time(until, now, &lo->until) < 0) {
 		api_error(c, 400, "invalid until: %s", until);
 		return -1;
 	}

@@ -371,10 +371,13 @@ const char *http_header(const struct http_req *r, const char *name)
 	return NULL;
 }
 
-char *http_query(const struct http_req *r, const char *key)
+/* The value of the nth (from 0) occurrence of key, decoded; NULL when
+ * there are fewer, or when it does not decode */
+static char *query_nth(const struct http_req *r, const char *key, size_t nth, bool *bad)
 {
 	size_t klen = strlen(key);
 
+	*bad = false;
 	for (const char *p = r->query; p && *p;) {
 		size_t n = strcspn(p, "&");
 		cleanup_free char *k = NULL;
@@ -383,16 +386,37 @@ char *http_query(const struct http_req *r, const char *key)
 
 		k = xstrndup(p, kn);
 		if (percent_decode(k, true) == 0 && strlen(k) == klen &&
-		    memcmp(k, key, klen) == 0) {
+		    memcmp(k, key, klen) == 0 && nth-- == 0) {
 			char *v = eq ? xstrndup(eq + 1, n - kn - 1) : xstrdup("");
 			if (percent_decode(v, true) == 0)
 				return v;
 			free(v);
+			*bad = true;
 			return NULL;
 		}
 		p += n + (p[n] == '&');
 	}
 	return NULL;
+}
+
+char *http_query(const struct http_req *r, const char *key)
+{
+	bool bad;
+
+	return query_nth(r, key, 0, &bad);
+}
+
+char **http_query_all(const struct http_req *r, const char *key)
+{
+	char **v = NULL, *s;
+	bool bad = false;
+
+	for (size_t i = 0; (s = query_nth(r, key, i, &bad)) != NULL || bad; i++)
+		if (s != NULL) {
+			v = strv_append(v, s);
+			free(s);
+		}
+	return v;
 }
 
 bool http_query_bool(const struct http_req *r, const char *key, bool def)

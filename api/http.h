@@ -52,6 +52,10 @@ const char *http_header(const struct http_req *r, const char *name);
 /* The value of query parameter key, percent-decoded, malloc'd; NULL when
  * absent. */
 char *http_query(const struct http_req *r, const char *key);
+/* Every value of key, in order (?images=a&images=b), NULL-terminated,
+ * malloc'd; NULL when there is none. Values that do not decode are left
+ * out. */
+char **http_query_all(const struct http_req *r, const char *key);
 /* A boolean parameter as Docker reads one: "1", "true", "True" (and a
  * bare "key") are true; absent: def. */
 bool http_query_bool(const struct http_req *r, const char *key, bool def);

@@ -45,6 +45,19 @@ static const struct route {
     {"DELETE", "/images/**", api_img_remove, false},
 };
 
+/* Paths only under /libpod/, whose shapes are Podman's own (api_libpod.c);
+ * looked at before the table above. */
+static const struct route libpod_routes[] = {
+    {"GET", "/info", api_libpod_info, true},
+    {"GET", "/containers/json", api_libpod_ctr_list, true},
+    {"GET", "/containers/*/json", api_libpod_ctr_inspect, true},
+    {"DELETE", "/containers/*", api_libpod_ctr_remove, true},
+    {"GET", "/images/json", api_libpod_img_list, true},
+    {"DELETE", "/images/remove", api_libpod_img_remove, true},
+    {"POST", "/images/pull", api_libpod_img_pull, true},
+    {"GET", "/pods/json", api_libpod_pod_list, true},
+};
+
 static char server_headers[256];
 
 void api_server_headers(const struct api_opts *o)
@@ -147,16 +160,20 @@ int api_handle(struct api_conn *conn, const struct http_req *r)
 
 	if (check_version(&c, version) < 0)
 		return 0;
-	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		cleanup_free char *arg = NULL;
-		if ((c.libpod && !routes[i].libpod) || !match(routes[i].pattern, path, &arg))
-			continue;
-		if (strcmp(routes[i].method, r->method) != 0) {
-			other_method = true;
-			continue;
+	for (size_t t = c.libpod ? 0 : 1; t < 2; t++) {
+		const struct route *tab = t == 0 ? libpod_routes : routes;
+		size_t n = t == 0 ? ARRAY_SIZE(libpod_routes) : ARRAY_SIZE(routes);
+		for (size_t i = 0; i < n; i++) {
+			cleanup_free char *arg = NULL;
+			if ((c.libpod && !tab[i].libpod) || !match(tab[i].pattern, path, &arg))
+				continue;
+			if (strcmp(tab[i].method, r->method) != 0) {
+				other_method = true;
+				continue;
+			}
+			c.arg = arg ? arg : "";
+			return tab[i].fn(&c);
 		}
-		c.arg = arg ? arg : "";
-		return routes[i].fn(&c);
 	}
 	if (other_method) {
 		api_error(&c, 405, "method %s not allowed on %s", r->method, r->path);

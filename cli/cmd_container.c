@@ -86,46 +86,6 @@ static int ps_print(struct engine *e, struct container_rec *v, size_t n,
 	return 0;
 }
 
-/* The containers ps shows, oldest first as Podman 4.3 lists them: those
- * that pass the filters, the last N created of them with -n/-l. */
-static int ps_select(struct engine *e, const struct ps_opts *o, struct container_rec **out,
-		     size_t *n, struct werr *err)
-{
-	struct ctr_filter f;
-	struct container_rec *v = NULL;
-	size_t cnt = 0, keep = 0;
-	int last = o->latest ? 1 : o->last;
-	/* -n N, -l and a status filter look at every container, as Podman's */
-	bool all = o->all || last > 0;
-
-	for (size_t i = 0; o->filter && o->filter[i]; i++)
-		all = all || str_has_prefix(o->filter[i], "status=");
-
-	if (ctr_filter_parse(&f, o->filter, false, now_ns(), err) < 0)
-		return -1;
-	if (ctr_filter_resolve(e, &f, err) < 0 || container_list(e, all, &v, &cnt, err) < 0) {
-		ctr_filter_free(&f);
-		return -1;
-	}
-	for (size_t i = 0; i < cnt; i++) { /* the store lists newest first */
-		/* Podman's ps without -a lists running containers, not paused ones */
-		if (ctr_filter_match(&f, &v[i]) && (all || !v[i].paused) &&
-		    (last <= 0 || (int)keep < last))
-			v[keep++] = v[i];
-		else
-			container_rec_free(&v[i]);
-	}
-	for (size_t i = 0; i < keep / 2; i++) {
-		struct container_rec t = v[i];
-		v[i] = v[keep - 1 - i];
-		v[keep - 1 - i] = t;
-	}
-	ctr_filter_free(&f);
-	*out = v;
-	*n = keep;
-	return 0;
-}
-
 int cmd_ps(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct ps_opts *o = opts;
@@ -143,7 +103,7 @@ int cmd_ps(struct engine *e, void *opts, char **args, struct werr *err)
 		werr_set(err, 0, "last and latest are mutually exclusive");
 		return werr_status(err, 125);
 	}
-	if (ps_select(e, o, &list, &n, err) < 0)
+	if (ctr_select(e, o->filter, o->all, o->latest ? 1 : o->last, &list, &n, err) < 0)
 		return werr_status(err, 125);
 	if (o->size && !o->quiet) {
 		sizes = xcalloc(n + 1, sizeof(*sizes));

@@ -318,3 +318,42 @@ bool ctr_filter_match(const struct ctr_filter *f, const struct container_rec *c)
 	}
 	return ok;
 }
+
+/* The containers ps shows, oldest first as Podman 4.3 lists them: those
+ * that pass the filters, the last N created of them with -n/-l. */
+int ctr_select(struct engine *e, char *const *filters, bool all_flag, int last,
+	       struct container_rec **out, size_t *n, struct werr *err)
+{
+	struct ctr_filter f;
+	struct container_rec *v = NULL;
+	size_t cnt = 0, keep = 0;
+	/* -n N, -l and a status filter look at every container, as Podman's */
+	bool all = all_flag || last > 0;
+
+	for (size_t i = 0; filters && filters[i]; i++)
+		all = all || str_has_prefix(filters[i], "status=");
+
+	if (ctr_filter_parse(&f, filters, false, now_ns(), err) < 0)
+		return -1;
+	if (ctr_filter_resolve(e, &f, err) < 0 || container_list(e, all, &v, &cnt, err) < 0) {
+		ctr_filter_free(&f);
+		return -1;
+	}
+	for (size_t i = 0; i < cnt; i++) { /* the store lists newest first */
+		/* Podman's ps without -a lists running containers, not paused ones */
+		if (ctr_filter_match(&f, &v[i]) && (all || !v[i].paused) &&
+		    (last <= 0 || (int)keep < last))
+			v[keep++] = v[i];
+		else
+			container_rec_free(&v[i]);
+	}
+	for (size_t i = 0; i < keep / 2; i++) {
+		struct container_rec t = v[i];
+		v[i] = v[keep - 1 - i];
+		v[keep - 1 - i] = t;
+	}
+	ctr_filter_free(&f);
+	*out = v;
+	*n = keep;
+	return 0;
+}

@@ -67,4 +67,11 @@ bool ctr_label_matches(const char *want, struct json_object *labels);
 /* The labels of c (its Config.Labels), a new reference or NULL. */
 struct json_object *ctr_labels(const struct container_rec *c);
 
+/* The containers `ps` shows, oldest first as Podman 4.3 lists them: those
+ * that pass filters ("key=value" specs, NULL-terminated or NULL), running
+ * ones unless all_flag (-a), a status filter or last; the last N created of them
+ * when last > 0 (-n N; -l is 1). *out freed by container_recs_free. */
+int ctr_select(struct engine *e, char *const *filters, bool all_flag, int last,
+	       struct container_rec **out, size_t *n, struct werr *err);
+
 #endif

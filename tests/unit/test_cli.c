@@ -7,7 +7,6 @@
 #include "cli/cmd_attach.c"
 #include "cli/cmd_run.c"
 #include "cli/runio.c"
-#include "cli/progress.c"
 #include "cli/cmd_registry.c"
 #include "cli/opts.c"
 #include "lib/util.h"

@@ -1,0 +1,370 @@
+/* api_libpod.c - the /libpod/ endpoints whose shapes differ from Docker's:
+ * what `podman --remote` (4.3) calls for info, ps, inspect, rm, images,
+ * rmi, pull and pod ps. Each answer is the object the matching warren
+ * command prints with --format json (Podman's own), so remote and local
+ * output agree. */
+#include "api/api_int.h"
+#include "image/filter.h"
+#include "image/image.h"
+#include "image/img_json.h"
+#include "image/progress.h"
+#include "image/pull.h"
+#include "lib/cleanup.h"
+#include "lib/json.h"
+#include "lib/util.h"
+#include "runtime/container.h"
+#include "runtime/ctr_json.h"
+#include "runtime/ctrfilter.h"
+#include "runtime/pods.h"
+#include "runtime/sys_json.h"
+#include "storage/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* GET /libpod/info: `warren info --format json`'s object */
+int api_libpod_info(struct api_ctx *c)
+{
+	struct werr err = {0};
+	struct json_object *o;
+
+	if (api_ready(c) < 0)
+		return 0;
+	o = sys_json_info(c->e, c->conn->o->version, &err);
+	return o ? api_json(c, 200, o) : api_werr(c, &err, 500);
+}
+
+/* "healthy" of "Up 5 seconds (healthy)"; "" without a health part */
+static const char *health_of(const char *status)
+{
+	static char buf[32];
+	const char *p = status ? strrchr(status, '(') : NULL;
+	size_t n = p ? strlen(p) : 0;
+
+	if (p == NULL || n < 3 || p[n - 1] != ')' || n - 2 >= sizeof(buf))
+		return "";
+	snprintf(buf, sizeof(buf), "%.*s", (int)(n - 2), p + 1);
+	return buf;
+}
+
+/* GET /libpod/containers/json?all=&last=&filters=: `ps --format json`'s
+ * entries, oldest first, as Podman's ps */
+int api_libpod_ctr_list(struct api_ctx *c)
+{
+	cleanup_free char *last_s = http_query(c->req, "last");
+	cleanup_strv char **specs = NULL;
+	struct container_rec *v = NULL;
+	struct werr err = {0};
+	struct json_object *a;
+	int64_t last = -1;
+	size_t n = 0;
+	bool ok;
+
+	if (api_ready(c) < 0)
+		return 0;
+	specs = api_filters(c, &ok);
+	if (!ok)
+		return 0;
+	if (last_s && parse_int64(last_s, -1, INT32_MAX, &last) < 0)
+		return api_error(c, 400, "invalid last: %s", last_s);
+	if (ctr_select(c->e, specs, http_query_bool(c->req, "all", false), (int)last, &v, &n,
+		       &err) < 0)
+		return api_werr(c, &err, strstr(err.msg, "filter") ? 400 : 500);
+	a = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = ctr_json_ps(&v[i], NULL);
+		char when[64];
+		pod_ps_fields(c->e, &v[i], o, true);
+		/* the API's Created is a time (ps --format json prints seconds) */
+		format_rfc3339(v[i].created, when, sizeof(when));
+		jset_str(o, "Created", when);
+		/* and its Status only the health ("healthy"): the client makes
+		 * "Up 5 seconds (healthy)" from State, StartedAt and it */
+		jset_str(o, "Status", health_of(jstr(o, "Status")));
+		json_object_array_add(a, o);
+	}
+	container_recs_free(v, n);
+	return api_json(c, 200, a);
+}
+
+/* GET /libpod/containers/{id}/json: `inspect`'s object (one, not a list) */
+int api_libpod_ctr_inspect(struct api_ctx *c)
+{
+	struct container_rec r = {0};
+	struct json_object *o;
+
+	if (!api_ctr_lookup(c, &r))
+		return 0;
+	o = ctr_json_inspect(c->e, &r, false);
+	container_rec_free(&r);
+	return api_json(c, 200, o);
+}
+
+/* DELETE /libpod/containers/{id}?force=&timeout=: Podman's list of
+ * reports, [{"Id": ..., "Err": null}] */
+int api_libpod_ctr_remove(struct api_ctx *c)
+{
+	cleanup_free char *t = http_query(c->req, "timeout");
+	bool force = http_query_bool(c->req, "force", false);
+	struct container_rec r = {0};
+	struct werr err = {0};
+	struct json_object *a, *o;
+	int64_t timeout = -1;
+	int rc;
+
+	if (t && *t && parse_int64(t, 0, INT32_MAX, &timeout) < 0)
+		return api_error(c, 400, "invalid timeout: %s", t);
+	if (!api_ctr_lookup(c, &r))
+		return 0;
+	if (!force && r.state == CTR_RUNNING) {
+		api_error(c, 409,
+			  "cannot remove container %s as it is running - running or paused "
+			  "containers cannot be removed without force: container state improper",
+			  r.id);
+		container_rec_free(&r);
+		return 0;
+	}
+	rc = container_remove(c->e, &r, force, (int)timeout, &err);
+	if (rc < 0) {
+		container_rec_free(&r);
+		return api_werr(c, &err, 500);
+	}
+	a = json_object_new_array();
+	o = json_object_new_object();
+	jset_str(o, "Id", r.id);
+	jset(o, "Err", NULL);
+	json_object_array_add(a, o);
+	container_rec_free(&r);
+	return api_json(c, 200, a);
+}
+
+/* GET /libpod/images/json?all=&filters=: Podman's image summaries (the
+ * entries of `images --format json`, with the names as RepoTags too) */
+int api_libpod_img_list(struct api_ctx *c)
+{
+	cleanup_strv char **specs = NULL;
+	struct image_filter *f = NULL;
+	struct image_rec *v = NULL;
+	struct werr err = {0};
+	struct json_object *a;
+	struct store *st;
+	size_t n = 0;
+	bool ok;
+
+	if (api_ready(c) < 0)
+		return 0;
+	specs = api_filters(c, &ok);
+	if (!ok)
+		return 0;
+	if (!http_query_bool(c->req, "all", false))
+		specs = strv_append(specs, "intermediate=false");
+	f = image_filter_new(c->e, specs, &err);
+	if (f == NULL)
+		return api_error(c, 400, "%s", err.msg);
+	if (image_filter_list(c->e, f, &v, &n, &err) < 0) {
+		image_filter_free(f);
+		return api_werr(c, &err, 500);
+	}
+	image_filter_free(f);
+	st = engine_store(c->e, &err);
+	a = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o;
+		if (v[i].list)
+			continue;
+		o = img_json_list(&v[i], st ? store_image_users(st, v[i].id, &err) : 0);
+		jset(o, "RepoTags",
+		     strv_len(v[i].names) ? jnew_strv(v[i].names) : json_object_new_array());
+		jset(o, "Dangling", json_object_new_boolean(strv_len(v[i].names) == 0));
+		json_object_array_add(a, o);
+	}
+	image_recs_free(v, n);
+	return api_json(c, 200, a);
+}
+
+/* DELETE /libpod/images/remove?images=A&images=B&force=&all=: Podman's
+ * report {"Deleted", "Untagged", "Errors", "ExitCode"}; an unknown image
+ * is 404 and a used one 409, with the message `rmi` prints */
+int api_libpod_img_remove(struct api_ctx *c)
+{
+	bool force = http_query_bool(c->req, "force", false);
+	bool all = http_query_bool(c->req, "all", false);
+	cleanup_strv char **names = http_query_all(c->req, "images");
+	cleanup_strv char **untagged = NULL, **deleted = NULL;
+	struct json_object *o;
+	struct werr err = {0};
+
+	if (api_ready(c) < 0)
+		return 0;
+	if (all) {
+		struct image_rec *v = NULL;
+		size_t n = 0;
+		struct store *st = engine_store(c->e, &err);
+		if (st == NULL || store_image_list(st, &v, &n, &err) < 0)
+			return api_werr(c, &err, 500);
+		for (size_t i = 0; i < n; i++)
+			names = strv_append(names, v[i].id);
+		image_recs_free(v, n);
+	}
+	for (size_t i = 0; names && names[i]; i++) {
+		struct image_rec img = {0};
+		int r = image_lookup_list(c->e, names[i], &img, &err);
+		image_rec_free(&img);
+		if (r == 0)
+			return api_error(c, 404, "%s: image not known", names[i]);
+		if (r < 0 || image_remove(c->e, names[i], force, container_remove_by_image,
+					  &untagged, &deleted, &err) < 0)
+			return api_werr(c, &err, strstr(err.msg, "container") ? 409 : 500);
+	}
+	o = json_object_new_object();
+	jset(o, "Deleted", jnew_strv(deleted));
+	jset(o, "Untagged", jnew_strv(untagged));
+	jset(o, "Errors", json_object_new_array());
+	jset(o, "ExitCode", json_object_new_int(0));
+	return api_json(c, 200, o);
+}
+
+/* ---- pull ---- */
+
+/* The progress text `pull` prints, each write sent as {"stream": TEXT} */
+struct stream_out {
+	int fd;
+	bool gone;
+};
+
+static ssize_t stream_write(void *cookie, const char *buf, size_t size)
+{
+	struct stream_out *so = cookie;
+	struct json_object *o = json_object_new_object();
+	cleanup_free char *line = NULL;
+
+	json_object_object_add(o, "stream", json_object_new_string_len(buf, (int)size));
+	line = xasprintf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	if (!so->gone && http_chunk(so->fd, line, strlen(line)) < 0)
+		so->gone = true;
+	return (ssize_t)size; /* the pull goes on when the client left */
+}
+
+/* POST /libpod/images/pull?reference=&policy=&quiet=&tlsVerify=&arch=&os=
+ * &variant=: the progress lines of `pull` as {"stream"} objects, then
+ * {"images": [ID], "id": ID}, or {"error": MSG} */
+int api_libpod_img_pull(struct api_ctx *c)
+{
+	cleanup_free char *ref = http_query(c->req, "reference");
+	cleanup_free char *policy = http_query(c->req, "policy");
+	cleanup_free char *tls = http_query(c->req, "tlsVerify");
+	cleanup_free char *arch = http_query(c->req, "arch");
+	cleanup_free char *os = http_query(c->req, "os");
+	cleanup_free char *variant = http_query(c->req, "variant");
+	cleanup_free char *platform = NULL, *name = NULL;
+	bool quiet = http_query_bool(c->req, "quiet", false);
+	struct stream_out so = {.fd = c->fd};
+	struct pull_opts po = {.reg = {.tls_verify = -1}};
+	char id[DIGEST_HEX_LEN + 1] = "";
+	cookie_io_functions_t fns = {.write = stream_write};
+	struct progress *pr = NULL;
+	struct json_object *o;
+	struct werr err = {0};
+	struct image_rec have = {0};
+	FILE *out;
+	int found = 0, rc;
+
+	if (ref == NULL || ref[0] == '\0')
+		return api_error(c, 400, "reference parameter cannot be empty");
+	if (policy && *policy && strcmp(policy, "always") && strcmp(policy, "missing") &&
+	    strcmp(policy, "newer") && strcmp(policy, "never"))
+		return api_error(c, 400, "unsupported pull policy \"%s\"", policy);
+	if (tls && *tls)
+		po.reg.tls_verify = strcmp(tls, "false") != 0;
+	if ((os && *os) || (arch && *arch))
+		platform =
+		    xasprintf("%s/%s%s%s", os && *os ? os : "linux", arch && *arch ? arch : "",
+			      variant && *variant ? "/" : "", variant ? variant : "");
+	po.platform = platform;
+	if (api_ready(c) < 0)
+		return 0;
+	if (policy && (!strcmp(policy, "missing") || !strcmp(policy, "never")))
+		found = image_lookup(c->e, ref, &have, &err);
+	if (http_chunked_begin(c->fd, 200, "application/json") < 0) {
+		image_rec_free(&have);
+		return 1;
+	}
+	if (found == 1) {
+		snprintf(id, sizeof(id), "%s", have.id);
+		rc = 0;
+	} else if (policy && !strcmp(policy, "never")) {
+		werr_set(&err, 0, "%s: image not known", ref);
+		rc = -1;
+	} else {
+		out = fopencookie(&so, "w", fns);
+		if (out != NULL) {
+			setvbuf(out, NULL, _IOLBF, 0);
+			pr = progress_new(out, false, quiet);
+			po.event = progress_event;
+			po.ud = pr;
+		}
+		rc = image_pull(c->e, ref, &po, id, &name, &err);
+		if (pr)
+			progress_free(pr);
+		if (out)
+			fclose(out);
+	}
+	image_rec_free(&have);
+	o = json_object_new_object();
+	if (rc < 0) {
+		jset_str(o, "error", err.msg);
+	} else {
+		struct json_object *ids = json_object_new_array();
+		json_object_array_add(ids, json_object_new_string(id));
+		jset(o, "images", ids);
+		jset_str(o, "id", id);
+	}
+	{
+		cleanup_free char *line =
+		    xasprintf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+		if (!so.gone && http_chunk(c->fd, line, strlen(line)) < 0)
+			so.gone = true;
+	}
+	if (so.gone || http_chunked_end(c->fd) < 0)
+		return 1;
+	return 0;
+}
+
+/* GET /libpod/pods/json: `pod ps --format json`'s entries (filters are
+ * refused: they are not served over the API yet) */
+int api_libpod_pod_list(struct api_ctx *c)
+{
+	cleanup_strv char **specs = NULL;
+	struct pod_rec *p = NULL;
+	struct werr err = {0};
+	struct json_object *a;
+	size_t n = 0;
+	bool ok;
+
+	if (api_ready(c) < 0)
+		return 0;
+	specs = api_filters(c, &ok);
+	if (!ok)
+		return 0;
+	if (specs != NULL)
+		return api_error(c, 400, "pod filters are not served over the API yet");
+	if (pod_list(c->e, &p, &n, &err) < 0)
+		return api_werr(c, &err, 500);
+	a = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct container_rec *m = NULL;
+		size_t nm = 0;
+		if (pod_members(c->e, &p[i], &m, &nm, &err) < 0) {
+			json_object_put(a);
+			pod_recs_free(p, n);
+			return api_werr(c, &err, 500);
+		}
+		json_object_array_add(a, pod_ps_json(&p[i], m, nm, false, true));
+		container_recs_free(m, nm);
+	}
+	pod_recs_free(p, n);
+	return api_json(c, 200, a);
+}

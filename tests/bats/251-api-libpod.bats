@@ -1,0 +1,183 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2016,SC2154,SC1091  # templates in single quotes; status/output come from bats
+# Issue 12, libpod API: `podman --remote` (4.3.1) against `warren system
+# service` for info, ps, inspect, logs, rm, images, rmi, pull and pod ps:
+# what it prints must be what the warren CLI prints for the same store.
+
+load helpers
+load registry
+
+teardown() {
+    reg_stop
+    wt_teardown
+}
+
+# svc_start: the service on this test's store, unix://$SOCK
+svc_start() {
+    command -v podman >/dev/null || skip "podman is not installed (tests/deps.sh installs it)"
+    SOCK=$BATS_TEST_TMPDIR/api.sock
+    start_warren "$BATS_TEST_TMPDIR/service.log" system service --time 0 "unix://$SOCK"
+    wait_for_file "$SOCK" 20
+}
+
+# remote ARGS...: podman's remote client against the service
+remote() {
+    timeout 60 podman --remote --url "unix://$SOCK" "$@"
+}
+
+# lp METHOD PATH: one request; $code the status, $output the body
+lp() {
+    run --separate-stderr curl -sS --max-time 60 --unix-socket "$SOCK" -X "$1" \
+        -o "$BATS_TEST_TMPDIR/body" -w '%{http_code}' "http://d/v4.3.1/libpod$2"
+    [ "$status" -eq 0 ] || fail "curl $1 $2 failed: $stderr"
+    code=$output
+    output=$(cat "$BATS_TEST_TMPDIR/body")
+}
+
+@test "libpod: podman --remote info, ps, inspect, logs, images and pod ps print what warren prints" {
+    use_private_store
+    load_fixture busybox.docker.tar
+    run_warren 0 run -d --name web "$IMAGE" sh -c 'echo hello; sleep 1000'
+    run_warren 0 create --name c2 --label k=v "$IMAGE" true
+    run_warren 0 pod create --name p1
+    svc_start
+    local f
+    for f in '{{.ID}} {{.Names}} {{.Image}} {{.Command}} {{.Labels}}' '{{.ID}} {{.Names}} {{.Pod}}'; do
+        run remote ps -a --format "$f"
+        assert_success
+        local p=$output
+        run_warren 0 ps -a --format "$f"
+        assert_equal "$p" "$output"
+    done
+    run remote ps --format '{{.Names}}'
+    assert_output web
+    run remote ps -a --filter label=k=v --format '{{.Names}}'
+    assert_output c2
+    run remote ps -a --filter status=bogus
+    assert_failure
+    assert_output --partial 'bogus'
+    run remote inspect --format '{{.Id}} {{.Name}} {{.State.Status}} {{.Config.Cmd}} {{.Image}}' web
+    assert_success
+    local p=$output
+    run_warren 0 inspect --format '{{.Id}} {{.Name}} {{.State.Status}} {{.Config.Cmd}} {{.Image}}' web
+    assert_equal "$p" "$output"
+    run remote logs web
+    assert_success
+    assert_output hello
+    for f in '{{.ID}} {{.Repository}}:{{.Tag}} {{.Size}}' '{{.Id}}'; do
+        run remote images --format "$f"
+        assert_success
+        p=$output
+        run_warren 0 images --format "$f"
+        assert_equal "$p" "$output"
+    done
+    run remote info --format '{{.Store.GraphRoot}} {{.Store.ContainerStore.Number}} {{.Store.ImageStore.Number}} {{.Host.Arch}}'
+    assert_success
+    p=$output
+    run_warren 0 info --format '{{.Store.GraphRoot}} {{.Store.ContainerStore.Number}} {{.Store.ImageStore.Number}} {{.Host.Arch}}'
+    assert_equal "$p" "$output"
+    run remote pod ps --format '{{.ID}} {{.Name}} {{.NumberOfContainers}}'
+    assert_success
+    p=$output
+    run_warren 0 pod ps --format '{{.ID}} {{.Name}} {{.NumberOfContainers}}'
+    assert_equal "$p" "$output"
+    run_warren 0 pod rm -f p1
+}
+
+@test "libpod: podman --remote rm and rmi, with Podman's errors" {
+    use_private_store
+    load_fixture busybox.docker.tar
+    run_warren 0 run -d --name web "$IMAGE" sleep 1000
+    run_warren 0 create --name c2 "$IMAGE" true
+    local c2=$output
+    run_warren 0 tag "$IMAGE" localhost/other:1
+    svc_start
+    run remote rm c2
+    assert_success
+    assert_output "$c2"
+    run_warren 1 container exists c2
+    run remote rm nope
+    assert_failure
+    assert_output 'Error: no container with name or ID "nope" found: no such container'
+    run remote rm web
+    assert_failure
+    assert_output --partial 'running or paused containers cannot be removed without force'
+    run_warren 0 container exists web
+    run remote rm -f web
+    assert_success
+    run_warren 1 container exists web
+    run remote rmi localhost/other:1
+    assert_success
+    assert_output 'Untagged: localhost/other:1'
+    run_warren 1 image exists localhost/other:1
+    run_warren 0 image exists "$IMAGE"
+    run remote rmi nope
+    assert_failure
+    assert_output 'Error: nope: image not known'
+    # an image a container uses: refused, both kept
+    run_warren 0 create --name user "$IMAGE" true
+    run remote rmi "$IMAGE"
+    assert_failure
+    run_warren 0 image exists "$IMAGE"
+    run_warren 0 container exists user
+}
+
+@test "libpod: podman --remote pull from a registry: Podman's progress, the id warren stores" {
+    use_private_store
+    reg_start plain
+    reg_push "$REGFIX_GZIP" gzip:latest
+    export CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf
+    printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REG" >"$CONTAINERS_REGISTRIES_CONF"
+    svc_start
+    run --separate-stderr remote pull --tls-verify=false "$REG/gzip:latest"
+    assert_success
+    local id=$output
+    [[ $stderr == *"Trying to pull $REG/gzip:latest..."* ]] || fail "no Trying line: $stderr"
+    [[ $stderr == *"Copying blob "* ]] || fail "no Copying blob line: $stderr"
+    run_warren 0 images -q --no-trunc
+    assert_equal "${output#sha256:}" "$id"
+    # policy missing (run's default) takes the stored one without a request
+    lp POST "/images/pull?reference=$REG/gzip:latest&policy=missing"
+    assert_equal "$code" 200
+    assert_equal "$(tail -n1 <<<"$output" | jq -c .)" "{\"images\":[\"$id\"],\"id\":\"$id\"}"
+    [ "$(wc -l <<<"$output")" = 1 ] || fail "a stored image was pulled again: $output"
+    run --separate-stderr remote pull --tls-verify=false "$REG/nope:latest"
+    assert_failure
+    [[ $stderr == *"Error:"* ]] || fail "no error: $stderr"
+}
+
+@test "libpod: bad requests get 400/404 with a message, and the service keeps serving" {
+    use_private_store
+    load_fixture busybox.docker.tar
+    svc_start
+    lp GET '/containers/json?filters=notjson'
+    assert_equal "$code" 400
+    lp GET '/containers/json?last=x'
+    assert_equal "$code" 400
+    jq -e .message <<<"$output" >/dev/null
+    lp GET '/containers/json?filters=%7B%22bogus%22%3A%5B%22x%22%5D%7D'
+    assert_equal "$code" 400
+    lp GET '/images/json?filters=%7B%22dangling%22%3A%5B%22maybe%22%5D%7D'
+    assert_equal "$code" 400
+    lp POST '/images/pull'
+    assert_equal "$code" 400
+    lp POST '/images/pull?reference=x&policy=sometimes'
+    assert_equal "$code" 400
+    lp GET '/pods/json?filters=%7B%22name%22%3A%5B%22x%22%5D%7D'
+    assert_equal "$code" 400
+    lp GET '/containers/nope/json'
+    assert_equal "$code" 404
+    lp DELETE '/containers/nope?timeout=x'
+    assert_equal "$code" 400
+    lp DELETE '/images/remove?images=nope'
+    assert_equal "$code" 404
+    lp DELETE '/images/remove'
+    assert_equal "$code" 200
+    assert_equal "$(jq -c . <<<"$output")" '{"Deleted":[],"Untagged":[],"Errors":[],"ExitCode":0}'
+    lp GET '/info'
+    assert_equal "$code" 200
+    jq -e .store.graphRoot <<<"$output" >/dev/null
+    lp GET '/images/json'
+    assert_equal "$code" 200
+    assert_equal "$(jq -r '.[0].RepoTags[0]' <<<"$output")" "$IMAGE"
+}
