@@ -570,6 +570,9 @@ int api_ctr_wait(struct api_ctx *c)
 	struct container_rec r = {0};
 	struct wait_result w = {0};
 
+	/* libpod's conditions are states; the ones that mean the end are kept */
+	if (c->libpod && cond && (!strcmp(cond, "stopped") || !strcmp(cond, "exited")))
+		cond[0] = '\0';
 	if (cond && cond[0] && strcmp(cond, "not-running") != 0 && strcmp(cond, "next-exit") != 0 &&
 	    strcmp(cond, "removed") != 0)
 		return api_error(c, 400, "invalid condition: \"%s\"", cond);
@@ -591,6 +594,8 @@ int api_ctr_wait(struct api_ctx *c)
 	}
 	container_rec_free(&r);
 	jset(o, "StatusCode", json_object_new_int(w.code));
+	if (c->libpod && w.rc >= 0) /* libpod's answer is the bare exit code */
+		json_object_put(steal_pointer(&o)), o = json_object_new_int(w.code);
 	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	cleanup_free char *line = xasprintf("%s\n", s);
 	if (http_chunk(c->fd, line, strlen(line)) < 0 || http_chunked_end(c->fd) < 0)

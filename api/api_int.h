@@ -98,6 +98,7 @@ int api_events(struct api_ctx *c);   /* api_events.c */
 /* api_libpod.c: the /libpod/ shapes that differ from Docker's */
 int api_libpod_info(struct api_ctx *c);
 int api_libpod_ctr_list(struct api_ctx *c);
+int api_libpod_ctr_create(struct api_ctx *c);
 int api_libpod_ctr_inspect(struct api_ctx *c);
 int api_libpod_ctr_remove(struct api_ctx *c);
 int api_libpod_img_list(struct api_ctx *c);

@@ -16,6 +16,7 @@
 #include "runtime/ctr_json.h"
 #include "runtime/ctrfilter.h"
 #include "runtime/pods.h"
+#include "runtime/runopts.h"
 #include "runtime/sys_json.h"
 #include "storage/store.h"
 
@@ -367,4 +368,193 @@ int api_libpod_pod_list(struct api_ctx *c)
 	}
 	pod_recs_free(p, n);
 	return api_json(c, 200, a);
+}
+
+/* ---- create (Podman's SpecGenerator) ---- */
+
+/* strings of array field k of o appended to *v; false when one is no string */
+static bool str_list(struct json_object *o, const char *k, char ***v)
+{
+	struct json_object *a = jget(o, k);
+
+	for (size_t i = 0; i < jlen(a); i++) {
+		struct json_object *s = json_object_array_get_idx(a, i);
+		if (!json_object_is_type(s, json_type_string))
+			return false;
+		*v = strv_append(*v, json_object_get_string(s));
+	}
+	return true;
+}
+
+/* portmappings [{host_ip, container_port, host_port, range, protocol}] as
+ * -p specs */
+static int spec_ports(struct run_opts *o, struct json_object *pm, struct werr *err)
+{
+	for (size_t i = 0; i < jlen(pm); i++) {
+		struct json_object *m = json_object_array_get_idx(pm, i);
+		const char *ip = jstr(m, "host_ip"), *proto = jstr(m, "protocol");
+		int cp = json_object_get_int(jget(m, "container_port"));
+		int hp = json_object_get_int(jget(m, "host_port"));
+		int range = jget(m, "range") ? json_object_get_int(jget(m, "range")) : 1;
+		cleanup_free char *cports = NULL, *hports = NULL, *spec = NULL;
+
+		if (cp <= 0 || cp > 65535 || hp < 0 || hp > 65535 || range < 1 ||
+		    cp + range - 1 > 65535)
+			return werr_set(err, 0, "invalid port mapping %d:%d (range %d)", hp, cp,
+					range);
+		cports = range > 1 ? xasprintf("%d-%d", cp, cp + range - 1) : xasprintf("%d", cp);
+		hports = hp == 0     ? xstrdup("")
+			 : range > 1 ? xasprintf("%d-%d", hp, hp + range - 1)
+				     : xasprintf("%d", hp);
+		spec = xasprintf("%s%s%s%s%s/%s", ip && *ip ? ip : "", ip && *ip ? ":" : "", hports,
+				 (ip && *ip) || hp ? ":" : "", cports,
+				 proto && *proto ? proto : "tcp");
+		if (runopts_add_publish(o, spec, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* netns {"nsmode": ..., "value": ...} as --network */
+static int spec_netns(struct run_opts *o, struct json_object *ns, struct werr *err)
+{
+	const char *mode = jstr(ns, "nsmode"), *val = jstr(ns, "value");
+	cleanup_free char *net = NULL;
+
+	if (mode == NULL || !*mode || !strcmp(mode, "default"))
+		return 0;
+	if (!strcmp(mode, "container") || !strcmp(mode, "path"))
+		net =
+		    xasprintf("%s:%s", !strcmp(mode, "path") ? "ns" : "container", val ? val : "");
+	else
+		net = xstrdup(mode);
+	return runopts_set_network(o, net, err);
+}
+
+/* The SpecGenerator's fields warren has into o: 0, or -1 with err (400).
+ * Fields it does not know are left alone, as the CLI's defaults. */
+static int spec_opts(struct json_object *b, struct run_opts *o, struct werr *err)
+{
+	static const struct {
+		const char *field;
+		enum json_type type;
+	} types[] = {
+	    {"image", json_type_string},       {"name", json_type_string},
+	    {"command", json_type_array},      {"entrypoint", json_type_array},
+	    {"env", json_type_object},	       {"labels", json_type_object},
+	    {"work_dir", json_type_string},    {"user", json_type_string},
+	    {"hostname", json_type_string},    {"terminal", json_type_boolean},
+	    {"stdin", json_type_boolean},      {"remove", json_type_boolean},
+	    {"privileged", json_type_boolean}, {"read_only_filesystem", json_type_boolean},
+	    {"cap_add", json_type_array},      {"cap_drop", json_type_array},
+	    {"portmappings", json_type_array}, {"netns", json_type_object},
+	    {"init", json_type_boolean},       {"restart_policy", json_type_string},
+	    {"stop_timeout", json_type_int},   {"stop_signal", json_type_int},
+	    {"annotations", json_type_object}, {"publish_image_ports", json_type_boolean},
+	};
+	const char *s;
+
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+		struct json_object *v = jget(b, types[i].field);
+		if (v && !json_object_is_type(v, json_type_null) &&
+		    !json_object_is_type(v, types[i].type))
+			return werr_set(err, 0, "json: field %s has the wrong type",
+					types[i].field);
+	}
+	if ((s = jstr(b, "image")) == NULL || !*s)
+		return werr_set(err, 0, "no image specified");
+	if ((s = jstr(b, "name")) && *s)
+		o->name = xstrdup(s);
+	if (!str_list(b, "command", &o->cmd) || !str_list(b, "entrypoint", &o->entrypoint) ||
+	    !str_list(b, "cap_add", &o->cap_add) || !str_list(b, "cap_drop", &o->cap_drop))
+		return werr_set(err, 0, "json: a list holds a value that is no string");
+	o->entrypoint_set = jget(b, "entrypoint") != NULL && o->entrypoint != NULL;
+	if (jget(b, "env")) {
+		json_object_object_foreach(jget(b, "env"), k, v)
+		{
+			cleanup_free char *kv = xasprintf("%s=%s", k, json_object_get_string(v));
+			if (!*k || runopts_add_env(o, kv, err) < 0)
+				return werr_set(err, 0, "invalid environment variable \"%s\"", kv);
+		}
+	}
+	if (jget(b, "labels")) {
+		json_object_object_foreach(jget(b, "labels"), lk, lv)
+		{
+			cleanup_free char *l = xasprintf("%s=%s", lk, json_object_get_string(lv));
+			if (runopts_add_label(o, l, err) < 0)
+				return -1;
+		}
+	}
+	if ((s = jstr(b, "work_dir")) && *s)
+		o->workdir = xstrdup(s);
+	if ((s = jstr(b, "user")) && *s)
+		o->user = xstrdup(s);
+	if ((s = jstr(b, "hostname")) && *s)
+		o->hostname = xstrdup(s);
+	o->tty = json_object_get_boolean(jget(b, "terminal"));
+	o->interactive = json_object_get_boolean(jget(b, "stdin"));
+	o->rm = json_object_get_boolean(jget(b, "remove"));
+	o->privileged = json_object_get_boolean(jget(b, "privileged"));
+	o->read_only = json_object_get_boolean(jget(b, "read_only_filesystem"));
+	o->init = json_object_get_boolean(jget(b, "init"));
+	o->publish_all = json_object_get_boolean(jget(b, "publish_image_ports"));
+	if (jget(b, "stop_timeout"))
+		o->stop_timeout = json_object_get_int(jget(b, "stop_timeout"));
+	if (jget(b, "stop_signal") && json_object_get_int(jget(b, "stop_signal")) != 0) {
+		char sig[16];
+		snprintf(sig, sizeof(sig), "%d", json_object_get_int(jget(b, "stop_signal")));
+		if (runopts_set_stop_signal(o, sig, err) < 0)
+			return -1;
+	}
+	if ((s = jstr(b, "restart_policy")) && *s && strcmp(s, "no") != 0) {
+		int tries = json_object_get_int(jget(b, "restart_tries"));
+		cleanup_free char *r = tries > 0 ? xasprintf("%s:%d", s, tries) : xstrdup(s);
+		if (runopts_set_restart(o, r, err) < 0)
+			return -1;
+	}
+	if (jget(b, "annotations")) {
+		json_object_object_foreach(jget(b, "annotations"), ak, av)
+		{
+			cleanup_free char *a = xasprintf("%s=%s", ak, json_object_get_string(av));
+			if (runopts_add_annotation(o, a, err) < 0)
+				return -1;
+		}
+	}
+	if (spec_ports(o, jget(b, "portmappings"), err) < 0 ||
+	    spec_netns(o, jget(b, "netns"), err) < 0)
+		return -1;
+	o->detach = true;
+	return 0;
+}
+
+/* POST /libpod/containers/create: a SpecGenerator; 201 {"Id", "Warnings"} */
+int api_libpod_ctr_create(struct api_ctx *c)
+{
+	cleanup_json struct json_object *b = NULL;
+	struct ctr_owned oc = {.lock = -1, .proc = {.pty_master = -1}};
+	struct werr err = {0};
+	struct json_object *res;
+	struct run_opts o;
+	int r;
+
+	if (api_ready(c) < 0 || (b = api_body(c)) == NULL)
+		return 0;
+	runopts_init(&o);
+	o.stop_timeout = -1;
+	if (spec_opts(b, &o, &err) < 0) {
+		runopts_free(&o);
+		return api_error(c, 400, "%s", err.msg);
+	}
+	r = container_create(c->e, jstr(b, "image"), &o, &oc, &err);
+	runopts_free(&o);
+	if (r < 0) {
+		if (strstr(err.msg, "image not known"))
+			return api_error(c, 404, "%s", err.msg);
+		return api_werr(c, &err, strstr(err.msg, "already in use") ? 409 : 500);
+	}
+	res = json_object_new_object();
+	jset_str(res, "Id", oc.rec.id);
+	jset(res, "Warnings", json_object_new_array());
+	container_owned_free(c->e, &oc);
+	return api_json(c, 201, res);
 }

@@ -84,6 +84,44 @@ lp() {
     run_warren 0 pod rm -f p1
 }
 
+@test "libpod: podman --remote run (attached: output and exit code; -d with -e, -p, --label), stop, start" {
+    use_private_store
+    load_fixture busybox.docker.tar
+    svc_start
+    run --separate-stderr remote run --name a1 "$IMAGE" sh -c 'echo out; echo err >&2; exit 3'
+    assert_equal "$status" 3
+    assert_equal "$output" out
+    assert_equal "$stderr" err
+    run_warren 0 inspect --format '{{.State.ExitCode}} {{.Config.Cmd}}' a1
+    assert_output '3 [sh -c echo out; echo err >&2; exit 3]'
+    local port
+    port=$(reg_free_port)
+    run remote run -d --name d1 -e A=1 --label k=v -p "127.0.0.1:$port:80" -w /tmp -u 1:1 \
+        --stop-timeout 3 "$IMAGE" sleep 1000
+    assert_success
+    local id=$output
+    run_warren 0 inspect --format '{{.Id}} {{.State.Status}} {{.Config.Labels.k}} {{.Config.WorkingDir}} {{.Config.User}} {{.Config.StopTimeout}}' d1
+    assert_output "$id running v /tmp 1:1 3"
+    run_warren 0 exec d1 sh -c 'echo $A'
+    assert_output 1
+    run_warren 0 port d1
+    assert_output "80/tcp -> 127.0.0.1:$port"
+    run remote stop -t 0 d1
+    assert_success
+    run_warren 0 inspect --format '{{.State.Status}}' d1
+    assert_output exited
+    run remote start d1
+    assert_success
+    run_warren 0 inspect --format '{{.State.Status}}' d1
+    assert_output running
+    # a bad spec: 400 with the reason, nothing created
+    run remote run -d --name bad -p 70000:80 "$IMAGE" true
+    assert_failure
+    run_warren 1 container exists bad
+    run remote run --name gone localhost/nope:1 true
+    assert_failure
+}
+
 @test "libpod: podman --remote rm and rmi, with Podman's errors" {
     use_private_store
     load_fixture busybox.docker.tar
@@ -174,6 +212,19 @@ lp() {
     lp DELETE '/images/remove'
     assert_equal "$code" 200
     assert_equal "$(jq -c . <<<"$output")" '{"Deleted":[],"Untagged":[],"Errors":[],"ExitCode":0}'
+    local body
+    for body in '{}' '{"image":5}' '{"image":"'"$IMAGE"'","command":"true"}' \
+        '{"image":"'"$IMAGE"'","env":{"A":["x"]},"command":[1]}' '{"image":"'"$IMAGE"'","portmappings":[{"container_port":0}]}' '[1]' 'not json'; do
+        run --separate-stderr curl -sS --unix-socket "$SOCK" -o /dev/null -w '%{http_code}' \
+            -H 'Content-Type: application/json' -d "$body" http://d/v4.3.1/libpod/containers/create
+        assert_equal "$output" 400
+    done
+    # a network that does not exist is not found, as Podman's
+    run curl -sS --unix-socket "$SOCK" -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+        -d '{"image":"'"$IMAGE"'","netns":{"nsmode":"bogus"}}' http://d/v4.3.1/libpod/containers/create
+    assert_output 404
+    run_warren 0 ps -aq
+    assert_output ""
     lp GET '/info'
     assert_equal "$code" 200
     jq -e .store.graphRoot <<<"$output" >/dev/null
