@@ -33,6 +33,7 @@
 #include "lib/syscalls.h"
 #include "lib/util.h"
 #include "storage/blobs.h"
+#include "storage/store.h"
 
 #define READ_BUF (256 * 1024)
 
@@ -954,6 +955,41 @@ int layer_extract(struct engine *e, const struct layer_src *src, const char *wan
 char *layer_path(struct engine *e, const char *diff_id)
 {
 	return xasprintf("%s/layers/%s", e->root, digest_hex(diff_id));
+}
+
+/* The id the kernel shows for an owner not mapped in the user namespace
+ * (/proc/sys/kernel/overflowuid, 65534 unless an admin changed it). */
+#define OVERFLOW_ID 65534
+
+/* The layer dir of diff_id in a read-only store; see layer.h. */
+char *layer_ro_path(struct engine *e, const char *diff_id, bool *foreign)
+{
+	const char *dir;
+
+	for (size_t i = 0; e->store && (dir = store_readonly_dir(e->store, i)) != NULL; i++) {
+		char *p = xasprintf("%s/layers/%s", dir, digest_hex(diff_id));
+		struct stat st;
+
+		/* a real dir: never a symlink the store's owner put there */
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (foreign != NULL)
+				*foreign = e->rootless && st.st_uid == OVERFLOW_ID;
+			return p;
+		}
+		free(p);
+	}
+	return NULL;
+}
+
+char *layer_path_any(struct engine *e, const char *diff_id)
+{
+	char *own = layer_path(e, diff_id);
+	char *ro;
+
+	if (access(own, F_OK) == 0 || (ro = layer_ro_path(e, diff_id, NULL)) == NULL)
+		return own;
+	free(own);
+	return ro;
 }
 
 /* Removes dir name of the layers dir; see layer.h. */
