@@ -47,7 +47,7 @@ static void add_readonly_stores(struct engine *e)
 		if (strcmp(o, e->root) == 0)
 			continue;
 		if (store_add_readonly(e->store, o, &err) < 0)
-			log_warn("%s: ignored", err.msg);
+			log_warn("%s; ignored", err.msg);
 	}
 }
 

@@ -61,7 +61,9 @@ static int open_blobs_dir(struct engine *e, bool create, struct werr *err)
 
 	if (fd >= 0 || errno != ENOENT || !create)
 		return fd >= 0 ? fd : werr_set(err, errno, "open '%s'", dir);
-	if (mkdir_p(sub, 0700, err) < 0)
+	/* readable by all below the store's root (0700 unless its owner opens
+	 * it as a shared read-only store): a reader's save copies them */
+	if (mkdir_p(sub, 0755, err) < 0)
 		return -1;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return fd >= 0 ? fd : werr_set(err, errno, "open '%s'", dir);
@@ -76,7 +78,7 @@ struct blob_writer *blob_writer_new(struct engine *e, struct werr *err)
 
 	if (dfd < 0)
 		return NULL;
-	if (mkdirat(dfd, "sha256", 0700) < 0 && errno != EEXIST) {
+	if (mkdirat(dfd, "sha256", 0755) < 0 && errno != EEXIST) {
 		werr_set(err, errno, "mkdir '%s/blobs/sha256'", e->root);
 		return NULL;
 	}
@@ -88,7 +90,7 @@ struct blob_writer *blob_writer_new(struct engine *e, struct werr *err)
 	w = xcalloc(1, sizeof(*w));
 	memcpy(w->tmp, ".tmp-", 5);
 	random_hex(w->tmp + 5, 16);
-	w->fd = openat(dfd, w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	w->fd = openat(dfd, w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (w->fd < 0 || (flock(w->fd, LOCK_EX | LOCK_NB) < 0 && !locks_unsupported(errno))) {
 		werr_set(err, errno, "create blob temp file '%s/blobs/%s'", e->root, w->tmp);
 		if (w->fd >= 0) {

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -517,19 +518,19 @@ static int ro_check(const char *dir, const char *db, struct werr *err)
 	struct stat st;
 
 	if (dir[0] != '/')
-		return werr_set(err, EINVAL, "not an absolute path");
+		return werr_set(err, 0, "not an absolute path");
 	if (lstat(dir, &st) < 0)
-		return werr_set(err, errno, "cannot use it");
+		return werr_set(err, 0, "%s", strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return werr_set(err, ENOTDIR, "not a directory (a symlink is not followed)");
+		return werr_set(err, 0, "not a directory (a symlink is not followed)");
 	if (st.st_mode & S_IWOTH)
-		return werr_set(err, EPERM, "writable by every user (chmod o-w it)");
+		return werr_set(err, 0, "writable by every user (chmod o-w it)");
 	if (lstat(db, &st) < 0)
-		return werr_set(err, errno, "not a warren store (no readable warren.db)");
+		return werr_set(err, 0, "not a warren store (warren.db: %s)", strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		return werr_set(err, EINVAL, "not a warren store (warren.db is not a file)");
+		return werr_set(err, 0, "not a warren store (warren.db is not a file)");
 	if (st.st_mode & S_IWOTH)
-		return werr_set(err, EPERM, "its warren.db is writable by every user");
+		return werr_set(err, 0, "its warren.db is writable by every user (chmod o-w it)");
 	return 0;
 }
 
@@ -554,6 +555,36 @@ static int ro_schema(struct store *s, struct werr *err)
 	return 0;
 }
 
+/* A store other users can read has its layers dir open to them: a
+ * setuid file of an image would then run with its owner's rights on the
+ * host, unless the filesystem is mounted nosuid. Said to every reader
+ * until the admin fixes it (a warning, not an error: the reader is not
+ * the one at risk of doing wrong). */
+static void warn_suid(const char *dir)
+{
+	cleanup_free char *layers = xasprintf("%s/layers", dir);
+	struct statvfs vfs;
+	struct stat st;
+
+	if (stat(layers, &st) < 0 || (st.st_mode & (S_IXGRP | S_IXOTH)) == 0)
+		return;
+	if (statvfs(layers, &vfs) == 0 && (vfs.f_flag & ST_NOSUID) == 0)
+		log_warn("read-only image store '%s' is not on a nosuid mount: setuid files in its "
+			 "images can be run on the host by every user who can read it (its admin "
+			 "runs: mount --bind %s %s && mount -o remount,bind,nosuid,nodev %s)",
+			 dir, dir, dir, dir);
+}
+
+/* True when path is an SQLite database in WAL mode (its header says so). */
+static bool is_wal_db(const char *path)
+{
+	unsigned char h[20];
+	cleanup_close int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	return fd >= 0 && read(fd, h, sizeof(h)) == (ssize_t)sizeof(h) &&
+	       memcmp(h, "SQLite format 3", 16) == 0 && h[18] == 2;
+}
+
 int store_add_readonly(struct store *s, const char *dir, struct werr *err)
 {
 	cleanup_free char *db = xasprintf("%s/warren.db", dir);
@@ -572,9 +603,18 @@ int store_add_readonly(struct store *s, const char *dir, struct werr *err)
 	}
 	sqlite3_busy_timeout(r->db, 10000);
 	if (ro_schema(r, err) < 0) {
+		cleanup_free char *shm = xasprintf("%s-shm", db);
 		store_close(r);
+		/* a WAL database is read through its -shm, which only its owner
+		 * can make (sqlite3 removes it when it closes the database) */
+		if (is_wal_db(db) && access(shm, F_OK) < 0 && errno == ENOENT)
+			werr_set(err, 0,
+				 "its warren.db-shm is missing (a reader cannot make it): the "
+				 "store's owner runs 'warren --root %s images' once",
+				 dir);
 		return werr_wrap(err, "read-only image store '%s'", dir);
 	}
+	warn_suid(dir);
 	s->ro = xrealloc(s->ro, (s->nro + 1) * sizeof(*s->ro));
 	s->ro[s->nro++] = r;
 	return 0;
