@@ -250,6 +250,16 @@ static int set_owner(struct xctx *x, int pfd, const char *base, int fd, struct a
 	rc = fd >= 0 ? fchown(fd, 0, 0) : fchownat(pfd, base, 0, 0, AT_SYMLINK_NOFOLLOW);
 	if (rc < 0)
 		return werr_set(x->err, errno, "chown '%s' to 0:0", x->norm);
+	/* the owner it had, for commit and save to write back (layertar.c);
+	 * where the filesystem has no user xattrs (or on a symlink, which
+	 * cannot have one) it is lost, as before */
+	if (fd >= 0) {
+		char v[32];
+		int n = snprintf(v, sizeof(v), "%u:%u", uid, gid);
+		if (fsetxattr(fd, LAYER_OWNER_XATTR, v, (size_t)n, 0) < 0)
+			log_debug("'%s': cannot record its owner %s: %s", x->norm, v,
+				  strerror(errno));
+	}
 	return 0;
 }
 
@@ -260,7 +270,7 @@ static bool storage_xattr(const char *name)
 {
 	static const char *const prefixes[] = {"trusted.overlay.", "user.overlay.",
 					       "user.fuseoverlayfs.",
-					       "user.containers.override_stat"};
+					       "user.containers.override_stat", LAYER_OWNER_XATTR};
 
 	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
 		if (str_has_prefix(name, prefixes[i]))
