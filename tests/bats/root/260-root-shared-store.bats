@@ -11,16 +11,23 @@
 load ../helpers
 
 READER=${WARREN_TEST_SECOND_USER:-wt-kube2}
+GROUP_OWNER=${WARREN_TEST_THIRD_USER:-wt-kube3}
+
+# with_subids USER: the user exists and has a sub-id range of its own
+with_subids() {
+    if ! id "$1" >/dev/null 2>&1; then
+        useradd -m -s /bin/bash "$1" || return 1
+    fi
+    if ! grep -q "^$1:" /etc/subuid; then
+        local start=$((($(id -u "$1") % 1000 + 80) * 65536))
+        echo "$1:$start:65536" >>/etc/subuid
+        echo "$1:$start:65536" >>/etc/subgid
+    fi
+}
 
 setup_file() {
-    if ! id "$READER" >/dev/null 2>&1; then
-        useradd -m -s /bin/bash "$READER" || return 1
-    fi
-    if ! grep -q "^$READER:" /etc/subuid; then
-        local start=$((($(id -u "$READER") % 1000 + 80) * 65536))
-        echo "$READER:$start:65536" >>/etc/subuid
-        echo "$READER:$start:65536" >>/etc/subgid
-    fi
+    with_subids "$READER" || return 1
+    with_subids "$GROUP_OWNER" || return 1
     # one nosuid mount for every test's cache, made before the reader's
     # namespace exists (a mount made later would not show in it)
     runuser -u "$READER" -- env -i PATH=/usr/bin:/bin "$WARREN" system migrate >/dev/null 2>&1 || true
@@ -264,4 +271,29 @@ EOF
     touch "$stop"
     wait "$owner" || true
     echo "# the churned image ran complete $complete times of 12" >&3
+}
+
+@test "shared store: a store a rootless user filled is usable by another user" {
+    # guards: issue 15 (images an admin "or a group" pulled; the owner's sub-ids are not the reader's)
+    local g o
+    g=$(mktemp -d "$SHARED_MNT/group.XXXXXX")
+    o=$(mktemp -d "$WT_TMP/owner.XXXXXX")
+    chmod 0755 "$g" "$o"
+    chown "$GROUP_OWNER:" "$g" "$o"
+    install -d -m 0700 -o "$GROUP_OWNER" "$o/xdg"
+    own() {
+        runuser -u "$GROUP_OWNER" -- env -i HOME="$o" PATH=/usr/bin:/bin XDG_RUNTIME_DIR="$o/xdg" \
+            "$WARREN" --root "$g/store" --runroot "$o/run" "$@"
+    }
+    own load -q -i "$WT_FIXTURES/layers.tar" || fail "the owner's load failed"
+    chmod 0755 "$g/store" "$g/store/layers"
+    CACHE=$g/store
+    rdr run --rm localhost/warren-test/layers:latest sh -c 'stat -c %u:%g /owned1000; echo x >>/owned1000 && echo wrote'
+    [ "$status" = 0 ] || fail "run: $stderr"
+    assert_output $'0:0\nwrote'
+    own rmi -a -f >/dev/null 2>&1
+    own system migrate >/dev/null 2>&1
+    runuser -u "$GROUP_OWNER" -- env -i HOME="$o" PATH=/usr/bin:/bin XDG_RUNTIME_DIR="$o/xdg" \
+        "$WARREN" --root "$g/store" --runroot "$o/run" unshare rm -rf "$g/store" >/dev/null 2>&1 || true
+    runuser -u "$GROUP_OWNER" -- env -i PATH=/usr/bin:/bin XDG_RUNTIME_DIR="$o/xdg" "$WARREN" system migrate >/dev/null 2>&1 || true
 }
