@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2154  # status/output/stderr come from bats
+# shellcheck disable=SC2154,SC2034  # status/output/stderr come from bats; WT_ROOT is read by helpers
 # Issue 15 "A shared read-only image cache" (and issue 10's storage.conf
 # additionalimagestores): root fills a store, a second user (rootless, with
 # its own sub-ids) uses its images through --storage-opt
