@@ -9,6 +9,7 @@
 # with squash_to_root, so they show as root (docs/rootless/hpc.md).
 
 load ../helpers
+load ../registry
 
 READER=${WARREN_TEST_SECOND_USER:-wt-kube2}
 GROUP_OWNER=${WARREN_TEST_THIRD_USER:-wt-kube3}
@@ -34,9 +35,11 @@ setup_file() {
     export SHARED_MNT=$WT_TMP/shared
     mkdir -p "$SHARED_MNT"
     mount -t tmpfs -o nosuid,nodev,mode=0755 tmpfs "$SHARED_MNT"
+    reg_start plain
 }
 
 teardown_file() {
+    reg_stop
     umount -l "$SHARED_MNT" 2>/dev/null || true
 }
 
@@ -296,4 +299,15 @@ EOF
     runuser -u "$GROUP_OWNER" -- env -i HOME="$o" PATH=/usr/bin:/bin XDG_RUNTIME_DIR="$o/xdg" \
         "$WARREN" --root "$g/store" --runroot "$o/run" unshare rm -rf "$g/store" >/dev/null 2>&1 || true
     runuser -u "$GROUP_OWNER" -- env -i PATH=/usr/bin:/bin XDG_RUNTIME_DIR="$o/xdg" "$WARREN" system migrate >/dev/null 2>&1 || true
+}
+
+@test "shared store: push of a cache image sends its original blobs" {
+    # guards: issue 15 (push works with a read-only image, nothing copied)
+    rdr push --tls-verify=false "$IMAGE" "$REG/fromcache/busybox:v1"
+    [ "$status" = 0 ] || fail "push: $stderr"
+    use_private_store
+    printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REG" >"$BATS_TEST_TMPDIR/registries.conf"
+    CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf run_warren 0 pull -q "$REG/fromcache/busybox:v1"
+    assert_output "$IMAGE_ID"
+    [ -z "$(ls -A "$RD/root/layers" 2>/dev/null)" ] || fail "layers copied: $(ls "$RD/root/layers")"
 }
