@@ -130,8 +130,20 @@ rd() {
     assert_output hi
     rdr ps -a --format '{{.Names}} {{.Image}}'
     assert_output "c1 $IMAGE"
+    # an image committed from it keeps the cache's layers below its own
+    rdr commit -q c1 localhost/derived:latest
+    [ "$status" = 0 ] || fail "commit: $stderr"
+    rdr run --rm localhost/derived:latest cat /hello
+    assert_output hi
+    rdr system check
+    assert_line --regexp '^ok +image layers +every layer of every image is present'
+    rdr system check --repair
+    rdr images -q localhost/derived:latest
+    [ -n "$output" ] || fail "system check --repair removed an image built on the cache"
     rdr rm c1
     [ "$status" = 0 ] || fail "rm: $stderr"
+    rdr rmi localhost/derived:latest
+    [ "$status" = 0 ] || fail "rmi: $stderr"
     after=$(cd "$CACHE" && find . -printf '%p %s %T@\n' | sort | md5sum)
     [ "$before" = "$after" ] || fail "the reader changed the cache"
     # root sees no container of the reader's
