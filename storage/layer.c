@@ -976,6 +976,9 @@ char *layer_ro_path(struct engine *e, const char *diff_id, bool *foreign)
 {
 	const char *dir;
 
+	/* the name comes from another user's database: never a path */
+	if (!digest_valid(diff_id))
+		return NULL;
 	for (size_t i = 0; e->store && (dir = store_readonly_dir(e->store, i)) != NULL; i++) {
 		char *p = xasprintf("%s/layers/%s", dir, digest_hex(diff_id));
 		struct stat st;

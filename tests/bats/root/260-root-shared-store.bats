@@ -130,6 +130,9 @@ rd() {
     assert_output hi
     rdr ps -a --format '{{.Names}} {{.Image}}'
     assert_output "c1 $IMAGE"
+    rdr diff c1
+    [ "$status" = 0 ] || fail "diff: $stderr"
+    assert_line "A /hello"
     # an image committed from it keeps the cache's layers below its own
     rdr commit -q c1 localhost/derived:latest
     [ "$status" = 0 ] || fail "commit: $stderr"
