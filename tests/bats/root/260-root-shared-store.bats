@@ -326,3 +326,18 @@ EOF
     assert_output "$IMAGE_ID"
     [ -z "$(ls -A "$RD/root/layers" 2>/dev/null)" ] || fail "layers copied: $(ls "$RD/root/layers")"
 }
+
+@test "shared store: build FROM a cache image with a RUN step; the result is the reader's" {
+    # guards: issue 15 (container layers stay private; build uses the cache's layers)
+    install -d -m 0755 -o "$READER" "$RD/ctx"
+    printf 'FROM %s\nRUN echo built >/b\n' "$IMAGE" >"$RD/ctx/Containerfile"
+    chmod 0644 "$RD/ctx/Containerfile"
+    rdr build -q -t localhost/fromcache:latest "$RD/ctx"
+    [ "$status" = 0 ] || fail "build: $stderr"
+    rdr run --rm localhost/fromcache:latest cat /b
+    assert_output built
+    rdr images --format '{{.Repository}} {{.ReadOnly}}'
+    assert_line "localhost/fromcache false"
+    run_warren 0 images -q localhost/fromcache:latest
+    assert_output ""
+}
