@@ -240,7 +240,8 @@ int cmd_rmi(struct engine *e, void *opts, char **args, struct werr *err)
 		if (store_image_list(e->store, &list, &n, err) < 0)
 			return -1;
 		for (size_t i = 0; i < n; i++)
-			refs = strv_append(refs, list[i].id);
+			if (list[i].ro_store == NULL) /* not the user's to remove */
+				refs = strv_append(refs, list[i].id);
 		image_recs_free(list, n);
 	}
 	if (strv_len(refs) == 0 && !all) {

@@ -372,7 +372,8 @@ static int reset_objects(struct engine *e)
 	}
 	if (store_image_list(e->store, &im, &n, &err) == 0) {
 		for (size_t i = 0; i < n; i++, err = (struct werr){0})
-			if (image_delete(e, im[i].id, &err) < 0 && ++failed)
+			if (im[i].ro_store == NULL && image_delete(e, im[i].id, &err) < 0 &&
+			    ++failed)
 				cli_error("%s", err.msg);
 		image_recs_free(im, n);
 	}

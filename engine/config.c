@@ -49,6 +49,7 @@ static const struct known storage_keys[] = {
     {"storage", "graphroot", K_STR},
     {"storage", "runroot", K_STR},
     {"storage", "rootless_storage_path", K_STR},
+    {"storage.options", "additionalimagestores", K_STRV},
     {"storage.options", "mount_program", K_STR},
     {"storage.options.overlay", "mount_program", K_STR},
     {NULL, NULL, K_STR},
@@ -343,6 +344,7 @@ void config_apply_storage(const struct config *c, struct engine *e)
 	const char *driver = config_str(c->storage, "storage", "driver");
 	const char *mp = config_str(c->storage, "storage.options.overlay", "mount_program");
 	bool own = !e->rootless || c->storage_user; /* graphroot/runroot count */
+	bool opts_given = e->storage_opts != NULL;  /* --storage-opt replaces the file's */
 
 	if (mp == NULL)
 		mp = config_str(c->storage, "storage.options", "mount_program");
@@ -355,8 +357,16 @@ void config_apply_storage(const struct config *c, struct engine *e)
 	if (e->storage_driver == NULL && driver != NULL && driver[0] != '\0')
 		e->storage_driver = xstrdup(driver);
 	/* options from the file only where no --storage-opt was given */
-	if (e->storage_opts == NULL && mp != NULL && mp[0] != '\0') {
+	if (!opts_given && mp != NULL && mp[0] != '\0') {
 		cleanup_free char *o = xasprintf("overlay.mount_program=%s", mp);
 		e->storage_opts = strv_append(e->storage_opts, o);
+	}
+	if (!opts_given) {
+		cleanup_strv char **ais =
+		    config_strv(c->storage, "storage.options", "additionalimagestores");
+		for (size_t i = 0; ais != NULL && ais[i] != NULL; i++) {
+			cleanup_free char *o = xasprintf("additionalimagestore=%s", ais[i]);
+			e->storage_opts = strv_append(e->storage_opts, o);
+		}
 	}
 }

@@ -1,10 +1,12 @@
 #include "engine/engine.h"
 #include "engine/config.h"
+#include "lib/log.h"
 #include "lib/util.h"
 #include "storage/store.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 void engine_free(struct engine *e)
@@ -29,6 +31,26 @@ void engine_free(struct engine *e)
 	e->storage_opts = NULL;
 }
 
+/* The storage opts "additionalimagestore=DIR" (storage.conf's
+ * additionalimagestores): each usable one is added to the store; one that
+ * is not gets a warning and is skipped, so that the user's own images
+ * still work. */
+static void add_readonly_stores(struct engine *e)
+{
+	for (size_t i = 0; e->storage_opts != NULL && e->storage_opts[i] != NULL; i++) {
+		const char *o = e->storage_opts[i];
+		struct werr err = {0};
+
+		if (!str_has_prefix(o, "additionalimagestore="))
+			continue;
+		o += strlen("additionalimagestore=");
+		if (strcmp(o, e->root) == 0)
+			continue;
+		if (store_add_readonly(e->store, o, &err) < 0)
+			log_warn("%s; ignored", err.msg);
+	}
+}
+
 struct store *engine_store(struct engine *e, struct werr *err)
 {
 	if (e->store == NULL) {
@@ -43,6 +65,8 @@ struct store *engine_store(struct engine *e, struct werr *err)
 		e->store = store_open(e->root, err);
 		if (e->store == NULL)
 			werr_wrap(err, "open the state database in '%s'", e->root);
+		else
+			add_readonly_stores(e);
 	}
 	return e->store;
 }

@@ -1116,7 +1116,9 @@ static int lock_wait(int fd, int op)
 int image_layers_lock(struct engine *e, bool exclusive, struct werr *err)
 {
 	cleanup_free char *path = xasprintf("%s/layers.lock", e->root);
-	cleanup_close int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* 0644: the users of this store as a read-only image store
+	 * (storage/driver.c) take it shared while they mount its layers */
+	cleanup_close int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 
 	if (fd < 0)
 		return werr_set(err, errno, "open '%s'", path);

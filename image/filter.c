@@ -356,8 +356,8 @@ static bool term_matches(struct imgset *s, size_t i, const struct fterm *t)
 		return (unnamed(r) && !has_children(s, i)) == t->b;
 	case FK_INTERMEDIATE:
 		return (unnamed(r) && has_children(s, i)) == t->b;
-	case FK_READONLY: /* warren has no read-only image stores yet */
-		return !t->b;
+	case FK_READONLY: /* from an additional image store (storage.conf) */
+		return (r->ro_store != NULL) == t->b;
 	case FK_ID:
 		return strcmp(r->id, t->val) == 0;
 	case FK_LABEL:
@@ -430,6 +430,8 @@ static int prune_round(struct engine *e, const struct image_filter *f, char ***r
 	if (image_filter_list(e, f, &v, &n, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (v[i].ro_store != NULL) /* another store's: never pruned */
+			continue;
 		rc = image_delete(e, v[i].id, err);
 		if (rc == 0) {
 			*removed = strv_append(*removed, v[i].id);

@@ -268,7 +268,9 @@ int image_tag(struct engine *e, const char *ref, const char *new_ref, struct wer
 		return -1;
 	if (rc == 0)
 		return werr_set(err, 0, "%s: image not known", ref);
-	rc = store_image_tag(engine_store(e, err), rec.id, name, err);
+	rc = rec.ro_store
+		 ? werr_set(err, EROFS, "image is in the read-only store '%s'", rec.ro_store)
+		 : store_image_tag(engine_store(e, err), rec.id, name, err);
 	if (rc == 0)
 		image_event(e, "tag", rec.id, name);
 	image_rec_free(&rec);
@@ -311,8 +313,11 @@ static int delete_image(struct engine *e, struct store *s, const struct image_re
 {
 	cleanup_strv char **unused = NULL, **blobs = NULL;
 	cleanup_close int lock = -1;
-	int users = store_image_users(s, rec->id, err);
+	int users;
 
+	if (rec->ro_store != NULL) /* Podman's words; the store is someone else's */
+		return werr_set(err, 0, "cannot remove read-only image \"%s\"", rec->id);
+	users = store_image_users(s, rec->id, err);
 	if (users < 0)
 		return -1;
 	if (users > 0 && !force) {
@@ -372,7 +377,7 @@ int image_remove(struct engine *e, const char *ref, bool force, container_remove
 		werr_set(err, 0, "%s: image not known", ref);
 		return werr_status(err, 1);
 	}
-	nnames = strv_len(rec.names);
+	nnames = rec.ro_store ? 0 : strv_len(rec.names); /* ro: delete_image refuses */
 	if (matched && nnames > 1) {
 		rc = store_image_untag(s, rec.id, matched, err);
 		unt = strv_append(unt, matched);
@@ -415,6 +420,12 @@ int image_untag(struct engine *e, const char *ref, char *const *names, struct we
 	rc = image_lookup_list(e, ref, &rec, err);
 	if (rc <= 0)
 		return rc < 0 ? -1 : werr_set(err, 0, "%s: image not known", ref);
+	if (rec.ro_store != NULL) {
+		werr_set(err, EROFS, "untag '%s': image is in the read-only store '%s'", ref,
+			 rec.ro_store);
+		image_rec_free(&rec);
+		return -1;
+	}
 	for (size_t i = 0; rc >= 0 && names && names[i]; i++) {
 		cleanup_free char *name = image_local_name(names[i], err);
 		if (name == NULL) /* Podman's words (which name it twice) */

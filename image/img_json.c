@@ -125,6 +125,8 @@ struct json_object *img_json_list(const struct image_rec *img, int containers)
 	jset(o, "VirtualSize", json_object_new_int64(img->size));
 	jset(o, "Labels", labels ? json_object_get(labels) : NULL);
 	jset(o, "Containers", json_object_new_int(containers));
+	if (img->ro_store != NULL) /* omitempty in Podman's ImageSummary */
+		jset(o, "ReadOnly", json_object_new_boolean(true));
 	jset(o, "Names", strv_len(img->names) ? jnew_strv(img->names) : NULL);
 	jset_str(o, "Digest", img->digest);
 	jset(o, "History", strv_len(img->names) ? jnew_strv(img->names) : NULL);
@@ -176,7 +178,7 @@ struct json_object *img_json_view(const struct image_rec *img, const char *name,
 	jset_str(o, "CreatedAt", t);
 	jset_str(o, "CreatedTime", t);
 	jset_str(o, "Size", size);
-	jset(o, "ReadOnly", json_object_new_boolean(false));
+	jset(o, "ReadOnly", json_object_new_boolean(img->ro_store != NULL));
 	set_owned(o, "History", strv_join(img->names, ", "));
 	jset_str(o, "Labels", "map[]");
 	set_owned(o, "Names", go_list(img->names));
@@ -187,7 +189,7 @@ struct json_object *img_json_view(const struct image_rec *img, const char *name,
 	jset(o, "VirtualSize", json_object_new_int64(img->size));
 	jset(o, "Containers", json_object_new_int(containers));
 	jset(o, "Dangling", json_object_new_boolean(strv_len(img->names) == 0));
-	jset(o, "IsReadOnly", json_object_new_boolean(false));
+	jset(o, "IsReadOnly", json_object_new_boolean(img->ro_store != NULL));
 	return o;
 }
 

@@ -49,7 +49,7 @@ static int collect_blobs(struct engine *e, const struct image_rec *rec, struct p
 	for (size_t i = 0; s != NULL && i < nl; i++) {
 		struct layer_blob lb;
 		int rc = store_layer_blob(s, rec->layers[i], &lb, err);
-		if (rc <= 0 || !blob_exists(e, lb.digest)) {
+		if (rc <= 0 || !blob_exists_any(e, lb.digest)) {
 			free(v);
 			if (rc < 0)
 				return -1;

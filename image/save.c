@@ -149,7 +149,7 @@ fail:
 static int remake_layer(struct engine *e, const char *diff_id, char digest[DIGEST_STR_LEN],
 			int64_t *size, struct werr *err)
 {
-	cleanup_free char *dir = layer_path(e, diff_id);
+	cleanup_free char *dir = layer_path_any(e, diff_id);
 	cleanup_close int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	cleanup_close int out = -1;
 
@@ -180,7 +180,7 @@ static int prepare_layer(struct engine *e, struct save_image *im, size_t i, bool
 	if (rc < 0)
 		return -1;
 	snprintf(l->diff_id, sizeof(l->diff_id), "%s", diff_id);
-	if (rc == 1 && blob_exists(e, b.digest)) {
+	if (rc == 1 && blob_exists_any(e, b.digest)) {
 		bool is_plain = strcmp(b.digest, diff_id) == 0;
 		l->fd = blob_open(e, b.digest, err);
 		if (l->fd < 0)

@@ -729,6 +729,13 @@ static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
 		werr_status(err, 130);
 		rc = -1;
 	} else if (rc == 0 && code != 0) {
+		/* chown, useradd, apt's _apt user: with one uid every id but root
+		 * fails (EINVAL), and the step's own message rarely says why */
+		if (b->e->single_uid)
+			log_warn("this RUN step ran with a single uid (no subordinate ids for this "
+				 "user): a step that gives files to other users (chown, useradd) "
+				 "fails, and then the image needs several ids: ask an admin for a "
+				 "range in /etc/subuid and /etc/subgid");
 		werr_set(err, 0, "building at STEP \"%s\": while running runtime: exit status %d",
 			 in->text, code);
 		werr_status(err, code);

@@ -604,7 +604,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	}
 	/* a --rm container takes a ready rootfs when one is pooled: then
 	 * rootfs_mount finds it mounted */
-	if (o->rm && !o->rootfs && how == CTR_ROOTFS_PLAIN)
+	if (o->rm && !o->rootfs && how == CTR_ROOTFS_PLAIN && img.ro_store == NULL)
 		rootfs_pool_take(e, d, img.layers, dir);
 	if (mkdir_p(dir, 0700, err) < 0 ||
 	    secrets_attach(e, o->secrets, dir, &eff.volumes, &eff.nvolumes, &secret_env, err) < 0) {
@@ -668,8 +668,10 @@ static bool pool_offer(struct engine *e, const struct container_rec *c, const ch
 	struct werr ignore = {0};
 	bool pooled = false;
 
+	/* not an image of a read-only store: its owner may remove it, and no
+	 * rmi here would drain a pooled mount over its vanished layers */
 	if (c->autoremove && c->image_id[0] &&
-	    store_image_get(e->store, c->image_id, &img, &ignore) == 1)
+	    store_image_get(e->store, c->image_id, &img, &ignore) == 1 && img.ro_store == NULL)
 		pooled = rootfs_pool_put(e, container_driver(c), img.layers, dir);
 	image_rec_free(&img);
 	return pooled;

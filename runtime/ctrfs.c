@@ -1005,7 +1005,7 @@ static int walk_upper(struct engine *e, const struct container_rec *c, struct di
 		w->nlayers = strv_len(img.layers);
 		w->layers = xcalloc(w->nlayers + 1, sizeof(int));
 		for (size_t i = 0; rc == 0 && i < w->nlayers; i++) {
-			cleanup_free char *l = layer_path(e, img.layers[w->nlayers - 1 - i]);
+			cleanup_free char *l = layer_path_any(e, img.layers[w->nlayers - 1 - i]);
 			w->layers[i] = open(l, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (w->layers[i] < 0)
 				rc = werr_set(err, errno, "open layer '%s'", l);

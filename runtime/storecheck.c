@@ -74,6 +74,15 @@ static bool layer_dir_present(int lfd, const char *diff_id)
 	       S_ISDIR(st.st_mode);
 }
 
+/* An image committed from one of a read-only store's images keeps
+ * using that store's layers below its own. */
+static bool in_ro_store(struct engine *e, const char *diff_id)
+{
+	cleanup_free char *p = digest_valid(diff_id) ? layer_ro_path(e, diff_id, NULL) : NULL;
+
+	return p != NULL;
+}
+
 /* Images a layer dir of which is missing: "ID (name)" in *bad and their
  * ids in *ids; every layer any image names in *used. */
 static int scan_images(struct checks *c, int lfd, char ***bad, char ***ids, char ***used)
@@ -86,10 +95,14 @@ static int scan_images(struct checks *c, int lfd, char ***bad, char ***ids, char
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		const char *missing = NULL;
+		/* a read-only store's images are its owner's to check */
+		if (v[i].ro_store != NULL)
+			continue;
 		for (char **l = v[i].layers; l && *l; l++) {
 			if (!strv_contains(*used, *l))
 				*used = strv_append(*used, *l);
-			if (missing == NULL && !layer_dir_present(lfd, *l))
+			if (missing == NULL && !layer_dir_present(lfd, *l) &&
+			    !in_ro_store(c->e, *l))
 				missing = *l;
 		}
 		if (missing != NULL) {

@@ -22,6 +22,7 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "storage/store.h"
 
 #define TMP_NAME 24 /* ".tmp-" + 16 hex + NUL, rounded */
 
@@ -60,7 +61,9 @@ static int open_blobs_dir(struct engine *e, bool create, struct werr *err)
 
 	if (fd >= 0 || errno != ENOENT || !create)
 		return fd >= 0 ? fd : werr_set(err, errno, "open '%s'", dir);
-	if (mkdir_p(sub, 0700, err) < 0)
+	/* readable by all below the store's root (0700 unless its owner opens
+	 * it as a shared read-only store): a reader's save copies them */
+	if (mkdir_p(sub, 0755, err) < 0)
 		return -1;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return fd >= 0 ? fd : werr_set(err, errno, "open '%s'", dir);
@@ -75,7 +78,7 @@ struct blob_writer *blob_writer_new(struct engine *e, struct werr *err)
 
 	if (dfd < 0)
 		return NULL;
-	if (mkdirat(dfd, "sha256", 0700) < 0 && errno != EEXIST) {
+	if (mkdirat(dfd, "sha256", 0755) < 0 && errno != EEXIST) {
 		werr_set(err, errno, "mkdir '%s/blobs/sha256'", e->root);
 		return NULL;
 	}
@@ -87,7 +90,7 @@ struct blob_writer *blob_writer_new(struct engine *e, struct werr *err)
 	w = xcalloc(1, sizeof(*w));
 	memcpy(w->tmp, ".tmp-", 5);
 	random_hex(w->tmp + 5, 16);
-	w->fd = openat(dfd, w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	w->fd = openat(dfd, w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (w->fd < 0 || (flock(w->fd, LOCK_EX | LOCK_NB) < 0 && !locks_unsupported(errno))) {
 		werr_set(err, errno, "create blob temp file '%s/blobs/%s'", e->root, w->tmp);
 		if (w->fd >= 0) {
@@ -168,6 +171,46 @@ char *blob_path(struct engine *e, const char *digest)
 	return xasprintf("%s/blobs/sha256/%s", e->root, digest_hex(digest));
 }
 
+/* Blob digest of a read-only image store of e (storage.conf
+ * additionalimagestores), the first that has it as a regular file; -1
+ * (errno ENOENT) when none does. Its bytes are untrusted: every reader
+ * verifies them against the digest, as it does a registry's. */
+static int ro_blob_open(struct engine *e, const char *digest)
+{
+	const char *dir;
+
+	for (size_t i = 0; e->store && (dir = store_readonly_dir(e->store, i)) != NULL; i++) {
+		cleanup_free char *p = xasprintf("%s/blobs/sha256/%s", dir, digest_hex(digest));
+		int fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		struct stat st;
+
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+			fcntl(fd, F_SETFL, 0);
+			return fd;
+		}
+		close(fd);
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+bool blob_exists_any(struct engine *e, const char *digest)
+{
+	int fd;
+
+	if (blob_exists(e, digest))
+		return true;
+	if (!digest_valid(digest))
+		return false;
+	fd = ro_blob_open(e, digest);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 /* Opens a blob for reading; see blobs.h. */
 int blob_open(struct engine *e, const char *digest, struct werr *err)
 {
@@ -178,6 +221,8 @@ int blob_open(struct engine *e, const char *digest, struct werr *err)
 		return werr_set(err, EINVAL, "invalid blob digest '%s'", digest ? digest : "");
 	path = blob_path(e, digest);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		fd = ro_blob_open(e, digest);
 	if (fd < 0)
 		return werr_set(err, errno, "open blob %s", digest);
 	return fd;

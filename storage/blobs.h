@@ -45,11 +45,16 @@ void blob_writer_free(struct blob_writer *w);
 void blob_writer_freep(struct blob_writer **w); /* for _cleanup_ */
 
 /* Opens blob digest for reading (O_RDONLY | O_CLOEXEC, no symlink
- * followed). Returns the fd; -1 with err set (errno ENOENT when absent). */
+ * followed): the store's own, else a read-only image store's (whose
+ * bytes the caller verifies). Returns the fd; -1 with err set (errno
+ * ENOENT when absent). */
 int blob_open(struct engine *e, const char *digest, struct werr *err);
 
 /* 1 when blob digest is in the store, 0 when not. */
 bool blob_exists(struct engine *e, const char *digest);
+
+/* blob_exists, or a read-only image store has it (save, push). */
+bool blob_exists_any(struct engine *e, const char *digest);
 
 /* "<root>/blobs/sha256/<hex>", malloc'd. */
 char *blob_path(struct engine *e, const char *digest);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -663,7 +664,8 @@ static int vfs_build(const char *ldir, char *const *layers, size_t n, const char
 		return werr_set(err, errno, "open '%s/merged'", ctr_dir);
 	for (size_t i = 0; i < n; i++) {
 		cleanup_free char *p = xasprintf("%s/%s", ldir, digest_hex(layers[i]));
-		cleanup_close int lfd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		/* may be a link ro_lowers made to a read-only store's layer */
+		cleanup_close int lfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 		if (lfd < 0)
 			return werr_set(err, errno, "open layer '%s'", p);
@@ -777,6 +779,90 @@ static int mount_overlay_idmapped(struct engine *e, const char *ctr_dir, const c
 	return rc;
 }
 
+/* The read-only stores' layers locks (image_layers_lock in their owner's
+ * warren), taken shared while their layer dirs are checked and mounted:
+ * their owner removes layer dirs only with it held exclusively, so a dir
+ * found under it is whole. A store whose lock this user cannot open (an
+ * older warren made it 0600) is used without. */
+struct ro_locks {
+	int fd[8];
+	size_t n;
+};
+
+static void ro_lock(struct engine *e, struct ro_locks *l)
+{
+	const char *dir;
+
+	l->n = 0;
+	for (size_t i = 0; e->store && (dir = store_readonly_dir(e->store, i)) != NULL &&
+			   l->n < sizeof(l->fd) / sizeof(l->fd[0]);
+	     i++) {
+		cleanup_free char *p = xasprintf("%s/layers.lock", dir);
+		int fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+		if (fd < 0)
+			continue;
+		while (flock(fd, LOCK_SH) < 0 && errno == EINTR)
+			;
+		l->fd[l->n++] = fd;
+	}
+}
+
+static void ro_unlock(struct ro_locks *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		close(l->fd[i]);
+	l->n = 0;
+}
+
+/* When some of the layers are not in the store's own layers dir but in a
+ * read-only store (storage.conf additionalimagestores), the overlay takes
+ * its lower dirs from ctr_dir/lowers: a link per layer to the dir that
+ * holds it, so that every mount path below keeps taking one dir plus
+ * digests. *ldir becomes that dir; *squash says that some layer's owner is
+ * not mapped in this user namespace. 0, or -1 when a layer is nowhere. */
+static int ro_lowers(struct engine *e, const char *ctr_dir, char *const *layers, size_t n,
+		     char **ldir, bool *squash, struct werr *err)
+{
+	cleanup_free char *links = NULL;
+	bool any = false;
+
+	for (size_t i = 0; i < n && !any; i++) {
+		cleanup_free char *p = xasprintf("%s/%s", *ldir, digest_hex(layers[i]));
+		any = access(p, F_OK) < 0;
+	}
+	if (!any || e->store == NULL || store_readonly_dir(e->store, 0) == NULL)
+		return 0;
+	links = xasprintf("%s/lowers", ctr_dir);
+	if (rm_rf_at(AT_FDCWD, links, err) < 0 || mkdir(links, 0700) < 0)
+		return werr_set(err, errno, "mkdir '%s'", links);
+	for (size_t i = 0; i < n; i++) {
+		const char *hex = digest_hex(layers[i]);
+		cleanup_free char *own = xasprintf("%s/%s", *ldir, hex);
+		cleanup_free char *link = xasprintf("%s/%s", links, hex);
+		cleanup_free char *target = NULL;
+		bool foreign = false;
+
+		if (access(own, F_OK) == 0)
+			target = steal_pointer(&own);
+		else
+			target = layer_ro_path(e, layers[i], &foreign);
+		if (target == NULL)
+			return werr_set(err, ENOENT,
+					"layer %.19s is in no store (was the image removed from "
+					"its read-only store?)",
+					layers[i]);
+		if (strpbrk(target, ",:") != NULL)
+			return werr_set(err, EINVAL, "layer path '%s' has ',' or ':'", target);
+		*squash = *squash || foreign;
+		if (symlink(target, link) < 0 && errno != EEXIST)
+			return werr_set(err, errno, "symlink '%s'", link);
+	}
+	free(*ldir);
+	*ldir = steal_pointer(&links);
+	return 0;
+}
+
 /* Builds ctr_dir/merged from the layers (bottom first) with driver d;
  * fuse_extra: more fuse-overlayfs options; im: overlay over layers
  * idmapped to a user namespace (NULL: none). */
@@ -792,6 +878,8 @@ static int mount_layers(struct engine *e, enum storage_driver d, const char *ctr
 	size_t n = strv_len(layers);
 	cleanup_free char *mp = NULL;
 	cleanup_free char **all = NULL;
+	struct ro_locks locks = {.n = 0};
+	bool squash = false;
 	int rc;
 
 	/* diff_ids come from an image config: never let one name a path */
@@ -801,7 +889,11 @@ static int mount_layers(struct engine *e, enum storage_driver d, const char *ctr
 	if (make_dirs(ctr_dir, err) < 0)
 		return werr_wrap(err, "prepare rootfs");
 	if (d == DRIVER_VFS) {
-		if (vfs_build(ldir, layers, n, ctr_dir, err) < 0)
+		ro_lock(e, &locks);
+		rc = ro_lowers(e, ctr_dir, layers, n, &ldir, &squash, err) < 0 ||
+		     vfs_build(ldir, layers, n, ctr_dir, err) < 0;
+		ro_unlock(&locks);
+		if (rc)
 			return werr_wrap(err, "copy the rootfs of '%s' (vfs)", ctr_dir);
 		if (!is_mount_point(merged, ctr_dir) && bind_nodev(merged, err) < 0)
 			return werr_wrap(err, "mount the rootfs of '%s' (vfs)", ctr_dir);
@@ -817,6 +909,22 @@ static int mount_layers(struct engine *e, enum storage_driver d, const char *ctr
 		all[n] = mp;
 		layers = all;
 		n++;
+	}
+	ro_lock(e, &locks);
+	rc = ro_lowers(e, ctr_dir, layers, n, &ldir, &squash, err);
+	if (rc < 0) {
+		ro_unlock(&locks);
+		return -1;
+	}
+	if (squash && d == DRIVER_OVERLAY && im == NULL && fuse_extra == NULL) {
+		if (fuse_available(mount_program_opt(e) ? mount_program_opt(e) : FUSE_OVERLAYFS)) {
+			d = DRIVER_FUSE_OVERLAYFS;
+			fuse_extra = "squash_to_root";
+		} else {
+			log_warn("the image's files come from a read-only store whose owner's ids "
+				 "are not mapped here: they show as nobody and cannot be changed "
+				 "(install fuse-overlayfs to see them owned by root)");
+		}
 	}
 	if (n == 0) {
 		/* overlay needs one lower dir: an empty one in the container dir */
@@ -835,6 +943,7 @@ static int mount_layers(struct engine *e, enum storage_driver d, const char *ctr
 					    im->userns_fd, im->root_uid, im->root_gid, err);
 	else
 		rc = mount_overlay(e, ldir, layers, n, upper, work, merged, ephemeral, err);
+	ro_unlock(&locks);
 	if (rc < 0)
 		return werr_wrap(err, "mount the rootfs of '%s' (%s)", ctr_dir, driver_name(d));
 	return 0;

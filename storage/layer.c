@@ -35,6 +35,7 @@
 #include "lib/syscalls.h"
 #include "lib/util.h"
 #include "storage/blobs.h"
+#include "storage/store.h"
 
 #define READ_BUF (256 * 1024)
 
@@ -251,6 +252,16 @@ static int set_owner(struct xctx *x, int pfd, const char *base, int fd, struct a
 	rc = fd >= 0 ? fchown(fd, 0, 0) : fchownat(pfd, base, 0, 0, AT_SYMLINK_NOFOLLOW);
 	if (rc < 0)
 		return werr_set(x->err, errno, "chown '%s' to 0:0", x->norm);
+	/* the owner it had, for commit and save to write back (layertar.c);
+	 * where the filesystem has no user xattrs (or on a symlink, which
+	 * cannot have one) it is lost, as before */
+	if (fd >= 0) {
+		char v[32];
+		int n = snprintf(v, sizeof(v), "%u:%u", uid, gid);
+		if (fsetxattr(fd, LAYER_OWNER_XATTR, v, (size_t)n, 0) < 0)
+			log_debug("'%s': cannot record its owner %s: %s", x->norm, v,
+				  strerror(errno));
+	}
 	return 0;
 }
 
@@ -261,7 +272,7 @@ static bool storage_xattr(const char *name)
 {
 	static const char *const prefixes[] = {"trusted.overlay.", "user.overlay.",
 					       "user.fuseoverlayfs.",
-					       "user.containers.override_stat"};
+					       "user.containers.override_stat", LAYER_OWNER_XATTR};
 
 	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
 		if (str_has_prefix(name, prefixes[i]))
@@ -976,6 +987,44 @@ int layer_extract(struct engine *e, const struct layer_src *src, const char *wan
 char *layer_path(struct engine *e, const char *diff_id)
 {
 	return xasprintf("%s/layers/%s", e->root, digest_hex(diff_id));
+}
+
+/* The id the kernel shows for an owner not mapped in the user namespace
+ * (/proc/sys/kernel/overflowuid, 65534 unless an admin changed it). */
+#define OVERFLOW_ID 65534
+
+/* The layer dir of diff_id in a read-only store; see layer.h. */
+char *layer_ro_path(struct engine *e, const char *diff_id, bool *foreign)
+{
+	const char *dir;
+
+	/* the name comes from another user's database: never a path */
+	if (!digest_valid(diff_id))
+		return NULL;
+	for (size_t i = 0; e->store && (dir = store_readonly_dir(e->store, i)) != NULL; i++) {
+		char *p = xasprintf("%s/layers/%s", dir, digest_hex(diff_id));
+		struct stat st;
+
+		/* a real dir: never a symlink the store's owner put there */
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (foreign != NULL)
+				*foreign = e->rootless && st.st_uid == OVERFLOW_ID;
+			return p;
+		}
+		free(p);
+	}
+	return NULL;
+}
+
+char *layer_path_any(struct engine *e, const char *diff_id)
+{
+	char *own = layer_path(e, diff_id);
+	char *ro;
+
+	if (access(own, F_OK) == 0 || (ro = layer_ro_path(e, diff_id, NULL)) == NULL)
+		return own;
+	free(own);
+	return ro;
 }
 
 /* Removes dir name of the layers dir; see layer.h. */

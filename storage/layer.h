@@ -83,6 +83,22 @@ void layer_disable_openat2(void);
 /* Path of a layer dir: "<root>/layers/<hex>" (malloc'd). */
 char *layer_path(struct engine *e, const char *diff_id);
 
+/* With one uid (no sub-ids) a file whose owner is not mapped is extracted
+ * owned by root; this xattr keeps the owner it had ("UID:GID"), and a
+ * layer tar made from the files (storage/layertar.h) gives it back. An
+ * image's own xattr of this name is never extracted. */
+#define LAYER_OWNER_XATTR "user.warren.owner"
+
+/* The layer dir of diff_id in the first read-only image store of e
+ * (store_add_readonly) that has it as a real directory, malloc'd; NULL
+ * when none does. foreign (may be NULL): its owner is not mapped in this
+ * user namespace (its files show as the overflow id, 65534). */
+char *layer_ro_path(struct engine *e, const char *diff_id, bool *foreign);
+
+/* layer_path when that dir exists, else layer_ro_path when a read-only
+ * store has it, else layer_path. */
+char *layer_path_any(struct engine *e, const char *diff_id);
+
 /* Removes a layer dir (and collects leftovers, see layer_gc_tmp). */
 int layer_remove(struct engine *e, const char *diff_id, struct werr *err);
 

@@ -17,6 +17,7 @@
 #include "lib/cleanup.h"
 #include "lib/util.h"
 #include "lib/walk.h"
+#include "storage/layer.h"
 
 #define OPQ ".wh..wh..opq"
 
@@ -83,6 +84,29 @@ static int remake_data(struct remake *r, int dfd, const char *name, const char *
 }
 
 /* walk_tree entry: one file of the dir into the tar. */
+/* The owner a file had before a single-uid extraction made it root's
+ * (LAYER_OWNER_XATTR), put back in ent; only while the file is still
+ * root's (a later chown in the container wins). */
+static void recorded_owner(int dfd, const char *name, struct archive_entry *ent)
+{
+	cleanup_free char *p = xasprintf("/proc/self/fd/%d/%s", dfd, name);
+	char v[32];
+	unsigned int uid, gid;
+	char end;
+	ssize_t n;
+
+	if (archive_entry_uid(ent) != 0 || archive_entry_gid(ent) != 0)
+		return;
+	n = lgetxattr(p, LAYER_OWNER_XATTR, v, sizeof(v) - 1);
+	if (n <= 0)
+		return;
+	v[n] = '\0';
+	if (sscanf(v, "%u:%u%c", &uid, &gid, &end) != 2)
+		return;
+	archive_entry_set_uid(ent, uid);
+	archive_entry_set_gid(ent, gid);
+}
+
 static int remake_entry(void *data, const struct walk_dir *d, const char *name, int type,
 			struct werr *err)
 {
@@ -100,6 +124,8 @@ static int remake_entry(void *data, const struct walk_dir *d, const char *name, 
 		return werr_set(err, errno, "stat '%s'", rel);
 	ent = archive_entry_new();
 	archive_entry_copy_stat(ent, &st);
+	if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+		recorded_owner(d->fd, name, ent);
 	archive_entry_set_pathname(ent, rel);
 	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) { /* an overlay whiteout */
 		cleanup_free char *wh =

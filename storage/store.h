@@ -18,6 +18,15 @@ struct store;
 struct store *store_open(const char *dir, struct werr *err);
 void store_close(struct store *s);
 
+/* Adds the warren store at dir (absolute) as a read-only image store of s
+ * (storage.conf additionalimagestores): its images are found and listed
+ * after s's own, with image_rec.ro_store set; its database is opened
+ * read-only and never written. A dir that is missing, not a store, a
+ * symlink or writable by every user is refused (-1, err says why). */
+int store_add_readonly(struct store *s, const char *dir, struct werr *err);
+/* The dir of s's i-th read-only store, NULL past the last. */
+const char *store_readonly_dir(struct store *s, size_t i);
+
 /* Explicit transactions grouping several calls (BEGIN IMMEDIATE). Calls
  * made outside one run in their own transaction. */
 int store_begin(struct store *s, struct werr *err);
@@ -40,6 +49,7 @@ struct image_rec {
 	char *manifest;	 /* manifest JSON text or NULL; a list's own index */
 	bool list;	 /* a manifest list (image/manifest_list.h): no layers, no config */
 	char *instances; /* a list's record of its entries (JSON), else NULL */
+	char *ro_store;	 /* the read-only image store it comes from, NULL: own */
 };
 enum { IMAGE_KIND_IMAGE = 0, IMAGE_KIND_LIST = 1 }; /* images.kind */
 void image_rec_free(struct image_rec *r);	    /* frees members, not r */

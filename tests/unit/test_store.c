@@ -4,8 +4,10 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/cleanup.h"
 #include "lib/util.h"
 #include "storage/pod.h"
 #include "storage/store.h"
@@ -426,3 +428,60 @@ UNIT_TEST(store_v4_pods)
 }
 
 UNIT_MAIN()
+
+/* A read-only store: its images found and listed after the own ones
+ * (ro_store set), an own id wins, its database never written; a dir
+ * that is no store, a symlink or writable by all is refused. */
+UNIT_TEST(store_readonly_images)
+{
+	char *own_dir = tmpdir(), *ro_dir = tmpdir();
+	cleanup_free char *link = xasprintf("%s-link", ro_dir);
+	struct werr err = {0};
+	struct store *ro = store_open(ro_dir, &err), *s = store_open(own_dir, &err);
+	char a[65], b[65];
+	char *la[] = {"sha256:l1", NULL};
+	struct image_rec r = {0}, *v = NULL;
+	struct stat before, after;
+	size_t n = 0;
+
+	CHECK(ro != NULL && s != NULL);
+	mkid(a, 'a', "aaa1");
+	mkid(b, 'b', "bbb1");
+	CHECK(add_image(ro, a, "localhost/shared:latest", la) == 0);
+	CHECK(add_image(ro, b, "localhost/both:latest", la) == 0);
+	CHECK(add_image(s, b, "localhost/mine:latest", la) == 0);
+	store_close(ro);
+	CHECK(chmod(ro_dir, 0755) == 0);
+	cleanup_free char *db = xasprintf("%s/warren.db", ro_dir);
+	CHECK(stat(db, &before) == 0);
+	CHECK(store_add_readonly(s, ro_dir, &err) == 0);
+	CHECK(strcmp(store_readonly_dir(s, 0), ro_dir) == 0);
+	CHECK(store_readonly_dir(s, 1) == NULL);
+	CHECK(store_image_get(s, "localhost/shared:latest", &r, &err) == 1);
+	CHECK(strcmp(r.id, a) == 0 && r.ro_store != NULL && strcmp(r.ro_store, ro_dir) == 0);
+	image_rec_free(&r);
+	CHECK(store_image_get(s, "aaa1", &r, &err) == 1 && r.ro_store != NULL);
+	image_rec_free(&r);
+	CHECK(store_image_get(s, b, &r, &err) == 1 && r.ro_store == NULL); /* own wins */
+	image_rec_free(&r);
+	CHECK(store_image_list(s, &v, &n, &err) == 0);
+	CHECK(n == 2 && v[0].ro_store == NULL && v[1].ro_store != NULL && strcmp(v[1].id, a) == 0);
+	image_recs_free(v, n);
+	CHECK(stat(db, &after) == 0);
+	CHECK(before.st_mtim.tv_sec == after.st_mtim.tv_sec &&
+	      before.st_mtim.tv_nsec == after.st_mtim.tv_nsec && before.st_size == after.st_size);
+	/* refused */
+	CHECK(store_add_readonly(s, "relative", &err) < 0);
+	CHECK(strstr(err.msg, "not an absolute path") != NULL);
+	CHECK(symlink(ro_dir, link) == 0);
+	CHECK(store_add_readonly(s, link, &err) < 0);
+	CHECK(strstr(err.msg, "symlink") != NULL);
+	CHECK(chmod(ro_dir, 0777) == 0);
+	CHECK(store_add_readonly(s, ro_dir, &err) < 0);
+	CHECK(strstr(err.msg, "writable by every user") != NULL);
+	CHECK(chmod(ro_dir, 0755) == 0);
+	unlink(link);
+	store_close(s);
+	rmdir_all(own_dir);
+	rmdir_all(ro_dir);
+}
