@@ -19,11 +19,16 @@
 #include <time.h>
 #include <unistd.h>
 
+struct ev_out {
+	int fd;
+	bool libpod; /* Podman's words: "died", with Attributes.containerExitCode */
+};
+
 /* One event of the log as Docker's: status, id, from, Type, Action,
  * Actor {ID, Attributes}, scope, time, timeNano */
 static int docker_event(void *arg, struct json_object *ev)
 {
-	int fd = *(int *)arg;
+	const struct ev_out *out = arg;
 	cleanup_json struct json_object *o = json_object_new_object();
 	struct json_object *actor = json_object_new_object(), *attrs = json_object_new_object();
 	const char *t = jstr(ev, "Time"), *status = jstr(ev, "Status");
@@ -48,9 +53,9 @@ static int docker_event(void *arg, struct json_object *ev)
 		char code[16];
 		snprintf(code, sizeof(code), "%d",
 			 json_object_get_int(jget(ev, "ContainerExitCode")));
-		jset_str(attrs, "exitCode", code);
+		jset_str(attrs, out->libpod ? "containerExitCode" : "exitCode", code);
 	}
-	if (status && strcmp(status, "died") == 0)
+	if (status && strcmp(status, "died") == 0 && !out->libpod)
 		status = "die";
 	jset_str(o, "status", status);
 	jset_str(o, "id", jstr(ev, "ID"));
@@ -65,7 +70,7 @@ static int docker_event(void *arg, struct json_object *ev)
 	jset(o, "timeNano", json_object_new_int64(ns));
 	cleanup_free char *line =
 	    xasprintf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-	return write_all(fd, line, strlen(line)) < 0;
+	return write_all(out->fd, line, strlen(line)) < 0;
 }
 
 /* ?since=, ?until=: Unix seconds (with a fraction), as Docker's clients send them */
@@ -110,7 +115,8 @@ static int pump_events(struct api_ctx *c, int in)
 int api_events(struct api_ctx *c)
 {
 	cleanup_strv char **specs = NULL;
-	struct events_query q = {.stream = true};
+	struct events_query q = {.stream = http_query_bool(c->req, "stream", true)};
+	struct ev_out out = {.libpod = c->libpod};
 	struct werr err = {0};
 	int fds[2], st, rc;
 	bool ok;
@@ -122,7 +128,7 @@ int api_events(struct api_ctx *c)
 	if (!ok)
 		return 0;
 	/* Docker's action for an exit is "die", the log's (Podman's) "died" */
-	for (size_t i = 0; specs && specs[i]; i++) {
+	for (size_t i = 0; specs && specs[i] && !c->libpod; i++) {
 		if (strcmp(specs[i], "event=die") == 0 || strcmp(specs[i], "status=die") == 0) {
 			char *d = xasprintf("%sd", specs[i]);
 			free(specs[i]);
@@ -147,7 +153,8 @@ int api_events(struct api_ctx *c)
 	pid = api_fork(c);
 	if (pid == 0) {
 		close(fds[0]);
-		_exit(events_read(c->e, &q, docker_event, &fds[1], &err) < 0);
+		out.fd = fds[1];
+		_exit(events_read(c->e, &q, docker_event, &out, &err) < 0);
 	}
 	close(fds[1]);
 	rc = pid < 0 ? -1 : pump_events(c, fds[0]);

@@ -24,7 +24,7 @@ static const struct route {
     {"HEAD", "/_ping", api_ping, true},
     {"GET", "/version", api_version, true},
     {"GET", "/info", api_info, false},
-    {"GET", "/events", api_events, false},
+    {"GET", "/events", api_events, true},
     {"GET", "/containers/json", api_ctr_list, false},
     {"POST", "/containers/create", api_ctr_create, false},
     {"GET", "/containers/*/json", api_ctr_inspect, false},

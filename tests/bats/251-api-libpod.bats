@@ -94,6 +94,10 @@ lp() {
     assert_equal "$stderr" err
     run_warren 0 inspect --format '{{.State.ExitCode}} {{.Config.Cmd}}' a1
     assert_output '3 [sh -c echo out; echo err >&2; exit 3]'
+    # --rm: gone when it ends; the client has the code from the died event
+    run remote run --rm --name r1 "$IMAGE" sh -c 'exit 4'
+    assert_equal "$status" 4
+    run_warren 1 container exists r1
     local port
     port=$(reg_free_port)
     run remote run -d --name d1 -e A=1 --label k=v -p "127.0.0.1:$port:80" -w /tmp -u 1:1 \
