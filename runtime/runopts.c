@@ -5,6 +5,7 @@
 #include "lib/cleanup.h"
 #include "lib/signame.h"
 #include "lib/util.h"
+#include "storage/sqsh.h"
 #include "runtime/ports.h"
 
 #include <ctype.h>
@@ -335,7 +336,13 @@ int runopts_set_rootfs(struct run_opts *o, const char *arg, struct werr *err)
 		werr_set(err, errno, "running container create option: stat %s", dir);
 		return werr_status(err, 125);
 	}
-	if (!S_ISDIR(st.st_mode)) {
+	/* a file: a squashfs image, mounted with an overlay for the writes */
+	o->rootfs_sqsh = S_ISREG(st.st_mode);
+	if (o->rootfs_sqsh) {
+		if (sqsh_check(real, err) < 0)
+			return werr_status(err, 125);
+		o->rootfs_overlay = true;
+	} else if (!S_ISDIR(st.st_mode)) {
 		werr_set(err, ENOTDIR, "--rootfs '%s'", dir);
 		return werr_status(err, 125);
 	}
