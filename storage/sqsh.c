@@ -234,25 +234,3 @@ int sqsh_make(const char *dir, const char *out, struct werr *err)
 	}
 	return 0;
 }
-
-char *sqsh_fuse_version(void)
-{
-	cleanup_free char *prog = path_lookup("squashfuse");
-	struct werr ignore = {0};
-	char out[512];
-	const char *line;
-
-	if (prog == NULL)
-		return NULL;
-	char *argv[] = {prog, "--version", NULL};
-	if (run_tool(argv, out, sizeof(out), &ignore) < 0)
-		return xstrdup("squashfuse (version unknown)");
-	out[strcspn(out, "\n")] = '\0';
-	line = out;
-	if (strncmp(line, "squashfuse ", 11) == 0) {
-		char *sp = strchr(line + 11, ' ');
-		if (sp)
-			*sp = '\0';
-	}
-	return xstrdup(line[0] ? line : "squashfuse (version unknown)");
-}

@@ -42,8 +42,4 @@ int sqsh_read_config(const char *mnt, char **out, struct werr *err);
  * into place: out is complete or untouched. 0 or -1. */
 int sqsh_make(const char *dir, const char *out, struct werr *err);
 
-/* "squashfuse 0.1.104" or similar (malloc'd), NULL when squashfuse is
- * not installed (`system check`). */
-char *sqsh_fuse_version(void);
-
 #endif
