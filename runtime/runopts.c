@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int env_name_ok(const char *s, size_t n)
 {
@@ -39,6 +40,13 @@ int runopts_env_add(char ***env, const char *spec, struct werr *err)
 	}
 	if (eq) {
 		*env = strv_append(*env, spec);
+	} else if (n > 0 && spec[n - 1] == '*') {
+		/* NAME*: every variable of warren's environment whose name
+		 * starts with NAME, as Podman's -e 'OMPI_*' (MPI launchers pass
+		 * their ranks' settings so) */
+		for (char **v = environ; *v; v++)
+			if (strncmp(*v, spec, n - 1) == 0 && strchr(*v, '=') != NULL)
+				*env = strv_append(*env, *v);
 	} else {
 		const char *val = getenv(spec);
 		if (val) {
