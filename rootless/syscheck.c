@@ -290,10 +290,9 @@ static void prog_version(const char *path, char *buf, size_t len)
 	while (fgets(line, sizeof(line), f) != NULL) {
 		/* a line that starts with the name is the version line
 		 * ("squashfuse 0.1.104 (c) ..."), whatever else says "version" */
-		int score = str_has_prefix(line, name)
-				? 4
-				: 1 + (strstr(line, "version") != NULL) *
-					  (1 + (strstr(line, name) != NULL));
+		int score = str_has_prefix(line, name) ? 4
+						       : 1 + (strstr(line, "version") != NULL) *
+								 (1 + (strstr(line, name) != NULL));
 		line[strcspn(line, "\n")] = '\0';
 		if (score > best) {
 			best = score;

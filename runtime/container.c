@@ -636,10 +636,9 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	}
 	if (secret_env != NULL)
 		eff.env = secret_env;
-	if ((o->rootfs
-		 ? mount_rootfs(e, d, dir, NULL, sqsh_dir ? sqsh_dir : o->rootfs_path,
-				o->rootfs_overlay, o->rm, err)
-		 : ctr_userns_mount(e, d, &uns, how, dir, img.layers, o->rm, err)) < 0 ||
+	if ((o->rootfs ? mount_rootfs(e, d, dir, NULL, sqsh_dir ? sqsh_dir : o->rootfs_path,
+				      o->rootfs_overlay, o->rm, err)
+		       : ctr_userns_mount(e, d, &uns, how, dir, img.layers, o->rm, err)) < 0 ||
 	    write_bundle(e, o, &cfg, &c, bundle, dir, err) < 0) {
 		discard(e, &c, d);
 		goto fail;

@@ -22,7 +22,7 @@
 
 struct remake {
 	struct archive *a;
-	char path[4096]; /* of the dir being walked, "" at the top */
+	char path[4096];  /* of the dir being walked, "" at the top */
 	const char *skip; /* a top-level name left out, or NULL */
 	struct werr *err;
 };

@@ -19,7 +19,7 @@
 #include "lib/util.h"
 #include "storage/driver.h"
 
-#define SQSH_MAGIC 0x73717368u /* "hsqs" read little-endian */
+#define SQSH_MAGIC	0x73717368u /* "hsqs" read little-endian */
 #define SQSH_CONFIG_MAX (4 << 20)
 
 /* The fields of the squashfs 4 superblock looked at (little-endian). */
@@ -95,7 +95,8 @@ int sqsh_mount(const char *file, const char *mnt, struct werr *err)
 	cleanup_free char *parent = NULL;
 	char *slash;
 
-	if (sqsh_check(file, err) < 0 || (prog = find_tool("squashfuse", "squashfuse", err)) == NULL)
+	if (sqsh_check(file, err) < 0 ||
+	    (prog = find_tool("squashfuse", "squashfuse", err)) == NULL)
 		return -1;
 	if (mkdir(mnt, 0700) < 0 && errno != EEXIST)
 		return werr_set(err, errno, "mkdir '%s'", mnt);
@@ -218,8 +219,8 @@ int sqsh_make(const char *dir, const char *out, struct werr *err)
 		return -1;
 	tmp = xasprintf("%s.tmp-%d", out, (int)getpid());
 	unlink(tmp);
-	char *argv[] = {prog,	  (char *)dir,	 tmp,	       "-noappend", "-no-progress",
-			"-quiet", "-no-xattrs", "-comp", "gzip", NULL};
+	char *argv[] = {prog,	  (char *)dir,	tmp,	 "-noappend", "-no-progress",
+			"-quiet", "-no-xattrs", "-comp", "gzip",      NULL};
 	rc = run_tool(argv, msg, sizeof(msg), err);
 	if (rc < 0)
 		return -1;

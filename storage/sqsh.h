@@ -11,7 +11,7 @@
 
 /* Where `image export --format squashfs` puts the image's config in the
  * tree: {"names": [...], "config": <the OCI image config>}. */
-#define SQSH_CONFIG_DIR ".warren"
+#define SQSH_CONFIG_DIR	 ".warren"
 #define SQSH_CONFIG_PATH ".warren/image.json"
 
 /* True when path names an existing regular file that starts with a
