@@ -464,6 +464,7 @@ UNIT_TEST(rootfs_and_annotations)
 	CHECK(runopts_set_rootfs(&o, ":O", &err) < 0 && err.status == 125);
 	CHECK(runopts_set_rootfs(&o, "/nonexistent-dir", &err) < 0 && err.errnum == ENOENT);
 	CHECK(runopts_set_rootfs(&o, "/etc/passwd", &err) < 0 && err.errnum == ENOTDIR);
+	CHECK(!o.rootfs_sqsh);
 	CHECK(runopts_add_annotation(&o, "a=b=c", &err) == 0);
 	CHECK(runopts_add_annotation(&o, "k=", &err) == 0);
 	CHECK(runopts_add_annotation(&o, "=v", &err) < 0);
