@@ -426,6 +426,23 @@ UNIT_TEST(env_parsing)
 	runopts_free(&o);
 }
 
+UNIT_TEST(env_glob)
+{
+	/* issue 15: -e 'OMPI_*' passes every matching variable (Podman's glob) */
+	struct run_opts o = {0};
+	struct werr err = {0};
+
+	setenv("WARREN_GLOB_A", "1", 1);
+	setenv("WARREN_GLOB_B", "two=2", 1);
+	setenv("WARREN_GLOBX", "no", 1);
+	CHECK(runopts_add_env(&o, "WARREN_GLOB_*", &err) == 0);
+	CHECK(strv_len(o.env) == 2);
+	CHECK(strv_contains(o.env, "WARREN_GLOB_A=1"));
+	CHECK(strv_contains(o.env, "WARREN_GLOB_B=two=2"));
+	CHECK(runopts_add_env(&o, "WARREN_NOTHING_*", &err) == 0 && strv_len(o.env) == 2);
+	runopts_free(&o);
+}
+
 UNIT_TEST(entrypoint_and_network)
 {
 	struct run_opts o = {0};
