@@ -171,7 +171,7 @@ setup() {
     [ "$(sqsh_mounts)" = 0 ]
 }
 
-@test "sqsh: a config dir that is a symlink out, malformed JSON, no config: nothing followed, nothing mounted" {
+@test "sqsh: symlinks out (the config dir, files), malformed JSON, bad names, no config: nothing followed or mounted" {
     # guards: issue 15 "hostile input: one with symlinks pointing out, a config JSON that is malformed"
     local t=$BATS_TEST_TMPDIR/tree out=$BATS_TEST_TMPDIR/outside f
     mk_tree "$t"
@@ -186,9 +186,30 @@ setup() {
     assert_error "no command"
     run_warren 0 run --rm "$f" echo ok
     assert_output "ok"
-    # malformed JSON
+    # symlinks in the tree that point out resolve inside the container,
+    # and load keeps them as symlinks
+    echo "host secret" >"$out/secret"
+    ln -s "$out/secret" "$t/abs-out"
+    ln -s ../../../../../../../../"$out/secret" "$t/rel-out"
     rm "$t/.warren"
     mkdir "$t/.warren"
+    echo '{"names": ["localhost/wt-sqsh-links:1"], "config": {"config": {"Cmd": ["cat", "/abs-out"]}}}' \
+        >"$t/.warren/image.json"
+    f=$BATS_TEST_TMPDIR/links.sqsh
+    mk_sqsh "$t" "$f"
+    run_warren 1 run --rm "$f"
+    refute_output --partial "host secret"
+    run_warren 1 run --rm "$f" cat /rel-out
+    refute_output --partial "host secret"
+    track_image localhost/wt-sqsh-links:1
+    run_warren 0 load -i "$f"
+    run_warren 0 run --rm localhost/wt-sqsh-links:1 /bin/busybox readlink /abs-out
+    assert_output "$out/secret"
+    run_warren 1 run --rm localhost/wt-sqsh-links:1
+    refute_output --partial "host secret"
+    run_warren 0 rmi localhost/wt-sqsh-links:1
+    rm "$t/abs-out" "$t/rel-out"
+    # malformed JSON
     echo '{"config": {"config": ' >"$t/.warren/image.json"
     f=$BATS_TEST_TMPDIR/badjson.sqsh
     mk_sqsh "$t" "$f"
