@@ -346,9 +346,9 @@ int runopts_set_rootfs(struct run_opts *o, const char *arg, struct werr *err)
 	}
 	/* a squashfs file (by its name or its superblock), mounted with an
 	 * overlay for the writes; any other file is no root filesystem */
-	o->rootfs_sqsh = S_ISREG(st.st_mode) &&
-			 (str_has_suffix(real, ".sqsh") || str_has_suffix(real, ".squashfs") ||
-			  sqsh_is_file(real));
+	o->rootfs_sqsh =
+	    S_ISREG(st.st_mode) && (str_has_suffix(real, ".sqsh") ||
+				    str_has_suffix(real, ".squashfs") || sqsh_is_file(real));
 	if (o->rootfs_sqsh) {
 		if (sqsh_check(real, err) < 0)
 			return werr_status(err, 125);
