@@ -138,6 +138,7 @@ int cmd_trust_show(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_trust_set(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_pull(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_load(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_image_export(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_import(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_commit(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_build(struct engine *e, void *opts, char **args, struct werr *err);
@@ -206,6 +207,7 @@ extern const struct optspec cli_trust_show_opts, cli_trust_set_opts;
 extern const struct optspec cli_pull_opts, cli_login_opts, cli_logout_opts, cli_search_opts,
     cli_push_opts;
 extern const struct optspec cli_images_opts, cli_rmi_opts, cli_load_opts, cli_import_opts;
+extern const struct optspec cli_image_export_opts;
 extern const struct optspec cli_save_opts, cli_commit_opts, cli_build_opts;
 extern const struct optspec cli_format_opts, cli_unshare_opts, cli_help_opts;
 extern const struct optspec cli_df_opts, cli_sysprune_opts, cli_reset_opts, cli_syscheck_opts;

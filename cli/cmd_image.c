@@ -11,6 +11,8 @@
 #include "lib/json.h"
 #include "lib/util.h"
 #include "runtime/container.h"
+#include "runtime/ctr_sqsh.h"
+#include "storage/sqsh.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -307,10 +309,40 @@ int cmd_load(struct engine *e, void *opts, char **args, struct werr *err)
 		}
 		input = "/dev/stdin";
 	}
-	if (image_load(e, input, &names, err) < 0)
+	if (sqsh_is_file(input) ? image_load_squashfs(e, input, &names, err) < 0
+				: image_load(e, input, &names, err) < 0)
 		return werr_wrap(err, "load '%s'", input);
 	for (size_t i = 0; names && names[i]; i++)
 		printf("Loaded image: %s\n", names[i]);
+	return 0;
+}
+
+struct image_export_opts {
+	const char *format;
+};
+
+static const struct opt image_export_tab[] = {
+    OPT_STR("format", 0, struct image_export_opts, format),
+    OPT_TABLE_END,
+};
+const struct optspec cli_image_export_opts = {image_export_tab, sizeof(struct image_export_opts),
+					      false, NULL, NULL};
+
+int cmd_image_export(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	const char *fmt = ((const struct image_export_opts *)opts)->format;
+
+	if (fmt == NULL || strcmp(fmt, "squashfs") != 0) {
+		werr_set(err, 0, "image export: unsupported --format '%s': use --format squashfs",
+			 fmt ? fmt : "");
+		return werr_status(err, 125);
+	}
+	if (strv_len(args) != 2) {
+		werr_set(err, 0, "image export takes an image and a file: IMAGE FILE");
+		return werr_status(err, 125);
+	}
+	if (image_export_squashfs(e, args[0], args[1], err) < 0)
+		return werr_wrap(err, "export '%s' to '%s'", args[0], args[1]);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "runtime/limits.h"
 #include "runtime/pods.h"
 #include "runtime/runopts.h"
+#include "storage/sqsh.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,6 +266,11 @@ static int run_args(struct engine *e, struct run_opts *o, char **args, char **po
 	/* --pod REF: joins it (new:NAME makes it); o->pod becomes its id */
 	if (o->pod && pod_join_opts(e, o->pod, o, pod_id, err) < 0)
 		return -1;
+	/* FILE.sqsh (issue 15): a single-file image, run as --rootfs FILE */
+	if (!o->rootfs &&
+	    (str_has_suffix(args[0], ".sqsh") || str_has_suffix(args[0], ".squashfs") ||
+	     (strchr(args[0], '/') != NULL && sqsh_is_file(args[0]))))
+		o->rootfs = true;
 	if (o->rootfs) {
 		*image = xstrdup(args[0]);
 		return runopts_set_rootfs(o, args[0], err);

@@ -114,7 +114,10 @@
 	"      --init-path PATH      the init --init runs (default: the catatonit package's)\n"    \
 	"      --rootfs              IMAGE is a root filesystem dir DIR: the container runs in\n"  \
 	"                            it and writes to it; DIR:O writes to an overlay instead\n"    \
-	"                            and leaves DIR as it is\n"                                    \
+	"                            and leaves DIR as it is; a squashfs FILE (also IMAGE\n"       \
+	"                            FILE.sqsh without --rootfs) is mounted with squashfuse,\n"    \
+	"                            writes go to an overlay, the image config it carries\n"       \
+	"                            (image export --format squashfs) gives Cmd, Env, ...\n"       \
 	"      --annotation K=V      an annotation of the OCI spec (OCI hooks match on them)\n"    \
 	"      --health-cmd CMD      a healthcheck: a shell command, or a JSON array\n"            \
 	"                            [\"CMD\", ...] or [\"CMD-SHELL\", \"...\"]; \"none\" drops "  \
@@ -174,7 +177,8 @@
 	    "EXAMPLES\n"                                                                           \
 	    "  warren run --rm busybox echo hello\n"                                               \
 	    "  warren run --rm -it -v $PWD:/src:ro -w /src busybox sh\n"                           \
-	    "  warren run --rm --rootfs ./tree:O /bin/sh\n"
+	    "  warren run --rm --rootfs ./tree:O /bin/sh\n"                                        \
+	    "  warren run --rm ./busybox.sqsh echo hello\n"
 
 #define EXEC_HELP                                                                                  \
 	"SYNOPSIS\n"                                                                               \
@@ -288,10 +292,21 @@
 	"DESCRIPTION\n  Loads images from a docker-archive or oci-archive tarball (plain, gzip "   \
 	"or\n"                                                                                     \
 	"  zstd) or an OCI layout directory, verifying every blob against its digest, and\n"       \
-	"  keeps each layer's blob as it came (for save). Without -i reads stdin.\n\n"             \
+	"  keeps each layer's blob as it came (for save). Without -i reads stdin.\n"               \
+	"  A squashfs file of `image export --format squashfs` loads as one-layer image\n"         \
+	"  with the config and names it carries (a new id: its layers are squashed).\n\n"          \
 	"OPTIONS\n"                                                                                \
 	"  -i, --input FILE   the archive\n"                                                       \
 	"  -q, --quiet        less output\n"
+
+#define IMG_EXPORT_HELP                                                                            \
+	"SYNOPSIS\n  warren image export --format squashfs IMAGE FILE\n\n"                         \
+	"DESCRIPTION\n  Writes IMAGE's filesystem as one squashfs file (mksquashfs, package\n"     \
+	"  squashfs-tools) with its config at /.warren/image.json, for `warren run FILE`\n"        \
+	"  (mounted with squashfuse, no extraction) and `warren load -i FILE`. FILE is\n"          \
+	"  written to a temp name and renamed: complete or untouched.\n\n"                         \
+	"OPTIONS\n"                                                                                \
+	"      --format FORMAT   squashfs (the only one)\n"
 
 #define SAVE_HELP                                                                                  \
 	"SYNOPSIS\n  warren save [OPTIONS] IMAGE [NAME...]\n"                                      \
@@ -740,6 +755,8 @@ const struct cmd cli_image_commands[] = {
      NEEDS_STORE, NULL},
     {"exists", cmd_image_exists, NULL, "check whether an image is in local storage",
      IMG_EXISTS_HELP, NEEDS_STORE, NULL},
+    {"export", cmd_image_export, &cli_image_export_opts, "write an image as a squashfs file",
+     IMG_EXPORT_HELP, NEEDS_STORE, NULL},
     {"history", cmd_history, &cli_history_opts, "show the history of an image", HISTORY_HELP,
      NEEDS_STORE, NULL},
     {"import", cmd_import, &cli_import_opts, "create an image from a rootfs tarball", IMPORT_HELP,

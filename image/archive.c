@@ -1273,12 +1273,42 @@ static int commit_import(struct engine *e, struct image_rec *r, int64_t size,
 }
 
 /* Creates a one-layer image from a rootfs tarball; see image.h. */
-int image_import(struct engine *e, const char *path, const char *ref, const char *message,
-		 char id_out[DIGEST_HEX_LEN + 1], struct werr *err)
+/* base_config (an OCI image config, NULL for import's) with the one
+ * layer diff_id and one history entry; NULL when base_config is not a
+ * JSON object. */
+static char *sqsh_config(const char *base_config, const char *diff_id, const char *message,
+			 int64_t created)
+{
+	cleanup_json struct json_object *root = json_tokener_parse(base_config);
+	struct json_object *rootfs, *ids, *hist, *h;
+	char when[48];
+
+	if (root == NULL || !json_object_is_type(root, json_type_object))
+		return NULL;
+	format_rfc3339(created, when, sizeof(when));
+	rootfs = json_object_new_object();
+	ids = json_object_new_array();
+	hist = json_object_new_array();
+	h = json_object_new_object();
+	json_object_object_add(rootfs, "type", json_object_new_string("layers"));
+	json_object_array_add(ids, json_object_new_string(diff_id));
+	json_object_object_add(rootfs, "diff_ids", ids);
+	json_object_object_add(root, "rootfs", rootfs);
+	json_object_object_add(h, "created", json_object_new_string(when));
+	json_object_object_add(h, "created_by", json_object_new_string(message));
+	json_object_array_add(hist, h);
+	json_object_object_add(root, "history", hist);
+	return xstrdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+								JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* The one-layer image of the tar at fd (seekable), under the shared
+ * layers lock *lock: import's config, or base_config's (image_import_fd). */
+static int import_fd(struct engine *e, int fd, const char *base_config, const char *message,
+		     char *const *names, int *lock, char id_out[DIGEST_HEX_LEN + 1],
+		     struct werr *err)
 {
 	struct image_rec r = {0};
-	cleanup_free char *name = NULL;
-	cleanup_close int fd = -1, lock = -1;
 	char diff_id[DIGEST_STR_LEN], dg[DIGEST_STR_LEN];
 	struct layer_blob blob = {0};
 	struct layer_info li;
@@ -1287,13 +1317,6 @@ int image_import(struct engine *e, const char *path, const char *ref, const char
 	int64_t size = 0;
 	int rc = -1;
 
-	if (ref && (name = image_local_name(ref, err)) == NULL)
-		return -1;
-	if (engine_store(e, err) == NULL || (lock = image_layers_lock(e, false, err)) < 0)
-		return -1;
-	fd = open_seekable(e, path, err);
-	if (fd < 0)
-		return -1;
 	if (fstat(fd, &st) < 0)
 		return werr_set(err, errno, "stat");
 	if (st.st_size == 0)
@@ -1310,17 +1333,58 @@ int image_import(struct engine *e, const char *path, const char *ref, const char
 			 layer_media_type(li.compression));
 	}
 	r.created = r.stored = now_ns();
-	r.config = import_config(diff_id, message, r.created);
+	if (base_config != NULL) {
+		/* the image's own time, so that loading a file twice gives one id */
+		cleanup_json struct json_object *c = json_tokener_parse(base_config);
+		const char *t = jstr(c, "created");
+		int64_t ns;
+		if (t != NULL && image_parse_time(t, &ns) == 0)
+			r.created = ns;
+	}
+	r.config = base_config ? sqsh_config(base_config, diff_id, message, r.created)
+			       : import_config(diff_id, message, r.created);
+	if (r.config == NULL) {
+		image_layers_unlock_failed(e, lock);
+		return werr_set(err, 0, "the image config is not a JSON object");
+	}
 	sha256_buf(r.config, strlen(r.config), dg);
 	memcpy(r.id, digest_hex(dg), DIGEST_HEX_LEN + 1);
 	r.layers = strv_append(NULL, diff_id);
-	r.names = name ? strv_append(NULL, name) : NULL;
+	r.names = names && names[0] ? strv_copy(names) : NULL;
 	r.size = size;
 	rc = commit_import(e, &r, size, blob.digest[0] ? &blob : NULL, err);
 	if (rc < 0)
-		image_layers_unlock_failed(e, &lock);
+		image_layers_unlock_failed(e, lock);
 	if (rc == 0)
 		memcpy(id_out, r.id, DIGEST_HEX_LEN + 1);
 	image_rec_free(&r);
 	return rc;
+}
+
+int image_import(struct engine *e, const char *path, const char *ref, const char *message,
+		 char id_out[DIGEST_HEX_LEN + 1], struct werr *err)
+{
+	cleanup_free char *name = NULL;
+	cleanup_close int fd = -1, lock = -1;
+	char *names[] = {NULL, NULL};
+
+	if (ref && (name = image_local_name(ref, err)) == NULL)
+		return -1;
+	names[0] = name;
+	if (engine_store(e, err) == NULL || (lock = image_layers_lock(e, false, err)) < 0)
+		return -1;
+	fd = open_seekable(e, path, err);
+	if (fd < 0)
+		return -1;
+	return import_fd(e, fd, NULL, message, names, &lock, id_out, err);
+}
+
+int image_import_fd(struct engine *e, int fd, const char *base_config, const char *created_by,
+		    char *const *names, char id_out[DIGEST_HEX_LEN + 1], struct werr *err)
+{
+	cleanup_close int lock = -1;
+
+	if (engine_store(e, err) == NULL || (lock = image_layers_lock(e, false, err)) < 0)
+		return -1;
+	return import_fd(e, fd, base_config, created_by, names, &lock, id_out, err);
 }

@@ -46,6 +46,14 @@ int image_load_ref(struct engine *e, const char *path, const char *want, char **
 int image_import(struct engine *e, const char *path, const char *ref, const char *message,
 		 char id_out[DIGEST_HEX_LEN + 1], struct werr *err);
 
+/* image_import of the plain tar at fd (seekable, read from offset 0)
+ * with base_config's settings (an OCI image config: its Env, Cmd and the
+ * rest kept, its rootfs and history replaced by the one layer and one
+ * entry created_by) and names (full names, may be NULL): `load` of a
+ * .sqsh. */
+int image_import_fd(struct engine *e, int fd, const char *base_config, const char *created_by,
+		    char *const *names, char id_out[DIGEST_HEX_LEN + 1], struct werr *err);
+
 /* <root>/layers.lock: loads and imports hold it shared from the first
  * layer they look at until their transaction; removing layers holds it
  * exclusively, so that no load records an image on a layer being removed.

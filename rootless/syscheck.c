@@ -277,7 +277,9 @@ static void prog_version(const char *path, char *buf, size_t len)
 		dup2(p[1], 2);
 		dup2(null >= 0 ? null : 0, 0);
 		alarm(5);
-		execl(path, path, "--version", (char *)NULL);
+		/* squashfs-tools' programs take one dash */
+		execl(path, path, strcmp(name, "mksquashfs") == 0 ? "-version" : "--version",
+		      (char *)NULL);
 		_exit(127);
 	}
 	close(p[1]);
@@ -286,8 +288,11 @@ static void prog_version(const char *path, char *buf, size_t len)
 		return;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
-		int score =
-		    1 + (strstr(line, "version") != NULL) * (1 + (strstr(line, name) != NULL));
+		/* a line that starts with the name is the version line
+		 * ("squashfuse 0.1.104 (c) ..."), whatever else says "version" */
+		int score = str_has_prefix(line, name) ? 4
+						       : 1 + (strstr(line, "version") != NULL) *
+								 (1 + (strstr(line, name) != NULL));
 		line[strcspn(line, "\n")] = '\0';
 		if (score > best) {
 			best = score;
@@ -720,6 +725,12 @@ void syscheck_host(struct checks *cc)
 		   "passt");
 	check_prog(&c, "fuse-overlayfs", "fuse-overlayfs", CHECK_WARN,
 		   "no overlay where the kernel refuses native overlay", "fuse-overlayfs");
+	/* single-file images (issue 15, docs/rootless/hpc.md) */
+	check_prog(&c, "squashfuse", "squashfuse", CHECK_OK,
+		   "`run FILE.sqsh` is not available (optional)", "squashfuse");
+	check_prog(&c, "mksquashfs", "mksquashfs", CHECK_OK,
+		   "`image export --format squashfs` is not available (optional)",
+		   "squashfs-tools");
 	check_storage(&c);
 	check_rundir(&c);
 	check_cgroups(&c);

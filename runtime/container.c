@@ -1,4 +1,6 @@
 #include "runtime/container.h"
+#include "runtime/ctr_sqsh.h"
+#include "storage/sqsh.h"
 #include "runtime/secrets.h"
 #include "engine/config.h"
 #include "engine/events.h"
@@ -271,6 +273,8 @@ static char *create_options_json(const struct run_opts *o, const struct image_co
 	if (o->rootfs) {
 		jset_str(j, "Rootfs", o->rootfs_path);
 		jset(j, "RootfsOverlay", json_object_new_boolean(o->rootfs_overlay));
+		if (o->rootfs_sqsh)
+			jset(j, "RootfsSqsh", json_object_new_boolean(true));
 	}
 	return xstrdup(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
 }
@@ -406,6 +410,13 @@ int container_mount(struct engine *e, const struct container_rec *c, struct werr
 
 	if (opts == NULL)
 		return -1;
+	if (rootfs != NULL && json_object_get_boolean(jget(opts, "RootfsSqsh"))) {
+		cleanup_free char *mnt = ctr_sqsh_dir(dir);
+		if (sqsh_mount(rootfs, mnt, err) < 0)
+			return -1;
+		return mount_rootfs(e, container_driver(c), dir, NULL, mnt, true, c->autoremove,
+				    err);
+	}
 	if (rootfs != NULL)
 		return mount_rootfs(e, container_driver(c), dir, NULL, rootfs,
 				    json_object_get_boolean(jget(opts, "RootfsOverlay")),
@@ -436,7 +447,8 @@ static int new_record(struct engine *e, const char *image_ref, const struct run_
 		      const struct image_rec *img, const struct image_config *cfg,
 		      enum storage_driver d, struct container_rec *c, struct werr *err)
 {
-	random_hex(c->id, 64);
+	if (c->id[0] == '\0') /* a FILE.sqsh container has its id (and dir) already */
+		random_hex(c->id, 64);
 	c->name = pick_name(e, o, err);
 	if (c->name == NULL || validate_name(c->name, err) < 0)
 		return -1;
@@ -533,7 +545,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	struct image_config cfg = {0};
 	struct container_rec c = {0};
 	enum storage_driver d;
-	cleanup_free char *dir = NULL, *bundle = NULL;
+	cleanup_free char *dir = NULL, *bundle = NULL, *sqsh_dir = NULL;
 	cleanup_strv char **secret_env = NULL; /* o's env and the env secrets */
 	int r, lock = -1;
 
@@ -577,6 +589,16 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 		ctr_userns_free(&uns);
 		return -1;
 	}
+	/* FILE.sqsh: mounted first, for the image config it carries */
+	if (o->rootfs_sqsh) {
+		random_hex(c.id, 64);
+		dir = container_dir(e, c.id);
+		sqsh_dir = ctr_sqsh_dir(dir);
+		if (ctr_sqsh_prepare(o->rootfs_path, dir, &cfg, err) < 0) {
+			free(steal_pointer(&dir));
+			goto fail;
+		}
+	}
 	if ((!o->rootfs && image_config_parse(img.config, &cfg, err) < 0) ||
 	    check_health(o, &cfg, err) < 0 || driver_choose(e, &d, err) < 0)
 		goto fail;
@@ -594,7 +616,8 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	if (lock < 0 || add_record(e, &c, o, err) < 0)
 		goto fail;
 	ctrnet_made_unlock(&made); /* its addresses are in the record now */
-	dir = container_dir(e, c.id);
+	if (dir == NULL)
+		dir = container_dir(e, c.id);
 	bundle = container_bundle_dir(e, &c);
 	/* `run`: slirp4netns starts while the rootfs is made */
 	if (o->net_early &&
@@ -613,9 +636,9 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	}
 	if (secret_env != NULL)
 		eff.env = secret_env;
-	if ((o->rootfs
-		 ? mount_rootfs(e, d, dir, NULL, o->rootfs_path, o->rootfs_overlay, o->rm, err)
-		 : ctr_userns_mount(e, d, &uns, how, dir, img.layers, o->rm, err)) < 0 ||
+	if ((o->rootfs ? mount_rootfs(e, d, dir, NULL, sqsh_dir ? sqsh_dir : o->rootfs_path,
+				      o->rootfs_overlay, o->rm, err)
+		       : ctr_userns_mount(e, d, &uns, how, dir, img.layers, o->rm, err)) < 0 ||
 	    write_bundle(e, o, &cfg, &c, bundle, dir, err) < 0) {
 		discard(e, &c, d);
 		goto fail;
@@ -630,6 +653,8 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	    .rec = c, .lock = lock, .proc = {.pid = 0, .pty_master = -1}, .net = net};
 	return 0;
 fail:
+	if (dir != NULL && sqsh_dir != NULL) /* nothing stays mounted */
+		ctr_sqsh_discard(dir);
 	ctrnet_release(&net);
 	ctrnet_made_free(&made);
 	ctrlock_release(e->runroot, c.id, lock);

@@ -5,6 +5,7 @@
 #include "lib/cleanup.h"
 #include "lib/signame.h"
 #include "lib/util.h"
+#include "storage/sqsh.h"
 #include "runtime/ports.h"
 
 #include <ctype.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int env_name_ok(const char *s, size_t n)
 {
@@ -38,6 +40,13 @@ int runopts_env_add(char ***env, const char *spec, struct werr *err)
 	}
 	if (eq) {
 		*env = strv_append(*env, spec);
+	} else if (n > 0 && spec[n - 1] == '*') {
+		/* NAME*: every variable of warren's environment whose name
+		 * starts with NAME, as Podman's -e 'OMPI_*' (MPI launchers pass
+		 * their ranks' settings so) */
+		for (char **v = environ; *v; v++)
+			if (strncmp(*v, spec, n - 1) == 0 && strchr(*v, '=') != NULL)
+				*env = strv_append(*env, *v);
 	} else {
 		const char *val = getenv(spec);
 		if (val) {
@@ -312,7 +321,16 @@ int runopts_set_rootfs(struct run_opts *o, const char *arg, struct werr *err)
 		werr_set(err, errno, "running container create option: stat %s", dir);
 		return werr_status(err, 125);
 	}
-	if (!S_ISDIR(st.st_mode)) {
+	/* a squashfs file (by its name or its superblock), mounted with an
+	 * overlay for the writes; any other file is no root filesystem */
+	o->rootfs_sqsh =
+	    S_ISREG(st.st_mode) && (str_has_suffix(real, ".sqsh") ||
+				    str_has_suffix(real, ".squashfs") || sqsh_is_file(real));
+	if (o->rootfs_sqsh) {
+		if (sqsh_check(real, err) < 0)
+			return werr_status(err, 125);
+		o->rootfs_overlay = true;
+	} else if (!S_ISDIR(st.st_mode)) {
 		werr_set(err, ENOTDIR, "--rootfs '%s'", dir);
 		return werr_status(err, 125);
 	}

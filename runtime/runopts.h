@@ -77,7 +77,8 @@ int runopts_set_log_driver(struct run_opts *o, const char *v, struct werr *err);
 int runopts_add_log_opt(struct run_opts *o, const char *v, struct werr *err);
 /* --rootfs: the IMAGE argument DIR[:O] into o->rootfs_path (made absolute
  * against the working directory, symlinks resolved) and o->rootfs_overlay.
- * DIR must be a directory. */
+ * DIR is a directory, or a squashfs file (o->rootfs_sqsh: mounted with
+ * squashfuse, writes to an overlay, as :O). */
 int runopts_set_rootfs(struct run_opts *o, const char *arg, struct werr *err);
 /* --annotation KEY=VALUE */
 int runopts_add_annotation(struct run_opts *o, const char *v, struct werr *err);

@@ -79,6 +79,7 @@ struct run_opts {
 	bool rootfs;		    /* --rootfs: IMAGE is a root filesystem dir */
 	char *rootfs_path;	    /* its absolute path (runopts_set_rootfs) */
 	bool rootfs_overlay;	    /* DIR:O: writes go to an overlay, DIR stays as it is */
+	bool rootfs_sqsh;	    /* rootfs_path is a squashfs file (runtime/ctr_sqsh.h) */
 	char **annotations;	    /* --annotation K=V: config.json's annotations */
 	struct health_flags health; /* --health-*, --no-healthcheck (runtime/health.h) */
 	char **labels;		    /* --label, --label-file: "K=V" or "K" (value ""), in order */

@@ -403,8 +403,9 @@ static void read_output(int fd, char *out, size_t len)
 	out[used] = '\0';
 }
 
-static int run_fuse(const char *prog, const char *opts, const char *merged, struct werr *err)
+int fuse_run(char *const *argv, const char *merged, struct werr *err)
 {
+	const char *prog = argv[0];
 	int errp[2], outp[2], status;
 	char out[4096];
 	const char *cause, *fix;
@@ -423,7 +424,7 @@ static int run_fuse(const char *prog, const char *opts, const char *merged, stru
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		if (null < 0 || dup2(null, 0) < 0 || dup2(outp[1], 1) < 0 || dup2(outp[1], 2) < 0)
 			_exit(127);
-		execl(prog, prog, "-o", opts, merged, (char *)NULL);
+		execv(prog, argv);
 		werr_set(&child, errno, "run '%s'", prog);
 		werr_send(errp[1], &child);
 		_exit(127);
@@ -453,6 +454,12 @@ static int run_fuse(const char *prog, const char *opts, const char *merged, stru
 	cause = fuse_cause(out, &fix);
 	return werr_set(err, 0, "'%s' failed to mount '%s'%s%s%s%s", prog, merged,
 			cause[0] ? ": " : "", cause, fix ? ": " : "", fix ? fix : "");
+}
+
+static int run_fuse(const char *prog, const char *opts, const char *merged, struct werr *err)
+{
+	char *argv[] = {(char *)prog, "-o", (char *)opts, (char *)merged, NULL};
+	return fuse_run(argv, merged, err);
 }
 
 /* extra: more -o options (the id mappings), or NULL */
@@ -677,9 +684,7 @@ static int vfs_build(const char *ldir, char *const *layers, size_t n, const char
 
 /* ---- the public entry points ---- */
 
-/* True when path (a dir in parent) is a mount point; a fuse mount whose
- * daemon died counts. */
-static bool is_mount_point(const char *path, const char *parent)
+bool is_mount_point(const char *path, const char *parent)
 {
 	struct statx sx, px;
 
@@ -1015,17 +1020,30 @@ int rootfs_mount_idmapped(struct engine *e, const char *ctr_dir, char *const *la
 
 /* Unmounts ctr_dir/merged (vfs: its nodev bind), lazily when busy; no-op
  * when not mounted. */
-int rootfs_umount(struct engine *e, enum storage_driver d, const char *ctr_dir, struct werr *err)
+static int umount_one(const char *path, struct werr *err)
 {
-	cleanup_free char *merged = xasprintf("%s/merged", ctr_dir);
-
-	if (umount2(merged, UMOUNT_NOFOLLOW) == 0)
+	if (umount2(path, UMOUNT_NOFOLLOW) == 0)
 		return 0;
 	if (errno == EINVAL || errno == ENOENT)
 		return 0; /* not a mount point */
-	if (errno == EBUSY && umount2(merged, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+	if (errno == EBUSY && umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
 		return 0;
-	return werr_set(err, errno, "unmount '%s'", merged);
+	return werr_set(err, errno, "unmount '%s'", path);
+}
+
+int rootfs_umount(struct engine *e, enum storage_driver d, const char *ctr_dir, struct werr *err)
+{
+	cleanup_free char *merged = xasprintf("%s/merged", ctr_dir);
+	cleanup_free char *sqsh = xasprintf("%s/" SQSH_MOUNT_DIR, ctr_dir);
+
+	if (umount_one(merged, err) < 0)
+		return -1;
+	/* a FILE.sqsh container: its squashfuse mount, the overlay's lower
+	 * dir, goes with it, detached at once (nothing uses it once the
+	 * overlay is gone; squashfuse exits when the kernel drops it) */
+	if (umount2(sqsh, MNT_DETACH | UMOUNT_NOFOLLOW) == 0 || errno == EINVAL || errno == ENOENT)
+		return 0;
+	return werr_set(err, errno, "unmount '%s'", sqsh);
 }
 
 /* True when ctr_dir/merged is a mount point (vfs: a completed copy). */

@@ -63,7 +63,12 @@ struct idmap_target {
  * no mount made in a user namespace. */
 int rootfs_mount_idmapped(struct engine *e, const char *ctr_dir, char *const *layers,
 			  const struct idmap_target *im, struct werr *err);
-/* Unmounts ctr_dir/merged (lazily if busy); no-op for vfs or when not mounted. */
+/* The squashfuse mount of a FILE.sqsh container, in its ctr_dir
+ * (storage/sqsh.h): the lower dir of its overlay. */
+#define SQSH_MOUNT_DIR "sqsh"
+
+/* Unmounts ctr_dir/merged, then ctr_dir/sqsh (lazily if busy); no-op for
+ * vfs or when not mounted. */
 int rootfs_umount(struct engine *e, enum storage_driver d, const char *ctr_dir, struct werr *err);
 
 /* True if ctr_dir/merged is currently a mount point (or a populated vfs copy). */
@@ -75,5 +80,15 @@ bool rootfs_is_mounted(struct engine *e, enum storage_driver d, const char *ctr_
  * mknod is allowed; then dst takes src's owner, mode and times (a volume's
  * copy-up: the image's dir and its content, issue 8). src is untrusted. */
 int tree_copy(int src, int dst, struct werr *err);
+
+/* Runs a FUSE mount helper (argv[0] an absolute path; it daemonizes
+ * once mounted) and waits for it; a failure gives the helper's first
+ * meaningful line, with the fix when one is known. merged names the
+ * mount point in the message. 0 or -1. */
+int fuse_run(char *const *argv, const char *merged, struct werr *err);
+
+/* True when path (a dir in parent) is a mount point; a fuse mount whose
+ * daemon died counts. */
+bool is_mount_point(const char *path, const char *parent);
 
 #endif

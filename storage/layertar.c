@@ -23,7 +23,8 @@
 
 struct remake {
 	struct archive *a;
-	char path[4096]; /* of the dir being walked, "" at the top */
+	char path[4096];  /* of the dir being walked, "" at the top */
+	const char *skip; /* a top-level name left out, or NULL */
 	struct werr *err;
 };
 
@@ -120,6 +121,8 @@ static int remake_entry(void *data, const struct walk_dir *d, const char *name, 
 	r->err = err;
 	if (strcmp(name, OPQ) == 0)
 		return WALK_NEXT; /* written by remake_opaque */
+	if (r->skip != NULL && r->path[0] == '\0' && strcmp(name, r->skip) == 0)
+		return WALK_NEXT;
 	if (fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return werr_set(err, errno, "stat '%s'", rel);
 	ent = archive_entry_new();
@@ -179,9 +182,14 @@ static int remake_leave(void *data, const struct walk_dir *parent, const struct 
 
 int layer_tar_dir(int dfd, int out_fd, struct werr *err)
 {
+	return layer_tar_dir_skip(dfd, NULL, out_fd, err);
+}
+
+int layer_tar_dir_skip(int dfd, const char *skip, int out_fd, struct werr *err)
+{
 	static const struct walk_ops ops = {
 	    .entry = remake_entry, .enter = remake_enter, .leave = remake_leave};
-	struct remake r = {.err = err};
+	struct remake r = {.err = err, .skip = skip};
 	int rc;
 
 	r.a = archive_write_new();

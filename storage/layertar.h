@@ -18,6 +18,10 @@
  * Ownership, modes, times and symlink targets are kept. 0 or -1. */
 int layer_tar_dir(int dfd, int out_fd, struct werr *err);
 
+/* layer_tar_dir without the top-level entry named skip (NULL: none), as
+ * `load` of a .sqsh leaves out the config dir export added. */
+int layer_tar_dir_skip(int dfd, const char *skip, int out_fd, struct werr *err);
+
 /* Hashes the whole of fd from offset 0 (digest "sha256:..." and size in
  * bytes), then seeks it back to 0. 0 or -1. */
 int layer_tar_digest(int fd, char digest[DIGEST_STR_LEN], int64_t *size, struct werr *err);

@@ -29,6 +29,11 @@ PKGS=(
     # --init: catatonit is the init warren bind-mounts into the container as /run/podman-init
     # (Podman's choice too), tested in 170-init-rootfs-hooks.bats
     catatonit
+    # single-file images (issue 15): mksquashfs writes `image export --format squashfs`,
+    # squashfuse mounts a .sqsh in the user namespace for `run FILE.sqsh` (260-sqsh.bats)
+    squashfs-tools squashfuse
+    # docs/rootless/hpc.md's MPI example: the host's launcher and an MPI hello world
+    openmpi-bin libopenmpi-dev
     # tests: bats, jq, util-linux (runuser, findmnt), bsdutils (script), iproute2, coreutils
     # (timeout), sqlite3 (its CLI edits a store's records)
     bats bats-assert bats-support jq util-linux bsdutils iproute2 coreutils passwd attr sqlite3

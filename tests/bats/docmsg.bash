@@ -50,3 +50,22 @@ PY
   doc:    $doc
   warren: $text"
 }
+
+DOC_HPC=${WT_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}/docs/rootless/hpc.md
+
+# doc_script ID FILE: the fenced script after <!-- script:ID --> in
+# docs/rootless/hpc.md into FILE (executable): the tests run what the page shows
+doc_script() {
+    awk -v id="<!-- script:$1 -->" 'found && /^```/ {if (in_) exit; in_ = 1; next}
+        in_ {print} index($0, id) == 1 {found = 1}' "$DOC_HPC" >"$2"
+    [ -s "$2" ] || fail "hpc.md has no script:$1"
+    chmod 0755 "$2"
+}
+
+# warren_wrapper DIR: DIR/warren runs $WARREN on the current store (for doc
+# scripts that call plain `warren`)
+warren_wrapper() {
+    mkdir -p "$1"
+    printf '#!/bin/sh\nexec %q --root %q --runroot %q "$@"\n' "$WARREN" "$WT_ROOT" "$WT_RUNROOT" >"$1/warren"
+    chmod 0755 "$1" "$1/warren"
+}

@@ -425,6 +425,23 @@ UNIT_TEST(env_parsing)
 	runopts_free(&o);
 }
 
+UNIT_TEST(env_glob)
+{
+	/* issue 15: -e 'OMPI_*' passes every matching variable (Podman's glob) */
+	struct run_opts o = {0};
+	struct werr err = {0};
+
+	setenv("WARREN_GLOB_A", "1", 1);
+	setenv("WARREN_GLOB_B", "two=2", 1);
+	setenv("WARREN_GLOBX", "no", 1);
+	CHECK(runopts_add_env(&o, "WARREN_GLOB_*", &err) == 0);
+	CHECK(strv_len(o.env) == 2);
+	CHECK(strv_contains(o.env, "WARREN_GLOB_A=1"));
+	CHECK(strv_contains(o.env, "WARREN_GLOB_B=two=2"));
+	CHECK(runopts_add_env(&o, "WARREN_NOTHING_*", &err) == 0 && strv_len(o.env) == 2);
+	runopts_free(&o);
+}
+
 UNIT_TEST(entrypoint_and_network)
 {
 	struct run_opts o = {0};
@@ -463,6 +480,7 @@ UNIT_TEST(rootfs_and_annotations)
 	CHECK(runopts_set_rootfs(&o, ":O", &err) < 0 && err.status == 125);
 	CHECK(runopts_set_rootfs(&o, "/nonexistent-dir", &err) < 0 && err.errnum == ENOENT);
 	CHECK(runopts_set_rootfs(&o, "/etc/passwd", &err) < 0 && err.errnum == ENOTDIR);
+	CHECK(!o.rootfs_sqsh);
 	CHECK(runopts_add_annotation(&o, "a=b=c", &err) == 0);
 	CHECK(runopts_add_annotation(&o, "k=", &err) == 0);
 	CHECK(runopts_add_annotation(&o, "=v", &err) < 0);
