@@ -26,6 +26,7 @@
 #include "runtime/build_copy.h"
 #include "runtime/commit.h"
 #include "runtime/container.h"
+#include "runtime/container_int.h"
 #include "runtime/executor.h"
 #include "runtime/runopts.h"
 #include "runtime/userlookup.h"
@@ -546,13 +547,24 @@ static void drop_container(struct bld *b, struct ctr_owned *c)
 	c->rec.id[0] = '\0';
 }
 
-/* The container's changes as the next layer. */
+/* The container's changes as the next layer. With kernel overlay the
+ * upper dir itself becomes the layer (renamed, its tar written once, as the
+ * blob); other drivers go through a tar that is extracted. */
 static int commit_container(struct bld *b, struct ctr_owned *c, const char *created_by,
 			    struct werr *err)
 {
-	cleanup_close int fd = commit_changes_tar(b->e, &c->rec, false, err);
+	cleanup_free char *dir = container_dir(b->e, c->rec.id);
+	cleanup_free char *upper = xasprintf("%s/upper", dir);
+	struct image_new n = {.parent = b->cur.id[0] ? &b->cur : NULL,
+			      .config = b->cfg,
+			      .layer_fd = -1,
+			      .layer_dir = upper,
+			      .created_by = created_by};
+	cleanup_close int fd = -1;
 
-	if (fd < 0)
+	if (container_driver(&c->rec) == DRIVER_OVERLAY)
+		return commit_new(b, &n, err);
+	if ((fd = commit_changes_tar(b->e, &c->rec, false, err)) < 0)
 		return -1;
 	return commit_layer(b, fd, created_by, err);
 }

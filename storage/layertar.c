@@ -22,6 +22,7 @@
 
 struct remake {
 	struct archive *a;
+	int64_t bytes; /* regular-file bytes written */
 	char path[4096]; /* of the dir being walked, "" at the top */
 	struct werr *err;
 };
@@ -119,8 +120,10 @@ static int remake_entry(void *data, const struct walk_dir *d, const char *name, 
 	}
 	if (rc == 0)
 		rc = remake_header(r, ent, rel);
-	if (rc == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+	if (rc == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
 		rc = remake_data(r, d->fd, name, rel);
+		r->bytes += st.st_size;
+	}
 	archive_entry_free(ent);
 	if (rc < 0)
 		return -1;
@@ -151,24 +154,64 @@ static int remake_leave(void *data, const struct walk_dir *parent, const struct 
 	return 0;
 }
 
-int layer_tar_dir(int dfd, int out_fd, struct werr *err)
+/* Writes the tar of dfd through r->a, opened already; closes and frees it. */
+static int remake_tree(struct remake *r, int dfd, int open_rc, struct werr *err)
 {
 	static const struct walk_ops ops = {
 	    .entry = remake_entry, .enter = remake_enter, .leave = remake_leave};
-	struct remake r = {.err = err};
-	int rc;
+	int rc = open_rc == ARCHIVE_OK ? 0 : -1;
 
-	r.a = archive_write_new();
-	archive_write_set_format_pax_restricted(r.a);
-	archive_write_set_bytes_in_last_block(r.a, 1);
-	rc = archive_write_open_fd(r.a, out_fd) == ARCHIVE_OK ? 0 : -1;
 	if (rc < 0)
-		werr_set(err, 0, "write layer tar: %s", archive_error_string(r.a));
+		werr_set(err, 0, "write layer tar: %s", archive_error_string(r->a));
 	if (rc == 0)
-		rc = walk_tree(dfd, -1, &ops, &r, err);
-	if (archive_write_close(r.a) != ARCHIVE_OK && rc == 0)
-		rc = werr_set(err, 0, "write layer tar: %s", archive_error_string(r.a));
-	archive_write_free(r.a);
+		rc = walk_tree(dfd, -1, &ops, r, err);
+	if (archive_write_close(r->a) != ARCHIVE_OK && rc == 0)
+		rc = werr_set(err, 0, "write layer tar: %s", archive_error_string(r->a));
+	archive_write_free(r->a);
+	return rc;
+}
+
+static struct archive *remake_new(void)
+{
+	struct archive *a = archive_write_new();
+
+	archive_write_set_format_pax_restricted(a);
+	archive_write_set_bytes_in_last_block(a, 1);
+	return a;
+}
+
+int layer_tar_dir(int dfd, int out_fd, struct werr *err)
+{
+	struct remake r = {.err = err, .a = remake_new()};
+
+	return remake_tree(&r, dfd, archive_write_open_fd(r.a, out_fd), err);
+}
+
+struct sink {
+	layer_tar_sink_fn fn;
+	void *ud;
+	struct werr *err;
+};
+
+static la_ssize_t sink_write(struct archive *a, void *data, const void *buf, size_t len)
+{
+	struct sink *s = data;
+
+	if (s->fn(s->ud, buf, len, s->err) < 0) {
+		archive_set_error(a, EIO, "%s", s->err->msg);
+		return -1;
+	}
+	return (la_ssize_t)len;
+}
+
+int layer_tar_dir_to(int dfd, layer_tar_sink_fn fn, void *ud, int64_t *file_bytes,
+		     struct werr *err)
+{
+	struct remake r = {.err = err, .a = remake_new()};
+	struct sink s = {.fn = fn, .ud = ud, .err = err};
+	int rc = remake_tree(&r, dfd, archive_write_open(r.a, &s, NULL, sink_write, NULL), err);
+
+	*file_bytes = r.bytes;
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 #ifndef WARREN_LAYERTAR_H
 #define WARREN_LAYERTAR_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/digest.h"
@@ -17,6 +18,14 @@
  * plain pax tar to out_fd. Hard links are written as separate files.
  * Ownership, modes, times and symlink targets are kept. 0 or -1. */
 int layer_tar_dir(int dfd, int out_fd, struct werr *err);
+
+/* Where layer_tar_dir_to sends the tar: 0 or -1 (err set). */
+typedef int (*layer_tar_sink_fn)(void *ud, const void *buf, size_t len, struct werr *err);
+
+/* layer_tar_dir into fn (called with each block of the tar, in order);
+ * *file_bytes: the sum of the regular files' sizes. 0 or -1. */
+int layer_tar_dir_to(int dfd, layer_tar_sink_fn fn, void *ud, int64_t *file_bytes,
+		     struct werr *err);
 
 /* Hashes the whole of fd from offset 0 (digest "sha256:..." and size in
  * bytes), then seeks it back to 0. 0 or -1. */
