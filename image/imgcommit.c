@@ -387,7 +387,7 @@ static int adopt_layer(struct engine *e, const struct image_new *n, char diff_id
 {
 	struct layer_info li;
 
-	if (layer_adopt_dir(e, n->layer_dir, &li, err) < 0)
+	if (layer_adopt_dir(e, n->layer_dir, n->fixed_time ? n->at / 1000000000 : -1, &li, err) < 0)
 		return -1;
 	memcpy(diff_id, li.diff_id, DIGEST_STR_LEN);
 	*size = li.size;
@@ -450,11 +450,13 @@ int image_commit_new(struct engine *e, const struct image_new *n, char id_out[DI
 		image_layers_unlock_failed(e, &lock);
 		return -1;
 	}
-	if (n->layer_fd < 0 && !n->layer_dir && n->diff_id && reuse_layer(e, n->diff_id, diff_id, &size, err) < 0)
+	if (n->layer_fd < 0 && !n->layer_dir && n->diff_id &&
+	    reuse_layer(e, n->diff_id, diff_id, &size, err) < 0)
 		return -1;
 	bool made = n->layer_fd >= 0 || n->layer_dir;
 	bool layer = made || n->diff_id;
-	r.created = r.stored = now_ns();
+	r.stored = now_ns();
+	r.created = n->fixed_time ? n->at : r.stored;
 	complete_config(n, layer ? diff_id : NULL, r.created);
 	r.config = xstrdup(json_object_to_json_string_ext(
 	    n->config, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));

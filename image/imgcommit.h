@@ -39,6 +39,8 @@ struct image_new {
 	const char *author;		/* or NULL */
 	char *const *names;		/* full names for the image (image_local_name), or NULL */
 	bool no_history;		/* the config's history is complete already */
+	bool fixed_time;		/* created (and layer_dir's mtimes) = at */
+	int64_t at;			/* ns since the epoch, with fixed_time */
 };
 
 /* Stores the image of n: extracts its layer (kept as a blob too, for save

@@ -27,10 +27,12 @@
 #include "runtime/commit.h"
 #include "runtime/container.h"
 #include "runtime/container_int.h"
+#include "runtime/ctrfs.h"
 #include "runtime/executor.h"
 #include "runtime/runopts.h"
 #include "runtime/userlookup.h"
 #include "storage/layer.h"
+#include "storage/layertar.h"
 
 struct stage {
 	size_t first, end; /* its instructions [first, end); first is its FROM */
@@ -58,6 +60,8 @@ struct bld {
 	struct image_rec cur;	 /* its image so far; cur.id "" before any (scratch) */
 	char **args;		 /* its ARGs: "K=V", or "K" when unset */
 	bool cmd_set;		 /* a CMD in this stage */
+	size_t base_layers;	 /* the layers of its FROM image */
+	size_t base_hist;	 /* the history entries of its FROM image */
 	bool cancel;		 /* cancel_fd fired */
 };
 
@@ -206,6 +210,27 @@ static int stage_named(const struct bld *b, const char *ref, size_t before)
 }
 
 /* The base named by FROM of stage i (expanded), malloc'd. */
+/* Image ref of FROM or COPY --from (not a stage): looked up, or pulled as
+ * --pull says (platform: FROM --platform, else build's). 1 (r filled), 0
+ * not known (no pull options), -1. */
+static int base_image(struct bld *b, const char *ref, const char *platform, struct image_rec *r,
+		      struct werr *err)
+{
+	struct pull_opts po;
+	char id[DIGEST_HEX_LEN + 1];
+
+	if (b->o->pull == NULL)
+		return image_lookup(b->e, ref, r, err);
+	po = *b->o->pull;
+	if (platform && *platform)
+		po.platform = platform;
+	else if (b->o->platform)
+		po.platform = b->o->platform;
+	if (image_get_or_pull(b->e, ref, b->o->pull_policy, &po, id, err) < 0)
+		return -1;
+	return image_lookup(b->e, id, r, err);
+}
+
 static char *stage_base(struct bld *b, size_t i, struct werr *err)
 {
 	cleanup_strv char **w = NULL;
@@ -321,12 +346,23 @@ static void remember(struct bld *b, const char *id)
 
 /* Makes the image n describes (on the stage's image, with the config so
  * far); it becomes cur. */
+/* --timestamp: the fixed created time of n. */
+static void fixed_time(const struct bld *b, struct image_new *n)
+{
+	if (b->o->timestamp < 0)
+		return;
+	n->fixed_time = true;
+	n->at = b->o->timestamp * 1000000000;
+}
+
 static int commit_new(struct bld *b, const struct image_new *n, struct werr *err)
 {
 	char id[DIGEST_HEX_LEN + 1];
 	struct image_rec r = {0};
+	struct image_new m = *n;
 
-	if (image_commit_new(b->e, n, id, err) < 0)
+	fixed_time(b, &m);
+	if (image_commit_new(b->e, &m, id, err) < 0)
 		return -1;
 	remember(b, id);
 	if (store_image_get(b->e->store, id, &r, err) <= 0)
@@ -531,20 +567,25 @@ static int step_container(struct bld *b, const char *id, char **cmd, const struc
 }
 
 /* Removes a step's container (its lock given up first). */
-static void drop_container(struct bld *b, struct ctr_owned *c)
+static void drop_ctr(struct engine *e, struct ctr_owned *c)
 {
 	struct container_rec r = {0};
-	struct werr e = {0};
+	struct werr er = {0};
 	char id[DIGEST_HEX_LEN + 1];
 
 	if (c->rec.id[0] == '\0')
 		return;
 	memcpy(id, c->rec.id, sizeof(id));
-	container_owned_free(b->e, c);
-	if (container_lookup(b->e, id, &r, &e) > 0 && container_remove(b->e, &r, true, 0, &e) < 0)
-		log_warn("remove build container %.12s: %s", id, e.msg);
+	container_owned_free(e, c);
+	if (container_lookup(e, id, &r, &er) > 0 && container_remove(e, &r, true, 0, &er) < 0)
+		log_warn("remove build container %.12s: %s", id, er.msg);
 	container_rec_free(&r);
 	c->rec.id[0] = '\0';
+}
+
+static void drop_container(struct bld *b, struct ctr_owned *c)
+{
+	drop_ctr(b->e, c);
 }
 
 /* The container's changes as the next layer. With kernel overlay the
@@ -857,7 +898,8 @@ static int copy_cache_key(struct bld *b, const struct cf_instr *in, const char *
 	if (from) {
 		int k = stage_named(b, from, b->si);
 		struct image_rec r = {0};
-		int rc = image_lookup(b->e, k >= 0 ? b->st[k].id : from, &r, err);
+		int rc = k >= 0 ? image_lookup(b->e, b->st[k].id, &r, err)
+				: base_image(b, from, NULL, &r, err);
 		cleanup_free char *layers = rc > 0 ? strv_join(r.layers, ",") : NULL;
 		if (rc > 0)
 			sha256_buf(layers, strlen(layers), extra);
@@ -990,7 +1032,8 @@ static void history_nop(struct bld *b, const struct cf_instr *in)
 		hist = json_object_new_array();
 		jset(b->cfg, "history", hist);
 	}
-	format_rfc3339(now_ns(), when, sizeof(when));
+	format_rfc3339(b->o->timestamp >= 0 ? b->o->timestamp * 1000000000 : now_ns(), when,
+		       sizeof(when));
 	jset_str(h, "created", when);
 	jset_str(h, "created_by", by);
 	jset(h, "empty_layer", json_object_new_boolean(true));
@@ -1068,19 +1111,29 @@ static int stage_from(struct bld *b, struct werr *err)
 	strv_free(b->args);
 	b->args = NULL;
 	b->cmd_set = false;
+	b->base_layers = b->base_hist = 0;
 	if (strcasecmp(base, "scratch") == 0) {
 		b->cfg = image_config_base(NULL, err);
 		return b->cfg ? 0 : -1;
 	}
 	k = stage_named(b, base, b->si);
-	rc = image_lookup(b->e, k >= 0 ? b->st[k].id : base, &b->cur, err);
+	if (k >= 0)
+		rc = image_lookup(b->e, b->st[k].id, &b->cur, err);
+	else
+		rc = base_image(b, base, cf_flag(&b->f.v[b->st[b->si].first], "platform"), &b->cur,
+				err);
 	if (rc == 0)
-		werr_set(err, ENOENT, "%s: image not known (build pulls no image: pull it first)",
-			 base);
+		werr_set(err, ENOENT, "%s: image not known", base);
 	if (rc <= 0)
 		return -1;
 	b->cfg = image_config_base(&b->cur, err);
-	return b->cfg ? onbuild(b, err) : -1;
+	if (b->cfg == NULL)
+		return -1;
+	struct json_object *h = jget(b->cfg, "history");
+	b->base_layers = strv_len(b->cur.layers);
+	b->base_hist =
+	    h && json_object_is_type(h, json_type_array) ? json_object_array_length(h) : 0;
+	return onbuild(b, err);
 }
 
 /* Podman drops what the OCI format has no field for, with a warning. */
@@ -1127,7 +1180,62 @@ static int stage_commit(struct bld *b, char *const *names, char id[DIGEST_HEX_LE
 			      .no_history = true,
 			      .names = names};
 
+	fixed_time(b, &n);
 	return image_commit_new(b->e, &n, id, err);
+}
+
+/* Keeps the first n entries of array key of object o. */
+static void json_array_keep(struct json_object *o, const char *key, size_t n)
+{
+	struct json_object *a = jget(o, key);
+	size_t len = a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+
+	if (len > n)
+		json_object_array_del_idx(a, n, len - n);
+}
+
+/* --squash (the stage's new layers become one on its base) and
+ * --squash-all (the whole image one layer, no parent): the final image. */
+static int stage_squash(struct bld *b, char *const *names, char id[DIGEST_HEX_LEN + 1],
+			struct werr *err)
+{
+	bool all = b->o->squash_all;
+	size_t nl = strv_len(b->cur.layers), from = all ? 0 : b->base_layers;
+	struct image_rec base = {.layers = xcalloc(1, sizeof(char *))};
+	struct image_new n = {.config = b->cfg,
+			      .created_by = "/bin/sh -c #(nop) squashed",
+			      .layer_fd = -1,
+			      .names = names};
+	cleanup_close int fd = -1;
+	int *fds = xcalloc(nl + 1, sizeof(int));
+	size_t m = 0;
+	int rc = -1;
+
+	for (size_t i = 0; i < from && i < nl; i++)
+		base.layers = strv_append(base.layers, b->cur.layers[i]);
+	for (size_t i = nl; i-- > from;) {
+		cleanup_free char *p = layer_path(b->e, b->cur.layers[i]);
+		if ((fds[m] = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			werr_set(err, errno, "open '%s'", p);
+			goto out;
+		}
+		m++;
+	}
+	if ((fd = image_tmp_file(b->e, err)) < 0 || layer_tar_merge(fds, m, all, fd, err) < 0 ||
+	    lseek(fd, 0, SEEK_SET) < 0)
+		goto out;
+	json_array_keep(jget(b->cfg, "rootfs"), "diff_ids", from);
+	json_array_keep(b->cfg, "history", all ? 0 : b->base_hist);
+	n.parent = from ? &base : NULL;
+	n.layer_fd = fd;
+	fixed_time(b, &n);
+	rc = image_commit_new(b->e, &n, id, err);
+out:
+	for (size_t i = 0; i < m; i++)
+		close(fds[i]);
+	free(fds);
+	image_rec_free(&base);
+	return rc;
 }
 
 static int build_stage(struct bld *b, char *const *names, struct werr *err)
@@ -1166,7 +1274,9 @@ static int build_stage(struct bld *b, char *const *names, struct werr *err)
 		say(b, "%sCOMMIT%s%s", prefix, names && names[0] ? " " : "",
 		    names && names[0] ? names[0] : "");
 	}
-	if (stage_commit(b, last ? names : NULL, s->id, err) < 0)
+	if (last && (b->o->squash || b->o->squash_all)
+		? stage_squash(b, names, s->id, err) < 0
+		: stage_commit(b, last ? names : NULL, s->id, err) < 0)
 		return -1;
 	if (!last)
 		remember(b, s->id);
@@ -1282,5 +1392,51 @@ out:
 	bld_free(&b, rc == 0 ? b.st[b.target].id : NULL);
 	if (rc < 0 && err->status == 0)
 		werr_status(err, 125);
+	return rc;
+}
+
+/* --output: see build.h. */
+int container_build_output(struct engine *e, const char *id, bool tar, const char *dest,
+			   struct werr *err)
+{
+	struct ctr_owned c = {.lock = -1, .proc = {.pty_master = -1}};
+	struct container_rec rec = {0};
+	struct run_opts ro;
+	struct werr er = {0};
+	char cid[DIGEST_HEX_LEN + 1];
+	cleanup_close int fd = -1, dfd = -1;
+	int rc;
+
+	runopts_init(&ro);
+	ro.cmd = strv_append(NULL, "true");
+	ro.entrypoint_set = true;
+	ro.health.none = true;
+	ro.quiet = true;
+	rc = container_create(e, id, &ro, &c, err);
+	runopts_free(&ro);
+	if (rc < 0)
+		return -1;
+	/* export takes the container's lock itself: created, and nobody's */
+	memcpy(cid, c.rec.id, sizeof(cid));
+	container_owned_free(e, &c);
+	if (container_lookup(e, cid, &rec, err) <= 0) {
+		container_rec_free(&rec);
+		return -1;
+	}
+	if (tar)
+		fd = strcmp(dest, "-") == 0
+			 ? dup(STDOUT_FILENO)
+			 : open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	else if (mkdir_p(dest, 0755, err) == 0 &&
+		 (dfd = open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+		fd = image_tmp_file(e, err);
+	if (fd < 0 && err->msg[0] == '\0')
+		werr_set(err, errno, "open '%s'", dest);
+	rc = fd < 0 ? -1 : container_export(e, &rec, fd, err);
+	if (rc == 0 && !tar && (lseek(fd, 0, SEEK_SET) < 0 || build_untar(dfd, "/", fd, err) < 0))
+		rc = err->msg[0] ? -1 : werr_set(err, errno, "write '%s'", dest);
+	if (container_remove(e, &rec, true, 0, &er) < 0)
+		log_warn("remove build container %.12s: %s", cid, er.msg);
+	container_rec_free(&rec);
 	return rc;
 }

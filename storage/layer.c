@@ -942,7 +942,8 @@ static int blob_sink(void *ud, const void *buf, size_t len, struct werr *err)
 }
 
 /* A dir in layer form becomes a layer by rename; see layer.h. */
-int layer_adopt_dir(struct engine *e, const char *dir, struct layer_info *out, struct werr *err)
+int layer_adopt_dir(struct engine *e, const char *dir, int64_t mtime, struct layer_info *out,
+		    struct werr *err)
 {
 	cleanup_close int lfd = open_layers_dir(e, err), dfd = -1, bfd = -1;
 	_cleanup_(blob_writer_freep) struct blob_writer *w = NULL;
@@ -957,7 +958,7 @@ int layer_adopt_dir(struct engine *e, const char *dir, struct layer_info *out, s
 		return werr_set(err, errno, "open '%s'", dir);
 	if ((w = blob_writer_new(e, err)) == NULL)
 		return -1;
-	if (layer_tar_dir_to(dfd, blob_sink, w, &info.size, err) < 0)
+	if (layer_tar_dir_to(dfd, blob_sink, w, mtime, &info.size, err) < 0)
 		return werr_wrap(err, "make the layer tar of '%s'", dir);
 	blob_writer_digest(w, info.blob, &info.blob_size);
 	memcpy(info.diff_id, info.blob, DIGEST_STR_LEN);

@@ -4,10 +4,12 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -22,7 +24,9 @@
 
 struct remake {
 	struct archive *a;
-	int64_t bytes; /* regular-file bytes written */
+	int64_t bytes;	 /* regular-file bytes written */
+	int64_t mtime;	 /* >= 0: every entry's mtime (and the file's, set) */
+	bool flat;	 /* layer_tar_merge of a whole image: no whiteouts */
 	char path[4096]; /* of the dir being walked, "" at the top */
 	struct werr *err;
 };
@@ -100,6 +104,11 @@ static int remake_entry(void *data, const struct walk_dir *d, const char *name, 
 	if (fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return werr_set(err, errno, "stat '%s'", rel);
 	ent = archive_entry_new();
+	if (r->mtime >= 0) {
+		struct timespec ts[2] = {{.tv_nsec = UTIME_OMIT}, {.tv_sec = r->mtime}};
+		st.st_mtim = ts[1];
+		utimensat(d->fd, name, ts, AT_SYMLINK_NOFOLLOW); /* best effort */
+	}
 	archive_entry_copy_stat(ent, &st);
 	archive_entry_set_pathname(ent, rel);
 	if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) { /* an overlay whiteout */
@@ -182,7 +191,7 @@ static struct archive *remake_new(void)
 
 int layer_tar_dir(int dfd, int out_fd, struct werr *err)
 {
-	struct remake r = {.err = err, .a = remake_new()};
+	struct remake r = {.err = err, .a = remake_new(), .mtime = -1};
 
 	return remake_tree(&r, dfd, archive_write_open_fd(r.a, out_fd), err);
 }
@@ -204,14 +213,136 @@ static la_ssize_t sink_write(struct archive *a, void *data, const void *buf, siz
 	return (la_ssize_t)len;
 }
 
-int layer_tar_dir_to(int dfd, layer_tar_sink_fn fn, void *ud, int64_t *file_bytes,
+int layer_tar_dir_to(int dfd, layer_tar_sink_fn fn, void *ud, int64_t mtime, int64_t *file_bytes,
 		     struct werr *err)
 {
-	struct remake r = {.err = err, .a = remake_new()};
+	struct remake r = {.err = err, .a = remake_new(), .mtime = mtime};
 	struct sink s = {.fn = fn, .ud = ud, .err = err};
 	int rc = remake_tree(&r, dfd, archive_write_open(r.a, &s, NULL, sink_write, NULL), err);
 
 	*file_bytes = r.bytes;
+	return rc;
+}
+
+/* ---- layers merged into one ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in dirs fds[0..n) (union, sorted, no duplicates). */
+static char **merge_names(const int *fds, size_t n)
+{
+	char **v = xcalloc(1, sizeof(char *));
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int fd = dup(fds[i]);
+		DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+		struct dirent *de;
+		if (d == NULL) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		while ((de = readdir(d)) != NULL)
+			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
+			    strcmp(de->d_name, OPQ) != 0) {
+				v = strv_append(v, de->d_name);
+				k++;
+			}
+		closedir(d);
+	}
+	qsort(v, k, sizeof(char *), cmp_str);
+	size_t w = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (w > 0 && strcmp(v[w - 1], v[i]) == 0) {
+			free(v[i]);
+			continue;
+		}
+		v[w++] = v[i];
+	}
+	v[w] = NULL;
+	return v;
+}
+
+static bool whiteout_st(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && st->st_rdev == makedev(0, 0);
+}
+
+/* One dir of the merged tree: fds the layers that have it as a dir, top first. */
+static int merge_dir(struct remake *r, int *fds, size_t n, struct werr *err)
+{
+	cleanup_strv char **names = NULL;
+	size_t plen = strlen(r->path);
+
+	for (size_t i = 0; i < n; i++)
+		if (dir_opaque(fds[i])) {
+			if (!r->flat && remake_opaque(r, fds[i], r->path) < 0)
+				return -1;
+			n = i + 1; /* the lower layers' entries are hidden */
+			break;
+		}
+	names = merge_names(fds, n);
+	for (size_t k = 0; names[k]; k++) {
+		struct stat st;
+		size_t top = n;
+		for (size_t i = 0; i < n && top == n; i++)
+			if (fstatat(fds[i], names[k], &st, AT_SYMLINK_NOFOLLOW) == 0)
+				top = i;
+		if (top == n || (r->flat && whiteout_st(&st)))
+			continue;
+		struct walk_dir d = {.fd = fds[top]};
+		if (remake_entry(r, &d, names[k], 0, err) < 0)
+			return -1;
+		if (!S_ISDIR(st.st_mode))
+			continue;
+		int *sub = xcalloc(n - top, sizeof(int));
+		size_t m = 0;
+		int rc = 0;
+		for (size_t i = top; i < n; i++) {
+			struct stat s2;
+			if (fstatat(fds[i], names[k], &s2, AT_SYMLINK_NOFOLLOW) < 0)
+				continue;
+			if (!S_ISDIR(s2.st_mode))
+				break; /* a file or whiteout here hides the layers below */
+			sub[m] = openat(fds[i], names[k],
+					O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub[m] < 0) {
+				rc = werr_set(err, errno, "open '%s/%s'", r->path, names[k]);
+				break;
+			}
+			m++;
+		}
+		if (rc == 0) {
+			snprintf(r->path + plen, sizeof(r->path) - plen, "%s%s", plen ? "/" : "",
+				 names[k]);
+			rc = merge_dir(r, sub, m, err);
+			r->path[plen] = '\0';
+		}
+		for (size_t i = 0; i < m; i++)
+			close(sub[i]);
+		free(sub);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int layer_tar_merge(int *dfds, size_t n, bool flat, int out_fd, struct werr *err)
+{
+	struct remake r = {.err = err, .a = remake_new(), .mtime = -1, .flat = flat};
+	int rc = archive_write_open_fd(r.a, out_fd) == ARCHIVE_OK ? 0 : -1;
+
+	if (rc < 0)
+		werr_set(err, 0, "write layer tar: %s", archive_error_string(r.a));
+	if (rc == 0)
+		rc = merge_dir(&r, dfds, n, err);
+	if (archive_write_close(r.a) != ARCHIVE_OK && rc == 0)
+		rc = werr_set(err, 0, "write layer tar: %s", archive_error_string(r.a));
+	archive_write_free(r.a);
 	return rc;
 }
 
