@@ -136,6 +136,7 @@ int cmd_commit(struct engine *e, void *opts, char **args, struct werr *err)
 struct build_cli {
 	struct reg_opts reg; /* first: cli_reg_tls_opt and cli_reg_opts_init take it */
 	char **tags, **build_args, **labels, **annotations;
+	char **cap_add, **cap_drop, **security_opts, **ulimits, **volumes, **secrets;
 	const char *file, *iidfile, *target, *format, *network, *pull, *platform, *output,
 	    *timestamp;
 	bool no_cache, quiet, layers, pull_always, pull_never, squash, squash_all;
@@ -144,6 +145,8 @@ struct build_cli {
 static const struct opt build_tab[] = {
     OPT_STR("authfile", 0, struct build_cli, reg.authfile),
     OPT_STRV("build-arg", 0, struct build_cli, build_args),
+    OPT_STRV("cap-add", 0, struct build_cli, cap_add),
+    OPT_STRV("cap-drop", 0, struct build_cli, cap_drop),
     OPT_STR("cert-dir", 0, struct build_cli, reg.cert_dir),
     OPT_STR("creds", 0, struct build_cli, reg.creds),
     OPT_STR("file", 'f', struct build_cli, file),
@@ -159,12 +162,16 @@ static const struct opt build_tab[] = {
     OPT_BOOL("pull-always", 0, struct build_cli, pull_always),
     OPT_BOOL("pull-never", 0, struct build_cli, pull_never),
     OPT_BOOL("quiet", 'q', struct build_cli, quiet),
+    OPT_STRV("secret", 0, struct build_cli, secrets),
+    OPT_STRV("security-opt", 0, struct build_cli, security_opts),
     OPT_BOOL("squash", 0, struct build_cli, squash),
     OPT_BOOL("squash-all", 0, struct build_cli, squash_all),
     OPT_STRV("tag", 't', struct build_cli, tags),
     OPT_STR("target", 0, struct build_cli, target),
     OPT_STR("timestamp", 0, struct build_cli, timestamp),
     OPT_CALL("tls-verify", 0, cli_reg_tls_opt),
+    OPT_STRV("ulimit", 0, struct build_cli, ulimits),
+    OPT_STRV("volume", 'v', struct build_cli, volumes),
     OPT_TABLE_END,
 };
 
@@ -182,6 +189,12 @@ static void build_fini(void *opts)
 	strv_free(b->build_args);
 	strv_free(b->labels);
 	strv_free(b->annotations);
+	strv_free(b->cap_add);
+	strv_free(b->cap_drop);
+	strv_free(b->security_opts);
+	strv_free(b->ulimits);
+	strv_free(b->volumes);
+	strv_free(b->secrets);
 }
 
 const struct optspec cli_build_opts = {build_tab, sizeof(struct build_cli), false, build_init,
@@ -342,8 +355,14 @@ int cmd_build(struct engine *e, void *opts, char **args, struct werr *err)
 		return werr_status(err, 125);
 	}
 	o.docker = c->format && strcmp(c->format, "docker") == 0;
+	o.cap_add = c->cap_add;
+	o.cap_drop = c->cap_drop;
+	o.security_opts = c->security_opts;
+	o.ulimits = c->ulimits;
+	o.volumes = c->volumes;
+	o.secrets = c->secrets;
 	if (build_pull_opts(c, &o, &po, err) < 0 || build_out_opts(c, &o, &out, err) < 0 ||
-	    (c->iidfile && iidfile_check(c->iidfile, err) < 0))
+	    build_run_opts_check(&o, err) < 0 || (c->iidfile && iidfile_check(c->iidfile, err) < 0))
 		return werr_status(err, 125);
 	if (strstr(ctx, "://") || str_has_prefix(ctx, "git@")) {
 		werr_set(err, 0,

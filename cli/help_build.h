@@ -32,6 +32,8 @@
 	"OPTIONS\n"                                                                                \
 	"      --authfile FILE  registry credentials (pulls)\n"                                    \
 	"      --build-arg K=V  set an ARG (K alone: from the environment)\n"                      \
+	"      --cap-add CAP    add a capability to RUN steps\n"                                   \
+	"      --cap-drop CAP   drop a capability from RUN steps\n"                                \
 	"      --cert-dir DIR   certificates for registries (pulls)\n"                             \
 	"      --creds U[:P]    registry credentials (pulls)\n"                                    \
 	"  -f, --file FILE      the Containerfile (- reads it from stdin)\n"                       \
@@ -49,12 +51,16 @@
 	"      --pull-always    --pull=always\n"                                                   \
 	"      --pull-never     --pull=never\n"                                                    \
 	"  -q, --quiet          print only the image id\n"                                         \
+	"      --secret id=ID,src=FILE  a file for RUN --mount=type=secret,id=ID\n"                \
+	"      --security-opt OPT  security options of RUN steps, as run takes them\n"             \
 	"      --squash         the new layers of the final stage squashed into one\n"             \
 	"      --squash-all     the whole image one layer\n"                                       \
 	"  -t, --tag NAME       name the image (repeatable)\n"                                     \
 	"      --target STAGE   build up to this stage\n"                                          \
 	"      --timestamp SECS the created time of the image and its history, and the\n"          \
 	"                       mtime of every file in the new layers (reproducible)\n"            \
-	"      --tls-verify     require HTTPS and verified certificates (pulls)\n"
+	"      --tls-verify     require HTTPS and verified certificates (pulls)\n"                 \
+	"      --ulimit L=S[:H] a resource limit of RUN steps\n"                                   \
+	"  -v, --volume SPEC    a volume or bind mount of RUN steps, as run takes it\n"
 
 #endif

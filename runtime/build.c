@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "image/cfparse.h"
+#include "image/curlfn.h"
 #include "image/image.h"
 #include "image/imgcommit.h"
 #include "image/manifest.h"
@@ -30,6 +31,7 @@
 #include "runtime/ctrfs.h"
 #include "runtime/executor.h"
 #include "runtime/runopts.h"
+#include "runtime/spec.h"
 #include "runtime/userlookup.h"
 #include "storage/layer.h"
 #include "storage/layertar.h"
@@ -397,10 +399,129 @@ static int scratch_base(struct bld *b, struct werr *err)
 	return commit_layer(b, fd, "/bin/sh -c #(nop) FROM scratch", err);
 }
 
+/* build's RUN options (see build.h) into ro. */
+static int build_run_opts(const struct build_opts *o, struct run_opts *ro, struct werr *err)
+{
+	for (size_t i = 0; o->cap_add && o->cap_add[i]; i++)
+		ro->cap_add = strv_append(ro->cap_add, o->cap_add[i]);
+	for (size_t i = 0; o->cap_drop && o->cap_drop[i]; i++)
+		ro->cap_drop = strv_append(ro->cap_drop, o->cap_drop[i]);
+	for (size_t i = 0; o->security_opts && o->security_opts[i]; i++)
+		if (runopts_security_opt(ro, o->security_opts[i], err) < 0)
+			return werr_wrap(err, "--security-opt");
+	for (size_t i = 0; o->ulimits && o->ulimits[i]; i++)
+		if (runopts_add_ulimit(ro, o->ulimits[i], err) < 0)
+			return werr_wrap(err, "--ulimit");
+	for (size_t i = 0; o->volumes && o->volumes[i]; i++)
+		if (runopts_add_volume(ro, o->volumes[i], err) < 0)
+			return werr_wrap(err, "--volume");
+	return 0;
+}
+
+/* The value of key k in "k1=v1,k2=v2" spec (malloc'd), or NULL. */
+static char *spec_get(const char *spec, const char *k)
+{
+	size_t kl = strlen(k);
+
+	for (const char *p = spec; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, k, kl) == 0 && p[kl] == '=')
+			return xstrndup(p + kl + 1, strcspn(p + kl + 1, ","));
+	return NULL;
+}
+
+/* --secret id=ID,src=FILE: FILE of the secret id, or NULL. */
+static char *secret_src(const struct build_opts *o, const char *id)
+{
+	for (size_t i = 0; o->secrets && o->secrets[i]; i++) {
+		cleanup_free char *sid = spec_get(o->secrets[i], "id");
+		if (sid && strcmp(sid, id) == 0) {
+			char *src = spec_get(o->secrets[i], "src");
+			return src ? src : spec_get(o->secrets[i], "source");
+		}
+	}
+	return NULL;
+}
+
+int build_run_opts_check(const struct build_opts *o, struct werr *err)
+{
+	struct run_opts ro;
+	int rc;
+
+	runopts_init(&ro);
+	rc = build_run_opts(o, &ro, err);
+	uint64_t caps;
+	if (rc == 0)
+		rc = spec_caps_compute(false, ro.cap_add, ro.cap_drop, &caps, err);
+	runopts_free(&ro);
+	for (size_t i = 0; rc == 0 && o->secrets && o->secrets[i]; i++) {
+		const char *s = o->secrets[i];
+		cleanup_free char *id = spec_get(s, "id"), *src = spec_get(s, "src");
+		cleanup_free char *type = spec_get(s, "type");
+		if (src == NULL)
+			src = spec_get(s, "source");
+		if (type && strcmp(type, "file") != 0)
+			rc = werr_set(err, 0, "--secret %s: type=%s is not supported (file)", s,
+				      type);
+		else if (id == NULL || *id == '\0' || src == NULL || *src == '\0')
+			rc = werr_set(err, 0, "--secret %s: needs id=ID,src=FILE", s);
+		else if (access(src, R_OK) < 0)
+			rc = werr_set(err, errno, "--secret %s: cannot read '%s'", s, src);
+	}
+	return rc;
+}
+
 /* A container of image id, created (rootfs mounted), for a step. */
 /* RUN --mount=type=cache|bind|tmpfs,...: a volume of the build cache
  * (<root>/build-mounts/<digest of its id>), a read-only bind of a context
  * path, or a tmpfs. */
+/* The target of a RUN --mount flag's spec (malloc'd): target=/dst=, or
+ * for a secret /run/secrets/ID; NULL when none. */
+static char *mount_target(const char *spec)
+{
+	char *t = spec_get(spec, "target");
+	cleanup_free char *type = NULL, *id = NULL;
+
+	if (t == NULL)
+		t = spec_get(spec, "dst");
+	if (t == NULL)
+		t = spec_get(spec, "destination");
+	if (t != NULL)
+		return t;
+	type = spec_get(spec, "type");
+	id = spec_get(spec, "id");
+	if (type && strcmp(type, "secret") == 0 && id && *id)
+		return xasprintf("/run/secrets/%s", id);
+	return NULL;
+}
+
+/* RUN --mount=type=secret,id=ID[,target=PATH][,required]: the file of
+ * build --secret id=ID read-only at PATH (default /run/secrets/ID); a
+ * secret not given is skipped unless required. */
+static int secret_mount(struct bld *b, const char *spec, const char *id, const char *target,
+			struct run_opts *ro, struct werr *err)
+{
+	cleanup_free char *src = NULL, *t = mount_target(spec), *v = NULL;
+	cleanup_free char *req = spec_get(spec, "required");
+
+	if (id == NULL || *id == '\0')
+		return werr_set(err, 0, "RUN --mount=%s: a secret needs id=", spec);
+	(void)target;
+	if (t == NULL || t[0] != '/')
+		return werr_set(err, 0, "RUN --mount=%s: needs an absolute target", spec);
+	src = secret_src(b->o, id);
+	if (src == NULL) {
+		bool required =
+		    strstr(spec, "required") && (req == NULL || strcmp(req, "true") == 0);
+		if (required)
+			return werr_set(
+			    err, 0, "secret '%s' is required: give it with --secret id=%s,src=FILE",
+			    id, id);
+		return 0;
+	}
+	v = xasprintf("%s:%s:ro", src, t);
+	return runopts_add_volume(ro, v, err);
+}
+
 static int run_mount(struct bld *b, const char *spec, struct run_opts *ro, struct werr *err)
 {
 	cleanup_free char *copy = xstrdup(spec);
@@ -428,6 +549,8 @@ static int run_mount(struct bld *b, const char *spec, struct run_opts *ro, struc
 			return werr_set(err, 0, "RUN --mount from=%s is not supported yet", v);
 		/* sharing, mode, uid, gid, ro: accepted, as BuildKit's defaults */
 	}
+	if (strcmp(type, "secret") == 0)
+		return secret_mount(b, spec, id, target, ro, err);
 	if (strcmp(type, "cache") != 0 && strcmp(type, "bind") != 0 && strcmp(type, "tmpfs") != 0)
 		return werr_set(err, 0, "RUN --mount type=%s is not supported yet", type);
 	if (target == NULL || target[0] != '/')
@@ -492,24 +615,35 @@ static bool run_binds(const struct cf_instr *in)
 /* The targets of RUN's --mount flags that the rootfs (dir fd root) does
  * not have: the runtime makes them as mount points; they are taken out
  * of the layer again (BuildKit leaves none behind either). */
-static char **new_mountpoints(const struct cf_instr *in, int root)
+static void add_if_missing(char ***out, int root, const char *path)
+{
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	int fd = sys_openat2(root, path[0] == '/' ? path + 1 : path, &how);
+
+	if (fd >= 0)
+		close(fd);
+	else if (errno == ENOENT)
+		*out = strv_append(*out, path);
+}
+
+static char **new_mountpoints(const struct bld *b, const struct cf_instr *in, int root)
 {
 	char **out = NULL;
 
 	for (size_t i = 0; in->flags && in->flags[i]; i++) {
-		const char *t = strstr(in->flags[i], "target=");
-		t = t ? t : strstr(in->flags[i], "dst=");
-		if (!str_has_prefix(in->flags[i], "--mount=") || t == NULL)
+		if (!str_has_prefix(in->flags[i], "--mount="))
 			continue;
-		t = strchr(t, '=') + 1;
-		cleanup_free char *path = xstrndup(t, strcspn(t, ","));
-		struct open_how how = {.flags = O_PATH | O_CLOEXEC,
-				       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-		int fd = sys_openat2(root, path[0] == '/' ? path + 1 : path, &how);
-		if (fd >= 0)
-			close(fd);
-		else if (errno == ENOENT)
-			out = strv_append(out, path);
+		cleanup_free char *path = mount_target(in->flags[i] + 8);
+		if (path != NULL)
+			add_if_missing(&out, root, path);
+	}
+	/* build -v SRC:DST[:OPTS] (or a bare DST: an anonymous volume) */
+	for (size_t i = 0; b->o->volumes && b->o->volumes[i]; i++) {
+		const char *v = b->o->volumes[i], *c = strchr(v, ':');
+		cleanup_free char *dst = c ? xstrndup(c + 1, strcspn(c + 1, ":")) : xstrdup(v);
+		if (dst[0] == '/')
+			add_if_missing(&out, root, dst);
 	}
 	return out;
 }
@@ -557,6 +691,8 @@ static int step_container(struct bld *b, const char *id, char **cmd, const struc
 	if (jstr(cc, "WorkingDir") && jstr(cc, "WorkingDir")[0])
 		ro.workdir = xstrdup(jstr(cc, "WorkingDir"));
 	rc = b->o->network ? runopts_set_network(&ro, b->o->network, err) : 0;
+	if (rc == 0 && run)
+		rc = build_run_opts(b->o, &ro, err);
 	if (rc == 0 && run)
 		rc = run_flags(b, run, &ro, err);
 	*c = (struct ctr_owned){.lock = -1, .proc = {.pty_master = -1}};
@@ -770,9 +906,9 @@ static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
 		return commit_cached(b, hit, by, err);
 	if (step_container(b, b->cur.id, argv, in, &c, err) < 0)
 		return -1;
-	if (in->flags) {
+	if (in->flags || b->o->volumes) {
 		cleanup_close int root = rootfs_fd(b, &c, err);
-		mps = root >= 0 ? new_mountpoints(in, root) : NULL;
+		mps = root >= 0 ? new_mountpoints(b, in, root) : NULL;
 	}
 	rc = container_start(b->e, &c, &io, err);
 	if (rc == 0)
@@ -890,7 +1026,7 @@ static int copy_flags(const struct cf_instr *in, struct werr *err)
 
 /* The cache key of COPY/ADD: the files of the context it copies, or
  * the layers of the stage or image --from names. */
-static int copy_cache_key(struct bld *b, const struct cf_instr *in, const char *from,
+static int copy_cache_key(struct bld *b, const struct cf_instr *in, const char *from, int url_root,
 			  char *const *srcs, char key[DIGEST_STR_LEN], struct werr *err)
 {
 	char extra[DIGEST_STR_LEN + 8] = "";
@@ -910,12 +1046,97 @@ static int copy_cache_key(struct bld *b, const struct cf_instr *in, const char *
 		if (rc < 0)
 			return -1;
 	} else {
-		struct build_copy bc = {.src_root = b->ctx, .srcs = srcs, .ig = &b->ig};
+		struct build_copy bc = {.src_root = url_root >= 0 ? url_root : b->ctx,
+					.srcs = srcs,
+					.ig = url_root >= 0 ? NULL : &b->ig};
 		if (build_copy_hash(&bc, extra, err) < 0)
 			return werr_wrap(err, "%s", in->cmd);
 	}
 	cache_key(b, in, extra, key);
 	return 0;
+}
+
+static bool is_url(const char *s)
+{
+	return str_has_prefix(s, "http://") || str_has_prefix(s, "https://");
+}
+
+static size_t url_write(char *p, size_t size, size_t n, void *ud)
+{
+	return write_all(*(int *)ud, p, size * n) < 0 ? 0 : size * n;
+}
+
+/* Downloads url into file fd (redirects followed; an HTTP error status is
+ * an error). */
+static int download(const char *url, int fd, struct werr *err)
+{
+	const struct curlfn *cf = curlfn_get(err);
+	char errbuf[CURL_ERROR_SIZE] = "";
+	CURL *h;
+	CURLcode rc;
+
+	if (cf == NULL)
+		return -1;
+	if ((h = cf->easy_init()) == NULL)
+		return werr_set(err, ENOMEM, "download '%s': curl_easy_init failed", url);
+	cf->easy_setopt(h, CURLOPT_URL, url);
+	cf->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	cf->easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
+	cf->easy_setopt(h, CURLOPT_FAILONERROR, 1L);
+	cf->easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
+	cf->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	cf->easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	cf->easy_setopt(h, CURLOPT_WRITEFUNCTION, url_write);
+	cf->easy_setopt(h, CURLOPT_WRITEDATA, &fd);
+	rc = cf->easy_perform(h);
+	cf->easy_cleanup(h);
+	if (rc != CURLE_OK)
+		return werr_set(err, 0, "download '%s': %s", url,
+				errbuf[0] ? errbuf : cf->easy_strerror(rc));
+	return 0;
+}
+
+/* ADD's URLs: each downloaded (mode 0600, as Docker) into a new temp dir
+ * (*dir, the caller removes it) under the name the URL's path ends in;
+ * w's URLs become those names. The dir's fd, or -1. */
+static int fetch_urls(struct bld *b, char **w, char **dir, struct werr *err)
+{
+	cleanup_free char *tmp = xasprintf("%s/tmp", b->e->root);
+	int dfd;
+
+	if (mkdir_p(tmp, 0700, err) < 0)
+		return -1;
+	*dir = xasprintf("%s/build-url-XXXXXX", tmp);
+	if (mkdtemp(*dir) == NULL) {
+		free(*dir);
+		*dir = NULL;
+		return werr_set(err, errno, "make a temp dir in '%s'", tmp);
+	}
+	if ((dfd = open(*dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return werr_set(err, errno, "open '%s'", *dir);
+	for (size_t i = 0; w[i]; i++) {
+		const char *u = w[i], *path = strchr(strstr(u, "://") + 3, '/');
+		size_t len = path ? strcspn(path, "?#") : 0;
+		cleanup_free char *p = path ? xstrndup(path, len) : xstrdup("");
+		char *slash = strrchr(p, '/');
+		const char *base = slash && slash[1] ? slash + 1 : "download";
+		cleanup_close int fd = -1;
+		if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+			base = "download";
+		fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			werr_set(err, errno, "ADD: two URLs name the file '%s'", base);
+			close(dfd);
+			return -1;
+		}
+		if (download(u, fd, err) < 0) {
+			close(dfd);
+			return werr_wrap(err, "ADD");
+		}
+		free(w[i]);
+		w[i] = xstrdup(base);
+	}
+	return dfd;
 }
 
 /* COPY and ADD. */
@@ -926,7 +1147,8 @@ static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
 	const char *chmod = cf_flag(in, "chmod");
 	cleanup_strv char **w = NULL;
 	cleanup_free char *dest = NULL, *by = NULL;
-	cleanup_close int root = -1, src = -1;
+	cleanup_close int root = -1, src = -1, url_root = -1;
+	cleanup_free char *url_dir = NULL;
 	struct ctr_owned c = {.lock = -1}, fc = {.lock = -1};
 	char *const none[] = {(char *)"true", NULL};
 	struct build_copy bc = {.mode = -1};
@@ -943,12 +1165,13 @@ static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
 	n = strv_len(w);
 	if (n < 2)
 		return werr_set(err, 0, "%s requires at least two arguments", in->cmd);
+	size_t nurl = 0;
 	for (size_t i = 0; i + 1 < n; i++)
-		if (add && (str_has_prefix(w[i], "http://") || str_has_prefix(w[i], "https://")))
-			return werr_set(err, 0,
-					"ADD from a URL is not supported yet: download '%s' and "
-					"COPY it",
-					w[i]);
+		nurl += add && is_url(w[i]);
+	if (nurl && nurl + 1 < n)
+		return werr_set(err, 0, "ADD: URLs and local files in one instruction: split it");
+	if (nurl && from)
+		return werr_set(err, 0, "ADD --from: a URL is not a path of the stage");
 	if (chmod) {
 		char *end;
 		long m = strtol(chmod, &end, 8);
@@ -963,17 +1186,23 @@ static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
 	by = xasprintf("/bin/sh -c #(nop) %s", in->text);
 	if (b->cur.id[0] == '\0' && scratch_base(b, err) < 0)
 		return -1;
-	if (copy_cache_key(b, in, from, w, key, err) < 0)
-		return -1;
-	if (cache_get(b, key, hit))
-		return commit_cached(b, hit, by, err);
+	if (nurl && (url_root = fetch_urls(b, w, &url_dir, err)) < 0)
+		goto out;
+	if (copy_cache_key(b, in, from, url_root, w, key, err) < 0)
+		goto out;
+	if (cache_get(b, key, hit)) {
+		rc = commit_cached(b, hit, by, err);
+		goto out;
+	}
 	if (step_container(b, b->cur.id, (char **)none, NULL, &c, err) < 0)
-		return -1;
+		goto out;
 	if ((root = rootfs_fd(b, &c, err)) < 0)
 		goto out;
 	if (chown && build_chown_ids(root, chown, &bc.uid, &bc.gid, err) < 0)
 		goto out;
-	if (from) {
+	if (url_root >= 0) {
+		src = dup(url_root);
+	} else if (from) {
 		if (from_container(b, from, &fc, err) < 0 || (src = rootfs_fd(b, &fc, err)) < 0)
 			goto out;
 	} else {
@@ -996,6 +1225,11 @@ static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
 out:
 	drop_container(b, &fc);
 	drop_container(b, &c);
+	if (url_dir) {
+		struct werr e = {0};
+		if (rm_rf_at(AT_FDCWD, url_dir, &e) < 0)
+			log_debug("remove '%s': %s", url_dir, e.msg);
+	}
 	return rc;
 }
 
