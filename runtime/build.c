@@ -1447,7 +1447,8 @@ static int stage_squash(struct bld *b, char *const *names, char id[DIGEST_HEX_LE
 
 	for (size_t i = 0; i < from && i < nl; i++)
 		base.layers = strv_append(base.layers, b->cur.layers[i]);
-	for (size_t i = nl; i-- > from;) {
+	/* fds: the new layers top first, then the base's */
+	for (size_t i = nl; i-- > 0;) {
 		cleanup_free char *p = layer_path(b->e, b->cur.layers[i]);
 		if ((fds[m] = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 			werr_set(err, errno, "open '%s'", p);
@@ -1455,7 +1456,8 @@ static int stage_squash(struct bld *b, char *const *names, char id[DIGEST_HEX_LE
 		}
 		m++;
 	}
-	if ((fd = image_tmp_file(b->e, err)) < 0 || layer_tar_merge(fds, m, all, fd, err) < 0 ||
+	if ((fd = image_tmp_file(b->e, err)) < 0 ||
+	    layer_tar_merge(fds, nl - from, fds + (nl - from), from, all, fd, err) < 0 ||
 	    lseek(fd, 0, SEEK_SET) < 0)
 		goto out;
 	json_array_keep(jget(b->cfg, "rootfs"), "diff_ids", from);

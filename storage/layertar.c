@@ -272,8 +272,24 @@ static bool whiteout_st(const struct stat *st)
 	return S_ISCHR(st->st_mode) && st->st_rdev == makedev(0, 0);
 }
 
-/* One dir of the merged tree: fds the layers that have it as a dir, top first. */
-static int merge_dir(struct remake *r, int *fds, size_t n, struct werr *err)
+/* Opens name in each dir of fds[0..n) that has it as a dir: the count. */
+static size_t open_subdirs(const int *fds, size_t n, const char *name, int *out)
+{
+	size_t m = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int fd = openat(fds[i], name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0)
+			out[m++] = fd;
+	}
+	return m;
+}
+
+/* One dir of the merged tree: fds the layers that have it as a dir, top
+ * first; bfds the layers below (the base) that have it. A whiteout is
+ * written only where the base has the dir: in a dir no lower layer has,
+ * overlay would list it (it hides nothing there anyway). */
+static int merge_dir(struct remake *r, int *fds, size_t n, int *bfds, size_t bn, struct werr *err)
 {
 	cleanup_strv char **names = NULL;
 	size_t plen = strlen(r->path);
@@ -292,7 +308,7 @@ static int merge_dir(struct remake *r, int *fds, size_t n, struct werr *err)
 		for (size_t i = 0; i < n && top == n; i++)
 			if (fstatat(fds[i], names[k], &st, AT_SYMLINK_NOFOLLOW) == 0)
 				top = i;
-		if (top == n || (r->flat && whiteout_st(&st)))
+		if (top == n || ((r->flat || bn == 0) && whiteout_st(&st)))
 			continue;
 		struct walk_dir d = {.fd = fds[top]};
 		if (remake_entry(r, &d, names[k], 0, err) < 0)
@@ -316,22 +332,28 @@ static int merge_dir(struct remake *r, int *fds, size_t n, struct werr *err)
 			}
 			m++;
 		}
+		int *bsub = xcalloc(bn + 1, sizeof(int));
+		size_t bm = rc == 0 ? open_subdirs(bfds, bn, names[k], bsub) : 0;
 		if (rc == 0) {
 			snprintf(r->path + plen, sizeof(r->path) - plen, "%s%s", plen ? "/" : "",
 				 names[k]);
-			rc = merge_dir(r, sub, m, err);
+			rc = merge_dir(r, sub, m, bsub, bm, err);
 			r->path[plen] = '\0';
 		}
 		for (size_t i = 0; i < m; i++)
 			close(sub[i]);
+		for (size_t i = 0; i < bm; i++)
+			close(bsub[i]);
 		free(sub);
+		free(bsub);
 		if (rc < 0)
 			return -1;
 	}
 	return 0;
 }
 
-int layer_tar_merge(int *dfds, size_t n, bool flat, int out_fd, struct werr *err)
+int layer_tar_merge(int *dfds, size_t n, int *base, size_t nbase, bool flat, int out_fd,
+		    struct werr *err)
 {
 	struct remake r = {.err = err, .a = remake_new(), .mtime = -1, .flat = flat};
 	int rc = archive_write_open_fd(r.a, out_fd) == ARCHIVE_OK ? 0 : -1;
@@ -339,7 +361,7 @@ int layer_tar_merge(int *dfds, size_t n, bool flat, int out_fd, struct werr *err
 	if (rc < 0)
 		werr_set(err, 0, "write layer tar: %s", archive_error_string(r.a));
 	if (rc == 0)
-		rc = merge_dir(&r, dfds, n, err);
+		rc = merge_dir(&r, dfds, n, base, nbase, err);
 	if (archive_write_close(r.a) != ARCHIVE_OK && rc == 0)
 		rc = werr_set(err, 0, "write layer tar: %s", archive_error_string(r.a));
 	archive_write_free(r.a);

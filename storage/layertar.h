@@ -31,9 +31,12 @@ int layer_tar_dir_to(int dfd, layer_tar_sink_fn fn, void *ud, int64_t mtime, int
 
 /* The layer dirs dfds[0..n) (top first) as one layer tar to out_fd: each
  * path as its topmost layer has it, whiteouts and opaque dirs hiding the
- * layers below (--squash). flat: the layers are a whole image (nothing
- * below): whiteouts and opaque markers are left out (--squash-all). */
-int layer_tar_merge(int *dfds, size_t n, bool flat, int out_fd, struct werr *err);
+ * layers below (--squash). base[0..nbase): the layers the result goes on
+ * (top first): whiteouts are kept only in dirs they have. flat: the
+ * layers are a whole image (nothing below): whiteouts and opaque markers
+ * are left out (--squash-all). */
+int layer_tar_merge(int *dfds, size_t n, int *base, size_t nbase, bool flat, int out_fd,
+		    struct werr *err);
 
 /* Hashes the whole of fd from offset 0 (digest "sha256:..." and size in
  * bytes), then seeks it back to 0. 0 or -1. */

@@ -219,3 +219,35 @@ RUN true"
     w rm -f "$c" >/dev/null
     w volume rm -f "$vol" >/dev/null 2>&1 || true
 }
+
+@test "build: --squash, --squash-all and --timestamp agree with podman build (layers, files, created)" {
+    pm_init
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
+    local img flag p wr
+    img=localhost/$(wt_name)
+    track_image "$img"
+    cf "FROM $IMAGE
+RUN mkdir -p /new/d && echo one > /new/d/a && rm /bin/vi
+RUN echo two > /new/d/b && rm /new/d/a && rm -r /usr/sbin
+COPY Containerfile /new/cf"
+    pm load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null
+    local files='find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run -o -path /etc/hosts -o -path /etc/hostname -o -path /etc/resolv.conf -o -path /etc/mtab \) -prune -o -print | sort'
+    for flag in --squash --squash-all; do
+        pm build -q "$flag" -t "$img" "$CTX" >/dev/null || fail "podman build $flag failed"
+        pm run --rm "$img" sh -c "$files" >"$BATS_TEST_TMPDIR/p.files"
+        p=$(pm image inspect --format '{{len .RootFS.Layers}}' "$img")
+        run_warren 0 build -q "$flag" -t "$img" "$CTX"
+        # (stderr too: a whiteout overlay would list is a "No such file" of find)
+        w run --rm "$img" sh -c "$files" >"$BATS_TEST_TMPDIR/w.files" 2>&1
+        wr=$(nlayers "$img")
+        [ "$p" = "$wr" ] || { pm_cleanup; fail "$flag: layers: podman $p, warren $wr"; }
+        diff "$BATS_TEST_TMPDIR/p.files" "$BATS_TEST_TMPDIR/w.files" ||
+            { pm_cleanup; fail "$flag: the file trees differ (podman <, warren >)"; }
+    done
+    pm build -q --timestamp 1000000000 -t "$img" "$CTX" >/dev/null || fail "podman build --timestamp failed"
+    p=$(pm image inspect --format '{{.Created}}' "$img")
+    pm_cleanup
+    run_warren 0 build -q --timestamp 1000000000 -t "$img" "$CTX"
+    run_warren 0 image inspect --format '{{.Created}}' "$img"
+    [ "$p" = "$output" ] || fail "created: podman '$p', warren '$output'"
+}
