@@ -135,8 +135,8 @@ int cmd_commit(struct engine *e, void *opts, char **args, struct werr *err)
 
 struct build_cli {
 	struct reg_opts reg; /* first: cli_reg_tls_opt and cli_reg_opts_init take it */
-	char **tags, **build_args, **labels, **annotations;
-	char **cap_add, **cap_drop, **security_opts, **ulimits, **volumes, **secrets;
+	char **tags, **build_args, **labels;
+	char **cap_add, **cap_drop, **security_opts, **ulimits, **volumes, **secrets, **ssh;
 	const char *file, *iidfile, *target, *format, *network, *pull, *platform, *output,
 	    *timestamp;
 	bool no_cache, quiet, layers, pull_always, pull_never, squash, squash_all;
@@ -166,6 +166,7 @@ static const struct opt build_tab[] = {
     OPT_STRV("security-opt", 0, struct build_cli, security_opts),
     OPT_BOOL("squash", 0, struct build_cli, squash),
     OPT_BOOL("squash-all", 0, struct build_cli, squash_all),
+    OPT_STRV("ssh", 0, struct build_cli, ssh),
     OPT_STRV("tag", 't', struct build_cli, tags),
     OPT_STR("target", 0, struct build_cli, target),
     OPT_STR("timestamp", 0, struct build_cli, timestamp),
@@ -188,13 +189,13 @@ static void build_fini(void *opts)
 	strv_free(b->tags);
 	strv_free(b->build_args);
 	strv_free(b->labels);
-	strv_free(b->annotations);
 	strv_free(b->cap_add);
 	strv_free(b->cap_drop);
 	strv_free(b->security_opts);
 	strv_free(b->ulimits);
 	strv_free(b->volumes);
 	strv_free(b->secrets);
+	strv_free(b->ssh);
 }
 
 const struct optspec cli_build_opts = {build_tab, sizeof(struct build_cli), false, build_init,
@@ -322,10 +323,27 @@ static int build_output(struct engine *e, const char *id, const struct build_out
 	return 0;
 }
 
+/* --ssh default|ID[=SOCKET]: "ID=SOCKET", SOCKET defaulting to our
+ * $SSH_AUTH_SOCK (checked by build_run_opts_check). */
+static char **resolve_ssh(char *const *in)
+{
+	char **out = xcalloc(1, sizeof(char *));
+
+	for (size_t i = 0; in && in[i]; i++) {
+		const char *sock = getenv("SSH_AUTH_SOCK");
+		cleanup_free char *kv = strchr(in[i], '=')
+					    ? xstrdup(in[i])
+					    : xasprintf("%s=%s", in[i], sock ? sock : "");
+		out = strv_append(out, kv);
+	}
+	return out;
+}
+
 int cmd_build(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct build_cli *c = opts;
 	cleanup_strv char **bargs = resolve_build_args(c->build_args);
+	cleanup_strv char **ssh = NULL;
 	const char *ctx = args[0] ? args[0] : ".";
 	struct build_opts o = {.context = ctx,
 			       .file = c->file,
@@ -361,6 +379,8 @@ int cmd_build(struct engine *e, void *opts, char **args, struct werr *err)
 	o.ulimits = c->ulimits;
 	o.volumes = c->volumes;
 	o.secrets = c->secrets;
+	ssh = resolve_ssh(c->ssh);
+	o.ssh = ssh;
 	if (build_pull_opts(c, &o, &po, err) < 0 || build_out_opts(c, &o, &out, err) < 0 ||
 	    build_run_opts_check(&o, err) < 0 || (c->iidfile && iidfile_check(c->iidfile, err) < 0))
 		return werr_status(err, 125);

@@ -55,6 +55,8 @@
 	"      --security-opt OPT  security options of RUN steps, as run takes them\n"             \
 	"      --squash         the new layers of the final stage squashed into one\n"             \
 	"      --squash-all     the whole image one layer\n"                                       \
+	"      --ssh ID[=SOCKET] an SSH agent socket for RUN --mount=type=ssh,id=ID\n"             \
+	"                       (default: $SSH_AUTH_SOCK)\n"                                       \
 	"  -t, --tag NAME       name the image (repeatable)\n"                                     \
 	"      --target STAGE   build up to this stage\n"                                          \
 	"      --timestamp SECS the created time of the image and its history, and the\n"          \

@@ -467,6 +467,14 @@ int build_run_opts_check(const struct build_opts *o, struct werr *err)
 		else if (access(src, R_OK) < 0)
 			rc = werr_set(err, errno, "--secret %s: cannot read '%s'", s, src);
 	}
+	for (size_t i = 0; rc == 0 && o->ssh && o->ssh[i]; i++) {
+		const char *eq = strchr(o->ssh[i], '=');
+		struct stat st;
+		if (eq == NULL || eq == o->ssh[i] || stat(eq + 1, &st) < 0 || !S_ISSOCK(st.st_mode))
+			rc = werr_set(err, 0,
+				      "--ssh %s: not an agent socket (keys are not supported)",
+				      o->ssh[i]);
+	}
 	return rc;
 }
 
@@ -491,6 +499,8 @@ static char *mount_target(const char *spec)
 	id = spec_get(spec, "id");
 	if (type && strcmp(type, "secret") == 0 && id && *id)
 		return xasprintf("/run/secrets/%s", id);
+	if (type && strcmp(type, "ssh") == 0)
+		return xstrdup("/run/buildkit/ssh_agent.0");
 	return NULL;
 }
 
@@ -519,6 +529,35 @@ static int secret_mount(struct bld *b, const char *spec, const char *id, const c
 		return 0;
 	}
 	v = xasprintf("%s:%s:ro", src, t);
+	return runopts_add_volume(ro, v, err);
+}
+
+/* RUN --mount=type=ssh[,id=ID][,target=PATH][,required]: the agent
+ * socket of build --ssh ID (default "default") at PATH (default
+ * /run/buildkit/ssh_agent.0), SSH_AUTH_SOCK set to it; skipped when not
+ * given, unless required. */
+static int ssh_mount(struct bld *b, const char *spec, const char *id, struct run_opts *ro,
+		     struct werr *err)
+{
+	cleanup_free char *t = mount_target(spec), *req = spec_get(spec, "required");
+	cleanup_free char *v = NULL, *env = NULL;
+	const char *want = id && *id ? id : "default", *sock = NULL;
+	size_t wl = strlen(want);
+
+	if (t == NULL || t[0] != '/')
+		return werr_set(err, 0, "RUN --mount=%s: needs an absolute target", spec);
+	for (size_t i = 0; b->o->ssh && b->o->ssh[i] && !sock; i++)
+		if (strncmp(b->o->ssh[i], want, wl) == 0 && b->o->ssh[i][wl] == '=')
+			sock = b->o->ssh[i] + wl + 1;
+	if (sock == NULL) {
+		if (strstr(spec, "required") && (req == NULL || strcmp(req, "true") == 0))
+			return werr_set(err, 0, "ssh '%s' is required: give it with --ssh %s", want,
+					want);
+		return 0;
+	}
+	v = xasprintf("%s:%s", sock, t);
+	env = xasprintf("SSH_AUTH_SOCK=%s", t);
+	ro->env = strv_append(ro->env, env);
 	return runopts_add_volume(ro, v, err);
 }
 
@@ -551,6 +590,8 @@ static int run_mount(struct bld *b, const char *spec, struct run_opts *ro, struc
 	}
 	if (strcmp(type, "secret") == 0)
 		return secret_mount(b, spec, id, target, ro, err);
+	if (strcmp(type, "ssh") == 0)
+		return ssh_mount(b, spec, id, ro, err);
 	if (strcmp(type, "cache") != 0 && strcmp(type, "bind") != 0 && strcmp(type, "tmpfs") != 0)
 		return werr_set(err, 0, "RUN --mount type=%s is not supported yet", type);
 	if (target == NULL || target[0] != '/')

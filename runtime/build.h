@@ -43,6 +43,7 @@ struct build_opts {
 	/* RUN steps, as run takes them: --cap-add, --cap-drop, --security-opt,
 	 * --ulimit, -v; --secret id=ID,src=FILE for RUN --mount=type=secret */
 	char **cap_add, **cap_drop, **security_opts, **ulimits, **volumes, **secrets;
+	char **ssh;	    /* --ssh, resolved: "ID=SOCKET" for RUN --mount=type=ssh */
 	bool squash;	    /* --squash (--layers=false): the new layers of the final
 			       stage become one */
 	bool squash_all;    /* --squash-all: the whole image is one layer */

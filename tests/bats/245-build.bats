@@ -328,9 +328,9 @@ vi-removed"
     printf 'FROM %s\nRUN --mount=type=bind,source=../..,target=/x ls /x\n' "$IMAGE" >"$CTX/Containerfile"
     run_warren 125 build "$CTX"
     assert_error "source '../..' is not in the context"
-    printf 'FROM %s\nRUN --mount=type=ssh true\n' "$IMAGE" >"$CTX/Containerfile"
+    printf 'FROM %s\nRUN --mount=type=foo true\n' "$IMAGE" >"$CTX/Containerfile"
     run_warren 125 build "$CTX"
-    assert_error "RUN --mount type=ssh is not supported yet"
+    assert_error "RUN --mount type=foo is not supported yet"
 }
 
 @test "build: ONBUILD triggers of a docker-format base run in the child build, once" {

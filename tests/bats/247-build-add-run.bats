@@ -114,6 +114,35 @@ RUN --mount=type=secret,id=need,required true"
     assert_error "secret 'need' is required"
 }
 
+@test "build: RUN --mount=type=ssh sees the --ssh agent socket as SSH_AUTH_SOCK" {
+    local img sock=$BATS_TEST_TMPDIR/agent.sock
+    img=localhost/$(wt_name)
+    track_image "$img"
+    # a socket that stands in for the agent (nothing connects to it)
+    HTTP_PID=$BATS_TEST_TMPDIR/agent.pid
+    reg_bg "$HTTP_PID" "$BATS_TEST_TMPDIR/agent.log" /usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1); time.sleep(600)' "$sock"
+    for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+    cf "FROM $IMAGE
+RUN --mount=type=ssh test -S \$SSH_AUTH_SOCK && echo \$SSH_AUTH_SOCK > /sock
+RUN --mount=type=ssh,id=other,target=/tmp/agent test -S /tmp/agent && echo other > /other
+RUN --mount=type=ssh,id=absent test -z \"\$SSH_AUTH_SOCK\""
+    run_warren 0 build --ssh "default=$sock" --ssh "other=$sock" -t "$img" "$CTX"
+    run_warren 0 run --rm "$img" sh -c 'cat /sock /other; test -e /run/buildkit/ssh_agent.0 || echo gone'
+    assert_output $'/run/buildkit/ssh_agent.0\nother\ngone'
+    # --ssh default takes $SSH_AUTH_SOCK
+    cf "FROM $IMAGE
+RUN --mount=type=ssh test -S \$SSH_AUTH_SOCK"
+    run_warren_env 0 SSH_AUTH_SOCK="$sock" -- build --no-cache --ssh default -t "$img" "$CTX"
+    run_warren_env 125 SSH_AUTH_SOCK="$BATS_TEST_TMPDIR" -- build --ssh default -t "$img" "$CTX"
+    assert_error "--ssh default=$BATS_TEST_TMPDIR: not an agent socket"
+    cf "FROM $IMAGE
+RUN --mount=type=ssh,required true"
+    run_warren 125 build "$CTX"
+    assert_error "ssh 'default' is required"
+}
+
 @test "build: --cap-add, --cap-drop, --security-opt, --ulimit and -v reach RUN steps" {
     local img hv=$BATS_TEST_TMPDIR/hostv
     img=localhost/$(wt_name)
