@@ -281,6 +281,9 @@ static int build_out_opts(const struct build_cli *c, struct build_opts *o, struc
 		return 0;
 	if (*c->output == '\0')
 		return werr_set(err, 0, "--output: empty");
+	if (strcmp(c->output, "-") == 0)
+		return werr_set(err, 0,
+				"--output -: stdout carries the build's lines: name a file");
 	if (strchr(c->output, '=') == NULL) {
 		out->type = "local";
 		out->dest = c->output;
@@ -305,6 +308,9 @@ static int build_out_opts(const struct build_cli *c, struct build_opts *o, struc
 				out->type ? out->type : "");
 	if (out->dest == NULL || *out->dest == '\0')
 		return werr_set(err, 0, "--output: dest= is required");
+	if (strcmp(out->dest, "-") == 0)
+		return werr_set(err, 0,
+				"--output dest=-: stdout carries the build's lines: name a file");
 	return 0;
 }
 

@@ -45,7 +45,7 @@
 	"      --network MODE   the network of RUN steps\n"                                        \
 	"      --no-cache       run every step, whatever the layer cache holds\n"                  \
 	"  -o, --output OUT     also write the image's files: type=local,dest=DIR,\n"              \
-	"                       type=tar,dest=FILE (- for stdout), or DIR\n"                       \
+	"                       type=tar,dest=FILE, or DIR\n"                                      \
 	"      --platform P     os/arch[/variant] of the base images pulled\n"                     \
 	"      --pull[=POLICY]  missing (default), always (--pull alone), never, newer\n"          \
 	"      --pull-always    --pull=always\n"                                                   \

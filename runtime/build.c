@@ -1701,9 +1701,7 @@ int container_build_output(struct engine *e, const char *id, bool tar, const cha
 		return -1;
 	}
 	if (tar)
-		fd = strcmp(dest, "-") == 0
-			 ? dup(STDOUT_FILENO)
-			 : open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		fd = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	else if (mkdir_p(dest, 0755, err) == 0 &&
 		 (dfd = open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
 		fd = image_tmp_file(e, err);
