@@ -253,3 +253,28 @@ COPY Containerfile /new/cf"
     run_warren 0 image inspect --format '{{.Created}}' "$img"
     [ "$p" = "$output" ] || fail "created: podman '$p', warren '$output'"
 }
+
+@test "build: a step's layer (its upper dir, renamed) and its blob agree: save, load elsewhere, same image and files" {
+    local img id out files
+    img=localhost/$(wt_name)
+    track_image "$img"
+    cf "FROM $IMAGE
+RUN echo saved > /saved && rm /bin/vi && rm -r /usr && mkdir /usr && echo new > /usr/only
+COPY Containerfile /cf"
+    run_warren 0 build -q -t "$img" "$CTX"
+    id=${lines[-1]}
+    files='find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run \) -prune -o -print | sort; cat /saved /usr/only'
+    run_warren 0 run --rm "$img" sh -c "$files"
+    local here=$output
+    [[ $here == *"/usr/only"* && $here != *"/usr/sbin"* && $here != *"/bin/vi"* ]] || fail "the layer: $here"
+    out=$WT_TMP/build-save-$RANDOM.tar
+    run_warren 0 save --format oci-archive -o "$out" "$img"
+    [[ $stderr != *"has no stored blob"* ]] || fail "save remade the layer: $stderr"
+    use_private_store
+    run_warren 0 load -i "$out"
+    run_warren 0 image inspect --format '{{.Id}}' "$img"
+    assert_output "$id"
+    run_warren 0 run --rm "$img" sh -c "$files"
+    rm -f "$out"
+    [ "$output" = "$here" ] || fail "the loaded image differs:"$'\n'"$(diff <(echo "$here") <(echo "$output"))"
+}
