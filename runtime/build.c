@@ -780,11 +780,29 @@ static int commit_container(struct bld *b, struct ctr_owned *c, const char *crea
 			      .created_by = created_by};
 	cleanup_close int fd = -1;
 
-	if (container_driver(&c->rec) == DRIVER_OVERLAY)
+	enum storage_driver d = container_driver(&c->rec);
+
+	if (d == DRIVER_OVERLAY)
 		return commit_new(b, &n, err);
-	if ((fd = commit_changes_tar(b->e, &c->rec, false, err)) < 0)
+	if (d == DRIVER_VFS) { /* export (below) takes the container's lock itself */
+		char id[DIGEST_HEX_LEN + 1];
+		memcpy(id, c->rec.id, sizeof(id));
+		container_owned_free(b->e, c);
+		if (container_lookup(b->e, id, &c->rec, err) <= 0)
+			return err->msg[0] ? -1
+					   : werr_set(err, ENOENT, "container %.12s is gone", id);
+	}
+	/* vfs keeps no record of the changes: the whole rootfs becomes the
+	 * image's only layer (as commit does) */
+	if ((fd = commit_changes_tar(b->e, &c->rec, d == DRIVER_VFS, err)) < 0)
 		return -1;
-	return commit_layer(b, fd, created_by, err);
+	if (d != DRIVER_VFS)
+		return commit_layer(b, fd, created_by, err);
+	json_object_object_del(b->cfg, "rootfs");
+	json_object_object_del(b->cfg, "history");
+	n = (struct image_new){.config = b->cfg, .layer_fd = fd, .created_by = created_by};
+	b->base_layers = b->base_hist = 0;
+	return commit_new(b, &n, err);
 }
 
 /* ---- the layer cache ---- */

@@ -278,3 +278,15 @@ COPY Containerfile /cf"
     rm -f "$out"
     [ "$output" = "$here" ] || fail "the loaded image differs:"$'\n'"$(diff <(echo "$here") <(echo "$output"))"
 }
+
+@test "build: with the vfs driver (no upper dir to rename) the steps still make their layers" {
+    local img=localhost/wt-build-vfs
+    use_private_store
+    run_warren 0 --storage-driver vfs load -i "$WT_FIXTURES/busybox.docker.tar"
+    cf "FROM $IMAGE
+RUN echo v > /v && rm /bin/vi
+COPY Containerfile /cf"
+    run_warren 0 --storage-driver vfs build -q -t "$img" "$CTX"
+    run_warren 0 --storage-driver vfs run --rm "$img" sh -c 'cat /v; test ! -e /bin/vi && echo vi-gone; test -f /cf && echo cf'
+    assert_output $'v\nvi-gone\ncf'
+}
