@@ -14,6 +14,8 @@
 	"  -c, --change INSTR     apply a Containerfile instruction (CMD, ENTRYPOINT, ENV,\n"      \
 	"                         EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME, WORKDIR)\n"    \
 	"  -f, --format FORMAT    oci (default) or docker\n"                                       \
+	"      --iidfile FILE     write the image id to FILE\n"                                    \
+	"      --include-volumes  the container's -v/--mount destinations become VOLUMEs\n"        \
 	"  -m, --message MSG      commit message (docker format only)\n"                           \
 	"  -p, --pause            pause a running container while committing\n"                    \
 	"  -q, --quiet            print only the id\n"                                             \
@@ -25,18 +27,42 @@
 	"  directory (default \".\"), a tarball, or - for a tarball on stdin;\n"                   \
 	"  .containerignore or .dockerignore leave files out. RUN steps run in\n"                  \
 	"  warren's own containers, rootless; COPY and ADD copy from the context or\n"             \
-	"  another stage. Prints STEP lines and the new image's id.\n\n"                           \
+	"  another stage. FROM pulls an image not stored (as --pull says). Prints\n"               \
+	"  STEP lines and the new image's id.\n\n"                                                 \
 	"OPTIONS\n"                                                                                \
+	"      --authfile FILE  registry credentials (pulls)\n"                                    \
 	"      --build-arg K=V  set an ARG (K alone: from the environment)\n"                      \
+	"      --cap-add CAP    add a capability to RUN steps\n"                                   \
+	"      --cap-drop CAP   drop a capability from RUN steps\n"                                \
+	"      --cert-dir DIR   certificates for registries (pulls)\n"                             \
+	"      --creds U[:P]    registry credentials (pulls)\n"                                    \
 	"  -f, --file FILE      the Containerfile (- reads it from stdin)\n"                       \
 	"      --format FORMAT  oci (default) or docker (keeps HEALTHCHECK, SHELL, ONBUILD)\n"     \
 	"      --iidfile FILE   write the image id to FILE\n"                                      \
 	"      --label K=V      add a label to the image\n"                                        \
-	"      --layers         accepted (each RUN, COPY and ADD makes a layer)\n"                 \
+	"      --layers         each RUN, COPY and ADD makes a cached layer (default);\n"          \
+	"                       --layers=false: no cache, the new layers squashed into one\n"      \
 	"      --network MODE   the network of RUN steps\n"                                        \
 	"      --no-cache       run every step, whatever the layer cache holds\n"                  \
+	"  -o, --output OUT     also write the image's files: type=local,dest=DIR,\n"              \
+	"                       type=tar,dest=FILE, or DIR\n"                                      \
+	"      --platform P     os/arch[/variant] of the base images pulled\n"                     \
+	"      --pull[=POLICY]  missing (default), always (--pull alone), never, newer\n"          \
+	"      --pull-always    --pull=always\n"                                                   \
+	"      --pull-never     --pull=never\n"                                                    \
 	"  -q, --quiet          print only the image id\n"                                         \
+	"      --secret id=ID,src=FILE  a file for RUN --mount=type=secret,id=ID\n"                \
+	"      --security-opt OPT  security options of RUN steps, as run takes them\n"             \
+	"      --squash         the new layers of the final stage squashed into one\n"             \
+	"      --squash-all     the whole image one layer\n"                                       \
+	"      --ssh ID[=SOCKET] an SSH agent socket for RUN --mount=type=ssh,id=ID\n"             \
+	"                       (default: $SSH_AUTH_SOCK)\n"                                       \
 	"  -t, --tag NAME       name the image (repeatable)\n"                                     \
-	"      --target STAGE   build up to this stage\n"
+	"      --target STAGE   build up to this stage\n"                                          \
+	"      --timestamp SECS the created time of the image and its history, and the\n"          \
+	"                       mtime of every file in the new layers (reproducible)\n"            \
+	"      --tls-verify     require HTTPS and verified certificates (pulls)\n"                 \
+	"      --ulimit L=S[:H] a resource limit of RUN steps\n"                                   \
+	"  -v, --volume SPEC    a volume or bind mount of RUN steps, as run takes it\n"
 
 #endif

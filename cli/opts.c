@@ -117,6 +117,9 @@ static int set_value(const struct opt *o, void *opts, const char *val, struct we
 	case OPTK_STR:
 		*(const char **)field = val;
 		return 0;
+	case OPTK_OPTSTR:
+		*(const char **)field = val ? val : "true";
+		return 0;
 	case OPTK_DUP:
 		free(*(char **)field);
 		*(char **)field = xstrdup(val);
@@ -167,7 +170,7 @@ static int parse_long(struct pstate *st, const char *a, struct werr *err)
 		return set_help(st, val, err);
 	if (o == NULL)
 		return usage_err(err, "unknown flag: --%.*s", (int)n, name);
-	if (o->kind != OPTK_BOOL && val == NULL) {
+	if (o->kind != OPTK_BOOL && o->kind != OPTK_OPTSTR && val == NULL) {
 		if (st->i >= st->argc)
 			return usage_err(err, "flag needs an argument: --%s", o->lng);
 		val = st->argv[st->i++];

@@ -20,6 +20,8 @@ enum opt_kind {
 	OPTK_STRV,    /* char ** field: each value appended (strv_append) */
 	OPTK_UINT,    /* int field: a whole number 0..INT_MAX */
 	OPTK_CALL,    /* call(opts, value, err) for anything else */
+	OPTK_OPTSTR,  /* const char * field: the value of --flag=V; --flag alone
+			 (pflag's NoOptDefVal) stores "true" */
 };
 
 struct opt {
@@ -53,6 +55,10 @@ struct opt {
 #define OPT_CALL(l, s, fn)                                                                         \
 	{                                                                                          \
 		(l), (s), OPTK_CALL, 0, (fn)                                                       \
+	}
+#define OPT_OPTSTR(l, T, f)                                                                        \
+	{                                                                                          \
+		(l), 0, OPTK_OPTSTR, offsetof(T, f), NULL                                          \
 	}
 #define OPT_TABLE_END                                                                              \
 	{                                                                                          \

@@ -381,6 +381,22 @@ static int add_layer(struct engine *e, const struct image_new *n, char diff_id[D
 	return 0;
 }
 
+/* Adopts the layer dir of n (its tar written once, as the blob). */
+static int adopt_layer(struct engine *e, const struct image_new *n, char diff_id[DIGEST_STR_LEN],
+		       int64_t *size, struct layer_blob *blob, struct werr *err)
+{
+	struct layer_info li;
+
+	if (layer_adopt_dir(e, n->layer_dir, n->fixed_time ? n->at / 1000000000 : -1, &li, err) < 0)
+		return -1;
+	memcpy(diff_id, li.diff_id, DIGEST_STR_LEN);
+	*size = li.size;
+	memcpy(blob->digest, li.blob, DIGEST_STR_LEN);
+	blob->size = li.blob_size;
+	snprintf(blob->media_type, sizeof(blob->media_type), "%s", layer_media_type(LAYER_PLAIN));
+	return 0;
+}
+
 /* A layer already stored (with the layers lock held, no removal can take
  * it meanwhile): its diff_id and size. */
 static int reuse_layer(struct engine *e, const char *want, char diff_id[DIGEST_STR_LEN],
@@ -430,10 +446,17 @@ int image_commit_new(struct engine *e, const struct image_new *n, char id_out[DI
 		image_layers_unlock_failed(e, &lock);
 		return -1;
 	}
-	if (n->layer_fd < 0 && n->diff_id && reuse_layer(e, n->diff_id, diff_id, &size, err) < 0)
+	if (n->layer_fd < 0 && n->layer_dir && adopt_layer(e, n, diff_id, &size, &blob, err) < 0) {
+		image_layers_unlock_failed(e, &lock);
 		return -1;
-	bool layer = n->layer_fd >= 0 || n->diff_id;
-	r.created = r.stored = now_ns();
+	}
+	if (n->layer_fd < 0 && !n->layer_dir && n->diff_id &&
+	    reuse_layer(e, n->diff_id, diff_id, &size, err) < 0)
+		return -1;
+	bool made = n->layer_fd >= 0 || n->layer_dir;
+	bool layer = made || n->diff_id;
+	r.stored = now_ns();
+	r.created = n->fixed_time ? n->at : r.stored;
 	complete_config(n, layer ? diff_id : NULL, r.created);
 	r.config = xstrdup(json_object_to_json_string_ext(
 	    n->config, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -444,7 +467,7 @@ int image_commit_new(struct engine *e, const struct image_new *n, char id_out[DI
 		r.layers = strv_append(r.layers, diff_id);
 	r.names = n->names ? strv_copy(n->names) : NULL;
 	r.size = (n->parent ? n->parent->size : 0) + size;
-	rc = record(e, &r, n->layer_fd >= 0 ? diff_id : NULL, size, &blob, err);
+	rc = record(e, &r, made ? diff_id : NULL, size, &blob, err);
 	if (rc < 0)
 		image_layers_unlock_failed(e, &lock);
 	else

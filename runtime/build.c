@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "image/cfparse.h"
+#include "image/curlfn.h"
 #include "image/image.h"
 #include "image/imgcommit.h"
 #include "image/manifest.h"
@@ -26,10 +27,14 @@
 #include "runtime/build_copy.h"
 #include "runtime/commit.h"
 #include "runtime/container.h"
+#include "runtime/container_int.h"
+#include "runtime/ctrfs.h"
 #include "runtime/executor.h"
 #include "runtime/runopts.h"
+#include "runtime/spec.h"
 #include "runtime/userlookup.h"
 #include "storage/layer.h"
+#include "storage/layertar.h"
 
 struct stage {
 	size_t first, end; /* its instructions [first, end); first is its FROM */
@@ -57,6 +62,8 @@ struct bld {
 	struct image_rec cur;	 /* its image so far; cur.id "" before any (scratch) */
 	char **args;		 /* its ARGs: "K=V", or "K" when unset */
 	bool cmd_set;		 /* a CMD in this stage */
+	size_t base_layers;	 /* the layers of its FROM image */
+	size_t base_hist;	 /* the history entries of its FROM image */
 	bool cancel;		 /* cancel_fd fired */
 };
 
@@ -205,6 +212,27 @@ static int stage_named(const struct bld *b, const char *ref, size_t before)
 }
 
 /* The base named by FROM of stage i (expanded), malloc'd. */
+/* Image ref of FROM or COPY --from (not a stage): looked up, or pulled as
+ * --pull says (platform: FROM --platform, else build's). 1 (r filled), 0
+ * not known (no pull options), -1. */
+static int base_image(struct bld *b, const char *ref, const char *platform, struct image_rec *r,
+		      struct werr *err)
+{
+	struct pull_opts po;
+	char id[DIGEST_HEX_LEN + 1];
+
+	if (b->o->pull == NULL)
+		return image_lookup(b->e, ref, r, err);
+	po = *b->o->pull;
+	if (platform && *platform)
+		po.platform = platform;
+	else if (b->o->platform)
+		po.platform = b->o->platform;
+	if (image_get_or_pull(b->e, ref, b->o->pull_policy, &po, id, err) < 0)
+		return -1;
+	return image_lookup(b->e, id, r, err);
+}
+
 static char *stage_base(struct bld *b, size_t i, struct werr *err)
 {
 	cleanup_strv char **w = NULL;
@@ -320,12 +348,23 @@ static void remember(struct bld *b, const char *id)
 
 /* Makes the image n describes (on the stage's image, with the config so
  * far); it becomes cur. */
+/* --timestamp: the fixed created time of n. */
+static void fixed_time(const struct bld *b, struct image_new *n)
+{
+	if (b->o->timestamp < 0)
+		return;
+	n->fixed_time = true;
+	n->at = b->o->timestamp * 1000000000;
+}
+
 static int commit_new(struct bld *b, const struct image_new *n, struct werr *err)
 {
 	char id[DIGEST_HEX_LEN + 1];
 	struct image_rec r = {0};
+	struct image_new m = *n;
 
-	if (image_commit_new(b->e, n, id, err) < 0)
+	fixed_time(b, &m);
+	if (image_commit_new(b->e, &m, id, err) < 0)
 		return -1;
 	remember(b, id);
 	if (store_image_get(b->e->store, id, &r, err) <= 0)
@@ -360,10 +399,168 @@ static int scratch_base(struct bld *b, struct werr *err)
 	return commit_layer(b, fd, "/bin/sh -c #(nop) FROM scratch", err);
 }
 
+/* build's RUN options (see build.h) into ro. */
+static int build_run_opts(const struct build_opts *o, struct run_opts *ro, struct werr *err)
+{
+	for (size_t i = 0; o->cap_add && o->cap_add[i]; i++)
+		ro->cap_add = strv_append(ro->cap_add, o->cap_add[i]);
+	for (size_t i = 0; o->cap_drop && o->cap_drop[i]; i++)
+		ro->cap_drop = strv_append(ro->cap_drop, o->cap_drop[i]);
+	for (size_t i = 0; o->security_opts && o->security_opts[i]; i++)
+		if (runopts_security_opt(ro, o->security_opts[i], err) < 0)
+			return werr_wrap(err, "--security-opt");
+	for (size_t i = 0; o->ulimits && o->ulimits[i]; i++)
+		if (runopts_add_ulimit(ro, o->ulimits[i], err) < 0)
+			return werr_wrap(err, "--ulimit");
+	for (size_t i = 0; o->volumes && o->volumes[i]; i++)
+		if (runopts_add_volume(ro, o->volumes[i], err) < 0)
+			return werr_wrap(err, "--volume");
+	return 0;
+}
+
+/* The value of key k in "k1=v1,k2=v2" spec (malloc'd), or NULL. */
+static char *spec_get(const char *spec, const char *k)
+{
+	size_t kl = strlen(k);
+
+	for (const char *p = spec; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, k, kl) == 0 && p[kl] == '=')
+			return xstrndup(p + kl + 1, strcspn(p + kl + 1, ","));
+	return NULL;
+}
+
+/* --secret id=ID,src=FILE: FILE of the secret id, or NULL. */
+static char *secret_src(const struct build_opts *o, const char *id)
+{
+	for (size_t i = 0; o->secrets && o->secrets[i]; i++) {
+		cleanup_free char *sid = spec_get(o->secrets[i], "id");
+		if (sid && strcmp(sid, id) == 0) {
+			char *src = spec_get(o->secrets[i], "src");
+			return src ? src : spec_get(o->secrets[i], "source");
+		}
+	}
+	return NULL;
+}
+
+int build_run_opts_check(const struct build_opts *o, struct werr *err)
+{
+	struct run_opts ro;
+	int rc;
+
+	runopts_init(&ro);
+	rc = build_run_opts(o, &ro, err);
+	uint64_t caps;
+	if (rc == 0)
+		rc = spec_caps_compute(false, ro.cap_add, ro.cap_drop, &caps, err);
+	runopts_free(&ro);
+	for (size_t i = 0; rc == 0 && o->secrets && o->secrets[i]; i++) {
+		const char *s = o->secrets[i];
+		cleanup_free char *id = spec_get(s, "id"), *src = spec_get(s, "src");
+		cleanup_free char *type = spec_get(s, "type");
+		if (src == NULL)
+			src = spec_get(s, "source");
+		if (type && strcmp(type, "file") != 0)
+			rc = werr_set(err, 0, "--secret %s: type=%s is not supported (file)", s,
+				      type);
+		else if (id == NULL || *id == '\0' || src == NULL || *src == '\0')
+			rc = werr_set(err, 0, "--secret %s: needs id=ID,src=FILE", s);
+		else if (access(src, R_OK) < 0)
+			rc = werr_set(err, errno, "--secret %s: cannot read '%s'", s, src);
+	}
+	for (size_t i = 0; rc == 0 && o->ssh && o->ssh[i]; i++) {
+		const char *eq = strchr(o->ssh[i], '=');
+		struct stat st;
+		if (eq == NULL || eq == o->ssh[i] || stat(eq + 1, &st) < 0 || !S_ISSOCK(st.st_mode))
+			rc = werr_set(err, 0,
+				      "--ssh %s: not an agent socket (keys are not supported)",
+				      o->ssh[i]);
+	}
+	return rc;
+}
+
 /* A container of image id, created (rootfs mounted), for a step. */
 /* RUN --mount=type=cache|bind|tmpfs,...: a volume of the build cache
  * (<root>/build-mounts/<digest of its id>), a read-only bind of a context
  * path, or a tmpfs. */
+/* The target of a RUN --mount flag's spec (malloc'd): target=/dst=, or
+ * for a secret /run/secrets/ID; NULL when none. */
+static char *mount_target(const char *spec)
+{
+	char *t = spec_get(spec, "target");
+	cleanup_free char *type = NULL, *id = NULL;
+
+	if (t == NULL)
+		t = spec_get(spec, "dst");
+	if (t == NULL)
+		t = spec_get(spec, "destination");
+	if (t != NULL)
+		return t;
+	type = spec_get(spec, "type");
+	id = spec_get(spec, "id");
+	if (type && strcmp(type, "secret") == 0 && id && *id)
+		return xasprintf("/run/secrets/%s", id);
+	if (type && strcmp(type, "ssh") == 0)
+		return xstrdup("/run/buildkit/ssh_agent.0");
+	return NULL;
+}
+
+/* RUN --mount=type=secret,id=ID[,target=PATH][,required]: the file of
+ * build --secret id=ID read-only at PATH (default /run/secrets/ID); a
+ * secret not given is skipped unless required. */
+static int secret_mount(struct bld *b, const char *spec, const char *id, const char *target,
+			struct run_opts *ro, struct werr *err)
+{
+	cleanup_free char *src = NULL, *t = mount_target(spec), *v = NULL;
+	cleanup_free char *req = spec_get(spec, "required");
+
+	if (id == NULL || *id == '\0')
+		return werr_set(err, 0, "RUN --mount=%s: a secret needs id=", spec);
+	(void)target;
+	if (t == NULL || t[0] != '/')
+		return werr_set(err, 0, "RUN --mount=%s: needs an absolute target", spec);
+	src = secret_src(b->o, id);
+	if (src == NULL) {
+		bool required =
+		    strstr(spec, "required") && (req == NULL || strcmp(req, "true") == 0);
+		if (required)
+			return werr_set(
+			    err, 0, "secret '%s' is required: give it with --secret id=%s,src=FILE",
+			    id, id);
+		return 0;
+	}
+	v = xasprintf("%s:%s:ro", src, t);
+	return runopts_add_volume(ro, v, err);
+}
+
+/* RUN --mount=type=ssh[,id=ID][,target=PATH][,required]: the agent
+ * socket of build --ssh ID (default "default") at PATH (default
+ * /run/buildkit/ssh_agent.0), SSH_AUTH_SOCK set to it; skipped when not
+ * given, unless required. */
+static int ssh_mount(struct bld *b, const char *spec, const char *id, struct run_opts *ro,
+		     struct werr *err)
+{
+	cleanup_free char *t = mount_target(spec), *req = spec_get(spec, "required");
+	cleanup_free char *v = NULL, *env = NULL;
+	const char *want = id && *id ? id : "default", *sock = NULL;
+	size_t wl = strlen(want);
+
+	if (t == NULL || t[0] != '/')
+		return werr_set(err, 0, "RUN --mount=%s: needs an absolute target", spec);
+	for (size_t i = 0; b->o->ssh && b->o->ssh[i] && !sock; i++)
+		if (strncmp(b->o->ssh[i], want, wl) == 0 && b->o->ssh[i][wl] == '=')
+			sock = b->o->ssh[i] + wl + 1;
+	if (sock == NULL) {
+		if (strstr(spec, "required") && (req == NULL || strcmp(req, "true") == 0))
+			return werr_set(err, 0, "ssh '%s' is required: give it with --ssh %s", want,
+					want);
+		return 0;
+	}
+	v = xasprintf("%s:%s", sock, t);
+	env = xasprintf("SSH_AUTH_SOCK=%s", t);
+	ro->env = strv_append(ro->env, env);
+	return runopts_add_volume(ro, v, err);
+}
+
 static int run_mount(struct bld *b, const char *spec, struct run_opts *ro, struct werr *err)
 {
 	cleanup_free char *copy = xstrdup(spec);
@@ -391,6 +588,10 @@ static int run_mount(struct bld *b, const char *spec, struct run_opts *ro, struc
 			return werr_set(err, 0, "RUN --mount from=%s is not supported yet", v);
 		/* sharing, mode, uid, gid, ro: accepted, as BuildKit's defaults */
 	}
+	if (strcmp(type, "secret") == 0)
+		return secret_mount(b, spec, id, target, ro, err);
+	if (strcmp(type, "ssh") == 0)
+		return ssh_mount(b, spec, id, ro, err);
 	if (strcmp(type, "cache") != 0 && strcmp(type, "bind") != 0 && strcmp(type, "tmpfs") != 0)
 		return werr_set(err, 0, "RUN --mount type=%s is not supported yet", type);
 	if (target == NULL || target[0] != '/')
@@ -455,24 +656,35 @@ static bool run_binds(const struct cf_instr *in)
 /* The targets of RUN's --mount flags that the rootfs (dir fd root) does
  * not have: the runtime makes them as mount points; they are taken out
  * of the layer again (BuildKit leaves none behind either). */
-static char **new_mountpoints(const struct cf_instr *in, int root)
+static void add_if_missing(char ***out, int root, const char *path)
+{
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	int fd = sys_openat2(root, path[0] == '/' ? path + 1 : path, &how);
+
+	if (fd >= 0)
+		close(fd);
+	else if (errno == ENOENT)
+		*out = strv_append(*out, path);
+}
+
+static char **new_mountpoints(const struct bld *b, const struct cf_instr *in, int root)
 {
 	char **out = NULL;
 
 	for (size_t i = 0; in->flags && in->flags[i]; i++) {
-		const char *t = strstr(in->flags[i], "target=");
-		t = t ? t : strstr(in->flags[i], "dst=");
-		if (!str_has_prefix(in->flags[i], "--mount=") || t == NULL)
+		if (!str_has_prefix(in->flags[i], "--mount="))
 			continue;
-		t = strchr(t, '=') + 1;
-		cleanup_free char *path = xstrndup(t, strcspn(t, ","));
-		struct open_how how = {.flags = O_PATH | O_CLOEXEC,
-				       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-		int fd = sys_openat2(root, path[0] == '/' ? path + 1 : path, &how);
-		if (fd >= 0)
-			close(fd);
-		else if (errno == ENOENT)
-			out = strv_append(out, path);
+		cleanup_free char *path = mount_target(in->flags[i] + 8);
+		if (path != NULL)
+			add_if_missing(&out, root, path);
+	}
+	/* build -v SRC:DST[:OPTS] (or a bare DST: an anonymous volume) */
+	for (size_t i = 0; b->o->volumes && b->o->volumes[i]; i++) {
+		const char *v = b->o->volumes[i], *c = strchr(v, ':');
+		cleanup_free char *dst = c ? xstrndup(c + 1, strcspn(c + 1, ":")) : xstrdup(v);
+		if (dst[0] == '/')
+			add_if_missing(&out, root, dst);
 	}
 	return out;
 }
@@ -521,6 +733,8 @@ static int step_container(struct bld *b, const char *id, char **cmd, const struc
 		ro.workdir = xstrdup(jstr(cc, "WorkingDir"));
 	rc = b->o->network ? runopts_set_network(&ro, b->o->network, err) : 0;
 	if (rc == 0 && run)
+		rc = build_run_opts(b->o, &ro, err);
+	if (rc == 0 && run)
 		rc = run_flags(b, run, &ro, err);
 	*c = (struct ctr_owned){.lock = -1, .proc = {.pty_master = -1}};
 	if (rc == 0)
@@ -530,31 +744,65 @@ static int step_container(struct bld *b, const char *id, char **cmd, const struc
 }
 
 /* Removes a step's container (its lock given up first). */
-static void drop_container(struct bld *b, struct ctr_owned *c)
+static void drop_ctr(struct engine *e, struct ctr_owned *c)
 {
 	struct container_rec r = {0};
-	struct werr e = {0};
+	struct werr er = {0};
 	char id[DIGEST_HEX_LEN + 1];
 
 	if (c->rec.id[0] == '\0')
 		return;
 	memcpy(id, c->rec.id, sizeof(id));
-	container_owned_free(b->e, c);
-	if (container_lookup(b->e, id, &r, &e) > 0 && container_remove(b->e, &r, true, 0, &e) < 0)
-		log_warn("remove build container %.12s: %s", id, e.msg);
+	container_owned_free(e, c);
+	if (container_lookup(e, id, &r, &er) > 0 && container_remove(e, &r, true, 0, &er) < 0)
+		log_warn("remove build container %.12s: %s", id, er.msg);
 	container_rec_free(&r);
 	c->rec.id[0] = '\0';
 }
 
-/* The container's changes as the next layer. */
+static void drop_container(struct bld *b, struct ctr_owned *c)
+{
+	drop_ctr(b->e, c);
+}
+
+/* The container's changes as the next layer. With kernel overlay the
+ * upper dir itself becomes the layer (renamed, its tar written once, as the
+ * blob); other drivers go through a tar that is extracted. */
 static int commit_container(struct bld *b, struct ctr_owned *c, const char *created_by,
 			    struct werr *err)
 {
-	cleanup_close int fd = commit_changes_tar(b->e, &c->rec, false, err);
+	cleanup_free char *dir = container_dir(b->e, c->rec.id);
+	cleanup_free char *upper = xasprintf("%s/upper", dir);
+	struct image_new n = {.parent = b->cur.id[0] ? &b->cur : NULL,
+			      .config = b->cfg,
+			      .layer_fd = -1,
+			      .layer_dir = upper,
+			      .created_by = created_by};
+	cleanup_close int fd = -1;
 
-	if (fd < 0)
+	enum storage_driver d = container_driver(&c->rec);
+
+	if (d == DRIVER_OVERLAY)
+		return commit_new(b, &n, err);
+	if (d == DRIVER_VFS) { /* export (below) takes the container's lock itself */
+		char id[DIGEST_HEX_LEN + 1];
+		memcpy(id, c->rec.id, sizeof(id));
+		container_owned_free(b->e, c);
+		if (container_lookup(b->e, id, &c->rec, err) <= 0)
+			return err->msg[0] ? -1
+					   : werr_set(err, ENOENT, "container %.12s is gone", id);
+	}
+	/* vfs keeps no record of the changes: the whole rootfs becomes the
+	 * image's only layer (as commit does) */
+	if ((fd = commit_changes_tar(b->e, &c->rec, d == DRIVER_VFS, err)) < 0)
 		return -1;
-	return commit_layer(b, fd, created_by, err);
+	if (d != DRIVER_VFS)
+		return commit_layer(b, fd, created_by, err);
+	json_object_object_del(b->cfg, "rootfs");
+	json_object_object_del(b->cfg, "history");
+	n = (struct image_new){.config = b->cfg, .layer_fd = fd, .created_by = created_by};
+	b->base_layers = b->base_hist = 0;
+	return commit_new(b, &n, err);
 }
 
 /* ---- the layer cache ---- */
@@ -717,9 +965,9 @@ static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
 		return commit_cached(b, hit, by, err);
 	if (step_container(b, b->cur.id, argv, in, &c, err) < 0)
 		return -1;
-	if (in->flags) {
+	if (in->flags || b->o->volumes) {
 		cleanup_close int root = rootfs_fd(b, &c, err);
-		mps = root >= 0 ? new_mountpoints(in, root) : NULL;
+		mps = root >= 0 ? new_mountpoints(b, in, root) : NULL;
 	}
 	rc = container_start(b->e, &c, &io, err);
 	if (rc == 0)
@@ -844,7 +1092,7 @@ static int copy_flags(const struct cf_instr *in, struct werr *err)
 
 /* The cache key of COPY/ADD: the files of the context it copies, or
  * the layers of the stage or image --from names. */
-static int copy_cache_key(struct bld *b, const struct cf_instr *in, const char *from,
+static int copy_cache_key(struct bld *b, const struct cf_instr *in, const char *from, int url_root,
 			  char *const *srcs, char key[DIGEST_STR_LEN], struct werr *err)
 {
 	char extra[DIGEST_STR_LEN + 8] = "";
@@ -852,7 +1100,8 @@ static int copy_cache_key(struct bld *b, const struct cf_instr *in, const char *
 	if (from) {
 		int k = stage_named(b, from, b->si);
 		struct image_rec r = {0};
-		int rc = image_lookup(b->e, k >= 0 ? b->st[k].id : from, &r, err);
+		int rc = k >= 0 ? image_lookup(b->e, b->st[k].id, &r, err)
+				: base_image(b, from, NULL, &r, err);
 		cleanup_free char *layers = rc > 0 ? strv_join(r.layers, ",") : NULL;
 		if (rc > 0)
 			sha256_buf(layers, strlen(layers), extra);
@@ -863,12 +1112,97 @@ static int copy_cache_key(struct bld *b, const struct cf_instr *in, const char *
 		if (rc < 0)
 			return -1;
 	} else {
-		struct build_copy bc = {.src_root = b->ctx, .srcs = srcs, .ig = &b->ig};
+		struct build_copy bc = {.src_root = url_root >= 0 ? url_root : b->ctx,
+					.srcs = srcs,
+					.ig = url_root >= 0 ? NULL : &b->ig};
 		if (build_copy_hash(&bc, extra, err) < 0)
 			return werr_wrap(err, "%s", in->cmd);
 	}
 	cache_key(b, in, extra, key);
 	return 0;
+}
+
+static bool is_url(const char *s)
+{
+	return str_has_prefix(s, "http://") || str_has_prefix(s, "https://");
+}
+
+static size_t url_write(char *p, size_t size, size_t n, void *ud)
+{
+	return write_all(*(int *)ud, p, size * n) < 0 ? 0 : size * n;
+}
+
+/* Downloads url into file fd (redirects followed; an HTTP error status is
+ * an error). */
+static int download(const char *url, int fd, struct werr *err)
+{
+	const struct curlfn *cf = curlfn_get(err);
+	char errbuf[CURL_ERROR_SIZE] = "";
+	CURL *h;
+	CURLcode rc;
+
+	if (cf == NULL)
+		return -1;
+	if ((h = cf->easy_init()) == NULL)
+		return werr_set(err, ENOMEM, "download '%s': curl_easy_init failed", url);
+	cf->easy_setopt(h, CURLOPT_URL, url);
+	cf->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	cf->easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
+	cf->easy_setopt(h, CURLOPT_FAILONERROR, 1L);
+	cf->easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
+	cf->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	cf->easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	cf->easy_setopt(h, CURLOPT_WRITEFUNCTION, url_write);
+	cf->easy_setopt(h, CURLOPT_WRITEDATA, &fd);
+	rc = cf->easy_perform(h);
+	cf->easy_cleanup(h);
+	if (rc != CURLE_OK)
+		return werr_set(err, 0, "download '%s': %s", url,
+				errbuf[0] ? errbuf : cf->easy_strerror(rc));
+	return 0;
+}
+
+/* ADD's URLs: each downloaded (mode 0600, as Docker) into a new temp dir
+ * (*dir, the caller removes it) under the name the URL's path ends in;
+ * w's URLs become those names. The dir's fd, or -1. */
+static int fetch_urls(struct bld *b, char **w, char **dir, struct werr *err)
+{
+	cleanup_free char *tmp = xasprintf("%s/tmp", b->e->root);
+	int dfd;
+
+	if (mkdir_p(tmp, 0700, err) < 0)
+		return -1;
+	*dir = xasprintf("%s/build-url-XXXXXX", tmp);
+	if (mkdtemp(*dir) == NULL) {
+		free(*dir);
+		*dir = NULL;
+		return werr_set(err, errno, "make a temp dir in '%s'", tmp);
+	}
+	if ((dfd = open(*dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return werr_set(err, errno, "open '%s'", *dir);
+	for (size_t i = 0; w[i]; i++) {
+		const char *u = w[i], *path = strchr(strstr(u, "://") + 3, '/');
+		size_t len = path ? strcspn(path, "?#") : 0;
+		cleanup_free char *p = path ? xstrndup(path, len) : xstrdup("");
+		char *slash = strrchr(p, '/');
+		const char *base = slash && slash[1] ? slash + 1 : "download";
+		cleanup_close int fd = -1;
+		if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+			base = "download";
+		fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			werr_set(err, errno, "ADD: two URLs name the file '%s'", base);
+			close(dfd);
+			return -1;
+		}
+		if (download(u, fd, err) < 0) {
+			close(dfd);
+			return werr_wrap(err, "ADD");
+		}
+		free(w[i]);
+		w[i] = xstrdup(base);
+	}
+	return dfd;
 }
 
 /* COPY and ADD. */
@@ -879,7 +1213,8 @@ static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
 	const char *chmod = cf_flag(in, "chmod");
 	cleanup_strv char **w = NULL;
 	cleanup_free char *dest = NULL, *by = NULL;
-	cleanup_close int root = -1, src = -1;
+	cleanup_close int root = -1, src = -1, url_root = -1;
+	cleanup_free char *url_dir = NULL;
 	struct ctr_owned c = {.lock = -1}, fc = {.lock = -1};
 	char *const none[] = {(char *)"true", NULL};
 	struct build_copy bc = {.mode = -1};
@@ -896,12 +1231,13 @@ static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
 	n = strv_len(w);
 	if (n < 2)
 		return werr_set(err, 0, "%s requires at least two arguments", in->cmd);
+	size_t nurl = 0;
 	for (size_t i = 0; i + 1 < n; i++)
-		if (add && (str_has_prefix(w[i], "http://") || str_has_prefix(w[i], "https://")))
-			return werr_set(err, 0,
-					"ADD from a URL is not supported yet: download '%s' and "
-					"COPY it",
-					w[i]);
+		nurl += add && is_url(w[i]);
+	if (nurl && nurl + 1 < n)
+		return werr_set(err, 0, "ADD: URLs and local files in one instruction: split it");
+	if (nurl && from)
+		return werr_set(err, 0, "ADD --from: a URL is not a path of the stage");
 	if (chmod) {
 		char *end;
 		long m = strtol(chmod, &end, 8);
@@ -916,17 +1252,23 @@ static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
 	by = xasprintf("/bin/sh -c #(nop) %s", in->text);
 	if (b->cur.id[0] == '\0' && scratch_base(b, err) < 0)
 		return -1;
-	if (copy_cache_key(b, in, from, w, key, err) < 0)
-		return -1;
-	if (cache_get(b, key, hit))
-		return commit_cached(b, hit, by, err);
+	if (nurl && (url_root = fetch_urls(b, w, &url_dir, err)) < 0)
+		goto out;
+	if (copy_cache_key(b, in, from, url_root, w, key, err) < 0)
+		goto out;
+	if (cache_get(b, key, hit)) {
+		rc = commit_cached(b, hit, by, err);
+		goto out;
+	}
 	if (step_container(b, b->cur.id, (char **)none, NULL, &c, err) < 0)
-		return -1;
+		goto out;
 	if ((root = rootfs_fd(b, &c, err)) < 0)
 		goto out;
 	if (chown && build_chown_ids(root, chown, &bc.uid, &bc.gid, err) < 0)
 		goto out;
-	if (from) {
+	if (url_root >= 0) {
+		src = dup(url_root);
+	} else if (from) {
 		if (from_container(b, from, &fc, err) < 0 || (src = rootfs_fd(b, &fc, err)) < 0)
 			goto out;
 	} else {
@@ -949,6 +1291,11 @@ static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
 out:
 	drop_container(b, &fc);
 	drop_container(b, &c);
+	if (url_dir) {
+		struct werr e = {0};
+		if (rm_rf_at(AT_FDCWD, url_dir, &e) < 0)
+			log_debug("remove '%s': %s", url_dir, e.msg);
+	}
 	return rc;
 }
 
@@ -985,7 +1332,8 @@ static void history_nop(struct bld *b, const struct cf_instr *in)
 		hist = json_object_new_array();
 		jset(b->cfg, "history", hist);
 	}
-	format_rfc3339(now_ns(), when, sizeof(when));
+	format_rfc3339(b->o->timestamp >= 0 ? b->o->timestamp * 1000000000 : now_ns(), when,
+		       sizeof(when));
 	jset_str(h, "created", when);
 	jset_str(h, "created_by", by);
 	jset(h, "empty_layer", json_object_new_boolean(true));
@@ -1063,19 +1411,29 @@ static int stage_from(struct bld *b, struct werr *err)
 	strv_free(b->args);
 	b->args = NULL;
 	b->cmd_set = false;
+	b->base_layers = b->base_hist = 0;
 	if (strcasecmp(base, "scratch") == 0) {
 		b->cfg = image_config_base(NULL, err);
 		return b->cfg ? 0 : -1;
 	}
 	k = stage_named(b, base, b->si);
-	rc = image_lookup(b->e, k >= 0 ? b->st[k].id : base, &b->cur, err);
+	if (k >= 0)
+		rc = image_lookup(b->e, b->st[k].id, &b->cur, err);
+	else
+		rc = base_image(b, base, cf_flag(&b->f.v[b->st[b->si].first], "platform"), &b->cur,
+				err);
 	if (rc == 0)
-		werr_set(err, ENOENT, "%s: image not known (build pulls no image: pull it first)",
-			 base);
+		werr_set(err, ENOENT, "%s: image not known", base);
 	if (rc <= 0)
 		return -1;
 	b->cfg = image_config_base(&b->cur, err);
-	return b->cfg ? onbuild(b, err) : -1;
+	if (b->cfg == NULL)
+		return -1;
+	struct json_object *h = jget(b->cfg, "history");
+	b->base_layers = strv_len(b->cur.layers);
+	b->base_hist =
+	    h && json_object_is_type(h, json_type_array) ? json_object_array_length(h) : 0;
+	return onbuild(b, err);
 }
 
 /* Podman drops what the OCI format has no field for, with a warning. */
@@ -1122,7 +1480,64 @@ static int stage_commit(struct bld *b, char *const *names, char id[DIGEST_HEX_LE
 			      .no_history = true,
 			      .names = names};
 
+	fixed_time(b, &n);
 	return image_commit_new(b->e, &n, id, err);
+}
+
+/* Keeps the first n entries of array key of object o. */
+static void json_array_keep(struct json_object *o, const char *key, size_t n)
+{
+	struct json_object *a = jget(o, key);
+	size_t len = a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+
+	if (len > n)
+		json_object_array_del_idx(a, n, len - n);
+}
+
+/* --squash (the stage's new layers become one on its base) and
+ * --squash-all (the whole image one layer, no parent): the final image. */
+static int stage_squash(struct bld *b, char *const *names, char id[DIGEST_HEX_LEN + 1],
+			struct werr *err)
+{
+	bool all = b->o->squash_all;
+	size_t nl = strv_len(b->cur.layers), from = all ? 0 : b->base_layers;
+	struct image_rec base = {.layers = xcalloc(1, sizeof(char *))};
+	struct image_new n = {.config = b->cfg,
+			      .created_by = "/bin/sh -c #(nop) squashed",
+			      .layer_fd = -1,
+			      .names = names};
+	cleanup_close int fd = -1;
+	int *fds = xcalloc(nl + 1, sizeof(int));
+	size_t m = 0;
+	int rc = -1;
+
+	for (size_t i = 0; i < from && i < nl; i++)
+		base.layers = strv_append(base.layers, b->cur.layers[i]);
+	/* fds: the new layers top first, then the base's */
+	for (size_t i = nl; i-- > 0;) {
+		cleanup_free char *p = layer_path(b->e, b->cur.layers[i]);
+		if ((fds[m] = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			werr_set(err, errno, "open '%s'", p);
+			goto out;
+		}
+		m++;
+	}
+	if ((fd = image_tmp_file(b->e, err)) < 0 ||
+	    layer_tar_merge(fds, nl - from, fds + (nl - from), from, all, fd, err) < 0 ||
+	    lseek(fd, 0, SEEK_SET) < 0)
+		goto out;
+	json_array_keep(jget(b->cfg, "rootfs"), "diff_ids", from);
+	json_array_keep(b->cfg, "history", all ? 0 : b->base_hist);
+	n.parent = from ? &base : NULL;
+	n.layer_fd = fd;
+	fixed_time(b, &n);
+	rc = image_commit_new(b->e, &n, id, err);
+out:
+	for (size_t i = 0; i < m; i++)
+		close(fds[i]);
+	free(fds);
+	image_rec_free(&base);
+	return rc;
 }
 
 static int build_stage(struct bld *b, char *const *names, struct werr *err)
@@ -1161,7 +1576,9 @@ static int build_stage(struct bld *b, char *const *names, struct werr *err)
 		say(b, "%sCOMMIT%s%s", prefix, names && names[0] ? " " : "",
 		    names && names[0] ? names[0] : "");
 	}
-	if (stage_commit(b, last ? names : NULL, s->id, err) < 0)
+	if (last && (b->o->squash || b->o->squash_all)
+		? stage_squash(b, names, s->id, err) < 0
+		: stage_commit(b, last ? names : NULL, s->id, err) < 0)
 		return -1;
 	if (!last)
 		remember(b, s->id);
@@ -1277,5 +1694,49 @@ out:
 	bld_free(&b, rc == 0 ? b.st[b.target].id : NULL);
 	if (rc < 0 && err->status == 0)
 		werr_status(err, 125);
+	return rc;
+}
+
+/* --output: see build.h. */
+int container_build_output(struct engine *e, const char *id, bool tar, const char *dest,
+			   struct werr *err)
+{
+	struct ctr_owned c = {.lock = -1, .proc = {.pty_master = -1}};
+	struct container_rec rec = {0};
+	struct run_opts ro;
+	struct werr er = {0};
+	char cid[DIGEST_HEX_LEN + 1];
+	cleanup_close int fd = -1, dfd = -1;
+	int rc;
+
+	runopts_init(&ro);
+	ro.cmd = strv_append(NULL, "true");
+	ro.entrypoint_set = true;
+	ro.health.none = true;
+	ro.quiet = true;
+	rc = container_create(e, id, &ro, &c, err);
+	runopts_free(&ro);
+	if (rc < 0)
+		return -1;
+	/* export takes the container's lock itself: created, and nobody's */
+	memcpy(cid, c.rec.id, sizeof(cid));
+	container_owned_free(e, &c);
+	if (container_lookup(e, cid, &rec, err) <= 0) {
+		container_rec_free(&rec);
+		return -1;
+	}
+	if (tar)
+		fd = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	else if (mkdir_p(dest, 0755, err) == 0 &&
+		 (dfd = open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+		fd = image_tmp_file(e, err);
+	if (fd < 0 && err->msg[0] == '\0')
+		werr_set(err, errno, "open '%s'", dest);
+	rc = fd < 0 ? -1 : container_export(e, &rec, fd, err);
+	if (rc == 0 && !tar && (lseek(fd, 0, SEEK_SET) < 0 || build_untar(dfd, "/", fd, err) < 0))
+		rc = err->msg[0] ? -1 : werr_set(err, errno, "write '%s'", dest);
+	if (container_remove(e, &rec, true, 0, &er) < 0)
+		log_warn("remove build container %.12s: %s", cid, er.msg);
+	container_rec_free(&rec);
 	return rc;
 }

@@ -15,10 +15,12 @@
 #define WARREN_BUILD_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "lib/digest.h"
 #include "lib/err.h"
 #include "engine/engine.h"
+#include "image/pull.h"
 
 struct build_opts {
 	const char *context; /* the context directory (when context_fd is -1) */
@@ -32,7 +34,23 @@ struct build_opts {
 	const char *network; /* --network for RUN, or NULL: run's default */
 	bool docker;	     /* --format docker (keeps HEALTHCHECK, SHELL, ONBUILD) */
 	bool no_cache;	     /* --no-cache: run every step (the cache is still written) */
-	int out_fd, err_fd;  /* where RUN's output goes */
+	/* FROM and COPY --from of an image not stored: pulled as pull_policy
+	 * says (--pull) with these options (registries, auth, TLS, the
+	 * platform; NULL: never pulled) */
+	const struct pull_opts *pull;
+	enum pull_policy pull_policy;
+	const char *platform; /* --platform os/arch[/variant], or NULL */
+	/* RUN steps, as run takes them: --cap-add, --cap-drop, --security-opt,
+	 * --ulimit, -v; --secret id=ID,src=FILE for RUN --mount=type=secret */
+	char **cap_add, **cap_drop, **security_opts, **ulimits, **volumes, **secrets;
+	char **ssh;	    /* --ssh, resolved: "ID=SOCKET" for RUN --mount=type=ssh */
+	bool squash;	    /* --squash (--layers=false): the new layers of the final
+			       stage become one */
+	bool squash_all;    /* --squash-all: the whole image is one layer */
+	int64_t timestamp;  /* --timestamp seconds, -1: none. The created times of
+			       the config and history, and every file's mtime in
+			       the new layers */
+	int out_fd, err_fd; /* where RUN's output goes */
 	/* readable when the build is to stop (the CLI's signalfd of SIGINT
 	 * and SIGTERM), -1: none. A RUN then gets SIGKILL, and the build
 	 * stops after the step with 'interrupted' (status 130), leaving the
@@ -50,5 +68,14 @@ struct build_opts {
  * running runtime: exit status 1', its status that of the RUN). */
 int container_build(struct engine *e, const struct build_opts *o, char id_out[DIGEST_HEX_LEN + 1],
 		    struct werr *err);
+
+/* Checks the RUN options of o (cap names, --security-opt, --ulimit, -v,
+ * --secret) before anything is built: run's errors. 0 or -1. */
+int build_run_opts_check(const struct build_opts *o, struct werr *err);
+
+/* --output: the rootfs of image id as a tar file (tar) or into the
+ * directory dest (made when missing). 0 or -1. */
+int container_build_output(struct engine *e, const char *id, bool tar, const char *dest,
+			   struct werr *err);
 
 #endif

@@ -90,7 +90,26 @@ int commit_opts_check(const struct commit_opts *o, struct werr *err)
 /* The container's own settings over its image's config, as Podman
  * commits them: Env (the image's, then -e), Cmd, Entrypoint, WorkingDir,
  * User, Labels. */
-static void container_settings(struct json_object *root, const struct container_rec *c)
+/* --include-volumes: the container's mount destinations in Volumes. */
+static void include_volumes(struct json_object *cfg, struct json_object *mounts)
+{
+	struct json_object *vols = jget(cfg, "Volumes");
+
+	if (mounts == NULL || !json_object_is_type(mounts, json_type_array) || jlen(mounts) == 0)
+		return;
+	if (vols == NULL || !json_object_is_type(vols, json_type_object)) {
+		vols = json_object_new_object();
+		jset(cfg, "Volumes", vols);
+	}
+	for (size_t i = 0; i < jlen(mounts); i++) {
+		const char *d = jstr(json_object_array_get_idx(mounts, i), "Destination");
+		if (d && *d)
+			jset(vols, d, json_object_new_object());
+	}
+}
+
+static void container_settings(struct json_object *root, const struct container_rec *c,
+			       bool volumes)
 {
 	cleanup_json struct json_object *opts = c->config ? json_tokener_parse(c->config) : NULL;
 	struct json_object *cc = jget(opts, "Config"), *cfg = jget(root, "config");
@@ -100,6 +119,8 @@ static void container_settings(struct json_object *root, const struct container_
 		cfg = json_object_new_object();
 		jset(root, "config", cfg);
 	}
+	if (volumes)
+		include_volumes(cfg, jget(opts, "Mounts"));
 	if (cc == NULL)
 		return;
 	cleanup_strv char **env = jstrv(jget(cfg, "Env"));
@@ -180,7 +201,7 @@ static int commit_locked(struct engine *e, const struct container_rec *c,
 		return -1;
 	if (whole && !o->squash)
 		log_debug("vfs keeps no record of the changes: committing the whole rootfs");
-	container_settings(root, c);
+	container_settings(root, c, o->include_volumes);
 	if (apply_changes(root, o->changes, err) < 0)
 		return -1;
 	if (whole)

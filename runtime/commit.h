@@ -11,13 +11,15 @@
 #include "engine/engine.h"
 
 struct commit_opts {
-	char **changes;	     /* -c "ENV A=1", ... */
-	const char *message; /* -m (docker format only, as Podman) */
-	const char *author;  /* -a */
-	const char *name;    /* the new image's name as given, or NULL */
-	bool pause;	     /* --pause: freeze a running container meanwhile */
-	bool docker;	     /* --format docker */
-	bool squash;	     /* --squash: the whole rootfs as the only layer */
+	char **changes;	      /* -c "ENV A=1", ... */
+	const char *message;  /* -m (docker format only, as Podman) */
+	const char *author;   /* -a */
+	const char *name;     /* the new image's name as given, or NULL */
+	bool pause;	      /* --pause: freeze a running container meanwhile */
+	bool docker;	      /* --format docker */
+	bool squash;	      /* --squash: the whole rootfs as the only layer */
+	bool include_volumes; /* --include-volumes: the destinations of the
+				 container's -v/--mount volumes become Volumes */
 };
 
 /* Checks o (the name, each change) without touching the store: Podman's

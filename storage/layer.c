@@ -35,6 +35,7 @@
 #include "lib/syscalls.h"
 #include "lib/util.h"
 #include "storage/blobs.h"
+#include "storage/layertar.h"
 #include "storage/store.h"
 
 #define READ_BUF (256 * 1024)
@@ -964,6 +965,56 @@ int layer_extract_info(struct engine *e, const struct layer_src *src, const char
 	if (extract_into(e, lfd, src, want_digest, want_diffid, &info, err) < 0)
 		return werr_wrap(err, "extract layer %s",
 				 want_diffid ? want_diffid : (want_digest ? want_digest : "blob"));
+	*out = info;
+	return 0;
+}
+
+static int blob_sink(void *ud, const void *buf, size_t len, struct werr *err)
+{
+	return blob_write(ud, buf, len, err);
+}
+
+/* A dir in layer form becomes a layer by rename; see layer.h. */
+int layer_adopt_dir(struct engine *e, const char *dir, int64_t mtime, struct layer_info *out,
+		    struct werr *err)
+{
+	cleanup_close int lfd = open_layers_dir(e, err), dfd = -1, bfd = -1;
+	_cleanup_(blob_writer_freep) struct blob_writer *w = NULL;
+	struct layer_info info = {.compression = LAYER_PLAIN};
+	struct layer_src src = {.length = -1};
+	int rc;
+
+	if (lfd < 0)
+		return -1;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return werr_set(err, errno, "open '%s'", dir);
+	if ((w = blob_writer_new(e, err)) == NULL)
+		return -1;
+	if (layer_tar_dir_to(dfd, blob_sink, w, mtime, &info.size, err) < 0)
+		return werr_wrap(err, "make the layer tar of '%s'", dir);
+	blob_writer_digest(w, info.blob, &info.blob_size);
+	memcpy(info.diff_id, info.blob, DIGEST_STR_LEN);
+	rc = blob_commit(w, NULL, err);
+	w = NULL;
+	if (rc < 0)
+		return -1;
+	info.blob_kept = true;
+	/* the blob first: a layer dir in place promises its blob */
+	if (renameat2(AT_FDCWD, dir, lfd, digest_hex(info.diff_id), RENAME_NOREPLACE) == 0 ||
+	    errno == EEXIST || errno == ENOTEMPTY) {
+		*out = info;
+		return 0;
+	}
+	if (errno != EXDEV)
+		return werr_set(err, errno, "rename '%s' into the layers dir", dir);
+	/* another file system: extract the blob just made */
+	if ((bfd = blob_open(e, info.blob, err)) < 0)
+		return -1;
+	src.fd = bfd;
+	if (extract_into(e, lfd, &src, NULL, info.diff_id, &info, err) < 0)
+		return -1;
+	info.blob_kept = true;
 	*out = info;
 	return 0;
 }

@@ -72,6 +72,16 @@ int layer_extract(struct engine *e, const struct layer_src *src, const char *wan
 int layer_extract_info(struct engine *e, const struct layer_src *src, const char *want_digest,
 		       const char *want_diffid, struct layer_info *out, struct werr *err);
 
+/* Makes the dir (in layer form: an overlay upper dir, nothing mounted on
+ * it, on the store's file system) a layer: its tar is written once, as the
+ * layer's blob (diff_id and blob digest are the tar's), then the dir is
+ * renamed to <root>/layers/<diff_id hex> (left where it is when that layer
+ * exists; extracted from the blob when the rename crosses file systems).
+ * mtime >= 0: every file's mtime (--timestamp). The caller holds the
+ * layers lock and records the layer. 0 or -1. */
+int layer_adopt_dir(struct engine *e, const char *dir, int64_t mtime, struct layer_info *out,
+		    struct werr *err);
+
 /* Normalizes a tar entry name into norm (len bytes): "./a//b/" -> "a/b".
  * Refuses (-1, err set) absolute names and ".." components; an empty result
  * ("./", ".") means the entry is skipped. Pure: for unit tests too. */

@@ -4,10 +4,12 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -23,6 +25,9 @@
 
 struct remake {
 	struct archive *a;
+	int64_t bytes;	  /* regular-file bytes written */
+	int64_t mtime;	  /* >= 0: every entry's mtime (and the file's, set) */
+	bool flat;	  /* layer_tar_merge of a whole image: no whiteouts */
 	char path[4096];  /* of the dir being walked, "" at the top */
 	const char *skip; /* a top-level name left out, or NULL */
 	struct werr *err;
@@ -126,6 +131,11 @@ static int remake_entry(void *data, const struct walk_dir *d, const char *name, 
 	if (fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return werr_set(err, errno, "stat '%s'", rel);
 	ent = archive_entry_new();
+	if (r->mtime >= 0) {
+		struct timespec ts[2] = {{.tv_nsec = UTIME_OMIT}, {.tv_sec = r->mtime}};
+		st.st_mtim = ts[1];
+		utimensat(d->fd, name, ts, AT_SYMLINK_NOFOLLOW); /* best effort */
+	}
 	archive_entry_copy_stat(ent, &st);
 	if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
 		recorded_owner(d->fd, name, ent);
@@ -148,8 +158,10 @@ static int remake_entry(void *data, const struct walk_dir *d, const char *name, 
 	}
 	if (rc == 0)
 		rc = remake_header(r, ent, rel);
-	if (rc == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+	if (rc == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
 		rc = remake_data(r, d->fd, name, rel);
+		r->bytes += st.st_size;
+	}
 	archive_entry_free(ent);
 	if (rc < 0)
 		return -1;
@@ -180,6 +192,32 @@ static int remake_leave(void *data, const struct walk_dir *parent, const struct 
 	return 0;
 }
 
+/* Writes the tar of dfd through r->a, opened already; closes and frees it. */
+static int remake_tree(struct remake *r, int dfd, int open_rc, struct werr *err)
+{
+	static const struct walk_ops ops = {
+	    .entry = remake_entry, .enter = remake_enter, .leave = remake_leave};
+	int rc = open_rc == ARCHIVE_OK ? 0 : -1;
+
+	if (rc < 0)
+		werr_set(err, 0, "write layer tar: %s", archive_error_string(r->a));
+	if (rc == 0)
+		rc = walk_tree(dfd, -1, &ops, r, err);
+	if (archive_write_close(r->a) != ARCHIVE_OK && rc == 0)
+		rc = werr_set(err, 0, "write layer tar: %s", archive_error_string(r->a));
+	archive_write_free(r->a);
+	return rc;
+}
+
+static struct archive *remake_new(void)
+{
+	struct archive *a = archive_write_new();
+
+	archive_write_set_format_pax_restricted(a);
+	archive_write_set_bytes_in_last_block(a, 1);
+	return a;
+}
+
 int layer_tar_dir(int dfd, int out_fd, struct werr *err)
 {
 	return layer_tar_dir_skip(dfd, NULL, out_fd, err);
@@ -187,19 +225,177 @@ int layer_tar_dir(int dfd, int out_fd, struct werr *err)
 
 int layer_tar_dir_skip(int dfd, const char *skip, int out_fd, struct werr *err)
 {
-	static const struct walk_ops ops = {
-	    .entry = remake_entry, .enter = remake_enter, .leave = remake_leave};
-	struct remake r = {.err = err, .skip = skip};
-	int rc;
+	struct remake r = {.err = err, .a = remake_new(), .mtime = -1, .skip = skip};
 
-	r.a = archive_write_new();
-	archive_write_set_format_pax_restricted(r.a);
-	archive_write_set_bytes_in_last_block(r.a, 1);
-	rc = archive_write_open_fd(r.a, out_fd) == ARCHIVE_OK ? 0 : -1;
+	return remake_tree(&r, dfd, archive_write_open_fd(r.a, out_fd), err);
+}
+
+struct sink {
+	layer_tar_sink_fn fn;
+	void *ud;
+	struct werr *err;
+};
+
+static la_ssize_t sink_write(struct archive *a, void *data, const void *buf, size_t len)
+{
+	struct sink *s = data;
+
+	if (s->fn(s->ud, buf, len, s->err) < 0) {
+		archive_set_error(a, EIO, "%s", s->err->msg);
+		return -1;
+	}
+	return (la_ssize_t)len;
+}
+
+int layer_tar_dir_to(int dfd, layer_tar_sink_fn fn, void *ud, int64_t mtime, int64_t *file_bytes,
+		     struct werr *err)
+{
+	struct remake r = {.err = err, .a = remake_new(), .mtime = mtime};
+	struct sink s = {.fn = fn, .ud = ud, .err = err};
+	int rc = remake_tree(&r, dfd, archive_write_open(r.a, &s, NULL, sink_write, NULL), err);
+
+	*file_bytes = r.bytes;
+	return rc;
+}
+
+/* ---- layers merged into one ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in dirs fds[0..n) (union, sorted, no duplicates). */
+static char **merge_names(const int *fds, size_t n)
+{
+	char **v = xcalloc(1, sizeof(char *));
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int fd = dup(fds[i]);
+		DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+		struct dirent *de;
+		if (d == NULL) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		while ((de = readdir(d)) != NULL)
+			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
+			    strcmp(de->d_name, OPQ) != 0) {
+				v = strv_append(v, de->d_name);
+				k++;
+			}
+		closedir(d);
+	}
+	qsort(v, k, sizeof(char *), cmp_str);
+	size_t w = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (w > 0 && strcmp(v[w - 1], v[i]) == 0) {
+			free(v[i]);
+			continue;
+		}
+		v[w++] = v[i];
+	}
+	v[w] = NULL;
+	return v;
+}
+
+static bool whiteout_st(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && st->st_rdev == makedev(0, 0);
+}
+
+/* Opens name in each dir of fds[0..n) that has it as a dir: the count. */
+static size_t open_subdirs(const int *fds, size_t n, const char *name, int *out)
+{
+	size_t m = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int fd = openat(fds[i], name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0)
+			out[m++] = fd;
+	}
+	return m;
+}
+
+/* One dir of the merged tree: fds the layers that have it as a dir, top
+ * first; bfds the layers below (the base) that have it. A whiteout is
+ * written only where the base has the dir: in a dir no lower layer has,
+ * overlay would list it (it hides nothing there anyway). */
+static int merge_dir(struct remake *r, int *fds, size_t n, int *bfds, size_t bn, struct werr *err)
+{
+	cleanup_strv char **names = NULL;
+	size_t plen = strlen(r->path);
+
+	for (size_t i = 0; i < n; i++)
+		if (dir_opaque(fds[i])) {
+			if (!r->flat && remake_opaque(r, fds[i], r->path) < 0)
+				return -1;
+			n = i + 1; /* the lower layers' entries are hidden */
+			break;
+		}
+	names = merge_names(fds, n);
+	for (size_t k = 0; names[k]; k++) {
+		struct stat st;
+		size_t top = n;
+		for (size_t i = 0; i < n && top == n; i++)
+			if (fstatat(fds[i], names[k], &st, AT_SYMLINK_NOFOLLOW) == 0)
+				top = i;
+		if (top == n || ((r->flat || bn == 0) && whiteout_st(&st)))
+			continue;
+		struct walk_dir d = {.fd = fds[top]};
+		if (remake_entry(r, &d, names[k], 0, err) < 0)
+			return -1;
+		if (!S_ISDIR(st.st_mode))
+			continue;
+		int *sub = xcalloc(n - top, sizeof(int));
+		size_t m = 0;
+		int rc = 0;
+		for (size_t i = top; i < n; i++) {
+			struct stat s2;
+			if (fstatat(fds[i], names[k], &s2, AT_SYMLINK_NOFOLLOW) < 0)
+				continue;
+			if (!S_ISDIR(s2.st_mode))
+				break; /* a file or whiteout here hides the layers below */
+			sub[m] = openat(fds[i], names[k],
+					O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub[m] < 0) {
+				rc = werr_set(err, errno, "open '%s/%s'", r->path, names[k]);
+				break;
+			}
+			m++;
+		}
+		int *bsub = xcalloc(bn + 1, sizeof(int));
+		size_t bm = rc == 0 ? open_subdirs(bfds, bn, names[k], bsub) : 0;
+		if (rc == 0) {
+			snprintf(r->path + plen, sizeof(r->path) - plen, "%s%s", plen ? "/" : "",
+				 names[k]);
+			rc = merge_dir(r, sub, m, bsub, bm, err);
+			r->path[plen] = '\0';
+		}
+		for (size_t i = 0; i < m; i++)
+			close(sub[i]);
+		for (size_t i = 0; i < bm; i++)
+			close(bsub[i]);
+		free(sub);
+		free(bsub);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int layer_tar_merge(int *dfds, size_t n, int *base, size_t nbase, bool flat, int out_fd,
+		    struct werr *err)
+{
+	struct remake r = {.err = err, .a = remake_new(), .mtime = -1, .flat = flat};
+	int rc = archive_write_open_fd(r.a, out_fd) == ARCHIVE_OK ? 0 : -1;
+
 	if (rc < 0)
 		werr_set(err, 0, "write layer tar: %s", archive_error_string(r.a));
 	if (rc == 0)
-		rc = walk_tree(dfd, -1, &ops, &r, err);
+		rc = merge_dir(&r, dfds, n, base, nbase, err);
 	if (archive_write_close(r.a) != ARCHIVE_OK && rc == 0)
 		rc = werr_set(err, 0, "write layer tar: %s", archive_error_string(r.a));
 	archive_write_free(r.a);

@@ -141,7 +141,7 @@ UNIT_TEST(volume_destinations)
 
 struct t_opts {
 	bool a, b, c;
-	const char *s;
+	const char *s, *p;
 	char *d;
 	char **v;
 	int n;
@@ -157,15 +157,11 @@ static int t_call(void *opts, const char *val, struct werr *err)
 }
 
 static const struct opt t_tab[] = {
-    OPT_BOOL("all", 'a', struct t_opts, a),
-    OPT_BOOL("bee", 'b', struct t_opts, b),
-    OPT_BOOL("cee", 0, struct t_opts, c),
-    OPT_STR("str", 's', struct t_opts, s),
-    OPT_DUP("dup", 'd', struct t_opts, d),
-    OPT_STRV("vec", 'v', struct t_opts, v),
-    OPT_UINT("num", 'n', struct t_opts, n),
-    OPT_CALL("call", 'x', t_call),
-    OPT_TABLE_END,
+    OPT_BOOL("all", 'a', struct t_opts, a), OPT_BOOL("bee", 'b', struct t_opts, b),
+    OPT_BOOL("cee", 0, struct t_opts, c),   OPT_STR("str", 's', struct t_opts, s),
+    OPT_DUP("dup", 'd', struct t_opts, d),  OPT_STRV("vec", 'v', struct t_opts, v),
+    OPT_UINT("num", 'n', struct t_opts, n), OPT_CALL("call", 'x', t_call),
+    OPT_OPTSTR("pull", struct t_opts, p),   OPT_TABLE_END,
 };
 static const struct optspec t_spec = {t_tab, sizeof(struct t_opts), false, NULL, NULL};
 static const struct optspec t_stop = {t_tab, sizeof(struct t_opts), true, NULL, NULL};
@@ -218,6 +214,29 @@ UNIT_TEST(opts_values_in_every_spelling)
 	CHECK(t_parse(&t_spec, "--str --all -s -b", &o, &args, &err) == 0);
 	CHECK_STR(o.s, "-b");
 	CHECK(!o.a && !o.b);
+	t_free(&o, args);
+}
+
+/* pflag's NoOptDefVal (build --pull): alone "true", else only --flag=V */
+UNIT_TEST(opts_optional_value)
+{
+	struct t_opts o;
+	struct werr err = {0};
+	char **args = NULL;
+
+	CHECK(t_parse(&t_spec, "--pull ctx", &o, &args, &err) == 0);
+	CHECK_STR(o.p, "true");
+	CHECK_STR(args[0], "ctx");
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "--pull=never ctx", &o, &args, &err) == 0);
+	CHECK_STR(o.p, "never");
+	CHECK(strv_len(args) == 1);
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "--pull=", &o, &args, &err) == 0);
+	CHECK_STR(o.p, "");
+	t_free(&o, args);
+	CHECK(t_parse(&t_spec, "ctx", &o, &args, &err) == 0);
+	CHECK(o.p == NULL);
 	t_free(&o, args);
 }
 
