@@ -71,6 +71,29 @@ struct container_rec;
  * answered (404) here. 1 found, 0 answered. */
 int api_ctr_lookup(struct api_ctx *c, struct container_rec *out);
 
+/* Shared by the handlers' body checks (api_ctr.c): a string or a list
+ * of strings (NULL, *bad false, for null or absent); is o's field of type
+ * t (or absent, or null)? *bad gets the field when not. */
+char **api_str_or_list(struct json_object *v, bool *bad);
+bool api_typed(struct json_object *o, const char *field, enum json_type t, const char **bad);
+
+/* api_ctrio.c: the marker file of an attach waiting for the start
+ * (malloc'd; suffix "" or ".size"), Docker's stream framing (raw: none),
+ * and the ?h=&w= of resize (400 answered here, -1). */
+char *api_attach_marker(struct engine *e, const char *id, const char *suffix);
+int api_write_frame(int fd, bool raw, int stream, const void *buf, size_t n);
+int api_size_query(struct api_ctx *c, unsigned *rows, unsigned *cols);
+/* The end of a hijacked stream: our side shut for writing, and what the
+ * client still sends (stdin the container did not read) drained until
+ * it closes (at most 2 s), so that close() sends no reset the client
+ * would report as an error. */
+void api_hijack_end(int fd);
+/* Keeps a size for container id's start or attach (api_take_size). */
+void api_put_size(struct engine *e, const char *id, unsigned rows, unsigned cols);
+/* The size a resize (or create's ConsoleSize) left for container id
+ * before its start or attach, taken (the file removed): 1, or 0 when none. */
+int api_take_size(struct engine *e, const char *id, unsigned short *rows, unsigned short *cols);
+
 /* handlers (api_sys.c, api_ctr.c, api_ctrio.c, api_img.c); each returns as
  * api_handle does */
 int api_ping(struct api_ctx *c);
@@ -88,6 +111,11 @@ int api_ctr_remove(struct api_ctx *c);
 int api_ctr_logs(struct api_ctx *c);
 int api_ctr_attach(struct api_ctx *c);
 int api_ctr_pause(struct api_ctx *c);
+int api_ctr_resize(struct api_ctx *c);
+int api_exec_create(struct api_ctx *c); /* api_exec.c */
+int api_exec_start(struct api_ctx *c);
+int api_exec_resize(struct api_ctx *c);
+int api_exec_inspect(struct api_ctx *c);
 int api_ctr_unpause(struct api_ctx *c);
 int api_img_list(struct api_ctx *c);
 int api_img_inspect(struct api_ctx *c);
