@@ -112,6 +112,12 @@ int api_ctr_logs(struct api_ctx *c);
 int api_ctr_attach(struct api_ctx *c);
 int api_ctr_pause(struct api_ctx *c);
 int api_ctr_resize(struct api_ctx *c);
+int api_ctr_rename(struct api_ctx *c); /* api_ctrfs.c */
+int api_ctr_top(struct api_ctx *c);
+int api_ctr_changes(struct api_ctx *c);
+int api_ctr_export(struct api_ctx *c);
+int api_ctr_prune(struct api_ctx *c);
+int api_ctr_stats(struct api_ctx *c);
 int api_exec_create(struct api_ctx *c); /* api_exec.c */
 int api_exec_start(struct api_ctx *c);
 int api_exec_resize(struct api_ctx *c);

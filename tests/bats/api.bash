@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2154  # status/output come from bats
+# shellcheck shell=bash disable=SC2154,SC2034  # status/output come from bats; SVC_PID, cid are for the callers
 # api.bash - the REST API tests' helpers (250-api.bats, 251-api-io.bats):
 # a service on the test's store, requests with curl, the docker CLI.
 
@@ -45,4 +45,30 @@ api_create() {
 docker_cli() {
     command -v docker >/dev/null || skip "no docker CLI (the docker.io package's client)"
     DOCKER_HOST=unix://$SOCK timeout 120 docker "$@"
+}
+
+# api_stats_check: the stats test (rootless it needs a delegated cgroup: a
+# skip; root: 250-root-api.bats runs it too)
+api_stats_check() {
+    local name=$(wt_name)
+    api_start
+    run docker_cli run -d --name "$name" "$IMAGE" sh -c 'sleep 1000 & sleep 1000' # sh execs the last: 2 pids
+    assert_success
+    api GET "/v1.41/containers/$name/stats?stream=false"
+    if [ "$code" != 200 ]; then
+        # rootless without a delegated cgroup: the engine's reason, as `warren stats`
+        assert_output --partial "cgroup"
+        skip "stats need a cgroup of the container's own: $output"
+    fi
+    run jq -c '[.name, .pids_stats.current, (.memory_stats.usage > 0), (.cpu_stats.online_cpus > 0)]' <<<"$output"
+    assert_output "[\"/$name\",2,true,true]"
+    run docker_cli stats --no-stream --format '{{.Name}} {{.PIDs}}' "$name"
+    assert_success
+    assert_output "$name 2"
+    # streamed: a line a second until the client leaves
+    run timeout 30 curl -sS -N --max-time 3 --unix-socket "$SOCK" "http://d/v1.41/containers/$name/stats"
+    [ "$(grep -c '"pids_stats"' <<<"$output")" -ge 2 ] || fail "stream: $output"
+    api_expect 200 GET /_ping
+    api_expect 404 GET "/v1.41/containers/nosuch/stats?stream=0"
+    run docker_cli rm -f "$name"
 }
