@@ -2,8 +2,11 @@
  * rename`, `top`, `diff`, `export` and `container prune`: POST
  * /containers/{id}/rename, GET .../top, GET .../changes, GET .../export,
  * POST /containers/prune; and GET .../stats over ctr_cgroup_stats (`warren
- * stats`'s reading). */
+ * stats`'s reading); .../archive (HEAD, GET, PUT: docker cp) over `warren
+ * cp`'s container_cp_out and container_cp_in, which resolve every path
+ * inside the untrusted rootfs. */
 #include "api/api_int.h"
+#include "lib/base64.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/util.h"
@@ -14,11 +17,16 @@
 #include "runtime/ctrmanage.h"
 #include "runtime/ctrtop.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -286,4 +294,162 @@ int api_ctr_stats(struct api_ctx *c)
 	}
 	container_rec_free(&r);
 	return 1;
+}
+
+/* ---- archive: docker cp ---- */
+
+/* Go's os.FileMode of st_mode (what the CLI's IsDir() reads) */
+static uint32_t go_mode(mode_t m)
+{
+	uint32_t g = m & 0777;
+
+	if (S_ISDIR(m))
+		g |= 1U << 31;
+	else if (S_ISLNK(m))
+		g |= 1U << 27;
+	else if (S_ISFIFO(m))
+		g |= 1U << 25;
+	else if (S_ISSOCK(m))
+		g |= 1U << 24;
+	else if (S_ISCHR(m))
+		g |= (1U << 26) | (1U << 21);
+	else if (S_ISBLK(m))
+		g |= 1U << 26;
+	if (m & S_ISUID)
+		g |= 1U << 23;
+	if (m & S_ISGID)
+		g |= 1U << 22;
+	if (m & S_ISVTX)
+		g |= 1U << 20;
+	return g;
+}
+
+/* The container and the stat of ?path=; answered here (400, 404) when
+ * not. 1 found. */
+static int archive_stat(struct api_ctx *c, struct container_rec *r, char **path,
+			struct ctr_path_stat *st)
+{
+	struct werr err = {0};
+
+	*path = http_query(c->req, "path");
+	if (*path == NULL || (*path)[0] == '\0')
+		return api_error(c, 400, "archive: the path is missing (?path=)"), 0;
+	if (!api_ctr_lookup(c, r))
+		return 0;
+	if (container_path_stat(c->e, r, *path, st, &err) < 0) {
+		api_error(c, err.errnum == ENOENT || err.errnum == ENOTDIR ? 404 : 500, "%s",
+			  err.msg);
+		return 0;
+	}
+	return 1;
+}
+
+/* The head of HEAD and GET: X-Docker-Container-Path-Stat, base64 of
+ * {"name", "size", "mode", "mtime", "linkTarget"} */
+static int archive_head(struct api_ctx *c, const struct ctr_path_stat *st, bool head)
+{
+	cleanup_json struct json_object *o = json_object_new_object();
+	char mtime[64];
+	const char *js;
+	cleanup_free char *b64 = NULL, *h = NULL;
+
+	format_rfc3339(st->mtime_ns, mtime, sizeof(mtime));
+	jset_str(o, "name", st->name);
+	jset(o, "size", json_object_new_int64(st->size));
+	jset(o, "mode", json_object_new_int64(go_mode(st->mode)));
+	jset_str(o, "mtime", mtime);
+	jset_str(o, "linkTarget", st->link);
+	js = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	b64 = base64_encode(js, strlen(js));
+	h = xasprintf("HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\n"
+		      "X-Docker-Container-Path-Stat: %s\r\n%s\r\n",
+		      b64, head ? "Content-Length: 0\r\n" : "Connection: close\r\n");
+	return write_all(c->fd, h, strlen(h));
+}
+
+/* HEAD /containers/{id}/archive?path=: the stat header only */
+int api_ctr_archive_head(struct api_ctx *c)
+{
+	struct container_rec r = {0};
+	struct ctr_path_stat st;
+	cleanup_free char *path = NULL;
+	int rc;
+
+	if (!archive_stat(c, &r, &path, &st)) {
+		container_rec_free(&r);
+		return 0;
+	}
+	container_rec_free(&r);
+	rc = archive_head(c, &st, true);
+	return rc < 0;
+}
+
+/* GET /containers/{id}/archive?path=: the stat header, then `cp CTR:PATH
+ * -`'s tar (container_cp_out), the connection's end the body's */
+int api_ctr_archive_get(struct api_ctx *c)
+{
+	struct container_rec r = {0};
+	struct ctr_path_stat st;
+	struct werr err = {0};
+	cleanup_free char *path = NULL;
+
+	if (!archive_stat(c, &r, &path, &st)) {
+		container_rec_free(&r);
+		return 0;
+	}
+	if (archive_head(c, &st, false) == 0)
+		container_cp_out(c->e, &r, path, NULL, c->fd, &err);
+	container_rec_free(&r);
+	return 1;
+}
+
+/* PUT /containers/{id}/archive?path=DIR: the body (a tar, at most the
+ * body limit) extracted into DIR as `cp - CTR:DIR` does
+ * (container_cp_in; copyUIDGID: the container user's ids, as --archive) */
+int api_ctr_archive_put(struct api_ctx *c)
+{
+	cleanup_free char *path = http_query(c->req, "path");
+	struct container_rec r = {0};
+	struct werr err = {0};
+	int p[2], rc, st;
+	pid_t pid;
+
+	struct ctr_path_stat pst;
+
+	if (path == NULL || path[0] == '\0')
+		return api_error(c, 400, "archive: the path is missing (?path=)");
+	if (!api_ctr_lookup(c, &r))
+		return 0;
+	/* a missing destination is Docker's 404 */
+	if (container_path_stat(c->e, &r, path, &pst, &err) < 0) {
+		container_rec_free(&r);
+		return api_error(c, err.errnum == ENOENT ? 404 : 400, "%s", err.msg);
+	}
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		container_rec_free(&r);
+		return api_error(c, 500, "pipe: %s", strerror(errno));
+	}
+	/* the body through a pipe, from a writer of its own (it may be larger
+	 * than the pipe) */
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		signal(SIGPIPE, SIG_IGN);
+		_exit(write_all(p[1], c->req->body ? c->req->body : "", c->req->body_len) < 0);
+	}
+	close(p[1]);
+	rc = pid < 0 ? werr_set(&err, errno, "fork")
+		     : container_cp_in(c->e, &r, NULL, p[0], path,
+				       http_query_bool(c->req, "copyUIDGID", false), &err);
+	close(p[0]);
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	container_rec_free(&r);
+	if (rc < 0)
+		return api_error(c,
+				 err.errnum == ENOENT || err.errnum == ENOTDIR ? 404
+				 : strstr(err.msg, "read-only")		       ? 403
+									       : 400,
+				 "%s", err.msg);
+	return http_send(c->fd, 200, NULL, NULL, 0, false) < 0;
 }

@@ -88,3 +88,54 @@ EOF
     # guards: issue 12 "stats (stream and one-shot)", "`docker stats` must show names and pids"
     api_stats_check
 }
+
+@test "api: docker cp both ways through /archive; symlinks and .. stay in the rootfs" {
+    # guards: issue 12 "archive GET/PUT/HEAD (docker cp)", the rootfs is untrusted
+    local name=$(wt_name) t=$BATS_TEST_TMPDIR
+    api_start
+    run docker_cli run -d --name "$name" "$IMAGE" sh -c "ln -s $t /tmp/out; ln -s ../../../../.. /tmp/up; exec sleep 1000"
+    assert_success
+    echo host-data >"$t/in.txt"
+    echo secret >"$t/secret"
+    run docker_cli cp "$t/in.txt" "$name:/tmp/"
+    assert_success
+    run docker_cli exec "$name" cat /tmp/in.txt
+    assert_output host-data
+    run docker_cli exec "$name" sh -c 'mkdir -p /d/e && echo deep >/d/e/f'
+    run docker_cli cp "$name:/d" "$t/got"
+    assert_success
+    run cat "$t/got/e/f"
+    assert_output deep
+    DOCKER_HOST=unix://$SOCK timeout 60 docker cp "$name:/etc/hostname" - >"$t/h.tar"
+    run tar -tf "$t/h.tar"
+    assert_output hostname
+    # HEAD: the stat header, mode as Go's FileMode (a directory's top bit)
+    run --separate-stderr curl -sS -I --unix-socket "$SOCK" "http://d/v1.41/containers/$name/archive?path=/d"
+    local statb64=$(grep -i '^X-Docker-Container-Path-Stat:' <<<"$output" | cut -d' ' -f2 | tr -d '\r')
+    run jq -c '[.name, .mode >= 2147483648]' <<<"$(base64 -d <<<"$statb64")"
+    assert_output '["d",true]'
+    # out through a symlink to a host path: resolved in the container (not there)
+    run docker_cli cp "$name:/tmp/out/secret" "$t/leak"
+    assert_failure
+    [ ! -e "$t/leak" ] || fail "a host file came out through a symlink"
+    run docker_cli cp "$name:/tmp/up/$t/secret" "$t/leak"
+    assert_failure
+    [ ! -e "$t/leak" ] || fail "a host file came out through .."
+    api_expect 404 GET "/v1.41/containers/$name/archive?path=/../../../..$t/secret"
+    # in through them: lands in the container or nowhere, never on the host
+    echo planted >"$t/plant"
+    run docker_cli cp "$t/plant" "$name:/tmp/up/$t/"
+    run docker_cli cp "$t/plant" "$name:/tmp/out/"
+    tar -C "$t" -cf "$t/p.tar" plant
+    api PUT "/v1.41/containers/$name/archive?path=/../../..$t" --data-binary "@$t/p.tar"
+    [ "$(ls "$t" | grep -c '^plant')" = 1 ] || fail "a file was planted on the host: $(ls "$t")"
+    # bad input
+    api_expect 400 GET "/v1.41/containers/$name/archive"
+    api_expect 404 GET "/v1.41/containers/$name/archive?path=/nonexistent"
+    assert_output --partial "could not be found"
+    api_expect 404 HEAD "/v1.41/containers/nosuch/archive?path=/"
+    api_expect 404 PUT "/v1.41/containers/$name/archive?path=/nonexistent" --data-binary "@$t/p.tar"
+    api_expect 400 PUT "/v1.41/containers/$name/archive?path=/tmp" --data-binary 'not a tar'
+    api_expect 200 GET /_ping
+    run docker_cli rm -f "$name"
+}
