@@ -14,6 +14,8 @@
 #include "runtime/ctrcgroup.h"
 #include "runtime/ctrfilter.h"
 #include "runtime/ctrfs.h"
+#include "runtime/limits.h"
+#include "runtime/runopts.h"
 #include "runtime/ctrmanage.h"
 #include "runtime/ctrtop.h"
 
@@ -452,4 +454,95 @@ int api_ctr_archive_put(struct api_ctx *c)
 									       : 400,
 				 "%s", err.msg);
 	return http_send(c->fd, 200, NULL, NULL, 0, false) < 0;
+}
+
+/* ---- update ---- */
+
+/* POST /containers/{id}/update: Docker's resources (Memory,
+ * MemoryReservation, MemorySwap, NanoCpus, CpuShares, CpuQuota,
+ * CpuPeriod, CpusetCpus, CpusetMems, PidsLimit, BlkioWeight) and
+ * RestartPolicy, as `warren update` applies them; {"Warnings": []} */
+int api_ctr_update(struct api_ctx *c)
+{
+	static const struct {
+		const char *field, *flag;
+		enum json_type type;
+	} map[] = {
+	    {"Memory", "memory", json_type_int},
+	    {"MemoryReservation", "memory-reservation", json_type_int},
+	    {"MemorySwap", "memory-swap", json_type_int},
+	    {"NanoCpus", "cpus", json_type_int},
+	    {"CpuShares", "cpu-shares", json_type_int},
+	    {"CpuQuota", "cpu-quota", json_type_int},
+	    {"CpuPeriod", "cpu-period", json_type_int},
+	    {"CpusetCpus", "cpuset-cpus", json_type_string},
+	    {"CpusetMems", "cpuset-mems", json_type_string},
+	    {"PidsLimit", "pids-limit", json_type_int},
+	    {"BlkioWeight", "blkio-weight", json_type_int},
+	};
+	cleanup_json struct json_object *b = NULL;
+	struct json_object *rp;
+	struct res_limits l;
+	struct container_rec r = {0};
+	struct werr err = {0};
+	const char *bad = NULL;
+	int rc = 0;
+
+	if ((b = api_body(c)) == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!api_typed(b, map[i].field, map[i].type, &bad))
+			return api_error(c, 400, "json: field %s has the wrong type", bad);
+	if (!api_typed(b, "RestartPolicy", json_type_object, &bad))
+		return api_error(c, 400, "json: field %s has the wrong type", bad);
+	rp = jget(b, "RestartPolicy");
+	/* as runopts_init leaves them: nothing set */
+	l = (struct res_limits){.swappiness = -1};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]) && rc == 0; i++) {
+		struct json_object *v = jget(b, map[i].field);
+		cleanup_free char *s = NULL;
+		/* Docker's zero is "unchanged" */
+		if (v == NULL || json_object_is_type(v, json_type_null) ||
+		    (map[i].type == json_type_int && json_object_get_int64(v) == 0) ||
+		    (map[i].type == json_type_string && json_object_get_string(v)[0] == '\0'))
+			continue;
+		if (strcmp(map[i].flag, "cpus") == 0)
+			s = xasprintf("%.9f", (double)json_object_get_int64(v) / 1e9);
+		else
+			s = xstrdup(json_object_get_string(v));
+		rc = limits_parse(&l, map[i].flag, s, &err);
+	}
+	if (rc < 0) {
+		limits_free(&l);
+		return api_error(c, 400, "%s", err.msg);
+	}
+	if (!api_ctr_lookup(c, &r)) {
+		limits_free(&l);
+		return 0;
+	}
+	if (l.set)
+		rc = container_update_limits(c->e, &r, &l, &err);
+	limits_free(&l);
+	if (rc == 0 && jstr(rp, "Name")) {
+		/* checked as `update --restart NAME[:MAX]` checks it */
+		int max = json_object_get_int(jget(rp, "MaximumRetryCount"));
+		cleanup_free char *spec =
+		    max > 0 ? xasprintf("%s:%d", jstr(rp, "Name"), max)
+			    : xstrdup(jstr(rp, "Name")[0] ? jstr(rp, "Name") : "no");
+		struct run_opts ro;
+		runopts_init(&ro);
+		rc = runopts_set_restart(&ro, spec, &err);
+		container_rec_free(&r);
+		if (rc == 0)
+			rc = container_lookup(c->e, c->arg, &r, &err) > 0 ? 0 : -1;
+		if (rc == 0)
+			rc = container_update_restart(c->e, &r, ro.restart, ro.restart_max, &err);
+		runopts_free(&ro);
+	}
+	container_rec_free(&r);
+	if (rc < 0)
+		return api_werr(c, &err, 400);
+	struct json_object *o = json_object_new_object();
+	jset(o, "Warnings", json_object_new_array());
+	return api_json(c, 200, o);
 }

@@ -121,6 +121,7 @@ int api_ctr_stats(struct api_ctx *c);
 int api_ctr_archive_head(struct api_ctx *c);
 int api_ctr_archive_get(struct api_ctx *c);
 int api_ctr_archive_put(struct api_ctx *c);
+int api_ctr_update(struct api_ctx *c);
 int api_exec_create(struct api_ctx *c); /* api_exec.c */
 int api_exec_start(struct api_ctx *c);
 int api_exec_resize(struct api_ctx *c);

@@ -34,6 +34,7 @@ static const struct route {
     {"GET", "/containers/*/changes", api_ctr_changes, false},
     {"GET", "/containers/*/export", api_ctr_export, false},
     {"GET", "/containers/*/stats", api_ctr_stats, false},
+    {"POST", "/containers/*/update", api_ctr_update, false},
     {"HEAD", "/containers/*/archive", api_ctr_archive_head, false},
     {"GET", "/containers/*/archive", api_ctr_archive_get, false},
     {"PUT", "/containers/*/archive", api_ctr_archive_put, false},

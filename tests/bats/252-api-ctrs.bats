@@ -139,3 +139,8 @@ EOF
     api_expect 200 GET /_ping
     run docker_cli rm -f "$name"
 }
+
+@test "api: docker update: limits recorded (applied at the start), restart policy; bad input" {
+    # guards: issue 12 "update (resources where cgroups allow)"
+    api_update_check
+}

@@ -72,3 +72,38 @@ api_stats_check() {
     api_expect 404 GET "/v1.41/containers/nosuch/stats?stream=0"
     run docker_cli rm -f "$name"
 }
+
+# api_update_check: the update test (rootless without cgroups: the limits
+# refused; root: 250-root-api.bats runs it with them)
+api_update_check() {
+    local name=$(wt_name)
+    api_start
+    run docker_cli create --name "$name" "$IMAGE" sleep 1000
+    assert_success
+    run docker_cli update -m 64m --cpus 1.5 --restart on-failure:3 "$name"
+    local mem=67108864
+    if [ "$status" -ne 0 ]; then
+        # rootless without cgroups: refused as `warren update` refuses, nothing changed
+        assert_output --partial "resource limits need a cgroup"
+        mem=0
+        run docker_cli inspect -f '{{.HostConfig.RestartPolicy.Name}}' "$name"
+        assert_output ""
+        run docker_cli update --restart on-failure:3 "$name"
+        assert_success
+        run docker_cli inspect -f '{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}' "$name"
+        assert_output "on-failure 3"
+    else
+        run docker_cli inspect -f '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}' "$name"
+        assert_output "67108864 1500000000 on-failure 3"
+    fi
+    api_expect 400 POST "/v1.41/containers/$name/update" -d '{"Memory":"lots"}'
+    assert_output --partial "Memory has the wrong type"
+    api_expect 400 POST "/v1.41/containers/$name/update" -d '{"CpusetCpus":"99999"}'
+    api_expect 400 POST "/v1.41/containers/$name/update" -d '{"Memory":'
+    api_expect 400 POST "/v1.41/containers/$name/update" -d '{"RestartPolicy":{"Name":"sometimes"}}'
+    api_expect 404 POST "/v1.41/containers/nosuch/update" -d '{"Memory":67108864}'
+    assert_output '{"message":"No such container: nosuch"}'
+    run docker_cli inspect -f '{{.HostConfig.Memory}} {{.HostConfig.RestartPolicy.Name}}' "$name"
+    assert_output "$mem on-failure"
+    run docker_cli rm "$name"
+}

@@ -65,3 +65,8 @@ load ../api
     # guards: issue 12 "`docker stats` must show names and pids" (root: cgroups of its own)
     api_stats_check
 }
+
+@test "api (root): docker update sets limits and the restart policy" {
+    # guards: issue 12 "update (resources where cgroups allow)" (root: cgroups of its own)
+    api_update_check
+}
