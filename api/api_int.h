@@ -122,6 +122,11 @@ int api_ctr_archive_head(struct api_ctx *c);
 int api_ctr_archive_get(struct api_ctx *c);
 int api_ctr_archive_put(struct api_ctx *c);
 int api_ctr_update(struct api_ctx *c);
+int api_vol_create(struct api_ctx *c); /* api_vol.c */
+int api_vol_list(struct api_ctx *c);
+int api_vol_inspect(struct api_ctx *c);
+int api_vol_remove(struct api_ctx *c);
+int api_vol_prune(struct api_ctx *c);
 int api_exec_create(struct api_ctx *c); /* api_exec.c */
 int api_exec_start(struct api_ctx *c);
 int api_exec_resize(struct api_ctx *c);
