@@ -127,6 +127,13 @@ int api_vol_list(struct api_ctx *c);
 int api_vol_inspect(struct api_ctx *c);
 int api_vol_remove(struct api_ctx *c);
 int api_vol_prune(struct api_ctx *c);
+int api_net_create(struct api_ctx *c); /* api_net.c */
+int api_net_list(struct api_ctx *c);
+int api_net_inspect(struct api_ctx *c);
+int api_net_remove(struct api_ctx *c);
+int api_net_prune(struct api_ctx *c);
+int api_net_connect(struct api_ctx *c);
+int api_net_disconnect(struct api_ctx *c);
 int api_exec_create(struct api_ctx *c); /* api_exec.c */
 int api_exec_start(struct api_ctx *c);
 int api_exec_resize(struct api_ctx *c);

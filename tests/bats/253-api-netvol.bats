@@ -58,3 +58,62 @@ teardown() {
     api_expect 400 GET "/v1.41/volumes?filters=%5B%5D"
     api_expect 200 GET /_ping
 }
+
+@test "api: docker network create, ls, inspect, rm, prune; bad input" {
+    # guards: issue 12 "networks: create, list, inspect, remove, prune"
+    local name=$(wt_name)
+    api_start
+    run docker_cli network create --subnet 10.123.7.0/24 --label wt=api "$name-n"
+    assert_success
+    local id=$output
+    run docker_cli network ls --format '{{.Name}} {{.Driver}}'
+    assert_line "$name-n bridge"
+    run docker_cli network inspect -f '{{.Name}} {{.Id}} {{range .IPAM.Config}}{{.Subnet}}{{end}} {{.Labels.wt}}' "$name-n"
+    assert_output "$name-n $id 10.123.7.0/24 api"
+    api_expect 409 POST /v1.41/networks/create -d "{\"Name\":\"$name-n\"}"
+    run docker_cli network rm "$name-n"
+    assert_success
+    run docker_cli network create "$name-p"
+    run docker_cli network prune -f
+    assert_success
+    assert_output --partial "$name-p"
+    run docker_cli network ls --format '{{.Name}}'
+    refute_line "$name-p"
+    # bad input
+    api_expect 400 POST /v1.41/networks/create -d '{}'
+    api_expect 400 POST /v1.41/networks/create -d '{"Name":"x","IPAM":{"Config":{}}}'
+    assert_output --partial "Config has the wrong type"
+    api_expect 400 POST /v1.41/networks/create -d "{\"Name\":\"$name-b\",\"IPAM\":{\"Config\":[{\"Subnet\":\"300.1.1.0/24\"}]}}"
+    api_expect 400 POST /v1.41/networks/create -d '{"Name":'
+    api_expect 404 GET /v1.41/networks/nosuch
+    assert_output '{"message":"network nosuch not found"}'
+    api_expect 404 DELETE /v1.41/networks/nosuch
+    api_expect 409 DELETE "/v1.41/networks/$(docker_cli network ls -q --no-trunc | head -1)"
+    api_expect 400 POST /v1.41/networks/nosuch/connect -d '{}'
+    api_expect 404 POST /v1.41/networks/nosuch/connect -d '{"Container":"x"}'
+    api_expect 200 GET /_ping
+}
+
+@test "api: docker network connect and disconnect a container" {
+    # guards: issue 12 "networks: connect, disconnect"
+    local name=$(wt_name)
+    api_start
+    run docker_cli network create "$name-a"
+    assert_success
+    run docker_cli network create "$name-b"
+    run docker_cli create --name "$name" --network "$name-a" "$IMAGE" sleep 1000
+    assert_success
+    run docker_cli network connect --alias web "$name-b" "$name"
+    assert_success
+    run docker_cli network inspect -f '{{len .Containers}}' "$name-b"
+    assert_output 1
+    api_expect 409 POST "/v1.41/networks/$name-b/connect" -d "{\"Container\":\"$name\"}"
+    api_expect 404 POST "/v1.41/networks/$name-b/connect" -d '{"Container":"nosuch"}'
+    run docker_cli network disconnect "$name-b" "$name"
+    assert_success
+    run docker_cli network inspect -f '{{len .Containers}}' "$name-b"
+    assert_output 0
+    run docker_cli rm "$name"
+    run docker_cli network rm "$name-a" "$name-b"
+    assert_success
+}
