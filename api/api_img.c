@@ -2,6 +2,7 @@
  * /images/{name}: the objects `images` and `image inspect` print
  * (image/img_json.h) in Docker's shape (ids with their "sha256:"). */
 #include "api/api_int.h"
+#include "image/history.h"
 #include "image/image.h"
 #include "image/img_json.h"
 #include "lib/cleanup.h"
@@ -137,4 +138,43 @@ int api_img_tag(struct api_ctx *c)
 	if (image_tag(c->e, c->arg, ref, &err) < 0)
 		return api_error(c, 400, "%s", err.msg);
 	return http_send(c->fd, 201, NULL, NULL, 0, false) < 0;
+}
+
+/* GET /images/{name}/history: `warren history`'s entries (image_history)
+ * as Docker's [{"Id", "Created", "CreatedBy", "Tags", "Size", "Comment"}],
+ * newest first; "<missing>" for a layer no stored image tops */
+int api_img_history(struct api_ctx *c)
+{
+	struct image_rec img = {0};
+	struct image_history *h = NULL;
+	struct werr err = {0};
+	struct json_object *a;
+	size_t n = 0;
+
+	if (!img_lookup(c, false, &img))
+		return 0;
+	if (image_history(c->e, &img, &h, &n, &err) < 0) {
+		image_rec_free(&img);
+		return api_werr(c, &err, 500);
+	}
+	a = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+		cleanup_free char *id = h[i].id[0] ? xasprintf("sha256:%s", h[i].id) : NULL;
+		jset_str(o, "Id", id ? id : "<missing>");
+		jset(o, "Created",
+		     json_object_new_int64(h[i].has_created ? h[i].created / 1000000000LL : 0));
+		jset_str(o, "CreatedBy", h[i].created_by);
+		/* the tags go with the entry of the image itself */
+		jset(o, "Tags",
+		     id && strcmp(h[i].id, img.id) == 0 && img.names && img.names[0]
+			 ? jnew_strv(img.names)
+			 : NULL);
+		jset(o, "Size", json_object_new_int64(h[i].size));
+		jset_str(o, "Comment", h[i].comment);
+		json_object_array_add(a, o);
+	}
+	image_history_free(h, n);
+	image_rec_free(&img);
+	return api_json(c, 200, a);
 }

@@ -68,6 +68,7 @@ static const struct route {
     {"GET", "/images/json", api_img_list, false},
     {"POST", "/images/create", api_img_pull, false},
     {"GET", "/images/**/json", api_img_inspect, false},
+    {"GET", "/images/**/history", api_img_history, false},
     {"POST", "/images/**/tag", api_img_tag, false},
     {"DELETE", "/images/**", api_img_remove, false},
 };
