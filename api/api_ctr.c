@@ -69,7 +69,7 @@ static struct json_object *docker_ports(struct json_object *pports)
 }
 
 /* One entry of GET /containers/json, from the ps object (ctr_json_ps) */
-static struct json_object *list_entry(const struct container_rec *r)
+struct json_object *api_ctr_summary(const struct container_rec *r)
 {
 	cleanup_json struct json_object *ps = ctr_json_ps(r, NULL);
 	struct json_object *o = json_object_new_object(), *names = json_object_new_array(),
@@ -130,7 +130,7 @@ int api_ctr_list(struct api_ctx *c)
 		if (limit >= 0 && json_object_array_length(a) >= (size_t)limit)
 			break;
 		if (ctr_filter_match(&f, &v[i]))
-			json_object_array_add(a, list_entry(&v[i]));
+			json_object_array_add(a, api_ctr_summary(&v[i]));
 	}
 	ctr_filter_free(&f);
 	container_recs_free(v, n);

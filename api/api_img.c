@@ -24,6 +24,19 @@ static void sha_id(struct json_object *o, const char *key)
 	}
 }
 
+struct json_object *api_img_summary(const struct image_rec *img, int users, int64_t shared)
+{
+	struct json_object *o = img_json_list(img, users);
+
+	sha_id(o, "Id");
+	/* Docker's RepoTags are the names (Podman 4 has them in Names) */
+	jset(o, "RepoTags", strv_len(img->names) ? jnew_strv(img->names) : json_object_new_array());
+	jset(o, "SharedSize", json_object_new_int64(shared));
+	if (jget(o, "Labels") == NULL)
+		jset(o, "Labels", json_object_new_object());
+	return o;
+}
+
 int api_img_list(struct api_ctx *c)
 {
 	struct image_rec *v = NULL;
@@ -39,18 +52,10 @@ int api_img_list(struct api_ctx *c)
 		return api_werr(c, &err, 500);
 	a = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *o;
 		if (v[i].list)
 			continue; /* a manifest list is no image to run (as Podman's list) */
-		o = img_json_list(&v[i], store_image_users(st, v[i].id, &err));
-		sha_id(o, "Id");
-		/* Docker's RepoTags are the names (Podman 4 has them in Names) */
-		jset(o, "RepoTags",
-		     strv_len(v[i].names) ? jnew_strv(v[i].names) : json_object_new_array());
-		jset(o, "SharedSize", json_object_new_int(-1));
-		if (jget(o, "Labels") == NULL)
-			jset(o, "Labels", json_object_new_object());
-		json_object_array_add(a, o);
+		json_object_array_add(
+		    a, api_img_summary(&v[i], store_image_users(st, v[i].id, &err), -1));
 	}
 	image_recs_free(v, n);
 	return api_json(c, 200, a);

@@ -3,6 +3,7 @@
 #define WARREN_API_INT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <json-c/json.h>
@@ -94,6 +95,17 @@ void api_put_size(struct engine *e, const char *id, unsigned rows, unsigned cols
  * before its start or attach, taken (the file removed): 1, or 0 when none. */
 int api_take_size(struct engine *e, const char *id, unsigned short *rows, unsigned short *cols);
 
+struct container_rec;
+struct image_rec;
+/* Docker's list entries: a container's (GET /containers/json), an
+ * image's (GET /images/json; users: its containers, shared: SharedSize,
+ * -1 unknown). New references. */
+struct json_object *api_ctr_summary(const struct container_rec *r);
+struct json_object *api_img_summary(const struct image_rec *img, int users, int64_t shared);
+struct volume_rec;
+/* Docker's volume object (api_vol.c) */
+struct json_object *api_vol_json(struct engine *e, const struct volume_rec *v);
+
 /* handlers (api_sys.c, api_ctr.c, api_ctrio.c, api_img.c); each returns as
  * api_handle does */
 int api_ping(struct api_ctx *c);
@@ -146,5 +158,6 @@ int api_img_tag(struct api_ctx *c);
 int api_img_history(struct api_ctx *c);
 int api_img_pull(struct api_ctx *c); /* api_pull.c */
 int api_events(struct api_ctx *c);   /* api_events.c */
+int api_system_df(struct api_ctx *c);
 
 #endif

@@ -7,6 +7,7 @@
 #include "lib/util.h"
 #include "runtime/container.h"
 #include "runtime/sys_json.h"
+#include "runtime/sysdf.h"
 #include "storage/store.h"
 
 #include <stdlib.h>
@@ -198,5 +199,50 @@ int api_info(struct api_ctx *c)
 	jset(o, "Labels", json_object_new_array());
 	jset(o, "Warnings", json_object_new_array());
 	info_host(o, pi, c->e);
+	return api_json(c, 200, o);
+}
+
+/* GET /system/df: `warren system df`'s measure (sys_df) as Docker's
+ * {"LayersSize", "Images", "Containers", "Volumes", "BuildCache"}, the
+ * entries in the shapes of the list endpoints with their sizes */
+int api_system_df(struct api_ctx *c)
+{
+	struct sys_df d = {0};
+	struct werr err = {0};
+	struct json_object *o, *imgs, *ctrs, *vols;
+	int64_t layers = 0;
+
+	if (api_ready(c) < 0)
+		return 0;
+	if (sys_df(c->e, &d, &err) < 0)
+		return api_werr(c, &err, 500);
+	imgs = json_object_new_array();
+	for (size_t i = 0; i < d.nimages; i++) {
+		const struct df_image *im = &d.images[i];
+		json_object_array_add(imgs, api_img_summary(&im->rec, im->containers, im->shared));
+	}
+	layers = d.rows[0].size;
+	ctrs = json_object_new_array();
+	for (size_t i = 0; i < d.nctrs; i++) {
+		struct json_object *e = api_ctr_summary(&d.ctrs[i].rec);
+		jset(e, "SizeRw", json_object_new_int64(d.ctrs[i].size));
+		json_object_array_add(ctrs, e);
+	}
+	vols = json_object_new_array();
+	for (size_t i = 0; i < d.nvols; i++) {
+		struct json_object *v = api_vol_json(c->e, &d.vols[i].rec),
+				   *u = json_object_new_object();
+		jset(u, "Size", json_object_new_int64(d.vols[i].size));
+		jset(u, "RefCount", json_object_new_int(d.vols[i].links));
+		jset(v, "UsageData", u);
+		json_object_array_add(vols, v);
+	}
+	sys_df_free(&d);
+	o = json_object_new_object();
+	jset(o, "LayersSize", json_object_new_int64(layers));
+	jset(o, "Images", imgs);
+	jset(o, "Containers", ctrs);
+	jset(o, "Volumes", vols);
+	jset(o, "BuildCache", json_object_new_array());
 	return api_json(c, 200, o);
 }

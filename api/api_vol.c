@@ -12,7 +12,7 @@
 #include <string.h>
 
 /* Docker's volume object: podman's inspect without its own fields */
-static struct json_object *vol_json(struct engine *e, const struct volume_rec *v)
+struct json_object *api_vol_json(struct engine *e, const struct volume_rec *v)
 {
 	struct json_object *o = volume_json(e, v, false);
 	static const char *const podman_only[] = {"UID", "GID", "MountCount", "NeedsCopyUp",
@@ -81,7 +81,7 @@ int api_vol_create(struct api_ctx *c)
 		return api_error(c, 400, "%s", err.msg);
 	if (volume_lookup(c->e, name, &v, &err) != 1)
 		return api_werr(c, &err, 500);
-	struct json_object *res = vol_json(c->e, &v);
+	struct json_object *res = api_vol_json(c->e, &v);
 	volume_rec_free(&v);
 	return api_json(c, 201, res);
 }
@@ -107,7 +107,7 @@ int api_vol_list(struct api_ctx *c)
 		    err.msg);
 	a = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
-		json_object_array_add(a, vol_json(c->e, &v[i]));
+		json_object_array_add(a, api_vol_json(c->e, &v[i]));
 	volume_recs_free(v, n);
 	o = json_object_new_object();
 	jset(o, "Volumes", a);
@@ -123,7 +123,7 @@ int api_vol_inspect(struct api_ctx *c)
 
 	if (!vol_lookup(c, &v))
 		return 0;
-	o = vol_json(c->e, &v);
+	o = api_vol_json(c->e, &v);
 	volume_rec_free(&v);
 	return api_json(c, 200, o);
 }

@@ -25,6 +25,7 @@ static const struct route {
     {"GET", "/version", api_version, true},
     {"GET", "/info", api_info, false},
     {"GET", "/events", api_events, false},
+    {"GET", "/system/df", api_system_df, false},
     {"GET", "/containers/json", api_ctr_list, false},
     {"POST", "/containers/create", api_ctr_create, false},
     {"POST", "/containers/prune", api_ctr_prune, false},

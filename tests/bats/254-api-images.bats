@@ -24,3 +24,24 @@ teardown() {
     api_expect 404 GET /v1.41/images/nosuch:latest/history
     api_expect 405 POST "/v1.41/images/$IMAGE/history"
 }
+
+@test "api: /system/df: docker system df counts as warren system df" {
+    # guards: issue 12 "system: ... /system/df"
+    local name=$(wt_name)
+    api_start
+    run docker_cli volume create "$name-v"
+    run docker_cli run -d --name "$name" -v "$name-v:/d" "$IMAGE" sh -c 'echo x >/d/f; exec sleep 1000'
+    assert_success
+    run docker_cli create --name "$name-c" "$IMAGE" true
+    run_warren 0 system df --format '{{.Type}} {{.Total}} {{.Active}}'
+    local want=$output
+    run docker_cli system df --format '{{.Type}} {{.TotalCount}} {{.Active}}'
+    assert_success
+    # Docker's table has a "Build Cache" row that warren has not
+    assert_output "$want"$'\nBuild Cache 0 0'
+    api_expect 200 GET /v1.41/system/df
+    run jq -c '[.LayersSize > 0, (.Images[0].Id | startswith("sha256:")), (.Containers | length), (.Volumes[] | select(.Name == "'"$name-v"'") | .UsageData.RefCount)]' <<<"$output"
+    assert_output '[true,true,2,1]'
+    api_expect 405 POST /v1.41/system/df
+    run docker_cli rm -f "$name" "$name-c"
+}
