@@ -2,6 +2,7 @@
  * /images/{name}: the objects `images` and `image inspect` print
  * (image/img_json.h) in Docker's shape (ids with their "sha256:"). */
 #include "api/api_int.h"
+#include "image/filter.h"
 #include "image/history.h"
 #include "image/image.h"
 #include "image/img_json.h"
@@ -182,4 +183,40 @@ int api_img_history(struct api_ctx *c)
 	image_history_free(h, n);
 	image_rec_free(&img);
 	return api_json(c, 200, a);
+}
+
+/* POST /images/prune?filters=: `warren image prune` (image_prune);
+ * Docker's {"dangling": ["false"]} is --all. {"ImagesDeleted":
+ * [{"Deleted"}], "SpaceReclaimed"} (0: not counted) */
+int api_img_prune(struct api_ctx *c)
+{
+	cleanup_strv char **specs = NULL, **rest = NULL, **removed = NULL;
+	struct werr err = {0};
+	struct json_object *o, *a;
+	bool ok, all = false;
+
+	if (api_ready(c) < 0)
+		return 0;
+	specs = api_filters(c, &ok);
+	if (!ok)
+		return 0;
+	for (char **p = specs; p && *p; p++) {
+		if (strcmp(*p, "dangling=false") == 0 || strcmp(*p, "dangling=0") == 0)
+			all = true;
+		else if (strcmp(*p, "dangling=true") != 0 && strcmp(*p, "dangling=1") != 0)
+			rest = strv_append(rest, *p);
+	}
+	if (image_prune(c->e, all, rest, &removed, &err) < 0 && removed == NULL)
+		return api_error(c, strstr(err.msg, "filter") ? 400 : 500, "%s", err.msg);
+	a = json_object_new_array();
+	for (char **p = removed; p && *p; p++) {
+		struct json_object *d = json_object_new_object();
+		cleanup_free char *id = xasprintf("sha256:%s", *p);
+		jset_str(d, "Deleted", id);
+		json_object_array_add(a, d);
+	}
+	o = json_object_new_object();
+	jset(o, "ImagesDeleted", a);
+	jset(o, "SpaceReclaimed", json_object_new_int64(0));
+	return api_json(c, 200, o);
 }

@@ -68,6 +68,7 @@ static const struct route {
     {"DELETE", "/volumes/*", api_vol_remove, false},
     {"GET", "/images/json", api_img_list, false},
     {"POST", "/images/create", api_img_pull, false},
+    {"POST", "/images/prune", api_img_prune, false},
     {"GET", "/images/**/json", api_img_inspect, false},
     {"GET", "/images/**/history", api_img_history, false},
     {"POST", "/images/**/tag", api_img_tag, false},

@@ -45,3 +45,23 @@ teardown() {
     api_expect 405 POST /v1.41/system/df
     run docker_cli rm -f "$name" "$name-c"
 }
+
+@test "api: docker image prune removes the dangling images only; bad filters" {
+    # guards: issue 12 "images: ... prune"
+    local name=$(wt_name)
+    api_start
+    run_warren 0 create --name "$name" "$IMAGE" true
+    run_warren 0 commit -q "$name"
+    local dangling=$output
+    run_warren 0 rm "$name"
+    run docker_cli image prune -f
+    assert_success
+    assert_output --partial "deleted: sha256:$dangling"
+    run_warren 125 image inspect "$dangling"
+    run docker_cli image inspect -f '{{.Id}}' "$IMAGE"
+    assert_success
+    api_expect 200 POST /v1.41/images/prune
+    assert_output '{"ImagesDeleted":[],"SpaceReclaimed":0}'
+    api_expect 400 POST "/v1.41/images/prune?filters=%7B%22bogus%22%3A%5B%22x%22%5D%7D"
+    api_expect 400 POST "/v1.41/images/prune?filters=nojson"
+}
