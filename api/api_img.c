@@ -12,8 +12,13 @@
 #include "runtime/container.h"
 #include "storage/store.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static void sha_id(struct json_object *o, const char *key)
 {
@@ -219,4 +224,83 @@ int api_img_prune(struct api_ctx *c)
 	jset(o, "ImagesDeleted", a);
 	jset(o, "SpaceReclaimed", json_object_new_int64(0));
 	return api_json(c, 200, o);
+}
+
+/* GET /images/get?names=NAME and GET /images/{name}/get: `warren save`'s
+ * docker-archive of one image (image_save to the connection, its end the
+ * body's); several names: not yet (400) */
+int api_img_save(struct api_ctx *c)
+{
+	static const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\n"
+				   "Connection: close\r\n\r\n";
+	cleanup_free char *q = c->arg[0] ? xstrdup(c->arg) : http_query(c->req, "names");
+	struct image_rec img = {0};
+	struct werr err = {0};
+	const char *p = c->req->query;
+	int n = 0;
+
+	while ((p = strstr(p, "names=")) != NULL) {
+		n++;
+		p += 6;
+	}
+	if (q == NULL || q[0] == '\0')
+		return api_error(c, 400, "save: no image given (?names=)");
+	if (n > 1)
+		return api_error(c, 400, "save: one image at a time for now");
+	if (api_ready(c) < 0)
+		return 0;
+	if (image_lookup(c->e, q, &img, &err) <= 0) {
+		image_rec_free(&img);
+		return api_error(c, 404, "No such image: %s", q);
+	}
+	image_rec_free(&img);
+	char *refs[] = {q, NULL};
+	struct save_opts o = {.format = SAVE_DOCKER_ARCHIVE, .out_fd = c->fd};
+	if (write_all(c->fd, head, sizeof(head) - 1) == 0)
+		image_save(c->e, refs, &o, &err);
+	return 1;
+}
+
+/* POST /images/load: the body (an archive `warren load` reads, at most
+ * the body limit for now) loaded through a pipe (image_load takes it into
+ * a temp file); Docker's {"stream": "Loaded image: NAME\n"} lines */
+int api_img_load(struct api_ctx *c)
+{
+	cleanup_strv char **names = NULL;
+	cleanup_free char *path = NULL, *body = NULL;
+	struct werr err = {0};
+	int p[2], rc, st;
+	pid_t pid;
+
+	if (api_ready(c) < 0)
+		return 0;
+	if (c->req->body_len == 0)
+		return api_error(c, 400, "load: the body is empty");
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return api_error(c, 500, "pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		signal(SIGPIPE, SIG_IGN);
+		_exit(write_all(p[1], c->req->body, c->req->body_len) < 0);
+	}
+	close(p[1]);
+	path = xasprintf("/proc/self/fd/%d", p[0]);
+	rc = pid < 0 ? werr_set(&err, errno, "fork") : image_load(c->e, path, &names, &err);
+	close(p[0]);
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (rc < 0)
+		return api_error(c, 400, "load: %s", err.msg);
+	body = xstrdup("");
+	for (char **n = names; n && *n; n++) {
+		cleanup_json struct json_object *o = json_object_new_object();
+		cleanup_free char *msg = xasprintf("Loaded image: %s\n", *n);
+		jset_str(o, "stream", msg);
+		char *more = xasprintf("%s%s\n", body,
+				       json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		free(body);
+		body = more;
+	}
+	return http_send(c->fd, 200, "application/json", body, strlen(body), false) < 0;
 }

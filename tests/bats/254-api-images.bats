@@ -65,3 +65,29 @@ teardown() {
     api_expect 400 POST "/v1.41/images/prune?filters=%7B%22bogus%22%3A%5B%22x%22%5D%7D"
     api_expect 400 POST "/v1.41/images/prune?filters=nojson"
 }
+
+@test "api: docker save and docker load through /images/get and /images/load" {
+    # guards: issue 12 "images: ... save (/images/get), load (/images/load)"
+    local t=$BATS_TEST_TMPDIR
+    api_start
+    run docker_cli tag "$IMAGE" localhost/wt-save:1
+    assert_success
+    run docker_cli save -o "$t/s.tar" localhost/wt-save:1
+    assert_success
+    run tar -tf "$t/s.tar"
+    assert_line manifest.json
+    run docker_cli rmi localhost/wt-save:1
+    assert_success
+    run docker_cli load -i "$t/s.tar"
+    assert_success
+    assert_output "Loaded image: localhost/wt-save:1"
+    run_warren 0 image inspect --format '{{.Id}}' localhost/wt-save:1
+    assert_output "$IMAGE_ID"
+    # bad input
+    api_expect 404 GET /v1.41/images/get?names=nosuch:1
+    api_expect 400 GET /v1.41/images/get
+    api_expect 400 POST /v1.41/images/load --data-binary 'not an archive'
+    assert_output --partial "load:"
+    api_expect 400 POST /v1.41/images/load
+    api_expect 200 GET /_ping
+}
