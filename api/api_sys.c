@@ -2,6 +2,8 @@
  * built from the same objects `warren version` and `info` print
  * (runtime/sys_json.h). */
 #include "api/api_int.h"
+#include "image/regconf.h"
+#include "image/registry.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/util.h"
@@ -244,5 +246,60 @@ int api_system_df(struct api_ctx *c)
 	jset(o, "Containers", ctrs);
 	jset(o, "Volumes", vols);
 	jset(o, "BuildCache", json_object_new_array());
+	return api_json(c, 200, o);
+}
+
+/* POST /auth {"username", "password", "serveraddress"}: the credentials
+ * checked against the registry as `warren login` checks them (reg_ping;
+ * TLS and certificates as registries.conf and certs.d say); nothing is
+ * stored (the client keeps them, as with Docker). 200 {"Status": "Login
+ * Succeeded"}, 401 refused, 400 bad input, 500 an unreachable registry */
+int api_auth(struct api_ctx *c)
+{
+	cleanup_json struct json_object *b = NULL;
+	cleanup_free char *registry = NULL;
+	struct reg_opts ro = {.tls_verify = -1};
+	struct reg_client *rc;
+	struct werr err = {0};
+	const char *bad = NULL, *addr;
+	int r;
+
+	if (api_ready(c) < 0 || (b = api_body(c)) == NULL)
+		return 0;
+	if (!api_typed(b, "username", json_type_string, &bad) ||
+	    !api_typed(b, "password", json_type_string, &bad) ||
+	    !api_typed(b, "serveraddress", json_type_string, &bad))
+		return api_error(c, 400, "json: field %s has the wrong type", bad);
+	if (jstr(b, "username") == NULL || jstr(b, "password") == NULL)
+		return api_error(c, 400, "auth: username and password are required");
+	addr = jstr(b, "serveraddress");
+	if (addr == NULL || addr[0] == '\0')
+		addr = "docker.io";
+	if (str_has_prefix(addr, "https://"))
+		addr += 8;
+	else if (str_has_prefix(addr, "http://"))
+		addr += 7;
+	registry = xstrndup(addr, strcspn(addr, "/"));
+	if (strcmp(registry, "index.docker.io") == 0) {
+		free(registry);
+		registry = xstrdup("docker.io");
+	}
+	/* insecure as registries.conf says, as a pull's or push's */
+	struct regconf *conf = regconf_load(c->e->rootless, &err);
+	if (conf == NULL)
+		return api_werr(c, &err, 500);
+	rc = reg_open(registry, "", regconf_insecure(conf, registry), &ro, &err);
+	regconf_free(conf);
+	if (rc == NULL)
+		return api_error(c, 400, "%s", err.msg);
+	r = reg_ping(rc, jstr(b, "username"), jstr(b, "password"), &err);
+	reg_close(rc);
+	if (r < 0)
+		return strstr(err.msg, "unauthorized") || strstr(err.msg, "authentication")
+			   ? api_error(c, 401, "login to %s: invalid username/password", registry)
+			   : api_error(c, 500, "login to %s: %s", registry, err.msg);
+	struct json_object *o = json_object_new_object();
+	jset_str(o, "Status", "Login Succeeded");
+	jset_str(o, "IdentityToken", "");
 	return api_json(c, 200, o);
 }

@@ -26,6 +26,7 @@ static const struct route {
     {"GET", "/info", api_info, false},
     {"GET", "/events", api_events, false},
     {"GET", "/system/df", api_system_df, false},
+    {"POST", "/auth", api_auth, false},
     {"GET", "/containers/json", api_ctr_list, false},
     {"POST", "/containers/create", api_ctr_create, false},
     {"POST", "/containers/prune", api_ctr_prune, false},

@@ -91,3 +91,25 @@ teardown() {
     api_expect 400 POST /v1.41/images/load
     api_expect 200 GET /_ping
 }
+
+@test "api: /auth checks credentials against the local registry; docker login through it" {
+    # guards: issue 12 "/auth (check credentials)"
+    load registry
+    reg_start basic-http
+    export CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf
+    printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REG" >"$CONTAINERS_REGISTRIES_CONF"
+    api_start
+    api_expect 200 POST /v1.41/auth -d "{\"username\":\"$REG_USER\",\"password\":\"$REG_PASS\",\"serveraddress\":\"$REG\"}"
+    assert_output '{"Status":"Login Succeeded","IdentityToken":""}'
+    api_expect 401 POST /v1.41/auth -d "{\"username\":\"$REG_USER\",\"password\":\"wrong\",\"serveraddress\":\"http://$REG/\"}"
+    assert_output --partial "invalid username/password"
+    # the docker CLI: its config in a directory of the test's
+    run env DOCKER_CONFIG="$BATS_TEST_TMPDIR/dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker login -u "$REG_USER" --password-stdin "$REG" <<<"$REG_PASS"
+    assert_success
+    assert_output --partial "Login Succeeded"
+    # bad input
+    api_expect 400 POST /v1.41/auth -d '{"username":1}'
+    api_expect 400 POST /v1.41/auth -d '{"serveraddress":"x"}'
+    api_expect 400 POST /v1.41/auth -d '{"username":'
+    reg_stop
+}
