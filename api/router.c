@@ -76,6 +76,7 @@ static const struct route {
     {"GET", "/images/**/json", api_img_inspect, false},
     {"GET", "/images/**/history", api_img_history, false},
     {"POST", "/images/**/tag", api_img_tag, false},
+    {"POST", "/images/**/push", api_img_push, false},
     {"DELETE", "/images/**", api_img_remove, false},
 };
 

@@ -113,3 +113,29 @@ teardown() {
     api_expect 400 POST /v1.41/auth -d '{"username":'
     reg_stop
 }
+
+@test "api: docker push to the local registry through /images/{name}/push" {
+    # guards: issue 12 "images: ... push (to the local registry)"
+    load registry
+    reg_start basic-http
+    export CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf
+    printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REG" >"$CONTAINERS_REGISTRIES_CONF"
+    api_start
+    local dc=$BATS_TEST_TMPDIR/dc
+    run docker_cli tag "$IMAGE" "$REG/wt/pushed:1"
+    assert_success
+    # without credentials: the registry's refusal in the stream, a failure
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker push "$REG/wt/pushed:1"
+    assert_failure
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker login -u "$REG_USER" --password-stdin "$REG" <<<"$REG_PASS"
+    assert_success
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker push "$REG/wt/pushed:1"
+    assert_success
+    assert_output --partial "1: digest: sha256:"
+    local digest=${output##*digest: }
+    run curl -sS -u "$REG_USER:$REG_PASS" -o /dev/null -w '%{http_code}' -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' "http://$REG/v2/wt/pushed/manifests/1"
+    assert_output 200
+    [[ $digest == sha256:* ]] || fail "digest: $digest"
+    api_expect 404 POST "/v1.41/images/nosuch/push?tag=1"
+    reg_stop
+}
