@@ -89,15 +89,38 @@ static char *pull_ref(const char *from, const char *tag)
 	return xasprintf("%s%s%s", from, strchr(tag, ':') ? "@" : ":", tag);
 }
 
+/* X-Registry-Auth (base64url of {"username", "password"}) as reg_opts'
+ * "USER:PASS"; NULL when absent or empty (the auth file then) */
+static char *registry_auth(struct api_ctx *c)
+{
+	const char *h = http_header(c->req, "X-Registry-Auth");
+	cleanup_free char *std = NULL, *raw = NULL;
+	cleanup_json struct json_object *o = NULL;
+	size_t len;
+
+	if (h == NULL || h[0] == '\0')
+		return NULL;
+	std = xstrdup(h);
+	for (char *p = std; *p; p++)
+		*p = *p == '-' ? '+' : *p == '_' ? '/' : *p;
+	if (base64_decode(std, &raw, &len) < 0 || (o = json_tokener_parse(raw)) == NULL)
+		return NULL;
+	if (jstr(o, "username") == NULL || jstr(o, "username")[0] == '\0')
+		return NULL;
+	return xasprintf("%s:%s", jstr(o, "username"),
+			 jstr(o, "password") ? jstr(o, "password") : "");
+}
+
 int api_img_pull(struct api_ctx *c)
 {
 	cleanup_free char *from = http_query(c->req, "fromImage");
 	cleanup_free char *tag = http_query(c->req, "tag");
 	cleanup_free char *src = http_query(c->req, "fromSrc");
 	cleanup_free char *platform = http_query(c->req, "platform");
-	cleanup_free char *ref = NULL, *name = NULL;
+	cleanup_free char *ref = NULL, *name = NULL, *creds = registry_auth(c);
 	struct pull_stream ps = {.fd = c->fd};
-	struct pull_opts po = {.reg = {.tls_verify = -1}, .event = pull_event, .ud = &ps};
+	struct pull_opts po = {
+	    .reg = {.creds = creds, .tls_verify = -1}, .event = pull_event, .ud = &ps};
 	char id[DIGEST_HEX_LEN + 1];
 	struct werr err = {0};
 
@@ -131,28 +154,6 @@ int api_img_pull(struct api_ctx *c)
 	if (ps.gone || http_chunked_end(c->fd) < 0)
 		return 1;
 	return 0;
-}
-
-/* X-Registry-Auth (base64url of {"username", "password"}) as reg_opts'
- * "USER:PASS"; NULL when absent or empty (the auth file then) */
-static char *registry_auth(struct api_ctx *c)
-{
-	const char *h = http_header(c->req, "X-Registry-Auth");
-	cleanup_free char *std = NULL, *raw = NULL;
-	cleanup_json struct json_object *o = NULL;
-	size_t len;
-
-	if (h == NULL || h[0] == '\0')
-		return NULL;
-	std = xstrdup(h);
-	for (char *p = std; *p; p++)
-		*p = *p == '-' ? '+' : *p == '_' ? '/' : *p;
-	if (base64_decode(std, &raw, &len) < 0 || (o = json_tokener_parse(raw)) == NULL)
-		return NULL;
-	if (jstr(o, "username") == NULL || jstr(o, "username")[0] == '\0')
-		return NULL;
-	return xasprintf("%s:%s", jstr(o, "username"),
-			 jstr(o, "password") ? jstr(o, "password") : "");
 }
 
 /* POST /images/{name}/push?tag=TAG: image_push as `warren push NAME:TAG`

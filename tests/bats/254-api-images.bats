@@ -136,6 +136,12 @@ teardown() {
     run curl -sS -u "$REG_USER:$REG_PASS" -o /dev/null -w '%{http_code}' -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' "http://$REG/v2/wt/pushed/manifests/1"
     assert_output 200
     [[ $digest == sha256:* ]] || fail "digest: $digest"
+    # pull with X-Registry-Auth (the CLI's login): back after a removal
+    run docker_cli rmi "$REG/wt/pushed:1"
+    assert_success
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker pull "$REG/wt/pushed:1"
+    assert_success
+    assert_output --partial "Status: Downloaded newer image for $REG/wt/pushed:1"
     api_expect 404 POST "/v1.41/images/nosuch/push?tag=1"
     reg_stop
 }
