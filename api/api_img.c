@@ -6,6 +6,7 @@
 #include "image/history.h"
 #include "image/image.h"
 #include "image/img_json.h"
+#include "image/search.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/util.h"
@@ -303,4 +304,40 @@ int api_img_load(struct api_ctx *c)
 		body = more;
 	}
 	return http_send(c->fd, 200, "application/json", body, strlen(body), false) < 0;
+}
+
+/* GET /images/search?term=&limit=: `warren search` (image_search) as
+ * Docker's [{"name", "description", "star_count", "is_official",
+ * "is_automated"}] */
+int api_img_search(struct api_ctx *c)
+{
+	cleanup_free char *term = http_query(c->req, "term"), *lim = http_query(c->req, "limit");
+	struct search_opts o = {.reg = {.tls_verify = -1}, .official = -1, .automated = -1};
+	struct search_result *r = NULL;
+	struct werr err = {0};
+	struct json_object *a;
+	int64_t limit = 0;
+	size_t n = 0;
+
+	if (term == NULL || term[0] == '\0')
+		return api_error(c, 400, "search: the term is missing (?term=)");
+	if (lim && parse_int64(lim, 0, 100, &limit) < 0)
+		return api_error(c, 400, "invalid limit: %s", lim);
+	o.limit = (int)limit;
+	if (api_ready(c) < 0)
+		return 0;
+	if (image_search(c->e, term, &o, &r, &n, &err) < 0)
+		return api_werr(c, &err, 500);
+	a = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_new_object();
+		jset_str(e, "name", r[i].name);
+		jset_str(e, "description", r[i].description);
+		jset(e, "star_count", json_object_new_int(r[i].stars));
+		jset(e, "is_official", json_object_new_boolean(r[i].official));
+		jset(e, "is_automated", json_object_new_boolean(r[i].automated));
+		json_object_array_add(a, e);
+	}
+	search_results_free(r, n);
+	return api_json(c, 200, a);
 }

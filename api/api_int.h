@@ -159,6 +159,7 @@ int api_img_history(struct api_ctx *c);
 int api_img_prune(struct api_ctx *c);
 int api_img_save(struct api_ctx *c);
 int api_img_load(struct api_ctx *c);
+int api_img_search(struct api_ctx *c);
 int api_img_pull(struct api_ctx *c); /* api_pull.c */
 int api_img_push(struct api_ctx *c);
 int api_events(struct api_ctx *c); /* api_events.c */

@@ -71,6 +71,7 @@ static const struct route {
     {"POST", "/images/create", api_img_pull, false},
     {"POST", "/images/prune", api_img_prune, false},
     {"GET", "/images/get", api_img_save, false},
+    {"GET", "/images/search", api_img_search, false},
     {"POST", "/images/load", api_img_load, false},
     {"GET", "/images/**/get", api_img_save, false},
     {"GET", "/images/**/json", api_img_inspect, false},

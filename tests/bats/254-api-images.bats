@@ -145,3 +145,21 @@ teardown() {
     api_expect 404 POST "/v1.41/images/nosuch/push?tag=1"
     reg_stop
 }
+
+@test "api: docker search lists the local registry's catalog as warren search" {
+    # guards: issue 12 "images: ... search"
+    load registry
+    reg_start plain
+    reg_push "$REGFIX_ZSTD" zstd:v2
+    export CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf
+    printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REG" >"$CONTAINERS_REGISTRIES_CONF"
+    api_start
+    run_warren 0 search --format '{{.Name}}' "$REG/zst"
+    assert_output "$REG/zstd"
+    run docker_cli search --format '{{.Name}} {{.StarCount}}' "$REG/zst"
+    assert_success
+    assert_output "$REG/zstd 0"
+    api_expect 400 GET /v1.41/images/search
+    api_expect 400 GET "/v1.41/images/search?term=x&limit=lots"
+    reg_stop
+}
