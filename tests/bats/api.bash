@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2154,SC2034  # status/output come from bats; SVC_PID, cid are for the callers
+# shellcheck shell=bash disable=SC2154,SC2034,SC2119,SC2120  # status/output come from bats; SVC_PID, cid are for the callers
 # api.bash - the REST API tests' helpers (250-api.bats, 251-api-io.bats):
 # a service on the test's store, requests with curl, the docker CLI.
 
@@ -50,7 +50,8 @@ docker_cli() {
 # api_stats_check: the stats test (rootless it needs a delegated cgroup: a
 # skip; root: 250-root-api.bats runs it too)
 api_stats_check() {
-    local name=$(wt_name)
+    local name
+    name=$(wt_name)
     api_start
     run docker_cli run -d --name "$name" "$IMAGE" sh -c 'sleep 1000 & sleep 1000' # sh execs the last: 2 pids
     assert_success
@@ -76,7 +77,8 @@ api_stats_check() {
 # api_update_check: the update test (rootless without cgroups: the limits
 # refused; root: 250-root-api.bats runs it with them)
 api_update_check() {
-    local name=$(wt_name)
+    local name
+    name=$(wt_name)
     api_start
     run docker_cli create --name "$name" "$IMAGE" sleep 1000
     assert_success
