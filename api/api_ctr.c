@@ -72,7 +72,7 @@ static struct json_object *docker_ports(struct json_object *pports)
 }
 
 /* One entry of GET /containers/json, from the ps object (ctr_json_ps) */
-static struct json_object *list_entry(const struct container_rec *r)
+struct json_object *api_ctr_summary(const struct container_rec *r)
 {
 	cleanup_json struct json_object *ps = ctr_json_ps(r, NULL);
 	struct json_object *o = json_object_new_object(), *names = json_object_new_array(),
@@ -133,7 +133,7 @@ int api_ctr_list(struct api_ctx *c)
 		if (limit >= 0 && json_object_array_length(a) >= (size_t)limit)
 			break;
 		if (ctr_filter_match(&f, &v[i]))
-			json_object_array_add(a, list_entry(&v[i]));
+			json_object_array_add(a, api_ctr_summary(&v[i]));
 	}
 	ctr_filter_free(&f);
 	container_recs_free(v, n);
@@ -144,7 +144,7 @@ int api_ctr_list(struct api_ctx *c)
 
 /* A string or a list of strings (Cmd, Entrypoint: Docker takes both);
  * NULL and *bad false for null or absent. */
-static char **str_or_list(struct json_object *v, bool *bad)
+char **api_str_or_list(struct json_object *v, bool *bad)
 {
 	char **out = NULL;
 
@@ -171,7 +171,7 @@ static char **str_or_list(struct json_object *v, bool *bad)
 }
 
 /* field of o must be of type t (or absent, or null) */
-static bool typed(struct json_object *o, const char *field, enum json_type t, const char **bad)
+bool api_typed(struct json_object *o, const char *field, enum json_type t, const char **bad)
 {
 	struct json_object *v = jget(o, field);
 
@@ -263,22 +263,22 @@ static int create_opts(struct json_object *b, struct run_opts *o, struct werr *e
 	bool badl;
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (!typed(b, types[i].field, types[i].type, &bad))
+		if (!api_typed(b, types[i].field, types[i].type, &bad))
 			return werr_set(err, 0, "json: field %s has the wrong type", bad);
-	if (!typed(hc, "Binds", json_type_array, &bad) ||
-	    !typed(hc, "PortBindings", json_type_object, &bad) ||
-	    !typed(hc, "NetworkMode", json_type_string, &bad) ||
-	    !typed(hc, "RestartPolicy", json_type_object, &bad) ||
-	    !typed(hc, "CapAdd", json_type_array, &bad) ||
-	    !typed(hc, "CapDrop", json_type_array, &bad) ||
-	    !typed(hc, "AutoRemove", json_type_boolean, &bad))
+	if (!api_typed(hc, "Binds", json_type_array, &bad) ||
+	    !api_typed(hc, "PortBindings", json_type_object, &bad) ||
+	    !api_typed(hc, "NetworkMode", json_type_string, &bad) ||
+	    !api_typed(hc, "RestartPolicy", json_type_object, &bad) ||
+	    !api_typed(hc, "CapAdd", json_type_array, &bad) ||
+	    !api_typed(hc, "CapDrop", json_type_array, &bad) ||
+	    !api_typed(hc, "AutoRemove", json_type_boolean, &bad))
 		return werr_set(err, 0, "json: field HostConfig.%s has the wrong type", bad);
 	if (jstr_or(b, "Image") == NULL)
 		return werr_set(err, 0, "config: Image is required");
-	o->cmd = str_or_list(jget(b, "Cmd"), &badl);
+	o->cmd = api_str_or_list(jget(b, "Cmd"), &badl);
 	if (badl)
 		return werr_set(err, 0, "json: Cmd must be a string or a list of strings");
-	o->entrypoint = str_or_list(jget(b, "Entrypoint"), &badl);
+	o->entrypoint = api_str_or_list(jget(b, "Entrypoint"), &badl);
 	if (badl)
 		return werr_set(err, 0, "json: Entrypoint must be a string or a list of strings");
 	o->entrypoint_set = o->entrypoint != NULL;
@@ -339,6 +339,16 @@ int api_ctr_create(struct api_ctx *c)
 			return api_error(c, 404, "No such image: %s", jstr(b, "Image"));
 		return api_werr(c, &err, strstr(err.msg, "already in use") ? 409 : 500);
 	}
+	/* HostConfig.ConsoleSize [rows, cols] (the CLI sends its terminal's):
+	 * the pty's size from the start on */
+	struct json_object *cs = jget(jget(b, "HostConfig"), "ConsoleSize");
+	if (jget(b, "Tty") && json_object_get_boolean(jget(b, "Tty")) && jlen(cs) == 2 &&
+	    json_object_get_int(json_object_array_get_idx(cs, 0)) > 0 &&
+	    json_object_get_int(json_object_array_get_idx(cs, 1)) > 0)
+		api_put_size(
+		    c->e, oc.rec.id,
+		    (unsigned)json_object_get_int(json_object_array_get_idx(cs, 0)) & 0xffff,
+		    (unsigned)json_object_get_int(json_object_array_get_idx(cs, 1)) & 0xffff);
 	res = json_object_new_object();
 	jset_str(res, "Id", oc.rec.id);
 	jset(res, "Warnings", json_object_new_array());
@@ -386,8 +396,16 @@ int api_ctr_inspect(struct api_ctx *c)
 static int start_owned(struct api_ctx *c, struct ctr_owned *oc, struct werr *err)
 {
 	struct detach_opts d;
+	cleanup_free char *marker = api_attach_marker(c->e, oc->rec.id, "");
+	struct werr ignore = {0};
+	cleanup_free char *want = read_file_at(AT_FDCWD, marker, NULL, &ignore);
 
 	detach_opts_from_container(&oc->rec, &d);
+	/* an attach waits for this start (docker run): the monitor holds the
+	 * output for it, with a stdin pipe when it sends one */
+	d.attach_hold = want != NULL;
+	d.interactive |= want && strcmp(want, "stdin") == 0;
+	api_take_size(c->e, oc->rec.id, &d.rows, &d.cols);
 	return container_detach(c->e, oc, &d, err);
 }
 

@@ -3,6 +3,7 @@
 #define WARREN_API_INT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <json-c/json.h>
@@ -71,6 +72,40 @@ struct container_rec;
  * answered (404) here. 1 found, 0 answered. */
 int api_ctr_lookup(struct api_ctx *c, struct container_rec *out);
 
+/* Shared by the handlers' body checks (api_ctr.c): a string or a list
+ * of strings (NULL, *bad false, for null or absent); is o's field of type
+ * t (or absent, or null)? *bad gets the field when not. */
+char **api_str_or_list(struct json_object *v, bool *bad);
+bool api_typed(struct json_object *o, const char *field, enum json_type t, const char **bad);
+
+/* api_ctrio.c: the marker file of an attach waiting for the start
+ * (malloc'd; suffix "" or ".size"), Docker's stream framing (raw: none),
+ * and the ?h=&w= of resize (400 answered here, -1). */
+char *api_attach_marker(struct engine *e, const char *id, const char *suffix);
+int api_write_frame(int fd, bool raw, int stream, const void *buf, size_t n);
+int api_size_query(struct api_ctx *c, unsigned *rows, unsigned *cols);
+/* The end of a hijacked stream: our side shut for writing, and what the
+ * client still sends (stdin the container did not read) drained until
+ * it closes (at most 2 s), so that close() sends no reset the client
+ * would report as an error. */
+void api_hijack_end(int fd);
+/* Keeps a size for container id's start or attach (api_take_size). */
+void api_put_size(struct engine *e, const char *id, unsigned rows, unsigned cols);
+/* The size a resize (or create's ConsoleSize) left for container id
+ * before its start or attach, taken (the file removed): 1, or 0 when none. */
+int api_take_size(struct engine *e, const char *id, unsigned short *rows, unsigned short *cols);
+
+struct container_rec;
+struct image_rec;
+/* Docker's list entries: a container's (GET /containers/json), an
+ * image's (GET /images/json; users: its containers, shared: SharedSize,
+ * -1 unknown). New references. */
+struct json_object *api_ctr_summary(const struct container_rec *r);
+struct json_object *api_img_summary(const struct image_rec *img, int users, int64_t shared);
+struct volume_rec;
+/* Docker's volume object (api_vol.c) */
+struct json_object *api_vol_json(struct engine *e, const struct volume_rec *v);
+
 /* handlers (api_sys.c, api_ctr.c, api_ctrio.c, api_img.c); each returns as
  * api_handle does */
 int api_ping(struct api_ctx *c);
@@ -88,13 +123,48 @@ int api_ctr_remove(struct api_ctx *c);
 int api_ctr_logs(struct api_ctx *c);
 int api_ctr_attach(struct api_ctx *c);
 int api_ctr_pause(struct api_ctx *c);
+int api_ctr_resize(struct api_ctx *c);
+int api_ctr_rename(struct api_ctx *c); /* api_ctrfs.c */
+int api_ctr_top(struct api_ctx *c);
+int api_ctr_changes(struct api_ctx *c);
+int api_ctr_export(struct api_ctx *c);
+int api_ctr_prune(struct api_ctx *c);
+int api_ctr_stats(struct api_ctx *c);
+int api_ctr_archive_head(struct api_ctx *c);
+int api_ctr_archive_get(struct api_ctx *c);
+int api_ctr_archive_put(struct api_ctx *c);
+int api_ctr_update(struct api_ctx *c);
+int api_vol_create(struct api_ctx *c); /* api_vol.c */
+int api_vol_list(struct api_ctx *c);
+int api_vol_inspect(struct api_ctx *c);
+int api_vol_remove(struct api_ctx *c);
+int api_vol_prune(struct api_ctx *c);
+int api_net_create(struct api_ctx *c); /* api_net.c */
+int api_net_list(struct api_ctx *c);
+int api_net_inspect(struct api_ctx *c);
+int api_net_remove(struct api_ctx *c);
+int api_net_prune(struct api_ctx *c);
+int api_net_connect(struct api_ctx *c);
+int api_net_disconnect(struct api_ctx *c);
+int api_exec_create(struct api_ctx *c); /* api_exec.c */
+int api_exec_start(struct api_ctx *c);
+int api_exec_resize(struct api_ctx *c);
+int api_exec_inspect(struct api_ctx *c);
 int api_ctr_unpause(struct api_ctx *c);
 int api_img_list(struct api_ctx *c);
 int api_img_inspect(struct api_ctx *c);
 int api_img_remove(struct api_ctx *c);
 int api_img_tag(struct api_ctx *c);
+int api_img_history(struct api_ctx *c);
+int api_img_prune(struct api_ctx *c);
+int api_img_save(struct api_ctx *c);
+int api_img_load(struct api_ctx *c);
+int api_img_search(struct api_ctx *c);
 int api_img_pull(struct api_ctx *c); /* api_pull.c */
-int api_events(struct api_ctx *c);   /* api_events.c */
+int api_img_push(struct api_ctx *c);
+int api_events(struct api_ctx *c); /* api_events.c */
+int api_system_df(struct api_ctx *c);
+int api_auth(struct api_ctx *c);
 /* api_libpod.c: the /libpod/ shapes that differ from Docker's */
 int api_libpod_info(struct api_ctx *c);
 int api_libpod_ctr_list(struct api_ctx *c);

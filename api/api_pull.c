@@ -3,10 +3,13 @@
  * progress stream (one JSON object a chunk: "Pulling fs layer",
  * "Downloading" with progressDetail, "Pull complete", "Already exists",
  * then "Status: ..."; a failure after the head is an "error" object, as
- * Docker's daemon sends it). */
+ * Docker's daemon sends it). POST /images/{name}/push: image_push, as
+ * `warren push` runs it, in the same stream's words. */
 #include "api/api_int.h"
 #include "image/image.h"
 #include "image/pull.h"
+#include "image/push.h"
+#include "lib/base64.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/util.h"
@@ -86,15 +89,38 @@ static char *pull_ref(const char *from, const char *tag)
 	return xasprintf("%s%s%s", from, strchr(tag, ':') ? "@" : ":", tag);
 }
 
+/* X-Registry-Auth (base64url of {"username", "password"}) as reg_opts'
+ * "USER:PASS"; NULL when absent or empty (the auth file then) */
+static char *registry_auth(struct api_ctx *c)
+{
+	const char *h = http_header(c->req, "X-Registry-Auth");
+	cleanup_free char *std = NULL, *raw = NULL;
+	cleanup_json struct json_object *o = NULL;
+	size_t len;
+
+	if (h == NULL || h[0] == '\0')
+		return NULL;
+	std = xstrdup(h);
+	for (char *p = std; *p; p++)
+		*p = *p == '-' ? '+' : *p == '_' ? '/' : *p;
+	if (base64_decode(std, &raw, &len) < 0 || (o = json_tokener_parse(raw)) == NULL)
+		return NULL;
+	if (jstr(o, "username") == NULL || jstr(o, "username")[0] == '\0')
+		return NULL;
+	return xasprintf("%s:%s", jstr(o, "username"),
+			 jstr(o, "password") ? jstr(o, "password") : "");
+}
+
 int api_img_pull(struct api_ctx *c)
 {
 	cleanup_free char *from = http_query(c->req, "fromImage");
 	cleanup_free char *tag = http_query(c->req, "tag");
 	cleanup_free char *src = http_query(c->req, "fromSrc");
 	cleanup_free char *platform = http_query(c->req, "platform");
-	cleanup_free char *ref = NULL, *name = NULL;
+	cleanup_free char *ref = NULL, *name = NULL, *creds = registry_auth(c);
 	struct pull_stream ps = {.fd = c->fd};
-	struct pull_opts po = {.reg = {.tls_verify = -1}, .event = pull_event, .ud = &ps};
+	struct pull_opts po = {
+	    .reg = {.creds = creds, .tls_verify = -1}, .event = pull_event, .ud = &ps};
 	char id[DIGEST_HEX_LEN + 1];
 	struct werr err = {0};
 
@@ -124,6 +150,60 @@ int api_img_pull(struct api_ctx *c)
 		}
 		image_rec_free(&img);
 		send_line(&ps, status_line(st, NULL));
+	}
+	if (ps.gone || http_chunked_end(c->fd) < 0)
+		return 1;
+	return 0;
+}
+
+/* POST /images/{name}/push?tag=TAG: image_push as `warren push NAME:TAG`
+ * runs it (credentials: X-Registry-Auth, else the auth file); Docker's
+ * progress lines, the digest last ({"aux": {"Tag", "Digest", "Size"}}) */
+int api_img_push(struct api_ctx *c)
+{
+	cleanup_free char *tag = http_query(c->req, "tag"), *creds = registry_auth(c);
+	cleanup_free char *ref = NULL, *msg = NULL;
+	struct pull_stream ps = {.fd = c->fd};
+	struct push_opts o = {.reg = {.creds = creds, .tls_verify = -1}};
+	struct image_rec img = {0};
+	char digest[DIGEST_STR_LEN] = "";
+	struct werr err = {0};
+	struct json_object *l;
+
+	if (api_ready(c) < 0)
+		return 0;
+	ref = tag && tag[0] ? xasprintf("%s:%s", c->arg, tag) : xstrdup(c->arg);
+	if (image_lookup(c->e, ref, &img, &err) <= 0) {
+		image_rec_free(&img);
+		return api_error(c, 404, "No such image: %s", ref);
+	}
+	image_rec_free(&img);
+	if (http_chunked_begin(c->fd, 200, "application/json") < 0)
+		return 1;
+	l = json_object_new_object();
+	msg = xasprintf("The push refers to repository [%s]", c->arg);
+	jset_str(l, "status", msg);
+	send_line(&ps, l);
+	if (image_push(c->e, ref, NULL, &o, digest, &err) < 0) {
+		struct json_object *d = json_object_new_object();
+		l = json_object_new_object();
+		jset_str(d, "message", err.msg);
+		jset(l, "errorDetail", d);
+		jset_str(l, "error", err.msg);
+		send_line(&ps, l);
+	} else {
+		struct json_object *aux = json_object_new_object();
+		cleanup_free char *st =
+		    xasprintf("%s: digest: %s", tag && tag[0] ? tag : "latest", digest);
+		l = json_object_new_object();
+		jset_str(l, "status", st);
+		send_line(&ps, l);
+		l = json_object_new_object();
+		jset_str(aux, "Tag", tag && tag[0] ? tag : "latest");
+		jset_str(aux, "Digest", digest);
+		jset(l, "progressDetail", json_object_new_object());
+		jset(l, "aux", aux);
+		send_line(&ps, l);
 	}
 	if (ps.gone || http_chunked_end(c->fd) < 0)
 		return 1;

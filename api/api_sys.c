@@ -2,11 +2,14 @@
  * built from the same objects `warren version` and `info` print
  * (runtime/sys_json.h). */
 #include "api/api_int.h"
+#include "image/regconf.h"
+#include "image/registry.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/util.h"
 #include "runtime/container.h"
 #include "runtime/sys_json.h"
+#include "runtime/sysdf.h"
 #include "storage/store.h"
 
 #include <stdlib.h>
@@ -198,5 +201,105 @@ int api_info(struct api_ctx *c)
 	jset(o, "Labels", json_object_new_array());
 	jset(o, "Warnings", json_object_new_array());
 	info_host(o, pi, c->e);
+	return api_json(c, 200, o);
+}
+
+/* GET /system/df: `warren system df`'s measure (sys_df) as Docker's
+ * {"LayersSize", "Images", "Containers", "Volumes", "BuildCache"}, the
+ * entries in the shapes of the list endpoints with their sizes */
+int api_system_df(struct api_ctx *c)
+{
+	struct sys_df d = {0};
+	struct werr err = {0};
+	struct json_object *o, *imgs, *ctrs, *vols;
+	int64_t layers = 0;
+
+	if (api_ready(c) < 0)
+		return 0;
+	if (sys_df(c->e, &d, &err) < 0)
+		return api_werr(c, &err, 500);
+	imgs = json_object_new_array();
+	for (size_t i = 0; i < d.nimages; i++) {
+		const struct df_image *im = &d.images[i];
+		json_object_array_add(imgs, api_img_summary(&im->rec, im->containers, im->shared));
+	}
+	layers = d.rows[0].size;
+	ctrs = json_object_new_array();
+	for (size_t i = 0; i < d.nctrs; i++) {
+		struct json_object *e = api_ctr_summary(&d.ctrs[i].rec);
+		jset(e, "SizeRw", json_object_new_int64(d.ctrs[i].size));
+		json_object_array_add(ctrs, e);
+	}
+	vols = json_object_new_array();
+	for (size_t i = 0; i < d.nvols; i++) {
+		struct json_object *v = api_vol_json(c->e, &d.vols[i].rec),
+				   *u = json_object_new_object();
+		jset(u, "Size", json_object_new_int64(d.vols[i].size));
+		jset(u, "RefCount", json_object_new_int(d.vols[i].links));
+		jset(v, "UsageData", u);
+		json_object_array_add(vols, v);
+	}
+	sys_df_free(&d);
+	o = json_object_new_object();
+	jset(o, "LayersSize", json_object_new_int64(layers));
+	jset(o, "Images", imgs);
+	jset(o, "Containers", ctrs);
+	jset(o, "Volumes", vols);
+	jset(o, "BuildCache", json_object_new_array());
+	return api_json(c, 200, o);
+}
+
+/* POST /auth {"username", "password", "serveraddress"}: the credentials
+ * checked against the registry as `warren login` checks them (reg_ping;
+ * TLS and certificates as registries.conf and certs.d say); nothing is
+ * stored (the client keeps them, as with Docker). 200 {"Status": "Login
+ * Succeeded"}, 401 refused, 400 bad input, 500 an unreachable registry */
+int api_auth(struct api_ctx *c)
+{
+	cleanup_json struct json_object *b = NULL;
+	cleanup_free char *registry = NULL;
+	struct reg_opts ro = {.tls_verify = -1};
+	struct reg_client *rc;
+	struct werr err = {0};
+	const char *bad = NULL, *addr;
+	int r;
+
+	if (api_ready(c) < 0 || (b = api_body(c)) == NULL)
+		return 0;
+	if (!api_typed(b, "username", json_type_string, &bad) ||
+	    !api_typed(b, "password", json_type_string, &bad) ||
+	    !api_typed(b, "serveraddress", json_type_string, &bad))
+		return api_error(c, 400, "json: field %s has the wrong type", bad);
+	if (jstr(b, "username") == NULL || jstr(b, "password") == NULL)
+		return api_error(c, 400, "auth: username and password are required");
+	addr = jstr(b, "serveraddress");
+	if (addr == NULL || addr[0] == '\0')
+		addr = "docker.io";
+	if (str_has_prefix(addr, "https://"))
+		addr += 8;
+	else if (str_has_prefix(addr, "http://"))
+		addr += 7;
+	registry = xstrndup(addr, strcspn(addr, "/"));
+	if (strcmp(registry, "index.docker.io") == 0) {
+		free(registry);
+		registry = xstrdup("docker.io");
+	}
+	/* insecure as registries.conf says, as a pull's or push's */
+	struct regconf *conf = regconf_load(c->e->rootless, &err);
+	if (conf == NULL)
+		return api_werr(c, &err, 500);
+	rc = reg_open(registry, "", regconf_insecure(conf, registry), &ro, &err);
+	regconf_free(conf);
+	if (rc == NULL)
+		return api_error(c, 400, "%s", err.msg);
+	r = reg_ping(rc, jstr(b, "username"), jstr(b, "password"), &err);
+	reg_close(rc);
+	if (r < 0)
+		return strstr(err.msg, "unauthorized") || strstr(err.msg, "authentication")
+			   ? api_error(c, 401, "login to %s: invalid username/password", registry)
+			   : api_error(c, 500, "login to %s: %s", registry, err.msg);
+	struct json_object *o = json_object_new_object();
+	jset_str(o, "Status", "Login Succeeded");
+	jset_str(o, "IdentityToken", "");
 	return api_json(c, 200, o);
 }

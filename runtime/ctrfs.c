@@ -700,6 +700,38 @@ int container_cp_out(struct engine *e, const struct container_rec *c, const char
 	return rc;
 }
 
+int container_path_stat(struct engine *e, const struct container_rec *c, const char *path,
+			struct ctr_path_stat *out, struct werr *err)
+{
+	struct ctr_root r;
+	struct stat st;
+	int slash;
+	cleanup_free char *clean = cp_clean_path(path, &slash);
+	cleanup_close int fd = -1;
+	cleanup_free char *where = xasprintf("container %s", c->name);
+
+	if (root_open(e, c, true, &r, err) < 0)
+		return -1;
+	fd = open_in(r.fd, clean, O_PATH | (slash ? 0 : O_NOFOLLOW));
+	if (fd < 0 || fstat(fd, &st) < 0 || (slash && !S_ISDIR(st.st_mode))) {
+		int en = fd < 0 ? errno : ENOTDIR;
+		root_close(e, &r);
+		return not_found(where, path, en, err);
+	}
+	*out = (struct ctr_path_stat){.size = st.st_size,
+				      .mtime_ns =
+					  st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+				      .mode = st.st_mode};
+	snprintf(out->name, sizeof(out->name), "%s",
+		 strcmp(clean, "/") == 0 ? "/" : base_of(clean));
+	if (S_ISLNK(st.st_mode)) {
+		ssize_t n = readlinkat(fd, "", out->link, sizeof(out->link) - 1);
+		out->link[n > 0 ? n : 0] = '\0';
+	}
+	root_close(e, &r);
+	return 0;
+}
+
 /* The uid and gid of c's user (Config.User) in its /etc/passwd. */
 static void ctr_user_ids(int root, const struct container_rec *c, uid_t *uid, gid_t *gid)
 {

@@ -16,6 +16,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "lib/err.h" /* before engine.h, which uses struct werr */
 #include "engine/engine.h"
@@ -84,5 +86,18 @@ int container_cp_out(struct engine *e, const struct container_rec *c, const char
  * else they keep the ids of the source. */
 int container_cp_in(struct engine *e, const struct container_rec *c, const char *src, int in_fd,
 		    const char *dest, bool archive, struct werr *err);
+
+/* What `docker cp` asks of a path in c before a copy: its own entry (a
+ * last symlink is not followed; link the target it names, else ""),
+ * resolved in the container as the copies are. Missing: err->errnum
+ * ENOENT (or ENOTDIR), the error of cp's. */
+struct ctr_path_stat {
+	char name[256];
+	int64_t size, mtime_ns;
+	mode_t mode;
+	char link[4096];
+};
+int container_path_stat(struct engine *e, const struct container_rec *c, const char *path,
+			struct ctr_path_stat *out, struct werr *err);
 
 #endif

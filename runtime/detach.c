@@ -294,8 +294,8 @@ static void monitor_child(struct engine *e, struct ctr_owned *c, const struct de
 			       .stdin_fd = in_r,
 			       .stdout_fd = out_w,
 			       .stderr_fd = err_w,
-			       .rows = 24,
-			       .cols = 80,
+			       .rows = o->rows ? o->rows : 24,
+			       .cols = o->cols ? o->cols : 80,
 			       .cache_dir = e->runroot,
 			       .id = c->rec.id};
 	struct werr err = {0};

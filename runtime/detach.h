@@ -23,8 +23,9 @@ struct detach_opts {
 	 * before the container starts, for the monitor's forwarder */
 	const struct port_listener *ports;
 	size_t nports;
-	bool attach_hold; /* start -a: the monitor holds the output (and the end)
-			     until the caller has attached to it */
+	bool attach_hold;	   /* start -a: the monitor holds the output (and the end)
+				      until the caller has attached to it */
+	unsigned short rows, cols; /* the pty's size at the start (0: 24x80) */
 };
 
 /* The detach options of `run -d` (passthrough logging needs a terminal

@@ -6,55 +6,11 @@
 
 load helpers
 load registry
+load api
 
 teardown() {
     reg_stop
     wt_teardown
-}
-
-# api_start [ARGS...]: `system service --time 0 unix://$SOCK ARGS` on the
-# current store in the background (SVC_PID), ready when the socket is there
-api_start() {
-    SOCK=$BATS_TEST_TMPDIR/api.sock
-    start_warren "$BATS_TEST_TMPDIR/service.log" system service --time 0 "unix://$SOCK" "$@"
-    SVC_PID=$BG_PID
-    wait_for_file "$SOCK" 20
-}
-
-# api METHOD PATH [CURL-ARGS...]: one request; $code is the status, $output the body
-api() {
-    local method=$1 path=$2
-    shift 2
-    run --separate-stderr curl -sS --max-time 60 --unix-socket "$SOCK" -X "$method" \
-        -o "$BATS_TEST_TMPDIR/body" -w '%{http_code}' "$@" "http://d$path"
-    [ "$status" -eq 0 ] || fail "curl $method $path failed: $stderr"
-    code=$output
-    output=$(cat "$BATS_TEST_TMPDIR/body")
-}
-
-# api_expect CODE METHOD PATH [CURL-ARGS...]: api, and the status must be CODE
-api_expect() {
-    local want=$1
-    shift
-    api "$@"
-    [ "$code" = "$want" ] || fail "$1 $2: status $code, expected $want; body: $output"
-}
-
-# a create body: IMAGE running CMD (a JSON list), with more top-level fields
-create_body() {
-    jq -nc --arg img "$IMAGE" --argjson cmd "$1" "{Image: \$img, Cmd: \$cmd} + ${2:-{\}}"
-}
-
-# api_create NAME CMD-JSON [MORE-JSON]: creates a container; $cid its id
-api_create() {
-    api_expect 201 POST "/v1.41/containers/create?name=$1" -H 'Content-Type: application/json' \
-        -d "$(create_body "$2" "${3:-}")"
-    cid=$(jq -r .Id <<<"$output")
-}
-
-docker_cli() {
-    command -v docker >/dev/null || skip "no docker CLI (the docker.io package's client)"
-    DOCKER_HOST=unix://$SOCK timeout 120 docker "$@"
 }
 
 @test "system service: --help, bad flags and URIs exit 125 with one line" {

@@ -4,6 +4,7 @@
 # /run/warren/warren.sock, and a peer of another uid refused (SO_PEERCRED).
 
 load ../helpers
+load ../api
 
 @test "system service (root): a peer of another uid is refused with 403; root and the owner are served" {
     # guards: issue 12 "a request from another uid (SO_PEERCRED) is refused"
@@ -58,4 +59,14 @@ load ../helpers
     assert_output 204
     run_warren 0 inspect --format '{{.State.Status}}' "$name"
     assert_output running
+}
+
+@test "api (root): stats one-shot and streamed; docker stats --no-stream shows names and pids" {
+    # guards: issue 12 "`docker stats` must show names and pids" (root: cgroups of its own)
+    api_stats_check
+}
+
+@test "api (root): docker update sets limits and the restart policy" {
+    # guards: issue 12 "update (resources where cgroups allow)" (root: cgroups of its own)
+    api_update_check
 }

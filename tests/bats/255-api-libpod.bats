@@ -6,18 +6,17 @@
 
 load helpers
 load registry
+load api
 
 teardown() {
     reg_stop
     wt_teardown
 }
 
-# svc_start: the service on this test's store, unix://$SOCK
+# svc_start: the service on this test's store (api.bash), for podman's client
 svc_start() {
     command -v podman >/dev/null || skip "podman is not installed (tests/deps.sh installs it)"
-    SOCK=$BATS_TEST_TMPDIR/api.sock
-    start_warren "$BATS_TEST_TMPDIR/service.log" system service --time 0 "unix://$SOCK"
-    wait_for_file "$SOCK" 20
+    api_start
 }
 
 # remote ARGS...: podman's remote client against the service
@@ -25,13 +24,11 @@ remote() {
     timeout 60 podman --remote --url "unix://$SOCK" "$@"
 }
 
-# lp METHOD PATH: one request; $code the status, $output the body
+# lp METHOD PATH [CURL-ARGS...]: one /libpod request (api.bash's api)
 lp() {
-    run --separate-stderr curl -sS --max-time 60 --unix-socket "$SOCK" -X "$1" \
-        -o "$BATS_TEST_TMPDIR/body" -w '%{http_code}' "http://d/v4.3.1/libpod$2"
-    [ "$status" -eq 0 ] || fail "curl $1 $2 failed: $stderr"
-    code=$output
-    output=$(cat "$BATS_TEST_TMPDIR/body")
+    local method=$1 path=$2
+    shift 2
+    api "$method" "/v4.3.1/libpod$path" "$@"
 }
 
 @test "libpod: podman --remote info, ps, inspect, logs, images and pod ps print what warren prints" {
@@ -84,7 +81,7 @@ lp() {
     run_warren 0 pod rm -f p1
 }
 
-@test "libpod: podman --remote run (attached: output and exit code; -d with -e, -p, --label), stop, start" {
+@test "libpod: podman --remote run (attached, --rm, -d with -e, -p, --label), exec, stop, start" {
     use_private_store
     load_fixture busybox.docker.tar
     svc_start
@@ -95,8 +92,9 @@ lp() {
     run_warren 0 inspect --format '{{.State.ExitCode}} {{.Config.Cmd}}' a1
     assert_output '3 [sh -c echo out; echo err >&2; exit 3]'
     # --rm: gone when it ends; the client has the code from the died event
-    run remote run --rm --name r1 "$IMAGE" sh -c 'exit 4'
+    run remote run --rm --name r1 "$IMAGE" sh -c 'echo bye; exit 4'
     assert_equal "$status" 4
+    assert_output bye
     run_warren 1 container exists r1
     local port
     port=$(reg_free_port)
@@ -110,6 +108,13 @@ lp() {
     assert_output 1
     run_warren 0 port d1
     assert_output "80/tcp -> 127.0.0.1:$port"
+    # exec, with stdin and the exit code (the Docker handlers, also under /libpod)
+    run remote exec d1 sh -c 'echo $A; exit 5'
+    assert_equal "$status" 5
+    assert_output 1
+    run bash -c "echo piped | timeout 60 podman --remote --url unix://$SOCK exec -i d1 cat"
+    assert_success
+    assert_output piped
     run remote stop -t 0 d1
     assert_success
     run_warren 0 inspect --format '{{.State.Status}}' d1

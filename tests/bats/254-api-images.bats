@@ -1,0 +1,165 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2016,SC2154,SC1091  # jq programs in single quotes; status/output come from bats
+# Issue 12: the API's image endpoints beyond list/inspect/pull/tag/remove:
+# history, through the docker CLI and raw requests.
+
+load helpers
+load api
+
+teardown() {
+    wt_teardown
+}
+
+@test "api: docker history shows warren history's entries; bad input" {
+    # guards: issue 12 "images: ... history"
+    api_start
+    run_warren 0 history --format '{{.CreatedBy}}' "$IMAGE"
+    local want=$output
+    run docker_cli history --no-trunc --format '{{.CreatedBy}}' "$IMAGE"
+    assert_success
+    assert_output "$want"
+    api_expect 200 GET "/v1.41/images/$IMAGE/history"
+    run jq -c '.[0] | [(.Id | startswith("sha256:")), (.Tags | length > 0), (.Size | type), (.Created > 0)]' <<<"$output"
+    assert_output '[true,true,"number",true]'
+    api_expect 404 GET /v1.41/images/nosuch:latest/history
+    api_expect 405 POST "/v1.41/images/$IMAGE/history"
+}
+
+@test "api: /system/df: docker system df counts as warren system df" {
+    # guards: issue 12 "system: ... /system/df"
+    local name=$(wt_name)
+    api_start
+    run docker_cli volume create "$name-v"
+    run docker_cli run -d --name "$name" -v "$name-v:/d" "$IMAGE" sh -c 'echo x >/d/f; exec sleep 1000'
+    assert_success
+    run docker_cli create --name "$name-c" "$IMAGE" true
+    run_warren 0 system df --format '{{.Type}} {{.Total}} {{.Active}}'
+    local want=$output
+    run docker_cli system df --format '{{.Type}} {{.TotalCount}} {{.Active}}'
+    assert_success
+    # Docker's table has a "Build Cache" row that warren has not
+    assert_output "$want"$'\nBuild Cache 0 0'
+    api_expect 200 GET /v1.41/system/df
+    run jq -c '[.LayersSize > 0, (.Images[0].Id | startswith("sha256:")), (.Containers | length), (.Volumes[] | select(.Name == "'"$name-v"'") | .UsageData.RefCount)]' <<<"$output"
+    assert_output '[true,true,2,1]'
+    api_expect 405 POST /v1.41/system/df
+    run docker_cli rm -f "$name" "$name-c"
+}
+
+@test "api: docker image prune removes the dangling images only; bad filters" {
+    # guards: issue 12 "images: ... prune"
+    local name=$(wt_name)
+    api_start
+    run_warren 0 create --name "$name" "$IMAGE" true
+    run_warren 0 commit -q "$name"
+    local dangling=$output
+    run_warren 0 rm "$name"
+    run docker_cli image prune -f
+    assert_success
+    assert_output --partial "deleted: sha256:$dangling"
+    run_warren 125 image inspect "$dangling"
+    run docker_cli image inspect -f '{{.Id}}' "$IMAGE"
+    assert_success
+    api_expect 200 POST /v1.41/images/prune
+    assert_output '{"ImagesDeleted":[],"SpaceReclaimed":0}'
+    api_expect 400 POST "/v1.41/images/prune?filters=%7B%22bogus%22%3A%5B%22x%22%5D%7D"
+    api_expect 400 POST "/v1.41/images/prune?filters=nojson"
+}
+
+@test "api: docker save and docker load through /images/get and /images/load" {
+    # guards: issue 12 "images: ... save (/images/get), load (/images/load)"
+    local t=$BATS_TEST_TMPDIR
+    api_start
+    run docker_cli tag "$IMAGE" localhost/wt-save:1
+    assert_success
+    run docker_cli save -o "$t/s.tar" localhost/wt-save:1
+    assert_success
+    run tar -tf "$t/s.tar"
+    assert_line manifest.json
+    run docker_cli rmi localhost/wt-save:1
+    assert_success
+    run docker_cli load -i "$t/s.tar"
+    assert_success
+    assert_output "Loaded image: localhost/wt-save:1"
+    run_warren 0 image inspect --format '{{.Id}}' localhost/wt-save:1
+    assert_output "$IMAGE_ID"
+    # bad input
+    api_expect 404 GET /v1.41/images/get?names=nosuch:1
+    api_expect 400 GET /v1.41/images/get
+    api_expect 400 POST /v1.41/images/load --data-binary 'not an archive'
+    assert_output --partial "load:"
+    api_expect 400 POST /v1.41/images/load
+    api_expect 200 GET /_ping
+}
+
+@test "api: /auth checks credentials against the local registry; docker login through it" {
+    # guards: issue 12 "/auth (check credentials)"
+    load registry
+    reg_start basic-http
+    export CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf
+    printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REG" >"$CONTAINERS_REGISTRIES_CONF"
+    api_start
+    api_expect 200 POST /v1.41/auth -d "{\"username\":\"$REG_USER\",\"password\":\"$REG_PASS\",\"serveraddress\":\"$REG\"}"
+    assert_output '{"Status":"Login Succeeded","IdentityToken":""}'
+    api_expect 401 POST /v1.41/auth -d "{\"username\":\"$REG_USER\",\"password\":\"wrong\",\"serveraddress\":\"http://$REG/\"}"
+    assert_output --partial "invalid username/password"
+    # the docker CLI: its config in a directory of the test's
+    run env DOCKER_CONFIG="$BATS_TEST_TMPDIR/dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker login -u "$REG_USER" --password-stdin "$REG" <<<"$REG_PASS"
+    assert_success
+    assert_output --partial "Login Succeeded"
+    # bad input
+    api_expect 400 POST /v1.41/auth -d '{"username":1}'
+    api_expect 400 POST /v1.41/auth -d '{"serveraddress":"x"}'
+    api_expect 400 POST /v1.41/auth -d '{"username":'
+    reg_stop
+}
+
+@test "api: docker push to the local registry through /images/{name}/push" {
+    # guards: issue 12 "images: ... push (to the local registry)"
+    load registry
+    reg_start basic-http
+    export CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf
+    printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REG" >"$CONTAINERS_REGISTRIES_CONF"
+    api_start
+    local dc=$BATS_TEST_TMPDIR/dc
+    run docker_cli tag "$IMAGE" "$REG/wt/pushed:1"
+    assert_success
+    # without credentials: the registry's refusal in the stream, a failure
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker push "$REG/wt/pushed:1"
+    assert_failure
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker login -u "$REG_USER" --password-stdin "$REG" <<<"$REG_PASS"
+    assert_success
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker push "$REG/wt/pushed:1"
+    assert_success
+    assert_output --partial "1: digest: sha256:"
+    local digest=${output##*digest: }
+    run curl -sS -u "$REG_USER:$REG_PASS" -o /dev/null -w '%{http_code}' -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' "http://$REG/v2/wt/pushed/manifests/1"
+    assert_output 200
+    [[ $digest == sha256:* ]] || fail "digest: $digest"
+    # pull with X-Registry-Auth (the CLI's login): back after a removal
+    run docker_cli rmi "$REG/wt/pushed:1"
+    assert_success
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker pull "$REG/wt/pushed:1"
+    assert_success
+    assert_output --partial "Status: Downloaded newer image for $REG/wt/pushed:1"
+    api_expect 404 POST "/v1.41/images/nosuch/push?tag=1"
+    reg_stop
+}
+
+@test "api: docker search lists the local registry's catalog as warren search" {
+    # guards: issue 12 "images: ... search"
+    load registry
+    reg_start plain
+    reg_push "$REGFIX_ZSTD" zstd:v2
+    export CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf
+    printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REG" >"$CONTAINERS_REGISTRIES_CONF"
+    api_start
+    run_warren 0 search --format '{{.Name}}' "$REG/zst"
+    assert_output "$REG/zstd"
+    run docker_cli search --format '{{.Name}} {{.StarCount}}' "$REG/zst"
+    assert_success
+    assert_output "$REG/zstd 0"
+    api_expect 400 GET /v1.41/images/search
+    api_expect 400 GET "/v1.41/images/search?term=x&limit=lots"
+    reg_stop
+}

@@ -1,0 +1,111 @@
+# shellcheck shell=bash disable=SC2154,SC2034,SC2119,SC2120  # status/output come from bats; SVC_PID, cid are for the callers
+# api.bash - the REST API tests' helpers (the 25x-api files):
+# a service on the test's store, requests with curl, the docker CLI.
+
+# api_start [ARGS...]: `system service --time 0 unix://$SOCK ARGS` on the
+# current store in the background (SVC_PID), ready when the socket is there
+api_start() {
+    SOCK=$BATS_TEST_TMPDIR/api.sock
+    start_warren "$BATS_TEST_TMPDIR/service.log" system service --time 0 "unix://$SOCK" "$@"
+    SVC_PID=$BG_PID
+    wait_for_file "$SOCK" 20
+}
+
+# api METHOD PATH [CURL-ARGS...]: one request; $code is the status, $output the body
+api() {
+    local method=$1 path=$2
+    shift 2
+    run --separate-stderr curl -sS --max-time 60 --unix-socket "$SOCK" -X "$method" \
+        -o "$BATS_TEST_TMPDIR/body" -w '%{http_code}' "$@" "http://d$path"
+    [ "$status" -eq 0 ] || fail "curl $method $path failed: $stderr"
+    code=$output
+    output=$(cat "$BATS_TEST_TMPDIR/body")
+}
+
+# api_expect CODE METHOD PATH [CURL-ARGS...]: api, and the status must be CODE
+api_expect() {
+    local want=$1
+    shift
+    api "$@"
+    [ "$code" = "$want" ] || fail "$1 $2: status $code, expected $want; body: $output"
+}
+
+# a create body: IMAGE running CMD (a JSON list), with more top-level fields
+create_body() {
+    jq -nc --arg img "$IMAGE" --argjson cmd "$1" "{Image: \$img, Cmd: \$cmd} + ${2:-{\}}"
+}
+
+# api_create NAME CMD-JSON [MORE-JSON]: creates a container; $cid its id
+api_create() {
+    api_expect 201 POST "/v1.41/containers/create?name=$1" -H 'Content-Type: application/json' \
+        -d "$(create_body "$2" "${3:-}")"
+    cid=$(jq -r .Id <<<"$output")
+}
+
+docker_cli() {
+    command -v docker >/dev/null || skip "no docker CLI (the docker.io package's client)"
+    DOCKER_HOST=unix://$SOCK timeout 120 docker "$@"
+}
+
+# api_stats_check: the stats test (rootless it needs a delegated cgroup: a
+# skip; root: 250-root-api.bats runs it too)
+api_stats_check() {
+    local name
+    name=$(wt_name)
+    api_start
+    run docker_cli run -d --name "$name" "$IMAGE" sh -c 'sleep 1000 & sleep 1000' # sh execs the last: 2 pids
+    assert_success
+    api GET "/v1.41/containers/$name/stats?stream=false"
+    if [ "$code" != 200 ]; then
+        # rootless without a delegated cgroup: the engine's reason, as `warren stats`
+        assert_output --partial "cgroup"
+        skip "stats need a cgroup of the container's own: $output"
+    fi
+    run jq -c '[.name, .pids_stats.current, (.memory_stats.usage > 0), (.cpu_stats.online_cpus > 0)]' <<<"$output"
+    assert_output "[\"/$name\",2,true,true]"
+    run docker_cli stats --no-stream --format '{{.Name}} {{.PIDs}}' "$name"
+    assert_success
+    assert_output "$name 2"
+    # streamed: a line a second until the client leaves
+    run timeout 30 curl -sS -N --max-time 3 --unix-socket "$SOCK" "http://d/v1.41/containers/$name/stats"
+    [ "$(grep -c '"pids_stats"' <<<"$output")" -ge 2 ] || fail "stream: $output"
+    api_expect 200 GET /_ping
+    api_expect 404 GET "/v1.41/containers/nosuch/stats?stream=0"
+    run docker_cli rm -f "$name"
+}
+
+# api_update_check: the update test (rootless without cgroups: the limits
+# refused; root: 250-root-api.bats runs it with them)
+api_update_check() {
+    local name
+    name=$(wt_name)
+    api_start
+    run docker_cli create --name "$name" "$IMAGE" sleep 1000
+    assert_success
+    run docker_cli update -m 64m --cpus 1.5 --restart on-failure:3 "$name"
+    local mem=67108864
+    if [ "$status" -ne 0 ]; then
+        # rootless without cgroups: refused as `warren update` refuses, nothing changed
+        assert_output --partial "resource limits need a cgroup"
+        mem=0
+        run docker_cli inspect -f '{{.HostConfig.RestartPolicy.Name}}' "$name"
+        assert_output ""
+        run docker_cli update --restart on-failure:3 "$name"
+        assert_success
+        run docker_cli inspect -f '{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}' "$name"
+        assert_output "on-failure 3"
+    else
+        run docker_cli inspect -f '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}' "$name"
+        assert_output "67108864 1500000000 on-failure 3"
+    fi
+    api_expect 400 POST "/v1.41/containers/$name/update" -d '{"Memory":"lots"}'
+    assert_output --partial "Memory has the wrong type"
+    api_expect 400 POST "/v1.41/containers/$name/update" -d '{"CpusetCpus":"99999"}'
+    api_expect 400 POST "/v1.41/containers/$name/update" -d '{"Memory":'
+    api_expect 400 POST "/v1.41/containers/$name/update" -d '{"RestartPolicy":{"Name":"sometimes"}}'
+    api_expect 404 POST "/v1.41/containers/nosuch/update" -d '{"Memory":67108864}'
+    assert_output '{"message":"No such container: nosuch"}'
+    run docker_cli inspect -f '{{.HostConfig.Memory}} {{.HostConfig.RestartPolicy.Name}}' "$name"
+    assert_output "$mem on-failure"
+    run docker_cli rm "$name"
+}
