@@ -452,15 +452,11 @@ static int spec_opts(struct json_object *b, struct run_opts *o, struct werr *err
 	    {"stop_timeout", json_type_int},   {"stop_signal", json_type_int},
 	    {"annotations", json_type_object}, {"publish_image_ports", json_type_boolean},
 	};
-	const char *s;
+	const char *s, *bad = NULL;
 
-	for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
-		struct json_object *v = jget(b, types[i].field);
-		if (v && !json_object_is_type(v, json_type_null) &&
-		    !json_object_is_type(v, types[i].type))
-			return werr_set(err, 0, "json: field %s has the wrong type",
-					types[i].field);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
+		if (!api_typed(b, types[i].field, types[i].type, &bad))
+			return werr_set(err, 0, "json: field %s has the wrong type", bad);
 	if ((s = jstr(b, "image")) == NULL || !*s)
 		return werr_set(err, 0, "no image specified");
 	if ((s = jstr(b, "name")) && *s)
