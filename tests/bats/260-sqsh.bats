@@ -23,8 +23,12 @@ sqsh_mounts() {
         'index($5, r) == 1 && / - fuse\.squashfuse /' | wc -l
 }
 
-# export_image FILE: the base image as a .sqsh
+# export_image FILE: the base image as a .sqsh, from a private store (the
+# suite's shared store may hold other names of the same image, which the
+# file would carry)
 export_image() {
+    use_private_store
+    load_fixture busybox.docker.tar
     run_warren 0 image export --format squashfs "$IMAGE" "$1"
     [ -s "$1" ] || fail "no $1"
 }
