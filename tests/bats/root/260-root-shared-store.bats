@@ -257,6 +257,10 @@ EOF
 
 @test "shared store: the owner pulls and removes while the reader runs: never a half image" {
     # guards: issue 15 (safe while the owner pulls into it)
+    # Removing an image while a reader's container runs from it takes its
+    # files away (hpc.md says so): the owner's rmi waits for the reader's run
+    # of the churned image (flock on $RD/inuse), so what is tested is a run
+    # that starts while the image is being stored or removed.
     local stop=$RD/stop owner i complete=0
     w tag "$IMAGE" localhost/churn:base
     (
@@ -264,7 +268,10 @@ EOF
             w load -q -i "$WT_FIXTURES/layers.tar" >/dev/null 2>&1
             w tag localhost/warren-test/layers:latest localhost/churn:latest >/dev/null 2>&1
             sleep 0.5
-            w rmi -f localhost/churn:latest localhost/warren-test/layers:latest >/dev/null 2>&1
+            {
+                flock 19
+                w rmi -f localhost/churn:latest localhost/warren-test/layers:latest >/dev/null 2>&1
+            } 19>"$RD/inuse"
         done
     ) &
     owner=$!
@@ -274,7 +281,11 @@ EOF
         rdr run --rm "$IMAGE" true
         [ "$status" = 0 ] || { touch "$stop"; fail "run of a stable image failed while the owner churned: $stderr"; }
         # the churned one: complete, or not there
+        exec 19>"$RD/inuse"
+        flock 19
         rdr run --rm --pull=never localhost/churn:latest cat /owned1000 /etc/extra /opaque/c
+        flock -u 19
+        exec 19>&-
         if [ "$status" = 0 ]; then
             [ "$output" = $'1000\nextra\nc' ] || { touch "$stop"; fail "a half image: $output"; }
             complete=$((complete + 1))
