@@ -145,7 +145,6 @@ int api_libpod_ctr_remove(struct api_ctx *c)
 int api_libpod_img_list(struct api_ctx *c)
 {
 	cleanup_strv char **specs = NULL;
-	struct image_filter *f = NULL;
 	struct image_rec *v = NULL;
 	struct werr err = {0};
 	struct json_object *a;
@@ -158,16 +157,10 @@ int api_libpod_img_list(struct api_ctx *c)
 	specs = api_filters(c, &ok);
 	if (!ok)
 		return 0;
-	if (!http_query_bool(c->req, "all", false))
-		specs = strv_append(specs, "intermediate=false");
-	f = image_filter_new(c->e, specs, &err);
-	if (f == NULL)
-		return api_error(c, 400, "%s", err.msg);
-	if (image_filter_list(c->e, f, &v, &n, &err) < 0) {
-		image_filter_free(f);
-		return api_werr(c, &err, 500);
-	}
-	image_filter_free(f);
+	if (image_filter_select(c->e, specs, http_query_bool(c->req, "all", false), &v, &n, &err) <
+	    0)
+		return err.status == 125 ? api_error(c, 400, "%s", err.msg)
+					 : api_werr(c, &err, 500);
 	st = engine_store(c->e, &err);
 	a = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
@@ -254,29 +247,28 @@ static ssize_t stream_write(void *cookie, const char *buf, size_t size)
 int api_libpod_img_pull(struct api_ctx *c)
 {
 	cleanup_free char *ref = http_query(c->req, "reference");
-	cleanup_free char *policy = http_query(c->req, "policy");
+	cleanup_free char *policy_s = http_query(c->req, "policy");
 	cleanup_free char *tls = http_query(c->req, "tlsVerify");
 	cleanup_free char *arch = http_query(c->req, "arch");
 	cleanup_free char *os = http_query(c->req, "os");
 	cleanup_free char *variant = http_query(c->req, "variant");
-	cleanup_free char *platform = NULL, *name = NULL;
+	cleanup_free char *platform = NULL;
 	bool quiet = http_query_bool(c->req, "quiet", false);
 	struct stream_out so = {.fd = c->fd};
 	struct pull_opts po = {.reg = {.tls_verify = -1}};
+	enum pull_policy policy = PULL_ALWAYS; /* `podman pull`'s */
 	char id[DIGEST_HEX_LEN + 1] = "";
 	cookie_io_functions_t fns = {.write = stream_write};
 	struct progress *pr = NULL;
 	struct json_object *o;
 	struct werr err = {0};
-	struct image_rec have = {0};
 	FILE *out;
-	int found = 0, rc;
+	int rc;
 
 	if (ref == NULL || ref[0] == '\0')
 		return api_error(c, 400, "reference parameter cannot be empty");
-	if (policy && *policy && strcmp(policy, "always") && strcmp(policy, "missing") &&
-	    strcmp(policy, "newer") && strcmp(policy, "never"))
-		return api_error(c, 400, "unsupported pull policy \"%s\"", policy);
+	if (policy_s && *policy_s && pull_policy_parse(policy_s, &policy, &err) < 0)
+		return api_error(c, 400, "%s", err.msg);
 	if (tls && *tls)
 		po.reg.tls_verify = strcmp(tls, "false") != 0;
 	if ((os && *os) || (arch && *arch))
@@ -286,33 +278,21 @@ int api_libpod_img_pull(struct api_ctx *c)
 	po.platform = platform;
 	if (api_ready(c) < 0)
 		return 0;
-	if (policy && (!strcmp(policy, "missing") || !strcmp(policy, "never")))
-		found = image_lookup(c->e, ref, &have, &err);
-	if (http_chunked_begin(c->fd, 200, "application/json") < 0) {
-		image_rec_free(&have);
+	if (http_chunked_begin(c->fd, 200, "application/json") < 0)
 		return 1;
+	/* the policy as `run --pull` takes it: a stored image is no pull */
+	out = fopencookie(&so, "w", fns);
+	if (out != NULL) {
+		setvbuf(out, NULL, _IOLBF, 0);
+		pr = progress_new(out, false, quiet);
+		po.event = progress_event;
+		po.ud = pr;
 	}
-	if (found == 1) {
-		snprintf(id, sizeof(id), "%s", have.id);
-		rc = 0;
-	} else if (policy && !strcmp(policy, "never")) {
-		werr_set(&err, 0, "%s: image not known", ref);
-		rc = -1;
-	} else {
-		out = fopencookie(&so, "w", fns);
-		if (out != NULL) {
-			setvbuf(out, NULL, _IOLBF, 0);
-			pr = progress_new(out, false, quiet);
-			po.event = progress_event;
-			po.ud = pr;
-		}
-		rc = image_pull(c->e, ref, &po, id, &name, &err);
-		if (pr)
-			progress_free(pr);
-		if (out)
-			fclose(out);
-	}
-	image_rec_free(&have);
+	rc = image_get_or_pull(c->e, ref, policy, &po, id, &err);
+	if (pr)
+		progress_free(pr);
+	if (out)
+		fclose(out);
 	o = json_object_new_object();
 	if (rc < 0) {
 		jset_str(o, "error", err.msg);

@@ -56,24 +56,6 @@ static void images_fini(void *opts)
 const struct optspec cli_images_opts = {images_tab, sizeof(struct images_opts), false, NULL,
 					images_fini};
 
-/* The images --filter keeps; without -a no intermediate images, as Podman */
-static int images_filtered(struct engine *e, const struct images_opts *o, struct image_rec **list,
-			   size_t *n, struct werr *err)
-{
-	cleanup_strv char **specs = strv_copy(o->filter);
-	struct image_filter *f;
-	int rc;
-
-	if (!o->all)
-		specs = strv_append(specs, "intermediate=false");
-	f = image_filter_new(e, specs, err);
-	if (f == NULL)
-		return werr_status(err, 125);
-	rc = image_filter_list(e, f, list, n, err);
-	image_filter_free(f);
-	return rc;
-}
-
 /* One row of `images`: an image under one of its names (or none). */
 struct image_row {
 	const struct image_rec *rec;
@@ -183,7 +165,7 @@ int cmd_images(struct engine *e, void *opts, char **args, struct werr *err)
 		werr_set(err, 0, "cannot specify an image and a filter(s)");
 		return werr_status(err, 125);
 	}
-	if (images_filtered(e, o, &list, &n, err) < 0)
+	if (image_filter_select(e, o->filter, o->all, &list, &n, err) < 0)
 		return -1;
 	if (filter) { /* `images REPO[:TAG]`: keep the images that name matches */
 		for (size_t i = 0; i < n; i++) {

@@ -559,3 +559,20 @@ int image_parse_until(const char *s, int64_t now, int64_t *ns, struct werr *err)
 	}
 	return werr_set(err, 0, "failed to parse value as time or duration: \"%s\"", s);
 }
+
+int image_filter_select(struct engine *e, char *const *specs, bool all, struct image_rec **out,
+			size_t *n, struct werr *err)
+{
+	cleanup_strv char **v = strv_copy(specs);
+	struct image_filter *f;
+	int rc;
+
+	if (!all)
+		v = strv_append(v, "intermediate=false");
+	f = image_filter_new(e, v, err);
+	if (f == NULL)
+		return werr_status(err, 125);
+	rc = image_filter_list(e, f, out, n, err);
+	image_filter_free(f);
+	return rc;
+}

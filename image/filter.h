@@ -34,6 +34,13 @@ void image_filter_free(struct image_filter *f);
 int image_filter_list(struct engine *e, const struct image_filter *f, struct image_rec **out,
 		      size_t *n, struct werr *err);
 
+/* `images`' selection: the images that pass specs (NULL: all), without
+ * the intermediate ones unless all, as Podman's `images` and its API.
+ * A bad filter: -1 with err's status 125 (the caller's "bad request");
+ * else as image_filter_list. */
+int image_filter_select(struct engine *e, char *const *specs, bool all, struct image_rec **out,
+			size_t *n, struct werr *err);
+
 /* `image prune`: removes the dangling images (all: every image) that no
  * container uses and that pass the filters, round after round until none is
  * left (removing a child can leave its parent dangling). *removed gets the
