@@ -78,10 +78,15 @@ static const char *mount_program_opt(struct engine *e)
 
 /* ---- probing ---- */
 
+/* Rootless: user.* xattrs (userxattr, which also keeps redirects off).
+ * Root: redirect_dir=off, whatever the kernel's default, so a renamed lower
+ * dir is copied up whole (mv falls back to a copy on EXDEV) instead of
+ * becoming an empty dir with a trusted.overlay.redirect xattr, which a
+ * layer diff of the upper dir would lose. */
 static char *overlay_opts(struct engine *e, const char *lower, const char *upper, const char *work)
 {
 	return xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s", lower, upper, work,
-			 e->rootless ? ",userxattr" : "");
+			 e->rootless ? ",userxattr" : ",redirect_dir=off");
 }
 
 /* The probe's overlay, configured by fsconfig and never attached: a
@@ -286,6 +291,8 @@ static int mount_new_api(struct engine *e, const char *ldir, char *const *layers
 	/* safe defaults; older kernels may not know them */
 	sys_fsconfig(fs, FSCONFIG_SET_STRING, "index", "off", 0);
 	sys_fsconfig(fs, FSCONFIG_SET_STRING, "metacopy", "off", 0);
+	if (!e->rootless) /* see overlay_opts */
+		sys_fsconfig(fs, FSCONFIG_SET_STRING, "redirect_dir", "off", 0);
 	if (vol)
 		sys_fsconfig(fs, FSCONFIG_SET_FLAG, "volatile", NULL, 0);
 	if (sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
