@@ -34,6 +34,9 @@ PKGS=(
     squashfs-tools squashfuse
     # docs/rootless/hpc.md's MPI example: the host's launcher and an MPI hello world
     openmpi-bin libopenmpi-dev
+    # hpc.md's job script under a real one-node Slurm (root/265-root-batch.bats starts munged,
+    # slurmctld and slurmd with the test's own key, config and ports)
+    slurmctld slurmd slurm-client munge
     # tests: bats, jq, util-linux (runuser, findmnt), bsdutils (script), iproute2, coreutils
     # (timeout), sqlite3 (its CLI edits a store's records)
     bats bats-assert bats-support jq util-linux bsdutils iproute2 coreutils passwd attr sqlite3
