@@ -165,6 +165,8 @@ static char **dest_names(struct json_object *dests)
 {
 	char **v = NULL;
 
+	if (dests == NULL)
+		return NULL;
 	json_object_object_foreach(dests, k, val)
 	{
 		(void)val;

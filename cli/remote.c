@@ -219,7 +219,7 @@ static int connect_unix(const char *path, struct werr *err)
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return werr_set(err, errno, "unable to connect to warren socket: dial unix %s",
+		return werr_set(err, errno, "unable to connect to warren socket: dial unix %s: connect",
 				path);
 	return steal_fd(&fd);
 }
