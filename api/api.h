@@ -33,8 +33,7 @@ int api_serve(struct engine *e, const struct api_opts *o, struct werr *err);
 
 /* Serves one connection on fd (a socketpair's end: `system dial-stdio`
  * when no service listens) as a service's child would, then exits. */
-void api_serve_conn(struct engine *e, const struct api_opts *o, int fd)
-    __attribute__((noreturn));
+void api_serve_conn(struct engine *e, const struct api_opts *o, int fd) __attribute__((noreturn));
 
 /* The frames of POST /warren/cli (api_cli.c), both ways: 8 bytes (type,
  * 0, 0, 0, big-endian length) then the payload. In: the client's stdin

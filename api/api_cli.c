@@ -110,7 +110,8 @@ static int start_child(struct cli_child *ch, char **argv, bool tty, unsigned row
 
 	*ch = (struct cli_child){.pid = -1, .pidfd = -1, .in = -1, .out = -1, .er = -1, .tty = tty};
 	if (tty) {
-		struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+		struct winsize ws = {.ws_row = (unsigned short)rows,
+				     .ws_col = (unsigned short)cols};
 		master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 		if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 ||
 		    ptsname_r(master, slave, sizeof(slave)) != 0)
@@ -410,7 +411,8 @@ int api_cli(struct api_ctx *c)
 	argv = child_argv(c->e, args);
 	int64_t rows = json_object_get_int64(jget(b, "Rows")),
 		cols = json_object_get_int64(jget(b, "Cols"));
-	if (start_child(&ch, argv, json_object_get_boolean(jget(b, "Tty")), rows > 0 && rows < 65536 ? (unsigned)rows : 0,
+	if (start_child(&ch, argv, json_object_get_boolean(jget(b, "Tty")),
+			rows > 0 && rows < 65536 ? (unsigned)rows : 0,
 			cols > 0 && cols < 65536 ? (unsigned)cols : 0, jstr(b, "Term")) < 0)
 		return api_error(c, 500, "start the command: %s", strerror(errno));
 	if (write_all(c->fd, head, strlen(head)) < 0) {

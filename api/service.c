@@ -227,8 +227,8 @@ static void refuse_child(int fd)
 }
 
 /* Serves one connection's requests in a child (never returns). */
-static __attribute__((noreturn)) void conn_child(struct engine *e, const struct api_opts *o,
-						int fd, int pipe_w, bool refuse)
+static __attribute__((noreturn)) void conn_child(struct engine *e, const struct api_opts *o, int fd,
+						 int pipe_w, bool refuse)
 {
 	cleanup_free struct http_conn *c = xcalloc(1, sizeof(*c));
 	struct api_conn ac = {.e = e, .o = o, .fd = fd};

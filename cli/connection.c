@@ -210,11 +210,10 @@ static int conns_save(struct conns *c, struct json_object *dests, const char *ac
 		cleanup_free char *k = toml_key(names[i]), *u = toml_quote(jstr(d, "uri"));
 		cleanup_free char *id = ident && *ident ? toml_quote(ident) : NULL;
 		cleanup_free char *idl = id ? xasprintf("  identity = %s\n", id) : NULL;
-		char *t = xasprintf("%s[engine.service_destinations.%s]\n  uri = %s\n%s%s", tables,
-				    k, u, idl ? idl : "",
-				    json_object_get_boolean(jget(d, "is_machine"))
-					? "  is_machine = true\n"
-					: "");
+		char *t = xasprintf(
+		    "%s[engine.service_destinations.%s]\n  uri = %s\n%s%s", tables, k, u,
+		    idl ? idl : "",
+		    json_object_get_boolean(jget(d, "is_machine")) ? "  is_machine = true\n" : "");
 		free(tables);
 		tables = t;
 	}
@@ -261,13 +260,16 @@ int remote_lookup_connection(const char *name, char **uri, char **identity, stru
 		return 0;
 	}
 	if (d == NULL || jstr(d, "uri") == NULL) {
-		werr_set(err, 0, "failed to resolve active destination: \"%s\" service destination not found",
-			 name);
+		werr_set(
+		    err, 0,
+		    "failed to resolve active destination: \"%s\" service destination not found",
+		    name);
 		conns_free(&c);
 		return werr_status(err, 125);
 	}
 	*uri = xstrdup(jstr(d, "uri"));
-	*identity = jstr(d, "identity") && *jstr(d, "identity") ? xstrdup(jstr(d, "identity")) : NULL;
+	*identity =
+	    jstr(d, "identity") && *jstr(d, "identity") ? xstrdup(jstr(d, "identity")) : NULL;
 	conns_free(&c);
 	return 1;
 }
@@ -390,24 +392,25 @@ int cmd_connection_ls(struct engine *e, void *opts, char **args, struct werr *er
 		jset_str(j, "Name", names[i]);
 		jset_str(j, "URI", jstr(d, "uri") ? jstr(d, "uri") : "");
 		jset_str(j, "Identity", jstr(d, "identity") ? jstr(d, "identity") : "");
-		jset(j, "IsMachine", json_object_new_boolean(json_object_get_boolean(jget(d, "is_machine"))));
-		jset(j, "Default", json_object_new_boolean(c.active && strcmp(c.active, names[i]) == 0));
+		jset(j, "IsMachine",
+		     json_object_new_boolean(json_object_get_boolean(jget(d, "is_machine"))));
+		jset(j, "Default",
+		     json_object_new_boolean(c.active && strcmp(c.active, names[i]) == 0));
 		objs[i] = j;
 	}
 	conns_free(&c);
 	if (o->quiet || o->format) {
 		const char *f = o->quiet ? "{{.Name}}" : o->format;
 		return format_print_owned(stdout, f, objs, n, NULL, err) < 0 ? werr_status(err, 125)
-									    : 0;
+									     : 0;
 	}
 	struct table *t = table_new(4);
 	table_add(t, (const char *const[]){"Name", "URI", "Identity", "Default"});
 	for (size_t i = 0; i < n; i++)
-		table_add(t, (const char *const[]){jstr(objs[i], "Name"), jstr(objs[i], "URI"),
-						   jstr(objs[i], "Identity"),
-						   json_object_get_boolean(jget(objs[i], "Default"))
-						       ? "true"
-						       : "false"});
+		table_add(
+		    t, (const char *const[]){
+			   jstr(objs[i], "Name"), jstr(objs[i], "URI"), jstr(objs[i], "Identity"),
+			   json_object_get_boolean(jget(objs[i], "Default")) ? "true" : "false"});
 	table_print(t, stdout);
 	table_free(t);
 	for (size_t i = 0; i < n; i++)

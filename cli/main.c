@@ -371,7 +371,7 @@ struct global_opts {
 	char **storage_opts;
 	char **hooks_dirs;
 	bool version, debug;
-	bool remote;			       /* -r, --remote */
+	bool remote;				 /* -r, --remote */
 	const char *url, *connection, *identity; /* --url, -c/--connection, --identity */
 };
 
@@ -525,10 +525,8 @@ int main(int argc, char **argv)
 	absolutize(&e.runroot);
 	for (size_t i = 0; e.hooks_dirs && e.hooks_dirs[i]; i++)
 		absolutize(&e.hooks_dirs[i]);
-	ro = (struct remote_opts){.remote = g.remote,
-				  .url = g.url,
-				  .connection = g.connection,
-				  .identity = g.identity};
+	ro = (struct remote_opts){
+	    .remote = g.remote, .url = g.url, .connection = g.connection, .identity = g.identity};
 	if (remote_wanted(&ro) && !remote_local_command(args)) {
 		/* before paths_init: these flags go to the service */
 		ro.globals = remote_globals(&g, &e);

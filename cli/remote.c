@@ -98,7 +98,8 @@ char *remote_uri_string(const struct remote_uri *u)
 	if (strcmp(u->scheme, "unix") == 0)
 		return xasprintf("unix://%s", u->path);
 	return xasprintf("%s://%s%s%s%s%s%s", u->scheme, u->user ? u->user : "", u->user ? "@" : "",
-			 u->host, u->port ? ":" : "", u->port ? u->port : "", u->path ? u->path : "");
+			 u->host, u->port ? ":" : "", u->port ? u->port : "",
+			 u->path ? u->path : "");
 }
 
 /* ---- ssh ---- */
@@ -198,7 +199,8 @@ int remote_ssh_socket(const struct remote_uri *u, const char *identity, char **p
 		;
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || buf[0] != '/') {
-		werr_set(err, 0, "remote warren on %s failed to report its socket path (ssh: %s %d)",
+		werr_set(err, 0,
+			 "remote warren on %s failed to report its socket path (ssh: %s %d)",
 			 u->host, WIFEXITED(st) ? "exit status" : "signal",
 			 WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 		return werr_status(err, 125);
@@ -215,12 +217,13 @@ static int connect_unix(const char *path, struct werr *err)
 	cleanup_close int fd = -1;
 
 	if (strlen(path) >= sizeof(sa.sun_path))
-		return werr_set(err, ENAMETOOLONG, "unable to connect to warren socket: '%s'", path);
+		return werr_set(err, ENAMETOOLONG, "unable to connect to warren socket: '%s'",
+				path);
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return werr_set(err, errno, "unable to connect to warren socket: dial unix %s: connect",
-				path);
+		return werr_set(err, errno,
+				"unable to connect to warren socket: dial unix %s: connect", path);
 	return steal_fd(&fd);
 }
 
@@ -301,8 +304,10 @@ static int target(struct engine *e, const struct remote_opts *o, char **uri, cha
 		*identity = o->identity ? xstrdup(o->identity) : NULL;
 		return 0;
 	}
-	r = remote_lookup_connection(o->connection ? o->connection : c && *c ? c : NULL, uri,
-				     identity, err);
+	r = remote_lookup_connection(o->connection ? o->connection
+				     : c && *c	   ? c
+						   : NULL,
+				     uri, identity, err);
 	if (r < 0)
 		return -1;
 	if (r == 0)
@@ -320,9 +325,9 @@ static int target(struct engine *e, const struct remote_opts *o, char **uri, cha
  * a file, the arguments to send. */
 struct plan {
 	char **args;
-	int in_fd;	     /* -1: our stdin */
+	int in_fd;	      /* -1: our stdin */
 	const char *out_path; /* NULL: our stdout */
-	bool has_stdin;	     /* in_fd or our stdin is sent */
+	bool has_stdin;	      /* in_fd or our stdin is sent */
 };
 
 static const struct opt *find_opt(const struct optspec *spec, const char *lng, char shrt)
@@ -405,8 +410,8 @@ static int open_input(struct plan *p, const char *path, struct werr *err)
 }
 
 /* One flag of command c: moved, rewritten, refused or kept. */
-static int rewrite_flag(struct plan *p, const struct cmd *c, const struct opt *o,
-			const char *val, char **toks, size_t ntoks, struct werr *err)
+static int rewrite_flag(struct plan *p, const struct cmd *c, const struct opt *o, const char *val,
+			char **toks, size_t ntoks, struct werr *err)
 {
 	const char *n = o ? o->lng : "";
 	bool load = c->fn == cmd_load, out = c->fn == cmd_save || c->fn == cmd_export;
@@ -429,8 +434,7 @@ static int rewrite_flag(struct plan *p, const struct cmd *c, const struct opt *o
 		}
 		return 0;
 	}
-	if (strcmp(n, "cidfile") == 0 || strcmp(n, "iidfile") == 0 ||
-	    strcmp(n, "configmap") == 0) {
+	if (strcmp(n, "cidfile") == 0 || strcmp(n, "iidfile") == 0 || strcmp(n, "configmap") == 0) {
 		cleanup_free char *f = xasprintf("--%s", n);
 		return not_remote(f, err);
 	}
@@ -537,10 +541,11 @@ static int request(int fd, const char *uri, char **args, bool tty, struct werr *
 	if (tty && term)
 		jset_str(b, "Term", term);
 	body = json_object_to_json_string_ext(b, JSON_C_TO_STRING_PLAIN);
-	req = xasprintf("POST /warren/cli HTTP/1.1\r\nHost: d\r\nContent-Type: "
-			"application/json\r\nContent-Length: %zu\r\nConnection: Upgrade\r\nUpgrade: "
-			"tcp\r\n\r\n%s",
-			strlen(body), body);
+	req =
+	    xasprintf("POST /warren/cli HTTP/1.1\r\nHost: d\r\nContent-Type: "
+		      "application/json\r\nContent-Length: %zu\r\nConnection: Upgrade\r\nUpgrade: "
+		      "tcp\r\n\r\n%s",
+		      strlen(body), body);
 	if (send(fd, req, strlen(req), MSG_NOSIGNAL) < 0)
 		return werr_set(err, errno, "unable to connect to warren socket: %s", uri);
 	/* byte by byte: what follows the head is the stream's */
@@ -864,7 +869,8 @@ int cmd_dial_stdio(struct engine *e, void *opts, char **args, struct werr *err)
 		struct api_opts o = {.version = WARREN_VERSION};
 		if (paths_create(e, err) < 0)
 			return werr_status(err, 125);
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 || (pid = fork()) < 0)
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
+		    (pid = fork()) < 0)
 			return werr_set(err, errno, "serve on stdio"), werr_status(err, 125);
 		if (pid == 0) {
 			int null = open("/dev/null", O_RDWR | O_CLOEXEC);
