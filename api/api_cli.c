@@ -79,7 +79,11 @@ static void exec_child(char **argv, int in, int out, int er, const char *slave, 
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
+	/* a service started in the background of a shell ignores SIGINT and
+	 * SIGQUIT: the command gets the defaults, as it would at a terminal */
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
 	setsid();
 	if (slave != NULL) {
 		int s = open(slave, O_RDWR);

@@ -332,3 +332,19 @@ EOF
     [ "$status" = 5 ] || fail "status $status: $output"
     assert_output --partial /dev/pts/
 }
+
+@test "remote: SIGINT to the client reaches the command (as run's own signal proxy)" {
+    api_start
+    env --default-signal=INT "$WARREN" --url "unix://$SOCK" run --rm "$IMAGE" \
+        sh -c 'trap "exit 7" INT; echo ready; while :; do sleep 0.1; done' </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1 &
+    local cp=$!
+    WT_BG_PIDS+=("$cp")
+    local i
+    for ((i = 0; i < 200; i++)); do
+        grep -q ready "$BATS_TEST_TMPDIR/out" && break
+        sleep 0.05
+    done
+    kill -INT "$cp"
+    wait_for_exit "$cp" 30 || fail "the client did not end after SIGINT"
+    assert_equal "$(bg_status "$cp")" 7
+}
