@@ -20,11 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -147,6 +149,25 @@ static char **ssh_argv(const struct remote_uri *u, const char *identity, const c
 	return strv_append(v, remote);
 }
 
+/* Starts argv (found on PATH) with in, out and errfd as its stdin,
+ * stdout and stderr (-1: ours). Its pid, or -1 with err. */
+static pid_t spawn(char **argv, int in, int out, int errfd, struct werr *err)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return werr_set(err, errno, "fork");
+	if (pid == 0) {
+		if ((in >= 0 && dup2(in, 0) < 0) || (out >= 0 && dup2(out, 1) < 0) ||
+		    (errfd >= 0 && dup2(errfd, 2) < 0))
+			_exit(126);
+		execvp(argv[0], argv);
+		dprintf(2, "Error: exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
 /* Starts argv with its stdin and stdout on one end of a socketpair:
  * the other end, or -1 with err. */
 static int spawn_on_socket(char **argv, pid_t *pid, struct werr *err)
@@ -155,21 +176,36 @@ static int spawn_on_socket(char **argv, pid_t *pid, struct werr *err)
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return werr_set(err, errno, "socketpair");
-	*pid = fork();
+	*pid = spawn(argv, sv[1], sv[1], -1, err);
+	close(sv[1]);
 	if (*pid < 0) {
 		close(sv[0]);
-		close(sv[1]);
-		return werr_set(err, errno, "fork");
+		return -1;
 	}
-	if (*pid == 0) {
-		if (dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0)
-			_exit(126);
-		execvp(argv[0], argv);
-		dprintf(2, "Error: exec %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(sv[1]);
 	return sv[0];
+}
+
+/* tar ARGS... reading (writes: false) or writing a pipe whose other end
+ * is returned (*pid: tar's; its stderr errfd, -1: ours); -1 with err. */
+static int spawn_tar(const char *const *args, bool writes, int errfd, pid_t *pid, struct werr *err)
+{
+	char **argv = strv_append(NULL, "tar");
+	int pf[2];
+
+	for (size_t i = 0; args[i]; i++)
+		argv = strv_append(argv, args[i]);
+	if (pipe2(pf, O_CLOEXEC) < 0) {
+		strv_free(argv);
+		return werr_set(err, errno, "pipe");
+	}
+	*pid = spawn(argv, writes ? -1 : pf[0], writes ? pf[1] : -1, errfd, err);
+	strv_free(argv);
+	close(writes ? pf[1] : pf[0]);
+	if (*pid < 0) {
+		close(writes ? pf[0] : pf[1]);
+		return -1;
+	}
+	return writes ? pf[0] : pf[1];
 }
 
 int remote_ssh_socket(const struct remote_uri *u, const char *identity, char **path,
@@ -328,7 +364,38 @@ struct plan {
 	int in_fd;	      /* -1: our stdin */
 	const char *out_path; /* NULL: our stdout */
 	bool has_stdin;	      /* in_fd or our stdin is sent */
+	pid_t in_pid;	      /* the tar writing in_fd (build, cp in), else -1 */
+	int out_fd;	      /* the pipe to the tar reading stdout (cp out), else -1 */
+	pid_t out_pid;
+	char *cp_tmp;		    /* cp out to a new name: the dir tar extracts into */
+	char *cp_to;		    /* ... and the name its one entry gets */
+	int tar_err;		    /* the extracting tar's stderr (a memfd), else -1 */
+	long build_ctx, build_file; /* indexes in args (-1: none) */
+	long cp_arg[2];
 };
+
+static void plan_free(struct plan *p)
+{
+	int st;
+
+	strv_free(p->args);
+	if (p->in_fd >= 0)
+		close(p->in_fd);
+	if (p->out_fd >= 0)
+		close(p->out_fd);
+	if (p->in_pid > 0)
+		while (waitpid(p->in_pid, &st, 0) < 0 && errno == EINTR)
+			;
+	if (p->out_pid > 0)
+		while (waitpid(p->out_pid, &st, 0) < 0 && errno == EINTR)
+			;
+	if (p->cp_tmp)
+		rmdir(p->cp_tmp);
+	if (p->tar_err >= 0)
+		close(p->tar_err);
+	free(p->cp_tmp);
+	free(p->cp_to);
+}
 
 static const struct opt *find_opt(const struct optspec *spec, const char *lng, char shrt)
 {
@@ -434,6 +501,12 @@ static int rewrite_flag(struct plan *p, const struct cmd *c, const struct opt *o
 		}
 		return 0;
 	}
+	if (c->fn == cmd_build && strcmp(n, "file") == 0 && val) {
+		p->args = strv_append(p->args, "--file");
+		p->build_file = (long)strv_len(p->args);
+		p->args = strv_append(p->args, val);
+		return 0;
+	}
 	if (strcmp(n, "cidfile") == 0 || strcmp(n, "iidfile") == 0 || strcmp(n, "configmap") == 0) {
 		cleanup_free char *f = xasprintf("--%s", n);
 		return not_remote(f, err);
@@ -460,15 +533,142 @@ static int rewrite_arg(struct plan *p, const struct cmd *c, const char *group, s
 		p->args = strv_append(p->args, "/dev/stdin");
 		return open_input(p, a, err);
 	}
-	if (c->fn == cmd_build && k == 0 && strcmp(a, "-") != 0 && !strstr(a, "://"))
-		return not_remote("build with a local context (send it as a tar: tar -C DIR -c . | "
-				  "warren --remote build -)",
-				  err);
-	if (c->fn == cmd_cp && k < 2 && !strchr(a, ':'))
-		return not_remote("cp with a local path", err);
+	if (c->fn == cmd_build && k == 0)
+		p->build_ctx = (long)strv_len(p->args);
+	if (c->fn == cmd_cp && k < 2)
+		p->cp_arg[k] = (long)strv_len(p->args);
 	if (c->fn == cmd_image_export && k == 1)
 		return not_remote("image export to a local file", err);
 	p->args = strv_append(p->args, a);
+	return 0;
+}
+
+static void set_arg(struct plan *p, long i, const char *v)
+{
+	free(p->args[i]);
+	p->args[i] = xstrdup(v);
+}
+
+/* build's local context: a directory sent as a tar (tar -C DIR -c .), a
+ * tarball as it is; -f inside the context named relative to it. */
+static int build_context(struct plan *p, struct werr *err)
+{
+	const char *ctx = p->build_ctx >= 0 ? p->args[p->build_ctx] : ".";
+	cleanup_free char *root = NULL, *file = NULL;
+	struct stat st;
+
+	if (strcmp(ctx, "-") == 0 || strstr(ctx, "://"))
+		return 0;
+	if ((root = realpath(ctx, NULL)) == NULL || stat(root, &st) < 0)
+		return werr_set(err, errno, "context '%s'", ctx), werr_status(err, 125);
+	if (p->build_file >= 0 && strcmp(p->args[p->build_file], "-") != 0) {
+		size_t n = strlen(root);
+		file = realpath(p->args[p->build_file], NULL);
+		if (file == NULL || strncmp(file, root, n) != 0 || file[n] != '/' ||
+		    !S_ISDIR(st.st_mode))
+			return not_remote("build -f with a file outside the context directory",
+					  err);
+		set_arg(p, p->build_file, file + n + 1);
+	}
+	if (S_ISDIR(st.st_mode)) {
+		const char *targs[] = {"-C", root, "-cf", "-", ".", NULL};
+		if ((p->in_fd = spawn_tar(targs, true, -1, &p->in_pid, err)) < 0)
+			return werr_status(err, 125);
+		p->has_stdin = true;
+	} else if (open_input(p, root, err) < 0) {
+		return -1;
+	}
+	if (p->build_ctx >= 0)
+		set_arg(p, p->build_ctx, "-");
+	else
+		p->args = strv_append(p->args, "-");
+	return 0;
+}
+
+/* Is a of cp CONTAINER:PATH (not a path with a colon in it)? */
+static bool cp_in_ctr(const char *a)
+{
+	const char *colon = strchr(a, ':'), *slash = strchr(a, '/');
+
+	return colon && colon != a && !(slash && slash < colon);
+}
+
+/* cp's local side: a tar of it sent as stdin (`cp - CTR:DIR`), or the
+ * tar of `cp CTR:SRC -` extracted here: into DEST when it is a
+ * directory, else into a new directory beside it whose one entry then
+ * becomes DEST. */
+static int cp_local(struct plan *p, struct werr *err)
+{
+	const char *src = p->args[p->cp_arg[0]], *dst = p->args[p->cp_arg[1]];
+	cleanup_free char *dup = NULL;
+	struct stat st;
+
+	if (cp_in_ctr(src) == cp_in_ctr(dst))
+		return 0; /* the service says what is wrong */
+	if (cp_in_ctr(dst) && strcmp(src, "-") != 0) {
+		dup = xstrdup(src);
+		char *slash = strrchr(dup, '/');
+		while (slash && slash != dup && slash[1] == '\0') { /* "dir/" */
+			*slash = '\0';
+			slash = strrchr(dup, '/');
+		}
+		cleanup_free char *dir =
+		    slash ? xstrndup(dup, slash == dup ? 1 : (size_t)(slash - dup)) : xstrdup(".");
+		const char *targs[] = {"-C", dir, "-cf", "-", slash ? slash + 1 : dup, NULL};
+		if (lstat(src, &st) < 0)
+			return werr_set(err, errno, "stat '%s'", src), werr_status(err, 125);
+		if ((p->in_fd = spawn_tar(targs, true, -1, &p->in_pid, err)) < 0)
+			return werr_status(err, 125);
+		p->has_stdin = true;
+		set_arg(p, p->cp_arg[0], "-");
+		return 0;
+	}
+	if (cp_in_ctr(dst) || strcmp(dst, "-") == 0)
+		return 0;
+	if (stat(dst, &st) == 0 && S_ISDIR(st.st_mode)) {
+		dup = xstrdup(dst);
+	} else {
+		cleanup_free char *d = xstrdup(dst);
+		char *slash = strrchr(d, '/');
+		p->cp_tmp =
+		    xasprintf("%s/.warren-cp-XXXXXX", slash ? (*slash = '\0', *d ? d : "/") : ".");
+		if (mkdtemp(p->cp_tmp) == NULL) {
+			werr_set(err, errno, "create a directory beside '%s'", dst);
+			free(steal_pointer(&p->cp_tmp));
+			return werr_status(err, 125);
+		}
+		p->cp_to = xstrdup(dst);
+		dup = xstrdup(p->cp_tmp);
+	}
+	const char *targs[] = {"-C", dup, "-xf", "-", "--no-same-owner", NULL};
+	/* tar's complaints matter only when the command succeeded (an
+	 * error of cp sends no tar at all) */
+	p->tar_err = memfd_create("tar-stderr", MFD_CLOEXEC);
+	if ((p->out_fd = spawn_tar(targs, false, p->tar_err, &p->out_pid, err)) < 0)
+		return werr_status(err, 125);
+	set_arg(p, p->cp_arg[1], "-");
+	return 0;
+}
+
+/* cp out to a new name: tar's one entry in the directory beside DEST
+ * becomes DEST. */
+static int cp_finish(struct plan *p, struct werr *err)
+{
+	cleanup_dir DIR *d = opendir(p->cp_tmp);
+	struct dirent *de;
+	cleanup_free char *from = NULL;
+
+	while (d && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (from != NULL)
+			return werr_set(err, 0, "cp: more than one entry came for '%s'", p->cp_to);
+		from = xasprintf("%s/%s", p->cp_tmp, de->d_name);
+	}
+	if (from == NULL)
+		return werr_set(err, 0, "cp: nothing came for '%s'", p->cp_to);
+	if (rename(from, p->cp_to) < 0)
+		return werr_set(err, errno, "rename '%s' to '%s'", from, p->cp_to);
 	return 0;
 }
 
@@ -481,7 +681,14 @@ static int rewrite(char **args, struct plan *p, struct werr *err)
 	const struct optspec *spec = c ? c->opts : NULL;
 	bool flags = true;
 
-	*p = (struct plan){.in_fd = -1};
+	*p = (struct plan){.in_fd = -1,
+			   .in_pid = -1,
+			   .out_fd = -1,
+			   .out_pid = -1,
+			   .build_ctx = -1,
+			   .build_file = -1,
+			   .cp_arg = {-1, -1},
+			   .tar_err = -1};
 	for (size_t i = 0; i < at && args[i]; i++)
 		p->args = strv_append(p->args, args[i]);
 	if (c == NULL)
@@ -515,6 +722,10 @@ static int rewrite(char **args, struct plan *p, struct werr *err)
 			i++;
 		}
 	}
+	if (c->fn == cmd_build)
+		return build_context(p, err);
+	if (c->fn == cmd_cp && p->cp_arg[1] >= 0)
+		return cp_local(p, err);
 	return 0;
 }
 
@@ -766,6 +977,44 @@ static int run_relay(struct relay *r, const char *uri, struct werr *err)
 	return rc;
 }
 
+/* After the command: the tar that read its stdout (cp out) must have
+ * succeeded, and a new name gets its entry; the file of save -o / export
+ * -o is renamed into place. rc: the command's status so far. */
+static int finish_local(struct plan *p, struct relay *r, const char *tmp, int rc, struct werr *err)
+{
+	int st = 0;
+
+	if (p->out_fd >= 0) {
+		close(p->out_fd);
+		p->out_fd = -1;
+		while (waitpid(p->out_pid, &st, 0) < 0 && errno == EINTR)
+			;
+		p->out_pid = -1;
+		if (rc == 0 && (!WIFEXITED(st) || WEXITSTATUS(st) != 0)) {
+			char msg[256] = "";
+			ssize_t n =
+			    p->tar_err >= 0 ? pread(p->tar_err, msg, sizeof(msg) - 1, 0) : 0;
+			msg[n > 0 ? n : 0] = '\0';
+			msg[strcspn(msg, "\n")] = '\0';
+			rc = werr_set(err, 0, "cp: tar could not extract what came: %s", msg);
+		}
+		if (rc == 0 && p->cp_tmp)
+			rc = cp_finish(p, err);
+		if (p->cp_tmp) {
+			struct werr ignore = {0};
+			rm_rf_at(AT_FDCWD, p->cp_tmp, &ignore);
+		}
+	}
+	if (tmp) {
+		close(r->out);
+		if (rc == 0 && rename(tmp, p->out_path) < 0)
+			rc = werr_set(err, errno, "rename '%s'", tmp);
+		if (rc != 0)
+			unlink(tmp);
+	}
+	return rc;
+}
+
 int remote_run(struct engine *e, const struct remote_opts *o, char **args, struct werr *err)
 {
 	cleanup_free char *uri = NULL, *identity = NULL, *tmp = NULL;
@@ -775,13 +1024,17 @@ int remote_run(struct engine *e, const struct remote_opts *o, char **args, struc
 	pid_t ssh = -1;
 	int rc = -1, st;
 
-	if (target(e, o, &uri, &identity, err) < 0 || rewrite(args, &p, err) < 0)
+	if (target(e, o, &uri, &identity, err) < 0)
 		return -1;
+	if (rewrite(args, &p, err) < 0) {
+		plan_free(&p);
+		return -1;
+	}
 	for (size_t i = 0; p.args && p.args[i]; i++)
 		all = strv_append(all, p.args[i]);
-	strv_free(p.args);
-	*r = (struct relay){.sock = -1, .in = p.in_fd, .out = 1, .sfd = -1};
-	r->tty = p.in_fd < 0 && p.out_path == NULL && isatty(0) && isatty(1);
+	*r = (struct relay){
+	    .sock = -1, .in = p.in_fd, .out = p.out_fd >= 0 ? p.out_fd : 1, .sfd = -1};
+	r->tty = p.in_fd < 0 && p.out_path == NULL && p.out_fd < 0 && isatty(0) && isatty(1);
 	if (r->in < 0 && (p.has_stdin || r->tty))
 		r->in = 0;
 	if (p.out_path && (r->out = open_output(p.out_path, &tmp, err)) < 0)
@@ -798,15 +1051,8 @@ out:
 	if (ssh > 0)
 		while (waitpid(ssh, &st, 0) < 0 && errno == EINTR)
 			;
-	if (p.in_fd >= 0)
-		close(p.in_fd);
-	if (tmp) {
-		close(r->out);
-		if (rc == 0 && rename(tmp, p.out_path) < 0)
-			rc = werr_set(err, errno, "rename '%s'", tmp);
-		if (rc != 0)
-			unlink(tmp);
-	}
+	rc = finish_local(&p, r, tmp, rc, err);
+	plan_free(&p);
 	return rc < 0 ? werr_status(err, 125) : rc;
 }
 

@@ -128,11 +128,48 @@ run_remote() {
     assert_output "from-env-file 2"
     run_remote 125 --url "unix://$SOCK" commit --iidfile "$BATS_TEST_TMPDIR/iid" x y
     assert_equal "$stderr" "Error: --iidfile is not supported with --remote"
-    run_remote 125 --url "unix://$SOCK" cp "$BATS_TEST_TMPDIR/envs" x:/tmp
-    assert_equal "$stderr" "Error: cp with a local path is not supported with --remote"
-    run_remote 125 --url "unix://$SOCK" build "$BATS_TEST_TMPDIR"
-    assert_stderr_contains "build with a local context"
-    [ "${#stderr_lines[@]}" = 1 ]
+    run_remote 125 --url "unix://$SOCK" image export --format squashfs "$IMAGE" "$BATS_TEST_TMPDIR/x.sqsh"
+    assert_equal "$stderr" "Error: image export to a local file is not supported with --remote"
+    mkdir -p "$BATS_TEST_TMPDIR/ctx" "$BATS_TEST_TMPDIR/elsewhere"
+    echo 'FROM scratch' >"$BATS_TEST_TMPDIR/elsewhere/Cfile"
+    run_remote 125 --url "unix://$SOCK" build -f "$BATS_TEST_TMPDIR/elsewhere/Cfile" "$BATS_TEST_TMPDIR/ctx"
+    assert_equal "$stderr" "Error: build -f with a file outside the context directory is not supported with --remote"
+}
+
+@test "remote: build sends the local context; cp both ways; import of a local file" {
+    local name=$(wt_name) tag=localhost/wt-remote/built:$RANDOM
+    api_start
+    track_image "$tag" "$tag-2" "$tag-imp"
+    local ctx=$BATS_TEST_TMPDIR/ctx
+    mkdir -p "$ctx/sub"
+    echo hello-ctx >"$ctx/data.txt"
+    printf 'FROM %s\nCOPY data.txt /data.txt\n' "$IMAGE" >"$ctx/Containerfile"
+    printf 'FROM %s\nCOPY data.txt /other.txt\n' "$IMAGE" >"$ctx/sub/Cfile"
+    run_remote 0 --url "unix://$SOCK" build -q -t "$tag" "$ctx"
+    run_warren 0 run --rm "$tag" cat /data.txt
+    assert_output hello-ctx
+    # -f inside the context, named from here
+    run_remote 0 --url "unix://$SOCK" build -q -t "$tag-2" -f "$ctx/sub/Cfile" "$ctx"
+    run_warren 0 run --rm "$tag-2" cat /other.txt
+    assert_output hello-ctx
+    # cp in and out: into a directory, and to a new name
+    run_warren 0 run -d --name "$name" "$IMAGE" sleep 100
+    run_remote 0 --url "unix://$SOCK" cp "$ctx/data.txt" "$name:/tmp"
+    run_warren 0 exec "$name" cat /tmp/data.txt
+    assert_output hello-ctx
+    mkdir "$BATS_TEST_TMPDIR/out"
+    run_remote 0 --url "unix://$SOCK" cp "$name:/tmp/data.txt" "$BATS_TEST_TMPDIR/out"
+    assert_equal "$(cat "$BATS_TEST_TMPDIR/out/data.txt")" hello-ctx
+    run_remote 0 --url "unix://$SOCK" cp "$name:/etc" "$BATS_TEST_TMPDIR/out/etc-copy"
+    [ -f "$BATS_TEST_TMPDIR/out/etc-copy/hostname" ] || fail "cp of a directory to a new name"
+    run_remote 125 --url "unix://$SOCK" cp "$name:/nonexistent" "$BATS_TEST_TMPDIR/out/x"
+    assert_equal "$stderr" "Error: \"/nonexistent\" could not be found on container $name: no such file or directory"
+    run ls -A "$BATS_TEST_TMPDIR/out"
+    assert_output $'data.txt\netc-copy'
+    # import FILE: the file is sent as stdin
+    tar -C "$ctx" -cf "$BATS_TEST_TMPDIR/rootfs.tar" .
+    run_remote 0 --url "unix://$SOCK" import -q "$BATS_TEST_TMPDIR/rootfs.tar" "$tag-imp"
+    run_warren 0 image exists "$tag-imp"
 }
 
 @test "remote: bad URIs, unknown connections, an unreachable socket: one line, 125" {
