@@ -165,7 +165,7 @@ static char **dest_names(struct json_object *dests)
 {
 	char **v = NULL;
 
-	if (dests == NULL)
+	if (!json_object_is_type(dests, json_type_object))
 		return NULL;
 	json_object_object_foreach(dests, k, val)
 	{
@@ -191,6 +191,25 @@ static struct json_object *without_conns(struct json_object *doc)
 			json_object_object_del(d, "engine");
 	}
 	return d;
+}
+
+/* Does doc hold the connections meant (their names and the default)?
+ * Not when the file had them somewhere the edit does not reach. */
+static bool conns_as_meant(struct json_object *doc, struct json_object *dests, const char *active)
+{
+	struct json_object *engine = jget(doc, "engine");
+	const char *now = jstr(engine, "active_service");
+	cleanup_strv char **want = dest_names(dests),
+			  **have = dest_names(jget(engine, "service_destinations"));
+	size_t n = strv_len(want);
+
+	if ((now == NULL) != (active == NULL) || (now && strcmp(now, active) != 0) ||
+	    strv_len(have) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(want[i], have[i]) != 0)
+			return false;
+	return true;
 }
 
 /* Writes c's file with dests and active (NULL: unset) as its connections. */
@@ -231,7 +250,7 @@ static int conns_save(struct conns *c, struct json_object *dests, const char *ac
 		return werr_wrap(err, "cannot edit '%s' safely", c->path);
 	a = without_conns(c->doc);
 	b = without_conns(doc);
-	if (!json_object_equal(a, b))
+	if (!json_object_equal(a, b) || !conns_as_meant(doc, dests, active))
 		return werr_set(err, 0,
 				"cannot edit '%s' safely: its connections are not in "
 				"[engine.service_destinations.NAME] tables",
