@@ -132,6 +132,9 @@ static int start_child(struct cli_child *ch, char **argv, bool tty, unsigned row
 		exec_child(argv, pin[0], pout[1], perr[1], tty ? slave : NULL, term);
 	ch->pidfd = sys_pidfd_open(ch->pid, 0);
 	if (tty) {
+		/* written only as far as it takes: a paste larger than the
+		 * pty's queue must not stop the output the other way */
+		fcntl(master, F_SETFL, O_NONBLOCK);
 		ch->in = ch->out = master;
 		return 0;
 	}

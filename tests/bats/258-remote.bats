@@ -14,6 +14,8 @@ setup() {
     export XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/config
     CONF=$XDG_CONFIG_HOME/containers/containers.conf
     unset CONTAINER_HOST CONTAINER_CONNECTION CONTAINERS_CONF
+    # root's connections are in /etc/containers/containers.conf: never a test's
+    [ "$(id -u)" != 0 ] || export CONTAINERS_CONF=$CONF
 }
 
 teardown() {
