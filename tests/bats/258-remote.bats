@@ -277,6 +277,12 @@ c.close()' "$BATS_TEST_TMPDIR/other.sock" &
     assert_stderr_contains "none.sock"
     run_warren_env 0 CONTAINER_HOST="unix://$SOCK" -- ps -a --format '{{.Names}}'
     assert_output "$name"
+    # podman takes warren's connection to warren's service (its libpod API)
+    if command -v podman >/dev/null; then
+        run timeout 60 podman --connection here ps -a --format '{{.Names}}'
+        assert_success
+        assert_output "$name"
+    fi
     run_remote 0 --remote --connection here system connection ls -q # stays local
     assert_output $'elsewhere\nhere'
     CONTAINER_CONNECTION=elsewhere run_remote 125 ps
@@ -357,6 +363,13 @@ EOF
     local path=$output
     run_warren 0 system connection ls --format '{{.URI}} {{.Identity}}'
     assert_output "ssh://$me@127.0.0.1:$SSH_PORT$path $SSH_KEY"
+    # USER@HOST and -p: the same
+    run_warren 0 system connection rm viassh
+    run_warren 0 system connection add --identity "$SSH_KEY" -p "$SSH_PORT" viassh "$me@127.0.0.1"
+    run_warren 0 system connection ls --format '{{.URI}}'
+    assert_output "ssh://$me@127.0.0.1:$SSH_PORT$path"
+    run_remote 0 --connection viassh --root "$WT_ROOT" --runroot "$WT_RUNROOT" ps -a --format '{{.Names}}'
+    assert_output "$name"
     # a key the server does not know: ssh's error and a clear one of ours
     ssh-keygen -q -t ed25519 -N '' -f "$BATS_TEST_TMPDIR/other_key"
     run_remote 125 --url "ssh://$me@127.0.0.1:$SSH_PORT$SOCK" --identity "$BATS_TEST_TMPDIR/other_key" ps
