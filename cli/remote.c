@@ -520,7 +520,8 @@ static int rewrite_flag(struct plan *p, const struct cmd *c, const struct opt *o
 static int rewrite_arg(struct plan *p, const struct cmd *c, const char *group, size_t k,
 		       const char *a, struct werr *err)
 {
-	bool kube_play = group && strcmp(group, "kube") == 0 && strcmp(c->name, "play") == 0;
+	bool kube_play = group && strcmp(group, "kube") == 0 &&
+			 (strcmp(c->name, "play") == 0 || strcmp(c->name, "down") == 0);
 
 	if (strcmp(a, "-") == 0)
 		p->has_stdin = true; /* a file named "-": stdin */

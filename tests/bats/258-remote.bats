@@ -174,6 +174,33 @@ run_remote() {
     run_warren 0 image exists "$tag-imp"
 }
 
+@test "remote: kube play and down of a local file; POST /warren/cli refuses bad bodies" {
+    local pod=$(wt_name)
+    api_start
+    mkdir -p "$BATS_TEST_TMPDIR/here" "$BATS_TEST_TMPDIR/elsewhere"
+    printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\nspec:\n  containers:\n  - name: c\n    image: %s\n    command: ["sleep", "100"]\n' \
+        "$pod" "$IMAGE" >"$BATS_TEST_TMPDIR/here/pod.yaml"
+    # from another directory than the service's: the file is sent
+    cd "$BATS_TEST_TMPDIR/elsewhere"
+    run_remote 0 --url "unix://$SOCK" kube play "$BATS_TEST_TMPDIR/here/pod.yaml"
+    run_warren 0 pod exists "$pod"
+    run_remote 0 --url "unix://$SOCK" kube down ../here/pod.yaml
+    run_warren 1 pod exists "$pod"
+    api_expect 400 POST /warren/cli -d '{"Args": []}'
+    assert_output '{"message":"Args must be a list of 1 to 4096 strings"}'
+    api_expect 400 POST /warren/cli -d '{"Args": ["ps", 1]}'
+    api_expect 400 POST /warren/cli -d '{"Args": ["ps"], "Tty": "yes"}'
+    assert_output '{"message":"json: field Tty has the wrong type"}'
+    api_expect 400 POST /warren/cli -d '{"Args": ["ps"'
+    api_expect 405 GET /warren/cli
+    # a good one: frames (stdout, then the exit status)
+    api_expect 101 POST /warren/cli -d '{"Args": ["version", "--format", "{{.Version}}"]}'
+    # the last frame: the exit status (type 3, 4 bytes: 0)
+    assert_equal "$(tail -c 12 "$BATS_TEST_TMPDIR/body" | od -An -tx1 | tr -s ' ')" " 03 00 00 00 00 00 00 04 00 00 00 00"
+    # the first: stdout (type 1) with the version
+    assert_equal "$(head -c 1 "$BATS_TEST_TMPDIR/body" | od -An -tx1 | tr -d ' ')" 01
+}
+
 @test "remote: bad URIs, unknown connections, an unreachable socket: one line, 125" {
     # guards: Podman's words where it has them
     run_remote 125 --url "unix://$BATS_TEST_TMPDIR/none.sock" ps
