@@ -117,7 +117,7 @@ run_remote() {
     # a failing save leaves no file behind
     run_remote 125 --url "unix://$SOCK" save -o "$BATS_TEST_TMPDIR/bad.tar" no-such-image
     [ ! -e "$BATS_TEST_TMPDIR/bad.tar" ] || fail "a failed save left a file"
-    [ -z "$(ls "$BATS_TEST_TMPDIR" | grep warren-)" ] || fail "a temporary file is left"
+    ! compgen -G "$BATS_TEST_TMPDIR/*.warren-*" >/dev/null || fail "a temporary file is left"
     run_warren 0 create --name "$name" "$IMAGE" true
     run_remote 0 --url "unix://$SOCK" export -o "$BATS_TEST_TMPDIR/fs.tar" "$name"
     tar -tf "$BATS_TEST_TMPDIR/fs.tar" | grep -qx 'bin/busybox' || fail "export -o: no bin/busybox"
