@@ -170,6 +170,7 @@ int api_img_push(struct api_ctx *c);
 int api_events(struct api_ctx *c); /* api_events.c */
 int api_system_df(struct api_ctx *c);
 int api_auth(struct api_ctx *c);
+int api_cli(struct api_ctx *c); /* api_cli.c */
 /* api_libpod.c: the /libpod/ shapes that differ from Docker's */
 int api_libpod_info(struct api_ctx *c);
 int api_libpod_ctr_list(struct api_ctx *c);

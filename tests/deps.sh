@@ -52,6 +52,9 @@ PKGS=(
     # (tests/tools/tokenserver.py and fakereg.py, run as /usr/bin/python3), curl (probes),
     # zstd (the zstd-layer fixture of tests/fixtures/mkregimages.sh)
     docker-registry skopeo apache2-utils openssl python3 curl zstd
+    # tests: the remote client over ssh (258-remote.bats starts an sshd of the test user's
+    # on 127.0.0.1 with throw-away keys; the client runs OpenSSH's ssh)
+    openssh-server openssh-client
 )
 for arg in "$@"; do
     case $arg in
