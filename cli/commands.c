@@ -32,6 +32,7 @@
 	"  -w, --workdir DIR         working directory inside the container\n"                     \
 	"  -u, --user USER[:GROUP]   run as this user (names resolved in the image)\n"             \
 	"      --name NAME           name the container\n"                                         \
+	"      --cidfile FILE        write the container's id to FILE (which must not exist)\n"    \
 	"  -h, --hostname NAME       container host name (default: the short id)\n"                \
 	"      --entrypoint CMD      override the entrypoint (string or JSON array; \"\" "         \
 	"clears)\n"                                                                                \
