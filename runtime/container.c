@@ -411,8 +411,8 @@ int container_mount(struct engine *e, const struct container_rec *c, struct werr
 	if (opts == NULL)
 		return -1;
 	if (rootfs != NULL && json_object_get_boolean(jget(opts, "RootfsSqsh"))) {
-		cleanup_free char *mnt = ctr_sqsh_dir(dir);
-		if (sqsh_mount(rootfs, mnt, err) < 0)
+		cleanup_free char *mnt = NULL;
+		if (ctr_sqsh_remount(e, rootfs, dir, &mnt, err) < 0)
 			return -1;
 		return mount_rootfs(e, container_driver(c), dir, NULL, mnt, true, c->autoremove,
 				    err);
@@ -593,8 +593,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	if (o->rootfs_sqsh) {
 		random_hex(c.id, 64);
 		dir = container_dir(e, c.id);
-		sqsh_dir = ctr_sqsh_dir(dir);
-		if (ctr_sqsh_prepare(o->rootfs_path, dir, &cfg, err) < 0) {
+		if (ctr_sqsh_prepare(e, o->rootfs_path, dir, &sqsh_dir, &cfg, err) < 0) {
 			free(steal_pointer(&dir));
 			goto fail;
 		}
@@ -629,7 +628,9 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	 * rootfs_mount finds it mounted */
 	if (o->rm && !o->rootfs && how == CTR_ROOTFS_PLAIN && img.ro_store == NULL)
 		rootfs_pool_take(e, d, img.layers, dir);
-	if (mkdir_p(dir, 0700, err) < 0 ||
+	else if (o->rm && sqsh_dir != NULL)
+		ctr_sqsh_pool_take(e, d, sqsh_dir, dir);
+	if (mkdir_p(dir, 0700, err) < 0 || (sqsh_dir && ctr_sqsh_link(e, sqsh_dir, dir, err) < 0) ||
 	    secrets_attach(e, o->secrets, dir, &eff.volumes, &eff.nvolumes, &secret_env, err) < 0) {
 		discard(e, &c, d);
 		goto fail;
@@ -693,6 +694,8 @@ static bool pool_offer(struct engine *e, const struct container_rec *c, const ch
 	struct werr ignore = {0};
 	bool pooled = false;
 
+	if (c->autoremove && ctr_sqsh_pool_put(e, container_driver(c), dir))
+		return true;
 	/* not an image of a read-only store: its owner may remove it, and no
 	 * rmi here would drain a pooled mount over its vanished layers */
 	if (c->autoremove && c->image_id[0] &&
