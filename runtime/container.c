@@ -544,6 +544,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	struct image_rec img = {0};
 	struct image_config cfg = {0};
 	struct container_rec c = {0};
+	struct layer_hold hold = {0};
 	enum storage_driver d;
 	cleanup_free char *dir = NULL, *bundle = NULL, *sqsh_dir = NULL;
 	cleanup_strv char **secret_env = NULL; /* o's env and the env secrets */
@@ -624,6 +625,12 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 		discard(e, &c, d);
 		goto fail;
 	}
+	/* the read-only store layers it mounts stay while it is ours (their
+	 * owner's rmi refuses): held before the mount sees them */
+	if (!o->rootfs && layer_hold_ro(e, img.layers, &hold, err) < 0) {
+		discard(e, &c, d);
+		goto fail;
+	}
 	/* a --rm container takes a ready rootfs when one is pooled: then
 	 * rootfs_mount finds it mounted */
 	if (o->rm && !o->rootfs && how == CTR_ROOTFS_PLAIN && img.ro_store == NULL)
@@ -651,9 +658,10 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	ctr_userns_free(&uns);
 	ctrnet_made_free(&made);
 	*out = (struct ctr_owned){
-	    .rec = c, .lock = lock, .proc = {.pid = 0, .pty_master = -1}, .net = net};
+	    .rec = c, .lock = lock, .proc = {.pid = 0, .pty_master = -1}, .net = net, .hold = hold};
 	return 0;
 fail:
+	layer_hold_release(&hold);
 	if (dir != NULL && sqsh_dir != NULL) /* nothing stays mounted */
 		ctr_sqsh_discard(dir);
 	ctrnet_release(&net);
@@ -768,6 +776,22 @@ void container_start_failed(struct engine *e, struct ctr_owned *c, int status)
 		container_mark_exited(e, &c->rec, status, &ignore);
 	ctrlock_release(e->runroot, c->rec.id, c->lock);
 	c->lock = -1;
+	layer_hold_release(&c->hold);
+}
+
+int container_hold_layers(struct engine *e, struct ctr_owned *c, struct werr *err)
+{
+	struct image_rec img = {0};
+	int r;
+
+	if (e->store == NULL || store_readonly_dir(e->store, 0) == NULL || c->hold.n > 0 ||
+	    c->rec.image_id[0] == '\0')
+		return 0;
+	r = store_image_get(e->store, c->rec.image_id, &img, err);
+	if (r > 0)
+		r = layer_hold_ro(e, img.layers, &c->hold, err);
+	image_rec_free(&img);
+	return r < 0 ? werr_wrap(err, "start %.12s", c->rec.id) : 0;
 }
 
 int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io *io,
@@ -789,7 +813,7 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 
 	health_starting(e, &c->rec);
 	/* the ports first: a taken one fails the start before anything runs */
-	if (portfwd_listen(&c->rec, &pl, &npl, err) < 0) {
+	if (container_hold_layers(e, c, err) < 0 || portfwd_listen(&c->rec, &pl, &npl, err) < 0) {
 		container_start_failed(e, c, err->status ? err->status : 125);
 		return -1;
 	}
@@ -861,6 +885,7 @@ int container_wait(struct engine *e, struct ctr_owned *c, const struct exec_io *
 		rc = -1;
 	ctrlock_release(e->runroot, c->rec.id, c->lock);
 	c->lock = -1;
+	layer_hold_release(&c->hold);
 	return rc;
 }
 
@@ -872,6 +897,7 @@ void container_owned_free(struct engine *e, struct ctr_owned *c)
 	portfwd_end(&c->fwd_pid);
 	ctrnet_release_nowait(&c->net);
 	ctrlock_release(e->runroot, c->rec.id, c->lock);
+	layer_hold_release(&c->hold);
 	container_rec_free(&c->rec);
 	*c = (struct ctr_owned){.lock = -1, .proc = {.pty_master = -1}};
 }
