@@ -172,8 +172,9 @@ size_t pause_scan(uid_t uid, struct pause_proc **out)
 	return n;
 }
 
-/* True when pid is a squashfuse: the daemon of a shared .sqsh mount
- * (runtime/ctr_sqsh.h), which lives as long as the namespace does. */
+/* True when pid is a squashfuse or fuse-overlayfs: the daemon of a
+ * shared .sqsh mount (runtime/ctr_sqsh.h) or of a pooled rootfs
+ * (storage/pool.h), which live as long as the namespace does. */
 static bool ns_helper(int procfd, pid_t pid)
 {
 	char path[32], comm[32];
@@ -185,7 +186,7 @@ static bool ns_helper(int procfd, pid_t pid)
 	if (fd < 0 || (n = read_all(fd, comm, sizeof(comm) - 1)) <= 0)
 		return false;
 	comm[n] = '\0';
-	return strcmp(comm, "squashfuse\n") == 0;
+	return strcmp(comm, "squashfuse\n") == 0 || strcmp(comm, "fuse-overlayfs\n") == 0;
 }
 
 /* The processes of userns (but except and the caller): its helpers

@@ -45,8 +45,9 @@ size_t pause_scan(uid_t uid, struct pause_proc **out);
 size_t userns_members(unsigned long long userns, pid_t except, pid_t *pids, size_t max);
 
 /* The helpers among them: the squashfuse daemons of the shared .sqsh
- * mounts (runtime/ctr_sqsh.h), which belong to the namespace and go
- * with it. Same contract as userns_members. */
+ * mounts (runtime/ctr_sqsh.h) and the fuse-overlayfs daemons of pooled
+ * rootfs (storage/pool.h), which belong to the namespace and go with
+ * it. Same contract as userns_members. */
 size_t userns_helpers(unsigned long long userns, pid_t *pids, size_t max);
 
 #endif

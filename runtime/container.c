@@ -414,8 +414,8 @@ int container_mount(struct engine *e, const struct container_rec *c, struct werr
 		cleanup_free char *mnt = NULL;
 		if (ctr_sqsh_remount(e, rootfs, dir, &mnt, err) < 0)
 			return -1;
-		return mount_rootfs(e, container_driver(c), dir, NULL, mnt, true, c->autoremove,
-				    err);
+		return ctr_userns_remount(e, container_driver(c), c->config, dir, NULL, mnt,
+					  c->autoremove, err);
 	}
 	if (rootfs != NULL)
 		return mount_rootfs(e, container_driver(c), dir, NULL, rootfs,
@@ -426,8 +426,8 @@ int container_mount(struct engine *e, const struct container_rec *c, struct werr
 		return r == 0 ? werr_set(err, 0, "image %.12s of container %.12s is gone",
 					 c->image_id, c->id)
 			      : -1;
-	r = ctr_userns_remount(e, container_driver(c), c->config, dir, img.layers, c->autoremove,
-			       err);
+	r = ctr_userns_remount(e, container_driver(c), c->config, dir, img.layers, NULL,
+			       c->autoremove, err);
 	image_rec_free(&img);
 	return r;
 }
@@ -603,7 +603,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	    check_health(o, &cfg, err) < 0 || driver_choose(e, &d, err) < 0)
 		goto fail;
 	how = ctr_userns_storage(e, &uns, &d);
-	if (o->rootfs && how != CTR_ROOTFS_PLAIN) {
+	if (o->rootfs && !o->rootfs_sqsh && how != CTR_ROOTFS_PLAIN) {
 		werr_set(err, 0, "--rootfs with a user namespace of its own is not supported yet");
 		goto fail;
 	}
@@ -633,9 +633,9 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	}
 	/* a --rm container takes a ready rootfs when one is pooled: then
 	 * rootfs_mount finds it mounted */
-	if (o->rm && !o->rootfs && how == CTR_ROOTFS_PLAIN && img.ro_store == NULL)
+	if (o->rm && !o->rootfs && how == CTR_ROOTFS_PLAIN)
 		rootfs_pool_take(e, d, img.layers, dir);
-	else if (o->rm && sqsh_dir != NULL)
+	else if (o->rm && sqsh_dir != NULL && how == CTR_ROOTFS_PLAIN)
 		ctr_sqsh_pool_take(e, d, sqsh_dir, dir);
 	if (mkdir_p(dir, 0700, err) < 0 || (sqsh_dir && ctr_sqsh_link(e, sqsh_dir, dir, err) < 0) ||
 	    secrets_attach(e, o->secrets, dir, &eff.volumes, &eff.nvolumes, &secret_env, err) < 0) {
@@ -644,9 +644,9 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	}
 	if (secret_env != NULL)
 		eff.env = secret_env;
-	if ((o->rootfs ? mount_rootfs(e, d, dir, NULL, sqsh_dir ? sqsh_dir : o->rootfs_path,
-				      o->rootfs_overlay, o->rm, err)
-		       : ctr_userns_mount(e, d, &uns, how, dir, img.layers, o->rm, err)) < 0 ||
+	if ((o->rootfs && !sqsh_dir
+		 ? mount_rootfs(e, d, dir, NULL, o->rootfs_path, o->rootfs_overlay, o->rm, err)
+		 : ctr_userns_mount(e, d, &uns, how, dir, img.layers, sqsh_dir, o->rm, err)) < 0 ||
 	    write_bundle(e, o, &cfg, &c, bundle, dir, err) < 0) {
 		discard(e, &c, d);
 		goto fail;
@@ -704,10 +704,11 @@ static bool pool_offer(struct engine *e, const struct container_rec *c, const ch
 
 	if (c->autoremove && ctr_sqsh_pool_put(e, container_driver(c), dir))
 		return true;
-	/* not an image of a read-only store: its owner may remove it, and no
-	 * rmi here would drain a pooled mount over its vanished layers */
+	/* an image of a read-only store too: its owner may remove it, which
+	 * no rmi here drains, but rootfs_pool_take then finds its layer dirs
+	 * changed */
 	if (c->autoremove && c->image_id[0] &&
-	    store_image_get(e->store, c->image_id, &img, &ignore) == 1 && img.ro_store == NULL)
+	    store_image_get(e->store, c->image_id, &img, &ignore) == 1)
 		pooled = rootfs_pool_put(e, container_driver(c), img.layers, dir);
 	image_rec_free(&img);
 	return pooled;

@@ -954,9 +954,10 @@ static int mount_layers(struct engine *e, enum storage_driver d, const char *ctr
 	return 0;
 }
 
-/* --rootfs DIR:O: DIR is the one lower dir, never written. */
-int rootfs_mount_dir(struct engine *e, enum storage_driver d, const char *ctr_dir,
-		     const char *lower, bool ephemeral, struct werr *err)
+/* --rootfs DIR:O: DIR is the one lower dir, never written; fuse_extra:
+ * more fuse-overlayfs options (d is then fuse-overlayfs). */
+static int mount_dir(struct engine *e, enum storage_driver d, const char *ctr_dir,
+		     const char *lower, bool ephemeral, const char *fuse_extra, struct werr *err)
 {
 	cleanup_free char *upper = xasprintf("%s/upper", ctr_dir);
 	cleanup_free char *work = xasprintf("%s/work", ctr_dir);
@@ -980,7 +981,8 @@ int rootfs_mount_dir(struct engine *e, enum storage_driver d, const char *ctr_di
 		return 0;
 	if (d == DRIVER_FUSE_OVERLAYFS) {
 		const char *prog = mount_program_opt(e) ? mount_program_opt(e) : FUSE_OVERLAYFS;
-		opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,nodev", lower, upper, work);
+		opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,nodev%s%s", lower, upper, work,
+				 fuse_extra ? "," : "", fuse_extra ? fuse_extra : "");
 		if (run_fuse(prog, opts, merged, err) < 0)
 			return werr_wrap(err, "mount an overlay on '%s'", lower);
 		return 0;
@@ -992,6 +994,12 @@ int rootfs_mount_dir(struct engine *e, enum storage_driver d, const char *ctr_di
 	return 0;
 }
 
+int rootfs_mount_dir(struct engine *e, enum storage_driver d, const char *ctr_dir,
+		     const char *lower, bool ephemeral, struct werr *err)
+{
+	return mount_dir(e, d, ctr_dir, lower, ephemeral, NULL, err);
+}
+
 int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, char *const *layers,
 		 bool ephemeral, struct werr *err)
 {
@@ -999,7 +1007,8 @@ int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, c
 }
 
 int rootfs_mount_mapped(struct engine *e, const char *ctr_dir, char *const *layers,
-			const char *uidmapping, const char *gidmapping, struct werr *err)
+			const char *lower, const char *uidmapping, const char *gidmapping,
+			struct werr *err)
 {
 	cleanup_free char *extra = NULL;
 
@@ -1008,7 +1017,13 @@ int rootfs_mount_mapped(struct engine *e, const char *ctr_dir, char *const *laye
 				"a container with a user namespace of its own needs fuse-overlayfs "
 				"rootless (the kernel idmaps no mount made in a user namespace): "
 				"install fuse-overlayfs and make /dev/fuse usable");
-	extra = xasprintf("uidmapping=%s,gidmapping=%s", uidmapping, gidmapping);
+	extra = xasprintf("%suidmapping=%s,gidmapping=%s",
+			  /* squashfuse answers the ACL xattrs with EOPNOTSUPP, which
+			   * fuse-overlayfs's id mapping takes for an error (exported
+			   * .sqsh files carry no xattrs anyway) */
+			  lower != NULL ? "noacl," : "", uidmapping, gidmapping);
+	if (lower != NULL)
+		return mount_dir(e, DRIVER_FUSE_OVERLAYFS, ctr_dir, lower, false, extra, err);
 	return mount_layers(e, DRIVER_FUSE_OVERLAYFS, ctr_dir, layers, false, extra, NULL, err);
 }
 

@@ -203,6 +203,28 @@ setup() {
     run_warren 0 rm -f -t 0 "$a"
 }
 
+@test "sqsh: --userns=keep-id runs as the user, the files root's, writes private; and start again" {
+    # guards: issue 15 ".sqsh with --userns=keep-id"
+    command -v fuse-overlayfs >/dev/null || skip "needs fuse-overlayfs (keep-id maps the rootfs with it rootless)"
+    local f=$BATS_TEST_TMPDIR/bb.sqsh name
+    export_image "$f"
+    name=$(wt_name)
+    run_warren 0 run --rm --userns=keep-id "$f" sh -c 'id -u; stat -c "%u %g" /bin/busybox /etc; echo x >/tmp/w && cat /tmp/w'
+    assert_output "$(id -u)"$'\n0 0\n0 0\nx'
+    run_warren 0 run --name "$name" --userns=keep-id "$f" sh -c 'echo y >>/tmp/g; id -u; cat /tmp/g'
+    assert_output "$(id -u)"$'\ny'
+    run_warren 0 start -a "$name"
+    assert_output "$(id -u)"$'\ny\ny'
+    run_warren 0 rm "$name"
+    # the plain runs of the file are not disturbed (and take no keep-id rootfs from the pool)
+    run_warren 0 run --rm "$f" id -u
+    assert_output 0
+    run_warren 0 run --rm "$f" id -u
+    assert_output 0
+    run_warren 0 run --rm --userns=keep-id "$f" id -u
+    assert_output "$(id -u)"
+}
+
 @test "sqsh: --rm containers of a file take a pooled rootfs; nothing written reaches the next" {
     # guards: issue 15 sqsh speed target; the rootfs pool (storage/pool.h) never carries state
     local f=$BATS_TEST_TMPDIR/bb.sqsh pid
