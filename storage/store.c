@@ -1134,7 +1134,8 @@ int store_blob_used(struct store *s, const char *digest, struct werr *err)
 	return tx_end(s, own, query1(s, S_BLOB_USED, digest, NULL, err), err);
 }
 
-/* The recorded size of a layer: 1 found, 0 not recorded, -1 error. */
+/* The recorded size of a layer (the store's own record, else a read-only
+ * store's): 1 found, 0 not recorded, -1 error. */
 int store_layer_size(struct store *s, const char *diff_id, int64_t *size, struct werr *err)
 {
 	cleanup_free char *v = NULL;
@@ -1146,6 +1147,8 @@ int store_layer_size(struct store *s, const char *diff_id, int64_t *size, struct
 	rc = tx_end(s, own, query1(s, S_LAYER_SIZE, diff_id, &v, err), err);
 	if (rc == 1)
 		*size = v ? strtoll(v, NULL, 10) : 0;
+	for (size_t i = 0; rc == 0 && i < s->nro; i++)
+		rc = store_layer_size(s->ro[i], diff_id, size, err);
 	return rc;
 }
 

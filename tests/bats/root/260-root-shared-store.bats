@@ -116,8 +116,10 @@ rd() {
     run_warren 0 load -i "$RD/out/s.tar"
     run_warren 0 image inspect --format '{{.Id}}' "$IMAGE"
     assert_output "$IMAGE_ID"
-    # nothing was copied: the reader's store has no layer
-    [ -z "$(ls -A "$RD/root/layers" 2>/dev/null)" ] || fail "layers copied: $(ls "$RD/root/layers")"
+    # nothing was copied: the reader's store has no layer (but its own
+    # mount-point layer, storage/mountpoints.h: three empty files)
+    [ -z "$(ls -A "$RD/root/layers" 2>/dev/null | grep -v '^mp-')" ] ||
+        fail "layers copied: $(ls "$RD/root/layers")"
 }
 
 @test "shared store: images shows which store an image comes from ({{.Store}}; a note at a terminal)" {
@@ -179,6 +181,28 @@ rd() {
     # gone: the owner removes it
     run_warren 0 rmi "$img"
     run_warren 1 image exists "$img"
+}
+
+@test "shared store: --rm runs of a cache image reuse a pooled rootfs, never one over removed layers" {
+    # guards: issue 15 "starting from the shared cache adds nothing measurable to run" (the pool),
+    # and that a pooled rootfs never outlives the owner's rmi of its layers
+    local img=localhost/warren-test/layers:latest
+    rdr run --rm "$img" cat /etc/extra
+    [ "$status" = 0 ] || fail "run: $stderr"
+    assert_output extra
+    run find "$RD/root/pool" -mindepth 1 -maxdepth 1
+    [ "${#lines[@]}" = 1 ] || fail "no pooled rootfs: $output"
+    rdr run --rm "$img" sh -c 'echo leak >/etc/extra; touch /new'
+    rdr run --rm "$img" sh -c 'cat /etc/extra; test ! -e /new && echo clean'
+    assert_output $'extra\nclean'
+    # the owner removes the image and loads it again: the same names and
+    # layer digests, new dirs; the pooled rootfs lies over the old ones
+    run_warren 0 rmi "$img"
+    run_warren 0 load -q -i "$WT_FIXTURES/layers.tar"
+    chmod 0755 "$CACHE/layers"
+    rdr run --rm "$img" cat /owned1000 /etc/extra /opaque/c
+    [ "$status" = 0 ] || fail "run after the owner's reload: $stderr"
+    assert_output $'1000\nextra\nc'
 }
 
 @test "shared store: containers stay in the reader's store; the cache is not written" {
@@ -397,6 +421,25 @@ EOF
     CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf run_warren 0 pull -q "$REG/fromcache/busybox:v1"
     assert_output "$IMAGE_ID"
     [ -z "$(ls -A "$RD/root/layers" 2>/dev/null)" ] || fail "layers copied: $(ls "$RD/root/layers")"
+}
+
+@test "shared store: the reader's pull fetches no layer the cache has, as Podman's" {
+    # guards: issue 15 "pull reuses layers already present in an additional store"
+    run_warren 0 push --tls-verify=false "$IMAGE" "$REG/cached/busybox:v1"
+    rdr pull --tls-verify=false "$REG/cached/busybox:v1"
+    [ "$status" = 0 ] || fail "pull: $stderr"
+    [ -z "$(ls -A "$RD/root/layers" 2>/dev/null | grep -v '^mp-')" ] ||
+        fail "a layer was fetched: $(ls "$RD/root/layers")"
+    rdr images --format '{{.Repository}}:{{.Tag}} {{.Store}}' "$REG/cached/busybox:v1"
+    assert_output "$REG/cached/busybox:v1 $RD/root"
+    rdr run --rm "$REG/cached/busybox:v1" sh -c 'echo ok >/tmp/x && cat /tmp/x'
+    [ "$status" = 0 ] || fail "run: $stderr"
+    assert_output ok
+    # the reader's own image: its rmi leaves the cache's layer alone
+    rdr rmi "$REG/cached/busybox:v1"
+    [ "$status" = 0 ] || fail "rmi: $stderr"
+    rdr run --rm "$IMAGE" true
+    [ "$status" = 0 ] || fail "the cache image broke: $stderr"
 }
 
 @test "shared store: build FROM a cache image with a RUN step; the result is the reader's" {
