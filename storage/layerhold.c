@@ -14,14 +14,13 @@
 #include "storage/layer.h"
 #include "storage/store.h"
 
-/* Each read-only store's layers.lock, shared (as storage/driver.c's mount
- * takes it): its owner's removals take it exclusively. */
-static size_t lock_stores(struct engine *e, int *fds, size_t max)
+void ro_stores_lock(struct engine *e, struct ro_store_locks *l)
 {
 	const char *dir;
-	size_t n = 0;
 
-	for (size_t i = 0; e->store && (dir = store_readonly_dir(e->store, i)) != NULL && n < max;
+	l->n = 0;
+	for (size_t i = 0; e->store && (dir = store_readonly_dir(e->store, i)) != NULL &&
+			   l->n < ARRAY_SIZE(l->fd);
 	     i++) {
 		cleanup_free char *p = xasprintf("%s/layers.lock", dir);
 		int fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -30,9 +29,15 @@ static size_t lock_stores(struct engine *e, int *fds, size_t max)
 			continue;
 		while (flock(fd, LOCK_SH) < 0 && errno == EINTR)
 			;
-		fds[n++] = fd;
+		l->fd[l->n++] = fd;
 	}
-	return n;
+}
+
+void ro_stores_unlock(struct ro_store_locks *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		close(l->fd[i]);
+	l->n = 0;
 }
 
 /* Holds one layer: 1 held, 0 the user's own (or not readable to us:
@@ -69,14 +74,14 @@ static int hold_one(struct engine *e, const char *diff_id, int *out, struct werr
 
 int layer_hold_ro(struct engine *e, char *const *layers, struct layer_hold *h, struct werr *err)
 {
-	int locks[8];
-	size_t nlocks, n = strv_len(layers);
+	struct ro_store_locks locks;
+	size_t n = strv_len(layers);
 	int rc = 0;
 
 	*h = (struct layer_hold){0};
 	if (e->store == NULL || store_readonly_dir(e->store, 0) == NULL || n == 0)
 		return 0;
-	nlocks = lock_stores(e, locks, ARRAY_SIZE(locks));
+	ro_stores_lock(e, &locks);
 	h->fd = xcalloc(n, sizeof(int));
 	for (size_t i = 0; i < n && rc >= 0; i++) {
 		int fd = -1;
@@ -84,8 +89,7 @@ int layer_hold_ro(struct engine *e, char *const *layers, struct layer_hold *h, s
 		if (rc > 0)
 			h->fd[h->n++] = fd;
 	}
-	for (size_t i = 0; i < nlocks; i++)
-		close(locks[i]);
+	ro_stores_unlock(&locks);
 	if (rc < 0) {
 		layer_hold_release(h);
 		return -1;

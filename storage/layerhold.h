@@ -13,6 +13,18 @@
 #include "engine/engine.h"
 #include "lib/err.h"
 
+/* The read-only stores' layers locks (image_layers_lock in their owner's
+ * warren), taken shared while their layer dirs are checked, mounted or
+ * held: their owner removes layer dirs only with it held exclusively, so a
+ * dir found under it is whole. A store whose lock this user cannot open
+ * (an older warren made it 0600) is used without. */
+struct ro_store_locks {
+	int fd[8];
+	size_t n;
+};
+void ro_stores_lock(struct engine *e, struct ro_store_locks *l);
+void ro_stores_unlock(struct ro_store_locks *l);
+
 struct layer_hold {
 	int *fd; /* one flocked (shared) dir fd per held layer, O_CLOEXEC */
 	size_t n;
