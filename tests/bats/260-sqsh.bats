@@ -240,6 +240,12 @@ setup() {
     kill_sqsh "$f"
     run_warren 0 run --rm "$f" echo after
     assert_output after
+    # system prune drops the shared mounts (and the rootfs pooled on them)
+    [ "$(shared_mounts)" = 1 ]
+    run_warren 0 system prune -f
+    [ "$(shared_mounts)" = 0 ]
+    run_warren 0 run --rm "$f" echo again
+    assert_output again
     # system reset takes the pool and the shared mounts along
     pid=$(sqsh_pid "$f")
     run_warren 0 system reset -f
