@@ -156,6 +156,9 @@ rd() {
     assert_error "image used by a container of another store" "image is in use by a container"
     run_warren 2 rmi -f "$img"
     assert_error "image is in use by a container"
+    # prune leaves it: an image a container uses is not unused
+    run_warren 0 image prune -a -f
+    refute_output --partial "$(w image inspect --format '{{.Id}}' "$img")"
     # nothing was removed: the image lists, the container reads its files
     run_warren 0 images -q "$img"
     [ -n "$output" ]
