@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -12,10 +13,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/json.h"
+#include "lib/log.h"
 #include "lib/util.h"
 
 /* netavark's reply and its errors are small; a bigger one is not its */
@@ -234,13 +237,248 @@ fail:
 	return -1;
 }
 
+/* ---- aardvark-dns's readiness ----
+ * netavark setup sends aardvark-dns a SIGHUP for the new container's
+ * names and returns. aardvark-dns before 1.11 (Debian 12 has 1.4) then
+ * closes every listening socket and opens new ones, so a container that
+ * asks a name at once can find nobody on the gateway's port 53 (its query
+ * is refused). So after a setup on networks with DNS we wait (at most
+ * DNS_WAIT_MS) until each gateway has a port-53 UDP socket again, and,
+ * where aardvark-dns reopens them, one that did not exist before. */
+
+#define DNS_WAIT_MS 2000
+#define DNS_MAX	    16
+
+struct dns_watch {
+	char *gw[DNS_MAX]; /* the gateways as /proc/net/udp{,6} print them */
+	bool v6[DNS_MAX];
+	size_t n;
+	unsigned long before[64]; /* inodes of port-53 sockets before the setup */
+	size_t nbefore;
+	bool reopens; /* aardvark-dns reopens its sockets on SIGHUP */
+	char *pidfile;
+};
+
+/* addr (text) as the kernel prints a local address in /proc/net/udp{,6}:
+ * the 32-bit words of the network-order address, each as %08X */
+static char *proc_addr(const char *addr, bool *v6)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (inet_pton(AF_INET, addr, &a4) == 1) {
+		*v6 = false;
+		return xasprintf("%08X", a4.s_addr);
+	}
+	if (inet_pton(AF_INET6, addr, &a6) != 1)
+		return NULL;
+	*v6 = true;
+	return xasprintf("%08X%08X%08X%08X", a6.s6_addr32[0], a6.s6_addr32[1], a6.s6_addr32[2],
+			 a6.s6_addr32[3]);
+}
+
+/* The port-53 UDP sockets of aardvark-dns's network namespace: calls fn
+ * for each with its local address and inode. */
+static void each_dns_socket(pid_t pid, void (*fn)(void *, const char *, bool, unsigned long),
+			    void *ud)
+{
+	for (int v6 = 0; v6 < 2; v6++) {
+		cleanup_free char *path = xasprintf("/proc/%d/net/udp%s", (int)pid, v6 ? "6" : "");
+		FILE *f = fopen(path, "re");
+		char line[512], local[64];
+		unsigned long ino;
+
+		if (f == NULL)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			char *colon;
+			/* sl local rem st tx:rx tr:when retr uid timeout inode */
+			if (sscanf(line, " %*s %63s %*s %*s %*s %*s %*s %*s %*s %lu", local,
+				   &ino) != 2)
+				continue;
+			colon = strchr(local, ':');
+			if (colon == NULL || strcmp(colon + 1, "0035") != 0)
+				continue;
+			*colon = '\0';
+			fn(ud, local, v6, ino);
+		}
+		fclose(f);
+	}
+}
+
+static pid_t aardvark_pid(const char *pidfile)
+{
+	struct werr ignore = {0};
+	cleanup_free char *t = read_file_at(AT_FDCWD, pidfile, NULL, &ignore);
+	long pid = t ? strtol(t, NULL, 10) : 0;
+
+	return pid > 0 && kill((pid_t)pid, 0) == 0 ? (pid_t)pid : 0;
+}
+
+static void note_before(void *ud, const char *local, bool v6, unsigned long ino)
+{
+	struct dns_watch *w = ud;
+
+	(void)local, (void)v6;
+	if (w->nbefore < sizeof(w->before) / sizeof(w->before[0]))
+		w->before[w->nbefore++] = ino;
+}
+
+/* What `av --version` prints (NULL when it does not run). */
+static char *version_of(const char *av)
+{
+	int p[2];
+	pid_t pid;
+	char *out;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return NULL;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (dup2(p[1], STDOUT_FILENO) < 0 || (null >= 0 && dup2(null, STDERR_FILENO) < 0))
+			_exit(127);
+		execl(av, av, "--version", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	out = pid > 0 ? read_all_fd(p[0]) : NULL;
+	close(p[0]);
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	return out;
+}
+
+/* Does aardvark-dns av reopen its sockets on SIGHUP (before 1.11)? Its
+ * version is asked once per binary (size and mtime) and kept in dir. */
+static bool aardvark_reopens(const char *av, const char *dir)
+{
+	cleanup_free char *cache = xasprintf("%s/.warren-aardvark-version", dir);
+	cleanup_free char *key = NULL, *text = NULL, *out = NULL;
+	struct stat st;
+	int major = 0, minor = 0;
+
+	if (av == NULL || stat(av, &st) < 0)
+		return false;
+	key = xasprintf("%lld %lld ", (long long)st.st_size, (long long)st.st_mtime);
+	struct werr ignore = {0};
+	text = read_file_at(AT_FDCWD, cache, NULL, &ignore);
+	if (text && str_has_prefix(text, key)) {
+		out = xstrdup(text + strlen(key));
+	} else {
+		out = version_of(av);
+		if (out == NULL)
+			return false;
+		cleanup_free char *line = xasprintf("%s%s", key, out);
+		write_file_atomic_at(AT_FDCWD, cache, line, strlen(line), 0644, &ignore);
+	}
+	/* "aardvark-dns 1.4.0" */
+	const char *v = strpbrk(out, "0123456789");
+	if (v == NULL || sscanf(v, "%d.%d", &major, &minor) != 2)
+		return false;
+	return major < 1 || (major == 1 && minor < 11);
+}
+
+/* Before a setup: the gateways of opts' networks with DNS, and the
+ * sockets aardvark-dns has now. */
+static void dns_watch_begin(const struct netavark_run *r, struct json_object *opts,
+			    struct dns_watch *w)
+{
+	struct json_object *info = jget(opts, "network_info");
+	pid_t pid;
+
+	memset(w, 0, sizeof(*w));
+	if (!json_object_is_type(info, json_type_object))
+		return;
+	json_object_object_foreach(info, name, net)
+	{
+		struct json_object *subs = jget(net, "subnets");
+		(void)name;
+		if (!json_object_get_boolean(jget(net, "dns_enabled")) ||
+		    !json_object_is_type(subs, json_type_array))
+			continue;
+		for (size_t i = 0; i < json_object_array_length(subs) && w->n < DNS_MAX; i++) {
+			const char *gw = jstr(json_object_array_get_idx(subs, i), "gateway");
+			char *p = gw ? proc_addr(gw, &w->v6[w->n]) : NULL;
+			if (p)
+				w->gw[w->n++] = p;
+		}
+	}
+	if (w->n == 0)
+		return;
+	w->pidfile = xasprintf("%s/aardvark-dns/aardvark.pid", r->config_dir);
+	{
+		/* (not in aardvark-dns/: it reads every file there as a network) */
+		cleanup_free char *av = netavark_find("aardvark-dns", r->dirs);
+		w->reopens = aardvark_reopens(av, r->config_dir);
+	}
+	pid = aardvark_pid(w->pidfile);
+	if (pid > 0 && w->reopens)
+		each_dns_socket(pid, note_before, w);
+}
+
+struct dns_seen {
+	const struct dns_watch *w;
+	bool ok[DNS_MAX];
+};
+
+static void note_after(void *ud, const char *local, bool v6, unsigned long ino)
+{
+	struct dns_seen *s = ud;
+
+	for (size_t i = 0; i < s->w->nbefore; i++)
+		if (s->w->before[i] == ino)
+			return; /* a socket aardvark-dns is about to close */
+	for (size_t i = 0; i < s->w->n; i++)
+		if (s->w->v6[i] == v6 && strcmp(s->w->gw[i], local) == 0)
+			s->ok[i] = true;
+}
+
+/* After the setup: waits until every gateway has its new socket. */
+static void dns_watch_end(struct dns_watch *w)
+{
+	int64_t deadline = now_ns() + (int64_t)DNS_WAIT_MS * 1000000;
+	struct timespec ts = {0, 2 * 1000 * 1000};
+
+	while (w->n > 0) {
+		struct dns_seen s = {.w = w};
+		pid_t pid = aardvark_pid(w->pidfile);
+		bool all = pid > 0;
+
+		if (pid > 0)
+			each_dns_socket(pid, note_after, &s);
+		for (size_t i = 0; i < w->n; i++)
+			all = all && s.ok[i];
+		if (all)
+			break;
+		if (now_ns() > deadline) {
+			log_debug("aardvark-dns did not answer on every gateway within %d ms",
+				  DNS_WAIT_MS);
+			break;
+		}
+		nanosleep(&ts, NULL);
+	}
+	for (size_t i = 0; i < w->n; i++)
+		free(w->gw[i]);
+	free(w->pidfile);
+}
+
 int netavark_setup(const struct netavark_run *r, struct json_object *opts,
 		   struct json_object **status, struct werr *err)
 {
 	cleanup_free char *out = NULL;
 	struct json_object *j;
+	struct dns_watch w;
+	int rc;
 
-	if (run(r, "setup", opts, &out, err) < 0)
+	dns_watch_begin(r, opts, &w);
+	rc = run(r, "setup", opts, &out, err);
+	if (rc == 0)
+		dns_watch_end(&w);
+	else
+		w.n = 0, dns_watch_end(&w);
+	if (rc < 0)
 		return -1;
 	j = json_tokener_parse(out);
 	if (!json_object_is_type(j, json_type_object)) {
