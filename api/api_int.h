@@ -146,6 +146,10 @@ int api_net_remove(struct api_ctx *c);
 int api_net_prune(struct api_ctx *c);
 int api_net_connect(struct api_ctx *c);
 int api_net_disconnect(struct api_ctx *c);
+/* api_exec.c: the exec records a previous service left for containers
+ * that are gone or stopped, or whose process ended unrecorded: removed
+ * at the service's start (in a helper process, waited for). */
+void api_exec_sweep(struct engine *e);
 int api_exec_create(struct api_ctx *c); /* api_exec.c */
 int api_exec_start(struct api_ctx *c);
 int api_exec_resize(struct api_ctx *c);

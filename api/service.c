@@ -431,6 +431,7 @@ int api_serve(struct engine *e, const struct api_opts *o, struct werr *err)
 	}
 	s.pipe_r = pfd[0];
 	s.pipe_w = pfd[1];
+	api_exec_sweep(e);
 	s.last = now_ns();
 	api_server_headers(o);
 	rc = service_loop(&s, e, o);
