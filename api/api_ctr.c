@@ -97,7 +97,13 @@ struct json_object *api_ctr_summary(const struct container_rec *r)
 	jset_str(o, "Status", status);
 	jset_str(hc, "NetworkMode", "default");
 	jset(o, "HostConfig", hc);
-	jset(ns, "Networks", json_object_new_object());
+	/* the bridge networks by name (docker ps --format '{{.Networks}}') */
+	struct json_object *nets = json_object_new_object();
+	for (size_t i = 0; i < jlen(jget(ps, "Networks")); i++)
+		jset(nets,
+		     json_object_get_string(json_object_array_get_idx(jget(ps, "Networks"), i)),
+		     json_object_new_object());
+	jset(ns, "Networks", nets);
 	jset(o, "NetworkSettings", ns);
 	jset(o, "Mounts", json_object_new_array());
 	return o;
