@@ -236,6 +236,8 @@ static void conn_child(struct engine *e, const struct api_opts *o, int fd, int p
 	if (refuse)
 		refuse_child(fd);
 	c->fd = fd;
+	c->spool = api_spool;
+	c->spool_arg = &ac;
 	while (rc == 0) {
 		struct http_req r;
 		const char *msg = "";

@@ -109,3 +109,18 @@ api_update_check() {
     assert_output "$mem on-failure"
     run docker_cli rm "$name"
 }
+
+# api_cut_short METHOD PATH: a request whose body ends 1 MiB into the
+# 99999999 bytes it announces (the client shuts its side); $output is the
+# status line of the answer
+api_cut_short() {
+    run timeout 60 /usr/bin/python3 - "$SOCK" "$1" "$2" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+head = "%s %s HTTP/1.1\r\nHost: d\r\nContent-Length: 99999999\r\n\r\n" % (sys.argv[2], sys.argv[3])
+s.sendall(head.encode() + b"\0" * (1 << 20))
+s.shutdown(socket.SHUT_WR)
+print(s.recv(4096).decode().split("\r\n")[0])
+PY
+}
