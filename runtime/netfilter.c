@@ -129,21 +129,6 @@ int net_filter_parse(char *const *specs, enum net_filter_kind kind, struct net_f
 	return 0;
 }
 
-static bool regex_any(char *const *res, const char *s)
-{
-	for (size_t i = 0; res && res[i]; i++) {
-		regex_t r;
-		bool m;
-		if (regcomp(&r, res[i], REG_EXTENDED | REG_NOSUB) != 0)
-			continue;
-		m = regexec(&r, s, 0, NULL, 0) == 0;
-		regfree(&r);
-		if (m)
-			return true;
-	}
-	return false;
-}
-
 /* "2024-01-02T03:04:05.123Z" as ns since the epoch (0 when unreadable). */
 static int64_t created_ns(const char *rfc)
 {
@@ -161,9 +146,9 @@ static bool filter_match(const struct net_filter *f, const struct network *n, ch
 	cleanup_json struct json_object *labels = netconf_kv_json(n->labels);
 	bool builtin = strcmp(n->name, netconf_default_name()) == 0;
 
-	if (f->name && !regex_any(f->name, n->name))
+	if (f->name && !ctr_regex_any(f->name, n->name))
 		return false;
-	if (f->id && !regex_any(f->id, n->id))
+	if (f->id && !ctr_regex_any(f->id, n->id))
 		return false;
 	if (f->driver && !strv_contains(f->driver, n->driver))
 		return false;
@@ -206,13 +191,7 @@ int network_select(struct engine *e, const struct net_filter *f, struct network 
 		else
 			network_free(&v[i]);
 	}
-	/* Podman sorts by name, the default network among the others */
-	for (size_t i = 1; i < k; i++)
-		for (size_t j = i; j > 0 && strcmp(v[j - 1].name, v[j].name) > 0; j--) {
-			struct network t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
+	/* (netconf_list sorts by name, Podman's order: kept) */
 	*out = v;
 	*nout = k;
 	return 0;
