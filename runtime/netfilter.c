@@ -191,7 +191,8 @@ int network_select(struct engine *e, const struct net_filter *f, struct network 
 		else
 			network_free(&v[i]);
 	}
-	/* (netconf_list sorts by name, Podman's order: kept) */
+	/* Podman sorts by name, the default network (listed first) among the others */
+	networks_sort(v, k);
 	*out = v;
 	*nout = k;
 	return 0;
