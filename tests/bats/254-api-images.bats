@@ -135,6 +135,37 @@ Loaded image: localhost/wt-small:2"
     api_expect 200 GET /_ping
 }
 
+@test "api: an upload slower than the idle time keeps the service (--time 1)" {
+    # guards: a spooled body is read before its handler runs: it counts as a request in flight
+    SOCK=$BATS_TEST_TMPDIR/idle.sock
+    start_warren "$BATS_TEST_TMPDIR/service.log" system service --time 1 "unix://$SOCK"
+    SVC_PID=$BG_PID
+    wait_for_file "$SOCK" 20
+    # half the archive, a pause longer than the idle second, the rest
+    run timeout 60 /usr/bin/python3 - "$SOCK" "$WT_FIXTURES/busybox.docker.tar" <<'PY'
+import socket, sys, time
+data = open(sys.argv[2], "rb").read()
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b"POST /v1.41/images/load HTTP/1.1\r\nHost: d\r\nContent-Length: %d\r\n\r\n" % len(data))
+s.sendall(data[: len(data) // 2])
+time.sleep(2.5)
+s.sendall(data[len(data) // 2 :])
+answer = b""
+while b"Loaded image" not in answer:
+    more = s.recv(65536)
+    if not more:
+        break
+    answer += more
+print(answer.decode(errors="replace").split("\r\n")[0])
+print("loaded" if b"Loaded image" in answer else "not loaded")
+PY
+    assert_output "HTTP/1.1 200 OK
+loaded"
+    # then idle: it goes
+    wait_for_exit "$SVC_PID" 20 || fail "the service did not exit when idle"
+}
+
 @test "api: /auth checks credentials against the local registry; docker login through it" {
     # guards: issue 12 "/auth (check credentials)"
     load registry
