@@ -16,6 +16,7 @@
 #include "runtime/runopts.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -330,8 +331,69 @@ static int host_config(struct run_opts *o, struct json_object *hc, struct json_o
 	return 0;
 }
 
+/* The strings a create's Healthcheck lends o->health (freed after the
+ * create) */
+struct health_strs {
+	char *cmd, *interval, *timeout, *start_period;
+};
+
+static void health_strs_free(struct health_strs *h)
+{
+	free(h->cmd);
+	free(h->interval);
+	free(h->timeout);
+	free(h->start_period);
+}
+
+/* Config.Healthcheck {"Test": ["CMD-SHELL", "..."], "Interval",
+ * "Timeout", "StartPeriod" (ns), "Retries"} as the --health-* flags
+ * (docker-compose's healthcheck:; `docker run --health-cmd`); the engine
+ * checks them as the CLI's. */
+static int healthcheck(struct json_object *hc, struct run_opts *o, struct health_strs *h,
+		       struct werr *err)
+{
+	static const char *const durations[] = {"Interval", "Timeout", "StartPeriod"};
+	char **slots[] = {&h->interval, &h->timeout, &h->start_period};
+	struct json_object *test = jget(hc, "Test");
+	const char *bad = NULL;
+
+	if (hc == NULL || json_object_is_type(hc, json_type_null))
+		return 0;
+	if (!json_object_is_type(hc, json_type_object) ||
+	    !api_typed(hc, "Test", json_type_array, &bad) ||
+	    !api_typed(hc, "Retries", json_type_int, &bad))
+		return werr_set(err, 0, "json: field Healthcheck%s%s has the wrong type",
+				bad ? "." : "", bad ? bad : "");
+	for (size_t i = 0; i < ARRAY_SIZE(durations); i++) {
+		struct json_object *v = jget(hc, durations[i]);
+		if (v && !json_object_is_type(v, json_type_int))
+			return werr_set(err, 0, "json: field Healthcheck.%s has the wrong type",
+					durations[i]);
+		/* 0: the default (Docker's "inherit"); under 1 ms: Docker's 400 */
+		if (v && json_object_get_int64(v) != 0 && json_object_get_int64(v) < 1000000)
+			return werr_set(err, 0, "%s in Healthcheck cannot be less than 1ms",
+					durations[i]);
+		if (v && json_object_get_int64(v) > 0)
+			*slots[i] = xasprintf("%" PRId64 "ns", json_object_get_int64(v));
+	}
+	if (jlen(test) > 0 &&
+	    strcmp(json_object_get_string(json_object_array_get_idx(test, 0)), "NONE") == 0) {
+		o->health.none = true;
+	} else if (jlen(test) > 0) {
+		h->cmd = xstrdup(json_object_to_json_string_ext(test, JSON_C_TO_STRING_PLAIN));
+		o->health.cmd = h->cmd;
+	}
+	o->health.interval = h->interval;
+	o->health.timeout = h->timeout;
+	o->health.start_period = h->start_period;
+	if (jget(hc, "Retries") && json_object_get_int(jget(hc, "Retries")) > 0)
+		o->health.retries = json_object_get_int(jget(hc, "Retries"));
+	return 0;
+}
+
 /* The create body's fields into o: 0, or -1 with err (a 400). */
-static int create_opts(struct json_object *b, struct run_opts *o, struct werr *err)
+static int create_opts(struct json_object *b, struct run_opts *o, struct health_strs *h,
+		       struct werr *err)
 {
 	static const struct {
 		const char *field;
@@ -395,6 +457,8 @@ static int create_opts(struct json_object *b, struct run_opts *o, struct werr *e
 	o->tty = json_object_get_boolean(jget(b, "Tty"));
 	o->interactive = json_object_get_boolean(jget(b, "OpenStdin"));
 	o->detach = true;
+	if (healthcheck(jget(b, "Healthcheck"), o, h, err) < 0)
+		return -1;
 	return host_config(o, hc, jget(jget(b, "NetworkingConfig"), "EndpointsConfig"), err);
 }
 
@@ -404,6 +468,7 @@ int api_ctr_create(struct api_ctx *c)
 	cleanup_free char *name = http_query(c->req, "name");
 	struct ctr_owned oc = {.lock = -1, .proc = {.pty_master = -1}};
 	struct run_opts o;
+	struct health_strs h = {0};
 	struct werr err = {0};
 	struct json_object *res;
 	int r;
@@ -414,12 +479,17 @@ int api_ctr_create(struct api_ctx *c)
 	o.stop_timeout = -1;
 	if (name && name[0])
 		o.name = xstrdup(name);
-	if (create_opts(b, &o, &err) < 0) {
+	if (create_opts(b, &o, &h, &err) < 0) {
 		runopts_free(&o);
+		health_strs_free(&h);
 		return api_error(c, 400, "%s", err.msg);
 	}
 	r = container_create(c->e, jstr(b, "Image"), &o, &oc, &err);
 	runopts_free(&o);
+	health_strs_free(&h);
+	/* the healthcheck's values, checked by the engine as the CLI's flags */
+	if (r < 0 && strstr(err.msg, "healthcheck"))
+		return api_error(c, 400, "%s", err.msg);
 	if (r < 0) {
 		if (strstr(err.msg, "image not known"))
 			return api_error(c, 404, "No such image: %s", jstr(b, "Image"));

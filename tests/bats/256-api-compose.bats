@@ -267,3 +267,50 @@ $name-c"
     run docker_cli network rm "$name-b" "$name-c"
     assert_success
 }
+
+@test "api: create's Healthcheck: docker run --health-cmd, compose's depends_on service_healthy; bad input" {
+    # guards: issue 12 "create (the full HostConfig ...)": compose's healthcheck and Up (healthy)
+    local name=$(wt_name)
+    PROJ=$name
+    api_start
+    run docker_cli run -d --name "$name" --health-cmd 'test -e /tmp/ready' --health-interval 1s \
+        --health-retries 30 "$IMAGE" sh -c 'sleep 1; touch /tmp/ready; exec sleep 1000'
+    assert_success
+    run docker_cli inspect -f '{{json .Config.Healthcheck.Test}} {{.Config.Healthcheck.Interval}} {{.Config.Healthcheck.Retries}}' "$name"
+    assert_output '["CMD-SHELL","test -e /tmp/ready"] 1s 30'
+    run docker_cli rm -f "$name"
+    # compose waits for the healthy db before it creates app
+    cat >"$BATS_TEST_TMPDIR/compose.yml" <<EOF2
+version: "2.4"
+services:
+  db:
+    image: $IMAGE
+    command: sh -c 'sleep 1; touch /tmp/ready; exec sleep 1000'
+    healthcheck:
+      test: ["CMD", "test", "-e", "/tmp/ready"]
+      interval: 1s
+      retries: 30
+  app:
+    image: $IMAGE
+    command: sleep 1000
+    depends_on:
+      db:
+        condition: service_healthy
+EOF2
+    run compose up -d
+    assert_success
+    run compose ps
+    assert_line --regexp "^${PROJ}_db_1 .* Up \(healthy\)"
+    assert_line --regexp "^${PROJ}_app_1 .* Up +$"
+    run compose down
+    assert_success
+    PROJ=""
+    # bad input: nothing created
+    api_expect 400 POST "/containers/create?name=$name-bad" -d "$(create_body '["true"]' '{Healthcheck: {Test: "true"}}')"
+    assert_output --partial "Healthcheck.Test has the wrong type"
+    api_expect 400 POST "/containers/create?name=$name-bad" -d "$(create_body '["true"]' '{Healthcheck: {Test: ["CMD", "true"], Interval: 5}}')"
+    assert_output --partial "Interval in Healthcheck cannot be less than 1ms"
+    api_expect 400 POST "/containers/create?name=$name-bad" -d "$(create_body '["true"]' '{Healthcheck: {Test: ["CMD", "true"], Retries: "many"}}')"
+    api_expect 400 POST "/containers/create?name=$name-bad" -d "$(create_body '["true"]' '{Healthcheck: []}')"
+    api_expect 404 GET "/containers/$name-bad/json"
+}
