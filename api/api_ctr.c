@@ -12,9 +12,11 @@
 #include "runtime/ctr_json.h"
 #include "runtime/ctrfilter.h"
 #include "runtime/detach.h"
+#include "runtime/netusers.h"
 #include "runtime/runopts.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -96,7 +98,13 @@ struct json_object *api_ctr_summary(const struct container_rec *r)
 	jset_str(o, "Status", status);
 	jset_str(hc, "NetworkMode", "default");
 	jset(o, "HostConfig", hc);
-	jset(ns, "Networks", json_object_new_object());
+	/* the bridge networks by name (docker ps --format '{{.Networks}}') */
+	struct json_object *nets = json_object_new_object();
+	for (size_t i = 0; i < jlen(jget(ps, "Networks")); i++)
+		jset(nets,
+		     json_object_get_string(json_object_array_get_idx(jget(ps, "Networks"), i)),
+		     json_object_new_object());
+	jset(ns, "Networks", nets);
 	jset(o, "NetworkSettings", ns);
 	jset(o, "Mounts", json_object_new_array());
 	return o;
@@ -204,7 +212,88 @@ static int port_bindings(struct run_opts *o, struct json_object *pb, struct werr
 	return 0;
 }
 
-static int host_config(struct run_opts *o, struct json_object *hc, struct werr *err)
+/* "default" and "bridge": Docker's default network, warren's default mode */
+static bool docker_default_net(const char *name)
+{
+	return name == NULL || strcmp(name, "default") == 0 || strcmp(name, "bridge") == 0;
+}
+
+/* One NetworkingConfig.EndpointsConfig entry {"Aliases": [...],
+ * "IPAMConfig": {"IPv4Address", "IPv6Address"}} as a --network spec
+ * "NAME:alias=A,ip=IP" into *spec (malloc'd): 0, or -1 with err. */
+static int endpoint_spec(const char *name, struct json_object *ep, char **spec, struct werr *err)
+{
+	struct json_object *aliases = jget(ep, "Aliases"), *ipam = jget(ep, "IPAMConfig");
+	const char *bad = NULL, *ip = jstr_or(ipam, "IPv4Address"),
+		   *ip6 = jstr_or(ipam, "IPv6Address");
+	cleanup_strv char **opts = NULL;
+	cleanup_free char *joined = NULL;
+
+	if (ep != NULL && !json_object_is_type(ep, json_type_object))
+		return werr_set(err, 0, "json: EndpointsConfig.%s must be an object", name);
+	if (!api_typed(ep, "Aliases", json_type_array, &bad) ||
+	    !api_typed(ep, "IPAMConfig", json_type_object, &bad) ||
+	    !api_typed(ipam, "IPv4Address", json_type_string, &bad) ||
+	    !api_typed(ipam, "IPv6Address", json_type_string, &bad))
+		return werr_set(err, 0, "json: field EndpointsConfig.%s.%s has the wrong type",
+				name, bad);
+	for (size_t i = 0; i < jlen(aliases); i++) {
+		const char *a = json_object_get_string(json_object_array_get_idx(aliases, i));
+		cleanup_free char *kv = NULL;
+		/* the spec's separators: an alias holding one is no host name anyway */
+		if (a == NULL || a[0] == '\0' || strpbrk(a, ",=:"))
+			return werr_set(err, 0, "invalid network alias \"%s\"", a ? a : "");
+		kv = xasprintf("alias=%s", a);
+		if (!strv_contains(opts, kv))
+			opts = strv_append(opts, kv);
+	}
+	if (ip) {
+		cleanup_free char *kv = xasprintf("ip=%s", ip);
+		opts = strv_append(opts, kv);
+	}
+	if (ip6) {
+		cleanup_free char *kv = xasprintf("ip6=%s", ip6);
+		opts = strv_append(opts, kv);
+	}
+	joined = opts ? strv_join(opts, ",") : NULL;
+	*spec = joined ? xasprintf("%s:%s", name, joined) : xstrdup(name);
+	return 0;
+}
+
+/* HostConfig.NetworkMode and NetworkingConfig.EndpointsConfig (the
+ * aliases compose gives a service's containers, a fixed address): the
+ * mode's network first (eth0), then the other endpoints' networks (as
+ * Docker's API 1.44 takes them at create). */
+static int networks(struct run_opts *o, const char *mode, struct json_object *eps, struct werr *err)
+{
+	cleanup_free char *first = NULL;
+
+	if (eps && !json_object_is_type(eps, json_type_object))
+		return werr_set(err, 0, "json: field EndpointsConfig has the wrong type");
+	if (!docker_default_net(mode)) {
+		struct json_object *ep = NULL;
+		if (json_object_object_get_ex(eps, mode, &ep) &&
+		    endpoint_spec(mode, ep, &first, err) < 0)
+			return -1;
+		if (runopts_set_network(o, first ? first : mode, err) < 0)
+			return -1;
+	}
+	if (eps == NULL)
+		return 0;
+	json_object_object_foreach(eps, name, ep)
+	{
+		cleanup_free char *spec = NULL;
+		if (docker_default_net(name) || (mode && strcmp(name, mode) == 0))
+			continue;
+		if (endpoint_spec(name, ep, &spec, err) < 0 ||
+		    runopts_set_network(o, spec, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int host_config(struct run_opts *o, struct json_object *hc, struct json_object *eps,
+		       struct werr *err)
 {
 	struct json_object *binds = jget(hc, "Binds"), *rp = jget(hc, "RestartPolicy");
 	const char *net = jstr_or(hc, "NetworkMode"), *rname = jstr_or(rp, "Name");
@@ -215,9 +304,7 @@ static int host_config(struct run_opts *o, struct json_object *hc, struct werr *
 			return -1;
 	if (jget(hc, "PortBindings") && port_bindings(o, jget(hc, "PortBindings"), err) < 0)
 		return -1;
-	/* "default" and "bridge": Docker's default network, warren's default mode */
-	if (net && strcmp(net, "default") != 0 && strcmp(net, "bridge") != 0 &&
-	    runopts_set_network(o, net, err) < 0)
+	if (networks(o, net, eps, err) < 0)
 		return -1;
 	o->rm = json_object_get_boolean(jget(hc, "AutoRemove"));
 	o->privileged = json_object_get_boolean(jget(hc, "Privileged"));
@@ -244,8 +331,69 @@ static int host_config(struct run_opts *o, struct json_object *hc, struct werr *
 	return 0;
 }
 
+/* The strings a create's Healthcheck lends o->health (freed after the
+ * create) */
+struct health_strs {
+	char *cmd, *interval, *timeout, *start_period;
+};
+
+static void health_strs_free(struct health_strs *h)
+{
+	free(h->cmd);
+	free(h->interval);
+	free(h->timeout);
+	free(h->start_period);
+}
+
+/* Config.Healthcheck {"Test": ["CMD-SHELL", "..."], "Interval",
+ * "Timeout", "StartPeriod" (ns), "Retries"} as the --health-* flags
+ * (docker-compose's healthcheck:; `docker run --health-cmd`); the engine
+ * checks them as the CLI's. */
+static int healthcheck(struct json_object *hc, struct run_opts *o, struct health_strs *h,
+		       struct werr *err)
+{
+	static const char *const durations[] = {"Interval", "Timeout", "StartPeriod"};
+	char **slots[] = {&h->interval, &h->timeout, &h->start_period};
+	struct json_object *test = jget(hc, "Test");
+	const char *bad = NULL;
+
+	if (hc == NULL || json_object_is_type(hc, json_type_null))
+		return 0;
+	if (!json_object_is_type(hc, json_type_object) ||
+	    !api_typed(hc, "Test", json_type_array, &bad) ||
+	    !api_typed(hc, "Retries", json_type_int, &bad))
+		return werr_set(err, 0, "json: field Healthcheck%s%s has the wrong type",
+				bad ? "." : "", bad ? bad : "");
+	for (size_t i = 0; i < ARRAY_SIZE(durations); i++) {
+		struct json_object *v = jget(hc, durations[i]);
+		if (v && !json_object_is_type(v, json_type_int))
+			return werr_set(err, 0, "json: field Healthcheck.%s has the wrong type",
+					durations[i]);
+		/* 0: the default (Docker's "inherit"); under 1 ms: Docker's 400 */
+		if (v && json_object_get_int64(v) != 0 && json_object_get_int64(v) < 1000000)
+			return werr_set(err, 0, "%s in Healthcheck cannot be less than 1ms",
+					durations[i]);
+		if (v && json_object_get_int64(v) > 0)
+			*slots[i] = xasprintf("%" PRId64 "ns", json_object_get_int64(v));
+	}
+	if (jlen(test) > 0 &&
+	    strcmp(json_object_get_string(json_object_array_get_idx(test, 0)), "NONE") == 0) {
+		o->health.none = true;
+	} else if (jlen(test) > 0) {
+		h->cmd = xstrdup(json_object_to_json_string_ext(test, JSON_C_TO_STRING_PLAIN));
+		o->health.cmd = h->cmd;
+	}
+	o->health.interval = h->interval;
+	o->health.timeout = h->timeout;
+	o->health.start_period = h->start_period;
+	if (jget(hc, "Retries") && json_object_get_int(jget(hc, "Retries")) > 0)
+		o->health.retries = json_object_get_int(jget(hc, "Retries"));
+	return 0;
+}
+
 /* The create body's fields into o: 0, or -1 with err (a 400). */
-static int create_opts(struct json_object *b, struct run_opts *o, struct werr *err)
+static int create_opts(struct json_object *b, struct run_opts *o, struct health_strs *h,
+		       struct werr *err)
 {
 	static const struct {
 		const char *field;
@@ -256,7 +404,7 @@ static int create_opts(struct json_object *b, struct run_opts *o, struct werr *e
 	    {"User", json_type_string},	      {"Tty", json_type_boolean},
 	    {"OpenStdin", json_type_boolean}, {"Hostname", json_type_string},
 	    {"HostConfig", json_type_object}, {"StopSignal", json_type_string},
-	    {"StopTimeout", json_type_int},
+	    {"StopTimeout", json_type_int},   {"NetworkingConfig", json_type_object},
 	};
 	struct json_object *hc = jget(b, "HostConfig"), *env = jget(b, "Env");
 	const char *bad = NULL;
@@ -309,7 +457,9 @@ static int create_opts(struct json_object *b, struct run_opts *o, struct werr *e
 	o->tty = json_object_get_boolean(jget(b, "Tty"));
 	o->interactive = json_object_get_boolean(jget(b, "OpenStdin"));
 	o->detach = true;
-	return hc ? host_config(o, hc, err) : 0;
+	if (healthcheck(jget(b, "Healthcheck"), o, h, err) < 0)
+		return -1;
+	return host_config(o, hc, jget(jget(b, "NetworkingConfig"), "EndpointsConfig"), err);
 }
 
 int api_ctr_create(struct api_ctx *c)
@@ -318,6 +468,7 @@ int api_ctr_create(struct api_ctx *c)
 	cleanup_free char *name = http_query(c->req, "name");
 	struct ctr_owned oc = {.lock = -1, .proc = {.pty_master = -1}};
 	struct run_opts o;
+	struct health_strs h = {0};
 	struct werr err = {0};
 	struct json_object *res;
 	int r;
@@ -328,12 +479,17 @@ int api_ctr_create(struct api_ctx *c)
 	o.stop_timeout = -1;
 	if (name && name[0])
 		o.name = xstrdup(name);
-	if (create_opts(b, &o, &err) < 0) {
+	if (create_opts(b, &o, &h, &err) < 0) {
 		runopts_free(&o);
+		health_strs_free(&h);
 		return api_error(c, 400, "%s", err.msg);
 	}
 	r = container_create(c->e, jstr(b, "Image"), &o, &oc, &err);
 	runopts_free(&o);
+	health_strs_free(&h);
+	/* the healthcheck's values, checked by the engine as the CLI's flags */
+	if (r < 0 && strstr(err.msg, "healthcheck"))
+		return api_error(c, 400, "%s", err.msg);
 	if (r < 0) {
 		if (strstr(err.msg, "image not known"))
 			return api_error(c, 404, "No such image: %s", jstr(b, "Image"));
@@ -358,6 +514,43 @@ int api_ctr_create(struct api_ctx *c)
 }
 
 /* ---- inspect ---- */
+
+/* Where Docker's inspect differs from Podman's in what clients read:
+ * no State.Health without a healthcheck (compose prints "Up (STATUS)"
+ * when there is one), a published port's HostIp "0.0.0.0" rather than ""
+ * (compose's and docker's "0.0.0.0:8080->80/tcp"), and a network's
+ * NetworkID its id. */
+static void docker_state_net(struct api_ctx *c, struct json_object *o)
+{
+	struct json_object *ns = jget(o, "NetworkSettings");
+	const char *hs = jstr(jget(jget(o, "State"), "Health"), "Status");
+	cleanup_free char *dir = network_dir(c->e);
+
+	if (hs == NULL || hs[0] == '\0')
+		json_object_object_del(jget(o, "State"), "Health");
+	/* (json_object_object_foreach takes no NULL) */
+	if (json_object_is_type(jget(ns, "Ports"), json_type_object)) {
+		json_object_object_foreach(jget(ns, "Ports"), port, binds)
+		{
+			(void)port;
+			for (size_t i = 0; i < jlen(binds); i++) {
+				struct json_object *b = json_object_array_get_idx(binds, i);
+				if (jstr(b, "HostIp") == NULL || jstr(b, "HostIp")[0] == '\0')
+					jset_str(b, "HostIp", "0.0.0.0");
+			}
+		}
+	}
+	if (!json_object_is_type(jget(ns, "Networks"), json_type_object))
+		return;
+	json_object_object_foreach(jget(ns, "Networks"), name, ep)
+	{
+		struct network n = {0};
+		struct werr err = {0};
+		if (netconf_lookup(dir, name, &n, &err) == 1)
+			jset_str(ep, "NetworkID", n.id);
+		network_free(&n);
+	}
+}
 
 int api_ctr_inspect(struct api_ctx *c)
 {
@@ -386,6 +579,7 @@ int api_ctr_inspect(struct api_ctx *c)
 		    sn ? xasprintf("%s%s", str_has_prefix(sn, "SIG") ? "" : "SIG", sn) : NULL;
 		jset_str(cfg, "StopSignal", sig ? sig : "SIGTERM");
 	}
+	docker_state_net(c, o);
 	container_rec_free(&r);
 	return api_json(c, 200, o);
 }

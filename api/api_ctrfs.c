@@ -405,18 +405,43 @@ int api_ctr_archive_get(struct api_ctx *c)
 	return 1;
 }
 
-/* PUT /containers/{id}/archive?path=DIR: the body (a tar, at most the
- * body limit) extracted into DIR as `cp - CTR:DIR` does
+/* PUT /containers/{id}/archive?path=DIR: the body (a tar, spooled to a
+ * file by api_spool, or in memory when that failed) extracted into DIR as `cp - CTR:DIR` does
  * (container_cp_in; copyUIDGID: the container user's ids, as --archive) */
+/* container_cp_in of the body in memory (api_spool could not make a
+ * file): through a pipe, from a writer of its own (it may be larger than
+ * the pipe) */
+static int cp_in_memory(struct api_ctx *c, const struct container_rec *r, const char *path,
+			struct werr *err)
+{
+	int p[2], rc, st;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return werr_set(err, errno, "pipe");
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		signal(SIGPIPE, SIG_IGN);
+		_exit(write_all(p[1], c->req->body ? c->req->body : "", c->req->body_len) < 0);
+	}
+	close(p[1]);
+	rc = pid < 0 ? werr_set(err, errno, "fork")
+		     : container_cp_in(c->e, r, NULL, p[0], path,
+				       http_query_bool(c->req, "copyUIDGID", false), err);
+	close(p[0]);
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return rc;
+}
+
 int api_ctr_archive_put(struct api_ctx *c)
 {
 	cleanup_free char *path = http_query(c->req, "path");
 	struct container_rec r = {0};
 	struct werr err = {0};
-	int p[2], rc, st;
-	pid_t pid;
-
 	struct ctr_path_stat pst;
+	int rc;
 
 	if (path == NULL || path[0] == '\0')
 		return api_error(c, 400, "archive: the path is missing (?path=)");
@@ -427,25 +452,11 @@ int api_ctr_archive_put(struct api_ctx *c)
 		container_rec_free(&r);
 		return api_error(c, err.errnum == ENOENT ? 404 : 400, "%s", err.msg);
 	}
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		container_rec_free(&r);
-		return api_error(c, 500, "pipe: %s", strerror(errno));
-	}
-	/* the body through a pipe, from a writer of its own (it may be larger
-	 * than the pipe) */
-	pid = fork();
-	if (pid == 0) {
-		close(p[0]);
-		signal(SIGPIPE, SIG_IGN);
-		_exit(write_all(p[1], c->req->body ? c->req->body : "", c->req->body_len) < 0);
-	}
-	close(p[1]);
-	rc = pid < 0 ? werr_set(&err, errno, "fork")
-		     : container_cp_in(c->e, &r, NULL, p[0], path,
-				       http_query_bool(c->req, "copyUIDGID", false), &err);
-	close(p[0]);
-	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	if (c->req->body_fd >= 0) /* spooled (api_spool): read from its file */
+		rc = container_cp_in(c->e, &r, NULL, c->req->body_fd, path,
+				     http_query_bool(c->req, "copyUIDGID", false), &err);
+	else
+		rc = cp_in_memory(c, &r, path, &err);
 	container_rec_free(&r);
 	if (rc < 0)
 		return api_error(c,

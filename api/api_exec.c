@@ -1,15 +1,19 @@
 /* api_exec.c - exec through the API: POST /containers/{id}/exec records
- * a session (<runroot>/api-exec/<id>, JSON: its config, then its pid and
- * exit code), /exec/{id}/start runs it with container_exec as `warren
- * exec` does, on the hijacked connection (or detached), /exec/{id}/resize
- * reaches the starting process with SIGWINCH, /exec/{id}/json shows it. */
+ * a session (<runroot>/exec/<container>/api/<id>, JSON: its config, then
+ * its pid and exit code; removed once an inspect saw it end, with its
+ * container, or by the sweep at the service's start), /exec/{id}/start runs it with container_exec
+ * as `warren exec` does, on the hijacked connection (or detached), /exec/{id}/resize reaches the
+ * starting process with SIGWINCH, /exec/{id}/json shows it. */
 #include "api/api_int.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/util.h"
 #include "runtime/container.h"
+#include "rootless/rootless.h"
 #include "runtime/container_exec.h"
+#include "runtime/execsess.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -17,44 +21,95 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-static char *exec_path(struct api_ctx *c, const char *id)
+/* The record of session id of container ctr_id: <runroot>/exec/<ctr_id>/api/<id>
+ * (with suffix: ".size"), malloc'd */
+static char *record_path(struct engine *e, const char *ctr_id, const char *id, const char *suffix)
 {
-	return xasprintf("%s/api-exec/%s", c->e->runroot, id);
+	cleanup_free char *dir = exec_session_dir(e, ctr_id);
+
+	return xasprintf("%s/api/%s%s", dir, id, suffix);
 }
 
-static int exec_save(struct api_ctx *c, const char *id, struct json_object *s, struct werr *err)
+/* The path of session id's record (suffix appended), NULL when there is
+ * none. An id is 64 hex digits: nothing else reaches the file system.
+ * The records are looked for under every container that has sessions
+ * (a few directories). */
+static char *exec_find(struct engine *e, const char *id, const char *suffix)
 {
-	cleanup_free char *dir = xasprintf("%s/api-exec", c->e->runroot);
-	cleanup_free char *p = exec_path(c, id);
+	cleanup_free char *top = xasprintf("%s/exec", e->runroot);
+	cleanup_dir DIR *d = NULL;
+	struct dirent *de;
+	struct stat st;
+
+	if (strlen(id) != 64 || !str_is_hex(id, 64) || (d = opendir(top)) == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		cleanup_free char *rel = NULL;
+		if (strlen(de->d_name) != 64)
+			continue;
+		rel = xasprintf("%s/api/%s", de->d_name, id);
+		if (fstatat(dirfd(d), rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+			return xasprintf("%s/%s%s", top, rel, suffix);
+	}
+	return NULL;
+}
+
+/* Writes session s (its "ContainerID" and "ID" name the file). create: its
+ * directories are made; else a record that is gone (its container was
+ * removed, it was inspected) stays gone. */
+static int exec_save(struct api_ctx *c, struct json_object *s, bool create, struct werr *err)
+{
+	const char *ctr = jstr(s, "ContainerID"), *id = jstr(s, "ID");
+	cleanup_free char *p = NULL, *dir = NULL;
 	const char *text = json_object_to_json_string_ext(s, JSON_C_TO_STRING_PLAIN);
 
-	if (mkdir_p(dir, 0700, err) < 0)
+	if (ctr == NULL || id == NULL)
+		return werr_set(err, EINVAL, "exec session without an id");
+	p = record_path(c->e, ctr, id, "");
+	dir = xstrndup(p, (size_t)(strrchr(p, '/') - p));
+	if (create && mkdir_p(dir, 0700, err) < 0)
 		return -1;
+	if (!create && access(p, F_OK) < 0)
+		return 0;
 	return write_file_atomic_at(AT_FDCWD, p, text, strlen(text), 0600, err);
+}
+
+/* Removes session id's record and its size (an inspect saw it end). */
+static void exec_drop(struct engine *e, const char *id)
+{
+	cleanup_free char *p = exec_find(e, id, ""), *size = NULL;
+
+	if (p == NULL)
+		return;
+	size = xasprintf("%s.size", p);
+	unlink(size);
+	unlink(p);
 }
 
 /* The session's file as it is now, NULL when it cannot be read. */
 static struct json_object *exec_reload(struct api_ctx *c)
 {
-	cleanup_free char *path = exec_path(c, c->arg), *text = NULL;
+	cleanup_free char *path = exec_find(c->e, c->arg, ""), *text = NULL;
 	struct werr err = {0};
 
+	if (path == NULL)
+		return NULL;
 	text = read_file_at(AT_FDCWD, path, NULL, &err);
 	return text ? json_tokener_parse(text) : NULL;
 }
 
-/* The session {id} of the path; 404 answered here (NULL). An id is 64
- * hex digits: nothing else reaches the file system. */
+/* The session {id} of the path; 404 answered here (NULL). */
 static struct json_object *exec_load(struct api_ctx *c)
 {
 	struct json_object *s = NULL;
 
 	if (api_ready(c) < 0)
 		return NULL;
-	if (strlen(c->arg) == 64 && str_is_hex(c->arg, 64))
-		s = exec_reload(c);
+	s = exec_reload(c);
 	if (s == NULL)
 		api_error(c, 404, "No such exec instance: %s", c->arg);
 	return s;
@@ -64,9 +119,9 @@ static struct json_object *exec_load(struct api_ctx *c)
  * only ever replaced whole (no read-modify-write with the session's). */
 static int exec_size(struct api_ctx *c, unsigned short *rows, unsigned short *cols)
 {
-	cleanup_free char *path = xasprintf("%s/api-exec/%s.size", c->e->runroot, c->arg);
+	cleanup_free char *path = exec_find(c->e, c->arg, ".size");
 	struct werr err = {0};
-	cleanup_free char *text = read_file_at(AT_FDCWD, path, NULL, &err);
+	cleanup_free char *text = path ? read_file_at(AT_FDCWD, path, NULL, &err) : NULL;
 	unsigned r, k;
 
 	if (text == NULL || sscanf(text, "%u %u", &r, &k) != 2 || r == 0 || k == 0 || r > 65535 ||
@@ -81,6 +136,8 @@ static bool jbool(struct json_object *o, const char *k)
 {
 	return json_object_get_boolean(jget(o, k));
 }
+
+static bool exec_ended(struct json_object *s);
 
 /* POST /containers/{id}/exec: Cmd, Env, User, WorkingDir, Tty,
  * AttachStdin/Stdout/Stderr, Privileged; 201 {"Id"} */
@@ -130,7 +187,7 @@ int api_exec_create(struct api_ctx *c)
 	jset_str(b, "ID", id);
 	jset_str(b, "ContainerID", r.id);
 	container_rec_free(&r);
-	if (exec_save(c, id, b, &err) < 0)
+	if (exec_save(c, b, true, &err) < 0)
 		return api_werr(c, &err, 500);
 	struct json_object *res = json_object_new_object();
 	jset_str(res, "Id", id);
@@ -147,7 +204,7 @@ static void exec_update_pid(struct api_ctx *c, int pid)
 	if (now == NULL)
 		return;
 	jset(now, "Pid", json_object_new_int(pid));
-	exec_save(c, c->arg, now, &err);
+	exec_save(c, now, false, &err);
 }
 
 /* The session's process, for SIGWINCH (exec resize) */
@@ -220,7 +277,7 @@ static int exec_attached(struct api_ctx *c, struct json_object *s, const struct 
 	 * the SIGWINCH raised after the start reads */
 	jset(s, "ServerPid", json_object_new_int(getpid()));
 	jset(s, "Running", json_object_new_boolean(true));
-	exec_save(c, c->arg, s, err);
+	exec_save(c, s, false, err);
 	if (container_exec_rec(c->e, r, xo, &io, &p, err) < 0)
 		goto out;
 	jset(s, "Pid", json_object_new_int(p.pid));
@@ -298,7 +355,7 @@ int api_exec_start(struct api_ctx *c)
 		} else {
 			jset(s, "Running", json_object_new_boolean(true));
 			jset(s, "Pid", json_object_new_int(p.pid));
-			exec_save(c, c->arg, s, &err);
+			exec_save(c, s, false, &err);
 			code = http_send(c->fd, 200, NULL, NULL, 0, false) < 0;
 		}
 	} else {
@@ -320,7 +377,7 @@ int api_exec_start(struct api_ctx *c)
 			jset(s, "ExitCode", json_object_new_int(ec));
 			if (jget(s, "Pid") == NULL)
 				jset(s, "Pid", json_object_new_int(0));
-			exec_save(c, c->arg, s, &err);
+			exec_save(c, s, false, &err);
 		}
 		api_hijack_end(c->fd);
 	}
@@ -339,8 +396,10 @@ int api_exec_resize(struct api_ctx *c)
 
 	if (api_size_query(c, &rows, &cols) < 0 || (s = exec_load(c)) == NULL)
 		return 0;
-	cleanup_free char *path = xasprintf("%s/api-exec/%s.size", c->e->runroot, c->arg);
+	cleanup_free char *path = exec_find(c->e, c->arg, ".size");
 	cleanup_free char *text = xasprintf("%u %u", rows, cols);
+	if (path == NULL)
+		return api_error(c, 404, "No such exec instance: %s", c->arg);
 	if (write_file_atomic_at(AT_FDCWD, path, text, strlen(text), 0600, &err) < 0)
 		return api_werr(c, &err, 500);
 	if (jbool(s, "Running") && json_object_get_int(jget(s, "ServerPid")) > 0)
@@ -384,5 +443,116 @@ int api_exec_inspect(struct api_ctx *c)
 	jset_str(o, "ContainerID", jstr(s, "ContainerID"));
 	jset_str(o, "DetachKeys", "");
 	jset(o, "Pid", json_object_new_int(pid));
+	/* seen ended: the record goes (Docker keeps it until the container
+	 * goes; its clients inspect once, for the exit code) */
+	if (exec_ended(s))
+		exec_drop(c->e, c->arg);
 	return api_json(c, 200, o);
+}
+
+/* Is session s over for good: an exit code recorded, or its process gone
+ * with nobody left to record one (detached: no ServerPid; or the
+ * service's process that ran it died)? A session never started is not. */
+static bool exec_ended(struct json_object *s)
+{
+	int pid = json_object_get_int(jget(s, "Pid")),
+	    server = json_object_get_int(jget(s, "ServerPid"));
+
+	if (jget(s, "Pid") == NULL)
+		return false;
+	if (!jbool(s, "Running"))
+		return jget(s, "ExitCode") != NULL || pid == 0;
+	if (pid > 0 && kill(pid, 0) == 0)
+		return false;
+	return server <= 0 || kill(server, 0) < 0;
+}
+
+/* The records of one container's api/ directory (dfd): all of them when
+ * the container does not run, else the ended ones. */
+static void sweep_records(int dfd, bool running)
+{
+	cleanup_dir DIR *d = fdopendir(dfd);
+	struct dirent *de;
+
+	if (d == NULL) {
+		close(dfd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		cleanup_free char *text = NULL;
+		cleanup_json struct json_object *s = NULL;
+		if (de->d_name[0] == '.' || strlen(de->d_name) != 64)
+			continue;
+		text = read_file_at(dirfd(d), de->d_name, NULL, NULL);
+		s = text ? json_tokener_parse(text) : NULL;
+		if (!running || s == NULL || exec_ended(s)) {
+			cleanup_free char *size = xasprintf("%s.size", de->d_name);
+			unlinkat(dirfd(d), size, 0);
+			unlinkat(dirfd(d), de->d_name, 0);
+		}
+	}
+}
+
+/* In the service's helper process: joins the namespace, opens the store
+ * and sweeps (never returns). */
+static void sweep_child(struct engine *e)
+{
+	cleanup_free char *top = xasprintf("%s/exec", e->runroot);
+	cleanup_free char *legacy = xasprintf("%s/api-exec", e->runroot);
+	cleanup_dir DIR *d = NULL;
+	struct dirent *de;
+	struct werr err = {0};
+
+	if ((e->rootless && !e->in_userns && pause_join(e, &err) < 0) ||
+	    engine_store(e, &err) == NULL)
+		_exit(1);
+	/* where records were kept before they went with their container */
+	rm_rf_at(AT_FDCWD, legacy, &err);
+	d = opendir(top);
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		struct container_rec r = {0};
+		cleanup_free char *api = NULL;
+		int found, dfd;
+		if (strlen(de->d_name) != 64)
+			continue;
+		api = xasprintf("%s/api", de->d_name);
+		dfd = openat(dirfd(d), api, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (dfd < 0)
+			continue;
+		found = container_lookup(e, de->d_name, &r, &err);
+		if (found == 0) { /* removed while the service was away */
+			close(dfd);
+			rm_rf_at(dirfd(d), de->d_name, &err);
+		} else if (found == 1) {
+			sweep_records(dfd, r.state == CTR_RUNNING);
+		} else {
+			close(dfd);
+		}
+		container_rec_free(&r);
+	}
+	_exit(0);
+}
+
+void api_exec_sweep(struct engine *e)
+{
+	cleanup_free char *top = xasprintf("%s/exec", e->runroot);
+	cleanup_free char *legacy = xasprintf("%s/api-exec", e->runroot);
+	cleanup_dir DIR *d = opendir(top);
+	struct dirent *de;
+	bool any = access(legacy, F_OK) == 0;
+	pid_t pid;
+	int st;
+
+	/* looked at from here (no namespace, no store): most starts find nothing */
+	while (!any && d != NULL && (de = readdir(d)) != NULL) {
+		cleanup_free char *api = xasprintf("%s/api", de->d_name);
+		any = strlen(de->d_name) == 64 && faccessat(dirfd(d), api, F_OK, 0) == 0;
+	}
+	if (!any)
+		return;
+	pid = fork();
+	if (pid == 0)
+		sweep_child(e);
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
 }

@@ -227,44 +227,38 @@ int api_img_prune(struct api_ctx *c)
 	return api_json(c, 200, o);
 }
 
-/* GET /images/get?names=NAME and GET /images/{name}/get: `warren save`'s
- * docker-archive of one image (image_save to the connection, its end the
- * body's); several names: not yet (400) */
+/* GET /images/get?names=A&names=B and GET /images/{name}/get: `warren
+ * save -m`'s docker-archive of every image named (image_save to the
+ * connection, its end the body's), as `docker save A B`; a missing one is
+ * a 404 before anything is sent */
 int api_img_save(struct api_ctx *c)
 {
 	static const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\n"
 				   "Connection: close\r\n\r\n";
-	cleanup_free char *q = c->arg[0] ? xstrdup(c->arg) : http_query(c->req, "names");
-	struct image_rec img = {0};
+	cleanup_strv char **refs =
+	    c->arg[0] ? strv_append(NULL, c->arg) : http_query_all(c->req, "names");
 	struct werr err = {0};
-	const char *p = c->req->query;
-	int n = 0;
 
-	while ((p = strstr(p, "names=")) != NULL) {
-		n++;
-		p += 6;
-	}
-	if (q == NULL || q[0] == '\0')
+	if (refs == NULL || refs[0][0] == '\0')
 		return api_error(c, 400, "save: no image given (?names=)");
-	if (n > 1)
-		return api_error(c, 400, "save: one image at a time for now");
 	if (api_ready(c) < 0)
 		return 0;
-	if (image_lookup(c->e, q, &img, &err) <= 0) {
+	for (char **r = refs; *r; r++) {
+		struct image_rec img = {0};
+		int found = (*r)[0] ? image_lookup(c->e, *r, &img, &err) : 0;
 		image_rec_free(&img);
-		return api_error(c, 404, "No such image: %s", q);
+		if (found <= 0)
+			return api_error(c, 404, "No such image: %s", *r);
 	}
-	image_rec_free(&img);
-	char *refs[] = {q, NULL};
-	struct save_opts o = {.format = SAVE_DOCKER_ARCHIVE, .out_fd = c->fd};
+	struct save_opts o = {.format = SAVE_DOCKER_ARCHIVE, .multi = true, .out_fd = c->fd};
 	if (write_all(c->fd, head, sizeof(head) - 1) == 0)
 		image_save(c->e, refs, &o, &err);
 	return 1;
 }
 
-/* POST /images/load: the body (an archive `warren load` reads, at most
- * the body limit for now) loaded through a pipe (image_load takes it into
- * a temp file); Docker's {"stream": "Loaded image: NAME\n"} lines */
+/* POST /images/load: the body (an archive `warren load` reads; spooled
+ * to a file by api_spool, else in memory) loaded from there or through a pipe (image_load takes it
+ * into a temp file); Docker's {"stream": "Loaded image: NAME\n"} lines */
 int api_img_load(struct api_ctx *c)
 {
 	cleanup_strv char **names = NULL;
@@ -277,6 +271,11 @@ int api_img_load(struct api_ctx *c)
 		return 0;
 	if (c->req->body_len == 0)
 		return api_error(c, 400, "load: the body is empty");
+	if (c->req->body_fd >= 0) { /* spooled (api_spool): loaded from its file */
+		path = xasprintf("/proc/self/fd/%d", c->req->body_fd);
+		rc = image_load(c->e, path, &names, &err);
+		goto loaded;
+	}
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return api_error(c, 500, "pipe: %s", strerror(errno));
 	pid = fork();
@@ -291,6 +290,7 @@ int api_img_load(struct api_ctx *c)
 	close(p[0]);
 	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
+loaded:
 	if (rc < 0)
 		return api_error(c, 400, "load: %s", err.msg);
 	body = xstrdup("");

@@ -41,6 +41,12 @@ void api_server_headers(const struct api_opts *o);
  * must close (a stream, a hijack, an error mid-response). */
 int api_handle(struct api_conn *c, const struct http_req *r);
 
+/* http_conn's spool (arg: the api_conn): the uploads (PUT
+ * /containers/{id}/archive, POST /images/load) go to an unlinked file
+ * under <root>/tmp rather than memory, so that they may be larger than
+ * HTTP_BODY_MAX. */
+int api_spool(void *arg, const struct http_req *r);
+
 /* Joins the user namespace and opens the store, once per connection; a
  * failure is answered with 500 here. 0 or -1. */
 int api_ready(struct api_ctx *c);
@@ -151,6 +157,10 @@ int api_net_remove(struct api_ctx *c);
 int api_net_prune(struct api_ctx *c);
 int api_net_connect(struct api_ctx *c);
 int api_net_disconnect(struct api_ctx *c);
+/* api_exec.c: the exec records a previous service left for containers
+ * that are gone or stopped, or whose process ended unrecorded: removed
+ * at the service's start (in a helper process, waited for). */
+void api_exec_sweep(struct engine *e);
 int api_exec_create(struct api_ctx *c); /* api_exec.c */
 int api_exec_start(struct api_ctx *c);
 int api_exec_resize(struct api_ctx *c);

@@ -9,6 +9,7 @@
 #include "net/net.h"
 #include "runtime/container.h"
 #include "runtime/ctrbridge.h"
+#include "runtime/netfilter.h"
 #include "runtime/netusers.h"
 
 #include <stdio.h>
@@ -145,21 +146,42 @@ int api_net_create(struct api_ctx *c)
 	return api_json(c, 201, res);
 }
 
-/* GET /networks: every network (filters: not yet, 400) */
+/* ?filters= as a network filter of kind: 1 parsed into f, 0 answered
+ * (400) here */
+static int net_filters(struct api_ctx *c, enum net_filter_kind kind, struct net_filter *f)
+{
+	cleanup_strv char **specs = NULL;
+	struct werr err = {0};
+	bool ok;
+
+	if (api_ready(c) < 0)
+		return 0;
+	specs = api_filters(c, &ok);
+	if (!ok)
+		return 0;
+	if (net_filter_parse(specs, kind, f, &err) < 0) {
+		net_filter_free(f);
+		api_error(c, 400, "%s", err.msg);
+		return 0;
+	}
+	return 1;
+}
+
+/* GET /networks?filters={"name":[...],"label":[...],"type":["custom"]} */
 int api_net_list(struct api_ctx *c)
 {
-	cleanup_free char *dir = NULL, *f = http_query(c->req, "filters");
+	struct net_filter f = {0};
 	struct network *v = NULL;
 	struct werr err = {0};
 	struct json_object *a;
 	size_t n = 0;
+	int rc;
 
-	if (api_ready(c) < 0)
+	if (!net_filters(c, NET_FILTER_DOCKER, &f))
 		return 0;
-	if (f && f[0] && strcmp(f, "{}") != 0)
-		return api_error(c, 400, "network filters are not served yet");
-	dir = network_dir(c->e);
-	if (netconf_list(dir, &v, &n, &err) < 0)
+	rc = network_select(c->e, &f, &v, &n, &err);
+	net_filter_free(&f);
+	if (rc < 0)
 		return api_werr(c, &err, 500);
 	a = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
@@ -197,19 +219,28 @@ int api_net_remove(struct api_ctx *c)
 	return http_send(c->fd, 204, NULL, NULL, 0, false) < 0;
 }
 
-/* POST /networks/prune (filters: not yet, 400): {"NetworksDeleted"} */
+/* POST /networks/prune?filters={"label":[...],"until":[...]}:
+ * {"NetworksDeleted"} */
 int api_net_prune(struct api_ctx *c)
 {
-	cleanup_free char *f = http_query(c->req, "filters");
 	cleanup_strv char **removed = NULL;
+	struct net_filter f = {0};
+	struct network *v = NULL;
 	struct werr err = {0};
 	struct json_object *o;
+	size_t n = 0;
+	int rc;
 
-	if (api_ready(c) < 0)
+	if (!net_filters(c, NET_FILTER_PRUNE, &f))
 		return 0;
-	if (f && f[0] && strcmp(f, "{}") != 0)
-		return api_error(c, 400, "network prune filters are not served yet");
-	if (network_prune(c->e, NULL, 0, &removed, &err) < 0 && removed == NULL)
+	rc = network_select(c->e, &f, &v, &n, &err);
+	net_filter_free(&f);
+	if (rc < 0)
+		return api_werr(c, &err, 500);
+	/* none passed: nothing to do (a NULL v would mean every network) */
+	rc = n > 0 ? network_prune(c->e, v, n, &removed, &err) : 0;
+	networks_free(v, n);
+	if (rc < 0 && removed == NULL)
 		return api_werr(c, &err, 500);
 	o = json_object_new_object();
 	jset(o, "NetworksDeleted", jnew_strv(removed));

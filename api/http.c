@@ -114,26 +114,6 @@ static int conn_line(struct http_conn *c, char *line, size_t max)
 	}
 }
 
-/* n bytes out of c into dst. 0, or -1 when the connection ends first. */
-static int conn_take(struct http_conn *c, char *dst, size_t n)
-{
-	while (n > 0) {
-		size_t have = c->end - c->start;
-		if (have == 0) {
-			if (conn_fill(c) <= 0)
-				return -1;
-			continue;
-		}
-		if (have > n)
-			have = n;
-		memcpy(dst, c->buf + c->start, have);
-		c->start += have;
-		dst += have;
-		n -= have;
-	}
-	return 0;
-}
-
 static int percent_decode(char *s, bool plus)
 {
 	char *o = s;
@@ -216,11 +196,55 @@ static int parse_headers(char *p, struct http_req *r, const char **msg)
 	return 0;
 }
 
-/* A chunked body, at most max bytes in all. */
-static int read_chunked(struct http_conn *c, struct http_req *r, size_t max, const char **msg)
+/* Where a body goes: memory (at most max bytes), or a spool file (fd;
+ * at most HTTP_SPOOL_MAX). */
+struct body_sink {
+	struct http_req *r;
+	size_t max, cap;
+	int fd;
+};
+
+/* n body bytes out of c into s. 0; 400 when the connection ends first;
+ * 500 when the spool file cannot take them (*msg says why). */
+static int body_take(struct http_conn *c, struct body_sink *s, size_t n, const char **msg)
 {
+	struct http_req *r = s->r;
+
+	if (s->fd < 0 && r->body_len + n + 1 > s->cap) {
+		s->cap = (r->body_len + n + 1) * 2;
+		r->body = xrealloc(r->body, s->cap);
+	}
+	while (n > 0) {
+		size_t have = c->end - c->start;
+		if (have == 0) {
+			*msg = "request body cut short";
+			if (conn_fill(c) <= 0)
+				return 400;
+			continue;
+		}
+		if (have > n)
+			have = n;
+		if (s->fd >= 0 && write_all(s->fd, c->buf + c->start, have) < 0) {
+			*msg = "cannot keep the request body: no space left for it";
+			return 500;
+		}
+		if (s->fd < 0)
+			memcpy(r->body + r->body_len, c->buf + c->start, have);
+		c->start += have;
+		r->body_len += have;
+		n -= have;
+	}
+	if (s->fd < 0)
+		r->body[r->body_len] = '\0';
+	return 0;
+}
+
+/* A chunked body, at most s->max bytes in all. */
+static int read_chunked(struct http_conn *c, struct body_sink *s, const char **msg)
+{
+	struct http_req *r = s->r;
 	char line[256];
-	size_t cap = 0;
+	int rc;
 
 	for (;;) {
 		char *end;
@@ -236,18 +260,15 @@ static int read_chunked(struct http_conn *c, struct http_req *r, size_t max, con
 			return 400;
 		if (n == 0)
 			break;
-		if (n > max || r->body_len + n > max) {
+		if (n > s->max || r->body_len + n > s->max) {
 			*msg = "request body too large";
 			return 413;
 		}
-		if (r->body_len + n + 1 > cap) {
-			cap = (r->body_len + (size_t)n + 1) * 2;
-			r->body = xrealloc(r->body, cap);
-		}
-		if (conn_take(c, r->body + r->body_len, (size_t)n) < 0 ||
-		    conn_line(c, line, sizeof(line)) < 0 || line[0])
+		if ((rc = body_take(c, s, (size_t)n, msg)) != 0)
+			return rc;
+		*msg = "malformed chunked encoding";
+		if (conn_line(c, line, sizeof(line)) < 0 || line[0])
 			return 400;
-		r->body_len += (size_t)n;
 	}
 	/* trailers up to the empty line */
 	for (int i = 0;; i++) {
@@ -256,17 +277,24 @@ static int read_chunked(struct http_conn *c, struct http_req *r, size_t max, con
 		if (line[0] == '\0')
 			break;
 	}
-	if (r->body == NULL)
+	if (s->fd < 0 && r->body == NULL)
 		r->body = xstrdup("");
-	r->body[r->body_len] = '\0';
 	return 0;
+}
+
+/* The spool file of c for r, or -1 (memory). */
+static int spool_fd(struct http_conn *c, const struct http_req *r)
+{
+	return c->spool ? c->spool(c->spool_arg, r) : -1;
 }
 
 static int read_body(struct http_conn *c, struct http_req *r, size_t max, const char **msg)
 {
+	struct body_sink s = {.r = r, .max = max, .fd = -1};
 	const char *te = NULL, *cl = NULL;
 	unsigned long long n;
 	char *end;
+	int rc;
 
 	for (size_t i = 0; i < r->nheaders; i++) {
 		const char *name = r->headers[i].name;
@@ -284,26 +312,35 @@ static int read_body(struct http_conn *c, struct http_req *r, size_t max, const 
 		*msg = "unsupported Transfer-Encoding";
 		if (cl || strcasecmp(te, "chunked") != 0)
 			return cl ? 400 : 501;
-		return read_chunked(c, r, max, msg);
-	}
-	if (cl == NULL)
+	} else if (cl == NULL) {
 		return 0;
-	*msg = "malformed Content-Length";
-	if (!isdigit((unsigned char)cl[0]))
-		return 400;
-	errno = 0;
-	n = strtoull(cl, &end, 10);
-	if (errno == ERANGE || *end)
-		return errno == ERANGE ? 413 : 400;
-	if (n > max) {
+	} else {
+		*msg = "malformed Content-Length";
+		if (!isdigit((unsigned char)cl[0]))
+			return 400;
+		errno = 0;
+		n = strtoull(cl, &end, 10);
+		if (errno == ERANGE || *end)
+			return errno == ERANGE ? 413 : 400;
+	}
+	/* an upload (archive, load) goes to a file of its own, not to memory */
+	if ((s.fd = spool_fd(c, r)) >= 0) {
+		s.max = HTTP_SPOOL_MAX;
+		r->body_fd = s.fd;
+	}
+	if (te) {
+		rc = read_chunked(c, &s, msg);
+	} else if (n > s.max) {
 		*msg = "request body too large";
 		return 413;
+	} else {
+		rc = body_take(c, &s, (size_t)n, msg);
 	}
-	r->body = xmalloc((size_t)n + 1);
-	r->body_len = (size_t)n;
-	r->body[n] = '\0';
-	*msg = "request body cut short";
-	return conn_take(c, r->body, (size_t)n) < 0 ? 400 : 0;
+	if (rc == 0 && s.fd >= 0 && lseek(s.fd, 0, SEEK_SET) < 0) {
+		*msg = "cannot rewind the request body";
+		rc = 500;
+	}
+	return rc;
 }
 
 int http_read(struct http_conn *c, struct http_req *r, size_t max_body, const char **msg)
@@ -312,7 +349,7 @@ int http_read(struct http_conn *c, struct http_req *r, size_t max_body, const ch
 	char *nl;
 	int rc;
 
-	*r = (struct http_req){0};
+	*r = (struct http_req){.body_fd = -1};
 	while ((end = head_end(c)) == 0) {
 		/* blank lines before a request are allowed (RFC 9112 2.2) */
 		while (c->start < c->end && (c->buf[c->start] == '\r' || c->buf[c->start] == '\n'))
@@ -360,7 +397,9 @@ void http_req_free(struct http_req *r)
 {
 	free(r->head);
 	free(r->body);
-	*r = (struct http_req){0};
+	if (r->body_fd >= 0)
+		close(r->body_fd);
+	*r = (struct http_req){.body_fd = -1};
 }
 
 const char *http_header(const struct http_req *r, const char *name)

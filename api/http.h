@@ -15,12 +15,22 @@
 #define HTTP_HEAD_MAX	 32768 /* request line and headers together (Go's net/http: 1 MiB) */
 #define HTTP_HEADERS_MAX 100
 #define HTTP_BODY_MAX	 (4 << 20) /* JSON bodies: create's is a few KiB */
+/* an upload kept in a spool file (docker cp, docker load): the file
+ * system's free space is the real limit */
+#define HTTP_SPOOL_MAX ((size_t)1 << 40)
 
-/* A connection: its fd and what was read past the last request. */
+struct http_req;
+
+/* A connection: its fd and what was read past the last request. spool
+ * (may be NULL): for a request whose body is an upload, an empty file
+ * (a new fd, then owned by the request) that takes the body instead of
+ * memory; -1 for memory. */
 struct http_conn {
 	int fd;
 	char buf[HTTP_HEAD_MAX];
 	size_t start, end;
+	int (*spool)(void *arg, const struct http_req *r);
+	void *spool_arg;
 };
 
 struct http_header {
@@ -36,13 +46,15 @@ struct http_req {
 	struct http_header headers[HTTP_HEADERS_MAX];
 	size_t nheaders;
 	bool keep_alive;
-	char *body; /* NUL-terminated, NULL when none */
+	char *body; /* NUL-terminated, NULL when none (or spooled) */
 	size_t body_len;
+	int body_fd; /* the body in a spool file (rewound), -1 when none */
 };
 
-/* Reads the next request from c (a body up to max_body bytes). Returns 1
- * with *r filled, 0 at a clean end of the connection, or an HTTP status
- * (400, 413, 431, 501) for a bad request, with *msg saying why. */
+/* Reads the next request from c (a body up to max_body bytes, or to
+ * c's spool file). Returns 1 with *r filled, 0 at a clean end of the
+ * connection, or an HTTP status (400, 413, 431, 501; 500 when the spool
+ * file fills up) for a bad request, with *msg saying why. */
 int http_read(struct http_conn *c, struct http_req *r, size_t max_body, const char **msg);
 void http_req_free(struct http_req *r);
 

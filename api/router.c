@@ -2,6 +2,7 @@
  * prefixes, the route table, 404 and 405, the version check, and the
  * helpers the handlers share (errors, JSON in and out). */
 #include "api/api_int.h"
+#include "image/image.h"
 #include "lib/cleanup.h"
 #include "lib/util.h"
 #include "rootless/rootless.h"
@@ -221,6 +222,22 @@ int api_handle(struct api_conn *conn, const struct http_req *r)
 	return 0;
 }
 
+int api_spool(void *arg, const struct http_req *r)
+{
+	struct api_conn *conn = arg;
+	char version[32];
+	bool libpod;
+	const char *path = strip_prefix(r->path, version, sizeof(version), &libpod);
+	cleanup_free char *id = NULL;
+	struct werr err = {0};
+
+	if (!(strcmp(r->method, "PUT") == 0 && match("/containers/*/archive", path, &id)) &&
+	    !(strcmp(r->method, "POST") == 0 && strcmp(path, "/images/load") == 0))
+		return -1;
+	/* no file (no space, no root yet): memory, with its limit */
+	return image_tmp_file(conn->e, &err);
+}
+
 int api_ready(struct api_ctx *c)
 {
 	struct api_conn *conn = c->conn;
@@ -249,6 +266,17 @@ int api_error(struct api_ctx *c, int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (c->req && strcmp(c->req->method, "HEAD") == 0) {
+		/* the head only (its length included): a body after a HEAD's
+		 * answer is read as the next response (Go: "Unsolicited
+		 * response received on idle HTTP channel", docker cp's stat) */
+		cleanup_json struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "message", json_object_new_string(msg));
+		const char *j = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+		cleanup_free char *line = xasprintf("%s\n", j);
+		http_send(c->fd, status, "application/json", line, strlen(line), true);
+		return 0;
+	}
 	http_send_error(c->fd, status, msg);
 	return 0;
 }

@@ -226,17 +226,41 @@ static void refuse_child(int fd)
 	_exit(0);
 }
 
+/* A connection's spool (api_spool): an upload counts as a request in
+ * flight from its head on, so that the idle time does not end the service
+ * while a large body comes in. */
+struct conn_spool {
+	struct api_conn *ac;
+	int pipe_w;
+	bool busy;
+};
+
+static int spool_busy(void *arg, const struct http_req *r)
+{
+	struct conn_spool *cs = arg;
+	int fd = api_spool(cs->ac, r);
+
+	if (fd >= 0 && !cs->busy) {
+		busy_send(cs->pipe_w, 1);
+		cs->busy = true;
+	}
+	return fd;
+}
+
 /* Serves one connection's requests in a child (never returns). */
 static __attribute__((noreturn)) void conn_child(struct engine *e, const struct api_opts *o, int fd,
 						 int pipe_w, bool refuse)
 {
 	cleanup_free struct http_conn *c = xcalloc(1, sizeof(*c));
 	struct api_conn ac = {.e = e, .o = o, .fd = fd};
+	struct conn_spool cs = {.ac = &ac, .pipe_w = pipe_w};
 	int rc = 0;
 
 	if (refuse)
 		refuse_child(fd);
 	c->fd = fd;
+	c->spool = spool_busy;
+	c->spool_arg = &cs;
 	while (rc == 0) {
 		struct http_req r;
 		const char *msg = "";
@@ -248,9 +272,11 @@ static __attribute__((noreturn)) void conn_child(struct engine *e, const struct 
 			http_req_free(&r);
 			break;
 		}
-		busy_send(pipe_w, 1);
+		if (!cs.busy)
+			busy_send(pipe_w, 1);
 		rc = api_handle(&ac, &r);
 		busy_send(pipe_w, 0);
+		cs.busy = false;
 		if (!r.keep_alive)
 			rc = 1;
 		http_req_free(&r);
@@ -439,6 +465,7 @@ int api_serve(struct engine *e, const struct api_opts *o, struct werr *err)
 	}
 	s.pipe_r = pfd[0];
 	s.pipe_w = pfd[1];
+	api_exec_sweep(e);
 	s.last = now_ns();
 	api_server_headers(o);
 	rc = service_loop(&s, e, o);

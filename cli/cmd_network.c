@@ -5,16 +5,14 @@
 #include "cli/cli.h"
 #include "cli/format.h"
 #include "cli/help_network.h"
-#include "image/filter.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/util.h"
 #include "net/netconf.h"
-#include "runtime/ctrfilter.h"
+#include "runtime/netfilter.h"
 #include "runtime/netusers.h"
 
 #include <errno.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,183 +181,17 @@ static int cmd_network_create(struct engine *e, void *opts, char **args, struct 
 
 /* ---- filters ---- */
 
-struct net_filter {
-	char **name, **id, **driver, **label, **nlabel, **dangling, **until;
-};
-
-static void filter_free(struct net_filter *f)
-{
-	strv_free(f->name);
-	strv_free(f->id);
-	strv_free(f->driver);
-	strv_free(f->label);
-	strv_free(f->nlabel);
-	strv_free(f->dangling);
-	strv_free(f->until);
-}
-
-/* Go's strconv.ParseBool: -1 when s is none of its spellings. */
-static int parse_bool(const char *s)
-{
-	static const char *yes[] = {"1", "t", "T", "TRUE", "true", "True"};
-	static const char *no[] = {"0", "f", "F", "FALSE", "false", "False"};
-
-	for (size_t i = 0; i < 6; i++) {
-		if (strcmp(s, yes[i]) == 0)
-			return 1;
-		if (strcmp(s, no[i]) == 0)
-			return 0;
-	}
-	return -1;
-}
-
-/* Checks a regular expression of name= or id= (POSIX extended, which
- * covers what people write in Go's syntax). */
-static int check_regex(const char *re, struct werr *err)
-{
-	regex_t r;
-
-	if (regcomp(&r, re, REG_EXTENDED | REG_NOSUB) != 0) {
-		werr_set(err, 0, "invalid regular expression \"%s\" in filter", re);
-		return werr_status(err, 125);
-	}
-	regfree(&r);
-	return 0;
-}
-
-/* ls keys (prune: false) or prune's (label, label!, until). */
-static int filter_parse(char *const *specs, bool prune, struct net_filter *f, struct werr *err)
-{
-	for (size_t i = 0; specs && specs[i]; i++) {
-		const char *eq = strchr(specs[i], '=');
-		cleanup_free char *k =
-		    eq ? xstrndup(specs[i], (size_t)(eq - specs[i])) : xstrdup(specs[i]);
-		const char *v = eq ? eq + 1 : "";
-		char ***slot = NULL;
-		int64_t t;
-		if (strcmp(k, "label") == 0)
-			slot = &f->label;
-		else if (strcmp(k, "until") == 0)
-			slot = &f->until;
-		else if (prune && strcmp(k, "label!") == 0)
-			slot = &f->nlabel;
-		else if (!prune && strcmp(k, "name") == 0)
-			slot = &f->name;
-		else if (!prune && strcmp(k, "id") == 0)
-			slot = &f->id;
-		else if (!prune && strcmp(k, "driver") == 0)
-			slot = &f->driver;
-		else if (!prune && strcmp(k, "dangling") == 0)
-			slot = &f->dangling;
-		if (slot == NULL || eq == NULL) {
-			werr_set(err, 0, "invalid filter \"%s\"", eq ? k : specs[i]);
-			return werr_status(err, 125);
-		}
-		if (slot == &f->dangling && parse_bool(v) < 0) {
-			werr_set(err, 0, "invalid dangling filter value \"%s\"", v);
-			return werr_status(err, 125);
-		}
-		if (slot == &f->until && image_parse_until(v, now_ns(), &t, err) < 0)
-			return werr_status(err, 125);
-		if ((slot == &f->name || slot == &f->id) && check_regex(v, err) < 0)
-			return -1;
-		*slot = strv_append(*slot, v);
-	}
-	return 0;
-}
-
-static bool regex_any(char *const *res, const char *s)
-{
-	for (size_t i = 0; res && res[i]; i++) {
-		regex_t r;
-		bool m;
-		if (regcomp(&r, res[i], REG_EXTENDED | REG_NOSUB) != 0)
-			continue;
-		m = regexec(&r, s, 0, NULL, 0) == 0;
-		regfree(&r);
-		if (m)
-			return true;
-	}
-	return false;
-}
-
-/* "2024-01-02T03:04:05.123Z" as ns since the epoch (0 when unreadable). */
-static int64_t created_ns(const char *rfc)
-{
-	int64_t t = 0;
-
-	if (rfc == NULL || image_parse_until(rfc, now_ns(), &t, NULL) < 0)
-		return 0;
-	return t;
-}
-
-/* Podman's rules: one key's values OR, keys AND, every label (and no
- * label!) must match. used: the networks containers use. */
-static bool filter_match(const struct net_filter *f, const struct network *n, char *const *used)
-{
-	cleanup_json struct json_object *labels = netconf_kv_json(n->labels);
-
-	if (f->name && !regex_any(f->name, n->name))
-		return false;
-	if (f->id && !regex_any(f->id, n->id))
-		return false;
-	if (f->driver && !strv_contains(f->driver, n->driver))
-		return false;
-	for (size_t i = 0; f->label && f->label[i]; i++)
-		if (!ctr_label_matches(f->label[i], labels))
-			return false;
-	for (size_t i = 0; f->nlabel && f->nlabel[i]; i++)
-		if (ctr_label_matches(f->nlabel[i], labels))
-			return false;
-	for (size_t i = 0; f->dangling && f->dangling[i]; i++)
-		if (parse_bool(f->dangling[i]) == strv_contains(used, n->name))
-			return false;
-	for (size_t i = 0; f->until && f->until[i]; i++) {
-		int64_t t = 0;
-		image_parse_until(f->until[i], now_ns(), &t, NULL);
-		if (created_ns(n->created) >= t)
-			return false;
-	}
-	return true;
-}
-
-/* The networks passing filter specs (ls and prune), sorted by name. */
+/* The networks passing filter specs (ls and prune: runtime/netfilter.h). */
 static int select_networks(struct engine *e, char *const *specs, bool prune, struct network **out,
 			   size_t *nout, struct werr *err)
 {
-	cleanup_free char *dir = network_dir(e);
 	struct net_filter f = {0};
-	cleanup_strv char **used = NULL;
-	struct network *v = NULL;
-	size_t n = 0, k = 0;
+	int rc = net_filter_parse(specs, prune ? NET_FILTER_PRUNE : NET_FILTER_LS, &f, err);
 
-	if (filter_parse(specs, prune, &f, err) < 0) {
-		filter_free(&f);
-		return -1;
-	}
-	/* the containers are read only when a filter asks about them */
-	if ((f.dangling && network_used_names(e, &used, err) < 0) ||
-	    netconf_list(dir, &v, &n, err) < 0) {
-		filter_free(&f);
-		return werr_status(err, 125);
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (filter_match(&f, &v[i], used))
-			v[k++] = v[i];
-		else
-			network_free(&v[i]);
-	}
-	filter_free(&f);
-	/* Podman sorts by name, the default network among the others */
-	for (size_t i = 1; i < k; i++)
-		for (size_t j = i; j > 0 && strcmp(v[j - 1].name, v[j].name) > 0; j--) {
-			struct network t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	*out = v;
-	*nout = k;
-	return 0;
+	if (rc == 0)
+		rc = network_select(e, &f, out, nout, err);
+	net_filter_free(&f);
+	return rc;
 }
 
 /* ---- ls ---- */

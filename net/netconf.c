@@ -567,6 +567,16 @@ static int read_net(int dfd, const char *fname, struct network *out, struct werr
 	return 1;
 }
 
+void networks_sort(struct network *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && strcmp(v[j - 1].name, v[j].name) > 0; j--) {
+			struct network t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
 /* The stored networks of dfd (not the default), sorted by name; bad files
  * are skipped with a warning. */
 static int list_dir(int dfd, struct network **out, size_t *n, struct werr *err)
@@ -614,12 +624,7 @@ static int list_dir(int dfd, struct network **out, size_t *n, struct werr *err)
 		}
 		v[k++] = net;
 	}
-	for (size_t i = 1; i < k; i++)
-		for (size_t j = i; j > 0 && strcmp(v[j - 1].name, v[j].name) > 0; j--) {
-			struct network t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
+	networks_sort(v, k);
 	*out = v;
 	*n = k;
 	return 0;

@@ -62,6 +62,8 @@ struct json_object *network_to_json(const struct network *n);
 int network_from_json(struct json_object *j, struct network *out, struct werr *err);
 void network_free(struct network *n);
 void networks_free(struct network *v, size_t n);
+/* Sorts v by name (Podman's order for ls). */
+void networks_sort(struct network *v, size_t n);
 
 /* A "K=V" vector (labels, options) as a JSON object ("K" alone: ""). */
 struct json_object *netconf_kv_json(char *const *v);

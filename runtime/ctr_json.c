@@ -486,14 +486,15 @@ static void fill_network(struct engine *e, struct json_object *ns, const struct 
 	net_opts_free(&n);
 }
 
-/* The bridge networks of c by name (ps's Networks). */
-static struct json_object *network_names(const struct container_rec *c)
+/* The bridge networks of a container by name (ps's Networks), from its
+ * parsed config j. */
+static struct json_object *network_names(struct json_object *j)
 {
 	struct json_object *a = json_object_new_array();
 	enum net_mode mode;
 	struct net_opts n;
 
-	ctrnet_from_config(c->config, &mode, &n);
+	ctrnet_from_json(j, &mode, &n);
 	for (size_t i = 0; mode == NET_BRIDGE && i < n.nnets; i++)
 		json_object_array_add(a, json_object_new_string(n.nets[i].name));
 	net_opts_free(&n);
@@ -603,18 +604,27 @@ void ctr_size_string(const struct ctr_size *size, char *buf, size_t len)
 }
 
 /* ps --format json's Ports: the stored maps (Podman's PortMapping
- * objects), null without any */
-static struct json_object *ps_ports(const struct container_rec *c)
+ * objects) of the parsed config j, null without any */
+static struct json_object *ps_ports(struct json_object *j)
 {
-	cleanup_json struct json_object *j = c->config ? json_tokener_parse(c->config) : NULL;
 	struct json_object *p = jget(j, "PortMappings");
 
 	return jlen(p) ? json_object_get(p) : NULL;
 }
 
+/* The labels of the parsed config j (as ctr_labels), a new reference or NULL */
+static struct json_object *config_labels(struct json_object *j)
+{
+	struct json_object *l = jget(jget(j, "Config"), "Labels");
+
+	return l && json_object_is_type(l, json_type_object) ? json_object_get(l) : NULL;
+}
+
 struct json_object *ctr_json_ps(const struct container_rec *c, const struct ctr_size *size)
 {
 	struct json_object *o = json_object_new_object();
+	/* parsed once: a listing of many containers spent most of its time here */
+	cleanup_json struct json_object *j = c->config ? json_tokener_parse(c->config) : NULL;
 	char ago[64], status[128];
 
 	container_status_string(c, status, sizeof(status));
@@ -629,15 +639,15 @@ struct json_object *ctr_json_ps(const struct container_rec *c, const struct ctr_
 	jset_str(o, "Image", c->image_name);
 	jset_str(o, "ImageID", c->image_id);
 	jset(o, "IsInfra", json_object_new_boolean(false));
-	jset(o, "Labels", ctr_labels(c));
+	jset(o, "Labels", config_labels(j));
 	jset(o, "Mounts", json_object_new_array());
 	jset(o, "Names", names_list(c));
 	jset(o, "Namespaces", json_object_new_object());
-	jset(o, "Networks", network_names(c));
+	jset(o, "Networks", network_names(j));
 	jset(o, "Pid", json_object_new_int(c->pid));
 	jset_str(o, "Pod", "");
 	jset_str(o, "PodName", "");
-	jset(o, "Ports", ps_ports(c));
+	jset(o, "Ports", ps_ports(j));
 	if (size) {
 		struct json_object *sz = json_object_new_object();
 		jset(sz, "rootFsSize", json_object_new_int64(size->rootfs));
@@ -660,10 +670,11 @@ struct json_object *ctr_json_ps_view(const struct container_rec *c, bool notrunc
 {
 	struct json_object *o = json_object_new_object();
 	cleanup_free char *cmd = strv_join(c->command, " ");
-	cleanup_json struct json_object *labels = ctr_labels(c);
+	cleanup_json struct json_object *j = c->config ? json_tokener_parse(c->config) : NULL;
+	cleanup_json struct json_object *labels = config_labels(j);
 	cleanup_free char *lstr = labels_go(labels);
 	cleanup_free struct port_map *maps = NULL;
-	size_t nmaps = ports_of_config(c->config, &maps);
+	size_t nmaps = ports_from_json(jget(j, "PortMappings"), &maps);
 	cleanup_free char *pstr = ports_ps_string(maps, nmaps);
 	char id[65], img[65], ago[64], status[128], t[64], sz[80] = "";
 

@@ -142,6 +142,7 @@ static int attach_one(struct engine *e, const char *dir, struct net_attach *a, s
 	}
 	free(a->name);
 	a->name = xstrdup(net.name);
+	r = 0; /* (1 from the lookup: a fixed address kept it, and lost the gateway and ifname) */
 	/* the first subnet of each family is the container's */
 	for (size_t i = 0; i < net.nsubnets; i++) {
 		bool v6 = strchr(net.subnets[i].subnet, ':') != NULL;

@@ -165,9 +165,7 @@ int ctr_filter_resolve(struct engine *e, struct ctr_filter *f, struct werr *err)
 	return earliest(e, f->vals[CF_SINCE], &f->since, err);
 }
 
-/* Go's regexp.MatchString for the patterns people use (POSIX extended);
- * a pattern that does not compile matches nothing, as in Podman. */
-static bool regex_any(char *const *pats, const char *s)
+bool ctr_regex_any(char *const *pats, const char *s)
 {
 	for (size_t i = 0; pats && pats[i]; i++) {
 		regex_t re;
@@ -285,9 +283,9 @@ bool ctr_filter_match(const struct ctr_filter *f, const struct container_rec *c)
 	char *const *const *v = (char *const *const *)f->vals;
 	bool ok = true;
 
-	if (v[CF_ID] && !regex_any(v[CF_ID], c->id))
+	if (v[CF_ID] && !ctr_regex_any(v[CF_ID], c->id))
 		return false;
-	if (v[CF_NAME] && !regex_any(v[CF_NAME], c->name ? c->name : ""))
+	if (v[CF_NAME] && !ctr_regex_any(v[CF_NAME], c->name ? c->name : ""))
 		return false;
 	if (v[CF_STATUS] && !status_any(v[CF_STATUS], c))
 		return false;

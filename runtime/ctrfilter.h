@@ -59,6 +59,11 @@ bool ctr_filter_match(const struct ctr_filter *f, const struct container_rec *c)
 
 void ctr_filter_free(struct ctr_filter *f);
 
+/* Does s match one of pats (Go's regexp.MatchString for the patterns
+ * people use: POSIX extended)? A pattern that does not compile matches
+ * nothing, as in Podman. Shared with the network filters. */
+bool ctr_regex_any(char *const *pats, const char *s);
+
 /* Does label filter want ("KEY", a glob as Go's filepath.Match, or
  * "KEY=VALUE", the value exact) match one label of labels (a JSON object
  * of strings, may be NULL)? */

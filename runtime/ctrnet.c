@@ -186,6 +186,12 @@ int ctrnet_copy_etc(struct engine *e, const struct run_opts *o, const char *dir,
 void ctrnet_from_config(const char *config, enum net_mode *mode, struct net_opts *n)
 {
 	cleanup_json struct json_object *j = config ? json_tokener_parse(config) : NULL;
+
+	ctrnet_from_json(j, mode, n);
+}
+
+void ctrnet_from_json(struct json_object *j, enum net_mode *mode, struct net_opts *n)
+{
 	struct json_object *nc = jget(j, "NetConfig");
 	const char *nm = jstr(jget(j, "HostConfig"), "NetworkMode");
 

@@ -48,6 +48,9 @@ int ctrnet_copy_etc(struct engine *e, const struct run_opts *o, const char *dir,
 /* What the network of a container saved with create_config (the
  * container's config JSON) is: mode and options (caller frees n). */
 void ctrnet_from_config(const char *config, enum net_mode *mode, struct net_opts *n);
+/* The same from the config already parsed (j, may be NULL): a listing
+ * parses each container's config once. */
+void ctrnet_from_json(struct json_object *j, enum net_mode *mode, struct net_opts *n);
 
 /* One start of a container's process. */
 struct ctrnet {

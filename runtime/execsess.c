@@ -16,7 +16,7 @@
 #include "lib/json.h"
 #include "lib/util.h"
 
-static char *sess_dir(struct engine *e, const char *ctr_id)
+char *exec_session_dir(struct engine *e, const char *ctr_id)
 {
 	return xasprintf("%s/exec/%s", e->runroot, ctr_id);
 }
@@ -25,7 +25,7 @@ void exec_session_add(struct engine *e, const struct container_rec *c, const str
 		      bool detached, char id[65])
 {
 	cleanup_free char *top = xasprintf("%s/exec", e->runroot);
-	cleanup_free char *dir = sess_dir(e, c->id);
+	cleanup_free char *dir = exec_session_dir(e, c->id);
 	cleanup_free char *path = NULL;
 	cleanup_close int fd = -1;
 	char line[128];
@@ -61,7 +61,7 @@ static bool listed(int dfd, const char *name, const struct container_rec *c)
 
 struct json_object *exec_session_ids(struct engine *e, const struct container_rec *c)
 {
-	cleanup_free char *dir = sess_dir(e, c->id);
+	cleanup_free char *dir = exec_session_dir(e, c->id);
 	struct json_object *ids = json_object_new_array();
 	cleanup_dir DIR *d = opendir(dir);
 	struct dirent *de;
@@ -79,7 +79,7 @@ struct json_object *exec_session_ids(struct engine *e, const struct container_re
 
 void exec_sessions_forget(struct engine *e, const char *ctr_id)
 {
-	cleanup_free char *dir = sess_dir(e, ctr_id);
+	cleanup_free char *dir = exec_session_dir(e, ctr_id);
 	struct werr ignore = {0};
 
 	rm_rf_at(AT_FDCWD, dir, &ignore);

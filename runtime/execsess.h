@@ -26,6 +26,11 @@ void exec_session_add(struct engine *e, const struct container_rec *c, const str
  * process is gone) are removed on the way. */
 struct json_object *exec_session_ids(struct engine *e, const struct container_rec *c);
 
+/* <runroot>/exec/<ctr_id>, malloc'd: the container's sessions. The REST
+ * API keeps its exec records in its api/ subdirectory, so that they go
+ * with the container (exec_sessions_forget). */
+char *exec_session_dir(struct engine *e, const char *ctr_id);
+
 /* Every session of the container id (it is removed). */
 void exec_sessions_forget(struct engine *e, const char *ctr_id);
 

@@ -46,6 +46,8 @@ PKGS=(
     # tests: docker-py, a reference client of the REST API (250-api.bats; the docker CLI is
     # used too where one is installed: Debian's comes only with the daemon, docker.io)
     python3-docker
+    # tests: docker-compose (1.29, over docker-py), the project client of 256-api-compose.bats
+    docker-compose
     # tests: registries for pull/push/login (tests/bats/registry.bash): docker-registry (the
     # real one, distribution), skopeo (the reference client that pushes the fixtures),
     # apache2-utils (htpasswd), openssl (CA, certificates, token signatures), python3

@@ -390,10 +390,12 @@ EOF
         # shellcheck disable=SC2086
         ours=$(keys "$SOCK" $p)
         # podman 4.3's list entries carry its create config too, and its /info
-        # its own keys (BuildahVersion, Uptime), which Docker's do not
+        # its own keys (BuildahVersion, Uptime), which Docker's do not; Docker
+        # has no State.Health without a healthcheck (docker-compose prints
+        # "Up ()" for Podman's empty one)
         run jq -nc --argjson w "$want" --argjson o "$ours" \
             '$w - $o - ["AdjustCPUShares", "Config", "Name", "NetworkingConfig", "Platform",
-                        "BuildahVersion", "Uptime"]'
+                        "BuildahVersion", "Uptime", "Health"]'
         echo "keys of $p missing: $output"
         missing+=$output
     done

@@ -134,12 +134,16 @@ EOF
     assert_output '[false,null,"sh",["-c","echo raw; exit 2"],true,0]'
     api_expect 200 POST "/v1.41/exec/$eid/start" -H 'Content-Type: application/json' -d '{}'
     [ "$(tail -c 4 <<<"$output")" = "raw" ] || fail "output: $output"
-    api_expect 200 GET "/v1.41/exec/$eid/json"
-    run jq -c '[.Running, .ExitCode, .ContainerID == "'"$(docker_cli inspect -f '{{.Id}}' "$name")"'", .Pid > 0]' <<<"$output"
-    assert_output '[false,2,true,true]'
     # started twice: 409; resize of an exec without a tty: 200
     api_expect 409 POST "/v1.41/exec/$eid/start" -H 'Content-Type: application/json' -d '{}'
     api_expect 200 POST "/v1.41/exec/$eid/resize?h=10&w=10"
+    api_expect 200 GET "/v1.41/exec/$eid/json"
+    run jq -c '[.Running, .ExitCode, .ContainerID == "'"$(docker_cli inspect -f '{{.Id}}' "$name")"'", .Pid > 0]' <<<"$output"
+    assert_output '[false,2,true,true]'
+    # seen ended: its record is gone
+    api_expect 404 GET "/v1.41/exec/$eid/json"
+    api_expect 201 POST "/v1.41/containers/$name/exec" -d '{"Cmd":["true"]}'
+    eid=$(jq -r .Id <<<"$output")
     # bad input
     api_expect 400 POST "/v1.41/containers/$name/exec" -d '{"Cmd":[]}'
     assert_output '{"message":"No exec command specified"}'
@@ -184,4 +188,85 @@ ctr.remove(force=True)
 EOF
     assert_success
     assert_output $'exec 9 py-exec\ndemux o e\nafter still'
+}
+
+@test "api: exec records go once inspected ended, with their container, and stale ones at the service's start" {
+    # guards: the brief of issue 12's exec follow-up: <runroot>/exec/<ctr>/api/ never grew without end
+    local name=$(wt_name) cid dir
+    api_start
+    run docker_cli run -d --name "$name" "$IMAGE" sleep 1000
+    assert_success
+    cid=$output
+    dir=$WT_RUNROOT/exec/$cid/api
+    # docker exec: start, then the inspect that reads the exit code: nothing left
+    run docker_cli exec "$name" sh -c 'exit 5'
+    assert_failure 5
+    run ls -A "$dir"
+    assert_output ""
+    # docker-py inspects too
+    if /usr/bin/python3 -c 'import docker' 2>/dev/null; then
+        run timeout 120 /usr/bin/python3 -c 'import sys, docker
+c = docker.DockerClient(base_url="unix://" + sys.argv[1], version="1.41")
+print(c.containers.get(sys.argv[2]).exec_run(["sh", "-c", "exit 7"]).exit_code)' "$SOCK" "$name"
+        assert_output 7
+        run ls -A "$dir"
+        assert_output ""
+    fi
+    # a detached one, inspected after it ended (its code is unknown: null)
+    api_expect 201 POST "/v1.41/containers/$name/exec" -d '{"Cmd":["true"]}'
+    local det=$(jq -r .Id <<<"$output")
+    api_expect 200 POST "/v1.41/exec/$det/start" -H 'Content-Type: application/json' -d '{"Detach":true}'
+    local i
+    for ((i = 0; i < 100; i++)); do
+        api_expect 200 GET "/v1.41/exec/$det/json"
+        [ "$(jq -r .Running <<<"$output")" = false ] && break
+        sleep 0.1
+    done
+    api_expect 404 GET "/v1.41/exec/$det/json"
+    # still running when inspected: kept
+    api_expect 201 POST "/v1.41/containers/$name/exec" -d '{"Cmd":["sleep","1000"]}'
+    local long=$(jq -r .Id <<<"$output")
+    api_expect 200 POST "/v1.41/exec/$long/start" -H 'Content-Type: application/json' -d '{"Detach":true}'
+    api_expect 200 GET "/v1.41/exec/$long/json"
+    assert_equal "$(jq -r .Running <<<"$output")" true
+    api_expect 200 GET "/v1.41/exec/$long/json"
+    # created, never started: kept until the container goes
+    api_expect 201 POST "/v1.41/containers/$name/exec" -d '{"Cmd":["true"]}'
+    local idle=$(jq -r .Id <<<"$output")
+    run ls "$dir"
+    assert_output "$(printf '%s\n' "$idle" "$long" | sort)"
+    # stale records of an earlier service: a gone container's, the old
+    # layout's, one whose service died mid-exec (its process too)
+    local gone=$WT_RUNROOT/exec/$(printf 'f%.0s' {1..64})/api fake=$(printf 'a%.0s' {1..64})
+    mkdir -p "$gone" "$WT_RUNROOT/api-exec"
+    echo '{}' >"$gone/$fake"
+    echo '{}' >"$WT_RUNROOT/api-exec/$fake"
+    jq -nc --arg id "$fake" --arg c "$cid" '{ID: $id, ContainerID: $c, Cmd: ["true"], Running: true, Pid: 999999999, ServerPid: 999999999}' >"$dir/$fake"
+    kill "$SVC_PID"
+    wait_for_exit "$SVC_PID" 20
+    api_start
+    api_expect 200 GET /_ping
+    [ ! -e "$gone" ] || fail "a gone container's records stayed"
+    [ ! -e "$WT_RUNROOT/api-exec" ] || fail "the old layout stayed"
+    run ls "$dir"
+    assert_output "$(printf '%s\n' "$idle" "$long" | sort)"
+    api_expect 200 GET "/v1.41/exec/$idle/json"
+    # a stopped container's records go at the next start; a removed one's at once
+    run docker_cli stop -t 0 "$name"
+    kill "$SVC_PID"
+    wait_for_exit "$SVC_PID" 20
+    api_start
+    api_expect 200 GET /_ping
+    run ls -A "$dir"
+    assert_output ""
+    run docker_cli start "$name"
+    api_expect 201 POST "/v1.41/containers/$name/exec" -d '{"Cmd":["true"]}'
+    [ -e "$dir/$(jq -r .Id <<<"$output")" ]
+    run docker_cli rm -f "$name"
+    assert_success
+    [ ! -e "$WT_RUNROOT/exec/$cid" ] || fail "the removed container's records stayed"
+    # bad input: ids that are no session's
+    api_expect 404 GET "/v1.41/exec/$fake/json"
+    api_expect 404 GET "/v1.41/exec/..%2f..%2fapi-exec/json"
+    api_expect 404 POST "/v1.41/exec/$(printf 'A%.0s' {1..64})/resize?h=1&w=1"
 }

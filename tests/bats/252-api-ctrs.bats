@@ -140,6 +140,37 @@ EOF
     run docker_cli rm -f "$name"
 }
 
+@test "api: docker cp of 10 MiB into a container and back (an upload over the 4 MiB body limit)" {
+    # guards: issue 12 follow-up: PUT /containers/{id}/archive spools its body to a file
+    local name=$(wt_name) t=$BATS_TEST_TMPDIR
+    head -c $((10 << 20)) /dev/urandom >"$t/big.bin"
+    api_start
+    run docker_cli run -d --name "$name" "$IMAGE" sleep 1000
+    assert_success
+    run docker_cli cp "$t/big.bin" "$name:/tmp/big.bin"
+    assert_success
+    run docker_cli exec "$name" md5sum /tmp/big.bin
+    assert_output "$(md5sum <"$t/big.bin" | cut -d' ' -f1)  /tmp/big.bin"
+    run docker_cli cp "$name:/tmp/big.bin" "$t/back.bin"
+    assert_success
+    cmp "$t/big.bin" "$t/back.bin"
+    # bad input: a big body that is no tar, one cut short; nothing stays behind
+    api_expect 400 PUT "/v1.41/containers/$name/archive?path=/tmp" --data-binary @"$t/big.bin"
+    api_cut_short PUT "/v1.41/containers/$name/archive?path=/tmp"
+    assert_output "HTTP/1.1 400 Bad Request"
+    run ls -A "$WT_ROOT/tmp"
+    assert_output ""
+    # HEAD of a missing path: the head only (docker cp's stat; a body after it
+    # was read as an unsolicited response)
+    run curl -sS -I --unix-socket "$SOCK" "http://d/v1.41/containers/$name/archive?path=/nonexistent"
+    assert_line --partial "404 Not Found"
+    run docker_cli cp "$t/big.bin" "$name:/tmp/newname.bin"
+    assert_success
+    refute_output --partial "Unsolicited"
+    run docker_cli rm -f "$name"
+    api_expect 200 GET /_ping
+}
+
 @test "api: docker update: limits recorded (applied at the start), restart policy; bad input" {
     # guards: issue 12 "update (resources where cgroups allow)"
     api_update_check

@@ -92,6 +92,80 @@ teardown() {
     api_expect 200 GET /_ping
 }
 
+@test "api: docker save of several images (/images/get?names=a&names=b); docker load of an archive over 4 MiB" {
+    # guards: issue 12 follow-up: uploads larger than the 4 MiB body limit are spooled to a file
+    local t=$BATS_TEST_TMPDIR name=$(wt_name)
+    run_warren 0 run --name "$name" "$IMAGE" sh -c 'head -c 6000000 /dev/urandom >/big'
+    run_warren 0 commit -q "$name" localhost/wt-big:1
+    track_image localhost/wt-big:1 localhost/wt-small:2
+    run_warren 0 rm "$name"
+    run_warren 0 tag "$IMAGE" localhost/wt-small:2
+    api_start
+    run docker_cli save -o "$t/two.tar" localhost/wt-big:1 localhost/wt-small:2
+    assert_success
+    [ "$(stat -c %s "$t/two.tar")" -gt $((5 << 20)) ] || fail "the archive is only $(stat -c %s "$t/two.tar") bytes"
+    run tar -xOf "$t/two.tar" manifest.json
+    run jq -c '[.[].RepoTags[0]]' <<<"$output"
+    assert_output '["localhost/wt-big:1","localhost/wt-small:2"]'
+    run docker_cli rmi localhost/wt-big:1 localhost/wt-small:2
+    assert_success
+    run docker_cli load -i "$t/two.tar"
+    assert_success
+    assert_output "Loaded image: localhost/wt-big:1
+Loaded image: localhost/wt-small:2"
+    run_warren 0 run --rm localhost/wt-big:1 sh -c 'wc -c </big'
+    assert_output 6000000
+    # the spool files are unlinked: nothing stays under <root>/tmp
+    run ls -A "$WT_ROOT/tmp"
+    assert_output ""
+    # bad input: one missing name is a 404 before any byte; a big body that is
+    # no archive is a 400; one cut short ends the connection; the service goes on
+    api_expect 404 GET "/v1.41/images/get?names=localhost/wt-small:2&names=nosuch:1"
+    assert_output '{"message":"No such image: nosuch:1"}'
+    api_expect 400 GET "/v1.41/images/get?names="
+    head -c $((6 << 20)) /dev/zero >"$t/zeros"
+    api_expect 400 POST /v1.41/images/load --data-binary @"$t/zeros"
+    assert_output --partial "load:"
+    api_cut_short POST /v1.41/images/load
+    assert_output "HTTP/1.1 400 Bad Request"
+    run ls -A "$WT_ROOT/tmp"
+    assert_output ""
+    # a JSON endpoint keeps its limit
+    api_expect 413 POST /v1.41/containers/create --data-binary @"$t/zeros"
+    api_expect 200 GET /_ping
+}
+
+@test "api: an upload slower than the idle time keeps the service (--time 1)" {
+    # guards: a spooled body is read before its handler runs: it counts as a request in flight
+    SOCK=$BATS_TEST_TMPDIR/idle.sock
+    start_warren "$BATS_TEST_TMPDIR/service.log" system service --time 1 "unix://$SOCK"
+    SVC_PID=$BG_PID
+    wait_for_file "$SOCK" 20
+    # half the archive, a pause longer than the idle second, the rest
+    run timeout 60 /usr/bin/python3 - "$SOCK" "$WT_FIXTURES/busybox.docker.tar" <<'PY'
+import socket, sys, time
+data = open(sys.argv[2], "rb").read()
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b"POST /v1.41/images/load HTTP/1.1\r\nHost: d\r\nContent-Length: %d\r\n\r\n" % len(data))
+s.sendall(data[: len(data) // 2])
+time.sleep(2.5)
+s.sendall(data[len(data) // 2 :])
+answer = b""
+while b"Loaded image" not in answer:
+    more = s.recv(65536)
+    if not more:
+        break
+    answer += more
+print(answer.decode(errors="replace").split("\r\n")[0])
+print("loaded" if b"Loaded image" in answer else "not loaded")
+PY
+    assert_output "HTTP/1.1 200 OK
+loaded"
+    # then idle: it goes
+    wait_for_exit "$SVC_PID" 20 || fail "the service did not exit when idle"
+}
+
 @test "api: /auth checks credentials against the local registry; docker login through it" {
     # guards: issue 12 "/auth (check credentials)"
     load registry

@@ -13,9 +13,11 @@ api_start() {
 
 # api METHOD PATH [CURL-ARGS...]: one request; $code is the status, $output the body
 api() {
-    local method=$1 path=$2
+    local method=$1 path=$2 how=(-X "$1")
     shift 2
-    run --separate-stderr curl -sS --max-time 60 --unix-socket "$SOCK" -X "$method" \
+    # a HEAD's answer has a length and no body: curl -X HEAD would wait for one
+    [ "$method" != HEAD ] || how=(--head)
+    run --separate-stderr curl -sS --max-time 60 --unix-socket "$SOCK" "${how[@]}" \
         -o "$BATS_TEST_TMPDIR/body" -w '%{http_code}' "$@" "http://d$path"
     [ "$status" -eq 0 ] || fail "curl $method $path failed: $stderr"
     code=$output
@@ -108,4 +110,19 @@ api_update_check() {
     run docker_cli inspect -f '{{.HostConfig.Memory}} {{.HostConfig.RestartPolicy.Name}}' "$name"
     assert_output "$mem on-failure"
     run docker_cli rm "$name"
+}
+
+# api_cut_short METHOD PATH: a request whose body ends 1 MiB into the
+# 99999999 bytes it announces (the client shuts its side); $output is the
+# status line of the answer
+api_cut_short() {
+    run timeout 60 /usr/bin/python3 - "$SOCK" "$1" "$2" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+head = "%s %s HTTP/1.1\r\nHost: d\r\nContent-Length: 99999999\r\n\r\n" % (sys.argv[2], sys.argv[3])
+s.sendall(head.encode() + b"\0" * (1 << 20))
+s.shutdown(socket.SHUT_WR)
+print(s.recv(4096).decode().split("\r\n")[0])
+PY
 }
