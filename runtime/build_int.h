@@ -1,0 +1,67 @@
+/* build_int.h - what build.c (the stages and their steps) and
+ * build_run.c (RUN's options and --mount flags) share. Internal to
+ * runtime/build*.c. */
+#ifndef WARREN_BUILD_INT_H
+#define WARREN_BUILD_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#include "image/cfparse.h"
+#include "image/image.h"
+#include "runtime/build.h"
+#include "runtime/build_copy.h"
+#include "runtime/container.h"
+#include "runtime/runopts.h"
+
+struct stage {
+	size_t first, end; /* its instructions [first, end); first is its FROM */
+	char *name;	   /* "AS name" (lower case), or NULL */
+	bool needed;
+	char id[DIGEST_HEX_LEN + 1]; /* its image once built */
+};
+
+struct bld {
+	struct engine *e;
+	const struct build_opts *o;
+	struct cf_file f;
+	char *fname;
+	struct stage *st;
+	size_t nst, target, nneeded, done;
+	char **gargs; /* global ARGs (before the first FROM): "K=V" or "K" */
+	char **made;  /* ids of the intermediate images, removed at the end */
+	int ctx;      /* the context dir */
+	char *ctx_path;
+	char *ctx_tmp; /* a context unpacked from a tar: this dir under <root>/tmp */
+	struct build_ignore ig;
+	/* the stage being built */
+	size_t si;
+	struct json_object *cfg; /* its config so far */
+	struct image_rec cur;	 /* its image so far; cur.id "" before any (scratch) */
+	char **args;		 /* its ARGs: "K=V", or "K" when unset */
+	bool cmd_set;		 /* a CMD in this stage */
+	size_t base_layers;	 /* the layers of its FROM image */
+	size_t base_hist;	 /* the history entries of its FROM image */
+	bool cancel;		 /* cancel_fd fired */
+};
+/* build's RUN options (see build.h: --cap-add, --security-opt, --ulimit,
+ * -v) into ro. 0 or -1. */
+int bld_run_opts(const struct build_opts *o, struct run_opts *ro, struct werr *err);
+
+/* The flags of RUN in (--mount=..., --network=MODE) into ro. 0 or -1. */
+int bld_run_flags(struct bld *b, const struct cf_instr *in, struct run_opts *ro, struct werr *err);
+
+/* Does RUN in bind-mount from the context? Then its result depends on
+ * files the cache key does not see: it always runs. */
+bool bld_run_binds(const struct cf_instr *in);
+
+/* The targets of RUN's --mount flags and of build -v that the rootfs (dir
+ * fd root) does not have (a strv, the caller frees it; NULL: none). */
+char **bld_new_mountpoints(const struct bld *b, const struct cf_instr *in, int root);
+
+/* Removes the empty mount points paths from container c's upper dir. */
+void bld_drop_mountpoints(struct bld *b, const struct ctr_owned *c, char *const *paths);
+
+#endif
