@@ -1,5 +1,6 @@
 /* cmd_build.c - `commit` and `build`: new images from containers and
  * Containerfiles. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -138,7 +139,7 @@ struct build_cli {
 	char **tags, **build_args, **labels;
 	char **cap_add, **cap_drop, **security_opts, **ulimits, **volumes, **secrets, **ssh;
 	const char *file, *iidfile, *target, *format, *network, *pull, *platform, *output,
-	    *timestamp;
+	    *timestamp, *jobs;
 	bool no_cache, quiet, layers, pull_always, pull_never, squash, squash_all;
 };
 
@@ -152,6 +153,7 @@ static const struct opt build_tab[] = {
     OPT_STR("file", 'f', struct build_cli, file),
     OPT_STR("format", 0, struct build_cli, format),
     OPT_STR("iidfile", 0, struct build_cli, iidfile),
+    OPT_STR("jobs", 0, struct build_cli, jobs),
     OPT_STRV("label", 0, struct build_cli, labels),
     OPT_BOOL("layers", 0, struct build_cli, layers),
     OPT_STR("network", 0, struct build_cli, network),
@@ -314,6 +316,28 @@ static int build_out_opts(const struct build_cli *c, struct build_opts *o, struc
 	return 0;
 }
 
+/* --jobs N (Podman's int flag: 0 is no limit, below 0 an error). */
+static int build_jobs(const char *s, unsigned *out, struct werr *err)
+{
+	int64_t n;
+	char *end;
+
+	*out = 1;
+	if (s == NULL)
+		return 0;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || isspace((unsigned char)*s) || errno == ERANGE)
+		return werr_set(err, 0,
+				"invalid argument \"%s\" for \"--jobs\" flag: strconv.ParseInt: "
+				"parsing \"%s\": %s",
+				s, s, errno == ERANGE ? "value out of range" : "invalid syntax");
+	if (n < 0)
+		return werr_set(err, 0, "invalid value for jobs.  It must be a positive integer");
+	*out = n > 4096 ? 4096 : (unsigned)n;
+	return 0;
+}
+
 static void build_output_free(struct build_output *o)
 {
 	free(o->buf);
@@ -388,7 +412,8 @@ int cmd_build(struct engine *e, void *opts, char **args, struct werr *err)
 	ssh = resolve_ssh(c->ssh);
 	o.ssh = ssh;
 	if (build_pull_opts(c, &o, &po, err) < 0 || build_out_opts(c, &o, &out, err) < 0 ||
-	    build_run_opts_check(&o, err) < 0 || (c->iidfile && iidfile_check(c->iidfile, err) < 0))
+	    build_jobs(c->jobs, &o.jobs, err) < 0 || build_run_opts_check(&o, err) < 0 ||
+	    (c->iidfile && iidfile_check(c->iidfile, err) < 0))
 		return werr_status(err, 125);
 	if (strstr(ctx, "://") || str_has_prefix(ctx, "git@")) {
 		werr_set(err, 0,

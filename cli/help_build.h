@@ -39,6 +39,8 @@
 	"  -f, --file FILE      the Containerfile (- reads it from stdin)\n"                       \
 	"      --format FORMAT  oci (default) or docker (keeps HEALTHCHECK, SHELL, ONBUILD)\n"     \
 	"      --iidfile FILE   write the image id to FILE\n"                                      \
+	"      --jobs N         build up to N independent stages at once (0: no limit,\n"          \
+	"                       default 1); their lines are tagged [n/m]\n"                        \
 	"      --label K=V      add a label to the image\n"                                        \
 	"      --layers         each RUN, COPY and ADD makes a cached layer (default);\n"          \
 	"                       --layers=false: no cache, the new layers squashed into one\n"      \

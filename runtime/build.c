@@ -49,7 +49,15 @@ static void say(struct bld *b, const char *fmt, ...)
 	if (vasprintf(&line, fmt, ap) < 0)
 		abort();
 	va_end(ap);
-	b->o->say(b->o->ud, line);
+	if (b->say_fd < 0) {
+		b->o->say(b->o->ud, line);
+		return;
+	}
+	/* a stage process (build_jobs.c): the line goes with RUN's output,
+	 * in order, to the parent that prefixes and prints it */
+	cleanup_free char *nl = xasprintf("%s\n", line);
+	if (write_all(b->say_fd, nl, strlen(nl)) < 0)
+		log_debug("progress line: %s", strerror(errno));
 }
 
 /* The value of K in a vector of "K=V" ("K" alone: NULL, *declared set). */
@@ -214,26 +222,44 @@ static char *stage_base(struct bld *b, size_t i, struct werr *err)
 	return xstrdup(w[0]);
 }
 
-static void need(struct bld *b, size_t i)
+/* bld_stage_deps: see build_int.h. */
+size_t bld_stage_deps(const struct bld *b, size_t i, size_t *deps)
 {
-	if (b->st[i].needed)
-		return;
-	b->st[i].needed = true;
-	b->nneeded++;
 	cleanup_free char *base = NULL;
 	struct werr e = {0};
-	if ((base = stage_base(b, i, &e)) != NULL) {
+	size_t n = 0;
+
+	if ((base = stage_base((struct bld *)b, i, &e)) != NULL) {
 		int k = stage_named(b, base, i);
 		if (k >= 0)
-			need(b, (size_t)k);
+			deps[n++] = (size_t)k;
 	}
 	for (size_t j = b->st[i].first + 1; j < b->st[i].end; j++) {
 		const char *from = cf_flag(&b->f.v[j], "from");
 		int k = from ? stage_named(b, from, i) : -1;
-		if (k >= 0 &&
+		bool dup = false;
+		for (size_t d = 0; d < n; d++)
+			dup = dup || deps[d] == (size_t)k;
+		if (k >= 0 && !dup &&
 		    (strcmp(b->f.v[j].cmd, "COPY") == 0 || strcmp(b->f.v[j].cmd, "ADD") == 0))
-			need(b, (size_t)k);
+			deps[n++] = (size_t)k;
 	}
+	return n;
+}
+
+static void need(struct bld *b, size_t i)
+{
+	size_t *deps, n;
+
+	if (b->st[i].needed)
+		return;
+	b->st[i].needed = true;
+	b->nneeded++;
+	deps = xcalloc(b->nst, sizeof(*deps));
+	n = bld_stage_deps(b, i, deps);
+	for (size_t d = 0; d < n; d++)
+		need(b, deps[d]);
+	free(deps);
 }
 
 /* Splits the instructions into stages, reads the global ARGs and marks
@@ -557,11 +583,11 @@ static int rootfs_fd(struct bld *b, const struct ctr_owned *c, struct werr *err)
 
 static bool cancelled(struct bld *b)
 {
-	struct pollfd p = {.fd = b->o->cancel_fd, .events = POLLIN};
+	struct pollfd p = {.fd = b->cancel_fd, .events = POLLIN};
 
 	if (b->cancel)
 		return true;
-	if (b->o->cancel_fd >= 0 && poll(&p, 1, 0) == 1)
+	if (b->cancel_fd >= 0 && poll(&p, 1, 0) == 1)
 		b->cancel = true;
 	return b->cancel;
 }
@@ -575,7 +601,7 @@ static void on_cancel(void *arg, const struct ctr_proc *p)
 	struct werr e = {0};
 	char buf[256];
 
-	while (read(b->o->cancel_fd, buf, sizeof(buf)) > 0)
+	while (read(b->cancel_fd, buf, sizeof(buf)) > 0)
 		;
 	if (b->cancel)
 		return;
@@ -603,9 +629,9 @@ static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
 	cleanup_free char *by = NULL;
 	struct ctr_owned c;
 	struct exec_io io = {.in_fd = -1,
-			     .out_fd = b->o->out_fd,
-			     .err_fd = b->o->err_fd,
-			     .event_fd = b->o->cancel_fd,
+			     .out_fd = b->out_fd,
+			     .err_fd = b->err_fd,
+			     .event_fd = b->cancel_fd,
 			     .on_event = on_cancel,
 			     .event_arg = b};
 	char key[DIGEST_STR_LEN], hit[DIGEST_STR_LEN];
@@ -1196,16 +1222,13 @@ out:
 	return rc;
 }
 
-static int build_stage(struct bld *b, char *const *names, struct werr *err)
+/* bld_stage: see build_int.h. */
+int bld_stage(struct bld *b, char *const *names, struct werr *err)
 {
 	struct stage *s = &b->st[b->si];
 	size_t nsteps = s->end - s->first;
 	bool last = b->si == b->target;
-	char prefix[32] = "";
-
-	b->done++;
-	if (b->nneeded > 1)
-		snprintf(prefix, sizeof(prefix), "[%zu/%zu] ", b->done, b->nneeded);
+	const char *prefix = b->tag;
 	for (size_t j = s->first; j < s->end; j++) {
 		const struct cf_instr *in = &b->f.v[j];
 		if (cancelled(b)) {
@@ -1324,7 +1347,13 @@ static int unpack_context(struct bld *b, struct werr *err)
 int container_build(struct engine *e, const struct build_opts *o, char id_out[DIGEST_HEX_LEN + 1],
 		    struct werr *err)
 {
-	struct bld b = {.e = e, .o = o, .ctx = -1};
+	struct bld b = {.e = e,
+			.o = o,
+			.ctx = -1,
+			.cancel_fd = o->cancel_fd,
+			.out_fd = o->out_fd,
+			.err_fd = o->err_fd,
+			.say_fd = -1};
 	cleanup_strv char **names = NULL;
 	int rc = -1;
 
@@ -1339,9 +1368,20 @@ int container_build(struct engine *e, const struct build_opts *o, char id_out[DI
 	read_ignore(&b);
 	if (read_file(&b, err) < 0 || plan_stages(&b, err) < 0 || engine_store(e, err) == NULL)
 		goto out;
-	for (b.si = 0; b.si <= b.target; b.si++)
-		if (b.st[b.si].needed && build_stage(&b, b.si == b.target ? names : NULL, err) < 0)
+	if (o->jobs != 1 && b.nneeded > 1) {
+		if (bld_stages_parallel(&b, names, err) < 0)
 			goto out;
+	} else {
+		for (b.si = 0; b.si <= b.target; b.si++) {
+			if (!b.st[b.si].needed)
+				continue;
+			b.done++;
+			if (b.nneeded > 1)
+				snprintf(b.tag, sizeof(b.tag), "[%zu/%zu] ", b.done, b.nneeded);
+			if (bld_stage(&b, b.si == b.target ? names : NULL, err) < 0)
+				goto out;
+		}
+	}
 	for (size_t i = 0; names && names[i]; i++)
 		say(&b, "Successfully tagged %s", names[i]);
 	memcpy(id_out, b.st[b.target].id, DIGEST_HEX_LEN + 1);

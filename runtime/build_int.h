@@ -45,7 +45,30 @@ struct bld {
 	size_t base_layers;	 /* the layers of its FROM image */
 	size_t base_hist;	 /* the history entries of its FROM image */
 	bool cancel;		 /* cancel_fd fired */
+	/* where the stage being built reads and writes: o's fds in the
+	 * build's own process; a stage process (build_jobs.c) has pipes to
+	 * the parent instead */
+	int cancel_fd;	    /* readable: stop (see build_opts.cancel_fd) */
+	int out_fd, err_fd; /* RUN's output */
+	int say_fd;	    /* >= 0: progress lines go here, else to o->say */
+	char tag[32];	    /* "[2/3] " before the stage's progress lines, or "" */
 };
+/* Builds stage b->si (its progress lines tagged b->tag): its image id
+ * into b->st[b->si].id, named names when it is the target; the
+ * intermediate images it makes are added to b->made. 0 or -1. */
+int bld_stage(struct bld *b, char *const *names, struct werr *err);
+
+/* The earlier stages stage i needs (its FROM, COPY/ADD --from) into
+ * deps (room for b->nst), each once; returns their number. */
+size_t bld_stage_deps(const struct bld *b, size_t i, size_t *deps);
+
+/* Builds the needed stages, up to b->o->jobs at once (0: no limit), each
+ * in a process of its own that starts when the stages it needs are built
+ * (build_jobs.c). A stage's lines, and its RUN output, are printed whole
+ * as they come, each after the stage's tag ("[2/3] "). The first failure
+ * stops the others (as ^C does) and is the error. 0 or -1. */
+int bld_stages_parallel(struct bld *b, char *const *names, struct werr *err);
+
 /* build's RUN options (see build.h: --cap-add, --security-opt, --ulimit,
  * -v) into ro. 0 or -1. */
 int bld_run_opts(const struct build_opts *o, struct run_opts *ro, struct werr *err);
