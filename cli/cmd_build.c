@@ -136,7 +136,7 @@ int cmd_commit(struct engine *e, void *opts, char **args, struct werr *err)
 
 struct build_cli {
 	struct reg_opts reg; /* first: cli_reg_tls_opt and cli_reg_opts_init take it */
-	char **tags, **build_args, **labels;
+	char **tags, **build_args, **labels, **annotations;
 	char **cap_add, **cap_drop, **security_opts, **ulimits, **volumes, **secrets, **ssh;
 	const char *file, *iidfile, *target, *format, *network, *pull, *platform, *output,
 	    *timestamp, *jobs;
@@ -144,6 +144,7 @@ struct build_cli {
 };
 
 static const struct opt build_tab[] = {
+    OPT_STRV("annotation", 0, struct build_cli, annotations),
     OPT_STR("authfile", 0, struct build_cli, reg.authfile),
     OPT_STRV("build-arg", 0, struct build_cli, build_args),
     OPT_STRV("cap-add", 0, struct build_cli, cap_add),
@@ -191,6 +192,7 @@ static void build_fini(void *opts)
 	strv_free(b->tags);
 	strv_free(b->build_args);
 	strv_free(b->labels);
+	strv_free(b->annotations);
 	strv_free(b->cap_add);
 	strv_free(b->cap_drop);
 	strv_free(b->security_opts);
@@ -268,6 +270,10 @@ static int build_out_opts(const struct build_cli *c, struct build_opts *o, struc
 
 	if (c->squash && c->squash_all)
 		return werr_set(err, 0, "--squash and --squash-all conflict");
+	for (size_t i = 0; c->annotations && c->annotations[i]; i++)
+		if (c->annotations[i][0] == '=' || c->annotations[i][0] == '\0')
+			return werr_set(err, 0, "--annotation '%s': no key: KEY=VALUE",
+					c->annotations[i]);
 	o->squash = c->squash || !c->layers;
 	o->squash_all = c->squash_all;
 	o->no_cache = o->no_cache || !c->layers;
@@ -381,6 +387,7 @@ int cmd_build(struct engine *e, void *opts, char **args, struct werr *err)
 			       .tags = c->tags,
 			       .build_args = bargs,
 			       .labels = c->labels,
+			       .annotations = c->annotations,
 			       .target = c->target,
 			       .network = c->network,
 			       .no_cache = c->no_cache,

@@ -1152,15 +1152,38 @@ static void add_labels(struct bld *b)
 	}
 }
 
+/* --annotation of the final image (names given): an object, or NULL. */
+static struct json_object *annotations(const struct bld *b, char *const *names)
+{
+	struct json_object *a;
+
+	if (names == NULL || b->o->annotations == NULL || b->o->annotations[0] == NULL)
+		return NULL;
+	if (b->o->docker) {
+		log_warn("annotations are not supported for docker image format and will be "
+			 "ignored: use --format oci");
+		return NULL;
+	}
+	a = json_object_new_object();
+	for (size_t i = 0; b->o->annotations[i]; i++) {
+		size_t n = strcspn(b->o->annotations[i], "=");
+		cleanup_free char *k = xstrndup(b->o->annotations[i], n);
+		jset_str(a, k, b->o->annotations[i][n] == '=' ? b->o->annotations[i] + n + 1 : "");
+	}
+	return a;
+}
+
 /* The stage's image: the config so far on the layers so far. */
 static int stage_commit(struct bld *b, char *const *names, char id[DIGEST_HEX_LEN + 1],
 			struct werr *err)
 {
+	cleanup_json struct json_object *ann = annotations(b, names);
 	struct image_new n = {.parent = b->cur.id[0] ? &b->cur : NULL,
 			      .config = b->cfg,
 			      .layer_fd = -1,
 			      .no_history = true,
-			      .names = names};
+			      .names = names,
+			      .annotations = ann};
 
 	fixed_time(b, &n);
 	return image_commit_new(b->e, &n, id, err);
@@ -1184,10 +1207,12 @@ static int stage_squash(struct bld *b, char *const *names, char id[DIGEST_HEX_LE
 	bool all = b->o->squash_all;
 	size_t nl = strv_len(b->cur.layers), from = all ? 0 : b->base_layers;
 	struct image_rec base = {.layers = xcalloc(1, sizeof(char *))};
+	cleanup_json struct json_object *ann = annotations(b, names);
 	struct image_new n = {.config = b->cfg,
 			      .created_by = "/bin/sh -c #(nop) squashed",
 			      .layer_fd = -1,
-			      .names = names};
+			      .names = names,
+			      .annotations = ann};
 	cleanup_close int fd = -1;
 	int *fds = xcalloc(nl + 1, sizeof(int));
 	size_t m = 0;
@@ -1267,6 +1292,7 @@ int bld_stage(struct bld *b, char *const *names, struct werr *err)
 
 static void bld_free(struct bld *b, const char *keep)
 {
+	bld_run_cleanup(b);
 	/* the intermediate images, newest first; their layers stay while
 	 * the final image uses them */
 	for (size_t i = strv_len(b->made); i-- > 0;) {
@@ -1366,7 +1392,8 @@ int container_build(struct engine *e, const struct build_opts *o, char id_out[DI
 	if (o->context_fd >= 0 ? unpack_context(&b, err) < 0 : open_context(&b, err) < 0)
 		goto out;
 	read_ignore(&b);
-	if (read_file(&b, err) < 0 || plan_stages(&b, err) < 0 || engine_store(e, err) == NULL)
+	if (read_file(&b, err) < 0 || plan_stages(&b, err) < 0 || engine_store(e, err) == NULL ||
+	    bld_run_prepare(&b, err) < 0)
 		goto out;
 	if (o->jobs != 1 && b.nneeded > 1) {
 		if (bld_stages_parallel(&b, names, err) < 0)

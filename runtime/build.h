@@ -30,6 +30,9 @@ struct build_opts {
 	char **tags;	     /* -t names (normalized here) */
 	char **build_args;   /* --build-arg K=V (K alone: from our environment) */
 	char **labels;	     /* --label K=V for the final image */
+	char **annotations;  /* --annotation K[=V]: OCI manifest annotations of the
+				final image (dropped, with a warning, in docker
+				format, which has no field for them) */
 	const char *target;  /* --target STAGE, or NULL: the last stage */
 	const char *network; /* --network for RUN, or NULL: run's default */
 	bool docker;	     /* --format docker (keeps HEALTHCHECK, SHELL, ONBUILD) */

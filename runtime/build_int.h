@@ -52,6 +52,12 @@ struct bld {
 	int out_fd, err_fd; /* RUN's output */
 	int say_fd;	    /* >= 0: progress lines go here, else to o->say */
 	char tag[32];	    /* "[2/3] " before the stage's progress lines, or "" */
+	/* bld_run_prepare's: env secrets' files, ssh agents' sockets */
+	char *run_tmp;	     /* the private dir of both, or NULL */
+	char **secret_files; /* "ID=FILE" of the env secrets */
+	char **ssh;	     /* --ssh as RUN uses it: "ID=SOCKET" */
+	pid_t *agents;	     /* the ssh-agents started */
+	size_t nagents;
 };
 /* Builds stage b->si (its progress lines tagged b->tag): its image id
  * into b->st[b->si].id, named names when it is the target; the
@@ -83,6 +89,14 @@ bool bld_run_binds(const struct cf_instr *in);
 /* The targets of RUN's --mount flags and of build -v that the rootfs (dir
  * fd root) does not have (a strv, the caller frees it; NULL: none). */
 char **bld_new_mountpoints(const struct bld *b, const struct cf_instr *in, int root);
+
+/* Env secrets (--secret id=ID,env=VAR) written to files of a private dir,
+ * --ssh ID=KEY[,KEY] served by an ssh-agent started for the build:
+ * before the first stage. 0 or -1. */
+int bld_run_prepare(struct bld *b, struct werr *err);
+
+/* Stops the agents, removes the files of bld_run_prepare. */
+void bld_run_cleanup(struct bld *b);
 
 /* Removes the empty mount points paths from container c's upper dir. */
 void bld_drop_mountpoints(struct bld *b, const struct ctr_owned *c, char *const *paths);

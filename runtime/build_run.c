@@ -1,17 +1,26 @@
 /* build_run.c - RUN's options: build's --cap-add, --security-opt,
  * --ulimit, -v, --secret and --ssh, and RUN's own --mount (cache, bind,
  * tmpfs, secret, ssh) and --network flags; the mount points they leave
- * are taken out of the layer again. */
+ * are taken out of the layer again. Env secrets are written to files and
+ * ssh keys served by an ssh-agent of the build's own, before the first
+ * stage and until the end. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/digest.h"
+#include "lib/log.h"
 #include "lib/syscalls.h"
 #include "lib/util.h"
 #include "runtime/build_int.h"
@@ -48,17 +57,109 @@ static char *spec_get(const char *spec, const char *k)
 	return NULL;
 }
 
-/* --secret id=ID,src=FILE: FILE of the secret id, or NULL. */
-static char *secret_src(const struct build_opts *o, const char *id)
+/* A --secret spec: id=ID and where the value is: src=FILE (type=file),
+ * or env=VAR / type=env,src=VAR (an environment variable; src defaults to
+ * the id). With neither type nor env, an id alone names a variable. */
+struct secret_spec {
+	char *id, *src;
+	bool env;
+};
+
+static void secret_spec_free(struct secret_spec *x)
 {
-	for (size_t i = 0; o->secrets && o->secrets[i]; i++) {
-		cleanup_free char *sid = spec_get(o->secrets[i], "id");
-		if (sid && strcmp(sid, id) == 0) {
-			char *src = spec_get(o->secrets[i], "src");
-			return src ? src : spec_get(o->secrets[i], "source");
-		}
+	free(x->id);
+	free(x->src);
+}
+
+static int secret_parse(const char *s, struct secret_spec *x, struct werr *err)
+{
+	cleanup_free char *type = spec_get(s, "type"), *env = spec_get(s, "env");
+
+	*x = (struct secret_spec){.id = spec_get(s, "id"), .src = spec_get(s, "src")};
+	if (x->src == NULL)
+		x->src = spec_get(s, "source");
+	if (type && strcmp(type, "file") != 0 && strcmp(type, "env") != 0)
+		return werr_set(err, 0, "--secret %s: invalid secret type, must be file or env", s);
+	if (x->id == NULL || x->id[0] == '\0')
+		return werr_set(err, 0, "--secret %s: needs id=ID,src=FILE or id=ID,env=VAR", s);
+	if (env && (x->src || (type && strcmp(type, "file") == 0)))
+		return werr_set(err, 0, "--secret %s: env= names the value: no src= or type=file",
+				s);
+	x->env = env || (type && strcmp(type, "env") == 0) ||
+		 (type == NULL && x->src == NULL && getenv(x->id) != NULL);
+	if (env)
+		x->src = steal_pointer(&env);
+	else if (x->env && x->src == NULL)
+		x->src = xstrdup(x->id);
+	if (x->src == NULL || x->src[0] == '\0')
+		return werr_set(err, 0, "--secret %s: needs id=ID,src=FILE or id=ID,env=VAR", s);
+	if (x->env && getenv(x->src) == NULL)
+		return werr_set(err, 0, "--secret %s: no variable %s in the environment", s,
+				x->src);
+	if (!x->env && access(x->src, R_OK) < 0)
+		return werr_set(err, errno, "--secret %s: cannot read '%s'", s, x->src);
+	return 0;
+}
+
+/* The file of secret id (malloc'd): a --secret src=FILE, or the file an
+ * env secret was written to (bld_run_prepare); NULL when not given. */
+static char *secret_src(const struct bld *b, const char *id)
+{
+	size_t n = strlen(id);
+
+	for (size_t i = 0; b->secret_files && b->secret_files[i]; i++)
+		if (strncmp(b->secret_files[i], id, n) == 0 && b->secret_files[i][n] == '=')
+			return xstrdup(b->secret_files[i] + n + 1);
+	for (size_t i = 0; b->o->secrets && b->o->secrets[i]; i++) {
+		struct secret_spec x;
+		struct werr e = {0};
+		char *src = NULL;
+		if (secret_parse(b->o->secrets[i], &x, &e) == 0 && !x.env && strcmp(x.id, id) == 0)
+			src = steal_pointer(&x.src);
+		secret_spec_free(&x);
+		if (src)
+			return src;
 	}
 	return NULL;
+}
+
+/* The paths of --ssh ID=P1[,P2...] (a strv). */
+static char **ssh_paths(const char *spec)
+{
+	const char *eq = strchr(spec, '=');
+	char **v = xcalloc(1, sizeof(char *));
+
+	for (const char *p = eq ? eq + 1 : ""; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] != 0))
+		if (strcspn(p, ",") > 0) {
+			cleanup_free char *one = xstrndup(p, strcspn(p, ","));
+			v = strv_append(v, one);
+		}
+	return v;
+}
+
+/* --ssh ID=SOCKET or ID=KEY[,KEY...]: 1 for a socket, 0 for key files,
+ * -1 (err) for anything else. */
+static int ssh_kind(const char *spec, struct werr *err)
+{
+	const char *eq = strchr(spec, '=');
+	cleanup_strv char **paths = ssh_paths(spec);
+	struct stat st;
+
+	if (eq == NULL || eq == spec || paths[0] == NULL)
+		return werr_set(err, 0, "--ssh %s: needs ID=SOCKET or ID=KEY[,KEY...]", spec);
+	for (size_t i = 0; paths[i]; i++) {
+		if (stat(paths[i], &st) < 0)
+			return werr_set(err, errno, "--ssh %s: stat '%s'", spec, paths[i]);
+		if (S_ISSOCK(st.st_mode) && strv_len(paths) == 1)
+			return 1;
+		if (!S_ISREG(st.st_mode))
+			return werr_set(err, 0,
+					"--ssh %s: '%s' is not an agent socket or a key file", spec,
+					paths[i]);
+		if (access(paths[i], R_OK) < 0)
+			return werr_set(err, errno, "--ssh %s: cannot read '%s'", spec, paths[i]);
+	}
+	return 0;
 }
 
 int build_run_opts_check(const struct build_opts *o, struct werr *err)
@@ -73,26 +174,16 @@ int build_run_opts_check(const struct build_opts *o, struct werr *err)
 		rc = spec_caps_compute(false, ro.cap_add, ro.cap_drop, &caps, err);
 	runopts_free(&ro);
 	for (size_t i = 0; rc == 0 && o->secrets && o->secrets[i]; i++) {
-		const char *s = o->secrets[i];
-		cleanup_free char *id = spec_get(s, "id"), *src = spec_get(s, "src");
-		cleanup_free char *type = spec_get(s, "type");
-		if (src == NULL)
-			src = spec_get(s, "source");
-		if (type && strcmp(type, "file") != 0)
-			rc = werr_set(err, 0, "--secret %s: type=%s is not supported (file)", s,
-				      type);
-		else if (id == NULL || *id == '\0' || src == NULL || *src == '\0')
-			rc = werr_set(err, 0, "--secret %s: needs id=ID,src=FILE", s);
-		else if (access(src, R_OK) < 0)
-			rc = werr_set(err, errno, "--secret %s: cannot read '%s'", s, src);
+		struct secret_spec x;
+		rc = secret_parse(o->secrets[i], &x, err);
+		secret_spec_free(&x);
 	}
 	for (size_t i = 0; rc == 0 && o->ssh && o->ssh[i]; i++) {
-		const char *eq = strchr(o->ssh[i], '=');
-		struct stat st;
-		if (eq == NULL || eq == o->ssh[i] || stat(eq + 1, &st) < 0 || !S_ISSOCK(st.st_mode))
-			rc = werr_set(err, 0,
-				      "--ssh %s: not an agent socket (keys are not supported)",
-				      o->ssh[i]);
+		cleanup_free char *tool = NULL;
+		int k = ssh_kind(o->ssh[i], err);
+		if (k == 0 && (tool = find_tool("ssh-agent", "openssh-client", err)) == NULL)
+			k = -1;
+		rc = k < 0 ? -1 : 0;
 	}
 	return rc;
 }
@@ -133,7 +224,7 @@ static int secret_mount(struct bld *b, const char *spec, const char *id, const c
 	(void)target;
 	if (t == NULL || t[0] != '/')
 		return werr_set(err, 0, "RUN --mount=%s: needs an absolute target", spec);
-	src = secret_src(b->o, id);
+	src = secret_src(b, id);
 	if (src == NULL) {
 		bool required =
 		    strstr(spec, "required") && (req == NULL || strcmp(req, "true") == 0);
@@ -161,9 +252,9 @@ static int ssh_mount(struct bld *b, const char *spec, const char *id, struct run
 
 	if (t == NULL || t[0] != '/')
 		return werr_set(err, 0, "RUN --mount=%s: needs an absolute target", spec);
-	for (size_t i = 0; b->o->ssh && b->o->ssh[i] && !sock; i++)
-		if (strncmp(b->o->ssh[i], want, wl) == 0 && b->o->ssh[i][wl] == '=')
-			sock = b->o->ssh[i] + wl + 1;
+	for (size_t i = 0; b->ssh && b->ssh[i] && !sock; i++)
+		if (strncmp(b->ssh[i], want, wl) == 0 && b->ssh[i][wl] == '=')
+			sock = b->ssh[i] + wl + 1;
 	if (sock == NULL) {
 		if (strstr(spec, "required") && (req == NULL || strcmp(req, "true") == 0))
 			return werr_set(err, 0, "ssh '%s' is required: give it with --ssh %s", want,
@@ -329,4 +420,172 @@ void bld_drop_mountpoints(struct bld *b, const struct ctr_owned *c, char *const 
 		else if (S_ISREG(st.st_mode) && st.st_size == 0)
 			unlinkat(pfd, slash + 1, 0);
 	}
+}
+
+/* ---- env secrets and ssh keys, made ready before the stages ---- */
+
+/* b->run_tmp, made on first use: a private dir for the files of env
+ * secrets and the sockets of ssh agents (bld_run_cleanup removes it).
+ * Under the runroot, not the data dir: a socket's path must be short. */
+static const char *run_tmp(struct bld *b, struct werr *err)
+{
+	cleanup_free char *dir = NULL;
+
+	if (b->run_tmp)
+		return b->run_tmp;
+	if (mkdir_p(b->e->runroot, 0700, err) < 0)
+		return NULL;
+	dir = xasprintf("%s/build-XXXXXX", b->e->runroot);
+	if (mkdtemp(dir) == NULL)
+		return werr_set(err, errno, "make a temp dir in '%s'", b->e->runroot), NULL;
+	b->run_tmp = steal_pointer(&dir);
+	return b->run_tmp;
+}
+
+/* An env secret: its value into a file (0600) that RUN --mount=type=secret
+ * binds, as a --secret src=FILE. */
+static int secret_env_file(struct bld *b, const struct secret_spec *x, size_t i, struct werr *err)
+{
+	const char *dir = run_tmp(b, err), *val = getenv(x->src);
+	cleanup_free char *path = NULL, *kv = NULL;
+	cleanup_close int fd = -1;
+
+	if (dir == NULL)
+		return -1;
+	path = xasprintf("%s/secret-%zu", dir, i);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || write_all(fd, val ? val : "", val ? strlen(val) : 0) < 0)
+		return werr_set(err, errno, "write the secret '%s' to '%s'", x->id, path);
+	kv = xasprintf("%s=%s", x->id, path);
+	b->secret_files = strv_append(b->secret_files, kv);
+	return 0;
+}
+
+/* Waits until the agent pid accepts connections on sock: 0, or -1 when it
+ * ended or did not listen within 10 s. */
+static int agent_wait(pid_t pid, const char *sock, struct werr *err)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	struct timespec tick = {0, 10 * 1000 * 1000};
+	int st = 0;
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", sock);
+	for (int i = 0; i < 1000; i++) {
+		cleanup_close int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0)
+			return 0;
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return werr_set(err, 0, "ssh-agent ended (status %d) before it listened",
+					WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+		nanosleep(&tick, NULL);
+	}
+	return werr_set(err, 0, "ssh-agent did not listen on '%s' within 10 s", sock);
+}
+
+/* Starts ssh-agent -D on sock, to die with us. Its pid, or -1. */
+static pid_t agent_start(struct bld *b, const char *agent, const char *sock, struct werr *err)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return werr_set(err, errno, "fork ssh-agent");
+	if (pid == 0) {
+		sigset_t none;
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || null < 0 || dup2(null, 0) < 0 ||
+		    dup2(null, 1) < 0 || dup2(null, 2) < 0)
+			_exit(127);
+		execl(agent, "ssh-agent", "-D", "-a", sock, (char *)NULL);
+		_exit(127);
+	}
+	b->agents = xrealloc(b->agents, (b->nagents + 1) * sizeof(*b->agents));
+	b->agents[b->nagents++] = pid;
+	return pid;
+}
+
+/* --ssh ID=KEY[,KEY...] (the i-th --ssh): an ssh-agent of this build that
+ * holds the keys (ssh-add; a key with a passphrase cannot be added); its
+ * socket into *sock_out. 0 or -1. */
+static int ssh_agent(struct bld *b, const char *spec, size_t i, char **sock_out, struct werr *err)
+{
+	cleanup_free char *agent = find_tool("ssh-agent", "openssh-client", err);
+	cleanup_free char *add = agent ? find_tool("ssh-add", "openssh-client", err) : NULL;
+	const char *dir = add ? run_tmp(b, err) : NULL;
+	cleanup_free char *sock = NULL, *env = NULL;
+	cleanup_strv char **paths = ssh_paths(spec);
+	char **argv = NULL, out[1024];
+	pid_t pid;
+	int rc;
+
+	if (dir == NULL)
+		return -1;
+	sock = xasprintf("%s/agent-%zu.sock", dir, i);
+	if (strlen(sock) >= sizeof(((struct sockaddr_un *)NULL)->sun_path))
+		return werr_set(err, ENAMETOOLONG, "--ssh %s: the agent socket '%s'", spec, sock);
+	if ((pid = agent_start(b, agent, sock, err)) < 0 || agent_wait(pid, sock, err) < 0)
+		return werr_wrap(err, "--ssh %s", spec);
+	env = xasprintf("SSH_AUTH_SOCK=%s", sock);
+	char *envp[] = {env, (char *)"SSH_ASKPASS_REQUIRE=never", (char *)"PATH=/usr/bin:/bin",
+			NULL};
+	argv = strv_append(NULL, add);
+	for (size_t k = 0; paths[k]; k++)
+		argv = strv_append(argv, paths[k]);
+	rc = run_tool(argv, envp, out, sizeof(out), err);
+	strv_free(argv);
+	if (rc < 0)
+		return werr_wrap(err, "--ssh %s", spec);
+	if (rc != 0)
+		return werr_set(err, 0, "--ssh %s: cannot parse ssh key: %s", spec,
+				text_last_line(out));
+	*sock_out = steal_pointer(&sock);
+	return 0;
+}
+
+int bld_run_prepare(struct bld *b, struct werr *err)
+{
+	for (size_t i = 0; b->o->secrets && b->o->secrets[i]; i++) {
+		struct secret_spec x;
+		int rc = secret_parse(b->o->secrets[i], &x, err);
+		if (rc == 0 && x.env)
+			rc = secret_env_file(b, &x, i, err);
+		secret_spec_free(&x);
+		if (rc < 0)
+			return -1;
+	}
+	for (size_t i = 0; b->o->ssh && b->o->ssh[i]; i++) {
+		const char *spec = b->o->ssh[i];
+		cleanup_free char *sock = NULL, *kv = NULL;
+		int k = ssh_kind(spec, err);
+		if (k < 0 || (k == 0 && ssh_agent(b, spec, i, &sock, err) < 0))
+			return -1;
+		kv = sock ? xasprintf("%.*s=%s", (int)strcspn(spec, "="), spec, sock)
+			  : xstrdup(spec);
+		b->ssh = strv_append(b->ssh, kv);
+	}
+	return 0;
+}
+
+void bld_run_cleanup(struct bld *b)
+{
+	struct werr e = {0};
+
+	for (size_t i = 0; i < b->nagents; i++) {
+		int st;
+		kill(b->agents[i], SIGTERM);
+		while (waitpid(b->agents[i], &st, 0) < 0 && errno == EINTR)
+			;
+	}
+	free(b->agents);
+	b->agents = NULL;
+	b->nagents = 0;
+	if (b->run_tmp && rm_rf_at(AT_FDCWD, b->run_tmp, &e) < 0)
+		log_warn("remove '%s': %s", b->run_tmp, e.msg);
+	free(b->run_tmp);
+	b->run_tmp = NULL;
+	strv_free(b->secret_files);
+	b->secret_files = NULL;
+	strv_free(b->ssh);
+	b->ssh = NULL;
 }

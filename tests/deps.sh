@@ -49,6 +49,9 @@ PKGS=(
     # (tests/tools/tokenserver.py and fakereg.py, run as /usr/bin/python3), curl (probes),
     # zstd (the zstd-layer fixture of tests/fixtures/mkregimages.sh)
     docker-registry skopeo apache2-utils openssl python3 curl zstd
+    # build --ssh ID=KEY: ssh-agent holds the keys and ssh-add loads them (runtime/build_run.c);
+    # the tests make keys with ssh-keygen (249-build-annotation-secret-ssh.bats)
+    openssh-client
 )
 for arg in "$@"; do
     case $arg in
