@@ -34,11 +34,22 @@
 	"  time tty user vsz. warren runs no ps inside the container for other arguments.\n"
 
 #define DIFF_HELP                                                                                  \
-	"SYNOPSIS\n  warren diff [OPTIONS] CONTAINER\n\n"                                          \
+	"SYNOPSIS\n  warren diff [OPTIONS] CONTAINER|IMAGE\n\n"                                    \
 	"DESCRIPTION\n"                                                                            \
 	"  Lists what changed in a container's filesystem against its image, sorted by path:\n"    \
 	"  A added, C changed, D deleted. Read from the container's overlay upper directory;\n"    \
-	"  the vfs storage driver keeps no record of changes (an error says so).\n\n"              \
+	"  the vfs storage driver keeps no record of changes (an error says so). An image\n"       \
+	"  (no container of that name): what its top layer changed, as image diff.\n\n"            \
+	"OPTIONS\n"                                                                                \
+	"      --format json   {\"changed\": [...], \"added\": [...], \"deleted\": [...]}\n"
+
+#define IMG_DIFF_HELP                                                                              \
+	"SYNOPSIS\n  warren image diff [OPTIONS] IMAGE [PARENT]\n\n"                               \
+	"DESCRIPTION\n"                                                                            \
+	"  Lists what the top layer of IMAGE changed against the layers below it (its\n"           \
+	"  parent image), sorted by path: A added, C changed, D deleted. A build step's\n"         \
+	"  image shows what that step did. PARENT, when given, must be that parent\n"              \
+	"  (comparing other images is not supported yet).\n\n"                                     \
 	"OPTIONS\n"                                                                                \
 	"      --format json   {\"changed\": [...], \"added\": [...], \"deleted\": [...]}\n"
 

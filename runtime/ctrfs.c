@@ -1015,11 +1015,37 @@ void ctr_changes_free(struct ctr_change *v, size_t n)
 	free(v);
 }
 
-/* Walks c's upper dir with w (the image's layers opened unless size_only). */
+/* Walks the changes dir ufd (an upper dir, or a layer) with w, against
+ * the first nl of layers (diff_ids, bottom first) unless size_only. */
+static int walk_changes(struct engine *e, int ufd, char *const *layers, size_t nl, struct diffw *w,
+			struct werr *err)
+{
+	static const struct walk_ops ops = {dw_entry, walk_path_enter, walk_path_leave};
+	int rc = 0;
+
+	w->nlayers = w->size_only ? 0 : nl;
+	w->layers = xcalloc(w->nlayers + 1, sizeof(int));
+	for (size_t i = 0; rc == 0 && i < w->nlayers; i++) {
+		cleanup_free char *l = layer_path_any(e, layers[w->nlayers - 1 - i]);
+		w->layers[i] = open(l, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (w->layers[i] < 0)
+			rc = werr_set(err, errno, "open layer '%s'", l);
+	}
+	walk_path_init(&w->wp, "", true);
+	if (rc == 0)
+		rc = walk_tree(ufd, -1, &ops, w, err);
+	for (size_t i = 0; i < w->nlayers; i++)
+		if (w->layers[i] > 0)
+			close(w->layers[i]);
+	free(w->layers);
+	walk_path_free(&w->wp);
+	return rc;
+}
+
+/* Walks c's upper dir with w (against the image's layers unless size_only). */
 static int walk_upper(struct engine *e, const struct container_rec *c, struct diffw *w,
 		      struct werr *err)
 {
-	static const struct walk_ops ops = {dw_entry, walk_path_enter, walk_path_leave};
 	cleanup_free char *dir = container_dir(e, c->id);
 	cleanup_free char *upper = xasprintf("%s/upper", dir);
 	cleanup_close int ufd = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -1034,25 +1060,59 @@ static int walk_upper(struct engine *e, const struct container_rec *c, struct di
 			werr_set(err, 0, "image %.12s of container %.12s is gone", c->image_id,
 				 c->id);
 		rc = rc > 0 ? 0 : -1;
-		w->nlayers = strv_len(img.layers);
-		w->layers = xcalloc(w->nlayers + 1, sizeof(int));
-		for (size_t i = 0; rc == 0 && i < w->nlayers; i++) {
-			cleanup_free char *l = layer_path_any(e, img.layers[w->nlayers - 1 - i]);
-			w->layers[i] = open(l, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (w->layers[i] < 0)
-				rc = werr_set(err, errno, "open layer '%s'", l);
-		}
 	}
-	walk_path_init(&w->wp, "", true);
 	if (rc == 0)
-		rc = walk_tree(ufd, -1, &ops, w, err);
-	for (size_t i = 0; i < w->nlayers; i++)
-		if (w->layers[i] > 0)
-			close(w->layers[i]);
-	free(w->layers);
-	walk_path_free(&w->wp);
+		rc = walk_changes(e, ufd, img.layers, strv_len(img.layers), w, err);
 	image_rec_free(&img);
 	return rc;
+}
+
+/* Sorts the changes of w into out. */
+static void changes_out(struct diffw *w, struct ctr_change **out, size_t *n)
+{
+	if (w->n)
+		qsort(w->v, w->n, sizeof(*w->v), cmp_change);
+	*out = w->v;
+	*n = w->n;
+}
+
+int image_diff(struct engine *e, const struct image_rec *img, const struct image_rec *base,
+	       struct ctr_change **out, size_t *n, struct werr *err)
+{
+	size_t nl = strv_len(img->layers);
+	struct diffw w = {0};
+	cleanup_free char *top = NULL;
+	cleanup_close int tfd = -1;
+
+	*out = NULL;
+	*n = 0;
+	if (base) {
+		size_t nb = strv_len(base->layers);
+		bool prefix = nb + 1 >= nl && nb <= nl;
+		for (size_t i = 0; prefix && i < nb; i++)
+			prefix = strcmp(base->layers[i], img->layers[i]) == 0;
+		if (!prefix) {
+			werr_set(err, 0,
+				 "image diff of %.12s and %.12s: comparing images other than an "
+				 "image and its parent is not supported yet",
+				 img->id, base->id);
+			return werr_status(err, 125);
+		}
+		if (nb == nl)
+			return 0; /* the same layers: no change */
+	}
+	if (nl == 0)
+		return 0;
+	top = layer_path_any(e, img->layers[nl - 1]);
+	tfd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (tfd < 0)
+		return werr_set(err, errno, "open layer '%s'", top);
+	if (walk_changes(e, tfd, img->layers, nl - 1, &w, err) < 0) {
+		ctr_changes_free(w.v, w.n);
+		return -1;
+	}
+	changes_out(&w, out, n);
+	return 0;
 }
 
 int container_diff(struct engine *e, const struct container_rec *c, struct ctr_change **out,
@@ -1070,10 +1130,7 @@ int container_diff(struct engine *e, const struct container_rec *c, struct ctr_c
 		ctr_changes_free(w.v, w.n);
 		return -1;
 	}
-	if (w.n)
-		qsort(w.v, w.n, sizeof(*w.v), cmp_change);
-	*out = w.v;
-	*n = w.n;
+	changes_out(&w, out, n);
 	return 0;
 }
 

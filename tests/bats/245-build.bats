@@ -381,3 +381,48 @@ vi-removed"
     assert_error "context archive"
     [ "$(counts)" = "$before" ] || fail "containers/images before: $before, after: $(counts)"
 }
+
+@test "build: image diff shows what the last step changed (as podman's); history each step with its size" {
+    local img p
+    img=localhost/$(wt_name)
+    track_image "$img"
+    CTX=$BATS_TEST_TMPDIR/ctx
+    mkdir -p "$CTX"
+    head -c 10000 /dev/zero >"$CTX/big"
+    printf 'FROM %s\nCOPY big /big\nRUN echo x > /etc/newfile && rm /bin/vi && mkdir -p /new/d && rm -r /usr/sbin\nENV E=1\n' \
+        "$IMAGE" >"$CTX/Containerfile"
+    run_warren 0 build -q -t "$img" "$CTX"
+    local want=$'C /bin\nD /bin/vi\nC /etc\nA /etc/newfile\nA /new\nA /new/d\nC /usr\nD /usr/sbin'
+    run_warren 0 image diff "$img"
+    assert_output "$want"
+    # diff takes an image too (no container of that name); json as container diff
+    run_warren 0 diff "$img"
+    assert_output "$want"
+    run_warren 0 image diff --format json "$img"
+    run jq -c . <<<"$output"
+    assert_output '{"changed":["/bin","/etc","/usr"],"added":["/etc/newfile","/new","/new/d"],"deleted":["/bin/vi","/usr/sbin"]}'
+    # against its base (not its parent: two layers below) the answer is not guessed
+    run_warren 125 image diff "$img" "$IMAGE"
+    assert_error "not supported yet"
+    run_warren 0 image diff "$IMAGE" "$IMAGE"
+    assert_output ""
+    run_warren 125 image diff nosuch-image
+    assert_error "nosuch-image not found: nosuch-image: image not known"
+    run_warren 125 image diff
+    assert_error "accepts between 1 and 2 arg(s), received 0"
+    run_warren 125 image diff --format yaml "$img"
+    assert_error "only supported value for '--format' is 'json'"
+    # history: each step, its instruction and the size of the layer it made
+    run_warren 0 history --no-trunc --format '{{.CreatedBy}}|{{.Size}}' "$img"
+    assert_line --index 0 '/bin/sh -c #(nop) ENV E=1|0 B'
+    assert_line --index 1 --regexp '^/bin/sh -c echo x > /etc/newfile && rm /bin/vi && mkdir -p /new/d && rm -r /usr/sbin\|[1-9][0-9.]* k?B$'
+    assert_line --index 2 --regexp '^/bin/sh -c #\(nop\) COPY big /big\|1[0-9.]* kB$'
+    # the same Containerfile built by podman: the same changes
+    pm_init
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
+    pm load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null
+    pm build -q -t "$img" "$CTX" >/dev/null || fail "podman build failed"
+    p=$(pm image diff "$img" | sort) # (with vfs, podman's order is not by path)
+    pm_cleanup
+    [ "$p" = "$(sort <<<"$want")" ] || fail "podman's image diff: $p"
+}
