@@ -336,6 +336,27 @@ static char **run_env(struct bld *b)
 	return env;
 }
 
+/* Docker's predefined proxy ARGs: given with --build-arg, they reach RUN
+ * without an ARG line, and stay out of the image, its history and the
+ * cache key (a proxy does not change what a step makes). */
+static char **proxy_env(struct bld *b, char **env)
+{
+	static const char *const names[] = {
+	    "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY",
+	    "ftp_proxy",  "NO_PROXY",	"no_proxy",    "ALL_PROXY",   "all_proxy"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		bool given = false, have = false;
+		const char *v = kv_get(b->o->build_args, names[i], &given);
+		kv_get(env, names[i], &have);
+		if (given && v && !have) {
+			cleanup_free char *kv = xasprintf("%s=%s", names[i], v);
+			env = strv_append(env, kv);
+		}
+	}
+	return env;
+}
+
 static void remember(struct bld *b, const char *id)
 {
 	if (!strv_contains(b->made, id))
@@ -405,6 +426,8 @@ static int step_container(struct bld *b, const char *id, char **cmd, const struc
 
 	runopts_init(&ro);
 	ro.env = run_env(b);
+	if (run)
+		ro.env = proxy_env(b, ro.env);
 	ro.cmd = strv_copy(cmd);
 	ro.entrypoint_set = true;
 	ro.health.none = true;

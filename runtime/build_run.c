@@ -169,6 +169,8 @@ int build_run_opts_check(const struct build_opts *o, struct werr *err)
 
 	runopts_init(&ro);
 	rc = bld_run_opts(o, &ro, err);
+	if (rc == 0 && o->network && runopts_set_network(&ro, o->network, err) < 0)
+		rc = werr_wrap(err, "--network");
 	uint64_t caps;
 	if (rc == 0)
 		rc = spec_caps_compute(false, ro.cap_add, ro.cap_drop, &caps, err);
