@@ -658,7 +658,7 @@ static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
 			     .on_event = on_cancel,
 			     .event_arg = b};
 	char key[DIGEST_STR_LEN], hit[DIGEST_STR_LEN];
-	cleanup_strv char **mps = NULL;
+	cleanup_strv char **mps = NULL, **vols = NULL;
 	int code = 0, rc;
 
 	by = in->json ? xasprintf("RUN %s", in->rest)
@@ -670,9 +670,15 @@ static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
 		return commit_cached(b, hit, by, err);
 	if (step_container(b, b->cur.id, argv, in, &c, err) < 0)
 		return -1;
-	if (in->flags || b->o->volumes) {
+	{
 		cleanup_close int root = rootfs_fd(b, &c, err);
-		mps = root >= 0 ? bld_new_mountpoints(b, in, root) : NULL;
+		if (root >= 0 && (in->flags || b->o->volumes))
+			mps = bld_new_mountpoints(b, in, root);
+		vols = root >= 0 ? bld_volumes_before(b, root, err) : NULL;
+		if (vols == NULL) {
+			drop_container(b, &c);
+			return -1;
+		}
 	}
 	rc = container_start(b->e, &c, &io, err);
 	if (rc == 0)
@@ -696,6 +702,8 @@ static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
 	}
 	if (rc == 0 && mps)
 		bld_drop_mountpoints(b, &c, mps);
+	if (rc == 0)
+		bld_volumes_after(b, &c, vols);
 	if (rc == 0)
 		rc = commit_container(b, &c, by, err);
 	if (rc == 0)

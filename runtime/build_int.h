@@ -90,6 +90,15 @@ bool bld_run_binds(const struct cf_instr *in);
  * fd root) does not have (a strv, the caller frees it; NULL: none). */
 char **bld_new_mountpoints(const struct bld *b, const struct cf_instr *in, int root);
 
+/* VOLUME paths in RUN (Docker's rule: a step sees what is there, what it
+ * writes there is not kept). Before the step: the config's volumes that
+ * rootfs root lacks are made (the empty dir stays in the layer, as
+ * Podman's); returns them as a strv, each "E/path" (was there) or
+ * "N/path" (made), NULL on error. After it: bld_volumes_after takes what
+ * the step changed under them out of container c's upper dir again. */
+char **bld_volumes_before(struct bld *b, int root, struct werr *err);
+void bld_volumes_after(struct bld *b, const struct ctr_owned *c, char *const *vols);
+
 /* Env secrets (--secret id=ID,env=VAR) written to files of a private dir,
  * --ssh ID=KEY[,KEY] served by an ssh-agent started for the build:
  * before the first stage. 0 or -1. */

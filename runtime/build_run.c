@@ -4,6 +4,7 @@
  * are taken out of the layer again. Env secrets are written to files and
  * ssh keys served by an ssh-agent of the build's own, before the first
  * stage and until the end. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/digest.h"
+#include "lib/json.h"
 #include "lib/log.h"
 #include "lib/syscalls.h"
 #include "lib/util.h"
@@ -590,4 +592,93 @@ void bld_run_cleanup(struct bld *b)
 	b->secret_files = NULL;
 	strv_free(b->ssh);
 	b->ssh = NULL;
+}
+
+/* ---- VOLUME paths during RUN ---- */
+
+/* Does path (absolute) exist in rootfs root? */
+static bool in_rootfs(int root, const char *path)
+{
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	int fd = sys_openat2(root, path[0] == '/' ? path + 1 : path, &how);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+char **bld_volumes_before(struct bld *b, int root, struct werr *err)
+{
+	struct json_object *vols = jget(jget(b->cfg, "config"), "Volumes");
+	char **out = xcalloc(1, sizeof(char *));
+
+	if (vols == NULL || !json_object_is_type(vols, json_type_object))
+		return out;
+	json_object_object_foreach(vols, path, v)
+	{
+		(void)v;
+		if (path[0] != '/' || strcmp(path, "/") == 0)
+			continue;
+		bool had = in_rootfs(root, path);
+		cleanup_free char *kv = xasprintf("%c%s", had ? 'E' : 'N', path);
+		if (!had) {
+			int fd = build_mkdir_in(root, path, 0, 0, err);
+			if (fd < 0) {
+				strv_free(out);
+				return werr_wrap(err, "VOLUME %s", path), NULL;
+			}
+			close(fd);
+		}
+		out = strv_append(out, kv);
+	}
+	return out;
+}
+
+/* Removes the entries of directory fd (never following a symlink). */
+static void empty_dir(int fd)
+{
+	DIR *d = fdopendir(dup(fd));
+	struct dirent *de;
+	struct werr e = {0};
+
+	while (d && (de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
+		    rm_rf_at(fd, de->d_name, &e) < 0)
+			log_debug("VOLUME: %s", e.msg);
+	if (d)
+		closedir(d);
+}
+
+void bld_volumes_after(struct bld *b, const struct ctr_owned *c, char *const *vols)
+{
+	cleanup_free char *dir = container_dir(b->e, c->rec.id);
+	cleanup_free char *upper = xasprintf("%s/upper", dir);
+	cleanup_close int ufd = -1;
+
+	/* vfs: no upper dir, the changes cannot be told from the image's */
+	if (vols == NULL || vols[0] == NULL || container_driver(&c->rec) == DRIVER_VFS ||
+	    (ufd = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return;
+	for (size_t i = 0; vols[i]; i++) {
+		cleanup_free char *p = xstrdup(vols[i] + 1);
+		char *slash = strrchr(p, '/');
+		struct open_how how = {.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+				       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS};
+		cleanup_close int pfd = -1, vfd = -1;
+		struct werr e = {0};
+		*slash = '\0';
+		pfd = sys_openat2(ufd, p[0] ? p + 1 : ".", &how);
+		if (pfd < 0)
+			continue;	 /* the step made no change under it */
+		if (vols[i][0] == 'E') { /* the image's own dir, as it was */
+			if (rm_rf_at(pfd, slash + 1, &e) < 0)
+				log_debug("VOLUME %s: %s", vols[i] + 1, e.msg);
+			continue;
+		}
+		vfd = openat(pfd, slash + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (vfd >= 0)
+			empty_dir(vfd);
+	}
 }

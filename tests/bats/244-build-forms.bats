@@ -125,3 +125,25 @@ one
     run jq -c '[.Healthcheck.Test, .Shell, .OnBuild]' <<<"$output"
     assert_output '[["CMD","true"],["/bin/sh","-c"],["RUN true"]]'
 }
+
+@test "build: RUN after VOLUME sees the volume's files, what it writes there is not kept (as podman build)" {
+    local img p want
+    img=localhost/$(wt_name)
+    track_image "$img"
+    ctxdir
+    printf 'FROM %s\nRUN mkdir /vol-e && echo before > /vol-e/f\nVOLUME /vol-e /vol-n\nRUN echo changed > /vol-e/f && echo new > /vol-e/g && echo x > /vol-n/h && ls /vol-n /vol-e > /seen\n' \
+        "$IMAGE" >"$CTX/Containerfile"
+    run_warren 0 build -q -t "$img" "$CTX"
+    want=$'A /seen\nA /vol-n'
+    run_warren 0 image diff "$img"
+    assert_output "$want"
+    run_warren 0 run --rm "$img" sh -c 'cat /vol-e/f /seen; ls -A /vol-n /vol-e'
+    assert_output $'before\n/vol-e:\nf\ng\n\n/vol-n:\nh\n/vol-e:\nf\n\n/vol-n:'
+    pm_init
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
+    pm load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null
+    pm build -q -t "$img" "$CTX" >/dev/null || fail "podman build failed"
+    p=$(pm image diff "$img" | sort)
+    pm_cleanup
+    [ "$p" = "$want" ] || fail "podman's image diff: $p"
+}

@@ -207,6 +207,45 @@ vi-removed"
     [ "$p" = "$wr" ] || fail "configs differ:"$'\n'"podman: $p"$'\n'"warren: $wr"
 }
 
+@test "build: podman build of the basic Containerfile (docker format) gives the same config and file tree" {
+    pm_init
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
+    local img p wr
+    img=localhost/$(wt_name)
+    track_image "$img"
+    ctx basic
+    # as the basic test: an archive for ADD, a symlink out of the context
+    mkdir -p "$CTX/t" "$CTX/etc" && echo in-tar >"$CTX/t/x" && tar -cf "$CTX/files.tar" -C "$CTX/t" x && rm -r "$CTX/t"
+    echo context-passwd >"$CTX/etc/passwd"
+    ln -s /etc/passwd "$CTX/dir/abs-link"
+    # podman 4.3 (buildah 1.28) reads no heredocs: that step left out
+    sed -i '/^RUN <<EOF$/,/^EOF$/d' "$CTX/Containerfile"
+    pm load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null
+    pm build -q --format docker --build-arg FROMCLI=cli -t "$img" "$CTX" >/dev/null || fail "podman build failed"
+    local filter='[.Env, .Cmd, .Entrypoint, .WorkingDir, .User, (.Labels // {} | del(."io.buildah.version")),
+        .ExposedPorts, .Volumes, .StopSignal]'
+    p=$(pm image inspect --format '{{json .Config}}' "$img" | jq -cS "$filter")
+    # podman's inspect shows the health check at the top (and no Shell)
+    local ph
+    ph=$(pm image inspect --format '{{json .HealthCheck}}' "$img" | jq -cS .)
+    # (/data left out: podman run mounts an anonymous volume at the image's
+    # VOLUME, warren run does not; no RUN follows the VOLUME, so neither image
+    # has it)
+    local files='find / -mindepth 1 -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run -o -path /etc/hosts -o -path /etc/hostname -o -path /etc/resolv.conf -o -path /etc/mtab -o -path /data \) -prune -o -print | sort | xargs stat -c "%n %F %a %u:%g %s"'
+    pm run --rm --user 0 --entrypoint sh "$img" -c "$files" 2>/dev/null >"$BATS_TEST_TMPDIR/p.files" ||
+        fail "podman run failed: $(cat "$BATS_TEST_TMPDIR/p.files")"
+    pm_cleanup
+    run_warren 0 build -q --format docker --build-arg FROMCLI=cli -t "$img" "$CTX"
+    run_warren 0 image inspect --format '{{json .Config}}' "$img"
+    wr=$(jq -cS "$filter" <<<"$output")
+    [ "$p" = "$wr" ] || fail "configs differ:"$'\n'"podman: $p"$'\n'"warren: $wr"
+    wr=$(jq -cS .Healthcheck <<<"$output")
+    [ "$ph" = "$wr" ] || fail "health checks differ: podman $ph, warren $wr"
+    w run --rm --user 0 --entrypoint sh "$img" -c "$files" >"$BATS_TEST_TMPDIR/w.files" 2>&1
+    diff "$BATS_TEST_TMPDIR/p.files" "$BATS_TEST_TMPDIR/w.files" ||
+        fail "the file trees differ (podman <, warren >)"
+}
+
 @test "build: ADD refuses an archive with '..' or absolute names; nothing left behind" {
     # guards: ADD unpacks into the rootfs itself (runtime/build_copy.c)
     local before
