@@ -28,6 +28,7 @@ ctxdir() {
     printf 'FROM %s\nCOPY . /ctx/\nCMD ["echo", "dockerfile"]\n' "$IMAGE" >"$CTX/Dockerfile"
     printf '*.log\n!keep.log\n' >"$CTX/.dockerignore"
     run_warren 0 build -q -t "$img" "$CTX"
+    track_image "$output" # the build below takes the name
     run_warren 0 run --rm "$img"
     assert_output dockerfile
     run_warren 0 run --rm "$img" ls /ctx
@@ -89,15 +90,21 @@ one
     refute_output --partial no_proxy=local
 }
 
-@test "build --network none: RUN steps have only the loopback interface" {
+@test "build --network none: RUN steps have only the loopback interface; by default one more" {
     local img
     img=localhost/$(wt_name)
     track_image "$img"
     ctxdir
     printf 'FROM %s\nRUN ls /sys/class/net > /nets\n' "$IMAGE" >"$CTX/Containerfile"
     run_warren 0 build -q --no-cache --network none -t "$img" "$CTX"
+    track_image "$output" # the build below takes the name
     run_warren 0 run --rm "$img" cat /nets
     assert_output lo
+    # run's default network (rootless: slirp4netns or pasta): an interface besides lo
+    run_warren 0 build -q --no-cache -t "$img" "$CTX"
+    run_warren 0 run --rm "$img" cat /nets
+    assert_line lo
+    assert_line --regexp '^(eth0|tap0)$'
     # a bad mode is refused before anything runs, even when every step is cached
     run_warren 125 build --network slirp4netns:bogus=1 "$CTX"
     assert_error "--network: unknown option for slirp4netns"
