@@ -90,7 +90,7 @@ one
     refute_output --partial no_proxy=local
 }
 
-@test "build --network none: RUN steps have only the loopback interface; by default one more" {
+@test "build --network none|host: RUN steps have only lo, or the host's interfaces; by default one more than lo" {
     local img
     img=localhost/$(wt_name)
     track_image "$img"
@@ -102,9 +102,15 @@ one
     assert_output lo
     # run's default network (rootless: slirp4netns or pasta): an interface besides lo
     run_warren 0 build -q --no-cache -t "$img" "$CTX"
+    track_image "$output" # the build below takes the name
     run_warren 0 run --rm "$img" cat /nets
     assert_line lo
     assert_line --regexp '^(eth0|tap0)$'
+    # --network host: the host's interfaces
+    run_warren 0 build -q --no-cache --network host -t "$img" "$CTX"
+    track_image "$output"
+    run_warren 0 run --rm "$img" cat /nets
+    assert_output "$(ls /sys/class/net)"
     # a bad mode is refused before anything runs, even when every step is cached
     run_warren 125 build --network slirp4netns:bogus=1 "$CTX"
     assert_error "--network: unknown option for slirp4netns"

@@ -150,6 +150,8 @@ vi-removed"
     assert_error "context directory"
     run_warren 125 build https://example.com/repo.git
     assert_error "a URL or git repository is not supported yet"
+    run_warren 125 build git@example.com:owner/repo.git
+    assert_error "context 'git@example.com:owner/repo.git': a URL or git repository is not supported yet"
     printf 'FROM %s\nCOPY missing /x\n' "$IMAGE" >"$CTX/Containerfile"
     run_warren 125 build "$CTX"
     assert_error 'building at STEP "COPY missing /x"' "missing"
