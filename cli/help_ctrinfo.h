@@ -44,12 +44,13 @@
 	"      --format json   {\"changed\": [...], \"added\": [...], \"deleted\": [...]}\n"
 
 #define IMG_DIFF_HELP                                                                              \
-	"SYNOPSIS\n  warren image diff [OPTIONS] IMAGE [PARENT]\n\n"                               \
+	"SYNOPSIS\n  warren image diff [OPTIONS] IMAGE [IMAGE2]\n\n"                               \
 	"DESCRIPTION\n"                                                                            \
-	"  Lists what the top layer of IMAGE changed against the layers below it (its\n"           \
-	"  parent image), sorted by path: A added, C changed, D deleted. A build step's\n"         \
-	"  image shows what that step did. PARENT, when given, must be that parent\n"              \
-	"  (comparing other images is not supported yet).\n\n"                                     \
+	"  Lists what differs in IMAGE against IMAGE2 (default: its parent, the layers\n"          \
+	"  below its top one; a build step's image shows what that step did), sorted by\n"         \
+	"  path: A only IMAGE has it, D only IMAGE2 has it, C both have it and a layer\n"          \
+	"  above the ones they share touched it. Images that share no layer are not\n"             \
+	"  supported yet.\n\n"                                                                     \
 	"OPTIONS\n"                                                                                \
 	"      --format json   {\"changed\": [...], \"added\": [...], \"deleted\": [...]}\n"
 

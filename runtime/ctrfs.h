@@ -42,10 +42,11 @@ int container_diff(struct engine *e, const struct container_rec *c, struct ctr_c
 		   size_t *n, struct werr *err);
 void ctr_changes_free(struct ctr_change *v, size_t n);
 
-/* `image diff`: the changes of img's top layer against the layers below
- * it (base NULL, or img's parent image: the same), sorted by path. A base
- * that is not img's parent is an error (not supported yet); one with
- * img's very layers gives no change. *out freed by ctr_changes_free. */
+/* `image diff`: what differs in img against base (NULL: img's parent,
+ * the layers below its top one), sorted by path: each path a layer above
+ * the layers both share touches, 'A' when only img has it, 'D' when only
+ * base has it, 'C' when both. Images that share no layer are an error
+ * (not supported yet). *out freed by ctr_changes_free. */
 int image_diff(struct engine *e, const struct image_rec *img, const struct image_rec *base,
 	       struct ctr_change **out, size_t *n, struct werr *err);
 

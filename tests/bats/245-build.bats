@@ -459,11 +459,27 @@ vi-removed"
     run_warren 0 image diff --format json "$img"
     run jq -c . <<<"$output"
     assert_output '{"changed":["/bin","/etc","/usr"],"added":["/etc/newfile","/new","/new/d"],"deleted":["/bin/vi","/usr/sbin"]}'
-    # against its base (not its parent: two layers below) the answer is not guessed
-    run_warren 125 image diff "$img" "$IMAGE"
-    assert_error "not supported yet"
+    # against its base (two layers below) and the other way round; the same image: nothing
+    local vs_base=$'A /big\nC /bin\nD /bin/vi\nC /etc\nA /etc/newfile\nA /new\nA /new/d\nC /usr\nD /usr/sbin'
+    local base_vs=$'D /big\nC /bin\nA /bin/vi\nC /etc\nD /etc/newfile\nD /new\nC /usr\nA /usr/sbin'
+    run_warren 0 image diff "$img" "$IMAGE"
+    assert_output "$vs_base"
+    run_warren 0 image diff "$IMAGE" "$img"
+    assert_output "$base_vs"
     run_warren 0 image diff "$IMAGE" "$IMAGE"
     assert_output ""
+    # a sibling (the same base, other changes): what differs between the two
+    track_image "$img-sib" "$img-scratch"
+    printf 'FROM %s\nRUN echo y > /etc/other && rm /bin/ls\n' "$IMAGE" >"$CTX/Containerfile.sib"
+    run_warren 0 build -q -f "$CTX/Containerfile.sib" -t "$img-sib" "$CTX"
+    local vs_sib=$'A /big\nC /bin\nA /bin/ls\nD /bin/vi\nC /etc\nA /etc/newfile\nD /etc/other\nA /new\nA /new/d\nC /usr\nD /usr/sbin'
+    run_warren 0 image diff "$img" "$img-sib"
+    assert_output "$vs_sib"
+    # images that share no layer: not guessed
+    printf 'FROM scratch\nCOPY big /big\n' >"$CTX/Containerfile.scratch"
+    run_warren 0 build -q -f "$CTX/Containerfile.scratch" -t "$img-scratch" "$CTX"
+    run_warren 125 image diff "$img" "$img-scratch"
+    assert_error "images that share no layer are not supported yet"
     run_warren 125 image diff nosuch-image
     assert_error "nosuch-image not found: nosuch-image: image not known"
     run_warren 125 image diff
@@ -480,7 +496,12 @@ vi-removed"
     [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
     pm load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null
     pm build -q -t "$img" "$CTX" >/dev/null || fail "podman build failed"
-    p=$(pm image diff "$img" | sort) # (with vfs, podman's order is not by path)
+    # (with vfs, podman's order is not by path)
+    p=$(pm image diff "$img" | sort)
+    [ "$p" = "$(sort <<<"$want")" ] || { pm_cleanup; fail "podman's image diff: $p"; }
+    p=$(pm image diff "$img" "$IMAGE" | sort)
+    [ "$p" = "$(sort <<<"$vs_base")" ] || { pm_cleanup; fail "podman's image diff against the base: $p"; }
+    p=$(pm image diff "$IMAGE" "$img" | sort)
     pm_cleanup
-    [ "$p" = "$(sort <<<"$want")" ] || fail "podman's image diff: $p"
+    [ "$p" = "$(sort <<<"$base_vs")" ] || fail "podman's image diff of the base against it: $p"
 }
