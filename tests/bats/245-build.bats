@@ -7,6 +7,10 @@
 
 load helpers
 
+# a rebuild under the same name leaves the image before it untagged: what this
+# file left so is removed at its end (files after it count the images)
+teardown_file() { "$WARREN" --root "$WT_SUITE_ROOT" --runroot "$WT_SUITE_RUNROOT" image prune -f >/dev/null 2>&1 || true; }
+
 # ctx NAME: a copy of tests/fixtures/build/NAME in the test's tmp dir (CTX)
 ctx() {
     CTX=$BATS_TEST_TMPDIR/ctx-$1

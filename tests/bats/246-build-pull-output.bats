@@ -14,7 +14,12 @@ setup_file() {
     reg_push "docker-archive:$WT_FIXTURES/busybox.docker.tar" busybox:latest
 }
 
-teardown_file() { reg_stop; }
+# a rebuild under the same name leaves the image before it untagged: what this
+# file left so is removed at its end (files after it count the images)
+teardown_file() {
+    "$WARREN" --root "$WT_SUITE_ROOT" --runroot "$WT_SUITE_RUNROOT" image prune -f >/dev/null 2>&1 || true
+    reg_stop
+}
 
 # counts: the number of containers and images (all) now, as "C I"
 counts() {

@@ -8,6 +8,10 @@
 load helpers
 load registry # reg_free_port, reg_bg, reg_wait_http, reg_kill
 
+# a rebuild under the same name leaves the image before it untagged: what this
+# file left so is removed at its end (files after it count the images)
+teardown_file() { "$WARREN" --root "$WT_SUITE_ROOT" --runroot "$WT_SUITE_RUNROOT" image prune -f >/dev/null 2>&1 || true; }
+
 teardown() {
     [ -z "${HTTP_PID:-}" ] || reg_kill "$HTTP_PID"
     wt_teardown
