@@ -189,6 +189,7 @@ extern const struct optspec cli_stats_opts;
 int cmd_port(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_diff(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_container_diff(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_image_diff(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_export(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_cp(struct engine *e, void *opts, char **args, struct werr *err);
 

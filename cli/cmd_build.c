@@ -1,5 +1,6 @@
 /* cmd_build.c - `commit` and `build`: new images from containers and
  * Containerfiles. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -135,14 +136,15 @@ int cmd_commit(struct engine *e, void *opts, char **args, struct werr *err)
 
 struct build_cli {
 	struct reg_opts reg; /* first: cli_reg_tls_opt and cli_reg_opts_init take it */
-	char **tags, **build_args, **labels;
+	char **tags, **build_args, **labels, **annotations;
 	char **cap_add, **cap_drop, **security_opts, **ulimits, **volumes, **secrets, **ssh;
 	const char *file, *iidfile, *target, *format, *network, *pull, *platform, *output,
-	    *timestamp;
+	    *timestamp, *jobs;
 	bool no_cache, quiet, layers, pull_always, pull_never, squash, squash_all;
 };
 
 static const struct opt build_tab[] = {
+    OPT_STRV("annotation", 0, struct build_cli, annotations),
     OPT_STR("authfile", 0, struct build_cli, reg.authfile),
     OPT_STRV("build-arg", 0, struct build_cli, build_args),
     OPT_STRV("cap-add", 0, struct build_cli, cap_add),
@@ -152,6 +154,7 @@ static const struct opt build_tab[] = {
     OPT_STR("file", 'f', struct build_cli, file),
     OPT_STR("format", 0, struct build_cli, format),
     OPT_STR("iidfile", 0, struct build_cli, iidfile),
+    OPT_STR("jobs", 0, struct build_cli, jobs),
     OPT_STRV("label", 0, struct build_cli, labels),
     OPT_BOOL("layers", 0, struct build_cli, layers),
     OPT_STR("network", 0, struct build_cli, network),
@@ -189,6 +192,7 @@ static void build_fini(void *opts)
 	strv_free(b->tags);
 	strv_free(b->build_args);
 	strv_free(b->labels);
+	strv_free(b->annotations);
 	strv_free(b->cap_add);
 	strv_free(b->cap_drop);
 	strv_free(b->security_opts);
@@ -266,6 +270,10 @@ static int build_out_opts(const struct build_cli *c, struct build_opts *o, struc
 
 	if (c->squash && c->squash_all)
 		return werr_set(err, 0, "--squash and --squash-all conflict");
+	for (size_t i = 0; c->annotations && c->annotations[i]; i++)
+		if (c->annotations[i][0] == '=' || c->annotations[i][0] == '\0')
+			return werr_set(err, 0, "--annotation '%s': no key: KEY=VALUE",
+					c->annotations[i]);
 	o->squash = c->squash || !c->layers;
 	o->squash_all = c->squash_all;
 	o->no_cache = o->no_cache || !c->layers;
@@ -314,6 +322,28 @@ static int build_out_opts(const struct build_cli *c, struct build_opts *o, struc
 	return 0;
 }
 
+/* --jobs N (Podman's int flag: 0 is no limit, below 0 an error). */
+static int build_jobs(const char *s, unsigned *out, struct werr *err)
+{
+	int64_t n;
+	char *end;
+
+	*out = 1;
+	if (s == NULL)
+		return 0;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || isspace((unsigned char)*s) || errno == ERANGE)
+		return werr_set(err, 0,
+				"invalid argument \"%s\" for \"--jobs\" flag: strconv.ParseInt: "
+				"parsing \"%s\": %s",
+				s, s, errno == ERANGE ? "value out of range" : "invalid syntax");
+	if (n < 0)
+		return werr_set(err, 0, "invalid value for jobs.  It must be a positive integer");
+	*out = n > 4096 ? 4096 : (unsigned)n;
+	return 0;
+}
+
 static void build_output_free(struct build_output *o)
 {
 	free(o->buf);
@@ -357,6 +387,7 @@ int cmd_build(struct engine *e, void *opts, char **args, struct werr *err)
 			       .tags = c->tags,
 			       .build_args = bargs,
 			       .labels = c->labels,
+			       .annotations = c->annotations,
 			       .target = c->target,
 			       .network = c->network,
 			       .no_cache = c->no_cache,
@@ -388,7 +419,8 @@ int cmd_build(struct engine *e, void *opts, char **args, struct werr *err)
 	ssh = resolve_ssh(c->ssh);
 	o.ssh = ssh;
 	if (build_pull_opts(c, &o, &po, err) < 0 || build_out_opts(c, &o, &out, err) < 0 ||
-	    build_run_opts_check(&o, err) < 0 || (c->iidfile && iidfile_check(c->iidfile, err) < 0))
+	    build_jobs(c->jobs, &o.jobs, err) < 0 || build_run_opts_check(&o, err) < 0 ||
+	    (c->iidfile && iidfile_check(c->iidfile, err) < 0))
 		return werr_status(err, 125);
 	if (strstr(ctx, "://") || str_has_prefix(ctx, "git@")) {
 		werr_set(err, 0,

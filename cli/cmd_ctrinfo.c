@@ -186,6 +186,44 @@ static void diff_json(const struct ctr_change *v, size_t n)
 	print_json_go(stdout, o, "     ", false);
 }
 
+static void diff_print(const struct format_opts *o, const struct ctr_change *v, size_t n)
+{
+	if (o->format)
+		diff_json(v, n);
+	for (size_t i = 0; !o->format && i < n; i++)
+		printf("%c %s\n", v[i].kind, v[i].path);
+}
+
+/* The changes of image ref against its parent, or against image base. */
+static int diff_image(struct engine *e, const char *ref, const char *base, struct ctr_change **v,
+		      size_t *n, struct werr *err)
+{
+	struct image_rec img = {0}, b = {0};
+	int r = image_lookup(e, ref, &img, err);
+
+	if (r == 0)
+		werr_set(err, 0, "%s not found: %s: image not known", ref, ref);
+	if (r > 0 && base && (r = image_lookup(e, base, &b, err)) == 0)
+		werr_set(err, 0, "%s not found: %s: image not known", base, base);
+	if (r > 0)
+		r = image_diff(e, &img, base ? &b : NULL, v, n, err) < 0 ? -1 : 1;
+	image_rec_free(&img);
+	image_rec_free(&b);
+	return r > 0 ? 0 : werr_status(err, err->status ? err->status : 125);
+}
+
+static bool diff_format_ok(const struct format_opts *o, struct werr *err)
+{
+	if (o->format && !format_is_json(o->format)) {
+		werr_set(err, 0, "only supported value for '--format' is 'json'");
+		werr_status(err, 125);
+		return false;
+	}
+	return true;
+}
+
+/* diff (group false: a container, else an image, as Podman's) and
+ * container diff. */
 static int diff_main(struct engine *e, const struct format_opts *o, char **args, bool group,
 		     struct werr *err)
 {
@@ -196,11 +234,17 @@ static int diff_main(struct engine *e, const struct format_opts *o, char **args,
 
 	if (nargs(args, 1, err) < 0)
 		return -1;
-	if (o->format && !format_is_json(o->format)) {
-		werr_set(err, 0, "--format %s: only json is supported", o->format);
-		return werr_status(err, 125);
-	}
+	if (!diff_format_ok(o, err))
+		return -1;
 	r = container_lookup(e, args[0], &c, err);
+	if (r == 0 && !group) {
+		struct werr ie = {0};
+		if (diff_image(e, args[0], NULL, &v, &n, &ie) == 0) {
+			diff_print(o, v, n);
+			ctr_changes_free(v, n);
+			return 0;
+		}
+	}
 	if (r == 0) /* Podman's: the top-level diff looks for a layer too */
 		werr_set(err, 0, "%s not found: %s not known", args[0],
 			 group ? "container" : "layer");
@@ -210,10 +254,7 @@ static int diff_main(struct engine *e, const struct format_opts *o, char **args,
 	container_rec_free(&c);
 	if (r < 0)
 		return -1;
-	if (o->format)
-		diff_json(v, n);
-	for (size_t i = 0; !o->format && i < n; i++)
-		printf("%c %s\n", v[i].kind, v[i].path);
+	diff_print(o, v, n);
 	ctr_changes_free(v, n);
 	return 0;
 }
@@ -226,6 +267,22 @@ int cmd_diff(struct engine *e, void *opts, char **args, struct werr *err)
 int cmd_container_diff(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	return diff_main(e, opts, args, true, err);
+}
+
+int cmd_image_diff(struct engine *e, void *opts, char **args, struct werr *err)
+{
+	struct ctr_change *v = NULL;
+	size_t n = 0, na = strv_len(args);
+
+	if (na < 1 || na > 2) {
+		werr_set(err, 0, "accepts between 1 and 2 arg(s), received %zu", na);
+		return werr_status(err, 125);
+	}
+	if (!diff_format_ok(opts, err) || diff_image(e, args[0], args[1], &v, &n, err) < 0)
+		return -1;
+	diff_print(opts, v, n);
+	ctr_changes_free(v, n);
+	return 0;
 }
 
 /* ---- export ---- */

@@ -754,6 +754,8 @@ static const struct cmd cli_trust_commands[] = {
 const struct cmd cli_image_commands[] = {
     {"build", cmd_build, &cli_build_opts, "build an image from a Containerfile", BUILD_HELP,
      NEEDS_STORE, NULL},
+    {"diff", cmd_image_diff, &cli_diff_opts, "show what an image's top layer changed",
+     IMG_DIFF_HELP, NEEDS_STORE, NULL},
     {"exists", cmd_image_exists, NULL, "check whether an image is in local storage",
      IMG_EXISTS_HELP, NEEDS_STORE, NULL},
     {"export", cmd_image_export, &cli_image_export_opts, "write an image as a squashfs file",

@@ -30,6 +30,7 @@
 	"  another stage. FROM pulls an image not stored (as --pull says). Prints\n"               \
 	"  STEP lines and the new image's id.\n\n"                                                 \
 	"OPTIONS\n"                                                                                \
+	"      --annotation K=V an annotation of the image's (OCI) manifest\n"                     \
 	"      --authfile FILE  registry credentials (pulls)\n"                                    \
 	"      --build-arg K=V  set an ARG (K alone: from the environment)\n"                      \
 	"      --cap-add CAP    add a capability to RUN steps\n"                                   \
@@ -39,6 +40,8 @@
 	"  -f, --file FILE      the Containerfile (- reads it from stdin)\n"                       \
 	"      --format FORMAT  oci (default) or docker (keeps HEALTHCHECK, SHELL, ONBUILD)\n"     \
 	"      --iidfile FILE   write the image id to FILE\n"                                      \
+	"      --jobs N         build up to N independent stages at once (0: no limit,\n"          \
+	"                       default 1); their lines are tagged [n/m]\n"                        \
 	"      --label K=V      add a label to the image\n"                                        \
 	"      --layers         each RUN, COPY and ADD makes a cached layer (default);\n"          \
 	"                       --layers=false: no cache, the new layers squashed into one\n"      \
@@ -51,12 +54,14 @@
 	"      --pull-always    --pull=always\n"                                                   \
 	"      --pull-never     --pull=never\n"                                                    \
 	"  -q, --quiet          print only the image id\n"                                         \
-	"      --secret id=ID,src=FILE  a file for RUN --mount=type=secret,id=ID\n"                \
+	"      --secret id=ID,src=FILE|env=VAR  a file, or a variable of the\n"                    \
+	"                       environment, for RUN --mount=type=secret,id=ID\n"                  \
 	"      --security-opt OPT  security options of RUN steps, as run takes them\n"             \
 	"      --squash         the new layers of the final stage squashed into one\n"             \
 	"      --squash-all     the whole image one layer\n"                                       \
-	"      --ssh ID[=SOCKET] an SSH agent socket for RUN --mount=type=ssh,id=ID\n"             \
-	"                       (default: $SSH_AUTH_SOCK)\n"                                       \
+	"      --ssh ID[=SOCKET|KEY[,KEY]] an SSH agent socket for RUN\n"                          \
+	"                       --mount=type=ssh,id=ID (default: $SSH_AUTH_SOCK), or\n"            \
+	"                       key files an ssh-agent of the build holds\n"                       \
 	"  -t, --tag NAME       name the image (repeatable)\n"                                     \
 	"      --target STAGE   build up to this stage\n"                                          \
 	"      --timestamp SECS the created time of the image and its history, and the\n"          \

@@ -34,11 +34,23 @@
 	"  time tty user vsz. warren runs no ps inside the container for other arguments.\n"
 
 #define DIFF_HELP                                                                                  \
-	"SYNOPSIS\n  warren diff [OPTIONS] CONTAINER\n\n"                                          \
+	"SYNOPSIS\n  warren diff [OPTIONS] CONTAINER|IMAGE\n\n"                                    \
 	"DESCRIPTION\n"                                                                            \
 	"  Lists what changed in a container's filesystem against its image, sorted by path:\n"    \
 	"  A added, C changed, D deleted. Read from the container's overlay upper directory;\n"    \
-	"  the vfs storage driver keeps no record of changes (an error says so).\n\n"              \
+	"  the vfs storage driver keeps no record of changes (an error says so). An image\n"       \
+	"  (no container of that name): what its top layer changed, as image diff.\n\n"            \
+	"OPTIONS\n"                                                                                \
+	"      --format json   {\"changed\": [...], \"added\": [...], \"deleted\": [...]}\n"
+
+#define IMG_DIFF_HELP                                                                              \
+	"SYNOPSIS\n  warren image diff [OPTIONS] IMAGE [IMAGE2]\n\n"                               \
+	"DESCRIPTION\n"                                                                            \
+	"  Lists what differs in IMAGE against IMAGE2 (default: its parent, the layers\n"          \
+	"  below its top one; a build step's image shows what that step did), sorted by\n"         \
+	"  path: A only IMAGE has it, D only IMAGE2 has it, C both have it and a layer\n"          \
+	"  above the ones they share touched it. Images that share no layer are not\n"             \
+	"  supported yet.\n\n"                                                                     \
 	"OPTIONS\n"                                                                                \
 	"      --format json   {\"changed\": [...], \"added\": [...], \"deleted\": [...]}\n"
 

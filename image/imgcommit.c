@@ -414,6 +414,52 @@ static int reuse_layer(struct engine *e, const char *want, char diff_id[DIGEST_S
 	return store_layer_size(e->store, want, size, err) < 0 ? -1 : 0;
 }
 
+/* The OCI manifest of image r (its config and layer blobs, the new layer
+ * diff_id's blob given: it is not recorded yet) with n's annotations, and
+ * its digest into r. 0, or -1 when a layer has no blob. */
+static int annotated_manifest(struct engine *e, const struct image_new *n, struct image_rec *r,
+			      const char *diff_id, const struct layer_blob *blob, struct werr *err)
+{
+	cleanup_json struct json_object *m = json_object_new_object();
+	struct json_object *layers = json_object_new_array(), *c = json_object_new_object();
+	char dg[DIGEST_STR_LEN];
+
+	jset(m, "schemaVersion", json_object_new_int(2));
+	jset_str(m, "mediaType", MT_OCI_MANIFEST);
+	jset_str(c, "mediaType", MT_OCI_CONFIG);
+	cleanup_free char *cd = xasprintf("sha256:%s", r->id);
+	jset_str(c, "digest", cd);
+	jset(c, "size", json_object_new_int64((int64_t)strlen(r->config)));
+	jset(m, "config", c);
+	jset(m, "layers", layers);
+	for (size_t i = 0; r->layers && r->layers[i]; i++) {
+		struct layer_blob lb = {0};
+		struct json_object *d = json_object_new_object();
+		int rc = 1;
+		if (diff_id && blob->digest[0] && strcmp(r->layers[i], diff_id) == 0)
+			lb = *blob;
+		else
+			rc = store_layer_blob(e->store, r->layers[i], &lb, err);
+		json_object_array_add(layers, d);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			return werr_set(err, 0,
+					"layer %s has no stored blob: no manifest for the "
+					"annotations",
+					r->layers[i]);
+		jset_str(d, "mediaType", lb.media_type);
+		jset_str(d, "digest", lb.digest);
+		jset(d, "size", json_object_new_int64(lb.size));
+	}
+	jset(m, "annotations", json_object_get(n->annotations));
+	r->manifest = xstrdup(json_object_to_json_string_ext(
+	    m, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	sha256_buf(r->manifest, strlen(r->manifest), dg);
+	r->digest = xstrdup(dg);
+	return 0;
+}
+
 static int record(struct engine *e, const struct image_rec *r, const char *diff_id, int64_t size,
 		  const struct layer_blob *blob, struct werr *err)
 {
@@ -467,7 +513,9 @@ int image_commit_new(struct engine *e, const struct image_new *n, char id_out[DI
 		r.layers = strv_append(r.layers, diff_id);
 	r.names = n->names ? strv_copy(n->names) : NULL;
 	r.size = (n->parent ? n->parent->size : 0) + size;
-	rc = record(e, &r, made ? diff_id : NULL, size, &blob, err);
+	rc = n->annotations ? annotated_manifest(e, n, &r, made ? diff_id : NULL, &blob, err) : 0;
+	if (rc == 0)
+		rc = record(e, &r, made ? diff_id : NULL, size, &blob, err);
 	if (rc < 0)
 		image_layers_unlock_failed(e, &lock);
 	else

@@ -24,23 +24,26 @@ const char *image_config_env(void *root, const char *name);
 
 /* What image_commit_new stores. */
 struct image_new {
-	const struct image_rec *parent; /* NULL: FROM scratch */
-	struct json_object *config;	/* the new config (root); its rootfs and
-					   history are completed here */
-	int layer_fd;			/* a plain tar of the new layer, at offset 0;
-					   -1: no layer (an "empty_layer" history entry) */
-	const char *layer_dir;		/* with layer_fd -1: a dir in layer form
-					   that becomes the layer by rename
-					   (layer_adopt_dir), or NULL */
-	const char *diff_id;		/* with layer_fd -1: a layer in the store
-					   already (the build cache), else NULL */
-	const char *created_by;		/* history */
-	const char *comment;		/* history comment, or NULL */
-	const char *author;		/* or NULL */
-	char *const *names;		/* full names for the image (image_local_name), or NULL */
-	bool no_history;		/* the config's history is complete already */
-	bool fixed_time;		/* created (and layer_dir's mtimes) = at */
-	int64_t at;			/* ns since the epoch, with fixed_time */
+	const struct image_rec *parent;	 /* NULL: FROM scratch */
+	struct json_object *config;	 /* the new config (root); its rootfs and
+					    history are completed here */
+	int layer_fd;			 /* a plain tar of the new layer, at offset 0;
+					    -1: no layer (an "empty_layer" history entry) */
+	const char *layer_dir;		 /* with layer_fd -1: a dir in layer form
+					    that becomes the layer by rename
+					    (layer_adopt_dir), or NULL */
+	const char *diff_id;		 /* with layer_fd -1: a layer in the store
+					    already (the build cache), else NULL */
+	const char *created_by;		 /* history */
+	const char *comment;		 /* history comment, or NULL */
+	const char *author;		 /* or NULL */
+	char *const *names;		 /* full names for the image (image_local_name), or NULL */
+	bool no_history;		 /* the config's history is complete already */
+	bool fixed_time;		 /* created (and layer_dir's mtimes) = at */
+	int64_t at;			 /* ns since the epoch, with fixed_time */
+	struct json_object *annotations; /* an object: OCI manifest annotations; the
+					    image gets a stored OCI manifest that
+					    holds them. NULL: none, no manifest */
 };
 
 /* Stores the image of n: extracts its layer (kept as a blob too, for save

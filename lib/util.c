@@ -14,6 +14,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -816,4 +817,68 @@ int64_t parse_human_size(const char *v, double unit)
 	if (n > 9e18)
 		return -1;
 	return (int64_t)n;
+}
+
+/* find_tool, run_tool, text_last_line: see util.h. */
+char *find_tool(const char *tool, const char *pkg, struct werr *err)
+{
+	char *p = path_lookup(tool);
+
+	if (p == NULL)
+		werr_set(err, 0, "%s not found: install the Debian package %s", tool, pkg);
+	return p;
+}
+
+int run_tool(char *const *argv, char *const *envp, char *out, size_t len, struct werr *err)
+{
+	int p[2], status = -1;
+	size_t used = 0;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return werr_set(err, errno, "pipe");
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (null < 0 || dup2(null, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0 ||
+		    setsid() < 0)
+			_exit(127);
+		execve(argv[0], argv, envp ? envp : environ);
+		_exit(127);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		return werr_set(err, errno, "fork");
+	}
+	for (;;) {
+		char tmp[4096];
+		ssize_t n = read(p[0], tmp, sizeof(tmp));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n; i++) { /* keep the tail */
+			if (used + 1 >= len) {
+				memmove(out, out + len / 2, used - len / 2);
+				used -= len / 2;
+			}
+			out[used++] = tmp[i];
+		}
+	}
+	out[used] = '\0';
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+const char *text_last_line(char *out)
+{
+	char *end = out + strlen(out);
+
+	while (end > out && (end[-1] == '\n' || end[-1] == ' '))
+		*--end = '\0';
+	char *nl = strrchr(out, '\n');
+	return nl ? nl + 1 : out;
 }

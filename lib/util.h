@@ -147,4 +147,19 @@ char *path_lookup(const char *name);
  * changes nothing there either). -1 when malformed or over 9e18. */
 int64_t parse_human_size(const char *v, double unit);
 
+/* The absolute path of tool (in $PATH), or NULL and an error naming its
+ * Debian package pkg. malloc'd. */
+char *find_tool(const char *tool, const char *pkg, struct werr *err);
+
+/* Runs argv (argv[0] absolute) with stdin on /dev/null, in a session of
+ * its own (no terminal to ask a passphrase on) and environment envp
+ * (NULL: ours); out receives the last len-1 bytes of its stdout and
+ * stderr. Its exit status (128+N when signal N killed it), or -1 when it
+ * could not run. */
+int run_tool(char *const *argv, char *const *envp, char *out, size_t len, struct werr *err);
+
+/* The last non-empty line of out (trailing newlines and blanks cut, in
+ * place). */
+const char *text_last_line(char *out);
+
 #endif

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "image/cfparse.h"
-#include "image/curlfn.h"
 #include "image/image.h"
 #include "image/imgcommit.h"
 #include "image/manifest.h"
@@ -25,6 +24,7 @@
 #include "lib/syscalls.h"
 #include "lib/util.h"
 #include "runtime/build_copy.h"
+#include "runtime/build_int.h"
 #include "runtime/commit.h"
 #include "runtime/container.h"
 #include "runtime/container_int.h"
@@ -35,37 +35,6 @@
 #include "runtime/userlookup.h"
 #include "storage/layer.h"
 #include "storage/layertar.h"
-
-struct stage {
-	size_t first, end; /* its instructions [first, end); first is its FROM */
-	char *name;	   /* "AS name" (lower case), or NULL */
-	bool needed;
-	char id[DIGEST_HEX_LEN + 1]; /* its image once built */
-};
-
-struct bld {
-	struct engine *e;
-	const struct build_opts *o;
-	struct cf_file f;
-	char *fname;
-	struct stage *st;
-	size_t nst, target, nneeded, done;
-	char **gargs; /* global ARGs (before the first FROM): "K=V" or "K" */
-	char **made;  /* ids of the intermediate images, removed at the end */
-	int ctx;      /* the context dir */
-	char *ctx_path;
-	char *ctx_tmp; /* a context unpacked from a tar: this dir under <root>/tmp */
-	struct build_ignore ig;
-	/* the stage being built */
-	size_t si;
-	struct json_object *cfg; /* its config so far */
-	struct image_rec cur;	 /* its image so far; cur.id "" before any (scratch) */
-	char **args;		 /* its ARGs: "K=V", or "K" when unset */
-	bool cmd_set;		 /* a CMD in this stage */
-	size_t base_layers;	 /* the layers of its FROM image */
-	size_t base_hist;	 /* the history entries of its FROM image */
-	bool cancel;		 /* cancel_fd fired */
-};
 
 static void say(struct bld *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(struct bld *b, const char *fmt, ...)
@@ -79,7 +48,15 @@ static void say(struct bld *b, const char *fmt, ...)
 	if (vasprintf(&line, fmt, ap) < 0)
 		abort();
 	va_end(ap);
-	b->o->say(b->o->ud, line);
+	if (b->say_fd < 0) {
+		b->o->say(b->o->ud, line);
+		return;
+	}
+	/* a stage process (build_jobs.c): the line goes with RUN's output,
+	 * in order, to the parent that prefixes and prints it */
+	cleanup_free char *nl = xasprintf("%s\n", line);
+	if (write_all(b->say_fd, nl, strlen(nl)) < 0)
+		log_debug("progress line: %s", strerror(errno));
 }
 
 /* The value of K in a vector of "K=V" ("K" alone: NULL, *declared set). */
@@ -249,26 +226,44 @@ static char *stage_base(struct bld *b, size_t i, struct werr *err)
 	return xstrdup(w[0]);
 }
 
-static void need(struct bld *b, size_t i)
+/* bld_stage_deps: see build_int.h. */
+size_t bld_stage_deps(const struct bld *b, size_t i, size_t *deps)
 {
-	if (b->st[i].needed)
-		return;
-	b->st[i].needed = true;
-	b->nneeded++;
 	cleanup_free char *base = NULL;
 	struct werr e = {0};
-	if ((base = stage_base(b, i, &e)) != NULL) {
+	size_t n = 0;
+
+	if ((base = stage_base((struct bld *)b, i, &e)) != NULL) {
 		int k = stage_named(b, base, i);
 		if (k >= 0)
-			need(b, (size_t)k);
+			deps[n++] = (size_t)k;
 	}
 	for (size_t j = b->st[i].first + 1; j < b->st[i].end; j++) {
 		const char *from = cf_flag(&b->f.v[j], "from");
 		int k = from ? stage_named(b, from, i) : -1;
-		if (k >= 0 &&
+		bool dup = false;
+		for (size_t d = 0; d < n; d++)
+			dup = dup || deps[d] == (size_t)k;
+		if (k >= 0 && !dup &&
 		    (strcmp(b->f.v[j].cmd, "COPY") == 0 || strcmp(b->f.v[j].cmd, "ADD") == 0))
-			need(b, (size_t)k);
+			deps[n++] = (size_t)k;
 	}
+	return n;
+}
+
+static void need(struct bld *b, size_t i)
+{
+	size_t *deps, n;
+
+	if (b->st[i].needed)
+		return;
+	b->st[i].needed = true;
+	b->nneeded++;
+	deps = xcalloc(b->nst, sizeof(*deps));
+	n = bld_stage_deps(b, i, deps);
+	for (size_t d = 0; d < n; d++)
+		need(b, deps[d]);
+	free(deps);
 }
 
 /* Splits the instructions into stages, reads the global ARGs and marks
@@ -345,6 +340,27 @@ static char **run_env(struct bld *b)
 	return env;
 }
 
+/* Docker's predefined proxy ARGs: given with --build-arg, they reach RUN
+ * without an ARG line, and stay out of the image, its history and the
+ * cache key (a proxy does not change what a step makes). */
+static char **proxy_env(struct bld *b, char **env)
+{
+	static const char *const names[] = {
+	    "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY",
+	    "ftp_proxy",  "NO_PROXY",	"no_proxy",    "ALL_PROXY",   "all_proxy"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		bool given = false, have = false;
+		const char *v = kv_get(b->o->build_args, names[i], &given);
+		kv_get(env, names[i], &have);
+		if (given && v && !have) {
+			cleanup_free char *kv = xasprintf("%s=%s", names[i], v);
+			env = strv_append(env, kv);
+		}
+	}
+	return env;
+}
+
 static void remember(struct bld *b, const char *id)
 {
 	if (!strv_contains(b->made, id))
@@ -404,321 +420,7 @@ static int scratch_base(struct bld *b, struct werr *err)
 	return commit_layer(b, fd, "/bin/sh -c #(nop) FROM scratch", err);
 }
 
-/* build's RUN options (see build.h) into ro. */
-static int build_run_opts(const struct build_opts *o, struct run_opts *ro, struct werr *err)
-{
-	for (size_t i = 0; o->cap_add && o->cap_add[i]; i++)
-		ro->cap_add = strv_append(ro->cap_add, o->cap_add[i]);
-	for (size_t i = 0; o->cap_drop && o->cap_drop[i]; i++)
-		ro->cap_drop = strv_append(ro->cap_drop, o->cap_drop[i]);
-	for (size_t i = 0; o->security_opts && o->security_opts[i]; i++)
-		if (runopts_security_opt(ro, o->security_opts[i], err) < 0)
-			return werr_wrap(err, "--security-opt");
-	for (size_t i = 0; o->ulimits && o->ulimits[i]; i++)
-		if (runopts_add_ulimit(ro, o->ulimits[i], err) < 0)
-			return werr_wrap(err, "--ulimit");
-	for (size_t i = 0; o->volumes && o->volumes[i]; i++)
-		if (runopts_add_volume(ro, o->volumes[i], err) < 0)
-			return werr_wrap(err, "--volume");
-	return 0;
-}
-
-/* The value of key k in "k1=v1,k2=v2" spec (malloc'd), or NULL. */
-static char *spec_get(const char *spec, const char *k)
-{
-	size_t kl = strlen(k);
-
-	for (const char *p = spec; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
-		if (strncmp(p, k, kl) == 0 && p[kl] == '=')
-			return xstrndup(p + kl + 1, strcspn(p + kl + 1, ","));
-	return NULL;
-}
-
-/* --secret id=ID,src=FILE: FILE of the secret id, or NULL. */
-static char *secret_src(const struct build_opts *o, const char *id)
-{
-	for (size_t i = 0; o->secrets && o->secrets[i]; i++) {
-		cleanup_free char *sid = spec_get(o->secrets[i], "id");
-		if (sid && strcmp(sid, id) == 0) {
-			char *src = spec_get(o->secrets[i], "src");
-			return src ? src : spec_get(o->secrets[i], "source");
-		}
-	}
-	return NULL;
-}
-
-int build_run_opts_check(const struct build_opts *o, struct werr *err)
-{
-	struct run_opts ro;
-	int rc;
-
-	runopts_init(&ro);
-	rc = build_run_opts(o, &ro, err);
-	uint64_t caps;
-	if (rc == 0)
-		rc = spec_caps_compute(false, ro.cap_add, ro.cap_drop, &caps, err);
-	runopts_free(&ro);
-	for (size_t i = 0; rc == 0 && o->secrets && o->secrets[i]; i++) {
-		const char *s = o->secrets[i];
-		cleanup_free char *id = spec_get(s, "id"), *src = spec_get(s, "src");
-		cleanup_free char *type = spec_get(s, "type");
-		if (src == NULL)
-			src = spec_get(s, "source");
-		if (type && strcmp(type, "file") != 0)
-			rc = werr_set(err, 0, "--secret %s: type=%s is not supported (file)", s,
-				      type);
-		else if (id == NULL || *id == '\0' || src == NULL || *src == '\0')
-			rc = werr_set(err, 0, "--secret %s: needs id=ID,src=FILE", s);
-		else if (access(src, R_OK) < 0)
-			rc = werr_set(err, errno, "--secret %s: cannot read '%s'", s, src);
-	}
-	for (size_t i = 0; rc == 0 && o->ssh && o->ssh[i]; i++) {
-		const char *eq = strchr(o->ssh[i], '=');
-		struct stat st;
-		if (eq == NULL || eq == o->ssh[i] || stat(eq + 1, &st) < 0 || !S_ISSOCK(st.st_mode))
-			rc = werr_set(err, 0,
-				      "--ssh %s: not an agent socket (keys are not supported)",
-				      o->ssh[i]);
-	}
-	return rc;
-}
-
 /* A container of image id, created (rootfs mounted), for a step. */
-/* RUN --mount=type=cache|bind|tmpfs,...: a volume of the build cache
- * (<root>/build-mounts/<digest of its id>), a read-only bind of a context
- * path, or a tmpfs. */
-/* The target of a RUN --mount flag's spec (malloc'd): target=/dst=, or
- * for a secret /run/secrets/ID; NULL when none. */
-static char *mount_target(const char *spec)
-{
-	char *t = spec_get(spec, "target");
-	cleanup_free char *type = NULL, *id = NULL;
-
-	if (t == NULL)
-		t = spec_get(spec, "dst");
-	if (t == NULL)
-		t = spec_get(spec, "destination");
-	if (t != NULL)
-		return t;
-	type = spec_get(spec, "type");
-	id = spec_get(spec, "id");
-	if (type && strcmp(type, "secret") == 0 && id && *id)
-		return xasprintf("/run/secrets/%s", id);
-	if (type && strcmp(type, "ssh") == 0)
-		return xstrdup("/run/buildkit/ssh_agent.0");
-	return NULL;
-}
-
-/* RUN --mount=type=secret,id=ID[,target=PATH][,required]: the file of
- * build --secret id=ID read-only at PATH (default /run/secrets/ID); a
- * secret not given is skipped unless required. */
-static int secret_mount(struct bld *b, const char *spec, const char *id, const char *target,
-			struct run_opts *ro, struct werr *err)
-{
-	cleanup_free char *src = NULL, *t = mount_target(spec), *v = NULL;
-	cleanup_free char *req = spec_get(spec, "required");
-
-	if (id == NULL || *id == '\0')
-		return werr_set(err, 0, "RUN --mount=%s: a secret needs id=", spec);
-	(void)target;
-	if (t == NULL || t[0] != '/')
-		return werr_set(err, 0, "RUN --mount=%s: needs an absolute target", spec);
-	src = secret_src(b->o, id);
-	if (src == NULL) {
-		bool required =
-		    strstr(spec, "required") && (req == NULL || strcmp(req, "true") == 0);
-		if (required)
-			return werr_set(
-			    err, 0, "secret '%s' is required: give it with --secret id=%s,src=FILE",
-			    id, id);
-		return 0;
-	}
-	v = xasprintf("%s:%s:ro", src, t);
-	return runopts_add_volume(ro, v, err);
-}
-
-/* RUN --mount=type=ssh[,id=ID][,target=PATH][,required]: the agent
- * socket of build --ssh ID (default "default") at PATH (default
- * /run/buildkit/ssh_agent.0), SSH_AUTH_SOCK set to it; skipped when not
- * given, unless required. */
-static int ssh_mount(struct bld *b, const char *spec, const char *id, struct run_opts *ro,
-		     struct werr *err)
-{
-	cleanup_free char *t = mount_target(spec), *req = spec_get(spec, "required");
-	cleanup_free char *v = NULL, *env = NULL;
-	const char *want = id && *id ? id : "default", *sock = NULL;
-	size_t wl = strlen(want);
-
-	if (t == NULL || t[0] != '/')
-		return werr_set(err, 0, "RUN --mount=%s: needs an absolute target", spec);
-	for (size_t i = 0; b->o->ssh && b->o->ssh[i] && !sock; i++)
-		if (strncmp(b->o->ssh[i], want, wl) == 0 && b->o->ssh[i][wl] == '=')
-			sock = b->o->ssh[i] + wl + 1;
-	if (sock == NULL) {
-		if (strstr(spec, "required") && (req == NULL || strcmp(req, "true") == 0))
-			return werr_set(err, 0, "ssh '%s' is required: give it with --ssh %s", want,
-					want);
-		return 0;
-	}
-	v = xasprintf("%s:%s", sock, t);
-	env = xasprintf("SSH_AUTH_SOCK=%s", t);
-	ro->env = strv_append(ro->env, env);
-	return runopts_add_volume(ro, v, err);
-}
-
-static int run_mount(struct bld *b, const char *spec, struct run_opts *ro, struct werr *err)
-{
-	cleanup_free char *copy = xstrdup(spec);
-	const char *type = "bind", *target = NULL, *source = NULL, *id = NULL;
-	bool rw = false;
-	char *save = NULL;
-
-	for (char *kv = strtok_r(copy, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(kv, '=');
-		const char *v = eq ? eq + 1 : "";
-		if (eq)
-			*eq = '\0';
-		if (strcmp(kv, "type") == 0)
-			type = v;
-		else if (strcmp(kv, "target") == 0 || strcmp(kv, "dst") == 0 ||
-			 strcmp(kv, "destination") == 0)
-			target = v;
-		else if (strcmp(kv, "source") == 0 || strcmp(kv, "src") == 0)
-			source = v;
-		else if (strcmp(kv, "id") == 0)
-			id = v;
-		else if (strcmp(kv, "rw") == 0 || strcmp(kv, "readwrite") == 0)
-			rw = !eq || strcmp(v, "true") == 0;
-		else if (strcmp(kv, "from") == 0)
-			return werr_set(err, 0, "RUN --mount from=%s is not supported yet", v);
-		/* sharing, mode, uid, gid, ro: accepted, as BuildKit's defaults */
-	}
-	if (strcmp(type, "secret") == 0)
-		return secret_mount(b, spec, id, target, ro, err);
-	if (strcmp(type, "ssh") == 0)
-		return ssh_mount(b, spec, id, ro, err);
-	if (strcmp(type, "cache") != 0 && strcmp(type, "bind") != 0 && strcmp(type, "tmpfs") != 0)
-		return werr_set(err, 0, "RUN --mount type=%s is not supported yet", type);
-	if (target == NULL || target[0] != '/')
-		return werr_set(err, 0, "RUN --mount=%s: needs an absolute target", spec);
-	if (strcmp(type, "tmpfs") == 0)
-		return runopts_add_tmpfs(ro, target, err);
-	if (strcmp(type, "cache") == 0) {
-		char dg[DIGEST_STR_LEN];
-		cleanup_free char *dir = NULL, *v = NULL;
-		sha256_buf(id ? id : target, strlen(id ? id : target), dg);
-		dir = xasprintf("%s/build-mounts/%.32s", b->e->root, digest_hex(dg));
-		if (mkdir_p(dir, 0755, err) < 0)
-			return -1;
-		v = xasprintf("%s:%s", dir, target);
-		return runopts_add_volume(ro, v, err);
-	}
-	/* bind: a context path, resolved and kept inside the context */
-	cleanup_free char *base = realpath(b->ctx_path, NULL);
-	cleanup_free char *want = xasprintf("%s/%s", b->ctx_path, source ? source : ".");
-	cleanup_free char *real = realpath(want, NULL);
-	cleanup_free char *v = NULL;
-	size_t n = base ? strlen(base) : 0;
-	if (real == NULL || base == NULL || strncmp(real, base, n) != 0 ||
-	    (real[n] != '\0' && real[n] != '/'))
-		return werr_set(err, 0, "RUN --mount: source '%s' is not in the context",
-				source ? source : ".");
-	v = xasprintf("%s:%s:%s", real, target, rw ? "rw" : "ro");
-	return runopts_add_volume(ro, v, err);
-}
-
-/* The flags of RUN: --mount=..., --network=MODE. */
-static int run_flags(struct bld *b, const struct cf_instr *in, struct run_opts *ro,
-		     struct werr *err)
-{
-	for (size_t i = 0; in->flags && in->flags[i]; i++) {
-		const char *f = in->flags[i];
-		if (str_has_prefix(f, "--mount=")) {
-			if (run_mount(b, f + 8, ro, err) < 0)
-				return -1;
-		} else if (str_has_prefix(f, "--network=")) {
-			if (runopts_set_network(ro, f + 10, err) < 0)
-				return -1;
-		} else {
-			return werr_set(err, 0, "RUN %s is not supported yet", f);
-		}
-	}
-	return 0;
-}
-
-/* Does RUN bind-mount from the context? Then its result depends on files
- * the cache key does not see: it always runs. */
-static bool run_binds(const struct cf_instr *in)
-{
-	for (size_t i = 0; in->flags && in->flags[i]; i++)
-		if (str_has_prefix(in->flags[i], "--mount=") &&
-		    strstr(in->flags[i], "type=cache") == NULL &&
-		    strstr(in->flags[i], "type=tmpfs") == NULL)
-			return true;
-	return false;
-}
-
-/* The targets of RUN's --mount flags that the rootfs (dir fd root) does
- * not have: the runtime makes them as mount points; they are taken out
- * of the layer again (BuildKit leaves none behind either). */
-static void add_if_missing(char ***out, int root, const char *path)
-{
-	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
-			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-	int fd = sys_openat2(root, path[0] == '/' ? path + 1 : path, &how);
-
-	if (fd >= 0)
-		close(fd);
-	else if (errno == ENOENT)
-		*out = strv_append(*out, path);
-}
-
-static char **new_mountpoints(const struct bld *b, const struct cf_instr *in, int root)
-{
-	char **out = NULL;
-
-	for (size_t i = 0; in->flags && in->flags[i]; i++) {
-		if (!str_has_prefix(in->flags[i], "--mount="))
-			continue;
-		cleanup_free char *path = mount_target(in->flags[i] + 8);
-		if (path != NULL)
-			add_if_missing(&out, root, path);
-	}
-	/* build -v SRC:DST[:OPTS] (or a bare DST: an anonymous volume) */
-	for (size_t i = 0; b->o->volumes && b->o->volumes[i]; i++) {
-		const char *v = b->o->volumes[i], *c = strchr(v, ':');
-		cleanup_free char *dst = c ? xstrndup(c + 1, strcspn(c + 1, ":")) : xstrdup(v);
-		if (dst[0] == '/')
-			add_if_missing(&out, root, dst);
-	}
-	return out;
-}
-
-/* Removes the empty mount points paths from the container's upper dir. */
-static void drop_mountpoints(struct bld *b, const struct ctr_owned *c, char *const *paths)
-{
-	cleanup_free char *dir = container_dir(b->e, c->rec.id);
-	cleanup_free char *upper = xasprintf("%s/upper", dir);
-	cleanup_close int ufd = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	for (size_t i = 0; ufd >= 0 && paths && paths[i]; i++) {
-		cleanup_free char *p = xstrdup(paths[i]);
-		char *slash = strrchr(p, '/');
-		struct open_how how = {.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-				       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-		struct stat st;
-		cleanup_close int pfd = -1;
-		*slash = '\0';
-		pfd = sys_openat2(ufd, p[0] ? p + 1 : ".", &how);
-		if (pfd < 0 || fstatat(pfd, slash + 1, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
-			unlinkat(pfd, slash + 1, AT_REMOVEDIR); /* fails unless empty */
-		else if (S_ISREG(st.st_mode) && st.st_size == 0)
-			unlinkat(pfd, slash + 1, 0);
-	}
-}
-
 static int step_container(struct bld *b, const char *id, char **cmd, const struct cf_instr *run,
 			  struct ctr_owned *c, struct werr *err)
 {
@@ -728,6 +430,8 @@ static int step_container(struct bld *b, const char *id, char **cmd, const struc
 
 	runopts_init(&ro);
 	ro.env = run_env(b);
+	if (run)
+		ro.env = proxy_env(b, ro.env);
 	ro.cmd = strv_copy(cmd);
 	ro.entrypoint_set = true;
 	ro.health.none = true;
@@ -738,9 +442,9 @@ static int step_container(struct bld *b, const char *id, char **cmd, const struc
 		ro.workdir = xstrdup(jstr(cc, "WorkingDir"));
 	rc = b->o->network ? runopts_set_network(&ro, b->o->network, err) : 0;
 	if (rc == 0 && run)
-		rc = build_run_opts(b->o, &ro, err);
+		rc = bld_run_opts(b->o, &ro, err);
 	if (rc == 0 && run)
-		rc = run_flags(b, run, &ro, err);
+		rc = bld_run_flags(b, run, &ro, err);
 	*c = (struct ctr_owned){.lock = -1, .proc = {.pty_master = -1}};
 	if (rc == 0)
 		rc = container_create(b->e, id, &ro, c, err);
@@ -906,11 +610,11 @@ static int rootfs_fd(struct bld *b, const struct ctr_owned *c, struct werr *err)
 
 static bool cancelled(struct bld *b)
 {
-	struct pollfd p = {.fd = b->o->cancel_fd, .events = POLLIN};
+	struct pollfd p = {.fd = b->cancel_fd, .events = POLLIN};
 
 	if (b->cancel)
 		return true;
-	if (b->o->cancel_fd >= 0 && poll(&p, 1, 0) == 1)
+	if (b->cancel_fd >= 0 && poll(&p, 1, 0) == 1)
 		b->cancel = true;
 	return b->cancel;
 }
@@ -924,7 +628,7 @@ static void on_cancel(void *arg, const struct ctr_proc *p)
 	struct werr e = {0};
 	char buf[256];
 
-	while (read(b->o->cancel_fd, buf, sizeof(buf)) > 0)
+	while (read(b->cancel_fd, buf, sizeof(buf)) > 0)
 		;
 	if (b->cancel)
 		return;
@@ -952,13 +656,13 @@ static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
 	cleanup_free char *by = NULL;
 	struct ctr_owned c;
 	struct exec_io io = {.in_fd = -1,
-			     .out_fd = b->o->out_fd,
-			     .err_fd = b->o->err_fd,
-			     .event_fd = b->o->cancel_fd,
+			     .out_fd = b->out_fd,
+			     .err_fd = b->err_fd,
+			     .event_fd = b->cancel_fd,
 			     .on_event = on_cancel,
 			     .event_arg = b};
 	char key[DIGEST_STR_LEN], hit[DIGEST_STR_LEN];
-	cleanup_strv char **mps = NULL;
+	cleanup_strv char **mps = NULL, **vols = NULL;
 	int code = 0, rc;
 
 	by = in->json ? xasprintf("RUN %s", in->rest)
@@ -966,13 +670,19 @@ static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
 	if (b->cur.id[0] == '\0' && scratch_base(b, err) < 0)
 		return -1;
 	cache_key(b, in, "", key);
-	if (!run_binds(in) && cache_get(b, key, hit))
+	if (!bld_run_binds(in) && cache_get(b, key, hit))
 		return commit_cached(b, hit, by, err);
 	if (step_container(b, b->cur.id, argv, in, &c, err) < 0)
 		return -1;
-	if (in->flags || b->o->volumes) {
+	{
 		cleanup_close int root = rootfs_fd(b, &c, err);
-		mps = root >= 0 ? new_mountpoints(b, in, root) : NULL;
+		if (root >= 0 && (in->flags || b->o->volumes))
+			mps = bld_new_mountpoints(b, in, root);
+		vols = root >= 0 ? bld_volumes_before(b, root, err) : NULL;
+		if (vols == NULL) {
+			drop_container(b, &c);
+			return -1;
+		}
 	}
 	rc = container_start(b->e, &c, &io, err);
 	if (rc == 0)
@@ -995,7 +705,9 @@ static int step_run(struct bld *b, const struct cf_instr *in, struct werr *err)
 		rc = -1;
 	}
 	if (rc == 0 && mps)
-		drop_mountpoints(b, &c, mps);
+		bld_drop_mountpoints(b, &c, mps);
+	if (rc == 0)
+		bld_volumes_after(b, &c, vols);
 	if (rc == 0)
 		rc = commit_container(b, &c, by, err);
 	if (rc == 0)
@@ -1127,89 +839,6 @@ static int copy_cache_key(struct bld *b, const struct cf_instr *in, const char *
 	return 0;
 }
 
-static bool is_url(const char *s)
-{
-	return str_has_prefix(s, "http://") || str_has_prefix(s, "https://");
-}
-
-static size_t url_write(char *p, size_t size, size_t n, void *ud)
-{
-	return write_all(*(int *)ud, p, size * n) < 0 ? 0 : size * n;
-}
-
-/* Downloads url into file fd (redirects followed; an HTTP error status is
- * an error). */
-static int download(const char *url, int fd, struct werr *err)
-{
-	const struct curlfn *cf = curlfn_get(err);
-	char errbuf[CURL_ERROR_SIZE] = "";
-	CURL *h;
-	CURLcode rc;
-
-	if (cf == NULL)
-		return -1;
-	if ((h = cf->easy_init()) == NULL)
-		return werr_set(err, ENOMEM, "download '%s': curl_easy_init failed", url);
-	cf->easy_setopt(h, CURLOPT_URL, url);
-	cf->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	cf->easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
-	cf->easy_setopt(h, CURLOPT_FAILONERROR, 1L);
-	cf->easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
-	cf->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	cf->easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	cf->easy_setopt(h, CURLOPT_WRITEFUNCTION, url_write);
-	cf->easy_setopt(h, CURLOPT_WRITEDATA, &fd);
-	rc = cf->easy_perform(h);
-	cf->easy_cleanup(h);
-	if (rc != CURLE_OK)
-		return werr_set(err, 0, "download '%s': %s", url,
-				errbuf[0] ? errbuf : cf->easy_strerror(rc));
-	return 0;
-}
-
-/* ADD's URLs: each downloaded (mode 0600, as Docker) into a new temp dir
- * (*dir, the caller removes it) under the name the URL's path ends in;
- * w's URLs become those names. The dir's fd, or -1. */
-static int fetch_urls(struct bld *b, char **w, char **dir, struct werr *err)
-{
-	cleanup_free char *tmp = xasprintf("%s/tmp", b->e->root);
-	int dfd;
-
-	if (mkdir_p(tmp, 0700, err) < 0)
-		return -1;
-	*dir = xasprintf("%s/build-url-XXXXXX", tmp);
-	if (mkdtemp(*dir) == NULL) {
-		free(*dir);
-		*dir = NULL;
-		return werr_set(err, errno, "make a temp dir in '%s'", tmp);
-	}
-	if ((dfd = open(*dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return werr_set(err, errno, "open '%s'", *dir);
-	for (size_t i = 0; w[i]; i++) {
-		const char *u = w[i], *path = strchr(strstr(u, "://") + 3, '/');
-		size_t len = path ? strcspn(path, "?#") : 0;
-		cleanup_free char *p = path ? xstrndup(path, len) : xstrdup("");
-		char *slash = strrchr(p, '/');
-		const char *base = slash && slash[1] ? slash + 1 : "download";
-		cleanup_close int fd = -1;
-		if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
-			base = "download";
-		fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0) {
-			werr_set(err, errno, "ADD: two URLs name the file '%s'", base);
-			close(dfd);
-			return -1;
-		}
-		if (download(u, fd, err) < 0) {
-			close(dfd);
-			return werr_wrap(err, "ADD");
-		}
-		free(w[i]);
-		w[i] = xstrdup(base);
-	}
-	return dfd;
-}
-
 /* COPY and ADD. */
 static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
 {
@@ -1238,7 +867,7 @@ static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
 		return werr_set(err, 0, "%s requires at least two arguments", in->cmd);
 	size_t nurl = 0;
 	for (size_t i = 0; i + 1 < n; i++)
-		nurl += add && is_url(w[i]);
+		nurl += add && build_is_url(w[i]);
 	if (nurl && nurl + 1 < n)
 		return werr_set(err, 0, "ADD: URLs and local files in one instruction: split it");
 	if (nurl && from)
@@ -1257,7 +886,7 @@ static int step_copy(struct bld *b, const struct cf_instr *in, struct werr *err)
 	by = xasprintf("/bin/sh -c #(nop) %s", in->text);
 	if (b->cur.id[0] == '\0' && scratch_base(b, err) < 0)
 		return -1;
-	if (nurl && (url_root = fetch_urls(b, w, &url_dir, err)) < 0)
+	if (nurl && (url_root = build_fetch_urls(b->e->root, w, &url_dir, err)) < 0)
 		goto out;
 	if (copy_cache_key(b, in, from, url_root, w, key, err) < 0)
 		goto out;
@@ -1475,15 +1104,38 @@ static void add_labels(struct bld *b)
 	}
 }
 
+/* --annotation of the final image (names given): an object, or NULL. */
+static struct json_object *annotations(const struct bld *b, char *const *names)
+{
+	struct json_object *a;
+
+	if (names == NULL || b->o->annotations == NULL || b->o->annotations[0] == NULL)
+		return NULL;
+	if (b->o->docker) {
+		log_warn("annotations are not supported for docker image format and will be "
+			 "ignored: use --format oci");
+		return NULL;
+	}
+	a = json_object_new_object();
+	for (size_t i = 0; b->o->annotations[i]; i++) {
+		size_t n = strcspn(b->o->annotations[i], "=");
+		cleanup_free char *k = xstrndup(b->o->annotations[i], n);
+		jset_str(a, k, b->o->annotations[i][n] == '=' ? b->o->annotations[i] + n + 1 : "");
+	}
+	return a;
+}
+
 /* The stage's image: the config so far on the layers so far. */
 static int stage_commit(struct bld *b, char *const *names, char id[DIGEST_HEX_LEN + 1],
 			struct werr *err)
 {
+	cleanup_json struct json_object *ann = annotations(b, names);
 	struct image_new n = {.parent = b->cur.id[0] ? &b->cur : NULL,
 			      .config = b->cfg,
 			      .layer_fd = -1,
 			      .no_history = true,
-			      .names = names};
+			      .names = names,
+			      .annotations = ann};
 
 	fixed_time(b, &n);
 	return image_commit_new(b->e, &n, id, err);
@@ -1507,10 +1159,12 @@ static int stage_squash(struct bld *b, char *const *names, char id[DIGEST_HEX_LE
 	bool all = b->o->squash_all;
 	size_t nl = strv_len(b->cur.layers), from = all ? 0 : b->base_layers;
 	struct image_rec base = {.layers = xcalloc(1, sizeof(char *))};
+	cleanup_json struct json_object *ann = annotations(b, names);
 	struct image_new n = {.config = b->cfg,
 			      .created_by = "/bin/sh -c #(nop) squashed",
 			      .layer_fd = -1,
-			      .names = names};
+			      .names = names,
+			      .annotations = ann};
 	cleanup_close int fd = -1;
 	int *fds = xcalloc(nl + 1, sizeof(int));
 	size_t m = 0;
@@ -1545,16 +1199,13 @@ out:
 	return rc;
 }
 
-static int build_stage(struct bld *b, char *const *names, struct werr *err)
+/* bld_stage: see build_int.h. */
+int bld_stage(struct bld *b, char *const *names, struct werr *err)
 {
 	struct stage *s = &b->st[b->si];
 	size_t nsteps = s->end - s->first;
 	bool last = b->si == b->target;
-	char prefix[32] = "";
-
-	b->done++;
-	if (b->nneeded > 1)
-		snprintf(prefix, sizeof(prefix), "[%zu/%zu] ", b->done, b->nneeded);
+	const char *prefix = b->tag;
 	for (size_t j = s->first; j < s->end; j++) {
 		const struct cf_instr *in = &b->f.v[j];
 		if (cancelled(b)) {
@@ -1593,6 +1244,7 @@ static int build_stage(struct bld *b, char *const *names, struct werr *err)
 
 static void bld_free(struct bld *b, const char *keep)
 {
+	bld_run_cleanup(b);
 	/* the intermediate images, newest first; their layers stay while
 	 * the final image uses them */
 	for (size_t i = strv_len(b->made); i-- > 0;) {
@@ -1673,7 +1325,13 @@ static int unpack_context(struct bld *b, struct werr *err)
 int container_build(struct engine *e, const struct build_opts *o, char id_out[DIGEST_HEX_LEN + 1],
 		    struct werr *err)
 {
-	struct bld b = {.e = e, .o = o, .ctx = -1};
+	struct bld b = {.e = e,
+			.o = o,
+			.ctx = -1,
+			.cancel_fd = o->cancel_fd,
+			.out_fd = o->out_fd,
+			.err_fd = o->err_fd,
+			.say_fd = -1};
 	cleanup_strv char **names = NULL;
 	int rc = -1;
 
@@ -1686,11 +1344,23 @@ int container_build(struct engine *e, const struct build_opts *o, char id_out[DI
 	if (o->context_fd >= 0 ? unpack_context(&b, err) < 0 : open_context(&b, err) < 0)
 		goto out;
 	read_ignore(&b);
-	if (read_file(&b, err) < 0 || plan_stages(&b, err) < 0 || engine_store(e, err) == NULL)
+	if (read_file(&b, err) < 0 || plan_stages(&b, err) < 0 || engine_store(e, err) == NULL ||
+	    bld_run_prepare(&b, err) < 0)
 		goto out;
-	for (b.si = 0; b.si <= b.target; b.si++)
-		if (b.st[b.si].needed && build_stage(&b, b.si == b.target ? names : NULL, err) < 0)
+	if (o->jobs != 1 && b.nneeded > 1) {
+		if (bld_stages_parallel(&b, names, err) < 0)
 			goto out;
+	} else {
+		for (b.si = 0; b.si <= b.target; b.si++) {
+			if (!b.st[b.si].needed)
+				continue;
+			b.done++;
+			if (b.nneeded > 1)
+				snprintf(b.tag, sizeof(b.tag), "[%zu/%zu] ", b.done, b.nneeded);
+			if (bld_stage(&b, b.si == b.target ? names : NULL, err) < 0)
+				goto out;
+		}
+	}
 	for (size_t i = 0; names && names[i]; i++)
 		say(&b, "Successfully tagged %s", names[i]);
 	memcpy(id_out, b.st[b.target].id, DIGEST_HEX_LEN + 1);

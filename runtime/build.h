@@ -30,6 +30,9 @@ struct build_opts {
 	char **tags;	     /* -t names (normalized here) */
 	char **build_args;   /* --build-arg K=V (K alone: from our environment) */
 	char **labels;	     /* --label K=V for the final image */
+	char **annotations;  /* --annotation K[=V]: OCI manifest annotations of the
+				final image (dropped, with a warning, in docker
+				format, which has no field for them) */
 	const char *target;  /* --target STAGE, or NULL: the last stage */
 	const char *network; /* --network for RUN, or NULL: run's default */
 	bool docker;	     /* --format docker (keeps HEALTHCHECK, SHELL, ONBUILD) */
@@ -51,6 +54,12 @@ struct build_opts {
 			       the config and history, and every file's mtime in
 			       the new layers */
 	int out_fd, err_fd; /* where RUN's output goes */
+	/* --jobs: how many independent stages are built at once, each in a
+	 * process of its own (0: no limit; 1: one after the other, in this
+	 * process). With more than one, a stage's progress lines and RUN's
+	 * output go to out_fd and err_fd line by line, each after the
+	 * stage's "[n/m] " tag, not through say */
+	unsigned jobs;
 	/* readable when the build is to stop (the CLI's signalfd of SIGINT
 	 * and SIGTERM), -1: none. A RUN then gets SIGKILL, and the build
 	 * stops after the step with 'interrupted' (status 130), leaving the

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "image/curlfn.h"
 #include "lib/cleanup.h"
 #include "lib/digest.h"
 #include "lib/syscalls.h"
@@ -623,4 +624,87 @@ int build_copy_hash(const struct build_copy *c, char out[DIGEST_STR_LEN], struct
 	}
 	sha256_final(h, out);
 	return 0;
+}
+
+/* ---- ADD of URLs ---- */
+
+bool build_is_url(const char *s)
+{
+	return str_has_prefix(s, "http://") || str_has_prefix(s, "https://");
+}
+
+static size_t url_write(char *p, size_t size, size_t n, void *ud)
+{
+	return write_all(*(int *)ud, p, size * n) < 0 ? 0 : size * n;
+}
+
+/* Downloads url into file fd (redirects followed; an HTTP error status is
+ * an error). */
+static int download(const char *url, int fd, struct werr *err)
+{
+	const struct curlfn *cf = curlfn_get(err);
+	char errbuf[CURL_ERROR_SIZE] = "";
+	CURL *h;
+	CURLcode rc;
+
+	if (cf == NULL)
+		return -1;
+	if ((h = cf->easy_init()) == NULL)
+		return werr_set(err, ENOMEM, "download '%s': curl_easy_init failed", url);
+	cf->easy_setopt(h, CURLOPT_URL, url);
+	cf->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	cf->easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
+	cf->easy_setopt(h, CURLOPT_FAILONERROR, 1L);
+	cf->easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
+	cf->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	cf->easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	cf->easy_setopt(h, CURLOPT_WRITEFUNCTION, url_write);
+	cf->easy_setopt(h, CURLOPT_WRITEDATA, &fd);
+	rc = cf->easy_perform(h);
+	cf->easy_cleanup(h);
+	if (rc != CURLE_OK)
+		return werr_set(err, 0, "download '%s': %s", url,
+				errbuf[0] ? errbuf : cf->easy_strerror(rc));
+	return 0;
+}
+
+/* build_fetch_urls: see build_copy.h. */
+int build_fetch_urls(const char *root, char **w, char **dir, struct werr *err)
+{
+	cleanup_free char *tmp = xasprintf("%s/tmp", root);
+	int dfd;
+
+	if (mkdir_p(tmp, 0700, err) < 0)
+		return -1;
+	*dir = xasprintf("%s/build-url-XXXXXX", tmp);
+	if (mkdtemp(*dir) == NULL) {
+		free(*dir);
+		*dir = NULL;
+		return werr_set(err, errno, "make a temp dir in '%s'", tmp);
+	}
+	if ((dfd = open(*dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return werr_set(err, errno, "open '%s'", *dir);
+	for (size_t i = 0; w[i]; i++) {
+		const char *u = w[i], *path = strchr(strstr(u, "://") + 3, '/');
+		size_t len = path ? strcspn(path, "?#") : 0;
+		cleanup_free char *p = path ? xstrndup(path, len) : xstrdup("");
+		char *slash = strrchr(p, '/');
+		const char *base = slash && slash[1] ? slash + 1 : "download";
+		cleanup_close int fd = -1;
+		if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+			base = "download";
+		fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			werr_set(err, errno, "ADD: two URLs name the file '%s'", base);
+			close(dfd);
+			return -1;
+		}
+		if (download(u, fd, err) < 0) {
+			close(dfd);
+			return werr_wrap(err, "ADD");
+		}
+		free(w[i]);
+		w[i] = xstrdup(base);
+	}
+	return dfd;
 }

@@ -71,4 +71,12 @@ int build_copy_hash(const struct build_copy *c, char out[72], struct werr *err);
  * hard links and device nodes are left out. */
 int build_untar(int root, const char *dest, int fd, struct werr *err);
 
+/* Is s a URL ADD downloads (http:// or https://)? */
+bool build_is_url(const char *s);
+
+/* ADD's URLs w: each downloaded (mode 0600, as Docker) into a new temp dir
+ * under root/tmp (*dir, malloc'd; the caller removes it) under the name the
+ * URL's path ends in; w's URLs become those names. The dir's fd, or -1. */
+int build_fetch_urls(const char *root, char **w, char **dir, struct werr *err);
+
 #endif

@@ -868,8 +868,11 @@ int container_export(struct engine *e, const struct container_rec *c, int out_fd
 
 struct diffw {
 	struct walk_path wp; /* first: the current upper dir below the top, "" or "a/b/" */
-	int *layers;	     /* the image's layer dirs, top first */
+	int *layers;	     /* the image's layer dirs, top first (image diff: the
+				second image's) */
 	size_t nlayers;
+	int *first; /* image diff: the first image's layer dirs, top first; else NULL */
+	size_t nfirst;
 	struct ctr_change *v;
 	size_t n;
 	int64_t bytes; /* size mode: the sum of file sizes */
@@ -921,14 +924,20 @@ static int layer_has(int lfd, const char *rel)
 	return 0;
 }
 
-static bool in_image(const struct diffw *w, const char *rel)
+/* Is rel in the merged view of layers l (n, top first)? */
+static bool in_layers(const int *l, size_t n, const char *rel)
 {
-	for (size_t i = 0; i < w->nlayers; i++) {
-		int r = layer_has(w->layers[i], rel);
+	for (size_t i = 0; i < n; i++) {
+		int r = layer_has(l[i], rel);
 		if (r != 0)
 			return r > 0;
 	}
 	return false;
+}
+
+static bool in_image(const struct diffw *w, const char *rel)
+{
+	return in_layers(w->layers, w->nlayers, rel);
 }
 
 static void add_change(struct diffw *w, char kind, const char *rel)
@@ -967,6 +976,71 @@ static void opaque_deletions(struct diffw *w, int upper_dirfd, const char *rel)
 	}
 }
 
+/* image diff of two images: the change of rel, from whether the first
+ * and the second image have it (0: neither, no change). */
+static char two_kind(const struct diffw *w, const char *rel)
+{
+	bool a = in_layers(w->first, w->nfirst, rel), b = in_image(w, rel);
+
+	return a ? (b ? 'C' : 'A') : (b ? 'D' : 0);
+}
+
+static void add_two(struct diffw *w, const char *rel)
+{
+	char k = two_kind(w, rel);
+
+	if (k)
+		add_change(w, k, rel);
+}
+
+/* image diff: an opaque dir rel of a walked layer hides what the layers
+ * below had in it: each entry of rel in either image is weighed. */
+static void two_opaque(struct diffw *w, const char *rel)
+{
+	for (int side = 0; side < 2; side++) {
+		const int *l = side ? w->layers : w->first;
+		size_t n = side ? w->nlayers : w->nfirst;
+		for (size_t i = 0; i < n; i++) {
+			cleanup_close int fd = -1;
+			DIR *d;
+			struct dirent *de;
+			if (layer_has(l[i], rel) != 1)
+				continue;
+			fd = openat(l[i], rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			d = fd >= 0 ? fdopendir(dup(fd)) : NULL;
+			while (d && (de = readdir(d)) != NULL) {
+				cleanup_free char *child = xasprintf("%s/%s", rel, de->d_name);
+				if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
+				    !str_has_prefix(de->d_name, ".wh."))
+					add_two(w, child);
+			}
+			if (d)
+				closedir(d);
+		}
+	}
+}
+
+/* dw_entry of image diff: an entry of a layer above the common ones. */
+static int two_entry(struct diffw *w, int dfd, const char *name, const char *rel,
+		     const struct stat *st)
+{
+	if (is_whiteout(st) || str_has_prefix(name, ".wh.")) {
+		if (strcmp(name, ".wh..wh..opq") != 0) {
+			cleanup_free char *gone =
+			    is_whiteout(st) ? xstrdup(rel) : walk_path_of(&w->wp, name + 4);
+			add_two(w, gone);
+		}
+		return WALK_NEXT;
+	}
+	add_two(w, rel);
+	if (!S_ISDIR(st->st_mode))
+		return WALK_NEXT;
+	cleanup_close int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && opaque(fd))
+		two_opaque(w, rel);
+	return WALK_DESCEND;
+}
+
 static int dw_entry(void *data, const struct walk_dir *d, const char *name, int type,
 		    struct werr *err)
 {
@@ -982,6 +1056,8 @@ static int dw_entry(void *data, const struct walk_dir *d, const char *name, int 
 			w->bytes += st.st_size;
 		return S_ISDIR(st.st_mode) ? WALK_DESCEND : WALK_NEXT;
 	}
+	if (w->first)
+		return two_entry(w, d->fd, name, rel, &st);
 	if (is_whiteout(&st) || str_has_prefix(name, ".wh.")) {
 		/* fuse-overlayfs falls back to ".wh.NAME" files */
 		if (strcmp(name, ".wh..wh..opq") != 0) {
@@ -1015,11 +1091,37 @@ void ctr_changes_free(struct ctr_change *v, size_t n)
 	free(v);
 }
 
-/* Walks c's upper dir with w (the image's layers opened unless size_only). */
+/* Walks the changes dir ufd (an upper dir, or a layer) with w, against
+ * the first nl of layers (diff_ids, bottom first) unless size_only. */
+static int walk_changes(struct engine *e, int ufd, char *const *layers, size_t nl, struct diffw *w,
+			struct werr *err)
+{
+	static const struct walk_ops ops = {dw_entry, walk_path_enter, walk_path_leave};
+	int rc = 0;
+
+	w->nlayers = w->size_only ? 0 : nl;
+	w->layers = xcalloc(w->nlayers + 1, sizeof(int));
+	for (size_t i = 0; rc == 0 && i < w->nlayers; i++) {
+		cleanup_free char *l = layer_path_any(e, layers[w->nlayers - 1 - i]);
+		w->layers[i] = open(l, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (w->layers[i] < 0)
+			rc = werr_set(err, errno, "open layer '%s'", l);
+	}
+	walk_path_init(&w->wp, "", true);
+	if (rc == 0)
+		rc = walk_tree(ufd, -1, &ops, w, err);
+	for (size_t i = 0; i < w->nlayers; i++)
+		if (w->layers[i] > 0)
+			close(w->layers[i]);
+	free(w->layers);
+	walk_path_free(&w->wp);
+	return rc;
+}
+
+/* Walks c's upper dir with w (against the image's layers unless size_only). */
 static int walk_upper(struct engine *e, const struct container_rec *c, struct diffw *w,
 		      struct werr *err)
 {
-	static const struct walk_ops ops = {dw_entry, walk_path_enter, walk_path_leave};
 	cleanup_free char *dir = container_dir(e, c->id);
 	cleanup_free char *upper = xasprintf("%s/upper", dir);
 	cleanup_close int ufd = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -1034,25 +1136,132 @@ static int walk_upper(struct engine *e, const struct container_rec *c, struct di
 			werr_set(err, 0, "image %.12s of container %.12s is gone", c->image_id,
 				 c->id);
 		rc = rc > 0 ? 0 : -1;
-		w->nlayers = strv_len(img.layers);
-		w->layers = xcalloc(w->nlayers + 1, sizeof(int));
-		for (size_t i = 0; rc == 0 && i < w->nlayers; i++) {
-			cleanup_free char *l = layer_path_any(e, img.layers[w->nlayers - 1 - i]);
-			w->layers[i] = open(l, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (w->layers[i] < 0)
-				rc = werr_set(err, errno, "open layer '%s'", l);
-		}
 	}
-	walk_path_init(&w->wp, "", true);
 	if (rc == 0)
-		rc = walk_tree(ufd, -1, &ops, w, err);
-	for (size_t i = 0; i < w->nlayers; i++)
-		if (w->layers[i] > 0)
-			close(w->layers[i]);
-	free(w->layers);
-	walk_path_free(&w->wp);
+		rc = walk_changes(e, ufd, img.layers, strv_len(img.layers), w, err);
 	image_rec_free(&img);
 	return rc;
+}
+
+/* Sorts the changes of w into out. */
+static void changes_out(struct diffw *w, struct ctr_change **out, size_t *n)
+{
+	if (w->n)
+		qsort(w->v, w->n, sizeof(*w->v), cmp_change);
+	*out = w->v;
+	*n = w->n;
+}
+
+/* Opens the dirs of layers [from, n) of v (diff_ids, bottom first), top
+ * first, into *fds. 0 or -1. */
+static int open_layers(struct engine *e, char *const *v, size_t from, size_t n, int **fds,
+		       struct werr *err)
+{
+	*fds = xcalloc(n - from + 1, sizeof(int));
+	for (size_t i = 0; i < n - from; i++)
+		(*fds)[i] = -1;
+	for (size_t i = 0; i < n - from; i++) {
+		cleanup_free char *l = layer_path_any(e, v[n - 1 - i]);
+		(*fds)[i] = open(l, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if ((*fds)[i] < 0)
+			return werr_set(err, errno, "open layer '%s'", l);
+	}
+	return 0;
+}
+
+static void close_layers(int *fds, size_t n)
+{
+	for (size_t i = 0; fds && i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+}
+
+/* Is an ancestor dir of path deleted in the sorted changes v (n)? */
+static bool below_deleted(const struct ctr_change *v, size_t n, const char *path)
+{
+	cleanup_free char *p = xstrdup(path);
+	char *slash;
+
+	while ((slash = strrchr(p, '/')) != NULL && slash != p) {
+		struct ctr_change key = {.path = p};
+		const struct ctr_change *hit;
+		*slash = '\0';
+		hit = bsearch(&key, v, n, sizeof(*v), cmp_change);
+		if (hit && hit->kind == 'D')
+			return true;
+	}
+	return false;
+}
+
+/* Sorted changes without repeats (a path two layers touched), and
+ * without what is below a deleted dir (Podman lists the dir alone). */
+static void changes_unique(struct diffw *w)
+{
+	size_t k = 0;
+
+	bool *drop = xcalloc(w->n + 1, sizeof(bool));
+
+	if (w->n)
+		qsort(w->v, w->n, sizeof(*w->v), cmp_change);
+	for (size_t i = 0; i < w->n; i++)
+		drop[i] = (i > 0 && strcmp(w->v[i - 1].path, w->v[i].path) == 0) ||
+			  below_deleted(w->v, w->n, w->v[i].path);
+	for (size_t i = 0; i < w->n; i++) {
+		if (drop[i])
+			free(w->v[i].path);
+		else
+			w->v[k++] = w->v[i];
+	}
+	free(drop);
+	w->n = k;
+}
+
+int image_diff(struct engine *e, const struct image_rec *img, const struct image_rec *base,
+	       struct ctr_change **out, size_t *n, struct werr *err)
+{
+	static const struct walk_ops ops = {dw_entry, walk_path_enter, walk_path_leave};
+	size_t na = strv_len(img->layers), nb = base ? strv_len(base->layers) : na ? na - 1 : 0;
+	char *const *bl = base ? base->layers : img->layers;
+	struct diffw w = {0};
+	size_t common = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	while (common < na && common < nb && strcmp(img->layers[common], bl[common]) == 0)
+		common++;
+	if (common == 0 && na > 0 && nb > 0) {
+		werr_set(err, 0,
+			 "image diff of %.12s and %.12s: images that share no layer are not "
+			 "supported yet",
+			 img->id, base->id);
+		return werr_status(err, 125);
+	}
+	/* the first image's layers and the second's, top first */
+	if (open_layers(e, img->layers, 0, na, &w.first, err) < 0 ||
+	    open_layers(e, bl, 0, nb, &w.layers, err) < 0)
+		rc = -1;
+	w.nfirst = na;
+	w.nlayers = nb;
+	/* the layers above the common ones, of either: what can differ */
+	for (size_t i = 0; rc == 0 && i < (na - common) + (nb - common); i++) {
+		bool mine = i < na - common;
+		int fd = mine ? w.first[i] : w.layers[i - (na - common)];
+		walk_path_init(&w.wp, "", true);
+		rc = walk_tree(fd, -1, &ops, &w, err);
+		walk_path_free(&w.wp);
+	}
+	close_layers(w.first, na);
+	close_layers(w.layers, nb);
+	if (rc < 0) {
+		ctr_changes_free(w.v, w.n);
+		return -1;
+	}
+	changes_unique(&w);
+	*out = w.v;
+	*n = w.n;
+	return 0;
 }
 
 int container_diff(struct engine *e, const struct container_rec *c, struct ctr_change **out,
@@ -1070,10 +1279,7 @@ int container_diff(struct engine *e, const struct container_rec *c, struct ctr_c
 		ctr_changes_free(w.v, w.n);
 		return -1;
 	}
-	if (w.n)
-		qsort(w.v, w.n, sizeof(*w.v), cmp_change);
-	*out = w.v;
-	*n = w.n;
+	changes_out(&w, out, n);
 	return 0;
 }
 

@@ -42,6 +42,14 @@ int container_diff(struct engine *e, const struct container_rec *c, struct ctr_c
 		   size_t *n, struct werr *err);
 void ctr_changes_free(struct ctr_change *v, size_t n);
 
+/* `image diff`: what differs in img against base (NULL: img's parent,
+ * the layers below its top one), sorted by path: each path a layer above
+ * the layers both share touches, 'A' when only img has it, 'D' when only
+ * base has it, 'C' when both. Images that share no layer are an error
+ * (not supported yet). *out freed by ctr_changes_free. */
+int image_diff(struct engine *e, const struct image_rec *img, const struct image_rec *base,
+	       struct ctr_change **out, size_t *n, struct werr *err);
+
 /* ps -s: what c wrote (the file sizes in its upper dir; 0 with vfs) and
  * its image's size. */
 int container_size(struct engine *e, const struct container_rec *c, struct ctr_size *out,

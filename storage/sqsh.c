@@ -83,16 +83,6 @@ int sqsh_check(const char *path, struct werr *err)
 	return 0;
 }
 
-/* The absolute path of tool, or an error naming its Debian package. */
-static char *find_tool(const char *tool, const char *pkg, struct werr *err)
-{
-	char *p = path_lookup(tool);
-
-	if (p == NULL)
-		werr_set(err, 0, "%s not found: install the Debian package %s", tool, pkg);
-	return p;
-}
-
 int sqsh_mount(const char *file, const char *mnt, struct werr *err)
 {
 	cleanup_free char *prog = NULL;
@@ -268,62 +258,6 @@ int sqsh_read_config(const char *mnt, char **out, struct werr *err)
 	return 0;
 }
 
-/* Runs argv (argv[0] absolute) with stdin on /dev/null and its output in
- * out (the last bytes of it); the exit status, -1 when it could not run. */
-static int run_tool(char *const *argv, char *out, size_t len, struct werr *err)
-{
-	int p[2], status = -1;
-	size_t used = 0;
-	pid_t pid;
-
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return werr_set(err, errno, "pipe");
-	pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (null < 0 || dup2(null, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0)
-			_exit(127);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(p[1]);
-	if (pid < 0) {
-		close(p[0]);
-		return werr_set(err, errno, "fork");
-	}
-	for (;;) {
-		char tmp[4096];
-		ssize_t n = read(p[0], tmp, sizeof(tmp));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		for (ssize_t i = 0; i < n; i++) { /* keep the tail */
-			if (used + 1 >= len) {
-				memmove(out, out + len / 2, used - len / 2);
-				used -= len / 2;
-			}
-			out[used++] = tmp[i];
-		}
-	}
-	out[used] = '\0';
-	close(p[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-/* The last non-empty line of out, in place. */
-static const char *last_line(char *out)
-{
-	char *end = out + strlen(out);
-
-	while (end > out && (end[-1] == '\n' || end[-1] == ' '))
-		*--end = '\0';
-	char *nl = strrchr(out, '\n');
-	return nl ? nl + 1 : out;
-}
-
 int sqsh_make(const char *dir, const char *out, struct werr *err)
 {
 	cleanup_free char *prog = find_tool("mksquashfs", "squashfs-tools", err);
@@ -337,12 +271,12 @@ int sqsh_make(const char *dir, const char *out, struct werr *err)
 	unlink(tmp);
 	char *argv[] = {prog,	  (char *)dir,	tmp,	 "-noappend", "-no-progress",
 			"-quiet", "-no-xattrs", "-comp", "gzip",      NULL};
-	rc = run_tool(argv, msg, sizeof(msg), err);
+	rc = run_tool(argv, NULL, msg, sizeof(msg), err);
 	if (rc < 0)
 		return -1;
 	if (rc != 0) {
 		unlink(tmp);
-		return werr_set(err, 0, "mksquashfs failed (exit %d): %s", rc, last_line(msg));
+		return werr_set(err, 0, "mksquashfs failed (exit %d): %s", rc, text_last_line(msg));
 	}
 	if (rename(tmp, out) < 0) {
 		int saved = errno;

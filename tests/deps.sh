@@ -55,7 +55,8 @@ PKGS=(
     # zstd (the zstd-layer fixture of tests/fixtures/mkregimages.sh)
     docker-registry skopeo apache2-utils openssl python3 curl zstd
     # tests: the remote client over ssh (258-remote.bats starts an sshd of the test user's
-    # on 127.0.0.1 with throw-away keys; the client runs OpenSSH's ssh)
+    # on 127.0.0.1 with throw-away keys; the client runs OpenSSH's ssh); build --ssh ID=KEY:
+    # ssh-agent holds the keys, ssh-add loads them (249-build-annotation-secret-ssh.bats)
     openssh-server openssh-client
 )
 for arg in "$@"; do

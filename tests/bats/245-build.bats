@@ -7,6 +7,10 @@
 
 load helpers
 
+# a rebuild under the same name leaves the image before it untagged: what this
+# file left so is removed at its end (files after it count the images)
+teardown_file() { "$WARREN" --root "$WT_SUITE_ROOT" --runroot "$WT_SUITE_RUNROOT" image prune -f >/dev/null 2>&1 || true; }
+
 # ctx NAME: a copy of tests/fixtures/build/NAME in the test's tmp dir (CTX)
 ctx() {
     CTX=$BATS_TEST_TMPDIR/ctx-$1
@@ -150,6 +154,8 @@ vi-removed"
     assert_error "context directory"
     run_warren 125 build https://example.com/repo.git
     assert_error "a URL or git repository is not supported yet"
+    run_warren 125 build git@example.com:owner/repo.git
+    assert_error "context 'git@example.com:owner/repo.git': a URL or git repository is not supported yet"
     printf 'FROM %s\nCOPY missing /x\n' "$IMAGE" >"$CTX/Containerfile"
     run_warren 125 build "$CTX"
     assert_error 'building at STEP "COPY missing /x"' "missing"
@@ -176,7 +182,7 @@ vi-removed"
     assert_output "$id"
 }
 
-@test "build: podman build of the same Containerfile gives the same config" {
+@test "build: podman build of the same Containerfile gives the same config and file tree" {
     pm_init
     [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
     local img p wr
@@ -194,8 +200,56 @@ vi-removed"
     # and the file RUN made, where WORKDIR said
     run_warren 0 run --rm --entrypoint cat "$img" /srv/sub/file
     assert_output x
+    # the file trees agree: names, types, modes, owners (what the runtime
+    # mounts over left out, and / itself: the base layer has no entry for it,
+    # podman's vfs store makes it 555)
+    local files='find / -mindepth 1 -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run -o -path /etc/hosts -o -path /etc/hostname -o -path /etc/resolv.conf -o -path /etc/mtab \) -prune -o -print | sort | xargs stat -c "%n %F %a %u:%g"'
+    pm run --rm --user 0 --entrypoint sh "$img" -c "$files" >"$BATS_TEST_TMPDIR/p.files" 2>&1 ||
+        fail "podman run failed: $(cat "$BATS_TEST_TMPDIR/p.files")"
     pm_cleanup
+    w run --rm --user 0 --entrypoint sh "$img" -c "$files" >"$BATS_TEST_TMPDIR/w.files" 2>&1
+    diff "$BATS_TEST_TMPDIR/p.files" "$BATS_TEST_TMPDIR/w.files" ||
+        fail "the file trees differ (podman <, warren >)"
     [ "$p" = "$wr" ] || fail "configs differ:"$'\n'"podman: $p"$'\n'"warren: $wr"
+}
+
+@test "build: podman build of the basic Containerfile (docker format) gives the same config and file tree" {
+    pm_init
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
+    local img p wr
+    img=localhost/$(wt_name)
+    track_image "$img"
+    ctx basic
+    # as the basic test: an archive for ADD, a symlink out of the context
+    mkdir -p "$CTX/t" "$CTX/etc" && echo in-tar >"$CTX/t/x" && tar -cf "$CTX/files.tar" -C "$CTX/t" x && rm -r "$CTX/t"
+    echo context-passwd >"$CTX/etc/passwd"
+    ln -s /etc/passwd "$CTX/dir/abs-link"
+    # podman 4.3 (buildah 1.28) reads no heredocs: that step left out
+    sed -i '/^RUN <<EOF$/,/^EOF$/d' "$CTX/Containerfile"
+    pm load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null
+    pm build -q --format docker --build-arg FROMCLI=cli -t "$img" "$CTX" >/dev/null || fail "podman build failed"
+    local filter='[.Env, .Cmd, .Entrypoint, .WorkingDir, .User, (.Labels // {} | del(."io.buildah.version")),
+        .ExposedPorts, .Volumes, .StopSignal]'
+    p=$(pm image inspect --format '{{json .Config}}' "$img" | jq -cS "$filter")
+    # podman's inspect shows the health check at the top (and no Shell)
+    local ph
+    ph=$(pm image inspect --format '{{json .HealthCheck}}' "$img" | jq -cS .)
+    # (/data left out: podman run mounts an anonymous volume at the image's
+    # VOLUME, warren run does not; no RUN follows the VOLUME, so neither image
+    # has it)
+    local files='find / -mindepth 1 -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run -o -path /etc/hosts -o -path /etc/hostname -o -path /etc/resolv.conf -o -path /etc/mtab -o -path /data \) -prune -o -print | sort | xargs stat -c "%n %F %a %u:%g %s"'
+    pm run --rm --user 0 --entrypoint sh "$img" -c "$files" 2>/dev/null >"$BATS_TEST_TMPDIR/p.files" ||
+        fail "podman run failed: $(cat "$BATS_TEST_TMPDIR/p.files")"
+    pm_cleanup
+    run_warren 0 build -q --format docker --build-arg FROMCLI=cli -t "$img" "$CTX"
+    run_warren 0 image inspect --format '{{json .Config}}' "$img"
+    wr=$(jq -cS "$filter" <<<"$output")
+    [ "$p" = "$wr" ] || fail "configs differ:"$'\n'"podman: $p"$'\n'"warren: $wr"
+    wr=$(jq -cS .Healthcheck <<<"$output")
+    [ "$ph" = "$wr" ] || fail "health checks differ: podman $ph, warren $wr"
+    w run --rm --user 0 --entrypoint sh "$img" -c "$files" >"$BATS_TEST_TMPDIR/w.files" 2>&1
+    diff "$BATS_TEST_TMPDIR/p.files" "$BATS_TEST_TMPDIR/w.files" ||
+        fail "the file trees differ (podman <, warren >)"
 }
 
 @test "build: ADD refuses an archive with '..' or absolute names; nothing left behind" {
@@ -251,11 +305,19 @@ vi-removed"
     run_warren 0 build -t "$img" "$CTX"
     track_image "${lines[-1]}" # each rebuild leaves the one before untagged
     assert_line "second-$marker"
+    local layers nlayers
+    layers=$(w image inspect --format '{{json .RootFS.Layers}}' "$img")
+    nlayers=$(find "$WT_ROOT/layers" -mindepth 1 -maxdepth 1 | wc -l)
     run_warren 0 build -t "$img" "$CTX"
     track_image "${lines[-1]}" # each rebuild leaves the one before untagged
     refute_line "second-$marker"
     run grep -c -- "--> Using cache" <<<"$output"
     assert_output 4
+    # no layer made: the same layers, no new one in the store
+    run_warren 0 image inspect --format '{{json .RootFS.Layers}}' "$img"
+    assert_output "$layers"
+    [ "$(find "$WT_ROOT/layers" -mindepth 1 -maxdepth 1 | wc -l)" = "$nlayers" ] ||
+        fail "the cached rebuild stored a layer"
     echo changed >"$CTX/a"
     run_warren 0 build -t "$img" "$CTX"
     track_image "${lines[-1]}" # each rebuild leaves the one before untagged
@@ -380,4 +442,70 @@ vi-removed"
     run_warren 125 build "$BATS_TEST_TMPDIR/evil.tar"
     assert_error "context archive"
     [ "$(counts)" = "$before" ] || fail "containers/images before: $before, after: $(counts)"
+}
+
+@test "build: image diff shows what the last step changed (as podman's); history each step with its size" {
+    local img p
+    img=localhost/$(wt_name)
+    track_image "$img"
+    CTX=$BATS_TEST_TMPDIR/ctx
+    mkdir -p "$CTX"
+    head -c 10000 /dev/zero >"$CTX/big"
+    printf 'FROM %s\nCOPY big /big\nRUN echo x > /etc/newfile && rm /bin/vi && mkdir -p /new/d && rm -r /usr/sbin\nENV E=1\n' \
+        "$IMAGE" >"$CTX/Containerfile"
+    run_warren 0 build -q -t "$img" "$CTX"
+    local want=$'C /bin\nD /bin/vi\nC /etc\nA /etc/newfile\nA /new\nA /new/d\nC /usr\nD /usr/sbin'
+    run_warren 0 image diff "$img"
+    assert_output "$want"
+    # diff takes an image too (no container of that name); json as container diff
+    run_warren 0 diff "$img"
+    assert_output "$want"
+    run_warren 0 image diff --format json "$img"
+    run jq -c . <<<"$output"
+    assert_output '{"changed":["/bin","/etc","/usr"],"added":["/etc/newfile","/new","/new/d"],"deleted":["/bin/vi","/usr/sbin"]}'
+    # against its base (two layers below) and the other way round; the same image: nothing
+    local vs_base=$'A /big\nC /bin\nD /bin/vi\nC /etc\nA /etc/newfile\nA /new\nA /new/d\nC /usr\nD /usr/sbin'
+    local base_vs=$'D /big\nC /bin\nA /bin/vi\nC /etc\nD /etc/newfile\nD /new\nC /usr\nA /usr/sbin'
+    run_warren 0 image diff "$img" "$IMAGE"
+    assert_output "$vs_base"
+    run_warren 0 image diff "$IMAGE" "$img"
+    assert_output "$base_vs"
+    run_warren 0 image diff "$IMAGE" "$IMAGE"
+    assert_output ""
+    # a sibling (the same base, other changes): what differs between the two
+    track_image "$img-sib" "$img-scratch"
+    printf 'FROM %s\nRUN echo y > /etc/other && rm /bin/ls\n' "$IMAGE" >"$CTX/Containerfile.sib"
+    run_warren 0 build -q -f "$CTX/Containerfile.sib" -t "$img-sib" "$CTX"
+    local vs_sib=$'A /big\nC /bin\nA /bin/ls\nD /bin/vi\nC /etc\nA /etc/newfile\nD /etc/other\nA /new\nA /new/d\nC /usr\nD /usr/sbin'
+    run_warren 0 image diff "$img" "$img-sib"
+    assert_output "$vs_sib"
+    # images that share no layer: not guessed
+    printf 'FROM scratch\nCOPY big /big\n' >"$CTX/Containerfile.scratch"
+    run_warren 0 build -q -f "$CTX/Containerfile.scratch" -t "$img-scratch" "$CTX"
+    run_warren 125 image diff "$img" "$img-scratch"
+    assert_error "images that share no layer are not supported yet"
+    run_warren 125 image diff nosuch-image
+    assert_error "nosuch-image not found: nosuch-image: image not known"
+    run_warren 125 image diff
+    assert_error "accepts between 1 and 2 arg(s), received 0"
+    run_warren 125 image diff --format yaml "$img"
+    assert_error "only supported value for '--format' is 'json'"
+    # history: each step, its instruction and the size of the layer it made
+    run_warren 0 history --no-trunc --format '{{.CreatedBy}}|{{.Size}}' "$img"
+    assert_line --index 0 '/bin/sh -c #(nop) ENV E=1|0 B'
+    assert_line --index 1 --regexp '^/bin/sh -c echo x > /etc/newfile && rm /bin/vi && mkdir -p /new/d && rm -r /usr/sbin\|[1-9][0-9.]* k?B$'
+    assert_line --index 2 --regexp '^/bin/sh -c #\(nop\) COPY big /big\|1[0-9.]* kB$'
+    # the same Containerfile built by podman: the same changes
+    pm_init
+    [ -z "$PM_SKIP" ] || skip "$PM_SKIP"
+    pm load -i "$WT_FIXTURES/busybox.docker.tar" >/dev/null
+    pm build -q -t "$img" "$CTX" >/dev/null || fail "podman build failed"
+    # (with vfs, podman's order is not by path)
+    p=$(pm image diff "$img" | sort)
+    [ "$p" = "$(sort <<<"$want")" ] || { pm_cleanup; fail "podman's image diff: $p"; }
+    p=$(pm image diff "$img" "$IMAGE" | sort)
+    [ "$p" = "$(sort <<<"$vs_base")" ] || { pm_cleanup; fail "podman's image diff against the base: $p"; }
+    p=$(pm image diff "$IMAGE" "$img" | sort)
+    pm_cleanup
+    [ "$p" = "$(sort <<<"$base_vs")" ] || fail "podman's image diff of the base against it: $p"
 }

@@ -14,7 +14,12 @@ setup_file() {
     reg_push "docker-archive:$WT_FIXTURES/busybox.docker.tar" busybox:latest
 }
 
-teardown_file() { reg_stop; }
+# a rebuild under the same name leaves the image before it untagged: what this
+# file left so is removed at its end (files after it count the images)
+teardown_file() {
+    "$WARREN" --root "$WT_SUITE_ROOT" --runroot "$WT_SUITE_RUNROOT" image prune -f >/dev/null 2>&1 || true
+    reg_stop
+}
 
 # counts: the number of containers and images (all) now, as "C I"
 counts() {
@@ -64,6 +69,35 @@ RUN echo pulled > /p.txt"
     run_warren 0 build --pull-always --cert-dir "$REG_CERTDIR" --creds "$REG_USER:$REG_PASS" -t "$img" "$CTX"
     # newer: a registry that refuses keeps the stored image (a warning)
     run_warren 0 build --pull=newer --cert-dir "$REG_CERTDIR" -t "$img" "$CTX"
+}
+
+@test "build: FROM an image by digest pulls that manifest; stored, it is found by its digest" {
+    local img base=$REG/busybox digest
+    img=localhost/$(wt_name)
+    # a store of its own: in the shared one the same image id is stored from a
+    # docker archive already, and a pull then only adds the name
+    use_private_store
+    run_warren 0 pull $(reg_flags) "$base:latest"
+    run_warren 0 image inspect --format '{{.Digest}}' "$base:latest"
+    digest=$output
+    [[ $digest =~ ^sha256:[0-9a-f]{64}$ ]] || fail "no digest: $digest"
+    cf "FROM $base@$digest
+RUN echo by-digest > /d.txt"
+    # stored: found by the digest, nothing pulled
+    run_warren 0 build --pull=never -t "$img" "$CTX"
+    assert_line "STEP 1/2: FROM $base@$digest"
+    run_warren 0 run --rm "$img" cat /d.txt
+    assert_output by-digest
+    # not stored: pulled by the digest
+    w rmi -f "$base:latest" "$img" >/dev/null
+    run_warren 0 build $(reg_flags) -t "$img" "$CTX"
+    run_warren 0 images --digests --format '{{.Repository}} {{.Digest}}'
+    assert_line "$base $digest"
+    # a digest the registry does not have: an error naming it, nothing made
+    cf "FROM $base@sha256:$(printf '0%.0s' {1..64})"
+    run_warren 125 build $(reg_flags) -t "$img-x" "$CTX"
+    assert_last_error "sha256:0000"
+    run_warren 1 image exists "$img-x"
 }
 
 @test "build: --authfile and --tls-verify=false reach the registry; COPY --from an image pulls it" {

@@ -55,3 +55,18 @@ teardown() {
     run_warren 0 run --rm "$img-c" sh -c 'cat /g/f; test ! -e /e && echo e-gone'
     assert_output $'x\ne-gone'
 }
+
+@test "root build: --jobs 2 builds two stages at once, --ssh KEY is served to RUN, VOLUME changes are dropped" {
+    local img ctx=$BATS_TEST_TMPDIR/ctx shared=$BATS_TEST_TMPDIR/shared
+    img=localhost/$(wt_name)
+    track_image "$img"
+    mkdir -p "$ctx" "$shared"
+    mkfifo "$shared/ab" "$shared/ba"
+    ssh-keygen -q -t ed25519 -N '' -C wt-root-key -f "$BATS_TEST_TMPDIR/key"
+    # each RUN waits on a fifo the other writes: only in parallel do they finish
+    printf 'FROM %s AS a\nRUN echo a > /shared/ab && cat /shared/ba > /got-a\nFROM %s AS b\nRUN cat /shared/ab > /got-b && echo b > /shared/ba\nFROM %s\nCOPY --from=a /got-a /got-a\nCOPY --from=b /got-b /got-b\nRUN --mount=type=ssh test -S "$SSH_AUTH_SOCK" && echo agent > /agent\nVOLUME /v\nRUN echo dropped > /v/f\n' \
+        "$IMAGE" "$IMAGE" "$IMAGE" >"$ctx/Containerfile"
+    WT_CMD_TIMEOUT=90 run_warren 0 build -q --jobs 2 -v "$shared:/shared" --ssh "default=$BATS_TEST_TMPDIR/key" -t "$img" "$ctx"
+    run_warren 0 run --rm "$img" sh -c 'cat /got-a /got-b /agent; ls -A /v'
+    assert_output $'b\na\nagent'
+}
