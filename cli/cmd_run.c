@@ -38,6 +38,7 @@ RUNOPTS_CALL(runopts_add_tmpfs)
 RUNOPTS_CALL(runopts_add_mount)
 RUNOPTS_CALL(runopts_add_volumes_from)
 RUNOPTS_CALL(runopts_set_network)
+RUNOPTS_CALL(runopts_set_image_volume)
 RUNOPTS_CALL(runopts_security_opt)
 RUNOPTS_CALL(runopts_set_stop_signal)
 RUNOPTS_CALL(runopts_set_stop_timeout)
@@ -124,6 +125,7 @@ static const struct opt run_tab[] = {
     OPT_CALL("entrypoint", 0, runopts_set_entrypoint_opt),
     OPT_CALL("volume", 'v', runopts_add_volume_opt),
     OPT_CALL("tmpfs", 0, runopts_add_tmpfs_opt),
+    OPT_CALL("image-volume", 0, runopts_set_image_volume_opt),
     OPT_CALL("device", 0, runopts_add_device_opt),
     OPT_CALL("mount", 0, runopts_add_mount_opt),
     OPT_CALL("volumes-from", 0, runopts_add_volumes_from_opt),

@@ -49,6 +49,8 @@
 	"      --volumes-from CTR[:ro|rw]\n"                                                       \
 	"                            the volumes and bind mounts of container CTR\n"               \
 	"      --tmpfs DST[:OPTS]    mount a tmpfs at DST\n"                                       \
+	"      --image-volume MODE   the image's VOLUME dirs: bind (an anonymous volume each,\n"   \
+	"                            the default), tmpfs or ignore\n"                              \
 	"      --device HOST[:CTR][:PERMS]\n"                                                      \
 	"                            a host device node (or a directory's nodes) in the\n"         \
 	"                            container; or a CDI name such as nvidia.com/gpu=all,\n"       \

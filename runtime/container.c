@@ -26,6 +26,7 @@
 #include "runtime/pods.h"
 #include "runtime/portfwd.h"
 #include "runtime/ports.h"
+#include "runtime/runopts.h"
 #include "runtime/volumes.h"
 #include "storage/driver.h"
 #include "storage/pool.h"
@@ -529,6 +530,12 @@ static void config_defaults(struct engine *e, struct run_opts *o, char ***env, c
 	}
 	if (o->init_path == NULL && (v = config_str(cc, "containers", "init_path")) != NULL && *v)
 		o->init_path = (char *)v;
+	if (o->image_volume == NULL &&
+	    (v = config_str(cc, "engine", "image_volume_mode")) != NULL &&
+	    runopts_set_image_volume(o, v, &(struct werr){0}) < 0)
+		log_warn("containers.conf: image_volume_mode \"%s\" is not bind, tmpfs or ignore: "
+			 "bind is used",
+			 v);
 }
 
 int container_create(struct engine *e, const char *image_ref, const struct run_opts *o_user,
@@ -547,7 +554,8 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	struct layer_hold hold = {0};
 	enum storage_driver d;
 	cleanup_free char *dir = NULL, *bundle = NULL, *sqsh_dir = NULL;
-	cleanup_strv char **secret_env = NULL; /* o's env and the env secrets */
+	cleanup_strv char **secret_env = NULL;	/* o's env and the env secrets */
+	cleanup_strv char **image_tmpfs = NULL; /* o's --tmpfs and the image's VOLUMEs */
 	int r, lock = -1;
 
 	if (engine_store(e, err) == NULL)
@@ -600,7 +608,8 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 		}
 	}
 	if ((!o->rootfs && image_config_parse(img.config, &cfg, err) < 0) ||
-	    check_health(o, &cfg, err) < 0 || driver_choose(e, &d, err) < 0)
+	    check_health(o, &cfg, err) < 0 || driver_choose(e, &d, err) < 0 ||
+	    (!o->rootfs && volumes_add_image(e, &eff, img.config, &image_tmpfs, err) < 0))
 		goto fail;
 	how = ctr_userns_storage(e, &uns, &d);
 	if (o->rootfs && !o->rootfs_sqsh && how != CTR_ROOTFS_PLAIN) {

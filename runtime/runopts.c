@@ -225,6 +225,20 @@ int runopts_add_tmpfs(struct run_opts *o, const char *spec, struct werr *err)
 	return 0;
 }
 
+int runopts_set_image_volume(struct run_opts *o, const char *mode, struct werr *err)
+{
+	static const char *const modes[] = {"bind", "tmpfs", "ignore"};
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (strcmp(mode, modes[i]) == 0) {
+			o->image_volume = modes[i];
+			return 0;
+		}
+	werr_set(err, 0, "invalid image volume mode \"%s\" required value: bind, tmpfs, ignore",
+		 mode);
+	return werr_status(err, 125);
+}
+
 int runopts_set_network(struct run_opts *o, const char *mode, struct werr *err)
 {
 	return net_parse_mode(mode, &o->net, &o->netopts, err);

@@ -59,6 +59,10 @@ int runopts_add_secret(struct run_opts *o, const char *spec, struct werr *err);
 int runopts_add_ulimit(struct run_opts *o, const char *spec, struct werr *err);
 /* --network MODE[:OPTS] (net_parse_mode) */
 int runopts_set_network(struct run_opts *o, const char *mode, struct werr *err);
+/* --image-volume MODE: what becomes of the image's VOLUME dirs: bind (an
+ * anonymous volume each, the default), tmpfs, ignore (Podman's error
+ * otherwise). */
+int runopts_set_image_volume(struct run_opts *o, const char *mode, struct werr *err);
 /* -p/--publish [IP:][HOSTPORT:]CTRPORT[/PROTO] and --expose PORT[-PORT][/PROTO]
  * (runtime/ports.h parses them; status 125 on error). */
 int runopts_add_publish(struct run_opts *o, const char *spec, struct werr *err);

@@ -50,6 +50,7 @@ struct volume_spec {
 struct run_opts {
 	char *name;
 	char *cidfile;		     /* --cidfile: the CLI writes the id there */
+	const char *image_volume;    /* --image-volume bind|tmpfs|ignore, NULL: bind */
 	char *hostname;		     /* default: first 12 chars of the id */
 	char *workdir;		     /* -w */
 	char *user;		     /* -u USER[:GROUP], names or numbers */

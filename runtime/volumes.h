@@ -75,6 +75,16 @@ int volumes_resolve(struct engine *e, const struct run_opts *o, struct volume_sp
 		    struct werr *err);
 void volumes_free(struct volume_spec *v, size_t n);
 
+/* The image's VOLUME dirs (config.Volumes of the image config JSON) that
+ * o does not mount already (the user's mounts win): with --image-volume
+ * bind (the default) appended to o->volumes as anonymous volumes (the
+ * image's content copied in on first use, gone with run --rm and rm -v,
+ * as Podman's); tmpfs: added to o->tmpfs, which becomes *tmpfs (a new
+ * vector the caller frees); ignore: nothing. o's vectors must be the
+ * caller's own (volumes_resolve's). */
+int volumes_add_image(struct engine *e, struct run_opts *o, const char *config_json, char ***tmpfs,
+		      struct werr *err);
+
 /* Records that container ctr_id uses the volumes of v, creating the
  * missing ones (their record and data dir); call inside the transaction
  * that adds the container. */

@@ -177,6 +177,47 @@ fail:
 	return -1;
 }
 
+int volumes_add_image(struct engine *e, struct run_opts *o, const char *config_json, char ***tmpfs,
+		      struct werr *err)
+{
+	cleanup_json struct json_object *root = NULL;
+	struct json_object *vols;
+	const char *mode = o->image_volume ? o->image_volume : "bind";
+
+	*tmpfs = NULL;
+	if (strcmp(mode, "ignore") == 0 || config_json == NULL ||
+	    (root = json_tokener_parse(config_json)) == NULL)
+		return 0;
+	vols = jget(jget(root, "config"), "Volumes");
+	if (!json_object_is_type(vols, json_type_object))
+		return 0;
+	json_object_object_foreach(vols, dir, unused)
+	{
+		cleanup_free char *dst = runopts_path_clean(dir);
+		(void)unused;
+		/* a relative or root path is no place for a volume; a user's
+		 * mount of that dir wins */
+		if (dst[0] != '/' || strcmp(dst, "/") == 0 || runopts_dest_conflict(o, dst) != NULL)
+			continue;
+		if (strcmp(mode, "tmpfs") == 0) {
+			if (*tmpfs == NULL)
+				*tmpfs = strv_copy(o->tmpfs);
+			*tmpfs = strv_append(*tmpfs, dst);
+			o->tmpfs = *tmpfs;
+			continue;
+		}
+		o->volumes = xrealloc(o->volumes, (o->nvolumes + 1) * sizeof(*o->volumes));
+		o->volumes[o->nvolumes] =
+		    (struct volume_spec){.kind = MOUNT_VOLUME, .dst = steal_pointer(&dst)};
+		if (resolve_source(e, &o->volumes[o->nvolumes], err) < 0) {
+			volume_spec_free(&o->volumes[o->nvolumes]);
+			return -1;
+		}
+		o->nvolumes++;
+	}
+	return 0;
+}
+
 int volumes_attach(struct engine *e, const char *ctr_id, const struct volume_spec *v, size_t n,
 		   struct werr *err)
 {

@@ -252,6 +252,47 @@ vdata() {
     assert_output "$before"
 }
 
+@test "run: an image's VOLUME dirs become anonymous volumes with the image's content (--image-volume bind, tmpfs, ignore)" {
+    local img c anon before ctx=$BATS_TEST_TMPDIR/ctx
+    img=localhost/$(wt_name) c=$(wt_name)
+    track_image "$img"
+    mkdir -p "$ctx"
+    printf 'FROM %s\nRUN mkdir /data && echo from-image > /data/f\nVOLUME /data\n' "$IMAGE" >"$ctx/Containerfile"
+    run_warren 0 build -q -t "$img" "$ctx"
+    # bind (the default): a volume mounted at /data, filled from the image
+    run_warren 0 run --name "$c" "$img" sh -c 'cat /data/f; grep -c " /data " /proc/mounts; echo more > /data/g'
+    assert_output $'from-image\n1'
+    run_warren 0 inspect --format '{{range .Mounts}}{{.Type}} {{.Destination}} {{.Name}};{{end}}' "$c"
+    [[ $output =~ ^volume\ /data\ ([0-9a-f]{64})\;$ ]] || fail "Mounts: $output"
+    anon=${BASH_REMATCH[1]}
+    # the container's writes stay in its volume across a restart
+    run_warren 0 start -a "$c"
+    run_warren 0 run --rm --volumes-from "$c" "$IMAGE" cat /data/g
+    assert_output more
+    run_warren 0 rm -v "$c"
+    run_warren 1 volume exists "$anon"
+    # run --rm takes it along; a user's mount of the dir wins
+    run_warren 0 volume ls -q
+    before=$output
+    run_warren 0 run --rm "$img" cat /data/f
+    assert_output from-image
+    mkdir "$BATS_TEST_TMPDIR/bind" && touch "$BATS_TEST_TMPDIR/bind/mine"
+    run_warren 0 run --rm -v "$BATS_TEST_TMPDIR/bind:/data" "$img" ls /data
+    assert_output mine
+    run_warren 0 volume ls -q
+    assert_output "$before"
+    # tmpfs: a tmpfs at /data; ignore: the image's dir as it is, no mount
+    run_warren 0 run --rm --image-volume tmpfs "$img" sh -c 'grep " /data " /proc/mounts | cut -d" " -f3'
+    assert_output tmpfs
+    run_warren 0 run --rm --image-volume ignore "$img" sh -c 'cat /data/f; grep -c " /data " /proc/mounts; true'
+    assert_output $'from-image\n0'
+    run_warren 0 volume ls -q
+    assert_output "$before"
+    # bad mode: Podman's words, nothing made
+    run_warren 125 run --rm --image-volume foo "$img" true
+    assert_error 'invalid image volume mode "foo" required value: bind, tmpfs, ignore'
+}
+
 @test "volume rm: a volume in use is refused without -f; -f removes its containers; prune removes the unused" {
     # guards: issue 8 "A volume in use (by any container, running or not) cannot be removed
     # without -f"; "volume prune removes unused ones and prints their names"
