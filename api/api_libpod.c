@@ -4,6 +4,7 @@
  * command prints with --format json (Podman's own), so remote and local
  * output agree. */
 #include "api/api_int.h"
+#include "api/api_libpod.h"
 #include "image/filter.h"
 #include "image/image.h"
 #include "image/img_json.h"
@@ -314,42 +315,6 @@ int api_libpod_img_pull(struct api_ctx *c)
 	return 0;
 }
 
-/* GET /libpod/pods/json: `pod ps --format json`'s entries (filters are
- * refused: they are not served over the API yet) */
-int api_libpod_pod_list(struct api_ctx *c)
-{
-	cleanup_strv char **specs = NULL;
-	struct pod_rec *p = NULL;
-	struct werr err = {0};
-	struct json_object *a;
-	size_t n = 0;
-	bool ok;
-
-	if (api_ready(c) < 0)
-		return 0;
-	specs = api_filters(c, &ok);
-	if (!ok)
-		return 0;
-	if (specs != NULL)
-		return api_error(c, 400, "pod filters are not served over the API yet");
-	if (pod_list(c->e, &p, &n, &err) < 0)
-		return api_werr(c, &err, 500);
-	a = json_object_new_array();
-	for (size_t i = 0; i < n; i++) {
-		struct container_rec *m = NULL;
-		size_t nm = 0;
-		if (pod_members(c->e, &p[i], &m, &nm, &err) < 0) {
-			json_object_put(a);
-			pod_recs_free(p, n);
-			return api_werr(c, &err, 500);
-		}
-		json_object_array_add(a, pod_ps_json(&p[i], m, nm, false, true));
-		container_recs_free(m, nm);
-	}
-	pod_recs_free(p, n);
-	return api_json(c, 200, a);
-}
-
 /* ---- create (Podman's SpecGenerator) ---- */
 
 /* strings of array field k of o appended to *v; false when one is no string */
@@ -366,9 +331,7 @@ static bool str_list(struct json_object *o, const char *k, char ***v)
 	return true;
 }
 
-/* portmappings [{host_ip, container_port, host_port, range, protocol}] as
- * -p specs */
-static int spec_ports(struct run_opts *o, struct json_object *pm, struct werr *err)
+int api_libpod_ports(struct json_object *pm, char ***specs, struct werr *err)
 {
 	for (size_t i = 0; i < jlen(pm); i++) {
 		struct json_object *m = json_object_array_get_idx(pm, i);
@@ -389,9 +352,21 @@ static int spec_ports(struct run_opts *o, struct json_object *pm, struct werr *e
 		spec = xasprintf("%s%s%s%s%s/%s", ip && *ip ? ip : "", ip && *ip ? ":" : "", hports,
 				 (ip && *ip) || hp ? ":" : "", cports,
 				 proto && *proto ? proto : "tcp");
-		if (runopts_add_publish(o, spec, err) < 0)
-			return -1;
+		*specs = strv_append(*specs, spec);
 	}
+	return 0;
+}
+
+/* portmappings as run's -p specs into o */
+static int spec_ports(struct run_opts *o, struct json_object *pm, struct werr *err)
+{
+	cleanup_strv char **specs = NULL;
+
+	if (api_libpod_ports(pm, &specs, err) < 0)
+		return -1;
+	for (size_t i = 0; specs && specs[i]; i++)
+		if (runopts_add_publish(o, specs[i], err) < 0)
+			return -1;
 	return 0;
 }
 
@@ -431,6 +406,7 @@ static int spec_opts(struct json_object *b, struct run_opts *o, struct werr *err
 	    {"init", json_type_boolean},       {"restart_policy", json_type_string},
 	    {"stop_timeout", json_type_int},   {"stop_signal", json_type_int},
 	    {"annotations", json_type_object}, {"publish_image_ports", json_type_boolean},
+	    {"pod", json_type_string},
 	};
 	const char *s, *bad = NULL;
 
@@ -508,6 +484,7 @@ int api_libpod_ctr_create(struct api_ctx *c)
 {
 	cleanup_json struct json_object *b = NULL;
 	struct ctr_owned oc = {.lock = -1, .proc = {.pty_master = -1}};
+	cleanup_free char *pod_id = NULL;
 	struct werr err = {0};
 	struct json_object *res;
 	struct run_opts o;
@@ -520,6 +497,12 @@ int api_libpod_ctr_create(struct api_ctx *c)
 	if (spec_opts(b, &o, &err) < 0) {
 		runopts_free(&o);
 		return api_error(c, 400, "%s", err.msg);
+	}
+	/* --pod: joins it as run --pod does (the infra starts with it) */
+	if (jstr(b, "pod") && *jstr(b, "pod") &&
+	    pod_join_opts(c->e, jstr(b, "pod"), &o, &pod_id, &err) < 0) {
+		runopts_free(&o);
+		return api_error(c, strstr(err.msg, "no such pod") ? 404 : 400, "%s", err.msg);
 	}
 	r = container_create(c->e, jstr(b, "image"), &o, &oc, &err);
 	runopts_free(&o);

@@ -2,6 +2,7 @@
  * prefixes, the route table, 404 and 405, the version check, and the
  * helpers the handlers share (errors, JSON in and out). */
 #include "api/api_int.h"
+#include "api/api_libpod.h"
 #include "lib/cleanup.h"
 #include "lib/util.h"
 #include "rootless/rootless.h"
@@ -93,6 +94,19 @@ static const struct route libpod_routes[] = {
     {"DELETE", "/images/remove", api_libpod_img_remove, true},
     {"POST", "/images/pull", api_libpod_img_pull, true},
     {"GET", "/pods/json", api_libpod_pod_list, true},
+    /* api_libpod_pod.c */
+    {"POST", "/pods/create", api_libpod_pod_create, true},
+    {"POST", "/pods/prune", api_libpod_pod_prune, true},
+    {"GET", "/pods/*/json", api_libpod_pod_inspect, true},
+    {"GET", "/pods/*/exists", api_libpod_pod_exists, true},
+    {"GET", "/pods/*/top", api_libpod_pod_top, true},
+    {"POST", "/pods/*/start", api_libpod_pod_start, true},
+    {"POST", "/pods/*/stop", api_libpod_pod_stop, true},
+    {"POST", "/pods/*/restart", api_libpod_pod_restart, true},
+    {"POST", "/pods/*/kill", api_libpod_pod_kill, true},
+    {"POST", "/pods/*/pause", api_libpod_pod_pause, true},
+    {"POST", "/pods/*/unpause", api_libpod_pod_unpause, true},
+    {"DELETE", "/pods/*", api_libpod_pod_remove, true},
 };
 
 static char server_headers[256];

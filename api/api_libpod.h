@@ -1,0 +1,28 @@
+/* api_libpod.h - inside api/: the /libpod/ handlers for pods, volumes,
+ * networks, kube and the system and image bits `podman --remote` (4.3)
+ * calls (api_libpod_*.c). Each returns as api_handle does. */
+#ifndef WARREN_API_LIBPOD_H
+#define WARREN_API_LIBPOD_H
+
+#include "api/api_int.h"
+
+/* api_libpod.c: a SpecGenerator's portmappings [{host_ip, container_port,
+ * host_port, range, protocol}] as -p specs appended to *specs; 0, or -1
+ * with err for a port out of range. */
+int api_libpod_ports(struct json_object *pm, char ***specs, struct werr *err);
+
+/* api_libpod_pod.c */
+int api_libpod_pod_create(struct api_ctx *c);
+int api_libpod_pod_inspect(struct api_ctx *c);
+int api_libpod_pod_exists(struct api_ctx *c);
+int api_libpod_pod_start(struct api_ctx *c);
+int api_libpod_pod_stop(struct api_ctx *c);
+int api_libpod_pod_restart(struct api_ctx *c);
+int api_libpod_pod_kill(struct api_ctx *c);
+int api_libpod_pod_pause(struct api_ctx *c);
+int api_libpod_pod_unpause(struct api_ctx *c);
+int api_libpod_pod_remove(struct api_ctx *c);
+int api_libpod_pod_prune(struct api_ctx *c);
+int api_libpod_pod_top(struct api_ctx *c);
+
+#endif
