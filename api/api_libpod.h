@@ -25,4 +25,12 @@ int api_libpod_pod_remove(struct api_ctx *c);
 int api_libpod_pod_prune(struct api_ctx *c);
 int api_libpod_pod_top(struct api_ctx *c);
 
+/* api_libpod_vol.c */
+int api_libpod_vol_create(struct api_ctx *c);
+int api_libpod_vol_list(struct api_ctx *c);
+int api_libpod_vol_inspect(struct api_ctx *c);
+int api_libpod_vol_exists(struct api_ctx *c);
+int api_libpod_vol_remove(struct api_ctx *c);
+int api_libpod_vol_prune(struct api_ctx *c);
+
 #endif

@@ -4,6 +4,7 @@
 #include "api/api_int.h"
 #include "api/api_libpod.h"
 #include "lib/cleanup.h"
+#include "lib/json.h"
 #include "lib/util.h"
 #include "rootless/rootless.h"
 
@@ -107,6 +108,13 @@ static const struct route libpod_routes[] = {
     {"POST", "/pods/*/pause", api_libpod_pod_pause, true},
     {"POST", "/pods/*/unpause", api_libpod_pod_unpause, true},
     {"DELETE", "/pods/*", api_libpod_pod_remove, true},
+    /* api_libpod_vol.c */
+    {"POST", "/volumes/create", api_libpod_vol_create, true},
+    {"GET", "/volumes/json", api_libpod_vol_list, true},
+    {"POST", "/volumes/prune", api_libpod_vol_prune, true},
+    {"GET", "/volumes/*/json", api_libpod_vol_inspect, true},
+    {"GET", "/volumes/*/exists", api_libpod_vol_exists, true},
+    {"DELETE", "/volumes/*", api_libpod_vol_remove, true},
 };
 
 static char server_headers[256];
@@ -262,6 +270,18 @@ int api_error(struct api_ctx *c, int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (c->libpod) {
+		/* Podman's ErrorModel: its client reads the status from
+		 * "response" (a 404 of inspect is "no such X" only then) and
+		 * "cause" is the innermost error, after the last ": " */
+		cleanup_json struct json_object *o = json_object_new_object();
+		const char *cause = strrchr(msg, ':');
+		jset_str(o, "cause", cause && cause[1] == ' ' ? cause + 2 : msg);
+		jset_str(o, "message", msg);
+		jset(o, "response", json_object_new_int(status));
+		http_send_json(c->fd, status, o);
+		return 0;
+	}
 	http_send_error(c->fd, status, msg);
 	return 0;
 }
