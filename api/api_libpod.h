@@ -33,4 +33,14 @@ int api_libpod_vol_exists(struct api_ctx *c);
 int api_libpod_vol_remove(struct api_ctx *c);
 int api_libpod_vol_prune(struct api_ctx *c);
 
+/* api_libpod_net.c */
+int api_libpod_net_create(struct api_ctx *c);
+int api_libpod_net_list(struct api_ctx *c);
+int api_libpod_net_inspect(struct api_ctx *c);
+int api_libpod_net_exists(struct api_ctx *c);
+int api_libpod_net_remove(struct api_ctx *c);
+int api_libpod_net_prune(struct api_ctx *c);
+int api_libpod_net_connect(struct api_ctx *c);
+int api_libpod_net_disconnect(struct api_ctx *c);
+
 #endif

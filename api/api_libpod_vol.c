@@ -96,8 +96,8 @@ int api_libpod_vol_list(struct api_ctx *c)
 	if (!ok)
 		return 0;
 	if (volume_list(c->e, specs, &v, &n, &err) < 0)
-		return api_error(c, err.status == 125 || strstr(err.msg, "filter") ? 400 : 500, "%s",
-				 err.msg);
+		return api_error(c, err.status == 125 || strstr(err.msg, "filter") ? 400 : 500,
+				 "%s", err.msg);
 	a = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(a, volume_json(c->e, &v[i], false));

@@ -115,6 +115,15 @@ static const struct route libpod_routes[] = {
     {"GET", "/volumes/*/json", api_libpod_vol_inspect, true},
     {"GET", "/volumes/*/exists", api_libpod_vol_exists, true},
     {"DELETE", "/volumes/*", api_libpod_vol_remove, true},
+    /* api_libpod_net.c */
+    {"POST", "/networks/create", api_libpod_net_create, true},
+    {"GET", "/networks/json", api_libpod_net_list, true},
+    {"POST", "/networks/prune", api_libpod_net_prune, true},
+    {"GET", "/networks/*/json", api_libpod_net_inspect, true},
+    {"GET", "/networks/*/exists", api_libpod_net_exists, true},
+    {"POST", "/networks/*/connect", api_libpod_net_connect, true},
+    {"POST", "/networks/*/disconnect", api_libpod_net_disconnect, true},
+    {"DELETE", "/networks/*", api_libpod_net_remove, true},
 };
 
 static char server_headers[256];
