@@ -43,4 +43,12 @@ int api_libpod_net_prune(struct api_ctx *c);
 int api_libpod_net_connect(struct api_ctx *c);
 int api_libpod_net_disconnect(struct api_ctx *c);
 
+/* api_libpod_sys.c */
+int api_libpod_version(struct api_ctx *c);
+int api_libpod_system_df(struct api_ctx *c);
+int api_libpod_ctr_exists(struct api_ctx *c);
+int api_libpod_img_exists(struct api_ctx *c);
+int api_libpod_img_inspect(struct api_ctx *c);
+int api_libpod_img_untag(struct api_ctx *c);
+
 #endif

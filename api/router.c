@@ -124,6 +124,21 @@ static const struct route libpod_routes[] = {
     {"POST", "/networks/*/connect", api_libpod_net_connect, true},
     {"POST", "/networks/*/disconnect", api_libpod_net_disconnect, true},
     {"DELETE", "/networks/*", api_libpod_net_remove, true},
+    /* api_libpod_sys.c */
+    {"GET", "/version", api_libpod_version, true},
+    {"GET", "/system/df", api_libpod_system_df, true},
+    {"GET", "/containers/*/exists", api_libpod_ctr_exists, true},
+    {"GET", "/images/**/exists", api_libpod_img_exists, true},
+    {"GET", "/images/**/json", api_libpod_img_inspect, true},
+    {"POST", "/images/**/untag", api_libpod_img_untag, true},
+    /* Docker's handlers where the libpod shapes are the same */
+    {"POST", "/images/**/tag", api_img_tag, true},
+    {"GET", "/images/**/history", api_img_history, true},
+    {"GET", "/containers/*/top", api_ctr_top, true},
+    {"POST", "/containers/*/rename", api_ctr_rename, true},
+    {"HEAD", "/containers/*/archive", api_ctr_archive_head, true},
+    {"GET", "/containers/*/archive", api_ctr_archive_get, true},
+    {"PUT", "/containers/*/archive", api_ctr_archive_put, true},
 };
 
 static char server_headers[256];
@@ -279,6 +294,12 @@ int api_error(struct api_ctx *c, int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (c->libpod && strcmp(c->req->method, "HEAD") == 0) {
+		/* a HEAD answer has no body (the client would read it as the
+		 * answer of its next request) */
+		http_send(c->fd, status, "application/json", NULL, 0, true);
+		return 0;
+	}
 	if (c->libpod) {
 		/* Podman's ErrorModel: its client reads the status from
 		 * "response" (a 404 of inspect is "no such X" only then) and
