@@ -131,6 +131,10 @@ static const struct route libpod_routes[] = {
     {"GET", "/images/**/exists", api_libpod_img_exists, true},
     {"GET", "/images/**/json", api_libpod_img_inspect, true},
     {"POST", "/images/**/untag", api_libpod_img_untag, true},
+    /* api_libpod_kube.c */
+    {"POST", "/play/kube", api_libpod_kube_play, true},
+    {"DELETE", "/play/kube", api_libpod_kube_down, true},
+    {"GET", "/generate/kube", api_libpod_kube_generate, true},
     /* Docker's handlers where the libpod shapes are the same */
     {"POST", "/images/**/tag", api_img_tag, true},
     {"GET", "/images/**/history", api_img_history, true},

@@ -30,28 +30,6 @@ static const struct opt gen_tab[] = {
 
 static const struct optspec gen_opts = {gen_tab, sizeof(struct kube_gen_cli), false, NULL, NULL};
 
-/* The documents as Podman prints them: a comment header, "---" between
- * documents. */
-static char *render(struct json_object *docs, struct werr *err)
-{
-	cleanup_free char *text =
-	    xasprintf("# Save the output of this file and use kubectl create -f "
-		      "to import\n# it into Kubernetes.\n#\n# Created with "
-		      "warren-%s\n",
-		      WARREN_VERSION);
-
-	for (size_t i = 0; i < jlen(docs); i++) {
-		cleanup_free char *y = json_to_yaml(json_object_array_get_idx(docs, i), err);
-		char *t;
-		if (y == NULL)
-			return NULL;
-		t = xasprintf("%s%s%s", text, i ? "---\n" : "", y);
-		free(text);
-		text = t;
-	}
-	return steal_pointer(&text);
-}
-
 static int cmd_kube_generate(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct kube_gen_cli *c = opts;
@@ -84,7 +62,7 @@ static int cmd_kube_generate(struct engine *e, void *opts, char **args, struct w
 	}
 	if (kube_generate(e, args, &o, &docs, err) < 0)
 		return -1;
-	text = render(docs, err);
+	text = kube_render(docs, WARREN_VERSION, err);
 	if (text == NULL)
 		return werr_status(err, 125);
 	if (c->file) {

@@ -23,6 +23,11 @@ struct kube_gen_opts {
 int kube_generate(struct engine *e, char *const *refs, const struct kube_gen_opts *o,
 		  struct json_object **docs, struct werr *err);
 
+/* The documents of kube_generate as Podman prints them: a comment header
+ * naming warren-VERSION, "---" between documents (malloc'd; NULL with
+ * err when one cannot be YAML). */
+char *kube_render(struct json_object *docs, const char *version, struct werr *err);
+
 struct kube_play_opts {
 	bool replace;			/* --replace: pods (and secrets) of the names go first */
 	bool no_start;			/* --start=false */
