@@ -145,6 +145,8 @@ int api_libpod_pod_list(struct api_ctx *c)
 	specs = api_filters(c, &ok);
 	if (!ok)
 		return 0;
+	if (pod_filter_check(specs, &err) < 0)
+		return api_error(c, 400, "%s", err.msg);
 	if (pod_list(c->e, &p, &n, &err) < 0)
 		return api_werr(c, &err, 500);
 	a = json_object_new_array();

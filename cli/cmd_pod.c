@@ -217,7 +217,7 @@ static int cmd_pod_ps(struct engine *e, void *opts, char **args, struct werr *er
 		werr_set(err, 0, "accepts 0 arg(s), received %zu", strv_len(args));
 		return werr_status(err, 125);
 	}
-	if (pod_list(e, &p, &n, err) < 0)
+	if (pod_filter_check(o->filter, err) < 0 || pod_list(e, &p, &n, err) < 0)
 		return werr_status(err, 125);
 	objs = xcalloc(n + 1, sizeof(*objs));
 	for (size_t i = 0; i < n && rc == 0; i++) {

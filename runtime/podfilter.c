@@ -74,3 +74,14 @@ int pod_filter_match(char *const *filters, const struct pod_rec *p, const struct
 	}
 	return 1;
 }
+
+int pod_filter_check(char *const *filters, struct werr *err)
+{
+	struct pod_rec none = {.name = (char *)""};
+
+	/* Podman refuses a bad filter even when there is no pod to match */
+	for (size_t i = 0; filters && filters[i]; i++)
+		if (filter_one(filters[i], &none, NULL, 0, err) < 0)
+			return -1;
+	return 0;
+}

@@ -79,6 +79,8 @@ struct json_object *pod_ps_json(const struct pod_rec *p, const struct container_
  * (status 125). */
 int pod_filter_match(char *const *filters, const struct pod_rec *p, const struct container_rec *c,
 		     size_t n, struct werr *err);
+/* Are the filters valid (whatever pods there are)? 0, or -1 as above. */
+int pod_filter_check(char *const *filters, struct werr *err);
 
 /* start: the infra, then the members in creation order; stop: the
  * members in the reverse order of their starts, then the infra (timeout
