@@ -370,20 +370,39 @@ static int spec_ports(struct run_opts *o, struct json_object *pm, struct werr *e
 	return 0;
 }
 
-/* netns {"nsmode": ..., "value": ...} as --network */
-static int spec_netns(struct run_opts *o, struct json_object *ns, struct werr *err)
+char **api_libpod_networks(struct json_object *b)
 {
+	struct json_object *ns = jget(b, "netns"), *nets = jget(b, "Networks");
 	const char *mode = jstr(ns, "nsmode"), *val = jstr(ns, "value");
-	cleanup_free char *net = NULL;
+	char **names = NULL;
 
-	if (mode == NULL || !*mode || !strcmp(mode, "default"))
-		return 0;
-	if (!strcmp(mode, "container") || !strcmp(mode, "path"))
-		net =
+	if (mode == NULL || !*mode || !strcmp(mode, "default") || !strcmp(mode, "private"))
+		return NULL;
+	if (!strcmp(mode, "container") || !strcmp(mode, "path")) {
+		cleanup_free char *net =
 		    xasprintf("%s:%s", !strcmp(mode, "path") ? "ns" : "container", val ? val : "");
-	else
-		net = xstrdup(mode);
-	return runopts_set_network(o, net, err);
+		return strv_append(NULL, net);
+	}
+	/* --network NAME (repeated): bridge mode with the networks named */
+	if (!strcmp(mode, "bridge") && json_object_is_type(nets, json_type_object)) {
+		json_object_object_foreach(nets, k, v)
+		{
+			(void)v;
+			names = strv_append(names, k);
+		}
+	}
+	return names ? names : strv_append(NULL, mode);
+}
+
+/* netns and Networks as --network (each) into o */
+static int spec_netns(struct run_opts *o, struct json_object *b, struct werr *err)
+{
+	cleanup_strv char **nets = api_libpod_networks(b);
+
+	for (size_t i = 0; nets && nets[i]; i++)
+		if (runopts_set_network(o, nets[i], err) < 0)
+			return -1;
+	return 0;
 }
 
 /* The SpecGenerator's fields warren has into o: 0, or -1 with err (400).
@@ -394,18 +413,31 @@ static int spec_opts(struct json_object *b, struct run_opts *o, struct werr *err
 		const char *field;
 		enum json_type type;
 	} types[] = {
-	    {"image", json_type_string},       {"name", json_type_string},
-	    {"command", json_type_array},      {"entrypoint", json_type_array},
-	    {"env", json_type_object},	       {"labels", json_type_object},
-	    {"work_dir", json_type_string},    {"user", json_type_string},
-	    {"hostname", json_type_string},    {"terminal", json_type_boolean},
-	    {"stdin", json_type_boolean},      {"remove", json_type_boolean},
-	    {"privileged", json_type_boolean}, {"read_only_filesystem", json_type_boolean},
-	    {"cap_add", json_type_array},      {"cap_drop", json_type_array},
-	    {"portmappings", json_type_array}, {"netns", json_type_object},
-	    {"init", json_type_boolean},       {"restart_policy", json_type_string},
-	    {"stop_timeout", json_type_int},   {"stop_signal", json_type_int},
-	    {"annotations", json_type_object}, {"publish_image_ports", json_type_boolean},
+	    {"image", json_type_string},
+	    {"name", json_type_string},
+	    {"command", json_type_array},
+	    {"entrypoint", json_type_array},
+	    {"env", json_type_object},
+	    {"labels", json_type_object},
+	    {"work_dir", json_type_string},
+	    {"user", json_type_string},
+	    {"hostname", json_type_string},
+	    {"terminal", json_type_boolean},
+	    {"stdin", json_type_boolean},
+	    {"remove", json_type_boolean},
+	    {"privileged", json_type_boolean},
+	    {"read_only_filesystem", json_type_boolean},
+	    {"cap_add", json_type_array},
+	    {"cap_drop", json_type_array},
+	    {"portmappings", json_type_array},
+	    {"netns", json_type_object},
+	    {"Networks", json_type_object},
+	    {"init", json_type_boolean},
+	    {"restart_policy", json_type_string},
+	    {"stop_timeout", json_type_int},
+	    {"stop_signal", json_type_int},
+	    {"annotations", json_type_object},
+	    {"publish_image_ports", json_type_boolean},
 	    {"pod", json_type_string},
 	};
 	const char *s, *bad = NULL;
@@ -472,8 +504,7 @@ static int spec_opts(struct json_object *b, struct run_opts *o, struct werr *err
 				return -1;
 		}
 	}
-	if (spec_ports(o, jget(b, "portmappings"), err) < 0 ||
-	    spec_netns(o, jget(b, "netns"), err) < 0)
+	if (spec_ports(o, jget(b, "portmappings"), err) < 0 || spec_netns(o, b, err) < 0)
 		return -1;
 	o->detach = true;
 	return 0;

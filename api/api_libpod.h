@@ -11,6 +11,11 @@
  * with err for a port out of range. */
 int api_libpod_ports(struct json_object *pm, char ***specs, struct werr *err);
 
+/* api_libpod.c: a SpecGenerator's (or PodSpecGenerator's) netns
+ * {nsmode, value} and Networks {NAME: {...}} as run's --network values
+ * (a new NULL-terminated list), NULL for the default. */
+char **api_libpod_networks(struct json_object *b);
+
 /* api_libpod_pod.c */
 int api_libpod_pod_create(struct api_ctx *c);
 int api_libpod_pod_inspect(struct api_ctx *c);

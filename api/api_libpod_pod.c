@@ -71,9 +71,10 @@ static int pod_spec(struct json_object *b, struct pod_create_opts *o, char **sha
 	    {"name", json_type_string},	       {"hostname", json_type_string},
 	    {"labels", json_type_object},      {"no_infra", json_type_boolean},
 	    {"portmappings", json_type_array}, {"shared_namespaces", json_type_array},
-	    {"netns", json_type_object},
+	    {"netns", json_type_object},       {"Networks", json_type_object},
 	};
-	const char *bad = NULL, *mode;
+	cleanup_strv char **nets = NULL;
+	const char *bad = NULL;
 
 	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
 		if (!api_typed(b, types[i].field, types[i].type, &bad))
@@ -97,11 +98,12 @@ static int pod_spec(struct json_object *b, struct pod_create_opts *o, char **sha
 					"json: shared_namespaces holds a value that is no string");
 	*share = share_of(jget(b, "shared_namespaces"));
 	o->share = *share;
-	mode = jstr(jget(b, "netns"), "nsmode");
-	if (mode && *mode && strcmp(mode, "default") != 0 && strcmp(mode, "private") != 0) {
-		*net = xstrdup(mode);
-		o->network = *net;
-	}
+	nets = api_libpod_networks(b);
+	if (strv_len(nets) > 1)
+		return werr_set(err, 0, "a warren pod joins one network: %zu given",
+				strv_len(nets));
+	*net = nets ? xstrdup(nets[0]) : NULL;
+	o->network = *net;
 	return 0;
 }
 

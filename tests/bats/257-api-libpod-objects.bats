@@ -246,6 +246,17 @@ lp() {
     assert_success
     run_warren 0 inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' c1
     assert_output "n2 "
+    # run and pod create --network NAME: those networks, not the default
+    run remote create --name c2 --network n1,n2 "$IMAGE" true
+    assert_success
+    run_warren 0 inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' c2
+    assert_output "n1 n2 "
+    run remote pod create --name pn --network n1
+    assert_success
+    run_warren 0 pod inspect --format '{{.InfraConfig.Networks}}' pn
+    assert_output '[n1]'
+    run_warren 0 pod rm pn
+    run_warren 0 rm c2
     # in use: refused with network rm's message and code
     same network rm n2
     assert_output --partial 'network is being used'
