@@ -405,6 +405,61 @@ static int spec_netns(struct run_opts *o, struct json_object *b, struct werr *er
 	return 0;
 }
 
+/* "SPEC[:opt,opt]" of a mount's options list */
+static char *with_opts(const char *spec, struct json_object *opts)
+{
+	cleanup_strv char **v = jstrv(opts);
+	cleanup_free char *o = v && v[0] ? strv_join(v, ",") : NULL;
+
+	return o ? xasprintf("%s:%s", spec, o) : xstrdup(spec);
+}
+
+/* volumes [{Name, Dest, Options}] as -v NAME:DEST, mounts [{destination,
+ * type, source, options}] as -v SRC:DST (bind), --tmpfs DST (tmpfs) or
+ * --mount: 0, or -1 with err */
+static int spec_mounts(struct run_opts *o, struct json_object *b, struct werr *err)
+{
+	struct json_object *vols = jget(b, "volumes"), *mounts = jget(b, "mounts");
+
+	for (size_t i = 0; i < jlen(vols); i++) {
+		struct json_object *v = json_object_array_get_idx(vols, i);
+		const char *name = jstr(v, "Name"), *dest = jstr(v, "Dest");
+		cleanup_free char *base = NULL, *spec = NULL;
+		if (dest == NULL || !*dest)
+			return werr_set(err, 0, "json: a volume without its Dest");
+		base = name && *name ? xasprintf("%s:%s", name, dest) : xstrdup(dest);
+		spec = with_opts(base, jget(v, "Options"));
+		if (runopts_add_volume(o, spec, err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < jlen(mounts); i++) {
+		struct json_object *m = json_object_array_get_idx(mounts, i);
+		const char *type = jstr(m, "type"), *src = jstr(m, "source");
+		const char *dst = jstr(m, "destination");
+		cleanup_free char *base = NULL, *spec = NULL;
+		int r;
+		if (type == NULL || dst == NULL || !*dst)
+			return werr_set(err, 0, "json: a mount without its type or destination");
+		if (!strcmp(type, "bind")) {
+			base = xasprintf("%s:%s", src ? src : "", dst);
+			spec = with_opts(base, jget(m, "options"));
+			r = runopts_add_volume(o, spec, err);
+		} else if (!strcmp(type, "tmpfs")) {
+			spec = with_opts(dst, jget(m, "options"));
+			r = runopts_add_tmpfs(o, spec, err);
+		} else {
+			cleanup_strv char **opts = jstrv(jget(m, "options"));
+			cleanup_free char *rest = opts && opts[0] ? strv_join(opts, ",") : NULL;
+			spec = xasprintf("type=%s,source=%s,destination=%s%s%s", type,
+					 src ? src : "", dst, rest ? "," : "", rest ? rest : "");
+			r = runopts_add_mount(o, spec, err);
+		}
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* The SpecGenerator's fields warren has into o: 0, or -1 with err (400).
  * Fields it does not know are left alone, as the CLI's defaults. */
 static int spec_opts(struct json_object *b, struct run_opts *o, struct werr *err)
@@ -439,6 +494,8 @@ static int spec_opts(struct json_object *b, struct run_opts *o, struct werr *err
 	    {"annotations", json_type_object},
 	    {"publish_image_ports", json_type_boolean},
 	    {"pod", json_type_string},
+	    {"volumes", json_type_array},
+	    {"mounts", json_type_array},
 	};
 	const char *s, *bad = NULL;
 
@@ -504,7 +561,8 @@ static int spec_opts(struct json_object *b, struct run_opts *o, struct werr *err
 				return -1;
 		}
 	}
-	if (spec_ports(o, jget(b, "portmappings"), err) < 0 || spec_netns(o, b, err) < 0)
+	if (spec_ports(o, jget(b, "portmappings"), err) < 0 || spec_netns(o, b, err) < 0 ||
+	    spec_mounts(o, b, err) < 0)
 		return -1;
 	o->detach = true;
 	return 0;

@@ -191,6 +191,18 @@ lp() {
     run remote volume rm nope
     assert_equal "$status" 1
     assert_output 'Error: no volume with name "nope" found: no such volume'
+    # run -v NAME:DEST[:ro], a bind mount and --tmpfs through the create's volumes and mounts
+    run remote run --rm -v v1:/data "$IMAGE" sh -c 'echo kept >/data/f'
+    assert_success
+    run_warren 0 run --rm -v v1:/data "$IMAGE" cat /data/f
+    assert_output kept
+    run remote run --rm -v v1:/data:ro "$IMAGE" touch /data/g
+    assert_failure
+    assert_output --partial 'Read-only file system'
+    echo host >"$BATS_TEST_TMPDIR/hf"
+    run remote run --rm -v "$BATS_TEST_TMPDIR:/h:ro" --tmpfs /t "$IMAGE" sh -c 'cat /h/hf; grep -c " /t tmpfs " /proc/mounts'
+    assert_success
+    assert_output $'host\n1'
     # in use: refused with volume rm's message and code, kept
     run_warren 0 create --name user -v v1:/data "$IMAGE" true
     same volume rm v1
