@@ -574,6 +574,7 @@ int api_libpod_ctr_create(struct api_ctx *c)
 	cleanup_json struct json_object *b = NULL;
 	struct ctr_owned oc = {.lock = -1, .proc = {.pty_master = -1}};
 	cleanup_free char *pod_id = NULL;
+	cleanup_strv char **keep = NULL;
 	struct werr err = {0};
 	struct json_object *res;
 	struct run_opts o;
@@ -583,7 +584,7 @@ int api_libpod_ctr_create(struct api_ctx *c)
 		return 0;
 	runopts_init(&o);
 	o.stop_timeout = -1;
-	if (spec_opts(b, &o, &err) < 0) {
+	if (spec_opts(b, &o, &err) < 0 || api_libpod_spec_extra(b, &o, &keep, &err) < 0) {
 		runopts_free(&o);
 		return api_error(c, 400, "%s", err.msg);
 	}

@@ -6,6 +6,8 @@
 
 #include "api/api_int.h"
 
+struct run_opts;
+
 /* api_libpod.c: a SpecGenerator's portmappings [{host_ip, container_port,
  * host_port, range, protocol}] as -p specs appended to *specs; 0, or -1
  * with err for a port out of range. */
@@ -15,6 +17,13 @@ int api_libpod_ports(struct json_object *pm, char ***specs, struct werr *err);
  * {nsmode, value} and Networks {NAME: {...}} as run's --network values
  * (a new NULL-terminated list), NULL for the default. */
 char **api_libpod_networks(struct json_object *b);
+
+/* api_libpod_spec.c: the SpecGenerator's hostadd, dns_*, devices,
+ * expose, r_limits, no_new_privileges, resource_limits.memory, shm_size
+ * and healthconfig into o (strings o borrows are appended to *keep, to
+ * free after the create); sysctl and groups refused. 0 or -1 (a 400). */
+int api_libpod_spec_extra(struct json_object *b, struct run_opts *o, char ***keep,
+			  struct werr *err);
 
 /* api_libpod_pod.c */
 int api_libpod_pod_create(struct api_ctx *c);

@@ -529,3 +529,46 @@ EOF
     assert_equal "$code" 200
     assert_output '[]'
 }
+
+@test "libpod: podman --remote create takes run's hosts, DNS, ulimit, device, healthcheck, security and shm flags" {
+    # guards: issue 12 "libpod API ... containers" (SpecGenerator fields were dropped unseen)
+    use_private_store
+    load_fixture busybox.docker.tar
+    svc_start
+    local flags=(--add-host h1:1.2.3.4 --dns 9.9.9.9 --dns-search example.com --ulimit nofile=100:200
+        --health-cmd 'echo ok' --health-interval 5s --health-retries 2 --security-opt no-new-privileges
+        --device /dev/null:/dev/xnull --shm-size 32m)
+    local f='{{.HostConfig.ExtraHosts}} {{.HostConfig.Dns}} {{.HostConfig.DnsSearch}} {{.HostConfig.Ulimits}} {{.HostConfig.SecurityOpt}} {{.Config.Healthcheck}} {{.HostConfig.Devices}} {{.HostConfig.ShmSize}}'
+    run remote create --name r1 "${flags[@]}" "$IMAGE" sleep 1000
+    assert_success
+    run_warren 0 create --name l1 "${flags[@]}" "$IMAGE" sleep 1000
+    run_warren 0 inspect --format "$f" l1
+    local want=$output
+    run_warren 0 inspect --format "$f" r1
+    assert_equal "$output" "$want"
+    [[ $output == *"1.2.3.4"*"9.9.9.9"*"example.com"*"RLIMIT_NOFILE"*"echo ok"*"/dev/xnull"*"33554432"* ]] || fail "flags missing: $output"
+    run remote start r1
+    assert_success
+    run_warren 0 exec r1 sh -c 'grep h1 /etc/hosts; grep nameserver /etc/resolv.conf; ulimit -n'
+    assert_output $'1.2.3.4\th1\nnameserver 9.9.9.9\n100'
+    run remote create --health-cmd '["CMD","true"]' --name r2 "$IMAGE" true
+    assert_success
+    run_warren 0 inspect --format '{{.Config.Healthcheck.Test}}' r2
+    assert_output '[CMD true]'
+    # what warren's run has no flag for is refused, not dropped
+    run remote create --sysctl net.ipv4.ip_forward=1 --name r3 "$IMAGE" true
+    assert_failure
+    assert_output 'Error: sysctl: warren'"'"'s run has no such option'
+    run_warren 1 container exists r3
+    # fields of the wrong shape: 400 with the reason, nothing made, the service serving
+    local field
+    for field in '"expose":[1]' '"healthconfig":[]' '"r_limits":[{"type":"bogus","soft":1,"hard":1}]' \
+        '"volumes":[{"Name":"v"}]' '"mounts":[{"type":"bind"}]' '"hostadd":["nocolon"]'; do
+        lp POST /containers/create -H 'Content-Type: application/json' -d '{"image":"'"$IMAGE"'",'"$field"'}'
+        [ "$code" = 400 ] || fail "$field: $code $output"
+        jq -e '.message | length > 0' <<<"$output" >/dev/null
+    done
+    run_warren 0 ps -a --format '{{.Names}}'
+    assert_equal "$(sort <<<"$output" | tr '\n' ' ')" 'l1 r1 r2 '
+    api_expect 200 GET /_ping
+}
