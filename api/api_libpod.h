@@ -64,6 +64,7 @@ int api_libpod_ctr_exists(struct api_ctx *c);
 int api_libpod_img_exists(struct api_ctx *c);
 int api_libpod_img_inspect(struct api_ctx *c);
 int api_libpod_img_untag(struct api_ctx *c);
+int api_libpod_ctr_logs(struct api_ctx *c);
 
 /* api_libpod_kube.c */
 int api_libpod_kube_play(struct api_ctx *c);

@@ -128,6 +128,7 @@ static const struct route libpod_routes[] = {
     {"GET", "/version", api_libpod_version, true},
     {"GET", "/system/df", api_libpod_system_df, true},
     {"GET", "/containers/*/exists", api_libpod_ctr_exists, true},
+    {"GET", "/containers/*/logs", api_libpod_ctr_logs, true},
     {"GET", "/images/**/exists", api_libpod_img_exists, true},
     {"GET", "/images/**/json", api_libpod_img_inspect, true},
     {"POST", "/images/**/untag", api_libpod_img_untag, true},

@@ -415,6 +415,10 @@ EOF
     run remote rename s2 s3
     assert_success
     run_warren 0 container exists s3
+    # logs of an unknown container: Podman's message (4.3's client reads the body as a stream)
+    run remote logs nope
+    assert_failure
+    assert_output 'Error: from service in stream: no container with name or ID "nope" found: no such container'
     run remote rename nope s4
     assert_failure
     assert_output 'Error: no container with name or ID "nope" found: no such container'
