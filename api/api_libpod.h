@@ -65,6 +65,8 @@ int api_libpod_img_exists(struct api_ctx *c);
 int api_libpod_img_inspect(struct api_ctx *c);
 int api_libpod_img_untag(struct api_ctx *c);
 int api_libpod_ctr_logs(struct api_ctx *c);
+int api_libpod_ctr_prune(struct api_ctx *c);
+int api_libpod_img_prune(struct api_ctx *c);
 
 /* api_libpod_kube.c */
 int api_libpod_kube_play(struct api_ctx *c);

@@ -4,11 +4,14 @@
  * the warren CLI prints. */
 #include "api/api_libpod.h"
 #include "image/image.h"
+#include "image/filter.h"
 #include "image/img_json.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/util.h"
 #include "runtime/container.h"
+#include "runtime/ctrfilter.h"
+#include "runtime/ctrmanage.h"
 #include "runtime/sys_json.h"
 #include "runtime/sysdf.h"
 #include "storage/store.h"
@@ -241,4 +244,61 @@ int api_libpod_ctr_logs(struct api_ctx *c)
 	memcpy(buf + 8, msg, n);
 	return http_send(c->fd, 200, "application/vnd.docker.multiplexed-stream", buf, 8 + n,
 			 false) < 0;
+}
+
+/* Podman's prune reports [{"Id", "Size": 0}] of ids */
+static struct json_object *prune_reports(char *const *ids)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; ids && ids[i]; i++) {
+		struct json_object *o = json_object_new_object();
+		jset_str(o, "Id", ids[i]);
+		jset(o, "Size", json_object_new_int64(0));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* POST /libpod/containers/prune?filters=: the stopped containers (container
+ * prune's filters) removed, as Podman's prune reports */
+int api_libpod_ctr_prune(struct api_ctx *c)
+{
+	cleanup_strv char **specs = NULL, **removed = NULL;
+	struct ctr_filter f = {0};
+	struct werr err = {0};
+	bool ok;
+	int rc;
+
+	if (api_ready(c) < 0)
+		return 0;
+	specs = api_filters(c, &ok);
+	if (!ok)
+		return 0;
+	if (ctr_filter_parse(&f, specs, true, now_ns(), &err) < 0)
+		return api_error(c, 400, "%s", err.msg);
+	rc = container_prune(c->e, &f, &removed, &err);
+	ctr_filter_free(&f);
+	if (rc < 0 && removed == NULL)
+		return api_werr(c, &err, 500);
+	return api_json(c, 200, prune_reports(removed));
+}
+
+/* POST /libpod/images/prune?all=&filters=: the dangling (all: unused)
+ * images removed, as Podman's prune reports */
+int api_libpod_img_prune(struct api_ctx *c)
+{
+	cleanup_strv char **specs = NULL, **removed = NULL;
+	struct werr err = {0};
+	bool ok;
+
+	if (api_ready(c) < 0)
+		return 0;
+	specs = api_filters(c, &ok);
+	if (!ok)
+		return 0;
+	if (image_prune(c->e, http_query_bool(c->req, "all", false), specs, &removed, &err) < 0 &&
+	    removed == NULL)
+		return api_error(c, strstr(err.msg, "filter") ? 400 : 500, "%s", err.msg);
+	return api_json(c, 200, prune_reports(removed));
 }

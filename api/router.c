@@ -129,6 +129,8 @@ static const struct route libpod_routes[] = {
     {"GET", "/system/df", api_libpod_system_df, true},
     {"GET", "/containers/*/exists", api_libpod_ctr_exists, true},
     {"GET", "/containers/*/logs", api_libpod_ctr_logs, true},
+    {"POST", "/containers/prune", api_libpod_ctr_prune, true},
+    {"POST", "/images/prune", api_libpod_img_prune, true},
     {"GET", "/images/**/exists", api_libpod_img_exists, true},
     {"GET", "/images/**/json", api_libpod_img_inspect, true},
     {"POST", "/images/**/untag", api_libpod_img_untag, true},

@@ -576,3 +576,38 @@ EOF
     assert_equal "$(sort <<<"$output" | tr '\n' ' ')" 'l1 r1 r2 '
     api_expect 200 GET /_ping
 }
+
+@test "libpod: podman --remote container prune and image prune" {
+    # guards: issue 12 "libpod API ... containers, images"
+    use_private_store
+    load_fixture busybox.docker.tar
+    run_warren 0 create --name gone "$IMAGE" true
+    local gone=$output
+    run_warren 0 run -d --name stays "$IMAGE" sleep 1000
+    svc_start
+    run remote container prune -f --filter bogus=1
+    assert_failure
+    assert_output 'Error: bogus is an invalid filter'
+    run remote container prune -f
+    assert_success
+    assert_output "$gone"
+    run_warren 0 ps -a --format '{{.Names}}'
+    assert_output stays
+    # nothing dangling: nothing pruned; -a: an image a container uses stays until it goes
+    run_warren 0 tag "$IMAGE" localhost/spare:1
+    run_warren 0 images -q --no-trunc "$IMAGE"
+    local id=${output#sha256:}
+    run remote image prune -f
+    assert_success
+    assert_output ""
+    run remote image prune -a -f
+    assert_success
+    assert_output ""
+    run_warren 0 image exists "$IMAGE"
+    run_warren 0 rm -f -t 0 stays
+    run remote image prune -a -f
+    assert_success
+    assert_output "$id"
+    run_warren 0 images -q
+    assert_output ""
+}
