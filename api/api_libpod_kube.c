@@ -1,6 +1,7 @@
 /* api_libpod_kube.c - /libpod/play/kube (POST: kube play, DELETE: kube
  * down, the YAML in the body) and /libpod/generate/kube, over
- * runtime/kube.h, with the reports `podman --remote kube` (4.3) reads. */
+ * runtime/kube.h, whose reports are the ones `podman --remote kube`
+ * (4.3) reads. */
 #include "api/api_libpod.h"
 #include "image/pull.h"
 #include "lib/cleanup.h"
@@ -43,52 +44,13 @@ static int get_image(void *ud, const char *image, const char *policy, struct wer
 	return image_get_or_pull(e, image, p, &po, id, err);
 }
 
-/* kube_play's report (Podman's text: "Volumes:" NAMEs, then per pod
- * "Pod:" ID, "Container(s):" IDs and an empty line) as Podman's
- * {"Pods": [{"ID", "Containers", ...}], "Volumes": [{"Name"}]} */
-static struct json_object *play_report(const char *text)
-{
-	struct json_object *o = json_object_new_object(), *pods = json_object_new_array(),
-			   *vols = json_object_new_array(), *pod = NULL;
-	cleanup_free char *copy = xstrdup(text);
-	const char *section = "";
-	char *save = NULL;
-
-	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		if (str_has_suffix(l, ":")) {
-			section = l;
-			continue;
-		}
-		if (!strcmp(section, "Volumes:")) {
-			struct json_object *v = json_object_new_object();
-			jset_str(v, "Name", l);
-			json_object_array_add(vols, v);
-		} else if (!strcmp(section, "Pod:")) {
-			pod = json_object_new_object();
-			jset_str(pod, "ID", l);
-			jset(pod, "Containers", json_object_new_array());
-			jset(pod, "InitContainers", json_object_new_array());
-			jset(pod, "Logs", json_object_new_array());
-			jset(pod, "ContainerErrors", json_object_new_array());
-			json_object_array_add(pods, pod);
-		} else if (pod && str_has_prefix(section, "Container")) {
-			json_object_array_add(jget(pod, "Containers"), json_object_new_string(l));
-		}
-	}
-	jset(o, "Pods", pods);
-	jset(o, "Volumes", vols);
-	jset(o, "StopReport", NULL);
-	jset(o, "RmReport", NULL);
-	return o;
-}
-
 /* POST /libpod/play/kube?start=&replace=&network=: kube play of the YAML
  * body; 200 with the report, 400 for YAML it refuses */
 int api_libpod_kube_play(struct api_ctx *c)
 {
 	cleanup_strv char **nets = http_query_all(c->req, "network");
 	cleanup_json struct json_object *docs = NULL;
-	cleanup_free char *report = NULL;
+	struct json_object *report = NULL;
 	struct kube_play_opts o = {.replace = http_query_bool(c->req, "replace", false),
 				   .no_start = !http_query_bool(c->req, "start", true),
 				   .get_image = get_image,
@@ -102,39 +64,36 @@ int api_libpod_kube_play(struct api_ctx *c)
 		return 0;
 	if (kube_play(c->e, docs, &o, &report, &err) < 0)
 		return api_error(c, err.status == 125 ? 400 : 500, "%s", err.msg);
-	return api_json(c, 200, play_report(report));
+	jset(report, "StopReport", NULL);
+	jset(report, "RmReport", NULL);
+	return api_json(c, 200, report);
 }
 
-/* DELETE /libpod/play/kube: kube down of the YAML body; the pods it
- * removed as {"StopReport": [{"Id", "Errs"}], "RmReport": [{"Id", "Err"}]} */
+/* DELETE /libpod/play/kube?force=: kube down of the YAML body; the pods
+ * it removed as {"StopReport": [{"Id", "Errs"}], "RmReport": [{"Id",
+ * "Err"}]} */
 int api_libpod_kube_down(struct api_ctx *c)
 {
-	cleanup_json struct json_object *docs = NULL;
-	cleanup_free char *report = NULL, *copy = NULL;
-	struct json_object *o, *stop, *rm;
+	cleanup_json struct json_object *docs = NULL, *report = NULL;
+	struct json_object *o, *pods, *stop, *rm;
 	struct werr err = {0};
-	const char *section = "";
-	char *save = NULL;
 
 	if (api_ready(c) < 0 || (docs = body_docs(c)) == NULL)
 		return 0;
 	if (kube_down(c->e, docs, http_query_bool(c->req, "force", false), &report, &err) < 0)
 		return api_error(c, err.status == 125 ? 400 : 500, "%s", err.msg);
+	pods = jget(report, "Pods");
 	stop = json_object_new_array();
 	rm = json_object_new_array();
-	copy = xstrdup(report);
-	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		bool is_stop = !strcmp(section, "Pods stopped:");
-		if (str_has_suffix(l, ":")) {
-			section = l;
-			continue;
-		}
-		if (!is_stop && strcmp(section, "Pods removed:") != 0)
-			continue;
-		struct json_object *r = json_object_new_object();
-		jset_str(r, "Id", l);
-		jset(r, is_stop ? "Errs" : "Err", is_stop ? json_object_new_array() : NULL);
-		json_object_array_add(is_stop ? stop : rm, r);
+	for (size_t i = 0; i < jlen(pods); i++) {
+		struct json_object *s = json_object_new_object(), *r = json_object_new_object();
+		const char *id = json_object_get_string(json_object_array_get_idx(pods, i));
+		jset_str(s, "Id", id);
+		jset(s, "Errs", json_object_new_array());
+		json_object_array_add(stop, s);
+		jset_str(r, "Id", id);
+		jset(r, "Err", NULL);
+		json_object_array_add(rm, r);
 	}
 	o = json_object_new_object();
 	jset(o, "Pods", json_object_new_array());

@@ -166,7 +166,7 @@ static int cmd_kube_play(struct engine *e, void *opts, char **args, struct werr 
 				   .publish = c->publish,
 				   .get_image = play_get_image,
 				   .ud = &pp};
-	cleanup_json struct json_object *docs = NULL, *cms = NULL;
+	cleanup_json struct json_object *docs = NULL, *cms = NULL, *played = NULL;
 	cleanup_free char *report = NULL;
 	bool start = true;
 
@@ -184,16 +184,18 @@ static int cmd_kube_play(struct engine *e, void *opts, char **args, struct werr 
 	}
 	if (c->down) { /* Podman 4.3's spelling of kube down */
 		if (read_docs(args, &docs, err) < 0 ||
-		    kube_down(e, docs, c->force, &report, err) < 0)
+		    kube_down(e, docs, c->force, &played, err) < 0)
 			return -1;
+		report = kube_down_text(played);
 		fputs(report, stdout);
 		return 0;
 	}
 	if (read_configmaps(c->configmap, &cms, err) < 0)
 		return -1;
 	o.configmaps = cms;
-	if (read_docs(args, &docs, err) < 0 || kube_play(e, docs, &o, &report, err) < 0)
+	if (read_docs(args, &docs, err) < 0 || kube_play(e, docs, &o, &played, err) < 0)
 		return -1;
+	report = kube_play_text(played);
 	fputs(report, stdout);
 	return 0;
 }
@@ -212,11 +214,12 @@ static const struct optspec down_opts = {down_tab, sizeof(struct kube_down_cli),
 static int cmd_kube_down(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct kube_down_cli *c = opts;
-	cleanup_json struct json_object *docs = NULL;
+	cleanup_json struct json_object *docs = NULL, *down = NULL;
 	cleanup_free char *report = NULL;
 
-	if (read_docs(args, &docs, err) < 0 || kube_down(e, docs, c->force, &report, err) < 0)
+	if (read_docs(args, &docs, err) < 0 || kube_down(e, docs, c->force, &down, err) < 0)
 		return -1;
+	report = kube_down_text(down);
 	fputs(report, stdout);
 	return 0;
 }

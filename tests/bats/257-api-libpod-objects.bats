@@ -298,6 +298,11 @@ lp() {
     local y=$BATS_TEST_TMPDIR/pod.yaml
     cat >"$y" <<EOF
 apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: claim
+---
+apiVersion: v1
 kind: Pod
 metadata:
   name: kp
@@ -311,8 +316,13 @@ spec:
 EOF
     run remote kube play "$y"
     assert_success
-    local pod
-    pod=$(sed -n 2p <<<"$output")
+    local pod ctr
+    pod=$(sed -n 4p <<<"$output")
+    ctr=$(sed -n 6p <<<"$output")
+    assert_output $'Volumes:\nclaim\nPod:\n'"$pod"$'\nContainer:\n'"$ctr"
+    run_warren 0 inspect --format '{{.Id}}' kp-web
+    assert_output "$ctr"
+    run_warren 0 volume exists claim
     run_warren 0 pod inspect --format '{{.Id}} {{.Name}} {{.State}}' kp
     assert_output "$pod kp Running"
     run_warren 0 inspect --format '{{.State.Status}}' kp-web
@@ -320,7 +330,7 @@ EOF
     # again: the name is taken, nothing changes
     run remote kube play "$y"
     assert_failure
-    assert_output --partial 'pod already exists'
+    assert_output --partial 'already exists'
     run remote generate kube kp
     assert_success
     local g=$output
