@@ -34,18 +34,19 @@ static int pod_ref(struct api_ctx *c, struct pod_rec *p)
 	return r == 1;
 }
 
-/* The pod's members (infra too); 500 answered on failure (NULL, *n 0). */
-static struct container_rec *members(struct api_ctx *c, const struct pod_rec *p, size_t *n)
+/* The pod's members (infra too) into *m, *n: 0, or -1 with a 500
+ * answered here. */
+static int members(struct api_ctx *c, const struct pod_rec *p, struct container_rec **m, size_t *n)
 {
-	struct container_rec *m = NULL;
 	struct werr err = {0};
 
+	*m = NULL;
 	*n = 0;
-	if (pod_members(c->e, p, &m, n, &err) < 0) {
+	if (pod_members(c->e, p, m, n, &err) < 0) {
 		api_werr(c, &err, 500);
-		return NULL;
+		return -1;
 	}
-	return m;
+	return 0;
 }
 
 /* PodSpecGenerator's shared_namespaces (strings) as --share ("none" for
@@ -154,8 +155,10 @@ int api_libpod_pod_list(struct api_ctx *c)
 	a = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
 		size_t nm = 0;
-		struct container_rec *m = members(c, &p[i], &nm);
-		int r = m || nm == 0 ? pod_filter_match(specs, &p[i], m, nm, &err) : -2;
+		struct container_rec *m = NULL;
+		int r = members(c, &p[i], &m, &nm) < 0
+			    ? -2
+			    : pod_filter_match(specs, &p[i], m, nm, &err);
 		if (r > 0)
 			json_object_array_add(a, pod_ps_json(&p[i], m, nm, false, true));
 		container_recs_free(m, nm);
@@ -179,8 +182,7 @@ int api_libpod_pod_inspect(struct api_ctx *c)
 
 	if (!pod_ref(c, &p))
 		return 0;
-	m = members(c, &p, &n);
-	if (m == NULL && n == 0 && p.infra_id && p.infra_id[0]) {
+	if (members(c, &p, &m, &n) < 0) {
 		pod_rec_free(&p);
 		return 0;
 	}
@@ -203,13 +205,17 @@ int api_libpod_pod_exists(struct api_ctx *c)
 
 enum pod_act { ACT_START, ACT_STOP, ACT_RESTART, ACT_KILL, ACT_PAUSE, ACT_UNPAUSE };
 
-/* The pod's state as pod ps shows it ("Running", "Exited", ...) */
+/* The pod's state as pod ps shows it ("Running", "Exited", ...); NULL
+ * with a 500 answered */
 static const char *state_of(struct api_ctx *c, const struct pod_rec *p)
 {
+	struct container_rec *m;
+	const char *s;
 	size_t n;
-	struct container_rec *m = members(c, p, &n);
-	const char *s = m || n == 0 ? pod_status(m, n) : NULL;
 
+	if (members(c, p, &m, &n) < 0)
+		return NULL;
+	s = pod_status(m, n);
 	container_recs_free(m, n);
 	return s;
 }
@@ -385,8 +391,10 @@ int api_libpod_pod_top(struct api_ctx *c)
 		descs = strv_append(descs, args);
 	if (!pod_ref(c, &p))
 		return 0;
-	m = members(c, &p, &n);
+	rc = members(c, &p, &m, &n);
 	pod_rec_free(&p);
+	if (rc < 0)
+		return 0;
 	procs = json_object_new_array();
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct top_table t = {0};
