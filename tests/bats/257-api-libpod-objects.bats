@@ -119,8 +119,8 @@ lp() {
     assert_output running
     run remote pod kill -s KILL p1
     assert_success
-    run_warren 0 inspect --format '{{.State.Status}}' m1
-    assert_output exited
+    # the signal is sent; the monitor records the exit a moment later
+    wait_state m1 exited
     run remote pod restart p1
     assert_success
     run_warren 0 inspect --format '{{.State.Status}}' m1
