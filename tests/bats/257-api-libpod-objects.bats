@@ -52,8 +52,16 @@ lp() {
     run remote pod create --name p1 --label tier=web -p "127.0.0.1:$port:80"
     assert_success
     local id=$output
-    run_warren 0 pod inspect --format '{{.Id}} {{.Name}} {{.Labels.tier}} {{.NumContainers}}' p1
-    assert_output "$id p1 web 1"
+    run_warren 0 pod inspect --format '{{.Id}} {{.Name}} {{.Labels.tier}} {{.NumContainers}} {{.InfraConfig.PortBindings}}' p1
+    assert_output "$id p1 web 1 map[80/tcp:[map[HostIp:127.0.0.1 HostPort:$port]]]"
+    run remote pod create --name p3 --share ipc,uts --hostname hh
+    assert_success
+    run_warren 0 pod inspect --format '{{.Hostname}} {{.SharedNamespaces}}' p3
+    assert_output 'hh [ipc uts]'
+    run remote pod create --name p4 --share bogus
+    assert_failure
+    assert_output --partial 'invalid kernel namespace to share: bogus'
+    run_warren 0 pod rm p3
     run remote pod create --name p2 --infra=false
     assert_success
     run_warren 0 pod inspect --format '{{.CreateInfra}} {{.NumContainers}}' p2
