@@ -143,10 +143,12 @@ lp() {
         run remote pod unpause p1
         assert_success
     fi
-    # rm of a running pod without -f: refused, kept
-    run remote pod rm p1
-    assert_failure
+    # rm of a running pod without -f: refused with pod rm's message, kept
+    same pod rm p1
+    assert_output --partial 'running or paused containers cannot be removed without force'
     run_warren 0 pod exists p1
+    same pod kill -s BOGUS p1
+    assert_output 'Error: invalid signal: BOGUS'
     run remote pod rm nope
     assert_equal "$status" 1
     assert_output 'Error: unable to find pod "nope": no such pod'
