@@ -91,6 +91,10 @@ build/tests/cli_main.o: cli/main.c
 build/tests/test_help: tests/unit/test_help.c tests/unit/unit.h $(CLI_LIB_OBJ) build/libwarren.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(CLI_LIB_OBJ) build/libwarren.a $(LDFLAGS) $(UNIT_LDLIBS)
+# test_remote: the remote client's URIs and connections (cli/remote.c, cli/connection.c)
+build/tests/test_remote: tests/unit/test_remote.c tests/unit/unit.h $(CLI_LIB_OBJ) build/libwarren.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(CLI_LIB_OBJ) build/libwarren.a $(LDFLAGS) $(UNIT_LDLIBS)
 
 check-unit: $(UNIT_BIN)
 	@tests/unit/run-all $(UNIT_BIN)

@@ -621,28 +621,47 @@ int api_ctr_wait(struct api_ctx *c)
 	return 0;
 }
 
-int api_ctr_remove(struct api_ctx *c)
+int api_ctr_remove_one(struct api_ctx *c, bool force, int timeout, char **id)
 {
 	struct container_rec r = {0};
 	struct werr err = {0};
-	bool force = http_query_bool(c->req, "force", false);
 	int rc;
 
 	if (!api_ctr_lookup(c, &r))
 		return 0;
 	if (!force && r.state == CTR_RUNNING) {
-		api_error(c, 409,
-			  "You cannot remove a running container %s. Stop the container before "
-			  "attempting removal or force remove",
-			  r.id);
+		if (c->libpod)
+			api_error(c, 409,
+				  "cannot remove container %s as it is running - running or "
+				  "paused containers cannot be removed without force: container "
+				  "state improper",
+				  r.id);
+		else
+			api_error(c, 409,
+				  "You cannot remove a running container %s. Stop the container "
+				  "before attempting removal or force remove",
+				  r.id);
 		container_rec_free(&r);
 		return 0;
 	}
-	/* force: SIGKILL at once, as Docker's */
-	rc = container_remove(c->e, &r, force, 0, &err);
+	rc = container_remove(c->e, &r, force, timeout, &err);
+	if (rc == 0)
+		*id = xstrdup(r.id);
 	container_rec_free(&r);
-	if (rc < 0)
-		return api_werr(c, &err, 500);
+	if (rc < 0) {
+		api_werr(c, &err, 500);
+		return 0;
+	}
+	return 1;
+}
+
+int api_ctr_remove(struct api_ctx *c)
+{
+	cleanup_free char *id = NULL;
+
+	/* force: SIGKILL at once, as Docker's */
+	if (!api_ctr_remove_one(c, http_query_bool(c->req, "force", false), 0, &id))
+		return 0;
 	return http_send(c->fd, 204, NULL, NULL, 0, false) < 0;
 }
 

@@ -71,6 +71,11 @@ struct container_rec;
 /* The container the path names ({id}), looked up; a missing one is
  * answered (404) here. 1 found, 0 answered. */
 int api_ctr_lookup(struct api_ctx *c, struct container_rec *out);
+/* Removes the request's container (c->arg; Docker's and libpod's DELETE):
+ * 1 removed, *id its full id (free it); 0 answered already (404, 409 in
+ * Docker's or Podman's words for a running one without force, or 500).
+ * timeout: the stop's, -1 the container's own. */
+int api_ctr_remove_one(struct api_ctx *c, bool force, int timeout, char **id);
 
 /* Shared by the handlers' body checks (api_ctr.c): a string or a list
  * of strings (NULL, *bad false, for null or absent); is o's field of type
@@ -165,6 +170,7 @@ int api_img_push(struct api_ctx *c);
 int api_events(struct api_ctx *c); /* api_events.c */
 int api_system_df(struct api_ctx *c);
 int api_auth(struct api_ctx *c);
+int api_cli(struct api_ctx *c); /* api_cli.c */
 /* api_libpod.c: the /libpod/ shapes that differ from Docker's */
 int api_libpod_info(struct api_ctx *c);
 int api_libpod_ctr_list(struct api_ctx *c);

@@ -108,36 +108,19 @@ int api_libpod_ctr_inspect(struct api_ctx *c)
 int api_libpod_ctr_remove(struct api_ctx *c)
 {
 	cleanup_free char *t = http_query(c->req, "timeout");
-	bool force = http_query_bool(c->req, "force", false);
-	struct container_rec r = {0};
-	struct werr err = {0};
+	cleanup_free char *id = NULL;
 	struct json_object *a, *o;
 	int64_t timeout = -1;
-	int rc;
 
 	if (t && *t && parse_int64(t, 0, INT32_MAX, &timeout) < 0)
 		return api_error(c, 400, "invalid timeout: %s", t);
-	if (!api_ctr_lookup(c, &r))
+	if (!api_ctr_remove_one(c, http_query_bool(c->req, "force", false), (int)timeout, &id))
 		return 0;
-	if (!force && r.state == CTR_RUNNING) {
-		api_error(c, 409,
-			  "cannot remove container %s as it is running - running or paused "
-			  "containers cannot be removed without force: container state improper",
-			  r.id);
-		container_rec_free(&r);
-		return 0;
-	}
-	rc = container_remove(c->e, &r, force, (int)timeout, &err);
-	if (rc < 0) {
-		container_rec_free(&r);
-		return api_werr(c, &err, 500);
-	}
 	a = json_object_new_array();
 	o = json_object_new_object();
-	jset_str(o, "Id", r.id);
+	jset_str(o, "Id", id);
 	jset(o, "Err", NULL);
 	json_object_array_add(a, o);
-	container_rec_free(&r);
 	return api_json(c, 200, a);
 }
 

@@ -2,7 +2,7 @@
  * built from the same objects `warren version` and `info` print
  * (runtime/sys_json.h). */
 #include "api/api_int.h"
-#include "image/regconf.h"
+#include "image/search.h"
 #include "image/registry.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
@@ -259,7 +259,6 @@ int api_auth(struct api_ctx *c)
 	cleanup_json struct json_object *b = NULL;
 	cleanup_free char *registry = NULL;
 	struct reg_opts ro = {.tls_verify = -1};
-	struct reg_client *rc;
 	struct werr err = {0};
 	const char *bad = NULL, *addr;
 	int r;
@@ -285,15 +284,8 @@ int api_auth(struct api_ctx *c)
 		registry = xstrdup("docker.io");
 	}
 	/* insecure as registries.conf says, as a pull's or push's */
-	struct regconf *conf = regconf_load(c->e->rootless, &err);
-	if (conf == NULL)
-		return api_werr(c, &err, 500);
-	rc = reg_open(registry, "", regconf_insecure(conf, registry), &ro, &err);
-	regconf_free(conf);
-	if (rc == NULL)
-		return api_error(c, 400, "%s", err.msg);
-	r = reg_ping(rc, jstr(b, "username"), jstr(b, "password"), &err);
-	reg_close(rc);
+	r = reg_login_check(c->e->rootless, registry, &ro, jstr(b, "username"), jstr(b, "password"),
+			    &err);
 	if (r < 0)
 		return strstr(err.msg, "unauthorized") || strstr(err.msg, "authentication")
 			   ? api_error(c, 401, "login to %s: invalid username/password", registry)

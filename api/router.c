@@ -29,6 +29,7 @@ static const struct route {
     {"GET", "/events", api_events, true},
     {"GET", "/system/df", api_system_df, false},
     {"POST", "/auth", api_auth, false},
+    {"POST", "/warren/cli", api_cli, false},
     {"GET", "/containers/json", api_ctr_list, false},
     {"POST", "/containers/create", api_ctr_create, false},
     {"POST", "/containers/prune", api_ctr_prune, false},

@@ -227,7 +227,8 @@ static void refuse_child(int fd)
 }
 
 /* Serves one connection's requests in a child (never returns). */
-static void conn_child(struct engine *e, const struct api_opts *o, int fd, int pipe_w, bool refuse)
+static __attribute__((noreturn)) void conn_child(struct engine *e, const struct api_opts *o, int fd,
+						 int pipe_w, bool refuse)
 {
 	cleanup_free struct http_conn *c = xcalloc(1, sizeof(*c));
 	struct api_conn ac = {.e = e, .o = o, .fd = fd};
@@ -255,6 +256,13 @@ static void conn_child(struct engine *e, const struct api_opts *o, int fd, int p
 		http_req_free(&r);
 	}
 	_exit(0);
+}
+
+void api_serve_conn(struct engine *e, const struct api_opts *o, int fd)
+{
+	api_server_headers(o);
+	signal(SIGPIPE, SIG_IGN);
+	conn_child(e, o, fd, -1, false);
 }
 
 static bool peer_ok(const struct service *s, int fd)

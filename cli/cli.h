@@ -212,6 +212,14 @@ extern const struct optspec cli_save_opts, cli_commit_opts, cli_build_opts;
 extern const struct optspec cli_format_opts, cli_unshare_opts, cli_help_opts;
 extern const struct optspec cli_df_opts, cli_sysprune_opts, cli_reset_opts, cli_syscheck_opts;
 extern const struct optspec cli_service_opts;
+/* connection.c, remote.c: the remote client (cli/remote.h) */
+int cmd_connection_add(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_connection_ls(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_connection_rm(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_connection_default(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_connection_rename(struct engine *e, void *opts, char **args, struct werr *err);
+int cmd_dial_stdio(struct engine *e, void *opts, char **args, struct werr *err);
+extern const struct optspec cli_conn_add_opts, cli_conn_ls_opts, cli_conn_rm_opts;
 extern const struct optspec cli_history_opts, cli_image_prune_opts;
 extern const struct optspec cli_manifest_create_opts, cli_manifest_add_opts,
     cli_manifest_annotate_opts, cli_manifest_inspect_opts, cli_manifest_push_opts;

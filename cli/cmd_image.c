@@ -95,13 +95,13 @@ static int row_cmp(const void *pa, const void *pb)
  * template view per image and name, as Podman's rows are; rows in the
  * --sort order. */
 static int images_print(struct engine *e, struct image_rec *v, size_t n, const char *fmt,
-			bool notrunc, enum image_sort key, struct werr *err)
+			bool notrunc, enum image_sort key, bool hint, struct werr *err)
 {
 	cleanup_json struct json_object *hdr = img_json_headers();
 	struct json_object **objs = NULL;
 	struct image_row *rows = NULL;
 	bool json = strcmp(fmt, "json") == 0;
-	size_t k = 0;
+	size_t k = 0, ro = 0;
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -123,13 +123,22 @@ static int images_print(struct engine *e, struct image_rec *v, size_t n, const c
 		int users = store_image_users(e->store, rows[i].rec->id, NULL);
 		users = users < 0 ? 0 : users;
 		objs[i] = json ? img_json_list(rows[i].rec, users)
-			       : img_json_view(rows[i].rec, rows[i].name, users, notrunc);
+			       : img_json_view(rows[i].rec, rows[i].name, users, notrunc, e->root);
+		ro += rows[i].rec->ro_store != NULL;
 		free(rows[i].repo);
 		free(rows[i].tag);
 	}
 	free(rows);
 	if (format_print_owned(stdout, fmt, objs, k, hdr, err) < 0)
 		rc = werr_status(err, 125);
+	/* Podman's columns stay as they are for scripts; a person at a
+	 * terminal is told which rows are not theirs (issue 15) */
+	if (rc == 0 && ro > 0 && hint && isatty(STDOUT_FILENO))
+		fprintf(stderr,
+			"%zu of these rows are images of read-only image stores (shared, not "
+			"yours to remove): --format 'table {{.Repository}} {{.Tag}} {{.ID}} "
+			"{{.Store}}' shows which store\n",
+			ro);
 	return rc;
 }
 
@@ -187,7 +196,7 @@ int cmd_images(struct engine *e, void *opts, char **args, struct werr *err)
 				fmt	     ? fmt
 				: o->digests ? IMG_IMAGES_DIGEST_TABLE
 					     : IMG_IMAGES_TABLE,
-				notrunc, key, err) < 0) {
+				notrunc, key, fmt == NULL, err) < 0) {
 		image_recs_free(list, n);
 		return -1;
 	}

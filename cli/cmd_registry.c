@@ -330,7 +330,6 @@ int cmd_login(struct engine *e, void *opts, char **args, struct werr *err)
 	const struct login_cli *o = opts;
 	cleanup_free char *key = NULL, *registry = NULL, *user = NULL, *pass = NULL;
 	struct reg_opts ro = o->reg;
-	struct reg_client *c;
 	int rc;
 
 	if (strv_len(args) != 1) {
@@ -352,11 +351,7 @@ int cmd_login(struct engine *e, void *opts, char **args, struct werr *err)
 	}
 	if (login_credentials(o, &user, &pass, err) < 0)
 		return werr_status(err, 125);
-	c = reg_open(registry, "", false, &ro, err);
-	if (c == NULL)
-		return -1;
-	rc = reg_ping(c, user, pass, err);
-	reg_close(c);
+	rc = reg_login_check(e->rootless, registry, &ro, user, pass, err);
 	if (rc < 0) {
 		if (strstr(err->msg, "unauthorized") || strstr(err->msg, "authentication"))
 			return werr_set(err, 0, "logging into \"%s\": invalid username/password",

@@ -1,4 +1,9 @@
 /* warren run */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cli/attach.h"
 #include "cli/cli.h"
 #include "cli/runio.h"
@@ -114,6 +119,7 @@ static const struct opt run_tab[] = {
     OPT_DUP("workdir", 'w', struct run_opts, workdir),
     OPT_DUP("user", 'u', struct run_opts, user),
     OPT_DUP("name", 0, struct run_opts, name),
+    OPT_DUP("cidfile", 0, struct run_opts, cidfile),
     OPT_DUP("hostname", 'h', struct run_opts, hostname), /* -h is not help, as in Podman */
     OPT_CALL("entrypoint", 0, runopts_set_entrypoint_opt),
     OPT_CALL("volume", 'v', runopts_add_volume_opt),
@@ -186,8 +192,46 @@ static const struct opt run_tab[] = {
     OPT_TABLE_END,
 };
 
+/* --cidfile: made (it must not exist: another container may use it)
+ * before anything else, so a taken file costs no pull or create; *fd -1
+ * without the flag. */
+static int cidfile_open(const char *path, int *fd, struct werr *err)
+{
+	*fd = -1;
+	if (path == NULL)
+		return 0;
+	*fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (*fd < 0 && errno == EEXIST)
+		werr_set(err, 0,
+			 "container id file exists. Ensure another container is not using it or "
+			 "delete %s",
+			 path);
+	else if (*fd < 0)
+		werr_set(err, 0, "opening cidfile %s", path); /* Podman's words, no reason */
+	return *fd < 0 ? werr_status(err, 125) : 0;
+}
+
+/* The id into the cidfile, as Podman writes it (no newline). */
+static int cidfile_write(int fd, const char *path, const char *id, struct werr *err)
+{
+	if (fd >= 0 && write_all(fd, id, strlen(id)) < 0)
+		return werr_set(err, errno, "writing cidfile %s", path);
+	return 0;
+}
+
+/* Done with the cidfile: one that got no id (no container was made)
+ * goes. */
+static void cidfile_close(int fd, const char *path)
+{
+	if (fd < 0)
+		return;
+	if (lseek(fd, 0, SEEK_CUR) == 0)
+		unlink(path);
+	close(fd);
+}
+
 /* Creates, starts and waits: the CLI owns the container's lifetime. */
-static int run_foreground(struct engine *e, const char *image, const struct run_opts *o,
+static int run_foreground(struct engine *e, const char *image, const struct run_opts *o, int cidfd,
 			  struct werr *err)
 {
 	struct ctr_owned c = {.lock = -1, .proc = {.pty_master = -1}};
@@ -197,6 +241,10 @@ static int run_foreground(struct engine *e, const char *image, const struct run_
 	run_io_check(o);
 	if (container_create(e, image, o, &c, err) < 0)
 		return -1;
+	if (cidfile_write(cidfd, o->cidfile, c.rec.id, err) < 0) {
+		container_owned_free(e, &c);
+		return -1;
+	}
 	/* only now: a ^C while the rootfs is made stops warren itself */
 	run_io_begin(&rio, o);
 	if (container_start(e, &c, &rio.io, err) == 0 &&
@@ -221,7 +269,7 @@ static void run_fini(void *o)
 const struct optspec cli_run_opts = {run_tab, sizeof(struct run_opts), true, run_init, run_fini};
 
 /* run -d: created here, then handed to a monitor of its own */
-static int run_detached(struct engine *e, const char *image, const struct run_opts *o,
+static int run_detached(struct engine *e, const char *image, const struct run_opts *o, int cidfd,
 			struct werr *err)
 {
 	struct ctr_owned c = {.lock = -1, .proc = {.pty_master = -1}};
@@ -230,7 +278,8 @@ static int run_detached(struct engine *e, const char *image, const struct run_op
 
 	if (detach_opts_from_run(o, &d, err) < 0 || container_create(e, image, o, &c, err) < 0)
 		return -1;
-	if (container_detach(e, &c, &d, err) == 0) {
+	if (cidfile_write(cidfd, o->cidfile, c.rec.id, err) == 0 &&
+	    container_detach(e, &c, &d, err) == 0) {
 		printf("%s\n", c.rec.id);
 		rc = 0;
 	}
@@ -282,15 +331,20 @@ int cmd_run(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	struct run_opts *o = opts;
 	cleanup_free char *pod_id = NULL, *image = NULL;
+	int cidfd, rc = -1;
 
-	if (run_args(e, o, args, &pod_id, &image, err) < 0)
+	if (cidfile_open(o->cidfile, &cidfd, err) < 0)
 		return -1;
-	if (pod_id && pod_infra_ensure(e, pod_id, err) < 0)
-		return -1;
-	if (o->detach)
-		return run_detached(e, image, o, err);
-	o->net_early = true; /* it starts at once: its network comes up while it is made */
-	return run_foreground(e, image, o, err);
+	if (run_args(e, o, args, &pod_id, &image, err) == 0 &&
+	    (pod_id == NULL || pod_infra_ensure(e, pod_id, err) == 0)) {
+		o->net_early =
+		    !o->detach; /* it starts at once: its network comes up while it is made */
+		rc = o->detach ? run_detached(e, image, o, cidfd, err)
+			       : run_foreground(e, image, o, cidfd, err);
+	}
+	/* a container that was made keeps its cidfile (even when --rm removed it) */
+	cidfile_close(cidfd, o->cidfile);
+	return rc;
 }
 
 int cmd_create(struct engine *e, void *opts, char **args, struct werr *err)
@@ -298,10 +352,21 @@ int cmd_create(struct engine *e, void *opts, char **args, struct werr *err)
 	struct run_opts *o = opts;
 	struct ctr_owned c = {.lock = -1, .proc = {.pty_master = -1}};
 	cleanup_free char *pod_id = NULL, *image = NULL;
+	int cidfd, rc;
 
-	if (run_args(e, o, args, &pod_id, &image, err) < 0 ||
-	    container_create(e, image, o, &c, err) < 0)
+	if (cidfile_open(o->cidfile, &cidfd, err) < 0)
 		return -1;
+	if (run_args(e, o, args, &pod_id, &image, err) < 0 ||
+	    container_create(e, image, o, &c, err) < 0) {
+		cidfile_close(cidfd, o->cidfile);
+		return -1;
+	}
+	rc = cidfile_write(cidfd, o->cidfile, c.rec.id, err);
+	cidfile_close(cidfd, o->cidfile);
+	if (rc < 0) {
+		container_owned_free(e, &c);
+		return -1;
+	}
 	printf("%s\n", c.rec.id);
 	/* created, and nobody's until a start takes it */
 	container_owned_free(e, &c);

@@ -9,6 +9,7 @@
 #include "lib/util.h"
 #include "runtime/pods.h"
 #include "runtime/container.h"
+#include "runtime/ctr_sqsh.h"
 #include "runtime/ctrfilter.h"
 #include "runtime/ctrmanage.h"
 #include "runtime/netusers.h"
@@ -303,6 +304,9 @@ int cmd_system_prune(struct engine *e, void *opts, char **args, struct werr *err
 		rc = volume_prune(e, o->filter, false, &vols, err);
 	if (rc == 0)
 		rc = image_prune(e, o->all, o->filter, &imgs, err);
+	/* the shared .sqsh mounts: the next run mounts again what it needs */
+	if (rc == 0)
+		ctr_sqsh_reap(e, true);
 	print_removed("Deleted Containers", ctrs);
 	print_removed("Deleted Networks", nets);
 	print_removed("Deleted Volumes", vols);
@@ -404,6 +408,7 @@ int cmd_system_reset(struct engine *e, void *opts, char **args, struct werr *err
 		return werr_status(err, 125);
 	}
 	rootfs_pool_drain(e, NULL);
+	ctr_sqsh_reap(e, true);
 	store_close(e->store);
 	e->store = NULL;
 	/* what is left (layers no image names, blobs, temp dirs, the

@@ -8,6 +8,7 @@
 #include "runtime/ctrbridge.h"
 #include "runtime/storecheck.h"
 #include "runtime/container.h"
+#include "runtime/ctr_sqsh.h"
 #include "runtime/sys_json.h"
 #include "lib/json.h"
 #include "storage/store.h"
@@ -253,6 +254,8 @@ static int migrate_stop_all(struct engine *e, struct werr *err)
 		return -1;
 	rc = stop_containers(v, n, 10, err); /* Podman's default stop timeout */
 	container_recs_free(v, n);
+	/* shared squashfuse mounts: their processes live in the namespace */
+	ctr_sqsh_reap(e, true);
 	return rc;
 }
 

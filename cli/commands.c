@@ -32,6 +32,7 @@
 	"  -w, --workdir DIR         working directory inside the container\n"                     \
 	"  -u, --user USER[:GROUP]   run as this user (names resolved in the image)\n"             \
 	"      --name NAME           name the container\n"                                         \
+	"      --cidfile FILE        write the container's id to FILE (which must not exist)\n"    \
 	"  -h, --hostname NAME       container host name (default: the short id)\n"                \
 	"      --entrypoint CMD      override the entrypoint (string or JSON array; \"\" "         \
 	"clears)\n"                                                                                \
@@ -882,11 +883,80 @@ const struct cmd cli_volume_commands[] = {
     {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
 };
 
+#define CONN_ADD_HELP                                                                              \
+	"SYNOPSIS\n  warren system connection add [OPTIONS] NAME DESTINATION\n\n"                  \
+	"DESCRIPTION\n  Records a service to run commands on (warren --connection NAME, or the\n"  \
+	"  default one with --remote). DESTINATION is unix:///PATH, tcp://HOST:PORT,\n"            \
+	"  ssh://[USER@]HOST[:PORT][/SOCKET] or [USER@]HOST (ssh). Without a SOCKET, the\n"        \
+	"  remote warren is asked for its own (warren info's {{.Host.RemoteSocket.Path}})\n"       \
+	"  over ssh. The first connection becomes the default. Connections are kept\n"             \
+	"  where Podman 4 keeps them ([engine.service_destinations.NAME] in the user's\n"          \
+	"  containers.conf, or CONTAINERS_CONF), so podman and warren share them; the\n"           \
+	"  rest of the file is left as it is.\n\n"                                                 \
+	"OPTIONS\n"                                                                                \
+	"  -d, --default         make it the default connection\n"                                 \
+	"      --identity FILE   ssh private key (else ssh's own: the agent, ~/.ssh)\n"            \
+	"  -p, --port PORT       ssh port, when DESTINATION names none\n"                          \
+	"      --socket-path P   the remote socket, when DESTINATION names none\n"
+
+#define CONN_LS_HELP                                                                               \
+	"SYNOPSIS\n  warren system connection list [--format F] [-q]\n\n"                          \
+	"DESCRIPTION\n  Lists the connections: Name, URI, Identity, Default (Podman's "            \
+	"columns).\n\n"                                                                            \
+	"OPTIONS\n"                                                                                \
+	"  -f, --format F   json, or a Go template ({{.Name}} {{.URI}} {{.Identity}}\n"            \
+	"                   {{.IsMachine}} {{.Default}})\n"                                        \
+	"  -q, --quiet      names only\n"
+
+#define CONN_RM_HELP                                                                               \
+	"SYNOPSIS\n  warren system connection remove [-a] [NAME]\n\n"                              \
+	"DESCRIPTION\n  Removes a connection (a name that is not there is no error, as in\n"       \
+	"  Podman). When it was the default, the first one left becomes the default.\n\n"          \
+	"OPTIONS\n  -a, --all   remove every connection\n"
+
+#define CONN_DEFAULT_HELP                                                                          \
+	"SYNOPSIS\n  warren system connection default NAME\n\n"                                    \
+	"DESCRIPTION\n  Makes NAME the connection --remote uses.\n"
+
+#define CONN_RENAME_HELP                                                                           \
+	"SYNOPSIS\n  warren system connection rename OLD NEW\n\n"                                  \
+	"DESCRIPTION\n  Renames a connection (the default follows it).\n"
+
+#define DIAL_STDIO_HELP                                                                            \
+	"SYNOPSIS\n  warren system dial-stdio [SOCKET]\n\n"                                        \
+	"DESCRIPTION\n  Connects stdin and stdout to the service's socket (default\n"              \
+	"  $XDG_RUNTIME_DIR/warren/warren.sock, /run/warren/warren.sock as root): what\n"          \
+	"  the remote client runs over ssh. When no service listens there, the API is\n"           \
+	"  served on stdio itself for this one connection: no service needs to run on\n"           \
+	"  the remote machine.\n"
+
+static const struct cmd cli_connection_commands[] = {
+    {"add", cmd_connection_add, &cli_conn_add_opts, "record a remote service", CONN_ADD_HELP,
+     NEEDS_NOTHING, NULL},
+    {"default", cmd_connection_default, NULL, "set the default connection", CONN_DEFAULT_HELP,
+     NEEDS_NOTHING, NULL},
+    {"list", cmd_connection_ls, &cli_conn_ls_opts, "list the connections", CONN_LS_HELP,
+     NEEDS_NOTHING, NULL},
+    {"ls", cmd_connection_ls, &cli_conn_ls_opts, "list the connections", CONN_LS_HELP,
+     NEEDS_NOTHING, NULL},
+    {"remove", cmd_connection_rm, &cli_conn_rm_opts, "remove a connection", CONN_RM_HELP,
+     NEEDS_NOTHING, NULL},
+    {"rename", cmd_connection_rename, NULL, "rename a connection", CONN_RENAME_HELP, NEEDS_NOTHING,
+     NULL},
+    {"rm", cmd_connection_rm, &cli_conn_rm_opts, "remove a connection", CONN_RM_HELP, NEEDS_NOTHING,
+     NULL},
+    {NULL, NULL, NULL, NULL, NULL, NEEDS_STORE, NULL},
+};
+
 const struct cmd cli_system_commands[] = {
     {"check", cmd_syscheck, &cli_syscheck_opts, "check that the host is ready for warren",
      SYSCHECK_HELP, NEEDS_NOTHING, NULL},
+    {"connection", NULL, NULL, "manage the services warren --remote runs commands on", NULL,
+     NEEDS_NOTHING, cli_connection_commands},
     {"df", cmd_system_df, &cli_df_opts, "show the space warren uses", SYSDF_HELP, NEEDS_STORE,
      NULL},
+    {"dial-stdio", cmd_dial_stdio, NULL, "connect stdio to the service (for ssh)", DIAL_STDIO_HELP,
+     NEEDS_NOTHING, NULL},
     {"info", cmd_info, &cli_format_opts, "show system information", INFO_HELP, NEEDS_STORE, NULL},
     {"migrate", cmd_migrate, NULL, "stop the pause process (rebuild the user namespace)",
      MIGRATE_HELP, NEEDS_NOTHING, NULL},

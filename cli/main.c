@@ -1,6 +1,7 @@
 /* warren - a daemonless, rootless-first container engine. */
 #include "cli/cli.h"
 #include "cli/format.h"
+#include "cli/remote.h"
 #include "engine/config.h"
 #include "lib/cleanup.h"
 #include "lib/log.h"
@@ -370,6 +371,8 @@ struct global_opts {
 	char **storage_opts;
 	char **hooks_dirs;
 	bool version, debug;
+	bool remote;				 /* -r, --remote */
+	const char *url, *connection, *identity; /* --url, -c/--connection, --identity */
 };
 
 static const struct opt global_tab[] = {
@@ -381,6 +384,10 @@ static const struct opt global_tab[] = {
     OPT_STR("log-level", 0, struct global_opts, log_level),
     OPT_BOOL("version", 'v', struct global_opts, version),
     OPT_BOOL("debug", 'D', struct global_opts, debug),
+    OPT_BOOL("remote", 'r', struct global_opts, remote),
+    OPT_STR("url", 0, struct global_opts, url),
+    OPT_STR("connection", 'c', struct global_opts, connection),
+    OPT_STR("identity", 0, struct global_opts, identity),
     OPT_TABLE_END,
 };
 
@@ -400,6 +407,14 @@ const char cli_global_help[] =
     "      --log-level LEVEL      trace, debug, info, warn (default), warning, error, fatal,\n"
     "                             panic\n"
     "  -D, --debug                the same as --log-level debug\n"
+    "  -r, --remote               run the command on a service (docs/remote.md): the\n"
+    "                             default connection, else the default socket\n"
+    "      --url URI              that service: unix:///PATH, tcp://HOST:PORT,\n"
+    "                             ssh://[USER@]HOST[:PORT]/SOCKET (implies --remote;\n"
+    "                             CONTAINER_HOST is the same)\n"
+    "  -c, --connection NAME      a connection of 'warren system connection' (implies\n"
+    "                             --remote; CONTAINER_CONNECTION is the same)\n"
+    "      --identity FILE        the ssh key for an ssh:// service\n"
     "  -v, --version              print the version\n"
     "  -h, --help                 this help\n";
 
@@ -435,6 +450,35 @@ static int apply_globals(struct engine *e, struct global_opts *g, struct werr *e
 	return 0;
 }
 
+/* The global flags a remote command passes on to the service (the
+ * remote ones stay here). A new vector. */
+static char **remote_globals(const struct global_opts *g, const struct engine *e)
+{
+	const char *const flags[][2] = {{"--root", e->root},
+					{"--runroot", e->runroot},
+					{"--storage-driver", e->storage_driver},
+					{"--log-level", g->log_level}};
+	char **v = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
+		if (flags[i][1]) {
+			v = strv_append(v, flags[i][0]);
+			v = strv_append(v, flags[i][1]);
+		}
+	}
+	for (size_t i = 0; e->storage_opts && e->storage_opts[i]; i++) {
+		v = strv_append(v, "--storage-opt");
+		v = strv_append(v, e->storage_opts[i]);
+	}
+	for (size_t i = 0; e->hooks_dirs && e->hooks_dirs[i]; i++) {
+		v = strv_append(v, "--hooks-dir");
+		v = strv_append(v, e->hooks_dirs[i]);
+	}
+	if (g->debug)
+		v = strv_append(v, "--debug");
+	return v;
+}
+
 /* Relative --root/--runroot are taken from the cwd of the user, before the
  * pause process's mount namespace may change what they resolve to. */
 static void absolutize(char **p)
@@ -454,6 +498,7 @@ int main(int argc, char **argv)
 	struct werr err = {0};
 	struct global_opts g = {0};
 	cleanup_free char **args = NULL;
+	struct remote_opts ro;
 	const struct cmd *c;
 	int rc;
 
@@ -480,6 +525,21 @@ int main(int argc, char **argv)
 	absolutize(&e.runroot);
 	for (size_t i = 0; e.hooks_dirs && e.hooks_dirs[i]; i++)
 		absolutize(&e.hooks_dirs[i]);
+	ro = (struct remote_opts){
+	    .remote = g.remote, .url = g.url, .connection = g.connection, .identity = g.identity};
+	if (remote_wanted(&ro) && !remote_local_command(args)) {
+		/* before paths_init: these flags go to the service */
+		ro.globals = remote_globals(&g, &e);
+		if (paths_init(&e, &err) < 0)
+			goto fail;
+		rc = remote_run(&e, &ro, args, &err);
+		strv_free(ro.globals);
+		if (rc < 0)
+			goto fail;
+		fflush(stdout);
+		engine_free(&e);
+		return rc;
+	}
 	c = cli_find(cli_commands, args[0]);
 	if (c == NULL) {
 		unknown_command(cli_commands, NULL, args[0], &err);

@@ -436,6 +436,11 @@ static int prune_round(struct engine *e, const struct image_filter *f, char ***r
 		if (rc == 0) {
 			*removed = strv_append(*removed, v[i].id);
 			(*gone)++;
+		} else if (err->status == 2) {
+			/* in use by a reader's container (storage/layerhold.h):
+			 * not unused, so not pruned */
+			werr_clear(err);
+			rc = 0;
 		}
 	}
 	image_recs_free(v, n);

@@ -5,6 +5,7 @@
 #include "image/image.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "lib/util.h"
 #include "storage/blobs.h"
 #include "storage/layer.h"
+#include "storage/layerhold.h"
 #include "storage/mountpoints.h"
 #include "storage/pool.h"
 
@@ -307,6 +309,39 @@ static char **layer_blobs(struct store *s, char *const *layers)
 	return v;
 }
 
+/* Deletes the record of image rec, *unused the layers no other image
+ * uses, unless a reader of this store as a read-only image store holds
+ * one of those (storage/layerhold.h: its container runs on it): then
+ * nothing changes and the error is Podman's for an image in use (exit 2).
+ * The caller holds the layers lock: no reader takes a new hold meanwhile. */
+static int delete_unless_held(struct engine *e, struct store *s, const struct image_rec *rec,
+			      char ***unused, struct werr *err)
+{
+	cleanup_free char *dir = xasprintf("%s/layers", e->root);
+	cleanup_close int lfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	const char *held = NULL;
+
+	if (store_begin(s, err) < 0)
+		return -1;
+	if (store_image_delete(s, rec->id, unused, err) < 0) {
+		store_rollback(s);
+		return -1;
+	}
+	for (char **l = *unused; lfd >= 0 && l && *l && held == NULL; l++)
+		if (layer_held_by_reader(lfd, digest_hex(*l)))
+			held = *l;
+	if (held == NULL)
+		return store_commit(s, err);
+	store_rollback(s);
+	werr_set(err, 0,
+		 "image used by a container of another store (a user of this store as a "
+		 "read-only image store runs on its layer %.19s): image is in use by a container: "
+		 "stop that container first",
+		 held);
+	strv_free(steal_pointer(unused));
+	return werr_status(err, 2);
+}
+
 /* Deletes the image rec (all names) and its unused layers and their blobs. */
 static int delete_image(struct engine *e, struct store *s, const struct image_rec *rec, bool force,
 			container_remover rm_ctrs, struct werr *err)
@@ -335,10 +370,10 @@ static int delete_image(struct engine *e, struct store *s, const struct image_re
 	lock = image_layers_lock(e, true, err);
 	if (lock < 0)
 		return -1;
-	rootfs_pool_drain(e, rec->layers);
 	blobs = layer_blobs(s, rec->layers);
-	if (store_image_delete(s, rec->id, &unused, err) < 0)
+	if (delete_unless_held(e, s, rec, &unused, err) < 0)
 		return -1;
+	rootfs_pool_drain(e, rec->layers);
 	/* no other image shares a layer: none can share the mount-point layer */
 	if (strv_len(unused) == strv_len(rec->layers))
 		mountpoints_forget(e, rec->layers);

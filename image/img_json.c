@@ -151,7 +151,7 @@ static void set_owned(struct json_object *o, const char *key, char *s)
 }
 
 struct json_object *img_json_view(const struct image_rec *img, const char *name, int containers,
-				  bool notrunc)
+				  bool notrunc, const char *own_root)
 {
 	struct json_object *o = json_object_new_object(), *rd = repo_digests(img);
 	cleanup_free char *repo = NULL, *tag = NULL;
@@ -190,6 +190,8 @@ struct json_object *img_json_view(const struct image_rec *img, const char *name,
 	jset(o, "Containers", json_object_new_int(containers));
 	jset(o, "Dangling", json_object_new_boolean(strv_len(img->names) == 0));
 	jset(o, "IsReadOnly", json_object_new_boolean(img->ro_store != NULL));
+	/* warren's own field (issue 15): the store the image comes from */
+	jset_str(o, "Store", img->ro_store ? img->ro_store : own_root);
 	return o;
 }
 
@@ -220,6 +222,7 @@ struct json_object *img_json_headers(void)
 	    {"Containers", "CONTAINERS"},
 	    {"Dangling", "DANGLING"},
 	    {"IsReadOnly", "<no value>"},
+	    {"Store", "STORE"},
 	};
 	struct json_object *h = json_object_new_object();
 

@@ -26,9 +26,10 @@ struct json_object *img_json_list(const struct image_rec *img, int containers);
 /* What an `images --format` template sees for one row (image and one of
  * its names, name NULL for an untagged image): ID 12 characters (notrunc:
  * "sha256:" and all 64), Repository, Tag, CreatedSince, CreatedAt as Go
- * prints a time, Size human, lists as Go's %v prints them. */
+ * prints a time, Size human, lists as Go's %v prints them; Store (warren's
+ * own) the dir of the read-only store it comes from, else own_root. */
 struct json_object *img_json_view(const struct image_rec *img, const char *name, int containers,
-				  bool notrunc);
+				  bool notrunc, const char *own_root);
 
 /* Column titles of the images table (format_print's headers). */
 struct json_object *img_json_headers(void);

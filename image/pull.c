@@ -258,6 +258,24 @@ static bool layer_failed(const struct lx *x, const struct reg_download *d, struc
 	return true;
 }
 
+/* A layer that a read-only image store (additionalimagestores) has is
+ * not fetched again, as Podman's pull does not: the store records it with
+ * the read-only store's size and no dir of its own, and mounts read it
+ * from there (storage/driver.c). 1 so recorded, 0 none has it, -1. */
+static int from_ro_store(struct engine *e, struct store *s, const char *diff_id, struct werr *err)
+{
+	cleanup_free char *dir = layer_ro_path(e, diff_id, NULL);
+	int64_t size = 0;
+	int rc;
+
+	if (dir == NULL)
+		return 0;
+	rc = store_layer_size(s, diff_id, &size, err);
+	if (rc <= 0)
+		return rc;
+	return store_layer_add(s, diff_id, size, err) < 0 ? -1 : 1;
+}
+
 /* Downloads and extracts the layers the store lacks; records each. */
 static int fetch_layers(struct pull_ctx *p, int64_t *total, struct werr *err)
 {
@@ -276,6 +294,8 @@ static int fetch_layers(struct pull_ctx *p, int64_t *total, struct werr *err)
 					.size = p->m.layers[i].size,
 					.index = i,
 					.count = n};
+		if (have == 0)
+			have = from_ro_store(p->e, s, p->diff_ids[i], err);
 		if (have < 0) {
 			rc = -1;
 			break;

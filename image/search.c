@@ -233,3 +233,21 @@ int image_search(struct engine *e, const char *term, const struct search_opts *o
 	*n = rs.n;
 	return 0;
 }
+
+int reg_login_check(bool rootless, const char *registry, const struct reg_opts *reg,
+		    const char *user, const char *pass, struct werr *err)
+{
+	struct regconf *conf = regconf_load(rootless, err);
+	struct reg_client *c;
+	int rc;
+
+	if (conf == NULL)
+		return -1;
+	c = reg_open(registry, "", regconf_insecure(conf, registry), reg, err);
+	regconf_free(conf);
+	if (c == NULL)
+		return -1;
+	rc = reg_ping(c, user, pass, err);
+	reg_close(c);
+	return rc;
+}

@@ -46,4 +46,11 @@ int image_search(struct engine *e, const char *term, const struct search_opts *o
 		 struct search_result **out, size_t *n, struct werr *err);
 void search_results_free(struct search_result *r, size_t n);
 
+/* Checks user and pass against registry's /v2/ endpoint (login), reached
+ * as registries.conf says (an insecure registry over plain HTTP or without
+ * TLS verification) unless reg forces TLS: 0 accepted, -1 with err (the
+ * registry's words: "unauthorized" when refused). */
+int reg_login_check(bool rootless, const char *registry, const struct reg_opts *reg,
+		    const char *user, const char *pass, struct werr *err);
+
 #endif

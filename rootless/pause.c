@@ -1196,6 +1196,17 @@ static int kill_pause(const struct pause_proc *p, struct werr *err)
 	return 0;
 }
 
+/* The squashfuse daemons of p's namespace: nothing but the namespace
+ * uses their mounts once no other process runs in it. */
+static void kill_helpers(const struct pause_proc *p)
+{
+	pid_t pids[64];
+	size_t n = userns_helpers(p->userns, pids, ARRAY_SIZE(pids));
+
+	for (size_t i = 0; i < n && i < ARRAY_SIZE(pids); i++)
+		kill(pids[i], SIGKILL);
+}
+
 /* The pause processes to stop: the recorded one first (*recorded set),
  * then every one that no runtime dir names any more. */
 static size_t stop_targets(const struct engine *e, struct pause_proc **out, bool *recorded)
@@ -1239,6 +1250,7 @@ int pause_stop(struct engine *e, struct werr *err)
 		size_t k = wait_idle(&t[i], i == 0 && recorded ? 5000 : 0, pids, ARRAY_SIZE(pids));
 
 		if (k == 0) {
+			kill_helpers(&t[i]);
 			if (kill_pause(&t[i], err) < 0)
 				return -1;
 			continue;

@@ -172,7 +172,27 @@ size_t pause_scan(uid_t uid, struct pause_proc **out)
 	return n;
 }
 
-size_t userns_members(unsigned long long userns, pid_t except, pid_t *pids, size_t max)
+/* True when pid is a squashfuse or fuse-overlayfs: the daemon of a
+ * shared .sqsh mount (runtime/ctr_sqsh.h) or of a pooled rootfs
+ * (storage/pool.h), which live as long as the namespace does. */
+static bool ns_helper(int procfd, pid_t pid)
+{
+	char path[32], comm[32];
+	cleanup_close int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%d/comm", (int)pid);
+	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read_all(fd, comm, sizeof(comm) - 1)) <= 0)
+		return false;
+	comm[n] = '\0';
+	return strcmp(comm, "squashfuse\n") == 0 || strcmp(comm, "fuse-overlayfs\n") == 0;
+}
+
+/* The processes of userns (but except and the caller): its helpers
+ * (ns_helper) when helpers, else the others. */
+static size_t members(unsigned long long userns, pid_t except, bool helpers, pid_t *pids,
+		      size_t max)
 {
 	cleanup_dir DIR *d = opendir("/proc");
 	struct dirent *de;
@@ -186,11 +206,22 @@ size_t userns_members(unsigned long long userns, pid_t except, pid_t *pids, size
 
 		/* other users' processes fail with EACCES: not ours to see */
 		if (pid == 0 || pid == self || pid == except ||
-		    userns_ino(dirfd(d), pid) != userns || !live(dirfd(d), pid))
+		    userns_ino(dirfd(d), pid) != userns || !live(dirfd(d), pid) ||
+		    ns_helper(dirfd(d), pid) != helpers)
 			continue;
 		if (n < max)
 			pids[n] = pid;
 		n++;
 	}
 	return n;
+}
+
+size_t userns_members(unsigned long long userns, pid_t except, pid_t *pids, size_t max)
+{
+	return members(userns, except, false, pids, max);
+}
+
+size_t userns_helpers(unsigned long long userns, pid_t *pids, size_t max)
+{
+	return members(userns, 0, true, pids, max);
 }

@@ -40,8 +40,14 @@ int pause_marker_set(pid_t pid, const char *dir);
 size_t pause_scan(uid_t uid, struct pause_proc **out);
 
 /* Live processes (zombies aside) in the user namespace of inode userns,
- * other than except and the caller. The first max pids go to pids.
- * Returns how many there are. */
+ * other than except, the caller and its helpers. The first max pids go
+ * to pids. Returns how many there are. */
 size_t userns_members(unsigned long long userns, pid_t except, pid_t *pids, size_t max);
+
+/* The helpers among them: the squashfuse daemons of the shared .sqsh
+ * mounts (runtime/ctr_sqsh.h) and the fuse-overlayfs daemons of pooled
+ * rootfs (storage/pool.h), which belong to the namespace and go with
+ * it. Same contract as userns_members. */
+size_t userns_helpers(unsigned long long userns, pid_t *pids, size_t max);
 
 #endif

@@ -175,7 +175,12 @@ static int read_file(struct bld *b, struct werr *err)
 		return parse_fd(b, b->o->file_fd, err);
 	}
 	if (b->o->file) {
-		fd = open(b->o->file, O_RDONLY | O_CLOEXEC);
+		/* a context from a tar: -f names a file in it first (Docker's
+		 * rule; the remote client sends a context directory so) */
+		if (b->o->context_fd >= 0 && b->o->file[0] != '/')
+			fd = openat(b->ctx, b->o->file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			fd = open(b->o->file, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return werr_set(err, errno, "open '%s'", b->o->file);
 		b->fname = xstrdup(b->o->file);

@@ -411,11 +411,11 @@ int container_mount(struct engine *e, const struct container_rec *c, struct werr
 	if (opts == NULL)
 		return -1;
 	if (rootfs != NULL && json_object_get_boolean(jget(opts, "RootfsSqsh"))) {
-		cleanup_free char *mnt = ctr_sqsh_dir(dir);
-		if (sqsh_mount(rootfs, mnt, err) < 0)
+		cleanup_free char *mnt = NULL;
+		if (ctr_sqsh_remount(e, rootfs, dir, &mnt, err) < 0)
 			return -1;
-		return mount_rootfs(e, container_driver(c), dir, NULL, mnt, true, c->autoremove,
-				    err);
+		return ctr_userns_remount(e, container_driver(c), c->config, dir, NULL, mnt,
+					  c->autoremove, err);
 	}
 	if (rootfs != NULL)
 		return mount_rootfs(e, container_driver(c), dir, NULL, rootfs,
@@ -426,8 +426,8 @@ int container_mount(struct engine *e, const struct container_rec *c, struct werr
 		return r == 0 ? werr_set(err, 0, "image %.12s of container %.12s is gone",
 					 c->image_id, c->id)
 			      : -1;
-	r = ctr_userns_remount(e, container_driver(c), c->config, dir, img.layers, c->autoremove,
-			       err);
+	r = ctr_userns_remount(e, container_driver(c), c->config, dir, img.layers, NULL,
+			       c->autoremove, err);
 	image_rec_free(&img);
 	return r;
 }
@@ -544,6 +544,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	struct image_rec img = {0};
 	struct image_config cfg = {0};
 	struct container_rec c = {0};
+	struct layer_hold hold = {0};
 	enum storage_driver d;
 	cleanup_free char *dir = NULL, *bundle = NULL, *sqsh_dir = NULL;
 	cleanup_strv char **secret_env = NULL; /* o's env and the env secrets */
@@ -593,8 +594,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	if (o->rootfs_sqsh) {
 		random_hex(c.id, 64);
 		dir = container_dir(e, c.id);
-		sqsh_dir = ctr_sqsh_dir(dir);
-		if (ctr_sqsh_prepare(o->rootfs_path, dir, &cfg, err) < 0) {
+		if (ctr_sqsh_prepare(e, o->rootfs_path, dir, &sqsh_dir, &cfg, err) < 0) {
 			free(steal_pointer(&dir));
 			goto fail;
 		}
@@ -603,7 +603,7 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	    check_health(o, &cfg, err) < 0 || driver_choose(e, &d, err) < 0)
 		goto fail;
 	how = ctr_userns_storage(e, &uns, &d);
-	if (o->rootfs && how != CTR_ROOTFS_PLAIN) {
+	if (o->rootfs && !o->rootfs_sqsh && how != CTR_ROOTFS_PLAIN) {
 		werr_set(err, 0, "--rootfs with a user namespace of its own is not supported yet");
 		goto fail;
 	}
@@ -625,20 +625,28 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 		discard(e, &c, d);
 		goto fail;
 	}
+	/* the read-only store layers it mounts stay while it is ours (their
+	 * owner's rmi refuses): held before the mount sees them */
+	if (!o->rootfs && layer_hold_ro(e, img.layers, &hold, err) < 0) {
+		discard(e, &c, d);
+		goto fail;
+	}
 	/* a --rm container takes a ready rootfs when one is pooled: then
 	 * rootfs_mount finds it mounted */
-	if (o->rm && !o->rootfs && how == CTR_ROOTFS_PLAIN && img.ro_store == NULL)
+	if (o->rm && !o->rootfs && how == CTR_ROOTFS_PLAIN)
 		rootfs_pool_take(e, d, img.layers, dir);
-	if (mkdir_p(dir, 0700, err) < 0 ||
+	else if (o->rm && sqsh_dir != NULL && how == CTR_ROOTFS_PLAIN)
+		ctr_sqsh_pool_take(e, d, sqsh_dir, dir);
+	if (mkdir_p(dir, 0700, err) < 0 || (sqsh_dir && ctr_sqsh_link(e, sqsh_dir, dir, err) < 0) ||
 	    secrets_attach(e, o->secrets, dir, &eff.volumes, &eff.nvolumes, &secret_env, err) < 0) {
 		discard(e, &c, d);
 		goto fail;
 	}
 	if (secret_env != NULL)
 		eff.env = secret_env;
-	if ((o->rootfs ? mount_rootfs(e, d, dir, NULL, sqsh_dir ? sqsh_dir : o->rootfs_path,
-				      o->rootfs_overlay, o->rm, err)
-		       : ctr_userns_mount(e, d, &uns, how, dir, img.layers, o->rm, err)) < 0 ||
+	if ((o->rootfs && !sqsh_dir
+		 ? mount_rootfs(e, d, dir, NULL, o->rootfs_path, o->rootfs_overlay, o->rm, err)
+		 : ctr_userns_mount(e, d, &uns, how, dir, img.layers, sqsh_dir, o->rm, err)) < 0 ||
 	    write_bundle(e, o, &cfg, &c, bundle, dir, err) < 0) {
 		discard(e, &c, d);
 		goto fail;
@@ -650,9 +658,10 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 	ctr_userns_free(&uns);
 	ctrnet_made_free(&made);
 	*out = (struct ctr_owned){
-	    .rec = c, .lock = lock, .proc = {.pid = 0, .pty_master = -1}, .net = net};
+	    .rec = c, .lock = lock, .proc = {.pid = 0, .pty_master = -1}, .net = net, .hold = hold};
 	return 0;
 fail:
+	layer_hold_release(&hold);
 	if (dir != NULL && sqsh_dir != NULL) /* nothing stays mounted */
 		ctr_sqsh_discard(dir);
 	ctrnet_release(&net);
@@ -693,10 +702,13 @@ static bool pool_offer(struct engine *e, const struct container_rec *c, const ch
 	struct werr ignore = {0};
 	bool pooled = false;
 
-	/* not an image of a read-only store: its owner may remove it, and no
-	 * rmi here would drain a pooled mount over its vanished layers */
+	if (c->autoremove && ctr_sqsh_pool_put(e, container_driver(c), dir))
+		return true;
+	/* an image of a read-only store too: its owner may remove it, which
+	 * no rmi here drains, but rootfs_pool_take then finds its layer dirs
+	 * changed */
 	if (c->autoremove && c->image_id[0] &&
-	    store_image_get(e->store, c->image_id, &img, &ignore) == 1 && img.ro_store == NULL)
+	    store_image_get(e->store, c->image_id, &img, &ignore) == 1)
 		pooled = rootfs_pool_put(e, container_driver(c), img.layers, dir);
 	image_rec_free(&img);
 	return pooled;
@@ -765,6 +777,22 @@ void container_start_failed(struct engine *e, struct ctr_owned *c, int status)
 		container_mark_exited(e, &c->rec, status, &ignore);
 	ctrlock_release(e->runroot, c->rec.id, c->lock);
 	c->lock = -1;
+	layer_hold_release(&c->hold);
+}
+
+int container_hold_layers(struct engine *e, struct ctr_owned *c, struct werr *err)
+{
+	struct image_rec img = {0};
+	int r;
+
+	if (e->store == NULL || store_readonly_dir(e->store, 0) == NULL || c->hold.n > 0 ||
+	    c->rec.image_id[0] == '\0')
+		return 0;
+	r = store_image_get(e->store, c->rec.image_id, &img, err);
+	if (r > 0)
+		r = layer_hold_ro(e, img.layers, &c->hold, err);
+	image_rec_free(&img);
+	return r < 0 ? werr_wrap(err, "start %.12s", c->rec.id) : 0;
 }
 
 int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io *io,
@@ -786,7 +814,7 @@ int container_start(struct engine *e, struct ctr_owned *c, const struct exec_io 
 
 	health_starting(e, &c->rec);
 	/* the ports first: a taken one fails the start before anything runs */
-	if (portfwd_listen(&c->rec, &pl, &npl, err) < 0) {
+	if (container_hold_layers(e, c, err) < 0 || portfwd_listen(&c->rec, &pl, &npl, err) < 0) {
 		container_start_failed(e, c, err->status ? err->status : 125);
 		return -1;
 	}
@@ -858,6 +886,7 @@ int container_wait(struct engine *e, struct ctr_owned *c, const struct exec_io *
 		rc = -1;
 	ctrlock_release(e->runroot, c->rec.id, c->lock);
 	c->lock = -1;
+	layer_hold_release(&c->hold);
 	return rc;
 }
 
@@ -869,6 +898,7 @@ void container_owned_free(struct engine *e, struct ctr_owned *c)
 	portfwd_end(&c->fwd_pid);
 	ctrnet_release_nowait(&c->net);
 	ctrlock_release(e->runroot, c->rec.id, c->lock);
+	layer_hold_release(&c->hold);
 	container_rec_free(&c->rec);
 	*c = (struct ctr_owned){.lock = -1, .proc = {.pty_master = -1}};
 }

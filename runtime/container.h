@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "engine/engine.h"
+#include "storage/layerhold.h"
 #include "lib/err.h"
 #include "runtime/ctrnet.h"
 #include "runtime/executor.h"
@@ -24,6 +25,7 @@ struct ctr_owned {
 	pid_t fwd_pid;		 /* a foreground start's port forwarder (portfwd.h), 0: none */
 	struct ctr_fglog *fglog; /* its log while it runs in our foreground (fglog.h) */
 	struct ctrnet net;	 /* its network helper while it runs in the foreground */
+	struct layer_hold hold;	 /* read-only store layers it uses (storage/layerhold.h) */
 };
 
 /* Creates a container from the image named by image_ref: the owner lock,
@@ -31,6 +33,11 @@ struct ctr_owned {
  * mounted and the OCI bundle (config.json). out receives it (caller frees
  * with container_owned_free). A missing image is "IMAGE: image not
  * known". */
+/* Holds, in c->hold, the layers of read-only image stores that c's image
+ * uses, for as long as this process owns c: their owner removes none of
+ * them meanwhile. An image gone from its store fails here. 0 or -1. */
+int container_hold_layers(struct engine *e, struct ctr_owned *c, struct werr *err);
+
 int container_create(struct engine *e, const char *image_ref, const struct run_opts *o,
 		     struct ctr_owned *out, struct werr *err);
 

@@ -15,6 +15,7 @@
 #include "lib/util.h"
 #include "storage/driver.h"
 #include "storage/layertar.h"
+#include "storage/pool.h"
 #include "storage/sqsh.h"
 
 char *ctr_sqsh_dir(const char *ctr_dir)
@@ -57,19 +58,150 @@ void ctr_sqsh_discard(const char *ctr_dir)
 	rm_rf_at(AT_FDCWD, ctr_dir, &ignore);
 }
 
-int ctr_sqsh_prepare(const char *file, const char *ctr_dir, struct image_config *cfg,
-		     struct werr *err)
+/* Rootless: squashfs files are mounted once per user (storage/sqsh.h);
+ * as root every container mounts its own, which leaves no mount on the
+ * host when it goes. */
+static bool shared(struct engine *e)
 {
-	cleanup_free char *mnt = ctr_sqsh_dir(ctr_dir);
+	return e->in_userns;
+}
+
+static char *shared_dir(struct engine *e)
+{
+	return xasprintf("%s/sqsh", e->runroot);
+}
+
+/* A shared mount not used for this long is unmounted by the next run of
+ * any .sqsh: its squashfuse then exits (with the last container on it). */
+#define SQSH_IDLE_S 600
+
+/* The pool's name for the rootfs over the shared mount with this key. */
+#define POOL_LAYERS(key) ((char *const[]){"sqsh", (char *)(key), NULL})
+
+void ctr_sqsh_reap(struct engine *e, bool all)
+{
+	cleanup_free char *dir = shared_dir(e);
+	cleanup_strv char **keys = sqsh_shared_idle(dir, all ? 0 : SQSH_IDLE_S);
+
+	for (size_t i = 0; keys && keys[i]; i++) {
+		rootfs_pool_drain(e, POOL_LAYERS(keys[i]));
+		sqsh_shared_drop(dir, keys[i]);
+	}
+}
+
+/* Mounts file as the shared mount, *lower its path. */
+static int mount_shared(struct engine *e, const char *file, char **lower, struct werr *err)
+{
+	cleanup_free char *dir = shared_dir(e);
+	char key[SQSH_KEY_LEN + 1];
+	bool fresh;
+
+	if (sqsh_key(file, key, err) < 0 || sqsh_mount_shared(dir, file, key, &fresh, err) < 0)
+		return -1;
+	/* rootfs pooled over an earlier mount of that key (its squashfuse
+	 * died) would not read */
+	if (fresh) {
+		rootfs_pool_drain(e, POOL_LAYERS(key));
+		ctr_sqsh_reap(e, false);
+	}
+	*lower = xasprintf("%s/%s", dir, key);
+	return 0;
+}
+
+int ctr_sqsh_prepare(struct engine *e, const char *file, const char *ctr_dir, char **lower,
+		     struct image_config *cfg, struct werr *err)
+{
+	cleanup_free char *mnt = NULL;
 	cleanup_free char *text = NULL, *config = NULL;
 
-	if (mkdir_p(ctr_dir, 0700, err) < 0)
-		return -1;
-	if (sqsh_mount(file, mnt, err) < 0 || sqsh_read_config(mnt, &text, err) < 0 ||
+	if (shared(e)) {
+		if (mount_shared(e, file, &mnt, err) < 0)
+			return werr_wrap(err, "'%s'", file);
+	} else {
+		mnt = ctr_sqsh_dir(ctr_dir);
+		if (mkdir_p(ctr_dir, 0700, err) < 0)
+			return -1;
+		if (sqsh_mount(file, mnt, err) < 0) {
+			ctr_sqsh_discard(ctr_dir);
+			return werr_wrap(err, "'%s'", file);
+		}
+	}
+	if (sqsh_read_config(mnt, &text, err) < 0 ||
 	    parse_sqsh_config(text, &config, NULL, err) < 0 ||
 	    (config != NULL && image_config_parse(config, cfg, err) < 0)) {
 		ctr_sqsh_discard(ctr_dir);
 		return werr_wrap(err, "'%s'", file);
+	}
+	*lower = steal_pointer(&mnt);
+	return 0;
+}
+
+int ctr_sqsh_link(struct engine *e, const char *lower, const char *ctr_dir, struct werr *err)
+{
+	cleanup_free char *link = ctr_sqsh_dir(ctr_dir);
+
+	if (!shared(e))
+		return 0;
+	if (mkdir_p(ctr_dir, 0700, err) < 0)
+		return -1;
+	if (unlink(link) < 0 && errno != ENOENT)
+		return werr_set(err, errno, "remove '%s'", link);
+	if (symlink(lower, link) < 0)
+		return werr_set(err, errno, "symlink '%s'", link);
+	return 0;
+}
+
+/* The key of the shared mount that ctr_dir's link names, in key. */
+static bool linked_key(struct engine *e, const char *ctr_dir, char key[SQSH_KEY_LEN + 1])
+{
+	cleanup_free char *link = ctr_sqsh_dir(ctr_dir);
+	cleanup_free char *dir = shared_dir(e);
+	char target[4096];
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	size_t len = strlen(dir);
+
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	if (strncmp(target, dir, len) != 0 || target[len] != '/' ||
+	    strlen(target + len + 1) != SQSH_KEY_LEN)
+		return false;
+	memcpy(key, target + len + 1, SQSH_KEY_LEN + 1);
+	return true;
+}
+
+bool ctr_sqsh_pool_take(struct engine *e, enum storage_driver d, const char *lower,
+			const char *ctr_dir)
+{
+	const char *key = strrchr(lower, '/');
+
+	return shared(e) && key != NULL && rootfs_pool_take(e, d, POOL_LAYERS(key + 1), ctr_dir);
+}
+
+bool ctr_sqsh_pool_put(struct engine *e, enum storage_driver d, const char *ctr_dir)
+{
+	char key[SQSH_KEY_LEN + 1];
+
+	return shared(e) && linked_key(e, ctr_dir, key) &&
+	       rootfs_pool_put(e, d, POOL_LAYERS(key), ctr_dir);
+}
+
+int ctr_sqsh_remount(struct engine *e, const char *file, const char *ctr_dir, char **lower,
+		     struct werr *err)
+{
+	if (!shared(e)) {
+		*lower = ctr_sqsh_dir(ctr_dir);
+		if (sqsh_mount(file, *lower, err) < 0) {
+			free(steal_pointer(lower));
+			return -1;
+		}
+		return 0;
+	}
+	if (mount_shared(e, file, lower, err) < 0)
+		return -1;
+	if (ctr_sqsh_link(e, *lower, ctr_dir, err) < 0) {
+		free(steal_pointer(lower));
+		return -1;
 	}
 	return 0;
 }

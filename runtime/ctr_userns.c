@@ -593,8 +593,8 @@ char *ctr_userns_fuse_map(const struct idmap *m, size_t n)
 }
 
 int ctr_userns_mount(struct engine *e, enum storage_driver d, const struct ctr_userns *u,
-		     enum ctr_rootfs_map how, const char *dir, char *const *layers, bool ephemeral,
-		     struct werr *err)
+		     enum ctr_rootfs_map how, const char *dir, char *const *layers,
+		     const char *lower, bool ephemeral, struct werr *err)
 {
 	cleanup_free char *um = NULL, *gm = NULL;
 	struct idmap_target im = {-1, 0, 0};
@@ -604,8 +604,12 @@ int ctr_userns_mount(struct engine *e, enum storage_driver d, const struct ctr_u
 	case CTR_ROOTFS_FUSE:
 		um = ctr_userns_fuse_map(u->uid, u->nuid);
 		gm = ctr_userns_fuse_map(u->gid, u->ngid);
-		return rootfs_mount_mapped(e, dir, layers, um, gm, err);
+		return rootfs_mount_mapped(e, dir, layers, lower, um, gm, err);
 	case CTR_ROOTFS_LAYERS:
+		if (lower != NULL) /* a FILE.sqsh: mounted in a user namespace */
+			return werr_set(err, 0,
+					"a FILE.sqsh with a user namespace of its own needs "
+					"fuse-overlayfs (no idmapped mount of a FUSE mount)");
 		im.userns_fd = ctr_userns_fd(u, err);
 		if (im.userns_fd < 0)
 			return -1;
@@ -618,6 +622,8 @@ int ctr_userns_mount(struct engine *e, enum storage_driver d, const struct ctr_u
 		close(im.userns_fd);
 		return rc;
 	default:
+		if (lower != NULL)
+			return rootfs_mount_dir(e, d, dir, lower, ephemeral, err);
 		return rootfs_mount(e, d, dir, layers, ephemeral, err);
 	}
 }
@@ -637,7 +643,7 @@ static size_t maps_of(struct json_object *arr, struct idmap *m)
 }
 
 int ctr_userns_remount(struct engine *e, enum storage_driver d, const char *config, const char *dir,
-		       char *const *layers, bool ephemeral, struct werr *err)
+		       char *const *layers, const char *lower, bool ephemeral, struct werr *err)
 {
 	cleanup_json struct json_object *j = config ? json_tokener_parse(config) : NULL;
 	struct json_object *host = jget(j, "HostConfig"), *maps = jget(host, "IDMappings");
@@ -656,7 +662,7 @@ int ctr_userns_remount(struct engine *e, enum storage_driver d, const char *conf
 		u.path = xstrdup(mode + 3);
 	}
 	how = ctr_userns_storage(e, &u, &d);
-	rc = ctr_userns_mount(e, d, &u, how, dir, layers, ephemeral, err);
+	rc = ctr_userns_mount(e, d, &u, how, dir, layers, lower, ephemeral, err);
 	ctr_userns_free(&u);
 	return rc;
 }

@@ -77,16 +77,17 @@ enum ctr_rootfs_map ctr_userns_storage(struct engine *e, struct ctr_userns *u,
 int ctr_userns_fd(const struct ctr_userns *u, struct werr *err);
 
 /* Mounts the rootfs of a container in dir as how says (after
- * ctr_userns_storage; rootfs_mount for CTR_ROOTFS_PLAIN). */
+ * ctr_userns_storage; rootfs_mount for CTR_ROOTFS_PLAIN): over layers, or
+ * when lower is not NULL over that one dir (a FILE.sqsh's mount). */
 int ctr_userns_mount(struct engine *e, enum storage_driver d, const struct ctr_userns *u,
-		     enum ctr_rootfs_map how, const char *dir, char *const *layers, bool ephemeral,
-		     struct werr *err);
+		     enum ctr_rootfs_map how, const char *dir, char *const *layers,
+		     const char *lower, bool ephemeral, struct werr *err);
 
 /* The rootfs of an existing container mounted again (a start after an
  * exit), with the user namespace its stored create options (config JSON,
  * may be NULL) recorded. */
 int ctr_userns_remount(struct engine *e, enum storage_driver d, const char *config, const char *dir,
-		       char *const *layers, bool ephemeral, struct werr *err);
+		       char *const *layers, const char *lower, bool ephemeral, struct werr *err);
 
 /* The maps as fuse-overlayfs's uidmapping/gidmapping take them
  * ("C:H:S:C:H:S"), malloc'd. */

@@ -327,6 +327,10 @@ static void monitor_child(struct engine *e, struct ctr_owned *c, const struct de
 	    0) {
 		/* before the monitor exists: its "died" comes after this */
 		container_event(e, &c->rec, "start", -1);
+		/* the monitor holds the read-only store layers for the
+		 * container's life: copies above fd 3, open across its exec */
+		for (size_t i = 0; i < c->hold.n; i++)
+			keep_fd(c->hold.fd[i]);
 		if (o->tty)
 			exec_monitor(e, c, o, mon, c->lock, c->proc.pty_master, -1, in_w, &net.help,
 				     &err);
@@ -375,7 +379,7 @@ int container_detach(struct engine *e, struct ctr_owned *c, const struct detach_
 
 	if (mon == NULL)
 		goto fail;
-	if (attach_mkdir(e, err) < 0)
+	if (attach_mkdir(e, err) < 0 || container_hold_layers(e, c, err) < 0)
 		goto fail;
 	/* the ports before anything runs: a taken one fails here */
 	if (portfwd_listen(&c->rec, &pl, &npl, err) < 0)

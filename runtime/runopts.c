@@ -397,6 +397,7 @@ void runopts_free(struct run_opts *o)
 	free(o->ports);
 	strv_free(o->expose);
 	free(o->name);
+	free(o->cidfile);
 	free(o->hostname);
 	free(o->workdir);
 	free(o->user);

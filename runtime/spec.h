@@ -49,6 +49,7 @@ struct volume_spec {
 
 struct run_opts {
 	char *name;
+	char *cidfile;		     /* --cidfile: the CLI writes the id there */
 	char *hostname;		     /* default: first 12 chars of the id */
 	char *workdir;		     /* -w */
 	char *user;		     /* -u USER[:GROUP], names or numbers */

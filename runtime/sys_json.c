@@ -285,6 +285,16 @@ struct json_object *sys_json_info(struct engine *e, const char *version, struct 
 	}
 	fill_host(jget(o, "host"), e, version);
 	fill_config_files(jget(o, "host"), e);
+	/* the socket `system service` serves by default: what the remote
+	 * client's `connection add` asks for over ssh (Podman's field) */
+	{
+		struct json_object *rs = jget(jget(o, "host"), "remoteSocket");
+		cleanup_free char *sock = xasprintf("%s/warren.sock", e->userrun);
+		struct stat st;
+		jset_str(rs, "path", sock);
+		if (stat(sock, &st) == 0 && S_ISSOCK(st.st_mode))
+			jset(rs, "exists", json_object_new_boolean(true));
+	}
 	/* bridge networks: netavark, as Podman's (empty when not installed) */
 	jset_str(jget(o, "host"), "networkBackend", ctrbridge_available(e) ? "netavark" : "");
 	jset(o, "version", sys_json_version(version));

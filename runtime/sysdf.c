@@ -77,7 +77,7 @@ static int load_images(struct engine *e, struct sys_df *d, struct werr *err)
 		for (char **l = im->rec.layers; l && *l; l++) {
 			int64_t sz = 0;
 			if (layer_users(d->images, d->nimages, *l) > 1 &&
-			    store_layer_size(e->store, *l, &sz, err) == 0 && sz > 0)
+			    store_layer_size(e->store, *l, &sz, err) == 1 && sz > 0)
 				im->shared += sz;
 		}
 	}

@@ -31,6 +31,7 @@
 #include "lib/walk.h"
 #include "storage/layer.h"
 #include "storage/idmaplayers.h"
+#include "storage/layerhold.h"
 #include "storage/mountpoints.h"
 #include "storage/store.h"
 
@@ -78,10 +79,15 @@ static const char *mount_program_opt(struct engine *e)
 
 /* ---- probing ---- */
 
+/* Rootless: user.* xattrs (userxattr, which also keeps redirects off).
+ * Root: redirect_dir=off, whatever the kernel's default, so a renamed lower
+ * dir is copied up whole (mv falls back to a copy on EXDEV) instead of
+ * becoming an empty dir with a trusted.overlay.redirect xattr, which a
+ * layer diff of the upper dir would lose. */
 static char *overlay_opts(struct engine *e, const char *lower, const char *upper, const char *work)
 {
 	return xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s", lower, upper, work,
-			 e->rootless ? ",userxattr" : "");
+			 e->rootless ? ",userxattr" : ",redirect_dir=off");
 }
 
 /* The probe's overlay, configured by fsconfig and never attached: a
@@ -286,6 +292,8 @@ static int mount_new_api(struct engine *e, const char *ldir, char *const *layers
 	/* safe defaults; older kernels may not know them */
 	sys_fsconfig(fs, FSCONFIG_SET_STRING, "index", "off", 0);
 	sys_fsconfig(fs, FSCONFIG_SET_STRING, "metacopy", "off", 0);
+	if (!e->rootless) /* see overlay_opts */
+		sys_fsconfig(fs, FSCONFIG_SET_STRING, "redirect_dir", "off", 0);
 	if (vol)
 		sys_fsconfig(fs, FSCONFIG_SET_FLAG, "volatile", NULL, 0);
 	if (sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
@@ -784,42 +792,6 @@ static int mount_overlay_idmapped(struct engine *e, const char *ctr_dir, const c
 	return rc;
 }
 
-/* The read-only stores' layers locks (image_layers_lock in their owner's
- * warren), taken shared while their layer dirs are checked and mounted:
- * their owner removes layer dirs only with it held exclusively, so a dir
- * found under it is whole. A store whose lock this user cannot open (an
- * older warren made it 0600) is used without. */
-struct ro_locks {
-	int fd[8];
-	size_t n;
-};
-
-static void ro_lock(struct engine *e, struct ro_locks *l)
-{
-	const char *dir;
-
-	l->n = 0;
-	for (size_t i = 0; e->store && (dir = store_readonly_dir(e->store, i)) != NULL &&
-			   l->n < sizeof(l->fd) / sizeof(l->fd[0]);
-	     i++) {
-		cleanup_free char *p = xasprintf("%s/layers.lock", dir);
-		int fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-
-		if (fd < 0)
-			continue;
-		while (flock(fd, LOCK_SH) < 0 && errno == EINTR)
-			;
-		l->fd[l->n++] = fd;
-	}
-}
-
-static void ro_unlock(struct ro_locks *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		close(l->fd[i]);
-	l->n = 0;
-}
-
 /* When some of the layers are not in the store's own layers dir but in a
  * read-only store (storage.conf additionalimagestores), the overlay takes
  * its lower dirs from ctr_dir/lowers: a link per layer to the dir that
@@ -883,7 +855,7 @@ static int mount_layers(struct engine *e, enum storage_driver d, const char *ctr
 	size_t n = strv_len(layers);
 	cleanup_free char *mp = NULL;
 	cleanup_free char **all = NULL;
-	struct ro_locks locks = {.n = 0};
+	struct ro_store_locks locks = {.n = 0};
 	bool squash = false;
 	int rc;
 
@@ -894,10 +866,10 @@ static int mount_layers(struct engine *e, enum storage_driver d, const char *ctr
 	if (make_dirs(ctr_dir, err) < 0)
 		return werr_wrap(err, "prepare rootfs");
 	if (d == DRIVER_VFS) {
-		ro_lock(e, &locks);
+		ro_stores_lock(e, &locks);
 		rc = ro_lowers(e, ctr_dir, layers, n, &ldir, &squash, err) < 0 ||
 		     vfs_build(ldir, layers, n, ctr_dir, err) < 0;
-		ro_unlock(&locks);
+		ro_stores_unlock(&locks);
 		if (rc)
 			return werr_wrap(err, "copy the rootfs of '%s' (vfs)", ctr_dir);
 		if (!is_mount_point(merged, ctr_dir) && bind_nodev(merged, err) < 0)
@@ -915,10 +887,10 @@ static int mount_layers(struct engine *e, enum storage_driver d, const char *ctr
 		layers = all;
 		n++;
 	}
-	ro_lock(e, &locks);
+	ro_stores_lock(e, &locks);
 	rc = ro_lowers(e, ctr_dir, layers, n, &ldir, &squash, err);
 	if (rc < 0) {
-		ro_unlock(&locks);
+		ro_stores_unlock(&locks);
 		return -1;
 	}
 	if (squash && d == DRIVER_OVERLAY && im == NULL && fuse_extra == NULL) {
@@ -948,15 +920,16 @@ static int mount_layers(struct engine *e, enum storage_driver d, const char *ctr
 					    im->userns_fd, im->root_uid, im->root_gid, err);
 	else
 		rc = mount_overlay(e, ldir, layers, n, upper, work, merged, ephemeral, err);
-	ro_unlock(&locks);
+	ro_stores_unlock(&locks);
 	if (rc < 0)
 		return werr_wrap(err, "mount the rootfs of '%s' (%s)", ctr_dir, driver_name(d));
 	return 0;
 }
 
-/* --rootfs DIR:O: DIR is the one lower dir, never written. */
-int rootfs_mount_dir(struct engine *e, enum storage_driver d, const char *ctr_dir,
-		     const char *lower, bool ephemeral, struct werr *err)
+/* --rootfs DIR:O: DIR is the one lower dir, never written; fuse_extra:
+ * more fuse-overlayfs options (d is then fuse-overlayfs). */
+static int mount_dir(struct engine *e, enum storage_driver d, const char *ctr_dir,
+		     const char *lower, bool ephemeral, const char *fuse_extra, struct werr *err)
 {
 	cleanup_free char *upper = xasprintf("%s/upper", ctr_dir);
 	cleanup_free char *work = xasprintf("%s/work", ctr_dir);
@@ -980,7 +953,8 @@ int rootfs_mount_dir(struct engine *e, enum storage_driver d, const char *ctr_di
 		return 0;
 	if (d == DRIVER_FUSE_OVERLAYFS) {
 		const char *prog = mount_program_opt(e) ? mount_program_opt(e) : FUSE_OVERLAYFS;
-		opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,nodev", lower, upper, work);
+		opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,nodev%s%s", lower, upper, work,
+				 fuse_extra ? "," : "", fuse_extra ? fuse_extra : "");
 		if (run_fuse(prog, opts, merged, err) < 0)
 			return werr_wrap(err, "mount an overlay on '%s'", lower);
 		return 0;
@@ -992,6 +966,12 @@ int rootfs_mount_dir(struct engine *e, enum storage_driver d, const char *ctr_di
 	return 0;
 }
 
+int rootfs_mount_dir(struct engine *e, enum storage_driver d, const char *ctr_dir,
+		     const char *lower, bool ephemeral, struct werr *err)
+{
+	return mount_dir(e, d, ctr_dir, lower, ephemeral, NULL, err);
+}
+
 int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, char *const *layers,
 		 bool ephemeral, struct werr *err)
 {
@@ -999,7 +979,8 @@ int rootfs_mount(struct engine *e, enum storage_driver d, const char *ctr_dir, c
 }
 
 int rootfs_mount_mapped(struct engine *e, const char *ctr_dir, char *const *layers,
-			const char *uidmapping, const char *gidmapping, struct werr *err)
+			const char *lower, const char *uidmapping, const char *gidmapping,
+			struct werr *err)
 {
 	cleanup_free char *extra = NULL;
 
@@ -1008,7 +989,13 @@ int rootfs_mount_mapped(struct engine *e, const char *ctr_dir, char *const *laye
 				"a container with a user namespace of its own needs fuse-overlayfs "
 				"rootless (the kernel idmaps no mount made in a user namespace): "
 				"install fuse-overlayfs and make /dev/fuse usable");
-	extra = xasprintf("uidmapping=%s,gidmapping=%s", uidmapping, gidmapping);
+	extra = xasprintf("%suidmapping=%s,gidmapping=%s",
+			  /* squashfuse answers the ACL xattrs with EOPNOTSUPP, which
+			   * fuse-overlayfs's id mapping takes for an error (exported
+			   * .sqsh files carry no xattrs anyway) */
+			  lower != NULL ? "noacl," : "", uidmapping, gidmapping);
+	if (lower != NULL)
+		return mount_dir(e, DRIVER_FUSE_OVERLAYFS, ctr_dir, lower, false, extra, err);
 	return mount_layers(e, DRIVER_FUSE_OVERLAYFS, ctr_dir, layers, false, extra, NULL, err);
 }
 

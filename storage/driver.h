@@ -46,9 +46,11 @@ int rootfs_mount_dir(struct engine *e, enum storage_driver d, const char *ctr_di
  * For a container with a user namespace of its own where the kernel
  * cannot idmap the rootfs (rootless: no idmapped mount of a filesystem
  * mounted in a user namespace). Fails with a clear error when
- * fuse-overlayfs cannot run. */
+ * fuse-overlayfs cannot run. lower not NULL: that dir instead of layers,
+ * as rootfs_mount_dir (a FILE.sqsh's mount). */
 int rootfs_mount_mapped(struct engine *e, const char *ctr_dir, char *const *layers,
-			const char *uidmapping, const char *gidmapping, struct werr *err);
+			const char *lower, const char *uidmapping, const char *gidmapping,
+			struct werr *err);
 /* The user namespace layers are idmapped to, and the host ids of its
  * root (the overlay is mounted as them: see idmap_as). */
 struct idmap_target {

@@ -130,6 +130,11 @@ char *mountpoints_layer(struct engine *e, char *const *layers, size_t n)
 		lfd[i] = -1;
 	for (size_t i = 0; i < n; i++) {
 		lfd[i] = openat(ldfd, digest_hex(layers[i]), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (lfd[i] < 0 && errno == ENOENT) { /* a layer of a read-only store */
+			cleanup_free char *ro = layer_ro_path(e, layers[i], NULL);
+			if (ro != NULL)
+				lfd[i] = open(ro, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
 		if (lfd[i] < 0)
 			goto out;
 	}

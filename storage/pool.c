@@ -12,7 +12,9 @@
 
 #include "lib/cleanup.h"
 #include "lib/log.h"
+#include "lib/sbuf.h"
 #include "lib/util.h"
+#include "storage/layer.h"
 
 #define POOL_PER_IMAGE 2
 
@@ -64,6 +66,50 @@ static bool pristine(const char *ctr_dir)
 		    strncmp(names + i, "trusted.overlay.", 16) != 0)
 			return false;
 	return n >= 0;
+}
+
+/* The layers that come from read-only image stores, as "hex dev:ino"
+ * lines of their dirs: their owner may remove an image and load it again
+ * under the same names, and a pooled rootfs over the old dirs must then
+ * not be taken (its owner's rmi cannot drain our pool). NULL when one of
+ * them is in no store. */
+static char *ro_identity(struct engine *e, char *const *layers)
+{
+	struct sbuf b = {0};
+
+	for (size_t i = 0; layers && layers[i]; i++) {
+		cleanup_free char *own = NULL, *ro = NULL, *line = NULL;
+		struct stat st;
+
+		if (!digest_valid(layers[i]))
+			continue; /* a .sqsh's pool key (runtime/ctr_sqsh.c) */
+		own = layer_path(e, layers[i]);
+		if (access(own, F_OK) == 0)
+			continue;
+		ro = layer_ro_path(e, layers[i], NULL);
+		if (ro == NULL || stat(ro, &st) < 0) {
+			free(sbuf_take(&b));
+			return NULL;
+		}
+		line = xasprintf("%s %llx:%llx\n", digest_hex(layers[i]),
+				 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+		sbuf_addn(&b, line, strlen(line));
+	}
+	return sbuf_take(&b);
+}
+
+#define POOL_ID_FILE "pool-lowers"
+
+/* ctr_dir was pooled over the layer dirs that are there now. */
+static bool same_lowers(struct engine *e, char *const *layers, const char *ctr_dir)
+{
+	cleanup_free char *now = ro_identity(e, layers);
+	cleanup_free char *path = xasprintf("%s/" POOL_ID_FILE, ctr_dir);
+	cleanup_free char *then = read_file_max(path, 1 << 16, NULL, NULL);
+
+	if (now == NULL)
+		return false;
+	return strcmp(now, then ? then : "") == 0;
 }
 
 static char *pool_dir(struct engine *e)
@@ -125,10 +171,12 @@ bool rootfs_pool_take(struct engine *e, enum storage_driver d, char *const *laye
 		struct werr ignore = {0};
 		if (renameat(pfd, v[i], AT_FDCWD, ctr_dir) < 0)
 			continue;
-		if (rootfs_is_mounted(e, d, ctr_dir))
+		if (rootfs_is_mounted(e, d, ctr_dir) && same_lowers(e, layers, ctr_dir))
 			return true;
-		/* its mount went with an earlier pause process; a volatile
-		 * overlay's work dir cannot be mounted again: start afresh */
+		rootfs_umount(e, d, ctr_dir, &ignore);
+		/* its mount went with an earlier pause process, or it lies over
+		 * read-only store layers removed since; a volatile overlay's
+		 * work dir cannot be mounted again: start afresh */
 		if (rm_rf_at(AT_FDCWD, ctr_dir, &ignore) < 0)
 			log_debug("remove stale pooled rootfs: %s", ignore.msg);
 		return false;
@@ -141,12 +189,20 @@ bool rootfs_pool_put(struct engine *e, enum storage_driver d, char *const *layer
 {
 	cleanup_close int pfd = -1;
 	cleanup_strv char **v = NULL;
+	cleanup_free char *id = NULL;
+	cleanup_close int dfd = -1;
+	struct werr ignore = {0};
 	char prefix[24], name[48], rnd[13];
 
 	if (!usable(e, d) || !rootfs_is_mounted(e, d, ctr_dir) || !pristine(ctr_dir))
 		return false;
 	v = pool_open(e, layers, true, &pfd, prefix);
 	if (pfd < 0 || strv_len(v) >= POOL_PER_IMAGE)
+		return false;
+	id = ro_identity(e, layers);
+	dfd = open(ctr_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (id == NULL || dfd < 0 ||
+	    write_file_at(dfd, POOL_ID_FILE, id, strlen(id), 0600, &ignore) < 0)
 		return false;
 	random_hex(rnd, 12);
 	snprintf(name, sizeof(name), "%s%s", prefix, rnd);

@@ -9,8 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <dirent.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,6 +112,118 @@ int sqsh_mount(const char *file, const char *mnt, struct werr *err)
 		return 0;
 	char *argv[] = {prog, (char *)file, (char *)mnt, NULL};
 	return fuse_run(argv, mnt, err);
+}
+
+/* The caller's cgroup line(s) from /proc/self/cgroup, "" if unreadable. */
+static char *self_cgroup(void)
+{
+	char *text = read_file_max("/proc/self/cgroup", 8192, NULL, NULL);
+
+	return text ? text : xstrdup("");
+}
+
+int sqsh_key(const char *file, char key[SQSH_KEY_LEN + 1], struct werr *err)
+{
+	cleanup_free char *cg = self_cgroup();
+	cleanup_free char *text = NULL;
+	struct stat st;
+
+	if (stat(file, &st) < 0)
+		return werr_set(err, errno, "stat '%s'", file);
+	text = xasprintf("%llu:%llu:%lld:%lld.%09ld:%s", (unsigned long long)st.st_dev,
+			 (unsigned long long)st.st_ino, (long long)st.st_size,
+			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, cg);
+	snprintf(key, SQSH_KEY_LEN + 1, "%016llx", (unsigned long long)fnv1a64(text, strlen(text)));
+	return 0;
+}
+
+/* dir opened and locked exclusively (made first), or -1. */
+static int lock_dir(const char *dir, struct werr *err)
+{
+	int fd;
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return werr_set(err, errno, "mkdir '%s'", dir);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return werr_set(err, errno, "open '%s'", dir);
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			int saved = errno;
+			close(fd);
+			return werr_set(err, saved, "lock '%s'", dir);
+		}
+	return fd;
+}
+
+/* Unmounts dfd/key (a dead or unwanted mount, detached) and its stamp. */
+static void drop_at(int dfd, const char *dir, const char *key)
+{
+	cleanup_free char *mnt = xasprintf("%s/%s", dir, key);
+	cleanup_free char *stamp = xasprintf("%s.used", key);
+
+	umount2(mnt, MNT_DETACH | UMOUNT_NOFOLLOW);
+	unlinkat(dfd, stamp, 0);
+	unlinkat(dfd, key, AT_REMOVEDIR);
+}
+
+int sqsh_mount_shared(const char *dir, const char *file, const char *key, bool *fresh,
+		      struct werr *err)
+{
+	cleanup_close int dfd = lock_dir(dir, err);
+	cleanup_free char *mnt = xasprintf("%s/%s", dir, key);
+	cleanup_free char *stamp = xasprintf("%s.used", key);
+	cleanup_close int sfd = -1;
+	struct statfs sf;
+
+	*fresh = false;
+	if (dfd < 0)
+		return -1;
+	/* ENOTCONN: its squashfuse is gone (killed with a job step); statfs
+	 * asks the daemon where a stat may be answered from the cache */
+	if (is_mount_point(mnt, dir) && statfs(mnt, &sf) < 0)
+		drop_at(dfd, dir, key);
+	if (!is_mount_point(mnt, dir)) {
+		if (sqsh_mount(file, mnt, err) < 0)
+			return -1;
+		*fresh = true;
+	}
+	sfd = openat(dfd, stamp, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (sfd >= 0)
+		futimens(sfd, NULL);
+	return 0;
+}
+
+char **sqsh_shared_idle(const char *dir, int idle_s)
+{
+	cleanup_dir DIR *d = opendir(dir);
+	struct dirent *de;
+	char **v = NULL;
+	time_t now = time(NULL);
+
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		struct stat st;
+		char key[SQSH_KEY_LEN + 1];
+
+		if (strlen(de->d_name) != SQSH_KEY_LEN + 5 ||
+		    !str_has_suffix(de->d_name, ".used") ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (idle_s > 0 && now - st.st_mtim.tv_sec < idle_s)
+			continue;
+		snprintf(key, sizeof(key), "%.*s", SQSH_KEY_LEN, de->d_name);
+		v = strv_append(v, key);
+	}
+	return v;
+}
+
+void sqsh_shared_drop(const char *dir, const char *key)
+{
+	struct werr ignore = {0};
+	cleanup_close int dfd = lock_dir(dir, &ignore);
+
+	if (dfd >= 0)
+		drop_at(dfd, dir, key);
 }
 
 int sqsh_umount(const char *mnt, struct werr *err)

@@ -29,6 +29,35 @@ int sqsh_check(const char *path, struct werr *err);
  * rootfs_umount (or sqsh_umount) removes it; squashfuse then exits. */
 int sqsh_mount(const char *file, const char *mnt, struct werr *err);
 
+/* Shared mounts (rootless): one squashfuse mount of a file serves every
+ * container of the user that runs it, in the pause process's mount
+ * namespace, at <dir>/<key>, so that a `run --rm FILE.sqsh` after the
+ * first starts no squashfuse (~30 ms). The key changes with the file's
+ * device, inode, size and mtime (a replaced or rewritten file gets a
+ * mount of its own) and with the caller's cgroup: a batch system kills
+ * what a job step started when the step ends, so a squashfuse started in
+ * one step must serve no container of another. Unmounting a shared mount
+ * never hurts a container using it (overlay holds its own clone of the
+ * mount; squashfuse exits when the last user is gone). */
+#define SQSH_KEY_LEN 16
+
+/* The key of file for the calling process (SQSH_KEY_LEN hex). 0 or -1. */
+int sqsh_key(const char *file, char key[SQSH_KEY_LEN + 1], struct werr *err);
+
+/* Mounts file (absolute, its key given) on dir/key unless a live mount is
+ * there (a mount whose squashfuse died is dropped first), under an
+ * exclusive lock of dir (made 0700 if missing), and marks it used now.
+ * *fresh: a new mount was made. 0 or -1. */
+int sqsh_mount_shared(const char *dir, const char *file, const char *key, bool *fresh,
+		      struct werr *err);
+
+/* The keys of dir's shared mounts not used for idle_s seconds (all when
+ * idle_s is 0), NULL-terminated (NULL: none). */
+char **sqsh_shared_idle(const char *dir, int idle_s);
+
+/* Unmounts dir/key and forgets it (under dir's lock); not mounted is fine. */
+void sqsh_shared_drop(const char *dir, const char *key);
+
 /* Unmounts mnt (lazily if busy); not mounted is fine. */
 int sqsh_umount(const char *mnt, struct werr *err);
 

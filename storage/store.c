@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -33,7 +32,7 @@
  * database: it would take a list for an image with no config.
  * Version 4 (pods, issue 11): the pods table (storage/pod.c); a version 3
  * database gains it when opened. */
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION STORE_SCHEMA_VERSION
 
 /* The volume tables, in the new schema and in the upgrade from 2. The
  * trigger forgets a container's volumes with the container, so that every
@@ -507,114 +506,12 @@ struct store *store_open(const char *dir, struct werr *err)
 
 /* ---- read-only image stores (storage.conf additionalimagestores) ---- */
 
-/* The store at dir is another user's (or root's) data: everything in it is
- * untrusted. It must be a real directory (no symlink at its last
- * component), writable by nobody but its owner, holding a warren.db that
- * is a regular file; the database is opened read-only (SQLite never writes
- * a read-only handle, nor creates -wal/-shm files: a root-owned -shm is
- * used read-only), and only a schema this warren reads is accepted. */
-static int ro_check(const char *dir, const char *db, struct werr *err)
-{
-	struct stat st;
-
-	if (dir[0] != '/')
-		return werr_set(err, 0, "not an absolute path");
-	if (lstat(dir, &st) < 0)
-		return werr_set(err, 0, "%s", strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return werr_set(err, 0, "not a directory (a symlink is not followed)");
-	if (st.st_mode & S_IWOTH)
-		return werr_set(err, 0, "writable by every user (chmod o-w it)");
-	if (lstat(db, &st) < 0)
-		return werr_set(err, 0, "not a warren store (warren.db: %s)", strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return werr_set(err, 0, "not a warren store (warren.db is not a file)");
-	if (st.st_mode & S_IWOTH)
-		return werr_set(err, 0, "its warren.db is writable by every user (chmod o-w it)");
-	return 0;
-}
-
-static int ro_schema(struct store *s, struct werr *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc, version = -1;
-
-	if (sqlite3_prepare_v2(s->db, "SELECT version FROM version", -1, &st, NULL) != SQLITE_OK)
-		return werr_set(err, 0, "not a warren store (%s)", sqlite3_errmsg(s->db));
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_err(s, err, "read schema version");
-	if (version < 3 || version > SCHEMA_VERSION)
-		return werr_set(err, 0,
-				"its database has schema version %d, this warren reads 3 to %d: "
-				"its owner runs 'warren --root DIR images' with this warren",
-				version, SCHEMA_VERSION);
-	return 0;
-}
-
-/* A store other users can read has its layers dir open to them: a
- * setuid file of an image would then run with its owner's rights on the
- * host, unless the filesystem is mounted nosuid. Said to every reader
- * until the admin fixes it (a warning, not an error: the reader is not
- * the one at risk of doing wrong). */
-static void warn_suid(const char *dir)
-{
-	cleanup_free char *layers = xasprintf("%s/layers", dir);
-	struct statvfs vfs;
-	struct stat st;
-
-	if (stat(layers, &st) < 0 || (st.st_mode & (S_IXGRP | S_IXOTH)) == 0)
-		return;
-	if (statvfs(layers, &vfs) == 0 && (vfs.f_flag & ST_NOSUID) == 0)
-		log_warn("read-only image store '%s' is not on a nosuid mount: setuid files in its "
-			 "images can be run on the host by every user who can read it (its admin "
-			 "runs: mount --bind %s %s && mount -o remount,bind,nosuid,nodev %s)",
-			 dir, dir, dir, dir);
-}
-
-/* True when path is an SQLite database in WAL mode (its header says so). */
-static bool is_wal_db(const char *path)
-{
-	unsigned char h[20];
-	cleanup_close int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-
-	return fd >= 0 && read(fd, h, sizeof(h)) == (ssize_t)sizeof(h) &&
-	       memcmp(h, "SQLite format 3", 16) == 0 && h[18] == 2;
-}
-
 int store_add_readonly(struct store *s, const char *dir, struct werr *err)
 {
-	cleanup_free char *db = xasprintf("%s/warren.db", dir);
-	struct store *r;
+	struct store *r = store_int_open_ro(dir, err);
 
-	if (ro_check(dir, db, err) < 0)
-		return werr_wrap(err, "read-only image store '%s'", dir);
-	r = xcalloc(1, sizeof(*r));
-	r->dir = xstrdup(dir);
-	if (sqlite3_open_v2(db, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
-		werr_set(err, 0, "open database '%s' read-only: %s", db,
-			 r->db ? sqlite3_errmsg(r->db) : "out of memory");
-		store_close(r);
-		return werr_wrap(err, "read-only image store '%s'", dir);
-	}
-	sqlite3_busy_timeout(r->db, 10000);
-	if (ro_schema(r, err) < 0) {
-		cleanup_free char *shm = xasprintf("%s-shm", db);
-		store_close(r);
-		/* a WAL database is read through its -shm, which only its owner
-		 * can make (sqlite3 removes it when it closes the database) */
-		if (is_wal_db(db) && access(shm, F_OK) < 0 && errno == ENOENT)
-			werr_set(err, 0,
-				 "its warren.db-shm is missing (a reader cannot make it): the "
-				 "store's owner runs 'warren --root %s images' once",
-				 dir);
-		return werr_wrap(err, "read-only image store '%s'", dir);
-	}
-	warn_suid(dir);
+	if (r == NULL)
+		return -1;
 	s->ro = xrealloc(s->ro, (s->nro + 1) * sizeof(*s->ro));
 	s->ro[s->nro++] = r;
 	return 0;
@@ -623,6 +520,15 @@ int store_add_readonly(struct store *s, const char *dir, struct werr *err)
 const char *store_readonly_dir(struct store *s, size_t i)
 {
 	return i < s->nro ? s->ro[i]->dir : NULL;
+}
+
+struct store *store_int_wrap(sqlite3 *db, const char *dir)
+{
+	struct store *r = xcalloc(1, sizeof(*r));
+
+	r->db = db;
+	r->dir = xstrdup(dir);
+	return r;
 }
 
 /* Closes the database (NULL is fine); an open transaction is rolled back. */
@@ -981,36 +887,6 @@ static int image_list(struct store *s, struct image_rec **out, size_t *n, struct
 	return 0;
 }
 
-/* Appends the images of read-only store ro that *v (n of them) does not
- * hold already (an id in the user's store wins). A store that cannot be
- * read is skipped with a warning: the user's own images still list. */
-static void list_append_ro(struct store *ro, struct image_rec **v, size_t *n)
-{
-	struct werr err = {0};
-	struct image_rec *w = NULL;
-	size_t m = 0;
-
-	if (store_image_list(ro, &w, &m, &err) < 0) {
-		log_warn("read-only image store '%s': %s", ro->dir, err.msg);
-		werr_clear(&err);
-		return;
-	}
-	*v = xrealloc(*v, (*n + m + 1) * sizeof(**v));
-	for (size_t i = 0; i < m; i++) {
-		bool dup = false;
-		for (size_t j = 0; j < *n && !dup; j++)
-			dup = strcmp((*v)[j].id, w[i].id) == 0;
-		if (dup) {
-			image_rec_free(&w[i]);
-			continue;
-		}
-		if (w[i].ro_store == NULL)
-			w[i].ro_store = xstrdup(ro->dir);
-		(*v)[(*n)++] = w[i];
-	}
-	free(w);
-}
-
 /* All images, newest first (those of read-only stores after the user's
  * own); free with image_recs_free(). */
 int store_image_list(struct store *s, struct image_rec **out, size_t *n, struct werr *err)
@@ -1022,7 +898,7 @@ int store_image_list(struct store *s, struct image_rec **out, size_t *n, struct 
 	if (tx_end(s, own, image_list(s, out, n, err), err) < 0)
 		return -1;
 	for (size_t i = 0; i < s->nro; i++)
-		list_append_ro(s->ro[i], out, n);
+		store_int_list_append_ro(s->ro[i], s->ro[i]->dir, out, n);
 	return 0;
 }
 
@@ -1258,7 +1134,8 @@ int store_blob_used(struct store *s, const char *digest, struct werr *err)
 	return tx_end(s, own, query1(s, S_BLOB_USED, digest, NULL, err), err);
 }
 
-/* The recorded size of a layer: 1 found, 0 not recorded, -1 error. */
+/* The recorded size of a layer (the store's own record, else a read-only
+ * store's): 1 found, 0 not recorded, -1 error. */
 int store_layer_size(struct store *s, const char *diff_id, int64_t *size, struct werr *err)
 {
 	cleanup_free char *v = NULL;
@@ -1270,6 +1147,8 @@ int store_layer_size(struct store *s, const char *diff_id, int64_t *size, struct
 	rc = tx_end(s, own, query1(s, S_LAYER_SIZE, diff_id, &v, err), err);
 	if (rc == 1)
 		*size = v ? strtoll(v, NULL, 10) : 0;
+	for (size_t i = 0; rc == 0 && i < s->nro; i++)
+		rc = store_layer_size(s->ro[i], diff_id, size, err);
 	return rc;
 }
 

@@ -11,6 +11,10 @@
 #include "lib/err.h"
 
 struct store;
+struct image_rec;
+
+/* The schema version this warren writes (its history: store.c). */
+#define STORE_SCHEMA_VERSION 4
 
 /* Statement slots for the other files: each file owns a range. */
 #define STORE_EXT_SLOTS	  32
@@ -27,5 +31,15 @@ char *store_int_col_str(sqlite3_stmt *st, int i);
 int store_int_begin(struct store *s, bool write, bool *own, struct werr *err);
 int store_int_end(struct store *s, bool own, int rc, struct werr *err);
 int store_int_changes(struct store *s);
+
+/* A handle around db, an open read-only database of the store at dir
+ * (store.c); the handle owns db. */
+struct store *store_int_wrap(sqlite3 *db, const char *dir);
+/* store_ro.c: opens the store at dir read-only after checking that it can
+ * be trusted; NULL with err set. */
+struct store *store_int_open_ro(const char *dir, struct werr *err);
+/* store_ro.c: appends to *v (n images) those of ro (at dir) that it does
+ * not hold already. */
+void store_int_list_append_ro(struct store *ro, const char *dir, struct image_rec **v, size_t *n);
 
 #endif

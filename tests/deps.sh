@@ -34,6 +34,9 @@ PKGS=(
     squashfs-tools squashfuse
     # docs/rootless/hpc.md's MPI example: the host's launcher and an MPI hello world
     openmpi-bin libopenmpi-dev
+    # hpc.md's job script under a real one-node Slurm (root/265-root-batch.bats starts munged,
+    # slurmctld and slurmd with the test's own key, config and ports)
+    slurmctld slurmd slurm-client munge
     # tests: bats, jq, util-linux (runuser, findmnt), bsdutils (script), iproute2, coreutils
     # (timeout), sqlite3 (its CLI edits a store's records)
     bats bats-assert bats-support jq util-linux bsdutils iproute2 coreutils passwd attr sqlite3
@@ -49,6 +52,9 @@ PKGS=(
     # (tests/tools/tokenserver.py and fakereg.py, run as /usr/bin/python3), curl (probes),
     # zstd (the zstd-layer fixture of tests/fixtures/mkregimages.sh)
     docker-registry skopeo apache2-utils openssl python3 curl zstd
+    # tests: the remote client over ssh (258-remote.bats starts an sshd of the test user's
+    # on 127.0.0.1 with throw-away keys; the client runs OpenSSH's ssh)
+    openssh-server openssh-client
 )
 for arg in "$@"; do
     case $arg in

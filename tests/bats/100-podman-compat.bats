@@ -283,3 +283,37 @@ archive_image_id() {
     pm --root "$r2/pm" --runroot "$run2/pm" unshare rm -rf "$r2/pm" "$run2/pm" >/dev/null 2>&1 || true
     rm -rf "$run2"
 }
+
+@test "podman compat: run and create --cidfile write the id as Podman does; a taken or unreachable file is Podman's error" {
+    local d=$BATS_TEST_TMPDIR w p id
+    # create and run -d: the file holds the id, without a newline, as podman's
+    w=$(wr create --cidfile "$d/w.cid" "$IMAGE" true)
+    p=$(pm create --cidfile "$d/p.cid" "$IMAGE" true)
+    assert_equal "$(cat "$d/w.cid")" "$w"
+    assert_equal "$(cat "$d/p.cid")" "$p"
+    assert_equal "$(stat -c %s "$d/w.cid")" "$(stat -c %s "$d/p.cid")"
+    id=$(wr run -d --cidfile "$d/w2.cid" "$IMAGE" true)
+    assert_equal "$(cat "$d/w2.cid")" "$id"
+    # a foreground run --rm: the file stays with the id of the removed container
+    run wr run --rm --cidfile "$d/w3.cid" "$IMAGE" sh -c 'exit 4'
+    assert_equal "$status" 4
+    [ "$(stat -c %s "$d/w3.cid")" = 64 ] || fail "run --rm left no id: $(cat "$d/w3.cid")"
+    # a file that exists: nothing is made, and it is not touched
+    echo keep >"$d/taken"
+    run --separate-stderr wr run --cidfile "$d/taken" "$IMAGE" true
+    assert_equal "$status" 125
+    local wmsg=$stderr
+    run --separate-stderr pm run --cidfile "$d/taken" "$IMAGE" true
+    assert_equal "$wmsg" "$stderr"
+    assert_equal "$(cat "$d/taken")" keep
+    # a dir that does not exist
+    run --separate-stderr wr create --cidfile "$d/no/such/file" "$IMAGE" true
+    assert_equal "$status" 125
+    wmsg=$stderr
+    run --separate-stderr pm create --cidfile "$d/no/such/file" "$IMAGE" true
+    assert_equal "$wmsg" "$stderr"
+    # an image that is not there: no file is left behind
+    run --separate-stderr wr run --pull never --cidfile "$d/none.cid" localhost/no-such-image-x true
+    assert_equal "$status" 125
+    [ ! -e "$d/none.cid" ] || fail "a failed run left its cidfile"
+}

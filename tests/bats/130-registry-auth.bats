@@ -105,6 +105,21 @@ pm_oracle() {
     assert_equal "$stderr" "Error: logging into \"$REG\": invalid username/password"
 }
 
+@test "registry auth: login honours registries.conf insecure = true (no --cert-dir), as pull does" {
+    # without the CA the TLS check refuses the registry...
+    run_warren 125 login -u "$REG_USER" -p "$REG_PASS" "$REG"
+    assert_error
+    [ "$(jq '.auths | length' "$REGISTRY_AUTH_FILE")" = 0 ] || fail "a failed login was stored"
+    # ...and an insecure [[registry]] skips it, for login as for pull
+    printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REG" >"$CONTAINERS_REGISTRIES_CONF"
+    run_warren 0 login -u "$REG_USER" -p "$REG_PASS" "$REG"
+    assert_output "Login Succeeded!"
+    [ "$(auth_of "$REGISTRY_AUTH_FILE" "$REG")" = "$REG_USER:$REG_PASS" ]
+    # --tls-verify=true still forces the check
+    run_warren 125 login --tls-verify=true -u "$REG_USER" -p "$REG_PASS" "$REG"
+    assert_error
+}
+
 @test "registry auth: --password-stdin; -u without a password and no terminal is a clear error" {
     # guards: issue 7 "--password-stdin", "no terminal -> clear error"
     run --separate-stderr timeout 60 "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" \

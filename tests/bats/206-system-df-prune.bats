@@ -47,6 +47,27 @@ Local Volumes 1 1"
     run_warren 125 system df extra
 }
 
+@test "system df -v: images sharing a layer show it as SHARED SIZE, the rest as UNIQUE SIZE" {
+    local c img
+    use_private_store
+    run_warren 0 load -i "$WT_FIXTURES/busybox.docker.tar"
+    c=$(wt_name) img=localhost/$(wt_name)
+    run_warren 0 run --name "$c" "$IMAGE" sh -c 'head -c 20000 /dev/zero > /big'
+    run_warren 0 commit -q "$c" "$img"
+    run_warren 0 system df -v
+    # columns: REPOSITORY TAG ID CREATED(3 words) SIZE SHARED UNIQUE CONTAINERS
+    local base child
+    base=$(awk -v r=localhost/warren-test/busybox '$1 == r {print $(NF-3), $(NF-2), $(NF-1)}' <<<"$output")
+    child=$(awk -v r="$img" '$1 == r {print $(NF-3), $(NF-2), $(NF-1)}' <<<"$output")
+    read -r bsize bshared buniq <<<"$base"
+    read -r csize cshared cuniq <<<"$child"
+    # the base image's whole layer is shared with the child
+    assert_equal "$bshared" "$bsize"
+    assert_equal "$buniq" 0B
+    assert_equal "$cshared" "$bsize"
+    [ "$cuniq" != 0B ] || fail "the child's own layer shows no unique size: $output"
+}
+
 @test "system df: the same counts as podman's for the same objects" {
     pm_init
     [ -z "$PM_SKIP" ] || skip "$PM_SKIP"

@@ -16,11 +16,39 @@ need_squashfs() {
     [ -r /dev/fuse ] && [ -w /dev/fuse ] || skip "needs a usable /dev/fuse for squashfuse"
 }
 
-# sqsh_mounts: the squashfuse mounts under the current store, in warren's
-# mount namespace
+# sqsh_mounts: the squashfuse mounts under the current store's root (a
+# container's own: root mode; none rootless), in warren's mount namespace
 sqsh_mounts() {
     w unshare cat /proc/self/mountinfo | awk -v r="$WT_ROOT/" \
         'index($5, r) == 1 && / - fuse\.squashfuse /' | wc -l
+}
+
+# shared_mounts: the user's shared squashfuse mounts of the current store
+# (rootless: one per file, under the runroot; runtime/ctr_sqsh.h)
+shared_mounts() {
+    w unshare cat /proc/self/mountinfo | awk -v r="$WT_RUNROOT/sqsh/" \
+        'index($5, r) == 1 && / - fuse\.squashfuse /' | wc -l
+}
+
+# sqsh_pid FILE: the pids of the squashfuse processes serving FILE
+sqsh_pid() {
+    pgrep -u "$(id -u)" -x squashfuse -a | awk -v f="$1" '$3 == f {print $1}'
+}
+
+# kill_sqsh FILE: SIGKILLs them (a batch system ending a job step) and
+# waits until they are gone
+kill_sqsh() {
+    local p pids
+    pids=$(sqsh_pid "$1")
+    [ -n "$pids" ] || fail "no squashfuse serves $1"
+    for p in $pids; do
+        kill -KILL "$p"
+        wait_for_exit "$p" 10 || fail "squashfuse $p did not die"
+    done
+}
+
+pool_entries() {
+    find "$WT_ROOT/pool" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l
 }
 
 # export_image FILE: the base image as a .sqsh, from a private store (the
@@ -97,7 +125,9 @@ setup() {
     a=$(wt_name)-a b=$(wt_name)-b fg=$(wt_name)-fg
     run_warren 0 run -d --name "$a" "$f" sleep 1000
     run_warren 0 run -d --name "$b" "$f" sleep 1000
-    [ "$(sqsh_mounts)" = 2 ]
+    # one squashfuse serves both (rootless): none of their own
+    [ "$(shared_mounts)" = 1 ]
+    [ "$(sqsh_mounts)" = 0 ]
     run_warren 0 inspect --format '{{.State.Status}} {{.Rootfs}}' "$a"
     assert_output "running $f"
     # foreground runs in parallel, from the same file
@@ -123,6 +153,104 @@ setup() {
     [ "$(sqsh_mounts)" = 0 ]
     run ls "$WT_ROOT/containers"
     refute_output --partial "$(w inspect --format '{{.Id}}' "$a" 2>/dev/null || echo none)"
+    # the shared mount stays for the next run; system migrate ends it and
+    # its squashfuse (which would otherwise keep the namespace busy)
+    [ "$(shared_mounts)" = 1 ]
+    [ -n "$(sqsh_pid "$f")" ]
+    run_warren 0 system migrate
+    [ -z "$(sqsh_pid "$f")" ]
+}
+
+@test "sqsh: one squashfuse per file; a replaced file, a dead squashfuse, an unmounted one under a container" {
+    # guards: issue 15 "run --rm FILE.sqsh within 1.5x run IMAGE": a squashfuse mount shared by runs,
+    # keyed by the file's dev/ino/size/mtime, never serving stale or dead data
+    local f=$BATS_TEST_TMPDIR/bb.sqsh g=$BATS_TEST_TMPDIR/copy.sqsh a pid mnt
+    export_image "$f"
+    a=$(wt_name)
+    run_warren 0 run -d --name "$a" "$f" sleep 1000
+    pid=$(sqsh_pid "$f")
+    [ -n "$pid" ]
+    run_warren 0 run --rm "$f" echo second
+    assert_output second
+    [ "$(sqsh_pid "$f")" = "$pid" ]
+    [ "$(shared_mounts)" = 1 ]
+    # another file: its own mount
+    cp "$f" "$g"
+    run_warren 0 run --rm "$g" echo copy
+    assert_output copy
+    [ "$(shared_mounts)" = 2 ]
+    # the file replaced (new inode, another tree): never the old mount
+    mkdir -p "$BATS_TEST_TMPDIR/t/bin" && cp /bin/busybox "$BATS_TEST_TMPDIR/t/bin/" &&
+        ln -s busybox "$BATS_TEST_TMPDIR/t/bin/sh" && echo replaced >"$BATS_TEST_TMPDIR/t/marker"
+    mk_sqsh "$BATS_TEST_TMPDIR/t" "$g.new"
+    mv "$g.new" "$g"
+    run_warren 0 run --rm "$g" /bin/busybox cat /marker
+    assert_output replaced
+    # its squashfuse killed (a batch system ending a job step): the next
+    # run mounts it again
+    kill_sqsh "$g"
+    run_warren 0 run --rm "$g" /bin/busybox cat /marker
+    assert_output replaced
+    # the shared mount unmounted under a running container (what the
+    # reaping of idle mounts does): the container reads on
+    for mnt in $(w unshare cat /proc/self/mountinfo | awk -v r="$WT_RUNROOT/sqsh/" \
+        'index($5, r) == 1 && / - fuse\.squashfuse / {print $5}'); do
+        run_warren 0 unshare umount "$mnt"
+    done
+    [ "$(shared_mounts)" = 0 ]
+    run_warren 0 exec "$a" sh -c 'cat /etc/passwd >/dev/null && ls /bin | wc -l'
+    [ "$output" -gt 10 ]
+    run_warren 0 rm -f -t 0 "$a"
+}
+
+@test "sqsh: --userns=keep-id runs as the user, the files root's, writes private; and start again" {
+    # guards: issue 15 ".sqsh with --userns=keep-id"
+    command -v fuse-overlayfs >/dev/null || skip "needs fuse-overlayfs (keep-id maps the rootfs with it rootless)"
+    local f=$BATS_TEST_TMPDIR/bb.sqsh name
+    export_image "$f"
+    name=$(wt_name)
+    run_warren 0 run --rm --userns=keep-id "$f" sh -c 'id -u; stat -c "%u %g" /bin/busybox /etc; echo x >/tmp/w && cat /tmp/w'
+    assert_output "$(id -u)"$'\n0 0\n0 0\nx'
+    run_warren 0 run --name "$name" --userns=keep-id "$f" sh -c 'echo y >>/tmp/g; id -u; cat /tmp/g'
+    assert_output "$(id -u)"$'\ny'
+    run_warren 0 start -a "$name"
+    assert_output "$(id -u)"$'\ny\ny'
+    run_warren 0 rm "$name"
+    # the plain runs of the file are not disturbed (and take no keep-id rootfs from the pool)
+    run_warren 0 run --rm "$f" id -u
+    assert_output 0
+    run_warren 0 run --rm "$f" id -u
+    assert_output 0
+    run_warren 0 run --rm --userns=keep-id "$f" id -u
+    assert_output "$(id -u)"
+}
+
+@test "sqsh: --rm containers of a file take a pooled rootfs; nothing written reaches the next" {
+    # guards: issue 15 sqsh speed target; the rootfs pool (storage/pool.h) never carries state
+    local f=$BATS_TEST_TMPDIR/bb.sqsh pid
+    export_image "$f"
+    run_warren 0 run --rm "$f" true
+    [ "$(pool_entries)" = 1 ]
+    run_warren 0 run --rm "$f" sh -c 'echo leak > /leak; rm /etc/group'
+    run_warren 0 run --rm "$f" sh -c 'test ! -e /leak && test -e /etc/group && echo clean'
+    assert_output clean
+    run_warren 0 run --rm "$f" true
+    [ "$(pool_entries)" = 1 ]
+    # a pooled rootfs over a mount whose squashfuse died is never taken
+    kill_sqsh "$f"
+    run_warren 0 run --rm "$f" echo after
+    assert_output after
+    # system prune drops the shared mounts (and the rootfs pooled on them)
+    [ "$(shared_mounts)" = 1 ]
+    run_warren 0 system prune -f
+    [ "$(shared_mounts)" = 0 ]
+    run_warren 0 run --rm "$f" echo again
+    assert_output again
+    # system reset takes the pool and the shared mounts along
+    pid=$(sqsh_pid "$f")
+    run_warren 0 system reset -f
+    [ "$(shared_mounts)" = 0 ]
+    wait_for_exit "$pid" 10 || fail "squashfuse $pid still runs after system reset"
 }
 
 @test "sqsh: load -i FILE.sqsh gives the image back: the same config and file tree, a stable new id" {

@@ -220,6 +220,12 @@ wt_destroy_store() {
     # rmi also unmounts the pooled rootfs of --rm containers (storage/pool.h)
     timeout 60 "$WARREN" --root "$root" --runroot "$runroot" rmi -a -f >/dev/null 2>&1 || true
     if [ "$(id -u)" != 0 ]; then
+        # what is still mounted there (the shared .sqsh mounts and the
+        # rootfs pooled over them) goes first: its squashfuse exits
+        # shellcheck disable=SC2016  # expanded by the inner sh
+        timeout 60 "$WARREN" unshare sh -c 'awk -v a="$1/" -v b="$2/" \
+            "index(\$5, a) == 1 || index(\$5, b) == 1 {print \$5}" /proc/self/mountinfo |
+            sort -r | while read -r m; do umount -l "$m"; done' sh "$root" "$runroot" >/dev/null 2>&1 || true
         timeout 60 "$WARREN" unshare rm -rf --one-file-system "$root" "$runroot" >/dev/null 2>&1 || true
     else
         local m

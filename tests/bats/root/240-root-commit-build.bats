@@ -5,6 +5,14 @@
 
 load ../helpers
 
+# a test that changes the overlay module's redirect_dir default puts it back
+teardown() {
+    if [ -f "$BATS_TEST_TMPDIR/redirect_dir.old" ]; then
+        cat "$BATS_TEST_TMPDIR/redirect_dir.old" >/sys/module/overlay/parameters/redirect_dir
+    fi
+    wt_teardown
+}
+
 @test "root commit: an opaque dir and a deletion survive into the new image" {
     local c1 c2 img
     c1=$(wt_name) c2=$(wt_name) img=localhost/$(wt_name)
@@ -27,4 +35,23 @@ load ../helpers
     run_warren 0 build -q -t "$img" "$ctx"
     run_warren 0 run --rm "$img"
     assert_output $'1000\n1000\n1000'
+}
+
+@test "root build and commit: a renamed lower dir keeps its files where the kernel's overlay default is redirect_dir=on" {
+    local p=/sys/module/overlay/parameters/redirect_dir img c
+    [ -w "$p" ] || skip "the overlay module's redirect_dir parameter is not writable here"
+    img=localhost/$(wt_name) c=$(wt_name)
+    track_image "$img" "$img-c"
+    cat "$p" >"$BATS_TEST_TMPDIR/redirect_dir.old"
+    echo Y >"$p"
+    mkdir -p "$BATS_TEST_TMPDIR/ctx"
+    printf 'FROM %s\nRUN mkdir /d && echo x > /d/f\nRUN mv /d /e\n' "$IMAGE" >"$BATS_TEST_TMPDIR/ctx/Containerfile"
+    run_warren 0 build -q -t "$img" "$BATS_TEST_TMPDIR/ctx"
+    run_warren 0 run --name "$c" "$img" sh -c 'mv /e /g'
+    run_warren 0 commit -q "$c" "$img-c"
+    cat "$BATS_TEST_TMPDIR/redirect_dir.old" >"$p"
+    run_warren 0 run --rm "$img" sh -c 'cat /e/f; test ! -e /d && echo d-gone'
+    assert_output $'x\nd-gone'
+    run_warren 0 run --rm "$img-c" sh -c 'cat /g/f; test ! -e /e && echo e-gone'
+    assert_output $'x\ne-gone'
 }

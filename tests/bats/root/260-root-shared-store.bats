@@ -116,8 +116,96 @@ rd() {
     run_warren 0 load -i "$RD/out/s.tar"
     run_warren 0 image inspect --format '{{.Id}}' "$IMAGE"
     assert_output "$IMAGE_ID"
-    # nothing was copied: the reader's store has no layer
-    [ -z "$(ls -A "$RD/root/layers" 2>/dev/null)" ] || fail "layers copied: $(ls "$RD/root/layers")"
+    # nothing was copied: the reader's store has no layer (but its own
+    # mount-point layer, storage/mountpoints.h: three empty files)
+    [ -z "$(ls -A "$RD/root/layers" 2>/dev/null | grep -v '^mp-')" ] ||
+        fail "layers copied: $(ls "$RD/root/layers")"
+}
+
+@test "shared store: images shows which store an image comes from ({{.Store}}; a note at a terminal)" {
+    # guards: issue 15 "warren images shows which store an image comes from"
+    rdr load -q -i "$WT_FIXTURES/busybox.docker.tar"
+    rdr tag "$IMAGE" localhost/mine:1
+    [ "$status" = 0 ] || fail "tag: $stderr"
+    rdr images --format '{{.Repository}}:{{.Tag}} {{.Store}}'
+    [ "$status" = 0 ] || fail "images: $stderr"
+    assert_line "localhost/mine:1 $RD/root"
+    assert_line "localhost/warren-test/layers:latest $CACHE"
+    rdr images --format 'table {{.Repository}} {{.Store}}'
+    assert_line --index 0 --regexp '^REPOSITORY +STORE$'
+    # Podman's default columns stay exactly as they are, and a script
+    # (no terminal) gets no note
+    rdr images
+    [ "$status" = 0 ] || fail "images: $stderr"
+    assert_line --index 0 --regexp '^REPOSITORY +TAG +IMAGE ID +CREATED +SIZE$'
+    [ -z "$stderr" ] || fail "a note without a terminal: $stderr"
+    # at a terminal, a note says which rows are shared and how to see more
+    run script -qec "runuser -u $READER -- env -i HOME=$RD/home PATH=/usr/bin:/bin \
+        XDG_RUNTIME_DIR=$RD/xdg $WARREN --root $RD/root --runroot $RD/run \
+        --storage-opt additionalimagestore=$CACHE images" /dev/null
+    assert_output --partial "rows are images of read-only image stores"
+    assert_output --partial "{{.Store}}"
+}
+
+@test "shared store: the owner's rmi refuses layers a reader's container runs on, until it is gone" {
+    # guards: issue 15 "a reader holds the cache's layers for its container's life"
+    local img=localhost/warren-test/layers:latest fg
+    rdr run -d --name held "$img" sleep 1000
+    [ "$status" = 0 ] || fail "run -d: $stderr"
+    run_warren 2 rmi "$img"
+    assert_error "image used by a container of another store" "image is in use by a container"
+    run_warren 2 rmi -f "$img"
+    assert_error "image is in use by a container"
+    # prune leaves it: an image a container uses is not unused
+    run_warren 0 image prune -a -f
+    refute_output --partial "$(w image inspect --format '{{.Id}}' "$img")"
+    # nothing was removed: the image lists, the container reads its files
+    run_warren 0 images -q "$img"
+    [ -n "$output" ]
+    rdr exec held cat /etc/extra /opaque/c
+    [ "$status" = 0 ] || fail "exec: $stderr"
+    assert_output $'extra\nc'
+    rdr rm -f -t 0 held
+    [ "$status" = 0 ] || fail "rm: $stderr"
+    # a foreground run holds them as well, for as long as it runs
+    runuser -u "$READER" -- env -i HOME="$RD/home" PATH=/usr/bin:/bin XDG_RUNTIME_DIR="$RD/xdg" \
+        "$WARREN" --root "$RD/root" --runroot "$RD/run" --storage-opt "additionalimagestore=$CACHE" \
+        run --rm --name fg "$img" sleep 1000 >/dev/null 2>&1 &
+    fg=$!
+    WT_BG_PIDS+=("$fg")
+    for _ in $(seq 1 100); do
+        rd ps -q --filter status=running | grep -q . && break
+        sleep 0.1
+    done
+    run_warren 2 rmi "$img"
+    assert_error "image is in use by a container"
+    rd stop -t 0 fg >/dev/null
+    wait "$fg" || true
+    # gone: the owner removes it
+    run_warren 0 rmi "$img"
+    run_warren 1 image exists "$img"
+}
+
+@test "shared store: --rm runs of a cache image reuse a pooled rootfs, never one over removed layers" {
+    # guards: issue 15 "starting from the shared cache adds nothing measurable to run" (the pool),
+    # and that a pooled rootfs never outlives the owner's rmi of its layers
+    local img=localhost/warren-test/layers:latest
+    rdr run --rm "$img" cat /etc/extra
+    [ "$status" = 0 ] || fail "run: $stderr"
+    assert_output extra
+    run find "$RD/root/pool" -mindepth 1 -maxdepth 1
+    [ "${#lines[@]}" = 1 ] || fail "no pooled rootfs: $output"
+    rdr run --rm "$img" sh -c 'echo leak >/etc/extra; touch /new'
+    rdr run --rm "$img" sh -c 'cat /etc/extra; test ! -e /new && echo clean'
+    assert_output $'extra\nclean'
+    # the owner removes the image and loads it again: the same names and
+    # layer digests, new dirs; the pooled rootfs lies over the old ones
+    run_warren 0 rmi "$img"
+    run_warren 0 load -q -i "$WT_FIXTURES/layers.tar"
+    chmod 0755 "$CACHE/layers"
+    rdr run --rm "$img" cat /owned1000 /etc/extra /opaque/c
+    [ "$status" = 0 ] || fail "run after the owner's reload: $stderr"
+    assert_output $'1000\nextra\nc'
 }
 
 @test "shared store: containers stay in the reader's store; the cache is not written" {
@@ -257,10 +345,10 @@ EOF
 
 @test "shared store: the owner pulls and removes while the reader runs: never a half image" {
     # guards: issue 15 (safe while the owner pulls into it)
-    # Removing an image while a reader's container runs from it takes its
-    # files away (hpc.md says so): the owner's rmi waits for the reader's run
-    # of the churned image (flock on $RD/inuse), so what is tested is a run
-    # that starts while the image is being stored or removed.
+    # A reader's running container holds its layers (the owner's rmi then
+    # refuses: tested above); here the owner's rmi also waits for the
+    # reader's run of the churned image (flock on $RD/inuse), so what is
+    # tested is a run that starts while the image is being stored or removed.
     local stop=$RD/stop owner i complete=0
     w tag "$IMAGE" localhost/churn:base
     (
@@ -336,6 +424,25 @@ EOF
     CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf run_warren 0 pull -q "$REG/fromcache/busybox:v1"
     assert_output "$IMAGE_ID"
     [ -z "$(ls -A "$RD/root/layers" 2>/dev/null)" ] || fail "layers copied: $(ls "$RD/root/layers")"
+}
+
+@test "shared store: the reader's pull fetches no layer the cache has, as Podman's" {
+    # guards: issue 15 "pull reuses layers already present in an additional store"
+    run_warren 0 push --tls-verify=false "$IMAGE" "$REG/cached/busybox:v1"
+    rdr pull --tls-verify=false "$REG/cached/busybox:v1"
+    [ "$status" = 0 ] || fail "pull: $stderr"
+    [ -z "$(ls -A "$RD/root/layers" 2>/dev/null | grep -v '^mp-')" ] ||
+        fail "a layer was fetched: $(ls "$RD/root/layers")"
+    rdr images --format '{{.Repository}}:{{.Tag}} {{.Store}}' "$REG/cached/busybox:v1"
+    assert_output "$REG/cached/busybox:v1 $RD/root"
+    rdr run --rm "$REG/cached/busybox:v1" sh -c 'echo ok >/tmp/x && cat /tmp/x'
+    [ "$status" = 0 ] || fail "run: $stderr"
+    assert_output ok
+    # the reader's own image: its rmi leaves the cache's layer alone
+    rdr rmi "$REG/cached/busybox:v1"
+    [ "$status" = 0 ] || fail "rmi: $stderr"
+    rdr run --rm "$IMAGE" true
+    [ "$status" = 0 ] || fail "the cache image broke: $stderr"
 }
 
 @test "shared store: build FROM a cache image with a RUN step; the result is the reader's" {
