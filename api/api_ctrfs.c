@@ -343,6 +343,10 @@ static int archive_stat(struct api_ctx *c, struct container_rec *r, char **path,
 			  err.msg);
 		return 0;
 	}
+	/* Podman's client copies into linkTarget, which its server sets for
+	 * every path (Docker's only for a symlink) */
+	if (c->libpod && st->link[0] == '\0')
+		snprintf(st->link, sizeof(st->link), "%s", *path);
 	return 1;
 }
 
@@ -361,8 +365,14 @@ static int archive_head(struct api_ctx *c, const struct ctr_path_stat *st, bool 
 	jset(o, "mode", json_object_new_int64(go_mode(st->mode)));
 	jset_str(o, "mtime", mtime);
 	jset_str(o, "linkTarget", st->link);
-	js = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	if (c->libpod) /* Podman's client reads isDir, not the mode */
+		jset(o, "isDir", json_object_new_boolean(S_ISDIR(st->mode)));
+	js = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						   JSON_C_TO_STRING_NOSLASHESCAPE);
 	b64 = base64_encode(js, strlen(js));
+	/* and decodes it as URL-safe base64 (Docker's: the standard one) */
+	for (char *p = b64; c->libpod && *p; p++)
+		*p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
 	h = xasprintf("HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\n"
 		      "X-Docker-Container-Path-Stat: %s\r\n%s\r\n",
 		      b64, head ? "Content-Length: 0\r\n" : "Connection: close\r\n");

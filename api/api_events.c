@@ -54,6 +54,10 @@ static int docker_event(void *arg, struct json_object *ev)
 		snprintf(code, sizeof(code), "%d",
 			 json_object_get_int(jget(ev, "ContainerExitCode")));
 		jset_str(attrs, out->libpod ? "containerExitCode" : "exitCode", code);
+	} else if (out->libpod) {
+		/* Podman's client drops (and 4.3's events --stream=false then
+		 * crashes on) an event without one */
+		jset_str(attrs, "containerExitCode", "0");
 	}
 	if (status && strcmp(status, "died") == 0 && !out->libpod)
 		status = "die";

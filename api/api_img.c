@@ -82,7 +82,7 @@ static int img_lookup(struct api_ctx *c, bool list, struct image_rec *img)
 	if (r == 1)
 		return 1;
 	if (r == 0)
-		api_error(c, 404, "No such image: %s", c->arg);
+		api_error(c, 404, c->libpod ? "%s: image not known" : "No such image: %s", c->arg);
 	else
 		api_werr(c, &err, 500);
 	return 0;
@@ -172,7 +172,9 @@ int api_img_history(struct api_ctx *c)
 	a = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *o = json_object_new_object();
-		cleanup_free char *id = h[i].id[0] ? xasprintf("sha256:%s", h[i].id) : NULL;
+		/* libpod's ids are bare hex (its client cuts them to 12) */
+		cleanup_free char *id =
+		    h[i].id[0] ? xasprintf("%s%s", c->libpod ? "" : "sha256:", h[i].id) : NULL;
 		jset_str(o, "Id", id ? id : "<missing>");
 		jset(o, "Created",
 		     json_object_new_int64(h[i].has_created ? h[i].created / 1000000000LL : 0));

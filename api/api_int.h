@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "api/http.h"
+#include "runtime/netfilter.h"
 
 #define API_VERSION	"1.41"
 #define API_MIN_VERSION "1.24"
@@ -77,6 +78,11 @@ struct container_rec;
 /* The container the path names ({id}), looked up; a missing one is
  * answered (404) here. 1 found, 0 answered. */
 int api_ctr_lookup(struct api_ctx *c, struct container_rec *out);
+/* The request's network filters (filters=) parsed for kind (Docker's
+ * list, ls's or prune's keys): 1 with f filled (net_filter_free it), 0
+ * answered (400 with Podman's error). api_ready is called first. */
+int api_net_filters(struct api_ctx *c, enum net_filter_kind kind, struct net_filter *f);
+
 /* Removes the request's container (c->arg; Docker's and libpod's DELETE):
  * 1 removed, *id its full id (free it); 0 answered already (404, 409 in
  * Docker's or Podman's words for a running one without force, or 500).

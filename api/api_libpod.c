@@ -4,6 +4,7 @@
  * command prints with --format json (Podman's own), so remote and local
  * output agree. */
 #include "api/api_int.h"
+#include "api/api_libpod.h"
 #include "image/filter.h"
 #include "image/image.h"
 #include "image/img_json.h"
@@ -297,42 +298,6 @@ int api_libpod_img_pull(struct api_ctx *c)
 	return 0;
 }
 
-/* GET /libpod/pods/json: `pod ps --format json`'s entries (filters are
- * refused: they are not served over the API yet) */
-int api_libpod_pod_list(struct api_ctx *c)
-{
-	cleanup_strv char **specs = NULL;
-	struct pod_rec *p = NULL;
-	struct werr err = {0};
-	struct json_object *a;
-	size_t n = 0;
-	bool ok;
-
-	if (api_ready(c) < 0)
-		return 0;
-	specs = api_filters(c, &ok);
-	if (!ok)
-		return 0;
-	if (specs != NULL)
-		return api_error(c, 400, "pod filters are not served over the API yet");
-	if (pod_list(c->e, &p, &n, &err) < 0)
-		return api_werr(c, &err, 500);
-	a = json_object_new_array();
-	for (size_t i = 0; i < n; i++) {
-		struct container_rec *m = NULL;
-		size_t nm = 0;
-		if (pod_members(c->e, &p[i], &m, &nm, &err) < 0) {
-			json_object_put(a);
-			pod_recs_free(p, n);
-			return api_werr(c, &err, 500);
-		}
-		json_object_array_add(a, pod_ps_json(&p[i], m, nm, false, true));
-		container_recs_free(m, nm);
-	}
-	pod_recs_free(p, n);
-	return api_json(c, 200, a);
-}
-
 /* ---- create (Podman's SpecGenerator) ---- */
 
 /* strings of array field k of o appended to *v; false when one is no string */
@@ -349,9 +314,7 @@ static bool str_list(struct json_object *o, const char *k, char ***v)
 	return true;
 }
 
-/* portmappings [{host_ip, container_port, host_port, range, protocol}] as
- * -p specs */
-static int spec_ports(struct run_opts *o, struct json_object *pm, struct werr *err)
+int api_libpod_ports(struct json_object *pm, char ***specs, struct werr *err)
 {
 	for (size_t i = 0; i < jlen(pm); i++) {
 		struct json_object *m = json_object_array_get_idx(pm, i);
@@ -372,26 +335,112 @@ static int spec_ports(struct run_opts *o, struct json_object *pm, struct werr *e
 		spec = xasprintf("%s%s%s%s%s/%s", ip && *ip ? ip : "", ip && *ip ? ":" : "", hports,
 				 (ip && *ip) || hp ? ":" : "", cports,
 				 proto && *proto ? proto : "tcp");
-		if (runopts_add_publish(o, spec, err) < 0)
-			return -1;
+		*specs = strv_append(*specs, spec);
 	}
 	return 0;
 }
 
-/* netns {"nsmode": ..., "value": ...} as --network */
-static int spec_netns(struct run_opts *o, struct json_object *ns, struct werr *err)
+/* portmappings as run's -p specs into o */
+static int spec_ports(struct run_opts *o, struct json_object *pm, struct werr *err)
 {
-	const char *mode = jstr(ns, "nsmode"), *val = jstr(ns, "value");
-	cleanup_free char *net = NULL;
+	cleanup_strv char **specs = NULL;
 
-	if (mode == NULL || !*mode || !strcmp(mode, "default"))
-		return 0;
-	if (!strcmp(mode, "container") || !strcmp(mode, "path"))
-		net =
+	if (api_libpod_ports(pm, &specs, err) < 0)
+		return -1;
+	for (size_t i = 0; specs && specs[i]; i++)
+		if (runopts_add_publish(o, specs[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+char **api_libpod_networks(struct json_object *b)
+{
+	struct json_object *ns = jget(b, "netns"), *nets = jget(b, "Networks");
+	const char *mode = jstr(ns, "nsmode"), *val = jstr(ns, "value");
+	char **names = NULL;
+
+	if (mode == NULL || !*mode || !strcmp(mode, "default") || !strcmp(mode, "private"))
+		return NULL;
+	if (!strcmp(mode, "container") || !strcmp(mode, "path")) {
+		cleanup_free char *net =
 		    xasprintf("%s:%s", !strcmp(mode, "path") ? "ns" : "container", val ? val : "");
-	else
-		net = xstrdup(mode);
-	return runopts_set_network(o, net, err);
+		return strv_append(NULL, net);
+	}
+	/* --network NAME (repeated): bridge mode with the networks named */
+	if (!strcmp(mode, "bridge") && json_object_is_type(nets, json_type_object)) {
+		json_object_object_foreach(nets, k, v)
+		{
+			(void)v;
+			names = strv_append(names, k);
+		}
+	}
+	return names ? names : strv_append(NULL, mode);
+}
+
+/* netns and Networks as --network (each) into o */
+static int spec_netns(struct run_opts *o, struct json_object *b, struct werr *err)
+{
+	cleanup_strv char **nets = api_libpod_networks(b);
+
+	for (size_t i = 0; nets && nets[i]; i++)
+		if (runopts_set_network(o, nets[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+/* "SPEC[:opt,opt]" of a mount's options list */
+static char *with_opts(const char *spec, struct json_object *opts)
+{
+	cleanup_strv char **v = jstrv(opts);
+	cleanup_free char *o = v && v[0] ? strv_join(v, ",") : NULL;
+
+	return o ? xasprintf("%s:%s", spec, o) : xstrdup(spec);
+}
+
+/* volumes [{Name, Dest, Options}] as -v NAME:DEST, mounts [{destination,
+ * type, source, options}] as -v SRC:DST (bind), --tmpfs DST (tmpfs) or
+ * --mount: 0, or -1 with err */
+static int spec_mounts(struct run_opts *o, struct json_object *b, struct werr *err)
+{
+	struct json_object *vols = jget(b, "volumes"), *mounts = jget(b, "mounts");
+
+	for (size_t i = 0; i < jlen(vols); i++) {
+		struct json_object *v = json_object_array_get_idx(vols, i);
+		const char *name = jstr(v, "Name"), *dest = jstr(v, "Dest");
+		cleanup_free char *base = NULL, *spec = NULL;
+		if (dest == NULL || !*dest)
+			return werr_set(err, 0, "json: a volume without its Dest");
+		base = name && *name ? xasprintf("%s:%s", name, dest) : xstrdup(dest);
+		spec = with_opts(base, jget(v, "Options"));
+		if (runopts_add_volume(o, spec, err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < jlen(mounts); i++) {
+		struct json_object *m = json_object_array_get_idx(mounts, i);
+		const char *type = jstr(m, "type"), *src = jstr(m, "source");
+		const char *dst = jstr(m, "destination");
+		cleanup_free char *base = NULL, *spec = NULL;
+		int r;
+		if (type == NULL || dst == NULL || !*dst)
+			return werr_set(err, 0, "json: a mount without its type or destination");
+		if (!strcmp(type, "bind")) {
+			base = xasprintf("%s:%s", src ? src : "", dst);
+			spec = with_opts(base, jget(m, "options"));
+			r = runopts_add_volume(o, spec, err);
+		} else if (!strcmp(type, "tmpfs")) {
+			spec = with_opts(dst, jget(m, "options"));
+			r = runopts_add_tmpfs(o, spec, err);
+		} else {
+			cleanup_strv char **opts = jstrv(jget(m, "options"));
+			cleanup_free char *rest = opts && opts[0] ? strv_join(opts, ",") : NULL;
+			spec = xasprintf("type=%s,source=%s,destination=%s%s%s", type,
+					 src ? src : "", dst, rest ? "," : "", rest ? rest : "");
+			r = runopts_add_mount(o, spec, err);
+		}
+		if (r < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* The SpecGenerator's fields warren has into o: 0, or -1 with err (400).
@@ -402,18 +451,34 @@ static int spec_opts(struct json_object *b, struct run_opts *o, struct werr *err
 		const char *field;
 		enum json_type type;
 	} types[] = {
-	    {"image", json_type_string},       {"name", json_type_string},
-	    {"command", json_type_array},      {"entrypoint", json_type_array},
-	    {"env", json_type_object},	       {"labels", json_type_object},
-	    {"work_dir", json_type_string},    {"user", json_type_string},
-	    {"hostname", json_type_string},    {"terminal", json_type_boolean},
-	    {"stdin", json_type_boolean},      {"remove", json_type_boolean},
-	    {"privileged", json_type_boolean}, {"read_only_filesystem", json_type_boolean},
-	    {"cap_add", json_type_array},      {"cap_drop", json_type_array},
-	    {"portmappings", json_type_array}, {"netns", json_type_object},
-	    {"init", json_type_boolean},       {"restart_policy", json_type_string},
-	    {"stop_timeout", json_type_int},   {"stop_signal", json_type_int},
-	    {"annotations", json_type_object}, {"publish_image_ports", json_type_boolean},
+	    {"image", json_type_string},
+	    {"name", json_type_string},
+	    {"command", json_type_array},
+	    {"entrypoint", json_type_array},
+	    {"env", json_type_object},
+	    {"labels", json_type_object},
+	    {"work_dir", json_type_string},
+	    {"user", json_type_string},
+	    {"hostname", json_type_string},
+	    {"terminal", json_type_boolean},
+	    {"stdin", json_type_boolean},
+	    {"remove", json_type_boolean},
+	    {"privileged", json_type_boolean},
+	    {"read_only_filesystem", json_type_boolean},
+	    {"cap_add", json_type_array},
+	    {"cap_drop", json_type_array},
+	    {"portmappings", json_type_array},
+	    {"netns", json_type_object},
+	    {"Networks", json_type_object},
+	    {"init", json_type_boolean},
+	    {"restart_policy", json_type_string},
+	    {"stop_timeout", json_type_int},
+	    {"stop_signal", json_type_int},
+	    {"annotations", json_type_object},
+	    {"publish_image_ports", json_type_boolean},
+	    {"pod", json_type_string},
+	    {"volumes", json_type_array},
+	    {"mounts", json_type_array},
 	};
 	const char *s, *bad = NULL;
 
@@ -479,8 +544,8 @@ static int spec_opts(struct json_object *b, struct run_opts *o, struct werr *err
 				return -1;
 		}
 	}
-	if (spec_ports(o, jget(b, "portmappings"), err) < 0 ||
-	    spec_netns(o, jget(b, "netns"), err) < 0)
+	if (spec_ports(o, jget(b, "portmappings"), err) < 0 || spec_netns(o, b, err) < 0 ||
+	    spec_mounts(o, b, err) < 0)
 		return -1;
 	o->detach = true;
 	return 0;
@@ -491,6 +556,8 @@ int api_libpod_ctr_create(struct api_ctx *c)
 {
 	cleanup_json struct json_object *b = NULL;
 	struct ctr_owned oc = {.lock = -1, .proc = {.pty_master = -1}};
+	cleanup_free char *pod_id = NULL;
+	cleanup_strv char **keep = NULL;
 	struct werr err = {0};
 	struct json_object *res;
 	struct run_opts o;
@@ -500,9 +567,15 @@ int api_libpod_ctr_create(struct api_ctx *c)
 		return 0;
 	runopts_init(&o);
 	o.stop_timeout = -1;
-	if (spec_opts(b, &o, &err) < 0) {
+	if (spec_opts(b, &o, &err) < 0 || api_libpod_spec_extra(b, &o, &keep, &err) < 0) {
 		runopts_free(&o);
 		return api_error(c, 400, "%s", err.msg);
+	}
+	/* --pod: joins it as run --pod does (the infra starts with it) */
+	if (jstr(b, "pod") && *jstr(b, "pod") &&
+	    pod_join_opts(c->e, jstr(b, "pod"), &o, &pod_id, &err) < 0) {
+		runopts_free(&o);
+		return api_error(c, strstr(err.msg, "no such pod") ? 404 : 400, "%s", err.msg);
 	}
 	r = container_create(c->e, jstr(b, "image"), &o, &oc, &err);
 	runopts_free(&o);

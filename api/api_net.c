@@ -148,7 +148,7 @@ int api_net_create(struct api_ctx *c)
 
 /* ?filters= as a network filter of kind: 1 parsed into f, 0 answered
  * (400) here */
-static int net_filters(struct api_ctx *c, enum net_filter_kind kind, struct net_filter *f)
+int api_net_filters(struct api_ctx *c, enum net_filter_kind kind, struct net_filter *f)
 {
 	cleanup_strv char **specs = NULL;
 	struct werr err = {0};
@@ -177,7 +177,7 @@ int api_net_list(struct api_ctx *c)
 	size_t n = 0;
 	int rc;
 
-	if (!net_filters(c, NET_FILTER_DOCKER, &f))
+	if (!api_net_filters(c, NET_FILTER_DOCKER, &f))
 		return 0;
 	rc = network_select(c->e, &f, &v, &n, &err);
 	net_filter_free(&f);
@@ -231,7 +231,7 @@ int api_net_prune(struct api_ctx *c)
 	size_t n = 0;
 	int rc;
 
-	if (!net_filters(c, NET_FILTER_PRUNE, &f))
+	if (!api_net_filters(c, NET_FILTER_PRUNE, &f))
 		return 0;
 	rc = network_select(c->e, &f, &v, &n, &err);
 	net_filter_free(&f);

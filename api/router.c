@@ -2,8 +2,10 @@
  * prefixes, the route table, 404 and 405, the version check, and the
  * helpers the handlers share (errors, JSON in and out). */
 #include "api/api_int.h"
+#include "api/api_libpod.h"
 #include "image/image.h"
 #include "lib/cleanup.h"
+#include "lib/json.h"
 #include "lib/util.h"
 #include "rootless/rootless.h"
 
@@ -95,6 +97,57 @@ static const struct route libpod_routes[] = {
     {"DELETE", "/images/remove", api_libpod_img_remove, true},
     {"POST", "/images/pull", api_libpod_img_pull, true},
     {"GET", "/pods/json", api_libpod_pod_list, true},
+    /* api_libpod_pod.c */
+    {"POST", "/pods/create", api_libpod_pod_create, true},
+    {"POST", "/pods/prune", api_libpod_pod_prune, true},
+    {"GET", "/pods/*/json", api_libpod_pod_inspect, true},
+    {"GET", "/pods/*/exists", api_libpod_pod_exists, true},
+    {"GET", "/pods/*/top", api_libpod_pod_top, true},
+    {"POST", "/pods/*/start", api_libpod_pod_start, true},
+    {"POST", "/pods/*/stop", api_libpod_pod_stop, true},
+    {"POST", "/pods/*/restart", api_libpod_pod_restart, true},
+    {"POST", "/pods/*/kill", api_libpod_pod_kill, true},
+    {"POST", "/pods/*/pause", api_libpod_pod_pause, true},
+    {"POST", "/pods/*/unpause", api_libpod_pod_unpause, true},
+    {"DELETE", "/pods/*", api_libpod_pod_remove, true},
+    /* api_libpod_vol.c */
+    {"POST", "/volumes/create", api_libpod_vol_create, true},
+    {"GET", "/volumes/json", api_libpod_vol_list, true},
+    {"POST", "/volumes/prune", api_libpod_vol_prune, true},
+    {"GET", "/volumes/*/json", api_libpod_vol_inspect, true},
+    {"GET", "/volumes/*/exists", api_libpod_vol_exists, true},
+    {"DELETE", "/volumes/*", api_libpod_vol_remove, true},
+    /* api_libpod_net.c */
+    {"POST", "/networks/create", api_libpod_net_create, true},
+    {"GET", "/networks/json", api_libpod_net_list, true},
+    {"POST", "/networks/prune", api_libpod_net_prune, true},
+    {"GET", "/networks/*/json", api_libpod_net_inspect, true},
+    {"GET", "/networks/*/exists", api_libpod_net_exists, true},
+    {"POST", "/networks/*/connect", api_libpod_net_connect, true},
+    {"POST", "/networks/*/disconnect", api_libpod_net_disconnect, true},
+    {"DELETE", "/networks/*", api_libpod_net_remove, true},
+    /* api_libpod_sys.c */
+    {"GET", "/version", api_libpod_version, true},
+    {"GET", "/system/df", api_libpod_system_df, true},
+    {"GET", "/containers/*/exists", api_libpod_ctr_exists, true},
+    {"GET", "/containers/*/logs", api_libpod_ctr_logs, true},
+    {"POST", "/containers/prune", api_libpod_ctr_prune, true},
+    {"POST", "/images/prune", api_libpod_img_prune, true},
+    {"GET", "/images/**/exists", api_libpod_img_exists, true},
+    {"GET", "/images/**/json", api_libpod_img_inspect, true},
+    {"POST", "/images/**/untag", api_libpod_img_untag, true},
+    /* api_libpod_kube.c */
+    {"POST", "/play/kube", api_libpod_kube_play, true},
+    {"DELETE", "/play/kube", api_libpod_kube_down, true},
+    {"GET", "/generate/kube", api_libpod_kube_generate, true},
+    /* Docker's handlers where the libpod shapes are the same */
+    {"POST", "/images/**/tag", api_img_tag, true},
+    {"GET", "/images/**/history", api_img_history, true},
+    {"GET", "/containers/*/top", api_ctr_top, true},
+    {"POST", "/containers/*/rename", api_ctr_rename, true},
+    {"HEAD", "/containers/*/archive", api_ctr_archive_head, true},
+    {"GET", "/containers/*/archive", api_ctr_archive_get, true},
+    {"PUT", "/containers/*/archive", api_ctr_archive_put, true},
 };
 
 static char server_headers[256];
@@ -275,6 +328,18 @@ int api_error(struct api_ctx *c, int status, const char *fmt, ...)
 		const char *j = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 		cleanup_free char *line = xasprintf("%s\n", j);
 		http_send(c->fd, status, "application/json", line, strlen(line), true);
+		return 0;
+	}
+	if (c->libpod) {
+		/* Podman's ErrorModel: its client reads the status from
+		 * "response" (a 404 of inspect is "no such X" only then) and
+		 * "cause" is the innermost error, after the last ": " */
+		cleanup_json struct json_object *o = json_object_new_object();
+		const char *cause = strrchr(msg, ':');
+		jset_str(o, "cause", cause && cause[1] == ' ' ? cause + 2 : msg);
+		jset_str(o, "message", msg);
+		jset(o, "response", json_object_new_int(status));
+		http_send_json(c->fd, status, o);
 		return 0;
 	}
 	http_send_error(c->fd, status, msg);

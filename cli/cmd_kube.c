@@ -30,28 +30,6 @@ static const struct opt gen_tab[] = {
 
 static const struct optspec gen_opts = {gen_tab, sizeof(struct kube_gen_cli), false, NULL, NULL};
 
-/* The documents as Podman prints them: a comment header, "---" between
- * documents. */
-static char *render(struct json_object *docs, struct werr *err)
-{
-	cleanup_free char *text =
-	    xasprintf("# Save the output of this file and use kubectl create -f "
-		      "to import\n# it into Kubernetes.\n#\n# Created with "
-		      "warren-%s\n",
-		      WARREN_VERSION);
-
-	for (size_t i = 0; i < jlen(docs); i++) {
-		cleanup_free char *y = json_to_yaml(json_object_array_get_idx(docs, i), err);
-		char *t;
-		if (y == NULL)
-			return NULL;
-		t = xasprintf("%s%s%s", text, i ? "---\n" : "", y);
-		free(text);
-		text = t;
-	}
-	return steal_pointer(&text);
-}
-
 static int cmd_kube_generate(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct kube_gen_cli *c = opts;
@@ -84,7 +62,7 @@ static int cmd_kube_generate(struct engine *e, void *opts, char **args, struct w
 	}
 	if (kube_generate(e, args, &o, &docs, err) < 0)
 		return -1;
-	text = render(docs, err);
+	text = kube_render(docs, WARREN_VERSION, err);
 	if (text == NULL)
 		return werr_status(err, 125);
 	if (c->file) {
@@ -188,7 +166,7 @@ static int cmd_kube_play(struct engine *e, void *opts, char **args, struct werr 
 				   .publish = c->publish,
 				   .get_image = play_get_image,
 				   .ud = &pp};
-	cleanup_json struct json_object *docs = NULL, *cms = NULL;
+	cleanup_json struct json_object *docs = NULL, *cms = NULL, *played = NULL;
 	cleanup_free char *report = NULL;
 	bool start = true;
 
@@ -206,16 +184,18 @@ static int cmd_kube_play(struct engine *e, void *opts, char **args, struct werr 
 	}
 	if (c->down) { /* Podman 4.3's spelling of kube down */
 		if (read_docs(args, &docs, err) < 0 ||
-		    kube_down(e, docs, c->force, &report, err) < 0)
+		    kube_down(e, docs, c->force, &played, err) < 0)
 			return -1;
+		report = kube_down_text(played);
 		fputs(report, stdout);
 		return 0;
 	}
 	if (read_configmaps(c->configmap, &cms, err) < 0)
 		return -1;
 	o.configmaps = cms;
-	if (read_docs(args, &docs, err) < 0 || kube_play(e, docs, &o, &report, err) < 0)
+	if (read_docs(args, &docs, err) < 0 || kube_play(e, docs, &o, &played, err) < 0)
 		return -1;
+	report = kube_play_text(played);
 	fputs(report, stdout);
 	return 0;
 }
@@ -234,11 +214,12 @@ static const struct optspec down_opts = {down_tab, sizeof(struct kube_down_cli),
 static int cmd_kube_down(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct kube_down_cli *c = opts;
-	cleanup_json struct json_object *docs = NULL;
+	cleanup_json struct json_object *docs = NULL, *down = NULL;
 	cleanup_free char *report = NULL;
 
-	if (read_docs(args, &docs, err) < 0 || kube_down(e, docs, c->force, &report, err) < 0)
+	if (read_docs(args, &docs, err) < 0 || kube_down(e, docs, c->force, &down, err) < 0)
 		return -1;
+	report = kube_down_text(down);
 	fputs(report, stdout);
 	return 0;
 }

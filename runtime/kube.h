@@ -23,6 +23,11 @@ struct kube_gen_opts {
 int kube_generate(struct engine *e, char *const *refs, const struct kube_gen_opts *o,
 		  struct json_object **docs, struct werr *err);
 
+/* The documents of kube_generate as Podman prints them: a comment header
+ * naming warren-VERSION, "---" between documents (malloc'd; NULL with
+ * err when one cannot be YAML). */
+char *kube_render(struct json_object *docs, const char *version, struct werr *err);
+
 struct kube_play_opts {
 	bool replace;			/* --replace: pods (and secrets) of the names go first */
 	bool no_start;			/* --start=false */
@@ -42,18 +47,27 @@ struct kube_play_opts {
  * DaemonSets and Jobs (NAME-pod), their containers named POD-CONTAINER.
  * Unknown kinds and fields are skipped with a warning. Every document is
  * checked and every image pulled before anything is made; a failure later
- * removes what this call made. *report: Podman 4.3's text ("Volumes:",
- * then "Pod:\nID\nContainer:\nID\n\n" per pod; malloc'd). Errors have
- * status 125. */
+ * removes what this call made. *report: Podman 4.3's play report, a new
+ * {"Pods": [{"ID", "Containers", "InitContainers", "Logs",
+ * "ContainerErrors"}], "Volumes": [{"Name"}]} (the REST API's answer).
+ * Errors have status 125. */
 int kube_play(struct engine *e, struct json_object *docs, const struct kube_play_opts *o,
-	      char **report, struct werr *err);
+	      struct json_object **report, struct werr *err);
+
+/* The report as Podman 4.3's kube play prints it ("Volumes:" NAMEs, then
+ * "Pod:\nID\nContainer:\nID\n\n" per pod), malloc'd. */
+char *kube_play_text(struct json_object *report);
 
 /* `kube down`: removes the pods the documents of docs make (running
  * containers stopped first) with their emptyDir, configMap and secret
  * volumes, the secrets of Secret documents, and (force) the volumes of
- * PersistentVolumeClaims; *report as Podman's "Pods stopped:", "Pods
- * removed:", "Secrets removed:", "Volumes removed:" lists. */
-int kube_down(struct engine *e, struct json_object *docs, bool force, char **report,
+ * PersistentVolumeClaims; *report a new {"Pods": [ID], "Secrets": [ID],
+ * "Volumes": [NAME]} of what went. */
+int kube_down(struct engine *e, struct json_object *docs, bool force, struct json_object **report,
 	      struct werr *err);
+
+/* The down report as Podman's "Pods stopped:", "Pods removed:", "Secrets
+ * removed:", "Volumes removed:" lists (malloc'd). */
+char *kube_down_text(struct json_object *report);
 
 #endif

@@ -13,6 +13,7 @@
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/util.h"
+#include "lib/yamljson.h"
 #include "runtime/container.h"
 #include "runtime/ctr_json.h"
 #include "runtime/pods.h"
@@ -522,4 +523,24 @@ int kube_generate(struct engine *e, char *const *refs, const struct kube_gen_opt
 		return -1;
 	*docs = steal_pointer(&out);
 	return 0;
+}
+
+char *kube_render(struct json_object *docs, const char *version, struct werr *err)
+{
+	cleanup_free char *text =
+	    xasprintf("# Save the output of this file and use kubectl create -f "
+		      "to import\n# it into Kubernetes.\n#\n# Created with "
+		      "warren-%s\n",
+		      version);
+
+	for (size_t i = 0; i < jlen(docs); i++) {
+		cleanup_free char *y = json_to_yaml(json_object_array_get_idx(docs, i), err);
+		char *t;
+		if (y == NULL)
+			return NULL;
+		t = xasprintf("%s%s%s", text, i ? "---\n" : "", y);
+		free(text);
+		text = t;
+	}
+	return steal_pointer(&text);
 }

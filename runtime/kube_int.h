@@ -17,7 +17,7 @@ struct kplay {
 	const struct kube_play_opts *o;
 	struct json_object *cms; /* ConfigMap documents (YAML and --configmap), owned */
 	char **pods, **secrets, **vols;
-	char *text; /* the report so far */
+	struct json_object *report; /* Podman's play report so far: {"Pods", "Volumes"} */
 };
 
 /* A pod a document asks for: its name, its template (metadata + spec,

@@ -292,7 +292,7 @@ store:
 
 /* A PersistentVolumeClaim document: volume NAME with its labels
  * (Podman's error when it exists; --replace keeps the one there). */
-static int play_pvc(struct kplay *kp, struct json_object *d, char **report, struct werr *err)
+static int play_pvc(struct kplay *kp, struct json_object *d, struct werr *err)
 {
 	const char *name = doc_name(d);
 	struct json_object *labels = jget(jget(d, "metadata"), "labels");
@@ -322,9 +322,9 @@ static int play_pvc(struct kplay *kp, struct json_object *d, char **report, stru
 	if (had == 0)
 		kp->vols = strv_append(kp->vols, made);
 	{
-		char *t = xasprintf("%s%s%s\n", *report, **report ? "" : "Volumes:\n", made);
-		free(*report);
-		*report = t;
+		struct json_object *entry = json_object_new_object();
+		jset_str(entry, "Name", made);
+		json_object_array_add(jget(kp->report, "Volumes"), entry);
 	}
 	free(made);
 	return 0;
@@ -417,8 +417,6 @@ static int play_kpod(struct kpod *p, void *kp, struct werr *err)
 
 static int play_docs(struct kplay *kp, struct json_object *docs, struct werr *err)
 {
-	cleanup_free char *vol_report = xstrdup("");
-
 	/* what pods use first, as Podman sorts the kinds */
 	for (size_t i = 0; i < jlen(docs); i++) {
 		struct json_object *d = json_object_array_get_idx(docs, i);
@@ -427,21 +425,21 @@ static int play_docs(struct kplay *kp, struct json_object *docs, struct werr *er
 			continue;
 		if (!strcmp(k, "Secret") && play_secret(kp, d, err) < 0)
 			return -1;
-		if (!strcmp(k, "PersistentVolumeClaim") && play_pvc(kp, d, &vol_report, err) < 0)
+		if (!strcmp(k, "PersistentVolumeClaim") && play_pvc(kp, d, err) < 0)
 			return -1;
 	}
-	free(kp->text);
-	kp->text = steal_pointer(&vol_report);
 	return each_kpod(docs, play_kpod, kp, err);
 }
 
 int kube_play(struct engine *e, struct json_object *docs, const struct kube_play_opts *o,
-	      char **report, struct werr *err)
+	      struct json_object **report, struct werr *err)
 {
-	struct kplay kp = {.e = e, .o = o, .text = xstrdup("")};
+	struct kplay kp = {.e = e, .o = o, .report = json_object_new_object()};
 	size_t valid;
 	int rc = -1;
 
+	jset(kp.report, "Pods", json_object_new_array());
+	jset(kp.report, "Volumes", json_object_new_array());
 	if (check_docs(docs, &valid, err) < 0)
 		goto out;
 	if (gather_cms(&kp, docs, err) < 0)
@@ -459,18 +457,41 @@ int kube_play(struct engine *e, struct json_object *docs, const struct kube_play
 		undo(&kp);
 		goto out;
 	}
-	*report = steal_pointer(&kp.text);
+	*report = steal_pointer(&kp.report);
 	rc = 0;
 out:
 	json_object_put(kp.cms);
 	strv_free(kp.pods);
 	strv_free(kp.vols);
 	strv_free(kp.secrets);
-	free(kp.text);
+	json_object_put(kp.report);
 	return rc;
 }
 
 /* ---- down ---- */
+
+char *kube_play_text(struct json_object *report)
+{
+	struct json_object *vols = jget(report, "Volumes"), *pods = jget(report, "Pods");
+	cleanup_free char *text = xstrdup(jlen(vols) ? "Volumes:\n" : "");
+	char *t;
+
+	for (size_t i = 0; i < jlen(vols); i++) {
+		t = xasprintf("%s%s\n", text, jstr(json_object_array_get_idx(vols, i), "Name"));
+		free(text);
+		text = t;
+	}
+	for (size_t i = 0; i < jlen(pods); i++) {
+		struct json_object *p = json_object_array_get_idx(pods, i);
+		cleanup_strv char **ids = jstrv(jget(p, "Containers"));
+		cleanup_free char *list = strv_join(ids, "\n");
+		t = xasprintf("%sPod:\n%s\n%s:\n%s\n\n", text, jstr(p, "ID"),
+			      strv_len(ids) > 1 ? "Containers" : "Container", list);
+		free(text);
+		text = t;
+	}
+	return steal_pointer(&text);
+}
 
 static char *list_block(const char *title, char **v, bool always)
 {
@@ -519,7 +540,7 @@ static int down_pods(struct engine *e, struct json_object *docs, char ***pods, c
 	return each_kpod(docs, down_kpod, &c, err);
 }
 
-int kube_down(struct engine *e, struct json_object *docs, bool force, char **report,
+int kube_down(struct engine *e, struct json_object *docs, bool force, struct json_object **report,
 	      struct werr *err)
 {
 	cleanup_strv char **pods = NULL, **secrets = NULL, **vols = NULL;
@@ -541,12 +562,22 @@ int kube_down(struct engine *e, struct json_object *docs, bool force, char **rep
 		    volume_remove(e, doc_name(d), true, 0, &ignored) == 0)
 			vols = strv_append(vols, doc_name(d));
 	}
-	{
-		cleanup_free char *a = list_block("Pods stopped", pods, true);
-		cleanup_free char *b = list_block("Pods removed", pods, true);
-		cleanup_free char *c = list_block("Secrets removed", secrets, false);
-		cleanup_free char *v = list_block("Volumes removed", vols, false);
-		*report = xasprintf("%s%s%s%s", a, b, c, v);
-	}
+	*report = json_object_new_object();
+	jset(*report, "Pods", jnew_strv(pods));
+	jset(*report, "Secrets", jnew_strv(secrets));
+	jset(*report, "Volumes", jnew_strv(vols));
 	return 0;
+}
+
+char *kube_down_text(struct json_object *report)
+{
+	cleanup_strv char **pods = jstrv(jget(report, "Pods"));
+	cleanup_strv char **secrets = jstrv(jget(report, "Secrets"));
+	cleanup_strv char **vols = jstrv(jget(report, "Volumes"));
+	cleanup_free char *a = list_block("Pods stopped", pods[0] ? pods : NULL, true);
+	cleanup_free char *b = list_block("Pods removed", pods[0] ? pods : NULL, true);
+	cleanup_free char *c = list_block("Secrets removed", secrets[0] ? secrets : NULL, false);
+	cleanup_free char *v = list_block("Volumes removed", vols[0] ? vols : NULL, false);
+
+	return xasprintf("%s%s%s%s", a, b, c, v);
 }

@@ -1111,11 +1111,13 @@ int kube_play_pod(struct kplay *kp, const struct kpod *pod, struct werr *err)
 			goto out;
 	}
 	{
-		cleanup_free char *list = strv_join(ids, "\n");
-		char *t = xasprintf("%sPod:\n%s\n%s:\n%s\n\n", kp->text, pod_id,
-				    strv_len(ids) > 1 ? "Containers" : "Container", list);
-		free(kp->text);
-		kp->text = t;
+		struct json_object *r = json_object_new_object();
+		jset_str(r, "ID", pod_id);
+		jset(r, "Containers", jnew_strv(ids));
+		jset(r, "InitContainers", json_object_new_array());
+		jset(r, "Logs", json_object_new_array());
+		jset(r, "ContainerErrors", json_object_new_array());
+		json_object_array_add(jget(kp->report, "Pods"), r);
 	}
 	rc = 0;
 out:

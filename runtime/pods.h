@@ -74,6 +74,14 @@ struct json_object *pod_inspect_json(struct engine *e, const struct pod_rec *p,
 struct json_object *pod_ps_json(const struct pod_rec *p, const struct container_rec *c, size_t n,
 				bool tmpl, bool no_trunc);
 
+/* Does pod p (members c) match every --filter K=V of filters (Podman's
+ * pod ps keys; NULL: all)? 1, 0, or -1 with "K is an invalid filter"
+ * (status 125). */
+int pod_filter_match(char *const *filters, const struct pod_rec *p, const struct container_rec *c,
+		     size_t n, struct werr *err);
+/* Are the filters valid (whatever pods there are)? 0, or -1 as above. */
+int pod_filter_check(char *const *filters, struct werr *err);
+
 /* start: the infra, then the members in creation order; stop: the
  * members in the reverse order of their starts, then the infra (timeout
  * < 0: each container's own). */
