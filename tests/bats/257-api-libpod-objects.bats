@@ -298,10 +298,13 @@ lp() {
     assert_output n1
     run_warren 0 network ls --format '{{.Name}}'
     assert_output podman
-    # list filters are the CLI's until they move to the engine: refused, not ignored
-    run remote network ls --filter name=podman
-    assert_failure
-    assert_output --partial 'not served'
+    # prune's filters: nothing passes, nothing goes
+    run_warren 0 network create n4
+    run remote network prune -f --filter label=nosuch=1
+    assert_success
+    assert_output ''
+    run_warren 0 network exists n4
+    same network prune -f --filter bogus=1
 }
 
 @test "libpod: podman --remote kube play, generate kube and kube down" {
