@@ -402,6 +402,16 @@ static char **cli_request(struct api_ctx *c, struct json_object *b)
 	return args;
 }
 
+pid_t api_cli_spawn(const struct engine *e, char **args, int in, int out)
+{
+	cleanup_strv char **argv = child_argv(e, args);
+	pid_t pid = fork();
+
+	if (pid == 0)
+		exec_child(argv, in, out, out, NULL, NULL);
+	return pid;
+}
+
 int api_cli(struct api_ctx *c)
 {
 	cleanup_json struct json_object *b = api_body(c);

@@ -78,6 +78,13 @@ struct container_rec;
 /* The container the path names ({id}), looked up; a missing one is
  * answered (404) here. 1 found, 0 answered. */
 int api_ctr_lookup(struct api_ctx *c, struct container_rec *out);
+/* POST /build (api_build.c) */
+int api_build(struct api_ctx *c);
+
+/* Runs `warren ARGS` (with the service's storage flags) in a child with
+ * in as its stdin and out as its stdout and stderr: its pid, or -1. */
+pid_t api_cli_spawn(const struct engine *e, char **args, int in, int out);
+
 /* The request's network filters (filters=) parsed for kind (Docker's
  * list, ls's or prune's keys): 1 with f filled (net_filter_free it), 0
  * answered (400 with Podman's error). api_ready is called first. */

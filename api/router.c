@@ -77,6 +77,7 @@ static const struct route {
     {"GET", "/images/get", api_img_save, false},
     {"GET", "/images/search", api_img_search, false},
     {"POST", "/images/load", api_img_load, false},
+    {"POST", "/build", api_build, false},
     {"GET", "/images/**/get", api_img_save, false},
     {"GET", "/images/**/json", api_img_inspect, false},
     {"GET", "/images/**/history", api_img_history, false},
@@ -285,7 +286,8 @@ int api_spool(void *arg, const struct http_req *r)
 	struct werr err = {0};
 
 	if (!(strcmp(r->method, "PUT") == 0 && match("/containers/*/archive", path, &id)) &&
-	    !(strcmp(r->method, "POST") == 0 && strcmp(path, "/images/load") == 0))
+	    !(strcmp(r->method, "POST") == 0 && strcmp(path, "/images/load") == 0) &&
+	    !(strcmp(r->method, "POST") == 0 && strcmp(path, "/build") == 0))
 		return -1;
 	/* no file (no space, no root yet): memory, with its limit */
 	return image_tmp_file(conn->e, &err);

@@ -237,3 +237,44 @@ loaded"
     api_expect 400 GET "/v1.41/images/search?term=x&limit=lots"
     reg_stop
 }
+
+@test "api: docker build through /build (the legacy builder): tags, build args, labels, -q, a failing RUN's code; docker-py builds too" {
+    # guards: issue 12 "images: ... build (/build with a tar context, as far as the build issue goes)"
+    local ctx=$BATS_TEST_TMPDIR/ctx img=localhost/$(wt_name)
+    track_image "$img:1" "$img:2" "$img:py"
+    api_start
+    mkdir -p "$ctx"
+    printf 'FROM %s\nARG X=def\nRUN echo built-$X > /f\nHEALTHCHECK CMD true\nCMD ["cat", "/f"]\n' "$IMAGE" >"$ctx/Dockerfile"
+    printf 'FROM %s\nRUN exit 7\n' "$IMAGE" >"$ctx/Failfile"
+    run docker_cli_env DOCKER_BUILDKIT=0 -- build -t "$img:1" -t "$img:2" --build-arg X=yes --label k=v "$ctx"
+    assert_success
+    assert_line --regexp '^Successfully built [0-9a-f]{12}$'
+    run_warren 0 run --rm "$img:2"
+    assert_output built-yes
+    # Docker's format: the health check and the label are kept
+    run_warren 0 image inspect --format '{{.Config.Labels.k}} {{json .Config.Healthcheck.Test}}' "$img:1"
+    assert_output 'v ["CMD-SHELL","true"]'
+    # -q prints the id only; -f names a file in the context
+    run --separate-stderr docker_cli_env DOCKER_BUILDKIT=0 -- build -q "$ctx"
+    assert_success
+    [[ $output =~ ^sha256:[0-9a-f]{64}$ ]] || fail "-q: $output"
+    run_warren 0 image exists "${output#sha256:}"
+    run docker_cli_env DOCKER_BUILDKIT=0 -- build -f "$ctx/Failfile" "$ctx"
+    [ "$status" = 7 ] || fail "status $status: $output"
+    assert_output --partial 'exit status 7'
+    # docker-py reads the id from the stream
+    run timeout 120 /usr/bin/python3 - "$SOCK" "$ctx" "$img:py" <<'PY'
+import sys, docker
+c = docker.DockerClient(base_url="unix://" + sys.argv[1])
+image, logs = c.images.build(path=sys.argv[2], tag=sys.argv[3], buildargs={"X": "py"})
+print(image.tags)
+PY
+    assert_success
+    assert_output "['$img:py']"
+    # bad input: 400, the service keeps serving
+    api_expect 400 POST '/v1.41/build?buildargs=notjson' --data-binary @/dev/null
+    api_expect 400 POST '/v1.41/build?labels=%7B%22a%22%3A1%7D' --data-binary @/dev/null
+    run docker_cli_env DOCKER_BUILDKIT=0 -- build -f nosuchfile "$ctx"
+    assert_failure
+    api_expect 200 GET /_ping
+}

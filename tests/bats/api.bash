@@ -49,6 +49,15 @@ docker_cli() {
     DOCKER_HOST=unix://$SOCK timeout 120 docker "$@"
 }
 
+# docker_cli_env K=V... -- ARGS...: docker_cli with more variables
+docker_cli_env() {
+    local vars=()
+    while [ "$1" != -- ]; do vars+=("$1"); shift; done
+    shift
+    command -v docker >/dev/null || skip "no docker CLI (the docker.io package's client)"
+    env "${vars[@]}" DOCKER_HOST="unix://$SOCK" timeout 120 docker "$@"
+}
+
 # api_stats_check: the stats test (rootless it needs a delegated cgroup: a
 # skip; root: 250-root-api.bats runs it too)
 api_stats_check() {
