@@ -85,10 +85,13 @@ int api_build(struct api_ctx *c);
  * in as its stdin and out as its stdout and stderr: its pid, or -1. */
 pid_t api_cli_spawn(const struct engine *e, char **args, int in, int out);
 
-/* The request's network filters (filters=) parsed for kind (Docker's
- * list, ls's or prune's keys): 1 with f filled (net_filter_free it), 0
- * answered (400 with Podman's error). api_ready is called first. */
-int api_net_filters(struct api_ctx *c, enum net_filter_kind kind, struct net_filter *f);
+/* The networks the request's filters (filters=) pick for kind (Docker's
+ * list, ls's or prune's keys): 1 with *v (networks_free) of *n, 0
+ * answered (400 with Podman's error, 500). api_ready is called first. */
+int api_net_select(struct api_ctx *c, enum net_filter_kind kind, struct network **v, size_t *n);
+/* prune: the networks that prune's filters pick and no container uses
+ * removed: 1 with *removed (their names, strv_free), 0 answered. */
+int api_net_pruned(struct api_ctx *c, char ***removed);
 
 /* Removes the request's container (c->arg; Docker's and libpod's DELETE):
  * 1 removed, *id its full id (free it); 0 answered already (404, 409 in

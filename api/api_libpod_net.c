@@ -126,19 +126,12 @@ int api_libpod_net_create(struct api_ctx *c)
 /* GET /libpod/networks/json: every network (the default too), by name */
 int api_libpod_net_list(struct api_ctx *c)
 {
-	struct net_filter f = {0};
 	struct network *v = NULL;
-	struct werr err = {0};
 	struct json_object *a;
 	size_t n = 0;
-	int rc;
 
-	if (!api_net_filters(c, NET_FILTER_LS, &f))
+	if (!api_net_select(c, NET_FILTER_LS, &v, &n))
 		return 0;
-	rc = network_select(c->e, &f, &v, &n, &err);
-	net_filter_free(&f);
-	if (rc < 0)
-		return api_werr(c, &err, 500);
 	a = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(a, network_to_json(&v[i]));
@@ -202,24 +195,10 @@ int api_libpod_net_remove(struct api_ctx *c)
 int api_libpod_net_prune(struct api_ctx *c)
 {
 	cleanup_strv char **removed = NULL;
-	struct net_filter f = {0};
-	struct network *v = NULL;
-	struct werr err = {0};
 	struct json_object *a;
-	size_t n = 0;
-	int rc;
 
-	if (!api_net_filters(c, NET_FILTER_PRUNE, &f))
+	if (!api_net_pruned(c, &removed))
 		return 0;
-	rc = network_select(c->e, &f, &v, &n, &err);
-	net_filter_free(&f);
-	if (rc < 0)
-		return api_werr(c, &err, 500);
-	/* none passed: nothing to do (a NULL v would mean every network) */
-	rc = n > 0 ? network_prune(c->e, v, n, &removed, &err) : 0;
-	networks_free(v, n);
-	if (rc < 0 && removed == NULL)
-		return api_werr(c, &err, 500);
 	a = json_object_new_array();
 	for (size_t i = 0; removed && removed[i]; i++) {
 		struct json_object *o = json_object_new_object();

@@ -146,22 +146,52 @@ int api_net_create(struct api_ctx *c)
 	return api_json(c, 201, res);
 }
 
-/* ?filters= as a network filter of kind: 1 parsed into f, 0 answered
- * (400) here */
-int api_net_filters(struct api_ctx *c, enum net_filter_kind kind, struct net_filter *f)
+/* The networks the request's filters (filters=) pick, for kind (Docker's
+ * list, ls's or prune's keys) */
+int api_net_select(struct api_ctx *c, enum net_filter_kind kind, struct network **v, size_t *n)
 {
 	cleanup_strv char **specs = NULL;
+	struct net_filter f = {0};
 	struct werr err = {0};
 	bool ok;
+	int rc;
 
+	*v = NULL;
+	*n = 0;
 	if (api_ready(c) < 0)
 		return 0;
 	specs = api_filters(c, &ok);
 	if (!ok)
 		return 0;
-	if (net_filter_parse(specs, kind, f, &err) < 0) {
-		net_filter_free(f);
+	if (net_filter_parse(specs, kind, &f, &err) < 0) {
+		net_filter_free(&f);
 		api_error(c, 400, "%s", err.msg);
+		return 0;
+	}
+	rc = network_select(c->e, &f, v, n, &err);
+	net_filter_free(&f);
+	if (rc < 0) {
+		api_werr(c, &err, 500);
+		return 0;
+	}
+	return 1;
+}
+
+int api_net_pruned(struct api_ctx *c, char ***removed)
+{
+	struct network *v = NULL;
+	struct werr err = {0};
+	size_t n = 0;
+	int rc;
+
+	*removed = NULL;
+	if (!api_net_select(c, NET_FILTER_PRUNE, &v, &n))
+		return 0;
+	/* none passed: nothing to do (a NULL v would mean every network) */
+	rc = n > 0 ? network_prune(c->e, v, n, removed, &err) : 0;
+	networks_free(v, n);
+	if (rc < 0 && *removed == NULL) {
+		api_werr(c, &err, 500);
 		return 0;
 	}
 	return 1;
@@ -170,19 +200,12 @@ int api_net_filters(struct api_ctx *c, enum net_filter_kind kind, struct net_fil
 /* GET /networks?filters={"name":[...],"label":[...],"type":["custom"]} */
 int api_net_list(struct api_ctx *c)
 {
-	struct net_filter f = {0};
 	struct network *v = NULL;
-	struct werr err = {0};
 	struct json_object *a;
 	size_t n = 0;
-	int rc;
 
-	if (!api_net_filters(c, NET_FILTER_DOCKER, &f))
+	if (!api_net_select(c, NET_FILTER_DOCKER, &v, &n))
 		return 0;
-	rc = network_select(c->e, &f, &v, &n, &err);
-	net_filter_free(&f);
-	if (rc < 0)
-		return api_werr(c, &err, 500);
 	a = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(a, net_json(c, &v[i]));
@@ -224,24 +247,10 @@ int api_net_remove(struct api_ctx *c)
 int api_net_prune(struct api_ctx *c)
 {
 	cleanup_strv char **removed = NULL;
-	struct net_filter f = {0};
-	struct network *v = NULL;
-	struct werr err = {0};
 	struct json_object *o;
-	size_t n = 0;
-	int rc;
 
-	if (!api_net_filters(c, NET_FILTER_PRUNE, &f))
+	if (!api_net_pruned(c, &removed))
 		return 0;
-	rc = network_select(c->e, &f, &v, &n, &err);
-	net_filter_free(&f);
-	if (rc < 0)
-		return api_werr(c, &err, 500);
-	/* none passed: nothing to do (a NULL v would mean every network) */
-	rc = n > 0 ? network_prune(c->e, v, n, &removed, &err) : 0;
-	networks_free(v, n);
-	if (rc < 0 && removed == NULL)
-		return api_werr(c, &err, 500);
 	o = json_object_new_object();
 	jset(o, "NetworksDeleted", jnew_strv(removed));
 	return api_json(c, 200, o);
