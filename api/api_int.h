@@ -85,6 +85,9 @@ int api_build(struct api_ctx *c);
  * in as its stdin and out as its stdout and stderr: its pid, or -1. */
 pid_t api_cli_spawn(const struct engine *e, char **args, int in, int out);
 
+/* volume prune: the unused volumes the request's filters pick removed:
+ * 1 with *removed (their names, strv_free), 0 answered (400). */
+int api_vol_pruned(struct api_ctx *c, char ***removed);
 /* The networks the request's filters (filters=) pick for kind (Docker's
  * list, ls's or prune's keys): 1 with *v (networks_free) of *n, 0
  * answered (400 with Podman's error, 500). api_ready is called first. */

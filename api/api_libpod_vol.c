@@ -152,18 +152,11 @@ int api_libpod_vol_remove(struct api_ctx *c)
 /* POST /libpod/volumes/prune?filters=: [{"Id": NAME, "Size": 0}] */
 int api_libpod_vol_prune(struct api_ctx *c)
 {
-	cleanup_strv char **specs = NULL, **removed = NULL;
-	struct werr err = {0};
+	cleanup_strv char **removed = NULL;
 	struct json_object *a;
-	bool ok;
 
-	if (api_ready(c) < 0)
+	if (!api_vol_pruned(c, &removed))
 		return 0;
-	specs = api_filters(c, &ok);
-	if (!ok)
-		return 0;
-	if (volume_prune(c->e, specs, false, &removed, &err) < 0 && removed == NULL)
-		return api_error(c, 400, "%s", err.msg);
 	a = json_object_new_array();
 	for (size_t i = 0; removed && removed[i]; i++) {
 		struct json_object *o = json_object_new_object();

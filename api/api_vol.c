@@ -142,21 +142,33 @@ int api_vol_remove(struct api_ctx *c)
 	return http_send(c->fd, 204, NULL, NULL, 0, false) < 0;
 }
 
-/* POST /volumes/prune?filters=: {"VolumesDeleted", "SpaceReclaimed"} */
-int api_vol_prune(struct api_ctx *c)
+int api_vol_pruned(struct api_ctx *c, char ***removed)
 {
-	cleanup_strv char **specs = NULL, **removed = NULL;
+	cleanup_strv char **specs = NULL;
 	struct werr err = {0};
-	struct json_object *o;
 	bool ok;
 
+	*removed = NULL;
 	if (api_ready(c) < 0)
 		return 0;
 	specs = api_filters(c, &ok);
 	if (!ok)
 		return 0;
-	if (volume_prune(c->e, specs, false, &removed, &err) < 0 && removed == NULL)
-		return api_error(c, 400, "%s", err.msg);
+	if (volume_prune(c->e, specs, false, removed, &err) < 0 && *removed == NULL) {
+		api_error(c, 400, "%s", err.msg);
+		return 0;
+	}
+	return 1;
+}
+
+/* POST /volumes/prune?filters=: {"VolumesDeleted", "SpaceReclaimed"} */
+int api_vol_prune(struct api_ctx *c)
+{
+	cleanup_strv char **removed = NULL;
+	struct json_object *o;
+
+	if (!api_vol_pruned(c, &removed))
+		return 0;
 	o = json_object_new_object();
 	jset(o, "VolumesDeleted", jnew_strv(removed));
 	jset(o, "SpaceReclaimed", json_object_new_int64(0));
