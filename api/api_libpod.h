@@ -60,6 +60,7 @@ int api_libpod_net_disconnect(struct api_ctx *c);
 /* api_libpod_sys.c */
 int api_libpod_version(struct api_ctx *c);
 int api_libpod_system_df(struct api_ctx *c);
+int api_libpod_system_prune(struct api_ctx *c);
 int api_libpod_ctr_exists(struct api_ctx *c);
 int api_libpod_img_exists(struct api_ctx *c);
 int api_libpod_img_inspect(struct api_ctx *c);

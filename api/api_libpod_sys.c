@@ -74,6 +74,60 @@ static struct json_object *time_json(int64_t ns)
 	return json_object_new_string(when);
 }
 
+/* [{"Id"|"Name": x, "Size": 0, "Err"|"Error": null}] of the names v */
+static struct json_object *prune_reports(char *const *v, const char *key, const char *err_key,
+					 bool size)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; v && v[i]; i++) {
+		struct json_object *o = json_object_new_object();
+		jset_str(o, key, v[i]);
+		if (size)
+			jset(o, "Size", json_object_new_int64(0));
+		jset(o, err_key, NULL);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* POST /libpod/system/prune?all=&volumes=&filters=: Podman's
+ * SystemPruneReport (what `system prune` removed, and the bytes) */
+int api_libpod_system_prune(struct api_ctx *c)
+{
+	cleanup_strv char **specs = NULL;
+	struct sys_pruned p;
+	struct werr err = {0};
+	struct json_object *o;
+	bool ok;
+	int rc;
+
+	if (api_ready(c) < 0)
+		return 0;
+	specs = api_filters(c, &ok);
+	if (!ok)
+		return 0;
+	rc = sys_prune(c->e, http_query_bool(c->req, "all", false),
+		       http_query_bool(c->req, "volumes", false), specs, &p, &err);
+	if (rc < 0 && err.status == 125) {
+		sys_pruned_free(&p);
+		return api_error(c, 400, "%s", err.msg);
+	}
+	if (rc < 0) {
+		sys_pruned_free(&p);
+		return api_werr(c, &err, 500);
+	}
+	o = json_object_new_object();
+	jset(o, "PodPruneReport", NULL);
+	jset(o, "ContainerPruneReports", prune_reports(p.ctrs, "Id", "Err", true));
+	jset(o, "ImagePruneReports", prune_reports(p.imgs, "Id", "Err", true));
+	jset(o, "NetworkPruneReports", prune_reports(p.nets, "Name", "Error", false));
+	jset(o, "VolumePruneReports", prune_reports(p.vols, "Id", "Err", false));
+	jset(o, "ReclaimedSpace", json_object_new_int64(p.reclaimed));
+	sys_pruned_free(&p);
+	return api_json(c, 200, o);
+}
+
 /* GET /libpod/system/df: {"Images", "Containers", "Volumes"} as `system
  * df -v` lists them (the client sums them into the summary) */
 int api_libpod_system_df(struct api_ctx *c)
@@ -246,20 +300,6 @@ int api_libpod_ctr_logs(struct api_ctx *c)
 			 false) < 0;
 }
 
-/* Podman's prune reports [{"Id", "Size": 0}] of ids */
-static struct json_object *prune_reports(char *const *ids)
-{
-	struct json_object *a = json_object_new_array();
-
-	for (size_t i = 0; ids && ids[i]; i++) {
-		struct json_object *o = json_object_new_object();
-		jset_str(o, "Id", ids[i]);
-		jset(o, "Size", json_object_new_int64(0));
-		json_object_array_add(a, o);
-	}
-	return a;
-}
-
 /* POST /libpod/containers/prune?filters=: the stopped containers (container
  * prune's filters) removed, as Podman's prune reports */
 int api_libpod_ctr_prune(struct api_ctx *c)
@@ -281,7 +321,7 @@ int api_libpod_ctr_prune(struct api_ctx *c)
 	ctr_filter_free(&f);
 	if (rc < 0 && removed == NULL)
 		return api_werr(c, &err, 500);
-	return api_json(c, 200, prune_reports(removed));
+	return api_json(c, 200, prune_reports(removed, "Id", "Err", true));
 }
 
 /* POST /libpod/images/prune?all=&filters=: the dangling (all: unused)
@@ -300,5 +340,5 @@ int api_libpod_img_prune(struct api_ctx *c)
 	if (image_prune(c->e, http_query_bool(c->req, "all", false), specs, &removed, &err) < 0 &&
 	    removed == NULL)
 		return api_error(c, strstr(err.msg, "filter") ? 400 : 500, "%s", err.msg);
-	return api_json(c, 200, prune_reports(removed));
+	return api_json(c, 200, prune_reports(removed, "Id", "Err", true));
 }

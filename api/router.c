@@ -130,6 +130,7 @@ static const struct route libpod_routes[] = {
     /* api_libpod_sys.c */
     {"GET", "/version", api_libpod_version, true},
     {"GET", "/system/df", api_libpod_system_df, true},
+    {"POST", "/system/prune", api_libpod_system_prune, true},
     {"GET", "/containers/*/exists", api_libpod_ctr_exists, true},
     {"GET", "/containers/*/logs", api_libpod_ctr_logs, true},
     {"POST", "/containers/prune", api_libpod_ctr_prune, true},

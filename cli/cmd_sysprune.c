@@ -243,21 +243,6 @@ static void sysprune_fini(void *opts)
 const struct optspec cli_sysprune_opts = {sysprune_tab, sizeof(struct sysprune_opts), false, NULL,
 					  sysprune_fini};
 
-/* The bytes the store's images, containers and volumes take. */
-static int64_t store_bytes(struct engine *e)
-{
-	struct sys_df d;
-	struct werr ignore = {0};
-	int64_t n = 0;
-
-	if (sys_df(e, &d, &ignore) < 0)
-		return 0;
-	for (size_t i = 0; i < 3; i++)
-		n += d.rows[i].size;
-	sys_df_free(&d);
-	return n;
-}
-
 static void print_removed(const char *title, char *const *v)
 {
 	if (v == NULL || v[0] == NULL)
@@ -270,10 +255,9 @@ static void print_removed(const char *title, char *const *v)
 int cmd_system_prune(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct sysprune_opts *o = opts;
-	cleanup_strv char **ctrs = NULL, **nets = NULL, **vols = NULL, **imgs = NULL;
 	cleanup_free char *what = NULL;
+	struct sys_pruned p;
 	struct ctr_filter f;
-	int64_t before, gone;
 	char freed[32];
 	int rc;
 
@@ -281,8 +265,10 @@ int cmd_system_prune(struct engine *e, void *opts, char **args, struct werr *err
 		werr_set(err, 0, "`warren system prune` takes no arguments");
 		return werr_status(err, 125);
 	}
+	/* bad filters fail before the question */
 	if (ctr_filter_parse(&f, o->filter, true, now_ns(), err) < 0)
 		return werr_status(err, 125);
+	ctr_filter_free(&f);
 	what = xasprintf("WARNING! This command removes:\n"
 			 "\t- all stopped containers\n"
 			 "\t- all networks not used by at least one container\n%s%s"
@@ -291,32 +277,19 @@ int cmd_system_prune(struct engine *e, void *opts, char **args, struct werr *err
 			 o->all ? "\t- all images without at least one container associated with "
 				  "them\n\t- all build cache\n"
 				: "\t- all dangling images\n\t- all dangling build cache\n");
-	if (!o->force && (rc = cli_confirm(what, err)) <= 0) {
-		ctr_filter_free(&f);
+	if (!o->force && (rc = cli_confirm(what, err)) <= 0)
 		return rc < 0 ? werr_status(err, 125) : 0;
+	rc = sys_prune(e, o->all, o->volumes, o->filter, &p, err);
+	print_removed("Deleted Containers", p.ctrs);
+	print_removed("Deleted Networks", p.nets);
+	print_removed("Deleted Volumes", p.vols);
+	print_removed("Deleted Images", p.imgs);
+	if (rc == 0) {
+		human(p.reclaimed, freed, sizeof(freed));
+		printf("Total reclaimed space: %s\n", freed);
 	}
-	before = store_bytes(e);
-	rc = container_prune(e, &f, &ctrs, err);
-	ctr_filter_free(&f);
-	if (rc == 0)
-		rc = network_prune(e, NULL, 0, &nets, err);
-	if (rc == 0 && o->volumes)
-		rc = volume_prune(e, o->filter, false, &vols, err);
-	if (rc == 0)
-		rc = image_prune(e, o->all, o->filter, &imgs, err);
-	/* the shared .sqsh mounts: the next run mounts again what it needs */
-	if (rc == 0)
-		ctr_sqsh_reap(e, true);
-	print_removed("Deleted Containers", ctrs);
-	print_removed("Deleted Networks", nets);
-	print_removed("Deleted Volumes", vols);
-	print_removed("Deleted Images", imgs);
-	if (rc < 0)
-		return werr_status(err, err->status ? err->status : 125);
-	gone = before - store_bytes(e);
-	human(gone > 0 ? gone : 0, freed, sizeof(freed));
-	printf("Total reclaimed space: %s\n", freed);
-	return 0;
+	sys_pruned_free(&p);
+	return rc < 0 ? werr_status(err, err->status ? err->status : 125) : 0;
 }
 
 /* ---- system reset ---- */

@@ -16,6 +16,11 @@
 #include "runtime/ctr_json.h"
 #include "runtime/ctrfs.h"
 #include "runtime/volumes.h"
+#include "image/filter.h"
+#include "runtime/ctr_sqsh.h"
+#include "runtime/ctrfilter.h"
+#include "runtime/ctrmanage.h"
+#include "runtime/netusers.h"
 
 /* ---- the bytes of a volume's files ---- */
 
@@ -177,4 +182,56 @@ void sys_df_free(struct sys_df *d)
 	free(d->ctrs);
 	free(d->vols);
 	*d = (struct sys_df){0};
+}
+
+/* The bytes the store's images, containers and volumes take. */
+static int64_t store_bytes(struct engine *e)
+{
+	struct sys_df d;
+	struct werr ignore = {0};
+	int64_t n = 0;
+
+	if (sys_df(e, &d, &ignore) < 0)
+		return 0;
+	for (size_t i = 0; i < 3; i++)
+		n += d.rows[i].size;
+	sys_df_free(&d);
+	return n;
+}
+
+int sys_prune(struct engine *e, bool all, bool volumes, char *const *filters,
+	      struct sys_pruned *out, struct werr *err)
+{
+	struct ctr_filter f;
+	int64_t before;
+	int rc;
+
+	*out = (struct sys_pruned){0};
+	if (ctr_filter_parse(&f, filters, true, now_ns(), err) < 0)
+		return werr_status(err, 125);
+	before = store_bytes(e);
+	rc = container_prune(e, &f, &out->ctrs, err);
+	ctr_filter_free(&f);
+	if (rc == 0)
+		rc = network_prune(e, NULL, 0, &out->nets, err);
+	if (rc == 0 && volumes)
+		rc = volume_prune(e, filters, false, &out->vols, err);
+	if (rc == 0)
+		rc = image_prune(e, all, filters, &out->imgs, err);
+	/* the shared .sqsh mounts: the next run mounts again what it needs */
+	if (rc == 0)
+		ctr_sqsh_reap(e, true);
+	out->reclaimed = before - store_bytes(e);
+	if (out->reclaimed < 0)
+		out->reclaimed = 0;
+	return rc;
+}
+
+void sys_pruned_free(struct sys_pruned *p)
+{
+	strv_free(p->ctrs);
+	strv_free(p->nets);
+	strv_free(p->vols);
+	strv_free(p->imgs);
+	*p = (struct sys_pruned){0};
 }

@@ -3,6 +3,7 @@
 #ifndef WARREN_SYSDF_H
 #define WARREN_SYSDF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,5 +50,18 @@ struct sys_df {
 /* Measures the store (manifest lists aside: they hold no layers). */
 int sys_df(struct engine *e, struct sys_df *out, struct werr *err);
 void sys_df_free(struct sys_df *d);
+
+/* `system prune`: stopped containers (filters: ps's prune keys), unused
+ * networks, unused volumes (with volumes), dangling images (all: every
+ * unused one), the idle shared .sqsh mounts. What went is in the lists
+ * (strv_free them, also after a failure) and *reclaimed (bytes). 0, or -1
+ * with err (status 125 for bad filters). */
+struct sys_pruned {
+	char **ctrs, **nets, **vols, **imgs;
+	int64_t reclaimed;
+};
+int sys_prune(struct engine *e, bool all, bool volumes, char *const *filters,
+	      struct sys_pruned *out, struct werr *err);
+void sys_pruned_free(struct sys_pruned *p);
 
 #endif

@@ -638,3 +638,45 @@ EOF
     run_warren 0 images -q
     assert_output ""
 }
+
+@test "libpod: podman --remote system prune prints what warren system prune prints" {
+    # guards: issue 12 "libpod API ... system"
+    local c1 c2 out_remote
+    use_private_store
+    load_fixture busybox.docker.tar
+    svc_start
+    # the same objects twice: pruned remotely, then locally; the reports
+    # differ only in the ids
+    for side in remote local; do
+        run_warren 0 create "$IMAGE" true
+        c1=$output
+        run_warren 0 create "$IMAGE" true
+        c2=$output
+        run_warren 0 network create "prune-$side"
+        run_warren 0 volume create "prune-$side-v"
+        run_warren 0 run -d --name "keep-$side" "$IMAGE" sleep 1000
+        if [ "$side" = remote ]; then
+            run remote system prune -f --volumes
+        else
+            run timeout 120 "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" system prune -f --volumes
+        fi
+        assert_success
+        assert_line "$c1"
+        assert_line "$c2"
+        assert_line "prune-$side"
+        assert_line "prune-$side-v"
+        assert_line --regexp '^Total reclaimed space: '
+        # (the sections in any order: the 4.3 client prints volumes before
+        # networks, warren as podman's own command does)
+        sed -E "s/^[0-9a-f]{64}$/ID/; s/prune-$side/P/" <<<"$output" | sort >"$BATS_TEST_TMPDIR/$side.txt"
+        run_warren 0 ps -a --format '{{.Names}}'
+        assert_output "keep-$side"
+        run_warren 0 rm -f -t 0 "keep-$side"
+    done
+    diff "$BATS_TEST_TMPDIR/remote.txt" "$BATS_TEST_TMPDIR/local.txt" || fail "remote and local reports differ"
+    # bad filters: Podman's error, nothing removed
+    run_warren 0 create --name stays "$IMAGE" true
+    run remote system prune -f --filter bogus=1
+    assert_failure
+    run_warren 0 container exists stays
+}
