@@ -78,6 +78,10 @@ struct container_rec;
 /* The container the path names ({id}), looked up; a missing one is
  * answered (404) here. 1 found, 0 answered. */
 int api_ctr_lookup(struct api_ctx *c, struct container_rec *out);
+/* The members of JSON object o (labels, options) appended to *v as
+ * "K=V"; o NULL or no object: nothing. */
+void api_kv_append(struct json_object *o, char ***v);
+
 /* POST /build (api_build.c) */
 int api_build(struct api_ctx *c);
 
@@ -85,6 +89,10 @@ int api_build(struct api_ctx *c);
  * in as its stdin and out as its stdout and stderr: its pid, or -1. */
 pid_t api_cli_spawn(const struct engine *e, char **args, int in, int out);
 
+/* The volume the path names (c->arg): 1 found, 0 answered (404 in
+ * Docker's or Podman's words, 500). */
+struct volume_rec;
+int api_vol_lookup(struct api_ctx *c, struct volume_rec *v);
 /* volume prune: the unused volumes the request's filters pick removed:
  * 1 with *removed (their names, strv_free), 0 answered (400). */
 int api_vol_pruned(struct api_ctx *c, char ***removed);

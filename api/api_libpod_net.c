@@ -34,21 +34,6 @@ static int net_ref(struct api_ctx *c, struct network *n)
 	return r == 1;
 }
 
-/* The members of object field k of b as "K=V" (NULL when none) */
-static char **kv_strv(struct json_object *b, const char *k)
-{
-	char **v = NULL;
-
-	if (jget(b, k) == NULL)
-		return NULL;
-	json_object_object_foreach(jget(b, k), key, val)
-	{
-		cleanup_free char *s = xasprintf("%s=%s", key, json_object_get_string(val));
-		v = strv_append(v, s);
-	}
-	return v;
-}
-
 /* POST /libpod/networks/create: a network object (name, driver,
  * network_interface, subnets [{subnet, gateway, lease_range}], internal,
  * ipv6_enabled, dns_enabled, labels, options); 200 with the network,
@@ -99,8 +84,8 @@ int api_libpod_net_create(struct api_ctx *c)
 	if ((s = jstr(jget(b, "ipam_options"), "driver")) && *s && strcmp(s, "host-local") != 0)
 		return api_error(c, 400, "unsupported ipam driver \"%s\": warren has host-local",
 				 s);
-	labels = kv_strv(b, "labels");
-	opts = kv_strv(b, "options");
+	api_kv_append(jget(b, "labels"), &labels);
+	api_kv_append(jget(b, "options"), &opts);
 	struct netcreate_opts o = {
 	    .name = jstr(b, "name") && *jstr(b, "name") ? jstr(b, "name") : NULL,
 	    .driver = jstr(b, "driver") && *jstr(b, "driver") ? jstr(b, "driver") : NULL,

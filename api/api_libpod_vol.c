@@ -12,36 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The volume the path names; Podman's 404 answered here. 1 found. */
-static int vol_ref(struct api_ctx *c, struct volume_rec *v)
-{
-	struct werr err = {0};
-	int r;
-
-	if (api_ready(c) < 0)
-		return 0;
-	r = volume_lookup(c->e, c->arg, v, &err);
-	if (r == 0)
-		api_error(c, 404, "no volume with name \"%s\" found: no such volume", c->arg);
-	else if (r < 0)
-		api_werr(c, &err, 500);
-	return r == 1;
-}
-
-/* The members of object field k of b appended to *v as "K=V" */
-static void kv_append(struct json_object *b, const char *k, char ***v)
-{
-	struct json_object *o = jget(b, k);
-
-	if (o == NULL)
-		return;
-	json_object_object_foreach(o, key, val)
-	{
-		cleanup_free char *s = xasprintf("%s=%s", key, json_object_get_string(val));
-		*v = strv_append(*v, s);
-	}
-}
-
 /* POST /libpod/volumes/create {"Name", "Driver", "Label", "Labels",
  * "Options"}: 201 with the volume; a name in use: 409 */
 int api_libpod_vol_create(struct api_ctx *c)
@@ -63,9 +33,9 @@ int api_libpod_vol_create(struct api_ctx *c)
 	for (size_t i = 0; i < ARRAY_SIZE(objs); i++)
 		if (!api_typed(b, objs[i], json_type_object, &bad))
 			return api_error(c, 400, "json: field %s has the wrong type", bad);
-	kv_append(b, "Label", &labels);
-	kv_append(b, "Labels", &labels);
-	kv_append(b, "Options", &opts);
+	api_kv_append(jget(b, "Label"), &labels);
+	api_kv_append(jget(b, "Labels"), &labels);
+	api_kv_append(jget(b, "Options"), &opts);
 	struct volume_create_opts o = {
 	    .name = jstr(b, "Name") && *jstr(b, "Name") ? jstr(b, "Name") : NULL,
 	    .driver = jstr(b, "Driver") && *jstr(b, "Driver") ? jstr(b, "Driver") : NULL,
@@ -111,7 +81,7 @@ int api_libpod_vol_inspect(struct api_ctx *c)
 	struct volume_rec v = {0};
 	struct json_object *o;
 
-	if (!vol_ref(c, &v))
+	if (!api_vol_lookup(c, &v))
 		return 0;
 	o = volume_json(c->e, &v, false);
 	volume_rec_free(&v);
@@ -123,7 +93,7 @@ int api_libpod_vol_exists(struct api_ctx *c)
 {
 	struct volume_rec v = {0};
 
-	if (!vol_ref(c, &v))
+	if (!api_vol_lookup(c, &v))
 		return 0;
 	volume_rec_free(&v);
 	return http_send(c->fd, 204, NULL, NULL, 0, false) < 0;
@@ -140,7 +110,7 @@ int api_libpod_vol_remove(struct api_ctx *c)
 
 	if (t && *t && parse_int64(t, 0, INT32_MAX, &timeout) < 0)
 		return api_error(c, 400, "invalid timeout: %s", t);
-	if (!vol_ref(c, &v))
+	if (!api_vol_lookup(c, &v))
 		return 0;
 	volume_rec_free(&v);
 	if (volume_remove(c->e, c->arg, http_query_bool(c->req, "force", false), (int)timeout,

@@ -74,21 +74,6 @@ static int net_lookup(struct api_ctx *c, struct network *n)
 	return r == 1;
 }
 
-/* A JSON object's members as "K=V" */
-static char **kv_strv(struct json_object *o)
-{
-	char **v = NULL;
-
-	if (o == NULL)
-		return NULL;
-	json_object_object_foreach(o, k, val)
-	{
-		cleanup_free char *s = xasprintf("%s=%s", k, json_object_get_string(val));
-		v = strv_append(v, s);
-	}
-	return v;
-}
-
 /* POST /networks/create {"Name", "Driver", "Internal", "EnableIPv6",
  * "IPAM": {"Config": [{"Subnet", "Gateway", "IPRange"}]}, "Options",
  * "Labels"}: 201 {"Id", "Warning"}; 409 a name in use */
@@ -125,8 +110,8 @@ int api_net_create(struct api_ctx *c)
 		if (jstr(s, "IPRange"))
 			ranges = strv_append(ranges, jstr(s, "IPRange"));
 	}
-	labels = kv_strv(jget(b, "Labels"));
-	options = kv_strv(jget(b, "Options"));
+	api_kv_append(jget(b, "Labels"), &labels);
+	api_kv_append(jget(b, "Options"), &options);
 	struct netcreate_opts o = {
 	    .name = jstr(b, "Name"),
 	    .driver = jstr(b, "Driver") && jstr(b, "Driver")[0] ? jstr(b, "Driver") : NULL,

@@ -23,8 +23,7 @@ struct json_object *api_vol_json(struct engine *e, const struct volume_rec *v)
 	return o;
 }
 
-/* The volume {name}; 404 answered here. 1 found. */
-static int vol_lookup(struct api_ctx *c, struct volume_rec *v)
+int api_vol_lookup(struct api_ctx *c, struct volume_rec *v)
 {
 	struct werr err = {0};
 	int r;
@@ -33,7 +32,10 @@ static int vol_lookup(struct api_ctx *c, struct volume_rec *v)
 		return 0;
 	r = volume_lookup(c->e, c->arg, v, &err);
 	if (r == 0)
-		api_error(c, 404, "get %s: no such volume", c->arg);
+		api_error(c, 404,
+			  c->libpod ? "no volume with name \"%s\" found: no such volume"
+				    : "get %s: no such volume",
+			  c->arg);
 	else if (r < 0)
 		api_werr(c, &err, 500);
 	return r == 1;
@@ -121,7 +123,7 @@ int api_vol_inspect(struct api_ctx *c)
 	struct volume_rec v = {0};
 	struct json_object *o;
 
-	if (!vol_lookup(c, &v))
+	if (!api_vol_lookup(c, &v))
 		return 0;
 	o = api_vol_json(c->e, &v);
 	volume_rec_free(&v);
@@ -134,7 +136,7 @@ int api_vol_remove(struct api_ctx *c)
 	struct volume_rec v = {0};
 	struct werr err = {0};
 
-	if (!vol_lookup(c, &v))
+	if (!api_vol_lookup(c, &v))
 		return 0;
 	volume_rec_free(&v);
 	if (volume_remove(c->e, c->arg, http_query_bool(c->req, "force", false), 10, &err) < 0)

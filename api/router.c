@@ -462,3 +462,14 @@ pid_t api_fork(struct api_ctx *c)
 		c->e->store = NULL;
 	return pid;
 }
+
+void api_kv_append(struct json_object *o, char ***v)
+{
+	if (!json_object_is_type(o, json_type_object))
+		return;
+	json_object_object_foreach(o, k, val)
+	{
+		cleanup_free char *s = xasprintf("%s=%s", k, json_object_get_string(val));
+		*v = strv_append(*v, s);
+	}
+}
