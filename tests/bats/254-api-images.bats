@@ -258,7 +258,9 @@ loaded"
     run --separate-stderr docker_cli_env DOCKER_BUILDKIT=0 -- build -q "$ctx"
     assert_success
     [[ $output =~ ^sha256:[0-9a-f]{64}$ ]] || fail "-q: $output"
-    run_warren 0 image exists "${output#sha256:}"
+    local qid=${output#sha256:}
+    run_warren 0 image exists "$qid"
+    run_warren 0 rmi "$qid" # (untagged: no track_image for it)
     run docker_cli_env DOCKER_BUILDKIT=0 -- build -f "$ctx/Failfile" "$ctx"
     [ "$status" = 7 ] || fail "status $status: $output"
     assert_output --partial 'exit status 7'
