@@ -141,27 +141,41 @@ int api_ctr_export(struct api_ctx *c)
 	return 1;
 }
 
-/* POST /containers/prune?filters=: {"ContainersDeleted", "SpaceReclaimed"} */
-int api_ctr_prune(struct api_ctx *c)
+int api_ctr_pruned(struct api_ctx *c, char ***removed)
 {
-	cleanup_strv char **specs = NULL, **removed = NULL;
+	cleanup_strv char **specs = NULL;
 	struct ctr_filter f = {0};
 	struct werr err = {0};
-	struct json_object *o;
 	bool ok;
 	int rc;
 
+	*removed = NULL;
 	if (api_ready(c) < 0)
 		return 0;
 	specs = api_filters(c, &ok);
 	if (!ok)
 		return 0;
-	if (ctr_filter_parse(&f, specs, true, now_ns(), &err) < 0)
-		return api_error(c, 400, "%s", err.msg);
-	rc = container_prune(c->e, &f, &removed, &err);
+	if (ctr_filter_parse(&f, specs, true, now_ns(), &err) < 0) {
+		api_error(c, 400, "%s", err.msg);
+		return 0;
+	}
+	rc = container_prune(c->e, &f, removed, &err);
 	ctr_filter_free(&f);
-	if (rc < 0 && removed == NULL)
-		return api_werr(c, &err, 500);
+	if (rc < 0 && *removed == NULL) {
+		api_werr(c, &err, 500);
+		return 0;
+	}
+	return 1;
+}
+
+/* POST /containers/prune?filters=: {"ContainersDeleted", "SpaceReclaimed"} */
+int api_ctr_prune(struct api_ctx *c)
+{
+	cleanup_strv char **removed = NULL;
+	struct json_object *o;
+
+	if (!api_ctr_pruned(c, &removed))
+		return 0;
 	o = json_object_new_object();
 	jset(o, "ContainersDeleted", jnew_strv(removed));
 	jset(o, "SpaceReclaimed", json_object_new_int64(0));

@@ -96,6 +96,12 @@ int api_vol_lookup(struct api_ctx *c, struct volume_rec *v);
 /* volume prune: the unused volumes the request's filters pick removed:
  * 1 with *removed (their names, strv_free), 0 answered (400). */
 int api_vol_pruned(struct api_ctx *c, char ***removed);
+/* The network the path names (c->arg): 1 found, 0 answered (404 in
+ * Docker's or Podman's words, 500). */
+int api_net_lookup(struct api_ctx *c, struct network *n);
+/* container prune: the stopped containers the request's filters pick
+ * removed: 1 with *removed (their ids, strv_free), 0 answered (400, 500). */
+int api_ctr_pruned(struct api_ctx *c, char ***removed);
 /* The networks the request's filters (filters=) pick for kind (Docker's
  * list, ls's or prune's keys): 1 with *v (networks_free) of *n, 0
  * answered (400 with Podman's error, 500). api_ready is called first. */

@@ -15,25 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The network the path names; Podman's 404 answered here. 1 found. */
-static int net_ref(struct api_ctx *c, struct network *n)
-{
-	cleanup_free char *dir = NULL;
-	struct werr err = {0};
-	int r;
-
-	if (api_ready(c) < 0)
-		return 0;
-	dir = network_dir(c->e);
-	r = netconf_lookup(dir, c->arg, n, &err);
-	if (r == 0)
-		api_error(c, 404, "unable to find network with name or ID %s: network not found",
-			  c->arg);
-	else if (r < 0)
-		api_werr(c, &err, 500);
-	return r == 1;
-}
-
 /* POST /libpod/networks/create: a network object (name, driver,
  * network_interface, subnets [{subnet, gateway, lease_range}], internal,
  * ipv6_enabled, dns_enabled, labels, options); 200 with the network,
@@ -130,7 +111,7 @@ int api_libpod_net_inspect(struct api_ctx *c)
 	struct network n = {0};
 	struct json_object *o;
 
-	if (!net_ref(c, &n))
+	if (!api_net_lookup(c, &n))
 		return 0;
 	o = network_to_json(&n);
 	network_free(&n);
@@ -142,7 +123,7 @@ int api_libpod_net_exists(struct api_ctx *c)
 {
 	struct network n = {0};
 
-	if (!net_ref(c, &n))
+	if (!api_net_lookup(c, &n))
 		return 0;
 	network_free(&n);
 	return http_send(c->fd, 204, NULL, NULL, 0, false) < 0;
@@ -161,7 +142,7 @@ int api_libpod_net_remove(struct api_ctx *c)
 
 	if (t && *t && parse_int64(t, 0, INT32_MAX, &timeout) < 0)
 		return api_error(c, 400, "invalid timeout: %s", t);
-	if (!net_ref(c, &n))
+	if (!api_net_lookup(c, &n))
 		return 0;
 	rc = network_remove(c->e, &n, http_query_bool(c->req, "force", false), (int)timeout, &err);
 	network_free(&n);
@@ -217,7 +198,7 @@ static int net_connect(struct api_ctx *c, bool connect)
 	ctr = jstr(b, key);
 	if (ctr == NULL || ctr[0] == '\0')
 		return api_error(c, 400, "the %s is missing", key);
-	if (!net_ref(c, &n))
+	if (!api_net_lookup(c, &n))
 		return 0;
 	rc = container_lookup(c->e, ctr, &r, &err);
 	if (rc <= 0) {

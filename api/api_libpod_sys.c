@@ -304,23 +304,10 @@ int api_libpod_ctr_logs(struct api_ctx *c)
  * prune's filters) removed, as Podman's prune reports */
 int api_libpod_ctr_prune(struct api_ctx *c)
 {
-	cleanup_strv char **specs = NULL, **removed = NULL;
-	struct ctr_filter f = {0};
-	struct werr err = {0};
-	bool ok;
-	int rc;
+	cleanup_strv char **removed = NULL;
 
-	if (api_ready(c) < 0)
+	if (!api_ctr_pruned(c, &removed))
 		return 0;
-	specs = api_filters(c, &ok);
-	if (!ok)
-		return 0;
-	if (ctr_filter_parse(&f, specs, true, now_ns(), &err) < 0)
-		return api_error(c, 400, "%s", err.msg);
-	rc = container_prune(c->e, &f, &removed, &err);
-	ctr_filter_free(&f);
-	if (rc < 0 && removed == NULL)
-		return api_werr(c, &err, 500);
 	return api_json(c, 200, prune_reports(removed, "Id", "Err", true));
 }
 

@@ -56,8 +56,7 @@ static struct json_object *net_json(struct api_ctx *c, const struct network *n)
 	return o;
 }
 
-/* The network {id}; 404 answered here. 1 found. */
-static int net_lookup(struct api_ctx *c, struct network *n)
+int api_net_lookup(struct api_ctx *c, struct network *n)
 {
 	cleanup_free char *dir = NULL;
 	struct werr err = {0};
@@ -68,7 +67,10 @@ static int net_lookup(struct api_ctx *c, struct network *n)
 	dir = network_dir(c->e);
 	r = netconf_lookup(dir, c->arg, n, &err);
 	if (r == 0)
-		api_error(c, 404, "network %s not found", c->arg);
+		api_error(c, 404,
+			  c->libpod ? "unable to find network with name or ID %s: network not found"
+				    : "network %s not found",
+			  c->arg);
 	else if (r < 0)
 		api_werr(c, &err, 500);
 	return r == 1;
@@ -204,7 +206,7 @@ int api_net_inspect(struct api_ctx *c)
 	struct network n = {0};
 	struct json_object *o;
 
-	if (!net_lookup(c, &n))
+	if (!api_net_lookup(c, &n))
 		return 0;
 	o = net_json(c, &n);
 	network_free(&n);
@@ -218,7 +220,7 @@ int api_net_remove(struct api_ctx *c)
 	struct werr err = {0};
 	int rc;
 
-	if (!net_lookup(c, &n))
+	if (!api_net_lookup(c, &n))
 		return 0;
 	rc = network_remove(c->e, &n, false, 10, &err);
 	network_free(&n);
@@ -261,7 +263,7 @@ static int net_connect(struct api_ctx *c, bool connect)
 	ctr = jstr(b, "Container");
 	if (ctr == NULL || ctr[0] == '\0')
 		return api_error(c, 400, "the Container is missing");
-	if (!net_lookup(c, &n))
+	if (!api_net_lookup(c, &n))
 		return 0;
 	rc = container_lookup(c->e, ctr, &r, &err);
 	if (rc <= 0) {
