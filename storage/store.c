@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/json.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "storage/store_int.h"
@@ -658,29 +659,6 @@ int store_meta_set(struct store *s, const char *key, const char *value, struct w
 
 /* ---- images ---- */
 
-/* Frees the members of r (not r itself). */
-void image_rec_free(struct image_rec *r)
-{
-	if (r == NULL)
-		return;
-	free(r->digest);
-	strv_free(r->names);
-	strv_free(r->layers);
-	free(r->config);
-	free(r->manifest);
-	free(r->instances);
-	free(r->ro_store);
-	memset(r, 0, sizeof(*r));
-}
-
-/* Frees an array of n records and the array. */
-void image_recs_free(struct image_rec *v, size_t n)
-{
-	for (size_t i = 0; v != NULL && i < n; i++)
-		image_rec_free(&v[i]);
-	free(v);
-}
-
 static const char *strip_sha(const char *id)
 {
 	return str_has_prefix(id, "sha256:") ? id + 7 : id;
@@ -1154,65 +1132,10 @@ int store_layer_size(struct store *s, const char *diff_id, int64_t *size, struct
 
 /* ---- containers ---- */
 
-static const char *const state_names[] = {
-    [CTR_CREATED] = "created", [CTR_RUNNING] = "running",   [CTR_EXITED] = "exited",
-    [CTR_STOPPED] = "stopped", [CTR_REMOVING] = "removing",
-};
-
-/* Lower-case name of a container state ("unknown" if out of range). */
-const char *ctr_state_name(enum ctr_state st)
-{
-	if ((unsigned)st >= ARRAY_SIZE(state_names))
-		return "unknown";
-	return state_names[st];
-}
-
-/* Frees the members of c (not c itself). */
-void container_rec_free(struct container_rec *c)
-{
-	if (c == NULL)
-		return;
-	free(c->name);
-	free(c->image_id);
-	free(c->image_name);
-	strv_free(c->command);
-	free(c->driver);
-	free(c->config);
-	memset(c, 0, sizeof(*c));
-}
-
-/* Frees an array of n records and the array. */
-void container_recs_free(struct container_rec *v, size_t n)
-{
-	for (size_t i = 0; v != NULL && i < n; i++)
-		container_rec_free(&v[i]);
-	free(v);
-}
-
-static char *argv_to_json(char *const *argv)
-{
-	cleanup_json struct json_object *a = json_object_new_array();
-
-	for (size_t i = 0; argv != NULL && argv[i] != NULL; i++)
-		json_object_array_add(a, json_object_new_string(argv[i]));
-	return xstrdup(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
-}
-
-static char **argv_from_json(const char *text)
-{
-	cleanup_json struct json_object *a = text ? json_tokener_parse(text) : NULL;
-	char **v = xcalloc(1, sizeof(char *));
-
-	if (a == NULL || !json_object_is_type(a, json_type_array))
-		return v;
-	for (size_t i = 0; i < json_object_array_length(a); i++)
-		v = strv_append(v, json_object_get_string(json_object_array_get_idx(a, i)));
-	return v;
-}
-
 static int container_add(struct store *s, const struct container_rec *c, struct werr *err)
 {
-	cleanup_free char *other = NULL, *cmd = NULL;
+	cleanup_free char *other = NULL;
+	cleanup_json struct json_object *cmd = NULL;
 	sqlite3_stmt *st;
 	int rc = query1(s, S_CTR_BY_NAME, c->name, &other, err);
 
@@ -1227,12 +1150,12 @@ static int container_add(struct store *s, const struct container_rec *c, struct 
 	st = stmt(s, S_CTR_INSERT, err);
 	if (st == NULL)
 		return -1;
-	cmd = argv_to_json(c->command);
+	cmd = jnew_strv(c->command);
 	bind_str(st, 1, c->id);
 	bind_str(st, 2, c->name);
 	bind_str(st, 3, c->image_id);
 	bind_str(st, 4, c->image_name);
-	bind_str(st, 5, cmd);
+	bind_str(st, 5, json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN));
 	sqlite3_bind_int64(st, 6, c->created);
 	sqlite3_bind_int64(st, 7, c->started);
 	sqlite3_bind_int64(st, 8, c->finished);
@@ -1275,7 +1198,11 @@ static int container_load(struct store *s, const char *id, struct container_rec 
 	c.name = col_str(st, 0);
 	c.image_id = col_str(st, 1);
 	c.image_name = col_str(st, 2);
-	c.command = argv_from_json((const char *)sqlite3_column_text(st, 3));
+	{
+		const char *cmd = (const char *)sqlite3_column_text(st, 3);
+		cleanup_json struct json_object *a = cmd ? json_tokener_parse(cmd) : NULL;
+		c.command = jstrv(a);
+	}
 	c.created = sqlite3_column_int64(st, 4);
 	c.started = sqlite3_column_int64(st, 5);
 	c.finished = sqlite3_column_int64(st, 6);
