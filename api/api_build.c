@@ -111,10 +111,12 @@ int api_build(struct api_ctx *c)
 {
 	cleanup_strv char **args = NULL;
 	cleanup_free char *dir = NULL, *iidfile = NULL, *id = NULL;
-	char last[1024] = "", line[8192];
+	char last[1024] = "";
+	cleanup_free char *line = NULL;
+	size_t cap = 0;
+	FILE *out_f = NULL;
 	bool quiet = http_query_bool(c->req, "q", false), gone = false;
 	struct werr err = {0};
-	size_t used = 0;
 	int out[2] = {-1, -1}, in = -1, st = 0;
 	pid_t pid;
 
@@ -153,35 +155,16 @@ int api_build(struct api_ctx *c)
 		gone = true;
 	/* each line of its output as a {"stream"} (without -q), the last
 	 * non-empty one kept for the error */
-	for (;;) {
-		ssize_t n = gone ? 0 : read(out[0], line + used, sizeof(line) - 1 - used);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		used += (size_t)n;
-		line[used] = '\0';
-		char *start = line, *nl;
-		while ((nl = strchr(start, '\n')) != NULL ||
-		       (start == line && used == sizeof(line) - 1)) {
-			char save = 0;
-			if (nl == NULL)
-				nl = line + used - 1;
-			save = nl[1];
-			nl[1] = '\0';
-			if (nl > start)
-				snprintf(last, sizeof(last), "%.*s", (int)(nl - start), start);
-			/* the command's error line is the errorDetail's */
-			if (!quiet && !str_has_prefix(start, "Error: ") &&
-			    send_stream(c->fd, start) < 0)
-				gone = true;
-			nl[1] = save;
-			start = nl + 1;
-			if (start >= line + used)
-				break;
-		}
-		used -= (size_t)(start - line);
-		memmove(line, start, used);
+	out_f = fdopen(out[0], "re");
+	if (out_f != NULL)
+		out[0] = -1;
+	while (!gone && out_f != NULL && getline(&line, &cap, out_f) > 0) {
+		size_t len = strcspn(line, "\n");
+		if (len > 0)
+			snprintf(last, sizeof(last), "%.*s", (int)len, line);
+		/* the command's error line is the errorDetail's */
+		if (!quiet && !str_has_prefix(line, "Error: ") && send_stream(c->fd, line) < 0)
+			gone = true;
 	}
 	if (gone) /* the client left: the build goes with it */
 		kill(pid, SIGTERM);
@@ -219,6 +202,8 @@ out:
 		close(in);
 	if (out[0] >= 0)
 		close(out[0]);
+	if (out_f != NULL)
+		fclose(out_f);
 	if (dir)
 		rm_rf_at(AT_FDCWD, dir, &err);
 	return 0;

@@ -435,8 +435,15 @@ static void note_after(void *ud, const char *local, bool v6, unsigned long ino)
 			s->ok[i] = true;
 }
 
+static void dns_watch_free(struct dns_watch *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		free(w->gw[i]);
+	free(w->pidfile);
+}
+
 /* After the setup: waits until every gateway has its new socket. */
-static void dns_watch_end(struct dns_watch *w)
+static void dns_watch_wait(struct dns_watch *w)
 {
 	int64_t deadline = now_ns() + (int64_t)DNS_WAIT_MS * 1000000;
 	struct timespec ts = {0, 2 * 1000 * 1000};
@@ -459,9 +466,6 @@ static void dns_watch_end(struct dns_watch *w)
 		}
 		nanosleep(&ts, NULL);
 	}
-	for (size_t i = 0; i < w->n; i++)
-		free(w->gw[i]);
-	free(w->pidfile);
 }
 
 int netavark_setup(const struct netavark_run *r, struct json_object *opts,
@@ -475,9 +479,8 @@ int netavark_setup(const struct netavark_run *r, struct json_object *opts,
 	dns_watch_begin(r, opts, &w);
 	rc = run(r, "setup", opts, &out, err);
 	if (rc == 0)
-		dns_watch_end(&w);
-	else
-		w.n = 0, dns_watch_end(&w);
+		dns_watch_wait(&w);
+	dns_watch_free(&w);
 	if (rc < 0)
 		return -1;
 	j = json_tokener_parse(out);
