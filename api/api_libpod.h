@@ -39,6 +39,10 @@ int api_libpod_pod_remove(struct api_ctx *c);
 int api_libpod_pod_prune(struct api_ctx *c);
 int api_libpod_pod_top(struct api_ctx *c);
 
+/* api_libpod_stats.c */
+int api_libpod_ctr_stats(struct api_ctx *c);
+int api_libpod_pod_stats(struct api_ctx *c);
+
 /* api_libpod_vol.c */
 int api_libpod_vol_create(struct api_ctx *c);
 int api_libpod_vol_list(struct api_ctx *c);

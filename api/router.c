@@ -101,6 +101,8 @@ static const struct route libpod_routes[] = {
     /* api_libpod_pod.c */
     {"POST", "/pods/create", api_libpod_pod_create, true},
     {"POST", "/pods/prune", api_libpod_pod_prune, true},
+    {"GET", "/pods/stats", api_libpod_pod_stats, true}, /* api_libpod_stats.c */
+    {"GET", "/containers/stats", api_libpod_ctr_stats, true},
     {"GET", "/pods/*/json", api_libpod_pod_inspect, true},
     {"GET", "/pods/*/exists", api_libpod_pod_exists, true},
     {"GET", "/pods/*/top", api_libpod_pod_top, true},
@@ -358,7 +360,7 @@ int api_werr(struct api_ctx *c, const struct werr *err, int fallback)
 	    {"no such container", 404}, {"image not known", 404}, {"no such image", 404},
 	    {"not found", 404},		{"already in use", 409},  {"is running", 409},
 	    {"in use by", 409},		{"cannot remove", 409},	  {"can only kill running", 409},
-	    {"is not running", 409},	{"image is in use", 409},
+	    {"is not running", 409},	{"image is in use", 409}, {"no such pod", 404},
 	};
 	int status = fallback;
 

@@ -70,3 +70,25 @@ load ../api
     # guards: issue 12 "update (resources where cgroups allow)" (root: cgroups of its own)
     api_update_check
 }
+
+@test "libpod (root): podman --remote stats and pod stats show the numbers of the containers' cgroups" {
+    # guards: issue 12 "libpod: pod stats" with cgroups (the rootless file
+    # 258 has the rows and errors; rootless hosts may delegate no cgroup)
+    command -v podman >/dev/null || skip "podman is not installed (tests/deps.sh installs it)"
+    use_private_store
+    load_fixture busybox.docker.tar
+    run_warren 0 pod create --name p1
+    run_warren 0 run -d --pod p1 --name up "$IMAGE" sleep 1000
+    api_start
+    run timeout 60 podman --remote --url "unix://$SOCK" stats --no-stream --format '{{.Name}} {{.PIDS}}' up
+    assert_success
+    assert_output 'up 1'
+    run timeout 60 podman --remote --url "unix://$SOCK" stats --no-stream --format '{{.MemUsage}}' up
+    assert_output --regexp '^[0-9.]+[kM]?B / [0-9.]+[kMGT]?B$'
+    run timeout 60 podman --remote --url "unix://$SOCK" pod stats --no-stream --format '{{.Name}} {{.PIDS}} {{.Mem}}' p1
+    assert_success
+    assert_line --regexp '^up 1 [0-9.]+%$'
+    run_warren 0 pod stats --no-stream --format '{{.Name}} {{.PIDS}}' p1
+    assert_line 'up 1'
+    run_warren 0 pod rm -f p1
+}
