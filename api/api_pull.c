@@ -14,6 +14,7 @@
 #include "lib/json.h"
 #include "lib/util.h"
 
+#include <stdio.h>
 #include <string.h>
 
 struct pull_stream {
@@ -23,7 +24,8 @@ struct pull_stream {
 
 static void send_line(struct pull_stream *ps, struct json_object *o)
 {
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							      JSON_C_TO_STRING_NOSLASHESCAPE);
 	cleanup_free char *line = xasprintf("%s\r\n", s);
 
 	if (!ps->gone && http_chunk(ps->fd, line, strlen(line)) < 0)
@@ -41,6 +43,14 @@ static struct json_object *status_line(const char *status, const char *id)
 	return o;
 }
 
+/* a layer's short id in Docker's lines: its digest's first 12 hex digits */
+static void layer_id(const char *digest, char id[13])
+{
+	const char *hex = digest && strchr(digest, ':') ? strchr(digest, ':') + 1 : digest;
+
+	snprintf(id, 13, "%.12s", hex ? hex : "");
+}
+
 /* image_pull's events as Docker's progress lines, for a layer's short id */
 static void pull_event(void *ud, const struct pull_event *ev)
 {
@@ -54,13 +64,9 @@ static void pull_event(void *ud, const struct pull_event *ev)
 	    {PULL_EV_BLOB_SKIPPED, "Already exists"},
 	};
 	struct pull_stream *ps = ud;
-	char id[13] = "";
+	char id[13];
 
-	if (ev->digest) {
-		const char *hex =
-		    strchr(ev->digest, ':') ? strchr(ev->digest, ':') + 1 : ev->digest;
-		snprintf(id, sizeof(id), "%.12s", hex);
-	}
+	layer_id(ev->digest, id);
 	for (size_t i = 0; i < sizeof(layer_status) / sizeof(layer_status[0]); i++) {
 		struct json_object *o, *pd;
 		if (layer_status[i].kind != ev->kind)
@@ -156,17 +162,93 @@ int api_img_pull(struct api_ctx *c)
 	return 0;
 }
 
+/* A push's stream: the lines so far, and what the final ones need. */
+struct push_stream {
+	struct pull_stream ps;
+	int64_t shown; /* the bytes the last "Pushing" line showed */
+	int64_t size;  /* the manifest's length */
+};
+
+/* Docker's bar of a "Pushing" line: "[=====>      ]  1.049MB/2.097MB" */
+static char *push_bar(int64_t cur, int64_t total)
+{
+	char bar[51], a[32], b[32];
+	int w = total > 0 ? (int)(cur * 50 / total) : 0;
+
+	for (int i = 0; i < 50; i++)
+		bar[i] = i < w ? '=' : i == w ? '>' : ' ';
+	bar[50] = '\0';
+	format_size_go(cur, 4, "", a, sizeof(a));
+	format_size_go(total, 4, "", b, sizeof(b));
+	return xasprintf("[%s] %8s/%s", bar, a, b);
+}
+
+/* image_push's events as moby's push lines: "Preparing" for every layer,
+ * then each one's "Pushing" (progressDetail, a line per 2%), "Pushed",
+ * "Mounted from REPO" or "Layer already exists" */
+static void push_event(void *ud, const struct pull_event *ev)
+{
+	struct push_stream *st = ud;
+	cleanup_free char *mounted = NULL, *bar = NULL;
+	const char *status;
+	struct json_object *o, *pd = json_object_new_object();
+	char id[13];
+
+	switch (ev->kind) {
+	case PULL_EV_BLOB_QUEUED:
+		status = "Preparing";
+		break;
+	case PULL_EV_BLOB_START:
+		st->shown = 0;
+		status = "Pushing";
+		break;
+	case PULL_EV_BLOB_PROGRESS:
+		if (ev->done < ev->size && ev->done - st->shown < ev->size / 50) {
+			json_object_put(pd);
+			return;
+		}
+		st->shown = ev->done;
+		status = "Pushing";
+		jset(pd, "current", json_object_new_int64(ev->done));
+		jset(pd, "total", json_object_new_int64(ev->size));
+		bar = push_bar(ev->done, ev->size);
+		break;
+	case PULL_EV_BLOB_DONE:
+		status = ev->name ? (mounted = xasprintf("Mounted from %s", ev->name)) : "Pushed";
+		break;
+	case PULL_EV_BLOB_SKIPPED:
+		status = "Layer already exists";
+		break;
+	case PULL_EV_WRITING:
+		st->size = ev->size;
+		json_object_put(pd);
+		return;
+	default:
+		json_object_put(pd);
+		return;
+	}
+	layer_id(ev->digest, id);
+	o = status_line(status, id);
+	jset(o, "progressDetail", pd);
+	if (bar)
+		jset_str(o, "progress", bar);
+	send_line(&st->ps, o);
+}
+
 /* POST /images/{name}/push?tag=TAG: image_push as `warren push NAME:TAG`
- * runs it (credentials: X-Registry-Auth, else the auth file); Docker's
- * progress lines, the digest last ({"aux": {"Tag", "Digest", "Size"}}) */
+ * runs it (credentials: X-Registry-Auth, else the auth file); moby's
+ * progress lines (push_event), then "TAG: digest: D size: N" and
+ * {"aux": {"Tag", "Digest", "Size"}}; a failure an "error" line */
 int api_img_push(struct api_ctx *c)
 {
 	cleanup_free char *tag = http_query(c->req, "tag"), *creds = registry_auth(c);
 	cleanup_free char *ref = NULL, *msg = NULL;
-	struct pull_stream ps = {.fd = c->fd};
-	struct push_opts o = {.reg = {.creds = creds, .tls_verify = -1}};
+	struct push_stream st = {.ps = {.fd = c->fd}};
+	struct push_opts o = {
+	    .reg = {.creds = creds, .tls_verify = -1}, .event = push_event, .ud = &st};
 	struct image_rec img = {0};
 	char digest[DIGEST_STR_LEN] = "";
+	const char *t = tag && tag[0] ? tag : "latest";
 	struct werr err = {0};
 	struct json_object *l;
 
@@ -180,32 +262,29 @@ int api_img_push(struct api_ctx *c)
 	image_rec_free(&img);
 	if (http_chunked_begin(c->fd, 200, "application/json") < 0)
 		return 1;
-	l = json_object_new_object();
 	msg = xasprintf("The push refers to repository [%s]", c->arg);
-	jset_str(l, "status", msg);
-	send_line(&ps, l);
+	send_line(&st.ps, status_line(msg, NULL));
 	if (image_push(c->e, ref, NULL, &o, digest, &err) < 0) {
 		struct json_object *d = json_object_new_object();
 		l = json_object_new_object();
 		jset_str(d, "message", err.msg);
 		jset(l, "errorDetail", d);
 		jset_str(l, "error", err.msg);
-		send_line(&ps, l);
+		send_line(&st.ps, l);
 	} else {
 		struct json_object *aux = json_object_new_object();
-		cleanup_free char *st =
-		    xasprintf("%s: digest: %s", tag && tag[0] ? tag : "latest", digest);
+		cleanup_free char *line =
+		    xasprintf("%s: digest: %s size: %lld", t, digest, (long long)st.size);
+		send_line(&st.ps, status_line(line, NULL));
 		l = json_object_new_object();
-		jset_str(l, "status", st);
-		send_line(&ps, l);
-		l = json_object_new_object();
-		jset_str(aux, "Tag", tag && tag[0] ? tag : "latest");
+		jset_str(aux, "Tag", t);
 		jset_str(aux, "Digest", digest);
+		jset(aux, "Size", json_object_new_int64(st.size));
 		jset(l, "progressDetail", json_object_new_object());
 		jset(l, "aux", aux);
-		send_line(&ps, l);
+		send_line(&st.ps, l);
 	}
-	if (ps.gone || http_chunked_end(c->fd) < 0)
+	if (st.ps.gone || http_chunked_end(c->fd) < 0)
 		return 1;
 	return 0;
 }

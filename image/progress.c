@@ -156,6 +156,8 @@ void progress_event(void *ud, const struct pull_event *ev)
 		end_bars(p);
 		fprintf(p->out, "Copying config %s\n", ev->digest);
 		break;
+	case PULL_EV_BLOB_QUEUED:
+		break; /* Podman's push shows a layer when it is checked */
 	case PULL_EV_WRITING:
 		end_bars(p);
 		fputs("Writing manifest to image destination\nStoring signatures\n", p->out);

@@ -27,11 +27,12 @@ enum pull_ev {
 	PULL_EV_SIGNATURES,    /* "Getting image source signatures" */
 	PULL_EV_BLOB_START,    /* digest, size */
 	PULL_EV_BLOB_PROGRESS, /* digest, size, done */
-	PULL_EV_BLOB_DONE,     /* digest, size */
+	PULL_EV_BLOB_DONE,     /* digest, size; push: name the repository it was mounted from */
 	PULL_EV_BLOB_SKIPPED,  /* digest: stored already */
 	PULL_EV_CONFIG,	       /* digest of the config */
-	PULL_EV_WRITING,       /* the manifest is being recorded */
+	PULL_EV_WRITING,       /* the manifest is being recorded (push: size, its length) */
 	PULL_EV_NOTE,	       /* name: a line as it is (manifest push's list steps) */
+	PULL_EV_BLOB_QUEUED,   /* push: digest, size of a layer it will check or send */
 };
 
 struct pull_event {

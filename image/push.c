@@ -30,12 +30,31 @@ struct push_blob {
 	bool config;
 };
 
-static void emit(const struct push_opts *o, enum pull_ev kind, const char *digest)
+static void emit(const struct push_opts *o, enum pull_ev kind, const char *digest, int64_t size,
+		 int64_t done, const char *name)
 {
-	struct pull_event ev = {.kind = kind, .digest = digest};
+	struct pull_event ev = {
+	    .kind = kind, .digest = digest, .size = size, .done = done, .name = name};
 
 	if (o->event != NULL)
 		o->event(o->ud, &ev);
+}
+
+/* A blob upload's progress, for its PULL_EV_BLOB_PROGRESS events. */
+struct upload_progress {
+	const struct push_opts *o;
+	const struct push_src *b;
+	int64_t done;
+};
+
+static void upload_sent(void *ud, int64_t n)
+{
+	struct upload_progress *u = ud;
+
+	u->done += n;
+	if (u->done > u->b->size)
+		u->done = u->b->size; /* a body read again (a retry) */
+	emit(u->o, PULL_EV_BLOB_PROGRESS, u->b->digest, u->b->size, u->done, NULL);
 }
 
 /* The blobs of rec: its layers' stored blobs, then the config. */
@@ -177,15 +196,18 @@ int push_blob(struct engine *e, struct reg_client *c, const struct push_src *b, 
 	     b->config ? PULL_EV_CONFIG
 	     : have    ? PULL_EV_BLOB_SKIPPED
 		       : PULL_EV_BLOB_START,
-	     b->digest);
+	     b->digest, b->size, 0, NULL);
 	if (have)
 		return 0;
 	if (from != NULL) {
 		int m = reg_blob_mount(c, b->digest, from, err);
 		if (m < 0)
 			return -1;
-		if (m == 1)
+		if (m == 1) {
+			if (!b->config)
+				emit(o, PULL_EV_BLOB_DONE, b->digest, b->size, b->size, from);
 			return 0;
+		}
 	}
 	if (b->body != NULL) {
 		/* in memory (a config); the upload reads an fd */
@@ -198,7 +220,14 @@ int push_blob(struct engine *e, struct reg_client *c, const struct push_src *b, 
 		if (fd < 0)
 			return -1;
 	}
-	return reg_blob_upload(c, b->digest, fd, b->size, o->chunk_size, err);
+	struct upload_progress up = {.o = o, .b = b};
+	if (!b->config)
+		reg_on_upload(c, upload_sent, &up);
+	int rc = reg_blob_upload(c, b->digest, fd, b->size, o->chunk_size, err);
+	reg_on_upload(c, NULL, NULL);
+	if (rc == 0 && !b->config)
+		emit(o, PULL_EV_BLOB_DONE, b->digest, b->size, b->size, NULL);
+	return rc;
 }
 
 /* The manifest a push of rec sends; see push.h. */
@@ -257,7 +286,9 @@ int image_push(struct engine *e, const char *src, const char *dest, const struct
 		goto out;
 	reg_want_push(c);
 	from = mount_source(&rec, &r);
-	emit(o, PULL_EV_SIGNATURES, NULL);
+	emit(o, PULL_EV_SIGNATURES, NULL, 0, 0, NULL);
+	for (size_t i = 0; i + 1 < n; i++)
+		emit(o, PULL_EV_BLOB_QUEUED, blobs[i].digest, blobs[i].size, 0, NULL);
 	for (size_t i = 0; i < n; i++) {
 		struct push_src b = {.digest = blobs[i].digest,
 				     .size = blobs[i].size,
@@ -266,7 +297,7 @@ int image_push(struct engine *e, const char *src, const char *dest, const struct
 		if (push_blob(e, c, &b, from, o, err) < 0)
 			goto out;
 	}
-	emit(o, PULL_EV_WRITING, NULL);
+	emit(o, PULL_EV_WRITING, NULL, (int64_t)strlen(body), 0, NULL);
 	if (reg_manifest_put(c, r.tag, mt, body, strlen(body), err) < 0)
 		goto out;
 	sha256_buf(body, strlen(body), digest_out);

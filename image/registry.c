@@ -48,6 +48,8 @@ struct reg_client {
 	char *ca_pem;	   /* certs.d CAs, NULL: system only */
 	char *client_cert, *client_key;
 	long stall_s;
+	void (*sent)(void *ud, int64_t n); /* reg_on_upload's */
+	void *sent_ud;
 };
 
 struct resp {
@@ -278,6 +280,7 @@ struct req {
 struct fd_src {
 	int fd;
 	int64_t left;
+	const struct reg_client *c; /* whose sent() hears of the bytes read */
 };
 
 static size_t fd_read_cb(char *buf, size_t size, size_t n, void *ud)
@@ -296,6 +299,8 @@ static size_t fd_read_cb(char *buf, size_t size, size_t n, void *ud)
 	if (r <= 0)
 		return CURL_READFUNC_ABORT;
 	s->left -= r;
+	if (s->c && s->c->sent)
+		s->c->sent(s->c->sent_ud, r);
 	return (size_t)r;
 }
 
@@ -364,7 +369,7 @@ static int perform(struct reg_client *c, const struct req *q, struct resp *r, st
 	CURL *h = cf->easy_init();
 	struct curl_slist *hdrs = NULL;
 	cleanup_free char *url = full_url(c, q->path);
-	struct fd_src src = {.fd = q->body_fd, .left = (int64_t)q->body_len};
+	struct fd_src src = {.fd = q->body_fd, .left = (int64_t)q->body_len, .c = c};
 	char errbuf[CURL_ERROR_SIZE] = "";
 	CURLcode rc;
 
@@ -788,6 +793,12 @@ void reg_close(struct reg_client *c)
 void reg_want_push(struct reg_client *c)
 {
 	c->push = true;
+}
+
+void reg_on_upload(struct reg_client *c, void (*sent)(void *ud, int64_t n), void *ud)
+{
+	c->sent = sent;
+	c->sent_ud = ud;
 }
 
 /* Checks the credentials (login); see registry.h. */

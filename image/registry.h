@@ -37,6 +37,10 @@ void reg_close(struct reg_client *c);
 /* Asks for push access too (the next token covers "pull,push"). */
 void reg_want_push(struct reg_client *c);
 
+/* sent(ud, n) hears of every n bytes of an upload's body (a blob's,
+ * reg_blob_upload) as they go out; sent NULL: nobody. */
+void reg_on_upload(struct reg_client *c, void (*sent)(void *ud, int64_t n), void *ud);
+
 /* Checks that the registry answers and the credentials are good (login). */
 int reg_ping(struct reg_client *c, const char *user, const char *pass, struct werr *err);
 

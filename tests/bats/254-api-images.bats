@@ -201,12 +201,52 @@ loaded"
     # without credentials: the registry's refusal in the stream, a failure
     run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker push "$REG/wt/pushed:1"
     assert_failure
+    assert_output --partial "unauthorized"
     run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker login -u "$REG_USER" --password-stdin "$REG" <<<"$REG_PASS"
     assert_success
     run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker push "$REG/wt/pushed:1"
     assert_success
-    assert_output --partial "1: digest: sha256:"
+    # moby's lines: every layer prepared, then pushed (busybox: one layer)
+    assert_line --index 0 "The push refers to repository [$REG/wt/pushed]"
+    assert_line --regexp '^[0-9a-f]{12}: Preparing$'
+    assert_line --regexp '^[0-9a-f]{12}: Pushed$'
+    assert_line --regexp '^1: digest: sha256:[0-9a-f]{64} size: [0-9]+$'
     local digest=${output##*digest: }
+    digest=${digest%% *}
+    # again: the registry has the layer
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker push "$REG/wt/pushed:1"
+    assert_success
+    assert_line --regexp '^[0-9a-f]{12}: Layer already exists$'
+    refute_line --regexp ': Pushed$'
+    # another repository of the same registry: mounted, not sent
+    run docker_cli tag "$IMAGE" "$REG/wt/other:2"
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker push "$REG/wt/other:2"
+    assert_success
+    assert_line --regexp '^[0-9a-f]{12}: Mounted from wt/pushed$'
+    run docker_cli rmi "$REG/wt/other:2"
+    # the raw stream: progressDetail of the upload, and aux's Size the manifest's length
+    local auth
+    auth=$(printf '{"username":"%s","password":"%s"}' "$REG_USER" "$REG_PASS" | base64 -w0 | tr '+/' '-_')
+    # (a layer of its own: busybox's is mounted from wt/pushed)
+    run_warren 0 run --name wt-third "$IMAGE" sh -c 'head -c 300000 /dev/urandom >/blob'
+    run_warren 0 commit -q wt-third "$REG/wt/third:3"
+    run_warren 0 rm wt-third
+    api_expect 200 POST "/v1.41/images/$REG/wt/third/push?tag=3" -H "X-Registry-Auth: $auth"
+    local body=$output
+    run jq -c 'select(.status == "Pushing" and .progressDetail.total > 0) | [.progressDetail.current <= .progressDetail.total, (.progress | test("^\\[=*>? *\\] "))]' <<<"$output"
+    assert_line '[true,true]'
+    local size
+    size=$(jq -r 'select(.aux) | .aux.Size' <<<"$body")
+    [ "$(jq -r 'select(.id) | .status' <<<"$body" | sort -u | tr '\n' ,)" = "Preparing,Pushed,Pushing," ] ||
+        fail "the layers' lines: $body"
+    run curl -sS -u "$REG_USER:$REG_PASS" -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' "http://$REG/v2/wt/third/manifests/3"
+    assert_equal "$size" "${#output}"
+    run docker_cli rmi "$REG/wt/third:3"
+    # a registry that refuses (bad credentials): the error in errorDetail, docker exits non-zero
+    auth=$(printf '{"username":"%s","password":"wrong"}' "$REG_USER" | base64 -w0 | tr '+/' '-_')
+    api_expect 200 POST "/v1.41/images/$REG/wt/pushed/push?tag=1" -H "X-Registry-Auth: $auth"
+    run jq -r 'select(.errorDetail) | .errorDetail.message' <<<"$output"
+    assert_output --partial "unauthorized"
     run curl -sS -u "$REG_USER:$REG_PASS" -o /dev/null -w '%{http_code}' -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' "http://$REG/v2/wt/pushed/manifests/1"
     assert_output 200
     [[ $digest == sha256:* ]] || fail "digest: $digest"
