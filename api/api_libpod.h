@@ -39,6 +39,9 @@ int api_libpod_pod_remove(struct api_ctx *c);
 int api_libpod_pod_prune(struct api_ctx *c);
 int api_libpod_pod_top(struct api_ctx *c);
 
+/* api_pull.c */
+int api_libpod_img_push(struct api_ctx *c);
+
 /* api_libpod_stats.c */
 int api_libpod_ctr_stats(struct api_ctx *c);
 int api_libpod_pod_stats(struct api_ctx *c);

@@ -6,7 +6,9 @@
  * Docker's daemon sends it). POST /images/{name}/push: image_push, as
  * `warren push` runs it, in the same stream's words. */
 #include "api/api_int.h"
+#include "api/api_libpod.h"
 #include "image/image.h"
+#include "image/progress.h"
 #include "image/pull.h"
 #include "image/push.h"
 #include "lib/base64.h"
@@ -285,6 +287,85 @@ int api_img_push(struct api_ctx *c)
 		send_line(&st.ps, l);
 	}
 	if (st.ps.gone || http_chunked_end(c->fd) < 0)
+		return 1;
+	return 0;
+}
+
+/* fopencookie's write: each line progress.c prints goes to the client as
+ * libpod's {"stream": LINE} */
+static ssize_t stream_write(void *cookie, const char *buf, size_t n)
+{
+	struct pull_stream *ps = cookie;
+	cleanup_free char *text = xstrndup(buf, n);
+	struct json_object *o = json_object_new_object();
+
+	jset_str(o, "stream", text);
+	send_line(ps, o);
+	return (ssize_t)n;
+}
+
+/* POST /libpod/images/{name}/push?destination=&tlsVerify=&format=&quiet=:
+ * image_push as `warren push NAME [DESTINATION]` runs it; quiet (the
+ * default, as Podman's): 200 without a body, or 400 with the error; else
+ * `warren push`'s lines as {"stream"} objects (podman --remote prints them
+ * on stderr), a failure an {"error"} one */
+int api_libpod_img_push(struct api_ctx *c)
+{
+	cleanup_free char *dest = http_query(c->req, "destination");
+	cleanup_free char *format = http_query(c->req, "format");
+	cleanup_free char *tls = http_query(c->req, "tlsVerify");
+	cleanup_free char *creds = registry_auth(c);
+	bool quiet = http_query_bool(c->req, "quiet", true);
+	struct pull_stream ps = {.fd = c->fd};
+	struct push_opts o = {.reg = {.creds = creds, .tls_verify = -1}};
+	static const cookie_io_functions_t io = {.write = stream_write};
+	char digest[DIGEST_STR_LEN];
+	struct image_rec img = {0};
+	struct werr err = {0};
+	struct progress *prog;
+	FILE *f;
+	int rc;
+
+	if (api_ready(c) < 0)
+		return 0;
+	if (tls && *tls)
+		o.reg.tls_verify = http_query_bool(c->req, "tlsVerify", true) ? 1 : 0;
+	if (format && *format) {
+		if (strcmp(format, "oci") != 0 && strcmp(format, "v2s2") != 0 &&
+		    strcmp(format, "docker") != 0)
+			return api_error(
+			    c, 400, "unsupported manifest type \"%s\": use oci or v2s2", format);
+		o.format = strcmp(format, "docker") == 0 ? "v2s2" : format;
+	}
+	rc = image_lookup(c->e, c->arg, &img, &err);
+	image_rec_free(&img);
+	if (rc <= 0)
+		return api_error(c, rc < 0 ? 500 : 404, "%s: image not known", c->arg);
+	if (quiet) {
+		if (image_push(c->e, c->arg, dest && *dest ? dest : NULL, &o, digest, &err) < 0)
+			return api_error(c, 400, "%s", err.msg);
+		/* no body: 4.3's client reads one as push reports, "" is none */
+		http_send(c->fd, 200, "application/json", "", 0, false);
+		return 0;
+	}
+	if (http_chunked_begin(c->fd, 200, "application/json") < 0)
+		return 1;
+	f = fopencookie(&ps, "w", io);
+	if (f == NULL)
+		return 1;
+	setvbuf(f, NULL, _IOLBF, 0);
+	prog = progress_new(f, false, false);
+	o.event = progress_event;
+	o.ud = prog;
+	rc = image_push(c->e, c->arg, dest && *dest ? dest : NULL, &o, digest, &err);
+	progress_free(prog);
+	fclose(f);
+	if (rc < 0) {
+		struct json_object *l = json_object_new_object();
+		jset_str(l, "error", err.msg);
+		send_line(&ps, l);
+	}
+	if (ps.gone || http_chunked_end(c->fd) < 0)
 		return 1;
 	return 0;
 }

@@ -140,6 +140,7 @@ static const struct route libpod_routes[] = {
     {"GET", "/images/**/exists", api_libpod_img_exists, true},
     {"GET", "/images/**/json", api_libpod_img_inspect, true},
     {"POST", "/images/**/untag", api_libpod_img_untag, true},
+    {"POST", "/images/**/push", api_libpod_img_push, true}, /* api_pull.c */
     /* api_libpod_kube.c */
     {"POST", "/play/kube", api_libpod_kube_play, true},
     {"DELETE", "/play/kube", api_libpod_kube_down, true},

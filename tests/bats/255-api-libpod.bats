@@ -193,6 +193,52 @@ lp() {
     [[ $stderr == *"Error:"* ]] || fail "no error: $stderr"
 }
 
+@test "libpod: podman --remote push to a registry: warren push's lines, the image there; errors" {
+    # guards: issue 12 "pull/push against the local registry" (POST /libpod/images/{name}/push)
+    use_private_store
+    load_fixture busybox.docker.tar
+    reg_start plain
+    export CONTAINERS_REGISTRIES_CONF=$BATS_TEST_TMPDIR/registries.conf
+    printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REG" >"$CONTAINERS_REGISTRIES_CONF"
+    svc_start
+    run_warren 0 tag "$IMAGE" "$REG/wt/lp:1"
+    run --separate-stderr remote push --tls-verify=false "$REG/wt/lp:1"
+    assert_success
+    local rerr=$stderr
+    # the same lines `warren push` prints (the blobs are there now: the same words)
+    run --separate-stderr "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" push --tls-verify=false "$REG/wt/lp:1"
+    assert_success
+    assert_equal "$rerr" "$stderr"
+    [[ $rerr == *"Copying blob sha256:"*"Writing manifest to image destination"* ]] || fail "no progress: $rerr"
+    # --format goes to the engine: busybox's uncompressed layer fits no v2s2 manifest
+    run --separate-stderr remote push -q --format v2s2 --tls-verify=false "$REG/wt/lp:1" "$REG/wt/other:2"
+    assert_failure
+    [[ $stderr == *"cannot go into a Docker v2s2 manifest"* ]] || fail "v2s2: $stderr"
+    # a destination, quiet, --format oci: nothing printed, the registry has it as OCI
+    run --separate-stderr remote push -q --format oci --tls-verify=false "$REG/wt/lp:1" "$REG/wt/other:2"
+    assert_success
+    assert_equal "$stderr" ""
+    run curl -sS -H 'Accept: application/vnd.oci.image.manifest.v1+json' "$REG_URL/v2/wt/other/manifests/2"
+    assert_equal "$(jq -r .mediaType <<<"$output")" application/vnd.oci.image.manifest.v1+json
+    run_warren 0 rmi "$REG/wt/lp:1"
+    run_warren 0 pull -q --tls-verify=false "$REG/wt/other:2"
+    # errors: an unknown image, a registry that is not there, a bad format
+    run --separate-stderr remote push --tls-verify=false nope "$REG/wt/nope:1"
+    assert_failure
+    assert_equal "$stderr" 'Error: nope: image not known'
+    run --separate-stderr remote push --tls-verify=false "$REG/wt/other:2" "127.0.0.1:1/wt/x:1"
+    assert_failure
+    [[ $stderr == *"Error: pushing 127.0.0.1:1/wt/x:1: "* ]] || fail "no error: $stderr"
+    run --separate-stderr remote push -q --tls-verify=false "$REG/wt/other:2" "127.0.0.1:1/wt/x:1"
+    assert_failure
+    [[ $stderr == *"pushing 127.0.0.1:1/wt/x:1: "* ]] || fail "no error: $stderr"
+    lp POST "/images/$REG/wt/other:2/push?format=v1"
+    assert_equal "$code" 400
+    assert_output --partial 'unsupported manifest type'
+    lp GET /_ping
+    assert_equal "$code" 200
+}
+
 @test "libpod: bad requests get 400/404 with a message, and the service keeps serving" {
     use_private_store
     load_fixture busybox.docker.tar
