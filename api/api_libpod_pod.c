@@ -61,8 +61,8 @@ static char *share_of(struct json_object *a)
 }
 
 /* The body's fields as pod_create_opts (pointers into b; *publish,
- * *labels, *share, *net malloc'd); 0 or -1 with err (a 400). */
-static int pod_spec(struct json_object *b, struct pod_create_opts *o, char **share, char **net,
+ * *labels, *share, *nets malloc'd); 0 or -1 with err (a 400). */
+static int pod_spec(struct json_object *b, struct pod_create_opts *o, char **share, char ***nets,
 		    struct werr *err)
 {
 	static const struct {
@@ -74,7 +74,6 @@ static int pod_spec(struct json_object *b, struct pod_create_opts *o, char **sha
 	    {"portmappings", json_type_array}, {"shared_namespaces", json_type_array},
 	    {"netns", json_type_object},       {"Networks", json_type_object},
 	};
-	cleanup_strv char **nets = NULL;
 	const char *bad = NULL;
 
 	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
@@ -99,12 +98,8 @@ static int pod_spec(struct json_object *b, struct pod_create_opts *o, char **sha
 					"json: shared_namespaces holds a value that is no string");
 	*share = share_of(jget(b, "shared_namespaces"));
 	o->share = *share;
-	nets = api_libpod_networks(b);
-	if (strv_len(nets) > 1)
-		return werr_set(err, 0, "a warren pod joins one network: %zu given",
-				strv_len(nets));
-	*net = nets ? xstrdup(nets[0]) : NULL;
-	o->network = *net;
+	*nets = api_libpod_networks(b);
+	o->networks = *nets;
 	return 0;
 }
 
@@ -112,7 +107,8 @@ static int pod_spec(struct json_object *b, struct pod_create_opts *o, char **sha
 int api_libpod_pod_create(struct api_ctx *c)
 {
 	cleanup_json struct json_object *b = NULL;
-	cleanup_free char *id = NULL, *share = NULL, *net = NULL;
+	cleanup_free char *id = NULL, *share = NULL;
+	cleanup_strv char **nets = NULL;
 	struct pod_create_opts o = {0};
 	struct werr err = {0};
 	struct json_object *res;
@@ -120,7 +116,7 @@ int api_libpod_pod_create(struct api_ctx *c)
 
 	if (api_ready(c) < 0 || (b = api_body(c)) == NULL)
 		return 0;
-	rc = pod_spec(b, &o, &share, &net, &err);
+	rc = pod_spec(b, &o, &share, &nets, &err);
 	if (rc == 0)
 		rc = pod_create(c->e, &o, &id, &err);
 	strv_free(o.publish);

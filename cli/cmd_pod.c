@@ -46,8 +46,8 @@ static int nargs(char **args, size_t want, struct werr *err)
 /* ---- create ---- */
 
 struct pod_create_cli {
-	const char *name, *hostname, *share, *network, *infra;
-	char **publish, **labels;
+	const char *name, *hostname, *share, *infra;
+	char **networks, **publish, **labels;
 	struct res_limits limits; /* the pod's cgroup's (issue 14) */
 };
 
@@ -72,8 +72,8 @@ static const struct opt create_tab[] = {
     OPT_STR("name", 'n', struct pod_create_cli, name),
     OPT_STR("hostname", 0, struct pod_create_cli, hostname),
     OPT_STR("share", 0, struct pod_create_cli, share),
-    OPT_STR("network", 0, struct pod_create_cli, network),
-    OPT_STR("net", 0, struct pod_create_cli, network),
+    OPT_STRV("network", 0, struct pod_create_cli, networks),
+    OPT_STRV("net", 0, struct pod_create_cli, networks),
     OPT_STR("infra", 0, struct pod_create_cli, infra),
     OPT_STRV("publish", 'p', struct pod_create_cli, publish),
     OPT_STRV("label", 'l', struct pod_create_cli, labels),
@@ -99,6 +99,7 @@ static void create_fini(void *opts)
 {
 	struct pod_create_cli *o = opts;
 
+	strv_free(o->networks);
 	strv_free(o->publish);
 	strv_free(o->labels);
 	limits_free(&o->limits);
@@ -113,7 +114,7 @@ static int cmd_pod_create(struct engine *e, void *opts, char **args, struct werr
 	struct pod_create_opts o = {.name = c->name,
 				    .hostname = c->hostname,
 				    .share = c->share,
-				    .network = c->network,
+				    .networks = c->networks,
 				    .publish = c->publish,
 				    .labels = c->labels,
 				    .limits = &c->limits};

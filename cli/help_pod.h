@@ -19,7 +19,8 @@
 	"  -l, --label K[=V]         add a label\n"                                                \
 	"  -n, --name NAME           the pod's name (default: a generated one)\n"                  \
 	"      --network, --net MODE the infra's network, as run --network takes it\n"             \
-	"                            (default: slirp4netns rootless, a private netns as root)\n"   \
+	"                            (default: slirp4netns rootless, a private netns as root);\n"  \
+	"                            repeated: bridge networks, the infra joins each\n"            \
 	"  -p, --publish [IP:][HOSTPORT:]PORT[/PROTO]\n"                                           \
 	"                            publish a port of the pod (its infra) on the host\n"          \
 	"      --share NS[,NS...]    the namespaces to share: ipc, net, pid, uts, or none\n"       \

@@ -1066,9 +1066,10 @@ int kube_play_pod(struct kplay *kp, const struct kpod *pod, struct werr *err)
 	cleanup_strv char **publish = pod_publish(ctrs, kp->o->publish);
 	cleanup_strv char **labels = NULL;
 	bool host = json_object_get_boolean(jget(spec, "hostNetwork"));
+	char *net[] = {(char *)(kp->o->network ?: (host ? "host" : NULL)), NULL};
 	struct pod_create_opts po = {.name = pod->name,
 				     .hostname = jstr(spec, "hostname"),
-				     .network = kp->o->network ?: (host ? "host" : NULL),
+				     .networks = net,
 				     .publish = publish};
 	cleanup_free char *pod_id = NULL, *where = xasprintf("pod %s", pod->name);
 	cleanup_strv char **ids = NULL;

@@ -237,9 +237,13 @@ static int infra_create(struct engine *e, const char *pod_id, const struct pod_c
 	o.pod = pod_id;
 	o.limits.cgroup_parent = xasprintf("%s/%s", cgroup_parent(po), pod_id);
 	vol = xasprintf("%s:%s:ro", mon, POD_INFRA_PATH);
-	if (runopts_set_rootfs(&o, rootfs, err) < 0 || runopts_add_volume(&o, vol, err) < 0 ||
-	    (po->network && runopts_set_network(&o, po->network, err) < 0))
+	if (runopts_set_rootfs(&o, rootfs, err) < 0 || runopts_add_volume(&o, vol, err) < 0)
 		goto out;
+	/* the infra joins every network (run's --network repeated); the
+	 * members share its netns, so they are on all of them too */
+	for (size_t i = 0; po->networks && po->networks[i]; i++)
+		if (runopts_set_network(&o, po->networks[i], err) < 0)
+			goto out;
 	o.rootfs = true;
 	for (size_t i = 0; po->publish && po->publish[i]; i++)
 		if (runopts_add_publish(&o, po->publish[i], err) < 0)
@@ -318,7 +322,8 @@ static char *create_config(const struct pod_create_opts *o, char *const *share, 
 	jset(j, "Share", jnew_strv((char **)share));
 	jset_str(j, "Hostname", o->hostname ? o->hostname : "");
 	jset(j, "Labels", labels_object(o->labels));
-	jset_str(j, "Network", o->network ? o->network : "");
+	jset_str(j, "Network", o->networks && o->networks[0] ? o->networks[0] : "");
+	jset(j, "Networks", jnew_strv((char **)o->networks));
 	jset(j, "Publish", jnew_strv(o->publish));
 	return xstrdup(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
 }
@@ -329,7 +334,7 @@ static int check_create(const struct pod_create_opts *o, char *const *share, str
 		werr_set(err, 0,
 			 "you must have an infra container to publish port bindings to the "
 			 "host");
-	else if (o->no_infra && o->network)
+	else if (o->no_infra && o->networks && o->networks[0])
 		werr_set(err, 0, "cannot set --network without an infra container");
 	else if (o->no_infra && o->hostname)
 		werr_set(err, 0, "cannot set --hostname without an infra container");
@@ -784,14 +789,19 @@ static struct json_object *containers_json(const struct container_rec *c, size_t
 static struct json_object *infra_networks(const struct pod_rec *p)
 {
 	cleanup_json struct json_object *j = pod_config(p);
-	const char *net = jstr(j, "Network");
+	struct json_object *all = jget(j, "Networks"); /* pods before it: "Network" alone */
 	struct json_object *a = json_object_new_array();
+	size_t n = all ? jlen(all) : 1;
 
-	/* the rootless default (slirp4netns) belongs to no named network */
-	if (net && *net && strchr(net, ':') == NULL && strcmp(net, "slirp4netns") != 0 &&
-	    strcmp(net, "pasta") != 0 && strcmp(net, "host") != 0 && strcmp(net, "none") != 0 &&
-	    strcmp(net, "private") != 0)
-		json_object_array_add(a, json_object_new_string(net));
+	for (size_t i = 0; i < n; i++) {
+		const char *net = all ? json_object_get_string(json_object_array_get_idx(all, i))
+				      : jstr(j, "Network");
+		/* the rootless default (slirp4netns) belongs to no named network */
+		if (net && *net && strchr(net, ':') == NULL && strcmp(net, "slirp4netns") != 0 &&
+		    strcmp(net, "pasta") != 0 && strcmp(net, "host") != 0 &&
+		    strcmp(net, "none") != 0 && strcmp(net, "private") != 0)
+			json_object_array_add(a, json_object_new_string(net));
+	}
 	return a;
 }
 

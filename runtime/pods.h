@@ -27,7 +27,8 @@ struct pod_create_opts {
 	const char *hostname;		 /* NULL: the pod's name */
 	const char *share;		 /* --share, NULL: "ipc,net,uts" */
 	bool no_infra;			 /* --infra=false */
-	const char *network;		 /* --network MODE as run takes it, NULL: the default */
+	char *const *networks;		 /* --network MODEs as run takes them (several: bridge
+					    networks, the infra on each), NULL: the default */
 	char **publish;			 /* -p specs */
 	char **labels;			 /* --label K=V */
 	const struct res_limits *limits; /* -m, --cpus, --cgroup-parent, ... of the pod's

@@ -399,3 +399,47 @@ $NET"
     assert_doc_msg netavark-missing "$stderr"
     : "$b"
 }
+
+@test "bridge: a pod on two networks: its infra has an address on each, its containers reach a container on each by name" {
+    # guards: issue 12 "pods on two networks" (podman 4.3's pod create --network a --network b)
+    local n1 n2 pod a b
+    use_private_store
+    load_fixture busybox.docker.tar
+    mknet
+    n1=$NET
+    mknet
+    n2=$NET
+    pod=$(wt_name)
+    a=$(wt_name)-a
+    b=$(wt_name)-b
+    run_warren 0 run -d --name "$a" --network "$n1" "$IMAGE" httpd -f -p 80 -h /etc
+    run_warren 0 run -d --name "$b" --network "$n2" "$IMAGE" httpd -f -p 80 -h /etc
+    run_warren 0 pod create --name "$pod" --network "$n1" --network "$n2"
+    run_warren 0 pod inspect --format '{{.InfraConfig.Networks}}' "$pod"
+    assert_output "[$n1 $n2]"
+    run_warren 0 run --rm --pod "$pod" "$IMAGE" sh -c \
+        "ip -o -4 addr | grep -c ' inet 10\\.89\\.'; wget -qO- http://$a/hostname; wget -qO- http://$b/hostname"
+    assert_line --index 0 2
+    assert_line --index 1 "$(w inspect --format '{{.Id}}' "$a" | cut -c1-12)"
+    assert_line --index 2 "$(w inspect --format '{{.Id}}' "$b" | cut -c1-12)"
+    # the infra's inspect: an address on each network
+    local infra
+    infra=$(w pod inspect --format '{{.InfraContainerID}}' "$pod")
+    run_warren 0 inspect --format "{{(index .NetworkSettings.Networks \"$n1\").IPAddress}} {{(index .NetworkSettings.Networks \"$n2\").IPAddress}}" "$infra"
+    local ip1=${output% *} ip2=${output#* }
+    run_warren 0 network inspect --format '{{range .Subnets}}{{.Subnet}}{{end}}' "$n1" "$n2"
+    assert_equal "${lines[0]}" "${ip1%.*}.0/24"
+    assert_equal "${lines[1]}" "${ip2%.*}.0/24"
+    # a restart of the pod sets both up again
+    run_warren 0 run -d --pod "$pod" --name "$pod-m" "$IMAGE" sleep 1000
+    run_warren 0 pod restart -t 0 "$pod"
+    run_warren 0 exec "$pod-m" sh -c "ip -o -4 addr | grep -c ' inet 10\.89\.'; wget -qO- http://$b/hostname"
+    assert_line --index 0 2
+    assert_line --index 1 "$(w inspect --format '{{.Id}}' "$b" | cut -c1-12)"
+    # a mode that is no bridge network cannot be one of several
+    run_warren 125 pod create --name "$pod-bad" --network "$n1" --network host
+    assert_last_error "cannot set multiple networks without bridge network mode, selected mode host"
+    run_warren 1 pod exists "$pod-bad"
+    run_warren 0 pod rm -f "$pod"
+    run_warren 0 rm -f -t 0 "$a" "$b"
+}

@@ -282,6 +282,14 @@ lp() {
     run_warren 0 pod inspect --format '{{.InfraConfig.Networks}}' pn
     assert_output '[n1]'
     run_warren 0 pod rm pn
+    # two networks: the infra joins both (192-bridge has its addresses and names)
+    run remote pod create --name pn2 --network n1 --network n2
+    assert_success
+    same pod inspect --format '{{.InfraConfig.Networks}}' pn2
+    assert_output '[n1 n2]'
+    run_warren 0 inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$(w pod inspect --format '{{.InfraContainerID}}' pn2)"
+    assert_output "n1 n2 "
+    run_warren 0 pod rm pn2
     run_warren 0 rm c2
     # in use: refused with network rm's message and code
     same network rm n2
