@@ -47,3 +47,29 @@ load ../helpers
         assert_output --partial 'inet '
     fi
 }
+
+@test "root: a pod on two bridge networks: a member reaches a container on each by name" {
+    # guards: issue 12 "pods on two networks" with netavark on the host (192-bridge: rootless)
+    local n1 n2 pod a b
+    use_private_store # its networks go with it, whatever fails
+    load_fixture busybox.docker.tar
+    n1=$(wt_name)
+    n2=$(wt_name)-2
+    pod=$(wt_name)-pod
+    a=$(wt_name)-a
+    b=$(wt_name)-b
+    # subnets of their own: root's bridges are the host's, other stores may have 10.89.x
+    run_warren 0 network create --subnet "10.231.$((RANDOM % 250)).0/24" "$n1"
+    run_warren 0 network create --subnet "10.232.$((RANDOM % 250)).0/24" "$n2"
+    run_warren 0 run -d --name "$a" --network "$n1" "$IMAGE" httpd -f -p 80 -h /etc
+    run_warren 0 run -d --name "$b" --network "$n2" "$IMAGE" httpd -f -p 80 -h /etc
+    run_warren 0 pod create --name "$pod" --network "$n1" --network "$n2"
+    run_warren 0 run --rm --pod "$pod" "$IMAGE" sh -c \
+        "ip -o -4 addr | grep -c ' inet 10\\.23[12]\\.'; wget -qO- http://$a/hostname; wget -qO- http://$b/hostname"
+    assert_line --index 0 2
+    assert_line --index 1 "$(w inspect --format '{{.Id}}' "$a" | cut -c1-12)"
+    assert_line --index 2 "$(w inspect --format '{{.Id}}' "$b" | cut -c1-12)"
+    run_warren 0 pod rm -f "$pod"
+    run_warren 0 rm -f -t 0 "$a" "$b"
+    run_warren 0 network rm "$n1" "$n2"
+}
