@@ -235,6 +235,16 @@ lp() {
     lp POST "/images/$REG/wt/other:2/push?format=v1"
     assert_equal "$code" 400
     assert_output --partial 'unsupported manifest type'
+    # --creds (X-Registry-Auth): wrong ones are the registry's refusal, right ones push
+    reg_start basic-http
+    run_warren 0 tag "$IMAGE" "$REG/wt/auth:1"
+    run --separate-stderr remote push --tls-verify=false --creds "$REG_USER:wrong" "$REG/wt/auth:1"
+    assert_failure
+    [[ $stderr == *"unauthorized"* ]] || fail "wrong creds: $stderr"
+    run --separate-stderr remote push -q --tls-verify=false --creds "$REG_USER:$REG_PASS" "$REG/wt/auth:1"
+    assert_success
+    run curl -sS -o /dev/null -w '%{http_code}' -u "$REG_USER:$REG_PASS" -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' "$REG_URL/v2/wt/auth/manifests/1"
+    assert_output 200
     lp GET /_ping
     assert_equal "$code" 200
 }
