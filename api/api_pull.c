@@ -167,9 +167,23 @@ int api_img_pull(struct api_ctx *c)
 /* A push's stream: the lines so far, and what the final ones need. */
 struct push_stream {
 	struct pull_stream ps;
-	int64_t shown; /* the bytes the last "Pushing" line showed */
-	int64_t size;  /* the manifest's length */
+	int64_t shown;	    /* the bytes the last "Pushing" line showed */
+	int64_t size;	    /* the manifest's length */
+	char *const *diffs; /* the image's diff_ids, bottom first */
+	char **blobs;	    /* their blobs' digests, as the layers are queued */
 };
+
+/* moby names a pushed layer by its diff_id: the one of blob digest, else
+ * the digest itself */
+static void push_layer_id(const struct push_stream *st, const char *digest, char id[13])
+{
+	for (size_t i = 0; digest && st->blobs && st->blobs[i]; i++)
+		if (strcmp(st->blobs[i], digest) == 0 && st->diffs[i]) {
+			layer_id(st->diffs[i], id);
+			return;
+		}
+	layer_id(digest, id);
+}
 
 /* Docker's bar of a "Pushing" line: "[=====>      ]  1.049MB/2.097MB" */
 static char *push_bar(int64_t cur, int64_t total)
@@ -198,6 +212,8 @@ static void push_event(void *ud, const struct pull_event *ev)
 
 	switch (ev->kind) {
 	case PULL_EV_BLOB_QUEUED:
+		if (ev->index < strv_len((char **)st->diffs) && ev->index == strv_len(st->blobs))
+			st->blobs = strv_append(st->blobs, ev->digest);
 		status = "Preparing";
 		break;
 	case PULL_EV_BLOB_START:
@@ -229,7 +245,7 @@ static void push_event(void *ud, const struct pull_event *ev)
 		json_object_put(pd);
 		return;
 	}
-	layer_id(ev->digest, id);
+	push_layer_id(st, ev->digest, id);
 	o = status_line(status, id);
 	jset(o, "progressDetail", pd);
 	if (bar)
@@ -253,6 +269,7 @@ int api_img_push(struct api_ctx *c)
 	const char *t = tag && tag[0] ? tag : "latest";
 	struct werr err = {0};
 	struct json_object *l;
+	int rc;
 
 	if (api_ready(c) < 0)
 		return 0;
@@ -261,12 +278,17 @@ int api_img_push(struct api_ctx *c)
 		image_rec_free(&img);
 		return api_error(c, 404, "No such image: %s", ref);
 	}
-	image_rec_free(&img);
-	if (http_chunked_begin(c->fd, 200, "application/json") < 0)
+	st.diffs = img.layers;
+	if (http_chunked_begin(c->fd, 200, "application/json") < 0) {
+		image_rec_free(&img);
 		return 1;
+	}
 	msg = xasprintf("The push refers to repository [%s]", c->arg);
 	send_line(&st.ps, status_line(msg, NULL));
-	if (image_push(c->e, ref, NULL, &o, digest, &err) < 0) {
+	rc = image_push(c->e, ref, NULL, &o, digest, &err);
+	image_rec_free(&img);
+	strv_free(st.blobs);
+	if (rc < 0) {
 		struct json_object *d = json_object_new_object();
 		l = json_object_new_object();
 		jset_str(d, "message", err.msg);

@@ -32,7 +32,7 @@ enum pull_ev {
 	PULL_EV_CONFIG,	       /* digest of the config */
 	PULL_EV_WRITING,       /* the manifest is being recorded (push: size, its length) */
 	PULL_EV_NOTE,	       /* name: a line as it is (manifest push's list steps) */
-	PULL_EV_BLOB_QUEUED,   /* push: digest, size of a layer it will check or send */
+	PULL_EV_BLOB_QUEUED,   /* push: digest, size, index of a layer it will check or send */
 };
 
 struct pull_event {

@@ -287,8 +287,14 @@ int image_push(struct engine *e, const char *src, const char *dest, const struct
 	reg_want_push(c);
 	from = mount_source(&rec, &r);
 	emit(o, PULL_EV_SIGNATURES, NULL, 0, 0, NULL);
-	for (size_t i = 0; i + 1 < n; i++)
-		emit(o, PULL_EV_BLOB_QUEUED, blobs[i].digest, blobs[i].size, 0, NULL);
+	for (size_t i = 0; o->event && i + 1 < n; i++) {
+		struct pull_event ev = {.kind = PULL_EV_BLOB_QUEUED,
+					.digest = blobs[i].digest,
+					.size = blobs[i].size,
+					.index = i, /* rec.layers[i] is its diff_id */
+					.count = n - 1};
+		o->event(o->ud, &ev);
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct push_src b = {.digest = blobs[i].digest,
 				     .size = blobs[i].size,
