@@ -153,6 +153,24 @@ static int follow_link(char *buf, size_t i, const char *link)
 	return 0;
 }
 
+/* True when path[0..end) is a directory inside root already. An open (the
+ * kernel's cached lookup) instead of a mkdirat that fails with EEXIST: on a
+ * FUSE rootfs (fuse-overlayfs) every mkdirat, even of an existing dir, is a
+ * round trip to the daemon. */
+static bool dir_in_root(int rootfd, char *path, size_t end)
+{
+	char saved = path[end];
+	int fd;
+
+	path[end] = '\0';
+	fd = openat2_in_root(rootfd, path, O_PATH | O_DIRECTORY);
+	path[end] = saved;
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static int open_create(int rootfd, const char *path, bool dir, int depth)
 {
 	char buf[PATH_MAX], link[PATH_MAX];
@@ -172,6 +190,8 @@ static int open_create(int rootfd, const char *path, bool dir, int depth)
 	for (size_t i = 1; i <= len; i++) {
 		int rc;
 		if ((i < len && buf[i] != '/') || buf[i - 1] == '/')
+			continue;
+		if (i < len && dir_in_root(rootfd, buf, i))
 			continue;
 		rc = create_component(rootfd, buf, i, i == len ? dir : true, link);
 		if (rc < 0)

@@ -268,32 +268,48 @@ char *rootfs_read_file(int rootfd, const char *rel, size_t max, struct werr *err
 	cleanup_close int fd =
 	    open_in_root(rootfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	cleanup_free char *buf = NULL;
-	struct stat st;
-	ssize_t n;
+	struct statx stx;
+	size_t used = 0, cap = 4096;
 
 	if (fd < 0) {
 		werr_set(err, errno, "open '/%s' in the container", rel);
 		return NULL;
 	}
-	if (fstat(fd, &st) < 0) {
+	/* AT_STATX_DONT_SYNC: the type from the kernel's cache. On a FUSE
+	 * rootfs (fuse-overlayfs) a plain fstat is one more round trip to
+	 * the daemon after the open; an inode's type never changes. */
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_TYPE, &stx) < 0) {
 		werr_set(err, errno, "stat '/%s' in the container", rel);
 		return NULL;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(stx.stx_mode)) {
 		werr_set(err, 0, "'/%s' in the container is not a regular file", rel);
 		return NULL;
 	}
-	if ((uint64_t)st.st_size > max) {
+	/* read to the end (the cached size may be old), one byte more than
+	 * allowed telling a file too large */
+	buf = xmalloc(cap);
+	while (used < max + 1) {
+		ssize_t n;
+		if (used + 1 >= cap) {
+			cap = cap * 2 > max + 2 ? max + 2 : cap * 2;
+			buf = xrealloc(buf, cap);
+		}
+		n = read(fd, buf + used, cap - 1 - used); /* cap <= max + 2 */
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			werr_set(err, errno, "read '/%s' in the container", rel);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	if (used > max) {
 		werr_set(err, EFBIG, "read '/%s' in the container", rel);
 		return NULL;
 	}
-	/* sized by fstat: a file growing meanwhile is read up to that size */
-	buf = xmalloc((size_t)st.st_size + 1);
-	n = read_all(fd, buf, (size_t)st.st_size);
-	if (n < 0) {
-		werr_set(err, errno, "read '/%s' in the container", rel);
-		return NULL;
-	}
-	buf[n] = '\0';
+	buf[used] = '\0';
 	return steal_pointer(&buf);
 }

@@ -531,6 +531,27 @@ UNIT_TEST(spec_build_init_annotations_hooks)
 	CHECK(err.status == 126);
 }
 
+/* Read to the end whatever the size: exactly max is taken, one byte more
+ * is EFBIG, a file past the first buffer comes back whole. */
+static void check_rootfs_read_sizes(int rootfd, int *unit_failed_)
+{
+	struct werr err = {0};
+	cleanup_free char *a = NULL, *big = xmalloc(10001), *b = NULL;
+	cleanup_close int fd =
+	    open(xasprintf_tmp("rootfs/etc/big"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	a = rootfs_read_file(rootfd, "etc/passwd", strlen(passwd), &err);
+	CHECK(a && strcmp(a, passwd) == 0);
+	CHECK(!rootfs_read_file(rootfd, "etc/passwd", strlen(passwd) - 1, &err) &&
+	      err.errnum == EFBIG);
+	memset(big, 'x', 10000);
+	big[10000] = '\0';
+	CHECK(fd >= 0 && write(fd, big, 10000) == 10000);
+	b = rootfs_read_file(rootfd, "etc/big", 1 << 20, &err);
+	CHECK(b && strcmp(b, big) == 0);
+	CHECK(!rootfs_read_file(rootfd, "etc/big", 9999, &err) && err.errnum == EFBIG);
+}
+
 /* The rootfs's symlinks and ".." resolve inside it, never to the host's
  * files; with and without the kernel's openat2. */
 static void check_rootfs_reads(int *unit_failed_)
@@ -551,6 +572,7 @@ static void check_rootfs_reads(int *unit_failed_)
 	CHECK(!rootfs_read_file(rootfd, "etc/passwd", 10, &err));    /* too big */
 	c = rootfs_read_file(rootfd, "/etc/passwd", 1 << 20, &err);
 	CHECK(c && strcmp(c, passwd) == 0);
+	check_rootfs_read_sizes(rootfd, unit_failed_);
 }
 
 UNIT_TEST(rootfs_read_stays_inside)
