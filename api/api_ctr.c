@@ -131,7 +131,8 @@ int api_ctr_list(struct api_ctx *c)
 	if (ctr_filter_parse(&f, specs, false, now_ns(), &err) < 0)
 		return api_error(c, 400, "%s", err.msg);
 	size_t n = 0;
-	if (ctr_filter_resolve(c->e, &f, &err) < 0 || container_list(c->e, all, &v, &n, &err) < 0) {
+	if (ctr_filter_resolve(c->e, &f, &err) < 0 ||
+	    container_list_brief(c->e, all, &v, &n, &err) < 0) {
 		ctr_filter_free(&f);
 		return api_werr(c, &err, 500);
 	}

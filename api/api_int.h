@@ -48,8 +48,12 @@ int api_handle(struct api_conn *c, const struct http_req *r);
  * HTTP_BODY_MAX. */
 int api_spool(void *arg, const struct http_req *r);
 
-/* Joins the user namespace and opens the store, once per connection; a
- * failure is answered with 500 here. 0 or -1. */
+/* Joins the user namespace and opens the store, once per connection (a
+ * ready worker does it before its connection comes); a failure is kept in
+ * ready_err. */
+void api_conn_prepare(struct api_conn *conn);
+
+/* api_conn_prepare, with a failure answered with 500 here. 0 or -1. */
 int api_ready(struct api_ctx *c);
 
 /* Sends {"message": ...} with status; returns 0 (the connection goes on). */

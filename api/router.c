@@ -294,23 +294,27 @@ int api_spool(void *arg, const struct http_req *r)
 	return image_tmp_file(conn->e, &err);
 }
 
+void api_conn_prepare(struct api_conn *conn)
+{
+	struct engine *e = conn->e;
+
+	if (conn->ready || conn->ready_err.msg[0] != '\0')
+		return;
+	if ((e->rootless && !e->in_userns && pause_join(e, &conn->ready_err) < 0) ||
+	    engine_store(e, &conn->ready_err) == NULL) {
+		if (conn->ready_err.msg[0] == '\0')
+			werr_set(&conn->ready_err, 0, "cannot open the store");
+	} else {
+		conn->ready = true;
+	}
+}
+
 int api_ready(struct api_ctx *c)
 {
-	struct api_conn *conn = c->conn;
-
-	if (!conn->ready && conn->ready_err.msg[0] == '\0') {
-		struct engine *e = conn->e;
-		if ((e->rootless && !e->in_userns && pause_join(e, &conn->ready_err) < 0) ||
-		    engine_store(e, &conn->ready_err) == NULL) {
-			if (conn->ready_err.msg[0] == '\0')
-				werr_set(&conn->ready_err, 0, "cannot open the store");
-		} else {
-			conn->ready = true;
-		}
-	}
-	if (conn->ready)
+	api_conn_prepare(c->conn);
+	if (c->conn->ready)
 		return 0;
-	api_error(c, 500, "%s", conn->ready_err.msg);
+	api_error(c, 500, "%s", c->conn->ready_err.msg);
 	return -1;
 }
 
