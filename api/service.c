@@ -314,7 +314,7 @@ static __attribute__((noreturn)) void ready_child(struct engine *e, const struct
 {
 	struct api_conn ac = {.e = e, .o = o, .fd = -1};
 
-	api_conn_prepare(&ac);
+	api_conn_prepare(&ac, true);
 	ac.fd = fd_recv(sock);
 	if (ac.fd < 0)
 		_exit(0);
