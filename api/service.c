@@ -6,16 +6,17 @@
  * begins and ends (a pipe of {pid, busy} records), which is what the idle
  * timeout counts.
  *
- * While connections come, one more child waits ready: it has joined the
- * namespace and opened the store before its connection comes (that took
- * most of a short request's time), and the loop hands it the next
- * accepted connection over a socketpair (fd_send) and forks the next
- * ready one. The loop closes that socketpair after READY_LINGER_MS
- * without a connection, which ends the ready child, so that an idle
- * service is one process again. With none ready (the first connection,
- * after a linger, or it died), a connection's child is forked and joins
- * the namespace itself, as before. The requests read the store at request
- * time, so a child made ready earlier sees what was done since. */
+ * While connections come, one more child waits ready: forked and with
+ * the store open before its connection comes (rootless, it joins the
+ * namespace at the first request that needs the store: api_conn_prepare),
+ * and the loop hands it the next accepted connection over a socketpair
+ * (fd_send) and forks the next ready one. The loop closes that socketpair
+ * after READY_LINGER_MS without a connection, which ends the ready child,
+ * so that an idle service is one process again. With none ready (the
+ * first connection, after a linger, or it died), a connection's child is
+ * forked and does it all at its first request, as before. The requests
+ * read the store at request time, so a child made ready earlier sees what
+ * was done since. */
 #include "api/api.h"
 #include "api/api_int.h"
 #include "api/http.h"
