@@ -62,9 +62,9 @@ struct service {
 	bool unix_sock;
 	struct child *kids;
 	size_t nkids, cap;
-	int64_t last; /* ns: the last time something was in flight */
-	pid_t ready_pid; /* the ready child, 0 when none */
-	int ready_fd;	 /* our end of its socketpair */
+	int64_t last;	   /* ns: the last time something was in flight */
+	pid_t ready_pid;   /* the ready child, 0 when none */
+	int ready_fd;	   /* our end of its socketpair */
 	int64_t last_conn; /* ns: the last connection accepted */
 };
 
