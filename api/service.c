@@ -10,9 +10,10 @@
  * the store open before its connection comes (rootless, it joins the
  * namespace at the first request that needs the store: api_conn_prepare),
  * and the loop hands it the next accepted connection over a socketpair
- * (fd_send) and forks the next ready one. The loop closes that socketpair
- * after READY_LINGER_MS without a connection, which ends the ready child,
- * so that an idle service is one process again. With none ready (the
+ * (fd_send); the next one is forked when a connection's child ends. The
+ * loop closes that socketpair READY_LINGER_MS after the last activity,
+ * which ends the ready child, so that an idle service is one process
+ * again. With none ready (the
  * first connection, after a linger, or it died), a connection's child is
  * forked and does it all at its first request, as before. The requests
  * read the store at request time, so a child made ready earlier sees what
@@ -62,10 +63,10 @@ struct service {
 	bool unix_sock;
 	struct child *kids;
 	size_t nkids, cap;
-	int64_t last;	   /* ns: the last time something was in flight */
-	pid_t ready_pid;   /* the ready child, 0 when none */
-	int ready_fd;	   /* our end of its socketpair */
-	int64_t last_conn; /* ns: the last connection accepted */
+	int64_t last;	 /* ns: the last time something was in flight */
+	pid_t ready_pid; /* the ready child, 0 when none */
+	int ready_fd;	 /* our end of its socketpair */
+	bool want_ready; /* a connection came: make one ready when one ends */
 };
 
 /* how long a ready child waits for a connection before it is ended */
@@ -439,11 +440,10 @@ static void accept_one(struct service *s, struct engine *e, const struct api_opt
 	}
 	bool refuse = !peer_ok(s, fd);
 
-	s->last = s->last_conn = now_ns();
-	if (!refuse && ready_take(s, fd)) {
-		ready_spawn(s, e, o);
+	s->last = now_ns();
+	s->want_ready = s->want_ready || !refuse;
+	if (!refuse && ready_take(s, fd))
 		return;
-	}
 	pid = fork();
 	if (pid < 0) {
 		http_send_error(fd, 500, "cannot fork");
@@ -454,12 +454,15 @@ static void accept_one(struct service *s, struct engine *e, const struct api_opt
 		conn_child(e, o, fd, s->pipe_w, refuse);
 	}
 	add_kid(s, pid);
-	if (!refuse)
-		ready_spawn(s, e, o);
 }
 
-static void reap(struct service *s)
+/* A connection's child ended: the next connection's is made ready now,
+ * not when the last one came (its making would compete for the CPU with
+ * the request being served: a client's requests come one after the other
+ * on one connection). */
+static void reap(struct service *s, struct engine *e, const struct api_opts *o)
 {
+	bool ended = false;
 	pid_t pid;
 	int st;
 
@@ -472,9 +475,14 @@ static void reap(struct service *s)
 			if (s->kids[i].pid == pid) {
 				s->kids[i] = s->kids[--s->nkids];
 				s->last = now_ns();
+				ended = true;
 				break;
 			}
 		}
+	}
+	if (ended && s->want_ready && s->ready_pid <= 0) {
+		s->want_ready = false;
+		ready_spawn(s, e, o);
 	}
 }
 
@@ -516,7 +524,7 @@ static int ready_timeout(const struct service *s)
 
 	if (s->ready_pid <= 0)
 		return -1;
-	left = (s->last_conn + (int64_t)READY_LINGER_MS * 1000000 - now_ns()) / 1000000;
+	left = (s->last + (int64_t)READY_LINGER_MS * 1000000 - now_ns()) / 1000000;
 	return left < 0 ? 0 : (int)left + 1;
 }
 
@@ -564,7 +572,7 @@ static int service_loop(struct service *s, struct engine *e, const struct api_op
 			struct signalfd_siginfo si;
 			while (read(s->sfd, &si, sizeof(si)) == sizeof(si)) {
 				if (si.ssi_signo == SIGCHLD)
-					reap(s);
+					reap(s, e, o);
 				else
 					return 0; /* SIGTERM, SIGINT */
 			}
