@@ -24,7 +24,8 @@ static const struct brief_key {
     {"Config", "Labels"},
     {"Config", "Healthcheck"},
     {"Config", "HealthcheckOnFailureAction"},
-    {NULL, "NetConfig"},
+    {"NetConfig", "Mode"}, /* the bridge networks' names need no more of it */
+    {"NetConfig", "Networks"},
     {"HostConfig", "NetworkMode"},
     {NULL, "PortMappings"},
 };
@@ -33,7 +34,8 @@ static const char sql_list[] =
     "SELECT id, name, image_id, image_name, command, created, started, finished, state, pid,"
     " pid_start, exit_code, autoremove, driver, config IS NOT NULL,"
     " config -> '$.Pod', config -> '$.Config.Labels', config -> '$.Config.Healthcheck',"
-    " config -> '$.Config.HealthcheckOnFailureAction', config -> '$.NetConfig',"
+    " config -> '$.Config.HealthcheckOnFailureAction', config -> '$.NetConfig.Mode',"
+    " config -> '$.NetConfig.Networks',"
     " config -> '$.HostConfig.NetworkMode', config -> '$.PortMappings'"
     " FROM containers ORDER BY created DESC, id";
 
@@ -55,8 +57,8 @@ static void add_key(struct sbuf *b, bool *first, const char *key)
 	sbuf_addn(b, "\":", 2);
 }
 
-/* The brief config of the row: its absent (and null) fields left out;
- * the values are SQLite's JSON text of them. */
+/* The brief config of the row: its absent, null and empty-list fields
+ * left out (read as absent); the values are SQLite's JSON text of them. */
 static char *brief_config(sqlite3_stmt *st)
 {
 	struct sbuf b = {0};
@@ -70,7 +72,7 @@ static char *brief_config(sqlite3_stmt *st)
 		const struct brief_key *k = &brief_keys[i];
 		const char *v = (const char *)sqlite3_column_text(st, COL_BRIEF + (int)i);
 
-		if (v == NULL || strcmp(v, "null") == 0)
+		if (v == NULL || strcmp(v, "null") == 0 || strcmp(v, "[]") == 0)
 			continue;
 		if (!same_group(group, k->group)) {
 			if (group)

@@ -207,17 +207,26 @@ UNIT_TEST(store_containers_brief)
 	c.exit_code = 2;
 	c.config = "{\"Pod\":\"p1\",\"Config\":{\"Env\":[\"A=b\"],\"Labels\":{\"k\":\"v\"},"
 		   "\"Healthcheck\":null},\"HostConfig\":{\"NetworkMode\":\"bridge\",\"Binds\":[]},"
-		   "\"NetConfig\":{\"Mode\":1},\"PortMappings\":[{\"host_port\":80}]}";
+		   "\"NetConfig\":{\"Mode\":1,\"MTU\":0},\"PortMappings\":[{\"host_port\":80}]}";
 	CHECK(store_container_add(s, &c, &err) == 0);
 	mkid(c.id, 'a', "a2");
 	c.name = "two";
 	c.created = 2;
 	c.config = NULL;
 	CHECK(store_container_add(s, &c, &err) == 0);
+	mkid(c.id, 'a', "a3");
+	c.name = "three";
+	c.created = 0;
+	c.config = "{\"NetConfig\":{\"Mode\":2,\"Networks\":{\"n1\":{\"IP\":\"10.0.0.2\"}}},"
+		   "\"PortMappings\":[],\"Config\":{\"Labels\":{}}}";
+	CHECK(store_container_add(s, &c, &err) == 0);
 	CHECK(store_container_list_brief(s, &list, &n, &err) == 0);
-	CHECK(n == 2);
+	CHECK(n == 3);
 	CHECK_STR(list[0].name, "two"); /* newest first */
 	CHECK(list[0].config == NULL);
+	CHECK_STR(list[2].config,
+		  "{\"Config\":{\"Labels\":{}},"
+		  "\"NetConfig\":{\"Mode\":2,\"Networks\":{\"n1\":{\"IP\":\"10.0.0.2\"}}}}");
 	CHECK_STR(list[1].name, "one");
 	CHECK(list[1].state == CTR_EXITED && list[1].exit_code == 2 && list[1].created == 1);
 	CHECK(strv_len(list[1].command) == 1);
