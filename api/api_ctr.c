@@ -73,10 +73,10 @@ static struct json_object *docker_ports(struct json_object *pports)
 	return a;
 }
 
-/* One entry of GET /containers/json, from the ps object (ctr_json_ps) */
+/* One entry of GET /containers/json, from what ps shows (ctr_ps_config) */
 struct json_object *api_ctr_summary(const struct container_rec *r)
 {
-	cleanup_json struct json_object *ps = ctr_json_ps(r, NULL);
+	struct ctr_ps_config pc;
 	struct json_object *o = json_object_new_object(), *names = json_object_new_array(),
 			   *hc = json_object_new_object(), *ns = json_object_new_object();
 	cleanup_free char *name = xasprintf("/%s", r->name);
@@ -84,6 +84,7 @@ struct json_object *api_ctr_summary(const struct container_rec *r)
 	cleanup_free char *image_id = xasprintf("sha256:%s", r->image_id ? r->image_id : "");
 	char status[128];
 
+	ctr_ps_config(r, &pc);
 	container_status_string(r, status, sizeof(status));
 	json_object_array_add(names, json_object_new_string(name));
 	jset_str(o, "Id", r->id);
@@ -92,21 +93,21 @@ struct json_object *api_ctr_summary(const struct container_rec *r)
 	jset_str(o, "ImageID", image_id);
 	jset_str(o, "Command", cmd ? cmd : "");
 	jset(o, "Created", json_object_new_int64(r->created / 1000000000LL));
-	jset(o, "Ports", docker_ports(jget(ps, "Ports")));
-	jset(o, "Labels", json_object_get(jget(ps, "Labels")) ?: json_object_new_object());
-	jset_str(o, "State", jstr(ps, "State"));
+	jset(o, "Ports", docker_ports(pc.ports));
+	jset(o, "Labels", json_object_get(pc.labels) ?: json_object_new_object());
+	jset_str(o, "State", r->paused ? "paused" : ctr_state_name(r->state));
 	jset_str(o, "Status", status);
 	jset_str(hc, "NetworkMode", "default");
 	jset(o, "HostConfig", hc);
 	/* the bridge networks by name (docker ps --format '{{.Networks}}') */
 	struct json_object *nets = json_object_new_object();
-	for (size_t i = 0; i < jlen(jget(ps, "Networks")); i++)
-		jset(nets,
-		     json_object_get_string(json_object_array_get_idx(jget(ps, "Networks"), i)),
+	for (size_t i = 0; i < jlen(pc.networks); i++)
+		jset(nets, json_object_get_string(json_object_array_get_idx(pc.networks, i)),
 		     json_object_new_object());
 	jset(ns, "Networks", nets);
 	jset(o, "NetworkSettings", ns);
 	jset(o, "Mounts", json_object_new_array());
+	ctr_ps_config_free(&pc);
 	return o;
 }
 
@@ -131,7 +132,8 @@ int api_ctr_list(struct api_ctx *c)
 	if (ctr_filter_parse(&f, specs, false, now_ns(), &err) < 0)
 		return api_error(c, 400, "%s", err.msg);
 	size_t n = 0;
-	if (ctr_filter_resolve(c->e, &f, &err) < 0 || container_list(c->e, all, &v, &n, &err) < 0) {
+	if (ctr_filter_resolve(c->e, &f, &err) < 0 ||
+	    container_list_brief(c->e, all, &v, &n, &err) < 0) {
 		ctr_filter_free(&f);
 		return api_werr(c, &err, 500);
 	}

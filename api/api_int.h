@@ -23,6 +23,9 @@ struct api_conn {
 	int fd;
 	bool ready; /* joined the user namespace and opened the store */
 	struct werr ready_err;
+	bool store_ahead; /* opened before the join (api_conn_prepare) */
+	dev_t db_dev;	  /* its database then */
+	ino_t db_ino;
 };
 
 /* One request being handled. */
@@ -49,7 +52,14 @@ int api_handle(struct api_conn *c, const struct http_req *r);
 int api_spool(void *arg, const struct http_req *r);
 
 /* Joins the user namespace and opens the store, once per connection; a
- * failure is answered with 500 here. 0 or -1. */
+ * failure is kept in ready_err. ahead: a ready process before its
+ * connection comes, which opens a store that is there already and, as
+ * root, is then ready; rootless, the join waits for the first request
+ * that needs the store (POST /warren/cli starts warren from outside the
+ * namespace; a pause process is made only when a request needs it). */
+void api_conn_prepare(struct api_conn *conn, bool ahead);
+
+/* api_conn_prepare, with a failure answered with 500 here. 0 or -1. */
 int api_ready(struct api_ctx *c);
 
 /* Sends {"message": ...} with status; returns 0 (the connection goes on). */

@@ -8,12 +8,14 @@
 #include "lib/json.h"
 #include "lib/util.h"
 #include "rootless/rootless.h"
+#include "storage/store.h"
 
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* A pattern's "*" is one path segment, "**" one or more (image names
@@ -297,23 +299,77 @@ int api_spool(void *arg, const struct http_req *r)
 	return image_tmp_file(conn->e, &err);
 }
 
+/* The store's database and run dir, seen from here: 0 when both exist
+ * (*st the database's), else -1. */
+static int store_seen(const struct engine *e, struct stat *st)
+{
+	cleanup_free char *db = xasprintf("%s/warren.db", e->root);
+	struct stat rr;
+
+	return stat(db, st) == 0 && stat(e->runroot, &rr) == 0 ? 0 : -1;
+}
+
+/* Ahead, rootless: the store is opened, the namespace not joined yet (a
+ * connection may run POST /warren/cli, which starts warren from outside
+ * it); only a store that is there already, so that nothing is made
+ * outside the namespace. */
+static void open_ahead(struct api_conn *conn)
+{
+	struct stat st;
+	struct werr ignore = {0};
+
+	if (store_seen(conn->e, &st) == 0 && engine_store(conn->e, &ignore) != NULL) {
+		conn->db_dev = st.st_dev;
+		conn->db_ino = st.st_ino;
+		conn->store_ahead = true;
+	}
+}
+
+/* After the join: a store opened ahead that is not the one the namespace
+ * sees (a --root on a mount made in it) is opened again. */
+static void check_ahead(struct api_conn *conn)
+{
+	struct engine *e = conn->e;
+	struct stat st;
+
+	if (!conn->store_ahead)
+		return;
+	conn->store_ahead = false;
+	if (store_seen(e, &st) == 0 && st.st_dev == conn->db_dev && st.st_ino == conn->db_ino)
+		return;
+	store_close(e->store);
+	e->store = NULL;
+}
+
+void api_conn_prepare(struct api_conn *conn, bool ahead)
+{
+	struct engine *e = conn->e;
+	bool join = e->rootless && !e->in_userns;
+
+	if (conn->ready || conn->ready_err.msg[0] != '\0')
+		return;
+	if (ahead && join) {
+		open_ahead(conn);
+		return;
+	}
+	if (join && pause_join(e, &conn->ready_err) < 0)
+		goto fail;
+	check_ahead(conn);
+	if (engine_store(e, &conn->ready_err) == NULL)
+		goto fail;
+	conn->ready = true;
+	return;
+fail:
+	if (conn->ready_err.msg[0] == '\0')
+		werr_set(&conn->ready_err, 0, "cannot open the store");
+}
+
 int api_ready(struct api_ctx *c)
 {
-	struct api_conn *conn = c->conn;
-
-	if (!conn->ready && conn->ready_err.msg[0] == '\0') {
-		struct engine *e = conn->e;
-		if ((e->rootless && !e->in_userns && pause_join(e, &conn->ready_err) < 0) ||
-		    engine_store(e, &conn->ready_err) == NULL) {
-			if (conn->ready_err.msg[0] == '\0')
-				werr_set(&conn->ready_err, 0, "cannot open the store");
-		} else {
-			conn->ready = true;
-		}
-	}
-	if (conn->ready)
+	api_conn_prepare(c->conn, false);
+	if (c->conn->ready)
 		return 0;
-	api_error(c, 500, "%s", conn->ready_err.msg);
+	api_error(c, 500, "%s", c->conn->ready_err.msg);
 	return -1;
 }
 

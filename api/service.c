@@ -4,7 +4,20 @@
  * process joins the namespace and runs the engine calls, which may block
  * and need not be thread-safe. The children tell the loop when a request
  * begins and ends (a pipe of {pid, busy} records), which is what the idle
- * timeout counts. */
+ * timeout counts.
+ *
+ * While connections come, one more child waits ready: forked and with
+ * the store open before its connection comes (rootless, it joins the
+ * namespace at the first request that needs the store: api_conn_prepare),
+ * and the loop hands it the next accepted connection over a socketpair
+ * (fd_send); the next one is forked when a connection's child ends. The
+ * loop closes that socketpair READY_LINGER_MS after the last activity,
+ * which ends the ready child, so that an idle service is one process
+ * again. With none ready (the
+ * first connection, after a linger, or it died), a connection's child is
+ * forked and does it all at its first request, as before. The requests
+ * read the store at request time, so a child made ready earlier sees what
+ * was done since. */
 #include "api/api.h"
 #include "api/api_int.h"
 #include "api/http.h"
@@ -50,8 +63,14 @@ struct service {
 	bool unix_sock;
 	struct child *kids;
 	size_t nkids, cap;
-	int64_t last; /* ns: the last time something was in flight */
+	int64_t last;	 /* ns: the last time something was in flight */
+	pid_t ready_pid; /* the ready child, 0 when none */
+	int ready_fd;	 /* our end of its socketpair */
+	bool want_ready; /* a connection came: make one ready when one ends */
 };
+
+/* how long a ready child waits for a connection before it is ended */
+#define READY_LINGER_MS 2000
 
 /* ---- the listening socket ---- */
 
@@ -247,18 +266,14 @@ static int spool_busy(void *arg, const struct http_req *r)
 	return fd;
 }
 
-/* Serves one connection's requests in a child (never returns). */
-static __attribute__((noreturn)) void conn_child(struct engine *e, const struct api_opts *o, int fd,
-						 int pipe_w, bool refuse)
+/* Serves ac's connection's requests in a child (never returns). */
+static __attribute__((noreturn)) void conn_serve(struct api_conn *ac, int pipe_w)
 {
 	cleanup_free struct http_conn *c = xcalloc(1, sizeof(*c));
-	struct api_conn ac = {.e = e, .o = o, .fd = fd};
-	struct conn_spool cs = {.ac = &ac, .pipe_w = pipe_w};
+	struct conn_spool cs = {.ac = ac, .pipe_w = pipe_w};
 	int rc = 0;
 
-	if (refuse)
-		refuse_child(fd);
-	c->fd = fd;
+	c->fd = ac->fd;
 	c->spool = spool_busy;
 	c->spool_arg = &cs;
 	while (rc == 0) {
@@ -268,13 +283,13 @@ static __attribute__((noreturn)) void conn_child(struct engine *e, const struct 
 
 		if (st != 1) {
 			if (st > 1)
-				http_send_error(fd, st, msg);
+				http_send_error(ac->fd, st, msg);
 			http_req_free(&r);
 			break;
 		}
 		if (!cs.busy)
 			busy_send(pipe_w, 1);
-		rc = api_handle(&ac, &r);
+		rc = api_handle(ac, &r);
 		busy_send(pipe_w, 0);
 		cs.busy = false;
 		if (!r.keep_alive)
@@ -282,6 +297,31 @@ static __attribute__((noreturn)) void conn_child(struct engine *e, const struct 
 		http_req_free(&r);
 	}
 	_exit(0);
+}
+
+static __attribute__((noreturn)) void conn_child(struct engine *e, const struct api_opts *o, int fd,
+						 int pipe_w, bool refuse)
+{
+	struct api_conn ac = {.e = e, .o = o, .fd = fd};
+
+	if (refuse)
+		refuse_child(fd);
+	conn_serve(&ac, pipe_w);
+}
+
+/* The ready child: prepared, it waits for its connection (none: the loop
+ * closed the socketpair, or the service is gone). */
+static __attribute__((noreturn)) void ready_child(struct engine *e, const struct api_opts *o,
+						  int sock, int pipe_w)
+{
+	struct api_conn ac = {.e = e, .o = o, .fd = -1};
+
+	api_conn_prepare(&ac, true);
+	ac.fd = fd_recv(sock);
+	if (ac.fd < 0)
+		_exit(0);
+	close(sock);
+	conn_serve(&ac, pipe_w);
 }
 
 void api_serve_conn(struct engine *e, const struct api_opts *o, int fd)
@@ -310,10 +350,83 @@ static bool peer_ok(const struct service *s, int fd)
 /* connections served at once; more wait in the listen backlog */
 #define MAX_CONNS 256
 
+/* In a child just forked: the loop's fds closed, the signals unblocked. */
+static void child_setup(const struct service *s)
+{
+	sigset_t none;
+
+	close(s->lfd);
+	close(s->sfd);
+	close(s->pipe_r);
+	if (s->ready_fd >= 0)
+		close(s->ready_fd);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void add_kid(struct service *s, pid_t pid)
+{
+	if (s->nkids == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->kids = xrealloc(s->kids, s->cap * sizeof(*s->kids));
+	}
+	s->kids[s->nkids++] = (struct child){pid, false};
+}
+
+/* No ready child any more (it took a connection, it lingered, it died):
+ * closing our end ends one that still waits. */
+static void ready_drop(struct service *s)
+{
+	if (s->ready_fd >= 0)
+		close(s->ready_fd);
+	s->ready_fd = -1;
+	s->ready_pid = 0;
+}
+
+static void ready_spawn(struct service *s, struct engine *e, const struct api_opts *o)
+{
+	int sp[2];
+	pid_t pid;
+
+	if (s->ready_pid > 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+		return;
+	pid = fork();
+	if (pid < 0) {
+		close(sp[0]);
+		close(sp[1]);
+		return;
+	}
+	if (pid == 0) {
+		child_setup(s);
+		close(sp[0]);
+		ready_child(e, o, sp[1], s->pipe_w);
+	}
+	close(sp[1]);
+	s->ready_pid = pid;
+	s->ready_fd = sp[0];
+}
+
+/* fd to the ready child, which becomes the connection's child: true when
+ * it took it (false when there is none or it died before). */
+static bool ready_take(struct service *s, int fd)
+{
+	pid_t pid = s->ready_pid;
+
+	if (pid <= 0)
+		return false;
+	if (fd_send(s->ready_fd, fd) < 0) {
+		kill(pid, SIGKILL); /* unreaped: still our child; reap() forgets it */
+		ready_drop(s);
+		return false;
+	}
+	ready_drop(s);
+	add_kid(s, pid);
+	return true;
+}
+
 static void accept_one(struct service *s, struct engine *e, const struct api_opts *o)
 {
 	cleanup_close int fd = -1;
-	sigset_t none;
 	pid_t pid;
 
 	if (s->nkids >= MAX_CONNS)
@@ -328,39 +441,48 @@ static void accept_one(struct service *s, struct engine *e, const struct api_opt
 	bool refuse = !peer_ok(s, fd);
 
 	s->last = now_ns();
+	s->want_ready = s->want_ready || !refuse;
+	if (!refuse && ready_take(s, fd))
+		return;
 	pid = fork();
 	if (pid < 0) {
 		http_send_error(fd, 500, "cannot fork");
 		return;
 	}
 	if (pid == 0) {
-		close(s->lfd);
-		close(s->sfd);
-		close(s->pipe_r);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
+		child_setup(s);
 		conn_child(e, o, fd, s->pipe_w, refuse);
 	}
-	if (s->nkids == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 16;
-		s->kids = xrealloc(s->kids, s->cap * sizeof(*s->kids));
-	}
-	s->kids[s->nkids++] = (struct child){pid, false};
+	add_kid(s, pid);
 }
 
-static void reap(struct service *s)
+/* A connection's child ended: the next connection's is made ready now,
+ * not when the last one came (its making would compete for the CPU with
+ * the request being served: a client's requests come one after the other
+ * on one connection). */
+static void reap(struct service *s, struct engine *e, const struct api_opts *o)
 {
+	bool ended = false;
 	pid_t pid;
 	int st;
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (pid == s->ready_pid) {
+			ready_drop(s); /* killed: the next connection forks one */
+			continue;
+		}
 		for (size_t i = 0; i < s->nkids; i++) {
 			if (s->kids[i].pid == pid) {
 				s->kids[i] = s->kids[--s->nkids];
+				s->last = now_ns();
+				ended = true;
 				break;
 			}
 		}
-		s->last = now_ns();
+	}
+	if (ended && s->want_ready && s->ready_pid <= 0) {
+		s->want_ready = false;
+		ready_spawn(s, e, o);
 	}
 }
 
@@ -395,13 +517,28 @@ static int idle_timeout(const struct service *s, int idle)
 	return left < 0 ? 0 : (int)left + 1;
 }
 
+/* until the ready child has lingered long enough (-1: there is none) */
+static int ready_timeout(const struct service *s)
+{
+	int64_t left;
+
+	if (s->ready_pid <= 0)
+		return -1;
+	left = (s->last + (int64_t)READY_LINGER_MS * 1000000 - now_ns()) / 1000000;
+	return left < 0 ? 0 : (int)left + 1;
+}
+
 static void shutdown_service(struct service *s)
 {
+	pid_t ready = s->ready_pid;
 	int st;
 
 	close(s->lfd);
 	if (s->unlink_path)
 		unlink(s->unlink_path);
+	ready_drop(s);
+	if (ready > 0)
+		add_kid(s, ready);
 	for (size_t i = 0; i < s->nkids; i++)
 		kill(s->kids[i].pid, SIGTERM);
 	for (size_t i = 0; i < s->nkids; i++)
@@ -420,17 +557,22 @@ static int service_loop(struct service *s, struct engine *e, const struct api_op
 		struct pollfd p[3] = {{s->nkids < MAX_CONNS ? s->lfd : -1, POLLIN, 0},
 				      {s->sfd, POLLIN, 0},
 				      {s->pipe_r, POLLIN, 0}};
-		int t = idle_timeout(s, o->idle), n = poll(p, 3, t);
+		int t = idle_timeout(s, o->idle), r = ready_timeout(s), n;
 
+		if (r >= 0 && (t < 0 || r < t))
+			t = r;
+		n = poll(p, 3, t);
 		if (n < 0 && errno != EINTR)
 			return -1;
+		if (ready_timeout(s) == 0)
+			ready_drop(s); /* it ends; reap() finds an unknown pid */
 		if (n == 0 && !any_busy(s) && idle_timeout(s, o->idle) == 0)
 			return 0; /* idle */
 		if (p[1].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			while (read(s->sfd, &si, sizeof(si)) == sizeof(si)) {
 				if (si.ssi_signo == SIGCHLD)
-					reap(s);
+					reap(s, e, o);
 				else
 					return 0; /* SIGTERM, SIGINT */
 			}
@@ -444,7 +586,7 @@ static int service_loop(struct service *s, struct engine *e, const struct api_op
 
 int api_serve(struct engine *e, const struct api_opts *o, struct werr *err)
 {
-	struct service s = {.lfd = -1, .sfd = -1, .pipe_r = -1, .pipe_w = -1};
+	struct service s = {.lfd = -1, .sfd = -1, .pipe_r = -1, .pipe_w = -1, .ready_fd = -1};
 	int pfd[2], rc;
 	sigset_t set;
 

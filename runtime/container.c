@@ -1035,14 +1035,19 @@ int container_lookup(struct engine *e, const char *ref, struct container_rec *ou
 	return 1;
 }
 
-int container_list(struct engine *e, bool all, struct container_rec **out, size_t *n,
-		   struct werr *err)
+static int list(struct engine *e, bool all, bool brief, struct container_rec **out, size_t *n,
+		struct werr *err)
 {
 	struct container_rec *v = NULL;
 	size_t cnt = 0, keep = 0;
 
-	if (engine_store(e, err) == NULL || store_container_list(e->store, &v, &cnt, err) < 0)
+	if (engine_store(e, err) == NULL)
 		return -1;
+	/* a record the brief query cannot read (its config is not JSON):
+	 * the whole records, as always */
+	if (!brief || store_container_list_brief(e->store, &v, &cnt, &(struct werr){0}) < 0)
+		if (store_container_list(e->store, &v, &cnt, err) < 0)
+			return -1;
 	for (size_t i = 0; i < cnt; i++) {
 		bool gone = false;
 		struct werr ignore = {0};
@@ -1058,6 +1063,18 @@ int container_list(struct engine *e, bool all, struct container_rec **out, size_
 	*out = v;
 	*n = keep;
 	return 0;
+}
+
+int container_list(struct engine *e, bool all, struct container_rec **out, size_t *n,
+		   struct werr *err)
+{
+	return list(e, all, false, out, n, err);
+}
+
+int container_list_brief(struct engine *e, bool all, struct container_rec **out, size_t *n,
+			 struct werr *err)
+{
+	return list(e, all, true, out, n, err);
 }
 
 /* SIGTERM, then SIGKILL after timeout seconds (at once with 0), to the

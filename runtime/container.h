@@ -74,6 +74,11 @@ int container_lookup(struct engine *e, const char *ref, struct container_rec *ou
 /* All containers (all=false: running ones only), states brought up to date. */
 int container_list(struct engine *e, bool all, struct container_rec **out, size_t *n,
 		   struct werr *err);
+/* The same with each config brief (store_container_list_brief): for a
+ * listing (ps, GET /containers/json) that shows and filters on labels,
+ * networks, ports, pod and health only. */
+int container_list_brief(struct engine *e, bool all, struct container_rec **out, size_t *n,
+			 struct werr *err);
 
 /* Removes a container: a running one (or one being created) needs force.
  * Then its process gets SIGTERM and, after timeout seconds, SIGKILL

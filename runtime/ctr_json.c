@@ -620,11 +620,27 @@ static struct json_object *config_labels(struct json_object *j)
 	return l && json_object_is_type(l, json_type_object) ? json_object_get(l) : NULL;
 }
 
+void ctr_ps_config(const struct container_rec *c, struct ctr_ps_config *out)
+{
+	/* parsed once: a listing of many containers spent most of its time here */
+	cleanup_json struct json_object *j = c->config ? json_tokener_parse(c->config) : NULL;
+
+	out->labels = config_labels(j);
+	out->networks = network_names(j);
+	out->ports = ps_ports(j);
+}
+
+void ctr_ps_config_free(struct ctr_ps_config *p)
+{
+	json_object_put(p->labels);
+	json_object_put(p->networks);
+	json_object_put(p->ports);
+}
+
 struct json_object *ctr_json_ps(const struct container_rec *c, const struct ctr_size *size)
 {
 	struct json_object *o = json_object_new_object();
-	/* parsed once: a listing of many containers spent most of its time here */
-	cleanup_json struct json_object *j = c->config ? json_tokener_parse(c->config) : NULL;
+	struct ctr_ps_config pc;
 	char ago[64], status[128];
 
 	container_status_string(c, status, sizeof(status));
@@ -639,15 +655,16 @@ struct json_object *ctr_json_ps(const struct container_rec *c, const struct ctr_
 	jset_str(o, "Image", c->image_name);
 	jset_str(o, "ImageID", c->image_id);
 	jset(o, "IsInfra", json_object_new_boolean(false));
-	jset(o, "Labels", config_labels(j));
+	ctr_ps_config(c, &pc);
+	jset(o, "Labels", pc.labels);
 	jset(o, "Mounts", json_object_new_array());
 	jset(o, "Names", names_list(c));
 	jset(o, "Namespaces", json_object_new_object());
-	jset(o, "Networks", network_names(j));
+	jset(o, "Networks", pc.networks);
 	jset(o, "Pid", json_object_new_int(c->pid));
 	jset_str(o, "Pod", "");
 	jset_str(o, "PodName", "");
-	jset(o, "Ports", ps_ports(j));
+	jset(o, "Ports", pc.ports);
 	if (size) {
 		struct json_object *sz = json_object_new_object();
 		jset(sz, "rootFsSize", json_object_new_int64(size->rootfs));

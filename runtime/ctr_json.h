@@ -28,6 +28,15 @@ struct ctr_size {
  * Size {"rootFsSize", "rwSize"} with size, else null). */
 struct json_object *ctr_json_ps(const struct container_rec *c, const struct ctr_size *size);
 
+/* What ctr_json_ps shows of c's config, which is parsed once: Labels (NULL
+ * when none), Networks (the bridge networks' names) and Ports (PortMappings,
+ * NULL when none), new references; for a listing that needs no more. */
+struct ctr_ps_config {
+	struct json_object *labels, *networks, *ports;
+};
+void ctr_ps_config(const struct container_rec *c, struct ctr_ps_config *out);
+void ctr_ps_config_free(struct ctr_ps_config *p);
+
 /* What a `ps --format` template sees (Podman's template view, not its
  * JSON): ID 12 characters unless notrunc, Names and Command strings
  * (Command cut to 17 characters and "..." unless notrunc),

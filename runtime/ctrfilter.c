@@ -333,7 +333,7 @@ int ctr_select(struct engine *e, char *const *filters, bool all_flag, int last,
 
 	if (ctr_filter_parse(&f, filters, false, now_ns(), err) < 0)
 		return -1;
-	if (ctr_filter_resolve(e, &f, err) < 0 || container_list(e, all, &v, &cnt, err) < 0) {
+	if (ctr_filter_resolve(e, &f, err) < 0 || container_list_brief(e, all, &v, &cnt, err) < 0) {
 		ctr_filter_free(&f);
 		return -1;
 	}

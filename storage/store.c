@@ -1181,6 +1181,26 @@ int store_container_add(struct store *s, const struct container_rec *c, struct w
 	return tx_end(s, own, container_add(s, c, err), err);
 }
 
+void store_int_ctr_row(sqlite3_stmt *st, int i, struct container_rec *c)
+{
+	const char *cmd = (const char *)sqlite3_column_text(st, i + 3);
+	cleanup_json struct json_object *a = cmd ? json_tokener_parse(cmd) : NULL;
+
+	c->name = col_str(st, i);
+	c->image_id = col_str(st, i + 1);
+	c->image_name = col_str(st, i + 2);
+	c->command = jstrv(a);
+	c->created = sqlite3_column_int64(st, i + 4);
+	c->started = sqlite3_column_int64(st, i + 5);
+	c->finished = sqlite3_column_int64(st, i + 6);
+	c->state = (enum ctr_state)sqlite3_column_int(st, i + 7);
+	c->pid = (pid_t)sqlite3_column_int64(st, i + 8);
+	c->pid_start = (uint64_t)sqlite3_column_int64(st, i + 9);
+	c->exit_code = sqlite3_column_int(st, i + 10);
+	c->autoremove = sqlite3_column_int(st, i + 11) != 0;
+	c->driver = col_str(st, i + 12);
+}
+
 static int container_load(struct store *s, const char *id, struct container_rec *out,
 			  struct werr *err)
 {
@@ -1195,23 +1215,7 @@ static int container_load(struct store *s, const char *id, struct container_rec 
 	if (rc <= 0)
 		return rc;
 	snprintf(c.id, sizeof(c.id), "%s", id);
-	c.name = col_str(st, 0);
-	c.image_id = col_str(st, 1);
-	c.image_name = col_str(st, 2);
-	{
-		const char *cmd = (const char *)sqlite3_column_text(st, 3);
-		cleanup_json struct json_object *a = cmd ? json_tokener_parse(cmd) : NULL;
-		c.command = jstrv(a);
-	}
-	c.created = sqlite3_column_int64(st, 4);
-	c.started = sqlite3_column_int64(st, 5);
-	c.finished = sqlite3_column_int64(st, 6);
-	c.state = (enum ctr_state)sqlite3_column_int(st, 7);
-	c.pid = (pid_t)sqlite3_column_int64(st, 8);
-	c.pid_start = (uint64_t)sqlite3_column_int64(st, 9);
-	c.exit_code = sqlite3_column_int(st, 10);
-	c.autoremove = sqlite3_column_int(st, 11) != 0;
-	c.driver = col_str(st, 12);
+	store_int_ctr_row(st, 0, &c);
 	c.config = col_str(st, 13);
 	*out = c;
 	return 1;

@@ -147,6 +147,13 @@ int store_container_add(struct store *s, const struct container_rec *c, struct w
 int store_container_get(struct store *s, const char *ref, struct container_rec *out,
 			struct werr *err);
 int store_container_list(struct store *s, struct container_rec **out, size_t *n, struct werr *err);
+/* The same list in one query, each config brief (storage/ctrbrief.c):
+ * only its Pod, Config.Labels, Config.Healthcheck,
+ * Config.HealthcheckOnFailureAction, NetConfig.Mode, NetConfig.Networks,
+ * HostConfig.NetworkMode and PortMappings, what a listing shows and
+ * filters on. */
+int store_container_list_brief(struct store *s, struct container_rec **out, size_t *n,
+			       struct werr *err);
 /* Writes state, pid, pid_start, exit_code, started, finished of c->id. */
 int store_container_update(struct store *s, const struct container_rec *c, struct werr *err);
 /* Replaces the create options (JSON) of container id (`update`). */

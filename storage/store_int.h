@@ -21,6 +21,7 @@ struct image_rec;
 #define STORE_SLOT_VOLUME 0  /* volume.c: 0..19 */
 #define STORE_SLOT_CHECK  20 /* storecheck.c: 20..23 */
 #define STORE_SLOT_POD	  24 /* pod.c: 24..29 */
+#define STORE_SLOT_BRIEF  30 /* ctrbrief.c: 30 */
 
 /* The statement sql, prepared on first use and cached in slot, reset and
  * unbound; NULL with err set. */
@@ -31,6 +32,11 @@ char *store_int_col_str(sqlite3_stmt *st, int i);
 int store_int_begin(struct store *s, bool write, bool *own, struct werr *err);
 int store_int_end(struct store *s, bool own, int rc, struct werr *err);
 int store_int_changes(struct store *s);
+struct container_rec;
+/* The columns name, image_id, image_name, command, created, started,
+ * finished, state, pid, pid_start, exit_code, autoremove, driver of a
+ * containers row, from column i of st on, into c (not its id or config). */
+void store_int_ctr_row(sqlite3_stmt *st, int i, struct container_rec *c);
 
 /* A handle around db, an open read-only database of the store at dir
  * (store.c); the handle owns db. */

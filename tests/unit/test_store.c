@@ -186,6 +186,59 @@ UNIT_TEST(store_containers)
 	rmdir_all(dir);
 }
 
+/* The brief listing: the same records, each config reduced to what a
+ * listing reads (absent and null fields left out); none without one. */
+UNIT_TEST(store_containers_brief)
+{
+	char *dir = tmpdir();
+	struct werr err = {0};
+	struct store *s = store_open(dir, &err);
+	char *cmd[] = {"true", NULL};
+	struct container_rec c = {0}, *list = NULL;
+	size_t n = 0;
+
+	CHECK(s != NULL);
+	mkid(c.id, 'a', "a1");
+	c.name = "one";
+	c.image_id = "bbbb";
+	c.command = cmd;
+	c.created = 1;
+	c.state = CTR_EXITED;
+	c.exit_code = 2;
+	c.config = "{\"Pod\":\"p1\",\"Config\":{\"Env\":[\"A=b\"],\"Labels\":{\"k\":\"v\"},"
+		   "\"Healthcheck\":null},\"HostConfig\":{\"NetworkMode\":\"bridge\",\"Binds\":[]},"
+		   "\"NetConfig\":{\"Mode\":1,\"MTU\":0},\"PortMappings\":[{\"host_port\":80}]}";
+	CHECK(store_container_add(s, &c, &err) == 0);
+	mkid(c.id, 'a', "a2");
+	c.name = "two";
+	c.created = 2;
+	c.config = NULL;
+	CHECK(store_container_add(s, &c, &err) == 0);
+	mkid(c.id, 'a', "a3");
+	c.name = "three";
+	c.created = 0;
+	c.config = "{\"NetConfig\":{\"Mode\":2,\"Networks\":{\"n1\":{\"IP\":\"10.0.0.2\"}}},"
+		   "\"PortMappings\":[],\"Config\":{\"Labels\":{}}}";
+	CHECK(store_container_add(s, &c, &err) == 0);
+	CHECK(store_container_list_brief(s, &list, &n, &err) == 0);
+	CHECK(n == 3);
+	CHECK_STR(list[0].name, "two"); /* newest first */
+	CHECK(list[0].config == NULL);
+	CHECK_STR(list[2].config,
+		  "{\"Config\":{\"Labels\":{}},"
+		  "\"NetConfig\":{\"Mode\":2,\"Networks\":{\"n1\":{\"IP\":\"10.0.0.2\"}}}}");
+	CHECK_STR(list[1].name, "one");
+	CHECK(list[1].state == CTR_EXITED && list[1].exit_code == 2 && list[1].created == 1);
+	CHECK(strv_len(list[1].command) == 1);
+	CHECK_STR(list[1].config,
+		  "{\"Pod\":\"p1\",\"Config\":{\"Labels\":{\"k\":\"v\"}},"
+		  "\"NetConfig\":{\"Mode\":1},\"HostConfig\":{\"NetworkMode\":\"bridge\"},"
+		  "\"PortMappings\":[{\"host_port\":80}]}");
+	container_recs_free(list, n);
+	store_close(s);
+	rmdir_all(dir);
+}
+
 /* A version 1 database (before the blob store) is upgraded when opened:
  * its layers keep working and have no blob; new ones record theirs. */
 UNIT_TEST(store_upgrade_v1_blobs)
