@@ -17,6 +17,8 @@
  *   log=PATH         k8s-file log ("" or absent: no log)
  *   log_max=BYTES    truncate the log when it would grow past this (0: never)
  *   tty=0|1
+ *   exit_file=PATH   where the exit code goes ("N\n") before the exit command
+ *                    runs (runtime/ctrlock.h: the exit record)
  *   exit=ARG         (repeated) the exit command; the monitor appends
  *                    "--exit-code N --lock-fd FD ID" and runs it when the
  *                    container has exited. Its status 3 means "start it
@@ -71,6 +73,7 @@
 #define CHUNK	     (32 * 1024)
 #define EXIT_RESTART 3
 #define HOLD_MAX     (30 * 1000) /* ms */
+#define PATH_MAX_MON 4096
 
 struct mon {
 	char id[65];
@@ -81,6 +84,7 @@ struct mon {
 	pid_t net_pid;
 	bool net_pidfd;
 	bool tty;
+	const char *exit_file; /* the exit record, NULL: none */
 	char *exit_argv[MAX_ARGS + 8];
 	int nexit;
 	char *restart_argv[MAX_ARGS + 4];
@@ -250,6 +254,8 @@ static int read_params(struct mon *m)
 			log_max = atoll(v);
 		else if (strcmp(k, "tty") == 0)
 			m->tty = strcmp(v, "1") == 0;
+		else if (strcmp(k, "exit_file") == 0 && *v)
+			m->exit_file = v;
 		else if (strcmp(k, "exit") == 0)
 			add_arg(m->exit_argv, &m->nexit, MAX_ARGS, v);
 		else if (strcmp(k, "restart") == 0)
@@ -320,6 +326,27 @@ static char *fmt_int(long long v)
 	if (s)
 		snprintf(s, 24, "%lld", v);
 	return s;
+}
+
+/* The exit record (runtime/ctrlock.h), written whole under a temporary
+ * name and renamed: whoever settles the container after a failed exit
+ * command reads the code the container really ended with. */
+static void write_exit_file(const struct mon *m, int code)
+{
+	char tmp[PATH_MAX_MON], line[16];
+	int fd, n;
+	bool ok;
+
+	if (m->exit_file == NULL ||
+	    snprintf(tmp, sizeof(tmp), "%s.tmp", m->exit_file) >= (int)sizeof(tmp))
+		return;
+	n = snprintf(line, sizeof(line), "%d\n", code);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	ok = write(fd, line, (size_t)n) == n;
+	if (close(fd) < 0 || !ok || rename(tmp, m->exit_file) < 0)
+		unlink(tmp);
 }
 
 /* Runs the exit command; returns its exit status (-1: could not run). */
@@ -602,6 +629,7 @@ int main(int argc, char **argv)
 	if (m.timer >= 0)
 		close(m.timer);
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
+	write_exit_file(&m, exit_code(status));
 	if (run_exit(&m, exit_code(status)) == EXIT_RESTART && m.nrestart > 0)
 		restart(&m);
 	return 0;

@@ -746,6 +746,7 @@ int container_destroy(struct engine *e, struct container_rec *c, struct werr *er
 	}
 	if (store_container_delete(e->store, c->id, err) < 0)
 		return -1;
+	ctrlock_exit_clear(e->runroot, c->id);
 	exec_sessions_forget(e, c->id);
 	container_event(e, c, "remove", -1);
 	/* Podman's run --rm takes the anonymous volumes along */
@@ -955,25 +956,32 @@ static void show_owned(struct container_rec *c, const struct ctrlock_info *i)
 
 /* c's owner died (we hold the lock it left; i is what it wrote there):
  * the container died with it (PDEATHSIG): exited 137, or removed when
- * --rm. Its processes are made sure of first, so that the rootfs can go. */
+ * --rm. Its processes are made sure of first, so that the rootfs can go.
+ * A monitor that saw the container end and then could not record it (its
+ * exit command failed) left the real code in the exit record: that code,
+ * not 137. */
 static int settle(struct engine *e, struct container_rec *c, const struct ctrlock_info *i,
 		  bool *gone, struct werr *err)
 {
+	int code = 137;
+	bool ended = ctrlock_exit_read(e->runroot, c->id, &code) == 0;
+
 	/* a frozen container keeps the SIGKILL of its owner's death pending */
 	ctr_cgroup_thaw_after_kill(e, c);
 	kill_orphan(i->pid, i->pid_start);
 	kill_orphan(c->pid, c->pid_start);
-	if (i->pid != 0 || c->state == CTR_RUNNING)
-		container_event(e, c, "died", 137);
+	ctrlock_exit_clear(e->runroot, c->id);
+	if (i->pid != 0 || c->state == CTR_RUNNING || ended)
+		container_event(e, c, "died", code);
 	if (c->autoremove) {
 		*gone = true;
 		return container_destroy(e, c, err);
 	}
 	/* it died while its rootfs was being made, or before a start got
 	 * going: it stays as it was (created, or exited with its old code) */
-	if (i->pid == 0 && c->state != CTR_RUNNING)
+	if (i->pid == 0 && c->state != CTR_RUNNING && !ended)
 		return 0;
-	return container_mark_exited(e, c, 137, err);
+	return container_mark_exited(e, c, code, err);
 }
 
 static int refresh(struct engine *e, struct container_rec *c, bool *gone, struct werr *err)

@@ -208,3 +208,35 @@ int ctrlock_wait(const char *runroot, const char *id, int64_t deadline, struct w
 		return 0;
 	}
 }
+
+char *ctrlock_exit_path(const char *runroot, const char *id)
+{
+	return xasprintf("%s/exits/%s", runroot, id);
+}
+
+int ctrlock_exit_read(const char *runroot, const char *id, int *code)
+{
+	cleanup_free char *path = ctrlock_exit_path(runroot, id);
+	cleanup_close int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	char buf[16];
+	ssize_t n;
+	int v;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (sscanf(buf, "%d", &v) != 1 || v < 0 || v > 255)
+		return -1;
+	*code = v;
+	return 0;
+}
+
+void ctrlock_exit_clear(const char *runroot, const char *id)
+{
+	cleanup_free char *path = ctrlock_exit_path(runroot, id);
+
+	unlink(path);
+}
