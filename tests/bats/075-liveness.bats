@@ -267,12 +267,12 @@ detached_failing_cleanup() {
 }
 
 @test "liveness: a detached --rm container whose exit command fails is removed; its died event has its code" {
-    local name
+    local name k
     name=$(wt_name)
     detached_failing_cleanup "$name" --rm
     touch "$SYNC/go"
     # the next command settles it (the lock is left when the monitor ends)
-    for ((i = 0; i < 100; i++)); do
+    for ((k = 0; k < 100; k++)); do
         w container exists "$name" || break
         run_warren 0 ps -a
         sleep 0.1
@@ -281,4 +281,30 @@ detached_failing_cleanup() {
     run_warren 0 events --since 60s --until 0s --filter "container=$name" --filter event=died \
         --format '{{.Status}} {{.ContainerExitCode}}'
     assert_output "died 3"
+}
+
+@test "liveness: a --rm container being started is never settled by a ps racing its lock" {
+    # guards: docker run --rm / ps / inspect racing a start got 404 while it ran: the
+    # start made its lock file, then locked it; a ps that opened it in between took
+    # the lock as a dead owner's and removed the --rm container (the start then found
+    # no bundle, or reported a container that was gone)
+    local k id out bad=0 stop=$BATS_TEST_TMPDIR/stop
+    for k in 1 2; do
+        (while [ ! -e "$stop" ]; do w ps -a >/dev/null 2>&1; done) &
+        WT_BG_PIDS+=("$!")
+    done
+    # (a loop variable of its own: the helpers' loops set a global i)
+    for ((k = 0; k < 80; k++)); do
+        run_warren 0 create --rm "$IMAGE" sleep 100
+        id=$output
+        run --separate-stderr "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" start "$id"
+        out="$status $stderr"
+        if [ "$status" != 0 ] || ! w container exists "$id"; then
+            echo "start $k: $out (exists: $(w container exists "$id" && echo yes || echo no))"
+            bad=$((bad + 1))
+        fi
+        w rm -f -t 0 "$id" >/dev/null 2>&1 || true
+    done
+    touch "$stop"
+    [ "$bad" = 0 ] || fail "$bad of 80 starts lost their container"
 }
