@@ -392,6 +392,24 @@ static void discard(struct engine *e, struct container_rec *c, enum storage_driv
 
 /* The rootfs in dir: the image's layers, or --rootfs DIR (nothing to
  * mount: the spec names DIR) or DIR:O (an overlay on it). */
+/* A FILE.sqsh is the read-only lower dir of an overlay that takes the
+ * container's writes; vfs makes no overlay, and a copy of the file's tree
+ * would cost what the file is there to save: refused before anything is
+ * mounted, with the drivers that can. */
+static int sqsh_driver_check(struct engine *e, const char *file, struct werr *err)
+{
+	enum storage_driver d;
+
+	if (driver_choose(e, &d, err) < 0)
+		return -1;
+	if (d != DRIVER_VFS)
+		return 0;
+	return werr_set(err, 0,
+			"cannot run '%s' with the vfs storage driver (it makes no overlay for "
+			"the container's writes): use --storage-driver overlay or fuse-overlayfs",
+			file);
+}
+
 static int mount_rootfs(struct engine *e, enum storage_driver d, const char *dir,
 			char *const *layers, const char *rootfs, bool overlay, bool ephemeral,
 			struct werr *err)
@@ -599,6 +617,8 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 		return -1;
 	}
 	/* FILE.sqsh: mounted first, for the image config it carries */
+	if (o->rootfs_sqsh && sqsh_driver_check(e, o->rootfs_path, err) < 0)
+		goto fail;
 	if (o->rootfs_sqsh) {
 		random_hex(c.id, 64);
 		dir = container_dir(e, c.id);
