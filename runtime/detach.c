@@ -218,10 +218,11 @@ static char *monitor_params(struct engine *e, const struct ctr_owned *c,
 	rs = param_argv("restart", restart_argv);
 	return xasprintf("id=%s\npid=%d\nlock=%d\nout=%d\nerr=%d\nin=%d\nlog=%s\nlog_max=%lld\n"
 			 "tty=%d\nattach=%s\nattach_hold=%d\nnet_fd=%d\nnet_pid=%d\nnet_pidfd=%d\n"
-			 "exit_file=%s\n%s%s%s%s",
+			 "exit_file=%s\nhold_pid=%d\nhold_start=%llu\n%s%s%s%s",
 			 c->rec.id, (int)c->proc.pid, lock, out, errfd, in, log, o->log_max,
 			 o->tty ? 1 : 0, adir, o->attach_hold ? 1 : 0, net->hold_fd, (int)net->pid,
-			 net->pidfd ? 1 : 0, exits, ex, rs, hc, env);
+			 net->pidfd ? 1 : 0, exits, (int)o->hold_pid,
+			 (unsigned long long)o->hold_start, ex, rs, hc, env);
 }
 
 /* fd moved to HIGH_FD or above, inheritable; -1 stays -1. */
