@@ -595,12 +595,20 @@ static int start_owned(struct api_ctx *c, struct ctr_owned *oc, struct werr *err
 	cleanup_free char *marker = api_attach_marker(c->e, oc->rec.id, "");
 	struct werr ignore = {0};
 	cleanup_free char *want = read_file_at(AT_FDCWD, marker, NULL, &ignore);
+	char kind[8] = "";
+	int pid = 0;
+	unsigned long long start = 0;
 
 	detach_opts_from_container(&oc->rec, &d);
 	/* an attach waits for this start (docker run): the monitor holds the
-	 * output for it, with a stdin pipe when it sends one */
+	 * output for it while its process lives ("KIND PID START"), with a
+	 * stdin pipe when it sends one */
+	if (want != NULL && sscanf(want, "%7s %d %llu", kind, &pid, &start) < 1)
+		kind[0] = '\0';
 	d.attach_hold = want != NULL;
-	d.interactive |= want && strcmp(want, "stdin") == 0;
+	d.interactive |= strcmp(kind, "stdin") == 0;
+	d.hold_pid = pid > 0 ? pid : 0;
+	d.hold_start = start;
 	api_take_size(c->e, oc->rec.id, &d.rows, &d.cols);
 	return container_detach(c->e, oc, &d, err);
 }

@@ -361,7 +361,10 @@ int api_ctr_attach(struct api_ctx *c)
 		cleanup_free char *dir = xasprintf("%s/api-attach", c->e->runroot);
 		marker = api_attach_marker(c->e, r.id, "");
 		size = api_attach_marker(c->e, r.id, ".size");
-		const char *what = use_stdin ? "stdin" : "out";
+		/* the start holds the output while this process waits for it */
+		cleanup_free char *what =
+		    xasprintf("%s %d %llu", use_stdin ? "stdin" : "out", (int)getpid(),
+			      (unsigned long long)proc_start_time(getpid()));
 		if (mkdir_p(dir, 0700, &err) < 0 ||
 		    write_file_atomic_at(AT_FDCWD, marker, what, strlen(what), 0600, &err) < 0) {
 			container_rec_free(&r);

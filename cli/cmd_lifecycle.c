@@ -214,6 +214,8 @@ static int start_attached(struct engine *e, const char *ref, struct ctr_owned *c
 		detach_opts_from_container(&c->rec, &d);
 		d.interactive |= req->use_stdin;
 		d.attach_hold = true;
+		d.hold_pid = getpid();
+		d.hold_start = proc_start_time(d.hold_pid);
 		if (container_detach(e, c, &d, err) < 0)
 			return -1;
 	}

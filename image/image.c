@@ -66,7 +66,7 @@ static bool name_matches(const char *name, const char *path, const struct image_
 			return false;
 	}
 	if (r->digest)
-		return rec->digest && strcmp(rec->digest, r->digest) == 0;
+		return strv_contains(rec->digests, r->digest);
 	return strcmp(tag, r->tag) == 0;
 }
 

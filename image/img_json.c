@@ -30,21 +30,31 @@ static void copy_as(struct json_object *dst, const char *dkey, struct json_objec
 		jset(dst, dkey, json_object_get(v));
 }
 
-/* "repo@digest" for each distinct repository the image is named in. */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "repo@digest" for each distinct repository the image is named in and
+ * each manifest digest it is known by, sorted (Podman's RepoDigests). */
 static struct json_object *repo_digests(const struct image_rec *img)
 {
 	struct json_object *out = json_object_new_array();
 	cleanup_strv char **seen = NULL;
 
-	for (size_t i = 0; img->digest && img->names && img->names[i]; i++) {
-		cleanup_free char *repo = NULL, *tag = NULL, *rd = NULL;
+	for (size_t i = 0; img->digests && img->names && img->names[i]; i++) {
+		cleanup_free char *repo = NULL, *tag = NULL;
 		ref_split_name(img->names[i], &repo, &tag);
-		rd = xasprintf("%s@%s", repo, img->digest);
-		if (strv_contains(seen, rd))
-			continue;
-		seen = strv_append(seen, rd);
-		json_object_array_add(out, json_object_new_string(rd));
+		for (size_t d = 0; img->digests[d]; d++) {
+			cleanup_free char *rd = xasprintf("%s@%s", repo, img->digests[d]);
+			if (!strv_contains(seen, rd))
+				seen = strv_append(seen, rd);
+		}
 	}
+	if (seen != NULL)
+		qsort(seen, strv_len(seen), sizeof(*seen), cmp_str);
+	for (size_t i = 0; seen && seen[i]; i++)
+		json_object_array_add(out, json_object_new_string(seen[i]));
 	return out;
 }
 

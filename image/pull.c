@@ -179,6 +179,7 @@ struct pull_ctx {
 	char *name; /* full name stored */
 	struct manifest m;
 	struct reg_blob manifest_blob, config;
+	char *list_digest; /* the index the manifest was picked from, or NULL */
 	char **diff_ids;
 	int64_t created;
 };
@@ -188,6 +189,7 @@ static void pull_ctx_free(struct pull_ctx *p)
 	reg_close(p->c);
 	ref_free(&p->ref);
 	free(p->name);
+	free(p->list_digest);
 	manifest_free(&p->m);
 	reg_blob_free(&p->manifest_blob);
 	reg_blob_free(&p->config);
@@ -214,6 +216,7 @@ static int fetch_manifest(struct pull_ctx *p, struct werr *err)
 		if (manifest_pick(p->manifest_blob.body, p->manifest_blob.len,
 				  p->o->platform ? &plat : NULL, &pick, err) < 0)
 			return -1;
+		p->list_digest = xstrdup(p->manifest_blob.digest);
 		reg_blob_free(&p->manifest_blob);
 		if (reg_manifest_get(p->c, pick, &p->manifest_blob, err) < 0)
 			return -1;
@@ -369,6 +372,12 @@ static int record_image(struct pull_ctx *p, char id_out[DIGEST_HEX_LEN + 1], str
 	r.config = xstrdup(p->config.body);
 	r.manifest = xstrdup(p->manifest_blob.body);
 	rc = store_image_add(s, &r, err);
+	/* name@digest of the index finds it too, as Podman's Digests */
+	if (rc == 0 && p->list_digest != NULL) {
+		struct image_rec l = {.digest = p->list_digest};
+		memcpy(l.id, r.id, sizeof(l.id));
+		rc = store_image_add(s, &l, err);
+	}
 	if (rc == 0)
 		memcpy(id_out, r.id, DIGEST_HEX_LEN + 1);
 	image_rec_free(&r);

@@ -17,6 +17,8 @@
  *   log=PATH         k8s-file log ("" or absent: no log)
  *   log_max=BYTES    truncate the log when it would grow past this (0: never)
  *   tty=0|1
+ *   exit_file=PATH   where the exit code goes ("N\n") before the exit command
+ *                    runs (runtime/ctrlock.h: the exit record)
  *   exit=ARG         (repeated) the exit command; the monitor appends
  *                    "--exit-code N --lock-fd FD ID" and runs it when the
  *                    container has exited. Its status 3 means "start it
@@ -28,8 +30,13 @@
  *   attach=DIR       serve attach on DIR/ID (monitor/attach_proto.h)
  *   attach_hold=1    read no output and wait with the end until the first
  *                    client has attached (`start -a` attaches right after
- *                    the start; a client that never comes ends the hold
- *                    after HOLD_MAX)
+ *                    the start)
+ *   hold_pid=PID     the client that will attach, hold_start=T its start
+ *   hold_start=T     time: the hold ends when it attaches or exits (a
+ *                    pidfd: however slow it is, it misses nothing; one
+ *                    that died never comes). Without them (or a pidfd),
+ *                    a client that never comes ends the hold after
+ *                    HOLD_MAX. The container is never harmed either way.
  *   net_fd=FD        the container's network helper's fd, held while it runs
  *                    (-1: none): closing it ends slirp4netns (its --exit-fd);
  *                    with net_pidfd=1 it is a pidfd of pasta, sent SIGTERM
@@ -71,6 +78,7 @@
 #define CHUNK	     (32 * 1024)
 #define EXIT_RESTART 3
 #define HOLD_MAX     (30 * 1000) /* ms */
+#define PATH_MAX_MON 4096
 
 struct mon {
 	char id[65];
@@ -81,6 +89,7 @@ struct mon {
 	pid_t net_pid;
 	bool net_pidfd;
 	bool tty;
+	const char *exit_file; /* the exit record, NULL: none */
 	char *exit_argv[MAX_ARGS + 8];
 	int nexit;
 	char *restart_argv[MAX_ARGS + 4];
@@ -94,6 +103,9 @@ struct mon {
 	pid_t hc_pid;			 /* the check running now, 0: none */
 	int listen;			 /* the attach socket, -1: none */
 	bool hold;			 /* attach_hold=1 until the first client */
+	pid_t hold_pid;			 /* the client that will attach, 0: unknown */
+	unsigned long long hold_start;	 /* its start time */
+	int hold_fd;			 /* its pidfd, -1: none (HOLD_MAX bounds) */
 	char sock_path[100];		 /* via /proc/self/fd/DIRFD/ID */
 	int clients[ATTACH_CLIENTS_MAX]; /* -1: free */
 };
@@ -139,6 +151,61 @@ fail:
 		close(dfd);
 }
 
+/* Field 22 of /proc/PID/stat (its start time), 0 when unreadable. */
+static unsigned long long start_time(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long v = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* the name may hold anything */
+	for (int field = 2; p != NULL && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p != NULL)
+		v = strtoull(p + 1, NULL, 10);
+	return v;
+}
+
+/* The hold follows the client that will attach (hold_pid): its pidfd
+ * becomes readable when it exits. A client already gone ends the hold;
+ * no pidfd (a kernel before 5.3) leaves the HOLD_MAX bound. */
+static void hold_watch(struct mon *m)
+{
+	if (!m->hold || m->hold_pid <= 0)
+		return;
+	m->hold_fd = (int)syscall(SYS_pidfd_open, m->hold_pid, 0);
+	if (m->hold_fd < 0) {
+		if (errno == ESRCH)
+			m->hold = false;
+		return;
+	}
+	/* a recycled pid is not our client */
+	if (m->hold_start != 0 && start_time(m->hold_pid) != m->hold_start) {
+		close(m->hold_fd);
+		m->hold_fd = -1;
+		m->hold = false;
+	}
+}
+
+/* The hold is over (a client came, or the one expected is gone). */
+static void hold_end(struct mon *m)
+{
+	m->hold = false;
+	if (m->hold_fd >= 0)
+		close(m->hold_fd);
+	m->hold_fd = -1;
+}
+
 static void attach_accept(struct mon *m)
 {
 	int c = accept4(m->listen, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -148,7 +215,7 @@ static void attach_accept(struct mon *m)
 	for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
 		if (m->clients[i] < 0) {
 			m->clients[i] = c;
-			m->hold = false;
+			hold_end(m);
 			return;
 		}
 	close(c); /* full */
@@ -250,6 +317,8 @@ static int read_params(struct mon *m)
 			log_max = atoll(v);
 		else if (strcmp(k, "tty") == 0)
 			m->tty = strcmp(v, "1") == 0;
+		else if (strcmp(k, "exit_file") == 0 && *v)
+			m->exit_file = v;
 		else if (strcmp(k, "exit") == 0)
 			add_arg(m->exit_argv, &m->nexit, MAX_ARGS, v);
 		else if (strcmp(k, "restart") == 0)
@@ -260,6 +329,10 @@ static int read_params(struct mon *m)
 			attach_listen(m, v);
 		else if (strcmp(k, "attach_hold") == 0)
 			m->hold = strcmp(v, "1") == 0;
+		else if (strcmp(k, "hold_pid") == 0)
+			m->hold_pid = (pid_t)atoi(v);
+		else if (strcmp(k, "hold_start") == 0)
+			m->hold_start = strtoull(v, NULL, 10);
 		else if (strcmp(k, "net_fd") == 0)
 			m->net_fd = to_fd(v);
 		else if (strcmp(k, "net_pid") == 0)
@@ -277,6 +350,7 @@ static int read_params(struct mon *m)
 		k8s_log_open(&m->log, log_path, log_max);
 	if (m->listen < 0)
 		m->hold = false; /* nobody can come */
+	hold_watch(m);
 	return m->pid > 0 && m->lock >= 0 && strlen(m->id) == 64 ? 0 : -1;
 }
 
@@ -320,6 +394,27 @@ static char *fmt_int(long long v)
 	if (s)
 		snprintf(s, 24, "%lld", v);
 	return s;
+}
+
+/* The exit record (runtime/ctrlock.h), written whole under a temporary
+ * name and renamed: whoever settles the container after a failed exit
+ * command reads the code the container really ended with. */
+static void write_exit_file(const struct mon *m, int code)
+{
+	char tmp[PATH_MAX_MON], line[16];
+	int fd, n;
+	bool ok;
+
+	if (m->exit_file == NULL ||
+	    snprintf(tmp, sizeof(tmp), "%s.tmp", m->exit_file) >= (int)sizeof(tmp))
+		return;
+	n = snprintf(line, sizeof(line), "%d\n", code);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	ok = write(fd, line, (size_t)n) == n;
+	if (close(fd) < 0 || !ok || rename(tmp, m->exit_file) < 0)
+		unlink(tmp);
 }
 
 /* Runs the exit command; returns its exit status (-1: could not run). */
@@ -497,6 +592,7 @@ int main(int argc, char **argv)
 			.log = {.fd = -1},
 			.net_fd = -1,
 			.listen = -1,
+			.hold_fd = -1,
 			.timer = -1};
 	sigset_t mask;
 	int sfd, fwd, status = 0;
@@ -534,24 +630,26 @@ int main(int argc, char **argv)
 	if (waitpid(m.pid, &status, WNOHANG) == m.pid)
 		exited = true;
 	while (!exited || m.hold) {
-		struct pollfd p[6 + ATTACH_CLIENTS_MAX] = {{sfd, POLLIN, 0},
+		struct pollfd p[7 + ATTACH_CLIENTS_MAX] = {{sfd, POLLIN, 0},
 							   {m.hold ? -1 : m.out, POLLIN, 0},
 							   {m.hold ? -1 : m.err, POLLIN, 0},
 							   {m.listen, POLLIN, 0},
 							   {m.timer, POLLIN, 0},
-							   {fwd, POLLIN, 0}};
+							   {fwd, POLLIN, 0},
+							   {m.hold ? m.hold_fd : -1, POLLIN, 0}};
 		struct signalfd_siginfo si;
-		/* while it holds for its first client, at most HOLD_MAX ms */
-		int ft = fwd_timeout(), hold_wait = m.hold && (ft < 0 || ft >= HOLD_MAX);
+		/* while it holds for a client it cannot watch, at most HOLD_MAX ms */
+		int ft = fwd_timeout(),
+		    hold_wait = m.hold && m.hold_fd < 0 && (ft < 0 || ft >= HOLD_MAX);
 		int n;
 
 		for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
-			p[6 + i] = (struct pollfd){m.clients[i], POLLIN, 0};
-		n = poll(p, 6 + ATTACH_CLIENTS_MAX, hold_wait ? HOLD_MAX : ft);
+			p[7 + i] = (struct pollfd){m.clients[i], POLLIN, 0};
+		n = poll(p, 7 + ATTACH_CLIENTS_MAX, hold_wait ? HOLD_MAX : ft);
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n == 0 && hold_wait)
-			m.hold = false; /* the client is not coming */
+			hold_end(&m); /* the client is not coming */
 		/* the forwarder's events, or its UDP flows' expiry */
 		if (p[5].revents || fwd_timeout() >= 0)
 			fwd_dispatch();
@@ -563,8 +661,11 @@ int main(int argc, char **argv)
 			pump(&m, &m.err, "stderr");
 		if (p[3].revents)
 			attach_accept(&m);
+		/* after the accept: a client that came and went was served */
+		if (p[6].revents && m.hold)
+			hold_end(&m); /* the client exited without attaching */
 		for (int i = 0; i < ATTACH_CLIENTS_MAX; i++)
-			if (p[6 + i].revents && m.clients[i] >= 0)
+			if (p[7 + i].revents && m.clients[i] >= 0)
 				attach_recv(&m, i);
 		if (!(p[0].revents & POLLIN))
 			continue;
@@ -602,6 +703,7 @@ int main(int argc, char **argv)
 	if (m.timer >= 0)
 		close(m.timer);
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
+	write_exit_file(&m, exit_code(status));
 	if (run_exit(&m, exit_code(status)) == EXIT_RESTART && m.nrestart > 0)
 		restart(&m);
 	return 0;

@@ -392,6 +392,24 @@ static void discard(struct engine *e, struct container_rec *c, enum storage_driv
 
 /* The rootfs in dir: the image's layers, or --rootfs DIR (nothing to
  * mount: the spec names DIR) or DIR:O (an overlay on it). */
+/* A FILE.sqsh is the read-only lower dir of an overlay that takes the
+ * container's writes; vfs makes no overlay, and a copy of the file's tree
+ * would cost what the file is there to save: refused before anything is
+ * mounted, with the drivers that can. */
+static int sqsh_driver_check(struct engine *e, const char *file, struct werr *err)
+{
+	enum storage_driver d;
+
+	if (driver_choose(e, &d, err) < 0)
+		return -1;
+	if (d != DRIVER_VFS)
+		return 0;
+	return werr_set(err, 0,
+			"cannot run '%s' with the vfs storage driver (it makes no overlay for "
+			"the container's writes): use --storage-driver overlay or fuse-overlayfs",
+			file);
+}
+
 static int mount_rootfs(struct engine *e, enum storage_driver d, const char *dir,
 			char *const *layers, const char *rootfs, bool overlay, bool ephemeral,
 			struct werr *err)
@@ -599,6 +617,8 @@ int container_create(struct engine *e, const char *image_ref, const struct run_o
 		return -1;
 	}
 	/* FILE.sqsh: mounted first, for the image config it carries */
+	if (o->rootfs_sqsh && sqsh_driver_check(e, o->rootfs_path, err) < 0)
+		goto fail;
 	if (o->rootfs_sqsh) {
 		random_hex(c.id, 64);
 		dir = container_dir(e, c.id);
@@ -746,6 +766,7 @@ int container_destroy(struct engine *e, struct container_rec *c, struct werr *er
 	}
 	if (store_container_delete(e->store, c->id, err) < 0)
 		return -1;
+	ctrlock_exit_clear(e->runroot, c->id);
 	exec_sessions_forget(e, c->id);
 	container_event(e, c, "remove", -1);
 	/* Podman's run --rm takes the anonymous volumes along */
@@ -955,25 +976,32 @@ static void show_owned(struct container_rec *c, const struct ctrlock_info *i)
 
 /* c's owner died (we hold the lock it left; i is what it wrote there):
  * the container died with it (PDEATHSIG): exited 137, or removed when
- * --rm. Its processes are made sure of first, so that the rootfs can go. */
+ * --rm. Its processes are made sure of first, so that the rootfs can go.
+ * A monitor that saw the container end and then could not record it (its
+ * exit command failed) left the real code in the exit record: that code,
+ * not 137. */
 static int settle(struct engine *e, struct container_rec *c, const struct ctrlock_info *i,
 		  bool *gone, struct werr *err)
 {
+	int code = 137;
+	bool ended = ctrlock_exit_read(e->runroot, c->id, &code) == 0;
+
 	/* a frozen container keeps the SIGKILL of its owner's death pending */
 	ctr_cgroup_thaw_after_kill(e, c);
 	kill_orphan(i->pid, i->pid_start);
 	kill_orphan(c->pid, c->pid_start);
-	if (i->pid != 0 || c->state == CTR_RUNNING)
-		container_event(e, c, "died", 137);
+	ctrlock_exit_clear(e->runroot, c->id);
+	if (i->pid != 0 || c->state == CTR_RUNNING || ended)
+		container_event(e, c, "died", code);
 	if (c->autoremove) {
 		*gone = true;
 		return container_destroy(e, c, err);
 	}
 	/* it died while its rootfs was being made, or before a start got
 	 * going: it stays as it was (created, or exited with its old code) */
-	if (i->pid == 0 && c->state != CTR_RUNNING)
+	if (i->pid == 0 && c->state != CTR_RUNNING && !ended)
 		return 0;
-	return container_mark_exited(e, c, 137, err);
+	return container_mark_exited(e, c, code, err);
 }
 
 static int refresh(struct engine *e, struct container_rec *c, bool *gone, struct werr *err)

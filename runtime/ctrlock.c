@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -104,7 +105,35 @@ void ctrlock_release(const char *runroot, const char *id, int fd)
 	close(fd);
 }
 
-/* Opens the lock file; with create, makes it when missing (*made). */
+/* A new lock file at path, made under a temporary name, locked and only
+ * then linked into place (link never replaces): nobody can open it
+ * unlocked, so nobody takes a lock being created for a dead owner's (a
+ * `ps` that did settled a --rm container that a start had just locked:
+ * the start then found it gone). The fd, or -1 (errno EEXIST: there is
+ * one already). */
+static int create_locked(const char *runroot, const char *path)
+{
+	cleanup_free char *dir = xasprintf("%s/locks", runroot);
+	cleanup_free char *tmp = xasprintf("%s/.new.XXXXXX", dir);
+	cleanup_close int fd = -1;
+	int e;
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -1;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fchmod(fd, 0600) < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 || link(tmp, path) < 0) {
+		e = errno;
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	unlink(tmp);
+	return steal_fd(&fd);
+}
+
+/* Opens the lock file; with create, makes it (locked: *made) when missing. */
 static int open_lock(const char *runroot, const char *path, bool create, bool *made)
 {
 	int fd;
@@ -114,10 +143,7 @@ static int open_lock(const char *runroot, const char *path, bool create, bool *m
 		fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 		if (fd >= 0 || errno != ENOENT || !create)
 			return fd;
-		cleanup_free char *dir = xasprintf("%s/locks", runroot);
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-			return -1;
-		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		fd = create_locked(runroot, path);
 		if (fd >= 0) {
 			*made = true;
 			return fd;
@@ -142,6 +168,10 @@ int ctrlock_try(const char *runroot, const char *id, bool create, int *out,
 			return CTRLOCK_NONE;
 		if (fd < 0)
 			return werr_set(err, errno, "open '%s'", path);
+		if (made) {
+			*out = steal_fd(&fd);
+			return CTRLOCK_FRESH;
+		}
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
 			if (fstat(fd, &st) < 0)
 				return werr_set(err, errno, "stat '%s'", path);
@@ -149,7 +179,7 @@ int ctrlock_try(const char *runroot, const char *id, bool create, int *out,
 				continue; /* given up between our open and our lock */
 			ctrlock_read(fd, info);
 			*out = steal_fd(&fd);
-			return made ? CTRLOCK_FRESH : CTRLOCK_STALE;
+			return CTRLOCK_STALE;
 		}
 		if (errno != EWOULDBLOCK)
 			return werr_set(err, errno, "lock '%s'", path);
@@ -207,4 +237,36 @@ int ctrlock_wait(const char *runroot, const char *id, int64_t deadline, struct w
 			continue;
 		return 0;
 	}
+}
+
+char *ctrlock_exit_path(const char *runroot, const char *id)
+{
+	return xasprintf("%s/exits/%s", runroot, id);
+}
+
+int ctrlock_exit_read(const char *runroot, const char *id, int *code)
+{
+	cleanup_free char *path = ctrlock_exit_path(runroot, id);
+	cleanup_close int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	char buf[16];
+	ssize_t n;
+	int v;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (sscanf(buf, "%d", &v) != 1 || v < 0 || v > 255)
+		return -1;
+	*code = v;
+	return 0;
+}
+
+void ctrlock_exit_clear(const char *runroot, const char *id)
+{
+	cleanup_free char *path = ctrlock_exit_path(runroot, id);
+
+	unlink(path);
 }

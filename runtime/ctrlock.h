@@ -72,4 +72,19 @@ int ctrlock_adopt(const char *runroot, const char *id, int fd, struct werr *err)
  * it. The lock is not taken: the caller looks the container up again. */
 int ctrlock_wait(const char *runroot, const char *id, int64_t deadline, struct werr *err);
 
+/* The exit record <runroot>/exits/<id>: the monitor of a detached
+ * container writes the code it reaped there ("N\n", renamed into place)
+ * before it runs the exit command, as conmon writes its exit file. When
+ * that command then fails (a busy database on a loaded machine, a changed
+ * subuid file), the lock is left unheld and whoever settles it records
+ * this code, not the 137 of an owner that died with its container. */
+char *ctrlock_exit_path(const char *runroot, const char *id);
+
+/* The code in id's exit record: 0 with *code set, -1 when there is none
+ * (or it does not hold a number). */
+int ctrlock_exit_read(const char *runroot, const char *id, int *code);
+
+/* Removes id's exit record (a new start, a recorded exit, a removal). */
+void ctrlock_exit_clear(const char *runroot, const char *id);
+
 #endif

@@ -208,19 +208,21 @@ static char *monitor_params(struct engine *e, const struct ctr_owned *c,
 	    o->log_driver == LOG_K8S_FILE ? container_log_path(e, c->rec.id) : xstrdup("");
 	cleanup_free char *env = param_env(e), *ex = NULL, *rs = NULL;
 	cleanup_free char *adir = attach_dir(e);
+	cleanup_free char *exits = ctrlock_exit_path(e->runroot, c->rec.id);
 	cleanup_free char *hc = param_health(e, c, err);
 
 	if (exit_argv == NULL || restart_argv == NULL || hc == NULL || strchr(log, '\n') ||
-	    strchr(adir, '\n'))
+	    strchr(adir, '\n') || strchr(exits, '\n'))
 		return NULL;
 	ex = param_argv("exit", exit_argv);
 	rs = param_argv("restart", restart_argv);
-	return xasprintf(
-	    "id=%s\npid=%d\nlock=%d\nout=%d\nerr=%d\nin=%d\nlog=%s\nlog_max=%lld\n"
-	    "tty=%d\nattach=%s\nattach_hold=%d\nnet_fd=%d\nnet_pid=%d\nnet_pidfd=%d\n%s%s%s%s",
-	    c->rec.id, (int)c->proc.pid, lock, out, errfd, in, log, o->log_max, o->tty ? 1 : 0,
-	    adir, o->attach_hold ? 1 : 0, net->hold_fd, (int)net->pid, net->pidfd ? 1 : 0, ex, rs,
-	    hc, env);
+	return xasprintf("id=%s\npid=%d\nlock=%d\nout=%d\nerr=%d\nin=%d\nlog=%s\nlog_max=%lld\n"
+			 "tty=%d\nattach=%s\nattach_hold=%d\nnet_fd=%d\nnet_pid=%d\nnet_pidfd=%d\n"
+			 "exit_file=%s\nhold_pid=%d\nhold_start=%llu\n%s%s%s%s",
+			 c->rec.id, (int)c->proc.pid, lock, out, errfd, in, log, o->log_max,
+			 o->tty ? 1 : 0, adir, o->attach_hold ? 1 : 0, net->hold_fd, (int)net->pid,
+			 net->pidfd ? 1 : 0, exits, (int)o->hold_pid,
+			 (unsigned long long)o->hold_start, ex, rs, hc, env);
 }
 
 /* fd moved to HIGH_FD or above, inheritable; -1 stays -1. */
@@ -355,13 +357,17 @@ static void close_pair(int p[2])
 		}
 }
 
-/* <runroot>/attach, where the monitors put their sockets */
+/* <runroot>/attach, where the monitors put their sockets, and
+ * <runroot>/exits, where they leave the exit codes (ctrlock.h) */
 static int attach_mkdir(struct engine *e, struct werr *err)
 {
 	cleanup_free char *d = attach_dir(e);
+	cleanup_free char *x = xasprintf("%s/exits", e->runroot);
 
 	if (mkdir(d, 0700) < 0 && errno != EEXIST)
 		return werr_set(err, errno, "mkdir '%s'", d);
+	if (mkdir(x, 0700) < 0 && errno != EEXIST)
+		return werr_set(err, errno, "mkdir '%s'", x);
 	return 0;
 }
 

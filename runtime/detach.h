@@ -6,6 +6,8 @@
 #define WARREN_DETACH_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "engine/engine.h"
 #include "lib/err.h"
@@ -25,6 +27,9 @@ struct detach_opts {
 	size_t nports;
 	bool attach_hold;	   /* start -a: the monitor holds the output (and the end)
 				      until the caller has attached to it */
+	pid_t hold_pid;		   /* that caller (0: unknown): the hold lasts while it
+				      lives, not a fixed time */
+	uint64_t hold_start;	   /* its start time (proc_start_time) */
 	unsigned short rows, cols; /* the pty's size at the start (0: 24x80) */
 };
 

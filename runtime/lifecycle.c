@@ -163,6 +163,10 @@ int container_cleanup(struct engine *e, const char *id, int exit_code, int lock_
 		rc = -1;
 	}
 	container_rec_free(&c);
+	/* recorded: the monitor's exit record has served (kept on failure,
+	 * for whoever settles the lock we leave) */
+	if (rc == 0)
+		ctrlock_exit_clear(e->runroot, id);
 	ctrlock_release(e->runroot, id, lock_fd);
 	return rc;
 }
@@ -219,6 +223,8 @@ int container_prepare_start(struct engine *e, const char *ref, int lock_fd, stru
 		container_rec_free(&c);
 		return r < 0 ? -1 : 0;
 	}
+	/* the exit record of the last run must not speak for this one */
+	ctrlock_exit_clear(e->runroot, c.id);
 	if (lock_fd < 0) {
 		/* a start by the user: the restart policy applies again */
 		cleanup_free char *stopped = ctr_file(e, c.id, "stopped");
@@ -355,6 +361,20 @@ static int stop_running(struct engine *e, const struct container_rec *c, int sig
 	return 0;
 }
 
+/* An exited record whose owner still holds the lock of a later run (its
+ * process ended a moment ago and the owner has not recorded it yet): the
+ * code in the record is the last run's, not this one's. */
+static bool exit_pending(struct engine *e, const struct container_rec *c)
+{
+	struct ctrlock_info i;
+	struct werr ignore = {0};
+	int fd = -1, st = ctrlock_try(e->runroot, c->id, false, &fd, &i, &ignore);
+
+	if (fd >= 0)
+		close(fd); /* left for the next lookup to settle */
+	return st == CTRLOCK_OWNED && i.owner > 0 && i.pid > 0 && i.started > c->finished;
+}
+
 int container_wait_exit(struct engine *e, const char *ref, int *code, struct werr *err)
 {
 	struct timespec ts = {0, 100 * 1000 * 1000};
@@ -365,6 +385,16 @@ int container_wait_exit(struct engine *e, const char *ref, int *code, struct wer
 
 		if (r <= 0)
 			return r == 0 ? container_not_found(ref, err) : -1;
+		if ((c.state == CTR_EXITED || c.state == CTR_STOPPED) && exit_pending(e, &c)) {
+			/* until its owner records it (a restart policy may keep
+			 * the lock: look again every 100 ms) */
+			r = ctrlock_wait(e->runroot, c.id, now_ns() + NS_PER_SEC / 10, err);
+			container_rec_free(&c);
+			if (r < 0 && err->errnum != ETIMEDOUT)
+				return -1;
+			werr_clear(err);
+			continue;
+		}
 		if (c.state == CTR_EXITED || c.state == CTR_STOPPED) {
 			*code = c.exit_code;
 			container_rec_free(&c);

@@ -12,6 +12,7 @@ void image_rec_free(struct image_rec *r)
 	if (r == NULL)
 		return;
 	free(r->digest);
+	strv_free(r->digests);
 	strv_free(r->names);
 	strv_free(r->layers);
 	free(r->config);

@@ -32,7 +32,12 @@
  * each container uses (storage/volume.c). An older warren refuses a newer
  * database: it would take a list for an image with no config.
  * Version 4 (pods, issue 11): the pods table (storage/pod.c); a version 3
- * database gains it when opened. */
+ * database gains it when opened.
+ * Version 5: image_digests, the other manifest digests an image is known
+ * by (Podman's Digests: the same image pulled under another name or by a
+ * digest of another manifest); images.digest stays the first one. A
+ * version 4 database gains the table when opened; read-only stores of
+ * versions 3 and 4 are read without it. */
 #define SCHEMA_VERSION STORE_SCHEMA_VERSION
 
 /* The volume tables, in the new schema and in the upgrade from 2. The
@@ -46,6 +51,11 @@
 	"CREATE INDEX IF NOT EXISTS container_volumes_by_volume ON container_volumes(volume);"     \
 	"CREATE TRIGGER IF NOT EXISTS container_volumes_gone AFTER DELETE ON containers"           \
 	" BEGIN DELETE FROM container_volumes WHERE ctr_id = old.id; END;"
+
+/* The other digests of an image, in the new schema and the upgrade from 4. */
+#define DIGESTS_SCHEMA_SQL                                                                         \
+	"CREATE TABLE IF NOT EXISTS image_digests(image_id TEXT NOT NULL, digest TEXT NOT NULL,"   \
+	" PRIMARY KEY(image_id, digest));"
 
 /* The pods table (storage/pod.c), in the new schema and the upgrade from 3. */
 #define POD_SCHEMA_SQL                                                                             \
@@ -71,7 +81,8 @@ static const char schema_sql[] =
     " finished INTEGER, state INTEGER, pid INTEGER, pid_start INTEGER, exit_code INTEGER,"
     " autoremove INTEGER, driver TEXT, config TEXT);"
     "CREATE INDEX IF NOT EXISTS containers_by_image ON containers(image_id);" VOLUME_SCHEMA_SQL
-	POD_SCHEMA_SQL "INSERT INTO version SELECT 4 WHERE NOT EXISTS (SELECT 1 FROM version);";
+	POD_SCHEMA_SQL DIGESTS_SCHEMA_SQL
+    "INSERT INTO version SELECT 5 WHERE NOT EXISTS (SELECT 1 FROM version);";
 
 /* From version 1: the blob of each layer (none for the layers it has). */
 static const char upgrade_v2_sql[] = "ALTER TABLE layers ADD COLUMN blob TEXT;"
@@ -107,6 +118,10 @@ enum stmt_id {
 	S_NAME_DEL,
 	S_NAMES_OF,
 	S_NAMES_DEL,
+	S_DIGESTS_OF,
+	S_DIGEST_ADD,
+	S_DIGESTS_DEL,
+	S_IMG_SET_DIGEST,
 	S_IL_INSERT,
 	S_IL_OF,
 	S_IL_DEL,
@@ -154,6 +169,13 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_NAME_DEL] = "DELETE FROM image_names WHERE name = ?1 AND image_id = ?2",
     [S_NAMES_OF] = "SELECT name FROM image_names WHERE image_id = ?1 ORDER BY name",
     [S_NAMES_DEL] = "DELETE FROM image_names WHERE image_id = ?1",
+    [S_DIGESTS_OF] = "SELECT digest FROM image_digests WHERE image_id = ?1 ORDER BY digest",
+    [S_DIGEST_ADD] = "INSERT OR IGNORE INTO image_digests(image_id, digest) VALUES(?1, ?2)",
+    [S_DIGESTS_DEL] = "DELETE FROM image_digests WHERE image_id = ?1",
+    /* an image recorded without a manifest (loaded from an archive) gets
+     * the first one it is pulled with */
+    [S_IMG_SET_DIGEST] = "UPDATE images SET digest = ?2, manifest = ?3"
+			 " WHERE id = ?1 AND digest IS NULL",
     [S_IL_INSERT] = "INSERT INTO image_layers(image_id, idx, diff_id) VALUES(?1, ?2, ?3)",
     [S_IL_OF] = "SELECT diff_id FROM image_layers WHERE image_id = ?1 ORDER BY idx",
     [S_IL_DEL] = "DELETE FROM image_layers WHERE image_id = ?1",
@@ -364,6 +386,12 @@ static int upgrade_schema(struct store *s, struct werr *err)
 	     exec_sql(s, "UPDATE version SET version = 4;", err) < 0)) {
 		exec_sql(s, "ROLLBACK", NULL);
 		return werr_wrap(err, "upgrade the database to version 4");
+	}
+	if (version >= 1 && version <= 4 &&
+	    (exec_sql(s, DIGESTS_SCHEMA_SQL, err) < 0 ||
+	     exec_sql(s, "UPDATE version SET version = 5;", err) < 0)) {
+		exec_sql(s, "ROLLBACK", NULL);
+		return werr_wrap(err, "upgrade the database to version 5");
 	}
 	return exec_sql(s, "COMMIT", err);
 }
@@ -705,6 +733,29 @@ static int image_insert(struct store *s, const struct image_rec *r, struct werr 
 	return 0;
 }
 
+/* The image id exists: r's manifest digest is one more it is known by
+ * (the first one, when it was recorded without any). */
+static int digest_add(struct store *s, const struct image_rec *r, struct werr *err)
+{
+	sqlite3_stmt *st = stmt(s, S_IMG_SET_DIGEST, err);
+
+	if (st == NULL)
+		return -1;
+	bind_str(st, 1, r->id);
+	bind_str(st, 2, r->digest);
+	bind_str(st, 3, r->manifest);
+	if (step(s, st, err) < 0)
+		return -1;
+	if (sqlite3_changes(s->db) > 0)
+		return 0;
+	st = stmt(s, S_DIGEST_ADD, err);
+	if (st == NULL)
+		return -1;
+	bind_str(st, 1, r->id);
+	bind_str(st, 2, r->digest);
+	return step(s, st, err) < 0 ? -1 : 0;
+}
+
 static int image_add(struct store *s, const struct image_rec *r, struct werr *err)
 {
 	int rc = query1(s, S_IMG_EXISTS, r->id, NULL, err);
@@ -712,6 +763,8 @@ static int image_add(struct store *s, const struct image_rec *r, struct werr *er
 	if (rc < 0)
 		return -1;
 	if (rc == 0 && image_insert(s, r, err) < 0)
+		return -1;
+	if (rc == 1 && r->digest != NULL && !r->list && digest_add(s, r, err) < 0)
 		return -1;
 	for (size_t i = 0; r->names != NULL && r->names[i] != NULL; i++)
 		if (name_set(s, r->names[i], r->id, err) < 0)
@@ -730,6 +783,25 @@ int store_image_add(struct store *s, const struct image_rec *r, struct werr *err
 		return -1;
 	if (tx_end(s, own, image_add(s, r, err), err) < 0)
 		return werr_wrap(err, "add image %.12s", r->id);
+	return 0;
+}
+
+/* r->digests: r->digest first, then the others the image is known by. A
+ * read-only store older than version 5 has no table of them: none. */
+static int image_digests(struct store *s, struct image_rec *r, struct werr *err)
+{
+	cleanup_strv char **more = NULL;
+	struct werr e2 = {0};
+
+	if (query_strv(s, S_DIGESTS_OF, r->id, &more, &e2) < 0 && s->dir == NULL) {
+		*err = e2;
+		return -1;
+	}
+	if (r->digest != NULL)
+		r->digests = strv_append(r->digests, r->digest);
+	for (size_t i = 0; more && more[i]; i++)
+		if (!strv_contains(r->digests, more[i]))
+			r->digests = strv_append(r->digests, more[i]);
 	return 0;
 }
 
@@ -756,7 +828,7 @@ static int image_load(struct store *s, const char *id, struct image_rec *out, st
 	r.list = sqlite3_column_int(st, 6) == IMAGE_KIND_LIST;
 	r.instances = col_str(st, 7);
 	if (query_strv(s, S_NAMES_OF, id, &r.names, err) < 0 ||
-	    query_strv(s, S_IL_OF, id, &r.layers, err) < 0) {
+	    query_strv(s, S_IL_OF, id, &r.layers, err) < 0 || image_digests(s, &r, err) < 0) {
 		image_rec_free(&r);
 		return -1;
 	}
@@ -964,7 +1036,8 @@ static int image_delete(struct store *s, const char *id, char ***unused, struct 
 	if (rc <= 0)
 		return rc < 0 ? -1 : werr_set(err, ENOENT, "no such image %s", id);
 	if (query_strv(s, S_IL_OF, id, &layers, err) < 0 || exec1(s, S_NAMES_DEL, id, err) < 0 ||
-	    exec1(s, S_IL_DEL, id, err) < 0 || exec1(s, S_IMG_DEL, id, err) < 0)
+	    exec1(s, S_DIGESTS_DEL, id, err) < 0 || exec1(s, S_IL_DEL, id, err) < 0 ||
+	    exec1(s, S_IMG_DEL, id, err) < 0)
 		return -1;
 	for (size_t i = 0; layers[i] != NULL; i++) {
 		if (strv_contains(gone, layers[i]))

@@ -40,6 +40,8 @@ int store_meta_set(struct store *s, const char *key, const char *value, struct w
 struct image_rec {
 	char id[DIGEST_HEX_LEN + 1]; /* hex of the config digest */
 	char *digest;		     /* manifest digest "sha256:..." or NULL */
+	char **digests;		     /* every manifest digest it is known by, digest first
+					(Podman's Digests); NULL when none */
 	char **names;	 /* full refs "docker.io/library/busybox:latest", may be empty */
 	char **layers;	 /* diff_ids "sha256:...", bottom first, NULL-terminated */
 	int64_t created; /* image creation time from its config, ns */

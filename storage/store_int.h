@@ -14,7 +14,7 @@ struct store;
 struct image_rec;
 
 /* The schema version this warren writes (its history: store.c). */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* Statement slots for the other files: each file owns a range. */
 #define STORE_EXT_SLOTS	  32

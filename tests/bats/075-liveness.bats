@@ -217,3 +217,94 @@ wait_for_record() {
     run_warren 0 images -q
     assert_output ""
 }
+
+# detached_failing_cleanup NAME RUN-OPTS...: `run -d RUN-OPTS --name NAME` by a copy of
+# warren whose binary is then replaced by one that fails, so the monitor's exit command
+# (`warren container cleanup`, the copy's path) fails as it did on loaded CI machines
+# (a busy database, a subuid file being rewritten); the container waits for /sync/go
+# and exits 3. Sets SYNC.
+detached_failing_cleanup() {
+    local name=$1 bin=$BATS_TEST_TMPDIR/bin
+    shift
+    SYNC=$BATS_TEST_TMPDIR/sync-$name
+    mkdir -p "$SYNC" "$bin"
+    cp "$WARREN" "$bin/warren"
+    cp "$(dirname "$WARREN")/warren-monitor" "$bin/warren-monitor"
+    run --separate-stderr "$bin/warren" --root "$WT_ROOT" --runroot "$WT_RUNROOT" run -d \
+        "$@" --name "$name" -v "$SYNC:/sync" "$IMAGE" \
+        sh -c 'while [ ! -e /sync/go ]; do sleep 0.1; done; exit 3'
+    assert_success
+    printf '#!/bin/sh\nexit 1\n' >"$bin/warren.new"
+    chmod +x "$bin/warren.new"
+    mv -f "$bin/warren.new" "$bin/warren"
+}
+
+@test "liveness: a detached container whose exit command fails keeps its exit code, not 137" {
+    # guards: the unexplained 137s of loaded CI runs (250 idle, 255 libpod): the
+    # monitor's cleanup failed, the lock was left, and the next command settled the
+    # container as killed with its monitor. The monitor's exit record
+    # (<runroot>/exits/ID, as conmon's exit file) keeps the code it reaped.
+    local name
+    name=$(wt_name)
+    detached_failing_cleanup "$name"
+    touch "$SYNC/go"
+    run_warren 0 wait "$name"
+    assert_output 3
+    run_warren 0 inspect --format '{{.State.Status}} {{.State.ExitCode}}' "$name"
+    assert_output "exited 3"
+    run_warren 0 events --since 60s --until 0s --filter "container=$name" --filter event=died \
+        --format '{{.Status}} {{.ContainerExitCode}}'
+    assert_output "died 3"
+    [ ! -e "$WT_RUNROOT/exits/$(ctr_field "$name" .Id)" ] || fail "the exit record outlived its use"
+    # started again, the old record must not speak for the new run: a SIGKILLed
+    # owner is 137 again
+    rm -f "$SYNC/go"
+    run_warren 0 start "$name"
+    run_warren 0 kill "$name"
+    run_warren 0 wait "$name"
+    assert_output 137
+    run_warren 0 rm "$name"
+}
+
+@test "liveness: a detached --rm container whose exit command fails is removed; its died event has its code" {
+    local name k
+    name=$(wt_name)
+    detached_failing_cleanup "$name" --rm
+    touch "$SYNC/go"
+    # the next command settles it (the lock is left when the monitor ends)
+    for ((k = 0; k < 100; k++)); do
+        w container exists "$name" || break
+        run_warren 0 ps -a
+        sleep 0.1
+    done
+    run_warren 1 container exists "$name"
+    run_warren 0 events --since 60s --until 0s --filter "container=$name" --filter event=died \
+        --format '{{.Status}} {{.ContainerExitCode}}'
+    assert_output "died 3"
+}
+
+@test "liveness: a --rm container being started is never settled by a ps racing its lock" {
+    # guards: docker run --rm / ps / inspect racing a start got 404 while it ran: the
+    # start made its lock file, then locked it; a ps that opened it in between took
+    # the lock as a dead owner's and removed the --rm container (the start then found
+    # no bundle, or reported a container that was gone)
+    local k id out bad=0 stop=$BATS_TEST_TMPDIR/stop
+    for k in 1 2; do
+        (while [ ! -e "$stop" ]; do w ps -a >/dev/null 2>&1; done) &
+        WT_BG_PIDS+=("$!")
+    done
+    # (a loop variable of its own: the helpers' loops set a global i)
+    for ((k = 0; k < 80; k++)); do
+        run_warren 0 create --rm "$IMAGE" sleep 100
+        id=$output
+        run --separate-stderr "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" start "$id"
+        out="$status $stderr"
+        if [ "$status" != 0 ] || ! w container exists "$id"; then
+            echo "start $k: $out (exists: $(w container exists "$id" && echo yes || echo no))"
+            bad=$((bad + 1))
+        fi
+        w rm -f -t 0 "$id" >/dev/null 2>&1 || true
+    done
+    touch "$stop"
+    [ "$bad" = 0 ] || fail "$bad of 80 starts lost their container"
+}

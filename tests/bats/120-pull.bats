@@ -321,3 +321,65 @@ EOF
     run_warren 125 pull --signature-policy "$pol" "$REG/zstd:latest"
     assert_last_error "rejected by policy"
 }
+
+@test "pull: an image stored already under another name or manifest gains that digest (RepoDigests, name@digest), as in Podman" {
+    # guards: pulling an image whose id was stored (the same image under another
+    # name, pushed as another manifest, or loaded from an archive) added the name but
+    # not the manifest digest: FROM/run name@digest then missed it
+    local tag d2 out
+    tag=$(jq -r '.manifests[0].annotations["org.opencontainers.image.ref.name"]' "$REGFIX_GZIP/index.json")
+    # the same image (config) as a Docker schema 2 manifest: another digest
+    run timeout 120 skopeo copy --quiet --dest-tls-verify=false --format v2s2 \
+        "oci:$REGFIX_GZIP:$tag" "docker://$REG/v2s2/gzip:1"
+    [ "$status" = 0 ] || fail "skopeo copy: $output"
+    d2=$(reg_digest v2s2/gzip:1)
+    [ "$d2" != "$REGFIX_GZIP_DIGEST" ] || fail "the v2s2 copy has the same digest"
+    run_warren 0 pull -q "$REG/gzip:latest"
+    run_warren 0 pull -q "$REG/v2s2/gzip:1"
+    assert_output "${REGFIX_GZIP_ID#sha256:}"
+    # the first digest stays the image's digest (images --digests, .Digest) ...
+    run_warren 0 images --digests --format '{{.Repository}} {{.Digest}}'
+    assert_output "$REG/gzip $REGFIX_GZIP_DIGEST
+$REG/v2s2/gzip $REGFIX_GZIP_DIGEST"
+    # ... and every repository is known by both
+    out=$(printf '%s\n' "$REG/gzip@$REGFIX_GZIP_DIGEST" "$REG/gzip@$d2" \
+        "$REG/v2s2/gzip@$REGFIX_GZIP_DIGEST" "$REG/v2s2/gzip@$d2" | sort | jq -R . | jq -sc .)
+    run_warren 0 image inspect --format '{{json .RepoDigests}}' "$REG/gzip:latest"
+    assert_output "$out"
+    run_warren 0 run --rm "$REG/v2s2/gzip@$d2" cat /etc/warren-fixture
+    assert_output docker
+    run_warren 0 image inspect --format '{{.Id}}' "$REG/gzip@$d2"
+    assert_output "${REGFIX_GZIP_ID#sha256:}"
+    # pull name@digest of the stored image: found, no second image
+    run_warren 0 pull -q "$REG/v2s2/gzip@$d2"
+    assert_output "${REGFIX_GZIP_ID#sha256:}"
+    run_warren 0 images -q --no-trunc
+    assert_output "${REGFIX_GZIP_ID#sha256:}"
+    # rmi forgets them with the image
+    run_warren 0 rmi -f "$REGFIX_GZIP_ID"
+    run_warren 125 image inspect "$REG/v2s2/gzip@$d2"
+    # loaded from an archive (no manifest digest), then pulled: the digest comes
+    run timeout 120 skopeo copy --quiet "oci:$REGFIX_GZIP:$tag" \
+        "docker-archive:$BATS_TEST_TMPDIR/a.tar:$REG/gzip:latest"
+    [ "$status" = 0 ] || fail "skopeo copy: $output"
+    run_warren 0 load -q -i "$BATS_TEST_TMPDIR/a.tar"
+    run_warren 0 images --digests --format '{{.Repository}} {{.Digest}}.'
+    assert_output "$REG/gzip ."
+    run_warren 0 pull -q "$REG/gzip:latest"
+    run_warren 0 images --digests --format '{{.Repository}} {{.Digest}}'
+    assert_output "$REG/gzip $REGFIX_GZIP_DIGEST"
+    run_warren 0 run --rm "$REG/gzip@$REGFIX_GZIP_DIGEST" true
+    # an index's digest finds the image picked from it
+    run_warren 0 pull -q "$REG/multi:latest"
+    run_warren 0 image inspect --format '{{.Id}}' "$REG/multi@$REGFIX_MULTI_DIGEST"
+    assert_output "${REGFIX_MULTI_ID#sha256:}"
+    pm_init
+    [ -z "$PM_SKIP" ] || skip "the rest compares with podman: $PM_SKIP"
+    pm pull -q "$REG/gzip:latest" >/dev/null
+    pm pull -q "$REG/v2s2/gzip:1" >/dev/null
+    run pm image inspect --format '{{json .RepoDigests}}' "$REG/gzip:latest"
+    assert_output "$out"
+    pm pull -q "$REG/multi:latest" >/dev/null
+    run pm image inspect --format '{{.Id}}' "$REG/multi@$REGFIX_MULTI_DIGEST"
+    assert_output "${REGFIX_MULTI_ID#sha256:}"
+}

@@ -270,3 +270,32 @@ print(c.containers.get(sys.argv[2]).exec_run(["sh", "-c", "exit 7"]).exit_code)'
     api_expect 404 GET "/v1.41/exec/..%2f..%2fapi-exec/json"
     api_expect 404 POST "/v1.41/exec/$(printf 'A%.0s' {1..64})/resize?h=1&w=1"
 }
+
+@test "attach hold: the output of a docker run is held while its attach request lives, and freed the moment it exits" {
+    # guards: the monitor held a started container's output and end for a fixed
+    # 30 s waiting for the attach, whether the attaching process was alive or dead;
+    # now it follows that process (a pidfd), and a container is never harmed by it.
+    # The attach request of docker run leaves this marker ("KIND PID START") for
+    # the start: a process of ours stands in for it.
+    local name holder
+    name=$(wt_name)
+    api_start
+    api_create "$name" '["sh","-c","echo held-output"]'
+    sleep 1000 &
+    holder=$!
+    WT_BG_PIDS+=("$holder")
+    mkdir -p "$WT_RUNROOT/api-attach"
+    printf 'out %d %s' "$holder" "$(awk '{print $22}' "/proc/$holder/stat")" >"$WT_RUNROOT/api-attach/$cid"
+    api_expect 204 POST "/v1.41/containers/$cid/start"
+    # held: nothing read from the container, nothing logged yet
+    run_warren 0 logs "$cid"
+    assert_output ""
+    kill "$holder"
+    # freed at once (it was 30 s): the wait answers well before that
+    WT_CMD_TIMEOUT=15 run_warren 0 wait "$cid"
+    assert_output 0
+    run_warren 0 logs "$cid"
+    assert_output held-output
+    rm -f "$WT_RUNROOT/api-attach/$cid"
+    run_warren 0 rm "$cid"
+}

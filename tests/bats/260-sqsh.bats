@@ -427,3 +427,26 @@ setup() {
     assert_line --regexp '^ok +squashfuse +/.*squashfuse: squashfuse [0-9]+\.[0-9]+'
     assert_line --regexp '^ok +mksquashfs +/.*mksquashfs: mksquashfs version [0-9]+\.[0-9]+'
 }
+
+@test "sqsh: the vfs driver refuses FILE.sqsh in one line that names the drivers that can; nothing is left" {
+    # guards: --storage-driver vfs run FILE.sqsh failed with an error about a
+    # '--rootfs MOUNT:O' the user never typed (vfs makes no overlay, and a copy of
+    # the file's tree is what the file is there to avoid)
+    local f=$BATS_TEST_TMPDIR/bb.sqsh
+    export_image "$f"
+    use_private_store
+    for form in "$f" "--rootfs $f"; do
+        # shellcheck disable=SC2086  # the form is two words on purpose
+        run_warren 125 --storage-driver vfs run --rm $form echo no
+        assert_equal "$stderr" "Error: cannot run '$f' with the vfs storage driver (it makes no overlay for the container's writes): use --storage-driver overlay or fuse-overlayfs"
+        [ -z "$output" ] || fail "stdout: $output"
+    done
+    run_warren 125 --storage-driver vfs create --name sq "$f"
+    run_warren 0 --storage-driver vfs ps -a -q
+    assert_output ""
+    [ "$(sqsh_mounts)" = 0 ]
+    # the store stays usable with vfs for images
+    load_fixture busybox.docker.tar
+    run_warren 0 --storage-driver vfs run --rm "$IMAGE" echo ok
+    assert_output ok
+}

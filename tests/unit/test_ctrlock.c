@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -83,6 +84,37 @@ UNIT_TEST(proc_alive_needs_pid_and_start_and_no_zombie)
 		CHECK(!proc_alive(child, st) || st == 0);
 	}
 	waitpid(child, NULL, 0);
+}
+
+UNIT_TEST(made_lock_is_held_before_it_is_seen_and_exit_record)
+{
+	char *rr = tmp_runroot();
+	char *dir = xasprintf("%s/exits", rr), *path = xasprintf("%s/exits/c2", rr);
+	struct werr err = {0};
+	struct ctrlock_info i;
+	int fd = -1, fd2 = -1, code = -1;
+
+	/* made by a try with create: ours (FRESH), and already held when it
+	 * appears under its name: another try finds it owned, never stale */
+	CHECK(ctrlock_try(rr, "c2", true, &fd, &i, &err) == CTRLOCK_FRESH);
+	CHECK(fd >= 0);
+	CHECK(ctrlock_try(rr, "c2", true, &fd2, &i, &err) == CTRLOCK_OWNED);
+	CHECK(i.owner == 0);
+	ctrlock_release(rr, "c2", fd);
+	CHECK(ctrlock_try(rr, "c2", false, &fd2, &i, &err) == CTRLOCK_NONE);
+	/* the exit record: absent, a code, garbage, cleared */
+	CHECK(ctrlock_exit_read(rr, "c2", &code) == -1);
+	CHECK(mkdir(dir, 0700) == 0);
+	CHECK(write_file_atomic_at(AT_FDCWD, path, "3\n", 2, 0600, &err) == 0);
+	CHECK(ctrlock_exit_read(rr, "c2", &code) == 0 && code == 3);
+	CHECK(write_file_atomic_at(AT_FDCWD, path, "x\n", 2, 0600, &err) == 0);
+	CHECK(ctrlock_exit_read(rr, "c2", &code) == -1 && code == 3);
+	ctrlock_exit_clear(rr, "c2");
+	CHECK(access(path, F_OK) < 0);
+	rm_rf_at(AT_FDCWD, rr, &err);
+	free(dir);
+	free(path);
+	free(rr);
 }
 
 UNIT_MAIN()

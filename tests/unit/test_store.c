@@ -337,7 +337,7 @@ UNIT_TEST(store_v3_lists)
 	sqlite3_close(db);
 	s = store_open(dir, &err);
 	CHECK(s != NULL);
-	CHECK(db_version(path) == 4);
+	CHECK(db_version(path) == 5);
 	CHECK(store_image_get(s, HEX_A, &g, &err) == 1);
 	CHECK(!g.list && g.instances == NULL);
 	image_rec_free(&g);
@@ -367,10 +367,10 @@ UNIT_TEST(store_v3_lists)
 	store_close(s);
 	/* a newer database is refused */
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db, "UPDATE version SET version = 5", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "UPDATE version SET version = 6", NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
 	CHECK(store_open(dir, &err) == NULL);
-	CHECK(strstr(err.msg, "newer than this warren supports (4)") != NULL);
+	CHECK(strstr(err.msg, "newer than this warren supports (5)") != NULL);
 	free(path);
 	rmdir_all(dir);
 }
@@ -426,10 +426,10 @@ UNIT_TEST(store_upgrade_v2_volumes)
 	store_close(s);
 	/* a database from a newer warren is refused */
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db, "UPDATE version SET version = 5", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "UPDATE version SET version = 6", NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
 	CHECK(store_open(dir, &err) == NULL);
-	CHECK(strstr(err.msg, "version 5 is newer than this warren supports (4)") != NULL);
+	CHECK(strstr(err.msg, "version 6 is newer than this warren supports (5)") != NULL);
 	free(path);
 	rmdir_all(dir);
 }
@@ -456,7 +456,7 @@ UNIT_TEST(store_v4_pods)
 	sqlite3_close(db);
 	s = store_open(dir, &err);
 	CHECK(s != NULL);
-	CHECK(db_version(path) == 4);
+	CHECK(db_version(path) == 5);
 	memcpy(p.id, HEX_A, sizeof(p.id));
 	CHECK(store_pod_add(s, &p, &err) == 0);
 	memcpy(p.id, HEX_B, sizeof(p.id));
