@@ -178,7 +178,8 @@ loaded"
     api_expect 401 POST /v1.41/auth -d "{\"username\":\"$REG_USER\",\"password\":\"wrong\",\"serveraddress\":\"http://$REG/\"}"
     assert_output --partial "invalid username/password"
     # the docker CLI: its config in a directory of the test's
-    run env DOCKER_CONFIG="$BATS_TEST_TMPDIR/dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker login -u "$REG_USER" --password-stdin "$REG" <<<"$REG_PASS"
+    docker_have
+    run env DOCKER_CONFIG="$BATS_TEST_TMPDIR/dc" DOCKER_HOST="unix://$SOCK" timeout 60 "$DOCKER" login -u "$REG_USER" --password-stdin "$REG" <<<"$REG_PASS"
     assert_success
     assert_output --partial "Login Succeeded"
     # bad input
@@ -199,11 +200,11 @@ loaded"
     run docker_cli tag "$IMAGE" "$REG/wt/pushed:1"
     assert_success
     # without credentials: the registry's refusal in the stream, a failure
-    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker push "$REG/wt/pushed:1"
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 "$DOCKER" push "$REG/wt/pushed:1"
     assert_failure
-    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker login -u "$REG_USER" --password-stdin "$REG" <<<"$REG_PASS"
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 "$DOCKER" login -u "$REG_USER" --password-stdin "$REG" <<<"$REG_PASS"
     assert_success
-    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker push "$REG/wt/pushed:1"
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 "$DOCKER" push "$REG/wt/pushed:1"
     assert_success
     assert_output --partial "1: digest: sha256:"
     local digest=${output##*digest: }
@@ -213,7 +214,7 @@ loaded"
     # pull with X-Registry-Auth (the CLI's login): back after a removal
     run docker_cli rmi "$REG/wt/pushed:1"
     assert_success
-    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker pull "$REG/wt/pushed:1"
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 "$DOCKER" pull "$REG/wt/pushed:1"
     assert_success
     assert_output --partial "Status: Downloaded newer image for $REG/wt/pushed:1"
     api_expect 404 POST "/v1.41/images/nosuch/push?tag=1"
