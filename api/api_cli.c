@@ -496,20 +496,26 @@ static int cli_files_send(int conn, const struct cli_files *f)
 
 	for (size_t k = 0; k < f->n; k++) {
 		cleanup_close int fd = f->out[k] ? open(f->paths[k], O_RDONLY | O_CLOEXEC) : -1;
-		ssize_t n = 0;
+		ssize_t n;
+		bool sent = false;
 		if (fd < 0)
 			continue; /* not written: the client makes none */
 		buf[0] = (unsigned char)(k >> 24);
 		buf[1] = (unsigned char)(k >> 16);
 		buf[2] = (unsigned char)(k >> 8);
 		buf[3] = (unsigned char)k;
-		do {
+		for (;;) { /* an empty file: one frame of its index only */
 			n = read(fd, buf + 4, sizeof(buf) - 4);
 			if (n < 0 && errno == EINTR)
 				continue;
+			if (n <= 0 && sent)
+				break;
 			if (send_frame(conn, API_CLI_FILE, buf, 4 + (size_t)(n > 0 ? n : 0)) < 0)
 				return -1;
-		} while (n > 0);
+			sent = true;
+			if (n <= 0)
+				break;
+		}
 	}
 	return 0;
 }

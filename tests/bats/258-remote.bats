@@ -350,6 +350,34 @@ no_temp_files() {
     assert_output '{"message":"json: field Tty has the wrong type"}'
     api_expect 400 POST /warren/cli -d '{"Args": ["ps"'
     api_expect 405 GET /warren/cli
+    # "Files": bad ones refused before anything runs, nothing left on the service's side
+    api_expect 400 POST /warren/cli -d '{"Args": ["ps"], "Files": {}}'
+    assert_output '{"message":"Files must be a list of at most 64 files"}'
+    api_expect 400 POST /warren/cli -d '{"Args": ["ps"], "Files": [1]}'
+    assert_output '{"message":"Files: each must be an object"}'
+    api_expect 400 POST /warren/cli -d '{"Args": ["ps"], "Files": [{"Arg": 1, "Out": true}]}'
+    assert_output '{"message":"Files: Arg must be the index of an argument"}'
+    api_expect 400 POST /warren/cli -d '{"Args": ["ps", "x"], "Files": [{"Arg": 1}]}'
+    assert_output '{"message":"Files: each takes Data (base64) or Out (true)"}'
+    api_expect 400 POST /warren/cli -d '{"Args": ["ps", "x"], "Files": [{"Arg": 1, "Data": "a", "Out": true}]}'
+    api_expect 400 POST /warren/cli -d '{"Args": ["ps", "x"], "Files": [{"Arg": 1, "Data": "!!"}]}'
+    assert_output '{"message":"Files: Data is not base64"}'
+    api_expect 400 POST /warren/cli -d "{\"Args\": [\"ps\"], \"Files\": [$(printf '{"Arg": 0, "Out": true},%.0s' {1..65}){}]}"
+    assert_output '{"message":"Files must be a list of at most 64 files"}'
+    # good ones: an input the command reads, an output sent back (type 6: index 0, then its bytes)
+    local data
+    data=$(printf 'A=from-data\n' | base64 -w0)
+    api_expect 101 POST /warren/cli -d "{\"Args\": [\"run\", \"--rm\", \"--env-file\", \"x\", \"$IMAGE\", \"sh\", \"-c\", \"echo \$A\"], \"Files\": [{\"Arg\": 3, \"Data\": \"$data\"}]}"
+    assert_equal "$(head -c 17 "$BATS_TEST_TMPDIR/body" | tail -c 9)" from-data
+    api_expect 101 POST /warren/cli -d "{\"Args\": [\"create\", \"--cidfile\", \"x\", \"$IMAGE\"], \"Files\": [{\"Arg\": 2, \"Out\": true}]}"
+    local id
+    id=$(head -c 72 "$BATS_TEST_TMPDIR/body" | tail -c 64)
+    assert_equal "$(head -c 1 "$BATS_TEST_TMPDIR/body" | od -An -tx1 | tr -d ' ')" 01
+    assert_equal "$(tail -c 88 "$BATS_TEST_TMPDIR/body" | head -c 12 | od -An -tx1 | tr -s ' ')" " 06 00 00 00 00 00 00 44 00 00 00 00"
+    assert_equal "$(tail -c 76 "$BATS_TEST_TMPDIR/body" | head -c 64)" "$id"
+    run_warren 0 rm "$id"
+    run find "${TMPDIR:-/var/tmp}" -maxdepth 1 -name 'warren-cli-*' -user "$(id -u)"
+    assert_output ""
     # a good one: frames (stdout, then the exit status)
     api_expect 101 POST /warren/cli -d '{"Args": ["version", "--format", "{{.Version}}"]}'
     # the last frame: the exit status (type 3, 4 bytes: 0)
