@@ -701,6 +701,7 @@ static int cp_in_tar(struct plan *p, const char *src, struct werr *err)
 {
 	cleanup_free char *dup = xstrdup(src), *real = NULL, *flag = NULL;
 	size_t n = strlen(dup);
+	struct stat st;
 	bool dir;
 	char *slash;
 
@@ -709,12 +710,14 @@ static int cp_in_tar(struct plan *p, const char *src, struct werr *err)
 	flag = xasprintf(
 	    "--tar-of=%s%s", src,
 	    dir && src[n - 1] != '/' && !(n >= 2 && strcmp(src + n - 2, "/.") == 0) ? "/" : "");
-	/* DIR and NAME: "a/b/", "a/b/." -> "a", "b"; ".", "..", "/" by their real path */
+	/* DIR and NAME: "a/b/", "a/b/." -> "a", "b"; ".", "..", "/" and a
+	 * symlink followed ("link/") by their real path */
 	while (n > 1 && (dup[n - 1] == '/' || (dup[n - 1] == '.' && dup[n - 2] == '/')))
 		dup[--n] = '\0';
 	slash = strrchr(dup, '/');
 	if (strcmp(slash ? slash + 1 : dup, ".") == 0 ||
-	    strcmp(slash ? slash + 1 : dup, "..") == 0 || strcmp(dup, "/") == 0) {
+	    strcmp(slash ? slash + 1 : dup, "..") == 0 || strcmp(dup, "/") == 0 ||
+	    (dir && lstat(dup, &st) == 0 && S_ISLNK(st.st_mode))) {
 		if ((real = realpath(dup, NULL)) == NULL)
 			return werr_set(err, errno, "'%s'", src), werr_status(err, 125);
 		free(dup);
@@ -1154,7 +1157,7 @@ static int finish_local(struct plan *p, struct relay *r, const char *tmp, int rc
 		if (rc < 0) /* no exit status: what came may be cut short */
 			f->came = false;
 		else if (f->came && f->tmp && rename(f->tmp, f->path) < 0)
-			rc = werr_set(err, errno, "rename '%s'", f->tmp);
+			f->came = false, rc = werr_set(err, errno, "rename '%s'", f->tmp);
 	}
 	if (tmp) {
 		close(r->out);

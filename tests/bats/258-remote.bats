@@ -241,11 +241,12 @@ no_temp_files() {
     echo file-data >"$t/src/f.txt"
     echo deep >"$t/src/dir/sub/g"
     ln -s ../f.txt "$t/src/dir/lnk"
+    ln -s dir "$t/src/dirlink"
     run_warren 0 exec "$name" mkdir -p /l/into /r/into
     # each copy locally into /l, remotely into /r: the trees must match
     local spec src dst
     for spec in "f.txt new.txt" "f.txt into" "f.txt into/" "dir newdir" "dir into" "dir/. into" \
-        "dir/ newdir2/" "dir/lnk lnkcopy" "dir/sub/g new.txt"; do
+        "dir/ newdir2/" "dir/lnk lnkcopy" "dir/sub/g new.txt" "dirlink/ followed" "dirlink linkitself"; do
         read -r src dst <<<"$spec"
         run_warren 0 cp "$t/src/$src" "$name:/l/$dst"
         run_remote 0 --url "unix://$SOCK" cp "$t/src/$src" "$name:/r/$dst"
@@ -256,7 +257,8 @@ no_temp_files() {
     local here=$output
     run_warren 0 exec "$name" sh -c 'cd /r && find . | sort && cat new.txt && readlink lnkcopy'
     assert_equal "$output" "$here"
-    for f in ./new.txt ./into/f.txt ./into/dir/sub/g ./into/sub/g ./newdir/sub/g ./newdir2/lnk ./dot/sub/g; do
+    for f in ./new.txt ./into/f.txt ./into/dir/sub/g ./into/sub/g ./newdir/sub/g ./newdir2/lnk ./dot/sub/g \
+        ./followed/sub/g ./linkitself; do
         assert_line "$f"
     done
     # - is a tar on stdin or stdout, as locally
