@@ -520,8 +520,8 @@ static int open_output(const char *path, char **tmp, struct werr *err);
 
 enum out_kind { OUT_TMP, OUT_IID, OUT_CID };
 
-/* An output file of the command (--iidfile, --cidfile, image export's
- * FILE), made here as the command makes it locally: a cidfile must not
+/* An output file of the command (--iidfile, --cidfile, --digestfile,
+ * image export's FILE), made here as the command makes it locally: a cidfile must not
  * exist (it is made now, and removed when nothing comes), an iidfile's
  * directory must; the others are a temporary file beside path. */
 static int out_file(struct plan *p, const char *path, enum out_kind kind, struct werr *err)
@@ -590,10 +590,15 @@ static int rewrite_flag(struct plan *p, const struct cmd *c, const struct opt *o
 		p->args = strv_append(p->args, val);
 		return 0;
 	}
-	if (val && (strcmp(n, "cidfile") == 0 || strcmp(n, "iidfile") == 0)) {
+	if (val && (strcmp(n, "cidfile") == 0 || strcmp(n, "iidfile") == 0 ||
+		    strcmp(n, "digestfile") == 0)) {
 		cleanup_free char *flag = xasprintf("--%s", n);
 		p->args = strv_append(p->args, flag);
-		return out_file(p, val, n[0] == 'c' ? OUT_CID : OUT_IID, err);
+		return out_file(p, val,
+				n[0] == 'c'   ? OUT_CID
+				: n[0] == 'i' ? OUT_IID
+					      : OUT_TMP,
+				err);
 	}
 	if (val && strcmp(n, "configmap") == 0)
 		return configmaps(p, val, err);

@@ -20,6 +20,7 @@ setup() {
 
 teardown() {
     [ -z "${SSHD_PID:-}" ] || kill "$SSHD_PID" 2>/dev/null || true
+    ! declare -F reg_stop >/dev/null || reg_stop
     wt_teardown
 }
 
@@ -173,7 +174,7 @@ no_temp_files() {
     no_temp_files "$t"
 }
 
-@test "remote: --iidfile, --cidfile and kube play --configmap use files here, as locally" {
+@test "remote: --iidfile, --cidfile, --digestfile and kube play --configmap use files here, as locally" {
     # guards: issue 12 "every CLI command then runs against a service" (the files named are the client's)
     local name=$(wt_name) tag=localhost/wt-remote/iid:$RANDOM pod=$(wt_name) t=$BATS_TEST_TMPDIR
     api_start
@@ -229,6 +230,14 @@ no_temp_files() {
     run_remote 125 --url "unix://$SOCK" kube play --configmap ../cm/bad.yaml ../cm/pod.yaml
     assert_equal "$stderr" "$here"
     run_warren 1 pod exists "$pod"
+    # push --digestfile: the pushed digest here, as locally
+    load registry
+    reg_start plain
+    run_warren 0 push --tls-verify=false --digestfile "$t/out/dg-here" "$IMAGE" "docker://$REG/wt/dg:1"
+    run_remote 0 --url "unix://$SOCK" push --tls-verify=false --digestfile "$t/out/dg" "$IMAGE" "docker://$REG/wt/dg:2"
+    reg_stop
+    [[ $(cat "$t/out/dg") == sha256:* ]] || fail "digestfile: '$(cat "$t/out/dg")'"
+    assert_equal "$(cat "$t/out/dg")" "$(cat "$t/out/dg-here")"
     no_temp_files "$t"
 }
 
