@@ -731,7 +731,10 @@ static int cp_in_tar(struct plan *p, const char *src, struct werr *err)
 	}
 	cleanup_free char *parent =
 	    slash ? xstrndup(dup, slash == dup ? 1 : (size_t)(slash - dup)) : xstrdup(".");
-	const char *targs[] = {"-C", parent, "-cf", "-", slash && slash[1] ? slash + 1 : ".", NULL};
+	/* hard links as separate files: a local cp copies them so */
+	const char *targs[] = {"-C",  parent, "--hard-dereference",
+			       "-cf", "-",    slash && slash[1] ? slash + 1 : ".",
+			       NULL};
 	if ((p->in_fd = spawn_tar(targs, true, -1, &p->in_pid, err)) < 0)
 		return werr_status(err, 125);
 	p->has_stdin = true;

@@ -251,6 +251,7 @@ no_temp_files() {
     echo deep >"$t/src/dir/sub/g"
     ln -s ../f.txt "$t/src/dir/lnk"
     ln -s dir "$t/src/dirlink"
+    ln "$t/src/dir/sub/g" "$t/src/dir/hard"
     run_warren 0 exec "$name" mkdir -p /l/into /r/into
     # each copy locally into /l, remotely into /r: the trees must match
     local spec src dst
@@ -262,12 +263,13 @@ no_temp_files() {
     done
     (cd "$t/src/dir" && "$WARREN" --url "unix://$SOCK" cp . "$name:/r/dot") || fail "remote cp . CTR:NEW"
     (cd "$t/src/dir" && w cp . "$name:/l/dot") || fail "cp . CTR:NEW"
-    run_warren 0 exec "$name" sh -c 'cd /l && find . | sort && cat new.txt && readlink lnkcopy'
+    local list='cd "$1" && find . | sort && cat new.txt && readlink lnkcopy && stat -c "%h %n" newdir/hard newdir/sub/g'
+    run_warren 0 exec "$name" sh -c "$list" _ /l
     local here=$output
-    run_warren 0 exec "$name" sh -c 'cd /r && find . | sort && cat new.txt && readlink lnkcopy'
+    run_warren 0 exec "$name" sh -c "$list" _ /r
     assert_equal "$output" "$here"
     for f in ./new.txt ./into/f.txt ./into/dir/sub/g ./into/sub/g ./newdir/sub/g ./newdir2/lnk ./dot/sub/g \
-        ./followed/sub/g ./linkitself; do
+        ./followed/sub/g ./linkitself "1 newdir/hard"; do
         assert_line "$f"
     done
     # - is a tar on stdin or stdout, as locally
@@ -285,7 +287,7 @@ no_temp_files() {
     run_remote 0 --url "unix://$SOCK" cp "$name:/r/newdir" "$t/back/tree"
     run_remote 0 --url "unix://$SOCK" cp "$name:/r/newdir/sub" "$t/back/tree"
     run find "$t/back" -type f
-    assert_equal "$(cd "$t/back" && find . -type f | sort)" $'./renamed.txt\n./tree/sub/g'
+    assert_equal "$(cd "$t/back" && find . -type f | sort)" $'./renamed.txt\n./tree/hard\n./tree/sub/g'
     # bad input: the local errors, word for word, nothing copied
     run_warren 0 exec "$name" sh -c 'cd /r && find . | sort'
     local before=$output
