@@ -39,7 +39,10 @@ void api_serve_conn(struct engine *e, const struct api_opts *o, int fd) __attrib
  * 0, 0, 0, big-endian length) then the payload. In: the client's stdin
  * (length 0: its end), a resize (rows, cols: big-endian 16 bits each), a
  * signal (1 byte) for the command. Out: the command's stdout and stderr,
- * then its exit status (4 bytes, big-endian), the last frame. */
+ * a file of the request's "Files" that the command wrote (4 bytes,
+ * big-endian: the file's index in "Files"; then a piece of its bytes, in
+ * order; at least one frame per file), then its exit status (4 bytes,
+ * big-endian), the last frame. */
 enum api_cli_frame {
 	API_CLI_STDIN = 0,
 	API_CLI_STDOUT = 1,
@@ -47,6 +50,7 @@ enum api_cli_frame {
 	API_CLI_EXIT = 3,
 	API_CLI_RESIZE = 4,
 	API_CLI_SIGNAL = 5,
+	API_CLI_FILE = 6,
 };
 #define API_CLI_FRAME_MAX 65536
 /* Fills a frame's 8-byte head; -1 for a type or length out of range. */

@@ -7,6 +7,7 @@
  * command's stdout, stderr and exit status out. With "Tty" the child gets
  * a pty (its stdout and stderr both), as `ssh -t` does. */
 #include "api/api_int.h"
+#include "lib/base64.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/syscalls.h"
@@ -25,7 +26,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define CLI_ARGS_MAX 4096
+#define CLI_ARGS_MAX  4096
+#define CLI_FILES_MAX 64
 
 struct cli_child {
 	pid_t pid;
@@ -43,7 +45,7 @@ int api_cli_frame_head(unsigned char h[8], int type, size_t n)
 	h[5] = (unsigned char)(n >> 16);
 	h[6] = (unsigned char)(n >> 8);
 	h[7] = (unsigned char)n;
-	return n <= API_CLI_FRAME_MAX && type >= 0 && type <= API_CLI_SIGNAL ? 0 : -1;
+	return n <= API_CLI_FRAME_MAX && type >= 0 && type <= API_CLI_FILE ? 0 : -1;
 }
 
 /* ["warren", the service's storage flags, the client's args..., NULL] */
@@ -402,6 +404,122 @@ static char **cli_request(struct api_ctx *c, struct json_object *b)
 	return args;
 }
 
+/* The client's files a command names (the request's "Files"): each
+ * gets a path in a directory of the service's (its Args entry becomes
+ * that path), an input written there before the command, an output sent
+ * back after it. */
+struct cli_files {
+	char *dir; /* NULL: none */
+	char **paths;
+	bool *out;
+	size_t n;
+};
+
+static void cli_files_free(struct cli_files *f)
+{
+	struct werr ignore = {0};
+
+	if (f->dir)
+		rm_rf_at(AT_FDCWD, f->dir, &ignore);
+	free(f->dir);
+	strv_free(f->paths);
+	free(f->out);
+	*f = (struct cli_files){0};
+}
+
+/* One entry {"Arg": i, "Data": BASE64} or {"Arg": i, "Out": true}: its
+ * file made (an input) and args[i] pointed at it. NULL, or why not. */
+static const char *cli_file(struct cli_files *f, struct json_object *o, char **args, size_t k)
+{
+	struct json_object *arg = jget(o, "Arg"), *data = jget(o, "Data");
+	bool out = json_object_get_boolean(jget(o, "Out"));
+	cleanup_free char *bytes = NULL;
+	cleanup_close int fd = -1;
+	size_t len = 0;
+	int64_t i = json_object_get_int64(arg);
+
+	if (!json_object_is_type(arg, json_type_int) || i < 0 || (size_t)i >= strv_len(args))
+		return "Files: Arg must be the index of an argument";
+	if (out == (data != NULL) || (data && !json_object_is_type(data, json_type_string)))
+		return "Files: each takes Data (base64) or Out (true)";
+	if (data && base64_decode(json_object_get_string(data), &bytes, &len) < 0)
+		return "Files: Data is not base64";
+	f->paths[k] = xasprintf("%s/%zu", f->dir, k);
+	f->out[k] = out;
+	if (data && ((fd = open(f->paths[k], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0 ||
+		     write_all(fd, bytes, len) < 0))
+		return "Files: write a file";
+	free(args[i]);
+	args[i] = xstrdup(f->paths[k]);
+	return NULL;
+}
+
+/* The request's "Files" (optional): 0, or -1 with a 400 or 500 sent. */
+static int cli_files_prepare(struct api_ctx *c, struct json_object *b, char **args,
+			     struct cli_files *f)
+{
+	struct json_object *a = jget(b, "Files");
+	const char *tmp = getenv("TMPDIR"), *bad;
+	size_t n;
+
+	*f = (struct cli_files){0};
+	if (a == NULL)
+		return 0;
+	n = json_object_is_type(a, json_type_array) ? json_object_array_length(a) : SIZE_MAX;
+	if (n > CLI_FILES_MAX)
+		return api_error(c, 400, "Files must be a list of at most %d files", CLI_FILES_MAX),
+		       -1;
+	f->dir = xasprintf("%s/warren-cli-XXXXXX", tmp && *tmp == '/' ? tmp : "/var/tmp");
+	if (mkdtemp(f->dir) == NULL) {
+		free(steal_pointer(&f->dir));
+		return api_error(c, 500, "make a directory for the files: %s", strerror(errno)), -1;
+	}
+	f->out = xcalloc(n + 1, sizeof(bool));
+	f->paths = xcalloc(n + 1, sizeof(char *));
+	for (size_t k = 0; k < n; k++, f->n++) {
+		struct json_object *o = json_object_array_get_idx(a, k);
+		bad = json_object_is_type(o, json_type_object) ? cli_file(f, o, args, k)
+							       : "Files: each must be an object";
+		if (bad) {
+			cli_files_free(f);
+			return api_error(c, 400, "%s", bad), -1;
+		}
+	}
+	return 0;
+}
+
+/* The outputs the command wrote, as API_CLI_FILE frames. -1 when the
+ * client is gone. */
+static int cli_files_send(int conn, const struct cli_files *f)
+{
+	static unsigned char buf[API_CLI_FRAME_MAX];
+
+	for (size_t k = 0; k < f->n; k++) {
+		cleanup_close int fd = f->out[k] ? open(f->paths[k], O_RDONLY | O_CLOEXEC) : -1;
+		ssize_t n;
+		bool sent = false;
+		if (fd < 0)
+			continue; /* not written: the client makes none */
+		buf[0] = (unsigned char)(k >> 24);
+		buf[1] = (unsigned char)(k >> 16);
+		buf[2] = (unsigned char)(k >> 8);
+		buf[3] = (unsigned char)k;
+		for (;;) { /* an empty file: one frame of its index only */
+			n = read(fd, buf + 4, sizeof(buf) - 4);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0 && sent)
+				break;
+			if (send_frame(conn, API_CLI_FILE, buf, 4 + (size_t)(n > 0 ? n : 0)) < 0)
+				return -1;
+			sent = true;
+			if (n <= 0)
+				break;
+		}
+	}
+	return 0;
+}
+
 pid_t api_cli_spawn(const struct engine *e, char **args, int in, int out)
 {
 	cleanup_strv char **argv = child_argv(e, args);
@@ -417,21 +535,25 @@ int api_cli(struct api_ctx *c)
 	cleanup_json struct json_object *b = api_body(c);
 	cleanup_strv char **args = NULL, **argv = NULL;
 	struct cli_child ch;
+	struct cli_files files;
 	unsigned char code[4];
 	const char *head = "HTTP/1.1 101 UPGRADED\r\nContent-Type: "
 			   "application/vnd.warren.cli-stream\r\nConnection: Upgrade\r\nUpgrade: "
 			   "tcp\r\n\r\n";
 	int st;
 
-	if (b == NULL || (args = cli_request(c, b)) == NULL)
+	if (b == NULL || (args = cli_request(c, b)) == NULL ||
+	    cli_files_prepare(c, b, args, &files) < 0)
 		return 0;
 	argv = child_argv(c->e, args);
 	int64_t rows = json_object_get_int64(jget(b, "Rows")),
 		cols = json_object_get_int64(jget(b, "Cols"));
 	if (start_child(&ch, argv, json_object_get_boolean(jget(b, "Tty")),
 			rows > 0 && rows < 65536 ? (unsigned)rows : 0,
-			cols > 0 && cols < 65536 ? (unsigned)cols : 0, jstr(b, "Term")) < 0)
+			cols > 0 && cols < 65536 ? (unsigned)cols : 0, jstr(b, "Term")) < 0) {
+		cli_files_free(&files);
 		return api_error(c, 500, "start the command: %s", strerror(errno));
+	}
 	if (write_all(c->fd, head, strlen(head)) < 0) {
 		kill(-ch.pid, SIGHUP);
 		kill(ch.pid, SIGTERM);
@@ -439,7 +561,7 @@ int api_cli(struct api_ctx *c)
 			;
 	} else {
 		st = relay(c->fd, &ch);
-		if (st >= 0) {
+		if (st >= 0 && cli_files_send(c->fd, &files) == 0) {
 			code[0] = (unsigned char)(st >> 24);
 			code[1] = (unsigned char)(st >> 16);
 			code[2] = (unsigned char)(st >> 8);
@@ -456,5 +578,6 @@ int api_cli(struct api_ctx *c)
 		close(ch.er);
 	if (ch.pidfd >= 0)
 		close(ch.pidfd);
+	cli_files_free(&files);
 	return 1;
 }

@@ -134,6 +134,12 @@ int cmd_push(struct engine *e, void *opts, char **args, struct werr *err);
 /* --digestfile of push and manifest push: the pushed digest into path
  * (NULL: nothing). */
 int cli_digestfile(const char *path, const char *digest, struct werr *err);
+/* --cidfile: made (it must not exist: another container may use it)
+ * before anything else, so a taken file costs no pull or create; *fd -1
+ * without the flag (path NULL). Status 125 on failure. */
+int cli_cidfile_open(const char *path, int *fd, struct werr *err);
+/* --iidfile's dir must be there before anything is made. */
+int cli_iidfile_check(const char *path, struct werr *err);
 int cmd_trust_show(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_trust_set(struct engine *e, void *opts, char **args, struct werr *err);
 int cmd_pull(struct engine *e, void *opts, char **args, struct werr *err);

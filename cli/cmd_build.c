@@ -66,8 +66,7 @@ static void commit_progress(struct engine *e, const char *id)
 	image_rec_free(&r);
 }
 
-/* --iidfile's dir must be there before anything is made. */
-static int iidfile_check(const char *path, struct werr *err)
+int cli_iidfile_check(const char *path, struct werr *err)
 {
 	cleanup_free char *dir = xstrdup(path);
 	char *slash = strrchr(dir, '/');
@@ -120,7 +119,7 @@ int cmd_commit(struct engine *e, void *opts, char **args, struct werr *err)
 	}
 	o.docker = c->format && strcmp(c->format, "docker") == 0;
 	o.name = args[1];
-	if (c->iidfile && iidfile_check(c->iidfile, err) < 0)
+	if (c->iidfile && cli_iidfile_check(c->iidfile, err) < 0)
 		return werr_status(err, 125);
 	if (container_commit(e, args[0], &o, id, err) < 0)
 		return werr_status(err, 125);
@@ -420,7 +419,7 @@ int cmd_build(struct engine *e, void *opts, char **args, struct werr *err)
 	o.ssh = ssh;
 	if (build_pull_opts(c, &o, &po, err) < 0 || build_out_opts(c, &o, &out, err) < 0 ||
 	    build_jobs(c->jobs, &o.jobs, err) < 0 || build_run_opts_check(&o, err) < 0 ||
-	    (c->iidfile && iidfile_check(c->iidfile, err) < 0))
+	    (c->iidfile && cli_iidfile_check(c->iidfile, err) < 0))
 		return werr_status(err, 125);
 	if (strstr(ctx, "://") || str_has_prefix(ctx, "git@")) {
 		werr_set(err, 0,

@@ -336,10 +336,12 @@ int cmd_export(struct engine *e, void *opts, char **args, struct werr *err)
 
 struct cp_opts {
 	bool archive, overwrite, pause;
+	const char *tar_of;
 };
 
 static const struct opt cp_tab[] = {
     OPT_BOOL("archive", 'a', struct cp_opts, archive),
+    OPT_STR("tar-of", 0, struct cp_opts, tar_of),
     OPT_BOOL("overwrite", 0, struct cp_opts, overwrite),
     OPT_BOOL("pause", 0, struct cp_opts, pause), /* accepted: warren copies without pausing */
     OPT_TABLE_END,
@@ -387,6 +389,10 @@ int cmd_cp(struct engine *e, void *opts, char **args, struct werr *err)
 		return -1;
 	sctr = split_ctr(args[0], &spath);
 	dctr = split_ctr(args[1], &dpath);
+	if (o->tar_of && (sctr || strcmp(args[0], "-") != 0 || *o->tar_of == '\0')) {
+		werr_set(err, 0, "--tar-of names the tar of SRC \"-\" copied into a container");
+		return werr_status(err, 125);
+	}
 	if ((sctr == NULL) == (dctr == NULL)) {
 		werr_set(err, 0,
 			 sctr ? "copying between containers is not supported"
@@ -400,6 +406,9 @@ int cmd_cp(struct engine *e, void *opts, char **args, struct werr *err)
 		bool stream = strcmp(args[1], "-") == 0;
 		rc = container_cp_out(e, &c, spath[0] ? spath : "/", stream ? NULL : args[1],
 				      STDOUT_FILENO, err);
+	} else if (o->tar_of) {
+		rc = container_cp_in_tar(e, &c, o->tar_of, STDIN_FILENO, dpath[0] ? dpath : "/",
+					 o->archive, err);
 	} else {
 		bool stream = strcmp(args[0], "-") == 0;
 		rc = container_cp_in(e, &c, stream ? NULL : args[0], STDIN_FILENO,

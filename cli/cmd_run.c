@@ -194,10 +194,7 @@ static const struct opt run_tab[] = {
     OPT_TABLE_END,
 };
 
-/* --cidfile: made (it must not exist: another container may use it)
- * before anything else, so a taken file costs no pull or create; *fd -1
- * without the flag. */
-static int cidfile_open(const char *path, int *fd, struct werr *err)
+int cli_cidfile_open(const char *path, int *fd, struct werr *err)
 {
 	*fd = -1;
 	if (path == NULL)
@@ -335,7 +332,7 @@ int cmd_run(struct engine *e, void *opts, char **args, struct werr *err)
 	cleanup_free char *pod_id = NULL, *image = NULL;
 	int cidfd, rc = -1;
 
-	if (cidfile_open(o->cidfile, &cidfd, err) < 0)
+	if (cli_cidfile_open(o->cidfile, &cidfd, err) < 0)
 		return -1;
 	if (run_args(e, o, args, &pod_id, &image, err) == 0 &&
 	    (pod_id == NULL || pod_infra_ensure(e, pod_id, err) == 0)) {
@@ -356,7 +353,7 @@ int cmd_create(struct engine *e, void *opts, char **args, struct werr *err)
 	cleanup_free char *pod_id = NULL, *image = NULL;
 	int cidfd, rc;
 
-	if (cidfile_open(o->cidfile, &cidfd, err) < 0)
+	if (cli_cidfile_open(o->cidfile, &cidfd, err) < 0)
 		return -1;
 	if (run_args(e, o, args, &pod_id, &image, err) < 0 ||
 	    container_create(e, image, o, &c, err) < 0) {

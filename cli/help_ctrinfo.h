@@ -75,6 +75,10 @@
 	"  -a, --archive       files copied in belong to the container's user (default true;\n"    \
 	"                      false: they keep their ids)\n"                                      \
 	"      --overwrite     accepted as by Podman\n"                                            \
-	"      --pause         accepted as by Podman (warren does not pause)\n"
+	"      --pause         accepted as by Podman (warren does not pause)\n"                    \
+	"      --tar-of SRC    the tar on stdin (SRC \"-\") holds host path SRC (made by tar -C\n" \
+	"                      DIR -c NAME; NAME is replaced): copied by the rules above as "      \
+	"SRC,\n"                                                                                   \
+	"                      a directory when SRC ends in \"/\" (what warren --remote sends)\n"
 
 #endif

@@ -4,11 +4,14 @@
 #include "cli/remote.h"
 #include "api/api.h"
 #include "cli/cli.h"
+#include "lib/base64.h"
 #include "lib/cleanup.h"
 #include "lib/json.h"
 #include "lib/sbuf.h"
 #include "lib/util.h"
+#include "lib/yamljson.h"
 #include "rootless/rootless.h"
+#include "runtime/ctrfs.h"
 #include "runtime/runopts.h"
 
 #include <errno.h>
@@ -357,6 +360,19 @@ static int target(struct engine *e, const struct remote_opts *o, char **uri, cha
 
 /* ---- the local files of a command line ---- */
 
+/* A client file the command names that moves in the request's "Files"
+ * (api_cli.c): an input's bytes (data), or an output the service sends
+ * back after the command (into fd: a temporary file beside path renamed
+ * into place, or path itself when direct). */
+struct lfile {
+	long arg;   /* its index in plan.args */
+	char *data; /* an input: base64; NULL: an output */
+	const char *path;
+	char *tmp;
+	int fd;
+	bool direct, came;
+};
+
 /* What the command line needs here: a file as its stdin, its stdout into
  * a file, the arguments to send. */
 struct plan {
@@ -372,6 +388,9 @@ struct plan {
 	int tar_err;		    /* the extracting tar's stderr (a memfd), else -1 */
 	long build_ctx, build_file; /* indexes in args (-1: none) */
 	long cp_arg[2];
+	size_t cmd_at; /* the index of the command's first own argument */
+	struct lfile *files;
+	size_t nfiles;
 };
 
 static void plan_free(struct plan *p)
@@ -395,6 +414,16 @@ static void plan_free(struct plan *p)
 		close(p->tar_err);
 	free(p->cp_tmp);
 	free(p->cp_to);
+	for (size_t i = 0; i < p->nfiles; i++) {
+		const struct lfile *f = &p->files[i];
+		if (f->fd >= 0 && !f->came) /* made here, nothing came: it goes */
+			unlink(f->tmp ? f->tmp : f->path);
+		if (p->files[i].fd >= 0)
+			close(p->files[i].fd);
+		free(p->files[i].data);
+		free(p->files[i].tmp);
+	}
+	free(p->files);
 }
 
 static const struct opt *find_opt(const struct optspec *spec, const char *lng, char shrt)
@@ -476,6 +505,60 @@ static int open_input(struct plan *p, const char *path, struct werr *err)
 	return 0;
 }
 
+static struct lfile *add_file(struct plan *p, const char *arg)
+{
+	struct lfile *f;
+
+	p->files = xrealloc(p->files, (p->nfiles + 1) * sizeof(*p->files));
+	f = &p->files[p->nfiles++];
+	*f = (struct lfile){.arg = (long)strv_len(p->args), .fd = -1};
+	p->args = strv_append(p->args, arg); /* the service puts its own path there */
+	return f;
+}
+
+static int open_output(const char *path, char **tmp, struct werr *err);
+
+enum out_kind { OUT_TMP, OUT_IID, OUT_CID };
+
+/* An output file of the command (--iidfile, --cidfile, --digestfile,
+ * image export's FILE), made here as the command makes it locally: a cidfile must not
+ * exist (it is made now, and removed when nothing comes), an iidfile's
+ * directory must; the others are a temporary file beside path. */
+static int out_file(struct plan *p, const char *path, enum out_kind kind, struct werr *err)
+{
+	struct lfile *f = add_file(p, path);
+
+	f->path = path;
+	f->direct = kind == OUT_CID;
+	if (kind == OUT_CID)
+		return cli_cidfile_open(path, &f->fd, err);
+	if (kind == OUT_IID && cli_iidfile_check(path, err) < 0)
+		return werr_status(err, 125);
+	f->fd = open_output(path, &f->tmp, err);
+	return f->fd < 0 ? -1 : 0;
+}
+
+/* --configmap FILE[,FILE]: each file read (and parsed, for local errors)
+ * here and sent as its own --configmap. */
+static int configmaps(struct plan *p, const char *val, struct werr *err)
+{
+	cleanup_free char *dup = xstrdup(val);
+	char *save = NULL;
+
+	for (char *f = strtok_r(dup, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+		size_t len = 0;
+		cleanup_free char *text = read_file_max(f, YAML_MAX_SIZE, &len, err);
+		cleanup_json struct json_object *d = NULL;
+		if (text == NULL)
+			return werr_status(err, 125);
+		if (yaml_to_json(text, len, &d, err) < 0) /* as yaml_to_json_file says it */
+			return werr_wrap(err, "%s", f), werr_status(err, 125);
+		p->args = strv_append(p->args, "--configmap");
+		add_file(p, f)->data = base64_encode(text, len);
+	}
+	return 0;
+}
+
 /* One flag of command c: moved, rewritten, refused or kept. */
 static int rewrite_flag(struct plan *p, const struct cmd *c, const struct opt *o, const char *val,
 			char **toks, size_t ntoks, struct werr *err)
@@ -507,10 +590,18 @@ static int rewrite_flag(struct plan *p, const struct cmd *c, const struct opt *o
 		p->args = strv_append(p->args, val);
 		return 0;
 	}
-	if (strcmp(n, "cidfile") == 0 || strcmp(n, "iidfile") == 0 || strcmp(n, "configmap") == 0) {
-		cleanup_free char *f = xasprintf("--%s", n);
-		return not_remote(f, err);
+	if (val && (strcmp(n, "cidfile") == 0 || strcmp(n, "iidfile") == 0 ||
+		    strcmp(n, "digestfile") == 0)) {
+		cleanup_free char *flag = xasprintf("--%s", n);
+		p->args = strv_append(p->args, flag);
+		return out_file(p, val,
+				n[0] == 'c'   ? OUT_CID
+				: n[0] == 'i' ? OUT_IID
+					      : OUT_TMP,
+				err);
 	}
+	if (val && strcmp(n, "configmap") == 0)
+		return configmaps(p, val, err);
 	for (size_t i = 0; i < ntoks; i++)
 		p->args = strv_append(p->args, toks[i]);
 	return 0;
@@ -539,7 +630,7 @@ static int rewrite_arg(struct plan *p, const struct cmd *c, const char *group, s
 	if (c->fn == cmd_cp && k < 2)
 		p->cp_arg[k] = (long)strv_len(p->args);
 	if (c->fn == cmd_image_export && k == 1)
-		return not_remote("image export to a local file", err);
+		return out_file(p, a, OUT_TMP, err);
 	p->args = strv_append(p->args, a);
 	return 0;
 }
@@ -548,6 +639,19 @@ static void set_arg(struct plan *p, long i, const char *v)
 {
 	free(p->args[i]);
 	p->args[i] = xstrdup(v);
+}
+
+/* v as args[i], the rest moved up */
+static void insert_arg(struct plan *p, size_t i, const char *v)
+{
+	size_t n = strv_len(p->args);
+
+	p->args = xrealloc(p->args, (n + 2) * sizeof(char *));
+	memmove(p->args + i + 1, p->args + i, (n - i + 1) * sizeof(char *));
+	p->args[i] = xstrdup(v);
+	for (int k = 0; k < 2; k++)
+		if (p->cp_arg[k] >= (long)i)
+			p->cp_arg[k]++;
 }
 
 /* build's local context: a directory sent as a tar (tar -C DIR -c .), a
@@ -594,6 +698,51 @@ static bool cp_in_ctr(const char *a)
 	return colon && colon != a && !(slash && slash < colon);
 }
 
+/* cp LOCAL CTR:DEST: `cp --tar-of=LOCAL - CTR:DEST` with a tar of LOCAL
+ * (tar -C DIR -c NAME) as stdin; the service applies cp's rules to
+ * DEST (an existing directory, a new name, an existing file) as for a
+ * local LOCAL, a directory when LOCAL is sent ending in "/". */
+static int cp_in_tar(struct plan *p, const char *src, struct werr *err)
+{
+	cleanup_free char *dup = xstrdup(src), *real = NULL, *flag = NULL;
+	size_t n = strlen(dup);
+	struct stat st;
+	bool dir;
+	char *slash;
+
+	if (cp_host_src(src, &dir, NULL, err) < 0)
+		return -1;
+	flag = xasprintf(
+	    "--tar-of=%s%s", src,
+	    dir && src[n - 1] != '/' && !(n >= 2 && strcmp(src + n - 2, "/.") == 0) ? "/" : "");
+	/* DIR and NAME: "a/b/", "a/b/." -> "a", "b"; ".", "..", "/" and a
+	 * symlink followed ("link/") by their real path */
+	while (n > 1 && (dup[n - 1] == '/' || (dup[n - 1] == '.' && dup[n - 2] == '/')))
+		dup[--n] = '\0';
+	slash = strrchr(dup, '/');
+	if (strcmp(slash ? slash + 1 : dup, ".") == 0 ||
+	    strcmp(slash ? slash + 1 : dup, "..") == 0 || strcmp(dup, "/") == 0 ||
+	    (dir && lstat(dup, &st) == 0 && S_ISLNK(st.st_mode))) {
+		if ((real = realpath(dup, NULL)) == NULL)
+			return werr_set(err, errno, "'%s'", src), werr_status(err, 125);
+		free(dup);
+		dup = xstrdup(real);
+		slash = strrchr(dup, '/');
+	}
+	cleanup_free char *parent =
+	    slash ? xstrndup(dup, slash == dup ? 1 : (size_t)(slash - dup)) : xstrdup(".");
+	/* hard links as separate files: a local cp copies them so */
+	const char *targs[] = {"-C",  parent, "--hard-dereference",
+			       "-cf", "-",    slash && slash[1] ? slash + 1 : ".",
+			       NULL};
+	if ((p->in_fd = spawn_tar(targs, true, -1, &p->in_pid, err)) < 0)
+		return werr_status(err, 125);
+	p->has_stdin = true;
+	set_arg(p, p->cp_arg[0], "-");
+	insert_arg(p, p->cmd_at, flag);
+	return 0;
+}
+
 /* cp's local side: a tar of it sent as stdin (`cp - CTR:DIR`), or the
  * tar of `cp CTR:SRC -` extracted here: into DEST when it is a
  * directory, else into a new directory beside it whose one entry then
@@ -606,24 +755,8 @@ static int cp_local(struct plan *p, struct werr *err)
 
 	if (cp_in_ctr(src) == cp_in_ctr(dst))
 		return 0; /* the service says what is wrong */
-	if (cp_in_ctr(dst) && strcmp(src, "-") != 0) {
-		dup = xstrdup(src);
-		char *slash = strrchr(dup, '/');
-		while (slash && slash != dup && slash[1] == '\0') { /* "dir/" */
-			*slash = '\0';
-			slash = strrchr(dup, '/');
-		}
-		cleanup_free char *dir =
-		    slash ? xstrndup(dup, slash == dup ? 1 : (size_t)(slash - dup)) : xstrdup(".");
-		const char *targs[] = {"-C", dir, "-cf", "-", slash ? slash + 1 : dup, NULL};
-		if (lstat(src, &st) < 0)
-			return werr_set(err, errno, "stat '%s'", src), werr_status(err, 125);
-		if ((p->in_fd = spawn_tar(targs, true, -1, &p->in_pid, err)) < 0)
-			return werr_status(err, 125);
-		p->has_stdin = true;
-		set_arg(p, p->cp_arg[0], "-");
-		return 0;
-	}
+	if (cp_in_ctr(dst) && strcmp(src, "-") != 0)
+		return cp_in_tar(p, src, err);
 	if (cp_in_ctr(dst) || strcmp(dst, "-") == 0)
 		return 0;
 	if (stat(dst, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -692,6 +825,7 @@ static int rewrite(char **args, struct plan *p, struct werr *err)
 			   .tar_err = -1};
 	for (size_t i = 0; i < at && args[i]; i++)
 		p->args = strv_append(p->args, args[i]);
+	p->cmd_at = strv_len(p->args);
 	if (c == NULL)
 		return 0; /* the service says what is wrong */
 	/* load reads stdin without -i, attach without -i (Podman's --no-stdin) */
@@ -734,7 +868,8 @@ static int rewrite(char **args, struct plan *p, struct werr *err)
 
 /* POST /warren/cli and its answer's head: 0 when upgraded, -1 with err
  * (the service's message). */
-static int request(int fd, const char *uri, char **args, bool tty, struct werr *err)
+static int request(int fd, const char *uri, char **args, bool tty, struct json_object *files,
+		   struct werr *err)
 {
 	cleanup_json struct json_object *b = json_object_new_object();
 	struct winsize ws = {0};
@@ -746,6 +881,8 @@ static int request(int fd, const char *uri, char **args, bool tty, struct werr *
 
 	jset(b, "Args", jnew_strv(args));
 	jset(b, "Tty", json_object_new_boolean(tty));
+	if (files)
+		jset(b, "Files", json_object_get(files));
 	if (tty && ioctl(1, TIOCGWINSZ, &ws) == 0) {
 		jset(b, "Rows", json_object_new_int(ws.ws_row));
 		jset(b, "Cols", json_object_new_int(ws.ws_col));
@@ -831,9 +968,23 @@ static void queue_size(struct outq *q)
 struct relay {
 	int sock, in, out, sfd;
 	bool tty;
+	struct plan *plan; /* its output files */
 	struct outq q;
 	struct api_frames fr;
 };
+
+/* A piece of an output file: its index in "Files" (4 bytes, big-endian),
+ * then bytes for it. */
+static void take_file(struct plan *pl, const unsigned char *p, size_t len)
+{
+	size_t k = len >= 4 ? ((size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3])
+			    : SIZE_MAX;
+
+	if (k >= pl->nfiles || pl->files[k].data || pl->files[k].fd < 0)
+		return;
+	pl->files[k].came = true;
+	write_all(pl->files[k].fd, p + 4, len - 4);
+}
 
 /* One frame from the service: output, or the exit status (returned);
  * -1 otherwise. */
@@ -848,6 +999,9 @@ static int take_output(struct relay *r, size_t len)
 		break;
 	case API_CLI_STDERR:
 		write_all(2, p, len);
+		break;
+	case API_CLI_FILE:
+		take_file(r->plan, p, len);
 		break;
 	case API_CLI_EXIT:
 		if (len == 4)
@@ -1006,6 +1160,13 @@ static int finish_local(struct plan *p, struct relay *r, const char *tmp, int rc
 			rm_rf_at(AT_FDCWD, p->cp_tmp, &ignore);
 		}
 	}
+	for (size_t i = 0; i < p->nfiles; i++) {
+		struct lfile *f = &p->files[i];
+		if (rc < 0) /* no exit status: what came may be cut short */
+			f->came = false;
+		else if (f->came && f->tmp && rename(f->tmp, f->path) < 0)
+			f->came = false, rc = werr_set(err, errno, "rename '%s'", f->tmp);
+	}
 	if (tmp) {
 		close(r->out);
 		if (rc == 0 && rename(tmp, p->out_path) < 0)
@@ -1016,11 +1177,30 @@ static int finish_local(struct plan *p, struct relay *r, const char *tmp, int rc
 	return rc;
 }
 
+/* The request's "Files" for plan p (NULL: none); off: the number of
+ * arguments sent before p's. */
+static struct json_object *files_json(const struct plan *p, size_t off)
+{
+	struct json_object *a = p->nfiles ? json_object_new_array() : NULL;
+
+	for (size_t i = 0; i < p->nfiles; i++) {
+		struct json_object *f = json_object_new_object();
+		jset(f, "Arg", json_object_new_int64((int64_t)off + p->files[i].arg));
+		if (p->files[i].data)
+			jset_str(f, "Data", p->files[i].data);
+		else
+			jset(f, "Out", json_object_new_boolean(true));
+		json_object_array_add(a, f);
+	}
+	return a;
+}
+
 int remote_run(struct engine *e, const struct remote_opts *o, char **args, struct werr *err)
 {
 	cleanup_free char *uri = NULL, *identity = NULL, *tmp = NULL;
 	cleanup_strv char **all = strv_copy(o->globals);
 	cleanup_free struct relay *r = xcalloc(1, sizeof(*r));
+	cleanup_json struct json_object *files = NULL;
 	struct plan p;
 	pid_t ssh = -1;
 	int rc = -1, st;
@@ -1031,17 +1211,18 @@ int remote_run(struct engine *e, const struct remote_opts *o, char **args, struc
 		plan_free(&p);
 		return -1;
 	}
+	files = files_json(&p, strv_len(all));
 	for (size_t i = 0; p.args && p.args[i]; i++)
 		all = strv_append(all, p.args[i]);
 	*r = (struct relay){
-	    .sock = -1, .in = p.in_fd, .out = p.out_fd >= 0 ? p.out_fd : 1, .sfd = -1};
+	    .sock = -1, .in = p.in_fd, .out = p.out_fd >= 0 ? p.out_fd : 1, .sfd = -1, .plan = &p};
 	r->tty = p.in_fd < 0 && p.out_path == NULL && p.out_fd < 0 && isatty(0) && isatty(1);
 	if (r->in < 0 && (p.has_stdin || r->tty))
 		r->in = 0;
 	if (p.out_path && (r->out = open_output(p.out_path, &tmp, err)) < 0)
 		goto out;
 	r->sock = dial(uri, identity, &ssh, err);
-	if (r->sock < 0 || request(r->sock, uri, all, r->tty, err) < 0)
+	if (r->sock < 0 || request(r->sock, uri, all, r->tty, files, err) < 0)
 		goto out;
 	if (r->in < 0)
 		queue_frame(&r->q, API_CLI_STDIN, NULL, 0); /* nothing to send */

@@ -367,6 +367,8 @@ static int tar_write(int fd, const char *arcname, int out, struct werr *err)
 struct untar {
 	int root;	 /* everything resolves inside it */
 	const char *dir; /* the directory (a path in root) the entries go into */
+	const char *top; /* non-NULL: each name's first component becomes top
+			    ("" drops it): a host path's tar from elsewhere */
 	int owner;	 /* 0: leave (ours), 1: uid/gid below, 2: the entry's */
 	uid_t uid;
 	gid_t gid;
@@ -389,6 +391,27 @@ static int ensure_dir(const struct untar *u, const char *path, struct werr *err)
 		return werr_set(err, errno, "mkdir '%s'", path);
 	fd = open_in(u->root, path, O_PATH | O_DIRECTORY);
 	return fd >= 0 ? fd : werr_set(err, errno, "open '%s'", path);
+}
+
+/* A name of the tar checked (no absolute names, no "..": a tar from
+ * stdin is anyone's) into norm, with u->top's renaming. */
+static int entry_name(const struct untar *u, const char *name, char norm[PATH_MAX],
+		      struct werr *err)
+{
+	const char *rest;
+	cleanup_free char *joined = NULL;
+
+	if (layer_check_path(name, norm, PATH_MAX, err) < 0)
+		return -1;
+	if (u->top == NULL)
+		return 0;
+	rest = strchr(norm, '/');
+	rest = rest ? rest + 1 : "";
+	joined = xasprintf("%s%s%s", u->top, *u->top && *rest ? "/" : "", rest);
+	if (strlen(joined) >= PATH_MAX)
+		return werr_set(err, ENAMETOOLONG, "'%s'", name);
+	memcpy(norm, joined, strlen(joined) + 1);
+	return 0;
 }
 
 static void ids_of(const struct untar *u, struct archive_entry *ent, uid_t *uid, gid_t *gid)
@@ -499,7 +522,7 @@ static int put_special(const struct untar *u, int pfd, const char *name, struct 
 		char norm[PATH_MAX], self[64];
 		cleanup_free char *t = NULL;
 		cleanup_close int tfd = -1;
-		if (layer_check_path(hl, norm, sizeof(norm), err) < 0)
+		if (entry_name(u, hl, norm, err) < 0)
 			return -1;
 		t = xasprintf("%s/%s", u->dir, norm);
 		tfd = open_in(u->root, t, O_PATH | O_NOFOLLOW);
@@ -537,8 +560,7 @@ static int untar_entry(const struct untar *u, struct archive *a, struct archive_
 	cleanup_close int pfd = -1;
 	mode_t type = archive_entry_filetype(ent);
 
-	/* no absolute names, no ".." (a tar from stdin is anyone's) */
-	if (layer_check_path(archive_entry_pathname(ent), norm, sizeof(norm), err) < 0)
+	if (entry_name(u, archive_entry_pathname(ent), norm, err) < 0)
 		return -1;
 	if (norm[0] == '\0')
 		return 0;
@@ -817,39 +839,69 @@ static int plan_in(const struct ctr_root *r, const struct container_rec *c, cons
 	return 0;
 }
 
-int container_cp_in(struct engine *e, const struct container_rec *c, const char *src, int in_fd,
-		    const char *dest, bool archive, struct werr *err)
+int cp_host_src(const char *src, bool *is_dir, int *fd, struct werr *err)
+{
+	size_t l = strlen(src);
+	struct stat st;
+	cleanup_close int sfd = open(src, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+	if (sfd < 0 && l > 1 && src[l - 1] == '/')
+		sfd = open(src, O_PATH | O_CLOEXEC);
+	if (sfd < 0 || fstat(sfd, &st) < 0)
+		return not_found("the host", src, errno, err);
+	if (l > 1 && src[l - 1] == '/' && !S_ISDIR(st.st_mode))
+		return not_found("the host", src, ENOTDIR, err);
+	*is_dir = S_ISDIR(st.st_mode);
+	if (fd)
+		*fd = steal_fd(&sfd);
+	return 0;
+}
+
+/* cp into c: host path src (its fd sfd, else its tar in_fd, named as
+ * entry_name's top says), or (src NULL) the tar in_fd into DEST. */
+static int cp_in(struct engine *e, const struct container_rec *c, const char *src, bool src_dir,
+		 int sfd, int in_fd, const char *dest, bool archive, struct werr *err)
 {
 	struct ctr_root r;
 	struct cp_plan plan = {0};
-	struct stat st = {0};
-	cleanup_close int sfd = -1;
 	int rc;
 
-	if (src) {
-		size_t l = strlen(src);
-		sfd = open(src, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (sfd < 0 && l > 1 && src[l - 1] == '/')
-			sfd = open(src, O_PATH | O_CLOEXEC);
-		if (sfd < 0 || fstat(sfd, &st) < 0)
-			return not_found("the host", src, errno, err);
-		if (l > 1 && src[l - 1] == '/' && !S_ISDIR(st.st_mode))
-			return not_found("the host", src, ENOTDIR, err);
-	}
 	if (root_open(e, c, true, &r, err) < 0)
 		return -1;
-	rc = plan_in(&r, c, src, dest, S_ISDIR(st.st_mode), &plan, err);
+	rc = plan_in(&r, c, src, dest, src_dir, &plan, err);
 	if (rc == 0) {
 		struct untar u = {.root = r.fd, .dir = plan.dir, .owner = archive ? 1 : 2};
 		if (archive)
 			ctr_user_ids(r.fd, c, &u.uid, &u.gid);
-		rc = src ? copy_through_pipe(sfd, plan.name, &u, err) : untar(&u, in_fd, err);
+		if (src && sfd < 0)
+			u.top = plan.name;
+		rc = sfd >= 0 ? copy_through_pipe(sfd, plan.name, &u, err) : untar(&u, in_fd, err);
 		if (rc < 0)
 			werr_wrap(err, "copying to container %s", c->name);
 	}
 	cp_plan_free(&plan);
 	root_close(e, &r);
 	return rc < 0 ? werr_status(err, 125) : 0;
+}
+
+int container_cp_in(struct engine *e, const struct container_rec *c, const char *src, int in_fd,
+		    const char *dest, bool archive, struct werr *err)
+{
+	cleanup_close int sfd = -1;
+	bool dir = false;
+
+	if (src && cp_host_src(src, &dir, &sfd, err) < 0)
+		return -1;
+	return cp_in(e, c, src, dir, sfd, in_fd, dest, archive, err);
+}
+
+int container_cp_in_tar(struct engine *e, const struct container_rec *c, const char *src, int in_fd,
+			const char *dest, bool archive, struct werr *err)
+{
+	int slash;
+
+	free(cp_clean_path(src, &slash)); /* only its trailing "/" or "/." */
+	return cp_in(e, c, src, slash != 0, -1, in_fd, dest, archive, err);
 }
 
 int container_export(struct engine *e, const struct container_rec *c, int out_fd, struct werr *err)

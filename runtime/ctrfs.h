@@ -95,6 +95,20 @@ int container_cp_out(struct engine *e, const struct container_rec *c, const char
 int container_cp_in(struct engine *e, const struct container_rec *c, const char *src, int in_fd,
 		    const char *dest, bool archive, struct werr *err);
 
+/* cp SRC CTR:DEST for a host path SRC on another machine (the remote
+ * client's cp): in_fd is its tar, made by `tar -C DIR -c NAME` (SRC's
+ * last component, or any name: it is replaced); SRC (a directory when it
+ * ends in "/" or "/.") only names it for Docker's rules, which apply as
+ * in container_cp_in. */
+int container_cp_in_tar(struct engine *e, const struct container_rec *c, const char *src, int in_fd,
+			const char *dest, bool archive, struct werr *err);
+
+/* The host path SRC of a cp into a container: whether it is a directory
+ * (a last symlink is not followed unless SRC ends in "/"), and (fd not
+ * NULL) an O_PATH fd of it. Missing: Podman's "could not be found on the
+ * host" (err->errnum ENOENT or ENOTDIR), status 125. */
+int cp_host_src(const char *src, bool *is_dir, int *fd, struct werr *err);
+
 /* What `docker cp` asks of a path in c before a copy: its own entry (a
  * last symlink is not followed; link the target it names, else ""),
  * resolved in the container as the copies are. Missing: err->errnum

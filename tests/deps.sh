@@ -43,8 +43,7 @@ PKGS=(
     # tests: podman (with runc, where crun cannot run) is the reference warren is compared
     # with (095-podman-errors.bats, 100-podman-compat.bats)
     podman runc
-    # tests: docker-py, a reference client of the REST API (250-api.bats; the docker CLI is
-    # used too where one is installed: Debian's comes only with the daemon, docker.io)
+    # tests: docker-py, a reference client of the REST API (250-api.bats)
     python3-docker
     # tests: docker-compose (1.29, over docker-py), the project client of 256-api-compose.bats
     docker-compose
@@ -74,15 +73,55 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+# tests: the docker CLI, the reference client of the 25x-api files (tests/bats/api.bash;
+# DOCKER=/path picks another one). Debian ships it only in docker.io, with dockerd and
+# containerd, which warren's tests never start: see no_daemons below. Docker's own
+# docker-ce-cli conflicts with it: a host that has that keeps it.
+installed docker-ce-cli || installed docker-ce || PKGS+=(docker.io)
+
 missing=()
 for p in "${PKGS[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    installed "$p" || missing+=("$p")
 done
 if [ "${#missing[@]}" -eq 0 ]; then
     echo "deps.sh: all ${#PKGS[@]} packages present"
     exit 0
 fi
-echo "deps.sh: installing ${missing[*]}"
+# docker.io's and containerd's maintainer scripts start dockerd and containerd (invoke-rc.d,
+# deb-systemd-invoke), and under systemd enable them and docker.socket for the next boot: the
+# daemons would add a docker0 bridge, iptables rules and a second runtime's state under the
+# tests' feet. So docker.io is installed on its own, after the rest, with a policy-rc.d that
+# refuses (exit 101, the Debian policy's "action forbidden") to start anything; it goes
+# afterwards (one that was there stays), and under systemd the units it brought are disabled.
+docker_io=()
+if [[ " ${missing[*]} " == *" docker.io "* ]]; then
+    docker_io=(docker.io)
+    for i in "${!missing[@]}"; do [ "${missing[$i]}" != docker.io ] || unset 'missing[i]'; done
+fi
+
+echo "deps.sh: installing ${missing[*]} ${docker_io[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+[ "${#missing[@]}" -eq 0 ] || apt-get install -y -qq --no-install-recommends "${missing[@]}"
+[ "${#docker_io[@]}" -gt 0 ] || exit 0
+
+units=(docker.service docker.socket)
+installed containerd || units+=(containerd.service)
+POLICY=/usr/sbin/policy-rc.d
+if [ ! -e "$POLICY" ]; then
+    printf '#!/bin/sh\n# tests/deps.sh: no service starts while docker.io installs\nexit 101\n' >"$POLICY"
+    chmod 0755 "$POLICY"
+    trap 'rm -f "$POLICY"' EXIT
+fi
+apt-get install -y -qq --no-install-recommends docker.io
+if [ -d /run/systemd/system ]; then
+    systemctl disable --now "${units[@]}" 2>/dev/null || true
+fi
+for d in dockerd ${units[2]:+containerd}; do
+    if pidof "$d" >/dev/null; then
+        echo "deps.sh: $d runs after docker.io's install: stop it (the tests use only the docker CLI)" >&2
+        exit 1
+    fi
+done

@@ -42,7 +42,7 @@ teardown() {
     command -v script >/dev/null || skip "no script(1) (package bsdutils)"
     api_start
     # script gives the CLI a terminal of 30x100; the input ends the shell
-    run timeout 60 script -qec "stty rows 30 cols 100; DOCKER_HOST=unix://$SOCK docker run --rm -it $IMAGE sh -c 'until [ \"\$(stty size)\" = \"30 100\" ]; do sleep 0.1; done; echo sized; tty; read x; echo got \$x; exit 5'" /dev/null <<<"typed"
+    run timeout 60 script -qec "stty rows 30 cols 100; DOCKER_HOST=unix://$SOCK $DOCKER run --rm -it $IMAGE sh -c 'until [ \"\$(stty size)\" = \"30 100\" ]; do sleep 0.1; done; echo sized; tty; read x; echo got \$x; exit 5'" /dev/null <<<"typed"
     [ "$status" -eq 5 ] || fail "status $status: $output"
     assert_output --partial "sized"
     assert_output --partial "/dev/pts/"

@@ -37,7 +37,7 @@ teardown() {
     else
         assert_output --partial "upper"
     fi
-    DOCKER_HOST=unix://$SOCK timeout 120 docker export "$name-2" >"$BATS_TEST_TMPDIR/x.tar"
+    DOCKER_HOST=unix://$SOCK timeout 120 "$DOCKER" export "$name-2" >"$BATS_TEST_TMPDIR/x.tar"
     run tar -tf "$BATS_TEST_TMPDIR/x.tar"
     assert_success
     assert_line "bin/sh"
@@ -106,7 +106,7 @@ EOF
     assert_success
     run cat "$t/got/e/f"
     assert_output deep
-    DOCKER_HOST=unix://$SOCK timeout 60 docker cp "$name:/etc/hostname" - >"$t/h.tar"
+    DOCKER_HOST=unix://$SOCK timeout 60 "$DOCKER" cp "$name:/etc/hostname" - >"$t/h.tar"
     run tar -tf "$t/h.tar"
     assert_output hostname
     # HEAD: the stat header, mode as Go's FileMode (a directory's top bit)

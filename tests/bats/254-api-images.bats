@@ -178,7 +178,8 @@ loaded"
     api_expect 401 POST /v1.41/auth -d "{\"username\":\"$REG_USER\",\"password\":\"wrong\",\"serveraddress\":\"http://$REG/\"}"
     assert_output --partial "invalid username/password"
     # the docker CLI: its config in a directory of the test's
-    run env DOCKER_CONFIG="$BATS_TEST_TMPDIR/dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker login -u "$REG_USER" --password-stdin "$REG" <<<"$REG_PASS"
+    docker_have
+    run env DOCKER_CONFIG="$BATS_TEST_TMPDIR/dc" DOCKER_HOST="unix://$SOCK" timeout 60 "$DOCKER" login -u "$REG_USER" --password-stdin "$REG" <<<"$REG_PASS"
     assert_success
     assert_output --partial "Login Succeeded"
     # bad input
@@ -199,12 +200,12 @@ loaded"
     run docker_cli tag "$IMAGE" "$REG/wt/pushed:1"
     assert_success
     # without credentials: the registry's refusal in the stream, a failure
-    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker push "$REG/wt/pushed:1"
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 "$DOCKER" push "$REG/wt/pushed:1"
     assert_failure
     assert_output --partial "unauthorized"
-    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker login -u "$REG_USER" --password-stdin "$REG" <<<"$REG_PASS"
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 "$DOCKER" login -u "$REG_USER" --password-stdin "$REG" <<<"$REG_PASS"
     assert_success
-    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker push "$REG/wt/pushed:1"
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 "$DOCKER" push "$REG/wt/pushed:1"
     assert_success
     # moby's lines: every layer prepared, then pushed (busybox: one layer),
     # named by its diff_id as moby names them
@@ -217,13 +218,13 @@ loaded"
     local digest=${output##*digest: }
     digest=${digest%% *}
     # again: the registry has the layer
-    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker push "$REG/wt/pushed:1"
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 "$DOCKER" push "$REG/wt/pushed:1"
     assert_success
     assert_line --regexp '^[0-9a-f]{12}: Layer already exists$'
     refute_line --regexp ': Pushed$'
     # another repository of the same registry: mounted, not sent
     run docker_cli tag "$IMAGE" "$REG/wt/other:2"
-    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker push "$REG/wt/other:2"
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 "$DOCKER" push "$REG/wt/other:2"
     assert_success
     assert_line --regexp '^[0-9a-f]{12}: Mounted from wt/pushed$'
     run docker_cli rmi "$REG/wt/other:2"
@@ -256,7 +257,7 @@ loaded"
     # pull with X-Registry-Auth (the CLI's login): back after a removal
     run docker_cli rmi "$REG/wt/pushed:1"
     assert_success
-    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 docker pull "$REG/wt/pushed:1"
+    run env DOCKER_CONFIG="$dc" DOCKER_HOST="unix://$SOCK" timeout 60 "$DOCKER" pull "$REG/wt/pushed:1"
     assert_success
     assert_output --partial "Status: Downloaded newer image for $REG/wt/pushed:1"
     api_expect 404 POST "/v1.41/images/nosuch/push?tag=1"

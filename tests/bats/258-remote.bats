@@ -20,6 +20,7 @@ setup() {
 
 teardown() {
     [ -z "${SSHD_PID:-}" ] || kill "$SSHD_PID" 2>/dev/null || true
+    ! declare -F reg_stop >/dev/null || reg_stop
     wt_teardown
 }
 
@@ -124,19 +125,187 @@ run_remote() {
     tar -tf "$BATS_TEST_TMPDIR/fs.tar" | grep -qx 'bin/busybox' || fail "export -o: no bin/busybox"
 }
 
-@test "remote: --env-file is read here; unsupported local files are refused in one line" {
+@test "remote: --env-file is read here; build -f outside the context is refused in one line" {
     api_start
     printf 'A=from-env-file\n# comment\nB=2\n' >"$BATS_TEST_TMPDIR/envs"
     run_remote 0 --url "unix://$SOCK" run --rm --env-file "$BATS_TEST_TMPDIR/envs" "$IMAGE" sh -c 'echo $A $B'
     assert_output "from-env-file 2"
-    run_remote 125 --url "unix://$SOCK" commit --iidfile "$BATS_TEST_TMPDIR/iid" x y
-    assert_equal "$stderr" "Error: --iidfile is not supported with --remote"
-    run_remote 125 --url "unix://$SOCK" image export --format squashfs "$IMAGE" "$BATS_TEST_TMPDIR/x.sqsh"
-    assert_equal "$stderr" "Error: image export to a local file is not supported with --remote"
     mkdir -p "$BATS_TEST_TMPDIR/ctx" "$BATS_TEST_TMPDIR/elsewhere"
     echo 'FROM scratch' >"$BATS_TEST_TMPDIR/elsewhere/Cfile"
     run_remote 125 --url "unix://$SOCK" build -f "$BATS_TEST_TMPDIR/elsewhere/Cfile" "$BATS_TEST_TMPDIR/ctx"
     assert_equal "$stderr" "Error: build -f with a file outside the context directory is not supported with --remote"
+}
+
+# no_temp_files DIR: nothing of the client's temporary files is left in DIR
+no_temp_files() {
+    run find "$1" -name '*.warren-*' -o -name '.warren-cp-*'
+    assert_output ""
+}
+
+@test "remote: image export writes the squashfs file here, as locally; bad input leaves nothing" {
+    # guards: issue 12 "every CLI command then runs against a service" (image export's FILE is the client's)
+    command -v mksquashfs >/dev/null && command -v unsquashfs >/dev/null ||
+        skip "no mksquashfs/unsquashfs (Debian's squashfs-tools)"
+    local t=$BATS_TEST_TMPDIR
+    api_start
+    mkdir -p "$t/here" "$t/remote"
+    run_warren 0 image export --format squashfs "$IMAGE" "$t/here/img.sqsh"
+    run_remote 0 --url "unix://$SOCK" image export --format squashfs "$IMAGE" "$t/remote/img.sqsh"
+    assert_output ""
+    run unsquashfs -lls "$t/here/img.sqsh"
+    local here=$output
+    run unsquashfs -lls "$t/remote/img.sqsh"
+    assert_success
+    assert_equal "${output//remote\/img/X}" "${here//here\/img/X}"
+    assert_line --partial "bin/busybox"
+    # the file is an image warren loads back
+    run_warren 0 load -i "$t/remote/img.sqsh"
+    # bad input: the local errors (a service's path where the local one names the file), no file left
+    run_warren 125 image export --format tar "$IMAGE" "$t/here/x"
+    here=$stderr
+    run_remote 125 --url "unix://$SOCK" image export --format tar "$IMAGE" "$t/remote/x"
+    assert_equal "$stderr" "$here"
+    run_remote 125 --url "unix://$SOCK" image export --format squashfs no-such-image "$t/remote/y"
+    assert_stderr_contains "no-such-image: image not known"
+    run_remote 125 --url "unix://$SOCK" image export --format squashfs "$IMAGE" "$t/nodir/z.sqsh"
+    assert_stderr_contains "$t/nodir/z.sqsh"
+    run ls -A "$t/remote"
+    assert_output img.sqsh
+    no_temp_files "$t"
+}
+
+@test "remote: --iidfile, --cidfile, --digestfile and kube play --configmap use files here, as locally" {
+    # guards: issue 12 "every CLI command then runs against a service" (the files named are the client's)
+    local name=$(wt_name) tag=localhost/wt-remote/iid:$RANDOM pod=$(wt_name) t=$BATS_TEST_TMPDIR
+    api_start
+    track_image "$tag"
+    mkdir -p "$t/ctx" "$t/out"
+    printf 'FROM %s\nRUN echo x >/x\n' "$IMAGE" >"$t/ctx/Containerfile"
+    run_remote 0 --url "unix://$SOCK" build -q --iidfile "$t/out/iid" -t "$tag" "$t/ctx"
+    assert_equal "$(cat "$t/out/iid")" "sha256:$output"
+    run_warren 0 run --name "$name-c" "$IMAGE" true
+    run_remote 0 --url "unix://$SOCK" commit -q --iidfile="$t/out/iid2" "$name-c" "$tag-2"
+    track_image "$tag-2"
+    assert_equal "$(cat "$t/out/iid2")" "sha256:$output"
+    run_remote 125 --url "unix://$SOCK" build -q --iidfile "$t/nodir/iid" "$t/ctx"
+    local remote=$stderr
+    run_warren 125 build -q --iidfile "$t/nodir/iid" "$t/ctx"
+    assert_equal "$remote" "$stderr"
+    # --cidfile: written here; an existing one is refused as locally; none is left when nothing was made
+    run_remote 0 --url "unix://$SOCK" run -d --cidfile "$t/out/cid" --name "$name" "$IMAGE" sleep 100
+    assert_equal "$(cat "$t/out/cid")" "$output"
+    run_remote 0 --url "unix://$SOCK" create --cidfile="$t/out/cid2" "$IMAGE" true
+    assert_equal "$(cat "$t/out/cid2")" "$output"
+    run_warren 0 rm "$output"
+    run_warren 125 run --cidfile "$t/out/cid" "$IMAGE" true
+    local here=$stderr
+    run_remote 125 --url "unix://$SOCK" run --cidfile "$t/out/cid" "$IMAGE" true
+    assert_equal "$stderr" "$here"
+    run_remote 125 --url "unix://$SOCK" run --pull never --cidfile "$t/out/cid3" no-such-image-here true
+    [ ! -e "$t/out/cid3" ] || fail "a cidfile is left of a container not made"
+    # a container's own exit status keeps its cidfile, as locally
+    run_remote 3 --url "unix://$SOCK" run --rm --cidfile "$t/out/cid4" "$IMAGE" sh -c 'exit 3'
+    [ "$(wc -c <"$t/out/cid4")" = 64 ] || fail "cidfile: '$(cat "$t/out/cid4")'"
+    # kube play --configmap FILE[,FILE] from another directory than the service's
+    mkdir -p "$t/cm" "$t/elsewhere"
+    printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s-a}\ndata: {A: from-a}\n' "$pod" >"$t/cm/a.yaml"
+    printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s-b}\ndata: {B: from-b}\n' "$pod" >"$t/cm/b.yaml"
+    printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\nspec:\n  containers:\n  - name: c\n    image: %s\n    command: ["sleep", "100"]\n    envFrom:\n    - configMapRef: {name: %s-a}\n    - configMapRef: {name: %s-b}\n' \
+        "$pod" "$IMAGE" "$pod" "$pod" >"$t/cm/pod.yaml"
+    cd "$t/elsewhere"
+    run_remote 0 --url "unix://$SOCK" kube play --configmap ../cm/a.yaml,../cm/b.yaml ../cm/pod.yaml
+    run_warren 0 exec "$pod-c" sh -c 'echo $A $B'
+    assert_output "from-a from-b"
+    run_remote 0 --url "unix://$SOCK" kube down ../cm/pod.yaml
+    # bad input: the local errors, nothing made
+    for bad in ../cm/none.yaml ../cm/pod.yaml; do
+        run_warren 125 kube play --configmap "$bad" ../cm/pod.yaml
+        here=$stderr
+        run_remote 125 --url "unix://$SOCK" kube play --configmap "$bad" ../cm/pod.yaml
+        assert_equal "$stderr" "$here"
+    done
+    printf 'a: [\n' >"$t/cm/bad.yaml"
+    run_warren 125 kube play --configmap ../cm/bad.yaml ../cm/pod.yaml
+    here=$stderr
+    run_remote 125 --url "unix://$SOCK" kube play --configmap ../cm/bad.yaml ../cm/pod.yaml
+    assert_equal "$stderr" "$here"
+    run_warren 1 pod exists "$pod"
+    # push --digestfile: the pushed digest here, as locally
+    load registry
+    reg_start plain
+    run_warren 0 push --tls-verify=false --digestfile "$t/out/dg-here" "$IMAGE" "docker://$REG/wt/dg:1"
+    run_remote 0 --url "unix://$SOCK" push --tls-verify=false --digestfile "$t/out/dg" "$IMAGE" "docker://$REG/wt/dg:2"
+    reg_stop
+    [[ $(cat "$t/out/dg") == sha256:* ]] || fail "digestfile: '$(cat "$t/out/dg")'"
+    assert_equal "$(cat "$t/out/dg")" "$(cat "$t/out/dg-here")"
+    no_temp_files "$t"
+}
+
+@test "remote: cp LOCAL CTR:DEST follows cp's rules as locally (new names, directories, over files, -)" {
+    # guards: issue 12 "cp both ways" (a local source to a new name in the container)
+    local name=$(wt_name) t=$BATS_TEST_TMPDIR
+    api_start
+    run_warren 0 run -d --name "$name" "$IMAGE" sleep 100
+    mkdir -p "$t/src/dir/sub"
+    echo file-data >"$t/src/f.txt"
+    echo deep >"$t/src/dir/sub/g"
+    ln -s ../f.txt "$t/src/dir/lnk"
+    ln -s dir "$t/src/dirlink"
+    ln "$t/src/dir/sub/g" "$t/src/dir/hard"
+    run_warren 0 exec "$name" mkdir -p /l/into /r/into
+    # each copy locally into /l, remotely into /r: the trees must match
+    local spec src dst
+    for spec in "f.txt new.txt" "f.txt into" "f.txt into/" "dir newdir" "dir into" "dir/. into" \
+        "dir/ newdir2/" "dir/lnk lnkcopy" "dir/sub/g new.txt" "dirlink/ followed" "dirlink linkitself"; do
+        read -r src dst <<<"$spec"
+        run_warren 0 cp "$t/src/$src" "$name:/l/$dst"
+        run_remote 0 --url "unix://$SOCK" cp "$t/src/$src" "$name:/r/$dst"
+    done
+    (cd "$t/src/dir" && "$WARREN" --url "unix://$SOCK" cp . "$name:/r/dot") || fail "remote cp . CTR:NEW"
+    (cd "$t/src/dir" && w cp . "$name:/l/dot") || fail "cp . CTR:NEW"
+    local list='cd "$1" && find . | sort && cat new.txt && readlink lnkcopy && stat -c "%h %n" newdir/hard newdir/sub/g'
+    run_warren 0 exec "$name" sh -c "$list" _ /l
+    local here=$output
+    run_warren 0 exec "$name" sh -c "$list" _ /r
+    assert_equal "$output" "$here"
+    for f in ./new.txt ./into/f.txt ./into/dir/sub/g ./into/sub/g ./newdir/sub/g ./newdir2/lnk ./dot/sub/g \
+        ./followed/sub/g ./linkitself "1 newdir/hard"; do
+        assert_line "$f"
+    done
+    # - is a tar on stdin or stdout, as locally
+    run bash -c 'tar -C "$1/src" -cf - f.txt | "$2" --url "unix://$3" cp - "$4:/r/into/sub"' _ "$t" "$WARREN" "$SOCK" "$name"
+    assert_success
+    run_warren 0 exec "$name" cat /r/into/sub/f.txt
+    assert_output file-data
+    run bash -c '"$1" --url "unix://$2" cp "$3:/r/newdir" - | tar -tf - | sort' _ "$WARREN" "$SOCK" "$name"
+    here=$output
+    assert_equal "$(w cp "$name:/r/newdir" - | tar -tf - | sort)" "$here"
+    assert_line newdir/sub/g
+    # out of the container to a new name and into a directory here
+    mkdir "$t/back"
+    run_remote 0 --url "unix://$SOCK" cp "$name:/r/new.txt" "$t/back/renamed.txt"
+    run_remote 0 --url "unix://$SOCK" cp "$name:/r/newdir" "$t/back/tree"
+    run_remote 0 --url "unix://$SOCK" cp "$name:/r/newdir/sub" "$t/back/tree"
+    run find "$t/back" -type f
+    assert_equal "$(cd "$t/back" && find . -type f | sort)" $'./renamed.txt\n./tree/hard\n./tree/sub/g'
+    # bad input: the local errors, word for word, nothing copied
+    run_warren 0 exec "$name" sh -c 'cd /r && find . | sort'
+    local before=$output
+    for spec in "none x" "f.txt/ x" "dir new.txt" "dir/ into/f.txt" "f.txt nodir/x" "f.txt newfile/"; do
+        read -r src dst <<<"$spec"
+        run_warren 125 cp "$t/src/$src" "$name:/r/$dst"
+        here=$stderr
+        run_remote 125 --url "unix://$SOCK" cp "$t/src/$src" "$name:/r/$dst"
+        assert_equal "$stderr" "$here"
+    done
+    # (--tar-of is what the client sends: a tar on stdin only)
+    run_warren 125 cp --tar-of "$t/src/f.txt" "$t/src/f.txt" "$name:/r"
+    assert_last_error '--tar-of names the tar of SRC "-" copied into a container'
+    run_warren 125 cp --tar-of "$t/src/f.txt" "$name:/r/f.txt" -
+    assert_last_error '--tar-of names the tar of SRC "-" copied into a container'
+    run_warren 0 exec "$name" sh -c 'cd /r && find . | sort'
+    assert_equal "$output" "$before"
+    no_temp_files "$t"
 }
 
 @test "remote: build sends the local context; cp both ways; import of a local file" {
@@ -194,6 +363,34 @@ run_remote() {
     assert_output '{"message":"json: field Tty has the wrong type"}'
     api_expect 400 POST /warren/cli -d '{"Args": ["ps"'
     api_expect 405 GET /warren/cli
+    # "Files": bad ones refused before anything runs, nothing left on the service's side
+    api_expect 400 POST /warren/cli -d '{"Args": ["ps"], "Files": {}}'
+    assert_output '{"message":"Files must be a list of at most 64 files"}'
+    api_expect 400 POST /warren/cli -d '{"Args": ["ps"], "Files": [1]}'
+    assert_output '{"message":"Files: each must be an object"}'
+    api_expect 400 POST /warren/cli -d '{"Args": ["ps"], "Files": [{"Arg": 1, "Out": true}]}'
+    assert_output '{"message":"Files: Arg must be the index of an argument"}'
+    api_expect 400 POST /warren/cli -d '{"Args": ["ps", "x"], "Files": [{"Arg": 1}]}'
+    assert_output '{"message":"Files: each takes Data (base64) or Out (true)"}'
+    api_expect 400 POST /warren/cli -d '{"Args": ["ps", "x"], "Files": [{"Arg": 1, "Data": "a", "Out": true}]}'
+    api_expect 400 POST /warren/cli -d '{"Args": ["ps", "x"], "Files": [{"Arg": 1, "Data": "!!"}]}'
+    assert_output '{"message":"Files: Data is not base64"}'
+    api_expect 400 POST /warren/cli -d "{\"Args\": [\"ps\"], \"Files\": [$(printf '{"Arg": 0, "Out": true},%.0s' {1..65}){}]}"
+    assert_output '{"message":"Files must be a list of at most 64 files"}'
+    # good ones: an input the command reads, an output sent back (type 6: index 0, then its bytes)
+    local data
+    data=$(printf 'A=from-data\n' | base64 -w0)
+    api_expect 101 POST /warren/cli -d "{\"Args\": [\"run\", \"--rm\", \"--env-file\", \"x\", \"$IMAGE\", \"sh\", \"-c\", \"echo \$A\"], \"Files\": [{\"Arg\": 3, \"Data\": \"$data\"}]}"
+    assert_equal "$(head -c 17 "$BATS_TEST_TMPDIR/body" | tail -c 9)" from-data
+    api_expect 101 POST /warren/cli -d "{\"Args\": [\"create\", \"--cidfile\", \"x\", \"$IMAGE\"], \"Files\": [{\"Arg\": 2, \"Out\": true}]}"
+    local id
+    id=$(head -c 72 "$BATS_TEST_TMPDIR/body" | tail -c 64)
+    assert_equal "$(head -c 1 "$BATS_TEST_TMPDIR/body" | od -An -tx1 | tr -d ' ')" 01
+    assert_equal "$(tail -c 88 "$BATS_TEST_TMPDIR/body" | head -c 12 | od -An -tx1 | tr -s ' ')" " 06 00 00 00 00 00 00 44 00 00 00 00"
+    assert_equal "$(tail -c 76 "$BATS_TEST_TMPDIR/body" | head -c 64)" "$id"
+    run_warren 0 rm "$id"
+    run find "${TMPDIR:-/var/tmp}" -maxdepth 1 -name 'warren-cli-*' -user "$(id -u)"
+    assert_output ""
     # a good one: frames (stdout, then the exit status)
     api_expect 101 POST /warren/cli -d '{"Args": ["version", "--format", "{{.Version}}"]}'
     # the last frame: the exit status (type 3, 4 bytes: 0)

@@ -44,9 +44,22 @@ api_create() {
     cid=$(jq -r .Id <<<"$output")
 }
 
+# The docker CLI the tests run: $DOCKER, else the first docker on PATH
+# (DOCKER=/usr/bin/docker picks Debian 12's 20.10 where a newer one comes
+# first; both must pass). docker_have skips without one.
+DOCKER=${DOCKER:-$(command -v docker || true)}
+docker_have() {
+    [ -n "$DOCKER" ] && [ -x "$DOCKER" ] || skip "no docker CLI (the docker.io package's client)"
+    # which client a file ran with, once per file in the TAP output
+    if [ ! -e "$BATS_FILE_TMPDIR/docker-shown" ]; then
+        touch "$BATS_FILE_TMPDIR/docker-shown"
+        echo "# $(basename "$BATS_TEST_FILENAME"): docker CLI $("$DOCKER" version --format '{{.Client.Version}}' 2>/dev/null) ($DOCKER)" >&3
+    fi
+}
+
 docker_cli() {
-    command -v docker >/dev/null || skip "no docker CLI (the docker.io package's client)"
-    DOCKER_HOST=unix://$SOCK timeout 120 docker "$@"
+    docker_have
+    DOCKER_HOST=unix://$SOCK timeout 120 "$DOCKER" "$@"
 }
 
 # docker_cli_env K=V... -- ARGS...: docker_cli with more variables
@@ -54,8 +67,8 @@ docker_cli_env() {
     local vars=()
     while [ "$1" != -- ]; do vars+=("$1"); shift; done
     shift
-    command -v docker >/dev/null || skip "no docker CLI (the docker.io package's client)"
-    env "${vars[@]}" DOCKER_HOST="unix://$SOCK" timeout 120 docker "$@"
+    docker_have
+    env "${vars[@]}" DOCKER_HOST="unix://$SOCK" timeout 120 "$DOCKER" "$@"
 }
 
 # api_stats_check: the stats test (rootless it needs a delegated cgroup: a
