@@ -360,6 +360,9 @@ static void child_setup(const struct service *s)
 	close(s->pipe_r);
 	if (s->ready_fd >= 0)
 		close(s->ready_fd);
+	/* a write to a command that stopped reading (POST /warren/cli's
+	 * stdin) or to a client that left is an EPIPE to handle, not a death */
+	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
