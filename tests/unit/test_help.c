@@ -178,12 +178,15 @@ UNIT_TEST(unaccepted_reads_the_options_section)
 	};
 	char buf[64];
 
-	CHECK(unaccepted(tab, "SYNOPSIS\n  x --nope\n\nOPTIONS\n  -a, --all  all\n"
-			      "\n      --filter=K  f\n                  --cont\n", buf, sizeof(buf)) == NULL);
+	CHECK(unaccepted(tab,
+			 "SYNOPSIS\n  x --nope\n\nOPTIONS\n  -a, --all  all\n"
+			 "\n      --filter=K  f\n                  --cont\n",
+			 buf, sizeof(buf)) == NULL);
 	CHECK_STR(unaccepted(tab, "OPTIONS\n  -a, --al  x\n", buf, sizeof(buf)), "--al");
 	CHECK_STR(unaccepted(tab, "OPTIONS\n  -b, --all  x\n", buf, sizeof(buf)), "-b");
 	CHECK_STR(unaccepted(NULL, "OPTIONS\n      --all  x\n", buf, sizeof(buf)), "--all");
-	CHECK(unaccepted(tab, "OPTIONS\n  -a  x\n\nEXAMPLES\n  --nope\n", buf, sizeof(buf)) == NULL);
+	CHECK(unaccepted(tab, "OPTIONS\n  -a  x\n\nEXAMPLES\n  --nope\n", buf, sizeof(buf)) ==
+	      NULL);
 	CHECK_STR(unaccepted(tab, "OPTIONS\n  -a  x\n\n  --nope\n", buf, sizeof(buf)), "--nope");
 }
 
