@@ -492,13 +492,32 @@
 	"  localhost/NAME, as for tag.\n"
 
 #define INFO_HELP                                                                                  \
-	"SYNOPSIS\n  warren info [-f, --format json|TEMPLATE]\n\n"                                 \
-	"DESCRIPTION\n  Shows the host (rootless or not, id mappings, runtime dir, pause "         \
-	"process),\n"                                                                              \
-	"  the store (storage driver and paths, image and container counts) and versions.\n"       \
-	"  Example: warren info --format '{{.Store.GraphDriverName}}'\n"
+	"SYNOPSIS\n"                                                                               \
+	"  warren info [-f, --format json|TEMPLATE]\n"                                             \
+	"\n"                                                                                       \
+	"DESCRIPTION\n"                                                                            \
+	"  Shows the host (rootless or not, id mappings, runtime dir, pause process),\n"           \
+	"  the store (storage driver and paths, image and container counts) and\n"                 \
+	"  versions, in Podman's YAML layout.\n"                                                   \
+	"\n"                                                                                       \
+	"OPTIONS\n"                                                                                \
+	"  -f, --format F   json, or a Go template over the same fields\n"                         \
+	"\n"                                                                                       \
+	"EXAMPLES\n"                                                                               \
+	"  warren info --format '{{.Store.GraphDriverName}}'\n"
 
-#define VERSION_HELP "SYNOPSIS\n  warren version [-f, --format json|TEMPLATE]\n"
+#define VERSION_HELP                                                                               \
+	"SYNOPSIS\n"                                                                               \
+	"  warren version [-f, --format json|TEMPLATE]\n"                                          \
+	"\n"                                                                                       \
+	"DESCRIPTION\n"                                                                            \
+	"  Prints warren's version, the API version its service speaks, the build time\n"          \
+	"  and OS/Arch, in Podman's \"Client:\" block.\n"                                          \
+	"\n"                                                                                       \
+	"OPTIONS\n"                                                                                \
+	"  -f, --format F   json ({\"Client\": {...}}), or a Go template that sees the\n"          \
+	"                   fields at the top and under .Client: {{.Version}},\n"                  \
+	"                   {{.APIVersion}}, {{.OsArch}}\n"
 
 #define UNSHARE_HELP                                                                               \
 	"SYNOPSIS\n  warren unshare [COMMAND [ARG...]]\n\n"                                        \
@@ -542,8 +561,11 @@
 	"  Errors are {\"message\": ...} with Docker's status codes. See docs/api.md.\n"
 
 #define SYSCHECK_HELP                                                                              \
-	"SYNOPSIS\n  warren system check [-r, --repair] [--host] [-f, --format json]\n\n"          \
-	"DESCRIPTION\n  Checks that this host is ready for warren, then the store, and prints\n"   \
+	"SYNOPSIS\n"                                                                               \
+	"  warren system check [-r, --repair] [--host] [-f, --format json]\n"                      \
+	"\n"                                                                                       \
+	"DESCRIPTION\n"                                                                            \
+	"  Checks that this host is ready for warren, then the store, and prints\n"                \
 	"  for each check ok, warn (works, but worse: slower storage, one uid) or fail\n"          \
 	"  (a feature does not work), with the exact fix: the command the user or an\n"            \
 	"  admin runs. Host checks try what they check where they can: user namespaces\n"          \
@@ -556,44 +578,72 @@
 	"  database's integrity, images whose layers are missing, layer and temp dirs\n"           \
 	"  no image uses, containers recorded as running whose process is gone,\n"                 \
 	"  container dirs and mounts nothing uses.\n"                                              \
-	"  -r, --repair  fix what can be fixed without losing an image or a container\n"           \
-	"                that is still whole (damaged images no container uses, unused\n"          \
-	"                layers, leftovers, stray mounts), saying what it removed\n"               \
-	"  --host        the host checks only (no store is opened or created)\n"                   \
-	"  -f, --format json  {\"checks\": [{name, status, message, fix}], ok, warn, fail}\n"      \
-	"  Exit status 1 when a check fails, else 0.\n"
+	"  Exit status 1 when a check fails, else 0.\n"                                            \
+	"\n"                                                                                       \
+	"OPTIONS\n"                                                                                \
+	"  -r, --repair        fix what can be fixed without losing an image or a\n"               \
+	"                      container that is still whole (damaged images no\n"                 \
+	"                      container uses, unused layers, leftovers, stray\n"                  \
+	"                      mounts), saying what it removed\n"                                  \
+	"      --host          the host checks only (no store is opened or created)\n"             \
+	"  -f, --format json   {\"checks\": [{name, status, message, fix}], ok, warn, fail}\n"
 
 #define SYSDF_HELP                                                                                 \
-	"SYNOPSIS\n  warren system df [-v, --verbose] [--format json|TEMPLATE]\n\n"                \
-	"DESCRIPTION\n  Shows the space images, containers and volumes take, as Podman does:\n"    \
+	"SYNOPSIS\n"                                                                               \
+	"  warren system df [-v, --verbose] [--format json|TEMPLATE]\n"                            \
+	"\n"                                                                                       \
+	"DESCRIPTION\n"                                                                            \
+	"  Shows the space images, containers and volumes take, as Podman does:\n"                 \
 	"  TYPE, TOTAL, ACTIVE (used by a container, running, in use) SIZE and\n"                  \
 	"  RECLAIMABLE (what a prune would give back). Images count once per image\n"              \
-	"  (not per name); a container's size is its writable layer. -v lists each\n"              \
-	"  image (SHARED SIZE: its layers other images use too), container and volume.\n"          \
-	"  Template fields: .Type .Total .Active .Size .Reclaimable; json prints the\n"            \
-	"  sizes in bytes.\n"
+	"  (not per name); a container's size is its writable layer.\n"                            \
+	"\n"                                                                                       \
+	"OPTIONS\n"                                                                                \
+	"  -v, --verbose    each image (SHARED SIZE: its layers other images use too),\n"          \
+	"                   container and volume\n"                                                \
+	"      --format F   json (the sizes in bytes), or a Go template: .Type .Total\n"           \
+	"                   .Active .Size .Reclaimable\n"
 
 #define SYSPRUNE_HELP                                                                              \
-	"SYNOPSIS\n  warren system prune [-a, --all] [-f, --force] [--volumes] [--filter "         \
-	"K=V]...\n\n"                                                                              \
-	"DESCRIPTION\n  Removes the containers that do not run, the dangling images (with -a\n"    \
+	"SYNOPSIS\n"                                                                               \
+	"  warren system prune [-a, --all] [-f, --force] [--volumes] [--filter K=V]...\n"          \
+	"\n"                                                                                       \
+	"DESCRIPTION\n"                                                                            \
+	"  Removes the containers that do not run, the dangling images (with -a\n"                 \
 	"  every image no container uses) and, with --volumes, the volumes no container\n"         \
-	"  uses; asks first unless -f. --filter label=K[=V], label!=..., until=TIME\n"             \
-	"  apply to containers, images and volumes as their own prune commands take\n"             \
-	"  them. Prints what it removed and the space it gave back.\n"
+	"  uses; asks first unless -f. Prints what it removed and the space it gave\n"             \
+	"  back.\n"                                                                                \
+	"\n"                                                                                       \
+	"OPTIONS\n"                                                                                \
+	"  -a, --all          every image no container uses, not only dangling ones\n"             \
+	"  -f, --force        do not ask for confirmation\n"                                       \
+	"      --volumes      the volumes no container uses too\n"                                 \
+	"      --filter K=V   label=K[=V], label!=..., until=TIME: applied to\n"                   \
+	"                     containers, images and volumes as their own prune\n"                 \
+	"                     commands take them\n"
 
 #define SYSRESET_HELP                                                                              \
-	"SYNOPSIS\n  warren system reset [-f, --force]\n\n"                                        \
-	"DESCRIPTION\n  Removes all warren data of the user in this store: every container\n"      \
+	"SYNOPSIS\n"                                                                               \
+	"  warren system reset [-f, --force]\n"                                                    \
+	"\n"                                                                                       \
+	"DESCRIPTION\n"                                                                            \
+	"  Removes all warren data of the user in this store: every container\n"                   \
 	"  (stopped first: its stop timeout, then killed), volume and image, then\n"               \
-	"  everything left in the storage dir (--root). Asks first unless -f. The\n"               \
-	"  pause process stays (warren system migrate stops it).\n"
+	"  everything left in the storage dir (--root). The pause process stays\n"                 \
+	"  (warren system migrate stops it).\n"                                                    \
+	"\n"                                                                                       \
+	"OPTIONS\n"                                                                                \
+	"  -f, --force   do not ask for confirmation\n"
 
 #define HELP_HELP                                                                                  \
-	"SYNOPSIS\n  warren help [--reference] [COMMAND [SUBCOMMAND]]\n\n"                         \
-	"DESCRIPTION\n  Shows the list of commands, or the help of one (as COMMAND --help "        \
-	"does).\n"                                                                                 \
-	"  --reference  every command's help as one markdown page (docs/reference.md)\n"
+	"SYNOPSIS\n"                                                                               \
+	"  warren help [--reference] [COMMAND [SUBCOMMAND]]\n"                                     \
+	"\n"                                                                                       \
+	"DESCRIPTION\n"                                                                            \
+	"  Shows the list of commands, or the help of one (as COMMAND --help does).\n"             \
+	"\n"                                                                                       \
+	"OPTIONS\n"                                                                                \
+	"      --reference   every command's help as one markdown page (docs/reference.md)\n"
 
 #define MANIFEST_REG_HELP                                                                          \
 	"      --authfile PATH     credentials file (default: auth.json, see login)\n"             \

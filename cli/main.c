@@ -340,6 +340,7 @@ int cmd_help(struct engine *e, void *opts, char **args, struct werr *err)
 {
 	const struct cmd *tab = cli_commands, *c = NULL;
 	const char *group = NULL;
+	char path[2][128]; /* "system connection": the group path as typed */
 
 	if (opts != NULL && ((const struct help_opts *)opts)->reference) {
 		print_reference();
@@ -350,7 +351,7 @@ int cmd_help(struct engine *e, void *opts, char **args, struct werr *err)
 		if (c != NULL && c->sub == NULL)
 			break;
 		if (c != NULL) {
-			group = c->name;
+			group = group_path(group, c, path[i % 2], sizeof(path[i % 2]));
 			tab = c->sub;
 		}
 		c = cli_find(tab, args[i]);
@@ -398,7 +399,8 @@ const char cli_global_help[] =
     "Options:\n"
     "      --root DIR             storage root (images, containers, warren.db)\n"
     "      --runroot DIR          run-time state (locks, bundles)\n"
-    "      --storage-driver NAME  overlay or vfs (default: the best that works here)\n"
+    "      --storage-driver NAME  overlay, fuse-overlayfs or vfs (default: the best that\n"
+    "                             works here)\n"
     "      --storage-opt OPT      a storage option (overlay.mount_program=PATH,\n"
     "                             additionalimagestore=DIR: a read-only store)\n"
     "      --hooks-dir DIR        OCI hooks (*.json) for new containers; repeatable, later\n"

@@ -124,8 +124,41 @@ static char *read_all_fd(int fd)
 	return buf;
 }
 
-/* In the child: into netavark's namespaces, the pipes on 0-2, exec. */
-static void child(const struct netavark_run *r, char **argv, int in, int out, int errp)
+/* whether the ':'-separated list path holds dir */
+static bool path_has(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	for (const char *p = path;; p++) {
+		if (strncmp(p, dir, n) == 0 && (p[n] == ':' || p[n] == '\0'))
+			return true;
+		if ((p = strchr(p, ':')) == NULL)
+			return false;
+	}
+}
+
+char *netavark_path(const char *path)
+{
+	static const char *const sbins[] = {"/usr/sbin", "/sbin"};
+	char *out;
+
+	if (path == NULL || *path == '\0')
+		return xstrdup("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	out = xstrdup(path);
+	for (size_t i = 0; i < ARRAY_SIZE(sbins); i++) {
+		if (!path_has(out, sbins[i])) {
+			char *more = xasprintf("%s:%s", out, sbins[i]);
+			free(out);
+			out = more;
+		}
+	}
+	return out;
+}
+
+/* In the child: into netavark's namespaces, the pipes on 0-2, exec (with
+ * path as PATH: netavark finds iptables through it). */
+static void child(const struct netavark_run *r, char **argv, const char *path, int in, int out,
+		  int errp)
 {
 	if ((r->netns_fd >= 0 && setns(r->netns_fd, CLONE_NEWNET) < 0) ||
 	    (r->mntns_fd >= 0 && setns(r->mntns_fd, CLONE_NEWNS) < 0)) {
@@ -138,6 +171,7 @@ static void child(const struct netavark_run *r, char **argv, int in, int out, in
 	/* the container's netns fd must survive the exec */
 	if (r->ctr_netns_fd >= 0)
 		fcntl(r->ctr_netns_fd, F_SETFD, 0);
+	setenv("PATH", path, 1);
 	execv(argv[0], argv);
 	dprintf(2, "{\"error\": \"exec %s: %s\"}", argv[0], strerror(errno));
 	_exit(127);
@@ -164,6 +198,7 @@ static int run(const struct netavark_run *r, const char *what, struct json_objec
 	cleanup_free char *nv = netavark_find("netavark", r->dirs);
 	cleanup_free char *av = netavark_find("aardvark-dns", r->dirs);
 	cleanup_free char *ns = NULL;
+	cleanup_free char *path = netavark_path(getenv("PATH"));
 	const char *in_text = json_object_to_json_string_ext(opts, JSON_C_TO_STRING_PLAIN);
 	int pin[2] = {-1, -1}, pout[2] = {-1, -1}, perr[2] = {-1, -1};
 	char *argv[12];
@@ -197,7 +232,7 @@ static int run(const struct netavark_run *r, const char *what, struct json_objec
 		goto fail;
 	}
 	if (pid == 0)
-		child(r, argv, pin[0], pout[1], perr[1]);
+		child(r, argv, path, pin[0], pout[1], perr[1]);
 	close(pin[0]);
 	close(pout[1]);
 	close(perr[1]);

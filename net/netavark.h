@@ -23,6 +23,10 @@ char *netavark_find(const char *prog, char *const *dirs);
 
 /* Fails with the fix when netavark is not installed (status 125). */
 int netavark_check(char *const *dirs, struct werr *err);
+/* netavark's PATH: path with /usr/sbin and /sbin added where missing (it
+ * runs iptables, which Debian keeps there, off an ordinary user's PATH);
+ * without path, a default one. malloc'd. */
+char *netavark_path(const char *path);
 
 struct netavark_run {
 	char *const *dirs;	/* helper_binaries_dir, as netavark_find */

@@ -18,7 +18,8 @@
  * that serve subids from LDAP/SSSD run `warren system migrate` after
  * changing them.
  *
- * The pause process is warren's own binary run again as argv {"warren-pause"}
+ * The pause process is warren-monitor in its pause mode (warren's own binary
+ * when the monitor is missing: pause_exec) run as argv {"warren-pause"}
  * with an empty environment: `ps` shows no trace of the command that created
  * it (issue 5 item 6). It keeps one fd, a marker naming its runtime dir
  * (pausescan.h), so that a pause process whose pid file was lost is found

@@ -683,7 +683,16 @@ int container_cp_out(struct engine *e, const struct container_rec *c, const char
 	enum cp_dest_kind kind = CP_DEST_MISSING;
 	struct werr perr = {0};
 	cleanup_free char *where = xasprintf("container %s", c->name);
+	cleanup_free char *adest = NULL;
+	char cwd[PATH_MAX];
 
+	/* a relative host dest is the cwd's (cp_clean_path takes every path
+	 * from "/": `cp CTR:/etc/hosts .` wrote to the host's "/hosts") */
+	if (dest && dest[0] != '/') {
+		if (getcwd(cwd, sizeof(cwd)) == NULL)
+			return werr_set(err, errno, "cannot resolve '%s': getcwd", dest);
+		adest = xasprintf("%s/%s", cwd, dest);
+	}
 	if (root_open(e, c, true, &r, err) < 0)
 		return -1;
 	sfd = open_in(r.fd, clean, O_PATH);
@@ -703,7 +712,7 @@ int container_cp_out(struct engine *e, const struct container_rec *c, const char
 	}
 	if (stat(dest, &dst) == 0)
 		kind = S_ISDIR(dst.st_mode) ? CP_DEST_DIR : CP_DEST_FILE;
-	rc = cp_plan_make(src, S_ISDIR(st.st_mode), dest, kind, &plan, &perr);
+	rc = cp_plan_make(src, S_ISDIR(st.st_mode), adest ? adest : dest, kind, &plan, &perr);
 	if (rc == 0)
 		hfd = open(plan.dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rc < 0 || hfd < 0) {

@@ -91,6 +91,11 @@ load helpers
     assert_output --partial "Usage: warren COMMAND"
     run_warren 0 help system migrate
     assert_line --index 0 --partial "warren system migrate - "
+    # two groups deep, it names the whole path as typed (it said `warren trust set`)
+    run_warren 0 help image trust set
+    assert_line --index 0 --partial "warren image trust set - "
+    run_warren 0 help system connection add
+    assert_line --index 0 --partial "warren system connection add - "
     run_warren 125 help nosuchcommand
     assert_error "nosuchcommand"
     # a group without its subcommand is a usage error that says so

@@ -286,6 +286,29 @@ three_containers() {
     run_warren 0 rm "$name"
 }
 
+@test "cp out: a relative host destination is the cwd's (., ./NAME, DIR/), not the host's /" {
+    # guards: README's `warren cp web:/etc/hosts .` (it wrote '/hosts': Permission denied)
+    local name d
+    name=$(wt_name)
+    d=$BATS_TEST_TMPDIR/rel
+    mkdir -p "$d/sub"
+    run_warren 0 run --name "$name" "$IMAGE" sh -c 'echo top > /t'
+    cd "$d"
+    run_warren 0 cp "$name:/t" .
+    [ "$(cat "$d/t")" = top ] || fail "cp to . : $(ls -R "$d")"
+    run_warren 0 cp "$name:/t" ./renamed
+    [ "$(cat "$d/renamed")" = top ] || fail "cp to ./renamed: $(ls -R "$d")"
+    run_warren 0 cp "$name:/t" sub/
+    [ "$(cat "$d/sub/t")" = top ] || fail "cp to sub/: $(ls -R "$d")"
+    run_warren 0 cp "$name:/t" sub/../up
+    [ "$(cat "$d/up")" = top ] || fail "cp to sub/../up: $(ls -R "$d")"
+    # the error names the path as it was given
+    run_warren 125 cp "$name:/t" nodir/x
+    assert_error "\"nodir/x\" could not be found on the host: no such file or directory"
+    [ ! -e /t ] && [ ! -e /renamed ] || fail "a copy went to the host's /"
+    run_warren 0 rm "$name"
+}
+
 @test "cp in: running and stopped containers, Docker's rules, root of the container owns the copies, -a=false keeps ids" {
     # guards: issue 8 "cp SRC CTR:DEST, cp - CTR:DEST, ownership mapped, works on running and stopped containers"
     local name d

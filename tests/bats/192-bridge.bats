@@ -70,6 +70,20 @@ teardown() {
     assert_output --regexp 'inet 10\.89\.[0-9]+\.2/24'
 }
 
+@test "bridge: works from a PATH without /usr/sbin (a Debian user's), where netavark's iptables lives" {
+    # guards: docs/rootless/networking.md's example failed for a user with PATH=/usr/bin:/bin:
+    # "netavark setup: No such file or directory (os error 2)" (netavark runs iptables from PATH)
+    [ -x /usr/sbin/iptables ] || skip "needs /usr/sbin/iptables (Debian's place)"
+    local web
+    use_private_store
+    load_fixture busybox.docker.tar
+    mknet
+    web=$(wt_name)
+    run_warren_env 0 PATH=/usr/bin:/bin -- run -d --name "$web" --network "$NET" "$IMAGE" httpd -f -p 80 -h /etc
+    run_warren_env 0 PATH=/usr/bin:/bin -- run --rm --network "$NET" "$IMAGE" wget -qO- "http://$web/hostname"
+    assert_output "$(w inspect --format '{{.Id}}' "$web" | cut -c1-12)"
+}
+
 @test "bridge: addresses come in order, --ip asks for one; taken, outside or unwanted --ip fail with one line" {
     # guards: issue 9 "--ip on user networks"
     local a b sub

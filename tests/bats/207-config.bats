@@ -69,6 +69,26 @@ EOT
     [[ $stderr == *"[nosuchtable] x: not used by warren"* ]] || fail "stderr: $stderr"
 }
 
+@test "config: every key warren reads is known: not 'not used' at debug, a wrong type refused" {
+    # guards: configuration.md's key list (pids_limit, shm_size and image_volume_mode were read
+    # but missing from the table of known keys: debug called them unused, a bad type went unseen)
+    printf '[containers]\npids_limit = 100\nshm_size = "32m"\n[engine]\nimage_volume_mode = "tmpfs"\ncdi_spec_dirs = ["/x"]\n' \
+        >"$CFG/containers/containers.conf"
+    wc_run --log-level debug --root "$WT_ROOT" --runroot "$WT_RUNROOT" ps -q
+    [ "$status" = 0 ] || fail "exit $status: $stderr"
+    [[ $stderr == *"command ps"* ]] || fail "no debug output: $stderr"
+    [[ $stderr != *"$CFG/containers/containers.conf: ["*"not used by warren"* ]] ||
+        fail "a key warren reads was called unused: $stderr"
+    printf '[containers]\npids_limit = "many"\n' >"$CFG/containers/containers.conf"
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" ps -q
+    [ "$status" = 125 ] || fail "exit $status, want 125"
+    [[ $stderr == "Error: $CFG/containers/containers.conf: [containers] pids_limit: must be "* ]] || fail "stderr: $stderr"
+    printf '[engine]\nimage_volume_mode = 1\n' >"$CFG/containers/containers.conf"
+    wc_run --root "$WT_ROOT" --runroot "$WT_RUNROOT" ps -q
+    [ "$status" = 125 ] || fail "exit $status, want 125"
+    assert_equal "$stderr" "Error: $CFG/containers/containers.conf: [engine] image_volume_mode: must be a string"
+}
+
 @test "config: drop-ins after the main file, in name order; info lists every file read" {
     mkdir -p "$CFG/containers/containers.conf.d"
     printf '[engine]\nevents_logger = "file"\n' >"$CFG/containers/containers.conf"

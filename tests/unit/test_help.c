@@ -89,4 +89,105 @@ UNIT_TEST(mentions_is_a_word_match)
 	CHECK(!mentions("-it", "-i"));
 }
 
+/* Whether tab accepts flag ("--all", "-a"); --help and -h always are */
+static bool accepts(const struct opt *tab, const char *flag)
+{
+	if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0)
+		return true;
+	for (const struct opt *o = tab; o && o->kind != OPTK_END; o++) {
+		if (flag[1] == '-' && o->lng && strcmp(flag + 2, o->lng) == 0)
+			return true;
+		if (flag[1] != '-' && o->shrt && flag[1] == o->shrt && flag[2] == '\0')
+			return true;
+	}
+	return false;
+}
+
+/* The first flag that the OPTIONS section of help lists (a line indented by
+ * at most 6 spaces that starts "-x, --long" or "--long") and tab does not
+ * accept (into buf), or NULL */
+static const char *unaccepted(const struct opt *tab, const char *help, char *buf, size_t len)
+{
+	const char *p = help ? strstr(help, "OPTIONS\n") : NULL;
+
+	if (p == NULL)
+		return NULL;
+	for (p += 8; *p == ' ' || *p == '\n'; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != 0)) {
+		size_t indent = strspn(p, " ");
+		const char *f = p + indent;
+		while (indent <= 6 && *f == '-') {
+			size_t n = strcspn(f, " ,=[\n");
+			snprintf(buf, len, "%.*s", (int)n, f);
+			if (!accepts(tab, buf))
+				return buf;
+			f += n;
+			if (strncmp(f, ", -", 3) != 0)
+				break;
+			f += 2;
+		}
+	}
+	return NULL;
+}
+
+/* Walks the commands: the number of leaf commands whose help lacks a
+ * SYNOPSIS or DESCRIPTION, has flags but no OPTIONS, or lists a flag the parser rejects */
+static int walk_help(const struct cmd *tab, const char *group)
+{
+	int gaps = 0;
+	char buf[64];
+	const char *miss;
+
+	for (const struct cmd *c = tab; c->name; c++) {
+		if (c->sub) {
+			gaps += walk_help(c->sub, c->name);
+			continue;
+		}
+		if (c->help == NULL || strstr(c->help, "SYNOPSIS\n") == NULL ||
+		    strstr(c->help, "DESCRIPTION\n") == NULL) {
+			printf("# 'warren %s%s%s --help' has no SYNOPSIS or DESCRIPTION\n",
+			       group ? group : "", group ? " " : "", c->name);
+			gaps++;
+		}
+		if (c->opts && c->opts->tab && c->opts->tab[0].kind != OPTK_END &&
+		    (c->help == NULL || strstr(c->help, "OPTIONS\n") == NULL)) {
+			printf("# 'warren %s%s%s --help' has flags and no OPTIONS\n",
+			       group ? group : "", group ? " " : "", c->name);
+			gaps++;
+		}
+		miss = unaccepted(c->opts ? c->opts->tab : NULL, c->help, buf, sizeof(buf));
+		if (miss) {
+			printf("# 'warren %s%s%s --help' lists %s, which it does not accept\n",
+			       group ? group : "", group ? " " : "", c->name, miss);
+			gaps++;
+		}
+	}
+	return gaps;
+}
+
+UNIT_TEST(help_is_man_style)
+{
+	CHECK(walk_help(cli_commands, NULL) == 0);
+}
+
+UNIT_TEST(unaccepted_reads_the_options_section)
+{
+	static const struct opt tab[] = {
+	    {"all", 'a', OPTK_BOOL, 0, NULL},
+	    {"filter", 0, OPTK_STR, 0, NULL},
+	    {NULL, 0, OPTK_END, 0, NULL},
+	};
+	char buf[64];
+
+	CHECK(unaccepted(tab,
+			 "SYNOPSIS\n  x --nope\n\nOPTIONS\n  -a, --all  all\n"
+			 "\n      --filter=K  f\n                  --cont\n",
+			 buf, sizeof(buf)) == NULL);
+	CHECK_STR(unaccepted(tab, "OPTIONS\n  -a, --al  x\n", buf, sizeof(buf)), "--al");
+	CHECK_STR(unaccepted(tab, "OPTIONS\n  -b, --all  x\n", buf, sizeof(buf)), "-b");
+	CHECK_STR(unaccepted(NULL, "OPTIONS\n      --all  x\n", buf, sizeof(buf)), "--all");
+	CHECK(unaccepted(tab, "OPTIONS\n  -a  x\n\nEXAMPLES\n  --nope\n", buf, sizeof(buf)) ==
+	      NULL);
+	CHECK_STR(unaccepted(tab, "OPTIONS\n  -a  x\n\n  --nope\n", buf, sizeof(buf)), "--nope");
+}
+
 UNIT_MAIN()

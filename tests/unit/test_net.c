@@ -9,6 +9,7 @@
 #include "lib/cleanup.h"
 #include "lib/util.h"
 #include "net/net.h"
+#include "net/netavark.h"
 
 UNIT_TEST(modes)
 {
@@ -237,6 +238,24 @@ UNIT_TEST(hosts)
 	cleanup_free char *c = net_hosts("", &n, NULL, "127.0.0.1", "hh", "hh");
 	CHECK(strstr(c, "127.0.0.1\thh\n") != NULL);
 	net_opts_free(&n);
+}
+
+/* netavark runs iptables from PATH: /usr/sbin and /sbin are added where an
+ * ordinary user's PATH lacks them (Debian: "netavark setup: No such file or
+ * directory (os error 2)") */
+UNIT_TEST(netavark_path_adds_sbin)
+{
+	cleanup_free char *a = netavark_path("/usr/bin:/bin");
+	cleanup_free char *b = netavark_path("/usr/sbin:/usr/bin:/sbin:/bin");
+	cleanup_free char *c = netavark_path("/usr/sbin2:/sbin/x");
+	cleanup_free char *d = netavark_path(NULL);
+	cleanup_free char *f = netavark_path("/usr/bin:/sbin");
+
+	CHECK_STR(a, "/usr/bin:/bin:/usr/sbin:/sbin");
+	CHECK_STR(b, "/usr/sbin:/usr/bin:/sbin:/bin");
+	CHECK_STR(c, "/usr/sbin2:/sbin/x:/usr/sbin:/sbin");
+	CHECK(strstr(d, "/usr/sbin") != NULL && strstr(d, "/usr/bin") != NULL);
+	CHECK_STR(f, "/usr/bin:/sbin:/usr/sbin");
 }
 
 UNIT_MAIN()
