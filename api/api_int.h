@@ -51,6 +51,10 @@ int api_handle(struct api_conn *c, const struct http_req *r);
  * HTTP_BODY_MAX. */
 int api_spool(void *arg, const struct http_req *r);
 
+/* Whether r only reads (the ping, the version, the lists), so that the
+ * process that served it can serve another connection. */
+bool api_reusable(const struct http_req *r);
+
 /* Joins the user namespace and opens the store, once per connection; a
  * failure is kept in ready_err. ahead: a ready process before its
  * connection comes, which opens a store that is there already and, as

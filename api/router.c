@@ -299,6 +299,23 @@ int api_spool(void *arg, const struct http_req *r)
 	return image_tmp_file(conn->e, &err);
 }
 
+bool api_reusable(const struct http_req *r)
+{
+	static const char *const lists[] = {"/_ping",	    "/version",	 "/containers/json",
+					    "/images/json", "/networks", "/volumes",
+					    "/pods/json"};
+	char version[32];
+	bool libpod;
+	const char *path = strip_prefix(r->path, version, sizeof(version), &libpod);
+
+	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
+		if (strcmp(path, lists[i]) == 0)
+			return true;
+	return false;
+}
+
 /* The store's database and run dir, seen from here: 0 when both exist
  * (*st the database's), else -1. */
 static int store_seen(const struct engine *e, struct stat *st)

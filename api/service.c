@@ -17,7 +17,10 @@
  * first connection, after a linger, or it died), a connection's child is
  * forked and does it all at its first request, as before. The requests
  * read the store at request time, so a child made ready earlier sees what
- * was done since. */
+ * was done since. A ready child whose connection only read (the ping,
+ * the version, the lists: api_reusable) is left as it was, so it tells the
+ * loop (BUSY_READY) and becomes the ready child again: a client that
+ * lists in a loop (`docker ps`) costs no fork per connection. */
 #include "api/api.h"
 #include "api/api_int.h"
 #include "api/http.h"
@@ -55,7 +58,15 @@ struct busy_msg {
 struct child {
 	pid_t pid;
 	bool busy;
+	int sock; /* a ready child's socketpair, kept while it serves: -1 */
 };
+
+/* busy_msg.busy of a child that served its connection with reads only
+ * and waits on its socketpair for another (a ready child again) */
+#define BUSY_READY 2
+/* connections one ready child serves before it ends (what the engine's
+ * calls leave allocated stays bounded) */
+#define READY_REUSE_MAX 200
 
 struct service {
 	int lfd, sfd, pipe_r, pipe_w;
@@ -266,11 +277,13 @@ static int spool_busy(void *arg, const struct http_req *r)
 	return fd;
 }
 
-/* Serves ac's connection's requests in a child (never returns). */
-static __attribute__((noreturn)) void conn_serve(struct api_conn *ac, int pipe_w)
+/* Serves ac's connection's requests in a child: true when every request
+ * only read (api_reusable) and the connection ended cleanly. */
+static bool conn_serve(struct api_conn *ac, int pipe_w)
 {
 	cleanup_free struct http_conn *c = xcalloc(1, sizeof(*c));
 	struct conn_spool cs = {.ac = ac, .pipe_w = pipe_w};
+	bool reads = true;
 	int rc = 0;
 
 	c->fd = ac->fd;
@@ -282,21 +295,26 @@ static __attribute__((noreturn)) void conn_serve(struct api_conn *ac, int pipe_w
 		int st = http_read(c, &r, HTTP_BODY_MAX, &msg);
 
 		if (st != 1) {
-			if (st > 1)
+			if (st > 1) {
 				http_send_error(ac->fd, st, msg);
+				reads = false;
+			}
 			http_req_free(&r);
 			break;
 		}
 		if (!cs.busy)
 			busy_send(pipe_w, 1);
+		reads = reads && api_reusable(&r);
 		rc = api_handle(ac, &r);
 		busy_send(pipe_w, 0);
 		cs.busy = false;
 		if (!r.keep_alive)
 			rc = 1;
+		else if (rc != 0) /* the handler took the connection over */
+			reads = false;
 		http_req_free(&r);
 	}
-	_exit(0);
+	return reads;
 }
 
 static __attribute__((noreturn)) void conn_child(struct engine *e, const struct api_opts *o, int fd,
@@ -307,21 +325,28 @@ static __attribute__((noreturn)) void conn_child(struct engine *e, const struct 
 	if (refuse)
 		refuse_child(fd);
 	conn_serve(&ac, pipe_w);
+	_exit(0);
 }
 
 /* The ready child: prepared, it waits for its connection (none: the loop
- * closed the socketpair, or the service is gone). */
+ * closed the socketpair, or the service is gone). A connection that only
+ * read leaves it as it was, so it says so (BUSY_READY) and waits for
+ * another: the next `docker ps` costs no fork and no store opening. */
 static __attribute__((noreturn)) void ready_child(struct engine *e, const struct api_opts *o,
 						  int sock, int pipe_w)
 {
 	struct api_conn ac = {.e = e, .o = o, .fd = -1};
 
 	api_conn_prepare(&ac, true);
-	ac.fd = fd_recv(sock);
-	if (ac.fd < 0)
-		_exit(0);
-	close(sock);
-	conn_serve(&ac, pipe_w);
+	for (int n = 1;; n++) {
+		ac.fd = fd_recv(sock);
+		if (ac.fd < 0)
+			_exit(0);
+		if (!conn_serve(&ac, pipe_w) || n >= READY_REUSE_MAX)
+			_exit(0);
+		close(ac.fd);
+		busy_send(pipe_w, BUSY_READY);
+	}
 }
 
 void api_serve_conn(struct engine *e, const struct api_opts *o, int fd)
@@ -367,13 +392,22 @@ static void child_setup(const struct service *s)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-static void add_kid(struct service *s, pid_t pid)
+static void add_kid(struct service *s, pid_t pid, int sock)
 {
 	if (s->nkids == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 16;
 		s->kids = xrealloc(s->kids, s->cap * sizeof(*s->kids));
 	}
-	s->kids[s->nkids++] = (struct child){pid, false};
+	s->kids[s->nkids++] = (struct child){pid, false, sock};
+}
+
+/* kids[i] gone from the list (its socketpair closed: a child that waits
+ * on it ends) */
+static void kid_forget(struct service *s, size_t i)
+{
+	if (s->kids[i].sock >= 0)
+		close(s->kids[i].sock);
+	s->kids[i] = s->kids[--s->nkids];
 }
 
 /* No ready child any more (it took a connection, it lingered, it died):
@@ -422,8 +456,10 @@ static bool ready_take(struct service *s, int fd)
 		ready_drop(s);
 		return false;
 	}
+	/* its socketpair kept: it may come back ready (BUSY_READY) */
+	add_kid(s, pid, s->ready_fd);
+	s->ready_fd = -1;
 	ready_drop(s);
-	add_kid(s, pid);
 	return true;
 }
 
@@ -456,7 +492,7 @@ static void accept_one(struct service *s, struct engine *e, const struct api_opt
 		child_setup(s);
 		conn_child(e, o, fd, s->pipe_w, refuse);
 	}
-	add_kid(s, pid);
+	add_kid(s, pid, -1);
 }
 
 /* A connection's child ended: the next connection's is made ready now,
@@ -476,7 +512,7 @@ static void reap(struct service *s, struct engine *e, const struct api_opts *o)
 		}
 		for (size_t i = 0; i < s->nkids; i++) {
 			if (s->kids[i].pid == pid) {
-				s->kids[i] = s->kids[--s->nkids];
+				kid_forget(s, i);
 				s->last = now_ns();
 				ended = true;
 				break;
@@ -489,15 +525,41 @@ static void reap(struct service *s, struct engine *e, const struct api_opts *o)
 	}
 }
 
+/* kids[k] served its connection and waits on its socketpair: the ready
+ * child again, or told to end (its socketpair closed) when there is one */
+static void kid_ready(struct service *s, size_t k)
+{
+	struct child *c = &s->kids[k];
+
+	if (s->ready_pid > 0 || c->sock < 0) {
+		if (c->sock >= 0)
+			close(c->sock);
+		c->sock = -1;
+		c->busy = false;
+		return;
+	}
+	s->ready_pid = c->pid;
+	s->ready_fd = c->sock;
+	s->want_ready = false;
+	s->kids[k] = s->kids[--s->nkids];
+}
+
 static void read_busy(struct service *s)
 {
 	struct busy_msg m[32];
 	ssize_t n = read(s->pipe_r, m, sizeof(m));
 
-	for (ssize_t i = 0; n > 0 && i < n / (ssize_t)sizeof(m[0]); i++)
-		for (size_t k = 0; k < s->nkids; k++)
-			if (s->kids[k].pid == m[i].pid)
+	for (ssize_t i = 0; n > 0 && i < n / (ssize_t)sizeof(m[0]); i++) {
+		for (size_t k = 0; k < s->nkids; k++) {
+			if (s->kids[k].pid != m[i].pid)
+				continue;
+			if (m[i].busy == BUSY_READY)
+				kid_ready(s, k);
+			else
 				s->kids[k].busy = m[i].busy;
+			break;
+		}
+	}
 	s->last = now_ns();
 }
 
@@ -541,7 +603,7 @@ static void shutdown_service(struct service *s)
 		unlink(s->unlink_path);
 	ready_drop(s);
 	if (ready > 0)
-		add_kid(s, ready);
+		add_kid(s, ready, -1);
 	for (size_t i = 0; i < s->nkids; i++)
 		kill(s->kids[i].pid, SIGTERM);
 	for (size_t i = 0; i < s->nkids; i++)

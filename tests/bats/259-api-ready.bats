@@ -159,3 +159,31 @@ gone() {
     assert_line "$other Created"
     run_warren 0 rm -f "$name" "$other"
 }
+
+@test "api ready process: a connection of reads only (ping, lists) leaves it ready for the next; one that changes something ends it" {
+    # guards: issue 12 "docker ps with 100 containers at least 5 times faster": no fork per docker ps
+    local name=$(wt_name) r i
+    api_start
+    api_expect 200 GET /_ping
+    r=$(ready_worker)
+    for i in 1 2 3; do
+        # docker ps's requests on one connection, then docker images'
+        run curl -sS -f --unix-socket "$SOCK" -o /dev/null -o /dev/null \
+            "http://d/_ping" "http://d/v1.41/containers/json?all=1"
+        assert_success
+        run curl -sS -f --unix-socket "$SOCK" -o /dev/null "http://d/v1.41/images/json"
+        assert_success
+        assert_equal "$(ready_worker)" "$r"
+    done
+    # a request outside the lists: its process ends with its connection
+    api_expect 201 POST /v1.41/containers/create?name="$name" -H 'Content-Type: application/json' \
+        -d "{\"Image\": \"$IMAGE\", \"Cmd\": [\"true\"]}"
+    gone "$r" || fail "$r served a create and stayed"
+    [ "$(ready_worker)" != "$r" ]
+    # a bad request too
+    r=$(ready_worker)
+    run curl -sS --unix-socket "$SOCK" -o /dev/null -w '%{http_code}' -X GET "http://d/v1.41/containers/json?all=1" -H 'Content-Length: x'
+    assert_output 400
+    gone "$r" || fail "$r served a bad request and stayed"
+    run_warren 0 rm "$name"
+}
