@@ -13,24 +13,6 @@ teardown() {
     wt_teardown
 }
 
-# svc_start: the service on this test's store (api.bash), for podman's client
-svc_start() {
-    command -v podman >/dev/null || skip "podman is not installed (tests/deps.sh installs it)"
-    api_start
-}
-
-# remote ARGS...: podman's remote client against the service
-remote() {
-    timeout 60 podman --remote --url "unix://$SOCK" "$@"
-}
-
-# lp METHOD PATH [CURL-ARGS...]: one /libpod request (api.bash's api)
-lp() {
-    local method=$1 path=$2
-    shift 2
-    api "$method" "/v4.3.1/libpod$path" "$@"
-}
-
 @test "libpod: podman --remote info, ps, inspect, logs, images and pod ps print what warren prints" {
     use_private_store
     load_fixture busybox.docker.tar

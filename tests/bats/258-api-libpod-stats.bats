@@ -14,26 +14,6 @@ teardown() {
     wt_teardown
 }
 
-svc_start() {
-    command -v podman >/dev/null || skip "podman is not installed (tests/deps.sh installs it)"
-    api_start
-}
-
-# remote ARGS...: podman's remote client against the service
-remote() {
-    timeout 60 podman --remote --url "unix://$SOCK" "$@"
-}
-
-# same ARGS...: `podman --remote ARGS` and `warren ARGS` print the same
-# (stdout and stderr) and exit with the same code
-same() {
-    run remote "$@"
-    local rs=$status ro=$output
-    run timeout 120 "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" "$@"
-    [ "$rs" = "$status" ] || fail "$*: remote exit $rs, local $status; remote: $ro; local: $output"
-    assert_equal "$ro" "$output"
-}
-
 # same_rows ARGS...: as same, for `pod stats --format` without "table":
 # podman 4.3 prints a header line even then (its own `podman pod stats`
 # does too; warren's prints none, as its other commands), so the remote's
@@ -47,13 +27,6 @@ same_rows() {
     run timeout 120 "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" "$@"
     [ "$status" = 0 ] || fail "$*: local exit $status: $output"
     assert_equal "$ro" "$output"
-}
-
-# lp METHOD PATH [CURL-ARGS...]: one /libpod request (api.bash's api)
-lp() {
-    local method=$1 path=$2
-    shift 2
-    api "$method" "/v4.3.1/libpod$path" "$@"
 }
 
 @test "libpod: podman --remote pod stats --no-stream prints warren pod stats' rows, named pods, --all, --format" {

@@ -148,3 +148,33 @@ s.shutdown(socket.SHUT_WR)
 print(s.recv(4096).decode().split("\r\n")[0])
 PY
 }
+
+# ---- podman --remote against the service (the libpod files 255, 257, 258) ----
+
+# svc_start: the service on this test's store (api.bash), for podman's client
+svc_start() {
+    command -v podman >/dev/null || skip "podman is not installed (tests/deps.sh installs it)"
+    api_start
+}
+
+# remote ARGS...: podman's remote client against the service
+remote() {
+    timeout 60 podman --remote --url "unix://$SOCK" "$@"
+}
+
+# same ARGS...: `podman --remote ARGS` and `warren ARGS` print the same
+# (stdout and stderr) and exit with the same code
+same() {
+    run remote "$@"
+    local rs=$status ro=$output
+    run timeout 120 "$WARREN" --root "$WT_ROOT" --runroot "$WT_RUNROOT" "$@"
+    [ "$rs" = "$status" ] || fail "$*: remote exit $rs, local $status; remote: $ro; local: $output"
+    assert_equal "$ro" "$output"
+}
+
+# lp METHOD PATH [CURL-ARGS...]: one /libpod request (api.bash's api)
+lp() {
+    local method=$1 path=$2
+    shift 2
+    api "$method" "/v4.3.1/libpod$path" "$@"
+}
