@@ -734,8 +734,9 @@ static struct gt_node *number(struct parser *p, const struct item *it)
 		n->f = (double)n->i;
 		n->is_float = true;
 	}
-	if (!n->is_int && n->is_float && n->f == (double)(int64_t)n->f && n->f < 9.2e18 &&
-	    n->f > -9.2e18) {
+	/* in range before the cast: a larger float does not fit an int64_t */
+	if (!n->is_int && n->is_float && n->f < 9.2e18 && n->f > -9.2e18 &&
+	    n->f == (double)(int64_t)n->f) {
 		n->is_int = true;
 		n->i = (int64_t)n->f;
 	}

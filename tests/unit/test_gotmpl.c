@@ -256,6 +256,11 @@ UNIT_TEST(parse_errors)
 	T("{{range $a, $b, $c := .Names}}{{end}}",
 	  "ERR template: x:1: too many declarations in range");
 	T("{{3.x}}", "ERR template: x:1: bad number syntax: \"3.x\"");
+	/* fuzz_gotmpl: a float constant beyond int64 (UBSan: cast overflow) */
+	T("{{888888888888888888888888888888888}}",
+	  "ERR template: x:1:2: executing \"x\" at <888888888888888888888888888888888>: "
+	  "888888888888888888888888888888888 overflows int");
+	T("{{888888888888888888888888888888888.0}}", "8.888888888888889e+32");
 }
 
 UNIT_TEST(exec_errors)
