@@ -261,6 +261,11 @@ UNIT_TEST(parse_errors)
 	  "ERR template: x:1:2: executing \"x\" at <888888888888888888888888888888888>: "
 	  "888888888888888888888888888888888 overflows int");
 	T("{{888888888888888888888888888888888.0}}", "8.888888888888889e+32");
+	/* a character constant of a lead byte alone read past its end */
+	T("{{'\\xf0'}}", "240");
+	T("{{'\xf0'}}", "240");
+	T("{{'\xe2\x82\xac'}}", "8364");
+	T("{{'ab'}}", "ERR template: x:1: malformed character constant: 'ab'");
 }
 
 UNIT_TEST(exec_errors)
