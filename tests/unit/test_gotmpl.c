@@ -298,6 +298,10 @@ UNIT_TEST(exec_errors)
 	T("{{. 1}}", "ERR template: x:1:2: executing \"x\" at <.>: can't give argument to "
 		     "non-function .");
 	T("{{nil}}", "ERR template: x:1:2: executing \"x\" at <nil>: nil is not a command");
+	/* fuzz_gotmpl: an error inside a range over a map leaked the sorted
+	 * keys (LeakSanitizer under make sanitize-unit) */
+	T("{{range .Labels}}{{len 1}}{{end}}",
+	  "ERR template: x:1:19: executing \"x\" at <len 1>: error calling len: len of type int");
 }
 
 UNIT_TEST(define_template_block)
