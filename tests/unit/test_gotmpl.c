@@ -211,6 +211,11 @@ UNIT_TEST(printf_flags)
 	  "map[app:x org.k:v]|[3 1 2]|[    3     1     2]");
 	T("{{print 1 2}} {{print \"a\" \"b\"}} {{print \"a\" 1 \"b\"}} {{println \"a\" \"b\"}}",
 	  "1 2 ab a1b a b\n");
+	/* fuzz_gotmpl: widths beyond Go's 1e6 (UBSan: int overflow) */
+	T("{{printf \"%99999999999d|\" 1}}", "%!(NOVERB)%!(EXTRA int=1)");
+	T("{{printf \"%*d|%.*d\" 9999999999 1 -9223372036854775808 2}}",
+	  "%!(BADWIDTH)1|%!(BADPREC)2");
+	T("{{printf \"%*d|\" -3 1}}", "1  |");
 }
 
 UNIT_TEST(podman_functions)
