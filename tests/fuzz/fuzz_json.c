@@ -55,23 +55,24 @@ static void config(const char *s)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *body = (const char *)data;
 	struct platform want = {"linux", "arm", "v7"};
 	struct manifest m;
 	struct mlist l;
 	struct sig_payload p;
 	struct werr err;
+	/* bodies come NUL-terminated (registry.c body_cb): jparse() reads
+	 * to the NUL */
 	char *s = fuzz_str(data, size), *digest = NULL;
 
-	(void)manifest_kind(body, size, NULL, &err);
-	if (manifest_parse(body, size, &m, &err) == 0)
+	(void)manifest_kind(s, size, NULL, &err);
+	if (manifest_parse(s, size, &m, &err) == 0)
 		manifest_free(&m);
-	if (manifest_pick(body, size, &want, &digest, &err) == 0)
+	if (manifest_pick(s, size, &want, &digest, &err) == 0)
 		free(digest);
 	config(s);
 	if (mlist_parse(s, &l, &err) == 0)
 		mlist_free(&l);
-	if (sig_payload_parse(body, size, SIG_TYPE_GPG, &p, &err) == 0)
+	if (sig_payload_parse(s, size, SIG_TYPE_GPG, &p, &err) == 0)
 		sig_payload_free(&p);
 	auth(data, size);
 	free(s);
