@@ -603,6 +603,7 @@ FN(fn_truncate)
 }
 
 /* Podman's padWithSpace: prefix and suffix spaces around a non-empty string */
+#define PAD_MAX 1000000
 FN(fn_pad)
 {
 	int64_t pre = json_object_get_int64(a[1].j), suf = json_object_get_int64(a[2].j);
@@ -617,6 +618,12 @@ FN(fn_pad)
 	if (pre < 0 || suf < 0) {
 		free(b);
 		return fail(eb, el, "strings: negative Repeat count");
+	}
+	/* a template is no way to allocate gigabytes (xmalloc would abort) */
+	if (pre > PAD_MAX || suf > PAD_MAX) {
+		free(b);
+		return fail(eb, el, "pad: %lld spaces is too many (at most %d)",
+			    (long long)(pre > suf ? pre : suf), PAD_MAX);
 	}
 	for (int64_t i = 0; i < pre; i++)
 		gt_putc(&b, &len, ' ');

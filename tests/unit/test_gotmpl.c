@@ -239,6 +239,10 @@ UNIT_TEST(podman_functions)
 	T("{{humanSize .Size}} {{humanSize 512}} {{humanSize \"SIZE\"}}", "1.23 MB 512 B SIZE");
 	T("{{contains .Name \"e\"}} {{contains .Name \"z\"}}", "true false");
 	T("{{.Name | upper | printf \"<%s>\"}}", "<WEB>");
+	/* fuzz_gotmpl: pad asked for 2 TB of spaces (xmalloc aborted) */
+	T("{{pad .Name 2 2111111111111}}", "ERR template: x:1:2: executing \"x\" at <pad .Name 2 "
+					   "2111111111111>: error calling pad: pad: 2111111111111 "
+					   "spaces is too many (at most 1000000)");
 }
 
 UNIT_TEST(parse_errors)
