@@ -16,6 +16,11 @@
 
 static char authfile[] = "/tmp/warren-fuzz-auth-XXXXXX";
 
+static void auth_cleanup(void)
+{
+	unlink(authfile);
+}
+
 static void auth(const uint8_t *data, size_t size)
 {
 	struct auth_creds c = {0};
@@ -27,6 +32,7 @@ static void auth(const uint8_t *data, size_t size)
 		if (fd < 0)
 			abort();
 		close(fd);
+		atexit(auth_cleanup);
 		/* a credHelpers entry must find no helper to run */
 		setenv("PATH", "/nonexistent", 1);
 	}
