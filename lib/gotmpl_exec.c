@@ -574,7 +574,9 @@ static bool range_object(struct gt_state *s, const struct gt_node *r, size_t top
 
 	if (n == 0)
 		return false;
+	/* in the run's arena: an error in the body jumps out of the loop */
 	keys = xcalloc(n, sizeof(char *));
+	gt_keep_mem(s, keys);
 	json_object_object_foreach(o, key, val)
 	{
 		(void)val;
@@ -586,7 +588,6 @@ static bool range_object(struct gt_state *s, const struct gt_node *r, size_t top
 		one_iteration(s, r, top, kv,
 			      (struct gt_val){json_object_object_get(o, keys[i]), false});
 	}
-	free(keys);
 	return true;
 }
 

@@ -581,6 +581,9 @@ static void fmt_value(char **b, size_t *len, struct gt_val v, const struct spec 
 	}
 }
 
+/* the largest width or precision (Go's fmt: 1e6) */
+#define FMT_NUM_MAX 1000000
+
 /* "%-10.3s": flags, width and precision at *p; 0, or -1 when an argument
  * given by '*' is bad */
 static const char *parse_spec(const char *p, struct spec *sp, const struct gt_val *args, size_t n,
@@ -610,19 +613,27 @@ static const char *parse_spec(const char *p, struct spec *sp, const struct gt_va
 			*dst = 0;
 		}
 		if (*p == '*') {
+			int64_t v = *argi < n && vtype(args[*argi]) == json_type_int
+					? json_object_get_int64(args[*argi].j)
+					: INT64_MAX;
 			p++;
-			if (*argi < n && vtype(args[*argi]) == json_type_int) {
-				*dst = (int)json_object_get_int64(args[(*argi)++].j);
-				if (pass == 0 && *dst < 0)
-					sp->minus = true, sp->zero = false, *dst = -*dst;
-			} else {
-				(*argi)++;
+			(*argi)++;
+			/* Go's tooLarge: beyond a million is no width */
+			if (v > FMT_NUM_MAX || v < -FMT_NUM_MAX) {
 				put_str(b, len, pass == 0 ? "%!(BADWIDTH)" : "%!(BADPREC)");
+				continue;
 			}
+			*dst = (int)v;
+			if (pass == 0 && *dst < 0)
+				sp->minus = true, sp->zero = false, *dst = -*dst;
 			continue;
 		}
-		while (*p >= '0' && *p <= '9')
+		while (*p >= '0' && *p <= '9') {
+			/* as Go's parsenum: a crazy long number eats the format */
+			if (*dst > FMT_NUM_MAX)
+				return p + strlen(p);
 			*dst = (*dst < 0 ? 0 : *dst) * 10 + (*p++ - '0');
+		}
 	}
 	return p;
 }

@@ -603,26 +603,30 @@ FN(fn_truncate)
 }
 
 /* Podman's padWithSpace: prefix and suffix spaces around a non-empty string */
+#define PAD_MAX 1000000
 FN(fn_pad)
 {
 	int64_t pre = json_object_get_int64(a[1].j), suf = json_object_get_int64(a[2].j);
-	char *b = xstrdup("");
-	size_t len = 0;
+	size_t sl = slen(a[0]), len;
+	char *b;
 
-	if (slen(a[0]) == 0) {
-		free(b);
+	if (sl == 0) {
 		*out = a[0];
 		return 0;
 	}
-	if (pre < 0 || suf < 0) {
-		free(b);
+	if (pre < 0 || suf < 0)
 		return fail(eb, el, "strings: negative Repeat count");
-	}
-	for (int64_t i = 0; i < pre; i++)
-		gt_putc(&b, &len, ' ');
-	gt_puts(&b, &len, str(a[0]), slen(a[0]));
-	for (int64_t i = 0; i < suf; i++)
-		gt_putc(&b, &len, ' ');
+	/* a template is no way to allocate gigabytes (xmalloc would abort) */
+	if (pre > PAD_MAX || suf > PAD_MAX)
+		return fail(eb, el, "pad: %lld spaces is too many (at most %d)",
+			    (long long)(pre > suf ? pre : suf), PAD_MAX);
+	/* one allocation: a space at a time was a realloc each */
+	len = (size_t)pre + sl + (size_t)suf;
+	b = xmalloc(len + 1);
+	memset(b, ' ', (size_t)pre);
+	memcpy(b + pre, str(a[0]), sl);
+	memset(b + pre + sl, ' ', (size_t)suf);
+	b[len] = '\0';
 	*out = own_str(s, b, len);
 	return 0;
 }

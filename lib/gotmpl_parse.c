@@ -708,17 +708,14 @@ static struct gt_node *number(struct parser *p, const struct item *it)
 	n->text = xstrdup(it->val);
 	if (it->type == IT_CHARCONST) {
 		size_t len = 0;
+		uint32_t r = 0;
 		char *s = unquote(it->val, &len);
-		const unsigned char *u = (const unsigned char *)s;
-		if (s == NULL || len == 0) {
+		/* exactly one rune; a lone byte ('\xf0') is its value, as Go's */
+		if (s == NULL || len == 0 || gt_decode_rune(s, len, &r) != len) {
 			free(s);
 			perrorf(p, "malformed character constant: %s", it->val);
 		}
-		n->i = u[0] < 0x80   ? u[0]
-		       : u[0] < 0xe0 ? ((u[0] & 0x1f) << 6) | (u[1] & 0x3f)
-		       : u[0] < 0xf0 ? ((u[0] & 0x0f) << 12) | ((u[1] & 0x3f) << 6) | (u[2] & 0x3f)
-				     : ((u[0] & 0x07) << 18) | ((u[1] & 0x3f) << 12) |
-					   ((u[2] & 0x3f) << 6) | (u[3] & 0x3f);
+		n->i = len == 1 ? (unsigned char)s[0] : r;
 		n->is_int = true;
 		n->f = (double)n->i;
 		free(s);
@@ -734,8 +731,9 @@ static struct gt_node *number(struct parser *p, const struct item *it)
 		n->f = (double)n->i;
 		n->is_float = true;
 	}
-	if (!n->is_int && n->is_float && n->f == (double)(int64_t)n->f && n->f < 9.2e18 &&
-	    n->f > -9.2e18) {
+	/* in range before the cast: a larger float does not fit an int64_t */
+	if (!n->is_int && n->is_float && n->f < 9.2e18 && n->f > -9.2e18 &&
+	    n->f == (double)(int64_t)n->f) {
 		n->is_int = true;
 		n->i = (int64_t)n->f;
 	}

@@ -85,14 +85,28 @@ void build_ignore_free(struct build_ignore *ig)
 	*ig = (struct build_ignore){0};
 }
 
-/* Does pattern pat (with "**") match rel exactly? */
-static bool match_full(const char *pat, const char *rel)
+/* One match of a pattern with "**" against a path. Part i of the pattern
+ * is what follows its i-th "**"; a (part, path offset) pair that failed
+ * is not tried again, so that a hostile .dockerignore (eight "**"
+ * segments, then "z", over a path 40 dirs deep) cannot backtrack
+ * exponentially. */
+struct dd_match {
+	const char *rel;
+	size_t rlen;
+	unsigned char *failed; /* bit part * (rlen + 1) + offset */
+};
+
+static bool match_part(struct dd_match *m, const char *pat, size_t part, const char *rel)
 {
 	const char *dd = strstr(pat, "**");
+	size_t bit;
 
 	if (dd == NULL)
 		return fnmatch(pat, rel, FNM_PATHNAME | FNM_PERIOD) == 0 ||
 		       fnmatch(pat, rel, FNM_PATHNAME) == 0;
+	bit = part * (m->rlen + 1) + (size_t)(rel - m->rel);
+	if (m->failed[bit / 8] & (1u << bit % 8))
+		return false;
 	/* "A**B": A matches a prefix of rel (up to a dir boundary), then "**"
 	 * takes any number of dirs, then B (after one '/') the rest */
 	cleanup_free char *head = xstrndup(pat, (size_t)(dd - pat));
@@ -107,7 +121,7 @@ static bool match_full(const char *pat, const char *rel)
 			if (hl == 0 ? p == rel : fnmatch(head, pre, FNM_PATHNAME) == 0) {
 				for (const char *q = p;; q++) {
 					if ((q == p || q[-1] == '/') &&
-					    (*tail == '\0' || match_full(tail, q)))
+					    (*tail == '\0' || match_part(m, tail, part + 1, q)))
 						return true;
 					if (*q == '\0')
 						break;
@@ -115,8 +129,23 @@ static bool match_full(const char *pat, const char *rel)
 			}
 		}
 		if (*p == '\0')
-			return false;
+			break;
 	}
+	m->failed[bit / 8] |= (unsigned char)(1u << bit % 8);
+	return false;
+}
+
+/* Does pattern pat (with "**") match rel exactly? */
+static bool match_full(const char *pat, const char *rel)
+{
+	struct dd_match m = {rel, strlen(rel), NULL};
+	size_t parts = 1;
+
+	for (const char *p = pat; (p = strstr(p, "**")) != NULL; p += 2)
+		parts++;
+	cleanup_free unsigned char *failed = xcalloc(parts * (m.rlen + 1) / 8 + 1, 1);
+	m.failed = failed;
+	return match_part(&m, pat, 0, rel);
 }
 
 /* Matches rel or one of its parent dirs. */

@@ -69,7 +69,8 @@ int ctrlog_parse_time(const char *s, int64_t now, int64_t *out)
 		return image_parse_time(buf, out);
 	}
 	secs = strtod(s, &end);
-	if (end != s && *end == '\0' && isdigit((unsigned char)*s) && secs < 1e11) {
+	/* below 9e9 s (year 2255): the ns fit an int64_t */
+	if (end != s && *end == '\0' && isdigit((unsigned char)*s) && secs < 9e9) {
 		*out = (int64_t)(secs * 1e9 + 0.5);
 		return 0;
 	}

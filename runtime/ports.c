@@ -367,9 +367,10 @@ char *ports_ps_string(const struct port_map *maps, size_t n)
 	cleanup_free struct port_map *s = n ? xcalloc(n, sizeof(*s)) : NULL;
 	char *out = xstrdup("");
 
-	if (n)
+	if (n) { /* qsort(NULL, 0) is undefined */
 		memcpy(s, maps, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_map);
+		qsort(s, n, sizeof(*s), cmp_map);
+	}
 	for (size_t i = 0; i < n; i++) {
 		const char *ip = s[i].host_ip[0] ? s[i].host_ip : "0.0.0.0";
 		char *next;
@@ -574,9 +575,10 @@ char **ports_port_lines(const struct port_map *maps, size_t n, const char *only)
 	cleanup_free struct port_map *s = n ? xcalloc(n, sizeof(*s)) : NULL;
 	char **out = NULL;
 
-	if (n)
+	if (n) { /* qsort(NULL, 0) is undefined */
 		memcpy(s, maps, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_map);
+		qsort(s, n, sizeof(*s), cmp_map);
+	}
 	for (size_t i = 0; i < n; i++)
 		for (unsigned j = 0; j < s[i].range; j++) {
 			char key[16];

@@ -45,4 +45,25 @@ UNIT_TEST(ignore_exceptions_and_comments)
 	CHECK(!ign("#only a comment\n!\n", "x"));
 }
 
+/* A hostile ignore file: many "**" over a deep path backtracked
+ * exponentially (ten of them over 40 dirs did not finish); each (part,
+ * offset) is now tried once. */
+UNIT_TEST(ignore_many_double_stars)
+{
+	char pat[64] = "", rel[128] = "";
+
+	for (int i = 0; i < 10; i++)
+		strcat(pat, "**/");
+	for (int i = 0; i < 40; i++)
+		strcat(rel, "a/");
+	strcat(rel, "b");
+	strcat(pat, "z\n");
+	CHECK(!ign(pat, rel));
+	pat[strlen(pat) - 2] = 'b';
+	CHECK(ign(pat, rel));
+	CHECK(ign("**/a/**/a/**/b\n", rel));
+	CHECK(!ign("**/a/**/c/**/b\n", rel));
+	CHECK(ign("**/**/z\n", "x/y/z"));
+}
+
 UNIT_MAIN()

@@ -211,6 +211,11 @@ UNIT_TEST(printf_flags)
 	  "map[app:x org.k:v]|[3 1 2]|[    3     1     2]");
 	T("{{print 1 2}} {{print \"a\" \"b\"}} {{print \"a\" 1 \"b\"}} {{println \"a\" \"b\"}}",
 	  "1 2 ab a1b a b\n");
+	/* fuzz_gotmpl: widths beyond Go's 1e6 (UBSan: int overflow) */
+	T("{{printf \"%99999999999d|\" 1}}", "%!(NOVERB)%!(EXTRA int=1)");
+	T("{{printf \"%*d|%.*d\" 9999999999 1 -9223372036854775808 2}}",
+	  "%!(BADWIDTH)1|%!(BADPREC)2");
+	T("{{printf \"%*d|\" -3 1}}", "1  |");
 }
 
 UNIT_TEST(podman_functions)
@@ -234,6 +239,10 @@ UNIT_TEST(podman_functions)
 	T("{{humanSize .Size}} {{humanSize 512}} {{humanSize \"SIZE\"}}", "1.23 MB 512 B SIZE");
 	T("{{contains .Name \"e\"}} {{contains .Name \"z\"}}", "true false");
 	T("{{.Name | upper | printf \"<%s>\"}}", "<WEB>");
+	/* fuzz_gotmpl: pad asked for 2 TB of spaces (xmalloc aborted) */
+	T("{{pad .Name 2 2111111111111}}", "ERR template: x:1:2: executing \"x\" at <pad .Name 2 "
+					   "2111111111111>: error calling pad: pad: 2111111111111 "
+					   "spaces is too many (at most 1000000)");
 }
 
 UNIT_TEST(parse_errors)
@@ -256,6 +265,16 @@ UNIT_TEST(parse_errors)
 	T("{{range $a, $b, $c := .Names}}{{end}}",
 	  "ERR template: x:1: too many declarations in range");
 	T("{{3.x}}", "ERR template: x:1: bad number syntax: \"3.x\"");
+	/* fuzz_gotmpl: a float constant beyond int64 (UBSan: cast overflow) */
+	T("{{888888888888888888888888888888888}}",
+	  "ERR template: x:1:2: executing \"x\" at <888888888888888888888888888888888>: "
+	  "888888888888888888888888888888888 overflows int");
+	T("{{888888888888888888888888888888888.0}}", "8.888888888888889e+32");
+	/* a character constant of a lead byte alone read past its end */
+	T("{{'\\xf0'}}", "240");
+	T("{{'\xf0'}}", "240");
+	T("{{'\xe2\x82\xac'}}", "8364");
+	T("{{'ab'}}", "ERR template: x:1: malformed character constant: 'ab'");
 }
 
 UNIT_TEST(exec_errors)
@@ -288,6 +307,10 @@ UNIT_TEST(exec_errors)
 	T("{{. 1}}", "ERR template: x:1:2: executing \"x\" at <.>: can't give argument to "
 		     "non-function .");
 	T("{{nil}}", "ERR template: x:1:2: executing \"x\" at <nil>: nil is not a command");
+	/* fuzz_gotmpl: an error inside a range over a map leaked the sorted
+	 * keys (LeakSanitizer under make sanitize-unit) */
+	T("{{range .Labels}}{{len 1}}{{end}}",
+	  "ERR template: x:1:19: executing \"x\" at <len 1>: error calling len: len of type int");
 }
 
 UNIT_TEST(define_template_block)

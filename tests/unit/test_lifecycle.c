@@ -116,6 +116,9 @@ UNIT_TEST(log_and_event_times)
 	CHECK(ctrlog_parse_time("-10m", now, &t) == -1);
 	CHECK(ctrlog_parse_time("1e3s", now, &t) == -1);
 	CHECK(ctrlog_parse_time("10d", now, &t) == -1);
+	/* fuzz_specs: Unix seconds whose ns overflow an int64_t (UBSan) */
+	CHECK(ctrlog_parse_time("44444444444", now, &t) == -1);
+	CHECK(ctrlog_parse_time("8000000000", now, &t) == 0 && t == 8000000000LL * 1000000000LL);
 }
 
 UNIT_MAIN()

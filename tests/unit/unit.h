@@ -52,6 +52,8 @@ extern int unit_ncases;
 	int main(void)                                                                             \
 	{                                                                                          \
 		int pass = 0, fail = 0;                                                            \
+		/* a sanitizer's exit would lose a buffered FAIL line */                           \
+		setvbuf(stdout, NULL, _IOLBF, 0);                                                  \
 		for (int i = 0; i < unit_ncases; i++) {                                            \
 			int failed = 0;                                                            \
 			unit_cases[i].fn(&failed);                                                 \
