@@ -328,6 +328,31 @@ static __attribute__((noreturn)) void conn_child(struct engine *e, const struct 
 	_exit(0);
 }
 
+/* Whether the first request waiting on fd only reads (api_reusable), seen
+ * with MSG_PEEK, so that the connection can still be handed on whole. A
+ * client that sends nothing for 5 s counts as one that reads. */
+static bool first_request_reads(int fd)
+{
+	char buf[1024], *sp, *path, *end;
+	struct pollfd p = {fd, POLLIN, 0};
+	ssize_t n;
+
+	if (poll(&p, 1, 5000) <= 0)
+		return true;
+	n = recv(fd, buf, sizeof(buf) - 1, MSG_PEEK);
+	if (n <= 0)
+		return true; /* it left: nothing for anyone to serve */
+	buf[n] = '\0';
+	sp = strchr(buf, ' ');
+	if (sp == NULL)
+		return false;
+	*sp = '\0';
+	path = sp + 1;
+	end = path + strcspn(path, " ?\r\n");
+	*end = '\0';
+	return api_reusable(&(struct http_req){.method = buf, .path = path});
+}
+
 /* The ready child: prepared, it waits for its connection (none: the loop
  * closed the socketpair, or the service is gone). A connection that only
  * read leaves it as it was, so it says so (BUSY_READY) and waits for
@@ -342,6 +367,14 @@ static __attribute__((noreturn)) void ready_child(struct engine *e, const struct
 		ac.fd = fd_recv(sock);
 		if (ac.fd < 0)
 			_exit(0);
+		/* inside the user namespace now (a list joined it): a request
+		 * that is not a read goes back to the loop, which forks a child
+		 * from outside for it (POST /warren/cli starts warren from
+		 * outside the namespace) */
+		if (ac.ready && !first_request_reads(ac.fd)) {
+			fd_send(sock, ac.fd);
+			_exit(0);
+		}
 		if (!conn_serve(&ac, pipe_w) || n >= READY_REUSE_MAX)
 			_exit(0);
 		close(ac.fd);
@@ -463,10 +496,26 @@ static bool ready_take(struct service *s, int fd)
 	return true;
 }
 
+/* A child of its own for the connection fd (closed here). */
+static void conn_fork(struct service *s, struct engine *e, const struct api_opts *o, int fd,
+		      bool refuse)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		http_send_error(fd, 500, "cannot fork");
+	if (pid == 0) {
+		child_setup(s);
+		conn_child(e, o, fd, s->pipe_w, refuse);
+	}
+	if (pid > 0)
+		add_kid(s, pid, -1);
+	close(fd);
+}
+
 static void accept_one(struct service *s, struct engine *e, const struct api_opts *o)
 {
 	cleanup_close int fd = -1;
-	pid_t pid;
 
 	if (s->nkids >= MAX_CONNS)
 		return;
@@ -483,16 +532,7 @@ static void accept_one(struct service *s, struct engine *e, const struct api_opt
 	s->want_ready = s->want_ready || !refuse;
 	if (!refuse && ready_take(s, fd))
 		return;
-	pid = fork();
-	if (pid < 0) {
-		http_send_error(fd, 500, "cannot fork");
-		return;
-	}
-	if (pid == 0) {
-		child_setup(s);
-		conn_child(e, o, fd, s->pipe_w, refuse);
-	}
-	add_kid(s, pid, -1);
+	conn_fork(s, e, o, steal_fd(&fd), refuse);
 }
 
 /* A connection's child ended: the next connection's is made ready now,
@@ -512,7 +552,12 @@ static void reap(struct service *s, struct engine *e, const struct api_opts *o)
 		}
 		for (size_t i = 0; i < s->nkids; i++) {
 			if (s->kids[i].pid == pid) {
+				/* a reused ready child hands back a connection
+				 * it must not serve (first_request_reads) */
+				int fd = s->kids[i].sock >= 0 ? fd_recv(s->kids[i].sock) : -1;
 				kid_forget(s, i);
+				if (fd >= 0)
+					conn_fork(s, e, o, fd, false);
 				s->last = now_ns();
 				ended = true;
 				break;

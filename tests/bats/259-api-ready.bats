@@ -175,6 +175,17 @@ gone() {
         assert_success
         assert_equal "$(ready_worker)" "$r"
     done
+    # r is inside the user namespace now (the lists joined it): a remote
+    # command (POST /warren/cli) goes back to the loop, which forks a
+    # child from outside for it (from inside, unshare said "as root there
+    # is no user namespace to enter")
+    run timeout 60 "$WARREN" --url "unix://$SOCK" unshare id -u
+    assert_success
+    assert_output 0
+    gone "$r" || fail "$r served a remote command and stayed"
+    r=$(ready_worker)
+    run curl -sS -f --unix-socket "$SOCK" -o /dev/null "http://d/v1.41/containers/json?all=1"
+    assert_equal "$(ready_worker)" "$r"
     # a request outside the lists: its process ends with its connection
     api_expect 201 POST /v1.41/containers/create?name="$name" -H 'Content-Type: application/json' \
         -d "{\"Image\": \"$IMAGE\", \"Cmd\": [\"true\"]}"
