@@ -158,8 +158,14 @@ no_temp_files() {
     assert_success
     assert_equal "${output//remote\/img/X}" "${here//here\/img/X}"
     assert_line --partial "bin/busybox"
-    # the file is an image warren loads back
+    # the file is an image warren loads back (into a store of its own: the
+    # loaded image, a new id, takes $IMAGE's name, and the suite's store
+    # keeps the original)
+    local root=$WT_ROOT runroot=$WT_RUNROOT
+    use_private_store
     run_warren 0 load -i "$t/remote/img.sqsh"
+    assert_output "Loaded image: $IMAGE"
+    WT_ROOT=$root WT_RUNROOT=$runroot
     # bad input: the local errors (a service's path where the local one names the file), no file left
     run_warren 125 image export --format tar "$IMAGE" "$t/here/x"
     here=$stderr
