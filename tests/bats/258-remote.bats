@@ -164,7 +164,7 @@ no_temp_files() {
     local root=$WT_ROOT runroot=$WT_RUNROOT
     use_private_store
     run_warren 0 load -i "$t/remote/img.sqsh"
-    assert_output "Loaded image: $IMAGE"
+    assert_line "Loaded image: $IMAGE"
     WT_ROOT=$root WT_RUNROOT=$runroot
     # bad input: the local errors (a service's path where the local one names the file), no file left
     run_warren 125 image export --format tar "$IMAGE" "$t/here/x"
