@@ -115,33 +115,36 @@ ssize_t read_all(int fd, void *buf, size_t n)
 	return (ssize_t)got;
 }
 
-char *read_file_at(int dirfd, const char *path, size_t *len, struct werr *err)
+char *read_fd_max(int fd, size_t max, size_t *len)
 {
-	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	cleanup_free char *buf = NULL;
-	size_t cap = 4096, used = 0;
+	size_t used = 0, cap = 4096;
 
-	if (fd < 0) {
-		werr_set(err, errno, "open '%s'", path);
-		return NULL;
-	}
+	if (max > SIZE_MAX - 2)
+		max = SIZE_MAX - 2;
+	if (cap > max + 2)
+		cap = max + 2;
 	buf = xmalloc(cap);
-	for (;;) {
+	/* read to the end, one byte more than allowed telling a file that
+	 * is too large */
+	while (used < max + 1) {
 		ssize_t r;
 		if (used + 1 >= cap) {
-			cap *= 2;
+			cap = cap > (max + 2) / 2 ? max + 2 : cap * 2;
 			buf = xrealloc(buf, cap);
 		}
-		r = read(fd, buf + used, cap - used - 1);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			werr_set(err, errno, "read '%s'", path);
+		r = read(fd, buf + used, cap - 1 - used); /* cap <= max + 2 */
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
 			return NULL;
-		}
 		if (r == 0)
 			break;
 		used += (size_t)r;
+	}
+	if (used > max) {
+		errno = EFBIG;
+		return NULL;
 	}
 	buf[used] = '\0';
 	if (len)
@@ -149,40 +152,39 @@ char *read_file_at(int dirfd, const char *path, size_t *len, struct werr *err)
 	return steal_pointer(&buf);
 }
 
-char *read_file_max(const char *path, size_t max, size_t *len, struct werr *err)
+char *read_file_at(int dirfd, const char *path, size_t *len, struct werr *err)
 {
-	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
-	cleanup_free char *buf = NULL;
-	size_t used = 0;
+	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	char *buf;
 
 	if (fd < 0) {
 		werr_set(err, errno, "open '%s'", path);
 		return NULL;
 	}
-	buf = xmalloc(max + 2);
-	/* one byte more than allowed tells a file that is too large */
-	while (used < max + 1) {
-		ssize_t r = read(fd, buf + used, max + 1 - used);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			werr_set(err, errno, "read '%s'", path);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		used += (size_t)r;
+	buf = read_fd_max(fd, SIZE_MAX, len);
+	if (buf == NULL)
+		werr_set(err, errno, "read '%s'", path);
+	return buf;
+}
+
+char *read_file_max(const char *path, size_t max, size_t *len, struct werr *err)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf;
+
+	if (fd < 0) {
+		werr_set(err, errno, "open '%s'", path);
+		return NULL;
 	}
-	if (used > max) {
+	buf = read_fd_max(fd, max, len);
+	if (buf == NULL && errno == EFBIG) {
 		werr_set(err, 0, "'%s' is larger than %zu bytes", path, max);
 		if (err)
 			err->errnum = EFBIG;
-		return NULL;
+	} else if (buf == NULL) {
+		werr_set(err, errno, "read '%s'", path);
 	}
-	buf[used] = '\0';
-	if (len)
-		*len = used;
-	return steal_pointer(&buf);
+	return buf;
 }
 
 int write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,

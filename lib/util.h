@@ -24,6 +24,11 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int write_all(int fd, const void *buf, size_t n);
 ssize_t read_all(int fd, void *buf, size_t n);
 
+/* Reads fd to its end into a NUL-terminated malloc'd buffer (caller
+ * frees; *len, optional, gets its size), whatever size a stat said.
+ * NULL with errno set: EFBIG past max bytes (SIZE_MAX: no limit). */
+char *read_fd_max(int fd, size_t max, size_t *len);
+
 /* Reads a whole file (relative to dirfd, AT_FDCWD for a path) into a
  * NUL-terminated malloc'd buffer; *len (optional) gets its size. Caller
  * frees. NULL on failure with err set. */

@@ -267,9 +267,8 @@ char *rootfs_read_file(int rootfd, const char *rel, size_t max, struct werr *err
 	/* O_NONBLOCK: a FIFO planted by the image must not hang us at open */
 	cleanup_close int fd =
 	    open_in_root(rootfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	cleanup_free char *buf = NULL;
 	struct statx stx;
-	size_t used = 0, cap = 4096;
+	char *buf;
 
 	if (fd < 0) {
 		werr_set(err, errno, "open '/%s' in the container", rel);
@@ -286,30 +285,9 @@ char *rootfs_read_file(int rootfd, const char *rel, size_t max, struct werr *err
 		werr_set(err, 0, "'/%s' in the container is not a regular file", rel);
 		return NULL;
 	}
-	/* read to the end (the cached size may be old), one byte more than
-	 * allowed telling a file too large */
-	buf = xmalloc(cap);
-	while (used < max + 1) {
-		ssize_t n;
-		if (used + 1 >= cap) {
-			cap = cap * 2 > max + 2 ? max + 2 : cap * 2;
-			buf = xrealloc(buf, cap);
-		}
-		n = read(fd, buf + used, cap - 1 - used); /* cap <= max + 2 */
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			werr_set(err, errno, "read '/%s' in the container", rel);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		used += (size_t)n;
-	}
-	if (used > max) {
-		werr_set(err, EFBIG, "read '/%s' in the container", rel);
-		return NULL;
-	}
-	buf[used] = '\0';
-	return steal_pointer(&buf);
+	/* read to the end: the cached size may be old */
+	buf = read_fd_max(fd, max, NULL);
+	if (buf == NULL)
+		werr_set(err, errno, "read '/%s' in the container", rel);
+	return buf;
 }
