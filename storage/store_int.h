@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "lib/err.h"
 
@@ -15,6 +16,12 @@ struct image_rec;
 
 /* The schema version this warren writes (its history: store.c). */
 #define STORE_SCHEMA_VERSION 5
+
+/* schema.c: creates the tables of a new database, upgrades an older one
+ * in place, refuses a newer one (err set, -1). */
+int store_int_schema(sqlite3 *db, struct werr *err);
+/* schema.c: runs sql (statements without results) on db; -1 with err set. */
+int store_int_exec(sqlite3 *db, const char *sql, struct werr *err);
 
 /* Statement slots for the other files: each file owns a range. */
 #define STORE_EXT_SLOTS	  32
