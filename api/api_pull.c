@@ -352,13 +352,8 @@ int api_libpod_img_push(struct api_ctx *c)
 		return 0;
 	if (tls && *tls)
 		o.reg.tls_verify = http_query_bool(c->req, "tlsVerify", true) ? 1 : 0;
-	if (format && *format) {
-		if (strcmp(format, "oci") != 0 && strcmp(format, "v2s2") != 0 &&
-		    strcmp(format, "docker") != 0)
-			return api_error(
-			    c, 400, "unsupported manifest type \"%s\": use oci or v2s2", format);
-		o.format = strcmp(format, "docker") == 0 ? "v2s2" : format;
-	}
+	if (format && *format && (o.format = push_format(format, &err)) == NULL)
+		return api_error(c, 400, "%s", err.msg);
 	rc = image_lookup(c->e, c->arg, &img, &err);
 	image_rec_free(&img);
 	if (rc <= 0)

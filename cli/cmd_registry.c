@@ -588,15 +588,8 @@ int cmd_push(struct engine *e, void *opts, char **args, struct werr *err)
 			 "[DESTINATION]");
 		return werr_status(err, 125);
 	}
-	if (o->format != NULL) {
-		if (strcmp(o->format, "oci") != 0 && strcmp(o->format, "v2s2") != 0 &&
-		    strcmp(o->format, "docker") != 0) {
-			werr_set(err, 0, "unsupported manifest type \"%s\": use oci or v2s2",
-				 o->format);
-			return werr_status(err, 125);
-		}
-		po.format = strcmp(o->format, "docker") == 0 ? "v2s2" : o->format;
-	}
+	if (o->format != NULL && (po.format = push_format(o->format, err)) == NULL)
+		return werr_status(err, 125);
 	if (args[1] != NULL) {
 		rc = push_archive(e, args[0], args[1], err);
 		if (rc != 1)

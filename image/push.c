@@ -140,6 +140,16 @@ static struct json_object *descriptor(const char *media_type, const char *digest
 	return d;
 }
 
+const char *push_format(const char *name, struct werr *err)
+{
+	if (strcmp(name, "oci") == 0 || strcmp(name, "v2s2") == 0)
+		return name;
+	if (strcmp(name, "docker") == 0)
+		return "v2s2";
+	werr_set(err, 0, "unsupported manifest type \"%s\": use oci or v2s2", name);
+	return NULL;
+}
+
 /* A new manifest for the blobs in format "oci" or "v2s2" (malloc'd). */
 static char *make_manifest(const struct push_blob *b, size_t n, const char *format,
 			   const char **media_type, struct werr *err)

@@ -20,6 +20,10 @@ struct push_opts {
 	void *ud;
 };
 
+/* --format's name as push_opts.format: "oci", "v2s2" ("docker" is
+ * v2s2); NULL with err set for another name. */
+const char *push_format(const char *name, struct werr *err);
+
 /* Pushes image src (name or id) to dest ("registry/repo:tag", "docker://"
  * allowed; NULL: src's own name). digest_out receives the manifest digest. */
 int image_push(struct engine *e, const char *src, const char *dest, const struct push_opts *o,
