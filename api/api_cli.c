@@ -41,10 +41,7 @@ int api_cli_frame_head(unsigned char h[8], int type, size_t n)
 {
 	h[0] = (unsigned char)type;
 	h[1] = h[2] = h[3] = 0;
-	h[4] = (unsigned char)(n >> 24);
-	h[5] = (unsigned char)(n >> 16);
-	h[6] = (unsigned char)(n >> 8);
-	h[7] = (unsigned char)n;
+	be32_put(h + 4, (uint32_t)n);
 	return n <= API_CLI_FRAME_MAX && type >= 0 && type <= API_CLI_FILE ? 0 : -1;
 }
 
@@ -176,7 +173,7 @@ static int send_frame(int fd, int type, const void *buf, size_t n)
 
 static size_t frame_len(const unsigned char *h)
 {
-	return (size_t)h[4] << 24 | (size_t)h[5] << 16 | (size_t)h[6] << 8 | h[7];
+	return be32_get(h + 4);
 }
 
 int api_frame_read(int fd, struct api_frames *f, size_t *len)
@@ -500,10 +497,7 @@ static int cli_files_send(int conn, const struct cli_files *f)
 		bool sent = false;
 		if (fd < 0)
 			continue; /* not written: the client makes none */
-		buf[0] = (unsigned char)(k >> 24);
-		buf[1] = (unsigned char)(k >> 16);
-		buf[2] = (unsigned char)(k >> 8);
-		buf[3] = (unsigned char)k;
+		be32_put(buf, (uint32_t)k);
 		for (;;) { /* an empty file: one frame of its index only */
 			n = read(fd, buf + 4, sizeof(buf) - 4);
 			if (n < 0 && errno == EINTR)
@@ -562,10 +556,7 @@ int api_cli(struct api_ctx *c)
 	} else {
 		st = relay(c->fd, &ch);
 		if (st >= 0 && cli_files_send(c->fd, &files) == 0) {
-			code[0] = (unsigned char)(st >> 24);
-			code[1] = (unsigned char)(st >> 16);
-			code[2] = (unsigned char)(st >> 8);
-			code[3] = (unsigned char)st;
+			be32_put(code, (uint32_t)st);
 			send_frame(c->fd, API_CLI_EXIT, code, sizeof(code));
 		}
 		api_hijack_end(c->fd);

@@ -245,15 +245,9 @@ static int connect_started(struct api_ctx *c, const char *id)
  * the bytes; raw with a tty. */
 int api_write_frame(int fd, bool raw, int stream, const void *buf, size_t n)
 {
-	unsigned char h[8] = {(unsigned char)stream,
-			      0,
-			      0,
-			      0,
-			      (unsigned char)(n >> 24),
-			      (unsigned char)(n >> 16),
-			      (unsigned char)(n >> 8),
-			      (unsigned char)n};
+	unsigned char h[8] = {(unsigned char)stream, 0, 0, 0};
 
+	be32_put(h + 4, (uint32_t)n);
 	if (!raw && write_all(fd, h, sizeof(h)) < 0)
 		return -1;
 	return write_all(fd, buf, n);

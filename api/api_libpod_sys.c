@@ -290,11 +290,8 @@ int api_libpod_ctr_logs(struct api_ctx *c)
 	msg = xasprintf("no container with name or ID \"%s\" found: no such container", c->arg);
 	n = strlen(msg);
 	buf = xmalloc(8 + n);
-	memcpy(buf,
-	       (const unsigned char[]){3, 0, 0, 0, (unsigned char)(n >> 24),
-				       (unsigned char)(n >> 16), (unsigned char)(n >> 8),
-				       (unsigned char)n},
-	       8);
+	memcpy(buf, (const unsigned char[]){3, 0, 0, 0}, 4); /* stderr */
+	be32_put((unsigned char *)buf + 4, (uint32_t)n);
 	memcpy(buf + 8, msg, n);
 	return http_send(c->fd, 200, "application/vnd.docker.multiplexed-stream", buf, 8 + n,
 			 false) < 0;

@@ -977,8 +977,7 @@ struct relay {
  * then bytes for it. */
 static void take_file(struct plan *pl, const unsigned char *p, size_t len)
 {
-	size_t k = len >= 4 ? ((size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3])
-			    : SIZE_MAX;
+	size_t k = len >= 4 ? be32_get(p) : SIZE_MAX;
 
 	if (k >= pl->nfiles || pl->files[k].data || pl->files[k].fd < 0)
 		return;
@@ -1005,8 +1004,7 @@ static int take_output(struct relay *r, size_t len)
 		break;
 	case API_CLI_EXIT:
 		if (len == 4)
-			return (int)((unsigned)p[0] << 24 | (unsigned)p[1] << 16 |
-				     (unsigned)p[2] << 8 | p[3]);
+			return (int)be32_get(p);
 		break;
 	}
 	return -1;

@@ -9,6 +9,21 @@
 
 #include "lib/err.h"
 
+/* v as 4 bytes at p, big-endian (the frames of the API's streams) */
+static inline void be32_put(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+/* the 4 big-endian bytes at p */
+static inline uint32_t be32_get(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Allocation failure aborts: ENOMEM is never propagated. */
