@@ -42,7 +42,7 @@
 #define MT_OCI_INDEX   "application/vnd.oci.image.index.v1+json"
 #define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
 
-#define DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define DEFAULT_PATH_ENV "PATH=" STD_PATH
 
 struct entry {
 	char *name; /* normalized: no "./" or leading "/" */

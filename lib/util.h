@@ -9,6 +9,10 @@
 
 #include "lib/err.h"
 
+/* The usual PATH of a Linux system: a container's default, and what a
+ * helper gets when the caller has none */
+#define STD_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 /* v as 4 bytes at p, big-endian (the frames of the API's streams) */
 static inline void be32_put(unsigned char *p, uint32_t v)
 {

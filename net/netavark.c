@@ -143,7 +143,7 @@ char *netavark_path(const char *path)
 	char *out;
 
 	if (path == NULL || *path == '\0')
-		return xstrdup("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+		return xstrdup(STD_PATH);
 	out = xstrdup(path);
 	for (size_t i = 0; i < ARRAY_SIZE(sbins); i++) {
 		if (!path_has(out, sbins[i])) {

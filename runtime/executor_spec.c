@@ -22,8 +22,6 @@
 #include "lib/json.h"
 #include "lib/util.h"
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 /* OCI mount option words that are mount(2) flags. clear: the word removes
  * the flag ("rw", "suid"...). */
 static const struct {
@@ -249,7 +247,7 @@ static int parse_user(struct json_object *user, struct xspec *s)
 
 static void find_path(struct xspec *s)
 {
-	s->path_env = DEFAULT_PATH;
+	s->path_env = STD_PATH;
 	for (char **e = s->env; *e != NULL; e++)
 		if (str_has_prefix(*e, "PATH="))
 			s->path_env = *e + 5;

@@ -37,7 +37,7 @@
 #include "runtime/seccomp_profile.h"
 #include "runtime/userlookup.h"
 
-#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define DEFAULT_PATH "PATH=" STD_PATH
 /* Honest about who runs it; software looking for "podman" exactly is rare
  * and checks /run/.containerenv first anyway. */
 #define CONTAINER_ENV "container=warren"
